@@ -1,0 +1,198 @@
+// End to end: the built dist/index.js, started as the runner starts it, against a real moto server.
+// Needs: bash scripts/moto-venv.sh (moto in .venv) and npm run package (dist/index.js).
+import { createServer, type Server } from 'node:http'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { ListTasksCommand } from '@aws-sdk/client-ecs'
+import { buildPreviewEnvironment, ecsClient, whatIsLeft } from './support/fixtures.js'
+import { reset, startMoto, type MotoServer } from './support/moto.js'
+import { distEntry, distExists, runAction, type ActionResult } from './support/runAction.js'
+
+const TEST_TIMEOUT_MS = 300_000
+
+let sequence = 0
+/** A cluster name no other test uses (moto matches ListTasks' cluster by substring, so keep them distinct). */
+function uniqueCluster(label: string): string {
+  sequence += 1
+  return `e2e-${label}-${process.pid}-${sequence}-${Date.now().toString(36)}`
+}
+
+/** Fails with everything the action printed, so a failing run explains itself. */
+function expectExit(result: ActionResult, code: number): void {
+  expect({
+    code: result.code,
+    timedOut: result.timedOut,
+    stdout: result.stdout,
+    stderr: result.stderr
+  }).toEqual({
+    code,
+    timedOut: false,
+    stdout: expect.any(String),
+    stderr: expect.any(String)
+  })
+}
+
+interface ReportCluster {
+  name: string
+  arn?: string
+  region?: string
+  outcome: string
+  services: unknown[]
+  tasks: unknown[]
+  containerInstances: unknown[]
+  capacityProviders: unknown[]
+  leftovers: unknown[]
+}
+
+function reportOf(result: ActionResult): { dryRun: boolean; clusters: ReportCluster[] } {
+  const raw = result.outputs['report']
+  if (raw === undefined) throw new Error(`no 'report' output; outputs: ${JSON.stringify(result.outputs)}`)
+  return JSON.parse(raw) as { dryRun: boolean; clusters: ReportCluster[] }
+}
+
+/** A report entry's name: a plain string (name or ARN) or an object with a name or ARN. */
+function nameOf(entry: unknown): string {
+  if (typeof entry === 'string') return entry.split('/').pop() ?? entry
+  if (entry && typeof entry === 'object') {
+    const record = entry as Record<string, unknown>
+    for (const key of ['name', 'serviceName']) if (typeof record[key] === 'string') return record[key]
+    for (const key of ['arn', 'serviceArn']) {
+      const value = record[key]
+      if (typeof value === 'string') return value.split('/').pop() ?? value
+    }
+  }
+  return JSON.stringify(entry)
+}
+
+/** Task ARNs whose desiredStatus is RUNNING, without DescribeTasks (which moves moto's tasks along). */
+async function desiredRunningTasks(endpoint: string, cluster: string): Promise<string[]> {
+  const page = await ecsClient(endpoint).send(new ListTasksCommand({ cluster, desiredStatus: 'RUNNING' }))
+  return (page.taskArns ?? []).filter(arn => arn.includes(`:task/${cluster}/`))
+}
+
+describe('ecs-teardown end to end (dist/index.js against moto)', () => {
+  if (!distExists()) {
+    it('needs the built action', () => {
+      throw new Error(
+        `${distEntry} does not exist: build it with 'npm run package' before running the e2e tests.`
+      )
+    })
+    return
+  }
+
+  let moto: MotoServer
+
+  beforeAll(async () => {
+    moto = await startMoto()
+  }, 60_000)
+
+  afterAll(async () => {
+    await moto?.stop()
+  })
+
+  beforeEach(async () => {
+    await reset(moto.endpoint)
+  })
+
+  const modes: { label: string; inputs: Record<string, string> }[] = [
+    { label: 'graceful', inputs: { force: 'false', 'drain-timeout-minutes': '0.25' } },
+    { label: 'force', inputs: { force: 'true' } }
+  ]
+
+  for (const mode of modes) {
+    it(
+      `removes a whole preview environment (force=${mode.inputs['force']}), then finds it absent`,
+      async () => {
+        const cluster = uniqueCluster(mode.label)
+        const environment = await buildPreviewEnvironment(moto.endpoint, cluster)
+        expect(environment.containerInstanceArns).toHaveLength(2)
+        expect(environment.allTaskArns).toHaveLength(5)
+        expect(await desiredRunningTasks(moto.endpoint, cluster)).toHaveLength(5)
+
+        const inputs = { cluster, region: 'us-east-1', 'timeout-minutes': '5', ...mode.inputs }
+        const first = await runAction({ endpoint: moto.endpoint, inputs })
+        expectExit(first, 0)
+
+        const left = await whatIsLeft(moto.endpoint, cluster)
+        expect(['INACTIVE', 'MISSING']).toContain(left.clusterStatus)
+        expect(left.services).toEqual([])
+        expect(left.tasks).toEqual([])
+        expect(left.tasksStillDesiredRunning).toEqual([])
+        expect(left.containerInstances).toEqual([])
+
+        expect(first.outputs).toMatchObject({
+          'services-deleted': '2',
+          'tasks-stopped': '5',
+          'container-instances-deregistered': '2',
+          'clusters-deleted': '1'
+        })
+        const report = reportOf(first)
+        expect(report.dryRun).toBe(false)
+        expect(report.clusters).toHaveLength(1)
+        const entry = report.clusters[0] as ReportCluster
+        expect(entry.name).toBe(cluster)
+        expect(entry.outcome).toBe('deleted')
+        expect(entry.services.map(nameOf).sort()).toEqual(['web', 'worker'])
+
+        const second = await runAction({ endpoint: moto.endpoint, inputs })
+        expectExit(second, 0)
+        expect(second.outputs).toMatchObject({
+          'clusters-deleted': '0',
+          'services-deleted': '0',
+          'tasks-stopped': '0'
+        })
+        const again = reportOf(second)
+        expect(again.clusters).toHaveLength(1)
+        expect(again.clusters[0]?.outcome).toBe('absent')
+      },
+      TEST_TIMEOUT_MS
+    )
+  }
+
+  it(
+    'succeeds with outcome absent for a cluster that never existed',
+    async () => {
+      const cluster = uniqueCluster('unknown')
+      const result = await runAction({
+        endpoint: moto.endpoint,
+        inputs: { cluster, region: 'us-east-1', force: 'false', 'timeout-minutes': '5' }
+      })
+      expectExit(result, 0)
+      expect(result.outputs['clusters-deleted']).toBe('0')
+      const report = reportOf(result)
+      expect(report.clusters).toHaveLength(1)
+      expect(report.clusters[0]?.name).toBe(cluster)
+      expect(report.clusters[0]?.outcome).toBe('absent')
+      expect((await whatIsLeft(moto.endpoint, cluster)).clusterStatus).toBe('MISSING')
+    },
+    TEST_TIMEOUT_MS
+  )
+
+  it('rejects a bad timeout-minutes with one ::error:: line, before any AWS call', async () => {
+    // An endpoint that records every request: a valid-input check must not need AWS at all.
+    const requests: string[] = []
+    const recorder: Server = createServer((request, response) => {
+      requests.push(`${request.method} ${request.url}`)
+      response.writeHead(500).end()
+    })
+    await new Promise<void>(resolve => recorder.listen(0, '127.0.0.1', resolve))
+    const address = recorder.address()
+    const endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+    try {
+      const result = await runAction({
+        endpoint,
+        inputs: { cluster: uniqueCluster('badinput'), region: 'us-east-1', force: 'false' },
+        env: { 'INPUT_TIMEOUT-MINUTES': 'abc' },
+        timeoutMs: 30_000
+      })
+      expectExit(result, 1)
+      const lines = result.stdout.split(/\r?\n/).filter(line => line.trim() !== '')
+      expect(lines).toHaveLength(1)
+      expect(lines[0]).toMatch(/^::error::/)
+      expect(lines[0]).toContain('timeout-minutes')
+      expect(requests).toEqual([])
+      expect(result.durationMs).toBeLessThan(15_000)
+    } finally {
+      await new Promise<void>(resolve => recorder.close(() => resolve()))
+    }
+  }, 60_000)
+})

@@ -1,0 +1,288 @@
+import { describe, expect, it } from '@jest/globals'
+import type { Report } from '../../src/report/report.js'
+import { EcsSim } from '../sim/ecs-sim.js'
+import { runOnSim } from '../support/harness.js'
+
+const NOTHING_LEFT = {
+  cluster: 'INACTIVE',
+  services: [],
+  tasks: [],
+  containerInstances: [],
+  orphanedTasks: []
+}
+
+function previewCluster(
+  sim: EcsSim,
+  name = 'preview-42',
+  opts: { services?: number; tasksPerService?: number; instances?: number; standalone?: number } = {}
+) {
+  sim.createCluster(name)
+  for (let i = 0; i < (opts.instances ?? 2); i++) sim.registerContainerInstance(name)
+  for (let i = 0; i < (opts.services ?? 3); i++) {
+    sim.createService(name, `svc-${String(i).padStart(3, '0')}`, { desiredCount: opts.tasksPerService ?? 2 })
+  }
+  for (let i = 0; i < (opts.standalone ?? 1); i++)
+    sim.runTask(name, { startedBy: 'ci-job', family: 'migrate' })
+}
+
+function clusterReport(report: Report | undefined) {
+  expect(report).toBeDefined()
+  expect(report!.clusters).toHaveLength(1)
+  return report!.clusters[0]!
+}
+
+describe('teardown on the strict simulator', () => {
+  it('graceful: scales to 0, lets the scheduler drain, stops standalone tasks, and removes everything in order', async () => {
+    const sim = new EcsSim()
+    previewCluster(sim)
+    const result = await runOnSim(sim, { cluster: 'preview-42' })
+
+    expect(result.failed).toBeUndefined()
+    expect(sim.remaining('preview-42')).toEqual(NOTHING_LEFT)
+    const c = clusterReport(result.report)
+    expect(c.outcome).toBe('deleted')
+    expect(c.services.map(s => s.name).sort()).toEqual(['svc-000', 'svc-001', 'svc-002'])
+    expect(c.tasks.filter(t => t.how === 'drained')).toHaveLength(6)
+    expect(c.tasks.filter(t => t.how === 'stopped').map(t => t.group)).toEqual(['family:migrate'])
+    expect(c.containerInstances).toHaveLength(2)
+    expect(c.leftovers.filter(l => l.kind === 'ec2-instance')).toHaveLength(2)
+    expect(result.outputs).toMatchObject({
+      'services-deleted': '3',
+      'tasks-stopped': '7',
+      'container-instances-deregistered': '2',
+      'clusters-deleted': '1'
+    })
+    // Graceful means the scheduler stopped the service tasks: StopTask only for the standalone one.
+    expect(sim.countCalls('StopTask')).toBe(1)
+    // Order: every scale-down before any StopTask... and DeleteCluster last.
+    const ops = sim.calls.filter(c => !c.error).map(c => c.operation)
+    expect(ops.lastIndexOf('UpdateService')).toBeLessThan(ops.indexOf('DeleteService'))
+    expect(ops.indexOf('DeleteCluster')).toBeGreaterThan(ops.lastIndexOf('DeregisterContainerInstance'))
+    // A force-free deregistration: nothing was orphaned.
+    expect(
+      sim.calls.filter(c => c.operation === 'DeregisterContainerInstance').every(c => c.input.force === false)
+    ).toBe(true)
+  })
+
+  it('force: stops every task at once without waiting for the scheduler', async () => {
+    const sim = new EcsSim()
+    previewCluster(sim)
+    const result = await runOnSim(sim, { cluster: 'preview-42', force: 'true' })
+    expect(result.failed).toBeUndefined()
+    expect(sim.remaining('preview-42')).toEqual(NOTHING_LEFT)
+    expect(sim.countCalls('StopTask')).toBe(7)
+    expect(clusterReport(result.report).tasks.every(t => t.how === 'stopped')).toBe(true)
+    // Each service was scaled to 0 before its tasks were stopped, so the scheduler started no replacement.
+    expect(sim.tasks.size).toBe(7)
+  })
+
+  it('finds every service past the first page: 11 and 150 services', async () => {
+    for (const count of [11, 150]) {
+      const sim = new EcsSim()
+      previewCluster(sim, 'big', { services: count, tasksPerService: 1, instances: 3, standalone: 0 })
+      const result = await runOnSim(sim, { cluster: 'big' })
+      expect(result.failed).toBeUndefined()
+      expect(sim.remaining('big')).toEqual(NOTHING_LEFT)
+      expect(clusterReport(result.report).services).toHaveLength(count)
+      // Describes in batches of 10: no more DescribeServices calls in the inventory than needed.
+      const inventoryDescribes = sim.calls.filter(
+        c => c.operation === 'DescribeServices' && (c.input.services as string[]).length === 10
+      )
+      expect(inventoryDescribes.length).toBeGreaterThanOrEqual(Math.floor(count / 10))
+      expect(
+        sim.calls.filter(c => c.operation === 'ListServices').every(c => c.input.maxResults === 100)
+      ).toBe(true)
+    }
+  })
+
+  it('waits for services that stay DRAINING behind a load balancer before deleting the cluster', async () => {
+    const sim = new EcsSim()
+    sim.createCluster('lb')
+    sim.createService('lb', 'web', { desiredCount: 2, drainDelayMs: 300_000 })
+    const result = await runOnSim(sim, { cluster: 'lb' })
+    expect(result.failed).toBeUndefined()
+    expect(sim.remaining('lb')).toEqual(NOTHING_LEFT)
+    // 30 s stop timeout and the 300 s deregistration delay are unavoidable.
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(330_000)
+    expect(result.elapsedMs).toBeLessThan(400_000)
+  })
+
+  it('deletes a DAEMON service without setting a desired count, and an EXTERNAL one after its task sets', async () => {
+    const sim = new EcsSim()
+    sim.createCluster('mixed')
+    sim.registerContainerInstance('mixed')
+    sim.registerContainerInstance('mixed')
+    sim.createService('mixed', 'log-agent', { schedulingStrategy: 'DAEMON' })
+    sim.createService('mixed', 'ext', { deploymentController: 'EXTERNAL', desiredCount: 2, taskSets: 2 })
+    const result = await runOnSim(sim, { cluster: 'mixed' })
+    expect(result.failed).toBeUndefined()
+    expect(sim.remaining('mixed')).toEqual(NOTHING_LEFT)
+    expect(
+      sim.calls.some(c => c.operation === 'UpdateService' && String(c.input.service).endsWith('/log-agent'))
+    ).toBe(false)
+    expect(sim.countCalls('DeleteTaskSet')).toBe(2)
+    expect(
+      clusterReport(result.report)
+        .services.map(s => s.name)
+        .sort()
+    ).toEqual(['ext', 'log-agent'])
+  })
+
+  it('treats services and tasks purged during the run as done', async () => {
+    const sim = new EcsSim()
+    previewCluster(sim, 'purgy', { services: 3, tasksPerService: 2, standalone: 2 })
+    let purged = false
+    sim.beforeCall = operation => {
+      if (!purged && operation === 'UpdateService') {
+        purged = true
+        sim.purgeService('svc-001')
+        for (const t of [...sim.tasks.values()].filter(t => t.group === 'family:migrate'))
+          sim.purgeTask(t.arn)
+      }
+    }
+    const result = await runOnSim(sim, { cluster: 'purgy' })
+    expect(result.failed).toBeUndefined()
+    expect(sim.remaining('purgy').cluster).toBe('INACTIVE')
+    expect(clusterReport(result.report).outcome).toBe('deleted')
+  })
+
+  it('absorbs throttling on a fifth of the calls', async () => {
+    const sim = new EcsSim({ throttleRate: 0.2, seed: 3 })
+    previewCluster(sim, 'throttled', { services: 12, tasksPerService: 2, standalone: 3 })
+    const result = await runOnSim(sim, { cluster: 'throttled' })
+    expect(result.failed).toBeUndefined()
+    expect(sim.remaining('throttled')).toEqual(NOTHING_LEFT)
+    const throttled = sim.calls.filter(c => c.error === 'ThrottlingException').length
+    expect(throttled / sim.calls.length).toBeGreaterThan(0.1)
+  })
+
+  it('succeeds and says so when the cluster is already deleted or never existed', async () => {
+    const sim = new EcsSim()
+    sim.createCluster('old')
+    sim.clusters.get('arn:aws:ecs:us-east-1:123456789012:cluster/old')!.deletedAt = sim.now
+    for (const name of ['old', 'never-was']) {
+      const result = await runOnSim(sim, { cluster: name })
+      expect(result.failed).toBeUndefined()
+      const c = clusterReport(result.report)
+      expect(c.outcome).toBe('absent')
+      expect(result.outputs['clusters-deleted']).toBe('0')
+    }
+    expect(sim.mutatingCalls()).toEqual([])
+  })
+
+  it('finishes on a second run after the first was cut off halfway', async () => {
+    const sim = new EcsSim()
+    previewCluster(sim, 'cut', { services: 4, tasksPerService: 2, standalone: 2 })
+    const controller = new AbortController()
+    sim.time.at(sim.now + 15_000, () => controller.abort())
+    const first = await runOnSim(sim, { cluster: 'cut' }, { signal: controller.signal })
+    const c1 = clusterReport(first.report)
+    expect(c1.outcome).toBe('cancelled')
+    expect(first.outputs.report).toBeDefined()
+    expect(c1.leftovers.some(l => l.kind === 'cluster')).toBe(true)
+    expect(sim.remaining('cut').cluster).toBe('ACTIVE')
+
+    const second = await runOnSim(sim, { cluster: 'cut' })
+    expect(second.failed).toBeUndefined()
+    expect(clusterReport(second.report).outcome).toBe('deleted')
+    expect(sim.remaining('cut')).toEqual(NOTHING_LEFT)
+  })
+
+  it('fails at the deadline with tasks that never stop, naming what is left', async () => {
+    const sim = new EcsSim()
+    sim.createCluster('stuck')
+    sim.registerContainerInstance('stuck')
+    const hung = sim.runTask('stuck', { neverStops: true })
+    sim.createService('stuck', 'web', { desiredCount: 1 })
+    const result = await runOnSim(sim, { cluster: 'stuck', 'timeout-minutes': '5' })
+    const c = clusterReport(result.report)
+    expect(c.outcome).toBe('timed-out')
+    expect(result.failed).toContain('deadline')
+    expect(result.failed).toContain(hung.id)
+    expect(c.leftovers.some(l => l.kind === 'task' && l.id === hung.id)).toBe(true)
+    expect(c.leftovers.some(l => l.kind === 'cluster')).toBe(true)
+    // It gave up at the deadline, not long after.
+    expect(result.elapsedMs).toBeLessThanOrEqual(5 * 60_000 + 60_000)
+    expect(sim.remaining('stuck').cluster).toBe('ACTIVE')
+  })
+
+  it('stops what still runs when the drain deadline passes', async () => {
+    // A sluggish scheduler: it would take 30 minutes to act on the scale-down.
+    const sim = new EcsSim({ schedulerDelayMs: 30 * 60_000 })
+    sim.createCluster('slow')
+    sim.registerContainerInstance('slow')
+    sim.createService('slow', 'web', { desiredCount: 2, stopTimeMs: 30_000 })
+    const result = await runOnSim(sim, {
+      cluster: 'slow',
+      'drain-timeout-minutes': '1',
+      'timeout-minutes': '10'
+    })
+    expect(result.failed).toBeUndefined()
+    expect(sim.remaining('slow')).toEqual(NOTHING_LEFT)
+    const c = clusterReport(result.report)
+    expect(c.tasks.map(t => t.how)).toEqual(['stopped', 'stopped'])
+    const firstStop = sim.calls.find(call => call.operation === 'StopTask')!.at
+    const started = sim.calls[0]!.at
+    // Stopped at the drain deadline (one minute, plus at most one poll interval), not before.
+    expect(firstStop - started).toBeGreaterThanOrEqual(60_000)
+    expect(firstStop - started).toBeLessThanOrEqual(66_000)
+  })
+
+  it('retries DeleteService while deployments are active', async () => {
+    const sim = new EcsSim()
+    sim.createCluster('deploying')
+    sim.createService('deploying', 'web', { desiredCount: 1, deploymentsActiveUntil: sim.now + 90_000 })
+    const result = await runOnSim(sim, { cluster: 'deploying' })
+    expect(result.failed).toBeUndefined()
+    expect(sim.remaining('deploying')).toEqual(NOTHING_LEFT)
+    expect(sim.calls.filter(c => c.operation === 'DeleteService' && c.error).length).toBeGreaterThan(0)
+  })
+
+  it('detaches capacity providers, deletes the unshared Auto Scaling one, keeps the shared one and FARGATE', async () => {
+    const sim = new EcsSim()
+    sim.createCapacityProvider('own-asg')
+    sim.createCapacityProvider('shared-asg')
+    sim.createCluster('cp', { capacityProviders: ['own-asg', 'shared-asg', 'FARGATE'] })
+    sim.createCluster('other', { capacityProviders: ['shared-asg'] })
+    sim.createService('cp', 'web', { desiredCount: 1, capacityProviders: ['own-asg'] })
+    const result = await runOnSim(sim, { cluster: 'cp' })
+    expect(result.failed).toBeUndefined()
+    expect(sim.remaining('cp').cluster).toBe('INACTIVE')
+    expect(sim.capacityProviderState(sim.capacityProviders.get('own-asg')!).status).toBe('INACTIVE')
+    expect(sim.capacityProviderState(sim.capacityProviders.get('shared-asg')!).status).toBe('ACTIVE')
+    const c = clusterReport(result.report)
+    expect(c.capacityProviders).toEqual(
+      expect.arrayContaining([
+        { name: 'own-asg', action: 'deleted' },
+        { name: 'shared-asg', action: 'detached' },
+        { name: 'FARGATE', action: 'detached' }
+      ])
+    )
+    expect(c.leftovers).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'capacity-provider', id: 'shared-asg' })])
+    )
+    expect(
+      sim.calls.some(c => c.operation === 'DeleteCapacityProvider' && c.input.capacityProvider !== 'own-asg')
+    ).toBe(false)
+  })
+
+  it('fails with the denied action named when a permission is missing, and reports what is left', async () => {
+    const sim = new EcsSim()
+    previewCluster(sim, 'denied', { services: 2, tasksPerService: 1, standalone: 0 })
+    sim.denied.add('DeleteService')
+    const result = await runOnSim(sim, { cluster: 'denied' })
+    const c = clusterReport(result.report)
+    expect(c.outcome).toBe('failed')
+    expect(result.failed).toContain('ecs:DeleteService')
+    expect(c.leftovers.map(l => l.kind)).toEqual(expect.arrayContaining(['service', 'cluster']))
+  })
+
+  it('rejects a bad input before any AWS call', async () => {
+    const sim = new EcsSim()
+    previewCluster(sim)
+    const result = await runOnSim(sim, { cluster: 'preview-42', 'timeout-minutes': 'soon' })
+    expect(result.failed).toMatch(/^Input 'timeout-minutes'/)
+    expect(result.failed).not.toContain('\n')
+    expect(sim.calls).toHaveLength(0)
+  })
+})

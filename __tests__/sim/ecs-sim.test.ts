@@ -1,0 +1,380 @@
+import {
+  DeleteCapacityProviderCommand,
+  DeleteClusterCommand,
+  DeleteServiceCommand,
+  DeleteTaskSetCommand,
+  DeregisterContainerInstanceCommand,
+  DescribeClustersCommand,
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ListContainerInstancesCommand,
+  ListServicesCommand,
+  ListTasksCommand,
+  PutClusterCapacityProvidersCommand,
+  StopTaskCommand,
+  UpdateServiceCommand
+} from '@aws-sdk/client-ecs'
+import { describe, expect, it } from '@jest/globals'
+import { EcsSim } from './ecs-sim.js'
+
+// The simulator is only worth something if it refuses what AWS refuses. One test per rule.
+
+const rejects = (p: Promise<unknown>, name: string, message?: RegExp) =>
+  expect(p).rejects.toMatchObject({ name, ...(message ? { message: expect.stringMatching(message) } : {}) })
+
+function cluster(sim = new EcsSim()) {
+  sim.createCluster('c1')
+  return sim
+}
+
+describe('strict ECS simulator: lists and batches', () => {
+  it('pages ListServices by 10 by default, refuses maxResults over 100, and hides nothing behind nextToken', async () => {
+    const sim = cluster()
+    for (let i = 0; i < 25; i++) sim.createService('c1', `s${i}`, { desiredCount: 0 })
+    const first = (await sim.client.send(new ListServicesCommand({ cluster: 'c1' }))) as {
+      serviceArns: string[]
+      nextToken?: string
+    }
+    expect(first.serviceArns).toHaveLength(10)
+    expect(first.nextToken).toBeDefined()
+    await rejects(
+      sim.client.send(new ListServicesCommand({ cluster: 'c1', maxResults: 101 })),
+      'InvalidParameterException'
+    )
+    await rejects(
+      sim.client.send(new ListServicesCommand({ cluster: 'c1', nextToken: 'garbage' })),
+      'InvalidParameterException'
+    )
+    const seen: string[] = []
+    let token: string | undefined
+    do {
+      const page = (await sim.client.send(
+        new ListServicesCommand({ cluster: 'c1', maxResults: 7, nextToken: token })
+      )) as {
+        serviceArns: string[]
+        nextToken?: string
+      }
+      seen.push(...page.serviceArns)
+      token = page.nextToken
+    } while (token)
+    expect(new Set(seen).size).toBe(25)
+  })
+
+  it('refuses DescribeServices with more than 10 services, DescribeTasks with more than 100 or none', async () => {
+    const sim = cluster()
+    const names = Array.from({ length: 11 }, (_, i) => `s${i}`)
+    await rejects(
+      sim.client.send(new DescribeServicesCommand({ cluster: 'c1', services: names })),
+      'InvalidParameterException',
+      /at most 10/
+    )
+    const arns = Array.from({ length: 101 }, (_, i) => `arn:aws:ecs:us-east-1:123456789012:task/c1/${i}`)
+    await rejects(
+      sim.client.send(new DescribeTasksCommand({ cluster: 'c1', tasks: arns })),
+      'InvalidParameterException',
+      /at most 100/
+    )
+    await rejects(
+      sim.client.send(new DescribeTasksCommand({ cluster: 'c1', tasks: [] })),
+      'InvalidParameterException',
+      /cannot be empty/
+    )
+  })
+
+  it('refuses ListTasks with startedBy combined with another filter, and maxResults over 100', async () => {
+    const sim = cluster()
+    await rejects(
+      sim.client.send(new ListTasksCommand({ cluster: 'c1', startedBy: 'x', family: 'f' })),
+      'InvalidParameterException'
+    )
+    await rejects(
+      sim.client.send(new ListTasksCommand({ cluster: 'c1', maxResults: 200 })),
+      'InvalidParameterException'
+    )
+    await rejects(
+      sim.client.send(new ListContainerInstancesCommand({ cluster: 'c1', maxResults: 101 })),
+      'InvalidParameterException'
+    )
+  })
+
+  it('answers MISSING for unknown and purged resources instead of throwing', async () => {
+    const sim = cluster()
+    sim.createService('c1', 'gone', { desiredCount: 0 })
+    sim.purgeService('gone')
+    const out = (await sim.client.send(
+      new DescribeServicesCommand({ cluster: 'c1', services: ['gone'] })
+    )) as {
+      services: unknown[]
+      failures: { reason: string }[]
+    }
+    expect(out.services).toHaveLength(0)
+    expect(out.failures[0]?.reason).toBe('MISSING')
+    const clusters = (await sim.client.send(new DescribeClustersCommand({ clusters: ['nope'] }))) as {
+      failures: { reason: string }[]
+    }
+    expect(clusters.failures[0]?.reason).toBe('MISSING')
+  })
+
+  it('gives ClusterNotFoundException for calls on a missing cluster', async () => {
+    const sim = new EcsSim()
+    await rejects(sim.client.send(new ListServicesCommand({ cluster: 'nope' })), 'ClusterNotFoundException')
+  })
+})
+
+describe('strict ECS simulator: services', () => {
+  it('refuses DeleteService without force while scaled above 0', async () => {
+    const sim = cluster()
+    sim.createService('c1', 'web', { desiredCount: 2 })
+    await rejects(
+      sim.client.send(new DeleteServiceCommand({ cluster: 'c1', service: 'web' })),
+      'InvalidParameterException',
+      /scaled above 0/
+    )
+  })
+
+  it('refuses a desired count on a DAEMON service', async () => {
+    const sim = cluster()
+    sim.registerContainerInstance('c1')
+    sim.createService('c1', 'agent', { schedulingStrategy: 'DAEMON' })
+    await rejects(
+      sim.client.send(new UpdateServiceCommand({ cluster: 'c1', service: 'agent', desiredCount: 0 })),
+      'InvalidParameterException'
+    )
+  })
+
+  it('keeps a deleted service DRAINING, out of ListServices, until its tasks stop and its load balancer drains', async () => {
+    const sim = cluster()
+    sim.registerContainerInstance('c1')
+    sim.createService('c1', 'web', { desiredCount: 1, drainDelayMs: 60_000, stopTimeMs: 30_000 })
+    await sim.client.send(new DeleteServiceCommand({ cluster: 'c1', service: 'web', force: true }))
+    const status = async () =>
+      (
+        (await sim.client.send(new DescribeServicesCommand({ cluster: 'c1', services: ['web'] }))) as {
+          services: { status: string }[]
+        }
+      ).services[0]?.status
+    expect(await status()).toBe('DRAINING')
+    const listed = (await sim.client.send(new ListServicesCommand({ cluster: 'c1' }))) as {
+      serviceArns: string[]
+    }
+    expect(listed.serviceArns).toHaveLength(0)
+    await sim.time.sleep(60_000)
+    expect(await status()).toBe('DRAINING')
+    await sim.time.sleep(40_000)
+    expect(await status()).toBe('INACTIVE')
+    await rejects(
+      sim.client.send(new UpdateServiceCommand({ cluster: 'c1', service: 'web', desiredCount: 0 })),
+      'ServiceNotActiveException'
+    )
+  })
+
+  it('answers "deployments are active" until the deployment settles', async () => {
+    const sim = cluster()
+    sim.createService('c1', 'web', { desiredCount: 0, deploymentsActiveUntil: sim.now + 10_000 })
+    await rejects(
+      sim.client.send(new DeleteServiceCommand({ cluster: 'c1', service: 'web', force: true })),
+      'InvalidParameterException',
+      /deployments are active/
+    )
+    await sim.time.sleep(10_000)
+    await expect(
+      sim.client.send(new DeleteServiceCommand({ cluster: 'c1', service: 'web', force: true }))
+    ).resolves.toBeDefined()
+  })
+
+  it('replaces a task stopped while its service is still scaled above 0', async () => {
+    const sim = cluster()
+    sim.registerContainerInstance('c1')
+    const svc = sim.createService('c1', 'web', { desiredCount: 1, stopTimeMs: 1_000 })
+    const [task] = [...sim.tasks.values()].filter(t => t.serviceArn === svc.arn)
+    await sim.client.send(new StopTaskCommand({ cluster: 'c1', task: task!.arn }))
+    await sim.time.sleep(10_000)
+    const running = (await sim.client.send(new ListTasksCommand({ cluster: 'c1', serviceName: 'web' }))) as {
+      taskArns: string[]
+    }
+    expect(running.taskArns).toHaveLength(1)
+    expect(running.taskArns[0]).not.toBe(task!.arn)
+  })
+
+  it('refuses DeleteTaskSet on a service without the EXTERNAL controller, and an unknown task set', async () => {
+    const sim = cluster()
+    sim.createService('c1', 'web', { desiredCount: 0 })
+    sim.createService('c1', 'ext', { desiredCount: 0, deploymentController: 'EXTERNAL', taskSets: 1 })
+    await rejects(
+      sim.client.send(new DeleteTaskSetCommand({ cluster: 'c1', service: 'web', taskSet: 'x' })),
+      'InvalidParameterException'
+    )
+    await rejects(
+      sim.client.send(new DeleteTaskSetCommand({ cluster: 'c1', service: 'ext', taskSet: 'x' })),
+      'TaskSetNotFoundException'
+    )
+  })
+})
+
+describe('strict ECS simulator: tasks', () => {
+  it('takes the stop timeout to stop a task, through the intermediate states', async () => {
+    const sim = cluster()
+    const task = sim.runTask('c1', { stopTimeMs: 30_000 })
+    await sim.time.sleep(5_000)
+    await sim.client.send(new StopTaskCommand({ cluster: 'c1', task: task.arn }))
+    const last = async () =>
+      (
+        (await sim.client.send(new DescribeTasksCommand({ cluster: 'c1', tasks: [task.arn] }))) as {
+          tasks: { lastStatus: string }[]
+        }
+      ).tasks[0]?.lastStatus
+    expect(await last()).toBe('DEACTIVATING')
+    await sim.time.sleep(10_000)
+    expect(await last()).toBe('STOPPING')
+    await sim.time.sleep(20_000)
+    expect(await last()).toBe('STOPPED')
+  })
+
+  it('refuses StopTask on an unknown task and a reason over 255 characters', async () => {
+    const sim = cluster()
+    const task = sim.runTask('c1')
+    await rejects(
+      sim.client.send(new StopTaskCommand({ cluster: 'c1', task: 'deadbeef' })),
+      'InvalidParameterException',
+      /referenced task was not found/
+    )
+    await rejects(
+      sim.client.send(new StopTaskCommand({ cluster: 'c1', task: task.arn, reason: 'x'.repeat(256) })),
+      'InvalidParameterException'
+    )
+  })
+})
+
+describe('strict ECS simulator: container instances and the cluster', () => {
+  it('refuses to deregister an instance with running tasks unless forced, and orphans them when forced', async () => {
+    const sim = cluster()
+    const ci = sim.registerContainerInstance('c1')
+    sim.runTask('c1', { containerInstanceArn: ci.arn })
+    await rejects(
+      sim.client.send(new DeregisterContainerInstanceCommand({ cluster: 'c1', containerInstance: ci.arn })),
+      'InvalidParameterException',
+      /running tasks/
+    )
+    await sim.client.send(
+      new DeregisterContainerInstanceCommand({ cluster: 'c1', containerInstance: ci.arn, force: true })
+    )
+    expect(sim.remaining('c1').orphanedTasks).toHaveLength(1)
+  })
+
+  it('refuses DeleteCluster while services, tasks, container instances or capacity providers remain', async () => {
+    const del = (sim: EcsSim) => sim.client.send(new DeleteClusterCommand({ cluster: 'c1' }))
+    const withService = cluster()
+    withService.createService('c1', 'web', { desiredCount: 0 })
+    await rejects(del(withService), 'ClusterContainsServicesException')
+
+    const withTask = cluster()
+    withTask.runTask('c1')
+    await rejects(del(withTask), 'ClusterContainsTasksException')
+
+    const withInstance = cluster()
+    withInstance.registerContainerInstance('c1')
+    await rejects(del(withInstance), 'ClusterContainsContainerInstancesException')
+
+    const withProvider = new EcsSim()
+    withProvider.createCapacityProvider('asg-cp')
+    withProvider.createCluster('c1', { capacityProviders: ['asg-cp'] })
+    await rejects(del(withProvider), 'ClusterContainsCapacityProviderException')
+  })
+
+  it('refuses DeleteCluster while a task is still STOPPING, and accepts it once STOPPED', async () => {
+    const sim = cluster()
+    const task = sim.runTask('c1', { stopTimeMs: 30_000 })
+    await sim.client.send(new StopTaskCommand({ cluster: 'c1', task: task.arn }))
+    await rejects(
+      sim.client.send(new DeleteClusterCommand({ cluster: 'c1' })),
+      'ClusterContainsTasksException'
+    )
+    await sim.time.sleep(30_000)
+    await sim.client.send(new DeleteClusterCommand({ cluster: 'c1' }))
+    expect(sim.remaining('c1').cluster).toBe('INACTIVE')
+  })
+
+  it('needs both capacity-provider lists, refuses during an attachment update, and never deletes FARGATE', async () => {
+    const sim = new EcsSim()
+    sim.createCapacityProvider('asg-cp')
+    sim.createCluster('c1', { capacityProviders: ['asg-cp'] })
+    await rejects(
+      sim.client.send(
+        new PutClusterCapacityProvidersCommand({ cluster: 'c1', capacityProviders: [] } as never)
+      ),
+      'InvalidParameterException'
+    )
+    await rejects(
+      sim.client.send(new DeleteCapacityProviderCommand({ capacityProvider: 'asg-cp' })),
+      'ResourceInUseException'
+    )
+    await sim.client.send(
+      new PutClusterCapacityProvidersCommand({
+        cluster: 'c1',
+        capacityProviders: [],
+        defaultCapacityProviderStrategy: []
+      })
+    )
+    await rejects(sim.client.send(new DeleteClusterCommand({ cluster: 'c1' })), 'UpdateInProgressException')
+    await rejects(
+      sim.client.send(new DeleteCapacityProviderCommand({ capacityProvider: 'FARGATE' })),
+      'InvalidParameterException'
+    )
+  })
+
+  it('refuses to detach a capacity provider a live service still uses', async () => {
+    const sim = new EcsSim()
+    sim.createCapacityProvider('asg-cp')
+    sim.createCluster('c1', { capacityProviders: ['asg-cp'] })
+    sim.createService('c1', 'web', { desiredCount: 0, capacityProviders: ['asg-cp'] })
+    await rejects(
+      sim.client.send(
+        new PutClusterCapacityProvidersCommand({
+          cluster: 'c1',
+          capacityProviders: [],
+          defaultCapacityProviderStrategy: []
+        })
+      ),
+      'ResourceInUseException'
+    )
+  })
+})
+
+describe('strict ECS simulator: throttling, denial, time', () => {
+  it('throttles the configured share of calls with the SDK-shaped ThrottlingException', async () => {
+    const sim = new EcsSim({ throttleRate: 0.2, seed: 7 })
+    sim.createCluster('c1')
+    let throttled = 0
+    for (let i = 0; i < 500; i++) {
+      await sim.client
+        .send(new DescribeClustersCommand({ clusters: ['c1'] }))
+        .catch((e: Error & { $retryable?: object }) => {
+          expect(e.name).toBe('ThrottlingException')
+          expect(e.$retryable).toEqual({ throttling: true })
+          throttled++
+        })
+    }
+    expect(throttled).toBeGreaterThan(70)
+    expect(throttled).toBeLessThan(130)
+  })
+
+  it('denies the operations it is told to, with an AccessDeniedException naming the action', async () => {
+    const sim = cluster()
+    sim.denied.add('DeleteCluster')
+    await rejects(
+      sim.client.send(new DeleteClusterCommand({ cluster: 'c1' })),
+      'AccessDeniedException',
+      /ecs:DeleteCluster/
+    )
+  })
+
+  it('counts calls in flight when calls take time', async () => {
+    const sim = new EcsSim({ latencyMs: 50 })
+    sim.createCluster('c1')
+    await Promise.all(
+      Array.from({ length: 7 }, () => sim.client.send(new DescribeClustersCommand({ clusters: ['c1'] })))
+    )
+    expect(sim.peakInFlight).toBe(7)
+    expect(sim.now - Date.UTC(2026, 10, 1, 12, 0, 0)).toBe(50)
+  })
+})

@@ -1,0 +1,51 @@
+import { MemoryLogger } from '../../src/log.js'
+import { run } from '../../src/main.js'
+import type { Report } from '../../src/report/report.js'
+import type { Settings } from '../../src/settings.js'
+import { EcsSim } from '../sim/ecs-sim.js'
+
+export interface RunResult {
+  report: Report | undefined
+  outputs: Record<string, string>
+  failed: string | undefined
+  summary: string | undefined
+  log: MemoryLogger
+  /** Virtual milliseconds the run took. */
+  elapsedMs: number
+}
+
+/**
+ * Runs the action's real pipeline (settings → inventory → plan → apply → report) against the
+ * simulator, on its virtual clock. Inputs are given as on the runner, by name.
+ */
+export async function runOnSim(
+  sim: EcsSim,
+  inputs: Record<string, string>,
+  opts: { signal?: AbortSignal; tune?: Partial<Settings> } = {}
+): Promise<RunResult> {
+  const outputs: Record<string, string> = {}
+  const log = new MemoryLogger()
+  let failed: string | undefined
+  let summary: string | undefined
+  const started = sim.time.clock()
+  const report = await run({
+    readInput: name => inputs[name] ?? '',
+    env: { AWS_REGION: sim.options.region, GITHUB_STEP_SUMMARY: '/dev/null' },
+    clock: sim.time.clock,
+    sleep: sim.time.sleep,
+    signal: opts.signal ?? new AbortController().signal,
+    log,
+    setOutput: (name, value) => {
+      outputs[name] = value
+    },
+    setFailed: message => {
+      failed = message
+    },
+    writeSummary: async markdown => {
+      summary = markdown
+    },
+    createClients: () => ({ ecs: sim.client }),
+    tune: settings => ({ ...settings, pollIntervalMs: 5_000, ...opts.tune })
+  })
+  return { report, outputs, failed, summary, log, elapsedMs: sim.time.clock() - started }
+}

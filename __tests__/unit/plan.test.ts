@@ -1,0 +1,137 @@
+import { describe, expect, it } from '@jest/globals'
+import type { ClusterInventory, ServiceInfo, TaskInfo } from '../../src/inventory.js'
+import { planTeardown } from '../../src/plan.js'
+
+const service = (name: string, extra: Partial<ServiceInfo> = {}): ServiceInfo => ({
+  name,
+  arn: `arn:aws:ecs:us-east-1:1:service/c/${name}`,
+  status: 'ACTIVE',
+  schedulingStrategy: 'REPLICA',
+  deploymentController: 'ECS',
+  desiredCount: 2,
+  runningCount: 2,
+  taskSets: [],
+  ...extra
+})
+
+const task = (id: string, group: string, extra: Partial<TaskInfo> = {}): TaskInfo => ({
+  arn: `arn:aws:ecs:us-east-1:1:task/c/${id}`,
+  id,
+  group,
+  lastStatus: 'RUNNING',
+  desiredStatus: 'RUNNING',
+  serviceName: group.startsWith('service:') ? group.slice(8) : undefined,
+  ...extra
+})
+
+function inventory(extra: Partial<ClusterInventory> = {}): ClusterInventory {
+  return {
+    cluster: {
+      name: 'c',
+      arn: 'arn:aws:ecs:us-east-1:1:cluster/c',
+      status: 'ACTIVE',
+      tags: {},
+      capacityProviders: [],
+      hasDefaultStrategy: false
+    },
+    services: [],
+    tasks: [],
+    containerInstances: [],
+    capacityProviders: [],
+    ...extra
+  }
+}
+
+describe('planTeardown', () => {
+  it('scales only ACTIVE REPLICA services that still want tasks, and deletes task sets only for EXTERNAL', () => {
+    const plan = planTeardown(
+      inventory({
+        services: [
+          service('web'),
+          service('idle', { desiredCount: 0 }),
+          service('agent', { schedulingStrategy: 'DAEMON', desiredCount: 0 }),
+          service('ext', {
+            deploymentController: 'EXTERNAL',
+            taskSets: [{ arn: 'ts-1', id: 'ts-1', status: 'ACTIVE' }]
+          }),
+          service('cd', {
+            deploymentController: 'CODE_DEPLOY',
+            taskSets: [{ arn: 'ts-2', id: 'ts-2', status: 'ACTIVE' }]
+          })
+        ]
+      }),
+      'graceful'
+    )
+    expect(plan.services.filter(s => s.scaleToZero).map(s => s.service.name)).toEqual(['web', 'ext', 'cd'])
+    expect(plan.services.flatMap(s => s.taskSets)).toEqual(['ts-1'])
+  })
+
+  it('gives each service its tasks and treats tasks of unknown services as standalone', () => {
+    const plan = planTeardown(
+      inventory({
+        services: [service('web')],
+        tasks: [
+          task('a', 'service:web'),
+          task('b', 'family:job'),
+          task('c', 'service:draining-from-earlier-run')
+        ]
+      }),
+      'force'
+    )
+    expect(plan.services[0]!.tasks.map(t => t.id)).toEqual(['a'])
+    expect(plan.standaloneTasks.map(t => t.id)).toEqual(['b', 'c'])
+  })
+
+  it('never deletes FARGATE providers, nor one another cluster uses', () => {
+    const plan = planTeardown(
+      inventory({
+        cluster: {
+          name: 'c',
+          arn: 'x',
+          status: 'ACTIVE',
+          tags: {},
+          capacityProviders: ['FARGATE', 'own', 'shared'],
+          hasDefaultStrategy: true
+        },
+        capacityProviders: [
+          { name: 'FARGATE', reserved: true, status: 'ACTIVE', otherClusters: [] },
+          { name: 'own', reserved: false, status: 'ACTIVE', otherClusters: [] },
+          { name: 'shared', reserved: false, status: 'ACTIVE', otherClusters: ['prod'] }
+        ]
+      }),
+      'graceful'
+    )
+    expect(plan.detachCapacityProviders).toBe(true)
+    expect(plan.capacityProviders.map(d => [d.provider.name, d.delete])).toEqual([
+      ['FARGATE', false],
+      ['own', true],
+      ['shared', false]
+    ])
+    expect(plan.capacityProviders[2]!.keepReason).toContain('prod')
+  })
+
+  it('lists the steps in the order they run, ending with the cluster', () => {
+    const plan = planTeardown(
+      inventory({
+        services: [service('web')],
+        tasks: [task('a', 'service:web')],
+        containerInstances: [
+          { arn: 'ci', id: 'ci', ec2InstanceId: 'i-1', status: 'ACTIVE', runningTasksCount: 1 }
+        ]
+      }),
+      'graceful'
+    )
+    expect(plan.steps.map(s => s.phase)).toEqual([
+      'scale-services',
+      'stop-tasks',
+      'delete-services',
+      'deregister-instances',
+      'delete-cluster'
+    ])
+    expect(plan.steps[3]!.resources).toEqual(['ci (i-1)'])
+  })
+
+  it('plans only the cluster deletion for an empty cluster', () => {
+    expect(planTeardown(inventory(), 'graceful').steps.map(s => s.phase)).toEqual(['delete-cluster'])
+  })
+})

@@ -1,0 +1,54 @@
+import { DeleteClusterCommand, DescribeClustersCommand } from '@aws-sdk/client-ecs'
+import { callAws } from '../aws/call.js'
+import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
+import { retryUntil } from '../util/poll.js'
+import type { ApplyContext } from './context.js'
+
+/**
+ * Right after draining, DeleteCluster is often refused for what is still settling: DRAINING
+ * services, STOPPING tasks, instances on their way out, an attachment update. Those refusals are
+ * retried with backoff until the deadline; at the deadline the last refusal says what is left.
+ */
+const TRANSIENT = [
+  'ClusterContainsServicesException',
+  'ClusterContainsTasksException',
+  'ClusterContainsContainerInstancesException',
+  'ClusterContainsCapacityProviderException',
+  'UpdateInProgressException'
+]
+
+export async function deleteCluster(ctx: ApplyContext): Promise<void> {
+  const deleted = await retryUntil(
+    ctx,
+    { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 20_000 },
+    async () => {
+      try {
+        await callAws(ctx, ctx.ecs, new DeleteClusterCommand({ cluster: ctx.clusterArn }))
+        return { done: true, value: undefined }
+      } catch (error) {
+        if (isAwsError(error, 'ClusterNotFoundException')) return { done: true, value: undefined }
+        if (isAwsError(error, ...TRANSIENT)) {
+          ctx.log.info(`DeleteCluster refused for now (${errorMessage(error)}); trying again`)
+          return { done: false, reason: errorMessage(error) }
+        }
+        throw error
+      }
+    }
+  )
+  if (!deleted.done)
+    throw new DeadlineError(`AWS still refused to delete the cluster at the deadline: ${deleted.reason}`)
+  ctx.log.info(`Deleting cluster ${ctx.clusterName}`)
+  const inactive = await retryUntil(
+    ctx,
+    { deadline: ctx.deadline, minDelayMs: 1_000, maxDelayMs: ctx.pollIntervalMs },
+    async () => {
+      const out = await callAws(ctx, ctx.ecs, new DescribeClustersCommand({ clusters: [ctx.clusterArn] }))
+      const cluster = out.clusters?.[0]
+      if (!cluster || cluster.status === 'INACTIVE') return { done: true, value: undefined }
+      return { done: false, reason: `cluster is still ${cluster.status}` }
+    }
+  )
+  if (!inactive.done)
+    throw new DeadlineError(`the cluster was not INACTIVE at the deadline: ${inactive.reason}`)
+  ctx.log.info(`Cluster ${ctx.clusterName} is deleted`)
+}

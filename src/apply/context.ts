@@ -1,0 +1,64 @@
+import { DescribeServicesCommand, DescribeTasksCommand } from '@aws-sdk/client-ecs'
+import { callAws } from '../aws/call.js'
+import { Limits } from '../constants.js'
+import {
+  toServiceInfo,
+  toTaskInfo,
+  type InventoryContext,
+  type ServiceInfo,
+  type TaskInfo
+} from '../inventory.js'
+import type { StopMode } from '../plan.js'
+import type { ClusterReport } from '../report/report.js'
+import { chunk } from '../util/pool.js'
+import { BatchPoller } from '../util/poll.js'
+
+/** What every apply phase gets: the AWS port, time, the signal, the deadlines and the report to fill. */
+export interface ApplyContext extends InventoryContext {
+  clusterArn: string
+  clusterName: string
+  mode: StopMode
+  /** When the graceful mode stops waiting for the scheduler and stops what is left itself. */
+  drainDeadline: number
+  pollIntervalMs: number
+  report: ClusterReport
+  /** One polling loop per cluster for all task waits, one for all service waits. */
+  tasks: BatchPoller<TaskInfo>
+  services: BatchPoller<ServiceInfo>
+  /** Stops this cluster's other work after a failure (aborts the cluster's own signal). */
+  halt(reason: unknown): void
+}
+
+export function createPollers(
+  ctx: InventoryContext,
+  clusterArn: string,
+  intervalMs: number
+): { tasks: BatchPoller<TaskInfo>; services: BatchPoller<ServiceInfo> } {
+  const tasks = new BatchPoller<TaskInfo>(ctx, {
+    intervalMs,
+    describe: async arns => {
+      const outs = await Promise.all(
+        chunk(arns, Limits.describeTasksBatch).map(batch =>
+          callAws(ctx, ctx.ecs, new DescribeTasksCommand({ cluster: clusterArn, tasks: batch }))
+        )
+      )
+      return new Map(
+        outs.flatMap(out => (out.tasks ?? []).map(t => [t.taskArn ?? '', toTaskInfo(t)] as const))
+      )
+    }
+  })
+  const services = new BatchPoller<ServiceInfo>(ctx, {
+    intervalMs,
+    describe: async arns => {
+      const outs = await Promise.all(
+        chunk(arns, Limits.describeServicesBatch).map(batch =>
+          callAws(ctx, ctx.ecs, new DescribeServicesCommand({ cluster: clusterArn, services: batch }))
+        )
+      )
+      return new Map(
+        outs.flatMap(out => (out.services ?? []).map(s => [s.serviceArn ?? '', toServiceInfo(s)] as const))
+      )
+    }
+  })
+  return { tasks, services }
+}

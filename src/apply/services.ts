@@ -1,0 +1,122 @@
+import { DeleteServiceCommand, DeleteTaskSetCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs'
+import { callAws } from '../aws/call.js'
+import type { ServicePlan } from '../plan.js'
+import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
+import { retryUntil } from '../util/poll.js'
+import type { ApplyContext } from './context.js'
+import { drainThenStop } from './tasks.js'
+
+/** ServiceNotFound / ServiceNotActive: the service is already deleted (or being deleted). */
+export function isServiceGone(error: unknown): boolean {
+  return isAwsError(error, 'ServiceNotFoundException', 'ServiceNotActiveException')
+}
+
+/**
+ * One service from start to end. Resolves `tasksDown` once none of its tasks runs (so container
+ * instances can go while the service itself still drains), and `done` once it is INACTIVE or gone.
+ */
+export function teardownService(
+  ctx: ApplyContext,
+  plan: ServicePlan
+): { tasksDown: Promise<void>; done: Promise<void> } {
+  const tasksDown = stopServiceWork(ctx, plan)
+  const done = tasksDown.then(async () => {
+    if (plan.service.schedulingStrategy === 'REPLICA') await deleteService(ctx, plan)
+    await waitServiceInactive(ctx, plan)
+  })
+  return { tasksDown, done }
+}
+
+async function stopServiceWork(ctx: ApplyContext, plan: ServicePlan): Promise<void> {
+  const { service } = plan
+  for (const taskSet of plan.taskSets) await deleteTaskSet(ctx, plan, taskSet)
+  if (service.schedulingStrategy === 'DAEMON') {
+    // A daemon has no desired count: its tasks drain only once the service is deleted, and a daemon
+    // task stopped while the service is ACTIVE is started again. So delete first, then drain.
+    await deleteService(ctx, plan)
+  } else if (plan.scaleToZero) {
+    await scaleToZero(ctx, plan)
+  }
+  await drainThenStop(ctx, plan.tasks)
+}
+
+export async function scaleToZero(ctx: ApplyContext, plan: ServicePlan): Promise<void> {
+  try {
+    await callAws(
+      ctx,
+      ctx.ecs,
+      new UpdateServiceCommand({ cluster: ctx.clusterArn, service: plan.service.arn, desiredCount: 0 })
+    )
+    ctx.log.info(`Scaled service ${plan.service.name} to 0 tasks`)
+  } catch (error) {
+    if (!isServiceGone(error)) throw error
+    ctx.log.info(`Service ${plan.service.name} is already being deleted`)
+  }
+}
+
+async function deleteTaskSet(ctx: ApplyContext, plan: ServicePlan, taskSet: string): Promise<void> {
+  try {
+    await callAws(
+      ctx,
+      ctx.ecs,
+      new DeleteTaskSetCommand({ cluster: ctx.clusterArn, service: plan.service.arn, taskSet, force: true })
+    )
+    ctx.log.info(
+      `Deleted task set ${taskSet.slice(taskSet.lastIndexOf('/') + 1)} of service ${plan.service.name}`
+    )
+  } catch (error) {
+    if (isServiceGone(error) || isAwsError(error, 'TaskSetNotFoundException')) return
+    throw error
+  }
+}
+
+/**
+ * DeleteService with force (it does not need the scale to 0 to have settled). "Deployments are
+ * active" is transient: the scale-down is itself a deployment; try again until it settles.
+ */
+export async function deleteService(ctx: ApplyContext, plan: ServicePlan): Promise<void> {
+  const result = await retryUntil(
+    ctx,
+    { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 },
+    async () => {
+      try {
+        await callAws(
+          ctx,
+          ctx.ecs,
+          new DeleteServiceCommand({ cluster: ctx.clusterArn, service: plan.service.arn, force: true })
+        )
+        ctx.log.info(`Deleting service ${plan.service.name}`)
+        return { done: true, value: undefined }
+      } catch (error) {
+        if (isServiceGone(error)) return { done: true, value: undefined }
+        if (
+          isAwsError(error, 'InvalidParameterException') &&
+          /deployments are active|in progress/i.test(errorMessage(error))
+        ) {
+          return { done: false, reason: errorMessage(error) }
+        }
+        throw error
+      }
+    }
+  )
+  if (!result.done)
+    throw new DeadlineError(
+      `service ${plan.service.name} could not be deleted before the deadline: ${result.reason}`
+    )
+}
+
+/** DRAINING is not done: the service still counts against DeleteCluster until INACTIVE. */
+export async function waitServiceInactive(ctx: ApplyContext, plan: ServicePlan): Promise<void> {
+  const outcome = await ctx.services.waitUntil(
+    plan.service.arn,
+    s => !s || s.status === 'INACTIVE',
+    ctx.deadline
+  )
+  if (!outcome.done) {
+    throw new DeadlineError(
+      `service ${plan.service.name} was still ${outcome.state?.status ?? 'DRAINING'} at the deadline`
+    )
+  }
+  ctx.report.services.push({ name: plan.service.name, arn: plan.service.arn })
+  ctx.log.info(`Service ${plan.service.name} is deleted`)
+}

@@ -1,0 +1,92 @@
+import { StopTaskCommand } from '@aws-sdk/client-ecs'
+import { callAws } from '../aws/call.js'
+import { Limits } from '../constants.js'
+import { listLiveTasks, type TaskInfo } from '../inventory.js'
+import type { StoppedTask } from '../report/report.js'
+import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
+import type { ApplyContext } from './context.js'
+
+const isStopped = (task: TaskInfo | undefined): boolean => !task || task.lastStatus === 'STOPPED'
+
+/** StopTask; a task AWS no longer knows is already stopped. */
+export async function stopTask(ctx: ApplyContext, task: TaskInfo): Promise<void> {
+  const reason = `ecs-teardown: removing cluster ${ctx.clusterName}`.slice(0, Limits.stopReasonMaxLength)
+  try {
+    await callAws(ctx, ctx.ecs, new StopTaskCommand({ cluster: ctx.clusterArn, task: task.arn, reason }))
+    ctx.log.info(`Stopping task ${task.id} (${task.group})`)
+  } catch (error) {
+    if (isTaskGone(error)) {
+      ctx.log.info(`Task ${task.id} is already gone`)
+      return
+    }
+    throw error
+  }
+}
+
+export function isTaskGone(error: unknown): boolean {
+  return (
+    isAwsError(error, 'InvalidParameterException', 'ClientException') &&
+    /referenced task was not found|task .*not found|could not find task/i.test(errorMessage(error))
+  )
+}
+
+/** Waits until each task is STOPPED or gone, or the deadline passes; returns those still up. */
+export async function waitTasksStopped(
+  ctx: ApplyContext,
+  tasks: TaskInfo[],
+  deadline: number
+): Promise<TaskInfo[]> {
+  const outcomes = await Promise.all(tasks.map(task => ctx.tasks.waitUntil(task.arn, isStopped, deadline)))
+  return tasks.filter((_, i) => !outcomes[i]?.done)
+}
+
+export function recordStopped(ctx: ApplyContext, task: TaskInfo, how: StoppedTask['how']): void {
+  if (ctx.report.tasks.some(t => t.arn === task.arn)) return
+  ctx.report.tasks.push({ id: task.id, arn: task.arn, group: task.group, startedBy: task.startedBy, how })
+}
+
+/** Stop tasks right away and wait until every one is STOPPED, within the run's deadline. */
+export async function stopAndWait(ctx: ApplyContext, tasks: TaskInfo[]): Promise<void> {
+  if (tasks.length === 0) return
+  await Promise.all(tasks.map(task => (task.desiredStatus === 'STOPPED' ? undefined : stopTask(ctx, task))))
+  const still = await waitTasksStopped(ctx, tasks, ctx.deadline)
+  for (const task of tasks) if (!still.includes(task)) recordStopped(ctx, task, 'stopped')
+  if (still.length > 0)
+    throw new DeadlineError(`${still.length} task(s) did not stop before the deadline: ${ids(still)}`)
+}
+
+/**
+ * Graceful mode for a service's tasks: the scheduler, told desiredCount 0 (or the service deleted),
+ * sends each task SIGTERM and lets its load balancer drain it. Whatever still runs at the drain
+ * deadline is stopped with StopTask.
+ */
+export async function drainThenStop(ctx: ApplyContext, tasks: TaskInfo[]): Promise<void> {
+  if (tasks.length === 0) return
+  const deadline = ctx.mode === 'graceful' ? Math.min(ctx.drainDeadline, ctx.deadline) : ctx.clock()
+  const still = ctx.mode === 'graceful' ? await waitTasksStopped(ctx, tasks, deadline) : tasks
+  for (const task of tasks) if (!still.includes(task)) recordStopped(ctx, task, 'drained')
+  if (still.length > 0 && ctx.mode === 'graceful') {
+    ctx.log.info(`Drain deadline passed with ${still.length} task(s) still running: stopping them`)
+  }
+  await stopAndWait(ctx, still)
+}
+
+/**
+ * After every known task is down, look again: a deployment in flight or a schedule may have
+ * started tasks since the inventory, and DeleteCluster refuses while any remain.
+ */
+export async function stopStragglers(ctx: ApplyContext): Promise<void> {
+  // Bounded: a source that keeps starting tasks faster than they stop is reported by DeleteCluster's
+  // refusal at the deadline rather than chased forever here.
+  for (let round = 0; round < 5; round++) {
+    const live = await listLiveTasks(ctx, ctx.clusterArn)
+    if (live.length === 0) return
+    ctx.log.info(`Found ${live.length} task(s) still up after the planned stops: stopping them`)
+    await stopAndWait(ctx, live)
+  }
+}
+
+export function ids(tasks: TaskInfo[]): string {
+  const shown = tasks.slice(0, 10).map(t => t.id)
+  return shown.join(', ') + (tasks.length > shown.length ? ` and ${tasks.length - shown.length} more` : '')
+}

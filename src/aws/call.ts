@@ -1,0 +1,66 @@
+import type { GetOutputType } from '@smithy/types'
+import type { Logger } from '../log.js'
+import { CancelledError, DeadlineError, isThrottling } from '../util/errors.js'
+import type { Pool } from '../util/pool.js'
+import type { Clock, Sleep } from '../util/time.js'
+
+/**
+ * What an AWS client must offer: the SDK's `client.send`. The strict simulator in the tests offers
+ * the same, so every module talks to AWS the same way in production and under test.
+ */
+export interface SendPort {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  send(command: any, options?: { abortSignal?: AbortSignal }): Promise<any>
+}
+
+/** Everything a call to AWS needs besides the client: injected, never imported globally. */
+export interface CallContext {
+  pool: Pool
+  clock: Clock
+  sleep: Sleep
+  signal: AbortSignal
+  log: Logger
+  /** Epoch milliseconds after which no new call starts. */
+  deadline: number
+}
+
+const THROTTLE_BASE_DELAY_MS = 500
+const THROTTLE_MAX_DELAY_MS = 20_000
+
+export function operationName(command: object): string {
+  return command.constructor.name.replace(/Command$/, '')
+}
+
+/**
+ * Sends one command through the run's shared concurrency bound.
+ *
+ * The SDK's adaptive retry already absorbs most throttling; when a burst outlasts its attempts, a
+ * teardown must not give up halfway while its deadline is still far, so this keeps backing off
+ * (full jitter, capped) until the deadline. Every other error goes to the caller, which knows whether
+ * it means "already gone", "try again later" or a real failure.
+ */
+export async function callAws<C extends object>(
+  ctx: CallContext,
+  port: SendPort,
+  command: C
+): Promise<GetOutputType<C>> {
+  const operation = operationName(command)
+  for (let attempt = 0; ; attempt++) {
+    if (ctx.signal.aborted) throw new CancelledError()
+    try {
+      const output = await ctx.pool.run(() => port.send(command, { abortSignal: ctx.signal }))
+      ctx.log.debug(`aws ${operation} ok`)
+      return output as GetOutputType<C>
+    } catch (error) {
+      if (ctx.signal.aborted) throw new CancelledError()
+      if (!isThrottling(error)) throw error
+      const cap = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_BASE_DELAY_MS * 2 ** Math.min(attempt, 10))
+      const delay = Math.random() * cap
+      if (ctx.clock() + delay >= ctx.deadline) {
+        throw new DeadlineError(`AWS kept throttling ${operation} until the deadline`)
+      }
+      ctx.log.debug(`aws ${operation} throttled; retrying in ${Math.round(delay)} ms`)
+      await ctx.sleep(delay, ctx.signal)
+    }
+  }
+}

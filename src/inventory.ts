@@ -1,0 +1,371 @@
+import {
+  DescribeCapacityProvidersCommand,
+  DescribeClustersCommand,
+  DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ListClustersCommand,
+  ListContainerInstancesCommand,
+  ListServicesCommand,
+  ListTasksCommand,
+  type Cluster,
+  type Service,
+  type Task
+} from '@aws-sdk/client-ecs'
+import { callAws, type CallContext, type SendPort } from './aws/call.js'
+import { Limits, RESERVED_CAPACITY_PROVIDERS } from './constants.js'
+import { chunk } from './util/pool.js'
+import { paginate } from './util/paginate.js'
+
+export interface ClusterInfo {
+  name: string
+  arn: string
+  status: string
+  tags: Record<string, string>
+  /** Capacity providers attached to the cluster. */
+  capacityProviders: string[]
+  hasDefaultStrategy: boolean
+}
+
+export interface ServiceInfo {
+  name: string
+  arn: string
+  status: string
+  schedulingStrategy: 'REPLICA' | 'DAEMON'
+  deploymentController: 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL'
+  desiredCount: number
+  runningCount: number
+  /** Task sets that are not yet gone (EXTERNAL and CODE_DEPLOY services). */
+  taskSets: { arn: string; id: string; status: string }[]
+  createdAt?: Date
+}
+
+export interface TaskInfo {
+  arn: string
+  id: string
+  /** `service:<name>` for a service's tasks, `family:<name>` for standalone ones. */
+  group: string
+  startedBy?: string
+  lastStatus: string
+  desiredStatus: string
+  containerInstanceArn?: string
+  launchType?: string
+  /** The service that runs it, when there is one. */
+  serviceName?: string
+}
+
+export interface ContainerInstanceInfo {
+  arn: string
+  id: string
+  ec2InstanceId?: string
+  status: string
+  runningTasksCount: number
+}
+
+export interface CapacityProviderInfo {
+  name: string
+  arn?: string
+  /** FARGATE and FARGATE_SPOT belong to AWS. */
+  reserved: boolean
+  autoScalingGroupArn?: string
+  status: string
+  /** Other clusters that have it attached; it is deleted only when there are none. */
+  otherClusters: string[]
+}
+
+export interface ClusterInventory {
+  cluster: ClusterInfo
+  services: ServiceInfo[]
+  /** Tasks that are not STOPPED yet (running, pending, or on their way down). */
+  tasks: TaskInfo[]
+  containerInstances: ContainerInstanceInfo[]
+  capacityProviders: CapacityProviderInfo[]
+}
+
+export type InventoryResult =
+  | { state: 'absent'; clusterRef: string; arn?: string; reason: string }
+  | { state: 'present'; inventory: ClusterInventory }
+
+export interface InventoryContext extends CallContext {
+  ecs: SendPort
+}
+
+/** What a cluster holds, read with paged lists and batched describes. Makes no change. */
+export async function takeInventory(ctx: InventoryContext, clusterRef: string): Promise<InventoryResult> {
+  const cluster = await describeCluster(ctx, clusterRef)
+  if (cluster.state === 'absent') return cluster
+  const info = cluster.info
+  const [services, tasks, containerInstances, capacityProviders] = await Promise.all([
+    listServices(ctx, info.arn),
+    listLiveTasks(ctx, info.arn),
+    listContainerInstances(ctx, info.arn),
+    describeCapacityProviders(ctx, info)
+  ])
+  return {
+    state: 'present',
+    inventory: { cluster: info, services, tasks, containerInstances, capacityProviders }
+  }
+}
+
+type DescribedCluster =
+  { state: 'present'; info: ClusterInfo } | Extract<InventoryResult, { state: 'absent' }>
+
+export async function describeCluster(ctx: InventoryContext, clusterRef: string): Promise<DescribedCluster> {
+  const out = await callAws(
+    ctx,
+    ctx.ecs,
+    new DescribeClustersCommand({ clusters: [clusterRef], include: ['TAGS'] })
+  )
+  const cluster = out.clusters?.[0]
+  if (!cluster) {
+    const failure = out.failures?.[0]
+    return {
+      state: 'absent',
+      clusterRef,
+      arn: failure?.arn,
+      reason: `not found (${failure?.reason ?? 'MISSING'})`
+    }
+  }
+  if (cluster.status === 'INACTIVE') {
+    return { state: 'absent', clusterRef, arn: cluster.clusterArn, reason: 'already deleted (INACTIVE)' }
+  }
+  return { state: 'present', info: toClusterInfo(cluster) }
+}
+
+function toClusterInfo(cluster: Cluster): ClusterInfo {
+  const tags: Record<string, string> = {}
+  for (const tag of cluster.tags ?? []) if (tag.key) tags[tag.key] = tag.value ?? ''
+  return {
+    name: cluster.clusterName ?? '',
+    arn: cluster.clusterArn ?? '',
+    status: cluster.status ?? 'UNKNOWN',
+    tags,
+    capacityProviders: cluster.capacityProviders ?? [],
+    hasDefaultStrategy: (cluster.defaultCapacityProviderStrategy ?? []).length > 0
+  }
+}
+
+/** Every ACTIVE service: all pages of 100, then descriptions in batches of 10. */
+export async function listServices(ctx: InventoryContext, clusterArn: string): Promise<ServiceInfo[]> {
+  const arns = await paginate(async nextToken => {
+    const out = await callAws(
+      ctx,
+      ctx.ecs,
+      new ListServicesCommand({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken })
+    )
+    return { items: out.serviceArns ?? [], nextToken: out.nextToken }
+  })
+  return (await describeServices(ctx, clusterArn, unique(arns))).present
+}
+
+export async function describeServices(
+  ctx: InventoryContext,
+  clusterArn: string,
+  arns: string[]
+): Promise<{ present: ServiceInfo[]; missing: string[] }> {
+  const batches = await Promise.all(
+    chunk(arns, Limits.describeServicesBatch).map(batch =>
+      callAws(ctx, ctx.ecs, new DescribeServicesCommand({ cluster: clusterArn, services: batch }))
+    )
+  )
+  const present: ServiceInfo[] = []
+  const missing: string[] = []
+  for (const out of batches) {
+    present.push(...(out.services ?? []).map(toServiceInfo))
+    missing.push(...(out.failures ?? []).map(f => f.arn ?? '').filter(Boolean))
+  }
+  return { present, missing }
+}
+
+export function toServiceInfo(service: Service): ServiceInfo {
+  return {
+    name: service.serviceName ?? nameFromArn(service.serviceArn ?? ''),
+    arn: service.serviceArn ?? '',
+    status: service.status ?? 'UNKNOWN',
+    schedulingStrategy: service.schedulingStrategy === 'DAEMON' ? 'DAEMON' : 'REPLICA',
+    deploymentController:
+      service.deploymentController?.type === 'EXTERNAL'
+        ? 'EXTERNAL'
+        : service.deploymentController?.type === 'CODE_DEPLOY'
+          ? 'CODE_DEPLOY'
+          : 'ECS',
+    desiredCount: service.desiredCount ?? 0,
+    runningCount: service.runningCount ?? 0,
+    taskSets: (service.taskSets ?? [])
+      .filter(set => set.taskSetArn && set.status !== 'INACTIVE')
+      .map(set => ({ arn: set.taskSetArn ?? '', id: set.id ?? '', status: set.status ?? '' })),
+    createdAt: service.createdAt
+  }
+}
+
+/**
+ * Every task that has not reached STOPPED: those desired RUNNING (this includes PENDING ones) and
+ * those already told to stop but still on their way down, which DeleteCluster also counts.
+ */
+export async function listLiveTasks(ctx: InventoryContext, clusterArn: string): Promise<TaskInfo[]> {
+  const lists = await Promise.all(
+    (['RUNNING', 'STOPPED'] as const).map(desiredStatus =>
+      paginate(async nextToken => {
+        const out = await callAws(
+          ctx,
+          ctx.ecs,
+          new ListTasksCommand({
+            cluster: clusterArn,
+            desiredStatus,
+            maxResults: Limits.listPageSize,
+            nextToken
+          })
+        )
+        return { items: out.taskArns ?? [], nextToken: out.nextToken }
+      })
+    )
+  )
+  const described = await describeTasks(ctx, clusterArn, unique(lists.flat()))
+  return described.present.filter(task => task.lastStatus !== 'STOPPED')
+}
+
+export async function describeTasks(
+  ctx: InventoryContext,
+  clusterArn: string,
+  arns: string[]
+): Promise<{ present: TaskInfo[]; missing: string[] }> {
+  const batches = await Promise.all(
+    chunk(arns, Limits.describeTasksBatch).map(batch =>
+      callAws(ctx, ctx.ecs, new DescribeTasksCommand({ cluster: clusterArn, tasks: batch }))
+    )
+  )
+  const present: TaskInfo[] = []
+  const missing: string[] = []
+  for (const out of batches) {
+    present.push(...(out.tasks ?? []).map(toTaskInfo))
+    missing.push(...(out.failures ?? []).map(f => f.arn ?? '').filter(Boolean))
+  }
+  return { present, missing }
+}
+
+export function toTaskInfo(task: Task): TaskInfo {
+  const group = task.group ?? ''
+  const serviceName = group.startsWith('service:') ? group.slice('service:'.length) : undefined
+  return {
+    arn: task.taskArn ?? '',
+    id: nameFromArn(task.taskArn ?? ''),
+    group,
+    startedBy: task.startedBy,
+    lastStatus: task.lastStatus ?? 'UNKNOWN',
+    desiredStatus: task.desiredStatus ?? 'UNKNOWN',
+    containerInstanceArn: task.containerInstanceArn,
+    launchType: task.launchType,
+    serviceName
+  }
+}
+
+/** Every registered container instance (ACTIVE and DRAINING; INACTIVE ones are already deregistered). */
+export async function listContainerInstances(
+  ctx: InventoryContext,
+  clusterArn: string
+): Promise<ContainerInstanceInfo[]> {
+  const arns = await paginate(async nextToken => {
+    const out = await callAws(
+      ctx,
+      ctx.ecs,
+      new ListContainerInstancesCommand({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken })
+    )
+    return { items: out.containerInstanceArns ?? [], nextToken: out.nextToken }
+  })
+  const batches = await Promise.all(
+    chunk(unique(arns), Limits.describeContainerInstancesBatch).map(batch =>
+      callAws(
+        ctx,
+        ctx.ecs,
+        new DescribeContainerInstancesCommand({ cluster: clusterArn, containerInstances: batch })
+      )
+    )
+  )
+  return batches
+    .flatMap(out => out.containerInstances ?? [])
+    .filter(ci => ci.status !== 'INACTIVE')
+    .map(ci => ({
+      arn: ci.containerInstanceArn ?? '',
+      id: nameFromArn(ci.containerInstanceArn ?? ''),
+      ec2InstanceId: ci.ec2InstanceId,
+      status: ci.status ?? 'UNKNOWN',
+      runningTasksCount: (ci.runningTasksCount ?? 0) + (ci.pendingTasksCount ?? 0)
+    }))
+}
+
+/**
+ * The attached capacity providers, and for each Auto Scaling one, the other clusters that use it
+ * (a provider can only be deleted once no cluster has it attached).
+ */
+async function describeCapacityProviders(
+  ctx: InventoryContext,
+  cluster: ClusterInfo
+): Promise<CapacityProviderInfo[]> {
+  const names = cluster.capacityProviders
+  if (names.length === 0) return []
+  const own = names.filter(name => !RESERVED_CAPACITY_PROVIDERS.has(name))
+  const described = new Map<string, { arn?: string; status: string; autoScalingGroupArn?: string }>()
+  for (const batch of chunk(own, Limits.describeCapacityProvidersBatch)) {
+    const out = await callAws(
+      ctx,
+      ctx.ecs,
+      new DescribeCapacityProvidersCommand({ capacityProviders: batch })
+    )
+    for (const cp of out.capacityProviders ?? []) {
+      described.set(cp.name ?? '', {
+        arn: cp.capacityProviderArn,
+        status: cp.status ?? 'UNKNOWN',
+        autoScalingGroupArn: cp.autoScalingGroupProvider?.autoScalingGroupArn
+      })
+    }
+  }
+  const usedElsewhere = own.length > 0 ? await otherClustersUsing(ctx, cluster.arn, new Set(own)) : new Map()
+  return names.map(name => {
+    const d = described.get(name)
+    return {
+      name,
+      arn: d?.arn,
+      reserved: RESERVED_CAPACITY_PROVIDERS.has(name),
+      autoScalingGroupArn: d?.autoScalingGroupArn,
+      status: d?.status ?? (RESERVED_CAPACITY_PROVIDERS.has(name) ? 'ACTIVE' : 'MISSING'),
+      otherClusters: usedElsewhere.get(name) ?? []
+    }
+  })
+}
+
+async function otherClustersUsing(
+  ctx: InventoryContext,
+  clusterArn: string,
+  providers: Set<string>
+): Promise<Map<string, string[]>> {
+  const arns = await paginate(async nextToken => {
+    const out = await callAws(
+      ctx,
+      ctx.ecs,
+      new ListClustersCommand({ maxResults: Limits.listPageSize, nextToken })
+    )
+    return { items: out.clusterArns ?? [], nextToken: out.nextToken }
+  })
+  const others = arns.filter(arn => arn !== clusterArn)
+  const usage = new Map<string, string[]>()
+  const batches = await Promise.all(
+    chunk(others, Limits.describeClustersBatch).map(batch =>
+      callAws(ctx, ctx.ecs, new DescribeClustersCommand({ clusters: batch }))
+    )
+  )
+  for (const cluster of batches.flatMap(out => out.clusters ?? [])) {
+    if (cluster.status === 'INACTIVE') continue
+    for (const name of cluster.capacityProviders ?? []) {
+      if (providers.has(name)) usage.set(name, [...(usage.get(name) ?? []), cluster.clusterName ?? ''])
+    }
+  }
+  return usage
+}
+
+export function nameFromArn(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1)
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)]
+}

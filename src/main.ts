@@ -1,0 +1,105 @@
+import { createAwsClients, type AwsClients } from './aws/clients.js'
+import { Outputs } from './constants.js'
+import type { Logger } from './log.js'
+import { reportOutputs } from './report/outputs.js'
+import type { ClusterReport, Report } from './report/report.js'
+import { renderSummary } from './report/summary.js'
+import { readSettings, type InputReader, type Settings } from './settings.js'
+import { teardownCluster } from './teardown.js'
+import { awsErrorName, errorMessage, InputError } from './util/errors.js'
+import { Pool } from './util/pool.js'
+import type { Clock, Sleep } from './util/time.js'
+
+/** Everything the run touches outside itself; index.ts wires the real ones, tests their own. */
+export interface RunDeps {
+  readInput: InputReader
+  env: NodeJS.ProcessEnv
+  clock: Clock
+  sleep: Sleep
+  signal: AbortSignal
+  log: Logger
+  setOutput(name: string, value: string): void
+  setFailed(message: string): void
+  /** Writes the job summary; throws when there is nowhere to write it (a local run). */
+  writeSummary(markdown: string): Promise<void>
+  /** Credentials → clients. Defaults to the SDK's default chain. */
+  createClients?: (settings: Settings) => Promise<AwsClients> | AwsClients
+  /** Overrides for tests and the benchmark. */
+  tune?: (settings: Settings) => Settings
+}
+
+/** settings → credentials → per cluster: inventory → plan → apply → report. */
+export async function run(deps: RunDeps): Promise<Report | undefined> {
+  let settings: Settings
+  try {
+    settings = readSettings(deps.readInput, deps.env)
+    if (deps.tune) settings = deps.tune(settings)
+  } catch (error) {
+    deps.setFailed(errorMessage(error))
+    return undefined
+  }
+  const report: Report = { dryRun: false, clusters: [] }
+  try {
+    const clients = await (deps.createClients ?? (s => createAwsClients(s.region)))(settings)
+    const pool = new Pool(settings.maxConcurrency)
+    const deadline = deps.clock() + settings.timeoutMs
+    for (const clusterRef of settings.clusters) {
+      const clusterReport = await deps.log.group(`Tear down ${clusterRef}`, () =>
+        teardownCluster(
+          {
+            ecs: clients.ecs,
+            clock: deps.clock,
+            sleep: deps.sleep,
+            signal: deps.signal,
+            pool,
+            log: deps.log,
+            deadline
+          },
+          settings,
+          clusterRef
+        )
+      )
+      report.clusters.push(clusterReport)
+    }
+  } catch (error) {
+    // Only set-up can land here (teardownCluster never throws); say it in one line.
+    deps.setFailed(explainSetupError(error))
+    return report
+  } finally {
+    for (const [name, value] of Object.entries(reportOutputs(report))) deps.setOutput(name, value)
+    await writeSummary(deps, report)
+  }
+  const failed = report.clusters.filter(c => !['deleted', 'absent'].includes(c.outcome))
+  if (failed.length > 0) deps.setFailed(failed.map(failureLine).join(' | '))
+  return report
+}
+
+function failureLine(c: ClusterReport): string {
+  return `${c.name}: ${c.outcome}: ${c.message ?? 'no details'}`
+}
+
+async function writeSummary(deps: RunDeps, report: Report): Promise<void> {
+  if (report.clusters.length === 0) return
+  const markdown = renderSummary(report)
+  try {
+    await deps.writeSummary(markdown)
+  } catch (error) {
+    if (!deps.env.GITHUB_STEP_SUMMARY) {
+      // A local run: there is no summary file, so the summary goes to the log.
+      deps.log.info(markdown)
+    } else {
+      deps.log.warning(`Could not write the job summary: ${errorMessage(error)}`)
+    }
+  }
+}
+
+export function explainSetupError(error: unknown): string {
+  const name = awsErrorName(error)
+  if (error instanceof InputError) return error.message
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(errorMessage(error))) {
+    return 'No AWS credentials were found: run aws-actions/configure-aws-credentials before this step, or provide AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment.'
+  }
+  return errorMessage(error)
+}
+
+export { Outputs }

@@ -1,0 +1,184 @@
+import type {
+  CapacityProviderInfo,
+  ClusterInventory,
+  ContainerInstanceInfo,
+  ServiceInfo,
+  TaskInfo
+} from './inventory.js'
+
+export type StopMode = 'graceful' | 'force'
+
+/** What will happen to one service, start to end. */
+export interface ServicePlan {
+  service: ServiceInfo
+  /** UpdateService desiredCount 0: ACTIVE REPLICA services that still want tasks. */
+  scaleToZero: boolean
+  /** DeleteTaskSet for each (EXTERNAL deployment controller). */
+  taskSets: string[]
+  /** The service's tasks that are not STOPPED yet. */
+  tasks: TaskInfo[]
+}
+
+export interface CapacityProviderDecision {
+  provider: CapacityProviderInfo
+  delete: boolean
+  /** Why it is kept, when it is. */
+  keepReason?: string
+}
+
+export interface PlanStep {
+  phase:
+    | 'scale-services'
+    | 'delete-task-sets'
+    | 'stop-tasks'
+    | 'delete-services'
+    | 'deregister-instances'
+    | 'capacity-providers'
+    | 'delete-cluster'
+  /** One line, in the words the log and the summary use. */
+  description: string
+  resources: string[]
+}
+
+/** The ordered steps for one cluster. A dry run stops here; apply carries it out. */
+export interface TeardownPlan {
+  clusterName: string
+  clusterArn: string
+  mode: StopMode
+  services: ServicePlan[]
+  /** Tasks no service owns: StopTask each. */
+  standaloneTasks: TaskInfo[]
+  containerInstances: ContainerInstanceInfo[]
+  /** Detach every attached provider (PutClusterCapacityProviders with empty lists). */
+  detachCapacityProviders: boolean
+  capacityProviders: CapacityProviderDecision[]
+  steps: PlanStep[]
+}
+
+export function planTeardown(inventory: ClusterInventory, mode: StopMode): TeardownPlan {
+  const serviceNames = new Set(inventory.services.map(s => s.name))
+  const tasksByService = new Map<string, TaskInfo[]>()
+  const standaloneTasks: TaskInfo[] = []
+  for (const task of inventory.tasks) {
+    // A task whose service is not ACTIVE (DRAINING after an interrupted run, or gone) has no
+    // scheduler left to drain it, so it is treated like a standalone task.
+    if (task.serviceName && serviceNames.has(task.serviceName)) {
+      tasksByService.set(task.serviceName, [...(tasksByService.get(task.serviceName) ?? []), task])
+    } else {
+      standaloneTasks.push(task)
+    }
+  }
+
+  const services: ServicePlan[] = inventory.services.map(service => ({
+    service,
+    scaleToZero:
+      service.status === 'ACTIVE' && service.schedulingStrategy === 'REPLICA' && service.desiredCount > 0,
+    taskSets: service.deploymentController === 'EXTERNAL' ? service.taskSets.map(t => t.arn) : [],
+    tasks: tasksByService.get(service.name) ?? []
+  }))
+
+  const capacityProviders = inventory.capacityProviders.map(decideCapacityProvider)
+  const detachCapacityProviders =
+    inventory.cluster.capacityProviders.length > 0 || inventory.cluster.hasDefaultStrategy
+
+  const plan: TeardownPlan = {
+    clusterName: inventory.cluster.name,
+    clusterArn: inventory.cluster.arn,
+    mode,
+    services,
+    standaloneTasks,
+    containerInstances: inventory.containerInstances,
+    detachCapacityProviders,
+    capacityProviders,
+    steps: []
+  }
+  plan.steps = describeSteps(plan)
+  return plan
+}
+
+function decideCapacityProvider(provider: CapacityProviderInfo): CapacityProviderDecision {
+  if (provider.reserved)
+    return {
+      provider,
+      delete: false,
+      keepReason: 'owned by AWS (FARGATE and FARGATE_SPOT are never deleted)'
+    }
+  if (provider.otherClusters.length > 0) {
+    return { provider, delete: false, keepReason: `still attached to ${provider.otherClusters.join(', ')}` }
+  }
+  if (provider.status !== 'ACTIVE')
+    return { provider, delete: false, keepReason: `its status is ${provider.status}` }
+  return { provider, delete: true }
+}
+
+function describeSteps(plan: TeardownPlan): PlanStep[] {
+  const steps: PlanStep[] = []
+  const scale = plan.services.filter(s => s.scaleToZero)
+  if (scale.length > 0) {
+    steps.push({
+      phase: 'scale-services',
+      description: `Scale ${count(scale.length, 'service')} to 0 tasks`,
+      resources: scale.map(s => s.service.name)
+    })
+  }
+  const taskSets = plan.services.flatMap(s => s.taskSets)
+  if (taskSets.length > 0) {
+    steps.push({
+      phase: 'delete-task-sets',
+      description: `Delete ${count(taskSets.length, 'task set')}`,
+      resources: taskSets
+    })
+  }
+  const serviceTasks = plan.services.flatMap(s => s.tasks)
+  const allTasks = [...serviceTasks, ...plan.standaloneTasks]
+  if (allTasks.length > 0) {
+    steps.push({
+      phase: 'stop-tasks',
+      description:
+        plan.mode === 'graceful'
+          ? `Let the scheduler drain ${count(serviceTasks.length, 'service task')}, stop ${count(plan.standaloneTasks.length, 'standalone task')}, then stop whatever still runs at the drain deadline; wait until all are STOPPED`
+          : `Stop ${count(allTasks.length, 'task')} at once; wait until all are STOPPED`,
+      resources: allTasks.map(t => t.id)
+    })
+  }
+  if (plan.services.length > 0) {
+    steps.push({
+      phase: 'delete-services',
+      description: `Delete ${count(plan.services.length, 'service')}; wait until INACTIVE`,
+      resources: plan.services.map(s => s.service.name)
+    })
+  }
+  if (plan.containerInstances.length > 0) {
+    steps.push({
+      phase: 'deregister-instances',
+      description: `Deregister ${count(plan.containerInstances.length, 'container instance')} (the EC2 instances behind them keep running)`,
+      resources: plan.containerInstances.map(ci =>
+        ci.ec2InstanceId ? `${ci.id} (${ci.ec2InstanceId})` : ci.id
+      )
+    })
+  }
+  if (plan.detachCapacityProviders) {
+    const deleted = plan.capacityProviders.filter(d => d.delete)
+    steps.push({
+      phase: 'capacity-providers',
+      description:
+        `Detach ${count(plan.capacityProviders.length, 'capacity provider')}` +
+        (deleted.length > 0
+          ? ` and delete ${count(deleted.length, 'Auto Scaling provider')} no other cluster uses`
+          : ''),
+      resources: plan.capacityProviders.map(d =>
+        d.delete ? `${d.provider.name} (delete)` : `${d.provider.name} (detach only)`
+      )
+    })
+  }
+  steps.push({
+    phase: 'delete-cluster',
+    description: `Delete cluster ${plan.clusterName}; wait until INACTIVE`,
+    resources: [plan.clusterName]
+  })
+  return steps
+}
+
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`
+}

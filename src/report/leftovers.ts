@@ -1,0 +1,57 @@
+import type { ClusterInventory } from '../inventory.js'
+import type { TeardownPlan } from '../plan.js'
+import type { ClusterReport, Leftover } from './report.js'
+
+/** What the plan meant to remove and the report does not show removed: no AWS call needed. */
+export function leftoversFromPlan(plan: TeardownPlan, report: ClusterReport): Leftover[] {
+  const removedServices = new Set(report.services.map(s => s.arn))
+  const stoppedTasks = new Set(report.tasks.map(t => t.arn))
+  const deregistered = new Set(report.containerInstances.map(c => c.arn))
+  const left: Leftover[] = []
+  for (const { service } of plan.services) {
+    if (!removedServices.has(service.arn))
+      left.push({ kind: 'service', id: service.name, reason: 'not confirmed deleted' })
+  }
+  for (const task of [...plan.services.flatMap(s => s.tasks), ...plan.standaloneTasks]) {
+    if (!stoppedTasks.has(task.arn))
+      left.push({ kind: 'task', id: task.id, reason: `not confirmed stopped (${task.group})`, billing: true })
+  }
+  for (const ci of plan.containerInstances) {
+    if (!deregistered.has(ci.arn))
+      left.push({ kind: 'container-instance', id: ci.id, reason: 'not deregistered' })
+  }
+  left.push({ kind: 'cluster', id: plan.clusterName, reason: 'not deleted' })
+  return left
+}
+
+/** What a fresh look at the cluster found still there. */
+export function leftoversFromInventory(inventory: ClusterInventory): Leftover[] {
+  return [
+    ...inventory.services.map(s => ({ kind: 'service' as const, id: s.name, reason: `still ${s.status}` })),
+    ...inventory.tasks.map(t => ({
+      kind: 'task' as const,
+      id: t.id,
+      reason: `still ${t.lastStatus} (${t.group})`,
+      billing: true
+    })),
+    ...inventory.containerInstances.map(ci => ({
+      kind: 'container-instance' as const,
+      id: ci.id,
+      reason: `still registered${ci.runningTasksCount > 0 ? ` with ${ci.runningTasksCount} task(s)` : ''}`
+    })),
+    { kind: 'cluster' as const, id: inventory.cluster.name, reason: `still ${inventory.cluster.status}` }
+  ]
+}
+
+/** One line that lists what is left, for the failure message. */
+export function describeLeftovers(leftovers: Leftover[]): string {
+  const byKind = new Map<string, string[]>()
+  for (const l of leftovers)
+    if (l.kind !== 'ec2-instance') byKind.set(l.kind, [...(byKind.get(l.kind) ?? []), l.id])
+  return [...byKind]
+    .map(
+      ([kind, ids]) =>
+        `${kind}s: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ` and ${ids.length - 5} more` : ''}`
+    )
+    .join('; ')
+}

@@ -1,0 +1,109 @@
+/**
+ * The Report: what was found, removed and left, filled in as the run goes so that a failure or a
+ * cancellation at any point still leaves a true record to render. The `report` output is this
+ * object as JSON; its schema is documented in the README.
+ */
+
+export type ClusterOutcome = 'deleted' | 'absent' | 'failed' | 'cancelled' | 'timed-out'
+
+export interface RemovedService {
+  name: string
+  arn: string
+}
+
+export interface StoppedTask {
+  id: string
+  arn: string
+  /** `service:<name>` or `family:<name>`. */
+  group: string
+  startedBy?: string
+  /** `drained`: the ECS scheduler stopped it after the service was scaled to 0; `stopped`: StopTask. */
+  how: 'drained' | 'stopped'
+}
+
+export interface DeregisteredInstance {
+  id: string
+  arn: string
+  ec2InstanceId?: string
+}
+
+export interface CapacityProviderEntry {
+  name: string
+  action: 'detached' | 'deleted'
+}
+
+export type LeftoverKind =
+  'service' | 'task' | 'container-instance' | 'capacity-provider' | 'cluster' | 'ec2-instance'
+
+export interface Leftover {
+  kind: LeftoverKind
+  id: string
+  /** Why it is still there, in words a person can act on. */
+  reason: string
+  /** It keeps costing money until someone removes it. */
+  billing?: boolean
+}
+
+export interface PhaseTiming {
+  name: string
+  seconds: number
+}
+
+export interface ClusterReport {
+  name: string
+  arn: string
+  region: string
+  outcome: ClusterOutcome
+  /** Why the outcome is not `deleted`, in one line. */
+  message?: string
+  found: { services: number; tasks: number; containerInstances: number; capacityProviders: number }
+  services: RemovedService[]
+  tasks: StoppedTask[]
+  containerInstances: DeregisteredInstance[]
+  capacityProviders: CapacityProviderEntry[]
+  leftovers: Leftover[]
+  phases: PhaseTiming[]
+  seconds: number
+}
+
+export interface Report {
+  dryRun: boolean
+  clusters: ClusterReport[]
+}
+
+export function newClusterReport(name: string, region: string): ClusterReport {
+  return {
+    name,
+    arn: '',
+    region,
+    outcome: 'failed',
+    found: { services: 0, tasks: 0, containerInstances: 0, capacityProviders: 0 },
+    services: [],
+    tasks: [],
+    containerInstances: [],
+    capacityProviders: [],
+    leftovers: [],
+    phases: [],
+    seconds: 0
+  }
+}
+
+export interface ReportCounts {
+  servicesDeleted: number
+  tasksStopped: number
+  containerInstancesDeregistered: number
+  clustersDeleted: number
+}
+
+export function countRemoved(report: Report): ReportCounts {
+  return {
+    servicesDeleted: sum(report.clusters.map(c => c.services.length)),
+    tasksStopped: sum(report.clusters.map(c => c.tasks.length)),
+    containerInstancesDeregistered: sum(report.clusters.map(c => c.containerInstances.length)),
+    clustersDeleted: report.clusters.filter(c => c.outcome === 'deleted').length
+  }
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0)
+}

@@ -1,0 +1,73 @@
+/** The one place that turns anything thrown into text a person can read. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message
+  if (typeof error === 'string') return error
+  try {
+    return JSON.stringify(error)
+  } catch {
+    return String(error)
+  }
+}
+
+/** The AWS error code: SDK v3 puts it in `name`; older shapes use `code` or `Code`. */
+export function awsErrorName(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return ''
+  const e = error as { name?: unknown; code?: unknown; Code?: unknown }
+  for (const value of [e.name, e.code, e.Code]) {
+    if (typeof value === 'string' && value !== 'Error') return value
+  }
+  return ''
+}
+
+export function isAwsError(error: unknown, ...names: string[]): boolean {
+  return names.includes(awsErrorName(error))
+}
+
+/** An input the user gave is wrong. Its message is one line naming the input and the fix. */
+export class InputError extends Error {
+  override readonly name = 'InputError'
+}
+
+/** The run's deadline (`timeout-minutes`) passed. */
+export class DeadlineError extends Error {
+  override readonly name = 'DeadlineError'
+}
+
+/** The job was cancelled (SIGINT/SIGTERM from the runner). */
+export class CancelledError extends Error {
+  override readonly name = 'CancelledError'
+  constructor(message = 'the run was cancelled') {
+    super(message)
+  }
+}
+
+export function isCancellation(error: unknown, signal?: AbortSignal): boolean {
+  if (error instanceof CancelledError) return true
+  if (signal?.aborted) return true
+  const name = awsErrorName(error)
+  return name === 'AbortError'
+}
+
+/** Throttling as AWS and the SDK spell it across services. */
+export function isThrottling(error: unknown): boolean {
+  const name = awsErrorName(error)
+  if (
+    [
+      'ThrottlingException',
+      'Throttling',
+      'TooManyRequestsException',
+      'RequestLimitExceeded',
+      'RequestThrottled',
+      'RequestThrottledException',
+      'SlowDown'
+    ].includes(name)
+  )
+    return true
+  const retryable = (error as { $retryable?: { throttling?: boolean } } | null)?.$retryable
+  return retryable?.throttling === true
+}
+
+/** Access denied, so a plan or a failure can name the missing permission. */
+export function isAccessDenied(error: unknown): boolean {
+  return isAwsError(error, 'AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation')
+}

@@ -1,0 +1,37 @@
+import { CancelledError } from './errors.js'
+
+/** Milliseconds since the epoch. Injected so tests and the benchmark can run on virtual time. */
+export type Clock = () => number
+
+/** Waits `ms`, or rejects with CancelledError as soon as `signal` aborts. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>
+
+export const systemClock: Clock = () => Date.now()
+
+export const realSleep: Sleep = (ms, signal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(new CancelledError())
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      },
+      Math.max(0, ms)
+    )
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      reject(new CancelledError())
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+
+export function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new CancelledError()
+}
+
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, ms) / 1000
+  if (seconds < 60) return `${seconds.toFixed(1)} s`
+  const minutes = Math.floor(seconds / 60)
+  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`
+}
