@@ -60189,7 +60189,8 @@ async function listServices(ctx, clusterArn) {
         const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListServicesCommand */.qde({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
         return { items: out.serviceArns ?? [], nextToken: out.nextToken };
     });
-    return (await describeServices(ctx, clusterArn, unique(arns))).present;
+    // INACTIVE services are already deleted (AWS does not list them; some emulators do).
+    return (await describeServices(ctx, clusterArn, unique(arns))).present.filter(s => s.status !== 'INACTIVE');
 }
 async function describeServices(ctx, clusterArn, arns) {
     const batches = await Promise.all(chunk(arns, Limits.describeServicesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: clusterArn, services: batch }))));
@@ -60224,8 +60225,8 @@ function toServiceInfo(service) {
  * Every task that has not reached STOPPED: those desired RUNNING (this includes PENDING ones) and
  * those already told to stop but still on their way down, which DeleteCluster also counts.
  */
-async function listLiveTasks(ctx, clusterArn) {
-    const lists = await Promise.all(['RUNNING', 'STOPPED'].map(desiredStatus => paginate(async (nextToken) => {
+async function listLiveTasks(ctx, clusterArn, desiredStatuses = ['RUNNING', 'STOPPED']) {
+    const lists = await Promise.all(desiredStatuses.map(desiredStatus => paginate(async (nextToken) => {
         const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListTasksCommand */.MYg({
             cluster: clusterArn,
             desiredStatus,
@@ -60235,7 +60236,17 @@ async function listLiveTasks(ctx, clusterArn) {
         return { items: out.taskArns ?? [], nextToken: out.nextToken };
     })));
     const described = await describeTasks(ctx, clusterArn, unique(lists.flat()));
-    return described.present.filter(task => task.lastStatus !== 'STOPPED');
+    // Only this cluster's tasks: a list filter that matched more than it should must not make the
+    // teardown touch another cluster.
+    return described.present.filter(task => (!task.clusterArn || task.clusterArn === clusterArn) && !isTaskDown(task));
+}
+/**
+ * A task is down when it is STOPPED and nothing wants it running any more. A task that reads
+ * STOPPED but is still desired RUNNING is not trusted as down (emulators report that; on AWS it is
+ * at most a passing state): it still gets a StopTask, which is harmless on a stopped task.
+ */
+function isTaskDown(task) {
+    return !task || (task.lastStatus === 'STOPPED' && task.desiredStatus !== 'RUNNING');
 }
 async function describeTasks(ctx, clusterArn, arns) {
     const batches = await Promise.all(chunk(arns, Limits.describeTasksBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTasksCommand */.z8X({ cluster: clusterArn, tasks: batch }))));
@@ -60253,6 +60264,7 @@ function toTaskInfo(task) {
     return {
         arn: task.taskArn ?? '',
         id: nameFromArn(task.taskArn ?? ''),
+        clusterArn: task.clusterArn,
         group,
         startedBy: task.startedBy,
         lastStatus: task.lastStatus ?? 'UNKNOWN',
@@ -60577,7 +60589,6 @@ async function deleteCluster(ctx) {
 
 
 
-const isStopped = (task) => !task || task.lastStatus === 'STOPPED';
 /** StopTask; a task AWS no longer knows is already stopped. */
 async function stopTask(ctx, task) {
     const reason = `ecs-teardown: removing cluster ${ctx.clusterName}`.slice(0, Limits.stopReasonMaxLength);
@@ -60599,7 +60610,7 @@ function isTaskGone(error) {
 }
 /** Waits until each task is STOPPED or gone, or the deadline passes; returns those still up. */
 async function waitTasksStopped(ctx, tasks, deadline) {
-    const outcomes = await Promise.all(tasks.map(task => ctx.tasks.waitUntil(task.arn, isStopped, deadline)));
+    const outcomes = await Promise.all(tasks.map(task => ctx.tasks.waitUntil(task.arn, isTaskDown, deadline)));
     return tasks.filter((_, i) => !outcomes[i]?.done);
 }
 function recordStopped(ctx, task, how) {
@@ -60645,7 +60656,8 @@ async function stopStragglers(ctx) {
     // Bounded: a source that keeps starting tasks faster than they stop is reported by DeleteCluster's
     // refusal at the deadline rather than chased forever here.
     for (let round = 0; round < 5; round++) {
-        const live = await listLiveTasks(ctx, ctx.clusterArn);
+        // Only tasks desired RUNNING can be new; the ones this run stopped are all confirmed down.
+        const live = await listLiveTasks(ctx, ctx.clusterArn, ['RUNNING']);
         if (live.length === 0)
             return;
         ctx.log.info(`Found ${live.length} task(s) still up after the planned stops: stopping them`);

@@ -43,6 +43,7 @@ export interface ServiceInfo {
 export interface TaskInfo {
   arn: string
   id: string
+  clusterArn?: string
   /** `service:<name>` for a service's tasks, `family:<name>` for standalone ones. */
   group: string
   startedBy?: string
@@ -155,7 +156,8 @@ export async function listServices(ctx: InventoryContext, clusterArn: string): P
     )
     return { items: out.serviceArns ?? [], nextToken: out.nextToken }
   })
-  return (await describeServices(ctx, clusterArn, unique(arns))).present
+  // INACTIVE services are already deleted (AWS does not list them; some emulators do).
+  return (await describeServices(ctx, clusterArn, unique(arns))).present.filter(s => s.status !== 'INACTIVE')
 }
 
 export async function describeServices(
@@ -202,9 +204,13 @@ export function toServiceInfo(service: Service): ServiceInfo {
  * Every task that has not reached STOPPED: those desired RUNNING (this includes PENDING ones) and
  * those already told to stop but still on their way down, which DeleteCluster also counts.
  */
-export async function listLiveTasks(ctx: InventoryContext, clusterArn: string): Promise<TaskInfo[]> {
+export async function listLiveTasks(
+  ctx: InventoryContext,
+  clusterArn: string,
+  desiredStatuses: readonly ('RUNNING' | 'STOPPED')[] = ['RUNNING', 'STOPPED']
+): Promise<TaskInfo[]> {
   const lists = await Promise.all(
-    (['RUNNING', 'STOPPED'] as const).map(desiredStatus =>
+    desiredStatuses.map(desiredStatus =>
       paginate(async nextToken => {
         const out = await callAws(
           ctx,
@@ -221,7 +227,20 @@ export async function listLiveTasks(ctx: InventoryContext, clusterArn: string): 
     )
   )
   const described = await describeTasks(ctx, clusterArn, unique(lists.flat()))
-  return described.present.filter(task => task.lastStatus !== 'STOPPED')
+  // Only this cluster's tasks: a list filter that matched more than it should must not make the
+  // teardown touch another cluster.
+  return described.present.filter(
+    task => (!task.clusterArn || task.clusterArn === clusterArn) && !isTaskDown(task)
+  )
+}
+
+/**
+ * A task is down when it is STOPPED and nothing wants it running any more. A task that reads
+ * STOPPED but is still desired RUNNING is not trusted as down (emulators report that; on AWS it is
+ * at most a passing state): it still gets a StopTask, which is harmless on a stopped task.
+ */
+export function isTaskDown(task: TaskInfo | undefined): boolean {
+  return !task || (task.lastStatus === 'STOPPED' && task.desiredStatus !== 'RUNNING')
 }
 
 export async function describeTasks(
@@ -249,6 +268,7 @@ export function toTaskInfo(task: Task): TaskInfo {
   return {
     arn: task.taskArn ?? '',
     id: nameFromArn(task.taskArn ?? ''),
+    clusterArn: task.clusterArn,
     group,
     startedBy: task.startedBy,
     lastStatus: task.lastStatus ?? 'UNKNOWN',

@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { ListTasksCommand } from '@aws-sdk/client-ecs'
+import type { Report } from '../../src/report/report.js'
 import { buildPreviewEnvironment, ecsClient, whatIsLeft } from './support/fixtures.js'
 import { reset, startMoto, type MotoServer } from './support/moto.js'
 import { distEntry, distExists, runAction, type ActionResult } from './support/runAction.js'
@@ -31,36 +32,10 @@ function expectExit(result: ActionResult, code: number): void {
   })
 }
 
-interface ReportCluster {
-  name: string
-  arn?: string
-  region?: string
-  outcome: string
-  services: unknown[]
-  tasks: unknown[]
-  containerInstances: unknown[]
-  capacityProviders: unknown[]
-  leftovers: unknown[]
-}
-
-function reportOf(result: ActionResult): { dryRun: boolean; clusters: ReportCluster[] } {
+function reportOf(result: ActionResult): Report {
   const raw = result.outputs['report']
   if (raw === undefined) throw new Error(`no 'report' output; outputs: ${JSON.stringify(result.outputs)}`)
-  return JSON.parse(raw) as { dryRun: boolean; clusters: ReportCluster[] }
-}
-
-/** A report entry's name: a plain string (name or ARN) or an object with a name or ARN. */
-function nameOf(entry: unknown): string {
-  if (typeof entry === 'string') return entry.split('/').pop() ?? entry
-  if (entry && typeof entry === 'object') {
-    const record = entry as Record<string, unknown>
-    for (const key of ['name', 'serviceName']) if (typeof record[key] === 'string') return record[key]
-    for (const key of ['arn', 'serviceArn']) {
-      const value = record[key]
-      if (typeof value === 'string') return value.split('/').pop() ?? value
-    }
-  }
-  return JSON.stringify(entry)
+  return JSON.parse(raw) as Report
 }
 
 /** Task ARNs whose desiredStatus is RUNNING, without DescribeTasks (which moves moto's tasks along). */
@@ -128,10 +103,15 @@ describe('ecs-teardown end to end (dist/index.js against moto)', () => {
         const report = reportOf(first)
         expect(report.dryRun).toBe(false)
         expect(report.clusters).toHaveLength(1)
-        const entry = report.clusters[0] as ReportCluster
+        const entry = report.clusters[0]!
         expect(entry.name).toBe(cluster)
         expect(entry.outcome).toBe('deleted')
-        expect(entry.services.map(nameOf).sort()).toEqual(['web', 'worker'])
+        expect(entry.services.map(service => service.name).sort()).toEqual(['web', 'worker'])
+        // Every task stopped is named, with how it went down.
+        expect(entry.tasks).toHaveLength(5)
+        expect(entry.containerInstances.every(ci => ci.ec2InstanceId?.startsWith('i-'))).toBe(true)
+        expect(first.summary).toContain('web')
+        expect(first.summary).toContain('worker')
 
         const second = await runAction({ endpoint: moto.endpoint, inputs })
         expectExit(second, 0)

@@ -1,12 +1,10 @@
 import { StopTaskCommand } from '@aws-sdk/client-ecs'
 import { callAws } from '../aws/call.js'
 import { Limits } from '../constants.js'
-import { listLiveTasks, type TaskInfo } from '../inventory.js'
+import { isTaskDown, listLiveTasks, type TaskInfo } from '../inventory.js'
 import type { StoppedTask } from '../report/report.js'
 import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
 import type { ApplyContext } from './context.js'
-
-const isStopped = (task: TaskInfo | undefined): boolean => !task || task.lastStatus === 'STOPPED'
 
 /** StopTask; a task AWS no longer knows is already stopped. */
 export async function stopTask(ctx: ApplyContext, task: TaskInfo): Promise<void> {
@@ -36,7 +34,7 @@ export async function waitTasksStopped(
   tasks: TaskInfo[],
   deadline: number
 ): Promise<TaskInfo[]> {
-  const outcomes = await Promise.all(tasks.map(task => ctx.tasks.waitUntil(task.arn, isStopped, deadline)))
+  const outcomes = await Promise.all(tasks.map(task => ctx.tasks.waitUntil(task.arn, isTaskDown, deadline)))
   return tasks.filter((_, i) => !outcomes[i]?.done)
 }
 
@@ -79,7 +77,8 @@ export async function stopStragglers(ctx: ApplyContext): Promise<void> {
   // Bounded: a source that keeps starting tasks faster than they stop is reported by DeleteCluster's
   // refusal at the deadline rather than chased forever here.
   for (let round = 0; round < 5; round++) {
-    const live = await listLiveTasks(ctx, ctx.clusterArn)
+    // Only tasks desired RUNNING can be new; the ones this run stopped are all confirmed down.
+    const live = await listLiveTasks(ctx, ctx.clusterArn, ['RUNNING'])
     if (live.length === 0) return
     ctx.log.info(`Found ${live.length} task(s) still up after the planned stops: stopping them`)
     await stopAndWait(ctx, live)
