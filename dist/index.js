@@ -61142,7 +61142,7 @@ async function recordFailure(deps, settings, report, plan, error) {
     report.outcome = error instanceof errors/* DeadlineError */.j3 ? 'timed-out' : 'failed';
     const cause = error instanceof errors/* DeadlineError */.j3
         ? `The ${settings.timeoutMs / 60_000}-minute deadline (timeout-minutes) passed: ${(0,errors/* errorMessage */.gJ)(error)}`
-        : (0,errors/* errorMessage */.gJ)(error);
+        : (0,errors/* explainAwsError */.Ni)(error);
     if (plan) {
         const found = await lookAgain(deps, report.arn || report.name);
         report.leftovers = [
@@ -61242,13 +61242,7 @@ async function writeSummary(deps, report) {
     }
 }
 function explainSetupError(error) {
-    const name = (0,errors/* awsErrorName */.ZH)(error);
-    if (error instanceof errors/* InputError */.dz)
-        return error.message;
-    if (name === 'CredentialsProviderError' || /Could not load credentials/i.test((0,errors/* errorMessage */.gJ)(error))) {
-        return 'No AWS credentials were found: run aws-actions/configure-aws-credentials before this step, or provide AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment.';
-    }
-    return (0,errors/* errorMessage */.gJ)(error);
+    return error instanceof errors/* InputError */.dz ? error.message : (0,errors/* explainAwsError */.Ni)(error);
 }
 
 
@@ -61260,7 +61254,7 @@ function explainSetupError(error) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   E2: () => (/* binding */ isThrottling),
-/* harmony export */   ZH: () => (/* binding */ awsErrorName),
+/* harmony export */   Ni: () => (/* binding */ explainAwsError),
 /* harmony export */   cc: () => (/* binding */ CancelledError),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
@@ -61268,7 +61262,7 @@ function explainSetupError(error) {
 /* harmony export */   j3: () => (/* binding */ DeadlineError),
 /* harmony export */   m_: () => (/* binding */ isAwsError)
 /* harmony export */ });
-/* unused harmony export isAccessDenied */
+/* unused harmony exports awsErrorName, isAccessDenied */
 /** The one place that turns anything thrown into text a person can read. */
 function errorMessage(error) {
     if (error instanceof Error)
@@ -61338,6 +61332,21 @@ function isThrottling(error) {
 /** Access denied, so a plan or a failure can name the missing permission. */
 function isAccessDenied(error) {
     return isAwsError(error, 'AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation');
+}
+/**
+ * AWS errors in words a person can act on: missing credentials say both ways to provide them;
+ * an access denial keeps AWS's text (it names the action and the resource) and points at the policy.
+ */
+function explainAwsError(error) {
+    const message = errorMessage(error);
+    const name = awsErrorName(error);
+    if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+        return 'No AWS credentials were found: run aws-actions/configure-aws-credentials before this step, or provide AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment.';
+    }
+    if (isAccessDenied(error)) {
+        return `${message.replace(/\s+$/, '').replace(/\.$/, '')}. The role needs the permissions listed in the README (Permissions).`;
+    }
+    return message;
 }
 
 

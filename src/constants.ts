@@ -4,7 +4,14 @@ export const Inputs = {
   region: 'region',
   force: 'force',
   timeoutMinutes: 'timeout-minutes',
-  drainTimeoutMinutes: 'drain-timeout-minutes'
+  drainTimeoutMinutes: 'drain-timeout-minutes',
+  dryRun: 'dry-run',
+  deleteStack: 'delete-stack',
+  stackName: 'stack-name',
+  roleToAssume: 'role-to-assume',
+  audience: 'audience',
+  roleSessionName: 'role-session-name',
+  roleDurationSeconds: 'role-duration-seconds'
 } as const
 
 /** Output names, exactly as action.yml declares them. */
@@ -13,6 +20,7 @@ export const Outputs = {
   tasksStopped: 'tasks-stopped',
   containerInstancesDeregistered: 'container-instances-deregistered',
   clustersDeleted: 'clusters-deleted',
+  stacksDeleted: 'stacks-deleted',
   report: 'report'
 } as const
 

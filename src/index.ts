@@ -30,6 +30,8 @@ await run({
   log,
   setOutput: (name, value) => core.setOutput(name, value),
   setFailed: message => core.setFailed(message),
+  getIDToken: audience => core.getIDToken(audience),
+  setSecret: value => core.setSecret(value),
   writeSummary: async markdown => {
     await core.summary.addRaw(markdown).write({ overwrite: true })
   }

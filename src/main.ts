@@ -1,4 +1,5 @@
 import { createAwsClients, type AwsClients } from './aws/clients.js'
+import { createRoleCredentials } from './aws/credentials.js'
 import { Outputs } from './constants.js'
 import type { Logger } from './log.js'
 import { reportOutputs } from './report/outputs.js'
@@ -6,7 +7,7 @@ import type { ClusterReport, Report } from './report/report.js'
 import { renderSummary } from './report/summary.js'
 import { readSettings, type InputReader, type Settings } from './settings.js'
 import { teardownCluster } from './teardown.js'
-import { awsErrorName, errorMessage, InputError } from './util/errors.js'
+import { errorMessage, explainAwsError, InputError } from './util/errors.js'
 import { Pool } from './util/pool.js'
 import type { Clock, Sleep } from './util/time.js'
 
@@ -22,7 +23,11 @@ export interface RunDeps {
   setFailed(message: string): void
   /** Writes the job summary; throws when there is nowhere to write it (a local run). */
   writeSummary(markdown: string): Promise<void>
-  /** Credentials → clients. Defaults to the SDK's default chain. */
+  /** `core.getIDToken` on the runner: the OIDC token for role-to-assume. */
+  getIDToken(audience: string): Promise<string>
+  /** `core.setSecret`: masks a value in every later log line. */
+  setSecret(value: string): void
+  /** Credentials → clients. Default: the role from role-to-assume, else the SDK's default chain. */
   createClients?: (settings: Settings) => Promise<AwsClients> | AwsClients
   /** Overrides for tests and the benchmark. */
   tune?: (settings: Settings) => Settings
@@ -40,7 +45,7 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
   }
   const report: Report = { dryRun: false, clusters: [] }
   try {
-    const clients = await (deps.createClients ?? (s => createAwsClients(s.region)))(settings)
+    const clients = await (deps.createClients ?? (s => defaultClients(s, deps)))(settings)
     const pool = new Pool(settings.maxConcurrency)
     const deadline = deps.clock() + settings.timeoutMs
     for (const clusterRef of settings.clusters) {
@@ -74,6 +79,20 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
   return report
 }
 
+function defaultClients(settings: Settings, deps: RunDeps): AwsClients {
+  const credentials = settings.role
+    ? createRoleCredentials(settings.role, settings.region, {
+        getIDToken: audience => deps.getIDToken(audience),
+        setSecret: value => deps.setSecret(value),
+        clock: deps.clock,
+        sleep: deps.sleep,
+        signal: deps.signal,
+        log: deps.log
+      })
+    : undefined
+  return createAwsClients(settings.region, credentials)
+}
+
 function failureLine(c: ClusterReport): string {
   return `${c.name}: ${c.outcome}: ${c.message ?? 'no details'}`
 }
@@ -94,12 +113,7 @@ async function writeSummary(deps: RunDeps, report: Report): Promise<void> {
 }
 
 export function explainSetupError(error: unknown): string {
-  const name = awsErrorName(error)
-  if (error instanceof InputError) return error.message
-  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(errorMessage(error))) {
-    return 'No AWS credentials were found: run aws-actions/configure-aws-credentials before this step, or provide AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment.'
-  }
-  return errorMessage(error)
+  return error instanceof InputError ? error.message : explainAwsError(error)
 }
 
 export { Outputs }

@@ -16,6 +16,21 @@ export interface Settings {
   pollIntervalMs: number
   /** Bound on AWS calls in flight for the whole run. */
   maxConcurrency: number
+  /** Read and plan only: not one mutating AWS call. */
+  dryRun: boolean
+  /** Also delete the CloudFormation stack that created the cluster. */
+  deleteStack: boolean
+  /** The stack to delete; found from the cluster when absent. */
+  stackName?: string
+  /** Assume this role with the runner's OIDC token; absent: the SDK's default credential chain. */
+  role?: RoleSettings
+}
+
+export interface RoleSettings {
+  roleArn: string
+  audience: string
+  sessionName: string
+  durationSeconds: number
 }
 
 export const Defaults = {
@@ -57,6 +72,8 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv): Settin
       `Input '${Inputs.drainTimeoutMinutes}' (${drainMinutes}) must be less than '${Inputs.timeoutMinutes}' (${timeoutMinutes}), so that stopping what is left and deleting still fit in the run.`
     )
   }
+  const deleteStack = readBoolean(Inputs.deleteStack, input(Inputs.deleteStack))
+  const stackName = readStackName(input(Inputs.stackName).trim(), deleteStack)
   return {
     clusters,
     region,
@@ -64,8 +81,84 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv): Settin
     timeoutMs: Math.round(timeoutMinutes * 60_000),
     drainTimeoutMs: Math.round(drainMinutes * 60_000),
     pollIntervalMs: Defaults.pollIntervalMs,
-    maxConcurrency: Defaults.maxConcurrency
+    maxConcurrency: Defaults.maxConcurrency,
+    dryRun: readBoolean(Inputs.dryRun, input(Inputs.dryRun)),
+    deleteStack,
+    ...(stackName ? { stackName } : {}),
+    ...readRole(input, env)
   }
+}
+
+const STACK_NAME = /^[A-Za-z][-A-Za-z0-9]{0,127}$/
+const STACK_ARN = /^arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:\d{12}:stack\/[A-Za-z][-A-Za-z0-9]{0,127}\/[-a-f0-9]+$/
+
+function readStackName(raw: string, deleteStack: boolean): string | undefined {
+  if (!raw) return undefined
+  if (!deleteStack) {
+    throw new InputError(`Input '${Inputs.stackName}' is set but '${Inputs.deleteStack}' is not true: set delete-stack: true to delete it, or remove stack-name.`)
+  }
+  if (!STACK_NAME.test(raw) && !STACK_ARN.test(raw)) {
+    throw new InputError(
+      `Input '${Inputs.stackName}' has '${raw.slice(0, 80)}', which is not a CloudFormation stack name (a letter, then letters, digits and '-', up to 128) or stack ARN.`
+    )
+  }
+  return raw
+}
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
+const SESSION_NAME_CHARS = /[^\w+=,.@-]/g
+
+function readRole(input: InputReader, env: NodeJS.ProcessEnv): { role?: RoleSettings } {
+  const roleArn = input(Inputs.roleToAssume).trim()
+  const audience = input(Inputs.audience).trim() || 'sts.amazonaws.com'
+  const rawSession = input(Inputs.roleSessionName).trim()
+  const rawDuration = input(Inputs.roleDurationSeconds).trim()
+  if (!roleArn) {
+    for (const [name, value] of [
+      [Inputs.roleSessionName, rawSession],
+      [Inputs.roleDurationSeconds, rawDuration]
+    ] as const) {
+      if (value) throw new InputError(`Input '${name}' is set but '${Inputs.roleToAssume}' is not: set role-to-assume, or remove ${name}.`)
+    }
+    return {}
+  }
+  if (!ROLE_ARN.test(roleArn)) {
+    throw new InputError(
+      `Input '${Inputs.roleToAssume}' has '${roleArn.slice(0, 120)}', which is not an IAM role ARN such as arn:aws:iam::123456789012:role/ecs-teardown.`
+    )
+  }
+  if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+    throw new InputError(
+      `Input '${Inputs.roleToAssume}' needs the job's OIDC token, and this job has none: add 'permissions: id-token: write' to the job (or the workflow).`
+    )
+  }
+  let durationSeconds = 3600
+  if (rawDuration) {
+    if (!/^\d+$/.test(rawDuration) || Number(rawDuration) < 900 || Number(rawDuration) > 43_200) {
+      throw new InputError(`Input '${Inputs.roleDurationSeconds}' has '${rawDuration.slice(0, 20)}'; give a whole number of seconds from 900 to 43200.`)
+    }
+    durationSeconds = Number(rawDuration)
+  }
+  let sessionName: string
+  if (rawSession) {
+    if (rawSession.length < 2 || rawSession.length > 64 || /[^\w+=,.@-]/.test(rawSession)) {
+      throw new InputError(
+        `Input '${Inputs.roleSessionName}' has '${rawSession.slice(0, 80)}'; use 2 to 64 characters of letters, digits and + = , . @ _ -.`
+      )
+    }
+    sessionName = rawSession
+  } else {
+    sessionName = defaultSessionName(env)
+  }
+  return { role: { roleArn, audience, sessionName, durationSeconds } }
+}
+
+/** `ecs-teardown-<repo>-<run id>`, cleaned to what STS accepts and cut to 64 characters. */
+export function defaultSessionName(env: NodeJS.ProcessEnv): string {
+  const repo = (env.GITHUB_REPOSITORY ?? '').split('/').pop() ?? ''
+  const parts = ['ecs-teardown', repo, env.GITHUB_RUN_ID ?? ''].filter(Boolean)
+  const cleaned = parts.join('-').replace(SESSION_NAME_CHARS, '-').replace(/-+/g, '-')
+  return cleaned.slice(0, 64).replace(/^-+|-+$/g, '') || 'ecs-teardown'
 }
 
 function readClusters(raw: string): string[] {

@@ -7,7 +7,7 @@ import { planTeardown, type TeardownPlan } from './plan.js'
 import { describeLeftovers, leftoversFromInventory, leftoversFromPlan } from './report/leftovers.js'
 import { newClusterReport, type ClusterReport } from './report/report.js'
 import type { Settings } from './settings.js'
-import { CancelledError, DeadlineError, errorMessage, isCancellation } from './util/errors.js'
+import { CancelledError, DeadlineError, errorMessage, explainAwsError, isCancellation } from './util/errors.js'
 import type { Pool } from './util/pool.js'
 import type { Clock, Sleep } from './util/time.js'
 
@@ -114,7 +114,7 @@ async function recordFailure(
   const cause =
     error instanceof DeadlineError
       ? `The ${settings.timeoutMs / 60_000}-minute deadline (timeout-minutes) passed: ${errorMessage(error)}`
-      : errorMessage(error)
+      : explainAwsError(error)
   if (plan) {
     const found = await lookAgain(deps, report.arn || report.name)
     report.leftovers = [

@@ -147,6 +147,25 @@ describe('ecs-teardown end to end (dist/index.js against moto)', () => {
     TEST_TIMEOUT_MS
   )
 
+  it(
+    'fails in one line that says how to provide credentials when there are none',
+    async () => {
+      const result = await runAction({
+        endpoint: moto.endpoint,
+        inputs: { cluster: uniqueCluster('nocreds'), region: 'us-east-1' },
+        env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined },
+        timeoutMs: 60_000
+      })
+      expectExit(result, 1)
+      const errors = result.stdout.split(/\r?\n/).filter(line => line.startsWith('::error::'))
+      expect(errors).toHaveLength(1)
+      expect(errors[0]).toContain('No AWS credentials were found')
+      expect(errors[0]).toContain('aws-actions/configure-aws-credentials')
+      expect(result.stdout + result.stderr).not.toMatch(/^\s+at /m)
+    },
+    TEST_TIMEOUT_MS
+  )
+
   it('rejects a bad timeout-minutes with one ::error:: line, before any AWS call', async () => {
     // An endpoint that records every request: a valid-input check must not need AWS at all.
     const requests: string[] = []

@@ -1,3 +1,4 @@
+import type { SendPort } from '../../src/aws/call.js'
 import { MemoryLogger } from '../../src/log.js'
 import { run } from '../../src/main.js'
 import type { Report } from '../../src/report/report.js'
@@ -21,7 +22,7 @@ export interface RunResult {
 export async function runOnSim(
   sim: EcsSim,
   inputs: Record<string, string>,
-  opts: { signal?: AbortSignal; tune?: Partial<Settings> } = {}
+  opts: { signal?: AbortSignal; tune?: Partial<Settings>; cloudformation?: SendPort } = {}
 ): Promise<RunResult> {
   const outputs: Record<string, string> = {}
   const log = new MemoryLogger()
@@ -44,8 +45,19 @@ export async function runOnSim(
     writeSummary: async markdown => {
       summary = markdown
     },
-    createClients: () => ({ ecs: sim.client }),
+    getIDToken: async () => Promise.reject(new Error('no OIDC in the simulator')),
+    setSecret: () => undefined,
+    createClients: () => ({ ecs: sim.client, cloudformation: opts.cloudformation ?? rejectingPort('CloudFormation') }),
     tune: settings => ({ ...settings, pollIntervalMs: 5_000, ...opts.tune })
   })
   return { report, outputs, failed, summary, log, elapsedMs: sim.time.clock() - started }
+}
+
+/** A client for a service the scenario does not model: any call fails the test loudly. */
+function rejectingPort(service: string): SendPort {
+  return {
+    send: async (command: object) => {
+      throw new Error(`${service} was called (${command.constructor.name}) but this scenario has no ${service} simulator`)
+    }
+  }
 }

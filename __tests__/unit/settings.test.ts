@@ -26,7 +26,9 @@ describe('readSettings', () => {
       timeoutMs: 30 * 60_000,
       drainTimeoutMs: 10 * 60_000,
       pollIntervalMs: 5_000,
-      maxConcurrency: 10
+      maxConcurrency: 10,
+      dryRun: false,
+      deleteStack: false
     })
   })
 

@@ -1,3 +1,4 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation'
 import { ECSClient } from '@aws-sdk/client-ecs'
 import type { AwsCredentialIdentityProvider } from '@smithy/types'
 import { ACTION_NAME, ACTION_VERSION } from '../constants.js'
@@ -5,6 +6,7 @@ import type { SendPort } from './call.js'
 
 export interface AwsClients {
   ecs: SendPort
+  cloudformation: SendPort
 }
 
 /**
@@ -24,5 +26,5 @@ export function createAwsClients(region: string, credentials?: AwsCredentialIden
     customUserAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
     ...(credentials ? { credentials } : {})
   }
-  return { ecs: new ECSClient(common) }
+  return { ecs: new ECSClient(common), cloudformation: new CloudFormationClient(common) }
 }

@@ -9,6 +9,7 @@ export function reportOutputs(report: Report): Record<string, string> {
     [Outputs.tasksStopped]: String(counts.tasksStopped),
     [Outputs.containerInstancesDeregistered]: String(counts.containerInstancesDeregistered),
     [Outputs.clustersDeleted]: String(counts.clustersDeleted),
+    [Outputs.stacksDeleted]: String(counts.stacksDeleted),
     [Outputs.report]: JSON.stringify(report)
   }
 }

@@ -44,6 +44,25 @@ export interface Leftover {
   billing?: boolean
 }
 
+/** The CloudFormation stack that created the cluster (delete-stack). */
+export interface StackReport {
+  /** Empty when no stack was found. */
+  name: string
+  /** The StackId (ARN): a deleted stack can only be described by it. */
+  id?: string
+  /** How the stack was identified. */
+  foundBy?: 'stack-name' | 'tag' | 'console-wizard-name' | 'ecs-cli-name' | 'console-name'
+  /** The names that were looked for, when none was found. */
+  searched?: string[]
+  /** The last status seen: DELETE_COMPLETE, DELETE_FAILED, CREATE_COMPLETE (not deleted), or NOT_FOUND. */
+  status: string
+  /** The stack has an AWS::ECS::Cluster resource for this cluster, so deleting the stack deletes the cluster. */
+  ownsCluster: boolean
+  deleted: boolean
+  /** Resources that failed to delete, from the stack events. */
+  failedResources: { logicalId: string; type: string; reason: string }[]
+}
+
 export interface PhaseTiming {
   name: string
   seconds: number
@@ -61,6 +80,8 @@ export interface ClusterReport {
   tasks: StoppedTask[]
   containerInstances: DeregisteredInstance[]
   capacityProviders: CapacityProviderEntry[]
+  /** Present when delete-stack is on. */
+  stack?: StackReport
   leftovers: Leftover[]
   phases: PhaseTiming[]
   seconds: number
@@ -93,6 +114,7 @@ export interface ReportCounts {
   tasksStopped: number
   containerInstancesDeregistered: number
   clustersDeleted: number
+  stacksDeleted: number
 }
 
 export function countRemoved(report: Report): ReportCounts {
@@ -100,7 +122,8 @@ export function countRemoved(report: Report): ReportCounts {
     servicesDeleted: sum(report.clusters.map(c => c.services.length)),
     tasksStopped: sum(report.clusters.map(c => c.tasks.length)),
     containerInstancesDeregistered: sum(report.clusters.map(c => c.containerInstances.length)),
-    clustersDeleted: report.clusters.filter(c => c.outcome === 'deleted').length
+    clustersDeleted: report.clusters.filter(c => c.outcome === 'deleted').length,
+    stacksDeleted: report.clusters.filter(c => c.stack?.deleted).length
   }
 }
 

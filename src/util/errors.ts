@@ -71,3 +71,19 @@ export function isThrottling(error: unknown): boolean {
 export function isAccessDenied(error: unknown): boolean {
   return isAwsError(error, 'AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation')
 }
+
+/**
+ * AWS errors in words a person can act on: missing credentials say both ways to provide them;
+ * an access denial keeps AWS's text (it names the action and the resource) and points at the policy.
+ */
+export function explainAwsError(error: unknown): string {
+  const message = errorMessage(error)
+  const name = awsErrorName(error)
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+    return 'No AWS credentials were found: run aws-actions/configure-aws-credentials before this step, or provide AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment.'
+  }
+  if (isAccessDenied(error)) {
+    return `${message.replace(/\s+$/, '').replace(/\.$/, '')}. The role needs the permissions listed in the README (Permissions).`
+  }
+  return message
+}
