@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-ecs'
 import { callAws, type CallContext, type SendPort } from './aws/call.js'
 import { Limits, RESERVED_CAPACITY_PROVIDERS } from './constants.js'
+import { isAccessDenied } from './util/errors.js'
 import { chunk } from './util/pool.js'
 import { paginate } from './util/paginate.js'
 
@@ -89,6 +90,11 @@ export type InventoryResult =
 
 export interface InventoryContext extends CallContext {
   ecs: SendPort
+  /**
+   * A dry run passes this: a read that AWS denies is recorded as a blocker and the inventory goes on
+   * without it, so the plan can say which permission is missing. A real run lets the denial fail it.
+   */
+  onDenied?: (error: unknown) => void
 }
 
 /** What a cluster holds, read with paged lists and batched describes. Makes no change. */
@@ -97,14 +103,25 @@ export async function takeInventory(ctx: InventoryContext, clusterRef: string): 
   if (cluster.state === 'absent') return cluster
   const info = cluster.info
   const [services, tasks, containerInstances, capacityProviders] = await Promise.all([
-    listServices(ctx, info.arn),
-    listLiveTasks(ctx, info.arn),
-    listContainerInstances(ctx, info.arn),
-    describeCapacityProviders(ctx, info)
+    tolerateDenied(ctx, listServices(ctx, info.arn)),
+    tolerateDenied(ctx, listLiveTasks(ctx, info.arn)),
+    tolerateDenied(ctx, listContainerInstances(ctx, info.arn)),
+    tolerateDenied(ctx, describeCapacityProviders(ctx, info))
   ])
   return {
     state: 'present',
     inventory: { cluster: info, services, tasks, containerInstances, capacityProviders }
+  }
+}
+
+async function tolerateDenied<T>(ctx: InventoryContext, read: Promise<T[]>): Promise<T[]> {
+  if (!ctx.onDenied) return read
+  try {
+    return await read
+  } catch (error) {
+    if (!isAccessDenied(error)) throw error
+    ctx.onDenied(error)
+    return []
   }
 }
 

@@ -43,7 +43,7 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
     deps.setFailed(errorMessage(error))
     return undefined
   }
-  const report: Report = { dryRun: false, clusters: [] }
+  const report: Report = { dryRun: settings.dryRun, clusters: [] }
   try {
     const clients = await (deps.createClients ?? (s => defaultClients(s, deps)))(settings)
     const pool = new Pool(settings.maxConcurrency)
@@ -74,7 +74,7 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
     for (const [name, value] of Object.entries(reportOutputs(report))) deps.setOutput(name, value)
     await writeSummary(deps, report)
   }
-  const failed = report.clusters.filter(c => !['deleted', 'absent'].includes(c.outcome))
+  const failed = report.clusters.filter(c => !['deleted', 'absent', 'dry-run'].includes(c.outcome))
   if (failed.length > 0) deps.setFailed(failed.map(failureLine).join(' | '))
   return report
 }

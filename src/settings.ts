@@ -90,12 +90,15 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv): Settin
 }
 
 const STACK_NAME = /^[A-Za-z][-A-Za-z0-9]{0,127}$/
-const STACK_ARN = /^arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:\d{12}:stack\/[A-Za-z][-A-Za-z0-9]{0,127}\/[-a-f0-9]+$/
+const STACK_ARN =
+  /^arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:\d{12}:stack\/[A-Za-z][-A-Za-z0-9]{0,127}\/[-a-f0-9]+$/
 
 function readStackName(raw: string, deleteStack: boolean): string | undefined {
   if (!raw) return undefined
   if (!deleteStack) {
-    throw new InputError(`Input '${Inputs.stackName}' is set but '${Inputs.deleteStack}' is not true: set delete-stack: true to delete it, or remove stack-name.`)
+    throw new InputError(
+      `Input '${Inputs.stackName}' is set but '${Inputs.deleteStack}' is not true: set delete-stack: true to delete it, or remove stack-name.`
+    )
   }
   if (!STACK_NAME.test(raw) && !STACK_ARN.test(raw)) {
     throw new InputError(
@@ -118,7 +121,10 @@ function readRole(input: InputReader, env: NodeJS.ProcessEnv): { role?: RoleSett
       [Inputs.roleSessionName, rawSession],
       [Inputs.roleDurationSeconds, rawDuration]
     ] as const) {
-      if (value) throw new InputError(`Input '${name}' is set but '${Inputs.roleToAssume}' is not: set role-to-assume, or remove ${name}.`)
+      if (value)
+        throw new InputError(
+          `Input '${name}' is set but '${Inputs.roleToAssume}' is not: set role-to-assume, or remove ${name}.`
+        )
     }
     return {}
   }
@@ -135,7 +141,9 @@ function readRole(input: InputReader, env: NodeJS.ProcessEnv): { role?: RoleSett
   let durationSeconds = 3600
   if (rawDuration) {
     if (!/^\d+$/.test(rawDuration) || Number(rawDuration) < 900 || Number(rawDuration) > 43_200) {
-      throw new InputError(`Input '${Inputs.roleDurationSeconds}' has '${rawDuration.slice(0, 20)}'; give a whole number of seconds from 900 to 43200.`)
+      throw new InputError(
+        `Input '${Inputs.roleDurationSeconds}' has '${rawDuration.slice(0, 20)}'; give a whole number of seconds from 900 to 43200.`
+      )
     }
     durationSeconds = Number(rawDuration)
   }

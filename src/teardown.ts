@@ -1,13 +1,21 @@
 import { createPollers, type ApplyContext } from './apply/context.js'
-import { applyPlan, round } from './apply/index.js'
+import { applyPlan, Phase, round } from './apply/index.js'
 import type { SendPort } from './aws/call.js'
-import { nameFromArn, takeInventory, type InventoryContext } from './inventory.js'
+import { nameFromArn, takeInventory, type ClusterInventory, type InventoryContext } from './inventory.js'
 import type { Logger } from './log.js'
 import { planTeardown, type TeardownPlan } from './plan.js'
 import { describeLeftovers, leftoversFromInventory, leftoversFromPlan } from './report/leftovers.js'
+import { PhaseLog } from './report/phase-log.js'
 import { newClusterReport, type ClusterReport } from './report/report.js'
 import type { Settings } from './settings.js'
-import { CancelledError, DeadlineError, errorMessage, explainAwsError, isCancellation } from './util/errors.js'
+import {
+  CancelledError,
+  DeadlineError,
+  errorMessage,
+  explainAwsError,
+  isAccessDenied,
+  isCancellation
+} from './util/errors.js'
 import type { Pool } from './util/pool.js'
 import type { Clock, Sleep } from './util/time.js'
 
@@ -27,7 +35,10 @@ export interface TeardownDeps {
 /** How long a failed run may spend looking at what is left, for a true report. */
 const FINAL_LOOK_MS = 30_000
 
-/** inventory → plan → apply for one cluster; always returns a true report, never throws. */
+/**
+ * inventory → plan → apply for one cluster; a dry run stops after the plan. Always returns a true
+ * report, never throws.
+ */
 export async function teardownCluster(
   deps: TeardownDeps,
   settings: Settings,
@@ -35,36 +46,53 @@ export async function teardownCluster(
 ): Promise<ClusterReport> {
   const report = newClusterReport(nameFromArn(clusterRef), settings.region)
   const started = deps.clock()
+  const phases = new PhaseLog(deps.log, report, deps.clock)
   // The cluster's own signal: aborted by the run's (cancellation) or by a failure in one of its
   // parallel chains, so the others stop instead of running on unobserved.
   const controller = new AbortController()
   const onRunAbort = (): void => controller.abort(new CancelledError())
   deps.signal.addEventListener('abort', onRunAbort, { once: true })
-  const ctx: InventoryContext = { ...deps, signal: controller.signal }
+  const blockers: string[] = []
+  const ctx: InventoryContext = {
+    ...deps,
+    signal: controller.signal,
+    log: phases.phase(Phase.inventory),
+    ...(settings.dryRun
+      ? { onDenied: (error: unknown) => blockers.push(`missing permission: ${errorMessage(error)}`) }
+      : {})
+  }
   let plan: TeardownPlan | undefined
   try {
-    const inventoryStarted = deps.clock()
+    phases.start(Phase.inventory)
     const result = await takeInventory(ctx, clusterRef)
-    report.phases.push({ name: 'inventory', seconds: round((deps.clock() - inventoryStarted) / 1000) })
     if (result.state === 'absent') {
       report.outcome = 'absent'
       if (result.arn) report.arn = result.arn
       report.message = `Cluster ${report.name} is ${result.reason}: nothing to remove.`
-      deps.log.info(report.message)
+      ctx.log.info(report.message)
       return report
     }
     const inventory = result.inventory
-    report.name = inventory.cluster.name
-    report.arn = inventory.cluster.arn
-    report.found = {
-      services: inventory.services.length,
-      tasks: inventory.tasks.length,
-      containerInstances: inventory.containerInstances.length,
-      capacityProviders: inventory.capacityProviders.length
-    }
+    recordInventory(report, inventory, ctx.log)
+    await phases.finish(Phase.inventory)
+
+    const planLog = phases.phase(Phase.plan)
     plan = planTeardown(inventory, settings.force ? 'force' : 'graceful')
-    deps.log.info(`Plan for cluster ${plan.clusterName} (${plan.mode}):`)
-    plan.steps.forEach((step, i) => deps.log.info(`  ${i + 1}. ${step.description}`))
+    blockers.push(...knownBlockers(plan))
+    planLog.info(`${settings.dryRun ? 'DRY RUN: would' : 'Will'} take these steps (${plan.mode} mode):`)
+    plan.steps.forEach((step, i) => planLog.info(`${i + 1}. ${step.description}`))
+    for (const blocker of blockers) planLog.warning(`${report.name}: ${blocker}`)
+    await phases.finish(Phase.plan)
+
+    if (settings.dryRun) {
+      report.outcome = 'dry-run'
+      report.plan = {
+        steps: plan.steps.map(s => ({ description: s.description, resources: s.resources })),
+        blockers
+      }
+      report.message = `Dry run: ${plan.steps.length} step(s) planned, nothing changed.${blockers.length ? ` ${blockers.length} known blocker(s).` : ''}`
+      return report
+    }
 
     const applyCtx: ApplyContext = {
       ...ctx,
@@ -77,21 +105,55 @@ export async function teardownCluster(
       ...createPollers(ctx, plan.clusterArn, settings.pollIntervalMs),
       halt: reason => controller.abort(reason)
     }
-    await applyPlan(applyCtx, plan)
+    await applyPlan(applyCtx, plan, phases)
     report.outcome = 'deleted'
     report.message = `Cluster ${report.name} and everything in it were removed.`
-    deps.log.info(report.message)
   } catch (error) {
     // When one chain failed and halted the others, the error that surfaced here may be another
     // chain's cancellation: the halt's reason is the real cause.
     const halted =
       controller.signal.aborted && !deps.signal.aborted ? (controller.signal.reason as unknown) : undefined
-    await recordFailure(deps, settings, report, plan, halted ?? error)
+    await recordFailure(deps, settings, report, plan, halted ?? error, blockers)
   } finally {
     deps.signal.removeEventListener('abort', onRunAbort)
+    await phases.finishAll()
     report.seconds = round((deps.clock() - started) / 1000)
+    tellOutcome(deps.log, report)
   }
   return report
+}
+
+function recordInventory(report: ClusterReport, inventory: ClusterInventory, log: Logger): void {
+  report.name = inventory.cluster.name
+  report.arn = inventory.cluster.arn
+  report.found = {
+    services: inventory.services.length,
+    tasks: inventory.tasks.length,
+    containerInstances: inventory.containerInstances.length,
+    capacityProviders: inventory.capacityProviders.length
+  }
+  log.info(
+    `Found ${inventory.services.length} service(s), ${inventory.tasks.length} task(s) not yet stopped, ` +
+      `${inventory.containerInstances.length} container instance(s), ${inventory.capacityProviders.length} capacity provider(s)`
+  )
+}
+
+/** What the plan already knows will not go as a person might expect. */
+function knownBlockers(plan: TeardownPlan): string[] {
+  return plan.capacityProviders
+    .filter(d => !d.delete && !d.provider.reserved)
+    .map(d => `capacity provider ${d.provider.name} will be detached but not deleted: ${d.keepReason}`)
+}
+
+/** One line per cluster outcome, plus a warning annotation for everything left behind. */
+function tellOutcome(log: Logger, report: ClusterReport): void {
+  const line = `Cluster ${report.name}: ${report.outcome}. ${report.message ?? ''}`.trim()
+  if (report.outcome === 'deleted' || report.outcome === 'absent' || report.outcome === 'dry-run')
+    log.info(line)
+  for (const left of report.leftovers) {
+    if (left.kind === 'cluster') continue
+    log.warning(`${report.name}: ${left.kind} ${left.id} left behind: ${left.reason}`)
+  }
 }
 
 async function recordFailure(
@@ -99,7 +161,8 @@ async function recordFailure(
   settings: Settings,
   report: ClusterReport,
   plan: TeardownPlan | undefined,
-  error: unknown
+  error: unknown,
+  blockers: string[]
 ): Promise<void> {
   if (deps.signal.aborted && isCancellation(error, deps.signal)) {
     // The runner kills the job 10 s after the first signal: no time for a fresh look, so what is
@@ -107,7 +170,14 @@ async function recordFailure(
     report.outcome = 'cancelled'
     if (plan) report.leftovers.push(...leftoversFromPlan(plan, report))
     report.message = `Cancelled before the teardown finished.${plan ? ` Still there: ${describeLeftovers(report.leftovers)}.` : ''}`
-    deps.log.warning(`Cluster ${report.name}: ${report.message}`)
+    return
+  }
+  if (settings.dryRun && isAccessDenied(error)) {
+    // A dry run that cannot even read the cluster still answers the question it was asked.
+    report.outcome = 'dry-run'
+    blockers.push(`missing permission: ${errorMessage(error)}`)
+    report.plan = { steps: plan?.steps ?? [], blockers }
+    report.message = `Dry run: the cluster could not be read. ${blockers.length} known blocker(s).`
     return
   }
   report.outcome = error instanceof DeadlineError ? 'timed-out' : 'failed'
@@ -124,7 +194,6 @@ async function recordFailure(
   }
   const still = describeLeftovers(report.leftovers)
   report.message = `${cause}${still ? `. Still there: ${still}` : ''}`
-  deps.log.info(`Cluster ${report.name}: ${report.message}`)
 }
 
 /** A fresh inventory after a failure, with its own short budget, so the report says what is really left. */

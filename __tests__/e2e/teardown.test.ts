@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { ListTasksCommand } from '@aws-sdk/client-ecs'
 import type { Report } from '../../src/report/report.js'
-import { buildPreviewEnvironment, ecsClient, whatIsLeft } from './support/fixtures.js'
+import { buildPreviewEnvironment, ecsClient, TEST_CREDENTIALS, whatIsLeft } from './support/fixtures.js'
 import { reset, startMoto, type MotoServer } from './support/moto.js'
 import { distEntry, distExists, runAction, type ActionResult } from './support/runAction.js'
 
@@ -110,6 +110,12 @@ describe('ecs-teardown end to end (dist/index.js against moto)', () => {
         // Every task stopped is named, with how it went down.
         expect(entry.tasks).toHaveLength(5)
         expect(entry.containerInstances.every(ci => ci.ec2InstanceId?.startsWith('i-'))).toBe(true)
+        // No credential anywhere in what the run leaves for later steps and readers.
+        for (const text of [first.summary, JSON.stringify(first.outputs)]) {
+          expect(text).not.toContain(TEST_CREDENTIALS.secretAccessKey)
+        }
+        expect(first.summary).toContain('| Services | 2 | 2 | 0 |')
+        expect(first.summary).toContain('| Tasks | 5 | 5 | 0 |')
         expect(first.summary).toContain('web')
         expect(first.summary).toContain('worker')
 
@@ -127,6 +133,32 @@ describe('ecs-teardown end to end (dist/index.js against moto)', () => {
       TEST_TIMEOUT_MS
     )
   }
+
+  it(
+    "writes a cancelled report, summary and outputs within the runner's window when the job is cancelled",
+    async () => {
+      const cluster = uniqueCluster('cancel')
+      await buildPreviewEnvironment(moto.endpoint, cluster)
+      const result = await runAction({
+        endpoint: moto.endpoint,
+        // A long drain: the run is still waiting for the scheduler when the job is cancelled.
+        inputs: { cluster, region: 'us-east-1', 'timeout-minutes': '20', 'drain-timeout-minutes': '10' },
+        cancelWhen: stdout => stdout.includes('Will take these steps')
+      })
+      expect(result.exitedAfterCancelMs).toBeDefined()
+      // Before the runner's SIGTERM, 7.5 s after its SIGINT.
+      expect(result.exitedAfterCancelMs!).toBeLessThan(7_500)
+      expect(result.code).toBe(1)
+      const entry = reportOf(result).clusters[0]!
+      expect(entry.outcome).toBe('cancelled')
+      expect(entry.leftovers.map(l => l.kind)).toEqual(expect.arrayContaining(['service', 'cluster']))
+      expect(result.summary).toContain('⛔ cancelled')
+      expect(result.outputs['clusters-deleted']).toBe('0')
+      // Cancelled means cancelled: the cluster is still there for a later run.
+      expect((await whatIsLeft(moto.endpoint, cluster)).clusterStatus).toBe('ACTIVE')
+    },
+    TEST_TIMEOUT_MS
+  )
 
   it(
     'succeeds with outcome absent for a cluster that never existed',

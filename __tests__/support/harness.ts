@@ -47,7 +47,10 @@ export async function runOnSim(
     },
     getIDToken: async () => Promise.reject(new Error('no OIDC in the simulator')),
     setSecret: () => undefined,
-    createClients: () => ({ ecs: sim.client, cloudformation: opts.cloudformation ?? rejectingPort('CloudFormation') }),
+    createClients: () => ({
+      ecs: sim.client,
+      cloudformation: opts.cloudformation ?? rejectingPort('CloudFormation')
+    }),
     tune: settings => ({ ...settings, pollIntervalMs: 5_000, ...opts.tune })
   })
   return { report, outputs, failed, summary, log, elapsedMs: sim.time.clock() - started }
@@ -57,7 +60,9 @@ export async function runOnSim(
 function rejectingPort(service: string): SendPort {
   return {
     send: async (command: object) => {
-      throw new Error(`${service} was called (${command.constructor.name}) but this scenario has no ${service} simulator`)
+      throw new Error(
+        `${service} was called (${command.constructor.name}) but this scenario has no ${service} simulator`
+      )
     }
   }
 }

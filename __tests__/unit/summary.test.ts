@@ -91,3 +91,79 @@ describe('reportOutputs', () => {
     expect(JSON.parse(outputs.report!)).toEqual(report)
   })
 })
+
+describe('renderSummary: failures, dry runs and links', () => {
+  it('explains a partial failure with a DELETE_FAILED stack, escaped, with console links', () => {
+    const c = removedCluster()
+    c.outcome = 'failed'
+    c.message = 'Stack EC2ContainerService-preview-42 ended in DELETE_FAILED'
+    c.stack = {
+      name: 'EC2ContainerService-preview-42',
+      id: 'arn:aws:cloudformation:us-east-1:123456789012:stack/EC2ContainerService-preview-42/abc',
+      foundBy: 'console-wizard-name',
+      status: 'DELETE_FAILED',
+      ownsCluster: false,
+      deleted: false,
+      failedResources: [
+        { logicalId: 'Vpc', type: 'AWS::EC2::VPC', reason: 'has dependencies <script>alert(1)</script>' }
+      ]
+    }
+    c.leftovers.push({
+      kind: 'stack-resource',
+      id: 'Vpc',
+      reason: 'DELETE_FAILED: has dependencies <script>alert(1)</script>'
+    })
+    const md = renderSummary({ dryRun: false, clusters: [c] })
+    expect(md).toContain('❌ failed')
+    expect(md).toContain('| CloudFormation stack | 1 | 0 | 0 |')
+    expect(md).not.toContain('<script>')
+    expect(md).toContain('failed: <code>Vpc</code> (AWS::EC2::VPC): has dependencies &lt;script&gt;')
+    expect(md).toContain(
+      'href="https://us-east-1.console.aws.amazon.com/cloudformation/home?region=us-east-1#/stacks/stackinfo?stackId=arn%3Aaws%3Acloudformation'
+    )
+    expect(md).toContain(
+      'href="https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#InstanceDetails:instanceId=i-0abc"'
+    )
+  })
+
+  it('links to the China and GovCloud consoles for those regions', () => {
+    for (const [region, host] of [
+      ['cn-north-1', 'https://cn-north-1.console.amazonaws.cn'],
+      ['us-gov-west-1', 'https://console.amazonaws-us-gov.com']
+    ] as const) {
+      const c = { ...removedCluster(), region }
+      const md = renderSummary({ dryRun: false, clusters: [c] })
+      expect(md).toContain(`href="${host}/ec2/home?region=${region}#InstanceDetails:instanceId=i-0abc"`)
+    }
+  })
+
+  it('says DRY RUN at the top and lists the steps in order with their blockers', () => {
+    const c = { ...newClusterReport('pr-1', 'us-east-1'), arn: 'arn:x', outcome: 'dry-run' as const }
+    c.plan = {
+      steps: [
+        { description: 'Scale 1 service to 0 tasks', resources: ['web'] },
+        { description: 'Delete cluster pr-1; wait until INACTIVE', resources: ['pr-1'] }
+      ],
+      blockers: ['stack X has termination protection']
+    }
+    const md = renderSummary({ dryRun: true, clusters: [c] })
+    expect(md.split('\n')[0]).toBe('## ECS teardown — DRY RUN: nothing was changed')
+    expect(md.indexOf('1. Scale 1 service to 0 tasks')).toBeLessThan(md.indexOf('2. Delete cluster pr-1'))
+    expect(md).toContain('stack X has termination protection')
+    expect(md).toContain('| Services | 0 | — | 0 |')
+  })
+
+  it('renders what each phase did in the words of the log', () => {
+    const c = removedCluster()
+    c.phases = [
+      {
+        name: 'stop tasks',
+        seconds: 31.2,
+        log: ['Scaled service web to 0 tasks', 'Stopping task t3 (family:migrate)']
+      }
+    ]
+    const md = renderSummary({ dryRun: false, clusters: [c] })
+    expect(md).toContain('Time by phase: stop tasks 31.2 s')
+    expect(md).toContain('- Scaled service web to 0 tasks')
+  })
+})

@@ -1,10 +1,22 @@
 import type { TeardownPlan } from '../plan.js'
+import type { PhaseLog } from '../report/phase-log.js'
 import type { ApplyContext } from './context.js'
 import { removeCapacityProviders } from './capacity.js'
 import { deleteCluster } from './cluster.js'
 import { deregisterInstances } from './instances.js'
 import { teardownService } from './services.js'
 import { stopAndWait, stopStragglers } from './tasks.js'
+
+/** The phases of a teardown, in the words the log, the report and the summary use. */
+export const Phase = {
+  inventory: 'inventory',
+  plan: 'plan',
+  stopTasks: 'stop tasks',
+  deleteServices: 'delete services',
+  deregisterInstances: 'deregister container instances',
+  capacityProviders: 'capacity providers',
+  deleteCluster: 'delete cluster'
+} as const
 
 /**
  * Carries out a plan. Independent work overlaps: every service runs its own scale → drain → delete
@@ -13,32 +25,41 @@ import { stopAndWait, stopStragglers } from './tasks.js'
  * that depend on each other keep their order: nothing is deregistered before its tasks are down,
  * capacity providers are detached once no service is left to use them, the cluster goes last.
  */
-export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan): Promise<void> {
-  const timed = phaseTimer(ctx)
-  const services = plan.services.map(sp => teardownService(ctx, sp))
+export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: PhaseLog): Promise<void> {
+  const inPhase = (name: string): ApplyContext => ({ ...ctx, log: phases.phase(name) })
+  const stopCtx = inPhase(Phase.stopTasks)
+  const deleteCtx = inPhase(Phase.deleteServices)
+
+  phases.start(Phase.stopTasks)
+  const services = plan.services.map(sp => teardownService(stopCtx, deleteCtx, sp))
   const everyServiceDone = settleAll(
     ctx,
     services.map(s => s.done)
   )
-
-  await timed('stop tasks', async () => {
-    await settleAll(ctx, [...services.map(s => s.tasksDown), stopAndWait(ctx, plan.standaloneTasks)])
-    await stopStragglers(ctx)
-  }).catch(async error => {
+  try {
+    await settleAll(ctx, [...services.map(s => s.tasksDown), stopAndWait(stopCtx, plan.standaloneTasks)])
+    await stopStragglers(stopCtx)
+  } catch (error) {
     // Keep the services' chains from running on unobserved after a failure.
     await everyServiceDone.catch(() => undefined)
     throw error
-  })
+  }
+  await phases.finish(Phase.stopTasks)
 
-  const instances = timed('deregister container instances', () =>
-    deregisterInstances(ctx, plan.containerInstances)
+  phases.start(Phase.deregisterInstances)
+  const instances = deregisterInstances(inPhase(Phase.deregisterInstances), plan.containerInstances).then(
+    () => phases.finish(Phase.deregisterInstances)
   )
-  await settleAll(ctx, [timed('delete services', () => everyServiceDone), instances])
+  await settleAll(ctx, [everyServiceDone.then(() => phases.finish(Phase.deleteServices)), instances])
 
   if (plan.detachCapacityProviders) {
-    await timed('capacity providers', () => removeCapacityProviders(ctx, plan.capacityProviders))
+    phases.start(Phase.capacityProviders)
+    await removeCapacityProviders(inPhase(Phase.capacityProviders), plan.capacityProviders)
+    await phases.finish(Phase.capacityProviders)
   }
-  await timed('delete cluster', () => deleteCluster(ctx))
+  phases.start(Phase.deleteCluster)
+  await deleteCluster(inPhase(Phase.deleteCluster))
+  await phases.finish(Phase.deleteCluster)
 }
 
 /**
@@ -58,17 +79,6 @@ async function settleAll(ctx: ApplyContext, promises: Promise<unknown>[]): Promi
     )
   )
   if (first) throw first.error
-}
-
-function phaseTimer(ctx: ApplyContext) {
-  return async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-    const started = ctx.clock()
-    try {
-      return await work()
-    } finally {
-      ctx.report.phases.push({ name, seconds: round((ctx.clock() - started) / 1000) })
-    }
-  }
 }
 
 export function round(seconds: number): number {

@@ -14,26 +14,28 @@ export function isServiceGone(error: unknown): boolean {
 /**
  * One service from start to end. Resolves `tasksDown` once none of its tasks runs (so container
  * instances can go while the service itself still drains), and `done` once it is INACTIVE or gone.
+ * `stopCtx` and `deleteCtx` differ only in the phase their log lines belong to.
  */
 export function teardownService(
-  ctx: ApplyContext,
+  stopCtx: ApplyContext,
+  deleteCtx: ApplyContext,
   plan: ServicePlan
 ): { tasksDown: Promise<void>; done: Promise<void> } {
-  const tasksDown = stopServiceWork(ctx, plan)
+  const tasksDown = stopServiceWork(stopCtx, deleteCtx, plan)
   const done = tasksDown.then(async () => {
-    if (plan.service.schedulingStrategy === 'REPLICA') await deleteService(ctx, plan)
-    await waitServiceInactive(ctx, plan)
+    if (plan.service.schedulingStrategy === 'REPLICA') await deleteService(deleteCtx, plan)
+    await waitServiceInactive(deleteCtx, plan)
   })
   return { tasksDown, done }
 }
 
-async function stopServiceWork(ctx: ApplyContext, plan: ServicePlan): Promise<void> {
+async function stopServiceWork(ctx: ApplyContext, deleteCtx: ApplyContext, plan: ServicePlan): Promise<void> {
   const { service } = plan
   for (const taskSet of plan.taskSets) await deleteTaskSet(ctx, plan, taskSet)
   if (service.schedulingStrategy === 'DAEMON') {
     // A daemon has no desired count: its tasks drain only once the service is deleted, and a daemon
     // task stopped while the service is ACTIVE is started again. So delete first, then drain.
-    await deleteService(ctx, plan)
+    await deleteService(deleteCtx, plan)
   } else if (plan.scaleToZero) {
     await scaleToZero(ctx, plan)
   }

@@ -4,7 +4,7 @@
  * object as JSON; its schema is documented in the README.
  */
 
-export type ClusterOutcome = 'deleted' | 'absent' | 'failed' | 'cancelled' | 'timed-out'
+export type ClusterOutcome = 'deleted' | 'absent' | 'failed' | 'cancelled' | 'timed-out' | 'dry-run'
 
 export interface RemovedService {
   name: string
@@ -33,7 +33,14 @@ export interface CapacityProviderEntry {
 }
 
 export type LeftoverKind =
-  'service' | 'task' | 'container-instance' | 'capacity-provider' | 'cluster' | 'ec2-instance'
+  | 'service'
+  | 'task'
+  | 'container-instance'
+  | 'capacity-provider'
+  | 'cluster'
+  | 'ec2-instance'
+  | 'stack'
+  | 'stack-resource'
 
 export interface Leftover {
   kind: LeftoverKind
@@ -66,6 +73,14 @@ export interface StackReport {
 export interface PhaseTiming {
   name: string
   seconds: number
+  /** What the phase did, in the words of the log (the first lines, when there are many). */
+  log?: string[]
+}
+
+/** A dry run's answer: the steps in order, and what is known to stand in their way. */
+export interface PlannedTeardown {
+  steps: { description: string; resources: string[] }[]
+  blockers: string[]
 }
 
 export interface ClusterReport {
@@ -82,6 +97,8 @@ export interface ClusterReport {
   capacityProviders: CapacityProviderEntry[]
   /** Present when delete-stack is on. */
   stack?: StackReport
+  /** The plan; present on a dry run. */
+  plan?: PlannedTeardown
   leftovers: Leftover[]
   phases: PhaseTiming[]
   seconds: number

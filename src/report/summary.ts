@@ -1,16 +1,20 @@
-import type { ClusterReport, Report } from './report.js'
+import { consoleLinks } from './links.js'
+import type { ClusterReport, Leftover, Report } from './report.js'
 
 /** The runner rejects a step summary over 1 MiB; stay well under it. */
 export const SUMMARY_BUDGET_BYTES = 900 * 1024
 /** Longest list shown in full; the rest is counted. */
 const LIST_LIMIT = 200
+/** Most task IDs shown for one service or starter. */
+const TASKS_PER_GROUP = 50
 
 const OUTCOME_TEXT: Record<ClusterReport['outcome'], string> = {
   deleted: '✅ removed',
   absent: '➖ already absent',
   failed: '❌ failed',
   cancelled: '⛔ cancelled',
-  'timed-out': '⏱️ timed out'
+  'timed-out': '⏱️ timed out',
+  'dry-run': '📝 dry run'
 }
 
 /** Every string that came from AWS or the user goes through here before it reaches the summary. */
@@ -25,10 +29,13 @@ export function escapeHtml(text: string): string {
     .replace(/`/g, '&#96;')
 }
 
+const code = (text: string): string => `<code>${escapeHtml(text)}</code>`
+const link = (href: string, text: string): string => `<a href="${escapeHtml(href)}">${text}</a>`
+
 /** Report → the job summary (Markdown with HTML details), under the runner's size limit. */
 export function renderSummary(report: Report): string {
   const parts: string[] = []
-  parts.push(`## ECS teardown${report.dryRun ? ' — DRY RUN' : ''}`)
+  parts.push(report.dryRun ? '## ECS teardown — DRY RUN: nothing was changed' : '## ECS teardown')
   parts.push('')
   parts.push('| Cluster | Region | Outcome | Duration |')
   parts.push('| --- | --- | --- | --- |')
@@ -44,69 +51,147 @@ export function renderSummary(report: Report): string {
 function renderCluster(c: ClusterReport): string[] {
   const out: string[] = [`### ${escapeHtml(c.name)}: ${OUTCOME_TEXT[c.outcome]}`]
   if (c.message) out.push('', escapeHtml(c.message))
+  if (c.plan) out.push(...renderPlan(c))
   // No table when the cluster was never read (absent, or a failure before the inventory).
   if (c.outcome === 'absent' || !c.arn) return out
-  const left = (kind: string): number => c.leftovers.filter(l => l.kind === kind).length
-  out.push(
+  out.push(...renderCounts(c))
+  out.push(...renderLeftovers(c))
+  if (c.outcome !== 'dry-run') out.push(...renderRemoved(c))
+  out.push(...renderPhases(c))
+  return out
+}
+
+function renderPlan(c: ClusterReport): string[] {
+  const plan = c.plan!
+  const out = ['', '#### Steps the run would take, in order', '']
+  plan.steps.forEach((step, i) => {
+    out.push(`${i + 1}. ${escapeHtml(step.description)}`)
+    if (step.resources.length > 0) {
+      const shown = step.resources.slice(0, LIST_LIMIT).map(code).join(', ')
+      const more = step.resources.length > LIST_LIMIT ? ` and ${step.resources.length - LIST_LIMIT} more` : ''
+      out.push(`   <details><summary>${step.resources.length} resource(s)</summary>${shown}${more}</details>`)
+    }
+  })
+  if (plan.blockers.length > 0) {
+    out.push('', '#### 🚧 Known to block or to be kept', '', ...listItems(plan.blockers.map(escapeHtml)))
+  }
+  return out
+}
+
+function renderCounts(c: ClusterReport): string[] {
+  const left = (kind: Leftover['kind']): number => c.leftovers.filter(l => l.kind === kind).length
+  const removed = (n: number): string => (c.outcome === 'dry-run' ? '—' : String(n))
+  const rows = [
     '',
     '| Resource | Found | Removed | Left |',
     '| --- | ---: | ---: | ---: |',
-    `| Services | ${c.found.services} | ${c.services.length} | ${left('service')} |`,
-    `| Tasks | ${c.found.tasks} | ${c.tasks.length} | ${left('task')} |`,
-    `| Container instances | ${c.found.containerInstances} | ${c.containerInstances.length} | ${left('container-instance')} |`,
-    `| Capacity providers | ${c.found.capacityProviders} | ${c.capacityProviders.filter(p => p.action === 'deleted').length} deleted, ${c.capacityProviders.length} detached | ${left('capacity-provider')} |`
-  )
+    `| Services | ${c.found.services} | ${removed(c.services.length)} | ${left('service')} |`,
+    `| Tasks | ${c.found.tasks} | ${removed(c.tasks.length)} | ${left('task')} |`,
+    `| Container instances | ${c.found.containerInstances} | ${removed(c.containerInstances.length)} | ${left('container-instance')} |`,
+    `| Capacity providers | ${c.found.capacityProviders} | ${removed(c.capacityProviders.filter(p => p.action === 'deleted').length)} deleted, ${removed(c.capacityProviders.length)} detached | ${left('capacity-provider')} |`
+  ]
+  if (c.stack) {
+    const found = c.stack.status === 'NOT_FOUND' ? 0 : 1
+    rows.push(`| CloudFormation stack | ${found} | ${removed(c.stack.deleted ? 1 : 0)} | ${left('stack')} |`)
+  }
+  return rows
+}
+
+function leftoverLink(c: ClusterReport, l: Leftover): string | undefined {
+  switch (l.kind) {
+    case 'service':
+      return consoleLinks.service(c.region, c.name, l.id)
+    case 'task':
+      return consoleLinks.task(c.region, c.name, l.id)
+    case 'container-instance':
+      return consoleLinks.containerInstances(c.region, c.name)
+    case 'cluster':
+      return consoleLinks.cluster(c.region, c.name)
+    case 'ec2-instance':
+      return consoleLinks.ec2Instance(c.region, l.id)
+    case 'capacity-provider':
+      return consoleLinks.capacityProviders(c.region)
+    case 'stack':
+    case 'stack-resource':
+      return c.stack ? consoleLinks.stack(c.region, c.stack.id ?? c.stack.name) : undefined
+  }
+}
+
+function renderLeftovers(c: ClusterReport): string[] {
+  const item = (l: Leftover): string => {
+    const href = leftoverLink(c, l)
+    const name = href ? link(href, code(l.id)) : code(l.id)
+    return `${escapeHtml(l.kind)} ${name}: ${escapeHtml(l.reason)}`
+  }
+  const out: string[] = []
   const billing = c.leftovers.filter(l => l.billing)
-  if (billing.length > 0) {
-    out.push('', '#### ⚠️ Still costing money', '')
-    out.push(
-      ...listItems(
-        billing.map(l => `<code>${escapeHtml(l.id)}</code> (${escapeHtml(l.kind)}): ${escapeHtml(l.reason)}`)
-      )
-    )
-  }
+  if (billing.length > 0) out.push('', '#### ⚠️ Still costing money', '', ...listItems(billing.map(item)))
   const other = c.leftovers.filter(l => !l.billing)
-  if (other.length > 0) {
-    out.push('', '#### Left behind', '')
-    out.push(
-      ...listItems(
-        other.map(l => `${escapeHtml(l.kind)} <code>${escapeHtml(l.id)}</code>: ${escapeHtml(l.reason)}`)
-      )
-    )
-  }
+  if (other.length > 0) out.push('', '#### Left behind: needs a person', '', ...listItems(other.map(item)))
+  return out
+}
+
+function renderRemoved(c: ClusterReport): string[] {
+  const out: string[] = []
   out.push(
     ...details(
       'Services deleted',
-      c.services.map(s => `<code>${escapeHtml(s.name)}</code>`)
+      c.services.map(s => code(s.name))
     )
   )
-  out.push(...details('Tasks stopped', groupTasks(c)))
+  out.push(...details('Tasks stopped, by service or starter', groupTasks(c)))
   out.push(
     ...details(
       'Container instances deregistered',
       c.containerInstances.map(
-        ci =>
-          `<code>${escapeHtml(ci.id)}</code>${ci.ec2InstanceId ? ` (EC2 <code>${escapeHtml(ci.ec2InstanceId)}</code>)` : ''}`
+        ci => `${code(ci.id)}${ci.ec2InstanceId ? ` (EC2 instance ${code(ci.ec2InstanceId)})` : ''}`
       )
     )
   )
   out.push(
     ...details(
       'Capacity providers',
-      c.capacityProviders.map(p => `<code>${escapeHtml(p.name)}</code>: ${p.action}`)
+      c.capacityProviders.map(p => `${code(p.name)}: ${p.action}`)
     )
   )
-  if (c.phases.length > 0) {
-    out.push(
-      '',
-      `Time by phase: ${c.phases.map(p => `${escapeHtml(p.name)} ${p.seconds.toFixed(1)} s`).join(' · ')}`
-    )
+  if (c.stack) {
+    const s = c.stack
+    const lines =
+      s.status === 'NOT_FOUND'
+        ? [`No stack found; looked for ${(s.searched ?? []).map(code).join(', ') || 'nothing'}`]
+        : [
+            `${code(s.name)}${s.foundBy ? ` (found by ${escapeHtml(s.foundBy)})` : ''}: ${escapeHtml(s.status)}`,
+            ...(s.id ? [`Stack ID ${code(s.id)}`] : []),
+            ...s.failedResources.map(
+              r => `failed: ${code(r.logicalId)} (${escapeHtml(r.type)}): ${escapeHtml(r.reason)}`
+            )
+          ]
+    out.push(...details('CloudFormation stack', lines))
   }
   return out
 }
 
-/** Most task IDs shown for one service or starter. */
-const TASKS_PER_GROUP = 50
+function renderPhases(c: ClusterReport): string[] {
+  if (c.phases.length === 0) return []
+  const out = [
+    '',
+    `Time by phase: ${c.phases.map(p => `${escapeHtml(p.name)} ${p.seconds.toFixed(1)} s`).join(' · ')}`
+  ]
+  const told = c.phases.filter(p => (p.log ?? []).length > 0)
+  if (told.length > 0) {
+    out.push('', '<details><summary>What happened, phase by phase (as in the log)</summary>', '')
+    for (const p of told) {
+      out.push(
+        `**${escapeHtml(p.name)}** (${p.seconds.toFixed(1)} s)`,
+        '',
+        ...listItems((p.log ?? []).map(escapeHtml)),
+        ''
+      )
+    }
+    out.push('</details>')
+  }
+  return out
+}
 
 function groupTasks(c: ClusterReport): string[] {
   const groups = new Map<string, ClusterReport['tasks']>()
@@ -115,7 +200,7 @@ function groupTasks(c: ClusterReport): string[] {
     groups.set(key, [...(groups.get(key) ?? []), t])
   }
   return [...groups].map(([group, tasks]) => {
-    const shown = tasks.slice(0, TASKS_PER_GROUP).map(t => `<code>${escapeHtml(t.id)}</code> (${t.how})`)
+    const shown = tasks.slice(0, TASKS_PER_GROUP).map(t => `${code(t.id)} (${t.how})`)
     const more = tasks.length > TASKS_PER_GROUP ? ` and ${tasks.length - TASKS_PER_GROUP} more` : ''
     return `<b>${escapeHtml(group)}</b>: ${shown.join(', ')}${more}`
   })

@@ -25,6 +25,11 @@ export interface RunActionOptions {
   actionDefaults?: boolean
   /** The script to run instead of dist/index.js (for testing this harness). */
   entry?: string
+  /**
+   * Cancel the job as the runner does once this much time has passed, or as soon as `cancelWhen`
+   * sees the condition in stdout: SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after that.
+   */
+  cancelWhen?: (stdout: string) => boolean
 }
 
 export interface ActionResult {
@@ -37,6 +42,8 @@ export interface ActionResult {
   stderr: string
   /** Parsed from the GITHUB_OUTPUT file. */
   outputs: Record<string, string>
+  /** Milliseconds from the first cancellation signal to the exit, when the run was cancelled. */
+  exitedAfterCancelMs?: number
   /** The GITHUB_STEP_SUMMARY file's content. */
   summary: string
 }
@@ -129,16 +136,35 @@ export async function runAction(options: RunActionOptions): Promise<ActionResult
       timedOut = true
       child.kill('SIGKILL')
     }, timeoutMs)
+    let cancelledAt: number | undefined
+    const cancelTimers: NodeJS.Timeout[] = []
+    const cancel = (): void => {
+      if (cancelledAt !== undefined) return
+      cancelledAt = Date.now()
+      child.kill('SIGINT')
+      cancelTimers.push(setTimeout(() => child.kill('SIGTERM'), 7_500))
+      cancelTimers.push(setTimeout(() => child.kill('SIGKILL'), 10_000))
+    }
+    if (options.cancelWhen) {
+      const check = options.cancelWhen
+      child.stdout.on('data', () => {
+        if (check(stdout)) cancel()
+      })
+    }
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
       child.once('error', reject)
       child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]))
-    }).finally(() => clearTimeout(timer))
+    }).finally(() => {
+      clearTimeout(timer)
+      cancelTimers.forEach(t => clearTimeout(t))
+    })
 
     return {
       code,
       signal,
       timedOut,
       durationMs: Date.now() - started,
+      ...(cancelledAt !== undefined ? { exitedAfterCancelMs: Date.now() - cancelledAt } : {}),
       stdout,
       stderr,
       outputs: parseOutputFile(await readFile(files.output, 'utf8')),

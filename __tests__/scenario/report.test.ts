@@ -1,0 +1,121 @@
+import { describe, expect, it } from '@jest/globals'
+import { EcsSim } from '../sim/ecs-sim.js'
+import { runOnSim } from '../support/harness.js'
+
+function preview(sim: EcsSim, name = 'pr-7') {
+  sim.createCapacityProvider('shared-asg')
+  sim.createCluster(name, { capacityProviders: ['shared-asg'] })
+  sim.createCluster('production', { capacityProviders: ['shared-asg'] })
+  sim.registerContainerInstance(name)
+  sim.createService(name, 'web', { desiredCount: 2 })
+  sim.createService(name, 'worker', { desiredCount: 1 })
+  sim.runTask(name, { family: 'migrate', startedBy: 'ci' })
+}
+
+describe('dry run', () => {
+  it('plans every step and resource without one mutating call, and names what it keeps', async () => {
+    const sim = new EcsSim()
+    preview(sim)
+    const result = await runOnSim(sim, { cluster: 'pr-7', 'dry-run': 'true' })
+
+    expect(sim.mutatingCalls()).toEqual([])
+    expect(result.failed).toBeUndefined()
+    expect(sim.remaining('pr-7').cluster).toBe('ACTIVE')
+    const report = result.report!
+    expect(report.dryRun).toBe(true)
+    const c = report.clusters[0]!
+    expect(c.outcome).toBe('dry-run')
+    expect(c.plan!.steps.map(s => s.description)).toEqual([
+      'Scale 2 services to 0 tasks',
+      expect.stringMatching(/^Let the scheduler drain 3 service tasks, stop 1 standalone task/),
+      'Delete 2 services; wait until INACTIVE',
+      expect.stringMatching(/^Deregister 1 container instance/),
+      expect.stringMatching(/^Detach 1 capacity provider/),
+      'Delete cluster pr-7; wait until INACTIVE'
+    ])
+    expect(c.plan!.steps[2]!.resources).toEqual(['web', 'worker'])
+    expect(c.plan!.blockers).toEqual([
+      expect.stringContaining('shared-asg will be detached but not deleted: still attached to production')
+    ])
+    expect(result.outputs['clusters-deleted']).toBe('0')
+    expect(result.summary).toMatch(/^## ECS teardown — DRY RUN/)
+    expect(result.summary).toContain('1. Scale 2 services to 0 tasks')
+    expect(result.summary).toContain('<code>worker</code>')
+  })
+
+  it('reports a missing permission from an access-denied read as a blocker', async () => {
+    const sim = new EcsSim()
+    preview(sim)
+    sim.denied.add('ListContainerInstances')
+    const result = await runOnSim(sim, { cluster: 'pr-7', 'dry-run': 'true' })
+    expect(sim.mutatingCalls()).toEqual([])
+    const c = result.report!.clusters[0]!
+    expect(c.outcome).toBe('dry-run')
+    expect(c.plan!.blockers).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^missing permission: .*ecs:ListContainerInstances/)])
+    )
+    expect(result.summary).toContain('ecs:ListContainerInstances')
+  })
+
+  it('still answers when the cluster itself cannot be read', async () => {
+    const sim = new EcsSim()
+    preview(sim)
+    sim.denied.add('DescribeClusters')
+    const result = await runOnSim(sim, { cluster: 'pr-7', 'dry-run': 'true' })
+    const c = result.report!.clusters[0]!
+    expect(c.outcome).toBe('dry-run')
+    expect(c.plan!.blockers[0]).toMatch(/ecs:DescribeClusters/)
+    expect(sim.mutatingCalls()).toEqual([])
+  })
+})
+
+describe('the log and the summary tell the same story', () => {
+  it('prints one group per phase, in order, with a line per action, and the summary uses the same lines', async () => {
+    const sim = new EcsSim()
+    preview(sim)
+    const result = await runOnSim(sim, { cluster: 'pr-7' })
+    expect(result.failed).toBeUndefined()
+    const groups = result.log.lines
+      .filter(l => l.startsWith('[pr-7: '))
+      .map(l => l.replace(/ \(.*$/, '').replace('[pr-7: ', ''))
+    expect(groups).toEqual([
+      'inventory',
+      'plan',
+      'stop tasks',
+      'deregister container instances',
+      'delete services',
+      'capacity providers',
+      'delete cluster'
+    ])
+    for (const line of [
+      'Scaled service web to 0 tasks',
+      'Service worker is deleted',
+      'Detached capacity provider shared-asg'
+    ]) {
+      expect(result.log.lines).toContain(line)
+      expect(result.summary).toContain(line)
+    }
+    const phases = result.report!.clusters[0]!.phases
+    expect(phases.map(p => p.name)).toEqual(groups)
+    expect(phases.every(p => p.seconds >= 0)).toBe(true)
+    // Leftovers become warning annotations.
+    expect(
+      result.log.lines.filter(l => l.startsWith('warning: ') && l.includes('ec2-instance'))
+    ).toHaveLength(1)
+  })
+
+  it('writes a true cancelled report with what was and was not removed', async () => {
+    const sim = new EcsSim()
+    preview(sim)
+    const controller = new AbortController()
+    sim.time.at(sim.now + 12_000, () => controller.abort())
+    const result = await runOnSim(sim, { cluster: 'pr-7' }, { signal: controller.signal })
+    const c = result.report!.clusters[0]!
+    expect(c.outcome).toBe('cancelled')
+    expect(result.failed).toContain('cancelled')
+    expect(result.summary).toContain('⛔ cancelled')
+    expect(c.leftovers.map(l => l.kind)).toEqual(expect.arrayContaining(['service', 'cluster']))
+    // What the cancelled run did finish is still reported.
+    expect(c.phases.map(p => p.name)).toEqual(expect.arrayContaining(['inventory', 'plan', 'stop tasks']))
+  })
+})

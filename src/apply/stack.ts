@@ -1,0 +1,177 @@
+import {
+  DeleteStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  type StackEvent
+} from '@aws-sdk/client-cloudformation'
+import { callAws } from '../aws/call.js'
+import type { StackReport } from '../report/report.js'
+import { stackReport, isStackMissing, type StackContext, type StackTarget } from '../stack.js'
+import { errorMessage, isAwsError } from '../util/errors.js'
+
+/** The stack's report, with what a person needs when the deletion did not finish. */
+export interface StackDeletionReport extends StackReport {
+  /** CloudFormation's StackStatusReason at the end, e.g. "The following resource(s) failed to delete: [X]." */
+  statusReason?: string
+  /** On DELETE_FAILED: the command a person would run next (never run by this action). */
+  nextCommand?: string
+}
+
+export interface DeleteStackOptions {
+  clientRequestToken: string
+  /** Epoch milliseconds: stop waiting then and report the last status seen. */
+  deadline: number
+  pollIntervalMs: number
+  /** Filled in as the deletion goes, so a cancellation mid-wait still leaves the last status seen. */
+  report?: StackDeletionReport
+}
+
+/**
+ * DeleteStack, then waits on the StackId (by name, a deleted stack is only "does not exist"; by id
+ * it reads DELETE_COMPLETE) until DELETE_COMPLETE, DELETE_FAILED or the deadline. Never decides
+ * success: the caller reads `deleted` and `status`. Cancellation and unexpected AWS errors are
+ * thrown, with `opts.report` holding what was seen until then.
+ */
+export async function deleteStack(
+  ctx: StackContext,
+  target: StackTarget,
+  opts: DeleteStackOptions
+): Promise<StackDeletionReport> {
+  const report: StackDeletionReport = opts.report ?? stackReport(target)
+  report.status = target.status
+  // Someone (an earlier attempt of this run, say) is already deleting it: asking again adds nothing.
+  if (target.status !== 'DELETE_IN_PROGRESS') {
+    try {
+      await callAws(
+        ctx,
+        ctx.cloudformation,
+        new DeleteStackCommand({ StackName: target.id, ClientRequestToken: opts.clientRequestToken })
+      )
+    } catch (error) {
+      if (isAwsError(error, 'ValidationError') && !isStackMissing(error)) {
+        throw new Error(`CloudFormation refused to delete stack ${target.name}: ${errorMessage(error)}`)
+      }
+      throw error
+    }
+    ctx.log.info(`Deleting stack ${target.name} (${target.id})`)
+  } else {
+    ctx.log.info(`Stack ${target.name} is already being deleted; waiting for it`)
+  }
+
+  for (;;) {
+    const now = ctx.clock()
+    if (now >= opts.deadline) break
+    await ctx.sleep(Math.min(opts.pollIntervalMs, opts.deadline - now), ctx.signal)
+    const stack = await describeById(ctx, target.id)
+    if (!stack) {
+      // Gone even by id (a deletion older than CloudFormation's memory): deleted all the same.
+      report.status = 'DELETE_COMPLETE'
+      break
+    }
+    report.status = stack.status
+    report.statusReason = stack.reason
+    if (stack.status !== 'DELETE_IN_PROGRESS') break
+  }
+
+  if (report.status === 'DELETE_COMPLETE') {
+    report.deleted = true
+    delete report.statusReason
+    ctx.log.info(`Stack ${target.name} is deleted`)
+    return report
+  }
+  if (report.status === 'DELETE_IN_PROGRESS') {
+    ctx.log.warning(`Stack ${target.name} was still DELETE_IN_PROGRESS at the deadline`)
+    return report
+  }
+  // DELETE_FAILED, or the deletion ended in a status that is not a deletion (CloudFormation can
+  // give up before touching a resource, e.g. while another stack imports one of its outputs).
+  report.failedResources = await failedResources(ctx, target)
+  report.nextCommand = nextCommand(target, report.failedResources)
+  ctx.log.warning(
+    `Stack ${target.name} ended ${report.status}${report.statusReason ? `: ${report.statusReason}` : ''}`
+  )
+  return report
+}
+
+async function describeById(
+  ctx: StackContext,
+  stackId: string
+): Promise<{ status: string; reason?: string } | undefined> {
+  try {
+    const out = await callAws(ctx, ctx.cloudformation, new DescribeStacksCommand({ StackName: stackId }))
+    const stack = out.Stacks?.[0]
+    if (!stack) return undefined
+    return { status: stack.StackStatus ?? 'UNKNOWN', reason: stack.StackStatusReason }
+  } catch (error) {
+    if (isStackMissing(error)) return undefined
+    throw error
+  }
+}
+
+/**
+ * The resources whose deletion failed in the latest deletion: stack events, newest first, read
+ * back to the stack's own DELETE_IN_PROGRESS event (where this deletion started), so failures of
+ * earlier attempts do not show. Events carry AWS's timestamps, so no comparison with the runner's
+ * clock is needed. The newest failure per logical id is kept.
+ */
+async function failedResources(
+  ctx: StackContext,
+  target: StackTarget
+): Promise<StackReport['failedResources']> {
+  const failed = new Map<string, StackReport['failedResources'][number]>()
+  let nextToken: string | undefined
+  const seen = new Set<string>()
+  try {
+    for (;;) {
+      const out = await callAws(
+        ctx,
+        ctx.cloudformation,
+        new DescribeStackEventsCommand({ StackName: target.id, NextToken: nextToken })
+      )
+      for (const event of out.StackEvents ?? []) {
+        if (isStackItself(event, target)) {
+          if (event.ResourceStatus === 'DELETE_IN_PROGRESS') return [...failed.values()]
+          continue
+        }
+        if (event.ResourceStatus !== 'DELETE_FAILED' || !event.LogicalResourceId) continue
+        if (failed.has(event.LogicalResourceId)) continue
+        failed.set(event.LogicalResourceId, {
+          logicalId: event.LogicalResourceId,
+          type: event.ResourceType ?? '',
+          reason: event.ResourceStatusReason ?? ''
+        })
+      }
+      nextToken = out.NextToken || undefined
+      if (!nextToken || seen.has(nextToken)) break
+      seen.add(nextToken)
+    }
+  } catch (error) {
+    // The failure itself is the news; not being able to explain it must not hide it.
+    ctx.log.warning(`Could not read the events of stack ${target.name}: ${errorMessage(error)}`)
+  }
+  return [...failed.values()]
+}
+
+function isStackItself(event: StackEvent, target: StackTarget): boolean {
+  // A nested stack is also an AWS::CloudFormation::Stack, with its own id as physical id.
+  if (event.ResourceType !== 'AWS::CloudFormation::Stack') return false
+  return event.PhysicalResourceId
+    ? event.PhysicalResourceId === target.id
+    : event.LogicalResourceId === target.name
+}
+
+/**
+ * What a person runs next after DELETE_FAILED, once they have dealt with what blocked it (or decided
+ * to keep it): delete again keeping the resources that failed, which CloudFormation then leaves
+ * in place. Without a known failed resource, the forced deletion does the same for whatever failed.
+ */
+export function nextCommand(
+  target: Pick<StackTarget, 'name' | 'id'>,
+  failed: StackReport['failedResources']
+): string {
+  const region = /^arn:[^:]+:cloudformation:([^:]+):/.exec(target.id)?.[1]
+  const base = `aws cloudformation delete-stack --stack-name ${target.name}${region ? ` --region ${region}` : ''}`
+  return failed.length > 0
+    ? `${base} --retain-resources ${failed.map(f => f.logicalId).join(' ')}`
+    : `${base} --deletion-mode FORCE_DELETE_STACK`
+}

@@ -1,0 +1,37 @@
+/** AWS console links for what a run leaves behind, on the right host for the region's partition. */
+
+export function partitionOf(region: string): 'aws' | 'aws-cn' | 'aws-us-gov' {
+  if (region.startsWith('cn-')) return 'aws-cn'
+  if (region.startsWith('us-gov-')) return 'aws-us-gov'
+  return 'aws'
+}
+
+export function consoleHost(region: string): string {
+  switch (partitionOf(region)) {
+    case 'aws-cn':
+      return `https://${region}.console.amazonaws.cn`
+    case 'aws-us-gov':
+      // GovCloud has one console host; the region goes in the query.
+      return 'https://console.amazonaws-us-gov.com'
+    default:
+      return `https://${region}.console.aws.amazon.com`
+  }
+}
+
+const enc = encodeURIComponent
+
+export const consoleLinks = {
+  cluster: (region: string, cluster: string) =>
+    `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/services?region=${region}`,
+  service: (region: string, cluster: string, service: string) =>
+    `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/services/${enc(service)}/health?region=${region}`,
+  task: (region: string, cluster: string, taskId: string) =>
+    `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/tasks/${enc(taskId)}/configuration?region=${region}`,
+  containerInstances: (region: string, cluster: string) =>
+    `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/infrastructure?region=${region}`,
+  ec2Instance: (region: string, instanceId: string) =>
+    `${consoleHost(region)}/ec2/home?region=${region}#InstanceDetails:instanceId=${enc(instanceId)}`,
+  capacityProviders: (region: string) => `${consoleHost(region)}/ecs/v2/capacity-providers?region=${region}`,
+  stack: (region: string, stackIdOrName: string) =>
+    `${consoleHost(region)}/cloudformation/home?region=${region}#/stacks/stackinfo?stackId=${enc(stackIdOrName)}`
+}

@@ -1,0 +1,298 @@
+import {
+  DescribeStacksCommand,
+  ListStackResourcesCommand,
+  ListStacksCommand,
+  StackStatus,
+  type Stack
+} from '@aws-sdk/client-cloudformation'
+import { createHash } from 'node:crypto'
+import { callAws, type CallContext, type SendPort } from './aws/call.js'
+import type { StackReport } from './report/report.js'
+import { errorMessage, isAwsError } from './util/errors.js'
+import { paginate } from './util/paginate.js'
+
+/**
+ * Finding the CloudFormation stack that built a cluster, and knowing before anything in the cluster
+ * is touched whether CloudFormation would refuse to delete it. Read only: no call here changes
+ * anything, so a dry run and the early refusal can use all of it.
+ */
+
+export type StackContext = CallContext & { cloudformation: SendPort }
+
+export type StackFoundBy = NonNullable<StackReport['foundBy']>
+
+export interface StackTarget {
+  name: string
+  /** The StackId (ARN): once deleted, a stack can only be described by it. */
+  id: string
+  status: string
+  foundBy: StackFoundBy
+  terminationProtection: boolean
+  /** The stack has an AWS::ECS::Cluster resource for this cluster: deleting it deletes the cluster. */
+  ownsCluster: boolean
+  /** Other live stacks that matched as well as this one (console names); non-empty means ambiguous. */
+  otherMatches: string[]
+}
+
+export interface StackNotFound {
+  notFound: true
+  /** The names (or ARNs) looked for, in order. */
+  searched: string[]
+  /** The `stack-name` input, when it was given: then not finding it is a refusal. */
+  requested?: string
+  /** The requested stack exists only as DELETE_COMPLETE. */
+  alreadyDeleted?: boolean
+}
+
+export type StackLookup = StackTarget | StackNotFound
+
+export interface ClusterRef {
+  name: string
+  arn: string
+  tags: Record<string, string>
+}
+
+/** Where the old console wizard, ecs-cli and the current console put their stacks. */
+export const StackNames = {
+  consoleWizard: (cluster: string) => `EC2ContainerService-${cluster}`,
+  ecsCli: (cluster: string) => `amazon-ecs-cli-setup-${cluster}`,
+  consolePrefix: (cluster: string) => `Infra-ECS-Cluster-${cluster}-`
+} as const
+
+const CONSOLE_SUFFIX = /^[0-9a-f]{8}$/i
+
+/** Every status but DELETE_COMPLETE: a deleted stack is not a stack to delete. */
+export const LIVE_STACK_STATUSES: StackStatus[] = Object.values(StackStatus).filter(
+  s => s !== StackStatus.DELETE_COMPLETE
+)
+
+/**
+ * Statuses from which CloudFormation will not start a deletion. AWS answers ValidationError "Stack
+ * [x] cannot be deleted while in status UPDATE_IN_PROGRESS" (also seen for
+ * UPDATE_COMPLETE_CLEANUP_IN_PROGRESS); the other operations in progress are refused here too,
+ * verified or not, because deleting a stack that is being created, rolled back or imported races
+ * whoever is changing it. DELETE_IN_PROGRESS is not refused (the deletion is already running: wait
+ * for it), nor REVIEW_IN_PROGRESS (a stack with a change set and no resources; DeleteStack takes it).
+ */
+const CANNOT_DELETE_WHILE = new Set<string>([
+  'CREATE_IN_PROGRESS',
+  'ROLLBACK_IN_PROGRESS',
+  'UPDATE_IN_PROGRESS',
+  'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
+  'UPDATE_ROLLBACK_IN_PROGRESS',
+  'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
+  'IMPORT_IN_PROGRESS',
+  'IMPORT_ROLLBACK_IN_PROGRESS'
+])
+
+export function isStackTarget(lookup: StackLookup): lookup is StackTarget {
+  return !('notFound' in lookup)
+}
+
+/**
+ * The stack to delete with the cluster, in this order: the `stack-name` input (it must exist);
+ * the stack named in the cluster's aws:cloudformation tags; `EC2ContainerService-<cluster>` (old
+ * console wizard); `amazon-ecs-cli-setup-<cluster>` (ecs-cli); a live
+ * `Infra-ECS-Cluster-<cluster>-<8 hex>` (current console). Only live stacks count.
+ */
+export async function findStack(
+  ctx: StackContext,
+  cluster: ClusterRef,
+  stackName?: string
+): Promise<StackLookup> {
+  const searched: string[] = []
+  if (stackName) {
+    searched.push(stackName)
+    const stack = await describeStack(ctx, stackName)
+    if (!stack || !isLive(stack)) {
+      return { notFound: true, searched, requested: stackName, ...(stack ? { alreadyDeleted: true } : {}) }
+    }
+    return toTarget(ctx, stack, 'stack-name', cluster)
+  }
+
+  // The stack id is exact (a stack deleted and re-created under the same name has a new id); the
+  // name is the fallback for tags copied by hand.
+  const tagged = cluster.tags['aws:cloudformation:stack-id'] || cluster.tags['aws:cloudformation:stack-name']
+  if (tagged) {
+    searched.push(tagged)
+    const stack = await describeStack(ctx, tagged)
+    if (stack && isLive(stack)) return toTarget(ctx, stack, 'tag', cluster)
+  }
+
+  for (const [name, foundBy] of [
+    [StackNames.consoleWizard(cluster.name), 'console-wizard-name'],
+    [StackNames.ecsCli(cluster.name), 'ecs-cli-name']
+  ] as const) {
+    searched.push(name)
+    const stack = await describeStack(ctx, name)
+    if (stack && isLive(stack)) return toTarget(ctx, stack, foundBy, cluster)
+  }
+
+  const prefix = StackNames.consolePrefix(cluster.name)
+  searched.push(`${prefix}<8 hex>`)
+  const matches = await listLiveStacksNamed(ctx, name => {
+    return name.startsWith(prefix) && CONSOLE_SUFFIX.test(name.slice(prefix.length))
+  })
+  if (matches.length === 0) return { notFound: true, searched }
+  if (matches.length === 1) return toTarget(ctx, await required(ctx, matches[0]!), 'console-name', cluster)
+  // Several console stacks for one cluster name (a cluster deleted and re-created): the one that
+  // owns this very cluster is the one; when that does not single one out, nothing is chosen.
+  const targets = await Promise.all(
+    matches.map(async id => toTarget(ctx, await required(ctx, id), 'console-name', cluster))
+  )
+  const owners = targets.filter(t => t.ownsCluster)
+  if (owners.length === 1) return owners[0]!
+  const [first, ...rest] = targets
+  return { ...first!, otherMatches: rest.map(t => t.name) }
+}
+
+/**
+ * Why CloudFormation would refuse (or this action will not ask) to delete the stack, in one line
+ * that says what to do; undefined when nothing known up front stands in the way. A stack that was
+ * not found and not asked for is not a refusal: there is nothing to delete.
+ */
+export function stackRefusal(lookup: StackLookup): string | undefined {
+  if (!isStackTarget(lookup)) {
+    if (!lookup.requested) return undefined
+    return lookup.alreadyDeleted
+      ? `Stack ${lookup.requested} (input 'stack-name') was already deleted (DELETE_COMPLETE): remove stack-name, or name the stack that built this cluster.`
+      : `Stack ${lookup.requested} (input 'stack-name') does not exist in this Region: check the name and the region input, or remove stack-name to find the stack from the cluster.`
+  }
+  const t = lookup
+  if (t.otherMatches.length > 0) {
+    return `Several stacks could have built this cluster (${[t.name, ...t.otherMatches].join(', ')}), and none is the single owner of it: set stack-name to the one to delete.`
+  }
+  if (t.terminationProtection) {
+    // Turning protection off is the owner's decision; this action never does it.
+    return `Stack ${t.name} has termination protection enabled, so CloudFormation would refuse to delete it, and this action never turns it off. If the stack should go, turn it off yourself (aws cloudformation update-termination-protection --no-enable-termination-protection --stack-name ${t.name}) and run again, or set delete-stack: false.`
+  }
+  if (CANNOT_DELETE_WHILE.has(t.status)) {
+    const how =
+      t.status === 'UPDATE_IN_PROGRESS'
+        ? `wait until the update ends (or cancel it: aws cloudformation cancel-update-stack --stack-name ${t.name})`
+        : 'wait until that operation ends'
+    return `Stack ${t.name} is ${t.status}, and CloudFormation cannot start a deletion until it ends: ${how}, then run again.`
+  }
+  return undefined
+}
+
+/** The report entry for what was found, before any deletion. */
+export function stackReport(lookup: StackLookup): StackReport {
+  if (!isStackTarget(lookup)) {
+    return {
+      name: lookup.requested ?? '',
+      searched: lookup.searched,
+      status: lookup.alreadyDeleted ? 'DELETE_COMPLETE' : 'NOT_FOUND',
+      ownsCluster: false,
+      deleted: false,
+      failedResources: []
+    }
+  }
+  return {
+    name: lookup.name,
+    id: lookup.id,
+    foundBy: lookup.foundBy,
+    status: lookup.status,
+    ownsCluster: lookup.ownsCluster,
+    deleted: false,
+    failedResources: []
+  }
+}
+
+/**
+ * The DeleteStack ClientRequestToken for this run: the same for every call of one run attempt, so
+ * a DeleteStack retried after a lost answer never starts a second deletion; different for the next
+ * attempt, so a re-run really retries a deletion that ended in DELETE_FAILED (CloudFormation takes
+ * a token it has seen as a repeat of that request). Outside GitHub Actions the run's start time
+ * stands in for the run id.
+ */
+export function stackDeleteToken(
+  stack: string,
+  run: { runId?: string; runAttempt?: string; startedAt: number }
+): string {
+  const clean = (s: string): string => s.replace(/[^a-zA-Z0-9]/g, '').slice(0, 40)
+  const runId = clean(run.runId ?? '') || `local${Math.floor(run.startedAt)}`
+  const attempt = clean(run.runAttempt ?? '') || '1'
+  const hash = createHash('sha256').update(stack).digest('hex').slice(0, 16)
+  // [a-zA-Z0-9][-a-zA-Z0-9]*, at most 128: the prefix starts with a letter and the rest is clean.
+  return `ecs-teardown-${runId}-${attempt}-${hash}`
+}
+
+/** DescribeStacks for one name or ARN; undefined when CloudFormation does not know it. */
+export async function describeStack(ctx: StackContext, ref: string): Promise<Stack | undefined> {
+  try {
+    const out = await callAws(ctx, ctx.cloudformation, new DescribeStacksCommand({ StackName: ref }))
+    return out.Stacks?.[0]
+  } catch (error) {
+    if (isStackMissing(error)) return undefined
+    throw error
+  }
+}
+
+/** CloudFormation's answer for a stack it does not know: ValidationError "Stack with id X does not exist". */
+export function isStackMissing(error: unknown): boolean {
+  return isAwsError(error, 'ValidationError') && /does not exist/i.test(errorMessage(error))
+}
+
+function isLive(stack: Stack): boolean {
+  return stack.StackStatus !== StackStatus.DELETE_COMPLETE
+}
+
+async function required(ctx: StackContext, id: string): Promise<Stack> {
+  const stack = await describeStack(ctx, id)
+  if (!stack) throw new Error(`stack ${id} was listed but then could not be described`)
+  return stack
+}
+
+/** StackIds of the live stacks whose name passes `match`: every page of ListStacks. */
+async function listLiveStacksNamed(ctx: StackContext, match: (name: string) => boolean): Promise<string[]> {
+  const summaries = await paginate(async nextToken => {
+    const out = await callAws(
+      ctx,
+      ctx.cloudformation,
+      new ListStacksCommand({ StackStatusFilter: LIVE_STACK_STATUSES, NextToken: nextToken })
+    )
+    return { items: out.StackSummaries ?? [], nextToken: out.NextToken }
+  })
+  return summaries
+    .filter(
+      s => s.StackName && s.StackId && s.StackStatus !== StackStatus.DELETE_COMPLETE && match(s.StackName)
+    )
+    .map(s => s.StackId!)
+}
+
+async function toTarget(
+  ctx: StackContext,
+  stack: Stack,
+  foundBy: StackFoundBy,
+  cluster: ClusterRef
+): Promise<StackTarget> {
+  const id = stack.StackId ?? ''
+  return {
+    name: stack.StackName ?? '',
+    id,
+    status: stack.StackStatus ?? 'UNKNOWN',
+    foundBy,
+    terminationProtection: stack.EnableTerminationProtection === true,
+    ownsCluster: await ownsCluster(ctx, id || (stack.StackName ?? ''), cluster),
+    otherMatches: []
+  }
+}
+
+/** The stack has an AWS::ECS::Cluster whose physical id is this cluster (its Ref is the name). */
+async function ownsCluster(ctx: StackContext, stackRef: string, cluster: ClusterRef): Promise<boolean> {
+  const resources = await paginate(async nextToken => {
+    const out = await callAws(
+      ctx,
+      ctx.cloudformation,
+      new ListStackResourcesCommand({ StackName: stackRef, NextToken: nextToken })
+    )
+    return { items: out.StackResourceSummaries ?? [], nextToken: out.NextToken }
+  })
+  return resources.some(
+    r =>
+      r.ResourceType === 'AWS::ECS::Cluster' &&
+      r.ResourceStatus !== 'DELETE_COMPLETE' &&
+      (r.PhysicalResourceId === cluster.name || r.PhysicalResourceId === cluster.arn)
+  )
+}
