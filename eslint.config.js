@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'lib/', 'node_modules/', '.venv/', 'coverage/'] },
+  { ignores: ['dist/', 'lib/', 'node_modules/', '.venv/', 'coverage/', '.scratch/', '.bench-build/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5440,7 +5440,7 @@ __webpack_unused_export__ = DeleteGeneratedTemplate$;
 __webpack_unused_export__ = DeleteGeneratedTemplateCommand;
 __webpack_unused_export__ = DeleteGeneratedTemplateInput$;
 __webpack_unused_export__ = DeleteStack$;
-__webpack_unused_export__ = DeleteStackCommand;
+exports.fAr = DeleteStackCommand;
 __webpack_unused_export__ = DeleteStackInput$;
 __webpack_unused_export__ = DeleteStackInstances$;
 __webpack_unused_export__ = DeleteStackInstancesCommand;
@@ -5497,7 +5497,7 @@ __webpack_unused_export__ = DescribeStackDriftDetectionStatusCommand;
 __webpack_unused_export__ = DescribeStackDriftDetectionStatusInput$;
 __webpack_unused_export__ = DescribeStackDriftDetectionStatusOutput$;
 __webpack_unused_export__ = DescribeStackEvents$;
-__webpack_unused_export__ = DescribeStackEventsCommand;
+exports.Ie9 = DescribeStackEventsCommand;
 __webpack_unused_export__ = DescribeStackEventsInput$;
 __webpack_unused_export__ = DescribeStackEventsOutput$;
 __webpack_unused_export__ = DescribeStackInstance$;
@@ -5529,7 +5529,7 @@ __webpack_unused_export__ = DescribeStackSetOperationInput$;
 __webpack_unused_export__ = DescribeStackSetOperationOutput$;
 __webpack_unused_export__ = DescribeStackSetOutput$;
 __webpack_unused_export__ = DescribeStacks$;
-__webpack_unused_export__ = DescribeStacksCommand;
+exports.Y47 = DescribeStacksCommand;
 __webpack_unused_export__ = DescribeStacksInput$;
 __webpack_unused_export__ = DescribeStacksOutput$;
 __webpack_unused_export__ = DescribeType$;
@@ -5672,7 +5672,7 @@ __webpack_unused_export__ = ListStackRefactorsCommand;
 __webpack_unused_export__ = ListStackRefactorsInput$;
 __webpack_unused_export__ = ListStackRefactorsOutput$;
 __webpack_unused_export__ = ListStackResources$;
-__webpack_unused_export__ = ListStackResourcesCommand;
+exports.XnL = ListStackResourcesCommand;
 __webpack_unused_export__ = ListStackResourcesInput$;
 __webpack_unused_export__ = ListStackResourcesOutput$;
 __webpack_unused_export__ = ListStackSetAutoDeploymentTargets$;
@@ -5692,7 +5692,7 @@ __webpack_unused_export__ = ListStackSetsCommand;
 __webpack_unused_export__ = ListStackSetsInput$;
 __webpack_unused_export__ = ListStackSetsOutput$;
 __webpack_unused_export__ = ListStacks$;
-__webpack_unused_export__ = ListStacksCommand;
+exports.ZaW = ListStacksCommand;
 __webpack_unused_export__ = ListStacksInput$;
 __webpack_unused_export__ = ListStacksOutput$;
 __webpack_unused_export__ = ListTypeRegistrations$;
@@ -5867,7 +5867,7 @@ __webpack_unused_export__ = StackSetOperationStatusDetails$;
 __webpack_unused_export__ = StackSetOperationSummary$;
 __webpack_unused_export__ = StackSetStatus;
 __webpack_unused_export__ = StackSetSummary$;
-__webpack_unused_export__ = StackStatus;
+exports.Z8v = StackStatus;
 __webpack_unused_export__ = StackSummary$;
 __webpack_unused_export__ = StaleRequestException;
 __webpack_unused_export__ = StaleRequestException$;
@@ -67046,7 +67046,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9809);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3403);
 /* harmony import */ var _util_time_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(343);
 
 
@@ -67088,7 +67088,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9809:
+/***/ 3403:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67112,6 +67112,10 @@ const Inputs = {
     timeoutMinutes: 'timeout-minutes',
     drainTimeoutMinutes: 'drain-timeout-minutes',
     dryRun: 'dry-run',
+    requireTags: 'require-tags',
+    exclude: 'exclude',
+    olderThan: 'older-than',
+    maxClusters: 'max-clusters',
     deleteStack: 'delete-stack',
     stackName: 'stack-name',
     roleToAssume: 'role-to-assume',
@@ -67456,7 +67460,8 @@ const OUTCOME_TEXT = {
     failed: '❌ failed',
     cancelled: '⛔ cancelled',
     'timed-out': '⏱️ timed out',
-    'dry-run': '📝 dry run'
+    'dry-run': '📝 dry run',
+    skipped: '⏭️ skipped'
 };
 /** Every string that came from AWS or the user goes through here before it reaches the summary. */
 function escapeHtml(text) {
@@ -67492,7 +67497,7 @@ function renderCluster(c) {
     if (c.plan)
         out.push(...renderPlan(c));
     // No table when the cluster was never read (absent, or a failure before the inventory).
-    if (c.outcome === 'absent' || !c.arn)
+    if (c.outcome === 'absent' || c.outcome === 'skipped' || !c.arn)
         return out;
     out.push(...renderCounts(c));
     out.push(...renderLeftovers(c));
@@ -67651,6 +67656,7 @@ function fitToBudget(text) {
 
 
 const Defaults = {
+    maxClusters: 10,
     timeoutMinutes: 30,
     drainTimeoutMinutes: 10,
     pollIntervalMs: 5_000,
@@ -67662,7 +67668,21 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const TRUE_VALUES = new Set(['true', 'True', 'TRUE']);
 const FALSE_VALUES = new Set(['false', 'False', 'FALSE', '']);
 function readSettings(input, env) {
-    const clusters = readClusters(input(Inputs.cluster));
+    const { clusters, patterns } = readClusters(input(Inputs.cluster));
+    const exclude = readPatterns(Inputs.exclude, input(Inputs.exclude));
+    const requireTags = readTags(input(Inputs.requireTags));
+    if (patterns.some(p => /^\*+$/.test(p)) && requireTags.length === 0) {
+        throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' has the pattern '*', which matches every cluster in the region: add 'require-tags' (for example environment=preview) so that only tagged clusters can be touched.`);
+    }
+    for (const ref of clusters) {
+        const name = ref.slice(ref.lastIndexOf('/') + 1);
+        const hit = exclude.find(p => globToRegExp(p).test(name));
+        if (hit) {
+            throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' names ${name}, which '${Inputs.exclude}' (${hit}) also matches: remove it from one of them.`);
+        }
+    }
+    const olderThanMs = readAge(input(Inputs.olderThan).trim());
+    const maxClusters = readWholeNumber(Inputs.maxClusters, input(Inputs.maxClusters), Defaults.maxClusters, 1, 100);
     const region = readRegion(input(Inputs.region).trim(), env, clusters);
     const force = readBoolean(Inputs.force, input(Inputs.force));
     const timeoutMinutes = readMinutes(Inputs.timeoutMinutes, input(Inputs.timeoutMinutes), Defaults.timeoutMinutes, 1, 360);
@@ -67674,6 +67694,11 @@ function readSettings(input, env) {
     const stackName = readStackName(input(Inputs.stackName).trim(), deleteStack);
     return {
         clusters,
+        patterns,
+        exclude,
+        requireTags,
+        ...(olderThanMs !== undefined ? { olderThanMs } : {}),
+        maxClusters,
         region,
         force,
         timeoutMs: Math.round(timeoutMinutes * 60_000),
@@ -67700,7 +67725,6 @@ function readStackName(raw, deleteStack) {
     return raw;
 }
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-const SESSION_NAME_CHARS = /[^\w+=,.@-]/g;
 function readRole(input, env) {
     const roleArn = input(Inputs.roleToAssume).trim();
     const audience = input(Inputs.audience).trim() || 'sts.amazonaws.com';
@@ -67741,33 +67765,99 @@ function readRole(input, env) {
     }
     return { role: { roleArn, audience, sessionName, durationSeconds } };
 }
-/** `ecs-teardown-<repo>-<run id>`, cleaned to what STS accepts and cut to 64 characters. */
+/**
+ * `ecs-teardown-<repo>-<run id>`, cleaned to what STS accepts. The repository name is what gets
+ * shortened when it is long: the run id is what tells sessions apart in CloudTrail.
+ */
 function defaultSessionName(env) {
-    const repo = (env.GITHUB_REPOSITORY ?? '').split('/').pop() ?? '';
-    const parts = ['ecs-teardown', repo, env.GITHUB_RUN_ID ?? ''].filter(Boolean);
-    const cleaned = parts.join('-').replace(SESSION_NAME_CHARS, '-').replace(/-+/g, '-');
-    return cleaned.slice(0, 64).replace(/^-+|-+$/g, '') || 'ecs-teardown';
+    const clean = (text) => text.replace(/[^\w+=,.@-]/g, '-').replace(/-+/g, '-');
+    const runId = clean(env.GITHUB_RUN_ID ?? '').slice(0, 40);
+    const room = 64 - 'ecs-teardown-'.length - (runId ? runId.length + 1 : 0);
+    const repo = clean((env.GITHUB_REPOSITORY ?? '').split('/').pop() ?? '')
+        .slice(0, Math.max(0, room))
+        .replace(/^-+|-+$/g, '');
+    return ['ecs-teardown', repo, runId].filter(Boolean).join('-');
+}
+const PATTERN = /^[A-Za-z0-9_*?-]{1,255}$/;
+function splitList(raw) {
+    return [
+        ...new Set(raw
+            .split(/[\n,]/)
+            .map(entry => entry.trim())
+            .filter(entry => entry.length > 0))
+    ];
 }
 function readClusters(raw) {
-    const entries = raw
-        .split(/[\n,]/)
-        .map(entry => entry.trim())
-        .filter(entry => entry.length > 0);
+    const entries = splitList(raw);
     if (entries.length === 0) {
-        throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' is required: give the cluster's name or ARN.`);
+        throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' is required: give the cluster's name or ARN, or a pattern such as preview-*.`);
     }
-    if (entries.length > 1) {
-        throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' names ${entries.length} clusters; this version removes one cluster per step: give a single name or ARN.`);
-    }
+    const clusters = [];
+    const patterns = [];
     for (const entry of entries) {
-        if (!CLUSTER_NAME.test(entry) && !CLUSTER_ARN.test(entry)) {
-            throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' has '${entry.slice(0, 80)}', which is neither a cluster name (letters, digits, '-' and '_', up to 255) nor a cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME).`);
+        if (/[*?]/.test(entry) && PATTERN.test(entry))
+            patterns.push(entry);
+        else if (CLUSTER_NAME.test(entry) || CLUSTER_ARN.test(entry))
+            clusters.push(entry);
+        else {
+            throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' has '${entry.slice(0, 80)}', which is neither a cluster name (letters, digits, '-' and '_', up to 255), a cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME), nor a pattern using * and ?.`);
+        }
+    }
+    return { clusters, patterns };
+}
+function readPatterns(name, raw) {
+    const entries = splitList(raw);
+    for (const entry of entries) {
+        if (!PATTERN.test(entry)) {
+            throw new errors/* InputError */.dz(`Input '${name}' has '${entry.slice(0, 80)}'; give cluster names or patterns of letters, digits, '-', '_', * and ?.`);
         }
     }
     return entries;
 }
+/** `preview-*` → /^preview-.*$/: `*` any run of characters, `?` one character, the rest literal. */
+function globToRegExp(pattern) {
+    const body = pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.');
+    return new RegExp(`^${body}$`);
+}
+function readTags(raw) {
+    return splitList(raw).map(entry => {
+        const eq = entry.indexOf('=');
+        const key = eq > 0 ? entry.slice(0, eq).trim() : '';
+        const value = eq > 0 ? entry.slice(eq + 1).trim() : '';
+        if (!key || key.length > 128 || value.length > 256) {
+            throw new errors/* InputError */.dz(`Input '${Inputs.requireTags}' has '${entry.slice(0, 80)}'; give key=value entries, such as environment=preview.`);
+        }
+        return { key, value };
+    });
+}
+const AGE_UNITS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+function readAge(raw) {
+    if (!raw)
+        return undefined;
+    const match = /^(\d+)\s*([mhdw])$/.exec(raw);
+    if (!match || Number(match[1]) === 0) {
+        throw new errors/* InputError */.dz(`Input '${Inputs.olderThan}' has '${raw.slice(0, 20)}'; give a positive age with a unit m, h, d or w, such as 12h or 3d.`);
+    }
+    return Number(match[1]) * AGE_UNITS[match[2]];
+}
+function readWholeNumber(name, raw, fallback, min, max) {
+    const value = raw.trim();
+    if (value === '')
+        return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+        throw new errors/* InputError */.dz(`Input '${name}' has '${value.slice(0, 20)}'; give a whole number from ${min} to ${max}.`);
+    }
+    return Number(value);
+}
 function readRegion(raw, env, clusters) {
-    const fromArn = clusters.map(c => CLUSTER_ARN.exec(c)?.[1]).find(Boolean);
+    const arnRegions = [...new Set(clusters.map(c => CLUSTER_ARN.exec(c)?.[1]).filter(Boolean))];
+    if (arnRegions.length > 1) {
+        throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' has ARNs in ${arnRegions.join(' and ')}: one step works in one Region; use a matrix over regions.`);
+    }
+    const fromArn = arnRegions[0];
     const region = raw || env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || fromArn || '';
     if (!region) {
         throw new errors/* InputError */.dz(`Input '${Inputs.region}' is not set and neither is AWS_REGION or AWS_DEFAULT_REGION: set 'region' (for example us-east-1).`);
@@ -68025,8 +68115,16 @@ function toServiceInfo(service) {
         taskSets: (service.taskSets ?? [])
             .filter(set => set.taskSetArn && set.status !== 'INACTIVE')
             .map(set => ({ arn: set.taskSetArn ?? '', id: set.id ?? '', status: set.status ?? '' })),
-        createdAt: service.createdAt
+        createdAt: service.createdAt,
+        lastActivity: newest([
+            service.createdAt,
+            ...(service.deployments ?? []).flatMap(d => [d.createdAt, d.updatedAt])
+        ])
     };
+}
+function newest(dates) {
+    const times = dates.filter((d) => d instanceof Date).map(d => d.getTime());
+    return times.length > 0 ? new Date(Math.max(...times)) : undefined;
 }
 /**
  * Every task that has not reached STOPPED: those desired RUNNING (this includes PENDING ones) and
@@ -68078,7 +68176,8 @@ function toTaskInfo(task) {
         desiredStatus: task.desiredStatus ?? 'UNKNOWN',
         containerInstanceArn: task.containerInstanceArn,
         launchType: task.launchType,
-        serviceName
+        serviceName,
+        createdAt: task.createdAt
     };
 }
 /** Every registered container instance (ACTIVE and DRAINING; INACTIVE ones are already deregistered). */
@@ -68155,6 +68254,113 @@ function nameFromArn(arn) {
 }
 function unique(items) {
     return [...new Set(items)];
+}
+
+;// CONCATENATED MODULE: ./lib/select.js
+
+
+
+
+
+
+
+
+
+/**
+ * Which clusters this run may touch. Everything that decides it happens here, before anything is
+ * removed: patterns are expanded with ListClusters (every page), tags and ages are checked, and a
+ * selection larger than `max-clusters` fails the run with the list of what matched.
+ */
+async function selectClusters(ctx, settings) {
+    const needsTags = settings.requireTags.length > 0;
+    if (settings.patterns.length === 0 && !needsTags)
+        return { targets: [...settings.clusters], skipped: [] };
+    const explicit = settings.clusters.length > 0 && needsTags ? await describeAll(ctx, settings.clusters) : [];
+    for (const cluster of explicit) {
+        const missing = missingTags(cluster, settings);
+        if (cluster.status === 'ACTIVE' && missing.length > 0) {
+            throw new errors/* InputError */.dz(`Cluster ${cluster.clusterName} is named in '${Inputs.cluster}' but lacks the required tag(s) ${missing.join(', ')}: nothing was removed. Tag it, or remove it from 'cluster'.`);
+        }
+    }
+    const targets = [...settings.clusters];
+    const skipped = [];
+    if (settings.patterns.length > 0) {
+        const explicitNames = new Set(settings.clusters.map(nameFromArn));
+        const patterns = settings.patterns.map(globToRegExp);
+        const excluded = settings.exclude.map(p => ({ pattern: p, regex: globToRegExp(p) }));
+        const arns = await paginate(async (nextToken) => {
+            const out = await callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* ListClustersCommand */.Nnn({ maxResults: Limits.listPageSize, nextToken }));
+            return { items: out.clusterArns ?? [], nextToken: out.nextToken };
+        });
+        const candidates = arns.filter(arn => patterns.some(p => p.test(nameFromArn(arn))) && !explicitNames.has(nameFromArn(arn)));
+        const described = (await describeAll(ctx, candidates)).filter(c => c.status === 'ACTIVE');
+        described.sort((a, b) => (a.clusterName ?? '').localeCompare(b.clusterName ?? ''));
+        for (const cluster of described) {
+            const name = cluster.clusterName ?? '';
+            const skip = (reason) => {
+                const report = newClusterReport(name, settings.region);
+                report.arn = cluster.clusterArn ?? '';
+                report.outcome = 'skipped';
+                report.message = `Not touched: ${reason}.`;
+                skipped.push(report);
+            };
+            const exclusion = excluded.find(e => e.regex.test(name));
+            if (exclusion) {
+                skip(`excluded by '${Inputs.exclude}' (${exclusion.pattern})`);
+                continue;
+            }
+            const missing = missingTags(cluster, settings);
+            if (missing.length > 0) {
+                skip(`lacks the required tag(s) ${missing.join(', ')}`);
+                continue;
+            }
+            if (settings.olderThanMs !== undefined) {
+                const last = await lastActivity(ctx, cluster.clusterArn ?? '');
+                const age = ctx.clock() - (last ?? 0);
+                if (last !== undefined && age < settings.olderThanMs) {
+                    skip(`active ${describeAge(age)} ago, more recently than '${Inputs.olderThan}' allows`);
+                    continue;
+                }
+            }
+            targets.push(cluster.clusterArn ?? name);
+        }
+    }
+    if (targets.length > settings.maxClusters) {
+        const names = targets.map(nameFromArn);
+        throw new errors/* InputError */.dz(`${targets.length} clusters qualify, more than '${Inputs.maxClusters}' (${settings.maxClusters}) allows, so nothing was removed: ${names.slice(0, 50).join(', ')}${names.length > 50 ? ` and ${names.length - 50} more` : ''}. Narrow the patterns or raise max-clusters.`);
+    }
+    return { targets, skipped };
+}
+async function describeAll(ctx, refs) {
+    const outs = await Promise.all(chunk(refs, Limits.describeClustersBatch).map(batch => callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* DescribeClustersCommand */._2_({ clusters: batch, include: ['TAGS'] }))));
+    return outs.flatMap(out => out.clusters ?? []);
+}
+function missingTags(cluster, settings) {
+    const tags = new Map((cluster.tags ?? []).map(t => [t.key ?? '', t.value ?? '']));
+    return settings.requireTags.filter(t => tags.get(t.key) !== t.value).map(t => `${t.key}=${t.value}`);
+}
+/**
+ * The newest sign of life in a cluster: a service created or deployed, a task started. A cluster
+ * with no services and no tasks has none (undefined) and qualifies at any age.
+ */
+async function lastActivity(ctx, clusterArn) {
+    const [services, tasks] = await Promise.all([
+        listServices(ctx, clusterArn),
+        listLiveTasks(ctx, clusterArn, ['RUNNING'])
+    ]);
+    const times = [
+        ...services.map(s => s.lastActivity?.getTime()),
+        ...tasks.map(t => t.createdAt?.getTime())
+    ].filter((t) => t !== undefined);
+    return times.length > 0 ? Math.max(...times) : undefined;
+}
+function describeAge(ms) {
+    const hours = ms / 3_600_000;
+    return hours >= 48
+        ? `${Math.round(hours / 24)} d`
+        : hours >= 1
+            ? `${Math.round(hours)} h`
+            : `${Math.max(1, Math.round(ms / 60_000))} min`;
 }
 
 ;// CONCATENATED MODULE: ./lib/util/poll.js
@@ -68359,7 +68565,16 @@ const TRANSIENT = [
     'ClusterContainsCapacityProviderException',
     'UpdateInProgressException'
 ];
-async function deleteCluster(ctx) {
+async function deleteCluster(ctx, opts = {}) {
+    if (opts.mayBeGone) {
+        const current = await callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* DescribeClustersCommand */._2_({ clusters: [ctx.clusterArn] }));
+        const status = current.clusters?.[0]?.status;
+        if (!status || status === 'INACTIVE') {
+            ctx.log.info(`Cluster ${ctx.clusterName} was deleted with its stack`);
+            return;
+        }
+        ctx.log.info(`Cluster ${ctx.clusterName} is still ${status} after its stack was deleted: deleting it directly`);
+    }
     const deleted = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 20_000 }, async () => {
         try {
             await callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* DeleteClusterCommand */.dI4({ cluster: ctx.clusterArn }));
@@ -68634,7 +68849,403 @@ async function waitServiceInactive(ctx, plan) {
     ctx.log.info(`Service ${plan.service.name} is deleted`);
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./lib/stack.js
+
+
+
+
+
+/** Where the old console wizard, ecs-cli and the current console put their stacks. */
+const StackNames = {
+    consoleWizard: (cluster) => `EC2ContainerService-${cluster}`,
+    ecsCli: (cluster) => `amazon-ecs-cli-setup-${cluster}`,
+    consolePrefix: (cluster) => `Infra-ECS-Cluster-${cluster}-`
+};
+const CONSOLE_SUFFIX = /^[0-9a-f]{8}$/i;
+/** Every status but DELETE_COMPLETE: a deleted stack is not a stack to delete. */
+const LIVE_STACK_STATUSES = Object.values(dist_cjs/* StackStatus */.Z8v).filter(s => s !== dist_cjs/* StackStatus */.Z8v.DELETE_COMPLETE);
+/**
+ * Statuses from which CloudFormation will not start a deletion. AWS answers ValidationError "Stack
+ * [x] cannot be deleted while in status UPDATE_IN_PROGRESS" (also seen for
+ * UPDATE_COMPLETE_CLEANUP_IN_PROGRESS); the other operations in progress are refused here too,
+ * verified or not, because deleting a stack that is being created, rolled back or imported races
+ * whoever is changing it. DELETE_IN_PROGRESS is not refused (the deletion is already running: wait
+ * for it), nor REVIEW_IN_PROGRESS (a stack with a change set and no resources; DeleteStack takes it).
+ */
+const CANNOT_DELETE_WHILE = new Set([
+    'CREATE_IN_PROGRESS',
+    'ROLLBACK_IN_PROGRESS',
+    'UPDATE_IN_PROGRESS',
+    'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
+    'UPDATE_ROLLBACK_IN_PROGRESS',
+    'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
+    'IMPORT_IN_PROGRESS',
+    'IMPORT_ROLLBACK_IN_PROGRESS'
+]);
+function isStackTarget(lookup) {
+    return !('notFound' in lookup);
+}
+/**
+ * The stack to delete with the cluster, in this order: the `stack-name` input (it must exist);
+ * the stack named in the cluster's aws:cloudformation tags; `EC2ContainerService-<cluster>` (old
+ * console wizard); `amazon-ecs-cli-setup-<cluster>` (ecs-cli); a live
+ * `Infra-ECS-Cluster-<cluster>-<8 hex>` (current console). Only live stacks count.
+ */
+async function findStack(ctx, cluster, stackName) {
+    const searched = [];
+    if (stackName) {
+        searched.push(stackName);
+        const stack = await describeStack(ctx, stackName);
+        if (!stack || !isLive(stack)) {
+            return { notFound: true, searched, requested: stackName, ...(stack ? { alreadyDeleted: true } : {}) };
+        }
+        return toTarget(ctx, stack, 'stack-name', cluster);
+    }
+    // The stack id is exact (a stack deleted and re-created under the same name has a new id); the
+    // name is the fallback for tags copied by hand.
+    const tagged = cluster.tags['aws:cloudformation:stack-id'] || cluster.tags['aws:cloudformation:stack-name'];
+    if (tagged) {
+        searched.push(tagged);
+        const stack = await describeStack(ctx, tagged);
+        if (stack && isLive(stack))
+            return toTarget(ctx, stack, 'tag', cluster);
+    }
+    for (const [name, foundBy] of [
+        [StackNames.consoleWizard(cluster.name), 'console-wizard-name'],
+        [StackNames.ecsCli(cluster.name), 'ecs-cli-name']
+    ]) {
+        searched.push(name);
+        const stack = await describeStack(ctx, name);
+        if (stack && isLive(stack))
+            return toTarget(ctx, stack, foundBy, cluster);
+    }
+    const prefix = StackNames.consolePrefix(cluster.name);
+    searched.push(`${prefix}<8 hex>`);
+    const matches = await listLiveStacksNamed(ctx, name => {
+        return name.startsWith(prefix) && CONSOLE_SUFFIX.test(name.slice(prefix.length));
+    });
+    if (matches.length === 0)
+        return { notFound: true, searched };
+    if (matches.length === 1)
+        return toTarget(ctx, await required(ctx, matches[0]), 'console-name', cluster);
+    // Several console stacks for one cluster name (a cluster deleted and re-created): the one that
+    // owns this very cluster is the one; when that does not single one out, nothing is chosen.
+    const targets = await Promise.all(matches.map(async (id) => toTarget(ctx, await required(ctx, id), 'console-name', cluster)));
+    const owners = targets.filter(t => t.ownsCluster);
+    if (owners.length === 1)
+        return owners[0];
+    const [first, ...rest] = targets;
+    return { ...first, otherMatches: rest.map(t => t.name) };
+}
+/**
+ * Why CloudFormation would refuse (or this action will not ask) to delete the stack, in one line
+ * that says what to do; undefined when nothing known up front stands in the way. A stack that was
+ * not found and not asked for is not a refusal: there is nothing to delete.
+ */
+function stackRefusal(lookup) {
+    if (!isStackTarget(lookup)) {
+        if (!lookup.requested)
+            return undefined;
+        return lookup.alreadyDeleted
+            ? `Stack ${lookup.requested} (input 'stack-name') was already deleted (DELETE_COMPLETE): remove stack-name, or name the stack that built this cluster.`
+            : `Stack ${lookup.requested} (input 'stack-name') does not exist in this Region: check the name and the region input, or remove stack-name to find the stack from the cluster.`;
+    }
+    const t = lookup;
+    if (t.otherMatches.length > 0) {
+        return `Several stacks could have built this cluster (${[t.name, ...t.otherMatches].join(', ')}), and none is the single owner of it: set stack-name to the one to delete.`;
+    }
+    if (t.terminationProtection) {
+        // Turning protection off is the owner's decision; this action never does it.
+        return `Stack ${t.name} has termination protection enabled, so CloudFormation would refuse to delete it, and this action never turns it off. If the stack should go, turn it off yourself (aws cloudformation update-termination-protection --no-enable-termination-protection --stack-name ${t.name}) and run again, or set delete-stack: false.`;
+    }
+    if (CANNOT_DELETE_WHILE.has(t.status)) {
+        const how = t.status === 'UPDATE_IN_PROGRESS'
+            ? `wait until the update ends (or cancel it: aws cloudformation cancel-update-stack --stack-name ${t.name})`
+            : 'wait until that operation ends';
+        return `Stack ${t.name} is ${t.status}, and CloudFormation cannot start a deletion until it ends: ${how}, then run again.`;
+    }
+    return undefined;
+}
+/** The report entry for what was found, before any deletion. */
+function stackReport(lookup) {
+    if (!isStackTarget(lookup)) {
+        return {
+            name: lookup.requested ?? '',
+            searched: lookup.searched,
+            status: lookup.alreadyDeleted ? 'DELETE_COMPLETE' : 'NOT_FOUND',
+            ownsCluster: false,
+            deleted: false,
+            failedResources: []
+        };
+    }
+    return {
+        name: lookup.name,
+        id: lookup.id,
+        foundBy: lookup.foundBy,
+        status: lookup.status,
+        ownsCluster: lookup.ownsCluster,
+        deleted: false,
+        failedResources: []
+    };
+}
+/**
+ * The DeleteStack ClientRequestToken for this run: the same for every call of one run attempt, so
+ * a DeleteStack retried after a lost answer never starts a second deletion; different for the next
+ * attempt, so a re-run really retries a deletion that ended in DELETE_FAILED (CloudFormation takes
+ * a token it has seen as a repeat of that request). Outside GitHub Actions the run's start time
+ * stands in for the run id.
+ */
+function stackDeleteToken(stack, run) {
+    const clean = (s) => s.replace(/[^a-zA-Z0-9]/g, '').slice(0, 40);
+    const runId = clean(run.runId ?? '') || `local${Math.floor(run.startedAt)}`;
+    const attempt = clean(run.runAttempt ?? '') || '1';
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(stack).digest('hex').slice(0, 16);
+    // [a-zA-Z0-9][-a-zA-Z0-9]*, at most 128: the prefix starts with a letter and the rest is clean.
+    return `ecs-teardown-${runId}-${attempt}-${hash}`;
+}
+/** DescribeStacks for one name or ARN; undefined when CloudFormation does not know it. */
+async function describeStack(ctx, ref) {
+    try {
+        const out = await callAws(ctx, ctx.cloudformation, new dist_cjs/* DescribeStacksCommand */.Y47({ StackName: ref }));
+        return out.Stacks?.[0];
+    }
+    catch (error) {
+        if (isStackMissing(error))
+            return undefined;
+        throw error;
+    }
+}
+/** CloudFormation's answer for a stack it does not know: ValidationError "Stack with id X does not exist". */
+function isStackMissing(error) {
+    return (0,errors/* isAwsError */.m_)(error, 'ValidationError') && /does not exist/i.test((0,errors/* errorMessage */.gJ)(error));
+}
+function isLive(stack) {
+    return stack.StackStatus !== dist_cjs/* StackStatus */.Z8v.DELETE_COMPLETE;
+}
+async function required(ctx, id) {
+    const stack = await describeStack(ctx, id);
+    if (!stack)
+        throw new Error(`stack ${id} was listed but then could not be described`);
+    return stack;
+}
+/** StackIds of the live stacks whose name passes `match`: every page of ListStacks. */
+async function listLiveStacksNamed(ctx, match) {
+    const summaries = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.cloudformation, new dist_cjs/* ListStacksCommand */.ZaW({ StackStatusFilter: LIVE_STACK_STATUSES, NextToken: nextToken }));
+        return { items: out.StackSummaries ?? [], nextToken: out.NextToken };
+    });
+    return summaries
+        .filter(s => s.StackName && s.StackId && s.StackStatus !== dist_cjs/* StackStatus */.Z8v.DELETE_COMPLETE && match(s.StackName))
+        .map(s => s.StackId);
+}
+async function toTarget(ctx, stack, foundBy, cluster) {
+    const id = stack.StackId ?? '';
+    return {
+        name: stack.StackName ?? '',
+        id,
+        status: stack.StackStatus ?? 'UNKNOWN',
+        foundBy,
+        terminationProtection: stack.EnableTerminationProtection === true,
+        ownsCluster: await ownsCluster(ctx, id || (stack.StackName ?? ''), cluster),
+        otherMatches: []
+    };
+}
+/** The stack has an AWS::ECS::Cluster whose physical id is this cluster (its Ref is the name). */
+async function ownsCluster(ctx, stackRef, cluster) {
+    const resources = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.cloudformation, new dist_cjs/* ListStackResourcesCommand */.XnL({ StackName: stackRef, NextToken: nextToken }));
+        return { items: out.StackResourceSummaries ?? [], nextToken: out.NextToken };
+    });
+    return resources.some(r => r.ResourceType === 'AWS::ECS::Cluster' &&
+        r.ResourceStatus !== 'DELETE_COMPLETE' &&
+        (r.PhysicalResourceId === cluster.name || r.PhysicalResourceId === cluster.arn));
+}
+
+;// CONCATENATED MODULE: ./lib/apply/stack.js
+
+
+
+
+/**
+ * DeleteStack, then waits on the StackId (by name, a deleted stack is only "does not exist"; by id
+ * it reads DELETE_COMPLETE) until DELETE_COMPLETE, DELETE_FAILED or the deadline. Never decides
+ * success: the caller reads `deleted` and `status`. Cancellation and unexpected AWS errors are
+ * thrown, with `opts.report` holding what was seen until then.
+ */
+async function deleteStack(ctx, target, opts) {
+    const report = opts.report ?? stackReport(target);
+    report.status = target.status;
+    // Someone (an earlier attempt of this run, say) is already deleting it: asking again adds nothing.
+    if (target.status !== 'DELETE_IN_PROGRESS') {
+        try {
+            await callAws(ctx, ctx.cloudformation, new dist_cjs/* DeleteStackCommand */.fAr({ StackName: target.id, ClientRequestToken: opts.clientRequestToken }));
+        }
+        catch (error) {
+            // Protection turned on, or an operation started, since stackRefusal looked.
+            if ((0,errors/* isAwsError */.m_)(error, 'ValidationError')) {
+                throw new Error(`CloudFormation refused to delete stack ${target.name}: ${(0,errors/* errorMessage */.gJ)(error)}`, {
+                    cause: error
+                });
+            }
+            throw error;
+        }
+        // Accepted: the deletion has started (or was already running), whatever the deadline allows next.
+        report.status = 'DELETE_IN_PROGRESS';
+        ctx.log.info(`Deleting stack ${target.name} (${target.id})`);
+    }
+    else {
+        ctx.log.info(`Stack ${target.name} is already being deleted; waiting for it`);
+    }
+    for (;;) {
+        const now = ctx.clock();
+        if (now >= opts.deadline)
+            break;
+        await ctx.sleep(Math.min(opts.pollIntervalMs, opts.deadline - now), ctx.signal);
+        const stack = await describeById(ctx, target.id);
+        if (!stack) {
+            // Gone even by id (a deletion older than CloudFormation's memory): deleted all the same.
+            report.status = 'DELETE_COMPLETE';
+            break;
+        }
+        report.status = stack.status;
+        report.statusReason = stack.reason;
+        if (stack.status !== 'DELETE_IN_PROGRESS')
+            break;
+    }
+    if (report.status === 'DELETE_COMPLETE') {
+        report.deleted = true;
+        delete report.statusReason;
+        ctx.log.info(`Stack ${target.name} is deleted`);
+        return report;
+    }
+    if (report.status === 'DELETE_IN_PROGRESS') {
+        ctx.log.warning(`Stack ${target.name} was still DELETE_IN_PROGRESS at the deadline`);
+        return report;
+    }
+    // DELETE_FAILED, or the deletion ended in a status that is not a deletion (CloudFormation can
+    // give up before touching a resource, e.g. while another stack imports one of its outputs).
+    report.failedResources = await failedResources(ctx, target);
+    report.nextCommand = nextCommand(target, report.failedResources);
+    ctx.log.warning(`Stack ${target.name} ended ${report.status}${report.statusReason ? `: ${report.statusReason}` : ''}`);
+    return report;
+}
+async function describeById(ctx, stackId) {
+    try {
+        const out = await callAws(ctx, ctx.cloudformation, new dist_cjs/* DescribeStacksCommand */.Y47({ StackName: stackId }));
+        const stack = out.Stacks?.[0];
+        if (!stack)
+            return undefined;
+        return { status: stack.StackStatus ?? 'UNKNOWN', reason: stack.StackStatusReason };
+    }
+    catch (error) {
+        if (isStackMissing(error))
+            return undefined;
+        throw error;
+    }
+}
+/**
+ * The resources whose deletion failed in the latest deletion: stack events, newest first, read
+ * back to the stack's own DELETE_IN_PROGRESS event (where this deletion started), so failures of
+ * earlier attempts do not show. Events carry AWS's timestamps, so no comparison with the runner's
+ * clock is needed. The newest failure per logical id is kept.
+ */
+async function failedResources(ctx, target) {
+    const failed = new Map();
+    let nextToken;
+    const seen = new Set();
+    try {
+        for (;;) {
+            const out = await callAws(ctx, ctx.cloudformation, new dist_cjs/* DescribeStackEventsCommand */.Ie9({ StackName: target.id, NextToken: nextToken }));
+            for (const event of out.StackEvents ?? []) {
+                if (isStackItself(event, target)) {
+                    if (event.ResourceStatus === 'DELETE_IN_PROGRESS')
+                        return [...failed.values()];
+                    continue;
+                }
+                if (event.ResourceStatus !== 'DELETE_FAILED' || !event.LogicalResourceId)
+                    continue;
+                if (failed.has(event.LogicalResourceId))
+                    continue;
+                failed.set(event.LogicalResourceId, {
+                    logicalId: event.LogicalResourceId,
+                    type: event.ResourceType ?? '',
+                    reason: event.ResourceStatusReason ?? ''
+                });
+            }
+            nextToken = out.NextToken || undefined;
+            if (!nextToken || seen.has(nextToken))
+                break;
+            seen.add(nextToken);
+        }
+    }
+    catch (error) {
+        // The failure itself is the news; not being able to explain it must not hide it.
+        ctx.log.warning(`Could not read the events of stack ${target.name}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    }
+    return [...failed.values()];
+}
+function isStackItself(event, target) {
+    // A nested stack is also an AWS::CloudFormation::Stack, with its own id as physical id.
+    if (event.ResourceType !== 'AWS::CloudFormation::Stack')
+        return false;
+    return event.PhysicalResourceId
+        ? event.PhysicalResourceId === target.id
+        : event.LogicalResourceId === target.name;
+}
+/**
+ * What a person runs next after DELETE_FAILED, once they have dealt with what blocked it (or decided
+ * to keep it): delete again keeping the resources that failed, which CloudFormation then leaves
+ * in place. Without a known failed resource, the forced deletion does the same for whatever failed.
+ */
+function nextCommand(target, failed) {
+    const region = /^arn:[^:]+:cloudformation:([^:]+):/.exec(target.id)?.[1];
+    const base = `aws cloudformation delete-stack --stack-name ${target.name}${region ? ` --region ${region}` : ''}`;
+    return failed.length > 0
+        ? `${base} --retain-resources ${failed.map(f => f.logicalId).join(' ')}`
+        : `${base} --deletion-mode FORCE_DELETE_STACK`;
+}
+async function removeStack(ctx, target) {
+    if (!ctx.cloudformation || !ctx.stackToken)
+        throw new Error('delete-stack needs a CloudFormation client and a request token');
+    const stackCtx = { ...ctx, cloudformation: ctx.cloudformation };
+    const report = stackReport(target);
+    ctx.report.stack = report;
+    await deleteStack(stackCtx, target, {
+        clientRequestToken: ctx.stackToken,
+        deadline: ctx.deadline,
+        pollIntervalMs: ctx.pollIntervalMs,
+        report
+    });
+    if (report.deleted)
+        return;
+    if (report.status === 'DELETE_IN_PROGRESS') {
+        ctx.report.leftovers.push({
+            kind: 'stack',
+            id: target.name,
+            reason: 'still DELETE_IN_PROGRESS at the deadline'
+        });
+        throw new errors/* DeadlineError */.j3(`stack ${target.name} was still DELETE_IN_PROGRESS at the deadline`);
+    }
+    ctx.report.leftovers.push({
+        kind: 'stack',
+        id: target.name,
+        reason: `${report.status}${report.statusReason ? `: ${report.statusReason}` : ''}`
+    });
+    for (const r of report.failedResources) {
+        ctx.report.leftovers.push({
+            kind: 'stack-resource',
+            id: r.logicalId,
+            reason: `${r.type} could not be deleted: ${r.reason}`
+        });
+    }
+    const failed = report.failedResources.map(r => `${r.logicalId} (${r.type}): ${r.reason}`).join('; ');
+    throw new Error(`Stack ${target.name} ended ${report.status}${failed ? `; failed resources: ${failed}` : report.statusReason ? `: ${report.statusReason}` : ''}. Next: ${report.nextCommand ?? `aws cloudformation delete-stack --stack-name ${target.name}`}`);
+}
+
 ;// CONCATENATED MODULE: ./lib/apply/index.js
+
 
 
 
@@ -68648,7 +69259,8 @@ const Phase = {
     deleteServices: 'delete services',
     deregisterInstances: 'deregister container instances',
     capacityProviders: 'capacity providers',
-    deleteCluster: 'delete cluster'
+    deleteCluster: 'delete cluster',
+    deleteStack: 'delete stack'
 };
 /**
  * Carries out a plan. Independent work overlaps: every service runs its own scale → drain → delete
@@ -68682,9 +69294,26 @@ async function applyPlan(ctx, plan, phases) {
         await removeCapacityProviders(inPhase(Phase.capacityProviders), plan.capacityProviders);
         await phases.finish(Phase.capacityProviders);
     }
+    const stack = plan.stack;
+    if (stack?.ownsCluster) {
+        // The stack owns the cluster: CloudFormation deletes it, then the cluster is checked (and
+        // deleted directly if the stack left it, as some tools and emulators do).
+        phases.start(Phase.deleteStack);
+        await removeStack(inPhase(Phase.deleteStack), stack);
+        await phases.finish(Phase.deleteStack);
+        phases.start(Phase.deleteCluster);
+        await deleteCluster(inPhase(Phase.deleteCluster), { mayBeGone: true });
+        await phases.finish(Phase.deleteCluster);
+        return;
+    }
     phases.start(Phase.deleteCluster);
     await deleteCluster(inPhase(Phase.deleteCluster));
     await phases.finish(Phase.deleteCluster);
+    if (stack) {
+        phases.start(Phase.deleteStack);
+        await removeStack(inPhase(Phase.deleteStack), stack);
+        await phases.finish(Phase.deleteStack);
+    }
 }
 /**
  * Waits for all and throws the first failure. At the first failure the cluster's work is halted, so
@@ -68706,7 +69335,7 @@ function round(seconds) {
 }
 
 ;// CONCATENATED MODULE: ./lib/plan.js
-function planTeardown(inventory, mode) {
+function planTeardown(inventory, mode, stack) {
     const serviceNames = new Set(inventory.services.map(s => s.name));
     const tasksByService = new Map();
     const standaloneTasks = [];
@@ -68737,6 +69366,7 @@ function planTeardown(inventory, mode) {
         containerInstances: inventory.containerInstances,
         detachCapacityProviders,
         capacityProviders,
+        ...(stack ? { stack } : {}),
         steps: []
     };
     plan.steps = describeSteps(plan);
@@ -68810,11 +69440,28 @@ function describeSteps(plan) {
             resources: plan.capacityProviders.map(d => d.delete ? `${d.provider.name} (delete)` : `${d.provider.name} (detach only)`)
         });
     }
+    const stack = plan.stack;
+    if (stack?.ownsCluster) {
+        // The stack owns the cluster: CloudFormation deletes it with the stack.
+        steps.push({
+            phase: 'delete-stack',
+            description: `Delete stack ${stack.name}, which deletes cluster ${plan.clusterName}; wait until DELETE_COMPLETE and check the cluster is gone`,
+            resources: [stack.name, plan.clusterName]
+        });
+        return steps;
+    }
     steps.push({
         phase: 'delete-cluster',
         description: `Delete cluster ${plan.clusterName}; wait until INACTIVE`,
         resources: [plan.clusterName]
     });
+    if (stack) {
+        steps.push({
+            phase: 'delete-stack',
+            description: `Delete stack ${stack.name}; wait until DELETE_COMPLETE`,
+            resources: [stack.name]
+        });
+    }
     return steps;
 }
 function count(n, noun) {
@@ -68952,6 +69599,9 @@ class PhaseLog {
 
 
 
+
+
+const SEEN_BY_INVENTORY = new Set(['service', 'task', 'container-instance', 'cluster']);
 /** How long a failed run may spend looking at what is left, for a true report. */
 const FINAL_LOOK_MS = 30_000;
 /**
@@ -68986,13 +69636,19 @@ async function teardownCluster(deps, settings, clusterRef) {
                 report.arn = result.arn;
             report.message = `Cluster ${report.name} is ${result.reason}: nothing to remove.`;
             ctx.log.info(report.message);
+            // A re-run after a stack deletion failed finds the cluster gone but the stack still there.
+            if (settings.deleteStack)
+                await stackOfAbsentCluster(deps, settings, report, phases, ctx);
             return report;
         }
         const inventory = result.inventory;
         recordInventory(report, inventory, ctx.log);
+        const stack = settings.deleteStack
+            ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers)
+            : undefined;
         await phases.finish(Phase.inventory);
         const planLog = phases.phase(Phase.plan);
-        plan = planTeardown(inventory, settings.force ? 'force' : 'graceful');
+        plan = planTeardown(inventory, settings.force ? 'force' : 'graceful', stack);
         blockers.push(...knownBlockers(plan));
         planLog.info(`${settings.dryRun ? 'DRY RUN: would' : 'Will'} take these steps (${plan.mode} mode):`);
         plan.steps.forEach((step, i) => planLog.info(`${i + 1}. ${step.description}`));
@@ -69017,6 +69673,9 @@ async function teardownCluster(deps, settings, clusterRef) {
             pollIntervalMs: settings.pollIntervalMs,
             report,
             ...createPollers(ctx, plan.clusterArn, settings.pollIntervalMs),
+            ...(stack
+                ? { cloudformation: deps.cloudformation, stackToken: stackDeleteToken(stack.id, deps.run) }
+                : {}),
             halt: reason => controller.abort(reason)
         };
         await applyPlan(applyCtx, plan, phases);
@@ -69036,6 +69695,52 @@ async function teardownCluster(deps, settings, clusterRef) {
         tellOutcome(deps.log, report);
     }
     return report;
+}
+/**
+ * Finds the stack for delete-stack and checks, before anything is touched, that CloudFormation
+ * would accept its deletion. A refusal fails the cluster at once (a dry run lists it as a blocker).
+ */
+async function lookUpStack(deps, settings, report, ctx, cluster, blockers) {
+    const lookup = await findStack({ ...ctx, cloudformation: deps.cloudformation }, cluster, settings.stackName);
+    report.stack = stackReport(lookup);
+    const refusal = stackRefusal(lookup);
+    if (refusal) {
+        if (!settings.dryRun)
+            throw new errors/* RefusedError */.fk(refusal);
+        blockers.push(refusal);
+    }
+    if (!isStackTarget(lookup)) {
+        ctx.log.info(`No CloudFormation stack found for cluster ${cluster.name}; looked for ${lookup.searched.join(', ')}`);
+        return undefined;
+    }
+    ctx.log.info(`Found stack ${lookup.name} (${lookup.status}, by ${lookup.foundBy})${lookup.ownsCluster ? '; it owns the cluster' : ''}`);
+    return lookup;
+}
+async function stackOfAbsentCluster(deps, settings, report, phases, ctx) {
+    const blockers = [];
+    const stack = await lookUpStack(deps, settings, report, ctx, { name: report.name, arn: report.arn, tags: {} }, blockers);
+    if (!stack)
+        return;
+    if (settings.dryRun) {
+        report.outcome = 'dry-run';
+        report.plan = {
+            steps: [
+                { description: `Delete stack ${stack.name}; wait until DELETE_COMPLETE`, resources: [stack.name] }
+            ],
+            blockers
+        };
+        return;
+    }
+    const log = phases.phase(Phase.deleteStack);
+    await removeStack({
+        ...ctx,
+        log,
+        cloudformation: deps.cloudformation,
+        stackToken: stackDeleteToken(stack.id, deps.run),
+        report,
+        pollIntervalMs: settings.pollIntervalMs
+    }, stack);
+    report.message = `Cluster ${report.name} was already deleted; its stack ${stack.name} is now deleted too.`;
 }
 function recordInventory(report, inventory, log) {
     report.name = inventory.cluster.name;
@@ -69076,6 +69781,11 @@ async function recordFailure(deps, settings, report, plan, error, blockers) {
         report.message = `Cancelled before the teardown finished.${plan ? ` Still there: ${describeLeftovers(report.leftovers)}.` : ''}`;
         return;
     }
+    if (error instanceof errors/* RefusedError */.fk) {
+        report.outcome = 'failed';
+        report.message = `${error.message} Nothing was removed.`;
+        return;
+    }
     if (settings.dryRun && (0,errors/* isAccessDenied */.w7)(error)) {
         // A dry run that cannot even read the cluster still answers the question it was asked.
         report.outcome = 'dry-run';
@@ -69091,7 +69801,8 @@ async function recordFailure(deps, settings, report, plan, error, blockers) {
     if (plan) {
         const found = await lookAgain(deps, report.arn || report.name);
         report.leftovers = [
-            ...report.leftovers.filter(l => l.kind === 'ec2-instance' || l.kind === 'capacity-provider'),
+            // A fresh look sees services, tasks, instances and the cluster; the rest was recorded as it happened.
+            ...report.leftovers.filter(l => !SEEN_BY_INVENTORY.has(l.kind)),
             ...(found ?? leftoversFromPlan(plan, report))
         ];
     }
@@ -69121,7 +69832,11 @@ async function lookAgain(deps, clusterRef) {
 
 
 
-/** settings → credentials → per cluster: inventory → plan → apply → report. */
+
+/**
+ * settings → credentials → which clusters → per cluster, concurrently: inventory → plan → apply →
+ * report. One pool bounds the AWS calls in flight across all clusters, and one deadline covers all.
+ */
 async function run(deps) {
     let settings;
     try {
@@ -69136,23 +69851,31 @@ async function run(deps) {
     const report = { dryRun: settings.dryRun, clusters: [] };
     try {
         const clients = await (deps.createClients ?? (s => defaultClients(s, deps)))(settings);
-        const pool = new Pool(settings.maxConcurrency);
-        const deadline = deps.clock() + settings.timeoutMs;
-        for (const clusterRef of settings.clusters) {
-            const clusterReport = await deps.log.group(`Tear down ${clusterRef}`, () => teardownCluster({
-                ecs: clients.ecs,
-                clock: deps.clock,
-                sleep: deps.sleep,
-                signal: deps.signal,
-                pool,
-                log: deps.log,
-                deadline
-            }, settings, clusterRef));
-            report.clusters.push(clusterReport);
+        const shared = {
+            ecs: clients.ecs,
+            cloudformation: clients.cloudformation,
+            run: {
+                runId: deps.env.GITHUB_RUN_ID,
+                runAttempt: deps.env.GITHUB_RUN_ATTEMPT,
+                startedAt: deps.clock()
+            },
+            clock: deps.clock,
+            sleep: deps.sleep,
+            signal: deps.signal,
+            pool: new Pool(settings.maxConcurrency),
+            log: deps.log,
+            deadline: deps.clock() + settings.timeoutMs
+        };
+        const selection = await selectClusters(shared, settings);
+        if (selection.targets.length === 0 && selection.skipped.length > 0) {
+            deps.log.info('No cluster qualifies: every match was skipped.');
         }
+        // Each teardown returns a report and never throws: one cluster failing does not stop the others.
+        const done = await Promise.all(selection.targets.map(ref => teardownCluster(shared, settings, ref)));
+        report.clusters.push(...done, ...selection.skipped);
     }
     catch (error) {
-        // Only set-up can land here (teardownCluster never throws); say it in one line.
+        // Only set-up and selection can land here; say it in one line.
         deps.setFailed(explainSetupError(error));
         return report;
     }
@@ -69161,11 +69884,12 @@ async function run(deps) {
             deps.setOutput(name, value);
         await writeSummary(deps, report);
     }
-    const failed = report.clusters.filter(c => !['deleted', 'absent', 'dry-run'].includes(c.outcome));
+    const failed = report.clusters.filter(c => !SUCCESSFUL.has(c.outcome));
     if (failed.length > 0)
         deps.setFailed(failed.map(failureLine).join(' | '));
     return report;
 }
+const SUCCESSFUL = new Set(['deleted', 'absent', 'dry-run', 'skipped']);
 function defaultClients(settings, deps) {
     const credentials = settings.role
         ? createRoleCredentials(settings.role, settings.region, {
@@ -69216,6 +69940,7 @@ function explainSetupError(error) {
 /* harmony export */   ZH: () => (/* binding */ awsErrorName),
 /* harmony export */   cc: () => (/* binding */ CancelledError),
 /* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   fk: () => (/* binding */ RefusedError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   iB: () => (/* binding */ isCancellation),
 /* harmony export */   j3: () => (/* binding */ DeadlineError),
@@ -69252,6 +69977,10 @@ function isAwsError(error, ...names) {
 /** An input the user gave is wrong. Its message is one line naming the input and the fix. */
 class InputError extends Error {
     name = 'InputError';
+}
+/** A check that comes before any change refused the teardown: nothing was touched. */
+class RefusedError extends Error {
+    name = 'RefusedError';
 }
 /** The run's deadline (`timeout-minutes`) passed. */
 class DeadlineError extends Error {

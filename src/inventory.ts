@@ -39,6 +39,8 @@ export interface ServiceInfo {
   /** Task sets that are not yet gone (EXTERNAL and CODE_DEPLOY services). */
   taskSets: { arn: string; id: string; status: string }[]
   createdAt?: Date
+  /** The newest of its creation and its deployments' creation and updates. */
+  lastActivity?: Date
 }
 
 export interface TaskInfo {
@@ -54,6 +56,7 @@ export interface TaskInfo {
   launchType?: string
   /** The service that runs it, when there is one. */
   serviceName?: string
+  createdAt?: Date
 }
 
 export interface ContainerInstanceInfo {
@@ -213,8 +216,17 @@ export function toServiceInfo(service: Service): ServiceInfo {
     taskSets: (service.taskSets ?? [])
       .filter(set => set.taskSetArn && set.status !== 'INACTIVE')
       .map(set => ({ arn: set.taskSetArn ?? '', id: set.id ?? '', status: set.status ?? '' })),
-    createdAt: service.createdAt
+    createdAt: service.createdAt,
+    lastActivity: newest([
+      service.createdAt,
+      ...(service.deployments ?? []).flatMap(d => [d.createdAt, d.updatedAt])
+    ])
   }
+}
+
+function newest(dates: (Date | undefined)[]): Date | undefined {
+  const times = dates.filter((d): d is Date => d instanceof Date).map(d => d.getTime())
+  return times.length > 0 ? new Date(Math.max(...times)) : undefined
 }
 
 /**
@@ -292,7 +304,8 @@ export function toTaskInfo(task: Task): TaskInfo {
     desiredStatus: task.desiredStatus ?? 'UNKNOWN',
     containerInstanceArn: task.containerInstanceArn,
     launchType: task.launchType,
-    serviceName
+    serviceName,
+    createdAt: task.createdAt
   }
 }
 

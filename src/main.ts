@@ -6,6 +6,7 @@ import { reportOutputs } from './report/outputs.js'
 import type { ClusterReport, Report } from './report/report.js'
 import { renderSummary } from './report/summary.js'
 import { readSettings, type InputReader, type Settings } from './settings.js'
+import { selectClusters } from './select.js'
 import { teardownCluster } from './teardown.js'
 import { errorMessage, explainAwsError, InputError } from './util/errors.js'
 import { Pool } from './util/pool.js'
@@ -33,7 +34,10 @@ export interface RunDeps {
   tune?: (settings: Settings) => Settings
 }
 
-/** settings → credentials → per cluster: inventory → plan → apply → report. */
+/**
+ * settings → credentials → which clusters → per cluster, concurrently: inventory → plan → apply →
+ * report. One pool bounds the AWS calls in flight across all clusters, and one deadline covers all.
+ */
 export async function run(deps: RunDeps): Promise<Report | undefined> {
   let settings: Settings
   try {
@@ -46,38 +50,42 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
   const report: Report = { dryRun: settings.dryRun, clusters: [] }
   try {
     const clients = await (deps.createClients ?? (s => defaultClients(s, deps)))(settings)
-    const pool = new Pool(settings.maxConcurrency)
-    const deadline = deps.clock() + settings.timeoutMs
-    for (const clusterRef of settings.clusters) {
-      const clusterReport = await deps.log.group(`Tear down ${clusterRef}`, () =>
-        teardownCluster(
-          {
-            ecs: clients.ecs,
-            clock: deps.clock,
-            sleep: deps.sleep,
-            signal: deps.signal,
-            pool,
-            log: deps.log,
-            deadline
-          },
-          settings,
-          clusterRef
-        )
-      )
-      report.clusters.push(clusterReport)
+    const shared = {
+      ecs: clients.ecs,
+      cloudformation: clients.cloudformation,
+      run: {
+        runId: deps.env.GITHUB_RUN_ID,
+        runAttempt: deps.env.GITHUB_RUN_ATTEMPT,
+        startedAt: deps.clock()
+      },
+      clock: deps.clock,
+      sleep: deps.sleep,
+      signal: deps.signal,
+      pool: new Pool(settings.maxConcurrency),
+      log: deps.log,
+      deadline: deps.clock() + settings.timeoutMs
     }
+    const selection = await selectClusters(shared, settings)
+    if (selection.targets.length === 0 && selection.skipped.length > 0) {
+      deps.log.info('No cluster qualifies: every match was skipped.')
+    }
+    // Each teardown returns a report and never throws: one cluster failing does not stop the others.
+    const done = await Promise.all(selection.targets.map(ref => teardownCluster(shared, settings, ref)))
+    report.clusters.push(...done, ...selection.skipped)
   } catch (error) {
-    // Only set-up can land here (teardownCluster never throws); say it in one line.
+    // Only set-up and selection can land here; say it in one line.
     deps.setFailed(explainSetupError(error))
     return report
   } finally {
     for (const [name, value] of Object.entries(reportOutputs(report))) deps.setOutput(name, value)
     await writeSummary(deps, report)
   }
-  const failed = report.clusters.filter(c => !['deleted', 'absent', 'dry-run'].includes(c.outcome))
+  const failed = report.clusters.filter(c => !SUCCESSFUL.has(c.outcome))
   if (failed.length > 0) deps.setFailed(failed.map(failureLine).join(' | '))
   return report
 }
+
+const SUCCESSFUL = new Set<ClusterReport['outcome']>(['deleted', 'absent', 'dry-run', 'skipped'])
 
 function defaultClients(settings: Settings, deps: RunDeps): AwsClients {
   const credentials = settings.role

@@ -1,3 +1,4 @@
+import type { StackTarget } from './stack.js'
 import type {
   CapacityProviderInfo,
   ClusterInventory,
@@ -28,6 +29,7 @@ export interface CapacityProviderDecision {
 
 export interface PlanStep {
   phase:
+    | 'delete-stack'
     | 'scale-services'
     | 'delete-task-sets'
     | 'stop-tasks'
@@ -52,10 +54,12 @@ export interface TeardownPlan {
   /** Detach every attached provider (PutClusterCapacityProviders with empty lists). */
   detachCapacityProviders: boolean
   capacityProviders: CapacityProviderDecision[]
+  /** The CloudFormation stack to delete after ECS is drained (delete-stack). */
+  stack?: StackTarget
   steps: PlanStep[]
 }
 
-export function planTeardown(inventory: ClusterInventory, mode: StopMode): TeardownPlan {
+export function planTeardown(inventory: ClusterInventory, mode: StopMode, stack?: StackTarget): TeardownPlan {
   const serviceNames = new Set(inventory.services.map(s => s.name))
   const tasksByService = new Map<string, TaskInfo[]>()
   const standaloneTasks: TaskInfo[] = []
@@ -90,6 +94,7 @@ export function planTeardown(inventory: ClusterInventory, mode: StopMode): Teard
     containerInstances: inventory.containerInstances,
     detachCapacityProviders,
     capacityProviders,
+    ...(stack ? { stack } : {}),
     steps: []
   }
   plan.steps = describeSteps(plan)
@@ -171,11 +176,28 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
       )
     })
   }
+  const stack = plan.stack
+  if (stack?.ownsCluster) {
+    // The stack owns the cluster: CloudFormation deletes it with the stack.
+    steps.push({
+      phase: 'delete-stack',
+      description: `Delete stack ${stack.name}, which deletes cluster ${plan.clusterName}; wait until DELETE_COMPLETE and check the cluster is gone`,
+      resources: [stack.name, plan.clusterName]
+    })
+    return steps
+  }
   steps.push({
     phase: 'delete-cluster',
     description: `Delete cluster ${plan.clusterName}; wait until INACTIVE`,
     resources: [plan.clusterName]
   })
+  if (stack) {
+    steps.push({
+      phase: 'delete-stack',
+      description: `Delete stack ${stack.name}; wait until DELETE_COMPLETE`,
+      resources: [stack.name]
+    })
+  }
   return steps
 }
 

@@ -3,8 +3,18 @@ import { InputError } from './util/errors.js'
 
 /** Everything the run was asked to do, read and validated once, before any AWS call. */
 export interface Settings {
-  /** Cluster names or ARNs, in the order given. */
+  /** Cluster names or ARNs named explicitly, in the order given. */
   clusters: string[]
+  /** Glob patterns (`*`, `?`) matched against cluster names from ListClusters. */
+  patterns: string[]
+  /** Glob patterns of clusters never touched. */
+  exclude: string[]
+  /** Tags every cluster must carry to be touched. */
+  requireTags: { key: string; value: string }[]
+  /** A pattern-matched cluster qualifies only when its newest activity is older than this. */
+  olderThanMs?: number
+  /** More qualifying clusters than this fails the run before anything is removed. */
+  maxClusters: number
   region: string
   /** `true`: StopTask everything at once and deregister instances with force. */
   force: boolean
@@ -34,6 +44,7 @@ export interface RoleSettings {
 }
 
 export const Defaults = {
+  maxClusters: 10,
   timeoutMinutes: 30,
   drainTimeoutMinutes: 10,
   pollIntervalMs: 5_000,
@@ -50,7 +61,31 @@ const TRUE_VALUES = new Set(['true', 'True', 'TRUE'])
 const FALSE_VALUES = new Set(['false', 'False', 'FALSE', ''])
 
 export function readSettings(input: InputReader, env: NodeJS.ProcessEnv): Settings {
-  const clusters = readClusters(input(Inputs.cluster))
+  const { clusters, patterns } = readClusters(input(Inputs.cluster))
+  const exclude = readPatterns(Inputs.exclude, input(Inputs.exclude))
+  const requireTags = readTags(input(Inputs.requireTags))
+  if (patterns.some(p => /^\*+$/.test(p)) && requireTags.length === 0) {
+    throw new InputError(
+      `Input '${Inputs.cluster}' has the pattern '*', which matches every cluster in the region: add 'require-tags' (for example environment=preview) so that only tagged clusters can be touched.`
+    )
+  }
+  for (const ref of clusters) {
+    const name = ref.slice(ref.lastIndexOf('/') + 1)
+    const hit = exclude.find(p => globToRegExp(p).test(name))
+    if (hit) {
+      throw new InputError(
+        `Input '${Inputs.cluster}' names ${name}, which '${Inputs.exclude}' (${hit}) also matches: remove it from one of them.`
+      )
+    }
+  }
+  const olderThanMs = readAge(input(Inputs.olderThan).trim())
+  const maxClusters = readWholeNumber(
+    Inputs.maxClusters,
+    input(Inputs.maxClusters),
+    Defaults.maxClusters,
+    1,
+    100
+  )
   const region = readRegion(input(Inputs.region).trim(), env, clusters)
   const force = readBoolean(Inputs.force, input(Inputs.force))
   const timeoutMinutes = readMinutes(
@@ -76,6 +111,11 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv): Settin
   const stackName = readStackName(input(Inputs.stackName).trim(), deleteStack)
   return {
     clusters,
+    patterns,
+    exclude,
+    requireTags,
+    ...(olderThanMs !== undefined ? { olderThanMs } : {}),
+    maxClusters,
     region,
     force,
     timeoutMs: Math.round(timeoutMinutes * 60_000),
@@ -109,7 +149,6 @@ function readStackName(raw: string, deleteStack: boolean): string | undefined {
 }
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
-const SESSION_NAME_CHARS = /[^\w+=,.@-]/g
 
 function readRole(input: InputReader, env: NodeJS.ProcessEnv): { role?: RoleSettings } {
   const roleArn = input(Inputs.roleToAssume).trim()
@@ -161,39 +200,121 @@ function readRole(input: InputReader, env: NodeJS.ProcessEnv): { role?: RoleSett
   return { role: { roleArn, audience, sessionName, durationSeconds } }
 }
 
-/** `ecs-teardown-<repo>-<run id>`, cleaned to what STS accepts and cut to 64 characters. */
+/**
+ * `ecs-teardown-<repo>-<run id>`, cleaned to what STS accepts. The repository name is what gets
+ * shortened when it is long: the run id is what tells sessions apart in CloudTrail.
+ */
 export function defaultSessionName(env: NodeJS.ProcessEnv): string {
-  const repo = (env.GITHUB_REPOSITORY ?? '').split('/').pop() ?? ''
-  const parts = ['ecs-teardown', repo, env.GITHUB_RUN_ID ?? ''].filter(Boolean)
-  const cleaned = parts.join('-').replace(SESSION_NAME_CHARS, '-').replace(/-+/g, '-')
-  return cleaned.slice(0, 64).replace(/^-+|-+$/g, '') || 'ecs-teardown'
+  const clean = (text: string): string => text.replace(/[^\w+=,.@-]/g, '-').replace(/-+/g, '-')
+  const runId = clean(env.GITHUB_RUN_ID ?? '').slice(0, 40)
+  const room = 64 - 'ecs-teardown-'.length - (runId ? runId.length + 1 : 0)
+  const repo = clean((env.GITHUB_REPOSITORY ?? '').split('/').pop() ?? '')
+    .slice(0, Math.max(0, room))
+    .replace(/^-+|-+$/g, '')
+  return ['ecs-teardown', repo, runId].filter(Boolean).join('-')
 }
 
-function readClusters(raw: string): string[] {
-  const entries = raw
-    .split(/[\n,]/)
-    .map(entry => entry.trim())
-    .filter(entry => entry.length > 0)
+const PATTERN = /^[A-Za-z0-9_*?-]{1,255}$/
+
+function splitList(raw: string): string[] {
+  return [
+    ...new Set(
+      raw
+        .split(/[\n,]/)
+        .map(entry => entry.trim())
+        .filter(entry => entry.length > 0)
+    )
+  ]
+}
+
+function readClusters(raw: string): { clusters: string[]; patterns: string[] } {
+  const entries = splitList(raw)
   if (entries.length === 0) {
-    throw new InputError(`Input '${Inputs.cluster}' is required: give the cluster's name or ARN.`)
-  }
-  if (entries.length > 1) {
     throw new InputError(
-      `Input '${Inputs.cluster}' names ${entries.length} clusters; this version removes one cluster per step: give a single name or ARN.`
+      `Input '${Inputs.cluster}' is required: give the cluster's name or ARN, or a pattern such as preview-*.`
     )
   }
+  const clusters: string[] = []
+  const patterns: string[] = []
   for (const entry of entries) {
-    if (!CLUSTER_NAME.test(entry) && !CLUSTER_ARN.test(entry)) {
+    if (/[*?]/.test(entry) && PATTERN.test(entry)) patterns.push(entry)
+    else if (CLUSTER_NAME.test(entry) || CLUSTER_ARN.test(entry)) clusters.push(entry)
+    else {
       throw new InputError(
-        `Input '${Inputs.cluster}' has '${entry.slice(0, 80)}', which is neither a cluster name (letters, digits, '-' and '_', up to 255) nor a cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME).`
+        `Input '${Inputs.cluster}' has '${entry.slice(0, 80)}', which is neither a cluster name (letters, digits, '-' and '_', up to 255), a cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME), nor a pattern using * and ?.`
+      )
+    }
+  }
+  return { clusters, patterns }
+}
+
+function readPatterns(name: string, raw: string): string[] {
+  const entries = splitList(raw)
+  for (const entry of entries) {
+    if (!PATTERN.test(entry)) {
+      throw new InputError(
+        `Input '${name}' has '${entry.slice(0, 80)}'; give cluster names or patterns of letters, digits, '-', '_', * and ?.`
       )
     }
   }
   return entries
 }
 
+/** `preview-*` → /^preview-.*$/: `*` any run of characters, `?` one character, the rest literal. */
+export function globToRegExp(pattern: string): RegExp {
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
+  return new RegExp(`^${body}$`)
+}
+
+function readTags(raw: string): { key: string; value: string }[] {
+  return splitList(raw).map(entry => {
+    const eq = entry.indexOf('=')
+    const key = eq > 0 ? entry.slice(0, eq).trim() : ''
+    const value = eq > 0 ? entry.slice(eq + 1).trim() : ''
+    if (!key || key.length > 128 || value.length > 256) {
+      throw new InputError(
+        `Input '${Inputs.requireTags}' has '${entry.slice(0, 80)}'; give key=value entries, such as environment=preview.`
+      )
+    }
+    return { key, value }
+  })
+}
+
+const AGE_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
+
+function readAge(raw: string): number | undefined {
+  if (!raw) return undefined
+  const match = /^(\d+)\s*([mhdw])$/.exec(raw)
+  if (!match || Number(match[1]) === 0) {
+    throw new InputError(
+      `Input '${Inputs.olderThan}' has '${raw.slice(0, 20)}'; give a positive age with a unit m, h, d or w, such as 12h or 3d.`
+    )
+  }
+  return Number(match[1]) * AGE_UNITS[match[2]!]!
+}
+
+function readWholeNumber(name: string, raw: string, fallback: number, min: number, max: number): number {
+  const value = raw.trim()
+  if (value === '') return fallback
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new InputError(
+      `Input '${name}' has '${value.slice(0, 20)}'; give a whole number from ${min} to ${max}.`
+    )
+  }
+  return Number(value)
+}
+
 function readRegion(raw: string, env: NodeJS.ProcessEnv, clusters: string[]): string {
-  const fromArn = clusters.map(c => CLUSTER_ARN.exec(c)?.[1]).find(Boolean)
+  const arnRegions = [...new Set(clusters.map(c => CLUSTER_ARN.exec(c)?.[1]).filter(Boolean))]
+  if (arnRegions.length > 1) {
+    throw new InputError(
+      `Input '${Inputs.cluster}' has ARNs in ${arnRegions.join(' and ')}: one step works in one Region; use a matrix over regions.`
+    )
+  }
+  const fromArn = arnRegions[0]
   const region = raw || env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || fromArn || ''
   if (!region) {
     throw new InputError(

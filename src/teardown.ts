@@ -3,7 +3,16 @@ import { applyPlan, Phase, round } from './apply/index.js'
 import type { SendPort } from './aws/call.js'
 import { nameFromArn, takeInventory, type ClusterInventory, type InventoryContext } from './inventory.js'
 import type { Logger } from './log.js'
+import { removeStack } from './apply/stack.js'
 import { planTeardown, type TeardownPlan } from './plan.js'
+import {
+  findStack,
+  isStackTarget,
+  stackDeleteToken,
+  stackRefusal,
+  stackReport,
+  type StackTarget
+} from './stack.js'
 import { describeLeftovers, leftoversFromInventory, leftoversFromPlan } from './report/leftovers.js'
 import { PhaseLog } from './report/phase-log.js'
 import { newClusterReport, type ClusterReport } from './report/report.js'
@@ -14,7 +23,8 @@ import {
   errorMessage,
   explainAwsError,
   isAccessDenied,
-  isCancellation
+  isCancellation,
+  RefusedError
 } from './util/errors.js'
 import type { Pool } from './util/pool.js'
 import type { Clock, Sleep } from './util/time.js'
@@ -22,6 +32,9 @@ import type { Clock, Sleep } from './util/time.js'
 /** What tearing down one cluster needs; all of it injected. */
 export interface TeardownDeps {
   ecs: SendPort
+  cloudformation: SendPort
+  /** The run's identity, for the DeleteStack request token. */
+  run: { runId?: string; runAttempt?: string; startedAt: number }
   clock: Clock
   sleep: Sleep
   /** The run's signal: aborted when the job is cancelled. */
@@ -31,6 +44,8 @@ export interface TeardownDeps {
   /** The run's deadline, epoch milliseconds. */
   deadline: number
 }
+
+const SEEN_BY_INVENTORY = new Set(['service', 'task', 'container-instance', 'cluster'])
 
 /** How long a failed run may spend looking at what is left, for a true report. */
 const FINAL_LOOK_MS = 30_000
@@ -70,14 +85,19 @@ export async function teardownCluster(
       if (result.arn) report.arn = result.arn
       report.message = `Cluster ${report.name} is ${result.reason}: nothing to remove.`
       ctx.log.info(report.message)
+      // A re-run after a stack deletion failed finds the cluster gone but the stack still there.
+      if (settings.deleteStack) await stackOfAbsentCluster(deps, settings, report, phases, ctx)
       return report
     }
     const inventory = result.inventory
     recordInventory(report, inventory, ctx.log)
+    const stack = settings.deleteStack
+      ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers)
+      : undefined
     await phases.finish(Phase.inventory)
 
     const planLog = phases.phase(Phase.plan)
-    plan = planTeardown(inventory, settings.force ? 'force' : 'graceful')
+    plan = planTeardown(inventory, settings.force ? 'force' : 'graceful', stack)
     blockers.push(...knownBlockers(plan))
     planLog.info(`${settings.dryRun ? 'DRY RUN: would' : 'Will'} take these steps (${plan.mode} mode):`)
     plan.steps.forEach((step, i) => planLog.info(`${i + 1}. ${step.description}`))
@@ -103,6 +123,9 @@ export async function teardownCluster(
       pollIntervalMs: settings.pollIntervalMs,
       report,
       ...createPollers(ctx, plan.clusterArn, settings.pollIntervalMs),
+      ...(stack
+        ? { cloudformation: deps.cloudformation, stackToken: stackDeleteToken(stack.id, deps.run) }
+        : {}),
       halt: reason => controller.abort(reason)
     }
     await applyPlan(applyCtx, plan, phases)
@@ -121,6 +144,79 @@ export async function teardownCluster(
     tellOutcome(deps.log, report)
   }
   return report
+}
+
+/**
+ * Finds the stack for delete-stack and checks, before anything is touched, that CloudFormation
+ * would accept its deletion. A refusal fails the cluster at once (a dry run lists it as a blocker).
+ */
+async function lookUpStack(
+  deps: TeardownDeps,
+  settings: Settings,
+  report: ClusterReport,
+  ctx: InventoryContext,
+  cluster: { name: string; arn: string; tags: Record<string, string> },
+  blockers: string[]
+): Promise<StackTarget | undefined> {
+  const lookup = await findStack({ ...ctx, cloudformation: deps.cloudformation }, cluster, settings.stackName)
+  report.stack = stackReport(lookup)
+  const refusal = stackRefusal(lookup)
+  if (refusal) {
+    if (!settings.dryRun) throw new RefusedError(refusal)
+    blockers.push(refusal)
+  }
+  if (!isStackTarget(lookup)) {
+    ctx.log.info(
+      `No CloudFormation stack found for cluster ${cluster.name}; looked for ${lookup.searched.join(', ')}`
+    )
+    return undefined
+  }
+  ctx.log.info(
+    `Found stack ${lookup.name} (${lookup.status}, by ${lookup.foundBy})${lookup.ownsCluster ? '; it owns the cluster' : ''}`
+  )
+  return lookup
+}
+
+async function stackOfAbsentCluster(
+  deps: TeardownDeps,
+  settings: Settings,
+  report: ClusterReport,
+  phases: PhaseLog,
+  ctx: InventoryContext
+): Promise<void> {
+  const blockers: string[] = []
+  const stack = await lookUpStack(
+    deps,
+    settings,
+    report,
+    ctx,
+    { name: report.name, arn: report.arn, tags: {} },
+    blockers
+  )
+  if (!stack) return
+  if (settings.dryRun) {
+    report.outcome = 'dry-run'
+    report.plan = {
+      steps: [
+        { description: `Delete stack ${stack.name}; wait until DELETE_COMPLETE`, resources: [stack.name] }
+      ],
+      blockers
+    }
+    return
+  }
+  const log = phases.phase(Phase.deleteStack)
+  await removeStack(
+    {
+      ...ctx,
+      log,
+      cloudformation: deps.cloudformation,
+      stackToken: stackDeleteToken(stack.id, deps.run),
+      report,
+      pollIntervalMs: settings.pollIntervalMs
+    },
+    stack
+  )
+  report.message = `Cluster ${report.name} was already deleted; its stack ${stack.name} is now deleted too.`
 }
 
 function recordInventory(report: ClusterReport, inventory: ClusterInventory, log: Logger): void {
@@ -172,6 +268,11 @@ async function recordFailure(
     report.message = `Cancelled before the teardown finished.${plan ? ` Still there: ${describeLeftovers(report.leftovers)}.` : ''}`
     return
   }
+  if (error instanceof RefusedError) {
+    report.outcome = 'failed'
+    report.message = `${error.message} Nothing was removed.`
+    return
+  }
   if (settings.dryRun && isAccessDenied(error)) {
     // A dry run that cannot even read the cluster still answers the question it was asked.
     report.outcome = 'dry-run'
@@ -188,7 +289,8 @@ async function recordFailure(
   if (plan) {
     const found = await lookAgain(deps, report.arn || report.name)
     report.leftovers = [
-      ...report.leftovers.filter(l => l.kind === 'ec2-instance' || l.kind === 'capacity-provider'),
+      // A fresh look sees services, tasks, instances and the cluster; the rest was recorded as it happened.
+      ...report.leftovers.filter(l => !SEEN_BY_INVENTORY.has(l.kind)),
       ...(found ?? leftoversFromPlan(plan, report))
     ]
   }

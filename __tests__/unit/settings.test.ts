@@ -21,6 +21,10 @@ describe('readSettings', () => {
   it('applies the documented defaults', () => {
     expect(read({ cluster: 'preview-1' })).toEqual({
       clusters: ['preview-1'],
+      patterns: [],
+      exclude: [],
+      requireTags: [],
+      maxClusters: 10,
       region: 'eu-west-1',
       force: false,
       timeoutMs: 30 * 60_000,
@@ -55,7 +59,6 @@ describe('readSettings', () => {
       /^Input 'drain-timeout-minutes' \(10\) must be less than 'timeout-minutes'/
     )
     expect(failure({ cluster: 'c', region: 'Mars' })).toMatch(/^Input 'region' has 'Mars'/)
-    expect(failure({ cluster: 'a,b' })).toMatch(/^Input 'cluster' names 2 clusters/)
   })
 
   it('keeps the drain deadline under the run deadline by default', () => {
@@ -63,5 +66,63 @@ describe('readSettings', () => {
     expect(s.drainTimeoutMs).toBe(4 * 60_000)
     expect(read({ cluster: 'c', 'drain-timeout-minutes': '0.5' }).drainTimeoutMs).toBe(30_000)
     expect(read({ cluster: 'c', force: 'TRUE' }).force).toBe(true)
+  })
+})
+
+describe('readSettings: many clusters', () => {
+  it('splits names, ARNs and patterns on newlines and commas, without duplicates', () => {
+    const s = read({ cluster: 'a, b\npreview-*\n\nb,pr-??', 'require-tags': 'env=preview' })
+    expect(s.clusters).toEqual(['a', 'b'])
+    expect(s.patterns).toEqual(['preview-*', 'pr-??'])
+    expect(s.requireTags).toEqual([{ key: 'env', value: 'preview' }])
+  })
+
+  it('refuses a bare * without require-tags, and a named cluster that exclude also matches', () => {
+    expect(failure({ cluster: '*' })).toMatch(/^Input 'cluster' has the pattern '\*'.*require-tags/)
+    expect(read({ cluster: '*', 'require-tags': 'env=preview' }).patterns).toEqual(['*'])
+    expect(failure({ cluster: 'prod-main', exclude: 'prod-*' })).toMatch(
+      /^Input 'cluster' names prod-main, which 'exclude' \(prod-\*\) also matches/
+    )
+  })
+
+  it('reads older-than, max-clusters and require-tags, naming the input on a bad value', () => {
+    expect(read({ cluster: 'p-*', 'older-than': '12h' }).olderThanMs).toBe(12 * 3_600_000)
+    expect(read({ cluster: 'p-*', 'older-than': '3d' }).olderThanMs).toBe(3 * 86_400_000)
+    expect(failure({ cluster: 'p-*', 'older-than': '3 days' })).toMatch(/^Input 'older-than' has '3 days'/)
+    expect(failure({ cluster: 'p-*', 'max-clusters': '0' })).toMatch(/^Input 'max-clusters' has '0'/)
+    expect(failure({ cluster: 'p-*', 'require-tags': 'env' })).toMatch(/^Input 'require-tags' has 'env'/)
+    expect(
+      failure(
+        {
+          cluster: 'arn:aws:ecs:us-east-1:123456789012:cluster/a,arn:aws:ecs:eu-west-1:123456789012:cluster/b'
+        },
+        {}
+      )
+    ).toMatch(/ARNs in us-east-1 and eu-west-1/)
+  })
+
+  it('matches glob patterns against whole names only', async () => {
+    const { globToRegExp } = await import('../../src/settings.js')
+    expect(globToRegExp('preview-*').test('preview-42')).toBe(true)
+    expect(globToRegExp('preview-*').test('x-preview-42')).toBe(false)
+    expect(globToRegExp('pr-??').test('pr-7')).toBe(false)
+    expect(globToRegExp('a.b').test('axb')).toBe(false)
+  })
+})
+
+describe('defaultSessionName', () => {
+  it('keeps the run id and shortens a long repository name to fit 64 characters', async () => {
+    const { defaultSessionName } = await import('../../src/settings.js')
+    const name = defaultSessionName({
+      GITHUB_REPOSITORY: `acme/${'a'.repeat(80)}`,
+      GITHUB_RUN_ID: '12345678901'
+    })
+    expect(name.length).toBeLessThanOrEqual(64)
+    expect(name.endsWith('-12345678901')).toBe(true)
+    expect(name.startsWith('ecs-teardown-aaa')).toBe(true)
+    expect(defaultSessionName({})).toBe('ecs-teardown')
+    expect(defaultSessionName({ GITHUB_REPOSITORY: 'acme/web app!', GITHUB_RUN_ID: '7' })).toBe(
+      'ecs-teardown-web-app-7'
+    )
   })
 })

@@ -17,7 +17,18 @@ const TRANSIENT = [
   'UpdateInProgressException'
 ]
 
-export async function deleteCluster(ctx: ApplyContext): Promise<void> {
+export async function deleteCluster(ctx: ApplyContext, opts: { mayBeGone?: boolean } = {}): Promise<void> {
+  if (opts.mayBeGone) {
+    const current = await callAws(ctx, ctx.ecs, new DescribeClustersCommand({ clusters: [ctx.clusterArn] }))
+    const status = current.clusters?.[0]?.status
+    if (!status || status === 'INACTIVE') {
+      ctx.log.info(`Cluster ${ctx.clusterName} was deleted with its stack`)
+      return
+    }
+    ctx.log.info(
+      `Cluster ${ctx.clusterName} is still ${status} after its stack was deleted: deleting it directly`
+    )
+  }
   const deleted = await retryUntil(
     ctx,
     { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 20_000 },

@@ -1,5 +1,5 @@
 import { DescribeServicesCommand, DescribeTasksCommand } from '@aws-sdk/client-ecs'
-import { callAws } from '../aws/call.js'
+import { callAws, type SendPort } from '../aws/call.js'
 import { Limits } from '../constants.js'
 import {
   toServiceInfo,
@@ -25,6 +25,9 @@ export interface ApplyContext extends InventoryContext {
   /** One polling loop per cluster for all task waits, one for all service waits. */
   tasks: BatchPoller<TaskInfo>
   services: BatchPoller<ServiceInfo>
+  /** CloudFormation, and the DeleteStack token of this run (delete-stack). */
+  cloudformation?: SendPort
+  stackToken?: string
   /** Stops this cluster's other work after a failure (aborts the cluster's own signal). */
   halt(reason: unknown): void
 }

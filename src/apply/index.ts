@@ -5,6 +5,7 @@ import { removeCapacityProviders } from './capacity.js'
 import { deleteCluster } from './cluster.js'
 import { deregisterInstances } from './instances.js'
 import { teardownService } from './services.js'
+import { removeStack } from './stack.js'
 import { stopAndWait, stopStragglers } from './tasks.js'
 
 /** The phases of a teardown, in the words the log, the report and the summary use. */
@@ -15,7 +16,8 @@ export const Phase = {
   deleteServices: 'delete services',
   deregisterInstances: 'deregister container instances',
   capacityProviders: 'capacity providers',
-  deleteCluster: 'delete cluster'
+  deleteCluster: 'delete cluster',
+  deleteStack: 'delete stack'
 } as const
 
 /**
@@ -57,9 +59,26 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
     await removeCapacityProviders(inPhase(Phase.capacityProviders), plan.capacityProviders)
     await phases.finish(Phase.capacityProviders)
   }
+  const stack = plan.stack
+  if (stack?.ownsCluster) {
+    // The stack owns the cluster: CloudFormation deletes it, then the cluster is checked (and
+    // deleted directly if the stack left it, as some tools and emulators do).
+    phases.start(Phase.deleteStack)
+    await removeStack(inPhase(Phase.deleteStack), stack)
+    await phases.finish(Phase.deleteStack)
+    phases.start(Phase.deleteCluster)
+    await deleteCluster(inPhase(Phase.deleteCluster), { mayBeGone: true })
+    await phases.finish(Phase.deleteCluster)
+    return
+  }
   phases.start(Phase.deleteCluster)
   await deleteCluster(inPhase(Phase.deleteCluster))
   await phases.finish(Phase.deleteCluster)
+  if (stack) {
+    phases.start(Phase.deleteStack)
+    await removeStack(inPhase(Phase.deleteStack), stack)
+    await phases.finish(Phase.deleteStack)
+  }
 }
 
 /**

@@ -4,10 +4,10 @@ import {
   DescribeStacksCommand,
   type StackEvent
 } from '@aws-sdk/client-cloudformation'
-import { callAws } from '../aws/call.js'
-import type { StackReport } from '../report/report.js'
+import { callAws, type CallContext, type SendPort } from '../aws/call.js'
+import type { ClusterReport, StackReport } from '../report/report.js'
 import { stackReport, isStackMissing, type StackContext, type StackTarget } from '../stack.js'
-import { errorMessage, isAwsError } from '../util/errors.js'
+import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
 
 /** The stack's report, with what a person needs when the deletion did not finish. */
 export interface StackDeletionReport extends StackReport {
@@ -48,11 +48,16 @@ export async function deleteStack(
         new DeleteStackCommand({ StackName: target.id, ClientRequestToken: opts.clientRequestToken })
       )
     } catch (error) {
-      if (isAwsError(error, 'ValidationError') && !isStackMissing(error)) {
-        throw new Error(`CloudFormation refused to delete stack ${target.name}: ${errorMessage(error)}`)
+      // Protection turned on, or an operation started, since stackRefusal looked.
+      if (isAwsError(error, 'ValidationError')) {
+        throw new Error(`CloudFormation refused to delete stack ${target.name}: ${errorMessage(error)}`, {
+          cause: error
+        })
       }
       throw error
     }
+    // Accepted: the deletion has started (or was already running), whatever the deadline allows next.
+    report.status = 'DELETE_IN_PROGRESS'
     ctx.log.info(`Deleting stack ${target.name} (${target.id})`)
   } else {
     ctx.log.info(`Stack ${target.name} is already being deleted; waiting for it`)
@@ -174,4 +179,55 @@ export function nextCommand(
   return failed.length > 0
     ? `${base} --retain-resources ${failed.map(f => f.logicalId).join(' ')}`
     : `${base} --deletion-mode FORCE_DELETE_STACK`
+}
+
+/**
+ * The delete-stack phase of a teardown: deletes the stack and records it in the cluster's report.
+ * Anything but DELETE_COMPLETE fails the cluster, with the failed resources and the next command in
+ * the report and the message.
+ */
+export interface StackPhaseContext extends CallContext {
+  cloudformation?: SendPort
+  stackToken?: string
+  report: ClusterReport
+  pollIntervalMs: number
+}
+
+export async function removeStack(ctx: StackPhaseContext, target: StackTarget): Promise<void> {
+  if (!ctx.cloudformation || !ctx.stackToken)
+    throw new Error('delete-stack needs a CloudFormation client and a request token')
+  const stackCtx = { ...ctx, cloudformation: ctx.cloudformation }
+  const report: StackDeletionReport = stackReport(target)
+  ctx.report.stack = report
+  await deleteStack(stackCtx, target, {
+    clientRequestToken: ctx.stackToken,
+    deadline: ctx.deadline,
+    pollIntervalMs: ctx.pollIntervalMs,
+    report
+  })
+  if (report.deleted) return
+  if (report.status === 'DELETE_IN_PROGRESS') {
+    ctx.report.leftovers.push({
+      kind: 'stack',
+      id: target.name,
+      reason: 'still DELETE_IN_PROGRESS at the deadline'
+    })
+    throw new DeadlineError(`stack ${target.name} was still DELETE_IN_PROGRESS at the deadline`)
+  }
+  ctx.report.leftovers.push({
+    kind: 'stack',
+    id: target.name,
+    reason: `${report.status}${report.statusReason ? `: ${report.statusReason}` : ''}`
+  })
+  for (const r of report.failedResources) {
+    ctx.report.leftovers.push({
+      kind: 'stack-resource',
+      id: r.logicalId,
+      reason: `${r.type} could not be deleted: ${r.reason}`
+    })
+  }
+  const failed = report.failedResources.map(r => `${r.logicalId} (${r.type}): ${r.reason}`).join('; ')
+  throw new Error(
+    `Stack ${target.name} ended ${report.status}${failed ? `; failed resources: ${failed}` : report.statusReason ? `: ${report.statusReason}` : ''}. Next: ${report.nextCommand ?? `aws cloudformation delete-stack --stack-name ${target.name}`}`
+  )
 }

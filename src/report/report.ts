@@ -4,7 +4,8 @@
  * object as JSON; its schema is documented in the README.
  */
 
-export type ClusterOutcome = 'deleted' | 'absent' | 'failed' | 'cancelled' | 'timed-out' | 'dry-run'
+export type ClusterOutcome =
+  'deleted' | 'absent' | 'failed' | 'cancelled' | 'timed-out' | 'dry-run' | 'skipped'
 
 export interface RemovedService {
   name: string
@@ -68,6 +69,10 @@ export interface StackReport {
   deleted: boolean
   /** Resources that failed to delete, from the stack events. */
   failedResources: { logicalId: string; type: string; reason: string }[]
+  /** CloudFormation's StackStatusReason when the deletion did not finish. */
+  statusReason?: string
+  /** After DELETE_FAILED: the command a person would run next (never run by this action). */
+  nextCommand?: string
 }
 
 export interface PhaseTiming {

@@ -14,7 +14,8 @@ const OUTCOME_TEXT: Record<ClusterReport['outcome'], string> = {
   failed: '❌ failed',
   cancelled: '⛔ cancelled',
   'timed-out': '⏱️ timed out',
-  'dry-run': '📝 dry run'
+  'dry-run': '📝 dry run',
+  skipped: '⏭️ skipped'
 }
 
 /** Every string that came from AWS or the user goes through here before it reaches the summary. */
@@ -53,7 +54,7 @@ function renderCluster(c: ClusterReport): string[] {
   if (c.message) out.push('', escapeHtml(c.message))
   if (c.plan) out.push(...renderPlan(c))
   // No table when the cluster was never read (absent, or a failure before the inventory).
-  if (c.outcome === 'absent' || !c.arn) return out
+  if (c.outcome === 'absent' || c.outcome === 'skipped' || !c.arn) return out
   out.push(...renderCounts(c))
   out.push(...renderLeftovers(c))
   if (c.outcome !== 'dry-run') out.push(...renderRemoved(c))

@@ -28,6 +28,11 @@ export class InputError extends Error {
   override readonly name = 'InputError'
 }
 
+/** A check that comes before any change refused the teardown: nothing was touched. */
+export class RefusedError extends Error {
+  override readonly name = 'RefusedError'
+}
+
 /** The run's deadline (`timeout-minutes`) passed. */
 export class DeadlineError extends Error {
   override readonly name = 'DeadlineError'

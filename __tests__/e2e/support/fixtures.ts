@@ -30,6 +30,8 @@ export const ecsClient = (endpoint: string): ECSClient => new ECSClient(awsConfi
 export const ec2Client = (endpoint: string): EC2Client => new EC2Client(awsConfig(endpoint))
 
 export interface EnvironmentSpec {
+  /** The cluster's tags. Default: environment=preview-<cluster>. */
+  tags?: Record<string, string>
   /** Service name to desired count (and number of tasks started for it). Default { web: 2, worker: 1 }. */
   services?: Record<string, number>
   /** Standalone tasks started by RunTask with startedBy 'ci-job'. Default 2. */
@@ -77,7 +79,10 @@ export async function buildPreviewEnvironment(
     await ecs.send(
       new CreateClusterCommand({
         clusterName,
-        tags: [{ key: 'environment', value: `preview-${clusterName}` }]
+        tags: Object.entries(spec.tags ?? { environment: `preview-${clusterName}` }).map(([key, value]) => ({
+          key,
+          value
+        }))
       })
     )
   ).cluster
