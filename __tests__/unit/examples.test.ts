@@ -1,0 +1,65 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { describe, expect, it } from '@jest/globals'
+import { parse } from 'yaml'
+import { readSettings } from '../../src/settings.js'
+
+interface Step {
+  uses?: string
+  with?: Record<string, string | number | boolean>
+}
+
+const root = new URL('../../', import.meta.url)
+const action = parse(readFileSync(new URL('action.yml', root), 'utf8')) as { inputs: Record<string, unknown> }
+const examples = readdirSync(new URL('examples/', root)).filter(f => f.endsWith('.yml'))
+
+/** Every step of every job in a workflow that uses this action. */
+function ourSteps(file: string): Step[] {
+  const workflow = parse(readFileSync(new URL(`examples/${file}`, root), 'utf8')) as {
+    jobs: Record<string, { steps: Step[] }>
+  }
+  return Object.values(workflow.jobs).flatMap(job =>
+    job.steps.filter(step => step.uses?.startsWith('ecs-teardown/ecs-teardown@'))
+  )
+}
+
+/** What the runner would pass: expressions replaced by plausible values. */
+function resolve(value: string | number | boolean): string {
+  return String(value)
+    .replace(/\$\{\{\s*github\.event\.pull_request\.number\s*\}\}/g, '42')
+    .replace(/\$\{\{\s*matrix\.region\s*\}\}/g, 'eu-west-1')
+}
+
+describe('examples/', () => {
+  it('has the workflows the README points at', () => {
+    expect(examples.sort()).toEqual(['nightly-sweep.yml', 'preview-teardown.yml'])
+  })
+
+  for (const file of examples) {
+    it(`${file} uses only declared inputs, with values the action accepts`, () => {
+      const steps = ourSteps(file)
+      expect(steps.length).toBeGreaterThan(0)
+      for (const step of steps) {
+        const inputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, resolve(v)]))
+        expect(Object.keys(inputs).filter(name => !(name in action.inputs))).toEqual([])
+        const env = {
+          ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example/',
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'x'
+        }
+        expect(() => readSettings(name => inputs[name] ?? '', env)).not.toThrow()
+      }
+    })
+  }
+
+  it('never lets the sweep touch an untagged cluster', () => {
+    for (const step of ourSteps('nightly-sweep.yml')) {
+      const inputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, resolve(v)]))
+      const settings = readSettings(name => inputs[name] ?? '', {
+        ACTIONS_ID_TOKEN_REQUEST_URL: 'u',
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't'
+      })
+      expect(settings.patterns.length).toBeGreaterThan(0)
+      expect(settings.requireTags.length).toBeGreaterThan(0)
+      expect(settings.olderThanMs).toBeDefined()
+    }
+  })
+})
