@@ -378,3 +378,41 @@ describe('strict ECS simulator: throttling, denial, time', () => {
     expect(sim.now - Date.UTC(2026, 10, 1, 12, 0, 0)).toBe(50)
   })
 })
+
+describe('strict ECS simulator: token-bucket throttling', () => {
+  it('throttles a category once its bucket is empty, refills it at the sustained rate, and shares it across operations and simulators', async () => {
+    const time = new VirtualTime()
+    const buckets = new TokenBuckets()
+    const sim = new EcsSim({ tokenBuckets: buckets }, time)
+    sim.createCluster('c1')
+    const other = new EcsSim({ tokenBuckets: buckets }, time)
+    other.createCluster('c2')
+    const describe = (s: EcsSim, cluster: string) =>
+      s.client.send(new DescribeClustersCommand({ clusters: [cluster] })).then(
+        () => 'ok',
+        (e: Error & { $retryable?: object }) => {
+          expect(e.$retryable).toEqual({ throttling: true })
+          return e.name
+        }
+      )
+    // Cluster read actions: a burst of 50, then 20 tokens a second.
+    const burst = await Promise.all(Array.from({ length: 50 }, () => describe(sim, 'c1')))
+    expect(burst.every(r => r === 'ok')).toBe(true)
+    // The same account's bucket: another cluster's simulator, and ListClusters, find it empty too.
+    expect(await describe(other, 'c2')).toBe('ThrottlingException')
+    await expect(sim.client.send(new ListClustersCommand({}))).rejects.toMatchObject({
+      name: 'ThrottlingException'
+    })
+    // Another category has its own bucket.
+    await expect(sim.client.send(new ListServicesCommand({ cluster: 'c1' }))).resolves.toBeDefined()
+    await time.sleep(1_000)
+    const refilled = await Promise.all(Array.from({ length: 21 }, () => describe(sim, 'c1')))
+    expect(refilled.filter(r => r === 'ok')).toHaveLength(20)
+    expect(buckets.throttled.get('Cluster read')).toBe(3)
+  })
+})
+
+// Appended with the rule above, so the head of the file is left as it was.
+import { ListClustersCommand } from '@aws-sdk/client-ecs'
+import { TokenBuckets } from './ecs-sim.js'
+import { VirtualTime } from './virtual-time.js'

@@ -24,6 +24,11 @@ export interface SimOptions {
   latencyMs?: number
   /** Fraction of calls answered with ThrottlingException (seeded, reproducible). */
   throttleRate?: number
+  /**
+   * ECS's token buckets (see TokenBuckets): a call finding its bucket empty gets ThrottlingException.
+   * Pass one instance to several simulators on one VirtualTime to model clusters in one account.
+   */
+  tokenBuckets?: TokenBuckets
   seed?: number
   /** Delay before the scheduler acts on a scale-down or a deletion. */
   schedulerDelayMs?: number
@@ -128,6 +133,7 @@ const DEFAULTS = {
   region: 'us-east-1',
   latencyMs: 0,
   throttleRate: 0,
+  tokenBuckets: undefined as TokenBuckets | undefined,
   seed: 42,
   schedulerDelayMs: 1_000,
   replaceDelayMs: 5_000,
@@ -137,6 +143,114 @@ const DEFAULTS = {
 }
 
 const STOPPED_TASK_RETENTION_MS = 60 * 60_000
+
+/** One of ECS's throttling categories: the operations that share a token bucket. */
+export interface TokenBucketSpec {
+  /** The category, as AWS's table names it. */
+  category: string
+  operations: readonly string[]
+  /** Bucket maximum capacity: the burst. */
+  burst: number
+  /** Tokens added back per second: the sustained rate. */
+  refillPerSecond: number
+}
+
+/**
+ * The categories a teardown touches, with the capacities and refill rates of AWS's table "Request
+ * token bucket sizes and refill rates" (Amazon ECS API Reference, "Request throttling for the Amazon
+ * ECS API", https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html), the
+ * same for all Regions, per account and Region. Not verified, and assumed here: that a bucket starts
+ * full; that it refills continuously (the page says tokens are added every second, not whether in
+ * one step or smoothly); that a throttled call takes no token. The task-set operations are in no
+ * category of the table, so DeleteTaskSet is never throttled by this model. Accounts can have raised
+ * quotas; these are the defaults.
+ */
+export const ECS_TOKEN_BUCKETS: readonly TokenBucketSpec[] = [
+  {
+    category: 'Cluster read',
+    operations: ['DescribeClusters', 'ListClusters'],
+    burst: 50,
+    refillPerSecond: 20
+  },
+  {
+    category: 'Cluster modify',
+    operations: ['CreateCluster', 'DeleteCluster', 'PutClusterCapacityProviders', 'UpdateCluster'],
+    burst: 20,
+    refillPerSecond: 1
+  },
+  {
+    category: 'Capacity provider modify',
+    operations: ['CreateCapacityProvider', 'DeleteCapacityProvider', 'UpdateCapacityProvider'],
+    burst: 10,
+    refillPerSecond: 1
+  },
+  {
+    category: 'Capacity provider read',
+    operations: ['DescribeCapacityProviders'],
+    burst: 50,
+    refillPerSecond: 20
+  },
+  {
+    category: 'Cluster resource modify',
+    operations: ['DeregisterContainerInstance', 'RunTask', 'StartTask', 'StopTask'],
+    burst: 100,
+    refillPerSecond: 40
+  },
+  {
+    category: 'Cluster resource read',
+    operations: ['DescribeContainerInstances', 'DescribeTasks', 'ListContainerInstances', 'ListTasks'],
+    burst: 100,
+    refillPerSecond: 20
+  },
+  {
+    category: 'Service modify',
+    operations: ['CreateService', 'DeleteService', 'UpdateService'],
+    burst: 50,
+    refillPerSecond: 5
+  },
+  {
+    category: 'Service read',
+    operations: ['DescribeServices', 'ListServices'],
+    burst: 100,
+    refillPerSecond: 20
+  }
+]
+
+/**
+ * Token buckets for an account and Region, on the simulator's clock: every call takes a token from
+ * its category's bucket, and a call that finds the bucket empty is throttled. Operations in no
+ * category are never throttled.
+ */
+export class TokenBuckets {
+  private readonly byOperation = new Map<string, TokenBucketSpec>()
+  private readonly state = new Map<string, { tokens: number; at: number }>()
+  /** Calls throttled, by category. */
+  readonly throttled = new Map<string, number>()
+
+  constructor(readonly specs: readonly TokenBucketSpec[] = ECS_TOKEN_BUCKETS) {
+    for (const spec of specs) for (const op of spec.operations) this.byOperation.set(op, spec)
+  }
+
+  specFor(operation: string): TokenBucketSpec | undefined {
+    return this.byOperation.get(operation)
+  }
+
+  /** Takes a token for `operation` at `now` (epoch ms); false when its bucket is empty. */
+  take(operation: string, now: number): boolean {
+    const spec = this.byOperation.get(operation)
+    if (!spec) return true
+    const bucket = this.state.get(spec.category) ?? { tokens: spec.burst, at: now }
+    bucket.tokens = Math.min(spec.burst, bucket.tokens + ((now - bucket.at) / 1000) * spec.refillPerSecond)
+    bucket.at = now
+    this.state.set(spec.category, bucket)
+    if (bucket.tokens < 1) {
+      this.throttled.set(spec.category, (this.throttled.get(spec.category) ?? 0) + 1)
+      return false
+    }
+    bucket.tokens -= 1
+    return true
+  }
+}
 
 export class EcsSim {
   readonly time: VirtualTime
@@ -384,6 +498,8 @@ export class EcsSim {
       try {
         this.beforeCall?.(operation, input)
         if (this.options.throttleRate > 0 && this.random() < this.options.throttleRate)
+          throw throttlingError(operation)
+        if (this.options.tokenBuckets && !this.options.tokenBuckets.take(operation, this.now))
           throw throttlingError(operation)
         if (this.denied.has(operation)) {
           throw ecsError(

@@ -1,0 +1,541 @@
+import { spawn } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as prettier from 'prettier'
+import type { EcsSim } from '../__tests__/sim/ecs-sim.js'
+import { runOnSim } from '../__tests__/support/harness.js'
+import type { SendPort } from '../src/aws/call.js'
+import { MemoryLogger } from '../src/log.js'
+import { readSettings } from '../src/settings.js'
+import { teardownCluster } from '../src/teardown.js'
+import { Pool } from '../src/util/pool.js'
+import {
+  criticalPath,
+  minimumCalls,
+  resourcesOf,
+  sumCalls,
+  type CriticalPath,
+  type Scenario
+} from './critical-path.js'
+import { referenceLoop } from './reference-loop.js'
+import { buildSims, clusterName, MODEL, SCENARIOS } from './scenarios.js'
+import { distSize, measureStartup, type DistSize, type StartupResult } from './startup.js'
+
+/**
+ * `npm run bench`: the real teardown (run() from src/main.ts, as the scenario tests run it) and the
+ * seed-004 loop against the strict simulator with latency, stop times, drain delays and ECS's token
+ * buckets, on virtual time; then the start-up of `node dist/index.js`. Prints a table and writes
+ * bench/results.json and bench/results.md. Exits non-zero only when a run failed to empty its
+ * cluster: a missed target is a result, not a failure.
+ */
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const STARTUP_RUNS = 9
+/** Virtual time the cluster runs before the teardown starts, so every task is RUNNING, not PENDING. */
+const SETTLE_MS = 10_000
+const TARGET = { wallOverCriticalPath: 1.2, callsOverMinimum: 1.2, noOpStartupMs: 300 }
+
+const RUNNERS = ['engine', 'seed-004 loop'] as const
+type Runner = (typeof RUNNERS)[number]
+
+interface RunStats {
+  runner: Runner
+  wallMs: number
+  calls: number
+  throttled: number
+  /** Refusals other than throttling (ClusterContains*, "deployments are active", ...). */
+  refused: number
+  byOperation: Record<string, number>
+  throttledByOperation: Record<string, number>
+  callsPerResource: number
+  callsOverMinimum: number
+  peakInFlight: number
+  wallOverCriticalPath: number
+  /** Every cluster INACTIVE with nothing left in it, and the engine's report says deleted. */
+  emptied: boolean
+  problems: string[]
+  /** Seconds from the start: when the last call of each operation that AWS accepted answered, and more. */
+  timeline: Record<string, number>
+  realMs: number
+}
+
+interface ScenarioResult {
+  scenario: Scenario
+  resources: number
+  minimumCalls: { total: number; byOperation: Record<string, number> }
+  criticalPath: CriticalPath
+  runs: RunStats[]
+}
+
+async function main(): Promise<void> {
+  // Start-up first, while no simulation competes for the CPU.
+  const startup = await measureStartup(ROOT, STARTUP_RUNS)
+  const dist = distSize(ROOT)
+
+  const results: ScenarioResult[] = SCENARIOS.map(scenario => ({ ...scenarioFacts(scenario), runs: [] }))
+  const jobs = results.flatMap(r => RUNNERS.map(runner => ({ result: r, runner })))
+  // Heaviest first: the simulator scans every service's tasks on each call, so a run's real time
+  // grows with services × tasks per cluster, and the loop makes more calls than the engine.
+  const cost = (job: (typeof jobs)[number]): number => {
+    const w = job.result.scenario.workload
+    return (
+      w.services * (w.services * w.tasksPerService + w.standaloneTasks) * (job.runner === 'engine' ? 1 : 2)
+    )
+  }
+  jobs.sort((a, b) => cost(b) - cost(a))
+  const queue = [...jobs]
+  const workers = Math.max(1, Math.min(availableParallelism(), 4))
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        const run = await runInChild(job.result.scenario.name, job.runner)
+        job.result.runs.push(run)
+        console.error(
+          `${job.result.scenario.name} ${run.runner}: ${(run.realMs / 1000).toFixed(1)} s of real time`
+        )
+      }
+    })
+  )
+  for (const r of results) r.runs.sort((a, b) => RUNNERS.indexOf(a.runner) - RUNNERS.indexOf(b.runner))
+
+  const targets = evaluateTargets(results, startup)
+  console.log(renderText(results, startup, dist, targets))
+  const out = join(ROOT, 'bench')
+  mkdirSync(out, { recursive: true })
+  const json = JSON.stringify(
+    { generatedAt: new Date().toISOString(), model: MODEL, targets, scenarios: results, startup, dist },
+    null,
+    2
+  )
+  await write(join(out, 'results.json'), json)
+  await write(join(out, 'results.md'), renderMarkdown(results, startup, dist, targets))
+  console.log(`\nWrote bench/results.json and bench/results.md`)
+  if (results.some(r => r.runs.length < RUNNERS.length || r.runs.some(run => !run.emptied)))
+    process.exitCode = 1
+}
+
+function scenarioFacts(scenario: Scenario): Omit<ScenarioResult, 'runs'> {
+  const perCluster = minimumCalls(scenario.workload)
+  return {
+    scenario,
+    resources: resourcesOf(scenario),
+    minimumCalls: {
+      total: scenario.clusters * sumCalls(perCluster),
+      byOperation: Object.fromEntries(
+        Object.entries(perCluster).map(([op, n]) => [op, n * scenario.clusters])
+      )
+    },
+    criticalPath: criticalPath(scenario, MODEL)
+  }
+}
+
+/**
+ * Each run in its own process, a few at a time: runs share nothing (each has its own virtual clock),
+ * and a separate process keeps one run's seeded Math.random and heap from touching another's.
+ */
+async function runInChild(scenario: string, runner: Runner): Promise<RunStats> {
+  const self = fileURLToPath(import.meta.url)
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [self, '--run', scenario, runner], {
+      stdio: ['ignore', 'pipe', 'inherit']
+    })
+    let out = ''
+    child.stdout.on('data', chunk => (out += String(chunk)))
+    child.on('error', reject)
+    child.on('exit', code =>
+      code === 0
+        ? resolve(JSON.parse(out) as RunStats)
+        : reject(new Error(`${scenario} ${runner} exited with ${code}`))
+    )
+  })
+}
+
+async function runOne(scenarioName: string, runner: string): Promise<RunStats> {
+  const scenario = SCENARIOS.find(s => s.name === scenarioName)
+  if (!scenario) throw new Error(`no scenario ${scenarioName}`)
+  const facts = scenarioFacts(scenario)
+  if (runner === 'engine') return runEngine(scenario, facts)
+  if (runner === 'seed-004 loop') return runReference(scenario, facts)
+  throw new Error(`no runner ${runner}`)
+}
+
+// ------------------------------------------------------------------------------------------ runs
+
+async function runEngine(scenario: Scenario, result: Omit<ScenarioResult, 'runs'>): Promise<RunStats> {
+  const { time, sims } = buildSims(scenario)
+  await time.sleep(SETTLE_MS)
+  seedRandom(7)
+  const realStart = performance.now()
+  const started = time.clock()
+  const problems: string[] = []
+  let peakInFlight: number
+  if (scenario.clusters === 1) {
+    const sim = sims[0]!
+    const run = await runOnSim(sim, { cluster: clusterName(scenario, 0) })
+    if (run.failed) problems.push(run.failed)
+    for (const c of run.report?.clusters ?? [])
+      if (c.outcome !== 'deleted') problems.push(`${c.name}: ${c.outcome}`)
+    peakInFlight = sim.peakInFlight
+  } else {
+    // The action takes one cluster per run today, so the sweep calls teardownCluster (what run()
+    // calls per cluster) for all 20 at once with one Pool: the bound is shared by the whole sweep.
+    const settings = readSettings(name => (name === 'cluster' ? clusterName(scenario, 0) : ''), {
+      AWS_REGION: sims[0]!.options.region
+    })
+    const pool = new Pool(settings.maxConcurrency)
+    const flight = { now: 0, peak: 0 }
+    const signal = new AbortController().signal
+    const reports = await Promise.all(
+      sims.map((sim, i) => {
+        const name = clusterName(scenario, i)
+        const deps = {
+          ecs: counted(sim.client, flight),
+          cloudformation: noCloudFormation,
+          run: { startedAt: started },
+          clock: time.clock,
+          sleep: time.sleep,
+          signal,
+          pool,
+          log: new MemoryLogger(),
+          deadline: started + settings.timeoutMs
+        }
+        return teardownCluster(deps, { ...settings, clusters: [name] }, name)
+      })
+    )
+    for (const c of reports)
+      if (c.outcome !== 'deleted') problems.push(`${c.name}: ${c.outcome}: ${c.message}`)
+    peakInFlight = flight.peak
+  }
+  return stats('engine', scenario, result, sims, time.clock() - started, peakInFlight, problems, realStart)
+}
+
+async function runReference(scenario: Scenario, result: Omit<ScenarioResult, 'runs'>): Promise<RunStats> {
+  const { time, sims } = buildSims(scenario)
+  await time.sleep(SETTLE_MS)
+  seedRandom(7)
+  const realStart = performance.now()
+  const started = time.clock()
+  const problems: string[] = []
+  // A sequential script sweeps its list of clusters one after another.
+  for (const [i, sim] of sims.entries()) {
+    await referenceLoop(sim.client, time.sleep, clusterName(scenario, i)).catch((error: Error) =>
+      problems.push(`${clusterName(scenario, i)}: ${error.name}: ${error.message}`)
+    )
+  }
+  const peak = Math.max(...sims.map(s => s.peakInFlight))
+  return stats('seed-004 loop', scenario, result, sims, time.clock() - started, peak, problems, realStart)
+}
+
+function stats(
+  runner: RunStats['runner'],
+  scenario: Scenario,
+  result: Omit<ScenarioResult, 'runs'>,
+  sims: EcsSim[],
+  wallMs: number,
+  peakInFlight: number,
+  problems: string[],
+  realStart: number
+): RunStats {
+  const calls = sims.flatMap(s => s.calls)
+  const byOperation: Record<string, number> = {}
+  const throttledByOperation: Record<string, number> = {}
+  for (const c of calls) {
+    byOperation[c.operation] = (byOperation[c.operation] ?? 0) + 1
+    if (c.error === 'ThrottlingException')
+      throttledByOperation[c.operation] = (throttledByOperation[c.operation] ?? 0) + 1
+  }
+  for (const [i, sim] of sims.entries()) {
+    const left = sim.remaining(clusterName(scenario, i))
+    const still = [...left.services, ...left.tasks, ...left.containerInstances, ...left.orphanedTasks]
+    if (left.cluster !== 'INACTIVE' || still.length > 0)
+      problems.push(`${clusterName(scenario, i)}: cluster ${left.cluster}, ${still.length} resource(s) left`)
+  }
+  return {
+    runner,
+    wallMs,
+    timeline: timeline(sims, wallMs),
+    calls: calls.length,
+    throttled: calls.filter(c => c.error === 'ThrottlingException').length,
+    refused: calls.filter(c => c.error && c.error !== 'ThrottlingException').length,
+    byOperation: Object.fromEntries(Object.entries(byOperation).sort(([a], [b]) => a.localeCompare(b))),
+    throttledByOperation,
+    callsPerResource: calls.length / result.resources,
+    callsOverMinimum: calls.length / result.minimumCalls.total,
+    peakInFlight,
+    wallOverCriticalPath: wallMs / result.criticalPath.ms,
+    emptied: problems.length === 0,
+    problems,
+    realMs: performance.now() - realStart
+  }
+}
+
+function timeline(sims: EcsSim[], wallMs: number): Record<string, number> {
+  const start = sims[0]!.now - wallMs
+  const at = (ms: number): number => Math.round((ms - start) / 100) / 10
+  const out: Record<string, number> = {}
+  for (const c of sims.flatMap(s => s.calls)) {
+    if (c.error) continue
+    out[`last ${c.operation} accepted`] = Math.max(out[`last ${c.operation} accepted`] ?? 0, at(c.at))
+  }
+  const stops = sims
+    .flatMap(s => [...s.tasks.values()])
+    .map(t => (t.stopRequestedAt ?? Infinity) + t.stopTimeMs)
+  out['last task STOPPED'] = at(Math.max(...stops))
+  const ordered = Object.entries(out).sort(([, a], [, b]) => a - b)
+  return Object.fromEntries([...ordered, ['end', at(start + wallMs)]])
+}
+
+/** The sweep's clusters have no stack (delete-stack is off): a CloudFormation call is a bug. */
+const noCloudFormation: SendPort = {
+  send: async (command: object) => {
+    throw new Error(`CloudFormation was called (${command.constructor.name}) in the benchmark`)
+  }
+}
+
+/** In-flight calls across all the sweep's simulators (each simulator only sees its own). */
+function counted(port: SendPort, flight: { now: number; peak: number }): SendPort {
+  return {
+    send: async (command, options) => {
+      flight.peak = Math.max(flight.peak, ++flight.now)
+      try {
+        return await port.send(command, options)
+      } finally {
+        flight.now--
+      }
+    }
+  }
+}
+
+/**
+ * The engine's throttling backoff (src/aws/call.ts) and the loop's use Math.random for jitter; a
+ * seeded one makes every run reproducible, the same numbers on every machine.
+ */
+function seedRandom(seed: number): void {
+  let state = seed
+  Math.random = () => {
+    state = (state + 0x6d2b79f5) | 0
+    let t = Math.imul(state ^ (state >>> 15), 1 | state)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+// --------------------------------------------------------------------------------------- targets
+
+interface TargetResult {
+  target: string
+  scenario: string
+  value: string
+  met: boolean
+}
+
+function evaluateTargets(results: ScenarioResult[], startup: StartupResult): TargetResult[] {
+  const out: TargetResult[] = []
+  for (const r of results) {
+    const engine = r.runs.find(run => run.runner === 'engine')!
+    out.push({
+      target: `wall ≤ ${TARGET.wallOverCriticalPath}× critical path`,
+      scenario: r.scenario.name,
+      value: `${ratio(engine.wallOverCriticalPath)} (${secs(engine.wallMs)} / ${secs(r.criticalPath.ms)})`,
+      met: engine.wallOverCriticalPath <= TARGET.wallOverCriticalPath
+    })
+    out.push({
+      target: `calls ≤ ${TARGET.callsOverMinimum}× minimum`,
+      scenario: r.scenario.name,
+      value: `${ratio(engine.callsOverMinimum)} (${engine.calls} / ${r.minimumCalls.total})`,
+      met: engine.callsOverMinimum <= TARGET.callsOverMinimum
+    })
+    out.push({
+      target: `in flight ≤ ${MODEL.maxConcurrency}`,
+      scenario: r.scenario.name,
+      value: String(engine.peakInFlight),
+      met: engine.peakInFlight <= MODEL.maxConcurrency
+    })
+  }
+  const allOk = startup.exitCodes.every(c => c === 0)
+  out.push({
+    target: `no-op run < ${TARGET.noOpStartupMs} ms`,
+    scenario: 'start-up',
+    value: `${Math.round(startup.medianMs)} ms median${allOk ? '' : ', a run exited non-zero'}`,
+    met: startup.medianMs < TARGET.noOpStartupMs && allOk
+  })
+  return out
+}
+
+// -------------------------------------------------------------------------------------- rendering
+
+const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
+const ratio = (x: number): string => `${x.toFixed(2)}×`
+const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KiB`
+
+function mainRows(results: ScenarioResult[]): string[][] {
+  const header = [
+    'scenario',
+    'runner',
+    'resources',
+    'calls (throttled)',
+    'calls/resource',
+    'minimum calls',
+    'calls/minimum',
+    'peak in flight',
+    'wall (virtual)',
+    'critical path',
+    'wall/critical path'
+  ]
+  const rows = [header]
+  for (const r of results) {
+    for (const run of r.runs) {
+      rows.push([
+        r.scenario.name,
+        run.runner + (run.emptied ? '' : ' (did not finish)'),
+        String(r.resources),
+        `${run.calls} (${run.throttled})`,
+        run.callsPerResource.toFixed(2),
+        `${r.minimumCalls.total} (${(r.minimumCalls.total / r.resources).toFixed(2)}/resource)`,
+        ratio(run.callsOverMinimum),
+        String(run.peakInFlight),
+        secs(run.wallMs),
+        `${secs(r.criticalPath.ms)} (${r.criticalPath.binding})`,
+        ratio(run.wallOverCriticalPath)
+      ])
+    }
+  }
+  return rows
+}
+
+function operationRows(results: ScenarioResult[]): string[][] {
+  const ops = [...new Set(results.flatMap(r => r.runs.flatMap(run => Object.keys(run.byOperation))))].sort()
+  const header = [
+    'operation',
+    ...results.flatMap(r => [
+      `${r.scenario.name} engine`,
+      `${r.scenario.name} seed-004`,
+      `${r.scenario.name} min`
+    ])
+  ]
+  const rows = [header]
+  for (const op of ops) {
+    rows.push([
+      op,
+      ...results.flatMap(r => [
+        ...r.runs.map(run => String(run.byOperation[op] ?? 0)),
+        String(r.minimumCalls.byOperation[op] ?? 0)
+      ])
+    ])
+  }
+  return rows
+}
+
+function modelLine(): string {
+  return (
+    `Model: ${MODEL.latencyMs} ms per call, scheduler delay ${secs(MODEL.schedulerDelayMs)}, task stop ` +
+    `${secs(MODEL.stopTimeMs)}, load-balancer drain ${secs(MODEL.drainDelayMs)}, ECS's default token buckets, ` +
+    `at most ${MODEL.maxConcurrency} calls in flight (engine); graceful mode; virtual time. ` +
+    `Scenarios: ${SCENARIOS.map(
+      s =>
+        `${s.name} = ${s.clusters > 1 ? `${s.clusters} × ` : ''}${s.workload.services} services × ` +
+        `${s.workload.tasksPerService} tasks, ${s.workload.containerInstances} instances, ` +
+        `${s.workload.standaloneTasks} standalone tasks`
+    ).join('; ')}. The engine's sweep tears the 20 clusters down at once under one Pool; the seed-004 ` +
+    `loop does them one after another.`
+  )
+}
+
+function renderText(
+  results: ScenarioResult[],
+  startup: StartupResult,
+  dist: DistSize,
+  targets: TargetResult[]
+): string {
+  const lines = [
+    modelLine(),
+    '',
+    ...textTable(mainRows(results)),
+    '',
+    ...textTable(operationRows(results)),
+    ''
+  ]
+  lines.push(startupLine(startup, dist), '')
+  lines.push(
+    ...textTable([
+      ['target', 'scenario', 'value', 'met'],
+      ...targets.map(t => [t.target, t.scenario, t.value, t.met ? 'yes' : 'NO'])
+    ])
+  )
+  for (const r of results)
+    for (const run of r.runs)
+      for (const p of run.problems) lines.push(`PROBLEM ${r.scenario.name} ${run.runner}: ${p}`)
+  return lines.join('\n')
+}
+
+function startupLine(startup: StartupResult, dist: DistSize): string {
+  return (
+    `Start-up (no-op run, cluster absent): node dist/index.js on ${startup.node}, median ${Math.round(startup.medianMs)} ms ` +
+    `of ${startup.runs} runs (${startup.samplesMs.map(ms => Math.round(ms)).join(', ')} ms); ECS calls made: ` +
+    `${Object.entries(startup.targets)
+      .map(([op, n]) => `${op} ×${n}`)
+      .join(', ')}. dist/: ${kb(dist.totalBytes)} ` +
+    `(${Object.entries(dist.files)
+      .map(([f, n]) => `${f} ${kb(n)}`)
+      .join(', ')}; index.js gzipped ${kb(dist.indexGzipBytes)}).`
+  )
+}
+
+function textTable(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map(r => (r[i] ?? '').length)))
+  return rows.map(r =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd()
+  )
+}
+
+function markdownTable(rows: string[][]): string {
+  const [header, ...body] = rows
+  return [header!, header!.map(() => '---'), ...body].map(r => `| ${r.join(' | ')} |`).join('\n')
+}
+
+function renderMarkdown(
+  results: ScenarioResult[],
+  startup: StartupResult,
+  dist: DistSize,
+  targets: TargetResult[]
+): string {
+  return [
+    '<!-- Written by `npm run bench` (bench/bench.ts); do not edit by hand. -->',
+    '',
+    '### Benchmark',
+    '',
+    modelLine(),
+    '',
+    markdownTable(mainRows(results)),
+    '',
+    'Calls by operation (engine, seed-004 loop, and the minimum the API allows):',
+    '',
+    markdownTable(operationRows(results)),
+    '',
+    startupLine(startup, dist),
+    '',
+    markdownTable([
+      ['target', 'scenario', 'value', 'met'],
+      ...targets.map(t => [t.target, t.scenario, t.value, t.met ? 'yes' : '**no**'])
+    ]),
+    ''
+  ].join('\n')
+}
+
+/** Written as Prettier would, so that `prettier --check .` passes on the committed results. */
+async function write(path: string, text: string): Promise<void> {
+  const options = (await prettier.resolveConfig(path)) ?? {}
+  writeFileSync(path, await prettier.format(text, { ...options, filepath: path }))
+}
+
+const [mode, scenarioArg, runnerArg] = process.argv.slice(2)
+if (mode === '--run') {
+  process.stdout.write(JSON.stringify(await runOne(scenarioArg ?? '', runnerArg ?? '')))
+} else {
+  await main()
+}
