@@ -3,14 +3,14 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { DescribeClustersCommand, ListClustersCommand } from '@aws-sdk/client-ecs'
 import * as prettier from 'prettier'
 import type { EcsSim } from '../__tests__/sim/ecs-sim.js'
 import { runOnSim } from '../__tests__/support/harness.js'
 import type { SendPort } from '../src/aws/call.js'
 import { MemoryLogger } from '../src/log.js'
-import { readSettings } from '../src/settings.js'
-import { teardownCluster } from '../src/teardown.js'
-import { Pool } from '../src/util/pool.js'
+import { relatedPorts } from '../src/aws/clients.js'
+import { run } from '../src/main.js'
 import {
   criticalPath,
   minimumCalls,
@@ -179,32 +179,43 @@ async function runEngine(scenario: Scenario, result: Omit<ScenarioResult, 'runs'
       if (c.outcome !== 'deleted') problems.push(`${c.name}: ${c.outcome}`)
     peakInFlight = sim.peakInFlight
   } else {
-    // The action takes one cluster per run today, so the sweep calls teardownCluster (what run()
-    // calls per cluster) for all 20 at once with one Pool: the bound is shared by the whole sweep.
-    const settings = readSettings(name => (name === 'cluster' ? clusterName(scenario, 0) : ''), {
-      AWS_REGION: sims[0]!.options.region
-    })
-    const pool = new Pool(settings.maxConcurrency)
+    // The sweep as a user runs it: one run() with a pattern, so selection, the shared Pool and the
+    // shared rate limiter are the action's own. One ECS client routes each call to the simulator that
+    // holds its cluster (they share one clock and one set of token buckets: one account and Region).
     const flight = { now: 0, peak: 0 }
-    const signal = new AbortController().signal
-    const reports = await Promise.all(
-      sims.map((sim, i) => {
-        const name = clusterName(scenario, i)
-        const deps = {
-          ecs: counted(sim.client, flight),
-          cloudformation: noCloudFormation,
-          run: { startedAt: started },
-          clock: time.clock,
-          sleep: time.sleep,
-          signal,
-          pool,
-          log: new MemoryLogger(),
-          deadline: started + settings.timeoutMs
-        }
-        return teardownCluster(deps, { ...settings, clusters: [name] }, name)
+    const names = sims.map((_, i) => clusterName(scenario, i))
+    const outputs: Record<string, string> = {}
+    let failed: string | undefined
+    await run({
+      readInput: name =>
+        ({
+          cluster: `bench-${scenario.name}-*`,
+          'max-clusters': String(scenario.clusters),
+          triggers: 'keep'
+        })[name] ?? '',
+      env: { AWS_REGION: sims[0]!.options.region },
+      clock: time.clock,
+      sleep: time.sleep,
+      signal: new AbortController().signal,
+      log: new MemoryLogger(),
+      setOutput: (name, value) => void (outputs[name] = value),
+      setFailed: message => void (failed = message),
+      writeSummary: async () => undefined,
+      getIDToken: async () => Promise.reject(new Error('no OIDC in the benchmark')),
+      setSecret: () => undefined,
+      createClients: () => ({
+        ecs: counted(routed(sims, names), flight),
+        cloudformation: noCloudFormation,
+        ...relatedPorts({})
       })
-    )
-    for (const c of reports)
+    })
+    if (failed) problems.push(failed)
+    const report = JSON.parse(outputs['report'] ?? '{"clusters":[]}') as {
+      clusters: { name: string; outcome: string; message?: string }[]
+    }
+    if (report.clusters.length !== scenario.clusters)
+      problems.push(`${report.clusters.length} clusters in the report`)
+    for (const c of report.clusters)
       if (c.outcome !== 'deleted') problems.push(`${c.name}: ${c.outcome}: ${c.message}`)
     peakInFlight = flight.peak
   }
@@ -291,6 +302,46 @@ function timeline(sims: EcsSim[], wallMs: number): Record<string, number> {
 const noCloudFormation: SendPort = {
   send: async (command: object) => {
     throw new Error(`CloudFormation was called (${command.constructor.name}) in the benchmark`)
+  }
+}
+
+/**
+ * One ECS client over the sweep's simulators: a call goes to the simulator that holds its cluster.
+ * ListClusters is answered with every cluster (the call itself goes to the first simulator, so it is
+ * counted and takes a token once); DescribeClusters of clusters in several simulators is split, one
+ * call each. Calls with no cluster (none in the sweep's scenario) go to the first simulator.
+ */
+function routed(sims: EcsSim[], names: string[]): SendPort {
+  const owner = new Map(names.map((name, i) => [name, sims[i]!]))
+  const simOf = (ref: unknown): EcsSim =>
+    owner.get(
+      String(ref ?? '')
+        .split('/')
+        .pop() ?? ''
+    ) ?? sims[0]!
+  return {
+    send: async (command: { input?: Record<string, unknown> }, options) => {
+      const input = command.input ?? {}
+      if (command instanceof ListClustersCommand) {
+        await sims[0]!.client.send(command, options)
+        return { clusterArns: sims.flatMap(sim => [...sim.clusters.values()].map(c => c.arn)) }
+      }
+      if (command instanceof DescribeClustersCommand) {
+        const groups = new Map<EcsSim, string[]>()
+        for (const ref of (input.clusters as string[] | undefined) ?? [])
+          groups.set(simOf(ref), [...(groups.get(simOf(ref)) ?? []), ref])
+        const outs = (await Promise.all(
+          [...groups].map(([sim, refs]) =>
+            sim.client.send(new DescribeClustersCommand({ ...input, clusters: refs }), options)
+          )
+        )) as { clusters?: unknown[]; failures?: unknown[] }[]
+        return {
+          clusters: outs.flatMap(o => o.clusters ?? []),
+          failures: outs.flatMap(o => o.failures ?? [])
+        }
+      }
+      return simOf(input.cluster).client.send(command, options)
+    }
   }
 }
 
@@ -438,7 +489,9 @@ function modelLine(): string {
         `${s.name} = ${s.clusters > 1 ? `${s.clusters} × ` : ''}${s.workload.services} services × ` +
         `${s.workload.tasksPerService} tasks, ${s.workload.containerInstances} instances, ` +
         `${s.workload.standaloneTasks} standalone tasks`
-    ).join('; ')}. The engine's sweep tears the 20 clusters down at once under one Pool; the seed-004 ` +
+    ).join(
+      '; '
+    )}. The engine sweeps the 20 clusters in one run with the pattern bench-sweep-* (one Pool, one rate limiter); the seed-004 ` +
     `loop does them one after another.`
   )
 }

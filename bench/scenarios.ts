@@ -41,9 +41,8 @@ export const SCENARIOS: Scenario[] = [
     workload: { services: 300, tasksPerService: 3, containerInstances: 50, standaloneTasks: 0 }
   },
   {
-    // 20 clusters in one account and Region: they share its token buckets. The action tears down one
-    // cluster per run today; the engine's sweep runs 20 teardowns at once under one Pool, as the
-    // Pool is meant to be shared by parallel clusters (see bench.ts).
+    // 20 clusters in one account and Region: they share its token buckets. The engine sweeps them in
+    // one run with the pattern bench-sweep-* (one Pool, one rate limiter; see bench.ts).
     name: 'sweep',
     clusters: 20,
     workload: { services: 50, tasksPerService: 4, containerInstances: 10, standaloneTasks: 20 }

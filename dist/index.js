@@ -1,5989 +1,6 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 3805:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
-__webpack_unused_export__ = $Command;
-__webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { defaultProvider } = __nccwpck_require__(5861);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsQueryProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
-
-const defaultCloudFormationHttpAuthSchemeParametersProvider = async (config, context, input) => {
-    return {
-        operation: getSmithyContext(context).operation,
-        region: await normalizeProvider(config.region)() || (() => {
-            throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
-        })(),
-    };
-};
-function createAwsAuthSigv4HttpAuthOption(authParameters) {
-    return {
-        schemeId: "aws.auth#sigv4",
-        signingProperties: {
-            name: "cloudformation",
-            region: authParameters.region,
-        },
-        propertiesExtractor: (config, context) => ({
-            signingProperties: {
-                config,
-                context,
-            },
-        }),
-    };
-}
-const defaultCloudFormationHttpAuthSchemeProvider = (authParameters) => {
-    const options = [];
-    switch (authParameters.operation) {
-        default: {
-            options.push(createAwsAuthSigv4HttpAuthOption(authParameters));
-        }
-    }
-    return options;
-};
-const resolveHttpAuthSchemeConfig = (config) => {
-    const config_0 = resolveAwsSdkSigV4Config(config);
-    return Object.assign(config_0, {
-        authSchemePreference: normalizeProvider(config.authSchemePreference ?? []),
-    });
-};
-
-const resolveClientEndpointParameters = (options) => {
-    return Object.assign(options, {
-        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
-        useFipsEndpoint: options.useFipsEndpoint ?? false,
-        defaultSigningName: "cloudformation",
-    });
-};
-const commonParams = {
-    UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
-    Endpoint: { type: "builtInParams", name: "endpoint" },
-    Region: { type: "builtInParams", name: "region" },
-    UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
-};
-
-var version = "3.1168.0";
-var packageInfo = {
-	version: version};
-
-const k = "ref";
-const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "getAttr", g = { [k]: "Endpoint" }, h = { [k]: d }, i = {}, j = [{ [k]: "Region" }];
-const _data = {
-    conditions: [
-        [c, [g]],
-        [c, j],
-        ["aws.partition", j, d],
-        [e, [{ [k]: "UseFIPS" }, b]],
-        [e, [{ [k]: "UseDualStack" }, b]],
-        [e, [{ fn: f, argv: [h, "supportsDualStack"] }, b]],
-        [e, [{ fn: f, argv: [h, "supportsFIPS"] }, b]],
-        ["stringEquals", [{ fn: f, argv: [h, "name"] }, "aws-us-gov"]]
-    ],
-    results: [
-        [a],
-        [a, "Invalid Configuration: FIPS and custom endpoint are not supported"],
-        [a, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
-        [g, i],
-        ["https://cloudformation-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", i],
-        [a, "FIPS and DualStack are enabled, but this partition does not support one or both"],
-        ["https://cloudformation.{Region}.amazonaws.com", i],
-        ["https://cloudformation-fips.{Region}.{PartitionResult#dnsSuffix}", i],
-        [a, "FIPS is enabled but this partition does not support FIPS"],
-        ["https://cloudformation.{Region}.{PartitionResult#dualStackDnsSuffix}", i],
-        [a, "DualStack is enabled but this partition does not support DualStack"],
-        ["https://cloudformation.{Region}.{PartitionResult#dnsSuffix}", i],
-        [a, "Invalid Configuration: Missing Region"]
-    ]
-};
-const root = 2;
-const r = 100_000_000;
-const nodes = new Int32Array([
-    -1, 1, -1,
-    0, 13, 3,
-    1, 4, r + 12,
-    2, 5, r + 12,
-    3, 8, 6,
-    4, 7, r + 11,
-    5, r + 9, r + 10,
-    4, 11, 9,
-    6, 10, r + 8,
-    7, r + 6, r + 7,
-    5, 12, r + 5,
-    6, r + 4, r + 5,
-    3, r + 1, 14,
-    4, r + 2, r + 3,
-]);
-const bdd = BinaryDecisionDiagram.from(nodes, root, _data.conditions, _data.results);
-
-const cache = new EndpointCache({
-    size: 50,
-    params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
-});
-const defaultEndpointResolver = (endpointParams, context = {}) => {
-    return cache.get(endpointParams, () => decideEndpoint(bdd, {
-        endpointParams: endpointParams,
-        logger: context.logger,
-    }));
-};
-customEndpointFunctions.aws = awsEndpointFunctions;
-
-class CloudFormationServiceException extends ServiceException {
-    static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.cloudformation#CloudFormationServiceException";
-    constructor(options) {
-        super(options);
-        Object.setPrototypeOf(this, CloudFormationServiceException.prototype);
-    }
-}
-
-class InvalidOperationException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#InvalidOperationException";
-    name = "InvalidOperationException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InvalidOperationException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidOperationException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class OperationNotFoundException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#OperationNotFoundException";
-    name = "OperationNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "OperationNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, OperationNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class CFNRegistryException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#CFNRegistryException";
-    name = "CFNRegistryException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "CFNRegistryException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, CFNRegistryException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TypeNotFoundException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#TypeNotFoundException";
-    name = "TypeNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TypeNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TypeNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class AlreadyExistsException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#AlreadyExistsException";
-    name = "AlreadyExistsException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "AlreadyExistsException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, AlreadyExistsException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TypeConfigurationNotFoundException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#TypeConfigurationNotFoundException";
-    name = "TypeConfigurationNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TypeConfigurationNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TypeConfigurationNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TokenAlreadyExistsException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#TokenAlreadyExistsException";
-    name = "TokenAlreadyExistsException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TokenAlreadyExistsException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TokenAlreadyExistsException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class ChangeSetNotFoundException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#ChangeSetNotFoundException";
-    name = "ChangeSetNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "ChangeSetNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, ChangeSetNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class InsufficientCapabilitiesException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#InsufficientCapabilitiesException";
-    name = "InsufficientCapabilitiesException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InsufficientCapabilitiesException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InsufficientCapabilitiesException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class LimitExceededException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#LimitExceededException";
-    name = "LimitExceededException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "LimitExceededException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, LimitExceededException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class ConcurrentResourcesLimitExceededException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#ConcurrentResourcesLimitExceededException";
-    name = "ConcurrentResourcesLimitExceededException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "ConcurrentResourcesLimitExceededException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, ConcurrentResourcesLimitExceededException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class OperationIdAlreadyExistsException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#OperationIdAlreadyExistsException";
-    name = "OperationIdAlreadyExistsException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "OperationIdAlreadyExistsException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, OperationIdAlreadyExistsException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class OperationInProgressException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#OperationInProgressException";
-    name = "OperationInProgressException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "OperationInProgressException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, OperationInProgressException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class StackSetNotFoundException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#StackSetNotFoundException";
-    name = "StackSetNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "StackSetNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, StackSetNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class StaleRequestException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#StaleRequestException";
-    name = "StaleRequestException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "StaleRequestException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, StaleRequestException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class CreatedButModifiedException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#CreatedButModifiedException";
-    name = "CreatedButModifiedException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "CreatedButModifiedException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, CreatedButModifiedException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class NameAlreadyExistsException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#NameAlreadyExistsException";
-    name = "NameAlreadyExistsException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "NameAlreadyExistsException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, NameAlreadyExistsException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class InvalidChangeSetStatusException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#InvalidChangeSetStatusException";
-    name = "InvalidChangeSetStatusException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InvalidChangeSetStatusException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidChangeSetStatusException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class GeneratedTemplateNotFoundException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#GeneratedTemplateNotFoundException";
-    name = "GeneratedTemplateNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "GeneratedTemplateNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, GeneratedTemplateNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class StackSetNotEmptyException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#StackSetNotEmptyException";
-    name = "StackSetNotEmptyException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "StackSetNotEmptyException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, StackSetNotEmptyException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class ResourceScanNotFoundException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#ResourceScanNotFoundException";
-    name = "ResourceScanNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "ResourceScanNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, ResourceScanNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class StackInstanceNotFoundException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#StackInstanceNotFoundException";
-    name = "StackInstanceNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "StackInstanceNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, StackInstanceNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class StackRefactorNotFoundException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#StackRefactorNotFoundException";
-    name = "StackRefactorNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "StackRefactorNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, StackRefactorNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class HookResultNotFoundException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#HookResultNotFoundException";
-    name = "HookResultNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "HookResultNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, HookResultNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class StackNotFoundException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#StackNotFoundException";
-    name = "StackNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "StackNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, StackNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class ResourceScanInProgressException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#ResourceScanInProgressException";
-    name = "ResourceScanInProgressException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "ResourceScanInProgressException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, ResourceScanInProgressException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class InvalidStateTransitionException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#InvalidStateTransitionException";
-    name = "InvalidStateTransitionException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InvalidStateTransitionException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidStateTransitionException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class OperationStatusCheckFailedException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#OperationStatusCheckFailedException";
-    name = "OperationStatusCheckFailedException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "OperationStatusCheckFailedException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, OperationStatusCheckFailedException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class ResourceScanLimitExceededException extends CloudFormationServiceException {
-    static shapeId = "com.amazonaws.cloudformation#ResourceScanLimitExceededException";
-    name = "ResourceScanLimitExceededException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "ResourceScanLimitExceededException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, ResourceScanLimitExceededException.prototype);
-        this.Message = opts.Message;
-    }
-}
-
-const _A = "Arn";
-const _AC = "AfterContext";
-const _ACT = "AttributeChangeType";
-const _AD = "AutoDeployment";
-const _AEE = "AlreadyExistsException";
-const _AFT = "AccountFilterType";
-const _AGR = "AccountGateResult";
-const _AL = "AccountLimit";
-const _ALL = "AccountLimitList";
-const _ALc = "AccountLimits";
-const _ALn = "AnnotationList";
-const _AN = "AnnotationName";
-const _ANl = "AliasName";
-const _AOA = "ActivateOrganizationsAccess";
-const _AOAI = "ActivateOrganizationsAccessInput";
-const _AOAO = "ActivateOrganizationsAccessOutput";
-const _AP = "ActualProperties";
-const _AR = "AddResources";
-const _ARARN = "AdministrationRoleARN";
-const _AT = "ActivateType";
-const _ATAC = "AcceptTermsAndConditions";
-const _ATI = "ActivateTypeInput";
-const _ATO = "ActivateTypeOutput";
-const _AU = "AutoUpdate";
-const _AUc = "AccountsUrl";
-const _AV = "ActualValue";
-const _AVF = "AfterValueFrom";
-const _AVf = "AfterValue";
-const _AVl = "AllowedValues";
-const _Ac = "Accounts";
-const _Acc = "Account";
-const _Act = "Action";
-const _Acti = "Active";
-const _Al = "Alias";
-const _An = "Annotation";
-const _Ann = "Annotations";
-const _At = "Attribute";
-const _BC = "BeforeContext";
-const _BDTC = "BatchDescribeTypeConfigurations";
-const _BDTCE = "BatchDescribeTypeConfigurationsError";
-const _BDTCEa = "BatchDescribeTypeConfigurationsErrors";
-const _BDTCI = "BatchDescribeTypeConfigurationsInput";
-const _BDTCO = "BatchDescribeTypeConfigurationsOutput";
-const _BT = "BearerToken";
-const _BV = "BeforeValue";
-const _BVF = "BeforeValueFrom";
-const _C = "Change";
-const _CA = "CallAs";
-const _CAo = "ConnectionArn";
-const _CAon = "ConfigurationAlias";
-const _CAonf = "ConfigurationArn";
-const _CBME = "CreatedButModifiedException";
-const _CCS = "CreateChangeSet";
-const _CCSI = "CreateChangeSetInput";
-const _CCSO = "CreateChangeSetOutput";
-const _CE = "CausingEntity";
-const _CFNRE = "CFNRegistryException";
-const _CGT = "CreateGeneratedTemplate";
-const _CGTI = "CreateGeneratedTemplateInput";
-const _CGTO = "CreateGeneratedTemplateOutput";
-const _CM = "ConcurrencyMode";
-const _COS = "CurrentOperationStatus";
-const _CR = "CapabilitiesReason";
-const _CRLEE = "ConcurrentResourcesLimitExceededException";
-const _CRT = "ClientRequestToken";
-const _CS = "ConfigurationSchema";
-const _CSH = "ChangeSetHook";
-const _CSHRTD = "ChangeSetHookResourceTargetDetails";
-const _CSHTD = "ChangeSetHookTargetDetails";
-const _CSHh = "ChangeSetHooks";
-const _CSI = "ChangeSetId";
-const _CSII = "CreateStackInstancesInput";
-const _CSIO = "CreateStackInstancesOutput";
-const _CSIr = "CreateStackInput";
-const _CSIre = "CreateStackInstances";
-const _CSN = "ChangeSetName";
-const _CSNFE = "ChangeSetNotFoundException";
-const _CSO = "CreateStackOutput";
-const _CSR = "CreateStackRefactor";
-const _CSRI = "CreateStackRefactorInput";
-const _CSRO = "CreateStackRefactorOutput";
-const _CSS = "ChangeSetSummary";
-const _CSSI = "CreateStackSetInput";
-const _CSSO = "CreateStackSetOutput";
-const _CSSh = "ChangeSetSummaries";
-const _CSSr = "CreateStackSet";
-const _CST = "ChangeSetType";
-const _CSh = "ChangeSource";
-const _CSr = "CreateStack";
-const _CT = "CreationTime";
-const _CTl = "ClientToken";
-const _CTr = "CreationTimestamp";
-const _CUR = "ContinueUpdateRollback";
-const _CURI = "ContinueUpdateRollbackInput";
-const _CURO = "ContinueUpdateRollbackOutput";
-const _CUS = "CancelUpdateStack";
-const _CUSI = "CancelUpdateStackInput";
-const _Ca = "Capabilities";
-const _Cat = "Category";
-const _Ch = "Changes";
-const _Co = "Configuration";
-const _D = "Description";
-const _DAL = "DescribeAccountLimits";
-const _DALI = "DescribeAccountLimitsInput";
-const _DALO = "DescribeAccountLimitsOutput";
-const _DC = "DeploymentConfig";
-const _DCS = "DeleteChangeSet";
-const _DCSH = "DescribeChangeSetHooks";
-const _DCSHI = "DescribeChangeSetHooksInput";
-const _DCSHO = "DescribeChangeSetHooksOutput";
-const _DCSI = "DeleteChangeSetInput";
-const _DCSIe = "DescribeChangeSetInput";
-const _DCSO = "DeleteChangeSetOutput";
-const _DCSOe = "DescribeChangeSetOutput";
-const _DCSe = "DescribeChangeSet";
-const _DDS = "DriftDetectionStatus";
-const _DDT = "DriftDetectionTimestamp";
-const _DE = "DescribeEvents";
-const _DEI = "DescribeEventsInput";
-const _DEO = "DescribeEventsOutput";
-const _DGT = "DeleteGeneratedTemplate";
-const _DGTI = "DeleteGeneratedTemplateInput";
-const _DGTIe = "DescribeGeneratedTemplateInput";
-const _DGTO = "DescribeGeneratedTemplateOutput";
-const _DGTe = "DescribeGeneratedTemplate";
-const _DI = "DriftInformation";
-const _DM = "DeploymentMode";
-const _DMe = "DeletionMode";
-const _DO = "DependsOn";
-const _DOA = "DeactivateOrganizationsAccess";
-const _DOAI = "DeactivateOrganizationsAccessInput";
-const _DOAIe = "DescribeOrganizationsAccessInput";
-const _DOAO = "DeactivateOrganizationsAccessOutput";
-const _DOAOe = "DescribeOrganizationsAccessOutput";
-const _DOAe = "DescribeOrganizationsAccess";
-const _DP = "DeletionPolicy";
-const _DPI = "DescribePublisherInput";
-const _DPO = "DescribePublisherOutput";
-const _DPe = "DescribePublisher";
-const _DR = "DisableRollback";
-const _DRS = "DescribeResourceScan";
-const _DRSI = "DescribeResourceScanInput";
-const _DRSO = "DescribeResourceScanOutput";
-const _DRe = "DetectionReason";
-const _DS = "DetectionStatus";
-const _DSD = "DetectStackDrift";
-const _DSDDS = "DescribeStackDriftDetectionStatus";
-const _DSDDSI = "DescribeStackDriftDetectionStatusInput";
-const _DSDDSO = "DescribeStackDriftDetectionStatusOutput";
-const _DSDI = "DetectStackDriftInput";
-const _DSDO = "DetectStackDriftOutput";
-const _DSE = "DescribeStackEvents";
-const _DSEI = "DescribeStackEventsInput";
-const _DSEO = "DescribeStackEventsOutput";
-const _DSI = "DeleteStackInput";
-const _DSIC = "DriftedStackInstancesCount";
-const _DSII = "DeleteStackInstancesInput";
-const _DSIIe = "DescribeStackInstanceInput";
-const _DSIO = "DeleteStackInstancesOutput";
-const _DSIOe = "DescribeStackInstanceOutput";
-const _DSIe = "DescribeStacksInput";
-const _DSIel = "DeleteStackInstances";
-const _DSIes = "DescribeStackInstance";
-const _DSO = "DescribeStacksOutput";
-const _DSR = "DetectionStatusReason";
-const _DSRC = "DriftedStackResourceCount";
-const _DSRD = "DescribeStackResourceDrifts";
-const _DSRDI = "DescribeStackResourceDriftsInput";
-const _DSRDIe = "DetectStackResourceDriftInput";
-const _DSRDO = "DescribeStackResourceDriftsOutput";
-const _DSRDOe = "DetectStackResourceDriftOutput";
-const _DSRDe = "DetectStackResourceDrift";
-const _DSRI = "DescribeStackRefactorInput";
-const _DSRIe = "DescribeStackResourceInput";
-const _DSRIes = "DescribeStackResourcesInput";
-const _DSRO = "DescribeStackRefactorOutput";
-const _DSROe = "DescribeStackResourceOutput";
-const _DSROes = "DescribeStackResourcesOutput";
-const _DSRe = "DescribeStackRefactor";
-const _DSRes = "DescribeStackResource";
-const _DSResc = "DescribeStackResources";
-const _DSRr = "DriftStatusReason";
-const _DSS = "DeleteStackSet";
-const _DSSD = "DetectStackSetDrift";
-const _DSSDI = "DetectStackSetDriftInput";
-const _DSSDO = "DetectStackSetDriftOutput";
-const _DSSI = "DeleteStackSetInput";
-const _DSSIe = "DescribeStackSetInput";
-const _DSSO = "DeleteStackSetOutput";
-const _DSSOI = "DescribeStackSetOperationInput";
-const _DSSOO = "DescribeStackSetOperationOutput";
-const _DSSOe = "DescribeStackSetOutput";
-const _DSSOes = "DescribeStackSetOperation";
-const _DSSe = "DescribeStackSet";
-const _DSe = "DeprecatedStatus";
-const _DSel = "DeleteStack";
-const _DSes = "DescribeStacks";
-const _DSet = "DetailedStatus";
-const _DSr = "DriftStatus";
-const _DT = "DeploymentTargets";
-const _DTI = "DeactivateTypeInput";
-const _DTIe = "DeregisterTypeInput";
-const _DTIes = "DescribeTypeInput";
-const _DTO = "DeactivateTypeOutput";
-const _DTOe = "DeregisterTypeOutput";
-const _DTOes = "DescribeTypeOutput";
-const _DTR = "DescribeTypeRegistration";
-const _DTRI = "DescribeTypeRegistrationInput";
-const _DTRO = "DescribeTypeRegistrationOutput";
-const _DTe = "DeclaredTransforms";
-const _DTea = "DeactivateType";
-const _DTel = "DeletionTime";
-const _DTer = "DeregisterType";
-const _DTes = "DescribeType";
-const _DTi = "DifferenceType";
-const _DU = "DocumentationUrl";
-const _DV = "DisableValidation";
-const _DVI = "DefaultVersionId";
-const _DVe = "DefaultValue";
-const _De = "Details";
-const _Des = "Destination";
-const _Det = "Detection";
-const _Dr = "Drift";
-const _E = "Enabled";
-const _EC = "ErrorCode";
-const _ECS = "ExecuteChangeSet";
-const _ECSI = "ExecuteChangeSetInput";
-const _ECSO = "ExecuteChangeSetOutput";
-const _EF = "EventFilter";
-const _EI = "EventId";
-const _EM = "ErrorMessage";
-const _EN = "ExportName";
-const _EP = "ExpectedProperties";
-const _ERA = "ExecutionRoleArn";
-const _ERN = "ExecutionRoleName";
-const _ES = "ExecutionStatus";
-const _ESC = "EnableStackCreation";
-const _ESF = "ExecutionStatusFilter";
-const _ESI = "ExportingStackId";
-const _ESR = "ExecutionStatusReason";
-const _ESRI = "ExecuteStackRefactorInput";
-const _ESRx = "ExecuteStackRefactor";
-const _ET = "EndTime";
-const _ETC = "EstimateTemplateCost";
-const _ETCI = "EstimateTemplateCostInput";
-const _ETCO = "EstimateTemplateCostOutput";
-const _ETP = "EnableTerminationProtection";
-const _ETn = "EndTimestamp";
-const _ETv = "EventType";
-const _EV = "ExpectedValue";
-const _En = "Entity";
-const _Er = "Errors";
-const _Ev = "Evaluation";
-const _Ex = "Export";
-const _Exp = "Exports";
-const _F = "Filters";
-const _FE = "FailedEvents";
-const _FM = "FailureMode";
-const _FR = "ForceRollback";
-const _FSIC = "FailedStackInstancesCount";
-const _FTC = "FailureToleranceCount";
-const _FTP = "FailureTolerancePercentage";
-const _Fo = "Format";
-const _GGT = "GetGeneratedTemplate";
-const _GGTI = "GetGeneratedTemplateInput";
-const _GGTO = "GetGeneratedTemplateOutput";
-const _GHR = "GetHookResult";
-const _GHRI = "GetHookResultInput";
-const _GHRO = "GetHookResultOutput";
-const _GSP = "GetStackPolicy";
-const _GSPI = "GetStackPolicyInput";
-const _GSPO = "GetStackPolicyOutput";
-const _GT = "GetTemplate";
-const _GTI = "GeneratedTemplateId";
-const _GTIe = "GetTemplateInput";
-const _GTN = "GeneratedTemplateName";
-const _GTNFE = "GeneratedTemplateNotFoundException";
-const _GTO = "GetTemplateOutput";
-const _GTS = "GetTemplateSummary";
-const _GTSI = "GetTemplateSummaryInput";
-const _GTSO = "GetTemplateSummaryOutput";
-const _H = "Hooks";
-const _HET = "HookExecutionTarget";
-const _HFM = "HookFailureMode";
-const _HIC = "HookInvocationCount";
-const _HII = "HookInvocationId";
-const _HIP = "HookInvocationPoint";
-const _HR = "HookResults";
-const _HRI = "HookResultId";
-const _HRNFE = "HookResultNotFoundException";
-const _HRS = "HookResultSummary";
-const _HRSo = "HookResultSummaries";
-const _HS = "HookStatus";
-const _HSR = "HookStatusReason";
-const _HT = "HookTarget";
-const _HTo = "HookType";
-const _I = "Id";
-const _IA = "IsActivated";
-const _IAn = "InvokedAt";
-const _ICE = "InsufficientCapabilitiesException";
-const _ICSSE = "InvalidChangeSetStatusException";
-const _IDC = "IsDefaultConfiguration";
-const _IDV = "IsDefaultVersion";
-const _IER = "ImportExistingResources";
-const _INS = "IncludeNestedStacks";
-const _IOE = "InvalidOperationException";
-const _IP = "InvocationPoint";
-const _IPSIC = "InProgressStackInstancesCount";
-const _IPV = "IncludePropertyValues";
-const _IPd = "IdentityProvider";
-const _ISSIC = "InSyncStackInstancesCount";
-const _ISTE = "InvalidStateTransitionException";
-const _ISTSS = "ImportStacksToStackSet";
-const _ISTSSI = "ImportStacksToStackSetInput";
-const _ISTSSO = "ImportStacksToStackSetOutput";
-const _Im = "Imports";
-const _K = "Key";
-const _LC = "LoggingConfig";
-const _LCS = "ListChangeSets";
-const _LCSI = "ListChangeSetsInput";
-const _LCSO = "ListChangeSetsOutput";
-const _LCT = "LastCheckTimestamp";
-const _LDB = "LogDeliveryBucket";
-const _LDCT = "LastDriftCheckTimestamp";
-const _LE = "ListExports";
-const _LEE = "LimitExceededException";
-const _LEI = "ListExportsInput";
-const _LEO = "ListExportsOutput";
-const _LGN = "LogGroupName";
-const _LGT = "ListGeneratedTemplates";
-const _LGTI = "ListGeneratedTemplatesInput";
-const _LGTO = "ListGeneratedTemplatesOutput";
-const _LHR = "ListHookResults";
-const _LHRI = "ListHookResultsInput";
-const _LHRO = "ListHookResultsOutput";
-const _LI = "ListImports";
-const _LIH = "LogicalIdHierarchy";
-const _LII = "ListImportsInput";
-const _LIO = "ListImportsOutput";
-const _LO = "LastOperations";
-const _LOI = "LastOperationId";
-const _LPV = "LatestPublicVersion";
-const _LRA = "LogRoleArn";
-const _LRD = "LiveResourceDrift";
-const _LRI = "LogicalResourceId";
-const _LRIo = "LogicalResourceIds";
-const _LRS = "ListResourceScans";
-const _LRSI = "ListResourceScansInput";
-const _LRSO = "ListResourceScansOutput";
-const _LRSR = "ListResourceScanResources";
-const _LRSRI = "ListResourceScanResourcesInput";
-const _LRSRO = "ListResourceScanResourcesOutput";
-const _LRSRR = "ListResourceScanRelatedResources";
-const _LRSRRI = "ListResourceScanRelatedResourcesInput";
-const _LRSRRO = "ListResourceScanRelatedResourcesOutput";
-const _LS = "ListStacks";
-const _LSI = "ListStacksInput";
-const _LSII = "ListStackInstancesInput";
-const _LSIO = "ListStackInstancesOutput";
-const _LSIRD = "ListStackInstanceResourceDrifts";
-const _LSIRDI = "ListStackInstanceResourceDriftsInput";
-const _LSIRDO = "ListStackInstanceResourceDriftsOutput";
-const _LSIi = "ListStackInstances";
-const _LSO = "ListStacksOutput";
-const _LSR = "ListStackRefactors";
-const _LSRA = "ListStackRefactorActions";
-const _LSRAI = "ListStackRefactorActionsInput";
-const _LSRAO = "ListStackRefactorActionsOutput";
-const _LSRI = "ListStackRefactorsInput";
-const _LSRIi = "ListStackResourcesInput";
-const _LSRO = "ListStackRefactorsOutput";
-const _LSROi = "ListStackResourcesOutput";
-const _LSRi = "ListStackResources";
-const _LSS = "ListStackSets";
-const _LSSADT = "ListStackSetAutoDeploymentTargets";
-const _LSSADTI = "ListStackSetAutoDeploymentTargetsInput";
-const _LSSADTO = "ListStackSetAutoDeploymentTargetsOutput";
-const _LSSI = "ListStackSetsInput";
-const _LSSO = "ListStackSetsOutput";
-const _LSSOI = "ListStackSetOperationsInput";
-const _LSSOO = "ListStackSetOperationsOutput";
-const _LSSOR = "ListStackSetOperationResults";
-const _LSSORI = "ListStackSetOperationResultsInput";
-const _LSSORO = "ListStackSetOperationResultsOutput";
-const _LSSOi = "ListStackSetOperations";
-const _LT = "ListTypes";
-const _LTI = "ListTypesInput";
-const _LTO = "ListTypesOutput";
-const _LTR = "ListTypeRegistrations";
-const _LTRI = "ListTypeRegistrationsInput";
-const _LTRO = "ListTypeRegistrationsOutput";
-const _LTV = "ListTypeVersions";
-const _LTVI = "ListTypeVersionsInput";
-const _LTVO = "ListTypeVersionsOutput";
-const _LU = "LastUpdated";
-const _LUT = "LastUpdatedTime";
-const _LUTa = "LastUpdatedTimestamp";
-const _M = "Message";
-const _MBS = "ManagedByStack";
-const _MCC = "MaxConcurrentCount";
-const _MCP = "MaxConcurrentPercentage";
-const _ME = "ManagedExecution";
-const _MI = "ModuleInfo";
-const _MR = "MaxResults";
-const _MTIM = "MonitoringTimeInMinutes";
-const _MV = "MajorVersion";
-const _Me = "Metadata";
-const _Mo = "Mode";
-const _N = "Name";
-const _NAEE = "NameAlreadyExistsException";
-const _NARN = "NotificationARNs";
-const _NE = "NoEcho";
-const _NGTN = "NewGeneratedTemplateName";
-const _NOR = "NumberOfResources";
-const _NT = "NextToken";
-const _O = "Output";
-const _OE = "OperationEvents";
-const _OEp = "OperationEntry";
-const _OEpe = "OperationEvent";
-const _OF = "OnFailure";
-const _OI = "OperationId";
-const _OIAEE = "OperationIdAlreadyExistsException";
-const _OIPE = "OperationInProgressException";
-const _OK = "OutputKey";
-const _ONFE = "OperationNotFoundException";
-const _OP = "OperationPreferences";
-const _ORF = "OperationResultFilter";
-const _ORFp = "OperationResultFilters";
-const _OS = "OperationStatus";
-const _OSCFE = "OperationStatusCheckFailedException";
-const _OSF = "OnStackFailure";
-const _OT = "OperationType";
-const _OTA = "OriginalTypeArn";
-const _OTN = "OriginalTypeName";
-const _OUI = "OrganizationalUnitIds";
-const _OUIr = "OrganizationalUnitId";
-const _OV = "OutputValue";
-const _Ou = "Outputs";
-const _P = "Parameters";
-const _PA = "PolicyAction";
-const _PC = "PercentageCompleted";
-const _PCSI = "ParentChangeSetId";
-const _PCa = "ParameterConstraints";
-const _PD = "ParameterDeclaration";
-const _PDC = "PreviousDeploymentContext";
-const _PDa = "ParameterDeclarations";
-const _PDr = "PropertyDifference";
-const _PDro = "PropertyDifferences";
-const _PI = "PublisherId";
-const _PIa = "ParentId";
-const _PIu = "PublisherIdentity";
-const _PK = "ParameterKey";
-const _PM = "PermissionModel";
-const _PN = "PublisherName";
-const _PO = "ParameterOverrides";
-const _PP = "PublisherProfile";
-const _PPr = "PropertyPath";
-const _PRI = "PhysicalResourceId";
-const _PRIC = "PhysicalResourceIdContext";
-const _PRICKVP = "PhysicalResourceIdContextKeyValuePair";
-const _PS = "PublisherStatus";
-const _PSr = "ProgressStatus";
-const _PT = "ProvisioningType";
-const _PTA = "PublicTypeArn";
-const _PTI = "PublishTypeInput";
-const _PTO = "PublishTypeOutput";
-const _PTa = "ParameterType";
-const _PTu = "PublishType";
-const _PV = "PreviousValue";
-const _PVN = "PublicVersionNumber";
-const _PVa = "ParameterValue";
-const _Pa = "Parameter";
-const _Pat = "Path";
-const _Pr = "Progress";
-const _Pro = "Properties";
-const _R = "Resources";
-const _RA = "ResourceAction";
-const _RAI = "RemoveAliasInput";
-const _RAR = "RefreshAllResources";
-const _RARN = "RoleARN";
-const _RAT = "RequiredActivatedTypes";
-const _RATe = "RequiredActivatedType";
-const _RAe = "RemoveAlias";
-const _RC = "ResourceChange";
-const _RCD = "ResourceChangeDetail";
-const _RCDe = "ResourceChangeDetails";
-const _RCSI = "RootChangeSetId";
-const _RCT = "RegionConcurrencyType";
-const _RCo = "RollbackConfiguration";
-const _RD = "ResourceDefinition";
-const _RDIA = "ResourceDriftIgnoredAttributes";
-const _RDIAe = "ResourceDriftIgnoredAttribute";
-const _RDS = "ResourceDriftStatus";
-const _RDe = "ResourceDetail";
-const _RDes = "ResourceDefinitions";
-const _RDeso = "ResourceDetails";
-const _REOC = "RetainExceptOnCreate";
-const _RF = "ResourcesFailed";
-const _RHP = "RecordHandlerProgress";
-const _RHPI = "RecordHandlerProgressInput";
-const _RHPO = "RecordHandlerProgressOutput";
-const _RI = "ResourceIdentifier";
-const _RIS = "ResourceIdentifierSummaries";
-const _RISe = "ResourceIdentifierSummary";
-const _RIe = "ResourceIdentifiers";
-const _RIo = "RootId";
-const _RL = "RemediationLink";
-const _RLe = "ResourceLocation";
-const _RM = "RemediationMessage";
-const _RMe = "ResourceMappings";
-const _RMes = "ResourceModel";
-const _RMeso = "ResourceMapping";
-const _RO = "RegionOrder";
-const _RP = "ResourceProperties";
-const _RPI = "RegisterPublisherInput";
-const _RPO = "RegisterPublisherOutput";
-const _RPe = "ResourcesProcessing";
-const _RPeg = "RegisterPublisher";
-const _RPes = "ResourcesPending";
-const _RR = "RetainResources";
-const _RRe = "ResourcesRead";
-const _RRel = "RelatedResources";
-const _RRem = "RemoveResources";
-const _RReq = "RequiresRecreation";
-const _RS = "RetainStacks";
-const _RSF = "RegistrationStatusFilter";
-const _RSI = "ResourceScanId";
-const _RSIPE = "ResourceScanInProgressException";
-const _RSIo = "RollbackStackInput";
-const _RSLEE = "ResourceScanLimitExceededException";
-const _RSNFE = "ResourceScanNotFoundException";
-const _RSO = "RollbackStackOutput";
-const _RSOAR = "RetainStacksOnAccountRemoval";
-const _RSR = "ResourceStatusReason";
-const _RSS = "ResourceScanSummaries";
-const _RSSe = "ResourceScanSummary";
-const _RSe = "ResourcesScanned";
-const _RSes = "ResourceStatus";
-const _RSeso = "ResourcesSucceeded";
-const _RSo = "RollbackStack";
-const _RT = "ResourceType";
-const _RTD = "ResourceTargetDetails";
-const _RTDe = "ResourceTargetDefinition";
-const _RTI = "ResourcesToImport";
-const _RTIe = "RegisterTypeInput";
-const _RTIes = "ResourceToImport";
-const _RTL = "RegistrationTokenList";
-const _RTO = "RegisterTypeOutput";
-const _RTP = "ResourceTypePrefix";
-const _RTS = "ResourcesToSkip";
-const _RTe = "ResourceTypes";
-const _RTeg = "RegistrationToken";
-const _RTegi = "RegisterType";
-const _RTo = "RollbackTriggers";
-const _RTol = "RollbackTrigger";
-const _RV = "ResolvedValue";
-const _Re = "Regions";
-const _Rea = "Reason";
-const _Reg = "Region";
-const _Rep = "Replacement";
-const _Req = "Required";
-const _S = "Status";
-const _SA = "StagesAvailable";
-const _SAI = "SetAliasInput";
-const _SAe = "SetAlias";
-const _SD = "StackDefinitions";
-const _SDDI = "StackDriftDetectionId";
-const _SDI = "StackDriftInformation";
-const _SDIS = "StackDriftInformationSummary";
-const _SDS = "StackDriftStatus";
-const _SDt = "StackDefinition";
-const _SDta = "StatusDetails";
-const _SE = "StackEvents";
-const _SEt = "StackEvent";
-const _SF = "ScanFilters";
-const _SFc = "ScanFilter";
-const _SHP = "SchemaHandlerPackage";
-const _SI = "StackId";
-const _SIA = "StackInstanceAccount";
-const _SICS = "StackInstanceComprehensiveStatus";
-const _SIF = "StackInstanceFilter";
-const _SIFt = "StackInstanceFilters";
-const _SINFE = "StackInstanceNotFoundException";
-const _SIR = "StackInstanceRegion";
-const _SIRDS = "StackInstanceResourceDriftStatuses";
-const _SIRDSt = "StackInstanceResourceDriftsSummary";
-const _SIRDSta = "StackInstanceResourceDriftsSummaries";
-const _SIS = "StackInstanceStatus";
-const _SISt = "StackInstanceSummary";
-const _SISta = "StackInstanceSummaries";
-const _SIU = "StackIdsUrl";
-const _SIt = "StackInstance";
-const _SIta = "StackIds";
-const _SL = "SeverityLevel";
-const _SM = "StatusMessage";
-const _SMV = "SupportedMajorVersions";
-const _SN = "StackName";
-const _SNFE = "StackNotFoundException";
-const _SPB = "StackPolicyBody";
-const _SPDUB = "StackPolicyDuringUpdateBody";
-const _SPDUURL = "StackPolicyDuringUpdateURL";
-const _SPURL = "StackPolicyURL";
-const _SR = "StatusReason";
-const _SRA = "StackRefactorActions";
-const _SRAt = "StackRefactorAction";
-const _SRD = "StackResourceDrifts";
-const _SRDI = "StackResourceDriftInformation";
-const _SRDIS = "StackResourceDriftInformationSummary";
-const _SRDS = "StackResourceDriftStatus";
-const _SRDSF = "StackResourceDriftStatusFilters";
-const _SRDt = "StackResourceDetail";
-const _SRDta = "StackResourceDrift";
-const _SRE = "StaleRequestException";
-const _SRI = "StackRefactorId";
-const _SRIc = "ScannedResourceIdentifier";
-const _SRIca = "ScannedResourceIdentifiers";
-const _SRIi = "SignalResourceInput";
-const _SRNFE = "StackRefactorNotFoundException";
-const _SRS = "StackRefactorSummaries";
-const _SRSI = "StartResourceScanInput";
-const _SRSO = "StartResourceScanOutput";
-const _SRSt = "StackResourceSummaries";
-const _SRSta = "StackRefactorSummary";
-const _SRStac = "StackResourceSummary";
-const _SRStar = "StartResourceScan";
-const _SRTR = "StackRefactorTagResources";
-const _SRc = "ScannedResource";
-const _SRca = "ScannedResources";
-const _SRi = "SignalResource";
-const _SRt = "StackResources";
-const _SRta = "StackResource";
-const _SS = "StackSet";
-const _SSADTS = "StackSetAutoDeploymentTargetSummary";
-const _SSADTSt = "StackSetAutoDeploymentTargetSummaries";
-const _SSARN = "StackSetARN";
-const _SSDDD = "StackSetDriftDetectionDetails";
-const _SSF = "StackStatusFilter";
-const _SSI = "StackSetId";
-const _SSN = "StackSetName";
-const _SSNEE = "StackSetNotEmptyException";
-const _SSNFE = "StackSetNotFoundException";
-const _SSO = "StackSetOperation";
-const _SSOP = "StackSetOperationPreferences";
-const _SSORS = "StackSetOperationResultSummary";
-const _SSORSt = "StackSetOperationResultSummaries";
-const _SSOS = "StackSetOperationSummary";
-const _SSOSD = "StackSetOperationStatusDetails";
-const _SSOSt = "StackSetOperationSummaries";
-const _SSP = "SetStackPolicy";
-const _SSPI = "SetStackPolicyInput";
-const _SSR = "StackStatusReason";
-const _SSS = "StackSetSummary";
-const _SSSO = "StopStackSetOperation";
-const _SSSOI = "StopStackSetOperationInput";
-const _SSSOO = "StopStackSetOperationOutput";
-const _SSSt = "StackSetSummaries";
-const _SSt = "StackSummaries";
-const _SSta = "StackStatus";
-const _SStac = "StackSummary";
-const _ST = "StartTime";
-const _STC = "SetTypeConfiguration";
-const _STCI = "SetTypeConfigurationInput";
-const _STCO = "SetTypeConfigurationOutput";
-const _STDV = "SetTypeDefaultVersion";
-const _STDVI = "SetTypeDefaultVersionInput";
-const _STDVO = "SetTypeDefaultVersionOutput";
-const _STF = "ScanTypeFilter";
-const _STc = "ScanType";
-const _SU = "SourceUrl";
-const _Sc = "Schema";
-const _Sco = "Scope";
-const _So = "Source";
-const _St = "Stacks";
-const _Sta = "Stack";
-const _Su = "Summaries";
-const _T = "Type";
-const _TA = "TypeArn";
-const _TAEE = "TokenAlreadyExistsException";
-const _TB = "TemplateBody";
-const _TC = "TypeConfigurations";
-const _TCA = "TypeConfigurationAlias";
-const _TCAy = "TypeConfigurationArn";
-const _TCD = "TypeConfigurationDetails";
-const _TCDL = "TypeConfigurationDetailsList";
-const _TCI = "TypeConfigurationIdentifier";
-const _TCIy = "TypeConfigurationIdentifiers";
-const _TCNFE = "TypeConfigurationNotFoundException";
-const _TCVI = "TypeConfigurationVersionId";
-const _TCe = "TemplateConfiguration";
-const _TCi = "TimeCreated";
-const _TD = "TargetDetails";
-const _TDe = "TemplateDescription";
-const _TF = "TypeFilters";
-const _TH = "TypeHierarchy";
-const _TI = "TargetId";
-const _TIM = "TimeoutInMinutes";
-const _TK = "TagKey";
-const _TN = "TypeName";
-const _TNA = "TypeNameAlias";
-const _TNFE = "TypeNotFoundException";
-const _TNP = "TypeNamePrefix";
-const _TP = "TemplateParameter";
-const _TPe = "TemplateProgress";
-const _TPem = "TemplateParameters";
-const _TR = "TagResources";
-const _TS = "TemplateStage";
-const _TSC = "TemplateSummaryConfig";
-const _TSIC = "TotalStackInstancesCount";
-const _TSe = "TemplateSummary";
-const _TSem = "TemplateSummaries";
-const _TSy = "TypeSummaries";
-const _TSyp = "TypeSummary";
-const _TT = "TargetType";
-const _TTI = "TestTypeInput";
-const _TTN = "TargetTypeName";
-const _TTO = "TestTypeOutput";
-const _TTS = "TypeTestsStatus";
-const _TTSD = "TypeTestsStatusDescription";
-const _TTe = "TestType";
-const _TURL = "TemplateURL";
-const _TURTAW = "TreatUnrecognizedResourceTypesAsWarnings";
-const _TV = "TagValue";
-const _TVA = "TypeVersionArn";
-const _TVI = "TypeVersionId";
-const _TVS = "TypeVersionSummaries";
-const _TVSy = "TypeVersionSummary";
-const _TW = "TotalWarnings";
-const _Ta = "Tags";
-const _Tag = "Tag";
-const _Tar = "Target";
-const _Ti = "Timestamp";
-const _Ty = "Types";
-const _U = "Url";
-const _UGT = "UpdateGeneratedTemplate";
-const _UGTI = "UpdateGeneratedTemplateInput";
-const _UGTO = "UpdateGeneratedTemplateOutput";
-const _UI = "UniqueId";
-const _UPT = "UsePreviousTemplate";
-const _UPV = "UsePreviousValue";
-const _UR = "UntagResources";
-const _URP = "UpdateReplacePolicy";
-const _URT = "UnrecognizedResourceTypes";
-const _US = "UpdateStack";
-const _USI = "UpdateStackInput";
-const _USII = "UpdateStackInstancesInput";
-const _USIO = "UpdateStackInstancesOutput";
-const _USIp = "UpdateStackInstances";
-const _USO = "UpdateStackOutput";
-const _USS = "UpdateStackSet";
-const _USSI = "UpdateStackSetInput";
-const _USSO = "UpdateStackSetOutput";
-const _UTC = "UnprocessedTypeConfigurations";
-const _UTP = "UpdateTerminationProtection";
-const _UTPI = "UpdateTerminationProtectionInput";
-const _UTPO = "UpdateTerminationProtectionOutput";
-const _V = "Value";
-const _VB = "VersionBump";
-const _VFM = "ValidationFailureMode";
-const _VI = "VersionId";
-const _VN = "ValidationName";
-const _VP = "ValidationPath";
-const _VS = "ValidationStatus";
-const _VSR = "ValidationStatusReason";
-const _VT = "ValidateTemplate";
-const _VTI = "ValidateTemplateInput";
-const _VTO = "ValidateTemplateOutput";
-const _Va = "Values";
-const _Ve = "Version";
-const _Vi = "Visibility";
-const _W = "Warnings";
-const _WD = "WarningDetail";
-const _WDa = "WarningDetails";
-const _WP = "WarningProperty";
-const _WPa = "WarningProperties";
-const _aQE = "awsQueryError";
-const _c = "client";
-const _e = "error";
-const _hE = "httpError";
-const _s = "smithy.ts.sdk.synthetic.com.amazonaws.cloudformation";
-const n0 = "com.amazonaws.cloudformation";
-const _s_registry = new TypeRegistry(_s);
-var CloudFormationServiceException$ = [-3, _s, "CloudFormationServiceException", 0, [], []];
-_s_registry.registerError(CloudFormationServiceException$, CloudFormationServiceException);
-const n0_registry = new TypeRegistry(n0);
-var AlreadyExistsException$ = [-3, n0, _AEE,
-    { [_aQE]: [`AlreadyExistsException`, 400], [_e]: _c, [_hE]: 400 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(AlreadyExistsException$, AlreadyExistsException);
-var CFNRegistryException$ = [-3, n0, _CFNRE,
-    { [_aQE]: [`CFNRegistryException`, 400], [_e]: _c, [_hE]: 400 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(CFNRegistryException$, CFNRegistryException);
-var ChangeSetNotFoundException$ = [-3, n0, _CSNFE,
-    { [_aQE]: [`ChangeSetNotFound`, 404], [_e]: _c, [_hE]: 404 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(ChangeSetNotFoundException$, ChangeSetNotFoundException);
-var ConcurrentResourcesLimitExceededException$ = [-3, n0, _CRLEE,
-    { [_aQE]: [`ConcurrentResourcesLimitExceeded`, 429], [_e]: _c, [_hE]: 429 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(ConcurrentResourcesLimitExceededException$, ConcurrentResourcesLimitExceededException);
-var CreatedButModifiedException$ = [-3, n0, _CBME,
-    { [_aQE]: [`CreatedButModifiedException`, 409], [_e]: _c, [_hE]: 409 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(CreatedButModifiedException$, CreatedButModifiedException);
-var GeneratedTemplateNotFoundException$ = [-3, n0, _GTNFE,
-    { [_aQE]: [`GeneratedTemplateNotFound`, 404], [_e]: _c, [_hE]: 404 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(GeneratedTemplateNotFoundException$, GeneratedTemplateNotFoundException);
-var HookResultNotFoundException$ = [-3, n0, _HRNFE,
-    { [_aQE]: [`HookResultNotFound`, 404], [_e]: _c, [_hE]: 404 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(HookResultNotFoundException$, HookResultNotFoundException);
-var InsufficientCapabilitiesException$ = [-3, n0, _ICE,
-    { [_aQE]: [`InsufficientCapabilitiesException`, 400], [_e]: _c, [_hE]: 400 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(InsufficientCapabilitiesException$, InsufficientCapabilitiesException);
-var InvalidChangeSetStatusException$ = [-3, n0, _ICSSE,
-    { [_aQE]: [`InvalidChangeSetStatus`, 400], [_e]: _c, [_hE]: 400 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(InvalidChangeSetStatusException$, InvalidChangeSetStatusException);
-var InvalidOperationException$ = [-3, n0, _IOE,
-    { [_aQE]: [`InvalidOperationException`, 400], [_e]: _c, [_hE]: 400 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(InvalidOperationException$, InvalidOperationException);
-var InvalidStateTransitionException$ = [-3, n0, _ISTE,
-    { [_aQE]: [`InvalidStateTransition`, 400], [_e]: _c, [_hE]: 400 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(InvalidStateTransitionException$, InvalidStateTransitionException);
-var LimitExceededException$ = [-3, n0, _LEE,
-    { [_aQE]: [`LimitExceededException`, 400], [_e]: _c, [_hE]: 400 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(LimitExceededException$, LimitExceededException);
-var NameAlreadyExistsException$ = [-3, n0, _NAEE,
-    { [_aQE]: [`NameAlreadyExistsException`, 409], [_e]: _c, [_hE]: 409 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(NameAlreadyExistsException$, NameAlreadyExistsException);
-var OperationIdAlreadyExistsException$ = [-3, n0, _OIAEE,
-    { [_aQE]: [`OperationIdAlreadyExistsException`, 409], [_e]: _c, [_hE]: 409 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(OperationIdAlreadyExistsException$, OperationIdAlreadyExistsException);
-var OperationInProgressException$ = [-3, n0, _OIPE,
-    { [_aQE]: [`OperationInProgressException`, 409], [_e]: _c, [_hE]: 409 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(OperationInProgressException$, OperationInProgressException);
-var OperationNotFoundException$ = [-3, n0, _ONFE,
-    { [_aQE]: [`OperationNotFoundException`, 404], [_e]: _c, [_hE]: 404 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(OperationNotFoundException$, OperationNotFoundException);
-var OperationStatusCheckFailedException$ = [-3, n0, _OSCFE,
-    { [_aQE]: [`ConditionalCheckFailed`, 400], [_e]: _c, [_hE]: 400 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(OperationStatusCheckFailedException$, OperationStatusCheckFailedException);
-var ResourceScanInProgressException$ = [-3, n0, _RSIPE,
-    { [_aQE]: [`ResourceScanInProgress`, 400], [_e]: _c, [_hE]: 400 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(ResourceScanInProgressException$, ResourceScanInProgressException);
-var ResourceScanLimitExceededException$ = [-3, n0, _RSLEE,
-    { [_aQE]: [`ResourceScanLimitExceeded`, 400], [_e]: _c, [_hE]: 400 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(ResourceScanLimitExceededException$, ResourceScanLimitExceededException);
-var ResourceScanNotFoundException$ = [-3, n0, _RSNFE,
-    { [_aQE]: [`ResourceScanNotFound`, 400], [_e]: _c, [_hE]: 400 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(ResourceScanNotFoundException$, ResourceScanNotFoundException);
-var StackInstanceNotFoundException$ = [-3, n0, _SINFE,
-    { [_aQE]: [`StackInstanceNotFoundException`, 404], [_e]: _c, [_hE]: 404 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(StackInstanceNotFoundException$, StackInstanceNotFoundException);
-var StackNotFoundException$ = [-3, n0, _SNFE,
-    { [_aQE]: [`StackNotFoundException`, 404], [_e]: _c, [_hE]: 404 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(StackNotFoundException$, StackNotFoundException);
-var StackRefactorNotFoundException$ = [-3, n0, _SRNFE,
-    { [_aQE]: [`StackRefactorNotFoundException`, 404], [_e]: _c, [_hE]: 404 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(StackRefactorNotFoundException$, StackRefactorNotFoundException);
-var StackSetNotEmptyException$ = [-3, n0, _SSNEE,
-    { [_aQE]: [`StackSetNotEmptyException`, 409], [_e]: _c, [_hE]: 409 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(StackSetNotEmptyException$, StackSetNotEmptyException);
-var StackSetNotFoundException$ = [-3, n0, _SSNFE,
-    { [_aQE]: [`StackSetNotFoundException`, 404], [_e]: _c, [_hE]: 404 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(StackSetNotFoundException$, StackSetNotFoundException);
-var StaleRequestException$ = [-3, n0, _SRE,
-    { [_aQE]: [`StaleRequestException`, 409], [_e]: _c, [_hE]: 409 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(StaleRequestException$, StaleRequestException);
-var TokenAlreadyExistsException$ = [-3, n0, _TAEE,
-    { [_aQE]: [`TokenAlreadyExistsException`, 400], [_e]: _c, [_hE]: 400 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(TokenAlreadyExistsException$, TokenAlreadyExistsException);
-var TypeConfigurationNotFoundException$ = [-3, n0, _TCNFE,
-    { [_aQE]: [`TypeConfigurationNotFoundException`, 404], [_e]: _c, [_hE]: 404 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(TypeConfigurationNotFoundException$, TypeConfigurationNotFoundException);
-var TypeNotFoundException$ = [-3, n0, _TNFE,
-    { [_aQE]: [`TypeNotFoundException`, 404], [_e]: _c, [_hE]: 404 },
-    [_M],
-    [0]
-];
-n0_registry.registerError(TypeNotFoundException$, TypeNotFoundException);
-const errorTypeRegistries = [
-    _s_registry,
-    n0_registry,
-];
-var AccountGateResult$ = [3, n0, _AGR,
-    0,
-    [_S, _SR],
-    [0, 0]
-];
-var AccountLimit$ = [3, n0, _AL,
-    0,
-    [_N, _V],
-    [0, 1]
-];
-var ActivateOrganizationsAccessInput$ = [3, n0, _AOAI,
-    0,
-    [],
-    []
-];
-var ActivateOrganizationsAccessOutput$ = [3, n0, _AOAO,
-    0,
-    [],
-    []
-];
-var ActivateTypeInput$ = [3, n0, _ATI,
-    0,
-    [_T, _PTA, _PI, _TN, _TNA, _AU, _LC, _ERA, _VB, _MV],
-    [0, 0, 0, 0, 0, 2, () => LoggingConfig$, 0, 0, 1]
-];
-var ActivateTypeOutput$ = [3, n0, _ATO,
-    0,
-    [_A],
-    [0]
-];
-var Annotation$ = [3, n0, _An,
-    0,
-    [_AN, _S, _SM, _RM, _RL, _SL],
-    [0, 0, 0, 0, 0, 0]
-];
-var AutoDeployment$ = [3, n0, _AD,
-    0,
-    [_E, _RSOAR, _DO],
-    [2, 2, 64 | 0]
-];
-var BatchDescribeTypeConfigurationsError$ = [3, n0, _BDTCE,
-    0,
-    [_EC, _EM, _TCI],
-    [0, 0, () => TypeConfigurationIdentifier$]
-];
-var BatchDescribeTypeConfigurationsInput$ = [3, n0, _BDTCI,
-    0,
-    [_TCIy],
-    [() => TypeConfigurationIdentifiers], 1
-];
-var BatchDescribeTypeConfigurationsOutput$ = [3, n0, _BDTCO,
-    0,
-    [_Er, _UTC, _TC],
-    [() => BatchDescribeTypeConfigurationsErrors, () => UnprocessedTypeConfigurations, () => TypeConfigurationDetailsList]
-];
-var CancelUpdateStackInput$ = [3, n0, _CUSI,
-    0,
-    [_SN, _CRT],
-    [0, 0], 1
-];
-var Change$ = [3, n0, _C,
-    0,
-    [_T, _HIC, _RC],
-    [0, 1, () => ResourceChange$]
-];
-var ChangeSetHook$ = [3, n0, _CSH,
-    0,
-    [_IP, _FM, _TN, _TVI, _TCVI, _TD],
-    [0, 0, 0, 0, 0, () => ChangeSetHookTargetDetails$]
-];
-var ChangeSetHookResourceTargetDetails$ = [3, n0, _CSHRTD,
-    0,
-    [_LRI, _RT, _RA],
-    [0, 0, 0]
-];
-var ChangeSetHookTargetDetails$ = [3, n0, _CSHTD,
-    0,
-    [_TT, _RTD],
-    [0, () => ChangeSetHookResourceTargetDetails$]
-];
-var ChangeSetSummary$ = [3, n0, _CSS,
-    0,
-    [_SI, _SN, _CSI, _CSN, _ES, _S, _SR, _CT, _D, _INS, _PCSI, _RCSI, _IER],
-    [0, 0, 0, 0, 0, 0, 0, 4, 0, 2, 0, 0, 2]
-];
-var ContinueUpdateRollbackInput$ = [3, n0, _CURI,
-    0,
-    [_SN, _RARN, _RTS, _CRT, _FR],
-    [0, 0, 64 | 0, 0, 2], 1
-];
-var ContinueUpdateRollbackOutput$ = [3, n0, _CURO,
-    0,
-    [],
-    []
-];
-var CreateChangeSetInput$ = [3, n0, _CCSI,
-    0,
-    [_SN, _CSN, _TB, _TURL, _UPT, _P, _Ca, _RTe, _RARN, _RCo, _NARN, _Ta, _CTl, _D, _CST, _RTI, _INS, _OSF, _IER, _DM, _DC, _DV],
-    [0, 0, 0, 0, 2, () => _Parameters, 64 | 0, 64 | 0, 0, () => RollbackConfiguration$, 64 | 0, () => Tags, 0, 0, 0, () => ResourcesToImport, 2, 0, 2, 0, () => DeploymentConfig$, 2], 2
-];
-var CreateChangeSetOutput$ = [3, n0, _CCSO,
-    0,
-    [_I, _SI],
-    [0, 0]
-];
-var CreateGeneratedTemplateInput$ = [3, n0, _CGTI,
-    0,
-    [_GTN, _R, _SN, _TCe],
-    [0, () => ResourceDefinitions, 0, () => TemplateConfiguration$], 1
-];
-var CreateGeneratedTemplateOutput$ = [3, n0, _CGTO,
-    0,
-    [_GTI],
-    [0]
-];
-var CreateStackInput$ = [3, n0, _CSIr,
-    0,
-    [_SN, _TB, _TURL, _P, _DR, _RCo, _TIM, _NARN, _Ca, _RTe, _RARN, _OF, _SPB, _SPURL, _Ta, _CRT, _ETP, _REOC, _DC, _DV],
-    [0, 0, 0, () => _Parameters, 2, () => RollbackConfiguration$, 1, 64 | 0, 64 | 0, 64 | 0, 0, 0, 0, 0, () => Tags, 0, 2, 2, () => DeploymentConfig$, 2], 1
-];
-var CreateStackInstancesInput$ = [3, n0, _CSII,
-    0,
-    [_SSN, _Re, _Ac, _DT, _PO, _OP, _OI, _CA],
-    [0, 64 | 0, 64 | 0, () => DeploymentTargets$, () => _Parameters, () => StackSetOperationPreferences$, [0, 4], 0], 2
-];
-var CreateStackInstancesOutput$ = [3, n0, _CSIO,
-    0,
-    [_OI],
-    [0]
-];
-var CreateStackOutput$ = [3, n0, _CSO,
-    0,
-    [_SI, _OI],
-    [0, 0]
-];
-var CreateStackRefactorInput$ = [3, n0, _CSRI,
-    0,
-    [_SD, _D, _ESC, _RMe],
-    [() => StackDefinitions, 0, 2, () => ResourceMappings], 1
-];
-var CreateStackRefactorOutput$ = [3, n0, _CSRO,
-    0,
-    [_SRI],
-    [0], 1
-];
-var CreateStackSetInput$ = [3, n0, _CSSI,
-    0,
-    [_SSN, _D, _TB, _TURL, _SI, _P, _Ca, _Ta, _ARARN, _ERN, _PM, _AD, _CA, _CRT, _ME],
-    [0, 0, 0, 0, 0, () => _Parameters, 64 | 0, () => Tags, 0, 0, 0, () => AutoDeployment$, 0, [0, 4], () => ManagedExecution$], 1
-];
-var CreateStackSetOutput$ = [3, n0, _CSSO,
-    0,
-    [_SSI],
-    [0]
-];
-var DeactivateOrganizationsAccessInput$ = [3, n0, _DOAI,
-    0,
-    [],
-    []
-];
-var DeactivateOrganizationsAccessOutput$ = [3, n0, _DOAO,
-    0,
-    [],
-    []
-];
-var DeactivateTypeInput$ = [3, n0, _DTI,
-    0,
-    [_TN, _T, _A],
-    [0, 0, 0]
-];
-var DeactivateTypeOutput$ = [3, n0, _DTO,
-    0,
-    [],
-    []
-];
-var DeleteChangeSetInput$ = [3, n0, _DCSI,
-    0,
-    [_CSN, _SN],
-    [0, 0], 1
-];
-var DeleteChangeSetOutput$ = [3, n0, _DCSO,
-    0,
-    [],
-    []
-];
-var DeleteGeneratedTemplateInput$ = [3, n0, _DGTI,
-    0,
-    [_GTN],
-    [0], 1
-];
-var DeleteStackInput$ = [3, n0, _DSI,
-    0,
-    [_SN, _RR, _RARN, _CRT, _DMe, _DC],
-    [0, 64 | 0, 0, 0, 0, () => DeploymentConfig$], 1
-];
-var DeleteStackInstancesInput$ = [3, n0, _DSII,
-    0,
-    [_SSN, _Re, _RS, _Ac, _DT, _OP, _OI, _CA],
-    [0, 64 | 0, 2, 64 | 0, () => DeploymentTargets$, () => StackSetOperationPreferences$, [0, 4], 0], 3
-];
-var DeleteStackInstancesOutput$ = [3, n0, _DSIO,
-    0,
-    [_OI],
-    [0]
-];
-var DeleteStackSetInput$ = [3, n0, _DSSI,
-    0,
-    [_SSN, _CA],
-    [0, 0], 1
-];
-var DeleteStackSetOutput$ = [3, n0, _DSSO,
-    0,
-    [],
-    []
-];
-var DeploymentConfig$ = [3, n0, _DC,
-    0,
-    [_Mo, _DR],
-    [0, 2]
-];
-var DeploymentTargets$ = [3, n0, _DT,
-    0,
-    [_Ac, _AUc, _OUI, _AFT],
-    [64 | 0, 0, 64 | 0, 0]
-];
-var DeregisterTypeInput$ = [3, n0, _DTIe,
-    0,
-    [_A, _T, _TN, _VI],
-    [0, 0, 0, 0]
-];
-var DeregisterTypeOutput$ = [3, n0, _DTOe,
-    0,
-    [],
-    []
-];
-var DescribeAccountLimitsInput$ = [3, n0, _DALI,
-    0,
-    [_NT],
-    [0]
-];
-var DescribeAccountLimitsOutput$ = [3, n0, _DALO,
-    0,
-    [_ALc, _NT],
-    [() => AccountLimitList, 0]
-];
-var DescribeChangeSetHooksInput$ = [3, n0, _DCSHI,
-    0,
-    [_CSN, _SN, _NT, _LRI],
-    [0, 0, 0, 0], 1
-];
-var DescribeChangeSetHooksOutput$ = [3, n0, _DCSHO,
-    0,
-    [_CSI, _CSN, _H, _S, _NT, _SI, _SN],
-    [0, 0, () => ChangeSetHooks, 0, 0, 0, 0]
-];
-var DescribeChangeSetInput$ = [3, n0, _DCSIe,
-    0,
-    [_CSN, _SN, _NT, _IPV],
-    [0, 0, 0, 2], 1
-];
-var DescribeChangeSetOutput$ = [3, n0, _DCSOe,
-    0,
-    [_CSN, _CSI, _SI, _SN, _D, _P, _CT, _ES, _S, _SR, _SDS, _NARN, _RCo, _Ca, _Ta, _Ch, _NT, _INS, _PCSI, _RCSI, _OSF, _IER, _DM, _DC],
-    [0, 0, 0, 0, 0, () => _Parameters, 4, 0, 0, 0, 0, 64 | 0, () => RollbackConfiguration$, 64 | 0, () => Tags, () => Changes, 0, 2, 0, 0, 0, 2, 0, () => DeploymentConfig$]
-];
-var DescribeEventsInput$ = [3, n0, _DEI,
-    0,
-    [_SN, _CSN, _OI, _F, _NT],
-    [0, 0, 0, () => EventFilter$, 0]
-];
-var DescribeEventsOutput$ = [3, n0, _DEO,
-    0,
-    [_OE, _NT],
-    [() => OperationEvents, 0]
-];
-var DescribeGeneratedTemplateInput$ = [3, n0, _DGTIe,
-    0,
-    [_GTN],
-    [0], 1
-];
-var DescribeGeneratedTemplateOutput$ = [3, n0, _DGTO,
-    0,
-    [_GTI, _GTN, _R, _S, _SR, _CT, _LUT, _Pr, _SI, _TCe, _TW],
-    [0, 0, () => ResourceDetails, 0, 0, 4, 4, () => TemplateProgress$, 0, () => TemplateConfiguration$, 1]
-];
-var DescribeOrganizationsAccessInput$ = [3, n0, _DOAIe,
-    0,
-    [_CA],
-    [0]
-];
-var DescribeOrganizationsAccessOutput$ = [3, n0, _DOAOe,
-    0,
-    [_S],
-    [0]
-];
-var DescribePublisherInput$ = [3, n0, _DPI,
-    0,
-    [_PI],
-    [0]
-];
-var DescribePublisherOutput$ = [3, n0, _DPO,
-    0,
-    [_PI, _PS, _IPd, _PP],
-    [0, 0, 0, 0]
-];
-var DescribeResourceScanInput$ = [3, n0, _DRSI,
-    0,
-    [_RSI],
-    [0], 1
-];
-var DescribeResourceScanOutput$ = [3, n0, _DRSO,
-    0,
-    [_RSI, _S, _SR, _ST, _ET, _PC, _RTe, _RSe, _RRe, _SF],
-    [0, 0, 0, 4, 4, 1, 64 | 0, 1, 1, () => ScanFilters]
-];
-var DescribeStackDriftDetectionStatusInput$ = [3, n0, _DSDDSI,
-    0,
-    [_SDDI],
-    [0], 1
-];
-var DescribeStackDriftDetectionStatusOutput$ = [3, n0, _DSDDSO,
-    0,
-    [_SI, _SDDI, _DS, _Ti, _SDS, _DSR, _DSRC],
-    [0, 0, 0, 4, 0, 0, 1], 4
-];
-var DescribeStackEventsInput$ = [3, n0, _DSEI,
-    0,
-    [_SN, _NT],
-    [0, 0], 1
-];
-var DescribeStackEventsOutput$ = [3, n0, _DSEO,
-    0,
-    [_SE, _NT],
-    [() => StackEvents, 0]
-];
-var DescribeStackInstanceInput$ = [3, n0, _DSIIe,
-    0,
-    [_SSN, _SIA, _SIR, _CA],
-    [0, 0, 0, 0], 3
-];
-var DescribeStackInstanceOutput$ = [3, n0, _DSIOe,
-    0,
-    [_SIt],
-    [() => StackInstance$]
-];
-var DescribeStackRefactorInput$ = [3, n0, _DSRI,
-    0,
-    [_SRI],
-    [0], 1
-];
-var DescribeStackRefactorOutput$ = [3, n0, _DSRO,
-    0,
-    [_D, _SRI, _SIta, _ES, _ESR, _S, _SR],
-    [0, 0, 64 | 0, 0, 0, 0, 0]
-];
-var DescribeStackResourceDriftsInput$ = [3, n0, _DSRDI,
-    0,
-    [_SN, _SRDSF, _NT, _MR],
-    [0, 64 | 0, 0, 1], 1
-];
-var DescribeStackResourceDriftsOutput$ = [3, n0, _DSRDO,
-    0,
-    [_SRD, _NT],
-    [() => StackResourceDrifts, 0], 1
-];
-var DescribeStackResourceInput$ = [3, n0, _DSRIe,
-    0,
-    [_SN, _LRI],
-    [0, 0], 2
-];
-var DescribeStackResourceOutput$ = [3, n0, _DSROe,
-    0,
-    [_SRDt],
-    [() => StackResourceDetail$]
-];
-var DescribeStackResourcesInput$ = [3, n0, _DSRIes,
-    0,
-    [_SN, _LRI, _PRI],
-    [0, 0, 0]
-];
-var DescribeStackResourcesOutput$ = [3, n0, _DSROes,
-    0,
-    [_SRt],
-    [() => StackResources]
-];
-var DescribeStackSetInput$ = [3, n0, _DSSIe,
-    0,
-    [_SSN, _CA],
-    [0, 0], 1
-];
-var DescribeStackSetOperationInput$ = [3, n0, _DSSOI,
-    0,
-    [_SSN, _OI, _CA],
-    [0, 0, 0], 2
-];
-var DescribeStackSetOperationOutput$ = [3, n0, _DSSOO,
-    0,
-    [_SSO],
-    [() => StackSetOperation$]
-];
-var DescribeStackSetOutput$ = [3, n0, _DSSOe,
-    0,
-    [_SS],
-    [() => StackSet$]
-];
-var DescribeStacksInput$ = [3, n0, _DSIe,
-    0,
-    [_SN, _NT],
-    [0, 0]
-];
-var DescribeStacksOutput$ = [3, n0, _DSO,
-    0,
-    [_St, _NT],
-    [() => Stacks, 0]
-];
-var DescribeTypeInput$ = [3, n0, _DTIes,
-    0,
-    [_T, _TN, _A, _VI, _PI, _PVN],
-    [0, 0, 0, 0, 0, 0]
-];
-var DescribeTypeOutput$ = [3, n0, _DTOes,
-    0,
-    [_A, _T, _TN, _DVI, _IDV, _TTS, _TTSD, _D, _Sc, _PT, _DSe, _LC, _RAT, _ERA, _Vi, _SU, _DU, _LU, _TCi, _CS, _PI, _OTN, _OTA, _PVN, _LPV, _IA, _AU],
-    [0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, () => LoggingConfig$, () => RequiredActivatedTypes, 0, 0, 0, 0, 4, 4, 0, 0, 0, 0, 0, 0, 2, 2]
-];
-var DescribeTypeRegistrationInput$ = [3, n0, _DTRI,
-    0,
-    [_RTeg],
-    [0], 1
-];
-var DescribeTypeRegistrationOutput$ = [3, n0, _DTRO,
-    0,
-    [_PSr, _D, _TA, _TVA],
-    [0, 0, 0, 0]
-];
-var DetectStackDriftInput$ = [3, n0, _DSDI,
-    0,
-    [_SN, _LRIo],
-    [0, 64 | 0], 1
-];
-var DetectStackDriftOutput$ = [3, n0, _DSDO,
-    0,
-    [_SDDI],
-    [0], 1
-];
-var DetectStackResourceDriftInput$ = [3, n0, _DSRDIe,
-    0,
-    [_SN, _LRI],
-    [0, 0], 2
-];
-var DetectStackResourceDriftOutput$ = [3, n0, _DSRDOe,
-    0,
-    [_SRDta],
-    [() => StackResourceDrift$], 1
-];
-var DetectStackSetDriftInput$ = [3, n0, _DSSDI,
-    0,
-    [_SSN, _OP, _OI, _CA],
-    [0, () => StackSetOperationPreferences$, [0, 4], 0], 1
-];
-var DetectStackSetDriftOutput$ = [3, n0, _DSSDO,
-    0,
-    [_OI],
-    [0]
-];
-var EstimateTemplateCostInput$ = [3, n0, _ETCI,
-    0,
-    [_TB, _TURL, _P],
-    [0, 0, () => _Parameters]
-];
-var EstimateTemplateCostOutput$ = [3, n0, _ETCO,
-    0,
-    [_U],
-    [0]
-];
-var EventFilter$ = [3, n0, _EF,
-    0,
-    [_FE],
-    [2]
-];
-var ExecuteChangeSetInput$ = [3, n0, _ECSI,
-    0,
-    [_CSN, _SN, _CRT, _DR, _REOC],
-    [0, 0, 0, 2, 2], 1
-];
-var ExecuteChangeSetOutput$ = [3, n0, _ECSO,
-    0,
-    [],
-    []
-];
-var ExecuteStackRefactorInput$ = [3, n0, _ESRI,
-    0,
-    [_SRI],
-    [0], 1
-];
-var Export$ = [3, n0, _Ex,
-    0,
-    [_ESI, _N, _V],
-    [0, 0, 0]
-];
-var GetGeneratedTemplateInput$ = [3, n0, _GGTI,
-    0,
-    [_GTN, _Fo],
-    [0, 0], 1
-];
-var GetGeneratedTemplateOutput$ = [3, n0, _GGTO,
-    0,
-    [_S, _TB],
-    [0, 0]
-];
-var GetHookResultInput$ = [3, n0, _GHRI,
-    0,
-    [_HRI],
-    [0]
-];
-var GetHookResultOutput$ = [3, n0, _GHRO,
-    0,
-    [_HRI, _IP, _FM, _TN, _OTN, _TVI, _TCVI, _TA, _S, _HSR, _IAn, _Tar, _Ann],
-    [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, () => HookTarget$, () => AnnotationList]
-];
-var GetStackPolicyInput$ = [3, n0, _GSPI,
-    0,
-    [_SN],
-    [0], 1
-];
-var GetStackPolicyOutput$ = [3, n0, _GSPO,
-    0,
-    [_SPB],
-    [0]
-];
-var GetTemplateInput$ = [3, n0, _GTIe,
-    0,
-    [_SN, _CSN, _TS],
-    [0, 0, 0]
-];
-var GetTemplateOutput$ = [3, n0, _GTO,
-    0,
-    [_TB, _SA],
-    [0, 64 | 0]
-];
-var GetTemplateSummaryInput$ = [3, n0, _GTSI,
-    0,
-    [_TB, _TURL, _SN, _SSN, _CA, _TSC],
-    [0, 0, 0, 0, 0, () => TemplateSummaryConfig$]
-];
-var GetTemplateSummaryOutput$ = [3, n0, _GTSO,
-    0,
-    [_P, _D, _Ca, _CR, _RTe, _Ve, _Me, _DTe, _RIS, _W],
-    [() => ParameterDeclarations, 0, 64 | 0, 0, 64 | 0, 0, 0, 64 | 0, () => ResourceIdentifierSummaries, () => Warnings$]
-];
-var HookResultSummary$ = [3, n0, _HRS,
-    0,
-    [_HRI, _IP, _FM, _TN, _TVI, _TCVI, _S, _HSR, _IAn, _TT, _TI, _TA, _HET],
-    [0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0]
-];
-var HookTarget$ = [3, n0, _HT,
-    0,
-    [_TT, _TTN, _TI, _Act],
-    [0, 0, 0, 0], 4
-];
-var ImportStacksToStackSetInput$ = [3, n0, _ISTSSI,
-    0,
-    [_SSN, _SIta, _SIU, _OUI, _OP, _OI, _CA],
-    [0, 64 | 0, 0, 64 | 0, () => StackSetOperationPreferences$, [0, 4], 0], 1
-];
-var ImportStacksToStackSetOutput$ = [3, n0, _ISTSSO,
-    0,
-    [_OI],
-    [0]
-];
-var ListChangeSetsInput$ = [3, n0, _LCSI,
-    0,
-    [_SN, _NT],
-    [0, 0], 1
-];
-var ListChangeSetsOutput$ = [3, n0, _LCSO,
-    0,
-    [_Su, _NT],
-    [() => ChangeSetSummaries, 0]
-];
-var ListExportsInput$ = [3, n0, _LEI,
-    0,
-    [_NT],
-    [0]
-];
-var ListExportsOutput$ = [3, n0, _LEO,
-    0,
-    [_Exp, _NT],
-    [() => Exports, 0]
-];
-var ListGeneratedTemplatesInput$ = [3, n0, _LGTI,
-    0,
-    [_NT, _MR],
-    [0, 1]
-];
-var ListGeneratedTemplatesOutput$ = [3, n0, _LGTO,
-    0,
-    [_Su, _NT],
-    [() => TemplateSummaries, 0]
-];
-var ListHookResultsInput$ = [3, n0, _LHRI,
-    0,
-    [_TT, _TI, _TA, _S, _NT],
-    [0, 0, 0, 0, 0]
-];
-var ListHookResultsOutput$ = [3, n0, _LHRO,
-    0,
-    [_TT, _TI, _HR, _NT],
-    [0, 0, () => HookResultSummaries, 0]
-];
-var ListImportsInput$ = [3, n0, _LII,
-    0,
-    [_EN, _NT],
-    [0, 0], 1
-];
-var ListImportsOutput$ = [3, n0, _LIO,
-    0,
-    [_Im, _NT],
-    [64 | 0, 0]
-];
-var ListResourceScanRelatedResourcesInput$ = [3, n0, _LRSRRI,
-    0,
-    [_RSI, _R, _NT, _MR],
-    [0, () => ScannedResourceIdentifiers, 0, 1], 2
-];
-var ListResourceScanRelatedResourcesOutput$ = [3, n0, _LRSRRO,
-    0,
-    [_RRel, _NT],
-    [() => RelatedResources, 0]
-];
-var ListResourceScanResourcesInput$ = [3, n0, _LRSRI,
-    0,
-    [_RSI, _RI, _RTP, _TK, _TV, _NT, _MR],
-    [0, 0, 0, 0, 0, 0, 1], 1
-];
-var ListResourceScanResourcesOutput$ = [3, n0, _LRSRO,
-    0,
-    [_R, _NT],
-    [() => ScannedResources, 0]
-];
-var ListResourceScansInput$ = [3, n0, _LRSI,
-    0,
-    [_NT, _MR, _STF],
-    [0, 1, 0]
-];
-var ListResourceScansOutput$ = [3, n0, _LRSO,
-    0,
-    [_RSS, _NT],
-    [() => ResourceScanSummaries, 0]
-];
-var ListStackInstanceResourceDriftsInput$ = [3, n0, _LSIRDI,
-    0,
-    [_SSN, _SIA, _SIR, _OI, _NT, _MR, _SIRDS, _CA],
-    [0, 0, 0, 0, 0, 1, 64 | 0, 0], 4
-];
-var ListStackInstanceResourceDriftsOutput$ = [3, n0, _LSIRDO,
-    0,
-    [_Su, _NT],
-    [() => StackInstanceResourceDriftsSummaries, 0]
-];
-var ListStackInstancesInput$ = [3, n0, _LSII,
-    0,
-    [_SSN, _NT, _MR, _F, _SIA, _SIR, _CA],
-    [0, 0, 1, () => StackInstanceFilters, 0, 0, 0], 1
-];
-var ListStackInstancesOutput$ = [3, n0, _LSIO,
-    0,
-    [_Su, _NT],
-    [() => StackInstanceSummaries, 0]
-];
-var ListStackRefactorActionsInput$ = [3, n0, _LSRAI,
-    0,
-    [_SRI, _NT, _MR],
-    [0, 0, 1], 1
-];
-var ListStackRefactorActionsOutput$ = [3, n0, _LSRAO,
-    0,
-    [_SRA, _NT],
-    [() => StackRefactorActions, 0], 1
-];
-var ListStackRefactorsInput$ = [3, n0, _LSRI,
-    0,
-    [_ESF, _NT, _MR],
-    [64 | 0, 0, 1]
-];
-var ListStackRefactorsOutput$ = [3, n0, _LSRO,
-    0,
-    [_SRS, _NT],
-    [() => StackRefactorSummaries, 0], 1
-];
-var ListStackResourcesInput$ = [3, n0, _LSRIi,
-    0,
-    [_SN, _NT],
-    [0, 0], 1
-];
-var ListStackResourcesOutput$ = [3, n0, _LSROi,
-    0,
-    [_SRSt, _NT],
-    [() => StackResourceSummaries, 0]
-];
-var ListStackSetAutoDeploymentTargetsInput$ = [3, n0, _LSSADTI,
-    0,
-    [_SSN, _NT, _MR, _CA],
-    [0, 0, 1, 0], 1
-];
-var ListStackSetAutoDeploymentTargetsOutput$ = [3, n0, _LSSADTO,
-    0,
-    [_Su, _NT],
-    [() => StackSetAutoDeploymentTargetSummaries, 0]
-];
-var ListStackSetOperationResultsInput$ = [3, n0, _LSSORI,
-    0,
-    [_SSN, _OI, _NT, _MR, _CA, _F],
-    [0, 0, 0, 1, 0, () => OperationResultFilters], 2
-];
-var ListStackSetOperationResultsOutput$ = [3, n0, _LSSORO,
-    0,
-    [_Su, _NT],
-    [() => StackSetOperationResultSummaries, 0]
-];
-var ListStackSetOperationsInput$ = [3, n0, _LSSOI,
-    0,
-    [_SSN, _NT, _MR, _CA],
-    [0, 0, 1, 0], 1
-];
-var ListStackSetOperationsOutput$ = [3, n0, _LSSOO,
-    0,
-    [_Su, _NT],
-    [() => StackSetOperationSummaries, 0]
-];
-var ListStackSetsInput$ = [3, n0, _LSSI,
-    0,
-    [_NT, _MR, _S, _CA],
-    [0, 1, 0, 0]
-];
-var ListStackSetsOutput$ = [3, n0, _LSSO,
-    0,
-    [_Su, _NT],
-    [() => StackSetSummaries, 0]
-];
-var ListStacksInput$ = [3, n0, _LSI,
-    0,
-    [_NT, _SSF],
-    [0, 64 | 0]
-];
-var ListStacksOutput$ = [3, n0, _LSO,
-    0,
-    [_SSt, _NT],
-    [() => StackSummaries, 0]
-];
-var ListTypeRegistrationsInput$ = [3, n0, _LTRI,
-    0,
-    [_T, _TN, _TA, _RSF, _MR, _NT],
-    [0, 0, 0, 0, 1, 0]
-];
-var ListTypeRegistrationsOutput$ = [3, n0, _LTRO,
-    0,
-    [_RTL, _NT],
-    [64 | 0, 0]
-];
-var ListTypesInput$ = [3, n0, _LTI,
-    0,
-    [_Vi, _PT, _DSe, _T, _F, _MR, _NT],
-    [0, 0, 0, 0, () => TypeFilters$, 1, 0]
-];
-var ListTypesOutput$ = [3, n0, _LTO,
-    0,
-    [_TSy, _NT],
-    [() => TypeSummaries, 0]
-];
-var ListTypeVersionsInput$ = [3, n0, _LTVI,
-    0,
-    [_T, _TN, _A, _MR, _NT, _DSe, _PI],
-    [0, 0, 0, 1, 0, 0, 0]
-];
-var ListTypeVersionsOutput$ = [3, n0, _LTVO,
-    0,
-    [_TVS, _NT],
-    [() => TypeVersionSummaries, 0]
-];
-var LiveResourceDrift$ = [3, n0, _LRD,
-    0,
-    [_PV, _AV, _DDT],
-    [0, 0, 4]
-];
-var LoggingConfig$ = [3, n0, _LC,
-    0,
-    [_LRA, _LGN],
-    [0, 0], 2
-];
-var ManagedExecution$ = [3, n0, _ME,
-    0,
-    [_Acti],
-    [2]
-];
-var ModuleInfo$ = [3, n0, _MI,
-    0,
-    [_TH, _LIH],
-    [0, 0]
-];
-var OperationEntry$ = [3, n0, _OEp,
-    0,
-    [_OT, _OI],
-    [0, 0]
-];
-var OperationEvent$ = [3, n0, _OEpe,
-    0,
-    [_EI, _SI, _OI, _OT, _OS, _ETv, _LRI, _PRI, _RT, _Ti, _ST, _ET, _RSes, _RSR, _RP, _CRT, _HTo, _HS, _HSR, _HIP, _HFM, _DSet, _VFM, _VN, _VS, _VSR, _VP],
-    [0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
-];
-var OperationResultFilter$ = [3, n0, _ORF,
-    0,
-    [_N, _Va],
-    [0, 0]
-];
-var Output$ = [3, n0, _O,
-    0,
-    [_OK, _OV, _D, _EN],
-    [0, 0, 0, 0]
-];
-var Parameter$ = [3, n0, _Pa,
-    0,
-    [_PK, _PVa, _UPV, _RV],
-    [0, 0, 2, 0]
-];
-var ParameterConstraints$ = [3, n0, _PCa,
-    0,
-    [_AVl],
-    [64 | 0]
-];
-var ParameterDeclaration$ = [3, n0, _PD,
-    0,
-    [_PK, _DVe, _PTa, _NE, _D, _PCa],
-    [0, 0, 0, 2, 0, () => ParameterConstraints$]
-];
-var PhysicalResourceIdContextKeyValuePair$ = [3, n0, _PRICKVP,
-    0,
-    [_K, _V],
-    [0, 0], 2
-];
-var PropertyDifference$ = [3, n0, _PDr,
-    0,
-    [_PPr, _EV, _AV, _DTi],
-    [0, 0, 0, 0], 4
-];
-var PublishTypeInput$ = [3, n0, _PTI,
-    0,
-    [_T, _A, _TN, _PVN],
-    [0, 0, 0, 0]
-];
-var PublishTypeOutput$ = [3, n0, _PTO,
-    0,
-    [_PTA],
-    [0]
-];
-var RecordHandlerProgressInput$ = [3, n0, _RHPI,
-    0,
-    [_BT, _OS, _COS, _SM, _EC, _RMes, _CRT],
-    [0, 0, 0, 0, 0, 0, 0], 2
-];
-var RecordHandlerProgressOutput$ = [3, n0, _RHPO,
-    0,
-    [],
-    []
-];
-var RegisterPublisherInput$ = [3, n0, _RPI,
-    0,
-    [_ATAC, _CAo],
-    [2, 0]
-];
-var RegisterPublisherOutput$ = [3, n0, _RPO,
-    0,
-    [_PI],
-    [0]
-];
-var RegisterTypeInput$ = [3, n0, _RTIe,
-    0,
-    [_TN, _SHP, _T, _LC, _ERA, _CRT],
-    [0, 0, 0, () => LoggingConfig$, 0, 0], 2
-];
-var RegisterTypeOutput$ = [3, n0, _RTO,
-    0,
-    [_RTeg],
-    [0]
-];
-var RemoveAliasInput$ = [3, n0, _RAI,
-    0,
-    [_ANl],
-    [0], 1
-];
-var RequiredActivatedType$ = [3, n0, _RATe,
-    0,
-    [_TNA, _OTN, _PI, _SMV],
-    [0, 0, 0, 64 | 1]
-];
-var ResourceChange$ = [3, n0, _RC,
-    0,
-    [_PA, _Act, _LRI, _PRI, _RT, _Rep, _Sco, _RDS, _RDIA, _De, _CSI, _MI, _BC, _AC, _PDC],
-    [0, 0, 0, 0, 0, 0, 64 | 0, 0, () => ResourceDriftIgnoredAttributes, () => ResourceChangeDetails, 0, () => ModuleInfo$, 0, 0, 0]
-];
-var ResourceChangeDetail$ = [3, n0, _RCD,
-    0,
-    [_Tar, _Ev, _CSh, _CE],
-    [() => ResourceTargetDefinition$, 0, 0, 0]
-];
-var ResourceDefinition$ = [3, n0, _RD,
-    0,
-    [_RT, _RI, _LRI],
-    [0, 128 | 0, 0], 2
-];
-var ResourceDetail$ = [3, n0, _RDe,
-    0,
-    [_RT, _LRI, _RI, _RSes, _RSR, _W],
-    [0, 0, 128 | 0, 0, 0, () => WarningDetails]
-];
-var ResourceDriftIgnoredAttribute$ = [3, n0, _RDIAe,
-    0,
-    [_Pat, _Rea],
-    [0, 0]
-];
-var ResourceIdentifierSummary$ = [3, n0, _RISe,
-    0,
-    [_RT, _LRIo, _RIe],
-    [0, 64 | 0, 64 | 0]
-];
-var ResourceLocation$ = [3, n0, _RLe,
-    0,
-    [_SN, _LRI],
-    [0, 0], 2
-];
-var ResourceMapping$ = [3, n0, _RMeso,
-    0,
-    [_So, _Des],
-    [() => ResourceLocation$, () => ResourceLocation$], 2
-];
-var ResourceScanSummary$ = [3, n0, _RSSe,
-    0,
-    [_RSI, _S, _SR, _ST, _ET, _PC, _STc],
-    [0, 0, 0, 4, 4, 1, 0]
-];
-var ResourceTargetDefinition$ = [3, n0, _RTDe,
-    0,
-    [_At, _N, _RReq, _Pat, _BV, _AVf, _BVF, _AVF, _Dr, _ACT],
-    [0, 0, 0, 0, 0, 0, 0, 0, () => LiveResourceDrift$, 0]
-];
-var ResourceToImport$ = [3, n0, _RTIes,
-    0,
-    [_RT, _LRI, _RI],
-    [0, 0, 128 | 0], 3
-];
-var RollbackConfiguration$ = [3, n0, _RCo,
-    0,
-    [_RTo, _MTIM],
-    [() => RollbackTriggers, 1]
-];
-var RollbackStackInput$ = [3, n0, _RSIo,
-    0,
-    [_SN, _RARN, _CRT, _REOC, _DC],
-    [0, 0, 0, 2, () => DeploymentConfig$], 1
-];
-var RollbackStackOutput$ = [3, n0, _RSO,
-    0,
-    [_SI, _OI],
-    [0, 0]
-];
-var RollbackTrigger$ = [3, n0, _RTol,
-    0,
-    [_A, _T],
-    [0, 0], 2
-];
-var ScanFilter$ = [3, n0, _SFc,
-    0,
-    [_Ty],
-    [64 | 0]
-];
-var ScannedResource$ = [3, n0, _SRc,
-    0,
-    [_RT, _RI, _MBS],
-    [0, 128 | 0, 2]
-];
-var ScannedResourceIdentifier$ = [3, n0, _SRIc,
-    0,
-    [_RT, _RI],
-    [0, 128 | 0], 2
-];
-var SetAliasInput$ = [3, n0, _SAI,
-    0,
-    [_SN, _ANl],
-    [0, 0], 2
-];
-var SetStackPolicyInput$ = [3, n0, _SSPI,
-    0,
-    [_SN, _SPB, _SPURL],
-    [0, 0, 0], 1
-];
-var SetTypeConfigurationInput$ = [3, n0, _STCI,
-    0,
-    [_Co, _TA, _CAon, _TN, _T],
-    [0, 0, 0, 0, 0], 1
-];
-var SetTypeConfigurationOutput$ = [3, n0, _STCO,
-    0,
-    [_CAonf],
-    [0]
-];
-var SetTypeDefaultVersionInput$ = [3, n0, _STDVI,
-    0,
-    [_A, _T, _TN, _VI],
-    [0, 0, 0, 0]
-];
-var SetTypeDefaultVersionOutput$ = [3, n0, _STDVO,
-    0,
-    [],
-    []
-];
-var SignalResourceInput$ = [3, n0, _SRIi,
-    0,
-    [_SN, _LRI, _UI, _S],
-    [0, 0, 0, 0], 4
-];
-var Stack$ = [3, n0, _Sta,
-    0,
-    [_SN, _CT, _SSta, _SI, _CSI, _D, _P, _DTel, _LUT, _RCo, _SSR, _DR, _DC, _NARN, _TIM, _Ca, _Ou, _RARN, _Ta, _ETP, _PIa, _RIo, _DI, _REOC, _DMe, _DSet, _LO, _ANl],
-    [0, 4, 0, 0, 0, 0, () => _Parameters, 4, 4, () => RollbackConfiguration$, 0, 2, () => DeploymentConfig$, 64 | 0, 1, 64 | 0, () => Outputs, 0, () => Tags, 2, 0, 0, () => StackDriftInformation$, 2, 0, 0, () => LastOperations, 0], 3
-];
-var StackDefinition$ = [3, n0, _SDt,
-    0,
-    [_SN, _TB, _TURL],
-    [0, 0, 0]
-];
-var StackDriftInformation$ = [3, n0, _SDI,
-    0,
-    [_SDS, _LCT],
-    [0, 4], 1
-];
-var StackDriftInformationSummary$ = [3, n0, _SDIS,
-    0,
-    [_SDS, _LCT],
-    [0, 4], 1
-];
-var StackEvent$ = [3, n0, _SEt,
-    0,
-    [_SI, _EI, _SN, _Ti, _OI, _LRI, _PRI, _RT, _RSes, _RSR, _RP, _CRT, _HTo, _HS, _HSR, _HIP, _HII, _HFM, _DSet],
-    [0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 4
-];
-var StackInstance$ = [3, n0, _SIt,
-    0,
-    [_SSI, _Reg, _Acc, _SI, _PO, _S, _SIS, _SR, _OUIr, _DSr, _LDCT, _LOI],
-    [0, 0, 0, 0, () => _Parameters, 0, () => StackInstanceComprehensiveStatus$, 0, 0, 0, 4, 0]
-];
-var StackInstanceComprehensiveStatus$ = [3, n0, _SICS,
-    0,
-    [_DSet],
-    [0]
-];
-var StackInstanceFilter$ = [3, n0, _SIF,
-    0,
-    [_N, _Va],
-    [0, 0]
-];
-var StackInstanceResourceDriftsSummary$ = [3, n0, _SIRDSt,
-    0,
-    [_SI, _LRI, _RT, _SRDS, _Ti, _PRI, _PRIC, _PDro],
-    [0, 0, 0, 0, 4, 0, () => PhysicalResourceIdContext, () => PropertyDifferences], 5
-];
-var StackInstanceSummary$ = [3, n0, _SISt,
-    0,
-    [_SSI, _Reg, _Acc, _SI, _S, _SR, _SIS, _OUIr, _DSr, _LDCT, _LOI],
-    [0, 0, 0, 0, 0, 0, () => StackInstanceComprehensiveStatus$, 0, 0, 4, 0]
-];
-var StackRefactorAction$ = [3, n0, _SRAt,
-    0,
-    [_Act, _En, _PRI, _RI, _D, _Det, _DRe, _TR, _UR, _RMeso],
-    [0, 0, 0, 0, 0, 0, 0, () => StackRefactorTagResources, 64 | 0, () => ResourceMapping$]
-];
-var StackRefactorSummary$ = [3, n0, _SRSta,
-    0,
-    [_SRI, _D, _ES, _ESR, _S, _SR],
-    [0, 0, 0, 0, 0, 0]
-];
-var StackResource$ = [3, n0, _SRta,
-    0,
-    [_LRI, _RT, _Ti, _RSes, _SN, _SI, _PRI, _RSR, _D, _DI, _MI],
-    [0, 0, 4, 0, 0, 0, 0, 0, 0, () => StackResourceDriftInformation$, () => ModuleInfo$], 4
-];
-var StackResourceDetail$ = [3, n0, _SRDt,
-    0,
-    [_LRI, _RT, _LUTa, _RSes, _SN, _SI, _PRI, _RSR, _D, _Me, _DI, _MI],
-    [0, 0, 4, 0, 0, 0, 0, 0, 0, 0, () => StackResourceDriftInformation$, () => ModuleInfo$], 4
-];
-var StackResourceDrift$ = [3, n0, _SRDta,
-    0,
-    [_SI, _LRI, _RT, _SRDS, _Ti, _PRI, _PRIC, _EP, _AP, _PDro, _MI, _DSRr],
-    [0, 0, 0, 0, 4, 0, () => PhysicalResourceIdContext, 0, 0, () => PropertyDifferences, () => ModuleInfo$, 0], 5
-];
-var StackResourceDriftInformation$ = [3, n0, _SRDI,
-    0,
-    [_SRDS, _LCT],
-    [0, 4], 1
-];
-var StackResourceDriftInformationSummary$ = [3, n0, _SRDIS,
-    0,
-    [_SRDS, _LCT],
-    [0, 4], 1
-];
-var StackResourceSummary$ = [3, n0, _SRStac,
-    0,
-    [_LRI, _RT, _LUTa, _RSes, _PRI, _RSR, _DI, _MI],
-    [0, 0, 4, 0, 0, 0, () => StackResourceDriftInformationSummary$, () => ModuleInfo$], 4
-];
-var StackSet$ = [3, n0, _SS,
-    0,
-    [_SSN, _SSI, _D, _S, _TB, _P, _Ca, _Ta, _SSARN, _ARARN, _ERN, _SSDDD, _AD, _PM, _OUI, _ME, _Re],
-    [0, 0, 0, 0, 0, () => _Parameters, 64 | 0, () => Tags, 0, 0, 0, () => StackSetDriftDetectionDetails$, () => AutoDeployment$, 0, 64 | 0, () => ManagedExecution$, 64 | 0]
-];
-var StackSetAutoDeploymentTargetSummary$ = [3, n0, _SSADTS,
-    0,
-    [_OUIr, _Re],
-    [0, 64 | 0]
-];
-var StackSetDriftDetectionDetails$ = [3, n0, _SSDDD,
-    0,
-    [_DSr, _DDS, _LDCT, _TSIC, _DSIC, _ISSIC, _IPSIC, _FSIC],
-    [0, 0, 4, 1, 1, 1, 1, 1]
-];
-var StackSetOperation$ = [3, n0, _SSO,
-    0,
-    [_OI, _SSI, _Act, _S, _OP, _RS, _ARARN, _ERN, _CTr, _ETn, _DT, _SSDDD, _SR, _SDta],
-    [0, 0, 0, 0, () => StackSetOperationPreferences$, 2, 0, 0, 4, 4, () => DeploymentTargets$, () => StackSetDriftDetectionDetails$, 0, () => StackSetOperationStatusDetails$]
-];
-var StackSetOperationPreferences$ = [3, n0, _SSOP,
-    0,
-    [_RCT, _RO, _FTC, _FTP, _MCC, _MCP, _CM],
-    [0, 64 | 0, 1, 1, 1, 1, 0]
-];
-var StackSetOperationResultSummary$ = [3, n0, _SSORS,
-    0,
-    [_Acc, _Reg, _S, _SR, _AGR, _OUIr],
-    [0, 0, 0, 0, () => AccountGateResult$, 0]
-];
-var StackSetOperationStatusDetails$ = [3, n0, _SSOSD,
-    0,
-    [_FSIC],
-    [1]
-];
-var StackSetOperationSummary$ = [3, n0, _SSOS,
-    0,
-    [_OI, _Act, _S, _CTr, _ETn, _SR, _SDta, _OP],
-    [0, 0, 0, 4, 4, 0, () => StackSetOperationStatusDetails$, () => StackSetOperationPreferences$]
-];
-var StackSetSummary$ = [3, n0, _SSS,
-    0,
-    [_SSN, _SSI, _D, _S, _AD, _PM, _DSr, _LDCT, _ME],
-    [0, 0, 0, 0, () => AutoDeployment$, 0, 0, 4, () => ManagedExecution$]
-];
-var StackSummary$ = [3, n0, _SStac,
-    0,
-    [_SN, _CT, _SSta, _SI, _TDe, _LUT, _DTel, _SSR, _PIa, _RIo, _DI, _LO],
-    [0, 4, 0, 0, 0, 4, 4, 0, 0, 0, () => StackDriftInformationSummary$, () => LastOperations], 3
-];
-var StartResourceScanInput$ = [3, n0, _SRSI,
-    0,
-    [_CRT, _SF],
-    [0, () => ScanFilters]
-];
-var StartResourceScanOutput$ = [3, n0, _SRSO,
-    0,
-    [_RSI],
-    [0]
-];
-var StopStackSetOperationInput$ = [3, n0, _SSSOI,
-    0,
-    [_SSN, _OI, _CA],
-    [0, 0, 0], 2
-];
-var StopStackSetOperationOutput$ = [3, n0, _SSSOO,
-    0,
-    [],
-    []
-];
-var Tag$ = [3, n0, _Tag,
-    0,
-    [_K, _V],
-    [0, 0], 2
-];
-var TemplateConfiguration$ = [3, n0, _TCe,
-    0,
-    [_DP, _URP],
-    [0, 0]
-];
-var TemplateParameter$ = [3, n0, _TP,
-    0,
-    [_PK, _DVe, _NE, _D],
-    [0, 0, 2, 0]
-];
-var TemplateProgress$ = [3, n0, _TPe,
-    0,
-    [_RSeso, _RF, _RPe, _RPes],
-    [1, 1, 1, 1]
-];
-var TemplateSummary$ = [3, n0, _TSe,
-    0,
-    [_GTI, _GTN, _S, _SR, _CT, _LUT, _NOR],
-    [0, 0, 0, 0, 4, 4, 1]
-];
-var TemplateSummaryConfig$ = [3, n0, _TSC,
-    0,
-    [_TURTAW],
-    [2]
-];
-var TestTypeInput$ = [3, n0, _TTI,
-    0,
-    [_A, _T, _TN, _VI, _LDB],
-    [0, 0, 0, 0, 0]
-];
-var TestTypeOutput$ = [3, n0, _TTO,
-    0,
-    [_TVA],
-    [0]
-];
-var TypeConfigurationDetails$ = [3, n0, _TCD,
-    0,
-    [_A, _Al, _Co, _LU, _TA, _TN, _IDC],
-    [0, 0, 0, 4, 0, 0, 2]
-];
-var TypeConfigurationIdentifier$ = [3, n0, _TCI,
-    0,
-    [_TA, _TCA, _TCAy, _T, _TN],
-    [0, 0, 0, 0, 0]
-];
-var TypeFilters$ = [3, n0, _TF,
-    0,
-    [_Cat, _PI, _TNP],
-    [0, 0, 0]
-];
-var TypeSummary$ = [3, n0, _TSyp,
-    0,
-    [_T, _TN, _DVI, _TA, _LU, _D, _PI, _OTN, _PVN, _LPV, _PIu, _PN, _IA],
-    [0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 2]
-];
-var TypeVersionSummary$ = [3, n0, _TVSy,
-    0,
-    [_T, _TN, _VI, _IDV, _A, _TCi, _D, _PVN],
-    [0, 0, 0, 2, 0, 4, 0, 0]
-];
-var UpdateGeneratedTemplateInput$ = [3, n0, _UGTI,
-    0,
-    [_GTN, _NGTN, _AR, _RRem, _RAR, _TCe],
-    [0, 0, () => ResourceDefinitions, 64 | 0, 2, () => TemplateConfiguration$], 1
-];
-var UpdateGeneratedTemplateOutput$ = [3, n0, _UGTO,
-    0,
-    [_GTI],
-    [0]
-];
-var UpdateStackInput$ = [3, n0, _USI,
-    0,
-    [_SN, _TB, _TURL, _UPT, _SPDUB, _SPDUURL, _P, _Ca, _RTe, _RARN, _RCo, _SPB, _SPURL, _NARN, _Ta, _DR, _CRT, _REOC, _DC, _DV],
-    [0, 0, 0, 2, 0, 0, () => _Parameters, 64 | 0, 64 | 0, 0, () => RollbackConfiguration$, 0, 0, 64 | 0, () => Tags, 2, 0, 2, () => DeploymentConfig$, 2], 1
-];
-var UpdateStackInstancesInput$ = [3, n0, _USII,
-    0,
-    [_SSN, _Re, _Ac, _DT, _PO, _OP, _OI, _CA],
-    [0, 64 | 0, 64 | 0, () => DeploymentTargets$, () => _Parameters, () => StackSetOperationPreferences$, [0, 4], 0], 2
-];
-var UpdateStackInstancesOutput$ = [3, n0, _USIO,
-    0,
-    [_OI],
-    [0]
-];
-var UpdateStackOutput$ = [3, n0, _USO,
-    0,
-    [_SI, _OI],
-    [0, 0]
-];
-var UpdateStackSetInput$ = [3, n0, _USSI,
-    0,
-    [_SSN, _D, _TB, _TURL, _UPT, _P, _Ca, _Ta, _OP, _ARARN, _ERN, _DT, _PM, _AD, _OI, _Ac, _Re, _CA, _ME],
-    [0, 0, 0, 0, 2, () => _Parameters, 64 | 0, () => Tags, () => StackSetOperationPreferences$, 0, 0, () => DeploymentTargets$, 0, () => AutoDeployment$, [0, 4], 64 | 0, 64 | 0, 0, () => ManagedExecution$], 1
-];
-var UpdateStackSetOutput$ = [3, n0, _USSO,
-    0,
-    [_OI],
-    [0]
-];
-var UpdateTerminationProtectionInput$ = [3, n0, _UTPI,
-    0,
-    [_ETP, _SN],
-    [2, 0], 2
-];
-var UpdateTerminationProtectionOutput$ = [3, n0, _UTPO,
-    0,
-    [_SI],
-    [0]
-];
-var ValidateTemplateInput$ = [3, n0, _VTI,
-    0,
-    [_TB, _TURL],
-    [0, 0]
-];
-var ValidateTemplateOutput$ = [3, n0, _VTO,
-    0,
-    [_P, _D, _Ca, _CR, _DTe],
-    [() => TemplateParameters, 0, 64 | 0, 0, 64 | 0]
-];
-var WarningDetail$ = [3, n0, _WD,
-    0,
-    [_T, _Pro],
-    [0, () => WarningProperties]
-];
-var WarningProperty$ = [3, n0, _WP,
-    0,
-    [_PPr, _Req, _D],
-    [0, 2, 0]
-];
-var Warnings$ = [3, n0, _W,
-    0,
-    [_URT],
-    [64 | 0]
-];
-var __Unit = "unit";
-var AccountLimitList = [1, n0, _ALL,
-    0, () => AccountLimit$
-];
-var AnnotationList = [1, n0, _ALn,
-    0, () => Annotation$
-];
-var BatchDescribeTypeConfigurationsErrors = [1, n0, _BDTCEa,
-    0, () => BatchDescribeTypeConfigurationsError$
-];
-var Changes = [1, n0, _Ch,
-    0, () => Change$
-];
-var ChangeSetHooks = [1, n0, _CSHh,
-    0, () => ChangeSetHook$
-];
-var ChangeSetSummaries = [1, n0, _CSSh,
-    0, () => ChangeSetSummary$
-];
-var Exports = [1, n0, _Exp,
-    0, () => Export$
-];
-var HookResultSummaries = [1, n0, _HRSo,
-    0, () => HookResultSummary$
-];
-var LastOperations = [1, n0, _LO,
-    0, () => OperationEntry$
-];
-var OperationEvents = [1, n0, _OE,
-    0, () => OperationEvent$
-];
-var OperationResultFilters = [1, n0, _ORFp,
-    0, () => OperationResultFilter$
-];
-var Outputs = [1, n0, _Ou,
-    0, () => Output$
-];
-var ParameterDeclarations = [1, n0, _PDa,
-    0, () => ParameterDeclaration$
-];
-var _Parameters = [1, n0, _P,
-    0, () => Parameter$
-];
-var PhysicalResourceIdContext = [1, n0, _PRIC,
-    0, () => PhysicalResourceIdContextKeyValuePair$
-];
-var PropertyDifferences = [1, n0, _PDro,
-    0, () => PropertyDifference$
-];
-var RelatedResources = [1, n0, _RRel,
-    0, () => ScannedResource$
-];
-var RequiredActivatedTypes = [1, n0, _RAT,
-    0, () => RequiredActivatedType$
-];
-var ResourceChangeDetails = [1, n0, _RCDe,
-    0, () => ResourceChangeDetail$
-];
-var ResourceDefinitions = [1, n0, _RDes,
-    0, () => ResourceDefinition$
-];
-var ResourceDetails = [1, n0, _RDeso,
-    0, () => ResourceDetail$
-];
-var ResourceDriftIgnoredAttributes = [1, n0, _RDIA,
-    0, () => ResourceDriftIgnoredAttribute$
-];
-var ResourceIdentifierSummaries = [1, n0, _RIS,
-    0, () => ResourceIdentifierSummary$
-];
-var ResourceMappings = [1, n0, _RMe,
-    0, () => ResourceMapping$
-];
-var ResourceScanSummaries = [1, n0, _RSS,
-    0, () => ResourceScanSummary$
-];
-var ResourcesToImport = [1, n0, _RTI,
-    0, () => ResourceToImport$
-];
-var RollbackTriggers = [1, n0, _RTo,
-    0, () => RollbackTrigger$
-];
-var ScanFilters = [1, n0, _SF,
-    0, () => ScanFilter$
-];
-var ScannedResourceIdentifiers = [1, n0, _SRIca,
-    0, () => ScannedResourceIdentifier$
-];
-var ScannedResources = [1, n0, _SRca,
-    0, () => ScannedResource$
-];
-var StackDefinitions = [1, n0, _SD,
-    0, () => StackDefinition$
-];
-var StackEvents = [1, n0, _SE,
-    0, () => StackEvent$
-];
-var StackInstanceFilters = [1, n0, _SIFt,
-    0, () => StackInstanceFilter$
-];
-var StackInstanceResourceDriftsSummaries = [1, n0, _SIRDSta,
-    0, () => StackInstanceResourceDriftsSummary$
-];
-var StackInstanceSummaries = [1, n0, _SISta,
-    0, () => StackInstanceSummary$
-];
-var StackRefactorActions = [1, n0, _SRA,
-    0, () => StackRefactorAction$
-];
-var StackRefactorSummaries = [1, n0, _SRS,
-    0, () => StackRefactorSummary$
-];
-var StackRefactorTagResources = [1, n0, _SRTR,
-    0, () => Tag$
-];
-var StackResourceDrifts = [1, n0, _SRD,
-    0, () => StackResourceDrift$
-];
-var StackResources = [1, n0, _SRt,
-    0, () => StackResource$
-];
-var StackResourceSummaries = [1, n0, _SRSt,
-    0, () => StackResourceSummary$
-];
-var Stacks = [1, n0, _St,
-    0, () => Stack$
-];
-var StackSetAutoDeploymentTargetSummaries = [1, n0, _SSADTSt,
-    0, () => StackSetAutoDeploymentTargetSummary$
-];
-var StackSetOperationResultSummaries = [1, n0, _SSORSt,
-    0, () => StackSetOperationResultSummary$
-];
-var StackSetOperationSummaries = [1, n0, _SSOSt,
-    0, () => StackSetOperationSummary$
-];
-var StackSetSummaries = [1, n0, _SSSt,
-    0, () => StackSetSummary$
-];
-var StackSummaries = [1, n0, _SSt,
-    0, () => StackSummary$
-];
-var Tags = [1, n0, _Ta,
-    0, () => Tag$
-];
-var TemplateParameters = [1, n0, _TPem,
-    0, () => TemplateParameter$
-];
-var TemplateSummaries = [1, n0, _TSem,
-    0, () => TemplateSummary$
-];
-var TypeConfigurationDetailsList = [1, n0, _TCDL,
-    0, () => TypeConfigurationDetails$
-];
-var TypeConfigurationIdentifiers = [1, n0, _TCIy,
-    0, () => TypeConfigurationIdentifier$
-];
-var TypeSummaries = [1, n0, _TSy,
-    0, () => TypeSummary$
-];
-var TypeVersionSummaries = [1, n0, _TVS,
-    0, () => TypeVersionSummary$
-];
-var UnprocessedTypeConfigurations = [1, n0, _UTC,
-    0, () => TypeConfigurationIdentifier$
-];
-var WarningDetails = [1, n0, _WDa,
-    0, () => WarningDetail$
-];
-var WarningProperties = [1, n0, _WPa,
-    0, () => WarningProperty$
-];
-var ActivateOrganizationsAccess$ = [9, n0, _AOA,
-    0, () => ActivateOrganizationsAccessInput$, () => ActivateOrganizationsAccessOutput$
-];
-var ActivateType$ = [9, n0, _AT,
-    2, () => ActivateTypeInput$, () => ActivateTypeOutput$
-];
-var BatchDescribeTypeConfigurations$ = [9, n0, _BDTC,
-    0, () => BatchDescribeTypeConfigurationsInput$, () => BatchDescribeTypeConfigurationsOutput$
-];
-var CancelUpdateStack$ = [9, n0, _CUS,
-    0, () => CancelUpdateStackInput$, () => __Unit
-];
-var ContinueUpdateRollback$ = [9, n0, _CUR,
-    0, () => ContinueUpdateRollbackInput$, () => ContinueUpdateRollbackOutput$
-];
-var CreateChangeSet$ = [9, n0, _CCS,
-    0, () => CreateChangeSetInput$, () => CreateChangeSetOutput$
-];
-var CreateGeneratedTemplate$ = [9, n0, _CGT,
-    0, () => CreateGeneratedTemplateInput$, () => CreateGeneratedTemplateOutput$
-];
-var CreateStack$ = [9, n0, _CSr,
-    0, () => CreateStackInput$, () => CreateStackOutput$
-];
-var CreateStackInstances$ = [9, n0, _CSIre,
-    0, () => CreateStackInstancesInput$, () => CreateStackInstancesOutput$
-];
-var CreateStackRefactor$ = [9, n0, _CSR,
-    0, () => CreateStackRefactorInput$, () => CreateStackRefactorOutput$
-];
-var CreateStackSet$ = [9, n0, _CSSr,
-    0, () => CreateStackSetInput$, () => CreateStackSetOutput$
-];
-var DeactivateOrganizationsAccess$ = [9, n0, _DOA,
-    0, () => DeactivateOrganizationsAccessInput$, () => DeactivateOrganizationsAccessOutput$
-];
-var DeactivateType$ = [9, n0, _DTea,
-    2, () => DeactivateTypeInput$, () => DeactivateTypeOutput$
-];
-var DeleteChangeSet$ = [9, n0, _DCS,
-    0, () => DeleteChangeSetInput$, () => DeleteChangeSetOutput$
-];
-var DeleteGeneratedTemplate$ = [9, n0, _DGT,
-    0, () => DeleteGeneratedTemplateInput$, () => __Unit
-];
-var DeleteStack$ = [9, n0, _DSel,
-    0, () => DeleteStackInput$, () => __Unit
-];
-var DeleteStackInstances$ = [9, n0, _DSIel,
-    0, () => DeleteStackInstancesInput$, () => DeleteStackInstancesOutput$
-];
-var DeleteStackSet$ = [9, n0, _DSS,
-    0, () => DeleteStackSetInput$, () => DeleteStackSetOutput$
-];
-var DeregisterType$ = [9, n0, _DTer,
-    2, () => DeregisterTypeInput$, () => DeregisterTypeOutput$
-];
-var DescribeAccountLimits$ = [9, n0, _DAL,
-    0, () => DescribeAccountLimitsInput$, () => DescribeAccountLimitsOutput$
-];
-var DescribeChangeSet$ = [9, n0, _DCSe,
-    0, () => DescribeChangeSetInput$, () => DescribeChangeSetOutput$
-];
-var DescribeChangeSetHooks$ = [9, n0, _DCSH,
-    0, () => DescribeChangeSetHooksInput$, () => DescribeChangeSetHooksOutput$
-];
-var DescribeEvents$ = [9, n0, _DE,
-    0, () => DescribeEventsInput$, () => DescribeEventsOutput$
-];
-var DescribeGeneratedTemplate$ = [9, n0, _DGTe,
-    0, () => DescribeGeneratedTemplateInput$, () => DescribeGeneratedTemplateOutput$
-];
-var DescribeOrganizationsAccess$ = [9, n0, _DOAe,
-    0, () => DescribeOrganizationsAccessInput$, () => DescribeOrganizationsAccessOutput$
-];
-var DescribePublisher$ = [9, n0, _DPe,
-    2, () => DescribePublisherInput$, () => DescribePublisherOutput$
-];
-var DescribeResourceScan$ = [9, n0, _DRS,
-    0, () => DescribeResourceScanInput$, () => DescribeResourceScanOutput$
-];
-var DescribeStackDriftDetectionStatus$ = [9, n0, _DSDDS,
-    0, () => DescribeStackDriftDetectionStatusInput$, () => DescribeStackDriftDetectionStatusOutput$
-];
-var DescribeStackEvents$ = [9, n0, _DSE,
-    0, () => DescribeStackEventsInput$, () => DescribeStackEventsOutput$
-];
-var DescribeStackInstance$ = [9, n0, _DSIes,
-    0, () => DescribeStackInstanceInput$, () => DescribeStackInstanceOutput$
-];
-var DescribeStackRefactor$ = [9, n0, _DSRe,
-    0, () => DescribeStackRefactorInput$, () => DescribeStackRefactorOutput$
-];
-var DescribeStackResource$ = [9, n0, _DSRes,
-    0, () => DescribeStackResourceInput$, () => DescribeStackResourceOutput$
-];
-var DescribeStackResourceDrifts$ = [9, n0, _DSRD,
-    0, () => DescribeStackResourceDriftsInput$, () => DescribeStackResourceDriftsOutput$
-];
-var DescribeStackResources$ = [9, n0, _DSResc,
-    0, () => DescribeStackResourcesInput$, () => DescribeStackResourcesOutput$
-];
-var DescribeStacks$ = [9, n0, _DSes,
-    0, () => DescribeStacksInput$, () => DescribeStacksOutput$
-];
-var DescribeStackSet$ = [9, n0, _DSSe,
-    0, () => DescribeStackSetInput$, () => DescribeStackSetOutput$
-];
-var DescribeStackSetOperation$ = [9, n0, _DSSOes,
-    0, () => DescribeStackSetOperationInput$, () => DescribeStackSetOperationOutput$
-];
-var DescribeType$ = [9, n0, _DTes,
-    2, () => DescribeTypeInput$, () => DescribeTypeOutput$
-];
-var DescribeTypeRegistration$ = [9, n0, _DTR,
-    2, () => DescribeTypeRegistrationInput$, () => DescribeTypeRegistrationOutput$
-];
-var DetectStackDrift$ = [9, n0, _DSD,
-    0, () => DetectStackDriftInput$, () => DetectStackDriftOutput$
-];
-var DetectStackResourceDrift$ = [9, n0, _DSRDe,
-    0, () => DetectStackResourceDriftInput$, () => DetectStackResourceDriftOutput$
-];
-var DetectStackSetDrift$ = [9, n0, _DSSD,
-    0, () => DetectStackSetDriftInput$, () => DetectStackSetDriftOutput$
-];
-var EstimateTemplateCost$ = [9, n0, _ETC,
-    0, () => EstimateTemplateCostInput$, () => EstimateTemplateCostOutput$
-];
-var ExecuteChangeSet$ = [9, n0, _ECS,
-    0, () => ExecuteChangeSetInput$, () => ExecuteChangeSetOutput$
-];
-var ExecuteStackRefactor$ = [9, n0, _ESRx,
-    0, () => ExecuteStackRefactorInput$, () => __Unit
-];
-var GetGeneratedTemplate$ = [9, n0, _GGT,
-    0, () => GetGeneratedTemplateInput$, () => GetGeneratedTemplateOutput$
-];
-var GetHookResult$ = [9, n0, _GHR,
-    0, () => GetHookResultInput$, () => GetHookResultOutput$
-];
-var GetStackPolicy$ = [9, n0, _GSP,
-    0, () => GetStackPolicyInput$, () => GetStackPolicyOutput$
-];
-var GetTemplate$ = [9, n0, _GT,
-    0, () => GetTemplateInput$, () => GetTemplateOutput$
-];
-var GetTemplateSummary$ = [9, n0, _GTS,
-    0, () => GetTemplateSummaryInput$, () => GetTemplateSummaryOutput$
-];
-var ImportStacksToStackSet$ = [9, n0, _ISTSS,
-    0, () => ImportStacksToStackSetInput$, () => ImportStacksToStackSetOutput$
-];
-var ListChangeSets$ = [9, n0, _LCS,
-    0, () => ListChangeSetsInput$, () => ListChangeSetsOutput$
-];
-var ListExports$ = [9, n0, _LE,
-    0, () => ListExportsInput$, () => ListExportsOutput$
-];
-var ListGeneratedTemplates$ = [9, n0, _LGT,
-    0, () => ListGeneratedTemplatesInput$, () => ListGeneratedTemplatesOutput$
-];
-var ListHookResults$ = [9, n0, _LHR,
-    0, () => ListHookResultsInput$, () => ListHookResultsOutput$
-];
-var ListImports$ = [9, n0, _LI,
-    0, () => ListImportsInput$, () => ListImportsOutput$
-];
-var ListResourceScanRelatedResources$ = [9, n0, _LRSRR,
-    0, () => ListResourceScanRelatedResourcesInput$, () => ListResourceScanRelatedResourcesOutput$
-];
-var ListResourceScanResources$ = [9, n0, _LRSR,
-    0, () => ListResourceScanResourcesInput$, () => ListResourceScanResourcesOutput$
-];
-var ListResourceScans$ = [9, n0, _LRS,
-    0, () => ListResourceScansInput$, () => ListResourceScansOutput$
-];
-var ListStackInstanceResourceDrifts$ = [9, n0, _LSIRD,
-    0, () => ListStackInstanceResourceDriftsInput$, () => ListStackInstanceResourceDriftsOutput$
-];
-var ListStackInstances$ = [9, n0, _LSIi,
-    0, () => ListStackInstancesInput$, () => ListStackInstancesOutput$
-];
-var ListStackRefactorActions$ = [9, n0, _LSRA,
-    0, () => ListStackRefactorActionsInput$, () => ListStackRefactorActionsOutput$
-];
-var ListStackRefactors$ = [9, n0, _LSR,
-    0, () => ListStackRefactorsInput$, () => ListStackRefactorsOutput$
-];
-var ListStackResources$ = [9, n0, _LSRi,
-    0, () => ListStackResourcesInput$, () => ListStackResourcesOutput$
-];
-var ListStacks$ = [9, n0, _LS,
-    0, () => ListStacksInput$, () => ListStacksOutput$
-];
-var ListStackSetAutoDeploymentTargets$ = [9, n0, _LSSADT,
-    0, () => ListStackSetAutoDeploymentTargetsInput$, () => ListStackSetAutoDeploymentTargetsOutput$
-];
-var ListStackSetOperationResults$ = [9, n0, _LSSOR,
-    0, () => ListStackSetOperationResultsInput$, () => ListStackSetOperationResultsOutput$
-];
-var ListStackSetOperations$ = [9, n0, _LSSOi,
-    0, () => ListStackSetOperationsInput$, () => ListStackSetOperationsOutput$
-];
-var ListStackSets$ = [9, n0, _LSS,
-    0, () => ListStackSetsInput$, () => ListStackSetsOutput$
-];
-var ListTypeRegistrations$ = [9, n0, _LTR,
-    2, () => ListTypeRegistrationsInput$, () => ListTypeRegistrationsOutput$
-];
-var ListTypes$ = [9, n0, _LT,
-    2, () => ListTypesInput$, () => ListTypesOutput$
-];
-var ListTypeVersions$ = [9, n0, _LTV,
-    2, () => ListTypeVersionsInput$, () => ListTypeVersionsOutput$
-];
-var PublishType$ = [9, n0, _PTu,
-    2, () => PublishTypeInput$, () => PublishTypeOutput$
-];
-var RecordHandlerProgress$ = [9, n0, _RHP,
-    2, () => RecordHandlerProgressInput$, () => RecordHandlerProgressOutput$
-];
-var RegisterPublisher$ = [9, n0, _RPeg,
-    2, () => RegisterPublisherInput$, () => RegisterPublisherOutput$
-];
-var RegisterType$ = [9, n0, _RTegi,
-    2, () => RegisterTypeInput$, () => RegisterTypeOutput$
-];
-var RemoveAlias$ = [9, n0, _RAe,
-    0, () => RemoveAliasInput$, () => __Unit
-];
-var RollbackStack$ = [9, n0, _RSo,
-    0, () => RollbackStackInput$, () => RollbackStackOutput$
-];
-var SetAlias$ = [9, n0, _SAe,
-    0, () => SetAliasInput$, () => __Unit
-];
-var SetStackPolicy$ = [9, n0, _SSP,
-    0, () => SetStackPolicyInput$, () => __Unit
-];
-var SetTypeConfiguration$ = [9, n0, _STC,
-    0, () => SetTypeConfigurationInput$, () => SetTypeConfigurationOutput$
-];
-var SetTypeDefaultVersion$ = [9, n0, _STDV,
-    2, () => SetTypeDefaultVersionInput$, () => SetTypeDefaultVersionOutput$
-];
-var SignalResource$ = [9, n0, _SRi,
-    0, () => SignalResourceInput$, () => __Unit
-];
-var StartResourceScan$ = [9, n0, _SRStar,
-    0, () => StartResourceScanInput$, () => StartResourceScanOutput$
-];
-var StopStackSetOperation$ = [9, n0, _SSSO,
-    0, () => StopStackSetOperationInput$, () => StopStackSetOperationOutput$
-];
-var TestType$ = [9, n0, _TTe,
-    2, () => TestTypeInput$, () => TestTypeOutput$
-];
-var UpdateGeneratedTemplate$ = [9, n0, _UGT,
-    0, () => UpdateGeneratedTemplateInput$, () => UpdateGeneratedTemplateOutput$
-];
-var UpdateStack$ = [9, n0, _US,
-    0, () => UpdateStackInput$, () => UpdateStackOutput$
-];
-var UpdateStackInstances$ = [9, n0, _USIp,
-    0, () => UpdateStackInstancesInput$, () => UpdateStackInstancesOutput$
-];
-var UpdateStackSet$ = [9, n0, _USS,
-    0, () => UpdateStackSetInput$, () => UpdateStackSetOutput$
-];
-var UpdateTerminationProtection$ = [9, n0, _UTP,
-    0, () => UpdateTerminationProtectionInput$, () => UpdateTerminationProtectionOutput$
-];
-var ValidateTemplate$ = [9, n0, _VT,
-    0, () => ValidateTemplateInput$, () => ValidateTemplateOutput$
-];
-
-const getRuntimeConfig$1 = (config) => {
-    return {
-        apiVersion: "2010-05-15",
-        base64Decoder: config?.base64Decoder ?? fromBase64,
-        base64Encoder: config?.base64Encoder ?? toBase64,
-        disableHostPrefix: config?.disableHostPrefix ?? false,
-        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver,
-        extensions: config?.extensions ?? [],
-        httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultCloudFormationHttpAuthSchemeProvider,
-        httpAuthSchemes: config?.httpAuthSchemes ?? [
-            {
-                schemeId: "aws.auth#sigv4",
-                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
-                signer: new AwsSdkSigV4Signer(),
-            },
-        ],
-        logger: config?.logger ?? new NoOpLogger(),
-        protocol: config?.protocol ?? AwsQueryProtocol,
-        protocolSettings: config?.protocolSettings ?? {
-            defaultNamespace: "com.amazonaws.cloudformation",
-            errorTypeRegistries,
-            xmlNamespace: "http://cloudformation.amazonaws.com/doc/2010-05-15/",
-            version: "2010-05-15",
-            serviceTarget: "CloudFormation",
-        },
-        serviceId: config?.serviceId ?? "CloudFormation",
-        sha256: config?.sha256 ?? Sha256,
-        urlParser: config?.urlParser ?? parseUrl,
-        utf8Decoder: config?.utf8Decoder ?? fromUtf8,
-        utf8Encoder: config?.utf8Encoder ?? toUtf8,
-    };
-};
-
-const getRuntimeConfig = (config) => {
-    emitWarningIfUnsupportedVersion(process.version);
-    const defaultsMode = resolveDefaultsModeConfig(config);
-    const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
-    const clientSharedValues = getRuntimeConfig$1(config);
-    emitWarningIfUnsupportedVersion$1(process.version);
-    const loaderConfig = {
-        profile: config?.profile,
-        logger: clientSharedValues.logger,
-    };
-    return {
-        ...clientSharedValues,
-        ...config,
-        runtime: "node",
-        defaultsMode,
-        authSchemePreference: config?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
-        bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
-        credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
-        defaultSocketTimeout: getDefaultSocketTimeout(config?.requestHandler, 900_000),
-        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo.version }),
-        maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
-        region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
-        requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
-        retryMode: config?.retryMode ??
-            loadConfig({
-                ...NODE_RETRY_MODE_CONFIG_OPTIONS,
-                default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE,
-            }, config),
-        streamCollector: config?.streamCollector ?? streamCollector,
-        useDualstackEndpoint: config?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
-        useFipsEndpoint: config?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
-        userAgentAppId: config?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig),
-    };
-};
-
-const getHttpAuthExtensionConfiguration = (runtimeConfig) => {
-    const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
-    let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
-    let _credentials = runtimeConfig.credentials;
-    return {
-        setHttpAuthScheme(httpAuthScheme) {
-            const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
-            if (index === -1) {
-                _httpAuthSchemes.push(httpAuthScheme);
-            }
-            else {
-                _httpAuthSchemes.splice(index, 1, httpAuthScheme);
-            }
-        },
-        httpAuthSchemes() {
-            return _httpAuthSchemes;
-        },
-        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
-            _httpAuthSchemeProvider = httpAuthSchemeProvider;
-        },
-        httpAuthSchemeProvider() {
-            return _httpAuthSchemeProvider;
-        },
-        setCredentials(credentials) {
-            _credentials = credentials;
-        },
-        credentials() {
-            return _credentials;
-        },
-    };
-};
-const resolveHttpAuthRuntimeConfig = (config) => {
-    return {
-        httpAuthSchemes: config.httpAuthSchemes(),
-        httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
-        credentials: config.credentials(),
-    };
-};
-
-const resolveRuntimeExtensions = (runtimeConfig, extensions) => {
-    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration(runtimeConfig));
-    extensions.forEach((extension) => extension.configure(extensionConfiguration));
-    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig(extensionConfiguration));
-};
-
-class CloudFormationClient extends Client {
-    config;
-    constructor(...[configuration]) {
-        const _config_0 = getRuntimeConfig(configuration || {});
-        super(_config_0);
-        this.initConfig = _config_0;
-        const _config_1 = resolveClientEndpointParameters(_config_0);
-        const _config_2 = resolveUserAgentConfig(_config_1);
-        const _config_3 = resolveRetryConfig(_config_2);
-        const _config_4 = resolveRegionConfig(_config_3);
-        const _config_5 = resolveHostHeaderConfig(_config_4);
-        const _config_6 = resolveEndpointConfig(_config_5);
-        const _config_7 = resolveHttpAuthSchemeConfig(_config_6);
-        const _config_8 = resolveRuntimeExtensions(_config_7, configuration?.extensions || []);
-        this.config = _config_8;
-        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
-        this.middlewareStack.use(getUserAgentPlugin(this.config));
-        this.middlewareStack.use(getRetryPlugin(this.config));
-        this.middlewareStack.use(getContentLengthPlugin(this.config));
-        this.middlewareStack.use(getHostHeaderPlugin(this.config));
-        this.middlewareStack.use(getLoggerPlugin(this.config));
-        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
-        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
-            httpAuthSchemeParametersProvider: defaultCloudFormationHttpAuthSchemeParametersProvider,
-            identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
-                "aws.auth#sigv4": config.credentials,
-            }),
-        }));
-        this.middlewareStack.use(getHttpSigningPlugin(this.config));
-    }
-    destroy() {
-        super.destroy();
-    }
-}
-
-const command = makeBuilder(commonParams, "CloudFormation", "CloudFormationClient", getEndpointPlugin);
-const _ep0 = {};
-const _mw0 = (Command, cs, config, o) => [];
-
-class ActivateOrganizationsAccessCommand extends command(_ep0, _mw0, "ActivateOrganizationsAccess", ActivateOrganizationsAccess$) {
-}
-
-class ActivateTypeCommand extends command(_ep0, _mw0, "ActivateType", ActivateType$) {
-}
-
-class BatchDescribeTypeConfigurationsCommand extends command(_ep0, _mw0, "BatchDescribeTypeConfigurations", BatchDescribeTypeConfigurations$) {
-}
-
-class CancelUpdateStackCommand extends command(_ep0, _mw0, "CancelUpdateStack", CancelUpdateStack$) {
-}
-
-class ContinueUpdateRollbackCommand extends command(_ep0, _mw0, "ContinueUpdateRollback", ContinueUpdateRollback$) {
-}
-
-class CreateChangeSetCommand extends command(_ep0, _mw0, "CreateChangeSet", CreateChangeSet$) {
-}
-
-class CreateGeneratedTemplateCommand extends command(_ep0, _mw0, "CreateGeneratedTemplate", CreateGeneratedTemplate$) {
-}
-
-class CreateStackCommand extends command(_ep0, _mw0, "CreateStack", CreateStack$) {
-}
-
-class CreateStackInstancesCommand extends command(_ep0, _mw0, "CreateStackInstances", CreateStackInstances$) {
-}
-
-class CreateStackRefactorCommand extends command(_ep0, _mw0, "CreateStackRefactor", CreateStackRefactor$) {
-}
-
-class CreateStackSetCommand extends command(_ep0, _mw0, "CreateStackSet", CreateStackSet$) {
-}
-
-class DeactivateOrganizationsAccessCommand extends command(_ep0, _mw0, "DeactivateOrganizationsAccess", DeactivateOrganizationsAccess$) {
-}
-
-class DeactivateTypeCommand extends command(_ep0, _mw0, "DeactivateType", DeactivateType$) {
-}
-
-class DeleteChangeSetCommand extends command(_ep0, _mw0, "DeleteChangeSet", DeleteChangeSet$) {
-}
-
-class DeleteGeneratedTemplateCommand extends command(_ep0, _mw0, "DeleteGeneratedTemplate", DeleteGeneratedTemplate$) {
-}
-
-class DeleteStackCommand extends command(_ep0, _mw0, "DeleteStack", DeleteStack$) {
-}
-
-class DeleteStackInstancesCommand extends command(_ep0, _mw0, "DeleteStackInstances", DeleteStackInstances$) {
-}
-
-class DeleteStackSetCommand extends command(_ep0, _mw0, "DeleteStackSet", DeleteStackSet$) {
-}
-
-class DeregisterTypeCommand extends command(_ep0, _mw0, "DeregisterType", DeregisterType$) {
-}
-
-class DescribeAccountLimitsCommand extends command(_ep0, _mw0, "DescribeAccountLimits", DescribeAccountLimits$) {
-}
-
-class DescribeChangeSetCommand extends command(_ep0, _mw0, "DescribeChangeSet", DescribeChangeSet$) {
-}
-
-class DescribeChangeSetHooksCommand extends command(_ep0, _mw0, "DescribeChangeSetHooks", DescribeChangeSetHooks$) {
-}
-
-class DescribeEventsCommand extends command(_ep0, _mw0, "DescribeEvents", DescribeEvents$) {
-}
-
-class DescribeGeneratedTemplateCommand extends command(_ep0, _mw0, "DescribeGeneratedTemplate", DescribeGeneratedTemplate$) {
-}
-
-class DescribeOrganizationsAccessCommand extends command(_ep0, _mw0, "DescribeOrganizationsAccess", DescribeOrganizationsAccess$) {
-}
-
-class DescribePublisherCommand extends command(_ep0, _mw0, "DescribePublisher", DescribePublisher$) {
-}
-
-class DescribeResourceScanCommand extends command(_ep0, _mw0, "DescribeResourceScan", DescribeResourceScan$) {
-}
-
-class DescribeStackDriftDetectionStatusCommand extends command(_ep0, _mw0, "DescribeStackDriftDetectionStatus", DescribeStackDriftDetectionStatus$) {
-}
-
-class DescribeStackEventsCommand extends command(_ep0, _mw0, "DescribeStackEvents", DescribeStackEvents$) {
-}
-
-class DescribeStackInstanceCommand extends command(_ep0, _mw0, "DescribeStackInstance", DescribeStackInstance$) {
-}
-
-class DescribeStackRefactorCommand extends command(_ep0, _mw0, "DescribeStackRefactor", DescribeStackRefactor$) {
-}
-
-class DescribeStackResourceCommand extends command(_ep0, _mw0, "DescribeStackResource", DescribeStackResource$) {
-}
-
-class DescribeStackResourceDriftsCommand extends command(_ep0, _mw0, "DescribeStackResourceDrifts", DescribeStackResourceDrifts$) {
-}
-
-class DescribeStackResourcesCommand extends command(_ep0, _mw0, "DescribeStackResources", DescribeStackResources$) {
-}
-
-class DescribeStacksCommand extends command(_ep0, _mw0, "DescribeStacks", DescribeStacks$) {
-}
-
-class DescribeStackSetCommand extends command(_ep0, _mw0, "DescribeStackSet", DescribeStackSet$) {
-}
-
-class DescribeStackSetOperationCommand extends command(_ep0, _mw0, "DescribeStackSetOperation", DescribeStackSetOperation$) {
-}
-
-class DescribeTypeCommand extends command(_ep0, _mw0, "DescribeType", DescribeType$) {
-}
-
-class DescribeTypeRegistrationCommand extends command(_ep0, _mw0, "DescribeTypeRegistration", DescribeTypeRegistration$) {
-}
-
-class DetectStackDriftCommand extends command(_ep0, _mw0, "DetectStackDrift", DetectStackDrift$) {
-}
-
-class DetectStackResourceDriftCommand extends command(_ep0, _mw0, "DetectStackResourceDrift", DetectStackResourceDrift$) {
-}
-
-class DetectStackSetDriftCommand extends command(_ep0, _mw0, "DetectStackSetDrift", DetectStackSetDrift$) {
-}
-
-class EstimateTemplateCostCommand extends command(_ep0, _mw0, "EstimateTemplateCost", EstimateTemplateCost$) {
-}
-
-class ExecuteChangeSetCommand extends command(_ep0, _mw0, "ExecuteChangeSet", ExecuteChangeSet$) {
-}
-
-class ExecuteStackRefactorCommand extends command(_ep0, _mw0, "ExecuteStackRefactor", ExecuteStackRefactor$) {
-}
-
-class GetGeneratedTemplateCommand extends command(_ep0, _mw0, "GetGeneratedTemplate", GetGeneratedTemplate$) {
-}
-
-class GetHookResultCommand extends command(_ep0, _mw0, "GetHookResult", GetHookResult$) {
-}
-
-class GetStackPolicyCommand extends command(_ep0, _mw0, "GetStackPolicy", GetStackPolicy$) {
-}
-
-class GetTemplateCommand extends command(_ep0, _mw0, "GetTemplate", GetTemplate$) {
-}
-
-class GetTemplateSummaryCommand extends command(_ep0, _mw0, "GetTemplateSummary", GetTemplateSummary$) {
-}
-
-class ImportStacksToStackSetCommand extends command(_ep0, _mw0, "ImportStacksToStackSet", ImportStacksToStackSet$) {
-}
-
-class ListChangeSetsCommand extends command(_ep0, _mw0, "ListChangeSets", ListChangeSets$) {
-}
-
-class ListExportsCommand extends command(_ep0, _mw0, "ListExports", ListExports$) {
-}
-
-class ListGeneratedTemplatesCommand extends command(_ep0, _mw0, "ListGeneratedTemplates", ListGeneratedTemplates$) {
-}
-
-class ListHookResultsCommand extends command(_ep0, _mw0, "ListHookResults", ListHookResults$) {
-}
-
-class ListImportsCommand extends command(_ep0, _mw0, "ListImports", ListImports$) {
-}
-
-class ListResourceScanRelatedResourcesCommand extends command(_ep0, _mw0, "ListResourceScanRelatedResources", ListResourceScanRelatedResources$) {
-}
-
-class ListResourceScanResourcesCommand extends command(_ep0, _mw0, "ListResourceScanResources", ListResourceScanResources$) {
-}
-
-class ListResourceScansCommand extends command(_ep0, _mw0, "ListResourceScans", ListResourceScans$) {
-}
-
-class ListStackInstanceResourceDriftsCommand extends command(_ep0, _mw0, "ListStackInstanceResourceDrifts", ListStackInstanceResourceDrifts$) {
-}
-
-class ListStackInstancesCommand extends command(_ep0, _mw0, "ListStackInstances", ListStackInstances$) {
-}
-
-class ListStackRefactorActionsCommand extends command(_ep0, _mw0, "ListStackRefactorActions", ListStackRefactorActions$) {
-}
-
-class ListStackRefactorsCommand extends command(_ep0, _mw0, "ListStackRefactors", ListStackRefactors$) {
-}
-
-class ListStackResourcesCommand extends command(_ep0, _mw0, "ListStackResources", ListStackResources$) {
-}
-
-class ListStacksCommand extends command(_ep0, _mw0, "ListStacks", ListStacks$) {
-}
-
-class ListStackSetAutoDeploymentTargetsCommand extends command(_ep0, _mw0, "ListStackSetAutoDeploymentTargets", ListStackSetAutoDeploymentTargets$) {
-}
-
-class ListStackSetOperationResultsCommand extends command(_ep0, _mw0, "ListStackSetOperationResults", ListStackSetOperationResults$) {
-}
-
-class ListStackSetOperationsCommand extends command(_ep0, _mw0, "ListStackSetOperations", ListStackSetOperations$) {
-}
-
-class ListStackSetsCommand extends command(_ep0, _mw0, "ListStackSets", ListStackSets$) {
-}
-
-class ListTypeRegistrationsCommand extends command(_ep0, _mw0, "ListTypeRegistrations", ListTypeRegistrations$) {
-}
-
-class ListTypesCommand extends command(_ep0, _mw0, "ListTypes", ListTypes$) {
-}
-
-class ListTypeVersionsCommand extends command(_ep0, _mw0, "ListTypeVersions", ListTypeVersions$) {
-}
-
-class PublishTypeCommand extends command(_ep0, _mw0, "PublishType", PublishType$) {
-}
-
-class RecordHandlerProgressCommand extends command(_ep0, _mw0, "RecordHandlerProgress", RecordHandlerProgress$) {
-}
-
-class RegisterPublisherCommand extends command(_ep0, _mw0, "RegisterPublisher", RegisterPublisher$) {
-}
-
-class RegisterTypeCommand extends command(_ep0, _mw0, "RegisterType", RegisterType$) {
-}
-
-class RemoveAliasCommand extends command(_ep0, _mw0, "RemoveAlias", RemoveAlias$) {
-}
-
-class RollbackStackCommand extends command(_ep0, _mw0, "RollbackStack", RollbackStack$) {
-}
-
-class SetAliasCommand extends command(_ep0, _mw0, "SetAlias", SetAlias$) {
-}
-
-class SetStackPolicyCommand extends command(_ep0, _mw0, "SetStackPolicy", SetStackPolicy$) {
-}
-
-class SetTypeConfigurationCommand extends command(_ep0, _mw0, "SetTypeConfiguration", SetTypeConfiguration$) {
-}
-
-class SetTypeDefaultVersionCommand extends command(_ep0, _mw0, "SetTypeDefaultVersion", SetTypeDefaultVersion$) {
-}
-
-class SignalResourceCommand extends command(_ep0, _mw0, "SignalResource", SignalResource$) {
-}
-
-class StartResourceScanCommand extends command(_ep0, _mw0, "StartResourceScan", StartResourceScan$) {
-}
-
-class StopStackSetOperationCommand extends command(_ep0, _mw0, "StopStackSetOperation", StopStackSetOperation$) {
-}
-
-class TestTypeCommand extends command(_ep0, _mw0, "TestType", TestType$) {
-}
-
-class UpdateGeneratedTemplateCommand extends command(_ep0, _mw0, "UpdateGeneratedTemplate", UpdateGeneratedTemplate$) {
-}
-
-class UpdateStackCommand extends command(_ep0, _mw0, "UpdateStack", UpdateStack$) {
-}
-
-class UpdateStackInstancesCommand extends command(_ep0, _mw0, "UpdateStackInstances", UpdateStackInstances$) {
-}
-
-class UpdateStackSetCommand extends command(_ep0, _mw0, "UpdateStackSet", UpdateStackSet$) {
-}
-
-class UpdateTerminationProtectionCommand extends command(_ep0, _mw0, "UpdateTerminationProtection", UpdateTerminationProtection$) {
-}
-
-class ValidateTemplateCommand extends command(_ep0, _mw0, "ValidateTemplate", ValidateTemplate$) {
-}
-
-const paginateDescribeAccountLimits = createPaginator(CloudFormationClient, DescribeAccountLimitsCommand, "NextToken", "NextToken", "");
-
-const paginateDescribeChangeSet = createPaginator(CloudFormationClient, DescribeChangeSetCommand, "NextToken", "NextToken", "");
-
-const paginateDescribeEvents = createPaginator(CloudFormationClient, DescribeEventsCommand, "NextToken", "NextToken", "");
-
-const paginateDescribeStackEvents = createPaginator(CloudFormationClient, DescribeStackEventsCommand, "NextToken", "NextToken", "");
-
-const paginateDescribeStackResourceDrifts = createPaginator(CloudFormationClient, DescribeStackResourceDriftsCommand, "NextToken", "NextToken", "MaxResults");
-
-const paginateDescribeStacks = createPaginator(CloudFormationClient, DescribeStacksCommand, "NextToken", "NextToken", "");
-
-const paginateListChangeSets = createPaginator(CloudFormationClient, ListChangeSetsCommand, "NextToken", "NextToken", "");
-
-const paginateListExports = createPaginator(CloudFormationClient, ListExportsCommand, "NextToken", "NextToken", "");
-
-const paginateListGeneratedTemplates = createPaginator(CloudFormationClient, ListGeneratedTemplatesCommand, "NextToken", "NextToken", "MaxResults");
-
-const paginateListImports = createPaginator(CloudFormationClient, ListImportsCommand, "NextToken", "NextToken", "");
-
-const paginateListResourceScanRelatedResources = createPaginator(CloudFormationClient, ListResourceScanRelatedResourcesCommand, "NextToken", "NextToken", "MaxResults");
-
-const paginateListResourceScanResources = createPaginator(CloudFormationClient, ListResourceScanResourcesCommand, "NextToken", "NextToken", "MaxResults");
-
-const paginateListResourceScans = createPaginator(CloudFormationClient, ListResourceScansCommand, "NextToken", "NextToken", "MaxResults");
-
-const paginateListStackInstances = createPaginator(CloudFormationClient, ListStackInstancesCommand, "NextToken", "NextToken", "MaxResults");
-
-const paginateListStackRefactorActions = createPaginator(CloudFormationClient, ListStackRefactorActionsCommand, "NextToken", "NextToken", "MaxResults");
-
-const paginateListStackRefactors = createPaginator(CloudFormationClient, ListStackRefactorsCommand, "NextToken", "NextToken", "MaxResults");
-
-const paginateListStackResources = createPaginator(CloudFormationClient, ListStackResourcesCommand, "NextToken", "NextToken", "");
-
-const paginateListStackSetOperationResults = createPaginator(CloudFormationClient, ListStackSetOperationResultsCommand, "NextToken", "NextToken", "MaxResults");
-
-const paginateListStackSetOperations = createPaginator(CloudFormationClient, ListStackSetOperationsCommand, "NextToken", "NextToken", "MaxResults");
-
-const paginateListStackSets = createPaginator(CloudFormationClient, ListStackSetsCommand, "NextToken", "NextToken", "MaxResults");
-
-const paginateListStacks = createPaginator(CloudFormationClient, ListStacksCommand, "NextToken", "NextToken", "");
-
-const paginateListTypeRegistrations = createPaginator(CloudFormationClient, ListTypeRegistrationsCommand, "NextToken", "NextToken", "MaxResults");
-
-const paginateListTypes = createPaginator(CloudFormationClient, ListTypesCommand, "NextToken", "NextToken", "MaxResults");
-
-const paginateListTypeVersions = createPaginator(CloudFormationClient, ListTypeVersionsCommand, "NextToken", "NextToken", "MaxResults");
-
-const checkState$9 = async (client, input) => {
-    let reason;
-    try {
-        let result = await client.send(new DescribeChangeSetCommand(input));
-        reason = result;
-        try {
-            const returnComparator = () => {
-                return result.Status;
-            };
-            if (returnComparator() === "CREATE_COMPLETE") {
-                return { state: WaiterState.SUCCESS, reason };
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                return result.Status;
-            };
-            if (returnComparator() === "FAILED") {
-                return { state: WaiterState.FAILURE, reason };
-            }
-        }
-        catch (e) { }
-    }
-    catch (exception) {
-        reason = exception;
-        if (exception.name === "ValidationError") {
-            return { state: WaiterState.FAILURE, reason };
-        }
-    }
-    return { state: WaiterState.RETRY, reason };
-};
-const waitForChangeSetCreateComplete = async (params, input) => {
-    const serviceDefaults = { minDelay: 30, maxDelay: 120 };
-    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$9);
-};
-const waitUntilChangeSetCreateComplete = async (params, input) => {
-    const serviceDefaults = { minDelay: 30, maxDelay: 120 };
-    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$9);
-    return checkExceptions(result);
-};
-
-const checkState$8 = async (client, input) => {
-    let reason;
-    try {
-        let result = await client.send(new DescribeStacksCommand(input));
-        reason = result;
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            let allStringEq_5 = (returnComparator().length > 0);
-            for (let element_4 of returnComparator()) {
-                allStringEq_5 = allStringEq_5 && (element_4 == "CREATE_COMPLETE");
-            }
-            if (allStringEq_5) {
-                return { state: WaiterState.SUCCESS, reason };
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            let allStringEq_5 = (returnComparator().length > 0);
-            for (let element_4 of returnComparator()) {
-                allStringEq_5 = allStringEq_5 && (element_4 == "UPDATE_COMPLETE");
-            }
-            if (allStringEq_5) {
-                return { state: WaiterState.SUCCESS, reason };
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            let allStringEq_5 = (returnComparator().length > 0);
-            for (let element_4 of returnComparator()) {
-                allStringEq_5 = allStringEq_5 && (element_4 == "UPDATE_IN_PROGRESS");
-            }
-            if (allStringEq_5) {
-                return { state: WaiterState.SUCCESS, reason };
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            let allStringEq_5 = (returnComparator().length > 0);
-            for (let element_4 of returnComparator()) {
-                allStringEq_5 = allStringEq_5 && (element_4 == "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS");
-            }
-            if (allStringEq_5) {
-                return { state: WaiterState.SUCCESS, reason };
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            let allStringEq_5 = (returnComparator().length > 0);
-            for (let element_4 of returnComparator()) {
-                allStringEq_5 = allStringEq_5 && (element_4 == "UPDATE_FAILED");
-            }
-            if (allStringEq_5) {
-                return { state: WaiterState.SUCCESS, reason };
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            let allStringEq_5 = (returnComparator().length > 0);
-            for (let element_4 of returnComparator()) {
-                allStringEq_5 = allStringEq_5 && (element_4 == "UPDATE_ROLLBACK_IN_PROGRESS");
-            }
-            if (allStringEq_5) {
-                return { state: WaiterState.SUCCESS, reason };
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            let allStringEq_5 = (returnComparator().length > 0);
-            for (let element_4 of returnComparator()) {
-                allStringEq_5 = allStringEq_5 && (element_4 == "UPDATE_ROLLBACK_FAILED");
-            }
-            if (allStringEq_5) {
-                return { state: WaiterState.SUCCESS, reason };
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            let allStringEq_5 = (returnComparator().length > 0);
-            for (let element_4 of returnComparator()) {
-                allStringEq_5 = allStringEq_5 && (element_4 == "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS");
-            }
-            if (allStringEq_5) {
-                return { state: WaiterState.SUCCESS, reason };
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            let allStringEq_5 = (returnComparator().length > 0);
-            for (let element_4 of returnComparator()) {
-                allStringEq_5 = allStringEq_5 && (element_4 == "UPDATE_ROLLBACK_COMPLETE");
-            }
-            if (allStringEq_5) {
-                return { state: WaiterState.SUCCESS, reason };
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "CREATE_FAILED") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "DELETE_COMPLETE") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "DELETE_FAILED") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "ROLLBACK_FAILED") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "ROLLBACK_COMPLETE") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-    }
-    catch (exception) {
-        reason = exception;
-        if (exception.name === "ValidationError") {
-            return { state: WaiterState.FAILURE, reason };
-        }
-    }
-    return { state: WaiterState.RETRY, reason };
-};
-const waitForStackCreateComplete = async (params, input) => {
-    const serviceDefaults = { minDelay: 30, maxDelay: 120 };
-    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$8);
-};
-const waitUntilStackCreateComplete = async (params, input) => {
-    const serviceDefaults = { minDelay: 30, maxDelay: 120 };
-    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$8);
-    return checkExceptions(result);
-};
-
-const checkState$7 = async (client, input) => {
-    let reason;
-    try {
-        let result = await client.send(new DescribeStacksCommand(input));
-        reason = result;
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            let allStringEq_5 = (returnComparator().length > 0);
-            for (let element_4 of returnComparator()) {
-                allStringEq_5 = allStringEq_5 && (element_4 == "DELETE_COMPLETE");
-            }
-            if (allStringEq_5) {
-                return { state: WaiterState.SUCCESS, reason };
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "DELETE_FAILED") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "CREATE_FAILED") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "ROLLBACK_FAILED") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "UPDATE_ROLLBACK_IN_PROGRESS") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "UPDATE_ROLLBACK_FAILED") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "UPDATE_ROLLBACK_COMPLETE") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "UPDATE_COMPLETE") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-    }
-    catch (exception) {
-        reason = exception;
-        if (exception.name === "ValidationError") {
-            return { state: WaiterState.SUCCESS, reason };
-        }
-    }
-    return { state: WaiterState.RETRY, reason };
-};
-const waitForStackDeleteComplete = async (params, input) => {
-    const serviceDefaults = { minDelay: 30, maxDelay: 120 };
-    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$7);
-};
-const waitUntilStackDeleteComplete = async (params, input) => {
-    const serviceDefaults = { minDelay: 30, maxDelay: 120 };
-    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$7);
-    return checkExceptions(result);
-};
-
-const checkState$6 = async (client, input) => {
-    let reason;
-    try {
-        let result = await client.send(new DescribeStacksCommand(input));
-        reason = result;
-        return { state: WaiterState.SUCCESS, reason };
-    }
-    catch (exception) {
-        reason = exception;
-        if (exception.name === "ValidationError") {
-            return { state: WaiterState.RETRY, reason };
-        }
-    }
-    return { state: WaiterState.RETRY, reason };
-};
-const waitForStackExists = async (params, input) => {
-    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
-    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$6);
-};
-const waitUntilStackExists = async (params, input) => {
-    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
-    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$6);
-    return checkExceptions(result);
-};
-
-const checkState$5 = async (client, input) => {
-    let reason;
-    try {
-        let result = await client.send(new DescribeStacksCommand(input));
-        reason = result;
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            let allStringEq_5 = (returnComparator().length > 0);
-            for (let element_4 of returnComparator()) {
-                allStringEq_5 = allStringEq_5 && (element_4 == "IMPORT_COMPLETE");
-            }
-            if (allStringEq_5) {
-                return { state: WaiterState.SUCCESS, reason };
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "ROLLBACK_COMPLETE") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "ROLLBACK_FAILED") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "IMPORT_ROLLBACK_IN_PROGRESS") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "IMPORT_ROLLBACK_FAILED") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "IMPORT_ROLLBACK_COMPLETE") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-    }
-    catch (exception) {
-        reason = exception;
-        if (exception.name === "ValidationError") {
-            return { state: WaiterState.FAILURE, reason };
-        }
-    }
-    return { state: WaiterState.RETRY, reason };
-};
-const waitForStackImportComplete = async (params, input) => {
-    const serviceDefaults = { minDelay: 30, maxDelay: 120 };
-    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$5);
-};
-const waitUntilStackImportComplete = async (params, input) => {
-    const serviceDefaults = { minDelay: 30, maxDelay: 120 };
-    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$5);
-    return checkExceptions(result);
-};
-
-const checkState$4 = async (client, input) => {
-    let reason;
-    try {
-        let result = await client.send(new DescribeStackRefactorCommand(input));
-        reason = result;
-        try {
-            const returnComparator = () => {
-                return result.Status;
-            };
-            if (returnComparator() === "CREATE_COMPLETE") {
-                return { state: WaiterState.SUCCESS, reason };
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                return result.Status;
-            };
-            if (returnComparator() === "CREATE_FAILED") {
-                return { state: WaiterState.FAILURE, reason };
-            }
-        }
-        catch (e) { }
-    }
-    catch (exception) {
-        reason = exception;
-        if (exception.name === "ValidationError") {
-            return { state: WaiterState.FAILURE, reason };
-        }
-    }
-    return { state: WaiterState.RETRY, reason };
-};
-const waitForStackRefactorCreateComplete = async (params, input) => {
-    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
-    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$4);
-};
-const waitUntilStackRefactorCreateComplete = async (params, input) => {
-    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
-    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$4);
-    return checkExceptions(result);
-};
-
-const checkState$3 = async (client, input) => {
-    let reason;
-    try {
-        let result = await client.send(new DescribeStackRefactorCommand(input));
-        reason = result;
-        try {
-            const returnComparator = () => {
-                return result.ExecutionStatus;
-            };
-            if (returnComparator() === "EXECUTE_COMPLETE") {
-                return { state: WaiterState.SUCCESS, reason };
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                return result.ExecutionStatus;
-            };
-            if (returnComparator() === "EXECUTE_FAILED") {
-                return { state: WaiterState.FAILURE, reason };
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                return result.ExecutionStatus;
-            };
-            if (returnComparator() === "ROLLBACK_COMPLETE") {
-                return { state: WaiterState.FAILURE, reason };
-            }
-        }
-        catch (e) { }
-    }
-    catch (exception) {
-        reason = exception;
-        if (exception.name === "ValidationError") {
-            return { state: WaiterState.FAILURE, reason };
-        }
-    }
-    return { state: WaiterState.RETRY, reason };
-};
-const waitForStackRefactorExecuteComplete = async (params, input) => {
-    const serviceDefaults = { minDelay: 15, maxDelay: 120 };
-    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$3);
-};
-const waitUntilStackRefactorExecuteComplete = async (params, input) => {
-    const serviceDefaults = { minDelay: 15, maxDelay: 120 };
-    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$3);
-    return checkExceptions(result);
-};
-
-const checkState$2 = async (client, input) => {
-    let reason;
-    try {
-        let result = await client.send(new DescribeStacksCommand(input));
-        reason = result;
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            let allStringEq_5 = (returnComparator().length > 0);
-            for (let element_4 of returnComparator()) {
-                allStringEq_5 = allStringEq_5 && (element_4 == "UPDATE_ROLLBACK_COMPLETE");
-            }
-            if (allStringEq_5) {
-                return { state: WaiterState.SUCCESS, reason };
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "UPDATE_FAILED") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "UPDATE_ROLLBACK_FAILED") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "DELETE_FAILED") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-    }
-    catch (exception) {
-        reason = exception;
-        if (exception.name === "ValidationError") {
-            return { state: WaiterState.FAILURE, reason };
-        }
-    }
-    return { state: WaiterState.RETRY, reason };
-};
-const waitForStackRollbackComplete = async (params, input) => {
-    const serviceDefaults = { minDelay: 30, maxDelay: 120 };
-    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$2);
-};
-const waitUntilStackRollbackComplete = async (params, input) => {
-    const serviceDefaults = { minDelay: 30, maxDelay: 120 };
-    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$2);
-    return checkExceptions(result);
-};
-
-const checkState$1 = async (client, input) => {
-    let reason;
-    try {
-        let result = await client.send(new DescribeStacksCommand(input));
-        reason = result;
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            let allStringEq_5 = (returnComparator().length > 0);
-            for (let element_4 of returnComparator()) {
-                allStringEq_5 = allStringEq_5 && (element_4 == "UPDATE_COMPLETE");
-            }
-            if (allStringEq_5) {
-                return { state: WaiterState.SUCCESS, reason };
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "UPDATE_FAILED") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "UPDATE_ROLLBACK_FAILED") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                let flat_1 = [].concat(...result.Stacks);
-                let projection_3 = flat_1.map((element_2) => {
-                    return element_2.StackStatus;
-                });
-                return projection_3;
-            };
-            for (let anyStringEq_4 of returnComparator()) {
-                if (anyStringEq_4 == "UPDATE_ROLLBACK_COMPLETE") {
-                    return { state: WaiterState.FAILURE, reason };
-                }
-            }
-        }
-        catch (e) { }
-    }
-    catch (exception) {
-        reason = exception;
-        if (exception.name === "ValidationError") {
-            return { state: WaiterState.FAILURE, reason };
-        }
-    }
-    return { state: WaiterState.RETRY, reason };
-};
-const waitForStackUpdateComplete = async (params, input) => {
-    const serviceDefaults = { minDelay: 30, maxDelay: 120 };
-    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$1);
-};
-const waitUntilStackUpdateComplete = async (params, input) => {
-    const serviceDefaults = { minDelay: 30, maxDelay: 120 };
-    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$1);
-    return checkExceptions(result);
-};
-
-const checkState = async (client, input) => {
-    let reason;
-    try {
-        let result = await client.send(new DescribeTypeRegistrationCommand(input));
-        reason = result;
-        try {
-            const returnComparator = () => {
-                return result.ProgressStatus;
-            };
-            if (returnComparator() === "COMPLETE") {
-                return { state: WaiterState.SUCCESS, reason };
-            }
-        }
-        catch (e) { }
-        try {
-            const returnComparator = () => {
-                return result.ProgressStatus;
-            };
-            if (returnComparator() === "FAILED") {
-                return { state: WaiterState.FAILURE, reason };
-            }
-        }
-        catch (e) { }
-    }
-    catch (exception) {
-        reason = exception;
-    }
-    return { state: WaiterState.RETRY, reason };
-};
-const waitForTypeRegistrationComplete = async (params, input) => {
-    const serviceDefaults = { minDelay: 30, maxDelay: 120 };
-    return createWaiter({ ...serviceDefaults, ...params }, input, checkState);
-};
-const waitUntilTypeRegistrationComplete = async (params, input) => {
-    const serviceDefaults = { minDelay: 30, maxDelay: 120 };
-    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState);
-    return checkExceptions(result);
-};
-
-const commands = {
-    ActivateOrganizationsAccessCommand,
-    ActivateTypeCommand,
-    BatchDescribeTypeConfigurationsCommand,
-    CancelUpdateStackCommand,
-    ContinueUpdateRollbackCommand,
-    CreateChangeSetCommand,
-    CreateGeneratedTemplateCommand,
-    CreateStackCommand,
-    CreateStackInstancesCommand,
-    CreateStackRefactorCommand,
-    CreateStackSetCommand,
-    DeactivateOrganizationsAccessCommand,
-    DeactivateTypeCommand,
-    DeleteChangeSetCommand,
-    DeleteGeneratedTemplateCommand,
-    DeleteStackCommand,
-    DeleteStackInstancesCommand,
-    DeleteStackSetCommand,
-    DeregisterTypeCommand,
-    DescribeAccountLimitsCommand,
-    DescribeChangeSetCommand,
-    DescribeChangeSetHooksCommand,
-    DescribeEventsCommand,
-    DescribeGeneratedTemplateCommand,
-    DescribeOrganizationsAccessCommand,
-    DescribePublisherCommand,
-    DescribeResourceScanCommand,
-    DescribeStackDriftDetectionStatusCommand,
-    DescribeStackEventsCommand,
-    DescribeStackInstanceCommand,
-    DescribeStackRefactorCommand,
-    DescribeStackResourceCommand,
-    DescribeStackResourceDriftsCommand,
-    DescribeStackResourcesCommand,
-    DescribeStacksCommand,
-    DescribeStackSetCommand,
-    DescribeStackSetOperationCommand,
-    DescribeTypeCommand,
-    DescribeTypeRegistrationCommand,
-    DetectStackDriftCommand,
-    DetectStackResourceDriftCommand,
-    DetectStackSetDriftCommand,
-    EstimateTemplateCostCommand,
-    ExecuteChangeSetCommand,
-    ExecuteStackRefactorCommand,
-    GetGeneratedTemplateCommand,
-    GetHookResultCommand,
-    GetStackPolicyCommand,
-    GetTemplateCommand,
-    GetTemplateSummaryCommand,
-    ImportStacksToStackSetCommand,
-    ListChangeSetsCommand,
-    ListExportsCommand,
-    ListGeneratedTemplatesCommand,
-    ListHookResultsCommand,
-    ListImportsCommand,
-    ListResourceScanRelatedResourcesCommand,
-    ListResourceScanResourcesCommand,
-    ListResourceScansCommand,
-    ListStackInstanceResourceDriftsCommand,
-    ListStackInstancesCommand,
-    ListStackRefactorActionsCommand,
-    ListStackRefactorsCommand,
-    ListStackResourcesCommand,
-    ListStacksCommand,
-    ListStackSetAutoDeploymentTargetsCommand,
-    ListStackSetOperationResultsCommand,
-    ListStackSetOperationsCommand,
-    ListStackSetsCommand,
-    ListTypeRegistrationsCommand,
-    ListTypesCommand,
-    ListTypeVersionsCommand,
-    PublishTypeCommand,
-    RecordHandlerProgressCommand,
-    RegisterPublisherCommand,
-    RegisterTypeCommand,
-    RemoveAliasCommand,
-    RollbackStackCommand,
-    SetAliasCommand,
-    SetStackPolicyCommand,
-    SetTypeConfigurationCommand,
-    SetTypeDefaultVersionCommand,
-    SignalResourceCommand,
-    StartResourceScanCommand,
-    StopStackSetOperationCommand,
-    TestTypeCommand,
-    UpdateGeneratedTemplateCommand,
-    UpdateStackCommand,
-    UpdateStackInstancesCommand,
-    UpdateStackSetCommand,
-    UpdateTerminationProtectionCommand,
-    ValidateTemplateCommand,
-};
-const paginators = {
-    paginateDescribeAccountLimits,
-    paginateDescribeChangeSet,
-    paginateDescribeEvents,
-    paginateDescribeStackEvents,
-    paginateDescribeStackResourceDrifts,
-    paginateDescribeStacks,
-    paginateListChangeSets,
-    paginateListExports,
-    paginateListGeneratedTemplates,
-    paginateListImports,
-    paginateListResourceScanRelatedResources,
-    paginateListResourceScanResources,
-    paginateListResourceScans,
-    paginateListStackInstances,
-    paginateListStackRefactorActions,
-    paginateListStackRefactors,
-    paginateListStackResources,
-    paginateListStacks,
-    paginateListStackSetOperationResults,
-    paginateListStackSetOperations,
-    paginateListStackSets,
-    paginateListTypeRegistrations,
-    paginateListTypes,
-    paginateListTypeVersions,
-};
-const waiters = {
-    waitUntilChangeSetCreateComplete,
-    waitUntilStackRefactorCreateComplete,
-    waitUntilStackRefactorExecuteComplete,
-    waitUntilStackCreateComplete,
-    waitUntilStackDeleteComplete,
-    waitUntilStackExists,
-    waitUntilStackImportComplete,
-    waitUntilStackRollbackComplete,
-    waitUntilStackUpdateComplete,
-    waitUntilTypeRegistrationComplete,
-};
-class CloudFormation extends CloudFormationClient {
-}
-createAggregatedClient(commands, CloudFormation, { paginators, waiters });
-
-const AccountFilterType = {
-    DIFFERENCE: "DIFFERENCE",
-    INTERSECTION: "INTERSECTION",
-    NONE: "NONE",
-    UNION: "UNION",
-};
-const AccountGateStatus = {
-    FAILED: "FAILED",
-    SKIPPED: "SKIPPED",
-    SUCCEEDED: "SUCCEEDED",
-};
-const ThirdPartyType = {
-    HOOK: "HOOK",
-    MODULE: "MODULE",
-    RESOURCE: "RESOURCE",
-};
-const VersionBump = {
-    MAJOR: "MAJOR",
-    MINOR: "MINOR",
-};
-const AfterValueFrom = {
-    TEMPLATE: "TEMPLATE",
-};
-const AnnotationSeverityLevel = {
-    CRITICAL: "CRITICAL",
-    HIGH: "HIGH",
-    INFORMATIONAL: "INFORMATIONAL",
-    LOW: "LOW",
-    MEDIUM: "MEDIUM",
-};
-const AnnotationStatus = {
-    FAILED: "FAILED",
-    PASSED: "PASSED",
-    SKIPPED: "SKIPPED",
-};
-const AttributeChangeType = {
-    Add: "Add",
-    Modify: "Modify",
-    Remove: "Remove",
-    SyncWithActual: "SyncWithActual",
-};
-const BeaconStackOperationStatus = {
-    FAILED: "FAILED",
-    IN_PROGRESS: "IN_PROGRESS",
-    SUCCEEDED: "SUCCEEDED",
-};
-const BeforeValueFrom = {
-    ACTUAL_STATE: "ACTUAL_STATE",
-    PREVIOUS_DEPLOYMENT_STATE: "PREVIOUS_DEPLOYMENT_STATE",
-};
-const CallAs = {
-    DELEGATED_ADMIN: "DELEGATED_ADMIN",
-    SELF: "SELF",
-};
-const Capability = {
-    CAPABILITY_AUTO_EXPAND: "CAPABILITY_AUTO_EXPAND",
-    CAPABILITY_IAM: "CAPABILITY_IAM",
-    CAPABILITY_NAMED_IAM: "CAPABILITY_NAMED_IAM",
-};
-const Category = {
-    ACTIVATED: "ACTIVATED",
-    AWS_TYPES: "AWS_TYPES",
-    REGISTERED: "REGISTERED",
-    THIRD_PARTY: "THIRD_PARTY",
-};
-const ChangeAction = {
-    Add: "Add",
-    Dynamic: "Dynamic",
-    Import: "Import",
-    Modify: "Modify",
-    Remove: "Remove",
-    SyncWithActual: "SyncWithActual",
-};
-const ChangeSource = {
-    Automatic: "Automatic",
-    DirectModification: "DirectModification",
-    NoModification: "NoModification",
-    ParameterReference: "ParameterReference",
-    ResourceAttribute: "ResourceAttribute",
-    ResourceReference: "ResourceReference",
-};
-const EvaluationType = {
-    Dynamic: "Dynamic",
-    Static: "Static",
-};
-const ResourceAttribute = {
-    CreationPolicy: "CreationPolicy",
-    DeletionPolicy: "DeletionPolicy",
-    Metadata: "Metadata",
-    Properties: "Properties",
-    Tags: "Tags",
-    UpdatePolicy: "UpdatePolicy",
-    UpdateReplacePolicy: "UpdateReplacePolicy",
-};
-const RequiresRecreation = {
-    Always: "Always",
-    Conditionally: "Conditionally",
-    Never: "Never",
-};
-const PolicyAction = {
-    Delete: "Delete",
-    ReplaceAndDelete: "ReplaceAndDelete",
-    ReplaceAndRetain: "ReplaceAndRetain",
-    ReplaceAndSnapshot: "ReplaceAndSnapshot",
-    Retain: "Retain",
-    Snapshot: "Snapshot",
-};
-const Replacement = {
-    Conditional: "Conditional",
-    False: "False",
-    True: "True",
-};
-const DriftIgnoredReason = {
-    MANAGED_BY_AWS: "MANAGED_BY_AWS",
-    SENSITIVE_PROPERTY: "SENSITIVE_PROPERTY",
-    WRITE_ONLY_PROPERTY: "WRITE_ONLY_PROPERTY",
-};
-const StackResourceDriftStatus = {
-    DELETED: "DELETED",
-    IN_SYNC: "IN_SYNC",
-    MODIFIED: "MODIFIED",
-    NOT_CHECKED: "NOT_CHECKED",
-    UNKNOWN: "UNKNOWN",
-    UNSUPPORTED: "UNSUPPORTED",
-};
-const ChangeType = {
-    Resource: "Resource",
-};
-const HookFailureMode = {
-    FAIL: "FAIL",
-    WARN: "WARN",
-};
-const HookInvocationPoint = {
-    PRE_PROVISION: "PRE_PROVISION",
-};
-const HookTargetType = {
-    RESOURCE: "RESOURCE",
-};
-const ChangeSetHooksStatus = {
-    PLANNED: "PLANNED",
-    PLANNING: "PLANNING",
-    UNAVAILABLE: "UNAVAILABLE",
-};
-const ChangeSetStatus = {
-    CREATE_COMPLETE: "CREATE_COMPLETE",
-    CREATE_IN_PROGRESS: "CREATE_IN_PROGRESS",
-    CREATE_PENDING: "CREATE_PENDING",
-    DELETE_COMPLETE: "DELETE_COMPLETE",
-    DELETE_FAILED: "DELETE_FAILED",
-    DELETE_IN_PROGRESS: "DELETE_IN_PROGRESS",
-    DELETE_PENDING: "DELETE_PENDING",
-    FAILED: "FAILED",
-};
-const ExecutionStatus = {
-    AVAILABLE: "AVAILABLE",
-    EXECUTE_COMPLETE: "EXECUTE_COMPLETE",
-    EXECUTE_FAILED: "EXECUTE_FAILED",
-    EXECUTE_IN_PROGRESS: "EXECUTE_IN_PROGRESS",
-    OBSOLETE: "OBSOLETE",
-    UNAVAILABLE: "UNAVAILABLE",
-};
-const ChangeSetType = {
-    CREATE: "CREATE",
-    IMPORT: "IMPORT",
-    UPDATE: "UPDATE",
-};
-const DeploymentConfigMode = {
-    EXPRESS: "EXPRESS",
-    STANDARD: "STANDARD",
-};
-const DeploymentMode = {
-    REVERT_DRIFT: "REVERT_DRIFT",
-};
-const OnStackFailure = {
-    DELETE: "DELETE",
-    DO_NOTHING: "DO_NOTHING",
-    ROLLBACK: "ROLLBACK",
-};
-const GeneratedTemplateDeletionPolicy = {
-    DELETE: "DELETE",
-    RETAIN: "RETAIN",
-};
-const GeneratedTemplateUpdateReplacePolicy = {
-    DELETE: "DELETE",
-    RETAIN: "RETAIN",
-};
-const OnFailure = {
-    DELETE: "DELETE",
-    DO_NOTHING: "DO_NOTHING",
-    ROLLBACK: "ROLLBACK",
-};
-const ConcurrencyMode = {
-    SOFT_FAILURE_TOLERANCE: "SOFT_FAILURE_TOLERANCE",
-    STRICT_FAILURE_TOLERANCE: "STRICT_FAILURE_TOLERANCE",
-};
-const RegionConcurrencyType = {
-    PARALLEL: "PARALLEL",
-    SEQUENTIAL: "SEQUENTIAL",
-};
-const PermissionModels = {
-    SELF_MANAGED: "SELF_MANAGED",
-    SERVICE_MANAGED: "SERVICE_MANAGED",
-};
-const DeletionMode = {
-    FORCE_DELETE_STACK: "FORCE_DELETE_STACK",
-    STANDARD: "STANDARD",
-};
-const RegistryType = {
-    HOOK: "HOOK",
-    MODULE: "MODULE",
-    RESOURCE: "RESOURCE",
-};
-const StackDriftStatus = {
-    DRIFTED: "DRIFTED",
-    IN_SYNC: "IN_SYNC",
-    NOT_CHECKED: "NOT_CHECKED",
-    UNKNOWN: "UNKNOWN",
-};
-const DetailedStatus = {
-    CONFIGURATION_COMPLETE: "CONFIGURATION_COMPLETE",
-    VALIDATION_FAILED: "VALIDATION_FAILED",
-};
-const EventType = {
-    HOOK_INVOCATION_ERROR: "HOOK_INVOCATION_ERROR",
-    PROGRESS_EVENT: "PROGRESS_EVENT",
-    PROVISIONING_ERROR: "PROVISIONING_ERROR",
-    STACK_EVENT: "STACK_EVENT",
-    VALIDATION_ERROR: "VALIDATION_ERROR",
-};
-const HookStatus = {
-    HOOK_COMPLETE_FAILED: "HOOK_COMPLETE_FAILED",
-    HOOK_COMPLETE_SUCCEEDED: "HOOK_COMPLETE_SUCCEEDED",
-    HOOK_FAILED: "HOOK_FAILED",
-    HOOK_IN_PROGRESS: "HOOK_IN_PROGRESS",
-};
-const OperationType = {
-    CONTINUE_ROLLBACK: "CONTINUE_ROLLBACK",
-    CREATE_CHANGESET: "CREATE_CHANGESET",
-    CREATE_STACK: "CREATE_STACK",
-    DELETE_STACK: "DELETE_STACK",
-    ROLLBACK: "ROLLBACK",
-    UPDATE_STACK: "UPDATE_STACK",
-};
-const ResourceStatus = {
-    CREATE_COMPLETE: "CREATE_COMPLETE",
-    CREATE_FAILED: "CREATE_FAILED",
-    CREATE_IN_PROGRESS: "CREATE_IN_PROGRESS",
-    DELETE_COMPLETE: "DELETE_COMPLETE",
-    DELETE_FAILED: "DELETE_FAILED",
-    DELETE_IN_PROGRESS: "DELETE_IN_PROGRESS",
-    DELETE_SKIPPED: "DELETE_SKIPPED",
-    EXPORT_COMPLETE: "EXPORT_COMPLETE",
-    EXPORT_FAILED: "EXPORT_FAILED",
-    EXPORT_IN_PROGRESS: "EXPORT_IN_PROGRESS",
-    EXPORT_ROLLBACK_COMPLETE: "EXPORT_ROLLBACK_COMPLETE",
-    EXPORT_ROLLBACK_FAILED: "EXPORT_ROLLBACK_FAILED",
-    EXPORT_ROLLBACK_IN_PROGRESS: "EXPORT_ROLLBACK_IN_PROGRESS",
-    IMPORT_COMPLETE: "IMPORT_COMPLETE",
-    IMPORT_FAILED: "IMPORT_FAILED",
-    IMPORT_IN_PROGRESS: "IMPORT_IN_PROGRESS",
-    IMPORT_ROLLBACK_COMPLETE: "IMPORT_ROLLBACK_COMPLETE",
-    IMPORT_ROLLBACK_FAILED: "IMPORT_ROLLBACK_FAILED",
-    IMPORT_ROLLBACK_IN_PROGRESS: "IMPORT_ROLLBACK_IN_PROGRESS",
-    ROLLBACK_COMPLETE: "ROLLBACK_COMPLETE",
-    ROLLBACK_FAILED: "ROLLBACK_FAILED",
-    ROLLBACK_IN_PROGRESS: "ROLLBACK_IN_PROGRESS",
-    UPDATE_COMPLETE: "UPDATE_COMPLETE",
-    UPDATE_FAILED: "UPDATE_FAILED",
-    UPDATE_IN_PROGRESS: "UPDATE_IN_PROGRESS",
-    UPDATE_ROLLBACK_COMPLETE: "UPDATE_ROLLBACK_COMPLETE",
-    UPDATE_ROLLBACK_FAILED: "UPDATE_ROLLBACK_FAILED",
-    UPDATE_ROLLBACK_IN_PROGRESS: "UPDATE_ROLLBACK_IN_PROGRESS",
-};
-const ValidationStatus = {
-    FAILED: "FAILED",
-    SKIPPED: "SKIPPED",
-};
-const GeneratedTemplateResourceStatus = {
-    COMPLETE: "COMPLETE",
-    FAILED: "FAILED",
-    IN_PROGRESS: "IN_PROGRESS",
-    PENDING: "PENDING",
-};
-const WarningType = {
-    EXCLUDED_PROPERTIES: "EXCLUDED_PROPERTIES",
-    EXCLUDED_RESOURCES: "EXCLUDED_RESOURCES",
-    MUTUALLY_EXCLUSIVE_PROPERTIES: "MUTUALLY_EXCLUSIVE_PROPERTIES",
-    MUTUALLY_EXCLUSIVE_TYPES: "MUTUALLY_EXCLUSIVE_TYPES",
-    UNSUPPORTED_PROPERTIES: "UNSUPPORTED_PROPERTIES",
-};
-const GeneratedTemplateStatus = {
-    COMPLETE: "COMPLETE",
-    CREATE_IN_PROGRESS: "CREATE_IN_PROGRESS",
-    CREATE_PENDING: "CREATE_PENDING",
-    DELETE_IN_PROGRESS: "DELETE_IN_PROGRESS",
-    DELETE_PENDING: "DELETE_PENDING",
-    FAILED: "FAILED",
-    UPDATE_IN_PROGRESS: "UPDATE_IN_PROGRESS",
-    UPDATE_PENDING: "UPDATE_PENDING",
-};
-const OrganizationStatus = {
-    DISABLED: "DISABLED",
-    DISABLED_PERMANENTLY: "DISABLED_PERMANENTLY",
-    ENABLED: "ENABLED",
-};
-const IdentityProvider = {
-    AWS_Marketplace: "AWS_Marketplace",
-    Bitbucket: "Bitbucket",
-    GitHub: "GitHub",
-};
-const PublisherStatus = {
-    UNVERIFIED: "UNVERIFIED",
-    VERIFIED: "VERIFIED",
-};
-const ResourceScanStatus = {
-    COMPLETE: "COMPLETE",
-    EXPIRED: "EXPIRED",
-    FAILED: "FAILED",
-    IN_PROGRESS: "IN_PROGRESS",
-};
-const StackDriftDetectionStatus = {
-    DETECTION_COMPLETE: "DETECTION_COMPLETE",
-    DETECTION_FAILED: "DETECTION_FAILED",
-    DETECTION_IN_PROGRESS: "DETECTION_IN_PROGRESS",
-};
-const StackInstanceDetailedStatus = {
-    CANCELLED: "CANCELLED",
-    FAILED: "FAILED",
-    FAILED_IMPORT: "FAILED_IMPORT",
-    INOPERABLE: "INOPERABLE",
-    PENDING: "PENDING",
-    RUNNING: "RUNNING",
-    SKIPPED_SUSPENDED_ACCOUNT: "SKIPPED_SUSPENDED_ACCOUNT",
-    SUCCEEDED: "SUCCEEDED",
-};
-const StackInstanceStatus = {
-    CURRENT: "CURRENT",
-    INOPERABLE: "INOPERABLE",
-    OUTDATED: "OUTDATED",
-};
-const StackRefactorExecutionStatus = {
-    AVAILABLE: "AVAILABLE",
-    EXECUTE_COMPLETE: "EXECUTE_COMPLETE",
-    EXECUTE_FAILED: "EXECUTE_FAILED",
-    EXECUTE_IN_PROGRESS: "EXECUTE_IN_PROGRESS",
-    OBSOLETE: "OBSOLETE",
-    ROLLBACK_COMPLETE: "ROLLBACK_COMPLETE",
-    ROLLBACK_FAILED: "ROLLBACK_FAILED",
-    ROLLBACK_IN_PROGRESS: "ROLLBACK_IN_PROGRESS",
-    UNAVAILABLE: "UNAVAILABLE",
-};
-const StackRefactorStatus = {
-    CREATE_COMPLETE: "CREATE_COMPLETE",
-    CREATE_FAILED: "CREATE_FAILED",
-    CREATE_IN_PROGRESS: "CREATE_IN_PROGRESS",
-    DELETE_COMPLETE: "DELETE_COMPLETE",
-    DELETE_FAILED: "DELETE_FAILED",
-    DELETE_IN_PROGRESS: "DELETE_IN_PROGRESS",
-};
-const DifferenceType = {
-    ADD: "ADD",
-    NOT_EQUAL: "NOT_EQUAL",
-    REMOVE: "REMOVE",
-};
-const StackStatus = {
-    CREATE_COMPLETE: "CREATE_COMPLETE",
-    CREATE_FAILED: "CREATE_FAILED",
-    CREATE_IN_PROGRESS: "CREATE_IN_PROGRESS",
-    DELETE_COMPLETE: "DELETE_COMPLETE",
-    DELETE_FAILED: "DELETE_FAILED",
-    DELETE_IN_PROGRESS: "DELETE_IN_PROGRESS",
-    IMPORT_COMPLETE: "IMPORT_COMPLETE",
-    IMPORT_IN_PROGRESS: "IMPORT_IN_PROGRESS",
-    IMPORT_ROLLBACK_COMPLETE: "IMPORT_ROLLBACK_COMPLETE",
-    IMPORT_ROLLBACK_FAILED: "IMPORT_ROLLBACK_FAILED",
-    IMPORT_ROLLBACK_IN_PROGRESS: "IMPORT_ROLLBACK_IN_PROGRESS",
-    REVIEW_IN_PROGRESS: "REVIEW_IN_PROGRESS",
-    ROLLBACK_COMPLETE: "ROLLBACK_COMPLETE",
-    ROLLBACK_FAILED: "ROLLBACK_FAILED",
-    ROLLBACK_IN_PROGRESS: "ROLLBACK_IN_PROGRESS",
-    UPDATE_COMPLETE: "UPDATE_COMPLETE",
-    UPDATE_COMPLETE_CLEANUP_IN_PROGRESS: "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
-    UPDATE_FAILED: "UPDATE_FAILED",
-    UPDATE_IN_PROGRESS: "UPDATE_IN_PROGRESS",
-    UPDATE_ROLLBACK_COMPLETE: "UPDATE_ROLLBACK_COMPLETE",
-    UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS: "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",
-    UPDATE_ROLLBACK_FAILED: "UPDATE_ROLLBACK_FAILED",
-    UPDATE_ROLLBACK_IN_PROGRESS: "UPDATE_ROLLBACK_IN_PROGRESS",
-};
-const StackSetDriftDetectionStatus = {
-    COMPLETED: "COMPLETED",
-    FAILED: "FAILED",
-    IN_PROGRESS: "IN_PROGRESS",
-    PARTIAL_SUCCESS: "PARTIAL_SUCCESS",
-    STOPPED: "STOPPED",
-};
-const StackSetDriftStatus = {
-    DRIFTED: "DRIFTED",
-    IN_SYNC: "IN_SYNC",
-    NOT_CHECKED: "NOT_CHECKED",
-};
-const StackSetStatus = {
-    ACTIVE: "ACTIVE",
-    DELETED: "DELETED",
-};
-const StackSetOperationAction = {
-    CREATE: "CREATE",
-    DELETE: "DELETE",
-    DETECT_DRIFT: "DETECT_DRIFT",
-    UPDATE: "UPDATE",
-};
-const StackSetOperationStatus = {
-    FAILED: "FAILED",
-    QUEUED: "QUEUED",
-    RUNNING: "RUNNING",
-    STOPPED: "STOPPED",
-    STOPPING: "STOPPING",
-    SUCCEEDED: "SUCCEEDED",
-};
-const DeprecatedStatus = {
-    DEPRECATED: "DEPRECATED",
-    LIVE: "LIVE",
-};
-const ProvisioningType = {
-    FULLY_MUTABLE: "FULLY_MUTABLE",
-    IMMUTABLE: "IMMUTABLE",
-    NON_PROVISIONABLE: "NON_PROVISIONABLE",
-};
-const TypeTestsStatus = {
-    FAILED: "FAILED",
-    IN_PROGRESS: "IN_PROGRESS",
-    NOT_TESTED: "NOT_TESTED",
-    PASSED: "PASSED",
-};
-const Visibility = {
-    PRIVATE: "PRIVATE",
-    PUBLIC: "PUBLIC",
-};
-const RegistrationStatus = {
-    COMPLETE: "COMPLETE",
-    FAILED: "FAILED",
-    IN_PROGRESS: "IN_PROGRESS",
-};
-const TemplateFormat = {
-    JSON: "JSON",
-    YAML: "YAML",
-};
-const HookTargetAction = {
-    CREATE: "CREATE",
-    DELETE: "DELETE",
-    IMPORT: "IMPORT",
-    UPDATE: "UPDATE",
-};
-const TemplateStage = {
-    Original: "Original",
-    Processed: "Processed",
-};
-const ListHookResultsTargetType = {
-    CHANGE_SET: "CHANGE_SET",
-    CLOUD_CONTROL: "CLOUD_CONTROL",
-    RESOURCE: "RESOURCE",
-    STACK: "STACK",
-};
-const ScanType = {
-    FULL: "FULL",
-    PARTIAL: "PARTIAL",
-};
-const StackInstanceFilterName = {
-    DETAILED_STATUS: "DETAILED_STATUS",
-    DRIFT_STATUS: "DRIFT_STATUS",
-    LAST_OPERATION_ID: "LAST_OPERATION_ID",
-};
-const StackRefactorActionType = {
-    CREATE: "CREATE",
-    MOVE: "MOVE",
-};
-const StackRefactorDetection = {
-    AUTO: "AUTO",
-    MANUAL: "MANUAL",
-};
-const StackRefactorActionEntity = {
-    RESOURCE: "RESOURCE",
-    STACK: "STACK",
-};
-const OperationResultFilterName = {
-    OPERATION_RESULT_STATUS: "OPERATION_RESULT_STATUS",
-};
-const StackSetOperationResultStatus = {
-    CANCELLED: "CANCELLED",
-    FAILED: "FAILED",
-    PENDING: "PENDING",
-    RUNNING: "RUNNING",
-    SUCCEEDED: "SUCCEEDED",
-};
-const OperationStatus = {
-    FAILED: "FAILED",
-    IN_PROGRESS: "IN_PROGRESS",
-    PENDING: "PENDING",
-    SUCCESS: "SUCCESS",
-};
-const HandlerErrorCode = {
-    AccessDenied: "AccessDenied",
-    AlreadyExists: "AlreadyExists",
-    GeneralServiceException: "GeneralServiceException",
-    HandlerInternalFailure: "HandlerInternalFailure",
-    InternalFailure: "InternalFailure",
-    InvalidCredentials: "InvalidCredentials",
-    InvalidRequest: "InvalidRequest",
-    InvalidTypeConfiguration: "InvalidTypeConfiguration",
-    NetworkFailure: "NetworkFailure",
-    NonCompliant: "NonCompliant",
-    NotFound: "NotFound",
-    NotUpdatable: "NotUpdatable",
-    ResourceConflict: "ResourceConflict",
-    ServiceInternalError: "ServiceInternalError",
-    ServiceLimitExceeded: "ServiceLimitExceeded",
-    ServiceTimeout: "NotStabilized",
-    Throttling: "Throttling",
-    Unknown: "Unknown",
-    UnsupportedTarget: "UnsupportedTarget",
-};
-const ResourceSignalStatus = {
-    FAILURE: "FAILURE",
-    SUCCESS: "SUCCESS",
-};
-
-__webpack_unused_export__ = AccountFilterType;
-__webpack_unused_export__ = AccountGateResult$;
-__webpack_unused_export__ = AccountGateStatus;
-__webpack_unused_export__ = AccountLimit$;
-__webpack_unused_export__ = ActivateOrganizationsAccess$;
-__webpack_unused_export__ = ActivateOrganizationsAccessCommand;
-__webpack_unused_export__ = ActivateOrganizationsAccessInput$;
-__webpack_unused_export__ = ActivateOrganizationsAccessOutput$;
-__webpack_unused_export__ = ActivateType$;
-__webpack_unused_export__ = ActivateTypeCommand;
-__webpack_unused_export__ = ActivateTypeInput$;
-__webpack_unused_export__ = ActivateTypeOutput$;
-__webpack_unused_export__ = AfterValueFrom;
-__webpack_unused_export__ = AlreadyExistsException;
-__webpack_unused_export__ = AlreadyExistsException$;
-__webpack_unused_export__ = Annotation$;
-__webpack_unused_export__ = AnnotationSeverityLevel;
-__webpack_unused_export__ = AnnotationStatus;
-__webpack_unused_export__ = AttributeChangeType;
-__webpack_unused_export__ = AutoDeployment$;
-__webpack_unused_export__ = BatchDescribeTypeConfigurations$;
-__webpack_unused_export__ = BatchDescribeTypeConfigurationsCommand;
-__webpack_unused_export__ = BatchDescribeTypeConfigurationsError$;
-__webpack_unused_export__ = BatchDescribeTypeConfigurationsInput$;
-__webpack_unused_export__ = BatchDescribeTypeConfigurationsOutput$;
-__webpack_unused_export__ = BeaconStackOperationStatus;
-__webpack_unused_export__ = BeforeValueFrom;
-__webpack_unused_export__ = CFNRegistryException;
-__webpack_unused_export__ = CFNRegistryException$;
-__webpack_unused_export__ = CallAs;
-__webpack_unused_export__ = CancelUpdateStack$;
-__webpack_unused_export__ = CancelUpdateStackCommand;
-__webpack_unused_export__ = CancelUpdateStackInput$;
-__webpack_unused_export__ = Capability;
-__webpack_unused_export__ = Category;
-__webpack_unused_export__ = Change$;
-__webpack_unused_export__ = ChangeAction;
-__webpack_unused_export__ = ChangeSetHook$;
-__webpack_unused_export__ = ChangeSetHookResourceTargetDetails$;
-__webpack_unused_export__ = ChangeSetHookTargetDetails$;
-__webpack_unused_export__ = ChangeSetHooksStatus;
-__webpack_unused_export__ = ChangeSetNotFoundException;
-__webpack_unused_export__ = ChangeSetNotFoundException$;
-__webpack_unused_export__ = ChangeSetStatus;
-__webpack_unused_export__ = ChangeSetSummary$;
-__webpack_unused_export__ = ChangeSetType;
-__webpack_unused_export__ = ChangeSource;
-__webpack_unused_export__ = ChangeType;
-__webpack_unused_export__ = CloudFormation;
-exports.m1N = CloudFormationClient;
-__webpack_unused_export__ = CloudFormationServiceException;
-__webpack_unused_export__ = CloudFormationServiceException$;
-__webpack_unused_export__ = ConcurrencyMode;
-__webpack_unused_export__ = ConcurrentResourcesLimitExceededException;
-__webpack_unused_export__ = ConcurrentResourcesLimitExceededException$;
-__webpack_unused_export__ = ContinueUpdateRollback$;
-__webpack_unused_export__ = ContinueUpdateRollbackCommand;
-__webpack_unused_export__ = ContinueUpdateRollbackInput$;
-__webpack_unused_export__ = ContinueUpdateRollbackOutput$;
-__webpack_unused_export__ = CreateChangeSet$;
-__webpack_unused_export__ = CreateChangeSetCommand;
-__webpack_unused_export__ = CreateChangeSetInput$;
-__webpack_unused_export__ = CreateChangeSetOutput$;
-__webpack_unused_export__ = CreateGeneratedTemplate$;
-__webpack_unused_export__ = CreateGeneratedTemplateCommand;
-__webpack_unused_export__ = CreateGeneratedTemplateInput$;
-__webpack_unused_export__ = CreateGeneratedTemplateOutput$;
-__webpack_unused_export__ = CreateStack$;
-__webpack_unused_export__ = CreateStackCommand;
-__webpack_unused_export__ = CreateStackInput$;
-__webpack_unused_export__ = CreateStackInstances$;
-__webpack_unused_export__ = CreateStackInstancesCommand;
-__webpack_unused_export__ = CreateStackInstancesInput$;
-__webpack_unused_export__ = CreateStackInstancesOutput$;
-__webpack_unused_export__ = CreateStackOutput$;
-__webpack_unused_export__ = CreateStackRefactor$;
-__webpack_unused_export__ = CreateStackRefactorCommand;
-__webpack_unused_export__ = CreateStackRefactorInput$;
-__webpack_unused_export__ = CreateStackRefactorOutput$;
-__webpack_unused_export__ = CreateStackSet$;
-__webpack_unused_export__ = CreateStackSetCommand;
-__webpack_unused_export__ = CreateStackSetInput$;
-__webpack_unused_export__ = CreateStackSetOutput$;
-__webpack_unused_export__ = CreatedButModifiedException;
-__webpack_unused_export__ = CreatedButModifiedException$;
-__webpack_unused_export__ = DeactivateOrganizationsAccess$;
-__webpack_unused_export__ = DeactivateOrganizationsAccessCommand;
-__webpack_unused_export__ = DeactivateOrganizationsAccessInput$;
-__webpack_unused_export__ = DeactivateOrganizationsAccessOutput$;
-__webpack_unused_export__ = DeactivateType$;
-__webpack_unused_export__ = DeactivateTypeCommand;
-__webpack_unused_export__ = DeactivateTypeInput$;
-__webpack_unused_export__ = DeactivateTypeOutput$;
-__webpack_unused_export__ = DeleteChangeSet$;
-__webpack_unused_export__ = DeleteChangeSetCommand;
-__webpack_unused_export__ = DeleteChangeSetInput$;
-__webpack_unused_export__ = DeleteChangeSetOutput$;
-__webpack_unused_export__ = DeleteGeneratedTemplate$;
-__webpack_unused_export__ = DeleteGeneratedTemplateCommand;
-__webpack_unused_export__ = DeleteGeneratedTemplateInput$;
-__webpack_unused_export__ = DeleteStack$;
-exports.fAr = DeleteStackCommand;
-__webpack_unused_export__ = DeleteStackInput$;
-__webpack_unused_export__ = DeleteStackInstances$;
-__webpack_unused_export__ = DeleteStackInstancesCommand;
-__webpack_unused_export__ = DeleteStackInstancesInput$;
-__webpack_unused_export__ = DeleteStackInstancesOutput$;
-__webpack_unused_export__ = DeleteStackSet$;
-__webpack_unused_export__ = DeleteStackSetCommand;
-__webpack_unused_export__ = DeleteStackSetInput$;
-__webpack_unused_export__ = DeleteStackSetOutput$;
-__webpack_unused_export__ = DeletionMode;
-__webpack_unused_export__ = DeploymentConfig$;
-__webpack_unused_export__ = DeploymentConfigMode;
-__webpack_unused_export__ = DeploymentMode;
-__webpack_unused_export__ = DeploymentTargets$;
-__webpack_unused_export__ = DeprecatedStatus;
-__webpack_unused_export__ = DeregisterType$;
-__webpack_unused_export__ = DeregisterTypeCommand;
-__webpack_unused_export__ = DeregisterTypeInput$;
-__webpack_unused_export__ = DeregisterTypeOutput$;
-__webpack_unused_export__ = DescribeAccountLimits$;
-__webpack_unused_export__ = DescribeAccountLimitsCommand;
-__webpack_unused_export__ = DescribeAccountLimitsInput$;
-__webpack_unused_export__ = DescribeAccountLimitsOutput$;
-__webpack_unused_export__ = DescribeChangeSet$;
-__webpack_unused_export__ = DescribeChangeSetCommand;
-__webpack_unused_export__ = DescribeChangeSetHooks$;
-__webpack_unused_export__ = DescribeChangeSetHooksCommand;
-__webpack_unused_export__ = DescribeChangeSetHooksInput$;
-__webpack_unused_export__ = DescribeChangeSetHooksOutput$;
-__webpack_unused_export__ = DescribeChangeSetInput$;
-__webpack_unused_export__ = DescribeChangeSetOutput$;
-__webpack_unused_export__ = DescribeEvents$;
-__webpack_unused_export__ = DescribeEventsCommand;
-__webpack_unused_export__ = DescribeEventsInput$;
-__webpack_unused_export__ = DescribeEventsOutput$;
-__webpack_unused_export__ = DescribeGeneratedTemplate$;
-__webpack_unused_export__ = DescribeGeneratedTemplateCommand;
-__webpack_unused_export__ = DescribeGeneratedTemplateInput$;
-__webpack_unused_export__ = DescribeGeneratedTemplateOutput$;
-__webpack_unused_export__ = DescribeOrganizationsAccess$;
-__webpack_unused_export__ = DescribeOrganizationsAccessCommand;
-__webpack_unused_export__ = DescribeOrganizationsAccessInput$;
-__webpack_unused_export__ = DescribeOrganizationsAccessOutput$;
-__webpack_unused_export__ = DescribePublisher$;
-__webpack_unused_export__ = DescribePublisherCommand;
-__webpack_unused_export__ = DescribePublisherInput$;
-__webpack_unused_export__ = DescribePublisherOutput$;
-__webpack_unused_export__ = DescribeResourceScan$;
-__webpack_unused_export__ = DescribeResourceScanCommand;
-__webpack_unused_export__ = DescribeResourceScanInput$;
-__webpack_unused_export__ = DescribeResourceScanOutput$;
-__webpack_unused_export__ = DescribeStackDriftDetectionStatus$;
-__webpack_unused_export__ = DescribeStackDriftDetectionStatusCommand;
-__webpack_unused_export__ = DescribeStackDriftDetectionStatusInput$;
-__webpack_unused_export__ = DescribeStackDriftDetectionStatusOutput$;
-__webpack_unused_export__ = DescribeStackEvents$;
-exports.Ie9 = DescribeStackEventsCommand;
-__webpack_unused_export__ = DescribeStackEventsInput$;
-__webpack_unused_export__ = DescribeStackEventsOutput$;
-__webpack_unused_export__ = DescribeStackInstance$;
-__webpack_unused_export__ = DescribeStackInstanceCommand;
-__webpack_unused_export__ = DescribeStackInstanceInput$;
-__webpack_unused_export__ = DescribeStackInstanceOutput$;
-__webpack_unused_export__ = DescribeStackRefactor$;
-__webpack_unused_export__ = DescribeStackRefactorCommand;
-__webpack_unused_export__ = DescribeStackRefactorInput$;
-__webpack_unused_export__ = DescribeStackRefactorOutput$;
-__webpack_unused_export__ = DescribeStackResource$;
-__webpack_unused_export__ = DescribeStackResourceCommand;
-__webpack_unused_export__ = DescribeStackResourceDrifts$;
-__webpack_unused_export__ = DescribeStackResourceDriftsCommand;
-__webpack_unused_export__ = DescribeStackResourceDriftsInput$;
-__webpack_unused_export__ = DescribeStackResourceDriftsOutput$;
-__webpack_unused_export__ = DescribeStackResourceInput$;
-__webpack_unused_export__ = DescribeStackResourceOutput$;
-__webpack_unused_export__ = DescribeStackResources$;
-__webpack_unused_export__ = DescribeStackResourcesCommand;
-__webpack_unused_export__ = DescribeStackResourcesInput$;
-__webpack_unused_export__ = DescribeStackResourcesOutput$;
-__webpack_unused_export__ = DescribeStackSet$;
-__webpack_unused_export__ = DescribeStackSetCommand;
-__webpack_unused_export__ = DescribeStackSetInput$;
-__webpack_unused_export__ = DescribeStackSetOperation$;
-__webpack_unused_export__ = DescribeStackSetOperationCommand;
-__webpack_unused_export__ = DescribeStackSetOperationInput$;
-__webpack_unused_export__ = DescribeStackSetOperationOutput$;
-__webpack_unused_export__ = DescribeStackSetOutput$;
-__webpack_unused_export__ = DescribeStacks$;
-exports.Y47 = DescribeStacksCommand;
-__webpack_unused_export__ = DescribeStacksInput$;
-__webpack_unused_export__ = DescribeStacksOutput$;
-__webpack_unused_export__ = DescribeType$;
-__webpack_unused_export__ = DescribeTypeCommand;
-__webpack_unused_export__ = DescribeTypeInput$;
-__webpack_unused_export__ = DescribeTypeOutput$;
-__webpack_unused_export__ = DescribeTypeRegistration$;
-__webpack_unused_export__ = DescribeTypeRegistrationCommand;
-__webpack_unused_export__ = DescribeTypeRegistrationInput$;
-__webpack_unused_export__ = DescribeTypeRegistrationOutput$;
-__webpack_unused_export__ = DetailedStatus;
-__webpack_unused_export__ = DetectStackDrift$;
-__webpack_unused_export__ = DetectStackDriftCommand;
-__webpack_unused_export__ = DetectStackDriftInput$;
-__webpack_unused_export__ = DetectStackDriftOutput$;
-__webpack_unused_export__ = DetectStackResourceDrift$;
-__webpack_unused_export__ = DetectStackResourceDriftCommand;
-__webpack_unused_export__ = DetectStackResourceDriftInput$;
-__webpack_unused_export__ = DetectStackResourceDriftOutput$;
-__webpack_unused_export__ = DetectStackSetDrift$;
-__webpack_unused_export__ = DetectStackSetDriftCommand;
-__webpack_unused_export__ = DetectStackSetDriftInput$;
-__webpack_unused_export__ = DetectStackSetDriftOutput$;
-__webpack_unused_export__ = DifferenceType;
-__webpack_unused_export__ = DriftIgnoredReason;
-__webpack_unused_export__ = EstimateTemplateCost$;
-__webpack_unused_export__ = EstimateTemplateCostCommand;
-__webpack_unused_export__ = EstimateTemplateCostInput$;
-__webpack_unused_export__ = EstimateTemplateCostOutput$;
-__webpack_unused_export__ = EvaluationType;
-__webpack_unused_export__ = EventFilter$;
-__webpack_unused_export__ = EventType;
-__webpack_unused_export__ = ExecuteChangeSet$;
-__webpack_unused_export__ = ExecuteChangeSetCommand;
-__webpack_unused_export__ = ExecuteChangeSetInput$;
-__webpack_unused_export__ = ExecuteChangeSetOutput$;
-__webpack_unused_export__ = ExecuteStackRefactor$;
-__webpack_unused_export__ = ExecuteStackRefactorCommand;
-__webpack_unused_export__ = ExecuteStackRefactorInput$;
-__webpack_unused_export__ = ExecutionStatus;
-__webpack_unused_export__ = Export$;
-__webpack_unused_export__ = GeneratedTemplateDeletionPolicy;
-__webpack_unused_export__ = GeneratedTemplateNotFoundException;
-__webpack_unused_export__ = GeneratedTemplateNotFoundException$;
-__webpack_unused_export__ = GeneratedTemplateResourceStatus;
-__webpack_unused_export__ = GeneratedTemplateStatus;
-__webpack_unused_export__ = GeneratedTemplateUpdateReplacePolicy;
-__webpack_unused_export__ = GetGeneratedTemplate$;
-__webpack_unused_export__ = GetGeneratedTemplateCommand;
-__webpack_unused_export__ = GetGeneratedTemplateInput$;
-__webpack_unused_export__ = GetGeneratedTemplateOutput$;
-__webpack_unused_export__ = GetHookResult$;
-__webpack_unused_export__ = GetHookResultCommand;
-__webpack_unused_export__ = GetHookResultInput$;
-__webpack_unused_export__ = GetHookResultOutput$;
-__webpack_unused_export__ = GetStackPolicy$;
-__webpack_unused_export__ = GetStackPolicyCommand;
-__webpack_unused_export__ = GetStackPolicyInput$;
-__webpack_unused_export__ = GetStackPolicyOutput$;
-__webpack_unused_export__ = GetTemplate$;
-__webpack_unused_export__ = GetTemplateCommand;
-__webpack_unused_export__ = GetTemplateInput$;
-__webpack_unused_export__ = GetTemplateOutput$;
-__webpack_unused_export__ = GetTemplateSummary$;
-__webpack_unused_export__ = GetTemplateSummaryCommand;
-__webpack_unused_export__ = GetTemplateSummaryInput$;
-__webpack_unused_export__ = GetTemplateSummaryOutput$;
-__webpack_unused_export__ = HandlerErrorCode;
-__webpack_unused_export__ = HookFailureMode;
-__webpack_unused_export__ = HookInvocationPoint;
-__webpack_unused_export__ = HookResultNotFoundException;
-__webpack_unused_export__ = HookResultNotFoundException$;
-__webpack_unused_export__ = HookResultSummary$;
-__webpack_unused_export__ = HookStatus;
-__webpack_unused_export__ = HookTarget$;
-__webpack_unused_export__ = HookTargetAction;
-__webpack_unused_export__ = HookTargetType;
-__webpack_unused_export__ = IdentityProvider;
-__webpack_unused_export__ = ImportStacksToStackSet$;
-__webpack_unused_export__ = ImportStacksToStackSetCommand;
-__webpack_unused_export__ = ImportStacksToStackSetInput$;
-__webpack_unused_export__ = ImportStacksToStackSetOutput$;
-__webpack_unused_export__ = InsufficientCapabilitiesException;
-__webpack_unused_export__ = InsufficientCapabilitiesException$;
-__webpack_unused_export__ = InvalidChangeSetStatusException;
-__webpack_unused_export__ = InvalidChangeSetStatusException$;
-__webpack_unused_export__ = InvalidOperationException;
-__webpack_unused_export__ = InvalidOperationException$;
-__webpack_unused_export__ = InvalidStateTransitionException;
-__webpack_unused_export__ = InvalidStateTransitionException$;
-__webpack_unused_export__ = LimitExceededException;
-__webpack_unused_export__ = LimitExceededException$;
-__webpack_unused_export__ = ListChangeSets$;
-__webpack_unused_export__ = ListChangeSetsCommand;
-__webpack_unused_export__ = ListChangeSetsInput$;
-__webpack_unused_export__ = ListChangeSetsOutput$;
-__webpack_unused_export__ = ListExports$;
-__webpack_unused_export__ = ListExportsCommand;
-__webpack_unused_export__ = ListExportsInput$;
-__webpack_unused_export__ = ListExportsOutput$;
-__webpack_unused_export__ = ListGeneratedTemplates$;
-__webpack_unused_export__ = ListGeneratedTemplatesCommand;
-__webpack_unused_export__ = ListGeneratedTemplatesInput$;
-__webpack_unused_export__ = ListGeneratedTemplatesOutput$;
-__webpack_unused_export__ = ListHookResults$;
-__webpack_unused_export__ = ListHookResultsCommand;
-__webpack_unused_export__ = ListHookResultsInput$;
-__webpack_unused_export__ = ListHookResultsOutput$;
-__webpack_unused_export__ = ListHookResultsTargetType;
-__webpack_unused_export__ = ListImports$;
-__webpack_unused_export__ = ListImportsCommand;
-__webpack_unused_export__ = ListImportsInput$;
-__webpack_unused_export__ = ListImportsOutput$;
-__webpack_unused_export__ = ListResourceScanRelatedResources$;
-__webpack_unused_export__ = ListResourceScanRelatedResourcesCommand;
-__webpack_unused_export__ = ListResourceScanRelatedResourcesInput$;
-__webpack_unused_export__ = ListResourceScanRelatedResourcesOutput$;
-__webpack_unused_export__ = ListResourceScanResources$;
-__webpack_unused_export__ = ListResourceScanResourcesCommand;
-__webpack_unused_export__ = ListResourceScanResourcesInput$;
-__webpack_unused_export__ = ListResourceScanResourcesOutput$;
-__webpack_unused_export__ = ListResourceScans$;
-__webpack_unused_export__ = ListResourceScansCommand;
-__webpack_unused_export__ = ListResourceScansInput$;
-__webpack_unused_export__ = ListResourceScansOutput$;
-__webpack_unused_export__ = ListStackInstanceResourceDrifts$;
-__webpack_unused_export__ = ListStackInstanceResourceDriftsCommand;
-__webpack_unused_export__ = ListStackInstanceResourceDriftsInput$;
-__webpack_unused_export__ = ListStackInstanceResourceDriftsOutput$;
-__webpack_unused_export__ = ListStackInstances$;
-__webpack_unused_export__ = ListStackInstancesCommand;
-__webpack_unused_export__ = ListStackInstancesInput$;
-__webpack_unused_export__ = ListStackInstancesOutput$;
-__webpack_unused_export__ = ListStackRefactorActions$;
-__webpack_unused_export__ = ListStackRefactorActionsCommand;
-__webpack_unused_export__ = ListStackRefactorActionsInput$;
-__webpack_unused_export__ = ListStackRefactorActionsOutput$;
-__webpack_unused_export__ = ListStackRefactors$;
-__webpack_unused_export__ = ListStackRefactorsCommand;
-__webpack_unused_export__ = ListStackRefactorsInput$;
-__webpack_unused_export__ = ListStackRefactorsOutput$;
-__webpack_unused_export__ = ListStackResources$;
-exports.XnL = ListStackResourcesCommand;
-__webpack_unused_export__ = ListStackResourcesInput$;
-__webpack_unused_export__ = ListStackResourcesOutput$;
-__webpack_unused_export__ = ListStackSetAutoDeploymentTargets$;
-__webpack_unused_export__ = ListStackSetAutoDeploymentTargetsCommand;
-__webpack_unused_export__ = ListStackSetAutoDeploymentTargetsInput$;
-__webpack_unused_export__ = ListStackSetAutoDeploymentTargetsOutput$;
-__webpack_unused_export__ = ListStackSetOperationResults$;
-__webpack_unused_export__ = ListStackSetOperationResultsCommand;
-__webpack_unused_export__ = ListStackSetOperationResultsInput$;
-__webpack_unused_export__ = ListStackSetOperationResultsOutput$;
-__webpack_unused_export__ = ListStackSetOperations$;
-__webpack_unused_export__ = ListStackSetOperationsCommand;
-__webpack_unused_export__ = ListStackSetOperationsInput$;
-__webpack_unused_export__ = ListStackSetOperationsOutput$;
-__webpack_unused_export__ = ListStackSets$;
-__webpack_unused_export__ = ListStackSetsCommand;
-__webpack_unused_export__ = ListStackSetsInput$;
-__webpack_unused_export__ = ListStackSetsOutput$;
-__webpack_unused_export__ = ListStacks$;
-exports.ZaW = ListStacksCommand;
-__webpack_unused_export__ = ListStacksInput$;
-__webpack_unused_export__ = ListStacksOutput$;
-__webpack_unused_export__ = ListTypeRegistrations$;
-__webpack_unused_export__ = ListTypeRegistrationsCommand;
-__webpack_unused_export__ = ListTypeRegistrationsInput$;
-__webpack_unused_export__ = ListTypeRegistrationsOutput$;
-__webpack_unused_export__ = ListTypeVersions$;
-__webpack_unused_export__ = ListTypeVersionsCommand;
-__webpack_unused_export__ = ListTypeVersionsInput$;
-__webpack_unused_export__ = ListTypeVersionsOutput$;
-__webpack_unused_export__ = ListTypes$;
-__webpack_unused_export__ = ListTypesCommand;
-__webpack_unused_export__ = ListTypesInput$;
-__webpack_unused_export__ = ListTypesOutput$;
-__webpack_unused_export__ = LiveResourceDrift$;
-__webpack_unused_export__ = LoggingConfig$;
-__webpack_unused_export__ = ManagedExecution$;
-__webpack_unused_export__ = ModuleInfo$;
-__webpack_unused_export__ = NameAlreadyExistsException;
-__webpack_unused_export__ = NameAlreadyExistsException$;
-__webpack_unused_export__ = OnFailure;
-__webpack_unused_export__ = OnStackFailure;
-__webpack_unused_export__ = OperationEntry$;
-__webpack_unused_export__ = OperationEvent$;
-__webpack_unused_export__ = OperationIdAlreadyExistsException;
-__webpack_unused_export__ = OperationIdAlreadyExistsException$;
-__webpack_unused_export__ = OperationInProgressException;
-__webpack_unused_export__ = OperationInProgressException$;
-__webpack_unused_export__ = OperationNotFoundException;
-__webpack_unused_export__ = OperationNotFoundException$;
-__webpack_unused_export__ = OperationResultFilter$;
-__webpack_unused_export__ = OperationResultFilterName;
-__webpack_unused_export__ = OperationStatus;
-__webpack_unused_export__ = OperationStatusCheckFailedException;
-__webpack_unused_export__ = OperationStatusCheckFailedException$;
-__webpack_unused_export__ = OperationType;
-__webpack_unused_export__ = OrganizationStatus;
-__webpack_unused_export__ = Output$;
-__webpack_unused_export__ = Parameter$;
-__webpack_unused_export__ = ParameterConstraints$;
-__webpack_unused_export__ = ParameterDeclaration$;
-__webpack_unused_export__ = PermissionModels;
-__webpack_unused_export__ = PhysicalResourceIdContextKeyValuePair$;
-__webpack_unused_export__ = PolicyAction;
-__webpack_unused_export__ = PropertyDifference$;
-__webpack_unused_export__ = ProvisioningType;
-__webpack_unused_export__ = PublishType$;
-__webpack_unused_export__ = PublishTypeCommand;
-__webpack_unused_export__ = PublishTypeInput$;
-__webpack_unused_export__ = PublishTypeOutput$;
-__webpack_unused_export__ = PublisherStatus;
-__webpack_unused_export__ = RecordHandlerProgress$;
-__webpack_unused_export__ = RecordHandlerProgressCommand;
-__webpack_unused_export__ = RecordHandlerProgressInput$;
-__webpack_unused_export__ = RecordHandlerProgressOutput$;
-__webpack_unused_export__ = RegionConcurrencyType;
-__webpack_unused_export__ = RegisterPublisher$;
-__webpack_unused_export__ = RegisterPublisherCommand;
-__webpack_unused_export__ = RegisterPublisherInput$;
-__webpack_unused_export__ = RegisterPublisherOutput$;
-__webpack_unused_export__ = RegisterType$;
-__webpack_unused_export__ = RegisterTypeCommand;
-__webpack_unused_export__ = RegisterTypeInput$;
-__webpack_unused_export__ = RegisterTypeOutput$;
-__webpack_unused_export__ = RegistrationStatus;
-__webpack_unused_export__ = RegistryType;
-__webpack_unused_export__ = RemoveAlias$;
-__webpack_unused_export__ = RemoveAliasCommand;
-__webpack_unused_export__ = RemoveAliasInput$;
-__webpack_unused_export__ = Replacement;
-__webpack_unused_export__ = RequiredActivatedType$;
-__webpack_unused_export__ = RequiresRecreation;
-__webpack_unused_export__ = ResourceAttribute;
-__webpack_unused_export__ = ResourceChange$;
-__webpack_unused_export__ = ResourceChangeDetail$;
-__webpack_unused_export__ = ResourceDefinition$;
-__webpack_unused_export__ = ResourceDetail$;
-__webpack_unused_export__ = ResourceDriftIgnoredAttribute$;
-__webpack_unused_export__ = ResourceIdentifierSummary$;
-__webpack_unused_export__ = ResourceLocation$;
-__webpack_unused_export__ = ResourceMapping$;
-__webpack_unused_export__ = ResourceScanInProgressException;
-__webpack_unused_export__ = ResourceScanInProgressException$;
-__webpack_unused_export__ = ResourceScanLimitExceededException;
-__webpack_unused_export__ = ResourceScanLimitExceededException$;
-__webpack_unused_export__ = ResourceScanNotFoundException;
-__webpack_unused_export__ = ResourceScanNotFoundException$;
-__webpack_unused_export__ = ResourceScanStatus;
-__webpack_unused_export__ = ResourceScanSummary$;
-__webpack_unused_export__ = ResourceSignalStatus;
-__webpack_unused_export__ = ResourceStatus;
-__webpack_unused_export__ = ResourceTargetDefinition$;
-__webpack_unused_export__ = ResourceToImport$;
-__webpack_unused_export__ = RollbackConfiguration$;
-__webpack_unused_export__ = RollbackStack$;
-__webpack_unused_export__ = RollbackStackCommand;
-__webpack_unused_export__ = RollbackStackInput$;
-__webpack_unused_export__ = RollbackStackOutput$;
-__webpack_unused_export__ = RollbackTrigger$;
-__webpack_unused_export__ = ScanFilter$;
-__webpack_unused_export__ = ScanType;
-__webpack_unused_export__ = ScannedResource$;
-__webpack_unused_export__ = ScannedResourceIdentifier$;
-__webpack_unused_export__ = SetAlias$;
-__webpack_unused_export__ = SetAliasCommand;
-__webpack_unused_export__ = SetAliasInput$;
-__webpack_unused_export__ = SetStackPolicy$;
-__webpack_unused_export__ = SetStackPolicyCommand;
-__webpack_unused_export__ = SetStackPolicyInput$;
-__webpack_unused_export__ = SetTypeConfiguration$;
-__webpack_unused_export__ = SetTypeConfigurationCommand;
-__webpack_unused_export__ = SetTypeConfigurationInput$;
-__webpack_unused_export__ = SetTypeConfigurationOutput$;
-__webpack_unused_export__ = SetTypeDefaultVersion$;
-__webpack_unused_export__ = SetTypeDefaultVersionCommand;
-__webpack_unused_export__ = SetTypeDefaultVersionInput$;
-__webpack_unused_export__ = SetTypeDefaultVersionOutput$;
-__webpack_unused_export__ = SignalResource$;
-__webpack_unused_export__ = SignalResourceCommand;
-__webpack_unused_export__ = SignalResourceInput$;
-__webpack_unused_export__ = Stack$;
-__webpack_unused_export__ = StackDefinition$;
-__webpack_unused_export__ = StackDriftDetectionStatus;
-__webpack_unused_export__ = StackDriftInformation$;
-__webpack_unused_export__ = StackDriftInformationSummary$;
-__webpack_unused_export__ = StackDriftStatus;
-__webpack_unused_export__ = StackEvent$;
-__webpack_unused_export__ = StackInstance$;
-__webpack_unused_export__ = StackInstanceComprehensiveStatus$;
-__webpack_unused_export__ = StackInstanceDetailedStatus;
-__webpack_unused_export__ = StackInstanceFilter$;
-__webpack_unused_export__ = StackInstanceFilterName;
-__webpack_unused_export__ = StackInstanceNotFoundException;
-__webpack_unused_export__ = StackInstanceNotFoundException$;
-__webpack_unused_export__ = StackInstanceResourceDriftsSummary$;
-__webpack_unused_export__ = StackInstanceStatus;
-__webpack_unused_export__ = StackInstanceSummary$;
-__webpack_unused_export__ = StackNotFoundException;
-__webpack_unused_export__ = StackNotFoundException$;
-__webpack_unused_export__ = StackRefactorAction$;
-__webpack_unused_export__ = StackRefactorActionEntity;
-__webpack_unused_export__ = StackRefactorActionType;
-__webpack_unused_export__ = StackRefactorDetection;
-__webpack_unused_export__ = StackRefactorExecutionStatus;
-__webpack_unused_export__ = StackRefactorNotFoundException;
-__webpack_unused_export__ = StackRefactorNotFoundException$;
-__webpack_unused_export__ = StackRefactorStatus;
-__webpack_unused_export__ = StackRefactorSummary$;
-__webpack_unused_export__ = StackResource$;
-__webpack_unused_export__ = StackResourceDetail$;
-__webpack_unused_export__ = StackResourceDrift$;
-__webpack_unused_export__ = StackResourceDriftInformation$;
-__webpack_unused_export__ = StackResourceDriftInformationSummary$;
-__webpack_unused_export__ = StackResourceDriftStatus;
-__webpack_unused_export__ = StackResourceSummary$;
-__webpack_unused_export__ = StackSet$;
-__webpack_unused_export__ = StackSetAutoDeploymentTargetSummary$;
-__webpack_unused_export__ = StackSetDriftDetectionDetails$;
-__webpack_unused_export__ = StackSetDriftDetectionStatus;
-__webpack_unused_export__ = StackSetDriftStatus;
-__webpack_unused_export__ = StackSetNotEmptyException;
-__webpack_unused_export__ = StackSetNotEmptyException$;
-__webpack_unused_export__ = StackSetNotFoundException;
-__webpack_unused_export__ = StackSetNotFoundException$;
-__webpack_unused_export__ = StackSetOperation$;
-__webpack_unused_export__ = StackSetOperationAction;
-__webpack_unused_export__ = StackSetOperationPreferences$;
-__webpack_unused_export__ = StackSetOperationResultStatus;
-__webpack_unused_export__ = StackSetOperationResultSummary$;
-__webpack_unused_export__ = StackSetOperationStatus;
-__webpack_unused_export__ = StackSetOperationStatusDetails$;
-__webpack_unused_export__ = StackSetOperationSummary$;
-__webpack_unused_export__ = StackSetStatus;
-__webpack_unused_export__ = StackSetSummary$;
-exports.Z8v = StackStatus;
-__webpack_unused_export__ = StackSummary$;
-__webpack_unused_export__ = StaleRequestException;
-__webpack_unused_export__ = StaleRequestException$;
-__webpack_unused_export__ = StartResourceScan$;
-__webpack_unused_export__ = StartResourceScanCommand;
-__webpack_unused_export__ = StartResourceScanInput$;
-__webpack_unused_export__ = StartResourceScanOutput$;
-__webpack_unused_export__ = StopStackSetOperation$;
-__webpack_unused_export__ = StopStackSetOperationCommand;
-__webpack_unused_export__ = StopStackSetOperationInput$;
-__webpack_unused_export__ = StopStackSetOperationOutput$;
-__webpack_unused_export__ = Tag$;
-__webpack_unused_export__ = TemplateConfiguration$;
-__webpack_unused_export__ = TemplateFormat;
-__webpack_unused_export__ = TemplateParameter$;
-__webpack_unused_export__ = TemplateProgress$;
-__webpack_unused_export__ = TemplateStage;
-__webpack_unused_export__ = TemplateSummary$;
-__webpack_unused_export__ = TemplateSummaryConfig$;
-__webpack_unused_export__ = TestType$;
-__webpack_unused_export__ = TestTypeCommand;
-__webpack_unused_export__ = TestTypeInput$;
-__webpack_unused_export__ = TestTypeOutput$;
-__webpack_unused_export__ = ThirdPartyType;
-__webpack_unused_export__ = TokenAlreadyExistsException;
-__webpack_unused_export__ = TokenAlreadyExistsException$;
-__webpack_unused_export__ = TypeConfigurationDetails$;
-__webpack_unused_export__ = TypeConfigurationIdentifier$;
-__webpack_unused_export__ = TypeConfigurationNotFoundException;
-__webpack_unused_export__ = TypeConfigurationNotFoundException$;
-__webpack_unused_export__ = TypeFilters$;
-__webpack_unused_export__ = TypeNotFoundException;
-__webpack_unused_export__ = TypeNotFoundException$;
-__webpack_unused_export__ = TypeSummary$;
-__webpack_unused_export__ = TypeTestsStatus;
-__webpack_unused_export__ = TypeVersionSummary$;
-__webpack_unused_export__ = UpdateGeneratedTemplate$;
-__webpack_unused_export__ = UpdateGeneratedTemplateCommand;
-__webpack_unused_export__ = UpdateGeneratedTemplateInput$;
-__webpack_unused_export__ = UpdateGeneratedTemplateOutput$;
-__webpack_unused_export__ = UpdateStack$;
-__webpack_unused_export__ = UpdateStackCommand;
-__webpack_unused_export__ = UpdateStackInput$;
-__webpack_unused_export__ = UpdateStackInstances$;
-__webpack_unused_export__ = UpdateStackInstancesCommand;
-__webpack_unused_export__ = UpdateStackInstancesInput$;
-__webpack_unused_export__ = UpdateStackInstancesOutput$;
-__webpack_unused_export__ = UpdateStackOutput$;
-__webpack_unused_export__ = UpdateStackSet$;
-__webpack_unused_export__ = UpdateStackSetCommand;
-__webpack_unused_export__ = UpdateStackSetInput$;
-__webpack_unused_export__ = UpdateStackSetOutput$;
-__webpack_unused_export__ = UpdateTerminationProtection$;
-__webpack_unused_export__ = UpdateTerminationProtectionCommand;
-__webpack_unused_export__ = UpdateTerminationProtectionInput$;
-__webpack_unused_export__ = UpdateTerminationProtectionOutput$;
-__webpack_unused_export__ = ValidateTemplate$;
-__webpack_unused_export__ = ValidateTemplateCommand;
-__webpack_unused_export__ = ValidateTemplateInput$;
-__webpack_unused_export__ = ValidateTemplateOutput$;
-__webpack_unused_export__ = ValidationStatus;
-__webpack_unused_export__ = VersionBump;
-__webpack_unused_export__ = Visibility;
-__webpack_unused_export__ = WarningDetail$;
-__webpack_unused_export__ = WarningProperty$;
-__webpack_unused_export__ = WarningType;
-__webpack_unused_export__ = Warnings$;
-__webpack_unused_export__ = errorTypeRegistries;
-__webpack_unused_export__ = paginateDescribeAccountLimits;
-__webpack_unused_export__ = paginateDescribeChangeSet;
-__webpack_unused_export__ = paginateDescribeEvents;
-__webpack_unused_export__ = paginateDescribeStackEvents;
-__webpack_unused_export__ = paginateDescribeStackResourceDrifts;
-__webpack_unused_export__ = paginateDescribeStacks;
-__webpack_unused_export__ = paginateListChangeSets;
-__webpack_unused_export__ = paginateListExports;
-__webpack_unused_export__ = paginateListGeneratedTemplates;
-__webpack_unused_export__ = paginateListImports;
-__webpack_unused_export__ = paginateListResourceScanRelatedResources;
-__webpack_unused_export__ = paginateListResourceScanResources;
-__webpack_unused_export__ = paginateListResourceScans;
-__webpack_unused_export__ = paginateListStackInstances;
-__webpack_unused_export__ = paginateListStackRefactorActions;
-__webpack_unused_export__ = paginateListStackRefactors;
-__webpack_unused_export__ = paginateListStackResources;
-__webpack_unused_export__ = paginateListStackSetOperationResults;
-__webpack_unused_export__ = paginateListStackSetOperations;
-__webpack_unused_export__ = paginateListStackSets;
-__webpack_unused_export__ = paginateListStacks;
-__webpack_unused_export__ = paginateListTypeRegistrations;
-__webpack_unused_export__ = paginateListTypeVersions;
-__webpack_unused_export__ = paginateListTypes;
-__webpack_unused_export__ = waitForChangeSetCreateComplete;
-__webpack_unused_export__ = waitForStackCreateComplete;
-__webpack_unused_export__ = waitForStackDeleteComplete;
-__webpack_unused_export__ = waitForStackExists;
-__webpack_unused_export__ = waitForStackImportComplete;
-__webpack_unused_export__ = waitForStackRefactorCreateComplete;
-__webpack_unused_export__ = waitForStackRefactorExecuteComplete;
-__webpack_unused_export__ = waitForStackRollbackComplete;
-__webpack_unused_export__ = waitForStackUpdateComplete;
-__webpack_unused_export__ = waitForTypeRegistrationComplete;
-__webpack_unused_export__ = waitUntilChangeSetCreateComplete;
-__webpack_unused_export__ = waitUntilStackCreateComplete;
-__webpack_unused_export__ = waitUntilStackDeleteComplete;
-__webpack_unused_export__ = waitUntilStackExists;
-__webpack_unused_export__ = waitUntilStackImportComplete;
-__webpack_unused_export__ = waitUntilStackRefactorCreateComplete;
-__webpack_unused_export__ = waitUntilStackRefactorExecuteComplete;
-__webpack_unused_export__ = waitUntilStackRollbackComplete;
-__webpack_unused_export__ = waitUntilStackUpdateComplete;
-__webpack_unused_export__ = waitUntilTypeRegistrationComplete;
-
-
-/***/ }),
-
 /***/ 212:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -12599,7 +6616,7 @@ exports.sKU = DeregisterContainerInstanceCommand;
 __webpack_unused_export__ = DeregisterContainerInstanceRequest$;
 __webpack_unused_export__ = DeregisterContainerInstanceResponse$;
 __webpack_unused_export__ = DeregisterTaskDefinition$;
-__webpack_unused_export__ = DeregisterTaskDefinitionCommand;
+exports.sjB = DeregisterTaskDefinitionCommand;
 __webpack_unused_export__ = DeregisterTaskDefinitionRequest$;
 __webpack_unused_export__ = DeregisterTaskDefinitionResponse$;
 __webpack_unused_export__ = DescribeCapacityProviders$;
@@ -12661,7 +6678,7 @@ exports.H7c = DescribeServicesCommand;
 __webpack_unused_export__ = DescribeServicesRequest$;
 __webpack_unused_export__ = DescribeServicesResponse$;
 __webpack_unused_export__ = DescribeTaskDefinition$;
-__webpack_unused_export__ = DescribeTaskDefinitionCommand;
+exports.Zy$ = DescribeTaskDefinitionCommand;
 __webpack_unused_export__ = DescribeTaskDefinitionRequest$;
 __webpack_unused_export__ = DescribeTaskDefinitionResponse$;
 __webpack_unused_export__ = DescribeTaskSets$;
@@ -12848,7 +6865,7 @@ __webpack_unused_export__ = ListTagsForResourceCommand;
 __webpack_unused_export__ = ListTagsForResourceRequest$;
 __webpack_unused_export__ = ListTagsForResourceResponse$;
 __webpack_unused_export__ = ListTaskDefinitionFamilies$;
-__webpack_unused_export__ = ListTaskDefinitionFamiliesCommand;
+exports.cSD = ListTaskDefinitionFamiliesCommand;
 __webpack_unused_export__ = ListTaskDefinitionFamiliesRequest$;
 __webpack_unused_export__ = ListTaskDefinitionFamiliesResponse$;
 __webpack_unused_export__ = ListTaskDefinitions$;
@@ -13190,1414 +7207,6 @@ __webpack_unused_export__ = waitUntilServicesInactive;
 __webpack_unused_export__ = waitUntilServicesStable;
 __webpack_unused_export__ = waitUntilTasksRunning;
 __webpack_unused_export__ = waitUntilTasksStopped;
-
-
-/***/ }),
-
-/***/ 1695:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
-__webpack_unused_export__ = $Command;
-__webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { SignatureV4MultiRegion } = __nccwpck_require__(5785);
-const { defaultProvider } = __nccwpck_require__(5861);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsQueryProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
-
-const q = "ref";
-const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "stringEquals", g = "getAttr", h = "us-east-1", i = "sigv4", j = "sts", k = "https://sts.{Region}.{PartitionResult#dnsSuffix}", l = { [q]: "Endpoint" }, m = { [q]: "Region" }, n = { [q]: d }, o = {}, p = [m];
-const _data = {
-    conditions: [
-        [c, [l]],
-        [c, p],
-        ["aws.partition", p, d],
-        [e, [{ [q]: "UseFIPS" }, b]],
-        [e, [{ [q]: "UseDualStack" }, b]],
-        [f, [m, "aws-global"]],
-        [e, [{ [q]: "UseGlobalEndpoint" }, b]],
-        [f, [m, "eu-central-1"]],
-        [e, [{ fn: g, argv: [n, "supportsDualStack"] }, b]],
-        [e, [{ fn: g, argv: [n, "supportsFIPS"] }, b]],
-        [f, [m, "ap-south-1"]],
-        [f, [m, "eu-north-1"]],
-        [f, [m, "eu-west-1"]],
-        [f, [m, "eu-west-2"]],
-        [f, [m, "eu-west-3"]],
-        [f, [m, "sa-east-1"]],
-        [f, [m, h]],
-        [f, [m, "us-east-2"]],
-        [f, [m, "us-west-2"]],
-        [f, [m, "us-west-1"]],
-        [f, [m, "ca-central-1"]],
-        [f, [m, "ap-southeast-1"]],
-        [f, [m, "ap-northeast-1"]],
-        [f, [m, "ap-southeast-2"]],
-        [f, [{ fn: g, argv: [n, "name"] }, "aws-us-gov"]]
-    ],
-    results: [
-        [a],
-        ["https://sts.amazonaws.com", { authSchemes: [{ name: i, signingName: j, signingRegion: h }] }],
-        [k, { authSchemes: [{ name: i, signingName: j, signingRegion: "{Region}" }] }],
-        [a, "Invalid Configuration: FIPS and custom endpoint are not supported"],
-        [a, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
-        [l, o],
-        ["https://sts-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", o],
-        [a, "FIPS and DualStack are enabled, but this partition does not support one or both"],
-        ["https://sts.{Region}.amazonaws.com", o],
-        ["https://sts-fips.{Region}.{PartitionResult#dnsSuffix}", o],
-        [a, "FIPS is enabled but this partition does not support FIPS"],
-        ["https://sts.{Region}.{PartitionResult#dualStackDnsSuffix}", o],
-        [a, "DualStack is enabled but this partition does not support DualStack"],
-        [k, o],
-        [a, "Invalid Configuration: Missing Region"]
-    ]
-};
-const root = 2;
-const r = 100_000_000;
-const nodes = new Int32Array([
-    -1, 1, -1,
-    0, 30, 3,
-    1, 4, r + 14,
-    2, 5, r + 14,
-    3, 25, 6,
-    4, 24, 7,
-    5, r + 1, 8,
-    6, 9, r + 13,
-    7, r + 1, 10,
-    10, r + 1, 11,
-    11, r + 1, 12,
-    12, r + 1, 13,
-    13, r + 1, 14,
-    14, r + 1, 15,
-    15, r + 1, 16,
-    16, r + 1, 17,
-    17, r + 1, 18,
-    18, r + 1, 19,
-    19, r + 1, 20,
-    20, r + 1, 21,
-    21, r + 1, 22,
-    22, r + 1, 23,
-    23, r + 1, r + 2,
-    8, r + 11, r + 12,
-    4, 28, 26,
-    9, 27, r + 10,
-    24, r + 8, r + 9,
-    8, 29, r + 7,
-    9, r + 6, r + 7,
-    3, r + 3, 31,
-    4, r + 4, r + 5,
-]);
-const bdd = BinaryDecisionDiagram.from(nodes, root, _data.conditions, _data.results);
-
-const cache = new EndpointCache({
-    size: 50,
-    params: ["Endpoint", "Region", "UseDualStack", "UseFIPS", "UseGlobalEndpoint"],
-});
-const defaultEndpointResolver = (endpointParams, context = {}) => {
-    return cache.get(endpointParams, () => decideEndpoint(bdd, {
-        endpointParams: endpointParams,
-        logger: context.logger,
-    }));
-};
-customEndpointFunctions.aws = awsEndpointFunctions;
-
-const createEndpointRuleSetHttpAuthSchemeParametersProvider = (defaultHttpAuthSchemeParametersProvider) => async (config, context, input) => {
-    if (!input) {
-        throw new Error("Could not find `input` for `defaultEndpointRuleSetHttpAuthSchemeParametersProvider`");
-    }
-    const defaultParameters = await defaultHttpAuthSchemeParametersProvider(config, context, input);
-    const instructionsFn = getSmithyContext(context)?.commandInstance?.constructor
-        ?.getEndpointParameterInstructions;
-    if (!instructionsFn) {
-        throw new Error(`getEndpointParameterInstructions() is not defined on '${context.commandName}'`);
-    }
-    const endpointParameters = await resolveParams(input, { getEndpointParameterInstructions: instructionsFn }, config);
-    return Object.assign(defaultParameters, endpointParameters);
-};
-const _defaultSTSHttpAuthSchemeParametersProvider = async (config, context, input) => {
-    return {
-        operation: getSmithyContext(context).operation,
-        region: await normalizeProvider(config.region)() || (() => {
-            throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
-        })(),
-    };
-};
-const defaultSTSHttpAuthSchemeParametersProvider = createEndpointRuleSetHttpAuthSchemeParametersProvider(_defaultSTSHttpAuthSchemeParametersProvider);
-function createAwsAuthSigv4HttpAuthOption(authParameters) {
-    return {
-        schemeId: "aws.auth#sigv4",
-        signingProperties: {
-            name: "sts",
-            region: authParameters.region,
-        },
-        propertiesExtractor: (config, context) => ({
-            signingProperties: {
-                config,
-                context,
-            },
-        }),
-    };
-}
-function createAwsAuthSigv4aHttpAuthOption(authParameters) {
-    return {
-        schemeId: "aws.auth#sigv4a",
-        signingProperties: {
-            name: "sts",
-            region: authParameters.region,
-        },
-        propertiesExtractor: (config, context) => ({
-            signingProperties: {
-                config,
-                context,
-            },
-        }),
-    };
-}
-function createSmithyApiNoAuthHttpAuthOption(authParameters) {
-    return {
-        schemeId: "smithy.api#noAuth",
-    };
-}
-const createEndpointRuleSetHttpAuthSchemeProvider = (defaultEndpointResolver, defaultHttpAuthSchemeResolver, createHttpAuthOptionFunctions) => {
-    const endpointRuleSetHttpAuthSchemeProvider = (authParameters) => {
-        const endpoint = defaultEndpointResolver(authParameters);
-        const authSchemes = endpoint.properties?.authSchemes;
-        if (!authSchemes) {
-            return defaultHttpAuthSchemeResolver(authParameters);
-        }
-        const options = [];
-        for (const scheme of authSchemes) {
-            const { name: resolvedName, properties = {}, ...rest } = scheme;
-            const name = resolvedName.toLowerCase();
-            if (resolvedName !== name) {
-                console.warn(`HttpAuthScheme has been normalized with lowercasing: '${resolvedName}' to '${name}'`);
-            }
-            let schemeId;
-            if (name === "sigv4a") {
-                schemeId = "aws.auth#sigv4a";
-                const sigv4Present = authSchemes.find((s) => {
-                    const name = s.name.toLowerCase();
-                    return name !== "sigv4a" && name.startsWith("sigv4");
-                });
-                if (SignatureV4MultiRegion.sigv4aDependency() === "none" && sigv4Present) {
-                    continue;
-                }
-            }
-            else if (name.startsWith("sigv4")) {
-                schemeId = "aws.auth#sigv4";
-            }
-            else {
-                throw new Error(`Unknown HttpAuthScheme found in '@smithy.rules#endpointRuleSet': '${name}'`);
-            }
-            const createOption = createHttpAuthOptionFunctions[schemeId];
-            if (!createOption) {
-                throw new Error(`Could not find HttpAuthOption create function for '${schemeId}'`);
-            }
-            const option = createOption(authParameters);
-            option.schemeId = schemeId;
-            option.signingProperties = { ...(option.signingProperties || {}), ...rest, ...properties };
-            options.push(option);
-        }
-        return options;
-    };
-    return endpointRuleSetHttpAuthSchemeProvider;
-};
-const _defaultSTSHttpAuthSchemeProvider = (authParameters) => {
-    const options = [];
-    switch (authParameters.operation) {
-        case "AssumeRoleWithSAML": {
-            options.push(createSmithyApiNoAuthHttpAuthOption());
-            options.push(createAwsAuthSigv4aHttpAuthOption(authParameters));
-            break;
-        }
-        case "AssumeRoleWithWebIdentity": {
-            options.push(createSmithyApiNoAuthHttpAuthOption());
-            options.push(createAwsAuthSigv4aHttpAuthOption(authParameters));
-            break;
-        }
-        default: {
-            options.push(createAwsAuthSigv4HttpAuthOption(authParameters));
-            options.push(createAwsAuthSigv4aHttpAuthOption(authParameters));
-        }
-    }
-    return options;
-};
-const defaultSTSHttpAuthSchemeProvider = createEndpointRuleSetHttpAuthSchemeProvider(defaultEndpointResolver, _defaultSTSHttpAuthSchemeProvider, {
-    "aws.auth#sigv4": createAwsAuthSigv4HttpAuthOption,
-    "aws.auth#sigv4a": createAwsAuthSigv4aHttpAuthOption,
-    "smithy.api#noAuth": createSmithyApiNoAuthHttpAuthOption,
-});
-const resolveHttpAuthSchemeConfig = (config) => {
-    const config_0 = resolveAwsSdkSigV4Config(config);
-    const config_1 = resolveAwsSdkSigV4AConfig(config_0);
-    return Object.assign(config_1, {
-        authSchemePreference: normalizeProvider(config.authSchemePreference ?? []),
-    });
-};
-
-const resolveClientEndpointParameters = (options) => {
-    return Object.assign(options, {
-        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
-        useFipsEndpoint: options.useFipsEndpoint ?? false,
-        useGlobalEndpoint: options.useGlobalEndpoint ?? false,
-        defaultSigningName: "sts",
-    });
-};
-const commonParams = {
-    UseGlobalEndpoint: { type: "builtInParams", name: "useGlobalEndpoint" },
-    UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
-    Endpoint: { type: "builtInParams", name: "endpoint" },
-    Region: { type: "builtInParams", name: "region" },
-    UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
-};
-
-var version = "3.1172.0";
-var packageInfo = {
-	version: version};
-
-class STSServiceException extends ServiceException {
-    static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.sts#STSServiceException";
-    constructor(options) {
-        super(options);
-        Object.setPrototypeOf(this, STSServiceException.prototype);
-    }
-}
-
-class ExpiredTokenException extends STSServiceException {
-    static shapeId = "com.amazonaws.sts#ExpiredTokenException";
-    name = "ExpiredTokenException";
-    $fault = "client";
-    constructor(opts) {
-        super({
-            name: "ExpiredTokenException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, ExpiredTokenException.prototype);
-    }
-}
-class InvalidContextAssertionException extends STSServiceException {
-    static shapeId = "com.amazonaws.sts#InvalidContextAssertionException";
-    name = "InvalidContextAssertionException";
-    $fault = "client";
-    constructor(opts) {
-        super({
-            name: "InvalidContextAssertionException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidContextAssertionException.prototype);
-    }
-}
-class MalformedPolicyDocumentException extends STSServiceException {
-    static shapeId = "com.amazonaws.sts#MalformedPolicyDocumentException";
-    name = "MalformedPolicyDocumentException";
-    $fault = "client";
-    constructor(opts) {
-        super({
-            name: "MalformedPolicyDocumentException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, MalformedPolicyDocumentException.prototype);
-    }
-}
-class PackedPolicyTooLargeException extends STSServiceException {
-    static shapeId = "com.amazonaws.sts#PackedPolicyTooLargeException";
-    name = "PackedPolicyTooLargeException";
-    $fault = "client";
-    constructor(opts) {
-        super({
-            name: "PackedPolicyTooLargeException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, PackedPolicyTooLargeException.prototype);
-    }
-}
-class RegionDisabledException extends STSServiceException {
-    static shapeId = "com.amazonaws.sts#RegionDisabledException";
-    name = "RegionDisabledException";
-    $fault = "client";
-    constructor(opts) {
-        super({
-            name: "RegionDisabledException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, RegionDisabledException.prototype);
-    }
-}
-class IDPRejectedClaimException extends STSServiceException {
-    static shapeId = "com.amazonaws.sts#IDPRejectedClaimException";
-    name = "IDPRejectedClaimException";
-    $fault = "client";
-    constructor(opts) {
-        super({
-            name: "IDPRejectedClaimException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, IDPRejectedClaimException.prototype);
-    }
-}
-class InvalidIdentityTokenException extends STSServiceException {
-    static shapeId = "com.amazonaws.sts#InvalidIdentityTokenException";
-    name = "InvalidIdentityTokenException";
-    $fault = "client";
-    constructor(opts) {
-        super({
-            name: "InvalidIdentityTokenException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidIdentityTokenException.prototype);
-    }
-}
-class IDPCommunicationErrorException extends STSServiceException {
-    static shapeId = "com.amazonaws.sts#IDPCommunicationErrorException";
-    name = "IDPCommunicationErrorException";
-    $fault = "client";
-    $retryable = {};
-    constructor(opts) {
-        super({
-            name: "IDPCommunicationErrorException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, IDPCommunicationErrorException.prototype);
-    }
-}
-class InvalidAuthorizationMessageException extends STSServiceException {
-    static shapeId = "com.amazonaws.sts#InvalidAuthorizationMessageException";
-    name = "InvalidAuthorizationMessageException";
-    $fault = "client";
-    constructor(opts) {
-        super({
-            name: "InvalidAuthorizationMessageException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidAuthorizationMessageException.prototype);
-    }
-}
-class ExpiredTradeInTokenException extends STSServiceException {
-    static shapeId = "com.amazonaws.sts#ExpiredTradeInTokenException";
-    name = "ExpiredTradeInTokenException";
-    $fault = "client";
-    constructor(opts) {
-        super({
-            name: "ExpiredTradeInTokenException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, ExpiredTradeInTokenException.prototype);
-    }
-}
-class InsufficientSessionLifetimeException extends STSServiceException {
-    static shapeId = "com.amazonaws.sts#InsufficientSessionLifetimeException";
-    name = "InsufficientSessionLifetimeException";
-    $fault = "client";
-    constructor(opts) {
-        super({
-            name: "InsufficientSessionLifetimeException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InsufficientSessionLifetimeException.prototype);
-    }
-}
-class InvalidSubjectCredentialsException extends STSServiceException {
-    static shapeId = "com.amazonaws.sts#InvalidSubjectCredentialsException";
-    name = "InvalidSubjectCredentialsException";
-    $fault = "client";
-    constructor(opts) {
-        super({
-            name: "InvalidSubjectCredentialsException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidSubjectCredentialsException.prototype);
-    }
-}
-class JWTPayloadSizeExceededException extends STSServiceException {
-    static shapeId = "com.amazonaws.sts#JWTPayloadSizeExceededException";
-    name = "JWTPayloadSizeExceededException";
-    $fault = "client";
-    constructor(opts) {
-        super({
-            name: "JWTPayloadSizeExceededException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, JWTPayloadSizeExceededException.prototype);
-    }
-}
-class OutboundWebIdentityFederationDisabledException extends STSServiceException {
-    static shapeId = "com.amazonaws.sts#OutboundWebIdentityFederationDisabledException";
-    name = "OutboundWebIdentityFederationDisabledException";
-    $fault = "client";
-    constructor(opts) {
-        super({
-            name: "OutboundWebIdentityFederationDisabledException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, OutboundWebIdentityFederationDisabledException.prototype);
-    }
-}
-class SessionDurationEscalationException extends STSServiceException {
-    static shapeId = "com.amazonaws.sts#SessionDurationEscalationException";
-    name = "SessionDurationEscalationException";
-    $fault = "client";
-    constructor(opts) {
-        super({
-            name: "SessionDurationEscalationException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, SessionDurationEscalationException.prototype);
-    }
-}
-
-const _A = "Arn";
-const _AKI = "AccessKeyId";
-const _AP = "AssumedPrincipal";
-const _AR = "AssumeRole";
-const _ARI = "AssumedRoleId";
-const _ARR = "AssumeRoleRequest";
-const _ARRs = "AssumeRoleResponse";
-const _ARRss = "AssumeRootRequest";
-const _ARRssu = "AssumeRootResponse";
-const _ARU = "AssumedRoleUser";
-const _ARWSAML = "AssumeRoleWithSAML";
-const _ARWSAMLR = "AssumeRoleWithSAMLRequest";
-const _ARWSAMLRs = "AssumeRoleWithSAMLResponse";
-const _ARWWI = "AssumeRoleWithWebIdentity";
-const _ARWWIR = "AssumeRoleWithWebIdentityRequest";
-const _ARWWIRs = "AssumeRoleWithWebIdentityResponse";
-const _ARs = "AssumeRoot";
-const _Ac = "Account";
-const _Au = "Audience";
-const _C = "Credentials";
-const _CA = "ContextAssertion";
-const _DAM = "DecodeAuthorizationMessage";
-const _DAMR = "DecodeAuthorizationMessageRequest";
-const _DAMRe = "DecodeAuthorizationMessageResponse";
-const _DM = "DecodedMessage";
-const _DS = "DurationSeconds";
-const _E = "Expiration";
-const _EI = "ExternalId";
-const _EM = "EncodedMessage";
-const _ETE = "ExpiredTokenException";
-const _ETITE = "ExpiredTradeInTokenException";
-const _FPA = "FederatedProviderArn";
-const _FU = "FederatedUser";
-const _FUI = "FederatedUserId";
-const _GAKI = "GetAccessKeyInfo";
-const _GAKIR = "GetAccessKeyInfoRequest";
-const _GAKIRe = "GetAccessKeyInfoResponse";
-const _GCI = "GetCallerIdentity";
-const _GCIR = "GetCallerIdentityRequest";
-const _GCIRe = "GetCallerIdentityResponse";
-const _GDAT = "GetDelegatedAccessToken";
-const _GDATR = "GetDelegatedAccessTokenRequest";
-const _GDATRe = "GetDelegatedAccessTokenResponse";
-const _GFT = "GetFederationToken";
-const _GFTR = "GetFederationTokenRequest";
-const _GFTRe = "GetFederationTokenResponse";
-const _GSC = "GetScopedCredentials";
-const _GSCR = "GetScopedCredentialsRequest";
-const _GSCRe = "GetScopedCredentialsResponse";
-const _GST = "GetSessionToken";
-const _GSTR = "GetSessionTokenRequest";
-const _GSTRe = "GetSessionTokenResponse";
-const _GWIT = "GetWebIdentityToken";
-const _GWITR = "GetWebIdentityTokenRequest";
-const _GWITRe = "GetWebIdentityTokenResponse";
-const _I = "Issuer";
-const _IAME = "InvalidAuthorizationMessageException";
-const _ICAE = "InvalidContextAssertionException";
-const _IDPCEE = "IDPCommunicationErrorException";
-const _IDPRCE = "IDPRejectedClaimException";
-const _IITE = "InvalidIdentityTokenException";
-const _IP = "IdentityProvider";
-const _ISCE = "InvalidSubjectCredentialsException";
-const _ISLE = "InsufficientSessionLifetimeException";
-const _JWTPSEE = "JWTPayloadSizeExceededException";
-const _K = "Key";
-const _MPDE = "MalformedPolicyDocumentException";
-const _MSTS = "MinimumSessionTokenSize";
-const _N = "Name";
-const _NQ = "NameQualifier";
-const _OI = "OriginIdentity";
-const _OWIFDE = "OutboundWebIdentityFederationDisabledException";
-const _P = "Policy";
-const _PA = "PolicyArns";
-const _PAr = "PrincipalArn";
-const _PAro = "ProviderArn";
-const _PC = "ProvidedContexts";
-const _PCLT = "ProvidedContextsListType";
-const _PCr = "ProvidedContext";
-const _PDT = "PolicyDescriptorType";
-const _PI = "ProviderId";
-const _PPS = "PackedPolicySize";
-const _PPTLE = "PackedPolicyTooLargeException";
-const _Pr = "Provider";
-const _RA = "RoleArn";
-const _RDE = "RegionDisabledException";
-const _RSN = "RoleSessionName";
-const _S = "Subject";
-const _SA = "SigningAlgorithm";
-const _SAK = "SecretAccessKey";
-const _SAMLA = "SAMLAssertion";
-const _SAMLAT = "SAMLAssertionType";
-const _SDEE = "SessionDurationEscalationException";
-const _SFWIT = "SubjectFromWebIdentityToken";
-const _SI = "SourceIdentity";
-const _SIe = "SessionInfo";
-const _SM = "SubjectMode";
-const _SN = "SerialNumber";
-const _SPC = "ScopedPoliciesCount";
-const _SS = "ScopedSession";
-const _SSD = "ScopedSessionDescription";
-const _SSI = "ScopedSessionId";
-const _ST = "SubjectType";
-const _STS = "SessionTokenSize";
-const _STU = "SessionTokenUtilization";
-const _STe = "SessionToken";
-const _Sc = "Scope";
-const _T = "Tags";
-const _TC = "TokenCode";
-const _TCr = "TransactionContext";
-const _TIPC = "TrustedIdentityPropagationContext";
-const _TIT = "TradeInToken";
-const _TP = "TargetPrincipal";
-const _TPA = "TaskPolicyArn";
-const _TTK = "TransitiveTagKeys";
-const _Ta = "Tag";
-const _UI = "UserId";
-const _V = "Value";
-const _WIT = "WebIdentityToken";
-const _a = "arn";
-const _aKST = "accessKeySecretType";
-const _aQE = "awsQueryError";
-const _c = "client";
-const _cTT = "clientTokenType";
-const _e = "error";
-const _hE = "httpError";
-const _m = "message";
-const _oIIT = "originIdentityIssuerType";
-const _oIST = "originIdentitySubjectType";
-const _oISTT = "originIdentitySubjectTypeType";
-const _pDLT = "policyDescriptorListType";
-const _s = "smithy.ts.sdk.synthetic.com.amazonaws.sts";
-const _tCIPMT = "transactionContextIdentityProviderMapType";
-const _tCVT = "transactionContextValueType";
-const _tITT = "tradeInTokenType";
-const _tLT = "tagListType";
-const _wITT = "webIdentityTokenType";
-const n0 = "com.amazonaws.sts";
-const _s_registry = new TypeRegistry(_s);
-var STSServiceException$ = [-3, _s, "STSServiceException", 0, [], []];
-_s_registry.registerError(STSServiceException$, STSServiceException);
-const n0_registry = new TypeRegistry(n0);
-var ExpiredTokenException$ = [-3, n0, _ETE,
-    { [_aQE]: [`ExpiredTokenException`, 400], [_e]: _c, [_hE]: 400 },
-    [_m],
-    [0]
-];
-n0_registry.registerError(ExpiredTokenException$, ExpiredTokenException);
-var ExpiredTradeInTokenException$ = [-3, n0, _ETITE,
-    { [_aQE]: [`ExpiredTradeInTokenException`, 400], [_e]: _c, [_hE]: 400 },
-    [_m],
-    [0]
-];
-n0_registry.registerError(ExpiredTradeInTokenException$, ExpiredTradeInTokenException);
-var IDPCommunicationErrorException$ = [-3, n0, _IDPCEE,
-    { [_aQE]: [`IDPCommunicationError`, 400], [_e]: _c, [_hE]: 400 },
-    [_m],
-    [0]
-];
-n0_registry.registerError(IDPCommunicationErrorException$, IDPCommunicationErrorException);
-var IDPRejectedClaimException$ = [-3, n0, _IDPRCE,
-    { [_aQE]: [`IDPRejectedClaim`, 403], [_e]: _c, [_hE]: 403 },
-    [_m],
-    [0]
-];
-n0_registry.registerError(IDPRejectedClaimException$, IDPRejectedClaimException);
-var InsufficientSessionLifetimeException$ = [-3, n0, _ISLE,
-    { [_aQE]: [`InsufficientSessionLifetime`, 400], [_e]: _c, [_hE]: 400 },
-    [_m],
-    [0]
-];
-n0_registry.registerError(InsufficientSessionLifetimeException$, InsufficientSessionLifetimeException);
-var InvalidAuthorizationMessageException$ = [-3, n0, _IAME,
-    { [_aQE]: [`InvalidAuthorizationMessageException`, 400], [_e]: _c, [_hE]: 400 },
-    [_m],
-    [0]
-];
-n0_registry.registerError(InvalidAuthorizationMessageException$, InvalidAuthorizationMessageException);
-var InvalidContextAssertionException$ = [-3, n0, _ICAE,
-    { [_aQE]: [`InvalidContextAssertion`, 400], [_e]: _c, [_hE]: 400 },
-    [_m],
-    [0]
-];
-n0_registry.registerError(InvalidContextAssertionException$, InvalidContextAssertionException);
-var InvalidIdentityTokenException$ = [-3, n0, _IITE,
-    { [_aQE]: [`InvalidIdentityToken`, 400], [_e]: _c, [_hE]: 400 },
-    [_m],
-    [0]
-];
-n0_registry.registerError(InvalidIdentityTokenException$, InvalidIdentityTokenException);
-var InvalidSubjectCredentialsException$ = [-3, n0, _ISCE,
-    { [_aQE]: [`InvalidSubjectCredentials`, 400], [_e]: _c, [_hE]: 400 },
-    [_m],
-    [0]
-];
-n0_registry.registerError(InvalidSubjectCredentialsException$, InvalidSubjectCredentialsException);
-var JWTPayloadSizeExceededException$ = [-3, n0, _JWTPSEE,
-    { [_aQE]: [`JWTPayloadSizeExceededException`, 400], [_e]: _c, [_hE]: 400 },
-    [_m],
-    [0]
-];
-n0_registry.registerError(JWTPayloadSizeExceededException$, JWTPayloadSizeExceededException);
-var MalformedPolicyDocumentException$ = [-3, n0, _MPDE,
-    { [_aQE]: [`MalformedPolicyDocument`, 400], [_e]: _c, [_hE]: 400 },
-    [_m],
-    [0]
-];
-n0_registry.registerError(MalformedPolicyDocumentException$, MalformedPolicyDocumentException);
-var OutboundWebIdentityFederationDisabledException$ = [-3, n0, _OWIFDE,
-    { [_aQE]: [`OutboundWebIdentityFederationDisabledException`, 403], [_e]: _c, [_hE]: 403 },
-    [_m],
-    [0]
-];
-n0_registry.registerError(OutboundWebIdentityFederationDisabledException$, OutboundWebIdentityFederationDisabledException);
-var PackedPolicyTooLargeException$ = [-3, n0, _PPTLE,
-    { [_aQE]: [`PackedPolicyTooLarge`, 400], [_e]: _c, [_hE]: 400 },
-    [_m],
-    [0]
-];
-n0_registry.registerError(PackedPolicyTooLargeException$, PackedPolicyTooLargeException);
-var RegionDisabledException$ = [-3, n0, _RDE,
-    { [_aQE]: [`RegionDisabledException`, 403], [_e]: _c, [_hE]: 403 },
-    [_m],
-    [0]
-];
-n0_registry.registerError(RegionDisabledException$, RegionDisabledException);
-var SessionDurationEscalationException$ = [-3, n0, _SDEE,
-    { [_aQE]: [`SessionDurationEscalationException`, 403], [_e]: _c, [_hE]: 403 },
-    [_m],
-    [0]
-];
-n0_registry.registerError(SessionDurationEscalationException$, SessionDurationEscalationException);
-const errorTypeRegistries = [
-    _s_registry,
-    n0_registry,
-];
-var accessKeySecretType = [0, n0, _aKST, 8, 0];
-var clientTokenType = [0, n0, _cTT, 8, 0];
-var originIdentityIssuerType = [0, n0, _oIIT, 8, 0];
-var originIdentitySubjectType = [0, n0, _oIST, 8, 0];
-var originIdentitySubjectTypeType = [0, n0, _oISTT, 8, 0];
-var SAMLAssertionType = [0, n0, _SAMLAT, 8, 0];
-var tradeInTokenType = [0, n0, _tITT, 8, 0];
-var transactionContextValueType = [0, n0, _tCVT, 8, 0];
-var webIdentityTokenType = [0, n0, _wITT, 8, 0];
-var AssumedRoleUser$ = [3, n0, _ARU,
-    0,
-    [_ARI, _A],
-    [0, 0], 2
-];
-var AssumeRoleRequest$ = [3, n0, _ARR,
-    0,
-    [_RA, _RSN, _PA, _P, _DS, _T, _TTK, _EI, _SN, _TC, _SI, _PC, _MSTS],
-    [0, 0, () => policyDescriptorListType, 0, 1, () => tagListType, 64 | 0, 0, 0, 0, 0, () => ProvidedContextsListType, 1], 2
-];
-var AssumeRoleResponse$ = [3, n0, _ARRs,
-    0,
-    [_C, _ARU, _PPS, _SI, _STU, _STS],
-    [[() => Credentials$, 0], () => AssumedRoleUser$, 1, 0, 1, 1]
-];
-var AssumeRoleWithSAMLRequest$ = [3, n0, _ARWSAMLR,
-    0,
-    [_RA, _PAr, _SAMLA, _PA, _P, _DS, _MSTS],
-    [0, 0, [() => SAMLAssertionType, 0], () => policyDescriptorListType, 0, 1, 1], 3
-];
-var AssumeRoleWithSAMLResponse$ = [3, n0, _ARWSAMLRs,
-    0,
-    [_C, _ARU, _PPS, _S, _ST, _I, _Au, _NQ, _SI, _STU, _STS, _TIPC],
-    [[() => Credentials$, 0], () => AssumedRoleUser$, 1, 0, 0, 0, 0, 0, 0, 1, 1, [() => TrustedIdentityPropagationContext$, 0]]
-];
-var AssumeRoleWithWebIdentityRequest$ = [3, n0, _ARWWIR,
-    0,
-    [_RA, _RSN, _WIT, _PI, _PA, _P, _DS, _MSTS],
-    [0, 0, [() => clientTokenType, 0], 0, () => policyDescriptorListType, 0, 1, 1], 3
-];
-var AssumeRoleWithWebIdentityResponse$ = [3, n0, _ARWWIRs,
-    0,
-    [_C, _SFWIT, _ARU, _PPS, _Pr, _Au, _SI, _STU, _STS, _TIPC],
-    [[() => Credentials$, 0], 0, () => AssumedRoleUser$, 1, 0, 0, 0, 1, 1, [() => TrustedIdentityPropagationContext$, 0]]
-];
-var AssumeRootRequest$ = [3, n0, _ARRss,
-    0,
-    [_TP, _TPA, _DS, _MSTS],
-    [0, () => PolicyDescriptorType$, 1, 1], 2
-];
-var AssumeRootResponse$ = [3, n0, _ARRssu,
-    0,
-    [_C, _SI, _STU, _STS],
-    [[() => Credentials$, 0], 0, 1, 1]
-];
-var Credentials$ = [3, n0, _C,
-    0,
-    [_AKI, _SAK, _STe, _E],
-    [0, [() => accessKeySecretType, 0], 0, 4], 4
-];
-var DecodeAuthorizationMessageRequest$ = [3, n0, _DAMR,
-    0,
-    [_EM],
-    [0], 1
-];
-var DecodeAuthorizationMessageResponse$ = [3, n0, _DAMRe,
-    0,
-    [_DM],
-    [0]
-];
-var FederatedUser$ = [3, n0, _FU,
-    0,
-    [_FUI, _A],
-    [0, 0], 2
-];
-var GetAccessKeyInfoRequest$ = [3, n0, _GAKIR,
-    0,
-    [_AKI],
-    [0], 1
-];
-var GetAccessKeyInfoResponse$ = [3, n0, _GAKIRe,
-    0,
-    [_Ac],
-    [0]
-];
-var GetCallerIdentityRequest$ = [3, n0, _GCIR,
-    0,
-    [],
-    []
-];
-var GetCallerIdentityResponse$ = [3, n0, _GCIRe,
-    0,
-    [_UI, _Ac, _A],
-    [0, 0, 0]
-];
-var GetDelegatedAccessTokenRequest$ = [3, n0, _GDATR,
-    0,
-    [_TIT],
-    [[() => tradeInTokenType, 0]], 1
-];
-var GetDelegatedAccessTokenResponse$ = [3, n0, _GDATRe,
-    0,
-    [_C, _PPS, _AP],
-    [[() => Credentials$, 0], 1, 0]
-];
-var GetFederationTokenRequest$ = [3, n0, _GFTR,
-    0,
-    [_N, _P, _PA, _DS, _T, _MSTS],
-    [0, 0, () => policyDescriptorListType, 1, () => tagListType, 1], 1
-];
-var GetFederationTokenResponse$ = [3, n0, _GFTRe,
-    0,
-    [_C, _FU, _PPS, _STU, _STS],
-    [[() => Credentials$, 0], () => FederatedUser$, 1, 1, 1]
-];
-var GetScopedCredentialsRequest$ = [3, n0, _GSCR,
-    0,
-    [_P, _DS, _MSTS, _SSD],
-    [0, 1, 1, 0]
-];
-var GetScopedCredentialsResponse$ = [3, n0, _GSCRe,
-    0,
-    [_C, _SIe, _STU, _STS, _SPC, _SI],
-    [[() => Credentials$, 0], () => ScopedSession$, 1, 1, 1, 0]
-];
-var GetSessionTokenRequest$ = [3, n0, _GSTR,
-    0,
-    [_DS, _SN, _TC, _MSTS],
-    [1, 0, 0, 1]
-];
-var GetSessionTokenResponse$ = [3, n0, _GSTRe,
-    0,
-    [_C, _STU, _STS],
-    [[() => Credentials$, 0], 1, 1]
-];
-var GetWebIdentityTokenRequest$ = [3, n0, _GWITR,
-    0,
-    [_Au, _SA, _DS, _Sc, _SM, _T],
-    [64 | 0, 0, 1, 0, 0, () => tagListType], 2
-];
-var GetWebIdentityTokenResponse$ = [3, n0, _GWITRe,
-    0,
-    [_WIT, _E],
-    [[() => webIdentityTokenType, 0], 4]
-];
-var OriginIdentity$ = [3, n0, _OI,
-    0,
-    [_S, _ST, _I, _FPA],
-    [[() => originIdentitySubjectType, 0], [() => originIdentitySubjectTypeType, 0], [() => originIdentityIssuerType, 0], 0]
-];
-var PolicyDescriptorType$ = [3, n0, _PDT,
-    0,
-    [_a],
-    [0]
-];
-var ProvidedContext$ = [3, n0, _PCr,
-    0,
-    [_PAro, _CA],
-    [0, 0]
-];
-var ScopedSession$ = [3, n0, _SS,
-    0,
-    [_SSI, _A],
-    [0, 0], 2
-];
-var Tag$ = [3, n0, _Ta,
-    0,
-    [_K, _V],
-    [0, 0], 2
-];
-var TransactionContext$ = [3, n0, _TCr,
-    0,
-    [_IP],
-    [[() => transactionContextIdentityProviderMapType, 0]]
-];
-var TrustedIdentityPropagationContext$ = [3, n0, _TIPC,
-    8,
-    [_OI, _TCr],
-    [[() => OriginIdentity$, 0], [() => TransactionContext$, 0]]
-];
-var policyDescriptorListType = [1, n0, _pDLT,
-    0, () => PolicyDescriptorType$
-];
-var ProvidedContextsListType = [1, n0, _PCLT,
-    0, () => ProvidedContext$
-];
-var tagListType = [1, n0, _tLT,
-    0, () => Tag$
-];
-var transactionContextIdentityProviderMapType = [2, n0, _tCIPMT,
-    0, [0,
-        0],
-    [() => transactionContextValueType,
-        0]
-];
-var AssumeRole$ = [9, n0, _AR,
-    0, () => AssumeRoleRequest$, () => AssumeRoleResponse$
-];
-var AssumeRoleWithSAML$ = [9, n0, _ARWSAML,
-    0, () => AssumeRoleWithSAMLRequest$, () => AssumeRoleWithSAMLResponse$
-];
-var AssumeRoleWithWebIdentity$ = [9, n0, _ARWWI,
-    0, () => AssumeRoleWithWebIdentityRequest$, () => AssumeRoleWithWebIdentityResponse$
-];
-var AssumeRoot$ = [9, n0, _ARs,
-    0, () => AssumeRootRequest$, () => AssumeRootResponse$
-];
-var DecodeAuthorizationMessage$ = [9, n0, _DAM,
-    0, () => DecodeAuthorizationMessageRequest$, () => DecodeAuthorizationMessageResponse$
-];
-var GetAccessKeyInfo$ = [9, n0, _GAKI,
-    0, () => GetAccessKeyInfoRequest$, () => GetAccessKeyInfoResponse$
-];
-var GetCallerIdentity$ = [9, n0, _GCI,
-    0, () => GetCallerIdentityRequest$, () => GetCallerIdentityResponse$
-];
-var GetDelegatedAccessToken$ = [9, n0, _GDAT,
-    0, () => GetDelegatedAccessTokenRequest$, () => GetDelegatedAccessTokenResponse$
-];
-var GetFederationToken$ = [9, n0, _GFT,
-    0, () => GetFederationTokenRequest$, () => GetFederationTokenResponse$
-];
-var GetScopedCredentials$ = [9, n0, _GSC,
-    0, () => GetScopedCredentialsRequest$, () => GetScopedCredentialsResponse$
-];
-var GetSessionToken$ = [9, n0, _GST,
-    0, () => GetSessionTokenRequest$, () => GetSessionTokenResponse$
-];
-var GetWebIdentityToken$ = [9, n0, _GWIT,
-    0, () => GetWebIdentityTokenRequest$, () => GetWebIdentityTokenResponse$
-];
-
-const getRuntimeConfig$1 = (config) => {
-    return {
-        apiVersion: "2011-06-15",
-        base64Decoder: config?.base64Decoder ?? fromBase64,
-        base64Encoder: config?.base64Encoder ?? toBase64,
-        disableHostPrefix: config?.disableHostPrefix ?? false,
-        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver,
-        extensions: config?.extensions ?? [],
-        httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultSTSHttpAuthSchemeProvider,
-        httpAuthSchemes: config?.httpAuthSchemes ?? [
-            {
-                schemeId: "aws.auth#sigv4",
-                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
-                signer: new AwsSdkSigV4Signer(),
-            },
-            {
-                schemeId: "aws.auth#sigv4a",
-                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4a"),
-                signer: new AwsSdkSigV4ASigner(),
-            },
-            {
-                schemeId: "smithy.api#noAuth",
-                identityProvider: (ipc) => ipc.getIdentityProvider("smithy.api#noAuth") || (async () => ({})),
-                signer: new NoAuthSigner(),
-            },
-        ],
-        logger: config?.logger ?? new NoOpLogger(),
-        protocol: config?.protocol ?? AwsQueryProtocol,
-        protocolSettings: config?.protocolSettings ?? {
-            defaultNamespace: "com.amazonaws.sts",
-            errorTypeRegistries,
-            xmlNamespace: "https://sts.amazonaws.com/doc/2011-06-15/",
-            version: "2011-06-15",
-            serviceTarget: "AWSSecurityTokenServiceV20110615",
-        },
-        serviceId: config?.serviceId ?? "STS",
-        sha256: config?.sha256 ?? Sha256,
-        signerConstructor: config?.signerConstructor ?? SignatureV4MultiRegion,
-        urlParser: config?.urlParser ?? parseUrl,
-        utf8Decoder: config?.utf8Decoder ?? fromUtf8,
-        utf8Encoder: config?.utf8Encoder ?? toUtf8,
-    };
-};
-
-const getRuntimeConfig = (config) => {
-    emitWarningIfUnsupportedVersion(process.version);
-    const defaultsMode = resolveDefaultsModeConfig(config);
-    const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
-    const clientSharedValues = getRuntimeConfig$1(config);
-    emitWarningIfUnsupportedVersion$1(process.version);
-    const loaderConfig = {
-        profile: config?.profile,
-        logger: clientSharedValues.logger,
-    };
-    return {
-        ...clientSharedValues,
-        ...config,
-        runtime: "node",
-        defaultsMode,
-        authSchemePreference: config?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
-        bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
-        credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
-        defaultSocketTimeout: getDefaultSocketTimeout(config?.requestHandler, 300_000),
-        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo.version }),
-        httpAuthSchemes: config?.httpAuthSchemes ?? [
-            {
-                schemeId: "aws.auth#sigv4",
-                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4") || (async (idProps) => await defaultProvider(idProps?.__config || {})()),
-                signer: new AwsSdkSigV4Signer(),
-            },
-            {
-                schemeId: "aws.auth#sigv4a",
-                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4a"),
-                signer: new AwsSdkSigV4ASigner(),
-            },
-            {
-                schemeId: "smithy.api#noAuth",
-                identityProvider: (ipc) => ipc.getIdentityProvider("smithy.api#noAuth") || (async () => ({})),
-                signer: new NoAuthSigner(),
-            },
-        ],
-        maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
-        region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
-        requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
-        retryMode: config?.retryMode ??
-            loadConfig({
-                ...NODE_RETRY_MODE_CONFIG_OPTIONS,
-                default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE,
-            }, config),
-        sigv4aSigningRegionSet: config?.sigv4aSigningRegionSet ?? loadConfig(NODE_SIGV4A_CONFIG_OPTIONS, loaderConfig),
-        streamCollector: config?.streamCollector ?? streamCollector,
-        useDualstackEndpoint: config?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
-        useFipsEndpoint: config?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
-        userAgentAppId: config?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig),
-    };
-};
-
-const getHttpAuthExtensionConfiguration = (runtimeConfig) => {
-    const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
-    let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
-    let _credentials = runtimeConfig.credentials;
-    return {
-        setHttpAuthScheme(httpAuthScheme) {
-            const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
-            if (index === -1) {
-                _httpAuthSchemes.push(httpAuthScheme);
-            }
-            else {
-                _httpAuthSchemes.splice(index, 1, httpAuthScheme);
-            }
-        },
-        httpAuthSchemes() {
-            return _httpAuthSchemes;
-        },
-        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
-            _httpAuthSchemeProvider = httpAuthSchemeProvider;
-        },
-        httpAuthSchemeProvider() {
-            return _httpAuthSchemeProvider;
-        },
-        setCredentials(credentials) {
-            _credentials = credentials;
-        },
-        credentials() {
-            return _credentials;
-        },
-    };
-};
-const resolveHttpAuthRuntimeConfig = (config) => {
-    return {
-        httpAuthSchemes: config.httpAuthSchemes(),
-        httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
-        credentials: config.credentials(),
-    };
-};
-
-const resolveRuntimeExtensions = (runtimeConfig, extensions) => {
-    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration(runtimeConfig));
-    extensions.forEach((extension) => extension.configure(extensionConfiguration));
-    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig(extensionConfiguration));
-};
-
-class STSClient extends Client {
-    config;
-    constructor(...[configuration]) {
-        const _config_0 = getRuntimeConfig(configuration || {});
-        super(_config_0);
-        this.initConfig = _config_0;
-        const _config_1 = resolveClientEndpointParameters(_config_0);
-        const _config_2 = resolveUserAgentConfig(_config_1);
-        const _config_3 = resolveRetryConfig(_config_2);
-        const _config_4 = resolveRegionConfig(_config_3);
-        const _config_5 = resolveHostHeaderConfig(_config_4);
-        const _config_6 = resolveEndpointConfig(_config_5);
-        const _config_7 = resolveHttpAuthSchemeConfig(_config_6);
-        const _config_8 = resolveRuntimeExtensions(_config_7, configuration?.extensions || []);
-        this.config = _config_8;
-        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
-        this.middlewareStack.use(getUserAgentPlugin(this.config));
-        this.middlewareStack.use(getRetryPlugin(this.config));
-        this.middlewareStack.use(getContentLengthPlugin(this.config));
-        this.middlewareStack.use(getHostHeaderPlugin(this.config));
-        this.middlewareStack.use(getLoggerPlugin(this.config));
-        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
-        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
-            httpAuthSchemeParametersProvider: defaultSTSHttpAuthSchemeParametersProvider,
-            identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
-                "aws.auth#sigv4": config.credentials,
-                "aws.auth#sigv4a": config.credentials,
-            }),
-        }));
-        this.middlewareStack.use(getHttpSigningPlugin(this.config));
-    }
-    destroy() {
-        super.destroy();
-    }
-}
-
-const command = makeBuilder(commonParams, "AWSSecurityTokenServiceV20110615", "STSClient", getEndpointPlugin);
-const _ep0 = {};
-const _mw0 = (Command, cs, config, o) => [];
-
-class AssumeRoleCommand extends command(_ep0, _mw0, "AssumeRole", AssumeRole$) {
-}
-
-class AssumeRoleWithSAMLCommand extends command(_ep0, _mw0, "AssumeRoleWithSAML", AssumeRoleWithSAML$) {
-}
-
-class AssumeRoleWithWebIdentityCommand extends command(_ep0, _mw0, "AssumeRoleWithWebIdentity", AssumeRoleWithWebIdentity$) {
-}
-
-class AssumeRootCommand extends command(_ep0, _mw0, "AssumeRoot", AssumeRoot$) {
-}
-
-class DecodeAuthorizationMessageCommand extends command(_ep0, _mw0, "DecodeAuthorizationMessage", DecodeAuthorizationMessage$) {
-}
-
-class GetAccessKeyInfoCommand extends command(_ep0, _mw0, "GetAccessKeyInfo", GetAccessKeyInfo$) {
-}
-
-class GetCallerIdentityCommand extends command(_ep0, _mw0, "GetCallerIdentity", GetCallerIdentity$) {
-}
-
-class GetDelegatedAccessTokenCommand extends command(_ep0, _mw0, "GetDelegatedAccessToken", GetDelegatedAccessToken$) {
-}
-
-class GetFederationTokenCommand extends command(_ep0, _mw0, "GetFederationToken", GetFederationToken$) {
-}
-
-class GetScopedCredentialsCommand extends command(_ep0, _mw0, "GetScopedCredentials", GetScopedCredentials$) {
-}
-
-class GetSessionTokenCommand extends command(_ep0, _mw0, "GetSessionToken", GetSessionToken$) {
-}
-
-class GetWebIdentityTokenCommand extends command(_ep0, _mw0, "GetWebIdentityToken", GetWebIdentityToken$) {
-}
-
-const commands = {
-    AssumeRoleCommand,
-    AssumeRoleWithSAMLCommand,
-    AssumeRoleWithWebIdentityCommand,
-    AssumeRootCommand,
-    DecodeAuthorizationMessageCommand,
-    GetAccessKeyInfoCommand,
-    GetCallerIdentityCommand,
-    GetDelegatedAccessTokenCommand,
-    GetFederationTokenCommand,
-    GetScopedCredentialsCommand,
-    GetSessionTokenCommand,
-    GetWebIdentityTokenCommand,
-};
-class STS extends STSClient {
-}
-createAggregatedClient(commands, STS);
-
-const WebIdentityTokenSubjectModeType = {
-    AWS_IDENTITY: "AWSIdentity",
-    ORIGIN_IDENTITY: "OriginIdentity",
-};
-
-const getAccountIdFromAssumedRoleUser = (assumedRoleUser) => {
-    if (typeof assumedRoleUser?.Arn === "string") {
-        const arnComponents = assumedRoleUser.Arn.split(":");
-        if (arnComponents.length > 4 && arnComponents[4] !== "") {
-            return arnComponents[4];
-        }
-    }
-    return undefined;
-};
-const resolveRegion = async (_region, _parentRegion, credentialProviderLogger, loaderConfig = {}) => {
-    const region = typeof _region === "function" ? await _region() : _region;
-    const parentRegion = typeof _parentRegion === "function" ? await _parentRegion() : _parentRegion;
-    let stsDefaultRegion = "";
-    const resolvedRegion = region ?? parentRegion ?? (stsDefaultRegion = await stsRegionDefaultResolver(loaderConfig)());
-    credentialProviderLogger?.debug?.("@aws-sdk/client-sts::resolveRegion", "accepting first of:", `${region} (credential provider clientConfig)`, `${parentRegion} (contextual client)`, `${stsDefaultRegion} (STS default: AWS_REGION, profile region, or us-east-1)`);
-    return resolvedRegion;
-};
-const getDefaultRoleAssumer$1 = (stsOptions, STSClient) => {
-    let stsClient;
-    let closureSourceCreds;
-    return async (sourceCreds, params) => {
-        closureSourceCreds = sourceCreds;
-        if (!stsClient) {
-            const { logger = stsOptions?.parentClientConfig?.logger, profile = stsOptions?.parentClientConfig?.profile, region, requestHandler = stsOptions?.parentClientConfig?.requestHandler, credentialProviderLogger, userAgentAppId = stsOptions?.parentClientConfig?.userAgentAppId, } = stsOptions;
-            const resolvedRegion = await resolveRegion(region, stsOptions?.parentClientConfig?.region, credentialProviderLogger, {
-                logger,
-                profile,
-            });
-            const isCompatibleRequestHandler = !isH2(requestHandler);
-            stsClient = new STSClient({
-                ...stsOptions,
-                userAgentAppId,
-                profile,
-                credentialDefaultProvider: () => async () => closureSourceCreds,
-                region: resolvedRegion,
-                requestHandler: isCompatibleRequestHandler ? requestHandler : undefined,
-                logger: logger,
-            });
-        }
-        const { Credentials, AssumedRoleUser } = await stsClient.send(new AssumeRoleCommand(params));
-        if (!Credentials || !Credentials.AccessKeyId || !Credentials.SecretAccessKey) {
-            throw new Error(`Invalid response from STS.assumeRole call with role ${params.RoleArn}`);
-        }
-        const accountId = getAccountIdFromAssumedRoleUser(AssumedRoleUser);
-        const credentials = {
-            accessKeyId: Credentials.AccessKeyId,
-            secretAccessKey: Credentials.SecretAccessKey,
-            sessionToken: Credentials.SessionToken,
-            expiration: Credentials.Expiration,
-            ...(Credentials.CredentialScope && { credentialScope: Credentials.CredentialScope }),
-            ...(accountId && { accountId }),
-        };
-        setCredentialFeature(credentials, "CREDENTIALS_STS_ASSUME_ROLE", "i");
-        return credentials;
-    };
-};
-const getDefaultRoleAssumerWithWebIdentity$1 = (stsOptions, STSClient) => {
-    let stsClient;
-    return async (params) => {
-        if (!stsClient) {
-            const { logger = stsOptions?.parentClientConfig?.logger, profile = stsOptions?.parentClientConfig?.profile, region, requestHandler = stsOptions?.parentClientConfig?.requestHandler, credentialProviderLogger, userAgentAppId = stsOptions?.parentClientConfig?.userAgentAppId, } = stsOptions;
-            const resolvedRegion = await resolveRegion(region, stsOptions?.parentClientConfig?.region, credentialProviderLogger, {
-                logger,
-                profile,
-            });
-            const isCompatibleRequestHandler = !isH2(requestHandler);
-            stsClient = new STSClient({
-                ...stsOptions,
-                userAgentAppId,
-                profile,
-                region: resolvedRegion,
-                requestHandler: isCompatibleRequestHandler ? requestHandler : undefined,
-                logger: logger,
-            });
-        }
-        const { Credentials, AssumedRoleUser } = await stsClient.send(new AssumeRoleWithWebIdentityCommand(params));
-        if (!Credentials || !Credentials.AccessKeyId || !Credentials.SecretAccessKey) {
-            throw new Error(`Invalid response from STS.assumeRoleWithWebIdentity call with role ${params.RoleArn}`);
-        }
-        const accountId = getAccountIdFromAssumedRoleUser(AssumedRoleUser);
-        const credentials = {
-            accessKeyId: Credentials.AccessKeyId,
-            secretAccessKey: Credentials.SecretAccessKey,
-            sessionToken: Credentials.SessionToken,
-            expiration: Credentials.Expiration,
-            ...(Credentials.CredentialScope && { credentialScope: Credentials.CredentialScope }),
-            ...(accountId && { accountId }),
-        };
-        if (accountId) {
-            setCredentialFeature(credentials, "RESOLVED_ACCOUNT_ID", "T");
-        }
-        setCredentialFeature(credentials, "CREDENTIALS_STS_ASSUME_ROLE_WEB_ID", "k");
-        return credentials;
-    };
-};
-const isH2 = (requestHandler) => {
-    return requestHandler?.metadata?.handlerProtocol === "h2";
-};
-
-const getCustomizableStsClientCtor = (baseCtor, customizations) => {
-    if (!customizations)
-        return baseCtor;
-    else
-        return class CustomizableSTSClient extends baseCtor {
-            constructor(config) {
-                super(config);
-                for (const customization of customizations) {
-                    this.middlewareStack.use(customization);
-                }
-            }
-        };
-};
-const getDefaultRoleAssumer = (stsOptions = {}, stsPlugins) => getDefaultRoleAssumer$1(stsOptions, getCustomizableStsClientCtor(STSClient, stsPlugins));
-const getDefaultRoleAssumerWithWebIdentity = (stsOptions = {}, stsPlugins) => getDefaultRoleAssumerWithWebIdentity$1(stsOptions, getCustomizableStsClientCtor(STSClient, stsPlugins));
-const decorateDefaultCredentialProvider = (provider) => (input) => provider({
-    roleAssumer: getDefaultRoleAssumer(input),
-    roleAssumerWithWebIdentity: getDefaultRoleAssumerWithWebIdentity(input),
-    ...input,
-});
-
-__webpack_unused_export__ = AssumeRole$;
-__webpack_unused_export__ = AssumeRoleCommand;
-__webpack_unused_export__ = AssumeRoleRequest$;
-__webpack_unused_export__ = AssumeRoleResponse$;
-__webpack_unused_export__ = AssumeRoleWithSAML$;
-__webpack_unused_export__ = AssumeRoleWithSAMLCommand;
-__webpack_unused_export__ = AssumeRoleWithSAMLRequest$;
-__webpack_unused_export__ = AssumeRoleWithSAMLResponse$;
-__webpack_unused_export__ = AssumeRoleWithWebIdentity$;
-exports.WH = AssumeRoleWithWebIdentityCommand;
-__webpack_unused_export__ = AssumeRoleWithWebIdentityRequest$;
-__webpack_unused_export__ = AssumeRoleWithWebIdentityResponse$;
-__webpack_unused_export__ = AssumeRoot$;
-__webpack_unused_export__ = AssumeRootCommand;
-__webpack_unused_export__ = AssumeRootRequest$;
-__webpack_unused_export__ = AssumeRootResponse$;
-__webpack_unused_export__ = AssumedRoleUser$;
-__webpack_unused_export__ = Credentials$;
-__webpack_unused_export__ = DecodeAuthorizationMessage$;
-__webpack_unused_export__ = DecodeAuthorizationMessageCommand;
-__webpack_unused_export__ = DecodeAuthorizationMessageRequest$;
-__webpack_unused_export__ = DecodeAuthorizationMessageResponse$;
-__webpack_unused_export__ = ExpiredTokenException;
-__webpack_unused_export__ = ExpiredTokenException$;
-__webpack_unused_export__ = ExpiredTradeInTokenException;
-__webpack_unused_export__ = ExpiredTradeInTokenException$;
-__webpack_unused_export__ = FederatedUser$;
-__webpack_unused_export__ = GetAccessKeyInfo$;
-__webpack_unused_export__ = GetAccessKeyInfoCommand;
-__webpack_unused_export__ = GetAccessKeyInfoRequest$;
-__webpack_unused_export__ = GetAccessKeyInfoResponse$;
-__webpack_unused_export__ = GetCallerIdentity$;
-__webpack_unused_export__ = GetCallerIdentityCommand;
-__webpack_unused_export__ = GetCallerIdentityRequest$;
-__webpack_unused_export__ = GetCallerIdentityResponse$;
-__webpack_unused_export__ = GetDelegatedAccessToken$;
-__webpack_unused_export__ = GetDelegatedAccessTokenCommand;
-__webpack_unused_export__ = GetDelegatedAccessTokenRequest$;
-__webpack_unused_export__ = GetDelegatedAccessTokenResponse$;
-__webpack_unused_export__ = GetFederationToken$;
-__webpack_unused_export__ = GetFederationTokenCommand;
-__webpack_unused_export__ = GetFederationTokenRequest$;
-__webpack_unused_export__ = GetFederationTokenResponse$;
-__webpack_unused_export__ = GetScopedCredentials$;
-__webpack_unused_export__ = GetScopedCredentialsCommand;
-__webpack_unused_export__ = GetScopedCredentialsRequest$;
-__webpack_unused_export__ = GetScopedCredentialsResponse$;
-__webpack_unused_export__ = GetSessionToken$;
-__webpack_unused_export__ = GetSessionTokenCommand;
-__webpack_unused_export__ = GetSessionTokenRequest$;
-__webpack_unused_export__ = GetSessionTokenResponse$;
-__webpack_unused_export__ = GetWebIdentityToken$;
-__webpack_unused_export__ = GetWebIdentityTokenCommand;
-__webpack_unused_export__ = GetWebIdentityTokenRequest$;
-__webpack_unused_export__ = GetWebIdentityTokenResponse$;
-__webpack_unused_export__ = IDPCommunicationErrorException;
-__webpack_unused_export__ = IDPCommunicationErrorException$;
-__webpack_unused_export__ = IDPRejectedClaimException;
-__webpack_unused_export__ = IDPRejectedClaimException$;
-__webpack_unused_export__ = InsufficientSessionLifetimeException;
-__webpack_unused_export__ = InsufficientSessionLifetimeException$;
-__webpack_unused_export__ = InvalidAuthorizationMessageException;
-__webpack_unused_export__ = InvalidAuthorizationMessageException$;
-__webpack_unused_export__ = InvalidContextAssertionException;
-__webpack_unused_export__ = InvalidContextAssertionException$;
-__webpack_unused_export__ = InvalidIdentityTokenException;
-__webpack_unused_export__ = InvalidIdentityTokenException$;
-__webpack_unused_export__ = InvalidSubjectCredentialsException;
-__webpack_unused_export__ = InvalidSubjectCredentialsException$;
-__webpack_unused_export__ = JWTPayloadSizeExceededException;
-__webpack_unused_export__ = JWTPayloadSizeExceededException$;
-__webpack_unused_export__ = MalformedPolicyDocumentException;
-__webpack_unused_export__ = MalformedPolicyDocumentException$;
-__webpack_unused_export__ = OriginIdentity$;
-__webpack_unused_export__ = OutboundWebIdentityFederationDisabledException;
-__webpack_unused_export__ = OutboundWebIdentityFederationDisabledException$;
-__webpack_unused_export__ = PackedPolicyTooLargeException;
-__webpack_unused_export__ = PackedPolicyTooLargeException$;
-__webpack_unused_export__ = PolicyDescriptorType$;
-__webpack_unused_export__ = ProvidedContext$;
-__webpack_unused_export__ = RegionDisabledException;
-__webpack_unused_export__ = RegionDisabledException$;
-__webpack_unused_export__ = STS;
-exports.iM = STSClient;
-__webpack_unused_export__ = STSServiceException;
-__webpack_unused_export__ = STSServiceException$;
-__webpack_unused_export__ = ScopedSession$;
-__webpack_unused_export__ = SessionDurationEscalationException;
-__webpack_unused_export__ = SessionDurationEscalationException$;
-__webpack_unused_export__ = Tag$;
-__webpack_unused_export__ = TransactionContext$;
-__webpack_unused_export__ = TrustedIdentityPropagationContext$;
-__webpack_unused_export__ = WebIdentityTokenSubjectModeType;
-__webpack_unused_export__ = decorateDefaultCredentialProvider;
-__webpack_unused_export__ = errorTypeRegistries;
-__webpack_unused_export__ = getDefaultRoleAssumer;
-__webpack_unused_export__ = getDefaultRoleAssumerWithWebIdentity;
 
 
 /***/ }),
@@ -67045,50 +59654,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3403);
-/* harmony import */ var _util_time_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(343);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5945);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1384);
 
 
-
-// The runner cancels a job with SIGINT, then SIGTERM 7.5 s later, then kills it 2.5 s after that.
-// Aborting on the first signal lets every wait stop at once and the report be written in time.
-const controller = new AbortController();
-for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.on(signal, () => {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Received ${signal}: stopping and reporting what was and was not removed.`);
-        controller.abort();
-    });
-}
-const log = {
-    info: message => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
-    warning: message => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message),
-    error: message => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(message),
-    debug: message => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
-    group: (name, work) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(name, work)
-};
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .eF)({
-    readInput: name => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name),
-    env: process.env,
-    clock: _util_time_js__WEBPACK_IMPORTED_MODULE_2__/* .systemClock */ .ml,
-    sleep: _util_time_js__WEBPACK_IMPORTED_MODULE_2__/* .realSleep */ .uk,
-    signal: controller.signal,
-    log,
-    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value),
-    setFailed: message => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(message),
-    getIDToken: audience => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getIDToken */ .V9(audience),
-    setSecret: value => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value),
-    writeSummary: async (markdown) => {
-        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown).write({ overwrite: true });
-    }
-});
+// The action's entry point on the runner: everything else is in main.ts.
+const { signal } = (0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .cancellation */ .W)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)((0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runnerDeps */ .T)(signal));
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 3403:
+/***/ 5945:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67099,10 +59678,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: Outputs, explainSetupError
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudformation/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(3805);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
-var client_ecs_dist_cjs = __nccwpck_require__(212);
+var dist_cjs = __nccwpck_require__(212);
 ;// CONCATENATED MODULE: ./lib/constants.js
 /** Input names, exactly as action.yml declares them. */
 const Inputs = {
@@ -67121,7 +59698,13 @@ const Inputs = {
     roleToAssume: 'role-to-assume',
     audience: 'audience',
     roleSessionName: 'role-session-name',
-    roleDurationSeconds: 'role-duration-seconds'
+    roleDurationSeconds: 'role-duration-seconds',
+    triggers: 'triggers',
+    terminateInstances: 'terminate-instances',
+    deregisterSsmInstances: 'deregister-ssm-instances',
+    deleteLogGroups: 'delete-log-groups',
+    deregisterTaskDefinitions: 'deregister-task-definitions',
+    deleteNamespace: 'delete-namespace'
 };
 /** Output names, exactly as action.yml declares them. */
 const Outputs = {
@@ -67144,7 +59727,44 @@ const Limits = {
     describeContainerInstancesBatch: 100,
     describeClustersBatch: 100,
     describeCapacityProvidersBatch: 10,
-    stopReasonMaxLength: 255
+    stopReasonMaxLength: 255,
+    /** EventBridge ListRuleNamesByTarget and ListTargetsByRule page size, and RemoveTargets ids per call. */
+    eventsPageSize: 100,
+    removeTargetsBatch: 100,
+    /** EC2 DescribeInstances: instance ids per `instance-id` filter (AWS allows 200 values per filter). */
+    describeInstancesBatch: 100,
+    /**
+     * Most ACTIVE task definition families read to learn who else uses a log group: one
+     * DescribeTaskDefinition each. An account with more keeps every log group (and says why).
+     */
+    logGroupFamiliesChecked: 100,
+    /** ECS ListTaskDefinitionFamilies page size. */
+    familiesPageSize: 100,
+    /** Cloud Map ListServices page size. */
+    cloudMapPageSize: 100
+};
+/** Tags that say who owns an EC2 instance: such an instance is never terminated by this action. */
+const OwnerTags = {
+    autoScalingGroup: 'aws:autoscaling:groupName',
+    stackName: 'aws:cloudformation:stack-name',
+    spotFleet: 'aws:ec2spot:fleet-request-id',
+    ec2Fleet: 'aws:ec2:fleet-id'
+};
+
+;// CONCATENATED MODULE: ./lib/aws/sdk.js
+/**
+ * The AWS SDK packages a run may not need, loaded on first use. The bundler puts each in a chunk of
+ * its own, so a run that finds its cluster already gone parses only the ECS client: start-up time is
+ * part of every pull request's teardown. ECS's package is imported directly where it is used.
+ */
+const sdk = {
+    cloudformation: () => __nccwpck_require__.e(/* import() */ 805).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3805, 19)),
+    eventbridge: () => __nccwpck_require__.e(/* import() */ 612).then(__nccwpck_require__.t.bind(__nccwpck_require__, 6612, 19)),
+    logs: () => __nccwpck_require__.e(/* import() */ 303).then(__nccwpck_require__.t.bind(__nccwpck_require__, 303, 19)),
+    ec2: () => __nccwpck_require__.e(/* import() */ 193).then(__nccwpck_require__.t.bind(__nccwpck_require__, 5193, 19)),
+    ssm: () => __nccwpck_require__.e(/* import() */ 736).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4736, 19)),
+    servicediscovery: () => __nccwpck_require__.e(/* import() */ 948).then(__nccwpck_require__.t.bind(__nccwpck_require__, 948, 19)),
+    sts: () => __nccwpck_require__.e(/* import() */ 695).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1695, 19))
 };
 
 ;// CONCATENATED MODULE: ./lib/aws/clients.js
@@ -67158,7 +59778,8 @@ const Limits = {
 const CLIENT_RETRY = { retryMode: 'adaptive', maxAttempts: 8 };
 /**
  * The run's AWS clients. No endpoint is set here: the SDK honours AWS_ENDPOINT_URL by itself, so
- * the action runs unchanged against an emulator.
+ * the action runs unchanged against an emulator. Creating a client makes no call: a run that never
+ * needs a service never reaches it.
  */
 function createAwsClients(region, credentials) {
     const common = {
@@ -67167,11 +59788,185 @@ function createAwsClients(region, credentials) {
         customUserAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
         ...(credentials ? { credentials } : {})
     };
-    return { ecs: new client_ecs_dist_cjs/* ECSClient */.Zgc(common), cloudformation: new dist_cjs/* CloudFormationClient */.m1N(common) };
+    return {
+        ecs: new dist_cjs/* ECSClient */.Zgc(common),
+        cloudformation: lazyClient(async () => new (await sdk.cloudformation()).CloudFormationClient(common)),
+        events: lazyClient(async () => new (await sdk.eventbridge()).EventBridgeClient(common)),
+        logs: lazyClient(async () => new (await sdk.logs()).CloudWatchLogsClient(common)),
+        ec2: lazyClient(async () => new (await sdk.ec2()).EC2Client(common)),
+        ssm: lazyClient(async () => new (await sdk.ssm()).SSMClient(common)),
+        servicediscovery: lazyClient(async () => new (await sdk.servicediscovery()).ServiceDiscoveryClient(common))
+    };
+}
+/** A client built on its first call, from a package loaded then (see sdk.ts). */
+function lazyClient(create) {
+    let client;
+    return {
+        send: async (command, options) => {
+            client ??= create();
+            return (await client).send(command, options);
+        }
+    };
+}
+/**
+ * A stand-in for a client a caller did not provide (a caller that drives ECS alone, such as the
+ * benchmark): reads that need it are skipped and said in the log; any call is an error.
+ */
+class UnavailablePort {
+    service;
+    constructor(service) {
+        this.service = service;
+    }
+    send(command) {
+        return Promise.reject(new Error(`${this.service} is not available to this run (${command.constructor.name} was not sent)`));
+    }
+}
+function isAvailable(port) {
+    return !(port instanceof UnavailablePort);
+}
+/** The related ports of `deps`, with a stand-in for each one it lacks. */
+function relatedPorts(deps) {
+    return {
+        events: deps.events ?? new UnavailablePort('EventBridge'),
+        logs: deps.logs ?? new UnavailablePort('CloudWatch Logs'),
+        ec2: deps.ec2 ?? new UnavailablePort('EC2'),
+        ssm: deps.ssm ?? new UnavailablePort('Systems Manager'),
+        servicediscovery: deps.servicediscovery ?? new UnavailablePort('Cloud Map')
+    };
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var client_sts_dist_cjs = __nccwpck_require__(1695);
+;// CONCATENATED MODULE: ./lib/aws/rate-limit.js
+/**
+ * ECS's default buckets, from "Request throttling for the Amazon ECS API" (AWS documentation).
+ * Accounts can have higher quotas; other callers in the account share the same buckets. Operations
+ * in no category (DeleteTaskSet, for one) are not limited here.
+ */
+const ECS_API_BUCKETS = [
+    {
+        category: 'cluster read',
+        operations: ['DescribeClusters', 'ListClusters'],
+        burst: 50,
+        refillPerSecond: 20
+    },
+    {
+        category: 'cluster modify',
+        operations: ['DeleteCluster', 'PutClusterCapacityProviders'],
+        burst: 20,
+        refillPerSecond: 1
+    },
+    {
+        category: 'capacity provider modify',
+        operations: ['DeleteCapacityProvider'],
+        burst: 10,
+        refillPerSecond: 1
+    },
+    {
+        category: 'capacity provider read',
+        operations: ['DescribeCapacityProviders'],
+        burst: 50,
+        refillPerSecond: 20
+    },
+    {
+        category: 'cluster resource modify',
+        operations: ['DeregisterContainerInstance', 'StopTask'],
+        burst: 100,
+        refillPerSecond: 40
+    },
+    {
+        category: 'cluster resource read',
+        operations: ['DescribeContainerInstances', 'DescribeTasks', 'ListContainerInstances', 'ListTasks'],
+        burst: 100,
+        refillPerSecond: 20
+    },
+    {
+        category: 'service modify',
+        operations: ['DeleteService', 'UpdateService'],
+        burst: 50,
+        refillPerSecond: 5
+    },
+    {
+        category: 'service read',
+        operations: ['DescribeServices', 'ListServices'],
+        burst: 100,
+        refillPerSecond: 20
+    }
+];
+/** The share of each bucket this run allows itself, leaving room for the account's other callers. */
+const OWN_SHARE = 0.8;
+/** The slowest a throttled category is slowed to, as a share of its documented rate. */
+const FLOOR_SHARE = 0.1;
+/**
+ * Paces calls to ECS's published token buckets, so a teardown of hundreds of services spends its
+ * calls on work instead of on ThrottlingException and retries. When AWS throttles anyway (other
+ * callers share the account's buckets), the category's pace halves, and it recovers by a little with
+ * each call that goes through. One limiter serves a whole run: every cluster of a sweep shares it.
+ */
+class RateLimiter {
+    clock;
+    sleep;
+    buckets = new Map();
+    /** Milliseconds callers spent waiting for a token, by category: the benchmark reports it. */
+    waitedMs = new Map();
+    constructor(clock, sleep, specs = ECS_API_BUCKETS) {
+        this.clock = clock;
+        this.sleep = sleep;
+        for (const spec of specs) {
+            const bucket = {
+                spec,
+                tokens: spec.burst * OWN_SHARE,
+                at: clock(),
+                rate: spec.refillPerSecond * OWN_SHARE,
+                queue: Promise.resolve()
+            };
+            for (const operation of spec.operations)
+                this.buckets.set(operation, bucket);
+        }
+    }
+    /** Waits until `operation` may be sent. Callers of one category are served in order. */
+    async acquire(operation, signal) {
+        const bucket = this.buckets.get(operation);
+        if (!bucket)
+            return;
+        const turn = bucket.queue.then(() => this.take(bucket, signal));
+        // The next caller waits for this one's token, whether it was granted or the wait was cancelled.
+        bucket.queue = turn.catch(() => undefined);
+        await turn;
+    }
+    /** AWS throttled `operation` in spite of the pacing: slow its category down. */
+    throttled(operation) {
+        const bucket = this.buckets.get(operation);
+        if (!bucket)
+            return;
+        bucket.rate = Math.max(bucket.spec.refillPerSecond * FLOOR_SHARE, bucket.rate / 2);
+        bucket.tokens = Math.min(bucket.tokens, 0);
+    }
+    /** A call of `operation` went through: let its category's pace recover toward its share. */
+    succeeded(operation) {
+        const bucket = this.buckets.get(operation);
+        if (!bucket)
+            return;
+        bucket.rate = Math.min(bucket.spec.refillPerSecond * OWN_SHARE, bucket.rate * 1.05);
+    }
+    async take(bucket, signal) {
+        for (;;) {
+            const now = this.clock();
+            bucket.tokens = Math.min(bucket.spec.burst * OWN_SHARE, bucket.tokens + ((now - bucket.at) / 1000) * bucket.rate);
+            bucket.at = now;
+            if (bucket.tokens >= 1) {
+                bucket.tokens -= 1;
+                return;
+            }
+            const wait = Math.ceil(((1 - bucket.tokens) / bucket.rate) * 1000);
+            this.waitedMs.set(bucket.spec.category, (this.waitedMs.get(bucket.spec.category) ?? 0) + wait);
+            await this.sleep(wait, signal);
+        }
+    }
+}
+/** The same client, paced by `limiter`: its calls wait for their category's token. */
+function paced(port, limiter) {
+    return { send: (command, options) => port.send(command, options), pacer: limiter };
+}
+
 // EXTERNAL MODULE: ./lib/util/errors.js
 var errors = __nccwpck_require__(9661);
 // EXTERNAL MODULE: ./lib/util/time.js
@@ -67220,7 +60015,15 @@ class RoleCredentialsError extends Error {
  */
 function createRoleCredentials(role, region, deps) {
     // AssumeRoleWithWebIdentity is unsigned: the client needs no credentials of its own.
-    const sts = deps.sts ?? new client_sts_dist_cjs/* STSClient */.iM({ region, customUserAgent: `${ACTION_NAME}/${ACTION_VERSION}` });
+    const sts = deps.sts ?? {
+        // Loaded on first use: most runs never assume a role.
+        send: async (command, options) => {
+            const { STSClient } = await sdk.sts();
+            stsClient ??= new STSClient({ region, customUserAgent: `${ACTION_NAME}/${ACTION_VERSION}` });
+            return stsClient.send(command, options);
+        }
+    };
+    let stsClient;
     const random = deps.random ?? Math.random;
     let held;
     let renewing;
@@ -67256,7 +60059,7 @@ async function assumeRole(role, sts, deps, random, renewal) {
         const requestedAt = deps.clock();
         let output;
         try {
-            output = (await sts.send(new client_sts_dist_cjs/* AssumeRoleWithWebIdentityCommand */.WH({
+            output = (await sts.send(new (await sdk.sts()).AssumeRoleWithWebIdentityCommand({
                 RoleArn: role.roleArn,
                 RoleSessionName: role.sessionName,
                 WebIdentityToken: token,
@@ -67370,6 +60173,23 @@ function oneLine(text) {
  * cancellation at any point still leaves a true record to render. The `report` output is this
  * object as JSON; its schema is documented in the README.
  */
+function newRelatedReport() {
+    return {
+        found: {
+            triggers: 0,
+            ec2Instances: 0,
+            externalInstances: 0,
+            logGroups: 0,
+            taskDefinitionFamilies: 0,
+            namespaces: 0
+        },
+        triggers: [],
+        instances: [],
+        logGroups: [],
+        taskDefinitions: [],
+        namespaces: []
+    };
+}
 function newClusterReport(name, region) {
     return {
         name,
@@ -67443,6 +60263,11 @@ const consoleLinks = {
     containerInstances: (region, cluster) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/infrastructure?region=${region}`,
     ec2Instance: (region, instanceId) => `${consoleHost(region)}/ec2/home?region=${region}#InstanceDetails:instanceId=${enc(instanceId)}`,
     capacityProviders: (region) => `${consoleHost(region)}/ecs/v2/capacity-providers?region=${region}`,
+    eventRule: (region, rule) => `${consoleHost(region)}/events/home?region=${region}#/eventbus/default/rules/${enc(rule)}`,
+    managedInstance: (region, id) => `${consoleHost(region)}/systems-manager/fleet-manager/managed-nodes/${enc(id)}/general?region=${region}`,
+    logGroup: (region, name) => `${consoleHost(region)}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${enc(enc(name))}`,
+    taskDefinition: (region, family) => `${consoleHost(region)}/ecs/v2/task-definitions/${enc(family)}?region=${region}`,
+    namespace: (region, arn) => `${consoleHost(region)}/cloudmap/home/namespaces/${enc(arn.slice(arn.lastIndexOf('/') + 1))}?region=${region}`,
     stack: (region, stackIdOrName) => `${consoleHost(region)}/cloudformation/home?region=${region}#/stacks/stackinfo?stackId=${enc(stackIdOrName)}`
 };
 
@@ -67538,6 +60363,22 @@ function renderCounts(c) {
         const found = c.stack.status === 'NOT_FOUND' ? 0 : 1;
         rows.push(`| CloudFormation stack | ${found} | ${removed(c.stack.deleted ? 1 : 0)} | ${left('stack')} |`);
     }
+    const r = c.related;
+    if (r) {
+        const row = (label, found, done, kind) => {
+            if (found > 0 || done > 0 || left(kind) > 0)
+                rows.push(`| ${label} | ${found} | ${removed(done)} | ${left(kind)} |`);
+        };
+        const instances = (action) => r.instances.filter(i => i.action === action).length;
+        row('EventBridge rules starting tasks', r.found.triggers, r.triggers.length, 'trigger');
+        row('EC2 instances', r.found.ec2Instances, instances('terminated') + instances('terminated-with-stack'), 'ec2-instance');
+        row('External (SSM) instances', r.found.externalInstances, instances('ssm-deregistered'), 'ssm-instance');
+        row('Log groups', r.found.logGroups, r.logGroups.length, 'log-group');
+        const revisions = r.taskDefinitions.reduce((n, t) => n + t.revisions.length, 0);
+        if (revisions > 0 || left('task-definition') > 0)
+            rows.push(`| Task definition families | ${r.found.taskDefinitionFamilies} | ${removed(r.taskDefinitions.length)} | ${left('task-definition')} |`);
+        row('Service Connect namespaces', r.found.namespaces, r.namespaces.length, 'namespace');
+    }
     return rows;
 }
 function leftoverLink(c, l) {
@@ -67557,6 +60398,16 @@ function leftoverLink(c, l) {
         case 'stack':
         case 'stack-resource':
             return c.stack ? consoleLinks.stack(c.region, c.stack.id ?? c.stack.name) : undefined;
+        case 'trigger':
+            return consoleLinks.eventRule(c.region, l.id);
+        case 'ssm-instance':
+            return consoleLinks.managedInstance(c.region, l.id);
+        case 'log-group':
+            return consoleLinks.logGroup(c.region, l.id);
+        case 'task-definition':
+            return consoleLinks.taskDefinition(c.region, l.id);
+        case 'namespace':
+            return /^arn:/.test(l.id) ? consoleLinks.namespace(c.region, l.id) : undefined;
     }
 }
 function renderLeftovers(c) {
@@ -67578,8 +60429,9 @@ function renderRemoved(c) {
     const out = [];
     out.push(...details('Services deleted', c.services.map(s => code(s.name))));
     out.push(...details('Tasks stopped, by service or starter', groupTasks(c)));
-    out.push(...details('Container instances deregistered', c.containerInstances.map(ci => `${code(ci.id)}${ci.ec2InstanceId ? ` (EC2 instance ${code(ci.ec2InstanceId)})` : ''}`)));
+    out.push(...details('Container instances deregistered', c.containerInstances.map(ci => `${code(ci.id)}${ci.ec2InstanceId ? ` (${ci.ec2InstanceId.startsWith('mi-') ? 'managed instance' : 'EC2 instance'} ${code(ci.ec2InstanceId)})` : ''}`)));
     out.push(...details('Capacity providers', c.capacityProviders.map(p => `${code(p.name)}: ${p.action}`)));
+    out.push(...renderRelated(c));
     if (c.stack) {
         const s = c.stack;
         const lines = s.status === 'NOT_FOUND'
@@ -67591,6 +60443,25 @@ function renderRemoved(c) {
             ];
         out.push(...details('CloudFormation stack', lines));
     }
+    return out;
+}
+function renderRelated(c) {
+    const r = c.related;
+    if (!r)
+        return [];
+    const out = [];
+    out.push(...details('EventBridge rules that started tasks', r.triggers.map(t => t.action === 'disabled'
+        ? `${code(t.rule)}: disabled`
+        : `${code(t.rule)}: ${t.targets.length} target(s) removed (${t.targets.map(code).join(', ')})`)));
+    const instanceWords = {
+        terminated: 'terminated',
+        'terminated-with-stack': 'terminated with',
+        'ssm-deregistered': 'deregistered from Systems Manager'
+    };
+    out.push(...details('Instances behind the container instances', r.instances.map(i => `${code(i.id)} (container instance ${code(i.containerInstanceId)}): ${instanceWords[i.action]}${i.owner ? ` ${escapeHtml(i.owner)}` : ''}`)));
+    out.push(...details('Log groups deleted', r.logGroups.map(g => code(g.name))));
+    out.push(...details('Task definitions deregistered', r.taskDefinitions.map(t => `<b>${escapeHtml(t.family)}</b>: ${t.revisions.map(code).join(', ')}`)));
+    out.push(...details('Service Connect namespaces deleted', r.namespaces.map(n => code(n.ref))));
     return out;
 }
 function renderPhases(c) {
@@ -67655,6 +60526,7 @@ function fitToBudget(text) {
 ;// CONCATENATED MODULE: ./lib/settings.js
 
 
+const TRIGGER_MODES = ['remove', 'disable', 'keep'];
 const Defaults = {
     maxClusters: 10,
     timeoutMinutes: 30,
@@ -67708,8 +60580,22 @@ function readSettings(input, env) {
         dryRun: readBoolean(Inputs.dryRun, input(Inputs.dryRun)),
         deleteStack,
         ...(stackName ? { stackName } : {}),
-        ...readRole(input, env)
+        ...readRole(input, env),
+        triggers: readTriggerMode(input(Inputs.triggers)),
+        terminateInstances: readBoolean(Inputs.terminateInstances, input(Inputs.terminateInstances)),
+        deregisterSsmInstances: readBoolean(Inputs.deregisterSsmInstances, input(Inputs.deregisterSsmInstances)),
+        deleteLogGroups: readBoolean(Inputs.deleteLogGroups, input(Inputs.deleteLogGroups)),
+        deregisterTaskDefinitions: readBoolean(Inputs.deregisterTaskDefinitions, input(Inputs.deregisterTaskDefinitions)),
+        deleteNamespace: readBoolean(Inputs.deleteNamespace, input(Inputs.deleteNamespace))
     };
+}
+function readTriggerMode(raw) {
+    const value = raw.trim().toLowerCase() || 'remove';
+    const mode = TRIGGER_MODES.find(m => m === value);
+    if (!mode) {
+        throw new errors/* InputError */.dz(`Input '${Inputs.triggers}' has '${raw.trim().slice(0, 40)}'; use remove (the default), disable or keep.`);
+    }
+    return mode;
 }
 const STACK_NAME = /^[A-Za-z][-A-Za-z0-9]{0,127}$/;
 const STACK_ARN = /^arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:\d{12}:stack\/[A-Za-z][-A-Za-z0-9]{0,127}\/[-a-f0-9]+$/;
@@ -67913,7 +60799,11 @@ async function callAws(ctx, port, command) {
         if (ctx.signal.aborted)
             throw new errors/* CancelledError */.cc();
         try {
+            // The token comes before the pool slot: a call waiting for its rate limit must not hold a slot
+            // that a call of another category could use.
+            await port.pacer?.acquire(operation, ctx.signal);
             const output = await ctx.pool.run(() => port.send(command, { abortSignal: ctx.signal }));
+            port.pacer?.succeeded(operation);
             ctx.log.debug(`aws ${operation} ok`);
             return output;
         }
@@ -67922,6 +60812,7 @@ async function callAws(ctx, port, command) {
                 throw new errors/* CancelledError */.cc();
             if (!(0,errors/* isThrottling */.E2)(error))
                 throw error;
+            port.pacer?.throttled(operation);
             const cap = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_BASE_DELAY_MS * 2 ** Math.min(attempt, 10));
             const delay = Math.random() * cap;
             if (ctx.clock() + delay >= ctx.deadline) {
@@ -68050,7 +60941,7 @@ async function tolerateDenied(ctx, read) {
     }
 }
 async function describeCluster(ctx, clusterRef) {
-    const out = await callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* DescribeClustersCommand */._2_({ clusters: [clusterRef], include: ['TAGS'] }));
+    const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: [clusterRef], include: ['TAGS'] }));
     const cluster = out.clusters?.[0];
     if (!cluster) {
         const failure = out.failures?.[0];
@@ -68077,20 +60968,23 @@ function toClusterInfo(cluster) {
         status: cluster.status ?? 'UNKNOWN',
         tags,
         capacityProviders: cluster.capacityProviders ?? [],
-        hasDefaultStrategy: (cluster.defaultCapacityProviderStrategy ?? []).length > 0
+        hasDefaultStrategy: (cluster.defaultCapacityProviderStrategy ?? []).length > 0,
+        ...(cluster.serviceConnectDefaults?.namespace
+            ? { serviceConnectNamespace: cluster.serviceConnectDefaults.namespace }
+            : {})
     };
 }
 /** Every ACTIVE service: all pages of 100, then descriptions in batches of 10. */
 async function listServices(ctx, clusterArn) {
     const arns = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* ListServicesCommand */.qde({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListServicesCommand */.qde({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
         return { items: out.serviceArns ?? [], nextToken: out.nextToken };
     });
     // INACTIVE services are already deleted (AWS does not list them; some emulators do).
     return (await describeServices(ctx, clusterArn, unique(arns))).present.filter(s => s.status !== 'INACTIVE');
 }
 async function describeServices(ctx, clusterArn, arns) {
-    const batches = await Promise.all(chunk(arns, Limits.describeServicesBatch).map(batch => callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster: clusterArn, services: batch }))));
+    const batches = await Promise.all(chunk(arns, Limits.describeServicesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: clusterArn, services: batch }))));
     const present = [];
     const missing = [];
     for (const out of batches) {
@@ -68119,7 +61013,12 @@ function toServiceInfo(service) {
         lastActivity: newest([
             service.createdAt,
             ...(service.deployments ?? []).flatMap(d => [d.createdAt, d.updatedAt])
-        ])
+        ]),
+        taskDefinitions: unique([service.taskDefinition, ...(service.deployments ?? []).map(d => d.taskDefinition)].filter((arn) => Boolean(arn))),
+        serviceConnectNamespaces: unique((service.deployments ?? [])
+            .filter(d => d.serviceConnectConfiguration?.enabled !== false)
+            .map(d => d.serviceConnectConfiguration?.namespace)
+            .filter((ns) => Boolean(ns)))
     };
 }
 function newest(dates) {
@@ -68132,7 +61031,7 @@ function newest(dates) {
  */
 async function listLiveTasks(ctx, clusterArn, desiredStatuses = ['RUNNING', 'STOPPED']) {
     const lists = await Promise.all(desiredStatuses.map(desiredStatus => paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* ListTasksCommand */.MYg({
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListTasksCommand */.MYg({
             cluster: clusterArn,
             desiredStatus,
             maxResults: Limits.listPageSize,
@@ -68154,7 +61053,7 @@ function isTaskDown(task) {
     return !task || (task.lastStatus === 'STOPPED' && task.desiredStatus !== 'RUNNING');
 }
 async function describeTasks(ctx, clusterArn, arns) {
-    const batches = await Promise.all(chunk(arns, Limits.describeTasksBatch).map(batch => callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster: clusterArn, tasks: batch }))));
+    const batches = await Promise.all(chunk(arns, Limits.describeTasksBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTasksCommand */.z8X({ cluster: clusterArn, tasks: batch }))));
     const present = [];
     const missing = [];
     for (const out of batches) {
@@ -68177,16 +61076,17 @@ function toTaskInfo(task) {
         containerInstanceArn: task.containerInstanceArn,
         launchType: task.launchType,
         serviceName,
-        createdAt: task.createdAt
+        createdAt: task.createdAt,
+        taskDefinitionArn: task.taskDefinitionArn
     };
 }
 /** Every registered container instance (ACTIVE and DRAINING; INACTIVE ones are already deregistered). */
 async function listContainerInstances(ctx, clusterArn) {
     const arns = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* ListContainerInstancesCommand */.$lF({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListContainerInstancesCommand */.$lF({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
         return { items: out.containerInstanceArns ?? [], nextToken: out.nextToken };
     });
-    const batches = await Promise.all(chunk(unique(arns), Limits.describeContainerInstancesBatch).map(batch => callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* DescribeContainerInstancesCommand */.QUW({ cluster: clusterArn, containerInstances: batch }))));
+    const batches = await Promise.all(chunk(unique(arns), Limits.describeContainerInstancesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeContainerInstancesCommand */.QUW({ cluster: clusterArn, containerInstances: batch }))));
     return batches
         .flatMap(out => out.containerInstances ?? [])
         .filter(ci => ci.status !== 'INACTIVE')
@@ -68195,7 +61095,9 @@ async function listContainerInstances(ctx, clusterArn) {
         id: nameFromArn(ci.containerInstanceArn ?? ''),
         ec2InstanceId: ci.ec2InstanceId,
         status: ci.status ?? 'UNKNOWN',
-        runningTasksCount: (ci.runningTasksCount ?? 0) + (ci.pendingTasksCount ?? 0)
+        runningTasksCount: (ci.runningTasksCount ?? 0) + (ci.pendingTasksCount ?? 0),
+        external: /^mi-/.test(ci.ec2InstanceId ?? '') ||
+            (ci.attributes ?? []).some(a => a.name === 'ecs.capability.external')
     }));
 }
 /**
@@ -68209,7 +61111,7 @@ async function describeCapacityProviders(ctx, cluster) {
     const own = names.filter(name => !RESERVED_CAPACITY_PROVIDERS.has(name));
     const described = new Map();
     for (const batch of chunk(own, Limits.describeCapacityProvidersBatch)) {
-        const out = await callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* DescribeCapacityProvidersCommand */.bso({ capacityProviders: batch }));
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeCapacityProvidersCommand */.bso({ capacityProviders: batch }));
         for (const cp of out.capacityProviders ?? []) {
             described.set(cp.name ?? '', {
                 arn: cp.capacityProviderArn,
@@ -68232,22 +61134,24 @@ async function describeCapacityProviders(ctx, cluster) {
     });
 }
 async function otherClustersUsing(ctx, clusterArn, providers) {
-    const arns = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* ListClustersCommand */.Nnn({ maxResults: Limits.listPageSize, nextToken }));
-        return { items: out.clusterArns ?? [], nextToken: out.nextToken };
-    });
-    const others = arns.filter(arn => arn !== clusterArn);
     const usage = new Map();
-    const batches = await Promise.all(chunk(others, Limits.describeClustersBatch).map(batch => callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* DescribeClustersCommand */._2_({ clusters: batch }))));
-    for (const cluster of batches.flatMap(out => out.clusters ?? [])) {
-        if (cluster.status === 'INACTIVE')
-            continue;
+    for (const cluster of await describeOtherClusters(ctx, clusterArn)) {
         for (const name of cluster.capacityProviders ?? []) {
             if (providers.has(name))
                 usage.set(name, [...(usage.get(name) ?? []), cluster.clusterName ?? '']);
         }
     }
     return usage;
+}
+/** Every other ACTIVE cluster of the account and Region: ListClusters pages, DescribeClusters by 100. */
+async function describeOtherClusters(ctx, clusterArn) {
+    const arns = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListClustersCommand */.Nnn({ maxResults: Limits.listPageSize, nextToken }));
+        return { items: out.clusterArns ?? [], nextToken: out.nextToken };
+    });
+    const others = arns.filter(arn => arn !== clusterArn);
+    const batches = await Promise.all(chunk(others, Limits.describeClustersBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: batch }))));
+    return batches.flatMap(out => out.clusters ?? []).filter(c => c.status !== 'INACTIVE');
 }
 function nameFromArn(arn) {
     return arn.slice(arn.lastIndexOf('/') + 1);
@@ -68289,7 +61193,7 @@ async function selectClusters(ctx, settings) {
         const patterns = settings.patterns.map(globToRegExp);
         const excluded = settings.exclude.map(p => ({ pattern: p, regex: globToRegExp(p) }));
         const arns = await paginate(async (nextToken) => {
-            const out = await callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* ListClustersCommand */.Nnn({ maxResults: Limits.listPageSize, nextToken }));
+            const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListClustersCommand */.Nnn({ maxResults: Limits.listPageSize, nextToken }));
             return { items: out.clusterArns ?? [], nextToken: out.nextToken };
         });
         const candidates = arns.filter(arn => patterns.some(p => p.test(nameFromArn(arn))) && !explicitNames.has(nameFromArn(arn)));
@@ -68332,7 +61236,7 @@ async function selectClusters(ctx, settings) {
     return { targets, skipped };
 }
 async function describeAll(ctx, refs) {
-    const outs = await Promise.all(chunk(refs, Limits.describeClustersBatch).map(batch => callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* DescribeClustersCommand */._2_({ clusters: batch, include: ['TAGS'] }))));
+    const outs = await Promise.all(chunk(refs, Limits.describeClustersBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: batch, include: ['TAGS'] }))));
     return outs.flatMap(out => out.clusters ?? []);
 }
 function missingTags(cluster, settings) {
@@ -68452,14 +61356,14 @@ function createPollers(ctx, clusterArn, intervalMs) {
     const tasks = new BatchPoller(ctx, {
         intervalMs,
         describe: async (arns) => {
-            const outs = await Promise.all(chunk(arns, Limits.describeTasksBatch).map(batch => callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* DescribeTasksCommand */.z8X({ cluster: clusterArn, tasks: batch }))));
+            const outs = await Promise.all(chunk(arns, Limits.describeTasksBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTasksCommand */.z8X({ cluster: clusterArn, tasks: batch }))));
             return new Map(outs.flatMap(out => (out.tasks ?? []).map(t => [t.taskArn ?? '', toTaskInfo(t)])));
         }
     });
     const services = new BatchPoller(ctx, {
         intervalMs,
         describe: async (arns) => {
-            const outs = await Promise.all(chunk(arns, Limits.describeServicesBatch).map(batch => callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* DescribeServicesCommand */.H7c({ cluster: clusterArn, services: batch }))));
+            const outs = await Promise.all(chunk(arns, Limits.describeServicesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: clusterArn, services: batch }))));
             return new Map(outs.flatMap(out => (out.services ?? []).map(s => [s.serviceArn ?? '', toServiceInfo(s)])));
         }
     });
@@ -68481,7 +61385,7 @@ function isTransientRefusal(error) {
 async function removeCapacityProviders(ctx, decisions) {
     const detached = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
         try {
-            await callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* PutClusterCapacityProvidersCommand */.t3({
+            await callAws(ctx, ctx.ecs, new dist_cjs/* PutClusterCapacityProvidersCommand */.t3({
                 cluster: ctx.clusterArn,
                 capacityProviders: [],
                 defaultCapacityProviderStrategy: []
@@ -68513,7 +61417,7 @@ async function deleteProvider(ctx, decision) {
     const name = decision.provider.name;
     const started = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
         try {
-            await callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* DeleteCapacityProviderCommand */.oR7({ capacityProvider: name }));
+            await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteCapacityProviderCommand */.oR7({ capacityProvider: name }));
             return { done: true, value: undefined };
         }
         catch (error) {
@@ -68526,7 +61430,7 @@ async function deleteProvider(ctx, decision) {
         throw new errors/* DeadlineError */.j3(`capacity provider ${name} could not be deleted before the deadline: ${started.reason}`);
     ctx.log.info(`Deleting capacity provider ${name}`);
     const finished = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: ctx.pollIntervalMs, maxDelayMs: ctx.pollIntervalMs * 3 }, async () => {
-        const out = await callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* DescribeCapacityProvidersCommand */.bso({ capacityProviders: [name] }));
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeCapacityProvidersCommand */.bso({ capacityProviders: [name] }));
         const cp = out.capacityProviders?.[0];
         if (!cp || cp.status === 'INACTIVE')
             return { done: true, value: 'deleted' };
@@ -68567,7 +61471,7 @@ const TRANSIENT = [
 ];
 async function deleteCluster(ctx, opts = {}) {
     if (opts.mayBeGone) {
-        const current = await callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* DescribeClustersCommand */._2_({ clusters: [ctx.clusterArn] }));
+        const current = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: [ctx.clusterArn] }));
         const status = current.clusters?.[0]?.status;
         if (!status || status === 'INACTIVE') {
             ctx.log.info(`Cluster ${ctx.clusterName} was deleted with its stack`);
@@ -68577,7 +61481,7 @@ async function deleteCluster(ctx, opts = {}) {
     }
     const deleted = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 20_000 }, async () => {
         try {
-            await callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* DeleteClusterCommand */.dI4({ cluster: ctx.clusterArn }));
+            await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteClusterCommand */.dI4({ cluster: ctx.clusterArn }));
             return { done: true, value: undefined };
         }
         catch (error) {
@@ -68594,7 +61498,7 @@ async function deleteCluster(ctx, opts = {}) {
         throw new errors/* DeadlineError */.j3(`AWS still refused to delete the cluster at the deadline: ${deleted.reason}`);
     ctx.log.info(`Deleting cluster ${ctx.clusterName}`);
     const inactive = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 1_000, maxDelayMs: ctx.pollIntervalMs }, async () => {
-        const out = await callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* DescribeClustersCommand */._2_({ clusters: [ctx.clusterArn] }));
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: [ctx.clusterArn] }));
         const cluster = out.clusters?.[0];
         if (!cluster || cluster.status === 'INACTIVE')
             return { done: true, value: undefined };
@@ -68603,6 +61507,214 @@ async function deleteCluster(ctx, opts = {}) {
     if (!inactive.done)
         throw new errors/* DeadlineError */.j3(`the cluster was not INACTIVE at the deadline: ${inactive.reason}`);
     ctx.log.info(`Cluster ${ctx.clusterName} is deleted`);
+}
+
+;// CONCATENATED MODULE: ./lib/related/hosts.js
+
+
+
+
+
+/** States in which an instance no longer bills for compute (EBS volumes of a stopped one still do). */
+const GONE_STATES = new Set(['shutting-down', 'terminated', 'not-found']);
+function hostsOf(instances) {
+    return instances
+        .filter(ci => ci.ec2InstanceId)
+        .map(ci => ({
+        containerInstanceArn: ci.arn,
+        containerInstanceId: ci.id,
+        instanceId: ci.ec2InstanceId ?? '',
+        external: ci.external === true || /^mi-/.test(ci.ec2InstanceId ?? '')
+    }));
+}
+/**
+ * State and owner of the EC2 instances (never the external ones: their mi- ids are not EC2's). An
+ * `instance-id` filter rather than InstanceIds: an id EC2 no longer knows is then simply missing
+ * from the answer, where InstanceIds would fail the whole call with InvalidInstanceID.NotFound.
+ */
+async function describeHosts(ctx, hosts) {
+    const ids = [...new Set(hosts.filter(h => !h.external).map(h => h.instanceId))];
+    const found = new Map();
+    for (const batch of chunk(ids, Limits.describeInstancesBatch)) {
+        const reservations = await paginate(async (nextToken) => {
+            const out = await callAws(ctx, ctx.ec2, new (await sdk.ec2()).DescribeInstancesCommand({
+                Filters: [{ Name: 'instance-id', Values: batch }],
+                MaxResults: 1000,
+                NextToken: nextToken
+            }));
+            return { items: out.Reservations ?? [], nextToken: out.NextToken };
+        });
+        for (const instance of reservations.flatMap(r => r.Instances ?? [])) {
+            if (instance.InstanceId)
+                found.set(instance.InstanceId, instance);
+        }
+    }
+    return hosts.map(host => {
+        if (host.external)
+            return host;
+        const instance = found.get(host.instanceId);
+        if (!instance)
+            return { ...host, state: 'not-found' };
+        const owner = ownerOf(instance);
+        return { ...host, state: instance.State?.Name ?? 'unknown', ...(owner ? { owner } : {}) };
+    });
+}
+function ownerOf(instance) {
+    const tags = new Map((instance.Tags ?? []).map(t => [t.Key ?? '', t.Value ?? '']));
+    const stack = tags.get(OwnerTags.stackName);
+    const group = tags.get(OwnerTags.autoScalingGroup);
+    if (group)
+        return { kind: 'auto-scaling-group', name: group, ...(stack ? { stack } : {}) };
+    const fleet = tags.get(OwnerTags.ec2Fleet) ?? tags.get(OwnerTags.spotFleet);
+    if (fleet)
+        return { kind: 'fleet', name: fleet };
+    if (stack)
+        return { kind: 'stack', name: stack, stack };
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/apply/hosts.js
+
+
+
+
+
+/** The report's words for an instance this run could not or would not remove. */
+const GENERIC_EC2 = 'still running and billing: deregistering a container instance does not terminate its EC2 instance; terminate it, or delete the stack or Auto Scaling group that owns it';
+/** The decisions for the machines behind the container instances; the generic one without a related plan. */
+function hostDecisions(plan) {
+    if (plan.related)
+        return plan.related.hosts;
+    return hostsOf(plan.containerInstances).map(host => host.external
+        ? {
+            host,
+            action: 'keep',
+            billing: false,
+            reason: 'external instance still registered with Systems Manager'
+        }
+        : { host, action: 'keep', billing: true, reason: GENERIC_EC2 });
+}
+/**
+ * What becomes of the machine behind each container instance this run deregistered: terminated
+ * (nothing owns it, terminate-instances), deregistered from Systems Manager (external,
+ * deregister-ssm-instances), left to the stack that owns it (checked once the stack is deleted),
+ * or reported with what keeps it and the fix.
+ */
+async function handleHosts(ctx, decisions) {
+    const deregistered = new Set(ctx.report.containerInstances.map(ci => ci.arn));
+    await Promise.all(decisions
+        .filter(d => deregistered.has(d.host.containerInstanceArn))
+        .map(async (d) => {
+        switch (d.action) {
+            case 'terminate':
+                return terminate(ctx, d);
+            case 'deregister-ssm':
+                return deregisterManaged(ctx, d);
+            case 'with-stack':
+                // Until the stack is confirmed deleted, this is what is true.
+                ctx.report.leftovers.push({
+                    kind: 'ec2-instance',
+                    id: d.host.instanceId,
+                    reason: `still ${d.host.state ?? 'running'}: owned by ${d.owner}, and goes only when that stack is deleted, which this run had not finished`,
+                    billing: true
+                });
+                return;
+            case 'keep':
+                ctx.report.leftovers.push({
+                    kind: d.host.external ? 'ssm-instance' : 'ec2-instance',
+                    id: d.host.instanceId,
+                    reason: d.reason,
+                    billing: d.billing
+                });
+                return;
+            case 'none':
+                return;
+        }
+    }));
+}
+async function terminate(ctx, d) {
+    const id = d.host.instanceId;
+    try {
+        // One instance per call: a protected or vanished instance then fails alone, not its batch.
+        await callAws(ctx, ctx.ec2, new (await sdk.ec2()).TerminateInstancesCommand({ InstanceIds: [id] }));
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'InvalidInstanceID.NotFound')) {
+            ctx.log.info(`EC2 instance ${id} is already gone`);
+            return;
+        }
+        if ((0,errors/* isAwsError */.m_)(error, 'OperationNotPermitted')) {
+            ctx.report.leftovers.push({
+                kind: 'ec2-instance',
+                id,
+                reason: `still running and billing: EC2 refused to terminate it (${(0,errors/* errorMessage */.gJ)(error)}); turn off its termination protection and terminate it`,
+                billing: true
+            });
+            ctx.log.warning(`EC2 refused to terminate ${id}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            return;
+        }
+        throw error;
+    }
+    related(ctx).instances.push({ id, containerInstanceId: d.host.containerInstanceId, action: 'terminated' });
+    // Billing stops once an instance is shutting-down: no need to wait for terminated.
+    ctx.log.info(`Terminating EC2 instance ${id}`);
+}
+async function deregisterManaged(ctx, d) {
+    const id = d.host.instanceId;
+    try {
+        await callAws(ctx, ctx.ssm, new (await sdk.ssm()).DeregisterManagedInstanceCommand({ InstanceId: id }));
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'InvalidInstanceId')) {
+            ctx.log.info(`Managed instance ${id} is not registered with Systems Manager any more`);
+            return;
+        }
+        throw error;
+    }
+    related(ctx).instances.push({
+        id,
+        containerInstanceId: d.host.containerInstanceId,
+        action: 'ssm-deregistered'
+    });
+    ctx.log.info(`Deregistered managed instance ${id} from Systems Manager`);
+}
+/**
+ * After the stack is deleted: its Auto Scaling group is gone, and with it the group's instances.
+ * One look at EC2 says whether that is so; only then does the instance stop being a leftover.
+ */
+async function confirmStackInstances(ctx, decisions) {
+    const pending = decisions.filter((d) => d.action === 'with-stack' &&
+        ctx.report.containerInstances.some(ci => ci.arn === d.host.containerInstanceArn));
+    if (pending.length === 0)
+        return;
+    const now = await describeHosts(ctx, pending.map(d => d.host));
+    for (const [i, d] of pending.entries()) {
+        const state = now[i]?.state ?? 'unknown';
+        const left = ctx.report.leftovers.find(l => l.kind === 'ec2-instance' && l.id === d.host.instanceId);
+        if (GONE_STATES.has(state)) {
+            ctx.report.leftovers = ctx.report.leftovers.filter(l => l !== left);
+            related(ctx).instances.push({
+                id: d.host.instanceId,
+                containerInstanceId: d.host.containerInstanceId,
+                action: 'terminated-with-stack',
+                owner: d.owner
+            });
+            ctx.log.info(`EC2 instance ${d.host.instanceId} is ${state}: it went with ${d.owner}`);
+        }
+        else {
+            const reason = {
+                kind: 'ec2-instance',
+                id: d.host.instanceId,
+                reason: `still ${state} and billing although ${d.owner} was deleted: terminate it`,
+                billing: true
+            };
+            ctx.report.leftovers = [...ctx.report.leftovers.filter(l => l !== left), reason];
+            ctx.log.warning(`EC2 instance ${d.host.instanceId} is still ${state} after its stack was deleted`);
+        }
+    }
+}
+function related(ctx) {
+    return (ctx.report.related ??= newRelatedReport());
 }
 
 ;// CONCATENATED MODULE: ./lib/apply/tasks.js
@@ -68615,7 +61727,7 @@ async function deleteCluster(ctx, opts = {}) {
 async function stopTask(ctx, task) {
     const reason = `ecs-teardown: removing cluster ${ctx.clusterName}`.slice(0, Limits.stopReasonMaxLength);
     try {
-        await callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* StopTaskCommand */.PP1({ cluster: ctx.clusterArn, task: task.arn, reason }));
+        await callAws(ctx, ctx.ecs, new dist_cjs/* StopTaskCommand */.PP1({ cluster: ctx.clusterArn, task: task.arn, reason }));
         ctx.log.info(`Stopping task ${task.id} (${task.group})`);
     }
     catch (error) {
@@ -68701,8 +61813,8 @@ function ids(tasks) {
  * Deregisters every container instance, once no task is left in the cluster. `force` only in the
  * forced mode: a forced deregistration orphans tasks still on the instance, which keep running and
  * billing out of ECS's sight. In the graceful mode a refusal means a task appeared since the last
- * look: stop it and try again. Deregistering never terminates the EC2 instance, so each one is
- * reported as still billing.
+ * look: stop it and try again. Deregistering never terminates the EC2 instance: what becomes of the
+ * machine behind each one is decided in hosts.ts.
  */
 async function deregisterInstances(ctx, instances) {
     await Promise.all(instances.map(instance => deregister(ctx, instance)));
@@ -68711,7 +61823,7 @@ async function deregister(ctx, instance) {
     const force = ctx.mode === 'force';
     const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
         try {
-            await callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* DeregisterContainerInstanceCommand */.sKU({
+            await callAws(ctx, ctx.ecs, new dist_cjs/* DeregisterContainerInstanceCommand */.sKU({
                 cluster: ctx.clusterArn,
                 containerInstance: instance.arn,
                 force
@@ -68745,14 +61857,353 @@ async function deregister(ctx, instance) {
         ec2InstanceId: instance.ec2InstanceId
     });
     ctx.log.info(`Deregistered container instance ${instance.id}${instance.ec2InstanceId ? ` (${instance.ec2InstanceId})` : ''}`);
-    if (instance.ec2InstanceId) {
-        ctx.report.leftovers.push({
-            kind: 'ec2-instance',
-            id: instance.ec2InstanceId,
-            reason: 'still running and billing: deregistering a container instance does not terminate its EC2 instance; terminate it, or delete the stack or Auto Scaling group that owns it',
-            billing: true
-        });
+}
+
+;// CONCATENATED MODULE: ./lib/related/namespace.js
+
+
+
+
+
+const NAMESPACE_ARN = /^arn:aws[a-z-]*:servicediscovery:[a-z0-9-]+:\d{12}:namespace\/(ns-[A-Za-z0-9]+)$/;
+/** The namespaces of the cluster's Service Connect defaults and of its services' deployments. */
+function namespacesOf(inventory) {
+    const byRef = new Map();
+    const add = (ref, user) => {
+        const entry = byRef.get(ref) ?? { ref, ...idOf(ref), usedBy: [] };
+        if (!entry.usedBy.includes(user))
+            entry.usedBy.push(user);
+        byRef.set(ref, entry);
+    };
+    if (inventory.cluster.serviceConnectNamespace)
+        add(inventory.cluster.serviceConnectNamespace, 'cluster default');
+    for (const service of inventory.services) {
+        for (const ns of service.serviceConnectNamespaces ?? [])
+            add(ns, `service ${service.name}`);
     }
+    // A service that names the default namespace by name while the cluster gives its ARN: one namespace.
+    const arns = [...byRef.values()].filter(n => n.id);
+    for (const named of [...byRef.values()].filter(n => !n.id)) {
+        const same = arns.find(n => n.ref.endsWith(`/${named.ref}`));
+        if (same) {
+            same.usedBy.push(...named.usedBy.filter(u => !same.usedBy.includes(u)));
+            byRef.delete(named.ref);
+        }
+    }
+    return [...byRef.values()];
+}
+function idOf(ref) {
+    const id = NAMESPACE_ARN.exec(ref)?.[1];
+    return id ? { id } : {};
+}
+/** Finds the namespace among the account's (every page of ListNamespaces); undefined when Cloud Map has none such. */
+async function resolveNamespace(ctx, namespace) {
+    const all = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).ListNamespacesCommand({
+            MaxResults: Limits.cloudMapPageSize,
+            NextToken: nextToken
+        }));
+        return { items: out.Namespaces ?? [], nextToken: out.NextToken };
+    });
+    const matches = all.filter(n => namespace.id ? n.Id === namespace.id : n.Name === namespace.ref || n.Arn === namespace.ref);
+    const [found] = matches;
+    if (matches.length !== 1 || !found?.Id)
+        return undefined;
+    return { id: found.Id, arn: found.Arn ?? namespace.ref, name: found.Name ?? '' };
+}
+/**
+ * Who else uses a namespace: the Cloud Map services still in it (every page), and the other
+ * clusters that have it as their Service Connect default. Read once the cluster is deleted, so the
+ * services ECS made for this cluster's own are gone by then.
+ */
+async function namespaceUsers(ctx, namespace, clusterArn) {
+    const services = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).ListServicesCommand({
+            Filters: [{ Name: 'NAMESPACE_ID', Values: [namespace.id], Condition: 'EQ' }],
+            MaxResults: Limits.cloudMapPageSize,
+            NextToken: nextToken
+        }));
+        return { items: out.Services ?? [], nextToken: out.NextToken };
+    });
+    const clusters = (await describeOtherClusters(ctx, clusterArn)).filter(c => {
+        const ns = c.serviceConnectDefaults?.namespace;
+        return ns !== undefined && [namespace.arn, namespace.id, namespace.name].includes(ns);
+    });
+    return [
+        ...services.map(s => `Cloud Map service ${s.Name ?? s.Id ?? '?'}`),
+        ...clusters.map(c => `cluster ${c.clusterName ?? c.clusterArn ?? '?'} (its Service Connect default)`)
+    ];
+}
+
+;// CONCATENATED MODULE: ./lib/related/plan.js
+
+function planRelated(related, options, stack) {
+    const hosts = related.hosts.map(host => decideHost(host, options, related.hostsUnread, stack));
+    const logGroups = (related.logGroups?.groups ?? []).map(group => decideLogGroup(group, related.logGroups, options.region));
+    const namespaces = related.namespaces.map(namespace => decideNamespace(namespace, options.deleteNamespace));
+    const triggers = options.triggers === 'keep' ? [] : (related.triggers ?? []);
+    const notes = [];
+    if (options.triggers === 'disable') {
+        for (const t of triggers.filter(t => t.otherTargets > 0))
+            notes.push(`EventBridge rule ${t.rule} will be disabled as a whole, which also stops its ${t.otherTargets} other target(s)`);
+    }
+    if (options.terminateInstances) {
+        for (const d of hosts)
+            if (d.action === 'keep' && !d.host.external)
+                notes.push(`${d.host.instanceId}: ${d.reason}`);
+    }
+    for (const d of logGroups)
+        if (!d.delete)
+            notes.push(`log group ${d.group.name} will be kept: ${d.keepReason}`);
+    if (options.deleteNamespace) {
+        for (const d of namespaces)
+            if (!d.delete)
+                notes.push(`namespace ${d.namespace.ref} will be kept: ${d.keepReason}`);
+    }
+    return {
+        triggerMode: options.triggers,
+        triggers,
+        hosts,
+        logGroups,
+        taskDefinitions: families(related.taskDefinitions),
+        deregisterTaskDefinitions: options.deregisterTaskDefinitions,
+        namespaces,
+        notes
+    };
+}
+function decideHost(host, options, unread, stack) {
+    if (host.external) {
+        return options.deregisterSsmInstances
+            ? { host, action: 'deregister-ssm' }
+            : {
+                host,
+                action: 'keep',
+                billing: false,
+                reason: `external instance still registered with Systems Manager (ECS deregistration does not touch it; the machine itself is yours): deregister-ssm-instances: true deregisters it, or run aws ssm deregister-managed-instance --instance-id ${host.instanceId} (advanced-tier managed instances are billed while registered)`
+            };
+    }
+    if (host.state === undefined) {
+        return {
+            host,
+            action: 'keep',
+            billing: true,
+            reason: `still running and billing: deregistering a container instance does not terminate its EC2 instance; terminate it, or delete the stack or Auto Scaling group that owns it (its owner is unknown: ${unread ?? 'EC2 could not be read'})`
+        };
+    }
+    if (GONE_STATES.has(host.state))
+        return { host, action: 'none' };
+    const owner = host.owner;
+    if (owner) {
+        const ownersStack = owner.stack ?? (owner.kind === 'stack' ? owner.name : undefined);
+        const inStack = stack &&
+            (ownersStack === stack.name ||
+                (owner.kind === 'auto-scaling-group' && (stack.autoScalingGroups ?? []).includes(owner.name)));
+        if (stack && inStack) {
+            const what = owner.kind === 'auto-scaling-group'
+                ? `Auto Scaling group ${owner.name} of stack ${stack.name}`
+                : `stack ${stack.name}`;
+            return { host, action: 'with-stack', stack: stack.name, owner: what };
+        }
+        return { host, action: 'keep', billing: true, reason: ownerReason(host, owner) };
+    }
+    if (options.terminateInstances)
+        return { host, action: 'terminate' };
+    return {
+        host,
+        action: 'keep',
+        billing: true,
+        reason: host.state === 'stopped'
+            ? 'stopped, its EBS volumes still billing: deregistering a container instance does not terminate its EC2 instance; terminate-instances: true terminates it'
+            : `still ${host.state} and billing: deregistering a container instance does not terminate its EC2 instance; terminate-instances: true terminates it`
+    };
+}
+function ownerReason(host, owner) {
+    const state = `still ${host.state} and billing`;
+    switch (owner.kind) {
+        case 'auto-scaling-group':
+            return `${state}, owned by Auto Scaling group ${owner.name}${owner.stack ? ` (stack ${owner.stack})` : ''}: not terminated, the group would launch a replacement; ${owner.stack ? `delete stack ${owner.stack} (delete-stack: true, stack-name: ${owner.stack}), or ` : ''}scale the group to 0 (aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${owner.name} --min-size 0 --desired-capacity 0)`;
+        case 'stack':
+            return `${state}, owned by CloudFormation stack ${owner.name}: not terminated (the stack would no longer match it); delete the stack (delete-stack: true, stack-name: ${owner.name})`;
+        case 'fleet':
+            return `${state}, owned by EC2 fleet ${owner.name}: not terminated, the fleet would launch a replacement; delete the fleet or set its target capacity to 0`;
+    }
+}
+function decideLogGroup(group, check, region) {
+    if (check.tooManyFamilies) {
+        return {
+            group,
+            delete: false,
+            keepReason: 'the account has more ACTIVE task definition families than this run checks, so another user cannot be ruled out'
+        };
+    }
+    if (group.region !== region) {
+        return {
+            group,
+            delete: false,
+            keepReason: `it is in ${group.region}, not the cluster's Region ${region}; delete it there if nothing else writes to it`
+        };
+    }
+    const users = check.usedElsewhere[group.name] ?? [];
+    if (users.length > 0) {
+        return {
+            group,
+            delete: false,
+            keepReason: `task definition family ${users.join(', ')} (latest ACTIVE revision) also writes to it`
+        };
+    }
+    return { group, delete: true };
+}
+function decideNamespace(namespace, deleteNamespace) {
+    if (!deleteNamespace) {
+        return {
+            namespace,
+            delete: false,
+            keepReason: 'ECS leaves Service Connect namespaces behind: delete-namespace: true deletes it once nothing else uses it'
+        };
+    }
+    return { namespace, delete: true };
+}
+/** Task definition ARNs grouped by family (`…:task-definition/family:revision`). */
+function families(arns) {
+    const byFamily = new Map();
+    for (const arn of arns) {
+        const family = familyOf(arn);
+        if (!family)
+            continue;
+        byFamily.set(family, [...(byFamily.get(family) ?? []), arn]);
+    }
+    return [...byFamily].map(([family, list]) => ({ family, arns: list.sort() }));
+}
+function familyOf(arn) {
+    const name = arn.slice(arn.lastIndexOf('/') + 1);
+    const colon = name.lastIndexOf(':');
+    return colon > 0 ? name.slice(0, colon) : undefined;
+}
+function revisionOf(arn) {
+    return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+;// CONCATENATED MODULE: ./lib/apply/leftover-resources.js
+
+
+
+
+
+
+
+
+/**
+ * What ECS leaves behind once the cluster is gone: log groups, task definitions and the Service
+ * Connect namespace, each only when its option asks for it and nothing else uses it.
+ */
+async function deleteLogGroups(ctx, decisions) {
+    for (const d of decisions.filter(d => !d.delete)) {
+        ctx.report.leftovers.push({ kind: 'log-group', id: d.group.name, reason: `kept: ${d.keepReason}` });
+    }
+    await Promise.all(decisions.filter(d => d.delete).map(d => deleteLogGroup(ctx, d.group.name)));
+}
+async function deleteLogGroup(ctx, name) {
+    const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
+        try {
+            await callAws(ctx, ctx.logs, new (await sdk.logs()).DeleteLogGroupCommand({ logGroupName: name }));
+            return { done: true, value: 'deleted' };
+        }
+        catch (error) {
+            // Deleted with the stack, or never created (awslogs-create-group off and no task ever ran).
+            if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
+                return { done: true, value: 'gone' };
+            if ((0,errors/* isAwsError */.m_)(error, 'OperationAbortedException'))
+                return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
+            throw error;
+        }
+    });
+    if (!result.done)
+        throw new errors/* DeadlineError */.j3(`log group ${name} could not be deleted before the deadline: ${result.reason}`);
+    if (result.value === 'gone') {
+        ctx.log.info(`Log group ${name} does not exist (any more)`);
+        return;
+    }
+    leftover_resources_related(ctx).logGroups.push({ name, action: 'deleted' });
+    ctx.log.info(`Deleted log group ${name}`);
+}
+async function deregisterTaskDefinitions(ctx, families) {
+    await Promise.all(families.map(async (family) => {
+        const done = [];
+        for (const arn of family.arns) {
+            try {
+                await callAws(ctx, ctx.ecs, new dist_cjs/* DeregisterTaskDefinitionCommand */.sjB({ taskDefinition: arn }));
+            }
+            catch (error) {
+                // INACTIVE already (its stack deregistered it, or an earlier run), or deleted since.
+                if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException') &&
+                    /inactive|not found|does not exist|unable to/i.test((0,errors/* errorMessage */.gJ)(error))) {
+                    ctx.log.info(`Task definition ${revisionOf(arn)} is already deregistered`);
+                    continue;
+                }
+                throw error;
+            }
+            done.push(revisionOf(arn));
+            ctx.log.info(`Deregistered task definition ${revisionOf(arn)}`);
+        }
+        if (done.length > 0)
+            leftover_resources_related(ctx).taskDefinitions.push({ family: family.family, revisions: done, action: 'deregistered' });
+    }));
+}
+async function deleteNamespaces(ctx, decisions) {
+    for (const d of decisions.filter(d => !d.delete)) {
+        ctx.report.leftovers.push({ kind: 'namespace', id: d.namespace.ref, reason: `kept: ${d.keepReason}` });
+    }
+    for (const d of decisions.filter(d => d.delete))
+        await deleteNamespace(ctx, d);
+}
+async function deleteNamespace(ctx, d) {
+    const ns = d.namespace;
+    const keep = (reason) => {
+        ctx.report.leftovers.push({ kind: 'namespace', id: ns.ref, reason: `kept: ${reason}` });
+        ctx.log.info(`Namespace ${ns.ref} is kept: ${reason}`);
+    };
+    const resolved = await resolveNamespace(ctx, ns);
+    if (!resolved) {
+        ctx.log.info(`Namespace ${ns.ref} is not (or no longer) in Cloud Map`);
+        return;
+    }
+    const users = await namespaceUsers(ctx, resolved, ctx.clusterArn);
+    if (users.length > 0)
+        return keep(`still used by ${users.join(', ')}`);
+    let operationId;
+    try {
+        operationId = (await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).DeleteNamespaceCommand({ Id: resolved.id }))).OperationId;
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'NamespaceNotFound')) {
+            ctx.log.info(`Namespace ${ns.ref} is already deleted`);
+            return;
+        }
+        if ((0,errors/* isAwsError */.m_)(error, 'ResourceInUse'))
+            return keep(`Cloud Map refused: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        throw error;
+    }
+    ctx.log.info(`Deleting namespace ${ns.ref}`);
+    if (operationId) {
+        // DeleteNamespace only starts the deletion: its operation says how it ended.
+        const outcome = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 1_000, maxDelayMs: ctx.pollIntervalMs }, async () => {
+            const op = (await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).GetOperationCommand({ OperationId: operationId }))).Operation;
+            if (op?.Status === 'SUCCESS')
+                return { done: true, value: undefined };
+            if (op?.Status === 'FAIL')
+                return { done: true, value: op.ErrorMessage ?? op.ErrorCode ?? 'failed' };
+            return { done: false, reason: `operation ${operationId} is ${op?.Status ?? 'unknown'}` };
+        });
+        if (!outcome.done)
+            throw new errors/* DeadlineError */.j3(`namespace ${ns.ref} was not deleted before the deadline: ${outcome.reason}`);
+        if (outcome.value !== undefined)
+            return keep(`Cloud Map could not delete it: ${outcome.value}`);
+    }
+    leftover_resources_related(ctx).namespaces.push({ ref: ns.ref, action: 'deleted' });
+    ctx.log.info(`Namespace ${ns.ref} is deleted`);
+}
+function leftover_resources_related(ctx) {
+    return (ctx.report.related ??= newRelatedReport());
 }
 
 ;// CONCATENATED MODULE: ./lib/apply/services.js
@@ -68795,7 +62246,7 @@ async function stopServiceWork(ctx, deleteCtx, plan) {
 }
 async function scaleToZero(ctx, plan) {
     try {
-        await callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* UpdateServiceCommand */.kZr({ cluster: ctx.clusterArn, service: plan.service.arn, desiredCount: 0 }));
+        await callAws(ctx, ctx.ecs, new dist_cjs/* UpdateServiceCommand */.kZr({ cluster: ctx.clusterArn, service: plan.service.arn, desiredCount: 0 }));
         ctx.log.info(`Scaled service ${plan.service.name} to 0 tasks`);
     }
     catch (error) {
@@ -68806,7 +62257,7 @@ async function scaleToZero(ctx, plan) {
 }
 async function deleteTaskSet(ctx, plan, taskSet) {
     try {
-        await callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* DeleteTaskSetCommand */.y5A({ cluster: ctx.clusterArn, service: plan.service.arn, taskSet, force: true }));
+        await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteTaskSetCommand */.y5A({ cluster: ctx.clusterArn, service: plan.service.arn, taskSet, force: true }));
         ctx.log.info(`Deleted task set ${taskSet.slice(taskSet.lastIndexOf('/') + 1)} of service ${plan.service.name}`);
     }
     catch (error) {
@@ -68822,7 +62273,7 @@ async function deleteTaskSet(ctx, plan, taskSet) {
 async function deleteService(ctx, plan) {
     const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
         try {
-            await callAws(ctx, ctx.ecs, new client_ecs_dist_cjs/* DeleteServiceCommand */.o6q({ cluster: ctx.clusterArn, service: plan.service.arn, force: true }));
+            await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteServiceCommand */.o6q({ cluster: ctx.clusterArn, service: plan.service.arn, force: true }));
             ctx.log.info(`Deleting service ${plan.service.name}`);
             return { done: true, value: undefined };
         }
@@ -68864,8 +62315,12 @@ const StackNames = {
     consolePrefix: (cluster) => `Infra-ECS-Cluster-${cluster}-`
 };
 const CONSOLE_SUFFIX = /^[0-9a-f]{8}$/i;
+const DELETE_COMPLETE = 'DELETE_COMPLETE';
 /** Every status but DELETE_COMPLETE: a deleted stack is not a stack to delete. */
-const LIVE_STACK_STATUSES = Object.values(dist_cjs/* StackStatus */.Z8v).filter(s => s !== dist_cjs/* StackStatus */.Z8v.DELETE_COMPLETE);
+async function liveStackStatuses() {
+    const { StackStatus } = await sdk.cloudformation();
+    return Object.values(StackStatus).filter(s => s !== DELETE_COMPLETE);
+}
 /**
  * Statuses from which CloudFormation will not start a deletion. AWS answers ValidationError "Stack
  * [x] cannot be deleted while in status UPDATE_IN_PROGRESS" (also seen for
@@ -69008,7 +62463,7 @@ function stackDeleteToken(stack, run) {
 /** DescribeStacks for one name or ARN; undefined when CloudFormation does not know it. */
 async function describeStack(ctx, ref) {
     try {
-        const out = await callAws(ctx, ctx.cloudformation, new dist_cjs/* DescribeStacksCommand */.Y47({ StackName: ref }));
+        const out = await callAws(ctx, ctx.cloudformation, new (await sdk.cloudformation()).DescribeStacksCommand({ StackName: ref }));
         return out.Stacks?.[0];
     }
     catch (error) {
@@ -69022,7 +62477,7 @@ function isStackMissing(error) {
     return (0,errors/* isAwsError */.m_)(error, 'ValidationError') && /does not exist/i.test((0,errors/* errorMessage */.gJ)(error));
 }
 function isLive(stack) {
-    return stack.StackStatus !== dist_cjs/* StackStatus */.Z8v.DELETE_COMPLETE;
+    return stack.StackStatus !== DELETE_COMPLETE;
 }
 async function required(ctx, id) {
     const stack = await describeStack(ctx, id);
@@ -69033,34 +62488,50 @@ async function required(ctx, id) {
 /** StackIds of the live stacks whose name passes `match`: every page of ListStacks. */
 async function listLiveStacksNamed(ctx, match) {
     const summaries = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.cloudformation, new dist_cjs/* ListStacksCommand */.ZaW({ StackStatusFilter: LIVE_STACK_STATUSES, NextToken: nextToken }));
+        const out = await callAws(ctx, ctx.cloudformation, new (await sdk.cloudformation()).ListStacksCommand({
+            StackStatusFilter: await liveStackStatuses(),
+            NextToken: nextToken
+        }));
         return { items: out.StackSummaries ?? [], nextToken: out.NextToken };
     });
     return summaries
-        .filter(s => s.StackName && s.StackId && s.StackStatus !== dist_cjs/* StackStatus */.Z8v.DELETE_COMPLETE && match(s.StackName))
+        .filter(s => s.StackName && s.StackId && s.StackStatus !== DELETE_COMPLETE && match(s.StackName))
         .map(s => s.StackId);
 }
 async function toTarget(ctx, stack, foundBy, cluster) {
     const id = stack.StackId ?? '';
+    const resources = await readResources(ctx, id || (stack.StackName ?? ''), cluster);
     return {
         name: stack.StackName ?? '',
         id,
         status: stack.StackStatus ?? 'UNKNOWN',
         foundBy,
         terminationProtection: stack.EnableTerminationProtection === true,
-        ownsCluster: await ownsCluster(ctx, id || (stack.StackName ?? ''), cluster),
-        otherMatches: []
+        ownsCluster: resources.ownsCluster,
+        otherMatches: [],
+        autoScalingGroups: resources.autoScalingGroups
     };
 }
-/** The stack has an AWS::ECS::Cluster whose physical id is this cluster (its Ref is the name). */
-async function ownsCluster(ctx, stackRef, cluster) {
+/**
+ * Whether the stack has an AWS::ECS::Cluster whose physical id is this cluster (its Ref is the
+ * name), and which Auto Scaling groups it holds.
+ */
+async function readResources(ctx, stackRef, cluster) {
     const resources = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.cloudformation, new dist_cjs/* ListStackResourcesCommand */.XnL({ StackName: stackRef, NextToken: nextToken }));
+        const out = await callAws(ctx, ctx.cloudformation, new (await sdk.cloudformation()).ListStackResourcesCommand({
+            StackName: stackRef,
+            NextToken: nextToken
+        }));
         return { items: out.StackResourceSummaries ?? [], nextToken: out.NextToken };
     });
-    return resources.some(r => r.ResourceType === 'AWS::ECS::Cluster' &&
-        r.ResourceStatus !== 'DELETE_COMPLETE' &&
-        (r.PhysicalResourceId === cluster.name || r.PhysicalResourceId === cluster.arn));
+    const live = resources.filter(r => r.ResourceStatus !== 'DELETE_COMPLETE');
+    return {
+        ownsCluster: live.some(r => r.ResourceType === 'AWS::ECS::Cluster' &&
+            (r.PhysicalResourceId === cluster.name || r.PhysicalResourceId === cluster.arn)),
+        autoScalingGroups: live
+            .filter(r => r.ResourceType === 'AWS::AutoScaling::AutoScalingGroup' && r.PhysicalResourceId)
+            .map(r => r.PhysicalResourceId)
+    };
 }
 
 ;// CONCATENATED MODULE: ./lib/apply/stack.js
@@ -69080,7 +62551,10 @@ async function deleteStack(ctx, target, opts) {
     // Someone (an earlier attempt of this run, say) is already deleting it: asking again adds nothing.
     if (target.status !== 'DELETE_IN_PROGRESS') {
         try {
-            await callAws(ctx, ctx.cloudformation, new dist_cjs/* DeleteStackCommand */.fAr({ StackName: target.id, ClientRequestToken: opts.clientRequestToken }));
+            await callAws(ctx, ctx.cloudformation, new (await sdk.cloudformation()).DeleteStackCommand({
+                StackName: target.id,
+                ClientRequestToken: opts.clientRequestToken
+            }));
         }
         catch (error) {
             // Protection turned on, or an operation started, since stackRefusal looked.
@@ -69133,7 +62607,7 @@ async function deleteStack(ctx, target, opts) {
 }
 async function describeById(ctx, stackId) {
     try {
-        const out = await callAws(ctx, ctx.cloudformation, new dist_cjs/* DescribeStacksCommand */.Y47({ StackName: stackId }));
+        const out = await callAws(ctx, ctx.cloudformation, new (await sdk.cloudformation()).DescribeStacksCommand({ StackName: stackId }));
         const stack = out.Stacks?.[0];
         if (!stack)
             return undefined;
@@ -69157,7 +62631,10 @@ async function failedResources(ctx, target) {
     const seen = new Set();
     try {
         for (;;) {
-            const out = await callAws(ctx, ctx.cloudformation, new dist_cjs/* DescribeStackEventsCommand */.Ie9({ StackName: target.id, NextToken: nextToken }));
+            const out = await callAws(ctx, ctx.cloudformation, new (await sdk.cloudformation()).DescribeStackEventsCommand({
+                StackName: target.id,
+                NextToken: nextToken
+            }));
             for (const event of out.StackEvents ?? []) {
                 if (isStackItself(event, target)) {
                     if (event.ResourceStatus === 'DELETE_IN_PROGRESS')
@@ -69244,7 +62721,82 @@ async function removeStack(ctx, target) {
     throw new Error(`Stack ${target.name} ended ${report.status}${failed ? `; failed resources: ${failed}` : report.statusReason ? `: ${report.statusReason}` : ''}. Next: ${report.nextCommand ?? `aws cloudformation delete-stack --stack-name ${target.name}`}`);
 }
 
+;// CONCATENATED MODULE: ./lib/apply/triggers.js
+
+
+
+
+
+
+/**
+ * Before anything else: the EventBridge rules that start tasks on the cluster stop doing so, or
+ * the scheduled tasks they start would keep the cluster from ever being empty. `remove` takes only
+ * this cluster's targets off each rule; `disable` turns the whole rule off.
+ */
+async function stopTriggers(ctx, related) {
+    await Promise.all(related.triggers.map(trigger => related.triggerMode === 'disable' ? disableRule(ctx, trigger) : removeTargets(ctx, trigger)));
+}
+async function removeTargets(ctx, trigger) {
+    try {
+        for (const ids of chunk(trigger.targetIds, Limits.removeTargetsBatch)) {
+            const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).RemoveTargetsCommand({ Rule: trigger.rule, Ids: ids }));
+            const failed = out.FailedEntries ?? [];
+            if ((out.FailedEntryCount ?? failed.length) > 0) {
+                throw new Error(`EventBridge did not remove ${failed.length} target(s) of rule ${trigger.rule}: ${failed
+                    .map(f => `${f.TargetId}: ${f.ErrorCode} ${f.ErrorMessage ?? ''}`.trim())
+                    .join('; ')}`);
+            }
+        }
+    }
+    catch (error) {
+        if (settled(ctx, trigger, error))
+            return;
+        throw error;
+    }
+    record(ctx, trigger, 'targets-removed');
+    ctx.log.info(`Removed ${trigger.targetIds.length} target(s) of EventBridge rule ${trigger.rule}: it no longer starts tasks on this cluster`);
+}
+async function disableRule(ctx, trigger) {
+    try {
+        await callAws(ctx, ctx.events, new (await sdk.eventbridge()).DisableRuleCommand({ Name: trigger.rule }));
+    }
+    catch (error) {
+        if (settled(ctx, trigger, error))
+            return;
+        throw error;
+    }
+    record(ctx, trigger, 'disabled');
+    ctx.log.info(`Disabled EventBridge rule ${trigger.rule}`);
+}
+/**
+ * A rule deleted meanwhile starts nothing any more. A rule another AWS service manages refuses
+ * changes: it is reported and the teardown goes on (a task it starts is stopped like any other).
+ */
+function settled(ctx, trigger, error) {
+    if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException')) {
+        ctx.log.info(`EventBridge rule ${trigger.rule} is already deleted`);
+        return true;
+    }
+    if ((0,errors/* isAwsError */.m_)(error, 'ManagedRuleException')) {
+        ctx.report.leftovers.push({
+            kind: 'trigger',
+            id: trigger.rule,
+            reason: `managed by another AWS service, which refused the change (${(0,errors/* errorMessage */.gJ)(error)}): it may still start tasks on this cluster; change it through the service that owns it`
+        });
+        ctx.log.warning(`EventBridge rule ${trigger.rule} is managed by another service and was left as it is`);
+        return true;
+    }
+    return false;
+}
+function record(ctx, trigger, action) {
+    const related = (ctx.report.related ??= newRelatedReport());
+    related.triggers.push({ rule: trigger.rule, targets: trigger.targetIds, action });
+}
+
 ;// CONCATENATED MODULE: ./lib/apply/index.js
+
+
+
 
 
 
@@ -69255,12 +62807,18 @@ async function removeStack(ctx, target) {
 const Phase = {
     inventory: 'inventory',
     plan: 'plan',
+    triggers: 'EventBridge rules',
     stopTasks: 'stop tasks',
     deleteServices: 'delete services',
     deregisterInstances: 'deregister container instances',
+    hosts: 'EC2 and external instances',
     capacityProviders: 'capacity providers',
     deleteCluster: 'delete cluster',
-    deleteStack: 'delete stack'
+    deleteStack: 'delete stack',
+    stackInstances: 'instances of the stack',
+    logGroups: 'log groups',
+    taskDefinitions: 'task definitions',
+    namespaces: 'Service Connect namespaces'
 };
 /**
  * Carries out a plan. Independent work overlaps: every service runs its own scale → drain → delete
@@ -69271,6 +62829,14 @@ const Phase = {
  */
 async function applyPlan(ctx, plan, phases) {
     const inPhase = (name) => ({ ...ctx, log: phases.phase(name) });
+    const related = plan.related;
+    if (related && related.triggers.length > 0) {
+        // Before the first service is touched: a rule firing mid-teardown would start tasks again.
+        phases.start(Phase.triggers);
+        await stopTriggers(inPhase(Phase.triggers), related);
+        await phases.finish(Phase.triggers);
+    }
+    const hosts = hostDecisions(plan);
     const stopCtx = inPhase(Phase.stopTasks);
     const deleteCtx = inPhase(Phase.deleteServices);
     phases.start(Phase.stopTasks);
@@ -69287,7 +62853,10 @@ async function applyPlan(ctx, plan, phases) {
     }
     await phases.finish(Phase.stopTasks);
     phases.start(Phase.deregisterInstances);
-    const instances = deregisterInstances(inPhase(Phase.deregisterInstances), plan.containerInstances).then(() => phases.finish(Phase.deregisterInstances));
+    const instances = deregisterInstances(inPhase(Phase.deregisterInstances), plan.containerInstances)
+        .then(() => phases.finish(Phase.deregisterInstances))
+        .then(() => handleHosts(inPhase(Phase.hosts), hosts))
+        .then(() => phases.finish(Phase.hosts));
     await settleAll(ctx, [everyServiceDone.then(() => phases.finish(Phase.deleteServices)), instances]);
     if (plan.detachCapacityProviders) {
         phases.start(Phase.capacityProviders);
@@ -69304,16 +62873,34 @@ async function applyPlan(ctx, plan, phases) {
         phases.start(Phase.deleteCluster);
         await deleteCluster(inPhase(Phase.deleteCluster), { mayBeGone: true });
         await phases.finish(Phase.deleteCluster);
-        return;
     }
-    phases.start(Phase.deleteCluster);
-    await deleteCluster(inPhase(Phase.deleteCluster));
-    await phases.finish(Phase.deleteCluster);
-    if (stack) {
-        phases.start(Phase.deleteStack);
-        await removeStack(inPhase(Phase.deleteStack), stack);
-        await phases.finish(Phase.deleteStack);
+    else {
+        phases.start(Phase.deleteCluster);
+        await deleteCluster(inPhase(Phase.deleteCluster));
+        await phases.finish(Phase.deleteCluster);
+        if (stack) {
+            phases.start(Phase.deleteStack);
+            await removeStack(inPhase(Phase.deleteStack), stack);
+            await phases.finish(Phase.deleteStack);
+        }
     }
+    if (related)
+        await afterTheCluster(ctx, related, hosts, phases);
+}
+/** Once nothing of the cluster is left: what ECS leaves behind, each in its own phase when there is work. */
+async function afterTheCluster(ctx, related, hosts, phases) {
+    const step = async (name, work) => {
+        await work({ ...ctx, log: phases.phase(name) });
+        await phases.finish(name);
+    };
+    if (hosts.some(d => d.action === 'with-stack'))
+        await step(Phase.stackInstances, c => confirmStackInstances(c, hosts));
+    if (related.logGroups.length > 0)
+        await step(Phase.logGroups, c => deleteLogGroups(c, related.logGroups));
+    if (related.deregisterTaskDefinitions && related.taskDefinitions.length > 0)
+        await step(Phase.taskDefinitions, c => deregisterTaskDefinitions(c, related.taskDefinitions));
+    if (related.namespaces.length > 0)
+        await step(Phase.namespaces, c => deleteNamespaces(c, related.namespaces));
 }
 /**
  * Waits for all and throws the first failure. At the first failure the cluster's work is halted, so
@@ -69335,7 +62922,8 @@ function round(seconds) {
 }
 
 ;// CONCATENATED MODULE: ./lib/plan.js
-function planTeardown(inventory, mode, stack) {
+
+function planTeardown(inventory, mode, stack, relatedOptions) {
     const serviceNames = new Set(inventory.services.map(s => s.name));
     const tasksByService = new Map();
     const standaloneTasks = [];
@@ -69367,6 +62955,9 @@ function planTeardown(inventory, mode, stack) {
         detachCapacityProviders,
         capacityProviders,
         ...(stack ? { stack } : {}),
+        ...(inventory.related && relatedOptions
+            ? { related: planRelated(inventory.related, relatedOptions, stack) }
+            : {}),
         steps: []
     };
     plan.steps = describeSteps(plan);
@@ -69388,6 +62979,17 @@ function decideCapacityProvider(provider) {
 }
 function describeSteps(plan) {
     const steps = [];
+    const related = plan.related;
+    if (related && related.triggers.length > 0) {
+        // First: nothing may start tasks on the cluster while it is being emptied.
+        steps.push({
+            phase: 'triggers',
+            description: related.triggerMode === 'disable'
+                ? `Disable ${count(related.triggers.length, 'EventBridge rule')} that start tasks on this cluster`
+                : `Remove this cluster's targets from ${count(related.triggers.length, 'EventBridge rule')} that start its tasks`,
+            resources: related.triggers.map(t => t.rule)
+        });
+    }
     const scale = plan.services.filter(s => s.scaleToZero);
     if (scale.length > 0) {
         steps.push({
@@ -69423,10 +63025,27 @@ function describeSteps(plan) {
         });
     }
     if (plan.containerInstances.length > 0) {
+        const handled = (related?.hosts ?? []).some(d => d.action !== 'keep' && d.action !== 'none');
         steps.push({
             phase: 'deregister-instances',
-            description: `Deregister ${count(plan.containerInstances.length, 'container instance')} (the EC2 instances behind them keep running)`,
+            description: `Deregister ${count(plan.containerInstances.length, 'container instance')}${handled ? '' : ' (the EC2 instances behind them keep running)'}`,
             resources: plan.containerInstances.map(ci => ci.ec2InstanceId ? `${ci.id} (${ci.ec2InstanceId})` : ci.id)
+        });
+    }
+    const terminate = (related?.hosts ?? []).filter(d => d.action === 'terminate');
+    if (terminate.length > 0) {
+        steps.push({
+            phase: 'terminate-instances',
+            description: `Terminate the ${count(terminate.length, 'EC2 instance')} behind them that nothing owns`,
+            resources: terminate.map(d => d.host.instanceId)
+        });
+    }
+    const ssm = (related?.hosts ?? []).filter(d => d.action === 'deregister-ssm');
+    if (ssm.length > 0) {
+        steps.push({
+            phase: 'deregister-ssm-instances',
+            description: `Deregister ${count(ssm.length, 'external instance')} from Systems Manager`,
+            resources: ssm.map(d => d.host.instanceId)
         });
     }
     if (plan.detachCapacityProviders) {
@@ -69448,24 +63067,299 @@ function describeSteps(plan) {
             description: `Delete stack ${stack.name}, which deletes cluster ${plan.clusterName}; wait until DELETE_COMPLETE and check the cluster is gone`,
             resources: [stack.name, plan.clusterName]
         });
-        return steps;
     }
-    steps.push({
-        phase: 'delete-cluster',
-        description: `Delete cluster ${plan.clusterName}; wait until INACTIVE`,
-        resources: [plan.clusterName]
-    });
-    if (stack) {
+    else {
         steps.push({
-            phase: 'delete-stack',
-            description: `Delete stack ${stack.name}; wait until DELETE_COMPLETE`,
-            resources: [stack.name]
+            phase: 'delete-cluster',
+            description: `Delete cluster ${plan.clusterName}; wait until INACTIVE`,
+            resources: [plan.clusterName]
+        });
+        if (stack) {
+            steps.push({
+                phase: 'delete-stack',
+                description: `Delete stack ${stack.name}; wait until DELETE_COMPLETE`,
+                resources: [stack.name]
+            });
+        }
+    }
+    if (related)
+        steps.push(...plan_afterTheCluster(related));
+    return steps;
+}
+/** What is cleaned up once the cluster (and its stack) are gone. */
+function plan_afterTheCluster(related) {
+    const steps = [];
+    const withStack = related.hosts.filter(d => d.action === 'with-stack');
+    if (withStack.length > 0) {
+        steps.push({
+            phase: 'stack-instances',
+            description: `Check that the ${count(withStack.length, 'EC2 instance')} the stack's Auto Scaling group owned went with the stack`,
+            resources: withStack.map(d => d.host.instanceId)
+        });
+    }
+    const logGroups = related.logGroups.filter(d => d.delete);
+    if (logGroups.length > 0) {
+        steps.push({
+            phase: 'delete-log-groups',
+            description: `Delete ${count(logGroups.length, 'log group')} no other task definition family writes to`,
+            resources: logGroups.map(d => d.group.name)
+        });
+    }
+    if (related.deregisterTaskDefinitions && related.taskDefinitions.length > 0) {
+        const arns = related.taskDefinitions.flatMap(f => f.arns);
+        steps.push({
+            phase: 'deregister-task-definitions',
+            description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(related.taskDefinitions.length, 'family', 'families')}`,
+            resources: arns.map(revisionOf)
+        });
+    }
+    const namespaces = related.namespaces.filter(d => d.delete);
+    if (namespaces.length > 0) {
+        steps.push({
+            phase: 'delete-namespace',
+            description: `Delete ${count(namespaces.length, 'Service Connect namespace')} if, with the cluster gone, no Cloud Map service or other cluster uses it`,
+            resources: namespaces.map(d => d.namespace.ref)
         });
     }
     return steps;
 }
-function count(n, noun) {
-    return `${n} ${noun}${n === 1 ? '' : 's'}`;
+function count(n, noun, plural = `${noun}s`) {
+    return `${n} ${n === 1 ? noun : plural}`;
+}
+
+;// CONCATENATED MODULE: ./lib/related/log-groups.js
+
+
+
+
+/**
+ * The log groups of the given task definitions, and who else writes to them. A task definition is
+ * not tied to a cluster, so "someone else" is judged by family, with a bounded number of calls: every
+ * ACTIVE family (ListTaskDefinitionFamilies, pages of 100) and its latest ACTIVE revision (one
+ * DescribeTaskDefinition each). A family whose latest revision is one this cluster ran counts as this
+ * cluster's own. With more than Limits.logGroupFamiliesChecked families nothing is read and every
+ * group is kept: the answer would not be complete.
+ */
+async function checkLogGroups(ctx, taskDefinitionArns, region) {
+    const used = new Set(taskDefinitionArns);
+    const mine = await Promise.all([...used].map(arn => describe(ctx, arn)));
+    const groups = new Map();
+    for (const td of mine) {
+        if (!td)
+            continue;
+        for (const group of awslogsGroups(td, region)) {
+            const entry = groups.get(group.name) ?? { ...group, families: [] };
+            if (td.family && !entry.families.includes(td.family))
+                entry.families.push(td.family);
+            groups.set(group.name, entry);
+        }
+    }
+    const check = { groups: [...groups.values()], usedElsewhere: {}, familiesChecked: 0 };
+    if (groups.size === 0)
+        return check;
+    const families = await activeFamilies(ctx, Limits.logGroupFamiliesChecked);
+    if (!families)
+        return { ...check, tooManyFamilies: true };
+    check.familiesChecked = families.length;
+    const latest = await Promise.all(families.map(family => describe(ctx, family)));
+    for (const td of latest) {
+        // Only an ACTIVE revision can start new tasks (some emulators answer a family with an INACTIVE one).
+        if (!td?.family || td.status !== 'ACTIVE' || used.has(td.taskDefinitionArn ?? ''))
+            continue;
+        for (const group of awslogsGroups(td, region)) {
+            const mineToo = groups.get(group.name);
+            if (!mineToo || mineToo.region !== group.region)
+                continue;
+            const users = (check.usedElsewhere[group.name] ??= []);
+            if (!users.includes(td.family))
+                users.push(td.family);
+        }
+    }
+    return check;
+}
+/** The awslogs log groups of a task definition's containers, with their regions. */
+function awslogsGroups(td, region) {
+    const out = [];
+    for (const container of td.containerDefinitions ?? []) {
+        const log = container.logConfiguration;
+        const name = log?.logDriver === 'awslogs' ? log.options?.['awslogs-group'] : undefined;
+        if (name && !out.some(g => g.name === name)) {
+            out.push({ name, region: log?.options?.['awslogs-region'] || region });
+        }
+    }
+    return out;
+}
+/** A revision (ARN or family:revision), or a family's latest ACTIVE one; undefined when there is none. */
+async function describe(ctx, ref) {
+    try {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: ref }));
+        return out.taskDefinition;
+    }
+    catch (error) {
+        // A family deregistered since it was listed, or a revision ECS has deleted.
+        if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException'))
+            return undefined;
+        throw error;
+    }
+}
+/** Every ACTIVE family, or undefined as soon as there are more than `bound`. */
+async function activeFamilies(ctx, bound) {
+    const families = [];
+    const seen = new Set();
+    let nextToken;
+    do {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListTaskDefinitionFamiliesCommand */.cSD({
+            status: 'ACTIVE',
+            maxResults: Limits.familiesPageSize,
+            nextToken
+        }));
+        families.push(...(out.families ?? []));
+        if (families.length > bound)
+            return undefined;
+        nextToken = out.nextToken || undefined;
+        if (nextToken !== undefined) {
+            if (seen.has(nextToken))
+                throw new Error('ListTaskDefinitionFamilies returned the same nextToken twice');
+            seen.add(nextToken);
+        }
+    } while (nextToken);
+    return [...new Set(families)];
+}
+
+;// CONCATENATED MODULE: ./lib/related/triggers.js
+
+
+
+
+
+/**
+ * The rules whose targets start tasks on this cluster. An ECS target's Arn is the cluster's ARN, so
+ * ListRuleNamesByTarget with it finds exactly those rules (every page); each rule's targets are then
+ * read to pick out the ones for this cluster. A rule deleted between the two reads is skipped.
+ */
+async function findTriggers(ctx, clusterArn) {
+    const rules = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListRuleNamesByTargetCommand({
+            TargetArn: clusterArn,
+            Limit: Limits.eventsPageSize,
+            NextToken: nextToken
+        }));
+        return { items: out.RuleNames ?? [], nextToken: out.NextToken };
+    });
+    const found = await Promise.all([...new Set(rules)].map(rule => readTargets(ctx, rule, clusterArn)));
+    return found.filter((t) => t !== undefined && t.targetIds.length > 0);
+}
+async function readTargets(ctx, rule, clusterArn) {
+    try {
+        const targets = await paginate(async (nextToken) => {
+            const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListTargetsByRuleCommand({
+                Rule: rule,
+                Limit: Limits.eventsPageSize,
+                NextToken: nextToken
+            }));
+            return { items: out.Targets ?? [], nextToken: out.NextToken };
+        });
+        const mine = targets.filter(t => t.Arn === clusterArn);
+        return {
+            rule,
+            targetIds: mine.map(t => t.Id ?? '').filter(Boolean),
+            taskDefinitions: [...new Set(mine.map(t => t.EcsParameters?.TaskDefinitionArn ?? '').filter(Boolean))],
+            otherTargets: targets.length - mine.length
+        };
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
+            return undefined;
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/related/inventory.js
+
+
+
+
+
+
+/** Read only, like the rest of the inventory, so a dry run can show all of it. */
+async function takeRelatedInventory(ctx, inventory, options) {
+    const clusterArn = inventory.cluster.arn;
+    const taskDefinitions = [
+        ...new Set([
+            ...inventory.services.flatMap(s => s.taskDefinitions ?? []),
+            ...inventory.tasks.map(t => t.taskDefinitionArn ?? '').filter(Boolean)
+        ])
+    ];
+    const [triggers, hosts, logGroups] = await Promise.all([
+        options.triggers === 'keep' ? undefined : readTriggers(ctx, clusterArn),
+        readHosts(ctx, hostsOf(inventory.containerInstances), options.terminateInstances),
+        options.deleteLogGroups
+            ? denied(ctx, checkLogGroups(ctx, taskDefinitions, options.region), undefined)
+            : undefined
+    ]);
+    return {
+        ...(triggers ? { triggers } : {}),
+        ...hosts,
+        taskDefinitions,
+        ...(logGroups ? { logGroups } : {}),
+        namespaces: namespacesOf(inventory)
+    };
+}
+async function readTriggers(ctx, clusterArn) {
+    if (!isAvailable(ctx.events)) {
+        ctx.log.info('EventBridge is not available to this run: rules that start tasks were not looked for');
+        return undefined;
+    }
+    try {
+        return await denied(ctx, findTriggers(ctx, clusterArn), []);
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        // Reading the rules is on by default: say how to do without it.
+        throw new Error(`${(0,errors/* explainAwsError */.Ni)(error)} To tear down without looking at EventBridge, set triggers: keep.`, { cause: error });
+    }
+}
+/**
+ * Without terminate-instances, reading EC2 only makes the report precise: a role without
+ * ec2:DescribeInstances still gets its teardown, with the instances reported as before. With it,
+ * the owners must be known before anything is terminated, so a denial fails the run.
+ */
+async function readHosts(ctx, hosts, terminateInstances) {
+    if (!hosts.some(h => !h.external))
+        return { hosts };
+    if (!isAvailable(ctx.ec2))
+        return { hosts, hostsUnread: 'EC2 is not available to this run' };
+    try {
+        return { hosts: await describeHosts(ctx, hosts) };
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        if (terminateInstances) {
+            if (!ctx.onDenied)
+                throw error;
+            ctx.onDenied(error);
+        }
+        else {
+            ctx.log.warning(`Could not read the EC2 instances (${(0,errors/* errorMessage */.gJ)(error)}); reporting them as before`);
+        }
+        return { hosts, hostsUnread: `ec2:DescribeInstances was denied: ${(0,errors/* errorMessage */.gJ)(error)}` };
+    }
+}
+/** A dry run records a denied read as a blocker and goes on; a real run fails on it. */
+async function denied(ctx, read, fallback) {
+    if (!ctx.onDenied)
+        return read;
+    try {
+        return await read;
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        ctx.onDenied(error);
+        return fallback;
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/report/leftovers.js
@@ -69488,6 +63382,89 @@ function leftoversFromPlan(plan, report) {
             left.push({ kind: 'container-instance', id: ci.id, reason: 'not deregistered' });
     }
     left.push({ kind: 'cluster', id: plan.clusterName, reason: 'not deleted' });
+    // A stack the run meant to delete and did not: a cancelled run must not let it vanish from the report.
+    if (plan.stack && !report.stack?.deleted && !report.leftovers.some(l => l.kind === 'stack')) {
+        left.push({
+            kind: 'stack',
+            id: plan.stack.name,
+            reason: `not deleted (${report.stack?.status ?? plan.stack.status})`
+        });
+    }
+    return left;
+}
+/**
+ * What the plan meant to do around the cluster and the report does not show done, for a run that
+ * stopped early (failure or cancellation). Anything already reported as a leftover is not repeated.
+ */
+function relatedLeftoversFromPlan(plan, report) {
+    const related = plan.related;
+    if (!related)
+        return [];
+    const done = report.related;
+    const reported = new Set(report.leftovers.map(l => `${l.kind}:${l.id}`));
+    const left = [];
+    const add = (l) => {
+        if (reported.has(`${l.kind}:${l.id}`))
+            return;
+        reported.add(`${l.kind}:${l.id}`);
+        left.push(l);
+    };
+    for (const t of related.triggers) {
+        if (!done?.triggers.some(d => d.rule === t.rule))
+            add({
+                kind: 'trigger',
+                id: t.rule,
+                reason: 'may still start tasks on this cluster: not changed before the run stopped'
+            });
+    }
+    for (const d of related.hosts) {
+        const handled = done?.instances.some(i => i.id === d.host.instanceId);
+        if (handled)
+            continue;
+        if (d.action === 'terminate')
+            add({
+                kind: 'ec2-instance',
+                id: d.host.instanceId,
+                reason: 'still running and billing: not terminated before the run stopped',
+                billing: true
+            });
+        else if (d.action === 'with-stack')
+            add({
+                kind: 'ec2-instance',
+                id: d.host.instanceId,
+                reason: `still running and billing: owned by ${d.owner}, which was not deleted before the run stopped`,
+                billing: true
+            });
+        else if (d.action === 'deregister-ssm')
+            add({
+                kind: 'ssm-instance',
+                id: d.host.instanceId,
+                reason: 'still registered with Systems Manager: not deregistered before the run stopped'
+            });
+    }
+    for (const d of related.logGroups.filter(d => d.delete)) {
+        if (!done?.logGroups.some(g => g.name === d.group.name))
+            add({
+                kind: 'log-group',
+                id: d.group.name,
+                reason: 'not deleted before the run stopped',
+                billing: true
+            });
+    }
+    if (related.deregisterTaskDefinitions) {
+        for (const f of related.taskDefinitions) {
+            if (!done?.taskDefinitions.some(t => t.family === f.family))
+                add({
+                    kind: 'task-definition',
+                    id: f.family,
+                    reason: 'still ACTIVE: not deregistered before the run stopped'
+                });
+        }
+    }
+    for (const d of related.namespaces.filter(d => d.delete)) {
+        if (!done?.namespaces.some(n => n.ref === d.namespace.ref))
+            add({ kind: 'namespace', id: d.namespace.ref, reason: 'not deleted before the run stopped' });
+    }
     return left;
 }
 /** What a fresh look at the cluster found still there. */
@@ -69601,6 +63578,9 @@ class PhaseLog {
 
 
 
+
+
+
 const SEEN_BY_INVENTORY = new Set(['service', 'task', 'container-instance', 'cluster']);
 /** How long a failed run may spend looking at what is left, for a true report. */
 const FINAL_LOOK_MS = 30_000;
@@ -69620,6 +63600,7 @@ async function teardownCluster(deps, settings, clusterRef) {
     const blockers = [];
     const ctx = {
         ...deps,
+        ...relatedPorts(deps),
         signal: controller.signal,
         log: phases.phase(Phase.inventory),
         ...(settings.dryRun
@@ -69642,13 +63623,26 @@ async function teardownCluster(deps, settings, clusterRef) {
             return report;
         }
         const inventory = result.inventory;
+        inventory.related = await takeRelatedInventory(ctx, inventory, {
+            triggers: settings.triggers,
+            terminateInstances: settings.terminateInstances,
+            deleteLogGroups: settings.deleteLogGroups,
+            region: settings.region
+        });
         recordInventory(report, inventory, ctx.log);
         const stack = settings.deleteStack
             ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers)
             : undefined;
         await phases.finish(Phase.inventory);
         const planLog = phases.phase(Phase.plan);
-        plan = planTeardown(inventory, settings.force ? 'force' : 'graceful', stack);
+        plan = planTeardown(inventory, settings.force ? 'force' : 'graceful', stack, {
+            triggers: settings.triggers,
+            terminateInstances: settings.terminateInstances,
+            deregisterSsmInstances: settings.deregisterSsmInstances,
+            deregisterTaskDefinitions: settings.deregisterTaskDefinitions,
+            deleteNamespace: settings.deleteNamespace,
+            region: settings.region
+        });
         blockers.push(...knownBlockers(plan));
         planLog.info(`${settings.dryRun ? 'DRY RUN: would' : 'Will'} take these steps (${plan.mode} mode):`);
         plan.steps.forEach((step, i) => planLog.info(`${i + 1}. ${step.description}`));
@@ -69753,12 +63747,31 @@ function recordInventory(report, inventory, log) {
     };
     log.info(`Found ${inventory.services.length} service(s), ${inventory.tasks.length} task(s) not yet stopped, ` +
         `${inventory.containerInstances.length} container instance(s), ${inventory.capacityProviders.length} capacity provider(s)`);
+    const related = inventory.related;
+    if (!related)
+        return;
+    report.related = newRelatedReport();
+    report.related.found = {
+        triggers: related.triggers?.length ?? 0,
+        ec2Instances: related.hosts.filter(h => !h.external).length,
+        externalInstances: related.hosts.filter(h => h.external).length,
+        logGroups: related.logGroups?.groups.length ?? 0,
+        taskDefinitionFamilies: new Set(related.taskDefinitions.map(arn => arn.replace(/:\d+$/, ''))).size,
+        namespaces: related.namespaces.length
+    };
+    for (const t of related.triggers ?? [])
+        log.info(`EventBridge rule ${t.rule} starts tasks on this cluster (${t.targetIds.length} target(s))`);
+    if (related.logGroups?.tooManyFamilies)
+        log.info(`More ACTIVE task definition families than ${Limits.logGroupFamiliesChecked}: log groups will be kept`);
 }
 /** What the plan already knows will not go as a person might expect. */
 function knownBlockers(plan) {
-    return plan.capacityProviders
-        .filter(d => !d.delete && !d.provider.reserved)
-        .map(d => `capacity provider ${d.provider.name} will be detached but not deleted: ${d.keepReason}`);
+    return [
+        ...plan.capacityProviders
+            .filter(d => !d.delete && !d.provider.reserved)
+            .map(d => `capacity provider ${d.provider.name} will be detached but not deleted: ${d.keepReason}`),
+        ...(plan.related?.notes ?? [])
+    ];
 }
 /** One line per cluster outcome, plus a warning annotation for everything left behind. */
 function tellOutcome(log, report) {
@@ -69777,7 +63790,7 @@ async function recordFailure(deps, settings, report, plan, error, blockers) {
         // left is what the plan meant to remove and the report does not show removed.
         report.outcome = 'cancelled';
         if (plan)
-            report.leftovers.push(...leftoversFromPlan(plan, report));
+            report.leftovers.push(...leftoversFromPlan(plan, report), ...relatedLeftoversFromPlan(plan, report));
         report.message = `Cancelled before the teardown finished.${plan ? ` Still there: ${describeLeftovers(report.leftovers)}.` : ''}`;
         return;
     }
@@ -69805,6 +63818,7 @@ async function recordFailure(deps, settings, report, plan, error, blockers) {
             ...report.leftovers.filter(l => !SEEN_BY_INVENTORY.has(l.kind)),
             ...(found ?? leftoversFromPlan(plan, report))
         ];
+        report.leftovers.push(...relatedLeftoversFromPlan(plan, report));
     }
     const still = describeLeftovers(report.leftovers);
     report.message = `${cause}${still ? `. Still there: ${still}` : ''}`;
@@ -69823,6 +63837,7 @@ async function lookAgain(deps, clusterRef) {
 }
 
 ;// CONCATENATED MODULE: ./lib/main.js
+
 
 
 
@@ -69852,8 +63867,15 @@ async function run(deps) {
     try {
         const clients = await (deps.createClients ?? (s => defaultClients(s, deps)))(settings);
         const shared = {
-            ecs: clients.ecs,
+            // One limiter for the run: ECS's rate limits are per account and Region, so every cluster of a
+            // sweep draws from the same buckets.
+            ecs: paced(clients.ecs, new RateLimiter(deps.clock, deps.sleep)),
             cloudformation: clients.cloudformation,
+            events: clients.events,
+            logs: clients.logs,
+            ec2: clients.ec2,
+            ssm: clients.ssm,
+            servicediscovery: clients.servicediscovery,
             run: {
                 runId: deps.env.GITHUB_RUN_ID,
                 runAttempt: deps.env.GITHUB_RUN_ATTEMPT,
@@ -69931,175 +63953,15 @@ function explainSetupError(error) {
 
 /***/ }),
 
-/***/ 9661:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E2: () => (/* binding */ isThrottling),
-/* harmony export */   Ni: () => (/* binding */ explainAwsError),
-/* harmony export */   ZH: () => (/* binding */ awsErrorName),
-/* harmony export */   cc: () => (/* binding */ CancelledError),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   fk: () => (/* binding */ RefusedError),
-/* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   iB: () => (/* binding */ isCancellation),
-/* harmony export */   j3: () => (/* binding */ DeadlineError),
-/* harmony export */   m_: () => (/* binding */ isAwsError),
-/* harmony export */   w7: () => (/* binding */ isAccessDenied)
-/* harmony export */ });
-/** The one place that turns anything thrown into text a person can read. */
-function errorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    if (typeof error === 'string')
-        return error;
-    try {
-        return JSON.stringify(error);
-    }
-    catch {
-        return String(error);
-    }
-}
-/** The AWS error code: SDK v3 puts it in `name`; older shapes use `code` or `Code`. */
-function awsErrorName(error) {
-    if (typeof error !== 'object' || error === null)
-        return '';
-    const e = error;
-    for (const value of [e.name, e.code, e.Code]) {
-        if (typeof value === 'string' && value !== 'Error')
-            return value;
-    }
-    return '';
-}
-function isAwsError(error, ...names) {
-    return names.includes(awsErrorName(error));
-}
-/** An input the user gave is wrong. Its message is one line naming the input and the fix. */
-class InputError extends Error {
-    name = 'InputError';
-}
-/** A check that comes before any change refused the teardown: nothing was touched. */
-class RefusedError extends Error {
-    name = 'RefusedError';
-}
-/** The run's deadline (`timeout-minutes`) passed. */
-class DeadlineError extends Error {
-    name = 'DeadlineError';
-}
-/** The job was cancelled (SIGINT/SIGTERM from the runner). */
-class CancelledError extends Error {
-    name = 'CancelledError';
-    constructor(message = 'the run was cancelled') {
-        super(message);
-    }
-}
-function isCancellation(error, signal) {
-    if (error instanceof CancelledError)
-        return true;
-    if (signal?.aborted)
-        return true;
-    const name = awsErrorName(error);
-    return name === 'AbortError';
-}
-/** Throttling as AWS and the SDK spell it across services. */
-function isThrottling(error) {
-    const name = awsErrorName(error);
-    if ([
-        'ThrottlingException',
-        'Throttling',
-        'TooManyRequestsException',
-        'RequestLimitExceeded',
-        'RequestThrottled',
-        'RequestThrottledException',
-        'SlowDown'
-    ].includes(name))
-        return true;
-    const retryable = error?.$retryable;
-    return retryable?.throttling === true;
-}
-/** Access denied, so a plan or a failure can name the missing permission. */
-function isAccessDenied(error) {
-    return isAwsError(error, 'AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation');
-}
-/**
- * AWS errors in words a person can act on: missing credentials say both ways to provide them;
- * an access denial keeps AWS's text (it names the action and the resource) and points at the policy.
- */
-function explainAwsError(error) {
-    const message = errorMessage(error);
-    const name = awsErrorName(error);
-    if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
-        return 'No AWS credentials were found: run aws-actions/configure-aws-credentials before this step, or provide AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment.';
-    }
-    if (isAccessDenied(error)) {
-        return `${message.replace(/\s+$/, '').replace(/\.$/, '')}. The role needs the permissions listed in the README (Permissions).`;
-    }
-    return message;
-}
-
-
-/***/ }),
-
-/***/ 343:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Te: () => (/* binding */ throwIfAborted),
-/* harmony export */   ml: () => (/* binding */ systemClock),
-/* harmony export */   uk: () => (/* binding */ realSleep)
-/* harmony export */ });
-/* unused harmony export formatDuration */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9661);
-
-const systemClock = () => Date.now();
-const realSleep = (ms, signal) => new Promise((resolve, reject) => {
-    if (signal?.aborted)
-        return reject(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc());
-    const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-    }, Math.max(0, ms));
-    const onAbort = () => {
-        clearTimeout(timer);
-        reject(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-});
-function throwIfAborted(signal) {
-    if (signal.aborted)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc();
-}
-function formatDuration(ms) {
-    const seconds = Math.max(0, ms) / 1000;
-    if (seconds < 60)
-        return `${seconds.toFixed(1)} s`;
-    const minutes = Math.floor(seconds / 60);
-    return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
-}
-
-
-/***/ }),
-
-/***/ 3218:
+/***/ 1384:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ debug),
-  z3: () => (/* binding */ error),
-  V9: () => (/* binding */ getIDToken),
-  V4: () => (/* binding */ getInput),
-  Os: () => (/* binding */ group),
-  pq: () => (/* binding */ info),
-  C1: () => (/* binding */ setFailed),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ setSecret),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
+  W: () => (/* binding */ cancellation),
+  T: () => (/* binding */ runnerDeps)
 });
-
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -73048,6 +66910,206 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./lib/util/time.js
+var time = __nccwpck_require__(343);
+;// CONCATENATED MODULE: ./lib/runner.js
+
+
+/** The run's dependencies on a GitHub runner: inputs, outputs, log and summary through @actions/core. */
+function runnerDeps(signal) {
+    const log = {
+        info: message => info(message),
+        warning: message => warning(message),
+        error: message => error(message),
+        debug: message => debug(message),
+        group: (name, work) => group(name, work)
+    };
+    return {
+        readInput: name => getInput(name),
+        env: process.env,
+        clock: time/* systemClock */.ml,
+        sleep: time/* realSleep */.uk,
+        signal,
+        log,
+        setOutput: (name, value) => setOutput(name, value),
+        setFailed: message => setFailed(message),
+        getIDToken: audience => getIDToken(audience),
+        setSecret: value => setSecret(value),
+        writeSummary: async (markdown) => {
+            await summary.addRaw(markdown).write({ overwrite: true });
+        }
+    };
+}
+/**
+ * An AbortController fed by the signals that cancel a job: the runner sends SIGINT, then SIGTERM
+ * 7.5 s later, then kills the process 2.5 s after that. Aborting on the first lets every wait stop at
+ * once and the report be written in time. `release` removes the handlers.
+ */
+function cancellation(signals = ['SIGINT', 'SIGTERM']) {
+    const controller = new AbortController();
+    const handlers = signals.map(name => {
+        const handler = () => {
+            warning(`Received ${name}: stopping and reporting what was and was not removed.`);
+            controller.abort();
+        };
+        process.on(name, handler);
+        return [name, handler];
+    });
+    return {
+        signal: controller.signal,
+        release: () => handlers.forEach(([name, handler]) => process.off(name, handler))
+    };
+}
+
+
+/***/ }),
+
+/***/ 9661:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E2: () => (/* binding */ isThrottling),
+/* harmony export */   Ni: () => (/* binding */ explainAwsError),
+/* harmony export */   ZH: () => (/* binding */ awsErrorName),
+/* harmony export */   cc: () => (/* binding */ CancelledError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   fk: () => (/* binding */ RefusedError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   iB: () => (/* binding */ isCancellation),
+/* harmony export */   j3: () => (/* binding */ DeadlineError),
+/* harmony export */   m_: () => (/* binding */ isAwsError),
+/* harmony export */   w7: () => (/* binding */ isAccessDenied)
+/* harmony export */ });
+/** The one place that turns anything thrown into text a person can read. */
+function errorMessage(error) {
+    if (error instanceof Error)
+        return error.message;
+    if (typeof error === 'string')
+        return error;
+    try {
+        return JSON.stringify(error);
+    }
+    catch {
+        return String(error);
+    }
+}
+/** The AWS error code: SDK v3 puts it in `name`; older shapes use `code` or `Code`. */
+function awsErrorName(error) {
+    if (typeof error !== 'object' || error === null)
+        return '';
+    const e = error;
+    for (const value of [e.name, e.code, e.Code]) {
+        if (typeof value === 'string' && value !== 'Error')
+            return value;
+    }
+    return '';
+}
+function isAwsError(error, ...names) {
+    return names.includes(awsErrorName(error));
+}
+/** An input the user gave is wrong. Its message is one line naming the input and the fix. */
+class InputError extends Error {
+    name = 'InputError';
+}
+/** A check that comes before any change refused the teardown: nothing was touched. */
+class RefusedError extends Error {
+    name = 'RefusedError';
+}
+/** The run's deadline (`timeout-minutes`) passed. */
+class DeadlineError extends Error {
+    name = 'DeadlineError';
+}
+/** The job was cancelled (SIGINT/SIGTERM from the runner). */
+class CancelledError extends Error {
+    name = 'CancelledError';
+    constructor(message = 'the run was cancelled') {
+        super(message);
+    }
+}
+function isCancellation(error, signal) {
+    if (error instanceof CancelledError)
+        return true;
+    if (signal?.aborted)
+        return true;
+    const name = awsErrorName(error);
+    return name === 'AbortError';
+}
+/** Throttling as AWS and the SDK spell it across services. */
+function isThrottling(error) {
+    const name = awsErrorName(error);
+    if ([
+        'ThrottlingException',
+        'Throttling',
+        'TooManyRequestsException',
+        'RequestLimitExceeded',
+        'RequestThrottled',
+        'RequestThrottledException',
+        'SlowDown'
+    ].includes(name))
+        return true;
+    const retryable = error?.$retryable;
+    return retryable?.throttling === true;
+}
+/** Access denied, so a plan or a failure can name the missing permission. */
+function isAccessDenied(error) {
+    return isAwsError(error, 'AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation');
+}
+/**
+ * AWS errors in words a person can act on: missing credentials say both ways to provide them;
+ * an access denial keeps AWS's text (it names the action and the resource) and points at the policy.
+ */
+function explainAwsError(error) {
+    const message = errorMessage(error);
+    const name = awsErrorName(error);
+    if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+        return 'No AWS credentials were found: run aws-actions/configure-aws-credentials before this step, or provide AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment.';
+    }
+    if (isAccessDenied(error)) {
+        return `${message.replace(/\s+$/, '').replace(/\.$/, '')}. The role needs the permissions listed in the README (Permissions).`;
+    }
+    return message;
+}
+
+
+/***/ }),
+
+/***/ 343:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Te: () => (/* binding */ throwIfAborted),
+/* harmony export */   ml: () => (/* binding */ systemClock),
+/* harmony export */   uk: () => (/* binding */ realSleep)
+/* harmony export */ });
+/* unused harmony export formatDuration */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9661);
+
+const systemClock = () => Date.now();
+const realSleep = (ms, signal) => new Promise((resolve, reject) => {
+    if (signal?.aborted)
+        return reject(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc());
+    const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+    }, Math.max(0, ms));
+    const onAbort = () => {
+        clearTimeout(timer);
+        reject(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+});
+function throwIfAborted(signal) {
+    if (signal.aborted)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc();
+}
+function formatDuration(ms) {
+    const seconds = Math.max(0, ms) / 1000;
+    if (seconds < 60)
+        return `${seconds.toFixed(1)} s`;
+    const minutes = Math.floor(seconds / 60);
+    return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
+}
+
 
 /***/ })
 
@@ -73082,6 +67144,9 @@ function getIDToken(aud) {
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -73198,6 +67263,28 @@ function getIDToken(aud) {
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -73212,6 +67299,69 @@ function getIDToken(aud) {
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

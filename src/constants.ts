@@ -15,7 +15,13 @@ export const Inputs = {
   roleToAssume: 'role-to-assume',
   audience: 'audience',
   roleSessionName: 'role-session-name',
-  roleDurationSeconds: 'role-duration-seconds'
+  roleDurationSeconds: 'role-duration-seconds',
+  triggers: 'triggers',
+  terminateInstances: 'terminate-instances',
+  deregisterSsmInstances: 'deregister-ssm-instances',
+  deleteLogGroups: 'delete-log-groups',
+  deregisterTaskDefinitions: 'deregister-task-definitions',
+  deleteNamespace: 'delete-namespace'
 } as const
 
 /** Output names, exactly as action.yml declares them. */
@@ -42,5 +48,27 @@ export const Limits = {
   describeContainerInstancesBatch: 100,
   describeClustersBatch: 100,
   describeCapacityProvidersBatch: 10,
-  stopReasonMaxLength: 255
+  stopReasonMaxLength: 255,
+  /** EventBridge ListRuleNamesByTarget and ListTargetsByRule page size, and RemoveTargets ids per call. */
+  eventsPageSize: 100,
+  removeTargetsBatch: 100,
+  /** EC2 DescribeInstances: instance ids per `instance-id` filter (AWS allows 200 values per filter). */
+  describeInstancesBatch: 100,
+  /**
+   * Most ACTIVE task definition families read to learn who else uses a log group: one
+   * DescribeTaskDefinition each. An account with more keeps every log group (and says why).
+   */
+  logGroupFamiliesChecked: 100,
+  /** ECS ListTaskDefinitionFamilies page size. */
+  familiesPageSize: 100,
+  /** Cloud Map ListServices page size. */
+  cloudMapPageSize: 100
+} as const
+
+/** Tags that say who owns an EC2 instance: such an instance is never terminated by this action. */
+export const OwnerTags = {
+  autoScalingGroup: 'aws:autoscaling:groupName',
+  stackName: 'aws:cloudformation:stack-name',
+  spotFleet: 'aws:ec2spot:fleet-request-id',
+  ec2Fleet: 'aws:ec2:fleet-id'
 } as const

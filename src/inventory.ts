@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-ecs'
 import { callAws, type CallContext, type SendPort } from './aws/call.js'
 import { Limits, RESERVED_CAPACITY_PROVIDERS } from './constants.js'
+import type { RelatedInventory } from './related/inventory.js'
 import { isAccessDenied } from './util/errors.js'
 import { chunk } from './util/pool.js'
 import { paginate } from './util/paginate.js'
@@ -26,6 +27,8 @@ export interface ClusterInfo {
   /** Capacity providers attached to the cluster. */
   capacityProviders: string[]
   hasDefaultStrategy: boolean
+  /** The Service Connect namespace (name or ARN) new services of the cluster use by default. */
+  serviceConnectNamespace?: string
 }
 
 export interface ServiceInfo {
@@ -41,6 +44,10 @@ export interface ServiceInfo {
   createdAt?: Date
   /** The newest of its creation and its deployments' creation and updates. */
   lastActivity?: Date
+  /** Task definition ARNs of the service and of each of its deployments. */
+  taskDefinitions?: string[]
+  /** Service Connect namespaces (names or ARNs) its deployments use. */
+  serviceConnectNamespaces?: string[]
 }
 
 export interface TaskInfo {
@@ -57,6 +64,7 @@ export interface TaskInfo {
   /** The service that runs it, when there is one. */
   serviceName?: string
   createdAt?: Date
+  taskDefinitionArn?: string
 }
 
 export interface ContainerInstanceInfo {
@@ -65,6 +73,11 @@ export interface ContainerInstanceInfo {
   ec2InstanceId?: string
   status: string
   runningTasksCount: number
+  /**
+   * An external (ECS Anywhere) instance: `ec2InstanceId` is then a Systems Manager managed instance
+   * ID (mi-…), not an EC2 instance, and it has the `ecs.capability.external` attribute.
+   */
+  external?: boolean
 }
 
 export interface CapacityProviderInfo {
@@ -85,6 +98,8 @@ export interface ClusterInventory {
   tasks: TaskInfo[]
   containerInstances: ContainerInstanceInfo[]
   capacityProviders: CapacityProviderInfo[]
+  /** What is around the cluster (read by src/related/, after the rest). */
+  related?: RelatedInventory
 }
 
 export type InventoryResult =
@@ -162,7 +177,10 @@ function toClusterInfo(cluster: Cluster): ClusterInfo {
     status: cluster.status ?? 'UNKNOWN',
     tags,
     capacityProviders: cluster.capacityProviders ?? [],
-    hasDefaultStrategy: (cluster.defaultCapacityProviderStrategy ?? []).length > 0
+    hasDefaultStrategy: (cluster.defaultCapacityProviderStrategy ?? []).length > 0,
+    ...(cluster.serviceConnectDefaults?.namespace
+      ? { serviceConnectNamespace: cluster.serviceConnectDefaults.namespace }
+      : {})
   }
 }
 
@@ -220,7 +238,18 @@ export function toServiceInfo(service: Service): ServiceInfo {
     lastActivity: newest([
       service.createdAt,
       ...(service.deployments ?? []).flatMap(d => [d.createdAt, d.updatedAt])
-    ])
+    ]),
+    taskDefinitions: unique(
+      [service.taskDefinition, ...(service.deployments ?? []).map(d => d.taskDefinition)].filter(
+        (arn): arn is string => Boolean(arn)
+      )
+    ),
+    serviceConnectNamespaces: unique(
+      (service.deployments ?? [])
+        .filter(d => d.serviceConnectConfiguration?.enabled !== false)
+        .map(d => d.serviceConnectConfiguration?.namespace)
+        .filter((ns): ns is string => Boolean(ns))
+    )
   }
 }
 
@@ -305,7 +334,8 @@ export function toTaskInfo(task: Task): TaskInfo {
     containerInstanceArn: task.containerInstanceArn,
     launchType: task.launchType,
     serviceName,
-    createdAt: task.createdAt
+    createdAt: task.createdAt,
+    taskDefinitionArn: task.taskDefinitionArn
   }
 }
 
@@ -339,7 +369,10 @@ export async function listContainerInstances(
       id: nameFromArn(ci.containerInstanceArn ?? ''),
       ec2InstanceId: ci.ec2InstanceId,
       status: ci.status ?? 'UNKNOWN',
-      runningTasksCount: (ci.runningTasksCount ?? 0) + (ci.pendingTasksCount ?? 0)
+      runningTasksCount: (ci.runningTasksCount ?? 0) + (ci.pendingTasksCount ?? 0),
+      external:
+        /^mi-/.test(ci.ec2InstanceId ?? '') ||
+        (ci.attributes ?? []).some(a => a.name === 'ecs.capability.external')
     }))
 }
 
@@ -388,6 +421,17 @@ async function otherClustersUsing(
   clusterArn: string,
   providers: Set<string>
 ): Promise<Map<string, string[]>> {
+  const usage = new Map<string, string[]>()
+  for (const cluster of await describeOtherClusters(ctx, clusterArn)) {
+    for (const name of cluster.capacityProviders ?? []) {
+      if (providers.has(name)) usage.set(name, [...(usage.get(name) ?? []), cluster.clusterName ?? ''])
+    }
+  }
+  return usage
+}
+
+/** Every other ACTIVE cluster of the account and Region: ListClusters pages, DescribeClusters by 100. */
+export async function describeOtherClusters(ctx: InventoryContext, clusterArn: string): Promise<Cluster[]> {
   const arns = await paginate(async nextToken => {
     const out = await callAws(
       ctx,
@@ -397,19 +441,12 @@ async function otherClustersUsing(
     return { items: out.clusterArns ?? [], nextToken: out.nextToken }
   })
   const others = arns.filter(arn => arn !== clusterArn)
-  const usage = new Map<string, string[]>()
   const batches = await Promise.all(
     chunk(others, Limits.describeClustersBatch).map(batch =>
       callAws(ctx, ctx.ecs, new DescribeClustersCommand({ clusters: batch }))
     )
   )
-  for (const cluster of batches.flatMap(out => out.clusters ?? [])) {
-    if (cluster.status === 'INACTIVE') continue
-    for (const name of cluster.capacityProviders ?? []) {
-      if (providers.has(name)) usage.set(name, [...(usage.get(name) ?? []), cluster.clusterName ?? ''])
-    }
-  }
-  return usage
+  return batches.flatMap(out => out.clusters ?? []).filter(c => c.status !== 'INACTIVE')
 }
 
 export function nameFromArn(arn: string): string {

@@ -1,4 +1,5 @@
 import { createAwsClients, type AwsClients } from './aws/clients.js'
+import { paced, RateLimiter } from './aws/rate-limit.js'
 import { createRoleCredentials } from './aws/credentials.js'
 import { Outputs } from './constants.js'
 import type { Logger } from './log.js'
@@ -51,8 +52,15 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
   try {
     const clients = await (deps.createClients ?? (s => defaultClients(s, deps)))(settings)
     const shared = {
-      ecs: clients.ecs,
+      // One limiter for the run: ECS's rate limits are per account and Region, so every cluster of a
+      // sweep draws from the same buckets.
+      ecs: paced(clients.ecs, new RateLimiter(deps.clock, deps.sleep)),
       cloudformation: clients.cloudformation,
+      events: clients.events,
+      logs: clients.logs,
+      ec2: clients.ec2,
+      ssm: clients.ssm,
+      servicediscovery: clients.servicediscovery,
       run: {
         runId: deps.env.GITHUB_RUN_ID,
         runAttempt: deps.env.GITHUB_RUN_ATTEMPT,

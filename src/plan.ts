@@ -1,3 +1,4 @@
+import { planRelated, revisionOf, type RelatedPlan, type RelatedPlanOptions } from './related/plan.js'
 import type { StackTarget } from './stack.js'
 import type {
   CapacityProviderInfo,
@@ -29,6 +30,13 @@ export interface CapacityProviderDecision {
 
 export interface PlanStep {
   phase:
+    | 'triggers'
+    | 'terminate-instances'
+    | 'deregister-ssm-instances'
+    | 'stack-instances'
+    | 'delete-log-groups'
+    | 'deregister-task-definitions'
+    | 'delete-namespace'
     | 'delete-stack'
     | 'scale-services'
     | 'delete-task-sets'
@@ -56,10 +64,17 @@ export interface TeardownPlan {
   capacityProviders: CapacityProviderDecision[]
   /** The CloudFormation stack to delete after ECS is drained (delete-stack). */
   stack?: StackTarget
+  /** What is around the cluster (triggers, instances, log groups…), when it was read. */
+  related?: RelatedPlan
   steps: PlanStep[]
 }
 
-export function planTeardown(inventory: ClusterInventory, mode: StopMode, stack?: StackTarget): TeardownPlan {
+export function planTeardown(
+  inventory: ClusterInventory,
+  mode: StopMode,
+  stack?: StackTarget,
+  relatedOptions?: RelatedPlanOptions
+): TeardownPlan {
   const serviceNames = new Set(inventory.services.map(s => s.name))
   const tasksByService = new Map<string, TaskInfo[]>()
   const standaloneTasks: TaskInfo[] = []
@@ -95,6 +110,9 @@ export function planTeardown(inventory: ClusterInventory, mode: StopMode, stack?
     detachCapacityProviders,
     capacityProviders,
     ...(stack ? { stack } : {}),
+    ...(inventory.related && relatedOptions
+      ? { related: planRelated(inventory.related, relatedOptions, stack) }
+      : {}),
     steps: []
   }
   plan.steps = describeSteps(plan)
@@ -118,6 +136,18 @@ function decideCapacityProvider(provider: CapacityProviderInfo): CapacityProvide
 
 function describeSteps(plan: TeardownPlan): PlanStep[] {
   const steps: PlanStep[] = []
+  const related = plan.related
+  if (related && related.triggers.length > 0) {
+    // First: nothing may start tasks on the cluster while it is being emptied.
+    steps.push({
+      phase: 'triggers',
+      description:
+        related.triggerMode === 'disable'
+          ? `Disable ${count(related.triggers.length, 'EventBridge rule')} that start tasks on this cluster`
+          : `Remove this cluster's targets from ${count(related.triggers.length, 'EventBridge rule')} that start its tasks`,
+      resources: related.triggers.map(t => t.rule)
+    })
+  }
   const scale = plan.services.filter(s => s.scaleToZero)
   if (scale.length > 0) {
     steps.push({
@@ -154,12 +184,29 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
     })
   }
   if (plan.containerInstances.length > 0) {
+    const handled = (related?.hosts ?? []).some(d => d.action !== 'keep' && d.action !== 'none')
     steps.push({
       phase: 'deregister-instances',
-      description: `Deregister ${count(plan.containerInstances.length, 'container instance')} (the EC2 instances behind them keep running)`,
+      description: `Deregister ${count(plan.containerInstances.length, 'container instance')}${handled ? '' : ' (the EC2 instances behind them keep running)'}`,
       resources: plan.containerInstances.map(ci =>
         ci.ec2InstanceId ? `${ci.id} (${ci.ec2InstanceId})` : ci.id
       )
+    })
+  }
+  const terminate = (related?.hosts ?? []).filter(d => d.action === 'terminate')
+  if (terminate.length > 0) {
+    steps.push({
+      phase: 'terminate-instances',
+      description: `Terminate the ${count(terminate.length, 'EC2 instance')} behind them that nothing owns`,
+      resources: terminate.map(d => d.host.instanceId)
+    })
+  }
+  const ssm = (related?.hosts ?? []).filter(d => d.action === 'deregister-ssm')
+  if (ssm.length > 0) {
+    steps.push({
+      phase: 'deregister-ssm-instances',
+      description: `Deregister ${count(ssm.length, 'external instance')} from Systems Manager`,
+      resources: ssm.map(d => d.host.instanceId)
     })
   }
   if (plan.detachCapacityProviders) {
@@ -184,23 +231,62 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
       description: `Delete stack ${stack.name}, which deletes cluster ${plan.clusterName}; wait until DELETE_COMPLETE and check the cluster is gone`,
       resources: [stack.name, plan.clusterName]
     })
-    return steps
-  }
-  steps.push({
-    phase: 'delete-cluster',
-    description: `Delete cluster ${plan.clusterName}; wait until INACTIVE`,
-    resources: [plan.clusterName]
-  })
-  if (stack) {
+  } else {
     steps.push({
-      phase: 'delete-stack',
-      description: `Delete stack ${stack.name}; wait until DELETE_COMPLETE`,
-      resources: [stack.name]
+      phase: 'delete-cluster',
+      description: `Delete cluster ${plan.clusterName}; wait until INACTIVE`,
+      resources: [plan.clusterName]
+    })
+    if (stack) {
+      steps.push({
+        phase: 'delete-stack',
+        description: `Delete stack ${stack.name}; wait until DELETE_COMPLETE`,
+        resources: [stack.name]
+      })
+    }
+  }
+  if (related) steps.push(...afterTheCluster(related))
+  return steps
+}
+
+/** What is cleaned up once the cluster (and its stack) are gone. */
+function afterTheCluster(related: RelatedPlan): PlanStep[] {
+  const steps: PlanStep[] = []
+  const withStack = related.hosts.filter(d => d.action === 'with-stack')
+  if (withStack.length > 0) {
+    steps.push({
+      phase: 'stack-instances',
+      description: `Check that the ${count(withStack.length, 'EC2 instance')} the stack's Auto Scaling group owned went with the stack`,
+      resources: withStack.map(d => d.host.instanceId)
+    })
+  }
+  const logGroups = related.logGroups.filter(d => d.delete)
+  if (logGroups.length > 0) {
+    steps.push({
+      phase: 'delete-log-groups',
+      description: `Delete ${count(logGroups.length, 'log group')} no other task definition family writes to`,
+      resources: logGroups.map(d => d.group.name)
+    })
+  }
+  if (related.deregisterTaskDefinitions && related.taskDefinitions.length > 0) {
+    const arns = related.taskDefinitions.flatMap(f => f.arns)
+    steps.push({
+      phase: 'deregister-task-definitions',
+      description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(related.taskDefinitions.length, 'family', 'families')}`,
+      resources: arns.map(revisionOf)
+    })
+  }
+  const namespaces = related.namespaces.filter(d => d.delete)
+  if (namespaces.length > 0) {
+    steps.push({
+      phase: 'delete-namespace',
+      description: `Delete ${count(namespaces.length, 'Service Connect namespace')} if, with the cluster gone, no Cloud Map service or other cluster uses it`,
+      resources: namespaces.map(d => d.namespace.ref)
     })
   }
   return steps
 }
 
-export function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`
 }

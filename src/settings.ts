@@ -34,7 +34,23 @@ export interface Settings {
   stackName?: string
   /** Assume this role with the runner's OIDC token; absent: the SDK's default credential chain. */
   role?: RoleSettings
+  /** What to do with EventBridge rules that start tasks on the cluster, before anything else. */
+  triggers: TriggerMode
+  /** Terminate the EC2 instances behind the deregistered container instances that nothing owns. */
+  terminateInstances: boolean
+  /** Deregister the external (ECS Anywhere) instances from Systems Manager too. */
+  deregisterSsmInstances: boolean
+  /** Delete the awslogs log groups of the cluster's task definitions that no other family uses. */
+  deleteLogGroups: boolean
+  /** Deregister the task definition revisions the cluster's services and tasks used. */
+  deregisterTaskDefinitions: boolean
+  /** Delete the Service Connect (Cloud Map) namespace when nothing else uses it. */
+  deleteNamespace: boolean
 }
+
+/** `remove`: RemoveTargets (this cluster's targets only); `disable`: DisableRule; `keep`: not looked at. */
+export type TriggerMode = 'remove' | 'disable' | 'keep'
+const TRIGGER_MODES: readonly TriggerMode[] = ['remove', 'disable', 'keep']
 
 export interface RoleSettings {
   roleArn: string
@@ -125,8 +141,28 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv): Settin
     dryRun: readBoolean(Inputs.dryRun, input(Inputs.dryRun)),
     deleteStack,
     ...(stackName ? { stackName } : {}),
-    ...readRole(input, env)
+    ...readRole(input, env),
+    triggers: readTriggerMode(input(Inputs.triggers)),
+    terminateInstances: readBoolean(Inputs.terminateInstances, input(Inputs.terminateInstances)),
+    deregisterSsmInstances: readBoolean(Inputs.deregisterSsmInstances, input(Inputs.deregisterSsmInstances)),
+    deleteLogGroups: readBoolean(Inputs.deleteLogGroups, input(Inputs.deleteLogGroups)),
+    deregisterTaskDefinitions: readBoolean(
+      Inputs.deregisterTaskDefinitions,
+      input(Inputs.deregisterTaskDefinitions)
+    ),
+    deleteNamespace: readBoolean(Inputs.deleteNamespace, input(Inputs.deleteNamespace))
   }
+}
+
+function readTriggerMode(raw: string): TriggerMode {
+  const value = raw.trim().toLowerCase() || 'remove'
+  const mode = TRIGGER_MODES.find(m => m === value)
+  if (!mode) {
+    throw new InputError(
+      `Input '${Inputs.triggers}' has '${raw.trim().slice(0, 40)}'; use remove (the default), disable or keep.`
+    )
+  }
+  return mode
 }
 
 const STACK_NAME = /^[A-Za-z][-A-Za-z0-9]{0,127}$/

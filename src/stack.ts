@@ -1,10 +1,5 @@
-import {
-  DescribeStacksCommand,
-  ListStackResourcesCommand,
-  ListStacksCommand,
-  StackStatus,
-  type Stack
-} from '@aws-sdk/client-cloudformation'
+import { sdk } from './aws/sdk.js'
+import type { Stack, StackStatus } from '@aws-sdk/client-cloudformation'
 import { createHash } from 'node:crypto'
 import { callAws, type CallContext, type SendPort } from './aws/call.js'
 import type { StackReport } from './report/report.js'
@@ -32,6 +27,8 @@ export interface StackTarget {
   ownsCluster: boolean
   /** Other live stacks that matched as well as this one (console names); non-empty means ambiguous. */
   otherMatches: string[]
+  /** Its AWS::AutoScaling::AutoScalingGroup resources (names): their instances go with the stack. */
+  autoScalingGroups?: string[]
 }
 
 export interface StackNotFound {
@@ -61,10 +58,13 @@ export const StackNames = {
 
 const CONSOLE_SUFFIX = /^[0-9a-f]{8}$/i
 
+const DELETE_COMPLETE: StackStatus = 'DELETE_COMPLETE'
+
 /** Every status but DELETE_COMPLETE: a deleted stack is not a stack to delete. */
-export const LIVE_STACK_STATUSES: StackStatus[] = Object.values(StackStatus).filter(
-  s => s !== StackStatus.DELETE_COMPLETE
-)
+export async function liveStackStatuses(): Promise<StackStatus[]> {
+  const { StackStatus } = await sdk.cloudformation()
+  return Object.values(StackStatus).filter(s => s !== DELETE_COMPLETE)
+}
 
 /**
  * Statuses from which CloudFormation will not start a deletion. AWS answers ValidationError "Stack
@@ -221,7 +221,11 @@ export function stackDeleteToken(
 /** DescribeStacks for one name or ARN; undefined when CloudFormation does not know it. */
 export async function describeStack(ctx: StackContext, ref: string): Promise<Stack | undefined> {
   try {
-    const out = await callAws(ctx, ctx.cloudformation, new DescribeStacksCommand({ StackName: ref }))
+    const out = await callAws(
+      ctx,
+      ctx.cloudformation,
+      new (await sdk.cloudformation()).DescribeStacksCommand({ StackName: ref })
+    )
     return out.Stacks?.[0]
   } catch (error) {
     if (isStackMissing(error)) return undefined
@@ -235,7 +239,7 @@ export function isStackMissing(error: unknown): boolean {
 }
 
 function isLive(stack: Stack): boolean {
-  return stack.StackStatus !== StackStatus.DELETE_COMPLETE
+  return stack.StackStatus !== DELETE_COMPLETE
 }
 
 async function required(ctx: StackContext, id: string): Promise<Stack> {
@@ -250,14 +254,15 @@ async function listLiveStacksNamed(ctx: StackContext, match: (name: string) => b
     const out = await callAws(
       ctx,
       ctx.cloudformation,
-      new ListStacksCommand({ StackStatusFilter: LIVE_STACK_STATUSES, NextToken: nextToken })
+      new (await sdk.cloudformation()).ListStacksCommand({
+        StackStatusFilter: await liveStackStatuses(),
+        NextToken: nextToken
+      })
     )
     return { items: out.StackSummaries ?? [], nextToken: out.NextToken }
   })
   return summaries
-    .filter(
-      s => s.StackName && s.StackId && s.StackStatus !== StackStatus.DELETE_COMPLETE && match(s.StackName)
-    )
+    .filter(s => s.StackName && s.StackId && s.StackStatus !== DELETE_COMPLETE && match(s.StackName))
     .map(s => s.StackId!)
 }
 
@@ -268,31 +273,48 @@ async function toTarget(
   cluster: ClusterRef
 ): Promise<StackTarget> {
   const id = stack.StackId ?? ''
+  const resources = await readResources(ctx, id || (stack.StackName ?? ''), cluster)
   return {
     name: stack.StackName ?? '',
     id,
     status: stack.StackStatus ?? 'UNKNOWN',
     foundBy,
     terminationProtection: stack.EnableTerminationProtection === true,
-    ownsCluster: await ownsCluster(ctx, id || (stack.StackName ?? ''), cluster),
-    otherMatches: []
+    ownsCluster: resources.ownsCluster,
+    otherMatches: [],
+    autoScalingGroups: resources.autoScalingGroups
   }
 }
 
-/** The stack has an AWS::ECS::Cluster whose physical id is this cluster (its Ref is the name). */
-async function ownsCluster(ctx: StackContext, stackRef: string, cluster: ClusterRef): Promise<boolean> {
+/**
+ * Whether the stack has an AWS::ECS::Cluster whose physical id is this cluster (its Ref is the
+ * name), and which Auto Scaling groups it holds.
+ */
+async function readResources(
+  ctx: StackContext,
+  stackRef: string,
+  cluster: ClusterRef
+): Promise<{ ownsCluster: boolean; autoScalingGroups: string[] }> {
   const resources = await paginate(async nextToken => {
     const out = await callAws(
       ctx,
       ctx.cloudformation,
-      new ListStackResourcesCommand({ StackName: stackRef, NextToken: nextToken })
+      new (await sdk.cloudformation()).ListStackResourcesCommand({
+        StackName: stackRef,
+        NextToken: nextToken
+      })
     )
     return { items: out.StackResourceSummaries ?? [], nextToken: out.NextToken }
   })
-  return resources.some(
-    r =>
-      r.ResourceType === 'AWS::ECS::Cluster' &&
-      r.ResourceStatus !== 'DELETE_COMPLETE' &&
-      (r.PhysicalResourceId === cluster.name || r.PhysicalResourceId === cluster.arn)
-  )
+  const live = resources.filter(r => r.ResourceStatus !== 'DELETE_COMPLETE')
+  return {
+    ownsCluster: live.some(
+      r =>
+        r.ResourceType === 'AWS::ECS::Cluster' &&
+        (r.PhysicalResourceId === cluster.name || r.PhysicalResourceId === cluster.arn)
+    ),
+    autoScalingGroups: live
+      .filter(r => r.ResourceType === 'AWS::AutoScaling::AutoScalingGroup' && r.PhysicalResourceId)
+      .map(r => r.PhysicalResourceId!)
+  }
 }

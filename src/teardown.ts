@@ -1,10 +1,12 @@
 import { createPollers, type ApplyContext } from './apply/context.js'
 import { applyPlan, Phase, round } from './apply/index.js'
 import type { SendPort } from './aws/call.js'
+import { relatedPorts, type RelatedPorts } from './aws/clients.js'
 import { nameFromArn, takeInventory, type ClusterInventory, type InventoryContext } from './inventory.js'
 import type { Logger } from './log.js'
 import { removeStack } from './apply/stack.js'
 import { planTeardown, type TeardownPlan } from './plan.js'
+import { takeRelatedInventory, type RelatedContext } from './related/inventory.js'
 import {
   findStack,
   isStackTarget,
@@ -13,10 +15,16 @@ import {
   stackReport,
   type StackTarget
 } from './stack.js'
-import { describeLeftovers, leftoversFromInventory, leftoversFromPlan } from './report/leftovers.js'
+import {
+  describeLeftovers,
+  leftoversFromInventory,
+  leftoversFromPlan,
+  relatedLeftoversFromPlan
+} from './report/leftovers.js'
 import { PhaseLog } from './report/phase-log.js'
-import { newClusterReport, type ClusterReport } from './report/report.js'
+import { newClusterReport, newRelatedReport, type ClusterReport } from './report/report.js'
 import type { Settings } from './settings.js'
+import { Limits } from './constants.js'
 import {
   CancelledError,
   DeadlineError,
@@ -29,8 +37,11 @@ import {
 import type { Pool } from './util/pool.js'
 import type { Clock, Sleep } from './util/time.js'
 
-/** What tearing down one cluster needs; all of it injected. */
-export interface TeardownDeps {
+/**
+ * What tearing down one cluster needs; all of it injected. The services around the cluster may be
+ * left out by a caller that drives ECS alone: what needs them is then skipped, and said.
+ */
+export interface TeardownDeps extends Partial<RelatedPorts> {
   ecs: SendPort
   cloudformation: SendPort
   /** The run's identity, for the DeleteStack request token. */
@@ -68,8 +79,9 @@ export async function teardownCluster(
   const onRunAbort = (): void => controller.abort(new CancelledError())
   deps.signal.addEventListener('abort', onRunAbort, { once: true })
   const blockers: string[] = []
-  const ctx: InventoryContext = {
+  const ctx: RelatedContext = {
     ...deps,
+    ...relatedPorts(deps),
     signal: controller.signal,
     log: phases.phase(Phase.inventory),
     ...(settings.dryRun
@@ -90,6 +102,12 @@ export async function teardownCluster(
       return report
     }
     const inventory = result.inventory
+    inventory.related = await takeRelatedInventory(ctx, inventory, {
+      triggers: settings.triggers,
+      terminateInstances: settings.terminateInstances,
+      deleteLogGroups: settings.deleteLogGroups,
+      region: settings.region
+    })
     recordInventory(report, inventory, ctx.log)
     const stack = settings.deleteStack
       ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers)
@@ -97,7 +115,14 @@ export async function teardownCluster(
     await phases.finish(Phase.inventory)
 
     const planLog = phases.phase(Phase.plan)
-    plan = planTeardown(inventory, settings.force ? 'force' : 'graceful', stack)
+    plan = planTeardown(inventory, settings.force ? 'force' : 'graceful', stack, {
+      triggers: settings.triggers,
+      terminateInstances: settings.terminateInstances,
+      deregisterSsmInstances: settings.deregisterSsmInstances,
+      deregisterTaskDefinitions: settings.deregisterTaskDefinitions,
+      deleteNamespace: settings.deleteNamespace,
+      region: settings.region
+    })
     blockers.push(...knownBlockers(plan))
     planLog.info(`${settings.dryRun ? 'DRY RUN: would' : 'Will'} take these steps (${plan.mode} mode):`)
     plan.steps.forEach((step, i) => planLog.info(`${i + 1}. ${step.description}`))
@@ -232,13 +257,33 @@ function recordInventory(report: ClusterReport, inventory: ClusterInventory, log
     `Found ${inventory.services.length} service(s), ${inventory.tasks.length} task(s) not yet stopped, ` +
       `${inventory.containerInstances.length} container instance(s), ${inventory.capacityProviders.length} capacity provider(s)`
   )
+  const related = inventory.related
+  if (!related) return
+  report.related = newRelatedReport()
+  report.related.found = {
+    triggers: related.triggers?.length ?? 0,
+    ec2Instances: related.hosts.filter(h => !h.external).length,
+    externalInstances: related.hosts.filter(h => h.external).length,
+    logGroups: related.logGroups?.groups.length ?? 0,
+    taskDefinitionFamilies: new Set(related.taskDefinitions.map(arn => arn.replace(/:\d+$/, ''))).size,
+    namespaces: related.namespaces.length
+  }
+  for (const t of related.triggers ?? [])
+    log.info(`EventBridge rule ${t.rule} starts tasks on this cluster (${t.targetIds.length} target(s))`)
+  if (related.logGroups?.tooManyFamilies)
+    log.info(
+      `More ACTIVE task definition families than ${Limits.logGroupFamiliesChecked}: log groups will be kept`
+    )
 }
 
 /** What the plan already knows will not go as a person might expect. */
 function knownBlockers(plan: TeardownPlan): string[] {
-  return plan.capacityProviders
-    .filter(d => !d.delete && !d.provider.reserved)
-    .map(d => `capacity provider ${d.provider.name} will be detached but not deleted: ${d.keepReason}`)
+  return [
+    ...plan.capacityProviders
+      .filter(d => !d.delete && !d.provider.reserved)
+      .map(d => `capacity provider ${d.provider.name} will be detached but not deleted: ${d.keepReason}`),
+    ...(plan.related?.notes ?? [])
+  ]
 }
 
 /** One line per cluster outcome, plus a warning annotation for everything left behind. */
@@ -264,7 +309,8 @@ async function recordFailure(
     // The runner kills the job 10 s after the first signal: no time for a fresh look, so what is
     // left is what the plan meant to remove and the report does not show removed.
     report.outcome = 'cancelled'
-    if (plan) report.leftovers.push(...leftoversFromPlan(plan, report))
+    if (plan)
+      report.leftovers.push(...leftoversFromPlan(plan, report), ...relatedLeftoversFromPlan(plan, report))
     report.message = `Cancelled before the teardown finished.${plan ? ` Still there: ${describeLeftovers(report.leftovers)}.` : ''}`
     return
   }
@@ -293,6 +339,7 @@ async function recordFailure(
       ...report.leftovers.filter(l => !SEEN_BY_INVENTORY.has(l.kind)),
       ...(found ?? leftoversFromPlan(plan, report))
     ]
+    report.leftovers.push(...relatedLeftoversFromPlan(plan, report))
   }
   const still = describeLeftovers(report.leftovers)
   report.message = `${cause}${still ? `. Still there: ${still}` : ''}`

@@ -178,3 +178,27 @@ describe('delete-stack on the strict simulators', () => {
     expect(protectedEnv.cfn.mutatingCalls()).toEqual([])
   })
 })
+
+describe('delete-stack, cancelled', () => {
+  it('reports the stack it did not get to as left behind', async () => {
+    const ecs = new EcsSim()
+    const cfn = new CfnSim(ecs)
+    ecs.createCluster('pr-10')
+    ecs.createService('pr-10', 'web', { desiredCount: 1 })
+    cfn.createStack('EC2ContainerService-pr-10', { ownsCluster: 'pr-10' })
+    const controller = new AbortController()
+    ecs.time.at(ecs.now + 10_000, () => controller.abort())
+    const result = await runOnSim(
+      ecs,
+      { cluster: 'pr-10', 'delete-stack': 'true' },
+      { cloudformation: cfn.client, signal: controller.signal }
+    )
+    const c = result.report!.clusters[0]!
+    expect(c.outcome).toBe('cancelled')
+    expect(c.leftovers).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'stack', id: 'EC2ContainerService-pr-10' })])
+    )
+    expect(result.summary).toMatch(/\| CloudFormation stack \| 1 \| 0 \| 1 \|/)
+    expect(cfn.mutatingCalls()).toEqual([])
+  })
+})

@@ -167,6 +167,8 @@ export class CfnSim {
   readonly denied = new Set<string>()
   /** Runs before each call is answered: a scenario's hook for events during a run. */
   beforeCall?: (operation: string, input: Record<string, unknown>) => void
+  /** Other models that react to a resource's deletion (EC2 instances of a deleted Auto Scaling group). */
+  readonly onResourceDeleted: ((resource: SimStackResource, at: number) => void)[] = []
   /** Pass this to the code under test as its CloudFormation client. */
   readonly client: SendPort
   private seq = 0
@@ -501,6 +503,7 @@ export class CfnSim {
         r.status = 'DELETE_COMPLETE'
         delete r.reason
         this.event(s, r, 'DELETE_COMPLETE', undefined, d.token, at)
+        for (const react of this.onResourceDeleted) react(r, at)
       }
     }
     if (failed.length > 0) {

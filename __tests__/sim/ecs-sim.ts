@@ -85,6 +85,8 @@ export interface SimService {
   capacityProviders: string[]
   taskSets: { arn: string; id: string; deletedAt?: number }[]
   purged?: boolean
+  /** Service Connect: the namespace its deployment uses. */
+  serviceConnectNamespace?: string
 }
 
 export interface SimContainerInstance {
@@ -92,8 +94,23 @@ export interface SimContainerInstance {
   id: string
   clusterArn: string
   seq: number
+  /** i-… for an EC2 instance; mi-… (a Systems Manager managed instance) for an external one. */
   ec2InstanceId: string
   status: 'ACTIVE' | 'DRAINING' | 'INACTIVE'
+  /** ECS Anywhere: an on-premises machine registered through Systems Manager. */
+  external?: boolean
+}
+
+/** One task definition revision. */
+export interface SimTaskDefinition {
+  arn: string
+  family: string
+  revision: number
+  status: 'ACTIVE' | 'INACTIVE'
+  /** The awslogs log group of its one container, if it logs to CloudWatch. */
+  logGroup?: string
+  /** `awslogs-region`, when given. */
+  logRegion?: string
 }
 
 export interface SimCluster {
@@ -105,6 +122,8 @@ export interface SimCluster {
   capacityProviders: string[]
   defaultStrategy: { capacityProvider: string; weight?: number; base?: number }[]
   attachmentsBusyUntil: number
+  /** The Service Connect namespace (ARN) new services use by default. */
+  serviceConnectNamespace?: string
 }
 
 export interface SimCapacityProvider {
@@ -126,7 +145,8 @@ export const MUTATING_OPERATIONS = new Set([
   'DeregisterContainerInstance',
   'PutClusterCapacityProviders',
   'DeleteCapacityProvider',
-  'DeleteCluster'
+  'DeleteCluster',
+  'DeregisterTaskDefinition'
 ])
 
 const DEFAULTS = {
@@ -260,6 +280,13 @@ export class EcsSim {
   readonly tasks = new Map<string, SimTask>()
   readonly containerInstances = new Map<string, SimContainerInstance>()
   readonly capacityProviders = new Map<string, SimCapacityProvider>()
+  /** Task definition revisions by ARN. */
+  readonly taskDefinitions = new Map<string, SimTaskDefinition>()
+  /**
+   * Models of other services that act on ECS by themselves as time passes (an EventBridge schedule
+   * starting tasks): each runs before every ECS call is answered, with the current virtual time.
+   */
+  readonly observers: ((now: number) => void)[] = []
   /** Every call that reached the model, in order. */
   readonly calls: { operation: string; at: number; input: Record<string, unknown>; error?: string }[] = []
   inFlight = 0
@@ -295,7 +322,11 @@ export class EcsSim {
 
   createCluster(
     name: string,
-    opts: { tags?: Record<string, string>; capacityProviders?: string[] } = {}
+    opts: {
+      tags?: Record<string, string>
+      capacityProviders?: string[]
+      serviceConnectNamespace?: string
+    } = {}
   ): SimCluster {
     const cluster: SimCluster = {
       arn: `arn:aws:ecs:${this.region}:${ACCOUNT}:cluster/${name}`,
@@ -304,7 +335,8 @@ export class EcsSim {
       tags: opts.tags ?? {},
       capacityProviders: opts.capacityProviders ?? [],
       defaultStrategy: (opts.capacityProviders ?? []).map(cp => ({ capacityProvider: cp, weight: 1 })),
-      attachmentsBusyUntil: 0
+      attachmentsBusyUntil: 0,
+      ...(opts.serviceConnectNamespace ? { serviceConnectNamespace: opts.serviceConnectNamespace } : {})
     }
     this.clusters.set(cluster.arn, cluster)
     return cluster
@@ -321,7 +353,14 @@ export class EcsSim {
     return cp
   }
 
-  registerContainerInstance(cluster: string): SimContainerInstance {
+  /**
+   * A container instance: an EC2 instance (`ec2InstanceId`, or a made-up one), or with `external`
+   * an ECS Anywhere machine, whose id is its Systems Manager managed instance ID.
+   */
+  registerContainerInstance(
+    cluster: string,
+    opts: { ec2InstanceId?: string; external?: boolean } = {}
+  ): SimContainerInstance {
     const c = this.requireCluster(cluster)
     const id = this.hexId()
     const ci: SimContainerInstance = {
@@ -329,8 +368,9 @@ export class EcsSim {
       id,
       clusterArn: c.arn,
       seq: this.seq++,
-      ec2InstanceId: `i-${id.slice(0, 17)}`,
-      status: 'ACTIVE'
+      ec2InstanceId: opts.ec2InstanceId ?? `${opts.external ? 'mi' : 'i'}-${id.slice(0, 17)}`,
+      status: 'ACTIVE',
+      ...(opts.external ? { external: true } : {})
     }
     this.containerInstances.set(ci.arn, ci)
     return ci
@@ -350,10 +390,16 @@ export class EcsSim {
         | 'stopTimeMs'
         | 'deploymentsActiveUntil'
         | 'capacityProviders'
+        | 'serviceConnectNamespace'
       >
-    > & { taskSets?: number } = {}
+    > & {
+      taskSets?: number
+      /** A registered revision (ARN or family:revision), or a family; default a family named as the service. */
+      taskDefinition?: string
+    } = {}
   ): SimService {
     const c = this.requireCluster(cluster)
+    const taskDefinitionArn = this.taskDefinitionFor(opts.taskDefinition ?? name)
     const service: SimService = {
       arn: `arn:aws:ecs:${this.region}:${ACCOUNT}:service/${c.name}/${name}`,
       name,
@@ -362,14 +408,15 @@ export class EcsSim {
       schedulingStrategy: opts.schedulingStrategy ?? 'REPLICA',
       deploymentController: opts.deploymentController ?? 'ECS',
       desiredCount: opts.schedulingStrategy === 'DAEMON' ? 0 : (opts.desiredCount ?? 1),
-      taskDefinitionArn: `arn:aws:ecs:${this.region}:${ACCOUNT}:task-definition/${name}:1`,
+      taskDefinitionArn,
       launchType: opts.launchType ?? 'EC2',
       createdAt: this.now,
       deploymentsActiveUntil: opts.deploymentsActiveUntil,
       drainDelayMs: opts.drainDelayMs ?? 0,
       stopTimeMs: opts.stopTimeMs ?? 30_000,
       capacityProviders: opts.capacityProviders ?? [],
-      taskSets: []
+      taskSets: [],
+      ...(opts.serviceConnectNamespace ? { serviceConnectNamespace: opts.serviceConnectNamespace } : {})
     }
     this.services.set(service.arn, service)
     for (let i = 0; i < (opts.taskSets ?? 0); i++) {
@@ -393,19 +440,58 @@ export class EcsSim {
       containerInstanceArn?: string
       stopTimeMs?: number
       neverStops?: boolean
+      /** A registered revision (ARN or family:revision); default the latest of `family`. */
+      taskDefinition?: string
     } = {}
   ): SimTask {
     const c = this.requireCluster(cluster)
-    const family = opts.family ?? 'job'
+    const taskDefinitionArn = this.taskDefinitionFor(opts.taskDefinition ?? opts.family ?? 'job')
+    const family = this.taskDefinitions.get(taskDefinitionArn)!.family
     return this.startTask(c, {
       group: `family:${family}`,
       startedBy: opts.startedBy,
-      taskDefinitionArn: `arn:aws:ecs:${this.region}:${ACCOUNT}:task-definition/${family}:1`,
+      taskDefinitionArn,
       containerInstanceArn: opts.containerInstanceArn ?? this.pickInstance(c.arn),
       launchType: opts.containerInstanceArn || this.pickInstance(c.arn) ? 'EC2' : 'FARGATE',
       stopTimeMs: opts.stopTimeMs ?? 30_000,
       neverStops: opts.neverStops
     })
+  }
+
+  /** A new ACTIVE revision of `family` (revisions count from 1), as RegisterTaskDefinition makes one. */
+  registerTaskDefinition(
+    family: string,
+    opts: { logGroup?: string; logRegion?: string } = {}
+  ): SimTaskDefinition {
+    const revision = [...this.taskDefinitions.values()].filter(td => td.family === family).length + 1
+    const td: SimTaskDefinition = {
+      arn: `arn:aws:ecs:${this.region}:${ACCOUNT}:task-definition/${family}:${revision}`,
+      family,
+      revision,
+      status: 'ACTIVE',
+      ...(opts.logGroup ? { logGroup: opts.logGroup } : {}),
+      ...(opts.logRegion ? { logRegion: opts.logRegion } : {})
+    }
+    this.taskDefinitions.set(td.arn, td)
+    return td
+  }
+
+  /** The revision a ref names (ARN, family:revision, or a family's latest ACTIVE one, registered if none). */
+  private taskDefinitionFor(ref: string): string {
+    const found = this.findTaskDefinition(ref)
+    if (found) return found.arn
+    if (ref.includes(':')) throw new Error(`no task definition ${ref} in the simulator`)
+    return this.registerTaskDefinition(ref).arn
+  }
+
+  private findTaskDefinition(ref: string): SimTaskDefinition | undefined {
+    const name = ref.slice(ref.lastIndexOf('/') + 1)
+    if (name.includes(':')) {
+      return [...this.taskDefinitions.values()].find(td => `${td.family}:${td.revision}` === name)
+    }
+    return [...this.taskDefinitions.values()]
+      .filter(td => td.family === name && td.status === 'ACTIVE')
+      .sort((a, b) => b.revision - a.revision)[0]
   }
 
   /** Removes a service from AWS's memory entirely, as the purge of INACTIVE services does. */
@@ -501,6 +587,7 @@ export class EcsSim {
           throw throttlingError(operation)
         if (this.options.tokenBuckets && !this.options.tokenBuckets.take(operation, this.now))
           throw throttlingError(operation)
+        for (const observe of this.observers) observe(this.now)
         if (this.denied.has(operation)) {
           throw ecsError(
             'AccessDeniedException',
@@ -553,6 +640,9 @@ export class EcsSim {
         capacityProviders: [...c.capacityProviders],
         defaultCapacityProviderStrategy: [...c.defaultStrategy],
         attachmentsStatus: this.now < c.attachmentsBusyUntil ? 'UPDATE_IN_PROGRESS' : 'UPDATE_COMPLETE',
+        ...(c.serviceConnectNamespace
+          ? { serviceConnectDefaults: { namespace: c.serviceConnectNamespace } }
+          : {}),
         ...(include.includes('TAGS')
           ? { tags: Object.entries(c.tags).map(([key, value]) => ({ key, value })) }
           : {})
@@ -778,6 +868,18 @@ export class EcsSim {
         deploymentController: { type: s.deploymentController },
         taskDefinition: s.taskDefinitionArn,
         createdAt: new Date(s.createdAt),
+        deployments: [
+          {
+            id: `ecs-svc/${s.seq.toString().padStart(19, '0')}`,
+            status: 'PRIMARY',
+            taskDefinition: s.taskDefinitionArn,
+            desiredCount: s.desiredCount,
+            createdAt: new Date(s.createdAt),
+            ...(s.serviceConnectNamespace
+              ? { serviceConnectConfiguration: { enabled: true, namespace: s.serviceConnectNamespace } }
+              : {})
+          }
+        ],
         capacityProviderStrategy: s.capacityProviders.map(cp => ({ capacityProvider: cp, weight: 1 })),
         ...(s.deploymentController === 'EXTERNAL'
           ? {
@@ -866,6 +968,79 @@ export class EcsSim {
     for (const t of this.tasksOf(s).filter(t => t.taskSetArn === ts.arn))
       this.requestStop(t, this.now + this.options.schedulerDelayMs)
     return { taskSet: { taskSetArn: ts.arn, id: ts.id, status: 'DRAINING' } }
+  }
+
+  // Task definitions
+
+  protected opDescribeTaskDefinition(input: Record<string, unknown>): unknown {
+    const td = this.findTaskDefinition(String(input.taskDefinition ?? ''))
+    if (!td) throw ecsError('ClientException', 'Unable to describe task definition.')
+    return {
+      taskDefinition: {
+        taskDefinitionArn: td.arn,
+        family: td.family,
+        revision: td.revision,
+        status: td.status,
+        containerDefinitions: [
+          {
+            name: 'app',
+            image: 'public.ecr.aws/nginx/nginx:stable',
+            ...(td.logGroup
+              ? {
+                  logConfiguration: {
+                    logDriver: 'awslogs',
+                    options: {
+                      'awslogs-group': td.logGroup,
+                      'awslogs-stream-prefix': td.family,
+                      ...(td.logRegion ? { 'awslogs-region': td.logRegion } : {})
+                    }
+                  }
+                }
+              : {})
+          }
+        ]
+      }
+    }
+  }
+
+  /** ACTIVE: families with an ACTIVE revision; INACTIVE: families with none; ALL: both. Pages of ≤100. */
+  protected opListTaskDefinitionFamilies(input: Record<string, unknown>): unknown {
+    const status = (input.status as string | undefined) ?? 'ACTIVE'
+    if (!['ACTIVE', 'INACTIVE', 'ALL'].includes(status))
+      throw ecsError('InvalidParameterException', `Invalid status: ${status}.`)
+    const families = [...new Set([...this.taskDefinitions.values()].map(td => td.family))]
+      .filter(f => !input.familyPrefix || f.startsWith(String(input.familyPrefix)))
+      .filter(f => {
+        const active = [...this.taskDefinitions.values()].some(
+          td => td.family === f && td.status === 'ACTIVE'
+        )
+        return status === 'ALL' || (status === 'ACTIVE') === active
+      })
+      .sort()
+      .map((family, i) => ({ arn: family, seq: i }))
+    const page = this.page(families, input, 100, 100, 'families')
+    return { families: page.items.map(f => f.arn), nextToken: page.nextToken }
+  }
+
+  /**
+   * A revision must be named; it becomes INACTIVE (still describable). Assumed, not verified: a
+   * revision already INACTIVE is answered like an ACTIVE one (moto does so).
+   */
+  protected opDeregisterTaskDefinition(input: Record<string, unknown>): unknown {
+    const ref = String(input.taskDefinition ?? '')
+    if (!ref.slice(ref.lastIndexOf('/') + 1).includes(':'))
+      throw ecsError('ClientException', 'The specified task definition does not exist. Specify a revision.')
+    const td = this.findTaskDefinition(ref)
+    if (!td) throw ecsError('ClientException', 'The specified task definition does not exist.')
+    td.status = 'INACTIVE'
+    return {
+      taskDefinition: {
+        taskDefinitionArn: td.arn,
+        family: td.family,
+        revision: td.revision,
+        status: td.status
+      }
+    }
   }
 
   // Tasks
@@ -960,6 +1135,7 @@ export class EcsSim {
         ec2InstanceId: ci.ec2InstanceId,
         status: ci.status,
         agentConnected: ci.status !== 'INACTIVE',
+        attributes: ci.external ? [{ name: 'ecs.capability.external' }] : [],
         runningTasksCount: tasks.filter(t => this.taskStatus(t) === 'RUNNING').length,
         pendingTasksCount: tasks.filter(t => this.taskStatus(t) === 'PENDING').length
       })

@@ -4,6 +4,7 @@ import { run } from '../../src/main.js'
 import type { Report } from '../../src/report/report.js'
 import type { Settings } from '../../src/settings.js'
 import { EcsSim } from '../sim/ecs-sim.js'
+import { SimWorld } from '../sim/world.js'
 
 export interface RunResult {
   report: Report | undefined
@@ -15,15 +16,23 @@ export interface RunResult {
   elapsedMs: number
 }
 
+/** The services around an EcsSim, made once per EcsSim for the scenarios that do not bring their own. */
+const worlds = new WeakMap<EcsSim, SimWorld>()
+
 /**
  * Runs the action's real pipeline (settings → inventory → plan → apply → report) against the
- * simulator, on its virtual clock. Inputs are given as on the runner, by name.
+ * simulator, on its virtual clock. Inputs are given as on the runner, by name. The services around
+ * ECS come from `world`; without it, from empty simulators of them (EC2 then knows the container
+ * instances' EC2 instances, running and untagged), and CloudFormation from `cloudformation` or not
+ * at all.
  */
 export async function runOnSim(
   sim: EcsSim,
   inputs: Record<string, string>,
-  opts: { signal?: AbortSignal; tune?: Partial<Settings>; cloudformation?: SendPort } = {}
+  opts: { signal?: AbortSignal; tune?: Partial<Settings>; cloudformation?: SendPort; world?: SimWorld } = {}
 ): Promise<RunResult> {
+  const world = opts.world ?? worlds.get(sim) ?? new SimWorld(sim)
+  worlds.set(sim, world)
   const outputs: Record<string, string> = {}
   const log = new MemoryLogger()
   let failed: string | undefined
@@ -48,8 +57,8 @@ export async function runOnSim(
     getIDToken: async () => Promise.reject(new Error('no OIDC in the simulator')),
     setSecret: () => undefined,
     createClients: () => ({
-      ecs: sim.client,
-      cloudformation: opts.cloudformation ?? rejectingPort('CloudFormation')
+      ...world.clients(),
+      cloudformation: opts.cloudformation ?? (opts.world ? world.cfn.client : rejectingPort('CloudFormation'))
     }),
     tune: settings => ({ ...settings, pollIntervalMs: 5_000, ...opts.tune })
   })

@@ -32,7 +32,13 @@ describe('readSettings', () => {
       pollIntervalMs: 5_000,
       maxConcurrency: 10,
       dryRun: false,
-      deleteStack: false
+      deleteStack: false,
+      triggers: 'remove',
+      terminateInstances: false,
+      deregisterSsmInstances: false,
+      deleteLogGroups: false,
+      deregisterTaskDefinitions: false,
+      deleteNamespace: false
     })
   })
 
@@ -59,6 +65,31 @@ describe('readSettings', () => {
       /^Input 'drain-timeout-minutes' \(10\) must be less than 'timeout-minutes'/
     )
     expect(failure({ cluster: 'c', region: 'Mars' })).toMatch(/^Input 'region' has 'Mars'/)
+  })
+
+  it('reads the options for what is around the cluster, naming the input on a bad value', () => {
+    const s = read({
+      cluster: 'c',
+      triggers: 'Disable',
+      'terminate-instances': 'true',
+      'deregister-ssm-instances': 'true',
+      'delete-log-groups': 'true',
+      'deregister-task-definitions': 'true',
+      'delete-namespace': 'true'
+    })
+    expect(s).toMatchObject({
+      triggers: 'disable',
+      terminateInstances: true,
+      deregisterSsmInstances: true,
+      deleteLogGroups: true,
+      deregisterTaskDefinitions: true,
+      deleteNamespace: true
+    })
+    expect(read({ cluster: 'c', triggers: 'keep' }).triggers).toBe('keep')
+    expect(failure({ cluster: 'c', triggers: 'delete' })).toMatch(
+      /^Input 'triggers' has 'delete'; use remove/
+    )
+    expect(failure({ cluster: 'c', 'terminate-instances': 'yes' })).toMatch(/^Input 'terminate-instances'/)
   })
 
   it('keeps the drain deadline under the run deadline by default', () => {

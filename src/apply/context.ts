@@ -1,5 +1,6 @@
 import { DescribeServicesCommand, DescribeTasksCommand } from '@aws-sdk/client-ecs'
 import { callAws, type SendPort } from '../aws/call.js'
+import type { RelatedPorts } from '../aws/clients.js'
 import { Limits } from '../constants.js'
 import {
   toServiceInfo,
@@ -13,8 +14,8 @@ import type { ClusterReport } from '../report/report.js'
 import { chunk } from '../util/pool.js'
 import { BatchPoller } from '../util/poll.js'
 
-/** What every apply phase gets: the AWS port, time, the signal, the deadlines and the report to fill. */
-export interface ApplyContext extends InventoryContext {
+/** What every apply phase gets: the AWS ports, time, the signal, the deadlines and the report to fill. */
+export interface ApplyContext extends InventoryContext, RelatedPorts {
   clusterArn: string
   clusterName: string
   mode: StopMode

@@ -10,8 +10,8 @@ import { stopStragglers } from './tasks.js'
  * Deregisters every container instance, once no task is left in the cluster. `force` only in the
  * forced mode: a forced deregistration orphans tasks still on the instance, which keep running and
  * billing out of ECS's sight. In the graceful mode a refusal means a task appeared since the last
- * look: stop it and try again. Deregistering never terminates the EC2 instance, so each one is
- * reported as still billing.
+ * look: stop it and try again. Deregistering never terminates the EC2 instance: what becomes of the
+ * machine behind each one is decided in hosts.ts.
  */
 export async function deregisterInstances(
   ctx: ApplyContext,
@@ -73,13 +73,4 @@ async function deregister(ctx: ApplyContext, instance: ContainerInstanceInfo): P
   ctx.log.info(
     `Deregistered container instance ${instance.id}${instance.ec2InstanceId ? ` (${instance.ec2InstanceId})` : ''}`
   )
-  if (instance.ec2InstanceId) {
-    ctx.report.leftovers.push({
-      kind: 'ec2-instance',
-      id: instance.ec2InstanceId,
-      reason:
-        'still running and billing: deregistering a container instance does not terminate its EC2 instance; terminate it, or delete the stack or Auto Scaling group that owns it',
-      billing: true
-    })
-  }
 }

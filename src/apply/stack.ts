@@ -1,9 +1,5 @@
-import {
-  DeleteStackCommand,
-  DescribeStackEventsCommand,
-  DescribeStacksCommand,
-  type StackEvent
-} from '@aws-sdk/client-cloudformation'
+import { sdk } from '../aws/sdk.js'
+import type { StackEvent } from '@aws-sdk/client-cloudformation'
 import { callAws, type CallContext, type SendPort } from '../aws/call.js'
 import type { ClusterReport, StackReport } from '../report/report.js'
 import { stackReport, isStackMissing, type StackContext, type StackTarget } from '../stack.js'
@@ -45,7 +41,10 @@ export async function deleteStack(
       await callAws(
         ctx,
         ctx.cloudformation,
-        new DeleteStackCommand({ StackName: target.id, ClientRequestToken: opts.clientRequestToken })
+        new (await sdk.cloudformation()).DeleteStackCommand({
+          StackName: target.id,
+          ClientRequestToken: opts.clientRequestToken
+        })
       )
     } catch (error) {
       // Protection turned on, or an operation started, since stackRefusal looked.
@@ -103,7 +102,11 @@ async function describeById(
   stackId: string
 ): Promise<{ status: string; reason?: string } | undefined> {
   try {
-    const out = await callAws(ctx, ctx.cloudformation, new DescribeStacksCommand({ StackName: stackId }))
+    const out = await callAws(
+      ctx,
+      ctx.cloudformation,
+      new (await sdk.cloudformation()).DescribeStacksCommand({ StackName: stackId })
+    )
     const stack = out.Stacks?.[0]
     if (!stack) return undefined
     return { status: stack.StackStatus ?? 'UNKNOWN', reason: stack.StackStatusReason }
@@ -131,7 +134,10 @@ async function failedResources(
       const out = await callAws(
         ctx,
         ctx.cloudformation,
-        new DescribeStackEventsCommand({ StackName: target.id, NextToken: nextToken })
+        new (await sdk.cloudformation()).DescribeStackEventsCommand({
+          StackName: target.id,
+          NextToken: nextToken
+        })
       )
       for (const event of out.StackEvents ?? []) {
         if (isStackItself(event, target)) {

@@ -11,6 +11,15 @@ import type { Clock, Sleep } from '../util/time.js'
 export interface SendPort {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   send(command: any, options?: { abortSignal?: AbortSignal }): Promise<any>
+  /** Paces the calls of this client to the service's rate limits (the ECS client has one). */
+  pacer?: Pacer
+}
+
+/** Waits for the right to send, and learns from how AWS answered. */
+export interface Pacer {
+  acquire(operation: string, signal?: AbortSignal): Promise<void>
+  throttled(operation: string): void
+  succeeded(operation: string): void
 }
 
 /** Everything a call to AWS needs besides the client: injected, never imported globally. */
@@ -48,12 +57,17 @@ export async function callAws<C extends object>(
   for (let attempt = 0; ; attempt++) {
     if (ctx.signal.aborted) throw new CancelledError()
     try {
+      // The token comes before the pool slot: a call waiting for its rate limit must not hold a slot
+      // that a call of another category could use.
+      await port.pacer?.acquire(operation, ctx.signal)
       const output = await ctx.pool.run(() => port.send(command, { abortSignal: ctx.signal }))
+      port.pacer?.succeeded(operation)
       ctx.log.debug(`aws ${operation} ok`)
       return output as GetOutputType<C>
     } catch (error) {
       if (ctx.signal.aborted) throw new CancelledError()
       if (!isThrottling(error)) throw error
+      port.pacer?.throttled(operation)
       const cap = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_BASE_DELAY_MS * 2 ** Math.min(attempt, 10))
       const delay = Math.random() * cap
       if (ctx.clock() + delay >= ctx.deadline) {

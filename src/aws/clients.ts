@@ -1,10 +1,23 @@
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation'
 import { ECSClient } from '@aws-sdk/client-ecs'
 import type { AwsCredentialIdentityProvider } from '@smithy/types'
 import { ACTION_NAME, ACTION_VERSION } from '../constants.js'
 import type { SendPort } from './call.js'
+import { sdk } from './sdk.js'
 
-export interface AwsClients {
+/**
+ * The services around a cluster that keep it busy or keep billing after it is gone: EventBridge
+ * rules that start its tasks, the EC2 and Systems Manager instances behind its container
+ * instances, its log groups, its Service Connect namespace.
+ */
+export interface RelatedPorts {
+  events: SendPort
+  logs: SendPort
+  ec2: SendPort
+  ssm: SendPort
+  servicediscovery: SendPort
+}
+
+export interface AwsClients extends RelatedPorts {
   ecs: SendPort
   cloudformation: SendPort
 }
@@ -17,7 +30,8 @@ export const CLIENT_RETRY = { retryMode: 'adaptive', maxAttempts: 8 } as const
 
 /**
  * The run's AWS clients. No endpoint is set here: the SDK honours AWS_ENDPOINT_URL by itself, so
- * the action runs unchanged against an emulator.
+ * the action runs unchanged against an emulator. Creating a client makes no call: a run that never
+ * needs a service never reaches it.
  */
 export function createAwsClients(region: string, credentials?: AwsCredentialIdentityProvider): AwsClients {
   const common = {
@@ -26,5 +40,54 @@ export function createAwsClients(region: string, credentials?: AwsCredentialIden
     customUserAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
     ...(credentials ? { credentials } : {})
   }
-  return { ecs: new ECSClient(common), cloudformation: new CloudFormationClient(common) }
+  return {
+    ecs: new ECSClient(common),
+    cloudformation: lazyClient(async () => new (await sdk.cloudformation()).CloudFormationClient(common)),
+    events: lazyClient(async () => new (await sdk.eventbridge()).EventBridgeClient(common)),
+    logs: lazyClient(async () => new (await sdk.logs()).CloudWatchLogsClient(common)),
+    ec2: lazyClient(async () => new (await sdk.ec2()).EC2Client(common)),
+    ssm: lazyClient(async () => new (await sdk.ssm()).SSMClient(common)),
+    servicediscovery: lazyClient(
+      async () => new (await sdk.servicediscovery()).ServiceDiscoveryClient(common)
+    )
+  }
+}
+
+/** A client built on its first call, from a package loaded then (see sdk.ts). */
+function lazyClient(create: () => Promise<SendPort>): SendPort {
+  let client: Promise<SendPort> | undefined
+  return {
+    send: async (command, options) => {
+      client ??= create()
+      return (await client).send(command, options)
+    }
+  }
+}
+
+/**
+ * A stand-in for a client a caller did not provide (a caller that drives ECS alone, such as the
+ * benchmark): reads that need it are skipped and said in the log; any call is an error.
+ */
+export class UnavailablePort implements SendPort {
+  constructor(readonly service: string) {}
+  send(command: object): Promise<never> {
+    return Promise.reject(
+      new Error(`${this.service} is not available to this run (${command.constructor.name} was not sent)`)
+    )
+  }
+}
+
+export function isAvailable(port: SendPort): boolean {
+  return !(port instanceof UnavailablePort)
+}
+
+/** The related ports of `deps`, with a stand-in for each one it lacks. */
+export function relatedPorts(deps: Partial<RelatedPorts>): RelatedPorts {
+  return {
+    events: deps.events ?? new UnavailablePort('EventBridge'),
+    logs: deps.logs ?? new UnavailablePort('CloudWatch Logs'),
+    ec2: deps.ec2 ?? new UnavailablePort('EC2'),
+    ssm: deps.ssm ?? new UnavailablePort('Systems Manager'),
+    servicediscovery: deps.servicediscovery ?? new UnavailablePort('Cloud Map')
+  }
 }

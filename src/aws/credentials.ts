@@ -1,4 +1,4 @@
-import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts'
+import { sdk } from './sdk.js'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
 import { ACTION_NAME, ACTION_VERSION } from '../constants.js'
 import type { Logger } from '../log.js'
@@ -75,7 +75,15 @@ export function createRoleCredentials(
   deps: OidcDeps
 ): AwsCredentialIdentityProvider {
   // AssumeRoleWithWebIdentity is unsigned: the client needs no credentials of its own.
-  const sts = deps.sts ?? new STSClient({ region, customUserAgent: `${ACTION_NAME}/${ACTION_VERSION}` })
+  const sts: SendPort = deps.sts ?? {
+    // Loaded on first use: most runs never assume a role.
+    send: async (command, options) => {
+      const { STSClient } = await sdk.sts()
+      stsClient ??= new STSClient({ region, customUserAgent: `${ACTION_NAME}/${ACTION_VERSION}` })
+      return stsClient.send(command, options)
+    }
+  }
+  let stsClient: SendPort | undefined
   const random = deps.random ?? Math.random
   let held: Held | undefined
   let renewing: Promise<Held> | undefined
@@ -121,7 +129,7 @@ async function assumeRole(
     let output: { Credentials?: StsCredentials } | undefined
     try {
       output = (await sts.send(
-        new AssumeRoleWithWebIdentityCommand({
+        new (await sdk.sts()).AssumeRoleWithWebIdentityCommand({
           RoleArn: role.roleArn,
           RoleSessionName: role.sessionName,
           WebIdentityToken: token,

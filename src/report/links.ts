@@ -32,6 +32,16 @@ export const consoleLinks = {
   ec2Instance: (region: string, instanceId: string) =>
     `${consoleHost(region)}/ec2/home?region=${region}#InstanceDetails:instanceId=${enc(instanceId)}`,
   capacityProviders: (region: string) => `${consoleHost(region)}/ecs/v2/capacity-providers?region=${region}`,
+  eventRule: (region: string, rule: string) =>
+    `${consoleHost(region)}/events/home?region=${region}#/eventbus/default/rules/${enc(rule)}`,
+  managedInstance: (region: string, id: string) =>
+    `${consoleHost(region)}/systems-manager/fleet-manager/managed-nodes/${enc(id)}/general?region=${region}`,
+  logGroup: (region: string, name: string) =>
+    `${consoleHost(region)}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${enc(enc(name))}`,
+  taskDefinition: (region: string, family: string) =>
+    `${consoleHost(region)}/ecs/v2/task-definitions/${enc(family)}?region=${region}`,
+  namespace: (region: string, arn: string) =>
+    `${consoleHost(region)}/cloudmap/home/namespaces/${enc(arn.slice(arn.lastIndexOf('/') + 1))}?region=${region}`,
   stack: (region: string, stackIdOrName: string) =>
     `${consoleHost(region)}/cloudformation/home?region=${region}#/stacks/stackinfo?stackId=${enc(stackIdOrName)}`
 }

@@ -42,6 +42,11 @@ export type LeftoverKind =
   | 'ec2-instance'
   | 'stack'
   | 'stack-resource'
+  | 'trigger'
+  | 'ssm-instance'
+  | 'log-group'
+  | 'task-definition'
+  | 'namespace'
 
 export interface Leftover {
   kind: LeftoverKind
@@ -75,6 +80,47 @@ export interface StackReport {
   nextCommand?: string
 }
 
+/** What was done around the cluster: what started its tasks, and what would have kept billing. */
+export interface RelatedReport {
+  found: {
+    triggers: number
+    ec2Instances: number
+    externalInstances: number
+    logGroups: number
+    taskDefinitionFamilies: number
+    namespaces: number
+  }
+  triggers: { rule: string; targets: string[]; action: 'targets-removed' | 'disabled' }[]
+  instances: {
+    id: string
+    containerInstanceId: string
+    action: 'terminated' | 'terminated-with-stack' | 'ssm-deregistered'
+    /** With `terminated-with-stack`: the group and stack that owned it. */
+    owner?: string
+  }[]
+  logGroups: { name: string; action: 'deleted' }[]
+  taskDefinitions: { family: string; revisions: string[]; action: 'deregistered' }[]
+  namespaces: { ref: string; action: 'deleted' }[]
+}
+
+export function newRelatedReport(): RelatedReport {
+  return {
+    found: {
+      triggers: 0,
+      ec2Instances: 0,
+      externalInstances: 0,
+      logGroups: 0,
+      taskDefinitionFamilies: 0,
+      namespaces: 0
+    },
+    triggers: [],
+    instances: [],
+    logGroups: [],
+    taskDefinitions: [],
+    namespaces: []
+  }
+}
+
 export interface PhaseTiming {
   name: string
   seconds: number
@@ -102,6 +148,8 @@ export interface ClusterReport {
   capacityProviders: CapacityProviderEntry[]
   /** Present when delete-stack is on. */
   stack?: StackReport
+  /** What is around the cluster; present once the cluster was read. */
+  related?: RelatedReport
   /** The plan; present on a dry run. */
   plan?: PlannedTeardown
   leftovers: Leftover[]

@@ -95,6 +95,29 @@ function renderCounts(c: ClusterReport): string[] {
     const found = c.stack.status === 'NOT_FOUND' ? 0 : 1
     rows.push(`| CloudFormation stack | ${found} | ${removed(c.stack.deleted ? 1 : 0)} | ${left('stack')} |`)
   }
+  const r = c.related
+  if (r) {
+    const row = (label: string, found: number, done: number, kind: Leftover['kind']): void => {
+      if (found > 0 || done > 0 || left(kind) > 0)
+        rows.push(`| ${label} | ${found} | ${removed(done)} | ${left(kind)} |`)
+    }
+    const instances = (action: string): number => r.instances.filter(i => i.action === action).length
+    row('EventBridge rules starting tasks', r.found.triggers, r.triggers.length, 'trigger')
+    row(
+      'EC2 instances',
+      r.found.ec2Instances,
+      instances('terminated') + instances('terminated-with-stack'),
+      'ec2-instance'
+    )
+    row('External (SSM) instances', r.found.externalInstances, instances('ssm-deregistered'), 'ssm-instance')
+    row('Log groups', r.found.logGroups, r.logGroups.length, 'log-group')
+    const revisions = r.taskDefinitions.reduce((n, t) => n + t.revisions.length, 0)
+    if (revisions > 0 || left('task-definition') > 0)
+      rows.push(
+        `| Task definition families | ${r.found.taskDefinitionFamilies} | ${removed(r.taskDefinitions.length)} | ${left('task-definition')} |`
+      )
+    row('Service Connect namespaces', r.found.namespaces, r.namespaces.length, 'namespace')
+  }
   return rows
 }
 
@@ -115,6 +138,16 @@ function leftoverLink(c: ClusterReport, l: Leftover): string | undefined {
     case 'stack':
     case 'stack-resource':
       return c.stack ? consoleLinks.stack(c.region, c.stack.id ?? c.stack.name) : undefined
+    case 'trigger':
+      return consoleLinks.eventRule(c.region, l.id)
+    case 'ssm-instance':
+      return consoleLinks.managedInstance(c.region, l.id)
+    case 'log-group':
+      return consoleLinks.logGroup(c.region, l.id)
+    case 'task-definition':
+      return consoleLinks.taskDefinition(c.region, l.id)
+    case 'namespace':
+      return /^arn:/.test(l.id) ? consoleLinks.namespace(c.region, l.id) : undefined
   }
 }
 
@@ -145,7 +178,8 @@ function renderRemoved(c: ClusterReport): string[] {
     ...details(
       'Container instances deregistered',
       c.containerInstances.map(
-        ci => `${code(ci.id)}${ci.ec2InstanceId ? ` (EC2 instance ${code(ci.ec2InstanceId)})` : ''}`
+        ci =>
+          `${code(ci.id)}${ci.ec2InstanceId ? ` (${ci.ec2InstanceId.startsWith('mi-') ? 'managed instance' : 'EC2 instance'} ${code(ci.ec2InstanceId)})` : ''}`
       )
     )
   )
@@ -155,6 +189,7 @@ function renderRemoved(c: ClusterReport): string[] {
       c.capacityProviders.map(p => `${code(p.name)}: ${p.action}`)
     )
   )
+  out.push(...renderRelated(c))
   if (c.stack) {
     const s = c.stack
     const lines =
@@ -169,6 +204,55 @@ function renderRemoved(c: ClusterReport): string[] {
           ]
     out.push(...details('CloudFormation stack', lines))
   }
+  return out
+}
+
+function renderRelated(c: ClusterReport): string[] {
+  const r = c.related
+  if (!r) return []
+  const out: string[] = []
+  out.push(
+    ...details(
+      'EventBridge rules that started tasks',
+      r.triggers.map(t =>
+        t.action === 'disabled'
+          ? `${code(t.rule)}: disabled`
+          : `${code(t.rule)}: ${t.targets.length} target(s) removed (${t.targets.map(code).join(', ')})`
+      )
+    )
+  )
+  const instanceWords = {
+    terminated: 'terminated',
+    'terminated-with-stack': 'terminated with',
+    'ssm-deregistered': 'deregistered from Systems Manager'
+  } as const
+  out.push(
+    ...details(
+      'Instances behind the container instances',
+      r.instances.map(
+        i =>
+          `${code(i.id)} (container instance ${code(i.containerInstanceId)}): ${instanceWords[i.action]}${i.owner ? ` ${escapeHtml(i.owner)}` : ''}`
+      )
+    )
+  )
+  out.push(
+    ...details(
+      'Log groups deleted',
+      r.logGroups.map(g => code(g.name))
+    )
+  )
+  out.push(
+    ...details(
+      'Task definitions deregistered',
+      r.taskDefinitions.map(t => `<b>${escapeHtml(t.family)}</b>: ${t.revisions.map(code).join(', ')}`)
+    )
+  )
+  out.push(
+    ...details(
+      'Service Connect namespaces deleted',
+      r.namespaces.map(n => code(n.ref))
+    )
+  )
   return out
 }
 

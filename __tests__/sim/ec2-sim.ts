@@ -1,0 +1,236 @@
+import { EC2ServiceException } from '@aws-sdk/client-ec2'
+import type { CfnSim, SimStackResource } from './cfn-sim.js'
+import type { EcsSim } from './ecs-sim.js'
+import { ServiceSim } from './service-sim.js'
+
+/**
+ * A strict model of EC2 DescribeInstances and TerminateInstances, on the EcsSim's virtual time.
+ * Every EC2 container instance of the EcsSim is an EC2 instance here (running, untagged) unless a
+ * scenario launched it with tags first. Auto Scaling groups are modelled as far as a teardown can
+ * meet them: a group replaces an instance of it that is terminated, and deleting the group (with
+ * its CloudFormation stack, through `watchStacks`) terminates its instances.
+ * - DescribeInstances: InstanceIds with an id EC2 does not know fails the whole call with
+ *   InvalidInstanceID.NotFound; the `instance-id` filter simply leaves it out. MaxResults (5–1000)
+ *   pages with NextToken and cannot be combined with InstanceIds; at most 200 values per filter.
+ *   A terminated instance stays visible for an hour.
+ * - TerminateInstances: 1–1000 ids; an unknown id fails the whole call (nothing is terminated);
+ *   termination protection refuses with OperationNotPermitted. shutting-down for 30 s, then
+ *   terminated.
+ * Errors as the SDK hands EC2's over: EC2ServiceException with the error code as name. One test
+ * per rule in __tests__/sim/ec2-sim.test.ts.
+ */
+
+export interface SimInstance {
+  id: string
+  tags: Record<string, string>
+  state: 'running' | 'stopped'
+  terminatedAt?: number
+  /** DisableApiTermination. */
+  protected?: boolean
+  launchedAt: number
+}
+
+const SHUTTING_DOWN_MS = 30_000
+const TERMINATED_VISIBLE_MS = 60 * 60_000
+
+export const EC2_MUTATING_OPERATIONS = new Set(['TerminateInstances', 'RunInstances'])
+
+export class Ec2Sim extends ServiceSim {
+  readonly instances = new Map<string, SimInstance>()
+  /** Auto Scaling groups: name → replaces terminated instances while it exists. */
+  readonly autoScalingGroups = new Map<string, { tags: Record<string, string>; deleted?: boolean }>()
+  private seq = 0
+
+  constructor(ecs: EcsSim, options: { latencyMs?: number } = {}) {
+    super(
+      ecs,
+      { name: 'EC2', iamPrefix: 'ec2', exception: EC2ServiceException },
+      EC2_MUTATING_OPERATIONS,
+      options.latencyMs
+    )
+  }
+
+  // ---------------------------------------------------------------- building a scenario
+
+  launch(
+    opts: { tags?: Record<string, string>; state?: SimInstance['state']; protected?: boolean } = {}
+  ): SimInstance {
+    const id = `i-0${(0x1000000000000000n + BigInt(this.seq++)).toString(16).slice(0, 16)}`
+    const instance: SimInstance = {
+      id,
+      tags: { ...opts.tags },
+      state: opts.state ?? 'running',
+      launchedAt: this.now,
+      ...(opts.protected ? { protected: true } : {})
+    }
+    this.instances.set(id, instance)
+    return instance
+  }
+
+  /**
+   * An Auto Scaling group and `count` instances of it, tagged as EC2 Auto Scaling tags them
+   * (aws:autoscaling:groupName; a group made by a stack also propagates the stack's tags).
+   */
+  createAutoScalingGroup(name: string, count: number, opts: { stack?: string } = {}): SimInstance[] {
+    const tags: Record<string, string> = {
+      'aws:autoscaling:groupName': name,
+      ...(opts.stack
+        ? { 'aws:cloudformation:stack-name': opts.stack, 'aws:cloudformation:logical-id': 'EcsInstanceAsg' }
+        : {})
+    }
+    this.autoScalingGroups.set(name, { tags })
+    return Array.from({ length: count }, () => this.launch({ tags }))
+  }
+
+  /** Deleting a stack's AWS::AutoScaling::AutoScalingGroup deletes the group, which terminates its instances. */
+  watchStacks(cfn: CfnSim): void {
+    cfn.onResourceDeleted.push((r: SimStackResource, at: number) => {
+      if (r.type !== 'AWS::AutoScaling::AutoScalingGroup') return
+      const group = this.autoScalingGroups.get(r.physicalId)
+      if (group) group.deleted = true
+      for (const i of this.instances.values()) {
+        if (i.tags['aws:autoscaling:groupName'] === r.physicalId && i.terminatedAt === undefined)
+          i.terminatedAt = at
+      }
+    })
+  }
+
+  stateOf(i: SimInstance): 'running' | 'stopped' | 'shutting-down' | 'terminated' {
+    if (i.terminatedAt === undefined) return i.state
+    return this.now - i.terminatedAt < SHUTTING_DOWN_MS ? 'shutting-down' : 'terminated'
+  }
+
+  /** Instances not yet terminated (running, stopped or shutting-down count: shutting-down does not bill). */
+  billing(): string[] {
+    this.settle()
+    return [...this.instances.values()].filter(i => i.terminatedAt === undefined).map(i => i.id)
+  }
+
+  /** The EcsSim's EC2 container instances exist here too. */
+  protected override settle(): void {
+    for (const ci of this.ecs.containerInstances.values()) {
+      if (ci.external || this.instances.has(ci.ec2InstanceId)) continue
+      this.instances.set(ci.ec2InstanceId, {
+        id: ci.ec2InstanceId,
+        tags: {},
+        state: 'running',
+        launchedAt: this.now
+      })
+    }
+  }
+
+  protected override deniedName(): string {
+    return 'UnauthorizedOperation'
+  }
+
+  // ---------------------------------------------------------------- the API
+
+  protected opDescribeInstances(input: Record<string, unknown>): unknown {
+    const ids = input.InstanceIds as string[] | undefined
+    const filters = (input.Filters as { Name?: string; Values?: string[] }[] | undefined) ?? []
+    if (ids && ids.length > 0 && input.MaxResults !== undefined) {
+      throw this.error(
+        'InvalidParameterCombination',
+        'The parameter instancesSet cannot be used with the parameter maxResults'
+      )
+    }
+    let size = Number.POSITIVE_INFINITY
+    if (input.MaxResults !== undefined) {
+      size = Number(input.MaxResults)
+      if (!Number.isInteger(size) || size < 5 || size > 1000)
+        throw this.error(
+          'InvalidParameterValue',
+          `Value ( ${String(input.MaxResults)} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`
+        )
+    }
+    for (const f of filters) {
+      if ((f.Values ?? []).length > 200)
+        throw this.error(
+          'InvalidParameterValue',
+          'The maximum number of filter values specified on a single call is 200'
+        )
+      if (f.Name !== 'instance-id' && !f.Name?.startsWith('tag:'))
+        throw this.error('InvalidParameterValue', `The filter '${f.Name}' is invalid`)
+    }
+    const visible = [...this.instances.values()].filter(
+      i => i.terminatedAt === undefined || this.now - i.terminatedAt < TERMINATED_VISIBLE_MS
+    )
+    if (ids && ids.length > 0) {
+      const missing = ids.filter(id => !visible.some(i => i.id === id))
+      if (missing.length > 0) {
+        throw this.error(
+          'InvalidInstanceID.NotFound',
+          missing.length === 1
+            ? `The instance ID '${missing[0]}' does not exist`
+            : `The instance IDs '${missing.join(', ')}' do not exist`
+        )
+      }
+    }
+    const matches = visible
+      .filter(i => !ids || ids.length === 0 || ids.includes(i.id))
+      .filter(i =>
+        filters.every(f =>
+          f.Name === 'instance-id'
+            ? (f.Values ?? []).includes(i.id)
+            : (f.Values ?? []).includes(i.tags[f.Name!.slice('tag:'.length)] ?? '\u0000')
+        )
+      )
+      .sort((a, b) => a.id.localeCompare(b.id))
+    const page = Number.isFinite(size)
+      ? this.page(
+          matches,
+          i => i.id,
+          input.NextToken,
+          size,
+          'instances',
+          () => this.error('InvalidParameterValue', 'The nextToken is invalid')
+        )
+      : { items: matches }
+    return {
+      Reservations: page.items.map(i => ({
+        ReservationId: `r-${i.id.slice(2)}`,
+        Instances: [
+          {
+            InstanceId: i.id,
+            State: { Name: this.stateOf(i) },
+            Tags: Object.entries(i.tags).map(([Key, Value]) => ({ Key, Value })),
+            LaunchTime: new Date(i.launchedAt)
+          }
+        ]
+      })),
+      ...('nextToken' in page && page.nextToken ? { NextToken: page.nextToken } : {})
+    }
+  }
+
+  protected opTerminateInstances(input: Record<string, unknown>): unknown {
+    const ids = (input.InstanceIds as string[] | undefined) ?? []
+    if (ids.length < 1 || ids.length > 1000)
+      throw this.error('InvalidParameterValue', 'InstanceIds must hold between 1 and 1000 instance IDs')
+    const missing = ids.filter(id => !this.instances.has(id))
+    if (missing.length > 0)
+      throw this.error('InvalidInstanceID.NotFound', `The instance ID '${missing.join(', ')}' does not exist`)
+    const protectedOne = ids
+      .map(id => this.instances.get(id)!)
+      .find(i => i.protected && i.terminatedAt === undefined)
+    if (protectedOne) {
+      throw this.error(
+        'OperationNotPermitted',
+        `The instance '${protectedOne.id}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.`
+      )
+    }
+    const out = ids.map(id => {
+      const i = this.instances.get(id)!
+      const previous = this.stateOf(i)
+      i.terminatedAt ??= this.now
+      this.replaceIfGrouped(i)
+      return { InstanceId: id, PreviousState: { Name: previous }, CurrentState: { Name: this.stateOf(i) } }
+    })
+    return { TerminatingInstances: out }
+  }
+
+  /** An Auto Scaling group keeps its capacity: a terminated instance of it is replaced. */
+  private replaceIfGrouped(i: SimInstance): void {
+    const group = this.autoScalingGroups.get(i.tags['aws:autoscaling:groupName'] ?? '')
+    if (group && !group.deleted) this.launch({ tags: group.tags })
+  }
+}

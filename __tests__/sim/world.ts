@@ -1,0 +1,54 @@
+import type { AwsClients } from '../../src/aws/clients.js'
+import { CfnSim } from './cfn-sim.js'
+import { CloudMapSim } from './cloudmap-sim.js'
+import { Ec2Sim } from './ec2-sim.js'
+import { EcsSim } from './ecs-sim.js'
+import { EventsSim } from './events-sim.js'
+import { LogsSim } from './logs-sim.js'
+import { SsmSim } from './ssm-sim.js'
+
+/**
+ * One account and Region: the EcsSim and the simulators of every service around it, on one
+ * virtual clock and linked where AWS links them (a schedule starts ECS tasks, a stack's deletion
+ * terminates its Auto Scaling group's EC2 instances, ECS container instances are EC2 or managed
+ * instances).
+ */
+export class SimWorld {
+  readonly cfn: CfnSim
+  readonly events: EventsSim
+  readonly logs: LogsSim
+  readonly ec2: Ec2Sim
+  readonly ssm: SsmSim
+  readonly cloudMap: CloudMapSim
+
+  constructor(readonly ecs: EcsSim = new EcsSim()) {
+    this.cfn = new CfnSim(ecs)
+    this.events = new EventsSim(ecs)
+    this.logs = new LogsSim(ecs)
+    this.ec2 = new Ec2Sim(ecs)
+    this.ssm = new SsmSim(ecs)
+    this.cloudMap = new CloudMapSim(ecs)
+    this.ec2.watchStacks(this.cfn)
+  }
+
+  clients(): AwsClients {
+    return {
+      ecs: this.ecs.client,
+      cloudformation: this.cfn.client,
+      events: this.events.client,
+      logs: this.logs.client,
+      ec2: this.ec2.client,
+      ssm: this.ssm.client,
+      servicediscovery: this.cloudMap.client
+    }
+  }
+
+  /** Every call that changed something, in any service: a dry run must make none. */
+  mutatingCalls(): string[] {
+    return [
+      ...this.ecs.mutatingCalls(),
+      ...this.cfn.mutatingCalls(),
+      ...[this.events, this.logs, this.ec2, this.ssm, this.cloudMap].flatMap(s => s.mutatingCalls())
+    ]
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * The AWS SDK packages a run may not need, loaded on first use. The bundler puts each in a chunk of
+ * its own, so a run that finds its cluster already gone parses only the ECS client: start-up time is
+ * part of every pull request's teardown. ECS's package is imported directly where it is used.
+ */
+export const sdk = {
+  cloudformation: () => import('@aws-sdk/client-cloudformation'),
+  eventbridge: () => import('@aws-sdk/client-eventbridge'),
+  logs: () => import('@aws-sdk/client-cloudwatch-logs'),
+  ec2: () => import('@aws-sdk/client-ec2'),
+  ssm: () => import('@aws-sdk/client-ssm'),
+  servicediscovery: () => import('@aws-sdk/client-servicediscovery'),
+  sts: () => import('@aws-sdk/client-sts')
+}

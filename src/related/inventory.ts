@@ -1,0 +1,116 @@
+import { isAvailable, type RelatedPorts } from '../aws/clients.js'
+import type { ClusterInventory, InventoryContext } from '../inventory.js'
+import type { TriggerMode } from '../settings.js'
+import { errorMessage, explainAwsError, isAccessDenied } from '../util/errors.js'
+import { describeHosts, hostsOf, type HostInfo } from './hosts.js'
+import { checkLogGroups, type LogGroupCheck } from './log-groups.js'
+import { namespacesOf, type NamespaceInfo } from './namespace.js'
+import { findTriggers, type TriggerInfo } from './triggers.js'
+
+/** What is around a cluster: what starts its tasks, and what keeps billing once it is gone. */
+export interface RelatedInventory {
+  /** Undefined with `triggers: keep`: EventBridge was not looked at. */
+  triggers?: TriggerInfo[]
+  /** The machines behind the container instances, with their EC2 state and owner when read. */
+  hosts: HostInfo[]
+  /** Why the EC2 instances could not be read (terminate-instances off): owners and states unknown. */
+  hostsUnread?: string
+  /** Task definition ARNs the cluster's services (all their deployments) and tasks use. */
+  taskDefinitions: string[]
+  /** delete-log-groups only: the log groups and who else writes to them. */
+  logGroups?: LogGroupCheck
+  namespaces: NamespaceInfo[]
+}
+
+export interface RelatedOptions {
+  triggers: TriggerMode
+  terminateInstances: boolean
+  deleteLogGroups: boolean
+  region: string
+}
+
+export type RelatedContext = InventoryContext & RelatedPorts
+
+/** Read only, like the rest of the inventory, so a dry run can show all of it. */
+export async function takeRelatedInventory(
+  ctx: RelatedContext,
+  inventory: ClusterInventory,
+  options: RelatedOptions
+): Promise<RelatedInventory> {
+  const clusterArn = inventory.cluster.arn
+  const taskDefinitions = [
+    ...new Set([
+      ...inventory.services.flatMap(s => s.taskDefinitions ?? []),
+      ...inventory.tasks.map(t => t.taskDefinitionArn ?? '').filter(Boolean)
+    ])
+  ]
+  const [triggers, hosts, logGroups] = await Promise.all([
+    options.triggers === 'keep' ? undefined : readTriggers(ctx, clusterArn),
+    readHosts(ctx, hostsOf(inventory.containerInstances), options.terminateInstances),
+    options.deleteLogGroups
+      ? denied(ctx, checkLogGroups(ctx, taskDefinitions, options.region), undefined)
+      : undefined
+  ])
+  return {
+    ...(triggers ? { triggers } : {}),
+    ...hosts,
+    taskDefinitions,
+    ...(logGroups ? { logGroups } : {}),
+    namespaces: namespacesOf(inventory)
+  }
+}
+
+async function readTriggers(ctx: RelatedContext, clusterArn: string): Promise<TriggerInfo[] | undefined> {
+  if (!isAvailable(ctx.events)) {
+    ctx.log.info('EventBridge is not available to this run: rules that start tasks were not looked for')
+    return undefined
+  }
+  try {
+    return await denied(ctx, findTriggers(ctx, clusterArn), [])
+  } catch (error) {
+    if (!isAccessDenied(error)) throw error
+    // Reading the rules is on by default: say how to do without it.
+    throw new Error(
+      `${explainAwsError(error)} To tear down without looking at EventBridge, set triggers: keep.`,
+      { cause: error }
+    )
+  }
+}
+
+/**
+ * Without terminate-instances, reading EC2 only makes the report precise: a role without
+ * ec2:DescribeInstances still gets its teardown, with the instances reported as before. With it,
+ * the owners must be known before anything is terminated, so a denial fails the run.
+ */
+async function readHosts(
+  ctx: RelatedContext,
+  hosts: HostInfo[],
+  terminateInstances: boolean
+): Promise<{ hosts: HostInfo[]; hostsUnread?: string }> {
+  if (!hosts.some(h => !h.external)) return { hosts }
+  if (!isAvailable(ctx.ec2)) return { hosts, hostsUnread: 'EC2 is not available to this run' }
+  try {
+    return { hosts: await describeHosts(ctx, hosts) }
+  } catch (error) {
+    if (!isAccessDenied(error)) throw error
+    if (terminateInstances) {
+      if (!ctx.onDenied) throw error
+      ctx.onDenied(error)
+    } else {
+      ctx.log.warning(`Could not read the EC2 instances (${errorMessage(error)}); reporting them as before`)
+    }
+    return { hosts, hostsUnread: `ec2:DescribeInstances was denied: ${errorMessage(error)}` }
+  }
+}
+
+/** A dry run records a denied read as a blocker and goes on; a real run fails on it. */
+async function denied<T, F>(ctx: RelatedContext, read: Promise<T>, fallback: F): Promise<T | F> {
+  if (!ctx.onDenied) return read
+  try {
+    return await read
+  } catch (error) {
+    if (!isAccessDenied(error)) throw error
+    ctx.onDenied(error)
+    return fallback
+  }
+}
