@@ -25,7 +25,7 @@ import {
   PutRuleCommand,
   PutTargetsCommand
 } from '@aws-sdk/client-eventbridge'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { expect, it } from '@jest/globals'
 import type { ClusterReport, Report } from '../../src/report/report.js'
 import {
   awsConfig,
@@ -35,8 +35,8 @@ import {
   REGION,
   whatIsLeft
 } from './support/fixtures.js'
-import { reset, startMoto, type MotoServer } from './support/moto.js'
-import { distEntry, distExists, runAction, type ActionResult } from './support/runAction.js'
+import { runAction, type ActionResult } from './support/runAction.js'
+import { describeAgainstMoto } from './support/suite.js'
 
 const TIMEOUT_MS = 300_000
 const small = { services: { web: 1 }, standaloneTasks: 1, instances: 1, capacityProviders: [] }
@@ -104,210 +104,202 @@ async function autoScalingHost(endpoint: string, cluster: string, stackName: str
   return { group, instanceId }
 }
 
-describe('around the cluster, end to end (dist/index.js against moto)', () => {
-  if (!distExists()) {
-    it('needs the built action', () => {
-      throw new Error(
-        `${distEntry} does not exist: build it with 'npm run package' before running the e2e tests.`
-      )
-    })
-    return
-  }
-
-  let moto: MotoServer
-  beforeAll(async () => {
-    moto = await startMoto()
-  }, 60_000)
-  afterAll(async () => {
-    await moto?.stop()
-  })
-  beforeEach(async () => {
-    await reset(moto.endpoint)
-  })
-
-  it(
-    'removes the schedule’s target on the cluster first and keeps its other target; disable turns a rule off',
-    async () => {
-      const cluster = uniqueCluster('rules')
-      const env = await buildPreviewEnvironment(moto.endpoint, cluster, small)
-      const events = new EventBridgeClient(awsConfig(moto.endpoint))
-      for (const rule of [`${cluster}-cron`, `${cluster}-other`]) {
-        await events.send(new PutRuleCommand({ Name: rule, ScheduleExpression: 'rate(5 minutes)' }))
-        await events.send(
-          new PutTargetsCommand({
-            Rule: rule,
-            Targets: [
-              {
-                Id: 'run-cron',
-                Arn: env.clusterArn,
-                RoleArn: 'arn:aws:iam::123456789012:role/ecsEventsRole',
-                EcsParameters: { TaskDefinitionArn: env.taskDefinitionArn, TaskCount: 1 }
-              },
-              { Id: 'queue', Arn: `arn:aws:sqs:${REGION}:123456789012:${rule}` }
-            ]
-          })
-        )
-      }
-
-      const result = await runAction({
-        endpoint: moto.endpoint,
-        inputs: { cluster, force: 'true', 'timeout-minutes': '5' }
-      })
-      const c = clusterReport(result)
-      expect(c.outcome).toBe('deleted')
-      expect(c.related?.triggers.map(t => [t.rule, t.action]).sort()).toEqual([
-        [`${cluster}-cron`, 'targets-removed'],
-        [`${cluster}-other`, 'targets-removed']
-      ])
-      const left = await events.send(new ListTargetsByRuleCommand({ Rule: `${cluster}-cron` }))
-      expect(left.Targets?.map(t => t.Id)).toEqual(['queue'])
-      // The rule changed before the first service was scaled: its group is the first in the log.
-      expect(result.stdout.indexOf('Removed 1 target(s) of EventBridge rule')).toBeLessThan(
-        result.stdout.indexOf('Scaled service web to 0 tasks')
-      )
-
-      const second = uniqueCluster('disable')
-      const env2 = await buildPreviewEnvironment(moto.endpoint, second, small)
-      await events.send(new PutRuleCommand({ Name: `${second}-cron`, ScheduleExpression: 'rate(1 hour)' }))
-      await events.send(
-        new PutTargetsCommand({
-          Rule: `${second}-cron`,
-          Targets: [
-            { Id: 'run', Arn: env2.clusterArn, EcsParameters: { TaskDefinitionArn: env2.taskDefinitionArn } }
-          ]
-        })
-      )
-      const disabled = await runAction({
-        endpoint: moto.endpoint,
-        inputs: { cluster: second, force: 'true', triggers: 'disable', 'timeout-minutes': '5' }
-      })
-      expect(clusterReport(disabled).related?.triggers).toEqual([
-        { rule: `${second}-cron`, targets: ['run'], action: 'disabled' }
-      ])
-      expect((await events.send(new DescribeRuleCommand({ Name: `${second}-cron` }))).State).toBe('DISABLED')
-    },
-    TIMEOUT_MS
-  )
-
-  it(
-    'terminates the instance nothing owns and never one an Auto Scaling group owns, which then goes with its stack',
-    async () => {
-      const cluster = uniqueCluster('hosts')
-      const env = await buildPreviewEnvironment(moto.endpoint, cluster, small)
-      const stackName = `${cluster}-hosts`
-      const asg = await autoScalingHost(moto.endpoint, cluster, stackName)
-
-      const kept = await runAction({
-        endpoint: moto.endpoint,
-        inputs: { cluster, force: 'true', 'terminate-instances': 'true', 'timeout-minutes': '5' }
-      })
-      const c = clusterReport(kept)
-      expect(c.outcome).toBe('deleted')
-      const plain = env.ec2InstanceIds[0]!
-      expect(await instanceState(moto.endpoint, plain)).toMatch(/shutting-down|terminated/)
-      expect(await instanceState(moto.endpoint, asg.instanceId)).toBe('running')
-      expect(c.related?.instances).toEqual([expect.objectContaining({ id: plain, action: 'terminated' })])
-      expect(c.leftovers.find(l => l.id === asg.instanceId)).toMatchObject({
-        kind: 'ec2-instance',
-        billing: true,
-        reason: expect.stringContaining(`owned by Auto Scaling group ${asg.group}`)
-      })
-      expect(kept.summary).toContain('Still costing money')
-
-      // The same again, with the stack that holds the group deleted in the run.
-      const second = uniqueCluster('hosts-stack')
-      await buildPreviewEnvironment(moto.endpoint, second, {
-        ...small,
-        instances: 0,
-        standaloneTasks: 0,
-        services: {}
-      })
-      const asg2 = await autoScalingHost(moto.endpoint, second, `${second}-hosts`)
-      const withStack = await runAction({
-        endpoint: moto.endpoint,
-        inputs: {
-          cluster: second,
-          force: 'true',
-          'terminate-instances': 'true',
-          'delete-stack': 'true',
-          'stack-name': `${second}-hosts`,
-          'timeout-minutes': '5'
-        }
-      })
-      const c2 = clusterReport(withStack)
-      expect(c2.outcome).toBe('deleted')
-      expect(await instanceState(moto.endpoint, asg2.instanceId)).toBe('terminated')
-      expect(c2.related?.instances).toEqual([
-        expect.objectContaining({ id: asg2.instanceId, action: 'terminated-with-stack' })
-      ])
-      expect(c2.leftovers.filter(l => l.billing)).toEqual([])
-      expect(withStack.summary).not.toContain('Still costing money')
-    },
-    TIMEOUT_MS
-  )
-
-  it(
-    'deletes the log group only the cluster writes to, keeps a shared one, and deregisters the revisions it used',
-    async () => {
-      const cluster = uniqueCluster('logs')
-      const env = await buildPreviewEnvironment(moto.endpoint, cluster, small)
-      const ecs = ecsClient(moto.endpoint)
-      const logs = new CloudWatchLogsClient(awsConfig(moto.endpoint))
-      const own = `/ecs/${cluster}`
-      const shared = `/ecs/${cluster}-shared`
-      const register = async (family: string, group: string): Promise<string> =>
-        (
-          await ecs.send(
-            new RegisterTaskDefinitionCommand({
-              family,
-              containerDefinitions: [
+describeAgainstMoto(
+  'around the cluster, end to end (dist/index.js against moto)',
+  moto => {
+    it(
+      'removes the schedule’s target on the cluster first and keeps its other target; disable turns a rule off',
+      async () => {
+        const cluster = uniqueCluster('rules')
+        const env = await buildPreviewEnvironment(moto().endpoint, cluster, small)
+        const events = new EventBridgeClient(awsConfig(moto().endpoint))
+        for (const rule of [`${cluster}-cron`, `${cluster}-other`]) {
+          await events.send(new PutRuleCommand({ Name: rule, ScheduleExpression: 'rate(5 minutes)' }))
+          await events.send(
+            new PutTargetsCommand({
+              Rule: rule,
+              Targets: [
                 {
-                  name: 'app',
-                  image: 'public.ecr.aws/nginx/nginx:stable',
-                  memory: 128,
-                  logConfiguration: {
-                    logDriver: 'awslogs',
-                    options: { 'awslogs-group': group, 'awslogs-region': REGION }
-                  }
-                }
+                  Id: 'run-cron',
+                  Arn: env.clusterArn,
+                  RoleArn: 'arn:aws:iam::123456789012:role/ecsEventsRole',
+                  EcsParameters: { TaskDefinitionArn: env.taskDefinitionArn, TaskCount: 1 }
+                },
+                { Id: 'queue', Arn: `arn:aws:sqs:${REGION}:123456789012:${rule}` }
               ]
             })
           )
-        ).taskDefinition!.taskDefinitionArn!
-      const job = await register(`${cluster}-job`, own)
-      const report = await register(`${cluster}-report`, shared)
-      const outside = await register(`${cluster}-billing`, shared) // another family, not in the cluster
-      for (const td of [job, report])
-        await ecs.send(new RunTaskCommand({ cluster, taskDefinition: td, launchType: 'EC2' }))
-      for (const g of [own, shared]) await logs.send(new CreateLogGroupCommand({ logGroupName: g }))
-
-      const result = await runAction({
-        endpoint: moto.endpoint,
-        inputs: {
-          cluster,
-          force: 'true',
-          'delete-log-groups': 'true',
-          'deregister-task-definitions': 'true',
-          'timeout-minutes': '5'
         }
-      })
-      const c = clusterReport(result)
-      expect(c.outcome).toBe('deleted')
-      const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/ecs/${cluster}` }))
-      expect(groups.logGroups?.map(g => g.logGroupName)).toEqual([shared])
-      expect(c.related?.logGroups).toEqual([{ name: own, action: 'deleted' }])
-      expect(c.leftovers.find(l => l.kind === 'log-group')).toMatchObject({
-        id: shared,
-        reason: expect.stringContaining(`${cluster}-billing`)
-      })
-      const status = async (arn: string) =>
-        (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition?.status
-      expect(await status(job)).toBe('INACTIVE')
-      expect(await status(report)).toBe('INACTIVE')
-      expect(await status(env.taskDefinitionArn)).toBe('INACTIVE')
-      expect(await status(outside)).toBe('ACTIVE')
-      expect((await whatIsLeft(moto.endpoint, cluster)).clusterStatus).toBe('INACTIVE')
-    },
-    TIMEOUT_MS
-  )
-})
+
+        const result = await runAction({
+          endpoint: moto().endpoint,
+          inputs: { cluster, force: 'true', 'timeout-minutes': '5' }
+        })
+        const c = clusterReport(result)
+        expect(c.outcome).toBe('deleted')
+        expect(c.related?.triggers.map(t => [t.rule, t.action]).sort()).toEqual([
+          [`${cluster}-cron`, 'targets-removed'],
+          [`${cluster}-other`, 'targets-removed']
+        ])
+        const left = await events.send(new ListTargetsByRuleCommand({ Rule: `${cluster}-cron` }))
+        expect(left.Targets?.map(t => t.Id)).toEqual(['queue'])
+        // The rule changed before the first service was scaled: its group is the first in the log.
+        expect(result.stdout.indexOf('Removed 1 target(s) of EventBridge rule')).toBeLessThan(
+          result.stdout.indexOf('Scaled service web to 0 tasks')
+        )
+
+        const second = uniqueCluster('disable')
+        const env2 = await buildPreviewEnvironment(moto().endpoint, second, small)
+        await events.send(new PutRuleCommand({ Name: `${second}-cron`, ScheduleExpression: 'rate(1 hour)' }))
+        await events.send(
+          new PutTargetsCommand({
+            Rule: `${second}-cron`,
+            Targets: [
+              {
+                Id: 'run',
+                Arn: env2.clusterArn,
+                EcsParameters: { TaskDefinitionArn: env2.taskDefinitionArn }
+              }
+            ]
+          })
+        )
+        const disabled = await runAction({
+          endpoint: moto().endpoint,
+          inputs: { cluster: second, force: 'true', triggers: 'disable', 'timeout-minutes': '5' }
+        })
+        expect(clusterReport(disabled).related?.triggers).toEqual([
+          { rule: `${second}-cron`, targets: ['run'], action: 'disabled' }
+        ])
+        expect((await events.send(new DescribeRuleCommand({ Name: `${second}-cron` }))).State).toBe(
+          'DISABLED'
+        )
+      },
+      TIMEOUT_MS
+    )
+
+    it(
+      'terminates the instance nothing owns and never one an Auto Scaling group owns, which then goes with its stack',
+      async () => {
+        const cluster = uniqueCluster('hosts')
+        const env = await buildPreviewEnvironment(moto().endpoint, cluster, small)
+        const stackName = `${cluster}-hosts`
+        const asg = await autoScalingHost(moto().endpoint, cluster, stackName)
+
+        const kept = await runAction({
+          endpoint: moto().endpoint,
+          inputs: { cluster, force: 'true', 'terminate-instances': 'true', 'timeout-minutes': '5' }
+        })
+        const c = clusterReport(kept)
+        expect(c.outcome).toBe('deleted')
+        const plain = env.ec2InstanceIds[0]!
+        expect(await instanceState(moto().endpoint, plain)).toMatch(/shutting-down|terminated/)
+        expect(await instanceState(moto().endpoint, asg.instanceId)).toBe('running')
+        expect(c.related?.instances).toEqual([expect.objectContaining({ id: plain, action: 'terminated' })])
+        expect(c.leftovers.find(l => l.id === asg.instanceId)).toMatchObject({
+          kind: 'ec2-instance',
+          billing: true,
+          reason: expect.stringContaining(`owned by Auto Scaling group ${asg.group}`)
+        })
+        expect(kept.summary).toContain('Still costing money')
+
+        // The same again, with the stack that holds the group deleted in the run.
+        const second = uniqueCluster('hosts-stack')
+        await buildPreviewEnvironment(moto().endpoint, second, {
+          ...small,
+          instances: 0,
+          standaloneTasks: 0,
+          services: {}
+        })
+        const asg2 = await autoScalingHost(moto().endpoint, second, `${second}-hosts`)
+        const withStack = await runAction({
+          endpoint: moto().endpoint,
+          inputs: {
+            cluster: second,
+            force: 'true',
+            'terminate-instances': 'true',
+            'delete-stack': 'true',
+            'stack-name': `${second}-hosts`,
+            'timeout-minutes': '5'
+          }
+        })
+        const c2 = clusterReport(withStack)
+        expect(c2.outcome).toBe('deleted')
+        expect(await instanceState(moto().endpoint, asg2.instanceId)).toBe('terminated')
+        expect(c2.related?.instances).toEqual([
+          expect.objectContaining({ id: asg2.instanceId, action: 'terminated-with-stack' })
+        ])
+        expect(c2.leftovers.filter(l => l.billing)).toEqual([])
+        expect(withStack.summary).not.toContain('Still costing money')
+      },
+      TIMEOUT_MS
+    )
+
+    it(
+      'deletes the log group only the cluster writes to, keeps a shared one, and deregisters the revisions it used',
+      async () => {
+        const cluster = uniqueCluster('logs')
+        const env = await buildPreviewEnvironment(moto().endpoint, cluster, small)
+        const ecs = ecsClient(moto().endpoint)
+        const logs = new CloudWatchLogsClient(awsConfig(moto().endpoint))
+        const own = `/ecs/${cluster}`
+        const shared = `/ecs/${cluster}-shared`
+        const register = async (family: string, group: string): Promise<string> =>
+          (
+            await ecs.send(
+              new RegisterTaskDefinitionCommand({
+                family,
+                containerDefinitions: [
+                  {
+                    name: 'app',
+                    image: 'public.ecr.aws/nginx/nginx:stable',
+                    memory: 128,
+                    logConfiguration: {
+                      logDriver: 'awslogs',
+                      options: { 'awslogs-group': group, 'awslogs-region': REGION }
+                    }
+                  }
+                ]
+              })
+            )
+          ).taskDefinition!.taskDefinitionArn!
+        const job = await register(`${cluster}-job`, own)
+        const report = await register(`${cluster}-report`, shared)
+        const outside = await register(`${cluster}-billing`, shared) // another family, not in the cluster
+        for (const td of [job, report])
+          await ecs.send(new RunTaskCommand({ cluster, taskDefinition: td, launchType: 'EC2' }))
+        for (const g of [own, shared]) await logs.send(new CreateLogGroupCommand({ logGroupName: g }))
+
+        const result = await runAction({
+          endpoint: moto().endpoint,
+          inputs: {
+            cluster,
+            force: 'true',
+            'delete-log-groups': 'true',
+            'deregister-task-definitions': 'true',
+            'timeout-minutes': '5'
+          }
+        })
+        const c = clusterReport(result)
+        expect(c.outcome).toBe('deleted')
+        const groups = await logs.send(
+          new DescribeLogGroupsCommand({ logGroupNamePrefix: `/ecs/${cluster}` })
+        )
+        expect(groups.logGroups?.map(g => g.logGroupName)).toEqual([shared])
+        expect(c.related?.logGroups).toEqual([{ name: own, action: 'deleted' }])
+        expect(c.leftovers.find(l => l.kind === 'log-group')).toMatchObject({
+          id: shared,
+          reason: expect.stringContaining(`${cluster}-billing`)
+        })
+        const status = async (arn: string) =>
+          (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition?.status
+        expect(await status(job)).toBe('INACTIVE')
+        expect(await status(report)).toBe('INACTIVE')
+        expect(await status(env.taskDefinitionArn)).toBe('INACTIVE')
+        expect(await status(outside)).toBe('ACTIVE')
+        expect((await whatIsLeft(moto().endpoint, cluster)).clusterStatus).toBe('INACTIVE')
+      },
+      TIMEOUT_MS
+    )
+  },
+  { resetEach: true }
+)

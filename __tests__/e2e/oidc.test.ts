@@ -2,10 +2,10 @@
 // stand-in for the runner's token endpoint, assumes the role at moto's STS, masks the credentials,
 // and tears a preview environment down with them. moto checks no signature, so a recording proxy
 // between the action and moto shows which access key signed each request.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { expect, it } from '@jest/globals'
 import { buildPreviewEnvironment, REGION, TEST_CREDENTIALS, whatIsLeft } from './support/fixtures.js'
-import { reset, startMoto, type MotoServer } from './support/moto.js'
-import { distEntry, distExists, runAction } from './support/runAction.js'
+import { runAction } from './support/runAction.js'
+import { describeAgainstMoto } from './support/suite.js'
 import { startRecordingProxy, startTokenServer } from './support/token-server.js'
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/ecs-teardown'
@@ -18,34 +18,14 @@ function xmlValue(xml: string, name: string): string {
   return value
 }
 
-describe('role-to-assume end to end (dist/index.js, OIDC token, moto STS)', () => {
-  if (!distExists()) {
-    it('needs the built action', () => {
-      throw new Error(
-        `${distEntry} does not exist: build it with 'npm run package' before running the e2e tests.`
-      )
-    })
-    return
-  }
-
-  let moto: MotoServer
-
-  beforeAll(async () => {
-    moto = await startMoto()
-    await reset(moto.endpoint)
-  }, 60_000)
-
-  afterAll(async () => {
-    await moto?.stop()
-  })
-
+describeAgainstMoto('role-to-assume end to end (dist/index.js, OIDC token, moto STS)', moto => {
   it('assumes the role with the job token, masks the credentials first, and tears down with them', async () => {
     // One failed token request first: the action must retry it (@actions/core does not retry a 500).
     const tokens = await startTokenServer({ failFirst: 1 })
-    const proxy = await startRecordingProxy(moto.endpoint)
+    const proxy = await startRecordingProxy(moto().endpoint)
     try {
       const cluster = `e2e-oidc-${process.pid}-${Date.now().toString(36)}`
-      await buildPreviewEnvironment(moto.endpoint, cluster)
+      await buildPreviewEnvironment(moto().endpoint, cluster)
 
       const result = await runAction({
         endpoint: proxy.endpoint,
@@ -148,7 +128,7 @@ describe('role-to-assume end to end (dist/index.js, OIDC token, moto STS)', () =
 
       // And the teardown itself happened.
       expect(result.outputs['clusters-deleted']).toBe('1')
-      const left = await whatIsLeft(moto.endpoint, cluster)
+      const left = await whatIsLeft(moto().endpoint, cluster)
       expect(['INACTIVE', 'MISSING']).toContain(left.clusterStatus)
       expect(left.services).toEqual([])
       expect(left.tasksStillDesiredRunning).toEqual([])

@@ -1,48 +1,31 @@
 // End to end: delete-stack with a console-wizard stack (EC2ContainerService-<cluster>), the built
 // dist/index.js against a real moto server.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { expect, it } from '@jest/globals'
 import type { Report } from '../../src/report/report.js'
 import { buildPreviewEnvironment, whatIsLeft } from './support/fixtures.js'
-import { startMoto, type MotoServer } from './support/moto.js'
-import { distEntry, distExists, runAction } from './support/runAction.js'
+import { runAction } from './support/runAction.js'
+import { describeAgainstMoto } from './support/suite.js'
 import { createClusterStack, stackState } from './support/stack-fixtures.js'
 
-describe('delete-stack end to end (dist/index.js against moto)', () => {
-  if (!distExists()) {
-    it('needs the built action', () => {
-      throw new Error(
-        `${distEntry} does not exist: build it with 'npm run package' before running the e2e tests.`
-      )
-    })
-    return
-  }
-
-  let moto: MotoServer
-  beforeAll(async () => {
-    moto = await startMoto()
-  }, 60_000)
-  afterAll(async () => {
-    await moto?.stop()
-  })
-
+describeAgainstMoto('delete-stack end to end (dist/index.js against moto)', moto => {
   const small = { services: { web: 1 }, standaloneTasks: 1, instances: 1 }
 
   it('removes the stack and the cluster with delete-stack: true', async () => {
     const cluster = `stack${process.pid}-on`
     // The stack first: moto replaces a cluster's tags and providers when a stack creates it later.
-    const stack = await createClusterStack(moto.endpoint, cluster)
-    await buildPreviewEnvironment(moto.endpoint, cluster, small)
+    const stack = await createClusterStack(moto().endpoint, cluster)
+    await buildPreviewEnvironment(moto().endpoint, cluster, small)
 
     const result = await runAction({
-      endpoint: moto.endpoint,
+      endpoint: moto().endpoint,
       inputs: { cluster, region: 'us-east-1', force: 'true', 'delete-stack': 'true', 'timeout-minutes': '5' }
     })
     expect({ code: result.code, stdout: result.code === 0 ? '' : result.stdout }).toEqual({
       code: 0,
       stdout: ''
     })
-    expect(await stackState(moto.endpoint, stack)).toEqual({ byId: 'DELETE_COMPLETE', byName: 'MISSING' })
-    const left = await whatIsLeft(moto.endpoint, cluster)
+    expect(await stackState(moto().endpoint, stack)).toEqual({ byId: 'DELETE_COMPLETE', byName: 'MISSING' })
+    const left = await whatIsLeft(moto().endpoint, cluster)
     expect(left.clusterStatus).toBe('INACTIVE')
     expect(left.services).toEqual([])
     expect(left.tasksStillDesiredRunning).toEqual([])
@@ -63,19 +46,19 @@ describe('delete-stack end to end (dist/index.js against moto)', () => {
 
   it('leaves the stack untouched without delete-stack', async () => {
     const cluster = `stack${process.pid}-off`
-    const stack = await createClusterStack(moto.endpoint, cluster)
-    await buildPreviewEnvironment(moto.endpoint, cluster, small)
+    const stack = await createClusterStack(moto().endpoint, cluster)
+    await buildPreviewEnvironment(moto().endpoint, cluster, small)
 
     const result = await runAction({
-      endpoint: moto.endpoint,
+      endpoint: moto().endpoint,
       inputs: { cluster, region: 'us-east-1', force: 'true', 'timeout-minutes': '5' }
     })
     expect(result.code).toBe(0)
-    expect(await stackState(moto.endpoint, stack)).toEqual({
+    expect(await stackState(moto().endpoint, stack)).toEqual({
       byId: 'CREATE_COMPLETE',
       byName: 'CREATE_COMPLETE'
     })
-    expect((await whatIsLeft(moto.endpoint, cluster)).clusterStatus).toBe('INACTIVE')
+    expect((await whatIsLeft(moto().endpoint, cluster)).clusterStatus).toBe('INACTIVE')
     expect(result.outputs['stacks-deleted']).toBe('0')
   }, 300_000)
 })

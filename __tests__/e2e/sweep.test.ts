@@ -1,44 +1,27 @@
 // End to end: a nightly sweep by pattern and tag, the built dist/index.js against a real moto server.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { expect, it } from '@jest/globals'
 import type { Report } from '../../src/report/report.js'
 import { buildPreviewEnvironment, whatIsLeft } from './support/fixtures.js'
-import { startMoto, type MotoServer } from './support/moto.js'
-import { distEntry, distExists, runAction } from './support/runAction.js'
+import { runAction } from './support/runAction.js'
+import { describeAgainstMoto } from './support/suite.js'
 
-describe('nightly sweep end to end (dist/index.js against moto)', () => {
-  if (!distExists()) {
-    it('needs the built action', () => {
-      throw new Error(
-        `${distEntry} does not exist: build it with 'npm run package' before running the e2e tests.`
-      )
-    })
-    return
-  }
-
-  let moto: MotoServer
-  beforeAll(async () => {
-    moto = await startMoto()
-  }, 60_000)
-  afterAll(async () => {
-    await moto?.stop()
-  })
-
+describeAgainstMoto('nightly sweep end to end (dist/index.js against moto)', moto => {
   it('removes the three tagged preview clusters and leaves the untagged and production ones untouched', async () => {
     const prefix = `sweep${process.pid}`
     const small = { services: { web: 1 }, standaloneTasks: 1, instances: 1 }
     const previews = ['alpha', 'bravo', 'charlie'].map(n => `${prefix}-pr-${n}`)
     for (const name of previews)
-      await buildPreviewEnvironment(moto.endpoint, name, { ...small, tags: { environment: 'preview' } })
+      await buildPreviewEnvironment(moto().endpoint, name, { ...small, tags: { environment: 'preview' } })
     const untagged = `${prefix}-pr-delta`
-    await buildPreviewEnvironment(moto.endpoint, untagged, { ...small, tags: { team: 'web' } })
+    await buildPreviewEnvironment(moto().endpoint, untagged, { ...small, tags: { team: 'web' } })
     const production = `${prefix}-production`
-    await buildPreviewEnvironment(moto.endpoint, production, {
+    await buildPreviewEnvironment(moto().endpoint, production, {
       ...small,
       tags: { environment: 'production' }
     })
 
     const result = await runAction({
-      endpoint: moto.endpoint,
+      endpoint: moto().endpoint,
       inputs: {
         cluster: `${prefix}-pr-*`,
         'require-tags': 'environment=preview',
@@ -61,7 +44,7 @@ describe('nightly sweep end to end (dist/index.js against moto)', () => {
     })
     expect(result.outputs['clusters-deleted']).toBe('3')
     for (const name of previews) {
-      const left = await whatIsLeft(moto.endpoint, name)
+      const left = await whatIsLeft(moto().endpoint, name)
       expect({ name, cluster: left.clusterStatus, tasks: left.tasksStillDesiredRunning }).toEqual({
         name,
         cluster: 'INACTIVE',
@@ -69,7 +52,7 @@ describe('nightly sweep end to end (dist/index.js against moto)', () => {
       })
     }
     for (const name of [untagged, production]) {
-      const left = await whatIsLeft(moto.endpoint, name)
+      const left = await whatIsLeft(moto().endpoint, name)
       expect({
         name,
         cluster: left.clusterStatus,

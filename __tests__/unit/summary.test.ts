@@ -167,3 +167,24 @@ describe('renderSummary: failures, dry runs and links', () => {
     expect(md).toContain('- Scaled service web to 0 tasks')
   })
 })
+
+describe('renderSummary: a cancelled run', () => {
+  it('says cancelled, keeps what was removed, and lists what was not', () => {
+    const c = removedCluster()
+    c.outcome = 'cancelled'
+    c.message = 'Cancelled before the teardown finished. Still there: services: worker; clusters: preview-42.'
+    c.services = [{ name: 'web', arn: 'arn:web' }]
+    c.leftovers = [
+      { kind: 'service', id: 'worker', reason: 'not confirmed deleted' },
+      { kind: 'task', id: 't2', reason: 'not confirmed stopped (service:worker)', billing: true },
+      { kind: 'cluster', id: 'preview-42', reason: 'not deleted' }
+    ]
+    const md = renderSummary({ dryRun: false, clusters: [c] })
+    expect(md).toContain('| preview-42 | us-east-1 | ⛔ cancelled |')
+    expect(md).toContain('Still there: services: worker; clusters: preview-42.')
+    expect(md).toContain('| Services | 2 | 1 | 1 |')
+    expect(md).toMatch(/Still costing money[\s\S]*t2/)
+    expect(md).toMatch(/Left behind: needs a person[\s\S]*worker/)
+    expect(md).toContain('<code>web</code>')
+  })
+})
