@@ -59660,7 +59660,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 
 // The action's entry point on the runner: everything else is in main.ts.
 const { signal } = (0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .cancellation */ .W)();
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)((0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runnerDeps */ .T)(signal));
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)((0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runnerDeps */ .T)(signal));
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -59673,10 +59673,10 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  eF: () => (/* binding */ run)
+  e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: Outputs, explainSetupError
+// UNUSED EXPORTS: explainSetupError
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(212);
@@ -60866,13 +60866,6 @@ class Pool {
         this.waiting.shift()?.();
     }
 }
-/** Runs `work` on every item, all started at once; the Pool inside the calls bounds the real concurrency. */
-async function forEachConcurrently(items, work) {
-    const results = await Promise.allSettled(items.map(item => work(item)));
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed)
-        throw failed.reason;
-}
 function chunk(items, size) {
     const out = [];
     for (let i = 0; i < items.length; i += size)
@@ -60917,17 +60910,18 @@ async function takeInventory(ctx, clusterRef) {
         return cluster;
     const info = cluster.info;
     const [services, tasks, containerInstances, capacityProviders] = await Promise.all([
-        tolerateDenied(ctx, listServices(ctx, info.arn)),
-        tolerateDenied(ctx, listLiveTasks(ctx, info.arn)),
-        tolerateDenied(ctx, listContainerInstances(ctx, info.arn)),
-        tolerateDenied(ctx, describeCapacityProviders(ctx, info))
+        tolerateDenied(ctx, listServices(ctx, info.arn), []),
+        tolerateDenied(ctx, listLiveTasks(ctx, info.arn), []),
+        tolerateDenied(ctx, listContainerInstances(ctx, info.arn), []),
+        tolerateDenied(ctx, describeCapacityProviders(ctx, info), [])
     ]);
     return {
         state: 'present',
         inventory: { cluster: info, services, tasks, containerInstances, capacityProviders }
     };
 }
-async function tolerateDenied(ctx, read) {
+/** A dry run records a denied read as a blocker and goes on with `fallback`; a real run fails on it. */
+async function tolerateDenied(ctx, read, fallback) {
     if (!ctx.onDenied)
         return read;
     try {
@@ -60937,7 +60931,7 @@ async function tolerateDenied(ctx, read) {
         if (!(0,errors/* isAccessDenied */.w7)(error))
             throw error;
         ctx.onDenied(error);
-        return [];
+        return fallback;
     }
 }
 async function describeCluster(ctx, clusterRef) {
@@ -61143,15 +61137,22 @@ async function otherClustersUsing(ctx, clusterArn, providers) {
     }
     return usage;
 }
-/** Every other ACTIVE cluster of the account and Region: ListClusters pages, DescribeClusters by 100. */
-async function describeOtherClusters(ctx, clusterArn) {
-    const arns = await paginate(async (nextToken) => {
+/** Every cluster ARN of the account and Region: every page of ListClusters. */
+async function listClusterArns(ctx) {
+    return paginate(async (nextToken) => {
         const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListClustersCommand */.Nnn({ maxResults: Limits.listPageSize, nextToken }));
         return { items: out.clusterArns ?? [], nextToken: out.nextToken };
     });
-    const others = arns.filter(arn => arn !== clusterArn);
-    const batches = await Promise.all(chunk(others, Limits.describeClustersBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: batch }))));
-    return batches.flatMap(out => out.clusters ?? []).filter(c => c.status !== 'INACTIVE');
+}
+/** DescribeClusters in batches of 100; clusters AWS does not know are left out. */
+async function describeClusters(ctx, refs, include = []) {
+    const outs = await Promise.all(chunk(refs, Limits.describeClustersBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: batch, ...(include.length > 0 ? { include } : {}) }))));
+    return outs.flatMap(out => out.clusters ?? []);
+}
+/** Every other ACTIVE cluster of the account and Region. */
+async function describeOtherClusters(ctx, clusterArn) {
+    const others = (await listClusterArns(ctx)).filter(arn => arn !== clusterArn);
+    return (await describeClusters(ctx, others)).filter(c => c.status !== 'INACTIVE');
 }
 function nameFromArn(arn) {
     return arn.slice(arn.lastIndexOf('/') + 1);
@@ -61166,10 +61167,6 @@ function unique(items) {
 
 
 
-
-
-
-
 /**
  * Which clusters this run may touch. Everything that decides it happens here, before anything is
  * removed: patterns are expanded with ListClusters (every page), tags and ages are checked, and a
@@ -61179,7 +61176,7 @@ async function selectClusters(ctx, settings) {
     const needsTags = settings.requireTags.length > 0;
     if (settings.patterns.length === 0 && !needsTags)
         return { targets: [...settings.clusters], skipped: [] };
-    const explicit = settings.clusters.length > 0 && needsTags ? await describeAll(ctx, settings.clusters) : [];
+    const explicit = settings.clusters.length > 0 && needsTags ? await describeClusters(ctx, settings.clusters, ['TAGS']) : [];
     for (const cluster of explicit) {
         const missing = missingTags(cluster, settings);
         if (cluster.status === 'ACTIVE' && missing.length > 0) {
@@ -61192,12 +61189,9 @@ async function selectClusters(ctx, settings) {
         const explicitNames = new Set(settings.clusters.map(nameFromArn));
         const patterns = settings.patterns.map(globToRegExp);
         const excluded = settings.exclude.map(p => ({ pattern: p, regex: globToRegExp(p) }));
-        const arns = await paginate(async (nextToken) => {
-            const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListClustersCommand */.Nnn({ maxResults: Limits.listPageSize, nextToken }));
-            return { items: out.clusterArns ?? [], nextToken: out.nextToken };
-        });
+        const arns = await listClusterArns(ctx);
         const candidates = arns.filter(arn => patterns.some(p => p.test(nameFromArn(arn))) && !explicitNames.has(nameFromArn(arn)));
-        const described = (await describeAll(ctx, candidates)).filter(c => c.status === 'ACTIVE');
+        const described = (await describeClusters(ctx, candidates, ['TAGS'])).filter(c => c.status === 'ACTIVE');
         described.sort((a, b) => (a.clusterName ?? '').localeCompare(b.clusterName ?? ''));
         for (const cluster of described) {
             const name = cluster.clusterName ?? '';
@@ -61234,10 +61228,6 @@ async function selectClusters(ctx, settings) {
         throw new errors/* InputError */.dz(`${targets.length} clusters qualify, more than '${Inputs.maxClusters}' (${settings.maxClusters}) allows, so nothing was removed: ${names.slice(0, 50).join(', ')}${names.length > 50 ? ` and ${names.length - 50} more` : ''}. Narrow the patterns or raise max-clusters.`);
     }
     return { targets, skipped };
-}
-async function describeAll(ctx, refs) {
-    const outs = await Promise.all(chunk(refs, Limits.describeClustersBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: batch, include: ['TAGS'] }))));
-    return outs.flatMap(out => out.clusters ?? []);
 }
 function missingTags(cluster, settings) {
     const tags = new Map((cluster.tags ?? []).map(t => [t.key ?? '', t.value ?? '']));
@@ -63281,6 +63271,7 @@ async function readTargets(ctx, rule, clusterArn) {
 
 
 
+
 /** Read only, like the rest of the inventory, so a dry run can show all of it. */
 async function takeRelatedInventory(ctx, inventory, options) {
     const clusterArn = inventory.cluster.arn;
@@ -63294,7 +63285,7 @@ async function takeRelatedInventory(ctx, inventory, options) {
         options.triggers === 'keep' ? undefined : readTriggers(ctx, clusterArn),
         readHosts(ctx, hostsOf(inventory.containerInstances), options.terminateInstances),
         options.deleteLogGroups
-            ? denied(ctx, checkLogGroups(ctx, taskDefinitions, options.region), undefined)
+            ? tolerateDenied(ctx, checkLogGroups(ctx, taskDefinitions, options.region), undefined)
             : undefined
     ]);
     return {
@@ -63311,7 +63302,7 @@ async function readTriggers(ctx, clusterArn) {
         return undefined;
     }
     try {
-        return await denied(ctx, findTriggers(ctx, clusterArn), []);
+        return await tolerateDenied(ctx, findTriggers(ctx, clusterArn), []);
     }
     catch (error) {
         if (!(0,errors/* isAccessDenied */.w7)(error))
@@ -63345,20 +63336,6 @@ async function readHosts(ctx, hosts, terminateInstances) {
             ctx.log.warning(`Could not read the EC2 instances (${(0,errors/* errorMessage */.gJ)(error)}); reporting them as before`);
         }
         return { hosts, hostsUnread: `ec2:DescribeInstances was denied: ${(0,errors/* errorMessage */.gJ)(error)}` };
-    }
-}
-/** A dry run records a denied read as a blocker and goes on; a real run fails on it. */
-async function denied(ctx, read, fallback) {
-    if (!ctx.onDenied)
-        return read;
-    try {
-        return await read;
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        ctx.onDenied(error);
-        return fallback;
     }
 }
 
@@ -63847,7 +63824,6 @@ async function lookAgain(deps, clusterRef) {
 
 
 
-
 /**
  * settings → credentials → which clusters → per cluster, concurrently: inventory → plan → apply →
  * report. One pool bounds the AWS calls in flight across all clusters, and one deadline covers all.
@@ -63948,7 +63924,6 @@ async function writeSummary(deps, report) {
 function explainSetupError(error) {
     return error instanceof errors/* InputError */.dz ? error.message : (0,errors/* explainAwsError */.Ni)(error);
 }
-
 
 
 /***/ }),
@@ -67081,7 +67056,6 @@ function explainAwsError(error) {
 /* harmony export */   ml: () => (/* binding */ systemClock),
 /* harmony export */   uk: () => (/* binding */ realSleep)
 /* harmony export */ });
-/* unused harmony export formatDuration */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9661);
 
 const systemClock = () => Date.now();
@@ -67101,13 +67075,6 @@ const realSleep = (ms, signal) => new Promise((resolve, reject) => {
 function throwIfAborted(signal) {
     if (signal.aborted)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc();
-}
-function formatDuration(ms) {
-    const seconds = Math.max(0, ms) / 1000;
-    if (seconds < 60)
-        return `${seconds.toFixed(1)} s`;
-    const minutes = Math.floor(seconds / 60);
-    return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
 }
 
 

@@ -121,10 +121,10 @@ export async function takeInventory(ctx: InventoryContext, clusterRef: string): 
   if (cluster.state === 'absent') return cluster
   const info = cluster.info
   const [services, tasks, containerInstances, capacityProviders] = await Promise.all([
-    tolerateDenied(ctx, listServices(ctx, info.arn)),
-    tolerateDenied(ctx, listLiveTasks(ctx, info.arn)),
-    tolerateDenied(ctx, listContainerInstances(ctx, info.arn)),
-    tolerateDenied(ctx, describeCapacityProviders(ctx, info))
+    tolerateDenied(ctx, listServices(ctx, info.arn), []),
+    tolerateDenied(ctx, listLiveTasks(ctx, info.arn), []),
+    tolerateDenied(ctx, listContainerInstances(ctx, info.arn), []),
+    tolerateDenied(ctx, describeCapacityProviders(ctx, info), [])
   ])
   return {
     state: 'present',
@@ -132,14 +132,19 @@ export async function takeInventory(ctx: InventoryContext, clusterRef: string): 
   }
 }
 
-async function tolerateDenied<T>(ctx: InventoryContext, read: Promise<T[]>): Promise<T[]> {
+/** A dry run records a denied read as a blocker and goes on with `fallback`; a real run fails on it. */
+export async function tolerateDenied<T, F>(
+  ctx: InventoryContext,
+  read: Promise<T>,
+  fallback: F
+): Promise<T | F> {
   if (!ctx.onDenied) return read
   try {
     return await read
   } catch (error) {
     if (!isAccessDenied(error)) throw error
     ctx.onDenied(error)
-    return []
+    return fallback
   }
 }
 
@@ -430,9 +435,9 @@ async function otherClustersUsing(
   return usage
 }
 
-/** Every other ACTIVE cluster of the account and Region: ListClusters pages, DescribeClusters by 100. */
-export async function describeOtherClusters(ctx: InventoryContext, clusterArn: string): Promise<Cluster[]> {
-  const arns = await paginate(async nextToken => {
+/** Every cluster ARN of the account and Region: every page of ListClusters. */
+export async function listClusterArns(ctx: InventoryContext): Promise<string[]> {
+  return paginate(async nextToken => {
     const out = await callAws(
       ctx,
       ctx.ecs,
@@ -440,13 +445,30 @@ export async function describeOtherClusters(ctx: InventoryContext, clusterArn: s
     )
     return { items: out.clusterArns ?? [], nextToken: out.nextToken }
   })
-  const others = arns.filter(arn => arn !== clusterArn)
-  const batches = await Promise.all(
-    chunk(others, Limits.describeClustersBatch).map(batch =>
-      callAws(ctx, ctx.ecs, new DescribeClustersCommand({ clusters: batch }))
+}
+
+/** DescribeClusters in batches of 100; clusters AWS does not know are left out. */
+export async function describeClusters(
+  ctx: InventoryContext,
+  refs: string[],
+  include: 'TAGS'[] = []
+): Promise<Cluster[]> {
+  const outs = await Promise.all(
+    chunk(refs, Limits.describeClustersBatch).map(batch =>
+      callAws(
+        ctx,
+        ctx.ecs,
+        new DescribeClustersCommand({ clusters: batch, ...(include.length > 0 ? { include } : {}) })
+      )
     )
   )
-  return batches.flatMap(out => out.clusters ?? []).filter(c => c.status !== 'INACTIVE')
+  return outs.flatMap(out => out.clusters ?? [])
+}
+
+/** Every other ACTIVE cluster of the account and Region. */
+export async function describeOtherClusters(ctx: InventoryContext, clusterArn: string): Promise<Cluster[]> {
+  const others = (await listClusterArns(ctx)).filter(arn => arn !== clusterArn)
+  return (await describeClusters(ctx, others)).filter(c => c.status !== 'INACTIVE')
 }
 
 export function nameFromArn(arn: string): string {

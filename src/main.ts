@@ -1,7 +1,6 @@
 import { createAwsClients, type AwsClients } from './aws/clients.js'
 import { paced, RateLimiter } from './aws/rate-limit.js'
 import { createRoleCredentials } from './aws/credentials.js'
-import { Outputs } from './constants.js'
 import type { Logger } from './log.js'
 import { reportOutputs } from './report/outputs.js'
 import type { ClusterReport, Report } from './report/report.js'
@@ -131,5 +130,3 @@ async function writeSummary(deps: RunDeps, report: Report): Promise<void> {
 export function explainSetupError(error: unknown): string {
   return error instanceof InputError ? error.message : explainAwsError(error)
 }
-
-export { Outputs }

@@ -1,12 +1,16 @@
-import { DescribeClustersCommand, ListClustersCommand, type Cluster } from '@aws-sdk/client-ecs'
-import { callAws } from './aws/call.js'
-import { Inputs, Limits } from './constants.js'
-import { listLiveTasks, listServices, nameFromArn, type InventoryContext } from './inventory.js'
+import type { Cluster } from '@aws-sdk/client-ecs'
+import { Inputs } from './constants.js'
+import {
+  describeClusters,
+  listClusterArns,
+  listLiveTasks,
+  listServices,
+  nameFromArn,
+  type InventoryContext
+} from './inventory.js'
 import { newClusterReport, type ClusterReport } from './report/report.js'
 import { globToRegExp, type Settings } from './settings.js'
 import { InputError } from './util/errors.js'
-import { paginate } from './util/paginate.js'
-import { chunk } from './util/pool.js'
 
 export interface Selection {
   /** Cluster names or ARNs to tear down, in order. */
@@ -24,7 +28,8 @@ export async function selectClusters(ctx: InventoryContext, settings: Settings):
   const needsTags = settings.requireTags.length > 0
   if (settings.patterns.length === 0 && !needsTags) return { targets: [...settings.clusters], skipped: [] }
 
-  const explicit = settings.clusters.length > 0 && needsTags ? await describeAll(ctx, settings.clusters) : []
+  const explicit =
+    settings.clusters.length > 0 && needsTags ? await describeClusters(ctx, settings.clusters, ['TAGS']) : []
   for (const cluster of explicit) {
     const missing = missingTags(cluster, settings)
     if (cluster.status === 'ACTIVE' && missing.length > 0) {
@@ -40,18 +45,11 @@ export async function selectClusters(ctx: InventoryContext, settings: Settings):
     const explicitNames = new Set(settings.clusters.map(nameFromArn))
     const patterns = settings.patterns.map(globToRegExp)
     const excluded = settings.exclude.map(p => ({ pattern: p, regex: globToRegExp(p) }))
-    const arns = await paginate(async nextToken => {
-      const out = await callAws(
-        ctx,
-        ctx.ecs,
-        new ListClustersCommand({ maxResults: Limits.listPageSize, nextToken })
-      )
-      return { items: out.clusterArns ?? [], nextToken: out.nextToken }
-    })
+    const arns = await listClusterArns(ctx)
     const candidates = arns.filter(
       arn => patterns.some(p => p.test(nameFromArn(arn))) && !explicitNames.has(nameFromArn(arn))
     )
-    const described = (await describeAll(ctx, candidates)).filter(c => c.status === 'ACTIVE')
+    const described = (await describeClusters(ctx, candidates, ['TAGS'])).filter(c => c.status === 'ACTIVE')
     described.sort((a, b) => (a.clusterName ?? '').localeCompare(b.clusterName ?? ''))
     for (const cluster of described) {
       const name = cluster.clusterName ?? ''
@@ -91,15 +89,6 @@ export async function selectClusters(ctx: InventoryContext, settings: Settings):
     )
   }
   return { targets, skipped }
-}
-
-async function describeAll(ctx: InventoryContext, refs: string[]): Promise<Cluster[]> {
-  const outs = await Promise.all(
-    chunk(refs, Limits.describeClustersBatch).map(batch =>
-      callAws(ctx, ctx.ecs, new DescribeClustersCommand({ clusters: batch, include: ['TAGS'] }))
-    )
-  )
-  return outs.flatMap(out => out.clusters ?? [])
 }
 
 function missingTags(cluster: Cluster, settings: Settings): string[] {

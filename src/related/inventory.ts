@@ -1,5 +1,5 @@
 import { isAvailable, type RelatedPorts } from '../aws/clients.js'
-import type { ClusterInventory, InventoryContext } from '../inventory.js'
+import { tolerateDenied, type ClusterInventory, type InventoryContext } from '../inventory.js'
 import type { TriggerMode } from '../settings.js'
 import { errorMessage, explainAwsError, isAccessDenied } from '../util/errors.js'
 import { describeHosts, hostsOf, type HostInfo } from './hosts.js'
@@ -48,7 +48,7 @@ export async function takeRelatedInventory(
     options.triggers === 'keep' ? undefined : readTriggers(ctx, clusterArn),
     readHosts(ctx, hostsOf(inventory.containerInstances), options.terminateInstances),
     options.deleteLogGroups
-      ? denied(ctx, checkLogGroups(ctx, taskDefinitions, options.region), undefined)
+      ? tolerateDenied(ctx, checkLogGroups(ctx, taskDefinitions, options.region), undefined)
       : undefined
   ])
   return {
@@ -66,7 +66,7 @@ async function readTriggers(ctx: RelatedContext, clusterArn: string): Promise<Tr
     return undefined
   }
   try {
-    return await denied(ctx, findTriggers(ctx, clusterArn), [])
+    return await tolerateDenied(ctx, findTriggers(ctx, clusterArn), [])
   } catch (error) {
     if (!isAccessDenied(error)) throw error
     // Reading the rules is on by default: say how to do without it.
@@ -100,17 +100,5 @@ async function readHosts(
       ctx.log.warning(`Could not read the EC2 instances (${errorMessage(error)}); reporting them as before`)
     }
     return { hosts, hostsUnread: `ec2:DescribeInstances was denied: ${errorMessage(error)}` }
-  }
-}
-
-/** A dry run records a denied read as a blocker and goes on; a real run fails on it. */
-async function denied<T, F>(ctx: RelatedContext, read: Promise<T>, fallback: F): Promise<T | F> {
-  if (!ctx.onDenied) return read
-  try {
-    return await read
-  } catch (error) {
-    if (!isAccessDenied(error)) throw error
-    ctx.onDenied(error)
-    return fallback
   }
 }

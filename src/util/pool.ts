@@ -43,16 +43,6 @@ export class Pool {
   }
 }
 
-/** Runs `work` on every item, all started at once; the Pool inside the calls bounds the real concurrency. */
-export async function forEachConcurrently<T>(
-  items: readonly T[],
-  work: (item: T) => Promise<void>
-): Promise<void> {
-  const results = await Promise.allSettled(items.map(item => work(item)))
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-  if (failed) throw failed.reason
-}
-
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = []
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))

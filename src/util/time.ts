@@ -28,10 +28,3 @@ export const realSleep: Sleep = (ms, signal) =>
 export function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new CancelledError()
 }
-
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, ms) / 1000
-  if (seconds < 60) return `${seconds.toFixed(1)} s`
-  const minutes = Math.floor(seconds / 60)
-  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`
-}
