@@ -56,6 +56,24 @@ export interface TeardownDeps extends Partial<RelatedPorts> {
   deadline: number
 }
 
+/**
+ * Starts loading the code of every client the settings say this run will call, once the cluster is
+ * known to exist: the loading then overlaps the ECS inventory instead of delaying the first call of
+ * each. A run that finds its cluster absent loads none of them.
+ */
+function warmClients(deps: TeardownDeps, settings: Settings): void {
+  const needed = [
+    settings.triggers !== 'keep' ? deps.events : undefined,
+    // The EC2 instances behind the container instances are looked up on every run that has some.
+    deps.ec2,
+    settings.deleteStack ? deps.cloudformation : undefined,
+    settings.deleteLogGroups ? deps.logs : undefined,
+    settings.deregisterSsmInstances ? deps.ssm : undefined,
+    settings.deleteNamespace ? deps.servicediscovery : undefined
+  ]
+  for (const port of needed) port?.warm?.()
+}
+
 const SEEN_BY_INVENTORY = new Set(['service', 'task', 'container-instance', 'cluster'])
 
 /** How long a failed run may spend looking at what is left, for a true report. */
@@ -84,6 +102,7 @@ export async function teardownCluster(
     ...relatedPorts(deps),
     signal: controller.signal,
     log: phases.phase(Phase.inventory),
+    onClusterFound: () => warmClients(deps, settings),
     ...(settings.dryRun
       ? { onDenied: (error: unknown) => blockers.push(`missing permission: ${errorMessage(error)}`) }
       : {})

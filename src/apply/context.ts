@@ -12,7 +12,7 @@ import {
 import type { StopMode } from '../plan.js'
 import type { ClusterReport } from '../report/report.js'
 import { chunk } from '../util/pool.js'
-import { BatchPoller } from '../util/poll.js'
+import { BatchPoller, type PollSchedule } from '../util/poll.js'
 
 /** What every apply phase gets: the AWS ports, time, the signal, the deadlines and the report to fill. */
 export interface ApplyContext extends InventoryContext, RelatedPorts {
@@ -21,6 +21,7 @@ export interface ApplyContext extends InventoryContext, RelatedPorts {
   mode: StopMode
   /** When the graceful mode stops waiting for the scheduler and stops what is left itself. */
   drainDeadline: number
+  /** The longest a wait goes between two looks at AWS (the polls' ceiling). */
   pollIntervalMs: number
   report: ClusterReport
   /** One polling loop per cluster for all task waits, one for all service waits. */
@@ -33,13 +34,32 @@ export interface ApplyContext extends InventoryContext, RelatedPorts {
   halt(reason: unknown): void
 }
 
+/**
+ * The schedules of the two waits, from what the action knows. A task asked to stop (by StopTask, or
+ * by the scheduler about a second after its service's deletion) is STOPPED no sooner than that and
+ * no later than its stop timeout (30 s by default) plus deprovisioning: the first look after 1 s
+ * catches tasks that exit on SIGTERM, later looks back off toward the ceiling. A service's wait
+ * begins only once its tasks are down: without a load balancer it is INACTIVE by then, so its first
+ * look comes at once; behind one it stays DRAINING for the target group's deregistration delay
+ * (300 s by default, often set lower), which the looks back off into.
+ */
+export function pollSchedules(ceilingMs: number): { tasks: PollSchedule; services: PollSchedule } {
+  const ceiling = Math.max(1_000, ceilingMs)
+  return {
+    tasks: { firstMs: 1_000, stepMs: 500, factor: 2, ceilingMs: ceiling },
+    services: { firstMs: 0, stepMs: 1_000, factor: 2, ceilingMs: ceiling }
+  }
+}
+
 export function createPollers(
   ctx: InventoryContext,
   clusterArn: string,
-  intervalMs: number
+  ceilingMs: number
 ): { tasks: BatchPoller<TaskInfo>; services: BatchPoller<ServiceInfo> } {
+  const schedules = pollSchedules(ceilingMs)
   const tasks = new BatchPoller<TaskInfo>(ctx, {
-    intervalMs,
+    schedule: schedules.tasks,
+    batchSize: Limits.describeTasksBatch,
     describe: async arns => {
       const outs = await Promise.all(
         chunk(arns, Limits.describeTasksBatch).map(batch =>
@@ -52,7 +72,8 @@ export function createPollers(
     }
   })
   const services = new BatchPoller<ServiceInfo>(ctx, {
-    intervalMs,
+    schedule: schedules.services,
+    batchSize: Limits.describeServicesBatch,
     describe: async arns => {
       const outs = await Promise.all(
         chunk(arns, Limits.describeServicesBatch).map(batch =>

@@ -1,3 +1,4 @@
+import type { ContainerInstanceInfo } from '../inventory.js'
 import type { TeardownPlan } from '../plan.js'
 import type { PhaseLog } from '../report/phase-log.js'
 import type { ApplyContext } from './context.js'
@@ -30,11 +31,14 @@ export const Phase = {
 } as const
 
 /**
- * Carries out a plan. Independent work overlaps: every service runs its own scale → drain → delete
- * → INACTIVE chain, standalone tasks stop meanwhile, and container instances are deregistered as
- * soon as no task runs, while services may still be draining behind their load balancers. Steps
- * that depend on each other keep their order: nothing is deregistered before its tasks are down,
- * capacity providers are detached once no service is left to use them, the cluster goes last.
+ * Carries out a plan. Independent work overlaps: every service runs its own delete → drain →
+ * INACTIVE chain (one DeleteService each, right away), standalone tasks stop meanwhile, each
+ * container instance is deregistered as soon as the tasks known to run on it are down (while
+ * services may still be draining behind their load balancers), and the cluster goes as soon as the
+ * last thing blocking it is gone. Steps that depend on each other keep their order: nothing is
+ * deregistered before its tasks are down, capacity providers are detached once no service is left
+ * to use them, the cluster goes last; what becomes of the machines behind the container instances
+ * (hosts) runs alongside the cluster's deletion, which does not wait for it.
  */
 export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: PhaseLog): Promise<void> {
   const inPhase = (name: string): ApplyContext => ({ ...ctx, log: phases.phase(name) })
@@ -49,54 +53,63 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
   const stopCtx = inPhase(Phase.stopTasks)
   const deleteCtx = inPhase(Phase.deleteServices)
 
+  if (plan.services.length > 0) phases.start(Phase.deleteServices)
   phases.start(Phase.stopTasks)
-  const services = plan.services.map(sp => teardownService(stopCtx, deleteCtx, sp))
+  const services = plan.services.map(sp => ({ plan: sp, ...teardownService(stopCtx, deleteCtx, sp) }))
+  const standalone = stopAndWait(stopCtx, plan.standaloneTasks)
   const everyServiceDone = settleAll(
     ctx,
     services.map(s => s.done)
-  )
-  try {
-    await settleAll(ctx, [...services.map(s => s.tasksDown), stopAndWait(stopCtx, plan.standaloneTasks)])
-    await stopStragglers(stopCtx)
-  } catch (error) {
-    // Keep the services' chains from running on unobserved after a failure.
-    await everyServiceDone.catch(() => undefined)
-    throw error
-  }
-  await phases.finish(Phase.stopTasks)
-
-  phases.start(Phase.deregisterInstances)
-  const instances = deregisterInstances(inPhase(Phase.deregisterInstances), plan.containerInstances)
-    .then(() => phases.finish(Phase.deregisterInstances))
+  ).then(() => phases.finish(Phase.deleteServices))
+  // Every known task down, then one more look for tasks started since the inventory.
+  const allTasksDown = settleAll(ctx, [...services.map(s => s.tasksDown), standalone])
+    .then(() => stopStragglers(stopCtx))
+    .then(() => phases.finish(Phase.stopTasks))
+  /** Resolves once every task the inventory saw on `instance` is down. */
+  const tasksOn = (instance: ContainerInstanceInfo): Promise<unknown> =>
+    Promise.all([
+      ...services.filter(s => s.plan.tasks.some(t => t.containerInstanceArn === instance.arn)).map(s => s.tasksDown),
+      ...(plan.standaloneTasks.some(t => t.containerInstanceArn === instance.arn) ? [standalone] : [])
+    ])
+  const instances = deregisterInstances(inPhase(Phase.deregisterInstances), plan.containerInstances, {
+    tasksOn,
+    allTasksDown
+  }).then(() => phases.finish(Phase.deregisterInstances))
+  const hostsDone = instances
     .then(() => handleHosts(inPhase(Phase.hosts), hosts))
     .then(() => phases.finish(Phase.hosts))
-  await settleAll(ctx, [everyServiceDone.then(() => phases.finish(Phase.deleteServices)), instances])
+  // Awaited below with the cluster's deletion; observed now so that a failure is never unhandled.
+  hostsDone.catch(() => undefined)
+  await settleAll(ctx, [everyServiceDone, allTasksDown, instances])
 
-  if (plan.detachCapacityProviders) {
-    phases.start(Phase.capacityProviders)
-    await removeCapacityProviders(inPhase(Phase.capacityProviders), plan.capacityProviders)
-    await phases.finish(Phase.capacityProviders)
-  }
-  const stack = plan.stack
-  if (stack?.ownsCluster) {
-    // The stack owns the cluster: CloudFormation deletes it, then the cluster is checked (and
-    // deleted directly if the stack left it, as some tools and emulators do).
-    phases.start(Phase.deleteStack)
-    await removeStack(inPhase(Phase.deleteStack), stack)
-    await phases.finish(Phase.deleteStack)
-    phases.start(Phase.deleteCluster)
-    await deleteCluster(inPhase(Phase.deleteCluster), { mayBeGone: true })
-    await phases.finish(Phase.deleteCluster)
-  } else {
-    phases.start(Phase.deleteCluster)
-    await deleteCluster(inPhase(Phase.deleteCluster))
-    await phases.finish(Phase.deleteCluster)
-    if (stack) {
+  const removeCluster = async (): Promise<void> => {
+    if (plan.detachCapacityProviders) {
+      phases.start(Phase.capacityProviders)
+      await removeCapacityProviders(inPhase(Phase.capacityProviders), plan.capacityProviders)
+      await phases.finish(Phase.capacityProviders)
+    }
+    const stack = plan.stack
+    if (stack?.ownsCluster) {
+      // The stack owns the cluster: CloudFormation deletes it, then the cluster is checked (and
+      // deleted directly if the stack left it, as some tools and emulators do).
       phases.start(Phase.deleteStack)
       await removeStack(inPhase(Phase.deleteStack), stack)
       await phases.finish(Phase.deleteStack)
+      phases.start(Phase.deleteCluster)
+      await deleteCluster(inPhase(Phase.deleteCluster), { mayBeGone: true })
+      await phases.finish(Phase.deleteCluster)
+    } else {
+      phases.start(Phase.deleteCluster)
+      await deleteCluster(inPhase(Phase.deleteCluster))
+      await phases.finish(Phase.deleteCluster)
+      if (stack) {
+        phases.start(Phase.deleteStack)
+        await removeStack(inPhase(Phase.deleteStack), stack)
+        await phases.finish(Phase.deleteStack)
+      }
     }
   }
+  await settleAll(ctx, [removeCluster(), hostsDone])
   if (related) await afterTheCluster(ctx, related, hosts, phases)
 }
 

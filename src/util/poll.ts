@@ -12,6 +12,20 @@ export type WaitOutcome<T> =
   /** The deadline passed first; `state` is the last one seen. */
   | { done: false; state: T | undefined }
 
+/**
+ * When a poller looks: the first look `firstMs` after it starts (0: at once), then further apart by
+ * `factor` each round in which nothing it looked at changed, never more than `ceilingMs` apart. A
+ * round in which something finished looks again after `firstMs` (what finishes tends to finish in
+ * groups); a round in which everything it looked at was done looks again at once.
+ */
+export interface PollSchedule {
+  firstMs: number
+  /** The second look comes this long after the first when nothing changed; then `factor` times more. */
+  stepMs: number
+  factor: number
+  ceilingMs: number
+}
+
 interface Waiter<T> {
   id: string
   isDone: (state: T | undefined) => boolean
@@ -22,19 +36,28 @@ interface Waiter<T> {
 }
 
 /**
- * Waits on many resources of one kind with one polling loop: every round describes all watched
- * resources in batches (DescribeTasks takes 100, DescribeServices 10), so a hundred waits cost a
- * call per round instead of a hundred. A resource that AWS no longer knows is passed to `isDone` as
+ * Waits on many resources of one kind with one polling loop. A round describes at most one batch
+ * (DescribeTasks takes 100, DescribeServices 10): the resources waited on longest, which were asked
+ * first and so tend to finish first, plus any whose deadline has come. While they are not done, the
+ * others are not either, so a hundred waits cost one call per round instead of ten; once a batch is
+ * done, the next round comes at once. A resource that AWS no longer knows is passed to `isDone` as
  * `undefined`: for a teardown, gone is done, unlike the SDK's stock waiters.
+ *
+ * The rounds follow `schedule`, and never sleep past the nearest deadline: a waiter whose deadline
+ * has come is looked at and settled then.
  */
 export class BatchPoller<T> {
   private readonly waiters = new Set<Waiter<T>>()
   private running = false
+  /** Looks made, for the benchmark and the tests. */
+  rounds = 0
 
   constructor(
     private readonly ctx: PollContext,
     private readonly options: {
-      intervalMs: number
+      schedule: PollSchedule
+      /** The most ids one round describes, besides those whose deadline has come. */
+      batchSize: number
       /** States of the given ids; an id missing from the map is gone. */
       describe: (ids: string[]) => Promise<Map<string, T>>
     }
@@ -53,21 +76,43 @@ export class BatchPoller<T> {
 
   private async loop(): Promise<void> {
     this.running = true
+    const { schedule, batchSize } = this.options
+    let sleepMs = schedule.firstMs
+    let nextStepMs = schedule.stepMs
     try {
       while (this.waiters.size > 0) {
-        const now = this.ctx.clock()
         const nearest = Math.min(...[...this.waiters].map(w => w.deadline))
-        // The first look comes one interval after the wait starts: whatever was just asked of AWS
-        // (a stop, a delete) is never finished at once, so an immediate look would be wasted.
-        await this.ctx.sleep(Math.max(0, Math.min(this.options.intervalMs, nearest - now)), this.ctx.signal)
-        const watched = [...this.waiters]
-        const states = await this.options.describe([...new Set(watched.map(w => w.id))])
+        await this.ctx.sleep(Math.max(0, Math.min(sleepMs, nearest - this.ctx.clock())), this.ctx.signal)
+        const now = this.ctx.clock()
+        // Insertion order is the order the waits began: the oldest first.
+        const due = [...this.waiters].filter(w => w.deadline <= now)
+        const ids = new Set(due.map(w => w.id))
+        for (const w of this.waiters) {
+          if (ids.size >= Math.max(batchSize, due.length)) break
+          ids.add(w.id)
+        }
+        const watched = [...this.waiters].filter(w => ids.has(w.id))
+        this.rounds++
+        const states = await this.options.describe([...ids])
         const after = this.ctx.clock()
+        let finished = 0
         for (const waiter of watched) {
           const state = states.get(waiter.id)
           waiter.last = state
-          if (waiter.isDone(state)) this.settle(waiter, { done: true, state })
-          else if (after >= waiter.deadline) this.settle(waiter, { done: false, state })
+          if (waiter.isDone(state)) {
+            finished++
+            this.settle(waiter, { done: true, state })
+          } else if (after >= waiter.deadline) this.settle(waiter, { done: false, state })
+        }
+        if (finished === watched.length) {
+          // Everything looked at was done: the next batch has likely finished too.
+          sleepMs = 0
+        } else if (finished > 0) {
+          sleepMs = schedule.stepMs
+          nextStepMs = schedule.stepMs * schedule.factor
+        } else {
+          sleepMs = Math.min(schedule.ceilingMs, nextStepMs)
+          nextStepMs = Math.min(schedule.ceilingMs, nextStepMs * schedule.factor)
         }
       }
     } catch (error) {
