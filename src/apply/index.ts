@@ -68,7 +68,9 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
   /** Resolves once every task the inventory saw on `instance` is down. */
   const tasksOn = (instance: ContainerInstanceInfo): Promise<unknown> =>
     Promise.all([
-      ...services.filter(s => s.plan.tasks.some(t => t.containerInstanceArn === instance.arn)).map(s => s.tasksDown),
+      ...services
+        .filter(s => s.plan.tasks.some(t => t.containerInstanceArn === instance.arn))
+        .map(s => s.tasksDown),
       ...(plan.standaloneTasks.some(t => t.containerInstanceArn === instance.arn) ? [standalone] : [])
     ])
   const instances = deregisterInstances(inPhase(Phase.deregisterInstances), plan.containerInstances, {

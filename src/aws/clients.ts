@@ -1,5 +1,10 @@
 import { ECSClient } from '@aws-sdk/client-ecs'
-import type { AwsCredentialIdentityProvider, RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types'
+import type {
+  AwsCredentialIdentityProvider,
+  RetryErrorInfo,
+  RetryStrategyV2,
+  RetryToken
+} from '@smithy/types'
 import { ACTION_NAME, ACTION_VERSION } from '../constants.js'
 import type { SendPort } from './call.js'
 import { sdk } from './sdk.js'

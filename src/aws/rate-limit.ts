@@ -176,7 +176,10 @@ export class RateLimiter implements Pacer {
     if (bucket.rate < full) {
       // Back to the documented rate in the time AWS's bucket takes to refill completely.
       const recoveryMs = (bucket.spec.burst / full) * 1000
-      bucket.rate = Math.min(full, bucket.rate + (full - bucket.spec.refillPerSecond * FLOOR_SHARE) * (elapsed / recoveryMs))
+      bucket.rate = Math.min(
+        full,
+        bucket.rate + (full - bucket.spec.refillPerSecond * FLOOR_SHARE) * (elapsed / recoveryMs)
+      )
     }
     bucket.at = now
   }

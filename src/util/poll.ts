@@ -15,8 +15,8 @@ export type WaitOutcome<T> =
 /**
  * When a poller looks: the first look `firstMs` after it starts (0: at once), then further apart by
  * `factor` each round in which nothing it looked at changed, never more than `ceilingMs` apart. A
- * round in which something finished looks again after `firstMs` (what finishes tends to finish in
- * groups); a round in which everything it looked at was done looks again at once.
+ * round in which some of what it looked at finished keeps the pace; a round in which everything it
+ * looked at was done looks again at once (what finishes tends to finish in groups).
  */
 export interface PollSchedule {
   firstMs: number
@@ -108,8 +108,7 @@ export class BatchPoller<T> {
           // Everything looked at was done: the next batch has likely finished too.
           sleepMs = 0
         } else if (finished > 0) {
-          sleepMs = schedule.stepMs
-          nextStepMs = schedule.stepMs * schedule.factor
+          // Things are finishing one by one: keep the pace, neither faster nor slower.
         } else {
           sleepMs = Math.min(schedule.ceilingMs, nextStepMs)
           nextStepMs = Math.min(schedule.ceilingMs, nextStepMs * schedule.factor)
