@@ -61468,7 +61468,7 @@ async function retryUntil(ctx, options, attempt) {
 function pollSchedules(ceilingMs) {
     const ceiling = Math.max(1_000, ceilingMs);
     return {
-        tasks: { firstMs: 1_000, stepMs: 500, factor: 2, ceilingMs: ceiling },
+        tasks: { firstMs: 1_000, stepMs: 1_000, factor: 2, ceilingMs: ceiling },
         services: { firstMs: 0, stepMs: 1_000, factor: 2, ceilingMs: ceiling }
     };
 }
@@ -62975,7 +62975,9 @@ async function applyPlan(ctx, plan, phases) {
         .then(() => phases.finish(Phase.stopTasks));
     /** Resolves once every task the inventory saw on `instance` is down. */
     const tasksOn = (instance) => Promise.all([
-        ...services.filter(s => s.plan.tasks.some(t => t.containerInstanceArn === instance.arn)).map(s => s.tasksDown),
+        ...services
+            .filter(s => s.plan.tasks.some(t => t.containerInstanceArn === instance.arn))
+            .map(s => s.tasksDown),
         ...(plan.standaloneTasks.some(t => t.containerInstanceArn === instance.arn) ? [standalone] : [])
     ]);
     const instances = deregisterInstances(inPhase(Phase.deregisterInstances), plan.containerInstances, {

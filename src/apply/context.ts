@@ -46,7 +46,7 @@ export interface ApplyContext extends InventoryContext, RelatedPorts {
 export function pollSchedules(ceilingMs: number): { tasks: PollSchedule; services: PollSchedule } {
   const ceiling = Math.max(1_000, ceilingMs)
   return {
-    tasks: { firstMs: 1_000, stepMs: 500, factor: 2, ceilingMs: ceiling },
+    tasks: { firstMs: 1_000, stepMs: 1_000, factor: 2, ceilingMs: ceiling },
     services: { firstMs: 0, stepMs: 1_000, factor: 2, ceilingMs: ceiling }
   }
 }
