@@ -61349,8 +61349,9 @@ function describeAge(ms) {
  * done, the next round comes at once. A resource that AWS no longer knows is passed to `isDone` as
  * `undefined`: for a teardown, gone is done, unlike the SDK's stock waiters.
  *
- * The rounds follow `schedule`, and never sleep past the nearest deadline: a waiter whose deadline
- * has come is looked at and settled then.
+ * The rounds follow `schedule`, and never sleep past the moment the oldest wait should be over
+ * (`settleByMs`) nor past the nearest deadline: a waiter whose deadline has come is looked at and
+ * settled then.
  */
 class BatchPoller {
     ctx;
@@ -61365,7 +61366,7 @@ class BatchPoller {
     }
     waitUntil(id, isDone, deadline) {
         return new Promise((resolve, reject) => {
-            this.waiters.add({ id, isDone, deadline, resolve, reject, last: undefined });
+            this.waiters.add({ id, since: this.ctx.clock(), isDone, deadline, resolve, reject, last: undefined });
             if (!this.running)
                 void this.loop();
         });
@@ -61411,8 +61412,8 @@ class BatchPoller {
                     // Things are finishing one by one: keep the pace, neither faster nor slower.
                 }
                 else {
-                    sleepMs = Math.min(schedule.ceilingMs, nextStepMs);
-                    nextStepMs = Math.min(schedule.ceilingMs, nextStepMs * schedule.factor);
+                    sleepMs = this.nextSleep(nextStepMs, after);
+                    nextStepMs *= schedule.factor;
                 }
             }
         }
@@ -61425,6 +61426,15 @@ class BatchPoller {
         finally {
             this.running = false;
         }
+    }
+    /** The backoff's next sleep: up to the oldest wait's settle-by moment, else at most the ceiling. */
+    nextSleep(stepMs, now) {
+        const { ceilingMs, settleByMs } = this.options.schedule;
+        const oldest = this.waiters.values().next().value;
+        const settleAt = oldest && settleByMs !== undefined ? oldest.since + settleByMs : undefined;
+        if (settleAt !== undefined && now < settleAt)
+            return Math.min(stepMs, settleAt - now);
+        return Math.min(stepMs, ceilingMs);
     }
     settle(waiter, outcome) {
         this.waiters.delete(waiter);
@@ -61458,17 +61468,21 @@ async function retryUntil(ctx, options, attempt) {
 
 /**
  * The schedules of the two waits, from what the action knows. A task asked to stop (by StopTask, or
- * by the scheduler about a second after its service's deletion) is STOPPED no sooner than that and
- * no later than its stop timeout (30 s by default) plus deprovisioning: the first look after 1 s
- * catches tasks that exit on SIGTERM, later looks back off toward the ceiling. A service's wait
+ * by the scheduler about a second after its service's deletion) gets SIGTERM, and SIGKILL at its
+ * stop timeout (ECS's default, 30 s): tasks that exit on SIGTERM are STOPPED within a few seconds,
+ * the others just after the timeout. So the first look comes after 1 s, later ones double, and one
+ * comes at the stop timeout plus the scheduler's second and deprovisioning's (32 s), where most
+ * waits end; a task with a longer stop timeout is then looked at every ceiling. A service's wait
  * begins only once its tasks are down: without a load balancer it is INACTIVE by then, so its first
  * look comes at once; behind one it stays DRAINING for the target group's deregistration delay
- * (300 s by default, often set lower), which the looks back off into.
+ * (300 s by default, often set lower, not known to the action), which the looks back off into.
  */
+/** ECS's default stop timeout (30 s), the scheduler's second and a second of deprovisioning. */
+const TASK_SETTLE_BY_MS = 32_000;
 function pollSchedules(ceilingMs) {
     const ceiling = Math.max(1_000, ceilingMs);
     return {
-        tasks: { firstMs: 1_000, stepMs: 1_000, factor: 2, ceilingMs: ceiling },
+        tasks: { firstMs: 1_000, stepMs: 1_000, factor: 2, ceilingMs: ceiling, settleByMs: TASK_SETTLE_BY_MS },
         services: { firstMs: 0, stepMs: 1_000, factor: 2, ceilingMs: ceiling }
     };
 }

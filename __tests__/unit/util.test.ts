@@ -120,6 +120,37 @@ describe('BatchPoller', () => {
     expect(time.clock() - stopsAt).toBeLessThanOrEqual(SCHEDULE.ceilingMs)
   })
 
+  it('doubles past the ceiling until the moment the wait should be over, looks then, and after it every ceiling', async () => {
+    const time = new VirtualTime()
+    const start = time.clock()
+    const looks: number[] = []
+    // One task stops at its stop timeout (31 s after the wait began), one never.
+    const stopsAt: Record<string, number> = { a: start + 31_000, b: Infinity }
+    const poller = new BatchPoller<string>(
+      { clock: time.clock, sleep: time.sleep, signal: new AbortController().signal },
+      {
+        schedule: { ...SCHEDULE, firstMs: 1_000, stepMs: 1_000, settleByMs: 32_000 },
+        batchSize: 1,
+        describe: async ids => {
+          looks.push(time.clock() - start)
+          return new Map(ids.map(id => [id, time.clock() >= stopsAt[id]! ? 'STOPPED' : 'RUNNING']))
+        }
+      }
+    )
+    const stopped = (s: string | undefined) => s === 'STOPPED'
+    const [a, b] = await Promise.all([
+      poller.waitUntil('a', stopped, start + 600_000),
+      poller.waitUntil('b', stopped, start + 50_000)
+    ])
+    expect(a!.done).toBe(true)
+    expect(b).toEqual({ done: false, state: 'RUNNING' })
+    // The first after 1 s, then 1, 2, 4, 8 s apart (past the 5 s ceiling), the one at 32 s that finds a
+    // stopped; b at once and from then on every 5 s, the last one at its deadline.
+    expect(looks).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 32_000, 37_000, 42_000, 47_000, 50_000
+    ])
+  })
+
   it('describes one batch a round, the oldest waits first, goes on at once when a batch is done, and treats gone as done', async () => {
     const time = new VirtualTime()
     const start = time.clock()

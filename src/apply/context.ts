@@ -36,17 +36,22 @@ export interface ApplyContext extends InventoryContext, RelatedPorts {
 
 /**
  * The schedules of the two waits, from what the action knows. A task asked to stop (by StopTask, or
- * by the scheduler about a second after its service's deletion) is STOPPED no sooner than that and
- * no later than its stop timeout (30 s by default) plus deprovisioning: the first look after 1 s
- * catches tasks that exit on SIGTERM, later looks back off toward the ceiling. A service's wait
+ * by the scheduler about a second after its service's deletion) gets SIGTERM, and SIGKILL at its
+ * stop timeout (ECS's default, 30 s): tasks that exit on SIGTERM are STOPPED within a few seconds,
+ * the others just after the timeout. So the first look comes after 1 s, later ones double, and one
+ * comes at the stop timeout plus the scheduler's second and deprovisioning's (32 s), where most
+ * waits end; a task with a longer stop timeout is then looked at every ceiling. A service's wait
  * begins only once its tasks are down: without a load balancer it is INACTIVE by then, so its first
  * look comes at once; behind one it stays DRAINING for the target group's deregistration delay
- * (300 s by default, often set lower), which the looks back off into.
+ * (300 s by default, often set lower, not known to the action), which the looks back off into.
  */
+/** ECS's default stop timeout (30 s), the scheduler's second and a second of deprovisioning. */
+const TASK_SETTLE_BY_MS = 32_000
+
 export function pollSchedules(ceilingMs: number): { tasks: PollSchedule; services: PollSchedule } {
   const ceiling = Math.max(1_000, ceilingMs)
   return {
-    tasks: { firstMs: 1_000, stepMs: 1_000, factor: 2, ceilingMs: ceiling },
+    tasks: { firstMs: 1_000, stepMs: 1_000, factor: 2, ceilingMs: ceiling, settleByMs: TASK_SETTLE_BY_MS },
     services: { firstMs: 0, stepMs: 1_000, factor: 2, ceilingMs: ceiling }
   }
 }

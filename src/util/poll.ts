@@ -24,10 +24,18 @@ export interface PollSchedule {
   stepMs: number
   factor: number
   ceilingMs: number
+  /**
+   * How long after a wait starts AWS has finished at the latest, as far as the action knows (a task's
+   * stop timeout). Until then the looks keep doubling past the ceiling but never sleep past that
+   * moment, where one look settles most waits; after it, they come every `ceilingMs`.
+   */
+  settleByMs?: number
 }
 
 interface Waiter<T> {
   id: string
+  /** When the wait began. */
+  since: number
   isDone: (state: T | undefined) => boolean
   deadline: number
   resolve: (outcome: WaitOutcome<T>) => void
@@ -43,8 +51,9 @@ interface Waiter<T> {
  * done, the next round comes at once. A resource that AWS no longer knows is passed to `isDone` as
  * `undefined`: for a teardown, gone is done, unlike the SDK's stock waiters.
  *
- * The rounds follow `schedule`, and never sleep past the nearest deadline: a waiter whose deadline
- * has come is looked at and settled then.
+ * The rounds follow `schedule`, and never sleep past the moment the oldest wait should be over
+ * (`settleByMs`) nor past the nearest deadline: a waiter whose deadline has come is looked at and
+ * settled then.
  */
 export class BatchPoller<T> {
   private readonly waiters = new Set<Waiter<T>>()
@@ -69,7 +78,7 @@ export class BatchPoller<T> {
     deadline: number
   ): Promise<WaitOutcome<T>> {
     return new Promise((resolve, reject) => {
-      this.waiters.add({ id, isDone, deadline, resolve, reject, last: undefined })
+      this.waiters.add({ id, since: this.ctx.clock(), isDone, deadline, resolve, reject, last: undefined })
       if (!this.running) void this.loop()
     })
   }
@@ -110,8 +119,8 @@ export class BatchPoller<T> {
         } else if (finished > 0) {
           // Things are finishing one by one: keep the pace, neither faster nor slower.
         } else {
-          sleepMs = Math.min(schedule.ceilingMs, nextStepMs)
-          nextStepMs = Math.min(schedule.ceilingMs, nextStepMs * schedule.factor)
+          sleepMs = this.nextSleep(nextStepMs, after)
+          nextStepMs *= schedule.factor
         }
       }
     } catch (error) {
@@ -122,6 +131,15 @@ export class BatchPoller<T> {
     } finally {
       this.running = false
     }
+  }
+
+  /** The backoff's next sleep: up to the oldest wait's settle-by moment, else at most the ceiling. */
+  private nextSleep(stepMs: number, now: number): number {
+    const { ceilingMs, settleByMs } = this.options.schedule
+    const oldest = this.waiters.values().next().value
+    const settleAt = oldest && settleByMs !== undefined ? oldest.since + settleByMs : undefined
+    if (settleAt !== undefined && now < settleAt) return Math.min(stepMs, settleAt - now)
+    return Math.min(stepMs, ceilingMs)
   }
 
   private settle(waiter: Waiter<T>, outcome: WaitOutcome<T>): void {
