@@ -133,18 +133,48 @@ export class BatchPoller<T> {
     }
   }
 
-  /** The backoff's next sleep: up to the oldest wait's settle-by moment, else at most the ceiling. */
+  /** The backoff's next sleep, from the oldest wait's start. */
   private nextSleep(stepMs: number, now: number): number {
-    const { ceilingMs, settleByMs } = this.options.schedule
     const oldest = this.waiters.values().next().value
-    const settleAt = oldest && settleByMs !== undefined ? oldest.since + settleByMs : undefined
-    if (settleAt !== undefined && now < settleAt) return Math.min(stepMs, settleAt - now)
-    return Math.min(stepMs, ceilingMs)
+    return backoffSleep(this.options.schedule, stepMs, oldest?.since ?? now, now)
   }
 
   private settle(waiter: Waiter<T>, outcome: WaitOutcome<T>): void {
     this.waiters.delete(waiter)
     waiter.resolve(outcome)
+  }
+}
+
+/**
+ * A backoff step as `schedule` allows it for a wait that began at `since`: up to its settle-by
+ * moment while that is ahead (the step may then pass the ceiling), else at most the ceiling.
+ */
+export function backoffSleep(schedule: PollSchedule, stepMs: number, since: number, now: number): number {
+  const settleAt = schedule.settleByMs !== undefined ? since + schedule.settleByMs : undefined
+  if (settleAt !== undefined && now < settleAt) return Math.min(stepMs, settleAt - now)
+  return Math.min(stepMs, schedule.ceilingMs)
+}
+
+/**
+ * One resource's wait on `schedule`: the first look after `firstMs`, then backing off, until `look`
+ * reports done or the deadline passes; no sleep goes past the deadline, and the last look is at it.
+ */
+export async function pollUntil<T>(
+  ctx: PollContext,
+  options: { deadline: number; schedule: PollSchedule },
+  look: () => Promise<{ done: true; value: T } | { done: false; reason: string }>
+): Promise<{ done: true; value: T } | { done: false; reason: string }> {
+  const { deadline, schedule } = options
+  const since = ctx.clock()
+  let sleepMs = schedule.firstMs
+  let stepMs = schedule.stepMs
+  for (;;) {
+    await ctx.sleep(Math.max(0, Math.min(sleepMs, deadline - ctx.clock())), ctx.signal)
+    const result = await look()
+    const now = ctx.clock()
+    if (result.done || now >= deadline) return result
+    sleepMs = backoffSleep(schedule, stepMs, since, now)
+    stepMs *= schedule.factor
   }
 }
 
