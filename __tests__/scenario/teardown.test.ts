@@ -326,3 +326,86 @@ describe('pacing to ECS rate limits', () => {
     expect(sim.countCalls('DeleteService')).toBe(150)
   })
 })
+
+describe('overlap', () => {
+  it('deregisters a container instance as soon as the tasks on it are down, while another still drains', async () => {
+    const sim = new EcsSim()
+    sim.createCluster('overlap')
+    const quick = sim.registerContainerInstance('overlap')
+    const slow = sim.registerContainerInstance('overlap')
+    // The simulator places tasks round robin: the quick service's task on the first instance, the
+    // slow one's (a 60 s stop timeout) on the second.
+    sim.createService('overlap', 'quick', { desiredCount: 1, stopTimeMs: 2_000 })
+    sim.createService('overlap', 'slow', { desiredCount: 1, stopTimeMs: 60_000 })
+    const slowTask = [...sim.tasks.values()].find(t => t.group === 'service:slow')!
+    expect(slowTask.containerInstanceArn).toBe(slow.arn)
+    const result = await runOnSim(sim, { cluster: 'overlap' })
+    expect(result.failed).toBeUndefined()
+    expect(sim.remaining('overlap')).toEqual(NOTHING_LEFT)
+    const deregistered = (arn: string) =>
+      sim.calls.find(
+        c => c.operation === 'DeregisterContainerInstance' && c.input.containerInstance === arn && !c.error
+      )!.at
+    const slowStopped = slowTask.stopRequestedAt! + slowTask.stopTimeMs
+    expect(deregistered(quick.arn)).toBeLessThan(slowStopped - 30_000)
+    expect(deregistered(slow.arn)).toBeGreaterThanOrEqual(slowStopped)
+    // Without force: nothing was orphaned, and no refusal came back.
+    expect(sim.calls.filter(c => c.operation === 'DeregisterContainerInstance' && c.error)).toEqual([])
+    expect(
+      sim.calls.filter(c => c.operation === 'DeregisterContainerInstance').every(c => !c.input.force)
+    ).toBe(true)
+  })
+
+  it('deletes the cluster right after the last service is INACTIVE', async () => {
+    const sim = new EcsSim()
+    sim.createCluster('prompt')
+    sim.createService('prompt', 'web', { desiredCount: 2, stopTimeMs: 3_000, drainDelayMs: 20_000 })
+    const result = await runOnSim(sim, { cluster: 'prompt' })
+    expect(result.failed).toBeUndefined()
+    const web = [...sim.services.values()].find(s => s.name === 'web')!
+    const inactiveAt =
+      Math.max(...[...sim.tasks.values()].map(t => t.stopRequestedAt! + t.stopTimeMs)) + web.drainDelayMs
+    const deleteCluster = sim.calls.find(c => c.operation === 'DeleteCluster')!
+    // The first DeleteCluster is accepted, within one poll interval (5 s) of the service's INACTIVE.
+    expect(deleteCluster.error).toBeUndefined()
+    expect(deleteCluster.at).toBeGreaterThanOrEqual(inactiveAt)
+    expect(deleteCluster.at - inactiveAt).toBeLessThanOrEqual(5_000)
+  })
+})
+
+describe('loading the other AWS clients', () => {
+  it('starts loading the clients the inputs need once the cluster is found, before the rest of the inventory', async () => {
+    const { SimWorld } = await import('../sim/world.js')
+    const world = new SimWorld()
+    previewCluster(world.ecs, 'warm')
+    const warmed: { service: string; ecsCallsBefore: string[] }[] = []
+    const clients = world.clients.bind(world)
+    world.clients = () => {
+      const ports = clients()
+      const withWarm = (service: keyof typeof ports) => ({
+        ...ports[service],
+        warm: () => warmed.push({ service, ecsCallsBefore: world.ecs.calls.map(c => c.operation) })
+      })
+      return {
+        ...ports,
+        events: withWarm('events'),
+        ec2: withWarm('ec2'),
+        logs: withWarm('logs'),
+        ssm: withWarm('ssm'),
+        servicediscovery: withWarm('servicediscovery')
+      }
+    }
+    const result = await runOnSim(world.ecs, { cluster: 'warm', 'delete-log-groups': 'true' }, { world })
+    expect(result.failed).toBeUndefined()
+    // EventBridge (triggers: remove, the default), EC2 (the instances behind the container
+    // instances) and CloudWatch Logs (delete-log-groups); not Systems Manager or Cloud Map.
+    expect(warmed.map(w => w.service).sort()).toEqual(['ec2', 'events', 'logs'])
+    for (const w of warmed) expect(w.ecsCallsBefore).toEqual(['DescribeClusters'])
+
+    // A cluster that is already gone loads none of them.
+    warmed.length = 0
+    const again = await runOnSim(world.ecs, { cluster: 'warm' }, { world })
+    expect(again.report!.clusters[0]!.outcome).toBe('absent')
+    expect(warmed).toEqual([])
+  })
+})
