@@ -61427,18 +61427,43 @@ class BatchPoller {
             this.running = false;
         }
     }
-    /** The backoff's next sleep: up to the oldest wait's settle-by moment, else at most the ceiling. */
+    /** The backoff's next sleep, from the oldest wait's start. */
     nextSleep(stepMs, now) {
-        const { ceilingMs, settleByMs } = this.options.schedule;
         const oldest = this.waiters.values().next().value;
-        const settleAt = oldest && settleByMs !== undefined ? oldest.since + settleByMs : undefined;
-        if (settleAt !== undefined && now < settleAt)
-            return Math.min(stepMs, settleAt - now);
-        return Math.min(stepMs, ceilingMs);
+        return backoffSleep(this.options.schedule, stepMs, oldest?.since ?? now, now);
     }
     settle(waiter, outcome) {
         this.waiters.delete(waiter);
         waiter.resolve(outcome);
+    }
+}
+/**
+ * A backoff step as `schedule` allows it for a wait that began at `since`: up to its settle-by
+ * moment while that is ahead (the step may then pass the ceiling), else at most the ceiling.
+ */
+function backoffSleep(schedule, stepMs, since, now) {
+    const settleAt = schedule.settleByMs !== undefined ? since + schedule.settleByMs : undefined;
+    if (settleAt !== undefined && now < settleAt)
+        return Math.min(stepMs, settleAt - now);
+    return Math.min(stepMs, schedule.ceilingMs);
+}
+/**
+ * One resource's wait on `schedule`: the first look after `firstMs`, then backing off, until `look`
+ * reports done or the deadline passes; no sleep goes past the deadline, and the last look is at it.
+ */
+async function pollUntil(ctx, options, look) {
+    const { deadline, schedule } = options;
+    const since = ctx.clock();
+    let sleepMs = schedule.firstMs;
+    let stepMs = schedule.stepMs;
+    for (;;) {
+        await ctx.sleep(Math.max(0, Math.min(sleepMs, deadline - ctx.clock())), ctx.signal);
+        const result = await look();
+        const now = ctx.clock();
+        if (result.done || now >= deadline)
+            return result;
+        sleepMs = backoffSleep(schedule, stepMs, since, now);
+        stepMs *= schedule.factor;
     }
 }
 /**
@@ -61566,7 +61591,10 @@ async function deleteProvider(ctx, decision) {
     if (!started.done)
         throw new errors/* DeadlineError */.j3(`capacity provider ${name} could not be deleted before the deadline: ${started.reason}`);
     ctx.log.info(`Deleting capacity provider ${name}`);
-    const finished = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: ctx.pollIntervalMs, maxDelayMs: ctx.pollIntervalMs * 3 }, async () => {
+    const finished = await pollUntil(ctx, {
+        deadline: ctx.deadline,
+        schedule: { firstMs: 1_000, stepMs: 1_000, factor: 2, ceilingMs: ctx.pollIntervalMs }
+    }, async () => {
         const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeCapacityProvidersCommand */.bso({ capacityProviders: [name] }));
         const cp = out.capacityProviders?.[0];
         if (!cp || cp.status === 'INACTIVE')
@@ -62674,6 +62702,7 @@ async function readResources(ctx, stackRef, cluster) {
 
 
 
+
 /**
  * DeleteStack, then waits on the StackId (by name, a deleted stack is only "does not exist"; by id
  * it reads DELETE_COMPLETE) until DELETE_COMPLETE, DELETE_FAILED or the deadline. Never decides
@@ -62707,22 +62736,24 @@ async function deleteStack(ctx, target, opts) {
     else {
         ctx.log.info(`Stack ${target.name} is already being deleted; waiting for it`);
     }
-    for (;;) {
-        const now = ctx.clock();
-        if (now >= opts.deadline)
-            break;
-        await ctx.sleep(Math.min(opts.pollIntervalMs, opts.deadline - now), ctx.signal);
+    // CloudFormation takes seconds for an empty stack, minutes for one with instances: the first look
+    // soon, then backing off to the poll interval.
+    await pollUntil(ctx, {
+        deadline: opts.deadline,
+        schedule: { firstMs: 2_000, stepMs: 2_000, factor: 2, ceilingMs: opts.pollIntervalMs }
+    }, async () => {
         const stack = await describeById(ctx, target.id);
         if (!stack) {
             // Gone even by id (a deletion older than CloudFormation's memory): deleted all the same.
             report.status = 'DELETE_COMPLETE';
-            break;
+            return { done: true, value: undefined };
         }
         report.status = stack.status;
         report.statusReason = stack.reason;
-        if (stack.status !== 'DELETE_IN_PROGRESS')
-            break;
-    }
+        return stack.status === 'DELETE_IN_PROGRESS'
+            ? { done: false, reason: stack.status }
+            : { done: true, value: undefined };
+    });
     if (report.status === 'DELETE_COMPLETE') {
         report.deleted = true;
         delete report.statusReason;
