@@ -61358,8 +61358,6 @@ class BatchPoller {
     options;
     waiters = new Set();
     running = false;
-    /** Looks made, for the benchmark and the tests. */
-    rounds = 0;
     constructor(ctx, options) {
         this.ctx = ctx;
         this.options = options;
@@ -61375,6 +61373,8 @@ class BatchPoller {
         this.running = true;
         const { schedule, batchSize } = this.options;
         let sleepMs = schedule.firstMs;
+        /** The backoff's current gap between looks, kept while things finish one by one. */
+        let paceMs = schedule.stepMs;
         let nextStepMs = schedule.stepMs;
         try {
             while (this.waiters.size > 0) {
@@ -61390,7 +61390,6 @@ class BatchPoller {
                     ids.add(w.id);
                 }
                 const watched = [...this.waiters].filter(w => ids.has(w.id));
-                this.rounds++;
                 const states = await this.options.describe([...ids]);
                 const after = this.ctx.clock();
                 let finished = 0;
@@ -61410,9 +61409,11 @@ class BatchPoller {
                 }
                 else if (finished > 0) {
                     // Things are finishing one by one: keep the pace, neither faster nor slower.
+                    sleepMs = paceMs;
                 }
                 else {
-                    sleepMs = this.nextSleep(nextStepMs, after);
+                    paceMs = this.nextSleep(nextStepMs, after);
+                    sleepMs = paceMs;
                     nextStepMs *= schedule.factor;
                 }
             }

@@ -58,8 +58,6 @@ interface Waiter<T> {
 export class BatchPoller<T> {
   private readonly waiters = new Set<Waiter<T>>()
   private running = false
-  /** Looks made, for the benchmark and the tests. */
-  rounds = 0
 
   constructor(
     private readonly ctx: PollContext,
@@ -87,6 +85,8 @@ export class BatchPoller<T> {
     this.running = true
     const { schedule, batchSize } = this.options
     let sleepMs = schedule.firstMs
+    /** The backoff's current gap between looks, kept while things finish one by one. */
+    let paceMs = schedule.stepMs
     let nextStepMs = schedule.stepMs
     try {
       while (this.waiters.size > 0) {
@@ -101,7 +101,6 @@ export class BatchPoller<T> {
           ids.add(w.id)
         }
         const watched = [...this.waiters].filter(w => ids.has(w.id))
-        this.rounds++
         const states = await this.options.describe([...ids])
         const after = this.ctx.clock()
         let finished = 0
@@ -118,8 +117,10 @@ export class BatchPoller<T> {
           sleepMs = 0
         } else if (finished > 0) {
           // Things are finishing one by one: keep the pace, neither faster nor slower.
+          sleepMs = paceMs
         } else {
-          sleepMs = this.nextSleep(nextStepMs, after)
+          paceMs = this.nextSleep(nextStepMs, after)
+          sleepMs = paceMs
           nextStepMs *= schedule.factor
         }
       }
