@@ -17,7 +17,7 @@ import type {
 import { logGroupsKind } from './log-groups.js'
 import { namespacesKind } from './namespaces.js'
 import { taskDefinitionsKind } from './task-definitions.js'
-import { triggersKind } from './triggers.js'
+import { triggersKind } from './triggers/index.js'
 
 /** Any kind, its own types forgotten: the pipeline only passes what a kind found back to that kind. */
 export type AnyKind = ResourceKind<unknown, unknown>
