@@ -60426,6 +60426,10 @@ const KIND_STAGES = (/* unused pure expression or super */ null && ([
 function count(n, noun, plural = `${noun}s`) {
     return `${n} ${n === 1 ? noun : plural}`;
 }
+/** The rows worth a line in the summary's table: something found, removed or left. */
+function shownRows(rows, left) {
+    return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
+}
 /** The part of the report the kinds fill, created on first use. */
 function relatedReport(report) {
     return (report.related ??= newRelatedReport());
@@ -60542,7 +60546,7 @@ const hostsKind = {
     },
     countRows(r, left) {
         const instances = (action) => r.instances.filter(i => i.action === action).length;
-        return [
+        const rows = [
             {
                 label: 'EC2 instances',
                 found: r.found.ec2Instances,
@@ -60555,7 +60559,8 @@ const hostsKind = {
                 removed: instances('ssm-deregistered'),
                 leftoverKind: 'ssm-instance'
             }
-        ].filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
+        ];
+        return shownRows(rows, left);
     },
     doneLists(r) {
         const words = {
@@ -61249,13 +61254,14 @@ const logGroupsKind = {
         }));
     },
     countRows(r, left) {
-        const row = {
-            label: 'Log groups',
-            found: r.found.logGroups,
-            removed: r.logGroups.length,
-            leftoverKind: 'log-group'
-        };
-        return row.found > 0 || row.removed > 0 || left('log-group') > 0 ? [row] : [];
+        return shownRows([
+            {
+                label: 'Log groups',
+                found: r.found.logGroups,
+                removed: r.logGroups.length,
+                leftoverKind: 'log-group'
+            }
+        ], left);
     },
     doneLists(r) {
         return [{ title: 'Log groups deleted', items: r.logGroups.map(g => code(g.name)) }];
@@ -61474,13 +61480,14 @@ const namespacesKind = {
         }));
     },
     countRows(r, left) {
-        const row = {
-            label: 'Service Connect namespaces',
-            found: r.found.namespaces,
-            removed: r.namespaces.length,
-            leftoverKind: 'namespace'
-        };
-        return row.found > 0 || row.removed > 0 || left('namespace') > 0 ? [row] : [];
+        return shownRows([
+            {
+                label: 'Service Connect namespaces',
+                found: r.found.namespaces,
+                removed: r.namespaces.length,
+                leftoverKind: 'namespace'
+            }
+        ], left);
     },
     doneLists(r) {
         return [{ title: 'Service Connect namespaces deleted', items: r.namespaces.map(n => code(n.ref)) }];
@@ -61988,10 +61995,8 @@ async function deleteSchedule(ctx, schedule) {
         await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).DeleteScheduleCommand({ Name: schedule.name, GroupName: schedule.group }));
     }
     catch (error) {
-        if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException')) {
-            ctx.log.info(`Schedule ${scheduleLabel(schedule)} is already deleted`);
+        if (alreadyDeleted(ctx, schedule, error))
             return;
-        }
         throw error;
     }
     schedules_record(ctx, schedule, 'deleted');
@@ -62032,14 +62037,19 @@ async function disableSchedule(ctx, schedule) {
         }));
     }
     catch (error) {
-        if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException')) {
-            ctx.log.info(`Schedule ${scheduleLabel(schedule)} is already deleted`);
+        if (alreadyDeleted(ctx, schedule, error))
             return;
-        }
         throw error;
     }
     schedules_record(ctx, schedule, 'disabled');
     ctx.log.info(`Disabled EventBridge Scheduler schedule ${scheduleLabel(schedule)}`);
+}
+/** A schedule deleted meanwhile starts nothing any more. */
+function alreadyDeleted(ctx, schedule, error) {
+    if (!(0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
+        return false;
+    ctx.log.info(`Schedule ${scheduleLabel(schedule)} is already deleted`);
+    return true;
 }
 function schedules_record(ctx, schedule, action) {
     relatedReport(ctx.report).schedules.push({ name: schedule.name, group: schedule.group, action });
@@ -62155,7 +62165,7 @@ const triggersKind = {
         ];
     },
     countRows(r, left) {
-        return [
+        return shownRows([
             {
                 label: 'EventBridge rules starting tasks',
                 found: r.found.triggers,
@@ -62168,7 +62178,7 @@ const triggersKind = {
                 removed: r.schedules.length,
                 leftoverKind: 'schedule'
             }
-        ].filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
+        ], left);
     },
     doneLists(r) {
         return [
