@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -126,10 +126,10 @@ async function main(): Promise<void> {
     2
   )
   await write(join(out, 'results.json'), json)
-  const markdown = renderMarkdown(results, startup, dist, targets)
-  await write(join(out, 'results.md'), markdown)
-  const copies = await copyIntoDocs(markdown)
-  console.log(`\nWrote bench/results.json and bench/results.md${copies.map(f => ` and ${f}`).join('')}`)
+  await write(join(out, 'results.md'), renderMarkdown(results, startup, dist, targets))
+  console.log(
+    `\nWrote bench/results.json and bench/results.md (node scripts/readme-io.mjs --write copies it into docs/performance.md)`
+  )
   if (results.some(r => r.runs.length < RUNNERS.length || r.runs.some(run => !run.emptied)))
     process.exitCode = 1
 }
@@ -204,6 +204,8 @@ async function runEngine(scenario: Scenario, result: Omit<ScenarioResult, 'runs'
     const names = sims.map((_, i) => clusterName(scenario, i))
     const outputs: Record<string, string> = {}
     let failed: string | undefined
+    // The whole report: the `report` output may be a shortened one for a sweep this large.
+    let wholeReport = '{"clusters":[]}'
     await run({
       readInput: name =>
         ({
@@ -219,6 +221,10 @@ async function runEngine(scenario: Scenario, result: Omit<ScenarioResult, 'runs'
       setOutput: (name, value) => void (outputs[name] = value),
       setFailed: message => void (failed = message),
       writeSummary: async () => undefined,
+      writeReportFile: async json => {
+        wholeReport = json
+        return '/bench/report.json'
+      },
       getIDToken: async () => Promise.reject(new Error('no OIDC in the benchmark')),
       setSecret: () => undefined,
       createClients: () => ({
@@ -228,7 +234,7 @@ async function runEngine(scenario: Scenario, result: Omit<ScenarioResult, 'runs'
       })
     })
     if (failed) problems.push(failed)
-    const report = JSON.parse(outputs['report'] ?? '{"clusters":[]}') as {
+    const report = JSON.parse(wholeReport) as {
       clusters: { name: string; outcome: string; message?: string }[]
     }
     if (report.clusters.length !== scenario.clusters)
@@ -643,26 +649,6 @@ function renderMarkdown(
     ]),
     ''
   ].join('\n')
-}
-
-/**
- * The figures go into the documentation too: between `<!-- bench:start -->` and `<!-- bench:end -->`
- * in README.md or docs/performance.md, wherever the markers are. Returns the files written.
- */
-async function copyIntoDocs(markdown: string): Promise<string[]> {
-  const body = markdown.replace(/^<!--.*-->\n\n### Benchmark\n\n/, '')
-  const written: string[] = []
-  for (const file of ['README.md', join('docs', 'performance.md')]) {
-    const path = join(ROOT, file)
-    if (!existsSync(path)) continue
-    const text = readFileSync(path, 'utf8')
-    const start = text.indexOf('<!-- bench:start -->')
-    const end = text.indexOf('<!-- bench:end -->')
-    if (start < 0 || end < start) continue
-    await write(path, `${text.slice(0, start)}<!-- bench:start -->\n\n${body}\n${text.slice(end)}`)
-    written.push(file)
-  }
-  return written
 }
 
 /** Written as Prettier would, so that `prettier --check .` passes on the committed results. */

@@ -31,11 +31,13 @@ export const Outputs = {
   containerInstancesDeregistered: 'container-instances-deregistered',
   clustersDeleted: 'clusters-deleted',
   stacksDeleted: 'stacks-deleted',
-  report: 'report'
+  report: 'report',
+  reportFile: 'report-file'
 } as const
 
 export const ACTION_NAME = 'ecs-teardown'
-export const ACTION_VERSION = '0.1.0'
+/** Sent in the AWS SDK's user agent; equal to package.json's version (a unit test checks). */
+export const ACTION_VERSION = '1.0.0'
 
 /** Capacity providers AWS owns; they can be detached but never deleted. */
 export const RESERVED_CAPACITY_PROVIDERS = new Set(['FARGATE', 'FARGATE_SPOT'])
@@ -51,6 +53,8 @@ export const Limits = {
   stopReasonMaxLength: 255,
   /** EventBridge ListRuleNamesByTarget and ListTargetsByRule page size, and RemoveTargets ids per call. */
   eventsPageSize: 100,
+  /** ListSchedules: MaxResults 1–100. */
+  schedulerPageSize: 100,
   removeTargetsBatch: 100,
   /** EC2 DescribeInstances: instance ids per `instance-id` filter (AWS allows 200 values per filter). */
   describeInstancesBatch: 100,

@@ -389,6 +389,7 @@ describe('loading the other AWS clients', () => {
       return {
         ...ports,
         events: withWarm('events'),
+        scheduler: withWarm('scheduler'),
         ec2: withWarm('ec2'),
         logs: withWarm('logs'),
         ssm: withWarm('ssm'),
@@ -397,9 +398,9 @@ describe('loading the other AWS clients', () => {
     }
     const result = await runOnSim(world.ecs, { cluster: 'warm', 'delete-log-groups': 'true' }, { world })
     expect(result.failed).toBeUndefined()
-    // EventBridge (triggers: remove, the default), EC2 (the instances behind the container
-    // instances) and CloudWatch Logs (delete-log-groups); not Systems Manager or Cloud Map.
-    expect(warmed.map(w => w.service).sort()).toEqual(['ec2', 'events', 'logs'])
+    // EventBridge and Scheduler (triggers: remove, the default), EC2 (the instances behind the
+    // container instances) and CloudWatch Logs (delete-log-groups); not Systems Manager or Cloud Map.
+    expect(warmed.map(w => w.service).sort()).toEqual(['ec2', 'events', 'logs', 'scheduler'])
     for (const w of warmed) expect(w.ecsCallsBefore).toEqual(['DescribeClusters'])
 
     // A cluster that is already gone loads none of them.

@@ -1,33 +1,25 @@
 import type { ContainerInstanceInfo } from '../inventory.js'
+import { runKindStage } from '../kinds/index.js'
 import type { TeardownPlan } from '../plan.js'
 import type { PhaseLog } from '../report/phase-log.js'
 import type { ApplyContext } from './context.js'
 import { removeCapacityProviders } from './capacity.js'
 import { deleteCluster } from './cluster.js'
-import { confirmStackInstances, handleHosts, hostDecisions } from './hosts.js'
 import { deregisterInstances } from './instances.js'
-import { deleteLogGroups, deleteNamespaces, deregisterTaskDefinitions } from './leftover-resources.js'
 import { teardownService } from './services.js'
-import { removeStack } from './stack.js'
+import { removeStack } from './delete-stack.js'
 import { stopAndWait, stopStragglers } from './tasks.js'
-import { stopTriggers } from './triggers.js'
 
-/** The phases of a teardown, in the words the log, the report and the summary use. */
+/** The core phases of a teardown (each kind names its own, src/kinds/), in the words the log, the report and the summary use. */
 export const Phase = {
   inventory: 'inventory',
   plan: 'plan',
-  triggers: 'EventBridge rules',
   stopTasks: 'stop tasks',
   deleteServices: 'delete services',
   deregisterInstances: 'deregister container instances',
-  hosts: 'EC2 and external instances',
   capacityProviders: 'capacity providers',
   deleteCluster: 'delete cluster',
-  deleteStack: 'delete stack',
-  stackInstances: 'instances of the stack',
-  logGroups: 'log groups',
-  taskDefinitions: 'task definitions',
-  namespaces: 'Service Connect namespaces'
+  deleteStack: 'delete stack'
 } as const
 
 /**
@@ -38,18 +30,12 @@ export const Phase = {
  * last thing blocking it is gone. Steps that depend on each other keep their order: nothing is
  * deregistered before its tasks are down, capacity providers are detached once no service is left
  * to use them, the cluster goes last; what becomes of the machines behind the container instances
- * (hosts) runs alongside the cluster's deletion, which does not wait for it.
+ * (the kinds' after-instances stage) runs alongside the cluster's deletion, which does not wait for it.
  */
 export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: PhaseLog): Promise<void> {
   const inPhase = (name: string): ApplyContext => ({ ...ctx, log: phases.phase(name) })
-  const related = plan.related
-  if (related && related.triggers.length > 0) {
-    // Before the first service is touched: a rule firing mid-teardown would start tasks again.
-    phases.start(Phase.triggers)
-    await stopTriggers(inPhase(Phase.triggers), related)
-    await phases.finish(Phase.triggers)
-  }
-  const hosts = hostDecisions(plan)
+  // Before the first service is touched: a rule firing mid-teardown would start tasks again.
+  await runKindStage(ctx, plan.kinds, 'before-services', phases)
   const stopCtx = inPhase(Phase.stopTasks)
   const deleteCtx = inPhase(Phase.deleteServices)
 
@@ -60,7 +46,9 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
   const everyServiceDone = settleAll(
     ctx,
     services.map(s => s.done)
-  ).then(() => phases.finish(Phase.deleteServices))
+  )
+    .then(() => phases.finish(Phase.deleteServices))
+    .then(() => runKindStage(ctx, plan.kinds, 'after-services', phases))
   // Every known task down, then one more look for tasks started since the inventory.
   const allTasksDown = settleAll(ctx, [...services.map(s => s.tasksDown), standalone])
     .then(() => stopStragglers(stopCtx))
@@ -77,11 +65,9 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
     tasksOn,
     allTasksDown
   }).then(() => phases.finish(Phase.deregisterInstances))
-  const hostsDone = instances
-    .then(() => handleHosts(inPhase(Phase.hosts), hosts))
-    .then(() => phases.finish(Phase.hosts))
+  const afterInstances = instances.then(() => runKindStage(ctx, plan.kinds, 'after-instances', phases))
   // Awaited below with the cluster's deletion; observed now so that a failure is never unhandled.
-  hostsDone.catch(() => undefined)
+  afterInstances.catch(() => undefined)
   await settleAll(ctx, [everyServiceDone, allTasksDown, instances])
 
   const removeCluster = async (): Promise<void> => {
@@ -111,28 +97,9 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
       }
     }
   }
-  await settleAll(ctx, [removeCluster(), hostsDone])
-  if (related) await afterTheCluster(ctx, related, hosts, phases)
-}
-
-/** Once nothing of the cluster is left: what ECS leaves behind, each in its own phase when there is work. */
-async function afterTheCluster(
-  ctx: ApplyContext,
-  related: NonNullable<TeardownPlan['related']>,
-  hosts: ReturnType<typeof hostDecisions>,
-  phases: PhaseLog
-): Promise<void> {
-  const step = async (name: string, work: (c: ApplyContext) => Promise<void>): Promise<void> => {
-    await work({ ...ctx, log: phases.phase(name) })
-    await phases.finish(name)
-  }
-  if (hosts.some(d => d.action === 'with-stack'))
-    await step(Phase.stackInstances, c => confirmStackInstances(c, hosts))
-  if (related.logGroups.length > 0) await step(Phase.logGroups, c => deleteLogGroups(c, related.logGroups))
-  if (related.deregisterTaskDefinitions && related.taskDefinitions.length > 0)
-    await step(Phase.taskDefinitions, c => deregisterTaskDefinitions(c, related.taskDefinitions))
-  if (related.namespaces.length > 0)
-    await step(Phase.namespaces, c => deleteNamespaces(c, related.namespaces))
+  await settleAll(ctx, [removeCluster(), afterInstances])
+  // Once nothing of the cluster is left: what ECS leaves behind.
+  await runKindStage(ctx, plan.kinds, 'after-cluster', phases)
 }
 
 /**

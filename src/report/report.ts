@@ -1,7 +1,7 @@
 /**
  * The Report: what was found, removed and left, filled in as the run goes so that a failure or a
  * cancellation at any point still leaves a true record to render. The `report` output is this
- * object as JSON; its schema is documented in the README.
+ * object as JSON (shortened when too large, see outputs.ts); its schema is documented in docs/report.md.
  */
 
 export type ClusterOutcome =
@@ -43,6 +43,7 @@ export type LeftoverKind =
   | 'stack'
   | 'stack-resource'
   | 'trigger'
+  | 'schedule'
   | 'ssm-instance'
   | 'log-group'
   | 'task-definition'
@@ -84,13 +85,16 @@ export interface StackReport {
 export interface RelatedReport {
   found: {
     triggers: number
+    schedules: number
     ec2Instances: number
     externalInstances: number
     logGroups: number
     taskDefinitionFamilies: number
     namespaces: number
   }
-  triggers: { rule: string; targets: string[]; action: 'targets-removed' | 'disabled' }[]
+  /** `bus`: the rule's event bus, when it is not the default one. */
+  triggers: { rule: string; bus?: string; targets: string[]; action: 'targets-removed' | 'disabled' }[]
+  schedules: { name: string; group: string; action: 'deleted' | 'disabled' }[]
   instances: {
     id: string
     containerInstanceId: string
@@ -103,10 +107,12 @@ export interface RelatedReport {
   namespaces: { ref: string; action: 'deleted' }[]
 }
 
+/** Each kind (src/kinds/) fills its own part; the counts it found go into `found`. */
 export function newRelatedReport(): RelatedReport {
   return {
     found: {
       triggers: 0,
+      schedules: 0,
       ec2Instances: 0,
       externalInstances: 0,
       logGroups: 0,
@@ -114,6 +120,7 @@ export function newRelatedReport(): RelatedReport {
       namespaces: 0
     },
     triggers: [],
+    schedules: [],
     instances: [],
     logGroups: [],
     taskDefinitions: [],
