@@ -63396,7 +63396,7 @@ async function stopAndWait(ctx, tasks) {
         throw new errors/* DeadlineError */.j3(`${still.length} task(s) did not stop before the deadline: ${ids(still)}`);
 }
 /**
- * Graceful mode for a service's tasks: the scheduler, told desiredCount 0 (or the service deleted),
+ * Graceful mode for a service's tasks: the scheduler, its service deleted with force (desired count 0),
  * sends each task SIGTERM and lets its load balancer drain it. Whatever still runs at the drain
  * deadline is stopped with StopTask.
  */

@@ -54,7 +54,7 @@ export async function stopAndWait(ctx: ApplyContext, tasks: TaskInfo[]): Promise
 }
 
 /**
- * Graceful mode for a service's tasks: the scheduler, told desiredCount 0 (or the service deleted),
+ * Graceful mode for a service's tasks: the scheduler, its service deleted with force (desired count 0),
  * sends each task SIGTERM and lets its load balancer drain it. Whatever still runs at the drain
  * deadline is stopped with StopTask.
  */
