@@ -1,6 +1,7 @@
 import { createAwsClients, type AwsClients } from './aws/clients.js'
 import { paced, RateLimiter } from './aws/rate-limit.js'
 import { createRoleCredentials } from './aws/credentials.js'
+import { checkInputNames } from './input-names.js'
 import type { Logger } from './log.js'
 import { reportOutputs } from './report/outputs.js'
 import type { ClusterReport, Report } from './report/report.js'
@@ -41,6 +42,8 @@ export interface RunDeps {
 export async function run(deps: RunDeps): Promise<Report | undefined> {
   let settings: Settings
   try {
+    // Before anything else: a mistyped input would otherwise be ignored and the default (delete) done.
+    checkInputNames(deps.env)
     settings = readSettings(deps.readInput, deps.env)
     if (deps.tune) settings = deps.tune(settings)
   } catch (error) {
