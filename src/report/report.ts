@@ -10,6 +10,16 @@ export type ClusterOutcome =
 export interface RemovedService {
   name: string
   arn: string
+  /** DeleteService accepted it, but the run ended before it was seen INACTIVE (AWS finishes that by itself). */
+  draining?: true
+}
+
+/** Something the run meant to remove that someone else removed first: not counted as this run's. */
+export interface GoneBefore {
+  kind: LeftoverKind
+  id: string
+  /** How the run learnt it, e.g. `ServiceNotActiveException on this run's DeleteService`. */
+  reason: string
 }
 
 export interface StoppedTask {
@@ -55,6 +65,11 @@ export interface Leftover {
   reason: string
   /** It keeps costing money until someone removes it. */
   billing?: boolean
+  /**
+   * The run ended (cancelled, timed out, failed) and AWS could not be read again in time: this entry
+   * is what the plan meant to remove and the run did not see removed, not what AWS was seen to hold.
+   */
+  fromPlan?: true
 }
 
 /** The CloudFormation stack that created the cluster (delete-stack). */
@@ -153,6 +168,8 @@ export interface ClusterReport {
   /** The plan; present on a dry run. */
   plan?: PlannedTeardown
   leftovers: Leftover[]
+  /** What was removed by someone else before this run removed it; present when there is any. */
+  goneBefore?: GoneBefore[]
   phases: PhaseTiming[]
   seconds: number
 }
@@ -177,6 +194,11 @@ export function newClusterReport(name: string, region: string): ClusterReport {
     phases: [],
     seconds: 0
   }
+}
+
+export function recordGoneBefore(report: ClusterReport, entry: GoneBefore): void {
+  const list = (report.goneBefore ??= [])
+  if (!list.some(g => g.kind === entry.kind && g.id === entry.id)) list.push(entry)
 }
 
 export interface ReportCounts {
