@@ -80,7 +80,11 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
       deps.log.info('No cluster qualifies: every match was skipped.')
     }
     // Each teardown returns a report and never throws: one cluster failing does not stop the others.
-    const done = await Promise.all(selection.targets.map(ref => teardownCluster(shared, settings, ref)))
+    const done = await Promise.all(
+      selection.targets.map(ref =>
+        teardownCluster({ ...shared, runClusters: selection.targets }, settings, ref)
+      )
+    )
     report.clusters.push(...done, ...selection.skipped)
   } catch (error) {
     // Only set-up and selection can land here; say it in one line.

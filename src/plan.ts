@@ -264,7 +264,7 @@ function afterTheCluster(related: RelatedPlan): PlanStep[] {
   if (logGroups.length > 0) {
     steps.push({
       phase: 'delete-log-groups',
-      description: `Delete ${count(logGroups.length, 'log group')} no other task definition family writes to`,
+      description: `Delete ${count(logGroups.length, 'log group')} that no other task definition family, cluster, service or task writes to`,
       resources: logGroups.map(d => d.group.name)
     })
   }
@@ -272,7 +272,7 @@ function afterTheCluster(related: RelatedPlan): PlanStep[] {
     const arns = related.taskDefinitions.flatMap(f => f.arns)
     steps.push({
       phase: 'deregister-task-definitions',
-      description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(related.taskDefinitions.length, 'family', 'families')}`,
+      description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(related.taskDefinitions.length, 'family', 'families')} that no other cluster's services or tasks use`,
       resources: arns.map(revisionOf)
     })
   }

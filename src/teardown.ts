@@ -66,6 +66,8 @@ export interface TeardownDeps extends Partial<RelatedPorts> {
   log: Logger
   /** The run's deadline, epoch milliseconds. */
   deadline: number
+  /** Every cluster the run removes (a sweep's targets): none is another user of what this one leaves. */
+  runClusters?: readonly string[]
 }
 
 const SEEN_BY_INVENTORY = new Set(['service', 'task', 'container-instance', 'cluster'])
@@ -128,6 +130,8 @@ export async function teardownCluster(
       triggers: settings.triggers,
       terminateInstances: settings.terminateInstances,
       deleteLogGroups: settings.deleteLogGroups,
+      deregisterTaskDefinitions: settings.deregisterTaskDefinitions,
+      runClusters: deps.runClusters ?? [],
       region: settings.region
     })
     recordInventory(report, inventory, ctx.log)

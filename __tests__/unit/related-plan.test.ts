@@ -89,6 +89,8 @@ describe('planRelated: the machines behind the container instances', () => {
   })
 })
 
+const arn = (r: string) => `arn:aws:ecs:us-east-1:1:task-definition/${r}`
+
 describe('planRelated: log groups, task definitions, namespaces', () => {
   it('keeps a log group someone else writes to, one in another Region, and all of them past the bound', () => {
     const groups = [
@@ -96,14 +98,49 @@ describe('planRelated: log groups, task definitions, namespaces', () => {
       { name: '/b', region: 'us-east-1', families: ['web'] },
       { name: '/c', region: 'eu-west-1', families: ['web'] }
     ]
+    const nobodyElse = { taskDefinitions: {}, logGroups: {}, clustersChecked: 2 }
     const plan = planRelated(
-      related([], { logGroups: { groups, usedElsewhere: { '/b': ['reports'] }, familiesChecked: 3 } }),
+      related([], {
+        logGroups: { groups, usedElsewhere: { '/b': ['reports'] }, familiesChecked: 3 },
+        otherUsers: nobodyElse
+      }),
       options
     )
     expect(plan.logGroups.map(d => [d.group.name, d.delete])).toEqual([
       ['/a', true],
       ['/b', false],
       ['/c', false]
+    ])
+    // Written to by a revision another cluster runs, or with the other clusters unread: kept.
+    const shared = planRelated(
+      related([], {
+        logGroups: { groups, usedElsewhere: {}, familiesChecked: 3 },
+        otherUsers: {
+          ...nobodyElse,
+          logGroups: {
+            '/a': [{ revision: arn('api:7'), users: [{ cluster: 'production', service: 'api' }] }]
+          }
+        }
+      }),
+      options
+    )
+    expect(shared.logGroups[0]).toEqual({
+      group: groups[0],
+      delete: false,
+      keepReason: 'task definition api:7 writes to it and is still used by cluster production (service api)'
+    })
+    expect(shared.logGroups[1]!.delete).toBe(true)
+    const unread = planRelated(
+      related([], {
+        logGroups: { groups, usedElsewhere: {}, familiesChecked: 3 },
+        otherUsers: { ...nobodyElse, incomplete: 'reading the other clusters was denied' }
+      }),
+      options
+    )
+    expect(unread.logGroups.map(d => d.keepReason)).toEqual([
+      'another user cannot be ruled out: reading the other clusters was denied',
+      'another user cannot be ruled out: reading the other clusters was denied',
+      expect.stringMatching(/in eu-west-1/)
     ])
     const bounded = planRelated(
       related([], { logGroups: { groups, usedElsewhere: {}, familiesChecked: 0, tooManyFamilies: true } }),
@@ -112,8 +149,54 @@ describe('planRelated: log groups, task definitions, namespaces', () => {
     expect(bounded.logGroups.every(d => !d.delete)).toBe(true)
   })
 
+  it('keeps a revision another cluster uses, and every one when the others could not be read', () => {
+    const revisions = [arn('web:2'), arn('sidecar:4')]
+    const users = {
+      [arn('sidecar:4')]: [
+        { cluster: 'production', service: 'api' },
+        { cluster: 'staging', task: 't1 (family:sidecar)' }
+      ]
+    }
+    const on = { ...options, deregisterTaskDefinitions: true }
+    const plan = planRelated(
+      related([], {
+        taskDefinitions: revisions,
+        otherUsers: { taskDefinitions: users, logGroups: {}, clustersChecked: 2 }
+      }),
+      on
+    )
+    expect(plan.taskDefinitions).toEqual([{ family: 'web', arns: [arn('web:2')] }])
+    expect(plan.keptTaskDefinitions).toEqual([
+      {
+        arn: arn('sidecar:4'),
+        reason: 'still used by cluster production (service api), cluster staging (task t1 (family:sidecar))'
+      }
+    ])
+    expect(plan.notes).toContain(
+      'task definition sidecar:4 will be kept: still used by cluster production (service api), cluster staging (task t1 (family:sidecar))'
+    )
+    const unread = planRelated(
+      related([], {
+        taskDefinitions: revisions,
+        otherUsers: {
+          taskDefinitions: {},
+          logGroups: {},
+          clustersChecked: 0,
+          incomplete: 'the deadline passed'
+        }
+      }),
+      on
+    )
+    expect(unread.taskDefinitions).toEqual([])
+    expect(unread.keptTaskDefinitions.map(k => k.reason)).toEqual([
+      'another user cannot be ruled out: the deadline passed',
+      'another user cannot be ruled out: the deadline passed'
+    ])
+    // Without deregister-task-definitions nothing is decided about them.
+    expect(planRelated(related([], { taskDefinitions: revisions }), options).keptTaskDefinitions).toEqual([])
+  })
+
   it('groups task definition revisions by family', () => {
-    const arn = (r: string) => `arn:aws:ecs:us-east-1:1:task-definition/${r}`
     const plan = planRelated(
       related([], { taskDefinitions: [arn('web:2'), arn('web:3'), arn('job:1')] }),
       options

@@ -114,8 +114,13 @@ async function afterTheCluster(
   if (hosts.some(d => d.action === 'with-stack'))
     await step(Phase.stackInstances, c => confirmStackInstances(c, hosts))
   if (related.logGroups.length > 0) await step(Phase.logGroups, c => deleteLogGroups(c, related.logGroups))
-  if (related.deregisterTaskDefinitions && related.taskDefinitions.length > 0)
-    await step(Phase.taskDefinitions, c => deregisterTaskDefinitions(c, related.taskDefinitions))
+  if (
+    related.deregisterTaskDefinitions &&
+    related.taskDefinitions.length + related.keptTaskDefinitions.length > 0
+  )
+    await step(Phase.taskDefinitions, c =>
+      deregisterTaskDefinitions(c, related.taskDefinitions, related.keptTaskDefinitions)
+    )
   if (related.namespaces.length > 0)
     await step(Phase.namespaces, c => deleteNamespaces(c, related.namespaces))
 }

@@ -54,8 +54,12 @@ async function deleteLogGroup(ctx: ApplyContext, name: string): Promise<void> {
 
 export async function deregisterTaskDefinitions(
   ctx: ApplyContext,
-  families: TaskDefinitionFamily[]
+  families: TaskDefinitionFamily[],
+  kept: { arn: string; reason: string }[] = []
 ): Promise<void> {
+  for (const k of kept) {
+    ctx.report.leftovers.push({ kind: 'task-definition', id: revisionOf(k.arn), reason: `kept: ${k.reason}` })
+  }
   await Promise.all(
     families.map(async family => {
       const done: string[] = []

@@ -6,6 +6,7 @@ import { describeHosts, hostsOf, type HostInfo } from './hosts.js'
 import { checkLogGroups, type LogGroupCheck } from './log-groups.js'
 import { namespacesOf, type NamespaceInfo } from './namespace.js'
 import { findTriggers, type TriggerInfo } from './triggers.js'
+import { checkOtherUsers, type OtherUsersCheck } from '../other-users.js'
 
 /** What is around a cluster: what starts its tasks, and what keeps billing once it is gone. */
 export interface RelatedInventory {
@@ -19,6 +20,11 @@ export interface RelatedInventory {
   taskDefinitions: string[]
   /** delete-log-groups only: the log groups and who else writes to them. */
   logGroups?: LogGroupCheck
+  /**
+   * deregister-task-definitions or delete-log-groups only: what outside the clusters this run
+   * removes uses this cluster's revisions, or writes to its log groups (src/other-users.ts).
+   */
+  otherUsers?: OtherUsersCheck
   namespaces: NamespaceInfo[]
 }
 
@@ -26,6 +32,9 @@ export interface RelatedOptions {
   triggers: TriggerMode
   terminateInstances: boolean
   deleteLogGroups: boolean
+  deregisterTaskDefinitions: boolean
+  /** Every cluster this run removes: none of them counts as another user of a revision. */
+  runClusters: readonly string[]
   region: string
 }
 
@@ -51,11 +60,26 @@ export async function takeRelatedInventory(
       ? tolerateDenied(ctx, checkLogGroups(ctx, taskDefinitions, options.region), undefined)
       : undefined
   ])
+  const ownGroups = (logGroups?.groups ?? []).map(g => g.name)
+  // Only when something may be removed on its account: no cost otherwise.
+  const otherUsers =
+    (options.deregisterTaskDefinitions && taskDefinitions.length > 0) || ownGroups.length > 0
+      ? await checkOtherUsers(ctx, {
+          clusterArn,
+          runClusters: options.runClusters,
+          taskDefinitions,
+          logGroups: ownGroups,
+          region: options.region
+        })
+      : undefined
+  if (otherUsers?.incomplete)
+    ctx.log.warning(`Who else uses the task definitions is not known: ${otherUsers.incomplete}`)
   return {
     ...(triggers ? { triggers } : {}),
     ...hosts,
     taskDefinitions,
     ...(logGroups ? { logGroups } : {}),
+    ...(otherUsers ? { otherUsers } : {}),
     namespaces: namespacesOf(inventory)
   }
 }

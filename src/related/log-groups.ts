@@ -86,7 +86,7 @@ export function awslogsGroups(td: TaskDefinition, region: string): { name: strin
 }
 
 /** A revision (ARN or family:revision), or a family's latest ACTIVE one; undefined when there is none. */
-async function describe(ctx: TaskDefinitionContext, ref: string): Promise<TaskDefinition | undefined> {
+export async function describe(ctx: TaskDefinitionContext, ref: string): Promise<TaskDefinition | undefined> {
   try {
     const out = await callAws(ctx, ctx.ecs, new DescribeTaskDefinitionCommand({ taskDefinition: ref }))
     return out.taskDefinition

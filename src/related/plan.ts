@@ -5,6 +5,7 @@ import type { RelatedInventory } from './inventory.js'
 import type { LogGroupUse } from './log-groups.js'
 import type { NamespaceInfo } from './namespace.js'
 import type { TriggerInfo } from './triggers.js'
+import { describeUsers, type OtherUsersCheck } from '../other-users.js'
 
 /** What happens to the machine behind one container instance, once it is deregistered. */
 export type HostDecision =
@@ -42,8 +43,11 @@ export interface RelatedPlan {
   hosts: HostDecision[]
   /** Decided only with delete-log-groups. */
   logGroups: LogGroupDecision[]
+  /** The revisions to deregister (with deregister-task-definitions), by family. */
   taskDefinitions: TaskDefinitionFamily[]
   deregisterTaskDefinitions: boolean
+  /** With deregister-task-definitions: the revisions kept because something else may use them. */
+  keptTaskDefinitions: { arn: string; reason: string }[]
   namespaces: NamespaceDecision[]
   /** Notes for the plan: what is kept although an option asked for it, and why. */
   notes: string[]
@@ -65,8 +69,13 @@ export function planRelated(
 ): RelatedPlan {
   const hosts = related.hosts.map(host => decideHost(host, options, related.hostsUnread, stack))
   const logGroups = (related.logGroups?.groups ?? []).map(group =>
-    decideLogGroup(group, related.logGroups!, options.region)
+    decideLogGroup(group, related.logGroups!, options.region, related.otherUsers)
   )
+  const keptTaskDefinitions = options.deregisterTaskDefinitions
+    ? related.taskDefinitions
+        .map(arn => ({ arn, reason: taskDefinitionKeepReason(arn, related.otherUsers) }))
+        .filter((k): k is { arn: string; reason: string } => k.reason !== undefined)
+    : []
   const namespaces = related.namespaces.map(namespace => decideNamespace(namespace, options.deleteNamespace))
   const triggers = options.triggers === 'keep' ? [] : (related.triggers ?? [])
   const notes: string[] = []
@@ -82,6 +91,8 @@ export function planRelated(
   }
   for (const d of logGroups)
     if (!d.delete) notes.push(`log group ${d.group.name} will be kept: ${d.keepReason}`)
+  for (const k of keptTaskDefinitions)
+    notes.push(`task definition ${revisionOf(k.arn)} will be kept: ${k.reason}`)
   if (options.deleteNamespace) {
     for (const d of namespaces)
       if (!d.delete) notes.push(`namespace ${d.namespace.ref} will be kept: ${d.keepReason}`)
@@ -91,8 +102,11 @@ export function planRelated(
     triggers,
     hosts,
     logGroups,
-    taskDefinitions: families(related.taskDefinitions),
+    taskDefinitions: families(
+      related.taskDefinitions.filter(arn => !keptTaskDefinitions.some(k => k.arn === arn))
+    ),
     deregisterTaskDefinitions: options.deregisterTaskDefinitions,
+    keptTaskDefinitions,
     namespaces,
     notes
   }
@@ -163,10 +177,19 @@ function ownerReason(host: HostInfo, owner: NonNullable<HostInfo['owner']>): str
   }
 }
 
+/** Why a revision of this cluster's must not be deregistered; undefined when nothing else uses it. */
+function taskDefinitionKeepReason(arn: string, others: OtherUsersCheck | undefined): string | undefined {
+  if (!others) return 'who else uses it was not looked at'
+  if (others.incomplete) return `another user cannot be ruled out: ${others.incomplete}`
+  const users = others.taskDefinitions[arn]
+  return users ? `still used by ${describeUsers(users)}` : undefined
+}
+
 function decideLogGroup(
   group: LogGroupUse,
   check: NonNullable<RelatedInventory['logGroups']>,
-  region: string
+  region: string,
+  others: OtherUsersCheck | undefined
 ): LogGroupDecision {
   if (check.tooManyFamilies) {
     return {
@@ -181,6 +204,21 @@ function decideLogGroup(
       group,
       delete: false,
       keepReason: `it is in ${group.region}, not the cluster's Region ${region}; delete it there if nothing else writes to it`
+    }
+  }
+  if (others?.incomplete || !others) {
+    return {
+      group,
+      delete: false,
+      keepReason: `another user cannot be ruled out: ${others?.incomplete ?? 'the other clusters were not read'}`
+    }
+  }
+  const writers = others.logGroups[group.name] ?? []
+  if (writers.length > 0) {
+    return {
+      group,
+      delete: false,
+      keepReason: `task definition ${writers.map(w => revisionOf(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`
     }
   }
   const users = check.usedElsewhere[group.name] ?? []

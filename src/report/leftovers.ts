@@ -1,5 +1,6 @@
 import type { ClusterInventory } from '../inventory.js'
 import type { TeardownPlan } from '../plan.js'
+import { revisionOf } from '../related/plan.js'
 import type { ClusterReport, Leftover } from './report.js'
 
 /** What the plan meant to remove and the report does not show removed: no AWS call needed. */
@@ -100,6 +101,8 @@ export function relatedLeftoversFromPlan(plan: TeardownPlan, report: ClusterRepo
         })
     }
   }
+  for (const k of related.keptTaskDefinitions)
+    add({ kind: 'task-definition', id: revisionOf(k.arn), reason: `kept: ${k.reason}` })
   for (const d of related.namespaces.filter(d => d.delete)) {
     if (!done?.namespaces.some(n => n.ref === d.namespace.ref))
       add({ kind: 'namespace', id: d.namespace.ref, reason: 'not deleted before the run stopped' })
