@@ -59654,7 +59654,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5945);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2545);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1384);
 
 
@@ -59667,7 +59667,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5945:
+/***/ 2545:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59738,6 +59738,12 @@ const Limits = {
      * DescribeTaskDefinition each. An account with more keeps every log group (and says why).
      */
     logGroupFamiliesChecked: 100,
+    /**
+     * Who else uses a task definition revision (deregister-task-definitions, delete-log-groups): the
+     * most other clusters, services (DescribeClusters' counts) and running tasks read, and distinct
+     * revisions described for their log groups. An account over any bound keeps everything, and says so.
+     */
+    otherUsers: { clusters: 100, services: 2_000, tasks: 5_000, revisions: 300 },
     /** ECS ListTaskDefinitionFamilies page size. */
     familiesPageSize: 100,
     /** Cloud Map ListServices page size. */
@@ -60167,6 +60173,63 @@ function oneLine(text) {
     return text.replace(/\s+/g, ' ').trim();
 }
 
+;// CONCATENATED MODULE: ./lib/input-names.js
+
+
+/**
+ * The runner passes every `with:` key to the action as `INPUT_<NAME>`: the name upper-cased, spaces
+ * turned into `_`, hyphens kept. A key the action does not declare only earns a warning in the log,
+ * and the run then does its default, which here is to delete: so an unknown input stops the run.
+ * The known names are `Inputs`, which a unit test keeps equal to action.yml's inputs.
+ */
+function checkInputNames(env, known = Object.values(Inputs)) {
+    const byVariable = new Map(known.map(name => [variableName(name), name]));
+    for (const key of Object.keys(env).sort()) {
+        if (!/^INPUT_/i.test(key))
+            continue;
+        // @github/local-action also reads INPUT_<name> without the upper-casing: compare upper-cased.
+        if (byVariable.has(key.toUpperCase()))
+            continue;
+        const given = key.slice('INPUT_'.length);
+        const hint = probablyMeant(given, known);
+        throw new errors/* InputError */.dz(`Input '${given.toLowerCase()}' (${key}) is not an input of this action, so nothing was done: ${hint ?? `remove it; the inputs are ${known.join(', ')}`}.`);
+    }
+}
+/** `INPUT_` + the name as the runner maps it. */
+function variableName(input) {
+    return `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;
+}
+/** Inputs a user may expect from other tools, with what this action offers instead. */
+const NOT_OFFERED = {
+    services: "this action has no 'services' input: it removes whole clusters, every service in them; remove it (and check that 'cluster' names only clusters you mean to remove)"
+};
+/** The declared input a mistyped name most likely meant: same letters but for case and separators, or one or two edits away. */
+function probablyMeant(given, known) {
+    const squash = (s) => s.toLowerCase().replace(/[-_ ]/g, '');
+    const wanted = squash(given);
+    const notOffered = NOT_OFFERED[wanted];
+    if (notOffered)
+        return notOffered;
+    const exact = known.find(name => squash(name) === wanted);
+    const near = exact ??
+        known
+            .map(name => ({ name, distance: editDistance(squash(name), wanted) }))
+            .filter(c => c.distance <= Math.min(2, Math.floor(wanted.length / 4)))
+            .sort((a, b) => a.distance - b.distance)[0]?.name;
+    return near ? `did you mean '${near}'? Rename it to ${near}` : undefined;
+}
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
 ;// CONCATENATED MODULE: ./lib/report/report.js
 /**
  * The Report: what was found, removed and left, filled in as the run goes so that a failure or a
@@ -60205,6 +60268,11 @@ function newClusterReport(name, region) {
         phases: [],
         seconds: 0
     };
+}
+function recordGoneBefore(report, entry) {
+    const list = (report.goneBefore ??= []);
+    if (!list.some(g => g.kind === entry.kind && g.id === entry.id))
+        list.push(entry);
 }
 function countRemoved(report) {
     return {
@@ -60414,7 +60482,7 @@ function renderLeftovers(c) {
     const item = (l) => {
         const href = leftoverLink(c, l);
         const name = href ? summary_link(href, code(l.id)) : code(l.id);
-        return `${escapeHtml(l.kind)} ${name}: ${escapeHtml(l.reason)}`;
+        return `${escapeHtml(l.kind)} ${name}: ${escapeHtml(l.reason)}${l.fromPlan ? ' (from the plan, not read from AWS)' : ''}`;
     };
     const out = [];
     const billing = c.leftovers.filter(l => l.billing);
@@ -60427,7 +60495,8 @@ function renderLeftovers(c) {
 }
 function renderRemoved(c) {
     const out = [];
-    out.push(...details('Services deleted', c.services.map(s => code(s.name))));
+    out.push(...details('Services deleted', c.services.map(s => `${code(s.name)}${s.draining ? ' (DRAINING: AWS finishes the deletion)' : ''}`)));
+    out.push(...details('Gone before this run removed them (not counted)', (c.goneBefore ?? []).map(g => `${escapeHtml(g.kind)} ${code(g.id)}: ${escapeHtml(g.reason)}`)));
     out.push(...details('Tasks stopped, by service or starter', groupTasks(c)));
     out.push(...details('Container instances deregistered', c.containerInstances.map(ci => `${code(ci.id)}${ci.ec2InstanceId ? ` (${ci.ec2InstanceId.startsWith('mi-') ? 'managed instance' : 'EC2 instance'} ${code(ci.ec2InstanceId)})` : ''}`)));
     out.push(...details('Capacity providers', c.capacityProviders.map(p => `${code(p.name)}: ${p.action}`)));
@@ -61008,7 +61077,12 @@ function toServiceInfo(service) {
             service.createdAt,
             ...(service.deployments ?? []).flatMap(d => [d.createdAt, d.updatedAt])
         ]),
-        taskDefinitions: unique([service.taskDefinition, ...(service.deployments ?? []).map(d => d.taskDefinition)].filter((arn) => Boolean(arn))),
+        taskDefinitions: unique([
+            service.taskDefinition,
+            ...(service.deployments ?? []).map(d => d.taskDefinition),
+            // EXTERNAL and CODE_DEPLOY services run their revisions in task sets.
+            ...(service.taskSets ?? []).filter(set => set.status !== 'INACTIVE').map(set => set.taskDefinition)
+        ].filter((arn) => Boolean(arn))),
         serviceConnectNamespaces: unique((service.deployments ?? [])
             .filter(d => d.serviceConnectConfiguration?.enabled !== false)
             .map(d => d.serviceConnectConfiguration?.namespace)
@@ -61713,17 +61787,19 @@ function related(ctx) {
 
 
 
-/** StopTask; a task AWS no longer knows is already stopped. */
+
+/** StopTask; false when AWS no longer knows the task (someone else stopped it, and it is gone). */
 async function stopTask(ctx, task) {
     const reason = `ecs-teardown: removing cluster ${ctx.clusterName}`.slice(0, Limits.stopReasonMaxLength);
     try {
         await callAws(ctx, ctx.ecs, new dist_cjs/* StopTaskCommand */.PP1({ cluster: ctx.clusterArn, task: task.arn, reason }));
         ctx.log.info(`Stopping task ${task.id} (${task.group})`);
+        return true;
     }
     catch (error) {
         if (isTaskGone(error)) {
             ctx.log.info(`Task ${task.id} is already gone`);
-            return;
+            return false;
         }
         throw error;
     }
@@ -61737,20 +61813,36 @@ async function waitTasksStopped(ctx, tasks, deadline) {
     const outcomes = await Promise.all(tasks.map(task => ctx.tasks.waitUntil(task.arn, isTaskDown, deadline)));
     return tasks.filter((_, i) => !outcomes[i]?.done);
 }
+/**
+ * Counts a task as this run's only when this run stopped it (StopTask, or the scale to 0 that let the
+ * scheduler drain it): one already told to stop when the run found it, or gone before its StopTask,
+ * was stopped by someone else.
+ */
 function recordStopped(ctx, task, how) {
     if (ctx.report.tasks.some(t => t.arn === task.arn))
         return;
+    if (how === 'not-ours' || task.desiredStatus === 'STOPPED') {
+        recordGoneBefore(ctx.report, {
+            kind: 'task',
+            id: task.id,
+            reason: how === 'not-ours'
+                ? "gone before this run's StopTask: stopped by someone else"
+                : 'already stopping when this run found it: stopped by someone else'
+        });
+        return;
+    }
     ctx.report.tasks.push({ id: task.id, arn: task.arn, group: task.group, startedBy: task.startedBy, how });
 }
 /** Stop tasks right away and wait until every one is STOPPED, within the run's deadline. */
 async function stopAndWait(ctx, tasks) {
     if (tasks.length === 0)
         return;
-    await Promise.all(tasks.map(task => (task.desiredStatus === 'STOPPED' ? undefined : stopTask(ctx, task))));
+    const stoppedByUs = await Promise.all(tasks.map(task => (task.desiredStatus === 'STOPPED' ? true : stopTask(ctx, task))));
     const still = await waitTasksStopped(ctx, tasks, ctx.deadline);
-    for (const task of tasks)
+    tasks.forEach((task, i) => {
         if (!still.includes(task))
-            recordStopped(ctx, task, 'stopped');
+            recordStopped(ctx, task, stoppedByUs[i] ? 'stopped' : 'not-ours');
+    });
     if (still.length > 0)
         throw new errors/* DeadlineError */.j3(`${still.length} task(s) did not stop before the deadline: ${ids(still)}`);
 }
@@ -61925,11 +62017,250 @@ async function namespaceUsers(ctx, namespace, clusterArn) {
     ];
 }
 
+;// CONCATENATED MODULE: ./lib/related/log-groups.js
+
+
+
+
+/**
+ * The log groups of the given task definitions, and who else writes to them. A task definition is
+ * not tied to a cluster, so "someone else" is judged by family, with a bounded number of calls: every
+ * ACTIVE family (ListTaskDefinitionFamilies, pages of 100) and its latest ACTIVE revision (one
+ * DescribeTaskDefinition each). A family whose latest revision is one this cluster ran counts as this
+ * cluster's own. With more than Limits.logGroupFamiliesChecked families nothing is read and every
+ * group is kept: the answer would not be complete.
+ */
+async function checkLogGroups(ctx, taskDefinitionArns, region) {
+    const used = new Set(taskDefinitionArns);
+    const mine = await Promise.all([...used].map(arn => describe(ctx, arn)));
+    const groups = new Map();
+    for (const td of mine) {
+        if (!td)
+            continue;
+        for (const group of awslogsGroups(td, region)) {
+            const entry = groups.get(group.name) ?? { ...group, families: [] };
+            if (td.family && !entry.families.includes(td.family))
+                entry.families.push(td.family);
+            groups.set(group.name, entry);
+        }
+    }
+    const check = { groups: [...groups.values()], usedElsewhere: {}, familiesChecked: 0 };
+    if (groups.size === 0)
+        return check;
+    const families = await activeFamilies(ctx, Limits.logGroupFamiliesChecked);
+    if (!families)
+        return { ...check, tooManyFamilies: true };
+    check.familiesChecked = families.length;
+    const latest = await Promise.all(families.map(family => describe(ctx, family)));
+    for (const td of latest) {
+        // Only an ACTIVE revision can start new tasks (some emulators answer a family with an INACTIVE one).
+        if (!td?.family || td.status !== 'ACTIVE' || used.has(td.taskDefinitionArn ?? ''))
+            continue;
+        for (const group of awslogsGroups(td, region)) {
+            const mineToo = groups.get(group.name);
+            if (!mineToo || mineToo.region !== group.region)
+                continue;
+            const users = (check.usedElsewhere[group.name] ??= []);
+            if (!users.includes(td.family))
+                users.push(td.family);
+        }
+    }
+    return check;
+}
+/** The awslogs log groups of a task definition's containers, with their regions. */
+function awslogsGroups(td, region) {
+    const out = [];
+    for (const container of td.containerDefinitions ?? []) {
+        const log = container.logConfiguration;
+        const name = log?.logDriver === 'awslogs' ? log.options?.['awslogs-group'] : undefined;
+        if (name && !out.some(g => g.name === name)) {
+            out.push({ name, region: log?.options?.['awslogs-region'] || region });
+        }
+    }
+    return out;
+}
+/** A revision (ARN or family:revision), or a family's latest ACTIVE one; undefined when there is none. */
+async function describe(ctx, ref) {
+    try {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: ref }));
+        return out.taskDefinition;
+    }
+    catch (error) {
+        // A family deregistered since it was listed, or a revision ECS has deleted.
+        if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException'))
+            return undefined;
+        throw error;
+    }
+}
+/** Every ACTIVE family, or undefined as soon as there are more than `bound`. */
+async function activeFamilies(ctx, bound) {
+    const families = [];
+    const seen = new Set();
+    let nextToken;
+    do {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListTaskDefinitionFamiliesCommand */.cSD({
+            status: 'ACTIVE',
+            maxResults: Limits.familiesPageSize,
+            nextToken
+        }));
+        families.push(...(out.families ?? []));
+        if (families.length > bound)
+            return undefined;
+        nextToken = out.nextToken || undefined;
+        if (nextToken !== undefined) {
+            if (seen.has(nextToken))
+                throw new Error('ListTaskDefinitionFamilies returned the same nextToken twice');
+            seen.add(nextToken);
+        }
+    } while (nextToken);
+    return [...new Set(families)];
+}
+
+;// CONCATENATED MODULE: ./lib/other-users.js
+
+
+
+
+async function checkOtherUsers(ctx, request) {
+    const check = { taskDefinitions: {}, logGroups: {}, clustersChecked: 0 };
+    try {
+        const uses = await usesElsewhere(ctx, request, check);
+        if (typeof uses === 'string')
+            return { ...check, incomplete: uses };
+        for (const arn of request.taskDefinitions) {
+            const users = uses.get(arn);
+            if (users)
+                check.taskDefinitions[arn] = users;
+        }
+        if (request.logGroups.length > 0) {
+            const incomplete = await writersElsewhere(ctx, request, uses, check);
+            if (incomplete)
+                return { ...check, incomplete };
+        }
+        return check;
+    }
+    catch (error) {
+        if ((0,errors/* isCancellation */.iB)(error, ctx.signal))
+            throw error;
+        return { ...check, incomplete: whyIncomplete(error) };
+    }
+}
+/** Every revision the other clusters' services and running tasks use, with who uses it; or why not known. */
+async function usesElsewhere(ctx, request, check) {
+    const excluded = new Set([request.clusterArn, ...request.runClusters].map(nameFromArn));
+    const arns = (await listClusterArns(ctx)).filter(arn => !excluded.has(nameFromArn(arn)));
+    if (arns.length > Limits.otherUsers.clusters)
+        return `the Region has ${arns.length} other clusters, more than the ${Limits.otherUsers.clusters} this run reads`;
+    const clusters = (await describeClusters(ctx, arns)).filter(c => c.status === 'ACTIVE');
+    const services = other_users_sum(clusters, c => c.activeServicesCount ?? 0);
+    const tasks = other_users_sum(clusters, c => (c.runningTasksCount ?? 0) + (c.pendingTasksCount ?? 0));
+    if (services > Limits.otherUsers.services)
+        return `the other clusters have ${services} services, more than the ${Limits.otherUsers.services} this run reads`;
+    if (tasks > Limits.otherUsers.tasks)
+        return `the other clusters run ${tasks} tasks, more than the ${Limits.otherUsers.tasks} this run reads`;
+    const uses = new Map();
+    const add = (arn, use) => {
+        const list = uses.get(arn) ?? [];
+        if (!list.some(u => u.cluster === use.cluster && u.service === use.service && u.task === use.task))
+            list.push(use);
+        uses.set(arn, list);
+    };
+    const read = await Promise.all(clusters.map(cluster => readCluster(ctx, cluster)));
+    for (const { name, services: found, tasks: running } of read) {
+        for (const service of found)
+            for (const arn of service.taskDefinitions ?? [])
+                add(arn, { cluster: name, service: service.name });
+        for (const task of running) {
+            if (!task.taskDefinitionArn)
+                continue;
+            // A service's task is reported by its service; a task of a service already deleted, by itself.
+            if (task.serviceName && found.some(s => s.name === task.serviceName))
+                add(task.taskDefinitionArn, { cluster: name, service: task.serviceName });
+            else
+                add(task.taskDefinitionArn, { cluster: name, task: `${task.id} (${task.group})` });
+        }
+    }
+    check.clustersChecked = clusters.length;
+    return uses;
+}
+async function readCluster(ctx, cluster) {
+    const arn = cluster.clusterArn ?? '';
+    const name = cluster.clusterName ?? nameFromArn(arn);
+    try {
+        const [services, tasks] = await Promise.all([
+            listServices(ctx, arn),
+            listLiveTasks(ctx, arn, ['RUNNING'])
+        ]);
+        return { name, services, tasks };
+    }
+    catch (error) {
+        // Deleted since it was listed: it uses nothing any more.
+        if ((0,errors/* isAwsError */.m_)(error, 'ClusterNotFoundException'))
+            return { name, services: [], tasks: [] };
+        throw new OtherClusterError(name, error);
+    }
+}
+/**
+ * The log groups the revisions used elsewhere write to (one DescribeTaskDefinition per distinct
+ * revision, bounded), kept in `check.logGroups` for this cluster's groups. Returns why it is
+ * incomplete, or undefined.
+ */
+async function writersElsewhere(ctx, request, uses, check) {
+    if (uses.size > Limits.otherUsers.revisions)
+        return `the other clusters use ${uses.size} task definition revisions, more than the ${Limits.otherUsers.revisions} this run reads for log groups`;
+    const mine = new Set(request.logGroups);
+    const described = await Promise.all([...uses.keys()].map(async (arn) => ({ arn, td: await describe(ctx, arn) })));
+    for (const { arn, td } of described) {
+        if (!td)
+            continue;
+        for (const group of awslogsGroups(td, request.region)) {
+            if (!mine.has(group.name) || group.region !== request.region)
+                continue;
+            (check.logGroups[group.name] ??= []).push({ revision: arn, users: uses.get(arn) ?? [] });
+        }
+    }
+    return undefined;
+}
+class OtherClusterError extends Error {
+    cluster;
+    cause;
+    constructor(cluster, cause) {
+        super(`cluster ${cluster} could not be read: ${(0,errors/* errorMessage */.gJ)(cause)}`);
+        this.cluster = cluster;
+        this.cause = cause;
+    }
+}
+function whyIncomplete(error) {
+    const cause = error instanceof OtherClusterError ? error.cause : error;
+    const where = error instanceof OtherClusterError ? ` (cluster ${error.cluster})` : '';
+    if (cause instanceof errors/* DeadlineError */.j3)
+        return `the run's deadline passed before the other clusters were read${where}`;
+    if ((0,errors/* isAccessDenied */.w7)(cause))
+        return `reading the other clusters was denied${where}: ${(0,errors/* errorMessage */.gJ)(cause)}`;
+    return `the other clusters could not be read${where}: ${(0,errors/* errorMessage */.gJ)(cause)}`;
+}
+function other_users_sum(items, value) {
+    return items.reduce((total, item) => total + value(item), 0);
+}
+/** Who uses a revision, in words: `cluster production (service api)`. */
+function describeUsers(users) {
+    const shown = users
+        .slice(0, 3)
+        .map(u => `cluster ${u.cluster} (${u.service ? `service ${u.service}` : `task ${u.task ?? '?'}`})`);
+    return shown.join(', ') + (users.length > 3 ? ` and ${users.length - 3} more` : '');
+}
+
 ;// CONCATENATED MODULE: ./lib/related/plan.js
+
 
 function planRelated(related, options, stack) {
     const hosts = related.hosts.map(host => decideHost(host, options, related.hostsUnread, stack));
-    const logGroups = (related.logGroups?.groups ?? []).map(group => decideLogGroup(group, related.logGroups, options.region));
+    const logGroups = (related.logGroups?.groups ?? []).map(group => decideLogGroup(group, related.logGroups, options.region, related.otherUsers));
+    const keptTaskDefinitions = options.deregisterTaskDefinitions
+        ? related.taskDefinitions
+            .map(arn => ({ arn, reason: taskDefinitionKeepReason(arn, related.otherUsers) }))
+            .filter((k) => k.reason !== undefined)
+        : [];
     const namespaces = related.namespaces.map(namespace => decideNamespace(namespace, options.deleteNamespace));
     const triggers = options.triggers === 'keep' ? [] : (related.triggers ?? []);
     const notes = [];
@@ -61945,6 +62276,8 @@ function planRelated(related, options, stack) {
     for (const d of logGroups)
         if (!d.delete)
             notes.push(`log group ${d.group.name} will be kept: ${d.keepReason}`);
+    for (const k of keptTaskDefinitions)
+        notes.push(`task definition ${revisionOf(k.arn)} will be kept: ${k.reason}`);
     if (options.deleteNamespace) {
         for (const d of namespaces)
             if (!d.delete)
@@ -61955,8 +62288,9 @@ function planRelated(related, options, stack) {
         triggers,
         hosts,
         logGroups,
-        taskDefinitions: families(related.taskDefinitions),
+        taskDefinitions: families(related.taskDefinitions.filter(arn => !keptTaskDefinitions.some(k => k.arn === arn))),
         deregisterTaskDefinitions: options.deregisterTaskDefinitions,
+        keptTaskDefinitions,
         namespaces,
         notes
     };
@@ -62018,7 +62352,16 @@ function ownerReason(host, owner) {
             return `${state}, owned by EC2 fleet ${owner.name}: not terminated, the fleet would launch a replacement; delete the fleet or set its target capacity to 0`;
     }
 }
-function decideLogGroup(group, check, region) {
+/** Why a revision of this cluster's must not be deregistered; undefined when nothing else uses it. */
+function taskDefinitionKeepReason(arn, others) {
+    if (!others)
+        return 'who else uses it was not looked at';
+    if (others.incomplete)
+        return `another user cannot be ruled out: ${others.incomplete}`;
+    const users = others.taskDefinitions[arn];
+    return users ? `still used by ${describeUsers(users)}` : undefined;
+}
+function decideLogGroup(group, check, region, others) {
     if (check.tooManyFamilies) {
         return {
             group,
@@ -62031,6 +62374,21 @@ function decideLogGroup(group, check, region) {
             group,
             delete: false,
             keepReason: `it is in ${group.region}, not the cluster's Region ${region}; delete it there if nothing else writes to it`
+        };
+    }
+    if (others?.incomplete || !others) {
+        return {
+            group,
+            delete: false,
+            keepReason: `another user cannot be ruled out: ${others?.incomplete ?? 'the other clusters were not read'}`
+        };
+    }
+    const writers = others.logGroups[group.name] ?? [];
+    if (writers.length > 0) {
+        return {
+            group,
+            delete: false,
+            keepReason: `task definition ${writers.map(w => revisionOf(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`
         };
     }
     const users = check.usedElsewhere[group.name] ?? [];
@@ -62116,7 +62474,10 @@ async function deleteLogGroup(ctx, name) {
     leftover_resources_related(ctx).logGroups.push({ name, action: 'deleted' });
     ctx.log.info(`Deleted log group ${name}`);
 }
-async function deregisterTaskDefinitions(ctx, families) {
+async function deregisterTaskDefinitions(ctx, families, kept = []) {
+    for (const k of kept) {
+        ctx.report.leftovers.push({ kind: 'task-definition', id: revisionOf(k.arn), reason: `kept: ${k.reason}` });
+    }
     await Promise.all(families.map(async (family) => {
         const done = [];
         for (const arn of family.arns) {
@@ -62202,6 +62563,7 @@ function leftover_resources_related(ctx) {
 
 
 
+
 /** ServiceNotFound / ServiceNotActive: the service is already deleted (or being deleted). */
 function isServiceGone(error) {
     return (0,errors/* isAwsError */.m_)(error, 'ServiceNotFoundException', 'ServiceNotActiveException');
@@ -62265,11 +62627,11 @@ async function deleteService(ctx, plan) {
         try {
             await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteServiceCommand */.o6q({ cluster: ctx.clusterArn, service: plan.service.arn, force: true }));
             ctx.log.info(`Deleting service ${plan.service.name}`);
-            return { done: true, value: undefined };
+            return { done: true, value: 'deleted' };
         }
         catch (error) {
             if (isServiceGone(error))
-                return { done: true, value: undefined };
+                return { done: true, value: (0,errors/* awsErrorName */.ZH)(error) };
             if ((0,errors/* isAwsError */.m_)(error, 'InvalidParameterException') &&
                 /deployments are active|in progress/i.test((0,errors/* errorMessage */.gJ)(error))) {
                 return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
@@ -62279,6 +62641,18 @@ async function deleteService(ctx, plan) {
     });
     if (!result.done)
         throw new errors/* DeadlineError */.j3(`service ${plan.service.name} could not be deleted before the deadline: ${result.reason}`);
+    // Ours from the moment DeleteService accepts it: DRAINING until INACTIVE, which AWS finishes by itself.
+    if (result.value === 'deleted') {
+        if (!ctx.report.services.some(s => s.arn === plan.service.arn))
+            ctx.report.services.push({ name: plan.service.name, arn: plan.service.arn, draining: true });
+    }
+    else {
+        recordGoneBefore(ctx.report, {
+            kind: 'service',
+            id: plan.service.name,
+            reason: `${result.value} on this run's DeleteService: deleted by someone else`
+        });
+    }
 }
 /** DRAINING is not done: the service still counts against DeleteCluster until INACTIVE. */
 async function waitServiceInactive(ctx, plan) {
@@ -62286,7 +62660,12 @@ async function waitServiceInactive(ctx, plan) {
     if (!outcome.done) {
         throw new errors/* DeadlineError */.j3(`service ${plan.service.name} was still ${outcome.state?.status ?? 'DRAINING'} at the deadline`);
     }
-    ctx.report.services.push({ name: plan.service.name, arn: plan.service.arn });
+    const ours = ctx.report.services.find(s => s.arn === plan.service.arn);
+    if (!ours) {
+        ctx.log.info(`Service ${plan.service.name} is deleted (not by this run)`);
+        return;
+    }
+    delete ours.draining;
     ctx.log.info(`Service ${plan.service.name} is deleted`);
 }
 
@@ -62887,8 +63266,9 @@ async function afterTheCluster(ctx, related, hosts, phases) {
         await step(Phase.stackInstances, c => confirmStackInstances(c, hosts));
     if (related.logGroups.length > 0)
         await step(Phase.logGroups, c => deleteLogGroups(c, related.logGroups));
-    if (related.deregisterTaskDefinitions && related.taskDefinitions.length > 0)
-        await step(Phase.taskDefinitions, c => deregisterTaskDefinitions(c, related.taskDefinitions));
+    if (related.deregisterTaskDefinitions &&
+        related.taskDefinitions.length + related.keptTaskDefinitions.length > 0)
+        await step(Phase.taskDefinitions, c => deregisterTaskDefinitions(c, related.taskDefinitions, related.keptTaskDefinitions));
     if (related.namespaces.length > 0)
         await step(Phase.namespaces, c => deleteNamespaces(c, related.namespaces));
 }
@@ -63091,7 +63471,7 @@ function plan_afterTheCluster(related) {
     if (logGroups.length > 0) {
         steps.push({
             phase: 'delete-log-groups',
-            description: `Delete ${count(logGroups.length, 'log group')} no other task definition family writes to`,
+            description: `Delete ${count(logGroups.length, 'log group')} that no other task definition family, cluster, service or task writes to`,
             resources: logGroups.map(d => d.group.name)
         });
     }
@@ -63099,7 +63479,7 @@ function plan_afterTheCluster(related) {
         const arns = related.taskDefinitions.flatMap(f => f.arns);
         steps.push({
             phase: 'deregister-task-definitions',
-            description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(related.taskDefinitions.length, 'family', 'families')}`,
+            description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(related.taskDefinitions.length, 'family', 'families')} that no other cluster's services or tasks use`,
             resources: arns.map(revisionOf)
         });
     }
@@ -63115,105 +63495,6 @@ function plan_afterTheCluster(related) {
 }
 function count(n, noun, plural = `${noun}s`) {
     return `${n} ${n === 1 ? noun : plural}`;
-}
-
-;// CONCATENATED MODULE: ./lib/related/log-groups.js
-
-
-
-
-/**
- * The log groups of the given task definitions, and who else writes to them. A task definition is
- * not tied to a cluster, so "someone else" is judged by family, with a bounded number of calls: every
- * ACTIVE family (ListTaskDefinitionFamilies, pages of 100) and its latest ACTIVE revision (one
- * DescribeTaskDefinition each). A family whose latest revision is one this cluster ran counts as this
- * cluster's own. With more than Limits.logGroupFamiliesChecked families nothing is read and every
- * group is kept: the answer would not be complete.
- */
-async function checkLogGroups(ctx, taskDefinitionArns, region) {
-    const used = new Set(taskDefinitionArns);
-    const mine = await Promise.all([...used].map(arn => describe(ctx, arn)));
-    const groups = new Map();
-    for (const td of mine) {
-        if (!td)
-            continue;
-        for (const group of awslogsGroups(td, region)) {
-            const entry = groups.get(group.name) ?? { ...group, families: [] };
-            if (td.family && !entry.families.includes(td.family))
-                entry.families.push(td.family);
-            groups.set(group.name, entry);
-        }
-    }
-    const check = { groups: [...groups.values()], usedElsewhere: {}, familiesChecked: 0 };
-    if (groups.size === 0)
-        return check;
-    const families = await activeFamilies(ctx, Limits.logGroupFamiliesChecked);
-    if (!families)
-        return { ...check, tooManyFamilies: true };
-    check.familiesChecked = families.length;
-    const latest = await Promise.all(families.map(family => describe(ctx, family)));
-    for (const td of latest) {
-        // Only an ACTIVE revision can start new tasks (some emulators answer a family with an INACTIVE one).
-        if (!td?.family || td.status !== 'ACTIVE' || used.has(td.taskDefinitionArn ?? ''))
-            continue;
-        for (const group of awslogsGroups(td, region)) {
-            const mineToo = groups.get(group.name);
-            if (!mineToo || mineToo.region !== group.region)
-                continue;
-            const users = (check.usedElsewhere[group.name] ??= []);
-            if (!users.includes(td.family))
-                users.push(td.family);
-        }
-    }
-    return check;
-}
-/** The awslogs log groups of a task definition's containers, with their regions. */
-function awslogsGroups(td, region) {
-    const out = [];
-    for (const container of td.containerDefinitions ?? []) {
-        const log = container.logConfiguration;
-        const name = log?.logDriver === 'awslogs' ? log.options?.['awslogs-group'] : undefined;
-        if (name && !out.some(g => g.name === name)) {
-            out.push({ name, region: log?.options?.['awslogs-region'] || region });
-        }
-    }
-    return out;
-}
-/** A revision (ARN or family:revision), or a family's latest ACTIVE one; undefined when there is none. */
-async function describe(ctx, ref) {
-    try {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: ref }));
-        return out.taskDefinition;
-    }
-    catch (error) {
-        // A family deregistered since it was listed, or a revision ECS has deleted.
-        if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException'))
-            return undefined;
-        throw error;
-    }
-}
-/** Every ACTIVE family, or undefined as soon as there are more than `bound`. */
-async function activeFamilies(ctx, bound) {
-    const families = [];
-    const seen = new Set();
-    let nextToken;
-    do {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListTaskDefinitionFamiliesCommand */.cSD({
-            status: 'ACTIVE',
-            maxResults: Limits.familiesPageSize,
-            nextToken
-        }));
-        families.push(...(out.families ?? []));
-        if (families.length > bound)
-            return undefined;
-        nextToken = out.nextToken || undefined;
-        if (nextToken !== undefined) {
-            if (seen.has(nextToken))
-                throw new Error('ListTaskDefinitionFamilies returned the same nextToken twice');
-            seen.add(nextToken);
-        }
-    } while (nextToken);
-    return [...new Set(families)];
 }
 
 ;// CONCATENATED MODULE: ./lib/related/triggers.js
@@ -63272,6 +63553,7 @@ async function readTargets(ctx, rule, clusterArn) {
 
 
 
+
 /** Read only, like the rest of the inventory, so a dry run can show all of it. */
 async function takeRelatedInventory(ctx, inventory, options) {
     const clusterArn = inventory.cluster.arn;
@@ -63288,11 +63570,25 @@ async function takeRelatedInventory(ctx, inventory, options) {
             ? tolerateDenied(ctx, checkLogGroups(ctx, taskDefinitions, options.region), undefined)
             : undefined
     ]);
+    const ownGroups = (logGroups?.groups ?? []).map(g => g.name);
+    // Only when something may be removed on its account: no cost otherwise.
+    const otherUsers = (options.deregisterTaskDefinitions && taskDefinitions.length > 0) || ownGroups.length > 0
+        ? await checkOtherUsers(ctx, {
+            clusterArn,
+            runClusters: options.runClusters,
+            taskDefinitions,
+            logGroups: ownGroups,
+            region: options.region
+        })
+        : undefined;
+    if (otherUsers?.incomplete)
+        ctx.log.warning(`Who else uses the task definitions is not known: ${otherUsers.incomplete}`);
     return {
         ...(triggers ? { triggers } : {}),
         ...hosts,
         taskDefinitions,
         ...(logGroups ? { logGroups } : {}),
+        ...(otherUsers ? { otherUsers } : {}),
         namespaces: namespacesOf(inventory)
     };
 }
@@ -63340,18 +63636,21 @@ async function readHosts(ctx, hosts, terminateInstances) {
 }
 
 ;// CONCATENATED MODULE: ./lib/report/leftovers.js
+
 /** What the plan meant to remove and the report does not show removed: no AWS call needed. */
 function leftoversFromPlan(plan, report) {
+    // Removed by this run, or by someone else before it (reported as such, not as left).
+    const goneBefore = new Set((report.goneBefore ?? []).map(g => `${g.kind}:${g.id}`));
     const removedServices = new Set(report.services.map(s => s.arn));
     const stoppedTasks = new Set(report.tasks.map(t => t.arn));
     const deregistered = new Set(report.containerInstances.map(c => c.arn));
     const left = [];
     for (const { service } of plan.services) {
-        if (!removedServices.has(service.arn))
+        if (!removedServices.has(service.arn) && !goneBefore.has(`service:${service.name}`))
             left.push({ kind: 'service', id: service.name, reason: 'not confirmed deleted' });
     }
     for (const task of [...plan.services.flatMap(s => s.tasks), ...plan.standaloneTasks]) {
-        if (!stoppedTasks.has(task.arn))
+        if (!stoppedTasks.has(task.arn) && !goneBefore.has(`task:${task.id}`))
             left.push({ kind: 'task', id: task.id, reason: `not confirmed stopped (${task.group})`, billing: true });
     }
     for (const ci of plan.containerInstances) {
@@ -63438,6 +63737,8 @@ function relatedLeftoversFromPlan(plan, report) {
                 });
         }
     }
+    for (const k of related.keptTaskDefinitions)
+        add({ kind: 'task-definition', id: revisionOf(k.arn), reason: `kept: ${k.reason}` });
     for (const d of related.namespaces.filter(d => d.delete)) {
         if (!done?.namespaces.some(n => n.ref === d.namespace.ref))
             add({ kind: 'namespace', id: d.namespace.ref, reason: 'not deleted before the run stopped' });
@@ -63562,6 +63863,11 @@ const SEEN_BY_INVENTORY = new Set(['service', 'task', 'container-instance', 'clu
 /** How long a failed run may spend looking at what is left, for a true report. */
 const FINAL_LOOK_MS = 30_000;
 /**
+ * How long a cancelled run may spend looking at what is left: the runner sends SIGINT, SIGTERM 7.5 s
+ * later and kills the process 2.5 s after that, and the summary and outputs still have to be written.
+ */
+const CANCEL_LOOK_MS = 5_000;
+/**
  * inventory → plan → apply for one cluster; a dry run stops after the plan. Always returns a true
  * report, never throws.
  */
@@ -63572,8 +63878,15 @@ async function teardownCluster(deps, settings, clusterRef) {
     // The cluster's own signal: aborted by the run's (cancellation) or by a failure in one of its
     // parallel chains, so the others stop instead of running on unobserved.
     const controller = new AbortController();
-    const onRunAbort = () => controller.abort(new errors/* CancelledError */.cc());
-    deps.signal.addEventListener('abort', onRunAbort, { once: true });
+    let cancelledAt;
+    const onRunAbort = () => {
+        cancelledAt = deps.clock();
+        controller.abort(new errors/* CancelledError */.cc());
+    };
+    if (deps.signal.aborted)
+        onRunAbort();
+    else
+        deps.signal.addEventListener('abort', onRunAbort, { once: true });
     const blockers = [];
     const ctx = {
         ...deps,
@@ -63604,6 +63917,8 @@ async function teardownCluster(deps, settings, clusterRef) {
             triggers: settings.triggers,
             terminateInstances: settings.terminateInstances,
             deleteLogGroups: settings.deleteLogGroups,
+            deregisterTaskDefinitions: settings.deregisterTaskDefinitions,
+            runClusters: deps.runClusters ?? [],
             region: settings.region
         });
         recordInventory(report, inventory, ctx.log);
@@ -63657,7 +63972,7 @@ async function teardownCluster(deps, settings, clusterRef) {
         // When one chain failed and halted the others, the error that surfaced here may be another
         // chain's cancellation: the halt's reason is the real cause.
         const halted = controller.signal.aborted && !deps.signal.aborted ? controller.signal.reason : undefined;
-        await recordFailure(deps, settings, report, plan, halted ?? error, blockers);
+        await recordFailure(deps, settings, report, plan, halted ?? error, blockers, cancelledAt);
     }
     finally {
         deps.signal.removeEventListener('abort', onRunAbort);
@@ -63761,14 +64076,13 @@ function tellOutcome(log, report) {
         log.warning(`${report.name}: ${left.kind} ${left.id} left behind: ${left.reason}`);
     }
 }
-async function recordFailure(deps, settings, report, plan, error, blockers) {
+async function recordFailure(deps, settings, report, plan, error, blockers, cancelledAt) {
     if (deps.signal.aborted && (0,errors/* isCancellation */.iB)(error, deps.signal)) {
-        // The runner kills the job 10 s after the first signal: no time for a fresh look, so what is
-        // left is what the plan meant to remove and the report does not show removed.
         report.outcome = 'cancelled';
-        if (plan)
-            report.leftovers.push(...leftoversFromPlan(plan, report), ...relatedLeftoversFromPlan(plan, report));
-        report.message = `Cancelled before the teardown finished.${plan ? ` Still there: ${describeLeftovers(report.leftovers)}.` : ''}`;
+        const still = plan
+            ? await reportWhatIsLeft(deps, report, plan, (cancelledAt ?? deps.clock()) + CANCEL_LOOK_MS)
+            : '';
+        report.message = `Cancelled before the teardown finished.${still ? ` ${still}` : ''}`;
         return;
     }
     if (error instanceof errors/* RefusedError */.fk) {
@@ -63788,32 +64102,108 @@ async function recordFailure(deps, settings, report, plan, error, blockers) {
     const cause = error instanceof errors/* DeadlineError */.j3
         ? `The ${settings.timeoutMs / 60_000}-minute deadline (timeout-minutes) passed: ${(0,errors/* errorMessage */.gJ)(error)}`
         : (0,errors/* explainAwsError */.Ni)(error);
-    if (plan) {
-        const found = await lookAgain(deps, report.arn || report.name);
-        report.leftovers = [
-            // A fresh look sees services, tasks, instances and the cluster; the rest was recorded as it happened.
-            ...report.leftovers.filter(l => !SEEN_BY_INVENTORY.has(l.kind)),
-            ...(found ?? leftoversFromPlan(plan, report))
-        ];
-        report.leftovers.push(...relatedLeftoversFromPlan(plan, report));
-    }
-    const still = describeLeftovers(report.leftovers);
-    report.message = `${cause}${still ? `. Still there: ${still}` : ''}`;
+    const still = plan ? await reportWhatIsLeft(deps, report, plan, deps.clock() + FINAL_LOOK_MS) : '';
+    report.message = `${cause}${still ? `. ${still}` : ''}`;
 }
-/** A fresh inventory after a failure, with its own short budget, so the report says what is really left. */
-async function lookAgain(deps, clusterRef) {
-    const ctx = { ...deps, deadline: deps.clock() + FINAL_LOOK_MS, signal: deps.signal };
+/**
+ * After a run that stopped early: one fresh, bounded look at the cluster (until `until`), so the
+ * leftovers and the counts say what AWS holds rather than what the plan expected. What the look
+ * cannot see, or everything when it cannot finish, comes from the plan and is marked `fromPlan`.
+ * Returns the sentence for the message.
+ */
+async function reportWhatIsLeft(deps, report, plan, until) {
+    const look = await lookAgain(deps, report.arn || report.name, plan.services.map(sp => sp.service.arn), until);
+    const fromPlan = (leftovers) => leftovers.map(l => ({ ...l, fromPlan: true }));
+    // A fresh look sees services, tasks, instances and the cluster; the rest was recorded as it happened.
+    const recorded = report.leftovers.filter(l => !SEEN_BY_INVENTORY.has(l.kind));
+    if ('inventory' in look) {
+        settleServices(report, plan, look.services);
+        const ours = new Set(report.services.map(s => s.arn));
+        report.leftovers = [
+            ...recorded,
+            ...(look.inventory ? leftoversFromInventory(look.inventory) : []).filter(l => l.kind !== 'service' || !look.inventory?.services.some(s => s.name === l.id && ours.has(s.arn))),
+            // The stack is not part of the look.
+            ...fromPlan(leftoversFromPlan(plan, report).filter(l => !SEEN_BY_INVENTORY.has(l.kind)))
+        ];
+    }
+    else {
+        report.leftovers = [...recorded, ...fromPlan(leftoversFromPlan(plan, report))];
+    }
+    report.leftovers.push(...fromPlan(relatedLeftoversFromPlan(plan, report)));
+    const seen = describeLeftovers(report.leftovers.filter(l => !l.fromPlan));
+    const planned = describeLeftovers(report.leftovers.filter(l => l.fromPlan));
+    const parts = [];
+    if ('inventory' in look) {
+        if (seen)
+            parts.push(`Still there (AWS read again after the run stopped): ${seen}`);
+        else
+            parts.push('AWS read again after the run stopped: nothing of the cluster is left');
+        if (planned)
+            parts.push(`From the plan, not read again: ${planned}`);
+    }
+    else if (planned) {
+        parts.push(`Still there according to the plan (${look.why}, so this is not read from AWS): ${planned}`);
+    }
+    return parts.join('. ');
+}
+/**
+ * What the fresh look says about the plan's services: one this run deleted is INACTIVE now, or still
+ * DRAINING (deleted all the same); one that is gone and that this run never deleted was removed by
+ * someone else.
+ */
+function settleServices(report, plan, statuses) {
+    for (const { service } of plan.services) {
+        const ours = report.services.find(s => s.arn === service.arn);
+        const status = statuses.get(service.arn) ?? 'INACTIVE';
+        if (ours) {
+            if (status === 'INACTIVE')
+                delete ours.draining;
+            continue;
+        }
+        if (status !== 'ACTIVE' && !report.goneBefore?.some(g => g.kind === 'service' && g.id === service.name))
+            recordGoneBefore(report, {
+                kind: 'service',
+                id: service.name,
+                reason: 'gone when the run looked again, and this run had not seen its DeleteService accepted'
+            });
+    }
+}
+/**
+ * A fresh inventory with its own budget (until `until`, enforced by a timer as well as the deadline,
+ * so a call in flight cannot outlast it). `inventory` is undefined when the cluster is gone.
+ */
+async function lookAgain(deps, clusterRef, serviceArns, until) {
+    const stop = new AbortController();
+    const timer = new AbortController();
+    const budgetMs = Math.max(0, until - deps.clock());
+    deps.sleep(budgetMs, timer.signal).then(() => stop.abort(), () => undefined);
+    const ctx = { ...deps, deadline: until, signal: stop.signal };
     try {
         const result = await takeInventory(ctx, clusterRef);
-        return result.state === 'absent' ? [] : leftoversFromInventory(result.inventory);
+        if (result.state === 'absent')
+            return { inventory: undefined, services: new Map() };
+        // ListServices leaves DRAINING services out: describe the planned ones it did not list.
+        const services = new Map(result.inventory.services.map(s => [s.arn, s.status]));
+        const unlisted = serviceArns.filter(arn => !services.has(arn));
+        const described = await describeServices(ctx, result.inventory.cluster.arn, unlisted);
+        for (const s of described.present)
+            services.set(s.arn, s.status);
+        return { inventory: result.inventory, services };
     }
     catch (error) {
-        deps.log.warning(`Could not look at what is left in ${clusterRef}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        return undefined;
+        const why = stop.signal.aborted
+            ? `AWS could not be read again within ${round(budgetMs / 1000)} s`
+            : `AWS could not be read again: ${(0,errors/* errorMessage */.gJ)(error)}`;
+        deps.log.warning(`Could not look at what is left in ${clusterRef}: ${why}`);
+        return { why };
+    }
+    finally {
+        timer.abort();
     }
 }
 
 ;// CONCATENATED MODULE: ./lib/main.js
+
 
 
 
@@ -63831,6 +64221,8 @@ async function lookAgain(deps, clusterRef) {
 async function run(deps) {
     let settings;
     try {
+        // Before anything else: a mistyped input would otherwise be ignored and the default (delete) done.
+        checkInputNames(deps.env);
         settings = readSettings(deps.readInput, deps.env);
         if (deps.tune)
             settings = deps.tune(settings);
@@ -63869,7 +64261,7 @@ async function run(deps) {
             deps.log.info('No cluster qualifies: every match was skipped.');
         }
         // Each teardown returns a report and never throws: one cluster failing does not stop the others.
-        const done = await Promise.all(selection.targets.map(ref => teardownCluster(shared, settings, ref)));
+        const done = await Promise.all(selection.targets.map(ref => teardownCluster({ ...shared, runClusters: selection.targets }, settings, ref)));
         report.clusters.push(...done, ...selection.skipped);
     }
     catch (error) {
