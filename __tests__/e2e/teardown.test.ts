@@ -134,7 +134,14 @@ describeAgainstMoto(
         expect(result.summary).toContain('⛔ cancelled')
         expect(result.outputs['clusters-deleted']).toBe('0')
         // Cancelled means cancelled: the cluster is still there for a later run.
-        expect((await whatIsLeft(moto().endpoint, cluster)).clusterStatus).toBe('ACTIVE')
+        const left = await whatIsLeft(moto().endpoint, cluster)
+        expect(left.clusterStatus).toBe('ACTIVE')
+        // The leftovers come from a fresh look at AWS after the cancel, and match what it holds.
+        expect(entry.message).toContain('Still there (AWS read again after the run stopped)')
+        const services = entry.leftovers.filter(l => l.kind === 'service')
+        expect(services.map(l => l.id).sort()).toEqual(left.services.map(s => s.name).sort())
+        expect(services.filter(l => l.fromPlan)).toEqual([])
+        expect(result.outputs['services-deleted']).toBe(String(entry.services.length))
       },
       TEST_TIMEOUT_MS
     )
