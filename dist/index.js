@@ -62291,6 +62291,7 @@ function planRelated(related, options, stack) {
         taskDefinitions: families(related.taskDefinitions.filter(arn => !keptTaskDefinitions.some(k => k.arn === arn))),
         deregisterTaskDefinitions: options.deregisterTaskDefinitions,
         keptTaskDefinitions,
+        ...(related.otherUsersRequest ? { otherUsersRequest: related.otherUsersRequest } : {}),
         namespaces,
         notes
     };
@@ -62361,6 +62362,43 @@ function taskDefinitionKeepReason(arn, others) {
     const users = others.taskDefinitions[arn];
     return users ? `still used by ${describeUsers(users)}` : undefined;
 }
+/** Why a log group of this cluster's must be kept for another cluster's sake; undefined when nothing else writes to it. */
+function logGroupKeepReason(name, others) {
+    if (!others)
+        return 'another user cannot be ruled out: the other clusters were not read';
+    if (others.incomplete)
+        return `another user cannot be ruled out: ${others.incomplete}`;
+    const writers = others.logGroups[name] ?? [];
+    if (writers.length === 0)
+        return undefined;
+    return `task definition ${writers.map(w => revisionOf(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`;
+}
+/**
+ * The decisions again, with a fresh look at who else uses the revisions taken right before anything
+ * is deregistered or deleted: another cluster may have started using one since the plan. It only
+ * ever keeps more.
+ */
+function keepWhatOthersNowUse(related, fresh) {
+    const logGroups = related.logGroups.map(d => {
+        const reason = d.delete ? logGroupKeepReason(d.group.name, fresh) : undefined;
+        return reason ? { ...d, delete: false, keepReason: reason } : d;
+    });
+    const newlyKept = related.deregisterTaskDefinitions
+        ? related.taskDefinitions
+            .flatMap(f => f.arns)
+            .map(arn => ({ arn, reason: taskDefinitionKeepReason(arn, fresh) }))
+            .filter((k) => k.reason !== undefined)
+        : [];
+    const taskDefinitions = related.taskDefinitions
+        .map(f => ({ ...f, arns: f.arns.filter(arn => !newlyKept.some(k => k.arn === arn)) }))
+        .filter(f => f.arns.length > 0);
+    return {
+        ...related,
+        logGroups,
+        taskDefinitions,
+        keptTaskDefinitions: [...related.keptTaskDefinitions, ...newlyKept]
+    };
+}
 function decideLogGroup(group, check, region, others) {
     if (check.tooManyFamilies) {
         return {
@@ -62376,21 +62414,9 @@ function decideLogGroup(group, check, region, others) {
             keepReason: `it is in ${group.region}, not the cluster's Region ${region}; delete it there if nothing else writes to it`
         };
     }
-    if (others?.incomplete || !others) {
-        return {
-            group,
-            delete: false,
-            keepReason: `another user cannot be ruled out: ${others?.incomplete ?? 'the other clusters were not read'}`
-        };
-    }
-    const writers = others.logGroups[group.name] ?? [];
-    if (writers.length > 0) {
-        return {
-            group,
-            delete: false,
-            keepReason: `task definition ${writers.map(w => revisionOf(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`
-        };
-    }
+    const writtenElsewhere = logGroupKeepReason(group.name, others);
+    if (writtenElsewhere)
+        return { group, delete: false, keepReason: writtenElsewhere };
     const users = check.usedElsewhere[group.name] ?? [];
     if (users.length > 0) {
         return {
@@ -63172,6 +63198,8 @@ function record(ctx, trigger, action) {
 
 
 
+
+
 /** The phases of a teardown, in the words the log, the report and the summary use. */
 const Phase = {
     inventory: 'inventory',
@@ -63187,6 +63215,7 @@ const Phase = {
     stackInstances: 'instances of the stack',
     logGroups: 'log groups',
     taskDefinitions: 'task definitions',
+    otherUsers: 'who else uses them',
     namespaces: 'Service Connect namespaces'
 };
 /**
@@ -63253,8 +63282,12 @@ async function applyPlan(ctx, plan, phases) {
             await phases.finish(Phase.deleteStack);
         }
     }
-    if (related)
-        await afterTheCluster(ctx, related, hosts, phases);
+    if (related) {
+        // The fresh decisions replace the planned ones, so a failure after this reports what was decided.
+        plan.related = await lookAgainAtOtherUsers(inPhase(Phase.otherUsers), related);
+        await phases.finish(Phase.otherUsers);
+        await afterTheCluster(ctx, plan.related, hosts, phases);
+    }
 }
 /** Once nothing of the cluster is left: what ECS leaves behind, each in its own phase when there is work. */
 async function afterTheCluster(ctx, related, hosts, phases) {
@@ -63271,6 +63304,24 @@ async function afterTheCluster(ctx, related, hosts, phases) {
         await step(Phase.taskDefinitions, c => deregisterTaskDefinitions(c, related.taskDefinitions, related.keptTaskDefinitions));
     if (related.namespaces.length > 0)
         await step(Phase.namespaces, c => deleteNamespaces(c, related.namespaces));
+}
+/**
+ * Right before a revision is deregistered or a log group deleted: who else uses them, again. Another
+ * cluster may have started using one since the plan; the look only ever keeps more.
+ */
+async function lookAgainAtOtherUsers(ctx, related) {
+    const removing = related.logGroups.some(d => d.delete) ||
+        (related.deregisterTaskDefinitions && related.taskDefinitions.length > 0);
+    if (!related.otherUsersRequest || !removing)
+        return related;
+    const fresh = await checkOtherUsers(ctx, related.otherUsersRequest);
+    const updated = keepWhatOthersNowUse(related, fresh);
+    const newlyKept = updated.keptTaskDefinitions.length -
+        related.keptTaskDefinitions.length +
+        updated.logGroups.filter(d => !d.delete).length -
+        related.logGroups.filter(d => !d.delete).length;
+    ctx.log.info(`Looked again at who else uses them: ${newlyKept > 0 ? `${newlyKept} more revision(s) or log group(s) kept` : 'nothing new'}`);
+    return updated;
 }
 /**
  * Waits for all and throws the first failure. At the first failure the cluster's work is halted, so
@@ -63572,15 +63623,16 @@ async function takeRelatedInventory(ctx, inventory, options) {
     ]);
     const ownGroups = (logGroups?.groups ?? []).map(g => g.name);
     // Only when something may be removed on its account: no cost otherwise.
-    const otherUsers = (options.deregisterTaskDefinitions && taskDefinitions.length > 0) || ownGroups.length > 0
-        ? await checkOtherUsers(ctx, {
+    const otherUsersRequest = (options.deregisterTaskDefinitions && taskDefinitions.length > 0) || ownGroups.length > 0
+        ? {
             clusterArn,
             runClusters: options.runClusters,
             taskDefinitions,
             logGroups: ownGroups,
             region: options.region
-        })
+        }
         : undefined;
+    const otherUsers = otherUsersRequest ? await checkOtherUsers(ctx, otherUsersRequest) : undefined;
     if (otherUsers?.incomplete)
         ctx.log.warning(`Who else uses the task definitions is not known: ${otherUsers.incomplete}`);
     return {
@@ -63588,7 +63640,7 @@ async function takeRelatedInventory(ctx, inventory, options) {
         ...hosts,
         taskDefinitions,
         ...(logGroups ? { logGroups } : {}),
-        ...(otherUsers ? { otherUsers } : {}),
+        ...(otherUsers && otherUsersRequest ? { otherUsers, otherUsersRequest } : {}),
         namespaces: namespacesOf(inventory)
     };
 }

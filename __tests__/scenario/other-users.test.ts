@@ -99,16 +99,13 @@ describe('who else uses a task definition or a log group', () => {
     )
     expect(world.logs.groups.has('/ecs/migrate')).toBe(true)
     expect(result.summary).toContain('log-router:1')
-    // Every other cluster's services and tasks read once, paced like any ECS call.
+    // Every other cluster's services and tasks read at the plan and again right before removing.
     const onProduction = world.ecs.calls.filter(call =>
       String(call.input.cluster ?? '').endsWith('/production')
     )
-    expect(onProduction.map(call => call.operation).sort()).toEqual([
-      'DescribeServices',
-      'DescribeTasks',
-      'ListServices',
-      'ListTasks'
-    ])
+    expect(onProduction.map(call => call.operation).sort()).toEqual(
+      ['DescribeServices', 'DescribeTasks', 'ListServices', 'ListTasks'].flatMap(op => [op, op])
+    )
   })
 
   it('shows these decisions in a dry run, and changes nothing', async () => {
@@ -154,6 +151,31 @@ describe('who else uses a task definition or a log group', () => {
     expect(leftover(c, 'log-group', '/ecs/pr-20-web')?.reason).toMatch(
       /^kept: another user cannot be ruled out: reading the other clusters was denied \(cluster production\)/
     )
+  })
+
+  it('looks again right before removing: a revision a neighbour started using mid-run is kept', async () => {
+    const world = new SimWorld()
+    const { web } = neighbours(world)
+    // While the target drains, production deploys a service on the target's own revision.
+    world.ecs.time.at(world.ecs.now + 5_000, () => {
+      world.ecs.createService('production', 'web-copy', { taskDefinition: web.arn })
+    })
+    const result = await runOnSim(world.ecs, { cluster: 'pr-20', ...BOTH }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.ecs.remaining('pr-20').cluster).toBe('INACTIVE')
+    expect(world.ecs.taskDefinitions.get(web.arn)!.status).toBe('ACTIVE')
+    expect(world.logs.groups.has('/ecs/pr-20-web')).toBe(true)
+    const c = clusterNamed(result.report, 'pr-20')
+    expect(leftover(c, 'task-definition', 'pr-20-web:1')?.reason).toBe(
+      'kept: still used by cluster production (service web-copy)'
+    )
+    expect(leftover(c, 'log-group', '/ecs/pr-20-web')?.reason).toBe(
+      'kept: task definition pr-20-web:1 writes to it and is still used by cluster production (service web-copy)'
+    )
+    expect(c.related?.taskDefinitions ?? []).toEqual([])
+    expect(result.log.lines.filter(l => l.includes('Looked again at who else uses them'))).toEqual([
+      expect.stringContaining('2 more revision(s) or log group(s) kept')
+    ])
   })
 
   it('keeps everything when the Region has more clusters than the look reads', async () => {

@@ -6,6 +6,8 @@ import { deleteCluster } from './cluster.js'
 import { confirmStackInstances, handleHosts, hostDecisions } from './hosts.js'
 import { deregisterInstances } from './instances.js'
 import { deleteLogGroups, deleteNamespaces, deregisterTaskDefinitions } from './leftover-resources.js'
+import { checkOtherUsers } from '../other-users.js'
+import { keepWhatOthersNowUse } from '../related/plan.js'
 import { teardownService } from './services.js'
 import { removeStack } from './stack.js'
 import { stopAndWait, stopStragglers } from './tasks.js'
@@ -26,6 +28,7 @@ export const Phase = {
   stackInstances: 'instances of the stack',
   logGroups: 'log groups',
   taskDefinitions: 'task definitions',
+  otherUsers: 'who else uses them',
   namespaces: 'Service Connect namespaces'
 } as const
 
@@ -97,7 +100,12 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
       await phases.finish(Phase.deleteStack)
     }
   }
-  if (related) await afterTheCluster(ctx, related, hosts, phases)
+  if (related) {
+    // The fresh decisions replace the planned ones, so a failure after this reports what was decided.
+    plan.related = await lookAgainAtOtherUsers(inPhase(Phase.otherUsers), related)
+    await phases.finish(Phase.otherUsers)
+    await afterTheCluster(ctx, plan.related, hosts, phases)
+  }
 }
 
 /** Once nothing of the cluster is left: what ECS leaves behind, each in its own phase when there is work. */
@@ -123,6 +131,31 @@ async function afterTheCluster(
     )
   if (related.namespaces.length > 0)
     await step(Phase.namespaces, c => deleteNamespaces(c, related.namespaces))
+}
+
+/**
+ * Right before a revision is deregistered or a log group deleted: who else uses them, again. Another
+ * cluster may have started using one since the plan; the look only ever keeps more.
+ */
+async function lookAgainAtOtherUsers(
+  ctx: ApplyContext,
+  related: NonNullable<TeardownPlan['related']>
+): Promise<NonNullable<TeardownPlan['related']>> {
+  const removing =
+    related.logGroups.some(d => d.delete) ||
+    (related.deregisterTaskDefinitions && related.taskDefinitions.length > 0)
+  if (!related.otherUsersRequest || !removing) return related
+  const fresh = await checkOtherUsers(ctx, related.otherUsersRequest)
+  const updated = keepWhatOthersNowUse(related, fresh)
+  const newlyKept =
+    updated.keptTaskDefinitions.length -
+    related.keptTaskDefinitions.length +
+    updated.logGroups.filter(d => !d.delete).length -
+    related.logGroups.filter(d => !d.delete).length
+  ctx.log.info(
+    `Looked again at who else uses them: ${newlyKept > 0 ? `${newlyKept} more revision(s) or log group(s) kept` : 'nothing new'}`
+  )
+  return updated
 }
 
 /**

@@ -6,7 +6,7 @@ import { describeHosts, hostsOf, type HostInfo } from './hosts.js'
 import { checkLogGroups, type LogGroupCheck } from './log-groups.js'
 import { namespacesOf, type NamespaceInfo } from './namespace.js'
 import { findTriggers, type TriggerInfo } from './triggers.js'
-import { checkOtherUsers, type OtherUsersCheck } from '../other-users.js'
+import { checkOtherUsers, type OtherUsersCheck, type OtherUsersRequest } from '../other-users.js'
 
 /** What is around a cluster: what starts its tasks, and what keeps billing once it is gone. */
 export interface RelatedInventory {
@@ -25,6 +25,8 @@ export interface RelatedInventory {
    * removes uses this cluster's revisions, or writes to its log groups (src/other-users.ts).
    */
   otherUsers?: OtherUsersCheck
+  /** What `otherUsers` was asked, to ask again right before anything is removed. */
+  otherUsersRequest?: OtherUsersRequest
   namespaces: NamespaceInfo[]
 }
 
@@ -62,16 +64,17 @@ export async function takeRelatedInventory(
   ])
   const ownGroups = (logGroups?.groups ?? []).map(g => g.name)
   // Only when something may be removed on its account: no cost otherwise.
-  const otherUsers =
+  const otherUsersRequest =
     (options.deregisterTaskDefinitions && taskDefinitions.length > 0) || ownGroups.length > 0
-      ? await checkOtherUsers(ctx, {
+      ? {
           clusterArn,
           runClusters: options.runClusters,
           taskDefinitions,
           logGroups: ownGroups,
           region: options.region
-        })
+        }
       : undefined
+  const otherUsers = otherUsersRequest ? await checkOtherUsers(ctx, otherUsersRequest) : undefined
   if (otherUsers?.incomplete)
     ctx.log.warning(`Who else uses the task definitions is not known: ${otherUsers.incomplete}`)
   return {
@@ -79,7 +82,7 @@ export async function takeRelatedInventory(
     ...hosts,
     taskDefinitions,
     ...(logGroups ? { logGroups } : {}),
-    ...(otherUsers ? { otherUsers } : {}),
+    ...(otherUsers && otherUsersRequest ? { otherUsers, otherUsersRequest } : {}),
     namespaces: namespacesOf(inventory)
   }
 }

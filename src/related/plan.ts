@@ -5,7 +5,7 @@ import type { RelatedInventory } from './inventory.js'
 import type { LogGroupUse } from './log-groups.js'
 import type { NamespaceInfo } from './namespace.js'
 import type { TriggerInfo } from './triggers.js'
-import { describeUsers, type OtherUsersCheck } from '../other-users.js'
+import { describeUsers, type OtherUsersCheck, type OtherUsersRequest } from '../other-users.js'
 
 /** What happens to the machine behind one container instance, once it is deregistered. */
 export type HostDecision =
@@ -48,6 +48,8 @@ export interface RelatedPlan {
   deregisterTaskDefinitions: boolean
   /** With deregister-task-definitions: the revisions kept because something else may use them. */
   keptTaskDefinitions: { arn: string; reason: string }[]
+  /** How who else uses them was looked at: looked at again right before anything is removed. */
+  otherUsersRequest?: OtherUsersRequest
   namespaces: NamespaceDecision[]
   /** Notes for the plan: what is kept although an option asked for it, and why. */
   notes: string[]
@@ -107,6 +109,7 @@ export function planRelated(
     ),
     deregisterTaskDefinitions: options.deregisterTaskDefinitions,
     keptTaskDefinitions,
+    ...(related.otherUsersRequest ? { otherUsersRequest: related.otherUsersRequest } : {}),
     namespaces,
     notes
   }
@@ -185,6 +188,42 @@ function taskDefinitionKeepReason(arn: string, others: OtherUsersCheck | undefin
   return users ? `still used by ${describeUsers(users)}` : undefined
 }
 
+/** Why a log group of this cluster's must be kept for another cluster's sake; undefined when nothing else writes to it. */
+function logGroupKeepReason(name: string, others: OtherUsersCheck | undefined): string | undefined {
+  if (!others) return 'another user cannot be ruled out: the other clusters were not read'
+  if (others.incomplete) return `another user cannot be ruled out: ${others.incomplete}`
+  const writers = others.logGroups[name] ?? []
+  if (writers.length === 0) return undefined
+  return `task definition ${writers.map(w => revisionOf(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`
+}
+
+/**
+ * The decisions again, with a fresh look at who else uses the revisions taken right before anything
+ * is deregistered or deleted: another cluster may have started using one since the plan. It only
+ * ever keeps more.
+ */
+export function keepWhatOthersNowUse(related: RelatedPlan, fresh: OtherUsersCheck): RelatedPlan {
+  const logGroups = related.logGroups.map(d => {
+    const reason = d.delete ? logGroupKeepReason(d.group.name, fresh) : undefined
+    return reason ? { ...d, delete: false, keepReason: reason } : d
+  })
+  const newlyKept = related.deregisterTaskDefinitions
+    ? related.taskDefinitions
+        .flatMap(f => f.arns)
+        .map(arn => ({ arn, reason: taskDefinitionKeepReason(arn, fresh) }))
+        .filter((k): k is { arn: string; reason: string } => k.reason !== undefined)
+    : []
+  const taskDefinitions = related.taskDefinitions
+    .map(f => ({ ...f, arns: f.arns.filter(arn => !newlyKept.some(k => k.arn === arn)) }))
+    .filter(f => f.arns.length > 0)
+  return {
+    ...related,
+    logGroups,
+    taskDefinitions,
+    keptTaskDefinitions: [...related.keptTaskDefinitions, ...newlyKept]
+  }
+}
+
 function decideLogGroup(
   group: LogGroupUse,
   check: NonNullable<RelatedInventory['logGroups']>,
@@ -206,21 +245,8 @@ function decideLogGroup(
       keepReason: `it is in ${group.region}, not the cluster's Region ${region}; delete it there if nothing else writes to it`
     }
   }
-  if (others?.incomplete || !others) {
-    return {
-      group,
-      delete: false,
-      keepReason: `another user cannot be ruled out: ${others?.incomplete ?? 'the other clusters were not read'}`
-    }
-  }
-  const writers = others.logGroups[group.name] ?? []
-  if (writers.length > 0) {
-    return {
-      group,
-      delete: false,
-      keepReason: `task definition ${writers.map(w => revisionOf(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`
-    }
-  }
+  const writtenElsewhere = logGroupKeepReason(group.name, others)
+  if (writtenElsewhere) return { group, delete: false, keepReason: writtenElsewhere }
   const users = check.usedElsewhere[group.name] ?? []
   if (users.length > 0) {
     return {
