@@ -105,6 +105,41 @@ async function autoScalingHost(endpoint: string, cluster: string, stackName: str
   return { group, instanceId }
 }
 
+/** A task definition of one container that writes to `group` with the awslogs driver; its ARN. */
+async function registerLogging(endpoint: string, family: string, group: string): Promise<string> {
+  const out = await ecsClient(endpoint).send(
+    new RegisterTaskDefinitionCommand({
+      family,
+      containerDefinitions: [
+        {
+          name: 'app',
+          image: 'public.ecr.aws/nginx/nginx:stable',
+          memory: 128,
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: { 'awslogs-group': group, 'awslogs-region': REGION }
+          }
+        }
+      ]
+    })
+  )
+  return out.taskDefinition!.taskDefinitionArn!
+}
+
+/** The action with force, delete-log-groups and deregister-task-definitions. */
+function removeWithItsLeftovers(endpoint: string, cluster: string): Promise<ActionResult> {
+  return runAction({
+    endpoint,
+    inputs: {
+      cluster,
+      force: 'true',
+      'delete-log-groups': 'true',
+      'deregister-task-definitions': 'true',
+      'timeout-minutes': '5'
+    }
+  })
+}
+
 describeAgainstMoto(
   'around the cluster, end to end (dist/index.js against moto)',
   moto => {
@@ -244,25 +279,7 @@ describeAgainstMoto(
         const logs = new CloudWatchLogsClient(awsConfig(moto().endpoint))
         const own = `/ecs/${cluster}`
         const shared = `/ecs/${cluster}-shared`
-        const register = async (family: string, group: string): Promise<string> =>
-          (
-            await ecs.send(
-              new RegisterTaskDefinitionCommand({
-                family,
-                containerDefinitions: [
-                  {
-                    name: 'app',
-                    image: 'public.ecr.aws/nginx/nginx:stable',
-                    memory: 128,
-                    logConfiguration: {
-                      logDriver: 'awslogs',
-                      options: { 'awslogs-group': group, 'awslogs-region': REGION }
-                    }
-                  }
-                ]
-              })
-            )
-          ).taskDefinition!.taskDefinitionArn!
+        const register = (family: string, group: string) => registerLogging(moto().endpoint, family, group)
         const job = await register(`${cluster}-job`, own)
         const report = await register(`${cluster}-report`, shared)
         const outside = await register(`${cluster}-billing`, shared) // another family, not in the cluster
@@ -270,16 +287,7 @@ describeAgainstMoto(
           await ecs.send(new RunTaskCommand({ cluster, taskDefinition: td, launchType: 'EC2' }))
         for (const g of [own, shared]) await logs.send(new CreateLogGroupCommand({ logGroupName: g }))
 
-        const result = await runAction({
-          endpoint: moto().endpoint,
-          inputs: {
-            cluster,
-            force: 'true',
-            'delete-log-groups': 'true',
-            'deregister-task-definitions': 'true',
-            'timeout-minutes': '5'
-          }
-        })
+        const result = await removeWithItsLeftovers(moto().endpoint, cluster)
         const c = clusterReport(result)
         expect(c.outcome).toBe('deleted')
         const groups = await logs.send(
@@ -312,24 +320,7 @@ describeAgainstMoto(
         const ecs = ecsClient(moto().endpoint)
         const logs = new CloudWatchLogsClient(awsConfig(moto().endpoint))
         const group = `/ecs/${cluster}-log-router`
-        const router = (
-          await ecs.send(
-            new RegisterTaskDefinitionCommand({
-              family: `${cluster}-log-router`,
-              containerDefinitions: [
-                {
-                  name: 'router',
-                  image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable',
-                  memory: 128,
-                  logConfiguration: {
-                    logDriver: 'awslogs',
-                    options: { 'awslogs-group': group, 'awslogs-region': REGION }
-                  }
-                }
-              ]
-            })
-          )
-        ).taskDefinition!.taskDefinitionArn!
+        const router = await registerLogging(moto().endpoint, `${cluster}-log-router`, group)
         await ecs.send(new RunTaskCommand({ cluster, taskDefinition: router, launchType: 'EC2' }))
         await ecs.send(
           new CreateServiceCommand({
@@ -352,16 +343,7 @@ describeAgainstMoto(
         }
         const before = await neighbourState()
 
-        const result = await runAction({
-          endpoint: moto().endpoint,
-          inputs: {
-            cluster,
-            force: 'true',
-            'delete-log-groups': 'true',
-            'deregister-task-definitions': 'true',
-            'timeout-minutes': '5'
-          }
-        })
+        const result = await removeWithItsLeftovers(moto().endpoint, cluster)
         const c = clusterReport(result)
         expect(c.outcome).toBe('deleted')
         const status = async (arn: string) =>

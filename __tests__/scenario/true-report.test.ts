@@ -36,6 +36,18 @@ function cancelAfterDeletes(sim: EcsSim): { signal: AbortSignal; cancelledAt: ()
   return { signal: controller.signal, cancelledAt: () => at }
 }
 
+/** Runs on `slowToDrain`, cancelled right after the DeleteService calls: both services count as deleted, neither as left. */
+async function cancelledAfterDeletes(sim: EcsSim) {
+  slowToDrain(sim)
+  const cancel = cancelAfterDeletes(sim)
+  const result = await runOnSim(sim, { cluster: 'pr-11', force: 'true' }, { signal: cancel.signal })
+  const c = only(result.report)
+  expect(c.outcome).toBe('cancelled')
+  expect(c.services.map(s => s.name).sort()).toEqual(['web', 'worker'])
+  expect(c.leftovers.filter(l => l.kind === 'service')).toEqual([])
+  return { result, c, cancel }
+}
+
 /** Every leftover is in AWS, and everything of the cluster AWS holds is a leftover or this run's deleted (DRAINING) service. */
 function expectLeftoversMatchAws(sim: EcsSim, c: ClusterReport): void {
   const held = sim.remaining(c.name)
@@ -66,13 +78,7 @@ function expectLeftoversMatchAws(sim: EcsSim, c: ClusterReport): void {
 describe('a cancelled run reports what is really left', () => {
   it('cancelled right after the service deletions: the services are reported deleted, not left', async () => {
     const sim = new EcsSim()
-    slowToDrain(sim)
-    const cancel = cancelAfterDeletes(sim)
-    const result = await runOnSim(sim, { cluster: 'pr-11', force: 'true' }, { signal: cancel.signal })
-    const c = only(result.report)
-    expect(c.outcome).toBe('cancelled')
-    expect(c.services.map(s => s.name).sort()).toEqual(['web', 'worker'])
-    expect(c.leftovers.filter(l => l.kind === 'service')).toEqual([])
+    const { result, c, cancel } = await cancelledAfterDeletes(sim)
     expect(result.outputs['services-deleted']).toBe('2')
     expect(c.message).toMatch(/Still there \(AWS read again after the run stopped\): .*cluster/)
     expect(c.leftovers.filter(l => l.fromPlan)).toEqual([])
@@ -85,19 +91,13 @@ describe('a cancelled run reports what is really left', () => {
   it('when AWS cannot be read again in time, says the leftovers come from the plan, and still counts the deletions', async () => {
     // Every call takes 3 s: the look cannot finish within its 5 s.
     const sim = new EcsSim({ latencyMs: 3_000 })
-    slowToDrain(sim)
-    const cancel = cancelAfterDeletes(sim)
-    const result = await runOnSim(sim, { cluster: 'pr-11', force: 'true' }, { signal: cancel.signal })
-    const c = only(result.report)
-    expect(c.outcome).toBe('cancelled')
-    expect(c.services.map(s => s.name).sort()).toEqual(['web', 'worker'])
+    const { result, c, cancel } = await cancelledAfterDeletes(sim)
     // What a look would have read again comes from the plan (the EC2 instance was read and recorded during the run).
     const cluster = c.leftovers.filter(l =>
       ['service', 'task', 'container-instance', 'cluster'].includes(l.kind)
     )
     expect(cluster.map(l => l.kind)).toContain('cluster')
     expect(cluster.filter(l => !l.fromPlan)).toEqual([])
-    expect(c.leftovers.filter(l => l.kind === 'service')).toEqual([])
     expect(c.message).toMatch(
       /Still there according to the plan \(AWS could not be read again within 5 s, so this is not read from AWS\): .*cluster/
     )

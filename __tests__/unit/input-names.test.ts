@@ -3,23 +3,13 @@ import { describe, expect, it } from '@jest/globals'
 import { parse } from 'yaml'
 import { Inputs } from '../../src/constants.js'
 import { checkInputNames, probablyMeant, variableName } from '../../src/input-names.js'
-import { InputError } from '../../src/util/errors.js'
+import { inputErrorOf } from '../support/input-error.js'
 
 const actionInputs = Object.keys(
   (parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as { inputs: object }).inputs
 )
 
-function failure(env: NodeJS.ProcessEnv): string {
-  try {
-    checkInputNames(env)
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError)
-    const message = (error as Error).message
-    expect(message).not.toContain('\n')
-    return message
-  }
-  throw new Error('expected an InputError')
-}
+const failure = (env: NodeJS.ProcessEnv): string => inputErrorOf(() => checkInputNames(env))
 
 describe('unknown inputs', () => {
   it('accepts every input of action.yml as the runner passes it, so the known names cannot drift', () => {
