@@ -60279,7 +60279,7 @@ function countRemoved(report) {
         servicesDeleted: sum(report.clusters.map(c => c.services.length)),
         tasksStopped: sum(report.clusters.map(c => c.tasks.length)),
         containerInstancesDeregistered: sum(report.clusters.map(c => c.containerInstances.length)),
-        clustersDeleted: report.clusters.filter(c => c.outcome === 'deleted').length,
+        clustersDeleted: report.clusters.filter(c => c.outcome === 'deleted' || c.clusterDeleted).length,
         stacksDeleted: report.clusters.filter(c => c.stack?.deleted).length
     };
 }
@@ -61416,6 +61416,9 @@ async function retryUntil(ctx, options, attempt) {
 
 
 
+function newAcceptedRequests() {
+    return { stopTask: new Set(), scaledToZero: new Set(), deleteCluster: false };
+}
 function createPollers(ctx, clusterArn, intervalMs) {
     const tasks = new BatchPoller(ctx, {
         intervalMs,
@@ -61432,6 +61435,111 @@ function createPollers(ctx, clusterArn, intervalMs) {
         }
     });
     return { tasks, services };
+}
+
+;// CONCATENATED MODULE: ./lib/apply/tasks.js
+
+
+
+
+
+
+/** StopTask; false when AWS no longer knows the task (someone else stopped it, and it is gone). */
+async function stopTask(ctx, task) {
+    const reason = `ecs-teardown: removing cluster ${ctx.clusterName}`.slice(0, Limits.stopReasonMaxLength);
+    try {
+        await callAws(ctx, ctx.ecs, new dist_cjs/* StopTaskCommand */.PP1({ cluster: ctx.clusterArn, task: task.arn, reason }));
+        ctx.accepted?.stopTask.add(task.arn);
+        ctx.log.info(`Stopping task ${task.id} (${task.group})`);
+        return true;
+    }
+    catch (error) {
+        if (isTaskGone(error)) {
+            ctx.log.info(`Task ${task.id} is already gone`);
+            return false;
+        }
+        throw error;
+    }
+}
+function isTaskGone(error) {
+    return ((0,errors/* isAwsError */.m_)(error, 'InvalidParameterException', 'ClientException') &&
+        /referenced task was not found|task .*not found|could not find task/i.test((0,errors/* errorMessage */.gJ)(error)));
+}
+/** Waits until each task is STOPPED or gone, or the deadline passes; returns those still up. */
+async function waitTasksStopped(ctx, tasks, deadline) {
+    const outcomes = await Promise.all(tasks.map(task => ctx.tasks.waitUntil(task.arn, isTaskDown, deadline)));
+    return tasks.filter((_, i) => !outcomes[i]?.done);
+}
+/**
+ * Counts a task as this run's only when this run stopped it (StopTask, or the scale to 0 that let the
+ * scheduler drain it): one already told to stop when the run found it, or gone before its StopTask,
+ * was stopped by someone else.
+ */
+function recordStopped(ctx, task, how) {
+    if (ctx.report.tasks.some(t => t.arn === task.arn))
+        return;
+    if (how === 'not-ours' || task.desiredStatus === 'STOPPED') {
+        recordGoneBefore(ctx.report, {
+            kind: 'task',
+            id: task.id,
+            reason: how === 'not-ours'
+                ? "gone before this run's StopTask: stopped by someone else"
+                : 'already stopping when this run found it: stopped by someone else'
+        });
+        return;
+    }
+    ctx.report.tasks.push({ id: task.id, arn: task.arn, group: task.group, startedBy: task.startedBy, how });
+}
+/** Stop tasks right away and wait until every one is STOPPED, within the run's deadline. */
+async function stopAndWait(ctx, tasks) {
+    if (tasks.length === 0)
+        return;
+    const stoppedByUs = await Promise.all(tasks.map(task => (task.desiredStatus === 'STOPPED' ? true : stopTask(ctx, task))));
+    const still = await waitTasksStopped(ctx, tasks, ctx.deadline);
+    tasks.forEach((task, i) => {
+        if (!still.includes(task))
+            recordStopped(ctx, task, stoppedByUs[i] ? 'stopped' : 'not-ours');
+    });
+    if (still.length > 0)
+        throw new errors/* DeadlineError */.j3(`${still.length} task(s) did not stop before the deadline: ${ids(still)}`);
+}
+/**
+ * Graceful mode for a service's tasks: the scheduler, told desiredCount 0 (or the service deleted),
+ * sends each task SIGTERM and lets its load balancer drain it. Whatever still runs at the drain
+ * deadline is stopped with StopTask.
+ */
+async function drainThenStop(ctx, tasks) {
+    if (tasks.length === 0)
+        return;
+    const deadline = ctx.mode === 'graceful' ? Math.min(ctx.drainDeadline, ctx.deadline) : ctx.clock();
+    const still = ctx.mode === 'graceful' ? await waitTasksStopped(ctx, tasks, deadline) : tasks;
+    for (const task of tasks)
+        if (!still.includes(task))
+            recordStopped(ctx, task, 'drained');
+    if (still.length > 0 && ctx.mode === 'graceful') {
+        ctx.log.info(`Drain deadline passed with ${still.length} task(s) still running: stopping them`);
+    }
+    await stopAndWait(ctx, still);
+}
+/**
+ * After every known task is down, look again: a deployment in flight or a schedule may have
+ * started tasks since the inventory, and DeleteCluster refuses while any remain.
+ */
+async function stopStragglers(ctx) {
+    // Bounded: a source that keeps starting tasks faster than they stop is reported by DeleteCluster's
+    // refusal at the deadline rather than chased forever here.
+    for (let round = 0; round < 5; round++) {
+        // Only tasks desired RUNNING can be new; the ones this run stopped are all confirmed down.
+        const live = await listLiveTasks(ctx, ctx.clusterArn, ['RUNNING']);
+        if (live.length === 0)
+            return;
+        ctx.log.info(`Found ${live.length} task(s) still up after the planned stops: stopping them`);
+        await stopAndWait(ctx, live);
+    }
+}
+function ids(tasks) {
+    const shown = tasks.slice(0, 10).map(t => t.id);
+    return shown.join(', ') + (tasks.length > shown.length ? ` and ${tasks.length - shown.length} more` : '');
 }
 
 ;// CONCATENATED MODULE: ./lib/apply/capacity.js
@@ -61546,6 +61654,8 @@ async function deleteCluster(ctx, opts = {}) {
     const deleted = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 20_000 }, async () => {
         try {
             await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteClusterCommand */.dI4({ cluster: ctx.clusterArn }));
+            if (ctx.accepted)
+                ctx.accepted.deleteCluster = true;
             return { done: true, value: undefined };
         }
         catch (error) {
@@ -61779,110 +61889,6 @@ async function confirmStackInstances(ctx, decisions) {
 }
 function related(ctx) {
     return (ctx.report.related ??= newRelatedReport());
-}
-
-;// CONCATENATED MODULE: ./lib/apply/tasks.js
-
-
-
-
-
-
-/** StopTask; false when AWS no longer knows the task (someone else stopped it, and it is gone). */
-async function stopTask(ctx, task) {
-    const reason = `ecs-teardown: removing cluster ${ctx.clusterName}`.slice(0, Limits.stopReasonMaxLength);
-    try {
-        await callAws(ctx, ctx.ecs, new dist_cjs/* StopTaskCommand */.PP1({ cluster: ctx.clusterArn, task: task.arn, reason }));
-        ctx.log.info(`Stopping task ${task.id} (${task.group})`);
-        return true;
-    }
-    catch (error) {
-        if (isTaskGone(error)) {
-            ctx.log.info(`Task ${task.id} is already gone`);
-            return false;
-        }
-        throw error;
-    }
-}
-function isTaskGone(error) {
-    return ((0,errors/* isAwsError */.m_)(error, 'InvalidParameterException', 'ClientException') &&
-        /referenced task was not found|task .*not found|could not find task/i.test((0,errors/* errorMessage */.gJ)(error)));
-}
-/** Waits until each task is STOPPED or gone, or the deadline passes; returns those still up. */
-async function waitTasksStopped(ctx, tasks, deadline) {
-    const outcomes = await Promise.all(tasks.map(task => ctx.tasks.waitUntil(task.arn, isTaskDown, deadline)));
-    return tasks.filter((_, i) => !outcomes[i]?.done);
-}
-/**
- * Counts a task as this run's only when this run stopped it (StopTask, or the scale to 0 that let the
- * scheduler drain it): one already told to stop when the run found it, or gone before its StopTask,
- * was stopped by someone else.
- */
-function recordStopped(ctx, task, how) {
-    if (ctx.report.tasks.some(t => t.arn === task.arn))
-        return;
-    if (how === 'not-ours' || task.desiredStatus === 'STOPPED') {
-        recordGoneBefore(ctx.report, {
-            kind: 'task',
-            id: task.id,
-            reason: how === 'not-ours'
-                ? "gone before this run's StopTask: stopped by someone else"
-                : 'already stopping when this run found it: stopped by someone else'
-        });
-        return;
-    }
-    ctx.report.tasks.push({ id: task.id, arn: task.arn, group: task.group, startedBy: task.startedBy, how });
-}
-/** Stop tasks right away and wait until every one is STOPPED, within the run's deadline. */
-async function stopAndWait(ctx, tasks) {
-    if (tasks.length === 0)
-        return;
-    const stoppedByUs = await Promise.all(tasks.map(task => (task.desiredStatus === 'STOPPED' ? true : stopTask(ctx, task))));
-    const still = await waitTasksStopped(ctx, tasks, ctx.deadline);
-    tasks.forEach((task, i) => {
-        if (!still.includes(task))
-            recordStopped(ctx, task, stoppedByUs[i] ? 'stopped' : 'not-ours');
-    });
-    if (still.length > 0)
-        throw new errors/* DeadlineError */.j3(`${still.length} task(s) did not stop before the deadline: ${ids(still)}`);
-}
-/**
- * Graceful mode for a service's tasks: the scheduler, told desiredCount 0 (or the service deleted),
- * sends each task SIGTERM and lets its load balancer drain it. Whatever still runs at the drain
- * deadline is stopped with StopTask.
- */
-async function drainThenStop(ctx, tasks) {
-    if (tasks.length === 0)
-        return;
-    const deadline = ctx.mode === 'graceful' ? Math.min(ctx.drainDeadline, ctx.deadline) : ctx.clock();
-    const still = ctx.mode === 'graceful' ? await waitTasksStopped(ctx, tasks, deadline) : tasks;
-    for (const task of tasks)
-        if (!still.includes(task))
-            recordStopped(ctx, task, 'drained');
-    if (still.length > 0 && ctx.mode === 'graceful') {
-        ctx.log.info(`Drain deadline passed with ${still.length} task(s) still running: stopping them`);
-    }
-    await stopAndWait(ctx, still);
-}
-/**
- * After every known task is down, look again: a deployment in flight or a schedule may have
- * started tasks since the inventory, and DeleteCluster refuses while any remain.
- */
-async function stopStragglers(ctx) {
-    // Bounded: a source that keeps starting tasks faster than they stop is reported by DeleteCluster's
-    // refusal at the deadline rather than chased forever here.
-    for (let round = 0; round < 5; round++) {
-        // Only tasks desired RUNNING can be new; the ones this run stopped are all confirmed down.
-        const live = await listLiveTasks(ctx, ctx.clusterArn, ['RUNNING']);
-        if (live.length === 0)
-            return;
-        ctx.log.info(`Found ${live.length} task(s) still up after the planned stops: stopping them`);
-        await stopAndWait(ctx, live);
-    }
-}
-function ids(tasks) {
-    const shown = tasks.slice(0, 10).map(t => t.id);
-    return shown.join(', ') + (tasks.length > shown.length ? ` and ${tasks.length - shown.length} more` : '');
 }
 
 ;// CONCATENATED MODULE: ./lib/apply/instances.js
@@ -62625,6 +62631,7 @@ async function stopServiceWork(ctx, deleteCtx, plan) {
 async function scaleToZero(ctx, plan) {
     try {
         await callAws(ctx, ctx.ecs, new dist_cjs/* UpdateServiceCommand */.kZr({ cluster: ctx.clusterArn, service: plan.service.arn, desiredCount: 0 }));
+        ctx.accepted?.scaledToZero.add(plan.service.arn);
         ctx.log.info(`Scaled service ${plan.service.name} to 0 tasks`);
     }
     catch (error) {
@@ -63911,6 +63918,7 @@ class PhaseLog {
 
 
 
+
 const SEEN_BY_INVENTORY = new Set(['service', 'task', 'container-instance', 'cluster']);
 /** How long a failed run may spend looking at what is left, for a true report. */
 const FINAL_LOOK_MS = 30_000;
@@ -63940,6 +63948,7 @@ async function teardownCluster(deps, settings, clusterRef) {
     else
         deps.signal.addEventListener('abort', onRunAbort, { once: true });
     const blockers = [];
+    const accepted = newAcceptedRequests();
     const ctx = {
         ...deps,
         ...relatedPorts(deps),
@@ -64014,7 +64023,8 @@ async function teardownCluster(deps, settings, clusterRef) {
             ...(stack
                 ? { cloudformation: deps.cloudformation, stackToken: stackDeleteToken(stack.id, deps.run) }
                 : {}),
-            halt: reason => controller.abort(reason)
+            halt: reason => controller.abort(reason),
+            accepted
         };
         await applyPlan(applyCtx, plan, phases);
         report.outcome = 'deleted';
@@ -64024,7 +64034,7 @@ async function teardownCluster(deps, settings, clusterRef) {
         // When one chain failed and halted the others, the error that surfaced here may be another
         // chain's cancellation: the halt's reason is the real cause.
         const halted = controller.signal.aborted && !deps.signal.aborted ? controller.signal.reason : undefined;
-        await recordFailure(deps, settings, report, plan, halted ?? error, blockers, cancelledAt);
+        await recordFailure(deps, settings, report, plan, halted ?? error, blockers, { cancelledAt, accepted });
     }
     finally {
         deps.signal.removeEventListener('abort', onRunAbort);
@@ -64128,11 +64138,11 @@ function tellOutcome(log, report) {
         log.warning(`${report.name}: ${left.kind} ${left.id} left behind: ${left.reason}`);
     }
 }
-async function recordFailure(deps, settings, report, plan, error, blockers, cancelledAt) {
+async function recordFailure(deps, settings, report, plan, error, blockers, run) {
     if (deps.signal.aborted && (0,errors/* isCancellation */.iB)(error, deps.signal)) {
         report.outcome = 'cancelled';
         const still = plan
-            ? await reportWhatIsLeft(deps, report, plan, (cancelledAt ?? deps.clock()) + CANCEL_LOOK_MS)
+            ? await reportWhatIsLeft(deps, report, plan, run.accepted, (run.cancelledAt ?? deps.clock()) + CANCEL_LOOK_MS)
             : '';
         report.message = `Cancelled before the teardown finished.${still ? ` ${still}` : ''}`;
         return;
@@ -64154,7 +64164,9 @@ async function recordFailure(deps, settings, report, plan, error, blockers, canc
     const cause = error instanceof errors/* DeadlineError */.j3
         ? `The ${settings.timeoutMs / 60_000}-minute deadline (timeout-minutes) passed: ${(0,errors/* errorMessage */.gJ)(error)}`
         : (0,errors/* explainAwsError */.Ni)(error);
-    const still = plan ? await reportWhatIsLeft(deps, report, plan, deps.clock() + FINAL_LOOK_MS) : '';
+    const still = plan
+        ? await reportWhatIsLeft(deps, report, plan, run.accepted, deps.clock() + FINAL_LOOK_MS)
+        : '';
     report.message = `${cause}${still ? `. ${still}` : ''}`;
 }
 /**
@@ -64163,13 +64175,16 @@ async function recordFailure(deps, settings, report, plan, error, blockers, canc
  * cannot see, or everything when it cannot finish, comes from the plan and is marked `fromPlan`.
  * Returns the sentence for the message.
  */
-async function reportWhatIsLeft(deps, report, plan, until) {
+async function reportWhatIsLeft(deps, report, plan, accepted, until) {
     const look = await lookAgain(deps, report.arn || report.name, plan.services.map(sp => sp.service.arn), until);
     const fromPlan = (leftovers) => leftovers.map(l => ({ ...l, fromPlan: true }));
     // A fresh look sees services, tasks, instances and the cluster; the rest was recorded as it happened.
     const recorded = report.leftovers.filter(l => !SEEN_BY_INVENTORY.has(l.kind));
     if ('inventory' in look) {
         settleServices(report, plan, look.services);
+        settleTasks(report, plan, accepted, look.inventory);
+        if (!look.inventory && accepted.deleteCluster)
+            report.clusterDeleted = true;
         const ours = new Set(report.services.map(s => s.arn));
         report.leftovers = [
             ...recorded,
@@ -64217,6 +64232,34 @@ function settleServices(report, plan, statuses) {
                 kind: 'service',
                 id: service.name,
                 reason: 'gone when the run looked again, and this run had not seen its DeleteService accepted'
+            });
+    }
+}
+/**
+ * What the fresh look says about the plan's tasks: one no longer up was stopped by this run when it
+ * sent its StopTask, or scaled or deleted its service; otherwise by someone else.
+ */
+function settleTasks(report, plan, accepted, inventory) {
+    const up = new Set((inventory?.tasks ?? []).map(t => t.arn));
+    const deletedServices = new Set(report.services.map(s => s.arn));
+    const planned = [
+        ...plan.services.flatMap(sp => sp.tasks.map(task => ({ task, service: sp.service.arn }))),
+        ...plan.standaloneTasks.map(task => ({ task, service: undefined }))
+    ];
+    for (const { task, service } of planned) {
+        if (up.has(task.arn) || report.tasks.some(t => t.arn === task.arn))
+            continue;
+        if (report.goneBefore?.some(g => g.kind === 'task' && g.id === task.id))
+            continue;
+        if (accepted.stopTask.has(task.arn))
+            recordStopped({ report }, task, 'stopped');
+        else if (service && (deletedServices.has(service) || accepted.scaledToZero.has(service)))
+            recordStopped({ report }, task, 'drained');
+        else
+            recordGoneBefore(report, {
+                kind: 'task',
+                id: task.id,
+                reason: 'stopped when the run looked again, not by this run'
             });
     }
 }

@@ -1,4 +1,10 @@
-import { createPollers, type ApplyContext } from './apply/context.js'
+import {
+  createPollers,
+  newAcceptedRequests,
+  type AcceptedRequests,
+  type ApplyContext
+} from './apply/context.js'
+import { recordStopped } from './apply/tasks.js'
 import { applyPlan, Phase, round } from './apply/index.js'
 import type { SendPort } from './aws/call.js'
 import { relatedPorts, type RelatedPorts } from './aws/clients.js'
@@ -103,6 +109,7 @@ export async function teardownCluster(
   if (deps.signal.aborted) onRunAbort()
   else deps.signal.addEventListener('abort', onRunAbort, { once: true })
   const blockers: string[] = []
+  const accepted = newAcceptedRequests()
   const ctx: RelatedContext = {
     ...deps,
     ...relatedPorts(deps),
@@ -177,7 +184,8 @@ export async function teardownCluster(
       ...(stack
         ? { cloudformation: deps.cloudformation, stackToken: stackDeleteToken(stack.id, deps.run) }
         : {}),
-      halt: reason => controller.abort(reason)
+      halt: reason => controller.abort(reason),
+      accepted
     }
     await applyPlan(applyCtx, plan, phases)
     report.outcome = 'deleted'
@@ -187,7 +195,7 @@ export async function teardownCluster(
     // chain's cancellation: the halt's reason is the real cause.
     const halted =
       controller.signal.aborted && !deps.signal.aborted ? (controller.signal.reason as unknown) : undefined
-    await recordFailure(deps, settings, report, plan, halted ?? error, blockers, cancelledAt)
+    await recordFailure(deps, settings, report, plan, halted ?? error, blockers, { cancelledAt, accepted })
   } finally {
     deps.signal.removeEventListener('abort', onRunAbort)
     await phases.finishAll()
@@ -330,12 +338,18 @@ async function recordFailure(
   plan: TeardownPlan | undefined,
   error: unknown,
   blockers: string[],
-  cancelledAt: number | undefined
+  run: { cancelledAt: number | undefined; accepted: AcceptedRequests }
 ): Promise<void> {
   if (deps.signal.aborted && isCancellation(error, deps.signal)) {
     report.outcome = 'cancelled'
     const still = plan
-      ? await reportWhatIsLeft(deps, report, plan, (cancelledAt ?? deps.clock()) + CANCEL_LOOK_MS)
+      ? await reportWhatIsLeft(
+          deps,
+          report,
+          plan,
+          run.accepted,
+          (run.cancelledAt ?? deps.clock()) + CANCEL_LOOK_MS
+        )
       : ''
     report.message = `Cancelled before the teardown finished.${still ? ` ${still}` : ''}`
     return
@@ -358,7 +372,9 @@ async function recordFailure(
     error instanceof DeadlineError
       ? `The ${settings.timeoutMs / 60_000}-minute deadline (timeout-minutes) passed: ${errorMessage(error)}`
       : explainAwsError(error)
-  const still = plan ? await reportWhatIsLeft(deps, report, plan, deps.clock() + FINAL_LOOK_MS) : ''
+  const still = plan
+    ? await reportWhatIsLeft(deps, report, plan, run.accepted, deps.clock() + FINAL_LOOK_MS)
+    : ''
   report.message = `${cause}${still ? `. ${still}` : ''}`
 }
 
@@ -372,6 +388,7 @@ async function reportWhatIsLeft(
   deps: TeardownDeps,
   report: ClusterReport,
   plan: TeardownPlan,
+  accepted: AcceptedRequests,
   until: number
 ): Promise<string> {
   const look = await lookAgain(
@@ -385,6 +402,8 @@ async function reportWhatIsLeft(
   const recorded = report.leftovers.filter(l => !SEEN_BY_INVENTORY.has(l.kind))
   if ('inventory' in look) {
     settleServices(report, plan, look.services)
+    settleTasks(report, plan, accepted, look.inventory)
+    if (!look.inventory && accepted.deleteCluster) report.clusterDeleted = true
     const ours = new Set(report.services.map(s => s.arn))
     report.leftovers = [
       ...recorded,
@@ -429,6 +448,37 @@ function settleServices(report: ClusterReport, plan: TeardownPlan, statuses: Map
         kind: 'service',
         id: service.name,
         reason: 'gone when the run looked again, and this run had not seen its DeleteService accepted'
+      })
+  }
+}
+
+/**
+ * What the fresh look says about the plan's tasks: one no longer up was stopped by this run when it
+ * sent its StopTask, or scaled or deleted its service; otherwise by someone else.
+ */
+function settleTasks(
+  report: ClusterReport,
+  plan: TeardownPlan,
+  accepted: AcceptedRequests,
+  inventory: ClusterInventory | undefined
+): void {
+  const up = new Set((inventory?.tasks ?? []).map(t => t.arn))
+  const deletedServices = new Set(report.services.map(s => s.arn))
+  const planned = [
+    ...plan.services.flatMap(sp => sp.tasks.map(task => ({ task, service: sp.service.arn }))),
+    ...plan.standaloneTasks.map(task => ({ task, service: undefined }))
+  ]
+  for (const { task, service } of planned) {
+    if (up.has(task.arn) || report.tasks.some(t => t.arn === task.arn)) continue
+    if (report.goneBefore?.some(g => g.kind === 'task' && g.id === task.id)) continue
+    if (accepted.stopTask.has(task.arn)) recordStopped({ report }, task, 'stopped')
+    else if (service && (deletedServices.has(service) || accepted.scaledToZero.has(service)))
+      recordStopped({ report }, task, 'drained')
+    else
+      recordGoneBefore(report, {
+        kind: 'task',
+        id: task.id,
+        reason: 'stopped when the run looked again, not by this run'
       })
   }
 }

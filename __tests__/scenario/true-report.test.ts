@@ -49,7 +49,12 @@ async function cancelledAfterDeletes(sim: EcsSim) {
 }
 
 /** Every leftover is in AWS, and everything of the cluster AWS holds is a leftover or this run's deleted (DRAINING) service. */
-function expectLeftoversMatchAws(sim: EcsSim, c: ClusterReport): void {
+function expectLeftoversMatchAws(sim: EcsSim, c: ClusterReport, outputs: Record<string, string>): void {
+  const counts = {
+    tasksStopped: outputs['tasks-stopped'],
+    servicesDeleted: outputs['services-deleted'],
+    clustersDeleted: outputs['clusters-deleted']
+  }
   const held = sim.remaining(c.name)
   const ours = new Set(c.services.map(s => s.name))
   const leftServices = c.leftovers.filter(l => l.kind === 'service').map(l => l.id)
@@ -73,6 +78,27 @@ function expectLeftoversMatchAws(sim: EcsSim, c: ClusterReport): void {
       status: s.draining ? 'DRAINING' : 'INACTIVE'
     })
   }
+  // Every task of the cluster is counted as this run's, reported as someone else's, or left; a
+  // counted one is STOPPED.
+  const arn = [...sim.clusters.values()].find(x => x.name === c.name)!.arn
+  for (const task of [...sim.tasks.values()].filter(t => t.clusterArn === arn)) {
+    const stopped = sim.taskStatus(task) === 'STOPPED'
+    const where = c.tasks.some(t => t.arn === task.arn)
+      ? 'counted'
+      : c.goneBefore?.some(g => g.kind === 'task' && g.id === task.id)
+        ? 'gone before'
+        : c.leftovers.some(l => l.kind === 'task' && l.id === task.id)
+          ? 'left'
+          : 'nowhere'
+    expect({ task: task.id, stopped, where }).toEqual({
+      task: task.id,
+      stopped,
+      where: stopped ? expect.stringMatching(/^(counted|gone before)$/) : 'left'
+    })
+  }
+  expect(counts.tasksStopped).toBe(String(c.tasks.length))
+  expect(counts.servicesDeleted).toBe(String(c.services.length))
+  expect(counts.clustersDeleted).toBe(held.cluster === 'ACTIVE' ? '0' : '1')
 }
 
 describe('a cancelled run reports what is really left', () => {
@@ -82,7 +108,7 @@ describe('a cancelled run reports what is really left', () => {
     expect(result.outputs['services-deleted']).toBe('2')
     expect(c.message).toMatch(/Still there \(AWS read again after the run stopped\): .*cluster/)
     expect(c.leftovers.filter(l => l.fromPlan)).toEqual([])
-    expectLeftoversMatchAws(sim, c)
+    expectLeftoversMatchAws(sim, c, result.outputs)
     expect(result.summary).toContain('(DRAINING: AWS finishes the deletion)')
     // Within what the runner leaves after the first signal (SIGTERM at 7.5 s, kill at 10 s).
     expect(sim.now - cancel.cancelledAt()).toBeLessThan(7_500)
@@ -114,8 +140,25 @@ describe('a cancelled run reports what is really left', () => {
     const result = await runOnSim(sim, { cluster: 'stuck', 'timeout-minutes': '2', force: 'true' })
     const c = only(result.report)
     expect(c.outcome).toBe('timed-out')
-    expectLeftoversMatchAws(sim, c)
+    expectLeftoversMatchAws(sim, c, result.outputs)
     expect(result.outputs['services-deleted']).toBe(String(c.services.length))
+  })
+
+  it('cancelled while the cluster deletion is awaited: the fresh look finds it gone, and it is counted', async () => {
+    const sim = new EcsSim()
+    sim.createCluster('pr-14')
+    sim.createService('pr-14', 'web', { desiredCount: 1, launchType: 'FARGATE', stopTimeMs: 5_000 })
+    const controller = new AbortController()
+    sim.beforeCall = operation => {
+      if (operation === 'DeleteCluster') controller.abort()
+    }
+    const result = await runOnSim(sim, { cluster: 'pr-14', force: 'true' }, { signal: controller.signal })
+    const c = only(result.report)
+    expect(c.outcome).toBe('cancelled')
+    expect(sim.remaining('pr-14').cluster).toBe('INACTIVE')
+    expect(c.clusterDeleted).toBe(true)
+    expect(c.message).toContain('AWS read again after the run stopped: nothing of the cluster is left')
+    expectLeftoversMatchAws(sim, c, result.outputs)
   })
 })
 

@@ -50,6 +50,7 @@ export async function scaleToZero(ctx: ApplyContext, plan: ServicePlan): Promise
       ctx.ecs,
       new UpdateServiceCommand({ cluster: ctx.clusterArn, service: plan.service.arn, desiredCount: 0 })
     )
+    ctx.accepted?.scaledToZero.add(plan.service.arn)
     ctx.log.info(`Scaled service ${plan.service.name} to 0 tasks`)
   } catch (error) {
     if (!isServiceGone(error)) throw error

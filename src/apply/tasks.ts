@@ -11,6 +11,7 @@ export async function stopTask(ctx: ApplyContext, task: TaskInfo): Promise<boole
   const reason = `ecs-teardown: removing cluster ${ctx.clusterName}`.slice(0, Limits.stopReasonMaxLength)
   try {
     await callAws(ctx, ctx.ecs, new StopTaskCommand({ cluster: ctx.clusterArn, task: task.arn, reason }))
+    ctx.accepted?.stopTask.add(task.arn)
     ctx.log.info(`Stopping task ${task.id} (${task.group})`)
     return true
   } catch (error) {
@@ -44,7 +45,11 @@ export async function waitTasksStopped(
  * scheduler drain it): one already told to stop when the run found it, or gone before its StopTask,
  * was stopped by someone else.
  */
-export function recordStopped(ctx: ApplyContext, task: TaskInfo, how: StoppedTask['how'] | 'not-ours'): void {
+export function recordStopped(
+  ctx: Pick<ApplyContext, 'report'>,
+  task: TaskInfo,
+  how: StoppedTask['how'] | 'not-ours'
+): void {
   if (ctx.report.tasks.some(t => t.arn === task.arn)) return
   if (how === 'not-ours' || task.desiredStatus === 'STOPPED') {
     recordGoneBefore(ctx.report, {

@@ -168,6 +168,11 @@ export interface ClusterReport {
   /** The plan; present on a dry run. */
   plan?: PlannedTeardown
   leftovers: Leftover[]
+  /**
+   * The run ended early (cancelled, timed out, failed) after AWS accepted its DeleteCluster, and a
+   * fresh look found the cluster gone: counted in `clusters-deleted`. Absent otherwise.
+   */
+  clusterDeleted?: true
   /** What was removed by someone else before this run removed it; present when there is any. */
   goneBefore?: GoneBefore[]
   phases: PhaseTiming[]
@@ -214,7 +219,7 @@ export function countRemoved(report: Report): ReportCounts {
     servicesDeleted: sum(report.clusters.map(c => c.services.length)),
     tasksStopped: sum(report.clusters.map(c => c.tasks.length)),
     containerInstancesDeregistered: sum(report.clusters.map(c => c.containerInstances.length)),
-    clustersDeleted: report.clusters.filter(c => c.outcome === 'deleted').length,
+    clustersDeleted: report.clusters.filter(c => c.outcome === 'deleted' || c.clusterDeleted).length,
     stacksDeleted: report.clusters.filter(c => c.stack?.deleted).length
   }
 }
