@@ -59654,7 +59654,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2545);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5448);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7802);
 
 
@@ -59667,7 +59667,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2545:
+/***/ 5448:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59732,6 +59732,8 @@ const Limits = {
     stopReasonMaxLength: 255,
     /** EventBridge ListRuleNamesByTarget and ListTargetsByRule page size, and RemoveTargets ids per call. */
     eventsPageSize: 100,
+    /** ListSchedules: MaxResults 1–100. */
+    schedulerPageSize: 100,
     removeTargetsBatch: 100,
     /** EC2 DescribeInstances: instance ids per `instance-id` filter (AWS allows 200 values per filter). */
     describeInstancesBatch: 100,
@@ -59768,6 +59770,7 @@ const OwnerTags = {
 const sdk = {
     cloudformation: () => __nccwpck_require__.e(/* import() */ 805).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3805, 19)),
     eventbridge: () => __nccwpck_require__.e(/* import() */ 612).then(__nccwpck_require__.t.bind(__nccwpck_require__, 6612, 19)),
+    scheduler: () => __nccwpck_require__.e(/* import() */ 768).then(__nccwpck_require__.t.bind(__nccwpck_require__, 768, 19)),
     logs: () => __nccwpck_require__.e(/* import() */ 303).then(__nccwpck_require__.t.bind(__nccwpck_require__, 303, 19)),
     ec2: () => __nccwpck_require__.e(/* import() */ 193).then(__nccwpck_require__.t.bind(__nccwpck_require__, 5193, 19)),
     ssm: () => __nccwpck_require__.e(/* import() */ 736).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4736, 19)),
@@ -59800,6 +59803,7 @@ function createAwsClients(region, credentials) {
         ecs: new dist_cjs/* ECSClient */.Zgc(common),
         cloudformation: lazyClient(async () => new (await sdk.cloudformation()).CloudFormationClient(common)),
         events: lazyClient(async () => new (await sdk.eventbridge()).EventBridgeClient(common)),
+        scheduler: lazyClient(async () => new (await sdk.scheduler()).SchedulerClient(common)),
         logs: lazyClient(async () => new (await sdk.logs()).CloudWatchLogsClient(common)),
         ec2: lazyClient(async () => new (await sdk.ec2()).EC2Client(common)),
         ssm: lazyClient(async () => new (await sdk.ssm()).SSMClient(common)),
@@ -59836,6 +59840,7 @@ function isAvailable(port) {
 function relatedPorts(deps) {
     return {
         events: deps.events ?? new UnavailablePort('EventBridge'),
+        scheduler: deps.scheduler ?? new UnavailablePort('EventBridge Scheduler'),
         logs: deps.logs ?? new UnavailablePort('CloudWatch Logs'),
         ec2: deps.ec2 ?? new UnavailablePort('EC2'),
         ssm: deps.ssm ?? new UnavailablePort('Systems Manager'),
@@ -60238,10 +60243,12 @@ function editDistance(a, b) {
  * cancellation at any point still leaves a true record to render. The `report` output is this
  * object as JSON (shortened when too large, see outputs.ts); its schema is documented in docs/report.md.
  */
+/** Each kind (src/kinds/) fills its own part; the counts it found go into `found`. */
 function newRelatedReport() {
     return {
         found: {
             triggers: 0,
+            schedules: 0,
             ec2Instances: 0,
             externalInstances: 0,
             logGroups: 0,
@@ -60249,6 +60256,7 @@ function newRelatedReport() {
             namespaces: 0
         },
         triggers: [],
+        schedules: [],
         instances: [],
         logGroups: [],
         taskDefinitions: [],
@@ -60376,15 +60384,12 @@ function withoutResourceLists(cluster) {
         phases: cluster.phases.map(({ name, seconds }) => ({ name, seconds }))
     };
     if (cluster.related) {
-        const r = cluster.related;
-        shortened.related = {
-            found: r.found,
-            triggers: empty('related.triggers', r.triggers),
-            instances: empty('related.instances', r.instances),
-            logGroups: empty('related.logGroups', r.logGroups),
-            taskDefinitions: empty('related.taskDefinitions', r.taskDefinitions),
-            namespaces: empty('related.namespaces', r.namespaces)
-        };
+        // Every list of every kind around the cluster (src/kinds/); `found` keeps its counts.
+        const related = { ...cluster.related };
+        for (const [key, value] of Object.entries(related))
+            if (Array.isArray(value))
+                related[key] = empty(`related.${key}`, value);
+        shortened.related = related;
     }
     if (cluster.stack) {
         shortened.stack = {
@@ -60429,6 +60434,68 @@ function cutLeftoversAndPhases(cluster) {
     return shortened;
 }
 
+;// CONCATENATED MODULE: ./lib/report/html.js
+/** The summary's HTML pieces, shared by the summary and the kinds' own parts of it (src/kinds/). */
+/** Every string that came from AWS or the user goes through here before it reaches the summary. */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;')
+        .replace(/\|/g, '&#124;')
+        .replace(/`/g, '&#96;');
+}
+const code = (text) => `<code>${escapeHtml(text)}</code>`;
+const html_link = (href, text) => `<a href="${escapeHtml(href)}">${text}</a>`;
+
+;// CONCATENATED MODULE: ./lib/aws/call.js
+
+const THROTTLE_BASE_DELAY_MS = 500;
+const THROTTLE_MAX_DELAY_MS = 20_000;
+function operationName(command) {
+    return command.constructor.name.replace(/Command$/, '');
+}
+/**
+ * Sends one command through the run's shared concurrency bound.
+ *
+ * The SDK's adaptive retry already absorbs most throttling; when a burst outlasts its attempts, a
+ * teardown must not give up halfway while its deadline is still far, so this keeps backing off
+ * (full jitter, capped) until the deadline. Every other error goes to the caller, which knows whether
+ * it means "already gone", "try again later" or a real failure.
+ */
+async function callAws(ctx, port, command) {
+    const operation = operationName(command);
+    for (let attempt = 0;; attempt++) {
+        if (ctx.signal.aborted)
+            throw new errors/* CancelledError */.cc();
+        try {
+            // The token comes before the pool slot: a call waiting for its rate limit must not hold a slot
+            // that a call of another category could use.
+            await port.pacer?.acquire(operation, ctx.signal);
+            const output = await ctx.pool.run(() => port.send(command, { abortSignal: ctx.signal }));
+            port.pacer?.succeeded(operation);
+            ctx.log.debug(`aws ${operation} ok`);
+            return output;
+        }
+        catch (error) {
+            if (ctx.signal.aborted)
+                throw new errors/* CancelledError */.cc();
+            if (!(0,errors/* isThrottling */.E2)(error))
+                throw error;
+            port.pacer?.throttled(operation);
+            const cap = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_BASE_DELAY_MS * 2 ** Math.min(attempt, 10));
+            const delay = Math.random() * cap;
+            if (ctx.clock() + delay >= ctx.deadline) {
+                throw new errors/* DeadlineError */.j3(`AWS kept throttling ${operation} until the deadline`);
+            }
+            ctx.log.debug(`aws ${operation} throttled; retrying in ${Math.round(delay)} ms`);
+            await ctx.sleep(delay, ctx.signal);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/report/links.js
 /** AWS console links for what a run leaves behind, on the right host for the region's partition. */
 function partitionOf(region) {
@@ -60457,7 +60524,8 @@ const consoleLinks = {
     containerInstances: (region, cluster) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/infrastructure?region=${region}`,
     ec2Instance: (region, instanceId) => `${consoleHost(region)}/ec2/home?region=${region}#InstanceDetails:instanceId=${enc(instanceId)}`,
     capacityProviders: (region) => `${consoleHost(region)}/ecs/v2/capacity-providers?region=${region}`,
-    eventRule: (region, rule) => `${consoleHost(region)}/events/home?region=${region}#/eventbus/default/rules/${enc(rule)}`,
+    eventRule: (region, rule, bus = 'default') => `${consoleHost(region)}/events/home?region=${region}#/eventbus/${enc(bus)}/rules/${enc(rule)}`,
+    schedule: (region, group, name) => `${consoleHost(region)}/scheduler/home?region=${region}#schedules/${enc(group)}/${enc(name)}`,
     managedInstance: (region, id) => `${consoleHost(region)}/systems-manager/fleet-manager/managed-nodes/${enc(id)}/general?region=${region}`,
     logGroup: (region, name) => `${consoleHost(region)}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${enc(enc(name))}`,
     taskDefinition: (region, family) => `${consoleHost(region)}/ecs/v2/task-definitions/${enc(family)}?region=${region}`,
@@ -60465,7 +60533,2244 @@ const consoleLinks = {
     stack: (region, stackIdOrName) => `${consoleHost(region)}/cloudformation/home?region=${region}#/stacks/stackinfo?stackId=${enc(stackIdOrName)}`
 };
 
+;// CONCATENATED MODULE: ./lib/util/paginate.js
+/**
+ * Every page of a list call. Skipping pages past the first is the most common way teardown tools
+ * leave services behind, so every list goes through here.
+ */
+async function paginate(fetchPage) {
+    const all = [];
+    const seen = new Set();
+    let token;
+    do {
+        const page = await fetchPage(token);
+        all.push(...page.items);
+        token = page.nextToken || undefined;
+        // A token that comes back twice would loop forever; AWS never does this, a broken proxy might.
+        if (token !== undefined) {
+            if (seen.has(token))
+                throw new Error('the list call returned the same nextToken twice');
+            seen.add(token);
+        }
+    } while (token !== undefined);
+    return all;
+}
+
+;// CONCATENATED MODULE: ./lib/util/pool.js
+/**
+ * A bound on AWS calls in flight, shared by a whole run, so that parallel phases (and, for a sweep,
+ * parallel clusters) never flood the account's API rate buckets together.
+ */
+class Pool {
+    limit;
+    active = 0;
+    waiting = [];
+    /** The most calls that were ever in flight at once; the benchmark reports it. */
+    peak = 0;
+    constructor(limit) {
+        this.limit = limit;
+        if (!Number.isInteger(limit) || limit < 1)
+            throw new Error(`pool limit must be a positive integer, got ${limit}`);
+    }
+    async run(task) {
+        await this.acquire();
+        try {
+            return await task();
+        }
+        finally {
+            this.release();
+        }
+    }
+    acquire() {
+        if (this.active < this.limit) {
+            this.active++;
+            this.peak = Math.max(this.peak, this.active);
+            return Promise.resolve();
+        }
+        return new Promise(resolve => this.waiting.push(() => {
+            this.active++;
+            this.peak = Math.max(this.peak, this.active);
+            resolve();
+        }));
+    }
+    release() {
+        this.active--;
+        this.waiting.shift()?.();
+    }
+}
+function chunk(items, size) {
+    const out = [];
+    for (let i = 0; i < items.length; i += size)
+        out.push(items.slice(i, i + size));
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/kind.js
+
+/** The stages in the order they run. */
+const KIND_STAGES = (/* unused pure expression or super */ null && ([
+    'before-services',
+    'after-services',
+    'after-instances',
+    'after-cluster'
+]));
+function count(n, noun, plural = `${noun}s`) {
+    return `${n} ${n === 1 ? noun : plural}`;
+}
+/** The rows worth a line in the summary's table: something found, removed or left. */
+function shownRows(rows, left) {
+    return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
+}
+/** The part of the report the kinds fill, created on first use. */
+function relatedReport(report) {
+    return (report.related ??= newRelatedReport());
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/hosts.js
+
+
+
+
+
+
+
+
+
+
+const hostsKind = {
+    name: 'EC2 and external instances',
+    find(ctx, scope, settings) {
+        return readHosts(ctx, hostsOf(scope.containerInstances), settings.terminateInstances);
+    },
+    recordFound(found, report) {
+        report.found.ec2Instances = found.hosts.filter(h => !h.external).length;
+        report.found.externalInstances = found.hosts.filter(h => h.external).length;
+    },
+    decide(found, { settings, stack }) {
+        return {
+            decisions: found.hosts.map(host => decideHost(host, settings, found.hostsUnread, stack)),
+            terminateInstances: settings.terminateInstances
+        };
+    },
+    steps(plan) {
+        const terminate = plan.decisions.filter(d => d.action === 'terminate');
+        const ssm = plan.decisions.filter(d => d.action === 'deregister-ssm');
+        const withStack = plan.decisions.filter(d => d.action === 'with-stack');
+        return [
+            ...(terminate.length > 0
+                ? [
+                    {
+                        stage: 'after-instances',
+                        phase: 'terminate-instances',
+                        description: `Terminate the ${count(terminate.length, 'EC2 instance')} behind them that nothing owns`,
+                        resources: terminate.map(d => d.host.instanceId)
+                    }
+                ]
+                : []),
+            ...(ssm.length > 0
+                ? [
+                    {
+                        stage: 'after-instances',
+                        phase: 'deregister-ssm-instances',
+                        description: `Deregister ${count(ssm.length, 'external instance')} from Systems Manager`,
+                        resources: ssm.map(d => d.host.instanceId)
+                    }
+                ]
+                : []),
+            ...(withStack.length > 0
+                ? [
+                    {
+                        stage: 'after-cluster',
+                        phase: 'stack-instances',
+                        description: `Check that the ${count(withStack.length, 'EC2 instance')} the stack's Auto Scaling group owned went with the stack`,
+                        resources: withStack.map(d => d.host.instanceId)
+                    }
+                ]
+                : [])
+        ];
+    },
+    notes(plan) {
+        if (!plan.terminateInstances)
+            return [];
+        return plan.decisions.flatMap(d => d.action === 'keep' && !d.host.external ? [`${d.host.instanceId}: ${d.reason}`] : []);
+    },
+    actions: {
+        // Always: a machine that stays is reported, with what keeps it.
+        'after-instances': {
+            phase: 'EC2 and external instances',
+            needed: () => true,
+            run: (ctx, plan) => handleHosts(ctx, plan.decisions)
+        },
+        'after-cluster': {
+            phase: 'instances of the stack',
+            needed: plan => plan.decisions.some(d => d.action === 'with-stack'),
+            run: (ctx, plan) => confirmStackInstances(ctx, plan.decisions)
+        }
+    },
+    unfinished(plan, report) {
+        const left = [];
+        for (const d of plan.decisions) {
+            if (report.related?.instances.some(i => i.id === d.host.instanceId))
+                continue;
+            if (d.action === 'terminate')
+                left.push({
+                    kind: 'ec2-instance',
+                    id: d.host.instanceId,
+                    reason: 'still running and billing: not terminated before the run stopped',
+                    billing: true
+                });
+            else if (d.action === 'with-stack')
+                left.push({
+                    kind: 'ec2-instance',
+                    id: d.host.instanceId,
+                    reason: `still running and billing: owned by ${d.owner}, which was not deleted before the run stopped`,
+                    billing: true
+                });
+            else if (d.action === 'deregister-ssm')
+                left.push({
+                    kind: 'ssm-instance',
+                    id: d.host.instanceId,
+                    reason: 'still registered with Systems Manager: not deregistered before the run stopped'
+                });
+        }
+        return left;
+    },
+    countRows(r, left) {
+        const instances = (action) => r.instances.filter(i => i.action === action).length;
+        const rows = [
+            {
+                label: 'EC2 instances',
+                found: r.found.ec2Instances,
+                removed: instances('terminated') + instances('terminated-with-stack'),
+                leftoverKind: 'ec2-instance'
+            },
+            {
+                label: 'External (SSM) instances',
+                found: r.found.externalInstances,
+                removed: instances('ssm-deregistered'),
+                leftoverKind: 'ssm-instance'
+            }
+        ];
+        return shownRows(rows, left);
+    },
+    doneLists(r) {
+        const words = {
+            terminated: 'terminated',
+            'terminated-with-stack': 'terminated with',
+            'ssm-deregistered': 'deregistered from Systems Manager'
+        };
+        return [
+            {
+                title: 'Instances behind the container instances',
+                items: r.instances.map(i => `${code(i.id)} (container instance ${code(i.containerInstanceId)}): ${words[i.action]}${i.owner ? ` ${escapeHtml(i.owner)}` : ''}`)
+            }
+        ];
+    },
+    links: {
+        'ec2-instance': (region, id) => consoleLinks.ec2Instance(region, id),
+        'ssm-instance': (region, id) => consoleLinks.managedInstance(region, id)
+    }
+};
+/** Whether the plan does something about the machines (else the plan says they keep running). */
+function hostsHandled(plan) {
+    return (plan?.decisions ?? []).some(d => d.action !== 'keep' && d.action !== 'none');
+}
+/** States in which an instance no longer bills for compute (EBS volumes of a stopped one still do). */
+const GONE_STATES = new Set(['shutting-down', 'terminated', 'not-found']);
+function hostsOf(instances) {
+    return instances
+        .filter(ci => ci.ec2InstanceId)
+        .map(ci => ({
+        containerInstanceArn: ci.arn,
+        containerInstanceId: ci.id,
+        instanceId: ci.ec2InstanceId ?? '',
+        external: ci.external === true || /^mi-/.test(ci.ec2InstanceId ?? '')
+    }));
+}
+/**
+ * State and owner of the EC2 instances (never the external ones: their mi- ids are not EC2's). An
+ * `instance-id` filter rather than InstanceIds: an id EC2 no longer knows is then simply missing
+ * from the answer, where InstanceIds would fail the whole call with InvalidInstanceID.NotFound.
+ */
+async function describeHosts(ctx, hosts) {
+    const ids = [...new Set(hosts.filter(h => !h.external).map(h => h.instanceId))];
+    const found = new Map();
+    for (const batch of chunk(ids, Limits.describeInstancesBatch)) {
+        const reservations = await paginate(async (nextToken) => {
+            const out = await callAws(ctx, ctx.ec2, new (await sdk.ec2()).DescribeInstancesCommand({
+                Filters: [{ Name: 'instance-id', Values: batch }],
+                MaxResults: 1000,
+                NextToken: nextToken
+            }));
+            return { items: out.Reservations ?? [], nextToken: out.NextToken };
+        });
+        for (const instance of reservations.flatMap(r => r.Instances ?? [])) {
+            if (instance.InstanceId)
+                found.set(instance.InstanceId, instance);
+        }
+    }
+    return hosts.map(host => {
+        if (host.external)
+            return host;
+        const instance = found.get(host.instanceId);
+        if (!instance)
+            return { ...host, state: 'not-found' };
+        const owner = ownerOf(instance);
+        return { ...host, state: instance.State?.Name ?? 'unknown', ...(owner ? { owner } : {}) };
+    });
+}
+function ownerOf(instance) {
+    const tags = new Map((instance.Tags ?? []).map(t => [t.Key ?? '', t.Value ?? '']));
+    const stack = tags.get(OwnerTags.stackName);
+    const group = tags.get(OwnerTags.autoScalingGroup);
+    if (group)
+        return { kind: 'auto-scaling-group', name: group, ...(stack ? { stack } : {}) };
+    const fleet = tags.get(OwnerTags.ec2Fleet) ?? tags.get(OwnerTags.spotFleet);
+    if (fleet)
+        return { kind: 'fleet', name: fleet };
+    if (stack)
+        return { kind: 'stack', name: stack, stack };
+    return undefined;
+}
+/**
+ * Without terminate-instances, reading EC2 only makes the report precise: a role without
+ * ec2:DescribeInstances still gets its teardown, with the instances reported as before. With it,
+ * the owners must be known before anything is terminated, so a denial fails the run.
+ */
+async function readHosts(ctx, hosts, terminateInstances) {
+    if (!hosts.some(h => !h.external))
+        return { hosts };
+    if (!isAvailable(ctx.ec2))
+        return { hosts, hostsUnread: 'EC2 is not available to this run' };
+    try {
+        return { hosts: await describeHosts(ctx, hosts) };
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        if (terminateInstances) {
+            if (!ctx.onDenied)
+                throw error;
+            ctx.onDenied(error);
+        }
+        else {
+            ctx.log.warning(`Could not read the EC2 instances (${(0,errors/* errorMessage */.gJ)(error)}); reporting them as before`);
+        }
+        return { hosts, hostsUnread: `ec2:DescribeInstances was denied: ${(0,errors/* errorMessage */.gJ)(error)}` };
+    }
+}
+function decideHost(host, settings, unread, stack) {
+    if (host.external) {
+        return settings.deregisterSsmInstances
+            ? { host, action: 'deregister-ssm' }
+            : {
+                host,
+                action: 'keep',
+                billing: false,
+                reason: `external instance still registered with Systems Manager (ECS deregistration does not touch it; the machine itself is yours): deregister-ssm-instances: true deregisters it, or run aws ssm deregister-managed-instance --instance-id ${host.instanceId} (advanced-tier managed instances are billed while registered)`
+            };
+    }
+    if (host.state === undefined) {
+        return {
+            host,
+            action: 'keep',
+            billing: true,
+            reason: `still running and billing: deregistering a container instance does not terminate its EC2 instance; terminate it, or delete the stack or Auto Scaling group that owns it (its owner is unknown: ${unread ?? 'EC2 could not be read'})`
+        };
+    }
+    if (GONE_STATES.has(host.state))
+        return { host, action: 'none' };
+    const owner = host.owner;
+    if (owner) {
+        const ownersStack = owner.stack ?? (owner.kind === 'stack' ? owner.name : undefined);
+        const inStack = stack &&
+            (ownersStack === stack.name ||
+                (owner.kind === 'auto-scaling-group' && (stack.autoScalingGroups ?? []).includes(owner.name)));
+        if (stack && inStack) {
+            const what = owner.kind === 'auto-scaling-group'
+                ? `Auto Scaling group ${owner.name} of stack ${stack.name}`
+                : `stack ${stack.name}`;
+            return { host, action: 'with-stack', stack: stack.name, owner: what };
+        }
+        return { host, action: 'keep', billing: true, reason: ownerReason(host, owner) };
+    }
+    if (settings.terminateInstances)
+        return { host, action: 'terminate' };
+    return {
+        host,
+        action: 'keep',
+        billing: true,
+        reason: host.state === 'stopped'
+            ? 'stopped, its EBS volumes still billing: deregistering a container instance does not terminate its EC2 instance; terminate-instances: true terminates it'
+            : `still ${host.state} and billing: deregistering a container instance does not terminate its EC2 instance; terminate-instances: true terminates it`
+    };
+}
+function ownerReason(host, owner) {
+    const state = `still ${host.state} and billing`;
+    switch (owner.kind) {
+        case 'auto-scaling-group':
+            return `${state}, owned by Auto Scaling group ${owner.name}${owner.stack ? ` (stack ${owner.stack})` : ''}: not terminated, the group would launch a replacement; ${owner.stack ? `delete stack ${owner.stack} (delete-stack: true, stack-name: ${owner.stack}), or ` : ''}scale the group to 0 (aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${owner.name} --min-size 0 --desired-capacity 0)`;
+        case 'stack':
+            return `${state}, owned by CloudFormation stack ${owner.name}: not terminated (the stack would no longer match it); delete the stack (delete-stack: true, stack-name: ${owner.name})`;
+        case 'fleet':
+            return `${state}, owned by EC2 fleet ${owner.name}: not terminated, the fleet would launch a replacement; delete the fleet or set its target capacity to 0`;
+    }
+}
+/**
+ * What becomes of the machine behind each container instance this run deregistered: terminated
+ * (nothing owns it, terminate-instances), deregistered from Systems Manager (external,
+ * deregister-ssm-instances), left to the stack that owns it (checked once the stack is deleted),
+ * or reported with what keeps it and the fix.
+ */
+async function handleHosts(ctx, decisions) {
+    const deregistered = new Set(ctx.report.containerInstances.map(ci => ci.arn));
+    await Promise.all(decisions
+        .filter(d => deregistered.has(d.host.containerInstanceArn))
+        .map(async (d) => {
+        switch (d.action) {
+            case 'terminate':
+                return terminate(ctx, d);
+            case 'deregister-ssm':
+                return deregisterManaged(ctx, d);
+            case 'with-stack':
+                // Until the stack is confirmed deleted, this is what is true.
+                ctx.report.leftovers.push({
+                    kind: 'ec2-instance',
+                    id: d.host.instanceId,
+                    reason: `still ${d.host.state ?? 'running'}: owned by ${d.owner}, and goes only when that stack is deleted, which this run had not finished`,
+                    billing: true
+                });
+                return;
+            case 'keep':
+                ctx.report.leftovers.push({
+                    kind: d.host.external ? 'ssm-instance' : 'ec2-instance',
+                    id: d.host.instanceId,
+                    reason: d.reason,
+                    billing: d.billing
+                });
+                return;
+            case 'none':
+                return;
+        }
+    }));
+}
+async function terminate(ctx, d) {
+    const id = d.host.instanceId;
+    try {
+        // One instance per call: a protected or vanished instance then fails alone, not its batch.
+        await callAws(ctx, ctx.ec2, new (await sdk.ec2()).TerminateInstancesCommand({ InstanceIds: [id] }));
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'InvalidInstanceID.NotFound')) {
+            ctx.log.info(`EC2 instance ${id} is already gone`);
+            return;
+        }
+        if ((0,errors/* isAwsError */.m_)(error, 'OperationNotPermitted')) {
+            ctx.report.leftovers.push({
+                kind: 'ec2-instance',
+                id,
+                reason: `still running and billing: EC2 refused to terminate it (${(0,errors/* errorMessage */.gJ)(error)}); turn off its termination protection and terminate it`,
+                billing: true
+            });
+            ctx.log.warning(`EC2 refused to terminate ${id}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            return;
+        }
+        throw error;
+    }
+    relatedReport(ctx.report).instances.push({
+        id,
+        containerInstanceId: d.host.containerInstanceId,
+        action: 'terminated'
+    });
+    // Billing stops once an instance is shutting-down: no need to wait for terminated.
+    ctx.log.info(`Terminating EC2 instance ${id}`);
+}
+async function deregisterManaged(ctx, d) {
+    const id = d.host.instanceId;
+    try {
+        await callAws(ctx, ctx.ssm, new (await sdk.ssm()).DeregisterManagedInstanceCommand({ InstanceId: id }));
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'InvalidInstanceId')) {
+            ctx.log.info(`Managed instance ${id} is not registered with Systems Manager any more`);
+            return;
+        }
+        throw error;
+    }
+    relatedReport(ctx.report).instances.push({
+        id,
+        containerInstanceId: d.host.containerInstanceId,
+        action: 'ssm-deregistered'
+    });
+    ctx.log.info(`Deregistered managed instance ${id} from Systems Manager`);
+}
+/**
+ * After the stack is deleted: its Auto Scaling group is gone, and with it the group's instances.
+ * One look at EC2 says whether that is so; only then does the instance stop being a leftover.
+ */
+async function confirmStackInstances(ctx, decisions) {
+    const pending = decisions.filter((d) => d.action === 'with-stack' &&
+        ctx.report.containerInstances.some(ci => ci.arn === d.host.containerInstanceArn));
+    if (pending.length === 0)
+        return;
+    const now = await describeHosts(ctx, pending.map(d => d.host));
+    for (const [i, d] of pending.entries()) {
+        const state = now[i]?.state ?? 'unknown';
+        const left = ctx.report.leftovers.find(l => l.kind === 'ec2-instance' && l.id === d.host.instanceId);
+        if (GONE_STATES.has(state)) {
+            ctx.report.leftovers = ctx.report.leftovers.filter(l => l !== left);
+            relatedReport(ctx.report).instances.push({
+                id: d.host.instanceId,
+                containerInstanceId: d.host.containerInstanceId,
+                action: 'terminated-with-stack',
+                owner: d.owner
+            });
+            ctx.log.info(`EC2 instance ${d.host.instanceId} is ${state}: it went with ${d.owner}`);
+        }
+        else {
+            const reason = {
+                kind: 'ec2-instance',
+                id: d.host.instanceId,
+                reason: `still ${state} and billing although ${d.owner} was deleted: terminate it`,
+                billing: true
+            };
+            ctx.report.leftovers = [...ctx.report.leftovers.filter(l => l !== left), reason];
+            ctx.log.warning(`EC2 instance ${d.host.instanceId} is still ${state} after its stack was deleted`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/inventory.js
+
+
+
+
+
+
+/** What a cluster holds, read with paged lists and batched describes. Makes no change. */
+async function takeInventory(ctx, clusterRef) {
+    const cluster = await describeCluster(ctx, clusterRef);
+    if (cluster.state === 'absent')
+        return cluster;
+    const info = cluster.info;
+    const [services, tasks, containerInstances, capacityProviders] = await Promise.all([
+        tolerateDenied(ctx, listServices(ctx, info.arn), []),
+        tolerateDenied(ctx, listLiveTasks(ctx, info.arn), []),
+        tolerateDenied(ctx, listContainerInstances(ctx, info.arn), []),
+        tolerateDenied(ctx, describeCapacityProviders(ctx, info), [])
+    ]);
+    return {
+        state: 'present',
+        inventory: { cluster: info, services, tasks, containerInstances, capacityProviders }
+    };
+}
+/** A dry run records a denied read as a blocker and goes on with `fallback`; a real run fails on it. */
+async function tolerateDenied(ctx, read, fallback) {
+    if (!ctx.onDenied)
+        return read;
+    try {
+        return await read;
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        ctx.onDenied(error);
+        return fallback;
+    }
+}
+async function describeCluster(ctx, clusterRef) {
+    const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: [clusterRef], include: ['TAGS'] }));
+    const cluster = out.clusters?.[0];
+    if (!cluster) {
+        const failure = out.failures?.[0];
+        return {
+            state: 'absent',
+            clusterRef,
+            arn: failure?.arn,
+            reason: `not found (${failure?.reason ?? 'MISSING'})`
+        };
+    }
+    if (cluster.status === 'INACTIVE') {
+        return { state: 'absent', clusterRef, arn: cluster.clusterArn, reason: 'already deleted (INACTIVE)' };
+    }
+    return { state: 'present', info: toClusterInfo(cluster) };
+}
+function toClusterInfo(cluster) {
+    const tags = {};
+    for (const tag of cluster.tags ?? [])
+        if (tag.key)
+            tags[tag.key] = tag.value ?? '';
+    return {
+        name: cluster.clusterName ?? '',
+        arn: cluster.clusterArn ?? '',
+        status: cluster.status ?? 'UNKNOWN',
+        tags,
+        capacityProviders: cluster.capacityProviders ?? [],
+        hasDefaultStrategy: (cluster.defaultCapacityProviderStrategy ?? []).length > 0,
+        ...(cluster.serviceConnectDefaults?.namespace
+            ? { serviceConnectNamespace: cluster.serviceConnectDefaults.namespace }
+            : {})
+    };
+}
+/** Every ACTIVE service: all pages of 100, then descriptions in batches of 10. */
+async function listServices(ctx, clusterArn) {
+    const arns = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListServicesCommand */.qde({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
+        return { items: out.serviceArns ?? [], nextToken: out.nextToken };
+    });
+    // INACTIVE services are already deleted (AWS does not list them; some emulators do).
+    return (await describeServices(ctx, clusterArn, unique(arns))).present.filter(s => s.status !== 'INACTIVE');
+}
+async function describeServices(ctx, clusterArn, arns) {
+    const batches = await Promise.all(chunk(arns, Limits.describeServicesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: clusterArn, services: batch }))));
+    const present = [];
+    const missing = [];
+    for (const out of batches) {
+        present.push(...(out.services ?? []).map(toServiceInfo));
+        missing.push(...(out.failures ?? []).map(f => f.arn ?? '').filter(Boolean));
+    }
+    return { present, missing };
+}
+function toServiceInfo(service) {
+    return {
+        name: service.serviceName ?? nameFromArn(service.serviceArn ?? ''),
+        arn: service.serviceArn ?? '',
+        status: service.status ?? 'UNKNOWN',
+        schedulingStrategy: service.schedulingStrategy === 'DAEMON' ? 'DAEMON' : 'REPLICA',
+        deploymentController: service.deploymentController?.type === 'EXTERNAL'
+            ? 'EXTERNAL'
+            : service.deploymentController?.type === 'CODE_DEPLOY'
+                ? 'CODE_DEPLOY'
+                : 'ECS',
+        desiredCount: service.desiredCount ?? 0,
+        runningCount: service.runningCount ?? 0,
+        taskSets: (service.taskSets ?? [])
+            .filter(set => set.taskSetArn && set.status !== 'INACTIVE')
+            .map(set => ({ arn: set.taskSetArn ?? '', id: set.id ?? '', status: set.status ?? '' })),
+        createdAt: service.createdAt,
+        lastActivity: newest([
+            service.createdAt,
+            ...(service.deployments ?? []).flatMap(d => [d.createdAt, d.updatedAt])
+        ]),
+        taskDefinitions: unique([
+            service.taskDefinition,
+            ...(service.deployments ?? []).map(d => d.taskDefinition),
+            // EXTERNAL and CODE_DEPLOY services run their revisions in task sets.
+            ...(service.taskSets ?? []).filter(set => set.status !== 'INACTIVE').map(set => set.taskDefinition)
+        ].filter((arn) => Boolean(arn))),
+        serviceConnectNamespaces: unique((service.deployments ?? [])
+            .filter(d => d.serviceConnectConfiguration?.enabled !== false)
+            .map(d => d.serviceConnectConfiguration?.namespace)
+            .filter((ns) => Boolean(ns)))
+    };
+}
+function newest(dates) {
+    const times = dates.filter((d) => d instanceof Date).map(d => d.getTime());
+    return times.length > 0 ? new Date(Math.max(...times)) : undefined;
+}
+/**
+ * Every task that has not reached STOPPED: those desired RUNNING (this includes PENDING ones) and
+ * those already told to stop but still on their way down, which DeleteCluster also counts.
+ */
+async function listLiveTasks(ctx, clusterArn, desiredStatuses = ['RUNNING', 'STOPPED']) {
+    const lists = await Promise.all(desiredStatuses.map(desiredStatus => paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListTasksCommand */.MYg({
+            cluster: clusterArn,
+            desiredStatus,
+            maxResults: Limits.listPageSize,
+            nextToken
+        }));
+        return { items: out.taskArns ?? [], nextToken: out.nextToken };
+    })));
+    const described = await describeTasks(ctx, clusterArn, unique(lists.flat()));
+    // Only this cluster's tasks: a list filter that matched more than it should must not make the
+    // teardown touch another cluster.
+    return described.present.filter(task => (!task.clusterArn || task.clusterArn === clusterArn) && !isTaskDown(task));
+}
+/**
+ * A task is down when it is STOPPED and nothing wants it running any more. A task that reads
+ * STOPPED but is still desired RUNNING is not trusted as down (emulators report that; on AWS it is
+ * at most a passing state): it still gets a StopTask, which is harmless on a stopped task.
+ */
+function isTaskDown(task) {
+    return !task || (task.lastStatus === 'STOPPED' && task.desiredStatus !== 'RUNNING');
+}
+async function describeTasks(ctx, clusterArn, arns) {
+    const batches = await Promise.all(chunk(arns, Limits.describeTasksBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTasksCommand */.z8X({ cluster: clusterArn, tasks: batch }))));
+    const present = [];
+    const missing = [];
+    for (const out of batches) {
+        present.push(...(out.tasks ?? []).map(toTaskInfo));
+        missing.push(...(out.failures ?? []).map(f => f.arn ?? '').filter(Boolean));
+    }
+    return { present, missing };
+}
+function toTaskInfo(task) {
+    const group = task.group ?? '';
+    const serviceName = group.startsWith('service:') ? group.slice('service:'.length) : undefined;
+    return {
+        arn: task.taskArn ?? '',
+        id: nameFromArn(task.taskArn ?? ''),
+        clusterArn: task.clusterArn,
+        group,
+        startedBy: task.startedBy,
+        lastStatus: task.lastStatus ?? 'UNKNOWN',
+        desiredStatus: task.desiredStatus ?? 'UNKNOWN',
+        containerInstanceArn: task.containerInstanceArn,
+        launchType: task.launchType,
+        serviceName,
+        createdAt: task.createdAt,
+        taskDefinitionArn: task.taskDefinitionArn
+    };
+}
+/** Every registered container instance (ACTIVE and DRAINING; INACTIVE ones are already deregistered). */
+async function listContainerInstances(ctx, clusterArn) {
+    const arns = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListContainerInstancesCommand */.$lF({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
+        return { items: out.containerInstanceArns ?? [], nextToken: out.nextToken };
+    });
+    const batches = await Promise.all(chunk(unique(arns), Limits.describeContainerInstancesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeContainerInstancesCommand */.QUW({ cluster: clusterArn, containerInstances: batch }))));
+    return batches
+        .flatMap(out => out.containerInstances ?? [])
+        .filter(ci => ci.status !== 'INACTIVE')
+        .map(ci => ({
+        arn: ci.containerInstanceArn ?? '',
+        id: nameFromArn(ci.containerInstanceArn ?? ''),
+        ec2InstanceId: ci.ec2InstanceId,
+        status: ci.status ?? 'UNKNOWN',
+        runningTasksCount: (ci.runningTasksCount ?? 0) + (ci.pendingTasksCount ?? 0),
+        external: /^mi-/.test(ci.ec2InstanceId ?? '') ||
+            (ci.attributes ?? []).some(a => a.name === 'ecs.capability.external')
+    }));
+}
+/**
+ * The attached capacity providers, and for each Auto Scaling one, the other clusters that use it
+ * (a provider can only be deleted once no cluster has it attached).
+ */
+async function describeCapacityProviders(ctx, cluster) {
+    const names = cluster.capacityProviders;
+    if (names.length === 0)
+        return [];
+    const own = names.filter(name => !RESERVED_CAPACITY_PROVIDERS.has(name));
+    const described = new Map();
+    for (const batch of chunk(own, Limits.describeCapacityProvidersBatch)) {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeCapacityProvidersCommand */.bso({ capacityProviders: batch }));
+        for (const cp of out.capacityProviders ?? []) {
+            described.set(cp.name ?? '', {
+                arn: cp.capacityProviderArn,
+                status: cp.status ?? 'UNKNOWN',
+                autoScalingGroupArn: cp.autoScalingGroupProvider?.autoScalingGroupArn
+            });
+        }
+    }
+    const usedElsewhere = own.length > 0 ? await otherClustersUsing(ctx, cluster.arn, new Set(own)) : new Map();
+    return names.map(name => {
+        const d = described.get(name);
+        return {
+            name,
+            arn: d?.arn,
+            reserved: RESERVED_CAPACITY_PROVIDERS.has(name),
+            autoScalingGroupArn: d?.autoScalingGroupArn,
+            status: d?.status ?? (RESERVED_CAPACITY_PROVIDERS.has(name) ? 'ACTIVE' : 'MISSING'),
+            otherClusters: usedElsewhere.get(name) ?? []
+        };
+    });
+}
+async function otherClustersUsing(ctx, clusterArn, providers) {
+    const usage = new Map();
+    for (const cluster of await describeOtherClusters(ctx, clusterArn)) {
+        for (const name of cluster.capacityProviders ?? []) {
+            if (providers.has(name))
+                usage.set(name, [...(usage.get(name) ?? []), cluster.clusterName ?? '']);
+        }
+    }
+    return usage;
+}
+/** Every cluster ARN of the account and Region: every page of ListClusters. */
+async function listClusterArns(ctx) {
+    return paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListClustersCommand */.Nnn({ maxResults: Limits.listPageSize, nextToken }));
+        return { items: out.clusterArns ?? [], nextToken: out.nextToken };
+    });
+}
+/** DescribeClusters in batches of 100; clusters AWS does not know are left out. */
+async function describeClusters(ctx, refs, include = []) {
+    const outs = await Promise.all(chunk(refs, Limits.describeClustersBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: batch, ...(include.length > 0 ? { include } : {}) }))));
+    return outs.flatMap(out => out.clusters ?? []);
+}
+/** Every other ACTIVE cluster of the account and Region. */
+async function describeOtherClusters(ctx, clusterArn) {
+    const others = (await listClusterArns(ctx)).filter(arn => arn !== clusterArn);
+    return (await describeClusters(ctx, others)).filter(c => c.status !== 'INACTIVE');
+}
+function nameFromArn(arn) {
+    return arn.slice(arn.lastIndexOf('/') + 1);
+}
+function unique(items) {
+    return [...new Set(items)];
+}
+
+;// CONCATENATED MODULE: ./lib/util/poll.js
+/**
+ * Waits on many resources of one kind with one polling loop: every round describes all watched
+ * resources in batches (DescribeTasks takes 100, DescribeServices 10), so a hundred waits cost a
+ * call per round instead of a hundred. A resource that AWS no longer knows is passed to `isDone` as
+ * `undefined`: for a teardown, gone is done, unlike the SDK's stock waiters.
+ */
+class BatchPoller {
+    ctx;
+    options;
+    waiters = new Set();
+    running = false;
+    constructor(ctx, options) {
+        this.ctx = ctx;
+        this.options = options;
+    }
+    waitUntil(id, isDone, deadline) {
+        return new Promise((resolve, reject) => {
+            this.waiters.add({ id, isDone, deadline, resolve, reject, last: undefined });
+            if (!this.running)
+                void this.loop();
+        });
+    }
+    async loop() {
+        this.running = true;
+        try {
+            while (this.waiters.size > 0) {
+                const now = this.ctx.clock();
+                const nearest = Math.min(...[...this.waiters].map(w => w.deadline));
+                // The first look comes one interval after the wait starts: whatever was just asked of AWS
+                // (a stop, a delete) is never finished at once, so an immediate look would be wasted.
+                await this.ctx.sleep(Math.max(0, Math.min(this.options.intervalMs, nearest - now)), this.ctx.signal);
+                const watched = [...this.waiters];
+                const states = await this.options.describe([...new Set(watched.map(w => w.id))]);
+                const after = this.ctx.clock();
+                for (const waiter of watched) {
+                    const state = states.get(waiter.id);
+                    waiter.last = state;
+                    if (waiter.isDone(state))
+                        this.settle(waiter, { done: true, state });
+                    else if (after >= waiter.deadline)
+                        this.settle(waiter, { done: false, state });
+                }
+            }
+        }
+        catch (error) {
+            for (const waiter of [...this.waiters]) {
+                this.waiters.delete(waiter);
+                waiter.reject(error);
+            }
+        }
+        finally {
+            this.running = false;
+        }
+    }
+    settle(waiter, outcome) {
+        this.waiters.delete(waiter);
+        waiter.resolve(outcome);
+    }
+}
+/**
+ * Tries `attempt` until it reports done or the deadline passes, backing off between tries. Used
+ * for calls AWS refuses while an earlier change settles (DeleteCluster right after draining).
+ */
+async function retryUntil(ctx, options, attempt) {
+    let delay = options.minDelayMs;
+    for (;;) {
+        const result = await attempt();
+        if (result.done)
+            return result;
+        const now = ctx.clock();
+        if (now + delay > options.deadline)
+            return result;
+        await ctx.sleep(delay, ctx.signal);
+        delay = Math.min(options.maxDelayMs, delay * 2);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/task-definitions.js
+
+
+
+
+
+
+
+const taskDefinitionsKind = {
+    name: 'task definitions',
+    async find(ctx, scope, settings) {
+        const arns = scope.taskDefinitions;
+        // Only when something may be deregistered on its account: no cost otherwise.
+        if (!settings.deregisterTaskDefinitions || arns.length === 0 || !ctx.otherUsers)
+            return { arns };
+        return { arns, others: await ctx.otherUsers.atPlan(ctx), lookup: ctx.otherUsers };
+    },
+    recordFound(found, report) {
+        report.found.taskDefinitionFamilies = new Set(found.arns.map(arn => arn.replace(/:\d+$/, ''))).size;
+    },
+    decide(found, { settings }) {
+        if (!settings.deregisterTaskDefinitions)
+            return { families: families(found.arns), deregister: false, kept: [] };
+        const kept = keptRevisions(found.arns, found.others);
+        return {
+            families: families(found.arns.filter(arn => !kept.some(k => k.arn === arn))),
+            deregister: true,
+            kept,
+            ...(found.lookup ? { otherUsers: found.lookup } : {})
+        };
+    },
+    steps(plan) {
+        if (!plan.deregister || plan.families.length === 0)
+            return [];
+        const arns = plan.families.flatMap(f => f.arns);
+        return [
+            {
+                stage: 'after-cluster',
+                phase: 'deregister-task-definitions',
+                description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(plan.families.length, 'family', 'families')} that no other cluster's services or tasks use`,
+                resources: arns.map(revisionOf)
+            }
+        ];
+    },
+    notes: plan => plan.kept.map(k => `task definition ${revisionOf(k.arn)} will be kept: ${k.reason}`),
+    actions: {
+        'after-cluster': {
+            phase: 'task definitions',
+            needed: plan => plan.deregister && plan.families.length + plan.kept.length > 0,
+            run: async (ctx, plan) => {
+                const now = await keepWhatOthersNowUse(ctx, plan);
+                for (const k of now.kept)
+                    ctx.report.leftovers.push({
+                        kind: 'task-definition',
+                        id: revisionOf(k.arn),
+                        reason: `kept: ${k.reason}`
+                    });
+                await deregisterTaskDefinitions(ctx, now.families);
+            }
+        }
+    },
+    unfinished(plan, report) {
+        if (!plan.deregister)
+            return [];
+        const kept = plan.kept.map(k => ({
+            kind: 'task-definition',
+            id: revisionOf(k.arn),
+            reason: `kept: ${k.reason}`
+        }));
+        return kept.concat(plan.families
+            .filter(f => !report.related?.taskDefinitions.some(t => t.family === f.family))
+            .map(f => ({
+            kind: 'task-definition',
+            id: f.family,
+            reason: 'still ACTIVE: not deregistered before the run stopped'
+        })));
+    },
+    countRows(r, left) {
+        const revisions = r.taskDefinitions.reduce((n, t) => n + t.revisions.length, 0);
+        if (revisions === 0 && left('task-definition') === 0)
+            return [];
+        return [
+            {
+                label: 'Task definition families',
+                found: r.found.taskDefinitionFamilies,
+                removed: r.taskDefinitions.length,
+                leftoverKind: 'task-definition'
+            }
+        ];
+    },
+    doneLists(r) {
+        return [
+            {
+                title: 'Task definitions deregistered',
+                items: r.taskDefinitions.map(t => `<b>${escapeHtml(t.family)}</b>: ${t.revisions.map(code).join(', ')}`)
+            }
+        ];
+    },
+    links: { 'task-definition': (region, id) => consoleLinks.taskDefinition(region, id) }
+};
+/** The revisions to keep, and why: with the other clusters unread, every one. */
+function keptRevisions(arns, others) {
+    return arns
+        .map(arn => ({ arn, reason: taskDefinitionKeepReason(arn, others) }))
+        .filter((k) => k.reason !== undefined);
+}
+/** The plan again with a fresh look at who else uses the revisions: it only ever keeps more. */
+async function keepWhatOthersNowUse(ctx, plan) {
+    if (!plan.otherUsers || plan.families.length === 0)
+        return plan;
+    const fresh = await plan.otherUsers.beforeRemoving(ctx);
+    const newly = keptRevisions(plan.families.flatMap(f => f.arns), fresh);
+    ctx.log.info(`Looked again at who else uses them: ${newly.length > 0 ? `${count(newly.length, 'more revision')} kept` : 'nothing new'}`);
+    return {
+        ...plan,
+        families: plan.families
+            .map(f => ({ ...f, arns: f.arns.filter(arn => !newly.some(k => k.arn === arn)) }))
+            .filter(f => f.arns.length > 0),
+        kept: [...plan.kept, ...newly]
+    };
+}
+async function deregisterTaskDefinitions(ctx, families) {
+    await Promise.all(families.map(async (family) => {
+        const done = [];
+        for (const arn of family.arns) {
+            try {
+                await callAws(ctx, ctx.ecs, new dist_cjs/* DeregisterTaskDefinitionCommand */.sjB({ taskDefinition: arn }));
+            }
+            catch (error) {
+                // INACTIVE already (its stack deregistered it, or an earlier run), or deleted since.
+                if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException') &&
+                    /inactive|not found|does not exist|unable to/i.test((0,errors/* errorMessage */.gJ)(error))) {
+                    ctx.log.info(`Task definition ${revisionOf(arn)} is already deregistered`);
+                    continue;
+                }
+                throw error;
+            }
+            done.push(revisionOf(arn));
+            ctx.log.info(`Deregistered task definition ${revisionOf(arn)}`);
+        }
+        if (done.length > 0)
+            relatedReport(ctx.report).taskDefinitions.push({
+                family: family.family,
+                revisions: done,
+                action: 'deregistered'
+            });
+    }));
+}
+/** Task definition ARNs grouped by family (`…:task-definition/family:revision`). */
+function families(arns) {
+    const byFamily = new Map();
+    for (const arn of arns) {
+        const family = familyOf(arn);
+        if (!family)
+            continue;
+        byFamily.set(family, [...(byFamily.get(family) ?? []), arn]);
+    }
+    return [...byFamily].map(([family, list]) => ({ family, arns: list.sort() }));
+}
+function familyOf(arn) {
+    const name = arn.slice(arn.lastIndexOf('/') + 1);
+    const colon = name.lastIndexOf(':');
+    return colon > 0 ? name.slice(0, colon) : undefined;
+}
+function revisionOf(arn) {
+    return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+;// CONCATENATED MODULE: ./lib/other-users.js
+
+
+
+
+
+/**
+ * One teardown's look at who else uses what it may remove, shared by the kinds that need it (log
+ * groups, task definitions): taken once for the plan, and once more right before the first removal
+ * it guards, since a neighbour may start using a revision while the cluster empties.
+ */
+class OtherUsersLookup {
+    request;
+    atPlanLook;
+    freshLook;
+    constructor(request) {
+        this.request = request;
+    }
+    atPlan(ctx) {
+        return (this.atPlanLook ??= checkOtherUsers(ctx, this.request));
+    }
+    beforeRemoving(ctx) {
+        return (this.freshLook ??= checkOtherUsers(ctx, this.request));
+    }
+}
+async function checkOtherUsers(ctx, request) {
+    const check = { taskDefinitions: {}, logGroups: {}, clustersChecked: 0 };
+    try {
+        const uses = await usesElsewhere(ctx, request, check);
+        if (typeof uses === 'string')
+            return { ...check, incomplete: uses };
+        check.taskDefinitions = Object.fromEntries(uses);
+        if (request.logGroups) {
+            const incomplete = await writersElsewhere(ctx, request, uses, check);
+            if (incomplete)
+                return { ...check, incomplete };
+        }
+        return check;
+    }
+    catch (error) {
+        if ((0,errors/* isCancellation */.iB)(error, ctx.signal))
+            throw error;
+        return { ...check, incomplete: whyIncomplete(error) };
+    }
+}
+/** Every revision the other clusters' services and running tasks use, with who uses it; or why not known. */
+async function usesElsewhere(ctx, request, check) {
+    const excluded = new Set([request.clusterArn, ...request.runClusters].map(nameFromArn));
+    const arns = (await listClusterArns(ctx)).filter(arn => !excluded.has(nameFromArn(arn)));
+    if (arns.length > Limits.otherUsers.clusters)
+        return `the Region has ${arns.length} other clusters, more than the ${Limits.otherUsers.clusters} this run reads`;
+    const clusters = (await describeClusters(ctx, arns)).filter(c => c.status === 'ACTIVE');
+    const services = other_users_sum(clusters, c => c.activeServicesCount ?? 0);
+    const tasks = other_users_sum(clusters, c => (c.runningTasksCount ?? 0) + (c.pendingTasksCount ?? 0));
+    if (services > Limits.otherUsers.services)
+        return `the other clusters have ${services} services, more than the ${Limits.otherUsers.services} this run reads`;
+    if (tasks > Limits.otherUsers.tasks)
+        return `the other clusters run ${tasks} tasks, more than the ${Limits.otherUsers.tasks} this run reads`;
+    const uses = new Map();
+    const add = (arn, use) => {
+        const list = uses.get(arn) ?? [];
+        if (!list.some(u => u.cluster === use.cluster && u.service === use.service && u.task === use.task))
+            list.push(use);
+        uses.set(arn, list);
+    };
+    const read = await Promise.all(clusters.map(cluster => readCluster(ctx, cluster)));
+    for (const { name, services: found, tasks: running } of read) {
+        for (const service of found)
+            for (const arn of service.taskDefinitions ?? [])
+                add(arn, { cluster: name, service: service.name });
+        for (const task of running) {
+            if (!task.taskDefinitionArn)
+                continue;
+            // A service's task is reported by its service; a task of a service already deleted, by itself.
+            if (task.serviceName && found.some(s => s.name === task.serviceName))
+                add(task.taskDefinitionArn, { cluster: name, service: task.serviceName });
+            else
+                add(task.taskDefinitionArn, { cluster: name, task: `${task.id} (${task.group})` });
+        }
+    }
+    check.clustersChecked = clusters.length;
+    return uses;
+}
+async function readCluster(ctx, cluster) {
+    const arn = cluster.clusterArn ?? '';
+    const name = cluster.clusterName ?? nameFromArn(arn);
+    try {
+        const [services, tasks] = await Promise.all([
+            listServices(ctx, arn),
+            listLiveTasks(ctx, arn, ['RUNNING'])
+        ]);
+        return { name, services, tasks };
+    }
+    catch (error) {
+        // Deleted since it was listed: it uses nothing any more.
+        if ((0,errors/* isAwsError */.m_)(error, 'ClusterNotFoundException'))
+            return { name, services: [], tasks: [] };
+        throw new OtherClusterError(name, error);
+    }
+}
+/**
+ * The log groups the revisions used elsewhere write to (one DescribeTaskDefinition per distinct
+ * revision, bounded), in `check.logGroups`. Returns why it is incomplete, or undefined.
+ */
+async function writersElsewhere(ctx, request, uses, check) {
+    if (uses.size > Limits.otherUsers.revisions)
+        return `the other clusters use ${uses.size} task definition revisions, more than the ${Limits.otherUsers.revisions} this run reads for log groups`;
+    const described = await Promise.all([...uses.keys()].map(async (arn) => ({ arn, td: await describe(ctx, arn) })));
+    for (const { arn, td } of described) {
+        if (!td)
+            continue;
+        for (const group of awslogsGroups(td, request.region)) {
+            if (group.region !== request.region)
+                continue;
+            (check.logGroups[group.name] ??= []).push({ revision: arn, users: uses.get(arn) ?? [] });
+        }
+    }
+    return undefined;
+}
+class OtherClusterError extends Error {
+    cluster;
+    cause;
+    constructor(cluster, cause) {
+        super(`cluster ${cluster} could not be read: ${(0,errors/* errorMessage */.gJ)(cause)}`);
+        this.cluster = cluster;
+        this.cause = cause;
+    }
+}
+function whyIncomplete(error) {
+    const cause = error instanceof OtherClusterError ? error.cause : error;
+    const where = error instanceof OtherClusterError ? ` (cluster ${error.cluster})` : '';
+    if (cause instanceof errors/* DeadlineError */.j3)
+        return `the run's deadline passed before the other clusters were read${where}`;
+    if ((0,errors/* isAccessDenied */.w7)(cause))
+        return `reading the other clusters was denied${where}: ${(0,errors/* errorMessage */.gJ)(cause)}`;
+    return `the other clusters could not be read${where}: ${(0,errors/* errorMessage */.gJ)(cause)}`;
+}
+function other_users_sum(items, value) {
+    return items.reduce((total, item) => total + value(item), 0);
+}
+/** Why a revision must not be deregistered; undefined when nothing outside the run's clusters uses it. */
+function taskDefinitionKeepReason(arn, others) {
+    if (!others)
+        return 'who else uses it was not looked at';
+    if (others.incomplete)
+        return `another user cannot be ruled out: ${others.incomplete}`;
+    const users = others.taskDefinitions[arn];
+    return users ? `still used by ${describeUsers(users)}` : undefined;
+}
+/** Why a log group must be kept for another cluster's sake; undefined when nothing used elsewhere writes to it. */
+function logGroupKeepReason(name, others) {
+    if (!others)
+        return 'another user cannot be ruled out: the other clusters were not read';
+    if (others.incomplete)
+        return `another user cannot be ruled out: ${others.incomplete}`;
+    const writers = others.logGroups[name] ?? [];
+    if (writers.length === 0)
+        return undefined;
+    return `task definition ${writers.map(w => revisionOf(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`;
+}
+/** Who uses a revision, in words: `cluster production (service api)`. */
+function describeUsers(users) {
+    const shown = users
+        .slice(0, 3)
+        .map(u => `cluster ${u.cluster} (${u.service ? `service ${u.service}` : `task ${u.task ?? '?'}`})`);
+    return shown.join(', ') + (users.length > 3 ? ` and ${users.length - 3} more` : '');
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/log-groups.js
+
+
+
+
+
+
+
+
+
+
+
+const logGroupsKind = {
+    name: 'log groups',
+    async find(ctx, scope, settings) {
+        if (!settings.deleteLogGroups)
+            return undefined;
+        const check = await tolerateDenied(ctx, checkLogGroups(ctx, scope.taskDefinitions, settings.region), undefined);
+        if (!check || check.groups.length === 0 || !ctx.otherUsers)
+            return check;
+        return { ...check, others: await ctx.otherUsers.atPlan(ctx), lookup: ctx.otherUsers };
+    },
+    recordFound(found, report, log) {
+        report.found.logGroups = found?.groups.length ?? 0;
+        if (found?.tooManyFamilies)
+            log.info(`More ACTIVE task definition families than ${Limits.logGroupFamiliesChecked}: log groups will be kept`);
+    },
+    decide(found, { settings }) {
+        return {
+            decisions: (found?.groups ?? []).map(group => decideLogGroup(group, found, settings.region)),
+            ...(found?.lookup ? { otherUsers: found.lookup } : {})
+        };
+    },
+    steps(plan) {
+        const deleted = plan.decisions.filter(d => d.delete);
+        if (deleted.length === 0)
+            return [];
+        return [
+            {
+                stage: 'after-cluster',
+                phase: 'delete-log-groups',
+                description: `Delete ${count(deleted.length, 'log group')} that no other task definition family, cluster, service or task writes to`,
+                resources: deleted.map(d => d.group.name)
+            }
+        ];
+    },
+    notes(plan) {
+        return plan.decisions
+            .filter(d => !d.delete)
+            .map(d => `log group ${d.group.name} will be kept: ${d.keepReason}`);
+    },
+    actions: {
+        'after-cluster': {
+            phase: 'log groups',
+            needed: plan => plan.decisions.length > 0,
+            run: async (ctx, plan) => deleteLogGroups(ctx, await log_groups_keepWhatOthersNowUse(ctx, plan))
+        }
+    },
+    unfinished(plan, report) {
+        return plan.decisions
+            .filter(d => d.delete && !report.related?.logGroups.some(g => g.name === d.group.name))
+            .map(d => ({
+            kind: 'log-group',
+            id: d.group.name,
+            reason: 'not deleted before the run stopped',
+            billing: true
+        }));
+    },
+    countRows(r, left) {
+        return shownRows([
+            {
+                label: 'Log groups',
+                found: r.found.logGroups,
+                removed: r.logGroups.length,
+                leftoverKind: 'log-group'
+            }
+        ], left);
+    },
+    doneLists(r) {
+        return [{ title: 'Log groups deleted', items: r.logGroups.map(g => code(g.name)) }];
+    },
+    links: { 'log-group': (region, id) => consoleLinks.logGroup(region, id) }
+};
+/**
+ * The log groups of the given task definitions, and who else writes to them. A task definition is
+ * not tied to a cluster, so "someone else" is judged by family, with a bounded number of calls: every
+ * ACTIVE family (ListTaskDefinitionFamilies, pages of 100) and its latest ACTIVE revision (one
+ * DescribeTaskDefinition each). A family whose latest revision is one this cluster ran counts as this
+ * cluster's own. With more than Limits.logGroupFamiliesChecked families nothing is read and every
+ * group is kept: the answer would not be complete.
+ */
+async function checkLogGroups(ctx, taskDefinitionArns, region) {
+    const used = new Set(taskDefinitionArns);
+    const mine = await Promise.all([...used].map(arn => describe(ctx, arn)));
+    const groups = new Map();
+    for (const td of mine) {
+        if (!td)
+            continue;
+        for (const group of awslogsGroups(td, region)) {
+            const entry = groups.get(group.name) ?? { ...group, families: [] };
+            if (td.family && !entry.families.includes(td.family))
+                entry.families.push(td.family);
+            groups.set(group.name, entry);
+        }
+    }
+    const check = { groups: [...groups.values()], usedElsewhere: {}, familiesChecked: 0 };
+    if (groups.size === 0)
+        return check;
+    const families = await activeFamilies(ctx, Limits.logGroupFamiliesChecked);
+    if (!families)
+        return { ...check, tooManyFamilies: true };
+    check.familiesChecked = families.length;
+    const latest = await Promise.all(families.map(family => describe(ctx, family)));
+    for (const td of latest) {
+        // Only an ACTIVE revision can start new tasks (some emulators answer a family with an INACTIVE one).
+        if (!td?.family || td.status !== 'ACTIVE' || used.has(td.taskDefinitionArn ?? ''))
+            continue;
+        for (const group of awslogsGroups(td, region)) {
+            const mineToo = groups.get(group.name);
+            if (!mineToo || mineToo.region !== group.region)
+                continue;
+            const users = (check.usedElsewhere[group.name] ??= []);
+            if (!users.includes(td.family))
+                users.push(td.family);
+        }
+    }
+    return check;
+}
+/** The awslogs log groups of a task definition's containers, with their regions. */
+function awslogsGroups(td, region) {
+    const out = [];
+    for (const container of td.containerDefinitions ?? []) {
+        const log = container.logConfiguration;
+        const name = log?.logDriver === 'awslogs' ? log.options?.['awslogs-group'] : undefined;
+        if (name && !out.some(g => g.name === name)) {
+            out.push({ name, region: log?.options?.['awslogs-region'] || region });
+        }
+    }
+    return out;
+}
+/** A revision (ARN or family:revision), or a family's latest ACTIVE one; undefined when there is none. */
+async function describe(ctx, ref) {
+    try {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: ref }));
+        return out.taskDefinition;
+    }
+    catch (error) {
+        // A family deregistered since it was listed, or a revision ECS has deleted.
+        if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException'))
+            return undefined;
+        throw error;
+    }
+}
+/** Every ACTIVE family, or undefined as soon as there are more than `bound`. */
+async function activeFamilies(ctx, bound) {
+    const families = [];
+    const seen = new Set();
+    let nextToken;
+    do {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListTaskDefinitionFamiliesCommand */.cSD({
+            status: 'ACTIVE',
+            maxResults: Limits.familiesPageSize,
+            nextToken
+        }));
+        families.push(...(out.families ?? []));
+        if (families.length > bound)
+            return undefined;
+        nextToken = out.nextToken || undefined;
+        if (nextToken !== undefined) {
+            if (seen.has(nextToken))
+                throw new Error('ListTaskDefinitionFamilies returned the same nextToken twice');
+            seen.add(nextToken);
+        }
+    } while (nextToken);
+    return [...new Set(families)];
+}
+/** The decisions again with a fresh look at who else writes to the groups: it only ever keeps more. */
+async function log_groups_keepWhatOthersNowUse(ctx, plan) {
+    if (!plan.otherUsers || !plan.decisions.some(d => d.delete))
+        return plan.decisions;
+    const fresh = await plan.otherUsers.beforeRemoving(ctx);
+    const decisions = plan.decisions.map(d => {
+        const reason = d.delete ? logGroupKeepReason(d.group.name, fresh) : undefined;
+        return reason ? { ...d, delete: false, keepReason: reason } : d;
+    });
+    const kept = decisions.filter((d, i) => d.delete !== plan.decisions[i].delete).length;
+    ctx.log.info(`Looked again at who else uses them: ${kept > 0 ? `${count(kept, 'more log group')} kept` : 'nothing new'}`);
+    return decisions;
+}
+function decideLogGroup(group, check, region) {
+    if (check.tooManyFamilies) {
+        return {
+            group,
+            delete: false,
+            keepReason: 'the account has more ACTIVE task definition families than this run checks, so another user cannot be ruled out'
+        };
+    }
+    if (group.region !== region) {
+        return {
+            group,
+            delete: false,
+            keepReason: `it is in ${group.region}, not the cluster's Region ${region}; delete it there if nothing else writes to it`
+        };
+    }
+    const writtenElsewhere = logGroupKeepReason(group.name, check.others);
+    if (writtenElsewhere)
+        return { group, delete: false, keepReason: writtenElsewhere };
+    const users = check.usedElsewhere[group.name] ?? [];
+    if (users.length > 0) {
+        return {
+            group,
+            delete: false,
+            keepReason: `task definition family ${users.join(', ')} (latest ACTIVE revision) also writes to it`
+        };
+    }
+    return { group, delete: true };
+}
+async function deleteLogGroups(ctx, decisions) {
+    for (const d of decisions.filter(d => !d.delete)) {
+        ctx.report.leftovers.push({ kind: 'log-group', id: d.group.name, reason: `kept: ${d.keepReason}` });
+    }
+    await Promise.all(decisions.filter(d => d.delete).map(d => deleteLogGroup(ctx, d.group.name)));
+}
+async function deleteLogGroup(ctx, name) {
+    const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
+        try {
+            await callAws(ctx, ctx.logs, new (await sdk.logs()).DeleteLogGroupCommand({ logGroupName: name }));
+            return { done: true, value: 'deleted' };
+        }
+        catch (error) {
+            // Deleted with the stack, or never created (awslogs-create-group off and no task ever ran).
+            if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
+                return { done: true, value: 'gone' };
+            if ((0,errors/* isAwsError */.m_)(error, 'OperationAbortedException'))
+                return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
+            throw error;
+        }
+    });
+    if (!result.done)
+        throw new errors/* DeadlineError */.j3(`log group ${name} could not be deleted before the deadline: ${result.reason}`);
+    if (result.value === 'gone') {
+        ctx.log.info(`Log group ${name} does not exist (any more)`);
+        return;
+    }
+    relatedReport(ctx.report).logGroups.push({ name, action: 'deleted' });
+    ctx.log.info(`Deleted log group ${name}`);
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/namespaces.js
+
+
+
+
+
+
+
+
+
+
+const namespacesKind = {
+    name: 'Service Connect namespaces',
+    find(_ctx, scope) {
+        return Promise.resolve(namespacesOf(scope));
+    },
+    recordFound(found, report) {
+        report.found.namespaces = found.length;
+    },
+    decide(found, { settings }) {
+        return {
+            decisions: found.map(namespace => decideNamespace(namespace, settings.deleteNamespace)),
+            deleteNamespace: settings.deleteNamespace
+        };
+    },
+    steps(plan) {
+        const deleted = plan.decisions.filter(d => d.delete);
+        if (deleted.length === 0)
+            return [];
+        return [
+            {
+                stage: 'after-cluster',
+                phase: 'delete-namespace',
+                description: `Delete ${count(deleted.length, 'Service Connect namespace')} if, with the cluster gone, no Cloud Map service or other cluster uses it`,
+                resources: deleted.map(d => d.namespace.ref)
+            }
+        ];
+    },
+    notes(plan) {
+        if (!plan.deleteNamespace)
+            return [];
+        return plan.decisions
+            .filter(d => !d.delete)
+            .map(d => `namespace ${d.namespace.ref} will be kept: ${d.keepReason}`);
+    },
+    actions: {
+        // Also without delete-namespace: a namespace left behind is reported, with how to remove it.
+        'after-cluster': {
+            phase: 'Service Connect namespaces',
+            needed: plan => plan.decisions.length > 0,
+            run: (ctx, plan) => deleteNamespaces(ctx, plan.decisions)
+        }
+    },
+    unfinished(plan, report) {
+        return plan.decisions
+            .filter(d => d.delete && !report.related?.namespaces.some(n => n.ref === d.namespace.ref))
+            .map(d => ({
+            kind: 'namespace',
+            id: d.namespace.ref,
+            reason: 'not deleted before the run stopped'
+        }));
+    },
+    countRows(r, left) {
+        return shownRows([
+            {
+                label: 'Service Connect namespaces',
+                found: r.found.namespaces,
+                removed: r.namespaces.length,
+                leftoverKind: 'namespace'
+            }
+        ], left);
+    },
+    doneLists(r) {
+        return [{ title: 'Service Connect namespaces deleted', items: r.namespaces.map(n => code(n.ref)) }];
+    },
+    links: {
+        namespace: (region, id) => (/^arn:/.test(id) ? consoleLinks.namespace(region, id) : undefined)
+    }
+};
+function decideNamespace(namespace, deleteNamespace) {
+    if (!deleteNamespace) {
+        return {
+            namespace,
+            delete: false,
+            keepReason: 'ECS leaves Service Connect namespaces behind: delete-namespace: true deletes it once nothing else uses it'
+        };
+    }
+    return { namespace, delete: true };
+}
+const NAMESPACE_ARN = /^arn:aws[a-z-]*:servicediscovery:[a-z0-9-]+:\d{12}:namespace\/(ns-[A-Za-z0-9]+)$/;
+/**
+ * The namespaces of the services' deployments, and the cluster's Service Connect default when the
+ * whole cluster goes (a cluster that stays keeps using its default).
+ */
+function namespacesOf(scope) {
+    const byRef = new Map();
+    const add = (ref, user) => {
+        const entry = byRef.get(ref) ?? { ref, ...idOf(ref), usedBy: [] };
+        if (!entry.usedBy.includes(user))
+            entry.usedBy.push(user);
+        byRef.set(ref, entry);
+    };
+    if (scope.wholeCluster && scope.cluster.serviceConnectNamespace)
+        add(scope.cluster.serviceConnectNamespace, 'cluster default');
+    for (const service of scope.services) {
+        for (const ns of service.serviceConnectNamespaces ?? [])
+            add(ns, `service ${service.name}`);
+    }
+    // A service that names the default namespace by name while the cluster gives its ARN: one namespace.
+    const arns = [...byRef.values()].filter(n => n.id);
+    for (const named of [...byRef.values()].filter(n => !n.id)) {
+        const same = arns.find(n => n.ref.endsWith(`/${named.ref}`));
+        if (same) {
+            same.usedBy.push(...named.usedBy.filter(u => !same.usedBy.includes(u)));
+            byRef.delete(named.ref);
+        }
+    }
+    return [...byRef.values()];
+}
+function idOf(ref) {
+    const id = NAMESPACE_ARN.exec(ref)?.[1];
+    return id ? { id } : {};
+}
+/** Finds the namespace among the account's (every page of ListNamespaces); undefined when Cloud Map has none such. */
+async function resolveNamespace(ctx, namespace) {
+    const all = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).ListNamespacesCommand({
+            MaxResults: Limits.cloudMapPageSize,
+            NextToken: nextToken
+        }));
+        return { items: out.Namespaces ?? [], nextToken: out.NextToken };
+    });
+    const matches = all.filter(n => namespace.id ? n.Id === namespace.id : n.Name === namespace.ref || n.Arn === namespace.ref);
+    const [found] = matches;
+    if (matches.length !== 1 || !found?.Id)
+        return undefined;
+    return { id: found.Id, arn: found.Arn ?? namespace.ref, name: found.Name ?? '' };
+}
+/**
+ * Who else uses a namespace: the Cloud Map services still in it (every page), and the other
+ * clusters that have it as their Service Connect default. Read once the cluster is deleted, so the
+ * services ECS made for this cluster's own are gone by then.
+ */
+async function namespaceUsers(ctx, namespace, clusterArn) {
+    const services = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).ListServicesCommand({
+            Filters: [{ Name: 'NAMESPACE_ID', Values: [namespace.id], Condition: 'EQ' }],
+            MaxResults: Limits.cloudMapPageSize,
+            NextToken: nextToken
+        }));
+        return { items: out.Services ?? [], nextToken: out.NextToken };
+    });
+    const clusters = (await describeOtherClusters(ctx, clusterArn)).filter(c => {
+        const ns = c.serviceConnectDefaults?.namespace;
+        return ns !== undefined && [namespace.arn, namespace.id, namespace.name].includes(ns);
+    });
+    return [
+        ...services.map(s => `Cloud Map service ${s.Name ?? s.Id ?? '?'}`),
+        ...clusters.map(c => `cluster ${c.clusterName ?? c.clusterArn ?? '?'} (its Service Connect default)`)
+    ];
+}
+async function deleteNamespaces(ctx, decisions) {
+    for (const d of decisions.filter(d => !d.delete)) {
+        ctx.report.leftovers.push({ kind: 'namespace', id: d.namespace.ref, reason: `kept: ${d.keepReason}` });
+    }
+    for (const d of decisions.filter(d => d.delete))
+        await deleteNamespace(ctx, d);
+}
+async function deleteNamespace(ctx, d) {
+    const ns = d.namespace;
+    const keep = (reason) => {
+        ctx.report.leftovers.push({ kind: 'namespace', id: ns.ref, reason: `kept: ${reason}` });
+        ctx.log.info(`Namespace ${ns.ref} is kept: ${reason}`);
+    };
+    const resolved = await resolveNamespace(ctx, ns);
+    if (!resolved) {
+        ctx.log.info(`Namespace ${ns.ref} is not (or no longer) in Cloud Map`);
+        return;
+    }
+    const users = await namespaceUsers(ctx, resolved, ctx.clusterArn);
+    if (users.length > 0)
+        return keep(`still used by ${users.join(', ')}`);
+    let operationId;
+    try {
+        operationId = (await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).DeleteNamespaceCommand({ Id: resolved.id }))).OperationId;
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'NamespaceNotFound')) {
+            ctx.log.info(`Namespace ${ns.ref} is already deleted`);
+            return;
+        }
+        if ((0,errors/* isAwsError */.m_)(error, 'ResourceInUse'))
+            return keep(`Cloud Map refused: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        throw error;
+    }
+    ctx.log.info(`Deleting namespace ${ns.ref}`);
+    if (operationId) {
+        // DeleteNamespace only starts the deletion: its operation says how it ended.
+        const outcome = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 1_000, maxDelayMs: ctx.pollIntervalMs }, async () => {
+            const op = (await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).GetOperationCommand({ OperationId: operationId }))).Operation;
+            if (op?.Status === 'SUCCESS')
+                return { done: true, value: undefined };
+            if (op?.Status === 'FAIL')
+                return { done: true, value: op.ErrorMessage ?? op.ErrorCode ?? 'failed' };
+            return { done: false, reason: `operation ${operationId} is ${op?.Status ?? 'unknown'}` };
+        });
+        if (!outcome.done)
+            throw new errors/* DeadlineError */.j3(`namespace ${ns.ref} was not deleted before the deadline: ${outcome.reason}`);
+        if (outcome.value !== undefined)
+            return keep(`Cloud Map could not delete it: ${outcome.value}`);
+    }
+    relatedReport(ctx.report).namespaces.push({ ref: ns.ref, action: 'deleted' });
+    ctx.log.info(`Namespace ${ns.ref} is deleted`);
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/triggers/rules.js
+
+
+
+
+
+
+
+/** The default event bus: EventBusName is left out for it, as AWS's own default. */
+const DEFAULT_BUS = 'default';
+/**
+ * The rules whose targets start tasks on this cluster, on every event bus of the account
+ * (ListEventBuses, every page; a custom bus's rules fire like the default bus's). An ECS target's
+ * Arn is the cluster's ARN, so ListRuleNamesByTarget with it finds exactly those rules (every page);
+ * each rule's targets are then read to pick out the ones for this cluster. A rule or bus deleted
+ * between the reads is skipped.
+ */
+async function findTriggers(ctx, clusterArn) {
+    const buses = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListEventBusesCommand({
+            Limit: Limits.eventsPageSize,
+            NextToken: nextToken
+        }));
+        return { items: (out.EventBuses ?? []).map(b => b.Name ?? '').filter(Boolean), nextToken: out.NextToken };
+    });
+    // The default bus is always there, whatever a partial answer says.
+    const all = [...new Set([DEFAULT_BUS, ...buses])];
+    const found = await Promise.all(all.map(bus => findOnBus(ctx, clusterArn, bus)));
+    return found.flat();
+}
+async function findOnBus(ctx, clusterArn, bus) {
+    const onBus = bus === DEFAULT_BUS ? {} : { EventBusName: bus };
+    let rules;
+    try {
+        rules = await paginate(async (nextToken) => {
+            const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListRuleNamesByTargetCommand({
+                TargetArn: clusterArn,
+                ...onBus,
+                Limit: Limits.eventsPageSize,
+                NextToken: nextToken
+            }));
+            return { items: out.RuleNames ?? [], nextToken: out.NextToken };
+        });
+    }
+    catch (error) {
+        // A custom bus deleted since it was listed has no rules left.
+        if (bus !== DEFAULT_BUS && (0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
+            return [];
+        throw error;
+    }
+    const found = await Promise.all([...new Set(rules)].map(rule => readTargets(ctx, rule, clusterArn, bus)));
+    return found.filter((t) => t !== undefined && t.targetIds.length > 0);
+}
+async function readTargets(ctx, rule, clusterArn, bus) {
+    try {
+        const targets = await paginate(async (nextToken) => {
+            const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListTargetsByRuleCommand({
+                Rule: rule,
+                ...(bus === DEFAULT_BUS ? {} : { EventBusName: bus }),
+                Limit: Limits.eventsPageSize,
+                NextToken: nextToken
+            }));
+            return { items: out.Targets ?? [], nextToken: out.NextToken };
+        });
+        const mine = targets.filter(t => t.Arn === clusterArn);
+        return {
+            rule,
+            ...(bus === DEFAULT_BUS ? {} : { bus }),
+            targetIds: mine.map(t => t.Id ?? '').filter(Boolean),
+            taskDefinitions: [...new Set(mine.map(t => t.EcsParameters?.TaskDefinitionArn ?? '').filter(Boolean))],
+            otherTargets: targets.length - mine.length
+        };
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
+            return undefined;
+        throw error;
+    }
+}
+async function removeTargets(ctx, trigger) {
+    try {
+        for (const ids of chunk(trigger.targetIds, Limits.removeTargetsBatch)) {
+            const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).RemoveTargetsCommand({
+                Rule: trigger.rule,
+                ...onBus(trigger),
+                Ids: ids
+            }));
+            const failed = out.FailedEntries ?? [];
+            if ((out.FailedEntryCount ?? failed.length) > 0) {
+                throw new Error(`EventBridge did not remove ${failed.length} target(s) of rule ${ruleLabel(trigger)}: ${failed
+                    .map(f => `${f.TargetId}: ${f.ErrorCode} ${f.ErrorMessage ?? ''}`.trim())
+                    .join('; ')}`);
+            }
+        }
+    }
+    catch (error) {
+        if (settled(ctx, trigger, error))
+            return;
+        throw error;
+    }
+    record(ctx, trigger, 'targets-removed');
+    ctx.log.info(`Removed ${trigger.targetIds.length} target(s) of EventBridge rule ${ruleLabel(trigger)}: it no longer starts tasks on this cluster`);
+}
+async function disableRule(ctx, trigger) {
+    try {
+        await callAws(ctx, ctx.events, new (await sdk.eventbridge()).DisableRuleCommand({ Name: trigger.rule, ...onBus(trigger) }));
+    }
+    catch (error) {
+        if (settled(ctx, trigger, error))
+            return;
+        throw error;
+    }
+    record(ctx, trigger, 'disabled');
+    ctx.log.info(`Disabled EventBridge rule ${ruleLabel(trigger)}`);
+}
+/**
+ * A rule deleted meanwhile starts nothing any more. A rule another AWS service manages refuses
+ * changes: it is reported and the teardown goes on (a task it starts is stopped like any other).
+ */
+function settled(ctx, trigger, error) {
+    if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException')) {
+        ctx.log.info(`EventBridge rule ${ruleLabel(trigger)} is already deleted`);
+        return true;
+    }
+    if ((0,errors/* isAwsError */.m_)(error, 'ManagedRuleException')) {
+        ctx.report.leftovers.push({
+            kind: 'trigger',
+            id: ruleLabel(trigger),
+            reason: `managed by another AWS service, which refused the change (${(0,errors/* errorMessage */.gJ)(error)}): it may still start tasks on this cluster; change it through the service that owns it`
+        });
+        ctx.log.warning(`EventBridge rule ${ruleLabel(trigger)} is managed by another service and was left as it is`);
+        return true;
+    }
+    return false;
+}
+function record(ctx, trigger, action) {
+    relatedReport(ctx.report).triggers.push({
+        rule: trigger.rule,
+        ...(trigger.bus ? { bus: trigger.bus } : {}),
+        targets: trigger.targetIds,
+        action
+    });
+}
+function onBus(trigger) {
+    return trigger.bus ? { EventBusName: trigger.bus } : {};
+}
+/** The rule as a person finds it: its name, and its bus when it is not the default one. */
+function ruleLabel(trigger) {
+    return trigger.bus ? `${trigger.bus}/${trigger.rule}` : trigger.rule;
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/triggers/schedules.js
+
+
+
+
+
+
+/** How far in the past UpdateSchedule still accepts a StartDate (it refuses "earlier than 5 minutes ago"). */
+const START_DATE_SLACK_MS = 4 * 60_000;
+/** The universal targets that start tasks, with the cluster in their input. */
+const UNIVERSAL_ECS_TARGET = /^arn:aws[a-z-]*:scheduler:::aws-sdk:ecs:(runTask|startTask)$/;
+/**
+ * The schedules that start tasks on this cluster. ListSchedules without a group lists every group's
+ * schedules (every page); a templated ECS target names the cluster by its ARN in `Target.Arn`. A
+ * universal target (`arn:aws:scheduler:::aws-sdk:ecs:runTask`) names it inside `Target.Input`,
+ * which only GetSchedule returns. A schedule deleted between the two reads is skipped.
+ */
+async function findSchedules(ctx, cluster) {
+    const summaries = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).ListSchedulesCommand({
+            MaxResults: Limits.schedulerPageSize,
+            NextToken: nextToken
+        }));
+        return { items: out.Schedules ?? [], nextToken: out.NextToken };
+    });
+    const found = [];
+    const universal = [];
+    for (const s of summaries) {
+        if (!s.Name)
+            continue;
+        const group = s.GroupName ?? 'default';
+        const arn = s.Target?.Arn ?? '';
+        if (arn === cluster.arn) {
+            found.push({
+                name: s.Name,
+                group,
+                state: s.State === 'DISABLED' ? 'DISABLED' : 'ENABLED',
+                target: 'ecs'
+            });
+        }
+        else if (UNIVERSAL_ECS_TARGET.test(arn)) {
+            universal.push({ name: s.Name, group });
+        }
+    }
+    const read = await Promise.all(universal.map(s => getSchedule(ctx, s.name, s.group)));
+    for (const schedule of read) {
+        if (!schedule?.Name || !startsTasksOn(schedule, cluster))
+            continue;
+        found.push({
+            name: schedule.Name,
+            group: schedule.GroupName ?? 'default',
+            state: schedule.State === 'DISABLED' ? 'DISABLED' : 'ENABLED',
+            target: 'universal'
+        });
+    }
+    return found.sort((a, b) => `${a.group}/${a.name}`.localeCompare(`${b.group}/${b.name}`));
+}
+/**
+ * A universal ECS target's input is the RunTask (or StartTask) request: its `cluster` (the SDK's
+ * `Cluster`) is the cluster's name or ARN; without one, ECS uses the cluster named `default`.
+ */
+function startsTasksOn(schedule, cluster) {
+    let input;
+    try {
+        input = JSON.parse(schedule.Target?.Input ?? '');
+    }
+    catch {
+        return false;
+    }
+    if (typeof input !== 'object' || input === null)
+        return false;
+    const key = Object.keys(input).find(k => k.toLowerCase() === 'cluster');
+    const named = key === undefined ? 'default' : input[key];
+    return named === cluster.name || named === cluster.arn;
+}
+/** The whole schedule; undefined when it is gone. */
+async function getSchedule(ctx, name, group) {
+    try {
+        return await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).GetScheduleCommand({ Name: name, GroupName: group }));
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
+            return undefined;
+        throw error;
+    }
+}
+/** `remove`: a schedule has one target, so the schedule goes. Gone already counts as done. */
+async function deleteSchedule(ctx, schedule) {
+    try {
+        await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).DeleteScheduleCommand({ Name: schedule.name, GroupName: schedule.group }));
+    }
+    catch (error) {
+        if (alreadyDeleted(ctx, schedule, error))
+            return;
+        throw error;
+    }
+    schedules_record(ctx, schedule, 'deleted');
+    ctx.log.info(`Deleted EventBridge Scheduler schedule ${scheduleLabel(schedule)}: it no longer starts tasks on this cluster`);
+}
+/**
+ * `disable`: UpdateSchedule replaces the whole schedule, so what GetSchedule returns now is sent
+ * back whole with only its state changed (anything left out would be reset to its default).
+ */
+async function disableSchedule(ctx, schedule) {
+    const current = await getSchedule(ctx, schedule.name, schedule.group);
+    if (!current) {
+        ctx.log.info(`Schedule ${scheduleLabel(schedule)} is already deleted`);
+        return;
+    }
+    if (current.State === 'DISABLED') {
+        ctx.log.info(`Schedule ${scheduleLabel(schedule)} is already disabled`);
+        return;
+    }
+    try {
+        await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).UpdateScheduleCommand({
+            Name: current.Name ?? schedule.name,
+            GroupName: current.GroupName ?? schedule.group,
+            ScheduleExpression: current.ScheduleExpression,
+            ScheduleExpressionTimezone: current.ScheduleExpressionTimezone,
+            // Scheduler refuses a StartDate more than 5 minutes in the past; once passed, it changes
+            // nothing about what runs next, so it is left out then.
+            ...(current.StartDate && current.StartDate.getTime() > ctx.clock() - START_DATE_SLACK_MS
+                ? { StartDate: current.StartDate }
+                : {}),
+            EndDate: current.EndDate,
+            Description: current.Description,
+            KmsKeyArn: current.KmsKeyArn,
+            ActionAfterCompletion: current.ActionAfterCompletion,
+            FlexibleTimeWindow: current.FlexibleTimeWindow,
+            Target: current.Target,
+            State: 'DISABLED'
+        }));
+    }
+    catch (error) {
+        if (alreadyDeleted(ctx, schedule, error))
+            return;
+        throw error;
+    }
+    schedules_record(ctx, schedule, 'disabled');
+    ctx.log.info(`Disabled EventBridge Scheduler schedule ${scheduleLabel(schedule)}`);
+}
+/** A schedule deleted meanwhile starts nothing any more. */
+function alreadyDeleted(ctx, schedule, error) {
+    if (!(0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
+        return false;
+    ctx.log.info(`Schedule ${scheduleLabel(schedule)} is already deleted`);
+    return true;
+}
+function schedules_record(ctx, schedule, action) {
+    relatedReport(ctx.report).schedules.push({ name: schedule.name, group: schedule.group, action });
+}
+/** `group/name`, as a person finds it in the console. */
+function scheduleLabel(schedule) {
+    return `${schedule.group}/${schedule.name}`;
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/triggers/index.js
+
+
+
+
+
+
+
+
+const PHASE = 'EventBridge rules and schedules';
+const triggersKind = {
+    name: PHASE,
+    async find(ctx, scope, settings) {
+        if (settings.triggers === 'keep')
+            return undefined;
+        const [rules, schedules] = await Promise.all([
+            readRules(ctx, scope.cluster.arn),
+            readSchedules(ctx, scope.cluster)
+        ]);
+        return { ...(rules ? { rules } : {}), ...(schedules ? { schedules } : {}) };
+    },
+    recordFound(found, report, log) {
+        report.found.triggers = found?.rules?.length ?? 0;
+        report.found.schedules = found?.schedules?.length ?? 0;
+        for (const t of found?.rules ?? [])
+            log.info(`EventBridge rule ${ruleLabel(t)} starts tasks on this cluster (${t.targetIds.length} target(s))`);
+        for (const s of found?.schedules ?? [])
+            log.info(`EventBridge Scheduler schedule ${scheduleLabel(s)} starts tasks on this cluster (${s.state.toLowerCase()})`);
+    },
+    decide(found, { settings }) {
+        const mode = settings.triggers;
+        if (mode === 'keep')
+            return { mode, triggers: [], schedules: [] };
+        const schedules = found?.schedules ?? [];
+        return {
+            mode,
+            triggers: found?.rules ?? [],
+            // A disabled schedule starts nothing; `remove` still deletes it, as it would start tasks on a
+            // cluster that no longer exists once someone enables it.
+            schedules: mode === 'disable' ? schedules.filter(s => s.state === 'ENABLED') : schedules
+        };
+    },
+    steps(plan) {
+        // First: nothing may start tasks on the cluster while it is being emptied.
+        const steps = [];
+        if (plan.triggers.length > 0)
+            steps.push({
+                stage: 'before-services',
+                phase: 'triggers',
+                description: plan.mode === 'disable'
+                    ? `Disable ${count(plan.triggers.length, 'EventBridge rule')} that start tasks on this cluster`
+                    : `Remove this cluster's targets from ${count(plan.triggers.length, 'EventBridge rule')} that start its tasks`,
+                resources: plan.triggers.map(ruleLabel)
+            });
+        if (plan.schedules.length > 0)
+            steps.push({
+                stage: 'before-services',
+                phase: 'schedules',
+                description: `${plan.mode === 'disable' ? 'Disable' : 'Delete'} ${count(plan.schedules.length, 'EventBridge Scheduler schedule')} that start tasks on this cluster`,
+                resources: plan.schedules.map(scheduleLabel)
+            });
+        return steps;
+    },
+    notes(plan) {
+        if (plan.mode !== 'disable')
+            return [];
+        return [
+            ...plan.triggers
+                .filter(t => t.otherTargets > 0)
+                .map(t => `EventBridge rule ${ruleLabel(t)} will be disabled as a whole, which also stops its ${t.otherTargets} other target(s)`),
+            ...plan.schedules.map(s => `schedule ${scheduleLabel(s)} will be disabled with UpdateSchedule, which needs iam:PassRole on the schedule's execution role`)
+        ];
+    },
+    actions: {
+        'before-services': {
+            phase: PHASE,
+            needed: plan => plan.triggers.length > 0 || plan.schedules.length > 0,
+            run: async (ctx, plan) => {
+                const disable = plan.mode === 'disable';
+                await Promise.all([
+                    ...plan.triggers.map(t => (disable ? disableRule(ctx, t) : removeTargets(ctx, t))),
+                    ...plan.schedules.map(s => (disable ? disableSchedule(ctx, s) : deleteSchedule(ctx, s)))
+                ]);
+            }
+        }
+    },
+    unfinished(plan, report) {
+        const done = report.related;
+        return [
+            ...plan.triggers
+                .filter(t => !done?.triggers.some(d => d.rule === t.rule && d.bus === t.bus))
+                .map((t) => ({
+                kind: 'trigger',
+                id: ruleLabel(t),
+                reason: 'may still start tasks on this cluster: not changed before the run stopped'
+            })),
+            ...plan.schedules
+                .filter(s => !done?.schedules.some(d => d.name === s.name && d.group === s.group))
+                .map((s) => ({
+                kind: 'schedule',
+                id: scheduleLabel(s),
+                reason: 'may still start tasks on this cluster: not changed before the run stopped'
+            }))
+        ];
+    },
+    countRows(r, left) {
+        return shownRows([
+            {
+                label: 'EventBridge rules starting tasks',
+                found: r.found.triggers,
+                removed: r.triggers.length,
+                leftoverKind: 'trigger'
+            },
+            {
+                label: 'EventBridge Scheduler schedules starting tasks',
+                found: r.found.schedules,
+                removed: r.schedules.length,
+                leftoverKind: 'schedule'
+            }
+        ], left);
+    },
+    doneLists(r) {
+        return [
+            {
+                title: 'EventBridge rules that started tasks',
+                items: r.triggers.map(t => {
+                    const name = code(ruleLabel(t));
+                    return t.action === 'disabled'
+                        ? `${name}: disabled`
+                        : `${name}: ${t.targets.length} target(s) removed (${t.targets.map(code).join(', ')})`;
+                })
+            },
+            {
+                title: 'EventBridge Scheduler schedules that started tasks',
+                items: r.schedules.map(s => `${code(scheduleLabel(s))}: ${escapeHtml(s.action)}`)
+            }
+        ];
+    },
+    links: {
+        trigger: (region, id) => {
+            const slash = id.lastIndexOf('/');
+            return slash < 0
+                ? consoleLinks.eventRule(region, id)
+                : consoleLinks.eventRule(region, id.slice(slash + 1), id.slice(0, slash));
+        },
+        schedule: (region, id) => {
+            const slash = id.indexOf('/');
+            return consoleLinks.schedule(region, id.slice(0, slash), id.slice(slash + 1));
+        }
+    }
+};
+async function readRules(ctx, clusterArn) {
+    if (!isAvailable(ctx.events)) {
+        ctx.log.info('EventBridge is not available to this run: rules that start tasks were not looked for');
+        return undefined;
+    }
+    return explainDenied(tolerateDenied(ctx, findTriggers(ctx, clusterArn), []));
+}
+async function readSchedules(ctx, cluster) {
+    if (!isAvailable(ctx.scheduler)) {
+        ctx.log.info('EventBridge Scheduler is not available to this run: schedules that start tasks were not looked for');
+        return undefined;
+    }
+    return explainDenied(tolerateDenied(ctx, findSchedules(ctx, cluster), []));
+}
+/** Reading what starts tasks is on by default: a denial says how to do without it. */
+async function explainDenied(read) {
+    try {
+        return await read;
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        throw new Error(`${(0,errors/* explainAwsError */.Ni)(error)} To tear down without looking at EventBridge rules and schedules, set triggers: keep.`, { cause: error });
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/index.js
+
+
+
+
+
+
+/**
+ * Every kind of resource around the cluster, in the order they act within a stage (and appear in
+ * the plan, the report and the summary). Adding a kind: one module in src/kinds/, one line here.
+ */
+const KINDS = [
+    triggersKind,
+    hostsKind,
+    logGroupsKind,
+    taskDefinitionsKind,
+    namespacesKind
+];
+/** The scope of a whole-cluster teardown: everything the inventory found goes. */
+function wholeClusterScope(inventory) {
+    return {
+        cluster: inventory.cluster,
+        services: inventory.services,
+        tasks: inventory.tasks,
+        containerInstances: inventory.containerInstances,
+        taskDefinitions: [
+            ...new Set([
+                ...inventory.services.flatMap(s => s.taskDefinitions ?? []),
+                ...inventory.tasks.map(t => t.taskDefinitionArn ?? '').filter(Boolean)
+            ])
+        ],
+        wholeCluster: true
+    };
+}
+/** Every kind looks, at once; read only, like the rest of the inventory, so a dry run shows all of it. */
+async function findKinds(ctx, scope, settings, kinds = KINDS) {
+    return Promise.all(kinds.map(async (kind) => ({ kind, found: await kind.find(ctx, scope, settings) })));
+}
+/** The kinds' counts in a fresh `report.related`, and their lines in the inventory's log. */
+function recordKindsFound(found, report, log) {
+    report.related = newRelatedReport();
+    for (const { kind, found: what } of found)
+        kind.recordFound(what, report.related, log);
+}
+function planKinds(found, ctx) {
+    return found.map(({ kind, found: what }) => ({ kind, plan: kind.decide(what, ctx) }));
+}
+/** The kinds' plan steps at one stage, in the order of KINDS. */
+function kindSteps(planned, stage) {
+    return (planned ?? []).flatMap(({ kind, plan }) => kind.steps(plan).filter(s => s.stage === stage));
+}
+function kindNotes(planned) {
+    return (planned ?? []).flatMap(({ kind, plan }) => kind.notes(plan));
+}
+/** What one kind decided, typed again, for the one place in the core that needs it. */
+function planOf(planned, kind) {
+    return (planned ?? []).find(p => p.kind === kind)?.plan;
+}
+/**
+ * Runs every kind's work at one stage, one phase each, in the order of KINDS. A phase in which the
+ * kind said nothing is not shown.
+ */
+async function runKindStage(ctx, planned, stage, phases) {
+    for (const { kind, plan } of planned ?? []) {
+        const action = kind.actions[stage];
+        if (!action?.needed(plan))
+            continue;
+        phases.startQuietly(action.phase);
+        await action.run({ ...ctx, log: phases.phase(action.phase) }, plan);
+        await phases.finish(action.phase);
+    }
+}
+/** For a run that stopped early: what the kinds meant to do and the report does not show done. */
+function unfinishedKinds(planned, report) {
+    return (planned ?? []).flatMap(({ kind, plan }) => kind.unfinished(plan, report));
+}
+/** The kinds' rows of the summary's table. */
+function kindCountRows(report, left, kinds = KINDS) {
+    const related = report.related;
+    return related ? kinds.flatMap(kind => kind.countRows(related, left)) : [];
+}
+/** The kinds' lists of what was done, for the summary. */
+function kindDoneLists(report, kinds = KINDS) {
+    const related = report.related;
+    return related ? kinds.flatMap(kind => kind.doneLists(related)) : [];
+}
+/** The console link for a leftover of one of the kinds, if it has one. */
+function kindLink(region, leftover, kinds = KINDS) {
+    for (const kind of kinds) {
+        const link = kind.links?.[leftover.kind];
+        if (link)
+            return link(region, leftover.id);
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./lib/report/summary.js
+
+
+
 
 /** The runner rejects a step summary over 1 MiB; stay well under it. */
 const SUMMARY_BUDGET_BYTES = 900 * 1024;
@@ -60482,19 +62787,6 @@ const OUTCOME_TEXT = {
     'dry-run': '📝 dry run',
     skipped: '⏭️ skipped'
 };
-/** Every string that came from AWS or the user goes through here before it reaches the summary. */
-function escapeHtml(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;')
-        .replace(/\|/g, '&#124;')
-        .replace(/`/g, '&#96;');
-}
-const code = (text) => `<code>${escapeHtml(text)}</code>`;
-const summary_link = (href, text) => `<a href="${escapeHtml(href)}">${text}</a>`;
 /** Report → the job summary (Markdown with HTML details), under the runner's size limit. */
 function renderSummary(report) {
     const parts = [];
@@ -60557,22 +62849,8 @@ function renderCounts(c) {
         const found = c.stack.status === 'NOT_FOUND' ? 0 : 1;
         rows.push(`| CloudFormation stack | ${found} | ${removed(c.stack.deleted ? 1 : 0)} | ${left('stack')} |`);
     }
-    const r = c.related;
-    if (r) {
-        const row = (label, found, done, kind) => {
-            if (found > 0 || done > 0 || left(kind) > 0)
-                rows.push(`| ${label} | ${found} | ${removed(done)} | ${left(kind)} |`);
-        };
-        const instances = (action) => r.instances.filter(i => i.action === action).length;
-        row('EventBridge rules starting tasks', r.found.triggers, r.triggers.length, 'trigger');
-        row('EC2 instances', r.found.ec2Instances, instances('terminated') + instances('terminated-with-stack'), 'ec2-instance');
-        row('External (SSM) instances', r.found.externalInstances, instances('ssm-deregistered'), 'ssm-instance');
-        row('Log groups', r.found.logGroups, r.logGroups.length, 'log-group');
-        const revisions = r.taskDefinitions.reduce((n, t) => n + t.revisions.length, 0);
-        if (revisions > 0 || left('task-definition') > 0)
-            rows.push(`| Task definition families | ${r.found.taskDefinitionFamilies} | ${removed(r.taskDefinitions.length)} | ${left('task-definition')} |`);
-        row('Service Connect namespaces', r.found.namespaces, r.namespaces.length, 'namespace');
-    }
+    for (const row of kindCountRows(c, left))
+        rows.push(`| ${row.label} | ${row.found} | ${removed(row.removed)} | ${left(row.leftoverKind)} |`);
     return rows;
 }
 function leftoverLink(c, l) {
@@ -60585,29 +62863,19 @@ function leftoverLink(c, l) {
             return consoleLinks.containerInstances(c.region, c.name);
         case 'cluster':
             return consoleLinks.cluster(c.region, c.name);
-        case 'ec2-instance':
-            return consoleLinks.ec2Instance(c.region, l.id);
         case 'capacity-provider':
             return consoleLinks.capacityProviders(c.region);
         case 'stack':
         case 'stack-resource':
             return c.stack ? consoleLinks.stack(c.region, c.stack.id ?? c.stack.name) : undefined;
-        case 'trigger':
-            return consoleLinks.eventRule(c.region, l.id);
-        case 'ssm-instance':
-            return consoleLinks.managedInstance(c.region, l.id);
-        case 'log-group':
-            return consoleLinks.logGroup(c.region, l.id);
-        case 'task-definition':
-            return consoleLinks.taskDefinition(c.region, l.id);
-        case 'namespace':
-            return /^arn:/.test(l.id) ? consoleLinks.namespace(c.region, l.id) : undefined;
+        default:
+            return kindLink(c.region, l);
     }
 }
 function renderLeftovers(c) {
     const item = (l) => {
         const href = leftoverLink(c, l);
-        const name = href ? summary_link(href, code(l.id)) : code(l.id);
+        const name = href ? html_link(href, code(l.id)) : code(l.id);
         return `${escapeHtml(l.kind)} ${name}: ${escapeHtml(l.reason)}${l.fromPlan ? ' (from the plan, not read from AWS)' : ''}`;
     };
     const out = [];
@@ -60640,24 +62908,9 @@ function renderRemoved(c) {
     }
     return out;
 }
+/** What the kinds around the cluster did, each in its own words (src/kinds/). */
 function renderRelated(c) {
-    const r = c.related;
-    if (!r)
-        return [];
-    const out = [];
-    out.push(...details('EventBridge rules that started tasks', r.triggers.map(t => t.action === 'disabled'
-        ? `${code(t.rule)}: disabled`
-        : `${code(t.rule)}: ${t.targets.length} target(s) removed (${t.targets.map(code).join(', ')})`)));
-    const instanceWords = {
-        terminated: 'terminated',
-        'terminated-with-stack': 'terminated with',
-        'ssm-deregistered': 'deregistered from Systems Manager'
-    };
-    out.push(...details('Instances behind the container instances', r.instances.map(i => `${code(i.id)} (container instance ${code(i.containerInstanceId)}): ${instanceWords[i.action]}${i.owner ? ` ${escapeHtml(i.owner)}` : ''}`)));
-    out.push(...details('Log groups deleted', r.logGroups.map(g => code(g.name))));
-    out.push(...details('Task definitions deregistered', r.taskDefinitions.map(t => `<b>${escapeHtml(t.family)}</b>: ${t.revisions.map(code).join(', ')}`)));
-    out.push(...details('Service Connect namespaces deleted', r.namespaces.map(n => code(n.ref))));
-    return out;
+    return kindDoneLists(c).flatMap(list => details(list.title, list.items));
 }
 function renderPhases(c) {
     if (c.phases.length === 0)
@@ -60973,394 +63226,6 @@ function readMinutes(name, raw, fallback, min, max) {
     return minutes;
 }
 
-;// CONCATENATED MODULE: ./lib/aws/call.js
-
-const THROTTLE_BASE_DELAY_MS = 500;
-const THROTTLE_MAX_DELAY_MS = 20_000;
-function operationName(command) {
-    return command.constructor.name.replace(/Command$/, '');
-}
-/**
- * Sends one command through the run's shared concurrency bound.
- *
- * The SDK's adaptive retry already absorbs most throttling; when a burst outlasts its attempts, a
- * teardown must not give up halfway while its deadline is still far, so this keeps backing off
- * (full jitter, capped) until the deadline. Every other error goes to the caller, which knows whether
- * it means "already gone", "try again later" or a real failure.
- */
-async function callAws(ctx, port, command) {
-    const operation = operationName(command);
-    for (let attempt = 0;; attempt++) {
-        if (ctx.signal.aborted)
-            throw new errors/* CancelledError */.cc();
-        try {
-            // The token comes before the pool slot: a call waiting for its rate limit must not hold a slot
-            // that a call of another category could use.
-            await port.pacer?.acquire(operation, ctx.signal);
-            const output = await ctx.pool.run(() => port.send(command, { abortSignal: ctx.signal }));
-            port.pacer?.succeeded(operation);
-            ctx.log.debug(`aws ${operation} ok`);
-            return output;
-        }
-        catch (error) {
-            if (ctx.signal.aborted)
-                throw new errors/* CancelledError */.cc();
-            if (!(0,errors/* isThrottling */.E2)(error))
-                throw error;
-            port.pacer?.throttled(operation);
-            const cap = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_BASE_DELAY_MS * 2 ** Math.min(attempt, 10));
-            const delay = Math.random() * cap;
-            if (ctx.clock() + delay >= ctx.deadline) {
-                throw new errors/* DeadlineError */.j3(`AWS kept throttling ${operation} until the deadline`);
-            }
-            ctx.log.debug(`aws ${operation} throttled; retrying in ${Math.round(delay)} ms`);
-            await ctx.sleep(delay, ctx.signal);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/util/pool.js
-/**
- * A bound on AWS calls in flight, shared by a whole run, so that parallel phases (and, for a sweep,
- * parallel clusters) never flood the account's API rate buckets together.
- */
-class Pool {
-    limit;
-    active = 0;
-    waiting = [];
-    /** The most calls that were ever in flight at once; the benchmark reports it. */
-    peak = 0;
-    constructor(limit) {
-        this.limit = limit;
-        if (!Number.isInteger(limit) || limit < 1)
-            throw new Error(`pool limit must be a positive integer, got ${limit}`);
-    }
-    async run(task) {
-        await this.acquire();
-        try {
-            return await task();
-        }
-        finally {
-            this.release();
-        }
-    }
-    acquire() {
-        if (this.active < this.limit) {
-            this.active++;
-            this.peak = Math.max(this.peak, this.active);
-            return Promise.resolve();
-        }
-        return new Promise(resolve => this.waiting.push(() => {
-            this.active++;
-            this.peak = Math.max(this.peak, this.active);
-            resolve();
-        }));
-    }
-    release() {
-        this.active--;
-        this.waiting.shift()?.();
-    }
-}
-function chunk(items, size) {
-    const out = [];
-    for (let i = 0; i < items.length; i += size)
-        out.push(items.slice(i, i + size));
-    return out;
-}
-
-;// CONCATENATED MODULE: ./lib/util/paginate.js
-/**
- * Every page of a list call. Skipping pages past the first is the most common way teardown tools
- * leave services behind, so every list goes through here.
- */
-async function paginate(fetchPage) {
-    const all = [];
-    const seen = new Set();
-    let token;
-    do {
-        const page = await fetchPage(token);
-        all.push(...page.items);
-        token = page.nextToken || undefined;
-        // A token that comes back twice would loop forever; AWS never does this, a broken proxy might.
-        if (token !== undefined) {
-            if (seen.has(token))
-                throw new Error('the list call returned the same nextToken twice');
-            seen.add(token);
-        }
-    } while (token !== undefined);
-    return all;
-}
-
-;// CONCATENATED MODULE: ./lib/inventory.js
-
-
-
-
-
-
-/** What a cluster holds, read with paged lists and batched describes. Makes no change. */
-async function takeInventory(ctx, clusterRef) {
-    const cluster = await describeCluster(ctx, clusterRef);
-    if (cluster.state === 'absent')
-        return cluster;
-    const info = cluster.info;
-    const [services, tasks, containerInstances, capacityProviders] = await Promise.all([
-        tolerateDenied(ctx, listServices(ctx, info.arn), []),
-        tolerateDenied(ctx, listLiveTasks(ctx, info.arn), []),
-        tolerateDenied(ctx, listContainerInstances(ctx, info.arn), []),
-        tolerateDenied(ctx, describeCapacityProviders(ctx, info), [])
-    ]);
-    return {
-        state: 'present',
-        inventory: { cluster: info, services, tasks, containerInstances, capacityProviders }
-    };
-}
-/** A dry run records a denied read as a blocker and goes on with `fallback`; a real run fails on it. */
-async function tolerateDenied(ctx, read, fallback) {
-    if (!ctx.onDenied)
-        return read;
-    try {
-        return await read;
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        ctx.onDenied(error);
-        return fallback;
-    }
-}
-async function describeCluster(ctx, clusterRef) {
-    const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: [clusterRef], include: ['TAGS'] }));
-    const cluster = out.clusters?.[0];
-    if (!cluster) {
-        const failure = out.failures?.[0];
-        return {
-            state: 'absent',
-            clusterRef,
-            arn: failure?.arn,
-            reason: `not found (${failure?.reason ?? 'MISSING'})`
-        };
-    }
-    if (cluster.status === 'INACTIVE') {
-        return { state: 'absent', clusterRef, arn: cluster.clusterArn, reason: 'already deleted (INACTIVE)' };
-    }
-    return { state: 'present', info: toClusterInfo(cluster) };
-}
-function toClusterInfo(cluster) {
-    const tags = {};
-    for (const tag of cluster.tags ?? [])
-        if (tag.key)
-            tags[tag.key] = tag.value ?? '';
-    return {
-        name: cluster.clusterName ?? '',
-        arn: cluster.clusterArn ?? '',
-        status: cluster.status ?? 'UNKNOWN',
-        tags,
-        capacityProviders: cluster.capacityProviders ?? [],
-        hasDefaultStrategy: (cluster.defaultCapacityProviderStrategy ?? []).length > 0,
-        ...(cluster.serviceConnectDefaults?.namespace
-            ? { serviceConnectNamespace: cluster.serviceConnectDefaults.namespace }
-            : {})
-    };
-}
-/** Every ACTIVE service: all pages of 100, then descriptions in batches of 10. */
-async function listServices(ctx, clusterArn) {
-    const arns = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListServicesCommand */.qde({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
-        return { items: out.serviceArns ?? [], nextToken: out.nextToken };
-    });
-    // INACTIVE services are already deleted (AWS does not list them; some emulators do).
-    return (await describeServices(ctx, clusterArn, unique(arns))).present.filter(s => s.status !== 'INACTIVE');
-}
-async function describeServices(ctx, clusterArn, arns) {
-    const batches = await Promise.all(chunk(arns, Limits.describeServicesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: clusterArn, services: batch }))));
-    const present = [];
-    const missing = [];
-    for (const out of batches) {
-        present.push(...(out.services ?? []).map(toServiceInfo));
-        missing.push(...(out.failures ?? []).map(f => f.arn ?? '').filter(Boolean));
-    }
-    return { present, missing };
-}
-function toServiceInfo(service) {
-    return {
-        name: service.serviceName ?? nameFromArn(service.serviceArn ?? ''),
-        arn: service.serviceArn ?? '',
-        status: service.status ?? 'UNKNOWN',
-        schedulingStrategy: service.schedulingStrategy === 'DAEMON' ? 'DAEMON' : 'REPLICA',
-        deploymentController: service.deploymentController?.type === 'EXTERNAL'
-            ? 'EXTERNAL'
-            : service.deploymentController?.type === 'CODE_DEPLOY'
-                ? 'CODE_DEPLOY'
-                : 'ECS',
-        desiredCount: service.desiredCount ?? 0,
-        runningCount: service.runningCount ?? 0,
-        taskSets: (service.taskSets ?? [])
-            .filter(set => set.taskSetArn && set.status !== 'INACTIVE')
-            .map(set => ({ arn: set.taskSetArn ?? '', id: set.id ?? '', status: set.status ?? '' })),
-        createdAt: service.createdAt,
-        lastActivity: newest([
-            service.createdAt,
-            ...(service.deployments ?? []).flatMap(d => [d.createdAt, d.updatedAt])
-        ]),
-        taskDefinitions: unique([
-            service.taskDefinition,
-            ...(service.deployments ?? []).map(d => d.taskDefinition),
-            // EXTERNAL and CODE_DEPLOY services run their revisions in task sets.
-            ...(service.taskSets ?? []).filter(set => set.status !== 'INACTIVE').map(set => set.taskDefinition)
-        ].filter((arn) => Boolean(arn))),
-        serviceConnectNamespaces: unique((service.deployments ?? [])
-            .filter(d => d.serviceConnectConfiguration?.enabled !== false)
-            .map(d => d.serviceConnectConfiguration?.namespace)
-            .filter((ns) => Boolean(ns)))
-    };
-}
-function newest(dates) {
-    const times = dates.filter((d) => d instanceof Date).map(d => d.getTime());
-    return times.length > 0 ? new Date(Math.max(...times)) : undefined;
-}
-/**
- * Every task that has not reached STOPPED: those desired RUNNING (this includes PENDING ones) and
- * those already told to stop but still on their way down, which DeleteCluster also counts.
- */
-async function listLiveTasks(ctx, clusterArn, desiredStatuses = ['RUNNING', 'STOPPED']) {
-    const lists = await Promise.all(desiredStatuses.map(desiredStatus => paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListTasksCommand */.MYg({
-            cluster: clusterArn,
-            desiredStatus,
-            maxResults: Limits.listPageSize,
-            nextToken
-        }));
-        return { items: out.taskArns ?? [], nextToken: out.nextToken };
-    })));
-    const described = await describeTasks(ctx, clusterArn, unique(lists.flat()));
-    // Only this cluster's tasks: a list filter that matched more than it should must not make the
-    // teardown touch another cluster.
-    return described.present.filter(task => (!task.clusterArn || task.clusterArn === clusterArn) && !isTaskDown(task));
-}
-/**
- * A task is down when it is STOPPED and nothing wants it running any more. A task that reads
- * STOPPED but is still desired RUNNING is not trusted as down (emulators report that; on AWS it is
- * at most a passing state): it still gets a StopTask, which is harmless on a stopped task.
- */
-function isTaskDown(task) {
-    return !task || (task.lastStatus === 'STOPPED' && task.desiredStatus !== 'RUNNING');
-}
-async function describeTasks(ctx, clusterArn, arns) {
-    const batches = await Promise.all(chunk(arns, Limits.describeTasksBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTasksCommand */.z8X({ cluster: clusterArn, tasks: batch }))));
-    const present = [];
-    const missing = [];
-    for (const out of batches) {
-        present.push(...(out.tasks ?? []).map(toTaskInfo));
-        missing.push(...(out.failures ?? []).map(f => f.arn ?? '').filter(Boolean));
-    }
-    return { present, missing };
-}
-function toTaskInfo(task) {
-    const group = task.group ?? '';
-    const serviceName = group.startsWith('service:') ? group.slice('service:'.length) : undefined;
-    return {
-        arn: task.taskArn ?? '',
-        id: nameFromArn(task.taskArn ?? ''),
-        clusterArn: task.clusterArn,
-        group,
-        startedBy: task.startedBy,
-        lastStatus: task.lastStatus ?? 'UNKNOWN',
-        desiredStatus: task.desiredStatus ?? 'UNKNOWN',
-        containerInstanceArn: task.containerInstanceArn,
-        launchType: task.launchType,
-        serviceName,
-        createdAt: task.createdAt,
-        taskDefinitionArn: task.taskDefinitionArn
-    };
-}
-/** Every registered container instance (ACTIVE and DRAINING; INACTIVE ones are already deregistered). */
-async function listContainerInstances(ctx, clusterArn) {
-    const arns = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListContainerInstancesCommand */.$lF({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
-        return { items: out.containerInstanceArns ?? [], nextToken: out.nextToken };
-    });
-    const batches = await Promise.all(chunk(unique(arns), Limits.describeContainerInstancesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeContainerInstancesCommand */.QUW({ cluster: clusterArn, containerInstances: batch }))));
-    return batches
-        .flatMap(out => out.containerInstances ?? [])
-        .filter(ci => ci.status !== 'INACTIVE')
-        .map(ci => ({
-        arn: ci.containerInstanceArn ?? '',
-        id: nameFromArn(ci.containerInstanceArn ?? ''),
-        ec2InstanceId: ci.ec2InstanceId,
-        status: ci.status ?? 'UNKNOWN',
-        runningTasksCount: (ci.runningTasksCount ?? 0) + (ci.pendingTasksCount ?? 0),
-        external: /^mi-/.test(ci.ec2InstanceId ?? '') ||
-            (ci.attributes ?? []).some(a => a.name === 'ecs.capability.external')
-    }));
-}
-/**
- * The attached capacity providers, and for each Auto Scaling one, the other clusters that use it
- * (a provider can only be deleted once no cluster has it attached).
- */
-async function describeCapacityProviders(ctx, cluster) {
-    const names = cluster.capacityProviders;
-    if (names.length === 0)
-        return [];
-    const own = names.filter(name => !RESERVED_CAPACITY_PROVIDERS.has(name));
-    const described = new Map();
-    for (const batch of chunk(own, Limits.describeCapacityProvidersBatch)) {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeCapacityProvidersCommand */.bso({ capacityProviders: batch }));
-        for (const cp of out.capacityProviders ?? []) {
-            described.set(cp.name ?? '', {
-                arn: cp.capacityProviderArn,
-                status: cp.status ?? 'UNKNOWN',
-                autoScalingGroupArn: cp.autoScalingGroupProvider?.autoScalingGroupArn
-            });
-        }
-    }
-    const usedElsewhere = own.length > 0 ? await otherClustersUsing(ctx, cluster.arn, new Set(own)) : new Map();
-    return names.map(name => {
-        const d = described.get(name);
-        return {
-            name,
-            arn: d?.arn,
-            reserved: RESERVED_CAPACITY_PROVIDERS.has(name),
-            autoScalingGroupArn: d?.autoScalingGroupArn,
-            status: d?.status ?? (RESERVED_CAPACITY_PROVIDERS.has(name) ? 'ACTIVE' : 'MISSING'),
-            otherClusters: usedElsewhere.get(name) ?? []
-        };
-    });
-}
-async function otherClustersUsing(ctx, clusterArn, providers) {
-    const usage = new Map();
-    for (const cluster of await describeOtherClusters(ctx, clusterArn)) {
-        for (const name of cluster.capacityProviders ?? []) {
-            if (providers.has(name))
-                usage.set(name, [...(usage.get(name) ?? []), cluster.clusterName ?? '']);
-        }
-    }
-    return usage;
-}
-/** Every cluster ARN of the account and Region: every page of ListClusters. */
-async function listClusterArns(ctx) {
-    return paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListClustersCommand */.Nnn({ maxResults: Limits.listPageSize, nextToken }));
-        return { items: out.clusterArns ?? [], nextToken: out.nextToken };
-    });
-}
-/** DescribeClusters in batches of 100; clusters AWS does not know are left out. */
-async function describeClusters(ctx, refs, include = []) {
-    const outs = await Promise.all(chunk(refs, Limits.describeClustersBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: batch, ...(include.length > 0 ? { include } : {}) }))));
-    return outs.flatMap(out => out.clusters ?? []);
-}
-/** Every other ACTIVE cluster of the account and Region. */
-async function describeOtherClusters(ctx, clusterArn) {
-    const others = (await listClusterArns(ctx)).filter(arn => arn !== clusterArn);
-    return (await describeClusters(ctx, others)).filter(c => c.status !== 'INACTIVE');
-}
-function nameFromArn(arn) {
-    return arn.slice(arn.lastIndexOf('/') + 1);
-}
-function unique(items) {
-    return [...new Set(items)];
-}
-
 ;// CONCATENATED MODULE: ./lib/select.js
 
 
@@ -61455,84 +63320,6 @@ function describeAge(ms) {
         : hours >= 1
             ? `${Math.round(hours)} h`
             : `${Math.max(1, Math.round(ms / 60_000))} min`;
-}
-
-;// CONCATENATED MODULE: ./lib/util/poll.js
-/**
- * Waits on many resources of one kind with one polling loop: every round describes all watched
- * resources in batches (DescribeTasks takes 100, DescribeServices 10), so a hundred waits cost a
- * call per round instead of a hundred. A resource that AWS no longer knows is passed to `isDone` as
- * `undefined`: for a teardown, gone is done, unlike the SDK's stock waiters.
- */
-class BatchPoller {
-    ctx;
-    options;
-    waiters = new Set();
-    running = false;
-    constructor(ctx, options) {
-        this.ctx = ctx;
-        this.options = options;
-    }
-    waitUntil(id, isDone, deadline) {
-        return new Promise((resolve, reject) => {
-            this.waiters.add({ id, isDone, deadline, resolve, reject, last: undefined });
-            if (!this.running)
-                void this.loop();
-        });
-    }
-    async loop() {
-        this.running = true;
-        try {
-            while (this.waiters.size > 0) {
-                const now = this.ctx.clock();
-                const nearest = Math.min(...[...this.waiters].map(w => w.deadline));
-                // The first look comes one interval after the wait starts: whatever was just asked of AWS
-                // (a stop, a delete) is never finished at once, so an immediate look would be wasted.
-                await this.ctx.sleep(Math.max(0, Math.min(this.options.intervalMs, nearest - now)), this.ctx.signal);
-                const watched = [...this.waiters];
-                const states = await this.options.describe([...new Set(watched.map(w => w.id))]);
-                const after = this.ctx.clock();
-                for (const waiter of watched) {
-                    const state = states.get(waiter.id);
-                    waiter.last = state;
-                    if (waiter.isDone(state))
-                        this.settle(waiter, { done: true, state });
-                    else if (after >= waiter.deadline)
-                        this.settle(waiter, { done: false, state });
-                }
-            }
-        }
-        catch (error) {
-            for (const waiter of [...this.waiters]) {
-                this.waiters.delete(waiter);
-                waiter.reject(error);
-            }
-        }
-        finally {
-            this.running = false;
-        }
-    }
-    settle(waiter, outcome) {
-        this.waiters.delete(waiter);
-        waiter.resolve(outcome);
-    }
-}
-/**
- * Tries `attempt` until it reports done or the deadline passes, backing off between tries. Used
- * for calls AWS refuses while an earlier change settles (DeleteCluster right after draining).
- */
-async function retryUntil(ctx, options, attempt) {
-    let delay = options.minDelayMs;
-    for (;;) {
-        const result = await attempt();
-        if (result.done)
-            return result;
-        const now = ctx.clock();
-        if (now + delay > options.deadline)
-            return result;
-        await ctx.sleep(delay, ctx.signal);
-        delay = Math.min(options.maxDelayMs, delay * 2);
-    }
 }
 
 ;// CONCATENATED MODULE: ./lib/apply/context.js
@@ -61809,214 +63596,6 @@ async function deleteCluster(ctx, opts = {}) {
     ctx.log.info(`Cluster ${ctx.clusterName} is deleted`);
 }
 
-;// CONCATENATED MODULE: ./lib/related/hosts.js
-
-
-
-
-
-/** States in which an instance no longer bills for compute (EBS volumes of a stopped one still do). */
-const GONE_STATES = new Set(['shutting-down', 'terminated', 'not-found']);
-function hostsOf(instances) {
-    return instances
-        .filter(ci => ci.ec2InstanceId)
-        .map(ci => ({
-        containerInstanceArn: ci.arn,
-        containerInstanceId: ci.id,
-        instanceId: ci.ec2InstanceId ?? '',
-        external: ci.external === true || /^mi-/.test(ci.ec2InstanceId ?? '')
-    }));
-}
-/**
- * State and owner of the EC2 instances (never the external ones: their mi- ids are not EC2's). An
- * `instance-id` filter rather than InstanceIds: an id EC2 no longer knows is then simply missing
- * from the answer, where InstanceIds would fail the whole call with InvalidInstanceID.NotFound.
- */
-async function describeHosts(ctx, hosts) {
-    const ids = [...new Set(hosts.filter(h => !h.external).map(h => h.instanceId))];
-    const found = new Map();
-    for (const batch of chunk(ids, Limits.describeInstancesBatch)) {
-        const reservations = await paginate(async (nextToken) => {
-            const out = await callAws(ctx, ctx.ec2, new (await sdk.ec2()).DescribeInstancesCommand({
-                Filters: [{ Name: 'instance-id', Values: batch }],
-                MaxResults: 1000,
-                NextToken: nextToken
-            }));
-            return { items: out.Reservations ?? [], nextToken: out.NextToken };
-        });
-        for (const instance of reservations.flatMap(r => r.Instances ?? [])) {
-            if (instance.InstanceId)
-                found.set(instance.InstanceId, instance);
-        }
-    }
-    return hosts.map(host => {
-        if (host.external)
-            return host;
-        const instance = found.get(host.instanceId);
-        if (!instance)
-            return { ...host, state: 'not-found' };
-        const owner = ownerOf(instance);
-        return { ...host, state: instance.State?.Name ?? 'unknown', ...(owner ? { owner } : {}) };
-    });
-}
-function ownerOf(instance) {
-    const tags = new Map((instance.Tags ?? []).map(t => [t.Key ?? '', t.Value ?? '']));
-    const stack = tags.get(OwnerTags.stackName);
-    const group = tags.get(OwnerTags.autoScalingGroup);
-    if (group)
-        return { kind: 'auto-scaling-group', name: group, ...(stack ? { stack } : {}) };
-    const fleet = tags.get(OwnerTags.ec2Fleet) ?? tags.get(OwnerTags.spotFleet);
-    if (fleet)
-        return { kind: 'fleet', name: fleet };
-    if (stack)
-        return { kind: 'stack', name: stack, stack };
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/apply/hosts.js
-
-
-
-
-
-/** The report's words for an instance this run could not or would not remove. */
-const GENERIC_EC2 = 'still running and billing: deregistering a container instance does not terminate its EC2 instance; terminate it, or delete the stack or Auto Scaling group that owns it';
-/** The decisions for the machines behind the container instances; the generic one without a related plan. */
-function hostDecisions(plan) {
-    if (plan.related)
-        return plan.related.hosts;
-    return hostsOf(plan.containerInstances).map(host => host.external
-        ? {
-            host,
-            action: 'keep',
-            billing: false,
-            reason: 'external instance still registered with Systems Manager'
-        }
-        : { host, action: 'keep', billing: true, reason: GENERIC_EC2 });
-}
-/**
- * What becomes of the machine behind each container instance this run deregistered: terminated
- * (nothing owns it, terminate-instances), deregistered from Systems Manager (external,
- * deregister-ssm-instances), left to the stack that owns it (checked once the stack is deleted),
- * or reported with what keeps it and the fix.
- */
-async function handleHosts(ctx, decisions) {
-    const deregistered = new Set(ctx.report.containerInstances.map(ci => ci.arn));
-    await Promise.all(decisions
-        .filter(d => deregistered.has(d.host.containerInstanceArn))
-        .map(async (d) => {
-        switch (d.action) {
-            case 'terminate':
-                return terminate(ctx, d);
-            case 'deregister-ssm':
-                return deregisterManaged(ctx, d);
-            case 'with-stack':
-                // Until the stack is confirmed deleted, this is what is true.
-                ctx.report.leftovers.push({
-                    kind: 'ec2-instance',
-                    id: d.host.instanceId,
-                    reason: `still ${d.host.state ?? 'running'}: owned by ${d.owner}, and goes only when that stack is deleted, which this run had not finished`,
-                    billing: true
-                });
-                return;
-            case 'keep':
-                ctx.report.leftovers.push({
-                    kind: d.host.external ? 'ssm-instance' : 'ec2-instance',
-                    id: d.host.instanceId,
-                    reason: d.reason,
-                    billing: d.billing
-                });
-                return;
-            case 'none':
-                return;
-        }
-    }));
-}
-async function terminate(ctx, d) {
-    const id = d.host.instanceId;
-    try {
-        // One instance per call: a protected or vanished instance then fails alone, not its batch.
-        await callAws(ctx, ctx.ec2, new (await sdk.ec2()).TerminateInstancesCommand({ InstanceIds: [id] }));
-    }
-    catch (error) {
-        if ((0,errors/* isAwsError */.m_)(error, 'InvalidInstanceID.NotFound')) {
-            ctx.log.info(`EC2 instance ${id} is already gone`);
-            return;
-        }
-        if ((0,errors/* isAwsError */.m_)(error, 'OperationNotPermitted')) {
-            ctx.report.leftovers.push({
-                kind: 'ec2-instance',
-                id,
-                reason: `still running and billing: EC2 refused to terminate it (${(0,errors/* errorMessage */.gJ)(error)}); turn off its termination protection and terminate it`,
-                billing: true
-            });
-            ctx.log.warning(`EC2 refused to terminate ${id}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-            return;
-        }
-        throw error;
-    }
-    related(ctx).instances.push({ id, containerInstanceId: d.host.containerInstanceId, action: 'terminated' });
-    // Billing stops once an instance is shutting-down: no need to wait for terminated.
-    ctx.log.info(`Terminating EC2 instance ${id}`);
-}
-async function deregisterManaged(ctx, d) {
-    const id = d.host.instanceId;
-    try {
-        await callAws(ctx, ctx.ssm, new (await sdk.ssm()).DeregisterManagedInstanceCommand({ InstanceId: id }));
-    }
-    catch (error) {
-        if ((0,errors/* isAwsError */.m_)(error, 'InvalidInstanceId')) {
-            ctx.log.info(`Managed instance ${id} is not registered with Systems Manager any more`);
-            return;
-        }
-        throw error;
-    }
-    related(ctx).instances.push({
-        id,
-        containerInstanceId: d.host.containerInstanceId,
-        action: 'ssm-deregistered'
-    });
-    ctx.log.info(`Deregistered managed instance ${id} from Systems Manager`);
-}
-/**
- * After the stack is deleted: its Auto Scaling group is gone, and with it the group's instances.
- * One look at EC2 says whether that is so; only then does the instance stop being a leftover.
- */
-async function confirmStackInstances(ctx, decisions) {
-    const pending = decisions.filter((d) => d.action === 'with-stack' &&
-        ctx.report.containerInstances.some(ci => ci.arn === d.host.containerInstanceArn));
-    if (pending.length === 0)
-        return;
-    const now = await describeHosts(ctx, pending.map(d => d.host));
-    for (const [i, d] of pending.entries()) {
-        const state = now[i]?.state ?? 'unknown';
-        const left = ctx.report.leftovers.find(l => l.kind === 'ec2-instance' && l.id === d.host.instanceId);
-        if (GONE_STATES.has(state)) {
-            ctx.report.leftovers = ctx.report.leftovers.filter(l => l !== left);
-            related(ctx).instances.push({
-                id: d.host.instanceId,
-                containerInstanceId: d.host.containerInstanceId,
-                action: 'terminated-with-stack',
-                owner: d.owner
-            });
-            ctx.log.info(`EC2 instance ${d.host.instanceId} is ${state}: it went with ${d.owner}`);
-        }
-        else {
-            const reason = {
-                kind: 'ec2-instance',
-                id: d.host.instanceId,
-                reason: `still ${state} and billing although ${d.owner} was deleted: terminate it`,
-                billing: true
-            };
-            ctx.report.leftovers = [...ctx.report.leftovers.filter(l => l !== left), reason];
-            ctx.log.warning(`EC2 instance ${d.host.instanceId} is still ${state} after its stack was deleted`);
-        }
-    }
-}
-function related(ctx) {
-    return (ctx.report.related ??= newRelatedReport());
-}
-
 ;// CONCATENATED MODULE: ./lib/apply/instances.js
 
 
@@ -62071,648 +63650,6 @@ async function deregister(ctx, instance) {
         ec2InstanceId: instance.ec2InstanceId
     });
     ctx.log.info(`Deregistered container instance ${instance.id}${instance.ec2InstanceId ? ` (${instance.ec2InstanceId})` : ''}`);
-}
-
-;// CONCATENATED MODULE: ./lib/related/namespace.js
-
-
-
-
-
-const NAMESPACE_ARN = /^arn:aws[a-z-]*:servicediscovery:[a-z0-9-]+:\d{12}:namespace\/(ns-[A-Za-z0-9]+)$/;
-/** The namespaces of the cluster's Service Connect defaults and of its services' deployments. */
-function namespacesOf(inventory) {
-    const byRef = new Map();
-    const add = (ref, user) => {
-        const entry = byRef.get(ref) ?? { ref, ...idOf(ref), usedBy: [] };
-        if (!entry.usedBy.includes(user))
-            entry.usedBy.push(user);
-        byRef.set(ref, entry);
-    };
-    if (inventory.cluster.serviceConnectNamespace)
-        add(inventory.cluster.serviceConnectNamespace, 'cluster default');
-    for (const service of inventory.services) {
-        for (const ns of service.serviceConnectNamespaces ?? [])
-            add(ns, `service ${service.name}`);
-    }
-    // A service that names the default namespace by name while the cluster gives its ARN: one namespace.
-    const arns = [...byRef.values()].filter(n => n.id);
-    for (const named of [...byRef.values()].filter(n => !n.id)) {
-        const same = arns.find(n => n.ref.endsWith(`/${named.ref}`));
-        if (same) {
-            same.usedBy.push(...named.usedBy.filter(u => !same.usedBy.includes(u)));
-            byRef.delete(named.ref);
-        }
-    }
-    return [...byRef.values()];
-}
-function idOf(ref) {
-    const id = NAMESPACE_ARN.exec(ref)?.[1];
-    return id ? { id } : {};
-}
-/** Finds the namespace among the account's (every page of ListNamespaces); undefined when Cloud Map has none such. */
-async function resolveNamespace(ctx, namespace) {
-    const all = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).ListNamespacesCommand({
-            MaxResults: Limits.cloudMapPageSize,
-            NextToken: nextToken
-        }));
-        return { items: out.Namespaces ?? [], nextToken: out.NextToken };
-    });
-    const matches = all.filter(n => namespace.id ? n.Id === namespace.id : n.Name === namespace.ref || n.Arn === namespace.ref);
-    const [found] = matches;
-    if (matches.length !== 1 || !found?.Id)
-        return undefined;
-    return { id: found.Id, arn: found.Arn ?? namespace.ref, name: found.Name ?? '' };
-}
-/**
- * Who else uses a namespace: the Cloud Map services still in it (every page), and the other
- * clusters that have it as their Service Connect default. Read once the cluster is deleted, so the
- * services ECS made for this cluster's own are gone by then.
- */
-async function namespaceUsers(ctx, namespace, clusterArn) {
-    const services = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).ListServicesCommand({
-            Filters: [{ Name: 'NAMESPACE_ID', Values: [namespace.id], Condition: 'EQ' }],
-            MaxResults: Limits.cloudMapPageSize,
-            NextToken: nextToken
-        }));
-        return { items: out.Services ?? [], nextToken: out.NextToken };
-    });
-    const clusters = (await describeOtherClusters(ctx, clusterArn)).filter(c => {
-        const ns = c.serviceConnectDefaults?.namespace;
-        return ns !== undefined && [namespace.arn, namespace.id, namespace.name].includes(ns);
-    });
-    return [
-        ...services.map(s => `Cloud Map service ${s.Name ?? s.Id ?? '?'}`),
-        ...clusters.map(c => `cluster ${c.clusterName ?? c.clusterArn ?? '?'} (its Service Connect default)`)
-    ];
-}
-
-;// CONCATENATED MODULE: ./lib/related/log-groups.js
-
-
-
-
-/**
- * The log groups of the given task definitions, and who else writes to them. A task definition is
- * not tied to a cluster, so "someone else" is judged by family, with a bounded number of calls: every
- * ACTIVE family (ListTaskDefinitionFamilies, pages of 100) and its latest ACTIVE revision (one
- * DescribeTaskDefinition each). A family whose latest revision is one this cluster ran counts as this
- * cluster's own. With more than Limits.logGroupFamiliesChecked families nothing is read and every
- * group is kept: the answer would not be complete.
- */
-async function checkLogGroups(ctx, taskDefinitionArns, region) {
-    const used = new Set(taskDefinitionArns);
-    const mine = await Promise.all([...used].map(arn => describe(ctx, arn)));
-    const groups = new Map();
-    for (const td of mine) {
-        if (!td)
-            continue;
-        for (const group of awslogsGroups(td, region)) {
-            const entry = groups.get(group.name) ?? { ...group, families: [] };
-            if (td.family && !entry.families.includes(td.family))
-                entry.families.push(td.family);
-            groups.set(group.name, entry);
-        }
-    }
-    const check = { groups: [...groups.values()], usedElsewhere: {}, familiesChecked: 0 };
-    if (groups.size === 0)
-        return check;
-    const families = await activeFamilies(ctx, Limits.logGroupFamiliesChecked);
-    if (!families)
-        return { ...check, tooManyFamilies: true };
-    check.familiesChecked = families.length;
-    const latest = await Promise.all(families.map(family => describe(ctx, family)));
-    for (const td of latest) {
-        // Only an ACTIVE revision can start new tasks (some emulators answer a family with an INACTIVE one).
-        if (!td?.family || td.status !== 'ACTIVE' || used.has(td.taskDefinitionArn ?? ''))
-            continue;
-        for (const group of awslogsGroups(td, region)) {
-            const mineToo = groups.get(group.name);
-            if (!mineToo || mineToo.region !== group.region)
-                continue;
-            const users = (check.usedElsewhere[group.name] ??= []);
-            if (!users.includes(td.family))
-                users.push(td.family);
-        }
-    }
-    return check;
-}
-/** The awslogs log groups of a task definition's containers, with their regions. */
-function awslogsGroups(td, region) {
-    const out = [];
-    for (const container of td.containerDefinitions ?? []) {
-        const log = container.logConfiguration;
-        const name = log?.logDriver === 'awslogs' ? log.options?.['awslogs-group'] : undefined;
-        if (name && !out.some(g => g.name === name)) {
-            out.push({ name, region: log?.options?.['awslogs-region'] || region });
-        }
-    }
-    return out;
-}
-/** A revision (ARN or family:revision), or a family's latest ACTIVE one; undefined when there is none. */
-async function describe(ctx, ref) {
-    try {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: ref }));
-        return out.taskDefinition;
-    }
-    catch (error) {
-        // A family deregistered since it was listed, or a revision ECS has deleted.
-        if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException'))
-            return undefined;
-        throw error;
-    }
-}
-/** Every ACTIVE family, or undefined as soon as there are more than `bound`. */
-async function activeFamilies(ctx, bound) {
-    const families = [];
-    const seen = new Set();
-    let nextToken;
-    do {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListTaskDefinitionFamiliesCommand */.cSD({
-            status: 'ACTIVE',
-            maxResults: Limits.familiesPageSize,
-            nextToken
-        }));
-        families.push(...(out.families ?? []));
-        if (families.length > bound)
-            return undefined;
-        nextToken = out.nextToken || undefined;
-        if (nextToken !== undefined) {
-            if (seen.has(nextToken))
-                throw new Error('ListTaskDefinitionFamilies returned the same nextToken twice');
-            seen.add(nextToken);
-        }
-    } while (nextToken);
-    return [...new Set(families)];
-}
-
-;// CONCATENATED MODULE: ./lib/other-users.js
-
-
-
-
-async function checkOtherUsers(ctx, request) {
-    const check = { taskDefinitions: {}, logGroups: {}, clustersChecked: 0 };
-    try {
-        const uses = await usesElsewhere(ctx, request, check);
-        if (typeof uses === 'string')
-            return { ...check, incomplete: uses };
-        for (const arn of request.taskDefinitions) {
-            const users = uses.get(arn);
-            if (users)
-                check.taskDefinitions[arn] = users;
-        }
-        if (request.logGroups.length > 0) {
-            const incomplete = await writersElsewhere(ctx, request, uses, check);
-            if (incomplete)
-                return { ...check, incomplete };
-        }
-        return check;
-    }
-    catch (error) {
-        if ((0,errors/* isCancellation */.iB)(error, ctx.signal))
-            throw error;
-        return { ...check, incomplete: whyIncomplete(error) };
-    }
-}
-/** Every revision the other clusters' services and running tasks use, with who uses it; or why not known. */
-async function usesElsewhere(ctx, request, check) {
-    const excluded = new Set([request.clusterArn, ...request.runClusters].map(nameFromArn));
-    const arns = (await listClusterArns(ctx)).filter(arn => !excluded.has(nameFromArn(arn)));
-    if (arns.length > Limits.otherUsers.clusters)
-        return `the Region has ${arns.length} other clusters, more than the ${Limits.otherUsers.clusters} this run reads`;
-    const clusters = (await describeClusters(ctx, arns)).filter(c => c.status === 'ACTIVE');
-    const services = other_users_sum(clusters, c => c.activeServicesCount ?? 0);
-    const tasks = other_users_sum(clusters, c => (c.runningTasksCount ?? 0) + (c.pendingTasksCount ?? 0));
-    if (services > Limits.otherUsers.services)
-        return `the other clusters have ${services} services, more than the ${Limits.otherUsers.services} this run reads`;
-    if (tasks > Limits.otherUsers.tasks)
-        return `the other clusters run ${tasks} tasks, more than the ${Limits.otherUsers.tasks} this run reads`;
-    const uses = new Map();
-    const add = (arn, use) => {
-        const list = uses.get(arn) ?? [];
-        if (!list.some(u => u.cluster === use.cluster && u.service === use.service && u.task === use.task))
-            list.push(use);
-        uses.set(arn, list);
-    };
-    const read = await Promise.all(clusters.map(cluster => readCluster(ctx, cluster)));
-    for (const { name, services: found, tasks: running } of read) {
-        for (const service of found)
-            for (const arn of service.taskDefinitions ?? [])
-                add(arn, { cluster: name, service: service.name });
-        for (const task of running) {
-            if (!task.taskDefinitionArn)
-                continue;
-            // A service's task is reported by its service; a task of a service already deleted, by itself.
-            if (task.serviceName && found.some(s => s.name === task.serviceName))
-                add(task.taskDefinitionArn, { cluster: name, service: task.serviceName });
-            else
-                add(task.taskDefinitionArn, { cluster: name, task: `${task.id} (${task.group})` });
-        }
-    }
-    check.clustersChecked = clusters.length;
-    return uses;
-}
-async function readCluster(ctx, cluster) {
-    const arn = cluster.clusterArn ?? '';
-    const name = cluster.clusterName ?? nameFromArn(arn);
-    try {
-        const [services, tasks] = await Promise.all([
-            listServices(ctx, arn),
-            listLiveTasks(ctx, arn, ['RUNNING'])
-        ]);
-        return { name, services, tasks };
-    }
-    catch (error) {
-        // Deleted since it was listed: it uses nothing any more.
-        if ((0,errors/* isAwsError */.m_)(error, 'ClusterNotFoundException'))
-            return { name, services: [], tasks: [] };
-        throw new OtherClusterError(name, error);
-    }
-}
-/**
- * The log groups the revisions used elsewhere write to (one DescribeTaskDefinition per distinct
- * revision, bounded), kept in `check.logGroups` for this cluster's groups. Returns why it is
- * incomplete, or undefined.
- */
-async function writersElsewhere(ctx, request, uses, check) {
-    if (uses.size > Limits.otherUsers.revisions)
-        return `the other clusters use ${uses.size} task definition revisions, more than the ${Limits.otherUsers.revisions} this run reads for log groups`;
-    const mine = new Set(request.logGroups);
-    const described = await Promise.all([...uses.keys()].map(async (arn) => ({ arn, td: await describe(ctx, arn) })));
-    for (const { arn, td } of described) {
-        if (!td)
-            continue;
-        for (const group of awslogsGroups(td, request.region)) {
-            if (!mine.has(group.name) || group.region !== request.region)
-                continue;
-            (check.logGroups[group.name] ??= []).push({ revision: arn, users: uses.get(arn) ?? [] });
-        }
-    }
-    return undefined;
-}
-class OtherClusterError extends Error {
-    cluster;
-    cause;
-    constructor(cluster, cause) {
-        super(`cluster ${cluster} could not be read: ${(0,errors/* errorMessage */.gJ)(cause)}`);
-        this.cluster = cluster;
-        this.cause = cause;
-    }
-}
-function whyIncomplete(error) {
-    const cause = error instanceof OtherClusterError ? error.cause : error;
-    const where = error instanceof OtherClusterError ? ` (cluster ${error.cluster})` : '';
-    if (cause instanceof errors/* DeadlineError */.j3)
-        return `the run's deadline passed before the other clusters were read${where}`;
-    if ((0,errors/* isAccessDenied */.w7)(cause))
-        return `reading the other clusters was denied${where}: ${(0,errors/* errorMessage */.gJ)(cause)}`;
-    return `the other clusters could not be read${where}: ${(0,errors/* errorMessage */.gJ)(cause)}`;
-}
-function other_users_sum(items, value) {
-    return items.reduce((total, item) => total + value(item), 0);
-}
-/** Who uses a revision, in words: `cluster production (service api)`. */
-function describeUsers(users) {
-    const shown = users
-        .slice(0, 3)
-        .map(u => `cluster ${u.cluster} (${u.service ? `service ${u.service}` : `task ${u.task ?? '?'}`})`);
-    return shown.join(', ') + (users.length > 3 ? ` and ${users.length - 3} more` : '');
-}
-
-;// CONCATENATED MODULE: ./lib/related/plan.js
-
-
-function planRelated(related, options, stack) {
-    const hosts = related.hosts.map(host => decideHost(host, options, related.hostsUnread, stack));
-    const logGroups = (related.logGroups?.groups ?? []).map(group => decideLogGroup(group, related.logGroups, options.region, related.otherUsers));
-    const keptTaskDefinitions = options.deregisterTaskDefinitions
-        ? related.taskDefinitions
-            .map(arn => ({ arn, reason: taskDefinitionKeepReason(arn, related.otherUsers) }))
-            .filter((k) => k.reason !== undefined)
-        : [];
-    const namespaces = related.namespaces.map(namespace => decideNamespace(namespace, options.deleteNamespace));
-    const triggers = options.triggers === 'keep' ? [] : (related.triggers ?? []);
-    const notes = [];
-    if (options.triggers === 'disable') {
-        for (const t of triggers.filter(t => t.otherTargets > 0))
-            notes.push(`EventBridge rule ${t.rule} will be disabled as a whole, which also stops its ${t.otherTargets} other target(s)`);
-    }
-    if (options.terminateInstances) {
-        for (const d of hosts)
-            if (d.action === 'keep' && !d.host.external)
-                notes.push(`${d.host.instanceId}: ${d.reason}`);
-    }
-    for (const d of logGroups)
-        if (!d.delete)
-            notes.push(`log group ${d.group.name} will be kept: ${d.keepReason}`);
-    for (const k of keptTaskDefinitions)
-        notes.push(`task definition ${revisionOf(k.arn)} will be kept: ${k.reason}`);
-    if (options.deleteNamespace) {
-        for (const d of namespaces)
-            if (!d.delete)
-                notes.push(`namespace ${d.namespace.ref} will be kept: ${d.keepReason}`);
-    }
-    return {
-        triggerMode: options.triggers,
-        triggers,
-        hosts,
-        logGroups,
-        taskDefinitions: families(related.taskDefinitions.filter(arn => !keptTaskDefinitions.some(k => k.arn === arn))),
-        deregisterTaskDefinitions: options.deregisterTaskDefinitions,
-        keptTaskDefinitions,
-        ...(related.otherUsersRequest ? { otherUsersRequest: related.otherUsersRequest } : {}),
-        namespaces,
-        notes
-    };
-}
-function decideHost(host, options, unread, stack) {
-    if (host.external) {
-        return options.deregisterSsmInstances
-            ? { host, action: 'deregister-ssm' }
-            : {
-                host,
-                action: 'keep',
-                billing: false,
-                reason: `external instance still registered with Systems Manager (ECS deregistration does not touch it; the machine itself is yours): deregister-ssm-instances: true deregisters it, or run aws ssm deregister-managed-instance --instance-id ${host.instanceId} (advanced-tier managed instances are billed while registered)`
-            };
-    }
-    if (host.state === undefined) {
-        return {
-            host,
-            action: 'keep',
-            billing: true,
-            reason: `still running and billing: deregistering a container instance does not terminate its EC2 instance; terminate it, or delete the stack or Auto Scaling group that owns it (its owner is unknown: ${unread ?? 'EC2 could not be read'})`
-        };
-    }
-    if (GONE_STATES.has(host.state))
-        return { host, action: 'none' };
-    const owner = host.owner;
-    if (owner) {
-        const ownersStack = owner.stack ?? (owner.kind === 'stack' ? owner.name : undefined);
-        const inStack = stack &&
-            (ownersStack === stack.name ||
-                (owner.kind === 'auto-scaling-group' && (stack.autoScalingGroups ?? []).includes(owner.name)));
-        if (stack && inStack) {
-            const what = owner.kind === 'auto-scaling-group'
-                ? `Auto Scaling group ${owner.name} of stack ${stack.name}`
-                : `stack ${stack.name}`;
-            return { host, action: 'with-stack', stack: stack.name, owner: what };
-        }
-        return { host, action: 'keep', billing: true, reason: ownerReason(host, owner) };
-    }
-    if (options.terminateInstances)
-        return { host, action: 'terminate' };
-    return {
-        host,
-        action: 'keep',
-        billing: true,
-        reason: host.state === 'stopped'
-            ? 'stopped, its EBS volumes still billing: deregistering a container instance does not terminate its EC2 instance; terminate-instances: true terminates it'
-            : `still ${host.state} and billing: deregistering a container instance does not terminate its EC2 instance; terminate-instances: true terminates it`
-    };
-}
-function ownerReason(host, owner) {
-    const state = `still ${host.state} and billing`;
-    switch (owner.kind) {
-        case 'auto-scaling-group':
-            return `${state}, owned by Auto Scaling group ${owner.name}${owner.stack ? ` (stack ${owner.stack})` : ''}: not terminated, the group would launch a replacement; ${owner.stack ? `delete stack ${owner.stack} (delete-stack: true, stack-name: ${owner.stack}), or ` : ''}scale the group to 0 (aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${owner.name} --min-size 0 --desired-capacity 0)`;
-        case 'stack':
-            return `${state}, owned by CloudFormation stack ${owner.name}: not terminated (the stack would no longer match it); delete the stack (delete-stack: true, stack-name: ${owner.name})`;
-        case 'fleet':
-            return `${state}, owned by EC2 fleet ${owner.name}: not terminated, the fleet would launch a replacement; delete the fleet or set its target capacity to 0`;
-    }
-}
-/** Why a revision of this cluster's must not be deregistered; undefined when nothing else uses it. */
-function taskDefinitionKeepReason(arn, others) {
-    if (!others)
-        return 'who else uses it was not looked at';
-    if (others.incomplete)
-        return `another user cannot be ruled out: ${others.incomplete}`;
-    const users = others.taskDefinitions[arn];
-    return users ? `still used by ${describeUsers(users)}` : undefined;
-}
-/** Why a log group of this cluster's must be kept for another cluster's sake; undefined when nothing else writes to it. */
-function logGroupKeepReason(name, others) {
-    if (!others)
-        return 'another user cannot be ruled out: the other clusters were not read';
-    if (others.incomplete)
-        return `another user cannot be ruled out: ${others.incomplete}`;
-    const writers = others.logGroups[name] ?? [];
-    if (writers.length === 0)
-        return undefined;
-    return `task definition ${writers.map(w => revisionOf(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`;
-}
-/**
- * The decisions again, with a fresh look at who else uses the revisions taken right before anything
- * is deregistered or deleted: another cluster may have started using one since the plan. It only
- * ever keeps more.
- */
-function keepWhatOthersNowUse(related, fresh) {
-    const logGroups = related.logGroups.map(d => {
-        const reason = d.delete ? logGroupKeepReason(d.group.name, fresh) : undefined;
-        return reason ? { ...d, delete: false, keepReason: reason } : d;
-    });
-    const newlyKept = related.deregisterTaskDefinitions
-        ? related.taskDefinitions
-            .flatMap(f => f.arns)
-            .map(arn => ({ arn, reason: taskDefinitionKeepReason(arn, fresh) }))
-            .filter((k) => k.reason !== undefined)
-        : [];
-    const taskDefinitions = related.taskDefinitions
-        .map(f => ({ ...f, arns: f.arns.filter(arn => !newlyKept.some(k => k.arn === arn)) }))
-        .filter(f => f.arns.length > 0);
-    return {
-        ...related,
-        logGroups,
-        taskDefinitions,
-        keptTaskDefinitions: [...related.keptTaskDefinitions, ...newlyKept]
-    };
-}
-function decideLogGroup(group, check, region, others) {
-    if (check.tooManyFamilies) {
-        return {
-            group,
-            delete: false,
-            keepReason: 'the account has more ACTIVE task definition families than this run checks, so another user cannot be ruled out'
-        };
-    }
-    if (group.region !== region) {
-        return {
-            group,
-            delete: false,
-            keepReason: `it is in ${group.region}, not the cluster's Region ${region}; delete it there if nothing else writes to it`
-        };
-    }
-    const writtenElsewhere = logGroupKeepReason(group.name, others);
-    if (writtenElsewhere)
-        return { group, delete: false, keepReason: writtenElsewhere };
-    const users = check.usedElsewhere[group.name] ?? [];
-    if (users.length > 0) {
-        return {
-            group,
-            delete: false,
-            keepReason: `task definition family ${users.join(', ')} (latest ACTIVE revision) also writes to it`
-        };
-    }
-    return { group, delete: true };
-}
-function decideNamespace(namespace, deleteNamespace) {
-    if (!deleteNamespace) {
-        return {
-            namespace,
-            delete: false,
-            keepReason: 'ECS leaves Service Connect namespaces behind: delete-namespace: true deletes it once nothing else uses it'
-        };
-    }
-    return { namespace, delete: true };
-}
-/** Task definition ARNs grouped by family (`…:task-definition/family:revision`). */
-function families(arns) {
-    const byFamily = new Map();
-    for (const arn of arns) {
-        const family = familyOf(arn);
-        if (!family)
-            continue;
-        byFamily.set(family, [...(byFamily.get(family) ?? []), arn]);
-    }
-    return [...byFamily].map(([family, list]) => ({ family, arns: list.sort() }));
-}
-function familyOf(arn) {
-    const name = arn.slice(arn.lastIndexOf('/') + 1);
-    const colon = name.lastIndexOf(':');
-    return colon > 0 ? name.slice(0, colon) : undefined;
-}
-function revisionOf(arn) {
-    return arn.slice(arn.lastIndexOf('/') + 1);
-}
-
-;// CONCATENATED MODULE: ./lib/apply/leftover-resources.js
-
-
-
-
-
-
-
-
-/**
- * What ECS leaves behind once the cluster is gone: log groups, task definitions and the Service
- * Connect namespace, each only when its option asks for it and nothing else uses it.
- */
-async function deleteLogGroups(ctx, decisions) {
-    for (const d of decisions.filter(d => !d.delete)) {
-        ctx.report.leftovers.push({ kind: 'log-group', id: d.group.name, reason: `kept: ${d.keepReason}` });
-    }
-    await Promise.all(decisions.filter(d => d.delete).map(d => deleteLogGroup(ctx, d.group.name)));
-}
-async function deleteLogGroup(ctx, name) {
-    const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
-        try {
-            await callAws(ctx, ctx.logs, new (await sdk.logs()).DeleteLogGroupCommand({ logGroupName: name }));
-            return { done: true, value: 'deleted' };
-        }
-        catch (error) {
-            // Deleted with the stack, or never created (awslogs-create-group off and no task ever ran).
-            if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
-                return { done: true, value: 'gone' };
-            if ((0,errors/* isAwsError */.m_)(error, 'OperationAbortedException'))
-                return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
-            throw error;
-        }
-    });
-    if (!result.done)
-        throw new errors/* DeadlineError */.j3(`log group ${name} could not be deleted before the deadline: ${result.reason}`);
-    if (result.value === 'gone') {
-        ctx.log.info(`Log group ${name} does not exist (any more)`);
-        return;
-    }
-    leftover_resources_related(ctx).logGroups.push({ name, action: 'deleted' });
-    ctx.log.info(`Deleted log group ${name}`);
-}
-async function deregisterTaskDefinitions(ctx, families, kept = []) {
-    for (const k of kept) {
-        ctx.report.leftovers.push({ kind: 'task-definition', id: revisionOf(k.arn), reason: `kept: ${k.reason}` });
-    }
-    await Promise.all(families.map(async (family) => {
-        const done = [];
-        for (const arn of family.arns) {
-            try {
-                await callAws(ctx, ctx.ecs, new dist_cjs/* DeregisterTaskDefinitionCommand */.sjB({ taskDefinition: arn }));
-            }
-            catch (error) {
-                // INACTIVE already (its stack deregistered it, or an earlier run), or deleted since.
-                if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException') &&
-                    /inactive|not found|does not exist|unable to/i.test((0,errors/* errorMessage */.gJ)(error))) {
-                    ctx.log.info(`Task definition ${revisionOf(arn)} is already deregistered`);
-                    continue;
-                }
-                throw error;
-            }
-            done.push(revisionOf(arn));
-            ctx.log.info(`Deregistered task definition ${revisionOf(arn)}`);
-        }
-        if (done.length > 0)
-            leftover_resources_related(ctx).taskDefinitions.push({ family: family.family, revisions: done, action: 'deregistered' });
-    }));
-}
-async function deleteNamespaces(ctx, decisions) {
-    for (const d of decisions.filter(d => !d.delete)) {
-        ctx.report.leftovers.push({ kind: 'namespace', id: d.namespace.ref, reason: `kept: ${d.keepReason}` });
-    }
-    for (const d of decisions.filter(d => d.delete))
-        await deleteNamespace(ctx, d);
-}
-async function deleteNamespace(ctx, d) {
-    const ns = d.namespace;
-    const keep = (reason) => {
-        ctx.report.leftovers.push({ kind: 'namespace', id: ns.ref, reason: `kept: ${reason}` });
-        ctx.log.info(`Namespace ${ns.ref} is kept: ${reason}`);
-    };
-    const resolved = await resolveNamespace(ctx, ns);
-    if (!resolved) {
-        ctx.log.info(`Namespace ${ns.ref} is not (or no longer) in Cloud Map`);
-        return;
-    }
-    const users = await namespaceUsers(ctx, resolved, ctx.clusterArn);
-    if (users.length > 0)
-        return keep(`still used by ${users.join(', ')}`);
-    let operationId;
-    try {
-        operationId = (await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).DeleteNamespaceCommand({ Id: resolved.id }))).OperationId;
-    }
-    catch (error) {
-        if ((0,errors/* isAwsError */.m_)(error, 'NamespaceNotFound')) {
-            ctx.log.info(`Namespace ${ns.ref} is already deleted`);
-            return;
-        }
-        if ((0,errors/* isAwsError */.m_)(error, 'ResourceInUse'))
-            return keep(`Cloud Map refused: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        throw error;
-    }
-    ctx.log.info(`Deleting namespace ${ns.ref}`);
-    if (operationId) {
-        // DeleteNamespace only starts the deletion: its operation says how it ended.
-        const outcome = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 1_000, maxDelayMs: ctx.pollIntervalMs }, async () => {
-            const op = (await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).GetOperationCommand({ OperationId: operationId }))).Operation;
-            if (op?.Status === 'SUCCESS')
-                return { done: true, value: undefined };
-            if (op?.Status === 'FAIL')
-                return { done: true, value: op.ErrorMessage ?? op.ErrorCode ?? 'failed' };
-            return { done: false, reason: `operation ${operationId} is ${op?.Status ?? 'unknown'}` };
-        });
-        if (!outcome.done)
-            throw new errors/* DeadlineError */.j3(`namespace ${ns.ref} was not deleted before the deadline: ${outcome.reason}`);
-        if (outcome.value !== undefined)
-            return keep(`Cloud Map could not delete it: ${outcome.value}`);
-    }
-    leftover_resources_related(ctx).namespaces.push({ ref: ns.ref, action: 'deleted' });
-    ctx.log.info(`Namespace ${ns.ref} is deleted`);
-}
-function leftover_resources_related(ctx) {
-    return (ctx.report.related ??= newRelatedReport());
 }
 
 ;// CONCATENATED MODULE: ./lib/apply/services.js
@@ -62830,7 +63767,7 @@ async function waitServiceInactive(ctx, plan) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./lib/stack.js
+;// CONCATENATED MODULE: ./lib/find-stack.js
 
 
 
@@ -63062,7 +63999,7 @@ async function readResources(ctx, stackRef, cluster) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/apply/stack.js
+;// CONCATENATED MODULE: ./lib/apply/delete-stack.js
 
 
 
@@ -63249,78 +64186,6 @@ async function removeStack(ctx, target) {
     throw new Error(`Stack ${target.name} ended ${report.status}${failed ? `; failed resources: ${failed}` : report.statusReason ? `: ${report.statusReason}` : ''}. Next: ${report.nextCommand ?? `aws cloudformation delete-stack --stack-name ${target.name}`}`);
 }
 
-;// CONCATENATED MODULE: ./lib/apply/triggers.js
-
-
-
-
-
-
-/**
- * Before anything else: the EventBridge rules that start tasks on the cluster stop doing so, or
- * the scheduled tasks they start would keep the cluster from ever being empty. `remove` takes only
- * this cluster's targets off each rule; `disable` turns the whole rule off.
- */
-async function stopTriggers(ctx, related) {
-    await Promise.all(related.triggers.map(trigger => related.triggerMode === 'disable' ? disableRule(ctx, trigger) : removeTargets(ctx, trigger)));
-}
-async function removeTargets(ctx, trigger) {
-    try {
-        for (const ids of chunk(trigger.targetIds, Limits.removeTargetsBatch)) {
-            const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).RemoveTargetsCommand({ Rule: trigger.rule, Ids: ids }));
-            const failed = out.FailedEntries ?? [];
-            if ((out.FailedEntryCount ?? failed.length) > 0) {
-                throw new Error(`EventBridge did not remove ${failed.length} target(s) of rule ${trigger.rule}: ${failed
-                    .map(f => `${f.TargetId}: ${f.ErrorCode} ${f.ErrorMessage ?? ''}`.trim())
-                    .join('; ')}`);
-            }
-        }
-    }
-    catch (error) {
-        if (settled(ctx, trigger, error))
-            return;
-        throw error;
-    }
-    record(ctx, trigger, 'targets-removed');
-    ctx.log.info(`Removed ${trigger.targetIds.length} target(s) of EventBridge rule ${trigger.rule}: it no longer starts tasks on this cluster`);
-}
-async function disableRule(ctx, trigger) {
-    try {
-        await callAws(ctx, ctx.events, new (await sdk.eventbridge()).DisableRuleCommand({ Name: trigger.rule }));
-    }
-    catch (error) {
-        if (settled(ctx, trigger, error))
-            return;
-        throw error;
-    }
-    record(ctx, trigger, 'disabled');
-    ctx.log.info(`Disabled EventBridge rule ${trigger.rule}`);
-}
-/**
- * A rule deleted meanwhile starts nothing any more. A rule another AWS service manages refuses
- * changes: it is reported and the teardown goes on (a task it starts is stopped like any other).
- */
-function settled(ctx, trigger, error) {
-    if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException')) {
-        ctx.log.info(`EventBridge rule ${trigger.rule} is already deleted`);
-        return true;
-    }
-    if ((0,errors/* isAwsError */.m_)(error, 'ManagedRuleException')) {
-        ctx.report.leftovers.push({
-            kind: 'trigger',
-            id: trigger.rule,
-            reason: `managed by another AWS service, which refused the change (${(0,errors/* errorMessage */.gJ)(error)}): it may still start tasks on this cluster; change it through the service that owns it`
-        });
-        ctx.log.warning(`EventBridge rule ${trigger.rule} is managed by another service and was left as it is`);
-        return true;
-    }
-    return false;
-}
-function record(ctx, trigger, action) {
-    const related = (ctx.report.related ??= newRelatedReport());
-    related.triggers.push({ rule: trigger.rule, targets: trigger.targetIds, action });
-}
-
 ;// CONCATENATED MODULE: ./lib/apply/index.js
 
 
@@ -63329,27 +64194,16 @@ function record(ctx, trigger, action) {
 
 
 
-
-
-
-
-/** The phases of a teardown, in the words the log, the report and the summary use. */
+/** The core phases of a teardown (each kind names its own, src/kinds/), in the words the log, the report and the summary use. */
 const Phase = {
     inventory: 'inventory',
     plan: 'plan',
-    triggers: 'EventBridge rules',
     stopTasks: 'stop tasks',
     deleteServices: 'delete services',
     deregisterInstances: 'deregister container instances',
-    hosts: 'EC2 and external instances',
     capacityProviders: 'capacity providers',
     deleteCluster: 'delete cluster',
-    deleteStack: 'delete stack',
-    stackInstances: 'instances of the stack',
-    logGroups: 'log groups',
-    taskDefinitions: 'task definitions',
-    otherUsers: 'who else uses them',
-    namespaces: 'Service Connect namespaces'
+    deleteStack: 'delete stack'
 };
 /**
  * Carries out a plan. Independent work overlaps: every service runs its own scale → drain → delete
@@ -63360,14 +64214,8 @@ const Phase = {
  */
 async function applyPlan(ctx, plan, phases) {
     const inPhase = (name) => ({ ...ctx, log: phases.phase(name) });
-    const related = plan.related;
-    if (related && related.triggers.length > 0) {
-        // Before the first service is touched: a rule firing mid-teardown would start tasks again.
-        phases.start(Phase.triggers);
-        await stopTriggers(inPhase(Phase.triggers), related);
-        await phases.finish(Phase.triggers);
-    }
-    const hosts = hostDecisions(plan);
+    // Before the first service is touched: a rule firing mid-teardown would start tasks again.
+    await runKindStage(ctx, plan.kinds, 'before-services', phases);
     const stopCtx = inPhase(Phase.stopTasks);
     const deleteCtx = inPhase(Phase.deleteServices);
     phases.start(Phase.stopTasks);
@@ -63386,9 +64234,13 @@ async function applyPlan(ctx, plan, phases) {
     phases.start(Phase.deregisterInstances);
     const instances = deregisterInstances(inPhase(Phase.deregisterInstances), plan.containerInstances)
         .then(() => phases.finish(Phase.deregisterInstances))
-        .then(() => handleHosts(inPhase(Phase.hosts), hosts))
-        .then(() => phases.finish(Phase.hosts));
-    await settleAll(ctx, [everyServiceDone.then(() => phases.finish(Phase.deleteServices)), instances]);
+        .then(() => runKindStage(ctx, plan.kinds, 'after-instances', phases));
+    await settleAll(ctx, [
+        everyServiceDone
+            .then(() => phases.finish(Phase.deleteServices))
+            .then(() => runKindStage(ctx, plan.kinds, 'after-services', phases)),
+        instances
+    ]);
     if (plan.detachCapacityProviders) {
         phases.start(Phase.capacityProviders);
         await removeCapacityProviders(inPhase(Phase.capacityProviders), plan.capacityProviders);
@@ -63415,46 +64267,8 @@ async function applyPlan(ctx, plan, phases) {
             await phases.finish(Phase.deleteStack);
         }
     }
-    if (related) {
-        // The fresh decisions replace the planned ones, so a failure after this reports what was decided.
-        plan.related = await lookAgainAtOtherUsers(inPhase(Phase.otherUsers), related);
-        await phases.finish(Phase.otherUsers);
-        await afterTheCluster(ctx, plan.related, hosts, phases);
-    }
-}
-/** Once nothing of the cluster is left: what ECS leaves behind, each in its own phase when there is work. */
-async function afterTheCluster(ctx, related, hosts, phases) {
-    const step = async (name, work) => {
-        await work({ ...ctx, log: phases.phase(name) });
-        await phases.finish(name);
-    };
-    if (hosts.some(d => d.action === 'with-stack'))
-        await step(Phase.stackInstances, c => confirmStackInstances(c, hosts));
-    if (related.logGroups.length > 0)
-        await step(Phase.logGroups, c => deleteLogGroups(c, related.logGroups));
-    if (related.deregisterTaskDefinitions &&
-        related.taskDefinitions.length + related.keptTaskDefinitions.length > 0)
-        await step(Phase.taskDefinitions, c => deregisterTaskDefinitions(c, related.taskDefinitions, related.keptTaskDefinitions));
-    if (related.namespaces.length > 0)
-        await step(Phase.namespaces, c => deleteNamespaces(c, related.namespaces));
-}
-/**
- * Right before a revision is deregistered or a log group deleted: who else uses them, again. Another
- * cluster may have started using one since the plan; the look only ever keeps more.
- */
-async function lookAgainAtOtherUsers(ctx, related) {
-    const removing = related.logGroups.some(d => d.delete) ||
-        (related.deregisterTaskDefinitions && related.taskDefinitions.length > 0);
-    if (!related.otherUsersRequest || !removing)
-        return related;
-    const fresh = await checkOtherUsers(ctx, related.otherUsersRequest);
-    const updated = keepWhatOthersNowUse(related, fresh);
-    const newlyKept = updated.keptTaskDefinitions.length -
-        related.keptTaskDefinitions.length +
-        updated.logGroups.filter(d => !d.delete).length -
-        related.logGroups.filter(d => !d.delete).length;
-    ctx.log.info(`Looked again at who else uses them: ${newlyKept > 0 ? `${newlyKept} more revision(s) or log group(s) kept` : 'nothing new'}`);
-    return updated;
+    // Once nothing of the cluster is left: what ECS leaves behind.
+    await runKindStage(ctx, plan.kinds, 'after-cluster', phases);
 }
 /**
  * Waits for all and throws the first failure. At the first failure the cluster's work is halted, so
@@ -63477,7 +64291,10 @@ function round(seconds) {
 
 ;// CONCATENATED MODULE: ./lib/plan.js
 
-function planTeardown(inventory, mode, stack, relatedOptions) {
+
+
+
+function planTeardown(inventory, mode, stack, kinds) {
     const serviceNames = new Set(inventory.services.map(s => s.name));
     const tasksByService = new Map();
     const standaloneTasks = [];
@@ -63509,8 +64326,14 @@ function planTeardown(inventory, mode, stack, relatedOptions) {
         detachCapacityProviders,
         capacityProviders,
         ...(stack ? { stack } : {}),
-        ...(inventory.related && relatedOptions
-            ? { related: planRelated(inventory.related, relatedOptions, stack) }
+        ...(kinds
+            ? {
+                kinds: planKinds(kinds.found, {
+                    settings: kinds.settings,
+                    scope: kinds.scope,
+                    ...(stack ? { stack } : {})
+                })
+            }
             : {}),
         steps: []
     };
@@ -63533,17 +64356,13 @@ function decideCapacityProvider(provider) {
 }
 function describeSteps(plan) {
     const steps = [];
-    const related = plan.related;
-    if (related && related.triggers.length > 0) {
-        // First: nothing may start tasks on the cluster while it is being emptied.
-        steps.push({
-            phase: 'triggers',
-            description: related.triggerMode === 'disable'
-                ? `Disable ${count(related.triggers.length, 'EventBridge rule')} that start tasks on this cluster`
-                : `Remove this cluster's targets from ${count(related.triggers.length, 'EventBridge rule')} that start its tasks`,
-            resources: related.triggers.map(t => t.rule)
-        });
-    }
+    const ofKinds = (stage) => kindSteps(plan.kinds, stage).map(({ phase, description, resources }) => ({
+        phase,
+        description,
+        resources
+    }));
+    // First: nothing may start tasks on the cluster while it is being emptied.
+    steps.push(...ofKinds('before-services'));
     const scale = plan.services.filter(s => s.scaleToZero);
     if (scale.length > 0) {
         steps.push({
@@ -63578,30 +64397,16 @@ function describeSteps(plan) {
             resources: plan.services.map(s => s.service.name)
         });
     }
+    steps.push(...ofKinds('after-services'));
     if (plan.containerInstances.length > 0) {
-        const handled = (related?.hosts ?? []).some(d => d.action !== 'keep' && d.action !== 'none');
+        const handled = hostsHandled(planOf(plan.kinds, hostsKind));
         steps.push({
             phase: 'deregister-instances',
             description: `Deregister ${count(plan.containerInstances.length, 'container instance')}${handled ? '' : ' (the EC2 instances behind them keep running)'}`,
             resources: plan.containerInstances.map(ci => ci.ec2InstanceId ? `${ci.id} (${ci.ec2InstanceId})` : ci.id)
         });
     }
-    const terminate = (related?.hosts ?? []).filter(d => d.action === 'terminate');
-    if (terminate.length > 0) {
-        steps.push({
-            phase: 'terminate-instances',
-            description: `Terminate the ${count(terminate.length, 'EC2 instance')} behind them that nothing owns`,
-            resources: terminate.map(d => d.host.instanceId)
-        });
-    }
-    const ssm = (related?.hosts ?? []).filter(d => d.action === 'deregister-ssm');
-    if (ssm.length > 0) {
-        steps.push({
-            phase: 'deregister-ssm-instances',
-            description: `Deregister ${count(ssm.length, 'external instance')} from Systems Manager`,
-            resources: ssm.map(d => d.host.instanceId)
-        });
-    }
+    steps.push(...ofKinds('after-instances'));
     if (plan.detachCapacityProviders) {
         const deleted = plan.capacityProviders.filter(d => d.delete);
         steps.push({
@@ -63636,192 +64441,11 @@ function describeSteps(plan) {
             });
         }
     }
-    if (related)
-        steps.push(...plan_afterTheCluster(related));
+    steps.push(...ofKinds('after-cluster'));
     return steps;
-}
-/** What is cleaned up once the cluster (and its stack) are gone. */
-function plan_afterTheCluster(related) {
-    const steps = [];
-    const withStack = related.hosts.filter(d => d.action === 'with-stack');
-    if (withStack.length > 0) {
-        steps.push({
-            phase: 'stack-instances',
-            description: `Check that the ${count(withStack.length, 'EC2 instance')} the stack's Auto Scaling group owned went with the stack`,
-            resources: withStack.map(d => d.host.instanceId)
-        });
-    }
-    const logGroups = related.logGroups.filter(d => d.delete);
-    if (logGroups.length > 0) {
-        steps.push({
-            phase: 'delete-log-groups',
-            description: `Delete ${count(logGroups.length, 'log group')} that no other task definition family, cluster, service or task writes to`,
-            resources: logGroups.map(d => d.group.name)
-        });
-    }
-    if (related.deregisterTaskDefinitions && related.taskDefinitions.length > 0) {
-        const arns = related.taskDefinitions.flatMap(f => f.arns);
-        steps.push({
-            phase: 'deregister-task-definitions',
-            description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(related.taskDefinitions.length, 'family', 'families')} that no other cluster's services or tasks use`,
-            resources: arns.map(revisionOf)
-        });
-    }
-    const namespaces = related.namespaces.filter(d => d.delete);
-    if (namespaces.length > 0) {
-        steps.push({
-            phase: 'delete-namespace',
-            description: `Delete ${count(namespaces.length, 'Service Connect namespace')} if, with the cluster gone, no Cloud Map service or other cluster uses it`,
-            resources: namespaces.map(d => d.namespace.ref)
-        });
-    }
-    return steps;
-}
-function count(n, noun, plural = `${noun}s`) {
-    return `${n} ${n === 1 ? noun : plural}`;
-}
-
-;// CONCATENATED MODULE: ./lib/related/triggers.js
-
-
-
-
-
-/**
- * The rules whose targets start tasks on this cluster. An ECS target's Arn is the cluster's ARN, so
- * ListRuleNamesByTarget with it finds exactly those rules (every page); each rule's targets are then
- * read to pick out the ones for this cluster. A rule deleted between the two reads is skipped.
- */
-async function findTriggers(ctx, clusterArn) {
-    const rules = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListRuleNamesByTargetCommand({
-            TargetArn: clusterArn,
-            Limit: Limits.eventsPageSize,
-            NextToken: nextToken
-        }));
-        return { items: out.RuleNames ?? [], nextToken: out.NextToken };
-    });
-    const found = await Promise.all([...new Set(rules)].map(rule => readTargets(ctx, rule, clusterArn)));
-    return found.filter((t) => t !== undefined && t.targetIds.length > 0);
-}
-async function readTargets(ctx, rule, clusterArn) {
-    try {
-        const targets = await paginate(async (nextToken) => {
-            const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListTargetsByRuleCommand({
-                Rule: rule,
-                Limit: Limits.eventsPageSize,
-                NextToken: nextToken
-            }));
-            return { items: out.Targets ?? [], nextToken: out.NextToken };
-        });
-        const mine = targets.filter(t => t.Arn === clusterArn);
-        return {
-            rule,
-            targetIds: mine.map(t => t.Id ?? '').filter(Boolean),
-            taskDefinitions: [...new Set(mine.map(t => t.EcsParameters?.TaskDefinitionArn ?? '').filter(Boolean))],
-            otherTargets: targets.length - mine.length
-        };
-    }
-    catch (error) {
-        if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
-            return undefined;
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/related/inventory.js
-
-
-
-
-
-
-
-
-/** Read only, like the rest of the inventory, so a dry run can show all of it. */
-async function takeRelatedInventory(ctx, inventory, options) {
-    const clusterArn = inventory.cluster.arn;
-    const taskDefinitions = [
-        ...new Set([
-            ...inventory.services.flatMap(s => s.taskDefinitions ?? []),
-            ...inventory.tasks.map(t => t.taskDefinitionArn ?? '').filter(Boolean)
-        ])
-    ];
-    const [triggers, hosts, logGroups] = await Promise.all([
-        options.triggers === 'keep' ? undefined : readTriggers(ctx, clusterArn),
-        readHosts(ctx, hostsOf(inventory.containerInstances), options.terminateInstances),
-        options.deleteLogGroups
-            ? tolerateDenied(ctx, checkLogGroups(ctx, taskDefinitions, options.region), undefined)
-            : undefined
-    ]);
-    const ownGroups = (logGroups?.groups ?? []).map(g => g.name);
-    // Only when something may be removed on its account: no cost otherwise.
-    const otherUsersRequest = (options.deregisterTaskDefinitions && taskDefinitions.length > 0) || ownGroups.length > 0
-        ? {
-            clusterArn,
-            runClusters: options.runClusters,
-            taskDefinitions,
-            logGroups: ownGroups,
-            region: options.region
-        }
-        : undefined;
-    const otherUsers = otherUsersRequest ? await checkOtherUsers(ctx, otherUsersRequest) : undefined;
-    if (otherUsers?.incomplete)
-        ctx.log.warning(`Who else uses the task definitions is not known: ${otherUsers.incomplete}`);
-    return {
-        ...(triggers ? { triggers } : {}),
-        ...hosts,
-        taskDefinitions,
-        ...(logGroups ? { logGroups } : {}),
-        ...(otherUsers && otherUsersRequest ? { otherUsers, otherUsersRequest } : {}),
-        namespaces: namespacesOf(inventory)
-    };
-}
-async function readTriggers(ctx, clusterArn) {
-    if (!isAvailable(ctx.events)) {
-        ctx.log.info('EventBridge is not available to this run: rules that start tasks were not looked for');
-        return undefined;
-    }
-    try {
-        return await tolerateDenied(ctx, findTriggers(ctx, clusterArn), []);
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        // Reading the rules is on by default: say how to do without it.
-        throw new Error(`${(0,errors/* explainAwsError */.Ni)(error)} To tear down without looking at EventBridge, set triggers: keep.`, { cause: error });
-    }
-}
-/**
- * Without terminate-instances, reading EC2 only makes the report precise: a role without
- * ec2:DescribeInstances still gets its teardown, with the instances reported as before. With it,
- * the owners must be known before anything is terminated, so a denial fails the run.
- */
-async function readHosts(ctx, hosts, terminateInstances) {
-    if (!hosts.some(h => !h.external))
-        return { hosts };
-    if (!isAvailable(ctx.ec2))
-        return { hosts, hostsUnread: 'EC2 is not available to this run' };
-    try {
-        return { hosts: await describeHosts(ctx, hosts) };
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        if (terminateInstances) {
-            if (!ctx.onDenied)
-                throw error;
-            ctx.onDenied(error);
-        }
-        else {
-            ctx.log.warning(`Could not read the EC2 instances (${(0,errors/* errorMessage */.gJ)(error)}); reporting them as before`);
-        }
-        return { hosts, hostsUnread: `ec2:DescribeInstances was denied: ${(0,errors/* errorMessage */.gJ)(error)}` };
-    }
 }
 
 ;// CONCATENATED MODULE: ./lib/report/leftovers.js
-
 /** What the plan meant to remove and the report does not show removed: no AWS call needed. */
 function leftoversFromPlan(plan, report) {
     // Removed by this run, or by someone else before it (reported as such, not as left).
@@ -63850,83 +64474,6 @@ function leftoversFromPlan(plan, report) {
             id: plan.stack.name,
             reason: `not deleted (${report.stack?.status ?? plan.stack.status})`
         });
-    }
-    return left;
-}
-/**
- * What the plan meant to do around the cluster and the report does not show done, for a run that
- * stopped early (failure or cancellation). Anything already reported as a leftover is not repeated.
- */
-function relatedLeftoversFromPlan(plan, report) {
-    const related = plan.related;
-    if (!related)
-        return [];
-    const done = report.related;
-    const reported = new Set(report.leftovers.map(l => `${l.kind}:${l.id}`));
-    const left = [];
-    const add = (l) => {
-        if (reported.has(`${l.kind}:${l.id}`))
-            return;
-        reported.add(`${l.kind}:${l.id}`);
-        left.push(l);
-    };
-    for (const t of related.triggers) {
-        if (!done?.triggers.some(d => d.rule === t.rule))
-            add({
-                kind: 'trigger',
-                id: t.rule,
-                reason: 'may still start tasks on this cluster: not changed before the run stopped'
-            });
-    }
-    for (const d of related.hosts) {
-        const handled = done?.instances.some(i => i.id === d.host.instanceId);
-        if (handled)
-            continue;
-        if (d.action === 'terminate')
-            add({
-                kind: 'ec2-instance',
-                id: d.host.instanceId,
-                reason: 'still running and billing: not terminated before the run stopped',
-                billing: true
-            });
-        else if (d.action === 'with-stack')
-            add({
-                kind: 'ec2-instance',
-                id: d.host.instanceId,
-                reason: `still running and billing: owned by ${d.owner}, which was not deleted before the run stopped`,
-                billing: true
-            });
-        else if (d.action === 'deregister-ssm')
-            add({
-                kind: 'ssm-instance',
-                id: d.host.instanceId,
-                reason: 'still registered with Systems Manager: not deregistered before the run stopped'
-            });
-    }
-    for (const d of related.logGroups.filter(d => d.delete)) {
-        if (!done?.logGroups.some(g => g.name === d.group.name))
-            add({
-                kind: 'log-group',
-                id: d.group.name,
-                reason: 'not deleted before the run stopped',
-                billing: true
-            });
-    }
-    if (related.deregisterTaskDefinitions) {
-        for (const f of related.taskDefinitions) {
-            if (!done?.taskDefinitions.some(t => t.family === f.family))
-                add({
-                    kind: 'task-definition',
-                    id: f.family,
-                    reason: 'still ACTIVE: not deregistered before the run stopped'
-                });
-        }
-    }
-    for (const k of related.keptTaskDefinitions)
-        add({ kind: 'task-definition', id: revisionOf(k.arn), reason: `kept: ${k.reason}` });
-    for (const d of related.namespaces.filter(d => d.delete)) {
-        if (!done?.namespaces.some(n => n.ref === d.namespace.ref))
-            add({ kind: 'namespace', id: d.namespace.ref, reason: 'not deleted before the run stopped' });
     }
     return left;
 }
@@ -63974,6 +64521,8 @@ class PhaseLog {
     report;
     clock;
     open = new Map();
+    /** Phases begun quietly: when each began, until its first line makes it a phase of its own. */
+    quiet = new Map();
     constructor(log, report, clock) {
         this.log = log;
         this.report = report;
@@ -63982,8 +64531,17 @@ class PhaseLog {
     /** Starts a phase now (a phase also starts by itself with its first line). */
     start(name) {
         if (!this.open.has(name) && !this.report.phases.some(p => p.name === name)) {
-            this.open.set(name, { started: this.clock(), lines: [] });
+            this.open.set(name, { started: this.quiet.get(name) ?? this.clock(), lines: [] });
+            this.quiet.delete(name);
         }
+    }
+    /**
+     * Begins a phase that is shown only if it says something: its time counts from now, but a phase
+     * with no line (a kind with nothing to report, src/kinds/) leaves no trace.
+     */
+    startQuietly(name) {
+        if (!this.open.has(name) && !this.quiet.has(name))
+            this.quiet.set(name, this.clock());
     }
     /** A logger for one phase. */
     phase(name) {
@@ -64008,6 +64566,7 @@ class PhaseLog {
     }
     /** Ends a phase: its time goes into the report, its lines into the log as one group. */
     async finish(name) {
+        this.quiet.delete(name);
         const phase = this.open.get(name);
         if (!phase)
             return;
@@ -64100,27 +64659,27 @@ async function teardownCluster(deps, settings, clusterRef) {
             return report;
         }
         const inventory = result.inventory;
-        inventory.related = await takeRelatedInventory(ctx, inventory, {
-            triggers: settings.triggers,
-            terminateInstances: settings.terminateInstances,
-            deleteLogGroups: settings.deleteLogGroups,
-            deregisterTaskDefinitions: settings.deregisterTaskDefinitions,
+        const scope = wholeClusterScope(inventory);
+        // Who outside the clusters this run removes uses what the kinds may remove: asked only by the
+        // kinds whose input is on (a lazy look), shared by them.
+        const otherUsers = new OtherUsersLookup({
+            clusterArn: inventory.cluster.arn,
             runClusters: deps.runClusters ?? [],
+            logGroups: settings.deleteLogGroups,
             region: settings.region
         });
+        const found = await findKinds({ ...ctx, otherUsers }, scope, settings);
         recordInventory(report, inventory, ctx.log);
+        recordKindsFound(found, report, ctx.log);
         const stack = settings.deleteStack
             ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers)
             : undefined;
         await phases.finish(Phase.inventory);
         const planLog = phases.phase(Phase.plan);
         plan = planTeardown(inventory, settings.force ? 'force' : 'graceful', stack, {
-            triggers: settings.triggers,
-            terminateInstances: settings.terminateInstances,
-            deregisterSsmInstances: settings.deregisterSsmInstances,
-            deregisterTaskDefinitions: settings.deregisterTaskDefinitions,
-            deleteNamespace: settings.deleteNamespace,
-            region: settings.region
+            found,
+            settings,
+            scope
         });
         blockers.push(...knownBlockers(plan));
         planLog.info(`${settings.dryRun ? 'DRY RUN: would' : 'Will'} take these steps (${plan.mode} mode):`);
@@ -64227,22 +64786,6 @@ function recordInventory(report, inventory, log) {
     };
     log.info(`Found ${inventory.services.length} service(s), ${inventory.tasks.length} task(s) not yet stopped, ` +
         `${inventory.containerInstances.length} container instance(s), ${inventory.capacityProviders.length} capacity provider(s)`);
-    const related = inventory.related;
-    if (!related)
-        return;
-    report.related = newRelatedReport();
-    report.related.found = {
-        triggers: related.triggers?.length ?? 0,
-        ec2Instances: related.hosts.filter(h => !h.external).length,
-        externalInstances: related.hosts.filter(h => h.external).length,
-        logGroups: related.logGroups?.groups.length ?? 0,
-        taskDefinitionFamilies: new Set(related.taskDefinitions.map(arn => arn.replace(/:\d+$/, ''))).size,
-        namespaces: related.namespaces.length
-    };
-    for (const t of related.triggers ?? [])
-        log.info(`EventBridge rule ${t.rule} starts tasks on this cluster (${t.targetIds.length} target(s))`);
-    if (related.logGroups?.tooManyFamilies)
-        log.info(`More ACTIVE task definition families than ${Limits.logGroupFamiliesChecked}: log groups will be kept`);
 }
 /** What the plan already knows will not go as a person might expect. */
 function knownBlockers(plan) {
@@ -64250,7 +64793,7 @@ function knownBlockers(plan) {
         ...plan.capacityProviders
             .filter(d => !d.delete && !d.provider.reserved)
             .map(d => `capacity provider ${d.provider.name} will be detached but not deleted: ${d.keepReason}`),
-        ...(plan.related?.notes ?? [])
+        ...kindNotes(plan.kinds)
     ];
 }
 /** One line per cluster outcome, plus a warning annotation for everything left behind. */
@@ -64322,7 +64865,7 @@ async function reportWhatIsLeft(deps, report, plan, accepted, until) {
     else {
         report.leftovers = [...recorded, ...fromPlan(leftoversFromPlan(plan, report))];
     }
-    report.leftovers.push(...fromPlan(relatedLeftoversFromPlan(plan, report)));
+    report.leftovers.push(...fromPlan(unfinishedAroundTheCluster(plan, report)));
     const seen = describeLeftovers(report.leftovers.filter(l => !l.fromPlan));
     const planned = describeLeftovers(report.leftovers.filter(l => l.fromPlan));
     const parts = [];
@@ -64422,6 +64965,20 @@ async function lookAgain(deps, clusterRef, serviceArns, until) {
         timer.abort();
     }
 }
+/**
+ * What the kinds meant to do around the cluster and the report does not show done, for a run that
+ * stopped early (failure or cancellation). Anything already reported as a leftover is not repeated.
+ */
+function unfinishedAroundTheCluster(plan, report) {
+    const reported = new Set(report.leftovers.map(l => `${l.kind}:${l.id}`));
+    return unfinishedKinds(plan.kinds, report).filter(l => {
+        const key = `${l.kind}:${l.id}`;
+        if (reported.has(key))
+            return false;
+        reported.add(key);
+        return true;
+    });
+}
 
 ;// CONCATENATED MODULE: ./lib/main.js
 
@@ -64461,6 +65018,7 @@ async function run(deps) {
             ecs: paced(clients.ecs, new RateLimiter(deps.clock, deps.sleep)),
             cloudformation: clients.cloudformation,
             events: clients.events,
+            scheduler: clients.scheduler,
             logs: clients.logs,
             ec2: clients.ec2,
             ssm: clients.ssm,

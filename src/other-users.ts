@@ -8,7 +8,8 @@ import {
   nameFromArn,
   type InventoryContext
 } from './inventory.js'
-import { awslogsGroups, describe as describeTaskDefinition } from './related/log-groups.js'
+import { awslogsGroups, describe as describeTaskDefinition } from './kinds/log-groups.js'
+import { revisionOf } from './kinds/task-definitions.js'
 import { DeadlineError, errorMessage, isAccessDenied, isAwsError, isCancellation } from './util/errors.js'
 
 /**
@@ -30,9 +31,9 @@ export interface OtherUse {
 }
 
 export interface OtherUsersCheck {
-  /** Per revision ARN of this cluster's that something else uses: who. */
+  /** Per revision ARN that something outside the run's clusters uses: who. */
   taskDefinitions: Record<string, OtherUse[]>
-  /** Per log group name (this cluster's): the revisions used elsewhere that write to it, and by whom. */
+  /** Per log group name (in the Region): the revisions used elsewhere that write to it, and by whom. */
   logGroups: Record<string, { revision: string; users: OtherUse[] }[]>
   /** Other ACTIVE clusters read. */
   clustersChecked: number
@@ -45,11 +46,29 @@ export interface OtherUsersRequest {
   clusterArn: string
   /** Every cluster this run removes (names or ARNs), a sweep's included: not other users. */
   runClusters: readonly string[]
-  /** This cluster's revisions (ARNs). */
-  taskDefinitions: string[]
-  /** This cluster's log groups (delete-log-groups), in `region`; empty: their writers are not read. */
-  logGroups: string[]
+  /** Also read the log groups the revisions used elsewhere write to (delete-log-groups). */
+  logGroups: boolean
   region: string
+}
+
+/**
+ * One teardown's look at who else uses what it may remove, shared by the kinds that need it (log
+ * groups, task definitions): taken once for the plan, and once more right before the first removal
+ * it guards, since a neighbour may start using a revision while the cluster empties.
+ */
+export class OtherUsersLookup {
+  private atPlanLook: Promise<OtherUsersCheck> | undefined
+  private freshLook: Promise<OtherUsersCheck> | undefined
+
+  constructor(readonly request: OtherUsersRequest) {}
+
+  atPlan(ctx: InventoryContext): Promise<OtherUsersCheck> {
+    return (this.atPlanLook ??= checkOtherUsers(ctx, this.request))
+  }
+
+  beforeRemoving(ctx: InventoryContext): Promise<OtherUsersCheck> {
+    return (this.freshLook ??= checkOtherUsers(ctx, this.request))
+  }
 }
 
 export async function checkOtherUsers(
@@ -60,11 +79,8 @@ export async function checkOtherUsers(
   try {
     const uses = await usesElsewhere(ctx, request, check)
     if (typeof uses === 'string') return { ...check, incomplete: uses }
-    for (const arn of request.taskDefinitions) {
-      const users = uses.get(arn)
-      if (users) check.taskDefinitions[arn] = users
-    }
-    if (request.logGroups.length > 0) {
+    check.taskDefinitions = Object.fromEntries(uses)
+    if (request.logGroups) {
       const incomplete = await writersElsewhere(ctx, request, uses, check)
       if (incomplete) return { ...check, incomplete }
     }
@@ -141,8 +157,7 @@ async function readCluster(
 
 /**
  * The log groups the revisions used elsewhere write to (one DescribeTaskDefinition per distinct
- * revision, bounded), kept in `check.logGroups` for this cluster's groups. Returns why it is
- * incomplete, or undefined.
+ * revision, bounded), in `check.logGroups`. Returns why it is incomplete, or undefined.
  */
 async function writersElsewhere(
   ctx: InventoryContext,
@@ -152,14 +167,13 @@ async function writersElsewhere(
 ): Promise<string | undefined> {
   if (uses.size > Limits.otherUsers.revisions)
     return `the other clusters use ${uses.size} task definition revisions, more than the ${Limits.otherUsers.revisions} this run reads for log groups`
-  const mine = new Set(request.logGroups)
   const described = await Promise.all(
     [...uses.keys()].map(async arn => ({ arn, td: await describeTaskDefinition(ctx, arn) }))
   )
   for (const { arn, td } of described) {
     if (!td) continue
     for (const group of awslogsGroups(td, request.region)) {
-      if (!mine.has(group.name) || group.region !== request.region) continue
+      if (group.region !== request.region) continue
       ;(check.logGroups[group.name] ??= []).push({ revision: arn, users: uses.get(arn) ?? [] })
     }
   }
@@ -186,6 +200,26 @@ function whyIncomplete(error: unknown): string {
 
 function sum<T>(items: T[], value: (item: T) => number): number {
   return items.reduce((total, item) => total + value(item), 0)
+}
+
+/** Why a revision must not be deregistered; undefined when nothing outside the run's clusters uses it. */
+export function taskDefinitionKeepReason(
+  arn: string,
+  others: OtherUsersCheck | undefined
+): string | undefined {
+  if (!others) return 'who else uses it was not looked at'
+  if (others.incomplete) return `another user cannot be ruled out: ${others.incomplete}`
+  const users = others.taskDefinitions[arn]
+  return users ? `still used by ${describeUsers(users)}` : undefined
+}
+
+/** Why a log group must be kept for another cluster's sake; undefined when nothing used elsewhere writes to it. */
+export function logGroupKeepReason(name: string, others: OtherUsersCheck | undefined): string | undefined {
+  if (!others) return 'another user cannot be ruled out: the other clusters were not read'
+  if (others.incomplete) return `another user cannot be ruled out: ${others.incomplete}`
+  const writers = others.logGroups[name] ?? []
+  if (writers.length === 0) return undefined
+  return `task definition ${writers.map(w => revisionOf(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`
 }
 
 /** Who uses a revision, in words: `cluster production (service api)`. */

@@ -16,9 +16,11 @@ import {
   type InventoryContext
 } from './inventory.js'
 import type { Logger } from './log.js'
-import { removeStack } from './apply/stack.js'
+import { removeStack } from './apply/delete-stack.js'
 import { planTeardown, type TeardownPlan } from './plan.js'
-import { takeRelatedInventory, type RelatedContext } from './related/inventory.js'
+import { findKinds, kindNotes, recordKindsFound, unfinishedKinds, wholeClusterScope } from './kinds/index.js'
+import type { FindContext } from './kinds/kind.js'
+import { OtherUsersLookup } from './other-users.js'
 import {
   findStack,
   isStackTarget,
@@ -26,23 +28,11 @@ import {
   stackRefusal,
   stackReport,
   type StackTarget
-} from './stack.js'
-import {
-  describeLeftovers,
-  leftoversFromInventory,
-  leftoversFromPlan,
-  relatedLeftoversFromPlan
-} from './report/leftovers.js'
+} from './find-stack.js'
+import { describeLeftovers, leftoversFromInventory, leftoversFromPlan } from './report/leftovers.js'
 import { PhaseLog } from './report/phase-log.js'
-import {
-  newClusterReport,
-  newRelatedReport,
-  recordGoneBefore,
-  type ClusterReport,
-  type Leftover
-} from './report/report.js'
+import { newClusterReport, recordGoneBefore, type ClusterReport, type Leftover } from './report/report.js'
 import type { Settings } from './settings.js'
-import { Limits } from './constants.js'
 import {
   CancelledError,
   DeadlineError,
@@ -110,7 +100,7 @@ export async function teardownCluster(
   else deps.signal.addEventListener('abort', onRunAbort, { once: true })
   const blockers: string[] = []
   const accepted = newAcceptedRequests()
-  const ctx: RelatedContext = {
+  const ctx: FindContext = {
     ...deps,
     ...relatedPorts(deps),
     signal: controller.signal,
@@ -133,15 +123,18 @@ export async function teardownCluster(
       return report
     }
     const inventory = result.inventory
-    inventory.related = await takeRelatedInventory(ctx, inventory, {
-      triggers: settings.triggers,
-      terminateInstances: settings.terminateInstances,
-      deleteLogGroups: settings.deleteLogGroups,
-      deregisterTaskDefinitions: settings.deregisterTaskDefinitions,
+    const scope = wholeClusterScope(inventory)
+    // Who outside the clusters this run removes uses what the kinds may remove: asked only by the
+    // kinds whose input is on (a lazy look), shared by them.
+    const otherUsers = new OtherUsersLookup({
+      clusterArn: inventory.cluster.arn,
       runClusters: deps.runClusters ?? [],
+      logGroups: settings.deleteLogGroups,
       region: settings.region
     })
+    const found = await findKinds({ ...ctx, otherUsers }, scope, settings)
     recordInventory(report, inventory, ctx.log)
+    recordKindsFound(found, report, ctx.log)
     const stack = settings.deleteStack
       ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers)
       : undefined
@@ -149,12 +142,9 @@ export async function teardownCluster(
 
     const planLog = phases.phase(Phase.plan)
     plan = planTeardown(inventory, settings.force ? 'force' : 'graceful', stack, {
-      triggers: settings.triggers,
-      terminateInstances: settings.terminateInstances,
-      deregisterSsmInstances: settings.deregisterSsmInstances,
-      deregisterTaskDefinitions: settings.deregisterTaskDefinitions,
-      deleteNamespace: settings.deleteNamespace,
-      region: settings.region
+      found,
+      settings,
+      scope
     })
     blockers.push(...knownBlockers(plan))
     planLog.info(`${settings.dryRun ? 'DRY RUN: would' : 'Will'} take these steps (${plan.mode} mode):`)
@@ -291,23 +281,6 @@ function recordInventory(report: ClusterReport, inventory: ClusterInventory, log
     `Found ${inventory.services.length} service(s), ${inventory.tasks.length} task(s) not yet stopped, ` +
       `${inventory.containerInstances.length} container instance(s), ${inventory.capacityProviders.length} capacity provider(s)`
   )
-  const related = inventory.related
-  if (!related) return
-  report.related = newRelatedReport()
-  report.related.found = {
-    triggers: related.triggers?.length ?? 0,
-    ec2Instances: related.hosts.filter(h => !h.external).length,
-    externalInstances: related.hosts.filter(h => h.external).length,
-    logGroups: related.logGroups?.groups.length ?? 0,
-    taskDefinitionFamilies: new Set(related.taskDefinitions.map(arn => arn.replace(/:\d+$/, ''))).size,
-    namespaces: related.namespaces.length
-  }
-  for (const t of related.triggers ?? [])
-    log.info(`EventBridge rule ${t.rule} starts tasks on this cluster (${t.targetIds.length} target(s))`)
-  if (related.logGroups?.tooManyFamilies)
-    log.info(
-      `More ACTIVE task definition families than ${Limits.logGroupFamiliesChecked}: log groups will be kept`
-    )
 }
 
 /** What the plan already knows will not go as a person might expect. */
@@ -316,7 +289,7 @@ function knownBlockers(plan: TeardownPlan): string[] {
     ...plan.capacityProviders
       .filter(d => !d.delete && !d.provider.reserved)
       .map(d => `capacity provider ${d.provider.name} will be detached but not deleted: ${d.keepReason}`),
-    ...(plan.related?.notes ?? [])
+    ...kindNotes(plan.kinds)
   ]
 }
 
@@ -416,7 +389,7 @@ async function reportWhatIsLeft(
   } else {
     report.leftovers = [...recorded, ...fromPlan(leftoversFromPlan(plan, report))]
   }
-  report.leftovers.push(...fromPlan(relatedLeftoversFromPlan(plan, report)))
+  report.leftovers.push(...fromPlan(unfinishedAroundTheCluster(plan, report)))
   const seen = describeLeftovers(report.leftovers.filter(l => !l.fromPlan))
   const planned = describeLeftovers(report.leftovers.filter(l => l.fromPlan))
   const parts: string[] = []
@@ -519,4 +492,18 @@ async function lookAgain(
   } finally {
     timer.abort()
   }
+}
+
+/**
+ * What the kinds meant to do around the cluster and the report does not show done, for a run that
+ * stopped early (failure or cancellation). Anything already reported as a leftover is not repeated.
+ */
+function unfinishedAroundTheCluster(plan: TeardownPlan, report: ClusterReport): Leftover[] {
+  const reported = new Set(report.leftovers.map(l => `${l.kind}:${l.id}`))
+  return unfinishedKinds(plan.kinds, report).filter(l => {
+    const key = `${l.kind}:${l.id}`
+    if (reported.has(key)) return false
+    reported.add(key)
+    return true
+  })
 }

@@ -174,7 +174,8 @@ describe('who else uses a task definition or a log group', () => {
     )
     expect(c.related?.taskDefinitions ?? []).toEqual([])
     expect(result.log.lines.filter(l => l.includes('Looked again at who else uses them'))).toEqual([
-      expect.stringContaining('2 more revision(s) or log group(s) kept')
+      expect.stringContaining('1 more log group kept'),
+      expect.stringContaining('1 more revision kept')
     ])
   })
 

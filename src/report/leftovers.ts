@@ -1,6 +1,5 @@
 import type { ClusterInventory } from '../inventory.js'
 import type { TeardownPlan } from '../plan.js'
-import { revisionOf } from '../related/plan.js'
 import type { ClusterReport, Leftover } from './report.js'
 
 /** What the plan meant to remove and the report does not show removed: no AWS call needed. */
@@ -31,81 +30,6 @@ export function leftoversFromPlan(plan: TeardownPlan, report: ClusterReport): Le
       id: plan.stack.name,
       reason: `not deleted (${report.stack?.status ?? plan.stack.status})`
     })
-  }
-  return left
-}
-
-/**
- * What the plan meant to do around the cluster and the report does not show done, for a run that
- * stopped early (failure or cancellation). Anything already reported as a leftover is not repeated.
- */
-export function relatedLeftoversFromPlan(plan: TeardownPlan, report: ClusterReport): Leftover[] {
-  const related = plan.related
-  if (!related) return []
-  const done = report.related
-  const reported = new Set(report.leftovers.map(l => `${l.kind}:${l.id}`))
-  const left: Leftover[] = []
-  const add = (l: Leftover): void => {
-    if (reported.has(`${l.kind}:${l.id}`)) return
-    reported.add(`${l.kind}:${l.id}`)
-    left.push(l)
-  }
-  for (const t of related.triggers) {
-    if (!done?.triggers.some(d => d.rule === t.rule))
-      add({
-        kind: 'trigger',
-        id: t.rule,
-        reason: 'may still start tasks on this cluster: not changed before the run stopped'
-      })
-  }
-  for (const d of related.hosts) {
-    const handled = done?.instances.some(i => i.id === d.host.instanceId)
-    if (handled) continue
-    if (d.action === 'terminate')
-      add({
-        kind: 'ec2-instance',
-        id: d.host.instanceId,
-        reason: 'still running and billing: not terminated before the run stopped',
-        billing: true
-      })
-    else if (d.action === 'with-stack')
-      add({
-        kind: 'ec2-instance',
-        id: d.host.instanceId,
-        reason: `still running and billing: owned by ${d.owner}, which was not deleted before the run stopped`,
-        billing: true
-      })
-    else if (d.action === 'deregister-ssm')
-      add({
-        kind: 'ssm-instance',
-        id: d.host.instanceId,
-        reason: 'still registered with Systems Manager: not deregistered before the run stopped'
-      })
-  }
-  for (const d of related.logGroups.filter(d => d.delete)) {
-    if (!done?.logGroups.some(g => g.name === d.group.name))
-      add({
-        kind: 'log-group',
-        id: d.group.name,
-        reason: 'not deleted before the run stopped',
-        billing: true
-      })
-  }
-  if (related.deregisterTaskDefinitions) {
-    for (const f of related.taskDefinitions) {
-      if (!done?.taskDefinitions.some(t => t.family === f.family))
-        add({
-          kind: 'task-definition',
-          id: f.family,
-          reason: 'still ACTIVE: not deregistered before the run stopped'
-        })
-    }
-  }
-  for (const k of related.keptTaskDefinitions)
-    add({ kind: 'task-definition', id: revisionOf(k.arn), reason: `kept: ${k.reason}` })
-  for (const d of related.namespaces.filter(d => d.delete)) {
-    if (!done?.namespaces.some(n => n.ref === d.namespace.ref))
-      add({ kind: 'namespace', id: d.namespace.ref, reason: 'not deleted before the run stopped' })
   }
   return left
 }

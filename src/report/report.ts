@@ -53,6 +53,7 @@ export type LeftoverKind =
   | 'stack'
   | 'stack-resource'
   | 'trigger'
+  | 'schedule'
   | 'ssm-instance'
   | 'log-group'
   | 'task-definition'
@@ -99,13 +100,16 @@ export interface StackReport {
 export interface RelatedReport {
   found: {
     triggers: number
+    schedules: number
     ec2Instances: number
     externalInstances: number
     logGroups: number
     taskDefinitionFamilies: number
     namespaces: number
   }
-  triggers: { rule: string; targets: string[]; action: 'targets-removed' | 'disabled' }[]
+  /** `bus`: the rule's event bus, when it is not the default one. */
+  triggers: { rule: string; bus?: string; targets: string[]; action: 'targets-removed' | 'disabled' }[]
+  schedules: { name: string; group: string; action: 'deleted' | 'disabled' }[]
   instances: {
     id: string
     containerInstanceId: string
@@ -118,10 +122,12 @@ export interface RelatedReport {
   namespaces: { ref: string; action: 'deleted' }[]
 }
 
+/** Each kind (src/kinds/) fills its own part; the counts it found go into `found`. */
 export function newRelatedReport(): RelatedReport {
   return {
     found: {
       triggers: 0,
+      schedules: 0,
       ec2Instances: 0,
       externalInstances: 0,
       logGroups: 0,
@@ -129,6 +135,7 @@ export function newRelatedReport(): RelatedReport {
       namespaces: 0
     },
     triggers: [],
+    schedules: [],
     instances: [],
     logGroups: [],
     taskDefinitions: [],
