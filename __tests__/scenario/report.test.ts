@@ -115,7 +115,11 @@ describe('the log and the summary tell the same story', () => {
     expect(c.outcome).toBe('cancelled')
     expect(result.failed).toContain('cancelled')
     expect(result.summary).toContain('⛔ cancelled')
-    expect(c.leftovers.map(l => l.kind)).toEqual(expect.arrayContaining(['service', 'cluster']))
+    expect(c.leftovers.map(l => l.kind)).toEqual(expect.arrayContaining(['task', 'cluster']))
+    // The services' DeleteService was accepted before the cancel: they are this run's, DRAINING, and
+    // AWS finishes them by itself.
+    expect(c.services.map(s => s.name).sort()).toEqual(['web', 'worker'])
+    expect(c.services.every(s => s.draining)).toBe(true)
     // What the cancelled run did finish is still reported.
     expect(c.phases.map(p => p.name)).toEqual(expect.arrayContaining(['inventory', 'plan', 'stop tasks']))
   })
