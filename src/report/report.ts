@@ -47,6 +47,12 @@ export type LeftoverKind =
   | 'log-group'
   | 'task-definition'
   | 'namespace'
+  | 'listener-rule'
+  | 'target-group'
+  | 'load-balancer'
+  | 'lattice-target-group'
+  | 'scalable-target'
+  | 'alarm'
 
 export interface Leftover {
   kind: LeftoverKind
