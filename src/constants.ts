@@ -71,7 +71,11 @@ export const Limits = {
    * Most other clusters whose services are read to learn who else uses a target group. An account
    * with more keeps every target group (and says why).
    */
-  loadBalancerClustersChecked: 100
+  loadBalancerClustersChecked: 100,
+  /** Application Auto Scaling MaxResults (the most it allows), and resource IDs per DescribeScalableTargets. */
+  autoScalingPageSize: 50,
+  /** CloudWatch DescribeAlarms names per call and MaxRecords; DeleteAlarms names per call. */
+  alarmsBatch: 100
 } as const
 
 /** Tags that say who owns an EC2 instance: such an instance is never terminated by this action. */

@@ -1,0 +1,313 @@
+import type { ApplyContext } from '../apply/context.js'
+import { callAws, type CallContext, type SendPort } from '../aws/call.js'
+import { sdk } from '../aws/sdk.js'
+import { Limits } from '../constants.js'
+import type { ServiceInfo } from '../inventory.js'
+import { isAwsError } from '../util/errors.js'
+import { chunk } from '../util/pool.js'
+
+/**
+ * Service auto scaling of the services being removed (always on, like `triggers`). A scheduled
+ * action or a step-scaling alarm can raise a service's desired count while it drains, starting
+ * tasks the teardown then has to stop again (or, during a graceful drain, never finishing it). So
+ * each scalable target is suspended before any service is touched, and deregistered once the
+ * services are INACTIVE (its policies and scheduled actions go with it). The alarms of step-scaling
+ * policies are not deleted with them and bill: reported, or deleted with `delete-scaling-alarms`
+ * when their only actions were these policies.
+ */
+
+export const ECS_NAMESPACE = 'ecs'
+export const ECS_DIMENSION = 'ecs:service:DesiredCount'
+
+export interface ScalableTargetInfo {
+  /** `service/<cluster>/<service>`. */
+  resourceId: string
+  min: number
+  max: number
+  suspended: boolean
+}
+
+export interface ScalingPolicyInfo {
+  name: string
+  arn: string
+  resourceId: string
+  type: string
+  alarms: string[]
+}
+
+export interface ScheduledActionInfo {
+  name: string
+  resourceId: string
+  schedule: string
+}
+
+export interface ScalingAlarmInfo {
+  name: string
+  /** Every action of the alarm (alarm, OK and insufficient-data actions). */
+  actions: string[]
+}
+
+export interface ScalableTargetsFound {
+  targets: ScalableTargetInfo[]
+  policies: ScalingPolicyInfo[]
+  scheduledActions: ScheduledActionInfo[]
+  /** The alarms of the step-scaling policies (those of target-tracking ones go with the target). */
+  alarms: ScalingAlarmInfo[]
+}
+
+export interface AlarmDecision {
+  alarm: ScalingAlarmInfo
+  delete: boolean
+  keepReason?: string
+  /** Its only actions were these policies: it bills for nothing once they are gone. */
+  orphaned: boolean
+}
+
+export interface ScalableTargetsPlan {
+  /** Suspended before the services (those not fully suspended already). */
+  suspend: ScalableTargetInfo[]
+  /** Deregistered once the services are INACTIVE. */
+  deregister: ScalableTargetInfo[]
+  policies: ScalingPolicyInfo[]
+  scheduledActions: ScheduledActionInfo[]
+  alarms: AlarmDecision[]
+}
+
+export function resourceIdOf(clusterName: string, serviceName: string): string {
+  return `service/${clusterName}/${serviceName}`
+}
+
+export function decideScalableTargets(
+  found: ScalableTargetsFound,
+  deleteScalingAlarms: boolean
+): ScalableTargetsPlan {
+  const policyArns = new Set(found.policies.map(p => p.arn))
+  return {
+    suspend: found.targets.filter(t => !t.suspended),
+    deregister: found.targets,
+    policies: found.policies,
+    scheduledActions: found.scheduledActions,
+    alarms: found.alarms.map(alarm => {
+      const others = alarm.actions.filter(a => !policyArns.has(a))
+      if (others.length > 0)
+        return {
+          alarm,
+          delete: false,
+          orphaned: false,
+          keepReason: `it has other actions too (${others.join(', ')})`
+        }
+      if (!deleteScalingAlarms)
+        return { alarm, delete: false, orphaned: true, keepReason: 'delete-scaling-alarms is off' }
+      return { alarm, delete: true, orphaned: true }
+    })
+  }
+}
+
+// ---------------------------------------------------------------- finding (read only)
+
+export type AutoScalingContext = CallContext & { autoscaling: SendPort; cloudwatch: SendPort }
+
+export async function findScalableTargets(
+  ctx: AutoScalingContext,
+  clusterName: string,
+  services: ServiceInfo[]
+): Promise<ScalableTargetsFound> {
+  const found: ScalableTargetsFound = { targets: [], policies: [], scheduledActions: [], alarms: [] }
+  const ids = services.map(s => resourceIdOf(clusterName, s.name))
+  if (ids.length === 0) return found
+  const aas = await sdk.autoscaling()
+  for (const batch of chunk(ids, Limits.autoScalingPageSize)) {
+    await eachTokenPage(async NextToken => {
+      const out = await callAws(
+        ctx,
+        ctx.autoscaling,
+        new aas.DescribeScalableTargetsCommand({
+          ServiceNamespace: ECS_NAMESPACE,
+          ResourceIds: batch,
+          ScalableDimension: ECS_DIMENSION,
+          MaxResults: Limits.autoScalingPageSize,
+          NextToken
+        })
+      )
+      for (const t of out.ScalableTargets ?? []) {
+        const s = t.SuspendedState
+        found.targets.push({
+          resourceId: t.ResourceId ?? '',
+          min: t.MinCapacity ?? 0,
+          max: t.MaxCapacity ?? 0,
+          suspended: Boolean(
+            s?.DynamicScalingInSuspended && s.DynamicScalingOutSuspended && s.ScheduledScalingSuspended
+          )
+        })
+      }
+      return out.NextToken
+    })
+  }
+  await Promise.all(
+    found.targets.map(async t => {
+      await eachTokenPage(async NextToken => {
+        const out = await callAws(
+          ctx,
+          ctx.autoscaling,
+          new aas.DescribeScalingPoliciesCommand({
+            ServiceNamespace: ECS_NAMESPACE,
+            ResourceId: t.resourceId,
+            ScalableDimension: ECS_DIMENSION,
+            MaxResults: Limits.autoScalingPageSize,
+            NextToken
+          })
+        )
+        for (const p of out.ScalingPolicies ?? []) {
+          found.policies.push({
+            name: p.PolicyName ?? '',
+            arn: p.PolicyARN ?? '',
+            resourceId: t.resourceId,
+            type: p.PolicyType ?? '',
+            alarms: (p.Alarms ?? []).map(a => a.AlarmName ?? '').filter(Boolean)
+          })
+        }
+        return out.NextToken
+      })
+      await eachTokenPage(async NextToken => {
+        const out = await callAws(
+          ctx,
+          ctx.autoscaling,
+          new aas.DescribeScheduledActionsCommand({
+            ServiceNamespace: ECS_NAMESPACE,
+            ResourceId: t.resourceId,
+            ScalableDimension: ECS_DIMENSION,
+            MaxResults: Limits.autoScalingPageSize,
+            NextToken
+          })
+        )
+        for (const a of out.ScheduledActions ?? []) {
+          found.scheduledActions.push({
+            name: a.ScheduledActionName ?? '',
+            resourceId: t.resourceId,
+            schedule: a.Schedule ?? ''
+          })
+        }
+        return out.NextToken
+      })
+    })
+  )
+  const stepAlarms = [...new Set(found.policies.filter(p => p.type === 'StepScaling').flatMap(p => p.alarms))]
+  if (stepAlarms.length > 0) {
+    const cw = await sdk.cloudwatch()
+    for (const batch of chunk(stepAlarms, Limits.alarmsBatch)) {
+      await eachTokenPage(async NextToken => {
+        const out = await callAws(
+          ctx,
+          ctx.cloudwatch,
+          new cw.DescribeAlarmsCommand({ AlarmNames: batch, MaxRecords: Limits.alarmsBatch, NextToken })
+        )
+        for (const a of out.MetricAlarms ?? []) {
+          found.alarms.push({
+            name: a.AlarmName ?? '',
+            actions: [...(a.AlarmActions ?? []), ...(a.OKActions ?? []), ...(a.InsufficientDataActions ?? [])]
+          })
+        }
+        return out.NextToken
+      })
+    }
+  }
+  return found
+}
+
+async function eachTokenPage(
+  read: (token: string | undefined) => Promise<string | undefined>
+): Promise<void> {
+  const seen = new Set<string>()
+  let token: string | undefined
+  do {
+    token = (await read(token)) || undefined
+    if (token !== undefined) {
+      if (seen.has(token)) throw new Error('the same NextToken came back twice')
+      seen.add(token)
+    }
+  } while (token)
+}
+
+// ---------------------------------------------------------------- acting
+
+/** Nothing may scale the service while it drains: scheduled scaling and both directions of dynamic scaling stop. */
+export async function suspendTargets(
+  ctx: ApplyContext,
+  targets: ScalableTargetInfo[],
+  done: string[]
+): Promise<void> {
+  const { RegisterScalableTargetCommand } = await sdk.autoscaling()
+  for (const t of targets) {
+    try {
+      await callAws(
+        ctx,
+        ctx.autoscaling,
+        new RegisterScalableTargetCommand({
+          ServiceNamespace: ECS_NAMESPACE,
+          ResourceId: t.resourceId,
+          ScalableDimension: ECS_DIMENSION,
+          SuspendedState: {
+            DynamicScalingInSuspended: true,
+            DynamicScalingOutSuspended: true,
+            ScheduledScalingSuspended: true
+          }
+        })
+      )
+    } catch (error) {
+      // Deregistered since the inventory, or its service is gone already: nothing left to scale.
+      if (isAwsError(error, 'ObjectNotFoundException', 'ValidationException')) {
+        ctx.log.info(`Scalable target ${t.resourceId} could not be suspended: it or its service is gone`)
+        continue
+      }
+      throw error
+    }
+    done.push(t.resourceId)
+    ctx.log.info(`Suspended scaling of ${t.resourceId}`)
+  }
+}
+
+export async function deregisterTargets(
+  ctx: ApplyContext,
+  targets: ScalableTargetInfo[],
+  done: string[]
+): Promise<void> {
+  const { DeregisterScalableTargetCommand } = await sdk.autoscaling()
+  for (const t of targets) {
+    try {
+      await callAws(
+        ctx,
+        ctx.autoscaling,
+        new DeregisterScalableTargetCommand({
+          ServiceNamespace: ECS_NAMESPACE,
+          ResourceId: t.resourceId,
+          ScalableDimension: ECS_DIMENSION
+        })
+      )
+      done.push(t.resourceId)
+      ctx.log.info(
+        `Deregistered scalable target ${t.resourceId} (its policies and scheduled actions go with it)`
+      )
+    } catch (error) {
+      if (!isAwsError(error, 'ObjectNotFoundException')) throw error
+      ctx.log.info(`Scalable target ${t.resourceId} is not registered (any more)`)
+    }
+  }
+}
+
+export async function deleteAlarms(ctx: ApplyContext, names: string[], done: string[]): Promise<void> {
+  if (names.length === 0) return
+  const { DeleteAlarmsCommand, DescribeAlarmsCommand } = await sdk.cloudwatch()
+  for (const batch of chunk(names, Limits.alarmsBatch)) {
+    // DeleteAlarms deletes nothing when one name is unknown: delete only those still there.
+    const out = await callAws(
+      ctx,
+      ctx.cloudwatch,
+      new DescribeAlarmsCommand({ AlarmNames: batch, MaxRecords: Limits.alarmsBatch })
+    )
+    const present = (out.MetricAlarms ?? []).map(a => a.AlarmName ?? '').filter(Boolean)
+    if (present.length === 0) continue
+    await callAws(ctx, ctx.cloudwatch, new DeleteAlarmsCommand({ AlarmNames: present }))
+    done.push(...present)
+    ctx.log.info(`Deleted ${present.length} step-scaling alarm(s): ${present.join(', ')}`)
+  }
+}
