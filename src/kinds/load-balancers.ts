@@ -3,7 +3,7 @@ import { callAws, type CallContext, type SendPort } from '../aws/call.js'
 import { sdk } from '../aws/sdk.js'
 import { Limits } from '../constants.js'
 import { describeOtherClusters, listServices, type ServiceInfo } from '../inventory.js'
-import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
+import { DeadlineError, errorMessage, isAccessDenied, isAwsError } from '../util/errors.js'
 import { retryUntil } from '../util/poll.js'
 
 /**
@@ -223,7 +223,8 @@ export async function findLoadBalancers(
   ctx: LoadBalancerContext,
   clusterArn: string,
   services: ServiceInfo[],
-  wholeCluster: boolean
+  wholeCluster: boolean,
+  deleteTargetGroups: boolean
 ): Promise<LoadBalancersFound> {
   const { refs, namedRules, latticeTargetGroups } = serviceTargetGroups(services)
   const found: LoadBalancersFound = {
@@ -240,16 +241,22 @@ export async function findLoadBalancers(
   const loadBalancers = [...new Set(found.targetGroups.flatMap(g => g.loadBalancerArns))]
   const listeners = (await Promise.all(loadBalancers.map(lb => describeListeners(ctx, lb)))).flat()
   found.rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, l.loadBalancerArn)))).flat()
-  const others = await otherServicesUsing(ctx, clusterArn, new Set(groupArns), services, wholeCluster)
-  if (others === undefined)
-    found.othersUnknown = `the account has more than ${Limits.loadBalancerClustersChecked} other clusters, so another service using it cannot be ruled out`
-  else found.usedElsewhere = others
+  // Only a deletion needs to know who else uses a group: a report names the groups either way.
+  if (!deleteTargetGroups) return found
+  try {
+    const others = await otherServicesUsing(ctx, clusterArn, new Set(groupArns), services, wholeCluster)
+    if (others === undefined)
+      found.othersUnknown = `the account has more than ${Limits.loadBalancerClustersChecked} other clusters, so another service using it cannot be ruled out`
+    else found.usedElsewhere = others
+  } catch (error) {
+    if (!isAccessDenied(error)) throw error
+    found.othersUnknown = `the other clusters' services could not be read (${errorMessage(error)}), so another service using it cannot be ruled out`
+  }
   return found
 }
 
 /** The groups that still exist, by ARN; a group deleted already is left out. */
 async function describeTargetGroups(ctx: LoadBalancerContext, arns: string[]): Promise<TargetGroupInfo[]> {
-  const { DescribeTargetGroupsCommand } = await sdk.elbv2()
   const out: TargetGroupInfo[] = []
   // DescribeTargetGroups with ARNs fails whole on one unknown ARN: one ARN per call keeps the others.
   await Promise.all(
@@ -258,7 +265,7 @@ async function describeTargetGroups(ctx: LoadBalancerContext, arns: string[]): P
         const page = await callAws(
           ctx,
           ctx.elbv2,
-          new DescribeTargetGroupsCommand({ TargetGroupArns: [arn] })
+          new (await sdk.elbv2()).DescribeTargetGroupsCommand({ TargetGroupArns: [arn] })
         )
         for (const g of page.TargetGroups ?? [])
           out.push({
@@ -278,14 +285,13 @@ async function describeListeners(
   ctx: LoadBalancerContext,
   loadBalancerArn: string
 ): Promise<{ arn: string; loadBalancerArn: string }[]> {
-  const { DescribeListenersCommand } = await sdk.elbv2()
   const out: { arn: string; loadBalancerArn: string }[] = []
   await eachMarkerPage(async Marker => {
     try {
       const page = await callAws(
         ctx,
         ctx.elbv2,
-        new DescribeListenersCommand({
+        new (await sdk.elbv2()).DescribeListenersCommand({
           LoadBalancerArn: loadBalancerArn,
           PageSize: Limits.elbPageSize,
           Marker
@@ -307,14 +313,17 @@ export async function describeRules(
   listenerArn: string,
   loadBalancerArn: string
 ): Promise<ListenerRuleInfo[]> {
-  const { DescribeRulesCommand } = await sdk.elbv2()
   const out: ListenerRuleInfo[] = []
   await eachMarkerPage(async Marker => {
     try {
       const page = await callAws(
         ctx,
         ctx.elbv2,
-        new DescribeRulesCommand({ ListenerArn: listenerArn, PageSize: Limits.elbPageSize, Marker })
+        new (await sdk.elbv2()).DescribeRulesCommand({
+          ListenerArn: listenerArn,
+          PageSize: Limits.elbPageSize,
+          Marker
+        })
       )
       for (const r of page.Rules ?? []) {
         if (!r.RuleArn) continue
@@ -413,10 +422,9 @@ export async function deleteRulesAndGroups(
   plan: LoadBalancersPlan,
   done: { rules: string[]; targetGroups: string[] }
 ): Promise<void> {
-  const { DeleteRuleCommand, DeleteTargetGroupCommand, DescribeTargetHealthCommand } = await sdk.elbv2()
   for (const d of plan.rules.filter(r => r.delete)) {
     try {
-      await callAws(ctx, ctx.elbv2, new DeleteRuleCommand({ RuleArn: d.rule.arn }))
+      await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DeleteRuleCommand({ RuleArn: d.rule.arn }))
       ctx.log.info(`Deleted listener rule ${d.rule.priority} of ${nameOfArn(d.rule.loadBalancerArn)}`)
     } catch (error) {
       if (!isAwsError(error, 'RuleNotFoundException', 'RuleNotFound')) throw error
@@ -431,7 +439,7 @@ export async function deleteRulesAndGroups(
       const health = await callAws(
         ctx,
         ctx.elbv2,
-        new DescribeTargetHealthCommand({ TargetGroupArn: d.group.arn })
+        new (await sdk.elbv2()).DescribeTargetHealthCommand({ TargetGroupArn: d.group.arn })
       )
       targets = (health.TargetHealthDescriptions ?? []).filter(
         t => !['draining', 'unused'].includes(t.TargetHealth?.State ?? '')
@@ -454,7 +462,11 @@ export async function deleteRulesAndGroups(
       { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 10_000 },
       async () => {
         try {
-          await callAws(ctx, ctx.elbv2, new DeleteTargetGroupCommand({ TargetGroupArn: d.group.arn }))
+          await callAws(
+            ctx,
+            ctx.elbv2,
+            new (await sdk.elbv2()).DeleteTargetGroupCommand({ TargetGroupArn: d.group.arn })
+          )
           return { done: true, value: undefined }
         } catch (error) {
           // A rule just deleted still holds the group for a moment.
@@ -478,7 +490,6 @@ export async function deleteRulesAndGroups(
  * registered target in any group: it serves nothing and bills by the hour. Never deleted here.
  */
 export async function idleLoadBalancers(ctx: LoadBalancerApplyContext, arns: string[]): Promise<string[]> {
-  const { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } = await sdk.elbv2()
   const idle: string[] = []
   for (const lb of arns) {
     const listeners = await describeListeners(ctx, lb)
@@ -490,13 +501,17 @@ export async function idleLoadBalancers(ctx: LoadBalancerApplyContext, arns: str
         const page = await callAws(
           ctx,
           ctx.elbv2,
-          new DescribeTargetGroupsCommand({ LoadBalancerArn: lb, PageSize: Limits.elbPageSize, Marker })
+          new (await sdk.elbv2()).DescribeTargetGroupsCommand({
+            LoadBalancerArn: lb,
+            PageSize: Limits.elbPageSize,
+            Marker
+          })
         )
         for (const g of page.TargetGroups ?? []) {
           const health = await callAws(
             ctx,
             ctx.elbv2,
-            new DescribeTargetHealthCommand({ TargetGroupArn: g.TargetGroupArn })
+            new (await sdk.elbv2()).DescribeTargetHealthCommand({ TargetGroupArn: g.TargetGroupArn })
           )
           targets += (health.TargetHealthDescriptions ?? []).length
         }

@@ -115,13 +115,12 @@ export async function findScalableTargets(
   const found: ScalableTargetsFound = { targets: [], policies: [], scheduledActions: [], alarms: [] }
   const ids = services.map(s => resourceIdOf(clusterName, s.name))
   if (ids.length === 0) return found
-  const aas = await sdk.autoscaling()
   for (const batch of chunk(ids, Limits.autoScalingPageSize)) {
     await eachTokenPage(async NextToken => {
       const out = await callAws(
         ctx,
         ctx.autoscaling,
-        new aas.DescribeScalableTargetsCommand({
+        new (await sdk.autoscaling()).DescribeScalableTargetsCommand({
           ServiceNamespace: ECS_NAMESPACE,
           ResourceIds: batch,
           ScalableDimension: ECS_DIMENSION,
@@ -149,7 +148,7 @@ export async function findScalableTargets(
         const out = await callAws(
           ctx,
           ctx.autoscaling,
-          new aas.DescribeScalingPoliciesCommand({
+          new (await sdk.autoscaling()).DescribeScalingPoliciesCommand({
             ServiceNamespace: ECS_NAMESPACE,
             ResourceId: t.resourceId,
             ScalableDimension: ECS_DIMENSION,
@@ -172,7 +171,7 @@ export async function findScalableTargets(
         const out = await callAws(
           ctx,
           ctx.autoscaling,
-          new aas.DescribeScheduledActionsCommand({
+          new (await sdk.autoscaling()).DescribeScheduledActionsCommand({
             ServiceNamespace: ECS_NAMESPACE,
             ResourceId: t.resourceId,
             ScalableDimension: ECS_DIMENSION,
@@ -193,13 +192,16 @@ export async function findScalableTargets(
   )
   const stepAlarms = [...new Set(found.policies.filter(p => p.type === 'StepScaling').flatMap(p => p.alarms))]
   if (stepAlarms.length > 0) {
-    const cw = await sdk.cloudwatch()
     for (const batch of chunk(stepAlarms, Limits.alarmsBatch)) {
       await eachTokenPage(async NextToken => {
         const out = await callAws(
           ctx,
           ctx.cloudwatch,
-          new cw.DescribeAlarmsCommand({ AlarmNames: batch, MaxRecords: Limits.alarmsBatch, NextToken })
+          new (await sdk.cloudwatch()).DescribeAlarmsCommand({
+            AlarmNames: batch,
+            MaxRecords: Limits.alarmsBatch,
+            NextToken
+          })
         )
         for (const a of out.MetricAlarms ?? []) {
           found.alarms.push({
@@ -236,13 +238,12 @@ export async function suspendTargets(
   targets: ScalableTargetInfo[],
   done: string[]
 ): Promise<void> {
-  const { RegisterScalableTargetCommand } = await sdk.autoscaling()
   for (const t of targets) {
     try {
       await callAws(
         ctx,
         ctx.autoscaling,
-        new RegisterScalableTargetCommand({
+        new (await sdk.autoscaling()).RegisterScalableTargetCommand({
           ServiceNamespace: ECS_NAMESPACE,
           ResourceId: t.resourceId,
           ScalableDimension: ECS_DIMENSION,
@@ -271,13 +272,12 @@ export async function deregisterTargets(
   targets: ScalableTargetInfo[],
   done: string[]
 ): Promise<void> {
-  const { DeregisterScalableTargetCommand } = await sdk.autoscaling()
   for (const t of targets) {
     try {
       await callAws(
         ctx,
         ctx.autoscaling,
-        new DeregisterScalableTargetCommand({
+        new (await sdk.autoscaling()).DeregisterScalableTargetCommand({
           ServiceNamespace: ECS_NAMESPACE,
           ResourceId: t.resourceId,
           ScalableDimension: ECS_DIMENSION
@@ -296,17 +296,23 @@ export async function deregisterTargets(
 
 export async function deleteAlarms(ctx: ApplyContext, names: string[], done: string[]): Promise<void> {
   if (names.length === 0) return
-  const { DeleteAlarmsCommand, DescribeAlarmsCommand } = await sdk.cloudwatch()
   for (const batch of chunk(names, Limits.alarmsBatch)) {
     // DeleteAlarms deletes nothing when one name is unknown: delete only those still there.
     const out = await callAws(
       ctx,
       ctx.cloudwatch,
-      new DescribeAlarmsCommand({ AlarmNames: batch, MaxRecords: Limits.alarmsBatch })
+      new (await sdk.cloudwatch()).DescribeAlarmsCommand({
+        AlarmNames: batch,
+        MaxRecords: Limits.alarmsBatch
+      })
     )
     const present = (out.MetricAlarms ?? []).map(a => a.AlarmName ?? '').filter(Boolean)
     if (present.length === 0) continue
-    await callAws(ctx, ctx.cloudwatch, new DeleteAlarmsCommand({ AlarmNames: present }))
+    await callAws(
+      ctx,
+      ctx.cloudwatch,
+      new (await sdk.cloudwatch()).DeleteAlarmsCommand({ AlarmNames: present })
+    )
     done.push(...present)
     ctx.log.info(`Deleted ${present.length} step-scaling alarm(s): ${present.join(', ')}`)
   }
