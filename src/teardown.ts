@@ -4,9 +4,10 @@ import type { SendPort } from './aws/call.js'
 import { relatedPorts, type RelatedPorts } from './aws/clients.js'
 import { nameFromArn, takeInventory, type ClusterInventory, type InventoryContext } from './inventory.js'
 import type { Logger } from './log.js'
-import { removeStack } from './apply/stack.js'
+import { removeStack } from './apply/delete-stack.js'
 import { planTeardown, type TeardownPlan } from './plan.js'
-import { takeRelatedInventory, type RelatedContext } from './related/inventory.js'
+import { findKinds, kindNotes, recordKindsFound, unfinishedKinds, wholeClusterScope } from './kinds/index.js'
+import type { FindContext } from './kinds/kind.js'
 import {
   findStack,
   isStackTarget,
@@ -14,17 +15,11 @@ import {
   stackRefusal,
   stackReport,
   type StackTarget
-} from './stack.js'
-import {
-  describeLeftovers,
-  leftoversFromInventory,
-  leftoversFromPlan,
-  relatedLeftoversFromPlan
-} from './report/leftovers.js'
+} from './find-stack.js'
+import { describeLeftovers, leftoversFromInventory, leftoversFromPlan } from './report/leftovers.js'
 import { PhaseLog } from './report/phase-log.js'
-import { newClusterReport, newRelatedReport, type ClusterReport } from './report/report.js'
+import { newClusterReport, type ClusterReport, type Leftover } from './report/report.js'
 import type { Settings } from './settings.js'
-import { Limits } from './constants.js'
 import {
   CancelledError,
   DeadlineError,
@@ -79,7 +74,7 @@ export async function teardownCluster(
   const onRunAbort = (): void => controller.abort(new CancelledError())
   deps.signal.addEventListener('abort', onRunAbort, { once: true })
   const blockers: string[] = []
-  const ctx: RelatedContext = {
+  const ctx: FindContext = {
     ...deps,
     ...relatedPorts(deps),
     signal: controller.signal,
@@ -102,13 +97,10 @@ export async function teardownCluster(
       return report
     }
     const inventory = result.inventory
-    inventory.related = await takeRelatedInventory(ctx, inventory, {
-      triggers: settings.triggers,
-      terminateInstances: settings.terminateInstances,
-      deleteLogGroups: settings.deleteLogGroups,
-      region: settings.region
-    })
+    const scope = wholeClusterScope(inventory)
+    const found = await findKinds(ctx, scope, settings)
     recordInventory(report, inventory, ctx.log)
+    recordKindsFound(found, report, ctx.log)
     const stack = settings.deleteStack
       ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers)
       : undefined
@@ -116,12 +108,9 @@ export async function teardownCluster(
 
     const planLog = phases.phase(Phase.plan)
     plan = planTeardown(inventory, settings.force ? 'force' : 'graceful', stack, {
-      triggers: settings.triggers,
-      terminateInstances: settings.terminateInstances,
-      deregisterSsmInstances: settings.deregisterSsmInstances,
-      deregisterTaskDefinitions: settings.deregisterTaskDefinitions,
-      deleteNamespace: settings.deleteNamespace,
-      region: settings.region
+      found,
+      settings,
+      scope
     })
     blockers.push(...knownBlockers(plan))
     planLog.info(`${settings.dryRun ? 'DRY RUN: would' : 'Will'} take these steps (${plan.mode} mode):`)
@@ -257,23 +246,6 @@ function recordInventory(report: ClusterReport, inventory: ClusterInventory, log
     `Found ${inventory.services.length} service(s), ${inventory.tasks.length} task(s) not yet stopped, ` +
       `${inventory.containerInstances.length} container instance(s), ${inventory.capacityProviders.length} capacity provider(s)`
   )
-  const related = inventory.related
-  if (!related) return
-  report.related = newRelatedReport()
-  report.related.found = {
-    triggers: related.triggers?.length ?? 0,
-    ec2Instances: related.hosts.filter(h => !h.external).length,
-    externalInstances: related.hosts.filter(h => h.external).length,
-    logGroups: related.logGroups?.groups.length ?? 0,
-    taskDefinitionFamilies: new Set(related.taskDefinitions.map(arn => arn.replace(/:\d+$/, ''))).size,
-    namespaces: related.namespaces.length
-  }
-  for (const t of related.triggers ?? [])
-    log.info(`EventBridge rule ${t.rule} starts tasks on this cluster (${t.targetIds.length} target(s))`)
-  if (related.logGroups?.tooManyFamilies)
-    log.info(
-      `More ACTIVE task definition families than ${Limits.logGroupFamiliesChecked}: log groups will be kept`
-    )
 }
 
 /** What the plan already knows will not go as a person might expect. */
@@ -282,7 +254,7 @@ function knownBlockers(plan: TeardownPlan): string[] {
     ...plan.capacityProviders
       .filter(d => !d.delete && !d.provider.reserved)
       .map(d => `capacity provider ${d.provider.name} will be detached but not deleted: ${d.keepReason}`),
-    ...(plan.related?.notes ?? [])
+    ...kindNotes(plan.kinds)
   ]
 }
 
@@ -310,7 +282,7 @@ async function recordFailure(
     // left is what the plan meant to remove and the report does not show removed.
     report.outcome = 'cancelled'
     if (plan)
-      report.leftovers.push(...leftoversFromPlan(plan, report), ...relatedLeftoversFromPlan(plan, report))
+      report.leftovers.push(...leftoversFromPlan(plan, report), ...unfinishedAroundTheCluster(plan, report))
     report.message = `Cancelled before the teardown finished.${plan ? ` Still there: ${describeLeftovers(report.leftovers)}.` : ''}`
     return
   }
@@ -339,7 +311,7 @@ async function recordFailure(
       ...report.leftovers.filter(l => !SEEN_BY_INVENTORY.has(l.kind)),
       ...(found ?? leftoversFromPlan(plan, report))
     ]
-    report.leftovers.push(...relatedLeftoversFromPlan(plan, report))
+    report.leftovers.push(...unfinishedAroundTheCluster(plan, report))
   }
   const still = describeLeftovers(report.leftovers)
   report.message = `${cause}${still ? `. Still there: ${still}` : ''}`
@@ -358,4 +330,18 @@ async function lookAgain(
     deps.log.warning(`Could not look at what is left in ${clusterRef}: ${errorMessage(error)}`)
     return undefined
   }
+}
+
+/**
+ * What the kinds meant to do around the cluster and the report does not show done, for a run that
+ * stopped early (failure or cancellation). Anything already reported as a leftover is not repeated.
+ */
+function unfinishedAroundTheCluster(plan: TeardownPlan, report: ClusterReport): Leftover[] {
+  const reported = new Set(report.leftovers.map(l => `${l.kind}:${l.id}`))
+  return unfinishedKinds(plan.kinds, report).filter(l => {
+    const key = `${l.kind}:${l.id}`
+    if (reported.has(key)) return false
+    reported.add(key)
+    return true
+  })
 }
