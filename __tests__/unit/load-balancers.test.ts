@@ -55,10 +55,11 @@ describe('decideLoadBalancers', () => {
     expect(plan.targetGroups.every(g => !g.delete)).toBe(true)
   })
 
-  it('keeps a weighted rule that also forwards outside, and the group it forwards to', () => {
+  it('keeps a weighted rule that also forwards outside, and the group it forwards to, but deletes the rule only to that group', () => {
     const plan = decideLoadBalancers(
       found({
         rules: [
+          rule('1', [['pr-1', 1]]),
           rule('5', [
             ['pr-1', 50],
             ['pr-2', 50]
@@ -68,10 +69,14 @@ describe('decideLoadBalancers', () => {
       true
     )
     expect(plan.rules).toMatchObject([
-      { delete: false, keepReason: expect.stringMatching(/also forwards to pr-2/) }
+      { rule: { priority: '1' }, delete: true },
+      { rule: { priority: '5' }, delete: false, keepReason: expect.stringMatching(/also forwards to pr-2/) }
     ])
     expect(plan.targetGroups).toMatchObject([
-      { delete: false, keepReason: expect.stringMatching(/forwards to a target group that stays/) }
+      {
+        delete: false,
+        keepReason: expect.stringMatching(/listener rule 5, which stays, also forwards to it/)
+      }
     ])
   })
 

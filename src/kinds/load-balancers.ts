@@ -1,10 +1,14 @@
 import type { ApplyContext } from '../apply/context.js'
+import { isAvailable } from '../aws/clients.js'
 import { callAws, type CallContext, type SendPort } from '../aws/call.js'
 import { sdk } from '../aws/sdk.js'
 import { Limits } from '../constants.js'
-import { describeOtherClusters, listServices, type ServiceInfo } from '../inventory.js'
+import { describeOtherClusters, listServices, tolerateDenied, type ServiceInfo } from '../inventory.js'
+import { code } from '../report/html.js'
+import { consoleLinks } from '../report/links.js'
 import { DeadlineError, errorMessage, isAccessDenied, isAwsError } from '../util/errors.js'
 import { retryUntil } from '../util/poll.js'
+import { count, relatedReport, type ResourceKind } from './kind.js'
 
 /**
  * The listener rules and target groups of the services being removed (input
@@ -123,29 +127,30 @@ export function decideLoadBalancers(
     r => r.forwardsTo.some(t => ours.has(t.targetGroupArn)) || found.namedRules.includes(r.arn)
   )
 
-  // A kept group keeps every rule that forwards to it, and a kept rule keeps its groups: settle both.
+  // A group another service uses keeps every rule that forwards to it (deleting the rule would cut
+  // that service's traffic); a kept rule keeps the groups it forwards to (AWS refuses otherwise).
+  // A group kept only because a kept rule forwards to it does not keep its other rules: they send
+  // traffic to the removed services alone.
   const ruleKeep = new Map<string, string>()
-  for (let changed = true; changed;) {
-    changed = false
-    for (const r of relevant) {
-      if (ruleKeep.has(r.arn)) continue
-      const reason = ruleKeepReason(r, ours, groupKeep)
-      if (reason) {
-        ruleKeep.set(r.arn, reason)
-        changed = true
-        for (const t of r.forwardsTo) {
-          if (ours.has(t.targetGroupArn) && !groupKeep.has(t.targetGroupArn)) {
-            groupKeep.set(
-              t.targetGroupArn,
-              r.isDefault
-                ? `it is the default action of listener ${nameOfArn(r.listenerArn)} (a default action is never changed)`
-                : `listener rule ${r.priority} also forwards to a target group that stays`
-            )
-          }
-        }
+  for (const r of relevant) {
+    const reason = ruleKeepReason(r, ours, groupKeep)
+    if (reason) ruleKeep.set(r.arn, reason)
+  }
+  const heldBy = new Map<string, string>()
+  for (const r of relevant) {
+    if (!ruleKeep.has(r.arn)) continue
+    for (const t of r.forwardsTo) {
+      if (ours.has(t.targetGroupArn) && !groupKeep.has(t.targetGroupArn) && !heldBy.has(t.targetGroupArn)) {
+        heldBy.set(
+          t.targetGroupArn,
+          r.isDefault
+            ? `it is the default action of listener ${nameOfArn(r.listenerArn)} (a default action is never changed)`
+            : `listener rule ${r.priority}, which stays, also forwards to it`
+        )
       }
     }
   }
+  for (const [arn, reason] of heldBy) groupKeep.set(arn, reason)
   const notDeleting = 'delete-target-groups is off'
   return {
     deleting: deleteTargetGroups,
@@ -524,4 +529,183 @@ export async function idleLoadBalancers(ctx: LoadBalancerApplyContext, arns: str
     if (targets === 0) idle.push(lb)
   }
   return idle
+}
+
+// ---------------------------------------------------------------- the kind
+
+const emptyFound: LoadBalancersFound = {
+  refs: [],
+  namedRules: [],
+  latticeTargetGroups: [],
+  targetGroups: [],
+  rules: [],
+  usedElsewhere: {}
+}
+
+export const loadBalancersKind: ResourceKind<LoadBalancersFound, LoadBalancersPlan> = {
+  name: 'load balancer rules and target groups',
+
+  find(ctx, scope, settings) {
+    if (
+      !isAvailable(ctx.elbv2) ||
+      !scope.services.some(
+        s => (s.loadBalancers ?? []).length > 0 || (s.vpcLatticeTargetGroups ?? []).length > 0
+      )
+    )
+      return Promise.resolve(emptyFound)
+    return tolerateDenied(
+      ctx,
+      findLoadBalancers(
+        ctx,
+        scope.cluster.arn,
+        scope.services,
+        scope.wholeCluster,
+        settings.deleteTargetGroups
+      ),
+      emptyFound
+    )
+  },
+
+  recordFound(found, report, log) {
+    const plan = decideLoadBalancers(found, false)
+    report.found.targetGroups = plan.targetGroups.length
+    report.found.listenerRules = plan.rules.length
+    if (found.othersUnknown) log.info(`Target groups will be kept: ${found.othersUnknown}`)
+  },
+
+  decide(found, { settings }) {
+    return decideLoadBalancers(found, settings.deleteTargetGroups)
+  },
+
+  steps(plan) {
+    const rules = plan.rules.filter(r => r.delete)
+    const groups = plan.targetGroups.filter(g => g.delete)
+    if (rules.length === 0 && groups.length === 0) return []
+    return [
+      {
+        stage: 'after-services',
+        phase: 'delete-target-groups',
+        description: `Delete ${count(rules.length, 'listener rule')} and ${count(groups.length, 'target group')} only the removed services use`,
+        resources: [...rules.map(r => r.rule.arn), ...groups.map(g => g.group.arn)]
+      }
+    ]
+  },
+
+  notes(plan) {
+    if (!plan.deleting) return []
+    return [
+      ...plan.rules
+        .filter(r => !r.delete)
+        .map(r => `listener rule ${r.rule.arn} will be kept: ${r.keepReason}`),
+      ...plan.targetGroups
+        .filter(g => !g.delete)
+        .map(g => `target group ${g.group.name} will be kept: ${g.keepReason}`)
+    ]
+  },
+
+  actions: {
+    // Also without delete-target-groups: what is left is reported, with the command that removes it.
+    'after-services': {
+      phase: 'load balancer rules and target groups',
+      needed: plan => plan.rules.length + plan.targetGroups.length + plan.latticeTargetGroups.length > 0,
+      run: (ctx, plan) => applyLoadBalancers(ctx, plan)
+    }
+  },
+
+  unfinished(plan, report) {
+    const done = report.related
+    return [
+      ...plan.rules
+        .filter(r => r.delete && !done?.listenerRules.some(x => x.arn === r.rule.arn))
+        .map(r => ({
+          kind: 'listener-rule' as const,
+          id: r.rule.arn,
+          reason: 'not deleted before the run stopped'
+        })),
+      ...plan.targetGroups
+        .filter(g => g.delete && !done?.targetGroups.some(x => x.arn === g.group.arn))
+        .map(g => ({
+          kind: 'target-group' as const,
+          id: g.group.arn,
+          reason: 'not deleted before the run stopped'
+        }))
+    ]
+  },
+
+  countRows(r, left) {
+    const rows = [
+      {
+        label: 'Listener rules',
+        found: r.found.listenerRules,
+        removed: r.listenerRules.length,
+        leftoverKind: 'listener-rule' as const
+      },
+      {
+        label: 'Target groups',
+        found: r.found.targetGroups,
+        removed: r.targetGroups.length,
+        leftoverKind: 'target-group' as const
+      }
+    ]
+    return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0)
+  },
+
+  doneLists(r) {
+    return [
+      { title: 'Listener rules deleted', items: r.listenerRules.map(x => code(x.arn)) },
+      { title: 'Target groups deleted', items: r.targetGroups.map(x => code(x.name)) }
+    ]
+  },
+
+  links: {
+    'target-group': (region, id) => consoleLinks.targetGroup(region, id),
+    'load-balancer': (region, id) => consoleLinks.loadBalancer(region, id)
+  }
+}
+
+async function applyLoadBalancers(ctx: ApplyContext, plan: LoadBalancersPlan): Promise<void> {
+  const related = relatedReport(ctx.report)
+  const done = { rules: [] as string[], targetGroups: [] as string[] }
+  if (plan.deleting) {
+    try {
+      await deleteRulesAndGroups(ctx, plan, done)
+    } finally {
+      for (const arn of done.rules) related.listenerRules.push({ arn, action: 'deleted' })
+      for (const arn of done.targetGroups)
+        related.targetGroups.push({
+          arn,
+          name: plan.targetGroups.find(g => g.group.arn === arn)?.group.name ?? nameOfArn(arn),
+          action: 'deleted'
+        })
+    }
+  }
+  for (const d of plan.rules.filter(r => !r.delete)) {
+    ctx.report.leftovers.push({
+      kind: 'listener-rule',
+      id: d.rule.arn,
+      reason: `${d.rule.isDefault ? 'default rule' : `rule ${d.rule.priority}`} of listener ${nameOfArn(d.rule.listenerArn)} on load balancer ${nameOfArn(d.rule.loadBalancerArn)}, forwarding to ${d.rule.forwardsTo.map(t => nameOfArn(t.targetGroupArn)).join(', ')}; kept: ${d.keepReason}${d.rule.isDefault ? '' : `; remove with \`${removeCommand.rule(d.rule.arn)}\``}`
+    })
+  }
+  for (const d of plan.targetGroups.filter(g => !g.delete)) {
+    ctx.report.leftovers.push({
+      kind: 'target-group',
+      id: d.group.arn,
+      reason: `target group ${d.group.name} of ${d.services.join(', ')}${d.group.loadBalancerArns.length ? ` on load balancer ${d.group.loadBalancerArns.map(nameOfArn).join(', ')}` : ''}; kept: ${d.keepReason}; remove with \`${removeCommand.targetGroup(d.group.arn)}\` once no rule forwards to it`
+    })
+  }
+  for (const l of plan.latticeTargetGroups) {
+    ctx.report.leftovers.push({
+      kind: 'lattice-target-group',
+      id: l.arn,
+      reason: `VPC Lattice target group of ${l.service}: reported only; remove with \`${removeCommand.latticeTargetGroup(l.arn)}\` once nothing uses it`
+    })
+  }
+  for (const lb of await idleLoadBalancers(ctx, plan.loadBalancerArns)) {
+    ctx.report.leftovers.push({
+      kind: 'load-balancer',
+      id: lb,
+      reason: `load balancer ${nameOfArn(lb)} has no listener rule but its default ones and no registered target left: it serves nothing and bills by the hour; never deleted by this action (aws elbv2 delete-load-balancer --load-balancer-arn ${lb})`,
+      billing: true
+    })
+  }
 }

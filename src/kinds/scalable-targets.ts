@@ -1,10 +1,14 @@
 import type { ApplyContext } from '../apply/context.js'
+import { isAvailable } from '../aws/clients.js'
 import { callAws, type CallContext, type SendPort } from '../aws/call.js'
 import { sdk } from '../aws/sdk.js'
 import { Limits } from '../constants.js'
-import type { ServiceInfo } from '../inventory.js'
+import { tolerateDenied, type ServiceInfo } from '../inventory.js'
+import { code } from '../report/html.js'
+import { consoleLinks } from '../report/links.js'
 import { isAwsError } from '../util/errors.js'
 import { chunk } from '../util/pool.js'
+import { count, relatedReport, type KindStep, type ResourceKind } from './kind.js'
 
 /**
  * Service auto scaling of the services being removed (always on, like `triggers`). A scheduled
@@ -315,5 +319,165 @@ export async function deleteAlarms(ctx: ApplyContext, names: string[], done: str
     )
     done.push(...present)
     ctx.log.info(`Deleted ${present.length} step-scaling alarm(s): ${present.join(', ')}`)
+  }
+}
+
+// ---------------------------------------------------------------- the kind
+
+const noneFound: ScalableTargetsFound = { targets: [], policies: [], scheduledActions: [], alarms: [] }
+
+export const scalableTargetsKind: ResourceKind<ScalableTargetsFound, ScalableTargetsPlan> = {
+  name: 'service auto scaling',
+
+  find(ctx, scope) {
+    if (!isAvailable(ctx.autoscaling)) return Promise.resolve(noneFound)
+    return tolerateDenied(ctx, findScalableTargets(ctx, scope.cluster.name, scope.services), noneFound)
+  },
+
+  recordFound(found, report) {
+    report.found.scalableTargets = found.targets.length
+    report.found.scalingAlarms = found.alarms.length
+  },
+
+  decide(found, { settings }) {
+    return decideScalableTargets(found, settings.deleteScalingAlarms)
+  },
+
+  steps(plan) {
+    const steps: KindStep[] = []
+    if (plan.suspend.length > 0)
+      steps.push({
+        stage: 'before-services',
+        phase: 'suspend-scaling',
+        description: `Suspend scaling of ${count(plan.suspend.length, 'scalable target')} (scheduled actions and scaling policies), so nothing scales a service up while it drains`,
+        resources: plan.suspend.map(t => t.resourceId)
+      })
+    if (plan.deregister.length > 0)
+      steps.push({
+        stage: 'after-services',
+        phase: 'deregister-scalable-targets',
+        description: `Deregister ${count(plan.deregister.length, 'scalable target')} with their ${count(plan.policies.length, 'scaling policy', 'scaling policies')} and ${count(plan.scheduledActions.length, 'scheduled action')}`,
+        resources: plan.deregister.map(t => t.resourceId)
+      })
+    const alarms = plan.alarms.filter(a => a.delete)
+    if (alarms.length > 0)
+      steps.push({
+        stage: 'after-services',
+        phase: 'delete-scaling-alarms',
+        description: `Delete ${count(alarms.length, 'step-scaling alarm')} whose only actions were these policies`,
+        resources: alarms.map(a => a.alarm.name)
+      })
+    return steps
+  },
+
+  notes(plan) {
+    return plan.alarms
+      .filter(a => !a.delete && !a.orphaned)
+      .map(a => `alarm ${a.alarm.name} will be kept: ${a.keepReason}`)
+  },
+
+  actions: {
+    'before-services': {
+      phase: 'suspend scaling',
+      needed: plan => plan.suspend.length > 0,
+      run: async (ctx, plan) => {
+        const done: string[] = []
+        try {
+          await suspendTargets(ctx, plan.suspend, done)
+        } finally {
+          relatedReport(ctx.report).scalableTargets.push(
+            ...done.map(resourceId => ({ resourceId, action: 'suspended' as const }))
+          )
+        }
+      }
+    },
+    'after-services': {
+      phase: 'service auto scaling',
+      needed: plan => plan.deregister.length > 0 || plan.alarms.length > 0,
+      run: (ctx, plan) => applyScalableTargets(ctx, plan)
+    }
+  },
+
+  unfinished(plan, report) {
+    const done = report.related?.scalableTargets ?? []
+    return [
+      ...plan.deregister
+        .filter(t => !done.some(d => d.resourceId === t.resourceId && d.action === 'deregistered'))
+        .map(t => ({
+          kind: 'scalable-target' as const,
+          id: t.resourceId,
+          reason: 'not deregistered before the run stopped'
+        })),
+      ...plan.alarms
+        .filter(a => a.orphaned && !report.related?.alarms.some(x => x.name === a.alarm.name))
+        .map(a => ({
+          kind: 'alarm' as const,
+          id: a.alarm.name,
+          reason: 'step-scaling alarm not deleted before the run stopped',
+          billing: true
+        }))
+    ]
+  },
+
+  countRows(r, left) {
+    const rows = [
+      {
+        label: 'Scalable targets',
+        found: r.found.scalableTargets,
+        removed: r.scalableTargets.filter(t => t.action === 'deregistered').length,
+        leftoverKind: 'scalable-target' as const
+      },
+      {
+        label: 'Step-scaling alarms',
+        found: r.found.scalingAlarms,
+        removed: r.alarms.length,
+        leftoverKind: 'alarm' as const
+      }
+    ]
+    return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0)
+  },
+
+  doneLists(r) {
+    return [
+      {
+        title: 'Scalable targets deregistered',
+        items: r.scalableTargets.filter(t => t.action === 'deregistered').map(t => code(t.resourceId))
+      },
+      { title: 'Step-scaling alarms deleted', items: r.alarms.map(a => code(a.name)) }
+    ]
+  },
+
+  links: { alarm: (region, id) => consoleLinks.alarm(region, id) }
+}
+
+async function applyScalableTargets(ctx: ApplyContext, plan: ScalableTargetsPlan): Promise<void> {
+  const related = relatedReport(ctx.report)
+  const deregistered: string[] = []
+  try {
+    await deregisterTargets(ctx, plan.deregister, deregistered)
+  } finally {
+    related.scalableTargets.push(
+      ...deregistered.map(resourceId => ({ resourceId, action: 'deregistered' as const }))
+    )
+  }
+  const deleted: string[] = []
+  try {
+    await deleteAlarms(
+      ctx,
+      plan.alarms.filter(a => a.delete).map(a => a.alarm.name),
+      deleted
+    )
+  } finally {
+    related.alarms.push(...deleted.map(name => ({ name, action: 'deleted' as const })))
+  }
+  for (const a of plan.alarms.filter(x => !x.delete)) {
+    ctx.report.leftovers.push({
+      kind: 'alarm',
+      id: a.alarm.name,
+      reason: a.orphaned
+        ? `step-scaling alarm whose only actions were the removed services' scaling policies: it bills and acts on nothing; delete-scaling-alarms: true deletes it (aws cloudwatch delete-alarms --alarm-names ${a.alarm.name})`
+        : `step-scaling alarm kept: ${a.keepReason}`,
+      ...(a.orphaned ? { billing: true } : {})
+    })
   }
 }

@@ -95,6 +95,10 @@ export interface RelatedReport {
     logGroups: number
     taskDefinitionFamilies: number
     namespaces: number
+    listenerRules: number
+    targetGroups: number
+    scalableTargets: number
+    scalingAlarms: number
   }
   triggers: { rule: string; targets: string[]; action: 'targets-removed' | 'disabled' }[]
   instances: {
@@ -107,6 +111,11 @@ export interface RelatedReport {
   logGroups: { name: string; action: 'deleted' }[]
   taskDefinitions: { family: string; revisions: string[]; action: 'deregistered' }[]
   namespaces: { ref: string; action: 'deleted' }[]
+  listenerRules: { arn: string; action: 'deleted' }[]
+  targetGroups: { arn: string; name: string; action: 'deleted' }[]
+  /** `suspended` before the services were touched, `deregistered` once they were gone. */
+  scalableTargets: { resourceId: string; action: 'suspended' | 'deregistered' }[]
+  alarms: { name: string; action: 'deleted' }[]
 }
 
 /** Each kind (src/kinds/) fills its own part; the counts it found go into `found`. */
@@ -118,13 +127,21 @@ export function newRelatedReport(): RelatedReport {
       externalInstances: 0,
       logGroups: 0,
       taskDefinitionFamilies: 0,
-      namespaces: 0
+      namespaces: 0,
+      listenerRules: 0,
+      targetGroups: 0,
+      scalableTargets: 0,
+      scalingAlarms: 0
     },
     triggers: [],
     instances: [],
     logGroups: [],
     taskDefinitions: [],
-    namespaces: []
+    namespaces: [],
+    listenerRules: [],
+    targetGroups: [],
+    scalableTargets: [],
+    alarms: []
   }
 }
 
