@@ -477,6 +477,9 @@ export async function deleteRulesAndGroups(
           // A rule just deleted still holds the group for a moment.
           if (isAwsError(error, 'ResourceInUseException', 'ResourceInUse'))
             return { done: false, reason: errorMessage(error) }
+          // Deleted by someone else since the last look.
+          if (isAwsError(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
+            return { done: true, value: undefined }
           throw error
         }
       }

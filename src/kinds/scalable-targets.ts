@@ -6,7 +6,7 @@ import { Limits } from '../constants.js'
 import { tolerateDenied, type ServiceInfo } from '../inventory.js'
 import { code } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
-import { isAwsError } from '../util/errors.js'
+import { errorMessage, isAwsError } from '../util/errors.js'
 import { chunk } from '../util/pool.js'
 import { count, relatedReport, type KindStep, type ResourceKind } from './kind.js'
 
@@ -194,29 +194,34 @@ export async function findScalableTargets(
       })
     })
   )
-  const stepAlarms = [...new Set(found.policies.filter(p => p.type === 'StepScaling').flatMap(p => p.alarms))]
-  if (stepAlarms.length > 0) {
-    for (const batch of chunk(stepAlarms, Limits.alarmsBatch)) {
-      await eachTokenPage(async NextToken => {
-        const out = await callAws(
-          ctx,
-          ctx.cloudwatch,
-          new (await sdk.cloudwatch()).DescribeAlarmsCommand({
-            AlarmNames: batch,
-            MaxRecords: Limits.alarmsBatch,
-            NextToken
-          })
-        )
-        for (const a of out.MetricAlarms ?? []) {
-          found.alarms.push({
-            name: a.AlarmName ?? '',
-            actions: [...(a.AlarmActions ?? []), ...(a.OKActions ?? []), ...(a.InsufficientDataActions ?? [])]
-          })
-        }
-        return out.NextToken
-      })
-    }
-  }
+  // The alarms that act on a step policy: by action (the policy's ARN; some emulators leave the
+  // policy's Alarms list empty), then any the policy names that the first look did not return.
+  const seen = new Set<string>()
+  const read = async (filter: { ActionPrefix: string } | { AlarmNames: string[] }): Promise<void> =>
+    eachTokenPage(async NextToken => {
+      const out = await callAws(
+        ctx,
+        ctx.cloudwatch,
+        new (await sdk.cloudwatch()).DescribeAlarmsCommand({
+          ...filter,
+          MaxRecords: Limits.alarmsBatch,
+          NextToken
+        })
+      )
+      for (const a of out.MetricAlarms ?? []) {
+        if (!a.AlarmName || seen.has(a.AlarmName)) continue
+        seen.add(a.AlarmName)
+        found.alarms.push({
+          name: a.AlarmName,
+          actions: [...(a.AlarmActions ?? []), ...(a.OKActions ?? []), ...(a.InsufficientDataActions ?? [])]
+        })
+      }
+      return out.NextToken
+    })
+  const stepPolicies = found.policies.filter(p => p.type === 'StepScaling')
+  for (const p of stepPolicies) await read({ ActionPrefix: p.arn })
+  const named = [...new Set(stepPolicies.flatMap(p => p.alarms))].filter(n => !seen.has(n))
+  for (const batch of chunk(named, Limits.alarmsBatch)) await read({ AlarmNames: batch })
   return found
 }
 
@@ -292,7 +297,11 @@ export async function deregisterTargets(
         `Deregistered scalable target ${t.resourceId} (its policies and scheduled actions go with it)`
       )
     } catch (error) {
-      if (!isAwsError(error, 'ObjectNotFoundException')) throw error
+      // ObjectNotFoundException is AWS's answer; moto says ValidationException "No scalable target found".
+      const gone =
+        isAwsError(error, 'ObjectNotFoundException') ||
+        (isAwsError(error, 'ValidationException') && /no scalable target/i.test(errorMessage(error)))
+      if (!gone) throw error
       ctx.log.info(`Scalable target ${t.resourceId} is not registered (any more)`)
     }
   }
