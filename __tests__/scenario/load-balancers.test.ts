@@ -151,4 +151,33 @@ describe('load balancer rules and target groups', () => {
       resources: [pr1.rule.arn, pr1.tg.arn]
     })
   })
+
+  it('names a denied read as a blocker of the dry run, and fails a real run before any change', async () => {
+    const { world } = sharedAlb()
+    world.elbv2.denied.add('DescribeRules')
+    const dry = await runOnSim(world.ecs, { cluster: 'pr-1', 'dry-run': 'true' }, { world })
+    expect(only(dry.report).plan!.blockers).toContainEqual(
+      expect.stringMatching(/^missing permission: .*elasticloadbalancing:DescribeRules/)
+    )
+    const real = await runOnSim(world.ecs, { cluster: 'pr-1' }, { world })
+    expect(real.failed).toContain('elasticloadbalancing:DescribeRules')
+    expect(world.mutatingCalls()).toEqual([])
+  })
+
+  it('keeps every target group when the other clusters’ services cannot be read', async () => {
+    const { world, pr1 } = sharedAlb()
+    // The cluster's own services can be read; the other clusters' cannot.
+    world.ecs.beforeCall = (operation, input) => {
+      if (operation !== 'ListServices') return
+      if (String(input.cluster).endsWith('/pr-1')) world.ecs.denied.delete('ListServices')
+      else world.ecs.denied.add('ListServices')
+    }
+    const result = await runOnSim(world.ecs, { cluster: 'pr-1', 'delete-target-groups': 'true' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.elbv2.targetGroups.has(pr1.tg.arn)).toBe(true)
+    expect(world.elbv2.rules.has(pr1.rule.arn)).toBe(true)
+    expect(only(result.report).leftovers.find(l => l.id === pr1.tg.arn)?.reason).toMatch(
+      /other clusters' services could not be read/
+    )
+  })
 })
