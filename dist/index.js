@@ -59654,7 +59654,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9400);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8868);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1384);
 
 
@@ -59667,7 +59667,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9400:
+/***/ 8868:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59732,6 +59732,8 @@ const Limits = {
     stopReasonMaxLength: 255,
     /** EventBridge ListRuleNamesByTarget and ListTargetsByRule page size, and RemoveTargets ids per call. */
     eventsPageSize: 100,
+    /** ListSchedules: MaxResults 1–100. */
+    schedulerPageSize: 100,
     removeTargetsBatch: 100,
     /** EC2 DescribeInstances: instance ids per `instance-id` filter (AWS allows 200 values per filter). */
     describeInstancesBatch: 100,
@@ -59773,6 +59775,7 @@ const OwnerTags = {
 const sdk = {
     cloudformation: () => __nccwpck_require__.e(/* import() */ 805).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3805, 19)),
     eventbridge: () => __nccwpck_require__.e(/* import() */ 612).then(__nccwpck_require__.t.bind(__nccwpck_require__, 6612, 19)),
+    scheduler: () => __nccwpck_require__.e(/* import() */ 768).then(__nccwpck_require__.t.bind(__nccwpck_require__, 768, 19)),
     logs: () => __nccwpck_require__.e(/* import() */ 303).then(__nccwpck_require__.t.bind(__nccwpck_require__, 303, 19)),
     ec2: () => __nccwpck_require__.e(/* import() */ 193).then(__nccwpck_require__.t.bind(__nccwpck_require__, 5193, 19)),
     ssm: () => __nccwpck_require__.e(/* import() */ 736).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4736, 19)),
@@ -59808,6 +59811,7 @@ function createAwsClients(region, credentials) {
         ecs: new dist_cjs/* ECSClient */.Zgc(common),
         cloudformation: lazyClient(async () => new (await sdk.cloudformation()).CloudFormationClient(common)),
         events: lazyClient(async () => new (await sdk.eventbridge()).EventBridgeClient(common)),
+        scheduler: lazyClient(async () => new (await sdk.scheduler()).SchedulerClient(common)),
         logs: lazyClient(async () => new (await sdk.logs()).CloudWatchLogsClient(common)),
         ec2: lazyClient(async () => new (await sdk.ec2()).EC2Client(common)),
         ssm: lazyClient(async () => new (await sdk.ssm()).SSMClient(common)),
@@ -59847,6 +59851,7 @@ function isAvailable(port) {
 function relatedPorts(deps) {
     return {
         events: deps.events ?? new UnavailablePort('EventBridge'),
+        scheduler: deps.scheduler ?? new UnavailablePort('EventBridge Scheduler'),
         logs: deps.logs ?? new UnavailablePort('CloudWatch Logs'),
         ec2: deps.ec2 ?? new UnavailablePort('EC2'),
         ssm: deps.ssm ?? new UnavailablePort('Systems Manager'),
@@ -60200,6 +60205,7 @@ function newRelatedReport() {
     return {
         found: {
             triggers: 0,
+            schedules: 0,
             ec2Instances: 0,
             externalInstances: 0,
             logGroups: 0,
@@ -60211,6 +60217,7 @@ function newRelatedReport() {
             scalingAlarms: 0
         },
         triggers: [],
+        schedules: [],
         instances: [],
         logGroups: [],
         taskDefinitions: [],
@@ -60356,7 +60363,8 @@ const consoleLinks = {
     containerInstances: (region, cluster) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/infrastructure?region=${region}`,
     ec2Instance: (region, instanceId) => `${consoleHost(region)}/ec2/home?region=${region}#InstanceDetails:instanceId=${enc(instanceId)}`,
     capacityProviders: (region) => `${consoleHost(region)}/ecs/v2/capacity-providers?region=${region}`,
-    eventRule: (region, rule) => `${consoleHost(region)}/events/home?region=${region}#/eventbus/default/rules/${enc(rule)}`,
+    eventRule: (region, rule, bus = 'default') => `${consoleHost(region)}/events/home?region=${region}#/eventbus/${enc(bus)}/rules/${enc(rule)}`,
+    schedule: (region, group, name) => `${consoleHost(region)}/scheduler/home?region=${region}#schedules/${enc(group)}/${enc(name)}`,
     managedInstance: (region, id) => `${consoleHost(region)}/systems-manager/fleet-manager/managed-nodes/${enc(id)}/general?region=${region}`,
     logGroup: (region, name) => `${consoleHost(region)}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${enc(enc(name))}`,
     taskDefinition: (region, family) => `${consoleHost(region)}/ecs/v2/task-definitions/${enc(family)}?region=${region}`,
@@ -62675,7 +62683,7 @@ function revisionOf(arn) {
     return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
-;// CONCATENATED MODULE: ./lib/kinds/triggers.js
+;// CONCATENATED MODULE: ./lib/kinds/triggers/rules.js
 
 
 
@@ -62683,124 +62691,57 @@ function revisionOf(arn) {
 
 
 
-
-
-
-
-const triggersKind = {
-    name: 'EventBridge rules',
-    async find(ctx, scope, settings) {
-        if (settings.triggers === 'keep')
-            return undefined;
-        return readTriggers(ctx, scope.cluster.arn);
-    },
-    recordFound(found, report, log) {
-        report.found.triggers = found?.length ?? 0;
-        for (const t of found ?? [])
-            log.info(`EventBridge rule ${t.rule} starts tasks on this cluster (${t.targetIds.length} target(s))`);
-    },
-    decide(found, { settings }) {
-        return { mode: settings.triggers, triggers: settings.triggers === 'keep' ? [] : (found ?? []) };
-    },
-    steps(plan) {
-        if (plan.triggers.length === 0)
-            return [];
-        return [
-            {
-                // First: nothing may start tasks on the cluster while it is being emptied.
-                stage: 'before-services',
-                phase: 'triggers',
-                description: plan.mode === 'disable'
-                    ? `Disable ${count(plan.triggers.length, 'EventBridge rule')} that start tasks on this cluster`
-                    : `Remove this cluster's targets from ${count(plan.triggers.length, 'EventBridge rule')} that start its tasks`,
-                resources: plan.triggers.map(t => t.rule)
-            }
-        ];
-    },
-    notes(plan) {
-        if (plan.mode !== 'disable')
-            return [];
-        return plan.triggers
-            .filter(t => t.otherTargets > 0)
-            .map(t => `EventBridge rule ${t.rule} will be disabled as a whole, which also stops its ${t.otherTargets} other target(s)`);
-    },
-    actions: {
-        'before-services': {
-            phase: 'EventBridge rules',
-            needed: plan => plan.triggers.length > 0,
-            run: async (ctx, plan) => {
-                await Promise.all(plan.triggers.map(trigger => plan.mode === 'disable' ? disableRule(ctx, trigger) : removeTargets(ctx, trigger)));
-            }
-        }
-    },
-    unfinished(plan, report) {
-        const done = report.related?.triggers ?? [];
-        return plan.triggers
-            .filter(t => !done.some(d => d.rule === t.rule))
-            .map((t) => ({
-            kind: 'trigger',
-            id: t.rule,
-            reason: 'may still start tasks on this cluster: not changed before the run stopped'
-        }));
-    },
-    countRows(r, left) {
-        const row = {
-            label: 'EventBridge rules starting tasks',
-            found: r.found.triggers,
-            removed: r.triggers.length,
-            leftoverKind: 'trigger'
-        };
-        return row.found > 0 || row.removed > 0 || left('trigger') > 0 ? [row] : [];
-    },
-    doneLists(r) {
-        return [
-            {
-                title: 'EventBridge rules that started tasks',
-                items: r.triggers.map(t => t.action === 'disabled'
-                    ? `${code(t.rule)}: disabled`
-                    : `${code(t.rule)}: ${t.targets.length} target(s) removed (${t.targets.map(code).join(', ')})`)
-            }
-        ];
-    },
-    links: { trigger: (region, id) => consoleLinks.eventRule(region, id) }
-};
-async function readTriggers(ctx, clusterArn) {
-    if (!isAvailable(ctx.events)) {
-        ctx.log.info('EventBridge is not available to this run: rules that start tasks were not looked for');
-        return undefined;
-    }
-    try {
-        return await tolerateDenied(ctx, findTriggers(ctx, clusterArn), []);
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        // Reading the rules is on by default: say how to do without it.
-        throw new Error(`${(0,errors/* explainAwsError */.Ni)(error)} To tear down without looking at EventBridge, set triggers: keep.`, { cause: error });
-    }
-}
+/** The default event bus: EventBusName is left out for it, as AWS's own default. */
+const DEFAULT_BUS = 'default';
 /**
- * The rules whose targets start tasks on this cluster. An ECS target's Arn is the cluster's ARN, so
- * ListRuleNamesByTarget with it finds exactly those rules (every page); each rule's targets are then
- * read to pick out the ones for this cluster. A rule deleted between the two reads is skipped.
+ * The rules whose targets start tasks on this cluster, on every event bus of the account
+ * (ListEventBuses, every page; a custom bus's rules fire like the default bus's). An ECS target's
+ * Arn is the cluster's ARN, so ListRuleNamesByTarget with it finds exactly those rules (every page);
+ * each rule's targets are then read to pick out the ones for this cluster. A rule or bus deleted
+ * between the reads is skipped.
  */
 async function findTriggers(ctx, clusterArn) {
-    const rules = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListRuleNamesByTargetCommand({
-            TargetArn: clusterArn,
+    const buses = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListEventBusesCommand({
             Limit: Limits.eventsPageSize,
             NextToken: nextToken
         }));
-        return { items: out.RuleNames ?? [], nextToken: out.NextToken };
+        return { items: (out.EventBuses ?? []).map(b => b.Name ?? '').filter(Boolean), nextToken: out.NextToken };
     });
-    const found = await Promise.all([...new Set(rules)].map(rule => readTargets(ctx, rule, clusterArn)));
+    // The default bus is always there, whatever a partial answer says.
+    const all = [...new Set([DEFAULT_BUS, ...buses])];
+    const found = await Promise.all(all.map(bus => findOnBus(ctx, clusterArn, bus)));
+    return found.flat();
+}
+async function findOnBus(ctx, clusterArn, bus) {
+    const onBus = bus === DEFAULT_BUS ? {} : { EventBusName: bus };
+    let rules;
+    try {
+        rules = await paginate(async (nextToken) => {
+            const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListRuleNamesByTargetCommand({
+                TargetArn: clusterArn,
+                ...onBus,
+                Limit: Limits.eventsPageSize,
+                NextToken: nextToken
+            }));
+            return { items: out.RuleNames ?? [], nextToken: out.NextToken };
+        });
+    }
+    catch (error) {
+        // A custom bus deleted since it was listed has no rules left.
+        if (bus !== DEFAULT_BUS && (0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
+            return [];
+        throw error;
+    }
+    const found = await Promise.all([...new Set(rules)].map(rule => readTargets(ctx, rule, clusterArn, bus)));
     return found.filter((t) => t !== undefined && t.targetIds.length > 0);
 }
-async function readTargets(ctx, rule, clusterArn) {
+async function readTargets(ctx, rule, clusterArn, bus) {
     try {
         const targets = await paginate(async (nextToken) => {
             const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListTargetsByRuleCommand({
                 Rule: rule,
+                ...(bus === DEFAULT_BUS ? {} : { EventBusName: bus }),
                 Limit: Limits.eventsPageSize,
                 NextToken: nextToken
             }));
@@ -62809,6 +62750,7 @@ async function readTargets(ctx, rule, clusterArn) {
         const mine = targets.filter(t => t.Arn === clusterArn);
         return {
             rule,
+            ...(bus === DEFAULT_BUS ? {} : { bus }),
             targetIds: mine.map(t => t.Id ?? '').filter(Boolean),
             taskDefinitions: [...new Set(mine.map(t => t.EcsParameters?.TaskDefinitionArn ?? '').filter(Boolean))],
             otherTargets: targets.length - mine.length
@@ -62823,10 +62765,14 @@ async function readTargets(ctx, rule, clusterArn) {
 async function removeTargets(ctx, trigger) {
     try {
         for (const ids of chunk(trigger.targetIds, Limits.removeTargetsBatch)) {
-            const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).RemoveTargetsCommand({ Rule: trigger.rule, Ids: ids }));
+            const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).RemoveTargetsCommand({
+                Rule: trigger.rule,
+                ...onBus(trigger),
+                Ids: ids
+            }));
             const failed = out.FailedEntries ?? [];
             if ((out.FailedEntryCount ?? failed.length) > 0) {
-                throw new Error(`EventBridge did not remove ${failed.length} target(s) of rule ${trigger.rule}: ${failed
+                throw new Error(`EventBridge did not remove ${failed.length} target(s) of rule ${ruleLabel(trigger)}: ${failed
                     .map(f => `${f.TargetId}: ${f.ErrorCode} ${f.ErrorMessage ?? ''}`.trim())
                     .join('; ')}`);
             }
@@ -62838,11 +62784,11 @@ async function removeTargets(ctx, trigger) {
         throw error;
     }
     record(ctx, trigger, 'targets-removed');
-    ctx.log.info(`Removed ${trigger.targetIds.length} target(s) of EventBridge rule ${trigger.rule}: it no longer starts tasks on this cluster`);
+    ctx.log.info(`Removed ${trigger.targetIds.length} target(s) of EventBridge rule ${ruleLabel(trigger)}: it no longer starts tasks on this cluster`);
 }
 async function disableRule(ctx, trigger) {
     try {
-        await callAws(ctx, ctx.events, new (await sdk.eventbridge()).DisableRuleCommand({ Name: trigger.rule }));
+        await callAws(ctx, ctx.events, new (await sdk.eventbridge()).DisableRuleCommand({ Name: trigger.rule, ...onBus(trigger) }));
     }
     catch (error) {
         if (settled(ctx, trigger, error))
@@ -62850,7 +62796,7 @@ async function disableRule(ctx, trigger) {
         throw error;
     }
     record(ctx, trigger, 'disabled');
-    ctx.log.info(`Disabled EventBridge rule ${trigger.rule}`);
+    ctx.log.info(`Disabled EventBridge rule ${ruleLabel(trigger)}`);
 }
 /**
  * A rule deleted meanwhile starts nothing any more. A rule another AWS service manages refuses
@@ -62858,22 +62804,364 @@ async function disableRule(ctx, trigger) {
  */
 function settled(ctx, trigger, error) {
     if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException')) {
-        ctx.log.info(`EventBridge rule ${trigger.rule} is already deleted`);
+        ctx.log.info(`EventBridge rule ${ruleLabel(trigger)} is already deleted`);
         return true;
     }
     if ((0,errors/* isAwsError */.m_)(error, 'ManagedRuleException')) {
         ctx.report.leftovers.push({
             kind: 'trigger',
-            id: trigger.rule,
+            id: ruleLabel(trigger),
             reason: `managed by another AWS service, which refused the change (${(0,errors/* errorMessage */.gJ)(error)}): it may still start tasks on this cluster; change it through the service that owns it`
         });
-        ctx.log.warning(`EventBridge rule ${trigger.rule} is managed by another service and was left as it is`);
+        ctx.log.warning(`EventBridge rule ${ruleLabel(trigger)} is managed by another service and was left as it is`);
         return true;
     }
     return false;
 }
 function record(ctx, trigger, action) {
-    relatedReport(ctx.report).triggers.push({ rule: trigger.rule, targets: trigger.targetIds, action });
+    relatedReport(ctx.report).triggers.push({
+        rule: trigger.rule,
+        ...(trigger.bus ? { bus: trigger.bus } : {}),
+        targets: trigger.targetIds,
+        action
+    });
+}
+function onBus(trigger) {
+    return trigger.bus ? { EventBusName: trigger.bus } : {};
+}
+/** The rule as a person finds it: its name, and its bus when it is not the default one. */
+function ruleLabel(trigger) {
+    return trigger.bus ? `${trigger.bus}/${trigger.rule}` : trigger.rule;
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/triggers/schedules.js
+
+
+
+
+
+
+/** How far in the past UpdateSchedule still accepts a StartDate (it refuses "earlier than 5 minutes ago"). */
+const START_DATE_SLACK_MS = 4 * 60_000;
+/** The universal targets that start tasks, with the cluster in their input. */
+const UNIVERSAL_ECS_TARGET = /^arn:aws[a-z-]*:scheduler:::aws-sdk:ecs:(runTask|startTask)$/;
+/**
+ * The schedules that start tasks on this cluster. ListSchedules without a group lists every group's
+ * schedules (every page); a templated ECS target names the cluster by its ARN in `Target.Arn`. A
+ * universal target (`arn:aws:scheduler:::aws-sdk:ecs:runTask`) names it inside `Target.Input`,
+ * which only GetSchedule returns. A schedule deleted between the two reads is skipped.
+ */
+async function findSchedules(ctx, cluster) {
+    const summaries = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).ListSchedulesCommand({
+            MaxResults: Limits.schedulerPageSize,
+            NextToken: nextToken
+        }));
+        return { items: out.Schedules ?? [], nextToken: out.NextToken };
+    });
+    const found = [];
+    const universal = [];
+    for (const s of summaries) {
+        if (!s.Name)
+            continue;
+        const group = s.GroupName ?? 'default';
+        const arn = s.Target?.Arn ?? '';
+        if (arn === cluster.arn) {
+            found.push({
+                name: s.Name,
+                group,
+                state: s.State === 'DISABLED' ? 'DISABLED' : 'ENABLED',
+                target: 'ecs'
+            });
+        }
+        else if (UNIVERSAL_ECS_TARGET.test(arn)) {
+            universal.push({ name: s.Name, group });
+        }
+    }
+    const read = await Promise.all(universal.map(s => getSchedule(ctx, s.name, s.group)));
+    for (const schedule of read) {
+        if (!schedule?.Name || !startsTasksOn(schedule, cluster))
+            continue;
+        found.push({
+            name: schedule.Name,
+            group: schedule.GroupName ?? 'default',
+            state: schedule.State === 'DISABLED' ? 'DISABLED' : 'ENABLED',
+            target: 'universal'
+        });
+    }
+    return found.sort((a, b) => `${a.group}/${a.name}`.localeCompare(`${b.group}/${b.name}`));
+}
+/**
+ * A universal ECS target's input is the RunTask (or StartTask) request: its `cluster` (the SDK's
+ * `Cluster`) is the cluster's name or ARN; without one, ECS uses the cluster named `default`.
+ */
+function startsTasksOn(schedule, cluster) {
+    let input;
+    try {
+        input = JSON.parse(schedule.Target?.Input ?? '');
+    }
+    catch {
+        return false;
+    }
+    if (typeof input !== 'object' || input === null)
+        return false;
+    const key = Object.keys(input).find(k => k.toLowerCase() === 'cluster');
+    const named = key === undefined ? 'default' : input[key];
+    return named === cluster.name || named === cluster.arn;
+}
+/** The whole schedule; undefined when it is gone. */
+async function getSchedule(ctx, name, group) {
+    try {
+        return await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).GetScheduleCommand({ Name: name, GroupName: group }));
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
+            return undefined;
+        throw error;
+    }
+}
+/** `remove`: a schedule has one target, so the schedule goes. Gone already counts as done. */
+async function deleteSchedule(ctx, schedule) {
+    try {
+        await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).DeleteScheduleCommand({ Name: schedule.name, GroupName: schedule.group }));
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException')) {
+            ctx.log.info(`Schedule ${scheduleLabel(schedule)} is already deleted`);
+            return;
+        }
+        throw error;
+    }
+    schedules_record(ctx, schedule, 'deleted');
+    ctx.log.info(`Deleted EventBridge Scheduler schedule ${scheduleLabel(schedule)}: it no longer starts tasks on this cluster`);
+}
+/**
+ * `disable`: UpdateSchedule replaces the whole schedule, so what GetSchedule returns now is sent
+ * back whole with only its state changed (anything left out would be reset to its default).
+ */
+async function disableSchedule(ctx, schedule) {
+    const current = await getSchedule(ctx, schedule.name, schedule.group);
+    if (!current) {
+        ctx.log.info(`Schedule ${scheduleLabel(schedule)} is already deleted`);
+        return;
+    }
+    if (current.State === 'DISABLED') {
+        ctx.log.info(`Schedule ${scheduleLabel(schedule)} is already disabled`);
+        return;
+    }
+    try {
+        await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).UpdateScheduleCommand({
+            Name: current.Name ?? schedule.name,
+            GroupName: current.GroupName ?? schedule.group,
+            ScheduleExpression: current.ScheduleExpression,
+            ScheduleExpressionTimezone: current.ScheduleExpressionTimezone,
+            // Scheduler refuses a StartDate more than 5 minutes in the past; once passed, it changes
+            // nothing about what runs next, so it is left out then.
+            ...(current.StartDate && current.StartDate.getTime() > ctx.clock() - START_DATE_SLACK_MS
+                ? { StartDate: current.StartDate }
+                : {}),
+            EndDate: current.EndDate,
+            Description: current.Description,
+            KmsKeyArn: current.KmsKeyArn,
+            ActionAfterCompletion: current.ActionAfterCompletion,
+            FlexibleTimeWindow: current.FlexibleTimeWindow,
+            Target: current.Target,
+            State: 'DISABLED'
+        }));
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException')) {
+            ctx.log.info(`Schedule ${scheduleLabel(schedule)} is already deleted`);
+            return;
+        }
+        throw error;
+    }
+    schedules_record(ctx, schedule, 'disabled');
+    ctx.log.info(`Disabled EventBridge Scheduler schedule ${scheduleLabel(schedule)}`);
+}
+function schedules_record(ctx, schedule, action) {
+    relatedReport(ctx.report).schedules.push({ name: schedule.name, group: schedule.group, action });
+}
+/** `group/name`, as a person finds it in the console. */
+function scheduleLabel(schedule) {
+    return `${schedule.group}/${schedule.name}`;
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/triggers/index.js
+
+
+
+
+
+
+
+
+const PHASE = 'EventBridge rules and schedules';
+const triggersKind = {
+    name: PHASE,
+    async find(ctx, scope, settings) {
+        if (settings.triggers === 'keep')
+            return undefined;
+        const [rules, schedules] = await Promise.all([
+            readRules(ctx, scope.cluster.arn),
+            readSchedules(ctx, scope.cluster)
+        ]);
+        return { ...(rules ? { rules } : {}), ...(schedules ? { schedules } : {}) };
+    },
+    recordFound(found, report, log) {
+        report.found.triggers = found?.rules?.length ?? 0;
+        report.found.schedules = found?.schedules?.length ?? 0;
+        for (const t of found?.rules ?? [])
+            log.info(`EventBridge rule ${ruleLabel(t)} starts tasks on this cluster (${t.targetIds.length} target(s))`);
+        for (const s of found?.schedules ?? [])
+            log.info(`EventBridge Scheduler schedule ${scheduleLabel(s)} starts tasks on this cluster (${s.state.toLowerCase()})`);
+    },
+    decide(found, { settings }) {
+        const mode = settings.triggers;
+        if (mode === 'keep')
+            return { mode, triggers: [], schedules: [] };
+        const schedules = found?.schedules ?? [];
+        return {
+            mode,
+            triggers: found?.rules ?? [],
+            // A disabled schedule starts nothing; `remove` still deletes it, as it would start tasks on a
+            // cluster that no longer exists once someone enables it.
+            schedules: mode === 'disable' ? schedules.filter(s => s.state === 'ENABLED') : schedules
+        };
+    },
+    steps(plan) {
+        // First: nothing may start tasks on the cluster while it is being emptied.
+        const steps = [];
+        if (plan.triggers.length > 0)
+            steps.push({
+                stage: 'before-services',
+                phase: 'triggers',
+                description: plan.mode === 'disable'
+                    ? `Disable ${count(plan.triggers.length, 'EventBridge rule')} that start tasks on this cluster`
+                    : `Remove this cluster's targets from ${count(plan.triggers.length, 'EventBridge rule')} that start its tasks`,
+                resources: plan.triggers.map(ruleLabel)
+            });
+        if (plan.schedules.length > 0)
+            steps.push({
+                stage: 'before-services',
+                phase: 'schedules',
+                description: `${plan.mode === 'disable' ? 'Disable' : 'Delete'} ${count(plan.schedules.length, 'EventBridge Scheduler schedule')} that start tasks on this cluster`,
+                resources: plan.schedules.map(scheduleLabel)
+            });
+        return steps;
+    },
+    notes(plan) {
+        if (plan.mode !== 'disable')
+            return [];
+        return [
+            ...plan.triggers
+                .filter(t => t.otherTargets > 0)
+                .map(t => `EventBridge rule ${ruleLabel(t)} will be disabled as a whole, which also stops its ${t.otherTargets} other target(s)`),
+            ...plan.schedules.map(s => `schedule ${scheduleLabel(s)} will be disabled with UpdateSchedule, which needs iam:PassRole on the schedule's execution role`)
+        ];
+    },
+    actions: {
+        'before-services': {
+            phase: PHASE,
+            needed: plan => plan.triggers.length > 0 || plan.schedules.length > 0,
+            run: async (ctx, plan) => {
+                const disable = plan.mode === 'disable';
+                await Promise.all([
+                    ...plan.triggers.map(t => (disable ? disableRule(ctx, t) : removeTargets(ctx, t))),
+                    ...plan.schedules.map(s => (disable ? disableSchedule(ctx, s) : deleteSchedule(ctx, s)))
+                ]);
+            }
+        }
+    },
+    unfinished(plan, report) {
+        const done = report.related;
+        return [
+            ...plan.triggers
+                .filter(t => !done?.triggers.some(d => d.rule === t.rule && d.bus === t.bus))
+                .map((t) => ({
+                kind: 'trigger',
+                id: ruleLabel(t),
+                reason: 'may still start tasks on this cluster: not changed before the run stopped'
+            })),
+            ...plan.schedules
+                .filter(s => !done?.schedules.some(d => d.name === s.name && d.group === s.group))
+                .map((s) => ({
+                kind: 'schedule',
+                id: scheduleLabel(s),
+                reason: 'may still start tasks on this cluster: not changed before the run stopped'
+            }))
+        ];
+    },
+    countRows(r, left) {
+        return [
+            {
+                label: 'EventBridge rules starting tasks',
+                found: r.found.triggers,
+                removed: r.triggers.length,
+                leftoverKind: 'trigger'
+            },
+            {
+                label: 'EventBridge Scheduler schedules starting tasks',
+                found: r.found.schedules,
+                removed: r.schedules.length,
+                leftoverKind: 'schedule'
+            }
+        ].filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
+    },
+    doneLists(r) {
+        return [
+            {
+                title: 'EventBridge rules that started tasks',
+                items: r.triggers.map(t => {
+                    const name = code(ruleLabel(t));
+                    return t.action === 'disabled'
+                        ? `${name}: disabled`
+                        : `${name}: ${t.targets.length} target(s) removed (${t.targets.map(code).join(', ')})`;
+                })
+            },
+            {
+                title: 'EventBridge Scheduler schedules that started tasks',
+                items: r.schedules.map(s => `${code(scheduleLabel(s))}: ${escapeHtml(s.action)}`)
+            }
+        ];
+    },
+    links: {
+        trigger: (region, id) => {
+            const slash = id.lastIndexOf('/');
+            return slash < 0
+                ? consoleLinks.eventRule(region, id)
+                : consoleLinks.eventRule(region, id.slice(slash + 1), id.slice(0, slash));
+        },
+        schedule: (region, id) => {
+            const slash = id.indexOf('/');
+            return consoleLinks.schedule(region, id.slice(0, slash), id.slice(slash + 1));
+        }
+    }
+};
+async function readRules(ctx, clusterArn) {
+    if (!isAvailable(ctx.events)) {
+        ctx.log.info('EventBridge is not available to this run: rules that start tasks were not looked for');
+        return undefined;
+    }
+    return explainDenied(tolerateDenied(ctx, findTriggers(ctx, clusterArn), []));
+}
+async function readSchedules(ctx, cluster) {
+    if (!isAvailable(ctx.scheduler)) {
+        ctx.log.info('EventBridge Scheduler is not available to this run: schedules that start tasks were not looked for');
+        return undefined;
+    }
+    return explainDenied(tolerateDenied(ctx, findSchedules(ctx, cluster), []));
+}
+/** Reading what starts tasks is on by default: a denial says how to do without it. */
+async function explainDenied(read) {
+    try {
+        return await read;
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        throw new Error(`${(0,errors/* explainAwsError */.Ni)(error)} To tear down without looking at EventBridge rules and schedules, set triggers: keep.`, { cause: error });
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/index.js
@@ -65049,6 +65337,7 @@ async function run(deps) {
             ecs: paced(clients.ecs, new RateLimiter(deps.clock, deps.sleep)),
             cloudformation: clients.cloudformation,
             events: clients.events,
+            scheduler: clients.scheduler,
             logs: clients.logs,
             ec2: clients.ec2,
             ssm: clients.ssm,

@@ -56,6 +56,7 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
       ecs: paced(clients.ecs, new RateLimiter(deps.clock, deps.sleep)),
       cloudformation: clients.cloudformation,
       events: clients.events,
+      scheduler: clients.scheduler,
       logs: clients.logs,
       ec2: clients.ec2,
       ssm: clients.ssm,

@@ -8,6 +8,7 @@ import { EcsSim } from './ecs-sim.js'
 import { ElbV2Sim } from './elbv2-sim.js'
 import { EventsSim } from './events-sim.js'
 import { LogsSim } from './logs-sim.js'
+import { SchedulerSim } from './scheduler-sim.js'
 import { SsmSim } from './ssm-sim.js'
 
 /**
@@ -20,6 +21,7 @@ import { SsmSim } from './ssm-sim.js'
 export class SimWorld {
   readonly cfn: CfnSim
   readonly events: EventsSim
+  readonly scheduler: SchedulerSim
   readonly logs: LogsSim
   readonly ec2: Ec2Sim
   readonly ssm: SsmSim
@@ -31,6 +33,7 @@ export class SimWorld {
   constructor(readonly ecs: EcsSim = new EcsSim()) {
     this.cfn = new CfnSim(ecs)
     this.events = new EventsSim(ecs)
+    this.scheduler = new SchedulerSim(ecs)
     this.logs = new LogsSim(ecs)
     this.ec2 = new Ec2Sim(ecs)
     this.ssm = new SsmSim(ecs)
@@ -46,6 +49,7 @@ export class SimWorld {
       ecs: this.ecs.client,
       cloudformation: this.cfn.client,
       events: this.events.client,
+      scheduler: this.scheduler.client,
       logs: this.logs.client,
       ec2: this.ec2.client,
       ssm: this.ssm.client,
@@ -63,6 +67,7 @@ export class SimWorld {
       ...this.cfn.mutatingCalls(),
       ...[
         this.events,
+        this.scheduler,
         this.logs,
         this.ec2,
         this.ssm,

@@ -5,7 +5,7 @@ import type { KindSettings, ResourceKind, TeardownScope } from '../../src/kinds/
 import { logGroupsKind } from '../../src/kinds/log-groups.js'
 import { namespacesKind } from '../../src/kinds/namespaces.js'
 import { familyOf, taskDefinitionsKind } from '../../src/kinds/task-definitions.js'
-import { triggersKind } from '../../src/kinds/triggers.js'
+import { triggersKind } from '../../src/kinds/triggers/index.js'
 
 const options: KindSettings = {
   triggers: 'remove',
@@ -161,6 +161,6 @@ describe('the decisions of the log groups, task definitions, namespaces and trig
     expect(decide(namespacesKind, [ns], { ...options, deleteNamespace: true }).decisions[0]!.delete).toBe(
       true
     )
-    expect(decide(triggersKind, [trigger], { ...options, triggers: 'keep' }).triggers).toEqual([])
+    expect(decide(triggersKind, { rules: [trigger] }, { ...options, triggers: 'keep' }).triggers).toEqual([])
   })
 })

@@ -6,12 +6,14 @@ import { sdk } from './sdk.js'
 
 /**
  * The services around a cluster that keep it busy or keep billing after it is gone: EventBridge
- * rules that start its tasks, the EC2 and Systems Manager instances behind its container
- * instances, its log groups, its Service Connect namespace, the load-balancer rules and target
- * groups of its services, their scalable targets and the alarms of their scaling policies.
+ * rules and EventBridge Scheduler schedules that start its tasks, the EC2 and Systems Manager
+ * instances behind its container instances, its log groups, its Service Connect namespace, the
+ * load-balancer rules and target groups of its services, their scalable targets and the alarms of
+ * their scaling policies.
  */
 export interface RelatedPorts {
   events: SendPort
+  scheduler: SendPort
   logs: SendPort
   ec2: SendPort
   ssm: SendPort
@@ -48,6 +50,7 @@ export function createAwsClients(region: string, credentials?: AwsCredentialIden
     ecs: new ECSClient(common),
     cloudformation: lazyClient(async () => new (await sdk.cloudformation()).CloudFormationClient(common)),
     events: lazyClient(async () => new (await sdk.eventbridge()).EventBridgeClient(common)),
+    scheduler: lazyClient(async () => new (await sdk.scheduler()).SchedulerClient(common)),
     logs: lazyClient(async () => new (await sdk.logs()).CloudWatchLogsClient(common)),
     ec2: lazyClient(async () => new (await sdk.ec2()).EC2Client(common)),
     ssm: lazyClient(async () => new (await sdk.ssm()).SSMClient(common)),
@@ -92,6 +95,7 @@ export function isAvailable(port: SendPort): boolean {
 export function relatedPorts(deps: Partial<RelatedPorts>): RelatedPorts {
   return {
     events: deps.events ?? new UnavailablePort('EventBridge'),
+    scheduler: deps.scheduler ?? new UnavailablePort('EventBridge Scheduler'),
     logs: deps.logs ?? new UnavailablePort('CloudWatch Logs'),
     ec2: deps.ec2 ?? new UnavailablePort('EC2'),
     ssm: deps.ssm ?? new UnavailablePort('Systems Manager'),

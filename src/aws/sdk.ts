@@ -6,6 +6,7 @@
 export const sdk = {
   cloudformation: () => import('@aws-sdk/client-cloudformation'),
   eventbridge: () => import('@aws-sdk/client-eventbridge'),
+  scheduler: () => import('@aws-sdk/client-scheduler'),
   logs: () => import('@aws-sdk/client-cloudwatch-logs'),
   ec2: () => import('@aws-sdk/client-ec2'),
   ssm: () => import('@aws-sdk/client-ssm'),

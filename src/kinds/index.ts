@@ -19,7 +19,7 @@ import { logGroupsKind } from './log-groups.js'
 import { namespacesKind } from './namespaces.js'
 import { scalableTargetsKind } from './scalable-targets.js'
 import { taskDefinitionsKind } from './task-definitions.js'
-import { triggersKind } from './triggers.js'
+import { triggersKind } from './triggers/index.js'
 
 /** Any kind, its own types forgotten: the pipeline only passes what a kind found back to that kind. */
 export type AnyKind = ResourceKind<unknown, unknown>

@@ -43,6 +43,7 @@ export type LeftoverKind =
   | 'stack'
   | 'stack-resource'
   | 'trigger'
+  | 'schedule'
   | 'ssm-instance'
   | 'log-group'
   | 'task-definition'
@@ -90,6 +91,7 @@ export interface StackReport {
 export interface RelatedReport {
   found: {
     triggers: number
+    schedules: number
     ec2Instances: number
     externalInstances: number
     logGroups: number
@@ -100,7 +102,9 @@ export interface RelatedReport {
     scalableTargets: number
     scalingAlarms: number
   }
-  triggers: { rule: string; targets: string[]; action: 'targets-removed' | 'disabled' }[]
+  /** `bus`: the rule's event bus, when it is not the default one. */
+  triggers: { rule: string; bus?: string; targets: string[]; action: 'targets-removed' | 'disabled' }[]
+  schedules: { name: string; group: string; action: 'deleted' | 'disabled' }[]
   instances: {
     id: string
     containerInstanceId: string
@@ -123,6 +127,7 @@ export function newRelatedReport(): RelatedReport {
   return {
     found: {
       triggers: 0,
+      schedules: 0,
       ec2Instances: 0,
       externalInstances: 0,
       logGroups: 0,
@@ -134,6 +139,7 @@ export function newRelatedReport(): RelatedReport {
       scalingAlarms: 0
     },
     triggers: [],
+    schedules: [],
     instances: [],
     logGroups: [],
     taskDefinitions: [],
