@@ -61310,6 +61310,9 @@ function decideLoadBalancers(found, deleteTargetGroups) {
 function ruleKeepReason(rule, ours, groupKeep) {
     if (rule.isDefault)
         return `it is the default rule of listener ${nameOfArn(rule.listenerArn)} (never deleted)`;
+    // A blue/green listener rule the service names, that no longer forwards to its groups.
+    if (!rule.forwardsTo.some(t => ours.has(t.targetGroupArn)))
+        return "it forwards to none of the removed services' target groups";
     const outside = rule.forwardsTo
         .filter(t => !ours.has(t.targetGroupArn))
         .map(t => nameOfArn(t.targetGroupArn));

@@ -106,6 +106,16 @@ describe('decideLoadBalancers', () => {
     expect(plan.targetGroups.map(g => g.delete)).toEqual([true, true])
   })
 
+  it('keeps a blue/green listener rule the service names when it forwards to none of its groups', () => {
+    const plan = decideLoadBalancers(
+      found({ rules: [rule('7', [['pr-2', 1]])], namedRules: [ruleArn('7')] }),
+      true
+    )
+    expect(plan.rules).toMatchObject([
+      { delete: false, keepReason: expect.stringMatching(/none of the removed/) }
+    ])
+  })
+
   it('never deletes a default rule, nor a group a default action forwards to', () => {
     const plan = decideLoadBalancers(found({ rules: [rule('d', [['pr-1', 1]], true)] }), true)
     expect(plan.rules).toMatchObject([{ delete: false, keepReason: expect.stringMatching(/default rule/) }])
