@@ -60397,6 +60397,13 @@ async function paginate(fetchPage) {
     } while (token !== undefined);
     return all;
 }
+/**
+ * Every page of a list call whose caller takes each page's items itself (the token may be called
+ * Marker, NextMarker or NextToken): `read` handles one page and returns the token of the next.
+ */
+async function forEachPage(read) {
+    await paginate(async (token) => ({ items: [], nextToken: await read(token) }));
+}
 
 ;// CONCATENATED MODULE: ./lib/util/pool.js
 /**
@@ -61236,6 +61243,7 @@ async function retryUntil(ctx, options, attempt) {
 
 
 
+
 /** The rule ARN's listener: `…:listener-rule/app/<lb>/<id>/<listener>/<rule>` → `…:listener/app/<lb>/<id>/<listener>`. */
 function listenerOfRule(ruleArn) {
     return ruleArn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '');
@@ -61409,7 +61417,7 @@ async function describeTargetGroups(ctx, arns) {
 }
 async function describeListeners(ctx, loadBalancerArn) {
     const out = [];
-    await eachMarkerPage(async (Marker) => {
+    await forEachPage(async (Marker) => {
         try {
             const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeListenersCommand({
                 LoadBalancerArn: loadBalancerArn,
@@ -61431,7 +61439,7 @@ async function describeListeners(ctx, loadBalancerArn) {
 }
 async function describeRules(ctx, listenerArn, loadBalancerArn) {
     const out = [];
-    await eachMarkerPage(async (Marker) => {
+    await forEachPage(async (Marker) => {
         try {
             const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeRulesCommand({
                 ListenerArn: listenerArn,
@@ -61476,18 +61484,6 @@ function forwardTargets(actions) {
             out.push({ targetGroupArn: a.TargetGroupArn, weight: 1 });
     }
     return out;
-}
-async function eachMarkerPage(read) {
-    const seen = new Set();
-    let marker;
-    do {
-        marker = (await read(marker)) || undefined;
-        if (marker !== undefined) {
-            if (seen.has(marker))
-                throw new Error('Elastic Load Balancing returned the same NextMarker twice');
-            seen.add(marker);
-        }
-    } while (marker);
 }
 /**
  * Per group ARN, the services outside the teardown that name it: every ACTIVE service of every
@@ -61588,7 +61584,7 @@ async function idleLoadBalancers(ctx, arns) {
             continue;
         let targets = 0;
         try {
-            await eachMarkerPage(async (Marker) => {
+            await forEachPage(async (Marker) => {
                 const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetGroupsCommand({
                     LoadBalancerArn: lb,
                     PageSize: Limits.elbPageSize,
@@ -62217,6 +62213,7 @@ async function deleteNamespace(ctx, d) {
 
 
 
+
 /**
  * Service auto scaling of the services being removed (always on, like `triggers`). A scheduled
  * action or a step-scaling alarm can raise a service's desired count while it drains, starting
@@ -62259,7 +62256,7 @@ async function findScalableTargets(ctx, clusterName, services) {
     if (ids.length === 0)
         return found;
     for (const batch of chunk(ids, Limits.autoScalingPageSize)) {
-        await eachTokenPage(async (NextToken) => {
+        await forEachPage(async (NextToken) => {
             const out = await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DescribeScalableTargetsCommand({
                 ServiceNamespace: ECS_NAMESPACE,
                 ResourceIds: batch,
@@ -62280,7 +62277,7 @@ async function findScalableTargets(ctx, clusterName, services) {
         });
     }
     await Promise.all(found.targets.map(async (t) => {
-        await eachTokenPage(async (NextToken) => {
+        await forEachPage(async (NextToken) => {
             const out = await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DescribeScalingPoliciesCommand({
                 ServiceNamespace: ECS_NAMESPACE,
                 ResourceId: t.resourceId,
@@ -62299,7 +62296,7 @@ async function findScalableTargets(ctx, clusterName, services) {
             }
             return out.NextToken;
         });
-        await eachTokenPage(async (NextToken) => {
+        await forEachPage(async (NextToken) => {
             const out = await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DescribeScheduledActionsCommand({
                 ServiceNamespace: ECS_NAMESPACE,
                 ResourceId: t.resourceId,
@@ -62320,7 +62317,7 @@ async function findScalableTargets(ctx, clusterName, services) {
     // The alarms that act on a step policy: by action (the policy's ARN; some emulators leave the
     // policy's Alarms list empty), then any the policy names that the first look did not return.
     const seen = new Set();
-    const read = async (filter) => eachTokenPage(async (NextToken) => {
+    const read = async (filter) => forEachPage(async (NextToken) => {
         const out = await callAws(ctx, ctx.cloudwatch, new (await sdk.cloudwatch()).DescribeAlarmsCommand({
             ...filter,
             MaxRecords: Limits.alarmsBatch,
@@ -62344,18 +62341,6 @@ async function findScalableTargets(ctx, clusterName, services) {
     for (const batch of chunk(named, Limits.alarmsBatch))
         await read({ AlarmNames: batch });
     return found;
-}
-async function eachTokenPage(read) {
-    const seen = new Set();
-    let token;
-    do {
-        token = (await read(token)) || undefined;
-        if (token !== undefined) {
-            if (seen.has(token))
-                throw new Error('the same NextToken came back twice');
-            seen.add(token);
-        }
-    } while (token);
 }
 // ---------------------------------------------------------------- acting
 /** Nothing may scale the service while it drains: scheduled scaling and both directions of dynamic scaling stop. */

@@ -128,4 +128,19 @@ describe('service auto scaling', () => {
     )
     expect(only(result.report).leftovers.filter(l => l.kind === 'scalable-target')).toEqual([])
   })
+
+  it('reads every page of scalable targets: 60 services, all suspended and deregistered', async () => {
+    const world = new SimWorld()
+    world.ecs.createCluster('pr-3')
+    for (let i = 0; i < 60; i++) {
+      world.ecs.createService('pr-3', `s${i}`, { desiredCount: 0 })
+      world.autoscaling.registerTarget(AutoScalingSim.resourceId('pr-3', `s${i}`), 0, 2)
+    }
+    const result = await runOnSim(world.ecs, { cluster: 'pr-3' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.autoscaling.targets.size).toBe(0)
+    const done = only(result.report).related?.scalableTargets ?? []
+    expect(done.filter(t => t.action === 'suspended')).toHaveLength(60)
+    expect(done.filter(t => t.action === 'deregistered')).toHaveLength(60)
+  })
 })

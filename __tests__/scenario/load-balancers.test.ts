@@ -180,4 +180,25 @@ describe('load balancer rules and target groups', () => {
       /other clusters' services could not be read/
     )
   })
+
+  it('reads every page of rules: the removed service’s rule comes after 400 others', async () => {
+    const world = new SimWorld()
+    const lb = world.elbv2.createLoadBalancer('busy')
+    const listener = world.elbv2.createListener(lb.arn)
+    const others = world.elbv2.createTargetGroup('others')
+    for (let i = 1; i <= 400; i++) world.elbv2.createRule(listener.arn, i, `h${i}.example.com`, others.arn)
+    world.ecs.createCluster('pr-7')
+    const tg = world.elbv2.createTargetGroup('pr-7-web')
+    const rule = world.elbv2.createRule(listener.arn, 500, 'pr-7.example.com', tg.arn)
+    world.ecs.createService('pr-7', 'web', {
+      desiredCount: 0,
+      loadBalancers: [{ targetGroupArn: tg.arn, containerName: 'web', containerPort: 80 }]
+    })
+    const result = await runOnSim(world.ecs, { cluster: 'pr-7', 'delete-target-groups': 'true' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.elbv2.rules.has(rule.arn)).toBe(false)
+    expect(world.elbv2.targetGroups.has(tg.arn)).toBe(false)
+    expect(world.elbv2.rulesOf(listener.arn)).toHaveLength(401)
+    expect(world.elbv2.calls.filter(c => c.operation === 'DescribeRules').length).toBeGreaterThanOrEqual(2)
+  })
 })

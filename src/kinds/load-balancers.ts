@@ -7,6 +7,7 @@ import { describeOtherClusters, listServices, tolerateDenied, type ServiceInfo }
 import { code } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
 import { DeadlineError, errorMessage, isAccessDenied, isAwsError } from '../util/errors.js'
+import { forEachPage } from '../util/paginate.js'
 import { retryUntil } from '../util/poll.js'
 import { count, relatedReport, type ResourceKind } from './kind.js'
 
@@ -294,7 +295,7 @@ async function describeListeners(
   loadBalancerArn: string
 ): Promise<{ arn: string; loadBalancerArn: string }[]> {
   const out: { arn: string; loadBalancerArn: string }[] = []
-  await eachMarkerPage(async Marker => {
+  await forEachPage(async Marker => {
     try {
       const page = await callAws(
         ctx,
@@ -322,7 +323,7 @@ export async function describeRules(
   loadBalancerArn: string
 ): Promise<ListenerRuleInfo[]> {
   const out: ListenerRuleInfo[] = []
-  await eachMarkerPage(async Marker => {
+  await forEachPage(async Marker => {
     try {
       const page = await callAws(
         ctx,
@@ -371,20 +372,6 @@ export function forwardTargets(
     } else if (a.TargetGroupArn) out.push({ targetGroupArn: a.TargetGroupArn, weight: 1 })
   }
   return out
-}
-
-async function eachMarkerPage(
-  read: (marker: string | undefined) => Promise<string | undefined>
-): Promise<void> {
-  const seen = new Set<string>()
-  let marker: string | undefined
-  do {
-    marker = (await read(marker)) || undefined
-    if (marker !== undefined) {
-      if (seen.has(marker)) throw new Error('Elastic Load Balancing returned the same NextMarker twice')
-      seen.add(marker)
-    }
-  } while (marker)
 }
 
 /**
@@ -508,7 +495,7 @@ export async function idleLoadBalancers(ctx: LoadBalancerApplyContext, arns: str
     if (rules.some(r => !r.isDefault)) continue
     let targets = 0
     try {
-      await eachMarkerPage(async Marker => {
+      await forEachPage(async Marker => {
         const page = await callAws(
           ctx,
           ctx.elbv2,

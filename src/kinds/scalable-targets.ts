@@ -7,6 +7,7 @@ import { tolerateDenied, type ServiceInfo } from '../inventory.js'
 import { code } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
 import { errorMessage, isAwsError } from '../util/errors.js'
+import { forEachPage } from '../util/paginate.js'
 import { chunk } from '../util/pool.js'
 import { count, relatedReport, type KindStep, type ResourceKind } from './kind.js'
 
@@ -120,7 +121,7 @@ export async function findScalableTargets(
   const ids = services.map(s => resourceIdOf(clusterName, s.name))
   if (ids.length === 0) return found
   for (const batch of chunk(ids, Limits.autoScalingPageSize)) {
-    await eachTokenPage(async NextToken => {
+    await forEachPage(async NextToken => {
       const out = await callAws(
         ctx,
         ctx.autoscaling,
@@ -148,7 +149,7 @@ export async function findScalableTargets(
   }
   await Promise.all(
     found.targets.map(async t => {
-      await eachTokenPage(async NextToken => {
+      await forEachPage(async NextToken => {
         const out = await callAws(
           ctx,
           ctx.autoscaling,
@@ -171,7 +172,7 @@ export async function findScalableTargets(
         }
         return out.NextToken
       })
-      await eachTokenPage(async NextToken => {
+      await forEachPage(async NextToken => {
         const out = await callAws(
           ctx,
           ctx.autoscaling,
@@ -198,7 +199,7 @@ export async function findScalableTargets(
   // policy's Alarms list empty), then any the policy names that the first look did not return.
   const seen = new Set<string>()
   const read = async (filter: { ActionPrefix: string } | { AlarmNames: string[] }): Promise<void> =>
-    eachTokenPage(async NextToken => {
+    forEachPage(async NextToken => {
       const out = await callAws(
         ctx,
         ctx.cloudwatch,
@@ -223,20 +224,6 @@ export async function findScalableTargets(
   const named = [...new Set(stepPolicies.flatMap(p => p.alarms))].filter(n => !seen.has(n))
   for (const batch of chunk(named, Limits.alarmsBatch)) await read({ AlarmNames: batch })
   return found
-}
-
-async function eachTokenPage(
-  read: (token: string | undefined) => Promise<string | undefined>
-): Promise<void> {
-  const seen = new Set<string>()
-  let token: string | undefined
-  do {
-    token = (await read(token)) || undefined
-    if (token !== undefined) {
-      if (seen.has(token)) throw new Error('the same NextToken came back twice')
-      seen.add(token)
-    }
-  } while (token)
 }
 
 // ---------------------------------------------------------------- acting
