@@ -61253,6 +61253,12 @@ function nameOfArn(arn) {
     const parts = arn.split('/');
     return parts.length >= 3 ? parts[parts.length - 2] : arn;
 }
+/** `listener on port 443`, or the listener's id when the port is not known. */
+function listenerName(rule) {
+    return rule.listenerPort
+        ? `listener on port ${rule.listenerPort}`
+        : `listener ${rule.listenerArn.slice(rule.listenerArn.lastIndexOf('/') + 1)}`;
+}
 /**
  * Which rules and groups go. A group goes when only removed services use it and no rule that stays
  * forwards to it; a rule goes when it is not a default rule and every group it forwards to goes
@@ -61290,7 +61296,7 @@ function decideLoadBalancers(found, deleteTargetGroups) {
         for (const t of r.forwardsTo) {
             if (ours.has(t.targetGroupArn) && !groupKeep.has(t.targetGroupArn) && !heldBy.has(t.targetGroupArn)) {
                 heldBy.set(t.targetGroupArn, r.isDefault
-                    ? `it is the default action of listener ${nameOfArn(r.listenerArn)} (a default action is never changed)`
+                    ? `it is the default action of the ${listenerName(r)} (a default action is never changed)`
                     : `listener rule ${r.priority}, which stays, also forwards to it`);
             }
         }
@@ -61317,7 +61323,7 @@ function decideLoadBalancers(found, deleteTargetGroups) {
 }
 function ruleKeepReason(rule, ours, groupKeep) {
     if (rule.isDefault)
-        return `it is the default rule of listener ${nameOfArn(rule.listenerArn)} (never deleted)`;
+        return `it is the default rule of the ${listenerName(rule)} (never deleted)`;
     // A blue/green listener rule the service names, that no longer forwards to its groups.
     if (!rule.forwardsTo.some(t => ours.has(t.targetGroupArn)))
         return "it forwards to none of the removed services' target groups";
@@ -61376,7 +61382,7 @@ async function findLoadBalancers(ctx, clusterArn, services, wholeCluster, delete
     found.targetGroups = await describeTargetGroups(ctx, groupArns);
     const loadBalancers = [...new Set(found.targetGroups.flatMap(g => g.loadBalancerArns))];
     const listeners = (await Promise.all(loadBalancers.map(lb => describeListeners(ctx, lb)))).flat();
-    found.rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, l.loadBalancerArn)))).flat();
+    found.rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, l.loadBalancerArn, l.port)))).flat();
     // Only a deletion needs to know who else uses a group: a report names the groups either way.
     if (!deleteTargetGroups)
         return found;
@@ -61426,7 +61432,7 @@ async function describeListeners(ctx, loadBalancerArn) {
             }));
             for (const l of page.Listeners ?? [])
                 if (l.ListenerArn)
-                    out.push({ arn: l.ListenerArn, loadBalancerArn });
+                    out.push({ arn: l.ListenerArn, loadBalancerArn, ...(l.Port ? { port: l.Port } : {}) });
             return page.NextMarker;
         }
         catch (error) {
@@ -61437,7 +61443,7 @@ async function describeListeners(ctx, loadBalancerArn) {
     });
     return out;
 }
-async function describeRules(ctx, listenerArn, loadBalancerArn) {
+async function describeRules(ctx, listenerArn, loadBalancerArn, listenerPort) {
     const out = [];
     await forEachPage(async (Marker) => {
         try {
@@ -61452,6 +61458,7 @@ async function describeRules(ctx, listenerArn, loadBalancerArn) {
                 out.push({
                     arn: r.RuleArn,
                     listenerArn,
+                    ...(listenerPort ? { listenerPort } : {}),
                     loadBalancerArn,
                     priority: r.Priority ?? '',
                     isDefault: r.IsDefault === true,
@@ -61546,7 +61553,7 @@ async function deleteRulesAndGroups(ctx, plan, done) {
             ctx.report.leftovers.push({
                 kind: 'target-group',
                 id: d.group.arn,
-                reason: `kept: ${targets} target(s) are still registered in it, so something else uses it; ${removeCommand.targetGroup(d.group.arn)} once nothing does`
+                reason: `kept: ${targets} target(s) are still registered in it, so something else uses it; once nothing does, remove it with: ${removeCommand.targetGroup(d.group.arn)}`
             });
             continue;
         }
@@ -61579,7 +61586,7 @@ async function idleLoadBalancers(ctx, arns) {
     const idle = [];
     for (const lb of arns) {
         const listeners = await describeListeners(ctx, lb);
-        const rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, lb)))).flat();
+        const rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, lb, l.port)))).flat();
         if (rules.some(r => !r.isDefault))
             continue;
         let targets = 0;
@@ -61737,21 +61744,21 @@ async function applyLoadBalancers(ctx, plan) {
         ctx.report.leftovers.push({
             kind: 'listener-rule',
             id: d.rule.arn,
-            reason: `${d.rule.isDefault ? 'default rule' : `rule ${d.rule.priority}`} of listener ${nameOfArn(d.rule.listenerArn)} on load balancer ${nameOfArn(d.rule.loadBalancerArn)}, forwarding to ${d.rule.forwardsTo.map(t => nameOfArn(t.targetGroupArn)).join(', ')}; kept: ${d.keepReason}${d.rule.isDefault ? '' : `; remove with \`${removeCommand.rule(d.rule.arn)}\``}`
+            reason: `${d.rule.isDefault ? 'default rule' : `rule ${d.rule.priority}`} of the ${listenerName(d.rule)} on load balancer ${nameOfArn(d.rule.loadBalancerArn)}, forwarding to ${d.rule.forwardsTo.map(t => nameOfArn(t.targetGroupArn)).join(', ')}; kept: ${d.keepReason}${d.rule.isDefault ? '' : `; remove it with: ${removeCommand.rule(d.rule.arn)}`}`
         });
     }
     for (const d of plan.targetGroups.filter(g => !g.delete)) {
         ctx.report.leftovers.push({
             kind: 'target-group',
             id: d.group.arn,
-            reason: `target group ${d.group.name} of ${d.services.join(', ')}${d.group.loadBalancerArns.length ? ` on load balancer ${d.group.loadBalancerArns.map(nameOfArn).join(', ')}` : ''}; kept: ${d.keepReason}; remove with \`${removeCommand.targetGroup(d.group.arn)}\` once no rule forwards to it`
+            reason: `target group ${d.group.name} of ${d.services.join(', ')}${d.group.loadBalancerArns.length ? ` on load balancer ${d.group.loadBalancerArns.map(nameOfArn).join(', ')}` : ''}; kept: ${d.keepReason}; once no rule forwards to it, remove it with: ${removeCommand.targetGroup(d.group.arn)}`
         });
     }
     for (const l of plan.latticeTargetGroups) {
         ctx.report.leftovers.push({
             kind: 'lattice-target-group',
             id: l.arn,
-            reason: `VPC Lattice target group of ${l.service}: reported only; remove with \`${removeCommand.latticeTargetGroup(l.arn)}\` once nothing uses it`
+            reason: `VPC Lattice target group of ${l.service}: reported only; once nothing uses it, remove it with: ${removeCommand.latticeTargetGroup(l.arn)}`
         });
     }
     for (const lb of await idleLoadBalancers(ctx, plan.loadBalancerArns)) {
@@ -62437,7 +62444,7 @@ const scalableTargetsKind = {
             steps.push({
                 stage: 'after-services',
                 phase: 'deregister-scalable-targets',
-                description: `Deregister ${count(plan.deregister.length, 'scalable target')} with their ${count(plan.policies.length, 'scaling policy', 'scaling policies')} and ${count(plan.scheduledActions.length, 'scheduled action')}`,
+                description: `Deregister ${count(plan.deregister.length, 'scalable target')} (${count(plan.policies.length, 'scaling policy', 'scaling policies')} and ${count(plan.scheduledActions.length, 'scheduled action')} go with them)`,
                 resources: plan.deregister.map(t => t.resourceId)
             });
         const alarms = plan.alarms.filter(a => a.delete);

@@ -71,7 +71,7 @@ describe('load balancer rules and target groups', () => {
     expect(c.leftovers.find(l => l.kind === 'listener-rule')).toMatchObject({
       id: pr1.rule.arn,
       reason: expect.stringMatching(
-        /rule 10 of listener .* on load balancer previews.*aws elbv2 delete-rule --rule-arn/
+        /rule 10 of the listener on port 443 on load balancer previews.*remove it with: aws elbv2 delete-rule --rule-arn/
       )
     })
     expect(c.leftovers.find(l => l.kind === 'target-group')).toMatchObject({

@@ -39,6 +39,7 @@ export interface ForwardTarget {
 export interface ListenerRuleInfo {
   arn: string
   listenerArn: string
+  listenerPort?: number
   loadBalancerArn: string
   /** `default` for a listener's default rule. */
   priority: string
@@ -104,6 +105,13 @@ export function nameOfArn(arn: string): string {
   return parts.length >= 3 ? parts[parts.length - 2]! : arn
 }
 
+/** `listener on port 443`, or the listener's id when the port is not known. */
+function listenerName(rule: ListenerRuleInfo): string {
+  return rule.listenerPort
+    ? `listener on port ${rule.listenerPort}`
+    : `listener ${rule.listenerArn.slice(rule.listenerArn.lastIndexOf('/') + 1)}`
+}
+
 /**
  * Which rules and groups go. A group goes when only removed services use it and no rule that stays
  * forwards to it; a rule goes when it is not a default rule and every group it forwards to goes
@@ -145,7 +153,7 @@ export function decideLoadBalancers(
         heldBy.set(
           t.targetGroupArn,
           r.isDefault
-            ? `it is the default action of listener ${nameOfArn(r.listenerArn)} (a default action is never changed)`
+            ? `it is the default action of the ${listenerName(r)} (a default action is never changed)`
             : `listener rule ${r.priority}, which stays, also forwards to it`
         )
       }
@@ -176,8 +184,7 @@ function ruleKeepReason(
   ours: Set<string>,
   groupKeep: Map<string, string>
 ): string | undefined {
-  if (rule.isDefault)
-    return `it is the default rule of listener ${nameOfArn(rule.listenerArn)} (never deleted)`
+  if (rule.isDefault) return `it is the default rule of the ${listenerName(rule)} (never deleted)`
   // A blue/green listener rule the service names, that no longer forwards to its groups.
   if (!rule.forwardsTo.some(t => ours.has(t.targetGroupArn)))
     return "it forwards to none of the removed services' target groups"
@@ -249,7 +256,9 @@ export async function findLoadBalancers(
   found.targetGroups = await describeTargetGroups(ctx, groupArns)
   const loadBalancers = [...new Set(found.targetGroups.flatMap(g => g.loadBalancerArns))]
   const listeners = (await Promise.all(loadBalancers.map(lb => describeListeners(ctx, lb)))).flat()
-  found.rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, l.loadBalancerArn)))).flat()
+  found.rules = (
+    await Promise.all(listeners.map(l => describeRules(ctx, l.arn, l.loadBalancerArn, l.port)))
+  ).flat()
   // Only a deletion needs to know who else uses a group: a report names the groups either way.
   if (!deleteTargetGroups) return found
   try {
@@ -293,8 +302,8 @@ async function describeTargetGroups(ctx: LoadBalancerContext, arns: string[]): P
 async function describeListeners(
   ctx: LoadBalancerContext,
   loadBalancerArn: string
-): Promise<{ arn: string; loadBalancerArn: string }[]> {
-  const out: { arn: string; loadBalancerArn: string }[] = []
+): Promise<{ arn: string; loadBalancerArn: string; port?: number }[]> {
+  const out: { arn: string; loadBalancerArn: string; port?: number }[] = []
   await forEachPage(async Marker => {
     try {
       const page = await callAws(
@@ -307,7 +316,8 @@ async function describeListeners(
         })
       )
       for (const l of page.Listeners ?? [])
-        if (l.ListenerArn) out.push({ arn: l.ListenerArn, loadBalancerArn })
+        if (l.ListenerArn)
+          out.push({ arn: l.ListenerArn, loadBalancerArn, ...(l.Port ? { port: l.Port } : {}) })
       return page.NextMarker
     } catch (error) {
       if (isAwsError(error, 'LoadBalancerNotFoundException', 'LoadBalancerNotFound')) return undefined
@@ -320,7 +330,8 @@ async function describeListeners(
 export async function describeRules(
   ctx: LoadBalancerContext,
   listenerArn: string,
-  loadBalancerArn: string
+  loadBalancerArn: string,
+  listenerPort?: number
 ): Promise<ListenerRuleInfo[]> {
   const out: ListenerRuleInfo[] = []
   await forEachPage(async Marker => {
@@ -339,6 +350,7 @@ export async function describeRules(
         out.push({
           arn: r.RuleArn,
           listenerArn,
+          ...(listenerPort ? { listenerPort } : {}),
           loadBalancerArn,
           priority: r.Priority ?? '',
           isDefault: r.IsDefault === true,
@@ -448,7 +460,7 @@ export async function deleteRulesAndGroups(
       ctx.report.leftovers.push({
         kind: 'target-group',
         id: d.group.arn,
-        reason: `kept: ${targets} target(s) are still registered in it, so something else uses it; ${removeCommand.targetGroup(d.group.arn)} once nothing does`
+        reason: `kept: ${targets} target(s) are still registered in it, so something else uses it; once nothing does, remove it with: ${removeCommand.targetGroup(d.group.arn)}`
       })
       continue
     }
@@ -491,7 +503,7 @@ export async function idleLoadBalancers(ctx: LoadBalancerApplyContext, arns: str
   const idle: string[] = []
   for (const lb of arns) {
     const listeners = await describeListeners(ctx, lb)
-    const rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, lb)))).flat()
+    const rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, lb, l.port)))).flat()
     if (rules.some(r => !r.isDefault)) continue
     let targets = 0
     try {
@@ -676,21 +688,21 @@ async function applyLoadBalancers(ctx: ApplyContext, plan: LoadBalancersPlan): P
     ctx.report.leftovers.push({
       kind: 'listener-rule',
       id: d.rule.arn,
-      reason: `${d.rule.isDefault ? 'default rule' : `rule ${d.rule.priority}`} of listener ${nameOfArn(d.rule.listenerArn)} on load balancer ${nameOfArn(d.rule.loadBalancerArn)}, forwarding to ${d.rule.forwardsTo.map(t => nameOfArn(t.targetGroupArn)).join(', ')}; kept: ${d.keepReason}${d.rule.isDefault ? '' : `; remove with \`${removeCommand.rule(d.rule.arn)}\``}`
+      reason: `${d.rule.isDefault ? 'default rule' : `rule ${d.rule.priority}`} of the ${listenerName(d.rule)} on load balancer ${nameOfArn(d.rule.loadBalancerArn)}, forwarding to ${d.rule.forwardsTo.map(t => nameOfArn(t.targetGroupArn)).join(', ')}; kept: ${d.keepReason}${d.rule.isDefault ? '' : `; remove it with: ${removeCommand.rule(d.rule.arn)}`}`
     })
   }
   for (const d of plan.targetGroups.filter(g => !g.delete)) {
     ctx.report.leftovers.push({
       kind: 'target-group',
       id: d.group.arn,
-      reason: `target group ${d.group.name} of ${d.services.join(', ')}${d.group.loadBalancerArns.length ? ` on load balancer ${d.group.loadBalancerArns.map(nameOfArn).join(', ')}` : ''}; kept: ${d.keepReason}; remove with \`${removeCommand.targetGroup(d.group.arn)}\` once no rule forwards to it`
+      reason: `target group ${d.group.name} of ${d.services.join(', ')}${d.group.loadBalancerArns.length ? ` on load balancer ${d.group.loadBalancerArns.map(nameOfArn).join(', ')}` : ''}; kept: ${d.keepReason}; once no rule forwards to it, remove it with: ${removeCommand.targetGroup(d.group.arn)}`
     })
   }
   for (const l of plan.latticeTargetGroups) {
     ctx.report.leftovers.push({
       kind: 'lattice-target-group',
       id: l.arn,
-      reason: `VPC Lattice target group of ${l.service}: reported only; remove with \`${removeCommand.latticeTargetGroup(l.arn)}\` once nothing uses it`
+      reason: `VPC Lattice target group of ${l.service}: reported only; once nothing uses it, remove it with: ${removeCommand.latticeTargetGroup(l.arn)}`
     })
   }
   for (const lb of await idleLoadBalancers(ctx, plan.loadBalancerArns)) {

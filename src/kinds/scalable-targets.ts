@@ -352,7 +352,7 @@ export const scalableTargetsKind: ResourceKind<ScalableTargetsFound, ScalableTar
       steps.push({
         stage: 'after-services',
         phase: 'deregister-scalable-targets',
-        description: `Deregister ${count(plan.deregister.length, 'scalable target')} with their ${count(plan.policies.length, 'scaling policy', 'scaling policies')} and ${count(plan.scheduledActions.length, 'scheduled action')}`,
+        description: `Deregister ${count(plan.deregister.length, 'scalable target')} (${count(plan.policies.length, 'scaling policy', 'scaling policies')} and ${count(plan.scheduledActions.length, 'scheduled action')} go with them)`,
         resources: plan.deregister.map(t => t.resourceId)
       })
     const alarms = plan.alarms.filter(a => a.delete)
