@@ -201,4 +201,47 @@ describe('load balancer rules and target groups', () => {
     expect(world.elbv2.rulesOf(listener.arn)).toHaveLength(401)
     expect(world.elbv2.calls.filter(c => c.operation === 'DescribeRules').length).toBeGreaterThanOrEqual(2)
   })
+
+  it('deletes a blue/green service’s production and test rules and both of its groups', async () => {
+    const world = new SimWorld()
+    const lb = world.elbv2.createLoadBalancer('bg')
+    const prod = world.elbv2.createListener(lb.arn, 443)
+    const test = world.elbv2.createListener(lb.arn, 8443)
+    world.ecs.createCluster('pr-8')
+    world.ecs.registerContainerInstance('pr-8')
+    const blue = world.elbv2.createTargetGroup('pr-8-blue')
+    const green = world.elbv2.createTargetGroup('pr-8-green')
+    const production = world.elbv2.createRule(prod.arn, 8, 'pr-8.example.com', [
+      [blue.arn, 100],
+      [green.arn, 0]
+    ])
+    const testRule = world.elbv2.createRule(test.arn, 8, 'pr-8.example.com', [
+      [blue.arn, 0],
+      [green.arn, 100]
+    ])
+    world.ecs.createService('pr-8', 'web', {
+      loadBalancers: [
+        {
+          targetGroupArn: blue.arn,
+          containerName: 'web',
+          containerPort: 80,
+          advancedConfiguration: {
+            alternateTargetGroupArn: green.arn,
+            productionListenerRule: production.arn,
+            testListenerRule: testRule.arn,
+            roleArn: 'arn:aws:iam::123456789012:role/ecsInfrastructureRole'
+          }
+        }
+      ]
+    })
+    const result = await runOnSim(world.ecs, { cluster: 'pr-8', 'delete-target-groups': 'true' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.elbv2.rules.has(production.arn)).toBe(false)
+    expect(world.elbv2.rules.has(testRule.arn)).toBe(false)
+    expect(world.elbv2.targetGroups.size).toBe(0)
+    // Only the two default rules are left, and nothing is registered: the load balancer bills for nothing.
+    expect(only(result.report).leftovers.filter(l => !['ec2-instance'].includes(l.kind))).toEqual([
+      expect.objectContaining({ kind: 'load-balancer', id: lb.arn, billing: true })
+    ])
+  })
 })
