@@ -6,7 +6,7 @@ import { consoleLinks } from '../../report/links.js'
 import type { Leftover } from '../../report/report.js'
 import type { TriggerMode } from '../../settings.js'
 import { explainAwsError, isAccessDenied } from '../../util/errors.js'
-import { count, type FindContext, type KindStep, type ResourceKind } from '../kind.js'
+import { count, shownRows, type FindContext, type KindStep, type ResourceKind } from '../kind.js'
 import { disableRule, findTriggers, removeTargets, ruleLabel, type TriggerInfo } from './rules.js'
 import {
   deleteSchedule,
@@ -157,20 +157,23 @@ export const triggersKind: ResourceKind<TriggersFound | undefined, TriggersPlan>
   },
 
   countRows(r, left) {
-    return [
-      {
-        label: 'EventBridge rules starting tasks',
-        found: r.found.triggers,
-        removed: r.triggers.length,
-        leftoverKind: 'trigger' as const
-      },
-      {
-        label: 'EventBridge Scheduler schedules starting tasks',
-        found: r.found.schedules,
-        removed: r.schedules.length,
-        leftoverKind: 'schedule' as const
-      }
-    ].filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0)
+    return shownRows(
+      [
+        {
+          label: 'EventBridge rules starting tasks',
+          found: r.found.triggers,
+          removed: r.triggers.length,
+          leftoverKind: 'trigger' as const
+        },
+        {
+          label: 'EventBridge Scheduler schedules starting tasks',
+          found: r.found.schedules,
+          removed: r.schedules.length,
+          leftoverKind: 'schedule' as const
+        }
+      ],
+      left
+    )
   },
 
   doneLists(r) {

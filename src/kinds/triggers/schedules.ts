@@ -120,10 +120,7 @@ export async function deleteSchedule(ctx: ApplyContext, schedule: ScheduleInfo):
       new (await sdk.scheduler()).DeleteScheduleCommand({ Name: schedule.name, GroupName: schedule.group })
     )
   } catch (error) {
-    if (isAwsError(error, 'ResourceNotFoundException')) {
-      ctx.log.info(`Schedule ${scheduleLabel(schedule)} is already deleted`)
-      return
-    }
+    if (alreadyDeleted(ctx, schedule, error)) return
     throw error
   }
   record(ctx, schedule, 'deleted')
@@ -170,14 +167,18 @@ export async function disableSchedule(ctx: ApplyContext, schedule: ScheduleInfo)
       })
     )
   } catch (error) {
-    if (isAwsError(error, 'ResourceNotFoundException')) {
-      ctx.log.info(`Schedule ${scheduleLabel(schedule)} is already deleted`)
-      return
-    }
+    if (alreadyDeleted(ctx, schedule, error)) return
     throw error
   }
   record(ctx, schedule, 'disabled')
   ctx.log.info(`Disabled EventBridge Scheduler schedule ${scheduleLabel(schedule)}`)
+}
+
+/** A schedule deleted meanwhile starts nothing any more. */
+function alreadyDeleted(ctx: ApplyContext, schedule: ScheduleInfo, error: unknown): boolean {
+  if (!isAwsError(error, 'ResourceNotFoundException')) return false
+  ctx.log.info(`Schedule ${scheduleLabel(schedule)} is already deleted`)
+  return true
 }
 
 function record(ctx: ApplyContext, schedule: ScheduleInfo, action: 'deleted' | 'disabled'): void {
