@@ -62496,7 +62496,10 @@ async function suspendTargets(ctx, targets, done) {
         }
         catch (error) {
             // Deregistered since the inventory, or its service is gone already: nothing left to scale.
-            if ((0,errors/* isAwsError */.m_)(error, 'ObjectNotFoundException', 'ValidationException')) {
+            if ((0,errors/* isAwsError */.m_)(error, 'ObjectNotFoundException') ||
+                ((0,errors/* isAwsError */.m_)(error, 'ValidationException') &&
+                    // Sent for a target that is not registered, RegisterScalableTarget asks for the capacities of a new one.
+                    /doesn't exist|does not exist|no scalable target|MinCapacity/i.test((0,errors/* errorMessage */.gJ)(error)))) {
                 ctx.log.info(`Scalable target ${t.resourceId} could not be suspended: it or its service is gone`);
                 continue;
             }

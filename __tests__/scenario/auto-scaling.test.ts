@@ -143,4 +143,20 @@ describe('service auto scaling', () => {
     expect(done.filter(t => t.action === 'suspended')).toHaveLength(60)
     expect(done.filter(t => t.action === 'deregistered')).toHaveLength(60)
   })
+
+  it('goes on when a scalable target is deregistered between the inventory and its suspension', async () => {
+    const { world } = slowDrain()
+    world.autoscaling.registerTarget(WEB, 1, 6)
+    world.autoscaling.beforeCall = operation => {
+      if (operation === 'RegisterScalableTarget') world.autoscaling.targets.clear()
+    }
+    const result = await runOnSim(world.ecs, { cluster: 'pr-3' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.autoscaling.calls.find(c => c.operation === 'RegisterScalableTarget')?.error).toBe(
+      'ValidationException'
+    )
+    // Nothing was registered again by the attempt.
+    expect(world.autoscaling.targets.size).toBe(0)
+    expect(world.ecs.remaining('pr-3').cluster).toBe('INACTIVE')
+  })
 })

@@ -252,7 +252,12 @@ export async function suspendTargets(
       )
     } catch (error) {
       // Deregistered since the inventory, or its service is gone already: nothing left to scale.
-      if (isAwsError(error, 'ObjectNotFoundException', 'ValidationException')) {
+      if (
+        isAwsError(error, 'ObjectNotFoundException') ||
+        (isAwsError(error, 'ValidationException') &&
+          // Sent for a target that is not registered, RegisterScalableTarget asks for the capacities of a new one.
+          /doesn't exist|does not exist|no scalable target|MinCapacity/i.test(errorMessage(error)))
+      ) {
         ctx.log.info(`Scalable target ${t.resourceId} could not be suspended: it or its service is gone`)
         continue
       }
