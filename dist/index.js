@@ -59654,7 +59654,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8868);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4722);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7802);
 
 
@@ -59667,7 +59667,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8868:
+/***/ 4722:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59744,17 +59744,18 @@ const Limits = {
      * DescribeTaskDefinition each. An account with more keeps every log group (and says why).
      */
     logGroupFamiliesChecked: 100,
+    /**
+     * Who else uses a task definition revision (deregister-task-definitions, delete-log-groups): the
+     * most other clusters, services (DescribeClusters' counts) and running tasks read, and distinct
+     * revisions described for their log groups. An account over any bound keeps everything, and says so.
+     */
+    otherUsers: { clusters: 100, services: 2_000, tasks: 5_000, revisions: 300 },
     /** ECS ListTaskDefinitionFamilies page size. */
     familiesPageSize: 100,
     /** Cloud Map ListServices page size. */
     cloudMapPageSize: 100,
     /** Elastic Load Balancing DescribeTargetGroups / DescribeListeners / DescribeRules page size (the most AWS allows). */
     elbPageSize: 400,
-    /**
-     * Most other clusters whose services are read to learn who else uses a target group. An account
-     * with more keeps every target group (and says why).
-     */
-    loadBalancerClustersChecked: 100,
     /** Application Auto Scaling MaxResults (the most it allows), and resource IDs per DescribeScalableTargets. */
     autoScalingPageSize: 50,
     /** CloudWatch DescribeAlarms names per call and MaxRecords; DeleteAlarms names per call. */
@@ -60196,6 +60197,63 @@ function oneLine(text) {
     return text.replace(/\s+/g, ' ').trim();
 }
 
+;// CONCATENATED MODULE: ./lib/input-names.js
+
+
+/**
+ * The runner passes every `with:` key to the action as `INPUT_<NAME>`: the name upper-cased, spaces
+ * turned into `_`, hyphens kept. A key the action does not declare only earns a warning in the log,
+ * and the run then does its default, which here is to delete: so an unknown input stops the run.
+ * The known names are `Inputs`, which a unit test keeps equal to action.yml's inputs.
+ */
+function checkInputNames(env, known = Object.values(Inputs)) {
+    const byVariable = new Map(known.map(name => [variableName(name), name]));
+    for (const key of Object.keys(env).sort()) {
+        if (!/^INPUT_/i.test(key))
+            continue;
+        // @github/local-action also reads INPUT_<name> without the upper-casing: compare upper-cased.
+        if (byVariable.has(key.toUpperCase()))
+            continue;
+        const given = key.slice('INPUT_'.length);
+        const hint = probablyMeant(given, known);
+        throw new errors/* InputError */.dz(`Input '${given.toLowerCase()}' (${key}) is not an input of this action, so nothing was done: ${hint ?? `remove it; the inputs are ${known.join(', ')}`}.`);
+    }
+}
+/** `INPUT_` + the name as the runner maps it. */
+function variableName(input) {
+    return `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;
+}
+/** Inputs a user may expect from other tools, with what this action offers instead. */
+const NOT_OFFERED = {
+    services: "this action has no 'services' input: it removes whole clusters, every service in them; remove it (and check that 'cluster' names only clusters you mean to remove)"
+};
+/** The declared input a mistyped name most likely meant: same letters but for case and separators, or one or two edits away. */
+function probablyMeant(given, known) {
+    const squash = (s) => s.toLowerCase().replace(/[-_ ]/g, '');
+    const wanted = squash(given);
+    const notOffered = NOT_OFFERED[wanted];
+    if (notOffered)
+        return notOffered;
+    const exact = known.find(name => squash(name) === wanted);
+    const near = exact ??
+        known
+            .map(name => ({ name, distance: editDistance(squash(name), wanted) }))
+            .filter(c => c.distance <= Math.min(2, Math.floor(wanted.length / 4)))
+            .sort((a, b) => a.distance - b.distance)[0]?.name;
+    return near ? `did you mean '${near}'? Rename it to ${near}` : undefined;
+}
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
 ;// CONCATENATED MODULE: ./lib/report/report.js
 /**
  * The Report: what was found, removed and left, filled in as the run goes so that a failure or a
@@ -60246,12 +60304,17 @@ function newClusterReport(name, region) {
         seconds: 0
     };
 }
+function recordGoneBefore(report, entry) {
+    const list = (report.goneBefore ??= []);
+    if (!list.some(g => g.kind === entry.kind && g.id === entry.id))
+        list.push(entry);
+}
 function countRemoved(report) {
     return {
         servicesDeleted: sum(report.clusters.map(c => c.services.length)),
         tasksStopped: sum(report.clusters.map(c => c.tasks.length)),
         containerInstancesDeregistered: sum(report.clusters.map(c => c.containerInstances.length)),
-        clustersDeleted: report.clusters.filter(c => c.outcome === 'deleted').length,
+        clustersDeleted: report.clusters.filter(c => c.outcome === 'deleted' || c.clusterDeleted).length,
         stacksDeleted: report.clusters.filter(c => c.stack?.deleted).length
     };
 }
@@ -60342,6 +60405,7 @@ function withoutResourceLists(cluster) {
         tasks: empty('tasks', cluster.tasks),
         containerInstances: empty('containerInstances', cluster.containerInstances),
         capacityProviders: empty('capacityProviders', cluster.capacityProviders),
+        ...(cluster.goneBefore ? { goneBefore: empty('goneBefore', cluster.goneBefore) } : {}),
         phases: cluster.phases.map(({ name, seconds }) => ({ name, seconds }))
     };
     if (cluster.related) {
@@ -61123,7 +61187,12 @@ function toServiceInfo(service) {
             service.createdAt,
             ...(service.deployments ?? []).flatMap(d => [d.createdAt, d.updatedAt])
         ]),
-        taskDefinitions: unique([service.taskDefinition, ...(service.deployments ?? []).map(d => d.taskDefinition)].filter((arn) => Boolean(arn))),
+        taskDefinitions: unique([
+            service.taskDefinition,
+            ...(service.deployments ?? []).map(d => d.taskDefinition),
+            // EXTERNAL and CODE_DEPLOY services run their revisions in task sets.
+            ...(service.taskSets ?? []).filter(set => set.status !== 'INACTIVE').map(set => set.taskDefinition)
+        ].filter((arn) => Boolean(arn))),
         serviceConnectNamespaces: unique((service.deployments ?? [])
             .filter(d => d.serviceConnectConfiguration?.enabled !== false)
             .map(d => d.serviceConnectConfiguration?.namespace)
@@ -61359,546 +61428,8 @@ async function retryUntil(ctx, options, attempt) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/kinds/load-balancers.js
-
-
-
-
-
-
-
-
-
-
-
-/** The rule ARN's listener: `…:listener-rule/app/<lb>/<id>/<listener>/<rule>` → `…:listener/app/<lb>/<id>/<listener>`. */
-function listenerOfRule(ruleArn) {
-    return ruleArn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '');
-}
-function nameOfArn(arn) {
-    // targetgroup/<name>/<id> and loadbalancer/app/<name>/<id>
-    const parts = arn.split('/');
-    return parts.length >= 3 ? parts[parts.length - 2] : arn;
-}
-/** `listener on port 443`, or the listener's id when the port is not known. */
-function listenerName(rule) {
-    return rule.listenerPort
-        ? `listener on port ${rule.listenerPort}`
-        : `listener ${rule.listenerArn.slice(rule.listenerArn.lastIndexOf('/') + 1)}`;
-}
-/**
- * Which rules and groups go. A group goes when only removed services use it and no rule that stays
- * forwards to it; a rule goes when it is not a default rule and every group it forwards to goes
- * (a weighted rule that also sends traffic elsewhere is kept: deleting it would cut that traffic).
- */
-function decideLoadBalancers(found, deleteTargetGroups) {
-    const services = new Map();
-    for (const ref of found.refs)
-        services.set(ref.targetGroupArn, [...(services.get(ref.targetGroupArn) ?? []), ref.service]);
-    const existing = found.targetGroups.filter(g => services.has(g.arn));
-    const groupKeep = new Map();
-    for (const g of existing) {
-        const others = found.usedElsewhere[g.arn] ?? [];
-        if (others.length > 0)
-            groupKeep.set(g.arn, `service ${others.join(', ')} still uses it`);
-        else if (found.othersUnknown)
-            groupKeep.set(g.arn, found.othersUnknown);
-    }
-    const ours = new Set(existing.map(g => g.arn));
-    const relevant = found.rules.filter(r => r.forwardsTo.some(t => ours.has(t.targetGroupArn)) || found.namedRules.includes(r.arn));
-    // A group another service uses keeps every rule that forwards to it (deleting the rule would cut
-    // that service's traffic); a kept rule keeps the groups it forwards to (AWS refuses otherwise).
-    // A group kept only because a kept rule forwards to it does not keep its other rules: they send
-    // traffic to the removed services alone.
-    const ruleKeep = new Map();
-    for (const r of relevant) {
-        const reason = ruleKeepReason(r, ours, groupKeep);
-        if (reason)
-            ruleKeep.set(r.arn, reason);
-    }
-    const heldBy = new Map();
-    for (const r of relevant) {
-        if (!ruleKeep.has(r.arn))
-            continue;
-        for (const t of r.forwardsTo) {
-            if (ours.has(t.targetGroupArn) && !groupKeep.has(t.targetGroupArn) && !heldBy.has(t.targetGroupArn)) {
-                heldBy.set(t.targetGroupArn, r.isDefault
-                    ? `it is the default action of the ${listenerName(r)} (a default action is never changed)`
-                    : `listener rule ${r.priority}, which stays, also forwards to it`);
-            }
-        }
-    }
-    for (const [arn, reason] of heldBy)
-        groupKeep.set(arn, reason);
-    const notDeleting = 'delete-target-groups is off';
-    return {
-        deleting: deleteTargetGroups,
-        rules: relevant.map(rule => {
-            const keep = ruleKeep.get(rule.arn) ?? (deleteTargetGroups ? undefined : notDeleting);
-            return keep ? { rule, delete: false, keepReason: keep } : { rule, delete: true };
-        }),
-        targetGroups: existing.map(group => {
-            const keep = groupKeep.get(group.arn) ?? (deleteTargetGroups ? undefined : notDeleting);
-            const base = { group, services: services.get(group.arn) ?? [] };
-            return keep ? { ...base, delete: false, keepReason: keep } : { ...base, delete: true };
-        }),
-        latticeTargetGroups: found.latticeTargetGroups,
-        loadBalancerArns: [
-            ...new Set([...existing.flatMap(g => g.loadBalancerArns), ...relevant.map(r => r.loadBalancerArn)])
-        ].sort()
-    };
-}
-function ruleKeepReason(rule, ours, groupKeep) {
-    if (rule.isDefault)
-        return `it is the default rule of the ${listenerName(rule)} (never deleted)`;
-    // A blue/green listener rule the service names, that no longer forwards to its groups.
-    if (!rule.forwardsTo.some(t => ours.has(t.targetGroupArn)))
-        return "it forwards to none of the removed services' target groups";
-    const outside = rule.forwardsTo
-        .filter(t => !ours.has(t.targetGroupArn))
-        .map(t => nameOfArn(t.targetGroupArn));
-    if (outside.length > 0)
-        return `it also forwards to ${outside.join(', ')}, which is not the removed services'`;
-    const kept = rule.forwardsTo
-        .filter(t => groupKeep.has(t.targetGroupArn))
-        .map(t => nameOfArn(t.targetGroupArn));
-    if (kept.length > 0)
-        return `it forwards to ${kept.join(', ')}, which stays`;
-    return undefined;
-}
-/** The command that removes a rule or a group, for the report (never run by this action unless told). */
-const removeCommand = {
-    rule: (arn) => `aws elbv2 delete-rule --rule-arn ${arn}`,
-    targetGroup: (arn) => `aws elbv2 delete-target-group --target-group-arn ${arn}`,
-    latticeTargetGroup: (arn) => `aws vpc-lattice delete-target-group --target-group-identifier ${arn}`
-};
-/** The target-group references of the services being removed (every `loadBalancers` entry). */
-function serviceTargetGroups(services) {
-    const refs = [];
-    const namedRules = [];
-    const latticeTargetGroups = [];
-    for (const s of services) {
-        for (const lb of s.loadBalancers ?? []) {
-            if (lb.targetGroupArn)
-                refs.push({ service: s.name, targetGroupArn: lb.targetGroupArn, role: 'primary' });
-            const blueGreen = lb.advancedConfiguration;
-            if (blueGreen?.alternateTargetGroupArn)
-                refs.push({ service: s.name, targetGroupArn: blueGreen.alternateTargetGroupArn, role: 'alternate' });
-            for (const rule of [blueGreen?.productionListenerRule, blueGreen?.testListenerRule])
-                if (rule && !namedRules.includes(rule))
-                    namedRules.push(rule);
-        }
-        for (const arn of s.vpcLatticeTargetGroups ?? [])
-            latticeTargetGroups.push({ service: s.name, arn });
-    }
-    return { refs, namedRules, latticeTargetGroups };
-}
-async function findLoadBalancers(ctx, clusterArn, services, wholeCluster, deleteTargetGroups) {
-    const { refs, namedRules, latticeTargetGroups } = serviceTargetGroups(services);
-    const found = {
-        refs,
-        namedRules,
-        latticeTargetGroups,
-        targetGroups: [],
-        rules: [],
-        usedElsewhere: {}
-    };
-    const groupArns = [...new Set(refs.map(r => r.targetGroupArn))];
-    if (groupArns.length === 0)
-        return found;
-    found.targetGroups = await describeTargetGroups(ctx, groupArns);
-    const loadBalancers = [...new Set(found.targetGroups.flatMap(g => g.loadBalancerArns))];
-    const listeners = (await Promise.all(loadBalancers.map(lb => describeListeners(ctx, lb)))).flat();
-    found.rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, l.loadBalancerArn, l.port)))).flat();
-    // Only a deletion needs to know who else uses a group: a report names the groups either way.
-    if (!deleteTargetGroups)
-        return found;
-    try {
-        const others = await otherServicesUsing(ctx, clusterArn, new Set(groupArns), services, wholeCluster);
-        if (others === undefined)
-            found.othersUnknown = `the account has more than ${Limits.loadBalancerClustersChecked} other clusters, so another service using it cannot be ruled out`;
-        else
-            found.usedElsewhere = others;
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        found.othersUnknown = `the other clusters' services could not be read (${(0,errors/* errorMessage */.gJ)(error)}), so another service using it cannot be ruled out`;
-    }
-    return found;
-}
-/** The groups that still exist, by ARN; a group deleted already is left out. */
-async function describeTargetGroups(ctx, arns) {
-    const out = [];
-    // DescribeTargetGroups with ARNs fails whole on one unknown ARN: one ARN per call keeps the others.
-    await Promise.all(arns.map(async (arn) => {
-        try {
-            const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetGroupsCommand({ TargetGroupArns: [arn] }));
-            for (const g of page.TargetGroups ?? [])
-                out.push({
-                    arn: g.TargetGroupArn ?? arn,
-                    name: g.TargetGroupName ?? nameOfArn(arn),
-                    loadBalancerArns: g.LoadBalancerArns ?? []
-                });
-        }
-        catch (error) {
-            if (!(0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
-                throw error;
-        }
-    }));
-    return out.sort((a, b) => a.arn.localeCompare(b.arn));
-}
-async function describeListeners(ctx, loadBalancerArn) {
-    const out = [];
-    await forEachPage(async (Marker) => {
-        try {
-            const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeListenersCommand({
-                LoadBalancerArn: loadBalancerArn,
-                PageSize: Limits.elbPageSize,
-                Marker
-            }));
-            for (const l of page.Listeners ?? [])
-                if (l.ListenerArn)
-                    out.push({ arn: l.ListenerArn, loadBalancerArn, ...(l.Port ? { port: l.Port } : {}) });
-            return page.NextMarker;
-        }
-        catch (error) {
-            if ((0,errors/* isAwsError */.m_)(error, 'LoadBalancerNotFoundException', 'LoadBalancerNotFound'))
-                return undefined;
-            throw error;
-        }
-    });
-    return out;
-}
-async function describeRules(ctx, listenerArn, loadBalancerArn, listenerPort) {
-    const out = [];
-    await forEachPage(async (Marker) => {
-        try {
-            const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeRulesCommand({
-                ListenerArn: listenerArn,
-                PageSize: Limits.elbPageSize,
-                Marker
-            }));
-            for (const r of page.Rules ?? []) {
-                if (!r.RuleArn)
-                    continue;
-                out.push({
-                    arn: r.RuleArn,
-                    listenerArn,
-                    ...(listenerPort ? { listenerPort } : {}),
-                    loadBalancerArn,
-                    priority: r.Priority ?? '',
-                    isDefault: r.IsDefault === true,
-                    forwardsTo: forwardTargets(r.Actions ?? [])
-                });
-            }
-            return page.NextMarker;
-        }
-        catch (error) {
-            if ((0,errors/* isAwsError */.m_)(error, 'ListenerNotFoundException', 'ListenerNotFound'))
-                return undefined;
-            throw error;
-        }
-    });
-    return out;
-}
-/** The groups an action list forwards to: `TargetGroupArn`, or each group of a weighted `ForwardConfig`. */
-function forwardTargets(actions) {
-    const out = [];
-    for (const a of actions) {
-        if (a.Type !== 'forward')
-            continue;
-        const groups = a.ForwardConfig?.TargetGroups ?? [];
-        if (groups.length > 0) {
-            for (const g of groups)
-                if (g.TargetGroupArn)
-                    out.push({ targetGroupArn: g.TargetGroupArn, weight: g.Weight ?? 1 });
-        }
-        else if (a.TargetGroupArn)
-            out.push({ targetGroupArn: a.TargetGroupArn, weight: 1 });
-    }
-    return out;
-}
-/**
- * Per group ARN, the services outside the teardown that name it: every ACTIVE service of every
- * other cluster (and of this one when only some of its services go). Undefined when the account
- * has more clusters than Limits.loadBalancerClustersChecked: the answer would not be complete.
- */
-async function otherServicesUsing(ctx, clusterArn, groups, removed, wholeCluster) {
-    const clusters = await describeOtherClusters(ctx, clusterArn);
-    if (clusters.length > Limits.loadBalancerClustersChecked)
-        return undefined;
-    const arns = clusters.map(c => c.clusterArn ?? '').filter(Boolean);
-    if (!wholeCluster)
-        arns.push(clusterArn);
-    const removedArns = new Set(removed.map(s => s.arn));
-    const usage = {};
-    const lists = await Promise.all(arns.map(async (arn) => ({ arn, services: await listServices(ctx, arn) })));
-    for (const { arn, services } of lists) {
-        const clusterName = arn.slice(arn.lastIndexOf('/') + 1);
-        for (const s of services) {
-            if (removedArns.has(s.arn))
-                continue;
-            for (const lb of s.loadBalancers ?? []) {
-                for (const tg of [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn]) {
-                    if (tg && groups.has(tg))
-                        (usage[tg] ??= []).push(`${clusterName}/${s.name}`);
-                }
-            }
-        }
-    }
-    return usage;
-}
-/** Deletes the rules, then the groups (a rule's deletion takes a moment to release its groups). */
-async function deleteRulesAndGroups(ctx, plan, done) {
-    for (const d of plan.rules.filter(r => r.delete)) {
-        try {
-            await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DeleteRuleCommand({ RuleArn: d.rule.arn }));
-            ctx.log.info(`Deleted listener rule ${d.rule.priority} of ${nameOfArn(d.rule.loadBalancerArn)}`);
-        }
-        catch (error) {
-            if (!(0,errors/* isAwsError */.m_)(error, 'RuleNotFoundException', 'RuleNotFound'))
-                throw error;
-            ctx.log.info(`Listener rule ${d.rule.arn} does not exist (any more)`);
-        }
-        done.rules.push(d.rule.arn);
-    }
-    for (const d of plan.targetGroups.filter(g => g.delete)) {
-        // Last look: a target registered since the inventory means something else uses the group now.
-        let targets;
-        try {
-            const health = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetHealthCommand({ TargetGroupArn: d.group.arn }));
-            targets = (health.TargetHealthDescriptions ?? []).filter(t => !['draining', 'unused'].includes(t.TargetHealth?.State ?? '')).length;
-        }
-        catch (error) {
-            if (!(0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
-                throw error;
-            ctx.log.info(`Target group ${d.group.name} does not exist (any more)`);
-            continue;
-        }
-        if (targets > 0) {
-            ctx.report.leftovers.push({
-                kind: 'target-group',
-                id: d.group.arn,
-                reason: `kept: ${targets} target(s) are still registered in it, so something else uses it; once nothing does, remove it with: ${removeCommand.targetGroup(d.group.arn)}`
-            });
-            continue;
-        }
-        const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 10_000 }, async () => {
-            try {
-                await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DeleteTargetGroupCommand({ TargetGroupArn: d.group.arn }));
-                return { done: true, value: undefined };
-            }
-            catch (error) {
-                // A rule just deleted still holds the group for a moment.
-                if ((0,errors/* isAwsError */.m_)(error, 'ResourceInUseException', 'ResourceInUse'))
-                    return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
-                // Deleted by someone else since the last look.
-                if ((0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
-                    return { done: true, value: undefined };
-                throw error;
-            }
-        });
-        if (!result.done)
-            throw new errors/* DeadlineError */.j3(`target group ${d.group.name} could not be deleted before the deadline: ${result.reason}`);
-        done.targetGroups.push(d.group.arn);
-        ctx.log.info(`Deleted target group ${d.group.name}`);
-    }
-}
-/**
- * A load balancer these rules and groups were on that has no rule but its default ones left and no
- * registered target in any group: it serves nothing and bills by the hour. Never deleted here.
- */
-async function idleLoadBalancers(ctx, arns) {
-    const idle = [];
-    for (const lb of arns) {
-        const listeners = await describeListeners(ctx, lb);
-        const rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, lb, l.port)))).flat();
-        if (rules.some(r => !r.isDefault))
-            continue;
-        let targets = 0;
-        try {
-            await forEachPage(async (Marker) => {
-                const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetGroupsCommand({
-                    LoadBalancerArn: lb,
-                    PageSize: Limits.elbPageSize,
-                    Marker
-                }));
-                for (const g of page.TargetGroups ?? []) {
-                    const health = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetHealthCommand({ TargetGroupArn: g.TargetGroupArn }));
-                    targets += (health.TargetHealthDescriptions ?? []).length;
-                }
-                return page.NextMarker;
-            });
-        }
-        catch (error) {
-            if ((0,errors/* isAwsError */.m_)(error, 'LoadBalancerNotFoundException', 'LoadBalancerNotFound'))
-                continue;
-            throw error;
-        }
-        if (targets === 0)
-            idle.push(lb);
-    }
-    return idle;
-}
-// ---------------------------------------------------------------- the kind
-const emptyFound = {
-    refs: [],
-    namedRules: [],
-    latticeTargetGroups: [],
-    targetGroups: [],
-    rules: [],
-    usedElsewhere: {}
-};
-const loadBalancersKind = {
-    name: 'load balancer rules and target groups',
-    find(ctx, scope, settings) {
-        if (!isAvailable(ctx.elbv2) ||
-            !scope.services.some(s => (s.loadBalancers ?? []).length > 0 || (s.vpcLatticeTargetGroups ?? []).length > 0))
-            return Promise.resolve(emptyFound);
-        return tolerateDenied(ctx, findLoadBalancers(ctx, scope.cluster.arn, scope.services, scope.wholeCluster, settings.deleteTargetGroups), emptyFound);
-    },
-    recordFound(found, report, log) {
-        const plan = decideLoadBalancers(found, false);
-        report.found.targetGroups = plan.targetGroups.length;
-        report.found.listenerRules = plan.rules.length;
-        if (found.othersUnknown)
-            log.info(`Target groups will be kept: ${found.othersUnknown}`);
-    },
-    decide(found, { settings }) {
-        return decideLoadBalancers(found, settings.deleteTargetGroups);
-    },
-    steps(plan) {
-        const rules = plan.rules.filter(r => r.delete);
-        const groups = plan.targetGroups.filter(g => g.delete);
-        if (rules.length === 0 && groups.length === 0)
-            return [];
-        return [
-            {
-                stage: 'after-services',
-                phase: 'delete-target-groups',
-                description: `Delete ${count(rules.length, 'listener rule')} and ${count(groups.length, 'target group')} only the removed services use`,
-                resources: [...rules.map(r => r.rule.arn), ...groups.map(g => g.group.arn)]
-            }
-        ];
-    },
-    notes(plan) {
-        if (!plan.deleting)
-            return [];
-        return [
-            ...plan.rules
-                .filter(r => !r.delete)
-                .map(r => `listener rule ${r.rule.arn} will be kept: ${r.keepReason}`),
-            ...plan.targetGroups
-                .filter(g => !g.delete)
-                .map(g => `target group ${g.group.name} will be kept: ${g.keepReason}`)
-        ];
-    },
-    actions: {
-        // Also without delete-target-groups: what is left is reported, with the command that removes it.
-        'after-services': {
-            phase: 'load balancer rules and target groups',
-            needed: plan => plan.rules.length + plan.targetGroups.length + plan.latticeTargetGroups.length > 0,
-            run: (ctx, plan) => applyLoadBalancers(ctx, plan)
-        }
-    },
-    unfinished(plan, report) {
-        const done = report.related;
-        return [
-            ...plan.rules
-                .filter(r => r.delete && !done?.listenerRules.some(x => x.arn === r.rule.arn))
-                .map(r => ({
-                kind: 'listener-rule',
-                id: r.rule.arn,
-                reason: 'not deleted before the run stopped'
-            })),
-            ...plan.targetGroups
-                .filter(g => g.delete && !done?.targetGroups.some(x => x.arn === g.group.arn))
-                .map(g => ({
-                kind: 'target-group',
-                id: g.group.arn,
-                reason: 'not deleted before the run stopped'
-            }))
-        ];
-    },
-    countRows(r, left) {
-        const rows = [
-            {
-                label: 'Listener rules',
-                found: r.found.listenerRules,
-                removed: r.listenerRules.length,
-                leftoverKind: 'listener-rule'
-            },
-            {
-                label: 'Target groups',
-                found: r.found.targetGroups,
-                removed: r.targetGroups.length,
-                leftoverKind: 'target-group'
-            }
-        ];
-        return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
-    },
-    doneLists(r) {
-        return [
-            { title: 'Listener rules deleted', items: r.listenerRules.map(x => code(x.arn)) },
-            { title: 'Target groups deleted', items: r.targetGroups.map(x => code(x.name)) }
-        ];
-    },
-    links: {
-        'target-group': (region, id) => consoleLinks.targetGroup(region, id),
-        'load-balancer': (region, id) => consoleLinks.loadBalancer(region, id)
-    }
-};
-async function applyLoadBalancers(ctx, plan) {
-    const related = relatedReport(ctx.report);
-    const done = { rules: [], targetGroups: [] };
-    if (plan.deleting) {
-        try {
-            await deleteRulesAndGroups(ctx, plan, done);
-        }
-        finally {
-            for (const arn of done.rules)
-                related.listenerRules.push({ arn, action: 'deleted' });
-            for (const arn of done.targetGroups)
-                related.targetGroups.push({
-                    arn,
-                    name: plan.targetGroups.find(g => g.group.arn === arn)?.group.name ?? nameOfArn(arn),
-                    action: 'deleted'
-                });
-        }
-    }
-    for (const d of plan.rules.filter(r => !r.delete)) {
-        ctx.report.leftovers.push({
-            kind: 'listener-rule',
-            id: d.rule.arn,
-            reason: `${d.rule.isDefault ? 'default rule' : `rule ${d.rule.priority}`} of the ${listenerName(d.rule)} on load balancer ${nameOfArn(d.rule.loadBalancerArn)}, forwarding to ${d.rule.forwardsTo.map(t => nameOfArn(t.targetGroupArn)).join(', ')}; kept: ${d.keepReason}${d.rule.isDefault ? '' : `; remove it with: ${removeCommand.rule(d.rule.arn)}`}`
-        });
-    }
-    for (const d of plan.targetGroups.filter(g => !g.delete)) {
-        ctx.report.leftovers.push({
-            kind: 'target-group',
-            id: d.group.arn,
-            reason: `target group ${d.group.name} of ${d.services.join(', ')}${d.group.loadBalancerArns.length ? ` on load balancer ${d.group.loadBalancerArns.map(nameOfArn).join(', ')}` : ''}; kept: ${d.keepReason}; once no rule forwards to it, remove it with: ${removeCommand.targetGroup(d.group.arn)}`
-        });
-    }
-    for (const l of plan.latticeTargetGroups) {
-        ctx.report.leftovers.push({
-            kind: 'lattice-target-group',
-            id: l.arn,
-            reason: `VPC Lattice target group of ${l.service}: reported only; once nothing uses it, remove it with: ${removeCommand.latticeTargetGroup(l.arn)}`
-        });
-    }
-    for (const lb of await idleLoadBalancers(ctx, plan.loadBalancerArns)) {
-        ctx.report.leftovers.push({
-            kind: 'load-balancer',
-            id: lb,
-            reason: `load balancer ${nameOfArn(lb)} has no listener rule but its default ones and no registered target left: it serves nothing and bills by the hour; never deleted by this action (aws elbv2 delete-load-balancer --load-balancer-arn ${lb})`,
-            billing: true
-        });
-    }
-}
-
 ;// CONCATENATED MODULE: ./lib/kinds/log-groups.js
+
 
 
 
@@ -61914,7 +61445,10 @@ const logGroupsKind = {
     async find(ctx, scope, settings) {
         if (!settings.deleteLogGroups)
             return undefined;
-        return tolerateDenied(ctx, checkLogGroups(ctx, scope.taskDefinitions, settings.region), undefined);
+        const check = await tolerateDenied(ctx, checkLogGroups(ctx, scope.taskDefinitions, settings.region), undefined);
+        if (!check || check.groups.length === 0 || !ctx.otherUsers)
+            return check;
+        return { ...check, others: await ctx.otherUsers.atPlan(ctx), lookup: ctx.otherUsers };
     },
     recordFound(found, report, log) {
         report.found.logGroups = found?.groups.length ?? 0;
@@ -61922,7 +61456,10 @@ const logGroupsKind = {
             log.info(`More ACTIVE task definition families than ${Limits.logGroupFamiliesChecked}: log groups will be kept`);
     },
     decide(found, { settings }) {
-        return { decisions: (found?.groups ?? []).map(group => decideLogGroup(group, found, settings.region)) };
+        return {
+            decisions: (found?.groups ?? []).map(group => decideLogGroup(group, found, settings.region)),
+            ...(found?.lookup ? { otherUsers: found.lookup } : {})
+        };
     },
     steps(plan) {
         const deleted = plan.decisions.filter(d => d.delete);
@@ -61932,7 +61469,7 @@ const logGroupsKind = {
             {
                 stage: 'after-cluster',
                 phase: 'delete-log-groups',
-                description: `Delete ${count(deleted.length, 'log group')} no other task definition family writes to`,
+                description: `Delete ${count(deleted.length, 'log group')} that no other task definition family, cluster, service or task writes to`,
                 resources: deleted.map(d => d.group.name)
             }
         ];
@@ -61946,7 +61483,7 @@ const logGroupsKind = {
         'after-cluster': {
             phase: 'log groups',
             needed: plan => plan.decisions.length > 0,
-            run: (ctx, plan) => deleteLogGroups(ctx, plan.decisions)
+            run: async (ctx, plan) => deleteLogGroups(ctx, await keepWhatOthersNowUse(ctx, plan))
         }
     },
     unfinished(plan, report) {
@@ -62067,6 +61604,19 @@ async function activeFamilies(ctx, bound) {
     } while (nextToken);
     return [...new Set(families)];
 }
+/** The decisions again with a fresh look at who else writes to the groups: it only ever keeps more. */
+async function keepWhatOthersNowUse(ctx, plan) {
+    if (!plan.otherUsers || !plan.decisions.some(d => d.delete))
+        return plan.decisions;
+    const fresh = await plan.otherUsers.beforeRemoving(ctx);
+    const decisions = plan.decisions.map(d => {
+        const reason = d.delete ? logGroupKeepReason(d.group.name, fresh) : undefined;
+        return reason ? { ...d, delete: false, keepReason: reason } : d;
+    });
+    const kept = decisions.filter((d, i) => d.delete !== plan.decisions[i].delete).length;
+    ctx.log.info(`Looked again at who else uses them: ${kept > 0 ? `${count(kept, 'more log group')} kept` : 'nothing new'}`);
+    return decisions;
+}
 function decideLogGroup(group, check, region) {
     if (check.tooManyFamilies) {
         return {
@@ -62082,6 +61632,9 @@ function decideLogGroup(group, check, region) {
             keepReason: `it is in ${group.region}, not the cluster's Region ${region}; delete it there if nothing else writes to it`
         };
     }
+    const writtenElsewhere = logGroupKeepReason(group.name, check.others);
+    if (writtenElsewhere)
+        return { group, delete: false, keepReason: writtenElsewhere };
     const users = check.usedElsewhere[group.name] ?? [];
     if (users.length > 0) {
         return {
@@ -62121,6 +61674,869 @@ async function deleteLogGroup(ctx, name) {
     }
     relatedReport(ctx.report).logGroups.push({ name, action: 'deleted' });
     ctx.log.info(`Deleted log group ${name}`);
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/task-definitions.js
+
+
+
+
+
+
+
+const taskDefinitionsKind = {
+    name: 'task definitions',
+    async find(ctx, scope, settings) {
+        const arns = scope.taskDefinitions;
+        // Only when something may be deregistered on its account: no cost otherwise.
+        if (!settings.deregisterTaskDefinitions || arns.length === 0 || !ctx.otherUsers)
+            return { arns };
+        return { arns, others: await ctx.otherUsers.atPlan(ctx), lookup: ctx.otherUsers };
+    },
+    recordFound(found, report) {
+        report.found.taskDefinitionFamilies = new Set(found.arns.map(arn => arn.replace(/:\d+$/, ''))).size;
+    },
+    decide(found, { settings }) {
+        if (!settings.deregisterTaskDefinitions)
+            return { families: families(found.arns), deregister: false, kept: [] };
+        const kept = keptRevisions(found.arns, found.others);
+        return {
+            families: families(found.arns.filter(arn => !kept.some(k => k.arn === arn))),
+            deregister: true,
+            kept,
+            ...(found.lookup ? { otherUsers: found.lookup } : {})
+        };
+    },
+    steps(plan) {
+        if (!plan.deregister || plan.families.length === 0)
+            return [];
+        const arns = plan.families.flatMap(f => f.arns);
+        return [
+            {
+                stage: 'after-cluster',
+                phase: 'deregister-task-definitions',
+                description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(plan.families.length, 'family', 'families')} that no other cluster's services or tasks use`,
+                resources: arns.map(revisionOf)
+            }
+        ];
+    },
+    notes: plan => plan.kept.map(k => `task definition ${revisionOf(k.arn)} will be kept: ${k.reason}`),
+    actions: {
+        'after-cluster': {
+            phase: 'task definitions',
+            needed: plan => plan.deregister && plan.families.length + plan.kept.length > 0,
+            run: async (ctx, plan) => {
+                const now = await task_definitions_keepWhatOthersNowUse(ctx, plan);
+                for (const k of now.kept)
+                    ctx.report.leftovers.push({
+                        kind: 'task-definition',
+                        id: revisionOf(k.arn),
+                        reason: `kept: ${k.reason}`
+                    });
+                await deregisterTaskDefinitions(ctx, now.families);
+            }
+        }
+    },
+    unfinished(plan, report) {
+        if (!plan.deregister)
+            return [];
+        const kept = plan.kept.map(k => ({
+            kind: 'task-definition',
+            id: revisionOf(k.arn),
+            reason: `kept: ${k.reason}`
+        }));
+        return kept.concat(plan.families
+            .filter(f => !report.related?.taskDefinitions.some(t => t.family === f.family))
+            .map(f => ({
+            kind: 'task-definition',
+            id: f.family,
+            reason: 'still ACTIVE: not deregistered before the run stopped'
+        })));
+    },
+    countRows(r, left) {
+        const revisions = r.taskDefinitions.reduce((n, t) => n + t.revisions.length, 0);
+        if (revisions === 0 && left('task-definition') === 0)
+            return [];
+        return [
+            {
+                label: 'Task definition families',
+                found: r.found.taskDefinitionFamilies,
+                removed: r.taskDefinitions.length,
+                leftoverKind: 'task-definition'
+            }
+        ];
+    },
+    doneLists(r) {
+        return [
+            {
+                title: 'Task definitions deregistered',
+                items: r.taskDefinitions.map(t => `<b>${escapeHtml(t.family)}</b>: ${t.revisions.map(code).join(', ')}`)
+            }
+        ];
+    },
+    links: { 'task-definition': (region, id) => consoleLinks.taskDefinition(region, id) }
+};
+/** The revisions to keep, and why: with the other clusters unread, every one. */
+function keptRevisions(arns, others) {
+    return arns
+        .map(arn => ({ arn, reason: taskDefinitionKeepReason(arn, others) }))
+        .filter((k) => k.reason !== undefined);
+}
+/** The plan again with a fresh look at who else uses the revisions: it only ever keeps more. */
+async function task_definitions_keepWhatOthersNowUse(ctx, plan) {
+    if (!plan.otherUsers || plan.families.length === 0)
+        return plan;
+    const fresh = await plan.otherUsers.beforeRemoving(ctx);
+    const newly = keptRevisions(plan.families.flatMap(f => f.arns), fresh);
+    ctx.log.info(`Looked again at who else uses them: ${newly.length > 0 ? `${count(newly.length, 'more revision')} kept` : 'nothing new'}`);
+    return {
+        ...plan,
+        families: plan.families
+            .map(f => ({ ...f, arns: f.arns.filter(arn => !newly.some(k => k.arn === arn)) }))
+            .filter(f => f.arns.length > 0),
+        kept: [...plan.kept, ...newly]
+    };
+}
+async function deregisterTaskDefinitions(ctx, families) {
+    await Promise.all(families.map(async (family) => {
+        const done = [];
+        for (const arn of family.arns) {
+            try {
+                await callAws(ctx, ctx.ecs, new dist_cjs/* DeregisterTaskDefinitionCommand */.sjB({ taskDefinition: arn }));
+            }
+            catch (error) {
+                // INACTIVE already (its stack deregistered it, or an earlier run), or deleted since.
+                if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException') &&
+                    /inactive|not found|does not exist|unable to/i.test((0,errors/* errorMessage */.gJ)(error))) {
+                    ctx.log.info(`Task definition ${revisionOf(arn)} is already deregistered`);
+                    continue;
+                }
+                throw error;
+            }
+            done.push(revisionOf(arn));
+            ctx.log.info(`Deregistered task definition ${revisionOf(arn)}`);
+        }
+        if (done.length > 0)
+            relatedReport(ctx.report).taskDefinitions.push({
+                family: family.family,
+                revisions: done,
+                action: 'deregistered'
+            });
+    }));
+}
+/** Task definition ARNs grouped by family (`…:task-definition/family:revision`). */
+function families(arns) {
+    const byFamily = new Map();
+    for (const arn of arns) {
+        const family = familyOf(arn);
+        if (!family)
+            continue;
+        byFamily.set(family, [...(byFamily.get(family) ?? []), arn]);
+    }
+    return [...byFamily].map(([family, list]) => ({ family, arns: list.sort() }));
+}
+function familyOf(arn) {
+    const name = arn.slice(arn.lastIndexOf('/') + 1);
+    const colon = name.lastIndexOf(':');
+    return colon > 0 ? name.slice(0, colon) : undefined;
+}
+function revisionOf(arn) {
+    return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+;// CONCATENATED MODULE: ./lib/other-users.js
+
+
+
+
+
+/**
+ * One teardown's look at who else uses what it may remove, shared by the kinds that need it (log
+ * groups, task definitions): taken once for the plan, and once more right before the first removal
+ * it guards, since a neighbour may start using a revision while the cluster empties.
+ */
+class OtherUsersLookup {
+    request;
+    atPlanLook;
+    freshLook;
+    constructor(request) {
+        this.request = request;
+    }
+    atPlan(ctx) {
+        return (this.atPlanLook ??= checkOtherUsers(ctx, this.request));
+    }
+    beforeRemoving(ctx) {
+        return (this.freshLook ??= checkOtherUsers(ctx, this.request));
+    }
+}
+async function checkOtherUsers(ctx, request) {
+    const check = { taskDefinitions: {}, logGroups: {}, targetGroups: {}, clustersChecked: 0 };
+    try {
+        const uses = await usesElsewhere(ctx, request, check);
+        if (typeof uses === 'string')
+            return { ...check, incomplete: uses };
+        check.taskDefinitions = Object.fromEntries(uses);
+        if (request.logGroups) {
+            const incomplete = await writersElsewhere(ctx, request, uses, check);
+            if (incomplete)
+                return { ...check, incomplete };
+        }
+        return check;
+    }
+    catch (error) {
+        if ((0,errors/* isCancellation */.iB)(error, ctx.signal))
+            throw error;
+        return { ...check, incomplete: whyIncomplete(error) };
+    }
+}
+/** Every revision the other clusters' services and running tasks use, with who uses it; or why not known. */
+async function usesElsewhere(ctx, request, check) {
+    const excluded = new Set([request.clusterArn, ...request.runClusters].map(nameFromArn));
+    const arns = (await listClusterArns(ctx)).filter(arn => !excluded.has(nameFromArn(arn)));
+    if (arns.length > Limits.otherUsers.clusters)
+        return `the Region has ${arns.length} other clusters, more than the ${Limits.otherUsers.clusters} this run reads`;
+    const clusters = (await describeClusters(ctx, arns)).filter(c => c.status === 'ACTIVE');
+    const services = other_users_sum(clusters, c => c.activeServicesCount ?? 0);
+    const tasks = other_users_sum(clusters, c => (c.runningTasksCount ?? 0) + (c.pendingTasksCount ?? 0));
+    if (services > Limits.otherUsers.services)
+        return `the other clusters have ${services} services, more than the ${Limits.otherUsers.services} this run reads`;
+    if (tasks > Limits.otherUsers.tasks)
+        return `the other clusters run ${tasks} tasks, more than the ${Limits.otherUsers.tasks} this run reads`;
+    const uses = new Map();
+    const add = (arn, use) => {
+        const list = uses.get(arn) ?? [];
+        if (!list.some(u => u.cluster === use.cluster && u.service === use.service && u.task === use.task))
+            list.push(use);
+        uses.set(arn, list);
+    };
+    const read = await Promise.all(clusters.map(cluster => readCluster(ctx, cluster)));
+    for (const { name, services: found, tasks: running } of read) {
+        for (const service of found) {
+            for (const arn of service.taskDefinitions ?? [])
+                add(arn, { cluster: name, service: service.name });
+            for (const lb of service.loadBalancers ?? []) {
+                for (const tg of [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn]) {
+                    if (tg)
+                        ((check.targetGroups ??= {})[tg] ??= []).push({ cluster: name, service: service.name });
+                }
+            }
+        }
+        for (const task of running) {
+            if (!task.taskDefinitionArn)
+                continue;
+            // A service's task is reported by its service; a task of a service already deleted, by itself.
+            if (task.serviceName && found.some(s => s.name === task.serviceName))
+                add(task.taskDefinitionArn, { cluster: name, service: task.serviceName });
+            else
+                add(task.taskDefinitionArn, { cluster: name, task: `${task.id} (${task.group})` });
+        }
+    }
+    check.clustersChecked = clusters.length;
+    return uses;
+}
+async function readCluster(ctx, cluster) {
+    const arn = cluster.clusterArn ?? '';
+    const name = cluster.clusterName ?? nameFromArn(arn);
+    try {
+        const [services, tasks] = await Promise.all([
+            listServices(ctx, arn),
+            listLiveTasks(ctx, arn, ['RUNNING'])
+        ]);
+        return { name, services, tasks };
+    }
+    catch (error) {
+        // Deleted since it was listed: it uses nothing any more.
+        if ((0,errors/* isAwsError */.m_)(error, 'ClusterNotFoundException'))
+            return { name, services: [], tasks: [] };
+        throw new OtherClusterError(name, error);
+    }
+}
+/**
+ * The log groups the revisions used elsewhere write to (one DescribeTaskDefinition per distinct
+ * revision, bounded), in `check.logGroups`. Returns why it is incomplete, or undefined.
+ */
+async function writersElsewhere(ctx, request, uses, check) {
+    if (uses.size > Limits.otherUsers.revisions)
+        return `the other clusters use ${uses.size} task definition revisions, more than the ${Limits.otherUsers.revisions} this run reads for log groups`;
+    const described = await Promise.all([...uses.keys()].map(async (arn) => ({ arn, td: await describe(ctx, arn) })));
+    for (const { arn, td } of described) {
+        if (!td)
+            continue;
+        for (const group of awslogsGroups(td, request.region)) {
+            if (group.region !== request.region)
+                continue;
+            (check.logGroups[group.name] ??= []).push({ revision: arn, users: uses.get(arn) ?? [] });
+        }
+    }
+    return undefined;
+}
+class OtherClusterError extends Error {
+    cluster;
+    cause;
+    constructor(cluster, cause) {
+        super(`cluster ${cluster} could not be read: ${(0,errors/* errorMessage */.gJ)(cause)}`);
+        this.cluster = cluster;
+        this.cause = cause;
+    }
+}
+function whyIncomplete(error) {
+    const cause = error instanceof OtherClusterError ? error.cause : error;
+    const where = error instanceof OtherClusterError ? ` (cluster ${error.cluster})` : '';
+    if (cause instanceof errors/* DeadlineError */.j3)
+        return `the run's deadline passed before the other clusters were read${where}`;
+    if ((0,errors/* isAccessDenied */.w7)(cause))
+        return `reading the other clusters was denied${where}: ${(0,errors/* errorMessage */.gJ)(cause)}`;
+    return `the other clusters could not be read${where}: ${(0,errors/* errorMessage */.gJ)(cause)}`;
+}
+function other_users_sum(items, value) {
+    return items.reduce((total, item) => total + value(item), 0);
+}
+/** Why a revision must not be deregistered; undefined when nothing outside the run's clusters uses it. */
+function taskDefinitionKeepReason(arn, others) {
+    if (!others)
+        return 'who else uses it was not looked at';
+    if (others.incomplete)
+        return `another user cannot be ruled out: ${others.incomplete}`;
+    const users = others.taskDefinitions[arn];
+    return users ? `still used by ${describeUsers(users)}` : undefined;
+}
+/** Why a log group must be kept for another cluster's sake; undefined when nothing used elsewhere writes to it. */
+function logGroupKeepReason(name, others) {
+    if (!others)
+        return 'another user cannot be ruled out: the other clusters were not read';
+    if (others.incomplete)
+        return `another user cannot be ruled out: ${others.incomplete}`;
+    const writers = others.logGroups[name] ?? [];
+    if (writers.length === 0)
+        return undefined;
+    return `task definition ${writers.map(w => revisionOf(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`;
+}
+/** Who uses a revision, in words: `cluster production (service api)`. */
+function describeUsers(users) {
+    const shown = users
+        .slice(0, 3)
+        .map(u => `cluster ${u.cluster} (${u.service ? `service ${u.service}` : `task ${u.task ?? '?'}`})`);
+    return shown.join(', ') + (users.length > 3 ? ` and ${users.length - 3} more` : '');
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/load-balancers.js
+
+
+
+
+
+
+
+
+
+
+
+
+/** The rule ARN's listener: `…:listener-rule/app/<lb>/<id>/<listener>/<rule>` → `…:listener/app/<lb>/<id>/<listener>`. */
+function listenerOfRule(ruleArn) {
+    return ruleArn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '');
+}
+function nameOfArn(arn) {
+    // targetgroup/<name>/<id> and loadbalancer/app/<name>/<id>
+    const parts = arn.split('/');
+    return parts.length >= 3 ? parts[parts.length - 2] : arn;
+}
+/** `listener on port 443`, or the listener's id when the port is not known. */
+function listenerName(rule) {
+    return rule.listenerPort
+        ? `listener on port ${rule.listenerPort}`
+        : `listener ${rule.listenerArn.slice(rule.listenerArn.lastIndexOf('/') + 1)}`;
+}
+/**
+ * Which rules and groups go. A group goes when only removed services use it and no rule that stays
+ * forwards to it; a rule goes when it is not a default rule and every group it forwards to goes
+ * (a weighted rule that also sends traffic elsewhere is kept: deleting it would cut that traffic).
+ */
+function decideLoadBalancers(found, deleteTargetGroups) {
+    const services = new Map();
+    for (const ref of found.refs)
+        services.set(ref.targetGroupArn, [...(services.get(ref.targetGroupArn) ?? []), ref.service]);
+    const existing = found.targetGroups.filter(g => services.has(g.arn));
+    const groupKeep = new Map();
+    for (const g of existing) {
+        const others = found.usedElsewhere[g.arn] ?? [];
+        if (others.length > 0)
+            groupKeep.set(g.arn, `still used by ${others.join(', ')}`);
+        else if (found.othersUnknown)
+            groupKeep.set(g.arn, found.othersUnknown);
+    }
+    const ours = new Set(existing.map(g => g.arn));
+    const relevant = found.rules.filter(r => r.forwardsTo.some(t => ours.has(t.targetGroupArn)) || found.namedRules.includes(r.arn));
+    // A group another service uses keeps every rule that forwards to it (deleting the rule would cut
+    // that service's traffic); a kept rule keeps the groups it forwards to (AWS refuses otherwise).
+    // A group kept only because a kept rule forwards to it does not keep its other rules: they send
+    // traffic to the removed services alone.
+    const ruleKeep = new Map();
+    for (const r of relevant) {
+        const reason = ruleKeepReason(r, ours, groupKeep);
+        if (reason)
+            ruleKeep.set(r.arn, reason);
+    }
+    const heldBy = new Map();
+    for (const r of relevant) {
+        if (!ruleKeep.has(r.arn))
+            continue;
+        for (const t of r.forwardsTo) {
+            if (ours.has(t.targetGroupArn) && !groupKeep.has(t.targetGroupArn) && !heldBy.has(t.targetGroupArn)) {
+                heldBy.set(t.targetGroupArn, r.isDefault
+                    ? `it is the default action of the ${listenerName(r)} (a default action is never changed)`
+                    : `listener rule ${r.priority}, which stays, also forwards to it`);
+            }
+        }
+    }
+    for (const [arn, reason] of heldBy)
+        groupKeep.set(arn, reason);
+    const notDeleting = 'delete-target-groups is off';
+    return {
+        deleting: deleteTargetGroups,
+        rules: relevant.map(rule => {
+            const keep = ruleKeep.get(rule.arn) ?? (deleteTargetGroups ? undefined : notDeleting);
+            return keep ? { rule, delete: false, keepReason: keep } : { rule, delete: true };
+        }),
+        targetGroups: existing.map(group => {
+            const keep = groupKeep.get(group.arn) ?? (deleteTargetGroups ? undefined : notDeleting);
+            const base = { group, services: services.get(group.arn) ?? [] };
+            return keep ? { ...base, delete: false, keepReason: keep } : { ...base, delete: true };
+        }),
+        latticeTargetGroups: found.latticeTargetGroups,
+        found,
+        loadBalancerArns: [
+            ...new Set([...existing.flatMap(g => g.loadBalancerArns), ...relevant.map(r => r.loadBalancerArn)])
+        ].sort()
+    };
+}
+function ruleKeepReason(rule, ours, groupKeep) {
+    if (rule.isDefault)
+        return `it is the default rule of the ${listenerName(rule)} (never deleted)`;
+    // A blue/green listener rule the service names, that no longer forwards to its groups.
+    if (!rule.forwardsTo.some(t => ours.has(t.targetGroupArn)))
+        return "it forwards to none of the removed services' target groups";
+    const outside = rule.forwardsTo
+        .filter(t => !ours.has(t.targetGroupArn))
+        .map(t => nameOfArn(t.targetGroupArn));
+    if (outside.length > 0)
+        return `it also forwards to ${outside.join(', ')}, which is not the removed services'`;
+    const kept = rule.forwardsTo
+        .filter(t => groupKeep.has(t.targetGroupArn))
+        .map(t => nameOfArn(t.targetGroupArn));
+    if (kept.length > 0)
+        return `it forwards to ${kept.join(', ')}, which stays`;
+    return undefined;
+}
+/** The command that removes a rule or a group, for the report (never run by this action unless told). */
+const removeCommand = {
+    rule: (arn) => `aws elbv2 delete-rule --rule-arn ${arn}`,
+    targetGroup: (arn) => `aws elbv2 delete-target-group --target-group-arn ${arn}`,
+    latticeTargetGroup: (arn) => `aws vpc-lattice delete-target-group --target-group-identifier ${arn}`
+};
+/** The target-group references of the services being removed (every `loadBalancers` entry). */
+function serviceTargetGroups(services) {
+    const refs = [];
+    const namedRules = [];
+    const latticeTargetGroups = [];
+    for (const s of services) {
+        for (const lb of s.loadBalancers ?? []) {
+            if (lb.targetGroupArn)
+                refs.push({ service: s.name, targetGroupArn: lb.targetGroupArn, role: 'primary' });
+            const blueGreen = lb.advancedConfiguration;
+            if (blueGreen?.alternateTargetGroupArn)
+                refs.push({ service: s.name, targetGroupArn: blueGreen.alternateTargetGroupArn, role: 'alternate' });
+            for (const rule of [blueGreen?.productionListenerRule, blueGreen?.testListenerRule])
+                if (rule && !namedRules.includes(rule))
+                    namedRules.push(rule);
+        }
+        for (const arn of s.vpcLatticeTargetGroups ?? [])
+            latticeTargetGroups.push({ service: s.name, arn });
+    }
+    return { refs, namedRules, latticeTargetGroups };
+}
+async function findLoadBalancers(ctx, services, deleteTargetGroups) {
+    const { refs, namedRules, latticeTargetGroups } = serviceTargetGroups(services);
+    const found = {
+        refs,
+        namedRules,
+        latticeTargetGroups,
+        targetGroups: [],
+        rules: [],
+        usedElsewhere: {}
+    };
+    const groupArns = [...new Set(refs.map(r => r.targetGroupArn))];
+    if (groupArns.length === 0)
+        return found;
+    found.targetGroups = await describeTargetGroups(ctx, groupArns);
+    const loadBalancers = [...new Set(found.targetGroups.flatMap(g => g.loadBalancerArns))];
+    const listeners = (await Promise.all(loadBalancers.map(lb => describeListeners(ctx, lb)))).flat();
+    found.rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, l.loadBalancerArn, l.port)))).flat();
+    // Only a deletion needs to know who else uses a group: a report names the groups either way.
+    if (!deleteTargetGroups)
+        return found;
+    if (!ctx.otherUsers)
+        return { ...found, othersUnknown: 'another user cannot be ruled out: the other clusters were not read' };
+    return withOtherUsers({ ...found, lookup: ctx.otherUsers }, await ctx.otherUsers.atPlan(ctx));
+}
+/** What the other clusters' services say about the groups: who uses each, or why that is not known. */
+function withOtherUsers(found, others) {
+    if (others.incomplete)
+        return { ...found, othersUnknown: `another user cannot be ruled out: ${others.incomplete}` };
+    const usedElsewhere = {};
+    for (const g of found.targetGroups) {
+        const users = others.targetGroups?.[g.arn];
+        if (users)
+            usedElsewhere[g.arn] = [describeUsers(users)];
+    }
+    const known = { ...found, usedElsewhere };
+    delete known.othersUnknown;
+    return known;
+}
+/** The groups that still exist, by ARN; a group deleted already is left out. */
+async function describeTargetGroups(ctx, arns) {
+    const out = [];
+    // DescribeTargetGroups with ARNs fails whole on one unknown ARN: one ARN per call keeps the others.
+    await Promise.all(arns.map(async (arn) => {
+        try {
+            const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetGroupsCommand({ TargetGroupArns: [arn] }));
+            for (const g of page.TargetGroups ?? [])
+                out.push({
+                    arn: g.TargetGroupArn ?? arn,
+                    name: g.TargetGroupName ?? nameOfArn(arn),
+                    loadBalancerArns: g.LoadBalancerArns ?? []
+                });
+        }
+        catch (error) {
+            if (!(0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
+                throw error;
+        }
+    }));
+    return out.sort((a, b) => a.arn.localeCompare(b.arn));
+}
+async function describeListeners(ctx, loadBalancerArn) {
+    const out = [];
+    await forEachPage(async (Marker) => {
+        try {
+            const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeListenersCommand({
+                LoadBalancerArn: loadBalancerArn,
+                PageSize: Limits.elbPageSize,
+                Marker
+            }));
+            for (const l of page.Listeners ?? [])
+                if (l.ListenerArn)
+                    out.push({ arn: l.ListenerArn, loadBalancerArn, ...(l.Port ? { port: l.Port } : {}) });
+            return page.NextMarker;
+        }
+        catch (error) {
+            if ((0,errors/* isAwsError */.m_)(error, 'LoadBalancerNotFoundException', 'LoadBalancerNotFound'))
+                return undefined;
+            throw error;
+        }
+    });
+    return out;
+}
+async function describeRules(ctx, listenerArn, loadBalancerArn, listenerPort) {
+    const out = [];
+    await forEachPage(async (Marker) => {
+        try {
+            const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeRulesCommand({
+                ListenerArn: listenerArn,
+                PageSize: Limits.elbPageSize,
+                Marker
+            }));
+            for (const r of page.Rules ?? []) {
+                if (!r.RuleArn)
+                    continue;
+                out.push({
+                    arn: r.RuleArn,
+                    listenerArn,
+                    ...(listenerPort ? { listenerPort } : {}),
+                    loadBalancerArn,
+                    priority: r.Priority ?? '',
+                    isDefault: r.IsDefault === true,
+                    forwardsTo: forwardTargets(r.Actions ?? [])
+                });
+            }
+            return page.NextMarker;
+        }
+        catch (error) {
+            if ((0,errors/* isAwsError */.m_)(error, 'ListenerNotFoundException', 'ListenerNotFound'))
+                return undefined;
+            throw error;
+        }
+    });
+    return out;
+}
+/** The groups an action list forwards to: `TargetGroupArn`, or each group of a weighted `ForwardConfig`. */
+function forwardTargets(actions) {
+    const out = [];
+    for (const a of actions) {
+        if (a.Type !== 'forward')
+            continue;
+        const groups = a.ForwardConfig?.TargetGroups ?? [];
+        if (groups.length > 0) {
+            for (const g of groups)
+                if (g.TargetGroupArn)
+                    out.push({ targetGroupArn: g.TargetGroupArn, weight: g.Weight ?? 1 });
+        }
+        else if (a.TargetGroupArn)
+            out.push({ targetGroupArn: a.TargetGroupArn, weight: 1 });
+    }
+    return out;
+}
+/** Deletes the rules, then the groups (a rule's deletion takes a moment to release its groups). */
+async function deleteRulesAndGroups(ctx, plan, done) {
+    for (const d of plan.rules.filter(r => r.delete)) {
+        try {
+            await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DeleteRuleCommand({ RuleArn: d.rule.arn }));
+            ctx.log.info(`Deleted listener rule ${d.rule.priority} of ${nameOfArn(d.rule.loadBalancerArn)}`);
+        }
+        catch (error) {
+            if (!(0,errors/* isAwsError */.m_)(error, 'RuleNotFoundException', 'RuleNotFound'))
+                throw error;
+            ctx.log.info(`Listener rule ${d.rule.arn} does not exist (any more)`);
+        }
+        done.rules.push(d.rule.arn);
+    }
+    for (const d of plan.targetGroups.filter(g => g.delete)) {
+        // Last look: a target registered since the inventory means something else uses the group now.
+        let targets;
+        try {
+            const health = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetHealthCommand({ TargetGroupArn: d.group.arn }));
+            targets = (health.TargetHealthDescriptions ?? []).filter(t => !['draining', 'unused'].includes(t.TargetHealth?.State ?? '')).length;
+        }
+        catch (error) {
+            if (!(0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
+                throw error;
+            ctx.log.info(`Target group ${d.group.name} does not exist (any more)`);
+            continue;
+        }
+        if (targets > 0) {
+            ctx.report.leftovers.push({
+                kind: 'target-group',
+                id: d.group.arn,
+                reason: `kept: ${targets} target(s) are still registered in it, so something else uses it; once nothing does, remove it with: ${removeCommand.targetGroup(d.group.arn)}`
+            });
+            continue;
+        }
+        const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 10_000 }, async () => {
+            try {
+                await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DeleteTargetGroupCommand({ TargetGroupArn: d.group.arn }));
+                return { done: true, value: undefined };
+            }
+            catch (error) {
+                // A rule just deleted still holds the group for a moment.
+                if ((0,errors/* isAwsError */.m_)(error, 'ResourceInUseException', 'ResourceInUse'))
+                    return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
+                // Deleted by someone else since the last look.
+                if ((0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
+                    return { done: true, value: undefined };
+                throw error;
+            }
+        });
+        if (!result.done)
+            throw new errors/* DeadlineError */.j3(`target group ${d.group.name} could not be deleted before the deadline: ${result.reason}`);
+        done.targetGroups.push(d.group.arn);
+        ctx.log.info(`Deleted target group ${d.group.name}`);
+    }
+}
+/**
+ * A load balancer these rules and groups were on that has no rule but its default ones left and no
+ * registered target in any group: it serves nothing and bills by the hour. Never deleted here.
+ */
+async function idleLoadBalancers(ctx, arns) {
+    const idle = [];
+    for (const lb of arns) {
+        const listeners = await describeListeners(ctx, lb);
+        const rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, lb, l.port)))).flat();
+        if (rules.some(r => !r.isDefault))
+            continue;
+        let targets = 0;
+        try {
+            await forEachPage(async (Marker) => {
+                const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetGroupsCommand({
+                    LoadBalancerArn: lb,
+                    PageSize: Limits.elbPageSize,
+                    Marker
+                }));
+                for (const g of page.TargetGroups ?? []) {
+                    const health = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetHealthCommand({ TargetGroupArn: g.TargetGroupArn }));
+                    targets += (health.TargetHealthDescriptions ?? []).length;
+                }
+                return page.NextMarker;
+            });
+        }
+        catch (error) {
+            if ((0,errors/* isAwsError */.m_)(error, 'LoadBalancerNotFoundException', 'LoadBalancerNotFound'))
+                continue;
+            throw error;
+        }
+        if (targets === 0)
+            idle.push(lb);
+    }
+    return idle;
+}
+// ---------------------------------------------------------------- the kind
+const emptyFound = {
+    refs: [],
+    namedRules: [],
+    latticeTargetGroups: [],
+    targetGroups: [],
+    rules: [],
+    usedElsewhere: {}
+};
+const loadBalancersKind = {
+    name: 'load balancer rules and target groups',
+    find(ctx, scope, settings) {
+        if (!isAvailable(ctx.elbv2) ||
+            !scope.services.some(s => (s.loadBalancers ?? []).length > 0 || (s.vpcLatticeTargetGroups ?? []).length > 0))
+            return Promise.resolve(emptyFound);
+        return tolerateDenied(ctx, findLoadBalancers(ctx, scope.services, settings.deleteTargetGroups), emptyFound);
+    },
+    recordFound(found, report, log) {
+        const plan = decideLoadBalancers(found, false);
+        report.found.targetGroups = plan.targetGroups.length;
+        report.found.listenerRules = plan.rules.length;
+        if (found.othersUnknown)
+            log.info(`Target groups will be kept: ${found.othersUnknown}`);
+    },
+    decide(found, { settings }) {
+        return decideLoadBalancers(found, settings.deleteTargetGroups);
+    },
+    steps(plan) {
+        const rules = plan.rules.filter(r => r.delete);
+        const groups = plan.targetGroups.filter(g => g.delete);
+        if (rules.length === 0 && groups.length === 0)
+            return [];
+        return [
+            {
+                stage: 'after-services',
+                phase: 'delete-target-groups',
+                description: `Delete ${count(rules.length, 'listener rule')} and ${count(groups.length, 'target group')} only the removed services use`,
+                resources: [...rules.map(r => r.rule.arn), ...groups.map(g => g.group.arn)]
+            }
+        ];
+    },
+    notes(plan) {
+        if (!plan.deleting)
+            return [];
+        return [
+            ...plan.rules
+                .filter(r => !r.delete)
+                .map(r => `listener rule ${r.rule.arn} will be kept: ${r.keepReason}`),
+            ...plan.targetGroups
+                .filter(g => !g.delete)
+                .map(g => `target group ${g.group.name} will be kept: ${g.keepReason}`)
+        ];
+    },
+    actions: {
+        // Also without delete-target-groups: what is left is reported, with the command that removes it.
+        'after-services': {
+            phase: 'load balancer rules and target groups',
+            needed: plan => plan.rules.length + plan.targetGroups.length + plan.latticeTargetGroups.length > 0,
+            run: (ctx, plan) => applyLoadBalancers(ctx, plan)
+        }
+    },
+    unfinished(plan, report) {
+        const done = report.related;
+        return [
+            ...plan.rules
+                .filter(r => r.delete && !done?.listenerRules.some(x => x.arn === r.rule.arn))
+                .map(r => ({
+                kind: 'listener-rule',
+                id: r.rule.arn,
+                reason: 'not deleted before the run stopped'
+            })),
+            ...plan.targetGroups
+                .filter(g => g.delete && !done?.targetGroups.some(x => x.arn === g.group.arn))
+                .map(g => ({
+                kind: 'target-group',
+                id: g.group.arn,
+                reason: 'not deleted before the run stopped'
+            }))
+        ];
+    },
+    countRows(r, left) {
+        const rows = [
+            {
+                label: 'Listener rules',
+                found: r.found.listenerRules,
+                removed: r.listenerRules.length,
+                leftoverKind: 'listener-rule'
+            },
+            {
+                label: 'Target groups',
+                found: r.found.targetGroups,
+                removed: r.targetGroups.length,
+                leftoverKind: 'target-group'
+            }
+        ];
+        return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
+    },
+    doneLists(r) {
+        return [
+            { title: 'Listener rules deleted', items: r.listenerRules.map(x => code(x.arn)) },
+            { title: 'Target groups deleted', items: r.targetGroups.map(x => code(x.name)) }
+        ];
+    },
+    links: {
+        'target-group': (region, id) => consoleLinks.targetGroup(region, id),
+        'load-balancer': (region, id) => consoleLinks.loadBalancer(region, id)
+    }
+};
+async function applyLoadBalancers(ctx, planned) {
+    const related = relatedReport(ctx.report);
+    // A neighbour may have started using a group while the cluster emptied: look again before deleting.
+    const lookup = planned.found.lookup;
+    const plan = planned.deleting && lookup
+        ? decideLoadBalancers(withOtherUsers(planned.found, await lookup.beforeRemoving(ctx)), true)
+        : planned;
+    const done = { rules: [], targetGroups: [] };
+    if (plan.deleting) {
+        try {
+            await deleteRulesAndGroups(ctx, plan, done);
+        }
+        finally {
+            for (const arn of done.rules)
+                related.listenerRules.push({ arn, action: 'deleted' });
+            for (const arn of done.targetGroups)
+                related.targetGroups.push({
+                    arn,
+                    name: plan.targetGroups.find(g => g.group.arn === arn)?.group.name ?? nameOfArn(arn),
+                    action: 'deleted'
+                });
+        }
+    }
+    for (const d of plan.rules.filter(r => !r.delete)) {
+        ctx.report.leftovers.push({
+            kind: 'listener-rule',
+            id: d.rule.arn,
+            reason: `${d.rule.isDefault ? 'default rule' : `rule ${d.rule.priority}`} of the ${listenerName(d.rule)} on load balancer ${nameOfArn(d.rule.loadBalancerArn)}, forwarding to ${d.rule.forwardsTo.map(t => nameOfArn(t.targetGroupArn)).join(', ')}; kept: ${d.keepReason}${d.rule.isDefault ? '' : `; remove it with: ${removeCommand.rule(d.rule.arn)}`}`
+        });
+    }
+    for (const d of plan.targetGroups.filter(g => !g.delete)) {
+        ctx.report.leftovers.push({
+            kind: 'target-group',
+            id: d.group.arn,
+            reason: `target group ${d.group.name} of ${d.services.join(', ')}${d.group.loadBalancerArns.length ? ` on load balancer ${d.group.loadBalancerArns.map(nameOfArn).join(', ')}` : ''}; kept: ${d.keepReason}; once no rule forwards to it, remove it with: ${removeCommand.targetGroup(d.group.arn)}`
+        });
+    }
+    for (const l of plan.latticeTargetGroups) {
+        ctx.report.leftovers.push({
+            kind: 'lattice-target-group',
+            id: l.arn,
+            reason: `VPC Lattice target group of ${l.service}: reported only; once nothing uses it, remove it with: ${removeCommand.latticeTargetGroup(l.arn)}`
+        });
+    }
+    for (const lb of await idleLoadBalancers(ctx, plan.loadBalancerArns)) {
+        ctx.report.leftovers.push({
+            kind: 'load-balancer',
+            id: lb,
+            reason: `load balancer ${nameOfArn(lb)} has no listener rule but its default ones and no registered target left: it serves nothing and bills by the hour; never deleted by this action (aws elbv2 delete-load-balancer --load-balancer-arn ${lb})`,
+            billing: true
+        });
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/namespaces.js
@@ -62688,126 +63104,6 @@ async function applyScalableTargets(ctx, plan) {
             ...(a.orphaned ? { billing: true } : {})
         });
     }
-}
-
-;// CONCATENATED MODULE: ./lib/kinds/task-definitions.js
-
-
-
-
-
-
-const taskDefinitionsKind = {
-    name: 'task definitions',
-    find(_ctx, scope) {
-        return Promise.resolve(scope.taskDefinitions);
-    },
-    recordFound(found, report) {
-        report.found.taskDefinitionFamilies = new Set(found.map(arn => arn.replace(/:\d+$/, ''))).size;
-    },
-    decide(found, { settings }) {
-        return { families: families(found), deregister: settings.deregisterTaskDefinitions };
-    },
-    steps(plan) {
-        if (!plan.deregister || plan.families.length === 0)
-            return [];
-        const arns = plan.families.flatMap(f => f.arns);
-        return [
-            {
-                stage: 'after-cluster',
-                phase: 'deregister-task-definitions',
-                description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(plan.families.length, 'family', 'families')}`,
-                resources: arns.map(revisionOf)
-            }
-        ];
-    },
-    notes: () => [],
-    actions: {
-        'after-cluster': {
-            phase: 'task definitions',
-            needed: plan => plan.deregister && plan.families.length > 0,
-            run: (ctx, plan) => deregisterTaskDefinitions(ctx, plan.families)
-        }
-    },
-    unfinished(plan, report) {
-        if (!plan.deregister)
-            return [];
-        return plan.families
-            .filter(f => !report.related?.taskDefinitions.some(t => t.family === f.family))
-            .map(f => ({
-            kind: 'task-definition',
-            id: f.family,
-            reason: 'still ACTIVE: not deregistered before the run stopped'
-        }));
-    },
-    countRows(r, left) {
-        const revisions = r.taskDefinitions.reduce((n, t) => n + t.revisions.length, 0);
-        if (revisions === 0 && left('task-definition') === 0)
-            return [];
-        return [
-            {
-                label: 'Task definition families',
-                found: r.found.taskDefinitionFamilies,
-                removed: r.taskDefinitions.length,
-                leftoverKind: 'task-definition'
-            }
-        ];
-    },
-    doneLists(r) {
-        return [
-            {
-                title: 'Task definitions deregistered',
-                items: r.taskDefinitions.map(t => `<b>${escapeHtml(t.family)}</b>: ${t.revisions.map(code).join(', ')}`)
-            }
-        ];
-    },
-    links: { 'task-definition': (region, id) => consoleLinks.taskDefinition(region, id) }
-};
-async function deregisterTaskDefinitions(ctx, families) {
-    await Promise.all(families.map(async (family) => {
-        const done = [];
-        for (const arn of family.arns) {
-            try {
-                await callAws(ctx, ctx.ecs, new dist_cjs/* DeregisterTaskDefinitionCommand */.sjB({ taskDefinition: arn }));
-            }
-            catch (error) {
-                // INACTIVE already (its stack deregistered it, or an earlier run), or deleted since.
-                if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException') &&
-                    /inactive|not found|does not exist|unable to/i.test((0,errors/* errorMessage */.gJ)(error))) {
-                    ctx.log.info(`Task definition ${revisionOf(arn)} is already deregistered`);
-                    continue;
-                }
-                throw error;
-            }
-            done.push(revisionOf(arn));
-            ctx.log.info(`Deregistered task definition ${revisionOf(arn)}`);
-        }
-        if (done.length > 0)
-            relatedReport(ctx.report).taskDefinitions.push({
-                family: family.family,
-                revisions: done,
-                action: 'deregistered'
-            });
-    }));
-}
-/** Task definition ARNs grouped by family (`…:task-definition/family:revision`). */
-function families(arns) {
-    const byFamily = new Map();
-    for (const arn of arns) {
-        const family = familyOf(arn);
-        if (!family)
-            continue;
-        byFamily.set(family, [...(byFamily.get(family) ?? []), arn]);
-    }
-    return [...byFamily].map(([family, list]) => ({ family, arns: list.sort() }));
-}
-function familyOf(arn) {
-    const name = arn.slice(arn.lastIndexOf('/') + 1);
-    const colon = name.lastIndexOf(':');
-    return colon > 0 ? name.slice(0, colon) : undefined;
-}
-function revisionOf(arn) {
-    return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/triggers/rules.js
@@ -63503,7 +63799,7 @@ function renderLeftovers(c) {
     const item = (l) => {
         const href = leftoverLink(c, l);
         const name = href ? html_link(href, code(l.id)) : code(l.id);
-        return `${escapeHtml(l.kind)} ${name}: ${escapeHtml(l.reason)}`;
+        return `${escapeHtml(l.kind)} ${name}: ${escapeHtml(l.reason)}${l.fromPlan ? ' (from the plan, not read from AWS)' : ''}`;
     };
     const out = [];
     const billing = c.leftovers.filter(l => l.billing);
@@ -63516,7 +63812,8 @@ function renderLeftovers(c) {
 }
 function renderRemoved(c) {
     const out = [];
-    out.push(...details('Services deleted', c.services.map(s => code(s.name))));
+    out.push(...details('Services deleted', c.services.map(s => `${code(s.name)}${s.draining ? ' (DRAINING: AWS finishes the deletion)' : ''}`)));
+    out.push(...details('Gone before this run removed them (not counted)', (c.goneBefore ?? []).map(g => `${escapeHtml(g.kind)} ${code(g.id)}: ${escapeHtml(g.reason)}`)));
     out.push(...details('Tasks stopped, by service or starter', groupTasks(c)));
     out.push(...details('Container instances deregistered', c.containerInstances.map(ci => `${code(ci.id)}${ci.ec2InstanceId ? ` (${ci.ec2InstanceId.startsWith('mi-') ? 'managed instance' : 'EC2 instance'} ${code(ci.ec2InstanceId)})` : ''}`)));
     out.push(...details('Capacity providers', c.capacityProviders.map(p => `${code(p.name)}: ${p.action}`)));
@@ -63957,6 +64254,9 @@ function describeAge(ms) {
 
 
 
+function newAcceptedRequests() {
+    return { stopTask: new Set(), scaledToZero: new Set(), deleteCluster: false };
+}
 function createPollers(ctx, clusterArn, intervalMs) {
     const tasks = new BatchPoller(ctx, {
         intervalMs,
@@ -63973,6 +64273,111 @@ function createPollers(ctx, clusterArn, intervalMs) {
         }
     });
     return { tasks, services };
+}
+
+;// CONCATENATED MODULE: ./lib/apply/tasks.js
+
+
+
+
+
+
+/** StopTask; false when AWS no longer knows the task (someone else stopped it, and it is gone). */
+async function stopTask(ctx, task) {
+    const reason = `ecs-teardown: removing cluster ${ctx.clusterName}`.slice(0, Limits.stopReasonMaxLength);
+    try {
+        await callAws(ctx, ctx.ecs, new dist_cjs/* StopTaskCommand */.PP1({ cluster: ctx.clusterArn, task: task.arn, reason }));
+        ctx.accepted?.stopTask.add(task.arn);
+        ctx.log.info(`Stopping task ${task.id} (${task.group})`);
+        return true;
+    }
+    catch (error) {
+        if (isTaskGone(error)) {
+            ctx.log.info(`Task ${task.id} is already gone`);
+            return false;
+        }
+        throw error;
+    }
+}
+function isTaskGone(error) {
+    return ((0,errors/* isAwsError */.m_)(error, 'InvalidParameterException', 'ClientException') &&
+        /referenced task was not found|task .*not found|could not find task/i.test((0,errors/* errorMessage */.gJ)(error)));
+}
+/** Waits until each task is STOPPED or gone, or the deadline passes; returns those still up. */
+async function waitTasksStopped(ctx, tasks, deadline) {
+    const outcomes = await Promise.all(tasks.map(task => ctx.tasks.waitUntil(task.arn, isTaskDown, deadline)));
+    return tasks.filter((_, i) => !outcomes[i]?.done);
+}
+/**
+ * Counts a task as this run's only when this run stopped it (StopTask, or the scale to 0 that let the
+ * scheduler drain it): one already told to stop when the run found it, or gone before its StopTask,
+ * was stopped by someone else.
+ */
+function recordStopped(ctx, task, how) {
+    if (ctx.report.tasks.some(t => t.arn === task.arn))
+        return;
+    if (how === 'not-ours' || task.desiredStatus === 'STOPPED') {
+        recordGoneBefore(ctx.report, {
+            kind: 'task',
+            id: task.id,
+            reason: how === 'not-ours'
+                ? "gone before this run's StopTask: stopped by someone else"
+                : 'already stopping when this run found it: stopped by someone else'
+        });
+        return;
+    }
+    ctx.report.tasks.push({ id: task.id, arn: task.arn, group: task.group, startedBy: task.startedBy, how });
+}
+/** Stop tasks right away and wait until every one is STOPPED, within the run's deadline. */
+async function stopAndWait(ctx, tasks) {
+    if (tasks.length === 0)
+        return;
+    const stoppedByUs = await Promise.all(tasks.map(task => (task.desiredStatus === 'STOPPED' ? true : stopTask(ctx, task))));
+    const still = await waitTasksStopped(ctx, tasks, ctx.deadline);
+    tasks.forEach((task, i) => {
+        if (!still.includes(task))
+            recordStopped(ctx, task, stoppedByUs[i] ? 'stopped' : 'not-ours');
+    });
+    if (still.length > 0)
+        throw new errors/* DeadlineError */.j3(`${still.length} task(s) did not stop before the deadline: ${ids(still)}`);
+}
+/**
+ * Graceful mode for a service's tasks: the scheduler, told desiredCount 0 (or the service deleted),
+ * sends each task SIGTERM and lets its load balancer drain it. Whatever still runs at the drain
+ * deadline is stopped with StopTask.
+ */
+async function drainThenStop(ctx, tasks) {
+    if (tasks.length === 0)
+        return;
+    const deadline = ctx.mode === 'graceful' ? Math.min(ctx.drainDeadline, ctx.deadline) : ctx.clock();
+    const still = ctx.mode === 'graceful' ? await waitTasksStopped(ctx, tasks, deadline) : tasks;
+    for (const task of tasks)
+        if (!still.includes(task))
+            recordStopped(ctx, task, 'drained');
+    if (still.length > 0 && ctx.mode === 'graceful') {
+        ctx.log.info(`Drain deadline passed with ${still.length} task(s) still running: stopping them`);
+    }
+    await stopAndWait(ctx, still);
+}
+/**
+ * After every known task is down, look again: a deployment in flight or a schedule may have
+ * started tasks since the inventory, and DeleteCluster refuses while any remain.
+ */
+async function stopStragglers(ctx) {
+    // Bounded: a source that keeps starting tasks faster than they stop is reported by DeleteCluster's
+    // refusal at the deadline rather than chased forever here.
+    for (let round = 0; round < 5; round++) {
+        // Only tasks desired RUNNING can be new; the ones this run stopped are all confirmed down.
+        const live = await listLiveTasks(ctx, ctx.clusterArn, ['RUNNING']);
+        if (live.length === 0)
+            return;
+        ctx.log.info(`Found ${live.length} task(s) still up after the planned stops: stopping them`);
+        await stopAndWait(ctx, live);
+    }
+}
+function ids(tasks) {
+    const shown = tasks.slice(0, 10).map(t => t.id);
+    return shown.join(', ') + (tasks.length > shown.length ? ` and ${tasks.length - shown.length} more` : '');
 }
 
 ;// CONCATENATED MODULE: ./lib/apply/capacity.js
@@ -64087,6 +64492,8 @@ async function deleteCluster(ctx, opts = {}) {
     const deleted = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 20_000 }, async () => {
         try {
             await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteClusterCommand */.dI4({ cluster: ctx.clusterArn }));
+            if (ctx.accepted)
+                ctx.accepted.deleteCluster = true;
             return { done: true, value: undefined };
         }
         catch (error) {
@@ -64112,92 +64519,6 @@ async function deleteCluster(ctx, opts = {}) {
     if (!inactive.done)
         throw new errors/* DeadlineError */.j3(`the cluster was not INACTIVE at the deadline: ${inactive.reason}`);
     ctx.log.info(`Cluster ${ctx.clusterName} is deleted`);
-}
-
-;// CONCATENATED MODULE: ./lib/apply/tasks.js
-
-
-
-
-
-/** StopTask; a task AWS no longer knows is already stopped. */
-async function stopTask(ctx, task) {
-    const reason = `ecs-teardown: removing cluster ${ctx.clusterName}`.slice(0, Limits.stopReasonMaxLength);
-    try {
-        await callAws(ctx, ctx.ecs, new dist_cjs/* StopTaskCommand */.PP1({ cluster: ctx.clusterArn, task: task.arn, reason }));
-        ctx.log.info(`Stopping task ${task.id} (${task.group})`);
-    }
-    catch (error) {
-        if (isTaskGone(error)) {
-            ctx.log.info(`Task ${task.id} is already gone`);
-            return;
-        }
-        throw error;
-    }
-}
-function isTaskGone(error) {
-    return ((0,errors/* isAwsError */.m_)(error, 'InvalidParameterException', 'ClientException') &&
-        /referenced task was not found|task .*not found|could not find task/i.test((0,errors/* errorMessage */.gJ)(error)));
-}
-/** Waits until each task is STOPPED or gone, or the deadline passes; returns those still up. */
-async function waitTasksStopped(ctx, tasks, deadline) {
-    const outcomes = await Promise.all(tasks.map(task => ctx.tasks.waitUntil(task.arn, isTaskDown, deadline)));
-    return tasks.filter((_, i) => !outcomes[i]?.done);
-}
-function recordStopped(ctx, task, how) {
-    if (ctx.report.tasks.some(t => t.arn === task.arn))
-        return;
-    ctx.report.tasks.push({ id: task.id, arn: task.arn, group: task.group, startedBy: task.startedBy, how });
-}
-/** Stop tasks right away and wait until every one is STOPPED, within the run's deadline. */
-async function stopAndWait(ctx, tasks) {
-    if (tasks.length === 0)
-        return;
-    await Promise.all(tasks.map(task => (task.desiredStatus === 'STOPPED' ? undefined : stopTask(ctx, task))));
-    const still = await waitTasksStopped(ctx, tasks, ctx.deadline);
-    for (const task of tasks)
-        if (!still.includes(task))
-            recordStopped(ctx, task, 'stopped');
-    if (still.length > 0)
-        throw new errors/* DeadlineError */.j3(`${still.length} task(s) did not stop before the deadline: ${ids(still)}`);
-}
-/**
- * Graceful mode for a service's tasks: the scheduler, told desiredCount 0 (or the service deleted),
- * sends each task SIGTERM and lets its load balancer drain it. Whatever still runs at the drain
- * deadline is stopped with StopTask.
- */
-async function drainThenStop(ctx, tasks) {
-    if (tasks.length === 0)
-        return;
-    const deadline = ctx.mode === 'graceful' ? Math.min(ctx.drainDeadline, ctx.deadline) : ctx.clock();
-    const still = ctx.mode === 'graceful' ? await waitTasksStopped(ctx, tasks, deadline) : tasks;
-    for (const task of tasks)
-        if (!still.includes(task))
-            recordStopped(ctx, task, 'drained');
-    if (still.length > 0 && ctx.mode === 'graceful') {
-        ctx.log.info(`Drain deadline passed with ${still.length} task(s) still running: stopping them`);
-    }
-    await stopAndWait(ctx, still);
-}
-/**
- * After every known task is down, look again: a deployment in flight or a schedule may have
- * started tasks since the inventory, and DeleteCluster refuses while any remain.
- */
-async function stopStragglers(ctx) {
-    // Bounded: a source that keeps starting tasks faster than they stop is reported by DeleteCluster's
-    // refusal at the deadline rather than chased forever here.
-    for (let round = 0; round < 5; round++) {
-        // Only tasks desired RUNNING can be new; the ones this run stopped are all confirmed down.
-        const live = await listLiveTasks(ctx, ctx.clusterArn, ['RUNNING']);
-        if (live.length === 0)
-            return;
-        ctx.log.info(`Found ${live.length} task(s) still up after the planned stops: stopping them`);
-        await stopAndWait(ctx, live);
-    }
-}
-function ids(tasks) {
-    const shown = tasks.slice(0, 10).map(t => t.id);
-    return shown.join(', ') + (tasks.length > shown.length ? ` and ${tasks.length - shown.length} more` : '');
 }
 
 ;// CONCATENATED MODULE: ./lib/apply/instances.js
@@ -64262,6 +64583,7 @@ async function deregister(ctx, instance) {
 
 
 
+
 /** ServiceNotFound / ServiceNotActive: the service is already deleted (or being deleted). */
 function isServiceGone(error) {
     return (0,errors/* isAwsError */.m_)(error, 'ServiceNotFoundException', 'ServiceNotActiveException');
@@ -64297,6 +64619,7 @@ async function stopServiceWork(ctx, deleteCtx, plan) {
 async function scaleToZero(ctx, plan) {
     try {
         await callAws(ctx, ctx.ecs, new dist_cjs/* UpdateServiceCommand */.kZr({ cluster: ctx.clusterArn, service: plan.service.arn, desiredCount: 0 }));
+        ctx.accepted?.scaledToZero.add(plan.service.arn);
         ctx.log.info(`Scaled service ${plan.service.name} to 0 tasks`);
     }
     catch (error) {
@@ -64325,11 +64648,11 @@ async function deleteService(ctx, plan) {
         try {
             await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteServiceCommand */.o6q({ cluster: ctx.clusterArn, service: plan.service.arn, force: true }));
             ctx.log.info(`Deleting service ${plan.service.name}`);
-            return { done: true, value: undefined };
+            return { done: true, value: 'deleted' };
         }
         catch (error) {
             if (isServiceGone(error))
-                return { done: true, value: undefined };
+                return { done: true, value: (0,errors/* awsErrorName */.ZH)(error) };
             if ((0,errors/* isAwsError */.m_)(error, 'InvalidParameterException') &&
                 /deployments are active|in progress/i.test((0,errors/* errorMessage */.gJ)(error))) {
                 return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
@@ -64339,6 +64662,18 @@ async function deleteService(ctx, plan) {
     });
     if (!result.done)
         throw new errors/* DeadlineError */.j3(`service ${plan.service.name} could not be deleted before the deadline: ${result.reason}`);
+    // Ours from the moment DeleteService accepts it: DRAINING until INACTIVE, which AWS finishes by itself.
+    if (result.value === 'deleted') {
+        if (!ctx.report.services.some(s => s.arn === plan.service.arn))
+            ctx.report.services.push({ name: plan.service.name, arn: plan.service.arn, draining: true });
+    }
+    else {
+        recordGoneBefore(ctx.report, {
+            kind: 'service',
+            id: plan.service.name,
+            reason: `${result.value} on this run's DeleteService: deleted by someone else`
+        });
+    }
 }
 /** DRAINING is not done: the service still counts against DeleteCluster until INACTIVE. */
 async function waitServiceInactive(ctx, plan) {
@@ -64346,7 +64681,12 @@ async function waitServiceInactive(ctx, plan) {
     if (!outcome.done) {
         throw new errors/* DeadlineError */.j3(`service ${plan.service.name} was still ${outcome.state?.status ?? 'DRAINING'} at the deadline`);
     }
-    ctx.report.services.push({ name: plan.service.name, arn: plan.service.arn });
+    const ours = ctx.report.services.find(s => s.arn === plan.service.arn);
+    if (!ours) {
+        ctx.log.info(`Service ${plan.service.name} is deleted (not by this run)`);
+        return;
+    }
+    delete ours.draining;
     ctx.log.info(`Service ${plan.service.name} is deleted`);
 }
 
@@ -65033,16 +65373,18 @@ function describeSteps(plan) {
 ;// CONCATENATED MODULE: ./lib/report/leftovers.js
 /** What the plan meant to remove and the report does not show removed: no AWS call needed. */
 function leftoversFromPlan(plan, report) {
+    // Removed by this run, or by someone else before it (reported as such, not as left).
+    const goneBefore = new Set((report.goneBefore ?? []).map(g => `${g.kind}:${g.id}`));
     const removedServices = new Set(report.services.map(s => s.arn));
     const stoppedTasks = new Set(report.tasks.map(t => t.arn));
     const deregistered = new Set(report.containerInstances.map(c => c.arn));
     const left = [];
     for (const { service } of plan.services) {
-        if (!removedServices.has(service.arn))
+        if (!removedServices.has(service.arn) && !goneBefore.has(`service:${service.name}`))
             left.push({ kind: 'service', id: service.name, reason: 'not confirmed deleted' });
     }
     for (const task of [...plan.services.flatMap(s => s.tasks), ...plan.standaloneTasks]) {
-        if (!stoppedTasks.has(task.arn))
+        if (!stoppedTasks.has(task.arn) && !goneBefore.has(`task:${task.id}`))
             left.push({ kind: 'task', id: task.id, reason: `not confirmed stopped (${task.group})`, billing: true });
     }
     for (const ci of plan.containerInstances) {
@@ -65185,9 +65527,16 @@ class PhaseLog {
 
 
 
+
+
 const SEEN_BY_INVENTORY = new Set(['service', 'task', 'container-instance', 'cluster']);
 /** How long a failed run may spend looking at what is left, for a true report. */
 const FINAL_LOOK_MS = 30_000;
+/**
+ * How long a cancelled run may spend looking at what is left: the runner sends SIGINT, SIGTERM 7.5 s
+ * later and kills the process 2.5 s after that, and the summary and outputs still have to be written.
+ */
+const CANCEL_LOOK_MS = 5_000;
 /**
  * inventory → plan → apply for one cluster; a dry run stops after the plan. Always returns a true
  * report, never throws.
@@ -65199,9 +65548,17 @@ async function teardownCluster(deps, settings, clusterRef) {
     // The cluster's own signal: aborted by the run's (cancellation) or by a failure in one of its
     // parallel chains, so the others stop instead of running on unobserved.
     const controller = new AbortController();
-    const onRunAbort = () => controller.abort(new errors/* CancelledError */.cc());
-    deps.signal.addEventListener('abort', onRunAbort, { once: true });
+    let cancelledAt;
+    const onRunAbort = () => {
+        cancelledAt = deps.clock();
+        controller.abort(new errors/* CancelledError */.cc());
+    };
+    if (deps.signal.aborted)
+        onRunAbort();
+    else
+        deps.signal.addEventListener('abort', onRunAbort, { once: true });
     const blockers = [];
+    const accepted = newAcceptedRequests();
     const ctx = {
         ...deps,
         ...relatedPorts(deps),
@@ -65228,7 +65585,15 @@ async function teardownCluster(deps, settings, clusterRef) {
         }
         const inventory = result.inventory;
         const scope = wholeClusterScope(inventory);
-        const found = await findKinds(ctx, scope, settings);
+        // Who outside the clusters this run removes uses what the kinds may remove: asked only by the
+        // kinds whose input is on (a lazy look), shared by them.
+        const otherUsers = new OtherUsersLookup({
+            clusterArn: inventory.cluster.arn,
+            runClusters: deps.runClusters ?? [],
+            logGroups: settings.deleteLogGroups,
+            region: settings.region
+        });
+        const found = await findKinds({ ...ctx, otherUsers }, scope, settings);
         recordInventory(report, inventory, ctx.log);
         recordKindsFound(found, report, ctx.log);
         const stack = settings.deleteStack
@@ -65268,7 +65633,8 @@ async function teardownCluster(deps, settings, clusterRef) {
             ...(stack
                 ? { cloudformation: deps.cloudformation, stackToken: stackDeleteToken(stack.id, deps.run) }
                 : {}),
-            halt: reason => controller.abort(reason)
+            halt: reason => controller.abort(reason),
+            accepted
         };
         await applyPlan(applyCtx, plan, phases);
         report.outcome = 'deleted';
@@ -65278,7 +65644,7 @@ async function teardownCluster(deps, settings, clusterRef) {
         // When one chain failed and halted the others, the error that surfaced here may be another
         // chain's cancellation: the halt's reason is the real cause.
         const halted = controller.signal.aborted && !deps.signal.aborted ? controller.signal.reason : undefined;
-        await recordFailure(deps, settings, report, plan, halted ?? error, blockers);
+        await recordFailure(deps, settings, report, plan, halted ?? error, blockers, { cancelledAt, accepted });
     }
     finally {
         deps.signal.removeEventListener('abort', onRunAbort);
@@ -65366,14 +65732,13 @@ function tellOutcome(log, report) {
         log.warning(`${report.name}: ${left.kind} ${left.id} left behind: ${left.reason}`);
     }
 }
-async function recordFailure(deps, settings, report, plan, error, blockers) {
+async function recordFailure(deps, settings, report, plan, error, blockers, run) {
     if (deps.signal.aborted && (0,errors/* isCancellation */.iB)(error, deps.signal)) {
-        // The runner kills the job 10 s after the first signal: no time for a fresh look, so what is
-        // left is what the plan meant to remove and the report does not show removed.
         report.outcome = 'cancelled';
-        if (plan)
-            report.leftovers.push(...leftoversFromPlan(plan, report), ...unfinishedAroundTheCluster(plan, report));
-        report.message = `Cancelled before the teardown finished.${plan ? ` Still there: ${describeLeftovers(report.leftovers)}.` : ''}`;
+        const still = plan
+            ? await reportWhatIsLeft(deps, report, plan, run.accepted, (run.cancelledAt ?? deps.clock()) + CANCEL_LOOK_MS)
+            : '';
+        report.message = `Cancelled before the teardown finished.${still ? ` ${still}` : ''}`;
         return;
     }
     if (error instanceof errors/* RefusedError */.fk) {
@@ -65393,28 +65758,136 @@ async function recordFailure(deps, settings, report, plan, error, blockers) {
     const cause = error instanceof errors/* DeadlineError */.j3
         ? `The ${settings.timeoutMs / 60_000}-minute deadline (timeout-minutes) passed: ${(0,errors/* errorMessage */.gJ)(error)}`
         : (0,errors/* explainAwsError */.Ni)(error);
-    if (plan) {
-        const found = await lookAgain(deps, report.arn || report.name);
-        report.leftovers = [
-            // A fresh look sees services, tasks, instances and the cluster; the rest was recorded as it happened.
-            ...report.leftovers.filter(l => !SEEN_BY_INVENTORY.has(l.kind)),
-            ...(found ?? leftoversFromPlan(plan, report))
-        ];
-        report.leftovers.push(...unfinishedAroundTheCluster(plan, report));
-    }
-    const still = describeLeftovers(report.leftovers);
-    report.message = `${cause}${still ? `. Still there: ${still}` : ''}`;
+    const still = plan
+        ? await reportWhatIsLeft(deps, report, plan, run.accepted, deps.clock() + FINAL_LOOK_MS)
+        : '';
+    report.message = `${cause}${still ? `. ${still}` : ''}`;
 }
-/** A fresh inventory after a failure, with its own short budget, so the report says what is really left. */
-async function lookAgain(deps, clusterRef) {
-    const ctx = { ...deps, deadline: deps.clock() + FINAL_LOOK_MS, signal: deps.signal };
+/**
+ * After a run that stopped early: one fresh, bounded look at the cluster (until `until`), so the
+ * leftovers and the counts say what AWS holds rather than what the plan expected. What the look
+ * cannot see, or everything when it cannot finish, comes from the plan and is marked `fromPlan`.
+ * Returns the sentence for the message.
+ */
+async function reportWhatIsLeft(deps, report, plan, accepted, until) {
+    const look = await lookAgain(deps, report.arn || report.name, plan.services.map(sp => sp.service.arn), until);
+    const fromPlan = (leftovers) => leftovers.map(l => ({ ...l, fromPlan: true }));
+    // A fresh look sees services, tasks, instances and the cluster; the rest was recorded as it happened.
+    const recorded = report.leftovers.filter(l => !SEEN_BY_INVENTORY.has(l.kind));
+    if ('inventory' in look) {
+        settleServices(report, plan, look.services);
+        settleTasks(report, plan, accepted, look.inventory);
+        if (!look.inventory && accepted.deleteCluster)
+            report.clusterDeleted = true;
+        const ours = new Set(report.services.map(s => s.arn));
+        report.leftovers = [
+            ...recorded,
+            ...(look.inventory ? leftoversFromInventory(look.inventory) : []).filter(l => l.kind !== 'service' || !look.inventory?.services.some(s => s.name === l.id && ours.has(s.arn))),
+            // The stack is not part of the look.
+            ...fromPlan(leftoversFromPlan(plan, report).filter(l => !SEEN_BY_INVENTORY.has(l.kind)))
+        ];
+    }
+    else {
+        report.leftovers = [...recorded, ...fromPlan(leftoversFromPlan(plan, report))];
+    }
+    report.leftovers.push(...fromPlan(unfinishedAroundTheCluster(plan, report)));
+    const seen = describeLeftovers(report.leftovers.filter(l => !l.fromPlan));
+    const planned = describeLeftovers(report.leftovers.filter(l => l.fromPlan));
+    const parts = [];
+    if ('inventory' in look) {
+        if (seen)
+            parts.push(`Still there (AWS read again after the run stopped): ${seen}`);
+        else
+            parts.push('AWS read again after the run stopped: nothing of the cluster is left');
+        if (planned)
+            parts.push(`From the plan, not read again: ${planned}`);
+    }
+    else if (planned) {
+        parts.push(`Still there according to the plan (${look.why}, so this is not read from AWS): ${planned}`);
+    }
+    return parts.join('. ');
+}
+/**
+ * What the fresh look says about the plan's services: one this run deleted is INACTIVE now, or still
+ * DRAINING (deleted all the same); one that is gone and that this run never deleted was removed by
+ * someone else.
+ */
+function settleServices(report, plan, statuses) {
+    for (const { service } of plan.services) {
+        const ours = report.services.find(s => s.arn === service.arn);
+        const status = statuses.get(service.arn) ?? 'INACTIVE';
+        if (ours) {
+            if (status === 'INACTIVE')
+                delete ours.draining;
+            continue;
+        }
+        if (status !== 'ACTIVE' && !report.goneBefore?.some(g => g.kind === 'service' && g.id === service.name))
+            recordGoneBefore(report, {
+                kind: 'service',
+                id: service.name,
+                reason: 'gone when the run looked again, and this run had not seen its DeleteService accepted'
+            });
+    }
+}
+/**
+ * What the fresh look says about the plan's tasks: one no longer up was stopped by this run when it
+ * sent its StopTask, or scaled or deleted its service; otherwise by someone else.
+ */
+function settleTasks(report, plan, accepted, inventory) {
+    const up = new Set((inventory?.tasks ?? []).map(t => t.arn));
+    const deletedServices = new Set(report.services.map(s => s.arn));
+    const planned = [
+        ...plan.services.flatMap(sp => sp.tasks.map(task => ({ task, service: sp.service.arn }))),
+        ...plan.standaloneTasks.map(task => ({ task, service: undefined }))
+    ];
+    for (const { task, service } of planned) {
+        if (up.has(task.arn) || report.tasks.some(t => t.arn === task.arn))
+            continue;
+        if (report.goneBefore?.some(g => g.kind === 'task' && g.id === task.id))
+            continue;
+        if (accepted.stopTask.has(task.arn))
+            recordStopped({ report }, task, 'stopped');
+        else if (service && (deletedServices.has(service) || accepted.scaledToZero.has(service)))
+            recordStopped({ report }, task, 'drained');
+        else
+            recordGoneBefore(report, {
+                kind: 'task',
+                id: task.id,
+                reason: 'stopped when the run looked again, not by this run'
+            });
+    }
+}
+/**
+ * A fresh inventory with its own budget (until `until`, enforced by a timer as well as the deadline,
+ * so a call in flight cannot outlast it). `inventory` is undefined when the cluster is gone.
+ */
+async function lookAgain(deps, clusterRef, serviceArns, until) {
+    const stop = new AbortController();
+    const timer = new AbortController();
+    const budgetMs = Math.max(0, until - deps.clock());
+    deps.sleep(budgetMs, timer.signal).then(() => stop.abort(), () => undefined);
+    const ctx = { ...deps, deadline: until, signal: stop.signal };
     try {
         const result = await takeInventory(ctx, clusterRef);
-        return result.state === 'absent' ? [] : leftoversFromInventory(result.inventory);
+        if (result.state === 'absent')
+            return { inventory: undefined, services: new Map() };
+        // ListServices leaves DRAINING services out: describe the planned ones it did not list.
+        const services = new Map(result.inventory.services.map(s => [s.arn, s.status]));
+        const unlisted = serviceArns.filter(arn => !services.has(arn));
+        const described = await describeServices(ctx, result.inventory.cluster.arn, unlisted);
+        for (const s of described.present)
+            services.set(s.arn, s.status);
+        return { inventory: result.inventory, services };
     }
     catch (error) {
-        deps.log.warning(`Could not look at what is left in ${clusterRef}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        return undefined;
+        const why = stop.signal.aborted
+            ? `AWS could not be read again within ${round(budgetMs / 1000)} s`
+            : `AWS could not be read again: ${(0,errors/* errorMessage */.gJ)(error)}`;
+        deps.log.warning(`Could not look at what is left in ${clusterRef}: ${why}`);
+        return { why };
+    }
+    finally {
+        timer.abort();
     }
 }
 /**
@@ -65443,6 +65916,7 @@ function unfinishedAroundTheCluster(plan, report) {
 
 
 
+
 /**
  * settings → credentials → which clusters → per cluster, concurrently: inventory → plan → apply →
  * report. One pool bounds the AWS calls in flight across all clusters, and one deadline covers all.
@@ -65450,6 +65924,8 @@ function unfinishedAroundTheCluster(plan, report) {
 async function run(deps) {
     let settings;
     try {
+        // Before anything else: a mistyped input would otherwise be ignored and the default (delete) done.
+        checkInputNames(deps.env);
         settings = readSettings(deps.readInput, deps.env);
         if (deps.tune)
             settings = deps.tune(settings);
@@ -65492,7 +65968,7 @@ async function run(deps) {
             deps.log.info('No cluster qualifies: every match was skipped.');
         }
         // Each teardown returns a report and never throws: one cluster failing does not stop the others.
-        const done = await Promise.all(selection.targets.map(ref => teardownCluster(shared, settings, ref)));
+        const done = await Promise.all(selection.targets.map(ref => teardownCluster({ ...shared, runClusters: selection.targets }, settings, ref)));
         report.clusters.push(...done, ...selection.skipped);
     }
     catch (error) {

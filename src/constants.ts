@@ -65,17 +65,18 @@ export const Limits = {
    * DescribeTaskDefinition each. An account with more keeps every log group (and says why).
    */
   logGroupFamiliesChecked: 100,
+  /**
+   * Who else uses a task definition revision (deregister-task-definitions, delete-log-groups): the
+   * most other clusters, services (DescribeClusters' counts) and running tasks read, and distinct
+   * revisions described for their log groups. An account over any bound keeps everything, and says so.
+   */
+  otherUsers: { clusters: 100, services: 2_000, tasks: 5_000, revisions: 300 },
   /** ECS ListTaskDefinitionFamilies page size. */
   familiesPageSize: 100,
   /** Cloud Map ListServices page size. */
   cloudMapPageSize: 100,
   /** Elastic Load Balancing DescribeTargetGroups / DescribeListeners / DescribeRules page size (the most AWS allows). */
   elbPageSize: 400,
-  /**
-   * Most other clusters whose services are read to learn who else uses a target group. An account
-   * with more keeps every target group (and says why).
-   */
-  loadBalancerClustersChecked: 100,
   /** Application Auto Scaling MaxResults (the most it allows), and resource IDs per DescribeScalableTargets. */
   autoScalingPageSize: 50,
   /** CloudWatch DescribeAlarms names per call and MaxRecords; DeleteAlarms names per call. */

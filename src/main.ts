@@ -1,6 +1,7 @@
 import { createAwsClients, type AwsClients } from './aws/clients.js'
 import { paced, RateLimiter } from './aws/rate-limit.js'
 import { createRoleCredentials } from './aws/credentials.js'
+import { checkInputNames } from './input-names.js'
 import type { Logger } from './log.js'
 import { reportOutputs } from './report/outputs.js'
 import type { ClusterReport, Report } from './report/report.js'
@@ -43,6 +44,8 @@ export interface RunDeps {
 export async function run(deps: RunDeps): Promise<Report | undefined> {
   let settings: Settings
   try {
+    // Before anything else: a mistyped input would otherwise be ignored and the default (delete) done.
+    checkInputNames(deps.env)
     settings = readSettings(deps.readInput, deps.env)
     if (deps.tune) settings = deps.tune(settings)
   } catch (error) {
@@ -83,7 +86,11 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
       deps.log.info('No cluster qualifies: every match was skipped.')
     }
     // Each teardown returns a report and never throws: one cluster failing does not stop the others.
-    const done = await Promise.all(selection.targets.map(ref => teardownCluster(shared, settings, ref)))
+    const done = await Promise.all(
+      selection.targets.map(ref =>
+        teardownCluster({ ...shared, runClusters: selection.targets }, settings, ref)
+      )
+    )
     report.clusters.push(...done, ...selection.skipped)
   } catch (error) {
     // Only set-up and selection can land here; say it in one line.

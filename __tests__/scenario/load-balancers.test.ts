@@ -112,7 +112,7 @@ describe('load balancer rules and target groups', () => {
     expect(world.elbv2.targetGroups.has(pr1.tg.arn)).toBe(true)
     expect(world.elbv2.rules.has(pr1.rule.arn)).toBe(true)
     expect(only(result.report).leftovers.find(l => l.id === pr1.tg.arn)?.reason).toMatch(
-      /pr-2\/worker still uses it/
+      /still used by cluster pr-2 \(service worker\)/
     )
   })
 
@@ -177,7 +177,7 @@ describe('load balancer rules and target groups', () => {
     expect(world.elbv2.targetGroups.has(pr1.tg.arn)).toBe(true)
     expect(world.elbv2.rules.has(pr1.rule.arn)).toBe(true)
     expect(only(result.report).leftovers.find(l => l.id === pr1.tg.arn)?.reason).toMatch(
-      /other clusters' services could not be read/
+      /another user cannot be ruled out: reading the other clusters was denied/
     )
   })
 
@@ -243,5 +243,33 @@ describe('load balancer rules and target groups', () => {
     expect(only(result.report).leftovers.filter(l => !['ec2-instance'].includes(l.kind))).toEqual([
       expect.objectContaining({ kind: 'load-balancer', id: lb.arn, billing: true })
     ])
+  })
+
+  it('looks at the other clusters again before deleting: a neighbour that started using the group keeps it', async () => {
+    const { world, pr1 } = sharedAlb()
+    let added = false
+    world.ecs.beforeCall = operation => {
+      if (added || operation !== 'DeleteService') return
+      added = true
+      world.ecs.createService('pr-2', 'late', {
+        desiredCount: 0,
+        loadBalancers: [{ targetGroupArn: pr1.tg.arn, containerName: 'web', containerPort: 80 }]
+      })
+    }
+    const dry = await runOnSim(
+      world.ecs,
+      { cluster: 'pr-1', 'dry-run': 'true', 'delete-target-groups': 'true' },
+      { world }
+    )
+    expect(only(dry.report).plan!.steps.map(s => s.description)).toContain(
+      'Delete 1 listener rule and 1 target group only the removed services use'
+    )
+    const result = await runOnSim(world.ecs, { cluster: 'pr-1', 'delete-target-groups': 'true' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.elbv2.targetGroups.has(pr1.tg.arn)).toBe(true)
+    expect(world.elbv2.rules.has(pr1.rule.arn)).toBe(true)
+    expect(only(result.report).leftovers.find(l => l.id === pr1.tg.arn)?.reason).toMatch(
+      /still used by cluster pr-2 \(service late\)/
+    )
   })
 })

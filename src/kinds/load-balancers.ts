@@ -1,12 +1,13 @@
 import type { ApplyContext } from '../apply/context.js'
 import { isAvailable } from '../aws/clients.js'
-import { callAws, type CallContext, type SendPort } from '../aws/call.js'
+import { callAws, type SendPort } from '../aws/call.js'
 import { sdk } from '../aws/sdk.js'
 import { Limits } from '../constants.js'
-import { describeOtherClusters, listServices, tolerateDenied, type ServiceInfo } from '../inventory.js'
+import { tolerateDenied, type InventoryContext, type ServiceInfo } from '../inventory.js'
+import { describeUsers, type OtherUsersCheck, type OtherUsersLookup } from '../other-users.js'
 import { code } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
-import { DeadlineError, errorMessage, isAccessDenied, isAwsError } from '../util/errors.js'
+import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
 import { forEachPage } from '../util/paginate.js'
 import { retryUntil } from '../util/poll.js'
 import { count, relatedReport, type ResourceKind } from './kind.js'
@@ -63,10 +64,12 @@ export interface LoadBalancersFound {
   targetGroups: TargetGroupInfo[]
   /** Every rule, default ones included, of every listener of the groups' load balancers. */
   rules: ListenerRuleInfo[]
-  /** Per group ARN: other services (`cluster/service`) that still use it. */
+  /** Per group ARN: who outside the run's clusters still uses it, in words. */
   usedElsewhere: Record<string, string[]>
-  /** Why other users could not be ruled out (the account has too many clusters to look at). */
+  /** Why other users could not be ruled out (a denied read, an account over the bound, the deadline). */
   othersUnknown?: string
+  /** The run's look at the other clusters, taken again right before the first deletion. */
+  lookup?: OtherUsersLookup
 }
 
 // ---------------------------------------------------------------- what is decided
@@ -92,6 +95,8 @@ export interface LoadBalancersPlan {
   latticeTargetGroups: { service: string; arn: string }[]
   /** The load balancers the rules and groups are on: checked afterwards for having nothing left. */
   loadBalancerArns: string[]
+  /** What it was decided from: decided again once the other clusters are looked at afresh. */
+  found: LoadBalancersFound
 }
 
 /** The rule ARN's listener: `…:listener-rule/app/<lb>/<id>/<listener>/<rule>` → `…:listener/app/<lb>/<id>/<listener>`. */
@@ -128,7 +133,7 @@ export function decideLoadBalancers(
   const groupKeep = new Map<string, string>()
   for (const g of existing) {
     const others = found.usedElsewhere[g.arn] ?? []
-    if (others.length > 0) groupKeep.set(g.arn, `service ${others.join(', ')} still uses it`)
+    if (others.length > 0) groupKeep.set(g.arn, `still used by ${others.join(', ')}`)
     else if (found.othersUnknown) groupKeep.set(g.arn, found.othersUnknown)
   }
   const ours = new Set(existing.map(g => g.arn))
@@ -173,6 +178,7 @@ export function decideLoadBalancers(
       return keep ? { ...base, delete: false, keepReason: keep } : { ...base, delete: true }
     }),
     latticeTargetGroups: found.latticeTargetGroups,
+    found,
     loadBalancerArns: [
       ...new Set([...existing.flatMap(g => g.loadBalancerArns), ...relevant.map(r => r.loadBalancerArn)])
     ].sort()
@@ -209,7 +215,7 @@ export const removeCommand = {
 
 // ---------------------------------------------------------------- finding (read only)
 
-export type LoadBalancerContext = CallContext & { ecs: SendPort; elbv2: SendPort }
+export type LoadBalancerContext = InventoryContext & { elbv2: SendPort; otherUsers?: OtherUsersLookup }
 
 /** The target-group references of the services being removed (every `loadBalancers` entry). */
 export function serviceTargetGroups(services: ServiceInfo[]): {
@@ -237,9 +243,7 @@ export function serviceTargetGroups(services: ServiceInfo[]): {
 
 export async function findLoadBalancers(
   ctx: LoadBalancerContext,
-  clusterArn: string,
   services: ServiceInfo[],
-  wholeCluster: boolean,
   deleteTargetGroups: boolean
 ): Promise<LoadBalancersFound> {
   const { refs, namedRules, latticeTargetGroups } = serviceTargetGroups(services)
@@ -261,16 +265,23 @@ export async function findLoadBalancers(
   ).flat()
   // Only a deletion needs to know who else uses a group: a report names the groups either way.
   if (!deleteTargetGroups) return found
-  try {
-    const others = await otherServicesUsing(ctx, clusterArn, new Set(groupArns), services, wholeCluster)
-    if (others === undefined)
-      found.othersUnknown = `the account has more than ${Limits.loadBalancerClustersChecked} other clusters, so another service using it cannot be ruled out`
-    else found.usedElsewhere = others
-  } catch (error) {
-    if (!isAccessDenied(error)) throw error
-    found.othersUnknown = `the other clusters' services could not be read (${errorMessage(error)}), so another service using it cannot be ruled out`
+  if (!ctx.otherUsers)
+    return { ...found, othersUnknown: 'another user cannot be ruled out: the other clusters were not read' }
+  return withOtherUsers({ ...found, lookup: ctx.otherUsers }, await ctx.otherUsers.atPlan(ctx))
+}
+
+/** What the other clusters' services say about the groups: who uses each, or why that is not known. */
+export function withOtherUsers(found: LoadBalancersFound, others: OtherUsersCheck): LoadBalancersFound {
+  if (others.incomplete)
+    return { ...found, othersUnknown: `another user cannot be ruled out: ${others.incomplete}` }
+  const usedElsewhere: Record<string, string[]> = {}
+  for (const g of found.targetGroups) {
+    const users = others.targetGroups?.[g.arn]
+    if (users) usedElsewhere[g.arn] = [describeUsers(users)]
   }
-  return found
+  const known: LoadBalancersFound = { ...found, usedElsewhere }
+  delete known.othersUnknown
+  return known
 }
 
 /** The groups that still exist, by ARN; a group deleted already is left out. */
@@ -384,39 +395,6 @@ export function forwardTargets(
     } else if (a.TargetGroupArn) out.push({ targetGroupArn: a.TargetGroupArn, weight: 1 })
   }
   return out
-}
-
-/**
- * Per group ARN, the services outside the teardown that name it: every ACTIVE service of every
- * other cluster (and of this one when only some of its services go). Undefined when the account
- * has more clusters than Limits.loadBalancerClustersChecked: the answer would not be complete.
- */
-async function otherServicesUsing(
-  ctx: LoadBalancerContext,
-  clusterArn: string,
-  groups: Set<string>,
-  removed: ServiceInfo[],
-  wholeCluster: boolean
-): Promise<Record<string, string[]> | undefined> {
-  const clusters = await describeOtherClusters(ctx, clusterArn)
-  if (clusters.length > Limits.loadBalancerClustersChecked) return undefined
-  const arns = clusters.map(c => c.clusterArn ?? '').filter(Boolean)
-  if (!wholeCluster) arns.push(clusterArn)
-  const removedArns = new Set(removed.map(s => s.arn))
-  const usage: Record<string, string[]> = {}
-  const lists = await Promise.all(arns.map(async arn => ({ arn, services: await listServices(ctx, arn) })))
-  for (const { arn, services } of lists) {
-    const clusterName = arn.slice(arn.lastIndexOf('/') + 1)
-    for (const s of services) {
-      if (removedArns.has(s.arn)) continue
-      for (const lb of s.loadBalancers ?? []) {
-        for (const tg of [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn]) {
-          if (tg && groups.has(tg)) (usage[tg] ??= []).push(`${clusterName}/${s.name}`)
-        }
-      }
-    }
-  }
-  return usage
 }
 
 // ---------------------------------------------------------------- removing
@@ -560,13 +538,7 @@ export const loadBalancersKind: ResourceKind<LoadBalancersFound, LoadBalancersPl
       return Promise.resolve(emptyFound)
     return tolerateDenied(
       ctx,
-      findLoadBalancers(
-        ctx,
-        scope.cluster.arn,
-        scope.services,
-        scope.wholeCluster,
-        settings.deleteTargetGroups
-      ),
+      findLoadBalancers(ctx, scope.services, settings.deleteTargetGroups),
       emptyFound
     )
   },
@@ -668,8 +640,14 @@ export const loadBalancersKind: ResourceKind<LoadBalancersFound, LoadBalancersPl
   }
 }
 
-async function applyLoadBalancers(ctx: ApplyContext, plan: LoadBalancersPlan): Promise<void> {
+async function applyLoadBalancers(ctx: ApplyContext, planned: LoadBalancersPlan): Promise<void> {
   const related = relatedReport(ctx.report)
+  // A neighbour may have started using a group while the cluster emptied: look again before deleting.
+  const lookup = planned.found.lookup
+  const plan =
+    planned.deleting && lookup
+      ? decideLoadBalancers(withOtherUsers(planned.found, await lookup.beforeRemoving(ctx)), true)
+      : planned
   const done = { rules: [] as string[], targetGroups: [] as string[] }
   if (plan.deleting) {
     try {
