@@ -9,6 +9,7 @@ import {
   ListServicesCommand,
   ListTasksCommand,
   type Cluster,
+  type LoadBalancer,
   type Service,
   type Task
 } from '@aws-sdk/client-ecs'
@@ -47,6 +48,10 @@ export interface ServiceInfo {
   taskDefinitions?: string[]
   /** Service Connect namespaces (names or ARNs) its deployments use. */
   serviceConnectNamespaces?: string[]
+  /** Its load balancers: target groups, and the blue/green alternate group and listener rules. */
+  loadBalancers?: LoadBalancer[]
+  /** VPC Lattice target groups of its deployments. */
+  vpcLatticeTargetGroups?: string[]
 }
 
 export interface TaskInfo {
@@ -257,6 +262,13 @@ export function toServiceInfo(service: Service): ServiceInfo {
         .filter(d => d.serviceConnectConfiguration?.enabled !== false)
         .map(d => d.serviceConnectConfiguration?.namespace)
         .filter((ns): ns is string => Boolean(ns))
+    ),
+    loadBalancers: service.loadBalancers ?? [],
+    vpcLatticeTargetGroups: unique(
+      (service.deployments ?? [])
+        .flatMap(d => d.vpcLatticeConfigurations ?? [])
+        .map(c => c.targetGroupArn)
+        .filter((arn): arn is string => Boolean(arn))
     )
   }
 }

@@ -87,6 +87,22 @@ export interface SimService {
   purged?: boolean
   /** Service Connect: the namespace its deployment uses. */
   serviceConnectNamespace?: string
+  /** `loadBalancers` as CreateService takes them (ECS's LoadBalancer shape, blue/green included). */
+  loadBalancers: SimLoadBalancerRef[]
+  /** VPC Lattice target groups its deployment registers tasks in. */
+  vpcLatticeTargetGroups: string[]
+}
+
+export interface SimLoadBalancerRef {
+  targetGroupArn: string
+  containerName: string
+  containerPort: number
+  advancedConfiguration?: {
+    alternateTargetGroupArn: string
+    productionListenerRule: string
+    testListenerRule?: string
+    roleArn: string
+  }
 }
 
 export interface SimContainerInstance {
@@ -405,6 +421,8 @@ export class EcsSim {
         | 'deploymentsActiveUntil'
         | 'capacityProviders'
         | 'serviceConnectNamespace'
+        | 'loadBalancers'
+        | 'vpcLatticeTargetGroups'
       >
     > & {
       taskSets?: number
@@ -430,7 +448,9 @@ export class EcsSim {
       stopTimeMs: opts.stopTimeMs ?? 30_000,
       capacityProviders: opts.capacityProviders ?? [],
       taskSets: [],
-      ...(opts.serviceConnectNamespace ? { serviceConnectNamespace: opts.serviceConnectNamespace } : {})
+      ...(opts.serviceConnectNamespace ? { serviceConnectNamespace: opts.serviceConnectNamespace } : {}),
+      loadBalancers: opts.loadBalancers ?? [],
+      vpcLatticeTargetGroups: opts.vpcLatticeTargetGroups ?? []
     }
     this.services.set(service.arn, service)
     for (let i = 0; i < (opts.taskSets ?? 0); i++) {
@@ -882,6 +902,7 @@ export class EcsSim {
         deploymentController: { type: s.deploymentController },
         taskDefinition: s.taskDefinitionArn,
         createdAt: new Date(s.createdAt),
+        loadBalancers: s.loadBalancers,
         deployments: [
           {
             id: `ecs-svc/${s.seq.toString().padStart(19, '0')}`,
@@ -891,6 +912,15 @@ export class EcsSim {
             createdAt: new Date(s.createdAt),
             ...(s.serviceConnectNamespace
               ? { serviceConnectConfiguration: { enabled: true, namespace: s.serviceConnectNamespace } }
+              : {}),
+            ...(s.vpcLatticeTargetGroups.length > 0
+              ? {
+                  vpcLatticeConfigurations: s.vpcLatticeTargetGroups.map(targetGroupArn => ({
+                    roleArn: `arn:aws:iam::${ACCOUNT}:role/ecsInfrastructureRole`,
+                    targetGroupArn,
+                    portName: 'http'
+                  }))
+                }
               : {})
           }
         ],
@@ -913,6 +943,15 @@ export class EcsSim {
       })
     }
     return { services, failures }
+  }
+
+  /**
+   * UpdateService as another AWS service sends it (Application Auto Scaling setting a desired
+   * count): the same rules as the API, without being recorded as a call of the code under test.
+   */
+  updateServiceFromAws(input: { cluster: string; service: string; desiredCount: number }): void {
+    this.opUpdateService(input)
+    this.reconcile()
   }
 
   protected opUpdateService(input: Record<string, unknown>): unknown {
@@ -1296,7 +1335,7 @@ export class EcsSim {
 
   // ---------------------------------------------------------------- lookups
 
-  private tasksOf(s: SimService): SimTask[] {
+  tasksOf(s: SimService): SimTask[] {
     return [...this.tasks.values()].filter(t => t.serviceArn === s.arn && !t.orphaned)
   }
 

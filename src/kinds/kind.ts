@@ -77,6 +77,8 @@ export type KindSettings = Pick<
   | 'deleteLogGroups'
   | 'deregisterTaskDefinitions'
   | 'deleteNamespace'
+  | 'deleteTargetGroups'
+  | 'deleteScalingAlarms'
 >
 
 /**

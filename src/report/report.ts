@@ -58,6 +58,12 @@ export type LeftoverKind =
   | 'log-group'
   | 'task-definition'
   | 'namespace'
+  | 'listener-rule'
+  | 'target-group'
+  | 'load-balancer'
+  | 'lattice-target-group'
+  | 'scalable-target'
+  | 'alarm'
 
 export interface Leftover {
   kind: LeftoverKind
@@ -106,6 +112,10 @@ export interface RelatedReport {
     logGroups: number
     taskDefinitionFamilies: number
     namespaces: number
+    listenerRules: number
+    targetGroups: number
+    scalableTargets: number
+    scalingAlarms: number
   }
   /** `bus`: the rule's event bus, when it is not the default one. */
   triggers: { rule: string; bus?: string; targets: string[]; action: 'targets-removed' | 'disabled' }[]
@@ -120,6 +130,11 @@ export interface RelatedReport {
   logGroups: { name: string; action: 'deleted' }[]
   taskDefinitions: { family: string; revisions: string[]; action: 'deregistered' }[]
   namespaces: { ref: string; action: 'deleted' }[]
+  listenerRules: { arn: string; action: 'deleted' }[]
+  targetGroups: { arn: string; name: string; action: 'deleted' }[]
+  /** `suspended` before the services were touched, `deregistered` once they were gone. */
+  scalableTargets: { resourceId: string; action: 'suspended' | 'deregistered' }[]
+  alarms: { name: string; action: 'deleted' }[]
 }
 
 /** Each kind (src/kinds/) fills its own part; the counts it found go into `found`. */
@@ -132,14 +147,22 @@ export function newRelatedReport(): RelatedReport {
       externalInstances: 0,
       logGroups: 0,
       taskDefinitionFamilies: 0,
-      namespaces: 0
+      namespaces: 0,
+      listenerRules: 0,
+      targetGroups: 0,
+      scalableTargets: 0,
+      scalingAlarms: 0
     },
     triggers: [],
     schedules: [],
     instances: [],
     logGroups: [],
     taskDefinitions: [],
-    namespaces: []
+    namespaces: [],
+    listenerRules: [],
+    targetGroups: [],
+    scalableTargets: [],
+    alarms: []
   }
 }
 
