@@ -2,14 +2,24 @@ import { createPollers, type ApplyContext } from './apply/context.js'
 import { applyPlan, Phase, round } from './apply/index.js'
 import type { SendPort } from './aws/call.js'
 import { relatedPorts, type RelatedPorts } from './aws/clients.js'
-import { nameFromArn, takeInventory, type ClusterInventory, type InventoryContext } from './inventory.js'
+import {
+  nameFromArn,
+  takeInventory,
+  type ClusterInventory,
+  type InventoryContext,
+  type ServiceSelection
+} from './inventory.js'
+import { count } from './plan.js'
+import { revisionOf } from './related/plan.js'
 import type { Logger } from './log.js'
 import { removeStack } from './apply/stack.js'
 import { planTeardown, type TeardownPlan } from './plan.js'
 import { takeRelatedInventory, type RelatedContext } from './related/inventory.js'
 import {
   findStack,
+  findStackOfServices,
   isStackTarget,
+  outsideServices,
   stackDeleteToken,
   stackRefusal,
   stackReport,
@@ -22,7 +32,12 @@ import {
   relatedLeftoversFromPlan
 } from './report/leftovers.js'
 import { PhaseLog } from './report/phase-log.js'
-import { newClusterReport, newRelatedReport, type ClusterReport } from './report/report.js'
+import {
+  newClusterReport,
+  newRelatedReport,
+  SUCCESSFUL_OUTCOMES,
+  type ClusterReport
+} from './report/report.js'
 import type { Settings } from './settings.js'
 import { Limits } from './constants.js'
 import {
@@ -68,7 +83,9 @@ const FINAL_LOOK_MS = 30_000
 export async function teardownCluster(
   deps: TeardownDeps,
   settings: Settings,
-  clusterRef: string
+  clusterRef: string,
+  /** Services mode: the services to remove (undefined there when the cluster was not found). */
+  selection?: ServiceSelection
 ): Promise<ClusterReport> {
   const report = newClusterReport(nameFromArn(clusterRef), settings.region)
   const started = deps.clock()
@@ -91,17 +108,30 @@ export async function teardownCluster(
   let plan: TeardownPlan | undefined
   try {
     phases.start(Phase.inventory)
-    const result = await takeInventory(ctx, clusterRef)
+    const servicesMode = settings.services !== undefined
+    const result = await takeInventory(ctx, clusterRef, selection)
     if (result.state === 'absent') {
       report.outcome = 'absent'
       if (result.arn) report.arn = result.arn
-      report.message = `Cluster ${report.name} is ${result.reason}: nothing to remove.`
+      report.message = servicesMode
+        ? `Cluster ${report.name} is ${result.reason}, and its services with it: nothing to remove.`
+        : `Cluster ${report.name} is ${result.reason}: nothing to remove.`
       ctx.log.info(report.message)
       // A re-run after a stack deletion failed finds the cluster gone but the stack still there.
-      if (settings.deleteStack) await stackOfAbsentCluster(deps, settings, report, phases, ctx)
+      if (settings.deleteStack && !servicesMode)
+        await stackOfAbsentCluster(deps, settings, report, phases, ctx)
       return report
     }
     const inventory = result.inventory
+    if (inventory.scope && inventory.services.length === 0 && inventory.tasks.length === 0) {
+      recordScope(report, inventory, selection)
+      report.arn = inventory.cluster.arn
+      report.outcome =
+        inventory.scope.skipped.length > 0 && inventory.scope.absent.length === 0 ? 'skipped' : 'absent'
+      report.message = nothingSelected(inventory)
+      ctx.log.info(report.message)
+      return report
+    }
     inventory.related = await takeRelatedInventory(ctx, inventory, {
       triggers: settings.triggers,
       terminateInstances: settings.terminateInstances,
@@ -109,8 +139,9 @@ export async function teardownCluster(
       region: settings.region
     })
     recordInventory(report, inventory, ctx.log)
+    if (inventory.scope) recordScope(report, inventory, selection)
     const stack = settings.deleteStack
-      ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers)
+      ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers, inventory)
       : undefined
     await phases.finish(Phase.inventory)
 
@@ -154,14 +185,19 @@ export async function teardownCluster(
       halt: reason => controller.abort(reason)
     }
     await applyPlan(applyCtx, plan, phases)
-    report.outcome = 'deleted'
-    report.message = `Cluster ${report.name} and everything in it were removed.`
+    if (plan.scope) {
+      report.outcome = 'services-removed'
+      report.message = `Services ${plan.services.map(s => s.service.name).join(', ')} and what belonged only to them were removed; cluster ${report.name} kept, with its ${count(plan.scope.neighbours.length, 'other service')}.`
+    } else {
+      report.outcome = 'deleted'
+      report.message = `Cluster ${report.name} and everything in it were removed.`
+    }
   } catch (error) {
     // When one chain failed and halted the others, the error that surfaced here may be another
     // chain's cancellation: the halt's reason is the real cause.
     const halted =
       controller.signal.aborted && !deps.signal.aborted ? (controller.signal.reason as unknown) : undefined
-    await recordFailure(deps, settings, report, plan, halted ?? error, blockers)
+    await recordFailure(deps, settings, report, plan, halted ?? error, blockers, selection)
   } finally {
     deps.signal.removeEventListener('abort', onRunAbort)
     await phases.finishAll()
@@ -181,9 +217,23 @@ async function lookUpStack(
   report: ClusterReport,
   ctx: InventoryContext,
   cluster: { name: string; arn: string; tags: Record<string, string> },
-  blockers: string[]
+  blockers: string[],
+  inventory?: ClusterInventory
 ): Promise<StackTarget | undefined> {
-  const lookup = await findStack({ ...ctx, cloudformation: deps.cloudformation }, cluster, settings.stackName)
+  const stackCtx = { ...ctx, cloudformation: deps.cloudformation }
+  const lookup = inventory?.scope
+    ? await findStackOfServices(
+        stackCtx,
+        cluster,
+        inventory.services,
+        settings.stackName,
+        outsideServices({
+          services: inventory.services,
+          sharedTaskDefinitions: new Set(inventory.related?.shared?.taskDefinitions.map(t => t.arn)),
+          sharedTargetGroups: new Set(inventory.scope.neighbours.flatMap(s => s.targetGroups ?? []))
+        })
+      )
+    : await findStack(stackCtx, cluster, settings.stackName)
   report.stack = stackReport(lookup)
   const refusal = stackRefusal(lookup)
   if (refusal) {
@@ -197,7 +247,7 @@ async function lookUpStack(
     return undefined
   }
   ctx.log.info(
-    `Found stack ${lookup.name} (${lookup.status}, by ${lookup.foundBy})${lookup.ownsCluster ? '; it owns the cluster' : ''}`
+    `Found stack ${lookup.name} (${lookup.status}, by ${lookup.foundBy})${lookup.alsoOwns ? '; it owns the selected services' : lookup.ownsCluster ? '; it owns the cluster' : ''}`
   )
   return lookup
 }
@@ -276,6 +326,45 @@ function recordInventory(report: ClusterReport, inventory: ClusterInventory, log
     )
 }
 
+/** Services mode: what was selected, and what is kept because it is shared. */
+function recordScope(report: ClusterReport, inventory: ClusterInventory, selection?: ServiceSelection): void {
+  const scope = inventory.scope!
+  const others = scope.neighbourTasks.length
+  report.scope = {
+    selected: (selection?.selected ?? inventory.services).map(s => s.name),
+    absent: scope.absent,
+    skipped: scope.skipped,
+    kept: [
+      {
+        kind: 'cluster',
+        id: inventory.cluster.name,
+        reason: `kept (services mode): its ${count(scope.neighbours.length, 'other service')}, ${count(others, 'other task')} (of other services or standalone), ${count(inventory.cluster.containerInstanceCount ?? 0, 'container instance')} and ${count(inventory.cluster.capacityProviders.length, 'capacity provider')} are not touched`
+      },
+      ...scope.neighbours.map(s => ({
+        kind: 'service' as const,
+        id: s.name,
+        reason: 'not selected: never touched'
+      })),
+      ...(inventory.related?.shared?.taskDefinitions ?? []).map(t => ({
+        kind: 'task-definition' as const,
+        id: revisionOf(t.arn),
+        reason: `shared: ${t.users.join(', ')} also use(s) it`
+      }))
+    ]
+  }
+}
+
+function nothingSelected(inventory: ClusterInventory): string {
+  const scope = inventory.scope!
+  const parts = [
+    ...(scope.absent.length > 0 ? [`already gone: ${scope.absent.join(', ')}`] : []),
+    ...(scope.skipped.length > 0
+      ? [`skipped: ${scope.skipped.map(s => `${s.name} (${s.reason})`).join('; ')}`]
+      : [])
+  ]
+  return `No service of cluster ${inventory.cluster.name} to remove${parts.length ? ` (${parts.join('; ')})` : ': no service matches'}; cluster kept.`
+}
+
 /** What the plan already knows will not go as a person might expect. */
 function knownBlockers(plan: TeardownPlan): string[] {
   return [
@@ -289,8 +378,7 @@ function knownBlockers(plan: TeardownPlan): string[] {
 /** One line per cluster outcome, plus a warning annotation for everything left behind. */
 function tellOutcome(log: Logger, report: ClusterReport): void {
   const line = `Cluster ${report.name}: ${report.outcome}. ${report.message ?? ''}`.trim()
-  if (report.outcome === 'deleted' || report.outcome === 'absent' || report.outcome === 'dry-run')
-    log.info(line)
+  if (SUCCESSFUL_OUTCOMES.has(report.outcome)) log.info(line)
   for (const left of report.leftovers) {
     if (left.kind === 'cluster') continue
     log.warning(`${report.name}: ${left.kind} ${left.id} left behind: ${left.reason}`)
@@ -303,7 +391,8 @@ async function recordFailure(
   report: ClusterReport,
   plan: TeardownPlan | undefined,
   error: unknown,
-  blockers: string[]
+  blockers: string[],
+  selection?: ServiceSelection
 ): Promise<void> {
   if (deps.signal.aborted && isCancellation(error, deps.signal)) {
     // The runner kills the job 10 s after the first signal: no time for a fresh look, so what is
@@ -333,7 +422,7 @@ async function recordFailure(
       ? `The ${settings.timeoutMs / 60_000}-minute deadline (timeout-minutes) passed: ${errorMessage(error)}`
       : explainAwsError(error)
   if (plan) {
-    const found = await lookAgain(deps, report.arn || report.name)
+    const found = await lookAgain(deps, report.arn || report.name, selection)
     report.leftovers = [
       // A fresh look sees services, tasks, instances and the cluster; the rest was recorded as it happened.
       ...report.leftovers.filter(l => !SEEN_BY_INVENTORY.has(l.kind)),
@@ -348,11 +437,12 @@ async function recordFailure(
 /** A fresh inventory after a failure, with its own short budget, so the report says what is really left. */
 async function lookAgain(
   deps: TeardownDeps,
-  clusterRef: string
+  clusterRef: string,
+  selection?: ServiceSelection
 ): Promise<ReturnType<typeof leftoversFromInventory> | undefined> {
   const ctx: InventoryContext = { ...deps, deadline: deps.clock() + FINAL_LOOK_MS, signal: deps.signal }
   try {
-    const result = await takeInventory(ctx, clusterRef)
+    const result = await takeInventory(ctx, clusterRef, selection)
     return result.state === 'absent' ? [] : leftoversFromInventory(result.inventory)
   } catch (error) {
     deps.log.warning(`Could not look at what is left in ${clusterRef}: ${errorMessage(error)}`)

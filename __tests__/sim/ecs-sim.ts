@@ -87,6 +87,8 @@ export interface SimService {
   purged?: boolean
   /** Service Connect: the namespace its deployment uses. */
   serviceConnectNamespace?: string
+  /** Its tags: DescribeServices shows them only with include: ['TAGS']. */
+  tags: Record<string, string>
 }
 
 export interface SimContainerInstance {
@@ -396,6 +398,9 @@ export class EcsSim {
       taskSets?: number
       /** A registered revision (ARN or family:revision), or a family; default a family named as the service. */
       taskDefinition?: string
+      tags?: Record<string, string>
+      /** When it was created, in virtual time; default now. */
+      createdAt?: number
     } = {}
   ): SimService {
     const c = this.requireCluster(cluster)
@@ -410,13 +415,14 @@ export class EcsSim {
       desiredCount: opts.schedulingStrategy === 'DAEMON' ? 0 : (opts.desiredCount ?? 1),
       taskDefinitionArn,
       launchType: opts.launchType ?? 'EC2',
-      createdAt: this.now,
+      createdAt: opts.createdAt ?? this.now,
       deploymentsActiveUntil: opts.deploymentsActiveUntil,
       drainDelayMs: opts.drainDelayMs ?? 0,
       stopTimeMs: opts.stopTimeMs ?? 30_000,
       capacityProviders: opts.capacityProviders ?? [],
       taskSets: [],
-      ...(opts.serviceConnectNamespace ? { serviceConnectNamespace: opts.serviceConnectNamespace } : {})
+      ...(opts.serviceConnectNamespace ? { serviceConnectNamespace: opts.serviceConnectNamespace } : {}),
+      tags: { ...opts.tags }
     }
     this.services.set(service.arn, service)
     for (let i = 0; i < (opts.taskSets ?? 0); i++) {
@@ -843,6 +849,7 @@ export class EcsSim {
     const refs = (input.services as string[] | undefined) ?? []
     if (refs.length === 0) throw ecsError('InvalidParameterException', 'Services cannot be empty.')
     if (refs.length > 10) throw ecsError('InvalidParameterException', 'services can have at most 10 items.')
+    const include = (input.include as string[] | undefined) ?? []
     const services: unknown[] = []
     const failures: unknown[] = []
     for (const ref of refs) {
@@ -881,6 +888,9 @@ export class EcsSim {
           }
         ],
         capacityProviderStrategy: s.capacityProviders.map(cp => ({ capacityProvider: cp, weight: 1 })),
+        ...(include.includes('TAGS')
+          ? { tags: Object.entries(s.tags).map(([key, value]) => ({ key, value })) }
+          : {}),
         ...(s.deploymentController === 'EXTERNAL'
           ? {
               taskSets: s.taskSets

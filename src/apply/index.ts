@@ -1,3 +1,4 @@
+import type { TaskInfo } from '../inventory.js'
 import type { TeardownPlan } from '../plan.js'
 import type { PhaseLog } from '../report/phase-log.js'
 import type { ApplyContext } from './context.js'
@@ -57,13 +58,26 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
   )
   try {
     await settleAll(ctx, [...services.map(s => s.tasksDown), stopAndWait(stopCtx, plan.standaloneTasks)])
-    await stopStragglers(stopCtx)
+    await stopStragglers(stopCtx, plan.scope ? inServices(plan) : undefined)
   } catch (error) {
     // Keep the services' chains from running on unobserved after a failure.
     await everyServiceDone.catch(() => undefined)
     throw error
   }
   await phases.finish(Phase.stopTasks)
+
+  if (plan.scope) {
+    // Services mode: the cluster, its instances and capacity providers stay as they are.
+    await everyServiceDone
+    await phases.finish(Phase.deleteServices)
+    if (plan.stack) {
+      phases.start(Phase.deleteStack)
+      await removeStack(inPhase(Phase.deleteStack), plan.stack)
+      await phases.finish(Phase.deleteStack)
+    }
+    if (related) await afterTheCluster(ctx, related, hosts, phases)
+    return
+  }
 
   phases.start(Phase.deregisterInstances)
   const instances = deregisterInstances(inPhase(Phase.deregisterInstances), plan.containerInstances)
@@ -98,6 +112,12 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
     }
   }
   if (related) await afterTheCluster(ctx, related, hosts, phases)
+}
+
+/** Services mode: a task is in scope when it belongs to one of the selected services. */
+function inServices(plan: TeardownPlan): (task: TaskInfo) => boolean {
+  const names = new Set(plan.services.map(s => s.service.name))
+  return task => task.serviceName !== undefined && names.has(task.serviceName)
 }
 
 /** Once nothing of the cluster is left: what ECS leaves behind, each in its own phase when there is work. */

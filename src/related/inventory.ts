@@ -1,11 +1,16 @@
 import { isAvailable, type RelatedPorts } from '../aws/clients.js'
-import { tolerateDenied, type ClusterInventory, type InventoryContext } from '../inventory.js'
+import {
+  tolerateDenied,
+  type ClusterInventory,
+  type InventoryContext,
+  type ServiceScope
+} from '../inventory.js'
 import type { TriggerMode } from '../settings.js'
 import { errorMessage, explainAwsError, isAccessDenied } from '../util/errors.js'
 import { describeHosts, hostsOf, type HostInfo } from './hosts.js'
 import { checkLogGroups, type LogGroupCheck } from './log-groups.js'
 import { namespacesOf, type NamespaceInfo } from './namespace.js'
-import { findTriggers, type TriggerInfo } from './triggers.js'
+import { familyOfRef, findTriggers, type TriggerInfo } from './triggers.js'
 
 /** What is around a cluster: what starts its tasks, and what keeps billing once it is gone. */
 export interface RelatedInventory {
@@ -20,6 +25,15 @@ export interface RelatedInventory {
   /** delete-log-groups only: the log groups and who else writes to them. */
   logGroups?: LogGroupCheck
   namespaces: NamespaceInfo[]
+  /**
+   * Services mode: what the selected services share with the cluster's other services and tasks,
+   * which is kept: task definition revisions (left out of `taskDefinitions`) and families.
+   */
+  shared?: {
+    taskDefinitions: { arn: string; users: string[] }[]
+    /** Family → the other services and tasks that run a revision of it. */
+    families: Record<string, string[]>
+  }
 }
 
 export interface RelatedOptions {
@@ -38,14 +52,20 @@ export async function takeRelatedInventory(
   options: RelatedOptions
 ): Promise<RelatedInventory> {
   const clusterArn = inventory.cluster.arn
-  const taskDefinitions = [
+  const used = [
     ...new Set([
       ...inventory.services.flatMap(s => s.taskDefinitions ?? []),
       ...inventory.tasks.map(t => t.taskDefinitionArn ?? '').filter(Boolean)
     ])
   ]
+  const shared = inventory.scope ? sharedWithNeighbours(used, inventory.scope) : undefined
+  const taskDefinitions = shared ? used.filter(arn => !shared.users.has(arn)) : used
+  // Services mode: a rule starts this run's tasks when it starts a family no other service runs.
+  const families = shared
+    ? new Set(taskDefinitions.map(familyOfRef).filter(f => !(f in shared.families)))
+    : undefined
   const [triggers, hosts, logGroups] = await Promise.all([
-    options.triggers === 'keep' ? undefined : readTriggers(ctx, clusterArn),
+    options.triggers === 'keep' || families?.size === 0 ? undefined : readTriggers(ctx, clusterArn, families),
     readHosts(ctx, hostsOf(inventory.containerInstances), options.terminateInstances),
     options.deleteLogGroups
       ? tolerateDenied(ctx, checkLogGroups(ctx, taskDefinitions, options.region), undefined)
@@ -56,17 +76,58 @@ export async function takeRelatedInventory(
     ...hosts,
     taskDefinitions,
     ...(logGroups ? { logGroups } : {}),
-    namespaces: namespacesOf(inventory)
+    // The cluster's Service Connect namespace stays with the cluster in services mode.
+    namespaces: inventory.scope ? [] : namespacesOf(inventory),
+    ...(shared
+      ? {
+          shared: {
+            taskDefinitions: used
+              .filter(arn => shared.users.has(arn))
+              .map(arn => ({ arn, users: shared.users.get(arn)! })),
+            families: shared.families
+          }
+        }
+      : {})
   }
 }
 
-async function readTriggers(ctx: RelatedContext, clusterArn: string): Promise<TriggerInfo[] | undefined> {
+/**
+ * Who else in the cluster runs the task definitions the selected services use: the other services
+ * (every deployment) and the other tasks (standalone ones and those of other services).
+ */
+function sharedWithNeighbours(
+  used: string[],
+  scope: ServiceScope
+): { users: Map<string, string[]>; families: Record<string, string[]> } {
+  const byArn = new Map<string, string[]>()
+  const families: Record<string, string[]> = {}
+  const add = (arn: string, user: string): void => {
+    byArn.set(arn, [...new Set([...(byArn.get(arn) ?? []), user])])
+    const family = familyOfRef(arn)
+    families[family] = [...new Set([...(families[family] ?? []), user])]
+  }
+  for (const s of scope.neighbours) for (const arn of s.taskDefinitions ?? []) add(arn, `service ${s.name}`)
+  for (const t of scope.neighbourTasks)
+    if (t.taskDefinitionArn)
+      add(t.taskDefinitionArn, t.serviceName ? `service ${t.serviceName}` : `task ${t.id} (${t.group})`)
+  const mine = new Set(used.map(familyOfRef))
+  return {
+    users: new Map([...byArn].filter(([arn]) => used.includes(arn))),
+    families: Object.fromEntries(Object.entries(families).filter(([family]) => mine.has(family)))
+  }
+}
+
+async function readTriggers(
+  ctx: RelatedContext,
+  clusterArn: string,
+  families?: ReadonlySet<string>
+): Promise<TriggerInfo[] | undefined> {
   if (!isAvailable(ctx.events)) {
     ctx.log.info('EventBridge is not available to this run: rules that start tasks were not looked for')
     return undefined
   }
   try {
-    return await tolerateDenied(ctx, findTriggers(ctx, clusterArn), [])
+    return await tolerateDenied(ctx, findTriggers(ctx, clusterArn, families), [])
   } catch (error) {
     if (!isAccessDenied(error)) throw error
     // Reading the rules is on by default: say how to do without it.

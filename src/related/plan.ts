@@ -65,7 +65,7 @@ export function planRelated(
 ): RelatedPlan {
   const hosts = related.hosts.map(host => decideHost(host, options, related.hostsUnread, stack))
   const logGroups = (related.logGroups?.groups ?? []).map(group =>
-    decideLogGroup(group, related.logGroups!, options.region)
+    decideLogGroup(group, related.logGroups!, options.region, related.shared?.families ?? {})
   )
   const namespaces = related.namespaces.map(namespace => decideNamespace(namespace, options.deleteNamespace))
   const triggers = options.triggers === 'keep' ? [] : (related.triggers ?? [])
@@ -82,6 +82,14 @@ export function planRelated(
   }
   for (const d of logGroups)
     if (!d.delete) notes.push(`log group ${d.group.name} will be kept: ${d.keepReason}`)
+  for (const t of related.shared?.taskDefinitions ?? [])
+    notes.push(`task definition ${revisionOf(t.arn)} will be kept: ${t.users.join(', ')} also use(s) it`)
+  if (options.triggers !== 'keep') {
+    for (const [family, users] of Object.entries(related.shared?.families ?? {}))
+      notes.push(
+        `EventBridge rules that start family ${family} on this cluster will be kept: ${users.join(', ')} also run(s) it`
+      )
+  }
   if (options.deleteNamespace) {
     for (const d of namespaces)
       if (!d.delete) notes.push(`namespace ${d.namespace.ref} will be kept: ${d.keepReason}`)
@@ -166,8 +174,17 @@ function ownerReason(host: HostInfo, owner: NonNullable<HostInfo['owner']>): str
 function decideLogGroup(
   group: LogGroupUse,
   check: NonNullable<RelatedInventory['logGroups']>,
-  region: string
+  region: string,
+  sharedFamilies: Record<string, string[]>
 ): LogGroupDecision {
+  const sharers = group.families.flatMap(f => sharedFamilies[f] ?? [])
+  if (sharers.length > 0) {
+    return {
+      group,
+      delete: false,
+      keepReason: `${[...new Set(sharers)].join(', ')} also run(s) task definitions of ${group.families.join(', ')}, which write to it`
+    }
+  }
   if (check.tooManyFamilies) {
     return {
       group,

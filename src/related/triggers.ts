@@ -22,7 +22,12 @@ export type TriggerContext = CallContext & { events: SendPort }
  * ListRuleNamesByTarget with it finds exactly those rules (every page); each rule's targets are then
  * read to pick out the ones for this cluster. A rule deleted between the two reads is skipped.
  */
-export async function findTriggers(ctx: TriggerContext, clusterArn: string): Promise<TriggerInfo[]> {
+export async function findTriggers(
+  ctx: TriggerContext,
+  clusterArn: string,
+  /** Services mode: only targets that start these task definition families are this run's. */
+  families?: ReadonlySet<string>
+): Promise<TriggerInfo[]> {
   const rules = await paginate(async nextToken => {
     const out = await callAws(
       ctx,
@@ -35,14 +40,17 @@ export async function findTriggers(ctx: TriggerContext, clusterArn: string): Pro
     )
     return { items: out.RuleNames ?? [], nextToken: out.NextToken }
   })
-  const found = await Promise.all([...new Set(rules)].map(rule => readTargets(ctx, rule, clusterArn)))
+  const found = await Promise.all(
+    [...new Set(rules)].map(rule => readTargets(ctx, rule, clusterArn, families))
+  )
   return found.filter((t): t is TriggerInfo => t !== undefined && t.targetIds.length > 0)
 }
 
 async function readTargets(
   ctx: TriggerContext,
   rule: string,
-  clusterArn: string
+  clusterArn: string,
+  families: ReadonlySet<string> | undefined
 ): Promise<TriggerInfo | undefined> {
   try {
     const targets = await paginate(async nextToken => {
@@ -57,7 +65,11 @@ async function readTargets(
       )
       return { items: out.Targets ?? [], nextToken: out.NextToken }
     })
-    const mine = targets.filter(t => t.Arn === clusterArn)
+    const mine = targets.filter(
+      t =>
+        t.Arn === clusterArn &&
+        (!families || families.has(familyOfRef(t.EcsParameters?.TaskDefinitionArn ?? '')))
+    )
     return {
       rule,
       targetIds: mine.map(t => t.Id ?? '').filter(Boolean),
@@ -68,4 +80,10 @@ async function readTargets(
     if (isAwsError(error, 'ResourceNotFoundException')) return undefined
     throw error
   }
+}
+
+/** The family of a task definition ARN or name, with or without its `:revision`. */
+export function familyOfRef(ref: string): string {
+  const name = ref.slice(ref.lastIndexOf('/') + 1)
+  return /:\d+$/.test(name) ? name.slice(0, name.lastIndexOf(':')) : name
 }

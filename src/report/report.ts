@@ -4,8 +4,9 @@
  * object as JSON; its schema is documented in the README.
  */
 
+/** `services-removed`: services mode, the selected services went and the cluster was kept. */
 export type ClusterOutcome =
-  'deleted' | 'absent' | 'failed' | 'cancelled' | 'timed-out' | 'dry-run' | 'skipped'
+  'deleted' | 'services-removed' | 'absent' | 'failed' | 'cancelled' | 'timed-out' | 'dry-run' | 'skipped'
 
 export interface RemovedService {
   name: string
@@ -134,6 +135,27 @@ export interface PlannedTeardown {
   blockers: string[]
 }
 
+/** The outcomes that do not fail the run. */
+export const SUCCESSFUL_OUTCOMES: ReadonlySet<ClusterOutcome> = new Set<ClusterOutcome>([
+  'deleted',
+  'services-removed',
+  'absent',
+  'dry-run',
+  'skipped'
+])
+
+/** Services mode: what the `services` input selected, and what was kept because it is shared. */
+export interface ServiceScopeReport {
+  /** The services selected for removal. */
+  selected: string[]
+  /** Named services already gone or INACTIVE. */
+  absent: string[]
+  /** Services a pattern matched that were not touched, each with the reason. */
+  skipped: { name: string; reason: string }[]
+  /** Kept because it is shared: the cluster, its other services, what they use too. */
+  kept: Leftover[]
+}
+
 export interface ClusterReport {
   name: string
   arn: string
@@ -152,6 +174,8 @@ export interface ClusterReport {
   related?: RelatedReport
   /** The plan; present on a dry run. */
   plan?: PlannedTeardown
+  /** Present in services mode (the `services` input): the cluster is kept. */
+  scope?: ServiceScopeReport
   leftovers: Leftover[]
   phases: PhaseTiming[]
   seconds: number
