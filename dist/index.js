@@ -59684,6 +59684,7 @@ var dist_cjs = __nccwpck_require__(212);
 /** Input names, exactly as action.yml declares them. */
 const Inputs = {
     cluster: 'cluster',
+    services: 'services',
     region: 'region',
     force: 'force',
     timeoutMinutes: 'timeout-minutes',
@@ -60190,6 +60191,14 @@ function newRelatedReport() {
         namespaces: []
     };
 }
+/** The outcomes that do not fail the run. */
+const SUCCESSFUL_OUTCOMES = new Set([
+    'deleted',
+    'services-removed',
+    'absent',
+    'dry-run',
+    'skipped'
+]);
 function newClusterReport(name, region) {
     return {
         name,
@@ -60281,6 +60290,7 @@ const LIST_LIMIT = 200;
 const TASKS_PER_GROUP = 50;
 const OUTCOME_TEXT = {
     deleted: '✅ removed',
+    'services-removed': '✅ services removed, cluster kept',
     absent: '➖ already absent',
     failed: '❌ failed',
     cancelled: '⛔ cancelled',
@@ -60322,10 +60332,12 @@ function renderCluster(c) {
     if (c.plan)
         out.push(...renderPlan(c));
     // No table when the cluster was never read (absent, or a failure before the inventory).
+    out.push(...renderScope(c));
     if (c.outcome === 'absent' || c.outcome === 'skipped' || !c.arn)
         return out;
     out.push(...renderCounts(c));
     out.push(...renderLeftovers(c));
+    out.push(...renderKept(c));
     if (c.outcome !== 'dry-run')
         out.push(...renderRemoved(c));
     out.push(...renderPhases(c));
@@ -60356,8 +60368,13 @@ function renderCounts(c) {
         '| --- | ---: | ---: | ---: |',
         `| Services | ${c.found.services} | ${removed(c.services.length)} | ${left('service')} |`,
         `| Tasks | ${c.found.tasks} | ${removed(c.tasks.length)} | ${left('task')} |`,
-        `| Container instances | ${c.found.containerInstances} | ${removed(c.containerInstances.length)} | ${left('container-instance')} |`,
-        `| Capacity providers | ${c.found.capacityProviders} | ${removed(c.capacityProviders.filter(p => p.action === 'deleted').length)} deleted, ${removed(c.capacityProviders.length)} detached | ${left('capacity-provider')} |`
+        // Services mode does not touch the cluster's instances and capacity providers: no rows for them.
+        ...(c.scope
+            ? []
+            : [
+                `| Container instances | ${c.found.containerInstances} | ${removed(c.containerInstances.length)} | ${left('container-instance')} |`,
+                `| Capacity providers | ${c.found.capacityProviders} | ${removed(c.capacityProviders.filter(p => p.action === 'deleted').length)} deleted, ${removed(c.capacityProviders.length)} detached | ${left('capacity-provider')} |`
+            ])
     ];
     if (c.stack) {
         const found = c.stack.status === 'NOT_FOUND' ? 0 : 1;
@@ -60424,6 +60441,30 @@ function renderLeftovers(c) {
     if (other.length > 0)
         out.push('', '#### Left behind: needs a person', '', ...listItems(other.map(item)));
     return out;
+}
+/** Services mode: which services the input selected, which were already gone, which were skipped. */
+function renderScope(c) {
+    const scope = c.scope;
+    if (!scope)
+        return [];
+    const out = ['', `Services mode: cluster ${code(c.name)} is kept.`];
+    if (scope.selected.length > 0)
+        out.push(`Selected: ${scope.selected.map(code).join(', ')}.`);
+    if (scope.absent.length > 0)
+        out.push(`Already gone: ${scope.absent.map(code).join(', ')}.`);
+    out.push(...details('Services a pattern matched but not touched', scope.skipped.map(s => `${code(s.name)}: ${escapeHtml(s.reason)}`)));
+    return out;
+}
+function renderKept(c) {
+    const kept = c.scope?.kept ?? [];
+    if (kept.length === 0)
+        return [];
+    return [
+        '',
+        '#### Kept because it is shared',
+        '',
+        ...listItems(kept.map(k => `${escapeHtml(k.kind)} ${code(k.id)}: ${escapeHtml(k.reason)}`))
+    ];
 }
 function renderRemoved(c) {
     const out = [];
@@ -60540,22 +60581,26 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const TRUE_VALUES = new Set(['true', 'True', 'TRUE']);
 const FALSE_VALUES = new Set(['false', 'False', 'FALSE', '']);
 function readSettings(input, env) {
-    const { clusters, patterns } = readClusters(input(Inputs.cluster));
-    const exclude = readPatterns(Inputs.exclude, input(Inputs.exclude));
+    const { names: clusters, patterns } = readRefs(CLUSTER_REFS, input(Inputs.cluster));
+    const services = readServices(input(Inputs.services), clusters, patterns);
+    // With services, every filter applies to the services: the cluster is named, never matched.
+    const filtered = services ? SERVICE_REFS : CLUSTER_REFS;
+    const exclude = readPatterns(Inputs.exclude, input(Inputs.exclude), filtered.noun);
     const requireTags = readTags(input(Inputs.requireTags));
-    if (patterns.some(p => /^\*+$/.test(p)) && requireTags.length === 0) {
-        throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' has the pattern '*', which matches every cluster in the region: add 'require-tags' (for example environment=preview) so that only tagged clusters can be touched.`);
+    const selection = services ?? { names: clusters, patterns };
+    if (selection.patterns.some(p => /^\*+$/.test(p)) && requireTags.length === 0) {
+        throw new errors/* InputError */.dz(`Input '${filtered.input}' has the pattern '*', which matches every ${filtered.noun} in the ${services ? 'cluster' : 'region'}: add 'require-tags' (for example environment=preview) so that only tagged ${filtered.noun}s can be touched.`);
     }
-    for (const ref of clusters) {
+    for (const ref of selection.names) {
         const name = ref.slice(ref.lastIndexOf('/') + 1);
         const hit = exclude.find(p => globToRegExp(p).test(name));
         if (hit) {
-            throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' names ${name}, which '${Inputs.exclude}' (${hit}) also matches: remove it from one of them.`);
+            throw new errors/* InputError */.dz(`Input '${filtered.input}' names ${name}, which '${Inputs.exclude}' (${hit}) also matches: remove it from one of them.`);
         }
     }
     const olderThanMs = readAge(input(Inputs.olderThan).trim());
     const maxClusters = readWholeNumber(Inputs.maxClusters, input(Inputs.maxClusters), Defaults.maxClusters, 1, 100);
-    const region = readRegion(input(Inputs.region).trim(), env, clusters);
+    const region = readRegion(input(Inputs.region).trim(), env, [...clusters, ...(services?.names ?? [])]);
     const force = readBoolean(Inputs.force, input(Inputs.force));
     const timeoutMinutes = readMinutes(Inputs.timeoutMinutes, input(Inputs.timeoutMinutes), Defaults.timeoutMinutes, 1, 360);
     const drainMinutes = readMinutes(Inputs.drainTimeoutMinutes, input(Inputs.drainTimeoutMinutes), Math.min(Defaults.drainTimeoutMinutes, timeoutMinutes / 2), 0, 360);
@@ -60567,6 +60612,7 @@ function readSettings(input, env) {
     return {
         clusters,
         patterns,
+        ...(services ? { services } : {}),
         exclude,
         requireTags,
         ...(olderThanMs !== undefined ? { olderThanMs } : {}),
@@ -60673,29 +60719,63 @@ function splitList(raw) {
             .filter(entry => entry.length > 0))
     ];
 }
-function readClusters(raw) {
-    const entries = splitList(raw);
-    if (entries.length === 0) {
-        throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' is required: give the cluster's name or ARN, or a pattern such as preview-*.`);
-    }
-    const clusters = [];
+const CLUSTER_REFS = {
+    input: Inputs.cluster,
+    noun: 'cluster',
+    name: CLUSTER_NAME,
+    arn: CLUSTER_ARN,
+    shape: "a cluster name (letters, digits, '-' and '_', up to 255), a cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME)"
+};
+/** A service ARN names its cluster (arn:…:service/CLUSTER/NAME) or, in the old format, not. */
+const SERVICE_ARN = /^arn:aws[a-z-]*:ecs:([a-z0-9-]+):(\d{12}):service\/(?:([A-Za-z0-9_-]{1,255})\/)?([A-Za-z0-9_-]{1,255})$/;
+const SERVICE_REFS = {
+    input: Inputs.services,
+    noun: 'service',
+    name: CLUSTER_NAME,
+    arn: SERVICE_ARN,
+    shape: "a service name (letters, digits, '-' and '_', up to 255), a service ARN (arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/NAME)"
+};
+/** Names and ARNs as given, and the entries with * or ? as patterns. */
+function readRefs(kind, raw) {
+    const names = [];
     const patterns = [];
-    for (const entry of entries) {
+    for (const entry of splitList(raw)) {
         if (/[*?]/.test(entry) && PATTERN.test(entry))
             patterns.push(entry);
-        else if (CLUSTER_NAME.test(entry) || CLUSTER_ARN.test(entry))
-            clusters.push(entry);
+        else if (kind.name.test(entry) || kind.arn.test(entry))
+            names.push(entry);
         else {
-            throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' has '${entry.slice(0, 80)}', which is neither a cluster name (letters, digits, '-' and '_', up to 255), a cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME), nor a pattern using * and ?.`);
+            throw new errors/* InputError */.dz(`Input '${kind.input}' has '${entry.slice(0, 80)}', which is neither ${kind.shape}, nor a pattern using * and ?.`);
         }
     }
-    return { clusters, patterns };
+    if (names.length + patterns.length === 0 && kind === CLUSTER_REFS) {
+        throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' is required: give the cluster's name or ARN, or a pattern such as preview-*.`);
+    }
+    return { names, patterns };
 }
-function readPatterns(name, raw) {
+/** `services`, when given: services of exactly one cluster, named (no pattern), which is kept. */
+function readServices(raw, clusters, clusterPatterns) {
+    const services = readRefs(SERVICE_REFS, raw);
+    if (services.names.length + services.patterns.length === 0)
+        return undefined;
+    const given = [...clusters, ...clusterPatterns];
+    if (clusterPatterns.length > 0 || clusters.length !== 1) {
+        throw new errors/* InputError */.dz(`Input '${Inputs.services}' needs exactly one cluster in '${Inputs.cluster}', named or as an ARN (no pattern), but it has ${given.join(', ').slice(0, 120)}: name the one cluster the services are in.`);
+    }
+    const clusterName = clusters[0].slice(clusters[0].lastIndexOf('/') + 1);
+    for (const ref of services.names) {
+        const inCluster = SERVICE_ARN.exec(ref)?.[3];
+        if (inCluster && inCluster !== clusterName) {
+            throw new errors/* InputError */.dz(`Input '${Inputs.services}' has ${ref.slice(0, 160)}, a service of cluster ${inCluster}, but '${Inputs.cluster}' is ${clusterName}: one step removes services of one cluster.`);
+        }
+    }
+    return services;
+}
+function readPatterns(name, raw, noun) {
     const entries = splitList(raw);
     for (const entry of entries) {
         if (!PATTERN.test(entry)) {
-            throw new errors/* InputError */.dz(`Input '${name}' has '${entry.slice(0, 80)}'; give cluster names or patterns of letters, digits, '-', '_', * and ?.`);
+            throw new errors/* InputError */.dz(`Input '${name}' has '${entry.slice(0, 80)}'; give ${noun} names or patterns of letters, digits, '-', '_', * and ?.`);
         }
     }
     return entries;
@@ -60738,10 +60818,16 @@ function readWholeNumber(name, raw, fallback, min, max) {
     }
     return Number(value);
 }
-function readRegion(raw, env, clusters) {
-    const arnRegions = [...new Set(clusters.map(c => CLUSTER_ARN.exec(c)?.[1]).filter(Boolean))];
+/** The Region: the input, the environment, or the region of the cluster and service ARNs in `refs`. */
+function readRegion(raw, env, refs) {
+    const arnInput = refs.some(r => SERVICE_ARN.test(r))
+        ? `${Inputs.cluster}' or '${Inputs.services}`
+        : Inputs.cluster;
+    const arnRegions = [
+        ...new Set(refs.map(c => (CLUSTER_ARN.exec(c) ?? SERVICE_ARN.exec(c))?.[1]).filter(Boolean))
+    ];
     if (arnRegions.length > 1) {
-        throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' has ARNs in ${arnRegions.join(' and ')}: one step works in one Region; use a matrix over regions.`);
+        throw new errors/* InputError */.dz(`Input '${arnInput}' has ARNs in ${arnRegions.join(' and ')}: one step works in one Region; use a matrix over regions.`);
     }
     const fromArn = arnRegions[0];
     const region = raw || env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || fromArn || '';
@@ -60752,7 +60838,7 @@ function readRegion(raw, env, clusters) {
         throw new errors/* InputError */.dz(`Input '${Inputs.region}' has '${region.slice(0, 40)}', which is not an AWS Region name such as us-east-1.`);
     }
     if (fromArn && fromArn !== region) {
-        throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' is an ARN in ${fromArn} but the region is ${region}: make 'region' match the ARN or leave it empty.`);
+        throw new errors/* InputError */.dz(`Input '${arnInput}' has an ARN in ${fromArn} but the region is ${region}: make 'region' match the ARN or leave it empty.`);
     }
     return region;
 }
@@ -60904,11 +60990,13 @@ async function paginate(fetchPage) {
 
 
 /** What a cluster holds, read with paged lists and batched describes. Makes no change. */
-async function takeInventory(ctx, clusterRef) {
+async function takeInventory(ctx, clusterRef, selection) {
     const cluster = await describeCluster(ctx, clusterRef);
     if (cluster.state === 'absent')
         return cluster;
     const info = cluster.info;
+    if (selection)
+        return { state: 'present', inventory: await takeServiceInventory(ctx, info, selection) };
     const [services, tasks, containerInstances, capacityProviders] = await Promise.all([
         tolerateDenied(ctx, listServices(ctx, info.arn), []),
         tolerateDenied(ctx, listLiveTasks(ctx, info.arn), []),
@@ -60918,6 +61006,33 @@ async function takeInventory(ctx, clusterRef) {
     return {
         state: 'present',
         inventory: { cluster: info, services, tasks, containerInstances, capacityProviders }
+    };
+}
+/**
+ * Services mode: the selected services, read again (one may have gone since the selection), and
+ * their tasks (group `service:<name>`); every other task is the neighbours', never touched.
+ */
+async function takeServiceInventory(ctx, cluster, selection) {
+    const [described, tasks] = await Promise.all([
+        describeServices(ctx, cluster.arn, selection.selected.map(s => s.arn), ['TAGS']),
+        listLiveTasks(ctx, cluster.arn)
+    ]);
+    const services = described.present.filter(s => s.status !== 'INACTIVE');
+    const gone = selection.selected.filter(s => !services.some(p => p.arn === s.arn)).map(s => s.name);
+    const names = new Set(selection.selected.map(s => s.name));
+    const mine = (t) => t.serviceName !== undefined && names.has(t.serviceName);
+    return {
+        cluster,
+        services,
+        tasks: tasks.filter(mine),
+        containerInstances: [],
+        capacityProviders: [],
+        scope: {
+            absent: [...selection.absent, ...gone],
+            skipped: selection.skipped,
+            neighbours: selection.neighbours,
+            neighbourTasks: tasks.filter(t => !mine(t))
+        }
     };
 }
 /** A dry run records a denied read as a blocker and goes on with `fallback`; a real run fails on it. */
@@ -60965,20 +61080,25 @@ function toClusterInfo(cluster) {
         hasDefaultStrategy: (cluster.defaultCapacityProviderStrategy ?? []).length > 0,
         ...(cluster.serviceConnectDefaults?.namespace
             ? { serviceConnectNamespace: cluster.serviceConnectDefaults.namespace }
-            : {})
+            : {}),
+        containerInstanceCount: cluster.registeredContainerInstancesCount ?? 0
     };
 }
 /** Every ACTIVE service: all pages of 100, then descriptions in batches of 10. */
-async function listServices(ctx, clusterArn) {
+async function listServices(ctx, clusterArn, include = []) {
     const arns = await paginate(async (nextToken) => {
         const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListServicesCommand */.qde({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
         return { items: out.serviceArns ?? [], nextToken: out.nextToken };
     });
     // INACTIVE services are already deleted (AWS does not list them; some emulators do).
-    return (await describeServices(ctx, clusterArn, unique(arns))).present.filter(s => s.status !== 'INACTIVE');
+    return (await describeServices(ctx, clusterArn, unique(arns), include)).present.filter(s => s.status !== 'INACTIVE');
 }
-async function describeServices(ctx, clusterArn, arns) {
-    const batches = await Promise.all(chunk(arns, Limits.describeServicesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: clusterArn, services: batch }))));
+async function describeServices(ctx, clusterArn, arns, include = []) {
+    const batches = await Promise.all(chunk(arns, Limits.describeServicesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeServicesCommand */.H7c({
+        cluster: clusterArn,
+        services: batch,
+        ...(include.length > 0 ? { include } : {})
+    }))));
     const present = [];
     const missing = [];
     for (const out of batches) {
@@ -61012,11 +61132,19 @@ function toServiceInfo(service) {
         serviceConnectNamespaces: unique((service.deployments ?? [])
             .filter(d => d.serviceConnectConfiguration?.enabled !== false)
             .map(d => d.serviceConnectConfiguration?.namespace)
-            .filter((ns) => Boolean(ns)))
+            .filter((ns) => Boolean(ns))),
+        ...(service.tags
+            ? { tags: Object.fromEntries(service.tags.filter(t => t.key).map(t => [t.key, t.value ?? ''])) }
+            : {}),
+        serviceRegistries: (service.serviceRegistries ?? [])
+            .map(r => r.registryArn)
+            .filter((arn) => Boolean(arn)),
+        targetGroups: unique((service.loadBalancers ?? []).map(lb => lb.targetGroupArn).filter((arn) => Boolean(arn)))
     };
 }
 function newest(dates) {
-    const times = dates.filter((d) => d instanceof Date).map(d => d.getTime());
+    // Not `instanceof Date`: a Date made in another realm (a test's VM context) is a Date all the same.
+    const times = dates.filter((d) => typeof d?.getTime === 'function').map(d => d.getTime());
     return times.length > 0 ? new Date(Math.max(...times)) : undefined;
 }
 /**
@@ -61178,7 +61306,7 @@ async function selectClusters(ctx, settings) {
         return { targets: [...settings.clusters], skipped: [] };
     const explicit = settings.clusters.length > 0 && needsTags ? await describeClusters(ctx, settings.clusters, ['TAGS']) : [];
     for (const cluster of explicit) {
-        const missing = missingTags(cluster, settings);
+        const missing = missingTags(tagsOf(cluster.tags), settings);
         if (cluster.status === 'ACTIVE' && missing.length > 0) {
             throw new errors/* InputError */.dz(`Cluster ${cluster.clusterName} is named in '${Inputs.cluster}' but lacks the required tag(s) ${missing.join(', ')}: nothing was removed. Tag it, or remove it from 'cluster'.`);
         }
@@ -61207,7 +61335,7 @@ async function selectClusters(ctx, settings) {
                 skip(`excluded by '${Inputs.exclude}' (${exclusion.pattern})`);
                 continue;
             }
-            const missing = missingTags(cluster, settings);
+            const missing = missingTags(tagsOf(cluster.tags), settings);
             if (missing.length > 0) {
                 skip(`lacks the required tag(s) ${missing.join(', ')}`);
                 continue;
@@ -61229,9 +61357,74 @@ async function selectClusters(ctx, settings) {
     }
     return { targets, skipped };
 }
-function missingTags(cluster, settings) {
-    const tags = new Map((cluster.tags ?? []).map(t => [t.key ?? '', t.value ?? '']));
-    return settings.requireTags.filter(t => tags.get(t.key) !== t.value).map(t => `${t.key}=${t.value}`);
+/**
+ * Services mode: which services of the one named cluster go. The same rules as for clusters, before
+ * anything is removed: patterns are matched against every ACTIVE service (ListServices, every page),
+ * `exclude`, `require-tags` and `older-than` skip pattern matches (reported), and a service named
+ * explicitly without the required tags fails the run. A named service already gone or INACTIVE is
+ * absent, not an error. Undefined when the cluster itself is gone (the teardown reports it absent).
+ */
+async function selectServices(ctx, settings, refs) {
+    const cluster = await describeCluster(ctx, settings.clusters[0]);
+    if (cluster.state === 'absent')
+        return undefined;
+    const clusterArn = cluster.info.arn;
+    const active = await listServices(ctx, clusterArn, ['TAGS']);
+    const byName = new Map(active.map(s => [s.name, s]));
+    const named = [...new Set(refs.names.map(nameFromArn))];
+    // A named service missing from the list may be DRAINING after an interrupted run: describe it.
+    const unlisted = named.filter(name => !byName.has(name));
+    const described = (await describeServices(ctx, clusterArn, unlisted, ['TAGS'])).present;
+    const selected = [];
+    const absent = [];
+    for (const name of named) {
+        const service = byName.get(name) ?? described.find(s => s.name === name);
+        if (!service || service.status === 'INACTIVE')
+            absent.push(name);
+        else
+            selected.push(service);
+    }
+    for (const service of selected) {
+        const missing = missingTags(service.tags ?? {}, settings);
+        if (service.status === 'ACTIVE' && missing.length > 0) {
+            throw new errors/* InputError */.dz(`Service ${service.name} is named in '${Inputs.services}' but lacks the required tag(s) ${missing.join(', ')}: nothing was removed. Tag it, or remove it from 'services'.`);
+        }
+    }
+    const skipped = [];
+    const patterns = refs.patterns.map(globToRegExp);
+    const excluded = settings.exclude.map(p => ({ pattern: p, regex: globToRegExp(p) }));
+    const matched = active
+        .filter(s => !named.includes(s.name) && patterns.some(p => p.test(s.name)))
+        .sort((a, b) => a.name.localeCompare(b.name));
+    for (const service of matched) {
+        const reason = whyNotSelected(ctx, service, settings, excluded);
+        if (reason)
+            skipped.push({ name: service.name, reason });
+        else
+            selected.push(service);
+    }
+    return { selected, absent, skipped, neighbours: active.filter(s => !selected.includes(s)) };
+}
+function whyNotSelected(ctx, service, settings, excluded) {
+    const exclusion = excluded.find(e => e.regex.test(service.name));
+    if (exclusion)
+        return `excluded by '${Inputs.exclude}' (${exclusion.pattern})`;
+    const missing = missingTags(service.tags ?? {}, settings);
+    if (missing.length > 0)
+        return `lacks the required tag(s) ${missing.join(', ')}`;
+    const last = service.lastActivity?.getTime();
+    if (settings.olderThanMs !== undefined && last !== undefined) {
+        const age = ctx.clock() - last;
+        if (age < settings.olderThanMs)
+            return `created or deployed ${describeAge(age)} ago, more recently than '${Inputs.olderThan}' allows`;
+    }
+    return undefined;
+}
+function tagsOf(tags) {
+    return Object.fromEntries((tags ?? []).map(t => [t.key ?? '', t.value ?? '']));
+}
+function missingTags(tags, settings) {
+    return settings.requireTags.filter(t => tags[t.key] !== t.value).map(t => `${t.key}=${t.value}`);
 }
 /**
  * The newest sign of life in a cluster: a service created or deployed, a task started. A cluster
@@ -61715,7 +61908,8 @@ function related(ctx) {
 
 /** StopTask; a task AWS no longer knows is already stopped. */
 async function stopTask(ctx, task) {
-    const reason = `ecs-teardown: removing cluster ${ctx.clusterName}`.slice(0, Limits.stopReasonMaxLength);
+    const what = task.serviceName && ctx.report.scope ? `service ${task.serviceName}` : `cluster ${ctx.clusterName}`;
+    const reason = `ecs-teardown: removing ${what}`.slice(0, Limits.stopReasonMaxLength);
     try {
         await callAws(ctx, ctx.ecs, new dist_cjs/* StopTaskCommand */.PP1({ cluster: ctx.clusterArn, task: task.arn, reason }));
         ctx.log.info(`Stopping task ${task.id} (${task.group})`);
@@ -61776,12 +61970,14 @@ async function drainThenStop(ctx, tasks) {
  * After every known task is down, look again: a deployment in flight or a schedule may have
  * started tasks since the inventory, and DeleteCluster refuses while any remain.
  */
-async function stopStragglers(ctx) {
+async function stopStragglers(ctx, 
+/** Services mode: only the selected services' tasks; the cluster's others are not this run's. */
+inScope = () => true) {
     // Bounded: a source that keeps starting tasks faster than they stop is reported by DeleteCluster's
     // refusal at the deadline rather than chased forever here.
     for (let round = 0; round < 5; round++) {
         // Only tasks desired RUNNING can be new; the ones this run stopped are all confirmed down.
-        const live = await listLiveTasks(ctx, ctx.clusterArn, ['RUNNING']);
+        const live = (await listLiveTasks(ctx, ctx.clusterArn, ['RUNNING'])).filter(inScope);
         if (live.length === 0)
             return;
         ctx.log.info(`Found ${live.length} task(s) still up after the planned stops: stopping them`);
@@ -61929,7 +62125,7 @@ async function namespaceUsers(ctx, namespace, clusterArn) {
 
 function planRelated(related, options, stack) {
     const hosts = related.hosts.map(host => decideHost(host, options, related.hostsUnread, stack));
-    const logGroups = (related.logGroups?.groups ?? []).map(group => decideLogGroup(group, related.logGroups, options.region));
+    const logGroups = (related.logGroups?.groups ?? []).map(group => decideLogGroup(group, related.logGroups, options.region, related.shared?.families ?? {}));
     const namespaces = related.namespaces.map(namespace => decideNamespace(namespace, options.deleteNamespace));
     const triggers = options.triggers === 'keep' ? [] : (related.triggers ?? []);
     const notes = [];
@@ -61945,6 +62141,12 @@ function planRelated(related, options, stack) {
     for (const d of logGroups)
         if (!d.delete)
             notes.push(`log group ${d.group.name} will be kept: ${d.keepReason}`);
+    for (const t of related.shared?.taskDefinitions ?? [])
+        notes.push(`task definition ${revisionOf(t.arn)} will be kept: ${t.users.join(', ')} also use(s) it`);
+    if (options.triggers !== 'keep') {
+        for (const [family, users] of Object.entries(related.shared?.families ?? {}))
+            notes.push(`EventBridge rules that start family ${family} on this cluster will be kept: ${users.join(', ')} also run(s) it`);
+    }
     if (options.deleteNamespace) {
         for (const d of namespaces)
             if (!d.delete)
@@ -62018,7 +62220,15 @@ function ownerReason(host, owner) {
             return `${state}, owned by EC2 fleet ${owner.name}: not terminated, the fleet would launch a replacement; delete the fleet or set its target capacity to 0`;
     }
 }
-function decideLogGroup(group, check, region) {
+function decideLogGroup(group, check, region, sharedFamilies) {
+    const sharers = group.families.flatMap(f => sharedFamilies[f] ?? []);
+    if (sharers.length > 0) {
+        return {
+            group,
+            delete: false,
+            keepReason: `${[...new Set(sharers)].join(', ')} also run(s) task definitions of ${group.families.join(', ')}, which write to it`
+        };
+    }
     if (check.tooManyFamilies) {
         return {
             group,
@@ -62385,6 +62595,88 @@ async function findStack(ctx, cluster, stackName) {
     return { ...first, otherMatches: rest.map(t => t.name) };
 }
 /**
+ * Services mode: the stack that owns the selected services: the `stack-name` input (it must exist),
+ * else the stack in their aws:cloudformation tags. Selected services of several stacks make an
+ * ambiguous lookup (a refusal); `outside` lists what else the stack owns.
+ */
+async function findStackOfServices(ctx, cluster, services, stackName, outside) {
+    const refs = stackName
+        ? [stackName]
+        : [
+            ...new Set(services
+                .map(s => s.tags?.['aws:cloudformation:stack-id'] || s.tags?.['aws:cloudformation:stack-name'])
+                .filter((ref) => Boolean(ref)))
+        ];
+    if (refs.length === 0)
+        return { notFound: true, searched: ["the selected services' aws:cloudformation tags"] };
+    const stacks = await Promise.all(refs.map(ref => describeStack(ctx, ref)));
+    if (stackName && (!stacks[0] || !isLive(stacks[0]))) {
+        return {
+            notFound: true,
+            searched: refs,
+            requested: stackName,
+            ...(stacks[0] ? { alreadyDeleted: true } : {})
+        };
+    }
+    const live = [
+        ...new Map(stacks.filter((s) => !!s && isLive(s)).map(s => [s.StackId, s])).values()
+    ];
+    if (live.length === 0)
+        return { notFound: true, searched: refs };
+    const [first, ...rest] = await Promise.all(live.map(stack => toTarget(ctx, stack, stackName ? 'stack-name' : 'tag', cluster, outside)));
+    return { ...first, otherMatches: rest.map(t => t.name) };
+}
+/**
+ * Services mode: what a stack may own and still go with the selected services. The services
+ * themselves, task definitions no other service runs, target groups no other service uses, and the
+ * kinds that belong to one service (its roles, log groups, listener rules, scaling, discovery,
+ * schedules, security groups, alarms). Anything else (the cluster, its capacity, load balancers and
+ * listeners, namespaces, nested stacks, networks…) is outside: it is shared, or may be.
+ */
+function outsideServices(selection) {
+    const arns = new Set(selection.services.map(s => s.arn));
+    const names = new Set(selection.services.map(s => s.name));
+    return r => {
+        const type = r.ResourceType ?? '';
+        const id = r.PhysicalResourceId ?? '';
+        const what = `${id.slice(id.lastIndexOf('/') + 1) || r.LogicalResourceId} (${type})`;
+        switch (type) {
+            case 'AWS::ECS::Service':
+                return arns.has(id) || names.has(id.slice(id.lastIndexOf('/') + 1)) ? undefined : `service ${what}`;
+            case 'AWS::ECS::TaskDefinition':
+                return selection.sharedTaskDefinitions.has(id)
+                    ? `task definition ${what}, another service runs it`
+                    : undefined;
+            case 'AWS::ElasticLoadBalancingV2::TargetGroup':
+                return selection.sharedTargetGroups.has(id)
+                    ? `target group ${what}, another service uses it`
+                    : undefined;
+            default:
+                return PER_SERVICE_TYPES.has(type) ? undefined : what;
+        }
+    };
+}
+const PER_SERVICE_TYPES = new Set([
+    'AWS::Logs::LogGroup',
+    'AWS::IAM::Role',
+    'AWS::IAM::Policy',
+    'AWS::IAM::ManagedPolicy',
+    'AWS::ElasticLoadBalancingV2::ListenerRule',
+    'AWS::ApplicationAutoScaling::ScalableTarget',
+    'AWS::ApplicationAutoScaling::ScalingPolicy',
+    'AWS::ServiceDiscovery::Service',
+    'AWS::Events::Rule',
+    'AWS::Scheduler::Schedule',
+    'AWS::EC2::SecurityGroup',
+    'AWS::EC2::SecurityGroupIngress',
+    'AWS::EC2::SecurityGroupEgress',
+    'AWS::Route53::RecordSet',
+    'AWS::CloudWatch::Alarm',
+    'AWS::SSM::Parameter',
+    'AWS::SecretsManager::Secret',
+    'AWS::CDK::Metadata'
+]);
+/**
  * Why CloudFormation would refuse (or this action will not ask) to delete the stack, in one line
  * that says what to do; undefined when nothing known up front stands in the way. A stack that was
  * not found and not asked for is not a refusal: there is nothing to delete.
@@ -62398,6 +62690,14 @@ function stackRefusal(lookup) {
             : `Stack ${lookup.requested} (input 'stack-name') does not exist in this Region: check the name and the region input, or remove stack-name to find the stack from the cluster.`;
     }
     const t = lookup;
+    if (t.alsoOwns && t.otherMatches.length > 0) {
+        return `The selected services belong to several stacks (${[t.name, ...t.otherMatches].join(', ')}): set stack-name to the one to delete, or select the services of one stack.`;
+    }
+    if (t.alsoOwns && t.alsoOwns.length > 0) {
+        const shown = t.alsoOwns.slice(0, 10).join(', ') +
+            (t.alsoOwns.length > 10 ? ` and ${t.alsoOwns.length - 10} more` : '');
+        return `Stack ${t.name} owns the selected services but also what is outside the selection: ${shown}. Deleting it would delete those too: set delete-stack: false to remove only the services, or take those resources out of the stack.`;
+    }
     if (t.otherMatches.length > 0) {
         return `Several stacks could have built this cluster (${[t.name, ...t.otherMatches].join(', ')}), and none is the single owner of it: set stack-name to the one to delete.`;
     }
@@ -62488,9 +62788,9 @@ async function listLiveStacksNamed(ctx, match) {
         .filter(s => s.StackName && s.StackId && s.StackStatus !== DELETE_COMPLETE && match(s.StackName))
         .map(s => s.StackId);
 }
-async function toTarget(ctx, stack, foundBy, cluster) {
+async function toTarget(ctx, stack, foundBy, cluster, outside) {
     const id = stack.StackId ?? '';
-    const resources = await readResources(ctx, id || (stack.StackName ?? ''), cluster);
+    const resources = await readResources(ctx, id || (stack.StackName ?? ''), cluster, outside);
     return {
         name: stack.StackName ?? '',
         id,
@@ -62499,14 +62799,15 @@ async function toTarget(ctx, stack, foundBy, cluster) {
         terminationProtection: stack.EnableTerminationProtection === true,
         ownsCluster: resources.ownsCluster,
         otherMatches: [],
-        autoScalingGroups: resources.autoScalingGroups
+        autoScalingGroups: resources.autoScalingGroups,
+        ...(resources.alsoOwns ? { alsoOwns: resources.alsoOwns } : {})
     };
 }
 /**
  * Whether the stack has an AWS::ECS::Cluster whose physical id is this cluster (its Ref is the
  * name), and which Auto Scaling groups it holds.
  */
-async function readResources(ctx, stackRef, cluster) {
+async function readResources(ctx, stackRef, cluster, outside) {
     const resources = await paginate(async (nextToken) => {
         const out = await callAws(ctx, ctx.cloudformation, new (await sdk.cloudformation()).ListStackResourcesCommand({
             StackName: stackRef,
@@ -62520,7 +62821,8 @@ async function readResources(ctx, stackRef, cluster) {
             (r.PhysicalResourceId === cluster.name || r.PhysicalResourceId === cluster.arn)),
         autoScalingGroups: live
             .filter(r => r.ResourceType === 'AWS::AutoScaling::AutoScalingGroup' && r.PhysicalResourceId)
-            .map(r => r.PhysicalResourceId)
+            .map(r => r.PhysicalResourceId),
+        ...(outside ? { alsoOwns: live.map(outside).filter((why) => why !== undefined) } : {})
     };
 }
 
@@ -62834,7 +63136,7 @@ async function applyPlan(ctx, plan, phases) {
     const everyServiceDone = settleAll(ctx, services.map(s => s.done));
     try {
         await settleAll(ctx, [...services.map(s => s.tasksDown), stopAndWait(stopCtx, plan.standaloneTasks)]);
-        await stopStragglers(stopCtx);
+        await stopStragglers(stopCtx, plan.scope ? inServices(plan) : undefined);
     }
     catch (error) {
         // Keep the services' chains from running on unobserved after a failure.
@@ -62842,6 +63144,19 @@ async function applyPlan(ctx, plan, phases) {
         throw error;
     }
     await phases.finish(Phase.stopTasks);
+    if (plan.scope) {
+        // Services mode: the cluster, its instances and capacity providers stay as they are.
+        await everyServiceDone;
+        await phases.finish(Phase.deleteServices);
+        if (plan.stack) {
+            phases.start(Phase.deleteStack);
+            await removeStack(inPhase(Phase.deleteStack), plan.stack);
+            await phases.finish(Phase.deleteStack);
+        }
+        if (related)
+            await afterTheCluster(ctx, related, hosts, phases);
+        return;
+    }
     phases.start(Phase.deregisterInstances);
     const instances = deregisterInstances(inPhase(Phase.deregisterInstances), plan.containerInstances)
         .then(() => phases.finish(Phase.deregisterInstances))
@@ -62876,6 +63191,11 @@ async function applyPlan(ctx, plan, phases) {
     }
     if (related)
         await afterTheCluster(ctx, related, hosts, phases);
+}
+/** Services mode: a task is in scope when it belongs to one of the selected services. */
+function inServices(plan) {
+    const names = new Set(plan.services.map(s => s.service.name));
+    return task => task.serviceName !== undefined && names.has(task.serviceName);
 }
 /** Once nothing of the cluster is left: what ECS leaves behind, each in its own phase when there is work. */
 async function afterTheCluster(ctx, related, hosts, phases) {
@@ -62934,7 +63254,9 @@ function planTeardown(inventory, mode, stack, relatedOptions) {
         tasks: tasksByService.get(service.name) ?? []
     }));
     const capacityProviders = inventory.capacityProviders.map(decideCapacityProvider);
-    const detachCapacityProviders = inventory.cluster.capacityProviders.length > 0 || inventory.cluster.hasDefaultStrategy;
+    // Services mode never touches the cluster's capacity providers.
+    const detachCapacityProviders = !inventory.scope &&
+        (inventory.cluster.capacityProviders.length > 0 || inventory.cluster.hasDefaultStrategy);
     const plan = {
         clusterName: inventory.cluster.name,
         clusterArn: inventory.cluster.arn,
@@ -62948,6 +63270,7 @@ function planTeardown(inventory, mode, stack, relatedOptions) {
         ...(inventory.related && relatedOptions
             ? { related: planRelated(inventory.related, relatedOptions, stack) }
             : {}),
+        ...(inventory.scope ? { scope: inventory.scope } : {}),
         steps: []
     };
     plan.steps = describeSteps(plan);
@@ -63050,7 +63373,17 @@ function describeSteps(plan) {
         });
     }
     const stack = plan.stack;
-    if (stack?.ownsCluster) {
+    if (plan.scope) {
+        // Services mode: the cluster stays; a stack that owns the services goes once they are drained.
+        if (stack) {
+            steps.push({
+                phase: 'delete-stack',
+                description: `Delete stack ${stack.name}, which owns the selected services; wait until DELETE_COMPLETE`,
+                resources: [stack.name]
+            });
+        }
+    }
+    else if (stack?.ownsCluster) {
         // The stack owns the cluster: CloudFormation deletes it with the stack.
         steps.push({
             phase: 'delete-stack',
@@ -63227,7 +63560,9 @@ async function activeFamilies(ctx, bound) {
  * ListRuleNamesByTarget with it finds exactly those rules (every page); each rule's targets are then
  * read to pick out the ones for this cluster. A rule deleted between the two reads is skipped.
  */
-async function findTriggers(ctx, clusterArn) {
+async function findTriggers(ctx, clusterArn, 
+/** Services mode: only targets that start these task definition families are this run's. */
+families) {
     const rules = await paginate(async (nextToken) => {
         const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListRuleNamesByTargetCommand({
             TargetArn: clusterArn,
@@ -63236,10 +63571,10 @@ async function findTriggers(ctx, clusterArn) {
         }));
         return { items: out.RuleNames ?? [], nextToken: out.NextToken };
     });
-    const found = await Promise.all([...new Set(rules)].map(rule => readTargets(ctx, rule, clusterArn)));
+    const found = await Promise.all([...new Set(rules)].map(rule => readTargets(ctx, rule, clusterArn, families)));
     return found.filter((t) => t !== undefined && t.targetIds.length > 0);
 }
-async function readTargets(ctx, rule, clusterArn) {
+async function readTargets(ctx, rule, clusterArn, families) {
     try {
         const targets = await paginate(async (nextToken) => {
             const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListTargetsByRuleCommand({
@@ -63249,7 +63584,8 @@ async function readTargets(ctx, rule, clusterArn) {
             }));
             return { items: out.Targets ?? [], nextToken: out.NextToken };
         });
-        const mine = targets.filter(t => t.Arn === clusterArn);
+        const mine = targets.filter(t => t.Arn === clusterArn &&
+            (!families || families.has(familyOfRef(t.EcsParameters?.TaskDefinitionArn ?? ''))));
         return {
             rule,
             targetIds: mine.map(t => t.Id ?? '').filter(Boolean),
@@ -63263,6 +63599,11 @@ async function readTargets(ctx, rule, clusterArn) {
         throw error;
     }
 }
+/** The family of a task definition ARN or name, with or without its `:revision`. */
+function familyOfRef(ref) {
+    const name = ref.slice(ref.lastIndexOf('/') + 1);
+    return /:\d+$/.test(name) ? name.slice(0, name.lastIndexOf(':')) : name;
+}
 
 ;// CONCATENATED MODULE: ./lib/related/inventory.js
 
@@ -63275,17 +63616,24 @@ async function readTargets(ctx, rule, clusterArn) {
 /** Read only, like the rest of the inventory, so a dry run can show all of it. */
 async function takeRelatedInventory(ctx, inventory, options) {
     const clusterArn = inventory.cluster.arn;
-    const taskDefinitions = [
+    const used = [
         ...new Set([
             ...inventory.services.flatMap(s => s.taskDefinitions ?? []),
             ...inventory.tasks.map(t => t.taskDefinitionArn ?? '').filter(Boolean)
         ])
     ];
+    const shared = inventory.scope ? sharedWithNeighbours(used, inventory.scope) : undefined;
+    const taskDefinitions = shared ? used.filter(arn => !shared.users.has(arn)) : used;
+    // Services mode: a rule starts this run's tasks when it starts a family no other service runs.
+    const families = shared
+        ? new Set(taskDefinitions.map(familyOfRef).filter(f => !(f in shared.families)))
+        : undefined;
     const [triggers, hosts, logGroups] = await Promise.all([
-        options.triggers === 'keep' ? undefined : readTriggers(ctx, clusterArn),
+        options.triggers === 'keep' || families?.size === 0 ? undefined : readTriggers(ctx, clusterArn, families),
         readHosts(ctx, hostsOf(inventory.containerInstances), options.terminateInstances),
         options.deleteLogGroups
-            ? tolerateDenied(ctx, checkLogGroups(ctx, taskDefinitions, options.region), undefined)
+            ? // Every revision the services use, shared ones too: their log groups are then kept, and said.
+                tolerateDenied(ctx, checkLogGroups(ctx, used, options.region), undefined)
             : undefined
     ]);
     return {
@@ -63293,16 +63641,53 @@ async function takeRelatedInventory(ctx, inventory, options) {
         ...hosts,
         taskDefinitions,
         ...(logGroups ? { logGroups } : {}),
-        namespaces: namespacesOf(inventory)
+        // The cluster's Service Connect namespace stays with the cluster in services mode.
+        namespaces: inventory.scope ? [] : namespacesOf(inventory),
+        ...(shared
+            ? {
+                shared: {
+                    taskDefinitions: used
+                        .filter(arn => shared.users.has(arn))
+                        .map(arn => ({ arn, users: shared.users.get(arn) })),
+                    families: shared.families
+                }
+            }
+            : {})
     };
 }
-async function readTriggers(ctx, clusterArn) {
+/**
+ * Which other services of the cluster run the task definitions the selected services use: every
+ * deployment of theirs, and their tasks. Standalone tasks are not users: they are not touched, and
+ * a running task does not need its revision to stay ACTIVE.
+ */
+function sharedWithNeighbours(used, scope) {
+    const byArn = new Map();
+    const families = {};
+    const add = (arn, service) => {
+        const user = `service ${service}`;
+        byArn.set(arn, [...new Set([...(byArn.get(arn) ?? []), user])]);
+        const family = familyOfRef(arn);
+        families[family] = [...new Set([...(families[family] ?? []), user])];
+    };
+    for (const s of scope.neighbours)
+        for (const arn of s.taskDefinitions ?? [])
+            add(arn, s.name);
+    for (const t of scope.neighbourTasks)
+        if (t.taskDefinitionArn && t.serviceName)
+            add(t.taskDefinitionArn, t.serviceName);
+    const mine = new Set(used.map(familyOfRef));
+    return {
+        users: new Map([...byArn].filter(([arn]) => used.includes(arn))),
+        families: Object.fromEntries(Object.entries(families).filter(([family]) => mine.has(family)))
+    };
+}
+async function readTriggers(ctx, clusterArn, families) {
     if (!isAvailable(ctx.events)) {
         ctx.log.info('EventBridge is not available to this run: rules that start tasks were not looked for');
         return undefined;
     }
     try {
-        return await tolerateDenied(ctx, findTriggers(ctx, clusterArn), []);
+        return await tolerateDenied(ctx, findTriggers(ctx, clusterArn, families), []);
     }
     catch (error) {
         if (!(0,errors/* isAccessDenied */.w7)(error))
@@ -63358,7 +63743,9 @@ function leftoversFromPlan(plan, report) {
         if (!deregistered.has(ci.arn))
             left.push({ kind: 'container-instance', id: ci.id, reason: 'not deregistered' });
     }
-    left.push({ kind: 'cluster', id: plan.clusterName, reason: 'not deleted' });
+    // Services mode keeps the cluster: it is not a leftover.
+    if (!plan.scope)
+        left.push({ kind: 'cluster', id: plan.clusterName, reason: 'not deleted' });
     // A stack the run meant to delete and did not: a cancelled run must not let it vanish from the report.
     if (plan.stack && !report.stack?.deleted && !report.leftovers.some(l => l.kind === 'stack')) {
         left.push({
@@ -63459,7 +63846,15 @@ function leftoversFromInventory(inventory) {
             id: ci.id,
             reason: `still registered${ci.runningTasksCount > 0 ? ` with ${ci.runningTasksCount} task(s)` : ''}`
         })),
-        { kind: 'cluster', id: inventory.cluster.name, reason: `still ${inventory.cluster.status}` }
+        ...(inventory.scope
+            ? []
+            : [
+                {
+                    kind: 'cluster',
+                    id: inventory.cluster.name,
+                    reason: `still ${inventory.cluster.status}`
+                }
+            ])
     ];
 }
 /** One line that lists what is left, for the failure message. */
@@ -63558,6 +63953,8 @@ class PhaseLog {
 
 
 
+
+
 const SEEN_BY_INVENTORY = new Set(['service', 'task', 'container-instance', 'cluster']);
 /** How long a failed run may spend looking at what is left, for a true report. */
 const FINAL_LOOK_MS = 30_000;
@@ -63565,7 +63962,9 @@ const FINAL_LOOK_MS = 30_000;
  * inventory → plan → apply for one cluster; a dry run stops after the plan. Always returns a true
  * report, never throws.
  */
-async function teardownCluster(deps, settings, clusterRef) {
+async function teardownCluster(deps, settings, clusterRef, 
+/** Services mode: the services to remove (undefined there when the cluster was not found). */
+selection) {
     const report = newClusterReport(nameFromArn(clusterRef), settings.region);
     const started = deps.clock();
     const phases = new PhaseLog(deps.log, report, deps.clock);
@@ -63587,19 +63986,31 @@ async function teardownCluster(deps, settings, clusterRef) {
     let plan;
     try {
         phases.start(Phase.inventory);
-        const result = await takeInventory(ctx, clusterRef);
+        const servicesMode = settings.services !== undefined;
+        const result = await takeInventory(ctx, clusterRef, selection);
         if (result.state === 'absent') {
             report.outcome = 'absent';
             if (result.arn)
                 report.arn = result.arn;
-            report.message = `Cluster ${report.name} is ${result.reason}: nothing to remove.`;
+            report.message = servicesMode
+                ? `Cluster ${report.name} is ${result.reason}, and its services with it: nothing to remove.`
+                : `Cluster ${report.name} is ${result.reason}: nothing to remove.`;
             ctx.log.info(report.message);
             // A re-run after a stack deletion failed finds the cluster gone but the stack still there.
-            if (settings.deleteStack)
+            if (settings.deleteStack && !servicesMode)
                 await stackOfAbsentCluster(deps, settings, report, phases, ctx);
             return report;
         }
         const inventory = result.inventory;
+        if (inventory.scope && inventory.services.length === 0 && inventory.tasks.length === 0) {
+            recordScope(report, inventory, selection);
+            report.arn = inventory.cluster.arn;
+            report.outcome =
+                inventory.scope.skipped.length > 0 && inventory.scope.absent.length === 0 ? 'skipped' : 'absent';
+            report.message = nothingSelected(inventory);
+            ctx.log.info(report.message);
+            return report;
+        }
         inventory.related = await takeRelatedInventory(ctx, inventory, {
             triggers: settings.triggers,
             terminateInstances: settings.terminateInstances,
@@ -63607,8 +64018,10 @@ async function teardownCluster(deps, settings, clusterRef) {
             region: settings.region
         });
         recordInventory(report, inventory, ctx.log);
+        if (inventory.scope)
+            recordScope(report, inventory, selection);
         const stack = settings.deleteStack
-            ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers)
+            ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers, inventory)
             : undefined;
         await phases.finish(Phase.inventory);
         const planLog = phases.phase(Phase.plan);
@@ -63650,14 +64063,20 @@ async function teardownCluster(deps, settings, clusterRef) {
             halt: reason => controller.abort(reason)
         };
         await applyPlan(applyCtx, plan, phases);
-        report.outcome = 'deleted';
-        report.message = `Cluster ${report.name} and everything in it were removed.`;
+        if (plan.scope) {
+            report.outcome = 'services-removed';
+            report.message = `Services ${plan.services.map(s => s.service.name).join(', ')} and what belonged only to them were removed; cluster ${report.name} kept, with its ${count(plan.scope.neighbours.length, 'other service')}.`;
+        }
+        else {
+            report.outcome = 'deleted';
+            report.message = `Cluster ${report.name} and everything in it were removed.`;
+        }
     }
     catch (error) {
         // When one chain failed and halted the others, the error that surfaced here may be another
         // chain's cancellation: the halt's reason is the real cause.
         const halted = controller.signal.aborted && !deps.signal.aborted ? controller.signal.reason : undefined;
-        await recordFailure(deps, settings, report, plan, halted ?? error, blockers);
+        await recordFailure(deps, settings, report, plan, halted ?? error, blockers, selection);
     }
     finally {
         deps.signal.removeEventListener('abort', onRunAbort);
@@ -63671,8 +64090,15 @@ async function teardownCluster(deps, settings, clusterRef) {
  * Finds the stack for delete-stack and checks, before anything is touched, that CloudFormation
  * would accept its deletion. A refusal fails the cluster at once (a dry run lists it as a blocker).
  */
-async function lookUpStack(deps, settings, report, ctx, cluster, blockers) {
-    const lookup = await findStack({ ...ctx, cloudformation: deps.cloudformation }, cluster, settings.stackName);
+async function lookUpStack(deps, settings, report, ctx, cluster, blockers, inventory) {
+    const stackCtx = { ...ctx, cloudformation: deps.cloudformation };
+    const lookup = inventory?.scope
+        ? await findStackOfServices(stackCtx, cluster, inventory.services, settings.stackName, outsideServices({
+            services: inventory.services,
+            sharedTaskDefinitions: new Set(inventory.related?.shared?.taskDefinitions.map(t => t.arn)),
+            sharedTargetGroups: new Set(inventory.scope.neighbours.flatMap(s => s.targetGroups ?? []))
+        }))
+        : await findStack(stackCtx, cluster, settings.stackName);
     report.stack = stackReport(lookup);
     const refusal = stackRefusal(lookup);
     if (refusal) {
@@ -63684,7 +64110,7 @@ async function lookUpStack(deps, settings, report, ctx, cluster, blockers) {
         ctx.log.info(`No CloudFormation stack found for cluster ${cluster.name}; looked for ${lookup.searched.join(', ')}`);
         return undefined;
     }
-    ctx.log.info(`Found stack ${lookup.name} (${lookup.status}, by ${lookup.foundBy})${lookup.ownsCluster ? '; it owns the cluster' : ''}`);
+    ctx.log.info(`Found stack ${lookup.name} (${lookup.status}, by ${lookup.foundBy})${lookup.alsoOwns ? '; it owns the selected services' : lookup.ownsCluster ? '; it owns the cluster' : ''}`);
     return lookup;
 }
 async function stackOfAbsentCluster(deps, settings, report, phases, ctx) {
@@ -63741,6 +64167,43 @@ function recordInventory(report, inventory, log) {
     if (related.logGroups?.tooManyFamilies)
         log.info(`More ACTIVE task definition families than ${Limits.logGroupFamiliesChecked}: log groups will be kept`);
 }
+/** Services mode: what was selected, and what is kept because it is shared. */
+function recordScope(report, inventory, selection) {
+    const scope = inventory.scope;
+    const others = scope.neighbourTasks.length;
+    report.scope = {
+        selected: (selection?.selected ?? inventory.services).map(s => s.name),
+        absent: scope.absent,
+        skipped: scope.skipped,
+        kept: [
+            {
+                kind: 'cluster',
+                id: inventory.cluster.name,
+                reason: `kept (services mode): its ${count(scope.neighbours.length, 'other service')}, ${count(others, 'other task')} (of other services or standalone), ${count(inventory.cluster.containerInstanceCount ?? 0, 'container instance')} and ${count(inventory.cluster.capacityProviders.length, 'capacity provider')} are not touched`
+            },
+            ...scope.neighbours.map(s => ({
+                kind: 'service',
+                id: s.name,
+                reason: 'not selected: never touched'
+            })),
+            ...(inventory.related?.shared?.taskDefinitions ?? []).map(t => ({
+                kind: 'task-definition',
+                id: revisionOf(t.arn),
+                reason: `shared: ${t.users.join(', ')} also use(s) it`
+            }))
+        ]
+    };
+}
+function nothingSelected(inventory) {
+    const scope = inventory.scope;
+    const parts = [
+        ...(scope.absent.length > 0 ? [`already gone: ${scope.absent.join(', ')}`] : []),
+        ...(scope.skipped.length > 0
+            ? [`skipped: ${scope.skipped.map(s => `${s.name} (${s.reason})`).join('; ')}`]
+            : [])
+    ];
+    return `No service of cluster ${inventory.cluster.name} to remove${parts.length ? ` (${parts.join('; ')})` : ': no service matches'}; cluster kept.`;
+}
 /** What the plan already knows will not go as a person might expect. */
 function knownBlockers(plan) {
     return [
@@ -63753,7 +64216,7 @@ function knownBlockers(plan) {
 /** One line per cluster outcome, plus a warning annotation for everything left behind. */
 function tellOutcome(log, report) {
     const line = `Cluster ${report.name}: ${report.outcome}. ${report.message ?? ''}`.trim();
-    if (report.outcome === 'deleted' || report.outcome === 'absent' || report.outcome === 'dry-run')
+    if (SUCCESSFUL_OUTCOMES.has(report.outcome))
         log.info(line);
     for (const left of report.leftovers) {
         if (left.kind === 'cluster')
@@ -63761,7 +64224,7 @@ function tellOutcome(log, report) {
         log.warning(`${report.name}: ${left.kind} ${left.id} left behind: ${left.reason}`);
     }
 }
-async function recordFailure(deps, settings, report, plan, error, blockers) {
+async function recordFailure(deps, settings, report, plan, error, blockers, selection) {
     if (deps.signal.aborted && (0,errors/* isCancellation */.iB)(error, deps.signal)) {
         // The runner kills the job 10 s after the first signal: no time for a fresh look, so what is
         // left is what the plan meant to remove and the report does not show removed.
@@ -63789,7 +64252,7 @@ async function recordFailure(deps, settings, report, plan, error, blockers) {
         ? `The ${settings.timeoutMs / 60_000}-minute deadline (timeout-minutes) passed: ${(0,errors/* errorMessage */.gJ)(error)}`
         : (0,errors/* explainAwsError */.Ni)(error);
     if (plan) {
-        const found = await lookAgain(deps, report.arn || report.name);
+        const found = await lookAgain(deps, report.arn || report.name, selection);
         report.leftovers = [
             // A fresh look sees services, tasks, instances and the cluster; the rest was recorded as it happened.
             ...report.leftovers.filter(l => !SEEN_BY_INVENTORY.has(l.kind)),
@@ -63801,10 +64264,10 @@ async function recordFailure(deps, settings, report, plan, error, blockers) {
     report.message = `${cause}${still ? `. Still there: ${still}` : ''}`;
 }
 /** A fresh inventory after a failure, with its own short budget, so the report says what is really left. */
-async function lookAgain(deps, clusterRef) {
+async function lookAgain(deps, clusterRef, selection) {
     const ctx = { ...deps, deadline: deps.clock() + FINAL_LOOK_MS, signal: deps.signal };
     try {
-        const result = await takeInventory(ctx, clusterRef);
+        const result = await takeInventory(ctx, clusterRef, selection);
         return result.state === 'absent' ? [] : leftoversFromInventory(result.inventory);
     }
     catch (error) {
@@ -63814,6 +64277,7 @@ async function lookAgain(deps, clusterRef) {
 }
 
 ;// CONCATENATED MODULE: ./lib/main.js
+
 
 
 
@@ -63864,13 +64328,20 @@ async function run(deps) {
             log: deps.log,
             deadline: deps.clock() + settings.timeoutMs
         };
-        const selection = await selectClusters(shared, settings);
-        if (selection.targets.length === 0 && selection.skipped.length > 0) {
-            deps.log.info('No cluster qualifies: every match was skipped.');
+        if (settings.services) {
+            // Services mode: one cluster, kept; the selection fails the run before anything is removed.
+            const services = await selectServices(shared, settings, settings.services);
+            report.clusters.push(await teardownCluster(shared, settings, settings.clusters[0], services));
         }
-        // Each teardown returns a report and never throws: one cluster failing does not stop the others.
-        const done = await Promise.all(selection.targets.map(ref => teardownCluster(shared, settings, ref)));
-        report.clusters.push(...done, ...selection.skipped);
+        else {
+            const selection = await selectClusters(shared, settings);
+            if (selection.targets.length === 0 && selection.skipped.length > 0) {
+                deps.log.info('No cluster qualifies: every match was skipped.');
+            }
+            // Each teardown returns a report and never throws: one cluster failing does not stop the others.
+            const done = await Promise.all(selection.targets.map(ref => teardownCluster(shared, settings, ref)));
+            report.clusters.push(...done, ...selection.skipped);
+        }
     }
     catch (error) {
         // Only set-up and selection can land here; say it in one line.
@@ -63882,12 +64353,11 @@ async function run(deps) {
             deps.setOutput(name, value);
         await writeSummary(deps, report);
     }
-    const failed = report.clusters.filter(c => !SUCCESSFUL.has(c.outcome));
+    const failed = report.clusters.filter(c => !SUCCESSFUL_OUTCOMES.has(c.outcome));
     if (failed.length > 0)
         deps.setFailed(failed.map(failureLine).join(' | '));
     return report;
 }
-const SUCCESSFUL = new Set(['deleted', 'absent', 'dry-run', 'skipped']);
 function defaultClients(settings, deps) {
     const credentials = settings.role
         ? createRoleCredentials(settings.role, settings.region, {

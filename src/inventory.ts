@@ -356,7 +356,8 @@ export function toServiceInfo(service: Service): ServiceInfo {
 }
 
 function newest(dates: (Date | undefined)[]): Date | undefined {
-  const times = dates.filter((d): d is Date => d instanceof Date).map(d => d.getTime())
+  // Not `instanceof Date`: a Date made in another realm (a test's VM context) is a Date all the same.
+  const times = dates.filter((d): d is Date => typeof d?.getTime === 'function').map(d => d.getTime())
   return times.length > 0 ? new Date(Math.max(...times)) : undefined
 }
 

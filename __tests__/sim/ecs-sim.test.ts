@@ -63,7 +63,9 @@ describe('strict ECS simulator: lists and batches', () => {
   it("shows a service's tags only when DescribeServices asks for them with include: ['TAGS']", async () => {
     const sim = cluster()
     sim.createService('c1', 'web', { desiredCount: 0, tags: { pr: '42' } })
-    const plain = (await sim.client.send(new DescribeServicesCommand({ cluster: 'c1', services: ['web'] }))) as {
+    const plain = (await sim.client.send(
+      new DescribeServicesCommand({ cluster: 'c1', services: ['web'] })
+    )) as {
       services: { tags?: unknown }[]
     }
     expect(plain.services[0]!.tags).toBeUndefined()

@@ -500,6 +500,18 @@ export class EcsSim {
       .sort((a, b) => b.revision - a.revision)[0]
   }
 
+  /**
+   * What CloudFormation's handler does to an AWS::ECS::Service it deletes: scale to 0 and delete
+   * (its tasks then drain as after DeleteService). A service already deleted is left as it is.
+   */
+  deleteServiceFromStack(arn: string, at: number): void {
+    const s = this.services.get(arn)
+    if (!s || s.deletedAt !== undefined) return
+    s.deletedAt = at
+    if (s.schedulingStrategy === 'REPLICA') s.desiredCount = 0
+    for (const t of this.tasksOf(s)) this.requestStop(t, at + this.options.schedulerDelayMs)
+  }
+
   /** Removes a service from AWS's memory entirely, as the purge of INACTIVE services does. */
   purgeService(name: string): void {
     for (const s of this.services.values()) if (s.name === name) s.purged = true

@@ -68,7 +68,8 @@ export async function takeRelatedInventory(
     options.triggers === 'keep' || families?.size === 0 ? undefined : readTriggers(ctx, clusterArn, families),
     readHosts(ctx, hostsOf(inventory.containerInstances), options.terminateInstances),
     options.deleteLogGroups
-      ? tolerateDenied(ctx, checkLogGroups(ctx, taskDefinitions, options.region), undefined)
+      ? // Every revision the services use, shared ones too: their log groups are then kept, and said.
+        tolerateDenied(ctx, checkLogGroups(ctx, used, options.region), undefined)
       : undefined
   ])
   return {
@@ -92,8 +93,9 @@ export async function takeRelatedInventory(
 }
 
 /**
- * Who else in the cluster runs the task definitions the selected services use: the other services
- * (every deployment) and the other tasks (standalone ones and those of other services).
+ * Which other services of the cluster run the task definitions the selected services use: every
+ * deployment of theirs, and their tasks. Standalone tasks are not users: they are not touched, and
+ * a running task does not need its revision to stay ACTIVE.
  */
 function sharedWithNeighbours(
   used: string[],
@@ -101,15 +103,15 @@ function sharedWithNeighbours(
 ): { users: Map<string, string[]>; families: Record<string, string[]> } {
   const byArn = new Map<string, string[]>()
   const families: Record<string, string[]> = {}
-  const add = (arn: string, user: string): void => {
+  const add = (arn: string, service: string): void => {
+    const user = `service ${service}`
     byArn.set(arn, [...new Set([...(byArn.get(arn) ?? []), user])])
     const family = familyOfRef(arn)
     families[family] = [...new Set([...(families[family] ?? []), user])]
   }
-  for (const s of scope.neighbours) for (const arn of s.taskDefinitions ?? []) add(arn, `service ${s.name}`)
+  for (const s of scope.neighbours) for (const arn of s.taskDefinitions ?? []) add(arn, s.name)
   for (const t of scope.neighbourTasks)
-    if (t.taskDefinitionArn)
-      add(t.taskDefinitionArn, t.serviceName ? `service ${t.serviceName}` : `task ${t.id} (${t.group})`)
+    if (t.taskDefinitionArn && t.serviceName) add(t.taskDefinitionArn, t.serviceName)
   const mine = new Set(used.map(familyOfRef))
   return {
     users: new Map([...byArn].filter(([arn]) => used.includes(arn))),

@@ -1,0 +1,371 @@
+import { describe, expect, it } from '@jest/globals'
+import type { ClusterReport, Report } from '../../src/report/report.js'
+import type { EcsSim } from '../sim/ecs-sim.js'
+import { SimWorld } from '../sim/world.js'
+import { runOnSim } from '../support/harness.js'
+
+// Services mode: one pull request's services torn down in a cluster other pull requests share. The
+// cluster, its instances and everything of the other pull request must come out exactly as it went in.
+
+function only(report: Report | undefined): ClusterReport {
+  expect(report?.clusters).toHaveLength(1)
+  return report!.clusters[0]!
+}
+
+/**
+ * The shared cluster `shared-ci`: two container instances, a nightly standalone job, and two pull
+ * requests with a web and a worker service each, tagged with their number.
+ */
+function sharedCluster(world: SimWorld) {
+  const { ecs } = world
+  const cluster = ecs.createCluster('shared-ci', { tags: { team: 'ci' } })
+  ecs.registerContainerInstance('shared-ci')
+  ecs.registerContainerInstance('shared-ci')
+  for (const pr of ['42', '7']) {
+    ecs.createService('shared-ci', `pr-${pr}-web`, { desiredCount: 2, tags: { pr } })
+    ecs.createService('shared-ci', `pr-${pr}-worker`, { desiredCount: 1, tags: { pr } })
+  }
+  ecs.runTask('shared-ci', { family: 'nightly-report', startedBy: 'cron' })
+  return cluster
+}
+
+/** Everything in the cluster a services-mode run for PR 42 must leave exactly as it is. */
+function untouched(ecs: EcsSim) {
+  const cluster = [...ecs.clusters.values()].find(c => c.name === 'shared-ci')!
+  return {
+    cluster: ecs.clusterStatus(cluster),
+    services: [...ecs.services.values()]
+      .filter(s => s.clusterArn === cluster.arn && !s.name.startsWith('pr-42-'))
+      .map(s => `${s.name}:${ecs.serviceStatus(s)}:${s.desiredCount}`)
+      .sort(),
+    tasks: [...ecs.tasks.values()]
+      .filter(t => t.clusterArn === cluster.arn && !t.group.startsWith('service:pr-42-'))
+      .map(t => `${t.id}:${ecs.taskStatus(t)}`)
+      .sort(),
+    containerInstances: [...ecs.containerInstances.values()]
+      .filter(ci => ci.clusterArn === cluster.arn)
+      .map(ci => `${ci.id}:${ci.status}`)
+  }
+}
+
+/** Every mutating ECS call names a PR 42 service or task, and none touches the cluster itself. */
+function onlyPr42Changed(world: SimWorld): void {
+  const mutations = world.ecs.calls.filter(c =>
+    ['UpdateService', 'DeleteService', 'StopTask', 'DeleteTaskSet'].includes(c.operation)
+  )
+  expect(mutations.length).toBeGreaterThan(0)
+  for (const call of mutations) {
+    if (call.operation === 'StopTask') {
+      const task = world.ecs.tasks.get(String(call.input.task))
+      expect(task?.group).toMatch(/^service:pr-42-/)
+    } else {
+      expect(String(call.input.service)).toMatch(/\/pr-42-[a-z]+$/)
+    }
+  }
+  for (const operation of [
+    'DeleteCluster',
+    'DeregisterContainerInstance',
+    'PutClusterCapacityProviders',
+    'DeleteCapacityProvider'
+  ])
+    expect(world.ecs.countCalls(operation)).toBe(0)
+}
+
+describe('services mode: one pull request in a shared cluster', () => {
+  it('removes PR 42’s services and tasks; PR 7, the standalone job, the instances and the cluster stay as they were', async () => {
+    const world = new SimWorld()
+    sharedCluster(world)
+    await world.ecs.time.sleep(10_000)
+    const before = untouched(world.ecs)
+
+    const result = await runOnSim(
+      world.ecs,
+      { cluster: 'shared-ci', services: 'pr-42-web\npr-42-worker' },
+      { world }
+    )
+
+    expect(result.failed).toBeUndefined()
+    expect(untouched(world.ecs)).toEqual(before)
+    expect(before.services).toEqual(['pr-7-web:ACTIVE:2', 'pr-7-worker:ACTIVE:1'])
+    expect(before.tasks).toHaveLength(4)
+    expect(world.ecs.remaining('shared-ci').services.filter(s => s.startsWith('pr-42-'))).toEqual([])
+    expect(
+      [...world.ecs.tasks.values()]
+        .filter(t => t.group.startsWith('service:pr-42-'))
+        .every(t => world.ecs.taskStatus(t) === 'STOPPED')
+    ).toBe(true)
+    onlyPr42Changed(world)
+
+    const c = only(result.report)
+    expect(c.outcome).toBe('services-removed')
+    expect(c.services.map(s => s.name).sort()).toEqual(['pr-42-web', 'pr-42-worker'])
+    expect(c.tasks).toHaveLength(3)
+    expect(c.tasks.every(t => t.how === 'drained')).toBe(true)
+    expect(c.leftovers).toEqual([])
+    expect(c.scope?.selected).toEqual(['pr-42-web', 'pr-42-worker'])
+    expect(c.scope?.kept.map(k => `${k.kind}:${k.id}`)).toEqual([
+      'cluster:shared-ci',
+      'service:pr-7-web',
+      'service:pr-7-worker'
+    ])
+    expect(c.scope?.kept[0]?.reason).toMatch(
+      /2 other services, 4 other tasks .*2 container instances and 0 capacity providers are not touched/
+    )
+    expect(result.outputs).toMatchObject({
+      'services-deleted': '2',
+      'tasks-stopped': '3',
+      'container-instances-deregistered': '0',
+      'clusters-deleted': '0'
+    })
+    expect(result.summary).toContain('| shared-ci | us-east-1 | ✅ services removed, cluster kept |')
+    expect(result.summary).toContain('#### Kept because it is shared')
+    expect(result.summary).not.toContain('| Container instances |')
+  })
+
+  it('force mode stops only the selected services’ tasks; a re-run finds them absent', async () => {
+    const world = new SimWorld()
+    sharedCluster(world)
+    await world.ecs.time.sleep(10_000)
+    const before = untouched(world.ecs)
+    const inputs = { cluster: 'shared-ci', services: 'pr-42-web, pr-42-worker', force: 'true' }
+    const first = await runOnSim(world.ecs, inputs, { world })
+    expect(first.failed).toBeUndefined()
+    expect(world.ecs.countCalls('StopTask')).toBe(3)
+    expect(untouched(world.ecs)).toEqual(before)
+
+    const again = await runOnSim(world.ecs, inputs, { world })
+    expect(again.failed).toBeUndefined()
+    const c = only(again.report)
+    expect(c.outcome).toBe('absent')
+    expect(c.scope?.absent).toEqual(['pr-42-web', 'pr-42-worker'])
+    expect(c.message).toMatch(/already gone: pr-42-web, pr-42-worker\); cluster kept\.$/)
+    expect(untouched(world.ecs)).toEqual(before)
+  })
+
+  it('a dry run plans only the selected services, and changes nothing', async () => {
+    const world = new SimWorld()
+    sharedCluster(world)
+    const result = await runOnSim(
+      world.ecs,
+      { cluster: 'shared-ci', services: 'pr-42-*', 'require-tags': 'pr=42', 'dry-run': 'true' },
+      { world }
+    )
+    expect(result.failed).toBeUndefined()
+    expect(world.mutatingCalls()).toEqual([])
+    const c = only(result.report)
+    expect(c.outcome).toBe('dry-run')
+    const resources = c.plan!.steps.flatMap(s => s.resources)
+    expect(resources.some(r => /pr-7|shared-ci/.test(r))).toBe(false)
+    expect(c.plan!.steps.map(s => s.description).join('\n')).not.toMatch(/cluster|container instance/i)
+  })
+})
+
+describe('services mode: selection by pattern, tags, exclusions and age', () => {
+  it('a pattern with a tag filter removes the tagged matches and reports the others as skipped', async () => {
+    const world = new SimWorld()
+    const { ecs } = world
+    sharedCluster(world)
+    ecs.createService('shared-ci', 'pr-42-debug', { desiredCount: 1 })
+    ecs.createService('shared-ci', 'pr-42-db', { desiredCount: 1, tags: { pr: '42' } })
+    ecs.createService('shared-ci', 'pr-420-web', { desiredCount: 1, tags: { pr: '42' } })
+
+    const result = await runOnSim(
+      ecs,
+      { cluster: 'shared-ci', services: 'pr-42-*', 'require-tags': 'pr=42', exclude: '*-db' },
+      { world }
+    )
+
+    expect(result.failed).toBeUndefined()
+    const c = only(result.report)
+    expect(c.services.map(s => s.name).sort()).toEqual(['pr-42-web', 'pr-42-worker'])
+    expect(c.scope?.skipped).toEqual([
+      { name: 'pr-42-db', reason: "excluded by 'exclude' (*-db)" },
+      { name: 'pr-42-debug', reason: 'lacks the required tag(s) pr=42' }
+    ])
+    expect(ecs.remaining('shared-ci').services.sort()).toEqual([
+      'pr-42-db:ACTIVE',
+      'pr-42-debug:ACTIVE',
+      'pr-420-web:ACTIVE',
+      'pr-7-web:ACTIVE',
+      'pr-7-worker:ACTIVE'
+    ])
+    expect(result.summary).toContain('Services a pattern matched but not touched (2)')
+  })
+
+  it('older-than skips a service deployed too recently', async () => {
+    const world = new SimWorld()
+    const { ecs } = world
+    ecs.createCluster('shared-ci')
+    ecs.createService('shared-ci', 'pr-1-web', { desiredCount: 1 })
+    await ecs.time.sleep(3 * 3_600_000)
+    ecs.createService('shared-ci', 'pr-2-web', { desiredCount: 1 })
+    const result = await runOnSim(
+      ecs,
+      { cluster: 'shared-ci', services: 'pr-*', 'older-than': '2h' },
+      { world }
+    )
+    expect(result.failed).toBeUndefined()
+    const c = only(result.report)
+    expect(c.services.map(s => s.name)).toEqual(['pr-1-web'])
+    expect(c.scope?.skipped).toEqual([
+      {
+        name: 'pr-2-web',
+        reason: "created or deployed 1 min ago, more recently than 'older-than' allows"
+      }
+    ])
+  })
+
+  it('a service named explicitly without the required tags fails the run before anything is removed', async () => {
+    const world = new SimWorld()
+    sharedCluster(world)
+    world.ecs.createService('shared-ci', 'pr-42-debug', { desiredCount: 1 })
+    const result = await runOnSim(
+      world.ecs,
+      { cluster: 'shared-ci', services: 'pr-42-web, pr-42-debug', 'require-tags': 'pr=42' },
+      { world }
+    )
+    expect(result.failed).toBe(
+      "Service pr-42-debug is named in 'services' but lacks the required tag(s) pr=42: nothing was removed. Tag it, or remove it from 'services'."
+    )
+    expect(world.mutatingCalls()).toEqual([])
+  })
+
+  it('a cluster that does not exist: its services are absent, not an error', async () => {
+    const world = new SimWorld()
+    const result = await runOnSim(world.ecs, { cluster: 'gone', services: 'pr-42-web' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(only(result.report)).toMatchObject({ outcome: 'absent' })
+  })
+})
+
+describe('services mode: what the services share with their neighbours is kept', () => {
+  it('keeps a task definition revision and a log group another service uses; removes what only PR 42 used', async () => {
+    const world = new SimWorld()
+    const { ecs, logs } = world
+    ecs.createCluster('shared-ci')
+    ecs.registerContainerInstance('shared-ci')
+    ecs.registerTaskDefinition('app', { logGroup: '/ecs/app' })
+    ecs.registerTaskDefinition('pr-42-api', { logGroup: '/ecs/pr-42-api' })
+    logs.createLogGroup('/ecs/app')
+    logs.createLogGroup('/ecs/pr-42-api')
+    ecs.createService('shared-ci', 'pr-42-web', { desiredCount: 1, taskDefinition: 'app:1' })
+    ecs.createService('shared-ci', 'pr-42-api', { desiredCount: 1, taskDefinition: 'pr-42-api:1' })
+    ecs.createService('shared-ci', 'pr-7-web', { desiredCount: 1, taskDefinition: 'app:1' })
+
+    const result = await runOnSim(
+      ecs,
+      {
+        cluster: 'shared-ci',
+        services: 'pr-42-*',
+        'deregister-task-definitions': 'true',
+        'delete-log-groups': 'true'
+      },
+      { world }
+    )
+
+    expect(result.failed).toBeUndefined()
+    const status = (ref: string) => [...ecs.taskDefinitions.values()].find(td => td.arn.endsWith(ref))!.status
+    expect(status('/app:1')).toBe('ACTIVE')
+    expect(status('/pr-42-api:1')).toBe('INACTIVE')
+    expect([...logs.groups.keys()]).toEqual(['/ecs/app'])
+    expect(ecs.remaining('shared-ci').services).toEqual(['pr-7-web:ACTIVE'])
+    const c = only(result.report)
+    expect(c.related?.taskDefinitions).toEqual([
+      { family: 'pr-42-api', revisions: ['pr-42-api:1'], action: 'deregistered' }
+    ])
+    expect(c.scope?.kept).toContainEqual({
+      kind: 'task-definition',
+      id: 'app:1',
+      reason: 'shared: service pr-7-web also use(s) it'
+    })
+    expect(c.leftovers).toContainEqual({
+      kind: 'log-group',
+      id: '/ecs/app',
+      reason: 'kept: service pr-7-web also run(s) task definitions of app, which write to it'
+    })
+  })
+
+  it('takes this PR’s family off a schedule and leaves another family’s target, even on the same rule', async () => {
+    const world = new SimWorld()
+    const { ecs, events } = world
+    const cluster = ecs.createCluster('shared-ci')
+    ecs.registerContainerInstance('shared-ci')
+    const mine = ecs.registerTaskDefinition('pr-42-web')
+    const theirs = ecs.registerTaskDefinition('pr-7-web')
+    ecs.createService('shared-ci', 'pr-42-web', { desiredCount: 1 })
+    ecs.createService('shared-ci', 'pr-7-web', { desiredCount: 1 })
+    events.putRule('warm-up', { rateMs: 600_000 })
+    events.putEcsTarget('warm-up', 'pr-42', cluster.arn, mine.arn)
+    events.putEcsTarget('warm-up', 'pr-7', cluster.arn, theirs.arn)
+    events.putRule('pr-7-nightly', { rateMs: 600_000 })
+    events.putEcsTarget('pr-7-nightly', 'run', cluster.arn, theirs.arn.replace(/:\d+$/, ''))
+
+    const result = await runOnSim(ecs, { cluster: 'shared-ci', services: 'pr-42-web' }, { world })
+
+    expect(result.failed).toBeUndefined()
+    expect(events.rules.get('warm-up')!.targets.map(t => t.Id)).toEqual(['pr-7'])
+    expect(events.rules.get('warm-up')!.state).toBe('ENABLED')
+    expect(events.rules.get('pr-7-nightly')!.targets.map(t => t.Id)).toEqual(['run'])
+    expect(only(result.report).related?.triggers).toEqual([
+      { rule: 'warm-up', targets: ['pr-42'], action: 'targets-removed' }
+    ])
+  })
+})
+
+describe('services mode with delete-stack', () => {
+  it('deletes the stack that owns the selected services once they are drained; the neighbours stay', async () => {
+    const world = new SimWorld()
+    const { ecs, cfn } = world
+    sharedCluster(world)
+    cfn.createStack('pr-42-preview', {
+      ownsServices: { cluster: 'shared-ci', services: ['pr-42-web', 'pr-42-worker'] },
+      resources: [
+        { logicalId: 'TaskRole', type: 'AWS::IAM::Role' },
+        { logicalId: 'TargetGroup', type: 'AWS::ElasticLoadBalancingV2::TargetGroup' },
+        { logicalId: 'Rule', type: 'AWS::ElasticLoadBalancingV2::ListenerRule' }
+      ]
+    })
+    await ecs.time.sleep(10_000)
+    const before = untouched(ecs)
+
+    const result = await runOnSim(
+      ecs,
+      { cluster: 'shared-ci', services: 'pr-42-*', 'delete-stack': 'true' },
+      { world }
+    )
+
+    expect(result.failed).toBeUndefined()
+    expect(cfn.stack('pr-42-preview')!.status).toBe('DELETE_COMPLETE')
+    expect(untouched(ecs)).toEqual(before)
+    // Drained first: the stack deletion started after both services were INACTIVE.
+    const deleteStackAt = cfn.calls.find(c => c.operation === 'DeleteStack')!.at
+    const lastDelete = Math.max(...ecs.calls.filter(c => c.operation === 'DeleteService').map(c => c.at))
+    expect(deleteStackAt).toBeGreaterThanOrEqual(lastDelete)
+    const c = only(result.report)
+    expect(c.outcome).toBe('services-removed')
+    expect(c.stack).toMatchObject({ name: 'pr-42-preview', foundBy: 'tag', deleted: true })
+    expect(result.outputs['stacks-deleted']).toBe('1')
+  })
+
+  it('refuses, before the first change, a stack that also owns the cluster and another PR’s service, naming them', async () => {
+    const world = new SimWorld()
+    const { ecs, cfn } = world
+    sharedCluster(world)
+    cfn.createStack('ci-everything', {
+      ownsCluster: 'shared-ci',
+      ownsServices: { cluster: 'shared-ci', services: ['pr-42-web', 'pr-7-web'] }
+    })
+
+    const result = await runOnSim(
+      ecs,
+      { cluster: 'shared-ci', services: 'pr-42-web', 'delete-stack': 'true' },
+      { world }
+    )
+
+    expect(world.mutatingCalls()).toEqual([])
+    expect(result.failed).toMatch(
+      /^shared-ci: failed: Stack ci-everything owns the selected services but also what is outside the selection: shared-ci \(AWS::ECS::Cluster\), service pr-7-web \(AWS::ECS::Service\)\. .*set delete-stack: false/
+    )
+    expect(only(result.report).message).toMatch(/Nothing was removed\.$/)
+  })
+})
