@@ -59654,7 +59654,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5945);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(392);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1384);
 
 
@@ -59667,7 +59667,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5945:
+/***/ 392:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -60174,6 +60174,7 @@ function oneLine(text) {
  * cancellation at any point still leaves a true record to render. The `report` output is this
  * object as JSON; its schema is documented in the README.
  */
+/** Each kind (src/kinds/) fills its own part; the counts it found go into `found`. */
 function newRelatedReport() {
     return {
         found: {
@@ -60244,6 +60245,68 @@ function reportOutputs(report) {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/report/html.js
+/** The summary's HTML pieces, shared by the summary and the kinds' own parts of it (src/kinds/). */
+/** Every string that came from AWS or the user goes through here before it reaches the summary. */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;')
+        .replace(/\|/g, '&#124;')
+        .replace(/`/g, '&#96;');
+}
+const code = (text) => `<code>${escapeHtml(text)}</code>`;
+const html_link = (href, text) => `<a href="${escapeHtml(href)}">${text}</a>`;
+
+;// CONCATENATED MODULE: ./lib/aws/call.js
+
+const THROTTLE_BASE_DELAY_MS = 500;
+const THROTTLE_MAX_DELAY_MS = 20_000;
+function operationName(command) {
+    return command.constructor.name.replace(/Command$/, '');
+}
+/**
+ * Sends one command through the run's shared concurrency bound.
+ *
+ * The SDK's adaptive retry already absorbs most throttling; when a burst outlasts its attempts, a
+ * teardown must not give up halfway while its deadline is still far, so this keeps backing off
+ * (full jitter, capped) until the deadline. Every other error goes to the caller, which knows whether
+ * it means "already gone", "try again later" or a real failure.
+ */
+async function callAws(ctx, port, command) {
+    const operation = operationName(command);
+    for (let attempt = 0;; attempt++) {
+        if (ctx.signal.aborted)
+            throw new errors/* CancelledError */.cc();
+        try {
+            // The token comes before the pool slot: a call waiting for its rate limit must not hold a slot
+            // that a call of another category could use.
+            await port.pacer?.acquire(operation, ctx.signal);
+            const output = await ctx.pool.run(() => port.send(command, { abortSignal: ctx.signal }));
+            port.pacer?.succeeded(operation);
+            ctx.log.debug(`aws ${operation} ok`);
+            return output;
+        }
+        catch (error) {
+            if (ctx.signal.aborted)
+                throw new errors/* CancelledError */.cc();
+            if (!(0,errors/* isThrottling */.E2)(error))
+                throw error;
+            port.pacer?.throttled(operation);
+            const cap = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_BASE_DELAY_MS * 2 ** Math.min(attempt, 10));
+            const delay = Math.random() * cap;
+            if (ctx.clock() + delay >= ctx.deadline) {
+                throw new errors/* DeadlineError */.j3(`AWS kept throttling ${operation} until the deadline`);
+            }
+            ctx.log.debug(`aws ${operation} throttled; retrying in ${Math.round(delay)} ms`);
+            await ctx.sleep(delay, ctx.signal);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/report/links.js
 /** AWS console links for what a run leaves behind, on the right host for the region's partition. */
 function partitionOf(region) {
@@ -60280,7 +60343,1853 @@ const consoleLinks = {
     stack: (region, stackIdOrName) => `${consoleHost(region)}/cloudformation/home?region=${region}#/stacks/stackinfo?stackId=${enc(stackIdOrName)}`
 };
 
+;// CONCATENATED MODULE: ./lib/util/paginate.js
+/**
+ * Every page of a list call. Skipping pages past the first is the most common way teardown tools
+ * leave services behind, so every list goes through here.
+ */
+async function paginate(fetchPage) {
+    const all = [];
+    const seen = new Set();
+    let token;
+    do {
+        const page = await fetchPage(token);
+        all.push(...page.items);
+        token = page.nextToken || undefined;
+        // A token that comes back twice would loop forever; AWS never does this, a broken proxy might.
+        if (token !== undefined) {
+            if (seen.has(token))
+                throw new Error('the list call returned the same nextToken twice');
+            seen.add(token);
+        }
+    } while (token !== undefined);
+    return all;
+}
+
+;// CONCATENATED MODULE: ./lib/util/pool.js
+/**
+ * A bound on AWS calls in flight, shared by a whole run, so that parallel phases (and, for a sweep,
+ * parallel clusters) never flood the account's API rate buckets together.
+ */
+class Pool {
+    limit;
+    active = 0;
+    waiting = [];
+    /** The most calls that were ever in flight at once; the benchmark reports it. */
+    peak = 0;
+    constructor(limit) {
+        this.limit = limit;
+        if (!Number.isInteger(limit) || limit < 1)
+            throw new Error(`pool limit must be a positive integer, got ${limit}`);
+    }
+    async run(task) {
+        await this.acquire();
+        try {
+            return await task();
+        }
+        finally {
+            this.release();
+        }
+    }
+    acquire() {
+        if (this.active < this.limit) {
+            this.active++;
+            this.peak = Math.max(this.peak, this.active);
+            return Promise.resolve();
+        }
+        return new Promise(resolve => this.waiting.push(() => {
+            this.active++;
+            this.peak = Math.max(this.peak, this.active);
+            resolve();
+        }));
+    }
+    release() {
+        this.active--;
+        this.waiting.shift()?.();
+    }
+}
+function chunk(items, size) {
+    const out = [];
+    for (let i = 0; i < items.length; i += size)
+        out.push(items.slice(i, i + size));
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/kind.js
+
+/** The stages in the order they run. */
+const KIND_STAGES = (/* unused pure expression or super */ null && ([
+    'before-services',
+    'after-services',
+    'after-instances',
+    'after-cluster'
+]));
+function count(n, noun, plural = `${noun}s`) {
+    return `${n} ${n === 1 ? noun : plural}`;
+}
+/** The part of the report the kinds fill, created on first use. */
+function relatedReport(report) {
+    return (report.related ??= newRelatedReport());
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/hosts.js
+
+
+
+
+
+
+
+
+
+
+const hostsKind = {
+    name: 'EC2 and external instances',
+    find(ctx, scope, settings) {
+        return readHosts(ctx, hostsOf(scope.containerInstances), settings.terminateInstances);
+    },
+    recordFound(found, report) {
+        report.found.ec2Instances = found.hosts.filter(h => !h.external).length;
+        report.found.externalInstances = found.hosts.filter(h => h.external).length;
+    },
+    decide(found, { settings, stack }) {
+        return {
+            decisions: found.hosts.map(host => decideHost(host, settings, found.hostsUnread, stack)),
+            terminateInstances: settings.terminateInstances
+        };
+    },
+    steps(plan) {
+        const terminate = plan.decisions.filter(d => d.action === 'terminate');
+        const ssm = plan.decisions.filter(d => d.action === 'deregister-ssm');
+        const withStack = plan.decisions.filter(d => d.action === 'with-stack');
+        return [
+            ...(terminate.length > 0
+                ? [
+                    {
+                        stage: 'after-instances',
+                        phase: 'terminate-instances',
+                        description: `Terminate the ${count(terminate.length, 'EC2 instance')} behind them that nothing owns`,
+                        resources: terminate.map(d => d.host.instanceId)
+                    }
+                ]
+                : []),
+            ...(ssm.length > 0
+                ? [
+                    {
+                        stage: 'after-instances',
+                        phase: 'deregister-ssm-instances',
+                        description: `Deregister ${count(ssm.length, 'external instance')} from Systems Manager`,
+                        resources: ssm.map(d => d.host.instanceId)
+                    }
+                ]
+                : []),
+            ...(withStack.length > 0
+                ? [
+                    {
+                        stage: 'after-cluster',
+                        phase: 'stack-instances',
+                        description: `Check that the ${count(withStack.length, 'EC2 instance')} the stack's Auto Scaling group owned went with the stack`,
+                        resources: withStack.map(d => d.host.instanceId)
+                    }
+                ]
+                : [])
+        ];
+    },
+    notes(plan) {
+        if (!plan.terminateInstances)
+            return [];
+        return plan.decisions.flatMap(d => d.action === 'keep' && !d.host.external ? [`${d.host.instanceId}: ${d.reason}`] : []);
+    },
+    actions: {
+        // Always: a machine that stays is reported, with what keeps it.
+        'after-instances': {
+            phase: 'EC2 and external instances',
+            needed: () => true,
+            run: (ctx, plan) => handleHosts(ctx, plan.decisions)
+        },
+        'after-cluster': {
+            phase: 'instances of the stack',
+            needed: plan => plan.decisions.some(d => d.action === 'with-stack'),
+            run: (ctx, plan) => confirmStackInstances(ctx, plan.decisions)
+        }
+    },
+    unfinished(plan, report) {
+        const left = [];
+        for (const d of plan.decisions) {
+            if (report.related?.instances.some(i => i.id === d.host.instanceId))
+                continue;
+            if (d.action === 'terminate')
+                left.push({
+                    kind: 'ec2-instance',
+                    id: d.host.instanceId,
+                    reason: 'still running and billing: not terminated before the run stopped',
+                    billing: true
+                });
+            else if (d.action === 'with-stack')
+                left.push({
+                    kind: 'ec2-instance',
+                    id: d.host.instanceId,
+                    reason: `still running and billing: owned by ${d.owner}, which was not deleted before the run stopped`,
+                    billing: true
+                });
+            else if (d.action === 'deregister-ssm')
+                left.push({
+                    kind: 'ssm-instance',
+                    id: d.host.instanceId,
+                    reason: 'still registered with Systems Manager: not deregistered before the run stopped'
+                });
+        }
+        return left;
+    },
+    countRows(r, left) {
+        const instances = (action) => r.instances.filter(i => i.action === action).length;
+        return [
+            {
+                label: 'EC2 instances',
+                found: r.found.ec2Instances,
+                removed: instances('terminated') + instances('terminated-with-stack'),
+                leftoverKind: 'ec2-instance'
+            },
+            {
+                label: 'External (SSM) instances',
+                found: r.found.externalInstances,
+                removed: instances('ssm-deregistered'),
+                leftoverKind: 'ssm-instance'
+            }
+        ].filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
+    },
+    doneLists(r) {
+        const words = {
+            terminated: 'terminated',
+            'terminated-with-stack': 'terminated with',
+            'ssm-deregistered': 'deregistered from Systems Manager'
+        };
+        return [
+            {
+                title: 'Instances behind the container instances',
+                items: r.instances.map(i => `${code(i.id)} (container instance ${code(i.containerInstanceId)}): ${words[i.action]}${i.owner ? ` ${escapeHtml(i.owner)}` : ''}`)
+            }
+        ];
+    },
+    links: {
+        'ec2-instance': (region, id) => consoleLinks.ec2Instance(region, id),
+        'ssm-instance': (region, id) => consoleLinks.managedInstance(region, id)
+    }
+};
+/** Whether the plan does something about the machines (else the plan says they keep running). */
+function hostsHandled(plan) {
+    return (plan?.decisions ?? []).some(d => d.action !== 'keep' && d.action !== 'none');
+}
+/** States in which an instance no longer bills for compute (EBS volumes of a stopped one still do). */
+const GONE_STATES = new Set(['shutting-down', 'terminated', 'not-found']);
+function hostsOf(instances) {
+    return instances
+        .filter(ci => ci.ec2InstanceId)
+        .map(ci => ({
+        containerInstanceArn: ci.arn,
+        containerInstanceId: ci.id,
+        instanceId: ci.ec2InstanceId ?? '',
+        external: ci.external === true || /^mi-/.test(ci.ec2InstanceId ?? '')
+    }));
+}
+/**
+ * State and owner of the EC2 instances (never the external ones: their mi- ids are not EC2's). An
+ * `instance-id` filter rather than InstanceIds: an id EC2 no longer knows is then simply missing
+ * from the answer, where InstanceIds would fail the whole call with InvalidInstanceID.NotFound.
+ */
+async function describeHosts(ctx, hosts) {
+    const ids = [...new Set(hosts.filter(h => !h.external).map(h => h.instanceId))];
+    const found = new Map();
+    for (const batch of chunk(ids, Limits.describeInstancesBatch)) {
+        const reservations = await paginate(async (nextToken) => {
+            const out = await callAws(ctx, ctx.ec2, new (await sdk.ec2()).DescribeInstancesCommand({
+                Filters: [{ Name: 'instance-id', Values: batch }],
+                MaxResults: 1000,
+                NextToken: nextToken
+            }));
+            return { items: out.Reservations ?? [], nextToken: out.NextToken };
+        });
+        for (const instance of reservations.flatMap(r => r.Instances ?? [])) {
+            if (instance.InstanceId)
+                found.set(instance.InstanceId, instance);
+        }
+    }
+    return hosts.map(host => {
+        if (host.external)
+            return host;
+        const instance = found.get(host.instanceId);
+        if (!instance)
+            return { ...host, state: 'not-found' };
+        const owner = ownerOf(instance);
+        return { ...host, state: instance.State?.Name ?? 'unknown', ...(owner ? { owner } : {}) };
+    });
+}
+function ownerOf(instance) {
+    const tags = new Map((instance.Tags ?? []).map(t => [t.Key ?? '', t.Value ?? '']));
+    const stack = tags.get(OwnerTags.stackName);
+    const group = tags.get(OwnerTags.autoScalingGroup);
+    if (group)
+        return { kind: 'auto-scaling-group', name: group, ...(stack ? { stack } : {}) };
+    const fleet = tags.get(OwnerTags.ec2Fleet) ?? tags.get(OwnerTags.spotFleet);
+    if (fleet)
+        return { kind: 'fleet', name: fleet };
+    if (stack)
+        return { kind: 'stack', name: stack, stack };
+    return undefined;
+}
+/**
+ * Without terminate-instances, reading EC2 only makes the report precise: a role without
+ * ec2:DescribeInstances still gets its teardown, with the instances reported as before. With it,
+ * the owners must be known before anything is terminated, so a denial fails the run.
+ */
+async function readHosts(ctx, hosts, terminateInstances) {
+    if (!hosts.some(h => !h.external))
+        return { hosts };
+    if (!isAvailable(ctx.ec2))
+        return { hosts, hostsUnread: 'EC2 is not available to this run' };
+    try {
+        return { hosts: await describeHosts(ctx, hosts) };
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        if (terminateInstances) {
+            if (!ctx.onDenied)
+                throw error;
+            ctx.onDenied(error);
+        }
+        else {
+            ctx.log.warning(`Could not read the EC2 instances (${(0,errors/* errorMessage */.gJ)(error)}); reporting them as before`);
+        }
+        return { hosts, hostsUnread: `ec2:DescribeInstances was denied: ${(0,errors/* errorMessage */.gJ)(error)}` };
+    }
+}
+function decideHost(host, settings, unread, stack) {
+    if (host.external) {
+        return settings.deregisterSsmInstances
+            ? { host, action: 'deregister-ssm' }
+            : {
+                host,
+                action: 'keep',
+                billing: false,
+                reason: `external instance still registered with Systems Manager (ECS deregistration does not touch it; the machine itself is yours): deregister-ssm-instances: true deregisters it, or run aws ssm deregister-managed-instance --instance-id ${host.instanceId} (advanced-tier managed instances are billed while registered)`
+            };
+    }
+    if (host.state === undefined) {
+        return {
+            host,
+            action: 'keep',
+            billing: true,
+            reason: `still running and billing: deregistering a container instance does not terminate its EC2 instance; terminate it, or delete the stack or Auto Scaling group that owns it (its owner is unknown: ${unread ?? 'EC2 could not be read'})`
+        };
+    }
+    if (GONE_STATES.has(host.state))
+        return { host, action: 'none' };
+    const owner = host.owner;
+    if (owner) {
+        const ownersStack = owner.stack ?? (owner.kind === 'stack' ? owner.name : undefined);
+        const inStack = stack &&
+            (ownersStack === stack.name ||
+                (owner.kind === 'auto-scaling-group' && (stack.autoScalingGroups ?? []).includes(owner.name)));
+        if (stack && inStack) {
+            const what = owner.kind === 'auto-scaling-group'
+                ? `Auto Scaling group ${owner.name} of stack ${stack.name}`
+                : `stack ${stack.name}`;
+            return { host, action: 'with-stack', stack: stack.name, owner: what };
+        }
+        return { host, action: 'keep', billing: true, reason: ownerReason(host, owner) };
+    }
+    if (settings.terminateInstances)
+        return { host, action: 'terminate' };
+    return {
+        host,
+        action: 'keep',
+        billing: true,
+        reason: host.state === 'stopped'
+            ? 'stopped, its EBS volumes still billing: deregistering a container instance does not terminate its EC2 instance; terminate-instances: true terminates it'
+            : `still ${host.state} and billing: deregistering a container instance does not terminate its EC2 instance; terminate-instances: true terminates it`
+    };
+}
+function ownerReason(host, owner) {
+    const state = `still ${host.state} and billing`;
+    switch (owner.kind) {
+        case 'auto-scaling-group':
+            return `${state}, owned by Auto Scaling group ${owner.name}${owner.stack ? ` (stack ${owner.stack})` : ''}: not terminated, the group would launch a replacement; ${owner.stack ? `delete stack ${owner.stack} (delete-stack: true, stack-name: ${owner.stack}), or ` : ''}scale the group to 0 (aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${owner.name} --min-size 0 --desired-capacity 0)`;
+        case 'stack':
+            return `${state}, owned by CloudFormation stack ${owner.name}: not terminated (the stack would no longer match it); delete the stack (delete-stack: true, stack-name: ${owner.name})`;
+        case 'fleet':
+            return `${state}, owned by EC2 fleet ${owner.name}: not terminated, the fleet would launch a replacement; delete the fleet or set its target capacity to 0`;
+    }
+}
+/**
+ * What becomes of the machine behind each container instance this run deregistered: terminated
+ * (nothing owns it, terminate-instances), deregistered from Systems Manager (external,
+ * deregister-ssm-instances), left to the stack that owns it (checked once the stack is deleted),
+ * or reported with what keeps it and the fix.
+ */
+async function handleHosts(ctx, decisions) {
+    const deregistered = new Set(ctx.report.containerInstances.map(ci => ci.arn));
+    await Promise.all(decisions
+        .filter(d => deregistered.has(d.host.containerInstanceArn))
+        .map(async (d) => {
+        switch (d.action) {
+            case 'terminate':
+                return terminate(ctx, d);
+            case 'deregister-ssm':
+                return deregisterManaged(ctx, d);
+            case 'with-stack':
+                // Until the stack is confirmed deleted, this is what is true.
+                ctx.report.leftovers.push({
+                    kind: 'ec2-instance',
+                    id: d.host.instanceId,
+                    reason: `still ${d.host.state ?? 'running'}: owned by ${d.owner}, and goes only when that stack is deleted, which this run had not finished`,
+                    billing: true
+                });
+                return;
+            case 'keep':
+                ctx.report.leftovers.push({
+                    kind: d.host.external ? 'ssm-instance' : 'ec2-instance',
+                    id: d.host.instanceId,
+                    reason: d.reason,
+                    billing: d.billing
+                });
+                return;
+            case 'none':
+                return;
+        }
+    }));
+}
+async function terminate(ctx, d) {
+    const id = d.host.instanceId;
+    try {
+        // One instance per call: a protected or vanished instance then fails alone, not its batch.
+        await callAws(ctx, ctx.ec2, new (await sdk.ec2()).TerminateInstancesCommand({ InstanceIds: [id] }));
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'InvalidInstanceID.NotFound')) {
+            ctx.log.info(`EC2 instance ${id} is already gone`);
+            return;
+        }
+        if ((0,errors/* isAwsError */.m_)(error, 'OperationNotPermitted')) {
+            ctx.report.leftovers.push({
+                kind: 'ec2-instance',
+                id,
+                reason: `still running and billing: EC2 refused to terminate it (${(0,errors/* errorMessage */.gJ)(error)}); turn off its termination protection and terminate it`,
+                billing: true
+            });
+            ctx.log.warning(`EC2 refused to terminate ${id}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            return;
+        }
+        throw error;
+    }
+    relatedReport(ctx.report).instances.push({
+        id,
+        containerInstanceId: d.host.containerInstanceId,
+        action: 'terminated'
+    });
+    // Billing stops once an instance is shutting-down: no need to wait for terminated.
+    ctx.log.info(`Terminating EC2 instance ${id}`);
+}
+async function deregisterManaged(ctx, d) {
+    const id = d.host.instanceId;
+    try {
+        await callAws(ctx, ctx.ssm, new (await sdk.ssm()).DeregisterManagedInstanceCommand({ InstanceId: id }));
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'InvalidInstanceId')) {
+            ctx.log.info(`Managed instance ${id} is not registered with Systems Manager any more`);
+            return;
+        }
+        throw error;
+    }
+    relatedReport(ctx.report).instances.push({
+        id,
+        containerInstanceId: d.host.containerInstanceId,
+        action: 'ssm-deregistered'
+    });
+    ctx.log.info(`Deregistered managed instance ${id} from Systems Manager`);
+}
+/**
+ * After the stack is deleted: its Auto Scaling group is gone, and with it the group's instances.
+ * One look at EC2 says whether that is so; only then does the instance stop being a leftover.
+ */
+async function confirmStackInstances(ctx, decisions) {
+    const pending = decisions.filter((d) => d.action === 'with-stack' &&
+        ctx.report.containerInstances.some(ci => ci.arn === d.host.containerInstanceArn));
+    if (pending.length === 0)
+        return;
+    const now = await describeHosts(ctx, pending.map(d => d.host));
+    for (const [i, d] of pending.entries()) {
+        const state = now[i]?.state ?? 'unknown';
+        const left = ctx.report.leftovers.find(l => l.kind === 'ec2-instance' && l.id === d.host.instanceId);
+        if (GONE_STATES.has(state)) {
+            ctx.report.leftovers = ctx.report.leftovers.filter(l => l !== left);
+            relatedReport(ctx.report).instances.push({
+                id: d.host.instanceId,
+                containerInstanceId: d.host.containerInstanceId,
+                action: 'terminated-with-stack',
+                owner: d.owner
+            });
+            ctx.log.info(`EC2 instance ${d.host.instanceId} is ${state}: it went with ${d.owner}`);
+        }
+        else {
+            const reason = {
+                kind: 'ec2-instance',
+                id: d.host.instanceId,
+                reason: `still ${state} and billing although ${d.owner} was deleted: terminate it`,
+                billing: true
+            };
+            ctx.report.leftovers = [...ctx.report.leftovers.filter(l => l !== left), reason];
+            ctx.log.warning(`EC2 instance ${d.host.instanceId} is still ${state} after its stack was deleted`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/inventory.js
+
+
+
+
+
+
+/** What a cluster holds, read with paged lists and batched describes. Makes no change. */
+async function takeInventory(ctx, clusterRef, selection) {
+    const cluster = await describeCluster(ctx, clusterRef);
+    if (cluster.state === 'absent')
+        return cluster;
+    const info = cluster.info;
+    if (selection)
+        return { state: 'present', inventory: await takeServiceInventory(ctx, info, selection) };
+    const [services, tasks, containerInstances, capacityProviders] = await Promise.all([
+        tolerateDenied(ctx, listServices(ctx, info.arn), []),
+        tolerateDenied(ctx, listLiveTasks(ctx, info.arn), []),
+        tolerateDenied(ctx, listContainerInstances(ctx, info.arn), []),
+        tolerateDenied(ctx, describeCapacityProviders(ctx, info), [])
+    ]);
+    return {
+        state: 'present',
+        inventory: { cluster: info, services, tasks, containerInstances, capacityProviders }
+    };
+}
+/**
+ * Services mode: the selected services, read again (one may have gone since the selection), and
+ * their tasks (group `service:<name>`); every other task is the neighbours', never touched.
+ */
+async function takeServiceInventory(ctx, cluster, selection) {
+    const [described, tasks] = await Promise.all([
+        describeServices(ctx, cluster.arn, selection.selected.map(s => s.arn), ['TAGS']),
+        listLiveTasks(ctx, cluster.arn)
+    ]);
+    const services = described.present.filter(s => s.status !== 'INACTIVE');
+    const gone = selection.selected.filter(s => !services.some(p => p.arn === s.arn)).map(s => s.name);
+    const names = new Set(selection.selected.map(s => s.name));
+    const mine = (t) => t.serviceName !== undefined && names.has(t.serviceName);
+    return {
+        cluster,
+        services,
+        tasks: tasks.filter(mine),
+        containerInstances: [],
+        capacityProviders: [],
+        scope: {
+            absent: [...selection.absent, ...gone],
+            skipped: selection.skipped,
+            neighbours: selection.neighbours,
+            neighbourTasks: tasks.filter(t => !mine(t))
+        }
+    };
+}
+/** A dry run records a denied read as a blocker and goes on with `fallback`; a real run fails on it. */
+async function tolerateDenied(ctx, read, fallback) {
+    if (!ctx.onDenied)
+        return read;
+    try {
+        return await read;
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        ctx.onDenied(error);
+        return fallback;
+    }
+}
+async function describeCluster(ctx, clusterRef) {
+    const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: [clusterRef], include: ['TAGS'] }));
+    const cluster = out.clusters?.[0];
+    if (!cluster) {
+        const failure = out.failures?.[0];
+        return {
+            state: 'absent',
+            clusterRef,
+            arn: failure?.arn,
+            reason: `not found (${failure?.reason ?? 'MISSING'})`
+        };
+    }
+    if (cluster.status === 'INACTIVE') {
+        return { state: 'absent', clusterRef, arn: cluster.clusterArn, reason: 'already deleted (INACTIVE)' };
+    }
+    return { state: 'present', info: toClusterInfo(cluster) };
+}
+function toClusterInfo(cluster) {
+    const tags = {};
+    for (const tag of cluster.tags ?? [])
+        if (tag.key)
+            tags[tag.key] = tag.value ?? '';
+    return {
+        name: cluster.clusterName ?? '',
+        arn: cluster.clusterArn ?? '',
+        status: cluster.status ?? 'UNKNOWN',
+        tags,
+        capacityProviders: cluster.capacityProviders ?? [],
+        hasDefaultStrategy: (cluster.defaultCapacityProviderStrategy ?? []).length > 0,
+        ...(cluster.serviceConnectDefaults?.namespace
+            ? { serviceConnectNamespace: cluster.serviceConnectDefaults.namespace }
+            : {}),
+        containerInstanceCount: cluster.registeredContainerInstancesCount ?? 0
+    };
+}
+/** Every ACTIVE service: all pages of 100, then descriptions in batches of 10. */
+async function listServices(ctx, clusterArn, include = []) {
+    const arns = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListServicesCommand */.qde({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
+        return { items: out.serviceArns ?? [], nextToken: out.nextToken };
+    });
+    // INACTIVE services are already deleted (AWS does not list them; some emulators do).
+    return (await describeServices(ctx, clusterArn, unique(arns), include)).present.filter(s => s.status !== 'INACTIVE');
+}
+async function describeServices(ctx, clusterArn, arns, include = []) {
+    const batches = await Promise.all(chunk(arns, Limits.describeServicesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeServicesCommand */.H7c({
+        cluster: clusterArn,
+        services: batch,
+        ...(include.length > 0 ? { include } : {})
+    }))));
+    const present = [];
+    const missing = [];
+    for (const out of batches) {
+        present.push(...(out.services ?? []).map(toServiceInfo));
+        missing.push(...(out.failures ?? []).map(f => f.arn ?? '').filter(Boolean));
+    }
+    return { present, missing };
+}
+function toServiceInfo(service) {
+    return {
+        name: service.serviceName ?? nameFromArn(service.serviceArn ?? ''),
+        arn: service.serviceArn ?? '',
+        status: service.status ?? 'UNKNOWN',
+        schedulingStrategy: service.schedulingStrategy === 'DAEMON' ? 'DAEMON' : 'REPLICA',
+        deploymentController: service.deploymentController?.type === 'EXTERNAL'
+            ? 'EXTERNAL'
+            : service.deploymentController?.type === 'CODE_DEPLOY'
+                ? 'CODE_DEPLOY'
+                : 'ECS',
+        desiredCount: service.desiredCount ?? 0,
+        runningCount: service.runningCount ?? 0,
+        taskSets: (service.taskSets ?? [])
+            .filter(set => set.taskSetArn && set.status !== 'INACTIVE')
+            .map(set => ({ arn: set.taskSetArn ?? '', id: set.id ?? '', status: set.status ?? '' })),
+        createdAt: service.createdAt,
+        lastActivity: newest([
+            service.createdAt,
+            ...(service.deployments ?? []).flatMap(d => [d.createdAt, d.updatedAt])
+        ]),
+        taskDefinitions: unique([service.taskDefinition, ...(service.deployments ?? []).map(d => d.taskDefinition)].filter((arn) => Boolean(arn))),
+        serviceConnectNamespaces: unique((service.deployments ?? [])
+            .filter(d => d.serviceConnectConfiguration?.enabled !== false)
+            .map(d => d.serviceConnectConfiguration?.namespace)
+            .filter((ns) => Boolean(ns))),
+        ...(service.tags
+            ? { tags: Object.fromEntries(service.tags.filter(t => t.key).map(t => [t.key, t.value ?? ''])) }
+            : {}),
+        serviceRegistries: (service.serviceRegistries ?? [])
+            .map(r => r.registryArn)
+            .filter((arn) => Boolean(arn)),
+        targetGroups: unique((service.loadBalancers ?? []).map(lb => lb.targetGroupArn).filter((arn) => Boolean(arn)))
+    };
+}
+function newest(dates) {
+    // Not `instanceof Date`: a Date made in another realm (a test's VM context) is a Date all the same.
+    const times = dates.filter((d) => typeof d?.getTime === 'function').map(d => d.getTime());
+    return times.length > 0 ? new Date(Math.max(...times)) : undefined;
+}
+/**
+ * Every task that has not reached STOPPED: those desired RUNNING (this includes PENDING ones) and
+ * those already told to stop but still on their way down, which DeleteCluster also counts.
+ */
+async function listLiveTasks(ctx, clusterArn, desiredStatuses = ['RUNNING', 'STOPPED']) {
+    const lists = await Promise.all(desiredStatuses.map(desiredStatus => paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListTasksCommand */.MYg({
+            cluster: clusterArn,
+            desiredStatus,
+            maxResults: Limits.listPageSize,
+            nextToken
+        }));
+        return { items: out.taskArns ?? [], nextToken: out.nextToken };
+    })));
+    const described = await describeTasks(ctx, clusterArn, unique(lists.flat()));
+    // Only this cluster's tasks: a list filter that matched more than it should must not make the
+    // teardown touch another cluster.
+    return described.present.filter(task => (!task.clusterArn || task.clusterArn === clusterArn) && !isTaskDown(task));
+}
+/**
+ * A task is down when it is STOPPED and nothing wants it running any more. A task that reads
+ * STOPPED but is still desired RUNNING is not trusted as down (emulators report that; on AWS it is
+ * at most a passing state): it still gets a StopTask, which is harmless on a stopped task.
+ */
+function isTaskDown(task) {
+    return !task || (task.lastStatus === 'STOPPED' && task.desiredStatus !== 'RUNNING');
+}
+async function describeTasks(ctx, clusterArn, arns) {
+    const batches = await Promise.all(chunk(arns, Limits.describeTasksBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTasksCommand */.z8X({ cluster: clusterArn, tasks: batch }))));
+    const present = [];
+    const missing = [];
+    for (const out of batches) {
+        present.push(...(out.tasks ?? []).map(toTaskInfo));
+        missing.push(...(out.failures ?? []).map(f => f.arn ?? '').filter(Boolean));
+    }
+    return { present, missing };
+}
+function toTaskInfo(task) {
+    const group = task.group ?? '';
+    const serviceName = group.startsWith('service:') ? group.slice('service:'.length) : undefined;
+    return {
+        arn: task.taskArn ?? '',
+        id: nameFromArn(task.taskArn ?? ''),
+        clusterArn: task.clusterArn,
+        group,
+        startedBy: task.startedBy,
+        lastStatus: task.lastStatus ?? 'UNKNOWN',
+        desiredStatus: task.desiredStatus ?? 'UNKNOWN',
+        containerInstanceArn: task.containerInstanceArn,
+        launchType: task.launchType,
+        serviceName,
+        createdAt: task.createdAt,
+        taskDefinitionArn: task.taskDefinitionArn
+    };
+}
+/** Every registered container instance (ACTIVE and DRAINING; INACTIVE ones are already deregistered). */
+async function listContainerInstances(ctx, clusterArn) {
+    const arns = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListContainerInstancesCommand */.$lF({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
+        return { items: out.containerInstanceArns ?? [], nextToken: out.nextToken };
+    });
+    const batches = await Promise.all(chunk(unique(arns), Limits.describeContainerInstancesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeContainerInstancesCommand */.QUW({ cluster: clusterArn, containerInstances: batch }))));
+    return batches
+        .flatMap(out => out.containerInstances ?? [])
+        .filter(ci => ci.status !== 'INACTIVE')
+        .map(ci => ({
+        arn: ci.containerInstanceArn ?? '',
+        id: nameFromArn(ci.containerInstanceArn ?? ''),
+        ec2InstanceId: ci.ec2InstanceId,
+        status: ci.status ?? 'UNKNOWN',
+        runningTasksCount: (ci.runningTasksCount ?? 0) + (ci.pendingTasksCount ?? 0),
+        external: /^mi-/.test(ci.ec2InstanceId ?? '') ||
+            (ci.attributes ?? []).some(a => a.name === 'ecs.capability.external')
+    }));
+}
+/**
+ * The attached capacity providers, and for each Auto Scaling one, the other clusters that use it
+ * (a provider can only be deleted once no cluster has it attached).
+ */
+async function describeCapacityProviders(ctx, cluster) {
+    const names = cluster.capacityProviders;
+    if (names.length === 0)
+        return [];
+    const own = names.filter(name => !RESERVED_CAPACITY_PROVIDERS.has(name));
+    const described = new Map();
+    for (const batch of chunk(own, Limits.describeCapacityProvidersBatch)) {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeCapacityProvidersCommand */.bso({ capacityProviders: batch }));
+        for (const cp of out.capacityProviders ?? []) {
+            described.set(cp.name ?? '', {
+                arn: cp.capacityProviderArn,
+                status: cp.status ?? 'UNKNOWN',
+                autoScalingGroupArn: cp.autoScalingGroupProvider?.autoScalingGroupArn
+            });
+        }
+    }
+    const usedElsewhere = own.length > 0 ? await otherClustersUsing(ctx, cluster.arn, new Set(own)) : new Map();
+    return names.map(name => {
+        const d = described.get(name);
+        return {
+            name,
+            arn: d?.arn,
+            reserved: RESERVED_CAPACITY_PROVIDERS.has(name),
+            autoScalingGroupArn: d?.autoScalingGroupArn,
+            status: d?.status ?? (RESERVED_CAPACITY_PROVIDERS.has(name) ? 'ACTIVE' : 'MISSING'),
+            otherClusters: usedElsewhere.get(name) ?? []
+        };
+    });
+}
+async function otherClustersUsing(ctx, clusterArn, providers) {
+    const usage = new Map();
+    for (const cluster of await describeOtherClusters(ctx, clusterArn)) {
+        for (const name of cluster.capacityProviders ?? []) {
+            if (providers.has(name))
+                usage.set(name, [...(usage.get(name) ?? []), cluster.clusterName ?? '']);
+        }
+    }
+    return usage;
+}
+/** Every cluster ARN of the account and Region: every page of ListClusters. */
+async function listClusterArns(ctx) {
+    return paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListClustersCommand */.Nnn({ maxResults: Limits.listPageSize, nextToken }));
+        return { items: out.clusterArns ?? [], nextToken: out.nextToken };
+    });
+}
+/** DescribeClusters in batches of 100; clusters AWS does not know are left out. */
+async function describeClusters(ctx, refs, include = []) {
+    const outs = await Promise.all(chunk(refs, Limits.describeClustersBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: batch, ...(include.length > 0 ? { include } : {}) }))));
+    return outs.flatMap(out => out.clusters ?? []);
+}
+/** Every other ACTIVE cluster of the account and Region. */
+async function describeOtherClusters(ctx, clusterArn) {
+    const others = (await listClusterArns(ctx)).filter(arn => arn !== clusterArn);
+    return (await describeClusters(ctx, others)).filter(c => c.status !== 'INACTIVE');
+}
+function nameFromArn(arn) {
+    return arn.slice(arn.lastIndexOf('/') + 1);
+}
+function unique(items) {
+    return [...new Set(items)];
+}
+
+;// CONCATENATED MODULE: ./lib/util/poll.js
+/**
+ * Waits on many resources of one kind with one polling loop: every round describes all watched
+ * resources in batches (DescribeTasks takes 100, DescribeServices 10), so a hundred waits cost a
+ * call per round instead of a hundred. A resource that AWS no longer knows is passed to `isDone` as
+ * `undefined`: for a teardown, gone is done, unlike the SDK's stock waiters.
+ */
+class BatchPoller {
+    ctx;
+    options;
+    waiters = new Set();
+    running = false;
+    constructor(ctx, options) {
+        this.ctx = ctx;
+        this.options = options;
+    }
+    waitUntil(id, isDone, deadline) {
+        return new Promise((resolve, reject) => {
+            this.waiters.add({ id, isDone, deadline, resolve, reject, last: undefined });
+            if (!this.running)
+                void this.loop();
+        });
+    }
+    async loop() {
+        this.running = true;
+        try {
+            while (this.waiters.size > 0) {
+                const now = this.ctx.clock();
+                const nearest = Math.min(...[...this.waiters].map(w => w.deadline));
+                // The first look comes one interval after the wait starts: whatever was just asked of AWS
+                // (a stop, a delete) is never finished at once, so an immediate look would be wasted.
+                await this.ctx.sleep(Math.max(0, Math.min(this.options.intervalMs, nearest - now)), this.ctx.signal);
+                const watched = [...this.waiters];
+                const states = await this.options.describe([...new Set(watched.map(w => w.id))]);
+                const after = this.ctx.clock();
+                for (const waiter of watched) {
+                    const state = states.get(waiter.id);
+                    waiter.last = state;
+                    if (waiter.isDone(state))
+                        this.settle(waiter, { done: true, state });
+                    else if (after >= waiter.deadline)
+                        this.settle(waiter, { done: false, state });
+                }
+            }
+        }
+        catch (error) {
+            for (const waiter of [...this.waiters]) {
+                this.waiters.delete(waiter);
+                waiter.reject(error);
+            }
+        }
+        finally {
+            this.running = false;
+        }
+    }
+    settle(waiter, outcome) {
+        this.waiters.delete(waiter);
+        waiter.resolve(outcome);
+    }
+}
+/**
+ * Tries `attempt` until it reports done or the deadline passes, backing off between tries. Used
+ * for calls AWS refuses while an earlier change settles (DeleteCluster right after draining).
+ */
+async function retryUntil(ctx, options, attempt) {
+    let delay = options.minDelayMs;
+    for (;;) {
+        const result = await attempt();
+        if (result.done)
+            return result;
+        const now = ctx.clock();
+        if (now + delay > options.deadline)
+            return result;
+        await ctx.sleep(delay, ctx.signal);
+        delay = Math.min(options.maxDelayMs, delay * 2);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/shared.js
+/**
+ * Which other services run the task definitions of the scope: every deployment of theirs, and their
+ * tasks. Standalone tasks are not users: they are not touched, and a running task does not need its
+ * revision to stay ACTIVE. Empty for a whole-cluster teardown.
+ */
+function sharedWithNeighbours(scope) {
+    const taskDefinitions = new Map();
+    const families = new Map();
+    const mine = new Set(scope.taskDefinitions);
+    const myFamilies = new Set(scope.taskDefinitions.map(familyOfRef));
+    const add = (arn, service) => {
+        const user = `service ${service}`;
+        const family = familyOfRef(arn);
+        if (mine.has(arn))
+            taskDefinitions.set(arn, [...new Set([...(taskDefinitions.get(arn) ?? []), user])]);
+        if (myFamilies.has(family))
+            families.set(family, [...new Set([...(families.get(family) ?? []), user])]);
+    };
+    for (const s of scope.neighbours?.services ?? [])
+        for (const arn of s.taskDefinitions ?? [])
+            add(arn, s.name);
+    for (const t of scope.neighbours?.tasks ?? [])
+        if (t.taskDefinitionArn && t.serviceName)
+            add(t.taskDefinitionArn, t.serviceName);
+    return { taskDefinitions, families };
+}
+/** The family of a task definition ARN or name, with or without its `:revision`. */
+function familyOfRef(ref) {
+    const name = ref.slice(ref.lastIndexOf('/') + 1);
+    return /:\d+$/.test(name) ? name.slice(0, name.lastIndexOf(':')) : name;
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/log-groups.js
+
+
+
+
+
+
+
+
+
+
+
+const logGroupsKind = {
+    name: 'log groups',
+    async find(ctx, scope, settings) {
+        if (!settings.deleteLogGroups)
+            return undefined;
+        return tolerateDenied(ctx, checkLogGroups(ctx, scope.taskDefinitions, settings.region), undefined);
+    },
+    recordFound(found, report, log) {
+        report.found.logGroups = found?.groups.length ?? 0;
+        if (found?.tooManyFamilies)
+            log.info(`More ACTIVE task definition families than ${Limits.logGroupFamiliesChecked}: log groups will be kept`);
+    },
+    decide(found, { settings, scope }) {
+        const shared = sharedWithNeighbours(scope).families;
+        return {
+            decisions: (found?.groups ?? []).map(group => {
+                // Services mode: a group another service of the cluster writes to (same family) stays.
+                const sharers = [...new Set(group.families.flatMap(f => shared.get(f) ?? []))];
+                if (sharers.length > 0)
+                    return {
+                        group,
+                        delete: false,
+                        keepReason: `${sharers.join(', ')} also run(s) task definitions of ${group.families.join(', ')}, which write to it`
+                    };
+                return decideLogGroup(group, found, settings.region);
+            })
+        };
+    },
+    steps(plan) {
+        const deleted = plan.decisions.filter(d => d.delete);
+        if (deleted.length === 0)
+            return [];
+        return [
+            {
+                stage: 'after-cluster',
+                phase: 'delete-log-groups',
+                description: `Delete ${count(deleted.length, 'log group')} no other task definition family writes to`,
+                resources: deleted.map(d => d.group.name)
+            }
+        ];
+    },
+    notes(plan) {
+        return plan.decisions
+            .filter(d => !d.delete)
+            .map(d => `log group ${d.group.name} will be kept: ${d.keepReason}`);
+    },
+    actions: {
+        'after-cluster': {
+            phase: 'log groups',
+            needed: plan => plan.decisions.length > 0,
+            run: (ctx, plan) => deleteLogGroups(ctx, plan.decisions)
+        }
+    },
+    unfinished(plan, report) {
+        return plan.decisions
+            .filter(d => d.delete && !report.related?.logGroups.some(g => g.name === d.group.name))
+            .map(d => ({
+            kind: 'log-group',
+            id: d.group.name,
+            reason: 'not deleted before the run stopped',
+            billing: true
+        }));
+    },
+    countRows(r, left) {
+        const row = {
+            label: 'Log groups',
+            found: r.found.logGroups,
+            removed: r.logGroups.length,
+            leftoverKind: 'log-group'
+        };
+        return row.found > 0 || row.removed > 0 || left('log-group') > 0 ? [row] : [];
+    },
+    doneLists(r) {
+        return [{ title: 'Log groups deleted', items: r.logGroups.map(g => code(g.name)) }];
+    },
+    links: { 'log-group': (region, id) => consoleLinks.logGroup(region, id) }
+};
+/**
+ * The log groups of the given task definitions, and who else writes to them. A task definition is
+ * not tied to a cluster, so "someone else" is judged by family, with a bounded number of calls: every
+ * ACTIVE family (ListTaskDefinitionFamilies, pages of 100) and its latest ACTIVE revision (one
+ * DescribeTaskDefinition each). A family whose latest revision is one this cluster ran counts as this
+ * cluster's own. With more than Limits.logGroupFamiliesChecked families nothing is read and every
+ * group is kept: the answer would not be complete.
+ */
+async function checkLogGroups(ctx, taskDefinitionArns, region) {
+    const used = new Set(taskDefinitionArns);
+    const mine = await Promise.all([...used].map(arn => describe(ctx, arn)));
+    const groups = new Map();
+    for (const td of mine) {
+        if (!td)
+            continue;
+        for (const group of awslogsGroups(td, region)) {
+            const entry = groups.get(group.name) ?? { ...group, families: [] };
+            if (td.family && !entry.families.includes(td.family))
+                entry.families.push(td.family);
+            groups.set(group.name, entry);
+        }
+    }
+    const check = { groups: [...groups.values()], usedElsewhere: {}, familiesChecked: 0 };
+    if (groups.size === 0)
+        return check;
+    const families = await activeFamilies(ctx, Limits.logGroupFamiliesChecked);
+    if (!families)
+        return { ...check, tooManyFamilies: true };
+    check.familiesChecked = families.length;
+    const latest = await Promise.all(families.map(family => describe(ctx, family)));
+    for (const td of latest) {
+        // Only an ACTIVE revision can start new tasks (some emulators answer a family with an INACTIVE one).
+        if (!td?.family || td.status !== 'ACTIVE' || used.has(td.taskDefinitionArn ?? ''))
+            continue;
+        for (const group of awslogsGroups(td, region)) {
+            const mineToo = groups.get(group.name);
+            if (!mineToo || mineToo.region !== group.region)
+                continue;
+            const users = (check.usedElsewhere[group.name] ??= []);
+            if (!users.includes(td.family))
+                users.push(td.family);
+        }
+    }
+    return check;
+}
+/** The awslogs log groups of a task definition's containers, with their regions. */
+function awslogsGroups(td, region) {
+    const out = [];
+    for (const container of td.containerDefinitions ?? []) {
+        const log = container.logConfiguration;
+        const name = log?.logDriver === 'awslogs' ? log.options?.['awslogs-group'] : undefined;
+        if (name && !out.some(g => g.name === name)) {
+            out.push({ name, region: log?.options?.['awslogs-region'] || region });
+        }
+    }
+    return out;
+}
+/** A revision (ARN or family:revision), or a family's latest ACTIVE one; undefined when there is none. */
+async function describe(ctx, ref) {
+    try {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: ref }));
+        return out.taskDefinition;
+    }
+    catch (error) {
+        // A family deregistered since it was listed, or a revision ECS has deleted.
+        if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException'))
+            return undefined;
+        throw error;
+    }
+}
+/** Every ACTIVE family, or undefined as soon as there are more than `bound`. */
+async function activeFamilies(ctx, bound) {
+    const families = [];
+    const seen = new Set();
+    let nextToken;
+    do {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListTaskDefinitionFamiliesCommand */.cSD({
+            status: 'ACTIVE',
+            maxResults: Limits.familiesPageSize,
+            nextToken
+        }));
+        families.push(...(out.families ?? []));
+        if (families.length > bound)
+            return undefined;
+        nextToken = out.nextToken || undefined;
+        if (nextToken !== undefined) {
+            if (seen.has(nextToken))
+                throw new Error('ListTaskDefinitionFamilies returned the same nextToken twice');
+            seen.add(nextToken);
+        }
+    } while (nextToken);
+    return [...new Set(families)];
+}
+function decideLogGroup(group, check, region) {
+    if (check.tooManyFamilies) {
+        return {
+            group,
+            delete: false,
+            keepReason: 'the account has more ACTIVE task definition families than this run checks, so another user cannot be ruled out'
+        };
+    }
+    if (group.region !== region) {
+        return {
+            group,
+            delete: false,
+            keepReason: `it is in ${group.region}, not the cluster's Region ${region}; delete it there if nothing else writes to it`
+        };
+    }
+    const users = check.usedElsewhere[group.name] ?? [];
+    if (users.length > 0) {
+        return {
+            group,
+            delete: false,
+            keepReason: `task definition family ${users.join(', ')} (latest ACTIVE revision) also writes to it`
+        };
+    }
+    return { group, delete: true };
+}
+async function deleteLogGroups(ctx, decisions) {
+    for (const d of decisions.filter(d => !d.delete)) {
+        ctx.report.leftovers.push({ kind: 'log-group', id: d.group.name, reason: `kept: ${d.keepReason}` });
+    }
+    await Promise.all(decisions.filter(d => d.delete).map(d => deleteLogGroup(ctx, d.group.name)));
+}
+async function deleteLogGroup(ctx, name) {
+    const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
+        try {
+            await callAws(ctx, ctx.logs, new (await sdk.logs()).DeleteLogGroupCommand({ logGroupName: name }));
+            return { done: true, value: 'deleted' };
+        }
+        catch (error) {
+            // Deleted with the stack, or never created (awslogs-create-group off and no task ever ran).
+            if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
+                return { done: true, value: 'gone' };
+            if ((0,errors/* isAwsError */.m_)(error, 'OperationAbortedException'))
+                return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
+            throw error;
+        }
+    });
+    if (!result.done)
+        throw new errors/* DeadlineError */.j3(`log group ${name} could not be deleted before the deadline: ${result.reason}`);
+    if (result.value === 'gone') {
+        ctx.log.info(`Log group ${name} does not exist (any more)`);
+        return;
+    }
+    relatedReport(ctx.report).logGroups.push({ name, action: 'deleted' });
+    ctx.log.info(`Deleted log group ${name}`);
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/namespaces.js
+
+
+
+
+
+
+
+
+
+
+const namespacesKind = {
+    name: 'Service Connect namespaces',
+    find(_ctx, scope) {
+        // A namespace stays with a cluster that stays: its other services may use it.
+        return Promise.resolve(scope.wholeCluster ? namespacesOf(scope) : []);
+    },
+    recordFound(found, report) {
+        report.found.namespaces = found.length;
+    },
+    decide(found, { settings }) {
+        return {
+            decisions: found.map(namespace => decideNamespace(namespace, settings.deleteNamespace)),
+            deleteNamespace: settings.deleteNamespace
+        };
+    },
+    steps(plan) {
+        const deleted = plan.decisions.filter(d => d.delete);
+        if (deleted.length === 0)
+            return [];
+        return [
+            {
+                stage: 'after-cluster',
+                phase: 'delete-namespace',
+                description: `Delete ${count(deleted.length, 'Service Connect namespace')} if, with the cluster gone, no Cloud Map service or other cluster uses it`,
+                resources: deleted.map(d => d.namespace.ref)
+            }
+        ];
+    },
+    notes(plan) {
+        if (!plan.deleteNamespace)
+            return [];
+        return plan.decisions
+            .filter(d => !d.delete)
+            .map(d => `namespace ${d.namespace.ref} will be kept: ${d.keepReason}`);
+    },
+    actions: {
+        // Also without delete-namespace: a namespace left behind is reported, with how to remove it.
+        'after-cluster': {
+            phase: 'Service Connect namespaces',
+            needed: plan => plan.decisions.length > 0,
+            run: (ctx, plan) => deleteNamespaces(ctx, plan.decisions)
+        }
+    },
+    unfinished(plan, report) {
+        return plan.decisions
+            .filter(d => d.delete && !report.related?.namespaces.some(n => n.ref === d.namespace.ref))
+            .map(d => ({
+            kind: 'namespace',
+            id: d.namespace.ref,
+            reason: 'not deleted before the run stopped'
+        }));
+    },
+    countRows(r, left) {
+        const row = {
+            label: 'Service Connect namespaces',
+            found: r.found.namespaces,
+            removed: r.namespaces.length,
+            leftoverKind: 'namespace'
+        };
+        return row.found > 0 || row.removed > 0 || left('namespace') > 0 ? [row] : [];
+    },
+    doneLists(r) {
+        return [{ title: 'Service Connect namespaces deleted', items: r.namespaces.map(n => code(n.ref)) }];
+    },
+    links: {
+        namespace: (region, id) => (/^arn:/.test(id) ? consoleLinks.namespace(region, id) : undefined)
+    }
+};
+function decideNamespace(namespace, deleteNamespace) {
+    if (!deleteNamespace) {
+        return {
+            namespace,
+            delete: false,
+            keepReason: 'ECS leaves Service Connect namespaces behind: delete-namespace: true deletes it once nothing else uses it'
+        };
+    }
+    return { namespace, delete: true };
+}
+const NAMESPACE_ARN = /^arn:aws[a-z-]*:servicediscovery:[a-z0-9-]+:\d{12}:namespace\/(ns-[A-Za-z0-9]+)$/;
+/**
+ * The namespaces of the services' deployments, and the cluster's Service Connect default when the
+ * whole cluster goes (a cluster that stays keeps using its default).
+ */
+function namespacesOf(scope) {
+    const byRef = new Map();
+    const add = (ref, user) => {
+        const entry = byRef.get(ref) ?? { ref, ...idOf(ref), usedBy: [] };
+        if (!entry.usedBy.includes(user))
+            entry.usedBy.push(user);
+        byRef.set(ref, entry);
+    };
+    if (scope.wholeCluster && scope.cluster.serviceConnectNamespace)
+        add(scope.cluster.serviceConnectNamespace, 'cluster default');
+    for (const service of scope.services) {
+        for (const ns of service.serviceConnectNamespaces ?? [])
+            add(ns, `service ${service.name}`);
+    }
+    // A service that names the default namespace by name while the cluster gives its ARN: one namespace.
+    const arns = [...byRef.values()].filter(n => n.id);
+    for (const named of [...byRef.values()].filter(n => !n.id)) {
+        const same = arns.find(n => n.ref.endsWith(`/${named.ref}`));
+        if (same) {
+            same.usedBy.push(...named.usedBy.filter(u => !same.usedBy.includes(u)));
+            byRef.delete(named.ref);
+        }
+    }
+    return [...byRef.values()];
+}
+function idOf(ref) {
+    const id = NAMESPACE_ARN.exec(ref)?.[1];
+    return id ? { id } : {};
+}
+/** Finds the namespace among the account's (every page of ListNamespaces); undefined when Cloud Map has none such. */
+async function resolveNamespace(ctx, namespace) {
+    const all = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).ListNamespacesCommand({
+            MaxResults: Limits.cloudMapPageSize,
+            NextToken: nextToken
+        }));
+        return { items: out.Namespaces ?? [], nextToken: out.NextToken };
+    });
+    const matches = all.filter(n => namespace.id ? n.Id === namespace.id : n.Name === namespace.ref || n.Arn === namespace.ref);
+    const [found] = matches;
+    if (matches.length !== 1 || !found?.Id)
+        return undefined;
+    return { id: found.Id, arn: found.Arn ?? namespace.ref, name: found.Name ?? '' };
+}
+/**
+ * Who else uses a namespace: the Cloud Map services still in it (every page), and the other
+ * clusters that have it as their Service Connect default. Read once the cluster is deleted, so the
+ * services ECS made for this cluster's own are gone by then.
+ */
+async function namespaceUsers(ctx, namespace, clusterArn) {
+    const services = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).ListServicesCommand({
+            Filters: [{ Name: 'NAMESPACE_ID', Values: [namespace.id], Condition: 'EQ' }],
+            MaxResults: Limits.cloudMapPageSize,
+            NextToken: nextToken
+        }));
+        return { items: out.Services ?? [], nextToken: out.NextToken };
+    });
+    const clusters = (await describeOtherClusters(ctx, clusterArn)).filter(c => {
+        const ns = c.serviceConnectDefaults?.namespace;
+        return ns !== undefined && [namespace.arn, namespace.id, namespace.name].includes(ns);
+    });
+    return [
+        ...services.map(s => `Cloud Map service ${s.Name ?? s.Id ?? '?'}`),
+        ...clusters.map(c => `cluster ${c.clusterName ?? c.clusterArn ?? '?'} (its Service Connect default)`)
+    ];
+}
+async function deleteNamespaces(ctx, decisions) {
+    for (const d of decisions.filter(d => !d.delete)) {
+        ctx.report.leftovers.push({ kind: 'namespace', id: d.namespace.ref, reason: `kept: ${d.keepReason}` });
+    }
+    for (const d of decisions.filter(d => d.delete))
+        await deleteNamespace(ctx, d);
+}
+async function deleteNamespace(ctx, d) {
+    const ns = d.namespace;
+    const keep = (reason) => {
+        ctx.report.leftovers.push({ kind: 'namespace', id: ns.ref, reason: `kept: ${reason}` });
+        ctx.log.info(`Namespace ${ns.ref} is kept: ${reason}`);
+    };
+    const resolved = await resolveNamespace(ctx, ns);
+    if (!resolved) {
+        ctx.log.info(`Namespace ${ns.ref} is not (or no longer) in Cloud Map`);
+        return;
+    }
+    const users = await namespaceUsers(ctx, resolved, ctx.clusterArn);
+    if (users.length > 0)
+        return keep(`still used by ${users.join(', ')}`);
+    let operationId;
+    try {
+        operationId = (await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).DeleteNamespaceCommand({ Id: resolved.id }))).OperationId;
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'NamespaceNotFound')) {
+            ctx.log.info(`Namespace ${ns.ref} is already deleted`);
+            return;
+        }
+        if ((0,errors/* isAwsError */.m_)(error, 'ResourceInUse'))
+            return keep(`Cloud Map refused: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        throw error;
+    }
+    ctx.log.info(`Deleting namespace ${ns.ref}`);
+    if (operationId) {
+        // DeleteNamespace only starts the deletion: its operation says how it ended.
+        const outcome = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 1_000, maxDelayMs: ctx.pollIntervalMs }, async () => {
+            const op = (await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).GetOperationCommand({ OperationId: operationId }))).Operation;
+            if (op?.Status === 'SUCCESS')
+                return { done: true, value: undefined };
+            if (op?.Status === 'FAIL')
+                return { done: true, value: op.ErrorMessage ?? op.ErrorCode ?? 'failed' };
+            return { done: false, reason: `operation ${operationId} is ${op?.Status ?? 'unknown'}` };
+        });
+        if (!outcome.done)
+            throw new errors/* DeadlineError */.j3(`namespace ${ns.ref} was not deleted before the deadline: ${outcome.reason}`);
+        if (outcome.value !== undefined)
+            return keep(`Cloud Map could not delete it: ${outcome.value}`);
+    }
+    relatedReport(ctx.report).namespaces.push({ ref: ns.ref, action: 'deleted' });
+    ctx.log.info(`Namespace ${ns.ref} is deleted`);
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/task-definitions.js
+
+
+
+
+
+
+
+const taskDefinitionsKind = {
+    name: 'task definitions',
+    find(_ctx, scope) {
+        return Promise.resolve(scope.taskDefinitions);
+    },
+    recordFound(found, report) {
+        report.found.taskDefinitionFamilies = new Set(found.map(arn => arn.replace(/:\d+$/, ''))).size;
+    },
+    decide(found, { settings, scope }) {
+        const shared = sharedWithNeighbours(scope).taskDefinitions;
+        return {
+            families: families(found.filter(arn => !shared.has(arn))),
+            deregister: settings.deregisterTaskDefinitions,
+            ...(shared.size > 0 ? { shared: [...shared].map(([arn, users]) => ({ arn, users })) } : {})
+        };
+    },
+    steps(plan) {
+        if (!plan.deregister || plan.families.length === 0)
+            return [];
+        const arns = plan.families.flatMap(f => f.arns);
+        return [
+            {
+                stage: 'after-cluster',
+                phase: 'deregister-task-definitions',
+                description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(plan.families.length, 'family', 'families')}`,
+                resources: arns.map(revisionOf)
+            }
+        ];
+    },
+    notes(plan) {
+        if (!plan.deregister)
+            return [];
+        return (plan.shared ?? []).map(t => `task definition ${revisionOf(t.arn)} will be kept: ${t.users.join(', ')} also run(s) it`);
+    },
+    actions: {
+        'after-cluster': {
+            phase: 'task definitions',
+            needed: plan => plan.deregister && plan.families.length > 0,
+            run: (ctx, plan) => deregisterTaskDefinitions(ctx, plan.families)
+        }
+    },
+    unfinished(plan, report) {
+        if (!plan.deregister)
+            return [];
+        return plan.families
+            .filter(f => !report.related?.taskDefinitions.some(t => t.family === f.family))
+            .map(f => ({
+            kind: 'task-definition',
+            id: f.family,
+            reason: 'still ACTIVE: not deregistered before the run stopped'
+        }));
+    },
+    countRows(r, left) {
+        const revisions = r.taskDefinitions.reduce((n, t) => n + t.revisions.length, 0);
+        if (revisions === 0 && left('task-definition') === 0)
+            return [];
+        return [
+            {
+                label: 'Task definition families',
+                found: r.found.taskDefinitionFamilies,
+                removed: r.taskDefinitions.length,
+                leftoverKind: 'task-definition'
+            }
+        ];
+    },
+    doneLists(r) {
+        return [
+            {
+                title: 'Task definitions deregistered',
+                items: r.taskDefinitions.map(t => `<b>${escapeHtml(t.family)}</b>: ${t.revisions.map(code).join(', ')}`)
+            }
+        ];
+    },
+    links: { 'task-definition': (region, id) => consoleLinks.taskDefinition(region, id) }
+};
+async function deregisterTaskDefinitions(ctx, families) {
+    await Promise.all(families.map(async (family) => {
+        const done = [];
+        for (const arn of family.arns) {
+            try {
+                await callAws(ctx, ctx.ecs, new dist_cjs/* DeregisterTaskDefinitionCommand */.sjB({ taskDefinition: arn }));
+            }
+            catch (error) {
+                // INACTIVE already (its stack deregistered it, or an earlier run), or deleted since.
+                if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException') &&
+                    /inactive|not found|does not exist|unable to/i.test((0,errors/* errorMessage */.gJ)(error))) {
+                    ctx.log.info(`Task definition ${revisionOf(arn)} is already deregistered`);
+                    continue;
+                }
+                throw error;
+            }
+            done.push(revisionOf(arn));
+            ctx.log.info(`Deregistered task definition ${revisionOf(arn)}`);
+        }
+        if (done.length > 0)
+            relatedReport(ctx.report).taskDefinitions.push({
+                family: family.family,
+                revisions: done,
+                action: 'deregistered'
+            });
+    }));
+}
+/** Task definition ARNs grouped by family (`…:task-definition/family:revision`). */
+function families(arns) {
+    const byFamily = new Map();
+    for (const arn of arns) {
+        const family = familyOf(arn);
+        if (!family)
+            continue;
+        byFamily.set(family, [...(byFamily.get(family) ?? []), arn]);
+    }
+    return [...byFamily].map(([family, list]) => ({ family, arns: list.sort() }));
+}
+function familyOf(arn) {
+    const name = arn.slice(arn.lastIndexOf('/') + 1);
+    const colon = name.lastIndexOf(':');
+    return colon > 0 ? name.slice(0, colon) : undefined;
+}
+function revisionOf(arn) {
+    return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/triggers.js
+
+
+
+
+
+
+
+
+
+
+
+
+const triggersKind = {
+    name: 'EventBridge rules',
+    async find(ctx, scope, settings) {
+        if (settings.triggers === 'keep')
+            return undefined;
+        if (scope.wholeCluster)
+            return readTriggers(ctx, scope.cluster.arn);
+        // Services mode: the targets that start a family of the services being removed, one no other
+        // service of the cluster runs (those are kept: notes say so).
+        const shared = sharedWithNeighbours(scope).families;
+        const families = new Set(scope.taskDefinitions.map(familyOfRef).filter(f => !shared.has(f)));
+        return families.size > 0 ? readTriggers(ctx, scope.cluster.arn, families) : [];
+    },
+    recordFound(found, report, log) {
+        report.found.triggers = found?.length ?? 0;
+        for (const t of found ?? [])
+            log.info(`EventBridge rule ${t.rule} starts tasks on this cluster (${t.targetIds.length} target(s))`);
+    },
+    decide(found, { settings, scope }) {
+        const shared = settings.triggers === 'keep' ? new Map() : sharedWithNeighbours(scope).families;
+        return {
+            mode: settings.triggers,
+            triggers: settings.triggers === 'keep' ? [] : (found ?? []),
+            ...(!scope.wholeCluster && settings.triggers === 'disable'
+                ? { removeOnly: (found ?? []).filter(t => t.otherTargets > 0).map(t => t.rule) }
+                : {}),
+            ...(shared.size > 0
+                ? { sharedFamilies: [...shared].map(([family, users]) => ({ family, users: users })) }
+                : {})
+        };
+    },
+    steps(plan) {
+        if (plan.triggers.length === 0)
+            return [];
+        return [
+            {
+                // First: nothing may start tasks on the cluster while it is being emptied.
+                stage: 'before-services',
+                phase: 'triggers',
+                description: plan.mode === 'disable'
+                    ? `Disable ${count(plan.triggers.length, 'EventBridge rule')} that start tasks on this cluster`
+                    : `Remove this cluster's targets from ${count(plan.triggers.length, 'EventBridge rule')} that start its tasks`,
+                resources: plan.triggers.map(t => t.rule)
+            }
+        ];
+    },
+    notes(plan) {
+        const kept = (plan.sharedFamilies ?? []).map(f => `EventBridge targets that start family ${f.family} on this cluster will be kept: ${f.users.join(', ')} also run(s) it`);
+        if (plan.mode !== 'disable')
+            return kept;
+        return [
+            ...plan.triggers
+                .filter(t => t.otherTargets > 0)
+                .map(t => plan.removeOnly?.includes(t.rule)
+                ? `EventBridge rule ${t.rule} also has ${t.otherTargets} other target(s): only this run's targets will be removed from it, not the whole rule disabled`
+                : `EventBridge rule ${t.rule} will be disabled as a whole, which also stops its ${t.otherTargets} other target(s)`),
+            ...kept
+        ];
+    },
+    actions: {
+        'before-services': {
+            phase: 'EventBridge rules',
+            needed: plan => plan.triggers.length > 0,
+            run: async (ctx, plan) => {
+                await Promise.all(plan.triggers.map(trigger => plan.mode === 'disable' && !plan.removeOnly?.includes(trigger.rule)
+                    ? disableRule(ctx, trigger)
+                    : removeTargets(ctx, trigger)));
+            }
+        }
+    },
+    unfinished(plan, report) {
+        const done = report.related?.triggers ?? [];
+        return plan.triggers
+            .filter(t => !done.some(d => d.rule === t.rule))
+            .map((t) => ({
+            kind: 'trigger',
+            id: t.rule,
+            reason: 'may still start tasks on this cluster: not changed before the run stopped'
+        }));
+    },
+    countRows(r, left) {
+        const row = {
+            label: 'EventBridge rules starting tasks',
+            found: r.found.triggers,
+            removed: r.triggers.length,
+            leftoverKind: 'trigger'
+        };
+        return row.found > 0 || row.removed > 0 || left('trigger') > 0 ? [row] : [];
+    },
+    doneLists(r) {
+        return [
+            {
+                title: 'EventBridge rules that started tasks',
+                items: r.triggers.map(t => t.action === 'disabled'
+                    ? `${code(t.rule)}: disabled`
+                    : `${code(t.rule)}: ${t.targets.length} target(s) removed (${t.targets.map(code).join(', ')})`)
+            }
+        ];
+    },
+    links: { trigger: (region, id) => consoleLinks.eventRule(region, id) }
+};
+async function readTriggers(ctx, clusterArn, families) {
+    if (!isAvailable(ctx.events)) {
+        ctx.log.info('EventBridge is not available to this run: rules that start tasks were not looked for');
+        return undefined;
+    }
+    try {
+        return await tolerateDenied(ctx, findTriggers(ctx, clusterArn, families), []);
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        // Reading the rules is on by default: say how to do without it.
+        throw new Error(`${(0,errors/* explainAwsError */.Ni)(error)} To tear down without looking at EventBridge, set triggers: keep.`, { cause: error });
+    }
+}
+/**
+ * The rules whose targets start tasks on this cluster. An ECS target's Arn is the cluster's ARN, so
+ * ListRuleNamesByTarget with it finds exactly those rules (every page); each rule's targets are then
+ * read to pick out the ones for this cluster. A rule deleted between the two reads is skipped.
+ */
+async function findTriggers(ctx, clusterArn, 
+/** Services mode: only the targets that start these task definition families. */
+families) {
+    const rules = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListRuleNamesByTargetCommand({
+            TargetArn: clusterArn,
+            Limit: Limits.eventsPageSize,
+            NextToken: nextToken
+        }));
+        return { items: out.RuleNames ?? [], nextToken: out.NextToken };
+    });
+    const found = await Promise.all([...new Set(rules)].map(rule => readTargets(ctx, rule, clusterArn, families)));
+    return found.filter((t) => t !== undefined && t.targetIds.length > 0);
+}
+async function readTargets(ctx, rule, clusterArn, families) {
+    try {
+        const targets = await paginate(async (nextToken) => {
+            const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListTargetsByRuleCommand({
+                Rule: rule,
+                Limit: Limits.eventsPageSize,
+                NextToken: nextToken
+            }));
+            return { items: out.Targets ?? [], nextToken: out.NextToken };
+        });
+        const mine = targets.filter(t => t.Arn === clusterArn &&
+            (!families || families.has(familyOfRef(t.EcsParameters?.TaskDefinitionArn ?? ''))));
+        return {
+            rule,
+            targetIds: mine.map(t => t.Id ?? '').filter(Boolean),
+            taskDefinitions: [...new Set(mine.map(t => t.EcsParameters?.TaskDefinitionArn ?? '').filter(Boolean))],
+            otherTargets: targets.length - mine.length
+        };
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
+            return undefined;
+        throw error;
+    }
+}
+async function removeTargets(ctx, trigger) {
+    try {
+        for (const ids of chunk(trigger.targetIds, Limits.removeTargetsBatch)) {
+            const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).RemoveTargetsCommand({ Rule: trigger.rule, Ids: ids }));
+            const failed = out.FailedEntries ?? [];
+            if ((out.FailedEntryCount ?? failed.length) > 0) {
+                throw new Error(`EventBridge did not remove ${failed.length} target(s) of rule ${trigger.rule}: ${failed
+                    .map(f => `${f.TargetId}: ${f.ErrorCode} ${f.ErrorMessage ?? ''}`.trim())
+                    .join('; ')}`);
+            }
+        }
+    }
+    catch (error) {
+        if (settled(ctx, trigger, error))
+            return;
+        throw error;
+    }
+    record(ctx, trigger, 'targets-removed');
+    ctx.log.info(`Removed ${trigger.targetIds.length} target(s) of EventBridge rule ${trigger.rule}: it no longer starts tasks on this cluster`);
+}
+async function disableRule(ctx, trigger) {
+    try {
+        await callAws(ctx, ctx.events, new (await sdk.eventbridge()).DisableRuleCommand({ Name: trigger.rule }));
+    }
+    catch (error) {
+        if (settled(ctx, trigger, error))
+            return;
+        throw error;
+    }
+    record(ctx, trigger, 'disabled');
+    ctx.log.info(`Disabled EventBridge rule ${trigger.rule}`);
+}
+/**
+ * A rule deleted meanwhile starts nothing any more. A rule another AWS service manages refuses
+ * changes: it is reported and the teardown goes on (a task it starts is stopped like any other).
+ */
+function settled(ctx, trigger, error) {
+    if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException')) {
+        ctx.log.info(`EventBridge rule ${trigger.rule} is already deleted`);
+        return true;
+    }
+    if ((0,errors/* isAwsError */.m_)(error, 'ManagedRuleException')) {
+        ctx.report.leftovers.push({
+            kind: 'trigger',
+            id: trigger.rule,
+            reason: `managed by another AWS service, which refused the change (${(0,errors/* errorMessage */.gJ)(error)}): it may still start tasks on this cluster; change it through the service that owns it`
+        });
+        ctx.log.warning(`EventBridge rule ${trigger.rule} is managed by another service and was left as it is`);
+        return true;
+    }
+    return false;
+}
+function record(ctx, trigger, action) {
+    relatedReport(ctx.report).triggers.push({ rule: trigger.rule, targets: trigger.targetIds, action });
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/index.js
+
+
+
+
+
+
+/**
+ * Every kind of resource around the cluster, in the order they act within a stage (and appear in
+ * the plan, the report and the summary). Adding a kind: one module in src/kinds/, one line here.
+ */
+const KINDS = [
+    triggersKind,
+    hostsKind,
+    logGroupsKind,
+    taskDefinitionsKind,
+    namespacesKind
+];
+/** The scope of a whole-cluster teardown: everything the inventory found goes. */
+function wholeClusterScope(inventory) {
+    return {
+        cluster: inventory.cluster,
+        services: inventory.services,
+        tasks: inventory.tasks,
+        containerInstances: inventory.containerInstances,
+        taskDefinitions: [
+            ...new Set([
+                ...inventory.services.flatMap(s => s.taskDefinitions ?? []),
+                ...inventory.tasks.map(t => t.taskDefinitionArn ?? '').filter(Boolean)
+            ])
+        ],
+        wholeCluster: true
+    };
+}
+/**
+ * The scope of a services-mode teardown: the selected services and their tasks go; the cluster
+ * stays, with its instances and its other services and tasks (the neighbours).
+ */
+function servicesScope(inventory) {
+    return {
+        ...wholeClusterScope(inventory),
+        containerInstances: [],
+        wholeCluster: false,
+        neighbours: {
+            services: inventory.scope?.neighbours ?? [],
+            tasks: inventory.scope?.neighbourTasks ?? []
+        }
+    };
+}
+/** Every kind looks, at once; read only, like the rest of the inventory, so a dry run shows all of it. */
+async function findKinds(ctx, scope, settings, kinds = KINDS) {
+    return Promise.all(kinds.map(async (kind) => ({ kind, found: await kind.find(ctx, scope, settings) })));
+}
+/** The kinds' counts in a fresh `report.related`, and their lines in the inventory's log. */
+function recordKindsFound(found, report, log) {
+    report.related = newRelatedReport();
+    for (const { kind, found: what } of found)
+        kind.recordFound(what, report.related, log);
+}
+function planKinds(found, ctx) {
+    return found.map(({ kind, found: what }) => ({ kind, plan: kind.decide(what, ctx) }));
+}
+/** The kinds' plan steps at one stage, in the order of KINDS. */
+function kindSteps(planned, stage) {
+    return (planned ?? []).flatMap(({ kind, plan }) => kind.steps(plan).filter(s => s.stage === stage));
+}
+function kindNotes(planned) {
+    return (planned ?? []).flatMap(({ kind, plan }) => kind.notes(plan));
+}
+/** What one kind decided, typed again, for the one place in the core that needs it. */
+function planOf(planned, kind) {
+    return (planned ?? []).find(p => p.kind === kind)?.plan;
+}
+/**
+ * Runs every kind's work at one stage, one phase each, in the order of KINDS. A phase in which the
+ * kind said nothing is not shown.
+ */
+async function runKindStage(ctx, planned, stage, phases) {
+    for (const { kind, plan } of planned ?? []) {
+        const action = kind.actions[stage];
+        if (!action?.needed(plan))
+            continue;
+        phases.startQuietly(action.phase);
+        await action.run({ ...ctx, log: phases.phase(action.phase) }, plan);
+        await phases.finish(action.phase);
+    }
+}
+/** For a run that stopped early: what the kinds meant to do and the report does not show done. */
+function unfinishedKinds(planned, report) {
+    return (planned ?? []).flatMap(({ kind, plan }) => kind.unfinished(plan, report));
+}
+/** The kinds' rows of the summary's table. */
+function kindCountRows(report, left, kinds = KINDS) {
+    const related = report.related;
+    return related ? kinds.flatMap(kind => kind.countRows(related, left)) : [];
+}
+/** The kinds' lists of what was done, for the summary. */
+function kindDoneLists(report, kinds = KINDS) {
+    const related = report.related;
+    return related ? kinds.flatMap(kind => kind.doneLists(related)) : [];
+}
+/** The console link for a leftover of one of the kinds, if it has one. */
+function kindLink(region, leftover, kinds = KINDS) {
+    for (const kind of kinds) {
+        const link = kind.links?.[leftover.kind];
+        if (link)
+            return link(region, leftover.id);
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./lib/report/summary.js
+
+
+
 
 /** The runner rejects a step summary over 1 MiB; stay well under it. */
 const SUMMARY_BUDGET_BYTES = 900 * 1024;
@@ -60298,19 +62207,6 @@ const OUTCOME_TEXT = {
     'dry-run': '📝 dry run',
     skipped: '⏭️ skipped'
 };
-/** Every string that came from AWS or the user goes through here before it reaches the summary. */
-function escapeHtml(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;')
-        .replace(/\|/g, '&#124;')
-        .replace(/`/g, '&#96;');
-}
-const code = (text) => `<code>${escapeHtml(text)}</code>`;
-const summary_link = (href, text) => `<a href="${escapeHtml(href)}">${text}</a>`;
 /** Report → the job summary (Markdown with HTML details), under the runner's size limit. */
 function renderSummary(report) {
     const parts = [];
@@ -60380,22 +62276,8 @@ function renderCounts(c) {
         const found = c.stack.status === 'NOT_FOUND' ? 0 : 1;
         rows.push(`| CloudFormation stack | ${found} | ${removed(c.stack.deleted ? 1 : 0)} | ${left('stack')} |`);
     }
-    const r = c.related;
-    if (r) {
-        const row = (label, found, done, kind) => {
-            if (found > 0 || done > 0 || left(kind) > 0)
-                rows.push(`| ${label} | ${found} | ${removed(done)} | ${left(kind)} |`);
-        };
-        const instances = (action) => r.instances.filter(i => i.action === action).length;
-        row('EventBridge rules starting tasks', r.found.triggers, r.triggers.length, 'trigger');
-        row('EC2 instances', r.found.ec2Instances, instances('terminated') + instances('terminated-with-stack'), 'ec2-instance');
-        row('External (SSM) instances', r.found.externalInstances, instances('ssm-deregistered'), 'ssm-instance');
-        row('Log groups', r.found.logGroups, r.logGroups.length, 'log-group');
-        const revisions = r.taskDefinitions.reduce((n, t) => n + t.revisions.length, 0);
-        if (revisions > 0 || left('task-definition') > 0)
-            rows.push(`| Task definition families | ${r.found.taskDefinitionFamilies} | ${removed(r.taskDefinitions.length)} | ${left('task-definition')} |`);
-        row('Service Connect namespaces', r.found.namespaces, r.namespaces.length, 'namespace');
-    }
+    for (const row of kindCountRows(c, left))
+        rows.push(`| ${row.label} | ${row.found} | ${removed(row.removed)} | ${left(row.leftoverKind)} |`);
     return rows;
 }
 function leftoverLink(c, l) {
@@ -60408,29 +62290,19 @@ function leftoverLink(c, l) {
             return consoleLinks.containerInstances(c.region, c.name);
         case 'cluster':
             return consoleLinks.cluster(c.region, c.name);
-        case 'ec2-instance':
-            return consoleLinks.ec2Instance(c.region, l.id);
         case 'capacity-provider':
             return consoleLinks.capacityProviders(c.region);
         case 'stack':
         case 'stack-resource':
             return c.stack ? consoleLinks.stack(c.region, c.stack.id ?? c.stack.name) : undefined;
-        case 'trigger':
-            return consoleLinks.eventRule(c.region, l.id);
-        case 'ssm-instance':
-            return consoleLinks.managedInstance(c.region, l.id);
-        case 'log-group':
-            return consoleLinks.logGroup(c.region, l.id);
-        case 'task-definition':
-            return consoleLinks.taskDefinition(c.region, l.id);
-        case 'namespace':
-            return /^arn:/.test(l.id) ? consoleLinks.namespace(c.region, l.id) : undefined;
+        default:
+            return kindLink(c.region, l);
     }
 }
 function renderLeftovers(c) {
     const item = (l) => {
         const href = leftoverLink(c, l);
-        const name = href ? summary_link(href, code(l.id)) : code(l.id);
+        const name = href ? html_link(href, code(l.id)) : code(l.id);
         return `${escapeHtml(l.kind)} ${name}: ${escapeHtml(l.reason)}`;
     };
     const out = [];
@@ -60486,24 +62358,9 @@ function renderRemoved(c) {
     }
     return out;
 }
+/** What the kinds around the cluster did, each in its own words (src/kinds/). */
 function renderRelated(c) {
-    const r = c.related;
-    if (!r)
-        return [];
-    const out = [];
-    out.push(...details('EventBridge rules that started tasks', r.triggers.map(t => t.action === 'disabled'
-        ? `${code(t.rule)}: disabled`
-        : `${code(t.rule)}: ${t.targets.length} target(s) removed (${t.targets.map(code).join(', ')})`)));
-    const instanceWords = {
-        terminated: 'terminated',
-        'terminated-with-stack': 'terminated with',
-        'ssm-deregistered': 'deregistered from Systems Manager'
-    };
-    out.push(...details('Instances behind the container instances', r.instances.map(i => `${code(i.id)} (container instance ${code(i.containerInstanceId)}): ${instanceWords[i.action]}${i.owner ? ` ${escapeHtml(i.owner)}` : ''}`)));
-    out.push(...details('Log groups deleted', r.logGroups.map(g => code(g.name))));
-    out.push(...details('Task definitions deregistered', r.taskDefinitions.map(t => `<b>${escapeHtml(t.family)}</b>: ${t.revisions.map(code).join(', ')}`)));
-    out.push(...details('Service Connect namespaces deleted', r.namespaces.map(n => code(n.ref))));
-    return out;
+    return kindDoneLists(c).flatMap(list => details(list.title, list.items));
 }
 function renderPhases(c) {
     if (c.phases.length === 0)
@@ -60864,431 +62721,6 @@ function readMinutes(name, raw, fallback, min, max) {
     return minutes;
 }
 
-;// CONCATENATED MODULE: ./lib/aws/call.js
-
-const THROTTLE_BASE_DELAY_MS = 500;
-const THROTTLE_MAX_DELAY_MS = 20_000;
-function operationName(command) {
-    return command.constructor.name.replace(/Command$/, '');
-}
-/**
- * Sends one command through the run's shared concurrency bound.
- *
- * The SDK's adaptive retry already absorbs most throttling; when a burst outlasts its attempts, a
- * teardown must not give up halfway while its deadline is still far, so this keeps backing off
- * (full jitter, capped) until the deadline. Every other error goes to the caller, which knows whether
- * it means "already gone", "try again later" or a real failure.
- */
-async function callAws(ctx, port, command) {
-    const operation = operationName(command);
-    for (let attempt = 0;; attempt++) {
-        if (ctx.signal.aborted)
-            throw new errors/* CancelledError */.cc();
-        try {
-            // The token comes before the pool slot: a call waiting for its rate limit must not hold a slot
-            // that a call of another category could use.
-            await port.pacer?.acquire(operation, ctx.signal);
-            const output = await ctx.pool.run(() => port.send(command, { abortSignal: ctx.signal }));
-            port.pacer?.succeeded(operation);
-            ctx.log.debug(`aws ${operation} ok`);
-            return output;
-        }
-        catch (error) {
-            if (ctx.signal.aborted)
-                throw new errors/* CancelledError */.cc();
-            if (!(0,errors/* isThrottling */.E2)(error))
-                throw error;
-            port.pacer?.throttled(operation);
-            const cap = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_BASE_DELAY_MS * 2 ** Math.min(attempt, 10));
-            const delay = Math.random() * cap;
-            if (ctx.clock() + delay >= ctx.deadline) {
-                throw new errors/* DeadlineError */.j3(`AWS kept throttling ${operation} until the deadline`);
-            }
-            ctx.log.debug(`aws ${operation} throttled; retrying in ${Math.round(delay)} ms`);
-            await ctx.sleep(delay, ctx.signal);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/util/pool.js
-/**
- * A bound on AWS calls in flight, shared by a whole run, so that parallel phases (and, for a sweep,
- * parallel clusters) never flood the account's API rate buckets together.
- */
-class Pool {
-    limit;
-    active = 0;
-    waiting = [];
-    /** The most calls that were ever in flight at once; the benchmark reports it. */
-    peak = 0;
-    constructor(limit) {
-        this.limit = limit;
-        if (!Number.isInteger(limit) || limit < 1)
-            throw new Error(`pool limit must be a positive integer, got ${limit}`);
-    }
-    async run(task) {
-        await this.acquire();
-        try {
-            return await task();
-        }
-        finally {
-            this.release();
-        }
-    }
-    acquire() {
-        if (this.active < this.limit) {
-            this.active++;
-            this.peak = Math.max(this.peak, this.active);
-            return Promise.resolve();
-        }
-        return new Promise(resolve => this.waiting.push(() => {
-            this.active++;
-            this.peak = Math.max(this.peak, this.active);
-            resolve();
-        }));
-    }
-    release() {
-        this.active--;
-        this.waiting.shift()?.();
-    }
-}
-function chunk(items, size) {
-    const out = [];
-    for (let i = 0; i < items.length; i += size)
-        out.push(items.slice(i, i + size));
-    return out;
-}
-
-;// CONCATENATED MODULE: ./lib/util/paginate.js
-/**
- * Every page of a list call. Skipping pages past the first is the most common way teardown tools
- * leave services behind, so every list goes through here.
- */
-async function paginate(fetchPage) {
-    const all = [];
-    const seen = new Set();
-    let token;
-    do {
-        const page = await fetchPage(token);
-        all.push(...page.items);
-        token = page.nextToken || undefined;
-        // A token that comes back twice would loop forever; AWS never does this, a broken proxy might.
-        if (token !== undefined) {
-            if (seen.has(token))
-                throw new Error('the list call returned the same nextToken twice');
-            seen.add(token);
-        }
-    } while (token !== undefined);
-    return all;
-}
-
-;// CONCATENATED MODULE: ./lib/inventory.js
-
-
-
-
-
-
-/** What a cluster holds, read with paged lists and batched describes. Makes no change. */
-async function takeInventory(ctx, clusterRef, selection) {
-    const cluster = await describeCluster(ctx, clusterRef);
-    if (cluster.state === 'absent')
-        return cluster;
-    const info = cluster.info;
-    if (selection)
-        return { state: 'present', inventory: await takeServiceInventory(ctx, info, selection) };
-    const [services, tasks, containerInstances, capacityProviders] = await Promise.all([
-        tolerateDenied(ctx, listServices(ctx, info.arn), []),
-        tolerateDenied(ctx, listLiveTasks(ctx, info.arn), []),
-        tolerateDenied(ctx, listContainerInstances(ctx, info.arn), []),
-        tolerateDenied(ctx, describeCapacityProviders(ctx, info), [])
-    ]);
-    return {
-        state: 'present',
-        inventory: { cluster: info, services, tasks, containerInstances, capacityProviders }
-    };
-}
-/**
- * Services mode: the selected services, read again (one may have gone since the selection), and
- * their tasks (group `service:<name>`); every other task is the neighbours', never touched.
- */
-async function takeServiceInventory(ctx, cluster, selection) {
-    const [described, tasks] = await Promise.all([
-        describeServices(ctx, cluster.arn, selection.selected.map(s => s.arn), ['TAGS']),
-        listLiveTasks(ctx, cluster.arn)
-    ]);
-    const services = described.present.filter(s => s.status !== 'INACTIVE');
-    const gone = selection.selected.filter(s => !services.some(p => p.arn === s.arn)).map(s => s.name);
-    const names = new Set(selection.selected.map(s => s.name));
-    const mine = (t) => t.serviceName !== undefined && names.has(t.serviceName);
-    return {
-        cluster,
-        services,
-        tasks: tasks.filter(mine),
-        containerInstances: [],
-        capacityProviders: [],
-        scope: {
-            absent: [...selection.absent, ...gone],
-            skipped: selection.skipped,
-            neighbours: selection.neighbours,
-            neighbourTasks: tasks.filter(t => !mine(t))
-        }
-    };
-}
-/** A dry run records a denied read as a blocker and goes on with `fallback`; a real run fails on it. */
-async function tolerateDenied(ctx, read, fallback) {
-    if (!ctx.onDenied)
-        return read;
-    try {
-        return await read;
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        ctx.onDenied(error);
-        return fallback;
-    }
-}
-async function describeCluster(ctx, clusterRef) {
-    const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: [clusterRef], include: ['TAGS'] }));
-    const cluster = out.clusters?.[0];
-    if (!cluster) {
-        const failure = out.failures?.[0];
-        return {
-            state: 'absent',
-            clusterRef,
-            arn: failure?.arn,
-            reason: `not found (${failure?.reason ?? 'MISSING'})`
-        };
-    }
-    if (cluster.status === 'INACTIVE') {
-        return { state: 'absent', clusterRef, arn: cluster.clusterArn, reason: 'already deleted (INACTIVE)' };
-    }
-    return { state: 'present', info: toClusterInfo(cluster) };
-}
-function toClusterInfo(cluster) {
-    const tags = {};
-    for (const tag of cluster.tags ?? [])
-        if (tag.key)
-            tags[tag.key] = tag.value ?? '';
-    return {
-        name: cluster.clusterName ?? '',
-        arn: cluster.clusterArn ?? '',
-        status: cluster.status ?? 'UNKNOWN',
-        tags,
-        capacityProviders: cluster.capacityProviders ?? [],
-        hasDefaultStrategy: (cluster.defaultCapacityProviderStrategy ?? []).length > 0,
-        ...(cluster.serviceConnectDefaults?.namespace
-            ? { serviceConnectNamespace: cluster.serviceConnectDefaults.namespace }
-            : {}),
-        containerInstanceCount: cluster.registeredContainerInstancesCount ?? 0
-    };
-}
-/** Every ACTIVE service: all pages of 100, then descriptions in batches of 10. */
-async function listServices(ctx, clusterArn, include = []) {
-    const arns = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListServicesCommand */.qde({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
-        return { items: out.serviceArns ?? [], nextToken: out.nextToken };
-    });
-    // INACTIVE services are already deleted (AWS does not list them; some emulators do).
-    return (await describeServices(ctx, clusterArn, unique(arns), include)).present.filter(s => s.status !== 'INACTIVE');
-}
-async function describeServices(ctx, clusterArn, arns, include = []) {
-    const batches = await Promise.all(chunk(arns, Limits.describeServicesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeServicesCommand */.H7c({
-        cluster: clusterArn,
-        services: batch,
-        ...(include.length > 0 ? { include } : {})
-    }))));
-    const present = [];
-    const missing = [];
-    for (const out of batches) {
-        present.push(...(out.services ?? []).map(toServiceInfo));
-        missing.push(...(out.failures ?? []).map(f => f.arn ?? '').filter(Boolean));
-    }
-    return { present, missing };
-}
-function toServiceInfo(service) {
-    return {
-        name: service.serviceName ?? nameFromArn(service.serviceArn ?? ''),
-        arn: service.serviceArn ?? '',
-        status: service.status ?? 'UNKNOWN',
-        schedulingStrategy: service.schedulingStrategy === 'DAEMON' ? 'DAEMON' : 'REPLICA',
-        deploymentController: service.deploymentController?.type === 'EXTERNAL'
-            ? 'EXTERNAL'
-            : service.deploymentController?.type === 'CODE_DEPLOY'
-                ? 'CODE_DEPLOY'
-                : 'ECS',
-        desiredCount: service.desiredCount ?? 0,
-        runningCount: service.runningCount ?? 0,
-        taskSets: (service.taskSets ?? [])
-            .filter(set => set.taskSetArn && set.status !== 'INACTIVE')
-            .map(set => ({ arn: set.taskSetArn ?? '', id: set.id ?? '', status: set.status ?? '' })),
-        createdAt: service.createdAt,
-        lastActivity: newest([
-            service.createdAt,
-            ...(service.deployments ?? []).flatMap(d => [d.createdAt, d.updatedAt])
-        ]),
-        taskDefinitions: unique([service.taskDefinition, ...(service.deployments ?? []).map(d => d.taskDefinition)].filter((arn) => Boolean(arn))),
-        serviceConnectNamespaces: unique((service.deployments ?? [])
-            .filter(d => d.serviceConnectConfiguration?.enabled !== false)
-            .map(d => d.serviceConnectConfiguration?.namespace)
-            .filter((ns) => Boolean(ns))),
-        ...(service.tags
-            ? { tags: Object.fromEntries(service.tags.filter(t => t.key).map(t => [t.key, t.value ?? ''])) }
-            : {}),
-        serviceRegistries: (service.serviceRegistries ?? [])
-            .map(r => r.registryArn)
-            .filter((arn) => Boolean(arn)),
-        targetGroups: unique((service.loadBalancers ?? []).map(lb => lb.targetGroupArn).filter((arn) => Boolean(arn)))
-    };
-}
-function newest(dates) {
-    // Not `instanceof Date`: a Date made in another realm (a test's VM context) is a Date all the same.
-    const times = dates.filter((d) => typeof d?.getTime === 'function').map(d => d.getTime());
-    return times.length > 0 ? new Date(Math.max(...times)) : undefined;
-}
-/**
- * Every task that has not reached STOPPED: those desired RUNNING (this includes PENDING ones) and
- * those already told to stop but still on their way down, which DeleteCluster also counts.
- */
-async function listLiveTasks(ctx, clusterArn, desiredStatuses = ['RUNNING', 'STOPPED']) {
-    const lists = await Promise.all(desiredStatuses.map(desiredStatus => paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListTasksCommand */.MYg({
-            cluster: clusterArn,
-            desiredStatus,
-            maxResults: Limits.listPageSize,
-            nextToken
-        }));
-        return { items: out.taskArns ?? [], nextToken: out.nextToken };
-    })));
-    const described = await describeTasks(ctx, clusterArn, unique(lists.flat()));
-    // Only this cluster's tasks: a list filter that matched more than it should must not make the
-    // teardown touch another cluster.
-    return described.present.filter(task => (!task.clusterArn || task.clusterArn === clusterArn) && !isTaskDown(task));
-}
-/**
- * A task is down when it is STOPPED and nothing wants it running any more. A task that reads
- * STOPPED but is still desired RUNNING is not trusted as down (emulators report that; on AWS it is
- * at most a passing state): it still gets a StopTask, which is harmless on a stopped task.
- */
-function isTaskDown(task) {
-    return !task || (task.lastStatus === 'STOPPED' && task.desiredStatus !== 'RUNNING');
-}
-async function describeTasks(ctx, clusterArn, arns) {
-    const batches = await Promise.all(chunk(arns, Limits.describeTasksBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTasksCommand */.z8X({ cluster: clusterArn, tasks: batch }))));
-    const present = [];
-    const missing = [];
-    for (const out of batches) {
-        present.push(...(out.tasks ?? []).map(toTaskInfo));
-        missing.push(...(out.failures ?? []).map(f => f.arn ?? '').filter(Boolean));
-    }
-    return { present, missing };
-}
-function toTaskInfo(task) {
-    const group = task.group ?? '';
-    const serviceName = group.startsWith('service:') ? group.slice('service:'.length) : undefined;
-    return {
-        arn: task.taskArn ?? '',
-        id: nameFromArn(task.taskArn ?? ''),
-        clusterArn: task.clusterArn,
-        group,
-        startedBy: task.startedBy,
-        lastStatus: task.lastStatus ?? 'UNKNOWN',
-        desiredStatus: task.desiredStatus ?? 'UNKNOWN',
-        containerInstanceArn: task.containerInstanceArn,
-        launchType: task.launchType,
-        serviceName,
-        createdAt: task.createdAt,
-        taskDefinitionArn: task.taskDefinitionArn
-    };
-}
-/** Every registered container instance (ACTIVE and DRAINING; INACTIVE ones are already deregistered). */
-async function listContainerInstances(ctx, clusterArn) {
-    const arns = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListContainerInstancesCommand */.$lF({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
-        return { items: out.containerInstanceArns ?? [], nextToken: out.nextToken };
-    });
-    const batches = await Promise.all(chunk(unique(arns), Limits.describeContainerInstancesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeContainerInstancesCommand */.QUW({ cluster: clusterArn, containerInstances: batch }))));
-    return batches
-        .flatMap(out => out.containerInstances ?? [])
-        .filter(ci => ci.status !== 'INACTIVE')
-        .map(ci => ({
-        arn: ci.containerInstanceArn ?? '',
-        id: nameFromArn(ci.containerInstanceArn ?? ''),
-        ec2InstanceId: ci.ec2InstanceId,
-        status: ci.status ?? 'UNKNOWN',
-        runningTasksCount: (ci.runningTasksCount ?? 0) + (ci.pendingTasksCount ?? 0),
-        external: /^mi-/.test(ci.ec2InstanceId ?? '') ||
-            (ci.attributes ?? []).some(a => a.name === 'ecs.capability.external')
-    }));
-}
-/**
- * The attached capacity providers, and for each Auto Scaling one, the other clusters that use it
- * (a provider can only be deleted once no cluster has it attached).
- */
-async function describeCapacityProviders(ctx, cluster) {
-    const names = cluster.capacityProviders;
-    if (names.length === 0)
-        return [];
-    const own = names.filter(name => !RESERVED_CAPACITY_PROVIDERS.has(name));
-    const described = new Map();
-    for (const batch of chunk(own, Limits.describeCapacityProvidersBatch)) {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeCapacityProvidersCommand */.bso({ capacityProviders: batch }));
-        for (const cp of out.capacityProviders ?? []) {
-            described.set(cp.name ?? '', {
-                arn: cp.capacityProviderArn,
-                status: cp.status ?? 'UNKNOWN',
-                autoScalingGroupArn: cp.autoScalingGroupProvider?.autoScalingGroupArn
-            });
-        }
-    }
-    const usedElsewhere = own.length > 0 ? await otherClustersUsing(ctx, cluster.arn, new Set(own)) : new Map();
-    return names.map(name => {
-        const d = described.get(name);
-        return {
-            name,
-            arn: d?.arn,
-            reserved: RESERVED_CAPACITY_PROVIDERS.has(name),
-            autoScalingGroupArn: d?.autoScalingGroupArn,
-            status: d?.status ?? (RESERVED_CAPACITY_PROVIDERS.has(name) ? 'ACTIVE' : 'MISSING'),
-            otherClusters: usedElsewhere.get(name) ?? []
-        };
-    });
-}
-async function otherClustersUsing(ctx, clusterArn, providers) {
-    const usage = new Map();
-    for (const cluster of await describeOtherClusters(ctx, clusterArn)) {
-        for (const name of cluster.capacityProviders ?? []) {
-            if (providers.has(name))
-                usage.set(name, [...(usage.get(name) ?? []), cluster.clusterName ?? '']);
-        }
-    }
-    return usage;
-}
-/** Every cluster ARN of the account and Region: every page of ListClusters. */
-async function listClusterArns(ctx) {
-    return paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListClustersCommand */.Nnn({ maxResults: Limits.listPageSize, nextToken }));
-        return { items: out.clusterArns ?? [], nextToken: out.nextToken };
-    });
-}
-/** DescribeClusters in batches of 100; clusters AWS does not know are left out. */
-async function describeClusters(ctx, refs, include = []) {
-    const outs = await Promise.all(chunk(refs, Limits.describeClustersBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: batch, ...(include.length > 0 ? { include } : {}) }))));
-    return outs.flatMap(out => out.clusters ?? []);
-}
-/** Every other ACTIVE cluster of the account and Region. */
-async function describeOtherClusters(ctx, clusterArn) {
-    const others = (await listClusterArns(ctx)).filter(arn => arn !== clusterArn);
-    return (await describeClusters(ctx, others)).filter(c => c.status !== 'INACTIVE');
-}
-function nameFromArn(arn) {
-    return arn.slice(arn.lastIndexOf('/') + 1);
-}
-function unique(items) {
-    return [...new Set(items)];
-}
-
 ;// CONCATENATED MODULE: ./lib/select.js
 
 
@@ -61448,84 +62880,6 @@ function describeAge(ms) {
         : hours >= 1
             ? `${Math.round(hours)} h`
             : `${Math.max(1, Math.round(ms / 60_000))} min`;
-}
-
-;// CONCATENATED MODULE: ./lib/util/poll.js
-/**
- * Waits on many resources of one kind with one polling loop: every round describes all watched
- * resources in batches (DescribeTasks takes 100, DescribeServices 10), so a hundred waits cost a
- * call per round instead of a hundred. A resource that AWS no longer knows is passed to `isDone` as
- * `undefined`: for a teardown, gone is done, unlike the SDK's stock waiters.
- */
-class BatchPoller {
-    ctx;
-    options;
-    waiters = new Set();
-    running = false;
-    constructor(ctx, options) {
-        this.ctx = ctx;
-        this.options = options;
-    }
-    waitUntil(id, isDone, deadline) {
-        return new Promise((resolve, reject) => {
-            this.waiters.add({ id, isDone, deadline, resolve, reject, last: undefined });
-            if (!this.running)
-                void this.loop();
-        });
-    }
-    async loop() {
-        this.running = true;
-        try {
-            while (this.waiters.size > 0) {
-                const now = this.ctx.clock();
-                const nearest = Math.min(...[...this.waiters].map(w => w.deadline));
-                // The first look comes one interval after the wait starts: whatever was just asked of AWS
-                // (a stop, a delete) is never finished at once, so an immediate look would be wasted.
-                await this.ctx.sleep(Math.max(0, Math.min(this.options.intervalMs, nearest - now)), this.ctx.signal);
-                const watched = [...this.waiters];
-                const states = await this.options.describe([...new Set(watched.map(w => w.id))]);
-                const after = this.ctx.clock();
-                for (const waiter of watched) {
-                    const state = states.get(waiter.id);
-                    waiter.last = state;
-                    if (waiter.isDone(state))
-                        this.settle(waiter, { done: true, state });
-                    else if (after >= waiter.deadline)
-                        this.settle(waiter, { done: false, state });
-                }
-            }
-        }
-        catch (error) {
-            for (const waiter of [...this.waiters]) {
-                this.waiters.delete(waiter);
-                waiter.reject(error);
-            }
-        }
-        finally {
-            this.running = false;
-        }
-    }
-    settle(waiter, outcome) {
-        this.waiters.delete(waiter);
-        waiter.resolve(outcome);
-    }
-}
-/**
- * Tries `attempt` until it reports done or the deadline passes, backing off between tries. Used
- * for calls AWS refuses while an earlier change settles (DeleteCluster right after draining).
- */
-async function retryUntil(ctx, options, attempt) {
-    let delay = options.minDelayMs;
-    for (;;) {
-        const result = await attempt();
-        if (result.done)
-            return result;
-        const now = ctx.clock();
-        if (now + delay > options.deadline)
-            return result;
-        await ctx.sleep(delay, ctx.signal);
-        delay = Math.min(options.maxDelayMs, delay * 2);
-    }
 }
 
 ;// CONCATENATED MODULE: ./lib/apply/context.js
@@ -61692,214 +63046,6 @@ async function deleteCluster(ctx, opts = {}) {
     ctx.log.info(`Cluster ${ctx.clusterName} is deleted`);
 }
 
-;// CONCATENATED MODULE: ./lib/related/hosts.js
-
-
-
-
-
-/** States in which an instance no longer bills for compute (EBS volumes of a stopped one still do). */
-const GONE_STATES = new Set(['shutting-down', 'terminated', 'not-found']);
-function hostsOf(instances) {
-    return instances
-        .filter(ci => ci.ec2InstanceId)
-        .map(ci => ({
-        containerInstanceArn: ci.arn,
-        containerInstanceId: ci.id,
-        instanceId: ci.ec2InstanceId ?? '',
-        external: ci.external === true || /^mi-/.test(ci.ec2InstanceId ?? '')
-    }));
-}
-/**
- * State and owner of the EC2 instances (never the external ones: their mi- ids are not EC2's). An
- * `instance-id` filter rather than InstanceIds: an id EC2 no longer knows is then simply missing
- * from the answer, where InstanceIds would fail the whole call with InvalidInstanceID.NotFound.
- */
-async function describeHosts(ctx, hosts) {
-    const ids = [...new Set(hosts.filter(h => !h.external).map(h => h.instanceId))];
-    const found = new Map();
-    for (const batch of chunk(ids, Limits.describeInstancesBatch)) {
-        const reservations = await paginate(async (nextToken) => {
-            const out = await callAws(ctx, ctx.ec2, new (await sdk.ec2()).DescribeInstancesCommand({
-                Filters: [{ Name: 'instance-id', Values: batch }],
-                MaxResults: 1000,
-                NextToken: nextToken
-            }));
-            return { items: out.Reservations ?? [], nextToken: out.NextToken };
-        });
-        for (const instance of reservations.flatMap(r => r.Instances ?? [])) {
-            if (instance.InstanceId)
-                found.set(instance.InstanceId, instance);
-        }
-    }
-    return hosts.map(host => {
-        if (host.external)
-            return host;
-        const instance = found.get(host.instanceId);
-        if (!instance)
-            return { ...host, state: 'not-found' };
-        const owner = ownerOf(instance);
-        return { ...host, state: instance.State?.Name ?? 'unknown', ...(owner ? { owner } : {}) };
-    });
-}
-function ownerOf(instance) {
-    const tags = new Map((instance.Tags ?? []).map(t => [t.Key ?? '', t.Value ?? '']));
-    const stack = tags.get(OwnerTags.stackName);
-    const group = tags.get(OwnerTags.autoScalingGroup);
-    if (group)
-        return { kind: 'auto-scaling-group', name: group, ...(stack ? { stack } : {}) };
-    const fleet = tags.get(OwnerTags.ec2Fleet) ?? tags.get(OwnerTags.spotFleet);
-    if (fleet)
-        return { kind: 'fleet', name: fleet };
-    if (stack)
-        return { kind: 'stack', name: stack, stack };
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/apply/hosts.js
-
-
-
-
-
-/** The report's words for an instance this run could not or would not remove. */
-const GENERIC_EC2 = 'still running and billing: deregistering a container instance does not terminate its EC2 instance; terminate it, or delete the stack or Auto Scaling group that owns it';
-/** The decisions for the machines behind the container instances; the generic one without a related plan. */
-function hostDecisions(plan) {
-    if (plan.related)
-        return plan.related.hosts;
-    return hostsOf(plan.containerInstances).map(host => host.external
-        ? {
-            host,
-            action: 'keep',
-            billing: false,
-            reason: 'external instance still registered with Systems Manager'
-        }
-        : { host, action: 'keep', billing: true, reason: GENERIC_EC2 });
-}
-/**
- * What becomes of the machine behind each container instance this run deregistered: terminated
- * (nothing owns it, terminate-instances), deregistered from Systems Manager (external,
- * deregister-ssm-instances), left to the stack that owns it (checked once the stack is deleted),
- * or reported with what keeps it and the fix.
- */
-async function handleHosts(ctx, decisions) {
-    const deregistered = new Set(ctx.report.containerInstances.map(ci => ci.arn));
-    await Promise.all(decisions
-        .filter(d => deregistered.has(d.host.containerInstanceArn))
-        .map(async (d) => {
-        switch (d.action) {
-            case 'terminate':
-                return terminate(ctx, d);
-            case 'deregister-ssm':
-                return deregisterManaged(ctx, d);
-            case 'with-stack':
-                // Until the stack is confirmed deleted, this is what is true.
-                ctx.report.leftovers.push({
-                    kind: 'ec2-instance',
-                    id: d.host.instanceId,
-                    reason: `still ${d.host.state ?? 'running'}: owned by ${d.owner}, and goes only when that stack is deleted, which this run had not finished`,
-                    billing: true
-                });
-                return;
-            case 'keep':
-                ctx.report.leftovers.push({
-                    kind: d.host.external ? 'ssm-instance' : 'ec2-instance',
-                    id: d.host.instanceId,
-                    reason: d.reason,
-                    billing: d.billing
-                });
-                return;
-            case 'none':
-                return;
-        }
-    }));
-}
-async function terminate(ctx, d) {
-    const id = d.host.instanceId;
-    try {
-        // One instance per call: a protected or vanished instance then fails alone, not its batch.
-        await callAws(ctx, ctx.ec2, new (await sdk.ec2()).TerminateInstancesCommand({ InstanceIds: [id] }));
-    }
-    catch (error) {
-        if ((0,errors/* isAwsError */.m_)(error, 'InvalidInstanceID.NotFound')) {
-            ctx.log.info(`EC2 instance ${id} is already gone`);
-            return;
-        }
-        if ((0,errors/* isAwsError */.m_)(error, 'OperationNotPermitted')) {
-            ctx.report.leftovers.push({
-                kind: 'ec2-instance',
-                id,
-                reason: `still running and billing: EC2 refused to terminate it (${(0,errors/* errorMessage */.gJ)(error)}); turn off its termination protection and terminate it`,
-                billing: true
-            });
-            ctx.log.warning(`EC2 refused to terminate ${id}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-            return;
-        }
-        throw error;
-    }
-    related(ctx).instances.push({ id, containerInstanceId: d.host.containerInstanceId, action: 'terminated' });
-    // Billing stops once an instance is shutting-down: no need to wait for terminated.
-    ctx.log.info(`Terminating EC2 instance ${id}`);
-}
-async function deregisterManaged(ctx, d) {
-    const id = d.host.instanceId;
-    try {
-        await callAws(ctx, ctx.ssm, new (await sdk.ssm()).DeregisterManagedInstanceCommand({ InstanceId: id }));
-    }
-    catch (error) {
-        if ((0,errors/* isAwsError */.m_)(error, 'InvalidInstanceId')) {
-            ctx.log.info(`Managed instance ${id} is not registered with Systems Manager any more`);
-            return;
-        }
-        throw error;
-    }
-    related(ctx).instances.push({
-        id,
-        containerInstanceId: d.host.containerInstanceId,
-        action: 'ssm-deregistered'
-    });
-    ctx.log.info(`Deregistered managed instance ${id} from Systems Manager`);
-}
-/**
- * After the stack is deleted: its Auto Scaling group is gone, and with it the group's instances.
- * One look at EC2 says whether that is so; only then does the instance stop being a leftover.
- */
-async function confirmStackInstances(ctx, decisions) {
-    const pending = decisions.filter((d) => d.action === 'with-stack' &&
-        ctx.report.containerInstances.some(ci => ci.arn === d.host.containerInstanceArn));
-    if (pending.length === 0)
-        return;
-    const now = await describeHosts(ctx, pending.map(d => d.host));
-    for (const [i, d] of pending.entries()) {
-        const state = now[i]?.state ?? 'unknown';
-        const left = ctx.report.leftovers.find(l => l.kind === 'ec2-instance' && l.id === d.host.instanceId);
-        if (GONE_STATES.has(state)) {
-            ctx.report.leftovers = ctx.report.leftovers.filter(l => l !== left);
-            related(ctx).instances.push({
-                id: d.host.instanceId,
-                containerInstanceId: d.host.containerInstanceId,
-                action: 'terminated-with-stack',
-                owner: d.owner
-            });
-            ctx.log.info(`EC2 instance ${d.host.instanceId} is ${state}: it went with ${d.owner}`);
-        }
-        else {
-            const reason = {
-                kind: 'ec2-instance',
-                id: d.host.instanceId,
-                reason: `still ${state} and billing although ${d.owner} was deleted: terminate it`,
-                billing: true
-            };
-            ctx.report.leftovers = [...ctx.report.leftovers.filter(l => l !== left), reason];
-            ctx.log.warning(`EC2 instance ${d.host.instanceId} is still ${state} after its stack was deleted`);
-        }
-    }
-}
-function related(ctx) {
-    return (ctx.report.related ??= newRelatedReport());
-}
-
 ;// CONCATENATED MODULE: ./lib/apply/tasks.js
 
 
@@ -62045,367 +63191,6 @@ async function deregister(ctx, instance) {
     ctx.log.info(`Deregistered container instance ${instance.id}${instance.ec2InstanceId ? ` (${instance.ec2InstanceId})` : ''}`);
 }
 
-;// CONCATENATED MODULE: ./lib/related/namespace.js
-
-
-
-
-
-const NAMESPACE_ARN = /^arn:aws[a-z-]*:servicediscovery:[a-z0-9-]+:\d{12}:namespace\/(ns-[A-Za-z0-9]+)$/;
-/** The namespaces of the cluster's Service Connect defaults and of its services' deployments. */
-function namespacesOf(inventory) {
-    const byRef = new Map();
-    const add = (ref, user) => {
-        const entry = byRef.get(ref) ?? { ref, ...idOf(ref), usedBy: [] };
-        if (!entry.usedBy.includes(user))
-            entry.usedBy.push(user);
-        byRef.set(ref, entry);
-    };
-    if (inventory.cluster.serviceConnectNamespace)
-        add(inventory.cluster.serviceConnectNamespace, 'cluster default');
-    for (const service of inventory.services) {
-        for (const ns of service.serviceConnectNamespaces ?? [])
-            add(ns, `service ${service.name}`);
-    }
-    // A service that names the default namespace by name while the cluster gives its ARN: one namespace.
-    const arns = [...byRef.values()].filter(n => n.id);
-    for (const named of [...byRef.values()].filter(n => !n.id)) {
-        const same = arns.find(n => n.ref.endsWith(`/${named.ref}`));
-        if (same) {
-            same.usedBy.push(...named.usedBy.filter(u => !same.usedBy.includes(u)));
-            byRef.delete(named.ref);
-        }
-    }
-    return [...byRef.values()];
-}
-function idOf(ref) {
-    const id = NAMESPACE_ARN.exec(ref)?.[1];
-    return id ? { id } : {};
-}
-/** Finds the namespace among the account's (every page of ListNamespaces); undefined when Cloud Map has none such. */
-async function resolveNamespace(ctx, namespace) {
-    const all = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).ListNamespacesCommand({
-            MaxResults: Limits.cloudMapPageSize,
-            NextToken: nextToken
-        }));
-        return { items: out.Namespaces ?? [], nextToken: out.NextToken };
-    });
-    const matches = all.filter(n => namespace.id ? n.Id === namespace.id : n.Name === namespace.ref || n.Arn === namespace.ref);
-    const [found] = matches;
-    if (matches.length !== 1 || !found?.Id)
-        return undefined;
-    return { id: found.Id, arn: found.Arn ?? namespace.ref, name: found.Name ?? '' };
-}
-/**
- * Who else uses a namespace: the Cloud Map services still in it (every page), and the other
- * clusters that have it as their Service Connect default. Read once the cluster is deleted, so the
- * services ECS made for this cluster's own are gone by then.
- */
-async function namespaceUsers(ctx, namespace, clusterArn) {
-    const services = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).ListServicesCommand({
-            Filters: [{ Name: 'NAMESPACE_ID', Values: [namespace.id], Condition: 'EQ' }],
-            MaxResults: Limits.cloudMapPageSize,
-            NextToken: nextToken
-        }));
-        return { items: out.Services ?? [], nextToken: out.NextToken };
-    });
-    const clusters = (await describeOtherClusters(ctx, clusterArn)).filter(c => {
-        const ns = c.serviceConnectDefaults?.namespace;
-        return ns !== undefined && [namespace.arn, namespace.id, namespace.name].includes(ns);
-    });
-    return [
-        ...services.map(s => `Cloud Map service ${s.Name ?? s.Id ?? '?'}`),
-        ...clusters.map(c => `cluster ${c.clusterName ?? c.clusterArn ?? '?'} (its Service Connect default)`)
-    ];
-}
-
-;// CONCATENATED MODULE: ./lib/related/plan.js
-
-function planRelated(related, options, stack) {
-    const hosts = related.hosts.map(host => decideHost(host, options, related.hostsUnread, stack));
-    const logGroups = (related.logGroups?.groups ?? []).map(group => decideLogGroup(group, related.logGroups, options.region, related.shared?.families ?? {}));
-    const namespaces = related.namespaces.map(namespace => decideNamespace(namespace, options.deleteNamespace));
-    const triggers = options.triggers === 'keep' ? [] : (related.triggers ?? []);
-    const notes = [];
-    if (options.triggers === 'disable') {
-        for (const t of triggers.filter(t => t.otherTargets > 0))
-            notes.push(`EventBridge rule ${t.rule} will be disabled as a whole, which also stops its ${t.otherTargets} other target(s)`);
-    }
-    if (options.terminateInstances) {
-        for (const d of hosts)
-            if (d.action === 'keep' && !d.host.external)
-                notes.push(`${d.host.instanceId}: ${d.reason}`);
-    }
-    for (const d of logGroups)
-        if (!d.delete)
-            notes.push(`log group ${d.group.name} will be kept: ${d.keepReason}`);
-    for (const t of related.shared?.taskDefinitions ?? [])
-        notes.push(`task definition ${revisionOf(t.arn)} will be kept: ${t.users.join(', ')} also use(s) it`);
-    if (options.triggers !== 'keep') {
-        for (const [family, users] of Object.entries(related.shared?.families ?? {}))
-            notes.push(`EventBridge rules that start family ${family} on this cluster will be kept: ${users.join(', ')} also run(s) it`);
-    }
-    if (options.deleteNamespace) {
-        for (const d of namespaces)
-            if (!d.delete)
-                notes.push(`namespace ${d.namespace.ref} will be kept: ${d.keepReason}`);
-    }
-    return {
-        triggerMode: options.triggers,
-        triggers,
-        hosts,
-        logGroups,
-        taskDefinitions: families(related.taskDefinitions),
-        deregisterTaskDefinitions: options.deregisterTaskDefinitions,
-        namespaces,
-        notes
-    };
-}
-function decideHost(host, options, unread, stack) {
-    if (host.external) {
-        return options.deregisterSsmInstances
-            ? { host, action: 'deregister-ssm' }
-            : {
-                host,
-                action: 'keep',
-                billing: false,
-                reason: `external instance still registered with Systems Manager (ECS deregistration does not touch it; the machine itself is yours): deregister-ssm-instances: true deregisters it, or run aws ssm deregister-managed-instance --instance-id ${host.instanceId} (advanced-tier managed instances are billed while registered)`
-            };
-    }
-    if (host.state === undefined) {
-        return {
-            host,
-            action: 'keep',
-            billing: true,
-            reason: `still running and billing: deregistering a container instance does not terminate its EC2 instance; terminate it, or delete the stack or Auto Scaling group that owns it (its owner is unknown: ${unread ?? 'EC2 could not be read'})`
-        };
-    }
-    if (GONE_STATES.has(host.state))
-        return { host, action: 'none' };
-    const owner = host.owner;
-    if (owner) {
-        const ownersStack = owner.stack ?? (owner.kind === 'stack' ? owner.name : undefined);
-        const inStack = stack &&
-            (ownersStack === stack.name ||
-                (owner.kind === 'auto-scaling-group' && (stack.autoScalingGroups ?? []).includes(owner.name)));
-        if (stack && inStack) {
-            const what = owner.kind === 'auto-scaling-group'
-                ? `Auto Scaling group ${owner.name} of stack ${stack.name}`
-                : `stack ${stack.name}`;
-            return { host, action: 'with-stack', stack: stack.name, owner: what };
-        }
-        return { host, action: 'keep', billing: true, reason: ownerReason(host, owner) };
-    }
-    if (options.terminateInstances)
-        return { host, action: 'terminate' };
-    return {
-        host,
-        action: 'keep',
-        billing: true,
-        reason: host.state === 'stopped'
-            ? 'stopped, its EBS volumes still billing: deregistering a container instance does not terminate its EC2 instance; terminate-instances: true terminates it'
-            : `still ${host.state} and billing: deregistering a container instance does not terminate its EC2 instance; terminate-instances: true terminates it`
-    };
-}
-function ownerReason(host, owner) {
-    const state = `still ${host.state} and billing`;
-    switch (owner.kind) {
-        case 'auto-scaling-group':
-            return `${state}, owned by Auto Scaling group ${owner.name}${owner.stack ? ` (stack ${owner.stack})` : ''}: not terminated, the group would launch a replacement; ${owner.stack ? `delete stack ${owner.stack} (delete-stack: true, stack-name: ${owner.stack}), or ` : ''}scale the group to 0 (aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${owner.name} --min-size 0 --desired-capacity 0)`;
-        case 'stack':
-            return `${state}, owned by CloudFormation stack ${owner.name}: not terminated (the stack would no longer match it); delete the stack (delete-stack: true, stack-name: ${owner.name})`;
-        case 'fleet':
-            return `${state}, owned by EC2 fleet ${owner.name}: not terminated, the fleet would launch a replacement; delete the fleet or set its target capacity to 0`;
-    }
-}
-function decideLogGroup(group, check, region, sharedFamilies) {
-    const sharers = group.families.flatMap(f => sharedFamilies[f] ?? []);
-    if (sharers.length > 0) {
-        return {
-            group,
-            delete: false,
-            keepReason: `${[...new Set(sharers)].join(', ')} also run(s) task definitions of ${group.families.join(', ')}, which write to it`
-        };
-    }
-    if (check.tooManyFamilies) {
-        return {
-            group,
-            delete: false,
-            keepReason: 'the account has more ACTIVE task definition families than this run checks, so another user cannot be ruled out'
-        };
-    }
-    if (group.region !== region) {
-        return {
-            group,
-            delete: false,
-            keepReason: `it is in ${group.region}, not the cluster's Region ${region}; delete it there if nothing else writes to it`
-        };
-    }
-    const users = check.usedElsewhere[group.name] ?? [];
-    if (users.length > 0) {
-        return {
-            group,
-            delete: false,
-            keepReason: `task definition family ${users.join(', ')} (latest ACTIVE revision) also writes to it`
-        };
-    }
-    return { group, delete: true };
-}
-function decideNamespace(namespace, deleteNamespace) {
-    if (!deleteNamespace) {
-        return {
-            namespace,
-            delete: false,
-            keepReason: 'ECS leaves Service Connect namespaces behind: delete-namespace: true deletes it once nothing else uses it'
-        };
-    }
-    return { namespace, delete: true };
-}
-/** Task definition ARNs grouped by family (`…:task-definition/family:revision`). */
-function families(arns) {
-    const byFamily = new Map();
-    for (const arn of arns) {
-        const family = familyOf(arn);
-        if (!family)
-            continue;
-        byFamily.set(family, [...(byFamily.get(family) ?? []), arn]);
-    }
-    return [...byFamily].map(([family, list]) => ({ family, arns: list.sort() }));
-}
-function familyOf(arn) {
-    const name = arn.slice(arn.lastIndexOf('/') + 1);
-    const colon = name.lastIndexOf(':');
-    return colon > 0 ? name.slice(0, colon) : undefined;
-}
-function revisionOf(arn) {
-    return arn.slice(arn.lastIndexOf('/') + 1);
-}
-
-;// CONCATENATED MODULE: ./lib/apply/leftover-resources.js
-
-
-
-
-
-
-
-
-/**
- * What ECS leaves behind once the cluster is gone: log groups, task definitions and the Service
- * Connect namespace, each only when its option asks for it and nothing else uses it.
- */
-async function deleteLogGroups(ctx, decisions) {
-    for (const d of decisions.filter(d => !d.delete)) {
-        ctx.report.leftovers.push({ kind: 'log-group', id: d.group.name, reason: `kept: ${d.keepReason}` });
-    }
-    await Promise.all(decisions.filter(d => d.delete).map(d => deleteLogGroup(ctx, d.group.name)));
-}
-async function deleteLogGroup(ctx, name) {
-    const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
-        try {
-            await callAws(ctx, ctx.logs, new (await sdk.logs()).DeleteLogGroupCommand({ logGroupName: name }));
-            return { done: true, value: 'deleted' };
-        }
-        catch (error) {
-            // Deleted with the stack, or never created (awslogs-create-group off and no task ever ran).
-            if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
-                return { done: true, value: 'gone' };
-            if ((0,errors/* isAwsError */.m_)(error, 'OperationAbortedException'))
-                return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
-            throw error;
-        }
-    });
-    if (!result.done)
-        throw new errors/* DeadlineError */.j3(`log group ${name} could not be deleted before the deadline: ${result.reason}`);
-    if (result.value === 'gone') {
-        ctx.log.info(`Log group ${name} does not exist (any more)`);
-        return;
-    }
-    leftover_resources_related(ctx).logGroups.push({ name, action: 'deleted' });
-    ctx.log.info(`Deleted log group ${name}`);
-}
-async function deregisterTaskDefinitions(ctx, families) {
-    await Promise.all(families.map(async (family) => {
-        const done = [];
-        for (const arn of family.arns) {
-            try {
-                await callAws(ctx, ctx.ecs, new dist_cjs/* DeregisterTaskDefinitionCommand */.sjB({ taskDefinition: arn }));
-            }
-            catch (error) {
-                // INACTIVE already (its stack deregistered it, or an earlier run), or deleted since.
-                if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException') &&
-                    /inactive|not found|does not exist|unable to/i.test((0,errors/* errorMessage */.gJ)(error))) {
-                    ctx.log.info(`Task definition ${revisionOf(arn)} is already deregistered`);
-                    continue;
-                }
-                throw error;
-            }
-            done.push(revisionOf(arn));
-            ctx.log.info(`Deregistered task definition ${revisionOf(arn)}`);
-        }
-        if (done.length > 0)
-            leftover_resources_related(ctx).taskDefinitions.push({ family: family.family, revisions: done, action: 'deregistered' });
-    }));
-}
-async function deleteNamespaces(ctx, decisions) {
-    for (const d of decisions.filter(d => !d.delete)) {
-        ctx.report.leftovers.push({ kind: 'namespace', id: d.namespace.ref, reason: `kept: ${d.keepReason}` });
-    }
-    for (const d of decisions.filter(d => d.delete))
-        await deleteNamespace(ctx, d);
-}
-async function deleteNamespace(ctx, d) {
-    const ns = d.namespace;
-    const keep = (reason) => {
-        ctx.report.leftovers.push({ kind: 'namespace', id: ns.ref, reason: `kept: ${reason}` });
-        ctx.log.info(`Namespace ${ns.ref} is kept: ${reason}`);
-    };
-    const resolved = await resolveNamespace(ctx, ns);
-    if (!resolved) {
-        ctx.log.info(`Namespace ${ns.ref} is not (or no longer) in Cloud Map`);
-        return;
-    }
-    const users = await namespaceUsers(ctx, resolved, ctx.clusterArn);
-    if (users.length > 0)
-        return keep(`still used by ${users.join(', ')}`);
-    let operationId;
-    try {
-        operationId = (await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).DeleteNamespaceCommand({ Id: resolved.id }))).OperationId;
-    }
-    catch (error) {
-        if ((0,errors/* isAwsError */.m_)(error, 'NamespaceNotFound')) {
-            ctx.log.info(`Namespace ${ns.ref} is already deleted`);
-            return;
-        }
-        if ((0,errors/* isAwsError */.m_)(error, 'ResourceInUse'))
-            return keep(`Cloud Map refused: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        throw error;
-    }
-    ctx.log.info(`Deleting namespace ${ns.ref}`);
-    if (operationId) {
-        // DeleteNamespace only starts the deletion: its operation says how it ended.
-        const outcome = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 1_000, maxDelayMs: ctx.pollIntervalMs }, async () => {
-            const op = (await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).GetOperationCommand({ OperationId: operationId }))).Operation;
-            if (op?.Status === 'SUCCESS')
-                return { done: true, value: undefined };
-            if (op?.Status === 'FAIL')
-                return { done: true, value: op.ErrorMessage ?? op.ErrorCode ?? 'failed' };
-            return { done: false, reason: `operation ${operationId} is ${op?.Status ?? 'unknown'}` };
-        });
-        if (!outcome.done)
-            throw new errors/* DeadlineError */.j3(`namespace ${ns.ref} was not deleted before the deadline: ${outcome.reason}`);
-        if (outcome.value !== undefined)
-            return keep(`Cloud Map could not delete it: ${outcome.value}`);
-    }
-    leftover_resources_related(ctx).namespaces.push({ ref: ns.ref, action: 'deleted' });
-    ctx.log.info(`Namespace ${ns.ref} is deleted`);
-}
-function leftover_resources_related(ctx) {
-    return (ctx.report.related ??= newRelatedReport());
-}
-
 ;// CONCATENATED MODULE: ./lib/apply/services.js
 
 
@@ -62502,7 +63287,7 @@ async function waitServiceInactive(ctx, plan) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./lib/stack.js
+;// CONCATENATED MODULE: ./lib/find-stack.js
 
 
 
@@ -62826,7 +63611,7 @@ async function readResources(ctx, stackRef, cluster, outside) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/apply/stack.js
+;// CONCATENATED MODULE: ./lib/apply/delete-stack.js
 
 
 
@@ -63013,78 +63798,6 @@ async function removeStack(ctx, target) {
     throw new Error(`Stack ${target.name} ended ${report.status}${failed ? `; failed resources: ${failed}` : report.statusReason ? `: ${report.statusReason}` : ''}. Next: ${report.nextCommand ?? `aws cloudformation delete-stack --stack-name ${target.name}`}`);
 }
 
-;// CONCATENATED MODULE: ./lib/apply/triggers.js
-
-
-
-
-
-
-/**
- * Before anything else: the EventBridge rules that start tasks on the cluster stop doing so, or
- * the scheduled tasks they start would keep the cluster from ever being empty. `remove` takes only
- * this cluster's targets off each rule; `disable` turns the whole rule off.
- */
-async function stopTriggers(ctx, related) {
-    await Promise.all(related.triggers.map(trigger => related.triggerMode === 'disable' ? disableRule(ctx, trigger) : removeTargets(ctx, trigger)));
-}
-async function removeTargets(ctx, trigger) {
-    try {
-        for (const ids of chunk(trigger.targetIds, Limits.removeTargetsBatch)) {
-            const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).RemoveTargetsCommand({ Rule: trigger.rule, Ids: ids }));
-            const failed = out.FailedEntries ?? [];
-            if ((out.FailedEntryCount ?? failed.length) > 0) {
-                throw new Error(`EventBridge did not remove ${failed.length} target(s) of rule ${trigger.rule}: ${failed
-                    .map(f => `${f.TargetId}: ${f.ErrorCode} ${f.ErrorMessage ?? ''}`.trim())
-                    .join('; ')}`);
-            }
-        }
-    }
-    catch (error) {
-        if (settled(ctx, trigger, error))
-            return;
-        throw error;
-    }
-    record(ctx, trigger, 'targets-removed');
-    ctx.log.info(`Removed ${trigger.targetIds.length} target(s) of EventBridge rule ${trigger.rule}: it no longer starts tasks on this cluster`);
-}
-async function disableRule(ctx, trigger) {
-    try {
-        await callAws(ctx, ctx.events, new (await sdk.eventbridge()).DisableRuleCommand({ Name: trigger.rule }));
-    }
-    catch (error) {
-        if (settled(ctx, trigger, error))
-            return;
-        throw error;
-    }
-    record(ctx, trigger, 'disabled');
-    ctx.log.info(`Disabled EventBridge rule ${trigger.rule}`);
-}
-/**
- * A rule deleted meanwhile starts nothing any more. A rule another AWS service manages refuses
- * changes: it is reported and the teardown goes on (a task it starts is stopped like any other).
- */
-function settled(ctx, trigger, error) {
-    if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException')) {
-        ctx.log.info(`EventBridge rule ${trigger.rule} is already deleted`);
-        return true;
-    }
-    if ((0,errors/* isAwsError */.m_)(error, 'ManagedRuleException')) {
-        ctx.report.leftovers.push({
-            kind: 'trigger',
-            id: trigger.rule,
-            reason: `managed by another AWS service, which refused the change (${(0,errors/* errorMessage */.gJ)(error)}): it may still start tasks on this cluster; change it through the service that owns it`
-        });
-        ctx.log.warning(`EventBridge rule ${trigger.rule} is managed by another service and was left as it is`);
-        return true;
-    }
-    return false;
-}
-function record(ctx, trigger, action) {
-    const related = (ctx.report.related ??= newRelatedReport());
-    related.triggers.push({ rule: trigger.rule, targets: trigger.targetIds, action });
-}
-
 ;// CONCATENATED MODULE: ./lib/apply/index.js
 
 
@@ -63093,24 +63806,16 @@ function record(ctx, trigger, action) {
 
 
 
-
-
-/** The phases of a teardown, in the words the log, the report and the summary use. */
+/** The core phases of a teardown (each kind names its own, src/kinds/), in the words the log, the report and the summary use. */
 const Phase = {
     inventory: 'inventory',
     plan: 'plan',
-    triggers: 'EventBridge rules',
     stopTasks: 'stop tasks',
     deleteServices: 'delete services',
     deregisterInstances: 'deregister container instances',
-    hosts: 'EC2 and external instances',
     capacityProviders: 'capacity providers',
     deleteCluster: 'delete cluster',
-    deleteStack: 'delete stack',
-    stackInstances: 'instances of the stack',
-    logGroups: 'log groups',
-    taskDefinitions: 'task definitions',
-    namespaces: 'Service Connect namespaces'
+    deleteStack: 'delete stack'
 };
 /**
  * Carries out a plan. Independent work overlaps: every service runs its own scale → drain → delete
@@ -63121,14 +63826,8 @@ const Phase = {
  */
 async function applyPlan(ctx, plan, phases) {
     const inPhase = (name) => ({ ...ctx, log: phases.phase(name) });
-    const related = plan.related;
-    if (related && related.triggers.length > 0) {
-        // Before the first service is touched: a rule firing mid-teardown would start tasks again.
-        phases.start(Phase.triggers);
-        await stopTriggers(inPhase(Phase.triggers), related);
-        await phases.finish(Phase.triggers);
-    }
-    const hosts = hostDecisions(plan);
+    // Before the first service is touched: a rule firing mid-teardown would start tasks again.
+    await runKindStage(ctx, plan.kinds, 'before-services', phases);
     const stopCtx = inPhase(Phase.stopTasks);
     const deleteCtx = inPhase(Phase.deleteServices);
     phases.start(Phase.stopTasks);
@@ -63145,24 +63844,29 @@ async function applyPlan(ctx, plan, phases) {
     }
     await phases.finish(Phase.stopTasks);
     if (plan.scope) {
-        // Services mode: the cluster, its instances and capacity providers stay as they are.
+        // Services mode: the cluster, its instances and capacity providers stay as they are; a stack
+        // that owns the services goes once they are drained; then what only they used.
         await everyServiceDone;
         await phases.finish(Phase.deleteServices);
+        await runKindStage(ctx, plan.kinds, 'after-services', phases);
         if (plan.stack) {
             phases.start(Phase.deleteStack);
             await removeStack(inPhase(Phase.deleteStack), plan.stack);
             await phases.finish(Phase.deleteStack);
         }
-        if (related)
-            await afterTheCluster(ctx, related, hosts, phases);
+        await runKindStage(ctx, plan.kinds, 'after-cluster', phases);
         return;
     }
     phases.start(Phase.deregisterInstances);
     const instances = deregisterInstances(inPhase(Phase.deregisterInstances), plan.containerInstances)
         .then(() => phases.finish(Phase.deregisterInstances))
-        .then(() => handleHosts(inPhase(Phase.hosts), hosts))
-        .then(() => phases.finish(Phase.hosts));
-    await settleAll(ctx, [everyServiceDone.then(() => phases.finish(Phase.deleteServices)), instances]);
+        .then(() => runKindStage(ctx, plan.kinds, 'after-instances', phases));
+    await settleAll(ctx, [
+        everyServiceDone
+            .then(() => phases.finish(Phase.deleteServices))
+            .then(() => runKindStage(ctx, plan.kinds, 'after-services', phases)),
+        instances
+    ]);
     if (plan.detachCapacityProviders) {
         phases.start(Phase.capacityProviders);
         await removeCapacityProviders(inPhase(Phase.capacityProviders), plan.capacityProviders);
@@ -63189,28 +63893,13 @@ async function applyPlan(ctx, plan, phases) {
             await phases.finish(Phase.deleteStack);
         }
     }
-    if (related)
-        await afterTheCluster(ctx, related, hosts, phases);
+    // Once nothing of the cluster is left: what ECS leaves behind.
+    await runKindStage(ctx, plan.kinds, 'after-cluster', phases);
 }
 /** Services mode: a task is in scope when it belongs to one of the selected services. */
 function inServices(plan) {
     const names = new Set(plan.services.map(s => s.service.name));
     return task => task.serviceName !== undefined && names.has(task.serviceName);
-}
-/** Once nothing of the cluster is left: what ECS leaves behind, each in its own phase when there is work. */
-async function afterTheCluster(ctx, related, hosts, phases) {
-    const step = async (name, work) => {
-        await work({ ...ctx, log: phases.phase(name) });
-        await phases.finish(name);
-    };
-    if (hosts.some(d => d.action === 'with-stack'))
-        await step(Phase.stackInstances, c => confirmStackInstances(c, hosts));
-    if (related.logGroups.length > 0)
-        await step(Phase.logGroups, c => deleteLogGroups(c, related.logGroups));
-    if (related.deregisterTaskDefinitions && related.taskDefinitions.length > 0)
-        await step(Phase.taskDefinitions, c => deregisterTaskDefinitions(c, related.taskDefinitions));
-    if (related.namespaces.length > 0)
-        await step(Phase.namespaces, c => deleteNamespaces(c, related.namespaces));
 }
 /**
  * Waits for all and throws the first failure. At the first failure the cluster's work is halted, so
@@ -63233,7 +63922,10 @@ function round(seconds) {
 
 ;// CONCATENATED MODULE: ./lib/plan.js
 
-function planTeardown(inventory, mode, stack, relatedOptions) {
+
+
+
+function planTeardown(inventory, mode, stack, kinds) {
     const serviceNames = new Set(inventory.services.map(s => s.name));
     const tasksByService = new Map();
     const standaloneTasks = [];
@@ -63267,8 +63959,14 @@ function planTeardown(inventory, mode, stack, relatedOptions) {
         detachCapacityProviders,
         capacityProviders,
         ...(stack ? { stack } : {}),
-        ...(inventory.related && relatedOptions
-            ? { related: planRelated(inventory.related, relatedOptions, stack) }
+        ...(kinds
+            ? {
+                kinds: planKinds(kinds.found, {
+                    settings: kinds.settings,
+                    scope: kinds.scope,
+                    ...(stack ? { stack } : {})
+                })
+            }
             : {}),
         ...(inventory.scope ? { scope: inventory.scope } : {}),
         steps: []
@@ -63292,17 +63990,13 @@ function decideCapacityProvider(provider) {
 }
 function describeSteps(plan) {
     const steps = [];
-    const related = plan.related;
-    if (related && related.triggers.length > 0) {
-        // First: nothing may start tasks on the cluster while it is being emptied.
-        steps.push({
-            phase: 'triggers',
-            description: related.triggerMode === 'disable'
-                ? `Disable ${count(related.triggers.length, 'EventBridge rule')} that start tasks on this cluster`
-                : `Remove this cluster's targets from ${count(related.triggers.length, 'EventBridge rule')} that start its tasks`,
-            resources: related.triggers.map(t => t.rule)
-        });
-    }
+    const ofKinds = (stage) => kindSteps(plan.kinds, stage).map(({ phase, description, resources }) => ({
+        phase,
+        description,
+        resources
+    }));
+    // First: nothing may start tasks on the cluster while it is being emptied.
+    steps.push(...ofKinds('before-services'));
     const scale = plan.services.filter(s => s.scaleToZero);
     if (scale.length > 0) {
         steps.push({
@@ -63337,30 +64031,16 @@ function describeSteps(plan) {
             resources: plan.services.map(s => s.service.name)
         });
     }
+    steps.push(...ofKinds('after-services'));
     if (plan.containerInstances.length > 0) {
-        const handled = (related?.hosts ?? []).some(d => d.action !== 'keep' && d.action !== 'none');
+        const handled = hostsHandled(planOf(plan.kinds, hostsKind));
         steps.push({
             phase: 'deregister-instances',
             description: `Deregister ${count(plan.containerInstances.length, 'container instance')}${handled ? '' : ' (the EC2 instances behind them keep running)'}`,
             resources: plan.containerInstances.map(ci => ci.ec2InstanceId ? `${ci.id} (${ci.ec2InstanceId})` : ci.id)
         });
     }
-    const terminate = (related?.hosts ?? []).filter(d => d.action === 'terminate');
-    if (terminate.length > 0) {
-        steps.push({
-            phase: 'terminate-instances',
-            description: `Terminate the ${count(terminate.length, 'EC2 instance')} behind them that nothing owns`,
-            resources: terminate.map(d => d.host.instanceId)
-        });
-    }
-    const ssm = (related?.hosts ?? []).filter(d => d.action === 'deregister-ssm');
-    if (ssm.length > 0) {
-        steps.push({
-            phase: 'deregister-ssm-instances',
-            description: `Deregister ${count(ssm.length, 'external instance')} from Systems Manager`,
-            resources: ssm.map(d => d.host.instanceId)
-        });
-    }
+    steps.push(...ofKinds('after-instances'));
     if (plan.detachCapacityProviders) {
         const deleted = plan.capacityProviders.filter(d => d.delete);
         steps.push({
@@ -63405,323 +64085,8 @@ function describeSteps(plan) {
             });
         }
     }
-    if (related)
-        steps.push(...plan_afterTheCluster(related));
+    steps.push(...ofKinds('after-cluster'));
     return steps;
-}
-/** What is cleaned up once the cluster (and its stack) are gone. */
-function plan_afterTheCluster(related) {
-    const steps = [];
-    const withStack = related.hosts.filter(d => d.action === 'with-stack');
-    if (withStack.length > 0) {
-        steps.push({
-            phase: 'stack-instances',
-            description: `Check that the ${count(withStack.length, 'EC2 instance')} the stack's Auto Scaling group owned went with the stack`,
-            resources: withStack.map(d => d.host.instanceId)
-        });
-    }
-    const logGroups = related.logGroups.filter(d => d.delete);
-    if (logGroups.length > 0) {
-        steps.push({
-            phase: 'delete-log-groups',
-            description: `Delete ${count(logGroups.length, 'log group')} no other task definition family writes to`,
-            resources: logGroups.map(d => d.group.name)
-        });
-    }
-    if (related.deregisterTaskDefinitions && related.taskDefinitions.length > 0) {
-        const arns = related.taskDefinitions.flatMap(f => f.arns);
-        steps.push({
-            phase: 'deregister-task-definitions',
-            description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(related.taskDefinitions.length, 'family', 'families')}`,
-            resources: arns.map(revisionOf)
-        });
-    }
-    const namespaces = related.namespaces.filter(d => d.delete);
-    if (namespaces.length > 0) {
-        steps.push({
-            phase: 'delete-namespace',
-            description: `Delete ${count(namespaces.length, 'Service Connect namespace')} if, with the cluster gone, no Cloud Map service or other cluster uses it`,
-            resources: namespaces.map(d => d.namespace.ref)
-        });
-    }
-    return steps;
-}
-function count(n, noun, plural = `${noun}s`) {
-    return `${n} ${n === 1 ? noun : plural}`;
-}
-
-;// CONCATENATED MODULE: ./lib/related/log-groups.js
-
-
-
-
-/**
- * The log groups of the given task definitions, and who else writes to them. A task definition is
- * not tied to a cluster, so "someone else" is judged by family, with a bounded number of calls: every
- * ACTIVE family (ListTaskDefinitionFamilies, pages of 100) and its latest ACTIVE revision (one
- * DescribeTaskDefinition each). A family whose latest revision is one this cluster ran counts as this
- * cluster's own. With more than Limits.logGroupFamiliesChecked families nothing is read and every
- * group is kept: the answer would not be complete.
- */
-async function checkLogGroups(ctx, taskDefinitionArns, region) {
-    const used = new Set(taskDefinitionArns);
-    const mine = await Promise.all([...used].map(arn => describe(ctx, arn)));
-    const groups = new Map();
-    for (const td of mine) {
-        if (!td)
-            continue;
-        for (const group of awslogsGroups(td, region)) {
-            const entry = groups.get(group.name) ?? { ...group, families: [] };
-            if (td.family && !entry.families.includes(td.family))
-                entry.families.push(td.family);
-            groups.set(group.name, entry);
-        }
-    }
-    const check = { groups: [...groups.values()], usedElsewhere: {}, familiesChecked: 0 };
-    if (groups.size === 0)
-        return check;
-    const families = await activeFamilies(ctx, Limits.logGroupFamiliesChecked);
-    if (!families)
-        return { ...check, tooManyFamilies: true };
-    check.familiesChecked = families.length;
-    const latest = await Promise.all(families.map(family => describe(ctx, family)));
-    for (const td of latest) {
-        // Only an ACTIVE revision can start new tasks (some emulators answer a family with an INACTIVE one).
-        if (!td?.family || td.status !== 'ACTIVE' || used.has(td.taskDefinitionArn ?? ''))
-            continue;
-        for (const group of awslogsGroups(td, region)) {
-            const mineToo = groups.get(group.name);
-            if (!mineToo || mineToo.region !== group.region)
-                continue;
-            const users = (check.usedElsewhere[group.name] ??= []);
-            if (!users.includes(td.family))
-                users.push(td.family);
-        }
-    }
-    return check;
-}
-/** The awslogs log groups of a task definition's containers, with their regions. */
-function awslogsGroups(td, region) {
-    const out = [];
-    for (const container of td.containerDefinitions ?? []) {
-        const log = container.logConfiguration;
-        const name = log?.logDriver === 'awslogs' ? log.options?.['awslogs-group'] : undefined;
-        if (name && !out.some(g => g.name === name)) {
-            out.push({ name, region: log?.options?.['awslogs-region'] || region });
-        }
-    }
-    return out;
-}
-/** A revision (ARN or family:revision), or a family's latest ACTIVE one; undefined when there is none. */
-async function describe(ctx, ref) {
-    try {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: ref }));
-        return out.taskDefinition;
-    }
-    catch (error) {
-        // A family deregistered since it was listed, or a revision ECS has deleted.
-        if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException'))
-            return undefined;
-        throw error;
-    }
-}
-/** Every ACTIVE family, or undefined as soon as there are more than `bound`. */
-async function activeFamilies(ctx, bound) {
-    const families = [];
-    const seen = new Set();
-    let nextToken;
-    do {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListTaskDefinitionFamiliesCommand */.cSD({
-            status: 'ACTIVE',
-            maxResults: Limits.familiesPageSize,
-            nextToken
-        }));
-        families.push(...(out.families ?? []));
-        if (families.length > bound)
-            return undefined;
-        nextToken = out.nextToken || undefined;
-        if (nextToken !== undefined) {
-            if (seen.has(nextToken))
-                throw new Error('ListTaskDefinitionFamilies returned the same nextToken twice');
-            seen.add(nextToken);
-        }
-    } while (nextToken);
-    return [...new Set(families)];
-}
-
-;// CONCATENATED MODULE: ./lib/related/triggers.js
-
-
-
-
-
-/**
- * The rules whose targets start tasks on this cluster. An ECS target's Arn is the cluster's ARN, so
- * ListRuleNamesByTarget with it finds exactly those rules (every page); each rule's targets are then
- * read to pick out the ones for this cluster. A rule deleted between the two reads is skipped.
- */
-async function findTriggers(ctx, clusterArn, 
-/** Services mode: only targets that start these task definition families are this run's. */
-families) {
-    const rules = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListRuleNamesByTargetCommand({
-            TargetArn: clusterArn,
-            Limit: Limits.eventsPageSize,
-            NextToken: nextToken
-        }));
-        return { items: out.RuleNames ?? [], nextToken: out.NextToken };
-    });
-    const found = await Promise.all([...new Set(rules)].map(rule => readTargets(ctx, rule, clusterArn, families)));
-    return found.filter((t) => t !== undefined && t.targetIds.length > 0);
-}
-async function readTargets(ctx, rule, clusterArn, families) {
-    try {
-        const targets = await paginate(async (nextToken) => {
-            const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListTargetsByRuleCommand({
-                Rule: rule,
-                Limit: Limits.eventsPageSize,
-                NextToken: nextToken
-            }));
-            return { items: out.Targets ?? [], nextToken: out.NextToken };
-        });
-        const mine = targets.filter(t => t.Arn === clusterArn &&
-            (!families || families.has(familyOfRef(t.EcsParameters?.TaskDefinitionArn ?? ''))));
-        return {
-            rule,
-            targetIds: mine.map(t => t.Id ?? '').filter(Boolean),
-            taskDefinitions: [...new Set(mine.map(t => t.EcsParameters?.TaskDefinitionArn ?? '').filter(Boolean))],
-            otherTargets: targets.length - mine.length
-        };
-    }
-    catch (error) {
-        if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
-            return undefined;
-        throw error;
-    }
-}
-/** The family of a task definition ARN or name, with or without its `:revision`. */
-function familyOfRef(ref) {
-    const name = ref.slice(ref.lastIndexOf('/') + 1);
-    return /:\d+$/.test(name) ? name.slice(0, name.lastIndexOf(':')) : name;
-}
-
-;// CONCATENATED MODULE: ./lib/related/inventory.js
-
-
-
-
-
-
-
-/** Read only, like the rest of the inventory, so a dry run can show all of it. */
-async function takeRelatedInventory(ctx, inventory, options) {
-    const clusterArn = inventory.cluster.arn;
-    const used = [
-        ...new Set([
-            ...inventory.services.flatMap(s => s.taskDefinitions ?? []),
-            ...inventory.tasks.map(t => t.taskDefinitionArn ?? '').filter(Boolean)
-        ])
-    ];
-    const shared = inventory.scope ? sharedWithNeighbours(used, inventory.scope) : undefined;
-    const taskDefinitions = shared ? used.filter(arn => !shared.users.has(arn)) : used;
-    // Services mode: a rule starts this run's tasks when it starts a family no other service runs.
-    const families = shared
-        ? new Set(taskDefinitions.map(familyOfRef).filter(f => !(f in shared.families)))
-        : undefined;
-    const [triggers, hosts, logGroups] = await Promise.all([
-        options.triggers === 'keep' || families?.size === 0 ? undefined : readTriggers(ctx, clusterArn, families),
-        readHosts(ctx, hostsOf(inventory.containerInstances), options.terminateInstances),
-        options.deleteLogGroups
-            ? // Every revision the services use, shared ones too: their log groups are then kept, and said.
-                tolerateDenied(ctx, checkLogGroups(ctx, used, options.region), undefined)
-            : undefined
-    ]);
-    return {
-        ...(triggers ? { triggers } : {}),
-        ...hosts,
-        taskDefinitions,
-        ...(logGroups ? { logGroups } : {}),
-        // The cluster's Service Connect namespace stays with the cluster in services mode.
-        namespaces: inventory.scope ? [] : namespacesOf(inventory),
-        ...(shared
-            ? {
-                shared: {
-                    taskDefinitions: used
-                        .filter(arn => shared.users.has(arn))
-                        .map(arn => ({ arn, users: shared.users.get(arn) })),
-                    families: shared.families
-                }
-            }
-            : {})
-    };
-}
-/**
- * Which other services of the cluster run the task definitions the selected services use: every
- * deployment of theirs, and their tasks. Standalone tasks are not users: they are not touched, and
- * a running task does not need its revision to stay ACTIVE.
- */
-function sharedWithNeighbours(used, scope) {
-    const byArn = new Map();
-    const families = {};
-    const add = (arn, service) => {
-        const user = `service ${service}`;
-        byArn.set(arn, [...new Set([...(byArn.get(arn) ?? []), user])]);
-        const family = familyOfRef(arn);
-        families[family] = [...new Set([...(families[family] ?? []), user])];
-    };
-    for (const s of scope.neighbours)
-        for (const arn of s.taskDefinitions ?? [])
-            add(arn, s.name);
-    for (const t of scope.neighbourTasks)
-        if (t.taskDefinitionArn && t.serviceName)
-            add(t.taskDefinitionArn, t.serviceName);
-    const mine = new Set(used.map(familyOfRef));
-    return {
-        users: new Map([...byArn].filter(([arn]) => used.includes(arn))),
-        families: Object.fromEntries(Object.entries(families).filter(([family]) => mine.has(family)))
-    };
-}
-async function readTriggers(ctx, clusterArn, families) {
-    if (!isAvailable(ctx.events)) {
-        ctx.log.info('EventBridge is not available to this run: rules that start tasks were not looked for');
-        return undefined;
-    }
-    try {
-        return await tolerateDenied(ctx, findTriggers(ctx, clusterArn, families), []);
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        // Reading the rules is on by default: say how to do without it.
-        throw new Error(`${(0,errors/* explainAwsError */.Ni)(error)} To tear down without looking at EventBridge, set triggers: keep.`, { cause: error });
-    }
-}
-/**
- * Without terminate-instances, reading EC2 only makes the report precise: a role without
- * ec2:DescribeInstances still gets its teardown, with the instances reported as before. With it,
- * the owners must be known before anything is terminated, so a denial fails the run.
- */
-async function readHosts(ctx, hosts, terminateInstances) {
-    if (!hosts.some(h => !h.external))
-        return { hosts };
-    if (!isAvailable(ctx.ec2))
-        return { hosts, hostsUnread: 'EC2 is not available to this run' };
-    try {
-        return { hosts: await describeHosts(ctx, hosts) };
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        if (terminateInstances) {
-            if (!ctx.onDenied)
-                throw error;
-            ctx.onDenied(error);
-        }
-        else {
-            ctx.log.warning(`Could not read the EC2 instances (${(0,errors/* errorMessage */.gJ)(error)}); reporting them as before`);
-        }
-        return { hosts, hostsUnread: `ec2:DescribeInstances was denied: ${(0,errors/* errorMessage */.gJ)(error)}` };
-    }
 }
 
 ;// CONCATENATED MODULE: ./lib/report/leftovers.js
@@ -63753,81 +64118,6 @@ function leftoversFromPlan(plan, report) {
             id: plan.stack.name,
             reason: `not deleted (${report.stack?.status ?? plan.stack.status})`
         });
-    }
-    return left;
-}
-/**
- * What the plan meant to do around the cluster and the report does not show done, for a run that
- * stopped early (failure or cancellation). Anything already reported as a leftover is not repeated.
- */
-function relatedLeftoversFromPlan(plan, report) {
-    const related = plan.related;
-    if (!related)
-        return [];
-    const done = report.related;
-    const reported = new Set(report.leftovers.map(l => `${l.kind}:${l.id}`));
-    const left = [];
-    const add = (l) => {
-        if (reported.has(`${l.kind}:${l.id}`))
-            return;
-        reported.add(`${l.kind}:${l.id}`);
-        left.push(l);
-    };
-    for (const t of related.triggers) {
-        if (!done?.triggers.some(d => d.rule === t.rule))
-            add({
-                kind: 'trigger',
-                id: t.rule,
-                reason: 'may still start tasks on this cluster: not changed before the run stopped'
-            });
-    }
-    for (const d of related.hosts) {
-        const handled = done?.instances.some(i => i.id === d.host.instanceId);
-        if (handled)
-            continue;
-        if (d.action === 'terminate')
-            add({
-                kind: 'ec2-instance',
-                id: d.host.instanceId,
-                reason: 'still running and billing: not terminated before the run stopped',
-                billing: true
-            });
-        else if (d.action === 'with-stack')
-            add({
-                kind: 'ec2-instance',
-                id: d.host.instanceId,
-                reason: `still running and billing: owned by ${d.owner}, which was not deleted before the run stopped`,
-                billing: true
-            });
-        else if (d.action === 'deregister-ssm')
-            add({
-                kind: 'ssm-instance',
-                id: d.host.instanceId,
-                reason: 'still registered with Systems Manager: not deregistered before the run stopped'
-            });
-    }
-    for (const d of related.logGroups.filter(d => d.delete)) {
-        if (!done?.logGroups.some(g => g.name === d.group.name))
-            add({
-                kind: 'log-group',
-                id: d.group.name,
-                reason: 'not deleted before the run stopped',
-                billing: true
-            });
-    }
-    if (related.deregisterTaskDefinitions) {
-        for (const f of related.taskDefinitions) {
-            if (!done?.taskDefinitions.some(t => t.family === f.family))
-                add({
-                    kind: 'task-definition',
-                    id: f.family,
-                    reason: 'still ACTIVE: not deregistered before the run stopped'
-                });
-        }
-    }
-    for (const d of related.namespaces.filter(d => d.delete)) {
-        if (!done?.namespaces.some(n => n.ref === d.namespace.ref))
-            add({ kind: 'namespace', id: d.namespace.ref, reason: 'not deleted before the run stopped' });
     }
     return left;
 }
@@ -63883,6 +64173,8 @@ class PhaseLog {
     report;
     clock;
     open = new Map();
+    /** Phases begun quietly: when each began, until its first line makes it a phase of its own. */
+    quiet = new Map();
     constructor(log, report, clock) {
         this.log = log;
         this.report = report;
@@ -63891,8 +64183,17 @@ class PhaseLog {
     /** Starts a phase now (a phase also starts by itself with its first line). */
     start(name) {
         if (!this.open.has(name) && !this.report.phases.some(p => p.name === name)) {
-            this.open.set(name, { started: this.clock(), lines: [] });
+            this.open.set(name, { started: this.quiet.get(name) ?? this.clock(), lines: [] });
+            this.quiet.delete(name);
         }
+    }
+    /**
+     * Begins a phase that is shown only if it says something: its time counts from now, but a phase
+     * with no line (a kind with nothing to report, src/kinds/) leaves no trace.
+     */
+    startQuietly(name) {
+        if (!this.open.has(name) && !this.quiet.has(name))
+            this.quiet.set(name, this.clock());
     }
     /** A logger for one phase. */
     phase(name) {
@@ -63917,6 +64218,7 @@ class PhaseLog {
     }
     /** Ends a phase: its time goes into the report, its lines into the log as one group. */
     async finish(name) {
+        this.quiet.delete(name);
         const phase = this.open.get(name);
         if (!phase)
             return;
@@ -64011,27 +64313,21 @@ selection) {
             ctx.log.info(report.message);
             return report;
         }
-        inventory.related = await takeRelatedInventory(ctx, inventory, {
-            triggers: settings.triggers,
-            terminateInstances: settings.terminateInstances,
-            deleteLogGroups: settings.deleteLogGroups,
-            region: settings.region
-        });
+        const scope = inventory.scope ? servicesScope(inventory) : wholeClusterScope(inventory);
+        const found = await findKinds(ctx, scope, settings);
         recordInventory(report, inventory, ctx.log);
+        recordKindsFound(found, report, ctx.log);
         if (inventory.scope)
-            recordScope(report, inventory, selection);
+            recordScope(report, inventory, selection, scope);
         const stack = settings.deleteStack
-            ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers, inventory)
+            ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers, inventory, scope)
             : undefined;
         await phases.finish(Phase.inventory);
         const planLog = phases.phase(Phase.plan);
         plan = planTeardown(inventory, settings.force ? 'force' : 'graceful', stack, {
-            triggers: settings.triggers,
-            terminateInstances: settings.terminateInstances,
-            deregisterSsmInstances: settings.deregisterSsmInstances,
-            deregisterTaskDefinitions: settings.deregisterTaskDefinitions,
-            deleteNamespace: settings.deleteNamespace,
-            region: settings.region
+            found,
+            settings,
+            scope
         });
         blockers.push(...knownBlockers(plan));
         planLog.info(`${settings.dryRun ? 'DRY RUN: would' : 'Will'} take these steps (${plan.mode} mode):`);
@@ -64090,12 +64386,12 @@ selection) {
  * Finds the stack for delete-stack and checks, before anything is touched, that CloudFormation
  * would accept its deletion. A refusal fails the cluster at once (a dry run lists it as a blocker).
  */
-async function lookUpStack(deps, settings, report, ctx, cluster, blockers, inventory) {
+async function lookUpStack(deps, settings, report, ctx, cluster, blockers, inventory, scope) {
     const stackCtx = { ...ctx, cloudformation: deps.cloudformation };
     const lookup = inventory?.scope
         ? await findStackOfServices(stackCtx, cluster, inventory.services, settings.stackName, outsideServices({
             services: inventory.services,
-            sharedTaskDefinitions: new Set(inventory.related?.shared?.taskDefinitions.map(t => t.arn)),
+            sharedTaskDefinitions: new Set(scope ? sharedWithNeighbours(scope).taskDefinitions.keys() : []),
             sharedTargetGroups: new Set(inventory.scope.neighbours.flatMap(s => s.targetGroups ?? []))
         }))
         : await findStack(stackCtx, cluster, settings.stackName);
@@ -64150,46 +64446,31 @@ function recordInventory(report, inventory, log) {
     };
     log.info(`Found ${inventory.services.length} service(s), ${inventory.tasks.length} task(s) not yet stopped, ` +
         `${inventory.containerInstances.length} container instance(s), ${inventory.capacityProviders.length} capacity provider(s)`);
-    const related = inventory.related;
-    if (!related)
-        return;
-    report.related = newRelatedReport();
-    report.related.found = {
-        triggers: related.triggers?.length ?? 0,
-        ec2Instances: related.hosts.filter(h => !h.external).length,
-        externalInstances: related.hosts.filter(h => h.external).length,
-        logGroups: related.logGroups?.groups.length ?? 0,
-        taskDefinitionFamilies: new Set(related.taskDefinitions.map(arn => arn.replace(/:\d+$/, ''))).size,
-        namespaces: related.namespaces.length
-    };
-    for (const t of related.triggers ?? [])
-        log.info(`EventBridge rule ${t.rule} starts tasks on this cluster (${t.targetIds.length} target(s))`);
-    if (related.logGroups?.tooManyFamilies)
-        log.info(`More ACTIVE task definition families than ${Limits.logGroupFamiliesChecked}: log groups will be kept`);
 }
 /** Services mode: what was selected, and what is kept because it is shared. */
-function recordScope(report, inventory, selection) {
-    const scope = inventory.scope;
-    const others = scope.neighbourTasks.length;
+function recordScope(report, inventory, selection, scope) {
+    const shared = scope ? sharedWithNeighbours(scope).taskDefinitions : new Map();
+    const selected = inventory.scope;
+    const others = selected.neighbourTasks.length;
     report.scope = {
         selected: (selection?.selected ?? inventory.services).map(s => s.name),
-        absent: scope.absent,
-        skipped: scope.skipped,
+        absent: selected.absent,
+        skipped: selected.skipped,
         kept: [
             {
                 kind: 'cluster',
                 id: inventory.cluster.name,
-                reason: `kept (services mode): its ${count(scope.neighbours.length, 'other service')}, ${count(others, 'other task')} (of other services or standalone), ${count(inventory.cluster.containerInstanceCount ?? 0, 'container instance')} and ${count(inventory.cluster.capacityProviders.length, 'capacity provider')} are not touched`
+                reason: `kept (services mode): its ${count(selected.neighbours.length, 'other service')}, ${count(others, 'other task')} (of other services or standalone), ${count(inventory.cluster.containerInstanceCount ?? 0, 'container instance')} and ${count(inventory.cluster.capacityProviders.length, 'capacity provider')} are not touched`
             },
-            ...scope.neighbours.map(s => ({
+            ...selected.neighbours.map(s => ({
                 kind: 'service',
                 id: s.name,
                 reason: 'not selected: never touched'
             })),
-            ...(inventory.related?.shared?.taskDefinitions ?? []).map(t => ({
+            ...[...shared].map(([arn, users]) => ({
                 kind: 'task-definition',
-                id: revisionOf(t.arn),
-                reason: `shared: ${t.users.join(', ')} also use(s) it`
+                id: revisionOf(arn),
+                reason: `shared: ${users.join(', ')} also use(s) it`
             }))
         ]
     };
@@ -64210,7 +64491,7 @@ function knownBlockers(plan) {
         ...plan.capacityProviders
             .filter(d => !d.delete && !d.provider.reserved)
             .map(d => `capacity provider ${d.provider.name} will be detached but not deleted: ${d.keepReason}`),
-        ...(plan.related?.notes ?? [])
+        ...kindNotes(plan.kinds)
     ];
 }
 /** One line per cluster outcome, plus a warning annotation for everything left behind. */
@@ -64230,7 +64511,7 @@ async function recordFailure(deps, settings, report, plan, error, blockers, sele
         // left is what the plan meant to remove and the report does not show removed.
         report.outcome = 'cancelled';
         if (plan)
-            report.leftovers.push(...leftoversFromPlan(plan, report), ...relatedLeftoversFromPlan(plan, report));
+            report.leftovers.push(...leftoversFromPlan(plan, report), ...unfinishedAroundTheCluster(plan, report));
         report.message = `Cancelled before the teardown finished.${plan ? ` Still there: ${describeLeftovers(report.leftovers)}.` : ''}`;
         return;
     }
@@ -64258,7 +64539,7 @@ async function recordFailure(deps, settings, report, plan, error, blockers, sele
             ...report.leftovers.filter(l => !SEEN_BY_INVENTORY.has(l.kind)),
             ...(found ?? leftoversFromPlan(plan, report))
         ];
-        report.leftovers.push(...relatedLeftoversFromPlan(plan, report));
+        report.leftovers.push(...unfinishedAroundTheCluster(plan, report));
     }
     const still = describeLeftovers(report.leftovers);
     report.message = `${cause}${still ? `. Still there: ${still}` : ''}`;
@@ -64274,6 +64555,20 @@ async function lookAgain(deps, clusterRef, selection) {
         deps.log.warning(`Could not look at what is left in ${clusterRef}: ${(0,errors/* errorMessage */.gJ)(error)}`);
         return undefined;
     }
+}
+/**
+ * What the kinds meant to do around the cluster and the report does not show done, for a run that
+ * stopped early (failure or cancellation). Anything already reported as a leftover is not repeated.
+ */
+function unfinishedAroundTheCluster(plan, report) {
+    const reported = new Set(report.leftovers.map(l => `${l.kind}:${l.id}`));
+    return unfinishedKinds(plan.kinds, report).filter(l => {
+        const key = `${l.kind}:${l.id}`;
+        if (reported.has(key))
+            return false;
+        reported.add(key);
+        return true;
+    });
 }
 
 ;// CONCATENATED MODULE: ./lib/main.js

@@ -14,7 +14,6 @@ import {
 } from '@aws-sdk/client-ecs'
 import { callAws, type CallContext, type SendPort } from './aws/call.js'
 import { Limits, RESERVED_CAPACITY_PROVIDERS } from './constants.js'
-import type { RelatedInventory } from './related/inventory.js'
 import { isAccessDenied } from './util/errors.js'
 import { chunk } from './util/pool.js'
 import { paginate } from './util/paginate.js'
@@ -106,8 +105,6 @@ export interface ClusterInventory {
   tasks: TaskInfo[]
   containerInstances: ContainerInstanceInfo[]
   capacityProviders: CapacityProviderInfo[]
-  /** What is around the cluster (read by src/related/, after the rest). */
-  related?: RelatedInventory
   /**
    * Services mode: `services` are the selected services and `tasks` theirs; the cluster, its
    * instances, capacity providers and everything here are kept (and not read into the lists above).

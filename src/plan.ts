@@ -1,5 +1,8 @@
-import { planRelated, revisionOf, type RelatedPlan, type RelatedPlanOptions } from './related/plan.js'
-import type { StackTarget } from './stack.js'
+import type { StopMode } from './apply/context.js'
+import type { StackTarget } from './find-stack.js'
+import { hostsHandled, hostsKind } from './kinds/hosts.js'
+import { kindSteps, planKinds, planOf, type FoundKind, type PlannedKind } from './kinds/index.js'
+import { count, type DecideContext, type KindSettings } from './kinds/kind.js'
 import type {
   CapacityProviderInfo,
   ClusterInventory,
@@ -9,7 +12,8 @@ import type {
   TaskInfo
 } from './inventory.js'
 
-export type StopMode = 'graceful' | 'force'
+export type { StopMode }
+export { count }
 
 /** What will happen to one service, start to end. */
 export interface ServicePlan {
@@ -30,22 +34,11 @@ export interface CapacityProviderDecision {
 }
 
 export interface PlanStep {
-  phase:
-    | 'triggers'
-    | 'terminate-instances'
-    | 'deregister-ssm-instances'
-    | 'stack-instances'
-    | 'delete-log-groups'
-    | 'deregister-task-definitions'
-    | 'delete-namespace'
-    | 'delete-stack'
-    | 'scale-services'
-    | 'delete-task-sets'
-    | 'stop-tasks'
-    | 'delete-services'
-    | 'deregister-instances'
-    | 'capacity-providers'
-    | 'delete-cluster'
+  /**
+   * A short machine name: the core's (`scale-services`, `stop-tasks`, `delete-services`,
+   * `deregister-instances`, `capacity-providers`, `delete-cluster`, `delete-stack`…) or a kind's.
+   */
+  phase: string
   /** One line, in the words the log and the summary use. */
   description: string
   resources: string[]
@@ -65,18 +58,25 @@ export interface TeardownPlan {
   capacityProviders: CapacityProviderDecision[]
   /** The CloudFormation stack to delete after ECS is drained (delete-stack). */
   stack?: StackTarget
-  /** What is around the cluster (triggers, instances, log groups…), when it was read. */
-  related?: RelatedPlan
+  /** What each kind of resource around the cluster will do (src/kinds/), when they were read. */
+  kinds?: PlannedKind[]
   /** Services mode: only `services` go; the cluster and everything of this scope are kept. */
   scope?: ServiceScope
   steps: PlanStep[]
+}
+
+/** What the kinds found around the cluster, and what they are to decide with. */
+export interface KindsInput {
+  found: FoundKind[]
+  settings: KindSettings
+  scope: DecideContext['scope']
 }
 
 export function planTeardown(
   inventory: ClusterInventory,
   mode: StopMode,
   stack?: StackTarget,
-  relatedOptions?: RelatedPlanOptions
+  kinds?: KindsInput
 ): TeardownPlan {
   const serviceNames = new Set(inventory.services.map(s => s.name))
   const tasksByService = new Map<string, TaskInfo[]>()
@@ -115,8 +115,14 @@ export function planTeardown(
     detachCapacityProviders,
     capacityProviders,
     ...(stack ? { stack } : {}),
-    ...(inventory.related && relatedOptions
-      ? { related: planRelated(inventory.related, relatedOptions, stack) }
+    ...(kinds
+      ? {
+          kinds: planKinds(kinds.found, {
+            settings: kinds.settings,
+            scope: kinds.scope,
+            ...(stack ? { stack } : {})
+          })
+        }
       : {}),
     ...(inventory.scope ? { scope: inventory.scope } : {}),
     steps: []
@@ -142,18 +148,14 @@ function decideCapacityProvider(provider: CapacityProviderInfo): CapacityProvide
 
 function describeSteps(plan: TeardownPlan): PlanStep[] {
   const steps: PlanStep[] = []
-  const related = plan.related
-  if (related && related.triggers.length > 0) {
-    // First: nothing may start tasks on the cluster while it is being emptied.
-    steps.push({
-      phase: 'triggers',
-      description:
-        related.triggerMode === 'disable'
-          ? `Disable ${count(related.triggers.length, 'EventBridge rule')} that start tasks on this cluster`
-          : `Remove this cluster's targets from ${count(related.triggers.length, 'EventBridge rule')} that start its tasks`,
-      resources: related.triggers.map(t => t.rule)
-    })
-  }
+  const ofKinds = (stage: Parameters<typeof kindSteps>[1]): PlanStep[] =>
+    kindSteps(plan.kinds, stage).map(({ phase, description, resources }) => ({
+      phase,
+      description,
+      resources
+    }))
+  // First: nothing may start tasks on the cluster while it is being emptied.
+  steps.push(...ofKinds('before-services'))
   const scale = plan.services.filter(s => s.scaleToZero)
   if (scale.length > 0) {
     steps.push({
@@ -189,8 +191,9 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
       resources: plan.services.map(s => s.service.name)
     })
   }
+  steps.push(...ofKinds('after-services'))
   if (plan.containerInstances.length > 0) {
-    const handled = (related?.hosts ?? []).some(d => d.action !== 'keep' && d.action !== 'none')
+    const handled = hostsHandled(planOf(plan.kinds, hostsKind))
     steps.push({
       phase: 'deregister-instances',
       description: `Deregister ${count(plan.containerInstances.length, 'container instance')}${handled ? '' : ' (the EC2 instances behind them keep running)'}`,
@@ -199,22 +202,7 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
       )
     })
   }
-  const terminate = (related?.hosts ?? []).filter(d => d.action === 'terminate')
-  if (terminate.length > 0) {
-    steps.push({
-      phase: 'terminate-instances',
-      description: `Terminate the ${count(terminate.length, 'EC2 instance')} behind them that nothing owns`,
-      resources: terminate.map(d => d.host.instanceId)
-    })
-  }
-  const ssm = (related?.hosts ?? []).filter(d => d.action === 'deregister-ssm')
-  if (ssm.length > 0) {
-    steps.push({
-      phase: 'deregister-ssm-instances',
-      description: `Deregister ${count(ssm.length, 'external instance')} from Systems Manager`,
-      resources: ssm.map(d => d.host.instanceId)
-    })
-  }
+  steps.push(...ofKinds('after-instances'))
   if (plan.detachCapacityProviders) {
     const deleted = plan.capacityProviders.filter(d => d.delete)
     steps.push({
@@ -260,48 +248,6 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
       })
     }
   }
-  if (related) steps.push(...afterTheCluster(related))
+  steps.push(...ofKinds('after-cluster'))
   return steps
-}
-
-/** What is cleaned up once the cluster (and its stack) are gone. */
-function afterTheCluster(related: RelatedPlan): PlanStep[] {
-  const steps: PlanStep[] = []
-  const withStack = related.hosts.filter(d => d.action === 'with-stack')
-  if (withStack.length > 0) {
-    steps.push({
-      phase: 'stack-instances',
-      description: `Check that the ${count(withStack.length, 'EC2 instance')} the stack's Auto Scaling group owned went with the stack`,
-      resources: withStack.map(d => d.host.instanceId)
-    })
-  }
-  const logGroups = related.logGroups.filter(d => d.delete)
-  if (logGroups.length > 0) {
-    steps.push({
-      phase: 'delete-log-groups',
-      description: `Delete ${count(logGroups.length, 'log group')} no other task definition family writes to`,
-      resources: logGroups.map(d => d.group.name)
-    })
-  }
-  if (related.deregisterTaskDefinitions && related.taskDefinitions.length > 0) {
-    const arns = related.taskDefinitions.flatMap(f => f.arns)
-    steps.push({
-      phase: 'deregister-task-definitions',
-      description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(related.taskDefinitions.length, 'family', 'families')}`,
-      resources: arns.map(revisionOf)
-    })
-  }
-  const namespaces = related.namespaces.filter(d => d.delete)
-  if (namespaces.length > 0) {
-    steps.push({
-      phase: 'delete-namespace',
-      description: `Delete ${count(namespaces.length, 'Service Connect namespace')} if, with the cluster gone, no Cloud Map service or other cluster uses it`,
-      resources: namespaces.map(d => d.namespace.ref)
-    })
-  }
-  return steps
-}
-
-export function count(n: number, noun: string, plural = `${noun}s`): string {
-  return `${n} ${n === 1 ? noun : plural}`
 }

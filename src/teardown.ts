@@ -10,11 +10,20 @@ import {
   type ServiceSelection
 } from './inventory.js'
 import { count } from './plan.js'
-import { revisionOf } from './related/plan.js'
+import { revisionOf } from './kinds/task-definitions.js'
+import { sharedWithNeighbours } from './kinds/shared.js'
 import type { Logger } from './log.js'
-import { removeStack } from './apply/stack.js'
+import { removeStack } from './apply/delete-stack.js'
 import { planTeardown, type TeardownPlan } from './plan.js'
-import { takeRelatedInventory, type RelatedContext } from './related/inventory.js'
+import {
+  findKinds,
+  kindNotes,
+  recordKindsFound,
+  servicesScope,
+  unfinishedKinds,
+  wholeClusterScope
+} from './kinds/index.js'
+import type { FindContext, TeardownScope } from './kinds/kind.js'
 import {
   findStack,
   findStackOfServices,
@@ -24,22 +33,11 @@ import {
   stackRefusal,
   stackReport,
   type StackTarget
-} from './stack.js'
-import {
-  describeLeftovers,
-  leftoversFromInventory,
-  leftoversFromPlan,
-  relatedLeftoversFromPlan
-} from './report/leftovers.js'
+} from './find-stack.js'
+import { describeLeftovers, leftoversFromInventory, leftoversFromPlan } from './report/leftovers.js'
 import { PhaseLog } from './report/phase-log.js'
-import {
-  newClusterReport,
-  newRelatedReport,
-  SUCCESSFUL_OUTCOMES,
-  type ClusterReport
-} from './report/report.js'
+import { newClusterReport, SUCCESSFUL_OUTCOMES, type ClusterReport, type Leftover } from './report/report.js'
 import type { Settings } from './settings.js'
-import { Limits } from './constants.js'
 import {
   CancelledError,
   DeadlineError,
@@ -96,7 +94,7 @@ export async function teardownCluster(
   const onRunAbort = (): void => controller.abort(new CancelledError())
   deps.signal.addEventListener('abort', onRunAbort, { once: true })
   const blockers: string[] = []
-  const ctx: RelatedContext = {
+  const ctx: FindContext = {
     ...deps,
     ...relatedPorts(deps),
     signal: controller.signal,
@@ -132,27 +130,21 @@ export async function teardownCluster(
       ctx.log.info(report.message)
       return report
     }
-    inventory.related = await takeRelatedInventory(ctx, inventory, {
-      triggers: settings.triggers,
-      terminateInstances: settings.terminateInstances,
-      deleteLogGroups: settings.deleteLogGroups,
-      region: settings.region
-    })
+    const scope = inventory.scope ? servicesScope(inventory) : wholeClusterScope(inventory)
+    const found = await findKinds(ctx, scope, settings)
     recordInventory(report, inventory, ctx.log)
-    if (inventory.scope) recordScope(report, inventory, selection)
+    recordKindsFound(found, report, ctx.log)
+    if (inventory.scope) recordScope(report, inventory, selection, scope)
     const stack = settings.deleteStack
-      ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers, inventory)
+      ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers, inventory, scope)
       : undefined
     await phases.finish(Phase.inventory)
 
     const planLog = phases.phase(Phase.plan)
     plan = planTeardown(inventory, settings.force ? 'force' : 'graceful', stack, {
-      triggers: settings.triggers,
-      terminateInstances: settings.terminateInstances,
-      deregisterSsmInstances: settings.deregisterSsmInstances,
-      deregisterTaskDefinitions: settings.deregisterTaskDefinitions,
-      deleteNamespace: settings.deleteNamespace,
-      region: settings.region
+      found,
+      settings,
+      scope
     })
     blockers.push(...knownBlockers(plan))
     planLog.info(`${settings.dryRun ? 'DRY RUN: would' : 'Will'} take these steps (${plan.mode} mode):`)
@@ -218,7 +210,8 @@ async function lookUpStack(
   ctx: InventoryContext,
   cluster: { name: string; arn: string; tags: Record<string, string> },
   blockers: string[],
-  inventory?: ClusterInventory
+  inventory?: ClusterInventory,
+  scope?: TeardownScope
 ): Promise<StackTarget | undefined> {
   const stackCtx = { ...ctx, cloudformation: deps.cloudformation }
   const lookup = inventory?.scope
@@ -229,7 +222,7 @@ async function lookUpStack(
         settings.stackName,
         outsideServices({
           services: inventory.services,
-          sharedTaskDefinitions: new Set(inventory.related?.shared?.taskDefinitions.map(t => t.arn)),
+          sharedTaskDefinitions: new Set(scope ? sharedWithNeighbours(scope).taskDefinitions.keys() : []),
           sharedTargetGroups: new Set(inventory.scope.neighbours.flatMap(s => s.targetGroups ?? []))
         })
       )
@@ -307,48 +300,37 @@ function recordInventory(report: ClusterReport, inventory: ClusterInventory, log
     `Found ${inventory.services.length} service(s), ${inventory.tasks.length} task(s) not yet stopped, ` +
       `${inventory.containerInstances.length} container instance(s), ${inventory.capacityProviders.length} capacity provider(s)`
   )
-  const related = inventory.related
-  if (!related) return
-  report.related = newRelatedReport()
-  report.related.found = {
-    triggers: related.triggers?.length ?? 0,
-    ec2Instances: related.hosts.filter(h => !h.external).length,
-    externalInstances: related.hosts.filter(h => h.external).length,
-    logGroups: related.logGroups?.groups.length ?? 0,
-    taskDefinitionFamilies: new Set(related.taskDefinitions.map(arn => arn.replace(/:\d+$/, ''))).size,
-    namespaces: related.namespaces.length
-  }
-  for (const t of related.triggers ?? [])
-    log.info(`EventBridge rule ${t.rule} starts tasks on this cluster (${t.targetIds.length} target(s))`)
-  if (related.logGroups?.tooManyFamilies)
-    log.info(
-      `More ACTIVE task definition families than ${Limits.logGroupFamiliesChecked}: log groups will be kept`
-    )
 }
 
 /** Services mode: what was selected, and what is kept because it is shared. */
-function recordScope(report: ClusterReport, inventory: ClusterInventory, selection?: ServiceSelection): void {
-  const scope = inventory.scope!
-  const others = scope.neighbourTasks.length
+function recordScope(
+  report: ClusterReport,
+  inventory: ClusterInventory,
+  selection?: ServiceSelection,
+  scope?: TeardownScope
+): void {
+  const shared = scope ? sharedWithNeighbours(scope).taskDefinitions : new Map<string, string[]>()
+  const selected = inventory.scope!
+  const others = selected.neighbourTasks.length
   report.scope = {
     selected: (selection?.selected ?? inventory.services).map(s => s.name),
-    absent: scope.absent,
-    skipped: scope.skipped,
+    absent: selected.absent,
+    skipped: selected.skipped,
     kept: [
       {
         kind: 'cluster',
         id: inventory.cluster.name,
-        reason: `kept (services mode): its ${count(scope.neighbours.length, 'other service')}, ${count(others, 'other task')} (of other services or standalone), ${count(inventory.cluster.containerInstanceCount ?? 0, 'container instance')} and ${count(inventory.cluster.capacityProviders.length, 'capacity provider')} are not touched`
+        reason: `kept (services mode): its ${count(selected.neighbours.length, 'other service')}, ${count(others, 'other task')} (of other services or standalone), ${count(inventory.cluster.containerInstanceCount ?? 0, 'container instance')} and ${count(inventory.cluster.capacityProviders.length, 'capacity provider')} are not touched`
       },
-      ...scope.neighbours.map(s => ({
+      ...selected.neighbours.map(s => ({
         kind: 'service' as const,
         id: s.name,
         reason: 'not selected: never touched'
       })),
-      ...(inventory.related?.shared?.taskDefinitions ?? []).map(t => ({
+      ...[...shared].map(([arn, users]) => ({
         kind: 'task-definition' as const,
-        id: revisionOf(t.arn),
-        reason: `shared: ${t.users.join(', ')} also use(s) it`
+        id: revisionOf(arn),
+        reason: `shared: ${users.join(', ')} also use(s) it`
       }))
     ]
   }
@@ -371,7 +353,7 @@ function knownBlockers(plan: TeardownPlan): string[] {
     ...plan.capacityProviders
       .filter(d => !d.delete && !d.provider.reserved)
       .map(d => `capacity provider ${d.provider.name} will be detached but not deleted: ${d.keepReason}`),
-    ...(plan.related?.notes ?? [])
+    ...kindNotes(plan.kinds)
   ]
 }
 
@@ -399,7 +381,7 @@ async function recordFailure(
     // left is what the plan meant to remove and the report does not show removed.
     report.outcome = 'cancelled'
     if (plan)
-      report.leftovers.push(...leftoversFromPlan(plan, report), ...relatedLeftoversFromPlan(plan, report))
+      report.leftovers.push(...leftoversFromPlan(plan, report), ...unfinishedAroundTheCluster(plan, report))
     report.message = `Cancelled before the teardown finished.${plan ? ` Still there: ${describeLeftovers(report.leftovers)}.` : ''}`
     return
   }
@@ -428,7 +410,7 @@ async function recordFailure(
       ...report.leftovers.filter(l => !SEEN_BY_INVENTORY.has(l.kind)),
       ...(found ?? leftoversFromPlan(plan, report))
     ]
-    report.leftovers.push(...relatedLeftoversFromPlan(plan, report))
+    report.leftovers.push(...unfinishedAroundTheCluster(plan, report))
   }
   const still = describeLeftovers(report.leftovers)
   report.message = `${cause}${still ? `. Still there: ${still}` : ''}`
@@ -448,4 +430,18 @@ async function lookAgain(
     deps.log.warning(`Could not look at what is left in ${clusterRef}: ${errorMessage(error)}`)
     return undefined
   }
+}
+
+/**
+ * What the kinds meant to do around the cluster and the report does not show done, for a run that
+ * stopped early (failure or cancellation). Anything already reported as a leftover is not repeated.
+ */
+function unfinishedAroundTheCluster(plan: TeardownPlan, report: ClusterReport): Leftover[] {
+  const reported = new Set(report.leftovers.map(l => `${l.kind}:${l.id}`))
+  return unfinishedKinds(plan.kinds, report).filter(l => {
+    const key = `${l.kind}:${l.id}`
+    if (reported.has(key)) return false
+    reported.add(key)
+    return true
+  })
 }

@@ -1,7 +1,7 @@
 import { DeleteStackCommand } from '@aws-sdk/client-cloudformation'
 import { DeleteServiceCommand } from '@aws-sdk/client-ecs'
 import { describe, expect, it } from '@jest/globals'
-import { deleteStack, nextCommand, type StackDeletionReport } from '../../src/apply/stack.js'
+import { deleteStack, nextCommand, type StackDeletionReport } from '../../src/apply/delete-stack.js'
 import { MemoryLogger } from '../../src/log.js'
 import {
   findStack,
@@ -13,7 +13,7 @@ import {
   type StackContext,
   type StackLookup,
   type StackTarget
-} from '../../src/stack.js'
+} from '../../src/find-stack.js'
 import { CancelledError } from '../../src/util/errors.js'
 import { Pool } from '../../src/util/pool.js'
 import { CfnSim, type CfnSimOptions } from '../sim/cfn-sim.js'

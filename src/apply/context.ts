@@ -9,10 +9,12 @@ import {
   type ServiceInfo,
   type TaskInfo
 } from '../inventory.js'
-import type { StopMode } from '../plan.js'
 import type { ClusterReport } from '../report/report.js'
 import { chunk } from '../util/pool.js'
 import { BatchPoller } from '../util/poll.js'
+
+/** `graceful`: let the scheduler drain the services first; `force`: stop everything at once. */
+export type StopMode = 'graceful' | 'force'
 
 /** What every apply phase gets: the AWS ports, time, the signal, the deadlines and the report to fill. */
 export interface ApplyContext extends InventoryContext, RelatedPorts {

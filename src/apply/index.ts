@@ -1,33 +1,25 @@
 import type { TaskInfo } from '../inventory.js'
+import { runKindStage } from '../kinds/index.js'
 import type { TeardownPlan } from '../plan.js'
 import type { PhaseLog } from '../report/phase-log.js'
 import type { ApplyContext } from './context.js'
 import { removeCapacityProviders } from './capacity.js'
 import { deleteCluster } from './cluster.js'
-import { confirmStackInstances, handleHosts, hostDecisions } from './hosts.js'
 import { deregisterInstances } from './instances.js'
-import { deleteLogGroups, deleteNamespaces, deregisterTaskDefinitions } from './leftover-resources.js'
 import { teardownService } from './services.js'
-import { removeStack } from './stack.js'
+import { removeStack } from './delete-stack.js'
 import { stopAndWait, stopStragglers } from './tasks.js'
-import { stopTriggers } from './triggers.js'
 
-/** The phases of a teardown, in the words the log, the report and the summary use. */
+/** The core phases of a teardown (each kind names its own, src/kinds/), in the words the log, the report and the summary use. */
 export const Phase = {
   inventory: 'inventory',
   plan: 'plan',
-  triggers: 'EventBridge rules',
   stopTasks: 'stop tasks',
   deleteServices: 'delete services',
   deregisterInstances: 'deregister container instances',
-  hosts: 'EC2 and external instances',
   capacityProviders: 'capacity providers',
   deleteCluster: 'delete cluster',
-  deleteStack: 'delete stack',
-  stackInstances: 'instances of the stack',
-  logGroups: 'log groups',
-  taskDefinitions: 'task definitions',
-  namespaces: 'Service Connect namespaces'
+  deleteStack: 'delete stack'
 } as const
 
 /**
@@ -39,14 +31,8 @@ export const Phase = {
  */
 export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: PhaseLog): Promise<void> {
   const inPhase = (name: string): ApplyContext => ({ ...ctx, log: phases.phase(name) })
-  const related = plan.related
-  if (related && related.triggers.length > 0) {
-    // Before the first service is touched: a rule firing mid-teardown would start tasks again.
-    phases.start(Phase.triggers)
-    await stopTriggers(inPhase(Phase.triggers), related)
-    await phases.finish(Phase.triggers)
-  }
-  const hosts = hostDecisions(plan)
+  // Before the first service is touched: a rule firing mid-teardown would start tasks again.
+  await runKindStage(ctx, plan.kinds, 'before-services', phases)
   const stopCtx = inPhase(Phase.stopTasks)
   const deleteCtx = inPhase(Phase.deleteServices)
 
@@ -67,24 +53,30 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
   await phases.finish(Phase.stopTasks)
 
   if (plan.scope) {
-    // Services mode: the cluster, its instances and capacity providers stay as they are.
+    // Services mode: the cluster, its instances and capacity providers stay as they are; a stack
+    // that owns the services goes once they are drained; then what only they used.
     await everyServiceDone
     await phases.finish(Phase.deleteServices)
+    await runKindStage(ctx, plan.kinds, 'after-services', phases)
     if (plan.stack) {
       phases.start(Phase.deleteStack)
       await removeStack(inPhase(Phase.deleteStack), plan.stack)
       await phases.finish(Phase.deleteStack)
     }
-    if (related) await afterTheCluster(ctx, related, hosts, phases)
+    await runKindStage(ctx, plan.kinds, 'after-cluster', phases)
     return
   }
 
   phases.start(Phase.deregisterInstances)
   const instances = deregisterInstances(inPhase(Phase.deregisterInstances), plan.containerInstances)
     .then(() => phases.finish(Phase.deregisterInstances))
-    .then(() => handleHosts(inPhase(Phase.hosts), hosts))
-    .then(() => phases.finish(Phase.hosts))
-  await settleAll(ctx, [everyServiceDone.then(() => phases.finish(Phase.deleteServices)), instances])
+    .then(() => runKindStage(ctx, plan.kinds, 'after-instances', phases))
+  await settleAll(ctx, [
+    everyServiceDone
+      .then(() => phases.finish(Phase.deleteServices))
+      .then(() => runKindStage(ctx, plan.kinds, 'after-services', phases)),
+    instances
+  ])
 
   if (plan.detachCapacityProviders) {
     phases.start(Phase.capacityProviders)
@@ -111,33 +103,14 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
       await phases.finish(Phase.deleteStack)
     }
   }
-  if (related) await afterTheCluster(ctx, related, hosts, phases)
+  // Once nothing of the cluster is left: what ECS leaves behind.
+  await runKindStage(ctx, plan.kinds, 'after-cluster', phases)
 }
 
 /** Services mode: a task is in scope when it belongs to one of the selected services. */
 function inServices(plan: TeardownPlan): (task: TaskInfo) => boolean {
   const names = new Set(plan.services.map(s => s.service.name))
   return task => task.serviceName !== undefined && names.has(task.serviceName)
-}
-
-/** Once nothing of the cluster is left: what ECS leaves behind, each in its own phase when there is work. */
-async function afterTheCluster(
-  ctx: ApplyContext,
-  related: NonNullable<TeardownPlan['related']>,
-  hosts: ReturnType<typeof hostDecisions>,
-  phases: PhaseLog
-): Promise<void> {
-  const step = async (name: string, work: (c: ApplyContext) => Promise<void>): Promise<void> => {
-    await work({ ...ctx, log: phases.phase(name) })
-    await phases.finish(name)
-  }
-  if (hosts.some(d => d.action === 'with-stack'))
-    await step(Phase.stackInstances, c => confirmStackInstances(c, hosts))
-  if (related.logGroups.length > 0) await step(Phase.logGroups, c => deleteLogGroups(c, related.logGroups))
-  if (related.deregisterTaskDefinitions && related.taskDefinitions.length > 0)
-    await step(Phase.taskDefinitions, c => deregisterTaskDefinitions(c, related.taskDefinitions))
-  if (related.namespaces.length > 0)
-    await step(Phase.namespaces, c => deleteNamespaces(c, related.namespaces))
 }
 
 /**

@@ -13,6 +13,8 @@ const REPORT_LINES_PER_PHASE = 100
  */
 export class PhaseLog {
   private readonly open = new Map<string, { started: number; lines: string[] }>()
+  /** Phases begun quietly: when each began, until its first line makes it a phase of its own. */
+  private readonly quiet = new Map<string, number>()
 
   constructor(
     private readonly log: Logger,
@@ -23,8 +25,17 @@ export class PhaseLog {
   /** Starts a phase now (a phase also starts by itself with its first line). */
   start(name: string): void {
     if (!this.open.has(name) && !this.report.phases.some(p => p.name === name)) {
-      this.open.set(name, { started: this.clock(), lines: [] })
+      this.open.set(name, { started: this.quiet.get(name) ?? this.clock(), lines: [] })
+      this.quiet.delete(name)
     }
+  }
+
+  /**
+   * Begins a phase that is shown only if it says something: its time counts from now, but a phase
+   * with no line (a kind with nothing to report, src/kinds/) leaves no trace.
+   */
+  startQuietly(name: string): void {
+    if (!this.open.has(name) && !this.quiet.has(name)) this.quiet.set(name, this.clock())
   }
 
   /** A logger for one phase. */
@@ -51,6 +62,7 @@ export class PhaseLog {
 
   /** Ends a phase: its time goes into the report, its lines into the log as one group. */
   async finish(name: string): Promise<void> {
+    this.quiet.delete(name)
     const phase = this.open.get(name)
     if (!phase) return
     this.open.delete(name)

@@ -104,6 +104,7 @@ export interface RelatedReport {
   namespaces: { ref: string; action: 'deleted' }[]
 }
 
+/** Each kind (src/kinds/) fills its own part; the counts it found go into `found`. */
 export function newRelatedReport(): RelatedReport {
   return {
     found: {

@@ -1,5 +1,9 @@
+import { code, escapeHtml, link } from './html.js'
+import { kindCountRows, kindDoneLists, kindLink } from '../kinds/index.js'
 import { consoleLinks } from './links.js'
 import type { ClusterReport, Leftover, Report } from './report.js'
+
+export { escapeHtml }
 
 /** The runner rejects a step summary over 1 MiB; stay well under it. */
 export const SUMMARY_BUDGET_BYTES = 900 * 1024
@@ -18,21 +22,6 @@ const OUTCOME_TEXT: Record<ClusterReport['outcome'], string> = {
   'dry-run': '📝 dry run',
   skipped: '⏭️ skipped'
 }
-
-/** Every string that came from AWS or the user goes through here before it reaches the summary. */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
-    .replace(/\|/g, '&#124;')
-    .replace(/`/g, '&#96;')
-}
-
-const code = (text: string): string => `<code>${escapeHtml(text)}</code>`
-const link = (href: string, text: string): string => `<a href="${escapeHtml(href)}">${text}</a>`
 
 /** Report → the job summary (Markdown with HTML details), under the runner's size limit. */
 export function renderSummary(report: Report): string {
@@ -103,29 +92,8 @@ function renderCounts(c: ClusterReport): string[] {
     const found = c.stack.status === 'NOT_FOUND' ? 0 : 1
     rows.push(`| CloudFormation stack | ${found} | ${removed(c.stack.deleted ? 1 : 0)} | ${left('stack')} |`)
   }
-  const r = c.related
-  if (r) {
-    const row = (label: string, found: number, done: number, kind: Leftover['kind']): void => {
-      if (found > 0 || done > 0 || left(kind) > 0)
-        rows.push(`| ${label} | ${found} | ${removed(done)} | ${left(kind)} |`)
-    }
-    const instances = (action: string): number => r.instances.filter(i => i.action === action).length
-    row('EventBridge rules starting tasks', r.found.triggers, r.triggers.length, 'trigger')
-    row(
-      'EC2 instances',
-      r.found.ec2Instances,
-      instances('terminated') + instances('terminated-with-stack'),
-      'ec2-instance'
-    )
-    row('External (SSM) instances', r.found.externalInstances, instances('ssm-deregistered'), 'ssm-instance')
-    row('Log groups', r.found.logGroups, r.logGroups.length, 'log-group')
-    const revisions = r.taskDefinitions.reduce((n, t) => n + t.revisions.length, 0)
-    if (revisions > 0 || left('task-definition') > 0)
-      rows.push(
-        `| Task definition families | ${r.found.taskDefinitionFamilies} | ${removed(r.taskDefinitions.length)} | ${left('task-definition')} |`
-      )
-    row('Service Connect namespaces', r.found.namespaces, r.namespaces.length, 'namespace')
-  }
+  for (const row of kindCountRows(c, left))
+    rows.push(`| ${row.label} | ${row.found} | ${removed(row.removed)} | ${left(row.leftoverKind)} |`)
   return rows
 }
 
@@ -139,23 +107,13 @@ function leftoverLink(c: ClusterReport, l: Leftover): string | undefined {
       return consoleLinks.containerInstances(c.region, c.name)
     case 'cluster':
       return consoleLinks.cluster(c.region, c.name)
-    case 'ec2-instance':
-      return consoleLinks.ec2Instance(c.region, l.id)
     case 'capacity-provider':
       return consoleLinks.capacityProviders(c.region)
     case 'stack':
     case 'stack-resource':
       return c.stack ? consoleLinks.stack(c.region, c.stack.id ?? c.stack.name) : undefined
-    case 'trigger':
-      return consoleLinks.eventRule(c.region, l.id)
-    case 'ssm-instance':
-      return consoleLinks.managedInstance(c.region, l.id)
-    case 'log-group':
-      return consoleLinks.logGroup(c.region, l.id)
-    case 'task-definition':
-      return consoleLinks.taskDefinition(c.region, l.id)
-    case 'namespace':
-      return /^arn:/.test(l.id) ? consoleLinks.namespace(c.region, l.id) : undefined
+    default:
+      return kindLink(c.region, l)
   }
 }
 
@@ -242,53 +200,9 @@ function renderRemoved(c: ClusterReport): string[] {
   return out
 }
 
+/** What the kinds around the cluster did, each in its own words (src/kinds/). */
 function renderRelated(c: ClusterReport): string[] {
-  const r = c.related
-  if (!r) return []
-  const out: string[] = []
-  out.push(
-    ...details(
-      'EventBridge rules that started tasks',
-      r.triggers.map(t =>
-        t.action === 'disabled'
-          ? `${code(t.rule)}: disabled`
-          : `${code(t.rule)}: ${t.targets.length} target(s) removed (${t.targets.map(code).join(', ')})`
-      )
-    )
-  )
-  const instanceWords = {
-    terminated: 'terminated',
-    'terminated-with-stack': 'terminated with',
-    'ssm-deregistered': 'deregistered from Systems Manager'
-  } as const
-  out.push(
-    ...details(
-      'Instances behind the container instances',
-      r.instances.map(
-        i =>
-          `${code(i.id)} (container instance ${code(i.containerInstanceId)}): ${instanceWords[i.action]}${i.owner ? ` ${escapeHtml(i.owner)}` : ''}`
-      )
-    )
-  )
-  out.push(
-    ...details(
-      'Log groups deleted',
-      r.logGroups.map(g => code(g.name))
-    )
-  )
-  out.push(
-    ...details(
-      'Task definitions deregistered',
-      r.taskDefinitions.map(t => `<b>${escapeHtml(t.family)}</b>: ${t.revisions.map(code).join(', ')}`)
-    )
-  )
-  out.push(
-    ...details(
-      'Service Connect namespaces deleted',
-      r.namespaces.map(n => code(n.ref))
-    )
-  )
-  return out
+  return kindDoneLists(c).flatMap(list => details(list.title, list.items))
 }
 
 function renderPhases(c: ClusterReport): string[] {

@@ -1,16 +1,46 @@
 import { describe, expect, it } from '@jest/globals'
-import type { HostInfo } from '../../src/related/hosts.js'
-import type { RelatedInventory } from '../../src/related/inventory.js'
-import { familyOf, planRelated, type RelatedPlanOptions } from '../../src/related/plan.js'
-import type { StackTarget } from '../../src/stack.js'
+import type { StackTarget } from '../../src/find-stack.js'
+import { hostsKind, type HostInfo, type HostsFound } from '../../src/kinds/hosts.js'
+import type { KindSettings, ResourceKind, TeardownScope } from '../../src/kinds/kind.js'
+import { logGroupsKind } from '../../src/kinds/log-groups.js'
+import { namespacesKind } from '../../src/kinds/namespaces.js'
+import { familyOf, taskDefinitionsKind } from '../../src/kinds/task-definitions.js'
+import { triggersKind } from '../../src/kinds/triggers.js'
 
-const options: RelatedPlanOptions = {
+const options: KindSettings = {
   triggers: 'remove',
   terminateInstances: true,
   deregisterSsmInstances: false,
+  deleteLogGroups: true,
   deregisterTaskDefinitions: false,
   deleteNamespace: false,
   region: 'us-east-1'
+}
+
+const scope: TeardownScope = {
+  cluster: {
+    name: 'c',
+    arn: 'arn:aws:ecs:us-east-1:1:cluster/c',
+    status: 'ACTIVE',
+    tags: {},
+    capacityProviders: [],
+    hasDefaultStrategy: false
+  },
+  services: [],
+  tasks: [],
+  containerInstances: [],
+  taskDefinitions: [],
+  wholeCluster: true
+}
+
+/** A kind's decision, as the plan asks for it. */
+function decide<Found, Plan>(
+  kind: ResourceKind<Found, Plan>,
+  found: Found,
+  settings: KindSettings = options,
+  stack?: StackTarget
+): Plan {
+  return kind.decide(found, { settings, scope, ...(stack ? { stack } : {}) })
 }
 
 const host = (instanceId: string, extra: Partial<HostInfo> = {}): HostInfo => ({
@@ -22,12 +52,7 @@ const host = (instanceId: string, extra: Partial<HostInfo> = {}): HostInfo => ({
   ...extra
 })
 
-const related = (hosts: HostInfo[], extra: Partial<RelatedInventory> = {}): RelatedInventory => ({
-  hosts,
-  taskDefinitions: [],
-  namespaces: [],
-  ...extra
-})
+const found = (hosts: HostInfo[], extra: Partial<HostsFound> = {}): HostsFound => ({ hosts, ...extra })
 
 const stack: StackTarget = {
   name: 'hosts-stack',
@@ -40,10 +65,11 @@ const stack: StackTarget = {
   autoScalingGroups: ['hosts-asg']
 }
 
-describe('planRelated: the machines behind the container instances', () => {
+describe('hostsKind.decide: the machines behind the container instances', () => {
   it('terminates only what nothing owns, and never what is gone already or external', () => {
-    const plan = planRelated(
-      related([
+    const plan = decide(
+      hostsKind,
+      found([
         host('i-1'),
         host('i-2', { owner: { kind: 'auto-scaling-group', name: 'other-asg' } }),
         host('i-3', { owner: { kind: 'fleet', name: 'fleet-1' } }),
@@ -52,22 +78,23 @@ describe('planRelated: the machines behind the container instances', () => {
       ]),
       options
     )
-    expect(plan.hosts.map(d => [d.host.instanceId, d.action])).toEqual([
+    expect(plan.decisions.map(d => [d.host.instanceId, d.action])).toEqual([
       ['i-1', 'terminate'],
       ['i-2', 'keep'],
       ['i-3', 'keep'],
       ['i-4', 'none'],
       ['mi-0123456789abcdef0', 'keep']
     ])
-    expect(plan.notes).toEqual([
+    expect(hostsKind.notes(plan)).toEqual([
       expect.stringMatching(/^i-2: .*owned by Auto Scaling group other-asg/),
       expect.stringMatching(/^i-3: .*owned by EC2 fleet fleet-1/)
     ])
   })
 
   it('leaves an instance to the stack delete-stack deletes, by its tag or by the stack’s group', () => {
-    const plan = planRelated(
-      related([
+    const plan = decide(
+      hostsKind,
+      found([
         host('i-1', { owner: { kind: 'auto-scaling-group', name: 'hosts-asg' } }),
         host('i-2', { owner: { kind: 'stack', name: 'hosts-stack', stack: 'hosts-stack' } }),
         host('i-3', { owner: { kind: 'auto-scaling-group', name: 'x', stack: 'another-stack' } })
@@ -75,13 +102,13 @@ describe('planRelated: the machines behind the container instances', () => {
       options,
       stack
     )
-    expect(plan.hosts.map(d => d.action)).toEqual(['with-stack', 'with-stack', 'keep'])
-    expect(plan.hosts[0]).toMatchObject({ owner: 'Auto Scaling group hosts-asg of stack hosts-stack' })
+    expect(plan.decisions.map(d => d.action)).toEqual(['with-stack', 'with-stack', 'keep'])
+    expect(plan.decisions[0]).toMatchObject({ owner: 'Auto Scaling group hosts-asg of stack hosts-stack' })
   })
 
   it('says the owner is unknown when EC2 could not be read, and never terminates then', () => {
-    const plan = planRelated(related([host('i-1', { state: undefined })], { hostsUnread: 'denied' }), options)
-    expect(plan.hosts[0]).toMatchObject({
+    const plan = decide(hostsKind, found([host('i-1', { state: undefined })], { hostsUnread: 'denied' }))
+    expect(plan.decisions[0]).toMatchObject({
       action: 'keep',
       billing: true,
       reason: expect.stringContaining('owner is unknown: denied')
@@ -89,36 +116,32 @@ describe('planRelated: the machines behind the container instances', () => {
   })
 })
 
-describe('planRelated: log groups, task definitions, namespaces', () => {
+describe('the decisions of the log groups, task definitions, namespaces and triggers kinds', () => {
   it('keeps a log group someone else writes to, one in another Region, and all of them past the bound', () => {
     const groups = [
       { name: '/a', region: 'us-east-1', families: ['web'] },
       { name: '/b', region: 'us-east-1', families: ['web'] },
       { name: '/c', region: 'eu-west-1', families: ['web'] }
     ]
-    const plan = planRelated(
-      related([], { logGroups: { groups, usedElsewhere: { '/b': ['reports'] }, familiesChecked: 3 } }),
-      options
-    )
-    expect(plan.logGroups.map(d => [d.group.name, d.delete])).toEqual([
+    const plan = decide(logGroupsKind, { groups, usedElsewhere: { '/b': ['reports'] }, familiesChecked: 3 })
+    expect(plan.decisions.map(d => [d.group.name, d.delete])).toEqual([
       ['/a', true],
       ['/b', false],
       ['/c', false]
     ])
-    const bounded = planRelated(
-      related([], { logGroups: { groups, usedElsewhere: {}, familiesChecked: 0, tooManyFamilies: true } }),
-      options
-    )
-    expect(bounded.logGroups.every(d => !d.delete)).toBe(true)
+    const bounded = decide(logGroupsKind, {
+      groups,
+      usedElsewhere: {},
+      familiesChecked: 0,
+      tooManyFamilies: true
+    })
+    expect(bounded.decisions.every(d => !d.delete)).toBe(true)
   })
 
   it('groups task definition revisions by family', () => {
     const arn = (r: string) => `arn:aws:ecs:us-east-1:1:task-definition/${r}`
-    const plan = planRelated(
-      related([], { taskDefinitions: [arn('web:2'), arn('web:3'), arn('job:1')] }),
-      options
-    )
-    expect(plan.taskDefinitions).toEqual([
+    const plan = decide(taskDefinitionsKind, [arn('web:2'), arn('web:3'), arn('job:1')])
+    expect(plan.families).toEqual([
       { family: 'web', arns: [arn('web:2'), arn('web:3')] },
       { family: 'job', arns: [arn('job:1')] }
     ])
@@ -132,13 +155,10 @@ describe('planRelated: log groups, task definitions, namespaces', () => {
       usedBy: ['cluster default']
     }
     const trigger = { rule: 'r', targetIds: ['t'], taskDefinitions: [], otherTargets: 0 }
-    expect(planRelated(related([], { namespaces: [ns] }), options).namespaces[0]!.delete).toBe(false)
-    expect(
-      planRelated(related([], { namespaces: [ns] }), { ...options, deleteNamespace: true }).namespaces[0]!
-        .delete
-    ).toBe(true)
-    expect(
-      planRelated(related([], { triggers: [trigger] }), { ...options, triggers: 'keep' }).triggers
-    ).toEqual([])
+    expect(decide(namespacesKind, [ns]).decisions[0]!.delete).toBe(false)
+    expect(decide(namespacesKind, [ns], { ...options, deleteNamespace: true }).decisions[0]!.delete).toBe(
+      true
+    )
+    expect(decide(triggersKind, [trigger], { ...options, triggers: 'keep' }).triggers).toEqual([])
   })
 })

@@ -2,7 +2,7 @@ import { sdk } from '../aws/sdk.js'
 import type { StackEvent } from '@aws-sdk/client-cloudformation'
 import { callAws, type CallContext, type SendPort } from '../aws/call.js'
 import type { ClusterReport, StackReport } from '../report/report.js'
-import { stackReport, isStackMissing, type StackContext, type StackTarget } from '../stack.js'
+import { stackReport, isStackMissing, type StackContext, type StackTarget } from '../find-stack.js'
 import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
 
 /** The stack's report, with what a person needs when the deletion did not finish. */

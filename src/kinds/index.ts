@@ -1,0 +1,173 @@
+import type { ApplyContext } from '../apply/context.js'
+import type { ClusterInventory } from '../inventory.js'
+import type { Logger } from '../log.js'
+import type { PhaseLog } from '../report/phase-log.js'
+import { newRelatedReport, type ClusterReport, type Leftover } from '../report/report.js'
+import { hostsKind } from './hosts.js'
+import type {
+  DecideContext,
+  FindContext,
+  KindCountRow,
+  KindSettings,
+  KindStage,
+  KindStep,
+  ResourceKind,
+  TeardownScope
+} from './kind.js'
+import { logGroupsKind } from './log-groups.js'
+import { namespacesKind } from './namespaces.js'
+import { taskDefinitionsKind } from './task-definitions.js'
+import { triggersKind } from './triggers.js'
+
+/** Any kind, its own types forgotten: the pipeline only passes what a kind found back to that kind. */
+export type AnyKind = ResourceKind<unknown, unknown>
+
+/**
+ * Every kind of resource around the cluster, in the order they act within a stage (and appear in
+ * the plan, the report and the summary). Adding a kind: one module in src/kinds/, one line here.
+ */
+export const KINDS: readonly AnyKind[] = [
+  triggersKind,
+  hostsKind,
+  logGroupsKind,
+  taskDefinitionsKind,
+  namespacesKind
+]
+
+/** What one kind found, kept with the kind that will decide about it. */
+export interface FoundKind {
+  kind: AnyKind
+  found: unknown
+}
+
+/** What one kind decided, kept with the kind that will carry it out. */
+export interface PlannedKind {
+  kind: AnyKind
+  plan: unknown
+}
+
+/** The scope of a whole-cluster teardown: everything the inventory found goes. */
+export function wholeClusterScope(inventory: ClusterInventory): TeardownScope {
+  return {
+    cluster: inventory.cluster,
+    services: inventory.services,
+    tasks: inventory.tasks,
+    containerInstances: inventory.containerInstances,
+    taskDefinitions: [
+      ...new Set([
+        ...inventory.services.flatMap(s => s.taskDefinitions ?? []),
+        ...inventory.tasks.map(t => t.taskDefinitionArn ?? '').filter(Boolean)
+      ])
+    ],
+    wholeCluster: true
+  }
+}
+
+/**
+ * The scope of a services-mode teardown: the selected services and their tasks go; the cluster
+ * stays, with its instances and its other services and tasks (the neighbours).
+ */
+export function servicesScope(inventory: ClusterInventory): TeardownScope {
+  return {
+    ...wholeClusterScope(inventory),
+    containerInstances: [],
+    wholeCluster: false,
+    neighbours: {
+      services: inventory.scope?.neighbours ?? [],
+      tasks: inventory.scope?.neighbourTasks ?? []
+    }
+  }
+}
+
+/** Every kind looks, at once; read only, like the rest of the inventory, so a dry run shows all of it. */
+export async function findKinds(
+  ctx: FindContext,
+  scope: TeardownScope,
+  settings: KindSettings,
+  kinds: readonly AnyKind[] = KINDS
+): Promise<FoundKind[]> {
+  return Promise.all(kinds.map(async kind => ({ kind, found: await kind.find(ctx, scope, settings) })))
+}
+
+/** The kinds' counts in a fresh `report.related`, and their lines in the inventory's log. */
+export function recordKindsFound(found: FoundKind[], report: ClusterReport, log: Logger): void {
+  report.related = newRelatedReport()
+  for (const { kind, found: what } of found) kind.recordFound(what, report.related, log)
+}
+
+export function planKinds(found: FoundKind[], ctx: DecideContext): PlannedKind[] {
+  return found.map(({ kind, found: what }) => ({ kind, plan: kind.decide(what, ctx) }))
+}
+
+/** The kinds' plan steps at one stage, in the order of KINDS. */
+export function kindSteps(planned: PlannedKind[] | undefined, stage: KindStage): KindStep[] {
+  return (planned ?? []).flatMap(({ kind, plan }) => kind.steps(plan).filter(s => s.stage === stage))
+}
+
+export function kindNotes(planned: PlannedKind[] | undefined): string[] {
+  return (planned ?? []).flatMap(({ kind, plan }) => kind.notes(plan))
+}
+
+/** What one kind decided, typed again, for the one place in the core that needs it. */
+export function planOf<Plan>(
+  planned: PlannedKind[] | undefined,
+  kind: ResourceKind<unknown, Plan>
+): Plan | undefined {
+  return (planned ?? []).find(p => p.kind === (kind as AnyKind))?.plan as Plan | undefined
+}
+
+/**
+ * Runs every kind's work at one stage, one phase each, in the order of KINDS. A phase in which the
+ * kind said nothing is not shown.
+ */
+export async function runKindStage(
+  ctx: ApplyContext,
+  planned: PlannedKind[] | undefined,
+  stage: KindStage,
+  phases: PhaseLog
+): Promise<void> {
+  for (const { kind, plan } of planned ?? []) {
+    const action = kind.actions[stage]
+    if (!action?.needed(plan)) continue
+    phases.startQuietly(action.phase)
+    await action.run({ ...ctx, log: phases.phase(action.phase) }, plan)
+    await phases.finish(action.phase)
+  }
+}
+
+/** For a run that stopped early: what the kinds meant to do and the report does not show done. */
+export function unfinishedKinds(planned: PlannedKind[] | undefined, report: ClusterReport): Leftover[] {
+  return (planned ?? []).flatMap(({ kind, plan }) => kind.unfinished(plan, report))
+}
+
+/** The kinds' rows of the summary's table. */
+export function kindCountRows(
+  report: ClusterReport,
+  left: (kind: Leftover['kind']) => number,
+  kinds: readonly AnyKind[] = KINDS
+): KindCountRow[] {
+  const related = report.related
+  return related ? kinds.flatMap(kind => kind.countRows(related, left)) : []
+}
+
+/** The kinds' lists of what was done, for the summary. */
+export function kindDoneLists(
+  report: ClusterReport,
+  kinds: readonly AnyKind[] = KINDS
+): { title: string; items: string[] }[] {
+  const related = report.related
+  return related ? kinds.flatMap(kind => kind.doneLists(related)) : []
+}
+
+/** The console link for a leftover of one of the kinds, if it has one. */
+export function kindLink(
+  region: string,
+  leftover: Leftover,
+  kinds: readonly AnyKind[] = KINDS
+): string | undefined {
+  for (const kind of kinds) {
+    const link = kind.links?.[leftover.kind]
+    if (link) return link(region, leftover.id)
+  }
+  return undefined
+}

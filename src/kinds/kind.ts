@@ -1,0 +1,160 @@
+import type { ApplyContext } from '../apply/context.js'
+import type { RelatedPorts } from '../aws/clients.js'
+import type { StackTarget } from '../find-stack.js'
+import type {
+  ClusterInfo,
+  ContainerInstanceInfo,
+  InventoryContext,
+  ServiceInfo,
+  TaskInfo
+} from '../inventory.js'
+import type { Logger } from '../log.js'
+import {
+  newRelatedReport,
+  type ClusterReport,
+  type Leftover,
+  type LeftoverKind,
+  type RelatedReport
+} from '../report/report.js'
+import type { Settings } from '../settings.js'
+
+/**
+ * A kind of resource around the cluster (EventBridge rules, the hosts behind container instances,
+ * log groups…): everything about it in one module, src/kinds/<kind>.ts, registered once in
+ * src/kinds/index.ts. The pipeline (inventory → plan → apply → report) loops over the registered
+ * kinds and knows nothing of any one of them.
+ */
+
+/**
+ * When in the apply order a kind acts. The cluster's own contents (services, tasks, container
+ * instances, capacity providers, the cluster, its stack) are the core phases between these.
+ */
+export type KindStage =
+  /** Before any service is touched: nothing may start or scale tasks while the cluster empties. */
+  | 'before-services'
+  /** Once every service being removed is INACTIVE (runs alongside the container instances). */
+  | 'after-services'
+  /** Once the container instances are deregistered: the machines behind them. */
+  | 'after-instances'
+  /** Once the cluster (and its stack, with delete-stack) is gone: what ECS leaves behind. */
+  | 'after-cluster'
+
+/** The stages in the order they run. */
+export const KIND_STAGES: readonly KindStage[] = [
+  'before-services',
+  'after-services',
+  'after-instances',
+  'after-cluster'
+]
+
+/**
+ * What is being removed, which is what the kinds are asked about. A kind must not assume the whole
+ * cluster goes: a teardown of a few services of a shared cluster passes just those services (and
+ * `wholeCluster: false`), and a kind then acts on what only they use.
+ */
+export interface TeardownScope {
+  cluster: ClusterInfo
+  /** The services being removed. */
+  services: ServiceInfo[]
+  /** Their tasks (and, for the whole cluster, the standalone ones) that are not STOPPED yet. */
+  tasks: TaskInfo[]
+  /** The container instances being deregistered (none when the cluster stays). */
+  containerInstances: ContainerInstanceInfo[]
+  /** Task definition ARNs those services (every deployment) and tasks use. */
+  taskDefinitions: string[]
+  /** The cluster itself goes too: what only the cluster uses (its Service Connect default…) may go. */
+  wholeCluster: boolean
+  /**
+   * When the cluster stays (services mode): its other services and their tasks, and its standalone
+   * tasks. Never touched; what the other services use is kept (see kinds/shared.ts).
+   */
+  neighbours?: { services: ServiceInfo[]; tasks: TaskInfo[] }
+}
+
+/** The inputs the kinds read. A new kind with an input of its own adds it here. */
+export type KindSettings = Pick<
+  Settings,
+  | 'region'
+  | 'triggers'
+  | 'terminateInstances'
+  | 'deregisterSsmInstances'
+  | 'deleteLogGroups'
+  | 'deregisterTaskDefinitions'
+  | 'deleteNamespace'
+>
+
+/** What a kind may call while it looks (read only). */
+export type FindContext = InventoryContext & RelatedPorts
+
+/** What a kind knows when it decides. */
+export interface DecideContext {
+  settings: KindSettings
+  scope: TeardownScope
+  /** The stack delete-stack deletes in this run, if any: what it owns goes with it. */
+  stack?: StackTarget
+}
+
+/** One step of the plan, in the words the log, the dry run and the summary use. */
+export interface KindStep {
+  stage: KindStage
+  /** A short machine name for the step, e.g. `delete-log-groups`. */
+  phase: string
+  description: string
+  resources: string[]
+}
+
+/** What a kind does at one stage of the apply order. */
+export interface KindAction<Plan> {
+  /** The phase's name in the log, the report and the summary (`log groups`). */
+  phase: string
+  /** Whether the phase runs at all (a phase with nothing to do is not shown). */
+  needed(plan: Plan): boolean
+  /** Removes, disables or reports; fills `ctx.report`. Gone-already counts as done. */
+  run(ctx: ApplyContext, plan: Plan): Promise<void>
+}
+
+/** One row of the summary's Found / Removed / Left table. */
+export interface KindCountRow {
+  label: string
+  found: number
+  removed: number
+  /** The leftovers of this kind are counted in the row's Left column. */
+  leftoverKind: LeftoverKind
+}
+
+export interface ResourceKind<Found, Plan> {
+  /** Its name in the log and in errors, e.g. `log groups`. */
+  readonly name: string
+  /**
+   * Read only, so a dry run shows it all. A read AWS denies goes to `ctx.onDenied` on a dry run
+   * (a blocker) and fails a real run, unless the kind can do without it (then it says so).
+   */
+  find(ctx: FindContext, scope: TeardownScope, settings: KindSettings): Promise<Found>
+  /** Its counts in `report.related.found`, and what the inventory's log says about it. */
+  recordFound(found: Found, report: RelatedReport, log: Logger): void
+  /** Kept, removed or reported, and why: pure, no AWS call. */
+  decide(found: Found, ctx: DecideContext): Plan
+  /** Its steps in the plan (a dry run shows them), each at the stage it runs in. */
+  steps(plan: Plan): KindStep[]
+  /** What is kept although an input asked for it, and why (the dry run's known blockers). */
+  notes(plan: Plan): string[]
+  /** What it does, by stage. */
+  readonly actions: Partial<Record<KindStage, KindAction<Plan>>>
+  /** For a run that stopped early: what the plan meant to do and the report does not show done. */
+  unfinished(plan: Plan, report: ClusterReport): Leftover[]
+  /** Its rows in the summary's table (only those worth showing). */
+  countRows(report: RelatedReport, left: (kind: LeftoverKind) => number): KindCountRow[]
+  /** Its lists of what was done, as summary HTML (escape what came from AWS with report/html.ts). */
+  doneLists(report: RelatedReport): { title: string; items: string[] }[]
+  /** Console links for its leftovers, by leftover kind. */
+  readonly links?: Partial<Record<LeftoverKind, (region: string, id: string) => string | undefined>>
+}
+
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`
+}
+
+/** The part of the report the kinds fill, created on first use. */
+export function relatedReport(report: ClusterReport): RelatedReport {
+  return (report.related ??= newRelatedReport())
+}

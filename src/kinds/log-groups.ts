@@ -1,0 +1,300 @@
+import { sdk } from '../aws/sdk.js'
+import {
+  DescribeTaskDefinitionCommand,
+  ListTaskDefinitionFamiliesCommand,
+  type TaskDefinition
+} from '@aws-sdk/client-ecs'
+import type { ApplyContext } from '../apply/context.js'
+import { callAws, type CallContext, type SendPort } from '../aws/call.js'
+import { Limits } from '../constants.js'
+import { tolerateDenied } from '../inventory.js'
+import { code } from '../report/html.js'
+import { consoleLinks } from '../report/links.js'
+import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
+import { retryUntil } from '../util/poll.js'
+import { count, relatedReport, type ResourceKind } from './kind.js'
+import { sharedWithNeighbours } from './shared.js'
+
+/**
+ * The awslogs log groups of the task definitions being removed (input `delete-log-groups`). ECS
+ * never deletes them and they bill for storage; each is deleted once the cluster is gone, unless
+ * another task definition family writes to it.
+ */
+
+/** Undefined without delete-log-groups: not looked at. */
+export type LogGroupsFound = LogGroupCheck | undefined
+
+export interface LogGroupDecision {
+  group: LogGroupUse
+  delete: boolean
+  keepReason?: string
+}
+
+export interface LogGroupsPlan {
+  decisions: LogGroupDecision[]
+}
+
+export const logGroupsKind: ResourceKind<LogGroupsFound, LogGroupsPlan> = {
+  name: 'log groups',
+
+  async find(ctx, scope, settings) {
+    if (!settings.deleteLogGroups) return undefined
+    return tolerateDenied(ctx, checkLogGroups(ctx, scope.taskDefinitions, settings.region), undefined)
+  },
+
+  recordFound(found, report, log) {
+    report.found.logGroups = found?.groups.length ?? 0
+    if (found?.tooManyFamilies)
+      log.info(
+        `More ACTIVE task definition families than ${Limits.logGroupFamiliesChecked}: log groups will be kept`
+      )
+  },
+
+  decide(found, { settings, scope }) {
+    const shared = sharedWithNeighbours(scope).families
+    return {
+      decisions: (found?.groups ?? []).map(group => {
+        // Services mode: a group another service of the cluster writes to (same family) stays.
+        const sharers = [...new Set(group.families.flatMap(f => shared.get(f) ?? []))]
+        if (sharers.length > 0)
+          return {
+            group,
+            delete: false,
+            keepReason: `${sharers.join(', ')} also run(s) task definitions of ${group.families.join(', ')}, which write to it`
+          }
+        return decideLogGroup(group, found!, settings.region)
+      })
+    }
+  },
+
+  steps(plan) {
+    const deleted = plan.decisions.filter(d => d.delete)
+    if (deleted.length === 0) return []
+    return [
+      {
+        stage: 'after-cluster',
+        phase: 'delete-log-groups',
+        description: `Delete ${count(deleted.length, 'log group')} no other task definition family writes to`,
+        resources: deleted.map(d => d.group.name)
+      }
+    ]
+  },
+
+  notes(plan) {
+    return plan.decisions
+      .filter(d => !d.delete)
+      .map(d => `log group ${d.group.name} will be kept: ${d.keepReason}`)
+  },
+
+  actions: {
+    'after-cluster': {
+      phase: 'log groups',
+      needed: plan => plan.decisions.length > 0,
+      run: (ctx, plan) => deleteLogGroups(ctx, plan.decisions)
+    }
+  },
+
+  unfinished(plan, report) {
+    return plan.decisions
+      .filter(d => d.delete && !report.related?.logGroups.some(g => g.name === d.group.name))
+      .map(d => ({
+        kind: 'log-group' as const,
+        id: d.group.name,
+        reason: 'not deleted before the run stopped',
+        billing: true
+      }))
+  },
+
+  countRows(r, left) {
+    const row = {
+      label: 'Log groups',
+      found: r.found.logGroups,
+      removed: r.logGroups.length,
+      leftoverKind: 'log-group' as const
+    }
+    return row.found > 0 || row.removed > 0 || left('log-group') > 0 ? [row] : []
+  },
+
+  doneLists(r) {
+    return [{ title: 'Log groups deleted', items: r.logGroups.map(g => code(g.name)) }]
+  },
+
+  links: { 'log-group': (region, id) => consoleLinks.logGroup(region, id) }
+}
+
+/** A log group the cluster's task definitions send container logs to (the awslogs driver). */
+export interface LogGroupUse {
+  name: string
+  /** `awslogs-region`, else the cluster's region. */
+  region: string
+  /** This cluster's task definition families that write to it. */
+  families: string[]
+}
+
+export interface LogGroupCheck {
+  groups: LogGroupUse[]
+  /** Per group name: the other families whose latest ACTIVE revision writes to it. */
+  usedElsewhere: Record<string, string[]>
+  /** ACTIVE families read to find those users. */
+  familiesChecked: number
+  /** More ACTIVE families than the bound: no one checked, every group is kept. */
+  tooManyFamilies?: boolean
+}
+
+export type TaskDefinitionContext = CallContext & { ecs: SendPort }
+
+/**
+ * The log groups of the given task definitions, and who else writes to them. A task definition is
+ * not tied to a cluster, so "someone else" is judged by family, with a bounded number of calls: every
+ * ACTIVE family (ListTaskDefinitionFamilies, pages of 100) and its latest ACTIVE revision (one
+ * DescribeTaskDefinition each). A family whose latest revision is one this cluster ran counts as this
+ * cluster's own. With more than Limits.logGroupFamiliesChecked families nothing is read and every
+ * group is kept: the answer would not be complete.
+ */
+export async function checkLogGroups(
+  ctx: TaskDefinitionContext,
+  taskDefinitionArns: string[],
+  region: string
+): Promise<LogGroupCheck> {
+  const used = new Set(taskDefinitionArns)
+  const mine = await Promise.all([...used].map(arn => describe(ctx, arn)))
+  const groups = new Map<string, LogGroupUse>()
+  for (const td of mine) {
+    if (!td) continue
+    for (const group of awslogsGroups(td, region)) {
+      const entry = groups.get(group.name) ?? { ...group, families: [] }
+      if (td.family && !entry.families.includes(td.family)) entry.families.push(td.family)
+      groups.set(group.name, entry)
+    }
+  }
+  const check: LogGroupCheck = { groups: [...groups.values()], usedElsewhere: {}, familiesChecked: 0 }
+  if (groups.size === 0) return check
+
+  const families = await activeFamilies(ctx, Limits.logGroupFamiliesChecked)
+  if (!families) return { ...check, tooManyFamilies: true }
+  check.familiesChecked = families.length
+  const latest = await Promise.all(families.map(family => describe(ctx, family)))
+  for (const td of latest) {
+    // Only an ACTIVE revision can start new tasks (some emulators answer a family with an INACTIVE one).
+    if (!td?.family || td.status !== 'ACTIVE' || used.has(td.taskDefinitionArn ?? '')) continue
+    for (const group of awslogsGroups(td, region)) {
+      const mineToo = groups.get(group.name)
+      if (!mineToo || mineToo.region !== group.region) continue
+      const users = (check.usedElsewhere[group.name] ??= [])
+      if (!users.includes(td.family)) users.push(td.family)
+    }
+  }
+  return check
+}
+
+/** The awslogs log groups of a task definition's containers, with their regions. */
+export function awslogsGroups(td: TaskDefinition, region: string): { name: string; region: string }[] {
+  const out: { name: string; region: string }[] = []
+  for (const container of td.containerDefinitions ?? []) {
+    const log = container.logConfiguration
+    const name = log?.logDriver === 'awslogs' ? log.options?.['awslogs-group'] : undefined
+    if (name && !out.some(g => g.name === name)) {
+      out.push({ name, region: log?.options?.['awslogs-region'] || region })
+    }
+  }
+  return out
+}
+
+/** A revision (ARN or family:revision), or a family's latest ACTIVE one; undefined when there is none. */
+async function describe(ctx: TaskDefinitionContext, ref: string): Promise<TaskDefinition | undefined> {
+  try {
+    const out = await callAws(ctx, ctx.ecs, new DescribeTaskDefinitionCommand({ taskDefinition: ref }))
+    return out.taskDefinition
+  } catch (error) {
+    // A family deregistered since it was listed, or a revision ECS has deleted.
+    if (isAwsError(error, 'ClientException', 'InvalidParameterException')) return undefined
+    throw error
+  }
+}
+
+/** Every ACTIVE family, or undefined as soon as there are more than `bound`. */
+async function activeFamilies(ctx: TaskDefinitionContext, bound: number): Promise<string[] | undefined> {
+  const families: string[] = []
+  const seen = new Set<string>()
+  let nextToken: string | undefined
+  do {
+    const out = await callAws(
+      ctx,
+      ctx.ecs,
+      new ListTaskDefinitionFamiliesCommand({
+        status: 'ACTIVE',
+        maxResults: Limits.familiesPageSize,
+        nextToken
+      })
+    )
+    families.push(...(out.families ?? []))
+    if (families.length > bound) return undefined
+    nextToken = out.nextToken || undefined
+    if (nextToken !== undefined) {
+      if (seen.has(nextToken)) throw new Error('ListTaskDefinitionFamilies returned the same nextToken twice')
+      seen.add(nextToken)
+    }
+  } while (nextToken)
+  return [...new Set(families)]
+}
+
+function decideLogGroup(group: LogGroupUse, check: LogGroupCheck, region: string): LogGroupDecision {
+  if (check.tooManyFamilies) {
+    return {
+      group,
+      delete: false,
+      keepReason:
+        'the account has more ACTIVE task definition families than this run checks, so another user cannot be ruled out'
+    }
+  }
+  if (group.region !== region) {
+    return {
+      group,
+      delete: false,
+      keepReason: `it is in ${group.region}, not the cluster's Region ${region}; delete it there if nothing else writes to it`
+    }
+  }
+  const users = check.usedElsewhere[group.name] ?? []
+  if (users.length > 0) {
+    return {
+      group,
+      delete: false,
+      keepReason: `task definition family ${users.join(', ')} (latest ACTIVE revision) also writes to it`
+    }
+  }
+  return { group, delete: true }
+}
+
+async function deleteLogGroups(ctx: ApplyContext, decisions: LogGroupDecision[]): Promise<void> {
+  for (const d of decisions.filter(d => !d.delete)) {
+    ctx.report.leftovers.push({ kind: 'log-group', id: d.group.name, reason: `kept: ${d.keepReason}` })
+  }
+  await Promise.all(decisions.filter(d => d.delete).map(d => deleteLogGroup(ctx, d.group.name)))
+}
+
+async function deleteLogGroup(ctx: ApplyContext, name: string): Promise<void> {
+  const result = await retryUntil(
+    ctx,
+    { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 },
+    async () => {
+      try {
+        await callAws(ctx, ctx.logs, new (await sdk.logs()).DeleteLogGroupCommand({ logGroupName: name }))
+        return { done: true, value: 'deleted' as const }
+      } catch (error) {
+        // Deleted with the stack, or never created (awslogs-create-group off and no task ever ran).
+        if (isAwsError(error, 'ResourceNotFoundException')) return { done: true, value: 'gone' as const }
+        if (isAwsError(error, 'OperationAbortedException'))
+          return { done: false, reason: errorMessage(error) }
+        throw error
+      }
+    }
+  )
+  if (!result.done)
+    throw new DeadlineError(`log group ${name} could not be deleted before the deadline: ${result.reason}`)
+  if (result.value === 'gone') {
+    ctx.log.info(`Log group ${name} does not exist (any more)`)
+    return
+  }
+  relatedReport(ctx.report).logGroups.push({ name, action: 'deleted' })
+  ctx.log.info(`Deleted log group ${name}`)
+}
