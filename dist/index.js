@@ -59654,7 +59654,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(392);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9031);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1384);
 
 
@@ -59667,7 +59667,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 392:
+/***/ 9031:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -60307,6 +60307,153 @@ async function callAws(ctx, port, command) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/kinds/kind.js
+
+/** The stages in the order they run. */
+const KIND_STAGES = (/* unused pure expression or super */ null && ([
+    'before-services',
+    'after-services',
+    'after-instances',
+    'after-cluster'
+]));
+function count(n, noun, plural = `${noun}s`) {
+    return `${n} ${n === 1 ? noun : plural}`;
+}
+/** The part of the report the kinds fill, created on first use. */
+function relatedReport(report) {
+    return (report.related ??= newRelatedReport());
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/discovery-services.js
+
+
+
+
+
+
+const discoveryServicesKind = {
+    name: 'Cloud Map services',
+    find(_ctx, scope) {
+        const byArn = new Map();
+        for (const service of scope.services) {
+            for (const arn of service.serviceRegistries ?? []) {
+                const entry = byArn.get(arn) ?? { arn, id: arn.slice(arn.lastIndexOf('/') + 1), usedBy: [] };
+                entry.usedBy.push(service.name);
+                byArn.set(arn, entry);
+            }
+        }
+        return Promise.resolve([...byArn.values()]);
+    },
+    recordFound(found, report) {
+        report.found.discoveryServices = found.length;
+    },
+    decide(found, { scope }) {
+        const others = scope.neighbours?.services ?? [];
+        return {
+            decisions: found.map(service => {
+                const users = others.filter(o => (o.serviceRegistries ?? []).includes(service.arn)).map(o => o.name);
+                return users.length > 0
+                    ? {
+                        service,
+                        delete: false,
+                        keepReason: `service ${users.join(', ')} also register(s) in it`
+                    }
+                    : { service, delete: true };
+            })
+        };
+    },
+    steps(plan) {
+        const deleted = plan.decisions.filter(d => d.delete);
+        if (deleted.length === 0)
+            return [];
+        return [
+            {
+                stage: 'after-services',
+                phase: 'delete-discovery-services',
+                description: `Delete ${count(deleted.length, 'Cloud Map service')} the services registered their tasks in, once no instance is left in it`,
+                resources: deleted.map(d => d.service.id)
+            }
+        ];
+    },
+    notes(plan) {
+        return plan.decisions
+            .filter(d => !d.delete)
+            .map(d => `Cloud Map service ${d.service.id} will be kept: ${d.keepReason}`);
+    },
+    actions: {
+        'after-services': {
+            phase: 'Cloud Map services',
+            needed: plan => plan.decisions.length > 0,
+            run: (ctx, plan) => deleteDiscoveryServices(ctx, plan.decisions)
+        }
+    },
+    unfinished(plan, report) {
+        const done = report.related?.discoveryServices ?? [];
+        return plan.decisions
+            .filter(d => d.delete && !done.some(s => s.arn === d.service.arn))
+            .map((d) => ({
+            kind: 'discovery-service',
+            id: d.service.id,
+            reason: 'not deleted before the run stopped'
+        }));
+    },
+    countRows(r, left) {
+        const row = {
+            label: 'Cloud Map services',
+            found: r.found.discoveryServices ?? 0,
+            removed: r.discoveryServices?.length ?? 0,
+            leftoverKind: 'discovery-service'
+        };
+        return row.found > 0 || row.removed > 0 || left('discovery-service') > 0 ? [row] : [];
+    },
+    doneLists(r) {
+        return [{ title: 'Cloud Map services deleted', items: (r.discoveryServices ?? []).map(s => code(s.arn)) }];
+    }
+};
+async function deleteDiscoveryServices(ctx, decisions) {
+    for (const d of decisions.filter(d => !d.delete))
+        ctx.report.leftovers.push({
+            kind: 'discovery-service',
+            id: d.service.id,
+            reason: `kept: ${d.keepReason}`
+        });
+    await Promise.all(decisions.filter(d => d.delete).map(d => deleteDiscoveryService(ctx, d.service)));
+}
+async function deleteDiscoveryService(ctx, service) {
+    const keep = (reason) => {
+        ctx.report.leftovers.push({ kind: 'discovery-service', id: service.id, reason: `kept: ${reason}` });
+        ctx.log.info(`Cloud Map service ${service.id} is kept: ${reason}`);
+    };
+    if (!isAvailable(ctx.servicediscovery))
+        return keep('Cloud Map is not available to this run');
+    try {
+        // The services are INACTIVE: ECS has deregistered their tasks' instances. One still there is
+        // someone else's, and deleting would cut it off.
+        const out = await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).ListInstancesCommand({ ServiceId: service.id }));
+        const left = out.Instances ?? [];
+        if (left.length > 0)
+            return keep(`${count(left.length, 'instance')} still registered in it (${left
+                .slice(0, 5)
+                .map(i => i.Id)
+                .join(', ')}), not by the services removed`);
+        await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).DeleteServiceCommand({ Id: service.id }));
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'ServiceNotFound')) {
+            ctx.log.info(`Cloud Map service ${service.id} is already deleted`);
+            return;
+        }
+        if ((0,errors/* isAwsError */.m_)(error, 'ResourceInUse'))
+            return keep(`Cloud Map refused: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        throw error;
+    }
+    relatedReport(ctx.report).discoveryServices = [
+        ...(relatedReport(ctx.report).discoveryServices ?? []),
+        { arn: service.arn, action: 'deleted' }
+    ];
+    ctx.log.info(`Deleted Cloud Map service ${service.id} (ECS leaves it when it deletes the service)`);
+}
+
 ;// CONCATENATED MODULE: ./lib/report/links.js
 /** AWS console links for what a run leaves behind, on the right host for the region's partition. */
 function partitionOf(region) {
@@ -60413,23 +60560,6 @@ function chunk(items, size) {
     for (let i = 0; i < items.length; i += size)
         out.push(items.slice(i, i + size));
     return out;
-}
-
-;// CONCATENATED MODULE: ./lib/kinds/kind.js
-
-/** The stages in the order they run. */
-const KIND_STAGES = (/* unused pure expression or super */ null && ([
-    'before-services',
-    'after-services',
-    'after-instances',
-    'after-cluster'
-]));
-function count(n, noun, plural = `${noun}s`) {
-    return `${n} ${n === 1 ? noun : plural}`;
-}
-/** The part of the report the kinds fill, created on first use. */
-function relatedReport(report) {
-    return (report.related ??= newRelatedReport());
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/hosts.js
@@ -62082,6 +62212,7 @@ function record(ctx, trigger, action) {
 
 
 
+
 /**
  * Every kind of resource around the cluster, in the order they act within a stage (and appear in
  * the plan, the report and the summary). Adding a kind: one module in src/kinds/, one line here.
@@ -62091,7 +62222,8 @@ const KINDS = [
     hostsKind,
     logGroupsKind,
     taskDefinitionsKind,
-    namespacesKind
+    namespacesKind,
+    discoveryServicesKind
 ];
 /** The scope of a whole-cluster teardown: everything the inventory found goes. */
 function wholeClusterScope(inventory) {

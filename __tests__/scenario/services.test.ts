@@ -312,6 +312,63 @@ describe('services mode: what the services share with their neighbours is kept',
   })
 })
 
+describe('services mode: Cloud Map service discovery', () => {
+  it('deletes the Cloud Map service only PR 42 registered in, once its tasks are gone; keeps the shared one and PR 7’s', async () => {
+    const world = new SimWorld()
+    const { ecs, cloudMap } = world
+    ecs.createCluster('shared-ci')
+    ecs.registerContainerInstance('shared-ci')
+    const ns = cloudMap.createNamespace('preview.local')
+    const mine = cloudMap.createService(ns.id, 'pr-42-web')
+    const theirs = cloudMap.createService(ns.id, 'pr-7-web')
+    const shared = cloudMap.createService(ns.id, 'api')
+    ecs.createService('shared-ci', 'pr-42-web', {
+      desiredCount: 2,
+      serviceRegistries: [cloudMap.arnOf(mine), cloudMap.arnOf(shared)]
+    })
+    ecs.createService('shared-ci', 'pr-7-web', {
+      desiredCount: 1,
+      serviceRegistries: [cloudMap.arnOf(theirs), cloudMap.arnOf(shared)]
+    })
+
+    const result = await runOnSim(ecs, { cluster: 'shared-ci', services: 'pr-42-web' }, { world })
+
+    expect(result.failed).toBeUndefined()
+    expect([...cloudMap.services.values()].map(s => s.name).sort()).toEqual(['api', 'pr-7-web'])
+    expect(cloudMap.instancesOf(shared)).toHaveLength(1)
+    const c = only(result.report)
+    expect(c.related?.discoveryServices).toEqual([{ arn: cloudMap.arnOf(mine), action: 'deleted' }])
+    expect(c.leftovers).toContainEqual({
+      kind: 'discovery-service',
+      id: shared.id,
+      reason: 'kept: service pr-7-web also register(s) in it'
+    })
+    // Deleted after the service's tasks were gone: Cloud Map refuses (ResourceInUse) before that.
+    expect(cloudMap.calls.filter(call => call.error)).toEqual([])
+  })
+
+  it('keeps a Cloud Map service in which someone else still has an instance registered', async () => {
+    const world = new SimWorld()
+    const { ecs, cloudMap } = world
+    ecs.createCluster('shared-ci')
+    const ns = cloudMap.createNamespace('preview.local')
+    const mine = cloudMap.createService(ns.id, 'pr-42-web', { otherInstances: ['by-hand-1'] })
+    ecs.createService('shared-ci', 'pr-42-web', {
+      desiredCount: 1,
+      launchType: 'FARGATE',
+      serviceRegistries: [cloudMap.arnOf(mine)]
+    })
+    const result = await runOnSim(ecs, { cluster: 'shared-ci', services: 'pr-42-web' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(cloudMap.services.has(mine.id)).toBe(true)
+    expect(only(result.report).leftovers).toContainEqual({
+      kind: 'discovery-service',
+      id: mine.id,
+      reason: 'kept: 1 instance still registered in it (by-hand-1), not by the services removed'
+    })
+  })
+})
+
 describe('services mode with delete-stack', () => {
   it('deletes the stack that owns the selected services once they are drained; the neighbours stay', async () => {
     const world = new SimWorld()

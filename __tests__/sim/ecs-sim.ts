@@ -89,6 +89,8 @@ export interface SimService {
   serviceConnectNamespace?: string
   /** Its tags: DescribeServices shows them only with include: ['TAGS']. */
   tags: Record<string, string>
+  /** Cloud Map service ARNs its tasks register in (`serviceRegistries`). */
+  serviceRegistries: string[]
 }
 
 export interface SimContainerInstance {
@@ -399,6 +401,8 @@ export class EcsSim {
       /** A registered revision (ARN or family:revision), or a family; default a family named as the service. */
       taskDefinition?: string
       tags?: Record<string, string>
+      /** Cloud Map service ARNs its tasks register in. */
+      serviceRegistries?: string[]
       /** When it was created, in virtual time; default now. */
       createdAt?: number
     } = {}
@@ -422,7 +426,8 @@ export class EcsSim {
       capacityProviders: opts.capacityProviders ?? [],
       taskSets: [],
       ...(opts.serviceConnectNamespace ? { serviceConnectNamespace: opts.serviceConnectNamespace } : {}),
-      tags: { ...opts.tags }
+      tags: { ...opts.tags },
+      serviceRegistries: [...(opts.serviceRegistries ?? [])]
     }
     this.services.set(service.arn, service)
     for (let i = 0; i < (opts.taskSets ?? 0); i++) {
@@ -510,6 +515,11 @@ export class EcsSim {
     s.deletedAt = at
     if (s.schedulingStrategy === 'REPLICA') s.desiredCount = 0
     for (const t of this.tasksOf(s)) this.requestStop(t, at + this.options.schedulerDelayMs)
+  }
+
+  /** The tasks of a service that are not STOPPED: the instances ECS keeps registered in Cloud Map. */
+  liveTasksOf(s: SimService): SimTask[] {
+    return this.tasksOf(s).filter(t => !t.orphaned && this.taskStatus(t) !== 'STOPPED')
   }
 
   /** Removes a service from AWS's memory entirely, as the purge of INACTIVE services does. */
@@ -900,6 +910,7 @@ export class EcsSim {
           }
         ],
         capacityProviderStrategy: s.capacityProviders.map(cp => ({ capacityProvider: cp, weight: 1 })),
+        serviceRegistries: s.serviceRegistries.map(registryArn => ({ registryArn })),
         ...(include.includes('TAGS')
           ? { tags: Object.entries(s.tags).map(([key, value]) => ({ key, value })) }
           : {}),

@@ -3,6 +3,7 @@ import type { ClusterInventory } from '../inventory.js'
 import type { Logger } from '../log.js'
 import type { PhaseLog } from '../report/phase-log.js'
 import { newRelatedReport, type ClusterReport, type Leftover } from '../report/report.js'
+import { discoveryServicesKind } from './discovery-services.js'
 import { hostsKind } from './hosts.js'
 import type {
   DecideContext,
@@ -31,7 +32,8 @@ export const KINDS: readonly AnyKind[] = [
   hostsKind,
   logGroupsKind,
   taskDefinitionsKind,
-  namespacesKind
+  namespacesKind,
+  discoveryServicesKind
 ]
 
 /** What one kind found, kept with the kind that will decide about it. */

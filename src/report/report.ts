@@ -48,6 +48,7 @@ export type LeftoverKind =
   | 'log-group'
   | 'task-definition'
   | 'namespace'
+  | 'discovery-service'
 
 export interface Leftover {
   kind: LeftoverKind
@@ -90,6 +91,8 @@ export interface RelatedReport {
     logGroups: number
     taskDefinitionFamilies: number
     namespaces: number
+    /** Cloud Map services the services registered their tasks in (`serviceRegistries`). */
+    discoveryServices?: number
   }
   triggers: { rule: string; targets: string[]; action: 'targets-removed' | 'disabled' }[]
   instances: {
@@ -102,6 +105,8 @@ export interface RelatedReport {
   logGroups: { name: string; action: 'deleted' }[]
   taskDefinitions: { family: string; revisions: string[]; action: 'deregistered' }[]
   namespaces: { ref: string; action: 'deleted' }[]
+  /** Cloud Map service-discovery services deleted (ECS leaves them): ARNs. */
+  discoveryServices?: { arn: string; action: 'deleted' }[]
 }
 
 /** Each kind (src/kinds/) fills its own part; the counts it found go into `found`. */
