@@ -59654,7 +59654,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9031);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9400);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1384);
 
 
@@ -59667,7 +59667,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9031:
+/***/ 9400:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59684,7 +59684,6 @@ var dist_cjs = __nccwpck_require__(212);
 /** Input names, exactly as action.yml declares them. */
 const Inputs = {
     cluster: 'cluster',
-    services: 'services',
     region: 'region',
     force: 'force',
     timeoutMinutes: 'timeout-minutes',
@@ -59705,7 +59704,9 @@ const Inputs = {
     deregisterSsmInstances: 'deregister-ssm-instances',
     deleteLogGroups: 'delete-log-groups',
     deregisterTaskDefinitions: 'deregister-task-definitions',
-    deleteNamespace: 'delete-namespace'
+    deleteNamespace: 'delete-namespace',
+    deleteTargetGroups: 'delete-target-groups',
+    deleteScalingAlarms: 'delete-scaling-alarms'
 };
 /** Output names, exactly as action.yml declares them. */
 const Outputs = {
@@ -59742,7 +59743,18 @@ const Limits = {
     /** ECS ListTaskDefinitionFamilies page size. */
     familiesPageSize: 100,
     /** Cloud Map ListServices page size. */
-    cloudMapPageSize: 100
+    cloudMapPageSize: 100,
+    /** Elastic Load Balancing DescribeTargetGroups / DescribeListeners / DescribeRules page size (the most AWS allows). */
+    elbPageSize: 400,
+    /**
+     * Most other clusters whose services are read to learn who else uses a target group. An account
+     * with more keeps every target group (and says why).
+     */
+    loadBalancerClustersChecked: 100,
+    /** Application Auto Scaling MaxResults (the most it allows), and resource IDs per DescribeScalableTargets. */
+    autoScalingPageSize: 50,
+    /** CloudWatch DescribeAlarms names per call and MaxRecords; DeleteAlarms names per call. */
+    alarmsBatch: 100
 };
 /** Tags that say who owns an EC2 instance: such an instance is never terminated by this action. */
 const OwnerTags = {
@@ -59765,6 +59777,9 @@ const sdk = {
     ec2: () => __nccwpck_require__.e(/* import() */ 193).then(__nccwpck_require__.t.bind(__nccwpck_require__, 5193, 19)),
     ssm: () => __nccwpck_require__.e(/* import() */ 736).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4736, 19)),
     servicediscovery: () => __nccwpck_require__.e(/* import() */ 948).then(__nccwpck_require__.t.bind(__nccwpck_require__, 948, 19)),
+    elbv2: () => __nccwpck_require__.e(/* import() */ 586).then(__nccwpck_require__.t.bind(__nccwpck_require__, 586, 19)),
+    autoscaling: () => __nccwpck_require__.e(/* import() */ 491).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1491, 19)),
+    cloudwatch: () => __nccwpck_require__.e(/* import() */ 85).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4085, 19)),
     sts: () => __nccwpck_require__.e(/* import() */ 695).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1695, 19))
 };
 
@@ -59796,7 +59811,10 @@ function createAwsClients(region, credentials) {
         logs: lazyClient(async () => new (await sdk.logs()).CloudWatchLogsClient(common)),
         ec2: lazyClient(async () => new (await sdk.ec2()).EC2Client(common)),
         ssm: lazyClient(async () => new (await sdk.ssm()).SSMClient(common)),
-        servicediscovery: lazyClient(async () => new (await sdk.servicediscovery()).ServiceDiscoveryClient(common))
+        servicediscovery: lazyClient(async () => new (await sdk.servicediscovery()).ServiceDiscoveryClient(common)),
+        elbv2: lazyClient(async () => new (await sdk.elbv2()).ElasticLoadBalancingV2Client(common)),
+        autoscaling: lazyClient(async () => new (await sdk.autoscaling()).ApplicationAutoScalingClient(common)),
+        cloudwatch: lazyClient(async () => new (await sdk.cloudwatch()).CloudWatchClient(common))
     };
 }
 /** A client built on its first call, from a package loaded then (see sdk.ts). */
@@ -59832,7 +59850,10 @@ function relatedPorts(deps) {
         logs: deps.logs ?? new UnavailablePort('CloudWatch Logs'),
         ec2: deps.ec2 ?? new UnavailablePort('EC2'),
         ssm: deps.ssm ?? new UnavailablePort('Systems Manager'),
-        servicediscovery: deps.servicediscovery ?? new UnavailablePort('Cloud Map')
+        servicediscovery: deps.servicediscovery ?? new UnavailablePort('Cloud Map'),
+        elbv2: deps.elbv2 ?? new UnavailablePort('Elastic Load Balancing'),
+        autoscaling: deps.autoscaling ?? new UnavailablePort('Application Auto Scaling'),
+        cloudwatch: deps.cloudwatch ?? new UnavailablePort('CloudWatch')
     };
 }
 
@@ -60183,23 +60204,23 @@ function newRelatedReport() {
             externalInstances: 0,
             logGroups: 0,
             taskDefinitionFamilies: 0,
-            namespaces: 0
+            namespaces: 0,
+            listenerRules: 0,
+            targetGroups: 0,
+            scalableTargets: 0,
+            scalingAlarms: 0
         },
         triggers: [],
         instances: [],
         logGroups: [],
         taskDefinitions: [],
-        namespaces: []
+        namespaces: [],
+        listenerRules: [],
+        targetGroups: [],
+        scalableTargets: [],
+        alarms: []
     };
 }
-/** The outcomes that do not fail the run. */
-const SUCCESSFUL_OUTCOMES = new Set([
-    'deleted',
-    'services-removed',
-    'absent',
-    'dry-run',
-    'skipped'
-]);
 function newClusterReport(name, region) {
     return {
         name,
@@ -60307,153 +60328,6 @@ async function callAws(ctx, port, command) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/kinds/kind.js
-
-/** The stages in the order they run. */
-const KIND_STAGES = (/* unused pure expression or super */ null && ([
-    'before-services',
-    'after-services',
-    'after-instances',
-    'after-cluster'
-]));
-function count(n, noun, plural = `${noun}s`) {
-    return `${n} ${n === 1 ? noun : plural}`;
-}
-/** The part of the report the kinds fill, created on first use. */
-function relatedReport(report) {
-    return (report.related ??= newRelatedReport());
-}
-
-;// CONCATENATED MODULE: ./lib/kinds/discovery-services.js
-
-
-
-
-
-
-const discoveryServicesKind = {
-    name: 'Cloud Map services',
-    find(_ctx, scope) {
-        const byArn = new Map();
-        for (const service of scope.services) {
-            for (const arn of service.serviceRegistries ?? []) {
-                const entry = byArn.get(arn) ?? { arn, id: arn.slice(arn.lastIndexOf('/') + 1), usedBy: [] };
-                entry.usedBy.push(service.name);
-                byArn.set(arn, entry);
-            }
-        }
-        return Promise.resolve([...byArn.values()]);
-    },
-    recordFound(found, report) {
-        report.found.discoveryServices = found.length;
-    },
-    decide(found, { scope }) {
-        const others = scope.neighbours?.services ?? [];
-        return {
-            decisions: found.map(service => {
-                const users = others.filter(o => (o.serviceRegistries ?? []).includes(service.arn)).map(o => o.name);
-                return users.length > 0
-                    ? {
-                        service,
-                        delete: false,
-                        keepReason: `service ${users.join(', ')} also register(s) in it`
-                    }
-                    : { service, delete: true };
-            })
-        };
-    },
-    steps(plan) {
-        const deleted = plan.decisions.filter(d => d.delete);
-        if (deleted.length === 0)
-            return [];
-        return [
-            {
-                stage: 'after-services',
-                phase: 'delete-discovery-services',
-                description: `Delete ${count(deleted.length, 'Cloud Map service')} the services registered their tasks in, once no instance is left in it`,
-                resources: deleted.map(d => d.service.id)
-            }
-        ];
-    },
-    notes(plan) {
-        return plan.decisions
-            .filter(d => !d.delete)
-            .map(d => `Cloud Map service ${d.service.id} will be kept: ${d.keepReason}`);
-    },
-    actions: {
-        'after-services': {
-            phase: 'Cloud Map services',
-            needed: plan => plan.decisions.length > 0,
-            run: (ctx, plan) => deleteDiscoveryServices(ctx, plan.decisions)
-        }
-    },
-    unfinished(plan, report) {
-        const done = report.related?.discoveryServices ?? [];
-        return plan.decisions
-            .filter(d => d.delete && !done.some(s => s.arn === d.service.arn))
-            .map((d) => ({
-            kind: 'discovery-service',
-            id: d.service.id,
-            reason: 'not deleted before the run stopped'
-        }));
-    },
-    countRows(r, left) {
-        const row = {
-            label: 'Cloud Map services',
-            found: r.found.discoveryServices ?? 0,
-            removed: r.discoveryServices?.length ?? 0,
-            leftoverKind: 'discovery-service'
-        };
-        return row.found > 0 || row.removed > 0 || left('discovery-service') > 0 ? [row] : [];
-    },
-    doneLists(r) {
-        return [{ title: 'Cloud Map services deleted', items: (r.discoveryServices ?? []).map(s => code(s.arn)) }];
-    }
-};
-async function deleteDiscoveryServices(ctx, decisions) {
-    for (const d of decisions.filter(d => !d.delete))
-        ctx.report.leftovers.push({
-            kind: 'discovery-service',
-            id: d.service.id,
-            reason: `kept: ${d.keepReason}`
-        });
-    await Promise.all(decisions.filter(d => d.delete).map(d => deleteDiscoveryService(ctx, d.service)));
-}
-async function deleteDiscoveryService(ctx, service) {
-    const keep = (reason) => {
-        ctx.report.leftovers.push({ kind: 'discovery-service', id: service.id, reason: `kept: ${reason}` });
-        ctx.log.info(`Cloud Map service ${service.id} is kept: ${reason}`);
-    };
-    if (!isAvailable(ctx.servicediscovery))
-        return keep('Cloud Map is not available to this run');
-    try {
-        // The services are INACTIVE: ECS has deregistered their tasks' instances. One still there is
-        // someone else's, and deleting would cut it off.
-        const out = await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).ListInstancesCommand({ ServiceId: service.id }));
-        const left = out.Instances ?? [];
-        if (left.length > 0)
-            return keep(`${count(left.length, 'instance')} still registered in it (${left
-                .slice(0, 5)
-                .map(i => i.Id)
-                .join(', ')}), not by the services removed`);
-        await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).DeleteServiceCommand({ Id: service.id }));
-    }
-    catch (error) {
-        if ((0,errors/* isAwsError */.m_)(error, 'ServiceNotFound')) {
-            ctx.log.info(`Cloud Map service ${service.id} is already deleted`);
-            return;
-        }
-        if ((0,errors/* isAwsError */.m_)(error, 'ResourceInUse'))
-            return keep(`Cloud Map refused: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        throw error;
-    }
-    relatedReport(ctx.report).discoveryServices = [
-        ...(relatedReport(ctx.report).discoveryServices ?? []),
-        { arn: service.arn, action: 'deleted' }
-    ];
-    ctx.log.info(`Deleted Cloud Map service ${service.id} (ECS leaves it when it deletes the service)`);
-}
-
 ;// CONCATENATED MODULE: ./lib/report/links.js
 /** AWS console links for what a run leaves behind, on the right host for the region's partition. */
 function partitionOf(region) {
@@ -60487,7 +60361,10 @@ const consoleLinks = {
     logGroup: (region, name) => `${consoleHost(region)}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${enc(enc(name))}`,
     taskDefinition: (region, family) => `${consoleHost(region)}/ecs/v2/task-definitions/${enc(family)}?region=${region}`,
     namespace: (region, arn) => `${consoleHost(region)}/cloudmap/home/namespaces/${enc(arn.slice(arn.lastIndexOf('/') + 1))}?region=${region}`,
-    stack: (region, stackIdOrName) => `${consoleHost(region)}/cloudformation/home?region=${region}#/stacks/stackinfo?stackId=${enc(stackIdOrName)}`
+    stack: (region, stackIdOrName) => `${consoleHost(region)}/cloudformation/home?region=${region}#/stacks/stackinfo?stackId=${enc(stackIdOrName)}`,
+    targetGroup: (region, arn) => `${consoleHost(region)}/ec2/home?region=${region}#TargetGroup:targetGroupArn=${enc(arn)}`,
+    loadBalancer: (region, arn) => `${consoleHost(region)}/ec2/home?region=${region}#LoadBalancer:loadBalancerArn=${enc(arn)}`,
+    alarm: (region, name) => `${consoleHost(region)}/cloudwatch/home?region=${region}#alarmsV2:alarm/${enc(name)}`
 };
 
 ;// CONCATENATED MODULE: ./lib/util/paginate.js
@@ -60560,6 +60437,23 @@ function chunk(items, size) {
     for (let i = 0; i < items.length; i += size)
         out.push(items.slice(i, i + size));
     return out;
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/kind.js
+
+/** The stages in the order they run. */
+const KIND_STAGES = (/* unused pure expression or super */ null && ([
+    'before-services',
+    'after-services',
+    'after-instances',
+    'after-cluster'
+]));
+function count(n, noun, plural = `${noun}s`) {
+    return `${n} ${n === 1 ? noun : plural}`;
+}
+/** The part of the report the kinds fill, created on first use. */
+function relatedReport(report) {
+    return (report.related ??= newRelatedReport());
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/hosts.js
@@ -60983,13 +60877,11 @@ async function confirmStackInstances(ctx, decisions) {
 
 
 /** What a cluster holds, read with paged lists and batched describes. Makes no change. */
-async function takeInventory(ctx, clusterRef, selection) {
+async function takeInventory(ctx, clusterRef) {
     const cluster = await describeCluster(ctx, clusterRef);
     if (cluster.state === 'absent')
         return cluster;
     const info = cluster.info;
-    if (selection)
-        return { state: 'present', inventory: await takeServiceInventory(ctx, info, selection) };
     const [services, tasks, containerInstances, capacityProviders] = await Promise.all([
         tolerateDenied(ctx, listServices(ctx, info.arn), []),
         tolerateDenied(ctx, listLiveTasks(ctx, info.arn), []),
@@ -60999,33 +60891,6 @@ async function takeInventory(ctx, clusterRef, selection) {
     return {
         state: 'present',
         inventory: { cluster: info, services, tasks, containerInstances, capacityProviders }
-    };
-}
-/**
- * Services mode: the selected services, read again (one may have gone since the selection), and
- * their tasks (group `service:<name>`); every other task is the neighbours', never touched.
- */
-async function takeServiceInventory(ctx, cluster, selection) {
-    const [described, tasks] = await Promise.all([
-        describeServices(ctx, cluster.arn, selection.selected.map(s => s.arn), ['TAGS']),
-        listLiveTasks(ctx, cluster.arn)
-    ]);
-    const services = described.present.filter(s => s.status !== 'INACTIVE');
-    const gone = selection.selected.filter(s => !services.some(p => p.arn === s.arn)).map(s => s.name);
-    const names = new Set(selection.selected.map(s => s.name));
-    const mine = (t) => t.serviceName !== undefined && names.has(t.serviceName);
-    return {
-        cluster,
-        services,
-        tasks: tasks.filter(mine),
-        containerInstances: [],
-        capacityProviders: [],
-        scope: {
-            absent: [...selection.absent, ...gone],
-            skipped: selection.skipped,
-            neighbours: selection.neighbours,
-            neighbourTasks: tasks.filter(t => !mine(t))
-        }
     };
 }
 /** A dry run records a denied read as a blocker and goes on with `fallback`; a real run fails on it. */
@@ -61073,25 +60938,20 @@ function toClusterInfo(cluster) {
         hasDefaultStrategy: (cluster.defaultCapacityProviderStrategy ?? []).length > 0,
         ...(cluster.serviceConnectDefaults?.namespace
             ? { serviceConnectNamespace: cluster.serviceConnectDefaults.namespace }
-            : {}),
-        containerInstanceCount: cluster.registeredContainerInstancesCount ?? 0
+            : {})
     };
 }
 /** Every ACTIVE service: all pages of 100, then descriptions in batches of 10. */
-async function listServices(ctx, clusterArn, include = []) {
+async function listServices(ctx, clusterArn) {
     const arns = await paginate(async (nextToken) => {
         const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListServicesCommand */.qde({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
         return { items: out.serviceArns ?? [], nextToken: out.nextToken };
     });
     // INACTIVE services are already deleted (AWS does not list them; some emulators do).
-    return (await describeServices(ctx, clusterArn, unique(arns), include)).present.filter(s => s.status !== 'INACTIVE');
+    return (await describeServices(ctx, clusterArn, unique(arns))).present.filter(s => s.status !== 'INACTIVE');
 }
-async function describeServices(ctx, clusterArn, arns, include = []) {
-    const batches = await Promise.all(chunk(arns, Limits.describeServicesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeServicesCommand */.H7c({
-        cluster: clusterArn,
-        services: batch,
-        ...(include.length > 0 ? { include } : {})
-    }))));
+async function describeServices(ctx, clusterArn, arns) {
+    const batches = await Promise.all(chunk(arns, Limits.describeServicesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: clusterArn, services: batch }))));
     const present = [];
     const missing = [];
     for (const out of batches) {
@@ -61126,18 +60986,15 @@ function toServiceInfo(service) {
             .filter(d => d.serviceConnectConfiguration?.enabled !== false)
             .map(d => d.serviceConnectConfiguration?.namespace)
             .filter((ns) => Boolean(ns))),
-        ...(service.tags
-            ? { tags: Object.fromEntries(service.tags.filter(t => t.key).map(t => [t.key, t.value ?? ''])) }
-            : {}),
-        serviceRegistries: (service.serviceRegistries ?? [])
-            .map(r => r.registryArn)
-            .filter((arn) => Boolean(arn)),
-        targetGroups: unique((service.loadBalancers ?? []).map(lb => lb.targetGroupArn).filter((arn) => Boolean(arn)))
+        loadBalancers: service.loadBalancers ?? [],
+        vpcLatticeTargetGroups: unique((service.deployments ?? [])
+            .flatMap(d => d.vpcLatticeConfigurations ?? [])
+            .map(c => c.targetGroupArn)
+            .filter((arn) => Boolean(arn)))
     };
 }
 function newest(dates) {
-    // Not `instanceof Date`: a Date made in another realm (a test's VM context) is a Date all the same.
-    const times = dates.filter((d) => typeof d?.getTime === 'function').map(d => d.getTime());
+    const times = dates.filter((d) => d instanceof Date).map(d => d.getTime());
     return times.length > 0 ? new Date(Math.max(...times)) : undefined;
 }
 /**
@@ -61360,41 +61217,547 @@ async function retryUntil(ctx, options, attempt) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/kinds/shared.js
-/**
- * Which other services run the task definitions of the scope: every deployment of theirs, and their
- * tasks. Standalone tasks are not users: they are not touched, and a running task does not need its
- * revision to stay ACTIVE. Empty for a whole-cluster teardown.
- */
-function sharedWithNeighbours(scope) {
-    const taskDefinitions = new Map();
-    const families = new Map();
-    const mine = new Set(scope.taskDefinitions);
-    const myFamilies = new Set(scope.taskDefinitions.map(familyOfRef));
-    const add = (arn, service) => {
-        const user = `service ${service}`;
-        const family = familyOfRef(arn);
-        if (mine.has(arn))
-            taskDefinitions.set(arn, [...new Set([...(taskDefinitions.get(arn) ?? []), user])]);
-        if (myFamilies.has(family))
-            families.set(family, [...new Set([...(families.get(family) ?? []), user])]);
-    };
-    for (const s of scope.neighbours?.services ?? [])
-        for (const arn of s.taskDefinitions ?? [])
-            add(arn, s.name);
-    for (const t of scope.neighbours?.tasks ?? [])
-        if (t.taskDefinitionArn && t.serviceName)
-            add(t.taskDefinitionArn, t.serviceName);
-    return { taskDefinitions, families };
+;// CONCATENATED MODULE: ./lib/kinds/load-balancers.js
+
+
+
+
+
+
+
+
+
+
+/** The rule ARN's listener: `…:listener-rule/app/<lb>/<id>/<listener>/<rule>` → `…:listener/app/<lb>/<id>/<listener>`. */
+function listenerOfRule(ruleArn) {
+    return ruleArn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '');
 }
-/** The family of a task definition ARN or name, with or without its `:revision`. */
-function familyOfRef(ref) {
-    const name = ref.slice(ref.lastIndexOf('/') + 1);
-    return /:\d+$/.test(name) ? name.slice(0, name.lastIndexOf(':')) : name;
+function nameOfArn(arn) {
+    // targetgroup/<name>/<id> and loadbalancer/app/<name>/<id>
+    const parts = arn.split('/');
+    return parts.length >= 3 ? parts[parts.length - 2] : arn;
+}
+/**
+ * Which rules and groups go. A group goes when only removed services use it and no rule that stays
+ * forwards to it; a rule goes when it is not a default rule and every group it forwards to goes
+ * (a weighted rule that also sends traffic elsewhere is kept: deleting it would cut that traffic).
+ */
+function decideLoadBalancers(found, deleteTargetGroups) {
+    const services = new Map();
+    for (const ref of found.refs)
+        services.set(ref.targetGroupArn, [...(services.get(ref.targetGroupArn) ?? []), ref.service]);
+    const existing = found.targetGroups.filter(g => services.has(g.arn));
+    const groupKeep = new Map();
+    for (const g of existing) {
+        const others = found.usedElsewhere[g.arn] ?? [];
+        if (others.length > 0)
+            groupKeep.set(g.arn, `service ${others.join(', ')} still uses it`);
+        else if (found.othersUnknown)
+            groupKeep.set(g.arn, found.othersUnknown);
+    }
+    const ours = new Set(existing.map(g => g.arn));
+    const relevant = found.rules.filter(r => r.forwardsTo.some(t => ours.has(t.targetGroupArn)) || found.namedRules.includes(r.arn));
+    // A group another service uses keeps every rule that forwards to it (deleting the rule would cut
+    // that service's traffic); a kept rule keeps the groups it forwards to (AWS refuses otherwise).
+    // A group kept only because a kept rule forwards to it does not keep its other rules: they send
+    // traffic to the removed services alone.
+    const ruleKeep = new Map();
+    for (const r of relevant) {
+        const reason = ruleKeepReason(r, ours, groupKeep);
+        if (reason)
+            ruleKeep.set(r.arn, reason);
+    }
+    const heldBy = new Map();
+    for (const r of relevant) {
+        if (!ruleKeep.has(r.arn))
+            continue;
+        for (const t of r.forwardsTo) {
+            if (ours.has(t.targetGroupArn) && !groupKeep.has(t.targetGroupArn) && !heldBy.has(t.targetGroupArn)) {
+                heldBy.set(t.targetGroupArn, r.isDefault
+                    ? `it is the default action of listener ${nameOfArn(r.listenerArn)} (a default action is never changed)`
+                    : `listener rule ${r.priority}, which stays, also forwards to it`);
+            }
+        }
+    }
+    for (const [arn, reason] of heldBy)
+        groupKeep.set(arn, reason);
+    const notDeleting = 'delete-target-groups is off';
+    return {
+        deleting: deleteTargetGroups,
+        rules: relevant.map(rule => {
+            const keep = ruleKeep.get(rule.arn) ?? (deleteTargetGroups ? undefined : notDeleting);
+            return keep ? { rule, delete: false, keepReason: keep } : { rule, delete: true };
+        }),
+        targetGroups: existing.map(group => {
+            const keep = groupKeep.get(group.arn) ?? (deleteTargetGroups ? undefined : notDeleting);
+            const base = { group, services: services.get(group.arn) ?? [] };
+            return keep ? { ...base, delete: false, keepReason: keep } : { ...base, delete: true };
+        }),
+        latticeTargetGroups: found.latticeTargetGroups,
+        loadBalancerArns: [
+            ...new Set([...existing.flatMap(g => g.loadBalancerArns), ...relevant.map(r => r.loadBalancerArn)])
+        ].sort()
+    };
+}
+function ruleKeepReason(rule, ours, groupKeep) {
+    if (rule.isDefault)
+        return `it is the default rule of listener ${nameOfArn(rule.listenerArn)} (never deleted)`;
+    const outside = rule.forwardsTo
+        .filter(t => !ours.has(t.targetGroupArn))
+        .map(t => nameOfArn(t.targetGroupArn));
+    if (outside.length > 0)
+        return `it also forwards to ${outside.join(', ')}, which is not the removed services'`;
+    const kept = rule.forwardsTo
+        .filter(t => groupKeep.has(t.targetGroupArn))
+        .map(t => nameOfArn(t.targetGroupArn));
+    if (kept.length > 0)
+        return `it forwards to ${kept.join(', ')}, which stays`;
+    return undefined;
+}
+/** The command that removes a rule or a group, for the report (never run by this action unless told). */
+const removeCommand = {
+    rule: (arn) => `aws elbv2 delete-rule --rule-arn ${arn}`,
+    targetGroup: (arn) => `aws elbv2 delete-target-group --target-group-arn ${arn}`,
+    latticeTargetGroup: (arn) => `aws vpc-lattice delete-target-group --target-group-identifier ${arn}`
+};
+/** The target-group references of the services being removed (every `loadBalancers` entry). */
+function serviceTargetGroups(services) {
+    const refs = [];
+    const namedRules = [];
+    const latticeTargetGroups = [];
+    for (const s of services) {
+        for (const lb of s.loadBalancers ?? []) {
+            if (lb.targetGroupArn)
+                refs.push({ service: s.name, targetGroupArn: lb.targetGroupArn, role: 'primary' });
+            const blueGreen = lb.advancedConfiguration;
+            if (blueGreen?.alternateTargetGroupArn)
+                refs.push({ service: s.name, targetGroupArn: blueGreen.alternateTargetGroupArn, role: 'alternate' });
+            for (const rule of [blueGreen?.productionListenerRule, blueGreen?.testListenerRule])
+                if (rule && !namedRules.includes(rule))
+                    namedRules.push(rule);
+        }
+        for (const arn of s.vpcLatticeTargetGroups ?? [])
+            latticeTargetGroups.push({ service: s.name, arn });
+    }
+    return { refs, namedRules, latticeTargetGroups };
+}
+async function findLoadBalancers(ctx, clusterArn, services, wholeCluster, deleteTargetGroups) {
+    const { refs, namedRules, latticeTargetGroups } = serviceTargetGroups(services);
+    const found = {
+        refs,
+        namedRules,
+        latticeTargetGroups,
+        targetGroups: [],
+        rules: [],
+        usedElsewhere: {}
+    };
+    const groupArns = [...new Set(refs.map(r => r.targetGroupArn))];
+    if (groupArns.length === 0)
+        return found;
+    found.targetGroups = await describeTargetGroups(ctx, groupArns);
+    const loadBalancers = [...new Set(found.targetGroups.flatMap(g => g.loadBalancerArns))];
+    const listeners = (await Promise.all(loadBalancers.map(lb => describeListeners(ctx, lb)))).flat();
+    found.rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, l.loadBalancerArn)))).flat();
+    // Only a deletion needs to know who else uses a group: a report names the groups either way.
+    if (!deleteTargetGroups)
+        return found;
+    try {
+        const others = await otherServicesUsing(ctx, clusterArn, new Set(groupArns), services, wholeCluster);
+        if (others === undefined)
+            found.othersUnknown = `the account has more than ${Limits.loadBalancerClustersChecked} other clusters, so another service using it cannot be ruled out`;
+        else
+            found.usedElsewhere = others;
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        found.othersUnknown = `the other clusters' services could not be read (${(0,errors/* errorMessage */.gJ)(error)}), so another service using it cannot be ruled out`;
+    }
+    return found;
+}
+/** The groups that still exist, by ARN; a group deleted already is left out. */
+async function describeTargetGroups(ctx, arns) {
+    const out = [];
+    // DescribeTargetGroups with ARNs fails whole on one unknown ARN: one ARN per call keeps the others.
+    await Promise.all(arns.map(async (arn) => {
+        try {
+            const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetGroupsCommand({ TargetGroupArns: [arn] }));
+            for (const g of page.TargetGroups ?? [])
+                out.push({
+                    arn: g.TargetGroupArn ?? arn,
+                    name: g.TargetGroupName ?? nameOfArn(arn),
+                    loadBalancerArns: g.LoadBalancerArns ?? []
+                });
+        }
+        catch (error) {
+            if (!(0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
+                throw error;
+        }
+    }));
+    return out.sort((a, b) => a.arn.localeCompare(b.arn));
+}
+async function describeListeners(ctx, loadBalancerArn) {
+    const out = [];
+    await eachMarkerPage(async (Marker) => {
+        try {
+            const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeListenersCommand({
+                LoadBalancerArn: loadBalancerArn,
+                PageSize: Limits.elbPageSize,
+                Marker
+            }));
+            for (const l of page.Listeners ?? [])
+                if (l.ListenerArn)
+                    out.push({ arn: l.ListenerArn, loadBalancerArn });
+            return page.NextMarker;
+        }
+        catch (error) {
+            if ((0,errors/* isAwsError */.m_)(error, 'LoadBalancerNotFoundException', 'LoadBalancerNotFound'))
+                return undefined;
+            throw error;
+        }
+    });
+    return out;
+}
+async function describeRules(ctx, listenerArn, loadBalancerArn) {
+    const out = [];
+    await eachMarkerPage(async (Marker) => {
+        try {
+            const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeRulesCommand({
+                ListenerArn: listenerArn,
+                PageSize: Limits.elbPageSize,
+                Marker
+            }));
+            for (const r of page.Rules ?? []) {
+                if (!r.RuleArn)
+                    continue;
+                out.push({
+                    arn: r.RuleArn,
+                    listenerArn,
+                    loadBalancerArn,
+                    priority: r.Priority ?? '',
+                    isDefault: r.IsDefault === true,
+                    forwardsTo: forwardTargets(r.Actions ?? [])
+                });
+            }
+            return page.NextMarker;
+        }
+        catch (error) {
+            if ((0,errors/* isAwsError */.m_)(error, 'ListenerNotFoundException', 'ListenerNotFound'))
+                return undefined;
+            throw error;
+        }
+    });
+    return out;
+}
+/** The groups an action list forwards to: `TargetGroupArn`, or each group of a weighted `ForwardConfig`. */
+function forwardTargets(actions) {
+    const out = [];
+    for (const a of actions) {
+        if (a.Type !== 'forward')
+            continue;
+        const groups = a.ForwardConfig?.TargetGroups ?? [];
+        if (groups.length > 0) {
+            for (const g of groups)
+                if (g.TargetGroupArn)
+                    out.push({ targetGroupArn: g.TargetGroupArn, weight: g.Weight ?? 1 });
+        }
+        else if (a.TargetGroupArn)
+            out.push({ targetGroupArn: a.TargetGroupArn, weight: 1 });
+    }
+    return out;
+}
+async function eachMarkerPage(read) {
+    const seen = new Set();
+    let marker;
+    do {
+        marker = (await read(marker)) || undefined;
+        if (marker !== undefined) {
+            if (seen.has(marker))
+                throw new Error('Elastic Load Balancing returned the same NextMarker twice');
+            seen.add(marker);
+        }
+    } while (marker);
+}
+/**
+ * Per group ARN, the services outside the teardown that name it: every ACTIVE service of every
+ * other cluster (and of this one when only some of its services go). Undefined when the account
+ * has more clusters than Limits.loadBalancerClustersChecked: the answer would not be complete.
+ */
+async function otherServicesUsing(ctx, clusterArn, groups, removed, wholeCluster) {
+    const clusters = await describeOtherClusters(ctx, clusterArn);
+    if (clusters.length > Limits.loadBalancerClustersChecked)
+        return undefined;
+    const arns = clusters.map(c => c.clusterArn ?? '').filter(Boolean);
+    if (!wholeCluster)
+        arns.push(clusterArn);
+    const removedArns = new Set(removed.map(s => s.arn));
+    const usage = {};
+    const lists = await Promise.all(arns.map(async (arn) => ({ arn, services: await listServices(ctx, arn) })));
+    for (const { arn, services } of lists) {
+        const clusterName = arn.slice(arn.lastIndexOf('/') + 1);
+        for (const s of services) {
+            if (removedArns.has(s.arn))
+                continue;
+            for (const lb of s.loadBalancers ?? []) {
+                for (const tg of [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn]) {
+                    if (tg && groups.has(tg))
+                        (usage[tg] ??= []).push(`${clusterName}/${s.name}`);
+                }
+            }
+        }
+    }
+    return usage;
+}
+/** Deletes the rules, then the groups (a rule's deletion takes a moment to release its groups). */
+async function deleteRulesAndGroups(ctx, plan, done) {
+    for (const d of plan.rules.filter(r => r.delete)) {
+        try {
+            await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DeleteRuleCommand({ RuleArn: d.rule.arn }));
+            ctx.log.info(`Deleted listener rule ${d.rule.priority} of ${nameOfArn(d.rule.loadBalancerArn)}`);
+        }
+        catch (error) {
+            if (!(0,errors/* isAwsError */.m_)(error, 'RuleNotFoundException', 'RuleNotFound'))
+                throw error;
+            ctx.log.info(`Listener rule ${d.rule.arn} does not exist (any more)`);
+        }
+        done.rules.push(d.rule.arn);
+    }
+    for (const d of plan.targetGroups.filter(g => g.delete)) {
+        // Last look: a target registered since the inventory means something else uses the group now.
+        let targets;
+        try {
+            const health = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetHealthCommand({ TargetGroupArn: d.group.arn }));
+            targets = (health.TargetHealthDescriptions ?? []).filter(t => !['draining', 'unused'].includes(t.TargetHealth?.State ?? '')).length;
+        }
+        catch (error) {
+            if (!(0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
+                throw error;
+            ctx.log.info(`Target group ${d.group.name} does not exist (any more)`);
+            continue;
+        }
+        if (targets > 0) {
+            ctx.report.leftovers.push({
+                kind: 'target-group',
+                id: d.group.arn,
+                reason: `kept: ${targets} target(s) are still registered in it, so something else uses it; ${removeCommand.targetGroup(d.group.arn)} once nothing does`
+            });
+            continue;
+        }
+        const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 10_000 }, async () => {
+            try {
+                await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DeleteTargetGroupCommand({ TargetGroupArn: d.group.arn }));
+                return { done: true, value: undefined };
+            }
+            catch (error) {
+                // A rule just deleted still holds the group for a moment.
+                if ((0,errors/* isAwsError */.m_)(error, 'ResourceInUseException', 'ResourceInUse'))
+                    return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
+                // Deleted by someone else since the last look.
+                if ((0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
+                    return { done: true, value: undefined };
+                throw error;
+            }
+        });
+        if (!result.done)
+            throw new errors/* DeadlineError */.j3(`target group ${d.group.name} could not be deleted before the deadline: ${result.reason}`);
+        done.targetGroups.push(d.group.arn);
+        ctx.log.info(`Deleted target group ${d.group.name}`);
+    }
+}
+/**
+ * A load balancer these rules and groups were on that has no rule but its default ones left and no
+ * registered target in any group: it serves nothing and bills by the hour. Never deleted here.
+ */
+async function idleLoadBalancers(ctx, arns) {
+    const idle = [];
+    for (const lb of arns) {
+        const listeners = await describeListeners(ctx, lb);
+        const rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, lb)))).flat();
+        if (rules.some(r => !r.isDefault))
+            continue;
+        let targets = 0;
+        try {
+            await eachMarkerPage(async (Marker) => {
+                const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetGroupsCommand({
+                    LoadBalancerArn: lb,
+                    PageSize: Limits.elbPageSize,
+                    Marker
+                }));
+                for (const g of page.TargetGroups ?? []) {
+                    const health = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetHealthCommand({ TargetGroupArn: g.TargetGroupArn }));
+                    targets += (health.TargetHealthDescriptions ?? []).length;
+                }
+                return page.NextMarker;
+            });
+        }
+        catch (error) {
+            if ((0,errors/* isAwsError */.m_)(error, 'LoadBalancerNotFoundException', 'LoadBalancerNotFound'))
+                continue;
+            throw error;
+        }
+        if (targets === 0)
+            idle.push(lb);
+    }
+    return idle;
+}
+// ---------------------------------------------------------------- the kind
+const emptyFound = {
+    refs: [],
+    namedRules: [],
+    latticeTargetGroups: [],
+    targetGroups: [],
+    rules: [],
+    usedElsewhere: {}
+};
+const loadBalancersKind = {
+    name: 'load balancer rules and target groups',
+    find(ctx, scope, settings) {
+        if (!isAvailable(ctx.elbv2) ||
+            !scope.services.some(s => (s.loadBalancers ?? []).length > 0 || (s.vpcLatticeTargetGroups ?? []).length > 0))
+            return Promise.resolve(emptyFound);
+        return tolerateDenied(ctx, findLoadBalancers(ctx, scope.cluster.arn, scope.services, scope.wholeCluster, settings.deleteTargetGroups), emptyFound);
+    },
+    recordFound(found, report, log) {
+        const plan = decideLoadBalancers(found, false);
+        report.found.targetGroups = plan.targetGroups.length;
+        report.found.listenerRules = plan.rules.length;
+        if (found.othersUnknown)
+            log.info(`Target groups will be kept: ${found.othersUnknown}`);
+    },
+    decide(found, { settings }) {
+        return decideLoadBalancers(found, settings.deleteTargetGroups);
+    },
+    steps(plan) {
+        const rules = plan.rules.filter(r => r.delete);
+        const groups = plan.targetGroups.filter(g => g.delete);
+        if (rules.length === 0 && groups.length === 0)
+            return [];
+        return [
+            {
+                stage: 'after-services',
+                phase: 'delete-target-groups',
+                description: `Delete ${count(rules.length, 'listener rule')} and ${count(groups.length, 'target group')} only the removed services use`,
+                resources: [...rules.map(r => r.rule.arn), ...groups.map(g => g.group.arn)]
+            }
+        ];
+    },
+    notes(plan) {
+        if (!plan.deleting)
+            return [];
+        return [
+            ...plan.rules
+                .filter(r => !r.delete)
+                .map(r => `listener rule ${r.rule.arn} will be kept: ${r.keepReason}`),
+            ...plan.targetGroups
+                .filter(g => !g.delete)
+                .map(g => `target group ${g.group.name} will be kept: ${g.keepReason}`)
+        ];
+    },
+    actions: {
+        // Also without delete-target-groups: what is left is reported, with the command that removes it.
+        'after-services': {
+            phase: 'load balancer rules and target groups',
+            needed: plan => plan.rules.length + plan.targetGroups.length + plan.latticeTargetGroups.length > 0,
+            run: (ctx, plan) => applyLoadBalancers(ctx, plan)
+        }
+    },
+    unfinished(plan, report) {
+        const done = report.related;
+        return [
+            ...plan.rules
+                .filter(r => r.delete && !done?.listenerRules.some(x => x.arn === r.rule.arn))
+                .map(r => ({
+                kind: 'listener-rule',
+                id: r.rule.arn,
+                reason: 'not deleted before the run stopped'
+            })),
+            ...plan.targetGroups
+                .filter(g => g.delete && !done?.targetGroups.some(x => x.arn === g.group.arn))
+                .map(g => ({
+                kind: 'target-group',
+                id: g.group.arn,
+                reason: 'not deleted before the run stopped'
+            }))
+        ];
+    },
+    countRows(r, left) {
+        const rows = [
+            {
+                label: 'Listener rules',
+                found: r.found.listenerRules,
+                removed: r.listenerRules.length,
+                leftoverKind: 'listener-rule'
+            },
+            {
+                label: 'Target groups',
+                found: r.found.targetGroups,
+                removed: r.targetGroups.length,
+                leftoverKind: 'target-group'
+            }
+        ];
+        return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
+    },
+    doneLists(r) {
+        return [
+            { title: 'Listener rules deleted', items: r.listenerRules.map(x => code(x.arn)) },
+            { title: 'Target groups deleted', items: r.targetGroups.map(x => code(x.name)) }
+        ];
+    },
+    links: {
+        'target-group': (region, id) => consoleLinks.targetGroup(region, id),
+        'load-balancer': (region, id) => consoleLinks.loadBalancer(region, id)
+    }
+};
+async function applyLoadBalancers(ctx, plan) {
+    const related = relatedReport(ctx.report);
+    const done = { rules: [], targetGroups: [] };
+    if (plan.deleting) {
+        try {
+            await deleteRulesAndGroups(ctx, plan, done);
+        }
+        finally {
+            for (const arn of done.rules)
+                related.listenerRules.push({ arn, action: 'deleted' });
+            for (const arn of done.targetGroups)
+                related.targetGroups.push({
+                    arn,
+                    name: plan.targetGroups.find(g => g.group.arn === arn)?.group.name ?? nameOfArn(arn),
+                    action: 'deleted'
+                });
+        }
+    }
+    for (const d of plan.rules.filter(r => !r.delete)) {
+        ctx.report.leftovers.push({
+            kind: 'listener-rule',
+            id: d.rule.arn,
+            reason: `${d.rule.isDefault ? 'default rule' : `rule ${d.rule.priority}`} of listener ${nameOfArn(d.rule.listenerArn)} on load balancer ${nameOfArn(d.rule.loadBalancerArn)}, forwarding to ${d.rule.forwardsTo.map(t => nameOfArn(t.targetGroupArn)).join(', ')}; kept: ${d.keepReason}${d.rule.isDefault ? '' : `; remove with \`${removeCommand.rule(d.rule.arn)}\``}`
+        });
+    }
+    for (const d of plan.targetGroups.filter(g => !g.delete)) {
+        ctx.report.leftovers.push({
+            kind: 'target-group',
+            id: d.group.arn,
+            reason: `target group ${d.group.name} of ${d.services.join(', ')}${d.group.loadBalancerArns.length ? ` on load balancer ${d.group.loadBalancerArns.map(nameOfArn).join(', ')}` : ''}; kept: ${d.keepReason}; remove with \`${removeCommand.targetGroup(d.group.arn)}\` once no rule forwards to it`
+        });
+    }
+    for (const l of plan.latticeTargetGroups) {
+        ctx.report.leftovers.push({
+            kind: 'lattice-target-group',
+            id: l.arn,
+            reason: `VPC Lattice target group of ${l.service}: reported only; remove with \`${removeCommand.latticeTargetGroup(l.arn)}\` once nothing uses it`
+        });
+    }
+    for (const lb of await idleLoadBalancers(ctx, plan.loadBalancerArns)) {
+        ctx.report.leftovers.push({
+            kind: 'load-balancer',
+            id: lb,
+            reason: `load balancer ${nameOfArn(lb)} has no listener rule but its default ones and no registered target left: it serves nothing and bills by the hour; never deleted by this action (aws elbv2 delete-load-balancer --load-balancer-arn ${lb})`,
+            billing: true
+        });
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/log-groups.js
-
 
 
 
@@ -61417,21 +61780,8 @@ const logGroupsKind = {
         if (found?.tooManyFamilies)
             log.info(`More ACTIVE task definition families than ${Limits.logGroupFamiliesChecked}: log groups will be kept`);
     },
-    decide(found, { settings, scope }) {
-        const shared = sharedWithNeighbours(scope).families;
-        return {
-            decisions: (found?.groups ?? []).map(group => {
-                // Services mode: a group another service of the cluster writes to (same family) stays.
-                const sharers = [...new Set(group.families.flatMap(f => shared.get(f) ?? []))];
-                if (sharers.length > 0)
-                    return {
-                        group,
-                        delete: false,
-                        keepReason: `${sharers.join(', ')} also run(s) task definitions of ${group.families.join(', ')}, which write to it`
-                    };
-                return decideLogGroup(group, found, settings.region);
-            })
-        };
+    decide(found, { settings }) {
+        return { decisions: (found?.groups ?? []).map(group => decideLogGroup(group, found, settings.region)) };
     },
     steps(plan) {
         const deleted = plan.decisions.filter(d => d.delete);
@@ -61645,8 +61995,7 @@ async function deleteLogGroup(ctx, name) {
 const namespacesKind = {
     name: 'Service Connect namespaces',
     find(_ctx, scope) {
-        // A namespace stays with a cluster that stays: its other services may use it.
-        return Promise.resolve(scope.wholeCluster ? namespacesOf(scope) : []);
+        return Promise.resolve(namespacesOf(scope));
     },
     recordFound(found, report) {
         report.found.namespaces = found.length;
@@ -61846,8 +62195,367 @@ async function deleteNamespace(ctx, d) {
     ctx.log.info(`Namespace ${ns.ref} is deleted`);
 }
 
-;// CONCATENATED MODULE: ./lib/kinds/task-definitions.js
+;// CONCATENATED MODULE: ./lib/kinds/scalable-targets.js
 
+
+
+
+
+
+
+
+
+
+/**
+ * Service auto scaling of the services being removed (always on, like `triggers`). A scheduled
+ * action or a step-scaling alarm can raise a service's desired count while it drains, starting
+ * tasks the teardown then has to stop again (or, during a graceful drain, never finishing it). So
+ * each scalable target is suspended before any service is touched, and deregistered once the
+ * services are INACTIVE (its policies and scheduled actions go with it). The alarms of step-scaling
+ * policies are not deleted with them and bill: reported, or deleted with `delete-scaling-alarms`
+ * when their only actions were these policies.
+ */
+const ECS_NAMESPACE = 'ecs';
+const ECS_DIMENSION = 'ecs:service:DesiredCount';
+function resourceIdOf(clusterName, serviceName) {
+    return `service/${clusterName}/${serviceName}`;
+}
+function decideScalableTargets(found, deleteScalingAlarms) {
+    const policyArns = new Set(found.policies.map(p => p.arn));
+    return {
+        suspend: found.targets.filter(t => !t.suspended),
+        deregister: found.targets,
+        policies: found.policies,
+        scheduledActions: found.scheduledActions,
+        alarms: found.alarms.map(alarm => {
+            const others = alarm.actions.filter(a => !policyArns.has(a));
+            if (others.length > 0)
+                return {
+                    alarm,
+                    delete: false,
+                    orphaned: false,
+                    keepReason: `it has other actions too (${others.join(', ')})`
+                };
+            if (!deleteScalingAlarms)
+                return { alarm, delete: false, orphaned: true, keepReason: 'delete-scaling-alarms is off' };
+            return { alarm, delete: true, orphaned: true };
+        })
+    };
+}
+async function findScalableTargets(ctx, clusterName, services) {
+    const found = { targets: [], policies: [], scheduledActions: [], alarms: [] };
+    const ids = services.map(s => resourceIdOf(clusterName, s.name));
+    if (ids.length === 0)
+        return found;
+    for (const batch of chunk(ids, Limits.autoScalingPageSize)) {
+        await eachTokenPage(async (NextToken) => {
+            const out = await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DescribeScalableTargetsCommand({
+                ServiceNamespace: ECS_NAMESPACE,
+                ResourceIds: batch,
+                ScalableDimension: ECS_DIMENSION,
+                MaxResults: Limits.autoScalingPageSize,
+                NextToken
+            }));
+            for (const t of out.ScalableTargets ?? []) {
+                const s = t.SuspendedState;
+                found.targets.push({
+                    resourceId: t.ResourceId ?? '',
+                    min: t.MinCapacity ?? 0,
+                    max: t.MaxCapacity ?? 0,
+                    suspended: Boolean(s?.DynamicScalingInSuspended && s.DynamicScalingOutSuspended && s.ScheduledScalingSuspended)
+                });
+            }
+            return out.NextToken;
+        });
+    }
+    await Promise.all(found.targets.map(async (t) => {
+        await eachTokenPage(async (NextToken) => {
+            const out = await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DescribeScalingPoliciesCommand({
+                ServiceNamespace: ECS_NAMESPACE,
+                ResourceId: t.resourceId,
+                ScalableDimension: ECS_DIMENSION,
+                MaxResults: Limits.autoScalingPageSize,
+                NextToken
+            }));
+            for (const p of out.ScalingPolicies ?? []) {
+                found.policies.push({
+                    name: p.PolicyName ?? '',
+                    arn: p.PolicyARN ?? '',
+                    resourceId: t.resourceId,
+                    type: p.PolicyType ?? '',
+                    alarms: (p.Alarms ?? []).map(a => a.AlarmName ?? '').filter(Boolean)
+                });
+            }
+            return out.NextToken;
+        });
+        await eachTokenPage(async (NextToken) => {
+            const out = await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DescribeScheduledActionsCommand({
+                ServiceNamespace: ECS_NAMESPACE,
+                ResourceId: t.resourceId,
+                ScalableDimension: ECS_DIMENSION,
+                MaxResults: Limits.autoScalingPageSize,
+                NextToken
+            }));
+            for (const a of out.ScheduledActions ?? []) {
+                found.scheduledActions.push({
+                    name: a.ScheduledActionName ?? '',
+                    resourceId: t.resourceId,
+                    schedule: a.Schedule ?? ''
+                });
+            }
+            return out.NextToken;
+        });
+    }));
+    // The alarms that act on a step policy: by action (the policy's ARN; some emulators leave the
+    // policy's Alarms list empty), then any the policy names that the first look did not return.
+    const seen = new Set();
+    const read = async (filter) => eachTokenPage(async (NextToken) => {
+        const out = await callAws(ctx, ctx.cloudwatch, new (await sdk.cloudwatch()).DescribeAlarmsCommand({
+            ...filter,
+            MaxRecords: Limits.alarmsBatch,
+            NextToken
+        }));
+        for (const a of out.MetricAlarms ?? []) {
+            if (!a.AlarmName || seen.has(a.AlarmName))
+                continue;
+            seen.add(a.AlarmName);
+            found.alarms.push({
+                name: a.AlarmName,
+                actions: [...(a.AlarmActions ?? []), ...(a.OKActions ?? []), ...(a.InsufficientDataActions ?? [])]
+            });
+        }
+        return out.NextToken;
+    });
+    const stepPolicies = found.policies.filter(p => p.type === 'StepScaling');
+    for (const p of stepPolicies)
+        await read({ ActionPrefix: p.arn });
+    const named = [...new Set(stepPolicies.flatMap(p => p.alarms))].filter(n => !seen.has(n));
+    for (const batch of chunk(named, Limits.alarmsBatch))
+        await read({ AlarmNames: batch });
+    return found;
+}
+async function eachTokenPage(read) {
+    const seen = new Set();
+    let token;
+    do {
+        token = (await read(token)) || undefined;
+        if (token !== undefined) {
+            if (seen.has(token))
+                throw new Error('the same NextToken came back twice');
+            seen.add(token);
+        }
+    } while (token);
+}
+// ---------------------------------------------------------------- acting
+/** Nothing may scale the service while it drains: scheduled scaling and both directions of dynamic scaling stop. */
+async function suspendTargets(ctx, targets, done) {
+    for (const t of targets) {
+        try {
+            await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).RegisterScalableTargetCommand({
+                ServiceNamespace: ECS_NAMESPACE,
+                ResourceId: t.resourceId,
+                ScalableDimension: ECS_DIMENSION,
+                SuspendedState: {
+                    DynamicScalingInSuspended: true,
+                    DynamicScalingOutSuspended: true,
+                    ScheduledScalingSuspended: true
+                }
+            }));
+        }
+        catch (error) {
+            // Deregistered since the inventory, or its service is gone already: nothing left to scale.
+            if ((0,errors/* isAwsError */.m_)(error, 'ObjectNotFoundException', 'ValidationException')) {
+                ctx.log.info(`Scalable target ${t.resourceId} could not be suspended: it or its service is gone`);
+                continue;
+            }
+            throw error;
+        }
+        done.push(t.resourceId);
+        ctx.log.info(`Suspended scaling of ${t.resourceId}`);
+    }
+}
+async function deregisterTargets(ctx, targets, done) {
+    for (const t of targets) {
+        try {
+            await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DeregisterScalableTargetCommand({
+                ServiceNamespace: ECS_NAMESPACE,
+                ResourceId: t.resourceId,
+                ScalableDimension: ECS_DIMENSION
+            }));
+            done.push(t.resourceId);
+            ctx.log.info(`Deregistered scalable target ${t.resourceId} (its policies and scheduled actions go with it)`);
+        }
+        catch (error) {
+            // ObjectNotFoundException is AWS's answer; moto says ValidationException "No scalable target found".
+            const gone = (0,errors/* isAwsError */.m_)(error, 'ObjectNotFoundException') ||
+                ((0,errors/* isAwsError */.m_)(error, 'ValidationException') && /no scalable target/i.test((0,errors/* errorMessage */.gJ)(error)));
+            if (!gone)
+                throw error;
+            ctx.log.info(`Scalable target ${t.resourceId} is not registered (any more)`);
+        }
+    }
+}
+async function deleteAlarms(ctx, names, done) {
+    if (names.length === 0)
+        return;
+    for (const batch of chunk(names, Limits.alarmsBatch)) {
+        // DeleteAlarms deletes nothing when one name is unknown: delete only those still there.
+        const out = await callAws(ctx, ctx.cloudwatch, new (await sdk.cloudwatch()).DescribeAlarmsCommand({
+            AlarmNames: batch,
+            MaxRecords: Limits.alarmsBatch
+        }));
+        const present = (out.MetricAlarms ?? []).map(a => a.AlarmName ?? '').filter(Boolean);
+        if (present.length === 0)
+            continue;
+        await callAws(ctx, ctx.cloudwatch, new (await sdk.cloudwatch()).DeleteAlarmsCommand({ AlarmNames: present }));
+        done.push(...present);
+        ctx.log.info(`Deleted ${present.length} step-scaling alarm(s): ${present.join(', ')}`);
+    }
+}
+// ---------------------------------------------------------------- the kind
+const noneFound = { targets: [], policies: [], scheduledActions: [], alarms: [] };
+const scalableTargetsKind = {
+    name: 'service auto scaling',
+    find(ctx, scope) {
+        if (!isAvailable(ctx.autoscaling))
+            return Promise.resolve(noneFound);
+        return tolerateDenied(ctx, findScalableTargets(ctx, scope.cluster.name, scope.services), noneFound);
+    },
+    recordFound(found, report) {
+        report.found.scalableTargets = found.targets.length;
+        report.found.scalingAlarms = found.alarms.length;
+    },
+    decide(found, { settings }) {
+        return decideScalableTargets(found, settings.deleteScalingAlarms);
+    },
+    steps(plan) {
+        const steps = [];
+        if (plan.suspend.length > 0)
+            steps.push({
+                stage: 'before-services',
+                phase: 'suspend-scaling',
+                description: `Suspend scaling of ${count(plan.suspend.length, 'scalable target')} (scheduled actions and scaling policies), so nothing scales a service up while it drains`,
+                resources: plan.suspend.map(t => t.resourceId)
+            });
+        if (plan.deregister.length > 0)
+            steps.push({
+                stage: 'after-services',
+                phase: 'deregister-scalable-targets',
+                description: `Deregister ${count(plan.deregister.length, 'scalable target')} with their ${count(plan.policies.length, 'scaling policy', 'scaling policies')} and ${count(plan.scheduledActions.length, 'scheduled action')}`,
+                resources: plan.deregister.map(t => t.resourceId)
+            });
+        const alarms = plan.alarms.filter(a => a.delete);
+        if (alarms.length > 0)
+            steps.push({
+                stage: 'after-services',
+                phase: 'delete-scaling-alarms',
+                description: `Delete ${count(alarms.length, 'step-scaling alarm')} whose only actions were these policies`,
+                resources: alarms.map(a => a.alarm.name)
+            });
+        return steps;
+    },
+    notes(plan) {
+        return plan.alarms
+            .filter(a => !a.delete && !a.orphaned)
+            .map(a => `alarm ${a.alarm.name} will be kept: ${a.keepReason}`);
+    },
+    actions: {
+        'before-services': {
+            phase: 'suspend scaling',
+            needed: plan => plan.suspend.length > 0,
+            run: async (ctx, plan) => {
+                const done = [];
+                try {
+                    await suspendTargets(ctx, plan.suspend, done);
+                }
+                finally {
+                    relatedReport(ctx.report).scalableTargets.push(...done.map(resourceId => ({ resourceId, action: 'suspended' })));
+                }
+            }
+        },
+        'after-services': {
+            phase: 'service auto scaling',
+            needed: plan => plan.deregister.length > 0 || plan.alarms.length > 0,
+            run: (ctx, plan) => applyScalableTargets(ctx, plan)
+        }
+    },
+    unfinished(plan, report) {
+        const done = report.related?.scalableTargets ?? [];
+        return [
+            ...plan.deregister
+                .filter(t => !done.some(d => d.resourceId === t.resourceId && d.action === 'deregistered'))
+                .map(t => ({
+                kind: 'scalable-target',
+                id: t.resourceId,
+                reason: 'not deregistered before the run stopped'
+            })),
+            ...plan.alarms
+                .filter(a => a.orphaned && !report.related?.alarms.some(x => x.name === a.alarm.name))
+                .map(a => ({
+                kind: 'alarm',
+                id: a.alarm.name,
+                reason: 'step-scaling alarm not deleted before the run stopped',
+                billing: true
+            }))
+        ];
+    },
+    countRows(r, left) {
+        const rows = [
+            {
+                label: 'Scalable targets',
+                found: r.found.scalableTargets,
+                removed: r.scalableTargets.filter(t => t.action === 'deregistered').length,
+                leftoverKind: 'scalable-target'
+            },
+            {
+                label: 'Step-scaling alarms',
+                found: r.found.scalingAlarms,
+                removed: r.alarms.length,
+                leftoverKind: 'alarm'
+            }
+        ];
+        return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
+    },
+    doneLists(r) {
+        return [
+            {
+                title: 'Scalable targets deregistered',
+                items: r.scalableTargets.filter(t => t.action === 'deregistered').map(t => code(t.resourceId))
+            },
+            { title: 'Step-scaling alarms deleted', items: r.alarms.map(a => code(a.name)) }
+        ];
+    },
+    links: { alarm: (region, id) => consoleLinks.alarm(region, id) }
+};
+async function applyScalableTargets(ctx, plan) {
+    const related = relatedReport(ctx.report);
+    const deregistered = [];
+    try {
+        await deregisterTargets(ctx, plan.deregister, deregistered);
+    }
+    finally {
+        related.scalableTargets.push(...deregistered.map(resourceId => ({ resourceId, action: 'deregistered' })));
+    }
+    const deleted = [];
+    try {
+        await deleteAlarms(ctx, plan.alarms.filter(a => a.delete).map(a => a.alarm.name), deleted);
+    }
+    finally {
+        related.alarms.push(...deleted.map(name => ({ name, action: 'deleted' })));
+    }
+    for (const a of plan.alarms.filter(x => !x.delete)) {
+        ctx.report.leftovers.push({
+            kind: 'alarm',
+            id: a.alarm.name,
+            reason: a.orphaned
+                ? `step-scaling alarm whose only actions were the removed services' scaling policies: it bills and acts on nothing; delete-scaling-alarms: true deletes it (aws cloudwatch delete-alarms --alarm-names ${a.alarm.name})`
+                : `step-scaling alarm kept: ${a.keepReason}`,
+            ...(a.orphaned ? { billing: true } : {})
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/task-definitions.js
 
 
 
@@ -61862,13 +62570,8 @@ const taskDefinitionsKind = {
     recordFound(found, report) {
         report.found.taskDefinitionFamilies = new Set(found.map(arn => arn.replace(/:\d+$/, ''))).size;
     },
-    decide(found, { settings, scope }) {
-        const shared = sharedWithNeighbours(scope).taskDefinitions;
-        return {
-            families: families(found.filter(arn => !shared.has(arn))),
-            deregister: settings.deregisterTaskDefinitions,
-            ...(shared.size > 0 ? { shared: [...shared].map(([arn, users]) => ({ arn, users })) } : {})
-        };
+    decide(found, { settings }) {
+        return { families: families(found), deregister: settings.deregisterTaskDefinitions };
     },
     steps(plan) {
         if (!plan.deregister || plan.families.length === 0)
@@ -61883,11 +62586,7 @@ const taskDefinitionsKind = {
             }
         ];
     },
-    notes(plan) {
-        if (!plan.deregister)
-            return [];
-        return (plan.shared ?? []).map(t => `task definition ${revisionOf(t.arn)} will be kept: ${t.users.join(', ')} also run(s) it`);
-    },
+    notes: () => [],
     actions: {
         'after-cluster': {
             phase: 'task definitions',
@@ -61988,37 +62687,20 @@ function revisionOf(arn) {
 
 
 
-
 const triggersKind = {
     name: 'EventBridge rules',
     async find(ctx, scope, settings) {
         if (settings.triggers === 'keep')
             return undefined;
-        if (scope.wholeCluster)
-            return readTriggers(ctx, scope.cluster.arn);
-        // Services mode: the targets that start a family of the services being removed, one no other
-        // service of the cluster runs (those are kept: notes say so).
-        const shared = sharedWithNeighbours(scope).families;
-        const families = new Set(scope.taskDefinitions.map(familyOfRef).filter(f => !shared.has(f)));
-        return families.size > 0 ? readTriggers(ctx, scope.cluster.arn, families) : [];
+        return readTriggers(ctx, scope.cluster.arn);
     },
     recordFound(found, report, log) {
         report.found.triggers = found?.length ?? 0;
         for (const t of found ?? [])
             log.info(`EventBridge rule ${t.rule} starts tasks on this cluster (${t.targetIds.length} target(s))`);
     },
-    decide(found, { settings, scope }) {
-        const shared = settings.triggers === 'keep' ? new Map() : sharedWithNeighbours(scope).families;
-        return {
-            mode: settings.triggers,
-            triggers: settings.triggers === 'keep' ? [] : (found ?? []),
-            ...(!scope.wholeCluster && settings.triggers === 'disable'
-                ? { removeOnly: (found ?? []).filter(t => t.otherTargets > 0).map(t => t.rule) }
-                : {}),
-            ...(shared.size > 0
-                ? { sharedFamilies: [...shared].map(([family, users]) => ({ family, users: users })) }
-                : {})
-        };
+    decide(found, { settings }) {
+        return { mode: settings.triggers, triggers: settings.triggers === 'keep' ? [] : (found ?? []) };
     },
     steps(plan) {
         if (plan.triggers.length === 0)
@@ -62036,26 +62718,18 @@ const triggersKind = {
         ];
     },
     notes(plan) {
-        const kept = (plan.sharedFamilies ?? []).map(f => `EventBridge targets that start family ${f.family} on this cluster will be kept: ${f.users.join(', ')} also run(s) it`);
         if (plan.mode !== 'disable')
-            return kept;
-        return [
-            ...plan.triggers
-                .filter(t => t.otherTargets > 0)
-                .map(t => plan.removeOnly?.includes(t.rule)
-                ? `EventBridge rule ${t.rule} also has ${t.otherTargets} other target(s): only this run's targets will be removed from it, not the whole rule disabled`
-                : `EventBridge rule ${t.rule} will be disabled as a whole, which also stops its ${t.otherTargets} other target(s)`),
-            ...kept
-        ];
+            return [];
+        return plan.triggers
+            .filter(t => t.otherTargets > 0)
+            .map(t => `EventBridge rule ${t.rule} will be disabled as a whole, which also stops its ${t.otherTargets} other target(s)`);
     },
     actions: {
         'before-services': {
             phase: 'EventBridge rules',
             needed: plan => plan.triggers.length > 0,
             run: async (ctx, plan) => {
-                await Promise.all(plan.triggers.map(trigger => plan.mode === 'disable' && !plan.removeOnly?.includes(trigger.rule)
-                    ? disableRule(ctx, trigger)
-                    : removeTargets(ctx, trigger)));
+                await Promise.all(plan.triggers.map(trigger => plan.mode === 'disable' ? disableRule(ctx, trigger) : removeTargets(ctx, trigger)));
             }
         }
     },
@@ -62090,13 +62764,13 @@ const triggersKind = {
     },
     links: { trigger: (region, id) => consoleLinks.eventRule(region, id) }
 };
-async function readTriggers(ctx, clusterArn, families) {
+async function readTriggers(ctx, clusterArn) {
     if (!isAvailable(ctx.events)) {
         ctx.log.info('EventBridge is not available to this run: rules that start tasks were not looked for');
         return undefined;
     }
     try {
-        return await tolerateDenied(ctx, findTriggers(ctx, clusterArn, families), []);
+        return await tolerateDenied(ctx, findTriggers(ctx, clusterArn), []);
     }
     catch (error) {
         if (!(0,errors/* isAccessDenied */.w7)(error))
@@ -62110,9 +62784,7 @@ async function readTriggers(ctx, clusterArn, families) {
  * ListRuleNamesByTarget with it finds exactly those rules (every page); each rule's targets are then
  * read to pick out the ones for this cluster. A rule deleted between the two reads is skipped.
  */
-async function findTriggers(ctx, clusterArn, 
-/** Services mode: only the targets that start these task definition families. */
-families) {
+async function findTriggers(ctx, clusterArn) {
     const rules = await paginate(async (nextToken) => {
         const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListRuleNamesByTargetCommand({
             TargetArn: clusterArn,
@@ -62121,10 +62793,10 @@ families) {
         }));
         return { items: out.RuleNames ?? [], nextToken: out.NextToken };
     });
-    const found = await Promise.all([...new Set(rules)].map(rule => readTargets(ctx, rule, clusterArn, families)));
+    const found = await Promise.all([...new Set(rules)].map(rule => readTargets(ctx, rule, clusterArn)));
     return found.filter((t) => t !== undefined && t.targetIds.length > 0);
 }
-async function readTargets(ctx, rule, clusterArn, families) {
+async function readTargets(ctx, rule, clusterArn) {
     try {
         const targets = await paginate(async (nextToken) => {
             const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListTargetsByRuleCommand({
@@ -62134,8 +62806,7 @@ async function readTargets(ctx, rule, clusterArn, families) {
             }));
             return { items: out.Targets ?? [], nextToken: out.NextToken };
         });
-        const mine = targets.filter(t => t.Arn === clusterArn &&
-            (!families || families.has(familyOfRef(t.EcsParameters?.TaskDefinitionArn ?? ''))));
+        const mine = targets.filter(t => t.Arn === clusterArn);
         return {
             rule,
             targetIds: mine.map(t => t.Id ?? '').filter(Boolean),
@@ -62213,17 +62884,19 @@ function record(ctx, trigger, action) {
 
 
 
+
 /**
  * Every kind of resource around the cluster, in the order they act within a stage (and appear in
  * the plan, the report and the summary). Adding a kind: one module in src/kinds/, one line here.
  */
 const KINDS = [
     triggersKind,
+    scalableTargetsKind,
+    loadBalancersKind,
     hostsKind,
     logGroupsKind,
     taskDefinitionsKind,
-    namespacesKind,
-    discoveryServicesKind
+    namespacesKind
 ];
 /** The scope of a whole-cluster teardown: everything the inventory found goes. */
 function wholeClusterScope(inventory) {
@@ -62239,21 +62912,6 @@ function wholeClusterScope(inventory) {
             ])
         ],
         wholeCluster: true
-    };
-}
-/**
- * The scope of a services-mode teardown: the selected services and their tasks go; the cluster
- * stays, with its instances and its other services and tasks (the neighbours).
- */
-function servicesScope(inventory) {
-    return {
-        ...wholeClusterScope(inventory),
-        containerInstances: [],
-        wholeCluster: false,
-        neighbours: {
-            services: inventory.scope?.neighbours ?? [],
-            tasks: inventory.scope?.neighbourTasks ?? []
-        }
     };
 }
 /** Every kind looks, at once; read only, like the rest of the inventory, so a dry run shows all of it. */
@@ -62331,7 +62989,6 @@ const LIST_LIMIT = 200;
 const TASKS_PER_GROUP = 50;
 const OUTCOME_TEXT = {
     deleted: '✅ removed',
-    'services-removed': '✅ services removed, cluster kept',
     absent: '➖ already absent',
     failed: '❌ failed',
     cancelled: '⛔ cancelled',
@@ -62360,12 +63017,10 @@ function renderCluster(c) {
     if (c.plan)
         out.push(...renderPlan(c));
     // No table when the cluster was never read (absent, or a failure before the inventory).
-    out.push(...renderScope(c));
     if (c.outcome === 'absent' || c.outcome === 'skipped' || !c.arn)
         return out;
     out.push(...renderCounts(c));
     out.push(...renderLeftovers(c));
-    out.push(...renderKept(c));
     if (c.outcome !== 'dry-run')
         out.push(...renderRemoved(c));
     out.push(...renderPhases(c));
@@ -62396,13 +63051,8 @@ function renderCounts(c) {
         '| --- | ---: | ---: | ---: |',
         `| Services | ${c.found.services} | ${removed(c.services.length)} | ${left('service')} |`,
         `| Tasks | ${c.found.tasks} | ${removed(c.tasks.length)} | ${left('task')} |`,
-        // Services mode does not touch the cluster's instances and capacity providers: no rows for them.
-        ...(c.scope
-            ? []
-            : [
-                `| Container instances | ${c.found.containerInstances} | ${removed(c.containerInstances.length)} | ${left('container-instance')} |`,
-                `| Capacity providers | ${c.found.capacityProviders} | ${removed(c.capacityProviders.filter(p => p.action === 'deleted').length)} deleted, ${removed(c.capacityProviders.length)} detached | ${left('capacity-provider')} |`
-            ])
+        `| Container instances | ${c.found.containerInstances} | ${removed(c.containerInstances.length)} | ${left('container-instance')} |`,
+        `| Capacity providers | ${c.found.capacityProviders} | ${removed(c.capacityProviders.filter(p => p.action === 'deleted').length)} deleted, ${removed(c.capacityProviders.length)} detached | ${left('capacity-provider')} |`
     ];
     if (c.stack) {
         const found = c.stack.status === 'NOT_FOUND' ? 0 : 1;
@@ -62445,30 +63095,6 @@ function renderLeftovers(c) {
     if (other.length > 0)
         out.push('', '#### Left behind: needs a person', '', ...listItems(other.map(item)));
     return out;
-}
-/** Services mode: which services the input selected, which were already gone, which were skipped. */
-function renderScope(c) {
-    const scope = c.scope;
-    if (!scope)
-        return [];
-    const out = ['', `Services mode: cluster ${code(c.name)} is kept.`];
-    if (scope.selected.length > 0)
-        out.push(`Selected: ${scope.selected.map(code).join(', ')}.`);
-    if (scope.absent.length > 0)
-        out.push(`Already gone: ${scope.absent.map(code).join(', ')}.`);
-    out.push(...details('Services a pattern matched but not touched', scope.skipped.map(s => `${code(s.name)}: ${escapeHtml(s.reason)}`)));
-    return out;
-}
-function renderKept(c) {
-    const kept = c.scope?.kept ?? [];
-    if (kept.length === 0)
-        return [];
-    return [
-        '',
-        '#### Kept because it is shared',
-        '',
-        ...listItems(kept.map(k => `${escapeHtml(k.kind)} ${code(k.id)}: ${escapeHtml(k.reason)}`))
-    ];
 }
 function renderRemoved(c) {
     const out = [];
@@ -62570,26 +63196,22 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const TRUE_VALUES = new Set(['true', 'True', 'TRUE']);
 const FALSE_VALUES = new Set(['false', 'False', 'FALSE', '']);
 function readSettings(input, env) {
-    const { names: clusters, patterns } = readRefs(CLUSTER_REFS, input(Inputs.cluster));
-    const services = readServices(input(Inputs.services), clusters, patterns);
-    // With services, every filter applies to the services: the cluster is named, never matched.
-    const filtered = services ? SERVICE_REFS : CLUSTER_REFS;
-    const exclude = readPatterns(Inputs.exclude, input(Inputs.exclude), filtered.noun);
+    const { clusters, patterns } = readClusters(input(Inputs.cluster));
+    const exclude = readPatterns(Inputs.exclude, input(Inputs.exclude));
     const requireTags = readTags(input(Inputs.requireTags));
-    const selection = services ?? { names: clusters, patterns };
-    if (selection.patterns.some(p => /^\*+$/.test(p)) && requireTags.length === 0) {
-        throw new errors/* InputError */.dz(`Input '${filtered.input}' has the pattern '*', which matches every ${filtered.noun} in the ${services ? 'cluster' : 'region'}: add 'require-tags' (for example environment=preview) so that only tagged ${filtered.noun}s can be touched.`);
+    if (patterns.some(p => /^\*+$/.test(p)) && requireTags.length === 0) {
+        throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' has the pattern '*', which matches every cluster in the region: add 'require-tags' (for example environment=preview) so that only tagged clusters can be touched.`);
     }
-    for (const ref of selection.names) {
+    for (const ref of clusters) {
         const name = ref.slice(ref.lastIndexOf('/') + 1);
         const hit = exclude.find(p => globToRegExp(p).test(name));
         if (hit) {
-            throw new errors/* InputError */.dz(`Input '${filtered.input}' names ${name}, which '${Inputs.exclude}' (${hit}) also matches: remove it from one of them.`);
+            throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' names ${name}, which '${Inputs.exclude}' (${hit}) also matches: remove it from one of them.`);
         }
     }
     const olderThanMs = readAge(input(Inputs.olderThan).trim());
     const maxClusters = readWholeNumber(Inputs.maxClusters, input(Inputs.maxClusters), Defaults.maxClusters, 1, 100);
-    const region = readRegion(input(Inputs.region).trim(), env, [...clusters, ...(services?.names ?? [])]);
+    const region = readRegion(input(Inputs.region).trim(), env, clusters);
     const force = readBoolean(Inputs.force, input(Inputs.force));
     const timeoutMinutes = readMinutes(Inputs.timeoutMinutes, input(Inputs.timeoutMinutes), Defaults.timeoutMinutes, 1, 360);
     const drainMinutes = readMinutes(Inputs.drainTimeoutMinutes, input(Inputs.drainTimeoutMinutes), Math.min(Defaults.drainTimeoutMinutes, timeoutMinutes / 2), 0, 360);
@@ -62601,7 +63223,6 @@ function readSettings(input, env) {
     return {
         clusters,
         patterns,
-        ...(services ? { services } : {}),
         exclude,
         requireTags,
         ...(olderThanMs !== undefined ? { olderThanMs } : {}),
@@ -62621,7 +63242,9 @@ function readSettings(input, env) {
         deregisterSsmInstances: readBoolean(Inputs.deregisterSsmInstances, input(Inputs.deregisterSsmInstances)),
         deleteLogGroups: readBoolean(Inputs.deleteLogGroups, input(Inputs.deleteLogGroups)),
         deregisterTaskDefinitions: readBoolean(Inputs.deregisterTaskDefinitions, input(Inputs.deregisterTaskDefinitions)),
-        deleteNamespace: readBoolean(Inputs.deleteNamespace, input(Inputs.deleteNamespace))
+        deleteNamespace: readBoolean(Inputs.deleteNamespace, input(Inputs.deleteNamespace)),
+        deleteTargetGroups: readBoolean(Inputs.deleteTargetGroups, input(Inputs.deleteTargetGroups)),
+        deleteScalingAlarms: readBoolean(Inputs.deleteScalingAlarms, input(Inputs.deleteScalingAlarms))
     };
 }
 function readTriggerMode(raw) {
@@ -62708,63 +63331,29 @@ function splitList(raw) {
             .filter(entry => entry.length > 0))
     ];
 }
-const CLUSTER_REFS = {
-    input: Inputs.cluster,
-    noun: 'cluster',
-    name: CLUSTER_NAME,
-    arn: CLUSTER_ARN,
-    shape: "a cluster name (letters, digits, '-' and '_', up to 255), a cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME)"
-};
-/** A service ARN names its cluster (arn:…:service/CLUSTER/NAME) or, in the old format, not. */
-const SERVICE_ARN = /^arn:aws[a-z-]*:ecs:([a-z0-9-]+):(\d{12}):service\/(?:([A-Za-z0-9_-]{1,255})\/)?([A-Za-z0-9_-]{1,255})$/;
-const SERVICE_REFS = {
-    input: Inputs.services,
-    noun: 'service',
-    name: CLUSTER_NAME,
-    arn: SERVICE_ARN,
-    shape: "a service name (letters, digits, '-' and '_', up to 255), a service ARN (arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/NAME)"
-};
-/** Names and ARNs as given, and the entries with * or ? as patterns. */
-function readRefs(kind, raw) {
-    const names = [];
-    const patterns = [];
-    for (const entry of splitList(raw)) {
-        if (/[*?]/.test(entry) && PATTERN.test(entry))
-            patterns.push(entry);
-        else if (kind.name.test(entry) || kind.arn.test(entry))
-            names.push(entry);
-        else {
-            throw new errors/* InputError */.dz(`Input '${kind.input}' has '${entry.slice(0, 80)}', which is neither ${kind.shape}, nor a pattern using * and ?.`);
-        }
-    }
-    if (names.length + patterns.length === 0 && kind === CLUSTER_REFS) {
+function readClusters(raw) {
+    const entries = splitList(raw);
+    if (entries.length === 0) {
         throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' is required: give the cluster's name or ARN, or a pattern such as preview-*.`);
     }
-    return { names, patterns };
-}
-/** `services`, when given: services of exactly one cluster, named (no pattern), which is kept. */
-function readServices(raw, clusters, clusterPatterns) {
-    const services = readRefs(SERVICE_REFS, raw);
-    if (services.names.length + services.patterns.length === 0)
-        return undefined;
-    const given = [...clusters, ...clusterPatterns];
-    if (clusterPatterns.length > 0 || clusters.length !== 1) {
-        throw new errors/* InputError */.dz(`Input '${Inputs.services}' needs exactly one cluster in '${Inputs.cluster}', named or as an ARN (no pattern), but it has ${given.join(', ').slice(0, 120)}: name the one cluster the services are in.`);
-    }
-    const clusterName = clusters[0].slice(clusters[0].lastIndexOf('/') + 1);
-    for (const ref of services.names) {
-        const inCluster = SERVICE_ARN.exec(ref)?.[3];
-        if (inCluster && inCluster !== clusterName) {
-            throw new errors/* InputError */.dz(`Input '${Inputs.services}' has ${ref.slice(0, 160)}, a service of cluster ${inCluster}, but '${Inputs.cluster}' is ${clusterName}: one step removes services of one cluster.`);
+    const clusters = [];
+    const patterns = [];
+    for (const entry of entries) {
+        if (/[*?]/.test(entry) && PATTERN.test(entry))
+            patterns.push(entry);
+        else if (CLUSTER_NAME.test(entry) || CLUSTER_ARN.test(entry))
+            clusters.push(entry);
+        else {
+            throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' has '${entry.slice(0, 80)}', which is neither a cluster name (letters, digits, '-' and '_', up to 255), a cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME), nor a pattern using * and ?.`);
         }
     }
-    return services;
+    return { clusters, patterns };
 }
-function readPatterns(name, raw, noun) {
+function readPatterns(name, raw) {
     const entries = splitList(raw);
     for (const entry of entries) {
         if (!PATTERN.test(entry)) {
-            throw new errors/* InputError */.dz(`Input '${name}' has '${entry.slice(0, 80)}'; give ${noun} names or patterns of letters, digits, '-', '_', * and ?.`);
+            throw new errors/* InputError */.dz(`Input '${name}' has '${entry.slice(0, 80)}'; give cluster names or patterns of letters, digits, '-', '_', * and ?.`);
         }
     }
     return entries;
@@ -62807,16 +63396,10 @@ function readWholeNumber(name, raw, fallback, min, max) {
     }
     return Number(value);
 }
-/** The Region: the input, the environment, or the region of the cluster and service ARNs in `refs`. */
-function readRegion(raw, env, refs) {
-    const arnInput = refs.some(r => SERVICE_ARN.test(r))
-        ? `${Inputs.cluster}' or '${Inputs.services}`
-        : Inputs.cluster;
-    const arnRegions = [
-        ...new Set(refs.map(c => (CLUSTER_ARN.exec(c) ?? SERVICE_ARN.exec(c))?.[1]).filter(Boolean))
-    ];
+function readRegion(raw, env, clusters) {
+    const arnRegions = [...new Set(clusters.map(c => CLUSTER_ARN.exec(c)?.[1]).filter(Boolean))];
     if (arnRegions.length > 1) {
-        throw new errors/* InputError */.dz(`Input '${arnInput}' has ARNs in ${arnRegions.join(' and ')}: one step works in one Region; use a matrix over regions.`);
+        throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' has ARNs in ${arnRegions.join(' and ')}: one step works in one Region; use a matrix over regions.`);
     }
     const fromArn = arnRegions[0];
     const region = raw || env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || fromArn || '';
@@ -62827,7 +63410,7 @@ function readRegion(raw, env, refs) {
         throw new errors/* InputError */.dz(`Input '${Inputs.region}' has '${region.slice(0, 40)}', which is not an AWS Region name such as us-east-1.`);
     }
     if (fromArn && fromArn !== region) {
-        throw new errors/* InputError */.dz(`Input '${arnInput}' has an ARN in ${fromArn} but the region is ${region}: make 'region' match the ARN or leave it empty.`);
+        throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' is an ARN in ${fromArn} but the region is ${region}: make 'region' match the ARN or leave it empty.`);
     }
     return region;
 }
@@ -62870,7 +63453,7 @@ async function selectClusters(ctx, settings) {
         return { targets: [...settings.clusters], skipped: [] };
     const explicit = settings.clusters.length > 0 && needsTags ? await describeClusters(ctx, settings.clusters, ['TAGS']) : [];
     for (const cluster of explicit) {
-        const missing = missingTags(tagsOf(cluster.tags), settings);
+        const missing = missingTags(cluster, settings);
         if (cluster.status === 'ACTIVE' && missing.length > 0) {
             throw new errors/* InputError */.dz(`Cluster ${cluster.clusterName} is named in '${Inputs.cluster}' but lacks the required tag(s) ${missing.join(', ')}: nothing was removed. Tag it, or remove it from 'cluster'.`);
         }
@@ -62899,7 +63482,7 @@ async function selectClusters(ctx, settings) {
                 skip(`excluded by '${Inputs.exclude}' (${exclusion.pattern})`);
                 continue;
             }
-            const missing = missingTags(tagsOf(cluster.tags), settings);
+            const missing = missingTags(cluster, settings);
             if (missing.length > 0) {
                 skip(`lacks the required tag(s) ${missing.join(', ')}`);
                 continue;
@@ -62921,74 +63504,9 @@ async function selectClusters(ctx, settings) {
     }
     return { targets, skipped };
 }
-/**
- * Services mode: which services of the one named cluster go. The same rules as for clusters, before
- * anything is removed: patterns are matched against every ACTIVE service (ListServices, every page),
- * `exclude`, `require-tags` and `older-than` skip pattern matches (reported), and a service named
- * explicitly without the required tags fails the run. A named service already gone or INACTIVE is
- * absent, not an error. Undefined when the cluster itself is gone (the teardown reports it absent).
- */
-async function selectServices(ctx, settings, refs) {
-    const cluster = await describeCluster(ctx, settings.clusters[0]);
-    if (cluster.state === 'absent')
-        return undefined;
-    const clusterArn = cluster.info.arn;
-    const active = await listServices(ctx, clusterArn, ['TAGS']);
-    const byName = new Map(active.map(s => [s.name, s]));
-    const named = [...new Set(refs.names.map(nameFromArn))];
-    // A named service missing from the list may be DRAINING after an interrupted run: describe it.
-    const unlisted = named.filter(name => !byName.has(name));
-    const described = (await describeServices(ctx, clusterArn, unlisted, ['TAGS'])).present;
-    const selected = [];
-    const absent = [];
-    for (const name of named) {
-        const service = byName.get(name) ?? described.find(s => s.name === name);
-        if (!service || service.status === 'INACTIVE')
-            absent.push(name);
-        else
-            selected.push(service);
-    }
-    for (const service of selected) {
-        const missing = missingTags(service.tags ?? {}, settings);
-        if (service.status === 'ACTIVE' && missing.length > 0) {
-            throw new errors/* InputError */.dz(`Service ${service.name} is named in '${Inputs.services}' but lacks the required tag(s) ${missing.join(', ')}: nothing was removed. Tag it, or remove it from 'services'.`);
-        }
-    }
-    const skipped = [];
-    const patterns = refs.patterns.map(globToRegExp);
-    const excluded = settings.exclude.map(p => ({ pattern: p, regex: globToRegExp(p) }));
-    const matched = active
-        .filter(s => !named.includes(s.name) && patterns.some(p => p.test(s.name)))
-        .sort((a, b) => a.name.localeCompare(b.name));
-    for (const service of matched) {
-        const reason = whyNotSelected(ctx, service, settings, excluded);
-        if (reason)
-            skipped.push({ name: service.name, reason });
-        else
-            selected.push(service);
-    }
-    return { selected, absent, skipped, neighbours: active.filter(s => !selected.includes(s)) };
-}
-function whyNotSelected(ctx, service, settings, excluded) {
-    const exclusion = excluded.find(e => e.regex.test(service.name));
-    if (exclusion)
-        return `excluded by '${Inputs.exclude}' (${exclusion.pattern})`;
-    const missing = missingTags(service.tags ?? {}, settings);
-    if (missing.length > 0)
-        return `lacks the required tag(s) ${missing.join(', ')}`;
-    const last = service.lastActivity?.getTime();
-    if (settings.olderThanMs !== undefined && last !== undefined) {
-        const age = ctx.clock() - last;
-        if (age < settings.olderThanMs)
-            return `created or deployed ${describeAge(age)} ago, more recently than '${Inputs.olderThan}' allows`;
-    }
-    return undefined;
-}
-function tagsOf(tags) {
-    return Object.fromEntries((tags ?? []).map(t => [t.key ?? '', t.value ?? '']));
-}
-function missingTags(tags, settings) {
-    return settings.requireTags.filter(t => tags[t.key] !== t.value).map(t => `${t.key}=${t.value}`);
+function missingTags(cluster, settings) {
+    const tags = new Map((cluster.tags ?? []).map(t => [t.key ?? '', t.value ?? '']));
+    return settings.requireTags.filter(t => tags.get(t.key) !== t.value).map(t => `${t.key}=${t.value}`);
 }
 /**
  * The newest sign of life in a cluster: a service created or deployed, a task started. A cluster
@@ -63186,8 +63704,7 @@ async function deleteCluster(ctx, opts = {}) {
 
 /** StopTask; a task AWS no longer knows is already stopped. */
 async function stopTask(ctx, task) {
-    const what = task.serviceName && ctx.report.scope ? `service ${task.serviceName}` : `cluster ${ctx.clusterName}`;
-    const reason = `ecs-teardown: removing ${what}`.slice(0, Limits.stopReasonMaxLength);
+    const reason = `ecs-teardown: removing cluster ${ctx.clusterName}`.slice(0, Limits.stopReasonMaxLength);
     try {
         await callAws(ctx, ctx.ecs, new dist_cjs/* StopTaskCommand */.PP1({ cluster: ctx.clusterArn, task: task.arn, reason }));
         ctx.log.info(`Stopping task ${task.id} (${task.group})`);
@@ -63248,14 +63765,12 @@ async function drainThenStop(ctx, tasks) {
  * After every known task is down, look again: a deployment in flight or a schedule may have
  * started tasks since the inventory, and DeleteCluster refuses while any remain.
  */
-async function stopStragglers(ctx, 
-/** Services mode: only the selected services' tasks; the cluster's others are not this run's. */
-inScope = () => true) {
+async function stopStragglers(ctx) {
     // Bounded: a source that keeps starting tasks faster than they stop is reported by DeleteCluster's
     // refusal at the deadline rather than chased forever here.
     for (let round = 0; round < 5; round++) {
         // Only tasks desired RUNNING can be new; the ones this run stopped are all confirmed down.
-        const live = (await listLiveTasks(ctx, ctx.clusterArn, ['RUNNING'])).filter(inScope);
+        const live = await listLiveTasks(ctx, ctx.clusterArn, ['RUNNING']);
         if (live.length === 0)
             return;
         ctx.log.info(`Found ${live.length} task(s) still up after the planned stops: stopping them`);
@@ -63512,88 +64027,6 @@ async function findStack(ctx, cluster, stackName) {
     return { ...first, otherMatches: rest.map(t => t.name) };
 }
 /**
- * Services mode: the stack that owns the selected services: the `stack-name` input (it must exist),
- * else the stack in their aws:cloudformation tags. Selected services of several stacks make an
- * ambiguous lookup (a refusal); `outside` lists what else the stack owns.
- */
-async function findStackOfServices(ctx, cluster, services, stackName, outside) {
-    const refs = stackName
-        ? [stackName]
-        : [
-            ...new Set(services
-                .map(s => s.tags?.['aws:cloudformation:stack-id'] || s.tags?.['aws:cloudformation:stack-name'])
-                .filter((ref) => Boolean(ref)))
-        ];
-    if (refs.length === 0)
-        return { notFound: true, searched: ["the selected services' aws:cloudformation tags"] };
-    const stacks = await Promise.all(refs.map(ref => describeStack(ctx, ref)));
-    if (stackName && (!stacks[0] || !isLive(stacks[0]))) {
-        return {
-            notFound: true,
-            searched: refs,
-            requested: stackName,
-            ...(stacks[0] ? { alreadyDeleted: true } : {})
-        };
-    }
-    const live = [
-        ...new Map(stacks.filter((s) => !!s && isLive(s)).map(s => [s.StackId, s])).values()
-    ];
-    if (live.length === 0)
-        return { notFound: true, searched: refs };
-    const [first, ...rest] = await Promise.all(live.map(stack => toTarget(ctx, stack, stackName ? 'stack-name' : 'tag', cluster, outside)));
-    return { ...first, otherMatches: rest.map(t => t.name) };
-}
-/**
- * Services mode: what a stack may own and still go with the selected services. The services
- * themselves, task definitions no other service runs, target groups no other service uses, and the
- * kinds that belong to one service (its roles, log groups, listener rules, scaling, discovery,
- * schedules, security groups, alarms). Anything else (the cluster, its capacity, load balancers and
- * listeners, namespaces, nested stacks, networks…) is outside: it is shared, or may be.
- */
-function outsideServices(selection) {
-    const arns = new Set(selection.services.map(s => s.arn));
-    const names = new Set(selection.services.map(s => s.name));
-    return r => {
-        const type = r.ResourceType ?? '';
-        const id = r.PhysicalResourceId ?? '';
-        const what = `${id.slice(id.lastIndexOf('/') + 1) || r.LogicalResourceId} (${type})`;
-        switch (type) {
-            case 'AWS::ECS::Service':
-                return arns.has(id) || names.has(id.slice(id.lastIndexOf('/') + 1)) ? undefined : `service ${what}`;
-            case 'AWS::ECS::TaskDefinition':
-                return selection.sharedTaskDefinitions.has(id)
-                    ? `task definition ${what}, another service runs it`
-                    : undefined;
-            case 'AWS::ElasticLoadBalancingV2::TargetGroup':
-                return selection.sharedTargetGroups.has(id)
-                    ? `target group ${what}, another service uses it`
-                    : undefined;
-            default:
-                return PER_SERVICE_TYPES.has(type) ? undefined : what;
-        }
-    };
-}
-const PER_SERVICE_TYPES = new Set([
-    'AWS::Logs::LogGroup',
-    'AWS::IAM::Role',
-    'AWS::IAM::Policy',
-    'AWS::IAM::ManagedPolicy',
-    'AWS::ElasticLoadBalancingV2::ListenerRule',
-    'AWS::ApplicationAutoScaling::ScalableTarget',
-    'AWS::ApplicationAutoScaling::ScalingPolicy',
-    'AWS::ServiceDiscovery::Service',
-    'AWS::Events::Rule',
-    'AWS::Scheduler::Schedule',
-    'AWS::EC2::SecurityGroup',
-    'AWS::EC2::SecurityGroupIngress',
-    'AWS::EC2::SecurityGroupEgress',
-    'AWS::Route53::RecordSet',
-    'AWS::CloudWatch::Alarm',
-    'AWS::SSM::Parameter',
-    'AWS::SecretsManager::Secret',
-    'AWS::CDK::Metadata'
-]);
-/**
  * Why CloudFormation would refuse (or this action will not ask) to delete the stack, in one line
  * that says what to do; undefined when nothing known up front stands in the way. A stack that was
  * not found and not asked for is not a refusal: there is nothing to delete.
@@ -63607,14 +64040,6 @@ function stackRefusal(lookup) {
             : `Stack ${lookup.requested} (input 'stack-name') does not exist in this Region: check the name and the region input, or remove stack-name to find the stack from the cluster.`;
     }
     const t = lookup;
-    if (t.alsoOwns && t.otherMatches.length > 0) {
-        return `The selected services belong to several stacks (${[t.name, ...t.otherMatches].join(', ')}): set stack-name to the one to delete, or select the services of one stack.`;
-    }
-    if (t.alsoOwns && t.alsoOwns.length > 0) {
-        const shown = t.alsoOwns.slice(0, 10).join(', ') +
-            (t.alsoOwns.length > 10 ? ` and ${t.alsoOwns.length - 10} more` : '');
-        return `Stack ${t.name} owns the selected services but also what is outside the selection: ${shown}. Deleting it would delete those too: set delete-stack: false to remove only the services, or take those resources out of the stack.`;
-    }
     if (t.otherMatches.length > 0) {
         return `Several stacks could have built this cluster (${[t.name, ...t.otherMatches].join(', ')}), and none is the single owner of it: set stack-name to the one to delete.`;
     }
@@ -63705,9 +64130,9 @@ async function listLiveStacksNamed(ctx, match) {
         .filter(s => s.StackName && s.StackId && s.StackStatus !== DELETE_COMPLETE && match(s.StackName))
         .map(s => s.StackId);
 }
-async function toTarget(ctx, stack, foundBy, cluster, outside) {
+async function toTarget(ctx, stack, foundBy, cluster) {
     const id = stack.StackId ?? '';
-    const resources = await readResources(ctx, id || (stack.StackName ?? ''), cluster, outside);
+    const resources = await readResources(ctx, id || (stack.StackName ?? ''), cluster);
     return {
         name: stack.StackName ?? '',
         id,
@@ -63716,15 +64141,14 @@ async function toTarget(ctx, stack, foundBy, cluster, outside) {
         terminationProtection: stack.EnableTerminationProtection === true,
         ownsCluster: resources.ownsCluster,
         otherMatches: [],
-        autoScalingGroups: resources.autoScalingGroups,
-        ...(resources.alsoOwns ? { alsoOwns: resources.alsoOwns } : {})
+        autoScalingGroups: resources.autoScalingGroups
     };
 }
 /**
  * Whether the stack has an AWS::ECS::Cluster whose physical id is this cluster (its Ref is the
  * name), and which Auto Scaling groups it holds.
  */
-async function readResources(ctx, stackRef, cluster, outside) {
+async function readResources(ctx, stackRef, cluster) {
     const resources = await paginate(async (nextToken) => {
         const out = await callAws(ctx, ctx.cloudformation, new (await sdk.cloudformation()).ListStackResourcesCommand({
             StackName: stackRef,
@@ -63738,8 +64162,7 @@ async function readResources(ctx, stackRef, cluster, outside) {
             (r.PhysicalResourceId === cluster.name || r.PhysicalResourceId === cluster.arn)),
         autoScalingGroups: live
             .filter(r => r.ResourceType === 'AWS::AutoScaling::AutoScalingGroup' && r.PhysicalResourceId)
-            .map(r => r.PhysicalResourceId),
-        ...(outside ? { alsoOwns: live.map(outside).filter((why) => why !== undefined) } : {})
+            .map(r => r.PhysicalResourceId)
     };
 }
 
@@ -63967,7 +64390,7 @@ async function applyPlan(ctx, plan, phases) {
     const everyServiceDone = settleAll(ctx, services.map(s => s.done));
     try {
         await settleAll(ctx, [...services.map(s => s.tasksDown), stopAndWait(stopCtx, plan.standaloneTasks)]);
-        await stopStragglers(stopCtx, plan.scope ? inServices(plan) : undefined);
+        await stopStragglers(stopCtx);
     }
     catch (error) {
         // Keep the services' chains from running on unobserved after a failure.
@@ -63975,20 +64398,6 @@ async function applyPlan(ctx, plan, phases) {
         throw error;
     }
     await phases.finish(Phase.stopTasks);
-    if (plan.scope) {
-        // Services mode: the cluster, its instances and capacity providers stay as they are; a stack
-        // that owns the services goes once they are drained; then what only they used.
-        await everyServiceDone;
-        await phases.finish(Phase.deleteServices);
-        await runKindStage(ctx, plan.kinds, 'after-services', phases);
-        if (plan.stack) {
-            phases.start(Phase.deleteStack);
-            await removeStack(inPhase(Phase.deleteStack), plan.stack);
-            await phases.finish(Phase.deleteStack);
-        }
-        await runKindStage(ctx, plan.kinds, 'after-cluster', phases);
-        return;
-    }
     phases.start(Phase.deregisterInstances);
     const instances = deregisterInstances(inPhase(Phase.deregisterInstances), plan.containerInstances)
         .then(() => phases.finish(Phase.deregisterInstances))
@@ -64027,11 +64436,6 @@ async function applyPlan(ctx, plan, phases) {
     }
     // Once nothing of the cluster is left: what ECS leaves behind.
     await runKindStage(ctx, plan.kinds, 'after-cluster', phases);
-}
-/** Services mode: a task is in scope when it belongs to one of the selected services. */
-function inServices(plan) {
-    const names = new Set(plan.services.map(s => s.service.name));
-    return task => task.serviceName !== undefined && names.has(task.serviceName);
 }
 /**
  * Waits for all and throws the first failure. At the first failure the cluster's work is halted, so
@@ -64078,9 +64482,7 @@ function planTeardown(inventory, mode, stack, kinds) {
         tasks: tasksByService.get(service.name) ?? []
     }));
     const capacityProviders = inventory.capacityProviders.map(decideCapacityProvider);
-    // Services mode never touches the cluster's capacity providers.
-    const detachCapacityProviders = !inventory.scope &&
-        (inventory.cluster.capacityProviders.length > 0 || inventory.cluster.hasDefaultStrategy);
+    const detachCapacityProviders = inventory.cluster.capacityProviders.length > 0 || inventory.cluster.hasDefaultStrategy;
     const plan = {
         clusterName: inventory.cluster.name,
         clusterArn: inventory.cluster.arn,
@@ -64100,7 +64502,6 @@ function planTeardown(inventory, mode, stack, kinds) {
                 })
             }
             : {}),
-        ...(inventory.scope ? { scope: inventory.scope } : {}),
         steps: []
     };
     plan.steps = describeSteps(plan);
@@ -64185,17 +64586,7 @@ function describeSteps(plan) {
         });
     }
     const stack = plan.stack;
-    if (plan.scope) {
-        // Services mode: the cluster stays; a stack that owns the services goes once they are drained.
-        if (stack) {
-            steps.push({
-                phase: 'delete-stack',
-                description: `Delete stack ${stack.name}, which owns the selected services; wait until DELETE_COMPLETE`,
-                resources: [stack.name]
-            });
-        }
-    }
-    else if (stack?.ownsCluster) {
+    if (stack?.ownsCluster) {
         // The stack owns the cluster: CloudFormation deletes it with the stack.
         steps.push({
             phase: 'delete-stack',
@@ -64240,9 +64631,7 @@ function leftoversFromPlan(plan, report) {
         if (!deregistered.has(ci.arn))
             left.push({ kind: 'container-instance', id: ci.id, reason: 'not deregistered' });
     }
-    // Services mode keeps the cluster: it is not a leftover.
-    if (!plan.scope)
-        left.push({ kind: 'cluster', id: plan.clusterName, reason: 'not deleted' });
+    left.push({ kind: 'cluster', id: plan.clusterName, reason: 'not deleted' });
     // A stack the run meant to delete and did not: a cancelled run must not let it vanish from the report.
     if (plan.stack && !report.stack?.deleted && !report.leftovers.some(l => l.kind === 'stack')) {
         left.push({
@@ -64268,15 +64657,7 @@ function leftoversFromInventory(inventory) {
             id: ci.id,
             reason: `still registered${ci.runningTasksCount > 0 ? ` with ${ci.runningTasksCount} task(s)` : ''}`
         })),
-        ...(inventory.scope
-            ? []
-            : [
-                {
-                    kind: 'cluster',
-                    id: inventory.cluster.name,
-                    reason: `still ${inventory.cluster.status}`
-                }
-            ])
+        { kind: 'cluster', id: inventory.cluster.name, reason: `still ${inventory.cluster.status}` }
     ];
 }
 /** One line that lists what is left, for the failure message. */
@@ -64386,9 +64767,6 @@ class PhaseLog {
 
 
 
-
-
-
 const SEEN_BY_INVENTORY = new Set(['service', 'task', 'container-instance', 'cluster']);
 /** How long a failed run may spend looking at what is left, for a true report. */
 const FINAL_LOOK_MS = 30_000;
@@ -64396,9 +64774,7 @@ const FINAL_LOOK_MS = 30_000;
  * inventory → plan → apply for one cluster; a dry run stops after the plan. Always returns a true
  * report, never throws.
  */
-async function teardownCluster(deps, settings, clusterRef, 
-/** Services mode: the services to remove (undefined there when the cluster was not found). */
-selection) {
+async function teardownCluster(deps, settings, clusterRef) {
     const report = newClusterReport(nameFromArn(clusterRef), settings.region);
     const started = deps.clock();
     const phases = new PhaseLog(deps.log, report, deps.clock);
@@ -64420,39 +64796,25 @@ selection) {
     let plan;
     try {
         phases.start(Phase.inventory);
-        const servicesMode = settings.services !== undefined;
-        const result = await takeInventory(ctx, clusterRef, selection);
+        const result = await takeInventory(ctx, clusterRef);
         if (result.state === 'absent') {
             report.outcome = 'absent';
             if (result.arn)
                 report.arn = result.arn;
-            report.message = servicesMode
-                ? `Cluster ${report.name} is ${result.reason}, and its services with it: nothing to remove.`
-                : `Cluster ${report.name} is ${result.reason}: nothing to remove.`;
+            report.message = `Cluster ${report.name} is ${result.reason}: nothing to remove.`;
             ctx.log.info(report.message);
             // A re-run after a stack deletion failed finds the cluster gone but the stack still there.
-            if (settings.deleteStack && !servicesMode)
+            if (settings.deleteStack)
                 await stackOfAbsentCluster(deps, settings, report, phases, ctx);
             return report;
         }
         const inventory = result.inventory;
-        if (inventory.scope && inventory.services.length === 0 && inventory.tasks.length === 0) {
-            recordScope(report, inventory, selection);
-            report.arn = inventory.cluster.arn;
-            report.outcome =
-                inventory.scope.skipped.length > 0 && inventory.scope.absent.length === 0 ? 'skipped' : 'absent';
-            report.message = nothingSelected(inventory);
-            ctx.log.info(report.message);
-            return report;
-        }
-        const scope = inventory.scope ? servicesScope(inventory) : wholeClusterScope(inventory);
+        const scope = wholeClusterScope(inventory);
         const found = await findKinds(ctx, scope, settings);
         recordInventory(report, inventory, ctx.log);
         recordKindsFound(found, report, ctx.log);
-        if (inventory.scope)
-            recordScope(report, inventory, selection, scope);
         const stack = settings.deleteStack
-            ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers, inventory, scope)
+            ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers)
             : undefined;
         await phases.finish(Phase.inventory);
         const planLog = phases.phase(Phase.plan);
@@ -64491,20 +64853,14 @@ selection) {
             halt: reason => controller.abort(reason)
         };
         await applyPlan(applyCtx, plan, phases);
-        if (plan.scope) {
-            report.outcome = 'services-removed';
-            report.message = `Services ${plan.services.map(s => s.service.name).join(', ')} and what belonged only to them were removed; cluster ${report.name} kept, with its ${count(plan.scope.neighbours.length, 'other service')}.`;
-        }
-        else {
-            report.outcome = 'deleted';
-            report.message = `Cluster ${report.name} and everything in it were removed.`;
-        }
+        report.outcome = 'deleted';
+        report.message = `Cluster ${report.name} and everything in it were removed.`;
     }
     catch (error) {
         // When one chain failed and halted the others, the error that surfaced here may be another
         // chain's cancellation: the halt's reason is the real cause.
         const halted = controller.signal.aborted && !deps.signal.aborted ? controller.signal.reason : undefined;
-        await recordFailure(deps, settings, report, plan, halted ?? error, blockers, selection);
+        await recordFailure(deps, settings, report, plan, halted ?? error, blockers);
     }
     finally {
         deps.signal.removeEventListener('abort', onRunAbort);
@@ -64518,15 +64874,8 @@ selection) {
  * Finds the stack for delete-stack and checks, before anything is touched, that CloudFormation
  * would accept its deletion. A refusal fails the cluster at once (a dry run lists it as a blocker).
  */
-async function lookUpStack(deps, settings, report, ctx, cluster, blockers, inventory, scope) {
-    const stackCtx = { ...ctx, cloudformation: deps.cloudformation };
-    const lookup = inventory?.scope
-        ? await findStackOfServices(stackCtx, cluster, inventory.services, settings.stackName, outsideServices({
-            services: inventory.services,
-            sharedTaskDefinitions: new Set(scope ? sharedWithNeighbours(scope).taskDefinitions.keys() : []),
-            sharedTargetGroups: new Set(inventory.scope.neighbours.flatMap(s => s.targetGroups ?? []))
-        }))
-        : await findStack(stackCtx, cluster, settings.stackName);
+async function lookUpStack(deps, settings, report, ctx, cluster, blockers) {
+    const lookup = await findStack({ ...ctx, cloudformation: deps.cloudformation }, cluster, settings.stackName);
     report.stack = stackReport(lookup);
     const refusal = stackRefusal(lookup);
     if (refusal) {
@@ -64538,7 +64887,7 @@ async function lookUpStack(deps, settings, report, ctx, cluster, blockers, inven
         ctx.log.info(`No CloudFormation stack found for cluster ${cluster.name}; looked for ${lookup.searched.join(', ')}`);
         return undefined;
     }
-    ctx.log.info(`Found stack ${lookup.name} (${lookup.status}, by ${lookup.foundBy})${lookup.alsoOwns ? '; it owns the selected services' : lookup.ownsCluster ? '; it owns the cluster' : ''}`);
+    ctx.log.info(`Found stack ${lookup.name} (${lookup.status}, by ${lookup.foundBy})${lookup.ownsCluster ? '; it owns the cluster' : ''}`);
     return lookup;
 }
 async function stackOfAbsentCluster(deps, settings, report, phases, ctx) {
@@ -64579,44 +64928,6 @@ function recordInventory(report, inventory, log) {
     log.info(`Found ${inventory.services.length} service(s), ${inventory.tasks.length} task(s) not yet stopped, ` +
         `${inventory.containerInstances.length} container instance(s), ${inventory.capacityProviders.length} capacity provider(s)`);
 }
-/** Services mode: what was selected, and what is kept because it is shared. */
-function recordScope(report, inventory, selection, scope) {
-    const shared = scope ? sharedWithNeighbours(scope).taskDefinitions : new Map();
-    const selected = inventory.scope;
-    const others = selected.neighbourTasks.length;
-    report.scope = {
-        selected: (selection?.selected ?? inventory.services).map(s => s.name),
-        absent: selected.absent,
-        skipped: selected.skipped,
-        kept: [
-            {
-                kind: 'cluster',
-                id: inventory.cluster.name,
-                reason: `kept (services mode): its ${count(selected.neighbours.length, 'other service')}, ${count(others, 'other task')} (of other services or standalone), ${count(inventory.cluster.containerInstanceCount ?? 0, 'container instance')} and ${count(inventory.cluster.capacityProviders.length, 'capacity provider')} are not touched`
-            },
-            ...selected.neighbours.map(s => ({
-                kind: 'service',
-                id: s.name,
-                reason: 'not selected: never touched'
-            })),
-            ...[...shared].map(([arn, users]) => ({
-                kind: 'task-definition',
-                id: revisionOf(arn),
-                reason: `shared: ${users.join(', ')} also use(s) it`
-            }))
-        ]
-    };
-}
-function nothingSelected(inventory) {
-    const scope = inventory.scope;
-    const parts = [
-        ...(scope.absent.length > 0 ? [`already gone: ${scope.absent.join(', ')}`] : []),
-        ...(scope.skipped.length > 0
-            ? [`skipped: ${scope.skipped.map(s => `${s.name} (${s.reason})`).join('; ')}`]
-            : [])
-    ];
-    return `No service of cluster ${inventory.cluster.name} to remove${parts.length ? ` (${parts.join('; ')})` : ': no service matches'}; cluster kept.`;
-}
 /** What the plan already knows will not go as a person might expect. */
 function knownBlockers(plan) {
     return [
@@ -64629,7 +64940,7 @@ function knownBlockers(plan) {
 /** One line per cluster outcome, plus a warning annotation for everything left behind. */
 function tellOutcome(log, report) {
     const line = `Cluster ${report.name}: ${report.outcome}. ${report.message ?? ''}`.trim();
-    if (SUCCESSFUL_OUTCOMES.has(report.outcome))
+    if (report.outcome === 'deleted' || report.outcome === 'absent' || report.outcome === 'dry-run')
         log.info(line);
     for (const left of report.leftovers) {
         if (left.kind === 'cluster')
@@ -64637,7 +64948,7 @@ function tellOutcome(log, report) {
         log.warning(`${report.name}: ${left.kind} ${left.id} left behind: ${left.reason}`);
     }
 }
-async function recordFailure(deps, settings, report, plan, error, blockers, selection) {
+async function recordFailure(deps, settings, report, plan, error, blockers) {
     if (deps.signal.aborted && (0,errors/* isCancellation */.iB)(error, deps.signal)) {
         // The runner kills the job 10 s after the first signal: no time for a fresh look, so what is
         // left is what the plan meant to remove and the report does not show removed.
@@ -64665,7 +64976,7 @@ async function recordFailure(deps, settings, report, plan, error, blockers, sele
         ? `The ${settings.timeoutMs / 60_000}-minute deadline (timeout-minutes) passed: ${(0,errors/* errorMessage */.gJ)(error)}`
         : (0,errors/* explainAwsError */.Ni)(error);
     if (plan) {
-        const found = await lookAgain(deps, report.arn || report.name, selection);
+        const found = await lookAgain(deps, report.arn || report.name);
         report.leftovers = [
             // A fresh look sees services, tasks, instances and the cluster; the rest was recorded as it happened.
             ...report.leftovers.filter(l => !SEEN_BY_INVENTORY.has(l.kind)),
@@ -64677,10 +64988,10 @@ async function recordFailure(deps, settings, report, plan, error, blockers, sele
     report.message = `${cause}${still ? `. Still there: ${still}` : ''}`;
 }
 /** A fresh inventory after a failure, with its own short budget, so the report says what is really left. */
-async function lookAgain(deps, clusterRef, selection) {
+async function lookAgain(deps, clusterRef) {
     const ctx = { ...deps, deadline: deps.clock() + FINAL_LOOK_MS, signal: deps.signal };
     try {
-        const result = await takeInventory(ctx, clusterRef, selection);
+        const result = await takeInventory(ctx, clusterRef);
         return result.state === 'absent' ? [] : leftoversFromInventory(result.inventory);
     }
     catch (error) {
@@ -64704,7 +65015,6 @@ function unfinishedAroundTheCluster(plan, report) {
 }
 
 ;// CONCATENATED MODULE: ./lib/main.js
-
 
 
 
@@ -64743,6 +65053,9 @@ async function run(deps) {
             ec2: clients.ec2,
             ssm: clients.ssm,
             servicediscovery: clients.servicediscovery,
+            elbv2: clients.elbv2,
+            autoscaling: clients.autoscaling,
+            cloudwatch: clients.cloudwatch,
             run: {
                 runId: deps.env.GITHUB_RUN_ID,
                 runAttempt: deps.env.GITHUB_RUN_ATTEMPT,
@@ -64755,20 +65068,13 @@ async function run(deps) {
             log: deps.log,
             deadline: deps.clock() + settings.timeoutMs
         };
-        if (settings.services) {
-            // Services mode: one cluster, kept; the selection fails the run before anything is removed.
-            const services = await selectServices(shared, settings, settings.services);
-            report.clusters.push(await teardownCluster(shared, settings, settings.clusters[0], services));
+        const selection = await selectClusters(shared, settings);
+        if (selection.targets.length === 0 && selection.skipped.length > 0) {
+            deps.log.info('No cluster qualifies: every match was skipped.');
         }
-        else {
-            const selection = await selectClusters(shared, settings);
-            if (selection.targets.length === 0 && selection.skipped.length > 0) {
-                deps.log.info('No cluster qualifies: every match was skipped.');
-            }
-            // Each teardown returns a report and never throws: one cluster failing does not stop the others.
-            const done = await Promise.all(selection.targets.map(ref => teardownCluster(shared, settings, ref)));
-            report.clusters.push(...done, ...selection.skipped);
-        }
+        // Each teardown returns a report and never throws: one cluster failing does not stop the others.
+        const done = await Promise.all(selection.targets.map(ref => teardownCluster(shared, settings, ref)));
+        report.clusters.push(...done, ...selection.skipped);
     }
     catch (error) {
         // Only set-up and selection can land here; say it in one line.
@@ -64780,11 +65086,12 @@ async function run(deps) {
             deps.setOutput(name, value);
         await writeSummary(deps, report);
     }
-    const failed = report.clusters.filter(c => !SUCCESSFUL_OUTCOMES.has(c.outcome));
+    const failed = report.clusters.filter(c => !SUCCESSFUL.has(c.outcome));
     if (failed.length > 0)
         deps.setFailed(failed.map(failureLine).join(' | '));
     return report;
 }
+const SUCCESSFUL = new Set(['deleted', 'absent', 'dry-run', 'skipped']);
 function defaultClients(settings, deps) {
     const credentials = settings.role
         ? createRoleCredentials(settings.role, settings.region, {

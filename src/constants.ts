@@ -22,7 +22,9 @@ export const Inputs = {
   deregisterSsmInstances: 'deregister-ssm-instances',
   deleteLogGroups: 'delete-log-groups',
   deregisterTaskDefinitions: 'deregister-task-definitions',
-  deleteNamespace: 'delete-namespace'
+  deleteNamespace: 'delete-namespace',
+  deleteTargetGroups: 'delete-target-groups',
+  deleteScalingAlarms: 'delete-scaling-alarms'
 } as const
 
 /** Output names, exactly as action.yml declares them. */
@@ -63,7 +65,18 @@ export const Limits = {
   /** ECS ListTaskDefinitionFamilies page size. */
   familiesPageSize: 100,
   /** Cloud Map ListServices page size. */
-  cloudMapPageSize: 100
+  cloudMapPageSize: 100,
+  /** Elastic Load Balancing DescribeTargetGroups / DescribeListeners / DescribeRules page size (the most AWS allows). */
+  elbPageSize: 400,
+  /**
+   * Most other clusters whose services are read to learn who else uses a target group. An account
+   * with more keeps every target group (and says why).
+   */
+  loadBalancerClustersChecked: 100,
+  /** Application Auto Scaling MaxResults (the most it allows), and resource IDs per DescribeScalableTargets. */
+  autoScalingPageSize: 50,
+  /** CloudWatch DescribeAlarms names per call and MaxRecords; DeleteAlarms names per call. */
+  alarmsBatch: 100
 } as const
 
 /** Tags that say who owns an EC2 instance: such an instance is never terminated by this action. */

@@ -9,6 +9,7 @@ import {
   ListServicesCommand,
   ListTasksCommand,
   type Cluster,
+  type LoadBalancer,
   type Service,
   type Task
 } from '@aws-sdk/client-ecs'
@@ -53,8 +54,10 @@ export interface ServiceInfo {
   tags?: Record<string, string>
   /** Cloud Map service registry ARNs (`serviceRegistries`): ECS leaves these when it deletes the service. */
   serviceRegistries?: string[]
-  /** The target groups of its load balancers. */
-  targetGroups?: string[]
+  /** Its load balancers: target groups, and the blue/green alternate group and listener rules. */
+  loadBalancers?: LoadBalancer[]
+  /** VPC Lattice target groups of its deployments. */
+  vpcLatticeTargetGroups?: string[]
 }
 
 export interface TaskInfo {
@@ -346,8 +349,13 @@ export function toServiceInfo(service: Service): ServiceInfo {
     serviceRegistries: (service.serviceRegistries ?? [])
       .map(r => r.registryArn)
       .filter((arn): arn is string => Boolean(arn)),
-    targetGroups: unique(
-      (service.loadBalancers ?? []).map(lb => lb.targetGroupArn).filter((arn): arn is string => Boolean(arn))
+
+    loadBalancers: service.loadBalancers ?? [],
+    vpcLatticeTargetGroups: unique(
+      (service.deployments ?? [])
+        .flatMap(d => d.vpcLatticeConfigurations ?? [])
+        .map(c => c.targetGroupArn)
+        .filter((arn): arn is string => Boolean(arn))
     )
   }
 }

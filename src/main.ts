@@ -60,6 +60,9 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
       ec2: clients.ec2,
       ssm: clients.ssm,
       servicediscovery: clients.servicediscovery,
+      elbv2: clients.elbv2,
+      autoscaling: clients.autoscaling,
+      cloudwatch: clients.cloudwatch,
       run: {
         runId: deps.env.GITHUB_RUN_ID,
         runAttempt: deps.env.GITHUB_RUN_ATTEMPT,

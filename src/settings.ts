@@ -51,6 +51,10 @@ export interface Settings {
   deregisterTaskDefinitions: boolean
   /** Delete the Service Connect (Cloud Map) namespace when nothing else uses it. */
   deleteNamespace: boolean
+  /** Delete the listener rules and target groups only the removed services use. */
+  deleteTargetGroups: boolean
+  /** Delete the step-scaling alarms whose only actions were the removed services' policies. */
+  deleteScalingAlarms: boolean
 }
 
 /** The `services` input: names or ARNs named explicitly, and glob patterns of names. */
@@ -166,7 +170,9 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv): Settin
       Inputs.deregisterTaskDefinitions,
       input(Inputs.deregisterTaskDefinitions)
     ),
-    deleteNamespace: readBoolean(Inputs.deleteNamespace, input(Inputs.deleteNamespace))
+    deleteNamespace: readBoolean(Inputs.deleteNamespace, input(Inputs.deleteNamespace)),
+    deleteTargetGroups: readBoolean(Inputs.deleteTargetGroups, input(Inputs.deleteTargetGroups)),
+    deleteScalingAlarms: readBoolean(Inputs.deleteScalingAlarms, input(Inputs.deleteScalingAlarms))
   }
 }
 

@@ -223,7 +223,11 @@ async function lookUpStack(
         outsideServices({
           services: inventory.services,
           sharedTaskDefinitions: new Set(scope ? sharedWithNeighbours(scope).taskDefinitions.keys() : []),
-          sharedTargetGroups: new Set(inventory.scope.neighbours.flatMap(s => s.targetGroups ?? []))
+          sharedTargetGroups: new Set(
+            inventory.scope.neighbours.flatMap(s =>
+              (s.loadBalancers ?? []).map(lb => lb.targetGroupArn ?? '')
+            )
+          )
         })
       )
     : await findStack(stackCtx, cluster, settings.stackName)

@@ -91,6 +91,22 @@ export interface SimService {
   tags: Record<string, string>
   /** Cloud Map service ARNs its tasks register in (`serviceRegistries`). */
   serviceRegistries: string[]
+  /** `loadBalancers` as CreateService takes them (ECS's LoadBalancer shape, blue/green included). */
+  loadBalancers: SimLoadBalancerRef[]
+  /** VPC Lattice target groups its deployment registers tasks in. */
+  vpcLatticeTargetGroups: string[]
+}
+
+export interface SimLoadBalancerRef {
+  targetGroupArn: string
+  containerName: string
+  containerPort: number
+  advancedConfiguration?: {
+    alternateTargetGroupArn: string
+    productionListenerRule: string
+    testListenerRule?: string
+    roleArn: string
+  }
 }
 
 export interface SimContainerInstance {
@@ -395,6 +411,8 @@ export class EcsSim {
         | 'deploymentsActiveUntil'
         | 'capacityProviders'
         | 'serviceConnectNamespace'
+        | 'loadBalancers'
+        | 'vpcLatticeTargetGroups'
       >
     > & {
       taskSets?: number
@@ -427,7 +445,9 @@ export class EcsSim {
       taskSets: [],
       ...(opts.serviceConnectNamespace ? { serviceConnectNamespace: opts.serviceConnectNamespace } : {}),
       tags: { ...opts.tags },
-      serviceRegistries: [...(opts.serviceRegistries ?? [])]
+      serviceRegistries: [...(opts.serviceRegistries ?? [])],
+      loadBalancers: opts.loadBalancers ?? [],
+      vpcLatticeTargetGroups: opts.vpcLatticeTargetGroups ?? []
     }
     this.services.set(service.arn, service)
     for (let i = 0; i < (opts.taskSets ?? 0); i++) {
@@ -897,6 +917,7 @@ export class EcsSim {
         deploymentController: { type: s.deploymentController },
         taskDefinition: s.taskDefinitionArn,
         createdAt: new Date(s.createdAt),
+        loadBalancers: s.loadBalancers,
         deployments: [
           {
             id: `ecs-svc/${s.seq.toString().padStart(19, '0')}`,
@@ -906,6 +927,15 @@ export class EcsSim {
             createdAt: new Date(s.createdAt),
             ...(s.serviceConnectNamespace
               ? { serviceConnectConfiguration: { enabled: true, namespace: s.serviceConnectNamespace } }
+              : {}),
+            ...(s.vpcLatticeTargetGroups.length > 0
+              ? {
+                  vpcLatticeConfigurations: s.vpcLatticeTargetGroups.map(targetGroupArn => ({
+                    roleArn: `arn:aws:iam::${ACCOUNT}:role/ecsInfrastructureRole`,
+                    targetGroupArn,
+                    portName: 'http'
+                  }))
+                }
               : {})
           }
         ],
@@ -932,6 +962,15 @@ export class EcsSim {
       })
     }
     return { services, failures }
+  }
+
+  /**
+   * UpdateService as another AWS service sends it (Application Auto Scaling setting a desired
+   * count): the same rules as the API, without being recorded as a call of the code under test.
+   */
+  updateServiceFromAws(input: { cluster: string; service: string; desiredCount: number }): void {
+    this.opUpdateService(input)
+    this.reconcile()
   }
 
   protected opUpdateService(input: Record<string, unknown>): unknown {
@@ -1315,7 +1354,7 @@ export class EcsSim {
 
   // ---------------------------------------------------------------- lookups
 
-  private tasksOf(s: SimService): SimTask[] {
+  tasksOf(s: SimService): SimTask[] {
     return [...this.tasks.values()].filter(t => t.serviceArn === s.arn && !t.orphaned)
   }
 

@@ -1,8 +1,11 @@
 import type { AwsClients } from '../../src/aws/clients.js'
+import { AutoScalingSim } from './autoscaling-sim.js'
 import { CfnSim } from './cfn-sim.js'
+import { CloudWatchSim } from './cloudwatch-sim.js'
 import { CloudMapSim } from './cloudmap-sim.js'
 import { Ec2Sim } from './ec2-sim.js'
 import { EcsSim } from './ecs-sim.js'
+import { ElbV2Sim } from './elbv2-sim.js'
 import { EventsSim } from './events-sim.js'
 import { LogsSim } from './logs-sim.js'
 import { SsmSim } from './ssm-sim.js'
@@ -11,7 +14,8 @@ import { SsmSim } from './ssm-sim.js'
  * One account and Region: the EcsSim and the simulators of every service around it, on one
  * virtual clock and linked where AWS links them (a schedule starts ECS tasks, a stack's deletion
  * terminates its Auto Scaling group's EC2 instances, ECS container instances are EC2 or managed
- * instances).
+ * instances, a load balancer's targets are a service's tasks, a scaling action sets a service's
+ * desired count).
  */
 export class SimWorld {
   readonly cfn: CfnSim
@@ -20,6 +24,9 @@ export class SimWorld {
   readonly ec2: Ec2Sim
   readonly ssm: SsmSim
   readonly cloudMap: CloudMapSim
+  readonly elbv2: ElbV2Sim
+  readonly cloudwatch: CloudWatchSim
+  readonly autoscaling: AutoScalingSim
 
   constructor(readonly ecs: EcsSim = new EcsSim()) {
     this.cfn = new CfnSim(ecs)
@@ -28,6 +35,9 @@ export class SimWorld {
     this.ec2 = new Ec2Sim(ecs)
     this.ssm = new SsmSim(ecs)
     this.cloudMap = new CloudMapSim(ecs)
+    this.elbv2 = new ElbV2Sim(ecs)
+    this.cloudwatch = new CloudWatchSim(ecs)
+    this.autoscaling = new AutoScalingSim(ecs, this.cloudwatch)
     this.ec2.watchStacks(this.cfn)
   }
 
@@ -39,7 +49,10 @@ export class SimWorld {
       logs: this.logs.client,
       ec2: this.ec2.client,
       ssm: this.ssm.client,
-      servicediscovery: this.cloudMap.client
+      servicediscovery: this.cloudMap.client,
+      elbv2: this.elbv2.client,
+      autoscaling: this.autoscaling.client,
+      cloudwatch: this.cloudwatch.client
     }
   }
 
@@ -48,7 +61,16 @@ export class SimWorld {
     return [
       ...this.ecs.mutatingCalls(),
       ...this.cfn.mutatingCalls(),
-      ...[this.events, this.logs, this.ec2, this.ssm, this.cloudMap].flatMap(s => s.mutatingCalls())
+      ...[
+        this.events,
+        this.logs,
+        this.ec2,
+        this.ssm,
+        this.cloudMap,
+        this.elbv2,
+        this.cloudwatch,
+        this.autoscaling
+      ].flatMap(s => s.mutatingCalls())
     ]
   }
 }

@@ -24,7 +24,10 @@ const IAM_PREFIX: Record<string, string> = {
   '@aws-sdk/client-cloudwatch-logs': 'logs',
   '@aws-sdk/client-ec2': 'ec2',
   '@aws-sdk/client-ssm': 'ssm',
-  '@aws-sdk/client-servicediscovery': 'servicediscovery'
+  '@aws-sdk/client-servicediscovery': 'servicediscovery',
+  '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
+  '@aws-sdk/client-application-auto-scaling': 'application-autoscaling',
+  '@aws-sdk/client-cloudwatch': 'cloudwatch'
 }
 
 /** The lazily loaded packages of src/aws/sdk.ts, by loader name: `ec2: () => import('@aws-sdk/client-ec2')`. */

@@ -14,6 +14,8 @@ const options: KindSettings = {
   deleteLogGroups: true,
   deregisterTaskDefinitions: false,
   deleteNamespace: false,
+  deleteTargetGroups: false,
+  deleteScalingAlarms: false,
   region: 'us-east-1'
 }
 

@@ -38,7 +38,9 @@ describe('readSettings', () => {
       deregisterSsmInstances: false,
       deleteLogGroups: false,
       deregisterTaskDefinitions: false,
-      deleteNamespace: false
+      deleteNamespace: false,
+      deleteTargetGroups: false,
+      deleteScalingAlarms: false
     })
   })
 
@@ -75,7 +77,9 @@ describe('readSettings', () => {
       'deregister-ssm-instances': 'true',
       'delete-log-groups': 'true',
       'deregister-task-definitions': 'true',
-      'delete-namespace': 'true'
+      'delete-namespace': 'true',
+      'delete-target-groups': 'true',
+      'delete-scaling-alarms': 'TRUE'
     })
     expect(s).toMatchObject({
       triggers: 'disable',
@@ -83,13 +87,19 @@ describe('readSettings', () => {
       deregisterSsmInstances: true,
       deleteLogGroups: true,
       deregisterTaskDefinitions: true,
-      deleteNamespace: true
+      deleteNamespace: true,
+      deleteTargetGroups: true,
+      deleteScalingAlarms: true
     })
     expect(read({ cluster: 'c', triggers: 'keep' }).triggers).toBe('keep')
     expect(failure({ cluster: 'c', triggers: 'delete' })).toMatch(
       /^Input 'triggers' has 'delete'; use remove/
     )
     expect(failure({ cluster: 'c', 'terminate-instances': 'yes' })).toMatch(/^Input 'terminate-instances'/)
+    expect(failure({ cluster: 'c', 'delete-target-groups': 'yes' })).toMatch(
+      /^Input 'delete-target-groups' .*true or false/
+    )
+    expect(failure({ cluster: 'c', 'delete-scaling-alarms': '1' })).toMatch(/^Input 'delete-scaling-alarms'/)
   })
 
   it('keeps the drain deadline under the run deadline by default', () => {

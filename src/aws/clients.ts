@@ -7,7 +7,8 @@ import { sdk } from './sdk.js'
 /**
  * The services around a cluster that keep it busy or keep billing after it is gone: EventBridge
  * rules that start its tasks, the EC2 and Systems Manager instances behind its container
- * instances, its log groups, its Service Connect namespace.
+ * instances, its log groups, its Service Connect namespace, the load-balancer rules and target
+ * groups of its services, their scalable targets and the alarms of their scaling policies.
  */
 export interface RelatedPorts {
   events: SendPort
@@ -15,6 +16,9 @@ export interface RelatedPorts {
   ec2: SendPort
   ssm: SendPort
   servicediscovery: SendPort
+  elbv2: SendPort
+  autoscaling: SendPort
+  cloudwatch: SendPort
 }
 
 export interface AwsClients extends RelatedPorts {
@@ -49,7 +53,10 @@ export function createAwsClients(region: string, credentials?: AwsCredentialIden
     ssm: lazyClient(async () => new (await sdk.ssm()).SSMClient(common)),
     servicediscovery: lazyClient(
       async () => new (await sdk.servicediscovery()).ServiceDiscoveryClient(common)
-    )
+    ),
+    elbv2: lazyClient(async () => new (await sdk.elbv2()).ElasticLoadBalancingV2Client(common)),
+    autoscaling: lazyClient(async () => new (await sdk.autoscaling()).ApplicationAutoScalingClient(common)),
+    cloudwatch: lazyClient(async () => new (await sdk.cloudwatch()).CloudWatchClient(common))
   }
 }
 
@@ -88,6 +95,9 @@ export function relatedPorts(deps: Partial<RelatedPorts>): RelatedPorts {
     logs: deps.logs ?? new UnavailablePort('CloudWatch Logs'),
     ec2: deps.ec2 ?? new UnavailablePort('EC2'),
     ssm: deps.ssm ?? new UnavailablePort('Systems Manager'),
-    servicediscovery: deps.servicediscovery ?? new UnavailablePort('Cloud Map')
+    servicediscovery: deps.servicediscovery ?? new UnavailablePort('Cloud Map'),
+    elbv2: deps.elbv2 ?? new UnavailablePort('Elastic Load Balancing'),
+    autoscaling: deps.autoscaling ?? new UnavailablePort('Application Auto Scaling'),
+    cloudwatch: deps.cloudwatch ?? new UnavailablePort('CloudWatch')
   }
 }

@@ -10,5 +10,8 @@ export const sdk = {
   ec2: () => import('@aws-sdk/client-ec2'),
   ssm: () => import('@aws-sdk/client-ssm'),
   servicediscovery: () => import('@aws-sdk/client-servicediscovery'),
+  elbv2: () => import('@aws-sdk/client-elastic-load-balancing-v2'),
+  autoscaling: () => import('@aws-sdk/client-application-auto-scaling'),
+  cloudwatch: () => import('@aws-sdk/client-cloudwatch'),
   sts: () => import('@aws-sdk/client-sts')
 }

@@ -15,8 +15,10 @@ import type {
   ResourceKind,
   TeardownScope
 } from './kind.js'
+import { loadBalancersKind } from './load-balancers.js'
 import { logGroupsKind } from './log-groups.js'
 import { namespacesKind } from './namespaces.js'
+import { scalableTargetsKind } from './scalable-targets.js'
 import { taskDefinitionsKind } from './task-definitions.js'
 import { triggersKind } from './triggers.js'
 
@@ -29,6 +31,8 @@ export type AnyKind = ResourceKind<unknown, unknown>
  */
 export const KINDS: readonly AnyKind[] = [
   triggersKind,
+  scalableTargetsKind,
+  loadBalancersKind,
   hostsKind,
   logGroupsKind,
   taskDefinitionsKind,

@@ -81,6 +81,8 @@ export type KindSettings = Pick<
   | 'deleteLogGroups'
   | 'deregisterTaskDefinitions'
   | 'deleteNamespace'
+  | 'deleteTargetGroups'
+  | 'deleteScalingAlarms'
 >
 
 /** What a kind may call while it looks (read only). */

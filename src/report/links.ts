@@ -43,5 +43,11 @@ export const consoleLinks = {
   namespace: (region: string, arn: string) =>
     `${consoleHost(region)}/cloudmap/home/namespaces/${enc(arn.slice(arn.lastIndexOf('/') + 1))}?region=${region}`,
   stack: (region: string, stackIdOrName: string) =>
-    `${consoleHost(region)}/cloudformation/home?region=${region}#/stacks/stackinfo?stackId=${enc(stackIdOrName)}`
+    `${consoleHost(region)}/cloudformation/home?region=${region}#/stacks/stackinfo?stackId=${enc(stackIdOrName)}`,
+  targetGroup: (region: string, arn: string) =>
+    `${consoleHost(region)}/ec2/home?region=${region}#TargetGroup:targetGroupArn=${enc(arn)}`,
+  loadBalancer: (region: string, arn: string) =>
+    `${consoleHost(region)}/ec2/home?region=${region}#LoadBalancer:loadBalancerArn=${enc(arn)}`,
+  alarm: (region: string, name: string) =>
+    `${consoleHost(region)}/cloudwatch/home?region=${region}#alarmsV2:alarm/${enc(name)}`
 }

@@ -49,6 +49,12 @@ export type LeftoverKind =
   | 'task-definition'
   | 'namespace'
   | 'discovery-service'
+  | 'listener-rule'
+  | 'target-group'
+  | 'load-balancer'
+  | 'lattice-target-group'
+  | 'scalable-target'
+  | 'alarm'
 
 export interface Leftover {
   kind: LeftoverKind
@@ -93,6 +99,10 @@ export interface RelatedReport {
     namespaces: number
     /** Cloud Map services the services registered their tasks in (`serviceRegistries`). */
     discoveryServices?: number
+    listenerRules: number
+    targetGroups: number
+    scalableTargets: number
+    scalingAlarms: number
   }
   triggers: { rule: string; targets: string[]; action: 'targets-removed' | 'disabled' }[]
   instances: {
@@ -107,6 +117,11 @@ export interface RelatedReport {
   namespaces: { ref: string; action: 'deleted' }[]
   /** Cloud Map service-discovery services deleted (ECS leaves them): ARNs. */
   discoveryServices?: { arn: string; action: 'deleted' }[]
+  listenerRules: { arn: string; action: 'deleted' }[]
+  targetGroups: { arn: string; name: string; action: 'deleted' }[]
+  /** `suspended` before the services were touched, `deregistered` once they were gone. */
+  scalableTargets: { resourceId: string; action: 'suspended' | 'deregistered' }[]
+  alarms: { name: string; action: 'deleted' }[]
 }
 
 /** Each kind (src/kinds/) fills its own part; the counts it found go into `found`. */
@@ -118,13 +133,21 @@ export function newRelatedReport(): RelatedReport {
       externalInstances: 0,
       logGroups: 0,
       taskDefinitionFamilies: 0,
-      namespaces: 0
+      namespaces: 0,
+      listenerRules: 0,
+      targetGroups: 0,
+      scalableTargets: 0,
+      scalingAlarms: 0
     },
     triggers: [],
     instances: [],
     logGroups: [],
     taskDefinitions: [],
-    namespaces: []
+    namespaces: [],
+    listenerRules: [],
+    targetGroups: [],
+    scalableTargets: [],
+    alarms: []
   }
 }
 

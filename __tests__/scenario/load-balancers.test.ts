@@ -1,0 +1,154 @@
+import { describe, expect, it } from '@jest/globals'
+import type { ClusterReport, Report } from '../../src/report/report.js'
+import { SimWorld } from '../sim/world.js'
+import { runOnSim } from '../support/harness.js'
+
+// Preview environments on one shared Application Load Balancer: each has a cluster, a service, a
+// target group and a listener rule for its host name. Removing one must leave the others' rules,
+// groups and traffic alone.
+
+function only(report: Report | undefined): ClusterReport {
+  expect(report?.clusters).toHaveLength(1)
+  return report!.clusters[0]!
+}
+
+/** A shared ALB and two preview environments on it (pr-1 and pr-2). */
+function sharedAlb() {
+  const world = new SimWorld()
+  const { ecs, elbv2 } = world
+  const lb = elbv2.createLoadBalancer('previews')
+  const listener = elbv2.createListener(lb.arn)
+  const env = (name: string, priority: number) => {
+    ecs.createCluster(name)
+    ecs.registerContainerInstance(name)
+    const tg = elbv2.createTargetGroup(`${name}-web`)
+    const rule = elbv2.createRule(listener.arn, priority, `${name}.example.com`, tg.arn)
+    ecs.createService(name, 'web', {
+      desiredCount: 2,
+      loadBalancers: [{ targetGroupArn: tg.arn, containerName: 'web', containerPort: 80 }]
+    })
+    return { tg, rule }
+  }
+  return { world, lb, listener, pr1: env('pr-1', 10), pr2: env('pr-2', 20) }
+}
+
+describe('load balancer rules and target groups', () => {
+  it("deletes the removed environment's rule and target group, and leaves the neighbour's rule, group and traffic untouched", async () => {
+    const { world, listener, pr1, pr2 } = sharedAlb()
+    await world.ecs.time.sleep(5_000)
+    expect(world.elbv2.route(listener.arn, 'pr-2.example.com')).toEqual([pr2.tg.arn])
+
+    const result = await runOnSim(world.ecs, { cluster: 'pr-1', 'delete-target-groups': 'true' }, { world })
+
+    expect(result.failed).toBeUndefined()
+    expect(world.ecs.remaining('pr-1').cluster).toBe('INACTIVE')
+    expect(world.elbv2.rules.has(pr1.rule.arn)).toBe(false)
+    expect(world.elbv2.targetGroups.has(pr1.tg.arn)).toBe(false)
+    expect(world.elbv2.rules.has(pr2.rule.arn)).toBe(true)
+    expect(world.elbv2.targetGroups.has(pr2.tg.arn)).toBe(true)
+    expect(world.elbv2.route(listener.arn, 'pr-2.example.com')).toEqual([pr2.tg.arn])
+    // The rule went only once the service was INACTIVE, and the group after the rule.
+    const deleteRule = world.elbv2.calls.find(c => c.operation === 'DeleteRule' && !c.error)!
+    const deleteGroup = world.elbv2.calls.find(c => c.operation === 'DeleteTargetGroup' && !c.error)!
+    expect(deleteRule.at).toBeLessThan(deleteGroup.at)
+    const c = only(result.report)
+    expect(c.related?.listenerRules).toEqual([{ arn: pr1.rule.arn, action: 'deleted' }])
+    expect(c.related?.targetGroups).toEqual([{ arn: pr1.tg.arn, name: 'pr-1-web', action: 'deleted' }])
+    expect(
+      c.leftovers.filter(l => ['listener-rule', 'target-group', 'load-balancer'].includes(l.kind))
+    ).toEqual([])
+    expect(result.summary).toContain('| Target groups | 1 | 1 | 0 |')
+    expect(result.summary).toContain('| Listener rules | 1 | 1 | 0 |')
+  })
+
+  it('by default deletes nothing and reports the rule and group with the listener, load balancer and command', async () => {
+    const { world, pr1 } = sharedAlb()
+    const result = await runOnSim(world.ecs, { cluster: 'pr-1' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.elbv2.mutatingCalls()).toEqual([])
+    expect(world.elbv2.rules.has(pr1.rule.arn)).toBe(true)
+    const c = only(result.report)
+    expect(c.leftovers.find(l => l.kind === 'listener-rule')).toMatchObject({
+      id: pr1.rule.arn,
+      reason: expect.stringMatching(
+        /rule 10 of listener .* on load balancer previews.*aws elbv2 delete-rule --rule-arn/
+      )
+    })
+    expect(c.leftovers.find(l => l.kind === 'target-group')).toMatchObject({
+      id: pr1.tg.arn,
+      reason: expect.stringMatching(/aws elbv2 delete-target-group --target-group-arn/)
+    })
+    expect(result.summary).toContain('| Target groups | 1 | 0 | 1 |')
+  })
+
+  it('keeps a weighted rule that also forwards to the neighbour, and the removed group it forwards to, and says why', async () => {
+    const { world, listener, pr1, pr2 } = sharedAlb()
+    const weighted = world.elbv2.createRule(listener.arn, 5, 'canary.example.com', [
+      [pr1.tg.arn, 20],
+      [pr2.tg.arn, 80]
+    ])
+    const result = await runOnSim(world.ecs, { cluster: 'pr-1', 'delete-target-groups': 'true' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.elbv2.rules.has(weighted.arn)).toBe(true)
+    expect(world.elbv2.targetGroups.has(pr1.tg.arn)).toBe(true)
+    // pr-1's own rule forwarded only to pr-1's group: deleted.
+    expect(world.elbv2.rules.has(pr1.rule.arn)).toBe(false)
+    expect(world.elbv2.route(listener.arn, 'canary.example.com')).toEqual([pr2.tg.arn])
+    const c = only(result.report)
+    expect(c.leftovers.find(l => l.id === weighted.arn)?.reason).toMatch(/also forwards to pr-2-web/)
+    expect(c.leftovers.find(l => l.id === pr1.tg.arn)?.reason).toMatch(
+      /listener rule 5, which stays, also forwards to it/
+    )
+  })
+
+  it('keeps a target group a service of another cluster also uses', async () => {
+    const { world, pr1 } = sharedAlb()
+    world.ecs.createService('pr-2', 'worker', {
+      desiredCount: 1,
+      loadBalancers: [{ targetGroupArn: pr1.tg.arn, containerName: 'web', containerPort: 80 }]
+    })
+    const result = await runOnSim(world.ecs, { cluster: 'pr-1', 'delete-target-groups': 'true' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.elbv2.targetGroups.has(pr1.tg.arn)).toBe(true)
+    expect(world.elbv2.rules.has(pr1.rule.arn)).toBe(true)
+    expect(only(result.report).leftovers.find(l => l.id === pr1.tg.arn)?.reason).toMatch(
+      /pr-2\/worker still uses it/
+    )
+  })
+
+  it('reports a load balancer left with no rules and no targets as still billing, and never deletes it', async () => {
+    const world = new SimWorld()
+    const lb = world.elbv2.createLoadBalancer('solo')
+    const listener = world.elbv2.createListener(lb.arn)
+    world.ecs.createCluster('pr-9')
+    world.ecs.registerContainerInstance('pr-9')
+    const tg = world.elbv2.createTargetGroup('pr-9-web')
+    world.elbv2.createRule(listener.arn, 1, 'pr-9.example.com', tg.arn)
+    world.ecs.createService('pr-9', 'web', {
+      loadBalancers: [{ targetGroupArn: tg.arn, containerName: 'web', containerPort: 80 }]
+    })
+    const result = await runOnSim(world.ecs, { cluster: 'pr-9', 'delete-target-groups': 'true' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.elbv2.loadBalancers.has(lb.arn)).toBe(true)
+    expect(world.elbv2.targetGroups.size).toBe(0)
+    expect(only(result.report).leftovers).toContainEqual(
+      expect.objectContaining({ kind: 'load-balancer', id: lb.arn, billing: true })
+    )
+    expect(result.summary).toMatch(/Still costing money[\s\S]*solo/)
+  })
+
+  it('shows the deletions in the plan of a dry run, and changes nothing', async () => {
+    const { world, pr1 } = sharedAlb()
+    const result = await runOnSim(
+      world.ecs,
+      { cluster: 'pr-1', 'dry-run': 'true', 'delete-target-groups': 'true' },
+      { world }
+    )
+    expect(world.mutatingCalls()).toEqual([])
+    const steps = only(result.report).plan!.steps
+    expect(steps).toContainEqual({
+      description: 'Delete 1 listener rule and 1 target group only the removed services use',
+      resources: [pr1.rule.arn, pr1.tg.arn]
+    })
+  })
+})

@@ -1,0 +1,54 @@
+import { describe, expect, it } from '@jest/globals'
+import { decideScalableTargets, type ScalableTargetsFound } from '../../src/kinds/scalable-targets.js'
+
+const policy = (name: string) =>
+  `arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:1:resource/ecs/service/c1/web:policyName/${name}`
+
+function found(): ScalableTargetsFound {
+  return {
+    targets: [
+      { resourceId: 'service/c1/web', min: 1, max: 4, suspended: false },
+      { resourceId: 'service/c1/api', min: 1, max: 4, suspended: true }
+    ],
+    policies: [
+      {
+        name: 'cpu',
+        arn: policy('cpu'),
+        resourceId: 'service/c1/web',
+        type: 'StepScaling',
+        alarms: ['cpu-high', 'shared']
+      }
+    ],
+    scheduledActions: [{ name: 'morning', resourceId: 'service/c1/web', schedule: 'cron(0 8 * * ? *)' }],
+    alarms: [
+      { name: 'cpu-high', actions: [policy('cpu')] },
+      { name: 'shared', actions: [policy('cpu'), 'arn:aws:sns:us-east-1:123456789012:oncall'] }
+    ]
+  }
+}
+
+describe('decideScalableTargets', () => {
+  it('suspends the targets not suspended yet, and deregisters every one', () => {
+    const plan = decideScalableTargets(found(), false)
+    expect(plan.suspend.map(t => t.resourceId)).toEqual(['service/c1/web'])
+    expect(plan.deregister.map(t => t.resourceId)).toEqual(['service/c1/web', 'service/c1/api'])
+  })
+
+  it('reports a step-scaling alarm whose only actions were the policies as orphaned, and deletes it only when asked', () => {
+    expect(decideScalableTargets(found(), false).alarms[0]).toMatchObject({
+      delete: false,
+      orphaned: true,
+      keepReason: 'delete-scaling-alarms is off'
+    })
+    expect(decideScalableTargets(found(), true).alarms[0]).toMatchObject({ delete: true, orphaned: true })
+  })
+
+  it('never deletes an alarm that has other actions too', () => {
+    const shared = decideScalableTargets(found(), true).alarms[1]
+    expect(shared).toMatchObject({
+      delete: false,
+      orphaned: false,
+      keepReason: expect.stringMatching(/sns:.*oncall/)
+    })
+  })
+})

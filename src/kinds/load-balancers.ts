@@ -1,0 +1,714 @@
+import type { ApplyContext } from '../apply/context.js'
+import { isAvailable } from '../aws/clients.js'
+import { callAws, type CallContext, type SendPort } from '../aws/call.js'
+import { sdk } from '../aws/sdk.js'
+import { Limits } from '../constants.js'
+import { describeOtherClusters, listServices, tolerateDenied, type ServiceInfo } from '../inventory.js'
+import { code } from '../report/html.js'
+import { consoleLinks } from '../report/links.js'
+import { DeadlineError, errorMessage, isAccessDenied, isAwsError } from '../util/errors.js'
+import { retryUntil } from '../util/poll.js'
+import { count, relatedReport, type ResourceKind } from './kind.js'
+
+/**
+ * The listener rules and target groups of the services being removed (input
+ * `delete-target-groups`). DeleteService leaves them: on a load balancer shared by preview
+ * environments they pile up to the quota of 100 rules and the next deployment fails. Found from
+ * each service's `loadBalancers` (and the blue/green alternate group and listener rules); reported
+ * by default, deleted with the input once the services are INACTIVE. A rule is deleted only when
+ * every group it forwards to goes; a default action, a group another service uses and any load
+ * balancer are never deleted.
+ */
+
+// ---------------------------------------------------------------- what is found
+
+/** A target group a removed service names, and how. */
+export interface ServiceTargetGroupRef {
+  service: string
+  targetGroupArn: string
+  /** `alternate`: the blue/green deployment's second group (advancedConfiguration). */
+  role: 'primary' | 'alternate'
+}
+
+export interface ForwardTarget {
+  targetGroupArn: string
+  weight: number
+}
+
+export interface ListenerRuleInfo {
+  arn: string
+  listenerArn: string
+  loadBalancerArn: string
+  /** `default` for a listener's default rule. */
+  priority: string
+  isDefault: boolean
+  forwardsTo: ForwardTarget[]
+}
+
+export interface TargetGroupInfo {
+  arn: string
+  name: string
+  loadBalancerArns: string[]
+}
+
+export interface LoadBalancersFound {
+  refs: ServiceTargetGroupRef[]
+  /** The blue/green production and test listener rules the services name. */
+  namedRules: string[]
+  /** VPC Lattice target groups of the services' deployments: reported only. */
+  latticeTargetGroups: { service: string; arn: string }[]
+  /** The groups that still exist (a group named by a service may have been deleted already). */
+  targetGroups: TargetGroupInfo[]
+  /** Every rule, default ones included, of every listener of the groups' load balancers. */
+  rules: ListenerRuleInfo[]
+  /** Per group ARN: other services (`cluster/service`) that still use it. */
+  usedElsewhere: Record<string, string[]>
+  /** Why other users could not be ruled out (the account has too many clusters to look at). */
+  othersUnknown?: string
+}
+
+// ---------------------------------------------------------------- what is decided
+
+export interface RuleDecision {
+  rule: ListenerRuleInfo
+  delete: boolean
+  keepReason?: string
+}
+
+export interface TargetGroupDecision {
+  group: TargetGroupInfo
+  services: string[]
+  delete: boolean
+  keepReason?: string
+}
+
+export interface LoadBalancersPlan {
+  /** With delete-target-groups; otherwise everything is reported. */
+  deleting: boolean
+  rules: RuleDecision[]
+  targetGroups: TargetGroupDecision[]
+  latticeTargetGroups: { service: string; arn: string }[]
+  /** The load balancers the rules and groups are on: checked afterwards for having nothing left. */
+  loadBalancerArns: string[]
+}
+
+/** The rule ARN's listener: `…:listener-rule/app/<lb>/<id>/<listener>/<rule>` → `…:listener/app/<lb>/<id>/<listener>`. */
+export function listenerOfRule(ruleArn: string): string {
+  return ruleArn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '')
+}
+
+export function nameOfArn(arn: string): string {
+  // targetgroup/<name>/<id> and loadbalancer/app/<name>/<id>
+  const parts = arn.split('/')
+  return parts.length >= 3 ? parts[parts.length - 2]! : arn
+}
+
+/**
+ * Which rules and groups go. A group goes when only removed services use it and no rule that stays
+ * forwards to it; a rule goes when it is not a default rule and every group it forwards to goes
+ * (a weighted rule that also sends traffic elsewhere is kept: deleting it would cut that traffic).
+ */
+export function decideLoadBalancers(
+  found: LoadBalancersFound,
+  deleteTargetGroups: boolean
+): LoadBalancersPlan {
+  const services = new Map<string, string[]>()
+  for (const ref of found.refs)
+    services.set(ref.targetGroupArn, [...(services.get(ref.targetGroupArn) ?? []), ref.service])
+  const existing = found.targetGroups.filter(g => services.has(g.arn))
+  const groupKeep = new Map<string, string>()
+  for (const g of existing) {
+    const others = found.usedElsewhere[g.arn] ?? []
+    if (others.length > 0) groupKeep.set(g.arn, `service ${others.join(', ')} still uses it`)
+    else if (found.othersUnknown) groupKeep.set(g.arn, found.othersUnknown)
+  }
+  const ours = new Set(existing.map(g => g.arn))
+  const relevant = found.rules.filter(
+    r => r.forwardsTo.some(t => ours.has(t.targetGroupArn)) || found.namedRules.includes(r.arn)
+  )
+
+  // A group another service uses keeps every rule that forwards to it (deleting the rule would cut
+  // that service's traffic); a kept rule keeps the groups it forwards to (AWS refuses otherwise).
+  // A group kept only because a kept rule forwards to it does not keep its other rules: they send
+  // traffic to the removed services alone.
+  const ruleKeep = new Map<string, string>()
+  for (const r of relevant) {
+    const reason = ruleKeepReason(r, ours, groupKeep)
+    if (reason) ruleKeep.set(r.arn, reason)
+  }
+  const heldBy = new Map<string, string>()
+  for (const r of relevant) {
+    if (!ruleKeep.has(r.arn)) continue
+    for (const t of r.forwardsTo) {
+      if (ours.has(t.targetGroupArn) && !groupKeep.has(t.targetGroupArn) && !heldBy.has(t.targetGroupArn)) {
+        heldBy.set(
+          t.targetGroupArn,
+          r.isDefault
+            ? `it is the default action of listener ${nameOfArn(r.listenerArn)} (a default action is never changed)`
+            : `listener rule ${r.priority}, which stays, also forwards to it`
+        )
+      }
+    }
+  }
+  for (const [arn, reason] of heldBy) groupKeep.set(arn, reason)
+  const notDeleting = 'delete-target-groups is off'
+  return {
+    deleting: deleteTargetGroups,
+    rules: relevant.map(rule => {
+      const keep = ruleKeep.get(rule.arn) ?? (deleteTargetGroups ? undefined : notDeleting)
+      return keep ? { rule, delete: false, keepReason: keep } : { rule, delete: true }
+    }),
+    targetGroups: existing.map(group => {
+      const keep = groupKeep.get(group.arn) ?? (deleteTargetGroups ? undefined : notDeleting)
+      const base = { group, services: services.get(group.arn) ?? [] }
+      return keep ? { ...base, delete: false, keepReason: keep } : { ...base, delete: true }
+    }),
+    latticeTargetGroups: found.latticeTargetGroups,
+    loadBalancerArns: [
+      ...new Set([...existing.flatMap(g => g.loadBalancerArns), ...relevant.map(r => r.loadBalancerArn)])
+    ].sort()
+  }
+}
+
+function ruleKeepReason(
+  rule: ListenerRuleInfo,
+  ours: Set<string>,
+  groupKeep: Map<string, string>
+): string | undefined {
+  if (rule.isDefault)
+    return `it is the default rule of listener ${nameOfArn(rule.listenerArn)} (never deleted)`
+  const outside = rule.forwardsTo
+    .filter(t => !ours.has(t.targetGroupArn))
+    .map(t => nameOfArn(t.targetGroupArn))
+  if (outside.length > 0)
+    return `it also forwards to ${outside.join(', ')}, which is not the removed services'`
+  const kept = rule.forwardsTo
+    .filter(t => groupKeep.has(t.targetGroupArn))
+    .map(t => nameOfArn(t.targetGroupArn))
+  if (kept.length > 0) return `it forwards to ${kept.join(', ')}, which stays`
+  return undefined
+}
+
+/** The command that removes a rule or a group, for the report (never run by this action unless told). */
+export const removeCommand = {
+  rule: (arn: string) => `aws elbv2 delete-rule --rule-arn ${arn}`,
+  targetGroup: (arn: string) => `aws elbv2 delete-target-group --target-group-arn ${arn}`,
+  latticeTargetGroup: (arn: string) => `aws vpc-lattice delete-target-group --target-group-identifier ${arn}`
+}
+
+// ---------------------------------------------------------------- finding (read only)
+
+export type LoadBalancerContext = CallContext & { ecs: SendPort; elbv2: SendPort }
+
+/** The target-group references of the services being removed (every `loadBalancers` entry). */
+export function serviceTargetGroups(services: ServiceInfo[]): {
+  refs: ServiceTargetGroupRef[]
+  namedRules: string[]
+  latticeTargetGroups: { service: string; arn: string }[]
+} {
+  const refs: ServiceTargetGroupRef[] = []
+  const namedRules: string[] = []
+  const latticeTargetGroups: { service: string; arn: string }[] = []
+  for (const s of services) {
+    for (const lb of s.loadBalancers ?? []) {
+      if (lb.targetGroupArn)
+        refs.push({ service: s.name, targetGroupArn: lb.targetGroupArn, role: 'primary' })
+      const blueGreen = lb.advancedConfiguration
+      if (blueGreen?.alternateTargetGroupArn)
+        refs.push({ service: s.name, targetGroupArn: blueGreen.alternateTargetGroupArn, role: 'alternate' })
+      for (const rule of [blueGreen?.productionListenerRule, blueGreen?.testListenerRule])
+        if (rule && !namedRules.includes(rule)) namedRules.push(rule)
+    }
+    for (const arn of s.vpcLatticeTargetGroups ?? []) latticeTargetGroups.push({ service: s.name, arn })
+  }
+  return { refs, namedRules, latticeTargetGroups }
+}
+
+export async function findLoadBalancers(
+  ctx: LoadBalancerContext,
+  clusterArn: string,
+  services: ServiceInfo[],
+  wholeCluster: boolean,
+  deleteTargetGroups: boolean
+): Promise<LoadBalancersFound> {
+  const { refs, namedRules, latticeTargetGroups } = serviceTargetGroups(services)
+  const found: LoadBalancersFound = {
+    refs,
+    namedRules,
+    latticeTargetGroups,
+    targetGroups: [],
+    rules: [],
+    usedElsewhere: {}
+  }
+  const groupArns = [...new Set(refs.map(r => r.targetGroupArn))]
+  if (groupArns.length === 0) return found
+  found.targetGroups = await describeTargetGroups(ctx, groupArns)
+  const loadBalancers = [...new Set(found.targetGroups.flatMap(g => g.loadBalancerArns))]
+  const listeners = (await Promise.all(loadBalancers.map(lb => describeListeners(ctx, lb)))).flat()
+  found.rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, l.loadBalancerArn)))).flat()
+  // Only a deletion needs to know who else uses a group: a report names the groups either way.
+  if (!deleteTargetGroups) return found
+  try {
+    const others = await otherServicesUsing(ctx, clusterArn, new Set(groupArns), services, wholeCluster)
+    if (others === undefined)
+      found.othersUnknown = `the account has more than ${Limits.loadBalancerClustersChecked} other clusters, so another service using it cannot be ruled out`
+    else found.usedElsewhere = others
+  } catch (error) {
+    if (!isAccessDenied(error)) throw error
+    found.othersUnknown = `the other clusters' services could not be read (${errorMessage(error)}), so another service using it cannot be ruled out`
+  }
+  return found
+}
+
+/** The groups that still exist, by ARN; a group deleted already is left out. */
+async function describeTargetGroups(ctx: LoadBalancerContext, arns: string[]): Promise<TargetGroupInfo[]> {
+  const out: TargetGroupInfo[] = []
+  // DescribeTargetGroups with ARNs fails whole on one unknown ARN: one ARN per call keeps the others.
+  await Promise.all(
+    arns.map(async arn => {
+      try {
+        const page = await callAws(
+          ctx,
+          ctx.elbv2,
+          new (await sdk.elbv2()).DescribeTargetGroupsCommand({ TargetGroupArns: [arn] })
+        )
+        for (const g of page.TargetGroups ?? [])
+          out.push({
+            arn: g.TargetGroupArn ?? arn,
+            name: g.TargetGroupName ?? nameOfArn(arn),
+            loadBalancerArns: g.LoadBalancerArns ?? []
+          })
+      } catch (error) {
+        if (!isAwsError(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound')) throw error
+      }
+    })
+  )
+  return out.sort((a, b) => a.arn.localeCompare(b.arn))
+}
+
+async function describeListeners(
+  ctx: LoadBalancerContext,
+  loadBalancerArn: string
+): Promise<{ arn: string; loadBalancerArn: string }[]> {
+  const out: { arn: string; loadBalancerArn: string }[] = []
+  await eachMarkerPage(async Marker => {
+    try {
+      const page = await callAws(
+        ctx,
+        ctx.elbv2,
+        new (await sdk.elbv2()).DescribeListenersCommand({
+          LoadBalancerArn: loadBalancerArn,
+          PageSize: Limits.elbPageSize,
+          Marker
+        })
+      )
+      for (const l of page.Listeners ?? [])
+        if (l.ListenerArn) out.push({ arn: l.ListenerArn, loadBalancerArn })
+      return page.NextMarker
+    } catch (error) {
+      if (isAwsError(error, 'LoadBalancerNotFoundException', 'LoadBalancerNotFound')) return undefined
+      throw error
+    }
+  })
+  return out
+}
+
+export async function describeRules(
+  ctx: LoadBalancerContext,
+  listenerArn: string,
+  loadBalancerArn: string
+): Promise<ListenerRuleInfo[]> {
+  const out: ListenerRuleInfo[] = []
+  await eachMarkerPage(async Marker => {
+    try {
+      const page = await callAws(
+        ctx,
+        ctx.elbv2,
+        new (await sdk.elbv2()).DescribeRulesCommand({
+          ListenerArn: listenerArn,
+          PageSize: Limits.elbPageSize,
+          Marker
+        })
+      )
+      for (const r of page.Rules ?? []) {
+        if (!r.RuleArn) continue
+        out.push({
+          arn: r.RuleArn,
+          listenerArn,
+          loadBalancerArn,
+          priority: r.Priority ?? '',
+          isDefault: r.IsDefault === true,
+          forwardsTo: forwardTargets(r.Actions ?? [])
+        })
+      }
+      return page.NextMarker
+    } catch (error) {
+      if (isAwsError(error, 'ListenerNotFoundException', 'ListenerNotFound')) return undefined
+      throw error
+    }
+  })
+  return out
+}
+
+/** The groups an action list forwards to: `TargetGroupArn`, or each group of a weighted `ForwardConfig`. */
+export function forwardTargets(
+  actions: {
+    Type?: string
+    TargetGroupArn?: string
+    ForwardConfig?: { TargetGroups?: { TargetGroupArn?: string; Weight?: number }[] }
+  }[]
+): ForwardTarget[] {
+  const out: ForwardTarget[] = []
+  for (const a of actions) {
+    if (a.Type !== 'forward') continue
+    const groups = a.ForwardConfig?.TargetGroups ?? []
+    if (groups.length > 0) {
+      for (const g of groups)
+        if (g.TargetGroupArn) out.push({ targetGroupArn: g.TargetGroupArn, weight: g.Weight ?? 1 })
+    } else if (a.TargetGroupArn) out.push({ targetGroupArn: a.TargetGroupArn, weight: 1 })
+  }
+  return out
+}
+
+async function eachMarkerPage(
+  read: (marker: string | undefined) => Promise<string | undefined>
+): Promise<void> {
+  const seen = new Set<string>()
+  let marker: string | undefined
+  do {
+    marker = (await read(marker)) || undefined
+    if (marker !== undefined) {
+      if (seen.has(marker)) throw new Error('Elastic Load Balancing returned the same NextMarker twice')
+      seen.add(marker)
+    }
+  } while (marker)
+}
+
+/**
+ * Per group ARN, the services outside the teardown that name it: every ACTIVE service of every
+ * other cluster (and of this one when only some of its services go). Undefined when the account
+ * has more clusters than Limits.loadBalancerClustersChecked: the answer would not be complete.
+ */
+async function otherServicesUsing(
+  ctx: LoadBalancerContext,
+  clusterArn: string,
+  groups: Set<string>,
+  removed: ServiceInfo[],
+  wholeCluster: boolean
+): Promise<Record<string, string[]> | undefined> {
+  const clusters = await describeOtherClusters(ctx, clusterArn)
+  if (clusters.length > Limits.loadBalancerClustersChecked) return undefined
+  const arns = clusters.map(c => c.clusterArn ?? '').filter(Boolean)
+  if (!wholeCluster) arns.push(clusterArn)
+  const removedArns = new Set(removed.map(s => s.arn))
+  const usage: Record<string, string[]> = {}
+  const lists = await Promise.all(arns.map(async arn => ({ arn, services: await listServices(ctx, arn) })))
+  for (const { arn, services } of lists) {
+    const clusterName = arn.slice(arn.lastIndexOf('/') + 1)
+    for (const s of services) {
+      if (removedArns.has(s.arn)) continue
+      for (const lb of s.loadBalancers ?? []) {
+        for (const tg of [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn]) {
+          if (tg && groups.has(tg)) (usage[tg] ??= []).push(`${clusterName}/${s.name}`)
+        }
+      }
+    }
+  }
+  return usage
+}
+
+// ---------------------------------------------------------------- removing
+
+export type LoadBalancerApplyContext = ApplyContext
+
+/** Deletes the rules, then the groups (a rule's deletion takes a moment to release its groups). */
+export async function deleteRulesAndGroups(
+  ctx: LoadBalancerApplyContext,
+  plan: LoadBalancersPlan,
+  done: { rules: string[]; targetGroups: string[] }
+): Promise<void> {
+  for (const d of plan.rules.filter(r => r.delete)) {
+    try {
+      await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DeleteRuleCommand({ RuleArn: d.rule.arn }))
+      ctx.log.info(`Deleted listener rule ${d.rule.priority} of ${nameOfArn(d.rule.loadBalancerArn)}`)
+    } catch (error) {
+      if (!isAwsError(error, 'RuleNotFoundException', 'RuleNotFound')) throw error
+      ctx.log.info(`Listener rule ${d.rule.arn} does not exist (any more)`)
+    }
+    done.rules.push(d.rule.arn)
+  }
+  for (const d of plan.targetGroups.filter(g => g.delete)) {
+    // Last look: a target registered since the inventory means something else uses the group now.
+    let targets: number
+    try {
+      const health = await callAws(
+        ctx,
+        ctx.elbv2,
+        new (await sdk.elbv2()).DescribeTargetHealthCommand({ TargetGroupArn: d.group.arn })
+      )
+      targets = (health.TargetHealthDescriptions ?? []).filter(
+        t => !['draining', 'unused'].includes(t.TargetHealth?.State ?? '')
+      ).length
+    } catch (error) {
+      if (!isAwsError(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound')) throw error
+      ctx.log.info(`Target group ${d.group.name} does not exist (any more)`)
+      continue
+    }
+    if (targets > 0) {
+      ctx.report.leftovers.push({
+        kind: 'target-group',
+        id: d.group.arn,
+        reason: `kept: ${targets} target(s) are still registered in it, so something else uses it; ${removeCommand.targetGroup(d.group.arn)} once nothing does`
+      })
+      continue
+    }
+    const result = await retryUntil(
+      ctx,
+      { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 10_000 },
+      async () => {
+        try {
+          await callAws(
+            ctx,
+            ctx.elbv2,
+            new (await sdk.elbv2()).DeleteTargetGroupCommand({ TargetGroupArn: d.group.arn })
+          )
+          return { done: true, value: undefined }
+        } catch (error) {
+          // A rule just deleted still holds the group for a moment.
+          if (isAwsError(error, 'ResourceInUseException', 'ResourceInUse'))
+            return { done: false, reason: errorMessage(error) }
+          // Deleted by someone else since the last look.
+          if (isAwsError(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
+            return { done: true, value: undefined }
+          throw error
+        }
+      }
+    )
+    if (!result.done)
+      throw new DeadlineError(
+        `target group ${d.group.name} could not be deleted before the deadline: ${result.reason}`
+      )
+    done.targetGroups.push(d.group.arn)
+    ctx.log.info(`Deleted target group ${d.group.name}`)
+  }
+}
+
+/**
+ * A load balancer these rules and groups were on that has no rule but its default ones left and no
+ * registered target in any group: it serves nothing and bills by the hour. Never deleted here.
+ */
+export async function idleLoadBalancers(ctx: LoadBalancerApplyContext, arns: string[]): Promise<string[]> {
+  const idle: string[] = []
+  for (const lb of arns) {
+    const listeners = await describeListeners(ctx, lb)
+    const rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, lb)))).flat()
+    if (rules.some(r => !r.isDefault)) continue
+    let targets = 0
+    try {
+      await eachMarkerPage(async Marker => {
+        const page = await callAws(
+          ctx,
+          ctx.elbv2,
+          new (await sdk.elbv2()).DescribeTargetGroupsCommand({
+            LoadBalancerArn: lb,
+            PageSize: Limits.elbPageSize,
+            Marker
+          })
+        )
+        for (const g of page.TargetGroups ?? []) {
+          const health = await callAws(
+            ctx,
+            ctx.elbv2,
+            new (await sdk.elbv2()).DescribeTargetHealthCommand({ TargetGroupArn: g.TargetGroupArn })
+          )
+          targets += (health.TargetHealthDescriptions ?? []).length
+        }
+        return page.NextMarker
+      })
+    } catch (error) {
+      if (isAwsError(error, 'LoadBalancerNotFoundException', 'LoadBalancerNotFound')) continue
+      throw error
+    }
+    if (targets === 0) idle.push(lb)
+  }
+  return idle
+}
+
+// ---------------------------------------------------------------- the kind
+
+const emptyFound: LoadBalancersFound = {
+  refs: [],
+  namedRules: [],
+  latticeTargetGroups: [],
+  targetGroups: [],
+  rules: [],
+  usedElsewhere: {}
+}
+
+export const loadBalancersKind: ResourceKind<LoadBalancersFound, LoadBalancersPlan> = {
+  name: 'load balancer rules and target groups',
+
+  find(ctx, scope, settings) {
+    if (
+      !isAvailable(ctx.elbv2) ||
+      !scope.services.some(
+        s => (s.loadBalancers ?? []).length > 0 || (s.vpcLatticeTargetGroups ?? []).length > 0
+      )
+    )
+      return Promise.resolve(emptyFound)
+    return tolerateDenied(
+      ctx,
+      findLoadBalancers(
+        ctx,
+        scope.cluster.arn,
+        scope.services,
+        scope.wholeCluster,
+        settings.deleteTargetGroups
+      ),
+      emptyFound
+    )
+  },
+
+  recordFound(found, report, log) {
+    const plan = decideLoadBalancers(found, false)
+    report.found.targetGroups = plan.targetGroups.length
+    report.found.listenerRules = plan.rules.length
+    if (found.othersUnknown) log.info(`Target groups will be kept: ${found.othersUnknown}`)
+  },
+
+  decide(found, { settings }) {
+    return decideLoadBalancers(found, settings.deleteTargetGroups)
+  },
+
+  steps(plan) {
+    const rules = plan.rules.filter(r => r.delete)
+    const groups = plan.targetGroups.filter(g => g.delete)
+    if (rules.length === 0 && groups.length === 0) return []
+    return [
+      {
+        stage: 'after-services',
+        phase: 'delete-target-groups',
+        description: `Delete ${count(rules.length, 'listener rule')} and ${count(groups.length, 'target group')} only the removed services use`,
+        resources: [...rules.map(r => r.rule.arn), ...groups.map(g => g.group.arn)]
+      }
+    ]
+  },
+
+  notes(plan) {
+    if (!plan.deleting) return []
+    return [
+      ...plan.rules
+        .filter(r => !r.delete)
+        .map(r => `listener rule ${r.rule.arn} will be kept: ${r.keepReason}`),
+      ...plan.targetGroups
+        .filter(g => !g.delete)
+        .map(g => `target group ${g.group.name} will be kept: ${g.keepReason}`)
+    ]
+  },
+
+  actions: {
+    // Also without delete-target-groups: what is left is reported, with the command that removes it.
+    'after-services': {
+      phase: 'load balancer rules and target groups',
+      needed: plan => plan.rules.length + plan.targetGroups.length + plan.latticeTargetGroups.length > 0,
+      run: (ctx, plan) => applyLoadBalancers(ctx, plan)
+    }
+  },
+
+  unfinished(plan, report) {
+    const done = report.related
+    return [
+      ...plan.rules
+        .filter(r => r.delete && !done?.listenerRules.some(x => x.arn === r.rule.arn))
+        .map(r => ({
+          kind: 'listener-rule' as const,
+          id: r.rule.arn,
+          reason: 'not deleted before the run stopped'
+        })),
+      ...plan.targetGroups
+        .filter(g => g.delete && !done?.targetGroups.some(x => x.arn === g.group.arn))
+        .map(g => ({
+          kind: 'target-group' as const,
+          id: g.group.arn,
+          reason: 'not deleted before the run stopped'
+        }))
+    ]
+  },
+
+  countRows(r, left) {
+    const rows = [
+      {
+        label: 'Listener rules',
+        found: r.found.listenerRules,
+        removed: r.listenerRules.length,
+        leftoverKind: 'listener-rule' as const
+      },
+      {
+        label: 'Target groups',
+        found: r.found.targetGroups,
+        removed: r.targetGroups.length,
+        leftoverKind: 'target-group' as const
+      }
+    ]
+    return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0)
+  },
+
+  doneLists(r) {
+    return [
+      { title: 'Listener rules deleted', items: r.listenerRules.map(x => code(x.arn)) },
+      { title: 'Target groups deleted', items: r.targetGroups.map(x => code(x.name)) }
+    ]
+  },
+
+  links: {
+    'target-group': (region, id) => consoleLinks.targetGroup(region, id),
+    'load-balancer': (region, id) => consoleLinks.loadBalancer(region, id)
+  }
+}
+
+async function applyLoadBalancers(ctx: ApplyContext, plan: LoadBalancersPlan): Promise<void> {
+  const related = relatedReport(ctx.report)
+  const done = { rules: [] as string[], targetGroups: [] as string[] }
+  if (plan.deleting) {
+    try {
+      await deleteRulesAndGroups(ctx, plan, done)
+    } finally {
+      for (const arn of done.rules) related.listenerRules.push({ arn, action: 'deleted' })
+      for (const arn of done.targetGroups)
+        related.targetGroups.push({
+          arn,
+          name: plan.targetGroups.find(g => g.group.arn === arn)?.group.name ?? nameOfArn(arn),
+          action: 'deleted'
+        })
+    }
+  }
+  for (const d of plan.rules.filter(r => !r.delete)) {
+    ctx.report.leftovers.push({
+      kind: 'listener-rule',
+      id: d.rule.arn,
+      reason: `${d.rule.isDefault ? 'default rule' : `rule ${d.rule.priority}`} of listener ${nameOfArn(d.rule.listenerArn)} on load balancer ${nameOfArn(d.rule.loadBalancerArn)}, forwarding to ${d.rule.forwardsTo.map(t => nameOfArn(t.targetGroupArn)).join(', ')}; kept: ${d.keepReason}${d.rule.isDefault ? '' : `; remove with \`${removeCommand.rule(d.rule.arn)}\``}`
+    })
+  }
+  for (const d of plan.targetGroups.filter(g => !g.delete)) {
+    ctx.report.leftovers.push({
+      kind: 'target-group',
+      id: d.group.arn,
+      reason: `target group ${d.group.name} of ${d.services.join(', ')}${d.group.loadBalancerArns.length ? ` on load balancer ${d.group.loadBalancerArns.map(nameOfArn).join(', ')}` : ''}; kept: ${d.keepReason}; remove with \`${removeCommand.targetGroup(d.group.arn)}\` once no rule forwards to it`
+    })
+  }
+  for (const l of plan.latticeTargetGroups) {
+    ctx.report.leftovers.push({
+      kind: 'lattice-target-group',
+      id: l.arn,
+      reason: `VPC Lattice target group of ${l.service}: reported only; remove with \`${removeCommand.latticeTargetGroup(l.arn)}\` once nothing uses it`
+    })
+  }
+  for (const lb of await idleLoadBalancers(ctx, plan.loadBalancerArns)) {
+    ctx.report.leftovers.push({
+      kind: 'load-balancer',
+      id: lb,
+      reason: `load balancer ${nameOfArn(lb)} has no listener rule but its default ones and no registered target left: it serves nothing and bills by the hour; never deleted by this action (aws elbv2 delete-load-balancer --load-balancer-arn ${lb})`,
+      billing: true
+    })
+  }
+}
