@@ -160,6 +160,99 @@ describe('services mode: one pull request in a shared cluster', () => {
   })
 })
 
+describe('services mode: the full shared-cluster environment on one ALB', () => {
+  it('removes PR 42 and what only it used; nothing of PR 7 nor the cluster changes', async () => {
+    const world = new SimWorld()
+    const { ecs, elbv2, events, logs, autoscaling } = world
+    const cluster = sharedClusterOnAlb(world)
+    await ecs.time.sleep(10_000)
+    const pr7Before = everythingOfPr7(world, cluster.listenerArn, cluster.pr42.rule.arn)
+
+    const result = await runOnSim(
+      ecs,
+      {
+        cluster: 'shared-ci',
+        services: 'pr-42-*',
+        'require-tags': 'pr=42',
+        'delete-target-groups': 'true',
+        'deregister-task-definitions': 'true',
+        'delete-log-groups': 'true'
+      },
+      { world }
+    )
+
+    expect(result.failed).toBeUndefined()
+    expect(everythingOfPr7(world, cluster.listenerArn, cluster.pr42.rule.arn)).toEqual(pr7Before)
+    onlyPr42Changed(world)
+    // PR 42's own: services, rule and target group, schedule target, scalable target, revision, log group.
+    expect(ecs.remaining('shared-ci').services.filter(s => s.startsWith('pr-42-'))).toEqual([])
+    expect(elbv2.rules.has(cluster.pr42.rule.arn)).toBe(false)
+    expect(elbv2.targetGroups.has(cluster.pr42.tg.arn)).toBe(false)
+    expect(events.rules.get('warm-up')!.targets.map(t => t.Id)).toEqual(['pr-7'])
+    expect(autoscaling.targets.has('service/shared-ci/pr-42-web')).toBe(false)
+    expect(ecs.taskDefinitions.get(cluster.pr42.taskDefinitionArn)!.status).toBe('INACTIVE')
+    expect(logs.groups.has('/ecs/pr-42')).toBe(false)
+    const c = only(result.report)
+    expect(c.outcome).toBe('services-removed')
+    expect(c.leftovers.filter(l => l.kind !== 'load-balancer')).toEqual([])
+  })
+})
+
+/** The shared cluster with each PR's web service behind its own rule and target group on one ALB. */
+function sharedClusterOnAlb(world: SimWorld) {
+  const { ecs, elbv2, events, logs, autoscaling } = world
+  const cluster = ecs.createCluster('shared-ci')
+  ecs.registerContainerInstance('shared-ci')
+  ecs.registerContainerInstance('shared-ci')
+  const alb = elbv2.createLoadBalancer('previews')
+  const listener = elbv2.createListener(alb.arn)
+  const pr = (n: string, priority: number) => {
+    const td = ecs.registerTaskDefinition(`pr-${n}-web`, { logGroup: `/ecs/pr-${n}` })
+    logs.createLogGroup(`/ecs/pr-${n}`)
+    const tg = elbv2.createTargetGroup(`pr-${n}-web`)
+    const rule = elbv2.createRule(listener.arn, priority, `pr-${n}.example.com`, tg.arn)
+    ecs.createService('shared-ci', `pr-${n}-web`, {
+      desiredCount: 2,
+      tags: { pr: n },
+      taskDefinition: td.arn,
+      loadBalancers: [{ targetGroupArn: tg.arn, containerName: 'web', containerPort: 80 }]
+    })
+    ecs.createService('shared-ci', `pr-${n}-worker`, { desiredCount: 1, tags: { pr: n } })
+    autoscaling.registerTarget(`service/shared-ci/pr-${n}-web`, 1, 4)
+    return { tg, rule, taskDefinitionArn: td.arn }
+  }
+  const pr42 = pr('42', 10)
+  const pr7 = pr('7', 20)
+  events.putRule('warm-up', { rateMs: 3_600_000 })
+  events.putEcsTarget('warm-up', 'pr-42', cluster.arn, pr42.taskDefinitionArn)
+  events.putEcsTarget('warm-up', 'pr-7', cluster.arn, pr7.taskDefinitionArn)
+  ecs.runTask('shared-ci', { family: 'nightly-report', startedBy: 'cron' })
+  return { listenerArn: listener.arn, pr42, pr7 }
+}
+
+/** Everything of PR 7 and of the cluster, as plain data, to compare before and after. */
+function everythingOfPr7(world: SimWorld, listenerArn: string, pr42Rule: string) {
+  const { elbv2, events, logs, autoscaling } = world
+  return {
+    ...untouched(world.ecs),
+    route: elbv2.route(listenerArn, 'pr-7.example.com'),
+    rules: elbv2
+      .rulesOf(listenerArn)
+      .map(r => r.arn)
+      .filter(arn => arn !== pr42Rule),
+    targetGroups: [...elbv2.targetGroups.values()].filter(g => g.name.startsWith('pr-7')).map(g => g.arn),
+    targets: [...elbv2.targetGroups.values()]
+      .filter(g => g.name.startsWith('pr-7'))
+      .map(g => elbv2.targetsOf(g.arn).length),
+    schedule: events.rules.get('warm-up')!.targets.filter(t => t.Id === 'pr-7'),
+    scalableTarget: autoscaling.targets.get('service/shared-ci/pr-7-web'),
+    taskDefinitions: [...world.ecs.taskDefinitions.values()]
+      .filter(td => td.family.startsWith('pr-7'))
+      .map(td => `${td.family}:${td.revision}:${td.status}`),
+    logGroups: [...logs.groups.keys()].filter(g => g.includes('pr-7'))
+  }
+}
+
 describe('services mode: selection by pattern, tags, exclusions and age', () => {
   it('a pattern with a tag filter removes the tagged matches and reports the others as skipped', async () => {
     const world = new SimWorld()
