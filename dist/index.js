@@ -59654,7 +59654,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9451);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4785);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1384);
 
 
@@ -59667,7 +59667,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9451:
+/***/ 4785:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59781,7 +59781,8 @@ const sdk = {
     elbv2: () => __nccwpck_require__.e(/* import() */ 586).then(__nccwpck_require__.t.bind(__nccwpck_require__, 586, 19)),
     autoscaling: () => __nccwpck_require__.e(/* import() */ 491).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1491, 19)),
     cloudwatch: () => __nccwpck_require__.e(/* import() */ 85).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4085, 19)),
-    sts: () => __nccwpck_require__.e(/* import() */ 695).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1695, 19))
+    sts: () => __nccwpck_require__.e(/* import() */ 695).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1695, 19)),
+    scheduler: () => __nccwpck_require__.e(/* import() */ 768).then(__nccwpck_require__.t.bind(__nccwpck_require__, 768, 19))
 };
 
 ;// CONCATENATED MODULE: ./lib/aws/clients.js
@@ -59815,7 +59816,8 @@ function createAwsClients(region, credentials) {
         servicediscovery: lazyClient(async () => new (await sdk.servicediscovery()).ServiceDiscoveryClient(common)),
         elbv2: lazyClient(async () => new (await sdk.elbv2()).ElasticLoadBalancingV2Client(common)),
         autoscaling: lazyClient(async () => new (await sdk.autoscaling()).ApplicationAutoScalingClient(common)),
-        cloudwatch: lazyClient(async () => new (await sdk.cloudwatch()).CloudWatchClient(common))
+        cloudwatch: lazyClient(async () => new (await sdk.cloudwatch()).CloudWatchClient(common)),
+        scheduler: lazyClient(async () => new (await sdk.scheduler()).SchedulerClient(common))
     };
 }
 /** A client built on its first call, from a package loaded then (see sdk.ts). */
@@ -59854,7 +59856,8 @@ function relatedPorts(deps) {
         servicediscovery: deps.servicediscovery ?? new UnavailablePort('Cloud Map'),
         elbv2: deps.elbv2 ?? new UnavailablePort('Elastic Load Balancing'),
         autoscaling: deps.autoscaling ?? new UnavailablePort('Application Auto Scaling'),
-        cloudwatch: deps.cloudwatch ?? new UnavailablePort('CloudWatch')
+        cloudwatch: deps.cloudwatch ?? new UnavailablePort('CloudWatch'),
+        scheduler: deps.scheduler ?? new UnavailablePort('EventBridge Scheduler')
     };
 }
 
@@ -62423,6 +62426,167 @@ async function deleteNamespace(ctx, d) {
     ctx.log.info(`Namespace ${ns.ref} is deleted`);
 }
 
+;// CONCATENATED MODULE: ./lib/kinds/schedules.js
+
+
+
+
+
+
+
+
+
+
+const schedulesKind = {
+    name: 'EventBridge Scheduler schedules',
+    async find(ctx, scope, settings) {
+        if (settings.triggers === 'keep')
+            return undefined;
+        if (!isAvailable(ctx.scheduler)) {
+            ctx.log.info('EventBridge Scheduler is not available to this run: schedules were not looked for');
+            return undefined;
+        }
+        const shared = scope.wholeCluster ? undefined : sharedWithNeighbours(scope).families;
+        const families = shared
+            ? new Set(scope.taskDefinitions.map(familyOfRef).filter(f => !shared.has(f)))
+            : undefined;
+        if (families?.size === 0)
+            return [];
+        try {
+            return await tolerateDenied(ctx, findSchedules(ctx, scope.cluster.arn, families), []);
+        }
+        catch (error) {
+            if (!(0,errors/* isAccessDenied */.w7)(error))
+                throw error;
+            throw new Error(`${(0,errors/* explainAwsError */.Ni)(error)} To tear down without looking at EventBridge Scheduler, set triggers: keep.`, { cause: error });
+        }
+    },
+    recordFound(found, report, log) {
+        report.found.schedules = found?.length ?? 0;
+        for (const s of found ?? [])
+            log.info(`EventBridge Scheduler schedule ${s.group}/${s.name} starts tasks on this cluster`);
+    },
+    decide(found, { settings }) {
+        return { mode: settings.triggers, schedules: settings.triggers === 'keep' ? [] : (found ?? []) };
+    },
+    steps(plan) {
+        if (plan.schedules.length === 0)
+            return [];
+        return [
+            {
+                stage: 'before-services',
+                phase: 'schedules',
+                description: `${plan.mode === 'disable' ? 'Disable' : 'Delete'} ${count(plan.schedules.length, 'EventBridge Scheduler schedule')} that start tasks on this cluster`,
+                resources: plan.schedules.map(s => `${s.group}/${s.name}`)
+            }
+        ];
+    },
+    notes: () => [],
+    actions: {
+        'before-services': {
+            phase: 'EventBridge Scheduler schedules',
+            needed: plan => plan.schedules.length > 0,
+            run: async (ctx, plan) => {
+                await Promise.all(plan.schedules.map(s => stopSchedule(ctx, s, plan.mode)));
+            }
+        }
+    },
+    unfinished(plan, report) {
+        const done = report.related?.schedules ?? [];
+        return plan.schedules
+            .filter(s => !done.some(d => d.name === s.name && d.group === s.group))
+            .map((s) => ({
+            kind: 'schedule',
+            id: `${s.group}/${s.name}`,
+            reason: 'may still start tasks on this cluster: not changed before the run stopped'
+        }));
+    },
+    countRows(r, left) {
+        const row = {
+            label: 'Scheduler schedules starting tasks',
+            found: r.found.schedules ?? 0,
+            removed: r.schedules?.length ?? 0,
+            leftoverKind: 'schedule'
+        };
+        return row.found > 0 || row.removed > 0 || left('schedule') > 0 ? [row] : [];
+    },
+    doneLists(r) {
+        return [
+            {
+                title: 'EventBridge Scheduler schedules that started tasks',
+                items: (r.schedules ?? []).map(s => `${code(`${s.group}/${s.name}`)}: ${s.action}`)
+            }
+        ];
+    }
+};
+/**
+ * The schedules whose target is this cluster: every page of ListSchedules (all groups; a summary
+ * names only the target's Arn), then GetSchedule for each of those to learn the task definition.
+ * A schedule deleted between the two reads is skipped.
+ */
+async function findSchedules(ctx, clusterArn, families) {
+    const summaries = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).ListSchedulesCommand({
+            MaxResults: Limits.eventsPageSize,
+            NextToken: nextToken
+        }));
+        return { items: out.Schedules ?? [], nextToken: out.NextToken };
+    });
+    const onCluster = summaries.filter(s => s.Target?.Arn === clusterArn && s.Name);
+    const found = await Promise.all(onCluster.map(s => readSchedule(ctx, s.Name, s.GroupName ?? 'default')));
+    return found.filter((s) => s !== undefined && (!families || families.has(familyOfRef(s.taskDefinition))));
+}
+async function readSchedule(ctx, name, group) {
+    try {
+        const definition = await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).GetScheduleCommand({ Name: name, GroupName: group }));
+        return {
+            name,
+            group,
+            taskDefinition: definition.Target?.EcsParameters?.TaskDefinitionArn ?? '',
+            definition
+        };
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
+            return undefined;
+        throw error;
+    }
+}
+async function stopSchedule(ctx, s, mode) {
+    const d = s.definition;
+    try {
+        if (mode === 'disable') {
+            await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).UpdateScheduleCommand({
+                Name: s.name,
+                GroupName: s.group,
+                ScheduleExpression: d.ScheduleExpression,
+                ScheduleExpressionTimezone: d.ScheduleExpressionTimezone,
+                StartDate: d.StartDate,
+                EndDate: d.EndDate,
+                Description: d.Description,
+                KmsKeyArn: d.KmsKeyArn,
+                Target: d.Target,
+                FlexibleTimeWindow: d.FlexibleTimeWindow,
+                ActionAfterCompletion: d.ActionAfterCompletion,
+                State: 'DISABLED'
+            }));
+        }
+        else {
+            await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).DeleteScheduleCommand({ Name: s.name, GroupName: s.group }));
+        }
+    }
+    catch (error) {
+        if (!(0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
+            throw error;
+        ctx.log.info(`EventBridge Scheduler schedule ${s.group}/${s.name} is already deleted`);
+        return;
+    }
+    const action = mode === 'disable' ? 'disabled' : 'deleted';
+    const related = relatedReport(ctx.report);
+    related.schedules = [...(related.schedules ?? []), { name: s.name, group: s.group, action }];
+    ctx.log.info(`${action === 'disabled' ? 'Disabled' : 'Deleted'} EventBridge Scheduler schedule ${s.group}/${s.name}`);
+}
+
 ;// CONCATENATED MODULE: ./lib/kinds/scalable-targets.js
 
 
@@ -63152,12 +63316,14 @@ function record(ctx, trigger, action) {
 
 
 
+
 /**
  * Every kind of resource around the cluster, in the order they act within a stage (and appear in
  * the plan, the report and the summary). Adding a kind: one module in src/kinds/, one line here.
  */
 const KINDS = [
     triggersKind,
+    schedulesKind,
     scalableTargetsKind,
     loadBalancersKind,
     hostsKind,
@@ -65689,6 +65855,7 @@ async function run(deps) {
             elbv2: clients.elbv2,
             autoscaling: clients.autoscaling,
             cloudwatch: clients.cloudwatch,
+            scheduler: clients.scheduler,
             run: {
                 runId: deps.env.GITHUB_RUN_ID,
                 runAttempt: deps.env.GITHUB_RUN_ATTEMPT,

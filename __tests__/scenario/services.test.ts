@@ -405,6 +405,57 @@ describe('services mode: what the services share with their neighbours is kept',
   })
 })
 
+describe('EventBridge Scheduler schedules that start tasks', () => {
+  it('services mode: deletes the schedule of PR 42’s family before touching a service; keeps PR 7’s', async () => {
+    const world = new SimWorld()
+    const { ecs, scheduler } = world
+    const cluster = ecs.createCluster('shared-ci')
+    ecs.registerContainerInstance('shared-ci')
+    const mine = ecs.registerTaskDefinition('pr-42-web')
+    const theirs = ecs.registerTaskDefinition('pr-7-web')
+    ecs.createService('shared-ci', 'pr-42-web', { desiredCount: 1 })
+    ecs.createService('shared-ci', 'pr-7-web', { desiredCount: 1 })
+    scheduler.createEcsSchedule('pr-42-warm-up', cluster.arn, mine.arn, { rateMs: 20_000, group: 'previews' })
+    scheduler.createEcsSchedule('pr-7-warm-up', cluster.arn, theirs.arn, {
+      rateMs: 20_000,
+      group: 'previews'
+    })
+
+    const result = await runOnSim(ecs, { cluster: 'shared-ci', services: 'pr-42-web' }, { world })
+
+    expect(result.failed).toBeUndefined()
+    expect([...scheduler.schedules.keys()]).toEqual(['previews/pr-7-warm-up'])
+    const deletedAt = scheduler.calls.find(c => c.operation === 'DeleteSchedule')!.at
+    const firstChange = ecs.calls.find(c => c.operation === 'UpdateService')!.at
+    expect(deletedAt).toBeLessThanOrEqual(firstChange)
+    const c = only(result.report)
+    expect(c.related?.schedules).toEqual([{ name: 'pr-42-warm-up', group: 'previews', action: 'deleted' }])
+    expect(result.summary).toContain('| Scheduler schedules starting tasks | 1 | 1 | 0 |')
+  })
+
+  it('whole cluster, triggers: disable: disables the schedule on this cluster, not the one on another', async () => {
+    const world = new SimWorld()
+    const { ecs, scheduler } = world
+    const preview = ecs.createCluster('preview-9')
+    const production = ecs.createCluster('production')
+    ecs.registerContainerInstance('preview-9')
+    const td = ecs.registerTaskDefinition('cron')
+    ecs.createService('preview-9', 'web', { desiredCount: 1 })
+    scheduler.createEcsSchedule('preview-cron', preview.arn, td.arn, { rateMs: 20_000 })
+    scheduler.createEcsSchedule('prod-cron', production.arn, td.arn, { rateMs: 3_600_000 })
+
+    const result = await runOnSim(ecs, { cluster: 'preview-9', triggers: 'disable' }, { world })
+
+    expect(result.failed).toBeUndefined()
+    expect(ecs.remaining('preview-9').cluster).toBe('INACTIVE')
+    expect(scheduler.schedules.get('default/preview-cron')!.state).toBe('DISABLED')
+    expect(scheduler.schedules.get('default/prod-cron')!.state).toBe('ENABLED')
+    expect(only(result.report).related?.schedules).toEqual([
+      { name: 'preview-cron', group: 'default', action: 'disabled' }
+    ])
+  })
+})
+
 describe('services mode: Cloud Map service discovery', () => {
   it('deletes the Cloud Map service only PR 42 registered in, once its tasks are gone; keeps the shared one and PR 7’s', async () => {
     const world = new SimWorld()

@@ -8,6 +8,7 @@ import { EcsSim } from './ecs-sim.js'
 import { ElbV2Sim } from './elbv2-sim.js'
 import { EventsSim } from './events-sim.js'
 import { LogsSim } from './logs-sim.js'
+import { SchedulerSim } from './scheduler-sim.js'
 import { SsmSim } from './ssm-sim.js'
 
 /**
@@ -27,6 +28,7 @@ export class SimWorld {
   readonly elbv2: ElbV2Sim
   readonly cloudwatch: CloudWatchSim
   readonly autoscaling: AutoScalingSim
+  readonly scheduler: SchedulerSim
 
   constructor(readonly ecs: EcsSim = new EcsSim()) {
     this.cfn = new CfnSim(ecs)
@@ -38,6 +40,7 @@ export class SimWorld {
     this.elbv2 = new ElbV2Sim(ecs)
     this.cloudwatch = new CloudWatchSim(ecs)
     this.autoscaling = new AutoScalingSim(ecs, this.cloudwatch)
+    this.scheduler = new SchedulerSim(ecs)
     this.ec2.watchStacks(this.cfn)
   }
 
@@ -52,7 +55,8 @@ export class SimWorld {
       servicediscovery: this.cloudMap.client,
       elbv2: this.elbv2.client,
       autoscaling: this.autoscaling.client,
-      cloudwatch: this.cloudwatch.client
+      cloudwatch: this.cloudwatch.client,
+      scheduler: this.scheduler.client
     }
   }
 
@@ -69,7 +73,8 @@ export class SimWorld {
         this.cloudMap,
         this.elbv2,
         this.cloudwatch,
-        this.autoscaling
+        this.autoscaling,
+        this.scheduler
       ].flatMap(s => s.mutatingCalls())
     ]
   }

@@ -19,6 +19,8 @@ export interface RelatedPorts {
   elbv2: SendPort
   autoscaling: SendPort
   cloudwatch: SendPort
+  /** EventBridge Scheduler: schedules that start tasks on the cluster. */
+  scheduler: SendPort
 }
 
 export interface AwsClients extends RelatedPorts {
@@ -56,7 +58,8 @@ export function createAwsClients(region: string, credentials?: AwsCredentialIden
     ),
     elbv2: lazyClient(async () => new (await sdk.elbv2()).ElasticLoadBalancingV2Client(common)),
     autoscaling: lazyClient(async () => new (await sdk.autoscaling()).ApplicationAutoScalingClient(common)),
-    cloudwatch: lazyClient(async () => new (await sdk.cloudwatch()).CloudWatchClient(common))
+    cloudwatch: lazyClient(async () => new (await sdk.cloudwatch()).CloudWatchClient(common)),
+    scheduler: lazyClient(async () => new (await sdk.scheduler()).SchedulerClient(common))
   }
 }
 
@@ -98,6 +101,7 @@ export function relatedPorts(deps: Partial<RelatedPorts>): RelatedPorts {
     servicediscovery: deps.servicediscovery ?? new UnavailablePort('Cloud Map'),
     elbv2: deps.elbv2 ?? new UnavailablePort('Elastic Load Balancing'),
     autoscaling: deps.autoscaling ?? new UnavailablePort('Application Auto Scaling'),
-    cloudwatch: deps.cloudwatch ?? new UnavailablePort('CloudWatch')
+    cloudwatch: deps.cloudwatch ?? new UnavailablePort('CloudWatch'),
+    scheduler: deps.scheduler ?? new UnavailablePort('EventBridge Scheduler')
   }
 }

@@ -13,5 +13,6 @@ export const sdk = {
   elbv2: () => import('@aws-sdk/client-elastic-load-balancing-v2'),
   autoscaling: () => import('@aws-sdk/client-application-auto-scaling'),
   cloudwatch: () => import('@aws-sdk/client-cloudwatch'),
-  sts: () => import('@aws-sdk/client-sts')
+  sts: () => import('@aws-sdk/client-sts'),
+  scheduler: () => import('@aws-sdk/client-scheduler')
 }

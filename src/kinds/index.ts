@@ -18,6 +18,7 @@ import type {
 import { loadBalancersKind } from './load-balancers.js'
 import { logGroupsKind } from './log-groups.js'
 import { namespacesKind } from './namespaces.js'
+import { schedulesKind } from './schedules.js'
 import { scalableTargetsKind } from './scalable-targets.js'
 import { taskDefinitionsKind } from './task-definitions.js'
 import { triggersKind } from './triggers.js'
@@ -31,6 +32,7 @@ export type AnyKind = ResourceKind<unknown, unknown>
  */
 export const KINDS: readonly AnyKind[] = [
   triggersKind,
+  schedulesKind,
   scalableTargetsKind,
   loadBalancersKind,
   hostsKind,

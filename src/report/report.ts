@@ -49,6 +49,7 @@ export type LeftoverKind =
   | 'task-definition'
   | 'namespace'
   | 'discovery-service'
+  | 'schedule'
   | 'listener-rule'
   | 'target-group'
   | 'load-balancer'
@@ -99,6 +100,8 @@ export interface RelatedReport {
     namespaces: number
     /** Cloud Map services the services registered their tasks in (`serviceRegistries`). */
     discoveryServices?: number
+    /** EventBridge Scheduler schedules that start tasks on the cluster (of the services' families). */
+    schedules?: number
     listenerRules: number
     targetGroups: number
     scalableTargets: number
@@ -117,6 +120,8 @@ export interface RelatedReport {
   namespaces: { ref: string; action: 'deleted' }[]
   /** Cloud Map service-discovery services deleted (ECS leaves them): ARNs. */
   discoveryServices?: { arn: string; action: 'deleted' }[]
+  /** EventBridge Scheduler schedules that started tasks: deleted (`triggers: remove`) or disabled. */
+  schedules?: { name: string; group: string; action: 'deleted' | 'disabled' }[]
   listenerRules: { arn: string; action: 'deleted' }[]
   targetGroups: { arn: string; name: string; action: 'deleted' }[]
   /** `suspended` before the services were touched, `deregistered` once they were gone. */
