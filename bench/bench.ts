@@ -186,6 +186,8 @@ async function runEngine(scenario: Scenario, result: Omit<ScenarioResult, 'runs'
     const names = sims.map((_, i) => clusterName(scenario, i))
     const outputs: Record<string, string> = {}
     let failed: string | undefined
+    // The whole report: the `report` output may be a shortened one for a sweep this large.
+    let wholeReport = '{"clusters":[]}'
     await run({
       readInput: name =>
         ({
@@ -201,6 +203,10 @@ async function runEngine(scenario: Scenario, result: Omit<ScenarioResult, 'runs'
       setOutput: (name, value) => void (outputs[name] = value),
       setFailed: message => void (failed = message),
       writeSummary: async () => undefined,
+      writeReportFile: async json => {
+        wholeReport = json
+        return '/bench/report.json'
+      },
       getIDToken: async () => Promise.reject(new Error('no OIDC in the benchmark')),
       setSecret: () => undefined,
       createClients: () => ({
@@ -210,7 +216,7 @@ async function runEngine(scenario: Scenario, result: Omit<ScenarioResult, 'runs'
       })
     })
     if (failed) problems.push(failed)
-    const report = JSON.parse(outputs['report'] ?? '{"clusters":[]}') as {
+    const report = JSON.parse(wholeReport) as {
       clusters: { name: string; outcome: string; message?: string }[]
     }
     if (report.clusters.length !== scenario.clusters)

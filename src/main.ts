@@ -24,6 +24,8 @@ export interface RunDeps {
   setFailed(message: string): void
   /** Writes the job summary; throws when there is nowhere to write it (a local run). */
   writeSummary(markdown: string): Promise<void>
+  /** Writes the whole report's JSON to a new file and returns its path (the `report-file` output). */
+  writeReportFile(json: string): Promise<string>
   /** `core.getIDToken` on the runner: the OIDC token for role-to-assume. */
   getIDToken(audience: string): Promise<string>
   /** `core.setSecret`: masks a value in every later log line. */
@@ -94,7 +96,8 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
     deps.setFailed(explainSetupError(error))
     return report
   } finally {
-    for (const [name, value] of Object.entries(reportOutputs(report))) deps.setOutput(name, value)
+    const reportFile = await saveReportFile(deps, report)
+    for (const [name, value] of Object.entries(reportOutputs(report, reportFile))) deps.setOutput(name, value)
     await writeSummary(deps, report)
   }
   const failed = report.clusters.filter(c => !SUCCESSFUL_OUTCOMES.has(c.outcome))
@@ -118,6 +121,16 @@ function defaultClients(settings: Settings, deps: RunDeps): AwsClients {
 
 function failureLine(c: ClusterReport): string {
   return `${c.name}: ${c.outcome}: ${c.message ?? 'no details'}`
+}
+
+/** The whole report, always, to a file: the `report` output may hold only a shortened one. */
+async function saveReportFile(deps: RunDeps, report: Report): Promise<string | undefined> {
+  try {
+    return await deps.writeReportFile(JSON.stringify(report))
+  } catch (error) {
+    deps.log.warning(`Could not write the report file: ${errorMessage(error)}`)
+    return undefined
+  }
 }
 
 async function writeSummary(deps: RunDeps, report: Report): Promise<void> {

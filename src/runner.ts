@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { Logger } from './log.js'
 import type { RunDeps } from './main.js'
+import { writeReportFile } from './report/report-file.js'
 import { realSleep, systemClock } from './util/time.js'
 
 /** The run's dependencies on a GitHub runner: inputs, outputs, log and summary through @actions/core. */
@@ -25,7 +26,8 @@ export function runnerDeps(signal: AbortSignal): RunDeps {
     setSecret: value => core.setSecret(value),
     writeSummary: async markdown => {
       await core.summary.addRaw(markdown).write({ overwrite: true })
-    }
+    },
+    writeReportFile: json => writeReportFile(process.env, json)
   }
 }
 

@@ -80,6 +80,11 @@ describeAgainstMoto(
             'clusters-deleted': '1'
           })
           const report = reportOf(first)
+          // The whole report is also in report-file, in RUNNER_TEMP, and it is the same report.
+          const reportFile = first.outputs['report-file'] ?? ''
+          expect(reportFile.startsWith(`${first.runnerTemp}/ecs-teardown-report-1-1-`)).toBe(true)
+          expect(Object.keys(first.runnerTempFiles)).toContain(reportFile)
+          expect(JSON.parse(first.runnerTempFiles[reportFile] ?? '')).toEqual(report)
           expect(report.dryRun).toBe(false)
           expect(report.clusters).toHaveLength(1)
           const entry = report.clusters[0]!

@@ -11,6 +11,8 @@ export interface RunResult {
   outputs: Record<string, string>
   failed: string | undefined
   summary: string | undefined
+  /** What the run wrote as its report file (the whole report's JSON). */
+  reportFile: string | undefined
   log: MemoryLogger
   /** Virtual milliseconds the run took. */
   elapsedMs: number
@@ -37,6 +39,7 @@ export async function runOnSim(
   const log = new MemoryLogger()
   let failed: string | undefined
   let summary: string | undefined
+  let reportFile: string | undefined
   const started = sim.time.clock()
   const report = await run({
     readInput: name => inputs[name] ?? '',
@@ -54,6 +57,10 @@ export async function runOnSim(
     writeSummary: async markdown => {
       summary = markdown
     },
+    writeReportFile: async json => {
+      reportFile = json
+      return '/report-file/in-memory.json'
+    },
     getIDToken: async () => Promise.reject(new Error('no OIDC in the simulator')),
     setSecret: () => undefined,
     createClients: () => ({
@@ -62,7 +69,7 @@ export async function runOnSim(
     }),
     tune: settings => ({ ...settings, pollIntervalMs: 5_000, ...opts.tune })
   })
-  return { report, outputs, failed, summary, log, elapsedMs: sim.time.clock() - started }
+  return { report, outputs, failed, summary, reportFile, log, elapsedMs: sim.time.clock() - started }
 }
 
 /** A client for a service the scenario does not model: any call fails the test loudly. */

@@ -27,11 +27,17 @@ function resolve(value: string | number | boolean): string {
   return String(value)
     .replace(/\$\{\{\s*github\.event\.pull_request\.number\s*\}\}/g, '42')
     .replace(/\$\{\{\s*matrix\.region\s*\}\}/g, 'eu-west-1')
+    .replace(/\$\{\{\s*matrix\.account\.role\s*\}\}/g, 'arn:aws:iam::111111111111:role/ecs-preview-sweeper')
 }
 
 describe('examples/', () => {
   it('has the workflows the README points at', () => {
-    expect(examples.sort()).toEqual(['nightly-sweep.yml', 'pr-services-teardown.yml', 'preview-teardown.yml'])
+    expect(examples.sort()).toEqual([
+      'nightly-sweep.yml',
+      'org-sweep.yml',
+      'pr-services-teardown.yml',
+      'preview-teardown.yml'
+    ])
   })
 
   for (const file of examples) {
@@ -62,16 +68,50 @@ describe('examples/', () => {
     }
   })
 
-  it('never lets the sweep touch an untagged cluster', () => {
-    for (const step of ourSteps('nightly-sweep.yml')) {
-      const inputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, resolve(v)]))
-      const settings = readSettings(name => inputs[name] ?? '', {
-        ACTIONS_ID_TOKEN_REQUEST_URL: 'u',
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't'
-      })
-      expect(settings.patterns.length).toBeGreaterThan(0)
-      expect(settings.requireTags.length).toBeGreaterThan(0)
-      expect(settings.olderThanMs).toBeDefined()
+  it.each(['nightly-sweep.yml', 'org-sweep.yml'])(
+    '%s never lets the sweep touch an untagged cluster',
+    file => {
+      for (const step of ourSteps(file)) {
+        const inputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, resolve(v)]))
+        const settings = readSettings(name => inputs[name] ?? '', {
+          ACTIONS_ID_TOKEN_REQUEST_URL: 'u',
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't'
+        })
+        expect(settings.patterns.length).toBeGreaterThan(0)
+        expect(settings.requireTags.length).toBeGreaterThan(0)
+        expect(settings.olderThanMs).toBeDefined()
+      }
     }
+  )
+})
+
+describe('examples/org-sweep.yml', () => {
+  interface Job {
+    needs?: string
+    if?: string
+    strategy?: { matrix?: Record<string, unknown> }
+    steps: { id?: string; uses?: string; run?: string; if?: string; with?: Record<string, string> }[]
+  }
+  const workflow = parse(readFileSync(new URL('examples/org-sweep.yml', root), 'utf8')) as {
+    jobs: Record<string, Job>
+  }
+
+  it('is a matrix over accounts (roles) and Regions, each job uploading its report-file, even on failure', () => {
+    const sweep = workflow.jobs['sweep']!
+    expect(Object.keys(sweep.strategy?.matrix ?? {}).sort()).toEqual(['account', 'region'])
+    const ours = sweep.steps.find(s => s.uses?.startsWith('ecs-teardown/ecs-teardown@'))!
+    const upload = sweep.steps.find(s => s.uses?.startsWith('actions/upload-artifact@'))!
+    expect(upload.with?.['path']).toBe(`\${{ steps.${ours.id}.outputs.report-file }}`)
+    expect(upload.if).toMatch(/^always\(\)/)
+  })
+
+  it('merges the reports with a script this repository has, after every sweep job', () => {
+    const summary = workflow.jobs['summary']!
+    expect(summary.needs).toBe('sweep')
+    expect(summary.if).toBe('always()')
+    const run = summary.steps.map(s => s.run ?? '').join('\n')
+    const [, script] = /node ecs-teardown\/(scripts\/\S+\.mjs)/.exec(run) ?? []
+    expect(script).toBe('scripts/merge-reports.mjs')
+    expect(() => readFileSync(new URL(script!, root))).not.toThrow()
   })
 })

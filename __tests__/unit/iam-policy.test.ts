@@ -1,4 +1,4 @@
-// The IAM policy the README documents must be exactly what the code needs: every AWS command in src/
+// The IAM policy docs/permissions.md documents must be exactly what the code needs: every AWS command in src/
 // allowed, and nothing the code never calls. Adding a command without updating the policy fails here.
 import { readdirSync, readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -7,13 +7,10 @@ import { describe, expect, it } from '@jest/globals'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
-/** The README section whose first ```json block is the permissions policy. */
-const HEADING = '## Permissions'
-/**
- * Where the policy is read from: the README; the draft only while the README has no policy under
- * the heading (until docs/drafts/permissions.md is merged; then the README alone counts).
- */
-const POLICY_SOURCES = ['README.md']
+/** The page whose first ```json block is the permissions policy (the README links to it). */
+const HEADING = '# Permissions'
+/** Where the policy is read from (it moved out of the README with issue 14). */
+const POLICY_SOURCES = ['docs/permissions.md']
 
 /** IAM service prefix of each SDK client the code may use. A new client must be added here. */
 const IAM_PREFIX: Record<string, string> = {
@@ -114,12 +111,12 @@ function sentByTheCode(): SentCommand[] {
   return sourceFiles().flatMap(file => awsCommandsIn(file, readFileSync(join(root, file), 'utf8')))
 }
 
-/** The ```json blocks between HEADING and the next level-2 heading. */
+/** The ```json blocks between HEADING and the next heading of its level (the whole page). */
 function jsonBlocksUnderHeading(markdown: string): unknown[] {
   const lines = markdown.split(/\r?\n/)
   const start = lines.findIndex(line => line.trim() === HEADING)
   if (start < 0) return []
-  const end = lines.findIndex((line, i) => i > start && /^## /.test(line))
+  const end = lines.findIndex((line, i) => i > start && /^# /.test(line))
   const section = lines.slice(start + 1, end < 0 ? undefined : end).join('\n')
   return [...section.matchAll(/^```json\s*\n([\s\S]*?)\n```/gm)].map(m => JSON.parse(m[1] ?? '') as unknown)
 }
@@ -148,7 +145,7 @@ describe('the documented IAM policy', () => {
   const needed = unique(sent.map(c => c.action).filter(a => !TRUST_POLICY_ACTIONS.has(a)))
   const allowed = unique(actionsOf(permissions))
 
-  it('is read from the README', () => {
+  it('is read from docs/permissions.md', () => {
     expect(POLICY_SOURCES).toContain(source)
   })
 

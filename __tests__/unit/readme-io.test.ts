@@ -1,36 +1,109 @@
-// README's Inputs and Outputs tables are generated from action.yml (scripts/readme-io.mjs); this fails
-// when they drift apart, and checks the rendering rules and .env.example's list of inputs.
+// The generated parts of the README and docs/ (scripts/readme-io.mjs: the Inputs and Outputs tables from
+// action.yml, the summary example, the benchmark); this fails when one drifts from its source, and
+// checks the rendering rules, the README's size and links, and .env.example's list of inputs.
 import { describe, expect, it } from '@jest/globals'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
   defaultSentence,
+  generatedSections,
   inputRow,
   readActionMetadata,
   readSection,
-  renderInputsTable,
-  renderOutputsTable,
-  replaceSection
+  renderSummaryExcerpt,
+  replaceSection,
+  SUMMARY_EXCERPT_END
 } from '../../scripts/lib/readme-io.mjs'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const actionYml = readFileSync(join(root, 'action.yml'), 'utf8')
-const readme = readFileSync(join(root, 'README.md'), 'utf8')
-const FIX = "run 'node scripts/readme-io.mjs --write' and commit README.md"
+const read = (path: string): string => readFileSync(join(root, path), 'utf8')
+const readme = read('README.md')
+const FIX = "run 'node scripts/readme-io.mjs --write' and commit the file"
+/** GitHub shows the README on the repository's front page; the reference lives in docs/. */
+const README_MAX_BYTES = 25_000
 
-describe('README tables', () => {
-  it.each(['inputs', 'outputs'] as const)('the %s table is the one rendered from action.yml', async which => {
-    const inReadme = readSection(readme, which)
-    if (inReadme === undefined)
-      throw new Error(
-        `README.md has no <!-- ${which}:start --> / <!-- ${which}:end --> markers around its table`
-      )
-    const rendered =
-      which === 'inputs' ? await renderInputsTable(actionYml) : await renderOutputsTable(actionYml)
-    if (inReadme !== rendered) throw new Error(`README.md's ${which} table differs from action.yml: ${FIX}`)
+describe('generated sections', () => {
+  it('are the ones rendered from their sources', async () => {
+    const sections = await generatedSections(read)
+    expect(sections.map(s => `${s.file}:${s.which}`)).toEqual([
+      'README.md:inputs',
+      'README.md:outputs',
+      'README.md:summary-example',
+      'docs/performance.md:bench'
+    ])
+    for (const { file, which, content } of sections) {
+      const inFile = readSection(read(file), which)
+      if (inFile === undefined)
+        throw new Error(`${file} has no <!-- ${which}:start --> / <!-- ${which}:end --> markers`)
+      if (inFile !== content) throw new Error(`${file}'s ${which} section differs from its source: ${FIX}`)
+    }
+  })
+
+  it('the summary example is the start of the whole one, up to its collapsed lists', async () => {
+    const excerpt = await renderSummaryExcerpt(read('docs/summary-example.md'))
+    expect(excerpt).toMatch(/^## ECS teardown/)
+    expect(excerpt).toContain('| Resource')
+    expect(excerpt).not.toContain(SUMMARY_EXCERPT_END)
+    await expect(renderSummaryExcerpt('## ECS teardown\n')).rejects.toThrow(/<details>/)
   })
 })
+
+describe('README.md', () => {
+  it(`is under ${README_MAX_BYTES} bytes`, () => {
+    expect(Buffer.byteLength(readme)).toBeLessThan(README_MAX_BYTES)
+  })
+
+  it('starts with the quick start: the first level-2 heading, and the workflow within the first 40 lines', () => {
+    const lines = readme.split('\n')
+    expect(lines.find(line => line.startsWith('## '))).toBe('## Quick start')
+    expect(lines.slice(0, 40).join('\n')).toContain('uses: ecs-teardown/ecs-teardown@v1')
+  })
+
+  it('shows @v1 and a full-SHA pin with the version in a comment', () => {
+    expect(readme).toMatch(/uses: ecs-teardown\/ecs-teardown@v1\b/)
+    expect(readme).toMatch(/uses: ecs-teardown\/ecs-teardown@[0-9a-f]{40} # v\d+\.\d+\.\d+/)
+  })
+
+  const docs = readdirSync(join(root, 'docs')).filter(f => f.endsWith('.md'))
+  it.each(['README.md', ...docs.map(f => `docs/${f}`)])(
+    '%s links only to files and headings that exist',
+    file => {
+      const text = read(file)
+      const broken: string[] = []
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (!target || /^[a-z]+:/.test(target)) continue
+        const [path, anchor] = target.split('#')
+        const linked = path ? join(dirname(join(root, file)), path) : join(root, file)
+        if (!existsSync(linked)) broken.push(target)
+        else if (
+          anchor &&
+          linked.endsWith('.md') &&
+          !headingAnchors(readFileSync(linked, 'utf8')).has(anchor)
+        )
+          broken.push(target)
+      }
+      expect(broken).toEqual([])
+    }
+  )
+
+  it('links every page of docs/', () => {
+    expect(docs.filter(f => !readme.includes(`(docs/${f})`))).toEqual([])
+  })
+})
+
+/** GitHub's anchors of a Markdown file's headings: lower case, punctuation dropped, spaces to hyphens. */
+function headingAnchors(markdown: string): Set<string> {
+  return new Set(
+    [...markdown.matchAll(/^#{1,6} (.+)$/gm)].map(m =>
+      (m[1] ?? '')
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} _-]/gu, '')
+        .replace(/ /g, '-')
+    )
+  )
+}
 
 describe('action.yml states every default', () => {
   const { inputs } = readActionMetadata(actionYml)

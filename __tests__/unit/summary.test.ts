@@ -81,12 +81,13 @@ describe('reportOutputs', () => {
   it('gives counts and the report JSON for every outcome', () => {
     const failed = { ...newClusterReport('x', 'us-east-1'), outcome: 'failed' as const }
     const report: Report = { dryRun: false, clusters: [removedCluster(), failed] }
-    const outputs = reportOutputs(report)
+    const outputs = reportOutputs(report, '/tmp/report.json')
     expect(outputs).toMatchObject({
       'services-deleted': '2',
       'tasks-stopped': '3',
       'container-instances-deregistered': '1',
-      'clusters-deleted': '1'
+      'clusters-deleted': '1',
+      'report-file': '/tmp/report.json'
     })
     expect(JSON.parse(outputs.report!)).toEqual(report)
   })

@@ -14,7 +14,9 @@ export interface ActionOutput {
   description: string
 }
 
-export declare const MARKERS: Record<'inputs' | 'outputs', [start: string, end: string]>
+export type SectionName = 'inputs' | 'outputs' | 'summary-example' | 'bench'
+
+export declare const MARKERS: Record<SectionName, [start: string, end: string]>
 
 export declare function readActionMetadata(actionYml: string): { inputs: ActionInput[]; outputs: ActionOutput[] }
 
@@ -29,6 +31,21 @@ export declare function renderInputsTable(actionYml: string): Promise<string>
 
 export declare function renderOutputsTable(actionYml: string): Promise<string>
 
-export declare function readSection(readme: string, which: 'inputs' | 'outputs'): string | undefined
+export declare function readSection(text: string, which: SectionName): string | undefined
 
-export declare function replaceSection(readme: string, which: 'inputs' | 'outputs', content: string): string
+export declare function replaceSection(text: string, which: SectionName, content: string): string
+
+export declare const SUMMARY_EXCERPT_END: string
+
+export declare function renderSummaryExcerpt(summaryExample: string): Promise<string>
+
+export declare function renderBench(benchResults: string): Promise<string>
+
+export interface GeneratedSection {
+  /** Relative to the repository root. */
+  file: string
+  which: SectionName
+  content: string
+}
+
+export declare function generatedSections(read: (path: string) => string): Promise<GeneratedSection[]>

@@ -1,12 +1,16 @@
-// The README's Inputs and Outputs tables, rendered from action.yml, so that the two cannot drift apart.
-// Used by scripts/readme-io.mjs (prints them, or writes them into README.md) and by
-// __tests__/unit/readme-io.test.ts (fails when README.md differs). Types: readme-io.d.mts.
+// The generated parts of the README and docs/, so that they cannot drift from their sources: the Inputs
+// and Outputs tables (from action.yml), the summary example's start (from docs/summary-example.md, which
+// `npm run demo -- --write-example` writes) and the benchmark (from bench/results.md, which `npm run bench`
+// writes). Used by scripts/readme-io.mjs (prints them, or writes them in place with --write) and by
+// __tests__/unit/readme-io.test.ts (fails when a file differs). Types: readme-io.d.mts.
 import { format, resolveConfig } from 'prettier'
 import { parse } from 'yaml'
 
 export const MARKERS = {
   inputs: ['<!-- inputs:start -->', '<!-- inputs:end -->'],
-  outputs: ['<!-- outputs:start -->', '<!-- outputs:end -->']
+  outputs: ['<!-- outputs:start -->', '<!-- outputs:end -->'],
+  'summary-example': ['<!-- summary-example:start -->', '<!-- summary-example:end -->'],
+  bench: ['<!-- bench:start -->', '<!-- bench:end -->']
 }
 
 /** action.yml text → its inputs and outputs, in file order. */
@@ -93,10 +97,46 @@ const escapeRegExp = text => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 async function markdownTable(header, rows) {
   const line = cells => `| ${cells.join(' | ')} |`
-  const table = [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n') + '\n'
-  // Prettier aligns the columns exactly as `npm run format` would in README.md.
+  return formatMarkdown([line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n') + '\n')
+}
+
+/** Markdown exactly as `npm run format` leaves it in README.md (Prettier aligns table columns). */
+async function formatMarkdown(markdown) {
   const config = (await resolveConfig(new URL('../../README.md', import.meta.url))) ?? {}
-  return (await format(table, { ...config, parser: 'markdown' })).trim()
+  return (await format(markdown, { ...config, parser: 'markdown' })).trim()
+}
+
+/** Where the summary example's excerpt stops: the lists and the log of each phase stay in docs/. */
+export const SUMMARY_EXCERPT_END = '<details>'
+
+/** The README's summary example: docs/summary-example.md up to its first collapsed list. */
+export async function renderSummaryExcerpt(summaryExample) {
+  const end = summaryExample.indexOf(SUMMARY_EXCERPT_END)
+  if (end < 0) throw new Error(`docs/summary-example.md has no '${SUMMARY_EXCERPT_END}' section to stop before`)
+  return formatMarkdown(summaryExample.slice(0, end))
+}
+
+/** docs/performance.md's benchmark: bench/results.md without its do-not-edit line and heading. */
+export async function renderBench(benchResults) {
+  return formatMarkdown(benchResults.replace(/^<!--[^\n]*-->\s*/, '').replace(/^### Benchmark\s*/, ''))
+}
+
+/**
+ * Every generated section: the file it is in (relative to the repository root), its markers and what it
+ * must hold. `read` reads a file of the repository by that relative path.
+ */
+export async function generatedSections(read) {
+  const actionYml = read('action.yml')
+  return [
+    { file: 'README.md', which: 'inputs', content: await renderInputsTable(actionYml) },
+    { file: 'README.md', which: 'outputs', content: await renderOutputsTable(actionYml) },
+    {
+      file: 'README.md',
+      which: 'summary-example',
+      content: await renderSummaryExcerpt(read('docs/summary-example.md'))
+    },
+    { file: 'docs/performance.md', which: 'bench', content: await renderBench(read('bench/results.md')) }
+  ]
 }
 
 /** The Inputs table for README.md. */
@@ -115,7 +155,7 @@ export async function renderOutputsTable(actionYml) {
   return markdownTable(['name', 'what it holds'], rows)
 }
 
-/** What README.md holds between a pair of markers (trimmed), or undefined when a marker is missing. */
+/** What a file holds between a pair of markers (trimmed), or undefined when a marker is missing. */
 export function readSection(readme, which) {
   const [start, end] = MARKERS[which]
   const from = readme.indexOf(start)
@@ -124,11 +164,11 @@ export function readSection(readme, which) {
   return readme.slice(from + start.length, to).trim()
 }
 
-/** README.md with the text between a pair of markers replaced; throws when a marker is missing. */
+/** A file's text with what is between a pair of markers replaced; throws when a marker is missing. */
 export function replaceSection(readme, which, content) {
   const [start, end] = MARKERS[which]
   const from = readme.indexOf(start)
   const to = readme.indexOf(end, from + start.length)
-  if (from < 0 || to < 0) throw new Error(`README.md has no ${start} ... ${end} markers`)
+  if (from < 0 || to < 0) throw new Error(`no ${start} ... ${end} markers`)
   return `${readme.slice(0, from + start.length)}\n\n${content}\n\n${readme.slice(to)}`
 }

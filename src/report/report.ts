@@ -1,7 +1,7 @@
 /**
  * The Report: what was found, removed and left, filled in as the run goes so that a failure or a
  * cancellation at any point still leaves a true record to render. The `report` output is this
- * object as JSON; its schema is documented in the README.
+ * object as JSON (shortened when too large, see outputs.ts); its schema is documented in docs/report.md.
  */
 
 /** `services-removed`: services mode, the selected services went and the cluster was kept. */

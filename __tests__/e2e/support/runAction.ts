@@ -1,7 +1,7 @@
 // Runs the built action (dist/index.js) the way the GitHub Actions runner starts a node24 action.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { REGION, TEST_CREDENTIALS } from './fixtures.js'
@@ -46,6 +46,9 @@ export interface ActionResult {
   exitedAfterCancelMs?: number
   /** The GITHUB_STEP_SUMMARY file's content. */
   summary: string
+  /** RUNNER_TEMP of the run (deleted afterwards) and what the files in it held when the run ended. */
+  runnerTemp: string
+  runnerTempFiles: Record<string, string>
 }
 
 export function distExists(): boolean {
@@ -159,10 +162,15 @@ export async function runAction(options: RunActionOptions): Promise<ActionResult
       cancelTimers.forEach(t => clearTimeout(t))
     })
 
+    const runnerTempFiles: Record<string, string> = {}
+    for (const name of await readdir(runnerTemp))
+      runnerTempFiles[join(runnerTemp, name)] = await readFile(join(runnerTemp, name), 'utf8')
     return {
       code,
       signal,
       timedOut,
+      runnerTemp,
+      runnerTempFiles,
       durationMs: Date.now() - started,
       ...(cancelledAt !== undefined ? { exitedAfterCancelMs: Date.now() - cancelledAt } : {}),
       stdout,
