@@ -60490,6 +60490,10 @@ const KIND_STAGES = (/* unused pure expression or super */ null && ([
     'after-instances',
     'after-cluster'
 ]));
+/** A kind's one row of the summary's table, shown only when something was found, removed or left. */
+function rowWhenAny(row, left) {
+    return row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0 ? [row] : [];
+}
 function count(n, noun, plural = `${noun}s`) {
     return `${n} ${n === 1 ? noun : plural}`;
 }
@@ -60572,13 +60576,12 @@ const discoveryServicesKind = {
         }));
     },
     countRows(r, left) {
-        const row = {
+        return rowWhenAny({
             label: 'Cloud Map services',
             found: r.found.discoveryServices ?? 0,
             removed: r.discoveryServices?.length ?? 0,
             leftoverKind: 'discovery-service'
-        };
-        return row.found > 0 || row.removed > 0 || left('discovery-service') > 0 ? [row] : [];
+        }, left);
     },
     doneLists(r) {
         return [{ title: 'Cloud Map services deleted', items: (r.discoveryServices ?? []).map(s => code(s.arn)) }];
@@ -62082,6 +62085,9 @@ async function applyLoadBalancers(ctx, plan) {
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/shared.js
+
+
+
 /**
  * Which other services run the task definitions of the scope: every deployment of theirs, and their
  * tasks. Standalone tasks are not users: they are not touched, and a running task does not need its
@@ -62112,6 +62118,36 @@ function sharedWithNeighbours(scope) {
 function familyOfRef(ref) {
     const name = ref.slice(ref.lastIndexOf('/') + 1);
     return /:\d+$/.test(name) ? name.slice(0, name.lastIndexOf(':')) : name;
+}
+/**
+ * Which task definition families' starters (EventBridge targets, Scheduler schedules) are this run's:
+ * every one for a whole cluster (undefined), else the families of the services being removed that no
+ * other service of the cluster runs (the rest is kept, and the kinds' notes say so).
+ */
+function familiesToStop(scope) {
+    if (scope.wholeCluster)
+        return undefined;
+    const shared = sharedWithNeighbours(scope).families;
+    return new Set(scope.taskDefinitions.map(familyOfRef).filter(f => !shared.has(f)));
+}
+/**
+ * Reads what starts tasks on the cluster through `port` (`triggers` is on by default): undefined when
+ * the service is not available to this run (said in the log); a dry run records a denial as a
+ * blocker; a real run fails on it with how to do without (`triggers: keep`).
+ */
+async function readStarters(ctx, port, service, read) {
+    if (!isAvailable(port)) {
+        ctx.log.info(`${service} is not available to this run: what starts tasks there was not looked for`);
+        return undefined;
+    }
+    try {
+        return await tolerateDenied(ctx, read(), []);
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        throw new Error(`${(0,errors/* explainAwsError */.Ni)(error)} To tear down without looking at ${service}, set triggers: keep.`, { cause: error });
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/log-groups.js
@@ -62576,31 +62612,15 @@ async function deleteNamespace(ctx, d) {
 
 
 
-
-
 const schedulesKind = {
     name: 'EventBridge Scheduler schedules',
     async find(ctx, scope, settings) {
         if (settings.triggers === 'keep')
             return undefined;
-        if (!isAvailable(ctx.scheduler)) {
-            ctx.log.info('EventBridge Scheduler is not available to this run: schedules were not looked for');
-            return undefined;
-        }
-        const shared = scope.wholeCluster ? undefined : sharedWithNeighbours(scope).families;
-        const families = shared
-            ? new Set(scope.taskDefinitions.map(familyOfRef).filter(f => !shared.has(f)))
-            : undefined;
+        const families = familiesToStop(scope);
         if (families?.size === 0)
             return [];
-        try {
-            return await tolerateDenied(ctx, findSchedules(ctx, scope.cluster.arn, families), []);
-        }
-        catch (error) {
-            if (!(0,errors/* isAccessDenied */.w7)(error))
-                throw error;
-            throw new Error(`${(0,errors/* explainAwsError */.Ni)(error)} To tear down without looking at EventBridge Scheduler, set triggers: keep.`, { cause: error });
-        }
+        return readStarters(ctx, ctx.scheduler, 'EventBridge Scheduler', () => findSchedules(ctx, scope.cluster.arn, families));
     },
     recordFound(found, report, log) {
         report.found.schedules = found?.length ?? 0;
@@ -62643,13 +62663,12 @@ const schedulesKind = {
         }));
     },
     countRows(r, left) {
-        const row = {
+        return rowWhenAny({
             label: 'Scheduler schedules starting tasks',
             found: r.found.schedules ?? 0,
             removed: r.schedules?.length ?? 0,
             leftoverKind: 'schedule'
-        };
-        return row.found > 0 || row.removed > 0 || left('schedule') > 0 ? [row] : [];
+        }, left);
     },
     doneLists(r) {
         return [
@@ -63229,20 +63248,15 @@ function revisionOf(arn) {
 
 
 
-
-
 const triggersKind = {
     name: 'EventBridge rules',
     async find(ctx, scope, settings) {
         if (settings.triggers === 'keep')
             return undefined;
-        if (scope.wholeCluster)
-            return readTriggers(ctx, scope.cluster.arn);
-        // Services mode: the targets that start a family of the services being removed, one no other
-        // service of the cluster runs (those are kept: notes say so).
-        const shared = sharedWithNeighbours(scope).families;
-        const families = new Set(scope.taskDefinitions.map(familyOfRef).filter(f => !shared.has(f)));
-        return families.size > 0 ? readTriggers(ctx, scope.cluster.arn, families) : [];
+        const families = familiesToStop(scope);
+        if (families?.size === 0)
+            return [];
+        return readStarters(ctx, ctx.events, 'EventBridge', () => findTriggers(ctx, scope.cluster.arn, families));
     },
     recordFound(found, report, log) {
         report.found.triggers = found?.length ?? 0;
@@ -63332,21 +63346,6 @@ const triggersKind = {
     },
     links: { trigger: (region, id) => consoleLinks.eventRule(region, id) }
 };
-async function readTriggers(ctx, clusterArn, families) {
-    if (!isAvailable(ctx.events)) {
-        ctx.log.info('EventBridge is not available to this run: rules that start tasks were not looked for');
-        return undefined;
-    }
-    try {
-        return await tolerateDenied(ctx, findTriggers(ctx, clusterArn, families), []);
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        // Reading the rules is on by default: say how to do without it.
-        throw new Error(`${(0,errors/* explainAwsError */.Ni)(error)} To tear down without looking at EventBridge, set triggers: keep.`, { cause: error });
-    }
-}
 /**
  * The rules whose targets start tasks on this cluster. An ECS target's Arn is the cluster's ARN, so
  * ListRuleNamesByTarget with it finds exactly those rules (every page); each rule's targets are then

@@ -5,7 +5,7 @@ import { isAvailable } from '../aws/clients.js'
 import { code } from '../report/html.js'
 import type { Leftover } from '../report/report.js'
 import { errorMessage, isAwsError } from '../util/errors.js'
-import { count, relatedReport, type ResourceKind } from './kind.js'
+import { count, relatedReport, rowWhenAny, type ResourceKind } from './kind.js'
 
 /**
  * The Cloud Map service-discovery services the services being removed register their tasks in
@@ -107,13 +107,15 @@ export const discoveryServicesKind: ResourceKind<DiscoveryService[], DiscoverySe
   },
 
   countRows(r, left) {
-    const row = {
-      label: 'Cloud Map services',
-      found: r.found.discoveryServices ?? 0,
-      removed: r.discoveryServices?.length ?? 0,
-      leftoverKind: 'discovery-service' as const
-    }
-    return row.found > 0 || row.removed > 0 || left('discovery-service') > 0 ? [row] : []
+    return rowWhenAny(
+      {
+        label: 'Cloud Map services',
+        found: r.found.discoveryServices ?? 0,
+        removed: r.discoveryServices?.length ?? 0,
+        leftoverKind: 'discovery-service'
+      },
+      left
+    )
   },
 
   doneLists(r) {

@@ -152,6 +152,11 @@ export interface ResourceKind<Found, Plan> {
   readonly links?: Partial<Record<LeftoverKind, (region: string, id: string) => string | undefined>>
 }
 
+/** A kind's one row of the summary's table, shown only when something was found, removed or left. */
+export function rowWhenAny(row: KindCountRow, left: (kind: LeftoverKind) => number): KindCountRow[] {
+  return row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0 ? [row] : []
+}
+
 export function count(n: number, noun: string, plural = `${noun}s`): string {
   return `${n} ${n === 1 ? noun : plural}`
 }

@@ -2,16 +2,14 @@ import type { GetScheduleCommandOutput } from '@aws-sdk/client-scheduler'
 import { sdk } from '../aws/sdk.js'
 import type { ApplyContext } from '../apply/context.js'
 import { callAws, type CallContext, type SendPort } from '../aws/call.js'
-import { isAvailable } from '../aws/clients.js'
 import { Limits } from '../constants.js'
-import { tolerateDenied } from '../inventory.js'
 import { code } from '../report/html.js'
 import type { Leftover } from '../report/report.js'
 import type { TriggerMode } from '../settings.js'
-import { explainAwsError, isAccessDenied, isAwsError } from '../util/errors.js'
+import { isAwsError } from '../util/errors.js'
 import { paginate } from '../util/paginate.js'
-import { count, relatedReport, type FindContext, type ResourceKind } from './kind.js'
-import { familyOfRef, sharedWithNeighbours } from './shared.js'
+import { count, relatedReport, rowWhenAny, type FindContext, type ResourceKind } from './kind.js'
+import { familiesToStop, familyOfRef, readStarters } from './shared.js'
 
 /**
  * What else starts tasks on the cluster: EventBridge Scheduler schedules whose target is the
@@ -42,24 +40,11 @@ export const schedulesKind: ResourceKind<SchedulesFound, SchedulesPlan> = {
 
   async find(ctx, scope, settings) {
     if (settings.triggers === 'keep') return undefined
-    if (!isAvailable(ctx.scheduler)) {
-      ctx.log.info('EventBridge Scheduler is not available to this run: schedules were not looked for')
-      return undefined
-    }
-    const shared = scope.wholeCluster ? undefined : sharedWithNeighbours(scope).families
-    const families = shared
-      ? new Set(scope.taskDefinitions.map(familyOfRef).filter(f => !shared.has(f)))
-      : undefined
+    const families = familiesToStop(scope)
     if (families?.size === 0) return []
-    try {
-      return await tolerateDenied(ctx, findSchedules(ctx, scope.cluster.arn, families), [])
-    } catch (error) {
-      if (!isAccessDenied(error)) throw error
-      throw new Error(
-        `${explainAwsError(error)} To tear down without looking at EventBridge Scheduler, set triggers: keep.`,
-        { cause: error }
-      )
-    }
+    return readStarters(ctx, ctx.scheduler, 'EventBridge Scheduler', () =>
+      findSchedules(ctx, scope.cluster.arn, families)
+    )
   },
 
   recordFound(found, report, log) {
@@ -108,13 +93,15 @@ export const schedulesKind: ResourceKind<SchedulesFound, SchedulesPlan> = {
   },
 
   countRows(r, left) {
-    const row = {
-      label: 'Scheduler schedules starting tasks',
-      found: r.found.schedules ?? 0,
-      removed: r.schedules?.length ?? 0,
-      leftoverKind: 'schedule' as const
-    }
-    return row.found > 0 || row.removed > 0 || left('schedule') > 0 ? [row] : []
+    return rowWhenAny(
+      {
+        label: 'Scheduler schedules starting tasks',
+        found: r.found.schedules ?? 0,
+        removed: r.schedules?.length ?? 0,
+        leftoverKind: 'schedule'
+      },
+      left
+    )
   },
 
   doneLists(r) {

@@ -1,4 +1,8 @@
-import type { TeardownScope } from './kind.js'
+import type { SendPort } from '../aws/call.js'
+import { isAvailable } from '../aws/clients.js'
+import { tolerateDenied } from '../inventory.js'
+import { explainAwsError, isAccessDenied } from '../util/errors.js'
+import type { FindContext, TeardownScope } from './kind.js'
 
 /**
  * Services mode: what the services being removed share with the other services of the cluster,
@@ -38,4 +42,41 @@ export function sharedWithNeighbours(scope: TeardownScope): SharedUse {
 export function familyOfRef(ref: string): string {
   const name = ref.slice(ref.lastIndexOf('/') + 1)
   return /:\d+$/.test(name) ? name.slice(0, name.lastIndexOf(':')) : name
+}
+
+/**
+ * Which task definition families' starters (EventBridge targets, Scheduler schedules) are this run's:
+ * every one for a whole cluster (undefined), else the families of the services being removed that no
+ * other service of the cluster runs (the rest is kept, and the kinds' notes say so).
+ */
+export function familiesToStop(scope: TeardownScope): ReadonlySet<string> | undefined {
+  if (scope.wholeCluster) return undefined
+  const shared = sharedWithNeighbours(scope).families
+  return new Set(scope.taskDefinitions.map(familyOfRef).filter(f => !shared.has(f)))
+}
+
+/**
+ * Reads what starts tasks on the cluster through `port` (`triggers` is on by default): undefined when
+ * the service is not available to this run (said in the log); a dry run records a denial as a
+ * blocker; a real run fails on it with how to do without (`triggers: keep`).
+ */
+export async function readStarters<T>(
+  ctx: FindContext,
+  port: SendPort,
+  service: string,
+  read: () => Promise<T[]>
+): Promise<T[] | undefined> {
+  if (!isAvailable(port)) {
+    ctx.log.info(`${service} is not available to this run: what starts tasks there was not looked for`)
+    return undefined
+  }
+  try {
+    return await tolerateDenied(ctx, read(), [])
+  } catch (error) {
+    if (!isAccessDenied(error)) throw error
+    throw new Error(
+      `${explainAwsError(error)} To tear down without looking at ${service}, set triggers: keep.`,
+      { cause: error }
+    )
+  }
 }

@@ -1,18 +1,16 @@
 import { sdk } from '../aws/sdk.js'
 import type { ApplyContext } from '../apply/context.js'
 import { callAws, type CallContext, type SendPort } from '../aws/call.js'
-import { isAvailable } from '../aws/clients.js'
 import { Limits } from '../constants.js'
-import { tolerateDenied } from '../inventory.js'
 import { code } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
 import type { Leftover } from '../report/report.js'
 import type { TriggerMode } from '../settings.js'
-import { errorMessage, explainAwsError, isAccessDenied, isAwsError } from '../util/errors.js'
+import { errorMessage, isAwsError } from '../util/errors.js'
 import { paginate } from '../util/paginate.js'
 import { chunk } from '../util/pool.js'
-import { count, relatedReport, type FindContext, type ResourceKind } from './kind.js'
-import { familyOfRef, sharedWithNeighbours } from './shared.js'
+import { count, relatedReport, type ResourceKind } from './kind.js'
+import { familiesToStop, familyOfRef, readStarters, sharedWithNeighbours } from './shared.js'
 
 /**
  * What starts tasks on the cluster: EventBridge rules with an ECS target on it (input `triggers`).
@@ -42,12 +40,9 @@ export const triggersKind: ResourceKind<TriggersFound, TriggersPlan> = {
 
   async find(ctx, scope, settings) {
     if (settings.triggers === 'keep') return undefined
-    if (scope.wholeCluster) return readTriggers(ctx, scope.cluster.arn)
-    // Services mode: the targets that start a family of the services being removed, one no other
-    // service of the cluster runs (those are kept: notes say so).
-    const shared = sharedWithNeighbours(scope).families
-    const families = new Set(scope.taskDefinitions.map(familyOfRef).filter(f => !shared.has(f)))
-    return families.size > 0 ? readTriggers(ctx, scope.cluster.arn, families) : []
+    const families = familiesToStop(scope)
+    if (families?.size === 0) return []
+    return readStarters(ctx, ctx.events, 'EventBridge', () => findTriggers(ctx, scope.cluster.arn, families))
   },
 
   recordFound(found, report, log) {
@@ -155,27 +150,6 @@ export const triggersKind: ResourceKind<TriggersFound, TriggersPlan> = {
   },
 
   links: { trigger: (region, id) => consoleLinks.eventRule(region, id) }
-}
-
-async function readTriggers(
-  ctx: FindContext,
-  clusterArn: string,
-  families?: ReadonlySet<string>
-): Promise<TriggerInfo[] | undefined> {
-  if (!isAvailable(ctx.events)) {
-    ctx.log.info('EventBridge is not available to this run: rules that start tasks were not looked for')
-    return undefined
-  }
-  try {
-    return await tolerateDenied(ctx, findTriggers(ctx, clusterArn, families), [])
-  } catch (error) {
-    if (!isAccessDenied(error)) throw error
-    // Reading the rules is on by default: say how to do without it.
-    throw new Error(
-      `${explainAwsError(error)} To tear down without looking at EventBridge, set triggers: keep.`,
-      { cause: error }
-    )
-  }
 }
 
 /** An EventBridge rule (default event bus) with targets that start tasks on the cluster. */
