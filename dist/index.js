@@ -59654,7 +59654,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4785);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3182);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7802);
 
 
@@ -59667,7 +59667,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4785:
+/***/ 3182:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59735,6 +59735,8 @@ const Limits = {
     stopReasonMaxLength: 255,
     /** EventBridge ListRuleNamesByTarget and ListTargetsByRule page size, and RemoveTargets ids per call. */
     eventsPageSize: 100,
+    /** ListSchedules: MaxResults 1–100. */
+    schedulerPageSize: 100,
     removeTargetsBatch: 100,
     /** EC2 DescribeInstances: instance ids per `instance-id` filter (AWS allows 200 values per filter). */
     describeInstancesBatch: 100,
@@ -59776,6 +59778,7 @@ const OwnerTags = {
 const sdk = {
     cloudformation: () => __nccwpck_require__.e(/* import() */ 805).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3805, 19)),
     eventbridge: () => __nccwpck_require__.e(/* import() */ 612).then(__nccwpck_require__.t.bind(__nccwpck_require__, 6612, 19)),
+    scheduler: () => __nccwpck_require__.e(/* import() */ 768).then(__nccwpck_require__.t.bind(__nccwpck_require__, 768, 19)),
     logs: () => __nccwpck_require__.e(/* import() */ 303).then(__nccwpck_require__.t.bind(__nccwpck_require__, 303, 19)),
     ec2: () => __nccwpck_require__.e(/* import() */ 193).then(__nccwpck_require__.t.bind(__nccwpck_require__, 5193, 19)),
     ssm: () => __nccwpck_require__.e(/* import() */ 736).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4736, 19)),
@@ -59783,8 +59786,7 @@ const sdk = {
     elbv2: () => __nccwpck_require__.e(/* import() */ 586).then(__nccwpck_require__.t.bind(__nccwpck_require__, 586, 19)),
     autoscaling: () => __nccwpck_require__.e(/* import() */ 491).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1491, 19)),
     cloudwatch: () => __nccwpck_require__.e(/* import() */ 85).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4085, 19)),
-    sts: () => __nccwpck_require__.e(/* import() */ 695).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1695, 19)),
-    scheduler: () => __nccwpck_require__.e(/* import() */ 768).then(__nccwpck_require__.t.bind(__nccwpck_require__, 768, 19))
+    sts: () => __nccwpck_require__.e(/* import() */ 695).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1695, 19))
 };
 
 ;// CONCATENATED MODULE: ./lib/aws/clients.js
@@ -60206,6 +60208,7 @@ function newRelatedReport() {
     return {
         found: {
             triggers: 0,
+            schedules: 0,
             ec2Instances: 0,
             externalInstances: 0,
             logGroups: 0,
@@ -60217,6 +60220,7 @@ function newRelatedReport() {
             scalingAlarms: 0
         },
         triggers: [],
+        schedules: [],
         instances: [],
         logGroups: [],
         taskDefinitions: [],
@@ -60350,23 +60354,12 @@ function withoutResourceLists(cluster) {
         phases: cluster.phases.map(({ name, seconds }) => ({ name, seconds }))
     };
     if (cluster.related) {
-        const r = cluster.related;
-        shortened.related = {
-            found: r.found,
-            triggers: empty('related.triggers', r.triggers),
-            instances: empty('related.instances', r.instances),
-            logGroups: empty('related.logGroups', r.logGroups),
-            taskDefinitions: empty('related.taskDefinitions', r.taskDefinitions),
-            namespaces: empty('related.namespaces', r.namespaces),
-            listenerRules: empty('related.listenerRules', r.listenerRules),
-            targetGroups: empty('related.targetGroups', r.targetGroups),
-            scalableTargets: empty('related.scalableTargets', r.scalableTargets),
-            alarms: empty('related.alarms', r.alarms),
-            ...(r.discoveryServices
-                ? { discoveryServices: empty('related.discoveryServices', r.discoveryServices) }
-                : {}),
-            ...(r.schedules ? { schedules: empty('related.schedules', r.schedules) } : {})
-        };
+        // Every list of every kind around the cluster (src/kinds/); `found` keeps its counts.
+        const related = { ...cluster.related };
+        for (const [key, value] of Object.entries(related))
+            if (Array.isArray(value))
+                related[key] = empty(`related.${key}`, value);
+        shortened.related = related;
     }
     if (cluster.scope) {
         shortened.scope = {
@@ -60496,6 +60489,10 @@ function rowWhenAny(row, left) {
 }
 function count(n, noun, plural = `${noun}s`) {
     return `${n} ${n === 1 ? noun : plural}`;
+}
+/** The rows worth a line in the summary's table: something found, removed or left. */
+function shownRows(rows, left) {
+    return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
 }
 /** The part of the report the kinds fill, created on first use. */
 function relatedReport(report) {
@@ -60659,7 +60656,8 @@ const consoleLinks = {
     containerInstances: (region, cluster) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/infrastructure?region=${region}`,
     ec2Instance: (region, instanceId) => `${consoleHost(region)}/ec2/home?region=${region}#InstanceDetails:instanceId=${enc(instanceId)}`,
     capacityProviders: (region) => `${consoleHost(region)}/ecs/v2/capacity-providers?region=${region}`,
-    eventRule: (region, rule) => `${consoleHost(region)}/events/home?region=${region}#/eventbus/default/rules/${enc(rule)}`,
+    eventRule: (region, rule, bus = 'default') => `${consoleHost(region)}/events/home?region=${region}#/eventbus/${enc(bus)}/rules/${enc(rule)}`,
+    schedule: (region, group, name) => `${consoleHost(region)}/scheduler/home?region=${region}#schedules/${enc(group)}/${enc(name)}`,
     managedInstance: (region, id) => `${consoleHost(region)}/systems-manager/fleet-manager/managed-nodes/${enc(id)}/general?region=${region}`,
     logGroup: (region, name) => `${consoleHost(region)}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${enc(enc(name))}`,
     taskDefinition: (region, family) => `${consoleHost(region)}/ecs/v2/task-definitions/${enc(family)}?region=${region}`,
@@ -60853,7 +60851,7 @@ const hostsKind = {
     },
     countRows(r, left) {
         const instances = (action) => r.instances.filter(i => i.action === action).length;
-        return [
+        const rows = [
             {
                 label: 'EC2 instances',
                 found: r.found.ec2Instances,
@@ -60866,7 +60864,8 @@ const hostsKind = {
                 removed: instances('ssm-deregistered'),
                 leftoverKind: 'ssm-instance'
             }
-        ].filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
+        ];
+        return shownRows(rows, left);
     },
     doneLists(r) {
         const words = {
@@ -62085,9 +62084,6 @@ async function applyLoadBalancers(ctx, plan) {
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/shared.js
-
-
-
 /**
  * Which other services run the task definitions of the scope: every deployment of theirs, and their
  * tasks. Standalone tasks are not users: they are not touched, and a running task does not need its
@@ -62129,25 +62125,6 @@ function familiesToStop(scope) {
         return undefined;
     const shared = sharedWithNeighbours(scope).families;
     return new Set(scope.taskDefinitions.map(familyOfRef).filter(f => !shared.has(f)));
-}
-/**
- * Reads what starts tasks on the cluster through `port` (`triggers` is on by default): undefined when
- * the service is not available to this run (said in the log); a dry run records a denial as a
- * blocker; a real run fails on it with how to do without (`triggers: keep`).
- */
-async function readStarters(ctx, port, service, read) {
-    if (!isAvailable(port)) {
-        ctx.log.info(`${service} is not available to this run: what starts tasks there was not looked for`);
-        return undefined;
-    }
-    try {
-        return await tolerateDenied(ctx, read(), []);
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        throw new Error(`${(0,errors/* explainAwsError */.Ni)(error)} To tear down without looking at ${service}, set triggers: keep.`, { cause: error });
-    }
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/log-groups.js
@@ -62226,13 +62203,14 @@ const logGroupsKind = {
         }));
     },
     countRows(r, left) {
-        const row = {
-            label: 'Log groups',
-            found: r.found.logGroups,
-            removed: r.logGroups.length,
-            leftoverKind: 'log-group'
-        };
-        return row.found > 0 || row.removed > 0 || left('log-group') > 0 ? [row] : [];
+        return shownRows([
+            {
+                label: 'Log groups',
+                found: r.found.logGroups,
+                removed: r.logGroups.length,
+                leftoverKind: 'log-group'
+            }
+        ], left);
     },
     doneLists(r) {
         return [{ title: 'Log groups deleted', items: r.logGroups.map(g => code(g.name)) }];
@@ -62452,13 +62430,14 @@ const namespacesKind = {
         }));
     },
     countRows(r, left) {
-        const row = {
-            label: 'Service Connect namespaces',
-            found: r.found.namespaces,
-            removed: r.namespaces.length,
-            leftoverKind: 'namespace'
-        };
-        return row.found > 0 || row.removed > 0 || left('namespace') > 0 ? [row] : [];
+        return shownRows([
+            {
+                label: 'Service Connect namespaces',
+                found: r.found.namespaces,
+                removed: r.namespaces.length,
+                leftoverKind: 'namespace'
+            }
+        ], left);
     },
     doneLists(r) {
         return [{ title: 'Service Connect namespaces deleted', items: r.namespaces.map(n => code(n.ref)) }];
@@ -62601,150 +62580,6 @@ async function deleteNamespace(ctx, d) {
     }
     relatedReport(ctx.report).namespaces.push({ ref: ns.ref, action: 'deleted' });
     ctx.log.info(`Namespace ${ns.ref} is deleted`);
-}
-
-;// CONCATENATED MODULE: ./lib/kinds/schedules.js
-
-
-
-
-
-
-
-
-const schedulesKind = {
-    name: 'EventBridge Scheduler schedules',
-    async find(ctx, scope, settings) {
-        if (settings.triggers === 'keep')
-            return undefined;
-        const families = familiesToStop(scope);
-        if (families?.size === 0)
-            return [];
-        return readStarters(ctx, ctx.scheduler, 'EventBridge Scheduler', () => findSchedules(ctx, scope.cluster.arn, families));
-    },
-    recordFound(found, report, log) {
-        report.found.schedules = found?.length ?? 0;
-        for (const s of found ?? [])
-            log.info(`EventBridge Scheduler schedule ${s.group}/${s.name} starts tasks on this cluster`);
-    },
-    decide(found, { settings }) {
-        return { mode: settings.triggers, schedules: settings.triggers === 'keep' ? [] : (found ?? []) };
-    },
-    steps(plan) {
-        if (plan.schedules.length === 0)
-            return [];
-        return [
-            {
-                stage: 'before-services',
-                phase: 'schedules',
-                description: `${plan.mode === 'disable' ? 'Disable' : 'Delete'} ${count(plan.schedules.length, 'EventBridge Scheduler schedule')} that start tasks on this cluster`,
-                resources: plan.schedules.map(s => `${s.group}/${s.name}`)
-            }
-        ];
-    },
-    notes: () => [],
-    actions: {
-        'before-services': {
-            phase: 'EventBridge Scheduler schedules',
-            needed: plan => plan.schedules.length > 0,
-            run: async (ctx, plan) => {
-                await Promise.all(plan.schedules.map(s => stopSchedule(ctx, s, plan.mode)));
-            }
-        }
-    },
-    unfinished(plan, report) {
-        const done = report.related?.schedules ?? [];
-        return plan.schedules
-            .filter(s => !done.some(d => d.name === s.name && d.group === s.group))
-            .map((s) => ({
-            kind: 'schedule',
-            id: `${s.group}/${s.name}`,
-            reason: 'may still start tasks on this cluster: not changed before the run stopped'
-        }));
-    },
-    countRows(r, left) {
-        return rowWhenAny({
-            label: 'Scheduler schedules starting tasks',
-            found: r.found.schedules ?? 0,
-            removed: r.schedules?.length ?? 0,
-            leftoverKind: 'schedule'
-        }, left);
-    },
-    doneLists(r) {
-        return [
-            {
-                title: 'EventBridge Scheduler schedules that started tasks',
-                items: (r.schedules ?? []).map(s => `${code(`${s.group}/${s.name}`)}: ${s.action}`)
-            }
-        ];
-    }
-};
-/**
- * The schedules whose target is this cluster: every page of ListSchedules (all groups; a summary
- * names only the target's Arn), then GetSchedule for each of those to learn the task definition.
- * A schedule deleted between the two reads is skipped.
- */
-async function findSchedules(ctx, clusterArn, families) {
-    const summaries = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).ListSchedulesCommand({
-            MaxResults: Limits.eventsPageSize,
-            NextToken: nextToken
-        }));
-        return { items: out.Schedules ?? [], nextToken: out.NextToken };
-    });
-    const onCluster = summaries.filter(s => s.Target?.Arn === clusterArn && s.Name);
-    const found = await Promise.all(onCluster.map(s => readSchedule(ctx, s.Name, s.GroupName ?? 'default')));
-    return found.filter((s) => s !== undefined && (!families || families.has(familyOfRef(s.taskDefinition))));
-}
-async function readSchedule(ctx, name, group) {
-    try {
-        const definition = await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).GetScheduleCommand({ Name: name, GroupName: group }));
-        return {
-            name,
-            group,
-            taskDefinition: definition.Target?.EcsParameters?.TaskDefinitionArn ?? '',
-            definition
-        };
-    }
-    catch (error) {
-        if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
-            return undefined;
-        throw error;
-    }
-}
-async function stopSchedule(ctx, s, mode) {
-    const d = s.definition;
-    try {
-        if (mode === 'disable') {
-            await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).UpdateScheduleCommand({
-                Name: s.name,
-                GroupName: s.group,
-                ScheduleExpression: d.ScheduleExpression,
-                ScheduleExpressionTimezone: d.ScheduleExpressionTimezone,
-                StartDate: d.StartDate,
-                EndDate: d.EndDate,
-                Description: d.Description,
-                KmsKeyArn: d.KmsKeyArn,
-                Target: d.Target,
-                FlexibleTimeWindow: d.FlexibleTimeWindow,
-                ActionAfterCompletion: d.ActionAfterCompletion,
-                State: 'DISABLED'
-            }));
-        }
-        else {
-            await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).DeleteScheduleCommand({ Name: s.name, GroupName: s.group }));
-        }
-    }
-    catch (error) {
-        if (!(0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
-            throw error;
-        ctx.log.info(`EventBridge Scheduler schedule ${s.group}/${s.name} is already deleted`);
-        return;
-    }
-    const action = mode === 'disable' ? 'disabled' : 'deleted';
-    const related = relatedReport(ctx.report);
-    related.schedules = [...(related.schedules ?? []), { name: s.name, group: s.group, action }];
-    ctx.log.info(`${action === 'disabled' ? 'Disabled' : 'Deleted'} EventBridge Scheduler schedule ${s.group}/${s.name}`);
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/scalable-targets.js
@@ -63237,7 +63072,7 @@ function revisionOf(arn) {
     return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
-;// CONCATENATED MODULE: ./lib/kinds/triggers.js
+;// CONCATENATED MODULE: ./lib/kinds/triggers/rules.js
 
 
 
@@ -63246,130 +63081,59 @@ function revisionOf(arn) {
 
 
 
-
-
-const triggersKind = {
-    name: 'EventBridge rules',
-    async find(ctx, scope, settings) {
-        if (settings.triggers === 'keep')
-            return undefined;
-        const families = familiesToStop(scope);
-        if (families?.size === 0)
-            return [];
-        return readStarters(ctx, ctx.events, 'EventBridge', () => findTriggers(ctx, scope.cluster.arn, families));
-    },
-    recordFound(found, report, log) {
-        report.found.triggers = found?.length ?? 0;
-        for (const t of found ?? [])
-            log.info(`EventBridge rule ${t.rule} starts tasks on this cluster (${t.targetIds.length} target(s))`);
-    },
-    decide(found, { settings, scope }) {
-        const shared = settings.triggers === 'keep' ? new Map() : sharedWithNeighbours(scope).families;
-        return {
-            mode: settings.triggers,
-            triggers: settings.triggers === 'keep' ? [] : (found ?? []),
-            ...(!scope.wholeCluster && settings.triggers === 'disable'
-                ? { removeOnly: (found ?? []).filter(t => t.otherTargets > 0).map(t => t.rule) }
-                : {}),
-            ...(shared.size > 0
-                ? { sharedFamilies: [...shared].map(([family, users]) => ({ family, users: users })) }
-                : {})
-        };
-    },
-    steps(plan) {
-        if (plan.triggers.length === 0)
-            return [];
-        return [
-            {
-                // First: nothing may start tasks on the cluster while it is being emptied.
-                stage: 'before-services',
-                phase: 'triggers',
-                description: plan.mode === 'disable'
-                    ? `Disable ${count(plan.triggers.length, 'EventBridge rule')} that start tasks on this cluster`
-                    : `Remove this cluster's targets from ${count(plan.triggers.length, 'EventBridge rule')} that start its tasks`,
-                resources: plan.triggers.map(t => t.rule)
-            }
-        ];
-    },
-    notes(plan) {
-        const kept = (plan.sharedFamilies ?? []).map(f => `EventBridge targets that start family ${f.family} on this cluster will be kept: ${f.users.join(', ')} also run(s) it`);
-        if (plan.mode !== 'disable')
-            return kept;
-        return [
-            ...plan.triggers
-                .filter(t => t.otherTargets > 0)
-                .map(t => plan.removeOnly?.includes(t.rule)
-                ? `EventBridge rule ${t.rule} also has ${t.otherTargets} other target(s): only this run's targets will be removed from it, not the whole rule disabled`
-                : `EventBridge rule ${t.rule} will be disabled as a whole, which also stops its ${t.otherTargets} other target(s)`),
-            ...kept
-        ];
-    },
-    actions: {
-        'before-services': {
-            phase: 'EventBridge rules',
-            needed: plan => plan.triggers.length > 0,
-            run: async (ctx, plan) => {
-                await Promise.all(plan.triggers.map(trigger => plan.mode === 'disable' && !plan.removeOnly?.includes(trigger.rule)
-                    ? disableRule(ctx, trigger)
-                    : removeTargets(ctx, trigger)));
-            }
-        }
-    },
-    unfinished(plan, report) {
-        const done = report.related?.triggers ?? [];
-        return plan.triggers
-            .filter(t => !done.some(d => d.rule === t.rule))
-            .map((t) => ({
-            kind: 'trigger',
-            id: t.rule,
-            reason: 'may still start tasks on this cluster: not changed before the run stopped'
-        }));
-    },
-    countRows(r, left) {
-        const row = {
-            label: 'EventBridge rules starting tasks',
-            found: r.found.triggers,
-            removed: r.triggers.length,
-            leftoverKind: 'trigger'
-        };
-        return row.found > 0 || row.removed > 0 || left('trigger') > 0 ? [row] : [];
-    },
-    doneLists(r) {
-        return [
-            {
-                title: 'EventBridge rules that started tasks',
-                items: r.triggers.map(t => t.action === 'disabled'
-                    ? `${code(t.rule)}: disabled`
-                    : `${code(t.rule)}: ${t.targets.length} target(s) removed (${t.targets.map(code).join(', ')})`)
-            }
-        ];
-    },
-    links: { trigger: (region, id) => consoleLinks.eventRule(region, id) }
-};
+/** The default event bus: EventBusName is left out for it, as AWS's own default. */
+const DEFAULT_BUS = 'default';
 /**
- * The rules whose targets start tasks on this cluster. An ECS target's Arn is the cluster's ARN, so
- * ListRuleNamesByTarget with it finds exactly those rules (every page); each rule's targets are then
- * read to pick out the ones for this cluster. A rule deleted between the two reads is skipped.
+ * The rules whose targets start tasks on this cluster, on every event bus of the account
+ * (ListEventBuses, every page; a custom bus's rules fire like the default bus's). An ECS target's
+ * Arn is the cluster's ARN, so ListRuleNamesByTarget with it finds exactly those rules (every page);
+ * each rule's targets are then read to pick out the ones for this cluster. A rule or bus deleted
+ * between the reads is skipped.
  */
 async function findTriggers(ctx, clusterArn, 
-/** Services mode: only the targets that start these task definition families. */
+/** Services mode: only the targets that start these task definition families are this run's. */
 families) {
-    const rules = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListRuleNamesByTargetCommand({
-            TargetArn: clusterArn,
+    const buses = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListEventBusesCommand({
             Limit: Limits.eventsPageSize,
             NextToken: nextToken
         }));
-        return { items: out.RuleNames ?? [], nextToken: out.NextToken };
+        return { items: (out.EventBuses ?? []).map(b => b.Name ?? '').filter(Boolean), nextToken: out.NextToken };
     });
-    const found = await Promise.all([...new Set(rules)].map(rule => readTargets(ctx, rule, clusterArn, families)));
+    // The default bus is always there, whatever a partial answer says.
+    const all = [...new Set([DEFAULT_BUS, ...buses])];
+    const found = await Promise.all(all.map(bus => findOnBus(ctx, clusterArn, bus, families)));
+    return found.flat();
+}
+async function findOnBus(ctx, clusterArn, bus, families) {
+    const onBus = bus === DEFAULT_BUS ? {} : { EventBusName: bus };
+    let rules;
+    try {
+        rules = await paginate(async (nextToken) => {
+            const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListRuleNamesByTargetCommand({
+                TargetArn: clusterArn,
+                ...onBus,
+                Limit: Limits.eventsPageSize,
+                NextToken: nextToken
+            }));
+            return { items: out.RuleNames ?? [], nextToken: out.NextToken };
+        });
+    }
+    catch (error) {
+        // A custom bus deleted since it was listed has no rules left.
+        if (bus !== DEFAULT_BUS && (0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
+            return [];
+        throw error;
+    }
+    const found = await Promise.all([...new Set(rules)].map(rule => readTargets(ctx, rule, clusterArn, bus, families)));
     return found.filter((t) => t !== undefined && t.targetIds.length > 0);
 }
-async function readTargets(ctx, rule, clusterArn, families) {
+async function readTargets(ctx, rule, clusterArn, bus, families) {
     try {
         const targets = await paginate(async (nextToken) => {
             const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListTargetsByRuleCommand({
                 Rule: rule,
+                ...(bus === DEFAULT_BUS ? {} : { EventBusName: bus }),
                 Limit: Limits.eventsPageSize,
                 NextToken: nextToken
             }));
@@ -63379,6 +63143,7 @@ async function readTargets(ctx, rule, clusterArn, families) {
             (!families || families.has(familyOfRef(t.EcsParameters?.TaskDefinitionArn ?? ''))));
         return {
             rule,
+            ...(bus === DEFAULT_BUS ? {} : { bus }),
             targetIds: mine.map(t => t.Id ?? '').filter(Boolean),
             taskDefinitions: [...new Set(mine.map(t => t.EcsParameters?.TaskDefinitionArn ?? '').filter(Boolean))],
             otherTargets: targets.length - mine.length
@@ -63393,10 +63158,14 @@ async function readTargets(ctx, rule, clusterArn, families) {
 async function removeTargets(ctx, trigger) {
     try {
         for (const ids of chunk(trigger.targetIds, Limits.removeTargetsBatch)) {
-            const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).RemoveTargetsCommand({ Rule: trigger.rule, Ids: ids }));
+            const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).RemoveTargetsCommand({
+                Rule: trigger.rule,
+                ...onBus(trigger),
+                Ids: ids
+            }));
             const failed = out.FailedEntries ?? [];
             if ((out.FailedEntryCount ?? failed.length) > 0) {
-                throw new Error(`EventBridge did not remove ${failed.length} target(s) of rule ${trigger.rule}: ${failed
+                throw new Error(`EventBridge did not remove ${failed.length} target(s) of rule ${ruleLabel(trigger)}: ${failed
                     .map(f => `${f.TargetId}: ${f.ErrorCode} ${f.ErrorMessage ?? ''}`.trim())
                     .join('; ')}`);
             }
@@ -63408,11 +63177,11 @@ async function removeTargets(ctx, trigger) {
         throw error;
     }
     record(ctx, trigger, 'targets-removed');
-    ctx.log.info(`Removed ${trigger.targetIds.length} target(s) of EventBridge rule ${trigger.rule}: it no longer starts tasks on this cluster`);
+    ctx.log.info(`Removed ${trigger.targetIds.length} target(s) of EventBridge rule ${ruleLabel(trigger)}: it no longer starts tasks on this cluster`);
 }
 async function disableRule(ctx, trigger) {
     try {
-        await callAws(ctx, ctx.events, new (await sdk.eventbridge()).DisableRuleCommand({ Name: trigger.rule }));
+        await callAws(ctx, ctx.events, new (await sdk.eventbridge()).DisableRuleCommand({ Name: trigger.rule, ...onBus(trigger) }));
     }
     catch (error) {
         if (settled(ctx, trigger, error))
@@ -63420,7 +63189,7 @@ async function disableRule(ctx, trigger) {
         throw error;
     }
     record(ctx, trigger, 'disabled');
-    ctx.log.info(`Disabled EventBridge rule ${trigger.rule}`);
+    ctx.log.info(`Disabled EventBridge rule ${ruleLabel(trigger)}`);
 }
 /**
  * A rule deleted meanwhile starts nothing any more. A rule another AWS service manages refuses
@@ -63428,26 +63197,417 @@ async function disableRule(ctx, trigger) {
  */
 function settled(ctx, trigger, error) {
     if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException')) {
-        ctx.log.info(`EventBridge rule ${trigger.rule} is already deleted`);
+        ctx.log.info(`EventBridge rule ${ruleLabel(trigger)} is already deleted`);
         return true;
     }
     if ((0,errors/* isAwsError */.m_)(error, 'ManagedRuleException')) {
         ctx.report.leftovers.push({
             kind: 'trigger',
-            id: trigger.rule,
+            id: ruleLabel(trigger),
             reason: `managed by another AWS service, which refused the change (${(0,errors/* errorMessage */.gJ)(error)}): it may still start tasks on this cluster; change it through the service that owns it`
         });
-        ctx.log.warning(`EventBridge rule ${trigger.rule} is managed by another service and was left as it is`);
+        ctx.log.warning(`EventBridge rule ${ruleLabel(trigger)} is managed by another service and was left as it is`);
         return true;
     }
     return false;
 }
 function record(ctx, trigger, action) {
-    relatedReport(ctx.report).triggers.push({ rule: trigger.rule, targets: trigger.targetIds, action });
+    relatedReport(ctx.report).triggers.push({
+        rule: trigger.rule,
+        ...(trigger.bus ? { bus: trigger.bus } : {}),
+        targets: trigger.targetIds,
+        action
+    });
+}
+function onBus(trigger) {
+    return trigger.bus ? { EventBusName: trigger.bus } : {};
+}
+/** The rule as a person finds it: its name, and its bus when it is not the default one. */
+function ruleLabel(trigger) {
+    return trigger.bus ? `${trigger.bus}/${trigger.rule}` : trigger.rule;
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/triggers/schedules.js
+
+
+
+
+
+
+
+/** How far in the past UpdateSchedule still accepts a StartDate (it refuses "earlier than 5 minutes ago"). */
+const START_DATE_SLACK_MS = 4 * 60_000;
+/** The universal targets that start tasks, with the cluster in their input. */
+const UNIVERSAL_ECS_TARGET = /^arn:aws[a-z-]*:scheduler:::aws-sdk:ecs:(runTask|startTask)$/;
+/**
+ * The schedules that start tasks on this cluster. ListSchedules without a group lists every group's
+ * schedules (every page); a templated ECS target names the cluster by its ARN in `Target.Arn`. A
+ * universal target (`arn:aws:scheduler:::aws-sdk:ecs:runTask`) names it inside `Target.Input`,
+ * which only GetSchedule returns. A schedule deleted between the two reads is skipped.
+ */
+async function findSchedules(ctx, cluster, 
+/**
+ * Services mode: only the schedules that start these task definition families are this run's;
+ * the task definition of a templated target is then read with GetSchedule too.
+ */
+families) {
+    const summaries = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).ListSchedulesCommand({
+            MaxResults: Limits.schedulerPageSize,
+            NextToken: nextToken
+        }));
+        return { items: out.Schedules ?? [], nextToken: out.NextToken };
+    });
+    const found = [];
+    // Read whole: universal targets (the cluster is in the input), and in services mode templated ones
+    // (the task definition is not in the summary).
+    const toRead = [];
+    for (const s of summaries) {
+        if (!s.Name)
+            continue;
+        const group = s.GroupName ?? 'default';
+        const arn = s.Target?.Arn ?? '';
+        if (arn === cluster.arn && families) {
+            toRead.push({ name: s.Name, group });
+        }
+        else if (arn === cluster.arn) {
+            found.push({
+                name: s.Name,
+                group,
+                state: s.State === 'DISABLED' ? 'DISABLED' : 'ENABLED',
+                target: 'ecs'
+            });
+        }
+        else if (UNIVERSAL_ECS_TARGET.test(arn)) {
+            toRead.push({ name: s.Name, group });
+        }
+    }
+    const read = await Promise.all(toRead.map(s => getSchedule(ctx, s.name, s.group)));
+    for (const schedule of read) {
+        if (!schedule?.Name)
+            continue;
+        const templated = schedule.Target?.Arn === cluster.arn;
+        if (!templated && !startsTasksOn(schedule, cluster))
+            continue;
+        if (families && !families.has(familyOfRef(taskDefinitionOf(schedule))))
+            continue;
+        found.push({
+            name: schedule.Name,
+            group: schedule.GroupName ?? 'default',
+            state: schedule.State === 'DISABLED' ? 'DISABLED' : 'ENABLED',
+            target: templated ? 'ecs' : 'universal'
+        });
+    }
+    return found.sort((a, b) => `${a.group}/${a.name}`.localeCompare(`${b.group}/${b.name}`));
+}
+/**
+ * A universal ECS target's input is the RunTask (or StartTask) request: its `cluster` (the SDK's
+ * `Cluster`) is the cluster's name or ARN; without one, ECS uses the cluster named `default`.
+ */
+function startsTasksOn(schedule, cluster) {
+    let input;
+    try {
+        input = JSON.parse(schedule.Target?.Input ?? '');
+    }
+    catch {
+        return false;
+    }
+    if (typeof input !== 'object' || input === null)
+        return false;
+    const key = Object.keys(input).find(k => k.toLowerCase() === 'cluster');
+    const named = key === undefined ? 'default' : input[key];
+    return named === cluster.name || named === cluster.arn;
+}
+/** The task definition a schedule starts: the templated target's, or the universal target's input's. */
+function taskDefinitionOf(schedule) {
+    const templated = schedule.Target?.EcsParameters?.TaskDefinitionArn;
+    if (templated)
+        return templated;
+    try {
+        const input = JSON.parse(schedule.Target?.Input ?? '');
+        const key = Object.keys(input).find(k => k.toLowerCase() === 'taskdefinition');
+        return key === undefined ? '' : String(input[key]);
+    }
+    catch {
+        return '';
+    }
+}
+/** The whole schedule; undefined when it is gone. */
+async function getSchedule(ctx, name, group) {
+    try {
+        return await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).GetScheduleCommand({ Name: name, GroupName: group }));
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
+            return undefined;
+        throw error;
+    }
+}
+/** `remove`: a schedule has one target, so the schedule goes. Gone already counts as done. */
+async function deleteSchedule(ctx, schedule) {
+    try {
+        await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).DeleteScheduleCommand({ Name: schedule.name, GroupName: schedule.group }));
+    }
+    catch (error) {
+        if (alreadyDeleted(ctx, schedule, error))
+            return;
+        throw error;
+    }
+    schedules_record(ctx, schedule, 'deleted');
+    ctx.log.info(`Deleted EventBridge Scheduler schedule ${scheduleLabel(schedule)}: it no longer starts tasks on this cluster`);
+}
+/**
+ * `disable`: UpdateSchedule replaces the whole schedule, so what GetSchedule returns now is sent
+ * back whole with only its state changed (anything left out would be reset to its default).
+ */
+async function disableSchedule(ctx, schedule) {
+    const current = await getSchedule(ctx, schedule.name, schedule.group);
+    if (!current) {
+        ctx.log.info(`Schedule ${scheduleLabel(schedule)} is already deleted`);
+        return;
+    }
+    if (current.State === 'DISABLED') {
+        ctx.log.info(`Schedule ${scheduleLabel(schedule)} is already disabled`);
+        return;
+    }
+    try {
+        await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).UpdateScheduleCommand({
+            Name: current.Name ?? schedule.name,
+            GroupName: current.GroupName ?? schedule.group,
+            ScheduleExpression: current.ScheduleExpression,
+            ScheduleExpressionTimezone: current.ScheduleExpressionTimezone,
+            // Scheduler refuses a StartDate more than 5 minutes in the past; once passed, it changes
+            // nothing about what runs next, so it is left out then.
+            ...(current.StartDate && current.StartDate.getTime() > ctx.clock() - START_DATE_SLACK_MS
+                ? { StartDate: current.StartDate }
+                : {}),
+            EndDate: current.EndDate,
+            Description: current.Description,
+            KmsKeyArn: current.KmsKeyArn,
+            ActionAfterCompletion: current.ActionAfterCompletion,
+            FlexibleTimeWindow: current.FlexibleTimeWindow,
+            Target: current.Target,
+            State: 'DISABLED'
+        }));
+    }
+    catch (error) {
+        if (alreadyDeleted(ctx, schedule, error))
+            return;
+        throw error;
+    }
+    schedules_record(ctx, schedule, 'disabled');
+    ctx.log.info(`Disabled EventBridge Scheduler schedule ${scheduleLabel(schedule)}`);
+}
+/** A schedule deleted meanwhile starts nothing any more. */
+function alreadyDeleted(ctx, schedule, error) {
+    if (!(0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
+        return false;
+    ctx.log.info(`Schedule ${scheduleLabel(schedule)} is already deleted`);
+    return true;
+}
+function schedules_record(ctx, schedule, action) {
+    relatedReport(ctx.report).schedules.push({ name: schedule.name, group: schedule.group, action });
+}
+/** `group/name`, as a person finds it in the console. */
+function scheduleLabel(schedule) {
+    return `${schedule.group}/${schedule.name}`;
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/triggers/index.js
+
+
+
+
+
+
+
+
+
+const PHASE = 'EventBridge rules and schedules';
+const triggersKind = {
+    name: PHASE,
+    async find(ctx, scope, settings) {
+        if (settings.triggers === 'keep')
+            return undefined;
+        // Services mode: only what starts a family of the services being removed that no other service
+        // of the cluster runs (the rest is kept: the notes say so).
+        const families = familiesToStop(scope);
+        if (families?.size === 0)
+            return { rules: [], schedules: [] };
+        const [rules, schedules] = await Promise.all([
+            readRules(ctx, scope.cluster.arn, families),
+            readSchedules(ctx, scope.cluster, families)
+        ]);
+        return { ...(rules ? { rules } : {}), ...(schedules ? { schedules } : {}) };
+    },
+    recordFound(found, report, log) {
+        report.found.triggers = found?.rules?.length ?? 0;
+        report.found.schedules = found?.schedules?.length ?? 0;
+        for (const t of found?.rules ?? [])
+            log.info(`EventBridge rule ${ruleLabel(t)} starts tasks on this cluster (${t.targetIds.length} target(s))`);
+        for (const s of found?.schedules ?? [])
+            log.info(`EventBridge Scheduler schedule ${scheduleLabel(s)} starts tasks on this cluster (${s.state.toLowerCase()})`);
+    },
+    decide(found, { settings, scope }) {
+        const mode = settings.triggers;
+        if (mode === 'keep')
+            return { mode, triggers: [], schedules: [] };
+        const schedules = found?.schedules ?? [];
+        const shared = sharedWithNeighbours(scope).families;
+        return {
+            mode,
+            triggers: found?.rules ?? [],
+            ...(shared.size > 0
+                ? { sharedFamilies: [...shared].map(([family, users]) => ({ family, users })) }
+                : {}),
+            ...(!scope.wholeCluster && mode === 'disable'
+                ? { removeOnly: (found?.rules ?? []).filter(t => t.otherTargets > 0).map(ruleLabel) }
+                : {}),
+            // A disabled schedule starts nothing; `remove` still deletes it, as it would start tasks on a
+            // cluster that no longer exists once someone enables it.
+            schedules: mode === 'disable' ? schedules.filter(s => s.state === 'ENABLED') : schedules
+        };
+    },
+    steps(plan) {
+        // First: nothing may start tasks on the cluster while it is being emptied.
+        const steps = [];
+        if (plan.triggers.length > 0)
+            steps.push({
+                stage: 'before-services',
+                phase: 'triggers',
+                description: plan.mode === 'disable'
+                    ? `Disable ${count(plan.triggers.length, 'EventBridge rule')} that start tasks on this cluster`
+                    : `Remove this cluster's targets from ${count(plan.triggers.length, 'EventBridge rule')} that start its tasks`,
+                resources: plan.triggers.map(ruleLabel)
+            });
+        if (plan.schedules.length > 0)
+            steps.push({
+                stage: 'before-services',
+                phase: 'schedules',
+                description: `${plan.mode === 'disable' ? 'Disable' : 'Delete'} ${count(plan.schedules.length, 'EventBridge Scheduler schedule')} that start tasks on this cluster`,
+                resources: plan.schedules.map(scheduleLabel)
+            });
+        return steps;
+    },
+    notes(plan) {
+        const kept = (plan.sharedFamilies ?? []).map(f => `EventBridge targets and schedules that start family ${f.family} on this cluster will be kept: ${f.users.join(', ')} also run(s) it`);
+        if (plan.mode !== 'disable')
+            return kept;
+        return [
+            ...kept,
+            ...plan.triggers
+                .filter(t => t.otherTargets > 0)
+                .map(t => plan.removeOnly?.includes(ruleLabel(t))
+                ? `EventBridge rule ${ruleLabel(t)} also has ${t.otherTargets} other target(s): only this run's targets will be removed from it, not the whole rule disabled`
+                : `EventBridge rule ${ruleLabel(t)} will be disabled as a whole, which also stops its ${t.otherTargets} other target(s)`),
+            ...plan.schedules.map(s => `schedule ${scheduleLabel(s)} will be disabled with UpdateSchedule, which needs iam:PassRole on the schedule's execution role`)
+        ];
+    },
+    actions: {
+        'before-services': {
+            phase: PHASE,
+            needed: plan => plan.triggers.length > 0 || plan.schedules.length > 0,
+            run: async (ctx, plan) => {
+                const disable = plan.mode === 'disable';
+                await Promise.all([
+                    ...plan.triggers.map(t => disable && !plan.removeOnly?.includes(ruleLabel(t)) ? disableRule(ctx, t) : removeTargets(ctx, t)),
+                    ...plan.schedules.map(s => (disable ? disableSchedule(ctx, s) : deleteSchedule(ctx, s)))
+                ]);
+            }
+        }
+    },
+    unfinished(plan, report) {
+        const done = report.related;
+        return [
+            ...plan.triggers
+                .filter(t => !done?.triggers.some(d => d.rule === t.rule && d.bus === t.bus))
+                .map((t) => ({
+                kind: 'trigger',
+                id: ruleLabel(t),
+                reason: 'may still start tasks on this cluster: not changed before the run stopped'
+            })),
+            ...plan.schedules
+                .filter(s => !done?.schedules.some(d => d.name === s.name && d.group === s.group))
+                .map((s) => ({
+                kind: 'schedule',
+                id: scheduleLabel(s),
+                reason: 'may still start tasks on this cluster: not changed before the run stopped'
+            }))
+        ];
+    },
+    countRows(r, left) {
+        return shownRows([
+            {
+                label: 'EventBridge rules starting tasks',
+                found: r.found.triggers,
+                removed: r.triggers.length,
+                leftoverKind: 'trigger'
+            },
+            {
+                label: 'EventBridge Scheduler schedules starting tasks',
+                found: r.found.schedules,
+                removed: r.schedules.length,
+                leftoverKind: 'schedule'
+            }
+        ], left);
+    },
+    doneLists(r) {
+        return [
+            {
+                title: 'EventBridge rules that started tasks',
+                items: r.triggers.map(t => {
+                    const name = code(ruleLabel(t));
+                    return t.action === 'disabled'
+                        ? `${name}: disabled`
+                        : `${name}: ${t.targets.length} target(s) removed (${t.targets.map(code).join(', ')})`;
+                })
+            },
+            {
+                title: 'EventBridge Scheduler schedules that started tasks',
+                items: r.schedules.map(s => `${code(scheduleLabel(s))}: ${escapeHtml(s.action)}`)
+            }
+        ];
+    },
+    links: {
+        trigger: (region, id) => {
+            const slash = id.lastIndexOf('/');
+            return slash < 0
+                ? consoleLinks.eventRule(region, id)
+                : consoleLinks.eventRule(region, id.slice(slash + 1), id.slice(0, slash));
+        },
+        schedule: (region, id) => {
+            const slash = id.indexOf('/');
+            return consoleLinks.schedule(region, id.slice(0, slash), id.slice(slash + 1));
+        }
+    }
+};
+async function readRules(ctx, clusterArn, families) {
+    if (!isAvailable(ctx.events)) {
+        ctx.log.info('EventBridge is not available to this run: rules that start tasks were not looked for');
+        return undefined;
+    }
+    return explainDenied(tolerateDenied(ctx, findTriggers(ctx, clusterArn, families), []));
+}
+async function readSchedules(ctx, cluster, families) {
+    if (!isAvailable(ctx.scheduler)) {
+        ctx.log.info('EventBridge Scheduler is not available to this run: schedules that start tasks were not looked for');
+        return undefined;
+    }
+    return explainDenied(tolerateDenied(ctx, findSchedules(ctx, cluster, families), []));
+}
+/** Reading what starts tasks is on by default: a denial says how to do without it. */
+async function explainDenied(read) {
+    try {
+        return await read;
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        throw new Error(`${(0,errors/* explainAwsError */.Ni)(error)} To tear down without looking at EventBridge rules and schedules, set triggers: keep.`, { cause: error });
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/index.js
-
 
 
 
@@ -63463,7 +63623,6 @@ function record(ctx, trigger, action) {
  */
 const KINDS = [
     triggersKind,
-    schedulesKind,
     scalableTargetsKind,
     loadBalancersKind,
     hostsKind,
@@ -65988,6 +66147,7 @@ async function run(deps) {
             ecs: paced(clients.ecs, new RateLimiter(deps.clock, deps.sleep)),
             cloudformation: clients.cloudformation,
             events: clients.events,
+            scheduler: clients.scheduler,
             logs: clients.logs,
             ec2: clients.ec2,
             ssm: clients.ssm,
@@ -65995,7 +66155,6 @@ async function run(deps) {
             elbv2: clients.elbv2,
             autoscaling: clients.autoscaling,
             cloudwatch: clients.cloudwatch,
-            scheduler: clients.scheduler,
             run: {
                 runId: deps.env.GITHUB_RUN_ID,
                 runAttempt: deps.env.GITHUB_RUN_ATTEMPT,

@@ -56,6 +56,8 @@ export const Limits = {
   stopReasonMaxLength: 255,
   /** EventBridge ListRuleNamesByTarget and ListTargetsByRule page size, and RemoveTargets ids per call. */
   eventsPageSize: 100,
+  /** ListSchedules: MaxResults 1–100. */
+  schedulerPageSize: 100,
   removeTargetsBatch: 100,
   /** EC2 DescribeInstances: instance ids per `instance-id` filter (AWS allows 200 values per filter). */
   describeInstancesBatch: 100,

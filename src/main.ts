@@ -58,6 +58,7 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
       ecs: paced(clients.ecs, new RateLimiter(deps.clock, deps.sleep)),
       cloudformation: clients.cloudformation,
       events: clients.events,
+      scheduler: clients.scheduler,
       logs: clients.logs,
       ec2: clients.ec2,
       ssm: clients.ssm,
@@ -65,7 +66,6 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
       elbv2: clients.elbv2,
       autoscaling: clients.autoscaling,
       cloudwatch: clients.cloudwatch,
-      scheduler: clients.scheduler,
       run: {
         runId: deps.env.GITHUB_RUN_ID,
         runAttempt: deps.env.GITHUB_RUN_ATTEMPT,

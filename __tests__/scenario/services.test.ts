@@ -415,22 +415,26 @@ describe('EventBridge Scheduler schedules that start tasks', () => {
     const theirs = ecs.registerTaskDefinition('pr-7-web')
     ecs.createService('shared-ci', 'pr-42-web', { desiredCount: 1 })
     ecs.createService('shared-ci', 'pr-7-web', { desiredCount: 1 })
-    scheduler.createEcsSchedule('pr-42-warm-up', cluster.arn, mine.arn, { rateMs: 20_000, group: 'previews' })
-    scheduler.createEcsSchedule('pr-7-warm-up', cluster.arn, theirs.arn, {
-      rateMs: 20_000,
-      group: 'previews'
-    })
+    scheduler.createGroup('previews')
+    scheduler.putEcsSchedule('pr-42-warm-up', cluster.arn, mine.arn, { rateMs: 60_000, group: 'previews' })
+    scheduler.putEcsSchedule('pr-7-warm-up', cluster.arn, theirs.arn, { rateMs: 60_000, group: 'previews' })
+    // Universal targets (aws-sdk:ecs:runTask): the cluster and the task definition are in the input.
+    scheduler.putUniversalSchedule('pr-42-nightly', { Cluster: 'shared-ci', TaskDefinition: 'pr-42-web' })
+    scheduler.putUniversalSchedule('pr-7-nightly', { Cluster: cluster.arn, TaskDefinition: theirs.arn })
 
     const result = await runOnSim(ecs, { cluster: 'shared-ci', services: 'pr-42-web' }, { world })
 
     expect(result.failed).toBeUndefined()
-    expect([...scheduler.schedules.keys()]).toEqual(['previews/pr-7-warm-up'])
+    expect([...scheduler.schedules.keys()].sort()).toEqual(['default/pr-7-nightly', 'previews/pr-7-warm-up'])
     const deletedAt = scheduler.calls.find(c => c.operation === 'DeleteSchedule')!.at
     const firstChange = ecs.calls.find(c => c.operation === 'UpdateService')!.at
     expect(deletedAt).toBeLessThanOrEqual(firstChange)
     const c = only(result.report)
-    expect(c.related?.schedules).toEqual([{ name: 'pr-42-warm-up', group: 'previews', action: 'deleted' }])
-    expect(result.summary).toContain('| Scheduler schedules starting tasks | 1 | 1 | 0 |')
+    expect(c.related?.schedules.map(s => `${s.group}/${s.name}:${s.action}`).sort()).toEqual([
+      'default/pr-42-nightly:deleted',
+      'previews/pr-42-warm-up:deleted'
+    ])
+    expect(result.summary).toContain('| EventBridge Scheduler schedules starting tasks | 2 | 2 | 0 |')
   })
 
   it('whole cluster, triggers: disable: disables the schedule on this cluster, not the one on another', async () => {
@@ -441,15 +445,15 @@ describe('EventBridge Scheduler schedules that start tasks', () => {
     ecs.registerContainerInstance('preview-9')
     const td = ecs.registerTaskDefinition('cron')
     ecs.createService('preview-9', 'web', { desiredCount: 1 })
-    scheduler.createEcsSchedule('preview-cron', preview.arn, td.arn, { rateMs: 20_000 })
-    scheduler.createEcsSchedule('prod-cron', production.arn, td.arn, { rateMs: 3_600_000 })
+    scheduler.putEcsSchedule('preview-cron', preview.arn, td.arn, { rateMs: 60_000 })
+    scheduler.putEcsSchedule('prod-cron', production.arn, td.arn, { rateMs: 3_600_000 })
 
     const result = await runOnSim(ecs, { cluster: 'preview-9', triggers: 'disable' }, { world })
 
     expect(result.failed).toBeUndefined()
     expect(ecs.remaining('preview-9').cluster).toBe('INACTIVE')
-    expect(scheduler.schedules.get('default/preview-cron')!.state).toBe('DISABLED')
-    expect(scheduler.schedules.get('default/prod-cron')!.state).toBe('ENABLED')
+    expect(scheduler.schedules.get('default/preview-cron')!.State).toBe('DISABLED')
+    expect(scheduler.schedules.get('default/prod-cron')!.State).toBe('ENABLED')
     expect(only(result.report).related?.schedules).toEqual([
       { name: 'preview-cron', group: 'default', action: 'disabled' }
     ])

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-ecs'
 import {
   DisableRuleCommand,
+  ListEventBusesCommand,
   ListRuleNamesByTargetCommand,
   ListTargetsByRuleCommand,
   RemoveTargetsCommand
@@ -118,6 +119,52 @@ describe('EventBridge simulator', () => {
     await w.ecs.time.sleep(20_000)
     await send(w.ecs.client, new DescribeClustersCommand({ clusters: ['c1'] }))
     expect(w.events.started).toHaveLength(4)
+  })
+
+  it('pages ListEventBuses, with the default bus always there, and refuses a Limit above 100', async () => {
+    const { w, events } = world()
+    for (let i = 0; i < 3; i++) w.events.createEventBus(`bus-${i}`)
+    const first = await send(events, new ListEventBusesCommand({ Limit: 2 }))
+    const second = await send(
+      events,
+      new ListEventBusesCommand({ Limit: 2, NextToken: first.NextToken as string })
+    )
+    expect([...(first.EventBuses as Out[]), ...(second.EventBuses as Out[])].map(b => b.Name)).toEqual([
+      'bus-0',
+      'bus-1',
+      'bus-2',
+      'default'
+    ])
+    expect(second.NextToken).toBeUndefined()
+    await rejects(send(events, new ListEventBusesCommand({ Limit: 101 })), 'ValidationException')
+  })
+
+  it('finds a rule only on its own bus (by name or ARN), and refuses a bus that does not exist', async () => {
+    const { w, cluster, td, events } = world()
+    w.events.createEventBus('orders')
+    w.events.putRule('on-orders', { bus: 'orders' })
+    w.events.putEcsTarget('on-orders', 't', cluster.arn, td.arn, 1, 'orders')
+    const onDefault = await send(events, new ListRuleNamesByTargetCommand({ TargetArn: cluster.arn }))
+    expect(onDefault.RuleNames).toEqual([])
+    const onOrders = await send(
+      events,
+      new ListRuleNamesByTargetCommand({
+        TargetArn: cluster.arn,
+        EventBusName: 'arn:aws:events:us-east-1:123456789012:event-bus/orders'
+      })
+    )
+    expect(onOrders.RuleNames).toEqual(['on-orders'])
+    await rejects(
+      send(events, new ListTargetsByRuleCommand({ Rule: 'on-orders' })),
+      'ResourceNotFoundException'
+    )
+    await rejects(
+      send(events, new DisableRuleCommand({ Name: 'on-orders', EventBusName: 'nope' })),
+      'ResourceNotFoundException',
+      /Event bus nope/
+    )
+    await send(events, new RemoveTargetsCommand({ Rule: 'on-orders', EventBusName: 'orders', Ids: ['t'] }))
+    expect(w.events.rules.get('orders/on-orders')!.targets).toEqual([])
   })
 })
 

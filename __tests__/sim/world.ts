@@ -21,6 +21,7 @@ import { SsmSim } from './ssm-sim.js'
 export class SimWorld {
   readonly cfn: CfnSim
   readonly events: EventsSim
+  readonly scheduler: SchedulerSim
   readonly logs: LogsSim
   readonly ec2: Ec2Sim
   readonly ssm: SsmSim
@@ -28,11 +29,11 @@ export class SimWorld {
   readonly elbv2: ElbV2Sim
   readonly cloudwatch: CloudWatchSim
   readonly autoscaling: AutoScalingSim
-  readonly scheduler: SchedulerSim
 
   constructor(readonly ecs: EcsSim = new EcsSim()) {
     this.cfn = new CfnSim(ecs)
     this.events = new EventsSim(ecs)
+    this.scheduler = new SchedulerSim(ecs)
     this.logs = new LogsSim(ecs)
     this.ec2 = new Ec2Sim(ecs)
     this.ssm = new SsmSim(ecs)
@@ -40,7 +41,6 @@ export class SimWorld {
     this.elbv2 = new ElbV2Sim(ecs)
     this.cloudwatch = new CloudWatchSim(ecs)
     this.autoscaling = new AutoScalingSim(ecs, this.cloudwatch)
-    this.scheduler = new SchedulerSim(ecs)
     this.ec2.watchStacks(this.cfn)
   }
 
@@ -49,14 +49,14 @@ export class SimWorld {
       ecs: this.ecs.client,
       cloudformation: this.cfn.client,
       events: this.events.client,
+      scheduler: this.scheduler.client,
       logs: this.logs.client,
       ec2: this.ec2.client,
       ssm: this.ssm.client,
       servicediscovery: this.cloudMap.client,
       elbv2: this.elbv2.client,
       autoscaling: this.autoscaling.client,
-      cloudwatch: this.cloudwatch.client,
-      scheduler: this.scheduler.client
+      cloudwatch: this.cloudwatch.client
     }
   }
 

@@ -5,7 +5,8 @@ import type { KindSettings, ResourceKind, TeardownScope } from '../../src/kinds/
 import { logGroupsKind } from '../../src/kinds/log-groups.js'
 import { namespacesKind } from '../../src/kinds/namespaces.js'
 import { familyOf, taskDefinitionsKind } from '../../src/kinds/task-definitions.js'
-import { triggersKind } from '../../src/kinds/triggers.js'
+import { triggersKind } from '../../src/kinds/triggers/index.js'
+import { startsTasksOn } from '../../src/kinds/triggers/schedules.js'
 
 const options: KindSettings = {
   triggers: 'remove',
@@ -161,6 +162,45 @@ describe('the decisions of the log groups, task definitions, namespaces and trig
     expect(decide(namespacesKind, [ns], { ...options, deleteNamespace: true }).decisions[0]!.delete).toBe(
       true
     )
-    expect(decide(triggersKind, [trigger], { ...options, triggers: 'keep' }).triggers).toEqual([])
+    expect(decide(triggersKind, { rules: [trigger] }, { ...options, triggers: 'keep' }).triggers).toEqual([])
+  })
+})
+
+describe('the triggers kind: schedules', () => {
+  const cluster = { name: 'pr-1', arn: 'arn:aws:ecs:us-east-1:1:cluster/pr-1' }
+  const universal = (input: string | undefined) => ({
+    Target: { Arn: 'arn:aws:scheduler:::aws-sdk:ecs:runTask', RoleArn: 'r', Input: input }
+  })
+
+  it('reads the cluster of a universal target from its input, by name or ARN, in either case of the key', () => {
+    expect(startsTasksOn(universal('{"Cluster":"pr-1","TaskDefinition":"t"}'), cluster)).toBe(true)
+    expect(startsTasksOn(universal(`{"cluster":"${cluster.arn}"}`), cluster)).toBe(true)
+    expect(startsTasksOn(universal('{"Cluster":"pr-10"}'), cluster)).toBe(false)
+    // Without a cluster, RunTask uses the one named default.
+    expect(startsTasksOn(universal('{"TaskDefinition":"t"}'), cluster)).toBe(false)
+    expect(startsTasksOn(universal('{"TaskDefinition":"t"}'), { name: 'default', arn: 'x' })).toBe(true)
+    expect(startsTasksOn(universal('not json'), cluster)).toBe(false)
+    expect(startsTasksOn(universal(undefined), cluster)).toBe(false)
+  })
+
+  it('deletes every schedule with remove, disables only the enabled ones with disable, and says what disabling needs', () => {
+    const schedules = [
+      { name: 'a', group: 'default', state: 'ENABLED' as const, target: 'ecs' as const },
+      { name: 'b', group: 'previews', state: 'DISABLED' as const, target: 'universal' as const }
+    ]
+    expect(decide(triggersKind, { schedules }).schedules.map(s => s.name)).toEqual(['a', 'b'])
+    const disable = decide(triggersKind, { schedules }, { ...options, triggers: 'disable' })
+    expect(disable.schedules.map(s => s.name)).toEqual(['a'])
+    expect(triggersKind.notes(disable)).toEqual([
+      expect.stringMatching(/^schedule default\/a .*iam:PassRole/)
+    ])
+    expect(triggersKind.steps(disable)).toEqual([
+      {
+        stage: 'before-services',
+        phase: 'schedules',
+        description: 'Disable 1 EventBridge Scheduler schedule that start tasks on this cluster',
+        resources: ['default/a']
+      }
+    ])
   })
 })

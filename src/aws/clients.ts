@@ -6,7 +6,7 @@ import { sdk } from './sdk.js'
 
 /**
  * The services around a cluster that keep it busy or keep billing after it is gone: EventBridge
- * rules that start its tasks, the EC2 and Systems Manager instances behind its container
+ * rules and EventBridge Scheduler schedules that start its tasks, the EC2 and Systems Manager instances behind its container
  * instances, its log groups, its Service Connect namespace, the load-balancer rules and target
  * groups of its services, their scalable targets and the alarms of their scaling policies.
  */

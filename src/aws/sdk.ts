@@ -6,6 +6,7 @@
 export const sdk = {
   cloudformation: () => import('@aws-sdk/client-cloudformation'),
   eventbridge: () => import('@aws-sdk/client-eventbridge'),
+  scheduler: () => import('@aws-sdk/client-scheduler'),
   logs: () => import('@aws-sdk/client-cloudwatch-logs'),
   ec2: () => import('@aws-sdk/client-ec2'),
   ssm: () => import('@aws-sdk/client-ssm'),
@@ -13,6 +14,5 @@ export const sdk = {
   elbv2: () => import('@aws-sdk/client-elastic-load-balancing-v2'),
   autoscaling: () => import('@aws-sdk/client-application-auto-scaling'),
   cloudwatch: () => import('@aws-sdk/client-cloudwatch'),
-  sts: () => import('@aws-sdk/client-sts'),
-  scheduler: () => import('@aws-sdk/client-scheduler')
+  sts: () => import('@aws-sdk/client-sts')
 }

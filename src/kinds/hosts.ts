@@ -12,7 +12,15 @@ import type { Leftover } from '../report/report.js'
 import { errorMessage, isAccessDenied, isAwsError } from '../util/errors.js'
 import { paginate } from '../util/paginate.js'
 import { chunk } from '../util/pool.js'
-import { count, relatedReport, type FindContext, type KindSettings, type ResourceKind } from './kind.js'
+import {
+  count,
+  relatedReport,
+  shownRows,
+  type FindContext,
+  type KindCountRow,
+  type KindSettings,
+  type ResourceKind
+} from './kind.js'
 
 /**
  * The machines behind the container instances: EC2 instances (input `terminate-instances`) and
@@ -153,7 +161,7 @@ export const hostsKind: ResourceKind<HostsFound, HostsPlan> = {
 
   countRows(r, left) {
     const instances = (action: string): number => r.instances.filter(i => i.action === action).length
-    return [
+    const rows: KindCountRow[] = [
       {
         label: 'EC2 instances',
         found: r.found.ec2Instances,
@@ -166,7 +174,8 @@ export const hostsKind: ResourceKind<HostsFound, HostsPlan> = {
         removed: instances('ssm-deregistered'),
         leftoverKind: 'ssm-instance' as const
       }
-    ].filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0)
+    ]
+    return shownRows(rows, left)
   },
 
   doneLists(r) {

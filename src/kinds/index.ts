@@ -18,10 +18,9 @@ import type {
 import { loadBalancersKind } from './load-balancers.js'
 import { logGroupsKind } from './log-groups.js'
 import { namespacesKind } from './namespaces.js'
-import { schedulesKind } from './schedules.js'
 import { scalableTargetsKind } from './scalable-targets.js'
 import { taskDefinitionsKind } from './task-definitions.js'
-import { triggersKind } from './triggers.js'
+import { triggersKind } from './triggers/index.js'
 
 /** Any kind, its own types forgotten: the pipeline only passes what a kind found back to that kind. */
 export type AnyKind = ResourceKind<unknown, unknown>
@@ -32,7 +31,6 @@ export type AnyKind = ResourceKind<unknown, unknown>
  */
 export const KINDS: readonly AnyKind[] = [
   triggersKind,
-  schedulesKind,
   scalableTargetsKind,
   loadBalancersKind,
   hostsKind,

@@ -161,6 +161,11 @@ export function count(n: number, noun: string, plural = `${noun}s`): string {
   return `${n} ${n === 1 ? noun : plural}`
 }
 
+/** The rows worth a line in the summary's table: something found, removed or left. */
+export function shownRows(rows: KindCountRow[], left: (kind: LeftoverKind) => number): KindCountRow[] {
+  return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0)
+}
+
 /** The part of the report the kinds fill, created on first use. */
 export function relatedReport(report: ClusterReport): RelatedReport {
   return (report.related ??= newRelatedReport())

@@ -12,7 +12,7 @@ import { code } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
 import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
 import { retryUntil } from '../util/poll.js'
-import { count, relatedReport, type ResourceKind } from './kind.js'
+import { count, relatedReport, shownRows, type ResourceKind } from './kind.js'
 import { sharedWithNeighbours } from './shared.js'
 
 /**
@@ -106,13 +106,17 @@ export const logGroupsKind: ResourceKind<LogGroupsFound, LogGroupsPlan> = {
   },
 
   countRows(r, left) {
-    const row = {
-      label: 'Log groups',
-      found: r.found.logGroups,
-      removed: r.logGroups.length,
-      leftoverKind: 'log-group' as const
-    }
-    return row.found > 0 || row.removed > 0 || left('log-group') > 0 ? [row] : []
+    return shownRows(
+      [
+        {
+          label: 'Log groups',
+          found: r.found.logGroups,
+          removed: r.logGroups.length,
+          leftoverKind: 'log-group'
+        }
+      ],
+      left
+    )
   },
 
   doneLists(r) {

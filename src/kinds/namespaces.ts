@@ -8,7 +8,7 @@ import { consoleLinks } from '../report/links.js'
 import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
 import { paginate } from '../util/paginate.js'
 import { retryUntil } from '../util/poll.js'
-import { count, relatedReport, type ResourceKind, type TeardownScope } from './kind.js'
+import { count, relatedReport, shownRows, type ResourceKind, type TeardownScope } from './kind.js'
 
 /**
  * The Service Connect (Cloud Map) namespaces the cluster and its services use (input
@@ -88,13 +88,17 @@ export const namespacesKind: ResourceKind<NamespaceInfo[], NamespacesPlan> = {
   },
 
   countRows(r, left) {
-    const row = {
-      label: 'Service Connect namespaces',
-      found: r.found.namespaces,
-      removed: r.namespaces.length,
-      leftoverKind: 'namespace' as const
-    }
-    return row.found > 0 || row.removed > 0 || left('namespace') > 0 ? [row] : []
+    return shownRows(
+      [
+        {
+          label: 'Service Connect namespaces',
+          found: r.found.namespaces,
+          removed: r.namespaces.length,
+          leftoverKind: 'namespace'
+        }
+      ],
+      left
+    )
   },
 
   doneLists(r) {

@@ -1,8 +1,4 @@
-import type { SendPort } from '../aws/call.js'
-import { isAvailable } from '../aws/clients.js'
-import { tolerateDenied } from '../inventory.js'
-import { explainAwsError, isAccessDenied } from '../util/errors.js'
-import type { FindContext, TeardownScope } from './kind.js'
+import type { TeardownScope } from './kind.js'
 
 /**
  * Services mode: what the services being removed share with the other services of the cluster,
@@ -53,30 +49,4 @@ export function familiesToStop(scope: TeardownScope): ReadonlySet<string> | unde
   if (scope.wholeCluster) return undefined
   const shared = sharedWithNeighbours(scope).families
   return new Set(scope.taskDefinitions.map(familyOfRef).filter(f => !shared.has(f)))
-}
-
-/**
- * Reads what starts tasks on the cluster through `port` (`triggers` is on by default): undefined when
- * the service is not available to this run (said in the log); a dry run records a denial as a
- * blocker; a real run fails on it with how to do without (`triggers: keep`).
- */
-export async function readStarters<T>(
-  ctx: FindContext,
-  port: SendPort,
-  service: string,
-  read: () => Promise<T[]>
-): Promise<T[] | undefined> {
-  if (!isAvailable(port)) {
-    ctx.log.info(`${service} is not available to this run: what starts tasks there was not looked for`)
-    return undefined
-  }
-  try {
-    return await tolerateDenied(ctx, read(), [])
-  } catch (error) {
-    if (!isAccessDenied(error)) throw error
-    throw new Error(
-      `${explainAwsError(error)} To tear down without looking at ${service}, set triggers: keep.`,
-      { cause: error }
-    )
-  }
 }

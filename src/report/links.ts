@@ -32,8 +32,10 @@ export const consoleLinks = {
   ec2Instance: (region: string, instanceId: string) =>
     `${consoleHost(region)}/ec2/home?region=${region}#InstanceDetails:instanceId=${enc(instanceId)}`,
   capacityProviders: (region: string) => `${consoleHost(region)}/ecs/v2/capacity-providers?region=${region}`,
-  eventRule: (region: string, rule: string) =>
-    `${consoleHost(region)}/events/home?region=${region}#/eventbus/default/rules/${enc(rule)}`,
+  eventRule: (region: string, rule: string, bus = 'default') =>
+    `${consoleHost(region)}/events/home?region=${region}#/eventbus/${enc(bus)}/rules/${enc(rule)}`,
+  schedule: (region: string, group: string, name: string) =>
+    `${consoleHost(region)}/scheduler/home?region=${region}#schedules/${enc(group)}/${enc(name)}`,
   managedInstance: (region: string, id: string) =>
     `${consoleHost(region)}/systems-manager/fleet-manager/managed-nodes/${enc(id)}/general?region=${region}`,
   logGroup: (region: string, name: string) =>

@@ -1,5 +1,5 @@
 import { Outputs } from '../constants.js'
-import { countRemoved, type ClusterReport, type Report } from './report.js'
+import { countRemoved, type ClusterReport, type RelatedReport, type Report } from './report.js'
 
 /**
  * The most bytes the `report` output holds. GitHub allows 1 MB of outputs per job in all; half of it
@@ -115,23 +115,11 @@ function withoutResourceLists(cluster: ClusterReport): ShortenedCluster {
     phases: cluster.phases.map(({ name, seconds }) => ({ name, seconds }))
   }
   if (cluster.related) {
-    const r = cluster.related
-    shortened.related = {
-      found: r.found,
-      triggers: empty('related.triggers', r.triggers),
-      instances: empty('related.instances', r.instances),
-      logGroups: empty('related.logGroups', r.logGroups),
-      taskDefinitions: empty('related.taskDefinitions', r.taskDefinitions),
-      namespaces: empty('related.namespaces', r.namespaces),
-      listenerRules: empty('related.listenerRules', r.listenerRules),
-      targetGroups: empty('related.targetGroups', r.targetGroups),
-      scalableTargets: empty('related.scalableTargets', r.scalableTargets),
-      alarms: empty('related.alarms', r.alarms),
-      ...(r.discoveryServices
-        ? { discoveryServices: empty('related.discoveryServices', r.discoveryServices) }
-        : {}),
-      ...(r.schedules ? { schedules: empty('related.schedules', r.schedules) } : {})
-    }
+    // Every list of every kind around the cluster (src/kinds/); `found` keeps its counts.
+    const related: Record<string, unknown> = { ...cluster.related }
+    for (const [key, value] of Object.entries(related))
+      if (Array.isArray(value)) related[key] = empty(`related.${key}`, value as unknown[])
+    shortened.related = related as unknown as RelatedReport
   }
   if (cluster.scope) {
     shortened.scope = {

@@ -44,12 +44,12 @@ export type LeftoverKind =
   | 'stack'
   | 'stack-resource'
   | 'trigger'
+  | 'schedule'
   | 'ssm-instance'
   | 'log-group'
   | 'task-definition'
   | 'namespace'
   | 'discovery-service'
-  | 'schedule'
   | 'listener-rule'
   | 'target-group'
   | 'load-balancer'
@@ -93,6 +93,7 @@ export interface StackReport {
 export interface RelatedReport {
   found: {
     triggers: number
+    schedules: number
     ec2Instances: number
     externalInstances: number
     logGroups: number
@@ -100,14 +101,14 @@ export interface RelatedReport {
     namespaces: number
     /** Cloud Map services the services registered their tasks in (`serviceRegistries`). */
     discoveryServices?: number
-    /** EventBridge Scheduler schedules that start tasks on the cluster (of the services' families). */
-    schedules?: number
     listenerRules: number
     targetGroups: number
     scalableTargets: number
     scalingAlarms: number
   }
-  triggers: { rule: string; targets: string[]; action: 'targets-removed' | 'disabled' }[]
+  /** `bus`: the rule's event bus, when it is not the default one. */
+  triggers: { rule: string; bus?: string; targets: string[]; action: 'targets-removed' | 'disabled' }[]
+  schedules: { name: string; group: string; action: 'deleted' | 'disabled' }[]
   instances: {
     id: string
     containerInstanceId: string
@@ -120,8 +121,6 @@ export interface RelatedReport {
   namespaces: { ref: string; action: 'deleted' }[]
   /** Cloud Map service-discovery services deleted (ECS leaves them): ARNs. */
   discoveryServices?: { arn: string; action: 'deleted' }[]
-  /** EventBridge Scheduler schedules that started tasks: deleted (`triggers: remove`) or disabled. */
-  schedules?: { name: string; group: string; action: 'deleted' | 'disabled' }[]
   listenerRules: { arn: string; action: 'deleted' }[]
   targetGroups: { arn: string; name: string; action: 'deleted' }[]
   /** `suspended` before the services were touched, `deregistered` once they were gone. */
@@ -134,6 +133,7 @@ export function newRelatedReport(): RelatedReport {
   return {
     found: {
       triggers: 0,
+      schedules: 0,
       ec2Instances: 0,
       externalInstances: 0,
       logGroups: 0,
@@ -145,6 +145,7 @@ export function newRelatedReport(): RelatedReport {
       scalingAlarms: 0
     },
     triggers: [],
+    schedules: [],
     instances: [],
     logGroups: [],
     taskDefinitions: [],
