@@ -59654,7 +59654,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3182);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(838);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7802);
 
 
@@ -59667,7 +59667,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3182:
+/***/ 838:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59745,6 +59745,12 @@ const Limits = {
      * DescribeTaskDefinition each. An account with more keeps every log group (and says why).
      */
     logGroupFamiliesChecked: 100,
+    /**
+     * Who else uses a task definition revision (deregister-task-definitions, delete-log-groups): the
+     * most other clusters, services (DescribeClusters' counts) and running tasks read, and distinct
+     * revisions described for their log groups. An account over any bound keeps everything, and says so.
+     */
+    otherUsers: { clusters: 100, services: 2_000, tasks: 5_000, revisions: 300 },
     /** ECS ListTaskDefinitionFamilies page size. */
     familiesPageSize: 100,
     /** Cloud Map ListServices page size. */
@@ -60197,6 +60203,63 @@ function oneLine(text) {
     return text.replace(/\s+/g, ' ').trim();
 }
 
+;// CONCATENATED MODULE: ./lib/input-names.js
+
+
+/**
+ * The runner passes every `with:` key to the action as `INPUT_<NAME>`: the name upper-cased, spaces
+ * turned into `_`, hyphens kept. A key the action does not declare only earns a warning in the log,
+ * and the run then does its default, which here is to delete: so an unknown input stops the run.
+ * The known names are `Inputs`, which a unit test keeps equal to action.yml's inputs.
+ */
+function checkInputNames(env, known = Object.values(Inputs)) {
+    const byVariable = new Map(known.map(name => [variableName(name), name]));
+    for (const key of Object.keys(env).sort()) {
+        if (!/^INPUT_/i.test(key))
+            continue;
+        // @github/local-action also reads INPUT_<name> without the upper-casing: compare upper-cased.
+        if (byVariable.has(key.toUpperCase()))
+            continue;
+        const given = key.slice('INPUT_'.length);
+        const hint = probablyMeant(given, known);
+        throw new errors/* InputError */.dz(`Input '${given.toLowerCase()}' (${key}) is not an input of this action, so nothing was done: ${hint ?? `remove it; the inputs are ${known.join(', ')}`}.`);
+    }
+}
+/** `INPUT_` + the name as the runner maps it. */
+function variableName(input) {
+    return `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;
+}
+/** Inputs a user may expect from other tools, with what this action offers instead. */
+const NOT_OFFERED = {
+    services: "this action has no 'services' input: it removes whole clusters, every service in them; remove it (and check that 'cluster' names only clusters you mean to remove)"
+};
+/** The declared input a mistyped name most likely meant: same letters but for case and separators, or one or two edits away. */
+function probablyMeant(given, known) {
+    const squash = (s) => s.toLowerCase().replace(/[-_ ]/g, '');
+    const wanted = squash(given);
+    const notOffered = NOT_OFFERED[wanted];
+    if (notOffered)
+        return notOffered;
+    const exact = known.find(name => squash(name) === wanted);
+    const near = exact ??
+        known
+            .map(name => ({ name, distance: editDistance(squash(name), wanted) }))
+            .filter(c => c.distance <= Math.min(2, Math.floor(wanted.length / 4)))
+            .sort((a, b) => a.distance - b.distance)[0]?.name;
+    return near ? `did you mean '${near}'? Rename it to ${near}` : undefined;
+}
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
 ;// CONCATENATED MODULE: ./lib/report/report.js
 /**
  * The Report: what was found, removed and left, filled in as the run goes so that a failure or a
@@ -60255,12 +60318,17 @@ function newClusterReport(name, region) {
         seconds: 0
     };
 }
+function recordGoneBefore(report, entry) {
+    const list = (report.goneBefore ??= []);
+    if (!list.some(g => g.kind === entry.kind && g.id === entry.id))
+        list.push(entry);
+}
 function countRemoved(report) {
     return {
         servicesDeleted: sum(report.clusters.map(c => c.services.length)),
         tasksStopped: sum(report.clusters.map(c => c.tasks.length)),
         containerInstancesDeregistered: sum(report.clusters.map(c => c.containerInstances.length)),
-        clustersDeleted: report.clusters.filter(c => c.outcome === 'deleted').length,
+        clustersDeleted: report.clusters.filter(c => c.outcome === 'deleted' || c.clusterDeleted).length,
         stacksDeleted: report.clusters.filter(c => c.stack?.deleted).length
     };
 }
@@ -60351,6 +60419,7 @@ function withoutResourceLists(cluster) {
         tasks: empty('tasks', cluster.tasks),
         containerInstances: empty('containerInstances', cluster.containerInstances),
         capacityProviders: empty('capacityProviders', cluster.capacityProviders),
+        ...(cluster.goneBefore ? { goneBefore: empty('goneBefore', cluster.goneBefore) } : {}),
         phases: cluster.phases.map(({ name, seconds }) => ({ name, seconds }))
     };
     if (cluster.related) {
@@ -61300,7 +61369,12 @@ function toServiceInfo(service) {
             service.createdAt,
             ...(service.deployments ?? []).flatMap(d => [d.createdAt, d.updatedAt])
         ]),
-        taskDefinitions: unique([service.taskDefinition, ...(service.deployments ?? []).map(d => d.taskDefinition)].filter((arn) => Boolean(arn))),
+        taskDefinitions: unique([
+            service.taskDefinition,
+            ...(service.deployments ?? []).map(d => d.taskDefinition),
+            // EXTERNAL and CODE_DEPLOY services run their revisions in task sets.
+            ...(service.taskSets ?? []).filter(set => set.status !== 'INACTIVE').map(set => set.taskDefinition)
+        ].filter((arn) => Boolean(arn))),
         serviceConnectNamespaces: unique((service.deployments ?? [])
             .filter(d => d.serviceConnectConfiguration?.enabled !== false)
             .map(d => d.serviceConnectConfiguration?.namespace)
@@ -62127,7 +62201,350 @@ function familiesToStop(scope) {
     return new Set(scope.taskDefinitions.map(familyOfRef).filter(f => !shared.has(f)));
 }
 
+;// CONCATENATED MODULE: ./lib/kinds/task-definitions.js
+
+
+
+
+
+
+
+
+const taskDefinitionsKind = {
+    name: 'task definitions',
+    async find(ctx, scope, settings) {
+        const arns = scope.taskDefinitions;
+        // Only when something may be deregistered on its account: no cost otherwise.
+        if (!settings.deregisterTaskDefinitions || arns.length === 0 || !ctx.otherUsers)
+            return { arns };
+        return { arns, others: await ctx.otherUsers.atPlan(ctx), lookup: ctx.otherUsers };
+    },
+    recordFound(found, report) {
+        report.found.taskDefinitionFamilies = new Set(found.arns.map(arn => arn.replace(/:\d+$/, ''))).size;
+    },
+    decide(found, { settings, scope }) {
+        if (!settings.deregisterTaskDefinitions)
+            return { families: families(found.arns), deregister: false, kept: [] };
+        // Services mode: a revision another service of the cluster runs is kept too.
+        const shared = sharedWithNeighbours(scope).taskDefinitions;
+        const kept = [
+            ...[...shared].map(([arn, users]) => ({ arn, reason: `${users.join(', ')} also run(s) it` })),
+            ...keptRevisions(found.arns.filter(arn => !shared.has(arn)), found.others)
+        ];
+        return {
+            families: families(found.arns.filter(arn => !kept.some(k => k.arn === arn))),
+            deregister: true,
+            kept,
+            ...(found.lookup ? { otherUsers: found.lookup } : {})
+        };
+    },
+    steps(plan) {
+        if (!plan.deregister || plan.families.length === 0)
+            return [];
+        const arns = plan.families.flatMap(f => f.arns);
+        return [
+            {
+                stage: 'after-cluster',
+                phase: 'deregister-task-definitions',
+                description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(plan.families.length, 'family', 'families')} that no other cluster's services or tasks use`,
+                resources: arns.map(revisionOf)
+            }
+        ];
+    },
+    notes: plan => plan.kept.map(k => `task definition ${revisionOf(k.arn)} will be kept: ${k.reason}`),
+    actions: {
+        'after-cluster': {
+            phase: 'task definitions',
+            needed: plan => plan.deregister && plan.families.length + plan.kept.length > 0,
+            run: async (ctx, plan) => {
+                const now = await keepWhatOthersNowUse(ctx, plan);
+                for (const k of now.kept)
+                    ctx.report.leftovers.push({
+                        kind: 'task-definition',
+                        id: revisionOf(k.arn),
+                        reason: `kept: ${k.reason}`
+                    });
+                await deregisterTaskDefinitions(ctx, now.families);
+            }
+        }
+    },
+    unfinished(plan, report) {
+        if (!plan.deregister)
+            return [];
+        const kept = plan.kept.map(k => ({
+            kind: 'task-definition',
+            id: revisionOf(k.arn),
+            reason: `kept: ${k.reason}`
+        }));
+        return kept.concat(plan.families
+            .filter(f => !report.related?.taskDefinitions.some(t => t.family === f.family))
+            .map(f => ({
+            kind: 'task-definition',
+            id: f.family,
+            reason: 'still ACTIVE: not deregistered before the run stopped'
+        })));
+    },
+    countRows(r, left) {
+        const revisions = r.taskDefinitions.reduce((n, t) => n + t.revisions.length, 0);
+        if (revisions === 0 && left('task-definition') === 0)
+            return [];
+        return [
+            {
+                label: 'Task definition families',
+                found: r.found.taskDefinitionFamilies,
+                removed: r.taskDefinitions.length,
+                leftoverKind: 'task-definition'
+            }
+        ];
+    },
+    doneLists(r) {
+        return [
+            {
+                title: 'Task definitions deregistered',
+                items: r.taskDefinitions.map(t => `<b>${escapeHtml(t.family)}</b>: ${t.revisions.map(code).join(', ')}`)
+            }
+        ];
+    },
+    links: { 'task-definition': (region, id) => consoleLinks.taskDefinition(region, id) }
+};
+/** The revisions to keep, and why: with the other clusters unread, every one. */
+function keptRevisions(arns, others) {
+    return arns
+        .map(arn => ({ arn, reason: taskDefinitionKeepReason(arn, others) }))
+        .filter((k) => k.reason !== undefined);
+}
+/** The plan again with a fresh look at who else uses the revisions: it only ever keeps more. */
+async function keepWhatOthersNowUse(ctx, plan) {
+    if (!plan.otherUsers || plan.families.length === 0)
+        return plan;
+    const fresh = await plan.otherUsers.beforeRemoving(ctx);
+    const newly = keptRevisions(plan.families.flatMap(f => f.arns), fresh);
+    ctx.log.info(`Looked again at who else uses them: ${newly.length > 0 ? `${count(newly.length, 'more revision')} kept` : 'nothing new'}`);
+    return {
+        ...plan,
+        families: plan.families
+            .map(f => ({ ...f, arns: f.arns.filter(arn => !newly.some(k => k.arn === arn)) }))
+            .filter(f => f.arns.length > 0),
+        kept: [...plan.kept, ...newly]
+    };
+}
+async function deregisterTaskDefinitions(ctx, families) {
+    await Promise.all(families.map(async (family) => {
+        const done = [];
+        for (const arn of family.arns) {
+            try {
+                await callAws(ctx, ctx.ecs, new dist_cjs/* DeregisterTaskDefinitionCommand */.sjB({ taskDefinition: arn }));
+            }
+            catch (error) {
+                // INACTIVE already (its stack deregistered it, or an earlier run), or deleted since.
+                if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException') &&
+                    /inactive|not found|does not exist|unable to/i.test((0,errors/* errorMessage */.gJ)(error))) {
+                    ctx.log.info(`Task definition ${revisionOf(arn)} is already deregistered`);
+                    continue;
+                }
+                throw error;
+            }
+            done.push(revisionOf(arn));
+            ctx.log.info(`Deregistered task definition ${revisionOf(arn)}`);
+        }
+        if (done.length > 0)
+            relatedReport(ctx.report).taskDefinitions.push({
+                family: family.family,
+                revisions: done,
+                action: 'deregistered'
+            });
+    }));
+}
+/** Task definition ARNs grouped by family (`…:task-definition/family:revision`). */
+function families(arns) {
+    const byFamily = new Map();
+    for (const arn of arns) {
+        const family = familyOf(arn);
+        if (!family)
+            continue;
+        byFamily.set(family, [...(byFamily.get(family) ?? []), arn]);
+    }
+    return [...byFamily].map(([family, list]) => ({ family, arns: list.sort() }));
+}
+function familyOf(arn) {
+    const name = arn.slice(arn.lastIndexOf('/') + 1);
+    const colon = name.lastIndexOf(':');
+    return colon > 0 ? name.slice(0, colon) : undefined;
+}
+function revisionOf(arn) {
+    return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+;// CONCATENATED MODULE: ./lib/other-users.js
+
+
+
+
+
+/**
+ * One teardown's look at who else uses what it may remove, shared by the kinds that need it (log
+ * groups, task definitions): taken once for the plan, and once more right before the first removal
+ * it guards, since a neighbour may start using a revision while the cluster empties.
+ */
+class OtherUsersLookup {
+    request;
+    atPlanLook;
+    freshLook;
+    constructor(request) {
+        this.request = request;
+    }
+    atPlan(ctx) {
+        return (this.atPlanLook ??= checkOtherUsers(ctx, this.request));
+    }
+    beforeRemoving(ctx) {
+        return (this.freshLook ??= checkOtherUsers(ctx, this.request));
+    }
+}
+async function checkOtherUsers(ctx, request) {
+    const check = { taskDefinitions: {}, logGroups: {}, clustersChecked: 0 };
+    try {
+        const uses = await usesElsewhere(ctx, request, check);
+        if (typeof uses === 'string')
+            return { ...check, incomplete: uses };
+        check.taskDefinitions = Object.fromEntries(uses);
+        if (request.logGroups) {
+            const incomplete = await writersElsewhere(ctx, request, uses, check);
+            if (incomplete)
+                return { ...check, incomplete };
+        }
+        return check;
+    }
+    catch (error) {
+        if ((0,errors/* isCancellation */.iB)(error, ctx.signal))
+            throw error;
+        return { ...check, incomplete: whyIncomplete(error) };
+    }
+}
+/** Every revision the other clusters' services and running tasks use, with who uses it; or why not known. */
+async function usesElsewhere(ctx, request, check) {
+    const excluded = new Set([request.clusterArn, ...request.runClusters].map(nameFromArn));
+    const arns = (await listClusterArns(ctx)).filter(arn => !excluded.has(nameFromArn(arn)));
+    if (arns.length > Limits.otherUsers.clusters)
+        return `the Region has ${arns.length} other clusters, more than the ${Limits.otherUsers.clusters} this run reads`;
+    const clusters = (await describeClusters(ctx, arns)).filter(c => c.status === 'ACTIVE');
+    const services = other_users_sum(clusters, c => c.activeServicesCount ?? 0);
+    const tasks = other_users_sum(clusters, c => (c.runningTasksCount ?? 0) + (c.pendingTasksCount ?? 0));
+    if (services > Limits.otherUsers.services)
+        return `the other clusters have ${services} services, more than the ${Limits.otherUsers.services} this run reads`;
+    if (tasks > Limits.otherUsers.tasks)
+        return `the other clusters run ${tasks} tasks, more than the ${Limits.otherUsers.tasks} this run reads`;
+    const uses = new Map();
+    const add = (arn, use) => {
+        const list = uses.get(arn) ?? [];
+        if (!list.some(u => u.cluster === use.cluster && u.service === use.service && u.task === use.task))
+            list.push(use);
+        uses.set(arn, list);
+    };
+    const read = await Promise.all(clusters.map(cluster => readCluster(ctx, cluster)));
+    for (const { name, services: found, tasks: running } of read) {
+        for (const service of found)
+            for (const arn of service.taskDefinitions ?? [])
+                add(arn, { cluster: name, service: service.name });
+        for (const task of running) {
+            if (!task.taskDefinitionArn)
+                continue;
+            // A service's task is reported by its service; a task of a service already deleted, by itself.
+            if (task.serviceName && found.some(s => s.name === task.serviceName))
+                add(task.taskDefinitionArn, { cluster: name, service: task.serviceName });
+            else
+                add(task.taskDefinitionArn, { cluster: name, task: `${task.id} (${task.group})` });
+        }
+    }
+    check.clustersChecked = clusters.length;
+    return uses;
+}
+async function readCluster(ctx, cluster) {
+    const arn = cluster.clusterArn ?? '';
+    const name = cluster.clusterName ?? nameFromArn(arn);
+    try {
+        const [services, tasks] = await Promise.all([
+            listServices(ctx, arn),
+            listLiveTasks(ctx, arn, ['RUNNING'])
+        ]);
+        return { name, services, tasks };
+    }
+    catch (error) {
+        // Deleted since it was listed: it uses nothing any more.
+        if ((0,errors/* isAwsError */.m_)(error, 'ClusterNotFoundException'))
+            return { name, services: [], tasks: [] };
+        throw new OtherClusterError(name, error);
+    }
+}
+/**
+ * The log groups the revisions used elsewhere write to (one DescribeTaskDefinition per distinct
+ * revision, bounded), in `check.logGroups`. Returns why it is incomplete, or undefined.
+ */
+async function writersElsewhere(ctx, request, uses, check) {
+    if (uses.size > Limits.otherUsers.revisions)
+        return `the other clusters use ${uses.size} task definition revisions, more than the ${Limits.otherUsers.revisions} this run reads for log groups`;
+    const described = await Promise.all([...uses.keys()].map(async (arn) => ({ arn, td: await describe(ctx, arn) })));
+    for (const { arn, td } of described) {
+        if (!td)
+            continue;
+        for (const group of awslogsGroups(td, request.region)) {
+            if (group.region !== request.region)
+                continue;
+            (check.logGroups[group.name] ??= []).push({ revision: arn, users: uses.get(arn) ?? [] });
+        }
+    }
+    return undefined;
+}
+class OtherClusterError extends Error {
+    cluster;
+    cause;
+    constructor(cluster, cause) {
+        super(`cluster ${cluster} could not be read: ${(0,errors/* errorMessage */.gJ)(cause)}`);
+        this.cluster = cluster;
+        this.cause = cause;
+    }
+}
+function whyIncomplete(error) {
+    const cause = error instanceof OtherClusterError ? error.cause : error;
+    const where = error instanceof OtherClusterError ? ` (cluster ${error.cluster})` : '';
+    if (cause instanceof errors/* DeadlineError */.j3)
+        return `the run's deadline passed before the other clusters were read${where}`;
+    if ((0,errors/* isAccessDenied */.w7)(cause))
+        return `reading the other clusters was denied${where}: ${(0,errors/* errorMessage */.gJ)(cause)}`;
+    return `the other clusters could not be read${where}: ${(0,errors/* errorMessage */.gJ)(cause)}`;
+}
+function other_users_sum(items, value) {
+    return items.reduce((total, item) => total + value(item), 0);
+}
+/** Why a revision must not be deregistered; undefined when nothing outside the run's clusters uses it. */
+function taskDefinitionKeepReason(arn, others) {
+    if (!others)
+        return 'who else uses it was not looked at';
+    if (others.incomplete)
+        return `another user cannot be ruled out: ${others.incomplete}`;
+    const users = others.taskDefinitions[arn];
+    return users ? `still used by ${describeUsers(users)}` : undefined;
+}
+/** Why a log group must be kept for another cluster's sake; undefined when nothing used elsewhere writes to it. */
+function logGroupKeepReason(name, others) {
+    if (!others)
+        return 'another user cannot be ruled out: the other clusters were not read';
+    if (others.incomplete)
+        return `another user cannot be ruled out: ${others.incomplete}`;
+    const writers = others.logGroups[name] ?? [];
+    if (writers.length === 0)
+        return undefined;
+    return `task definition ${writers.map(w => revisionOf(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`;
+}
+/** Who uses a revision, in words: `cluster production (service api)`. */
+function describeUsers(users) {
+    const shown = users
+        .slice(0, 3)
+        .map(u => `cluster ${u.cluster} (${u.service ? `service ${u.service}` : `task ${u.task ?? '?'}`})`);
+    return shown.join(', ') + (users.length > 3 ? ` and ${users.length - 3} more` : '');
+}
+
 ;// CONCATENATED MODULE: ./lib/kinds/log-groups.js
+
 
 
 
@@ -62144,7 +62561,10 @@ const logGroupsKind = {
     async find(ctx, scope, settings) {
         if (!settings.deleteLogGroups)
             return undefined;
-        return tolerateDenied(ctx, checkLogGroups(ctx, scope.taskDefinitions, settings.region), undefined);
+        const check = await tolerateDenied(ctx, checkLogGroups(ctx, scope.taskDefinitions, settings.region), undefined);
+        if (!check || check.groups.length === 0 || !ctx.otherUsers)
+            return check;
+        return { ...check, others: await ctx.otherUsers.atPlan(ctx), lookup: ctx.otherUsers };
     },
     recordFound(found, report, log) {
         report.found.logGroups = found?.groups.length ?? 0;
@@ -62164,7 +62584,8 @@ const logGroupsKind = {
                         keepReason: `${sharers.join(', ')} also run(s) task definitions of ${group.families.join(', ')}, which write to it`
                     };
                 return decideLogGroup(group, found, settings.region);
-            })
+            }),
+            ...(found?.lookup ? { otherUsers: found.lookup } : {})
         };
     },
     steps(plan) {
@@ -62175,7 +62596,7 @@ const logGroupsKind = {
             {
                 stage: 'after-cluster',
                 phase: 'delete-log-groups',
-                description: `Delete ${count(deleted.length, 'log group')} no other task definition family writes to`,
+                description: `Delete ${count(deleted.length, 'log group')} that no other task definition family, cluster, service or task writes to`,
                 resources: deleted.map(d => d.group.name)
             }
         ];
@@ -62189,7 +62610,7 @@ const logGroupsKind = {
         'after-cluster': {
             phase: 'log groups',
             needed: plan => plan.decisions.length > 0,
-            run: (ctx, plan) => deleteLogGroups(ctx, plan.decisions)
+            run: async (ctx, plan) => deleteLogGroups(ctx, await log_groups_keepWhatOthersNowUse(ctx, plan))
         }
     },
     unfinished(plan, report) {
@@ -62310,6 +62731,19 @@ async function activeFamilies(ctx, bound) {
     } while (nextToken);
     return [...new Set(families)];
 }
+/** The decisions again with a fresh look at who else writes to the groups: it only ever keeps more. */
+async function log_groups_keepWhatOthersNowUse(ctx, plan) {
+    if (!plan.otherUsers || !plan.decisions.some(d => d.delete))
+        return plan.decisions;
+    const fresh = await plan.otherUsers.beforeRemoving(ctx);
+    const decisions = plan.decisions.map(d => {
+        const reason = d.delete ? logGroupKeepReason(d.group.name, fresh) : undefined;
+        return reason ? { ...d, delete: false, keepReason: reason } : d;
+    });
+    const kept = decisions.filter((d, i) => d.delete !== plan.decisions[i].delete).length;
+    ctx.log.info(`Looked again at who else uses them: ${kept > 0 ? `${count(kept, 'more log group')} kept` : 'nothing new'}`);
+    return decisions;
+}
 function decideLogGroup(group, check, region) {
     if (check.tooManyFamilies) {
         return {
@@ -62325,6 +62759,9 @@ function decideLogGroup(group, check, region) {
             keepReason: `it is in ${group.region}, not the cluster's Region ${region}; delete it there if nothing else writes to it`
         };
     }
+    const writtenElsewhere = logGroupKeepReason(group.name, check.others);
+    if (writtenElsewhere)
+        return { group, delete: false, keepReason: writtenElsewhere };
     const users = check.usedElsewhere[group.name] ?? [];
     if (users.length > 0) {
         return {
@@ -62940,136 +63377,6 @@ async function applyScalableTargets(ctx, plan) {
             ...(a.orphaned ? { billing: true } : {})
         });
     }
-}
-
-;// CONCATENATED MODULE: ./lib/kinds/task-definitions.js
-
-
-
-
-
-
-
-const taskDefinitionsKind = {
-    name: 'task definitions',
-    find(_ctx, scope) {
-        return Promise.resolve(scope.taskDefinitions);
-    },
-    recordFound(found, report) {
-        report.found.taskDefinitionFamilies = new Set(found.map(arn => arn.replace(/:\d+$/, ''))).size;
-    },
-    decide(found, { settings, scope }) {
-        const shared = sharedWithNeighbours(scope).taskDefinitions;
-        return {
-            families: families(found.filter(arn => !shared.has(arn))),
-            deregister: settings.deregisterTaskDefinitions,
-            ...(shared.size > 0 ? { shared: [...shared].map(([arn, users]) => ({ arn, users })) } : {})
-        };
-    },
-    steps(plan) {
-        if (!plan.deregister || plan.families.length === 0)
-            return [];
-        const arns = plan.families.flatMap(f => f.arns);
-        return [
-            {
-                stage: 'after-cluster',
-                phase: 'deregister-task-definitions',
-                description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(plan.families.length, 'family', 'families')}`,
-                resources: arns.map(revisionOf)
-            }
-        ];
-    },
-    notes(plan) {
-        if (!plan.deregister)
-            return [];
-        return (plan.shared ?? []).map(t => `task definition ${revisionOf(t.arn)} will be kept: ${t.users.join(', ')} also run(s) it`);
-    },
-    actions: {
-        'after-cluster': {
-            phase: 'task definitions',
-            needed: plan => plan.deregister && plan.families.length > 0,
-            run: (ctx, plan) => deregisterTaskDefinitions(ctx, plan.families)
-        }
-    },
-    unfinished(plan, report) {
-        if (!plan.deregister)
-            return [];
-        return plan.families
-            .filter(f => !report.related?.taskDefinitions.some(t => t.family === f.family))
-            .map(f => ({
-            kind: 'task-definition',
-            id: f.family,
-            reason: 'still ACTIVE: not deregistered before the run stopped'
-        }));
-    },
-    countRows(r, left) {
-        const revisions = r.taskDefinitions.reduce((n, t) => n + t.revisions.length, 0);
-        if (revisions === 0 && left('task-definition') === 0)
-            return [];
-        return [
-            {
-                label: 'Task definition families',
-                found: r.found.taskDefinitionFamilies,
-                removed: r.taskDefinitions.length,
-                leftoverKind: 'task-definition'
-            }
-        ];
-    },
-    doneLists(r) {
-        return [
-            {
-                title: 'Task definitions deregistered',
-                items: r.taskDefinitions.map(t => `<b>${escapeHtml(t.family)}</b>: ${t.revisions.map(code).join(', ')}`)
-            }
-        ];
-    },
-    links: { 'task-definition': (region, id) => consoleLinks.taskDefinition(region, id) }
-};
-async function deregisterTaskDefinitions(ctx, families) {
-    await Promise.all(families.map(async (family) => {
-        const done = [];
-        for (const arn of family.arns) {
-            try {
-                await callAws(ctx, ctx.ecs, new dist_cjs/* DeregisterTaskDefinitionCommand */.sjB({ taskDefinition: arn }));
-            }
-            catch (error) {
-                // INACTIVE already (its stack deregistered it, or an earlier run), or deleted since.
-                if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException') &&
-                    /inactive|not found|does not exist|unable to/i.test((0,errors/* errorMessage */.gJ)(error))) {
-                    ctx.log.info(`Task definition ${revisionOf(arn)} is already deregistered`);
-                    continue;
-                }
-                throw error;
-            }
-            done.push(revisionOf(arn));
-            ctx.log.info(`Deregistered task definition ${revisionOf(arn)}`);
-        }
-        if (done.length > 0)
-            relatedReport(ctx.report).taskDefinitions.push({
-                family: family.family,
-                revisions: done,
-                action: 'deregistered'
-            });
-    }));
-}
-/** Task definition ARNs grouped by family (`…:task-definition/family:revision`). */
-function families(arns) {
-    const byFamily = new Map();
-    for (const arn of arns) {
-        const family = familyOf(arn);
-        if (!family)
-            continue;
-        byFamily.set(family, [...(byFamily.get(family) ?? []), arn]);
-    }
-    return [...byFamily].map(([family, list]) => ({ family, arns: list.sort() }));
-}
-function familyOf(arn) {
-    const name = arn.slice(arn.lastIndexOf('/') + 1);
-    const colon = name.lastIndexOf(':');
-    return colon > 0 ? name.slice(0, colon) : undefined;
-}
-function revisionOf(arn) {
-    return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/triggers/rules.js
@@ -63841,7 +64148,7 @@ function renderLeftovers(c) {
     const item = (l) => {
         const href = leftoverLink(c, l);
         const name = href ? html_link(href, code(l.id)) : code(l.id);
-        return `${escapeHtml(l.kind)} ${name}: ${escapeHtml(l.reason)}`;
+        return `${escapeHtml(l.kind)} ${name}: ${escapeHtml(l.reason)}${l.fromPlan ? ' (from the plan, not read from AWS)' : ''}`;
     };
     const out = [];
     const billing = c.leftovers.filter(l => l.billing);
@@ -63878,7 +64185,8 @@ function renderKept(c) {
 }
 function renderRemoved(c) {
     const out = [];
-    out.push(...details('Services deleted', c.services.map(s => code(s.name))));
+    out.push(...details('Services deleted', c.services.map(s => `${code(s.name)}${s.draining ? ' (DRAINING: AWS finishes the deletion)' : ''}`)));
+    out.push(...details('Gone before this run removed them (not counted)', (c.goneBefore ?? []).map(g => `${escapeHtml(g.kind)} ${code(g.id)}: ${escapeHtml(g.reason)}`)));
     out.push(...details('Tasks stopped, by service or starter', groupTasks(c)));
     out.push(...details('Container instances deregistered', c.containerInstances.map(ci => `${code(ci.id)}${ci.ec2InstanceId ? ` (${ci.ec2InstanceId.startsWith('mi-') ? 'managed instance' : 'EC2 instance'} ${code(ci.ec2InstanceId)})` : ''}`)));
     out.push(...details('Capacity providers', c.capacityProviders.map(p => `${code(p.name)}: ${p.action}`)));
@@ -64429,6 +64737,9 @@ function describeAge(ms) {
 
 
 
+function newAcceptedRequests() {
+    return { stopTask: new Set(), scaledToZero: new Set(), deleteCluster: false };
+}
 function createPollers(ctx, clusterArn, intervalMs) {
     const tasks = new BatchPoller(ctx, {
         intervalMs,
@@ -64445,6 +64756,114 @@ function createPollers(ctx, clusterArn, intervalMs) {
         }
     });
     return { tasks, services };
+}
+
+;// CONCATENATED MODULE: ./lib/apply/tasks.js
+
+
+
+
+
+
+/** StopTask; false when AWS no longer knows the task (someone else stopped it, and it is gone). */
+async function stopTask(ctx, task) {
+    const what = task.serviceName && ctx.report.scope ? `service ${task.serviceName}` : `cluster ${ctx.clusterName}`;
+    const reason = `ecs-teardown: removing ${what}`.slice(0, Limits.stopReasonMaxLength);
+    try {
+        await callAws(ctx, ctx.ecs, new dist_cjs/* StopTaskCommand */.PP1({ cluster: ctx.clusterArn, task: task.arn, reason }));
+        ctx.accepted?.stopTask.add(task.arn);
+        ctx.log.info(`Stopping task ${task.id} (${task.group})`);
+        return true;
+    }
+    catch (error) {
+        if (isTaskGone(error)) {
+            ctx.log.info(`Task ${task.id} is already gone`);
+            return false;
+        }
+        throw error;
+    }
+}
+function isTaskGone(error) {
+    return ((0,errors/* isAwsError */.m_)(error, 'InvalidParameterException', 'ClientException') &&
+        /referenced task was not found|task .*not found|could not find task/i.test((0,errors/* errorMessage */.gJ)(error)));
+}
+/** Waits until each task is STOPPED or gone, or the deadline passes; returns those still up. */
+async function waitTasksStopped(ctx, tasks, deadline) {
+    const outcomes = await Promise.all(tasks.map(task => ctx.tasks.waitUntil(task.arn, isTaskDown, deadline)));
+    return tasks.filter((_, i) => !outcomes[i]?.done);
+}
+/**
+ * Counts a task as this run's only when this run stopped it (StopTask, or the scale to 0 that let the
+ * scheduler drain it): one already told to stop when the run found it, or gone before its StopTask,
+ * was stopped by someone else.
+ */
+function recordStopped(ctx, task, how) {
+    if (ctx.report.tasks.some(t => t.arn === task.arn))
+        return;
+    if (how === 'not-ours' || task.desiredStatus === 'STOPPED') {
+        recordGoneBefore(ctx.report, {
+            kind: 'task',
+            id: task.id,
+            reason: how === 'not-ours'
+                ? "gone before this run's StopTask: stopped by someone else"
+                : 'already stopping when this run found it: stopped by someone else'
+        });
+        return;
+    }
+    ctx.report.tasks.push({ id: task.id, arn: task.arn, group: task.group, startedBy: task.startedBy, how });
+}
+/** Stop tasks right away and wait until every one is STOPPED, within the run's deadline. */
+async function stopAndWait(ctx, tasks) {
+    if (tasks.length === 0)
+        return;
+    const stoppedByUs = await Promise.all(tasks.map(task => (task.desiredStatus === 'STOPPED' ? true : stopTask(ctx, task))));
+    const still = await waitTasksStopped(ctx, tasks, ctx.deadline);
+    tasks.forEach((task, i) => {
+        if (!still.includes(task))
+            recordStopped(ctx, task, stoppedByUs[i] ? 'stopped' : 'not-ours');
+    });
+    if (still.length > 0)
+        throw new errors/* DeadlineError */.j3(`${still.length} task(s) did not stop before the deadline: ${ids(still)}`);
+}
+/**
+ * Graceful mode for a service's tasks: the scheduler, told desiredCount 0 (or the service deleted),
+ * sends each task SIGTERM and lets its load balancer drain it. Whatever still runs at the drain
+ * deadline is stopped with StopTask.
+ */
+async function drainThenStop(ctx, tasks) {
+    if (tasks.length === 0)
+        return;
+    const deadline = ctx.mode === 'graceful' ? Math.min(ctx.drainDeadline, ctx.deadline) : ctx.clock();
+    const still = ctx.mode === 'graceful' ? await waitTasksStopped(ctx, tasks, deadline) : tasks;
+    for (const task of tasks)
+        if (!still.includes(task))
+            recordStopped(ctx, task, 'drained');
+    if (still.length > 0 && ctx.mode === 'graceful') {
+        ctx.log.info(`Drain deadline passed with ${still.length} task(s) still running: stopping them`);
+    }
+    await stopAndWait(ctx, still);
+}
+/**
+ * After every known task is down, look again: a deployment in flight or a schedule may have
+ * started tasks since the inventory, and DeleteCluster refuses while any remain.
+ */
+async function stopStragglers(ctx, 
+/** Services mode: only the selected services' tasks; the cluster's others are not this run's. */
+inScope = () => true) {
+    // Bounded: a source that keeps starting tasks faster than they stop is reported by DeleteCluster's
+    // refusal at the deadline rather than chased forever here.
+    for (let round = 0; round < 5; round++) {
+        // Only tasks desired RUNNING can be new; the ones this run stopped are all confirmed down.
+        const live = (await listLiveTasks(ctx, ctx.clusterArn, ['RUNNING'])).filter(inScope);
+        if (live.length === 0)
+            return;
+        ctx.log.info(`Found ${live.length} task(s) still up after the planned stops: stopping them`);
+        await stopAndWait(ctx, live);
+    }
+}
+function ids(tasks) {
+    const shown = tasks.slice(0, 10).map(t => t.id);
+    return shown.join(', ') + (tasks.length > shown.length ? ` and ${tasks.length - shown.length} more` : '');
 }
 
 ;// CONCATENATED MODULE: ./lib/apply/capacity.js
@@ -64559,6 +64978,8 @@ async function deleteCluster(ctx, opts = {}) {
     const deleted = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 20_000 }, async () => {
         try {
             await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteClusterCommand */.dI4({ cluster: ctx.clusterArn }));
+            if (ctx.accepted)
+                ctx.accepted.deleteCluster = true;
             return { done: true, value: undefined };
         }
         catch (error) {
@@ -64584,95 +65005,6 @@ async function deleteCluster(ctx, opts = {}) {
     if (!inactive.done)
         throw new errors/* DeadlineError */.j3(`the cluster was not INACTIVE at the deadline: ${inactive.reason}`);
     ctx.log.info(`Cluster ${ctx.clusterName} is deleted`);
-}
-
-;// CONCATENATED MODULE: ./lib/apply/tasks.js
-
-
-
-
-
-/** StopTask; a task AWS no longer knows is already stopped. */
-async function stopTask(ctx, task) {
-    const what = task.serviceName && ctx.report.scope ? `service ${task.serviceName}` : `cluster ${ctx.clusterName}`;
-    const reason = `ecs-teardown: removing ${what}`.slice(0, Limits.stopReasonMaxLength);
-    try {
-        await callAws(ctx, ctx.ecs, new dist_cjs/* StopTaskCommand */.PP1({ cluster: ctx.clusterArn, task: task.arn, reason }));
-        ctx.log.info(`Stopping task ${task.id} (${task.group})`);
-    }
-    catch (error) {
-        if (isTaskGone(error)) {
-            ctx.log.info(`Task ${task.id} is already gone`);
-            return;
-        }
-        throw error;
-    }
-}
-function isTaskGone(error) {
-    return ((0,errors/* isAwsError */.m_)(error, 'InvalidParameterException', 'ClientException') &&
-        /referenced task was not found|task .*not found|could not find task/i.test((0,errors/* errorMessage */.gJ)(error)));
-}
-/** Waits until each task is STOPPED or gone, or the deadline passes; returns those still up. */
-async function waitTasksStopped(ctx, tasks, deadline) {
-    const outcomes = await Promise.all(tasks.map(task => ctx.tasks.waitUntil(task.arn, isTaskDown, deadline)));
-    return tasks.filter((_, i) => !outcomes[i]?.done);
-}
-function recordStopped(ctx, task, how) {
-    if (ctx.report.tasks.some(t => t.arn === task.arn))
-        return;
-    ctx.report.tasks.push({ id: task.id, arn: task.arn, group: task.group, startedBy: task.startedBy, how });
-}
-/** Stop tasks right away and wait until every one is STOPPED, within the run's deadline. */
-async function stopAndWait(ctx, tasks) {
-    if (tasks.length === 0)
-        return;
-    await Promise.all(tasks.map(task => (task.desiredStatus === 'STOPPED' ? undefined : stopTask(ctx, task))));
-    const still = await waitTasksStopped(ctx, tasks, ctx.deadline);
-    for (const task of tasks)
-        if (!still.includes(task))
-            recordStopped(ctx, task, 'stopped');
-    if (still.length > 0)
-        throw new errors/* DeadlineError */.j3(`${still.length} task(s) did not stop before the deadline: ${ids(still)}`);
-}
-/**
- * Graceful mode for a service's tasks: the scheduler, told desiredCount 0 (or the service deleted),
- * sends each task SIGTERM and lets its load balancer drain it. Whatever still runs at the drain
- * deadline is stopped with StopTask.
- */
-async function drainThenStop(ctx, tasks) {
-    if (tasks.length === 0)
-        return;
-    const deadline = ctx.mode === 'graceful' ? Math.min(ctx.drainDeadline, ctx.deadline) : ctx.clock();
-    const still = ctx.mode === 'graceful' ? await waitTasksStopped(ctx, tasks, deadline) : tasks;
-    for (const task of tasks)
-        if (!still.includes(task))
-            recordStopped(ctx, task, 'drained');
-    if (still.length > 0 && ctx.mode === 'graceful') {
-        ctx.log.info(`Drain deadline passed with ${still.length} task(s) still running: stopping them`);
-    }
-    await stopAndWait(ctx, still);
-}
-/**
- * After every known task is down, look again: a deployment in flight or a schedule may have
- * started tasks since the inventory, and DeleteCluster refuses while any remain.
- */
-async function stopStragglers(ctx, 
-/** Services mode: only the selected services' tasks; the cluster's others are not this run's. */
-inScope = () => true) {
-    // Bounded: a source that keeps starting tasks faster than they stop is reported by DeleteCluster's
-    // refusal at the deadline rather than chased forever here.
-    for (let round = 0; round < 5; round++) {
-        // Only tasks desired RUNNING can be new; the ones this run stopped are all confirmed down.
-        const live = (await listLiveTasks(ctx, ctx.clusterArn, ['RUNNING'])).filter(inScope);
-        if (live.length === 0)
-            return;
-        ctx.log.info(`Found ${live.length} task(s) still up after the planned stops: stopping them`);
-        await stopAndWait(ctx, live);
-    }
-}
-function ids(tasks) {
-    const shown = tasks.slice(0, 10).map(t => t.id);
-    return shown.join(', ') + (tasks.length > shown.length ? ` and ${tasks.length - shown.length} more` : '');
 }
 
 ;// CONCATENATED MODULE: ./lib/apply/instances.js
@@ -64737,6 +65069,7 @@ async function deregister(ctx, instance) {
 
 
 
+
 /** ServiceNotFound / ServiceNotActive: the service is already deleted (or being deleted). */
 function isServiceGone(error) {
     return (0,errors/* isAwsError */.m_)(error, 'ServiceNotFoundException', 'ServiceNotActiveException');
@@ -64772,6 +65105,7 @@ async function stopServiceWork(ctx, deleteCtx, plan) {
 async function scaleToZero(ctx, plan) {
     try {
         await callAws(ctx, ctx.ecs, new dist_cjs/* UpdateServiceCommand */.kZr({ cluster: ctx.clusterArn, service: plan.service.arn, desiredCount: 0 }));
+        ctx.accepted?.scaledToZero.add(plan.service.arn);
         ctx.log.info(`Scaled service ${plan.service.name} to 0 tasks`);
     }
     catch (error) {
@@ -64800,11 +65134,11 @@ async function deleteService(ctx, plan) {
         try {
             await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteServiceCommand */.o6q({ cluster: ctx.clusterArn, service: plan.service.arn, force: true }));
             ctx.log.info(`Deleting service ${plan.service.name}`);
-            return { done: true, value: undefined };
+            return { done: true, value: 'deleted' };
         }
         catch (error) {
             if (isServiceGone(error))
-                return { done: true, value: undefined };
+                return { done: true, value: (0,errors/* awsErrorName */.ZH)(error) };
             if ((0,errors/* isAwsError */.m_)(error, 'InvalidParameterException') &&
                 /deployments are active|in progress/i.test((0,errors/* errorMessage */.gJ)(error))) {
                 return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
@@ -64814,6 +65148,18 @@ async function deleteService(ctx, plan) {
     });
     if (!result.done)
         throw new errors/* DeadlineError */.j3(`service ${plan.service.name} could not be deleted before the deadline: ${result.reason}`);
+    // Ours from the moment DeleteService accepts it: DRAINING until INACTIVE, which AWS finishes by itself.
+    if (result.value === 'deleted') {
+        if (!ctx.report.services.some(s => s.arn === plan.service.arn))
+            ctx.report.services.push({ name: plan.service.name, arn: plan.service.arn, draining: true });
+    }
+    else {
+        recordGoneBefore(ctx.report, {
+            kind: 'service',
+            id: plan.service.name,
+            reason: `${result.value} on this run's DeleteService: deleted by someone else`
+        });
+    }
 }
 /** DRAINING is not done: the service still counts against DeleteCluster until INACTIVE. */
 async function waitServiceInactive(ctx, plan) {
@@ -64821,7 +65167,12 @@ async function waitServiceInactive(ctx, plan) {
     if (!outcome.done) {
         throw new errors/* DeadlineError */.j3(`service ${plan.service.name} was still ${outcome.state?.status ?? 'DRAINING'} at the deadline`);
     }
-    ctx.report.services.push({ name: plan.service.name, arn: plan.service.arn });
+    const ours = ctx.report.services.find(s => s.arn === plan.service.arn);
+    if (!ours) {
+        ctx.log.info(`Service ${plan.service.name} is deleted (not by this run)`);
+        return;
+    }
+    delete ours.draining;
     ctx.log.info(`Service ${plan.service.name} is deleted`);
 }
 
@@ -65632,16 +65983,18 @@ function describeSteps(plan) {
 ;// CONCATENATED MODULE: ./lib/report/leftovers.js
 /** What the plan meant to remove and the report does not show removed: no AWS call needed. */
 function leftoversFromPlan(plan, report) {
+    // Removed by this run, or by someone else before it (reported as such, not as left).
+    const goneBefore = new Set((report.goneBefore ?? []).map(g => `${g.kind}:${g.id}`));
     const removedServices = new Set(report.services.map(s => s.arn));
     const stoppedTasks = new Set(report.tasks.map(t => t.arn));
     const deregistered = new Set(report.containerInstances.map(c => c.arn));
     const left = [];
     for (const { service } of plan.services) {
-        if (!removedServices.has(service.arn))
+        if (!removedServices.has(service.arn) && !goneBefore.has(`service:${service.name}`))
             left.push({ kind: 'service', id: service.name, reason: 'not confirmed deleted' });
     }
     for (const task of [...plan.services.flatMap(s => s.tasks), ...plan.standaloneTasks]) {
-        if (!stoppedTasks.has(task.arn))
+        if (!stoppedTasks.has(task.arn) && !goneBefore.has(`task:${task.id}`))
             left.push({ kind: 'task', id: task.id, reason: `not confirmed stopped (${task.group})`, billing: true });
     }
     for (const ci of plan.containerInstances) {
@@ -65797,9 +66150,16 @@ class PhaseLog {
 
 
 
+
+
 const SEEN_BY_INVENTORY = new Set(['service', 'task', 'container-instance', 'cluster']);
 /** How long a failed run may spend looking at what is left, for a true report. */
 const FINAL_LOOK_MS = 30_000;
+/**
+ * How long a cancelled run may spend looking at what is left: the runner sends SIGINT, SIGTERM 7.5 s
+ * later and kills the process 2.5 s after that, and the summary and outputs still have to be written.
+ */
+const CANCEL_LOOK_MS = 5_000;
 /**
  * inventory → plan → apply for one cluster; a dry run stops after the plan. Always returns a true
  * report, never throws.
@@ -65813,9 +66173,17 @@ selection) {
     // The cluster's own signal: aborted by the run's (cancellation) or by a failure in one of its
     // parallel chains, so the others stop instead of running on unobserved.
     const controller = new AbortController();
-    const onRunAbort = () => controller.abort(new errors/* CancelledError */.cc());
-    deps.signal.addEventListener('abort', onRunAbort, { once: true });
+    let cancelledAt;
+    const onRunAbort = () => {
+        cancelledAt = deps.clock();
+        controller.abort(new errors/* CancelledError */.cc());
+    };
+    if (deps.signal.aborted)
+        onRunAbort();
+    else
+        deps.signal.addEventListener('abort', onRunAbort, { once: true });
     const blockers = [];
+    const accepted = newAcceptedRequests();
     const ctx = {
         ...deps,
         ...relatedPorts(deps),
@@ -65854,7 +66222,16 @@ selection) {
             return report;
         }
         const scope = inventory.scope ? servicesScope(inventory) : wholeClusterScope(inventory);
-        const found = await findKinds(ctx, scope, settings);
+        // Who outside the clusters this run removes uses what the kinds may remove: asked only by the
+        // kinds whose input is on (a lazy look), shared by them. In services mode the cluster's own
+        // other services are the scope's neighbours (kinds/shared.ts).
+        const otherUsers = new OtherUsersLookup({
+            clusterArn: inventory.cluster.arn,
+            runClusters: deps.runClusters ?? [],
+            logGroups: settings.deleteLogGroups,
+            region: settings.region
+        });
+        const found = await findKinds({ ...ctx, otherUsers }, scope, settings);
         recordInventory(report, inventory, ctx.log);
         recordKindsFound(found, report, ctx.log);
         if (inventory.scope)
@@ -65896,7 +66273,8 @@ selection) {
             ...(stack
                 ? { cloudformation: deps.cloudformation, stackToken: stackDeleteToken(stack.id, deps.run) }
                 : {}),
-            halt: reason => controller.abort(reason)
+            halt: reason => controller.abort(reason),
+            accepted
         };
         await applyPlan(applyCtx, plan, phases);
         if (plan.scope) {
@@ -65912,7 +66290,11 @@ selection) {
         // When one chain failed and halted the others, the error that surfaced here may be another
         // chain's cancellation: the halt's reason is the real cause.
         const halted = controller.signal.aborted && !deps.signal.aborted ? controller.signal.reason : undefined;
-        await recordFailure(deps, settings, report, plan, halted ?? error, blockers, selection);
+        await recordFailure(deps, settings, report, plan, halted ?? error, blockers, {
+            cancelledAt,
+            accepted,
+            selection
+        });
     }
     finally {
         deps.signal.removeEventListener('abort', onRunAbort);
@@ -66045,14 +66427,13 @@ function tellOutcome(log, report) {
         log.warning(`${report.name}: ${left.kind} ${left.id} left behind: ${left.reason}`);
     }
 }
-async function recordFailure(deps, settings, report, plan, error, blockers, selection) {
+async function recordFailure(deps, settings, report, plan, error, blockers, run) {
     if (deps.signal.aborted && (0,errors/* isCancellation */.iB)(error, deps.signal)) {
-        // The runner kills the job 10 s after the first signal: no time for a fresh look, so what is
-        // left is what the plan meant to remove and the report does not show removed.
         report.outcome = 'cancelled';
-        if (plan)
-            report.leftovers.push(...leftoversFromPlan(plan, report), ...unfinishedAroundTheCluster(plan, report));
-        report.message = `Cancelled before the teardown finished.${plan ? ` Still there: ${describeLeftovers(report.leftovers)}.` : ''}`;
+        const still = plan
+            ? await reportWhatIsLeft(deps, report, plan, run.accepted, (run.cancelledAt ?? deps.clock()) + CANCEL_LOOK_MS, run.selection)
+            : '';
+        report.message = `Cancelled before the teardown finished.${still ? ` ${still}` : ''}`;
         return;
     }
     if (error instanceof errors/* RefusedError */.fk) {
@@ -66072,28 +66453,138 @@ async function recordFailure(deps, settings, report, plan, error, blockers, sele
     const cause = error instanceof errors/* DeadlineError */.j3
         ? `The ${settings.timeoutMs / 60_000}-minute deadline (timeout-minutes) passed: ${(0,errors/* errorMessage */.gJ)(error)}`
         : (0,errors/* explainAwsError */.Ni)(error);
-    if (plan) {
-        const found = await lookAgain(deps, report.arn || report.name, selection);
-        report.leftovers = [
-            // A fresh look sees services, tasks, instances and the cluster; the rest was recorded as it happened.
-            ...report.leftovers.filter(l => !SEEN_BY_INVENTORY.has(l.kind)),
-            ...(found ?? leftoversFromPlan(plan, report))
-        ];
-        report.leftovers.push(...unfinishedAroundTheCluster(plan, report));
-    }
-    const still = describeLeftovers(report.leftovers);
-    report.message = `${cause}${still ? `. Still there: ${still}` : ''}`;
+    const still = plan
+        ? await reportWhatIsLeft(deps, report, plan, run.accepted, deps.clock() + FINAL_LOOK_MS, run.selection)
+        : '';
+    report.message = `${cause}${still ? `. ${still}` : ''}`;
 }
-/** A fresh inventory after a failure, with its own short budget, so the report says what is really left. */
-async function lookAgain(deps, clusterRef, selection) {
-    const ctx = { ...deps, deadline: deps.clock() + FINAL_LOOK_MS, signal: deps.signal };
+/**
+ * After a run that stopped early: one fresh, bounded look at the cluster (until `until`), so the
+ * leftovers and the counts say what AWS holds rather than what the plan expected. What the look
+ * cannot see, or everything when it cannot finish, comes from the plan and is marked `fromPlan`.
+ * Returns the sentence for the message.
+ */
+async function reportWhatIsLeft(deps, report, plan, accepted, until, selection) {
+    const look = await lookAgain(deps, report.arn || report.name, plan.services.map(sp => sp.service.arn), until, selection);
+    const fromPlan = (leftovers) => leftovers.map(l => ({ ...l, fromPlan: true }));
+    // A fresh look sees services, tasks, instances and the cluster; the rest was recorded as it happened.
+    const recorded = report.leftovers.filter(l => !SEEN_BY_INVENTORY.has(l.kind));
+    if ('inventory' in look) {
+        settleServices(report, plan, look.services);
+        settleTasks(report, plan, accepted, look.inventory);
+        if (!look.inventory && accepted.deleteCluster)
+            report.clusterDeleted = true;
+        const ours = new Set(report.services.map(s => s.arn));
+        report.leftovers = [
+            ...recorded,
+            ...(look.inventory ? leftoversFromInventory(look.inventory) : []).filter(l => l.kind !== 'service' || !look.inventory?.services.some(s => s.name === l.id && ours.has(s.arn))),
+            // The stack is not part of the look.
+            ...fromPlan(leftoversFromPlan(plan, report).filter(l => !SEEN_BY_INVENTORY.has(l.kind)))
+        ];
+    }
+    else {
+        report.leftovers = [...recorded, ...fromPlan(leftoversFromPlan(plan, report))];
+    }
+    report.leftovers.push(...fromPlan(unfinishedAroundTheCluster(plan, report)));
+    const seen = describeLeftovers(report.leftovers.filter(l => !l.fromPlan));
+    const planned = describeLeftovers(report.leftovers.filter(l => l.fromPlan));
+    const parts = [];
+    if ('inventory' in look) {
+        if (seen)
+            parts.push(`Still there (AWS read again after the run stopped): ${seen}`);
+        else
+            parts.push('AWS read again after the run stopped: nothing of the cluster is left');
+        if (planned)
+            parts.push(`From the plan, not read again: ${planned}`);
+    }
+    else if (planned) {
+        parts.push(`Still there according to the plan (${look.why}, so this is not read from AWS): ${planned}`);
+    }
+    return parts.join('. ');
+}
+/**
+ * What the fresh look says about the plan's services: one this run deleted is INACTIVE now, or still
+ * DRAINING (deleted all the same); one that is gone and that this run never deleted was removed by
+ * someone else.
+ */
+function settleServices(report, plan, statuses) {
+    for (const { service } of plan.services) {
+        const ours = report.services.find(s => s.arn === service.arn);
+        const status = statuses.get(service.arn) ?? 'INACTIVE';
+        if (ours) {
+            if (status === 'INACTIVE')
+                delete ours.draining;
+            continue;
+        }
+        if (status !== 'ACTIVE' && !report.goneBefore?.some(g => g.kind === 'service' && g.id === service.name))
+            recordGoneBefore(report, {
+                kind: 'service',
+                id: service.name,
+                reason: 'gone when the run looked again, and this run had not seen its DeleteService accepted'
+            });
+    }
+}
+/**
+ * What the fresh look says about the plan's tasks: one no longer up was stopped by this run when it
+ * sent its StopTask, or scaled or deleted its service; otherwise by someone else.
+ */
+function settleTasks(report, plan, accepted, inventory) {
+    const up = new Set((inventory?.tasks ?? []).map(t => t.arn));
+    const deletedServices = new Set(report.services.map(s => s.arn));
+    const planned = [
+        ...plan.services.flatMap(sp => sp.tasks.map(task => ({ task, service: sp.service.arn }))),
+        ...plan.standaloneTasks.map(task => ({ task, service: undefined }))
+    ];
+    for (const { task, service } of planned) {
+        if (up.has(task.arn) || report.tasks.some(t => t.arn === task.arn))
+            continue;
+        if (report.goneBefore?.some(g => g.kind === 'task' && g.id === task.id))
+            continue;
+        if (accepted.stopTask.has(task.arn))
+            recordStopped({ report }, task, 'stopped');
+        else if (service && (deletedServices.has(service) || accepted.scaledToZero.has(service)))
+            recordStopped({ report }, task, 'drained');
+        else
+            recordGoneBefore(report, {
+                kind: 'task',
+                id: task.id,
+                reason: 'stopped when the run looked again, not by this run'
+            });
+    }
+}
+/**
+ * A fresh inventory with its own budget (until `until`, enforced by a timer as well as the deadline,
+ * so a call in flight cannot outlast it). `inventory` is undefined when the cluster is gone.
+ */
+async function lookAgain(deps, clusterRef, serviceArns, until, 
+/** Services mode: the look reads the selected services and their tasks only. */
+selection) {
+    const stop = new AbortController();
+    const timer = new AbortController();
+    const budgetMs = Math.max(0, until - deps.clock());
+    deps.sleep(budgetMs, timer.signal).then(() => stop.abort(), () => undefined);
+    const ctx = { ...deps, deadline: until, signal: stop.signal };
     try {
         const result = await takeInventory(ctx, clusterRef, selection);
-        return result.state === 'absent' ? [] : leftoversFromInventory(result.inventory);
+        if (result.state === 'absent')
+            return { inventory: undefined, services: new Map() };
+        // ListServices leaves DRAINING services out: describe the planned ones it did not list.
+        const services = new Map(result.inventory.services.map(s => [s.arn, s.status]));
+        const unlisted = serviceArns.filter(arn => !services.has(arn));
+        const described = await describeServices(ctx, result.inventory.cluster.arn, unlisted);
+        for (const s of described.present)
+            services.set(s.arn, s.status);
+        return { inventory: result.inventory, services };
     }
     catch (error) {
-        deps.log.warning(`Could not look at what is left in ${clusterRef}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        return undefined;
+        const why = stop.signal.aborted
+            ? `AWS could not be read again within ${round(budgetMs / 1000)} s`
+            : `AWS could not be read again: ${(0,errors/* errorMessage */.gJ)(error)}`;
+        deps.log.warning(`Could not look at what is left in ${clusterRef}: ${why}`);
+        return { why };
+    }
+    finally {
+        timer.abort();
     }
 }
 /**
@@ -66123,6 +66614,7 @@ function unfinishedAroundTheCluster(plan, report) {
 
 
 
+
 /**
  * settings → credentials → which clusters → per cluster, concurrently: inventory → plan → apply →
  * report. One pool bounds the AWS calls in flight across all clusters, and one deadline covers all.
@@ -66130,6 +66622,8 @@ function unfinishedAroundTheCluster(plan, report) {
 async function run(deps) {
     let settings;
     try {
+        // Before anything else: a mistyped input would otherwise be ignored and the default (delete) done.
+        checkInputNames(deps.env);
         settings = readSettings(deps.readInput, deps.env);
         if (deps.tune)
             settings = deps.tune(settings);
@@ -66170,7 +66664,8 @@ async function run(deps) {
         if (settings.services) {
             // Services mode: one cluster, kept; the selection fails the run before anything is removed.
             const services = await selectServices(shared, settings, settings.services);
-            report.clusters.push(await teardownCluster(shared, settings, settings.clusters[0], services));
+            const cluster = settings.clusters[0];
+            report.clusters.push(await teardownCluster({ ...shared, runClusters: [cluster] }, settings, cluster, services));
         }
         else {
             const selection = await selectClusters(shared, settings);
@@ -66178,7 +66673,7 @@ async function run(deps) {
                 deps.log.info('No cluster qualifies: every match was skipped.');
             }
             // Each teardown returns a report and never throws: one cluster failing does not stop the others.
-            const done = await Promise.all(selection.targets.map(ref => teardownCluster(shared, settings, ref)));
+            const done = await Promise.all(selection.targets.map(ref => teardownCluster({ ...shared, runClusters: selection.targets }, settings, ref)));
             report.clusters.push(...done, ...selection.skipped);
         }
     }

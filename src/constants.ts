@@ -66,6 +66,12 @@ export const Limits = {
    * DescribeTaskDefinition each. An account with more keeps every log group (and says why).
    */
   logGroupFamiliesChecked: 100,
+  /**
+   * Who else uses a task definition revision (deregister-task-definitions, delete-log-groups): the
+   * most other clusters, services (DescribeClusters' counts) and running tasks read, and distinct
+   * revisions described for their log groups. An account over any bound keeps everything, and says so.
+   */
+  otherUsers: { clusters: 100, services: 2_000, tasks: 5_000, revisions: 300 },
   /** ECS ListTaskDefinitionFamilies page size. */
   familiesPageSize: 100,
   /** Cloud Map ListServices page size. */

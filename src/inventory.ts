@@ -333,9 +333,12 @@ export function toServiceInfo(service: Service): ServiceInfo {
       ...(service.deployments ?? []).flatMap(d => [d.createdAt, d.updatedAt])
     ]),
     taskDefinitions: unique(
-      [service.taskDefinition, ...(service.deployments ?? []).map(d => d.taskDefinition)].filter(
-        (arn): arn is string => Boolean(arn)
-      )
+      [
+        service.taskDefinition,
+        ...(service.deployments ?? []).map(d => d.taskDefinition),
+        // EXTERNAL and CODE_DEPLOY services run their revisions in task sets.
+        ...(service.taskSets ?? []).filter(set => set.status !== 'INACTIVE').map(set => set.taskDefinition)
+      ].filter((arn): arn is string => Boolean(arn))
     ),
     serviceConnectNamespaces: unique(
       (service.deployments ?? [])

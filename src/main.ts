@@ -1,6 +1,7 @@
 import { createAwsClients, type AwsClients } from './aws/clients.js'
 import { paced, RateLimiter } from './aws/rate-limit.js'
 import { createRoleCredentials } from './aws/credentials.js'
+import { checkInputNames } from './input-names.js'
 import type { Logger } from './log.js'
 import { reportOutputs } from './report/outputs.js'
 import { SUCCESSFUL_OUTCOMES, type ClusterReport, type Report } from './report/report.js'
@@ -43,6 +44,8 @@ export interface RunDeps {
 export async function run(deps: RunDeps): Promise<Report | undefined> {
   let settings: Settings
   try {
+    // Before anything else: a mistyped input would otherwise be ignored and the default (delete) done.
+    checkInputNames(deps.env)
     settings = readSettings(deps.readInput, deps.env)
     if (deps.tune) settings = deps.tune(settings)
   } catch (error) {
@@ -81,14 +84,21 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
     if (settings.services) {
       // Services mode: one cluster, kept; the selection fails the run before anything is removed.
       const services = await selectServices(shared, settings, settings.services)
-      report.clusters.push(await teardownCluster(shared, settings, settings.clusters[0]!, services))
+      const cluster = settings.clusters[0]!
+      report.clusters.push(
+        await teardownCluster({ ...shared, runClusters: [cluster] }, settings, cluster, services)
+      )
     } else {
       const selection = await selectClusters(shared, settings)
       if (selection.targets.length === 0 && selection.skipped.length > 0) {
         deps.log.info('No cluster qualifies: every match was skipped.')
       }
       // Each teardown returns a report and never throws: one cluster failing does not stop the others.
-      const done = await Promise.all(selection.targets.map(ref => teardownCluster(shared, settings, ref)))
+      const done = await Promise.all(
+        selection.targets.map(ref =>
+          teardownCluster({ ...shared, runClusters: selection.targets }, settings, ref)
+        )
+      )
       report.clusters.push(...done, ...selection.skipped)
     }
   } catch (error) {

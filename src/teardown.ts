@@ -1,8 +1,15 @@
-import { createPollers, type ApplyContext } from './apply/context.js'
+import {
+  createPollers,
+  newAcceptedRequests,
+  type AcceptedRequests,
+  type ApplyContext
+} from './apply/context.js'
+import { recordStopped } from './apply/tasks.js'
 import { applyPlan, Phase, round } from './apply/index.js'
 import type { SendPort } from './aws/call.js'
 import { relatedPorts, type RelatedPorts } from './aws/clients.js'
 import {
+  describeServices,
   nameFromArn,
   takeInventory,
   type ClusterInventory,
@@ -24,6 +31,7 @@ import {
   wholeClusterScope
 } from './kinds/index.js'
 import type { FindContext, TeardownScope } from './kinds/kind.js'
+import { OtherUsersLookup } from './other-users.js'
 import {
   findStack,
   findStackOfServices,
@@ -36,7 +44,13 @@ import {
 } from './find-stack.js'
 import { describeLeftovers, leftoversFromInventory, leftoversFromPlan } from './report/leftovers.js'
 import { PhaseLog } from './report/phase-log.js'
-import { newClusterReport, SUCCESSFUL_OUTCOMES, type ClusterReport, type Leftover } from './report/report.js'
+import {
+  newClusterReport,
+  recordGoneBefore,
+  SUCCESSFUL_OUTCOMES,
+  type ClusterReport,
+  type Leftover
+} from './report/report.js'
 import type { Settings } from './settings.js'
 import {
   CancelledError,
@@ -67,12 +81,19 @@ export interface TeardownDeps extends Partial<RelatedPorts> {
   log: Logger
   /** The run's deadline, epoch milliseconds. */
   deadline: number
+  /** Every cluster the run removes (a sweep's targets): none is another user of what this one leaves. */
+  runClusters?: readonly string[]
 }
 
 const SEEN_BY_INVENTORY = new Set(['service', 'task', 'container-instance', 'cluster'])
 
 /** How long a failed run may spend looking at what is left, for a true report. */
 const FINAL_LOOK_MS = 30_000
+/**
+ * How long a cancelled run may spend looking at what is left: the runner sends SIGINT, SIGTERM 7.5 s
+ * later and kills the process 2.5 s after that, and the summary and outputs still have to be written.
+ */
+export const CANCEL_LOOK_MS = 5_000
 
 /**
  * inventory → plan → apply for one cluster; a dry run stops after the plan. Always returns a true
@@ -91,9 +112,15 @@ export async function teardownCluster(
   // The cluster's own signal: aborted by the run's (cancellation) or by a failure in one of its
   // parallel chains, so the others stop instead of running on unobserved.
   const controller = new AbortController()
-  const onRunAbort = (): void => controller.abort(new CancelledError())
-  deps.signal.addEventListener('abort', onRunAbort, { once: true })
+  let cancelledAt: number | undefined
+  const onRunAbort = (): void => {
+    cancelledAt = deps.clock()
+    controller.abort(new CancelledError())
+  }
+  if (deps.signal.aborted) onRunAbort()
+  else deps.signal.addEventListener('abort', onRunAbort, { once: true })
   const blockers: string[] = []
+  const accepted = newAcceptedRequests()
   const ctx: FindContext = {
     ...deps,
     ...relatedPorts(deps),
@@ -131,7 +158,16 @@ export async function teardownCluster(
       return report
     }
     const scope = inventory.scope ? servicesScope(inventory) : wholeClusterScope(inventory)
-    const found = await findKinds(ctx, scope, settings)
+    // Who outside the clusters this run removes uses what the kinds may remove: asked only by the
+    // kinds whose input is on (a lazy look), shared by them. In services mode the cluster's own
+    // other services are the scope's neighbours (kinds/shared.ts).
+    const otherUsers = new OtherUsersLookup({
+      clusterArn: inventory.cluster.arn,
+      runClusters: deps.runClusters ?? [],
+      logGroups: settings.deleteLogGroups,
+      region: settings.region
+    })
+    const found = await findKinds({ ...ctx, otherUsers }, scope, settings)
     recordInventory(report, inventory, ctx.log)
     recordKindsFound(found, report, ctx.log)
     if (inventory.scope) recordScope(report, inventory, selection, scope)
@@ -174,7 +210,8 @@ export async function teardownCluster(
       ...(stack
         ? { cloudformation: deps.cloudformation, stackToken: stackDeleteToken(stack.id, deps.run) }
         : {}),
-      halt: reason => controller.abort(reason)
+      halt: reason => controller.abort(reason),
+      accepted
     }
     await applyPlan(applyCtx, plan, phases)
     if (plan.scope) {
@@ -189,7 +226,11 @@ export async function teardownCluster(
     // chain's cancellation: the halt's reason is the real cause.
     const halted =
       controller.signal.aborted && !deps.signal.aborted ? (controller.signal.reason as unknown) : undefined
-    await recordFailure(deps, settings, report, plan, halted ?? error, blockers, selection)
+    await recordFailure(deps, settings, report, plan, halted ?? error, blockers, {
+      cancelledAt,
+      accepted,
+      selection
+    })
   } finally {
     deps.signal.removeEventListener('abort', onRunAbort)
     await phases.finishAll()
@@ -378,15 +419,21 @@ async function recordFailure(
   plan: TeardownPlan | undefined,
   error: unknown,
   blockers: string[],
-  selection?: ServiceSelection
+  run: { cancelledAt: number | undefined; accepted: AcceptedRequests; selection?: ServiceSelection }
 ): Promise<void> {
   if (deps.signal.aborted && isCancellation(error, deps.signal)) {
-    // The runner kills the job 10 s after the first signal: no time for a fresh look, so what is
-    // left is what the plan meant to remove and the report does not show removed.
     report.outcome = 'cancelled'
-    if (plan)
-      report.leftovers.push(...leftoversFromPlan(plan, report), ...unfinishedAroundTheCluster(plan, report))
-    report.message = `Cancelled before the teardown finished.${plan ? ` Still there: ${describeLeftovers(report.leftovers)}.` : ''}`
+    const still = plan
+      ? await reportWhatIsLeft(
+          deps,
+          report,
+          plan,
+          run.accepted,
+          (run.cancelledAt ?? deps.clock()) + CANCEL_LOOK_MS,
+          run.selection
+        )
+      : ''
+    report.message = `Cancelled before the teardown finished.${still ? ` ${still}` : ''}`
     return
   }
   if (error instanceof RefusedError) {
@@ -407,32 +454,156 @@ async function recordFailure(
     error instanceof DeadlineError
       ? `The ${settings.timeoutMs / 60_000}-minute deadline (timeout-minutes) passed: ${errorMessage(error)}`
       : explainAwsError(error)
-  if (plan) {
-    const found = await lookAgain(deps, report.arn || report.name, selection)
-    report.leftovers = [
-      // A fresh look sees services, tasks, instances and the cluster; the rest was recorded as it happened.
-      ...report.leftovers.filter(l => !SEEN_BY_INVENTORY.has(l.kind)),
-      ...(found ?? leftoversFromPlan(plan, report))
-    ]
-    report.leftovers.push(...unfinishedAroundTheCluster(plan, report))
-  }
-  const still = describeLeftovers(report.leftovers)
-  report.message = `${cause}${still ? `. Still there: ${still}` : ''}`
+  const still = plan
+    ? await reportWhatIsLeft(deps, report, plan, run.accepted, deps.clock() + FINAL_LOOK_MS, run.selection)
+    : ''
+  report.message = `${cause}${still ? `. ${still}` : ''}`
 }
 
-/** A fresh inventory after a failure, with its own short budget, so the report says what is really left. */
+/**
+ * After a run that stopped early: one fresh, bounded look at the cluster (until `until`), so the
+ * leftovers and the counts say what AWS holds rather than what the plan expected. What the look
+ * cannot see, or everything when it cannot finish, comes from the plan and is marked `fromPlan`.
+ * Returns the sentence for the message.
+ */
+async function reportWhatIsLeft(
+  deps: TeardownDeps,
+  report: ClusterReport,
+  plan: TeardownPlan,
+  accepted: AcceptedRequests,
+  until: number,
+  selection?: ServiceSelection
+): Promise<string> {
+  const look = await lookAgain(
+    deps,
+    report.arn || report.name,
+    plan.services.map(sp => sp.service.arn),
+    until,
+    selection
+  )
+  const fromPlan = (leftovers: Leftover[]): Leftover[] => leftovers.map(l => ({ ...l, fromPlan: true }))
+  // A fresh look sees services, tasks, instances and the cluster; the rest was recorded as it happened.
+  const recorded = report.leftovers.filter(l => !SEEN_BY_INVENTORY.has(l.kind))
+  if ('inventory' in look) {
+    settleServices(report, plan, look.services)
+    settleTasks(report, plan, accepted, look.inventory)
+    if (!look.inventory && accepted.deleteCluster) report.clusterDeleted = true
+    const ours = new Set(report.services.map(s => s.arn))
+    report.leftovers = [
+      ...recorded,
+      ...(look.inventory ? leftoversFromInventory(look.inventory) : []).filter(
+        l => l.kind !== 'service' || !look.inventory?.services.some(s => s.name === l.id && ours.has(s.arn))
+      ),
+      // The stack is not part of the look.
+      ...fromPlan(leftoversFromPlan(plan, report).filter(l => !SEEN_BY_INVENTORY.has(l.kind)))
+    ]
+  } else {
+    report.leftovers = [...recorded, ...fromPlan(leftoversFromPlan(plan, report))]
+  }
+  report.leftovers.push(...fromPlan(unfinishedAroundTheCluster(plan, report)))
+  const seen = describeLeftovers(report.leftovers.filter(l => !l.fromPlan))
+  const planned = describeLeftovers(report.leftovers.filter(l => l.fromPlan))
+  const parts: string[] = []
+  if ('inventory' in look) {
+    if (seen) parts.push(`Still there (AWS read again after the run stopped): ${seen}`)
+    else parts.push('AWS read again after the run stopped: nothing of the cluster is left')
+    if (planned) parts.push(`From the plan, not read again: ${planned}`)
+  } else if (planned) {
+    parts.push(`Still there according to the plan (${look.why}, so this is not read from AWS): ${planned}`)
+  }
+  return parts.join('. ')
+}
+
+/**
+ * What the fresh look says about the plan's services: one this run deleted is INACTIVE now, or still
+ * DRAINING (deleted all the same); one that is gone and that this run never deleted was removed by
+ * someone else.
+ */
+function settleServices(report: ClusterReport, plan: TeardownPlan, statuses: Map<string, string>): void {
+  for (const { service } of plan.services) {
+    const ours = report.services.find(s => s.arn === service.arn)
+    const status = statuses.get(service.arn) ?? 'INACTIVE'
+    if (ours) {
+      if (status === 'INACTIVE') delete ours.draining
+      continue
+    }
+    if (status !== 'ACTIVE' && !report.goneBefore?.some(g => g.kind === 'service' && g.id === service.name))
+      recordGoneBefore(report, {
+        kind: 'service',
+        id: service.name,
+        reason: 'gone when the run looked again, and this run had not seen its DeleteService accepted'
+      })
+  }
+}
+
+/**
+ * What the fresh look says about the plan's tasks: one no longer up was stopped by this run when it
+ * sent its StopTask, or scaled or deleted its service; otherwise by someone else.
+ */
+function settleTasks(
+  report: ClusterReport,
+  plan: TeardownPlan,
+  accepted: AcceptedRequests,
+  inventory: ClusterInventory | undefined
+): void {
+  const up = new Set((inventory?.tasks ?? []).map(t => t.arn))
+  const deletedServices = new Set(report.services.map(s => s.arn))
+  const planned = [
+    ...plan.services.flatMap(sp => sp.tasks.map(task => ({ task, service: sp.service.arn }))),
+    ...plan.standaloneTasks.map(task => ({ task, service: undefined }))
+  ]
+  for (const { task, service } of planned) {
+    if (up.has(task.arn) || report.tasks.some(t => t.arn === task.arn)) continue
+    if (report.goneBefore?.some(g => g.kind === 'task' && g.id === task.id)) continue
+    if (accepted.stopTask.has(task.arn)) recordStopped({ report }, task, 'stopped')
+    else if (service && (deletedServices.has(service) || accepted.scaledToZero.has(service)))
+      recordStopped({ report }, task, 'drained')
+    else
+      recordGoneBefore(report, {
+        kind: 'task',
+        id: task.id,
+        reason: 'stopped when the run looked again, not by this run'
+      })
+  }
+}
+
+/**
+ * A fresh inventory with its own budget (until `until`, enforced by a timer as well as the deadline,
+ * so a call in flight cannot outlast it). `inventory` is undefined when the cluster is gone.
+ */
 async function lookAgain(
   deps: TeardownDeps,
   clusterRef: string,
+  serviceArns: string[],
+  until: number,
+  /** Services mode: the look reads the selected services and their tasks only. */
   selection?: ServiceSelection
-): Promise<ReturnType<typeof leftoversFromInventory> | undefined> {
-  const ctx: InventoryContext = { ...deps, deadline: deps.clock() + FINAL_LOOK_MS, signal: deps.signal }
+): Promise<{ inventory: ClusterInventory | undefined; services: Map<string, string> } | { why: string }> {
+  const stop = new AbortController()
+  const timer = new AbortController()
+  const budgetMs = Math.max(0, until - deps.clock())
+  deps.sleep(budgetMs, timer.signal).then(
+    () => stop.abort(),
+    () => undefined
+  )
+  const ctx: InventoryContext = { ...deps, deadline: until, signal: stop.signal }
   try {
     const result = await takeInventory(ctx, clusterRef, selection)
-    return result.state === 'absent' ? [] : leftoversFromInventory(result.inventory)
+    if (result.state === 'absent') return { inventory: undefined, services: new Map() }
+    // ListServices leaves DRAINING services out: describe the planned ones it did not list.
+    const services = new Map(result.inventory.services.map(s => [s.arn, s.status]))
+    const unlisted = serviceArns.filter(arn => !services.has(arn))
+    const described = await describeServices(ctx, result.inventory.cluster.arn, unlisted)
+    for (const s of described.present) services.set(s.arn, s.status)
+    return { inventory: result.inventory, services }
   } catch (error) {
-    deps.log.warning(`Could not look at what is left in ${clusterRef}: ${errorMessage(error)}`)
-    return undefined
+    const why = stop.signal.aborted
+      ? `AWS could not be read again within ${round(budgetMs / 1000)} s`
+      : `AWS could not be read again: ${errorMessage(error)}`
+    deps.log.warning(`Could not look at what is left in ${clusterRef}: ${why}`)
+    return { why }
+  } finally {
+    timer.abort()
   }
 }
 

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs'
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2'
 import {
+  CreateServiceCommand,
   DescribeTaskDefinitionCommand,
   RegisterContainerInstanceCommand,
   RegisterTaskDefinitionCommand,
@@ -102,6 +103,41 @@ async function autoScalingHost(endpoint: string, cluster: string, stackName: str
     })
   )
   return { group, instanceId }
+}
+
+/** A task definition of one container that writes to `group` with the awslogs driver; its ARN. */
+async function registerLogging(endpoint: string, family: string, group: string): Promise<string> {
+  const out = await ecsClient(endpoint).send(
+    new RegisterTaskDefinitionCommand({
+      family,
+      containerDefinitions: [
+        {
+          name: 'app',
+          image: 'public.ecr.aws/nginx/nginx:stable',
+          memory: 128,
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: { 'awslogs-group': group, 'awslogs-region': REGION }
+          }
+        }
+      ]
+    })
+  )
+  return out.taskDefinition!.taskDefinitionArn!
+}
+
+/** The action with force, delete-log-groups and deregister-task-definitions. */
+function removeWithItsLeftovers(endpoint: string, cluster: string): Promise<ActionResult> {
+  return runAction({
+    endpoint,
+    inputs: {
+      cluster,
+      force: 'true',
+      'delete-log-groups': 'true',
+      'deregister-task-definitions': 'true',
+      'timeout-minutes': '5'
+    }
+  })
 }
 
 describeAgainstMoto(
@@ -243,25 +279,7 @@ describeAgainstMoto(
         const logs = new CloudWatchLogsClient(awsConfig(moto().endpoint))
         const own = `/ecs/${cluster}`
         const shared = `/ecs/${cluster}-shared`
-        const register = async (family: string, group: string): Promise<string> =>
-          (
-            await ecs.send(
-              new RegisterTaskDefinitionCommand({
-                family,
-                containerDefinitions: [
-                  {
-                    name: 'app',
-                    image: 'public.ecr.aws/nginx/nginx:stable',
-                    memory: 128,
-                    logConfiguration: {
-                      logDriver: 'awslogs',
-                      options: { 'awslogs-group': group, 'awslogs-region': REGION }
-                    }
-                  }
-                ]
-              })
-            )
-          ).taskDefinition!.taskDefinitionArn!
+        const register = (family: string, group: string) => registerLogging(moto().endpoint, family, group)
         const job = await register(`${cluster}-job`, own)
         const report = await register(`${cluster}-report`, shared)
         const outside = await register(`${cluster}-billing`, shared) // another family, not in the cluster
@@ -269,16 +287,7 @@ describeAgainstMoto(
           await ecs.send(new RunTaskCommand({ cluster, taskDefinition: td, launchType: 'EC2' }))
         for (const g of [own, shared]) await logs.send(new CreateLogGroupCommand({ logGroupName: g }))
 
-        const result = await runAction({
-          endpoint: moto().endpoint,
-          inputs: {
-            cluster,
-            force: 'true',
-            'delete-log-groups': 'true',
-            'deregister-task-definitions': 'true',
-            'timeout-minutes': '5'
-          }
-        })
+        const result = await removeWithItsLeftovers(moto().endpoint, cluster)
         const c = clusterReport(result)
         expect(c.outcome).toBe('deleted')
         const groups = await logs.send(
@@ -297,6 +306,65 @@ describeAgainstMoto(
         expect(await status(env.taskDefinitionArn)).toBe('INACTIVE')
         expect(await status(outside)).toBe('ACTIVE')
         expect((await whatIsLeft(moto().endpoint, cluster)).clusterStatus).toBe('INACTIVE')
+      },
+      TIMEOUT_MS
+    )
+
+    it(
+      'keeps the revision and the log group a neighbour cluster also uses, naming it, and leaves the neighbour as it was',
+      async () => {
+        const cluster = uniqueCluster('shared')
+        const neighbour = uniqueCluster('production')
+        const env = await buildPreviewEnvironment(moto().endpoint, cluster, small)
+        await buildPreviewEnvironment(moto().endpoint, neighbour, { ...small, standaloneTasks: 0 })
+        const ecs = ecsClient(moto().endpoint)
+        const logs = new CloudWatchLogsClient(awsConfig(moto().endpoint))
+        const group = `/ecs/${cluster}-log-router`
+        const router = await registerLogging(moto().endpoint, `${cluster}-log-router`, group)
+        await ecs.send(new RunTaskCommand({ cluster, taskDefinition: router, launchType: 'EC2' }))
+        await ecs.send(
+          new CreateServiceCommand({
+            cluster: neighbour,
+            serviceName: 'router',
+            taskDefinition: router,
+            desiredCount: 1,
+            launchType: 'EC2'
+          })
+        )
+        await logs.send(new CreateLogGroupCommand({ logGroupName: group }))
+        const neighbourState = async () => {
+          const left = await whatIsLeft(moto().endpoint, neighbour)
+          return {
+            cluster: left.clusterStatus,
+            services: left.services.map(s => `${s.name}:${s.status}:${s.desiredCount}`).sort(),
+            tasks: left.tasksStillDesiredRunning.map(t => t.arn).sort(),
+            instances: left.containerInstances.map(ci => `${ci.arn}:${ci.status}`).sort()
+          }
+        }
+        const before = await neighbourState()
+
+        const result = await removeWithItsLeftovers(moto().endpoint, cluster)
+        const c = clusterReport(result)
+        expect(c.outcome).toBe('deleted')
+        const status = async (arn: string) =>
+          (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition?.status
+        expect(await status(router)).toBe('ACTIVE')
+        expect(await status(env.taskDefinitionArn)).toBe('INACTIVE')
+        const revision = router.slice(router.lastIndexOf('/') + 1)
+        expect(c.leftovers.find(l => l.kind === 'task-definition')).toEqual({
+          kind: 'task-definition',
+          id: revision,
+          reason: `kept: still used by cluster ${neighbour} (service router)`
+        })
+        const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: group }))
+        expect(groups.logGroups?.map(g => g.logGroupName)).toEqual([group])
+        expect(c.leftovers.find(l => l.kind === 'log-group')).toEqual({
+          kind: 'log-group',
+          id: group,
+          reason: `kept: task definition ${revision} writes to it and is still used by cluster ${neighbour} (service router)`
+        })
+        expect(result.summary).toContain(neighbour)
+        expect(await neighbourState()).toEqual(before)
       },
       TIMEOUT_MS
     )

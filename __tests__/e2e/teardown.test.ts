@@ -139,7 +139,14 @@ describeAgainstMoto(
         expect(result.summary).toContain('⛔ cancelled')
         expect(result.outputs['clusters-deleted']).toBe('0')
         // Cancelled means cancelled: the cluster is still there for a later run.
-        expect((await whatIsLeft(moto().endpoint, cluster)).clusterStatus).toBe('ACTIVE')
+        const left = await whatIsLeft(moto().endpoint, cluster)
+        expect(left.clusterStatus).toBe('ACTIVE')
+        // The leftovers come from a fresh look at AWS after the cancel, and match what it holds.
+        expect(entry.message).toContain('Still there (AWS read again after the run stopped)')
+        const services = entry.leftovers.filter(l => l.kind === 'service')
+        expect(services.map(l => l.id).sort()).toEqual(left.services.map(s => s.name).sort())
+        expect(services.filter(l => l.fromPlan)).toEqual([])
+        expect(result.outputs['services-deleted']).toBe(String(entry.services.length))
       },
       TEST_TIMEOUT_MS
     )
@@ -182,34 +189,44 @@ describeAgainstMoto(
       TEST_TIMEOUT_MS
     )
 
-    it('rejects a bad timeout-minutes with one ::error:: line, before any AWS call', async () => {
-      // An endpoint that records every request: a valid-input check must not need AWS at all.
-      const requests: string[] = []
-      const recorder: Server = createServer((request, response) => {
-        requests.push(`${request.method} ${request.url}`)
-        response.writeHead(500).end()
-      })
-      await new Promise<void>(resolve => recorder.listen(0, '127.0.0.1', resolve))
-      const address = recorder.address()
-      const endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
-      try {
-        const result = await runAction({
-          endpoint,
-          inputs: { cluster: uniqueCluster('badinput'), region: 'us-east-1', force: 'false' },
-          env: { 'INPUT_TIMEOUT-MINUTES': 'abc' },
-          timeoutMs: 30_000
-        })
-        expectExit(result, 1)
-        const lines = result.stdout.split(/\r?\n/).filter(line => line.trim() !== '')
-        expect(lines).toHaveLength(1)
-        expect(lines[0]).toMatch(/^::error::/)
-        expect(lines[0]).toContain('timeout-minutes')
-        expect(requests).toEqual([])
-        expect(result.durationMs).toBeLessThan(15_000)
-      } finally {
-        await new Promise<void>(resolve => recorder.close(() => resolve()))
+    const badInputs: { label: string; env: Record<string, string>; error: RegExp }[] = [
+      { label: 'a bad timeout-minutes', env: { 'INPUT_TIMEOUT-MINUTES': 'abc' }, error: /timeout-minutes/ },
+      {
+        // Ignored by the runner but for a warning, it would turn a rehearsal into a real deletion.
+        label: 'an unknown input (dry_run)',
+        env: { INPUT_DRY_RUN: 'true' },
+        error: /Input 'dry_run' \(INPUT_DRY_RUN\) is not an input of this action.*did you mean 'dry-run'\?/
       }
-    }, 60_000)
+    ]
+    for (const bad of badInputs)
+      it(`rejects ${bad.label} with one ::error:: line, before any AWS call`, async () => {
+        // An endpoint that records every request: a valid-input check must not need AWS at all.
+        const requests: string[] = []
+        const recorder: Server = createServer((request, response) => {
+          requests.push(`${request.method} ${request.url}`)
+          response.writeHead(500).end()
+        })
+        await new Promise<void>(resolve => recorder.listen(0, '127.0.0.1', resolve))
+        const address = recorder.address()
+        const endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+        try {
+          const result = await runAction({
+            endpoint,
+            inputs: { cluster: uniqueCluster('badinput'), region: 'us-east-1', force: 'false' },
+            env: bad.env,
+            timeoutMs: 30_000
+          })
+          expectExit(result, 1)
+          const lines = result.stdout.split(/\r?\n/).filter(line => line.trim() !== '')
+          expect(lines).toHaveLength(1)
+          expect(lines[0]).toMatch(/^::error::/)
+          expect(lines[0]).toMatch(bad.error)
+          expect(requests).toEqual([])
+          expect(result.durationMs).toBeLessThan(15_000)
+        } finally {
+          await new Promise<void>(resolve => recorder.close(() => resolve()))
+        }
+      }, 60_000)
   },
   { resetEach: true }
 )

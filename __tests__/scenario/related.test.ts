@@ -430,8 +430,8 @@ describe('the full environment, every option on', () => {
       'Deregister 1 external instance from Systems Manager',
       expect.stringMatching(/^Delete stack EC2ContainerService-pr-12, which deletes cluster pr-12/),
       "Check that the 2 EC2 instances the stack's Auto Scaling group owned went with the stack",
-      'Delete 1 log group no other task definition family writes to',
-      'Deregister 3 task definition revisions of 3 families',
+      'Delete 1 log group that no other task definition family, cluster, service or task writes to',
+      "Deregister 3 task definition revisions of 3 families that no other cluster's services or tasks use",
       expect.stringMatching(/^Delete 1 Service Connect namespace if, with the cluster gone/)
     ])
     expect(c.plan!.blockers).toEqual([

@@ -383,6 +383,18 @@ describe('strict ECS simulator: throttling, denial, time', () => {
     )
   })
 
+  it('denies calls on some clusters only, as a policy scoped by resource does', async () => {
+    const sim = cluster()
+    sim.createCluster('production')
+    sim.denyWhen = (operation, input) => operation === 'ListServices' && input.cluster === 'production'
+    await rejects(
+      sim.client.send(new ListServicesCommand({ cluster: 'production' })),
+      'AccessDeniedException',
+      /ecs:ListServices on resource: production/
+    )
+    await expect(sim.client.send(new ListServicesCommand({ cluster: 'c1' }))).resolves.toBeDefined()
+  })
+
   it('counts calls in flight when calls take time', async () => {
     const sim = new EcsSim({ latencyMs: 50 })
     sim.createCluster('c1')

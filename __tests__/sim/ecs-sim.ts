@@ -313,6 +313,8 @@ export class EcsSim {
   peakInFlight = 0
   /** Operations answered with AccessDeniedException. */
   readonly denied = new Set<string>()
+  /** Calls answered with AccessDeniedException besides `denied`: a policy scoped to some clusters. */
+  denyWhen?: (operation: string, input: Record<string, unknown>) => boolean
   /** Runs before each call is answered: a scenario's hook for events during a run. */
   beforeCall?: (operation: string, input: Record<string, unknown>) => void
   private seq = 0
@@ -636,7 +638,7 @@ export class EcsSim {
         if (this.options.tokenBuckets && !this.options.tokenBuckets.take(operation, this.now))
           throw throttlingError(operation)
         for (const observe of this.observers) observe(this.now)
-        if (this.denied.has(operation)) {
+        if (this.denied.has(operation) || this.denyWhen?.(operation, input)) {
           throw ecsError(
             'AccessDeniedException',
             `User: arn:aws:sts::${ACCOUNT}:assumed-role/teardown/session is not authorized to perform: ecs:${operation} on resource: ${String(input.cluster ?? '*')} because no identity-based policy allows the ecs:${operation} action`

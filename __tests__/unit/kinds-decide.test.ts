@@ -119,6 +119,8 @@ describe('hostsKind.decide: the machines behind the container instances', () => 
   })
 })
 
+const arn = (r: string) => `arn:aws:ecs:us-east-1:1:task-definition/${r}`
+
 describe('the decisions of the log groups, task definitions, namespaces and triggers kinds', () => {
   it('keeps a log group someone else writes to, one in another Region, and all of them past the bound', () => {
     const groups = [
@@ -126,12 +128,42 @@ describe('the decisions of the log groups, task definitions, namespaces and trig
       { name: '/b', region: 'us-east-1', families: ['web'] },
       { name: '/c', region: 'eu-west-1', families: ['web'] }
     ]
-    const plan = decide(logGroupsKind, { groups, usedElsewhere: { '/b': ['reports'] }, familiesChecked: 3 })
+    const nobodyElse = { taskDefinitions: {}, logGroups: {}, clustersChecked: 2 }
+    const plan = decide(logGroupsKind, {
+      groups,
+      usedElsewhere: { '/b': ['reports'] },
+      familiesChecked: 3,
+      others: nobodyElse
+    })
     expect(plan.decisions.map(d => [d.group.name, d.delete])).toEqual([
       ['/a', true],
       ['/b', false],
       ['/c', false]
     ])
+    // Written to by a revision another cluster runs, or with the other clusters unread: kept.
+    const shared = decide(logGroupsKind, {
+      groups,
+      usedElsewhere: {},
+      familiesChecked: 3,
+      others: {
+        ...nobodyElse,
+        logGroups: { '/a': [{ revision: arn('api:7'), users: [{ cluster: 'production', service: 'api' }] }] }
+      }
+    })
+    expect(shared.decisions[0]).toEqual({
+      group: groups[0],
+      delete: false,
+      keepReason: 'task definition api:7 writes to it and is still used by cluster production (service api)'
+    })
+    expect(shared.decisions[1]!.delete).toBe(true)
+    for (const others of [
+      { ...nobodyElse, incomplete: 'reading the other clusters was denied' },
+      undefined
+    ]) {
+      const unread = decide(logGroupsKind, { groups, usedElsewhere: {}, familiesChecked: 3, others })
+      expect(unread.decisions.map(d => d.delete)).toEqual([false, false, false])
+      expect(unread.decisions[0]!.keepReason).toMatch(/^another user cannot be ruled out: /)
+    }
     const bounded = decide(logGroupsKind, {
       groups,
       usedElsewhere: {},
@@ -141,9 +173,46 @@ describe('the decisions of the log groups, task definitions, namespaces and trig
     expect(bounded.decisions.every(d => !d.delete)).toBe(true)
   })
 
+  it('keeps a revision another cluster uses, and every one when the others could not be read', () => {
+    const arns = [arn('web:2'), arn('sidecar:4')]
+    const users = {
+      [arn('sidecar:4')]: [
+        { cluster: 'production', service: 'api' },
+        { cluster: 'staging', task: 't1 (family:sidecar)' }
+      ]
+    }
+    const on = { ...options, deregisterTaskDefinitions: true }
+    const plan = decide(
+      taskDefinitionsKind,
+      { arns, others: { taskDefinitions: users, logGroups: {}, clustersChecked: 2 } },
+      on
+    )
+    expect(plan.families).toEqual([{ family: 'web', arns: [arn('web:2')] }])
+    const reason =
+      'still used by cluster production (service api), cluster staging (task t1 (family:sidecar))'
+    expect(plan.kept).toEqual([{ arn: arn('sidecar:4'), reason }])
+    expect(taskDefinitionsKind.notes(plan)).toEqual([`task definition sidecar:4 will be kept: ${reason}`])
+    const unread = decide(
+      taskDefinitionsKind,
+      {
+        arns,
+        others: { taskDefinitions: {}, logGroups: {}, clustersChecked: 0, incomplete: 'the deadline passed' }
+      },
+      on
+    )
+    expect(unread.families).toEqual([])
+    expect(unread.kept.map(k => k.reason)).toEqual([
+      'another user cannot be ruled out: the deadline passed',
+      'another user cannot be ruled out: the deadline passed'
+    ])
+    // Not looked at (no lookup): nothing is deregistered on a guess.
+    expect(decide(taskDefinitionsKind, { arns }, on).families).toEqual([])
+    // Without deregister-task-definitions nothing is decided about them.
+    expect(decide(taskDefinitionsKind, { arns }).kept).toEqual([])
+  })
+
   it('groups task definition revisions by family', () => {
-    const arn = (r: string) => `arn:aws:ecs:us-east-1:1:task-definition/${r}`
-    const plan = decide(taskDefinitionsKind, [arn('web:2'), arn('web:3'), arn('job:1')])
+    const plan = decide(taskDefinitionsKind, { arns: [arn('web:2'), arn('web:3'), arn('job:1')] })
     expect(plan.families).toEqual([
       { family: 'web', arns: [arn('web:2'), arn('web:3')] },
       { family: 'job', arns: [arn('job:1')] }

@@ -1,21 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { readSettings } from '../../src/settings.js'
-import { InputError } from '../../src/util/errors.js'
+import { inputErrorOf } from '../support/input-error.js'
 
 const read = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = { AWS_REGION: 'eu-west-1' }) =>
   readSettings(name => inputs[name] ?? '', env)
 
-const failure = (inputs: Record<string, string>, env?: NodeJS.ProcessEnv): string => {
-  try {
-    read(inputs, env)
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError)
-    const message = (error as Error).message
-    expect(message).not.toContain('\n')
-    return message
-  }
-  throw new Error('expected an InputError')
-}
+const failure = (inputs: Record<string, string>, env?: NodeJS.ProcessEnv): string =>
+  inputErrorOf(() => read(inputs, env))
 
 describe('readSettings', () => {
   it('applies the documented defaults', () => {

@@ -35,6 +35,7 @@ export async function deleteCluster(ctx: ApplyContext, opts: { mayBeGone?: boole
     async () => {
       try {
         await callAws(ctx, ctx.ecs, new DeleteClusterCommand({ cluster: ctx.clusterArn }))
+        if (ctx.accepted) ctx.accepted.deleteCluster = true
         return { done: true, value: undefined }
       } catch (error) {
         if (isAwsError(error, 'ClusterNotFoundException')) return { done: true, value: undefined }

@@ -33,6 +33,25 @@ export interface ApplyContext extends InventoryContext, RelatedPorts {
   stackToken?: string
   /** Stops this cluster's other work after a failure (aborts the cluster's own signal). */
   halt(reason: unknown): void
+  /** What AWS accepted from this run, for the report of a run that ends before it sees the result. */
+  accepted?: AcceptedRequests
+}
+
+/**
+ * Requests AWS accepted from this run whose outcome the run may not live to see (a cancel, a
+ * deadline): a fresh look then tells what they did, and this tells whose doing it was.
+ */
+export interface AcceptedRequests {
+  /** Tasks this run sent StopTask for. */
+  stopTask: Set<string>
+  /** Services this run scaled to 0: their tasks are drained by this run's doing. */
+  scaledToZero: Set<string>
+  /** DeleteCluster was accepted. */
+  deleteCluster: boolean
+}
+
+export function newAcceptedRequests(): AcceptedRequests {
+  return { stopTask: new Set(), scaledToZero: new Set(), deleteCluster: false }
 }
 
 export function createPollers(

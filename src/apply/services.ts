@@ -1,7 +1,8 @@
 import { DeleteServiceCommand, DeleteTaskSetCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs'
 import { callAws } from '../aws/call.js'
 import type { ServicePlan } from '../plan.js'
-import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
+import { recordGoneBefore } from '../report/report.js'
+import { DeadlineError, awsErrorName, errorMessage, isAwsError } from '../util/errors.js'
 import { retryUntil } from '../util/poll.js'
 import type { ApplyContext } from './context.js'
 import { drainThenStop } from './tasks.js'
@@ -49,6 +50,7 @@ export async function scaleToZero(ctx: ApplyContext, plan: ServicePlan): Promise
       ctx.ecs,
       new UpdateServiceCommand({ cluster: ctx.clusterArn, service: plan.service.arn, desiredCount: 0 })
     )
+    ctx.accepted?.scaledToZero.add(plan.service.arn)
     ctx.log.info(`Scaled service ${plan.service.name} to 0 tasks`)
   } catch (error) {
     if (!isServiceGone(error)) throw error
@@ -88,9 +90,9 @@ export async function deleteService(ctx: ApplyContext, plan: ServicePlan): Promi
           new DeleteServiceCommand({ cluster: ctx.clusterArn, service: plan.service.arn, force: true })
         )
         ctx.log.info(`Deleting service ${plan.service.name}`)
-        return { done: true, value: undefined }
+        return { done: true, value: 'deleted' as const }
       } catch (error) {
-        if (isServiceGone(error)) return { done: true, value: undefined }
+        if (isServiceGone(error)) return { done: true, value: awsErrorName(error) }
         if (
           isAwsError(error, 'InvalidParameterException') &&
           /deployments are active|in progress/i.test(errorMessage(error))
@@ -105,6 +107,17 @@ export async function deleteService(ctx: ApplyContext, plan: ServicePlan): Promi
     throw new DeadlineError(
       `service ${plan.service.name} could not be deleted before the deadline: ${result.reason}`
     )
+  // Ours from the moment DeleteService accepts it: DRAINING until INACTIVE, which AWS finishes by itself.
+  if (result.value === 'deleted') {
+    if (!ctx.report.services.some(s => s.arn === plan.service.arn))
+      ctx.report.services.push({ name: plan.service.name, arn: plan.service.arn, draining: true })
+  } else {
+    recordGoneBefore(ctx.report, {
+      kind: 'service',
+      id: plan.service.name,
+      reason: `${result.value} on this run's DeleteService: deleted by someone else`
+    })
+  }
 }
 
 /** DRAINING is not done: the service still counts against DeleteCluster until INACTIVE. */
@@ -119,6 +132,11 @@ export async function waitServiceInactive(ctx: ApplyContext, plan: ServicePlan):
       `service ${plan.service.name} was still ${outcome.state?.status ?? 'DRAINING'} at the deadline`
     )
   }
-  ctx.report.services.push({ name: plan.service.name, arn: plan.service.arn })
+  const ours = ctx.report.services.find(s => s.arn === plan.service.arn)
+  if (!ours) {
+    ctx.log.info(`Service ${plan.service.name} is deleted (not by this run)`)
+    return
+  }
+  delete ours.draining
   ctx.log.info(`Service ${plan.service.name} is deleted`)
 }

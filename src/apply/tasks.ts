@@ -2,22 +2,24 @@ import { StopTaskCommand } from '@aws-sdk/client-ecs'
 import { callAws } from '../aws/call.js'
 import { Limits } from '../constants.js'
 import { isTaskDown, listLiveTasks, type TaskInfo } from '../inventory.js'
-import type { StoppedTask } from '../report/report.js'
+import { recordGoneBefore, type StoppedTask } from '../report/report.js'
 import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
 import type { ApplyContext } from './context.js'
 
-/** StopTask; a task AWS no longer knows is already stopped. */
-export async function stopTask(ctx: ApplyContext, task: TaskInfo): Promise<void> {
+/** StopTask; false when AWS no longer knows the task (someone else stopped it, and it is gone). */
+export async function stopTask(ctx: ApplyContext, task: TaskInfo): Promise<boolean> {
   const what =
     task.serviceName && ctx.report.scope ? `service ${task.serviceName}` : `cluster ${ctx.clusterName}`
   const reason = `ecs-teardown: removing ${what}`.slice(0, Limits.stopReasonMaxLength)
   try {
     await callAws(ctx, ctx.ecs, new StopTaskCommand({ cluster: ctx.clusterArn, task: task.arn, reason }))
+    ctx.accepted?.stopTask.add(task.arn)
     ctx.log.info(`Stopping task ${task.id} (${task.group})`)
+    return true
   } catch (error) {
     if (isTaskGone(error)) {
       ctx.log.info(`Task ${task.id} is already gone`)
-      return
+      return false
     }
     throw error
   }
@@ -40,17 +42,41 @@ export async function waitTasksStopped(
   return tasks.filter((_, i) => !outcomes[i]?.done)
 }
 
-export function recordStopped(ctx: ApplyContext, task: TaskInfo, how: StoppedTask['how']): void {
+/**
+ * Counts a task as this run's only when this run stopped it (StopTask, or the scale to 0 that let the
+ * scheduler drain it): one already told to stop when the run found it, or gone before its StopTask,
+ * was stopped by someone else.
+ */
+export function recordStopped(
+  ctx: Pick<ApplyContext, 'report'>,
+  task: TaskInfo,
+  how: StoppedTask['how'] | 'not-ours'
+): void {
   if (ctx.report.tasks.some(t => t.arn === task.arn)) return
+  if (how === 'not-ours' || task.desiredStatus === 'STOPPED') {
+    recordGoneBefore(ctx.report, {
+      kind: 'task',
+      id: task.id,
+      reason:
+        how === 'not-ours'
+          ? "gone before this run's StopTask: stopped by someone else"
+          : 'already stopping when this run found it: stopped by someone else'
+    })
+    return
+  }
   ctx.report.tasks.push({ id: task.id, arn: task.arn, group: task.group, startedBy: task.startedBy, how })
 }
 
 /** Stop tasks right away and wait until every one is STOPPED, within the run's deadline. */
 export async function stopAndWait(ctx: ApplyContext, tasks: TaskInfo[]): Promise<void> {
   if (tasks.length === 0) return
-  await Promise.all(tasks.map(task => (task.desiredStatus === 'STOPPED' ? undefined : stopTask(ctx, task))))
+  const stoppedByUs = await Promise.all(
+    tasks.map(task => (task.desiredStatus === 'STOPPED' ? true : stopTask(ctx, task)))
+  )
   const still = await waitTasksStopped(ctx, tasks, ctx.deadline)
-  for (const task of tasks) if (!still.includes(task)) recordStopped(ctx, task, 'stopped')
+  tasks.forEach((task, i) => {
+    if (!still.includes(task)) recordStopped(ctx, task, stoppedByUs[i] ? 'stopped' : 'not-ours')
+  })
   if (still.length > 0)
     throw new DeadlineError(`${still.length} task(s) did not stop before the deadline: ${ids(still)}`)
 }

@@ -9,6 +9,7 @@ import type {
   TaskInfo
 } from '../inventory.js'
 import type { Logger } from '../log.js'
+import type { OtherUsersLookup } from '../other-users.js'
 import {
   newRelatedReport,
   type ClusterReport,
@@ -85,8 +86,11 @@ export type KindSettings = Pick<
   | 'deleteScalingAlarms'
 >
 
-/** What a kind may call while it looks (read only). */
-export type FindContext = InventoryContext & RelatedPorts
+/**
+ * What a kind may call while it looks (read only). `otherUsers`: who outside the clusters this run
+ * removes uses the task definitions, shared by the kinds that must not remove what others use.
+ */
+export type FindContext = InventoryContext & RelatedPorts & { otherUsers?: OtherUsersLookup }
 
 /** What a kind knows when it decides. */
 export interface DecideContext {

@@ -14,6 +14,7 @@ import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
 import { retryUntil } from '../util/poll.js'
 import { count, relatedReport, shownRows, type ResourceKind } from './kind.js'
 import { sharedWithNeighbours } from './shared.js'
+import { logGroupKeepReason, type OtherUsersCheck, type OtherUsersLookup } from '../other-users.js'
 
 /**
  * The awslogs log groups of the task definitions being removed (input `delete-log-groups`). ECS
@@ -21,8 +22,9 @@ import { sharedWithNeighbours } from './shared.js'
  * another task definition family writes to it.
  */
 
-/** Undefined without delete-log-groups: not looked at. */
-export type LogGroupsFound = LogGroupCheck | undefined
+/** Undefined without delete-log-groups: not looked at. `others`: who outside the run's clusters writes to them. */
+export type LogGroupsFound =
+  (LogGroupCheck & { others?: OtherUsersCheck; lookup?: OtherUsersLookup }) | undefined
 
 export interface LogGroupDecision {
   group: LogGroupUse
@@ -32,6 +34,8 @@ export interface LogGroupDecision {
 
 export interface LogGroupsPlan {
   decisions: LogGroupDecision[]
+  /** Asked again right before deleting: a neighbour may have started writing meanwhile. */
+  otherUsers?: OtherUsersLookup
 }
 
 export const logGroupsKind: ResourceKind<LogGroupsFound, LogGroupsPlan> = {
@@ -39,7 +43,13 @@ export const logGroupsKind: ResourceKind<LogGroupsFound, LogGroupsPlan> = {
 
   async find(ctx, scope, settings) {
     if (!settings.deleteLogGroups) return undefined
-    return tolerateDenied(ctx, checkLogGroups(ctx, scope.taskDefinitions, settings.region), undefined)
+    const check = await tolerateDenied(
+      ctx,
+      checkLogGroups(ctx, scope.taskDefinitions, settings.region),
+      undefined
+    )
+    if (!check || check.groups.length === 0 || !ctx.otherUsers) return check
+    return { ...check, others: await ctx.otherUsers.atPlan(ctx), lookup: ctx.otherUsers }
   },
 
   recordFound(found, report, log) {
@@ -63,7 +73,8 @@ export const logGroupsKind: ResourceKind<LogGroupsFound, LogGroupsPlan> = {
             keepReason: `${sharers.join(', ')} also run(s) task definitions of ${group.families.join(', ')}, which write to it`
           }
         return decideLogGroup(group, found!, settings.region)
-      })
+      }),
+      ...(found?.lookup ? { otherUsers: found.lookup } : {})
     }
   },
 
@@ -74,7 +85,7 @@ export const logGroupsKind: ResourceKind<LogGroupsFound, LogGroupsPlan> = {
       {
         stage: 'after-cluster',
         phase: 'delete-log-groups',
-        description: `Delete ${count(deleted.length, 'log group')} no other task definition family writes to`,
+        description: `Delete ${count(deleted.length, 'log group')} that no other task definition family, cluster, service or task writes to`,
         resources: deleted.map(d => d.group.name)
       }
     ]
@@ -90,7 +101,7 @@ export const logGroupsKind: ResourceKind<LogGroupsFound, LogGroupsPlan> = {
     'after-cluster': {
       phase: 'log groups',
       needed: plan => plan.decisions.length > 0,
-      run: (ctx, plan) => deleteLogGroups(ctx, plan.decisions)
+      run: async (ctx, plan) => deleteLogGroups(ctx, await keepWhatOthersNowUse(ctx, plan))
     }
   },
 
@@ -205,7 +216,7 @@ export function awslogsGroups(td: TaskDefinition, region: string): { name: strin
 }
 
 /** A revision (ARN or family:revision), or a family's latest ACTIVE one; undefined when there is none. */
-async function describe(ctx: TaskDefinitionContext, ref: string): Promise<TaskDefinition | undefined> {
+export async function describe(ctx: TaskDefinitionContext, ref: string): Promise<TaskDefinition | undefined> {
   try {
     const out = await callAws(ctx, ctx.ecs, new DescribeTaskDefinitionCommand({ taskDefinition: ref }))
     return out.taskDefinition
@@ -242,7 +253,26 @@ async function activeFamilies(ctx: TaskDefinitionContext, bound: number): Promis
   return [...new Set(families)]
 }
 
-function decideLogGroup(group: LogGroupUse, check: LogGroupCheck, region: string): LogGroupDecision {
+/** The decisions again with a fresh look at who else writes to the groups: it only ever keeps more. */
+async function keepWhatOthersNowUse(ctx: ApplyContext, plan: LogGroupsPlan): Promise<LogGroupDecision[]> {
+  if (!plan.otherUsers || !plan.decisions.some(d => d.delete)) return plan.decisions
+  const fresh = await plan.otherUsers.beforeRemoving(ctx)
+  const decisions = plan.decisions.map(d => {
+    const reason = d.delete ? logGroupKeepReason(d.group.name, fresh) : undefined
+    return reason ? { ...d, delete: false, keepReason: reason } : d
+  })
+  const kept = decisions.filter((d, i) => d.delete !== plan.decisions[i]!.delete).length
+  ctx.log.info(
+    `Looked again at who else uses them: ${kept > 0 ? `${count(kept, 'more log group')} kept` : 'nothing new'}`
+  )
+  return decisions
+}
+
+function decideLogGroup(
+  group: LogGroupUse,
+  check: NonNullable<LogGroupsFound>,
+  region: string
+): LogGroupDecision {
   if (check.tooManyFamilies) {
     return {
       group,
@@ -258,6 +288,8 @@ function decideLogGroup(group: LogGroupUse, check: LogGroupCheck, region: string
       keepReason: `it is in ${group.region}, not the cluster's Region ${region}; delete it there if nothing else writes to it`
     }
   }
+  const writtenElsewhere = logGroupKeepReason(group.name, check.others)
+  if (writtenElsewhere) return { group, delete: false, keepReason: writtenElsewhere }
   const users = check.usedElsewhere[group.name] ?? []
   if (users.length > 0) {
     return {

@@ -6,6 +6,7 @@ import { consoleLinks } from '../report/links.js'
 import { errorMessage, isAwsError } from '../util/errors.js'
 import { count, relatedReport, type ResourceKind } from './kind.js'
 import { sharedWithNeighbours } from './shared.js'
+import { taskDefinitionKeepReason, type OtherUsersCheck, type OtherUsersLookup } from '../other-users.js'
 
 /**
  * The task definition revisions the services and tasks being removed used (input
@@ -20,29 +21,53 @@ export interface TaskDefinitionFamily {
 }
 
 export interface TaskDefinitionsPlan {
+  /** The revisions to deregister (with deregister-task-definitions), by family. */
   families: TaskDefinitionFamily[]
   deregister: boolean
-  /** Services mode: revisions another service of the cluster runs too, kept (with who runs them). */
-  shared?: { arn: string; users: string[] }[]
+  /** With deregister-task-definitions: the revisions kept because something else may use them. */
+  kept: { arn: string; reason: string }[]
+  /** Asked again right before deregistering: a neighbour may have started using one meanwhile. */
+  otherUsers?: OtherUsersLookup
 }
 
-export const taskDefinitionsKind: ResourceKind<string[], TaskDefinitionsPlan> = {
+/** The revisions; with deregister-task-definitions, also who outside the run's clusters uses them. */
+export interface TaskDefinitionsFound {
+  arns: string[]
+  others?: OtherUsersCheck
+  lookup?: OtherUsersLookup
+}
+
+export const taskDefinitionsKind: ResourceKind<TaskDefinitionsFound, TaskDefinitionsPlan> = {
   name: 'task definitions',
 
-  find(_ctx, scope) {
-    return Promise.resolve(scope.taskDefinitions)
+  async find(ctx, scope, settings) {
+    const arns = scope.taskDefinitions
+    // Only when something may be deregistered on its account: no cost otherwise.
+    if (!settings.deregisterTaskDefinitions || arns.length === 0 || !ctx.otherUsers) return { arns }
+    return { arns, others: await ctx.otherUsers.atPlan(ctx), lookup: ctx.otherUsers }
   },
 
   recordFound(found, report) {
-    report.found.taskDefinitionFamilies = new Set(found.map(arn => arn.replace(/:\d+$/, ''))).size
+    report.found.taskDefinitionFamilies = new Set(found.arns.map(arn => arn.replace(/:\d+$/, ''))).size
   },
 
   decide(found, { settings, scope }) {
+    if (!settings.deregisterTaskDefinitions)
+      return { families: families(found.arns), deregister: false, kept: [] }
+    // Services mode: a revision another service of the cluster runs is kept too.
     const shared = sharedWithNeighbours(scope).taskDefinitions
+    const kept = [
+      ...[...shared].map(([arn, users]) => ({ arn, reason: `${users.join(', ')} also run(s) it` })),
+      ...keptRevisions(
+        found.arns.filter(arn => !shared.has(arn)),
+        found.others
+      )
+    ]
     return {
-      families: families(found.filter(arn => !shared.has(arn))),
-      deregister: settings.deregisterTaskDefinitions,
-      ...(shared.size > 0 ? { shared: [...shared].map(([arn, users]) => ({ arn, users })) } : {})
+      families: families(found.arns.filter(arn => !kept.some(k => k.arn === arn))),
+      deregister: true,
+      kept,
+      ...(found.lookup ? { otherUsers: found.lookup } : {})
     }
   },
 
@@ -53,36 +78,47 @@ export const taskDefinitionsKind: ResourceKind<string[], TaskDefinitionsPlan> = 
       {
         stage: 'after-cluster',
         phase: 'deregister-task-definitions',
-        description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(plan.families.length, 'family', 'families')}`,
+        description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(plan.families.length, 'family', 'families')} that no other cluster's services or tasks use`,
         resources: arns.map(revisionOf)
       }
     ]
   },
 
-  notes(plan) {
-    if (!plan.deregister) return []
-    return (plan.shared ?? []).map(
-      t => `task definition ${revisionOf(t.arn)} will be kept: ${t.users.join(', ')} also run(s) it`
-    )
-  },
+  notes: plan => plan.kept.map(k => `task definition ${revisionOf(k.arn)} will be kept: ${k.reason}`),
 
   actions: {
     'after-cluster': {
       phase: 'task definitions',
-      needed: plan => plan.deregister && plan.families.length > 0,
-      run: (ctx, plan) => deregisterTaskDefinitions(ctx, plan.families)
+      needed: plan => plan.deregister && plan.families.length + plan.kept.length > 0,
+      run: async (ctx, plan) => {
+        const now = await keepWhatOthersNowUse(ctx, plan)
+        for (const k of now.kept)
+          ctx.report.leftovers.push({
+            kind: 'task-definition',
+            id: revisionOf(k.arn),
+            reason: `kept: ${k.reason}`
+          })
+        await deregisterTaskDefinitions(ctx, now.families)
+      }
     }
   },
 
   unfinished(plan, report) {
     if (!plan.deregister) return []
-    return plan.families
-      .filter(f => !report.related?.taskDefinitions.some(t => t.family === f.family))
-      .map(f => ({
-        kind: 'task-definition' as const,
-        id: f.family,
-        reason: 'still ACTIVE: not deregistered before the run stopped'
-      }))
+    const kept = plan.kept.map(k => ({
+      kind: 'task-definition' as const,
+      id: revisionOf(k.arn),
+      reason: `kept: ${k.reason}`
+    }))
+    return kept.concat(
+      plan.families
+        .filter(f => !report.related?.taskDefinitions.some(t => t.family === f.family))
+        .map(f => ({
+          kind: 'task-definition' as const,
+          id: f.family,
+          reason: 'still ACTIVE: not deregistered before the run stopped'
+        }))
+    )
   },
 
   countRows(r, left) {
@@ -110,6 +146,39 @@ export const taskDefinitionsKind: ResourceKind<string[], TaskDefinitionsPlan> = 
   },
 
   links: { 'task-definition': (region, id) => consoleLinks.taskDefinition(region, id) }
+}
+
+/** The revisions to keep, and why: with the other clusters unread, every one. */
+function keptRevisions(
+  arns: string[],
+  others: OtherUsersCheck | undefined
+): { arn: string; reason: string }[] {
+  return arns
+    .map(arn => ({ arn, reason: taskDefinitionKeepReason(arn, others) }))
+    .filter((k): k is { arn: string; reason: string } => k.reason !== undefined)
+}
+
+/** The plan again with a fresh look at who else uses the revisions: it only ever keeps more. */
+async function keepWhatOthersNowUse(
+  ctx: ApplyContext,
+  plan: TaskDefinitionsPlan
+): Promise<TaskDefinitionsPlan> {
+  if (!plan.otherUsers || plan.families.length === 0) return plan
+  const fresh = await plan.otherUsers.beforeRemoving(ctx)
+  const newly = keptRevisions(
+    plan.families.flatMap(f => f.arns),
+    fresh
+  )
+  ctx.log.info(
+    `Looked again at who else uses them: ${newly.length > 0 ? `${count(newly.length, 'more revision')} kept` : 'nothing new'}`
+  )
+  return {
+    ...plan,
+    families: plan.families
+      .map(f => ({ ...f, arns: f.arns.filter(arn => !newly.some(k => k.arn === arn)) }))
+      .filter(f => f.arns.length > 0),
+    kept: [...plan.kept, ...newly]
+  }
 }
 
 async function deregisterTaskDefinitions(ctx: ApplyContext, families: TaskDefinitionFamily[]): Promise<void> {

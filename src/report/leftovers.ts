@@ -4,16 +4,18 @@ import type { ClusterReport, Leftover } from './report.js'
 
 /** What the plan meant to remove and the report does not show removed: no AWS call needed. */
 export function leftoversFromPlan(plan: TeardownPlan, report: ClusterReport): Leftover[] {
+  // Removed by this run, or by someone else before it (reported as such, not as left).
+  const goneBefore = new Set((report.goneBefore ?? []).map(g => `${g.kind}:${g.id}`))
   const removedServices = new Set(report.services.map(s => s.arn))
   const stoppedTasks = new Set(report.tasks.map(t => t.arn))
   const deregistered = new Set(report.containerInstances.map(c => c.arn))
   const left: Leftover[] = []
   for (const { service } of plan.services) {
-    if (!removedServices.has(service.arn))
+    if (!removedServices.has(service.arn) && !goneBefore.has(`service:${service.name}`))
       left.push({ kind: 'service', id: service.name, reason: 'not confirmed deleted' })
   }
   for (const task of [...plan.services.flatMap(s => s.tasks), ...plan.standaloneTasks]) {
-    if (!stoppedTasks.has(task.arn))
+    if (!stoppedTasks.has(task.arn) && !goneBefore.has(`task:${task.id}`))
       left.push({ kind: 'task', id: task.id, reason: `not confirmed stopped (${task.group})`, billing: true })
   }
   for (const ci of plan.containerInstances) {

@@ -112,6 +112,7 @@ function withoutResourceLists(cluster: ClusterReport): ShortenedCluster {
     tasks: empty('tasks', cluster.tasks),
     containerInstances: empty('containerInstances', cluster.containerInstances),
     capacityProviders: empty('capacityProviders', cluster.capacityProviders),
+    ...(cluster.goneBefore ? { goneBefore: empty('goneBefore', cluster.goneBefore) } : {}),
     phases: cluster.phases.map(({ name, seconds }) => ({ name, seconds }))
   }
   if (cluster.related) {

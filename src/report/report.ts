@@ -11,6 +11,16 @@ export type ClusterOutcome =
 export interface RemovedService {
   name: string
   arn: string
+  /** DeleteService accepted it, but the run ended before it was seen INACTIVE (AWS finishes that by itself). */
+  draining?: true
+}
+
+/** Something the run meant to remove that someone else removed first: not counted as this run's. */
+export interface GoneBefore {
+  kind: LeftoverKind
+  id: string
+  /** How the run learnt it, e.g. `ServiceNotActiveException on this run's DeleteService`. */
+  reason: string
 }
 
 export interface StoppedTask {
@@ -64,6 +74,11 @@ export interface Leftover {
   reason: string
   /** It keeps costing money until someone removes it. */
   billing?: boolean
+  /**
+   * The run ended (cancelled, timed out, failed) and AWS could not be read again in time: this entry
+   * is what the plan meant to remove and the run did not see removed, not what AWS was seen to hold.
+   */
+  fromPlan?: true
 }
 
 /** The CloudFormation stack that created the cluster (delete-stack). */
@@ -212,6 +227,13 @@ export interface ClusterReport {
   /** Present in services mode (the `services` input): the cluster is kept. */
   scope?: ServiceScopeReport
   leftovers: Leftover[]
+  /**
+   * The run ended early (cancelled, timed out, failed) after AWS accepted its DeleteCluster, and a
+   * fresh look found the cluster gone: counted in `clusters-deleted`. Absent otherwise.
+   */
+  clusterDeleted?: true
+  /** What was removed by someone else before this run removed it; present when there is any. */
+  goneBefore?: GoneBefore[]
   phases: PhaseTiming[]
   seconds: number
 }
@@ -238,6 +260,11 @@ export function newClusterReport(name: string, region: string): ClusterReport {
   }
 }
 
+export function recordGoneBefore(report: ClusterReport, entry: GoneBefore): void {
+  const list = (report.goneBefore ??= [])
+  if (!list.some(g => g.kind === entry.kind && g.id === entry.id)) list.push(entry)
+}
+
 export interface ReportCounts {
   servicesDeleted: number
   tasksStopped: number
@@ -251,7 +278,7 @@ export function countRemoved(report: Report): ReportCounts {
     servicesDeleted: sum(report.clusters.map(c => c.services.length)),
     tasksStopped: sum(report.clusters.map(c => c.tasks.length)),
     containerInstancesDeregistered: sum(report.clusters.map(c => c.containerInstances.length)),
-    clustersDeleted: report.clusters.filter(c => c.outcome === 'deleted').length,
+    clustersDeleted: report.clusters.filter(c => c.outcome === 'deleted' || c.clusterDeleted).length,
     stacksDeleted: report.clusters.filter(c => c.stack?.deleted).length
   }
 }

@@ -121,7 +121,7 @@ function renderLeftovers(c: ClusterReport): string[] {
   const item = (l: Leftover): string => {
     const href = leftoverLink(c, l)
     const name = href ? link(href, code(l.id)) : code(l.id)
-    return `${escapeHtml(l.kind)} ${name}: ${escapeHtml(l.reason)}`
+    return `${escapeHtml(l.kind)} ${name}: ${escapeHtml(l.reason)}${l.fromPlan ? ' (from the plan, not read from AWS)' : ''}`
   }
   const out: string[] = []
   const billing = c.leftovers.filter(l => l.billing)
@@ -163,7 +163,13 @@ function renderRemoved(c: ClusterReport): string[] {
   out.push(
     ...details(
       'Services deleted',
-      c.services.map(s => code(s.name))
+      c.services.map(s => `${code(s.name)}${s.draining ? ' (DRAINING: AWS finishes the deletion)' : ''}`)
+    )
+  )
+  out.push(
+    ...details(
+      'Gone before this run removed them (not counted)',
+      (c.goneBefore ?? []).map(g => `${escapeHtml(g.kind)} ${code(g.id)}: ${escapeHtml(g.reason)}`)
     )
   )
   out.push(...details('Tasks stopped, by service or starter', groupTasks(c)))

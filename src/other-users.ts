@@ -1,0 +1,231 @@
+import type { Cluster } from '@aws-sdk/client-ecs'
+import { Limits } from './constants.js'
+import {
+  describeClusters,
+  listClusterArns,
+  listLiveTasks,
+  listServices,
+  nameFromArn,
+  type InventoryContext
+} from './inventory.js'
+import { awslogsGroups, describe as describeTaskDefinition } from './kinds/log-groups.js'
+import { revisionOf } from './kinds/task-definitions.js'
+import { DeadlineError, errorMessage, isAccessDenied, isAwsError, isCancellation } from './util/errors.js'
+
+/**
+ * Who else uses a task definition revision. A revision is not tied to a cluster: the same one may run
+ * in a preview cluster and in production, and so may the log group its containers write to. Before
+ * either is removed, every other ACTIVE cluster of the Region is read: its services (every
+ * deployment and task set) and its running tasks. Clusters removed by the same run are not other
+ * users. The look is bounded (Limits.otherUsers); when it cannot be completed (a denied read, an
+ * account over the bound, the deadline) the answer says why, and the caller keeps everything.
+ */
+
+/** A user of a revision outside the clusters this run removes. */
+export interface OtherUse {
+  cluster: string
+  /** The service whose deployments use it; absent for a standalone task. */
+  service?: string
+  /** A running standalone task (`family:<name>` group) that uses it. */
+  task?: string
+}
+
+export interface OtherUsersCheck {
+  /** Per revision ARN that something outside the run's clusters uses: who. */
+  taskDefinitions: Record<string, OtherUse[]>
+  /** Per log group name (in the Region): the revisions used elsewhere that write to it, and by whom. */
+  logGroups: Record<string, { revision: string; users: OtherUse[] }[]>
+  /** Other ACTIVE clusters read. */
+  clustersChecked: number
+  /** Set when the look could not be completed: then nothing may be removed on its account. */
+  incomplete?: string
+}
+
+export interface OtherUsersRequest {
+  /** The cluster being torn down. */
+  clusterArn: string
+  /** Every cluster this run removes (names or ARNs), a sweep's included: not other users. */
+  runClusters: readonly string[]
+  /** Also read the log groups the revisions used elsewhere write to (delete-log-groups). */
+  logGroups: boolean
+  region: string
+}
+
+/**
+ * One teardown's look at who else uses what it may remove, shared by the kinds that need it (log
+ * groups, task definitions): taken once for the plan, and once more right before the first removal
+ * it guards, since a neighbour may start using a revision while the cluster empties.
+ */
+export class OtherUsersLookup {
+  private atPlanLook: Promise<OtherUsersCheck> | undefined
+  private freshLook: Promise<OtherUsersCheck> | undefined
+
+  constructor(readonly request: OtherUsersRequest) {}
+
+  atPlan(ctx: InventoryContext): Promise<OtherUsersCheck> {
+    return (this.atPlanLook ??= checkOtherUsers(ctx, this.request))
+  }
+
+  beforeRemoving(ctx: InventoryContext): Promise<OtherUsersCheck> {
+    return (this.freshLook ??= checkOtherUsers(ctx, this.request))
+  }
+}
+
+export async function checkOtherUsers(
+  ctx: InventoryContext,
+  request: OtherUsersRequest
+): Promise<OtherUsersCheck> {
+  const check: OtherUsersCheck = { taskDefinitions: {}, logGroups: {}, clustersChecked: 0 }
+  try {
+    const uses = await usesElsewhere(ctx, request, check)
+    if (typeof uses === 'string') return { ...check, incomplete: uses }
+    check.taskDefinitions = Object.fromEntries(uses)
+    if (request.logGroups) {
+      const incomplete = await writersElsewhere(ctx, request, uses, check)
+      if (incomplete) return { ...check, incomplete }
+    }
+    return check
+  } catch (error) {
+    if (isCancellation(error, ctx.signal)) throw error
+    return { ...check, incomplete: whyIncomplete(error) }
+  }
+}
+
+/** Every revision the other clusters' services and running tasks use, with who uses it; or why not known. */
+async function usesElsewhere(
+  ctx: InventoryContext,
+  request: OtherUsersRequest,
+  check: OtherUsersCheck
+): Promise<Map<string, OtherUse[]> | string> {
+  const excluded = new Set([request.clusterArn, ...request.runClusters].map(nameFromArn))
+  const arns = (await listClusterArns(ctx)).filter(arn => !excluded.has(nameFromArn(arn)))
+  if (arns.length > Limits.otherUsers.clusters)
+    return `the Region has ${arns.length} other clusters, more than the ${Limits.otherUsers.clusters} this run reads`
+  const clusters = (await describeClusters(ctx, arns)).filter(c => c.status === 'ACTIVE')
+  const services = sum(clusters, c => c.activeServicesCount ?? 0)
+  const tasks = sum(clusters, c => (c.runningTasksCount ?? 0) + (c.pendingTasksCount ?? 0))
+  if (services > Limits.otherUsers.services)
+    return `the other clusters have ${services} services, more than the ${Limits.otherUsers.services} this run reads`
+  if (tasks > Limits.otherUsers.tasks)
+    return `the other clusters run ${tasks} tasks, more than the ${Limits.otherUsers.tasks} this run reads`
+
+  const uses = new Map<string, OtherUse[]>()
+  const add = (arn: string, use: OtherUse): void => {
+    const list = uses.get(arn) ?? []
+    if (!list.some(u => u.cluster === use.cluster && u.service === use.service && u.task === use.task))
+      list.push(use)
+    uses.set(arn, list)
+  }
+  const read = await Promise.all(clusters.map(cluster => readCluster(ctx, cluster)))
+  for (const { name, services: found, tasks: running } of read) {
+    for (const service of found)
+      for (const arn of service.taskDefinitions ?? []) add(arn, { cluster: name, service: service.name })
+    for (const task of running) {
+      if (!task.taskDefinitionArn) continue
+      // A service's task is reported by its service; a task of a service already deleted, by itself.
+      if (task.serviceName && found.some(s => s.name === task.serviceName))
+        add(task.taskDefinitionArn, { cluster: name, service: task.serviceName })
+      else add(task.taskDefinitionArn, { cluster: name, task: `${task.id} (${task.group})` })
+    }
+  }
+  check.clustersChecked = clusters.length
+  return uses
+}
+
+async function readCluster(
+  ctx: InventoryContext,
+  cluster: Cluster
+): Promise<{
+  name: string
+  services: Awaited<ReturnType<typeof listServices>>
+  tasks: Awaited<ReturnType<typeof listLiveTasks>>
+}> {
+  const arn = cluster.clusterArn ?? ''
+  const name = cluster.clusterName ?? nameFromArn(arn)
+  try {
+    const [services, tasks] = await Promise.all([
+      listServices(ctx, arn),
+      listLiveTasks(ctx, arn, ['RUNNING'])
+    ])
+    return { name, services, tasks }
+  } catch (error) {
+    // Deleted since it was listed: it uses nothing any more.
+    if (isAwsError(error, 'ClusterNotFoundException')) return { name, services: [], tasks: [] }
+    throw new OtherClusterError(name, error)
+  }
+}
+
+/**
+ * The log groups the revisions used elsewhere write to (one DescribeTaskDefinition per distinct
+ * revision, bounded), in `check.logGroups`. Returns why it is incomplete, or undefined.
+ */
+async function writersElsewhere(
+  ctx: InventoryContext,
+  request: OtherUsersRequest,
+  uses: Map<string, OtherUse[]>,
+  check: OtherUsersCheck
+): Promise<string | undefined> {
+  if (uses.size > Limits.otherUsers.revisions)
+    return `the other clusters use ${uses.size} task definition revisions, more than the ${Limits.otherUsers.revisions} this run reads for log groups`
+  const described = await Promise.all(
+    [...uses.keys()].map(async arn => ({ arn, td: await describeTaskDefinition(ctx, arn) }))
+  )
+  for (const { arn, td } of described) {
+    if (!td) continue
+    for (const group of awslogsGroups(td, request.region)) {
+      if (group.region !== request.region) continue
+      ;(check.logGroups[group.name] ??= []).push({ revision: arn, users: uses.get(arn) ?? [] })
+    }
+  }
+  return undefined
+}
+
+class OtherClusterError extends Error {
+  constructor(
+    readonly cluster: string,
+    override readonly cause: unknown
+  ) {
+    super(`cluster ${cluster} could not be read: ${errorMessage(cause)}`)
+  }
+}
+
+function whyIncomplete(error: unknown): string {
+  const cause = error instanceof OtherClusterError ? error.cause : error
+  const where = error instanceof OtherClusterError ? ` (cluster ${error.cluster})` : ''
+  if (cause instanceof DeadlineError)
+    return `the run's deadline passed before the other clusters were read${where}`
+  if (isAccessDenied(cause)) return `reading the other clusters was denied${where}: ${errorMessage(cause)}`
+  return `the other clusters could not be read${where}: ${errorMessage(cause)}`
+}
+
+function sum<T>(items: T[], value: (item: T) => number): number {
+  return items.reduce((total, item) => total + value(item), 0)
+}
+
+/** Why a revision must not be deregistered; undefined when nothing outside the run's clusters uses it. */
+export function taskDefinitionKeepReason(
+  arn: string,
+  others: OtherUsersCheck | undefined
+): string | undefined {
+  if (!others) return 'who else uses it was not looked at'
+  if (others.incomplete) return `another user cannot be ruled out: ${others.incomplete}`
+  const users = others.taskDefinitions[arn]
+  return users ? `still used by ${describeUsers(users)}` : undefined
+}
+
+/** Why a log group must be kept for another cluster's sake; undefined when nothing used elsewhere writes to it. */
+export function logGroupKeepReason(name: string, others: OtherUsersCheck | undefined): string | undefined {
+  if (!others) return 'another user cannot be ruled out: the other clusters were not read'
+  if (others.incomplete) return `another user cannot be ruled out: ${others.incomplete}`
+  const writers = others.logGroups[name] ?? []
+  if (writers.length === 0) return undefined
+  return `task definition ${writers.map(w => revisionOf(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`
+}
+
+/** Who uses a revision, in words: `cluster production (service api)`. */
+export function describeUsers(users: OtherUse[]): string {
+  const shown = users
+    .slice(0, 3)
+    .map(u => `cluster ${u.cluster} (${u.service ? `service ${u.service}` : `task ${u.task ?? '?'}`})`)
+  return shown.join(', ') + (users.length > 3 ? ` and ${users.length - 3} more` : '')
+}
