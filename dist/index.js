@@ -59757,11 +59757,6 @@ const Limits = {
     cloudMapPageSize: 100,
     /** Elastic Load Balancing DescribeTargetGroups / DescribeListeners / DescribeRules page size (the most AWS allows). */
     elbPageSize: 400,
-    /**
-     * Most other clusters whose services are read to learn who else uses a target group. An account
-     * with more keeps every target group (and says why).
-     */
-    loadBalancerClustersChecked: 100,
     /** Application Auto Scaling MaxResults (the most it allows), and resource IDs per DescribeScalableTargets. */
     autoScalingPageSize: 50,
     /** CloudWatch DescribeAlarms names per call and MaxRecords; DeleteAlarms names per call. */
@@ -60759,6 +60754,13 @@ async function paginate(fetchPage) {
     } while (token !== undefined);
     return all;
 }
+/**
+ * Every page of a list call whose caller takes each page's items itself (the token may be called
+ * Marker, NextMarker or NextToken): `read` handles one page and returns the token of the next.
+ */
+async function forEachPage(read) {
+    await paginate(async (token) => ({ items: [], nextToken: await read(token) }));
+}
 
 ;// CONCATENATED MODULE: ./lib/util/pool.js
 /**
@@ -61617,546 +61619,6 @@ async function retryUntil(ctx, options, attempt) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/kinds/load-balancers.js
-
-
-
-
-
-
-
-
-
-
-/** The rule ARN's listener: `…:listener-rule/app/<lb>/<id>/<listener>/<rule>` → `…:listener/app/<lb>/<id>/<listener>`. */
-function listenerOfRule(ruleArn) {
-    return ruleArn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '');
-}
-function nameOfArn(arn) {
-    // targetgroup/<name>/<id> and loadbalancer/app/<name>/<id>
-    const parts = arn.split('/');
-    return parts.length >= 3 ? parts[parts.length - 2] : arn;
-}
-/**
- * Which rules and groups go. A group goes when only removed services use it and no rule that stays
- * forwards to it; a rule goes when it is not a default rule and every group it forwards to goes
- * (a weighted rule that also sends traffic elsewhere is kept: deleting it would cut that traffic).
- */
-function decideLoadBalancers(found, deleteTargetGroups) {
-    const services = new Map();
-    for (const ref of found.refs)
-        services.set(ref.targetGroupArn, [...(services.get(ref.targetGroupArn) ?? []), ref.service]);
-    const existing = found.targetGroups.filter(g => services.has(g.arn));
-    const groupKeep = new Map();
-    for (const g of existing) {
-        const others = found.usedElsewhere[g.arn] ?? [];
-        if (others.length > 0)
-            groupKeep.set(g.arn, `service ${others.join(', ')} still uses it`);
-        else if (found.othersUnknown)
-            groupKeep.set(g.arn, found.othersUnknown);
-    }
-    const ours = new Set(existing.map(g => g.arn));
-    const relevant = found.rules.filter(r => r.forwardsTo.some(t => ours.has(t.targetGroupArn)) || found.namedRules.includes(r.arn));
-    // A group another service uses keeps every rule that forwards to it (deleting the rule would cut
-    // that service's traffic); a kept rule keeps the groups it forwards to (AWS refuses otherwise).
-    // A group kept only because a kept rule forwards to it does not keep its other rules: they send
-    // traffic to the removed services alone.
-    const ruleKeep = new Map();
-    for (const r of relevant) {
-        const reason = ruleKeepReason(r, ours, groupKeep);
-        if (reason)
-            ruleKeep.set(r.arn, reason);
-    }
-    const heldBy = new Map();
-    for (const r of relevant) {
-        if (!ruleKeep.has(r.arn))
-            continue;
-        for (const t of r.forwardsTo) {
-            if (ours.has(t.targetGroupArn) && !groupKeep.has(t.targetGroupArn) && !heldBy.has(t.targetGroupArn)) {
-                heldBy.set(t.targetGroupArn, r.isDefault
-                    ? `it is the default action of listener ${nameOfArn(r.listenerArn)} (a default action is never changed)`
-                    : `listener rule ${r.priority}, which stays, also forwards to it`);
-            }
-        }
-    }
-    for (const [arn, reason] of heldBy)
-        groupKeep.set(arn, reason);
-    const notDeleting = 'delete-target-groups is off';
-    return {
-        deleting: deleteTargetGroups,
-        rules: relevant.map(rule => {
-            const keep = ruleKeep.get(rule.arn) ?? (deleteTargetGroups ? undefined : notDeleting);
-            return keep ? { rule, delete: false, keepReason: keep } : { rule, delete: true };
-        }),
-        targetGroups: existing.map(group => {
-            const keep = groupKeep.get(group.arn) ?? (deleteTargetGroups ? undefined : notDeleting);
-            const base = { group, services: services.get(group.arn) ?? [] };
-            return keep ? { ...base, delete: false, keepReason: keep } : { ...base, delete: true };
-        }),
-        latticeTargetGroups: found.latticeTargetGroups,
-        loadBalancerArns: [
-            ...new Set([...existing.flatMap(g => g.loadBalancerArns), ...relevant.map(r => r.loadBalancerArn)])
-        ].sort()
-    };
-}
-function ruleKeepReason(rule, ours, groupKeep) {
-    if (rule.isDefault)
-        return `it is the default rule of listener ${nameOfArn(rule.listenerArn)} (never deleted)`;
-    const outside = rule.forwardsTo
-        .filter(t => !ours.has(t.targetGroupArn))
-        .map(t => nameOfArn(t.targetGroupArn));
-    if (outside.length > 0)
-        return `it also forwards to ${outside.join(', ')}, which is not the removed services'`;
-    const kept = rule.forwardsTo
-        .filter(t => groupKeep.has(t.targetGroupArn))
-        .map(t => nameOfArn(t.targetGroupArn));
-    if (kept.length > 0)
-        return `it forwards to ${kept.join(', ')}, which stays`;
-    return undefined;
-}
-/** The command that removes a rule or a group, for the report (never run by this action unless told). */
-const removeCommand = {
-    rule: (arn) => `aws elbv2 delete-rule --rule-arn ${arn}`,
-    targetGroup: (arn) => `aws elbv2 delete-target-group --target-group-arn ${arn}`,
-    latticeTargetGroup: (arn) => `aws vpc-lattice delete-target-group --target-group-identifier ${arn}`
-};
-/** The target-group references of the services being removed (every `loadBalancers` entry). */
-function serviceTargetGroups(services) {
-    const refs = [];
-    const namedRules = [];
-    const latticeTargetGroups = [];
-    for (const s of services) {
-        for (const lb of s.loadBalancers ?? []) {
-            if (lb.targetGroupArn)
-                refs.push({ service: s.name, targetGroupArn: lb.targetGroupArn, role: 'primary' });
-            const blueGreen = lb.advancedConfiguration;
-            if (blueGreen?.alternateTargetGroupArn)
-                refs.push({ service: s.name, targetGroupArn: blueGreen.alternateTargetGroupArn, role: 'alternate' });
-            for (const rule of [blueGreen?.productionListenerRule, blueGreen?.testListenerRule])
-                if (rule && !namedRules.includes(rule))
-                    namedRules.push(rule);
-        }
-        for (const arn of s.vpcLatticeTargetGroups ?? [])
-            latticeTargetGroups.push({ service: s.name, arn });
-    }
-    return { refs, namedRules, latticeTargetGroups };
-}
-async function findLoadBalancers(ctx, clusterArn, services, wholeCluster, deleteTargetGroups) {
-    const { refs, namedRules, latticeTargetGroups } = serviceTargetGroups(services);
-    const found = {
-        refs,
-        namedRules,
-        latticeTargetGroups,
-        targetGroups: [],
-        rules: [],
-        usedElsewhere: {}
-    };
-    const groupArns = [...new Set(refs.map(r => r.targetGroupArn))];
-    if (groupArns.length === 0)
-        return found;
-    found.targetGroups = await describeTargetGroups(ctx, groupArns);
-    const loadBalancers = [...new Set(found.targetGroups.flatMap(g => g.loadBalancerArns))];
-    const listeners = (await Promise.all(loadBalancers.map(lb => describeListeners(ctx, lb)))).flat();
-    found.rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, l.loadBalancerArn)))).flat();
-    // Only a deletion needs to know who else uses a group: a report names the groups either way.
-    if (!deleteTargetGroups)
-        return found;
-    try {
-        const others = await otherServicesUsing(ctx, clusterArn, new Set(groupArns), services, wholeCluster);
-        if (others === undefined)
-            found.othersUnknown = `the account has more than ${Limits.loadBalancerClustersChecked} other clusters, so another service using it cannot be ruled out`;
-        else
-            found.usedElsewhere = others;
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        found.othersUnknown = `the other clusters' services could not be read (${(0,errors/* errorMessage */.gJ)(error)}), so another service using it cannot be ruled out`;
-    }
-    return found;
-}
-/** The groups that still exist, by ARN; a group deleted already is left out. */
-async function describeTargetGroups(ctx, arns) {
-    const out = [];
-    // DescribeTargetGroups with ARNs fails whole on one unknown ARN: one ARN per call keeps the others.
-    await Promise.all(arns.map(async (arn) => {
-        try {
-            const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetGroupsCommand({ TargetGroupArns: [arn] }));
-            for (const g of page.TargetGroups ?? [])
-                out.push({
-                    arn: g.TargetGroupArn ?? arn,
-                    name: g.TargetGroupName ?? nameOfArn(arn),
-                    loadBalancerArns: g.LoadBalancerArns ?? []
-                });
-        }
-        catch (error) {
-            if (!(0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
-                throw error;
-        }
-    }));
-    return out.sort((a, b) => a.arn.localeCompare(b.arn));
-}
-async function describeListeners(ctx, loadBalancerArn) {
-    const out = [];
-    await eachMarkerPage(async (Marker) => {
-        try {
-            const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeListenersCommand({
-                LoadBalancerArn: loadBalancerArn,
-                PageSize: Limits.elbPageSize,
-                Marker
-            }));
-            for (const l of page.Listeners ?? [])
-                if (l.ListenerArn)
-                    out.push({ arn: l.ListenerArn, loadBalancerArn });
-            return page.NextMarker;
-        }
-        catch (error) {
-            if ((0,errors/* isAwsError */.m_)(error, 'LoadBalancerNotFoundException', 'LoadBalancerNotFound'))
-                return undefined;
-            throw error;
-        }
-    });
-    return out;
-}
-async function describeRules(ctx, listenerArn, loadBalancerArn) {
-    const out = [];
-    await eachMarkerPage(async (Marker) => {
-        try {
-            const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeRulesCommand({
-                ListenerArn: listenerArn,
-                PageSize: Limits.elbPageSize,
-                Marker
-            }));
-            for (const r of page.Rules ?? []) {
-                if (!r.RuleArn)
-                    continue;
-                out.push({
-                    arn: r.RuleArn,
-                    listenerArn,
-                    loadBalancerArn,
-                    priority: r.Priority ?? '',
-                    isDefault: r.IsDefault === true,
-                    forwardsTo: forwardTargets(r.Actions ?? [])
-                });
-            }
-            return page.NextMarker;
-        }
-        catch (error) {
-            if ((0,errors/* isAwsError */.m_)(error, 'ListenerNotFoundException', 'ListenerNotFound'))
-                return undefined;
-            throw error;
-        }
-    });
-    return out;
-}
-/** The groups an action list forwards to: `TargetGroupArn`, or each group of a weighted `ForwardConfig`. */
-function forwardTargets(actions) {
-    const out = [];
-    for (const a of actions) {
-        if (a.Type !== 'forward')
-            continue;
-        const groups = a.ForwardConfig?.TargetGroups ?? [];
-        if (groups.length > 0) {
-            for (const g of groups)
-                if (g.TargetGroupArn)
-                    out.push({ targetGroupArn: g.TargetGroupArn, weight: g.Weight ?? 1 });
-        }
-        else if (a.TargetGroupArn)
-            out.push({ targetGroupArn: a.TargetGroupArn, weight: 1 });
-    }
-    return out;
-}
-async function eachMarkerPage(read) {
-    const seen = new Set();
-    let marker;
-    do {
-        marker = (await read(marker)) || undefined;
-        if (marker !== undefined) {
-            if (seen.has(marker))
-                throw new Error('Elastic Load Balancing returned the same NextMarker twice');
-            seen.add(marker);
-        }
-    } while (marker);
-}
-/**
- * Per group ARN, the services outside the teardown that name it: every ACTIVE service of every
- * other cluster (and of this one when only some of its services go). Undefined when the account
- * has more clusters than Limits.loadBalancerClustersChecked: the answer would not be complete.
- */
-async function otherServicesUsing(ctx, clusterArn, groups, removed, wholeCluster) {
-    const clusters = await describeOtherClusters(ctx, clusterArn);
-    if (clusters.length > Limits.loadBalancerClustersChecked)
-        return undefined;
-    const arns = clusters.map(c => c.clusterArn ?? '').filter(Boolean);
-    if (!wholeCluster)
-        arns.push(clusterArn);
-    const removedArns = new Set(removed.map(s => s.arn));
-    const usage = {};
-    const lists = await Promise.all(arns.map(async (arn) => ({ arn, services: await listServices(ctx, arn) })));
-    for (const { arn, services } of lists) {
-        const clusterName = arn.slice(arn.lastIndexOf('/') + 1);
-        for (const s of services) {
-            if (removedArns.has(s.arn))
-                continue;
-            for (const lb of s.loadBalancers ?? []) {
-                for (const tg of [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn]) {
-                    if (tg && groups.has(tg))
-                        (usage[tg] ??= []).push(`${clusterName}/${s.name}`);
-                }
-            }
-        }
-    }
-    return usage;
-}
-/** Deletes the rules, then the groups (a rule's deletion takes a moment to release its groups). */
-async function deleteRulesAndGroups(ctx, plan, done) {
-    for (const d of plan.rules.filter(r => r.delete)) {
-        try {
-            await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DeleteRuleCommand({ RuleArn: d.rule.arn }));
-            ctx.log.info(`Deleted listener rule ${d.rule.priority} of ${nameOfArn(d.rule.loadBalancerArn)}`);
-        }
-        catch (error) {
-            if (!(0,errors/* isAwsError */.m_)(error, 'RuleNotFoundException', 'RuleNotFound'))
-                throw error;
-            ctx.log.info(`Listener rule ${d.rule.arn} does not exist (any more)`);
-        }
-        done.rules.push(d.rule.arn);
-    }
-    for (const d of plan.targetGroups.filter(g => g.delete)) {
-        // Last look: a target registered since the inventory means something else uses the group now.
-        let targets;
-        try {
-            const health = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetHealthCommand({ TargetGroupArn: d.group.arn }));
-            targets = (health.TargetHealthDescriptions ?? []).filter(t => !['draining', 'unused'].includes(t.TargetHealth?.State ?? '')).length;
-        }
-        catch (error) {
-            if (!(0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
-                throw error;
-            ctx.log.info(`Target group ${d.group.name} does not exist (any more)`);
-            continue;
-        }
-        if (targets > 0) {
-            ctx.report.leftovers.push({
-                kind: 'target-group',
-                id: d.group.arn,
-                reason: `kept: ${targets} target(s) are still registered in it, so something else uses it; ${removeCommand.targetGroup(d.group.arn)} once nothing does`
-            });
-            continue;
-        }
-        const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 10_000 }, async () => {
-            try {
-                await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DeleteTargetGroupCommand({ TargetGroupArn: d.group.arn }));
-                return { done: true, value: undefined };
-            }
-            catch (error) {
-                // A rule just deleted still holds the group for a moment.
-                if ((0,errors/* isAwsError */.m_)(error, 'ResourceInUseException', 'ResourceInUse'))
-                    return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
-                // Deleted by someone else since the last look.
-                if ((0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
-                    return { done: true, value: undefined };
-                throw error;
-            }
-        });
-        if (!result.done)
-            throw new errors/* DeadlineError */.j3(`target group ${d.group.name} could not be deleted before the deadline: ${result.reason}`);
-        done.targetGroups.push(d.group.arn);
-        ctx.log.info(`Deleted target group ${d.group.name}`);
-    }
-}
-/**
- * A load balancer these rules and groups were on that has no rule but its default ones left and no
- * registered target in any group: it serves nothing and bills by the hour. Never deleted here.
- */
-async function idleLoadBalancers(ctx, arns) {
-    const idle = [];
-    for (const lb of arns) {
-        const listeners = await describeListeners(ctx, lb);
-        const rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, lb)))).flat();
-        if (rules.some(r => !r.isDefault))
-            continue;
-        let targets = 0;
-        try {
-            await eachMarkerPage(async (Marker) => {
-                const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetGroupsCommand({
-                    LoadBalancerArn: lb,
-                    PageSize: Limits.elbPageSize,
-                    Marker
-                }));
-                for (const g of page.TargetGroups ?? []) {
-                    const health = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetHealthCommand({ TargetGroupArn: g.TargetGroupArn }));
-                    targets += (health.TargetHealthDescriptions ?? []).length;
-                }
-                return page.NextMarker;
-            });
-        }
-        catch (error) {
-            if ((0,errors/* isAwsError */.m_)(error, 'LoadBalancerNotFoundException', 'LoadBalancerNotFound'))
-                continue;
-            throw error;
-        }
-        if (targets === 0)
-            idle.push(lb);
-    }
-    return idle;
-}
-// ---------------------------------------------------------------- the kind
-const emptyFound = {
-    refs: [],
-    namedRules: [],
-    latticeTargetGroups: [],
-    targetGroups: [],
-    rules: [],
-    usedElsewhere: {}
-};
-const loadBalancersKind = {
-    name: 'load balancer rules and target groups',
-    find(ctx, scope, settings) {
-        if (!isAvailable(ctx.elbv2) ||
-            !scope.services.some(s => (s.loadBalancers ?? []).length > 0 || (s.vpcLatticeTargetGroups ?? []).length > 0))
-            return Promise.resolve(emptyFound);
-        return tolerateDenied(ctx, findLoadBalancers(ctx, scope.cluster.arn, scope.services, scope.wholeCluster, settings.deleteTargetGroups), emptyFound);
-    },
-    recordFound(found, report, log) {
-        const plan = decideLoadBalancers(found, false);
-        report.found.targetGroups = plan.targetGroups.length;
-        report.found.listenerRules = plan.rules.length;
-        if (found.othersUnknown)
-            log.info(`Target groups will be kept: ${found.othersUnknown}`);
-    },
-    decide(found, { settings }) {
-        return decideLoadBalancers(found, settings.deleteTargetGroups);
-    },
-    steps(plan) {
-        const rules = plan.rules.filter(r => r.delete);
-        const groups = plan.targetGroups.filter(g => g.delete);
-        if (rules.length === 0 && groups.length === 0)
-            return [];
-        return [
-            {
-                stage: 'after-services',
-                phase: 'delete-target-groups',
-                description: `Delete ${count(rules.length, 'listener rule')} and ${count(groups.length, 'target group')} only the removed services use`,
-                resources: [...rules.map(r => r.rule.arn), ...groups.map(g => g.group.arn)]
-            }
-        ];
-    },
-    notes(plan) {
-        if (!plan.deleting)
-            return [];
-        return [
-            ...plan.rules
-                .filter(r => !r.delete)
-                .map(r => `listener rule ${r.rule.arn} will be kept: ${r.keepReason}`),
-            ...plan.targetGroups
-                .filter(g => !g.delete)
-                .map(g => `target group ${g.group.name} will be kept: ${g.keepReason}`)
-        ];
-    },
-    actions: {
-        // Also without delete-target-groups: what is left is reported, with the command that removes it.
-        'after-services': {
-            phase: 'load balancer rules and target groups',
-            needed: plan => plan.rules.length + plan.targetGroups.length + plan.latticeTargetGroups.length > 0,
-            run: (ctx, plan) => applyLoadBalancers(ctx, plan)
-        }
-    },
-    unfinished(plan, report) {
-        const done = report.related;
-        return [
-            ...plan.rules
-                .filter(r => r.delete && !done?.listenerRules.some(x => x.arn === r.rule.arn))
-                .map(r => ({
-                kind: 'listener-rule',
-                id: r.rule.arn,
-                reason: 'not deleted before the run stopped'
-            })),
-            ...plan.targetGroups
-                .filter(g => g.delete && !done?.targetGroups.some(x => x.arn === g.group.arn))
-                .map(g => ({
-                kind: 'target-group',
-                id: g.group.arn,
-                reason: 'not deleted before the run stopped'
-            }))
-        ];
-    },
-    countRows(r, left) {
-        const rows = [
-            {
-                label: 'Listener rules',
-                found: r.found.listenerRules,
-                removed: r.listenerRules.length,
-                leftoverKind: 'listener-rule'
-            },
-            {
-                label: 'Target groups',
-                found: r.found.targetGroups,
-                removed: r.targetGroups.length,
-                leftoverKind: 'target-group'
-            }
-        ];
-        return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
-    },
-    doneLists(r) {
-        return [
-            { title: 'Listener rules deleted', items: r.listenerRules.map(x => code(x.arn)) },
-            { title: 'Target groups deleted', items: r.targetGroups.map(x => code(x.name)) }
-        ];
-    },
-    links: {
-        'target-group': (region, id) => consoleLinks.targetGroup(region, id),
-        'load-balancer': (region, id) => consoleLinks.loadBalancer(region, id)
-    }
-};
-async function applyLoadBalancers(ctx, plan) {
-    const related = relatedReport(ctx.report);
-    const done = { rules: [], targetGroups: [] };
-    if (plan.deleting) {
-        try {
-            await deleteRulesAndGroups(ctx, plan, done);
-        }
-        finally {
-            for (const arn of done.rules)
-                related.listenerRules.push({ arn, action: 'deleted' });
-            for (const arn of done.targetGroups)
-                related.targetGroups.push({
-                    arn,
-                    name: plan.targetGroups.find(g => g.group.arn === arn)?.group.name ?? nameOfArn(arn),
-                    action: 'deleted'
-                });
-        }
-    }
-    for (const d of plan.rules.filter(r => !r.delete)) {
-        ctx.report.leftovers.push({
-            kind: 'listener-rule',
-            id: d.rule.arn,
-            reason: `${d.rule.isDefault ? 'default rule' : `rule ${d.rule.priority}`} of listener ${nameOfArn(d.rule.listenerArn)} on load balancer ${nameOfArn(d.rule.loadBalancerArn)}, forwarding to ${d.rule.forwardsTo.map(t => nameOfArn(t.targetGroupArn)).join(', ')}; kept: ${d.keepReason}${d.rule.isDefault ? '' : `; remove with \`${removeCommand.rule(d.rule.arn)}\``}`
-        });
-    }
-    for (const d of plan.targetGroups.filter(g => !g.delete)) {
-        ctx.report.leftovers.push({
-            kind: 'target-group',
-            id: d.group.arn,
-            reason: `target group ${d.group.name} of ${d.services.join(', ')}${d.group.loadBalancerArns.length ? ` on load balancer ${d.group.loadBalancerArns.map(nameOfArn).join(', ')}` : ''}; kept: ${d.keepReason}; remove with \`${removeCommand.targetGroup(d.group.arn)}\` once no rule forwards to it`
-        });
-    }
-    for (const l of plan.latticeTargetGroups) {
-        ctx.report.leftovers.push({
-            kind: 'lattice-target-group',
-            id: l.arn,
-            reason: `VPC Lattice target group of ${l.service}: reported only; remove with \`${removeCommand.latticeTargetGroup(l.arn)}\` once nothing uses it`
-        });
-    }
-    for (const lb of await idleLoadBalancers(ctx, plan.loadBalancerArns)) {
-        ctx.report.leftovers.push({
-            kind: 'load-balancer',
-            id: lb,
-            reason: `load balancer ${nameOfArn(lb)} has no listener rule but its default ones and no registered target left: it serves nothing and bills by the hour; never deleted by this action (aws elbv2 delete-load-balancer --load-balancer-arn ${lb})`,
-            billing: true
-        });
-    }
-}
-
 ;// CONCATENATED MODULE: ./lib/kinds/shared.js
 /**
  * Which other services run the task definitions of the scope: every deployment of theirs, and their
@@ -62199,348 +61661,6 @@ function familiesToStop(scope) {
         return undefined;
     const shared = sharedWithNeighbours(scope).families;
     return new Set(scope.taskDefinitions.map(familyOfRef).filter(f => !shared.has(f)));
-}
-
-;// CONCATENATED MODULE: ./lib/kinds/task-definitions.js
-
-
-
-
-
-
-
-
-const taskDefinitionsKind = {
-    name: 'task definitions',
-    async find(ctx, scope, settings) {
-        const arns = scope.taskDefinitions;
-        // Only when something may be deregistered on its account: no cost otherwise.
-        if (!settings.deregisterTaskDefinitions || arns.length === 0 || !ctx.otherUsers)
-            return { arns };
-        return { arns, others: await ctx.otherUsers.atPlan(ctx), lookup: ctx.otherUsers };
-    },
-    recordFound(found, report) {
-        report.found.taskDefinitionFamilies = new Set(found.arns.map(arn => arn.replace(/:\d+$/, ''))).size;
-    },
-    decide(found, { settings, scope }) {
-        if (!settings.deregisterTaskDefinitions)
-            return { families: families(found.arns), deregister: false, kept: [] };
-        // Services mode: a revision another service of the cluster runs is kept too.
-        const shared = sharedWithNeighbours(scope).taskDefinitions;
-        const kept = [
-            ...[...shared].map(([arn, users]) => ({ arn, reason: `${users.join(', ')} also run(s) it` })),
-            ...keptRevisions(found.arns.filter(arn => !shared.has(arn)), found.others)
-        ];
-        return {
-            families: families(found.arns.filter(arn => !kept.some(k => k.arn === arn))),
-            deregister: true,
-            kept,
-            ...(found.lookup ? { otherUsers: found.lookup } : {})
-        };
-    },
-    steps(plan) {
-        if (!plan.deregister || plan.families.length === 0)
-            return [];
-        const arns = plan.families.flatMap(f => f.arns);
-        return [
-            {
-                stage: 'after-cluster',
-                phase: 'deregister-task-definitions',
-                description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(plan.families.length, 'family', 'families')} that no other cluster's services or tasks use`,
-                resources: arns.map(revisionOf)
-            }
-        ];
-    },
-    notes: plan => plan.kept.map(k => `task definition ${revisionOf(k.arn)} will be kept: ${k.reason}`),
-    actions: {
-        'after-cluster': {
-            phase: 'task definitions',
-            needed: plan => plan.deregister && plan.families.length + plan.kept.length > 0,
-            run: async (ctx, plan) => {
-                const now = await keepWhatOthersNowUse(ctx, plan);
-                for (const k of now.kept)
-                    ctx.report.leftovers.push({
-                        kind: 'task-definition',
-                        id: revisionOf(k.arn),
-                        reason: `kept: ${k.reason}`
-                    });
-                await deregisterTaskDefinitions(ctx, now.families);
-            }
-        }
-    },
-    unfinished(plan, report) {
-        if (!plan.deregister)
-            return [];
-        const kept = plan.kept.map(k => ({
-            kind: 'task-definition',
-            id: revisionOf(k.arn),
-            reason: `kept: ${k.reason}`
-        }));
-        return kept.concat(plan.families
-            .filter(f => !report.related?.taskDefinitions.some(t => t.family === f.family))
-            .map(f => ({
-            kind: 'task-definition',
-            id: f.family,
-            reason: 'still ACTIVE: not deregistered before the run stopped'
-        })));
-    },
-    countRows(r, left) {
-        const revisions = r.taskDefinitions.reduce((n, t) => n + t.revisions.length, 0);
-        if (revisions === 0 && left('task-definition') === 0)
-            return [];
-        return [
-            {
-                label: 'Task definition families',
-                found: r.found.taskDefinitionFamilies,
-                removed: r.taskDefinitions.length,
-                leftoverKind: 'task-definition'
-            }
-        ];
-    },
-    doneLists(r) {
-        return [
-            {
-                title: 'Task definitions deregistered',
-                items: r.taskDefinitions.map(t => `<b>${escapeHtml(t.family)}</b>: ${t.revisions.map(code).join(', ')}`)
-            }
-        ];
-    },
-    links: { 'task-definition': (region, id) => consoleLinks.taskDefinition(region, id) }
-};
-/** The revisions to keep, and why: with the other clusters unread, every one. */
-function keptRevisions(arns, others) {
-    return arns
-        .map(arn => ({ arn, reason: taskDefinitionKeepReason(arn, others) }))
-        .filter((k) => k.reason !== undefined);
-}
-/** The plan again with a fresh look at who else uses the revisions: it only ever keeps more. */
-async function keepWhatOthersNowUse(ctx, plan) {
-    if (!plan.otherUsers || plan.families.length === 0)
-        return plan;
-    const fresh = await plan.otherUsers.beforeRemoving(ctx);
-    const newly = keptRevisions(plan.families.flatMap(f => f.arns), fresh);
-    ctx.log.info(`Looked again at who else uses them: ${newly.length > 0 ? `${count(newly.length, 'more revision')} kept` : 'nothing new'}`);
-    return {
-        ...plan,
-        families: plan.families
-            .map(f => ({ ...f, arns: f.arns.filter(arn => !newly.some(k => k.arn === arn)) }))
-            .filter(f => f.arns.length > 0),
-        kept: [...plan.kept, ...newly]
-    };
-}
-async function deregisterTaskDefinitions(ctx, families) {
-    await Promise.all(families.map(async (family) => {
-        const done = [];
-        for (const arn of family.arns) {
-            try {
-                await callAws(ctx, ctx.ecs, new dist_cjs/* DeregisterTaskDefinitionCommand */.sjB({ taskDefinition: arn }));
-            }
-            catch (error) {
-                // INACTIVE already (its stack deregistered it, or an earlier run), or deleted since.
-                if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException') &&
-                    /inactive|not found|does not exist|unable to/i.test((0,errors/* errorMessage */.gJ)(error))) {
-                    ctx.log.info(`Task definition ${revisionOf(arn)} is already deregistered`);
-                    continue;
-                }
-                throw error;
-            }
-            done.push(revisionOf(arn));
-            ctx.log.info(`Deregistered task definition ${revisionOf(arn)}`);
-        }
-        if (done.length > 0)
-            relatedReport(ctx.report).taskDefinitions.push({
-                family: family.family,
-                revisions: done,
-                action: 'deregistered'
-            });
-    }));
-}
-/** Task definition ARNs grouped by family (`…:task-definition/family:revision`). */
-function families(arns) {
-    const byFamily = new Map();
-    for (const arn of arns) {
-        const family = familyOf(arn);
-        if (!family)
-            continue;
-        byFamily.set(family, [...(byFamily.get(family) ?? []), arn]);
-    }
-    return [...byFamily].map(([family, list]) => ({ family, arns: list.sort() }));
-}
-function familyOf(arn) {
-    const name = arn.slice(arn.lastIndexOf('/') + 1);
-    const colon = name.lastIndexOf(':');
-    return colon > 0 ? name.slice(0, colon) : undefined;
-}
-function revisionOf(arn) {
-    return arn.slice(arn.lastIndexOf('/') + 1);
-}
-
-;// CONCATENATED MODULE: ./lib/other-users.js
-
-
-
-
-
-/**
- * One teardown's look at who else uses what it may remove, shared by the kinds that need it (log
- * groups, task definitions): taken once for the plan, and once more right before the first removal
- * it guards, since a neighbour may start using a revision while the cluster empties.
- */
-class OtherUsersLookup {
-    request;
-    atPlanLook;
-    freshLook;
-    constructor(request) {
-        this.request = request;
-    }
-    atPlan(ctx) {
-        return (this.atPlanLook ??= checkOtherUsers(ctx, this.request));
-    }
-    beforeRemoving(ctx) {
-        return (this.freshLook ??= checkOtherUsers(ctx, this.request));
-    }
-}
-async function checkOtherUsers(ctx, request) {
-    const check = { taskDefinitions: {}, logGroups: {}, clustersChecked: 0 };
-    try {
-        const uses = await usesElsewhere(ctx, request, check);
-        if (typeof uses === 'string')
-            return { ...check, incomplete: uses };
-        check.taskDefinitions = Object.fromEntries(uses);
-        if (request.logGroups) {
-            const incomplete = await writersElsewhere(ctx, request, uses, check);
-            if (incomplete)
-                return { ...check, incomplete };
-        }
-        return check;
-    }
-    catch (error) {
-        if ((0,errors/* isCancellation */.iB)(error, ctx.signal))
-            throw error;
-        return { ...check, incomplete: whyIncomplete(error) };
-    }
-}
-/** Every revision the other clusters' services and running tasks use, with who uses it; or why not known. */
-async function usesElsewhere(ctx, request, check) {
-    const excluded = new Set([request.clusterArn, ...request.runClusters].map(nameFromArn));
-    const arns = (await listClusterArns(ctx)).filter(arn => !excluded.has(nameFromArn(arn)));
-    if (arns.length > Limits.otherUsers.clusters)
-        return `the Region has ${arns.length} other clusters, more than the ${Limits.otherUsers.clusters} this run reads`;
-    const clusters = (await describeClusters(ctx, arns)).filter(c => c.status === 'ACTIVE');
-    const services = other_users_sum(clusters, c => c.activeServicesCount ?? 0);
-    const tasks = other_users_sum(clusters, c => (c.runningTasksCount ?? 0) + (c.pendingTasksCount ?? 0));
-    if (services > Limits.otherUsers.services)
-        return `the other clusters have ${services} services, more than the ${Limits.otherUsers.services} this run reads`;
-    if (tasks > Limits.otherUsers.tasks)
-        return `the other clusters run ${tasks} tasks, more than the ${Limits.otherUsers.tasks} this run reads`;
-    const uses = new Map();
-    const add = (arn, use) => {
-        const list = uses.get(arn) ?? [];
-        if (!list.some(u => u.cluster === use.cluster && u.service === use.service && u.task === use.task))
-            list.push(use);
-        uses.set(arn, list);
-    };
-    const read = await Promise.all(clusters.map(cluster => readCluster(ctx, cluster)));
-    for (const { name, services: found, tasks: running } of read) {
-        for (const service of found)
-            for (const arn of service.taskDefinitions ?? [])
-                add(arn, { cluster: name, service: service.name });
-        for (const task of running) {
-            if (!task.taskDefinitionArn)
-                continue;
-            // A service's task is reported by its service; a task of a service already deleted, by itself.
-            if (task.serviceName && found.some(s => s.name === task.serviceName))
-                add(task.taskDefinitionArn, { cluster: name, service: task.serviceName });
-            else
-                add(task.taskDefinitionArn, { cluster: name, task: `${task.id} (${task.group})` });
-        }
-    }
-    check.clustersChecked = clusters.length;
-    return uses;
-}
-async function readCluster(ctx, cluster) {
-    const arn = cluster.clusterArn ?? '';
-    const name = cluster.clusterName ?? nameFromArn(arn);
-    try {
-        const [services, tasks] = await Promise.all([
-            listServices(ctx, arn),
-            listLiveTasks(ctx, arn, ['RUNNING'])
-        ]);
-        return { name, services, tasks };
-    }
-    catch (error) {
-        // Deleted since it was listed: it uses nothing any more.
-        if ((0,errors/* isAwsError */.m_)(error, 'ClusterNotFoundException'))
-            return { name, services: [], tasks: [] };
-        throw new OtherClusterError(name, error);
-    }
-}
-/**
- * The log groups the revisions used elsewhere write to (one DescribeTaskDefinition per distinct
- * revision, bounded), in `check.logGroups`. Returns why it is incomplete, or undefined.
- */
-async function writersElsewhere(ctx, request, uses, check) {
-    if (uses.size > Limits.otherUsers.revisions)
-        return `the other clusters use ${uses.size} task definition revisions, more than the ${Limits.otherUsers.revisions} this run reads for log groups`;
-    const described = await Promise.all([...uses.keys()].map(async (arn) => ({ arn, td: await describe(ctx, arn) })));
-    for (const { arn, td } of described) {
-        if (!td)
-            continue;
-        for (const group of awslogsGroups(td, request.region)) {
-            if (group.region !== request.region)
-                continue;
-            (check.logGroups[group.name] ??= []).push({ revision: arn, users: uses.get(arn) ?? [] });
-        }
-    }
-    return undefined;
-}
-class OtherClusterError extends Error {
-    cluster;
-    cause;
-    constructor(cluster, cause) {
-        super(`cluster ${cluster} could not be read: ${(0,errors/* errorMessage */.gJ)(cause)}`);
-        this.cluster = cluster;
-        this.cause = cause;
-    }
-}
-function whyIncomplete(error) {
-    const cause = error instanceof OtherClusterError ? error.cause : error;
-    const where = error instanceof OtherClusterError ? ` (cluster ${error.cluster})` : '';
-    if (cause instanceof errors/* DeadlineError */.j3)
-        return `the run's deadline passed before the other clusters were read${where}`;
-    if ((0,errors/* isAccessDenied */.w7)(cause))
-        return `reading the other clusters was denied${where}: ${(0,errors/* errorMessage */.gJ)(cause)}`;
-    return `the other clusters could not be read${where}: ${(0,errors/* errorMessage */.gJ)(cause)}`;
-}
-function other_users_sum(items, value) {
-    return items.reduce((total, item) => total + value(item), 0);
-}
-/** Why a revision must not be deregistered; undefined when nothing outside the run's clusters uses it. */
-function taskDefinitionKeepReason(arn, others) {
-    if (!others)
-        return 'who else uses it was not looked at';
-    if (others.incomplete)
-        return `another user cannot be ruled out: ${others.incomplete}`;
-    const users = others.taskDefinitions[arn];
-    return users ? `still used by ${describeUsers(users)}` : undefined;
-}
-/** Why a log group must be kept for another cluster's sake; undefined when nothing used elsewhere writes to it. */
-function logGroupKeepReason(name, others) {
-    if (!others)
-        return 'another user cannot be ruled out: the other clusters were not read';
-    if (others.incomplete)
-        return `another user cannot be ruled out: ${others.incomplete}`;
-    const writers = others.logGroups[name] ?? [];
-    if (writers.length === 0)
-        return undefined;
-    return `task definition ${writers.map(w => revisionOf(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`;
-}
-/** Who uses a revision, in words: `cluster production (service api)`. */
-function describeUsers(users) {
-    const shown = users
-        .slice(0, 3)
-        .map(u => `cluster ${u.cluster} (${u.service ? `service ${u.service}` : `task ${u.task ?? '?'}`})`);
-    return shown.join(', ') + (users.length > 3 ? ` and ${users.length - 3} more` : '');
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/log-groups.js
@@ -62610,7 +61730,7 @@ const logGroupsKind = {
         'after-cluster': {
             phase: 'log groups',
             needed: plan => plan.decisions.length > 0,
-            run: async (ctx, plan) => deleteLogGroups(ctx, await log_groups_keepWhatOthersNowUse(ctx, plan))
+            run: async (ctx, plan) => deleteLogGroups(ctx, await keepWhatOthersNowUse(ctx, plan))
         }
     },
     unfinished(plan, report) {
@@ -62732,7 +61852,7 @@ async function activeFamilies(ctx, bound) {
     return [...new Set(families)];
 }
 /** The decisions again with a fresh look at who else writes to the groups: it only ever keeps more. */
-async function log_groups_keepWhatOthersNowUse(ctx, plan) {
+async function keepWhatOthersNowUse(ctx, plan) {
     if (!plan.otherUsers || !plan.decisions.some(d => d.delete))
         return plan.decisions;
     const fresh = await plan.otherUsers.beforeRemoving(ctx);
@@ -62801,6 +61921,889 @@ async function deleteLogGroup(ctx, name) {
     }
     relatedReport(ctx.report).logGroups.push({ name, action: 'deleted' });
     ctx.log.info(`Deleted log group ${name}`);
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/task-definitions.js
+
+
+
+
+
+
+
+
+const taskDefinitionsKind = {
+    name: 'task definitions',
+    async find(ctx, scope, settings) {
+        const arns = scope.taskDefinitions;
+        // Only when something may be deregistered on its account: no cost otherwise.
+        if (!settings.deregisterTaskDefinitions || arns.length === 0 || !ctx.otherUsers)
+            return { arns };
+        return { arns, others: await ctx.otherUsers.atPlan(ctx), lookup: ctx.otherUsers };
+    },
+    recordFound(found, report) {
+        report.found.taskDefinitionFamilies = new Set(found.arns.map(arn => arn.replace(/:\d+$/, ''))).size;
+    },
+    decide(found, { settings, scope }) {
+        if (!settings.deregisterTaskDefinitions)
+            return { families: families(found.arns), deregister: false, kept: [] };
+        // Services mode: a revision another service of the cluster runs is kept too.
+        const shared = sharedWithNeighbours(scope).taskDefinitions;
+        const kept = [
+            ...[...shared].map(([arn, users]) => ({ arn, reason: `${users.join(', ')} also run(s) it` })),
+            ...keptRevisions(found.arns.filter(arn => !shared.has(arn)), found.others)
+        ];
+        return {
+            families: families(found.arns.filter(arn => !kept.some(k => k.arn === arn))),
+            deregister: true,
+            kept,
+            ...(found.lookup ? { otherUsers: found.lookup } : {})
+        };
+    },
+    steps(plan) {
+        if (!plan.deregister || plan.families.length === 0)
+            return [];
+        const arns = plan.families.flatMap(f => f.arns);
+        return [
+            {
+                stage: 'after-cluster',
+                phase: 'deregister-task-definitions',
+                description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(plan.families.length, 'family', 'families')} that no other cluster's services or tasks use`,
+                resources: arns.map(revisionOf)
+            }
+        ];
+    },
+    notes: plan => plan.kept.map(k => `task definition ${revisionOf(k.arn)} will be kept: ${k.reason}`),
+    actions: {
+        'after-cluster': {
+            phase: 'task definitions',
+            needed: plan => plan.deregister && plan.families.length + plan.kept.length > 0,
+            run: async (ctx, plan) => {
+                const now = await task_definitions_keepWhatOthersNowUse(ctx, plan);
+                for (const k of now.kept)
+                    ctx.report.leftovers.push({
+                        kind: 'task-definition',
+                        id: revisionOf(k.arn),
+                        reason: `kept: ${k.reason}`
+                    });
+                await deregisterTaskDefinitions(ctx, now.families);
+            }
+        }
+    },
+    unfinished(plan, report) {
+        if (!plan.deregister)
+            return [];
+        const kept = plan.kept.map(k => ({
+            kind: 'task-definition',
+            id: revisionOf(k.arn),
+            reason: `kept: ${k.reason}`
+        }));
+        return kept.concat(plan.families
+            .filter(f => !report.related?.taskDefinitions.some(t => t.family === f.family))
+            .map(f => ({
+            kind: 'task-definition',
+            id: f.family,
+            reason: 'still ACTIVE: not deregistered before the run stopped'
+        })));
+    },
+    countRows(r, left) {
+        const revisions = r.taskDefinitions.reduce((n, t) => n + t.revisions.length, 0);
+        if (revisions === 0 && left('task-definition') === 0)
+            return [];
+        return [
+            {
+                label: 'Task definition families',
+                found: r.found.taskDefinitionFamilies,
+                removed: r.taskDefinitions.length,
+                leftoverKind: 'task-definition'
+            }
+        ];
+    },
+    doneLists(r) {
+        return [
+            {
+                title: 'Task definitions deregistered',
+                items: r.taskDefinitions.map(t => `<b>${escapeHtml(t.family)}</b>: ${t.revisions.map(code).join(', ')}`)
+            }
+        ];
+    },
+    links: { 'task-definition': (region, id) => consoleLinks.taskDefinition(region, id) }
+};
+/** The revisions to keep, and why: with the other clusters unread, every one. */
+function keptRevisions(arns, others) {
+    return arns
+        .map(arn => ({ arn, reason: taskDefinitionKeepReason(arn, others) }))
+        .filter((k) => k.reason !== undefined);
+}
+/** The plan again with a fresh look at who else uses the revisions: it only ever keeps more. */
+async function task_definitions_keepWhatOthersNowUse(ctx, plan) {
+    if (!plan.otherUsers || plan.families.length === 0)
+        return plan;
+    const fresh = await plan.otherUsers.beforeRemoving(ctx);
+    const newly = keptRevisions(plan.families.flatMap(f => f.arns), fresh);
+    ctx.log.info(`Looked again at who else uses them: ${newly.length > 0 ? `${count(newly.length, 'more revision')} kept` : 'nothing new'}`);
+    return {
+        ...plan,
+        families: plan.families
+            .map(f => ({ ...f, arns: f.arns.filter(arn => !newly.some(k => k.arn === arn)) }))
+            .filter(f => f.arns.length > 0),
+        kept: [...plan.kept, ...newly]
+    };
+}
+async function deregisterTaskDefinitions(ctx, families) {
+    await Promise.all(families.map(async (family) => {
+        const done = [];
+        for (const arn of family.arns) {
+            try {
+                await callAws(ctx, ctx.ecs, new dist_cjs/* DeregisterTaskDefinitionCommand */.sjB({ taskDefinition: arn }));
+            }
+            catch (error) {
+                // INACTIVE already (its stack deregistered it, or an earlier run), or deleted since.
+                if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException') &&
+                    /inactive|not found|does not exist|unable to/i.test((0,errors/* errorMessage */.gJ)(error))) {
+                    ctx.log.info(`Task definition ${revisionOf(arn)} is already deregistered`);
+                    continue;
+                }
+                throw error;
+            }
+            done.push(revisionOf(arn));
+            ctx.log.info(`Deregistered task definition ${revisionOf(arn)}`);
+        }
+        if (done.length > 0)
+            relatedReport(ctx.report).taskDefinitions.push({
+                family: family.family,
+                revisions: done,
+                action: 'deregistered'
+            });
+    }));
+}
+/** Task definition ARNs grouped by family (`…:task-definition/family:revision`). */
+function families(arns) {
+    const byFamily = new Map();
+    for (const arn of arns) {
+        const family = familyOf(arn);
+        if (!family)
+            continue;
+        byFamily.set(family, [...(byFamily.get(family) ?? []), arn]);
+    }
+    return [...byFamily].map(([family, list]) => ({ family, arns: list.sort() }));
+}
+function familyOf(arn) {
+    const name = arn.slice(arn.lastIndexOf('/') + 1);
+    const colon = name.lastIndexOf(':');
+    return colon > 0 ? name.slice(0, colon) : undefined;
+}
+function revisionOf(arn) {
+    return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+;// CONCATENATED MODULE: ./lib/other-users.js
+
+
+
+
+
+/**
+ * One teardown's look at who else uses what it may remove, shared by the kinds that need it (log
+ * groups, task definitions): taken once for the plan, and once more right before the first removal
+ * it guards, since a neighbour may start using a revision while the cluster empties.
+ */
+class OtherUsersLookup {
+    request;
+    atPlanLook;
+    freshLook;
+    constructor(request) {
+        this.request = request;
+    }
+    atPlan(ctx) {
+        return (this.atPlanLook ??= checkOtherUsers(ctx, this.request));
+    }
+    beforeRemoving(ctx) {
+        return (this.freshLook ??= checkOtherUsers(ctx, this.request));
+    }
+}
+async function checkOtherUsers(ctx, request) {
+    const check = { taskDefinitions: {}, logGroups: {}, targetGroups: {}, clustersChecked: 0 };
+    try {
+        const uses = await usesElsewhere(ctx, request, check);
+        if (typeof uses === 'string')
+            return { ...check, incomplete: uses };
+        check.taskDefinitions = Object.fromEntries(uses);
+        if (request.logGroups) {
+            const incomplete = await writersElsewhere(ctx, request, uses, check);
+            if (incomplete)
+                return { ...check, incomplete };
+        }
+        return check;
+    }
+    catch (error) {
+        if ((0,errors/* isCancellation */.iB)(error, ctx.signal))
+            throw error;
+        return { ...check, incomplete: whyIncomplete(error) };
+    }
+}
+/** Every revision the other clusters' services and running tasks use, with who uses it; or why not known. */
+async function usesElsewhere(ctx, request, check) {
+    const excluded = new Set([request.clusterArn, ...request.runClusters].map(nameFromArn));
+    const arns = (await listClusterArns(ctx)).filter(arn => !excluded.has(nameFromArn(arn)));
+    if (arns.length > Limits.otherUsers.clusters)
+        return `the Region has ${arns.length} other clusters, more than the ${Limits.otherUsers.clusters} this run reads`;
+    const clusters = (await describeClusters(ctx, arns)).filter(c => c.status === 'ACTIVE');
+    const services = other_users_sum(clusters, c => c.activeServicesCount ?? 0);
+    const tasks = other_users_sum(clusters, c => (c.runningTasksCount ?? 0) + (c.pendingTasksCount ?? 0));
+    if (services > Limits.otherUsers.services)
+        return `the other clusters have ${services} services, more than the ${Limits.otherUsers.services} this run reads`;
+    if (tasks > Limits.otherUsers.tasks)
+        return `the other clusters run ${tasks} tasks, more than the ${Limits.otherUsers.tasks} this run reads`;
+    const uses = new Map();
+    const add = (arn, use) => {
+        const list = uses.get(arn) ?? [];
+        if (!list.some(u => u.cluster === use.cluster && u.service === use.service && u.task === use.task))
+            list.push(use);
+        uses.set(arn, list);
+    };
+    const read = await Promise.all(clusters.map(cluster => readCluster(ctx, cluster)));
+    for (const { name, services: found, tasks: running } of read) {
+        for (const service of found) {
+            for (const arn of service.taskDefinitions ?? [])
+                add(arn, { cluster: name, service: service.name });
+            for (const lb of service.loadBalancers ?? []) {
+                for (const tg of [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn]) {
+                    if (tg)
+                        ((check.targetGroups ??= {})[tg] ??= []).push({ cluster: name, service: service.name });
+                }
+            }
+        }
+        for (const task of running) {
+            if (!task.taskDefinitionArn)
+                continue;
+            // A service's task is reported by its service; a task of a service already deleted, by itself.
+            if (task.serviceName && found.some(s => s.name === task.serviceName))
+                add(task.taskDefinitionArn, { cluster: name, service: task.serviceName });
+            else
+                add(task.taskDefinitionArn, { cluster: name, task: `${task.id} (${task.group})` });
+        }
+    }
+    check.clustersChecked = clusters.length;
+    return uses;
+}
+async function readCluster(ctx, cluster) {
+    const arn = cluster.clusterArn ?? '';
+    const name = cluster.clusterName ?? nameFromArn(arn);
+    try {
+        const [services, tasks] = await Promise.all([
+            listServices(ctx, arn),
+            listLiveTasks(ctx, arn, ['RUNNING'])
+        ]);
+        return { name, services, tasks };
+    }
+    catch (error) {
+        // Deleted since it was listed: it uses nothing any more.
+        if ((0,errors/* isAwsError */.m_)(error, 'ClusterNotFoundException'))
+            return { name, services: [], tasks: [] };
+        throw new OtherClusterError(name, error);
+    }
+}
+/**
+ * The log groups the revisions used elsewhere write to (one DescribeTaskDefinition per distinct
+ * revision, bounded), in `check.logGroups`. Returns why it is incomplete, or undefined.
+ */
+async function writersElsewhere(ctx, request, uses, check) {
+    if (uses.size > Limits.otherUsers.revisions)
+        return `the other clusters use ${uses.size} task definition revisions, more than the ${Limits.otherUsers.revisions} this run reads for log groups`;
+    const described = await Promise.all([...uses.keys()].map(async (arn) => ({ arn, td: await describe(ctx, arn) })));
+    for (const { arn, td } of described) {
+        if (!td)
+            continue;
+        for (const group of awslogsGroups(td, request.region)) {
+            if (group.region !== request.region)
+                continue;
+            (check.logGroups[group.name] ??= []).push({ revision: arn, users: uses.get(arn) ?? [] });
+        }
+    }
+    return undefined;
+}
+class OtherClusterError extends Error {
+    cluster;
+    cause;
+    constructor(cluster, cause) {
+        super(`cluster ${cluster} could not be read: ${(0,errors/* errorMessage */.gJ)(cause)}`);
+        this.cluster = cluster;
+        this.cause = cause;
+    }
+}
+function whyIncomplete(error) {
+    const cause = error instanceof OtherClusterError ? error.cause : error;
+    const where = error instanceof OtherClusterError ? ` (cluster ${error.cluster})` : '';
+    if (cause instanceof errors/* DeadlineError */.j3)
+        return `the run's deadline passed before the other clusters were read${where}`;
+    if ((0,errors/* isAccessDenied */.w7)(cause))
+        return `reading the other clusters was denied${where}: ${(0,errors/* errorMessage */.gJ)(cause)}`;
+    return `the other clusters could not be read${where}: ${(0,errors/* errorMessage */.gJ)(cause)}`;
+}
+function other_users_sum(items, value) {
+    return items.reduce((total, item) => total + value(item), 0);
+}
+/** Why a revision must not be deregistered; undefined when nothing outside the run's clusters uses it. */
+function taskDefinitionKeepReason(arn, others) {
+    if (!others)
+        return 'who else uses it was not looked at';
+    if (others.incomplete)
+        return `another user cannot be ruled out: ${others.incomplete}`;
+    const users = others.taskDefinitions[arn];
+    return users ? `still used by ${describeUsers(users)}` : undefined;
+}
+/** Why a log group must be kept for another cluster's sake; undefined when nothing used elsewhere writes to it. */
+function logGroupKeepReason(name, others) {
+    if (!others)
+        return 'another user cannot be ruled out: the other clusters were not read';
+    if (others.incomplete)
+        return `another user cannot be ruled out: ${others.incomplete}`;
+    const writers = others.logGroups[name] ?? [];
+    if (writers.length === 0)
+        return undefined;
+    return `task definition ${writers.map(w => revisionOf(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`;
+}
+/** Who uses a revision, in words: `cluster production (service api)`. */
+function describeUsers(users) {
+    const shown = users
+        .slice(0, 3)
+        .map(u => `cluster ${u.cluster} (${u.service ? `service ${u.service}` : `task ${u.task ?? '?'}`})`);
+    return shown.join(', ') + (users.length > 3 ? ` and ${users.length - 3} more` : '');
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/load-balancers.js
+
+
+
+
+
+
+
+
+
+
+
+
+/** The rule ARN's listener: `…:listener-rule/app/<lb>/<id>/<listener>/<rule>` → `…:listener/app/<lb>/<id>/<listener>`. */
+function listenerOfRule(ruleArn) {
+    return ruleArn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '');
+}
+function nameOfArn(arn) {
+    // targetgroup/<name>/<id> and loadbalancer/app/<name>/<id>
+    const parts = arn.split('/');
+    return parts.length >= 3 ? parts[parts.length - 2] : arn;
+}
+/** `listener on port 443`, or the listener's id when the port is not known. */
+function listenerName(rule) {
+    return rule.listenerPort
+        ? `listener on port ${rule.listenerPort}`
+        : `listener ${rule.listenerArn.slice(rule.listenerArn.lastIndexOf('/') + 1)}`;
+}
+/**
+ * Which rules and groups go. A group goes when only removed services use it and no rule that stays
+ * forwards to it; a rule goes when it is not a default rule and every group it forwards to goes
+ * (a weighted rule that also sends traffic elsewhere is kept: deleting it would cut that traffic).
+ */
+function decideLoadBalancers(found, deleteTargetGroups) {
+    const services = new Map();
+    for (const ref of found.refs)
+        services.set(ref.targetGroupArn, [...(services.get(ref.targetGroupArn) ?? []), ref.service]);
+    const existing = found.targetGroups.filter(g => services.has(g.arn));
+    const groupKeep = new Map();
+    for (const g of existing) {
+        const others = [...(found.usedElsewhere[g.arn] ?? []), ...(found.neighbourUsers?.[g.arn] ?? [])];
+        if (others.length > 0)
+            groupKeep.set(g.arn, `still used by ${others.join(', ')}`);
+        else if (found.othersUnknown)
+            groupKeep.set(g.arn, found.othersUnknown);
+    }
+    const ours = new Set(existing.map(g => g.arn));
+    const relevant = found.rules.filter(r => r.forwardsTo.some(t => ours.has(t.targetGroupArn)) || found.namedRules.includes(r.arn));
+    // A group another service uses keeps every rule that forwards to it (deleting the rule would cut
+    // that service's traffic); a kept rule keeps the groups it forwards to (AWS refuses otherwise).
+    // A group kept only because a kept rule forwards to it does not keep its other rules: they send
+    // traffic to the removed services alone.
+    const ruleKeep = new Map();
+    for (const r of relevant) {
+        const reason = ruleKeepReason(r, ours, groupKeep);
+        if (reason)
+            ruleKeep.set(r.arn, reason);
+    }
+    const heldBy = new Map();
+    for (const r of relevant) {
+        if (!ruleKeep.has(r.arn))
+            continue;
+        for (const t of r.forwardsTo) {
+            if (ours.has(t.targetGroupArn) && !groupKeep.has(t.targetGroupArn) && !heldBy.has(t.targetGroupArn)) {
+                heldBy.set(t.targetGroupArn, r.isDefault
+                    ? `it is the default action of the ${listenerName(r)} (a default action is never changed)`
+                    : `listener rule ${r.priority}, which stays, also forwards to it`);
+            }
+        }
+    }
+    for (const [arn, reason] of heldBy)
+        groupKeep.set(arn, reason);
+    const notDeleting = 'delete-target-groups is off';
+    return {
+        deleting: deleteTargetGroups,
+        rules: relevant.map(rule => {
+            const keep = ruleKeep.get(rule.arn) ?? (deleteTargetGroups ? undefined : notDeleting);
+            return keep ? { rule, delete: false, keepReason: keep } : { rule, delete: true };
+        }),
+        targetGroups: existing.map(group => {
+            const keep = groupKeep.get(group.arn) ?? (deleteTargetGroups ? undefined : notDeleting);
+            const base = { group, services: services.get(group.arn) ?? [] };
+            return keep ? { ...base, delete: false, keepReason: keep } : { ...base, delete: true };
+        }),
+        latticeTargetGroups: found.latticeTargetGroups,
+        found,
+        loadBalancerArns: [
+            ...new Set([...existing.flatMap(g => g.loadBalancerArns), ...relevant.map(r => r.loadBalancerArn)])
+        ].sort()
+    };
+}
+function ruleKeepReason(rule, ours, groupKeep) {
+    if (rule.isDefault)
+        return `it is the default rule of the ${listenerName(rule)} (never deleted)`;
+    // A blue/green listener rule the service names, that no longer forwards to its groups.
+    if (!rule.forwardsTo.some(t => ours.has(t.targetGroupArn)))
+        return "it forwards to none of the removed services' target groups";
+    const outside = rule.forwardsTo
+        .filter(t => !ours.has(t.targetGroupArn))
+        .map(t => nameOfArn(t.targetGroupArn));
+    if (outside.length > 0)
+        return `it also forwards to ${outside.join(', ')}, which is not the removed services'`;
+    const kept = rule.forwardsTo
+        .filter(t => groupKeep.has(t.targetGroupArn))
+        .map(t => nameOfArn(t.targetGroupArn));
+    if (kept.length > 0)
+        return `it forwards to ${kept.join(', ')}, which stays`;
+    return undefined;
+}
+/** The command that removes a rule or a group, for the report (never run by this action unless told). */
+const removeCommand = {
+    rule: (arn) => `aws elbv2 delete-rule --rule-arn ${arn}`,
+    targetGroup: (arn) => `aws elbv2 delete-target-group --target-group-arn ${arn}`,
+    latticeTargetGroup: (arn) => `aws vpc-lattice delete-target-group --target-group-identifier ${arn}`
+};
+/** The target-group references of the services being removed (every `loadBalancers` entry). */
+function serviceTargetGroups(services) {
+    const refs = [];
+    const namedRules = [];
+    const latticeTargetGroups = [];
+    for (const s of services) {
+        for (const lb of s.loadBalancers ?? []) {
+            if (lb.targetGroupArn)
+                refs.push({ service: s.name, targetGroupArn: lb.targetGroupArn, role: 'primary' });
+            const blueGreen = lb.advancedConfiguration;
+            if (blueGreen?.alternateTargetGroupArn)
+                refs.push({ service: s.name, targetGroupArn: blueGreen.alternateTargetGroupArn, role: 'alternate' });
+            for (const rule of [blueGreen?.productionListenerRule, blueGreen?.testListenerRule])
+                if (rule && !namedRules.includes(rule))
+                    namedRules.push(rule);
+        }
+        for (const arn of s.vpcLatticeTargetGroups ?? [])
+            latticeTargetGroups.push({ service: s.name, arn });
+    }
+    return { refs, namedRules, latticeTargetGroups };
+}
+async function findLoadBalancers(ctx, services, deleteTargetGroups) {
+    const { refs, namedRules, latticeTargetGroups } = serviceTargetGroups(services);
+    const found = {
+        refs,
+        namedRules,
+        latticeTargetGroups,
+        targetGroups: [],
+        rules: [],
+        usedElsewhere: {}
+    };
+    const groupArns = [...new Set(refs.map(r => r.targetGroupArn))];
+    if (groupArns.length === 0)
+        return found;
+    found.targetGroups = await describeTargetGroups(ctx, groupArns);
+    const loadBalancers = [...new Set(found.targetGroups.flatMap(g => g.loadBalancerArns))];
+    const listeners = (await Promise.all(loadBalancers.map(lb => describeListeners(ctx, lb)))).flat();
+    found.rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, l.loadBalancerArn, l.port)))).flat();
+    // Only a deletion needs to know who else uses a group: a report names the groups either way.
+    if (!deleteTargetGroups)
+        return found;
+    if (!ctx.otherUsers)
+        return { ...found, othersUnknown: 'another user cannot be ruled out: the other clusters were not read' };
+    return withOtherUsers({ ...found, lookup: ctx.otherUsers }, await ctx.otherUsers.atPlan(ctx));
+}
+/** What the other clusters' services say about the groups: who uses each, or why that is not known. */
+function withOtherUsers(found, others) {
+    if (others.incomplete)
+        return { ...found, othersUnknown: `another user cannot be ruled out: ${others.incomplete}` };
+    const usedElsewhere = {};
+    for (const g of found.targetGroups) {
+        const users = others.targetGroups?.[g.arn];
+        if (users)
+            usedElsewhere[g.arn] = [describeUsers(users)];
+    }
+    const known = { ...found, usedElsewhere };
+    delete known.othersUnknown;
+    return known;
+}
+/** Services mode: the target groups (primary and blue/green alternate) the cluster's other services use. */
+function neighbourTargetGroups(services) {
+    const users = {};
+    for (const s of services) {
+        for (const lb of s.loadBalancers ?? []) {
+            for (const arn of [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn]) {
+                if (arn)
+                    users[arn] = [...new Set([...(users[arn] ?? []), `service ${s.name} of this cluster`])];
+            }
+        }
+    }
+    return users;
+}
+/** The groups that still exist, by ARN; a group deleted already is left out. */
+async function describeTargetGroups(ctx, arns) {
+    const out = [];
+    // DescribeTargetGroups with ARNs fails whole on one unknown ARN: one ARN per call keeps the others.
+    await Promise.all(arns.map(async (arn) => {
+        try {
+            const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetGroupsCommand({ TargetGroupArns: [arn] }));
+            for (const g of page.TargetGroups ?? [])
+                out.push({
+                    arn: g.TargetGroupArn ?? arn,
+                    name: g.TargetGroupName ?? nameOfArn(arn),
+                    loadBalancerArns: g.LoadBalancerArns ?? []
+                });
+        }
+        catch (error) {
+            if (!(0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
+                throw error;
+        }
+    }));
+    return out.sort((a, b) => a.arn.localeCompare(b.arn));
+}
+async function describeListeners(ctx, loadBalancerArn) {
+    const out = [];
+    await forEachPage(async (Marker) => {
+        try {
+            const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeListenersCommand({
+                LoadBalancerArn: loadBalancerArn,
+                PageSize: Limits.elbPageSize,
+                Marker
+            }));
+            for (const l of page.Listeners ?? [])
+                if (l.ListenerArn)
+                    out.push({ arn: l.ListenerArn, loadBalancerArn, ...(l.Port ? { port: l.Port } : {}) });
+            return page.NextMarker;
+        }
+        catch (error) {
+            if ((0,errors/* isAwsError */.m_)(error, 'LoadBalancerNotFoundException', 'LoadBalancerNotFound'))
+                return undefined;
+            throw error;
+        }
+    });
+    return out;
+}
+async function describeRules(ctx, listenerArn, loadBalancerArn, listenerPort) {
+    const out = [];
+    await forEachPage(async (Marker) => {
+        try {
+            const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeRulesCommand({
+                ListenerArn: listenerArn,
+                PageSize: Limits.elbPageSize,
+                Marker
+            }));
+            for (const r of page.Rules ?? []) {
+                if (!r.RuleArn)
+                    continue;
+                out.push({
+                    arn: r.RuleArn,
+                    listenerArn,
+                    ...(listenerPort ? { listenerPort } : {}),
+                    loadBalancerArn,
+                    priority: r.Priority ?? '',
+                    isDefault: r.IsDefault === true,
+                    forwardsTo: forwardTargets(r.Actions ?? [])
+                });
+            }
+            return page.NextMarker;
+        }
+        catch (error) {
+            if ((0,errors/* isAwsError */.m_)(error, 'ListenerNotFoundException', 'ListenerNotFound'))
+                return undefined;
+            throw error;
+        }
+    });
+    return out;
+}
+/** The groups an action list forwards to: `TargetGroupArn`, or each group of a weighted `ForwardConfig`. */
+function forwardTargets(actions) {
+    const out = [];
+    for (const a of actions) {
+        if (a.Type !== 'forward')
+            continue;
+        const groups = a.ForwardConfig?.TargetGroups ?? [];
+        if (groups.length > 0) {
+            for (const g of groups)
+                if (g.TargetGroupArn)
+                    out.push({ targetGroupArn: g.TargetGroupArn, weight: g.Weight ?? 1 });
+        }
+        else if (a.TargetGroupArn)
+            out.push({ targetGroupArn: a.TargetGroupArn, weight: 1 });
+    }
+    return out;
+}
+/** Deletes the rules, then the groups (a rule's deletion takes a moment to release its groups). */
+async function deleteRulesAndGroups(ctx, plan, done) {
+    for (const d of plan.rules.filter(r => r.delete)) {
+        try {
+            await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DeleteRuleCommand({ RuleArn: d.rule.arn }));
+            ctx.log.info(`Deleted listener rule ${d.rule.priority} of ${nameOfArn(d.rule.loadBalancerArn)}`);
+        }
+        catch (error) {
+            if (!(0,errors/* isAwsError */.m_)(error, 'RuleNotFoundException', 'RuleNotFound'))
+                throw error;
+            ctx.log.info(`Listener rule ${d.rule.arn} does not exist (any more)`);
+        }
+        done.rules.push(d.rule.arn);
+    }
+    for (const d of plan.targetGroups.filter(g => g.delete)) {
+        // Last look: a target registered since the inventory means something else uses the group now.
+        let targets;
+        try {
+            const health = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetHealthCommand({ TargetGroupArn: d.group.arn }));
+            targets = (health.TargetHealthDescriptions ?? []).filter(t => !['draining', 'unused'].includes(t.TargetHealth?.State ?? '')).length;
+        }
+        catch (error) {
+            if (!(0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
+                throw error;
+            ctx.log.info(`Target group ${d.group.name} does not exist (any more)`);
+            continue;
+        }
+        if (targets > 0) {
+            ctx.report.leftovers.push({
+                kind: 'target-group',
+                id: d.group.arn,
+                reason: `kept: ${targets} target(s) are still registered in it, so something else uses it; once nothing does, remove it with: ${removeCommand.targetGroup(d.group.arn)}`
+            });
+            continue;
+        }
+        const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 10_000 }, async () => {
+            try {
+                await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DeleteTargetGroupCommand({ TargetGroupArn: d.group.arn }));
+                return { done: true, value: undefined };
+            }
+            catch (error) {
+                // A rule just deleted still holds the group for a moment.
+                if ((0,errors/* isAwsError */.m_)(error, 'ResourceInUseException', 'ResourceInUse'))
+                    return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
+                // Deleted by someone else since the last look.
+                if ((0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
+                    return { done: true, value: undefined };
+                throw error;
+            }
+        });
+        if (!result.done)
+            throw new errors/* DeadlineError */.j3(`target group ${d.group.name} could not be deleted before the deadline: ${result.reason}`);
+        done.targetGroups.push(d.group.arn);
+        ctx.log.info(`Deleted target group ${d.group.name}`);
+    }
+}
+/**
+ * A load balancer these rules and groups were on that has no rule but its default ones left and no
+ * registered target in any group: it serves nothing and bills by the hour. Never deleted here.
+ */
+async function idleLoadBalancers(ctx, arns) {
+    const idle = [];
+    for (const lb of arns) {
+        const listeners = await describeListeners(ctx, lb);
+        const rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, lb, l.port)))).flat();
+        if (rules.some(r => !r.isDefault))
+            continue;
+        let targets = 0;
+        try {
+            await forEachPage(async (Marker) => {
+                const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetGroupsCommand({
+                    LoadBalancerArn: lb,
+                    PageSize: Limits.elbPageSize,
+                    Marker
+                }));
+                for (const g of page.TargetGroups ?? []) {
+                    const health = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetHealthCommand({ TargetGroupArn: g.TargetGroupArn }));
+                    targets += (health.TargetHealthDescriptions ?? []).length;
+                }
+                return page.NextMarker;
+            });
+        }
+        catch (error) {
+            if ((0,errors/* isAwsError */.m_)(error, 'LoadBalancerNotFoundException', 'LoadBalancerNotFound'))
+                continue;
+            throw error;
+        }
+        if (targets === 0)
+            idle.push(lb);
+    }
+    return idle;
+}
+// ---------------------------------------------------------------- the kind
+const emptyFound = {
+    refs: [],
+    namedRules: [],
+    latticeTargetGroups: [],
+    targetGroups: [],
+    rules: [],
+    usedElsewhere: {}
+};
+const loadBalancersKind = {
+    name: 'load balancer rules and target groups',
+    find(ctx, scope, settings) {
+        if (!isAvailable(ctx.elbv2) ||
+            !scope.services.some(s => (s.loadBalancers ?? []).length > 0 || (s.vpcLatticeTargetGroups ?? []).length > 0))
+            return Promise.resolve(emptyFound);
+        const neighbourUsers = neighbourTargetGroups(scope.neighbours?.services ?? []);
+        return tolerateDenied(ctx, findLoadBalancers(ctx, scope.services, settings.deleteTargetGroups).then(found => Object.keys(neighbourUsers).length > 0 ? { ...found, neighbourUsers } : found), emptyFound);
+    },
+    recordFound(found, report, log) {
+        const plan = decideLoadBalancers(found, false);
+        report.found.targetGroups = plan.targetGroups.length;
+        report.found.listenerRules = plan.rules.length;
+        if (found.othersUnknown)
+            log.info(`Target groups will be kept: ${found.othersUnknown}`);
+    },
+    decide(found, { settings }) {
+        return decideLoadBalancers(found, settings.deleteTargetGroups);
+    },
+    steps(plan) {
+        const rules = plan.rules.filter(r => r.delete);
+        const groups = plan.targetGroups.filter(g => g.delete);
+        if (rules.length === 0 && groups.length === 0)
+            return [];
+        return [
+            {
+                stage: 'after-services',
+                phase: 'delete-target-groups',
+                description: `Delete ${count(rules.length, 'listener rule')} and ${count(groups.length, 'target group')} only the removed services use`,
+                resources: [...rules.map(r => r.rule.arn), ...groups.map(g => g.group.arn)]
+            }
+        ];
+    },
+    notes(plan) {
+        if (!plan.deleting)
+            return [];
+        return [
+            ...plan.rules
+                .filter(r => !r.delete)
+                .map(r => `listener rule ${r.rule.arn} will be kept: ${r.keepReason}`),
+            ...plan.targetGroups
+                .filter(g => !g.delete)
+                .map(g => `target group ${g.group.name} will be kept: ${g.keepReason}`)
+        ];
+    },
+    actions: {
+        // Also without delete-target-groups: what is left is reported, with the command that removes it.
+        'after-services': {
+            phase: 'load balancer rules and target groups',
+            needed: plan => plan.rules.length + plan.targetGroups.length + plan.latticeTargetGroups.length > 0,
+            run: (ctx, plan) => applyLoadBalancers(ctx, plan)
+        }
+    },
+    unfinished(plan, report) {
+        const done = report.related;
+        return [
+            ...plan.rules
+                .filter(r => r.delete && !done?.listenerRules.some(x => x.arn === r.rule.arn))
+                .map(r => ({
+                kind: 'listener-rule',
+                id: r.rule.arn,
+                reason: 'not deleted before the run stopped'
+            })),
+            ...plan.targetGroups
+                .filter(g => g.delete && !done?.targetGroups.some(x => x.arn === g.group.arn))
+                .map(g => ({
+                kind: 'target-group',
+                id: g.group.arn,
+                reason: 'not deleted before the run stopped'
+            }))
+        ];
+    },
+    countRows(r, left) {
+        const rows = [
+            {
+                label: 'Listener rules',
+                found: r.found.listenerRules,
+                removed: r.listenerRules.length,
+                leftoverKind: 'listener-rule'
+            },
+            {
+                label: 'Target groups',
+                found: r.found.targetGroups,
+                removed: r.targetGroups.length,
+                leftoverKind: 'target-group'
+            }
+        ];
+        return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
+    },
+    doneLists(r) {
+        return [
+            { title: 'Listener rules deleted', items: r.listenerRules.map(x => code(x.arn)) },
+            { title: 'Target groups deleted', items: r.targetGroups.map(x => code(x.name)) }
+        ];
+    },
+    links: {
+        'target-group': (region, id) => consoleLinks.targetGroup(region, id),
+        'load-balancer': (region, id) => consoleLinks.loadBalancer(region, id)
+    }
+};
+async function applyLoadBalancers(ctx, planned) {
+    const related = relatedReport(ctx.report);
+    // A neighbour may have started using a group while the cluster emptied: look again before deleting.
+    const lookup = planned.found.lookup;
+    const plan = planned.deleting && lookup
+        ? decideLoadBalancers(withOtherUsers(planned.found, await lookup.beforeRemoving(ctx)), true)
+        : planned;
+    const done = { rules: [], targetGroups: [] };
+    if (plan.deleting) {
+        try {
+            await deleteRulesAndGroups(ctx, plan, done);
+        }
+        finally {
+            for (const arn of done.rules)
+                related.listenerRules.push({ arn, action: 'deleted' });
+            for (const arn of done.targetGroups)
+                related.targetGroups.push({
+                    arn,
+                    name: plan.targetGroups.find(g => g.group.arn === arn)?.group.name ?? nameOfArn(arn),
+                    action: 'deleted'
+                });
+        }
+    }
+    for (const d of plan.rules.filter(r => !r.delete)) {
+        ctx.report.leftovers.push({
+            kind: 'listener-rule',
+            id: d.rule.arn,
+            reason: `${d.rule.isDefault ? 'default rule' : `rule ${d.rule.priority}`} of the ${listenerName(d.rule)} on load balancer ${nameOfArn(d.rule.loadBalancerArn)}, forwarding to ${d.rule.forwardsTo.map(t => nameOfArn(t.targetGroupArn)).join(', ')}; kept: ${d.keepReason}${d.rule.isDefault ? '' : `; remove it with: ${removeCommand.rule(d.rule.arn)}`}`
+        });
+    }
+    for (const d of plan.targetGroups.filter(g => !g.delete)) {
+        ctx.report.leftovers.push({
+            kind: 'target-group',
+            id: d.group.arn,
+            reason: `target group ${d.group.name} of ${d.services.join(', ')}${d.group.loadBalancerArns.length ? ` on load balancer ${d.group.loadBalancerArns.map(nameOfArn).join(', ')}` : ''}; kept: ${d.keepReason}; once no rule forwards to it, remove it with: ${removeCommand.targetGroup(d.group.arn)}`
+        });
+    }
+    for (const l of plan.latticeTargetGroups) {
+        ctx.report.leftovers.push({
+            kind: 'lattice-target-group',
+            id: l.arn,
+            reason: `VPC Lattice target group of ${l.service}: reported only; once nothing uses it, remove it with: ${removeCommand.latticeTargetGroup(l.arn)}`
+        });
+    }
+    for (const lb of await idleLoadBalancers(ctx, plan.loadBalancerArns)) {
+        ctx.report.leftovers.push({
+            kind: 'load-balancer',
+            id: lb,
+            reason: `load balancer ${nameOfArn(lb)} has no listener rule but its default ones and no registered target left: it serves nothing and bills by the hour; never deleted by this action (aws elbv2 delete-load-balancer --load-balancer-arn ${lb})`,
+            billing: true
+        });
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/namespaces.js
@@ -63030,6 +63033,7 @@ async function deleteNamespace(ctx, d) {
 
 
 
+
 /**
  * Service auto scaling of the services being removed (always on, like `triggers`). A scheduled
  * action or a step-scaling alarm can raise a service's desired count while it drains, starting
@@ -63072,7 +63076,7 @@ async function findScalableTargets(ctx, clusterName, services) {
     if (ids.length === 0)
         return found;
     for (const batch of chunk(ids, Limits.autoScalingPageSize)) {
-        await eachTokenPage(async (NextToken) => {
+        await forEachPage(async (NextToken) => {
             const out = await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DescribeScalableTargetsCommand({
                 ServiceNamespace: ECS_NAMESPACE,
                 ResourceIds: batch,
@@ -63093,7 +63097,7 @@ async function findScalableTargets(ctx, clusterName, services) {
         });
     }
     await Promise.all(found.targets.map(async (t) => {
-        await eachTokenPage(async (NextToken) => {
+        await forEachPage(async (NextToken) => {
             const out = await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DescribeScalingPoliciesCommand({
                 ServiceNamespace: ECS_NAMESPACE,
                 ResourceId: t.resourceId,
@@ -63112,7 +63116,7 @@ async function findScalableTargets(ctx, clusterName, services) {
             }
             return out.NextToken;
         });
-        await eachTokenPage(async (NextToken) => {
+        await forEachPage(async (NextToken) => {
             const out = await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DescribeScheduledActionsCommand({
                 ServiceNamespace: ECS_NAMESPACE,
                 ResourceId: t.resourceId,
@@ -63133,7 +63137,7 @@ async function findScalableTargets(ctx, clusterName, services) {
     // The alarms that act on a step policy: by action (the policy's ARN; some emulators leave the
     // policy's Alarms list empty), then any the policy names that the first look did not return.
     const seen = new Set();
-    const read = async (filter) => eachTokenPage(async (NextToken) => {
+    const read = async (filter) => forEachPage(async (NextToken) => {
         const out = await callAws(ctx, ctx.cloudwatch, new (await sdk.cloudwatch()).DescribeAlarmsCommand({
             ...filter,
             MaxRecords: Limits.alarmsBatch,
@@ -63158,18 +63162,6 @@ async function findScalableTargets(ctx, clusterName, services) {
         await read({ AlarmNames: batch });
     return found;
 }
-async function eachTokenPage(read) {
-    const seen = new Set();
-    let token;
-    do {
-        token = (await read(token)) || undefined;
-        if (token !== undefined) {
-            if (seen.has(token))
-                throw new Error('the same NextToken came back twice');
-            seen.add(token);
-        }
-    } while (token);
-}
 // ---------------------------------------------------------------- acting
 /** Nothing may scale the service while it drains: scheduled scaling and both directions of dynamic scaling stop. */
 async function suspendTargets(ctx, targets, done) {
@@ -63188,7 +63180,10 @@ async function suspendTargets(ctx, targets, done) {
         }
         catch (error) {
             // Deregistered since the inventory, or its service is gone already: nothing left to scale.
-            if ((0,errors/* isAwsError */.m_)(error, 'ObjectNotFoundException', 'ValidationException')) {
+            if ((0,errors/* isAwsError */.m_)(error, 'ObjectNotFoundException') ||
+                ((0,errors/* isAwsError */.m_)(error, 'ValidationException') &&
+                    // Sent for a target that is not registered, RegisterScalableTarget asks for the capacities of a new one.
+                    /doesn't exist|does not exist|no scalable target|MinCapacity/i.test((0,errors/* errorMessage */.gJ)(error)))) {
                 ctx.log.info(`Scalable target ${t.resourceId} could not be suspended: it or its service is gone`);
                 continue;
             }
@@ -63265,7 +63260,7 @@ const scalableTargetsKind = {
             steps.push({
                 stage: 'after-services',
                 phase: 'deregister-scalable-targets',
-                description: `Deregister ${count(plan.deregister.length, 'scalable target')} with their ${count(plan.policies.length, 'scaling policy', 'scaling policies')} and ${count(plan.scheduledActions.length, 'scheduled action')}`,
+                description: `Deregister ${count(plan.deregister.length, 'scalable target')} (${count(plan.policies.length, 'scaling policy', 'scaling policies')} and ${count(plan.scheduledActions.length, 'scheduled action')} go with them)`,
                 resources: plan.deregister.map(t => t.resourceId)
             });
         const alarms = plan.alarms.filter(a => a.delete);

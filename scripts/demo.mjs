@@ -5,7 +5,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ensureMotoVenv, repoRoot, startMoto } from './lib/moto.mjs'
-import { addServices, buildPreviewEnvironment, REGION, whatIsLeft } from './lib/preview-env.mjs'
+import {
+  addServices,
+  buildPreviewEnvironment,
+  loadBalancerLeft,
+  REGION,
+  whatIsLeft
+} from './lib/preview-env.mjs'
 import { distEntry, runAction } from './lib/run-action.mjs'
 import { bold, cyan, dim, green, logLine, red, summaryText, yellow } from './lib/terminal.mjs'
 
@@ -39,9 +45,18 @@ const port = serve ? Number(option('--port') ?? 5000) : undefined
 
 // What the real run is given. force: true stops every task at once, so the demo takes seconds; the
 // default graceful mode would let the ECS scheduler drain for up to drain-timeout-minutes (10).
+// delete-target-groups: true deletes the environment's listener rule and target group on the shared
+// load balancer once the service is gone (by default they are only reported). With --shared, the
+// services input removes one pull request's services and keeps the cluster.
 const INPUTS = shared
   ? { cluster: clusterName, services: 'pr-42-*', force: 'true', 'timeout-minutes': '2' }
-  : { cluster: clusterName, 'delete-stack': 'true', force: 'true', 'timeout-minutes': '2' }
+  : {
+      cluster: clusterName,
+      'delete-stack': 'true',
+      'delete-target-groups': 'true',
+      force: 'true',
+      'timeout-minutes': '2'
+    }
 
 const started = Date.now()
 const say = (text = '') => console.log(text)
@@ -95,7 +110,12 @@ async function main() {
     say(
       `  container instance on ${ci.ec2InstanceId}  ${dim('(EC2, launched by the stack’s Auto Scaling group)')}`
     )
-  say(`  service ${bold('web')}, desiredCount 2`)
+  say(
+    `  service ${bold('web')}, desiredCount 2, behind target group ${env.loadBalancer.targetGroupArn.split('/')[1]}`
+  )
+  say(
+    `shared load balancer ${bold(env.loadBalancer.name)}: a listener rule and a target group for ${clusterName}, and for the neighbour ${env.loadBalancer.neighbour.name}`
+  )
   for (const task of env.tasks) {
     const host = env.containerInstances.find(ci => ci.arn === task.containerInstanceArn)?.ec2InstanceId
     say(`    task ${task.id}  ${task.lastStatus}  ${task.group}  on ${host ?? '?'}`)
@@ -170,6 +190,19 @@ async function main() {
   )
   const ec2Gone = left.ec2Instances.every(i => i.state === 'terminated' || i.state === 'shutting-down')
   row('EC2 instances', left.ec2Instances.map(i => `${i.id} ${i.state}`).join(', '), ec2Gone)
+  const alb = await loadBalancerLeft(moto.endpoint, env)
+  const albGone = !alb.ownRule && !alb.ownTargetGroup
+  row(
+    'its rule and target group',
+    alb.ownRule || alb.ownTargetGroup ? 'still on the load balancer' : 'deleted',
+    albGone
+  )
+  const neighbourKept = alb.neighbourRule && alb.neighbourTargetGroup
+  row(
+    `${env.loadBalancer.neighbour.name}'s rule and group`,
+    neighbourKept ? 'untouched' : 'missing',
+    neighbourKept
+  )
 
   const nothingLeft =
     (left.clusterStatus === 'INACTIVE' || left.clusterStatus === 'MISSING') &&
@@ -177,7 +210,9 @@ async function main() {
     left.tasksDesiredRunning.length === 0 &&
     left.containerInstances.length === 0 &&
     stackGone &&
-    ec2Gone
+    ec2Gone &&
+    albGone &&
+    neighbourKept
   // The report lists the EC2 instances as they were when their container instances were deregistered;
   // the stack deletion that came after took them down with its Auto Scaling group.
   const reported = JSON.parse(last.outputs.report || '{"clusters":[]}')
@@ -197,7 +232,7 @@ async function main() {
     say(
       green(
         bold(
-          '\nNothing is left: the cluster, its service and tasks, and the stack with its instances are gone.'
+          '\nNothing is left: the cluster, its service and tasks, its rule and target group, and the stack with its instances are gone; the neighbour on the shared load balancer is untouched.'
         )
       )
     )

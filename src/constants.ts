@@ -78,11 +78,6 @@ export const Limits = {
   cloudMapPageSize: 100,
   /** Elastic Load Balancing DescribeTargetGroups / DescribeListeners / DescribeRules page size (the most AWS allows). */
   elbPageSize: 400,
-  /**
-   * Most other clusters whose services are read to learn who else uses a target group. An account
-   * with more keeps every target group (and says why).
-   */
-  loadBalancerClustersChecked: 100,
   /** Application Auto Scaling MaxResults (the most it allows), and resource IDs per DescribeScalableTargets. */
   autoScalingPageSize: 50,
   /** CloudWatch DescribeAlarms names per call and MaxRecords; DeleteAlarms names per call. */

@@ -13,7 +13,7 @@ import { revisionOf } from './kinds/task-definitions.js'
 import { DeadlineError, errorMessage, isAccessDenied, isAwsError, isCancellation } from './util/errors.js'
 
 /**
- * Who else uses a task definition revision. A revision is not tied to a cluster: the same one may run
+ * Who else uses a task definition revision, or a target group. A revision is not tied to a cluster: the same one may run
  * in a preview cluster and in production, and so may the log group its containers write to. Before
  * either is removed, every other ACTIVE cluster of the Region is read: its services (every
  * deployment and task set) and its running tasks. Clusters removed by the same run are not other
@@ -35,6 +35,8 @@ export interface OtherUsersCheck {
   taskDefinitions: Record<string, OtherUse[]>
   /** Per log group name (in the Region): the revisions used elsewhere that write to it, and by whom. */
   logGroups: Record<string, { revision: string; users: OtherUse[] }[]>
+  /** Per target group ARN that a service outside the run's clusters names (`loadBalancers`, blue/green too): who. */
+  targetGroups?: Record<string, OtherUse[]>
   /** Other ACTIVE clusters read. */
   clustersChecked: number
   /** Set when the look could not be completed: then nothing may be removed on its account. */
@@ -75,7 +77,7 @@ export async function checkOtherUsers(
   ctx: InventoryContext,
   request: OtherUsersRequest
 ): Promise<OtherUsersCheck> {
-  const check: OtherUsersCheck = { taskDefinitions: {}, logGroups: {}, clustersChecked: 0 }
+  const check: OtherUsersCheck = { taskDefinitions: {}, logGroups: {}, targetGroups: {}, clustersChecked: 0 }
   try {
     const uses = await usesElsewhere(ctx, request, check)
     if (typeof uses === 'string') return { ...check, incomplete: uses }
@@ -118,8 +120,14 @@ async function usesElsewhere(
   }
   const read = await Promise.all(clusters.map(cluster => readCluster(ctx, cluster)))
   for (const { name, services: found, tasks: running } of read) {
-    for (const service of found)
+    for (const service of found) {
       for (const arn of service.taskDefinitions ?? []) add(arn, { cluster: name, service: service.name })
+      for (const lb of service.loadBalancers ?? []) {
+        for (const tg of [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn]) {
+          if (tg) ((check.targetGroups ??= {})[tg] ??= []).push({ cluster: name, service: service.name })
+        }
+      }
+    }
     for (const task of running) {
       if (!task.taskDefinitionArn) continue
       // A service's task is reported by its service; a task of a service already deleted, by itself.

@@ -27,7 +27,6 @@ import {
   PutTargetsCommand
 } from '@aws-sdk/client-eventbridge'
 import { expect, it } from '@jest/globals'
-import type { ClusterReport, Report } from '../../src/report/report.js'
 import {
   awsConfig,
   buildPreviewEnvironment,
@@ -38,6 +37,7 @@ import {
 } from './support/fixtures.js'
 import { runAction, type ActionResult } from './support/runAction.js'
 import { describeAgainstMoto } from './support/suite.js'
+import { clusterReport } from './support/report.js'
 
 const TIMEOUT_MS = 300_000
 const small = { services: { web: 1 }, standaloneTasks: 1, instances: 1, capacityProviders: [] }
@@ -46,16 +46,6 @@ let sequence = 0
 function uniqueCluster(label: string): string {
   sequence += 1
   return `x9-${label}-${process.pid}-${sequence}`
-}
-
-function clusterReport(result: ActionResult): ClusterReport {
-  expect({ code: result.code, stdout: result.code === 0 ? '' : result.stdout }).toEqual({
-    code: 0,
-    stdout: ''
-  })
-  const report = JSON.parse(result.outputs['report'] ?? '{}') as Report
-  expect(report.clusters).toHaveLength(1)
-  return report.clusters[0]!
 }
 
 async function instanceState(endpoint: string, id: string): Promise<string | undefined> {

@@ -21,10 +21,10 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { CreateServiceCommand } from '@aws-sdk/client-ecs'
 import { expect, it } from '@jest/globals'
-import type { ClusterReport, Report } from '../../src/report/report.js'
 import { awsConfig, buildPreviewEnvironment, ec2Client, ecsClient, REGION } from './support/fixtures.js'
-import { runAction, type ActionResult } from './support/runAction.js'
+import { runAction } from './support/runAction.js'
 import { describeAgainstMoto } from './support/suite.js'
+import { clusterReport } from './support/report.js'
 
 const TIMEOUT_MS = 300_000
 const bare = { services: {}, standaloneTasks: 0, instances: 1, capacityProviders: [] }
@@ -33,16 +33,6 @@ let sequence = 0
 function uniqueName(label: string): string {
   sequence += 1
   return `lb-${label}-${process.pid % 10_000}-${sequence}`
-}
-
-function clusterReport(result: ActionResult): ClusterReport {
-  expect({ code: result.code, stdout: result.code === 0 ? '' : result.stdout }).toEqual({
-    code: 0,
-    stdout: ''
-  })
-  const report = JSON.parse(result.outputs['report'] ?? '{}') as Report
-  expect(report.clusters).toHaveLength(1)
-  return report.clusters[0]!
 }
 
 /** A shared ALB with one HTTP listener, in a VPC of two subnets. */

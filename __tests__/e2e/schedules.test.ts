@@ -16,24 +16,14 @@ import {
   SchedulerClient
 } from '@aws-sdk/client-scheduler'
 import { expect, it } from '@jest/globals'
-import type { ClusterReport, Report } from '../../src/report/report.js'
 import { awsConfig, buildPreviewEnvironment } from './support/fixtures.js'
-import { runAction, type ActionResult } from './support/runAction.js'
+import { runAction } from './support/runAction.js'
 import { describeAgainstMoto } from './support/suite.js'
+import { clusterReport } from './support/report.js'
 
 const TIMEOUT_MS = 300_000
 const small = { services: { web: 1 }, standaloneTasks: 0, instances: 1, capacityProviders: [] }
 const ROLE = 'arn:aws:iam::123456789012:role/scheduler-ecs'
-
-function clusterReport(result: ActionResult): ClusterReport {
-  expect({ code: result.code, stdout: result.code === 0 ? '' : result.stdout }).toEqual({
-    code: 0,
-    stdout: ''
-  })
-  const report = JSON.parse(result.outputs['report'] ?? '{}') as Report
-  expect(report.clusters).toHaveLength(1)
-  return report.clusters[0]!
-}
 
 describeAgainstMoto(
   'schedules and custom event buses, end to end (dist/index.js against moto)',

@@ -128,4 +128,35 @@ describe('service auto scaling', () => {
     )
     expect(only(result.report).leftovers.filter(l => l.kind === 'scalable-target')).toEqual([])
   })
+
+  it('reads every page of scalable targets: 60 services, all suspended and deregistered', async () => {
+    const world = new SimWorld()
+    world.ecs.createCluster('pr-3')
+    for (let i = 0; i < 60; i++) {
+      world.ecs.createService('pr-3', `s${i}`, { desiredCount: 0 })
+      world.autoscaling.registerTarget(AutoScalingSim.resourceId('pr-3', `s${i}`), 0, 2)
+    }
+    const result = await runOnSim(world.ecs, { cluster: 'pr-3' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.autoscaling.targets.size).toBe(0)
+    const done = only(result.report).related?.scalableTargets ?? []
+    expect(done.filter(t => t.action === 'suspended')).toHaveLength(60)
+    expect(done.filter(t => t.action === 'deregistered')).toHaveLength(60)
+  })
+
+  it('goes on when a scalable target is deregistered between the inventory and its suspension', async () => {
+    const { world } = slowDrain()
+    world.autoscaling.registerTarget(WEB, 1, 6)
+    world.autoscaling.beforeCall = operation => {
+      if (operation === 'RegisterScalableTarget') world.autoscaling.targets.clear()
+    }
+    const result = await runOnSim(world.ecs, { cluster: 'pr-3' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.autoscaling.calls.find(c => c.operation === 'RegisterScalableTarget')?.error).toBe(
+      'ValidationException'
+    )
+    // Nothing was registered again by the attempt.
+    expect(world.autoscaling.targets.size).toBe(0)
+    expect(world.ecs.remaining('pr-3').cluster).toBe('INACTIVE')
+  })
 })

@@ -71,7 +71,7 @@ describe('load balancer rules and target groups', () => {
     expect(c.leftovers.find(l => l.kind === 'listener-rule')).toMatchObject({
       id: pr1.rule.arn,
       reason: expect.stringMatching(
-        /rule 10 of listener .* on load balancer previews.*aws elbv2 delete-rule --rule-arn/
+        /rule 10 of the listener on port 443 on load balancer previews.*remove it with: aws elbv2 delete-rule --rule-arn/
       )
     })
     expect(c.leftovers.find(l => l.kind === 'target-group')).toMatchObject({
@@ -112,7 +112,7 @@ describe('load balancer rules and target groups', () => {
     expect(world.elbv2.targetGroups.has(pr1.tg.arn)).toBe(true)
     expect(world.elbv2.rules.has(pr1.rule.arn)).toBe(true)
     expect(only(result.report).leftovers.find(l => l.id === pr1.tg.arn)?.reason).toMatch(
-      /pr-2\/worker still uses it/
+      /still used by cluster pr-2 \(service worker\)/
     )
   })
 
@@ -150,5 +150,126 @@ describe('load balancer rules and target groups', () => {
       description: 'Delete 1 listener rule and 1 target group only the removed services use',
       resources: [pr1.rule.arn, pr1.tg.arn]
     })
+  })
+
+  it('names a denied read as a blocker of the dry run, and fails a real run before any change', async () => {
+    const { world } = sharedAlb()
+    world.elbv2.denied.add('DescribeRules')
+    const dry = await runOnSim(world.ecs, { cluster: 'pr-1', 'dry-run': 'true' }, { world })
+    expect(only(dry.report).plan!.blockers).toContainEqual(
+      expect.stringMatching(/^missing permission: .*elasticloadbalancing:DescribeRules/)
+    )
+    const real = await runOnSim(world.ecs, { cluster: 'pr-1' }, { world })
+    expect(real.failed).toContain('elasticloadbalancing:DescribeRules')
+    expect(world.mutatingCalls()).toEqual([])
+  })
+
+  it('keeps every target group when the other clusters’ services cannot be read', async () => {
+    const { world, pr1 } = sharedAlb()
+    // The cluster's own services can be read; the other clusters' cannot.
+    world.ecs.beforeCall = (operation, input) => {
+      if (operation !== 'ListServices') return
+      if (String(input.cluster).endsWith('/pr-1')) world.ecs.denied.delete('ListServices')
+      else world.ecs.denied.add('ListServices')
+    }
+    const result = await runOnSim(world.ecs, { cluster: 'pr-1', 'delete-target-groups': 'true' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.elbv2.targetGroups.has(pr1.tg.arn)).toBe(true)
+    expect(world.elbv2.rules.has(pr1.rule.arn)).toBe(true)
+    expect(only(result.report).leftovers.find(l => l.id === pr1.tg.arn)?.reason).toMatch(
+      /another user cannot be ruled out: reading the other clusters was denied/
+    )
+  })
+
+  it('reads every page of rules: the removed service’s rule comes after 400 others', async () => {
+    const world = new SimWorld()
+    const lb = world.elbv2.createLoadBalancer('busy')
+    const listener = world.elbv2.createListener(lb.arn)
+    const others = world.elbv2.createTargetGroup('others')
+    for (let i = 1; i <= 400; i++) world.elbv2.createRule(listener.arn, i, `h${i}.example.com`, others.arn)
+    world.ecs.createCluster('pr-7')
+    const tg = world.elbv2.createTargetGroup('pr-7-web')
+    const rule = world.elbv2.createRule(listener.arn, 500, 'pr-7.example.com', tg.arn)
+    world.ecs.createService('pr-7', 'web', {
+      desiredCount: 0,
+      loadBalancers: [{ targetGroupArn: tg.arn, containerName: 'web', containerPort: 80 }]
+    })
+    const result = await runOnSim(world.ecs, { cluster: 'pr-7', 'delete-target-groups': 'true' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.elbv2.rules.has(rule.arn)).toBe(false)
+    expect(world.elbv2.targetGroups.has(tg.arn)).toBe(false)
+    expect(world.elbv2.rulesOf(listener.arn)).toHaveLength(401)
+    expect(world.elbv2.calls.filter(c => c.operation === 'DescribeRules').length).toBeGreaterThanOrEqual(2)
+  })
+
+  it('deletes a blue/green service’s production and test rules and both of its groups', async () => {
+    const world = new SimWorld()
+    const lb = world.elbv2.createLoadBalancer('bg')
+    const prod = world.elbv2.createListener(lb.arn, 443)
+    const test = world.elbv2.createListener(lb.arn, 8443)
+    world.ecs.createCluster('pr-8')
+    world.ecs.registerContainerInstance('pr-8')
+    const blue = world.elbv2.createTargetGroup('pr-8-blue')
+    const green = world.elbv2.createTargetGroup('pr-8-green')
+    const production = world.elbv2.createRule(prod.arn, 8, 'pr-8.example.com', [
+      [blue.arn, 100],
+      [green.arn, 0]
+    ])
+    const testRule = world.elbv2.createRule(test.arn, 8, 'pr-8.example.com', [
+      [blue.arn, 0],
+      [green.arn, 100]
+    ])
+    world.ecs.createService('pr-8', 'web', {
+      loadBalancers: [
+        {
+          targetGroupArn: blue.arn,
+          containerName: 'web',
+          containerPort: 80,
+          advancedConfiguration: {
+            alternateTargetGroupArn: green.arn,
+            productionListenerRule: production.arn,
+            testListenerRule: testRule.arn,
+            roleArn: 'arn:aws:iam::123456789012:role/ecsInfrastructureRole'
+          }
+        }
+      ]
+    })
+    const result = await runOnSim(world.ecs, { cluster: 'pr-8', 'delete-target-groups': 'true' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.elbv2.rules.has(production.arn)).toBe(false)
+    expect(world.elbv2.rules.has(testRule.arn)).toBe(false)
+    expect(world.elbv2.targetGroups.size).toBe(0)
+    // Only the two default rules are left, and nothing is registered: the load balancer bills for nothing.
+    expect(only(result.report).leftovers.filter(l => !['ec2-instance'].includes(l.kind))).toEqual([
+      expect.objectContaining({ kind: 'load-balancer', id: lb.arn, billing: true })
+    ])
+  })
+
+  it('looks at the other clusters again before deleting: a neighbour that started using the group keeps it', async () => {
+    const { world, pr1 } = sharedAlb()
+    let added = false
+    world.ecs.beforeCall = operation => {
+      if (added || operation !== 'DeleteService') return
+      added = true
+      world.ecs.createService('pr-2', 'late', {
+        desiredCount: 0,
+        loadBalancers: [{ targetGroupArn: pr1.tg.arn, containerName: 'web', containerPort: 80 }]
+      })
+    }
+    const dry = await runOnSim(
+      world.ecs,
+      { cluster: 'pr-1', 'dry-run': 'true', 'delete-target-groups': 'true' },
+      { world }
+    )
+    expect(only(dry.report).plan!.steps.map(s => s.description)).toContain(
+      'Delete 1 listener rule and 1 target group only the removed services use'
+    )
+    const result = await runOnSim(world.ecs, { cluster: 'pr-1', 'delete-target-groups': 'true' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.elbv2.targetGroups.has(pr1.tg.arn)).toBe(true)
+    expect(world.elbv2.rules.has(pr1.rule.arn)).toBe(true)
+    expect(only(result.report).leftovers.find(l => l.id === pr1.tg.arn)?.reason).toMatch(
+      /still used by cluster pr-2 \(service late\)/
+    )
   })
 })

@@ -372,8 +372,16 @@ describe('the Service Connect namespace', () => {
  */
 function fullEnvironment(): SimWorld {
   const world = new SimWorld()
-  const { ecs, cfn, ec2, events, logs, cloudMap } = world
+  const { ecs, cfn, ec2, events, logs, cloudMap, elbv2, autoscaling } = world
   const ns = cloudMap.createNamespace('pr-12')
+  // A shared load balancer: pr-12's rule and target group, and a neighbour's that must stay.
+  const alb = elbv2.createLoadBalancer('previews')
+  const listener = elbv2.createListener(alb.arn)
+  const tg = elbv2.createTargetGroup('pr-12-web')
+  elbv2.createRule(listener.arn, 12, 'pr-12.example.com', tg.arn)
+  const neighbour = elbv2.createTargetGroup('pr-11-web')
+  neighbour.extraTargets.push('10.0.11.5')
+  elbv2.createRule(listener.arn, 11, 'pr-11.example.com', neighbour.arn)
   const cluster = ecs.createCluster('pr-12', { serviceConnectNamespace: ns.arn })
   const asg = ec2.createAutoScalingGroup('pr-12-asg', 2, { stack: 'EC2ContainerService-pr-12' })
   for (const i of [...asg, ec2.launch()]) ecs.registerContainerInstance('pr-12', { ec2InstanceId: i.id })
@@ -391,8 +399,12 @@ function fullEnvironment(): SimWorld {
   const api = ecs.createService('pr-12', 'web', {
     desiredCount: 3,
     taskDefinition: web.arn,
-    serviceConnectNamespace: ns.arn
+    serviceConnectNamespace: ns.arn,
+    loadBalancers: [{ targetGroupArn: tg.arn, containerName: 'web', containerPort: 80 }]
   })
+  // Service auto scaling, with a step-scaling alarm that outlives its policy.
+  autoscaling.registerTarget('service/pr-12/web', 1, 6)
+  autoscaling.putStepPolicy('service/pr-12/web', 'pr-12-cpu-high')
   cloudMap.createService(ns.id, 'web', { ecsServiceArn: api.arn })
   ecs.createService('pr-12', 'worker', { desiredCount: 1, taskDefinition: worker.arn })
   const cron = ecs.registerTaskDefinition('pr-12-cron', { logGroup: '/ecs/pr-12' })
@@ -409,7 +421,9 @@ const EVERY_OPTION = {
   'deregister-ssm-instances': 'true',
   'delete-log-groups': 'true',
   'deregister-task-definitions': 'true',
-  'delete-namespace': 'true'
+  'delete-namespace': 'true',
+  'delete-target-groups': 'true',
+  'delete-scaling-alarms': 'true'
 }
 
 describe('the full environment, every option on', () => {
@@ -422,9 +436,13 @@ describe('the full environment, every option on', () => {
     expect(c.outcome).toBe('dry-run')
     expect(c.plan!.steps.map(s => s.description)).toEqual([
       "Remove this cluster's targets from 1 EventBridge rule that start its tasks",
+      expect.stringMatching(/^Suspend scaling of 1 scalable target/),
       'Scale 2 services to 0 tasks',
       expect.stringMatching(/^Let the scheduler drain 4 service tasks, stop 1 standalone task/),
       'Delete 2 services; wait until INACTIVE',
+      'Deregister 1 scalable target (1 scaling policy and 0 scheduled actions go with them)',
+      'Delete 1 step-scaling alarm whose only actions were these policies',
+      'Delete 1 listener rule and 1 target group only the removed services use',
       'Deregister 4 container instances',
       'Terminate the 1 EC2 instance behind them that nothing owns',
       'Deregister 1 external instance from Systems Manager',
@@ -460,6 +478,12 @@ describe('the full environment, every option on', () => {
       [...world.ecs.taskDefinitions.values()].filter(td => td.status === 'ACTIVE').map(td => td.family)
     ).toEqual(['billing-reports'])
     expect(world.cloudMap.namespaceStatus([...world.cloudMap.namespaces.values()][0]!)).toBe('DELETED')
+    // The neighbour on the shared load balancer keeps its rule and group; pr-12's are gone, and so is
+    // its scaling (target and step-scaling alarm).
+    expect([...world.elbv2.targetGroups.values()].map(g => g.name)).toEqual(['pr-11-web'])
+    expect(world.elbv2.route([...world.elbv2.listeners.keys()][0]!, 'pr-11.example.com')).toHaveLength(1)
+    expect(world.autoscaling.targets.size).toBe(0)
+    expect(world.cloudwatch.alarms.size).toBe(0)
     // What it can truthfully say of the Auto Scaling group's instances: they went with the stack.
     expect(c.related?.instances.filter(i => i.action === 'terminated-with-stack')).toHaveLength(2)
     expect(c.related?.instances.find(i => i.action === 'terminated-with-stack')?.owner).toBe(

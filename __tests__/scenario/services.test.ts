@@ -253,6 +253,38 @@ function everythingOfPr7(world: SimWorld, listenerArn: string, pr42Rule: string)
   }
 }
 
+describe('services mode: a target group shared with a neighbour', () => {
+  it('keeps the group and the rule that forwards to it when another service of the cluster uses it', async () => {
+    const world = new SimWorld()
+    const { ecs, elbv2 } = world
+    ecs.createCluster('shared-ci')
+    ecs.registerContainerInstance('shared-ci')
+    const alb = elbv2.createLoadBalancer('previews')
+    const listener = elbv2.createListener(alb.arn)
+    const tg = elbv2.createTargetGroup('previews-web')
+    const rule = elbv2.createRule(listener.arn, 10, 'previews.example.com', tg.arn)
+    const lb = [{ targetGroupArn: tg.arn, containerName: 'web', containerPort: 80 }]
+    ecs.createService('shared-ci', 'pr-42-web', { desiredCount: 1, loadBalancers: lb })
+    ecs.createService('shared-ci', 'pr-7-web', { desiredCount: 1, loadBalancers: lb })
+
+    const result = await runOnSim(
+      ecs,
+      { cluster: 'shared-ci', services: 'pr-42-web', 'delete-target-groups': 'true' },
+      { world }
+    )
+
+    expect(result.failed).toBeUndefined()
+    expect(elbv2.targetGroups.has(tg.arn)).toBe(true)
+    expect(elbv2.rules.has(rule.arn)).toBe(true)
+    expect(
+      elbv2.calls.filter(c => c.operation === 'DeleteTargetGroup' || c.operation === 'DeleteRule')
+    ).toEqual([])
+    expect(only(result.report).leftovers.find(l => l.kind === 'target-group')?.reason).toMatch(
+      /service pr-7-web of this cluster/
+    )
+  })
+})
+
 describe('services mode: selection by pattern, tags, exclusions and age', () => {
   it('a pattern with a tag filter removes the tagged matches and reports the others as skipped', async () => {
     const world = new SimWorld()

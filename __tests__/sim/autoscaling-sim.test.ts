@@ -10,15 +10,10 @@ import { DeleteServiceCommand, DescribeClustersCommand } from '@aws-sdk/client-e
 import { describe, expect, it } from '@jest/globals'
 import { AutoScalingSim, ECS_DIMENSION } from './autoscaling-sim.js'
 import { SimWorld } from './world.js'
+import { rejects, send } from './rule-test.js'
 
 // The Application Auto Scaling and CloudWatch simulators are only worth something if they refuse
 // what AWS refuses and scale when AWS scales. One test per rule.
-
-type Out = Record<string, unknown>
-const send = (client: { send(c: object): Promise<unknown> }, command: object) =>
-  client.send(command) as Promise<Out>
-const rejects = (p: Promise<unknown>, name: string, message?: RegExp) =>
-  expect(p).rejects.toMatchObject({ name, ...(message ? { message: expect.stringMatching(message) } : {}) })
 
 const id = (s: string) => AutoScalingSim.resourceId('c1', s)
 const key = (s: string) => ({

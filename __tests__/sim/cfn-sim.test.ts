@@ -12,11 +12,9 @@ import { DeleteClusterCommand, DeleteServiceCommand } from '@aws-sdk/client-ecs'
 import { describe, expect, it } from '@jest/globals'
 import { CfnSim } from './cfn-sim.js'
 import { EcsSim } from './ecs-sim.js'
+import { rejects } from './rule-test.js'
 
 // The simulator is only worth something if it refuses what CloudFormation refuses. One test per rule.
-
-const rejects = (p: Promise<unknown>, name: string, message?: RegExp) =>
-  expect(p).rejects.toMatchObject({ name, ...(message ? { message: expect.stringMatching(message) } : {}) })
 
 function setup(opts: ConstructorParameters<typeof CfnSim>[1] = {}) {
   const ecs = new EcsSim()

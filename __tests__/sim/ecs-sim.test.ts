@@ -19,9 +19,6 @@ import { EcsSim } from './ecs-sim.js'
 
 // The simulator is only worth something if it refuses what AWS refuses. One test per rule.
 
-const rejects = (p: Promise<unknown>, name: string, message?: RegExp) =>
-  expect(p).rejects.toMatchObject({ name, ...(message ? { message: expect.stringMatching(message) } : {}) })
-
 function cluster(sim = new EcsSim()) {
   sim.createCluster('c1')
   return sim
@@ -443,3 +440,4 @@ describe('strict ECS simulator: token-bucket throttling', () => {
 import { ListClustersCommand } from '@aws-sdk/client-ecs'
 import { TokenBuckets } from './ecs-sim.js'
 import { VirtualTime } from './virtual-time.js'
+import { rejects } from './rule-test.js'

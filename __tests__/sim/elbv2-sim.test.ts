@@ -9,15 +9,10 @@ import {
 import { DeleteServiceCommand, DescribeClustersCommand } from '@aws-sdk/client-ecs'
 import { describe, expect, it } from '@jest/globals'
 import { SimWorld } from './world.js'
+import { rejects, send } from './rule-test.js'
 
 // The Elastic Load Balancing v2 simulator is only worth something if it refuses what AWS refuses.
 // One test per rule.
-
-type Out = Record<string, unknown>
-const send = (client: { send(c: object): Promise<unknown> }, command: object) =>
-  client.send(command) as Promise<Out>
-const rejects = (p: Promise<unknown>, name: string, message?: RegExp) =>
-  expect(p).rejects.toMatchObject({ name, ...(message ? { message: expect.stringMatching(message) } : {}) })
 
 function world() {
   const w = new SimWorld()

@@ -26,15 +26,10 @@ import {
 import { DeregisterManagedInstanceCommand } from '@aws-sdk/client-ssm'
 import { describe, expect, it } from '@jest/globals'
 import { SimWorld } from './world.js'
+import { type Out, rejects, send } from './rule-test.js'
 
 // The simulators of the services around ECS are only worth something if they refuse what AWS
 // refuses. One test per rule.
-
-type Out = Record<string, unknown>
-const send = (client: { send(c: object): Promise<unknown> }, command: object) =>
-  client.send(command) as Promise<Out>
-const rejects = (p: Promise<unknown>, name: string, message?: RegExp) =>
-  expect(p).rejects.toMatchObject({ name, ...(message ? { message: expect.stringMatching(message) } : {}) })
 
 describe('EventBridge simulator', () => {
   function world() {

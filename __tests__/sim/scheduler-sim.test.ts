@@ -7,15 +7,10 @@ import {
 import { describe, expect, it } from '@jest/globals'
 import { UNIVERSAL_RUN_TASK } from './scheduler-sim.js'
 import { SimWorld } from './world.js'
+import { type Out, rejects, send } from './rule-test.js'
 
 // The EventBridge Scheduler simulator is only worth something if it refuses what AWS refuses
 // (botocore `scheduler` 2021-06-30). One test per rule.
-
-type Out = Record<string, unknown>
-const send = (client: { send(c: object): Promise<unknown> }, command: object) =>
-  client.send(command) as Promise<Out>
-const rejects = (p: Promise<unknown>, name: string, message?: RegExp) =>
-  expect(p).rejects.toMatchObject({ name, ...(message ? { message: expect.stringMatching(message) } : {}) })
 
 function world() {
   const w = new SimWorld()

@@ -67,6 +67,7 @@ export class SimWorld {
       ...this.cfn.mutatingCalls(),
       ...[
         this.events,
+        this.scheduler,
         this.logs,
         this.ec2,
         this.ssm,

@@ -4,6 +4,7 @@ import {
   forwardTargets,
   listenerOfRule,
   serviceTargetGroups,
+  withOtherUsers,
   type ListenerRuleInfo,
   type LoadBalancersFound
 } from '../../src/kinds/load-balancers.js'
@@ -106,6 +107,16 @@ describe('decideLoadBalancers', () => {
     expect(plan.targetGroups.map(g => g.delete)).toEqual([true, true])
   })
 
+  it('keeps a blue/green listener rule the service names when it forwards to none of its groups', () => {
+    const plan = decideLoadBalancers(
+      found({ rules: [rule('7', [['pr-2', 1]])], namedRules: [ruleArn('7')] }),
+      true
+    )
+    expect(plan.rules).toMatchObject([
+      { delete: false, keepReason: expect.stringMatching(/none of the removed/) }
+    ])
+  })
+
   it('never deletes a default rule, nor a group a default action forwards to', () => {
     const plan = decideLoadBalancers(found({ rules: [rule('d', [['pr-1', 1]], true)] }), true)
     expect(plan.rules).toMatchObject([{ delete: false, keepReason: expect.stringMatching(/default rule/) }])
@@ -115,9 +126,15 @@ describe('decideLoadBalancers', () => {
   })
 
   it('keeps a group another service uses, and every rule that forwards to it', () => {
-    const plan = decideLoadBalancers(found({ usedElsewhere: { [tg('pr-1')]: ['other/web'] } }), true)
+    const others = {
+      taskDefinitions: {},
+      logGroups: {},
+      clustersChecked: 1,
+      targetGroups: { [tg('pr-1')]: [{ cluster: 'other', service: 'web' }] }
+    }
+    const plan = decideLoadBalancers(withOtherUsers(found(), others), true)
     expect(plan.targetGroups).toMatchObject([
-      { delete: false, keepReason: 'service other/web still uses it' }
+      { delete: false, keepReason: 'still used by cluster other (service web)' }
     ])
     expect(plan.rules).toMatchObject([
       { delete: false, keepReason: expect.stringMatching(/forwards to pr-1, which stays/) }
@@ -125,8 +142,11 @@ describe('decideLoadBalancers', () => {
   })
 
   it('keeps every group when other users could not be ruled out', () => {
-    const plan = decideLoadBalancers(found({ othersUnknown: 'too many clusters' }), true)
-    expect(plan.targetGroups).toMatchObject([{ delete: false, keepReason: 'too many clusters' }])
+    const others = { taskDefinitions: {}, logGroups: {}, clustersChecked: 0, incomplete: 'too many clusters' }
+    const plan = decideLoadBalancers(withOtherUsers(found(), others), true)
+    expect(plan.targetGroups).toMatchObject([
+      { delete: false, keepReason: 'another user cannot be ruled out: too many clusters' }
+    ])
     expect(plan.rules[0]!.delete).toBe(false)
   })
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { callAws, type CallContext } from '../../src/aws/call.js'
 import { MemoryLogger } from '../../src/log.js'
 import { DeadlineError } from '../../src/util/errors.js'
-import { paginate } from '../../src/util/paginate.js'
+import { forEachPage, paginate } from '../../src/util/paginate.js'
 import { BatchPoller, retryUntil } from '../../src/util/poll.js'
 import { Pool } from '../../src/util/pool.js'
 import { VirtualTime } from '../sim/virtual-time.js'
@@ -35,6 +35,19 @@ describe('paginate', () => {
 
   it('stops on a token that repeats instead of looping forever', async () => {
     await expect(paginate(async () => ({ items: [1], nextToken: 'same' }))).rejects.toThrow(/same nextToken/)
+  })
+})
+
+describe('forEachPage', () => {
+  it('reads page after page until no token comes back, and refuses a token that comes back twice', async () => {
+    const seen: (string | undefined)[] = []
+    const next: Record<string, string | undefined> = { start: 'm1', m1: 'm2', m2: undefined }
+    await forEachPage(async marker => {
+      seen.push(marker)
+      return next[marker ?? 'start']
+    })
+    expect(seen).toEqual([undefined, 'm1', 'm2'])
+    await expect(forEachPage(async () => 'same')).rejects.toThrow(/same nextToken/)
   })
 })
 

@@ -2,14 +2,31 @@
 // The shape follows an ecs-cli / console-wizard setup (shared/seeds/003): the wizard's CloudFormation
 // stack EC2ContainerService-<cluster> creates the cluster, a VPC and an Auto Scaling group whose two EC2
 // instances join the cluster; a `web` service (amazon/amazon-ecs-sample on port 80) runs one task on
-// each instance, and a standalone task runs beside it. moto's quirks are in __tests__/e2e/MOTO-NOTES.md.
+// each instance, and a standalone task runs beside it. Preview environments share one Application Load
+// Balancer (outside the stack): each has a target group and a listener rule for its host name; a
+// neighbour environment's rule and group are on it too. moto's quirks are in __tests__/e2e/MOTO-NOTES.md.
 import {
   CloudFormationClient,
   CreateStackCommand,
   DescribeStacksCommand,
   ListStackResourcesCommand
 } from '@aws-sdk/client-cloudformation'
-import { DescribeImagesCommand, DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2'
+import {
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  EC2Client
+} from '@aws-sdk/client-ec2'
+import {
+  CreateListenerCommand,
+  CreateLoadBalancerCommand,
+  CreateRuleCommand,
+  CreateTargetGroupCommand,
+  DescribeRulesCommand,
+  DescribeTargetGroupsCommand,
+  ElasticLoadBalancingV2Client
+} from '@aws-sdk/client-elastic-load-balancing-v2'
 import {
   CreateServiceCommand,
   DescribeClustersCommand,
@@ -185,6 +202,7 @@ export async function buildPreviewEnvironment(endpoint, clusterName) {
     command: ['sh', '-c', 'echo migrating; sleep 3600']
   })
 
+  const alb = await sharedLoadBalancer(endpoint, clusterName)
   const service = (
     await ecs.send(
       new CreateServiceCommand({
@@ -192,7 +210,8 @@ export async function buildPreviewEnvironment(endpoint, clusterName) {
         serviceName: 'web',
         taskDefinition: webTaskDefinition,
         desiredCount: 2,
-        launchType: 'EC2'
+        launchType: 'EC2',
+        loadBalancers: [{ targetGroupArn: alb.targetGroupArn, containerName: 'web', containerPort: 80 }]
       })
     )
   ).service
@@ -209,7 +228,88 @@ export async function buildPreviewEnvironment(endpoint, clusterName) {
     stack: { stackName, stackId, resources: (resources ?? []).map(r => r.ResourceType) },
     containerInstances,
     service: { name: 'web', arn: service?.serviceArn, desiredCount: 2 },
-    tasks: [...webTasks, ...jobTasks]
+    tasks: [...webTasks, ...jobTasks],
+    loadBalancer: alb
+  }
+}
+
+/**
+ * The load balancer the preview environments share, in a VPC of its own (two zones, as an ALB needs):
+ * an HTTPS-less listener on port 80 answering 404, and for this environment and a neighbour
+ * (`preview-pr-41`) a target group and a host rule each.
+ */
+async function sharedLoadBalancer(endpoint, clusterName) {
+  const ec2 = new EC2Client(config(endpoint))
+  const elb = new ElasticLoadBalancingV2Client(config(endpoint))
+  const vpc = required((await ec2.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }))).Vpc?.VpcId, 'CreateVpc')
+  const subnets = []
+  for (const [i, az] of ['a', 'b'].entries()) {
+    const subnet = await ec2.send(
+      new CreateSubnetCommand({ VpcId: vpc, CidrBlock: `10.1.${i}.0/24`, AvailabilityZone: `${REGION}${az}` })
+    )
+    subnets.push(required(subnet.Subnet?.SubnetId, 'CreateSubnet'))
+  }
+  const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'previews', Subnets: subnets }))).LoadBalancers?.[0]
+  const listenerArn = required(
+    (
+      await elb.send(
+        new CreateListenerCommand({
+          LoadBalancerArn: lb?.LoadBalancerArn,
+          Protocol: 'HTTP',
+          Port: 80,
+          DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }]
+        })
+      )
+    ).Listeners?.[0]?.ListenerArn,
+    'CreateListener'
+  )
+  const environment = async (name, priority) => {
+    const targetGroupArn = required(
+      (
+        await elb.send(
+          new CreateTargetGroupCommand({ Name: `${name}-web`, Protocol: 'HTTP', Port: 80, VpcId: vpc, TargetType: 'instance' })
+        )
+      ).TargetGroups?.[0]?.TargetGroupArn,
+      'CreateTargetGroup'
+    )
+    const ruleArn = required(
+      (
+        await elb.send(
+          new CreateRuleCommand({
+            ListenerArn: listenerArn,
+            Priority: priority,
+            Conditions: [{ Field: 'host-header', Values: [`${name}.preview.example.com`] }],
+            Actions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }]
+          })
+        )
+      ).Rules?.[0]?.RuleArn,
+      'CreateRule'
+    )
+    return { targetGroupArn, ruleArn }
+  }
+  const neighbourName = clusterName === 'preview-pr-41' ? 'preview-pr-40' : 'preview-pr-41'
+  const neighbour = await environment(neighbourName, 41)
+  const own = await environment(clusterName, 42)
+  return { name: 'previews', listenerArn, ...own, neighbour: { name: neighbourName, ...neighbour } }
+}
+
+/** Which of the environment's and the neighbour's rules and target groups are still on the shared ALB. */
+export async function loadBalancerLeft(endpoint, env) {
+  const elb = new ElasticLoadBalancingV2Client(config(endpoint))
+  const rules = new Set(
+    ((await elb.send(new DescribeRulesCommand({ ListenerArn: env.loadBalancer.listenerArn }))).Rules ?? []).map(
+      r => r.RuleArn
+    )
+  )
+  const groups = new Set(
+    ((await elb.send(new DescribeTargetGroupsCommand({}))).TargetGroups ?? []).map(g => g.TargetGroupArn)
+  )
+  const lb = env.loadBalancer
+  return {
+    ownRule: rules.has(lb.ruleArn),
+    ownTargetGroup: groups.has(lb.targetGroupArn),
+    neighbourRule: rules.has(lb.neighbour.ruleArn),
+    neighbourTargetGroup: groups.has(lb.neighbour.targetGroupArn)
   }
 }
 

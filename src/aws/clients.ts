@@ -6,9 +6,10 @@ import { sdk } from './sdk.js'
 
 /**
  * The services around a cluster that keep it busy or keep billing after it is gone: EventBridge
- * rules and EventBridge Scheduler schedules that start its tasks, the EC2 and Systems Manager instances behind its container
- * instances, its log groups, its Service Connect namespace, the load-balancer rules and target
- * groups of its services, their scalable targets and the alarms of their scaling policies.
+ * rules and EventBridge Scheduler schedules that start its tasks, the EC2 and Systems Manager
+ * instances behind its container instances, its log groups, its Service Connect namespace, the
+ * load-balancer rules and target groups of its services, their scalable targets and the alarms of
+ * their scaling policies.
  */
 export interface RelatedPorts {
   events: SendPort

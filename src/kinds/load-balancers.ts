@@ -1,12 +1,14 @@
 import type { ApplyContext } from '../apply/context.js'
 import { isAvailable } from '../aws/clients.js'
-import { callAws, type CallContext, type SendPort } from '../aws/call.js'
+import { callAws, type SendPort } from '../aws/call.js'
 import { sdk } from '../aws/sdk.js'
 import { Limits } from '../constants.js'
-import { describeOtherClusters, listServices, tolerateDenied, type ServiceInfo } from '../inventory.js'
+import { tolerateDenied, type InventoryContext, type ServiceInfo } from '../inventory.js'
+import { describeUsers, type OtherUsersCheck, type OtherUsersLookup } from '../other-users.js'
 import { code } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
-import { DeadlineError, errorMessage, isAccessDenied, isAwsError } from '../util/errors.js'
+import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
+import { forEachPage } from '../util/paginate.js'
 import { retryUntil } from '../util/poll.js'
 import { count, relatedReport, type ResourceKind } from './kind.js'
 
@@ -38,6 +40,7 @@ export interface ForwardTarget {
 export interface ListenerRuleInfo {
   arn: string
   listenerArn: string
+  listenerPort?: number
   loadBalancerArn: string
   /** `default` for a listener's default rule. */
   priority: string
@@ -61,10 +64,14 @@ export interface LoadBalancersFound {
   targetGroups: TargetGroupInfo[]
   /** Every rule, default ones included, of every listener of the groups' load balancers. */
   rules: ListenerRuleInfo[]
-  /** Per group ARN: other services (`cluster/service`) that still use it. */
+  /** Per group ARN: who outside the run's clusters still uses it, in words. */
   usedElsewhere: Record<string, string[]>
-  /** Why other users could not be ruled out (the account has too many clusters to look at). */
+  /** Services mode: per group ARN, the cluster's other services that use it (they stay). */
+  neighbourUsers?: Record<string, string[]>
+  /** Why other users could not be ruled out (a denied read, an account over the bound, the deadline). */
   othersUnknown?: string
+  /** The run's look at the other clusters, taken again right before the first deletion. */
+  lookup?: OtherUsersLookup
 }
 
 // ---------------------------------------------------------------- what is decided
@@ -90,6 +97,8 @@ export interface LoadBalancersPlan {
   latticeTargetGroups: { service: string; arn: string }[]
   /** The load balancers the rules and groups are on: checked afterwards for having nothing left. */
   loadBalancerArns: string[]
+  /** What it was decided from: decided again once the other clusters are looked at afresh. */
+  found: LoadBalancersFound
 }
 
 /** The rule ARN's listener: `…:listener-rule/app/<lb>/<id>/<listener>/<rule>` → `…:listener/app/<lb>/<id>/<listener>`. */
@@ -101,6 +110,13 @@ export function nameOfArn(arn: string): string {
   // targetgroup/<name>/<id> and loadbalancer/app/<name>/<id>
   const parts = arn.split('/')
   return parts.length >= 3 ? parts[parts.length - 2]! : arn
+}
+
+/** `listener on port 443`, or the listener's id when the port is not known. */
+function listenerName(rule: ListenerRuleInfo): string {
+  return rule.listenerPort
+    ? `listener on port ${rule.listenerPort}`
+    : `listener ${rule.listenerArn.slice(rule.listenerArn.lastIndexOf('/') + 1)}`
 }
 
 /**
@@ -118,8 +134,8 @@ export function decideLoadBalancers(
   const existing = found.targetGroups.filter(g => services.has(g.arn))
   const groupKeep = new Map<string, string>()
   for (const g of existing) {
-    const others = found.usedElsewhere[g.arn] ?? []
-    if (others.length > 0) groupKeep.set(g.arn, `service ${others.join(', ')} still uses it`)
+    const others = [...(found.usedElsewhere[g.arn] ?? []), ...(found.neighbourUsers?.[g.arn] ?? [])]
+    if (others.length > 0) groupKeep.set(g.arn, `still used by ${others.join(', ')}`)
     else if (found.othersUnknown) groupKeep.set(g.arn, found.othersUnknown)
   }
   const ours = new Set(existing.map(g => g.arn))
@@ -144,7 +160,7 @@ export function decideLoadBalancers(
         heldBy.set(
           t.targetGroupArn,
           r.isDefault
-            ? `it is the default action of listener ${nameOfArn(r.listenerArn)} (a default action is never changed)`
+            ? `it is the default action of the ${listenerName(r)} (a default action is never changed)`
             : `listener rule ${r.priority}, which stays, also forwards to it`
         )
       }
@@ -164,6 +180,7 @@ export function decideLoadBalancers(
       return keep ? { ...base, delete: false, keepReason: keep } : { ...base, delete: true }
     }),
     latticeTargetGroups: found.latticeTargetGroups,
+    found,
     loadBalancerArns: [
       ...new Set([...existing.flatMap(g => g.loadBalancerArns), ...relevant.map(r => r.loadBalancerArn)])
     ].sort()
@@ -175,8 +192,10 @@ function ruleKeepReason(
   ours: Set<string>,
   groupKeep: Map<string, string>
 ): string | undefined {
-  if (rule.isDefault)
-    return `it is the default rule of listener ${nameOfArn(rule.listenerArn)} (never deleted)`
+  if (rule.isDefault) return `it is the default rule of the ${listenerName(rule)} (never deleted)`
+  // A blue/green listener rule the service names, that no longer forwards to its groups.
+  if (!rule.forwardsTo.some(t => ours.has(t.targetGroupArn)))
+    return "it forwards to none of the removed services' target groups"
   const outside = rule.forwardsTo
     .filter(t => !ours.has(t.targetGroupArn))
     .map(t => nameOfArn(t.targetGroupArn))
@@ -198,7 +217,7 @@ export const removeCommand = {
 
 // ---------------------------------------------------------------- finding (read only)
 
-export type LoadBalancerContext = CallContext & { ecs: SendPort; elbv2: SendPort }
+export type LoadBalancerContext = InventoryContext & { elbv2: SendPort; otherUsers?: OtherUsersLookup }
 
 /** The target-group references of the services being removed (every `loadBalancers` entry). */
 export function serviceTargetGroups(services: ServiceInfo[]): {
@@ -226,9 +245,7 @@ export function serviceTargetGroups(services: ServiceInfo[]): {
 
 export async function findLoadBalancers(
   ctx: LoadBalancerContext,
-  clusterArn: string,
   services: ServiceInfo[],
-  wholeCluster: boolean,
   deleteTargetGroups: boolean
 ): Promise<LoadBalancersFound> {
   const { refs, namedRules, latticeTargetGroups } = serviceTargetGroups(services)
@@ -245,19 +262,41 @@ export async function findLoadBalancers(
   found.targetGroups = await describeTargetGroups(ctx, groupArns)
   const loadBalancers = [...new Set(found.targetGroups.flatMap(g => g.loadBalancerArns))]
   const listeners = (await Promise.all(loadBalancers.map(lb => describeListeners(ctx, lb)))).flat()
-  found.rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, l.loadBalancerArn)))).flat()
+  found.rules = (
+    await Promise.all(listeners.map(l => describeRules(ctx, l.arn, l.loadBalancerArn, l.port)))
+  ).flat()
   // Only a deletion needs to know who else uses a group: a report names the groups either way.
   if (!deleteTargetGroups) return found
-  try {
-    const others = await otherServicesUsing(ctx, clusterArn, new Set(groupArns), services, wholeCluster)
-    if (others === undefined)
-      found.othersUnknown = `the account has more than ${Limits.loadBalancerClustersChecked} other clusters, so another service using it cannot be ruled out`
-    else found.usedElsewhere = others
-  } catch (error) {
-    if (!isAccessDenied(error)) throw error
-    found.othersUnknown = `the other clusters' services could not be read (${errorMessage(error)}), so another service using it cannot be ruled out`
+  if (!ctx.otherUsers)
+    return { ...found, othersUnknown: 'another user cannot be ruled out: the other clusters were not read' }
+  return withOtherUsers({ ...found, lookup: ctx.otherUsers }, await ctx.otherUsers.atPlan(ctx))
+}
+
+/** What the other clusters' services say about the groups: who uses each, or why that is not known. */
+export function withOtherUsers(found: LoadBalancersFound, others: OtherUsersCheck): LoadBalancersFound {
+  if (others.incomplete)
+    return { ...found, othersUnknown: `another user cannot be ruled out: ${others.incomplete}` }
+  const usedElsewhere: Record<string, string[]> = {}
+  for (const g of found.targetGroups) {
+    const users = others.targetGroups?.[g.arn]
+    if (users) usedElsewhere[g.arn] = [describeUsers(users)]
   }
-  return found
+  const known: LoadBalancersFound = { ...found, usedElsewhere }
+  delete known.othersUnknown
+  return known
+}
+
+/** Services mode: the target groups (primary and blue/green alternate) the cluster's other services use. */
+function neighbourTargetGroups(services: ServiceInfo[]): Record<string, string[]> {
+  const users: Record<string, string[]> = {}
+  for (const s of services) {
+    for (const lb of s.loadBalancers ?? []) {
+      for (const arn of [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn]) {
+        if (arn) users[arn] = [...new Set([...(users[arn] ?? []), `service ${s.name} of this cluster`])]
+      }
+    }
+  }
+  return users
 }
 
 /** The groups that still exist, by ARN; a group deleted already is left out. */
@@ -289,9 +328,9 @@ async function describeTargetGroups(ctx: LoadBalancerContext, arns: string[]): P
 async function describeListeners(
   ctx: LoadBalancerContext,
   loadBalancerArn: string
-): Promise<{ arn: string; loadBalancerArn: string }[]> {
-  const out: { arn: string; loadBalancerArn: string }[] = []
-  await eachMarkerPage(async Marker => {
+): Promise<{ arn: string; loadBalancerArn: string; port?: number }[]> {
+  const out: { arn: string; loadBalancerArn: string; port?: number }[] = []
+  await forEachPage(async Marker => {
     try {
       const page = await callAws(
         ctx,
@@ -303,7 +342,8 @@ async function describeListeners(
         })
       )
       for (const l of page.Listeners ?? [])
-        if (l.ListenerArn) out.push({ arn: l.ListenerArn, loadBalancerArn })
+        if (l.ListenerArn)
+          out.push({ arn: l.ListenerArn, loadBalancerArn, ...(l.Port ? { port: l.Port } : {}) })
       return page.NextMarker
     } catch (error) {
       if (isAwsError(error, 'LoadBalancerNotFoundException', 'LoadBalancerNotFound')) return undefined
@@ -316,10 +356,11 @@ async function describeListeners(
 export async function describeRules(
   ctx: LoadBalancerContext,
   listenerArn: string,
-  loadBalancerArn: string
+  loadBalancerArn: string,
+  listenerPort?: number
 ): Promise<ListenerRuleInfo[]> {
   const out: ListenerRuleInfo[] = []
-  await eachMarkerPage(async Marker => {
+  await forEachPage(async Marker => {
     try {
       const page = await callAws(
         ctx,
@@ -335,6 +376,7 @@ export async function describeRules(
         out.push({
           arn: r.RuleArn,
           listenerArn,
+          ...(listenerPort ? { listenerPort } : {}),
           loadBalancerArn,
           priority: r.Priority ?? '',
           isDefault: r.IsDefault === true,
@@ -368,53 +410,6 @@ export function forwardTargets(
     } else if (a.TargetGroupArn) out.push({ targetGroupArn: a.TargetGroupArn, weight: 1 })
   }
   return out
-}
-
-async function eachMarkerPage(
-  read: (marker: string | undefined) => Promise<string | undefined>
-): Promise<void> {
-  const seen = new Set<string>()
-  let marker: string | undefined
-  do {
-    marker = (await read(marker)) || undefined
-    if (marker !== undefined) {
-      if (seen.has(marker)) throw new Error('Elastic Load Balancing returned the same NextMarker twice')
-      seen.add(marker)
-    }
-  } while (marker)
-}
-
-/**
- * Per group ARN, the services outside the teardown that name it: every ACTIVE service of every
- * other cluster (and of this one when only some of its services go). Undefined when the account
- * has more clusters than Limits.loadBalancerClustersChecked: the answer would not be complete.
- */
-async function otherServicesUsing(
-  ctx: LoadBalancerContext,
-  clusterArn: string,
-  groups: Set<string>,
-  removed: ServiceInfo[],
-  wholeCluster: boolean
-): Promise<Record<string, string[]> | undefined> {
-  const clusters = await describeOtherClusters(ctx, clusterArn)
-  if (clusters.length > Limits.loadBalancerClustersChecked) return undefined
-  const arns = clusters.map(c => c.clusterArn ?? '').filter(Boolean)
-  if (!wholeCluster) arns.push(clusterArn)
-  const removedArns = new Set(removed.map(s => s.arn))
-  const usage: Record<string, string[]> = {}
-  const lists = await Promise.all(arns.map(async arn => ({ arn, services: await listServices(ctx, arn) })))
-  for (const { arn, services } of lists) {
-    const clusterName = arn.slice(arn.lastIndexOf('/') + 1)
-    for (const s of services) {
-      if (removedArns.has(s.arn)) continue
-      for (const lb of s.loadBalancers ?? []) {
-        for (const tg of [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn]) {
-          if (tg && groups.has(tg)) (usage[tg] ??= []).push(`${clusterName}/${s.name}`)
-        }
-      }
-    }
-  }
-  return usage
 }
 
 // ---------------------------------------------------------------- removing
@@ -458,7 +453,7 @@ export async function deleteRulesAndGroups(
       ctx.report.leftovers.push({
         kind: 'target-group',
         id: d.group.arn,
-        reason: `kept: ${targets} target(s) are still registered in it, so something else uses it; ${removeCommand.targetGroup(d.group.arn)} once nothing does`
+        reason: `kept: ${targets} target(s) are still registered in it, so something else uses it; once nothing does, remove it with: ${removeCommand.targetGroup(d.group.arn)}`
       })
       continue
     }
@@ -501,11 +496,11 @@ export async function idleLoadBalancers(ctx: LoadBalancerApplyContext, arns: str
   const idle: string[] = []
   for (const lb of arns) {
     const listeners = await describeListeners(ctx, lb)
-    const rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, lb)))).flat()
+    const rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, lb, l.port)))).flat()
     if (rules.some(r => !r.isDefault)) continue
     let targets = 0
     try {
-      await eachMarkerPage(async Marker => {
+      await forEachPage(async Marker => {
         const page = await callAws(
           ctx,
           ctx.elbv2,
@@ -556,14 +551,11 @@ export const loadBalancersKind: ResourceKind<LoadBalancersFound, LoadBalancersPl
       )
     )
       return Promise.resolve(emptyFound)
+    const neighbourUsers = neighbourTargetGroups(scope.neighbours?.services ?? [])
     return tolerateDenied(
       ctx,
-      findLoadBalancers(
-        ctx,
-        scope.cluster.arn,
-        scope.services,
-        scope.wholeCluster,
-        settings.deleteTargetGroups
+      findLoadBalancers(ctx, scope.services, settings.deleteTargetGroups).then(found =>
+        Object.keys(neighbourUsers).length > 0 ? { ...found, neighbourUsers } : found
       ),
       emptyFound
     )
@@ -666,8 +658,14 @@ export const loadBalancersKind: ResourceKind<LoadBalancersFound, LoadBalancersPl
   }
 }
 
-async function applyLoadBalancers(ctx: ApplyContext, plan: LoadBalancersPlan): Promise<void> {
+async function applyLoadBalancers(ctx: ApplyContext, planned: LoadBalancersPlan): Promise<void> {
   const related = relatedReport(ctx.report)
+  // A neighbour may have started using a group while the cluster emptied: look again before deleting.
+  const lookup = planned.found.lookup
+  const plan =
+    planned.deleting && lookup
+      ? decideLoadBalancers(withOtherUsers(planned.found, await lookup.beforeRemoving(ctx)), true)
+      : planned
   const done = { rules: [] as string[], targetGroups: [] as string[] }
   if (plan.deleting) {
     try {
@@ -686,21 +684,21 @@ async function applyLoadBalancers(ctx: ApplyContext, plan: LoadBalancersPlan): P
     ctx.report.leftovers.push({
       kind: 'listener-rule',
       id: d.rule.arn,
-      reason: `${d.rule.isDefault ? 'default rule' : `rule ${d.rule.priority}`} of listener ${nameOfArn(d.rule.listenerArn)} on load balancer ${nameOfArn(d.rule.loadBalancerArn)}, forwarding to ${d.rule.forwardsTo.map(t => nameOfArn(t.targetGroupArn)).join(', ')}; kept: ${d.keepReason}${d.rule.isDefault ? '' : `; remove with \`${removeCommand.rule(d.rule.arn)}\``}`
+      reason: `${d.rule.isDefault ? 'default rule' : `rule ${d.rule.priority}`} of the ${listenerName(d.rule)} on load balancer ${nameOfArn(d.rule.loadBalancerArn)}, forwarding to ${d.rule.forwardsTo.map(t => nameOfArn(t.targetGroupArn)).join(', ')}; kept: ${d.keepReason}${d.rule.isDefault ? '' : `; remove it with: ${removeCommand.rule(d.rule.arn)}`}`
     })
   }
   for (const d of plan.targetGroups.filter(g => !g.delete)) {
     ctx.report.leftovers.push({
       kind: 'target-group',
       id: d.group.arn,
-      reason: `target group ${d.group.name} of ${d.services.join(', ')}${d.group.loadBalancerArns.length ? ` on load balancer ${d.group.loadBalancerArns.map(nameOfArn).join(', ')}` : ''}; kept: ${d.keepReason}; remove with \`${removeCommand.targetGroup(d.group.arn)}\` once no rule forwards to it`
+      reason: `target group ${d.group.name} of ${d.services.join(', ')}${d.group.loadBalancerArns.length ? ` on load balancer ${d.group.loadBalancerArns.map(nameOfArn).join(', ')}` : ''}; kept: ${d.keepReason}; once no rule forwards to it, remove it with: ${removeCommand.targetGroup(d.group.arn)}`
     })
   }
   for (const l of plan.latticeTargetGroups) {
     ctx.report.leftovers.push({
       kind: 'lattice-target-group',
       id: l.arn,
-      reason: `VPC Lattice target group of ${l.service}: reported only; remove with \`${removeCommand.latticeTargetGroup(l.arn)}\` once nothing uses it`
+      reason: `VPC Lattice target group of ${l.service}: reported only; once nothing uses it, remove it with: ${removeCommand.latticeTargetGroup(l.arn)}`
     })
   }
   for (const lb of await idleLoadBalancers(ctx, plan.loadBalancerArns)) {

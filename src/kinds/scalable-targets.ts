@@ -7,6 +7,7 @@ import { tolerateDenied, type ServiceInfo } from '../inventory.js'
 import { code } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
 import { errorMessage, isAwsError } from '../util/errors.js'
+import { forEachPage } from '../util/paginate.js'
 import { chunk } from '../util/pool.js'
 import { count, relatedReport, type KindStep, type ResourceKind } from './kind.js'
 
@@ -120,7 +121,7 @@ export async function findScalableTargets(
   const ids = services.map(s => resourceIdOf(clusterName, s.name))
   if (ids.length === 0) return found
   for (const batch of chunk(ids, Limits.autoScalingPageSize)) {
-    await eachTokenPage(async NextToken => {
+    await forEachPage(async NextToken => {
       const out = await callAws(
         ctx,
         ctx.autoscaling,
@@ -148,7 +149,7 @@ export async function findScalableTargets(
   }
   await Promise.all(
     found.targets.map(async t => {
-      await eachTokenPage(async NextToken => {
+      await forEachPage(async NextToken => {
         const out = await callAws(
           ctx,
           ctx.autoscaling,
@@ -171,7 +172,7 @@ export async function findScalableTargets(
         }
         return out.NextToken
       })
-      await eachTokenPage(async NextToken => {
+      await forEachPage(async NextToken => {
         const out = await callAws(
           ctx,
           ctx.autoscaling,
@@ -198,7 +199,7 @@ export async function findScalableTargets(
   // policy's Alarms list empty), then any the policy names that the first look did not return.
   const seen = new Set<string>()
   const read = async (filter: { ActionPrefix: string } | { AlarmNames: string[] }): Promise<void> =>
-    eachTokenPage(async NextToken => {
+    forEachPage(async NextToken => {
       const out = await callAws(
         ctx,
         ctx.cloudwatch,
@@ -223,20 +224,6 @@ export async function findScalableTargets(
   const named = [...new Set(stepPolicies.flatMap(p => p.alarms))].filter(n => !seen.has(n))
   for (const batch of chunk(named, Limits.alarmsBatch)) await read({ AlarmNames: batch })
   return found
-}
-
-async function eachTokenPage(
-  read: (token: string | undefined) => Promise<string | undefined>
-): Promise<void> {
-  const seen = new Set<string>()
-  let token: string | undefined
-  do {
-    token = (await read(token)) || undefined
-    if (token !== undefined) {
-      if (seen.has(token)) throw new Error('the same NextToken came back twice')
-      seen.add(token)
-    }
-  } while (token)
 }
 
 // ---------------------------------------------------------------- acting
@@ -265,7 +252,12 @@ export async function suspendTargets(
       )
     } catch (error) {
       // Deregistered since the inventory, or its service is gone already: nothing left to scale.
-      if (isAwsError(error, 'ObjectNotFoundException', 'ValidationException')) {
+      if (
+        isAwsError(error, 'ObjectNotFoundException') ||
+        (isAwsError(error, 'ValidationException') &&
+          // Sent for a target that is not registered, RegisterScalableTarget asks for the capacities of a new one.
+          /doesn't exist|does not exist|no scalable target|MinCapacity/i.test(errorMessage(error)))
+      ) {
         ctx.log.info(`Scalable target ${t.resourceId} could not be suspended: it or its service is gone`)
         continue
       }
@@ -365,7 +357,7 @@ export const scalableTargetsKind: ResourceKind<ScalableTargetsFound, ScalableTar
       steps.push({
         stage: 'after-services',
         phase: 'deregister-scalable-targets',
-        description: `Deregister ${count(plan.deregister.length, 'scalable target')} with their ${count(plan.policies.length, 'scaling policy', 'scaling policies')} and ${count(plan.scheduledActions.length, 'scheduled action')}`,
+        description: `Deregister ${count(plan.deregister.length, 'scalable target')} (${count(plan.policies.length, 'scaling policy', 'scaling policies')} and ${count(plan.scheduledActions.length, 'scheduled action')} go with them)`,
         resources: plan.deregister.map(t => t.resourceId)
       })
     const alarms = plan.alarms.filter(a => a.delete)

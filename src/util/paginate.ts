@@ -20,3 +20,13 @@ export async function paginate<T>(
   } while (token !== undefined)
   return all
 }
+
+/**
+ * Every page of a list call whose caller takes each page's items itself (the token may be called
+ * Marker, NextMarker or NextToken): `read` handles one page and returns the token of the next.
+ */
+export async function forEachPage(
+  read: (token: string | undefined) => Promise<string | undefined>
+): Promise<void> {
+  await paginate(async token => ({ items: [], nextToken: await read(token) }))
+}
