@@ -59815,14 +59815,14 @@ function createAwsClients(region, credentials) {
         ecs: new dist_cjs/* ECSClient */.Zgc(common),
         cloudformation: lazyClient(async () => new (await sdk.cloudformation()).CloudFormationClient(common)),
         events: lazyClient(async () => new (await sdk.eventbridge()).EventBridgeClient(common)),
+        scheduler: lazyClient(async () => new (await sdk.scheduler()).SchedulerClient(common)),
         logs: lazyClient(async () => new (await sdk.logs()).CloudWatchLogsClient(common)),
         ec2: lazyClient(async () => new (await sdk.ec2()).EC2Client(common)),
         ssm: lazyClient(async () => new (await sdk.ssm()).SSMClient(common)),
         servicediscovery: lazyClient(async () => new (await sdk.servicediscovery()).ServiceDiscoveryClient(common)),
         elbv2: lazyClient(async () => new (await sdk.elbv2()).ElasticLoadBalancingV2Client(common)),
         autoscaling: lazyClient(async () => new (await sdk.autoscaling()).ApplicationAutoScalingClient(common)),
-        cloudwatch: lazyClient(async () => new (await sdk.cloudwatch()).CloudWatchClient(common)),
-        scheduler: lazyClient(async () => new (await sdk.scheduler()).SchedulerClient(common))
+        cloudwatch: lazyClient(async () => new (await sdk.cloudwatch()).CloudWatchClient(common))
     };
 }
 /** A client built on its first call, from a package loaded then (see sdk.ts). */
@@ -59855,14 +59855,14 @@ function isAvailable(port) {
 function relatedPorts(deps) {
     return {
         events: deps.events ?? new UnavailablePort('EventBridge'),
+        scheduler: deps.scheduler ?? new UnavailablePort('EventBridge Scheduler'),
         logs: deps.logs ?? new UnavailablePort('CloudWatch Logs'),
         ec2: deps.ec2 ?? new UnavailablePort('EC2'),
         ssm: deps.ssm ?? new UnavailablePort('Systems Manager'),
         servicediscovery: deps.servicediscovery ?? new UnavailablePort('Cloud Map'),
         elbv2: deps.elbv2 ?? new UnavailablePort('Elastic Load Balancing'),
         autoscaling: deps.autoscaling ?? new UnavailablePort('Application Auto Scaling'),
-        cloudwatch: deps.cloudwatch ?? new UnavailablePort('CloudWatch'),
-        scheduler: deps.scheduler ?? new UnavailablePort('EventBridge Scheduler')
+        cloudwatch: deps.cloudwatch ?? new UnavailablePort('CloudWatch')
     };
 }
 

@@ -74,8 +74,7 @@ export class SimWorld {
         this.cloudMap,
         this.elbv2,
         this.cloudwatch,
-        this.autoscaling,
-        this.scheduler
+        this.autoscaling
       ].flatMap(s => s.mutatingCalls())
     ]
   }

@@ -13,6 +13,7 @@ import { sdk } from './sdk.js'
  */
 export interface RelatedPorts {
   events: SendPort
+  scheduler: SendPort
   logs: SendPort
   ec2: SendPort
   ssm: SendPort
@@ -20,8 +21,6 @@ export interface RelatedPorts {
   elbv2: SendPort
   autoscaling: SendPort
   cloudwatch: SendPort
-  /** EventBridge Scheduler: schedules that start tasks on the cluster. */
-  scheduler: SendPort
 }
 
 export interface AwsClients extends RelatedPorts {
@@ -51,6 +50,7 @@ export function createAwsClients(region: string, credentials?: AwsCredentialIden
     ecs: new ECSClient(common),
     cloudformation: lazyClient(async () => new (await sdk.cloudformation()).CloudFormationClient(common)),
     events: lazyClient(async () => new (await sdk.eventbridge()).EventBridgeClient(common)),
+    scheduler: lazyClient(async () => new (await sdk.scheduler()).SchedulerClient(common)),
     logs: lazyClient(async () => new (await sdk.logs()).CloudWatchLogsClient(common)),
     ec2: lazyClient(async () => new (await sdk.ec2()).EC2Client(common)),
     ssm: lazyClient(async () => new (await sdk.ssm()).SSMClient(common)),
@@ -59,8 +59,7 @@ export function createAwsClients(region: string, credentials?: AwsCredentialIden
     ),
     elbv2: lazyClient(async () => new (await sdk.elbv2()).ElasticLoadBalancingV2Client(common)),
     autoscaling: lazyClient(async () => new (await sdk.autoscaling()).ApplicationAutoScalingClient(common)),
-    cloudwatch: lazyClient(async () => new (await sdk.cloudwatch()).CloudWatchClient(common)),
-    scheduler: lazyClient(async () => new (await sdk.scheduler()).SchedulerClient(common))
+    cloudwatch: lazyClient(async () => new (await sdk.cloudwatch()).CloudWatchClient(common))
   }
 }
 
@@ -96,13 +95,13 @@ export function isAvailable(port: SendPort): boolean {
 export function relatedPorts(deps: Partial<RelatedPorts>): RelatedPorts {
   return {
     events: deps.events ?? new UnavailablePort('EventBridge'),
+    scheduler: deps.scheduler ?? new UnavailablePort('EventBridge Scheduler'),
     logs: deps.logs ?? new UnavailablePort('CloudWatch Logs'),
     ec2: deps.ec2 ?? new UnavailablePort('EC2'),
     ssm: deps.ssm ?? new UnavailablePort('Systems Manager'),
     servicediscovery: deps.servicediscovery ?? new UnavailablePort('Cloud Map'),
     elbv2: deps.elbv2 ?? new UnavailablePort('Elastic Load Balancing'),
     autoscaling: deps.autoscaling ?? new UnavailablePort('Application Auto Scaling'),
-    cloudwatch: deps.cloudwatch ?? new UnavailablePort('CloudWatch'),
-    scheduler: deps.scheduler ?? new UnavailablePort('EventBridge Scheduler')
+    cloudwatch: deps.cloudwatch ?? new UnavailablePort('CloudWatch')
   }
 }
