@@ -285,6 +285,18 @@ describe('services mode: a target group shared with a neighbour', () => {
   })
 })
 
+/** `pr-42-web` and `pr-7-web` in `shared-ci`, each with a task definition family of its own name. */
+function oneWebServiceEach(world: SimWorld) {
+  const { ecs } = world
+  const cluster = ecs.createCluster('shared-ci')
+  ecs.registerContainerInstance('shared-ci')
+  const mine = ecs.registerTaskDefinition('pr-42-web')
+  const theirs = ecs.registerTaskDefinition('pr-7-web')
+  ecs.createService('shared-ci', 'pr-42-web', { desiredCount: 1 })
+  ecs.createService('shared-ci', 'pr-7-web', { desiredCount: 1 })
+  return { cluster, mine, theirs }
+}
+
 describe('services mode: selection by pattern, tags, exclusions and age', () => {
   it('a pattern with a tag filter removes the tagged matches and reports the others as skipped', async () => {
     const world = new SimWorld()
@@ -413,12 +425,7 @@ describe('services mode: what the services share with their neighbours is kept',
   it('takes this PR’s family off a schedule and leaves another family’s target, even on the same rule', async () => {
     const world = new SimWorld()
     const { ecs, events } = world
-    const cluster = ecs.createCluster('shared-ci')
-    ecs.registerContainerInstance('shared-ci')
-    const mine = ecs.registerTaskDefinition('pr-42-web')
-    const theirs = ecs.registerTaskDefinition('pr-7-web')
-    ecs.createService('shared-ci', 'pr-42-web', { desiredCount: 1 })
-    ecs.createService('shared-ci', 'pr-7-web', { desiredCount: 1 })
+    const { cluster, mine, theirs } = oneWebServiceEach(world)
     events.putRule('warm-up', { rateMs: 600_000 })
     events.putEcsTarget('warm-up', 'pr-42', cluster.arn, mine.arn)
     events.putEcsTarget('warm-up', 'pr-7', cluster.arn, theirs.arn)
@@ -441,12 +448,7 @@ describe('EventBridge Scheduler schedules that start tasks', () => {
   it('services mode: deletes the schedule of PR 42’s family before touching a service; keeps PR 7’s', async () => {
     const world = new SimWorld()
     const { ecs, scheduler } = world
-    const cluster = ecs.createCluster('shared-ci')
-    ecs.registerContainerInstance('shared-ci')
-    const mine = ecs.registerTaskDefinition('pr-42-web')
-    const theirs = ecs.registerTaskDefinition('pr-7-web')
-    ecs.createService('shared-ci', 'pr-42-web', { desiredCount: 1 })
-    ecs.createService('shared-ci', 'pr-7-web', { desiredCount: 1 })
+    const { cluster, mine, theirs } = oneWebServiceEach(world)
     scheduler.createGroup('previews')
     scheduler.putEcsSchedule('pr-42-warm-up', cluster.arn, mine.arn, { rateMs: 60_000, group: 'previews' })
     scheduler.putEcsSchedule('pr-7-warm-up', cluster.arn, theirs.arn, { rateMs: 60_000, group: 'previews' })
