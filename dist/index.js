@@ -59654,7 +59654,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4722);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(838);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7802);
 
 
@@ -59667,7 +59667,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4722:
+/***/ 838:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59684,6 +59684,7 @@ var dist_cjs = __nccwpck_require__(212);
 /** Input names, exactly as action.yml declares them. */
 const Inputs = {
     cluster: 'cluster',
+    services: 'services',
     region: 'region',
     force: 'force',
     timeoutMinutes: 'timeout-minutes',
@@ -60367,6 +60368,14 @@ function newRelatedReport() {
         alarms: []
     };
 }
+/** The outcomes that do not fail the run. */
+const SUCCESSFUL_OUTCOMES = new Set([
+    'deleted',
+    'services-removed',
+    'absent',
+    'dry-run',
+    'skipped'
+]);
 function newClusterReport(name, region) {
     return {
         name,
@@ -60495,6 +60504,14 @@ function withoutResourceLists(cluster) {
                 related[key] = empty(`related.${key}`, value);
         shortened.related = related;
     }
+    if (cluster.scope) {
+        shortened.scope = {
+            ...cluster.scope,
+            selected: empty('scope.selected', cluster.scope.selected),
+            skipped: empty('scope.skipped', cluster.scope.skipped),
+            kept: empty('scope.kept', cluster.scope.kept)
+        };
+    }
     if (cluster.stack) {
         shortened.stack = {
             ...cluster.stack,
@@ -60601,6 +60618,160 @@ async function callAws(ctx, port, command) {
             await ctx.sleep(delay, ctx.signal);
         }
     }
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/kind.js
+
+/** The stages in the order they run. */
+const KIND_STAGES = (/* unused pure expression or super */ null && ([
+    'before-services',
+    'after-services',
+    'after-instances',
+    'after-cluster'
+]));
+/** A kind's one row of the summary's table, shown only when something was found, removed or left. */
+function rowWhenAny(row, left) {
+    return row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0 ? [row] : [];
+}
+function count(n, noun, plural = `${noun}s`) {
+    return `${n} ${n === 1 ? noun : plural}`;
+}
+/** The rows worth a line in the summary's table: something found, removed or left. */
+function shownRows(rows, left) {
+    return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
+}
+/** The part of the report the kinds fill, created on first use. */
+function relatedReport(report) {
+    return (report.related ??= newRelatedReport());
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/discovery-services.js
+
+
+
+
+
+
+const discoveryServicesKind = {
+    name: 'Cloud Map services',
+    find(_ctx, scope) {
+        const byArn = new Map();
+        for (const service of scope.services) {
+            for (const arn of service.serviceRegistries ?? []) {
+                const entry = byArn.get(arn) ?? { arn, id: arn.slice(arn.lastIndexOf('/') + 1), usedBy: [] };
+                entry.usedBy.push(service.name);
+                byArn.set(arn, entry);
+            }
+        }
+        return Promise.resolve([...byArn.values()]);
+    },
+    recordFound(found, report) {
+        report.found.discoveryServices = found.length;
+    },
+    decide(found, { scope }) {
+        const others = scope.neighbours?.services ?? [];
+        return {
+            decisions: found.map(service => {
+                const users = others.filter(o => (o.serviceRegistries ?? []).includes(service.arn)).map(o => o.name);
+                return users.length > 0
+                    ? {
+                        service,
+                        delete: false,
+                        keepReason: `service ${users.join(', ')} also register(s) in it`
+                    }
+                    : { service, delete: true };
+            })
+        };
+    },
+    steps(plan) {
+        const deleted = plan.decisions.filter(d => d.delete);
+        if (deleted.length === 0)
+            return [];
+        return [
+            {
+                stage: 'after-services',
+                phase: 'delete-discovery-services',
+                description: `Delete ${count(deleted.length, 'Cloud Map service')} the services registered their tasks in, once no instance is left in it`,
+                resources: deleted.map(d => d.service.id)
+            }
+        ];
+    },
+    notes(plan) {
+        return plan.decisions
+            .filter(d => !d.delete)
+            .map(d => `Cloud Map service ${d.service.id} will be kept: ${d.keepReason}`);
+    },
+    actions: {
+        'after-services': {
+            phase: 'Cloud Map services',
+            needed: plan => plan.decisions.length > 0,
+            run: (ctx, plan) => deleteDiscoveryServices(ctx, plan.decisions)
+        }
+    },
+    unfinished(plan, report) {
+        const done = report.related?.discoveryServices ?? [];
+        return plan.decisions
+            .filter(d => d.delete && !done.some(s => s.arn === d.service.arn))
+            .map((d) => ({
+            kind: 'discovery-service',
+            id: d.service.id,
+            reason: 'not deleted before the run stopped'
+        }));
+    },
+    countRows(r, left) {
+        return rowWhenAny({
+            label: 'Cloud Map services',
+            found: r.found.discoveryServices ?? 0,
+            removed: r.discoveryServices?.length ?? 0,
+            leftoverKind: 'discovery-service'
+        }, left);
+    },
+    doneLists(r) {
+        return [{ title: 'Cloud Map services deleted', items: (r.discoveryServices ?? []).map(s => code(s.arn)) }];
+    }
+};
+async function deleteDiscoveryServices(ctx, decisions) {
+    for (const d of decisions.filter(d => !d.delete))
+        ctx.report.leftovers.push({
+            kind: 'discovery-service',
+            id: d.service.id,
+            reason: `kept: ${d.keepReason}`
+        });
+    await Promise.all(decisions.filter(d => d.delete).map(d => deleteDiscoveryService(ctx, d.service)));
+}
+async function deleteDiscoveryService(ctx, service) {
+    const keep = (reason) => {
+        ctx.report.leftovers.push({ kind: 'discovery-service', id: service.id, reason: `kept: ${reason}` });
+        ctx.log.info(`Cloud Map service ${service.id} is kept: ${reason}`);
+    };
+    if (!isAvailable(ctx.servicediscovery))
+        return keep('Cloud Map is not available to this run');
+    try {
+        // The services are INACTIVE: ECS has deregistered their tasks' instances. One still there is
+        // someone else's, and deleting would cut it off.
+        const out = await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).ListInstancesCommand({ ServiceId: service.id }));
+        const left = out.Instances ?? [];
+        if (left.length > 0)
+            return keep(`${count(left.length, 'instance')} still registered in it (${left
+                .slice(0, 5)
+                .map(i => i.Id)
+                .join(', ')}), not by the services removed`);
+        await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).DeleteServiceCommand({ Id: service.id }));
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'ServiceNotFound')) {
+            ctx.log.info(`Cloud Map service ${service.id} is already deleted`);
+            return;
+        }
+        if ((0,errors/* isAwsError */.m_)(error, 'ResourceInUse'))
+            return keep(`Cloud Map refused: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        throw error;
+    }
+    relatedReport(ctx.report).discoveryServices = [
+        ...(relatedReport(ctx.report).discoveryServices ?? []),
+        { arn: service.arn, action: 'deleted' }
+    ];
+    ctx.log.info(`Deleted Cloud Map service ${service.id} (ECS leaves it when it deletes the service)`);
 }
 
 ;// CONCATENATED MODULE: ./lib/report/links.js
@@ -60720,27 +60891,6 @@ function chunk(items, size) {
     for (let i = 0; i < items.length; i += size)
         out.push(items.slice(i, i + size));
     return out;
-}
-
-;// CONCATENATED MODULE: ./lib/kinds/kind.js
-
-/** The stages in the order they run. */
-const KIND_STAGES = (/* unused pure expression or super */ null && ([
-    'before-services',
-    'after-services',
-    'after-instances',
-    'after-cluster'
-]));
-function count(n, noun, plural = `${noun}s`) {
-    return `${n} ${n === 1 ? noun : plural}`;
-}
-/** The rows worth a line in the summary's table: something found, removed or left. */
-function shownRows(rows, left) {
-    return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
-}
-/** The part of the report the kinds fill, created on first use. */
-function relatedReport(report) {
-    return (report.related ??= newRelatedReport());
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/hosts.js
@@ -61165,12 +61315,14 @@ async function confirmStackInstances(ctx, decisions) {
 
 
 /** What a cluster holds, read with paged lists and batched describes. Makes no change. */
-async function takeInventory(ctx, clusterRef) {
+async function takeInventory(ctx, clusterRef, selection) {
     const cluster = await describeCluster(ctx, clusterRef);
     if (cluster.state === 'absent')
         return cluster;
     ctx.onClusterFound?.();
     const info = cluster.info;
+    if (selection)
+        return { state: 'present', inventory: await takeServiceInventory(ctx, info, selection) };
     const [services, tasks, containerInstances, capacityProviders] = await Promise.all([
         tolerateDenied(ctx, listServices(ctx, info.arn), []),
         tolerateDenied(ctx, listLiveTasks(ctx, info.arn), []),
@@ -61180,6 +61332,33 @@ async function takeInventory(ctx, clusterRef) {
     return {
         state: 'present',
         inventory: { cluster: info, services, tasks, containerInstances, capacityProviders }
+    };
+}
+/**
+ * Services mode: the selected services, read again (one may have gone since the selection), and
+ * their tasks (group `service:<name>`); every other task is the neighbours', never touched.
+ */
+async function takeServiceInventory(ctx, cluster, selection) {
+    const [described, tasks] = await Promise.all([
+        describeServices(ctx, cluster.arn, selection.selected.map(s => s.arn), ['TAGS']),
+        listLiveTasks(ctx, cluster.arn)
+    ]);
+    const services = described.present.filter(s => s.status !== 'INACTIVE');
+    const gone = selection.selected.filter(s => !services.some(p => p.arn === s.arn)).map(s => s.name);
+    const names = new Set(selection.selected.map(s => s.name));
+    const mine = (t) => t.serviceName !== undefined && names.has(t.serviceName);
+    return {
+        cluster,
+        services,
+        tasks: tasks.filter(mine),
+        containerInstances: [],
+        capacityProviders: [],
+        scope: {
+            absent: [...selection.absent, ...gone],
+            skipped: selection.skipped,
+            neighbours: selection.neighbours,
+            neighbourTasks: tasks.filter(t => !mine(t))
+        }
     };
 }
 /** A dry run records a denied read as a blocker and goes on with `fallback`; a real run fails on it. */
@@ -61227,20 +61406,25 @@ function toClusterInfo(cluster) {
         hasDefaultStrategy: (cluster.defaultCapacityProviderStrategy ?? []).length > 0,
         ...(cluster.serviceConnectDefaults?.namespace
             ? { serviceConnectNamespace: cluster.serviceConnectDefaults.namespace }
-            : {})
+            : {}),
+        containerInstanceCount: cluster.registeredContainerInstancesCount ?? 0
     };
 }
 /** Every ACTIVE service: all pages of 100, then descriptions in batches of 10. */
-async function listServices(ctx, clusterArn) {
+async function listServices(ctx, clusterArn, include = []) {
     const arns = await paginate(async (nextToken) => {
         const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListServicesCommand */.qde({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
         return { items: out.serviceArns ?? [], nextToken: out.nextToken };
     });
     // INACTIVE services are already deleted (AWS does not list them; some emulators do).
-    return (await describeServices(ctx, clusterArn, unique(arns))).present.filter(s => s.status !== 'INACTIVE');
+    return (await describeServices(ctx, clusterArn, unique(arns), include)).present.filter(s => s.status !== 'INACTIVE');
 }
-async function describeServices(ctx, clusterArn, arns) {
-    const batches = await Promise.all(chunk(arns, Limits.describeServicesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: clusterArn, services: batch }))));
+async function describeServices(ctx, clusterArn, arns, include = []) {
+    const batches = await Promise.all(chunk(arns, Limits.describeServicesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeServicesCommand */.H7c({
+        cluster: clusterArn,
+        services: batch,
+        ...(include.length > 0 ? { include } : {})
+    }))));
     const present = [];
     const missing = [];
     for (const out of batches) {
@@ -61280,6 +61464,12 @@ function toServiceInfo(service) {
             .filter(d => d.serviceConnectConfiguration?.enabled !== false)
             .map(d => d.serviceConnectConfiguration?.namespace)
             .filter((ns) => Boolean(ns))),
+        ...(service.tags
+            ? { tags: Object.fromEntries(service.tags.filter(t => t.key).map(t => [t.key, t.value ?? ''])) }
+            : {}),
+        serviceRegistries: (service.serviceRegistries ?? [])
+            .map(r => r.registryArn)
+            .filter((arn) => Boolean(arn)),
         loadBalancers: service.loadBalancers ?? [],
         vpcLatticeTargetGroups: unique((service.deployments ?? [])
             .flatMap(d => d.vpcLatticeConfigurations ?? [])
@@ -61288,7 +61478,8 @@ function toServiceInfo(service) {
     };
 }
 function newest(dates) {
-    const times = dates.filter((d) => d instanceof Date).map(d => d.getTime());
+    // Not `instanceof Date`: a Date made in another realm (a test's VM context) is a Date all the same.
+    const times = dates.filter((d) => typeof d?.getTime === 'function').map(d => d.getTime());
     return times.length > 0 ? new Date(Math.max(...times)) : undefined;
 }
 /**
@@ -61578,7 +61769,52 @@ async function retryUntil(ctx, options, attempt) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/kinds/shared.js
+/**
+ * Which other services run the task definitions of the scope: every deployment of theirs, and their
+ * tasks. Standalone tasks are not users: they are not touched, and a running task does not need its
+ * revision to stay ACTIVE. Empty for a whole-cluster teardown.
+ */
+function sharedWithNeighbours(scope) {
+    const taskDefinitions = new Map();
+    const families = new Map();
+    const mine = new Set(scope.taskDefinitions);
+    const myFamilies = new Set(scope.taskDefinitions.map(familyOfRef));
+    const add = (arn, service) => {
+        const user = `service ${service}`;
+        const family = familyOfRef(arn);
+        if (mine.has(arn))
+            taskDefinitions.set(arn, [...new Set([...(taskDefinitions.get(arn) ?? []), user])]);
+        if (myFamilies.has(family))
+            families.set(family, [...new Set([...(families.get(family) ?? []), user])]);
+    };
+    for (const s of scope.neighbours?.services ?? [])
+        for (const arn of s.taskDefinitions ?? [])
+            add(arn, s.name);
+    for (const t of scope.neighbours?.tasks ?? [])
+        if (t.taskDefinitionArn && t.serviceName)
+            add(t.taskDefinitionArn, t.serviceName);
+    return { taskDefinitions, families };
+}
+/** The family of a task definition ARN or name, with or without its `:revision`. */
+function familyOfRef(ref) {
+    const name = ref.slice(ref.lastIndexOf('/') + 1);
+    return /:\d+$/.test(name) ? name.slice(0, name.lastIndexOf(':')) : name;
+}
+/**
+ * Which task definition families' starters (EventBridge targets, Scheduler schedules) are this run's:
+ * every one for a whole cluster (undefined), else the families of the services being removed that no
+ * other service of the cluster runs (the rest is kept, and the kinds' notes say so).
+ */
+function familiesToStop(scope) {
+    if (scope.wholeCluster)
+        return undefined;
+    const shared = sharedWithNeighbours(scope).families;
+    return new Set(scope.taskDefinitions.map(familyOfRef).filter(f => !shared.has(f)));
+}
+
 ;// CONCATENATED MODULE: ./lib/kinds/log-groups.js
+
 
 
 
@@ -61605,9 +61841,20 @@ const logGroupsKind = {
         if (found?.tooManyFamilies)
             log.info(`More ACTIVE task definition families than ${Limits.logGroupFamiliesChecked}: log groups will be kept`);
     },
-    decide(found, { settings }) {
+    decide(found, { settings, scope }) {
+        const shared = sharedWithNeighbours(scope).families;
         return {
-            decisions: (found?.groups ?? []).map(group => decideLogGroup(group, found, settings.region)),
+            decisions: (found?.groups ?? []).map(group => {
+                // Services mode: a group another service of the cluster writes to (same family) stays.
+                const sharers = [...new Set(group.families.flatMap(f => shared.get(f) ?? []))];
+                if (sharers.length > 0)
+                    return {
+                        group,
+                        delete: false,
+                        keepReason: `${sharers.join(', ')} also run(s) task definitions of ${group.families.join(', ')}, which write to it`
+                    };
+                return decideLogGroup(group, found, settings.region);
+            }),
             ...(found?.lookup ? { otherUsers: found.lookup } : {})
         };
     },
@@ -61834,6 +62081,7 @@ async function deleteLogGroup(ctx, name) {
 
 
 
+
 const taskDefinitionsKind = {
     name: 'task definitions',
     async find(ctx, scope, settings) {
@@ -61846,10 +62094,15 @@ const taskDefinitionsKind = {
     recordFound(found, report) {
         report.found.taskDefinitionFamilies = new Set(found.arns.map(arn => arn.replace(/:\d+$/, ''))).size;
     },
-    decide(found, { settings }) {
+    decide(found, { settings, scope }) {
         if (!settings.deregisterTaskDefinitions)
             return { families: families(found.arns), deregister: false, kept: [] };
-        const kept = keptRevisions(found.arns, found.others);
+        // Services mode: a revision another service of the cluster runs is kept too.
+        const shared = sharedWithNeighbours(scope).taskDefinitions;
+        const kept = [
+            ...[...shared].map(([arn, users]) => ({ arn, reason: `${users.join(', ')} also run(s) it` })),
+            ...keptRevisions(found.arns.filter(arn => !shared.has(arn)), found.others)
+        ];
         return {
             families: families(found.arns.filter(arn => !kept.some(k => k.arn === arn))),
             deregister: true,
@@ -62209,7 +62462,7 @@ function decideLoadBalancers(found, deleteTargetGroups) {
     const existing = found.targetGroups.filter(g => services.has(g.arn));
     const groupKeep = new Map();
     for (const g of existing) {
-        const others = found.usedElsewhere[g.arn] ?? [];
+        const others = [...(found.usedElsewhere[g.arn] ?? []), ...(found.neighbourUsers?.[g.arn] ?? [])];
         if (others.length > 0)
             groupKeep.set(g.arn, `still used by ${others.join(', ')}`);
         else if (found.othersUnknown)
@@ -62342,6 +62595,19 @@ function withOtherUsers(found, others) {
     const known = { ...found, usedElsewhere };
     delete known.othersUnknown;
     return known;
+}
+/** Services mode: the target groups (primary and blue/green alternate) the cluster's other services use. */
+function neighbourTargetGroups(services) {
+    const users = {};
+    for (const s of services) {
+        for (const lb of s.loadBalancers ?? []) {
+            for (const arn of [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn]) {
+                if (arn)
+                    users[arn] = [...new Set([...(users[arn] ?? []), `service ${s.name} of this cluster`])];
+            }
+        }
+    }
+    return users;
 }
 /** The groups that still exist, by ARN; a group deleted already is left out. */
 async function describeTargetGroups(ctx, arns) {
@@ -62542,7 +62808,8 @@ const loadBalancersKind = {
         if (!isAvailable(ctx.elbv2) ||
             !scope.services.some(s => (s.loadBalancers ?? []).length > 0 || (s.vpcLatticeTargetGroups ?? []).length > 0))
             return Promise.resolve(emptyFound);
-        return tolerateDenied(ctx, findLoadBalancers(ctx, scope.services, settings.deleteTargetGroups), emptyFound);
+        const neighbourUsers = neighbourTargetGroups(scope.neighbours?.services ?? []);
+        return tolerateDenied(ctx, findLoadBalancers(ctx, scope.services, settings.deleteTargetGroups).then(found => Object.keys(neighbourUsers).length > 0 ? { ...found, neighbourUsers } : found), emptyFound);
     },
     recordFound(found, report, log) {
         const plan = decideLoadBalancers(found, false);
@@ -62703,7 +62970,8 @@ async function applyLoadBalancers(ctx, planned) {
 const namespacesKind = {
     name: 'Service Connect namespaces',
     find(_ctx, scope) {
-        return Promise.resolve(namespacesOf(scope));
+        // A namespace stays with a cluster that stays: its other services may use it.
+        return Promise.resolve(scope.wholeCluster ? namespacesOf(scope) : []);
     },
     recordFound(found, report) {
         report.found.namespaces = found.length;
@@ -63264,6 +63532,7 @@ async function applyScalableTargets(ctx, plan) {
 
 
 
+
 /** The default event bus: EventBusName is left out for it, as AWS's own default. */
 const DEFAULT_BUS = 'default';
 /**
@@ -63273,7 +63542,9 @@ const DEFAULT_BUS = 'default';
  * each rule's targets are then read to pick out the ones for this cluster. A rule or bus deleted
  * between the reads is skipped.
  */
-async function findTriggers(ctx, clusterArn) {
+async function findTriggers(ctx, clusterArn, 
+/** Services mode: only the targets that start these task definition families are this run's. */
+families) {
     const buses = await paginate(async (nextToken) => {
         const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListEventBusesCommand({
             Limit: Limits.eventsPageSize,
@@ -63283,10 +63554,10 @@ async function findTriggers(ctx, clusterArn) {
     });
     // The default bus is always there, whatever a partial answer says.
     const all = [...new Set([DEFAULT_BUS, ...buses])];
-    const found = await Promise.all(all.map(bus => findOnBus(ctx, clusterArn, bus)));
+    const found = await Promise.all(all.map(bus => findOnBus(ctx, clusterArn, bus, families)));
     return found.flat();
 }
-async function findOnBus(ctx, clusterArn, bus) {
+async function findOnBus(ctx, clusterArn, bus, families) {
     const onBus = bus === DEFAULT_BUS ? {} : { EventBusName: bus };
     let rules;
     try {
@@ -63306,10 +63577,10 @@ async function findOnBus(ctx, clusterArn, bus) {
             return [];
         throw error;
     }
-    const found = await Promise.all([...new Set(rules)].map(rule => readTargets(ctx, rule, clusterArn, bus)));
+    const found = await Promise.all([...new Set(rules)].map(rule => readTargets(ctx, rule, clusterArn, bus, families)));
     return found.filter((t) => t !== undefined && t.targetIds.length > 0);
 }
-async function readTargets(ctx, rule, clusterArn, bus) {
+async function readTargets(ctx, rule, clusterArn, bus, families) {
     try {
         const targets = await paginate(async (nextToken) => {
             const out = await callAws(ctx, ctx.events, new (await sdk.eventbridge()).ListTargetsByRuleCommand({
@@ -63320,7 +63591,8 @@ async function readTargets(ctx, rule, clusterArn, bus) {
             }));
             return { items: out.Targets ?? [], nextToken: out.NextToken };
         });
-        const mine = targets.filter(t => t.Arn === clusterArn);
+        const mine = targets.filter(t => t.Arn === clusterArn &&
+            (!families || families.has(familyOfRef(t.EcsParameters?.TaskDefinitionArn ?? ''))));
         return {
             rule,
             ...(bus === DEFAULT_BUS ? {} : { bus }),
@@ -63414,6 +63686,7 @@ function ruleLabel(trigger) {
 
 
 
+
 /** How far in the past UpdateSchedule still accepts a StartDate (it refuses "earlier than 5 minutes ago"). */
 const START_DATE_SLACK_MS = 4 * 60_000;
 /** The universal targets that start tasks, with the cluster in their input. */
@@ -63424,7 +63697,12 @@ const UNIVERSAL_ECS_TARGET = /^arn:aws[a-z-]*:scheduler:::aws-sdk:ecs:(runTask|s
  * universal target (`arn:aws:scheduler:::aws-sdk:ecs:runTask`) names it inside `Target.Input`,
  * which only GetSchedule returns. A schedule deleted between the two reads is skipped.
  */
-async function findSchedules(ctx, cluster) {
+async function findSchedules(ctx, cluster, 
+/**
+ * Services mode: only the schedules that start these task definition families are this run's;
+ * the task definition of a templated target is then read with GetSchedule too.
+ */
+families) {
     const summaries = await paginate(async (nextToken) => {
         const out = await callAws(ctx, ctx.scheduler, new (await sdk.scheduler()).ListSchedulesCommand({
             MaxResults: Limits.schedulerPageSize,
@@ -63433,13 +63711,18 @@ async function findSchedules(ctx, cluster) {
         return { items: out.Schedules ?? [], nextToken: out.NextToken };
     });
     const found = [];
-    const universal = [];
+    // Read whole: universal targets (the cluster is in the input), and in services mode templated ones
+    // (the task definition is not in the summary).
+    const toRead = [];
     for (const s of summaries) {
         if (!s.Name)
             continue;
         const group = s.GroupName ?? 'default';
         const arn = s.Target?.Arn ?? '';
-        if (arn === cluster.arn) {
+        if (arn === cluster.arn && families) {
+            toRead.push({ name: s.Name, group });
+        }
+        else if (arn === cluster.arn) {
             found.push({
                 name: s.Name,
                 group,
@@ -63448,18 +63731,23 @@ async function findSchedules(ctx, cluster) {
             });
         }
         else if (UNIVERSAL_ECS_TARGET.test(arn)) {
-            universal.push({ name: s.Name, group });
+            toRead.push({ name: s.Name, group });
         }
     }
-    const read = await Promise.all(universal.map(s => getSchedule(ctx, s.name, s.group)));
+    const read = await Promise.all(toRead.map(s => getSchedule(ctx, s.name, s.group)));
     for (const schedule of read) {
-        if (!schedule?.Name || !startsTasksOn(schedule, cluster))
+        if (!schedule?.Name)
+            continue;
+        const templated = schedule.Target?.Arn === cluster.arn;
+        if (!templated && !startsTasksOn(schedule, cluster))
+            continue;
+        if (families && !families.has(familyOfRef(taskDefinitionOf(schedule))))
             continue;
         found.push({
             name: schedule.Name,
             group: schedule.GroupName ?? 'default',
             state: schedule.State === 'DISABLED' ? 'DISABLED' : 'ENABLED',
-            target: 'universal'
+            target: templated ? 'ecs' : 'universal'
         });
     }
     return found.sort((a, b) => `${a.group}/${a.name}`.localeCompare(`${b.group}/${b.name}`));
@@ -63481,6 +63769,20 @@ function startsTasksOn(schedule, cluster) {
     const key = Object.keys(input).find(k => k.toLowerCase() === 'cluster');
     const named = key === undefined ? 'default' : input[key];
     return named === cluster.name || named === cluster.arn;
+}
+/** The task definition a schedule starts: the templated target's, or the universal target's input's. */
+function taskDefinitionOf(schedule) {
+    const templated = schedule.Target?.EcsParameters?.TaskDefinitionArn;
+    if (templated)
+        return templated;
+    try {
+        const input = JSON.parse(schedule.Target?.Input ?? '');
+        const key = Object.keys(input).find(k => k.toLowerCase() === 'taskdefinition');
+        return key === undefined ? '' : String(input[key]);
+    }
+    catch {
+        return '';
+    }
 }
 /** The whole schedule; undefined when it is gone. */
 async function getSchedule(ctx, name, group) {
@@ -63572,15 +63874,21 @@ function scheduleLabel(schedule) {
 
 
 
+
 const PHASE = 'EventBridge rules and schedules';
 const triggersKind = {
     name: PHASE,
     async find(ctx, scope, settings) {
         if (settings.triggers === 'keep')
             return undefined;
+        // Services mode: only what starts a family of the services being removed that no other service
+        // of the cluster runs (the rest is kept: the notes say so).
+        const families = familiesToStop(scope);
+        if (families?.size === 0)
+            return { rules: [], schedules: [] };
         const [rules, schedules] = await Promise.all([
-            readRules(ctx, scope.cluster.arn),
-            readSchedules(ctx, scope.cluster)
+            readRules(ctx, scope.cluster.arn, families),
+            readSchedules(ctx, scope.cluster, families)
         ]);
         return { ...(rules ? { rules } : {}), ...(schedules ? { schedules } : {}) };
     },
@@ -63592,14 +63900,21 @@ const triggersKind = {
         for (const s of found?.schedules ?? [])
             log.info(`EventBridge Scheduler schedule ${scheduleLabel(s)} starts tasks on this cluster (${s.state.toLowerCase()})`);
     },
-    decide(found, { settings }) {
+    decide(found, { settings, scope }) {
         const mode = settings.triggers;
         if (mode === 'keep')
             return { mode, triggers: [], schedules: [] };
         const schedules = found?.schedules ?? [];
+        const shared = sharedWithNeighbours(scope).families;
         return {
             mode,
             triggers: found?.rules ?? [],
+            ...(shared.size > 0
+                ? { sharedFamilies: [...shared].map(([family, users]) => ({ family, users })) }
+                : {}),
+            ...(!scope.wholeCluster && mode === 'disable'
+                ? { removeOnly: (found?.rules ?? []).filter(t => t.otherTargets > 0).map(ruleLabel) }
+                : {}),
             // A disabled schedule starts nothing; `remove` still deletes it, as it would start tasks on a
             // cluster that no longer exists once someone enables it.
             schedules: mode === 'disable' ? schedules.filter(s => s.state === 'ENABLED') : schedules
@@ -63627,12 +63942,16 @@ const triggersKind = {
         return steps;
     },
     notes(plan) {
+        const kept = (plan.sharedFamilies ?? []).map(f => `EventBridge targets and schedules that start family ${f.family} on this cluster will be kept: ${f.users.join(', ')} also run(s) it`);
         if (plan.mode !== 'disable')
-            return [];
+            return kept;
         return [
+            ...kept,
             ...plan.triggers
                 .filter(t => t.otherTargets > 0)
-                .map(t => `EventBridge rule ${ruleLabel(t)} will be disabled as a whole, which also stops its ${t.otherTargets} other target(s)`),
+                .map(t => plan.removeOnly?.includes(ruleLabel(t))
+                ? `EventBridge rule ${ruleLabel(t)} also has ${t.otherTargets} other target(s): only this run's targets will be removed from it, not the whole rule disabled`
+                : `EventBridge rule ${ruleLabel(t)} will be disabled as a whole, which also stops its ${t.otherTargets} other target(s)`),
             ...plan.schedules.map(s => `schedule ${scheduleLabel(s)} will be disabled with UpdateSchedule, which needs iam:PassRole on the schedule's execution role`)
         ];
     },
@@ -63643,7 +63962,7 @@ const triggersKind = {
             run: async (ctx, plan) => {
                 const disable = plan.mode === 'disable';
                 await Promise.all([
-                    ...plan.triggers.map(t => (disable ? disableRule(ctx, t) : removeTargets(ctx, t))),
+                    ...plan.triggers.map(t => disable && !plan.removeOnly?.includes(ruleLabel(t)) ? disableRule(ctx, t) : removeTargets(ctx, t)),
                     ...plan.schedules.map(s => (disable ? disableSchedule(ctx, s) : deleteSchedule(ctx, s)))
                 ]);
             }
@@ -63714,19 +64033,19 @@ const triggersKind = {
         }
     }
 };
-async function readRules(ctx, clusterArn) {
+async function readRules(ctx, clusterArn, families) {
     if (!isAvailable(ctx.events)) {
         ctx.log.info('EventBridge is not available to this run: rules that start tasks were not looked for');
         return undefined;
     }
-    return explainDenied(tolerateDenied(ctx, findTriggers(ctx, clusterArn), []));
+    return explainDenied(tolerateDenied(ctx, findTriggers(ctx, clusterArn, families), []));
 }
-async function readSchedules(ctx, cluster) {
+async function readSchedules(ctx, cluster, families) {
     if (!isAvailable(ctx.scheduler)) {
         ctx.log.info('EventBridge Scheduler is not available to this run: schedules that start tasks were not looked for');
         return undefined;
     }
-    return explainDenied(tolerateDenied(ctx, findSchedules(ctx, cluster), []));
+    return explainDenied(tolerateDenied(ctx, findSchedules(ctx, cluster, families), []));
 }
 /** Reading what starts tasks is on by default: a denial says how to do without it. */
 async function explainDenied(read) {
@@ -63749,6 +64068,7 @@ async function explainDenied(read) {
 
 
 
+
 /**
  * Every kind of resource around the cluster, in the order they act within a stage (and appear in
  * the plan, the report and the summary). Adding a kind: one module in src/kinds/, one line here.
@@ -63760,7 +64080,8 @@ const KINDS = [
     hostsKind,
     logGroupsKind,
     taskDefinitionsKind,
-    namespacesKind
+    namespacesKind,
+    discoveryServicesKind
 ];
 /** The scope of a whole-cluster teardown: everything the inventory found goes. */
 function wholeClusterScope(inventory) {
@@ -63776,6 +64097,21 @@ function wholeClusterScope(inventory) {
             ])
         ],
         wholeCluster: true
+    };
+}
+/**
+ * The scope of a services-mode teardown: the selected services and their tasks go; the cluster
+ * stays, with its instances and its other services and tasks (the neighbours).
+ */
+function servicesScope(inventory) {
+    return {
+        ...wholeClusterScope(inventory),
+        containerInstances: [],
+        wholeCluster: false,
+        neighbours: {
+            services: inventory.scope?.neighbours ?? [],
+            tasks: inventory.scope?.neighbourTasks ?? []
+        }
     };
 }
 /** Every kind looks, at once; read only, like the rest of the inventory, so a dry run shows all of it. */
@@ -63853,6 +64189,7 @@ const LIST_LIMIT = 200;
 const TASKS_PER_GROUP = 50;
 const OUTCOME_TEXT = {
     deleted: '✅ removed',
+    'services-removed': '✅ services removed, cluster kept',
     absent: '➖ already absent',
     failed: '❌ failed',
     cancelled: '⛔ cancelled',
@@ -63881,10 +64218,12 @@ function renderCluster(c) {
     if (c.plan)
         out.push(...renderPlan(c));
     // No table when the cluster was never read (absent, or a failure before the inventory).
+    out.push(...renderScope(c));
     if (c.outcome === 'absent' || c.outcome === 'skipped' || !c.arn)
         return out;
     out.push(...renderCounts(c));
     out.push(...renderLeftovers(c));
+    out.push(...renderKept(c));
     if (c.outcome !== 'dry-run')
         out.push(...renderRemoved(c));
     out.push(...renderPhases(c));
@@ -63915,8 +64254,13 @@ function renderCounts(c) {
         '| --- | ---: | ---: | ---: |',
         `| Services | ${c.found.services} | ${removed(c.services.length)} | ${left('service')} |`,
         `| Tasks | ${c.found.tasks} | ${removed(c.tasks.length)} | ${left('task')} |`,
-        `| Container instances | ${c.found.containerInstances} | ${removed(c.containerInstances.length)} | ${left('container-instance')} |`,
-        `| Capacity providers | ${c.found.capacityProviders} | ${removed(c.capacityProviders.filter(p => p.action === 'deleted').length)} deleted, ${removed(c.capacityProviders.length)} detached | ${left('capacity-provider')} |`
+        // Services mode does not touch the cluster's instances and capacity providers: no rows for them.
+        ...(c.scope
+            ? []
+            : [
+                `| Container instances | ${c.found.containerInstances} | ${removed(c.containerInstances.length)} | ${left('container-instance')} |`,
+                `| Capacity providers | ${c.found.capacityProviders} | ${removed(c.capacityProviders.filter(p => p.action === 'deleted').length)} deleted, ${removed(c.capacityProviders.length)} detached | ${left('capacity-provider')} |`
+            ])
     ];
     if (c.stack) {
         const found = c.stack.status === 'NOT_FOUND' ? 0 : 1;
@@ -63959,6 +64303,30 @@ function renderLeftovers(c) {
     if (other.length > 0)
         out.push('', '#### Left behind: needs a person', '', ...listItems(other.map(item)));
     return out;
+}
+/** Services mode: which services the input selected, which were already gone, which were skipped. */
+function renderScope(c) {
+    const scope = c.scope;
+    if (!scope)
+        return [];
+    const out = ['', `Services mode: cluster ${code(c.name)} is kept.`];
+    if (scope.selected.length > 0)
+        out.push(`Selected: ${scope.selected.map(code).join(', ')}.`);
+    if (scope.absent.length > 0)
+        out.push(`Already gone: ${scope.absent.map(code).join(', ')}.`);
+    out.push(...details('Services a pattern matched but not touched', scope.skipped.map(s => `${code(s.name)}: ${escapeHtml(s.reason)}`)));
+    return out;
+}
+function renderKept(c) {
+    const kept = c.scope?.kept ?? [];
+    if (kept.length === 0)
+        return [];
+    return [
+        '',
+        '#### Kept because it is shared',
+        '',
+        ...listItems(kept.map(k => `${escapeHtml(k.kind)} ${code(k.id)}: ${escapeHtml(k.reason)}`))
+    ];
 }
 function renderRemoved(c) {
     const out = [];
@@ -64061,22 +64429,26 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const TRUE_VALUES = new Set(['true', 'True', 'TRUE']);
 const FALSE_VALUES = new Set(['false', 'False', 'FALSE', '']);
 function readSettings(input, env) {
-    const { clusters, patterns } = readClusters(input(Inputs.cluster));
-    const exclude = readPatterns(Inputs.exclude, input(Inputs.exclude));
+    const { names: clusters, patterns } = readRefs(CLUSTER_REFS, input(Inputs.cluster));
+    const services = readServices(input(Inputs.services), clusters, patterns);
+    // With services, every filter applies to the services: the cluster is named, never matched.
+    const filtered = services ? SERVICE_REFS : CLUSTER_REFS;
+    const exclude = readPatterns(Inputs.exclude, input(Inputs.exclude), filtered.noun);
     const requireTags = readTags(input(Inputs.requireTags));
-    if (patterns.some(p => /^\*+$/.test(p)) && requireTags.length === 0) {
-        throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' has the pattern '*', which matches every cluster in the region: add 'require-tags' (for example environment=preview) so that only tagged clusters can be touched.`);
+    const selection = services ?? { names: clusters, patterns };
+    if (selection.patterns.some(p => /^\*+$/.test(p)) && requireTags.length === 0) {
+        throw new errors/* InputError */.dz(`Input '${filtered.input}' has the pattern '*', which matches every ${filtered.noun} in the ${services ? 'cluster' : 'region'}: add 'require-tags' (for example environment=preview) so that only tagged ${filtered.noun}s can be touched.`);
     }
-    for (const ref of clusters) {
+    for (const ref of selection.names) {
         const name = ref.slice(ref.lastIndexOf('/') + 1);
         const hit = exclude.find(p => globToRegExp(p).test(name));
         if (hit) {
-            throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' names ${name}, which '${Inputs.exclude}' (${hit}) also matches: remove it from one of them.`);
+            throw new errors/* InputError */.dz(`Input '${filtered.input}' names ${name}, which '${Inputs.exclude}' (${hit}) also matches: remove it from one of them.`);
         }
     }
     const olderThanMs = readAge(input(Inputs.olderThan).trim());
     const maxClusters = readWholeNumber(Inputs.maxClusters, input(Inputs.maxClusters), Defaults.maxClusters, 1, 100);
-    const region = readRegion(input(Inputs.region).trim(), env, clusters);
+    const region = readRegion(input(Inputs.region).trim(), env, [...clusters, ...(services?.names ?? [])]);
     const force = readBoolean(Inputs.force, input(Inputs.force));
     const timeoutMinutes = readMinutes(Inputs.timeoutMinutes, input(Inputs.timeoutMinutes), Defaults.timeoutMinutes, 1, 360);
     const drainMinutes = readMinutes(Inputs.drainTimeoutMinutes, input(Inputs.drainTimeoutMinutes), Math.min(Defaults.drainTimeoutMinutes, timeoutMinutes / 2), 0, 360);
@@ -64088,6 +64460,7 @@ function readSettings(input, env) {
     return {
         clusters,
         patterns,
+        ...(services ? { services } : {}),
         exclude,
         requireTags,
         ...(olderThanMs !== undefined ? { olderThanMs } : {}),
@@ -64196,29 +64569,63 @@ function splitList(raw) {
             .filter(entry => entry.length > 0))
     ];
 }
-function readClusters(raw) {
-    const entries = splitList(raw);
-    if (entries.length === 0) {
-        throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' is required: give the cluster's name or ARN, or a pattern such as preview-*.`);
-    }
-    const clusters = [];
+const CLUSTER_REFS = {
+    input: Inputs.cluster,
+    noun: 'cluster',
+    name: CLUSTER_NAME,
+    arn: CLUSTER_ARN,
+    shape: "a cluster name (letters, digits, '-' and '_', up to 255), a cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME)"
+};
+/** A service ARN names its cluster (arn:…:service/CLUSTER/NAME) or, in the old format, not. */
+const SERVICE_ARN = /^arn:aws[a-z-]*:ecs:([a-z0-9-]+):(\d{12}):service\/(?:([A-Za-z0-9_-]{1,255})\/)?([A-Za-z0-9_-]{1,255})$/;
+const SERVICE_REFS = {
+    input: Inputs.services,
+    noun: 'service',
+    name: CLUSTER_NAME,
+    arn: SERVICE_ARN,
+    shape: "a service name (letters, digits, '-' and '_', up to 255), a service ARN (arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/NAME)"
+};
+/** Names and ARNs as given, and the entries with * or ? as patterns. */
+function readRefs(kind, raw) {
+    const names = [];
     const patterns = [];
-    for (const entry of entries) {
+    for (const entry of splitList(raw)) {
         if (/[*?]/.test(entry) && PATTERN.test(entry))
             patterns.push(entry);
-        else if (CLUSTER_NAME.test(entry) || CLUSTER_ARN.test(entry))
-            clusters.push(entry);
+        else if (kind.name.test(entry) || kind.arn.test(entry))
+            names.push(entry);
         else {
-            throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' has '${entry.slice(0, 80)}', which is neither a cluster name (letters, digits, '-' and '_', up to 255), a cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME), nor a pattern using * and ?.`);
+            throw new errors/* InputError */.dz(`Input '${kind.input}' has '${entry.slice(0, 80)}', which is neither ${kind.shape}, nor a pattern using * and ?.`);
         }
     }
-    return { clusters, patterns };
+    if (names.length + patterns.length === 0 && kind === CLUSTER_REFS) {
+        throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' is required: give the cluster's name or ARN, or a pattern such as preview-*.`);
+    }
+    return { names, patterns };
 }
-function readPatterns(name, raw) {
+/** `services`, when given: services of exactly one cluster, named (no pattern), which is kept. */
+function readServices(raw, clusters, clusterPatterns) {
+    const services = readRefs(SERVICE_REFS, raw);
+    if (services.names.length + services.patterns.length === 0)
+        return undefined;
+    const given = [...clusters, ...clusterPatterns];
+    if (clusterPatterns.length > 0 || clusters.length !== 1) {
+        throw new errors/* InputError */.dz(`Input '${Inputs.services}' needs exactly one cluster in '${Inputs.cluster}', named or as an ARN (no pattern), but it has ${given.join(', ').slice(0, 120)}: name the one cluster the services are in.`);
+    }
+    const clusterName = clusters[0].slice(clusters[0].lastIndexOf('/') + 1);
+    for (const ref of services.names) {
+        const inCluster = SERVICE_ARN.exec(ref)?.[3];
+        if (inCluster && inCluster !== clusterName) {
+            throw new errors/* InputError */.dz(`Input '${Inputs.services}' has ${ref.slice(0, 160)}, a service of cluster ${inCluster}, but '${Inputs.cluster}' is ${clusterName}: one step removes services of one cluster.`);
+        }
+    }
+    return services;
+}
+function readPatterns(name, raw, noun) {
     const entries = splitList(raw);
     for (const entry of entries) {
         if (!PATTERN.test(entry)) {
-            throw new errors/* InputError */.dz(`Input '${name}' has '${entry.slice(0, 80)}'; give cluster names or patterns of letters, digits, '-', '_', * and ?.`);
+            throw new errors/* InputError */.dz(`Input '${name}' has '${entry.slice(0, 80)}'; give ${noun} names or patterns of letters, digits, '-', '_', * and ?.`);
         }
     }
     return entries;
@@ -64261,10 +64668,16 @@ function readWholeNumber(name, raw, fallback, min, max) {
     }
     return Number(value);
 }
-function readRegion(raw, env, clusters) {
-    const arnRegions = [...new Set(clusters.map(c => CLUSTER_ARN.exec(c)?.[1]).filter(Boolean))];
+/** The Region: the input, the environment, or the region of the cluster and service ARNs in `refs`. */
+function readRegion(raw, env, refs) {
+    const arnInput = refs.some(r => SERVICE_ARN.test(r))
+        ? `${Inputs.cluster}' or '${Inputs.services}`
+        : Inputs.cluster;
+    const arnRegions = [
+        ...new Set(refs.map(c => (CLUSTER_ARN.exec(c) ?? SERVICE_ARN.exec(c))?.[1]).filter(Boolean))
+    ];
     if (arnRegions.length > 1) {
-        throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' has ARNs in ${arnRegions.join(' and ')}: one step works in one Region; use a matrix over regions.`);
+        throw new errors/* InputError */.dz(`Input '${arnInput}' has ARNs in ${arnRegions.join(' and ')}: one step works in one Region; use a matrix over regions.`);
     }
     const fromArn = arnRegions[0];
     const region = raw || env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || fromArn || '';
@@ -64275,7 +64688,7 @@ function readRegion(raw, env, clusters) {
         throw new errors/* InputError */.dz(`Input '${Inputs.region}' has '${region.slice(0, 40)}', which is not an AWS Region name such as us-east-1.`);
     }
     if (fromArn && fromArn !== region) {
-        throw new errors/* InputError */.dz(`Input '${Inputs.cluster}' is an ARN in ${fromArn} but the region is ${region}: make 'region' match the ARN or leave it empty.`);
+        throw new errors/* InputError */.dz(`Input '${arnInput}' has an ARN in ${fromArn} but the region is ${region}: make 'region' match the ARN or leave it empty.`);
     }
     return region;
 }
@@ -64318,7 +64731,7 @@ async function selectClusters(ctx, settings) {
         return { targets: [...settings.clusters], skipped: [] };
     const explicit = settings.clusters.length > 0 && needsTags ? await describeClusters(ctx, settings.clusters, ['TAGS']) : [];
     for (const cluster of explicit) {
-        const missing = missingTags(cluster, settings);
+        const missing = missingTags(tagsOf(cluster.tags), settings);
         if (cluster.status === 'ACTIVE' && missing.length > 0) {
             throw new errors/* InputError */.dz(`Cluster ${cluster.clusterName} is named in '${Inputs.cluster}' but lacks the required tag(s) ${missing.join(', ')}: nothing was removed. Tag it, or remove it from 'cluster'.`);
         }
@@ -64347,7 +64760,7 @@ async function selectClusters(ctx, settings) {
                 skip(`excluded by '${Inputs.exclude}' (${exclusion.pattern})`);
                 continue;
             }
-            const missing = missingTags(cluster, settings);
+            const missing = missingTags(tagsOf(cluster.tags), settings);
             if (missing.length > 0) {
                 skip(`lacks the required tag(s) ${missing.join(', ')}`);
                 continue;
@@ -64369,9 +64782,74 @@ async function selectClusters(ctx, settings) {
     }
     return { targets, skipped };
 }
-function missingTags(cluster, settings) {
-    const tags = new Map((cluster.tags ?? []).map(t => [t.key ?? '', t.value ?? '']));
-    return settings.requireTags.filter(t => tags.get(t.key) !== t.value).map(t => `${t.key}=${t.value}`);
+/**
+ * Services mode: which services of the one named cluster go. The same rules as for clusters, before
+ * anything is removed: patterns are matched against every ACTIVE service (ListServices, every page),
+ * `exclude`, `require-tags` and `older-than` skip pattern matches (reported), and a service named
+ * explicitly without the required tags fails the run. A named service already gone or INACTIVE is
+ * absent, not an error. Undefined when the cluster itself is gone (the teardown reports it absent).
+ */
+async function selectServices(ctx, settings, refs) {
+    const cluster = await describeCluster(ctx, settings.clusters[0]);
+    if (cluster.state === 'absent')
+        return undefined;
+    const clusterArn = cluster.info.arn;
+    const active = await listServices(ctx, clusterArn, ['TAGS']);
+    const byName = new Map(active.map(s => [s.name, s]));
+    const named = [...new Set(refs.names.map(nameFromArn))];
+    // A named service missing from the list may be DRAINING after an interrupted run: describe it.
+    const unlisted = named.filter(name => !byName.has(name));
+    const described = (await describeServices(ctx, clusterArn, unlisted, ['TAGS'])).present;
+    const selected = [];
+    const absent = [];
+    for (const name of named) {
+        const service = byName.get(name) ?? described.find(s => s.name === name);
+        if (!service || service.status === 'INACTIVE')
+            absent.push(name);
+        else
+            selected.push(service);
+    }
+    for (const service of selected) {
+        const missing = missingTags(service.tags ?? {}, settings);
+        if (service.status === 'ACTIVE' && missing.length > 0) {
+            throw new errors/* InputError */.dz(`Service ${service.name} is named in '${Inputs.services}' but lacks the required tag(s) ${missing.join(', ')}: nothing was removed. Tag it, or remove it from 'services'.`);
+        }
+    }
+    const skipped = [];
+    const patterns = refs.patterns.map(globToRegExp);
+    const excluded = settings.exclude.map(p => ({ pattern: p, regex: globToRegExp(p) }));
+    const matched = active
+        .filter(s => !named.includes(s.name) && patterns.some(p => p.test(s.name)))
+        .sort((a, b) => a.name.localeCompare(b.name));
+    for (const service of matched) {
+        const reason = whyNotSelected(ctx, service, settings, excluded);
+        if (reason)
+            skipped.push({ name: service.name, reason });
+        else
+            selected.push(service);
+    }
+    return { selected, absent, skipped, neighbours: active.filter(s => !selected.includes(s)) };
+}
+function whyNotSelected(ctx, service, settings, excluded) {
+    const exclusion = excluded.find(e => e.regex.test(service.name));
+    if (exclusion)
+        return `excluded by '${Inputs.exclude}' (${exclusion.pattern})`;
+    const missing = missingTags(service.tags ?? {}, settings);
+    if (missing.length > 0)
+        return `lacks the required tag(s) ${missing.join(', ')}`;
+    const last = service.lastActivity?.getTime();
+    if (settings.olderThanMs !== undefined && last !== undefined) {
+        const age = ctx.clock() - last;
+        if (age < settings.olderThanMs)
+            return `created or deployed ${describeAge(age)} ago, more recently than '${Inputs.olderThan}' allows`;
+    }
+    return undefined;
+}
+function tagsOf(tags) {
+    return Object.fromEntries((tags ?? []).map(t => [t.key ?? '', t.value ?? '']));
+}
+function missingTags(tags, settings) {
+    return settings.requireTags.filter(t => tags[t.key] !== t.value).map(t => `${t.key}=${t.value}`);
 }
 /**
  * The newest sign of life in a cluster: a service created or deployed, a task started. A cluster
@@ -64457,7 +64935,8 @@ function createPollers(ctx, clusterArn, ceilingMs) {
 
 /** StopTask; false when AWS no longer knows the task (someone else stopped it, and it is gone). */
 async function stopTask(ctx, task) {
-    const reason = `ecs-teardown: removing cluster ${ctx.clusterName}`.slice(0, Limits.stopReasonMaxLength);
+    const what = task.serviceName && ctx.report.scope ? `service ${task.serviceName}` : `cluster ${ctx.clusterName}`;
+    const reason = `ecs-teardown: removing ${what}`.slice(0, Limits.stopReasonMaxLength);
     try {
         await callAws(ctx, ctx.ecs, new dist_cjs/* StopTaskCommand */.PP1({ cluster: ctx.clusterArn, task: task.arn, reason }));
         ctx.accepted?.stopTask.add(task.arn);
@@ -64536,12 +65015,14 @@ async function drainThenStop(ctx, tasks) {
  * After every known task is down, look again: a deployment in flight or a schedule may have
  * started tasks since the inventory, and DeleteCluster refuses while any remain.
  */
-async function stopStragglers(ctx) {
+async function stopStragglers(ctx, 
+/** Services mode: only the selected services' tasks; the cluster's others are not this run's. */
+inScope = () => true) {
     // Bounded: a source that keeps starting tasks faster than they stop is reported by DeleteCluster's
     // refusal at the deadline rather than chased forever here.
     for (let round = 0; round < 5; round++) {
         // Only tasks desired RUNNING can be new; the ones this run stopped are all confirmed down.
-        const live = await listLiveTasks(ctx, ctx.clusterArn, ['RUNNING']);
+        const live = (await listLiveTasks(ctx, ctx.clusterArn, ['RUNNING'])).filter(inScope);
         if (live.length === 0)
             return;
         ctx.log.info(`Found ${live.length} task(s) still up after the planned stops: stopping them`);
@@ -64958,6 +65439,88 @@ async function findStack(ctx, cluster, stackName) {
     return { ...first, otherMatches: rest.map(t => t.name) };
 }
 /**
+ * Services mode: the stack that owns the selected services: the `stack-name` input (it must exist),
+ * else the stack in their aws:cloudformation tags. Selected services of several stacks make an
+ * ambiguous lookup (a refusal); `outside` lists what else the stack owns.
+ */
+async function findStackOfServices(ctx, cluster, services, stackName, outside) {
+    const refs = stackName
+        ? [stackName]
+        : [
+            ...new Set(services
+                .map(s => s.tags?.['aws:cloudformation:stack-id'] || s.tags?.['aws:cloudformation:stack-name'])
+                .filter((ref) => Boolean(ref)))
+        ];
+    if (refs.length === 0)
+        return { notFound: true, searched: ["the selected services' aws:cloudformation tags"] };
+    const stacks = await Promise.all(refs.map(ref => describeStack(ctx, ref)));
+    if (stackName && (!stacks[0] || !isLive(stacks[0]))) {
+        return {
+            notFound: true,
+            searched: refs,
+            requested: stackName,
+            ...(stacks[0] ? { alreadyDeleted: true } : {})
+        };
+    }
+    const live = [
+        ...new Map(stacks.filter((s) => !!s && isLive(s)).map(s => [s.StackId, s])).values()
+    ];
+    if (live.length === 0)
+        return { notFound: true, searched: refs };
+    const [first, ...rest] = await Promise.all(live.map(stack => toTarget(ctx, stack, stackName ? 'stack-name' : 'tag', cluster, outside)));
+    return { ...first, otherMatches: rest.map(t => t.name) };
+}
+/**
+ * Services mode: what a stack may own and still go with the selected services. The services
+ * themselves, task definitions no other service runs, target groups no other service uses, and the
+ * kinds that belong to one service (its roles, log groups, listener rules, scaling, discovery,
+ * schedules, security groups, alarms). Anything else (the cluster, its capacity, load balancers and
+ * listeners, namespaces, nested stacks, networks…) is outside: it is shared, or may be.
+ */
+function outsideServices(selection) {
+    const arns = new Set(selection.services.map(s => s.arn));
+    const names = new Set(selection.services.map(s => s.name));
+    return r => {
+        const type = r.ResourceType ?? '';
+        const id = r.PhysicalResourceId ?? '';
+        const what = `${id.slice(id.lastIndexOf('/') + 1) || r.LogicalResourceId} (${type})`;
+        switch (type) {
+            case 'AWS::ECS::Service':
+                return arns.has(id) || names.has(id.slice(id.lastIndexOf('/') + 1)) ? undefined : `service ${what}`;
+            case 'AWS::ECS::TaskDefinition':
+                return selection.sharedTaskDefinitions.has(id)
+                    ? `task definition ${what}, another service runs it`
+                    : undefined;
+            case 'AWS::ElasticLoadBalancingV2::TargetGroup':
+                return selection.sharedTargetGroups.has(id)
+                    ? `target group ${what}, another service uses it`
+                    : undefined;
+            default:
+                return PER_SERVICE_TYPES.has(type) ? undefined : what;
+        }
+    };
+}
+const PER_SERVICE_TYPES = new Set([
+    'AWS::Logs::LogGroup',
+    'AWS::IAM::Role',
+    'AWS::IAM::Policy',
+    'AWS::IAM::ManagedPolicy',
+    'AWS::ElasticLoadBalancingV2::ListenerRule',
+    'AWS::ApplicationAutoScaling::ScalableTarget',
+    'AWS::ApplicationAutoScaling::ScalingPolicy',
+    'AWS::ServiceDiscovery::Service',
+    'AWS::Events::Rule',
+    'AWS::Scheduler::Schedule',
+    'AWS::EC2::SecurityGroup',
+    'AWS::EC2::SecurityGroupIngress',
+    'AWS::EC2::SecurityGroupEgress',
+    'AWS::Route53::RecordSet',
+    'AWS::CloudWatch::Alarm',
+    'AWS::SSM::Parameter',
+    'AWS::SecretsManager::Secret',
+    'AWS::CDK::Metadata'
+]);
+/**
  * Why CloudFormation would refuse (or this action will not ask) to delete the stack, in one line
  * that says what to do; undefined when nothing known up front stands in the way. A stack that was
  * not found and not asked for is not a refusal: there is nothing to delete.
@@ -64971,6 +65534,14 @@ function stackRefusal(lookup) {
             : `Stack ${lookup.requested} (input 'stack-name') does not exist in this Region: check the name and the region input, or remove stack-name to find the stack from the cluster.`;
     }
     const t = lookup;
+    if (t.alsoOwns && t.otherMatches.length > 0) {
+        return `The selected services belong to several stacks (${[t.name, ...t.otherMatches].join(', ')}): set stack-name to the one to delete, or select the services of one stack.`;
+    }
+    if (t.alsoOwns && t.alsoOwns.length > 0) {
+        const shown = t.alsoOwns.slice(0, 10).join(', ') +
+            (t.alsoOwns.length > 10 ? ` and ${t.alsoOwns.length - 10} more` : '');
+        return `Stack ${t.name} owns the selected services but also what is outside the selection: ${shown}. Deleting it would delete those too: set delete-stack: false to remove only the services, or take those resources out of the stack.`;
+    }
     if (t.otherMatches.length > 0) {
         return `Several stacks could have built this cluster (${[t.name, ...t.otherMatches].join(', ')}), and none is the single owner of it: set stack-name to the one to delete.`;
     }
@@ -65061,9 +65632,9 @@ async function listLiveStacksNamed(ctx, match) {
         .filter(s => s.StackName && s.StackId && s.StackStatus !== DELETE_COMPLETE && match(s.StackName))
         .map(s => s.StackId);
 }
-async function toTarget(ctx, stack, foundBy, cluster) {
+async function toTarget(ctx, stack, foundBy, cluster, outside) {
     const id = stack.StackId ?? '';
-    const resources = await readResources(ctx, id || (stack.StackName ?? ''), cluster);
+    const resources = await readResources(ctx, id || (stack.StackName ?? ''), cluster, outside);
     return {
         name: stack.StackName ?? '',
         id,
@@ -65072,14 +65643,15 @@ async function toTarget(ctx, stack, foundBy, cluster) {
         terminationProtection: stack.EnableTerminationProtection === true,
         ownsCluster: resources.ownsCluster,
         otherMatches: [],
-        autoScalingGroups: resources.autoScalingGroups
+        autoScalingGroups: resources.autoScalingGroups,
+        ...(resources.alsoOwns ? { alsoOwns: resources.alsoOwns } : {})
     };
 }
 /**
  * Whether the stack has an AWS::ECS::Cluster whose physical id is this cluster (its Ref is the
  * name), and which Auto Scaling groups it holds.
  */
-async function readResources(ctx, stackRef, cluster) {
+async function readResources(ctx, stackRef, cluster, outside) {
     const resources = await paginate(async (nextToken) => {
         const out = await callAws(ctx, ctx.cloudformation, new (await sdk.cloudformation()).ListStackResourcesCommand({
             StackName: stackRef,
@@ -65093,7 +65665,8 @@ async function readResources(ctx, stackRef, cluster) {
             (r.PhysicalResourceId === cluster.name || r.PhysicalResourceId === cluster.arn)),
         autoScalingGroups: live
             .filter(r => r.ResourceType === 'AWS::AutoScaling::AutoScalingGroup' && r.PhysicalResourceId)
-            .map(r => r.PhysicalResourceId)
+            .map(r => r.PhysicalResourceId),
+        ...(outside ? { alsoOwns: live.map(outside).filter((why) => why !== undefined) } : {})
     };
 }
 
@@ -65332,8 +65905,20 @@ async function applyPlan(ctx, plan, phases) {
         .then(() => runKindStage(ctx, plan.kinds, 'after-services', phases));
     // Every known task down, then one more look for tasks started since the inventory.
     const allTasksDown = settleAll(ctx, [...services.map(s => s.tasksDown), standalone])
-        .then(() => stopStragglers(stopCtx))
+        .then(() => stopStragglers(stopCtx, plan.scope ? inServices(plan) : undefined))
         .then(() => phases.finish(Phase.stopTasks));
+    if (plan.scope) {
+        // Services mode: the cluster, its instances and capacity providers stay as they are; a stack
+        // that owns the services goes once they are drained; then what only they used.
+        await settleAll(ctx, [everyServiceDone, allTasksDown]);
+        if (plan.stack) {
+            phases.start(Phase.deleteStack);
+            await removeStack(inPhase(Phase.deleteStack), plan.stack);
+            await phases.finish(Phase.deleteStack);
+        }
+        await runKindStage(ctx, plan.kinds, 'after-cluster', phases);
+        return;
+    }
     /** Resolves once every task the inventory saw on `instance` is down. */
     const tasksOn = (instance) => Promise.all([
         ...services
@@ -65381,6 +65966,11 @@ async function applyPlan(ctx, plan, phases) {
     // Once nothing of the cluster is left: what ECS leaves behind.
     await runKindStage(ctx, plan.kinds, 'after-cluster', phases);
 }
+/** Services mode: a task is in scope when it belongs to one of the selected services. */
+function inServices(plan) {
+    const names = new Set(plan.services.map(s => s.service.name));
+    return task => task.serviceName !== undefined && names.has(task.serviceName);
+}
 /**
  * Waits for all and throws the first failure. At the first failure the cluster's work is halted, so
  * the other chains stop at their next call or wait instead of going on unobserved.
@@ -65425,7 +66015,9 @@ function planTeardown(inventory, mode, stack, kinds) {
         tasks: tasksByService.get(service.name) ?? []
     }));
     const capacityProviders = inventory.capacityProviders.map(decideCapacityProvider);
-    const detachCapacityProviders = inventory.cluster.capacityProviders.length > 0 || inventory.cluster.hasDefaultStrategy;
+    // Services mode never touches the cluster's capacity providers.
+    const detachCapacityProviders = !inventory.scope &&
+        (inventory.cluster.capacityProviders.length > 0 || inventory.cluster.hasDefaultStrategy);
     const plan = {
         clusterName: inventory.cluster.name,
         clusterArn: inventory.cluster.arn,
@@ -65445,6 +66037,7 @@ function planTeardown(inventory, mode, stack, kinds) {
                 })
             }
             : {}),
+        ...(inventory.scope ? { scope: inventory.scope } : {}),
         steps: []
     };
     plan.steps = describeSteps(plan);
@@ -65523,7 +66116,17 @@ function describeSteps(plan) {
         });
     }
     const stack = plan.stack;
-    if (stack?.ownsCluster) {
+    if (plan.scope) {
+        // Services mode: the cluster stays; a stack that owns the services goes once they are drained.
+        if (stack) {
+            steps.push({
+                phase: 'delete-stack',
+                description: `Delete stack ${stack.name}, which owns the selected services; wait until DELETE_COMPLETE`,
+                resources: [stack.name]
+            });
+        }
+    }
+    else if (stack?.ownsCluster) {
         // The stack owns the cluster: CloudFormation deletes it with the stack.
         steps.push({
             phase: 'delete-stack',
@@ -65570,7 +66173,9 @@ function leftoversFromPlan(plan, report) {
         if (!deregistered.has(ci.arn))
             left.push({ kind: 'container-instance', id: ci.id, reason: 'not deregistered' });
     }
-    left.push({ kind: 'cluster', id: plan.clusterName, reason: 'not deleted' });
+    // Services mode keeps the cluster: it is not a leftover.
+    if (!plan.scope)
+        left.push({ kind: 'cluster', id: plan.clusterName, reason: 'not deleted' });
     // A stack the run meant to delete and did not: a cancelled run must not let it vanish from the report.
     if (plan.stack && !report.stack?.deleted && !report.leftovers.some(l => l.kind === 'stack')) {
         left.push({
@@ -65596,7 +66201,15 @@ function leftoversFromInventory(inventory) {
             id: ci.id,
             reason: `still registered${ci.runningTasksCount > 0 ? ` with ${ci.runningTasksCount} task(s)` : ''}`
         })),
-        { kind: 'cluster', id: inventory.cluster.name, reason: `still ${inventory.cluster.status}` }
+        ...(inventory.scope
+            ? []
+            : [
+                {
+                    kind: 'cluster',
+                    id: inventory.cluster.name,
+                    reason: `still ${inventory.cluster.status}`
+                }
+            ])
     ];
 }
 /** One line that lists what is left, for the failure message. */
@@ -65708,6 +66321,9 @@ class PhaseLog {
 
 
 
+
+
+
 /**
  * Starts loading the code of every client the settings say this run will call, once the cluster is
  * known to exist: the loading then overlaps the ECS inventory instead of delaying the first call of
@@ -65739,7 +66355,9 @@ const CANCEL_LOOK_MS = 5_000;
  * inventory → plan → apply for one cluster; a dry run stops after the plan. Always returns a true
  * report, never throws.
  */
-async function teardownCluster(deps, settings, clusterRef) {
+async function teardownCluster(deps, settings, clusterRef, 
+/** Services mode: the services to remove (undefined there when the cluster was not found). */
+selection) {
     const report = newClusterReport(nameFromArn(clusterRef), settings.region);
     const started = deps.clock();
     const phases = new PhaseLog(deps.log, report, deps.clock);
@@ -65770,22 +66388,35 @@ async function teardownCluster(deps, settings, clusterRef) {
     let plan;
     try {
         phases.start(Phase.inventory);
-        const result = await takeInventory(ctx, clusterRef);
+        const servicesMode = settings.services !== undefined;
+        const result = await takeInventory(ctx, clusterRef, selection);
         if (result.state === 'absent') {
             report.outcome = 'absent';
             if (result.arn)
                 report.arn = result.arn;
-            report.message = `Cluster ${report.name} is ${result.reason}: nothing to remove.`;
+            report.message = servicesMode
+                ? `Cluster ${report.name} is ${result.reason}, and its services with it: nothing to remove.`
+                : `Cluster ${report.name} is ${result.reason}: nothing to remove.`;
             ctx.log.info(report.message);
             // A re-run after a stack deletion failed finds the cluster gone but the stack still there.
-            if (settings.deleteStack)
+            if (settings.deleteStack && !servicesMode)
                 await stackOfAbsentCluster(deps, settings, report, phases, ctx);
             return report;
         }
         const inventory = result.inventory;
-        const scope = wholeClusterScope(inventory);
+        if (inventory.scope && inventory.services.length === 0 && inventory.tasks.length === 0) {
+            recordScope(report, inventory, selection);
+            report.arn = inventory.cluster.arn;
+            report.outcome =
+                inventory.scope.skipped.length > 0 && inventory.scope.absent.length === 0 ? 'skipped' : 'absent';
+            report.message = nothingSelected(inventory);
+            ctx.log.info(report.message);
+            return report;
+        }
+        const scope = inventory.scope ? servicesScope(inventory) : wholeClusterScope(inventory);
         // Who outside the clusters this run removes uses what the kinds may remove: asked only by the
-        // kinds whose input is on (a lazy look), shared by them.
+        // kinds whose input is on (a lazy look), shared by them. In services mode the cluster's own
+        // other services are the scope's neighbours (kinds/shared.ts).
         const otherUsers = new OtherUsersLookup({
             clusterArn: inventory.cluster.arn,
             runClusters: deps.runClusters ?? [],
@@ -65795,8 +66426,10 @@ async function teardownCluster(deps, settings, clusterRef) {
         const found = await findKinds({ ...ctx, otherUsers }, scope, settings);
         recordInventory(report, inventory, ctx.log);
         recordKindsFound(found, report, ctx.log);
+        if (inventory.scope)
+            recordScope(report, inventory, selection, scope);
         const stack = settings.deleteStack
-            ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers)
+            ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers, inventory, scope)
             : undefined;
         await phases.finish(Phase.inventory);
         const planLog = phases.phase(Phase.plan);
@@ -65836,14 +66469,24 @@ async function teardownCluster(deps, settings, clusterRef) {
             accepted
         };
         await applyPlan(applyCtx, plan, phases);
-        report.outcome = 'deleted';
-        report.message = `Cluster ${report.name} and everything in it were removed.`;
+        if (plan.scope) {
+            report.outcome = 'services-removed';
+            report.message = `Services ${plan.services.map(s => s.service.name).join(', ')} and what belonged only to them were removed; cluster ${report.name} kept, with its ${count(plan.scope.neighbours.length, 'other service')}.`;
+        }
+        else {
+            report.outcome = 'deleted';
+            report.message = `Cluster ${report.name} and everything in it were removed.`;
+        }
     }
     catch (error) {
         // When one chain failed and halted the others, the error that surfaced here may be another
         // chain's cancellation: the halt's reason is the real cause.
         const halted = controller.signal.aborted && !deps.signal.aborted ? controller.signal.reason : undefined;
-        await recordFailure(deps, settings, report, plan, halted ?? error, blockers, { cancelledAt, accepted });
+        await recordFailure(deps, settings, report, plan, halted ?? error, blockers, {
+            cancelledAt,
+            accepted,
+            selection
+        });
     }
     finally {
         deps.signal.removeEventListener('abort', onRunAbort);
@@ -65857,8 +66500,15 @@ async function teardownCluster(deps, settings, clusterRef) {
  * Finds the stack for delete-stack and checks, before anything is touched, that CloudFormation
  * would accept its deletion. A refusal fails the cluster at once (a dry run lists it as a blocker).
  */
-async function lookUpStack(deps, settings, report, ctx, cluster, blockers) {
-    const lookup = await findStack({ ...ctx, cloudformation: deps.cloudformation }, cluster, settings.stackName);
+async function lookUpStack(deps, settings, report, ctx, cluster, blockers, inventory, scope) {
+    const stackCtx = { ...ctx, cloudformation: deps.cloudformation };
+    const lookup = inventory?.scope
+        ? await findStackOfServices(stackCtx, cluster, inventory.services, settings.stackName, outsideServices({
+            services: inventory.services,
+            sharedTaskDefinitions: new Set(scope ? sharedWithNeighbours(scope).taskDefinitions.keys() : []),
+            sharedTargetGroups: new Set(inventory.scope.neighbours.flatMap(s => (s.loadBalancers ?? []).map(lb => lb.targetGroupArn ?? '')))
+        }))
+        : await findStack(stackCtx, cluster, settings.stackName);
     report.stack = stackReport(lookup);
     const refusal = stackRefusal(lookup);
     if (refusal) {
@@ -65870,7 +66520,7 @@ async function lookUpStack(deps, settings, report, ctx, cluster, blockers) {
         ctx.log.info(`No CloudFormation stack found for cluster ${cluster.name}; looked for ${lookup.searched.join(', ')}`);
         return undefined;
     }
-    ctx.log.info(`Found stack ${lookup.name} (${lookup.status}, by ${lookup.foundBy})${lookup.ownsCluster ? '; it owns the cluster' : ''}`);
+    ctx.log.info(`Found stack ${lookup.name} (${lookup.status}, by ${lookup.foundBy})${lookup.alsoOwns ? '; it owns the selected services' : lookup.ownsCluster ? '; it owns the cluster' : ''}`);
     return lookup;
 }
 async function stackOfAbsentCluster(deps, settings, report, phases, ctx) {
@@ -65911,6 +66561,44 @@ function recordInventory(report, inventory, log) {
     log.info(`Found ${inventory.services.length} service(s), ${inventory.tasks.length} task(s) not yet stopped, ` +
         `${inventory.containerInstances.length} container instance(s), ${inventory.capacityProviders.length} capacity provider(s)`);
 }
+/** Services mode: what was selected, and what is kept because it is shared. */
+function recordScope(report, inventory, selection, scope) {
+    const shared = scope ? sharedWithNeighbours(scope).taskDefinitions : new Map();
+    const selected = inventory.scope;
+    const others = selected.neighbourTasks.length;
+    report.scope = {
+        selected: (selection?.selected ?? inventory.services).map(s => s.name),
+        absent: selected.absent,
+        skipped: selected.skipped,
+        kept: [
+            {
+                kind: 'cluster',
+                id: inventory.cluster.name,
+                reason: `kept (services mode): its ${count(selected.neighbours.length, 'other service')}, ${count(others, 'other task')} (of other services or standalone), ${count(inventory.cluster.containerInstanceCount ?? 0, 'container instance')} and ${count(inventory.cluster.capacityProviders.length, 'capacity provider')} are not touched`
+            },
+            ...selected.neighbours.map(s => ({
+                kind: 'service',
+                id: s.name,
+                reason: 'not selected: never touched'
+            })),
+            ...[...shared].map(([arn, users]) => ({
+                kind: 'task-definition',
+                id: revisionOf(arn),
+                reason: `shared: ${users.join(', ')} also use(s) it`
+            }))
+        ]
+    };
+}
+function nothingSelected(inventory) {
+    const scope = inventory.scope;
+    const parts = [
+        ...(scope.absent.length > 0 ? [`already gone: ${scope.absent.join(', ')}`] : []),
+        ...(scope.skipped.length > 0
+            ? [`skipped: ${scope.skipped.map(s => `${s.name} (${s.reason})`).join('; ')}`]
+            : [])
+    ];
+    return `No service of cluster ${inventory.cluster.name} to remove${parts.length ? ` (${parts.join('; ')})` : ': no service matches'}; cluster kept.`;
+}
 /** What the plan already knows will not go as a person might expect. */
 function knownBlockers(plan) {
     return [
@@ -65923,7 +66611,7 @@ function knownBlockers(plan) {
 /** One line per cluster outcome, plus a warning annotation for everything left behind. */
 function tellOutcome(log, report) {
     const line = `Cluster ${report.name}: ${report.outcome}. ${report.message ?? ''}`.trim();
-    if (report.outcome === 'deleted' || report.outcome === 'absent' || report.outcome === 'dry-run')
+    if (SUCCESSFUL_OUTCOMES.has(report.outcome))
         log.info(line);
     for (const left of report.leftovers) {
         if (left.kind === 'cluster')
@@ -65935,7 +66623,7 @@ async function recordFailure(deps, settings, report, plan, error, blockers, run)
     if (deps.signal.aborted && (0,errors/* isCancellation */.iB)(error, deps.signal)) {
         report.outcome = 'cancelled';
         const still = plan
-            ? await reportWhatIsLeft(deps, report, plan, run.accepted, (run.cancelledAt ?? deps.clock()) + CANCEL_LOOK_MS)
+            ? await reportWhatIsLeft(deps, report, plan, run.accepted, (run.cancelledAt ?? deps.clock()) + CANCEL_LOOK_MS, run.selection)
             : '';
         report.message = `Cancelled before the teardown finished.${still ? ` ${still}` : ''}`;
         return;
@@ -65958,7 +66646,7 @@ async function recordFailure(deps, settings, report, plan, error, blockers, run)
         ? `The ${settings.timeoutMs / 60_000}-minute deadline (timeout-minutes) passed: ${(0,errors/* errorMessage */.gJ)(error)}`
         : (0,errors/* explainAwsError */.Ni)(error);
     const still = plan
-        ? await reportWhatIsLeft(deps, report, plan, run.accepted, deps.clock() + FINAL_LOOK_MS)
+        ? await reportWhatIsLeft(deps, report, plan, run.accepted, deps.clock() + FINAL_LOOK_MS, run.selection)
         : '';
     report.message = `${cause}${still ? `. ${still}` : ''}`;
 }
@@ -65968,8 +66656,8 @@ async function recordFailure(deps, settings, report, plan, error, blockers, run)
  * cannot see, or everything when it cannot finish, comes from the plan and is marked `fromPlan`.
  * Returns the sentence for the message.
  */
-async function reportWhatIsLeft(deps, report, plan, accepted, until) {
-    const look = await lookAgain(deps, report.arn || report.name, plan.services.map(sp => sp.service.arn), until);
+async function reportWhatIsLeft(deps, report, plan, accepted, until, selection) {
+    const look = await lookAgain(deps, report.arn || report.name, plan.services.map(sp => sp.service.arn), until, selection);
     const fromPlan = (leftovers) => leftovers.map(l => ({ ...l, fromPlan: true }));
     // A fresh look sees services, tasks, instances and the cluster; the rest was recorded as it happened.
     const recorded = report.leftovers.filter(l => !SEEN_BY_INVENTORY.has(l.kind));
@@ -66060,14 +66748,16 @@ function settleTasks(report, plan, accepted, inventory) {
  * A fresh inventory with its own budget (until `until`, enforced by a timer as well as the deadline,
  * so a call in flight cannot outlast it). `inventory` is undefined when the cluster is gone.
  */
-async function lookAgain(deps, clusterRef, serviceArns, until) {
+async function lookAgain(deps, clusterRef, serviceArns, until, 
+/** Services mode: the look reads the selected services and their tasks only. */
+selection) {
     const stop = new AbortController();
     const timer = new AbortController();
     const budgetMs = Math.max(0, until - deps.clock());
     deps.sleep(budgetMs, timer.signal).then(() => stop.abort(), () => undefined);
     const ctx = { ...deps, deadline: until, signal: stop.signal };
     try {
-        const result = await takeInventory(ctx, clusterRef);
+        const result = await takeInventory(ctx, clusterRef, selection);
         if (result.state === 'absent')
             return { inventory: undefined, services: new Map() };
         // ListServices leaves DRAINING services out: describe the planned ones it did not list.
@@ -66105,6 +66795,7 @@ function unfinishedAroundTheCluster(plan, report) {
 }
 
 ;// CONCATENATED MODULE: ./lib/main.js
+
 
 
 
@@ -66162,13 +66853,21 @@ async function run(deps) {
             log: deps.log,
             deadline: deps.clock() + settings.timeoutMs
         };
-        const selection = await selectClusters(shared, settings);
-        if (selection.targets.length === 0 && selection.skipped.length > 0) {
-            deps.log.info('No cluster qualifies: every match was skipped.');
+        if (settings.services) {
+            // Services mode: one cluster, kept; the selection fails the run before anything is removed.
+            const services = await selectServices(shared, settings, settings.services);
+            const cluster = settings.clusters[0];
+            report.clusters.push(await teardownCluster({ ...shared, runClusters: [cluster] }, settings, cluster, services));
         }
-        // Each teardown returns a report and never throws: one cluster failing does not stop the others.
-        const done = await Promise.all(selection.targets.map(ref => teardownCluster({ ...shared, runClusters: selection.targets }, settings, ref)));
-        report.clusters.push(...done, ...selection.skipped);
+        else {
+            const selection = await selectClusters(shared, settings);
+            if (selection.targets.length === 0 && selection.skipped.length > 0) {
+                deps.log.info('No cluster qualifies: every match was skipped.');
+            }
+            // Each teardown returns a report and never throws: one cluster failing does not stop the others.
+            const done = await Promise.all(selection.targets.map(ref => teardownCluster({ ...shared, runClusters: selection.targets }, settings, ref)));
+            report.clusters.push(...done, ...selection.skipped);
+        }
     }
     catch (error) {
         // Only set-up and selection can land here; say it in one line.
@@ -66181,12 +66880,11 @@ async function run(deps) {
             deps.setOutput(name, value);
         await writeSummary(deps, report);
     }
-    const failed = report.clusters.filter(c => !SUCCESSFUL.has(c.outcome));
+    const failed = report.clusters.filter(c => !SUCCESSFUL_OUTCOMES.has(c.outcome));
     if (failed.length > 0)
         deps.setFailed(failed.map(failureLine).join(' | '));
     return report;
 }
-const SUCCESSFUL = new Set(['deleted', 'absent', 'dry-run', 'skipped']);
 function defaultClients(settings, deps) {
     const credentials = settings.role
         ? createRoleCredentials(settings.role, settings.region, {

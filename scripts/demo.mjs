@@ -5,13 +5,21 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ensureMotoVenv, repoRoot, startMoto } from './lib/moto.mjs'
-import { buildPreviewEnvironment, loadBalancerLeft, REGION, whatIsLeft } from './lib/preview-env.mjs'
+import {
+  addServices,
+  buildPreviewEnvironment,
+  loadBalancerLeft,
+  REGION,
+  whatIsLeft
+} from './lib/preview-env.mjs'
 import { distEntry, runAction } from './lib/run-action.mjs'
 import { bold, cyan, dim, green, logLine, red, summaryText, yellow } from './lib/terminal.mjs'
 
-const USAGE = `usage: npm run demo -- [--dry-run-first] [--write-example] [--cluster NAME] [--serve [--port N]]
+const USAGE = `usage: npm run demo -- [--dry-run-first] [--write-example] [--cluster NAME] [--shared] [--serve [--port N]]
 
   --dry-run-first   run the action with dry-run: true first and show its plan, then the real run
+  --shared          a shared cluster with two pull requests' services (pr-42-*, pr-7-*): remove PR 42's
+                    with the services input and show that PR 7, the instances and the cluster are untouched
   --write-example   write the real run's job summary, as the action wrote it, to docs/summary-example.md
   --cluster NAME    the preview cluster's name (default preview-pr-42)
   --serve           only build the environment and keep moto running (port 5000, or --port N) until
@@ -24,27 +32,31 @@ if (flag('--help') || flag('-h')) {
   console.log(USAGE)
   process.exit(0)
 }
-const known = new Set(['--dry-run-first', '--write-example', '--cluster', '--serve', '--port'])
+const known = new Set(['--dry-run-first', '--write-example', '--cluster', '--shared', '--serve', '--port'])
 const unknown = args.filter((a, i) => a.startsWith('-') && !known.has(a) && !known.has(args[i - 1] ?? ''))
 if (unknown.length > 0) {
   console.error(`unknown option ${unknown.join(' ')}\n${USAGE}`)
   process.exit(2)
 }
-const clusterName = option('--cluster') ?? 'preview-pr-42'
+const shared = flag('--shared')
+const clusterName = option('--cluster') ?? (shared ? 'shared-previews' : 'preview-pr-42')
 const serve = flag('--serve')
 const port = serve ? Number(option('--port') ?? 5000) : undefined
 
 // What the real run is given. force: true stops every task at once, so the demo takes seconds; the
 // default graceful mode would let the ECS scheduler drain for up to drain-timeout-minutes (10).
 // delete-target-groups: true deletes the environment's listener rule and target group on the shared
-// load balancer once the service is gone (by default they are only reported).
-const INPUTS = {
-  cluster: clusterName,
-  'delete-stack': 'true',
-  'delete-target-groups': 'true',
-  force: 'true',
-  'timeout-minutes': '2'
-}
+// load balancer once the service is gone (by default they are only reported). With --shared, the
+// services input removes one pull request's services and keeps the cluster.
+const INPUTS = shared
+  ? { cluster: clusterName, services: 'pr-42-*', force: 'true', 'timeout-minutes': '2' }
+  : {
+      cluster: clusterName,
+      'delete-stack': 'true',
+      'delete-target-groups': 'true',
+      force: 'true',
+      'timeout-minutes': '2'
+    }
 
 const started = Date.now()
 const say = (text = '') => console.log(text)
@@ -109,6 +121,21 @@ async function main() {
     say(`    task ${task.id}  ${task.lastStatus}  ${task.group}  on ${host ?? '?'}`)
   }
 
+  const prs = shared
+    ? await addServices(moto.endpoint, env, {
+        'pr-42-web': 2,
+        'pr-42-worker': 1,
+        'pr-7-web': 1,
+        'pr-7-worker': 1
+      })
+    : []
+  for (const service of prs) {
+    say(
+      `  service ${bold(service.name)}, desiredCount ${service.tasks.length}  ${dim('(a pull request’s preview)')}`
+    )
+    for (const task of service.tasks) say(`    task ${task.id}  ${task.lastStatus}  ${task.group}`)
+  }
+
   if (serve) {
     say(`\n${bold('moto is serving')} on ${moto.endpoint} until Ctrl-C. In another terminal:`)
     say(`  npm run local-action      ${dim('(reads .env, else .env.example)')}`)
@@ -136,6 +163,7 @@ async function main() {
 
   step('What is left in moto')
   const left = await whatIsLeft(moto.endpoint, env)
+  if (shared) return showShared(left, prs, last)
   const row = (what, value, ok) => say(`  ${ok ? green('✓') : red('✗')} ${what.padEnd(31)} ${value}`)
   row('cluster', left.clusterStatus, left.clusterStatus === 'INACTIVE' || left.clusterStatus === 'MISSING')
   row(
@@ -217,6 +245,46 @@ async function main() {
     say(red(bold('\nSomething is left: see the ✗ lines above and the summary.')))
   }
   process.exitCode = interrupted ? 130 : last.code !== 0 || !nothingLeft ? 1 : 0
+}
+
+/** Shared cluster: PR 42's services are gone; PR 7, `web`, the job, the instances and the cluster are not. */
+function showShared(left, prs, last) {
+  const row = (what, value, ok) => say(`  ${ok ? green('✓') : red('✗')} ${what.padEnd(31)} ${value}`)
+  const active = new Set(left.services.map(s => s.name))
+  const running = new Set(left.tasksDesiredRunning)
+  const gone = prs.filter(p => p.name.startsWith('pr-42-'))
+  const kept = prs.filter(p => !p.name.startsWith('pr-42-'))
+  const goneOk = gone.every(p => !active.has(p.name) && p.tasks.every(t => !running.has(t.id)))
+  const keptOk = kept.every(p => active.has(p.name) && p.tasks.every(t => running.has(t.id)))
+  row('cluster', left.clusterStatus, left.clusterStatus === 'ACTIVE')
+  row('PR 42 services and tasks', goneOk ? 'gone' : 'still there', goneOk)
+  row(
+    'PR 7 services and tasks',
+    kept.map(p => `${p.name} (${p.tasks.length} task(s) running)`).join(', '),
+    keptOk
+  )
+  row('service web', active.has('web') ? 'ACTIVE' : 'gone', active.has('web'))
+  row(
+    'container instances registered',
+    String(left.containerInstances.length),
+    left.containerInstances.length === 2
+  )
+  const ok =
+    goneOk &&
+    keptOk &&
+    left.clusterStatus === 'ACTIVE' &&
+    active.has('web') &&
+    left.containerInstances.length === 2
+  say(
+    ok
+      ? green(
+          bold(
+            '\nPR 42 is gone; PR 7, the other service, the instances and the cluster are exactly as they were.'
+          )
+        )
+      : red(bold('\nSomething is wrong: see the ✗ lines above and the summary.'))
+  )
+  process.exitCode = interrupted ? 130 : last.code !== 0 || !ok ? 1 : 0
 }
 
 async function runStep(title, inputs) {

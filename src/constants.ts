@@ -1,6 +1,7 @@
 /** Input names, exactly as action.yml declares them. */
 export const Inputs = {
   cluster: 'cluster',
+  services: 'services',
   region: 'region',
   force: 'force',
   timeoutMinutes: 'timeout-minutes',

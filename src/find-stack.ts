@@ -1,5 +1,5 @@
 import { sdk } from './aws/sdk.js'
-import type { Stack, StackStatus } from '@aws-sdk/client-cloudformation'
+import type { Stack, StackResourceSummary, StackStatus } from '@aws-sdk/client-cloudformation'
 import { createHash } from 'node:crypto'
 import { callAws, type CallContext, type SendPort } from './aws/call.js'
 import type { StackReport } from './report/report.js'
@@ -29,6 +29,11 @@ export interface StackTarget {
   otherMatches: string[]
   /** Its AWS::AutoScaling::AutoScalingGroup resources (names): their instances go with the stack. */
   autoScalingGroups?: string[]
+  /**
+   * Services mode: what the stack owns outside the selected services (`name (type)`). Deleting it
+   * would delete those too, so a non-empty list is a refusal.
+   */
+  alsoOwns?: string[]
 }
 
 export interface StackNotFound {
@@ -146,6 +151,109 @@ export async function findStack(
   return { ...first!, otherMatches: rest.map(t => t.name) }
 }
 
+/** Judges one live stack resource in services mode: why it is outside the selection, or undefined. */
+export type OutsideSelection = (resource: StackResourceSummary) => string | undefined
+
+/**
+ * Services mode: the stack that owns the selected services: the `stack-name` input (it must exist),
+ * else the stack in their aws:cloudformation tags. Selected services of several stacks make an
+ * ambiguous lookup (a refusal); `outside` lists what else the stack owns.
+ */
+export async function findStackOfServices(
+  ctx: StackContext,
+  cluster: ClusterRef,
+  services: { tags?: Record<string, string> }[],
+  stackName: string | undefined,
+  outside: OutsideSelection
+): Promise<StackLookup> {
+  const refs = stackName
+    ? [stackName]
+    : [
+        ...new Set(
+          services
+            .map(s => s.tags?.['aws:cloudformation:stack-id'] || s.tags?.['aws:cloudformation:stack-name'])
+            .filter((ref): ref is string => Boolean(ref))
+        )
+      ]
+  if (refs.length === 0)
+    return { notFound: true, searched: ["the selected services' aws:cloudformation tags"] }
+  const stacks = await Promise.all(refs.map(ref => describeStack(ctx, ref)))
+  if (stackName && (!stacks[0] || !isLive(stacks[0]))) {
+    return {
+      notFound: true,
+      searched: refs,
+      requested: stackName,
+      ...(stacks[0] ? { alreadyDeleted: true } : {})
+    }
+  }
+  const live = [
+    ...new Map(stacks.filter((s): s is Stack => !!s && isLive(s)).map(s => [s.StackId, s])).values()
+  ]
+  if (live.length === 0) return { notFound: true, searched: refs }
+  const [first, ...rest] = await Promise.all(
+    live.map(stack => toTarget(ctx, stack, stackName ? 'stack-name' : 'tag', cluster, outside))
+  )
+  return { ...first!, otherMatches: rest.map(t => t.name) }
+}
+
+/**
+ * Services mode: what a stack may own and still go with the selected services. The services
+ * themselves, task definitions no other service runs, target groups no other service uses, and the
+ * kinds that belong to one service (its roles, log groups, listener rules, scaling, discovery,
+ * schedules, security groups, alarms). Anything else (the cluster, its capacity, load balancers and
+ * listeners, namespaces, nested stacks, networks…) is outside: it is shared, or may be.
+ */
+export function outsideServices(selection: {
+  services: { name: string; arn: string }[]
+  /** Task definition ARNs another service or task of the cluster runs. */
+  sharedTaskDefinitions: ReadonlySet<string>
+  /** Target group ARNs another service of the cluster uses. */
+  sharedTargetGroups: ReadonlySet<string>
+}): OutsideSelection {
+  const arns = new Set(selection.services.map(s => s.arn))
+  const names = new Set(selection.services.map(s => s.name))
+  return r => {
+    const type = r.ResourceType ?? ''
+    const id = r.PhysicalResourceId ?? ''
+    const what = `${id.slice(id.lastIndexOf('/') + 1) || r.LogicalResourceId} (${type})`
+    switch (type) {
+      case 'AWS::ECS::Service':
+        return arns.has(id) || names.has(id.slice(id.lastIndexOf('/') + 1)) ? undefined : `service ${what}`
+      case 'AWS::ECS::TaskDefinition':
+        return selection.sharedTaskDefinitions.has(id)
+          ? `task definition ${what}, another service runs it`
+          : undefined
+      case 'AWS::ElasticLoadBalancingV2::TargetGroup':
+        return selection.sharedTargetGroups.has(id)
+          ? `target group ${what}, another service uses it`
+          : undefined
+      default:
+        return PER_SERVICE_TYPES.has(type) ? undefined : what
+    }
+  }
+}
+
+const PER_SERVICE_TYPES = new Set([
+  'AWS::Logs::LogGroup',
+  'AWS::IAM::Role',
+  'AWS::IAM::Policy',
+  'AWS::IAM::ManagedPolicy',
+  'AWS::ElasticLoadBalancingV2::ListenerRule',
+  'AWS::ApplicationAutoScaling::ScalableTarget',
+  'AWS::ApplicationAutoScaling::ScalingPolicy',
+  'AWS::ServiceDiscovery::Service',
+  'AWS::Events::Rule',
+  'AWS::Scheduler::Schedule',
+  'AWS::EC2::SecurityGroup',
+  'AWS::EC2::SecurityGroupIngress',
+  'AWS::EC2::SecurityGroupEgress',
+  'AWS::Route53::RecordSet',
+  'AWS::CloudWatch::Alarm',
+  'AWS::SSM::Parameter',
+  'AWS::SecretsManager::Secret',
+  'AWS::CDK::Metadata'
+])
+
 /**
  * Why CloudFormation would refuse (or this action will not ask) to delete the stack, in one line
  * that says what to do; undefined when nothing known up front stands in the way. A stack that was
@@ -159,6 +267,15 @@ export function stackRefusal(lookup: StackLookup): string | undefined {
       : `Stack ${lookup.requested} (input 'stack-name') does not exist in this Region: check the name and the region input, or remove stack-name to find the stack from the cluster.`
   }
   const t = lookup
+  if (t.alsoOwns && t.otherMatches.length > 0) {
+    return `The selected services belong to several stacks (${[t.name, ...t.otherMatches].join(', ')}): set stack-name to the one to delete, or select the services of one stack.`
+  }
+  if (t.alsoOwns && t.alsoOwns.length > 0) {
+    const shown =
+      t.alsoOwns.slice(0, 10).join(', ') +
+      (t.alsoOwns.length > 10 ? ` and ${t.alsoOwns.length - 10} more` : '')
+    return `Stack ${t.name} owns the selected services but also what is outside the selection: ${shown}. Deleting it would delete those too: set delete-stack: false to remove only the services, or take those resources out of the stack.`
+  }
   if (t.otherMatches.length > 0) {
     return `Several stacks could have built this cluster (${[t.name, ...t.otherMatches].join(', ')}), and none is the single owner of it: set stack-name to the one to delete.`
   }
@@ -270,10 +387,11 @@ async function toTarget(
   ctx: StackContext,
   stack: Stack,
   foundBy: StackFoundBy,
-  cluster: ClusterRef
+  cluster: ClusterRef,
+  outside?: OutsideSelection
 ): Promise<StackTarget> {
   const id = stack.StackId ?? ''
-  const resources = await readResources(ctx, id || (stack.StackName ?? ''), cluster)
+  const resources = await readResources(ctx, id || (stack.StackName ?? ''), cluster, outside)
   return {
     name: stack.StackName ?? '',
     id,
@@ -282,7 +400,8 @@ async function toTarget(
     terminationProtection: stack.EnableTerminationProtection === true,
     ownsCluster: resources.ownsCluster,
     otherMatches: [],
-    autoScalingGroups: resources.autoScalingGroups
+    autoScalingGroups: resources.autoScalingGroups,
+    ...(resources.alsoOwns ? { alsoOwns: resources.alsoOwns } : {})
   }
 }
 
@@ -293,8 +412,9 @@ async function toTarget(
 async function readResources(
   ctx: StackContext,
   stackRef: string,
-  cluster: ClusterRef
-): Promise<{ ownsCluster: boolean; autoScalingGroups: string[] }> {
+  cluster: ClusterRef,
+  outside?: OutsideSelection
+): Promise<{ ownsCluster: boolean; autoScalingGroups: string[]; alsoOwns?: string[] }> {
   const resources = await paginate(async nextToken => {
     const out = await callAws(
       ctx,
@@ -315,6 +435,7 @@ async function readResources(
     ),
     autoScalingGroups: live
       .filter(r => r.ResourceType === 'AWS::AutoScaling::AutoScalingGroup' && r.PhysicalResourceId)
-      .map(r => r.PhysicalResourceId!)
+      .map(r => r.PhysicalResourceId!),
+    ...(outside ? { alsoOwns: live.map(outside).filter((why): why is string => why !== undefined) } : {})
   }
 }

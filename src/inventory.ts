@@ -29,6 +29,8 @@ export interface ClusterInfo {
   hasDefaultStrategy: boolean
   /** The Service Connect namespace (name or ARN) new services of the cluster use by default. */
   serviceConnectNamespace?: string
+  /** Container instances registered (ACTIVE or DRAINING), as DescribeClusters counts them. */
+  containerInstanceCount?: number
 }
 
 export interface ServiceInfo {
@@ -48,6 +50,10 @@ export interface ServiceInfo {
   taskDefinitions?: string[]
   /** Service Connect namespaces (names or ARNs) its deployments use. */
   serviceConnectNamespaces?: string[]
+  /** Its tags, when they were asked for (DescribeServices include TAGS). */
+  tags?: Record<string, string>
+  /** Cloud Map service registry ARNs (`serviceRegistries`): ECS leaves these when it deletes the service. */
+  serviceRegistries?: string[]
   /** Its load balancers: target groups, and the blue/green alternate group and listener rules. */
   loadBalancers?: LoadBalancer[]
   /** VPC Lattice target groups of its deployments. */
@@ -102,6 +108,28 @@ export interface ClusterInventory {
   tasks: TaskInfo[]
   containerInstances: ContainerInstanceInfo[]
   capacityProviders: CapacityProviderInfo[]
+  /**
+   * Services mode: `services` are the selected services and `tasks` theirs; the cluster, its
+   * instances, capacity providers and everything here are kept (and not read into the lists above).
+   */
+  scope?: ServiceScope
+}
+
+/** The services input, resolved: which services of the kept cluster go, and what stays. */
+export interface ServiceScope {
+  /** Named services already gone or INACTIVE. */
+  absent: string[]
+  /** Services a pattern matched that are not touched, each with the reason. */
+  skipped: { name: string; reason: string }[]
+  /** The cluster's other services: never touched, and what they use is kept. */
+  neighbours: ServiceInfo[]
+  /** Tasks of the other services and standalone tasks, not yet stopped: never touched. */
+  neighbourTasks: TaskInfo[]
+}
+
+/** Which services a services-mode run removes (select.ts), as the inventory takes it. */
+export interface ServiceSelection extends Omit<ServiceScope, 'neighbourTasks'> {
+  selected: ServiceInfo[]
 }
 
 export type InventoryResult =
@@ -120,11 +148,16 @@ export interface InventoryContext extends CallContext {
 }
 
 /** What a cluster holds, read with paged lists and batched describes. Makes no change. */
-export async function takeInventory(ctx: InventoryContext, clusterRef: string): Promise<InventoryResult> {
+export async function takeInventory(
+  ctx: InventoryContext,
+  clusterRef: string,
+  selection?: ServiceSelection
+): Promise<InventoryResult> {
   const cluster = await describeCluster(ctx, clusterRef)
   if (cluster.state === 'absent') return cluster
   ctx.onClusterFound?.()
   const info = cluster.info
+  if (selection) return { state: 'present', inventory: await takeServiceInventory(ctx, info, selection) }
   const [services, tasks, containerInstances, capacityProviders] = await Promise.all([
     tolerateDenied(ctx, listServices(ctx, info.arn), []),
     tolerateDenied(ctx, listLiveTasks(ctx, info.arn), []),
@@ -134,6 +167,43 @@ export async function takeInventory(ctx: InventoryContext, clusterRef: string): 
   return {
     state: 'present',
     inventory: { cluster: info, services, tasks, containerInstances, capacityProviders }
+  }
+}
+
+/**
+ * Services mode: the selected services, read again (one may have gone since the selection), and
+ * their tasks (group `service:<name>`); every other task is the neighbours', never touched.
+ */
+async function takeServiceInventory(
+  ctx: InventoryContext,
+  cluster: ClusterInfo,
+  selection: ServiceSelection
+): Promise<ClusterInventory> {
+  const [described, tasks] = await Promise.all([
+    describeServices(
+      ctx,
+      cluster.arn,
+      selection.selected.map(s => s.arn),
+      ['TAGS']
+    ),
+    listLiveTasks(ctx, cluster.arn)
+  ])
+  const services = described.present.filter(s => s.status !== 'INACTIVE')
+  const gone = selection.selected.filter(s => !services.some(p => p.arn === s.arn)).map(s => s.name)
+  const names = new Set(selection.selected.map(s => s.name))
+  const mine = (t: TaskInfo): boolean => t.serviceName !== undefined && names.has(t.serviceName)
+  return {
+    cluster,
+    services,
+    tasks: tasks.filter(mine),
+    containerInstances: [],
+    capacityProviders: [],
+    scope: {
+      absent: [...selection.absent, ...gone],
+      skipped: selection.skipped,
+      neighbours: selection.neighbours,
+      neighbourTasks: tasks.filter(t => !mine(t))
+    }
   }
 }
 
@@ -190,12 +260,17 @@ function toClusterInfo(cluster: Cluster): ClusterInfo {
     hasDefaultStrategy: (cluster.defaultCapacityProviderStrategy ?? []).length > 0,
     ...(cluster.serviceConnectDefaults?.namespace
       ? { serviceConnectNamespace: cluster.serviceConnectDefaults.namespace }
-      : {})
+      : {}),
+    containerInstanceCount: cluster.registeredContainerInstancesCount ?? 0
   }
 }
 
 /** Every ACTIVE service: all pages of 100, then descriptions in batches of 10. */
-export async function listServices(ctx: InventoryContext, clusterArn: string): Promise<ServiceInfo[]> {
+export async function listServices(
+  ctx: InventoryContext,
+  clusterArn: string,
+  include: 'TAGS'[] = []
+): Promise<ServiceInfo[]> {
   const arns = await paginate(async nextToken => {
     const out = await callAws(
       ctx,
@@ -205,17 +280,28 @@ export async function listServices(ctx: InventoryContext, clusterArn: string): P
     return { items: out.serviceArns ?? [], nextToken: out.nextToken }
   })
   // INACTIVE services are already deleted (AWS does not list them; some emulators do).
-  return (await describeServices(ctx, clusterArn, unique(arns))).present.filter(s => s.status !== 'INACTIVE')
+  return (await describeServices(ctx, clusterArn, unique(arns), include)).present.filter(
+    s => s.status !== 'INACTIVE'
+  )
 }
 
 export async function describeServices(
   ctx: InventoryContext,
   clusterArn: string,
-  arns: string[]
+  arns: string[],
+  include: 'TAGS'[] = []
 ): Promise<{ present: ServiceInfo[]; missing: string[] }> {
   const batches = await Promise.all(
     chunk(arns, Limits.describeServicesBatch).map(batch =>
-      callAws(ctx, ctx.ecs, new DescribeServicesCommand({ cluster: clusterArn, services: batch }))
+      callAws(
+        ctx,
+        ctx.ecs,
+        new DescribeServicesCommand({
+          cluster: clusterArn,
+          services: batch,
+          ...(include.length > 0 ? { include } : {})
+        })
+      )
     )
   )
   const present: ServiceInfo[] = []
@@ -263,6 +349,13 @@ export function toServiceInfo(service: Service): ServiceInfo {
         .map(d => d.serviceConnectConfiguration?.namespace)
         .filter((ns): ns is string => Boolean(ns))
     ),
+    ...(service.tags
+      ? { tags: Object.fromEntries(service.tags.filter(t => t.key).map(t => [t.key!, t.value ?? ''])) }
+      : {}),
+    serviceRegistries: (service.serviceRegistries ?? [])
+      .map(r => r.registryArn)
+      .filter((arn): arn is string => Boolean(arn)),
+
     loadBalancers: service.loadBalancers ?? [],
     vpcLatticeTargetGroups: unique(
       (service.deployments ?? [])
@@ -274,7 +367,8 @@ export function toServiceInfo(service: Service): ServiceInfo {
 }
 
 function newest(dates: (Date | undefined)[]): Date | undefined {
-  const times = dates.filter((d): d is Date => d instanceof Date).map(d => d.getTime())
+  // Not `instanceof Date`: a Date made in another realm (a test's VM context) is a Date all the same.
+  const times = dates.filter((d): d is Date => typeof d?.getTime === 'function').map(d => d.getTime())
   return times.length > 0 ? new Date(Math.max(...times)) : undefined
 }
 

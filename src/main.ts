@@ -4,10 +4,10 @@ import { createRoleCredentials } from './aws/credentials.js'
 import { checkInputNames } from './input-names.js'
 import type { Logger } from './log.js'
 import { reportOutputs } from './report/outputs.js'
-import type { ClusterReport, Report } from './report/report.js'
+import { SUCCESSFUL_OUTCOMES, type ClusterReport, type Report } from './report/report.js'
 import { renderSummary } from './report/summary.js'
 import { readSettings, type InputReader, type Settings } from './settings.js'
-import { selectClusters } from './select.js'
+import { selectClusters, selectServices } from './select.js'
 import { teardownCluster } from './teardown.js'
 import { errorMessage, explainAwsError, InputError } from './util/errors.js'
 import { Pool } from './util/pool.js'
@@ -81,17 +81,26 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
       log: deps.log,
       deadline: deps.clock() + settings.timeoutMs
     }
-    const selection = await selectClusters(shared, settings)
-    if (selection.targets.length === 0 && selection.skipped.length > 0) {
-      deps.log.info('No cluster qualifies: every match was skipped.')
-    }
-    // Each teardown returns a report and never throws: one cluster failing does not stop the others.
-    const done = await Promise.all(
-      selection.targets.map(ref =>
-        teardownCluster({ ...shared, runClusters: selection.targets }, settings, ref)
+    if (settings.services) {
+      // Services mode: one cluster, kept; the selection fails the run before anything is removed.
+      const services = await selectServices(shared, settings, settings.services)
+      const cluster = settings.clusters[0]!
+      report.clusters.push(
+        await teardownCluster({ ...shared, runClusters: [cluster] }, settings, cluster, services)
       )
-    )
-    report.clusters.push(...done, ...selection.skipped)
+    } else {
+      const selection = await selectClusters(shared, settings)
+      if (selection.targets.length === 0 && selection.skipped.length > 0) {
+        deps.log.info('No cluster qualifies: every match was skipped.')
+      }
+      // Each teardown returns a report and never throws: one cluster failing does not stop the others.
+      const done = await Promise.all(
+        selection.targets.map(ref =>
+          teardownCluster({ ...shared, runClusters: selection.targets }, settings, ref)
+        )
+      )
+      report.clusters.push(...done, ...selection.skipped)
+    }
   } catch (error) {
     // Only set-up and selection can land here; say it in one line.
     deps.setFailed(explainSetupError(error))
@@ -101,12 +110,10 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
     for (const [name, value] of Object.entries(reportOutputs(report, reportFile))) deps.setOutput(name, value)
     await writeSummary(deps, report)
   }
-  const failed = report.clusters.filter(c => !SUCCESSFUL.has(c.outcome))
+  const failed = report.clusters.filter(c => !SUCCESSFUL_OUTCOMES.has(c.outcome))
   if (failed.length > 0) deps.setFailed(failed.map(failureLine).join(' | '))
   return report
 }
-
-const SUCCESSFUL = new Set<ClusterReport['outcome']>(['deleted', 'absent', 'dry-run', 'skipped'])
 
 function defaultClients(settings: Settings, deps: RunDeps): AwsClients {
   const credentials = settings.role

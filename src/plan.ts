@@ -8,6 +8,7 @@ import type {
   ClusterInventory,
   ContainerInstanceInfo,
   ServiceInfo,
+  ServiceScope,
   TaskInfo
 } from './inventory.js'
 
@@ -57,6 +58,8 @@ export interface TeardownPlan {
   stack?: StackTarget
   /** What each kind of resource around the cluster will do (src/kinds/), when they were read. */
   kinds?: PlannedKind[]
+  /** Services mode: only `services` go; the cluster and everything of this scope are kept. */
+  scope?: ServiceScope
   steps: PlanStep[]
 }
 
@@ -93,8 +96,10 @@ export function planTeardown(
   }))
 
   const capacityProviders = inventory.capacityProviders.map(decideCapacityProvider)
+  // Services mode never touches the cluster's capacity providers.
   const detachCapacityProviders =
-    inventory.cluster.capacityProviders.length > 0 || inventory.cluster.hasDefaultStrategy
+    !inventory.scope &&
+    (inventory.cluster.capacityProviders.length > 0 || inventory.cluster.hasDefaultStrategy)
 
   const plan: TeardownPlan = {
     clusterName: inventory.cluster.name,
@@ -115,6 +120,7 @@ export function planTeardown(
           })
         }
       : {}),
+    ...(inventory.scope ? { scope: inventory.scope } : {}),
     steps: []
   }
   plan.steps = describeSteps(plan)
@@ -202,7 +208,16 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
     })
   }
   const stack = plan.stack
-  if (stack?.ownsCluster) {
+  if (plan.scope) {
+    // Services mode: the cluster stays; a stack that owns the services goes once they are drained.
+    if (stack) {
+      steps.push({
+        phase: 'delete-stack',
+        description: `Delete stack ${stack.name}, which owns the selected services; wait until DELETE_COMPLETE`,
+        resources: [stack.name]
+      })
+    }
+  } else if (stack?.ownsCluster) {
     // The stack owns the cluster: CloudFormation deletes it with the stack.
     steps.push({
       phase: 'delete-stack',

@@ -1,15 +1,18 @@
-import type { Cluster } from '@aws-sdk/client-ecs'
 import { Inputs } from './constants.js'
 import {
+  describeCluster,
   describeClusters,
+  describeServices,
   listClusterArns,
   listLiveTasks,
   listServices,
   nameFromArn,
-  type InventoryContext
+  type InventoryContext,
+  type ServiceInfo,
+  type ServiceSelection
 } from './inventory.js'
 import { newClusterReport, type ClusterReport } from './report/report.js'
-import { globToRegExp, type Settings } from './settings.js'
+import { globToRegExp, type ServiceRefs, type Settings } from './settings.js'
 import { InputError } from './util/errors.js'
 
 export interface Selection {
@@ -31,7 +34,7 @@ export async function selectClusters(ctx: InventoryContext, settings: Settings):
   const explicit =
     settings.clusters.length > 0 && needsTags ? await describeClusters(ctx, settings.clusters, ['TAGS']) : []
   for (const cluster of explicit) {
-    const missing = missingTags(cluster, settings)
+    const missing = missingTags(tagsOf(cluster.tags), settings)
     if (cluster.status === 'ACTIVE' && missing.length > 0) {
       throw new InputError(
         `Cluster ${cluster.clusterName} is named in '${Inputs.cluster}' but lacks the required tag(s) ${missing.join(', ')}: nothing was removed. Tag it, or remove it from 'cluster'.`
@@ -65,7 +68,7 @@ export async function selectClusters(ctx: InventoryContext, settings: Settings):
         skip(`excluded by '${Inputs.exclude}' (${exclusion.pattern})`)
         continue
       }
-      const missing = missingTags(cluster, settings)
+      const missing = missingTags(tagsOf(cluster.tags), settings)
       if (missing.length > 0) {
         skip(`lacks the required tag(s) ${missing.join(', ')}`)
         continue
@@ -91,9 +94,82 @@ export async function selectClusters(ctx: InventoryContext, settings: Settings):
   return { targets, skipped }
 }
 
-function missingTags(cluster: Cluster, settings: Settings): string[] {
-  const tags = new Map((cluster.tags ?? []).map(t => [t.key ?? '', t.value ?? '']))
-  return settings.requireTags.filter(t => tags.get(t.key) !== t.value).map(t => `${t.key}=${t.value}`)
+/**
+ * Services mode: which services of the one named cluster go. The same rules as for clusters, before
+ * anything is removed: patterns are matched against every ACTIVE service (ListServices, every page),
+ * `exclude`, `require-tags` and `older-than` skip pattern matches (reported), and a service named
+ * explicitly without the required tags fails the run. A named service already gone or INACTIVE is
+ * absent, not an error. Undefined when the cluster itself is gone (the teardown reports it absent).
+ */
+export async function selectServices(
+  ctx: InventoryContext,
+  settings: Settings,
+  refs: ServiceRefs
+): Promise<ServiceSelection | undefined> {
+  const cluster = await describeCluster(ctx, settings.clusters[0]!)
+  if (cluster.state === 'absent') return undefined
+  const clusterArn = cluster.info.arn
+  const active = await listServices(ctx, clusterArn, ['TAGS'])
+  const byName = new Map(active.map(s => [s.name, s]))
+  const named = [...new Set(refs.names.map(nameFromArn))]
+  // A named service missing from the list may be DRAINING after an interrupted run: describe it.
+  const unlisted = named.filter(name => !byName.has(name))
+  const described = (await describeServices(ctx, clusterArn, unlisted, ['TAGS'])).present
+  const selected: ServiceInfo[] = []
+  const absent: string[] = []
+  for (const name of named) {
+    const service = byName.get(name) ?? described.find(s => s.name === name)
+    if (!service || service.status === 'INACTIVE') absent.push(name)
+    else selected.push(service)
+  }
+  for (const service of selected) {
+    const missing = missingTags(service.tags ?? {}, settings)
+    if (service.status === 'ACTIVE' && missing.length > 0) {
+      throw new InputError(
+        `Service ${service.name} is named in '${Inputs.services}' but lacks the required tag(s) ${missing.join(', ')}: nothing was removed. Tag it, or remove it from 'services'.`
+      )
+    }
+  }
+
+  const skipped: ServiceSelection['skipped'] = []
+  const patterns = refs.patterns.map(globToRegExp)
+  const excluded = settings.exclude.map(p => ({ pattern: p, regex: globToRegExp(p) }))
+  const matched = active
+    .filter(s => !named.includes(s.name) && patterns.some(p => p.test(s.name)))
+    .sort((a, b) => a.name.localeCompare(b.name))
+  for (const service of matched) {
+    const reason = whyNotSelected(ctx, service, settings, excluded)
+    if (reason) skipped.push({ name: service.name, reason })
+    else selected.push(service)
+  }
+  return { selected, absent, skipped, neighbours: active.filter(s => !selected.includes(s)) }
+}
+
+function whyNotSelected(
+  ctx: InventoryContext,
+  service: ServiceInfo,
+  settings: Settings,
+  excluded: { pattern: string; regex: RegExp }[]
+): string | undefined {
+  const exclusion = excluded.find(e => e.regex.test(service.name))
+  if (exclusion) return `excluded by '${Inputs.exclude}' (${exclusion.pattern})`
+  const missing = missingTags(service.tags ?? {}, settings)
+  if (missing.length > 0) return `lacks the required tag(s) ${missing.join(', ')}`
+  const last = service.lastActivity?.getTime()
+  if (settings.olderThanMs !== undefined && last !== undefined) {
+    const age = ctx.clock() - last
+    if (age < settings.olderThanMs)
+      return `created or deployed ${describeAge(age)} ago, more recently than '${Inputs.olderThan}' allows`
+  }
+  return undefined
+}
+
+function tagsOf(tags: { key?: string; value?: string }[] | undefined): Record<string, string> {
+  return Object.fromEntries((tags ?? []).map(t => [t.key ?? '', t.value ?? '']))
+}
+
+function missingTags(tags: Record<string, string>, settings: Settings): string[] {
+  return settings.requireTags.filter(t => tags[t.key] !== t.value).map(t => `${t.key}=${t.value}`)
 }
 
 /**

@@ -7,9 +7,14 @@ export interface Settings {
   clusters: string[]
   /** Glob patterns (`*`, `?`) matched against cluster names from ListClusters. */
   patterns: string[]
-  /** Glob patterns of clusters never touched. */
+  /**
+   * With `services`: the environment is these services of the one cluster in `clusters`, which is
+   * kept; `exclude`, `requireTags` and `olderThanMs` then apply to the services.
+   */
+  services?: ServiceRefs
+  /** Glob patterns of clusters (with `services`: of services) never touched. */
   exclude: string[]
-  /** Tags every cluster must carry to be touched. */
+  /** Tags every cluster (with `services`: every service) must carry to be touched. */
   requireTags: { key: string; value: string }[]
   /** A pattern-matched cluster qualifies only when its newest activity is older than this. */
   olderThanMs?: number
@@ -52,6 +57,12 @@ export interface Settings {
   deleteScalingAlarms: boolean
 }
 
+/** The `services` input: names or ARNs named explicitly, and glob patterns of names. */
+export interface ServiceRefs {
+  names: string[]
+  patterns: string[]
+}
+
 /** `remove`: RemoveTargets (this cluster's targets only); `disable`: DisableRule; `keep`: not looked at. */
 export type TriggerMode = 'remove' | 'disable' | 'keep'
 const TRIGGER_MODES: readonly TriggerMode[] = ['remove', 'disable', 'keep']
@@ -81,20 +92,24 @@ const TRUE_VALUES = new Set(['true', 'True', 'TRUE'])
 const FALSE_VALUES = new Set(['false', 'False', 'FALSE', ''])
 
 export function readSettings(input: InputReader, env: NodeJS.ProcessEnv): Settings {
-  const { clusters, patterns } = readClusters(input(Inputs.cluster))
-  const exclude = readPatterns(Inputs.exclude, input(Inputs.exclude))
+  const { names: clusters, patterns } = readRefs(CLUSTER_REFS, input(Inputs.cluster))
+  const services = readServices(input(Inputs.services), clusters, patterns)
+  // With services, every filter applies to the services: the cluster is named, never matched.
+  const filtered = services ? SERVICE_REFS : CLUSTER_REFS
+  const exclude = readPatterns(Inputs.exclude, input(Inputs.exclude), filtered.noun)
   const requireTags = readTags(input(Inputs.requireTags))
-  if (patterns.some(p => /^\*+$/.test(p)) && requireTags.length === 0) {
+  const selection = services ?? { names: clusters, patterns }
+  if (selection.patterns.some(p => /^\*+$/.test(p)) && requireTags.length === 0) {
     throw new InputError(
-      `Input '${Inputs.cluster}' has the pattern '*', which matches every cluster in the region: add 'require-tags' (for example environment=preview) so that only tagged clusters can be touched.`
+      `Input '${filtered.input}' has the pattern '*', which matches every ${filtered.noun} in the ${services ? 'cluster' : 'region'}: add 'require-tags' (for example environment=preview) so that only tagged ${filtered.noun}s can be touched.`
     )
   }
-  for (const ref of clusters) {
+  for (const ref of selection.names) {
     const name = ref.slice(ref.lastIndexOf('/') + 1)
     const hit = exclude.find(p => globToRegExp(p).test(name))
     if (hit) {
       throw new InputError(
-        `Input '${Inputs.cluster}' names ${name}, which '${Inputs.exclude}' (${hit}) also matches: remove it from one of them.`
+        `Input '${filtered.input}' names ${name}, which '${Inputs.exclude}' (${hit}) also matches: remove it from one of them.`
       )
     }
   }
@@ -106,7 +121,7 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv): Settin
     1,
     100
   )
-  const region = readRegion(input(Inputs.region).trim(), env, clusters)
+  const region = readRegion(input(Inputs.region).trim(), env, [...clusters, ...(services?.names ?? [])])
   const force = readBoolean(Inputs.force, input(Inputs.force))
   const timeoutMinutes = readMinutes(
     Inputs.timeoutMinutes,
@@ -132,6 +147,7 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv): Settin
   return {
     clusters,
     patterns,
+    ...(services ? { services } : {}),
     exclude,
     requireTags,
     ...(olderThanMs !== undefined ? { olderThanMs } : {}),
@@ -269,33 +285,87 @@ function splitList(raw: string): string[] {
   ]
 }
 
-function readClusters(raw: string): { clusters: string[]; patterns: string[] } {
-  const entries = splitList(raw)
-  if (entries.length === 0) {
+/** What one list input names: clusters (`cluster`) or services (`services`). */
+interface RefKind {
+  input: string
+  noun: string
+  name: RegExp
+  arn: RegExp
+  /** How a valid entry looks, for the error. */
+  shape: string
+}
+
+const CLUSTER_REFS: RefKind = {
+  input: Inputs.cluster,
+  noun: 'cluster',
+  name: CLUSTER_NAME,
+  arn: CLUSTER_ARN,
+  shape:
+    "a cluster name (letters, digits, '-' and '_', up to 255), a cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME)"
+}
+
+/** A service ARN names its cluster (arn:…:service/CLUSTER/NAME) or, in the old format, not. */
+const SERVICE_ARN =
+  /^arn:aws[a-z-]*:ecs:([a-z0-9-]+):(\d{12}):service\/(?:([A-Za-z0-9_-]{1,255})\/)?([A-Za-z0-9_-]{1,255})$/
+
+const SERVICE_REFS: RefKind = {
+  input: Inputs.services,
+  noun: 'service',
+  name: CLUSTER_NAME,
+  arn: SERVICE_ARN,
+  shape:
+    "a service name (letters, digits, '-' and '_', up to 255), a service ARN (arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/NAME)"
+}
+
+/** Names and ARNs as given, and the entries with * or ? as patterns. */
+function readRefs(kind: RefKind, raw: string): ServiceRefs {
+  const names: string[] = []
+  const patterns: string[] = []
+  for (const entry of splitList(raw)) {
+    if (/[*?]/.test(entry) && PATTERN.test(entry)) patterns.push(entry)
+    else if (kind.name.test(entry) || kind.arn.test(entry)) names.push(entry)
+    else {
+      throw new InputError(
+        `Input '${kind.input}' has '${entry.slice(0, 80)}', which is neither ${kind.shape}, nor a pattern using * and ?.`
+      )
+    }
+  }
+  if (names.length + patterns.length === 0 && kind === CLUSTER_REFS) {
     throw new InputError(
       `Input '${Inputs.cluster}' is required: give the cluster's name or ARN, or a pattern such as preview-*.`
     )
   }
-  const clusters: string[] = []
-  const patterns: string[] = []
-  for (const entry of entries) {
-    if (/[*?]/.test(entry) && PATTERN.test(entry)) patterns.push(entry)
-    else if (CLUSTER_NAME.test(entry) || CLUSTER_ARN.test(entry)) clusters.push(entry)
-    else {
+  return { names, patterns }
+}
+
+/** `services`, when given: services of exactly one cluster, named (no pattern), which is kept. */
+function readServices(raw: string, clusters: string[], clusterPatterns: string[]): ServiceRefs | undefined {
+  const services = readRefs(SERVICE_REFS, raw)
+  if (services.names.length + services.patterns.length === 0) return undefined
+  const given = [...clusters, ...clusterPatterns]
+  if (clusterPatterns.length > 0 || clusters.length !== 1) {
+    throw new InputError(
+      `Input '${Inputs.services}' needs exactly one cluster in '${Inputs.cluster}', named or as an ARN (no pattern), but it has ${given.join(', ').slice(0, 120)}: name the one cluster the services are in.`
+    )
+  }
+  const clusterName = clusters[0]!.slice(clusters[0]!.lastIndexOf('/') + 1)
+  for (const ref of services.names) {
+    const inCluster = SERVICE_ARN.exec(ref)?.[3]
+    if (inCluster && inCluster !== clusterName) {
       throw new InputError(
-        `Input '${Inputs.cluster}' has '${entry.slice(0, 80)}', which is neither a cluster name (letters, digits, '-' and '_', up to 255), a cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME), nor a pattern using * and ?.`
+        `Input '${Inputs.services}' has ${ref.slice(0, 160)}, a service of cluster ${inCluster}, but '${Inputs.cluster}' is ${clusterName}: one step removes services of one cluster.`
       )
     }
   }
-  return { clusters, patterns }
+  return services
 }
 
-function readPatterns(name: string, raw: string): string[] {
+function readPatterns(name: string, raw: string, noun: string): string[] {
   const entries = splitList(raw)
   for (const entry of entries) {
     if (!PATTERN.test(entry)) {
       throw new InputError(
-        `Input '${name}' has '${entry.slice(0, 80)}'; give cluster names or patterns of letters, digits, '-', '_', * and ?.`
+        `Input '${name}' has '${entry.slice(0, 80)}'; give ${noun} names or patterns of letters, digits, '-', '_', * and ?.`
       )
     }
   }
@@ -349,11 +419,17 @@ function readWholeNumber(name: string, raw: string, fallback: number, min: numbe
   return Number(value)
 }
 
-function readRegion(raw: string, env: NodeJS.ProcessEnv, clusters: string[]): string {
-  const arnRegions = [...new Set(clusters.map(c => CLUSTER_ARN.exec(c)?.[1]).filter(Boolean))]
+/** The Region: the input, the environment, or the region of the cluster and service ARNs in `refs`. */
+function readRegion(raw: string, env: NodeJS.ProcessEnv, refs: string[]): string {
+  const arnInput = refs.some(r => SERVICE_ARN.test(r))
+    ? `${Inputs.cluster}' or '${Inputs.services}`
+    : Inputs.cluster
+  const arnRegions = [
+    ...new Set(refs.map(c => (CLUSTER_ARN.exec(c) ?? SERVICE_ARN.exec(c))?.[1]).filter(Boolean))
+  ]
   if (arnRegions.length > 1) {
     throw new InputError(
-      `Input '${Inputs.cluster}' has ARNs in ${arnRegions.join(' and ')}: one step works in one Region; use a matrix over regions.`
+      `Input '${arnInput}' has ARNs in ${arnRegions.join(' and ')}: one step works in one Region; use a matrix over regions.`
     )
   }
   const fromArn = arnRegions[0]
@@ -370,7 +446,7 @@ function readRegion(raw: string, env: NodeJS.ProcessEnv, clusters: string[]): st
   }
   if (fromArn && fromArn !== region) {
     throw new InputError(
-      `Input '${Inputs.cluster}' is an ARN in ${fromArn} but the region is ${region}: make 'region' match the ARN or leave it empty.`
+      `Input '${arnInput}' has an ARN in ${fromArn} but the region is ${region}: make 'region' match the ARN or leave it empty.`
     )
   }
   return region

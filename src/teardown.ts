@@ -13,17 +13,30 @@ import {
   nameFromArn,
   takeInventory,
   type ClusterInventory,
-  type InventoryContext
+  type InventoryContext,
+  type ServiceSelection
 } from './inventory.js'
+import { count } from './plan.js'
+import { revisionOf } from './kinds/task-definitions.js'
+import { sharedWithNeighbours } from './kinds/shared.js'
 import type { Logger } from './log.js'
 import { removeStack } from './apply/delete-stack.js'
 import { planTeardown, type TeardownPlan } from './plan.js'
-import { findKinds, kindNotes, recordKindsFound, unfinishedKinds, wholeClusterScope } from './kinds/index.js'
-import type { FindContext } from './kinds/kind.js'
+import {
+  findKinds,
+  kindNotes,
+  recordKindsFound,
+  servicesScope,
+  unfinishedKinds,
+  wholeClusterScope
+} from './kinds/index.js'
+import type { FindContext, TeardownScope } from './kinds/kind.js'
 import { OtherUsersLookup } from './other-users.js'
 import {
   findStack,
+  findStackOfServices,
   isStackTarget,
+  outsideServices,
   stackDeleteToken,
   stackRefusal,
   stackReport,
@@ -31,7 +44,13 @@ import {
 } from './find-stack.js'
 import { describeLeftovers, leftoversFromInventory, leftoversFromPlan } from './report/leftovers.js'
 import { PhaseLog } from './report/phase-log.js'
-import { newClusterReport, recordGoneBefore, type ClusterReport, type Leftover } from './report/report.js'
+import {
+  newClusterReport,
+  recordGoneBefore,
+  SUCCESSFUL_OUTCOMES,
+  type ClusterReport,
+  type Leftover
+} from './report/report.js'
 import type { Settings } from './settings.js'
 import {
   CancelledError,
@@ -102,7 +121,9 @@ export const CANCEL_LOOK_MS = 5_000
 export async function teardownCluster(
   deps: TeardownDeps,
   settings: Settings,
-  clusterRef: string
+  clusterRef: string,
+  /** Services mode: the services to remove (undefined there when the cluster was not found). */
+  selection?: ServiceSelection
 ): Promise<ClusterReport> {
   const report = newClusterReport(nameFromArn(clusterRef), settings.region)
   const started = deps.clock()
@@ -132,20 +153,34 @@ export async function teardownCluster(
   let plan: TeardownPlan | undefined
   try {
     phases.start(Phase.inventory)
-    const result = await takeInventory(ctx, clusterRef)
+    const servicesMode = settings.services !== undefined
+    const result = await takeInventory(ctx, clusterRef, selection)
     if (result.state === 'absent') {
       report.outcome = 'absent'
       if (result.arn) report.arn = result.arn
-      report.message = `Cluster ${report.name} is ${result.reason}: nothing to remove.`
+      report.message = servicesMode
+        ? `Cluster ${report.name} is ${result.reason}, and its services with it: nothing to remove.`
+        : `Cluster ${report.name} is ${result.reason}: nothing to remove.`
       ctx.log.info(report.message)
       // A re-run after a stack deletion failed finds the cluster gone but the stack still there.
-      if (settings.deleteStack) await stackOfAbsentCluster(deps, settings, report, phases, ctx)
+      if (settings.deleteStack && !servicesMode)
+        await stackOfAbsentCluster(deps, settings, report, phases, ctx)
       return report
     }
     const inventory = result.inventory
-    const scope = wholeClusterScope(inventory)
+    if (inventory.scope && inventory.services.length === 0 && inventory.tasks.length === 0) {
+      recordScope(report, inventory, selection)
+      report.arn = inventory.cluster.arn
+      report.outcome =
+        inventory.scope.skipped.length > 0 && inventory.scope.absent.length === 0 ? 'skipped' : 'absent'
+      report.message = nothingSelected(inventory)
+      ctx.log.info(report.message)
+      return report
+    }
+    const scope = inventory.scope ? servicesScope(inventory) : wholeClusterScope(inventory)
     // Who outside the clusters this run removes uses what the kinds may remove: asked only by the
-    // kinds whose input is on (a lazy look), shared by them.
+    // kinds whose input is on (a lazy look), shared by them. In services mode the cluster's own
+    // other services are the scope's neighbours (kinds/shared.ts).
     const otherUsers = new OtherUsersLookup({
       clusterArn: inventory.cluster.arn,
       runClusters: deps.runClusters ?? [],
@@ -155,8 +190,9 @@ export async function teardownCluster(
     const found = await findKinds({ ...ctx, otherUsers }, scope, settings)
     recordInventory(report, inventory, ctx.log)
     recordKindsFound(found, report, ctx.log)
+    if (inventory.scope) recordScope(report, inventory, selection, scope)
     const stack = settings.deleteStack
-      ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers)
+      ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers, inventory, scope)
       : undefined
     await phases.finish(Phase.inventory)
 
@@ -198,14 +234,23 @@ export async function teardownCluster(
       accepted
     }
     await applyPlan(applyCtx, plan, phases)
-    report.outcome = 'deleted'
-    report.message = `Cluster ${report.name} and everything in it were removed.`
+    if (plan.scope) {
+      report.outcome = 'services-removed'
+      report.message = `Services ${plan.services.map(s => s.service.name).join(', ')} and what belonged only to them were removed; cluster ${report.name} kept, with its ${count(plan.scope.neighbours.length, 'other service')}.`
+    } else {
+      report.outcome = 'deleted'
+      report.message = `Cluster ${report.name} and everything in it were removed.`
+    }
   } catch (error) {
     // When one chain failed and halted the others, the error that surfaced here may be another
     // chain's cancellation: the halt's reason is the real cause.
     const halted =
       controller.signal.aborted && !deps.signal.aborted ? (controller.signal.reason as unknown) : undefined
-    await recordFailure(deps, settings, report, plan, halted ?? error, blockers, { cancelledAt, accepted })
+    await recordFailure(deps, settings, report, plan, halted ?? error, blockers, {
+      cancelledAt,
+      accepted,
+      selection
+    })
   } finally {
     deps.signal.removeEventListener('abort', onRunAbort)
     await phases.finishAll()
@@ -225,9 +270,28 @@ async function lookUpStack(
   report: ClusterReport,
   ctx: InventoryContext,
   cluster: { name: string; arn: string; tags: Record<string, string> },
-  blockers: string[]
+  blockers: string[],
+  inventory?: ClusterInventory,
+  scope?: TeardownScope
 ): Promise<StackTarget | undefined> {
-  const lookup = await findStack({ ...ctx, cloudformation: deps.cloudformation }, cluster, settings.stackName)
+  const stackCtx = { ...ctx, cloudformation: deps.cloudformation }
+  const lookup = inventory?.scope
+    ? await findStackOfServices(
+        stackCtx,
+        cluster,
+        inventory.services,
+        settings.stackName,
+        outsideServices({
+          services: inventory.services,
+          sharedTaskDefinitions: new Set(scope ? sharedWithNeighbours(scope).taskDefinitions.keys() : []),
+          sharedTargetGroups: new Set(
+            inventory.scope.neighbours.flatMap(s =>
+              (s.loadBalancers ?? []).map(lb => lb.targetGroupArn ?? '')
+            )
+          )
+        })
+      )
+    : await findStack(stackCtx, cluster, settings.stackName)
   report.stack = stackReport(lookup)
   const refusal = stackRefusal(lookup)
   if (refusal) {
@@ -241,7 +305,7 @@ async function lookUpStack(
     return undefined
   }
   ctx.log.info(
-    `Found stack ${lookup.name} (${lookup.status}, by ${lookup.foundBy})${lookup.ownsCluster ? '; it owns the cluster' : ''}`
+    `Found stack ${lookup.name} (${lookup.status}, by ${lookup.foundBy})${lookup.alsoOwns ? '; it owns the selected services' : lookup.ownsCluster ? '; it owns the cluster' : ''}`
   )
   return lookup
 }
@@ -303,6 +367,51 @@ function recordInventory(report: ClusterReport, inventory: ClusterInventory, log
   )
 }
 
+/** Services mode: what was selected, and what is kept because it is shared. */
+function recordScope(
+  report: ClusterReport,
+  inventory: ClusterInventory,
+  selection?: ServiceSelection,
+  scope?: TeardownScope
+): void {
+  const shared = scope ? sharedWithNeighbours(scope).taskDefinitions : new Map<string, string[]>()
+  const selected = inventory.scope!
+  const others = selected.neighbourTasks.length
+  report.scope = {
+    selected: (selection?.selected ?? inventory.services).map(s => s.name),
+    absent: selected.absent,
+    skipped: selected.skipped,
+    kept: [
+      {
+        kind: 'cluster',
+        id: inventory.cluster.name,
+        reason: `kept (services mode): its ${count(selected.neighbours.length, 'other service')}, ${count(others, 'other task')} (of other services or standalone), ${count(inventory.cluster.containerInstanceCount ?? 0, 'container instance')} and ${count(inventory.cluster.capacityProviders.length, 'capacity provider')} are not touched`
+      },
+      ...selected.neighbours.map(s => ({
+        kind: 'service' as const,
+        id: s.name,
+        reason: 'not selected: never touched'
+      })),
+      ...[...shared].map(([arn, users]) => ({
+        kind: 'task-definition' as const,
+        id: revisionOf(arn),
+        reason: `shared: ${users.join(', ')} also use(s) it`
+      }))
+    ]
+  }
+}
+
+function nothingSelected(inventory: ClusterInventory): string {
+  const scope = inventory.scope!
+  const parts = [
+    ...(scope.absent.length > 0 ? [`already gone: ${scope.absent.join(', ')}`] : []),
+    ...(scope.skipped.length > 0
+      ? [`skipped: ${scope.skipped.map(s => `${s.name} (${s.reason})`).join('; ')}`]
+      : [])
+  ]
+  return `No service of cluster ${inventory.cluster.name} to remove${parts.length ? ` (${parts.join('; ')})` : ': no service matches'}; cluster kept.`
+}
+
 /** What the plan already knows will not go as a person might expect. */
 function knownBlockers(plan: TeardownPlan): string[] {
   return [
@@ -316,8 +425,7 @@ function knownBlockers(plan: TeardownPlan): string[] {
 /** One line per cluster outcome, plus a warning annotation for everything left behind. */
 function tellOutcome(log: Logger, report: ClusterReport): void {
   const line = `Cluster ${report.name}: ${report.outcome}. ${report.message ?? ''}`.trim()
-  if (report.outcome === 'deleted' || report.outcome === 'absent' || report.outcome === 'dry-run')
-    log.info(line)
+  if (SUCCESSFUL_OUTCOMES.has(report.outcome)) log.info(line)
   for (const left of report.leftovers) {
     if (left.kind === 'cluster') continue
     log.warning(`${report.name}: ${left.kind} ${left.id} left behind: ${left.reason}`)
@@ -331,7 +439,7 @@ async function recordFailure(
   plan: TeardownPlan | undefined,
   error: unknown,
   blockers: string[],
-  run: { cancelledAt: number | undefined; accepted: AcceptedRequests }
+  run: { cancelledAt: number | undefined; accepted: AcceptedRequests; selection?: ServiceSelection }
 ): Promise<void> {
   if (deps.signal.aborted && isCancellation(error, deps.signal)) {
     report.outcome = 'cancelled'
@@ -341,7 +449,8 @@ async function recordFailure(
           report,
           plan,
           run.accepted,
-          (run.cancelledAt ?? deps.clock()) + CANCEL_LOOK_MS
+          (run.cancelledAt ?? deps.clock()) + CANCEL_LOOK_MS,
+          run.selection
         )
       : ''
     report.message = `Cancelled before the teardown finished.${still ? ` ${still}` : ''}`
@@ -366,7 +475,7 @@ async function recordFailure(
       ? `The ${settings.timeoutMs / 60_000}-minute deadline (timeout-minutes) passed: ${errorMessage(error)}`
       : explainAwsError(error)
   const still = plan
-    ? await reportWhatIsLeft(deps, report, plan, run.accepted, deps.clock() + FINAL_LOOK_MS)
+    ? await reportWhatIsLeft(deps, report, plan, run.accepted, deps.clock() + FINAL_LOOK_MS, run.selection)
     : ''
   report.message = `${cause}${still ? `. ${still}` : ''}`
 }
@@ -382,13 +491,15 @@ async function reportWhatIsLeft(
   report: ClusterReport,
   plan: TeardownPlan,
   accepted: AcceptedRequests,
-  until: number
+  until: number,
+  selection?: ServiceSelection
 ): Promise<string> {
   const look = await lookAgain(
     deps,
     report.arn || report.name,
     plan.services.map(sp => sp.service.arn),
-    until
+    until,
+    selection
   )
   const fromPlan = (leftovers: Leftover[]): Leftover[] => leftovers.map(l => ({ ...l, fromPlan: true }))
   // A fresh look sees services, tasks, instances and the cluster; the rest was recorded as it happened.
@@ -483,7 +594,9 @@ async function lookAgain(
   deps: TeardownDeps,
   clusterRef: string,
   serviceArns: string[],
-  until: number
+  until: number,
+  /** Services mode: the look reads the selected services and their tasks only. */
+  selection?: ServiceSelection
 ): Promise<{ inventory: ClusterInventory | undefined; services: Map<string, string> } | { why: string }> {
   const stop = new AbortController()
   const timer = new AbortController()
@@ -494,7 +607,7 @@ async function lookAgain(
   )
   const ctx: InventoryContext = { ...deps, deadline: until, signal: stop.signal }
   try {
-    const result = await takeInventory(ctx, clusterRef)
+    const result = await takeInventory(ctx, clusterRef, selection)
     if (result.state === 'absent') return { inventory: undefined, services: new Map() }
     // ListServices leaves DRAINING services out: describe the planned ones it did not list.
     const services = new Map(result.inventory.services.map(s => [s.arn, s.status]))

@@ -8,7 +8,7 @@ import {
   ListStacksCommand,
   type StackEvent
 } from '@aws-sdk/client-cloudformation'
-import { DeleteClusterCommand } from '@aws-sdk/client-ecs'
+import { DeleteClusterCommand, DeleteServiceCommand } from '@aws-sdk/client-ecs'
 import { describe, expect, it } from '@jest/globals'
 import { CfnSim } from './cfn-sim.js'
 import { EcsSim } from './ecs-sim.js'
@@ -148,6 +148,30 @@ describe('strict CloudFormation simulator', () => {
     await ecs.time.sleep(2_000)
     expect(await status(send, s.id)).toBe('DELETE_COMPLETE')
     expect(ecs.remaining('c1').cluster).toBe('INACTIVE')
+  })
+
+  it('deletes the ECS services it owns (tagged with the stack), and counts one already deleted as deleted', async () => {
+    const { ecs, cfn, send } = setup()
+    ecs.createCluster('shared')
+    const web = ecs.createService('shared', 'pr-1-web', { desiredCount: 2 })
+    const api = ecs.createService('shared', 'pr-1-api', { desiredCount: 1 })
+    const other = ecs.createService('shared', 'pr-2-web', { desiredCount: 1 })
+    cfn.createStack('pr-1', { ownsServices: { cluster: 'shared', services: ['pr-1-web', 'pr-1-api'] } })
+    expect(web.tags['aws:cloudformation:stack-name']).toBe('pr-1')
+    const resources = (await send(new ListStackResourcesCommand({ StackName: 'pr-1' }))) as {
+      StackResourceSummaries: { ResourceType: string; PhysicalResourceId: string }[]
+    }
+    expect(resources.StackResourceSummaries.map(r => [r.ResourceType, r.PhysicalResourceId])).toEqual([
+      ['AWS::ECS::Service', web.arn],
+      ['AWS::ECS::Service', api.arn]
+    ])
+    await ecs.client.send(new DeleteServiceCommand({ cluster: 'shared', service: 'pr-1-api', force: true }))
+    await send(new DeleteStackCommand({ StackName: 'pr-1' }))
+    await ecs.time.sleep(60_000)
+    expect(await status(send, cfn.stack('pr-1')!.id)).toBe('DELETE_COMPLETE')
+    await ecs.time.sleep(60_000)
+    expect(ecs.remaining('shared').services).toEqual(['pr-2-web:ACTIVE'])
+    expect(other.deletedAt).toBeUndefined()
   })
 
   it('does not start a second deletion for a repeated ClientRequestToken, and refuses a token used on another stack', async () => {

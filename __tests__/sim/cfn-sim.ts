@@ -19,6 +19,8 @@ import { ACCOUNT, type EcsSim, type SimCluster } from './ecs-sim.js'
  *   cluster: while it holds services, tasks, container instances or capacity providers the
  *   resource ends DELETE_FAILED with ECS's ClusterContains* message, and the stack DELETE_FAILED;
  *   otherwise the cluster really is deleted in the EcsSim.
+ * - Deleting an AWS::ECS::Service resource deletes the service in the EcsSim (scaled to 0, its tasks
+ *   drain); one already deleted counts as deleted, as CloudFormation's handlers treat "not found".
  * - ListStacks, ListStackResources and DescribeStackEvents are paged with NextToken.
  * Errors are shaped as @aws-sdk/client-cloudformation 3.1169 surfaces them (observed against
  * moto): a CloudFormationServiceException named 'ValidationError' with AWS's message. One test per
@@ -103,6 +105,12 @@ export interface CreateStackOptions {
   /** Deleting this logical id fails (with `failReason`). */
   failDeleteOf?: string
   failReason?: string
+  /**
+   * ECS services of one cluster this stack created: AWS::ECS::Service resources (physical id: the
+   * service ARN, as Ref gives it), tagged with aws:cloudformation:stack-name / stack-id. Deleting the
+   * stack deletes them in the EcsSim, as CloudFormation's handler does.
+   */
+  ownsServices?: { cluster: string; services: string[] }
   /** More resources, e.g. { logicalId: 'Vpc', type: 'AWS::EC2::VPC' }: records, deleted with the stack. */
   resources?: { logicalId: string; type: string; physicalId?: string }[]
 }
@@ -222,6 +230,21 @@ export class CfnSim {
         cluster.tags['aws:cloudformation:stack-id'] = id
         cluster.tags['aws:cloudformation:logical-id'] = 'ECSCluster'
       }
+    }
+    for (const serviceName of opts.ownsServices?.services ?? []) {
+      const cluster = this.ecsCluster(opts.ownsServices!.cluster)
+      const service = [...this.ecs.services.values()].find(
+        x => x.clusterArn === cluster.arn && x.name === serviceName && x.deletedAt === undefined
+      )
+      if (!service) throw new Error(`ownsServices: no service ${serviceName} in cluster ${cluster.name}`)
+      stack.resources.push({
+        logicalId: `Service${serviceName.replace(/[^A-Za-z0-9]/g, '')}`,
+        type: 'AWS::ECS::Service',
+        physicalId: service.arn,
+        status: 'CREATE_COMPLETE'
+      })
+      service.tags['aws:cloudformation:stack-name'] = name
+      service.tags['aws:cloudformation:stack-id'] = id
     }
     for (const r of opts.resources ?? []) {
       stack.resources.push({
@@ -500,6 +523,7 @@ export class CfnSim {
         failed.push(r.logicalId)
         this.event(s, r, 'DELETE_FAILED', reason, d.token, at)
       } else {
+        if (r.type === 'AWS::ECS::Service') this.ecs.deleteServiceFromStack(r.physicalId, at)
         r.status = 'DELETE_COMPLETE'
         delete r.reason
         this.event(s, r, 'DELETE_COMPLETE', undefined, d.token, at)

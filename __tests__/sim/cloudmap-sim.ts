@@ -11,6 +11,10 @@ import { ServiceSim } from './service-sim.js'
  *   then SUCCESS after `deleteTakesMs`. An unknown operation is OperationNotFound.
  * - Service Connect: the Cloud Map service ECS made for an ECS service is gone once that ECS
  *   service is INACTIVE (assumed: ECS manages the discovery names it created; not verified).
+ * - Service discovery (`serviceRegistries`): ECS registers an instance per task of the ECS services
+ *   that name the Cloud Map service, and deregisters it when the task stops; ECS never deletes the
+ *   Cloud Map service. ListInstances lists them (and instances registered by others); DeleteService
+ *   refuses a service with instances (ResourceInUse) and an unknown one (ServiceNotFound).
  * One test per rule in __tests__/sim/related-sims.test.ts.
  */
 
@@ -27,6 +31,8 @@ export interface SimDiscoveryService {
   namespaceId: string
   /** Made by ECS Service Connect for this ECS service. */
   ecsServiceArn?: string
+  /** Instances registered by something other than ECS (RegisterInstance by hand). */
+  otherInstances?: string[]
 }
 
 export const CLOUD_MAP_MUTATING_OPERATIONS = new Set([
@@ -67,10 +73,43 @@ export class CloudMapSim extends ServiceSim {
   createService(
     namespaceId: string,
     name: string,
-    opts: { ecsServiceArn?: string } = {}
+    opts: { ecsServiceArn?: string; otherInstances?: string[] } = {}
   ): SimDiscoveryService {
     const svc: SimDiscoveryService = { id: `srv-${this.hex(16)}`, name, namespaceId, ...opts }
     this.services.set(svc.id, svc)
+    return svc
+  }
+
+  arnOf(svc: SimDiscoveryService): string {
+    return `arn:aws:servicediscovery:${this.region}:${ACCOUNT}:service/${svc.id}`
+  }
+
+  /** The instances registered in a Cloud Map service: one per live task of the ECS services using it. */
+  instancesOf(svc: SimDiscoveryService): string[] {
+    const arn = this.arnOf(svc)
+    const tasks = [...this.ecs.services.values()]
+      .filter(s => s.serviceRegistries.includes(arn))
+      .flatMap(s => this.ecs.liveTasksOf(s))
+    return [...tasks.map(t => t.id), ...(svc.otherInstances ?? [])]
+  }
+
+  protected opListInstances(input: Record<string, unknown>): unknown {
+    const svc = this.requireService(input.ServiceId)
+    return { Instances: this.instancesOf(svc).map(Id => ({ Id })) }
+  }
+
+  protected opDeleteService(input: Record<string, unknown>): unknown {
+    const svc = this.requireService(input.Id)
+    if (this.instancesOf(svc).length > 0)
+      throw this.error('ResourceInUse', `Service ${svc.id} has associated instances. Deregister them first.`)
+    this.services.delete(svc.id)
+    return {}
+  }
+
+  private requireService(ref: unknown): SimDiscoveryService {
+    const id = String(ref ?? '')
+    const svc = this.services.get(id)
+    if (!svc) throw this.error('ServiceNotFound', `Service ${id} not found.`)
     return svc
   }
 

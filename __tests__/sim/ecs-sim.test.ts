@@ -57,6 +57,21 @@ describe('strict ECS simulator: lists and batches', () => {
     expect(new Set(seen).size).toBe(25)
   })
 
+  it("shows a service's tags only when DescribeServices asks for them with include: ['TAGS']", async () => {
+    const sim = cluster()
+    sim.createService('c1', 'web', { desiredCount: 0, tags: { pr: '42' } })
+    const plain = (await sim.client.send(
+      new DescribeServicesCommand({ cluster: 'c1', services: ['web'] })
+    )) as {
+      services: { tags?: unknown }[]
+    }
+    expect(plain.services[0]!.tags).toBeUndefined()
+    const tagged = (await sim.client.send(
+      new DescribeServicesCommand({ cluster: 'c1', services: ['web'], include: ['TAGS'] })
+    )) as { services: { tags?: unknown }[] }
+    expect(tagged.services[0]!.tags).toEqual([{ key: 'pr', value: '42' }])
+  })
+
   it('refuses DescribeServices with more than 10 services, DescribeTasks with more than 100 or none', async () => {
     const sim = cluster()
     const names = Array.from({ length: 11 }, (_, i) => `s${i}`)

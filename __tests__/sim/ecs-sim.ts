@@ -87,6 +87,10 @@ export interface SimService {
   purged?: boolean
   /** Service Connect: the namespace its deployment uses. */
   serviceConnectNamespace?: string
+  /** Its tags: DescribeServices shows them only with include: ['TAGS']. */
+  tags: Record<string, string>
+  /** Cloud Map service ARNs its tasks register in (`serviceRegistries`). */
+  serviceRegistries: string[]
   /** `loadBalancers` as CreateService takes them (ECS's LoadBalancer shape, blue/green included). */
   loadBalancers: SimLoadBalancerRef[]
   /** VPC Lattice target groups its deployment registers tasks in. */
@@ -428,6 +432,11 @@ export class EcsSim {
       taskSets?: number
       /** A registered revision (ARN or family:revision), or a family; default a family named as the service. */
       taskDefinition?: string
+      tags?: Record<string, string>
+      /** Cloud Map service ARNs its tasks register in. */
+      serviceRegistries?: string[]
+      /** When it was created, in virtual time; default now. */
+      createdAt?: number
     } = {}
   ): SimService {
     const c = this.requireCluster(cluster)
@@ -442,13 +451,15 @@ export class EcsSim {
       desiredCount: opts.schedulingStrategy === 'DAEMON' ? 0 : (opts.desiredCount ?? 1),
       taskDefinitionArn,
       launchType: opts.launchType ?? 'EC2',
-      createdAt: this.now,
+      createdAt: opts.createdAt ?? this.now,
       deploymentsActiveUntil: opts.deploymentsActiveUntil,
       drainDelayMs: opts.drainDelayMs ?? 0,
       stopTimeMs: opts.stopTimeMs ?? 30_000,
       capacityProviders: opts.capacityProviders ?? [],
       taskSets: [],
       ...(opts.serviceConnectNamespace ? { serviceConnectNamespace: opts.serviceConnectNamespace } : {}),
+      tags: { ...opts.tags },
+      serviceRegistries: [...(opts.serviceRegistries ?? [])],
       loadBalancers: opts.loadBalancers ?? [],
       vpcLatticeTargetGroups: opts.vpcLatticeTargetGroups ?? []
     }
@@ -526,6 +537,23 @@ export class EcsSim {
     return [...this.taskDefinitions.values()]
       .filter(td => td.family === name && td.status === 'ACTIVE')
       .sort((a, b) => b.revision - a.revision)[0]
+  }
+
+  /**
+   * What CloudFormation's handler does to an AWS::ECS::Service it deletes: scale to 0 and delete
+   * (its tasks then drain as after DeleteService). A service already deleted is left as it is.
+   */
+  deleteServiceFromStack(arn: string, at: number): void {
+    const s = this.services.get(arn)
+    if (!s || s.deletedAt !== undefined) return
+    s.deletedAt = at
+    if (s.schedulingStrategy === 'REPLICA') s.desiredCount = 0
+    for (const t of this.tasksOf(s)) this.requestStop(t, at + this.options.schedulerDelayMs)
+  }
+
+  /** The tasks of a service that are not STOPPED: the instances ECS keeps registered in Cloud Map. */
+  liveTasksOf(s: SimService): SimTask[] {
+    return this.tasksOf(s).filter(t => !t.orphaned && this.taskStatus(t) !== 'STOPPED')
   }
 
   /** Removes a service from AWS's memory entirely, as the purge of INACTIVE services does. */
@@ -877,6 +905,7 @@ export class EcsSim {
     const refs = (input.services as string[] | undefined) ?? []
     if (refs.length === 0) throw ecsError('InvalidParameterException', 'Services cannot be empty.')
     if (refs.length > 10) throw ecsError('InvalidParameterException', 'services can have at most 10 items.')
+    const include = (input.include as string[] | undefined) ?? []
     const services: unknown[] = []
     const failures: unknown[] = []
     for (const ref of refs) {
@@ -925,6 +954,10 @@ export class EcsSim {
           }
         ],
         capacityProviderStrategy: s.capacityProviders.map(cp => ({ capacityProvider: cp, weight: 1 })),
+        serviceRegistries: s.serviceRegistries.map(registryArn => ({ registryArn })),
+        ...(include.includes('TAGS')
+          ? { tags: Object.entries(s.tags).map(([key, value]) => ({ key, value })) }
+          : {}),
         ...(s.deploymentController === 'EXTERNAL'
           ? {
               taskSets: s.taskSets

@@ -6,7 +6,8 @@ import {
   DescribeClustersCommand,
   DescribeContainerInstancesCommand,
   DescribeTaskDefinitionCommand,
-  ListTaskDefinitionFamiliesCommand
+  ListTaskDefinitionFamiliesCommand,
+  UpdateServiceCommand
 } from '@aws-sdk/client-ecs'
 import {
   DisableRuleCommand,
@@ -17,7 +18,9 @@ import {
 } from '@aws-sdk/client-eventbridge'
 import {
   DeleteNamespaceCommand,
+  DeleteServiceCommand,
   GetOperationCommand,
+  ListInstancesCommand,
   ListServicesCommand
 } from '@aws-sdk/client-servicediscovery'
 import { DeregisterManagedInstanceCommand } from '@aws-sdk/client-ssm'
@@ -339,6 +342,37 @@ describe('CloudWatch Logs, Systems Manager and Cloud Map simulators', () => {
     expect(
       (await send(w.cloudMap.client, new ListServicesCommand({ Filters: filter }))).Services
     ).toHaveLength(0)
+  })
+})
+
+describe('Cloud Map simulator: service discovery (serviceRegistries)', () => {
+  it('registers an instance per live task of the ECS services using it; DeleteService refuses while any is registered, and an unknown service', async () => {
+    const w = new SimWorld()
+    const ns = w.cloudMap.createNamespace('n1')
+    const discovery = w.cloudMap.createService(ns.id, 'web')
+    w.ecs.createCluster('c1')
+    w.ecs.registerContainerInstance('c1')
+    const web = w.ecs.createService('c1', 'web', {
+      desiredCount: 2,
+      serviceRegistries: [w.cloudMap.arnOf(discovery)]
+    })
+    const listed = await send(w.cloudMap.client, new ListInstancesCommand({ ServiceId: discovery.id }))
+    expect(listed.Instances).toHaveLength(2)
+    await expect(
+      w.cloudMap.client.send(new DeleteServiceCommand({ Id: discovery.id }))
+    ).rejects.toMatchObject({ name: 'ResourceInUse' })
+    await w.ecs.client.send(new UpdateServiceCommand({ cluster: 'c1', service: web.arn, desiredCount: 0 }))
+    await w.ecs.time.sleep(60_000)
+    expect(
+      (await send(w.cloudMap.client, new ListInstancesCommand({ ServiceId: discovery.id }))).Instances
+    ).toEqual([])
+    await send(w.cloudMap.client, new DeleteServiceCommand({ Id: discovery.id }))
+    await expect(
+      w.cloudMap.client.send(new DeleteServiceCommand({ Id: discovery.id }))
+    ).rejects.toMatchObject({ name: 'ServiceNotFound' })
+    await expect(
+      w.cloudMap.client.send(new ListInstancesCommand({ ServiceId: discovery.id }))
+    ).rejects.toMatchObject({ name: 'ServiceNotFound' })
   })
 })
 

@@ -32,7 +32,12 @@ function resolve(value: string | number | boolean): string {
 
 describe('examples/', () => {
   it('has the workflows the README points at', () => {
-    expect(examples.sort()).toEqual(['nightly-sweep.yml', 'org-sweep.yml', 'preview-teardown.yml'])
+    expect(examples.sort()).toEqual([
+      'nightly-sweep.yml',
+      'org-sweep.yml',
+      'pr-services-teardown.yml',
+      'preview-teardown.yml'
+    ])
   })
 
   for (const file of examples) {
@@ -50,6 +55,18 @@ describe('examples/', () => {
       }
     })
   }
+
+  it("removes only the pull request's tagged services from the shared cluster, never the cluster", () => {
+    for (const step of ourSteps('pr-services-teardown.yml')) {
+      const inputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, resolve(v)]))
+      const settings = readSettings(name => inputs[name] ?? '', {
+        ACTIONS_ID_TOKEN_REQUEST_URL: 'u',
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't'
+      })
+      expect(settings.services).toEqual({ names: [], patterns: ['pr-42-*'] })
+      expect(settings.requireTags).toEqual([{ key: 'pr', value: '42' }])
+    }
+  })
 
   it.each(['nightly-sweep.yml', 'org-sweep.yml'])(
     '%s never lets the sweep touch an untagged cluster',

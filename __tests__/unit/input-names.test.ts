@@ -57,7 +57,7 @@ describe('unknown inputs', () => {
   it('lists the inputs when nothing is close', () => {
     const message = failure({ INPUT_COLOUR: 'blue' })
     expect(message).toMatch(/^Input 'colour' \(INPUT_COLOUR\) is not an input of this action/)
-    expect(message).toContain('remove it; the inputs are cluster, region, force')
+    expect(message).toContain('remove it; the inputs are cluster, services, region, force')
   })
 
   it('does not suggest for short or distant names', () => {

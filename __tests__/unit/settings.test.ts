@@ -142,6 +142,61 @@ describe('readSettings: many clusters', () => {
   })
 })
 
+describe('readSettings: services of one shared cluster', () => {
+  const ARN = 'arn:aws:ecs:us-east-1:123456789012:service/shared-ci/pr-42-web'
+
+  it('reads names, ARNs and patterns of services in the one named cluster', () => {
+    const s = read({ cluster: 'shared-ci', services: `pr-42-web, ${ARN}\npr-42-*` }, {})
+    expect(s.services).toEqual({ names: ['pr-42-web', ARN], patterns: ['pr-42-*'] })
+    expect(s.clusters).toEqual(['shared-ci'])
+    // The region comes from the service ARN when nothing else gives it.
+    expect(s.region).toBe('us-east-1')
+    expect(read({ cluster: 'shared-ci' }).services).toBeUndefined()
+    // The old ARN format, without the cluster, is a service ARN too.
+    expect(
+      read({ cluster: 'shared-ci', services: 'arn:aws:ecs:eu-west-1:123456789012:service/web' }).services
+        ?.names
+    ).toEqual(['arn:aws:ecs:eu-west-1:123456789012:service/web'])
+  })
+
+  it('needs exactly one cluster, named, and services of that cluster', () => {
+    expect(failure({ cluster: 'a,b', services: 'web' })).toMatch(
+      /^Input 'services' needs exactly one cluster in 'cluster'.*but it has a, b/
+    )
+    expect(failure({ cluster: 'shared-*', services: 'web', 'require-tags': 'a=b' })).toMatch(
+      /^Input 'services' needs exactly one cluster/
+    )
+    expect(failure({ cluster: 'other', services: ARN })).toMatch(
+      /^Input 'services' has .*a service of cluster shared-ci, but 'cluster' is other/
+    )
+    expect(failure({ cluster: 'shared-ci', services: 'web app' })).toMatch(
+      /^Input 'services' has 'web app', which is neither a service name/
+    )
+    expect(failure({ cluster: 'shared-ci', services: ARN, region: 'eu-west-1' })).toMatch(
+      /^Input 'cluster' or 'services' has an ARN in us-east-1 but the region is eu-west-1/
+    )
+  })
+
+  it('applies exclude and require-tags to the services: a bare * needs tags, a named one must not be excluded', () => {
+    expect(failure({ cluster: 'shared-ci', services: '*' })).toMatch(
+      /^Input 'services' has the pattern '\*', which matches every service in the cluster: add 'require-tags'/
+    )
+    expect(read({ cluster: 'shared-ci', services: '*', 'require-tags': 'pr=42' }).services?.patterns).toEqual(
+      ['*']
+    )
+    expect(failure({ cluster: 'shared-ci', services: 'pr-42-db', exclude: '*-db' })).toMatch(
+      /^Input 'services' names pr-42-db, which 'exclude' \(\*-db\) also matches/
+    )
+    // The cluster itself is not matched against exclude: it is named, and kept.
+    expect(read({ cluster: 'shared-ci', services: 'pr-42-*', exclude: 'shared-*' }).exclude).toEqual([
+      'shared-*'
+    ])
+    expect(failure({ cluster: 'shared-ci', services: 'pr-*', exclude: 'a b' })).toMatch(
+      /^Input 'exclude' has 'a b'; give service names or patterns/
+    )
+  })
+})
+
 describe('defaultSessionName', () => {
   it('keeps the run id and shortens a long repository name to fit 64 characters', async () => {
     const { defaultSessionName } = await import('../../src/settings.js')

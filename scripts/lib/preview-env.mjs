@@ -313,6 +313,42 @@ export async function loadBalancerLeft(endpoint, env) {
   }
 }
 
+/**
+ * More services in the environment's cluster, as other pull requests deploy them into a shared
+ * cluster: `{ 'pr-42-web': 1, ... }`, each with its own task definition family (no host port, so they
+ * fit beside `web`) and its tasks started as the scheduler would. Returns them with their task ids.
+ */
+export async function addServices(endpoint, env, services) {
+  const ecs = new ECSClient(config(endpoint))
+  const added = []
+  for (const [name, count] of Object.entries(services)) {
+    const taskDefinition = await registerTaskDefinition(ecs, name, {
+      name: 'app',
+      image: 'amazon/amazon-ecs-sample',
+      cpu: 256,
+      memory: 512,
+      essential: true
+    })
+    const service = (
+      await ecs.send(
+        new CreateServiceCommand({
+          cluster: env.clusterName,
+          serviceName: name,
+          taskDefinition,
+          desiredCount: count,
+          launchType: 'EC2'
+        })
+      )
+    ).service
+    const tasks = await runTasks(ecs, env.clusterName, taskDefinition, count, {
+      group: `service:${name}`,
+      startedBy: service?.deployments?.[0]?.id ?? 'ecs-svc/demo'
+    })
+    added.push({ name, arn: service?.serviceArn, tasks })
+  }
+  return added
+}
+
 async function registerTaskDefinition(ecs, family, container) {
   const registered = await ecs.send(
     new RegisterTaskDefinitionCommand({

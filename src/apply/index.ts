@@ -1,4 +1,4 @@
-import type { ContainerInstanceInfo } from '../inventory.js'
+import type { ContainerInstanceInfo, TaskInfo } from '../inventory.js'
 import { runKindStage } from '../kinds/index.js'
 import type { TeardownPlan } from '../plan.js'
 import type { PhaseLog } from '../report/phase-log.js'
@@ -51,8 +51,22 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
     .then(() => runKindStage(ctx, plan.kinds, 'after-services', phases))
   // Every known task down, then one more look for tasks started since the inventory.
   const allTasksDown = settleAll(ctx, [...services.map(s => s.tasksDown), standalone])
-    .then(() => stopStragglers(stopCtx))
+    .then(() => stopStragglers(stopCtx, plan.scope ? inServices(plan) : undefined))
     .then(() => phases.finish(Phase.stopTasks))
+
+  if (plan.scope) {
+    // Services mode: the cluster, its instances and capacity providers stay as they are; a stack
+    // that owns the services goes once they are drained; then what only they used.
+    await settleAll(ctx, [everyServiceDone, allTasksDown])
+    if (plan.stack) {
+      phases.start(Phase.deleteStack)
+      await removeStack(inPhase(Phase.deleteStack), plan.stack)
+      await phases.finish(Phase.deleteStack)
+    }
+    await runKindStage(ctx, plan.kinds, 'after-cluster', phases)
+    return
+  }
+
   /** Resolves once every task the inventory saw on `instance` is down. */
   const tasksOn = (instance: ContainerInstanceInfo): Promise<unknown> =>
     Promise.all([
@@ -100,6 +114,12 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
   await settleAll(ctx, [removeCluster(), afterInstances])
   // Once nothing of the cluster is left: what ECS leaves behind.
   await runKindStage(ctx, plan.kinds, 'after-cluster', phases)
+}
+
+/** Services mode: a task is in scope when it belongs to one of the selected services. */
+function inServices(plan: TeardownPlan): (task: TaskInfo) => boolean {
+  const names = new Set(plan.services.map(s => s.service.name))
+  return task => task.serviceName !== undefined && names.has(task.serviceName)
 }
 
 /**

@@ -8,7 +8,9 @@ import type { ApplyContext } from './context.js'
 
 /** StopTask; false when AWS no longer knows the task (someone else stopped it, and it is gone). */
 export async function stopTask(ctx: ApplyContext, task: TaskInfo): Promise<boolean> {
-  const reason = `ecs-teardown: removing cluster ${ctx.clusterName}`.slice(0, Limits.stopReasonMaxLength)
+  const what =
+    task.serviceName && ctx.report.scope ? `service ${task.serviceName}` : `cluster ${ctx.clusterName}`
+  const reason = `ecs-teardown: removing ${what}`.slice(0, Limits.stopReasonMaxLength)
   try {
     await callAws(ctx, ctx.ecs, new StopTaskCommand({ cluster: ctx.clusterArn, task: task.arn, reason }))
     ctx.accepted?.stopTask.add(task.arn)
@@ -99,12 +101,16 @@ export async function drainThenStop(ctx: ApplyContext, tasks: TaskInfo[]): Promi
  * After every known task is down, look again: a deployment in flight or a schedule may have
  * started tasks since the inventory, and DeleteCluster refuses while any remain.
  */
-export async function stopStragglers(ctx: ApplyContext): Promise<void> {
+export async function stopStragglers(
+  ctx: ApplyContext,
+  /** Services mode: only the selected services' tasks; the cluster's others are not this run's. */
+  inScope: (task: TaskInfo) => boolean = () => true
+): Promise<void> {
   // Bounded: a source that keeps starting tasks faster than they stop is reported by DeleteCluster's
   // refusal at the deadline rather than chased forever here.
   for (let round = 0; round < 5; round++) {
     // Only tasks desired RUNNING can be new; the ones this run stopped are all confirmed down.
-    const live = await listLiveTasks(ctx, ctx.clusterArn, ['RUNNING'])
+    const live = (await listLiveTasks(ctx, ctx.clusterArn, ['RUNNING'])).filter(inScope)
     if (live.length === 0) return
     ctx.log.info(`Found ${live.length} task(s) still up after the planned stops: stopping them`)
     await stopAndWait(ctx, live)

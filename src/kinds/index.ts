@@ -3,6 +3,7 @@ import type { ClusterInventory } from '../inventory.js'
 import type { Logger } from '../log.js'
 import type { PhaseLog } from '../report/phase-log.js'
 import { newRelatedReport, type ClusterReport, type Leftover } from '../report/report.js'
+import { discoveryServicesKind } from './discovery-services.js'
 import { hostsKind } from './hosts.js'
 import type {
   DecideContext,
@@ -35,7 +36,8 @@ export const KINDS: readonly AnyKind[] = [
   hostsKind,
   logGroupsKind,
   taskDefinitionsKind,
-  namespacesKind
+  namespacesKind,
+  discoveryServicesKind
 ]
 
 /** What one kind found, kept with the kind that will decide about it. */
@@ -64,6 +66,22 @@ export function wholeClusterScope(inventory: ClusterInventory): TeardownScope {
       ])
     ],
     wholeCluster: true
+  }
+}
+
+/**
+ * The scope of a services-mode teardown: the selected services and their tasks go; the cluster
+ * stays, with its instances and its other services and tasks (the neighbours).
+ */
+export function servicesScope(inventory: ClusterInventory): TeardownScope {
+  return {
+    ...wholeClusterScope(inventory),
+    containerInstances: [],
+    wholeCluster: false,
+    neighbours: {
+      services: inventory.scope?.neighbours ?? [],
+      tasks: inventory.scope?.neighbourTasks ?? []
+    }
   }
 }
 

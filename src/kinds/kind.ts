@@ -65,6 +65,11 @@ export interface TeardownScope {
   taskDefinitions: string[]
   /** The cluster itself goes too: what only the cluster uses (its Service Connect default…) may go. */
   wholeCluster: boolean
+  /**
+   * When the cluster stays (services mode): its other services and their tasks, and its standalone
+   * tasks. Never touched; what the other services use is kept (see kinds/shared.ts).
+   */
+  neighbours?: { services: ServiceInfo[]; tasks: TaskInfo[] }
 }
 
 /** The inputs the kinds read. A new kind with an input of its own adds it here. */
@@ -149,6 +154,11 @@ export interface ResourceKind<Found, Plan> {
   doneLists(report: RelatedReport): { title: string; items: string[] }[]
   /** Console links for its leftovers, by leftover kind. */
   readonly links?: Partial<Record<LeftoverKind, (region: string, id: string) => string | undefined>>
+}
+
+/** A kind's one row of the summary's table, shown only when something was found, removed or left. */
+export function rowWhenAny(row: KindCountRow, left: (kind: LeftoverKind) => number): KindCountRow[] {
+  return row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0 ? [row] : []
 }
 
 export function count(n: number, noun: string, plural = `${noun}s`): string {

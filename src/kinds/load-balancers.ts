@@ -66,6 +66,8 @@ export interface LoadBalancersFound {
   rules: ListenerRuleInfo[]
   /** Per group ARN: who outside the run's clusters still uses it, in words. */
   usedElsewhere: Record<string, string[]>
+  /** Services mode: per group ARN, the cluster's other services that use it (they stay). */
+  neighbourUsers?: Record<string, string[]>
   /** Why other users could not be ruled out (a denied read, an account over the bound, the deadline). */
   othersUnknown?: string
   /** The run's look at the other clusters, taken again right before the first deletion. */
@@ -132,7 +134,7 @@ export function decideLoadBalancers(
   const existing = found.targetGroups.filter(g => services.has(g.arn))
   const groupKeep = new Map<string, string>()
   for (const g of existing) {
-    const others = found.usedElsewhere[g.arn] ?? []
+    const others = [...(found.usedElsewhere[g.arn] ?? []), ...(found.neighbourUsers?.[g.arn] ?? [])]
     if (others.length > 0) groupKeep.set(g.arn, `still used by ${others.join(', ')}`)
     else if (found.othersUnknown) groupKeep.set(g.arn, found.othersUnknown)
   }
@@ -282,6 +284,19 @@ export function withOtherUsers(found: LoadBalancersFound, others: OtherUsersChec
   const known: LoadBalancersFound = { ...found, usedElsewhere }
   delete known.othersUnknown
   return known
+}
+
+/** Services mode: the target groups (primary and blue/green alternate) the cluster's other services use. */
+function neighbourTargetGroups(services: ServiceInfo[]): Record<string, string[]> {
+  const users: Record<string, string[]> = {}
+  for (const s of services) {
+    for (const lb of s.loadBalancers ?? []) {
+      for (const arn of [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn]) {
+        if (arn) users[arn] = [...new Set([...(users[arn] ?? []), `service ${s.name} of this cluster`])]
+      }
+    }
+  }
+  return users
 }
 
 /** The groups that still exist, by ARN; a group deleted already is left out. */
@@ -536,9 +551,12 @@ export const loadBalancersKind: ResourceKind<LoadBalancersFound, LoadBalancersPl
       )
     )
       return Promise.resolve(emptyFound)
+    const neighbourUsers = neighbourTargetGroups(scope.neighbours?.services ?? [])
     return tolerateDenied(
       ctx,
-      findLoadBalancers(ctx, scope.services, settings.deleteTargetGroups),
+      findLoadBalancers(ctx, scope.services, settings.deleteTargetGroups).then(found =>
+        Object.keys(neighbourUsers).length > 0 ? { ...found, neighbourUsers } : found
+      ),
       emptyFound
     )
   },

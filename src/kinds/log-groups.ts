@@ -13,6 +13,7 @@ import { consoleLinks } from '../report/links.js'
 import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
 import { retryUntil } from '../util/poll.js'
 import { count, relatedReport, shownRows, type ResourceKind } from './kind.js'
+import { sharedWithNeighbours } from './shared.js'
 import { logGroupKeepReason, type OtherUsersCheck, type OtherUsersLookup } from '../other-users.js'
 
 /**
@@ -59,9 +60,20 @@ export const logGroupsKind: ResourceKind<LogGroupsFound, LogGroupsPlan> = {
       )
   },
 
-  decide(found, { settings }) {
+  decide(found, { settings, scope }) {
+    const shared = sharedWithNeighbours(scope).families
     return {
-      decisions: (found?.groups ?? []).map(group => decideLogGroup(group, found!, settings.region)),
+      decisions: (found?.groups ?? []).map(group => {
+        // Services mode: a group another service of the cluster writes to (same family) stays.
+        const sharers = [...new Set(group.families.flatMap(f => shared.get(f) ?? []))]
+        if (sharers.length > 0)
+          return {
+            group,
+            delete: false,
+            keepReason: `${sharers.join(', ')} also run(s) task definitions of ${group.families.join(', ')}, which write to it`
+          }
+        return decideLogGroup(group, found!, settings.region)
+      }),
       ...(found?.lookup ? { otherUsers: found.lookup } : {})
     }
   },

@@ -33,7 +33,8 @@ export const namespacesKind: ResourceKind<NamespaceInfo[], NamespacesPlan> = {
   name: 'Service Connect namespaces',
 
   find(_ctx, scope) {
-    return Promise.resolve(namespacesOf(scope))
+    // A namespace stays with a cluster that stays: its other services may use it.
+    return Promise.resolve(scope.wholeCluster ? namespacesOf(scope) : [])
   },
 
   recordFound(found, report) {

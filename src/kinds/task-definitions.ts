@@ -5,6 +5,7 @@ import { code, escapeHtml } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
 import { errorMessage, isAwsError } from '../util/errors.js'
 import { count, relatedReport, type ResourceKind } from './kind.js'
+import { sharedWithNeighbours } from './shared.js'
 import { taskDefinitionKeepReason, type OtherUsersCheck, type OtherUsersLookup } from '../other-users.js'
 
 /**
@@ -50,10 +51,18 @@ export const taskDefinitionsKind: ResourceKind<TaskDefinitionsFound, TaskDefinit
     report.found.taskDefinitionFamilies = new Set(found.arns.map(arn => arn.replace(/:\d+$/, ''))).size
   },
 
-  decide(found, { settings }) {
+  decide(found, { settings, scope }) {
     if (!settings.deregisterTaskDefinitions)
       return { families: families(found.arns), deregister: false, kept: [] }
-    const kept = keptRevisions(found.arns, found.others)
+    // Services mode: a revision another service of the cluster runs is kept too.
+    const shared = sharedWithNeighbours(scope).taskDefinitions
+    const kept = [
+      ...[...shared].map(([arn, users]) => ({ arn, reason: `${users.join(', ')} also run(s) it` })),
+      ...keptRevisions(
+        found.arns.filter(arn => !shared.has(arn)),
+        found.others
+      )
+    ]
     return {
       families: families(found.arns.filter(arn => !kept.some(k => k.arn === arn))),
       deregister: true,

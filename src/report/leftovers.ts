@@ -22,7 +22,8 @@ export function leftoversFromPlan(plan: TeardownPlan, report: ClusterReport): Le
     if (!deregistered.has(ci.arn))
       left.push({ kind: 'container-instance', id: ci.id, reason: 'not deregistered' })
   }
-  left.push({ kind: 'cluster', id: plan.clusterName, reason: 'not deleted' })
+  // Services mode keeps the cluster: it is not a leftover.
+  if (!plan.scope) left.push({ kind: 'cluster', id: plan.clusterName, reason: 'not deleted' })
   // A stack the run meant to delete and did not: a cancelled run must not let it vanish from the report.
   if (plan.stack && !report.stack?.deleted && !report.leftovers.some(l => l.kind === 'stack')) {
     left.push({
@@ -49,7 +50,15 @@ export function leftoversFromInventory(inventory: ClusterInventory): Leftover[] 
       id: ci.id,
       reason: `still registered${ci.runningTasksCount > 0 ? ` with ${ci.runningTasksCount} task(s)` : ''}`
     })),
-    { kind: 'cluster' as const, id: inventory.cluster.name, reason: `still ${inventory.cluster.status}` }
+    ...(inventory.scope
+      ? []
+      : [
+          {
+            kind: 'cluster' as const,
+            id: inventory.cluster.name,
+            reason: `still ${inventory.cluster.status}`
+          }
+        ])
   ]
 }
 

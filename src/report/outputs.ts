@@ -122,6 +122,14 @@ function withoutResourceLists(cluster: ClusterReport): ShortenedCluster {
       if (Array.isArray(value)) related[key] = empty(`related.${key}`, value as unknown[])
     shortened.related = related as unknown as RelatedReport
   }
+  if (cluster.scope) {
+    shortened.scope = {
+      ...cluster.scope,
+      selected: empty('scope.selected', cluster.scope.selected),
+      skipped: empty('scope.skipped', cluster.scope.skipped),
+      kept: empty('scope.kept', cluster.scope.kept)
+    }
+  }
   if (cluster.stack) {
     shortened.stack = {
       ...cluster.stack,

@@ -4,8 +4,9 @@
  * object as JSON (shortened when too large, see outputs.ts); its schema is documented in docs/report.md.
  */
 
+/** `services-removed`: services mode, the selected services went and the cluster was kept. */
 export type ClusterOutcome =
-  'deleted' | 'absent' | 'failed' | 'cancelled' | 'timed-out' | 'dry-run' | 'skipped'
+  'deleted' | 'services-removed' | 'absent' | 'failed' | 'cancelled' | 'timed-out' | 'dry-run' | 'skipped'
 
 export interface RemovedService {
   name: string
@@ -58,6 +59,7 @@ export type LeftoverKind =
   | 'log-group'
   | 'task-definition'
   | 'namespace'
+  | 'discovery-service'
   | 'listener-rule'
   | 'target-group'
   | 'load-balancer'
@@ -112,6 +114,8 @@ export interface RelatedReport {
     logGroups: number
     taskDefinitionFamilies: number
     namespaces: number
+    /** Cloud Map services the services registered their tasks in (`serviceRegistries`). */
+    discoveryServices?: number
     listenerRules: number
     targetGroups: number
     scalableTargets: number
@@ -130,6 +134,8 @@ export interface RelatedReport {
   logGroups: { name: string; action: 'deleted' }[]
   taskDefinitions: { family: string; revisions: string[]; action: 'deregistered' }[]
   namespaces: { ref: string; action: 'deleted' }[]
+  /** Cloud Map service-discovery services deleted (ECS leaves them): ARNs. */
+  discoveryServices?: { arn: string; action: 'deleted' }[]
   listenerRules: { arn: string; action: 'deleted' }[]
   targetGroups: { arn: string; name: string; action: 'deleted' }[]
   /** `suspended` before the services were touched, `deregistered` once they were gone. */
@@ -179,6 +185,27 @@ export interface PlannedTeardown {
   blockers: string[]
 }
 
+/** The outcomes that do not fail the run. */
+export const SUCCESSFUL_OUTCOMES: ReadonlySet<ClusterOutcome> = new Set<ClusterOutcome>([
+  'deleted',
+  'services-removed',
+  'absent',
+  'dry-run',
+  'skipped'
+])
+
+/** Services mode: what the `services` input selected, and what was kept because it is shared. */
+export interface ServiceScopeReport {
+  /** The services selected for removal. */
+  selected: string[]
+  /** Named services already gone or INACTIVE. */
+  absent: string[]
+  /** Services a pattern matched that were not touched, each with the reason. */
+  skipped: { name: string; reason: string }[]
+  /** Kept because it is shared: the cluster, its other services, what they use too. */
+  kept: Leftover[]
+}
+
 export interface ClusterReport {
   name: string
   arn: string
@@ -197,6 +224,8 @@ export interface ClusterReport {
   related?: RelatedReport
   /** The plan; present on a dry run. */
   plan?: PlannedTeardown
+  /** Present in services mode (the `services` input): the cluster is kept. */
+  scope?: ServiceScopeReport
   leftovers: Leftover[]
   /**
    * The run ended early (cancelled, timed out, failed) after AWS accepted its DeleteCluster, and a

@@ -14,6 +14,7 @@ const TASKS_PER_GROUP = 50
 
 const OUTCOME_TEXT: Record<ClusterReport['outcome'], string> = {
   deleted: '✅ removed',
+  'services-removed': '✅ services removed, cluster kept',
   absent: '➖ already absent',
   failed: '❌ failed',
   cancelled: '⛔ cancelled',
@@ -43,9 +44,11 @@ function renderCluster(c: ClusterReport): string[] {
   if (c.message) out.push('', escapeHtml(c.message))
   if (c.plan) out.push(...renderPlan(c))
   // No table when the cluster was never read (absent, or a failure before the inventory).
+  out.push(...renderScope(c))
   if (c.outcome === 'absent' || c.outcome === 'skipped' || !c.arn) return out
   out.push(...renderCounts(c))
   out.push(...renderLeftovers(c))
+  out.push(...renderKept(c))
   if (c.outcome !== 'dry-run') out.push(...renderRemoved(c))
   out.push(...renderPhases(c))
   return out
@@ -77,8 +80,13 @@ function renderCounts(c: ClusterReport): string[] {
     '| --- | ---: | ---: | ---: |',
     `| Services | ${c.found.services} | ${removed(c.services.length)} | ${left('service')} |`,
     `| Tasks | ${c.found.tasks} | ${removed(c.tasks.length)} | ${left('task')} |`,
-    `| Container instances | ${c.found.containerInstances} | ${removed(c.containerInstances.length)} | ${left('container-instance')} |`,
-    `| Capacity providers | ${c.found.capacityProviders} | ${removed(c.capacityProviders.filter(p => p.action === 'deleted').length)} deleted, ${removed(c.capacityProviders.length)} detached | ${left('capacity-provider')} |`
+    // Services mode does not touch the cluster's instances and capacity providers: no rows for them.
+    ...(c.scope
+      ? []
+      : [
+          `| Container instances | ${c.found.containerInstances} | ${removed(c.containerInstances.length)} | ${left('container-instance')} |`,
+          `| Capacity providers | ${c.found.capacityProviders} | ${removed(c.capacityProviders.filter(p => p.action === 'deleted').length)} deleted, ${removed(c.capacityProviders.length)} detached | ${left('capacity-provider')} |`
+        ])
   ]
   if (c.stack) {
     const found = c.stack.status === 'NOT_FOUND' ? 0 : 1
@@ -121,6 +129,33 @@ function renderLeftovers(c: ClusterReport): string[] {
   const other = c.leftovers.filter(l => !l.billing)
   if (other.length > 0) out.push('', '#### Left behind: needs a person', '', ...listItems(other.map(item)))
   return out
+}
+
+/** Services mode: which services the input selected, which were already gone, which were skipped. */
+function renderScope(c: ClusterReport): string[] {
+  const scope = c.scope
+  if (!scope) return []
+  const out = ['', `Services mode: cluster ${code(c.name)} is kept.`]
+  if (scope.selected.length > 0) out.push(`Selected: ${scope.selected.map(code).join(', ')}.`)
+  if (scope.absent.length > 0) out.push(`Already gone: ${scope.absent.map(code).join(', ')}.`)
+  out.push(
+    ...details(
+      'Services a pattern matched but not touched',
+      scope.skipped.map(s => `${code(s.name)}: ${escapeHtml(s.reason)}`)
+    )
+  )
+  return out
+}
+
+function renderKept(c: ClusterReport): string[] {
+  const kept = c.scope?.kept ?? []
+  if (kept.length === 0) return []
+  return [
+    '',
+    '#### Kept because it is shared',
+    '',
+    ...listItems(kept.map(k => `${escapeHtml(k.kind)} ${code(k.id)}: ${escapeHtml(k.reason)}`))
+  ]
 }
 
 function renderRemoved(c: ClusterReport): string[] {

@@ -15,6 +15,7 @@ import {
   scheduleLabel,
   type ScheduleInfo
 } from './schedules.js'
+import { familiesToStop, sharedWithNeighbours } from '../shared.js'
 
 export type { TriggerInfo } from './rules.js'
 export type { ScheduleInfo } from './schedules.js'
@@ -41,6 +42,13 @@ export interface TriggersPlan {
   triggers: TriggerInfo[]
   /** The schedules to act on before anything else (none with `keep`; with `disable`, the enabled ones). */
   schedules: ScheduleInfo[]
+  /** Services mode: families another service of the cluster runs too: what starts them is kept. */
+  sharedFamilies?: { family: string; users: string[] }[]
+  /**
+   * Services mode with `disable`: rules that also have other targets, which disabling would stop
+   * too; only this run's targets are removed from them.
+   */
+  removeOnly?: string[]
 }
 
 const PHASE = 'EventBridge rules and schedules'
@@ -50,9 +58,13 @@ export const triggersKind: ResourceKind<TriggersFound | undefined, TriggersPlan>
 
   async find(ctx, scope, settings) {
     if (settings.triggers === 'keep') return undefined
+    // Services mode: only what starts a family of the services being removed that no other service
+    // of the cluster runs (the rest is kept: the notes say so).
+    const families = familiesToStop(scope)
+    if (families?.size === 0) return { rules: [], schedules: [] }
     const [rules, schedules] = await Promise.all([
-      readRules(ctx, scope.cluster.arn),
-      readSchedules(ctx, scope.cluster)
+      readRules(ctx, scope.cluster.arn, families),
+      readSchedules(ctx, scope.cluster, families)
     ])
     return { ...(rules ? { rules } : {}), ...(schedules ? { schedules } : {}) }
   },
@@ -70,13 +82,20 @@ export const triggersKind: ResourceKind<TriggersFound | undefined, TriggersPlan>
       )
   },
 
-  decide(found, { settings }) {
+  decide(found, { settings, scope }) {
     const mode = settings.triggers
     if (mode === 'keep') return { mode, triggers: [], schedules: [] }
     const schedules = found?.schedules ?? []
+    const shared = sharedWithNeighbours(scope).families
     return {
       mode,
       triggers: found?.rules ?? [],
+      ...(shared.size > 0
+        ? { sharedFamilies: [...shared].map(([family, users]) => ({ family, users })) }
+        : {}),
+      ...(!scope.wholeCluster && mode === 'disable'
+        ? { removeOnly: (found?.rules ?? []).filter(t => t.otherTargets > 0).map(ruleLabel) }
+        : {}),
       // A disabled schedule starts nothing; `remove` still deletes it, as it would start tasks on a
       // cluster that no longer exists once someone enables it.
       schedules: mode === 'disable' ? schedules.filter(s => s.state === 'ENABLED') : schedules
@@ -107,13 +126,19 @@ export const triggersKind: ResourceKind<TriggersFound | undefined, TriggersPlan>
   },
 
   notes(plan) {
-    if (plan.mode !== 'disable') return []
+    const kept = (plan.sharedFamilies ?? []).map(
+      f =>
+        `EventBridge targets and schedules that start family ${f.family} on this cluster will be kept: ${f.users.join(', ')} also run(s) it`
+    )
+    if (plan.mode !== 'disable') return kept
     return [
+      ...kept,
       ...plan.triggers
         .filter(t => t.otherTargets > 0)
-        .map(
-          t =>
-            `EventBridge rule ${ruleLabel(t)} will be disabled as a whole, which also stops its ${t.otherTargets} other target(s)`
+        .map(t =>
+          plan.removeOnly?.includes(ruleLabel(t))
+            ? `EventBridge rule ${ruleLabel(t)} also has ${t.otherTargets} other target(s): only this run's targets will be removed from it, not the whole rule disabled`
+            : `EventBridge rule ${ruleLabel(t)} will be disabled as a whole, which also stops its ${t.otherTargets} other target(s)`
         ),
       ...plan.schedules.map(
         s =>
@@ -129,7 +154,9 @@ export const triggersKind: ResourceKind<TriggersFound | undefined, TriggersPlan>
       run: async (ctx, plan) => {
         const disable = plan.mode === 'disable'
         await Promise.all([
-          ...plan.triggers.map(t => (disable ? disableRule(ctx, t) : removeTargets(ctx, t))),
+          ...plan.triggers.map(t =>
+            disable && !plan.removeOnly?.includes(ruleLabel(t)) ? disableRule(ctx, t) : removeTargets(ctx, t)
+          ),
           ...plan.schedules.map(s => (disable ? disableSchedule(ctx, s) : deleteSchedule(ctx, s)))
         ])
       }
@@ -208,22 +235,30 @@ export const triggersKind: ResourceKind<TriggersFound | undefined, TriggersPlan>
   }
 }
 
-async function readRules(ctx: FindContext, clusterArn: string): Promise<TriggerInfo[] | undefined> {
+async function readRules(
+  ctx: FindContext,
+  clusterArn: string,
+  families: ReadonlySet<string> | undefined
+): Promise<TriggerInfo[] | undefined> {
   if (!isAvailable(ctx.events)) {
     ctx.log.info('EventBridge is not available to this run: rules that start tasks were not looked for')
     return undefined
   }
-  return explainDenied(tolerateDenied(ctx, findTriggers(ctx, clusterArn), []))
+  return explainDenied(tolerateDenied(ctx, findTriggers(ctx, clusterArn, families), []))
 }
 
-async function readSchedules(ctx: FindContext, cluster: ClusterInfo): Promise<ScheduleInfo[] | undefined> {
+async function readSchedules(
+  ctx: FindContext,
+  cluster: ClusterInfo,
+  families: ReadonlySet<string> | undefined
+): Promise<ScheduleInfo[] | undefined> {
   if (!isAvailable(ctx.scheduler)) {
     ctx.log.info(
       'EventBridge Scheduler is not available to this run: schedules that start tasks were not looked for'
     )
     return undefined
   }
-  return explainDenied(tolerateDenied(ctx, findSchedules(ctx, cluster), []))
+  return explainDenied(tolerateDenied(ctx, findSchedules(ctx, cluster, families), []))
 }
 
 /** Reading what starts tasks is on by default: a denial says how to do without it. */

@@ -6,6 +6,7 @@ import { errorMessage, isAwsError } from '../../util/errors.js'
 import { paginate } from '../../util/paginate.js'
 import { chunk } from '../../util/pool.js'
 import { relatedReport } from '../kind.js'
+import { familyOfRef } from '../shared.js'
 
 /** An EventBridge rule, on any event bus of the account, with targets that start tasks on the cluster. */
 export interface TriggerInfo {
@@ -32,7 +33,12 @@ const DEFAULT_BUS = 'default'
  * each rule's targets are then read to pick out the ones for this cluster. A rule or bus deleted
  * between the reads is skipped.
  */
-export async function findTriggers(ctx: TriggerContext, clusterArn: string): Promise<TriggerInfo[]> {
+export async function findTriggers(
+  ctx: TriggerContext,
+  clusterArn: string,
+  /** Services mode: only the targets that start these task definition families are this run's. */
+  families?: ReadonlySet<string>
+): Promise<TriggerInfo[]> {
   const buses = await paginate(async nextToken => {
     const out = await callAws(
       ctx,
@@ -46,11 +52,16 @@ export async function findTriggers(ctx: TriggerContext, clusterArn: string): Pro
   })
   // The default bus is always there, whatever a partial answer says.
   const all = [...new Set([DEFAULT_BUS, ...buses])]
-  const found = await Promise.all(all.map(bus => findOnBus(ctx, clusterArn, bus)))
+  const found = await Promise.all(all.map(bus => findOnBus(ctx, clusterArn, bus, families)))
   return found.flat()
 }
 
-async function findOnBus(ctx: TriggerContext, clusterArn: string, bus: string): Promise<TriggerInfo[]> {
+async function findOnBus(
+  ctx: TriggerContext,
+  clusterArn: string,
+  bus: string,
+  families: ReadonlySet<string> | undefined
+): Promise<TriggerInfo[]> {
   const onBus = bus === DEFAULT_BUS ? {} : { EventBusName: bus }
   let rules: string[]
   try {
@@ -72,7 +83,9 @@ async function findOnBus(ctx: TriggerContext, clusterArn: string, bus: string): 
     if (bus !== DEFAULT_BUS && isAwsError(error, 'ResourceNotFoundException')) return []
     throw error
   }
-  const found = await Promise.all([...new Set(rules)].map(rule => readTargets(ctx, rule, clusterArn, bus)))
+  const found = await Promise.all(
+    [...new Set(rules)].map(rule => readTargets(ctx, rule, clusterArn, bus, families))
+  )
   return found.filter((t): t is TriggerInfo => t !== undefined && t.targetIds.length > 0)
 }
 
@@ -80,7 +93,8 @@ async function readTargets(
   ctx: TriggerContext,
   rule: string,
   clusterArn: string,
-  bus: string
+  bus: string,
+  families: ReadonlySet<string> | undefined
 ): Promise<TriggerInfo | undefined> {
   try {
     const targets = await paginate(async nextToken => {
@@ -96,7 +110,11 @@ async function readTargets(
       )
       return { items: out.Targets ?? [], nextToken: out.NextToken }
     })
-    const mine = targets.filter(t => t.Arn === clusterArn)
+    const mine = targets.filter(
+      t =>
+        t.Arn === clusterArn &&
+        (!families || families.has(familyOfRef(t.EcsParameters?.TaskDefinitionArn ?? '')))
+    )
     return {
       rule,
       ...(bus === DEFAULT_BUS ? {} : { bus }),

@@ -7,6 +7,7 @@ import type { ClusterInfo } from '../../inventory.js'
 import { isAwsError } from '../../util/errors.js'
 import { paginate } from '../../util/paginate.js'
 import { relatedReport } from '../kind.js'
+import { familyOfRef } from '../shared.js'
 
 /** An EventBridge Scheduler schedule that starts tasks on the cluster. */
 export interface ScheduleInfo {
@@ -31,7 +32,15 @@ const UNIVERSAL_ECS_TARGET = /^arn:aws[a-z-]*:scheduler:::aws-sdk:ecs:(runTask|s
  * universal target (`arn:aws:scheduler:::aws-sdk:ecs:runTask`) names it inside `Target.Input`,
  * which only GetSchedule returns. A schedule deleted between the two reads is skipped.
  */
-export async function findSchedules(ctx: ScheduleContext, cluster: ClusterInfo): Promise<ScheduleInfo[]> {
+export async function findSchedules(
+  ctx: ScheduleContext,
+  cluster: ClusterInfo,
+  /**
+   * Services mode: only the schedules that start these task definition families are this run's;
+   * the task definition of a templated target is then read with GetSchedule too.
+   */
+  families?: ReadonlySet<string>
+): Promise<ScheduleInfo[]> {
   const summaries = await paginate(async nextToken => {
     const out = await callAws(
       ctx,
@@ -44,12 +53,16 @@ export async function findSchedules(ctx: ScheduleContext, cluster: ClusterInfo):
     return { items: out.Schedules ?? [], nextToken: out.NextToken }
   })
   const found: ScheduleInfo[] = []
-  const universal: { name: string; group: string }[] = []
+  // Read whole: universal targets (the cluster is in the input), and in services mode templated ones
+  // (the task definition is not in the summary).
+  const toRead: { name: string; group: string }[] = []
   for (const s of summaries) {
     if (!s.Name) continue
     const group = s.GroupName ?? 'default'
     const arn = s.Target?.Arn ?? ''
-    if (arn === cluster.arn) {
+    if (arn === cluster.arn && families) {
+      toRead.push({ name: s.Name, group })
+    } else if (arn === cluster.arn) {
       found.push({
         name: s.Name,
         group,
@@ -57,17 +70,20 @@ export async function findSchedules(ctx: ScheduleContext, cluster: ClusterInfo):
         target: 'ecs'
       })
     } else if (UNIVERSAL_ECS_TARGET.test(arn)) {
-      universal.push({ name: s.Name, group })
+      toRead.push({ name: s.Name, group })
     }
   }
-  const read = await Promise.all(universal.map(s => getSchedule(ctx, s.name, s.group)))
+  const read = await Promise.all(toRead.map(s => getSchedule(ctx, s.name, s.group)))
   for (const schedule of read) {
-    if (!schedule?.Name || !startsTasksOn(schedule, cluster)) continue
+    if (!schedule?.Name) continue
+    const templated = schedule.Target?.Arn === cluster.arn
+    if (!templated && !startsTasksOn(schedule, cluster)) continue
+    if (families && !families.has(familyOfRef(taskDefinitionOf(schedule)))) continue
     found.push({
       name: schedule.Name,
       group: schedule.GroupName ?? 'default',
       state: schedule.State === 'DISABLED' ? 'DISABLED' : 'ENABLED',
-      target: 'universal'
+      target: templated ? 'ecs' : 'universal'
     })
   }
   return found.sort((a, b) => `${a.group}/${a.name}`.localeCompare(`${b.group}/${b.name}`))
@@ -91,6 +107,19 @@ export function startsTasksOn(
   const key = Object.keys(input).find(k => k.toLowerCase() === 'cluster')
   const named = key === undefined ? 'default' : (input as Record<string, unknown>)[key]
   return named === cluster.name || named === cluster.arn
+}
+
+/** The task definition a schedule starts: the templated target's, or the universal target's input's. */
+function taskDefinitionOf(schedule: GetScheduleOutput): string {
+  const templated = schedule.Target?.EcsParameters?.TaskDefinitionArn
+  if (templated) return templated
+  try {
+    const input = JSON.parse(schedule.Target?.Input ?? '') as Record<string, unknown>
+    const key = Object.keys(input).find(k => k.toLowerCase() === 'taskdefinition')
+    return key === undefined ? '' : String(input[key])
+  } catch {
+    return ''
+  }
 }
 
 /** The whole schedule; undefined when it is gone. */

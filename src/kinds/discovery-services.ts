@@ -1,0 +1,176 @@
+import { sdk } from '../aws/sdk.js'
+import type { ApplyContext } from '../apply/context.js'
+import { callAws } from '../aws/call.js'
+import { isAvailable } from '../aws/clients.js'
+import { code } from '../report/html.js'
+import type { Leftover } from '../report/report.js'
+import { errorMessage, isAwsError } from '../util/errors.js'
+import { count, relatedReport, rowWhenAny, type ResourceKind } from './kind.js'
+
+/**
+ * The Cloud Map service-discovery services the services being removed register their tasks in
+ * (`serviceRegistries`). ECS deregisters a task's instance when the task stops, but never deletes
+ * the Cloud Map service. Found without a call (the inventory read the registries); each is deleted
+ * once the services are gone, unless another service of the cluster still uses it or an instance is
+ * still registered in it (someone else's).
+ */
+
+export interface DiscoveryService {
+  /** The registry ARN, `arn:…:servicediscovery:REGION:ACCOUNT:service/srv-…`. */
+  arn: string
+  id: string
+  /** The services being removed that register in it. */
+  usedBy: string[]
+}
+
+export interface DiscoveryDecision {
+  service: DiscoveryService
+  delete: boolean
+  keepReason?: string
+}
+
+export interface DiscoveryServicesPlan {
+  decisions: DiscoveryDecision[]
+}
+
+export const discoveryServicesKind: ResourceKind<DiscoveryService[], DiscoveryServicesPlan> = {
+  name: 'Cloud Map services',
+
+  find(_ctx, scope) {
+    const byArn = new Map<string, DiscoveryService>()
+    for (const service of scope.services) {
+      for (const arn of service.serviceRegistries ?? []) {
+        const entry = byArn.get(arn) ?? { arn, id: arn.slice(arn.lastIndexOf('/') + 1), usedBy: [] }
+        entry.usedBy.push(service.name)
+        byArn.set(arn, entry)
+      }
+    }
+    return Promise.resolve([...byArn.values()])
+  },
+
+  recordFound(found, report) {
+    report.found.discoveryServices = found.length
+  },
+
+  decide(found, { scope }) {
+    const others = scope.neighbours?.services ?? []
+    return {
+      decisions: found.map(service => {
+        const users = others.filter(o => (o.serviceRegistries ?? []).includes(service.arn)).map(o => o.name)
+        return users.length > 0
+          ? {
+              service,
+              delete: false,
+              keepReason: `service ${users.join(', ')} also register(s) in it`
+            }
+          : { service, delete: true }
+      })
+    }
+  },
+
+  steps(plan) {
+    const deleted = plan.decisions.filter(d => d.delete)
+    if (deleted.length === 0) return []
+    return [
+      {
+        stage: 'after-services',
+        phase: 'delete-discovery-services',
+        description: `Delete ${count(deleted.length, 'Cloud Map service')} the services registered their tasks in, once no instance is left in it`,
+        resources: deleted.map(d => d.service.id)
+      }
+    ]
+  },
+
+  notes(plan) {
+    return plan.decisions
+      .filter(d => !d.delete)
+      .map(d => `Cloud Map service ${d.service.id} will be kept: ${d.keepReason}`)
+  },
+
+  actions: {
+    'after-services': {
+      phase: 'Cloud Map services',
+      needed: plan => plan.decisions.length > 0,
+      run: (ctx, plan) => deleteDiscoveryServices(ctx, plan.decisions)
+    }
+  },
+
+  unfinished(plan, report) {
+    const done = report.related?.discoveryServices ?? []
+    return plan.decisions
+      .filter(d => d.delete && !done.some(s => s.arn === d.service.arn))
+      .map((d): Leftover => ({
+        kind: 'discovery-service',
+        id: d.service.id,
+        reason: 'not deleted before the run stopped'
+      }))
+  },
+
+  countRows(r, left) {
+    return rowWhenAny(
+      {
+        label: 'Cloud Map services',
+        found: r.found.discoveryServices ?? 0,
+        removed: r.discoveryServices?.length ?? 0,
+        leftoverKind: 'discovery-service'
+      },
+      left
+    )
+  },
+
+  doneLists(r) {
+    return [{ title: 'Cloud Map services deleted', items: (r.discoveryServices ?? []).map(s => code(s.arn)) }]
+  }
+}
+
+async function deleteDiscoveryServices(ctx: ApplyContext, decisions: DiscoveryDecision[]): Promise<void> {
+  for (const d of decisions.filter(d => !d.delete))
+    ctx.report.leftovers.push({
+      kind: 'discovery-service',
+      id: d.service.id,
+      reason: `kept: ${d.keepReason}`
+    })
+  await Promise.all(decisions.filter(d => d.delete).map(d => deleteDiscoveryService(ctx, d.service)))
+}
+
+async function deleteDiscoveryService(ctx: ApplyContext, service: DiscoveryService): Promise<void> {
+  const keep = (reason: string): void => {
+    ctx.report.leftovers.push({ kind: 'discovery-service', id: service.id, reason: `kept: ${reason}` })
+    ctx.log.info(`Cloud Map service ${service.id} is kept: ${reason}`)
+  }
+  if (!isAvailable(ctx.servicediscovery)) return keep('Cloud Map is not available to this run')
+  try {
+    // The services are INACTIVE: ECS has deregistered their tasks' instances. One still there is
+    // someone else's, and deleting would cut it off.
+    const out = await callAws(
+      ctx,
+      ctx.servicediscovery,
+      new (await sdk.servicediscovery()).ListInstancesCommand({ ServiceId: service.id })
+    )
+    const left = out.Instances ?? []
+    if (left.length > 0)
+      return keep(
+        `${count(left.length, 'instance')} still registered in it (${left
+          .slice(0, 5)
+          .map(i => i.Id)
+          .join(', ')}), not by the services removed`
+      )
+    await callAws(
+      ctx,
+      ctx.servicediscovery,
+      new (await sdk.servicediscovery()).DeleteServiceCommand({ Id: service.id })
+    )
+  } catch (error) {
+    if (isAwsError(error, 'ServiceNotFound')) {
+      ctx.log.info(`Cloud Map service ${service.id} is already deleted`)
+      return
+    }
+    if (isAwsError(error, 'ResourceInUse')) return keep(`Cloud Map refused: ${errorMessage(error)}`)
+    throw error
+  }
+  relatedReport(ctx.report).discoveryServices = [
+    ...(relatedReport(ctx.report).discoveryServices ?? []),
+    { arn: service.arn, action: 'deleted' }
+  ]
+  ctx.log.info(`Deleted Cloud Map service ${service.id} (ECS leaves it when it deletes the service)`)
+}
