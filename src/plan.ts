@@ -2,6 +2,7 @@ import type { StopMode } from './apply/context.js'
 import type { StackTarget } from './find-stack.js'
 import { hostsHandled, hostsKind } from './kinds/hosts.js'
 import { kindSteps, planKinds, planOf, type FoundKind, type PlannedKind } from './kinds/index.js'
+import { loadBalancersKind } from './kinds/load-balancers.js'
 import { count, type DecideContext, type KindSettings } from './kinds/kind.js'
 import type {
   CapacityProviderInfo,
@@ -22,6 +23,11 @@ export interface ServicePlan {
   taskSets: string[]
   /** The service's tasks that are not STOPPED yet. */
   tasks: TaskInfo[]
+  /**
+   * How long it stays DRAINING after its tasks stopped, when the action knows: its target groups'
+   * longest deregistration delay (the load-balancer kind reads it). Its wait looks first then.
+   */
+  drainDelayMs?: number
 }
 
 export interface CapacityProviderDecision {
@@ -122,6 +128,11 @@ export function planTeardown(
       : {}),
     ...(inventory.scope ? { scope: inventory.scope } : {}),
     steps: []
+  }
+  const drainDelayMs = planOf(plan.kinds, loadBalancersKind)?.drainDelayMs ?? {}
+  for (const s of plan.services) {
+    const delay = drainDelayMs[s.service.name]
+    if (delay !== undefined) s.drainDelayMs = delay
   }
   plan.steps = describeSteps(plan)
   return plan

@@ -79,7 +79,11 @@ export interface SimService {
   deletedAt?: number
   /** DeleteService answers "deployments are active" until then. */
   deploymentsActiveUntil?: number
-  /** Load-balancer deregistration delay: DRAINING lasts this long after the last task stopped. */
+  /**
+   * Load-balancer deregistration delay set on the service itself (a scenario without an ElbV2Sim);
+   * DRAINING lasts the longest of it and its target groups' delays (`targetGroupDelayMs`) after the
+   * last task stopped.
+   */
   drainDelayMs: number
   stopTimeMs: number
   capacityProviders: string[]
@@ -311,6 +315,11 @@ export class EcsSim {
   readonly services = new Map<string, SimService>()
   readonly tasks = new Map<string, SimTask>()
   readonly containerInstances = new Map<string, SimContainerInstance>()
+  /**
+   * A target group's deregistration delay, from the ElbV2Sim that holds it (its attribute
+   * `deregistration_delay.timeout_seconds`); undefined for a group it does not hold.
+   */
+  targetGroupDelayMs: (targetGroupArn: string) => number | undefined = () => undefined
   readonly capacityProviders = new Map<string, SimCapacityProvider>()
   /** Task definition revisions by ARN. */
   readonly taskDefinitions = new Map<string, SimTaskDefinition>()
@@ -573,7 +582,16 @@ export class EcsSim {
     const tasks = this.tasksOf(s)
     if (tasks.some(t => this.taskStatus(t) !== 'STOPPED')) return 'DRAINING'
     const lastStop = Math.max(s.deletedAt, ...tasks.map(t => this.stoppedAt(t) ?? 0))
-    return this.now >= lastStop + s.drainDelayMs ? 'INACTIVE' : 'DRAINING'
+    return this.now >= lastStop + this.drainDelayOf(s) ? 'INACTIVE' : 'DRAINING'
+  }
+
+  /** How long the service stays DRAINING after its last task stopped: its target groups' delay. */
+  drainDelayOf(s: SimService): number {
+    const groups = s.loadBalancers.flatMap(lb => [
+      lb.targetGroupArn,
+      ...(lb.advancedConfiguration ? [lb.advancedConfiguration.alternateTargetGroupArn] : [])
+    ])
+    return Math.max(s.drainDelayMs, ...groups.map(arn => this.targetGroupDelayMs(arn) ?? 0))
   }
 
   taskStatus(t: SimTask): 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'DEPROVISIONING' | 'STOPPED' {
@@ -1292,7 +1310,7 @@ export class EcsSim {
     for (const s of this.services.values()) {
       if (s.deletedAt !== undefined && !s.purged && this.serviceStatus(s) === 'INACTIVE') {
         const lastStop =
-          Math.max(s.deletedAt, ...this.tasksOf(s).map(t => this.stoppedAt(t) ?? 0)) + s.drainDelayMs
+          Math.max(s.deletedAt, ...this.tasksOf(s).map(t => this.stoppedAt(t) ?? 0)) + this.drainDelayOf(s)
         if (this.now - lastStop > this.options.purgeInactiveAfterMs) s.purged = true
       }
     }

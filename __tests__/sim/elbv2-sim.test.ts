@@ -3,6 +3,7 @@ import {
   DeleteTargetGroupCommand,
   DescribeListenersCommand,
   DescribeRulesCommand,
+  DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand
 } from '@aws-sdk/client-elastic-load-balancing-v2'
@@ -80,6 +81,12 @@ describe('Elastic Load Balancing v2 simulator', () => {
       send(elb, new DescribeTargetHealthCommand({ TargetGroupArn: missingTg })),
       'TargetGroupNotFoundException'
     )
+    await rejects(
+      send(elb, new DescribeTargetGroupAttributesCommand({ TargetGroupArn: missingTg })),
+      'TargetGroupNotFoundException'
+    )
+    const attributes = await send(elb, new DescribeTargetGroupAttributesCommand({ TargetGroupArn: tg.arn }))
+    expect(attributes.Attributes).toContainEqual({ Key: 'deregistration_delay.timeout_seconds', Value: '300' })
     await rejects(
       send(elb, new DescribeListenersCommand({ ListenerArns: [`${listener.arn}0`] })),
       'ListenerNotFoundException'

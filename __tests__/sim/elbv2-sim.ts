@@ -19,7 +19,8 @@ import { ServiceSim } from './service-sim.js'
  *   group (directly or in a weighted ForwardConfig), and for `releaseMs` after the last such rule
  *   was deleted (the deletion settles). Assumed from the model, which lists no not-found error for
  *   it: deleting a target group that does not exist succeeds.
- * - DescribeTargetHealth: TargetGroupNotFound.
+ * - DescribeTargetHealth, DescribeTargetGroupAttributes: TargetGroupNotFound. The attributes hold the
+ *   group's `deregistration_delay.timeout_seconds` (300 unless the scenario sets it).
  * One test per rule in __tests__/sim/elbv2-sim.test.ts.
  */
 
@@ -76,6 +77,8 @@ export interface SimTargetGroup {
   port: number
   /** Targets registered by hand (besides the ECS tasks of services that name the group). */
   extraTargets: string[]
+  /** The attribute `deregistration_delay.timeout_seconds` (AWS's default 300). */
+  deregistrationDelaySeconds: number
 }
 
 /** The target groups an action list forwards to, directly or in a weighted ForwardConfig. */
@@ -112,6 +115,11 @@ export class ElbV2Sim extends ServiceSim {
       ELBV2_MUTATING_OPERATIONS,
       options.latencyMs
     )
+    // ECS keeps a service DRAINING for its target groups' deregistration delay.
+    ecs.targetGroupDelayMs = arn => {
+      const tg = this.targetGroups.get(arn)
+      return tg ? tg.deregistrationDelaySeconds * 1000 : undefined
+    }
   }
 
   // ---------------------------------------------------------------- building a scenario
@@ -149,12 +157,13 @@ export class ElbV2Sim extends ServiceSim {
     return listener
   }
 
-  createTargetGroup(name: string, port = 80): SimTargetGroup {
+  createTargetGroup(name: string, port = 80, deregistrationDelaySeconds = 300): SimTargetGroup {
     const tg = {
       arn: `arn:aws:elasticloadbalancing:${this.region}:${ACCOUNT}:targetgroup/${name}/${this.hex()}`,
       name,
       port,
-      extraTargets: []
+      extraTargets: [],
+      deregistrationDelaySeconds
     }
     this.targetGroups.set(tg.arn, tg)
     return tg
@@ -324,6 +333,19 @@ export class ElbV2Sim extends ServiceSim {
         IsDefault: r.priority === undefined
       })),
       NextMarker: page.nextToken
+    }
+  }
+
+  protected opDescribeTargetGroupAttributes(input: Record<string, unknown>): unknown {
+    const arn = String(input.TargetGroupArn ?? '')
+    const tg = this.targetGroups.get(arn)
+    if (!tg) throw this.error('TargetGroupNotFoundException', `Target groups '${arn}' not found`)
+    return {
+      Attributes: [
+        { Key: 'deregistration_delay.timeout_seconds', Value: String(tg.deregistrationDelaySeconds) },
+        { Key: 'stickiness.enabled', Value: 'false' },
+        { Key: 'load_balancing.algorithm.type', Value: 'round_robin' }
+      ]
     }
   }
 

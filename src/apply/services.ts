@@ -100,12 +100,17 @@ export async function deleteService(ctx: ApplyContext, plan: ServicePlan): Promi
   }
 }
 
-/** DRAINING is not done: the service still counts against DeleteCluster until INACTIVE. */
+/**
+ * DRAINING is not done: the service still counts against DeleteCluster until INACTIVE. Its tasks
+ * are down when this starts; behind a load balancer whose deregistration delay the action read, it
+ * stays DRAINING that long, so the first look comes then (never after the deadline).
+ */
 export async function waitServiceInactive(ctx: ApplyContext, plan: ServicePlan): Promise<void> {
   const outcome = await ctx.services.waitUntil(
     plan.service.arn,
     s => !s || s.status === 'INACTIVE',
-    ctx.deadline
+    ctx.deadline,
+    plan.drainDelayMs
   )
   if (!outcome.done) {
     throw new DeadlineError(

@@ -7,7 +7,7 @@ import { tolerateDenied, type InventoryContext, type ServiceInfo } from '../inve
 import { describeUsers, type OtherUsersCheck, type OtherUsersLookup } from '../other-users.js'
 import { code } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
-import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
+import { DeadlineError, errorMessage, isAccessDenied, isAwsError } from '../util/errors.js'
 import { forEachPage } from '../util/paginate.js'
 import { retryUntil } from '../util/poll.js'
 import { count, relatedReport, type ResourceKind } from './kind.js'
@@ -52,6 +52,8 @@ export interface TargetGroupInfo {
   arn: string
   name: string
   loadBalancerArns: string[]
+  /** `deregistration_delay.timeout_seconds` in ms; absent when it could not be read. */
+  deregistrationDelayMs?: number
 }
 
 export interface LoadBalancersFound {
@@ -97,6 +99,11 @@ export interface LoadBalancersPlan {
   latticeTargetGroups: { service: string; arn: string }[]
   /** The load balancers the rules and groups are on: checked afterwards for having nothing left. */
   loadBalancerArns: string[]
+  /**
+   * Per removed service whose groups' delays are all known: the longest, which its DRAINING lasts
+   * after its tasks stopped (the services' wait schedule, apply/context.ts).
+   */
+  drainDelayMs: Record<string, number>
   /** What it was decided from: decided again once the other clusters are looked at afresh. */
   found: LoadBalancersFound
 }
@@ -181,10 +188,31 @@ export function decideLoadBalancers(
     }),
     latticeTargetGroups: found.latticeTargetGroups,
     found,
+    drainDelayMs: drainDelays(found),
     loadBalancerArns: [
       ...new Set([...existing.flatMap(g => g.loadBalancerArns), ...relevant.map(r => r.loadBalancerArn)])
     ].sort()
   }
+}
+
+/**
+ * Per removed service, the longest deregistration delay of its groups that still exist; a service
+ * with a group whose delay is not known is left out (its wait keeps the plain schedule).
+ */
+export function drainDelays(found: LoadBalancersFound): Record<string, number> {
+  const groups = new Map(found.targetGroups.map(g => [g.arn, g]))
+  const perService = new Map<string, (number | undefined)[]>()
+  for (const ref of found.refs) {
+    const group = groups.get(ref.targetGroupArn)
+    if (group)
+      perService.set(ref.service, [...(perService.get(ref.service) ?? []), group.deregistrationDelayMs])
+  }
+  const out: Record<string, number> = {}
+  for (const [service, delays] of perService) {
+    const known = delays.filter((d): d is number => d !== undefined)
+    if (known.length === delays.length) out[service] = Math.max(...known)
+  }
+  return out
 }
 
 function ruleKeepReason(
@@ -311,18 +339,42 @@ async function describeTargetGroups(ctx: LoadBalancerContext, arns: string[]): P
           ctx.elbv2,
           new (await sdk.elbv2()).DescribeTargetGroupsCommand({ TargetGroupArns: [arn] })
         )
-        for (const g of page.TargetGroups ?? [])
+        for (const g of page.TargetGroups ?? []) {
+          const delayMs = await deregistrationDelay(ctx, g.TargetGroupArn ?? arn)
           out.push({
             arn: g.TargetGroupArn ?? arn,
             name: g.TargetGroupName ?? nameOfArn(arn),
-            loadBalancerArns: g.LoadBalancerArns ?? []
+            loadBalancerArns: g.LoadBalancerArns ?? [],
+            ...(delayMs !== undefined ? { deregistrationDelayMs: delayMs } : {})
           })
+        }
       } catch (error) {
         if (!isAwsError(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound')) throw error
       }
     })
   )
   return out.sort((a, b) => a.arn.localeCompare(b.arn))
+}
+
+/**
+ * The group's deregistration delay in ms, read only to time the services' waits: a denied read, a
+ * group deleted meanwhile or an odd value is "not known" (the waits keep their plain schedule).
+ */
+async function deregistrationDelay(ctx: LoadBalancerContext, arn: string): Promise<number | undefined> {
+  try {
+    const out = await callAws(
+      ctx,
+      ctx.elbv2,
+      new (await sdk.elbv2()).DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn })
+    )
+    const value = out.Attributes?.find(a => a.Key === 'deregistration_delay.timeout_seconds')?.Value
+    const seconds = value === undefined ? NaN : Number(value)
+    return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined
+  } catch (error) {
+    if (isAccessDenied(error) || isAwsError(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
+      return undefined
+    throw error
+  }
 }
 
 async function describeListeners(

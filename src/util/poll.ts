@@ -36,6 +36,8 @@ interface Waiter<T> {
   id: string
   /** When the wait began. */
   since: number
+  /** Not looked at before this moment (unless its deadline comes first): when it can first be done. */
+  lookFrom: number
   isDone: (state: T | undefined) => boolean
   deadline: number
   resolve: (outcome: WaitOutcome<T>) => void
@@ -70,13 +72,21 @@ export class BatchPoller<T> {
     }
   ) {}
 
+  /**
+   * Waits until `isDone` holds for `id`. `notBeforeMs`: how long after now it can be done at the
+   * earliest, as far as the action knows (a service's load-balancer deregistration delay); it is not
+   * looked at before then, and its deadline still comes first.
+   */
   waitUntil(
     id: string,
     isDone: (state: T | undefined) => boolean,
-    deadline: number
+    deadline: number,
+    notBeforeMs = 0
   ): Promise<WaitOutcome<T>> {
     return new Promise((resolve, reject) => {
-      this.waiters.add({ id, since: this.ctx.clock(), isDone, deadline, resolve, reject, last: undefined })
+      const since = this.ctx.clock()
+      const lookFrom = since + Math.max(0, notBeforeMs)
+      this.waiters.add({ id, since, lookFrom, isDone, deadline, resolve, reject, last: undefined })
       if (!this.running) void this.loop()
     })
   }
@@ -91,15 +101,24 @@ export class BatchPoller<T> {
     try {
       while (this.waiters.size > 0) {
         const nearest = Math.min(...[...this.waiters].map(w => w.deadline))
-        await this.ctx.sleep(Math.max(0, Math.min(sleepMs, nearest - this.ctx.clock())), this.ctx.signal)
+        const startNow = this.ctx.clock()
+        if (![...this.waiters].some(w => w.lookFrom <= startNow)) {
+          // Nothing can be done yet: sleep until the first can, and back off afresh from there.
+          const firstLook = Math.min(...[...this.waiters].map(w => w.lookFrom))
+          sleepMs = firstLook - startNow
+          paceMs = schedule.stepMs
+          nextStepMs = schedule.stepMs
+        }
+        await this.ctx.sleep(Math.max(0, Math.min(sleepMs, nearest - startNow)), this.ctx.signal)
         const now = this.ctx.clock()
         // Insertion order is the order the waits began: the oldest first.
         const due = [...this.waiters].filter(w => w.deadline <= now)
         const ids = new Set(due.map(w => w.id))
         for (const w of this.waiters) {
           if (ids.size >= Math.max(batchSize, due.length)) break
-          ids.add(w.id)
+          if (w.lookFrom <= now) ids.add(w.id)
         }
+        if (ids.size === 0) continue
         const watched = [...this.waiters].filter(w => ids.has(w.id))
         const states = await this.options.describe([...ids])
         const after = this.ctx.clock()
@@ -123,6 +142,8 @@ export class BatchPoller<T> {
           sleepMs = paceMs
           nextStepMs *= schedule.factor
         }
+        // A wait that can first be done sooner is looked at then, without changing the pace.
+        sleepMs = Math.min(sleepMs, this.untilFirstLook(after))
       }
     } catch (error) {
       for (const waiter of [...this.waiters]) {
@@ -138,6 +159,11 @@ export class BatchPoller<T> {
   private nextSleep(stepMs: number, now: number): number {
     const oldest = this.waiters.values().next().value
     return backoffSleep(this.options.schedule, stepMs, oldest?.since ?? now, now)
+  }
+
+  /** How long until a wait not looked at yet can first be done (Infinity: none such). */
+  private untilFirstLook(now: number): number {
+    return Math.min(...[...this.waiters].filter(w => w.lookFrom > now).map(w => w.lookFrom - now))
   }
 
   private settle(waiter: Waiter<T>, outcome: WaitOutcome<T>): void {
