@@ -272,4 +272,78 @@ describe('load balancer rules and target groups', () => {
       /still used by cluster pr-2 \(service late\)/
     )
   })
+
+  describe("waits on a service behind a target group by the group's deregistration delay", () => {
+    /** One cluster, one service with two tasks behind a group whose delay is 60 s. */
+    function drainingService() {
+      const world = new SimWorld()
+      const { ecs, elbv2 } = world
+      const lb = elbv2.createLoadBalancer('app')
+      const listener = elbv2.createListener(lb.arn)
+      ecs.createCluster('app')
+      ecs.registerContainerInstance('app')
+      const tg = elbv2.createTargetGroup('app-web', 80, 60)
+      elbv2.createRule(listener.arn, 10, 'app.example.com', tg.arn)
+      const service = ecs.createService('app', 'web', {
+        desiredCount: 2,
+        loadBalancers: [{ targetGroupArn: tg.arn, containerName: 'web', containerPort: 80 }]
+      })
+      return { world, tg, service }
+    }
+
+    /** When the simulator makes the service INACTIVE: its last task's stop plus the group's delay. */
+    function inactiveAt(world: SimWorld, serviceArn: string): number {
+      const tasks = [...world.ecs.tasks.values()].filter(t => t.serviceArn === serviceArn)
+      return Math.max(...tasks.map(t => t.stopRequestedAt! + t.stopTimeMs)) + 60_000
+    }
+
+    const describeServices = (world: SimWorld) =>
+      world.ecs.calls.filter(c => c.operation === 'DescribeServices' && c.at > 0)
+
+    it('reads the delay once and looks at the DRAINING service only after it, ending soon after INACTIVE', async () => {
+      const { world, tg, service } = drainingService()
+      await world.ecs.time.sleep(5_000)
+      const started = world.ecs.time.clock()
+
+      const result = await runOnSim(world.ecs, { cluster: 'app', 'delete-target-groups': 'true' }, { world })
+
+      expect(result.failed).toBeUndefined()
+      expect(world.ecs.remaining('app').cluster).toBe('INACTIVE')
+      expect(world.elbv2.targetGroups.has(tg.arn)).toBe(false)
+      expect(
+        world.elbv2.calls.filter(c => c.operation === 'DescribeTargetGroupAttributes').map(c => c.input)
+      ).toEqual([{ TargetGroupArn: tg.arn }])
+      const deleteService = world.ecs.calls.find(c => c.operation === 'DeleteService' && !c.error)!
+      const inactive = inactiveAt(world, service.arn)
+      // The looks at the service after DeleteService: none before the delay has passed since its
+      // tasks stopped, and at most two in all (the first one at or a second after it is INACTIVE).
+      const looks = describeServices(world).filter(c => c.at > deleteService.at && c.at >= started)
+      expect(looks.length).toBeGreaterThanOrEqual(1)
+      expect(looks.length).toBeLessThanOrEqual(2)
+      expect(looks[0]!.at).toBeGreaterThanOrEqual(inactive - 2_000)
+      // The wait ended within a second or two of INACTIVE, and the rule went only after it.
+      const last = looks[looks.length - 1]!
+      expect(last.at).toBeGreaterThanOrEqual(inactive)
+      expect(last.at - inactive).toBeLessThanOrEqual(2_000)
+      const deleteRule = world.elbv2.calls.find(c => c.operation === 'DeleteRule' && !c.error)!
+      expect(deleteRule.at).toBeGreaterThanOrEqual(last.at)
+    })
+
+    it('without the read (denied), still removes everything, looking at the service on the plain schedule', async () => {
+      const { world, tg, service } = drainingService()
+      world.elbv2.denied.add('DescribeTargetGroupAttributes')
+
+      const result = await runOnSim(world.ecs, { cluster: 'app', 'delete-target-groups': 'true' }, { world })
+
+      expect(result.failed).toBeUndefined()
+      expect(world.ecs.remaining('app').cluster).toBe('INACTIVE')
+      expect(world.elbv2.targetGroups.has(tg.arn)).toBe(false)
+      expect(world.elbv2.calls.filter(c => c.operation === 'DescribeTargetGroupAttributes')).toHaveLength(1)
+      const deleteService = world.ecs.calls.find(c => c.operation === 'DeleteService' && !c.error)!
+      const looks = describeServices(world).filter(c => c.at > deleteService.at)
+      // Backing off into the unknown delay costs more looks than knowing it.
+      expect(looks.length).toBeGreaterThan(2)
+      expect(looks[0]!.at).toBeLessThan(inactiveAt(world, service.arn) - 30_000)
+    })
+  })
 })

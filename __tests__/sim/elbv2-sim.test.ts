@@ -86,7 +86,10 @@ describe('Elastic Load Balancing v2 simulator', () => {
       'TargetGroupNotFoundException'
     )
     const attributes = await send(elb, new DescribeTargetGroupAttributesCommand({ TargetGroupArn: tg.arn }))
-    expect(attributes.Attributes).toContainEqual({ Key: 'deregistration_delay.timeout_seconds', Value: '300' })
+    expect(attributes.Attributes).toContainEqual({
+      Key: 'deregistration_delay.timeout_seconds',
+      Value: '300'
+    })
     await rejects(
       send(elb, new DescribeListenersCommand({ ListenerArns: [`${listener.arn}0`] })),
       'ListenerNotFoundException'

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import {
   decideLoadBalancers,
+  drainDelays,
   forwardTargets,
   listenerOfRule,
   serviceTargetGroups,
@@ -154,6 +155,38 @@ describe('decideLoadBalancers', () => {
     const plan = decideLoadBalancers(found({ targetGroups: [], rules: [] }), true)
     expect(plan.targetGroups).toEqual([])
     expect(plan.loadBalancerArns).toEqual([])
+  })
+})
+
+describe("drainDelays (the services' wait schedule)", () => {
+  it("gives each service the longest delay of its groups, and none when a group's delay is unknown", () => {
+    const delays = drainDelays(
+      found({
+        refs: [
+          { service: 'web', targetGroupArn: tg('pr-1'), role: 'primary' },
+          { service: 'web', targetGroupArn: tg('pr-2'), role: 'alternate' },
+          { service: 'api', targetGroupArn: tg('pr-3'), role: 'primary' },
+          { service: 'gone', targetGroupArn: tg('deleted'), role: 'primary' }
+        ],
+        targetGroups: [
+          { arn: tg('pr-1'), name: 'pr-1', loadBalancerArns: [LB], deregistrationDelayMs: 60_000 },
+          { arn: tg('pr-2'), name: 'pr-2', loadBalancerArns: [LB], deregistrationDelayMs: 120_000 },
+          // api's group could not be read: its wait keeps the plain schedule.
+          { arn: tg('pr-3'), name: 'pr-3', loadBalancerArns: [LB] }
+        ]
+      })
+    )
+    expect(delays).toEqual({ web: 120_000 })
+  })
+
+  it('is part of the plan the apply reads', () => {
+    const plan = decideLoadBalancers(
+      found({
+        targetGroups: [{ arn: tg('pr-1'), name: 'pr-1', loadBalancerArns: [LB], deregistrationDelayMs: 0 }]
+      }),
+      true
+    )
+    expect(plan.drainDelayMs).toEqual({ web: 0 })
   })
 })
 

@@ -221,6 +221,63 @@ describe('BatchPoller', () => {
     await expect(wait).rejects.toMatchObject({ name: 'CancelledError' })
     expect(time.clock()).toBeLessThan(Date.UTC(2026, 10, 1, 12, 0, 8))
   })
+
+  it('does not look at a wait before it can be done (a load-balancer drain), then backs off from there as usual', async () => {
+    const time = new VirtualTime()
+    const start = time.clock()
+    const rounds: { at: number; ids: string[] }[] = []
+    // x: no load balancer, INACTIVE 2 s after its wait began; y: behind a target group with a 60 s
+    // deregistration delay, INACTIVE half a second after it.
+    const doneAt: Record<string, number> = { x: start + 2_000, y: start + 60_500 }
+    const poller = new BatchPoller<string>(
+      { clock: time.clock, sleep: time.sleep, signal: new AbortController().signal },
+      {
+        schedule: { firstMs: 0, stepMs: 1_000, factor: 2, ceilingMs: 5_000 },
+        batchSize: 10,
+        describe: async ids => {
+          rounds.push({ at: time.clock() - start, ids })
+          return new Map(ids.map(id => [id, time.clock() >= doneAt[id]! ? 'INACTIVE' : 'DRAINING']))
+        }
+      }
+    )
+    const inactive = (s: string | undefined) => s === 'INACTIVE'
+    const [x, y] = await Promise.all([
+      poller.waitUntil('x', inactive, start + 600_000),
+      poller.waitUntil('y', inactive, start + 600_000, 60_000)
+    ])
+    expect(x).toEqual({ done: true, state: 'INACTIVE' })
+    expect(y).toEqual({ done: true, state: 'INACTIVE' })
+    // x at once and backing off; y not once before 60 s, then at 60 s and 1 s later, when it is done.
+    expect(rounds).toEqual([
+      { at: 0, ids: ['x'] },
+      { at: 1_000, ids: ['x'] },
+      { at: 3_000, ids: ['x'] },
+      { at: 60_000, ids: ['y'] },
+      { at: 61_000, ids: ['y'] }
+    ])
+    expect(time.clock() - doneAt.y!).toBeLessThanOrEqual(1_000)
+  })
+
+  it('never sleeps past the deadline for a wait that cannot be done before it', async () => {
+    const time = new VirtualTime()
+    const start = time.clock()
+    const looks: number[] = []
+    const poller = new BatchPoller<string>(
+      { clock: time.clock, sleep: time.sleep, signal: new AbortController().signal },
+      {
+        schedule: { firstMs: 0, stepMs: 1_000, factor: 2, ceilingMs: 5_000 },
+        batchSize: 10,
+        describe: async ids => {
+          looks.push(time.clock() - start)
+          return new Map(ids.map(id => [id, 'DRAINING']))
+        }
+      }
+    )
+    // A 300 s deregistration delay, a deadline 20 s away: one look, at the deadline.
+    const outcome = await poller.waitUntil('y', s => s === 'INACTIVE', start + 20_000, 300_000)
+    expect(outcome).toEqual({ done: false, state: 'DRAINING' })
+    expect(looks).toEqual([20_000])
+  })
 })
 
 describe('retryUntil', () => {
