@@ -61646,9 +61646,16 @@ class BatchPoller {
         this.ctx = ctx;
         this.options = options;
     }
-    waitUntil(id, isDone, deadline) {
+    /**
+     * Waits until `isDone` holds for `id`. `notBeforeMs`: how long after now it can be done at the
+     * earliest, as far as the action knows (a service's load-balancer deregistration delay); it is not
+     * looked at before then, and its deadline still comes first.
+     */
+    waitUntil(id, isDone, deadline, notBeforeMs = 0) {
         return new Promise((resolve, reject) => {
-            this.waiters.add({ id, since: this.ctx.clock(), isDone, deadline, resolve, reject, last: undefined });
+            const since = this.ctx.clock();
+            const lookFrom = since + Math.max(0, notBeforeMs);
+            this.waiters.add({ id, since, lookFrom, isDone, deadline, resolve, reject, last: undefined });
             if (!this.running)
                 void this.loop();
         });
@@ -61663,7 +61670,15 @@ class BatchPoller {
         try {
             while (this.waiters.size > 0) {
                 const nearest = Math.min(...[...this.waiters].map(w => w.deadline));
-                await this.ctx.sleep(Math.max(0, Math.min(sleepMs, nearest - this.ctx.clock())), this.ctx.signal);
+                const startNow = this.ctx.clock();
+                if (![...this.waiters].some(w => w.lookFrom <= startNow)) {
+                    // Nothing can be done yet: sleep until the first can, and back off afresh from there.
+                    const firstLook = Math.min(...[...this.waiters].map(w => w.lookFrom));
+                    sleepMs = firstLook - startNow;
+                    paceMs = schedule.stepMs;
+                    nextStepMs = schedule.stepMs;
+                }
+                await this.ctx.sleep(Math.max(0, Math.min(sleepMs, nearest - startNow)), this.ctx.signal);
                 const now = this.ctx.clock();
                 // Insertion order is the order the waits began: the oldest first.
                 const due = [...this.waiters].filter(w => w.deadline <= now);
@@ -61671,8 +61686,11 @@ class BatchPoller {
                 for (const w of this.waiters) {
                     if (ids.size >= Math.max(batchSize, due.length))
                         break;
-                    ids.add(w.id);
+                    if (w.lookFrom <= now)
+                        ids.add(w.id);
                 }
+                if (ids.size === 0)
+                    continue;
                 const watched = [...this.waiters].filter(w => ids.has(w.id));
                 const states = await this.options.describe([...ids]);
                 const after = this.ctx.clock();
@@ -61700,6 +61718,8 @@ class BatchPoller {
                     sleepMs = paceMs;
                     nextStepMs *= schedule.factor;
                 }
+                // A wait that can first be done sooner is looked at then, without changing the pace.
+                sleepMs = Math.min(sleepMs, this.untilFirstLook(after));
             }
         }
         catch (error) {
@@ -61716,6 +61736,10 @@ class BatchPoller {
     nextSleep(stepMs, now) {
         const oldest = this.waiters.values().next().value;
         return backoffSleep(this.options.schedule, stepMs, oldest?.since ?? now, now);
+    }
+    /** How long until a wait not looked at yet can first be done (Infinity: none such). */
+    untilFirstLook(now) {
+        return Math.min(...[...this.waiters].filter(w => w.lookFrom > now).map(w => w.lookFrom - now));
     }
     settle(waiter, outcome) {
         this.waiters.delete(waiter);
@@ -62508,10 +62532,31 @@ function decideLoadBalancers(found, deleteTargetGroups) {
         }),
         latticeTargetGroups: found.latticeTargetGroups,
         found,
+        drainDelayMs: drainDelays(found),
         loadBalancerArns: [
             ...new Set([...existing.flatMap(g => g.loadBalancerArns), ...relevant.map(r => r.loadBalancerArn)])
         ].sort()
     };
+}
+/**
+ * Per removed service, the longest deregistration delay of its groups that still exist; a service
+ * with a group whose delay is not known is left out (its wait keeps the plain schedule).
+ */
+function drainDelays(found) {
+    const groups = new Map(found.targetGroups.map(g => [g.arn, g]));
+    const perService = new Map();
+    for (const ref of found.refs) {
+        const group = groups.get(ref.targetGroupArn);
+        if (group)
+            perService.set(ref.service, [...(perService.get(ref.service) ?? []), group.deregistrationDelayMs]);
+    }
+    const out = {};
+    for (const [service, delays] of perService) {
+        const known = delays.filter((d) => d !== undefined);
+        if (known.length === delays.length)
+            out[service] = Math.max(...known);
+    }
+    return out;
 }
 function ruleKeepReason(rule, ours, groupKeep) {
     if (rule.isDefault)
@@ -62616,12 +62661,15 @@ async function describeTargetGroups(ctx, arns) {
     await Promise.all(arns.map(async (arn) => {
         try {
             const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetGroupsCommand({ TargetGroupArns: [arn] }));
-            for (const g of page.TargetGroups ?? [])
+            for (const g of page.TargetGroups ?? []) {
+                const delayMs = await deregistrationDelay(ctx, g.TargetGroupArn ?? arn);
                 out.push({
                     arn: g.TargetGroupArn ?? arn,
                     name: g.TargetGroupName ?? nameOfArn(arn),
-                    loadBalancerArns: g.LoadBalancerArns ?? []
+                    loadBalancerArns: g.LoadBalancerArns ?? [],
+                    ...(delayMs !== undefined ? { deregistrationDelayMs: delayMs } : {})
                 });
+            }
         }
         catch (error) {
             if (!(0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
@@ -62629,6 +62677,23 @@ async function describeTargetGroups(ctx, arns) {
         }
     }));
     return out.sort((a, b) => a.arn.localeCompare(b.arn));
+}
+/**
+ * The group's deregistration delay in ms, read only to time the services' waits: a denied read, a
+ * group deleted meanwhile or an odd value is "not known" (the waits keep their plain schedule).
+ */
+async function deregistrationDelay(ctx, arn) {
+    try {
+        const out = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn }));
+        const value = out.Attributes?.find(a => a.Key === 'deregistration_delay.timeout_seconds')?.Value;
+        const seconds = value === undefined ? NaN : Number(value);
+        return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+    }
+    catch (error) {
+        if ((0,errors/* isAccessDenied */.w7)(error) || (0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
+            return undefined;
+        throw error;
+    }
 }
 async function describeListeners(ctx, loadBalancerArn) {
     const out = [];
@@ -64894,7 +64959,8 @@ function newAcceptedRequests() {
  * waits end; a task with a longer stop timeout is then looked at every ceiling. A service's wait
  * begins only once its tasks are down: without a load balancer it is INACTIVE by then, so its first
  * look comes at once; behind one it stays DRAINING for the target group's deregistration delay
- * (300 s by default, often set lower, not known to the action), which the looks back off into.
+ * (300 s by default, often set lower): when the load-balancer kind read it, the service's first look
+ * waits that long (ServicePlan.drainDelayMs, BatchPoller.waitUntil), else the looks back off into it.
  */
 /** ECS's default stop timeout (30 s), the scheduler's second and a second of deprovisioning. */
 const TASK_SETTLE_BY_MS = 32_000;
@@ -65329,9 +65395,13 @@ async function deleteService(ctx, plan) {
         });
     }
 }
-/** DRAINING is not done: the service still counts against DeleteCluster until INACTIVE. */
+/**
+ * DRAINING is not done: the service still counts against DeleteCluster until INACTIVE. Its tasks
+ * are down when this starts; behind a load balancer whose deregistration delay the action read, it
+ * stays DRAINING that long, so the first look comes then (never after the deadline).
+ */
 async function waitServiceInactive(ctx, plan) {
-    const outcome = await ctx.services.waitUntil(plan.service.arn, s => !s || s.status === 'INACTIVE', ctx.deadline);
+    const outcome = await ctx.services.waitUntil(plan.service.arn, s => !s || s.status === 'INACTIVE', ctx.deadline, plan.drainDelayMs);
     if (!outcome.done) {
         throw new errors/* DeadlineError */.j3(`service ${plan.service.name} was still ${outcome.state?.status ?? 'DRAINING'} at the deadline`);
     }
@@ -65995,6 +66065,7 @@ function round(seconds) {
 
 
 
+
 function planTeardown(inventory, mode, stack, kinds) {
     const serviceNames = new Set(inventory.services.map(s => s.name));
     const tasksByService = new Map();
@@ -66040,6 +66111,12 @@ function planTeardown(inventory, mode, stack, kinds) {
         ...(inventory.scope ? { scope: inventory.scope } : {}),
         steps: []
     };
+    const drainDelayMs = planOf(plan.kinds, loadBalancersKind)?.drainDelayMs ?? {};
+    for (const s of plan.services) {
+        const delay = drainDelayMs[s.service.name];
+        if (delay !== undefined)
+            s.drainDelayMs = delay;
+    }
     plan.steps = describeSteps(plan);
     return plan;
 }
