@@ -61648,14 +61648,25 @@ class BatchPoller {
     }
     /**
      * Waits until `isDone` holds for `id`. `notBeforeMs`: how long after now it can be done at the
-     * earliest, as far as the action knows (a service's load-balancer deregistration delay); it is not
-     * looked at before then, and its deadline still comes first.
+     * earliest, as far as the action knows (a service's load-balancer deregistration delay). It is
+     * looked at once on the schedule (the drain may have happened already: AWS may drain the targets
+     * before the tasks stop) and, if not done, next only then; its deadline still comes first.
      */
     waitUntil(id, isDone, deadline, notBeforeMs = 0) {
         return new Promise((resolve, reject) => {
             const since = this.ctx.clock();
             const lookFrom = since + Math.max(0, notBeforeMs);
-            this.waiters.add({ id, since, lookFrom, isDone, deadline, resolve, reject, last: undefined });
+            this.waiters.add({
+                id,
+                since,
+                lookFrom,
+                looked: false,
+                isDone,
+                deadline,
+                resolve,
+                reject,
+                last: undefined
+            });
             if (!this.running)
                 void this.loop();
         });
@@ -61671,7 +61682,7 @@ class BatchPoller {
             while (this.waiters.size > 0) {
                 const nearest = Math.min(...[...this.waiters].map(w => w.deadline));
                 const startNow = this.ctx.clock();
-                if (![...this.waiters].some(w => w.lookFrom <= startNow)) {
+                if (![...this.waiters].some(w => canLook(w, startNow))) {
                     // Nothing can be done yet: sleep until the first can, and back off afresh from there.
                     const firstLook = Math.min(...[...this.waiters].map(w => w.lookFrom));
                     sleepMs = firstLook - startNow;
@@ -61686,7 +61697,7 @@ class BatchPoller {
                 for (const w of this.waiters) {
                     if (ids.size >= Math.max(batchSize, due.length))
                         break;
-                    if (w.lookFrom <= now)
+                    if (canLook(w, now))
                         ids.add(w.id);
                 }
                 if (ids.size === 0)
@@ -61698,6 +61709,7 @@ class BatchPoller {
                 for (const waiter of watched) {
                     const state = states.get(waiter.id);
                     waiter.last = state;
+                    waiter.looked = true;
                     if (waiter.isDone(state)) {
                         finished++;
                         this.settle(waiter, { done: true, state });
@@ -61739,12 +61751,16 @@ class BatchPoller {
     }
     /** How long until a wait not looked at yet can first be done (Infinity: none such). */
     untilFirstLook(now) {
-        return Math.min(...[...this.waiters].filter(w => w.lookFrom > now).map(w => w.lookFrom - now));
+        return Math.min(...[...this.waiters].filter(w => !canLook(w, now)).map(w => w.lookFrom - now));
     }
     settle(waiter, outcome) {
         this.waiters.delete(waiter);
         waiter.resolve(outcome);
     }
+}
+/** A wait is looked at once on the schedule, then not before it can be done. */
+function canLook(waiter, now) {
+    return !waiter.looked || waiter.lookFrom <= now;
 }
 /**
  * A backoff step as `schedule` allows it for a wait that began at `since`: up to its settle-by
@@ -64959,7 +64975,7 @@ function newAcceptedRequests() {
  * waits end; a task with a longer stop timeout is then looked at every ceiling. A service's wait
  * begins only once its tasks are down: without a load balancer it is INACTIVE by then, so its first
  * look comes at once; behind one it stays DRAINING for the target group's deregistration delay
- * (300 s by default, often set lower): when the load-balancer kind read it, the service's first look
+ * (300 s by default, often set lower): when the load-balancer kind read it, the look after the first
  * waits that long (ServicePlan.drainDelayMs, BatchPoller.waitUntil), else the looks back off into it.
  */
 /** ECS's default stop timeout (30 s), the scheduler's second and a second of deprovisioning. */
@@ -65398,7 +65414,8 @@ async function deleteService(ctx, plan) {
 /**
  * DRAINING is not done: the service still counts against DeleteCluster until INACTIVE. Its tasks
  * are down when this starts; behind a load balancer whose deregistration delay the action read, it
- * stays DRAINING that long, so the first look comes then (never after the deadline).
+ * may stay DRAINING that long: after one look at once (the drain may be over already), the next
+ * comes when the delay has passed (never after the deadline).
  */
 async function waitServiceInactive(ctx, plan) {
     const outcome = await ctx.services.waitUntil(plan.service.arn, s => !s || s.status === 'INACTIVE', ctx.deadline, plan.drainDelayMs);

@@ -315,12 +315,12 @@ describe('load balancer rules and target groups', () => {
       ).toEqual([{ TargetGroupArn: tg.arn }])
       const deleteService = world.ecs.calls.find(c => c.operation === 'DeleteService' && !c.error)!
       const inactive = inactiveAt(world, service.arn)
-      // The looks at the service after DeleteService: none before the delay has passed since its
-      // tasks stopped, and at most two in all (the first one at or a second after it is INACTIVE).
+      // The looks at the service after DeleteService: one when its tasks are down, then none before
+      // the delay has passed since they stopped; two in all, the second a second after INACTIVE.
       const looks = describeServices(world).filter(c => c.at > deleteService.at && c.at >= started)
-      expect(looks.length).toBeGreaterThanOrEqual(1)
-      expect(looks.length).toBeLessThanOrEqual(2)
-      expect(looks[0]!.at).toBeGreaterThanOrEqual(inactive - 2_000)
+      expect(looks).toHaveLength(2)
+      expect(looks[0]!.at).toBeLessThan(inactive - 50_000)
+      expect(looks[1]!.at).toBeGreaterThanOrEqual(inactive)
       // The wait ended within a second or two of INACTIVE, and the rule went only after it.
       const last = looks[looks.length - 1]!
       expect(last.at).toBeGreaterThanOrEqual(inactive)

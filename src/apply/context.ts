@@ -62,7 +62,7 @@ export function newAcceptedRequests(): AcceptedRequests {
  * waits end; a task with a longer stop timeout is then looked at every ceiling. A service's wait
  * begins only once its tasks are down: without a load balancer it is INACTIVE by then, so its first
  * look comes at once; behind one it stays DRAINING for the target group's deregistration delay
- * (300 s by default, often set lower): when the load-balancer kind read it, the service's first look
+ * (300 s by default, often set lower): when the load-balancer kind read it, the look after the first
  * waits that long (ServicePlan.drainDelayMs, BatchPoller.waitUntil), else the looks back off into it.
  */
 /** ECS's default stop timeout (30 s), the scheduler's second and a second of deprovisioning. */

@@ -103,7 +103,8 @@ export async function deleteService(ctx: ApplyContext, plan: ServicePlan): Promi
 /**
  * DRAINING is not done: the service still counts against DeleteCluster until INACTIVE. Its tasks
  * are down when this starts; behind a load balancer whose deregistration delay the action read, it
- * stays DRAINING that long, so the first look comes then (never after the deadline).
+ * may stay DRAINING that long: after one look at once (the drain may be over already), the next
+ * comes when the delay has passed (never after the deadline).
  */
 export async function waitServiceInactive(ctx: ApplyContext, plan: ServicePlan): Promise<void> {
   const outcome = await ctx.services.waitUntil(

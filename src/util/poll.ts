@@ -36,8 +36,12 @@ interface Waiter<T> {
   id: string
   /** When the wait began. */
   since: number
-  /** Not looked at before this moment (unless its deadline comes first): when it can first be done. */
+  /**
+   * After its first look, not looked at again before this moment (unless its deadline comes first):
+   * when it can be done at the earliest, as far as the action knows.
+   */
   lookFrom: number
+  looked: boolean
   isDone: (state: T | undefined) => boolean
   deadline: number
   resolve: (outcome: WaitOutcome<T>) => void
@@ -74,8 +78,9 @@ export class BatchPoller<T> {
 
   /**
    * Waits until `isDone` holds for `id`. `notBeforeMs`: how long after now it can be done at the
-   * earliest, as far as the action knows (a service's load-balancer deregistration delay); it is not
-   * looked at before then, and its deadline still comes first.
+   * earliest, as far as the action knows (a service's load-balancer deregistration delay). It is
+   * looked at once on the schedule (the drain may have happened already: AWS may drain the targets
+   * before the tasks stop) and, if not done, next only then; its deadline still comes first.
    */
   waitUntil(
     id: string,
@@ -86,7 +91,17 @@ export class BatchPoller<T> {
     return new Promise((resolve, reject) => {
       const since = this.ctx.clock()
       const lookFrom = since + Math.max(0, notBeforeMs)
-      this.waiters.add({ id, since, lookFrom, isDone, deadline, resolve, reject, last: undefined })
+      this.waiters.add({
+        id,
+        since,
+        lookFrom,
+        looked: false,
+        isDone,
+        deadline,
+        resolve,
+        reject,
+        last: undefined
+      })
       if (!this.running) void this.loop()
     })
   }
@@ -102,7 +117,7 @@ export class BatchPoller<T> {
       while (this.waiters.size > 0) {
         const nearest = Math.min(...[...this.waiters].map(w => w.deadline))
         const startNow = this.ctx.clock()
-        if (![...this.waiters].some(w => w.lookFrom <= startNow)) {
+        if (![...this.waiters].some(w => canLook(w, startNow))) {
           // Nothing can be done yet: sleep until the first can, and back off afresh from there.
           const firstLook = Math.min(...[...this.waiters].map(w => w.lookFrom))
           sleepMs = firstLook - startNow
@@ -116,7 +131,7 @@ export class BatchPoller<T> {
         const ids = new Set(due.map(w => w.id))
         for (const w of this.waiters) {
           if (ids.size >= Math.max(batchSize, due.length)) break
-          if (w.lookFrom <= now) ids.add(w.id)
+          if (canLook(w, now)) ids.add(w.id)
         }
         if (ids.size === 0) continue
         const watched = [...this.waiters].filter(w => ids.has(w.id))
@@ -126,6 +141,7 @@ export class BatchPoller<T> {
         for (const waiter of watched) {
           const state = states.get(waiter.id)
           waiter.last = state
+          waiter.looked = true
           if (waiter.isDone(state)) {
             finished++
             this.settle(waiter, { done: true, state })
@@ -163,13 +179,18 @@ export class BatchPoller<T> {
 
   /** How long until a wait not looked at yet can first be done (Infinity: none such). */
   private untilFirstLook(now: number): number {
-    return Math.min(...[...this.waiters].filter(w => w.lookFrom > now).map(w => w.lookFrom - now))
+    return Math.min(...[...this.waiters].filter(w => !canLook(w, now)).map(w => w.lookFrom - now))
   }
 
   private settle(waiter: Waiter<T>, outcome: WaitOutcome<T>): void {
     this.waiters.delete(waiter)
     waiter.resolve(outcome)
   }
+}
+
+/** A wait is looked at once on the schedule, then not before it can be done. */
+function canLook(waiter: { looked: boolean; lookFrom: number }, now: number): boolean {
+  return !waiter.looked || waiter.lookFrom <= now
 }
 
 /**
