@@ -6,6 +6,23 @@ import { code } from '../report/html.js'
 import type { Leftover } from '../report/report.js'
 import { errorMessage, isAwsError } from '../util/errors.js'
 import { count, relatedReport, rowWhenAny, type ResourceKind } from './kind.js'
+import type { ReportPart } from './kind.js'
+
+// Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds. Both
+// are optional: reports from before this kind existed have neither.
+declare module '../report/report.js' {
+  interface RelatedReport {
+    /** Cloud Map service-discovery services deleted (ECS leaves them): ARNs. */
+    discoveryServices?: { arn: string; action: 'deleted' }[]
+  }
+  interface RelatedFound {
+    /** Cloud Map services the services registered their tasks in (`serviceRegistries`). */
+    discoveryServices?: number
+  }
+  interface KindLeftovers {
+    'discovery-service': true
+  }
+}
 
 /**
  * The Cloud Map service-discovery services the services being removed register their tasks in
@@ -35,6 +52,7 @@ export interface DiscoveryServicesPlan {
 
 export const discoveryServicesKind: ResourceKind<DiscoveryService[], DiscoveryServicesPlan> = {
   name: 'Cloud Map services',
+  emptyReport: (): ReportPart => ({ found: {} }),
 
   find(_ctx, scope) {
     const byArn = new Map<string, DiscoveryService>()

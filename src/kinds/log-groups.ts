@@ -15,6 +15,20 @@ import { retryUntil } from '../util/poll.js'
 import { count, relatedReport, shownRows, type ResourceKind } from './kind.js'
 import { sharedWithNeighbours } from './shared.js'
 import { logGroupKeepReason, type OtherUsersCheck, type OtherUsersLookup } from '../other-users.js'
+import type { ReportPart } from './kind.js'
+
+// Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
+declare module '../report/report.js' {
+  interface RelatedReport {
+    logGroups: { name: string; action: 'deleted' }[]
+  }
+  interface RelatedFound {
+    logGroups: number
+  }
+  interface KindLeftovers {
+    'log-group': true
+  }
+}
 
 /**
  * The awslogs log groups of the task definitions being removed (input `delete-log-groups`). ECS
@@ -40,6 +54,7 @@ export interface LogGroupsPlan {
 
 export const logGroupsKind: ResourceKind<LogGroupsFound, LogGroupsPlan> = {
   name: 'log groups',
+  emptyReport: (): ReportPart<'logGroups', 'logGroups'> => ({ found: { logGroups: 0 }, logGroups: [] }),
 
   async find(ctx, scope, settings) {
     if (!settings.deleteLogGroups) return undefined
