@@ -60255,243 +60255,6 @@ function editDistance(a, b) {
     return previous[b.length];
 }
 
-;// CONCATENATED MODULE: ./lib/report/report.js
-/**
- * The Report: what was found, removed and left, filled in as the run goes so that a failure or a
- * cancellation at any point still leaves a true record to render. The `report` output is this
- * object as JSON (shortened when too large, see outputs.ts); its schema is documented in docs/report.md.
- */
-/** Each kind (src/kinds/) fills its own part; the counts it found go into `found`. */
-function newRelatedReport() {
-    return {
-        found: {
-            triggers: 0,
-            schedules: 0,
-            ec2Instances: 0,
-            externalInstances: 0,
-            logGroups: 0,
-            taskDefinitionFamilies: 0,
-            namespaces: 0,
-            listenerRules: 0,
-            targetGroups: 0,
-            scalableTargets: 0,
-            scalingAlarms: 0
-        },
-        triggers: [],
-        schedules: [],
-        instances: [],
-        logGroups: [],
-        taskDefinitions: [],
-        namespaces: [],
-        listenerRules: [],
-        targetGroups: [],
-        scalableTargets: [],
-        alarms: []
-    };
-}
-/** The outcomes that do not fail the run. */
-const SUCCESSFUL_OUTCOMES = new Set([
-    'deleted',
-    'services-removed',
-    'absent',
-    'dry-run',
-    'skipped'
-]);
-function newClusterReport(name, region) {
-    return {
-        name,
-        arn: '',
-        region,
-        outcome: 'failed',
-        found: { services: 0, tasks: 0, containerInstances: 0, capacityProviders: 0 },
-        services: [],
-        tasks: [],
-        containerInstances: [],
-        capacityProviders: [],
-        leftovers: [],
-        phases: [],
-        seconds: 0
-    };
-}
-function recordGoneBefore(report, entry) {
-    const list = (report.goneBefore ??= []);
-    if (!list.some(g => g.kind === entry.kind && g.id === entry.id))
-        list.push(entry);
-}
-function countRemoved(report) {
-    return {
-        servicesDeleted: sum(report.clusters.map(c => c.services.length)),
-        tasksStopped: sum(report.clusters.map(c => c.tasks.length)),
-        containerInstancesDeregistered: sum(report.clusters.map(c => c.containerInstances.length)),
-        clustersDeleted: report.clusters.filter(c => c.outcome === 'deleted' || c.clusterDeleted).length,
-        stacksDeleted: report.clusters.filter(c => c.stack?.deleted).length
-    };
-}
-function sum(values) {
-    return values.reduce((a, b) => a + b, 0);
-}
-
-;// CONCATENATED MODULE: ./lib/report/outputs.js
-
-
-/**
- * The most bytes the `report` output holds. GitHub allows 1 MB of outputs per job in all; half of it
- * leaves room for the other outputs and for the job's other steps.
- */
-const REPORT_OUTPUT_MAX_BYTES = 500_000;
-/** Leftovers and phases a shortened report keeps per cluster, when emptying the long lists was not enough. */
-const KEPT_WHEN_CUT = 20;
-/**
- * Report → step outputs; complete for every outcome, failures and cancellation included. `reportFile`
- * is where the whole report was written (undefined when that failed); the `report` output is the whole
- * report when it fits in `maxBytes`, else a shortened one that says so and points at the file.
- */
-function reportOutputs(report, reportFile, maxBytes = REPORT_OUTPUT_MAX_BYTES) {
-    const counts = countRemoved(report);
-    return {
-        [Outputs.servicesDeleted]: String(counts.servicesDeleted),
-        [Outputs.tasksStopped]: String(counts.tasksStopped),
-        [Outputs.containerInstancesDeregistered]: String(counts.containerInstancesDeregistered),
-        [Outputs.clustersDeleted]: String(counts.clustersDeleted),
-        [Outputs.stacksDeleted]: String(counts.stacksDeleted),
-        [Outputs.report]: reportForOutput(report, reportFile, maxBytes),
-        [Outputs.reportFile]: reportFile ?? ''
-    };
-}
-const bytesOf = (text) => Buffer.byteLength(text, 'utf8');
-/**
- * The `report` output: the whole report as JSON when it fits in `maxBytes`; otherwise, in this order
- * until it fits, the per-resource lists emptied (their lengths kept in `omitted`), leftovers and phases
- * cut to their first entries, and the last clusters left out. Counts such as `found` stay whole.
- */
-function reportForOutput(report, reportFile, maxBytes) {
-    const whole = JSON.stringify(report);
-    const bytes = bytesOf(whole);
-    if (bytes <= maxBytes)
-        return whole;
-    const truncated = {
-        reason: `The whole report is ${bytes} bytes, more than the ${maxBytes} the report output holds: ${reportFile ? 'see report-file' : 'the report file could not be written either, see the log'}.`,
-        bytes,
-        limit: maxBytes,
-        ...(reportFile ? { file: reportFile } : {}),
-        clustersOmitted: 0
-    };
-    const render = (clusters) => JSON.stringify({ dryRun: report.dryRun, truncated, clusters });
-    const withoutLists = report.clusters.map(withoutResourceLists);
-    let text = render(withoutLists);
-    if (bytesOf(text) <= maxBytes)
-        return text;
-    const cut = withoutLists.map(cutLeftoversAndPhases);
-    text = render(cut);
-    if (bytesOf(text) <= maxBytes)
-        return text;
-    // Keep the first clusters that fit; the others are only in the file (and in the summary).
-    const kept = [];
-    truncated.clustersOmitted = cut.length;
-    let size = bytesOf(render([]));
-    for (const cluster of cut) {
-        const next = bytesOf(JSON.stringify(cluster)) + (kept.length > 0 ? 1 : 0);
-        // The count of omitted clusters can lose a digit as clusters are kept: a few bytes of margin.
-        if (size + next + 8 > maxBytes)
-            break;
-        kept.push(cluster);
-        size += next;
-        truncated.clustersOmitted = cut.length - kept.length;
-    }
-    return render(kept);
-}
-/** A cluster's report with every per-resource list emptied and its length recorded in `omitted`. */
-function withoutResourceLists(cluster) {
-    const omitted = {};
-    const empty = (name, list) => {
-        if (list && list.length > 0)
-            omitted[name] = list.length;
-        return [];
-    };
-    const shortened = {
-        ...cluster,
-        services: empty('services', cluster.services),
-        tasks: empty('tasks', cluster.tasks),
-        containerInstances: empty('containerInstances', cluster.containerInstances),
-        capacityProviders: empty('capacityProviders', cluster.capacityProviders),
-        ...(cluster.goneBefore ? { goneBefore: empty('goneBefore', cluster.goneBefore) } : {}),
-        phases: cluster.phases.map(({ name, seconds }) => ({ name, seconds }))
-    };
-    if (cluster.related) {
-        // Every list of every kind around the cluster (src/kinds/); `found` keeps its counts.
-        const related = { ...cluster.related };
-        for (const [key, value] of Object.entries(related))
-            if (Array.isArray(value))
-                related[key] = empty(`related.${key}`, value);
-        shortened.related = related;
-    }
-    if (cluster.scope) {
-        shortened.scope = {
-            ...cluster.scope,
-            selected: empty('scope.selected', cluster.scope.selected),
-            skipped: empty('scope.skipped', cluster.scope.skipped),
-            kept: empty('scope.kept', cluster.scope.kept)
-        };
-    }
-    if (cluster.stack) {
-        shortened.stack = {
-            ...cluster.stack,
-            failedResources: empty('stack.failedResources', cluster.stack.failedResources)
-        };
-    }
-    if (cluster.plan) {
-        shortened.plan = {
-            steps: cluster.plan.steps.map(step => ({
-                description: step.description,
-                resources: []
-            })),
-            blockers: cluster.plan.blockers
-        };
-        // Each step's resources: the count recorded is the total over the steps.
-        const total = cluster.plan.steps.reduce((n, step) => n + step.resources.length, 0);
-        if (total > 0)
-            omitted['plan.resources'] = total;
-    }
-    if (Object.keys(omitted).length > 0)
-        shortened.omitted = omitted;
-    return shortened;
-}
-/** Leftovers, plan blockers and phases cut to their first entries, the rest counted in `omitted`. */
-function cutLeftoversAndPhases(cluster) {
-    const omitted = { ...cluster.omitted };
-    const first = (name, list) => {
-        if (list.length > KEPT_WHEN_CUT)
-            omitted[name] = list.length - KEPT_WHEN_CUT;
-        return list.slice(0, KEPT_WHEN_CUT);
-    };
-    const shortened = {
-        ...cluster,
-        leftovers: first('leftovers', cluster.leftovers),
-        phases: first('phases', cluster.phases)
-    };
-    if (cluster.plan)
-        shortened.plan = { ...cluster.plan, blockers: first('plan.blockers', cluster.plan.blockers) };
-    if (Object.keys(omitted).length > 0)
-        shortened.omitted = omitted;
-    return shortened;
-}
-
-;// CONCATENATED MODULE: ./lib/report/html.js
-/** The summary's HTML pieces, shared by the summary and the kinds' own parts of it (src/kinds/). */
-/** Every string that came from AWS or the user goes through here before it reaches the summary. */
-function escapeHtml(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;')
-        .replace(/\|/g, '&#124;')
-        .replace(/`/g, '&#96;');
-}
-const code = (text) => `<code>${escapeHtml(text)}</code>`;
-const html_link = (href, text) => `<a href="${escapeHtml(href)}">${text}</a>`;
-
 ;// CONCATENATED MODULE: ./lib/aws/call.js
 
 const THROTTLE_BASE_DELAY_MS = 500;
@@ -60538,8 +60301,23 @@ async function callAws(ctx, port, command) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/kinds/kind.js
+;// CONCATENATED MODULE: ./lib/report/html.js
+/** The summary's HTML pieces, shared by the summary and the kinds' own parts of it (src/kinds/). */
+/** Every string that came from AWS or the user goes through here before it reaches the summary. */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;')
+        .replace(/\|/g, '&#124;')
+        .replace(/`/g, '&#96;');
+}
+const code = (text) => `<code>${escapeHtml(text)}</code>`;
+const html_link = (href, text) => `<a href="${escapeHtml(href)}">${text}</a>`;
 
+;// CONCATENATED MODULE: ./lib/kinds/kind.js
 /** The stages in the order they run. */
 const KIND_STAGES = (/* unused pure expression or super */ null && ([
     'before-services',
@@ -60558,9 +60336,14 @@ function count(n, noun, plural = `${noun}s`) {
 function shownRows(rows, left) {
     return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
 }
-/** The part of the report the kinds fill, created on first use. */
+/**
+ * The part of the report the kinds fill. It is there before any kind acts: recordKindsFound
+ * (src/kinds/index.ts) creates it from every kind's `emptyReport` when the kinds have looked.
+ */
 function relatedReport(report) {
-    return (report.related ??= newRelatedReport());
+    if (!report.related)
+        throw new Error('report.related is created when the kinds have looked, before any of them acts');
+    return report.related;
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/discovery-services.js
@@ -60572,6 +60355,7 @@ function relatedReport(report) {
 
 const discoveryServicesKind = {
     name: 'Cloud Map services',
+    emptyReport: () => ({ found: {} }),
     find(_ctx, scope) {
         const byArn = new Map();
         for (const service of scope.services) {
@@ -60824,6 +60608,10 @@ function chunk(items, size) {
 
 const hostsKind = {
     name: 'EC2 and external instances',
+    emptyReport: () => ({
+        found: { ec2Instances: 0, externalInstances: 0 },
+        instances: []
+    }),
     find(ctx, scope, settings) {
         return readHosts(ctx, hostsOf(scope.containerInstances), settings.terminateInstances);
     },
@@ -61678,6 +61466,7 @@ function familiesToStop(scope) {
 
 const logGroupsKind = {
     name: 'log groups',
+    emptyReport: () => ({ found: { logGroups: 0 }, logGroups: [] }),
     async find(ctx, scope, settings) {
         if (!settings.deleteLogGroups)
             return undefined;
@@ -61934,6 +61723,10 @@ async function deleteLogGroup(ctx, name) {
 
 const taskDefinitionsKind = {
     name: 'task definitions',
+    emptyReport: () => ({
+        found: { taskDefinitionFamilies: 0 },
+        taskDefinitions: []
+    }),
     async find(ctx, scope, settings) {
         const arns = scope.taskDefinitions;
         // Only when something may be deregistered on its account: no cost otherwise.
@@ -62149,8 +61942,8 @@ async function usesElsewhere(ctx, request, check) {
     if (arns.length > Limits.otherUsers.clusters)
         return `the Region has ${arns.length} other clusters, more than the ${Limits.otherUsers.clusters} this run reads`;
     const clusters = (await describeClusters(ctx, arns)).filter(c => c.status === 'ACTIVE');
-    const services = other_users_sum(clusters, c => c.activeServicesCount ?? 0);
-    const tasks = other_users_sum(clusters, c => (c.runningTasksCount ?? 0) + (c.pendingTasksCount ?? 0));
+    const services = sum(clusters, c => c.activeServicesCount ?? 0);
+    const tasks = sum(clusters, c => (c.runningTasksCount ?? 0) + (c.pendingTasksCount ?? 0));
     if (services > Limits.otherUsers.services)
         return `the other clusters have ${services} services, more than the ${Limits.otherUsers.services} this run reads`;
     if (tasks > Limits.otherUsers.tasks)
@@ -62241,7 +62034,7 @@ function whyIncomplete(error) {
         return `reading the other clusters was denied${where}: ${(0,errors/* errorMessage */.gJ)(cause)}`;
     return `the other clusters could not be read${where}: ${(0,errors/* errorMessage */.gJ)(cause)}`;
 }
-function other_users_sum(items, value) {
+function sum(items, value) {
     return items.reduce((total, item) => total + value(item), 0);
 }
 /** Why a revision must not be deregistered; undefined when nothing outside the run's clusters uses it. */
@@ -62654,6 +62447,11 @@ const emptyFound = {
 };
 const loadBalancersKind = {
     name: 'load balancer rules and target groups',
+    emptyReport: () => ({
+        found: { listenerRules: 0, targetGroups: 0 },
+        listenerRules: [],
+        targetGroups: []
+    }),
     find(ctx, scope, settings) {
         if (!isAvailable(ctx.elbv2) ||
             !scope.services.some(s => (s.loadBalancers ?? []).length > 0 || (s.vpcLatticeTargetGroups ?? []).length > 0))
@@ -62819,6 +62617,7 @@ async function applyLoadBalancers(ctx, planned) {
 
 const namespacesKind = {
     name: 'Service Connect namespaces',
+    emptyReport: () => ({ found: { namespaces: 0 }, namespaces: [] }),
     find(_ctx, scope) {
         // A namespace stays with a cluster that stays: its other services may use it.
         return Promise.resolve(scope.wholeCluster ? namespacesOf(scope) : []);
@@ -63235,6 +63034,11 @@ async function deleteAlarms(ctx, names, done) {
 const noneFound = { targets: [], policies: [], scheduledActions: [], alarms: [] };
 const scalableTargetsKind = {
     name: 'service auto scaling',
+    emptyReport: () => ({
+        found: { scalableTargets: 0, scalingAlarms: 0 },
+        scalableTargets: [],
+        alarms: []
+    }),
     find(ctx, scope) {
         if (!isAvailable(ctx.autoscaling))
             return Promise.resolve(noneFound);
@@ -63728,6 +63532,11 @@ function scheduleLabel(schedule) {
 const PHASE = 'EventBridge rules and schedules';
 const triggersKind = {
     name: PHASE,
+    emptyReport: () => ({
+        found: { triggers: 0, schedules: 0 },
+        triggers: [],
+        schedules: []
+    }),
     async find(ctx, scope, settings) {
         if (settings.triggers === 'keep')
             return undefined;
@@ -63918,10 +63727,11 @@ async function explainDenied(read) {
 
 
 
-
 /**
  * Every kind of resource around the cluster, in the order they act within a stage (and appear in
- * the plan, the report and the summary). Adding a kind: one module in src/kinds/, one line here.
+ * the plan, the report and the summary). Adding a kind: one module in src/kinds/, one line here
+ * (docs/development.md, "How to add a kind"). A caller may pass its own list (`kinds` in the
+ * teardown's and the run's deps); the default is this one.
  */
 const KINDS = [
     triggersKind,
@@ -63968,9 +63778,24 @@ function servicesScope(inventory) {
 async function findKinds(ctx, scope, settings, kinds = KINDS) {
     return Promise.all(kinds.map(async (kind) => ({ kind, found: await kind.find(ctx, scope, settings) })));
 }
+/**
+ * An empty `report.related`: every kind's own part (`emptyReport`), put together here so that
+ * src/report/ knows none of the kinds.
+ */
+function newRelatedReport(kinds = KINDS) {
+    // Each part is typed by its kind (ReportPart); together they are the whole RelatedReport, as
+    // every kind's declaration merged into it (the full-environment report test holds this to the schema).
+    const related = { found: {} };
+    for (const kind of kinds) {
+        const { found, ...lists } = kind.emptyReport();
+        Object.assign(related.found, found);
+        Object.assign(related, lists);
+    }
+    return related;
+}
 /** The kinds' counts in a fresh `report.related`, and their lines in the inventory's log. */
 function recordKindsFound(found, report, log) {
-    report.related = newRelatedReport();
+    report.related = newRelatedReport(found.map(f => f.kind));
     for (const { kind, found: what } of found)
         kind.recordFound(what, report.related, log);
 }
@@ -64026,6 +63851,199 @@ function kindLink(region, leftover, kinds = KINDS) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./lib/report/report.js
+/**
+ * The Report: what was found, removed and left, filled in as the run goes so that a failure or a
+ * cancellation at any point still leaves a true record to render. The `report` output is this
+ * object as JSON (shortened when too large, see outputs.ts); its schema is documented in docs/report.md.
+ */
+/** The outcomes that do not fail the run. */
+const SUCCESSFUL_OUTCOMES = new Set([
+    'deleted',
+    'services-removed',
+    'absent',
+    'dry-run',
+    'skipped'
+]);
+function newClusterReport(name, region) {
+    return {
+        name,
+        arn: '',
+        region,
+        outcome: 'failed',
+        found: { services: 0, tasks: 0, containerInstances: 0, capacityProviders: 0 },
+        services: [],
+        tasks: [],
+        containerInstances: [],
+        capacityProviders: [],
+        leftovers: [],
+        phases: [],
+        seconds: 0
+    };
+}
+function recordGoneBefore(report, entry) {
+    const list = (report.goneBefore ??= []);
+    if (!list.some(g => g.kind === entry.kind && g.id === entry.id))
+        list.push(entry);
+}
+function countRemoved(report) {
+    return {
+        servicesDeleted: report_sum(report.clusters.map(c => c.services.length)),
+        tasksStopped: report_sum(report.clusters.map(c => c.tasks.length)),
+        containerInstancesDeregistered: report_sum(report.clusters.map(c => c.containerInstances.length)),
+        clustersDeleted: report.clusters.filter(c => c.outcome === 'deleted' || c.clusterDeleted).length,
+        stacksDeleted: report.clusters.filter(c => c.stack?.deleted).length
+    };
+}
+function report_sum(values) {
+    return values.reduce((a, b) => a + b, 0);
+}
+
+;// CONCATENATED MODULE: ./lib/report/outputs.js
+
+
+/**
+ * The most bytes the `report` output holds. GitHub allows 1 MB of outputs per job in all; half of it
+ * leaves room for the other outputs and for the job's other steps.
+ */
+const REPORT_OUTPUT_MAX_BYTES = 500_000;
+/** Leftovers and phases a shortened report keeps per cluster, when emptying the long lists was not enough. */
+const KEPT_WHEN_CUT = 20;
+/**
+ * Report → step outputs; complete for every outcome, failures and cancellation included. `reportFile`
+ * is where the whole report was written (undefined when that failed); the `report` output is the whole
+ * report when it fits in `maxBytes`, else a shortened one that says so and points at the file.
+ */
+function reportOutputs(report, reportFile, maxBytes = REPORT_OUTPUT_MAX_BYTES) {
+    const counts = countRemoved(report);
+    return {
+        [Outputs.servicesDeleted]: String(counts.servicesDeleted),
+        [Outputs.tasksStopped]: String(counts.tasksStopped),
+        [Outputs.containerInstancesDeregistered]: String(counts.containerInstancesDeregistered),
+        [Outputs.clustersDeleted]: String(counts.clustersDeleted),
+        [Outputs.stacksDeleted]: String(counts.stacksDeleted),
+        [Outputs.report]: reportForOutput(report, reportFile, maxBytes),
+        [Outputs.reportFile]: reportFile ?? ''
+    };
+}
+const bytesOf = (text) => Buffer.byteLength(text, 'utf8');
+/**
+ * The `report` output: the whole report as JSON when it fits in `maxBytes`; otherwise, in this order
+ * until it fits, the per-resource lists emptied (their lengths kept in `omitted`), leftovers and phases
+ * cut to their first entries, and the last clusters left out. Counts such as `found` stay whole.
+ */
+function reportForOutput(report, reportFile, maxBytes) {
+    const whole = JSON.stringify(report);
+    const bytes = bytesOf(whole);
+    if (bytes <= maxBytes)
+        return whole;
+    const truncated = {
+        reason: `The whole report is ${bytes} bytes, more than the ${maxBytes} the report output holds: ${reportFile ? 'see report-file' : 'the report file could not be written either, see the log'}.`,
+        bytes,
+        limit: maxBytes,
+        ...(reportFile ? { file: reportFile } : {}),
+        clustersOmitted: 0
+    };
+    const render = (clusters) => JSON.stringify({ dryRun: report.dryRun, truncated, clusters });
+    const withoutLists = report.clusters.map(withoutResourceLists);
+    let text = render(withoutLists);
+    if (bytesOf(text) <= maxBytes)
+        return text;
+    const cut = withoutLists.map(cutLeftoversAndPhases);
+    text = render(cut);
+    if (bytesOf(text) <= maxBytes)
+        return text;
+    // Keep the first clusters that fit; the others are only in the file (and in the summary).
+    const kept = [];
+    truncated.clustersOmitted = cut.length;
+    let size = bytesOf(render([]));
+    for (const cluster of cut) {
+        const next = bytesOf(JSON.stringify(cluster)) + (kept.length > 0 ? 1 : 0);
+        // The count of omitted clusters can lose a digit as clusters are kept: a few bytes of margin.
+        if (size + next + 8 > maxBytes)
+            break;
+        kept.push(cluster);
+        size += next;
+        truncated.clustersOmitted = cut.length - kept.length;
+    }
+    return render(kept);
+}
+/** A cluster's report with every per-resource list emptied and its length recorded in `omitted`. */
+function withoutResourceLists(cluster) {
+    const omitted = {};
+    const empty = (name, list) => {
+        if (list && list.length > 0)
+            omitted[name] = list.length;
+        return [];
+    };
+    const shortened = {
+        ...cluster,
+        services: empty('services', cluster.services),
+        tasks: empty('tasks', cluster.tasks),
+        containerInstances: empty('containerInstances', cluster.containerInstances),
+        capacityProviders: empty('capacityProviders', cluster.capacityProviders),
+        ...(cluster.goneBefore ? { goneBefore: empty('goneBefore', cluster.goneBefore) } : {}),
+        phases: cluster.phases.map(({ name, seconds }) => ({ name, seconds }))
+    };
+    if (cluster.related) {
+        // Every list of every kind around the cluster (src/kinds/); `found` keeps its counts.
+        const related = { ...cluster.related };
+        for (const [key, value] of Object.entries(related))
+            if (Array.isArray(value))
+                related[key] = empty(`related.${key}`, value);
+        shortened.related = related;
+    }
+    if (cluster.scope) {
+        shortened.scope = {
+            ...cluster.scope,
+            selected: empty('scope.selected', cluster.scope.selected),
+            skipped: empty('scope.skipped', cluster.scope.skipped),
+            kept: empty('scope.kept', cluster.scope.kept)
+        };
+    }
+    if (cluster.stack) {
+        shortened.stack = {
+            ...cluster.stack,
+            failedResources: empty('stack.failedResources', cluster.stack.failedResources)
+        };
+    }
+    if (cluster.plan) {
+        shortened.plan = {
+            steps: cluster.plan.steps.map(step => ({
+                description: step.description,
+                resources: []
+            })),
+            blockers: cluster.plan.blockers
+        };
+        // Each step's resources: the count recorded is the total over the steps.
+        const total = cluster.plan.steps.reduce((n, step) => n + step.resources.length, 0);
+        if (total > 0)
+            omitted['plan.resources'] = total;
+    }
+    if (Object.keys(omitted).length > 0)
+        shortened.omitted = omitted;
+    return shortened;
+}
+/** Leftovers, plan blockers and phases cut to their first entries, the rest counted in `omitted`. */
+function cutLeftoversAndPhases(cluster) {
+    const omitted = { ...cluster.omitted };
+    const first = (name, list) => {
+        if (list.length > KEPT_WHEN_CUT)
+            omitted[name] = list.length - KEPT_WHEN_CUT;
+        return list.slice(0, KEPT_WHEN_CUT);
+    };
+    const shortened = {
+        ...cluster,
+        leftovers: first('leftovers', cluster.leftovers),
+        phases: first('phases', cluster.phases)
+    };
+    if (cluster.plan)
+        shortened.plan = { ...cluster.plan, blockers: first('plan.blockers', cluster.plan.blockers) };
+    if (Object.keys(omitted).length > 0)
+        shortened.omitted = omitted;
+    return shortened;
+}
+
 ;// CONCATENATED MODULE: ./lib/report/summary.js
 
 
@@ -64047,8 +64065,11 @@ const OUTCOME_TEXT = {
     'dry-run': '📝 dry run',
     skipped: '⏭️ skipped'
 };
-/** Report → the job summary (Markdown with HTML details), under the runner's size limit. */
-function renderSummary(report) {
+/**
+ * Report → the job summary (Markdown with HTML details), under the runner's size limit. `kinds`:
+ * the kinds around the cluster the run used (their rows, lists and links).
+ */
+function renderSummary(report, kinds = KINDS) {
     const parts = [];
     parts.push(report.dryRun ? '## ECS teardown — DRY RUN: nothing was changed' : '## ECS teardown');
     parts.push('');
@@ -64058,10 +64079,10 @@ function renderSummary(report) {
         parts.push(`| ${escapeHtml(c.name)} | ${escapeHtml(c.region)} | ${OUTCOME_TEXT[c.outcome]} | ${c.seconds.toFixed(1)} s |`);
     }
     for (const c of report.clusters)
-        parts.push('', ...renderCluster(c));
+        parts.push('', ...renderCluster(c, kinds));
     return fitToBudget(parts.join('\n') + '\n');
 }
-function renderCluster(c) {
+function renderCluster(c, kinds) {
     const out = [`### ${escapeHtml(c.name)}: ${OUTCOME_TEXT[c.outcome]}`];
     if (c.message)
         out.push('', escapeHtml(c.message));
@@ -64071,11 +64092,11 @@ function renderCluster(c) {
     out.push(...renderScope(c));
     if (c.outcome === 'absent' || c.outcome === 'skipped' || !c.arn)
         return out;
-    out.push(...renderCounts(c));
-    out.push(...renderLeftovers(c));
+    out.push(...renderCounts(c, kinds));
+    out.push(...renderLeftovers(c, kinds));
     out.push(...renderKept(c));
     if (c.outcome !== 'dry-run')
-        out.push(...renderRemoved(c));
+        out.push(...renderRemoved(c, kinds));
     out.push(...renderPhases(c));
     return out;
 }
@@ -64095,7 +64116,7 @@ function renderPlan(c) {
     }
     return out;
 }
-function renderCounts(c) {
+function renderCounts(c, kinds) {
     const left = (kind) => c.leftovers.filter(l => l.kind === kind).length;
     const removed = (n) => (c.outcome === 'dry-run' ? '—' : String(n));
     const rows = [
@@ -64116,11 +64137,11 @@ function renderCounts(c) {
         const found = c.stack.status === 'NOT_FOUND' ? 0 : 1;
         rows.push(`| CloudFormation stack | ${found} | ${removed(c.stack.deleted ? 1 : 0)} | ${left('stack')} |`);
     }
-    for (const row of kindCountRows(c, left))
+    for (const row of kindCountRows(c, left, kinds))
         rows.push(`| ${row.label} | ${row.found} | ${removed(row.removed)} | ${left(row.leftoverKind)} |`);
     return rows;
 }
-function leftoverLink(c, l) {
+function leftoverLink(c, l, kinds) {
     switch (l.kind) {
         case 'service':
             return consoleLinks.service(c.region, c.name, l.id);
@@ -64136,12 +64157,12 @@ function leftoverLink(c, l) {
         case 'stack-resource':
             return c.stack ? consoleLinks.stack(c.region, c.stack.id ?? c.stack.name) : undefined;
         default:
-            return kindLink(c.region, l);
+            return kindLink(c.region, l, kinds);
     }
 }
-function renderLeftovers(c) {
+function renderLeftovers(c, kinds) {
     const item = (l) => {
-        const href = leftoverLink(c, l);
+        const href = leftoverLink(c, l, kinds);
         const name = href ? html_link(href, code(l.id)) : code(l.id);
         return `${escapeHtml(l.kind)} ${name}: ${escapeHtml(l.reason)}${l.fromPlan ? ' (from the plan, not read from AWS)' : ''}`;
     };
@@ -64178,14 +64199,14 @@ function renderKept(c) {
         ...listItems(kept.map(k => `${escapeHtml(k.kind)} ${code(k.id)}: ${escapeHtml(k.reason)}`))
     ];
 }
-function renderRemoved(c) {
+function renderRemoved(c, kinds) {
     const out = [];
     out.push(...details('Services deleted', c.services.map(s => `${code(s.name)}${s.draining ? ' (DRAINING: AWS finishes the deletion)' : ''}`)));
     out.push(...details('Gone before this run removed them (not counted)', (c.goneBefore ?? []).map(g => `${escapeHtml(g.kind)} ${code(g.id)}: ${escapeHtml(g.reason)}`)));
     out.push(...details('Tasks stopped, by service or starter', groupTasks(c)));
     out.push(...details('Container instances deregistered', c.containerInstances.map(ci => `${code(ci.id)}${ci.ec2InstanceId ? ` (${ci.ec2InstanceId.startsWith('mi-') ? 'managed instance' : 'EC2 instance'} ${code(ci.ec2InstanceId)})` : ''}`)));
     out.push(...details('Capacity providers', c.capacityProviders.map(p => `${code(p.name)}: ${p.action}`)));
-    out.push(...renderRelated(c));
+    out.push(...renderRelated(c, kinds));
     if (c.stack) {
         const s = c.stack;
         const lines = s.status === 'NOT_FOUND'
@@ -64200,8 +64221,8 @@ function renderRemoved(c) {
     return out;
 }
 /** What the kinds around the cluster did, each in its own words (src/kinds/). */
-function renderRelated(c) {
-    return kindDoneLists(c).flatMap(list => details(list.title, list.items));
+function renderRelated(c, kinds) {
+    return kindDoneLists(c, kinds).flatMap(list => details(list.title, list.items));
 }
 function renderPhases(c) {
     if (c.phases.length === 0)
@@ -66226,7 +66247,7 @@ selection) {
             logGroups: settings.deleteLogGroups,
             region: settings.region
         });
-        const found = await findKinds({ ...ctx, otherUsers }, scope, settings);
+        const found = await findKinds({ ...ctx, otherUsers }, scope, settings, deps.kinds ?? KINDS);
         recordInventory(report, inventory, ctx.log);
         recordKindsFound(found, report, ctx.log);
         if (inventory.scope)
@@ -66610,6 +66631,7 @@ function unfinishedAroundTheCluster(plan, report) {
 
 
 
+
 /**
  * settings → credentials → which clusters → per cluster, concurrently: inventory → plan → apply →
  * report. One pool bounds the AWS calls in flight across all clusters, and one deadline covers all.
@@ -66654,7 +66676,8 @@ async function run(deps) {
             signal: deps.signal,
             pool: new Pool(settings.maxConcurrency),
             log: deps.log,
-            deadline: deps.clock() + settings.timeoutMs
+            deadline: deps.clock() + settings.timeoutMs,
+            kinds: deps.kinds ?? KINDS
         };
         if (settings.services) {
             // Services mode: one cluster, kept; the selection fails the run before anything is removed.
@@ -66717,7 +66740,7 @@ async function saveReportFile(deps, report) {
 async function writeSummary(deps, report) {
     if (report.clusters.length === 0)
         return;
-    const markdown = renderSummary(report);
+    const markdown = renderSummary(report, deps.kinds);
     try {
         await deps.writeSummary(markdown);
     }
