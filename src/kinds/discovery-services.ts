@@ -5,8 +5,7 @@ import { isAvailable } from '../aws/clients.js'
 import { code } from '../report/html.js'
 import type { Leftover } from '../report/report.js'
 import { errorMessage, isAwsError } from '../util/errors.js'
-import { count, relatedReport, rowWhenAny, type ResourceKind } from './kind.js'
-import type { ReportPart } from './kind.js'
+import { count, relatedReport, rowWhenAny, type ResourceKind, type ReportPart } from './kind.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds. Both
 // are optional: reports from before this kind existed have neither.

@@ -18,10 +18,10 @@ import {
   shownRows,
   type FindContext,
   type KindCountRow,
-  type ResourceKind
+  type ResourceKind,
+  type ReportPart
 } from './kind.js'
 import type { Settings } from '../settings.js'
-import type { ReportPart } from './kind.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../report/report.js' {

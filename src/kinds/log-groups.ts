@@ -12,10 +12,9 @@ import { code } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
 import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
 import { retryUntil } from '../util/poll.js'
-import { count, relatedReport, shownRows, type ResourceKind } from './kind.js'
+import { count, relatedReport, shownRows, type ResourceKind, type ReportPart } from './kind.js'
 import { sharedWithNeighbours } from './shared.js'
 import { logGroupKeepReason, type OtherUsersCheck, type OtherUsersLookup } from '../other-users.js'
-import type { ReportPart } from './kind.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../report/report.js' {

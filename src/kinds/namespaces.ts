@@ -8,8 +8,14 @@ import { consoleLinks } from '../report/links.js'
 import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
 import { paginate } from '../util/paginate.js'
 import { retryUntil } from '../util/poll.js'
-import { count, relatedReport, shownRows, type ResourceKind, type TeardownScope } from './kind.js'
-import type { ReportPart } from './kind.js'
+import {
+  count,
+  relatedReport,
+  shownRows,
+  type ResourceKind,
+  type TeardownScope,
+  type ReportPart
+} from './kind.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../report/report.js' {

@@ -9,8 +9,7 @@ import { consoleLinks } from '../report/links.js'
 import { errorMessage, isAwsError } from '../util/errors.js'
 import { forEachPage } from '../util/paginate.js'
 import { chunk } from '../util/pool.js'
-import { count, relatedReport, type KindStep, type ResourceKind } from './kind.js'
-import type { ReportPart } from './kind.js'
+import { count, relatedReport, type KindStep, type ResourceKind, type ReportPart } from './kind.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../report/report.js' {

@@ -4,10 +4,9 @@ import { callAws } from '../aws/call.js'
 import { code, escapeHtml } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
 import { errorMessage, isAwsError } from '../util/errors.js'
-import { count, relatedReport, type ResourceKind } from './kind.js'
+import { count, relatedReport, type ResourceKind, type ReportPart } from './kind.js'
 import { sharedWithNeighbours } from './shared.js'
 import { taskDefinitionKeepReason, type OtherUsersCheck, type OtherUsersLookup } from '../other-users.js'
-import type { ReportPart } from './kind.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../report/report.js' {

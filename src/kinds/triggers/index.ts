@@ -6,7 +6,14 @@ import { consoleLinks } from '../../report/links.js'
 import type { Leftover } from '../../report/report.js'
 import type { TriggerMode } from '../../settings.js'
 import { explainAwsError, isAccessDenied } from '../../util/errors.js'
-import { count, shownRows, type FindContext, type KindStep, type ResourceKind } from '../kind.js'
+import {
+  count,
+  shownRows,
+  type FindContext,
+  type KindStep,
+  type ResourceKind,
+  type ReportPart
+} from '../kind.js'
 import { disableRule, findTriggers, removeTargets, ruleLabel, type TriggerInfo } from './rules.js'
 import {
   deleteSchedule,
@@ -16,7 +23,6 @@ import {
   type ScheduleInfo
 } from './schedules.js'
 import { familiesToStop, sharedWithNeighbours } from '../shared.js'
-import type { ReportPart } from '../kind.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../../report/report.js' {
