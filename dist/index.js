@@ -60538,230 +60538,6 @@ async function callAws(ctx, port, command) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/kinds/kind.js
-
-/** The stages in the order they run. */
-const KIND_STAGES = (/* unused pure expression or super */ null && ([
-    'before-services',
-    'after-services',
-    'after-instances',
-    'after-cluster'
-]));
-/** A kind's one row of the summary's table, shown only when something was found, removed or left. */
-function rowWhenAny(row, left) {
-    return row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0 ? [row] : [];
-}
-function count(n, noun, plural = `${noun}s`) {
-    return `${n} ${n === 1 ? noun : plural}`;
-}
-/** The rows worth a line in the summary's table: something found, removed or left. */
-function shownRows(rows, left) {
-    return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
-}
-/** The part of the report the kinds fill, created on first use. */
-function relatedReport(report) {
-    return (report.related ??= newRelatedReport());
-}
-
-;// CONCATENATED MODULE: ./lib/kinds/discovery-services.js
-
-
-
-
-
-
-const discoveryServicesKind = {
-    name: 'Cloud Map services',
-    find(_ctx, scope) {
-        const byArn = new Map();
-        for (const service of scope.services) {
-            for (const arn of service.serviceRegistries ?? []) {
-                const entry = byArn.get(arn) ?? { arn, id: arn.slice(arn.lastIndexOf('/') + 1), usedBy: [] };
-                entry.usedBy.push(service.name);
-                byArn.set(arn, entry);
-            }
-        }
-        return Promise.resolve([...byArn.values()]);
-    },
-    recordFound(found, report) {
-        report.found.discoveryServices = found.length;
-    },
-    decide(found, { scope }) {
-        const others = scope.neighbours?.services ?? [];
-        return {
-            decisions: found.map(service => {
-                const users = others.filter(o => (o.serviceRegistries ?? []).includes(service.arn)).map(o => o.name);
-                return users.length > 0
-                    ? {
-                        service,
-                        delete: false,
-                        keepReason: `service ${users.join(', ')} also register(s) in it`
-                    }
-                    : { service, delete: true };
-            })
-        };
-    },
-    steps(plan) {
-        const deleted = plan.decisions.filter(d => d.delete);
-        if (deleted.length === 0)
-            return [];
-        return [
-            {
-                stage: 'after-services',
-                phase: 'delete-discovery-services',
-                description: `Delete ${count(deleted.length, 'Cloud Map service')} the services registered their tasks in, once no instance is left in it`,
-                resources: deleted.map(d => d.service.id)
-            }
-        ];
-    },
-    notes(plan) {
-        return plan.decisions
-            .filter(d => !d.delete)
-            .map(d => `Cloud Map service ${d.service.id} will be kept: ${d.keepReason}`);
-    },
-    actions: {
-        'after-services': {
-            phase: 'Cloud Map services',
-            needed: plan => plan.decisions.length > 0,
-            run: (ctx, plan) => deleteDiscoveryServices(ctx, plan.decisions)
-        }
-    },
-    unfinished(plan, report) {
-        const done = report.related?.discoveryServices ?? [];
-        return plan.decisions
-            .filter(d => d.delete && !done.some(s => s.arn === d.service.arn))
-            .map((d) => ({
-            kind: 'discovery-service',
-            id: d.service.id,
-            reason: 'not deleted before the run stopped'
-        }));
-    },
-    countRows(r, left) {
-        return rowWhenAny({
-            label: 'Cloud Map services',
-            found: r.found.discoveryServices ?? 0,
-            removed: r.discoveryServices?.length ?? 0,
-            leftoverKind: 'discovery-service'
-        }, left);
-    },
-    doneLists(r) {
-        return [{ title: 'Cloud Map services deleted', items: (r.discoveryServices ?? []).map(s => code(s.arn)) }];
-    }
-};
-async function deleteDiscoveryServices(ctx, decisions) {
-    for (const d of decisions.filter(d => !d.delete))
-        ctx.report.leftovers.push({
-            kind: 'discovery-service',
-            id: d.service.id,
-            reason: `kept: ${d.keepReason}`
-        });
-    await Promise.all(decisions.filter(d => d.delete).map(d => deleteDiscoveryService(ctx, d.service)));
-}
-async function deleteDiscoveryService(ctx, service) {
-    const keep = (reason) => {
-        ctx.report.leftovers.push({ kind: 'discovery-service', id: service.id, reason: `kept: ${reason}` });
-        ctx.log.info(`Cloud Map service ${service.id} is kept: ${reason}`);
-    };
-    if (!isAvailable(ctx.servicediscovery))
-        return keep('Cloud Map is not available to this run');
-    try {
-        // The services are INACTIVE: ECS has deregistered their tasks' instances. One still there is
-        // someone else's, and deleting would cut it off.
-        const out = await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).ListInstancesCommand({ ServiceId: service.id }));
-        const left = out.Instances ?? [];
-        if (left.length > 0)
-            return keep(`${count(left.length, 'instance')} still registered in it (${left
-                .slice(0, 5)
-                .map(i => i.Id)
-                .join(', ')}), not by the services removed`);
-        await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).DeleteServiceCommand({ Id: service.id }));
-    }
-    catch (error) {
-        if ((0,errors/* isAwsError */.m_)(error, 'ServiceNotFound')) {
-            ctx.log.info(`Cloud Map service ${service.id} is already deleted`);
-            return;
-        }
-        if ((0,errors/* isAwsError */.m_)(error, 'ResourceInUse'))
-            return keep(`Cloud Map refused: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        throw error;
-    }
-    relatedReport(ctx.report).discoveryServices = [
-        ...(relatedReport(ctx.report).discoveryServices ?? []),
-        { arn: service.arn, action: 'deleted' }
-    ];
-    ctx.log.info(`Deleted Cloud Map service ${service.id} (ECS leaves it when it deletes the service)`);
-}
-
-;// CONCATENATED MODULE: ./lib/report/links.js
-/** AWS console links for what a run leaves behind, on the right host for the region's partition. */
-function partitionOf(region) {
-    if (region.startsWith('cn-'))
-        return 'aws-cn';
-    if (region.startsWith('us-gov-'))
-        return 'aws-us-gov';
-    return 'aws';
-}
-function consoleHost(region) {
-    switch (partitionOf(region)) {
-        case 'aws-cn':
-            return `https://${region}.console.amazonaws.cn`;
-        case 'aws-us-gov':
-            // GovCloud has one console host; the region goes in the query.
-            return 'https://console.amazonaws-us-gov.com';
-        default:
-            return `https://${region}.console.aws.amazon.com`;
-    }
-}
-const enc = encodeURIComponent;
-const consoleLinks = {
-    cluster: (region, cluster) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/services?region=${region}`,
-    service: (region, cluster, service) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/services/${enc(service)}/health?region=${region}`,
-    task: (region, cluster, taskId) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/tasks/${enc(taskId)}/configuration?region=${region}`,
-    containerInstances: (region, cluster) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/infrastructure?region=${region}`,
-    ec2Instance: (region, instanceId) => `${consoleHost(region)}/ec2/home?region=${region}#InstanceDetails:instanceId=${enc(instanceId)}`,
-    capacityProviders: (region) => `${consoleHost(region)}/ecs/v2/capacity-providers?region=${region}`,
-    eventRule: (region, rule, bus = 'default') => `${consoleHost(region)}/events/home?region=${region}#/eventbus/${enc(bus)}/rules/${enc(rule)}`,
-    schedule: (region, group, name) => `${consoleHost(region)}/scheduler/home?region=${region}#schedules/${enc(group)}/${enc(name)}`,
-    managedInstance: (region, id) => `${consoleHost(region)}/systems-manager/fleet-manager/managed-nodes/${enc(id)}/general?region=${region}`,
-    logGroup: (region, name) => `${consoleHost(region)}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${enc(enc(name))}`,
-    taskDefinition: (region, family) => `${consoleHost(region)}/ecs/v2/task-definitions/${enc(family)}?region=${region}`,
-    namespace: (region, arn) => `${consoleHost(region)}/cloudmap/home/namespaces/${enc(arn.slice(arn.lastIndexOf('/') + 1))}?region=${region}`,
-    stack: (region, stackIdOrName) => `${consoleHost(region)}/cloudformation/home?region=${region}#/stacks/stackinfo?stackId=${enc(stackIdOrName)}`,
-    targetGroup: (region, arn) => `${consoleHost(region)}/ec2/home?region=${region}#TargetGroup:targetGroupArn=${enc(arn)}`,
-    loadBalancer: (region, arn) => `${consoleHost(region)}/ec2/home?region=${region}#LoadBalancer:loadBalancerArn=${enc(arn)}`,
-    alarm: (region, name) => `${consoleHost(region)}/cloudwatch/home?region=${region}#alarmsV2:alarm/${enc(name)}`
-};
-
-;// CONCATENATED MODULE: ./lib/util/paginate.js
-/**
- * Every page of a list call. Skipping pages past the first is the most common way teardown tools
- * leave services behind, so every list goes through here.
- */
-async function paginate(fetchPage) {
-    const all = [];
-    const seen = new Set();
-    let token;
-    do {
-        const page = await fetchPage(token);
-        all.push(...page.items);
-        token = page.nextToken || undefined;
-        // A token that comes back twice would loop forever; AWS never does this, a broken proxy might.
-        if (token !== undefined) {
-            if (seen.has(token))
-                throw new Error('the list call returned the same nextToken twice');
-            seen.add(token);
-        }
-    } while (token !== undefined);
-    return all;
-}
-/**
- * Every page of a list call whose caller takes each page's items itself (the token may be called
- * Marker, NextMarker or NextToken): `read` handles one page and returns the token of the next.
- */
-async function forEachPage(read) {
-    await paginate(async (token) => ({ items: [], nextToken: await read(token) }));
-}
-
 ;// CONCATENATED MODULE: ./lib/util/pool.js
 /**
  * A bound on AWS calls in flight, shared by a whole run, so that parallel phases (and, for a sweep,
@@ -60811,418 +60587,34 @@ function chunk(items, size) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./lib/kinds/hosts.js
-
-
-
-
-
-
-
-
-
-
-const hostsKind = {
-    name: 'EC2 and external instances',
-    find(ctx, scope, settings) {
-        return readHosts(ctx, hostsOf(scope.containerInstances), settings.terminateInstances);
-    },
-    recordFound(found, report) {
-        report.found.ec2Instances = found.hosts.filter(h => !h.external).length;
-        report.found.externalInstances = found.hosts.filter(h => h.external).length;
-    },
-    decide(found, { settings, stack }) {
-        return {
-            decisions: found.hosts.map(host => decideHost(host, settings, found.hostsUnread, stack)),
-            terminateInstances: settings.terminateInstances
-        };
-    },
-    steps(plan) {
-        const terminate = plan.decisions.filter(d => d.action === 'terminate');
-        const ssm = plan.decisions.filter(d => d.action === 'deregister-ssm');
-        const withStack = plan.decisions.filter(d => d.action === 'with-stack');
-        return [
-            ...(terminate.length > 0
-                ? [
-                    {
-                        stage: 'after-instances',
-                        phase: 'terminate-instances',
-                        description: `Terminate the ${count(terminate.length, 'EC2 instance')} behind them that nothing owns`,
-                        resources: terminate.map(d => d.host.instanceId)
-                    }
-                ]
-                : []),
-            ...(ssm.length > 0
-                ? [
-                    {
-                        stage: 'after-instances',
-                        phase: 'deregister-ssm-instances',
-                        description: `Deregister ${count(ssm.length, 'external instance')} from Systems Manager`,
-                        resources: ssm.map(d => d.host.instanceId)
-                    }
-                ]
-                : []),
-            ...(withStack.length > 0
-                ? [
-                    {
-                        stage: 'after-cluster',
-                        phase: 'stack-instances',
-                        description: `Check that the ${count(withStack.length, 'EC2 instance')} the stack's Auto Scaling group owned went with the stack`,
-                        resources: withStack.map(d => d.host.instanceId)
-                    }
-                ]
-                : [])
-        ];
-    },
-    notes(plan) {
-        if (!plan.terminateInstances)
-            return [];
-        return plan.decisions.flatMap(d => d.action === 'keep' && !d.host.external ? [`${d.host.instanceId}: ${d.reason}`] : []);
-    },
-    actions: {
-        // Always: a machine that stays is reported, with what keeps it.
-        'after-instances': {
-            phase: 'EC2 and external instances',
-            needed: () => true,
-            run: (ctx, plan) => handleHosts(ctx, plan.decisions)
-        },
-        'after-cluster': {
-            phase: 'instances of the stack',
-            needed: plan => plan.decisions.some(d => d.action === 'with-stack'),
-            run: (ctx, plan) => confirmStackInstances(ctx, plan.decisions)
+;// CONCATENATED MODULE: ./lib/util/paginate.js
+/**
+ * Every page of a list call. Skipping pages past the first is the most common way teardown tools
+ * leave services behind, so every list goes through here.
+ */
+async function paginate(fetchPage) {
+    const all = [];
+    const seen = new Set();
+    let token;
+    do {
+        const page = await fetchPage(token);
+        all.push(...page.items);
+        token = page.nextToken || undefined;
+        // A token that comes back twice would loop forever; AWS never does this, a broken proxy might.
+        if (token !== undefined) {
+            if (seen.has(token))
+                throw new Error('the list call returned the same nextToken twice');
+            seen.add(token);
         }
-    },
-    unfinished(plan, report) {
-        const left = [];
-        for (const d of plan.decisions) {
-            if (report.related?.instances.some(i => i.id === d.host.instanceId))
-                continue;
-            if (d.action === 'terminate')
-                left.push({
-                    kind: 'ec2-instance',
-                    id: d.host.instanceId,
-                    reason: 'still running and billing: not terminated before the run stopped',
-                    billing: true
-                });
-            else if (d.action === 'with-stack')
-                left.push({
-                    kind: 'ec2-instance',
-                    id: d.host.instanceId,
-                    reason: `still running and billing: owned by ${d.owner}, which was not deleted before the run stopped`,
-                    billing: true
-                });
-            else if (d.action === 'deregister-ssm')
-                left.push({
-                    kind: 'ssm-instance',
-                    id: d.host.instanceId,
-                    reason: 'still registered with Systems Manager: not deregistered before the run stopped'
-                });
-        }
-        return left;
-    },
-    countRows(r, left) {
-        const instances = (action) => r.instances.filter(i => i.action === action).length;
-        const rows = [
-            {
-                label: 'EC2 instances',
-                found: r.found.ec2Instances,
-                removed: instances('terminated') + instances('terminated-with-stack'),
-                leftoverKind: 'ec2-instance'
-            },
-            {
-                label: 'External (SSM) instances',
-                found: r.found.externalInstances,
-                removed: instances('ssm-deregistered'),
-                leftoverKind: 'ssm-instance'
-            }
-        ];
-        return shownRows(rows, left);
-    },
-    doneLists(r) {
-        const words = {
-            terminated: 'terminated',
-            'terminated-with-stack': 'terminated with',
-            'ssm-deregistered': 'deregistered from Systems Manager'
-        };
-        return [
-            {
-                title: 'Instances behind the container instances',
-                items: r.instances.map(i => `${code(i.id)} (container instance ${code(i.containerInstanceId)}): ${words[i.action]}${i.owner ? ` ${escapeHtml(i.owner)}` : ''}`)
-            }
-        ];
-    },
-    links: {
-        'ec2-instance': (region, id) => consoleLinks.ec2Instance(region, id),
-        'ssm-instance': (region, id) => consoleLinks.managedInstance(region, id)
-    }
-};
-/** Whether the plan does something about the machines (else the plan says they keep running). */
-function hostsHandled(plan) {
-    return (plan?.decisions ?? []).some(d => d.action !== 'keep' && d.action !== 'none');
-}
-/** States in which an instance no longer bills for compute (EBS volumes of a stopped one still do). */
-const GONE_STATES = new Set(['shutting-down', 'terminated', 'not-found']);
-function hostsOf(instances) {
-    return instances
-        .filter(ci => ci.ec2InstanceId)
-        .map(ci => ({
-        containerInstanceArn: ci.arn,
-        containerInstanceId: ci.id,
-        instanceId: ci.ec2InstanceId ?? '',
-        external: ci.external === true || /^mi-/.test(ci.ec2InstanceId ?? '')
-    }));
+    } while (token !== undefined);
+    return all;
 }
 /**
- * State and owner of the EC2 instances (never the external ones: their mi- ids are not EC2's). An
- * `instance-id` filter rather than InstanceIds: an id EC2 no longer knows is then simply missing
- * from the answer, where InstanceIds would fail the whole call with InvalidInstanceID.NotFound.
+ * Every page of a list call whose caller takes each page's items itself (the token may be called
+ * Marker, NextMarker or NextToken): `read` handles one page and returns the token of the next.
  */
-async function describeHosts(ctx, hosts) {
-    const ids = [...new Set(hosts.filter(h => !h.external).map(h => h.instanceId))];
-    const found = new Map();
-    for (const batch of chunk(ids, Limits.describeInstancesBatch)) {
-        const reservations = await paginate(async (nextToken) => {
-            const out = await callAws(ctx, ctx.ec2, new (await sdk.ec2()).DescribeInstancesCommand({
-                Filters: [{ Name: 'instance-id', Values: batch }],
-                MaxResults: 1000,
-                NextToken: nextToken
-            }));
-            return { items: out.Reservations ?? [], nextToken: out.NextToken };
-        });
-        for (const instance of reservations.flatMap(r => r.Instances ?? [])) {
-            if (instance.InstanceId)
-                found.set(instance.InstanceId, instance);
-        }
-    }
-    return hosts.map(host => {
-        if (host.external)
-            return host;
-        const instance = found.get(host.instanceId);
-        if (!instance)
-            return { ...host, state: 'not-found' };
-        const owner = ownerOf(instance);
-        return { ...host, state: instance.State?.Name ?? 'unknown', ...(owner ? { owner } : {}) };
-    });
-}
-function ownerOf(instance) {
-    const tags = new Map((instance.Tags ?? []).map(t => [t.Key ?? '', t.Value ?? '']));
-    const stack = tags.get(OwnerTags.stackName);
-    const group = tags.get(OwnerTags.autoScalingGroup);
-    if (group)
-        return { kind: 'auto-scaling-group', name: group, ...(stack ? { stack } : {}) };
-    const fleet = tags.get(OwnerTags.ec2Fleet) ?? tags.get(OwnerTags.spotFleet);
-    if (fleet)
-        return { kind: 'fleet', name: fleet };
-    if (stack)
-        return { kind: 'stack', name: stack, stack };
-    return undefined;
-}
-/**
- * Without terminate-instances, reading EC2 only makes the report precise: a role without
- * ec2:DescribeInstances still gets its teardown, with the instances reported as before. With it,
- * the owners must be known before anything is terminated, so a denial fails the run.
- */
-async function readHosts(ctx, hosts, terminateInstances) {
-    if (!hosts.some(h => !h.external))
-        return { hosts };
-    if (!isAvailable(ctx.ec2))
-        return { hosts, hostsUnread: 'EC2 is not available to this run' };
-    try {
-        return { hosts: await describeHosts(ctx, hosts) };
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        if (terminateInstances) {
-            if (!ctx.onDenied)
-                throw error;
-            ctx.onDenied(error);
-        }
-        else {
-            ctx.log.warning(`Could not read the EC2 instances (${(0,errors/* errorMessage */.gJ)(error)}); reporting them as before`);
-        }
-        return { hosts, hostsUnread: `ec2:DescribeInstances was denied: ${(0,errors/* errorMessage */.gJ)(error)}` };
-    }
-}
-function decideHost(host, settings, unread, stack) {
-    if (host.external) {
-        return settings.deregisterSsmInstances
-            ? { host, action: 'deregister-ssm' }
-            : {
-                host,
-                action: 'keep',
-                billing: false,
-                reason: `external instance still registered with Systems Manager (ECS deregistration does not touch it; the machine itself is yours): deregister-ssm-instances: true deregisters it, or run aws ssm deregister-managed-instance --instance-id ${host.instanceId} (advanced-tier managed instances are billed while registered)`
-            };
-    }
-    if (host.state === undefined) {
-        return {
-            host,
-            action: 'keep',
-            billing: true,
-            reason: `still running and billing: deregistering a container instance does not terminate its EC2 instance; terminate it, or delete the stack or Auto Scaling group that owns it (its owner is unknown: ${unread ?? 'EC2 could not be read'})`
-        };
-    }
-    if (GONE_STATES.has(host.state))
-        return { host, action: 'none' };
-    const owner = host.owner;
-    if (owner) {
-        const ownersStack = owner.stack ?? (owner.kind === 'stack' ? owner.name : undefined);
-        const inStack = stack &&
-            (ownersStack === stack.name ||
-                (owner.kind === 'auto-scaling-group' && (stack.autoScalingGroups ?? []).includes(owner.name)));
-        if (stack && inStack) {
-            const what = owner.kind === 'auto-scaling-group'
-                ? `Auto Scaling group ${owner.name} of stack ${stack.name}`
-                : `stack ${stack.name}`;
-            return { host, action: 'with-stack', stack: stack.name, owner: what };
-        }
-        return { host, action: 'keep', billing: true, reason: ownerReason(host, owner) };
-    }
-    if (settings.terminateInstances)
-        return { host, action: 'terminate' };
-    return {
-        host,
-        action: 'keep',
-        billing: true,
-        reason: host.state === 'stopped'
-            ? 'stopped, its EBS volumes still billing: deregistering a container instance does not terminate its EC2 instance; terminate-instances: true terminates it'
-            : `still ${host.state} and billing: deregistering a container instance does not terminate its EC2 instance; terminate-instances: true terminates it`
-    };
-}
-function ownerReason(host, owner) {
-    const state = `still ${host.state} and billing`;
-    switch (owner.kind) {
-        case 'auto-scaling-group':
-            return `${state}, owned by Auto Scaling group ${owner.name}${owner.stack ? ` (stack ${owner.stack})` : ''}: not terminated, the group would launch a replacement; ${owner.stack ? `delete stack ${owner.stack} (delete-stack: true, stack-name: ${owner.stack}), or ` : ''}scale the group to 0 (aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${owner.name} --min-size 0 --desired-capacity 0)`;
-        case 'stack':
-            return `${state}, owned by CloudFormation stack ${owner.name}: not terminated (the stack would no longer match it); delete the stack (delete-stack: true, stack-name: ${owner.name})`;
-        case 'fleet':
-            return `${state}, owned by EC2 fleet ${owner.name}: not terminated, the fleet would launch a replacement; delete the fleet or set its target capacity to 0`;
-    }
-}
-/**
- * What becomes of the machine behind each container instance this run deregistered: terminated
- * (nothing owns it, terminate-instances), deregistered from Systems Manager (external,
- * deregister-ssm-instances), left to the stack that owns it (checked once the stack is deleted),
- * or reported with what keeps it and the fix.
- */
-async function handleHosts(ctx, decisions) {
-    const deregistered = new Set(ctx.report.containerInstances.map(ci => ci.arn));
-    await Promise.all(decisions
-        .filter(d => deregistered.has(d.host.containerInstanceArn))
-        .map(async (d) => {
-        switch (d.action) {
-            case 'terminate':
-                return terminate(ctx, d);
-            case 'deregister-ssm':
-                return deregisterManaged(ctx, d);
-            case 'with-stack':
-                // Until the stack is confirmed deleted, this is what is true.
-                ctx.report.leftovers.push({
-                    kind: 'ec2-instance',
-                    id: d.host.instanceId,
-                    reason: `still ${d.host.state ?? 'running'}: owned by ${d.owner}, and goes only when that stack is deleted, which this run had not finished`,
-                    billing: true
-                });
-                return;
-            case 'keep':
-                ctx.report.leftovers.push({
-                    kind: d.host.external ? 'ssm-instance' : 'ec2-instance',
-                    id: d.host.instanceId,
-                    reason: d.reason,
-                    billing: d.billing
-                });
-                return;
-            case 'none':
-                return;
-        }
-    }));
-}
-async function terminate(ctx, d) {
-    const id = d.host.instanceId;
-    try {
-        // One instance per call: a protected or vanished instance then fails alone, not its batch.
-        await callAws(ctx, ctx.ec2, new (await sdk.ec2()).TerminateInstancesCommand({ InstanceIds: [id] }));
-    }
-    catch (error) {
-        if ((0,errors/* isAwsError */.m_)(error, 'InvalidInstanceID.NotFound')) {
-            ctx.log.info(`EC2 instance ${id} is already gone`);
-            return;
-        }
-        if ((0,errors/* isAwsError */.m_)(error, 'OperationNotPermitted')) {
-            ctx.report.leftovers.push({
-                kind: 'ec2-instance',
-                id,
-                reason: `still running and billing: EC2 refused to terminate it (${(0,errors/* errorMessage */.gJ)(error)}); turn off its termination protection and terminate it`,
-                billing: true
-            });
-            ctx.log.warning(`EC2 refused to terminate ${id}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-            return;
-        }
-        throw error;
-    }
-    relatedReport(ctx.report).instances.push({
-        id,
-        containerInstanceId: d.host.containerInstanceId,
-        action: 'terminated'
-    });
-    // Billing stops once an instance is shutting-down: no need to wait for terminated.
-    ctx.log.info(`Terminating EC2 instance ${id}`);
-}
-async function deregisterManaged(ctx, d) {
-    const id = d.host.instanceId;
-    try {
-        await callAws(ctx, ctx.ssm, new (await sdk.ssm()).DeregisterManagedInstanceCommand({ InstanceId: id }));
-    }
-    catch (error) {
-        if ((0,errors/* isAwsError */.m_)(error, 'InvalidInstanceId')) {
-            ctx.log.info(`Managed instance ${id} is not registered with Systems Manager any more`);
-            return;
-        }
-        throw error;
-    }
-    relatedReport(ctx.report).instances.push({
-        id,
-        containerInstanceId: d.host.containerInstanceId,
-        action: 'ssm-deregistered'
-    });
-    ctx.log.info(`Deregistered managed instance ${id} from Systems Manager`);
-}
-/**
- * After the stack is deleted: its Auto Scaling group is gone, and with it the group's instances.
- * One look at EC2 says whether that is so; only then does the instance stop being a leftover.
- */
-async function confirmStackInstances(ctx, decisions) {
-    const pending = decisions.filter((d) => d.action === 'with-stack' &&
-        ctx.report.containerInstances.some(ci => ci.arn === d.host.containerInstanceArn));
-    if (pending.length === 0)
-        return;
-    const now = await describeHosts(ctx, pending.map(d => d.host));
-    for (const [i, d] of pending.entries()) {
-        const state = now[i]?.state ?? 'unknown';
-        const left = ctx.report.leftovers.find(l => l.kind === 'ec2-instance' && l.id === d.host.instanceId);
-        if (GONE_STATES.has(state)) {
-            ctx.report.leftovers = ctx.report.leftovers.filter(l => l !== left);
-            relatedReport(ctx.report).instances.push({
-                id: d.host.instanceId,
-                containerInstanceId: d.host.containerInstanceId,
-                action: 'terminated-with-stack',
-                owner: d.owner
-            });
-            ctx.log.info(`EC2 instance ${d.host.instanceId} is ${state}: it went with ${d.owner}`);
-        }
-        else {
-            const reason = {
-                kind: 'ec2-instance',
-                id: d.host.instanceId,
-                reason: `still ${state} and billing although ${d.owner} was deleted: terminate it`,
-                billing: true
-            };
-            ctx.report.leftovers = [...ctx.report.leftovers.filter(l => l !== left), reason];
-            ctx.log.warning(`EC2 instance ${d.host.instanceId} is still ${state} after its stack was deleted`);
-        }
-    }
+async function forEachPage(read) {
+    await paginate(async (token) => ({ items: [], nextToken: await read(token) }));
 }
 
 ;// CONCATENATED MODULE: ./lib/inventory.js
@@ -61384,9 +60776,15 @@ function toServiceInfo(service) {
         ...(service.tags
             ? { tags: Object.fromEntries(service.tags.filter(t => t.key).map(t => [t.key, t.value ?? ''])) }
             : {}),
-        serviceRegistries: (service.serviceRegistries ?? [])
+        // An EXTERNAL service names its registries in its task sets.
+        serviceRegistries: unique([
+            ...(service.serviceRegistries ?? []),
+            ...(service.taskSets ?? [])
+                .filter(set => set.status !== 'INACTIVE')
+                .flatMap(set => set.serviceRegistries ?? [])
+        ]
             .map(r => r.registryArn)
-            .filter((arn) => Boolean(arn)),
+            .filter((arn) => Boolean(arn))),
         loadBalancers: service.loadBalancers ?? [],
         vpcLatticeTargetGroups: unique((service.deployments ?? [])
             .flatMap(d => d.vpcLatticeConfigurations ?? [])
@@ -61541,6 +60939,46 @@ function unique(items) {
     return [...new Set(items)];
 }
 
+;// CONCATENATED MODULE: ./lib/report/links.js
+/** AWS console links for what a run leaves behind, on the right host for the region's partition. */
+function partitionOf(region) {
+    if (region.startsWith('cn-'))
+        return 'aws-cn';
+    if (region.startsWith('us-gov-'))
+        return 'aws-us-gov';
+    return 'aws';
+}
+function consoleHost(region) {
+    switch (partitionOf(region)) {
+        case 'aws-cn':
+            return `https://${region}.console.amazonaws.cn`;
+        case 'aws-us-gov':
+            // GovCloud has one console host; the region goes in the query.
+            return 'https://console.amazonaws-us-gov.com';
+        default:
+            return `https://${region}.console.aws.amazon.com`;
+    }
+}
+const enc = encodeURIComponent;
+const consoleLinks = {
+    cluster: (region, cluster) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/services?region=${region}`,
+    service: (region, cluster, service) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/services/${enc(service)}/health?region=${region}`,
+    task: (region, cluster, taskId) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/tasks/${enc(taskId)}/configuration?region=${region}`,
+    containerInstances: (region, cluster) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/infrastructure?region=${region}`,
+    ec2Instance: (region, instanceId) => `${consoleHost(region)}/ec2/home?region=${region}#InstanceDetails:instanceId=${enc(instanceId)}`,
+    capacityProviders: (region) => `${consoleHost(region)}/ecs/v2/capacity-providers?region=${region}`,
+    eventRule: (region, rule, bus = 'default') => `${consoleHost(region)}/events/home?region=${region}#/eventbus/${enc(bus)}/rules/${enc(rule)}`,
+    schedule: (region, group, name) => `${consoleHost(region)}/scheduler/home?region=${region}#schedules/${enc(group)}/${enc(name)}`,
+    managedInstance: (region, id) => `${consoleHost(region)}/systems-manager/fleet-manager/managed-nodes/${enc(id)}/general?region=${region}`,
+    logGroup: (region, name) => `${consoleHost(region)}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${enc(enc(name))}`,
+    taskDefinition: (region, family) => `${consoleHost(region)}/ecs/v2/task-definitions/${enc(family)}?region=${region}`,
+    namespace: (region, arn) => `${consoleHost(region)}/cloudmap/home/namespaces/${enc(arn.slice(arn.lastIndexOf('/') + 1))}?region=${region}`,
+    stack: (region, stackIdOrName) => `${consoleHost(region)}/cloudformation/home?region=${region}#/stacks/stackinfo?stackId=${enc(stackIdOrName)}`,
+    targetGroup: (region, arn) => `${consoleHost(region)}/ec2/home?region=${region}#TargetGroup:targetGroupArn=${enc(arn)}`,
+    loadBalancer: (region, arn) => `${consoleHost(region)}/ec2/home?region=${region}#LoadBalancer:loadBalancerArn=${enc(arn)}`,
+    alarm: (region, name) => `${consoleHost(region)}/cloudwatch/home?region=${region}#alarmsV2:alarm/${enc(name)}`
+};
+
 ;// CONCATENATED MODULE: ./lib/util/poll.js
 /**
  * Waits on many resources of one kind with one polling loop: every round describes all watched
@@ -61617,6 +61055,31 @@ async function retryUntil(ctx, options, attempt) {
         await ctx.sleep(delay, ctx.signal);
         delay = Math.min(options.maxDelayMs, delay * 2);
     }
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/kind.js
+
+/** The stages in the order they run. */
+const KIND_STAGES = (/* unused pure expression or super */ null && ([
+    'before-services',
+    'after-services',
+    'after-instances',
+    'after-cluster'
+]));
+/** A kind's one row of the summary's table, shown only when something was found, removed or left. */
+function rowWhenAny(row, left) {
+    return row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0 ? [row] : [];
+}
+function count(n, noun, plural = `${noun}s`) {
+    return `${n} ${n === 1 ? noun : plural}`;
+}
+/** The rows worth a line in the summary's table: something found, removed or left. */
+function shownRows(rows, left) {
+    return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
+}
+/** The part of the report the kinds fill, created on first use. */
+function relatedReport(report) {
+    return (report.related ??= newRelatedReport());
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/shared.js
@@ -62105,7 +61568,7 @@ function revisionOf(arn) {
 
 /**
  * One teardown's look at who else uses what it may remove, shared by the kinds that need it (log
- * groups, task definitions): taken once for the plan, and once more right before the first removal
+ * groups, task definitions, target groups, Cloud Map services): taken once for the plan, and once more right before the first removal
  * it guards, since a neighbour may start using a revision while the cluster empties.
  */
 class OtherUsersLookup {
@@ -62123,7 +61586,13 @@ class OtherUsersLookup {
     }
 }
 async function checkOtherUsers(ctx, request) {
-    const check = { taskDefinitions: {}, logGroups: {}, targetGroups: {}, clustersChecked: 0 };
+    const check = {
+        taskDefinitions: {},
+        logGroups: {},
+        targetGroups: {},
+        discoveryServices: {},
+        clustersChecked: 0
+    };
     try {
         const uses = await usesElsewhere(ctx, request, check);
         if (typeof uses === 'string')
@@ -62173,6 +61642,9 @@ async function usesElsewhere(ctx, request, check) {
                         ((check.targetGroups ??= {})[tg] ??= []).push({ cluster: name, service: service.name });
                 }
             }
+            // A service at desired count 0 has no instance registered, and still needs its registry.
+            for (const registry of service.serviceRegistries ?? [])
+                ((check.discoveryServices ??= {})[registry] ??= []).push({ cluster: name, service: service.name });
         }
         for (const task of running) {
             if (!task.taskDefinitionArn)
@@ -62264,12 +61736,582 @@ function logGroupKeepReason(name, others) {
         return undefined;
     return `task definition ${writers.map(w => revisionOf(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`;
 }
+/** Why a Cloud Map service must be kept for another cluster's sake; undefined when no service elsewhere registers in it. */
+function discoveryServiceKeepReason(arn, others) {
+    if (!others)
+        return 'another user cannot be ruled out: the other clusters were not read';
+    if (others.incomplete)
+        return `another user cannot be ruled out: ${others.incomplete}`;
+    const users = others.discoveryServices?.[arn];
+    return users ? `still used by ${describeUsers(users)}` : undefined;
+}
 /** Who uses a revision, in words: `cluster production (service api)`. */
 function describeUsers(users) {
     const shown = users
         .slice(0, 3)
         .map(u => `cluster ${u.cluster} (${u.service ? `service ${u.service}` : `task ${u.task ?? '?'}`})`);
     return shown.join(', ') + (users.length > 3 ? ` and ${users.length - 3} more` : '');
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/discovery-services.js
+
+
+
+
+
+
+
+const discoveryServicesKind = {
+    name: 'Cloud Map services',
+    async find(ctx, scope) {
+        const byArn = new Map();
+        for (const service of scope.services) {
+            for (const arn of service.serviceRegistries ?? []) {
+                const entry = byArn.get(arn) ?? { arn, id: arn.slice(arn.lastIndexOf('/') + 1), usedBy: [] };
+                entry.usedBy.push(service.name);
+                byArn.set(arn, entry);
+            }
+        }
+        const services = [...byArn.values()];
+        // The other clusters are read only when there is something to delete: no cost otherwise.
+        if (services.length === 0 || !ctx.otherUsers)
+            return { services };
+        return { services, others: await ctx.otherUsers.atPlan(ctx), lookup: ctx.otherUsers };
+    },
+    recordFound(found, report) {
+        report.found.discoveryServices = found.services.length;
+    },
+    decide(found, { scope }) {
+        const neighbours = scope.neighbours?.services ?? [];
+        return {
+            decisions: found.services.map(service => {
+                const users = neighbours
+                    .filter(o => (o.serviceRegistries ?? []).includes(service.arn))
+                    .map(o => o.name);
+                if (users.length > 0)
+                    return { service, delete: false, keepReason: `service ${users.join(', ')} also register(s) in it` };
+                const elsewhere = discoveryServiceKeepReason(service.arn, found.others);
+                return elsewhere ? { service, delete: false, keepReason: elsewhere } : { service, delete: true };
+            }),
+            ...(found.lookup ? { otherUsers: found.lookup } : {})
+        };
+    },
+    steps(plan) {
+        const deleted = plan.decisions.filter(d => d.delete);
+        if (deleted.length === 0)
+            return [];
+        return [
+            {
+                stage: 'after-services',
+                phase: 'delete-discovery-services',
+                description: `Delete ${count(deleted.length, 'Cloud Map service')} the services registered their tasks in, once no instance is left in it`,
+                resources: deleted.map(d => d.service.id)
+            }
+        ];
+    },
+    notes(plan) {
+        return plan.decisions
+            .filter(d => !d.delete)
+            .map(d => `Cloud Map service ${d.service.id} will be kept: ${d.keepReason}`);
+    },
+    actions: {
+        'after-services': {
+            phase: 'Cloud Map services',
+            needed: plan => plan.decisions.length > 0,
+            run: async (ctx, plan) => deleteDiscoveryServices(ctx, await discovery_services_keepWhatOthersNowUse(ctx, plan))
+        }
+    },
+    unfinished(plan, report) {
+        const done = report.related?.discoveryServices ?? [];
+        return plan.decisions
+            .filter(d => d.delete && !done.some(s => s.arn === d.service.arn))
+            .map((d) => ({
+            kind: 'discovery-service',
+            id: d.service.id,
+            reason: 'not deleted before the run stopped'
+        }));
+    },
+    countRows(r, left) {
+        return rowWhenAny({
+            label: 'Cloud Map services',
+            found: r.found.discoveryServices ?? 0,
+            removed: r.discoveryServices?.length ?? 0,
+            leftoverKind: 'discovery-service'
+        }, left);
+    },
+    doneLists(r) {
+        return [{ title: 'Cloud Map services deleted', items: (r.discoveryServices ?? []).map(s => code(s.arn)) }];
+    }
+};
+/** The decisions again with a fresh look at the other clusters' services: it only ever keeps more. */
+async function discovery_services_keepWhatOthersNowUse(ctx, plan) {
+    if (!plan.otherUsers || !plan.decisions.some(d => d.delete))
+        return plan.decisions;
+    const fresh = await plan.otherUsers.beforeRemoving(ctx);
+    const decisions = plan.decisions.map(d => {
+        const reason = d.delete ? discoveryServiceKeepReason(d.service.arn, fresh) : undefined;
+        return reason ? { ...d, delete: false, keepReason: reason } : d;
+    });
+    const kept = decisions.filter((d, i) => d.delete !== plan.decisions[i].delete).length;
+    ctx.log.info(`Looked again at who else registers in them: ${kept > 0 ? `${count(kept, 'more Cloud Map service')} kept` : 'nothing new'}`);
+    return decisions;
+}
+async function deleteDiscoveryServices(ctx, decisions) {
+    for (const d of decisions.filter(d => !d.delete))
+        ctx.report.leftovers.push({
+            kind: 'discovery-service',
+            id: d.service.id,
+            reason: `kept: ${d.keepReason}`
+        });
+    await Promise.all(decisions.filter(d => d.delete).map(d => deleteDiscoveryService(ctx, d.service)));
+}
+async function deleteDiscoveryService(ctx, service) {
+    const keep = (reason) => {
+        ctx.report.leftovers.push({ kind: 'discovery-service', id: service.id, reason: `kept: ${reason}` });
+        ctx.log.info(`Cloud Map service ${service.id} is kept: ${reason}`);
+    };
+    if (!isAvailable(ctx.servicediscovery))
+        return keep('Cloud Map is not available to this run');
+    try {
+        // The services are INACTIVE: ECS has deregistered their tasks' instances. One still there is
+        // someone else's, and deleting would cut it off.
+        const out = await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).ListInstancesCommand({ ServiceId: service.id }));
+        const left = out.Instances ?? [];
+        if (left.length > 0)
+            return keep(`${count(left.length, 'instance')} still registered in it (${left
+                .slice(0, 5)
+                .map(i => i.Id)
+                .join(', ')}), not by the services removed`);
+        await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).DeleteServiceCommand({ Id: service.id }));
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'ServiceNotFound')) {
+            ctx.log.info(`Cloud Map service ${service.id} is already deleted`);
+            return;
+        }
+        if ((0,errors/* isAwsError */.m_)(error, 'ResourceInUse'))
+            return keep(`Cloud Map refused: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        throw error;
+    }
+    relatedReport(ctx.report).discoveryServices = [
+        ...(relatedReport(ctx.report).discoveryServices ?? []),
+        { arn: service.arn, action: 'deleted' }
+    ];
+    ctx.log.info(`Deleted Cloud Map service ${service.id} (ECS leaves it when it deletes the service)`);
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/hosts.js
+
+
+
+
+
+
+
+
+
+
+const hostsKind = {
+    name: 'EC2 and external instances',
+    find(ctx, scope, settings) {
+        return readHosts(ctx, hostsOf(scope.containerInstances), settings.terminateInstances);
+    },
+    recordFound(found, report) {
+        report.found.ec2Instances = found.hosts.filter(h => !h.external).length;
+        report.found.externalInstances = found.hosts.filter(h => h.external).length;
+    },
+    decide(found, { settings, stack }) {
+        return {
+            decisions: found.hosts.map(host => decideHost(host, settings, found.hostsUnread, stack)),
+            terminateInstances: settings.terminateInstances
+        };
+    },
+    steps(plan) {
+        const terminate = plan.decisions.filter(d => d.action === 'terminate');
+        const ssm = plan.decisions.filter(d => d.action === 'deregister-ssm');
+        const withStack = plan.decisions.filter(d => d.action === 'with-stack');
+        return [
+            ...(terminate.length > 0
+                ? [
+                    {
+                        stage: 'after-instances',
+                        phase: 'terminate-instances',
+                        description: `Terminate the ${count(terminate.length, 'EC2 instance')} behind them that nothing owns`,
+                        resources: terminate.map(d => d.host.instanceId)
+                    }
+                ]
+                : []),
+            ...(ssm.length > 0
+                ? [
+                    {
+                        stage: 'after-instances',
+                        phase: 'deregister-ssm-instances',
+                        description: `Deregister ${count(ssm.length, 'external instance')} from Systems Manager`,
+                        resources: ssm.map(d => d.host.instanceId)
+                    }
+                ]
+                : []),
+            ...(withStack.length > 0
+                ? [
+                    {
+                        stage: 'after-cluster',
+                        phase: 'stack-instances',
+                        description: `Check that the ${count(withStack.length, 'EC2 instance')} the stack's Auto Scaling group owned went with the stack`,
+                        resources: withStack.map(d => d.host.instanceId)
+                    }
+                ]
+                : [])
+        ];
+    },
+    notes(plan) {
+        if (!plan.terminateInstances)
+            return [];
+        return plan.decisions.flatMap(d => d.action === 'keep' && !d.host.external ? [`${d.host.instanceId}: ${d.reason}`] : []);
+    },
+    actions: {
+        // Always: a machine that stays is reported, with what keeps it.
+        'after-instances': {
+            phase: 'EC2 and external instances',
+            needed: () => true,
+            run: (ctx, plan) => handleHosts(ctx, plan.decisions)
+        },
+        'after-cluster': {
+            phase: 'instances of the stack',
+            needed: plan => plan.decisions.some(d => d.action === 'with-stack'),
+            run: (ctx, plan) => confirmStackInstances(ctx, plan.decisions)
+        }
+    },
+    unfinished(plan, report) {
+        const left = [];
+        for (const d of plan.decisions) {
+            if (report.related?.instances.some(i => i.id === d.host.instanceId))
+                continue;
+            if (d.action === 'terminate')
+                left.push({
+                    kind: 'ec2-instance',
+                    id: d.host.instanceId,
+                    reason: 'still running and billing: not terminated before the run stopped',
+                    billing: true
+                });
+            else if (d.action === 'with-stack')
+                left.push({
+                    kind: 'ec2-instance',
+                    id: d.host.instanceId,
+                    reason: `still running and billing: owned by ${d.owner}, which was not deleted before the run stopped`,
+                    billing: true
+                });
+            else if (d.action === 'deregister-ssm')
+                left.push({
+                    kind: 'ssm-instance',
+                    id: d.host.instanceId,
+                    reason: 'still registered with Systems Manager: not deregistered before the run stopped'
+                });
+        }
+        return left;
+    },
+    countRows(r, left) {
+        const instances = (action) => r.instances.filter(i => i.action === action).length;
+        const rows = [
+            {
+                label: 'EC2 instances',
+                found: r.found.ec2Instances,
+                removed: instances('terminated') + instances('terminated-with-stack'),
+                leftoverKind: 'ec2-instance'
+            },
+            {
+                label: 'External (SSM) instances',
+                found: r.found.externalInstances,
+                removed: instances('ssm-deregistered'),
+                leftoverKind: 'ssm-instance'
+            }
+        ];
+        return shownRows(rows, left);
+    },
+    doneLists(r) {
+        const words = {
+            terminated: 'terminated',
+            'terminated-with-stack': 'terminated with',
+            'ssm-deregistered': 'deregistered from Systems Manager'
+        };
+        return [
+            {
+                title: 'Instances behind the container instances',
+                items: r.instances.map(i => `${code(i.id)} (container instance ${code(i.containerInstanceId)}): ${words[i.action]}${i.owner ? ` ${escapeHtml(i.owner)}` : ''}`)
+            }
+        ];
+    },
+    links: {
+        'ec2-instance': (region, id) => consoleLinks.ec2Instance(region, id),
+        'ssm-instance': (region, id) => consoleLinks.managedInstance(region, id)
+    }
+};
+/** Whether the plan does something about the machines (else the plan says they keep running). */
+function hostsHandled(plan) {
+    return (plan?.decisions ?? []).some(d => d.action !== 'keep' && d.action !== 'none');
+}
+/** States in which an instance no longer bills for compute (EBS volumes of a stopped one still do). */
+const GONE_STATES = new Set(['shutting-down', 'terminated', 'not-found']);
+function hostsOf(instances) {
+    return instances
+        .filter(ci => ci.ec2InstanceId)
+        .map(ci => ({
+        containerInstanceArn: ci.arn,
+        containerInstanceId: ci.id,
+        instanceId: ci.ec2InstanceId ?? '',
+        external: ci.external === true || /^mi-/.test(ci.ec2InstanceId ?? '')
+    }));
+}
+/**
+ * State and owner of the EC2 instances (never the external ones: their mi- ids are not EC2's). An
+ * `instance-id` filter rather than InstanceIds: an id EC2 no longer knows is then simply missing
+ * from the answer, where InstanceIds would fail the whole call with InvalidInstanceID.NotFound.
+ */
+async function describeHosts(ctx, hosts) {
+    const ids = [...new Set(hosts.filter(h => !h.external).map(h => h.instanceId))];
+    const found = new Map();
+    for (const batch of chunk(ids, Limits.describeInstancesBatch)) {
+        const reservations = await paginate(async (nextToken) => {
+            const out = await callAws(ctx, ctx.ec2, new (await sdk.ec2()).DescribeInstancesCommand({
+                Filters: [{ Name: 'instance-id', Values: batch }],
+                MaxResults: 1000,
+                NextToken: nextToken
+            }));
+            return { items: out.Reservations ?? [], nextToken: out.NextToken };
+        });
+        for (const instance of reservations.flatMap(r => r.Instances ?? [])) {
+            if (instance.InstanceId)
+                found.set(instance.InstanceId, instance);
+        }
+    }
+    return hosts.map(host => {
+        if (host.external)
+            return host;
+        const instance = found.get(host.instanceId);
+        if (!instance)
+            return { ...host, state: 'not-found' };
+        const owner = ownerOf(instance);
+        return { ...host, state: instance.State?.Name ?? 'unknown', ...(owner ? { owner } : {}) };
+    });
+}
+function ownerOf(instance) {
+    const tags = new Map((instance.Tags ?? []).map(t => [t.Key ?? '', t.Value ?? '']));
+    const stack = tags.get(OwnerTags.stackName);
+    const group = tags.get(OwnerTags.autoScalingGroup);
+    if (group)
+        return { kind: 'auto-scaling-group', name: group, ...(stack ? { stack } : {}) };
+    const fleet = tags.get(OwnerTags.ec2Fleet) ?? tags.get(OwnerTags.spotFleet);
+    if (fleet)
+        return { kind: 'fleet', name: fleet };
+    if (stack)
+        return { kind: 'stack', name: stack, stack };
+    return undefined;
+}
+/**
+ * Without terminate-instances, reading EC2 only makes the report precise: a role without
+ * ec2:DescribeInstances still gets its teardown, with the instances reported as before. With it,
+ * the owners must be known before anything is terminated, so a denial fails the run.
+ */
+async function readHosts(ctx, hosts, terminateInstances) {
+    if (!hosts.some(h => !h.external))
+        return { hosts };
+    if (!isAvailable(ctx.ec2))
+        return { hosts, hostsUnread: 'EC2 is not available to this run' };
+    try {
+        return { hosts: await describeHosts(ctx, hosts) };
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        if (terminateInstances) {
+            if (!ctx.onDenied)
+                throw error;
+            ctx.onDenied(error);
+        }
+        else {
+            ctx.log.warning(`Could not read the EC2 instances (${(0,errors/* errorMessage */.gJ)(error)}); reporting them as before`);
+        }
+        return { hosts, hostsUnread: `ec2:DescribeInstances was denied: ${(0,errors/* errorMessage */.gJ)(error)}` };
+    }
+}
+function decideHost(host, settings, unread, stack) {
+    if (host.external) {
+        return settings.deregisterSsmInstances
+            ? { host, action: 'deregister-ssm' }
+            : {
+                host,
+                action: 'keep',
+                billing: false,
+                reason: `external instance still registered with Systems Manager (ECS deregistration does not touch it; the machine itself is yours): deregister-ssm-instances: true deregisters it, or run aws ssm deregister-managed-instance --instance-id ${host.instanceId} (advanced-tier managed instances are billed while registered)`
+            };
+    }
+    if (host.state === undefined) {
+        return {
+            host,
+            action: 'keep',
+            billing: true,
+            reason: `still running and billing: deregistering a container instance does not terminate its EC2 instance; terminate it, or delete the stack or Auto Scaling group that owns it (its owner is unknown: ${unread ?? 'EC2 could not be read'})`
+        };
+    }
+    if (GONE_STATES.has(host.state))
+        return { host, action: 'none' };
+    const owner = host.owner;
+    if (owner) {
+        const ownersStack = owner.stack ?? (owner.kind === 'stack' ? owner.name : undefined);
+        const inStack = stack &&
+            (ownersStack === stack.name ||
+                (owner.kind === 'auto-scaling-group' && (stack.autoScalingGroups ?? []).includes(owner.name)));
+        if (stack && inStack) {
+            const what = owner.kind === 'auto-scaling-group'
+                ? `Auto Scaling group ${owner.name} of stack ${stack.name}`
+                : `stack ${stack.name}`;
+            return { host, action: 'with-stack', stack: stack.name, owner: what };
+        }
+        return { host, action: 'keep', billing: true, reason: ownerReason(host, owner) };
+    }
+    if (settings.terminateInstances)
+        return { host, action: 'terminate' };
+    return {
+        host,
+        action: 'keep',
+        billing: true,
+        reason: host.state === 'stopped'
+            ? 'stopped, its EBS volumes still billing: deregistering a container instance does not terminate its EC2 instance; terminate-instances: true terminates it'
+            : `still ${host.state} and billing: deregistering a container instance does not terminate its EC2 instance; terminate-instances: true terminates it`
+    };
+}
+function ownerReason(host, owner) {
+    const state = `still ${host.state} and billing`;
+    switch (owner.kind) {
+        case 'auto-scaling-group':
+            return `${state}, owned by Auto Scaling group ${owner.name}${owner.stack ? ` (stack ${owner.stack})` : ''}: not terminated, the group would launch a replacement; ${owner.stack ? `delete stack ${owner.stack} (delete-stack: true, stack-name: ${owner.stack}), or ` : ''}scale the group to 0 (aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${owner.name} --min-size 0 --desired-capacity 0)`;
+        case 'stack':
+            return `${state}, owned by CloudFormation stack ${owner.name}: not terminated (the stack would no longer match it); delete the stack (delete-stack: true, stack-name: ${owner.name})`;
+        case 'fleet':
+            return `${state}, owned by EC2 fleet ${owner.name}: not terminated, the fleet would launch a replacement; delete the fleet or set its target capacity to 0`;
+    }
+}
+/**
+ * What becomes of the machine behind each container instance this run deregistered: terminated
+ * (nothing owns it, terminate-instances), deregistered from Systems Manager (external,
+ * deregister-ssm-instances), left to the stack that owns it (checked once the stack is deleted),
+ * or reported with what keeps it and the fix.
+ */
+async function handleHosts(ctx, decisions) {
+    const deregistered = new Set(ctx.report.containerInstances.map(ci => ci.arn));
+    await Promise.all(decisions
+        .filter(d => deregistered.has(d.host.containerInstanceArn))
+        .map(async (d) => {
+        switch (d.action) {
+            case 'terminate':
+                return terminate(ctx, d);
+            case 'deregister-ssm':
+                return deregisterManaged(ctx, d);
+            case 'with-stack':
+                // Until the stack is confirmed deleted, this is what is true.
+                ctx.report.leftovers.push({
+                    kind: 'ec2-instance',
+                    id: d.host.instanceId,
+                    reason: `still ${d.host.state ?? 'running'}: owned by ${d.owner}, and goes only when that stack is deleted, which this run had not finished`,
+                    billing: true
+                });
+                return;
+            case 'keep':
+                ctx.report.leftovers.push({
+                    kind: d.host.external ? 'ssm-instance' : 'ec2-instance',
+                    id: d.host.instanceId,
+                    reason: d.reason,
+                    billing: d.billing
+                });
+                return;
+            case 'none':
+                return;
+        }
+    }));
+}
+async function terminate(ctx, d) {
+    const id = d.host.instanceId;
+    try {
+        // One instance per call: a protected or vanished instance then fails alone, not its batch.
+        await callAws(ctx, ctx.ec2, new (await sdk.ec2()).TerminateInstancesCommand({ InstanceIds: [id] }));
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'InvalidInstanceID.NotFound')) {
+            ctx.log.info(`EC2 instance ${id} is already gone`);
+            return;
+        }
+        if ((0,errors/* isAwsError */.m_)(error, 'OperationNotPermitted')) {
+            ctx.report.leftovers.push({
+                kind: 'ec2-instance',
+                id,
+                reason: `still running and billing: EC2 refused to terminate it (${(0,errors/* errorMessage */.gJ)(error)}); turn off its termination protection and terminate it`,
+                billing: true
+            });
+            ctx.log.warning(`EC2 refused to terminate ${id}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            return;
+        }
+        throw error;
+    }
+    relatedReport(ctx.report).instances.push({
+        id,
+        containerInstanceId: d.host.containerInstanceId,
+        action: 'terminated'
+    });
+    // Billing stops once an instance is shutting-down: no need to wait for terminated.
+    ctx.log.info(`Terminating EC2 instance ${id}`);
+}
+async function deregisterManaged(ctx, d) {
+    const id = d.host.instanceId;
+    try {
+        await callAws(ctx, ctx.ssm, new (await sdk.ssm()).DeregisterManagedInstanceCommand({ InstanceId: id }));
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'InvalidInstanceId')) {
+            ctx.log.info(`Managed instance ${id} is not registered with Systems Manager any more`);
+            return;
+        }
+        throw error;
+    }
+    relatedReport(ctx.report).instances.push({
+        id,
+        containerInstanceId: d.host.containerInstanceId,
+        action: 'ssm-deregistered'
+    });
+    ctx.log.info(`Deregistered managed instance ${id} from Systems Manager`);
+}
+/**
+ * After the stack is deleted: its Auto Scaling group is gone, and with it the group's instances.
+ * One look at EC2 says whether that is so; only then does the instance stop being a leftover.
+ */
+async function confirmStackInstances(ctx, decisions) {
+    const pending = decisions.filter((d) => d.action === 'with-stack' &&
+        ctx.report.containerInstances.some(ci => ci.arn === d.host.containerInstanceArn));
+    if (pending.length === 0)
+        return;
+    const now = await describeHosts(ctx, pending.map(d => d.host));
+    for (const [i, d] of pending.entries()) {
+        const state = now[i]?.state ?? 'unknown';
+        const left = ctx.report.leftovers.find(l => l.kind === 'ec2-instance' && l.id === d.host.instanceId);
+        if (GONE_STATES.has(state)) {
+            ctx.report.leftovers = ctx.report.leftovers.filter(l => l !== left);
+            relatedReport(ctx.report).instances.push({
+                id: d.host.instanceId,
+                containerInstanceId: d.host.containerInstanceId,
+                action: 'terminated-with-stack',
+                owner: d.owner
+            });
+            ctx.log.info(`EC2 instance ${d.host.instanceId} is ${state}: it went with ${d.owner}`);
+        }
+        else {
+            const reason = {
+                kind: 'ec2-instance',
+                id: d.host.instanceId,
+                reason: `still ${state} and billing although ${d.owner} was deleted: terminate it`,
+                billing: true
+            };
+            ctx.report.leftovers = [...ctx.report.leftovers.filter(l => l !== left), reason];
+            ctx.log.warning(`EC2 instance ${d.host.instanceId} is still ${state} after its stack was deleted`);
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/load-balancers.js

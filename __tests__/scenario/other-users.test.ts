@@ -283,6 +283,24 @@ describe('who else registers in a Cloud Map service', () => {
     )
   })
 
+  it('keeps one the task set of another cluster’s EXTERNAL service registers in', async () => {
+    const world = new SimWorld()
+    const { mine } = discoveryNeighbours(world)
+    world.ecs.createService('production', 'blue-green', {
+      launchType: 'FARGATE',
+      desiredCount: 0,
+      deploymentController: 'EXTERNAL',
+      taskSets: 1,
+      taskSetRegistries: [world.cloudMap.arnOf(mine)]
+    })
+    const result = await runOnSim(world.ecs, { cluster: 'pr-20' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.cloudMap.services.has(mine.id)).toBe(true)
+    expect(leftover(clusterNamed(result.report, 'pr-20'), 'discovery-service', mine.id)?.reason).toBe(
+      'kept: still used by cluster production (service blue-green)'
+    )
+  })
+
   it('shows the decisions in a dry run, and changes nothing', async () => {
     const world = new SimWorld()
     const { mine, shared } = discoveryNeighbours(world)
