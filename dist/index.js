@@ -61193,7 +61193,7 @@ const logGroupsKind = {
         'after-cluster': {
             phase: 'log groups',
             needed: plan => plan.decisions.length > 0,
-            run: async (ctx, plan) => deleteLogGroups(ctx, await keepWhatOthersNowUse(ctx, plan))
+            run: async (ctx, plan) => deleteLogGroups(ctx, await other_users_keepWhatOthersNowUse(ctx, plan.otherUsers, plan.decisions, (d, fresh) => logGroupKeepReason(d.group.name, fresh), 'log group'))
         }
     },
     unfinished(plan, report) {
@@ -61314,19 +61314,6 @@ async function activeFamilies(ctx, bound) {
     } while (nextToken);
     return [...new Set(families)];
 }
-/** The decisions again with a fresh look at who else writes to the groups: it only ever keeps more. */
-async function keepWhatOthersNowUse(ctx, plan) {
-    if (!plan.otherUsers || !plan.decisions.some(d => d.delete))
-        return plan.decisions;
-    const fresh = await plan.otherUsers.beforeRemoving(ctx);
-    const decisions = plan.decisions.map(d => {
-        const reason = d.delete ? logGroupKeepReason(d.group.name, fresh) : undefined;
-        return reason ? { ...d, delete: false, keepReason: reason } : d;
-    });
-    const kept = decisions.filter((d, i) => d.delete !== plan.decisions[i].delete).length;
-    ctx.log.info(`Looked again at who else uses them: ${kept > 0 ? `${count(kept, 'more log group')} kept` : 'nothing new'}`);
-    return decisions;
-}
 function decideLogGroup(group, check, region) {
     if (check.tooManyFamilies) {
         return {
@@ -61442,7 +61429,7 @@ const taskDefinitionsKind = {
             phase: 'task definitions',
             needed: plan => plan.deregister && plan.families.length + plan.kept.length > 0,
             run: async (ctx, plan) => {
-                const now = await task_definitions_keepWhatOthersNowUse(ctx, plan);
+                const now = await keepWhatOthersNowUse(ctx, plan);
                 for (const k of now.kept)
                     ctx.report.leftovers.push({
                         kind: 'task-definition',
@@ -61499,7 +61486,7 @@ function keptRevisions(arns, others) {
         .filter((k) => k.reason !== undefined);
 }
 /** The plan again with a fresh look at who else uses the revisions: it only ever keeps more. */
-async function task_definitions_keepWhatOthersNowUse(ctx, plan) {
+async function keepWhatOthersNowUse(ctx, plan) {
     if (!plan.otherUsers || plan.families.length === 0)
         return plan;
     const fresh = await plan.otherUsers.beforeRemoving(ctx);
@@ -61561,6 +61548,7 @@ function revisionOf(arn) {
 }
 
 ;// CONCATENATED MODULE: ./lib/other-users.js
+
 
 
 
@@ -61716,14 +61704,34 @@ function whyIncomplete(error) {
 function other_users_sum(items, value) {
     return items.reduce((total, item) => total + value(item), 0);
 }
-/** Why a revision must not be deregistered; undefined when nothing outside the run's clusters uses it. */
-function taskDefinitionKeepReason(arn, others) {
+/**
+ * A kind's decisions again with the look taken right before its first removal: it only ever keeps
+ * more. `noun` names one resource in the log line.
+ */
+async function other_users_keepWhatOthersNowUse(ctx, lookup, decisions, keepReason, noun) {
+    if (!lookup || !decisions.some(d => d.delete))
+        return decisions;
+    const fresh = await lookup.beforeRemoving(ctx);
+    const now = decisions.map(d => {
+        const reason = d.delete ? keepReason(d, fresh) : undefined;
+        return reason ? { ...d, delete: false, keepReason: reason } : d;
+    });
+    const kept = now.filter((d, i) => d.delete !== decisions[i].delete).length;
+    ctx.log.info(`Looked again at who else uses them: ${kept > 0 ? `${count(kept, `more ${noun}`)} kept` : 'nothing new'}`);
+    return now;
+}
+/** Why something the run's services use must be kept for `users`' sake; undefined when there are none. */
+function usedElsewhereReason(others, users, notLooked = 'another user cannot be ruled out: the other clusters were not read') {
     if (!others)
-        return 'who else uses it was not looked at';
+        return notLooked;
     if (others.incomplete)
         return `another user cannot be ruled out: ${others.incomplete}`;
-    const users = others.taskDefinitions[arn];
-    return users ? `still used by ${describeUsers(users)}` : undefined;
+    const found = users(others);
+    return found?.length ? `still used by ${describeUsers(found)}` : undefined;
+}
+/** Why a revision must not be deregistered; undefined when nothing outside the run's clusters uses it. */
+function taskDefinitionKeepReason(arn, others) {
+    return usedElsewhereReason(others, check => check.taskDefinitions[arn], 'who else uses it was not looked at');
 }
 /** Why a log group must be kept for another cluster's sake; undefined when nothing used elsewhere writes to it. */
 function logGroupKeepReason(name, others) {
@@ -61738,12 +61746,7 @@ function logGroupKeepReason(name, others) {
 }
 /** Why a Cloud Map service must be kept for another cluster's sake; undefined when no service elsewhere registers in it. */
 function discoveryServiceKeepReason(arn, others) {
-    if (!others)
-        return 'another user cannot be ruled out: the other clusters were not read';
-    if (others.incomplete)
-        return `another user cannot be ruled out: ${others.incomplete}`;
-    const users = others.discoveryServices?.[arn];
-    return users ? `still used by ${describeUsers(users)}` : undefined;
+    return usedElsewhereReason(others, check => check.discoveryServices?.[arn]);
 }
 /** Who uses a revision, in words: `cluster production (service api)`. */
 function describeUsers(users) {
@@ -61818,7 +61821,7 @@ const discoveryServicesKind = {
         'after-services': {
             phase: 'Cloud Map services',
             needed: plan => plan.decisions.length > 0,
-            run: async (ctx, plan) => deleteDiscoveryServices(ctx, await discovery_services_keepWhatOthersNowUse(ctx, plan))
+            run: async (ctx, plan) => deleteDiscoveryServices(ctx, await other_users_keepWhatOthersNowUse(ctx, plan.otherUsers, plan.decisions, (d, fresh) => discoveryServiceKeepReason(d.service.arn, fresh), 'Cloud Map service'))
         }
     },
     unfinished(plan, report) {
@@ -61843,19 +61846,6 @@ const discoveryServicesKind = {
         return [{ title: 'Cloud Map services deleted', items: (r.discoveryServices ?? []).map(s => code(s.arn)) }];
     }
 };
-/** The decisions again with a fresh look at the other clusters' services: it only ever keeps more. */
-async function discovery_services_keepWhatOthersNowUse(ctx, plan) {
-    if (!plan.otherUsers || !plan.decisions.some(d => d.delete))
-        return plan.decisions;
-    const fresh = await plan.otherUsers.beforeRemoving(ctx);
-    const decisions = plan.decisions.map(d => {
-        const reason = d.delete ? discoveryServiceKeepReason(d.service.arn, fresh) : undefined;
-        return reason ? { ...d, delete: false, keepReason: reason } : d;
-    });
-    const kept = decisions.filter((d, i) => d.delete !== plan.decisions[i].delete).length;
-    ctx.log.info(`Looked again at who else registers in them: ${kept > 0 ? `${count(kept, 'more Cloud Map service')} kept` : 'nothing new'}`);
-    return decisions;
-}
 async function deleteDiscoveryServices(ctx, decisions) {
     for (const d of decisions.filter(d => !d.delete))
         ctx.report.leftovers.push({

@@ -1,4 +1,5 @@
 import type { Cluster } from '@aws-sdk/client-ecs'
+import type { ApplyContext } from './apply/context.js'
 import { Limits } from './constants.js'
 import {
   describeClusters,
@@ -9,6 +10,7 @@ import {
   type InventoryContext
 } from './inventory.js'
 import { awslogsGroups, describe as describeTaskDefinition } from './kinds/log-groups.js'
+import { count } from './kinds/kind.js'
 import { revisionOf } from './kinds/task-definitions.js'
 import { DeadlineError, errorMessage, isAccessDenied, isAwsError, isCancellation } from './util/errors.js'
 
@@ -222,15 +224,52 @@ function sum<T>(items: T[], value: (item: T) => number): number {
   return items.reduce((total, item) => total + value(item), 0)
 }
 
+/**
+ * A kind's decisions again with the look taken right before its first removal: it only ever keeps
+ * more. `noun` names one resource in the log line.
+ */
+export async function keepWhatOthersNowUse<D extends { delete: boolean; keepReason?: string }>(
+  ctx: ApplyContext,
+  lookup: OtherUsersLookup | undefined,
+  decisions: D[],
+  keepReason: (decision: D, fresh: OtherUsersCheck) => string | undefined,
+  noun: string
+): Promise<D[]> {
+  if (!lookup || !decisions.some(d => d.delete)) return decisions
+  const fresh = await lookup.beforeRemoving(ctx)
+  const now = decisions.map(d => {
+    const reason = d.delete ? keepReason(d, fresh) : undefined
+    return reason ? { ...d, delete: false, keepReason: reason } : d
+  })
+  const kept = now.filter((d, i) => d.delete !== decisions[i]!.delete).length
+  ctx.log.info(
+    `Looked again at who else uses them: ${kept > 0 ? `${count(kept, `more ${noun}`)} kept` : 'nothing new'}`
+  )
+  return now
+}
+
+/** Why something the run's services use must be kept for `users`' sake; undefined when there are none. */
+function usedElsewhereReason(
+  others: OtherUsersCheck | undefined,
+  users: (check: OtherUsersCheck) => OtherUse[] | undefined,
+  notLooked = 'another user cannot be ruled out: the other clusters were not read'
+): string | undefined {
+  if (!others) return notLooked
+  if (others.incomplete) return `another user cannot be ruled out: ${others.incomplete}`
+  const found = users(others)
+  return found?.length ? `still used by ${describeUsers(found)}` : undefined
+}
+
 /** Why a revision must not be deregistered; undefined when nothing outside the run's clusters uses it. */
 export function taskDefinitionKeepReason(
   arn: string,
   others: OtherUsersCheck | undefined
 ): string | undefined {
-  if (!others) return 'who else uses it was not looked at'
-  if (others.incomplete) return `another user cannot be ruled out: ${others.incomplete}`
-  const users = others.taskDefinitions[arn]
-  return users ? `still used by ${describeUsers(users)}` : undefined
+  return usedElsewhereReason(
+    others,
+    check => check.taskDefinitions[arn],
+    'who else uses it was not looked at'
+  )
 }
 
 /** Why a log group must be kept for another cluster's sake; undefined when nothing used elsewhere writes to it. */
@@ -247,10 +286,7 @@ export function discoveryServiceKeepReason(
   arn: string,
   others: OtherUsersCheck | undefined
 ): string | undefined {
-  if (!others) return 'another user cannot be ruled out: the other clusters were not read'
-  if (others.incomplete) return `another user cannot be ruled out: ${others.incomplete}`
-  const users = others.discoveryServices?.[arn]
-  return users ? `still used by ${describeUsers(users)}` : undefined
+  return usedElsewhereReason(others, check => check.discoveryServices?.[arn])
 }
 
 /** Who uses a revision, in words: `cluster production (service api)`. */

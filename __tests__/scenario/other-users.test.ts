@@ -349,7 +349,7 @@ describe('who else registers in a Cloud Map service', () => {
       'kept: still used by cluster production (service web-copy)'
     )
     expect(c.related?.discoveryServices ?? []).toEqual([])
-    expect(result.log.lines.filter(l => l.includes('Looked again at who else registers in them'))).toEqual([
+    expect(result.log.lines.filter(l => l.includes('Looked again at who else uses them'))).toEqual([
       expect.stringContaining('1 more Cloud Map service kept')
     ])
   })

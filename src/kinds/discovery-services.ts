@@ -4,7 +4,12 @@ import { callAws } from '../aws/call.js'
 import { isAvailable } from '../aws/clients.js'
 import { code } from '../report/html.js'
 import type { Leftover } from '../report/report.js'
-import { discoveryServiceKeepReason, type OtherUsersCheck, type OtherUsersLookup } from '../other-users.js'
+import {
+  discoveryServiceKeepReason,
+  keepWhatOthersNowUse,
+  type OtherUsersCheck,
+  type OtherUsersLookup
+} from '../other-users.js'
 import { errorMessage, isAwsError } from '../util/errors.js'
 import { count, relatedReport, rowWhenAny, type ResourceKind } from './kind.js'
 
@@ -107,7 +112,17 @@ export const discoveryServicesKind: ResourceKind<DiscoveryServicesFound, Discove
     'after-services': {
       phase: 'Cloud Map services',
       needed: plan => plan.decisions.length > 0,
-      run: async (ctx, plan) => deleteDiscoveryServices(ctx, await keepWhatOthersNowUse(ctx, plan))
+      run: async (ctx, plan) =>
+        deleteDiscoveryServices(
+          ctx,
+          await keepWhatOthersNowUse(
+            ctx,
+            plan.otherUsers,
+            plan.decisions,
+            (d, fresh) => discoveryServiceKeepReason(d.service.arn, fresh),
+            'Cloud Map service'
+          )
+        )
     }
   },
 
@@ -137,24 +152,6 @@ export const discoveryServicesKind: ResourceKind<DiscoveryServicesFound, Discove
   doneLists(r) {
     return [{ title: 'Cloud Map services deleted', items: (r.discoveryServices ?? []).map(s => code(s.arn)) }]
   }
-}
-
-/** The decisions again with a fresh look at the other clusters' services: it only ever keeps more. */
-async function keepWhatOthersNowUse(
-  ctx: ApplyContext,
-  plan: DiscoveryServicesPlan
-): Promise<DiscoveryDecision[]> {
-  if (!plan.otherUsers || !plan.decisions.some(d => d.delete)) return plan.decisions
-  const fresh = await plan.otherUsers.beforeRemoving(ctx)
-  const decisions = plan.decisions.map(d => {
-    const reason = d.delete ? discoveryServiceKeepReason(d.service.arn, fresh) : undefined
-    return reason ? { ...d, delete: false, keepReason: reason } : d
-  })
-  const kept = decisions.filter((d, i) => d.delete !== plan.decisions[i]!.delete).length
-  ctx.log.info(
-    `Looked again at who else registers in them: ${kept > 0 ? `${count(kept, 'more Cloud Map service')} kept` : 'nothing new'}`
-  )
-  return decisions
 }
 
 async function deleteDiscoveryServices(ctx: ApplyContext, decisions: DiscoveryDecision[]): Promise<void> {
