@@ -18,6 +18,12 @@ export interface Scenario {
   /** Clusters torn down together in one account (they share its token buckets and the Pool). */
   clusters: number
   workload: Workload
+  /** Where this scenario's timing differs from the benchmark's model. */
+  model?: Partial<Omit<Model, 'buckets'>>
+  /** Share of calls AWS throttles at random, on top of the token buckets (other callers, say). */
+  throttleRate?: number
+  /** The seed-004 loop's poll interval here, when not the seed's 5 s. */
+  loopPollMs?: number
 }
 
 export interface BucketSpec {

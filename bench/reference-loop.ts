@@ -18,14 +18,19 @@ import type { Sleep } from '../src/util/time.js'
  * The sequential two-phase loop of seed 004 ("Incomplete ECS Shutdown: Why Desired Count Zero Isn't
  * Enough"), the baseline the engine is measured against. Faithful to its shape: for each service in
  * turn, UpdateService desiredCount 0, ListTasks for the service, StopTask each task, then poll
- * DescribeTasks every 5 s until all are STOPPED; one call at a time. What the seed leaves out, added
+ * DescribeTasks every 5 s (or `pollMs`) until all are STOPPED; one call at a time. What the seed leaves out, added
  * so that it really empties the cluster (otherwise DeleteCluster never succeeds): every list is
  * paged, standalone tasks are stopped the same way, then DeleteService for each service, every
  * container instance deregistered, DeleteCluster retried every 5 s while AWS refuses it, and one
  * DescribeClusters at the end. Throttling is retried as the SDK's standard mode does, with
  * exponential backoff and full jitter, but without its cap on attempts, so the loop never gives up.
  */
-export async function referenceLoop(port: SendPort, sleep: Sleep, cluster: string): Promise<void> {
+export async function referenceLoop(
+  port: SendPort,
+  sleep: Sleep,
+  cluster: string,
+  pollMs = 5_000
+): Promise<void> {
   const send = sender(port, sleep)
   const services = await listAll(async nextToken => {
     const out = await send(new ListServicesCommand({ cluster, maxResults: 100, nextToken }))
@@ -39,7 +44,7 @@ export async function referenceLoop(port: SendPort, sleep: Sleep, cluster: strin
       const out = await send(new ListTasksCommand({ cluster, serviceName, maxResults: 100, nextToken }))
       return { items: out.taskArns ?? [], nextToken: out.nextToken }
     })
-    await stopAndWait(send, sleep, cluster, tasks)
+    await stopAndWait(send, sleep, cluster, tasks, pollMs)
   }
 
   // Not in the seed: standalone tasks block DeleteCluster too.
@@ -47,7 +52,7 @@ export async function referenceLoop(port: SendPort, sleep: Sleep, cluster: strin
     const out = await send(new ListTasksCommand({ cluster, maxResults: 100, nextToken }))
     return { items: out.taskArns ?? [], nextToken: out.nextToken }
   })
-  await stopAndWait(send, sleep, cluster, standalone)
+  await stopAndWait(send, sleep, cluster, standalone, pollMs)
 
   for (const service of services) await send(new DeleteServiceCommand({ cluster, service }))
 
@@ -66,18 +71,24 @@ export async function referenceLoop(port: SendPort, sleep: Sleep, cluster: strin
       break
     } catch (error) {
       if (!/^ClusterContains|^UpdateInProgress/.test(awsErrorName(error))) throw error
-      await sleep(5_000)
+      await sleep(pollMs)
     }
   }
   await send(new DescribeClustersCommand({ clusters: [cluster] }))
 }
 
-async function stopAndWait(send: LooseSend, sleep: Sleep, cluster: string, tasks: string[]): Promise<void> {
+async function stopAndWait(
+  send: LooseSend,
+  sleep: Sleep,
+  cluster: string,
+  tasks: string[],
+  pollMs: number
+): Promise<void> {
   if (tasks.length === 0) return
   for (const task of tasks) {
     await send(new StopTaskCommand({ cluster, task, reason: 'Budget alert - emergency shutdown' }))
   }
-  // The seed's wait_for_tasks_stopped: look, and if not all STOPPED, sleep 5 s and look again.
+  // The seed's wait_for_tasks_stopped: look, and if not all STOPPED, sleep 5 s (pollMs) and look again.
   for (;;) {
     let allStopped = true
     for (let i = 0; i < tasks.length; i += 100) {
@@ -86,7 +97,7 @@ async function stopAndWait(send: LooseSend, sleep: Sleep, cluster: string, tasks
         allStopped = false
     }
     if (allStopped) return
-    await sleep(5_000)
+    await sleep(pollMs)
   }
 }
 

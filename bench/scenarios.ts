@@ -24,6 +24,11 @@ export const MODEL: SimModel = {
   buckets: ECS_TOKEN_BUCKETS
 }
 
+/** The model of `scenario`: the benchmark's, with the scenario's own timing where it has one. */
+export function modelOf(scenario: Scenario): SimModel {
+  return { ...MODEL, ...scenario.model }
+}
+
 export const SCENARIOS: Scenario[] = [
   {
     name: 'small',
@@ -46,6 +51,24 @@ export const SCENARIOS: Scenario[] = [
     name: 'sweep',
     clusters: 20,
     workload: { services: 50, tasksPerService: 4, containerInstances: 10, standaloneTasks: 20 }
+  },
+  {
+    // A fast environment, where the action's own overheads show: no load balancer (services are
+    // INACTIVE once their tasks stop), tasks that exit on SIGTERM. The seed-004 loop polls every
+    // 0.25 s here, as a script tuned for such an environment would.
+    name: 'fast',
+    clusters: 1,
+    workload: { services: 40, tasksPerService: 2, containerInstances: 2, standaloneTasks: 4 },
+    model: { latencyMs: 30, schedulerDelayMs: 300, stopTimeMs: 1_000, drainDelayMs: 0 },
+    loopPollMs: 250
+  },
+  {
+    // The medium scenario with a fifth of all calls throttled at random on top of the buckets, as
+    // when other callers share the account's buckets.
+    name: 'throttled',
+    clusters: 1,
+    workload: { services: 50, tasksPerService: 4, containerInstances: 10, standaloneTasks: 20 },
+    throttleRate: 0.2
   }
 ]
 
@@ -62,14 +85,20 @@ export function clusterName(scenario: Scenario, index: number): string {
  */
 export function buildSims(
   scenario: Scenario,
-  model: SimModel = MODEL
+  model: SimModel = modelOf(scenario)
 ): { time: VirtualTime; sims: EcsSim[] } {
   const time = new VirtualTime()
   const tokenBuckets = new TokenBuckets(model.buckets)
   const sims: EcsSim[] = []
   for (let i = 0; i < scenario.clusters; i++) {
     const sim = new EcsSim(
-      { latencyMs: model.latencyMs, schedulerDelayMs: model.schedulerDelayMs, tokenBuckets, seed: 1000 + i },
+      {
+        latencyMs: model.latencyMs,
+        schedulerDelayMs: model.schedulerDelayMs,
+        tokenBuckets,
+        seed: 1000 + i,
+        ...(scenario.throttleRate ? { throttleRate: scenario.throttleRate } : {})
+      },
       time
     )
     populate(sim, clusterName(scenario, i), scenario, model)

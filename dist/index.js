@@ -7153,7 +7153,7 @@ __webpack_unused_export__ = UpdateInProgressException;
 __webpack_unused_export__ = UpdateInProgressException$;
 __webpack_unused_export__ = UpdateManagedInstancesProviderConfiguration$;
 __webpack_unused_export__ = UpdateService$;
-exports.kZr = UpdateServiceCommand;
+__webpack_unused_export__ = UpdateServiceCommand;
 __webpack_unused_export__ = UpdateServicePrimaryTaskSet$;
 __webpack_unused_export__ = UpdateServicePrimaryTaskSetCommand;
 __webpack_unused_export__ = UpdateServicePrimaryTaskSetRequest$;
@@ -59794,11 +59794,38 @@ const sdk = {
 
 
 
+/** Attempts the SDK makes for a transient failure (a network error, a timeout): its default. */
+const SDK_MAX_ATTEMPTS = 3;
+const SDK_RETRY_BASE_MS = 100;
+const SDK_RETRY_MAX_MS = 5_000;
 /**
- * Adaptive retry with more attempts than the SDK's default 3: a teardown makes bursts of calls
- * (hundreds of StopTask and describes) and throttling is the common failure of bulk deleters.
+ * The SDK retries what only it can see (a connection reset, a timeout) and leaves throttles to the
+ * run: callAws tells the ECS pacer, which slows down only the bucket AWS throttled and recovers as
+ * it refills, then tries again until the deadline. The SDK's adaptive mode is not used: its
+ * client-side rate limiter is one per client, so a throttled DescribeTasks would slow every later
+ * DeleteService and StopTask too (with 20% of calls throttled, a run took 4 to 5 times as long),
+ * and retries inside the SDK would hide the throttles from the pacer.
  */
-const CLIENT_RETRY = { retryMode: 'adaptive', maxAttempts: 8 };
+class TransientRetry {
+    maxAttempts;
+    constructor(maxAttempts = SDK_MAX_ATTEMPTS) {
+        this.maxAttempts = maxAttempts;
+    }
+    async acquireInitialRetryToken() {
+        return retryToken(0, 0);
+    }
+    async refreshRetryTokenForRetry(token, errorInfo) {
+        const count = token.getRetryCount() + 1;
+        if (errorInfo.errorType !== 'TRANSIENT' || count >= this.maxAttempts) {
+            throw new Error('not retried by the SDK');
+        }
+        return retryToken(count, Math.random() * Math.min(SDK_RETRY_MAX_MS, SDK_RETRY_BASE_MS * 2 ** count));
+    }
+    recordSuccess() { }
+}
+function retryToken(count, delayMs) {
+    return { getRetryCount: () => count, getRetryDelay: () => delayMs };
+}
 /**
  * The run's AWS clients. No endpoint is set here: the SDK honours AWS_ENDPOINT_URL by itself, so
  * the action runs unchanged against an emulator. Creating a client makes no call: a run that never
@@ -59807,7 +59834,8 @@ const CLIENT_RETRY = { retryMode: 'adaptive', maxAttempts: 8 };
 function createAwsClients(region, credentials) {
     const common = {
         region,
-        ...CLIENT_RETRY,
+        maxAttempts: SDK_MAX_ATTEMPTS,
+        retryStrategy: new TransientRetry(),
         customUserAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
         ...(credentials ? { credentials } : {})
     };
@@ -59825,13 +59853,22 @@ function createAwsClients(region, credentials) {
         cloudwatch: lazyClient(async () => new (await sdk.cloudwatch()).CloudWatchClient(common))
     };
 }
-/** A client built on its first call, from a package loaded then (see sdk.ts). */
+/**
+ * A client built from a package loaded on demand (see sdk.ts): on its first call, or earlier when
+ * `warm` says the run will need it, so that loading its code overlaps the ECS calls instead of
+ * delaying the first call to it.
+ */
 function lazyClient(create) {
     let client;
     return {
         send: async (command, options) => {
             client ??= create();
             return (await client).send(command, options);
+        },
+        warm: () => {
+            client ??= create();
+            // A failure to load shows on the first call; a warm-up alone must not be an unhandled rejection.
+            client.catch(() => undefined);
         }
     };
 }
@@ -59920,17 +59957,37 @@ const ECS_API_BUCKETS = [
         operations: ['DescribeServices', 'ListServices'],
         burst: 100,
         refillPerSecond: 20
+    },
+    {
+        category: 'task definition read',
+        operations: ['DescribeTaskDefinition', 'ListTaskDefinitionFamilies', 'ListTaskDefinitions'],
+        burst: 50,
+        refillPerSecond: 20
+    },
+    {
+        category: 'task definition modify',
+        operations: ['DeregisterTaskDefinition'],
+        burst: 20,
+        refillPerSecond: 1
     }
 ];
-/** The share of each bucket this run allows itself, leaving room for the account's other callers. */
-const OWN_SHARE = 0.8;
+/**
+ * The share of each bucket's burst this run takes, leaving the account's other callers room for
+ * theirs. The refill is used in full: it is the rate AWS allows, and when other callers take part of
+ * it AWS throttles and the bucket slows down (below).
+ */
+const BURST_SHARE = 0.8;
 /** The slowest a throttled category is slowed to, as a share of its documented rate. */
 const FLOOR_SHARE = 0.1;
 /**
  * Paces calls to ECS's published token buckets, so a teardown of hundreds of services spends its
- * calls on work instead of on ThrottlingException and retries. When AWS throttles anyway (other
- * callers share the account's buckets), the category's pace halves, and it recovers by a little with
- * each call that goes through. One limiter serves a whole run: every cluster of a sweep shares it.
+ * calls on work instead of on ThrottlingException and retries. A throttle from AWS (other callers
+ * share the account's buckets, or the account's quotas differ) says that AWS's bucket is empty now:
+ * this category's bucket is emptied too, so its next call waits for the next token, and no other
+ * category is slowed. A throttle of a call granted after that reaction means someone else keeps
+ * taking the tokens: the category's rate halves. The rate recovers toward the documented one as
+ * AWS's bucket would refill, in the time a full bucket takes to refill (burst / refill rate). One
+ * limiter serves a whole run: every cluster of a sweep shares it.
  */
 class RateLimiter {
     clock;
@@ -59944,45 +60001,67 @@ class RateLimiter {
         for (const spec of specs) {
             const bucket = {
                 spec,
-                tokens: spec.burst * OWN_SHARE,
+                tokens: spec.burst * BURST_SHARE,
                 at: clock(),
-                rate: spec.refillPerSecond * OWN_SHARE,
+                rate: spec.refillPerSecond,
+                throttledAt: -Infinity,
                 queue: Promise.resolve()
             };
             for (const operation of spec.operations)
                 this.buckets.set(operation, bucket);
         }
     }
-    /** Waits until `operation` may be sent. Callers of one category are served in order. */
+    /**
+     * Waits until `operation` may be sent; resolves with the time the token was granted (to pass to
+     * `throttled`). Callers of one category are served in order.
+     */
     async acquire(operation, signal) {
         const bucket = this.buckets.get(operation);
         if (!bucket)
-            return;
+            return this.clock();
         const turn = bucket.queue.then(() => this.take(bucket, signal));
         // The next caller waits for this one's token, whether it was granted or the wait was cancelled.
         bucket.queue = turn.catch(() => undefined);
         await turn;
+        return this.clock();
     }
-    /** AWS throttled `operation` in spite of the pacing: slow its category down. */
-    throttled(operation) {
+    /** AWS throttled `operation`, sent with a token granted at `grantedAt`: slow its category down. */
+    throttled(operation, grantedAt) {
         const bucket = this.buckets.get(operation);
         if (!bucket)
             return;
-        bucket.rate = Math.max(bucket.spec.refillPerSecond * FLOOR_SHARE, bucket.rate / 2);
+        this.refill(bucket);
+        // Calls already in flight when the bucket reacted to a throttle say nothing new.
+        if (grantedAt > bucket.throttledAt && bucket.throttledAt > -Infinity && bucket.tokens <= 1) {
+            bucket.rate = Math.max(bucket.spec.refillPerSecond * FLOOR_SHARE, bucket.rate / 2);
+        }
+        if (grantedAt > bucket.throttledAt)
+            bucket.throttledAt = this.clock();
         bucket.tokens = Math.min(bucket.tokens, 0);
     }
-    /** A call of `operation` went through: let its category's pace recover toward its share. */
-    succeeded(operation) {
+    /** The rate `operation` is paced at now, in calls per second (for the tests and the benchmark). */
+    rateOf(operation) {
         const bucket = this.buckets.get(operation);
         if (!bucket)
-            return;
-        bucket.rate = Math.min(bucket.spec.refillPerSecond * OWN_SHARE, bucket.rate * 1.05);
+            return undefined;
+        this.refill(bucket);
+        return bucket.rate;
+    }
+    refill(bucket) {
+        const now = this.clock();
+        const elapsed = Math.max(0, now - bucket.at);
+        bucket.tokens = Math.min(bucket.spec.burst * BURST_SHARE, bucket.tokens + (elapsed / 1000) * bucket.rate);
+        const full = bucket.spec.refillPerSecond;
+        if (bucket.rate < full) {
+            // Back to the documented rate in the time AWS's bucket takes to refill completely.
+            const recoveryMs = (bucket.spec.burst / full) * 1000;
+            bucket.rate = Math.min(full, bucket.rate + (full - bucket.spec.refillPerSecond * FLOOR_SHARE) * (elapsed / recoveryMs));
+        }
+        bucket.at = now;
     }
     async take(bucket, signal) {
         for (;;) {
-            const now = this.clock();
-            bucket.tokens = Math.min(bucket.spec.burst * OWN_SHARE, bucket.tokens + ((now - bucket.at) / 1000) * bucket.rate);
-            bucket.at = now;
+            this.refill(bucket);
             if (bucket.tokens >= 1) {
                 bucket.tokens -= 1;
                 return;
@@ -60494,7 +60573,8 @@ const html_link = (href, text) => `<a href="${escapeHtml(href)}">${text}</a>`;
 
 ;// CONCATENATED MODULE: ./lib/aws/call.js
 
-const THROTTLE_BASE_DELAY_MS = 500;
+/** Backoff after a throttle: a paced client also waits for its next token, so its jitter is small. */
+const THROTTLE_BASE_DELAY_MS = { paced: 50, unpaced: 500 };
 const THROTTLE_MAX_DELAY_MS = 20_000;
 function operationName(command) {
     return command.constructor.name.replace(/Command$/, '');
@@ -60502,22 +60582,23 @@ function operationName(command) {
 /**
  * Sends one command through the run's shared concurrency bound.
  *
- * The SDK's adaptive retry already absorbs most throttling; when a burst outlasts its attempts, a
- * teardown must not give up halfway while its deadline is still far, so this keeps backing off
- * (full jitter, capped) until the deadline. Every other error goes to the caller, which knows whether
- * it means "already gone", "try again later" or a real failure.
+ * Throttling is handled here, not by the SDK (see clients.ts): the client's pacer learns of every
+ * throttle and slows only the category that was throttled, and the call is tried again (after its
+ * next token, with a little jitter, backing off for unpaced clients) until the deadline: a teardown
+ * must not give up halfway while its deadline is still far. Every other error goes to the caller,
+ * which knows whether it means "already gone", "try again later" or a real failure.
  */
 async function callAws(ctx, port, command) {
     const operation = operationName(command);
+    let grantedAt = 0;
     for (let attempt = 0;; attempt++) {
         if (ctx.signal.aborted)
             throw new errors/* CancelledError */.cc();
         try {
             // The token comes before the pool slot: a call waiting for its rate limit must not hold a slot
             // that a call of another category could use.
-            await port.pacer?.acquire(operation, ctx.signal);
+            grantedAt = (await port.pacer?.acquire(operation, ctx.signal)) ?? ctx.clock();
             const output = await ctx.pool.run(() => port.send(command, { abortSignal: ctx.signal }));
-            port.pacer?.succeeded(operation);
             ctx.log.debug(`aws ${operation} ok`);
             return output;
         }
@@ -60526,8 +60607,9 @@ async function callAws(ctx, port, command) {
                 throw new errors/* CancelledError */.cc();
             if (!(0,errors/* isThrottling */.E2)(error))
                 throw error;
-            port.pacer?.throttled(operation);
-            const cap = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_BASE_DELAY_MS * 2 ** Math.min(attempt, 10));
+            port.pacer?.throttled(operation, grantedAt);
+            const base = port.pacer ? THROTTLE_BASE_DELAY_MS.paced : THROTTLE_BASE_DELAY_MS.unpaced;
+            const cap = Math.min(THROTTLE_MAX_DELAY_MS, base * 2 ** Math.min(attempt, 10));
             const delay = Math.random() * cap;
             if (ctx.clock() + delay >= ctx.deadline) {
                 throw new errors/* DeadlineError */.j3(`AWS kept throttling ${operation} until the deadline`);
@@ -60629,6 +60711,7 @@ async function takeInventory(ctx, clusterRef, selection) {
     const cluster = await describeCluster(ctx, clusterRef);
     if (cluster.state === 'absent')
         return cluster;
+    ctx.onClusterFound?.();
     const info = cluster.info;
     if (selection)
         return { state: 'present', inventory: await takeServiceInventory(ctx, info, selection) };
@@ -60981,10 +61064,16 @@ const consoleLinks = {
 
 ;// CONCATENATED MODULE: ./lib/util/poll.js
 /**
- * Waits on many resources of one kind with one polling loop: every round describes all watched
- * resources in batches (DescribeTasks takes 100, DescribeServices 10), so a hundred waits cost a
- * call per round instead of a hundred. A resource that AWS no longer knows is passed to `isDone` as
+ * Waits on many resources of one kind with one polling loop. A round describes at most one batch
+ * (DescribeTasks takes 100, DescribeServices 10): the resources waited on longest, which were asked
+ * first and so tend to finish first, plus any whose deadline has come. While they are not done, the
+ * others are not either, so a hundred waits cost one call per round instead of ten; once a batch is
+ * done, the next round comes at once. A resource that AWS no longer knows is passed to `isDone` as
  * `undefined`: for a teardown, gone is done, unlike the SDK's stock waiters.
+ *
+ * The rounds follow `schedule`, and never sleep past the moment the oldest wait should be over
+ * (`settleByMs`) nor past the nearest deadline: a waiter whose deadline has come is looked at and
+ * settled then.
  */
 class BatchPoller {
     ctx;
@@ -60997,30 +61086,57 @@ class BatchPoller {
     }
     waitUntil(id, isDone, deadline) {
         return new Promise((resolve, reject) => {
-            this.waiters.add({ id, isDone, deadline, resolve, reject, last: undefined });
+            this.waiters.add({ id, since: this.ctx.clock(), isDone, deadline, resolve, reject, last: undefined });
             if (!this.running)
                 void this.loop();
         });
     }
     async loop() {
         this.running = true;
+        const { schedule, batchSize } = this.options;
+        let sleepMs = schedule.firstMs;
+        /** The backoff's current gap between looks, kept while things finish one by one. */
+        let paceMs = schedule.stepMs;
+        let nextStepMs = schedule.stepMs;
         try {
             while (this.waiters.size > 0) {
-                const now = this.ctx.clock();
                 const nearest = Math.min(...[...this.waiters].map(w => w.deadline));
-                // The first look comes one interval after the wait starts: whatever was just asked of AWS
-                // (a stop, a delete) is never finished at once, so an immediate look would be wasted.
-                await this.ctx.sleep(Math.max(0, Math.min(this.options.intervalMs, nearest - now)), this.ctx.signal);
-                const watched = [...this.waiters];
-                const states = await this.options.describe([...new Set(watched.map(w => w.id))]);
+                await this.ctx.sleep(Math.max(0, Math.min(sleepMs, nearest - this.ctx.clock())), this.ctx.signal);
+                const now = this.ctx.clock();
+                // Insertion order is the order the waits began: the oldest first.
+                const due = [...this.waiters].filter(w => w.deadline <= now);
+                const ids = new Set(due.map(w => w.id));
+                for (const w of this.waiters) {
+                    if (ids.size >= Math.max(batchSize, due.length))
+                        break;
+                    ids.add(w.id);
+                }
+                const watched = [...this.waiters].filter(w => ids.has(w.id));
+                const states = await this.options.describe([...ids]);
                 const after = this.ctx.clock();
+                let finished = 0;
                 for (const waiter of watched) {
                     const state = states.get(waiter.id);
                     waiter.last = state;
-                    if (waiter.isDone(state))
+                    if (waiter.isDone(state)) {
+                        finished++;
                         this.settle(waiter, { done: true, state });
+                    }
                     else if (after >= waiter.deadline)
                         this.settle(waiter, { done: false, state });
+                }
+                if (finished === watched.length) {
+                    // Everything looked at was done: the next batch has likely finished too.
+                    sleepMs = 0;
+                }
+                else if (finished > 0) {
+                    // Things are finishing one by one: keep the pace, neither faster nor slower.
+                    sleepMs = paceMs;
+                }
+                else {
+                    paceMs = this.nextSleep(nextStepMs, after);
+                    sleepMs = paceMs;
+                    nextStepMs *= schedule.factor;
                 }
             }
         }
@@ -61034,9 +61150,43 @@ class BatchPoller {
             this.running = false;
         }
     }
+    /** The backoff's next sleep, from the oldest wait's start. */
+    nextSleep(stepMs, now) {
+        const oldest = this.waiters.values().next().value;
+        return backoffSleep(this.options.schedule, stepMs, oldest?.since ?? now, now);
+    }
     settle(waiter, outcome) {
         this.waiters.delete(waiter);
         waiter.resolve(outcome);
+    }
+}
+/**
+ * A backoff step as `schedule` allows it for a wait that began at `since`: up to its settle-by
+ * moment while that is ahead (the step may then pass the ceiling), else at most the ceiling.
+ */
+function backoffSleep(schedule, stepMs, since, now) {
+    const settleAt = schedule.settleByMs !== undefined ? since + schedule.settleByMs : undefined;
+    if (settleAt !== undefined && now < settleAt)
+        return Math.min(stepMs, settleAt - now);
+    return Math.min(stepMs, schedule.ceilingMs);
+}
+/**
+ * One resource's wait on `schedule`: the first look after `firstMs`, then backing off, until `look`
+ * reports done or the deadline passes; no sleep goes past the deadline, and the last look is at it.
+ */
+async function pollUntil(ctx, options, look) {
+    const { deadline, schedule } = options;
+    const since = ctx.clock();
+    let sleepMs = schedule.firstMs;
+    let stepMs = schedule.stepMs;
+    for (;;) {
+        await ctx.sleep(Math.max(0, Math.min(sleepMs, deadline - ctx.clock())), ctx.signal);
+        const result = await look();
+        const now = ctx.clock();
+        if (result.done || now >= deadline)
+            return result;
+        sleepMs = backoffSleep(schedule, stepMs, since, now);
+        stepMs *= schedule.factor;
     }
 }
 /**
@@ -64765,18 +64915,41 @@ function describeAge(ms) {
 
 
 function newAcceptedRequests() {
-    return { stopTask: new Set(), scaledToZero: new Set(), deleteCluster: false };
+    return { stopTask: new Set(), deleteCluster: false };
 }
-function createPollers(ctx, clusterArn, intervalMs) {
+/**
+ * The schedules of the two waits, from what the action knows. A task asked to stop (by StopTask, or
+ * by the scheduler about a second after its service's deletion) gets SIGTERM, and SIGKILL at its
+ * stop timeout (ECS's default, 30 s): tasks that exit on SIGTERM are STOPPED within a few seconds,
+ * the others just after the timeout. So the first look comes after 1 s, later ones double, and one
+ * comes at the stop timeout plus the scheduler's second and deprovisioning's (32 s), where most
+ * waits end; a task with a longer stop timeout is then looked at every ceiling. A service's wait
+ * begins only once its tasks are down: without a load balancer it is INACTIVE by then, so its first
+ * look comes at once; behind one it stays DRAINING for the target group's deregistration delay
+ * (300 s by default, often set lower, not known to the action), which the looks back off into.
+ */
+/** ECS's default stop timeout (30 s), the scheduler's second and a second of deprovisioning. */
+const TASK_SETTLE_BY_MS = 32_000;
+function pollSchedules(ceilingMs) {
+    const ceiling = Math.max(1_000, ceilingMs);
+    return {
+        tasks: { firstMs: 1_000, stepMs: 1_000, factor: 2, ceilingMs: ceiling, settleByMs: TASK_SETTLE_BY_MS },
+        services: { firstMs: 0, stepMs: 1_000, factor: 2, ceilingMs: ceiling }
+    };
+}
+function createPollers(ctx, clusterArn, ceilingMs) {
+    const schedules = pollSchedules(ceilingMs);
     const tasks = new BatchPoller(ctx, {
-        intervalMs,
+        schedule: schedules.tasks,
+        batchSize: Limits.describeTasksBatch,
         describe: async (arns) => {
             const outs = await Promise.all(chunk(arns, Limits.describeTasksBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTasksCommand */.z8X({ cluster: clusterArn, tasks: batch }))));
             return new Map(outs.flatMap(out => (out.tasks ?? []).map(t => [t.taskArn ?? '', toTaskInfo(t)])));
         }
     });
     const services = new BatchPoller(ctx, {
-        intervalMs,
+        schedule: schedules.services,
+        batchSize: Limits.describeServicesBatch,
         describe: async (arns) => {
             const outs = await Promise.all(chunk(arns, Limits.describeServicesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: clusterArn, services: batch }))));
             return new Map(outs.flatMap(out => (out.services ?? []).map(s => [s.serviceArn ?? '', toServiceInfo(s)])));
@@ -64820,8 +64993,8 @@ async function waitTasksStopped(ctx, tasks, deadline) {
     return tasks.filter((_, i) => !outcomes[i]?.done);
 }
 /**
- * Counts a task as this run's only when this run stopped it (StopTask, or the scale to 0 that let the
- * scheduler drain it): one already told to stop when the run found it, or gone before its StopTask,
+ * Counts a task as this run's only when this run stopped it (StopTask, or the DeleteService with force
+ * that let the scheduler drain it): one already told to stop when the run found it, or gone before its StopTask,
  * was stopped by someone else.
  */
 function recordStopped(ctx, task, how) {
@@ -64853,7 +65026,7 @@ async function stopAndWait(ctx, tasks) {
         throw new errors/* DeadlineError */.j3(`${still.length} task(s) did not stop before the deadline: ${ids(still)}`);
 }
 /**
- * Graceful mode for a service's tasks: the scheduler, told desiredCount 0 (or the service deleted),
+ * Graceful mode for a service's tasks: the scheduler, its service deleted with force (desired count 0),
  * sends each task SIGTERM and lets its load balancer drain it. Whatever still runs at the drain
  * deadline is stopped with StopTask.
  */
@@ -64952,7 +65125,10 @@ async function deleteProvider(ctx, decision) {
     if (!started.done)
         throw new errors/* DeadlineError */.j3(`capacity provider ${name} could not be deleted before the deadline: ${started.reason}`);
     ctx.log.info(`Deleting capacity provider ${name}`);
-    const finished = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: ctx.pollIntervalMs, maxDelayMs: ctx.pollIntervalMs * 3 }, async () => {
+    const finished = await pollUntil(ctx, {
+        deadline: ctx.deadline,
+        schedule: { firstMs: 1_000, stepMs: 1_000, factor: 2, ceilingMs: ctx.pollIntervalMs }
+    }, async () => {
         const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeCapacityProvidersCommand */.bso({ capacityProviders: [name] }));
         const cp = out.capacityProviders?.[0];
         if (!cp || cp.status === 'INACTIVE')
@@ -65041,17 +65217,24 @@ async function deleteCluster(ctx, opts = {}) {
 
 
 /**
- * Deregisters every container instance, once no task is left in the cluster. `force` only in the
- * forced mode: a forced deregistration orphans tasks still on the instance, which keep running and
- * billing out of ECS's sight. In the graceful mode a refusal means a task appeared since the last
- * look: stop it and try again. Deregistering never terminates the EC2 instance: what becomes of the
+ * Deregisters every container instance, each as soon as it may go. `force` only in the forced
+ * mode, and then only once no task is left in the cluster: a forced deregistration orphans tasks
+ * still on the instance, which keep running and billing out of ECS's sight. In the graceful mode an
+ * instance goes as soon as the tasks the inventory saw on it are down, while other instances' tasks
+ * may still drain: without force ECS refuses while a task runs on it, so nothing is orphaned, and a
+ * refusal means a task appeared since the inventory: it is tried again once every task is down and
+ * the stragglers are stopped. Deregistering never terminates the EC2 instance: what becomes of the
  * machine behind each one is decided in hosts.ts.
  */
-async function deregisterInstances(ctx, instances) {
-    await Promise.all(instances.map(instance => deregister(ctx, instance)));
+async function deregisterInstances(ctx, instances, gates) {
+    await Promise.all(instances.map(async (instance) => {
+        await (ctx.mode === 'force' ? gates.allTasksDown : gates.tasksOn(instance));
+        await deregister(ctx, instance, gates);
+    }));
 }
-async function deregister(ctx, instance) {
+async function deregister(ctx, instance, gates) {
     const force = ctx.mode === 'force';
+    let waitedForAll = false;
     const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
         try {
             await callAws(ctx, ctx.ecs, new dist_cjs/* DeregisterContainerInstanceCommand */.sKU({
@@ -65070,7 +65253,15 @@ async function deregister(ctx, instance) {
             if (!force &&
                 (0,errors/* isAwsError */.m_)(error, 'InvalidParameterException', 'ClientException') &&
                 /task/i.test(message)) {
-                await stopStragglers(ctx);
+                // A task the inventory did not see on it: wait for every known task first (stopping a
+                // draining service's task here would cut its drain short), then stop what is left.
+                if (!waitedForAll) {
+                    waitedForAll = true;
+                    await gates.allTasksDown;
+                }
+                else {
+                    await stopStragglers(ctx);
+                }
                 return { done: false, reason: message };
             }
             throw error;
@@ -65102,44 +65293,26 @@ function isServiceGone(error) {
     return (0,errors/* isAwsError */.m_)(error, 'ServiceNotFoundException', 'ServiceNotActiveException');
 }
 /**
- * One service from start to end. Resolves `tasksDown` once none of its tasks runs (so container
- * instances can go while the service itself still drains), and `done` once it is INACTIVE or gone.
- * `stopCtx` and `deleteCtx` differ only in the phase their log lines belong to.
+ * One service from start to end, with one service-modify call: DeleteService with force. For a
+ * REPLICA service ECS sets the desired count to 0 itself and the scheduler drains its tasks as on a
+ * scale-down (the service is DRAINING meanwhile, and ECS refuses UpdateService on it, so nothing,
+ * service auto scaling included, can scale it back up); a DAEMON service's tasks drain once it is
+ * deleted; an EXTERNAL one loses its task sets first. Then its tasks are drained (graceful) or
+ * stopped at once (force), and it is watched until INACTIVE.
+ *
+ * Resolves `tasksDown` once none of its tasks runs (so container instances can go while the service
+ * itself still drains behind its load balancer), and `done` once it is INACTIVE or gone. `stopCtx`
+ * and `deleteCtx` differ only in the phase their log lines belong to.
  */
 function teardownService(stopCtx, deleteCtx, plan) {
-    const tasksDown = stopServiceWork(stopCtx, deleteCtx, plan);
-    const done = tasksDown.then(async () => {
-        if (plan.service.schedulingStrategy === 'REPLICA')
-            await deleteService(deleteCtx, plan);
-        await waitServiceInactive(deleteCtx, plan);
-    });
-    return { tasksDown, done };
-}
-async function stopServiceWork(ctx, deleteCtx, plan) {
-    const { service } = plan;
-    for (const taskSet of plan.taskSets)
-        await deleteTaskSet(ctx, plan, taskSet);
-    if (service.schedulingStrategy === 'DAEMON') {
-        // A daemon has no desired count: its tasks drain only once the service is deleted, and a daemon
-        // task stopped while the service is ACTIVE is started again. So delete first, then drain.
+    const tasksDown = (async () => {
+        for (const taskSet of plan.taskSets)
+            await deleteTaskSet(deleteCtx, plan, taskSet);
         await deleteService(deleteCtx, plan);
-    }
-    else if (plan.scaleToZero) {
-        await scaleToZero(ctx, plan);
-    }
-    await drainThenStop(ctx, plan.tasks);
-}
-async function scaleToZero(ctx, plan) {
-    try {
-        await callAws(ctx, ctx.ecs, new dist_cjs/* UpdateServiceCommand */.kZr({ cluster: ctx.clusterArn, service: plan.service.arn, desiredCount: 0 }));
-        ctx.accepted?.scaledToZero.add(plan.service.arn);
-        ctx.log.info(`Scaled service ${plan.service.name} to 0 tasks`);
-    }
-    catch (error) {
-        if (!isServiceGone(error))
-            throw error;
-        ctx.log.info(`Service ${plan.service.name} is already being deleted`);
-    }
+        await drainThenStop(stopCtx, plan.tasks);
+    })();
+    const done = tasksDown.then(() => waitServiceInactive(deleteCtx, plan));
+    return { tasksDown, done };
 }
 async function deleteTaskSet(ctx, plan, taskSet) {
     try {
@@ -65153,8 +65326,8 @@ async function deleteTaskSet(ctx, plan, taskSet) {
     }
 }
 /**
- * DeleteService with force (it does not need the scale to 0 to have settled). "Deployments are
- * active" is transient: the scale-down is itself a deployment; try again until it settles.
+ * DeleteService with force: no UpdateService desiredCount 0 first, force scales the service down
+ * itself. "Deployments are active" is transient (a deployment in flight); try again until it settles.
  */
 async function deleteService(ctx, plan) {
     const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
@@ -65534,6 +65707,7 @@ async function readResources(ctx, stackRef, cluster, outside) {
 
 
 
+
 /**
  * DeleteStack, then waits on the StackId (by name, a deleted stack is only "does not exist"; by id
  * it reads DELETE_COMPLETE) until DELETE_COMPLETE, DELETE_FAILED or the deadline. Never decides
@@ -65567,22 +65741,24 @@ async function deleteStack(ctx, target, opts) {
     else {
         ctx.log.info(`Stack ${target.name} is already being deleted; waiting for it`);
     }
-    for (;;) {
-        const now = ctx.clock();
-        if (now >= opts.deadline)
-            break;
-        await ctx.sleep(Math.min(opts.pollIntervalMs, opts.deadline - now), ctx.signal);
+    // CloudFormation takes seconds for an empty stack, minutes for one with instances: the first look
+    // soon, then backing off to the poll interval.
+    await pollUntil(ctx, {
+        deadline: opts.deadline,
+        schedule: { firstMs: 2_000, stepMs: 2_000, factor: 2, ceilingMs: opts.pollIntervalMs }
+    }, async () => {
         const stack = await describeById(ctx, target.id);
         if (!stack) {
             // Gone even by id (a deletion older than CloudFormation's memory): deleted all the same.
             report.status = 'DELETE_COMPLETE';
-            break;
+            return { done: true, value: undefined };
         }
         report.status = stack.status;
         report.statusReason = stack.reason;
-        if (stack.status !== 'DELETE_IN_PROGRESS')
-            break;
-    }
+        return stack.status === 'DELETE_IN_PROGRESS'
+            ? { done: false, reason: stack.status }
+            : { done: true, value: undefined };
+    });
     if (report.status === 'DELETE_COMPLETE') {
         report.deleted = true;
         delete report.statusReason;
@@ -65736,11 +65912,14 @@ const Phase = {
     deleteStack: 'delete stack'
 };
 /**
- * Carries out a plan. Independent work overlaps: every service runs its own scale → drain → delete
- * → INACTIVE chain, standalone tasks stop meanwhile, and container instances are deregistered as
- * soon as no task runs, while services may still be draining behind their load balancers. Steps
- * that depend on each other keep their order: nothing is deregistered before its tasks are down,
- * capacity providers are detached once no service is left to use them, the cluster goes last.
+ * Carries out a plan. Independent work overlaps: every service runs its own delete → drain →
+ * INACTIVE chain (one DeleteService each, right away), standalone tasks stop meanwhile, each
+ * container instance is deregistered as soon as the tasks known to run on it are down (while
+ * services may still be draining behind their load balancers), and the cluster goes as soon as the
+ * last thing blocking it is gone. Steps that depend on each other keep their order: nothing is
+ * deregistered before its tasks are down, capacity providers are detached once no service is left
+ * to use them, the cluster goes last; what becomes of the machines behind the container instances
+ * (the kinds' after-instances stage) runs alongside the cluster's deletion, which does not wait for it.
  */
 async function applyPlan(ctx, plan, phases) {
     const inPhase = (name) => ({ ...ctx, log: phases.phase(name) });
@@ -65748,25 +65927,22 @@ async function applyPlan(ctx, plan, phases) {
     await runKindStage(ctx, plan.kinds, 'before-services', phases);
     const stopCtx = inPhase(Phase.stopTasks);
     const deleteCtx = inPhase(Phase.deleteServices);
+    if (plan.services.length > 0)
+        phases.start(Phase.deleteServices);
     phases.start(Phase.stopTasks);
-    const services = plan.services.map(sp => teardownService(stopCtx, deleteCtx, sp));
-    const everyServiceDone = settleAll(ctx, services.map(s => s.done));
-    try {
-        await settleAll(ctx, [...services.map(s => s.tasksDown), stopAndWait(stopCtx, plan.standaloneTasks)]);
-        await stopStragglers(stopCtx, plan.scope ? inServices(plan) : undefined);
-    }
-    catch (error) {
-        // Keep the services' chains from running on unobserved after a failure.
-        await everyServiceDone.catch(() => undefined);
-        throw error;
-    }
-    await phases.finish(Phase.stopTasks);
+    const services = plan.services.map(sp => ({ plan: sp, ...teardownService(stopCtx, deleteCtx, sp) }));
+    const standalone = stopAndWait(stopCtx, plan.standaloneTasks);
+    const everyServiceDone = settleAll(ctx, services.map(s => s.done))
+        .then(() => phases.finish(Phase.deleteServices))
+        .then(() => runKindStage(ctx, plan.kinds, 'after-services', phases));
+    // Every known task down, then one more look for tasks started since the inventory.
+    const allTasksDown = settleAll(ctx, [...services.map(s => s.tasksDown), standalone])
+        .then(() => stopStragglers(stopCtx, plan.scope ? inServices(plan) : undefined))
+        .then(() => phases.finish(Phase.stopTasks));
     if (plan.scope) {
         // Services mode: the cluster, its instances and capacity providers stay as they are; a stack
         // that owns the services goes once they are drained; then what only they used.
-        await everyServiceDone;
-        await phases.finish(Phase.deleteServices);
-        await runKindStage(ctx, plan.kinds, 'after-services', phases);
+        await settleAll(ctx, [everyServiceDone, allTasksDown]);
         if (plan.stack) {
             phases.start(Phase.deleteStack);
             await removeStack(inPhase(Phase.deleteStack), plan.stack);
@@ -65775,42 +65951,50 @@ async function applyPlan(ctx, plan, phases) {
         await runKindStage(ctx, plan.kinds, 'after-cluster', phases);
         return;
     }
-    phases.start(Phase.deregisterInstances);
-    const instances = deregisterInstances(inPhase(Phase.deregisterInstances), plan.containerInstances)
-        .then(() => phases.finish(Phase.deregisterInstances))
-        .then(() => runKindStage(ctx, plan.kinds, 'after-instances', phases));
-    await settleAll(ctx, [
-        everyServiceDone
-            .then(() => phases.finish(Phase.deleteServices))
-            .then(() => runKindStage(ctx, plan.kinds, 'after-services', phases)),
-        instances
+    /** Resolves once every task the inventory saw on `instance` is down. */
+    const tasksOn = (instance) => Promise.all([
+        ...services
+            .filter(s => s.plan.tasks.some(t => t.containerInstanceArn === instance.arn))
+            .map(s => s.tasksDown),
+        ...(plan.standaloneTasks.some(t => t.containerInstanceArn === instance.arn) ? [standalone] : [])
     ]);
-    if (plan.detachCapacityProviders) {
-        phases.start(Phase.capacityProviders);
-        await removeCapacityProviders(inPhase(Phase.capacityProviders), plan.capacityProviders);
-        await phases.finish(Phase.capacityProviders);
-    }
-    const stack = plan.stack;
-    if (stack?.ownsCluster) {
-        // The stack owns the cluster: CloudFormation deletes it, then the cluster is checked (and
-        // deleted directly if the stack left it, as some tools and emulators do).
-        phases.start(Phase.deleteStack);
-        await removeStack(inPhase(Phase.deleteStack), stack);
-        await phases.finish(Phase.deleteStack);
-        phases.start(Phase.deleteCluster);
-        await deleteCluster(inPhase(Phase.deleteCluster), { mayBeGone: true });
-        await phases.finish(Phase.deleteCluster);
-    }
-    else {
-        phases.start(Phase.deleteCluster);
-        await deleteCluster(inPhase(Phase.deleteCluster));
-        await phases.finish(Phase.deleteCluster);
-        if (stack) {
+    const instances = deregisterInstances(inPhase(Phase.deregisterInstances), plan.containerInstances, {
+        tasksOn,
+        allTasksDown
+    }).then(() => phases.finish(Phase.deregisterInstances));
+    const afterInstances = instances.then(() => runKindStage(ctx, plan.kinds, 'after-instances', phases));
+    // Awaited below with the cluster's deletion; observed now so that a failure is never unhandled.
+    afterInstances.catch(() => undefined);
+    await settleAll(ctx, [everyServiceDone, allTasksDown, instances]);
+    const removeCluster = async () => {
+        if (plan.detachCapacityProviders) {
+            phases.start(Phase.capacityProviders);
+            await removeCapacityProviders(inPhase(Phase.capacityProviders), plan.capacityProviders);
+            await phases.finish(Phase.capacityProviders);
+        }
+        const stack = plan.stack;
+        if (stack?.ownsCluster) {
+            // The stack owns the cluster: CloudFormation deletes it, then the cluster is checked (and
+            // deleted directly if the stack left it, as some tools and emulators do).
             phases.start(Phase.deleteStack);
             await removeStack(inPhase(Phase.deleteStack), stack);
             await phases.finish(Phase.deleteStack);
+            phases.start(Phase.deleteCluster);
+            await deleteCluster(inPhase(Phase.deleteCluster), { mayBeGone: true });
+            await phases.finish(Phase.deleteCluster);
         }
-    }
+        else {
+            phases.start(Phase.deleteCluster);
+            await deleteCluster(inPhase(Phase.deleteCluster));
+            await phases.finish(Phase.deleteCluster);
+            if (stack) {
+                phases.start(Phase.deleteStack);
+                await removeStack(inPhase(Phase.deleteStack), stack);
+                await phases.finish(Phase.deleteStack);
+            }
+        }
+    };
+    await settleAll(ctx, [removeCluster(), afterInstances]);
     // Once nothing of the cluster is left: what ECS leaves behind.
     await runKindStage(ctx, plan.kinds, 'after-cluster', phases);
 }
@@ -65859,7 +66043,6 @@ function planTeardown(inventory, mode, stack, kinds) {
     }
     const services = inventory.services.map(service => ({
         service,
-        scaleToZero: service.status === 'ACTIVE' && service.schedulingStrategy === 'REPLICA' && service.desiredCount > 0,
         taskSets: service.deploymentController === 'EXTERNAL' ? service.taskSets.map(t => t.arn) : [],
         tasks: tasksByService.get(service.name) ?? []
     }));
@@ -65915,20 +66098,21 @@ function describeSteps(plan) {
     }));
     // First: nothing may start tasks on the cluster while it is being emptied.
     steps.push(...ofKinds('before-services'));
-    const scale = plan.services.filter(s => s.scaleToZero);
-    if (scale.length > 0) {
-        steps.push({
-            phase: 'scale-services',
-            description: `Scale ${count(scale.length, 'service')} to 0 tasks`,
-            resources: scale.map(s => s.service.name)
-        });
-    }
     const taskSets = plan.services.flatMap(s => s.taskSets);
     if (taskSets.length > 0) {
         steps.push({
             phase: 'delete-task-sets',
-            description: `Delete ${count(taskSets.length, 'task set')}`,
+            description: `Delete ${count(taskSets.length, 'task set')} (EXTERNAL deployment controller)`,
             resources: taskSets
+        });
+    }
+    if (plan.services.length > 0) {
+        // One service-modify call per service: DeleteService with force scales a REPLICA service to 0
+        // itself, and once it is DRAINING ECS refuses UpdateService, so nothing can scale it up again.
+        steps.push({
+            phase: 'delete-services',
+            description: `Delete ${count(plan.services.length, 'service')} with force, one call each (ECS scales each to 0 and drains its tasks); wait until INACTIVE`,
+            resources: plan.services.map(s => s.service.name)
         });
     }
     const serviceTasks = plan.services.flatMap(s => s.tasks);
@@ -65938,15 +66122,8 @@ function describeSteps(plan) {
             phase: 'stop-tasks',
             description: plan.mode === 'graceful'
                 ? `Let the scheduler drain ${count(serviceTasks.length, 'service task')}, stop ${count(plan.standaloneTasks.length, 'standalone task')}, then stop whatever still runs at the drain deadline; wait until all are STOPPED`
-                : `Stop ${count(allTasks.length, 'task')} at once; wait until all are STOPPED`,
+                : `Stop ${count(allTasks.length, 'task')} at once (a service's right after the service is deleted); wait until all are STOPPED`,
             resources: allTasks.map(t => t.id)
-        });
-    }
-    if (plan.services.length > 0) {
-        steps.push({
-            phase: 'delete-services',
-            description: `Delete ${count(plan.services.length, 'service')}; wait until INACTIVE`,
-            resources: plan.services.map(s => s.service.name)
         });
     }
     steps.push(...ofKinds('after-services'));
@@ -66179,6 +66356,25 @@ class PhaseLog {
 
 
 
+/**
+ * Starts loading the code of every client the settings say this run will call, once the cluster is
+ * known to exist: the loading then overlaps the ECS inventory instead of delaying the first call of
+ * each. A run that finds its cluster absent loads none of them.
+ */
+function warmClients(deps, settings) {
+    const needed = [
+        settings.triggers !== 'keep' ? deps.events : undefined,
+        settings.triggers !== 'keep' ? deps.scheduler : undefined,
+        // The EC2 instances behind the container instances are looked up on every run that has some.
+        deps.ec2,
+        settings.deleteStack ? deps.cloudformation : undefined,
+        settings.deleteLogGroups ? deps.logs : undefined,
+        settings.deregisterSsmInstances ? deps.ssm : undefined,
+        settings.deleteNamespace ? deps.servicediscovery : undefined
+    ];
+    for (const port of needed)
+        port?.warm?.();
+}
 const SEEN_BY_INVENTORY = new Set(['service', 'task', 'container-instance', 'cluster']);
 /** How long a failed run may spend looking at what is left, for a true report. */
 const FINAL_LOOK_MS = 30_000;
@@ -66216,6 +66412,7 @@ selection) {
         ...relatedPorts(deps),
         signal: controller.signal,
         log: phases.phase(Phase.inventory),
+        onClusterFound: () => warmClients(deps, settings),
         ...(settings.dryRun
             ? { onDenied: (error) => blockers.push(`missing permission: ${(0,errors/* errorMessage */.gJ)(error)}`) }
             : {})
@@ -66553,7 +66750,7 @@ function settleServices(report, plan, statuses) {
 }
 /**
  * What the fresh look says about the plan's tasks: one no longer up was stopped by this run when it
- * sent its StopTask, or scaled or deleted its service; otherwise by someone else.
+ * sent its StopTask or deleted its service; otherwise by someone else.
  */
 function settleTasks(report, plan, accepted, inventory) {
     const up = new Set((inventory?.tasks ?? []).map(t => t.arn));
@@ -66569,7 +66766,7 @@ function settleTasks(report, plan, accepted, inventory) {
             continue;
         if (accepted.stopTask.has(task.arn))
             recordStopped({ report }, task, 'stopped');
-        else if (service && (deletedServices.has(service) || accepted.scaledToZero.has(service)))
+        else if (service && deletedServices.has(service))
             recordStopped({ report }, task, 'drained');
         else
             recordGoneBefore(report, {

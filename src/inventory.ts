@@ -143,6 +143,8 @@ export interface InventoryContext extends CallContext {
    * without it, so the plan can say which permission is missing. A real run lets the denial fail it.
    */
   onDenied?: (error: unknown) => void
+  /** Called as soon as the cluster is known to exist, before the rest of the inventory is read. */
+  onClusterFound?: () => void
 }
 
 /** What a cluster holds, read with paged lists and batched describes. Makes no change. */
@@ -153,6 +155,7 @@ export async function takeInventory(
 ): Promise<InventoryResult> {
   const cluster = await describeCluster(ctx, clusterRef)
   if (cluster.state === 'absent') return cluster
+  ctx.onClusterFound?.()
   const info = cluster.info
   if (selection) return { state: 'present', inventory: await takeServiceInventory(ctx, info, selection) }
   const [services, tasks, containerInstances, capacityProviders] = await Promise.all([

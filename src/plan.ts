@@ -18,8 +18,6 @@ export { count }
 /** What will happen to one service, start to end. */
 export interface ServicePlan {
   service: ServiceInfo
-  /** UpdateService desiredCount 0: ACTIVE REPLICA services that still want tasks. */
-  scaleToZero: boolean
   /** DeleteTaskSet for each (EXTERNAL deployment controller). */
   taskSets: string[]
   /** The service's tasks that are not STOPPED yet. */
@@ -35,7 +33,7 @@ export interface CapacityProviderDecision {
 
 export interface PlanStep {
   /**
-   * A short machine name: the core's (`scale-services`, `stop-tasks`, `delete-services`,
+   * A short machine name: the core's (`delete-task-sets`, `delete-services`, `stop-tasks`,
    * `deregister-instances`, `capacity-providers`, `delete-cluster`, `delete-stack`…) or a kind's.
    */
   phase: string
@@ -93,8 +91,6 @@ export function planTeardown(
 
   const services: ServicePlan[] = inventory.services.map(service => ({
     service,
-    scaleToZero:
-      service.status === 'ACTIVE' && service.schedulingStrategy === 'REPLICA' && service.desiredCount > 0,
     taskSets: service.deploymentController === 'EXTERNAL' ? service.taskSets.map(t => t.arn) : [],
     tasks: tasksByService.get(service.name) ?? []
   }))
@@ -156,20 +152,21 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
     }))
   // First: nothing may start tasks on the cluster while it is being emptied.
   steps.push(...ofKinds('before-services'))
-  const scale = plan.services.filter(s => s.scaleToZero)
-  if (scale.length > 0) {
-    steps.push({
-      phase: 'scale-services',
-      description: `Scale ${count(scale.length, 'service')} to 0 tasks`,
-      resources: scale.map(s => s.service.name)
-    })
-  }
   const taskSets = plan.services.flatMap(s => s.taskSets)
   if (taskSets.length > 0) {
     steps.push({
       phase: 'delete-task-sets',
-      description: `Delete ${count(taskSets.length, 'task set')}`,
+      description: `Delete ${count(taskSets.length, 'task set')} (EXTERNAL deployment controller)`,
       resources: taskSets
+    })
+  }
+  if (plan.services.length > 0) {
+    // One service-modify call per service: DeleteService with force scales a REPLICA service to 0
+    // itself, and once it is DRAINING ECS refuses UpdateService, so nothing can scale it up again.
+    steps.push({
+      phase: 'delete-services',
+      description: `Delete ${count(plan.services.length, 'service')} with force, one call each (ECS scales each to 0 and drains its tasks); wait until INACTIVE`,
+      resources: plan.services.map(s => s.service.name)
     })
   }
   const serviceTasks = plan.services.flatMap(s => s.tasks)
@@ -180,15 +177,8 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
       description:
         plan.mode === 'graceful'
           ? `Let the scheduler drain ${count(serviceTasks.length, 'service task')}, stop ${count(plan.standaloneTasks.length, 'standalone task')}, then stop whatever still runs at the drain deadline; wait until all are STOPPED`
-          : `Stop ${count(allTasks.length, 'task')} at once; wait until all are STOPPED`,
+          : `Stop ${count(allTasks.length, 'task')} at once (a service's right after the service is deleted); wait until all are STOPPED`,
       resources: allTasks.map(t => t.id)
-    })
-  }
-  if (plan.services.length > 0) {
-    steps.push({
-      phase: 'delete-services',
-      description: `Delete ${count(plan.services.length, 'service')}; wait until INACTIVE`,
-      resources: plan.services.map(s => s.service.name)
     })
   }
   steps.push(...ofKinds('after-services'))

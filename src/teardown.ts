@@ -85,6 +85,25 @@ export interface TeardownDeps extends Partial<RelatedPorts> {
   runClusters?: readonly string[]
 }
 
+/**
+ * Starts loading the code of every client the settings say this run will call, once the cluster is
+ * known to exist: the loading then overlaps the ECS inventory instead of delaying the first call of
+ * each. A run that finds its cluster absent loads none of them.
+ */
+function warmClients(deps: TeardownDeps, settings: Settings): void {
+  const needed = [
+    settings.triggers !== 'keep' ? deps.events : undefined,
+    settings.triggers !== 'keep' ? deps.scheduler : undefined,
+    // The EC2 instances behind the container instances are looked up on every run that has some.
+    deps.ec2,
+    settings.deleteStack ? deps.cloudformation : undefined,
+    settings.deleteLogGroups ? deps.logs : undefined,
+    settings.deregisterSsmInstances ? deps.ssm : undefined,
+    settings.deleteNamespace ? deps.servicediscovery : undefined
+  ]
+  for (const port of needed) port?.warm?.()
+}
+
 const SEEN_BY_INVENTORY = new Set(['service', 'task', 'container-instance', 'cluster'])
 
 /** How long a failed run may spend looking at what is left, for a true report. */
@@ -126,6 +145,7 @@ export async function teardownCluster(
     ...relatedPorts(deps),
     signal: controller.signal,
     log: phases.phase(Phase.inventory),
+    onClusterFound: () => warmClients(deps, settings),
     ...(settings.dryRun
       ? { onDenied: (error: unknown) => blockers.push(`missing permission: ${errorMessage(error)}`) }
       : {})
@@ -538,7 +558,7 @@ function settleServices(report: ClusterReport, plan: TeardownPlan, statuses: Map
 
 /**
  * What the fresh look says about the plan's tasks: one no longer up was stopped by this run when it
- * sent its StopTask, or scaled or deleted its service; otherwise by someone else.
+ * sent its StopTask or deleted its service; otherwise by someone else.
  */
 function settleTasks(
   report: ClusterReport,
@@ -556,8 +576,7 @@ function settleTasks(
     if (up.has(task.arn) || report.tasks.some(t => t.arn === task.arn)) continue
     if (report.goneBefore?.some(g => g.kind === 'task' && g.id === task.id)) continue
     if (accepted.stopTask.has(task.arn)) recordStopped({ report }, task, 'stopped')
-    else if (service && (deletedServices.has(service) || accepted.scaledToZero.has(service)))
-      recordStopped({ report }, task, 'drained')
+    else if (service && deletedServices.has(service)) recordStopped({ report }, task, 'drained')
     else
       recordGoneBefore(report, {
         kind: 'task',

@@ -50,7 +50,7 @@ describe('service auto scaling', () => {
     expect(world.autoscaling.events).toMatchObject([{ by: 'scale-out', suspended: true }])
     expect(startedAfterDrainBegan(world)).toBe(0)
     const suspendedAt = world.autoscaling.calls.find(c => c.operation === 'RegisterScalableTarget')!.at
-    const firstEcsChange = world.ecs.calls.find(c => c.operation === 'UpdateService')!.at
+    const firstEcsChange = world.ecs.calls.find(c => c.operation === 'DeleteService')!.at
     expect(suspendedAt).toBeLessThanOrEqual(firstEcsChange)
     expect(world.autoscaling.targets.size).toBe(0)
     const c = only(result.report)
@@ -66,23 +66,25 @@ describe('service auto scaling', () => {
     expect(result.summary).toMatch(/Still costing money[\s\S]*cpu-high-alarm/)
   })
 
-  it('measured: without the suspension, the same action starts tasks during the drain', async () => {
+  it('measured: without the suspension, the same action cannot scale the deleted (DRAINING) service out again', async () => {
     const { world } = slowDrain()
     // Registered only once the drain has begun: the inventory cannot see it, so nothing suspends it.
     let registered = false
     world.ecs.beforeCall = operation => {
-      if (registered || operation !== 'UpdateService') return
+      if (registered || operation !== 'DeleteService') return
       registered = true
       world.autoscaling.registerTarget(WEB, 1, 6)
       scaleOutAt(world, world.ecs.now)
     }
     const result = await runOnSim(world.ecs, { cluster: 'pr-3' }, { world })
-    // The run still ends with the cluster gone (DeleteService with force stops what the action
-    // started), but the action scaled the draining service out again.
     expect(result.failed).toBeUndefined()
     expect(world.ecs.remaining('pr-3').cluster).toBe('INACTIVE')
-    expect(world.autoscaling.events).toMatchObject([{ by: 'scale-out', desiredCount: 3 }])
-    expect(startedAfterDrainBegan(world)).toBe(3)
+    // The drain is the deletion itself (DeleteService with force, one call): the service is DRAINING
+    // when the action fires, ECS refuses its UpdateService, and no task starts.
+    expect(world.autoscaling.events).toMatchObject([
+      { by: 'scale-out', desiredCount: 3, refused: 'ServiceNotActiveException' }
+    ])
+    expect(startedAfterDrainBegan(world)).toBe(0)
   })
 
   it('deletes the orphaned step-scaling alarm with delete-scaling-alarms, and keeps one with other actions', async () => {

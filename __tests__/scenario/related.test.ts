@@ -52,9 +52,9 @@ describe('EventBridge rules that start tasks on the cluster', () => {
     expect(rule.targets.map(t => t.Id)).toEqual(['lambda-too'])
     expect(rule.state).toBe('ENABLED')
     expect(world.events.rules.get('prod-nightly')!.targets).toHaveLength(1)
-    // Removed before the first scale-down; nothing started on the cluster after that.
+    // Removed before the first service deletion; nothing started on the cluster after that.
     const removedAt = world.events.calls.find(c => c.operation === 'RemoveTargets')!.at
-    const firstEcsChange = world.ecs.calls.find(c => c.operation === 'UpdateService')!.at
+    const firstEcsChange = world.ecs.calls.find(c => c.operation === 'DeleteService')!.at
     expect(removedAt).toBeLessThanOrEqual(firstEcsChange)
     const onCluster = world.events.started.filter(s => s.taskArn.includes(':task/pr-5/'))
     expect(onCluster.length).toBeGreaterThan(0)
@@ -437,9 +437,8 @@ describe('the full environment, every option on', () => {
     expect(c.plan!.steps.map(s => s.description)).toEqual([
       "Remove this cluster's targets from 1 EventBridge rule that start its tasks",
       expect.stringMatching(/^Suspend scaling of 1 scalable target/),
-      'Scale 2 services to 0 tasks',
+      expect.stringMatching(/^Delete 2 services with force, one call each/),
       expect.stringMatching(/^Let the scheduler drain 4 service tasks, stop 1 standalone task/),
-      'Delete 2 services; wait until INACTIVE',
       'Deregister 1 scalable target (1 scaling policy and 0 scheduled actions go with them)',
       'Delete 1 step-scaling alarm whose only actions were these policies',
       'Delete 1 listener rule and 1 target group only the removed services use',

@@ -26,20 +26,19 @@ describe('dry run', () => {
     const c = report.clusters[0]!
     expect(c.outcome).toBe('dry-run')
     expect(c.plan!.steps.map(s => s.description)).toEqual([
-      'Scale 2 services to 0 tasks',
+      'Delete 2 services with force, one call each (ECS scales each to 0 and drains its tasks); wait until INACTIVE',
       expect.stringMatching(/^Let the scheduler drain 3 service tasks, stop 1 standalone task/),
-      'Delete 2 services; wait until INACTIVE',
       expect.stringMatching(/^Deregister 1 container instance/),
       expect.stringMatching(/^Detach 1 capacity provider/),
       'Delete cluster pr-7; wait until INACTIVE'
     ])
-    expect(c.plan!.steps[2]!.resources).toEqual(['web', 'worker'])
+    expect(c.plan!.steps[0]!.resources).toEqual(['web', 'worker'])
     expect(c.plan!.blockers).toEqual([
       expect.stringContaining('shared-asg will be detached but not deleted: still attached to production')
     ])
     expect(result.outputs['clusters-deleted']).toBe('0')
     expect(result.summary).toMatch(/^## ECS teardown — DRY RUN/)
-    expect(result.summary).toContain('1. Scale 2 services to 0 tasks')
+    expect(result.summary).toContain('1. Delete 2 services with force, one call each')
     expect(result.summary).toContain('<code>worker</code>')
   })
 
@@ -81,14 +80,16 @@ describe('the log and the summary tell the same story', () => {
     expect(groups).toEqual([
       'inventory',
       'plan',
-      'stop tasks',
+      // Each container instance goes as soon as its tasks are down: before the last look for tasks
+      // started since the inventory ends the stop phase.
       'deregister container instances',
+      'stop tasks',
       'delete services',
       'capacity providers',
       'delete cluster'
     ])
     for (const line of [
-      'Scaled service web to 0 tasks',
+      'Deleting service web',
       'Service worker is deleted',
       'Detached capacity provider shared-asg'
     ]) {
@@ -114,7 +115,11 @@ describe('the log and the summary tell the same story', () => {
     expect(c.outcome).toBe('cancelled')
     expect(result.failed).toContain('cancelled')
     expect(result.summary).toContain('⛔ cancelled')
-    expect(c.leftovers.map(l => l.kind)).toEqual(expect.arrayContaining(['service', 'cluster']))
+    expect(c.leftovers.map(l => l.kind)).toEqual(expect.arrayContaining(['task', 'cluster']))
+    // The services' DeleteService was accepted before the cancel: they are this run's, DRAINING, and
+    // AWS finishes them by itself.
+    expect(c.services.map(s => s.name).sort()).toEqual(['web', 'worker'])
+    expect(c.services.every(s => s.draining)).toBe(true)
     // What the cancelled run did finish is still reported.
     expect(c.phases.map(p => p.name)).toEqual(expect.arrayContaining(['inventory', 'plan', 'stop tasks']))
   })

@@ -61,12 +61,12 @@ describe('EventBridge Scheduler schedules and rules on custom buses that start t
     ])
     expect(world.scheduler.schedules.get('default/pr-10-every-5s')!.State).toBe('ENABLED')
     expect(world.events.rules.get('deployments/pr-9-on-deploy')!.targets).toEqual([])
-    // Everything that starts tasks was stopped before the first scale-down, and nothing started after.
+    // Everything that starts tasks was stopped before the first service deletion, and nothing started after.
     const stoppedAt = Math.max(
       ...world.scheduler.calls.filter(c => c.operation === 'DeleteSchedule').map(c => c.at),
       world.events.calls.find(c => c.operation === 'RemoveTargets')!.at
     )
-    const firstEcsChange = world.ecs.calls.find(c => c.operation === 'UpdateService')!.at
+    const firstEcsChange = world.ecs.calls.find(c => c.operation === 'DeleteService')!.at
     expect(stoppedAt).toBeLessThanOrEqual(firstEcsChange)
     const onCluster = [...world.scheduler.started, ...world.events.started].filter(s =>
       s.taskArn.includes(':task/pr-9/')

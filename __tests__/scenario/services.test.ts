@@ -461,7 +461,7 @@ describe('EventBridge Scheduler schedules that start tasks', () => {
     expect(result.failed).toBeUndefined()
     expect([...scheduler.schedules.keys()].sort()).toEqual(['default/pr-7-nightly', 'previews/pr-7-warm-up'])
     const deletedAt = scheduler.calls.find(c => c.operation === 'DeleteSchedule')!.at
-    const firstChange = ecs.calls.find(c => c.operation === 'UpdateService')!.at
+    const firstChange = ecs.calls.find(c => c.operation === 'DeleteService')!.at
     expect(deletedAt).toBeLessThanOrEqual(firstChange)
     const c = only(result.report)
     expect(c.related?.schedules.map(s => `${s.group}/${s.name}:${s.action}`).sort()).toEqual([

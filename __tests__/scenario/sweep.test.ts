@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { EcsSim } from '../sim/ecs-sim.js'
+import { EcsSim, MUTATING_OPERATIONS } from '../sim/ecs-sim.js'
 import { ecsError } from '../sim/errors.js'
 import { runOnSim } from '../support/harness.js'
 
@@ -68,9 +68,7 @@ describe('nightly sweep on the strict simulator', () => {
     expect(sim.remaining('preview-12').cluster).toBe('INACTIVE')
     // Nothing mutating ever reached a cluster that was not selected.
     const touched = new Set(
-      sim.calls
-        .filter(c => c.operation === 'UpdateService' || c.operation === 'DeleteCluster')
-        .map(c => String(c.input.cluster))
+      sim.calls.filter(c => MUTATING_OPERATIONS.has(c.operation)).map(c => String(c.input.cluster))
     )
     expect([...touched].some(c => /production|prod-eu|payments|preview-07|untagged/.test(c))).toBe(false)
     // One bound for the whole run: never more than 10 calls in flight across 24 clusters.

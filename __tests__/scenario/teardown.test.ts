@@ -32,7 +32,7 @@ function clusterReport(report: Report | undefined) {
 }
 
 describe('teardown on the strict simulator', () => {
-  it('graceful: scales to 0, lets the scheduler drain, stops standalone tasks, and removes everything in order', async () => {
+  it('graceful: one DeleteService per service, lets the scheduler drain, stops standalone tasks, and removes everything in order', async () => {
     const sim = new EcsSim()
     previewCluster(sim)
     const result = await runOnSim(sim, { cluster: 'preview-42' })
@@ -54,10 +54,22 @@ describe('teardown on the strict simulator', () => {
     })
     // Graceful means the scheduler stopped the service tasks: StopTask only for the standalone one.
     expect(sim.countCalls('StopTask')).toBe(1)
-    // Order: every scale-down before any StopTask... and DeleteCluster last.
+    // One service-modify call per service: DeleteService with force, no UpdateService before it.
+    expect(sim.calls.filter(c => c.operation === 'UpdateService')).toEqual([])
+    const deletes = sim.calls.filter(c => c.operation === 'DeleteService')
+    expect(deletes.map(c => String(c.input.service).split('/').pop()).sort()).toEqual([
+      'svc-000',
+      'svc-001',
+      'svc-002'
+    ])
+    expect(deletes.every(c => c.input.force === true && !c.error)).toBe(true)
+    // The services' tasks stopped after their deletion, drained by the scheduler; DeleteCluster last.
+    const lastDelete = Math.max(...deletes.map(c => c.at))
+    const serviceTasks = [...sim.tasks.values()].filter(t => t.group.startsWith('service:'))
+    expect(serviceTasks.every(t => t.stopRequestedAt! >= lastDelete - 1_000)).toBe(true)
     const ops = sim.calls.filter(c => !c.error).map(c => c.operation)
-    expect(ops.lastIndexOf('UpdateService')).toBeLessThan(ops.indexOf('DeleteService'))
     expect(ops.indexOf('DeleteCluster')).toBeGreaterThan(ops.lastIndexOf('DeregisterContainerInstance'))
+    expect(ops.indexOf('DeleteCluster')).toBeGreaterThan(ops.lastIndexOf('DescribeServices'))
     // A force-free deregistration: nothing was orphaned.
     expect(
       sim.calls.filter(c => c.operation === 'DeregisterContainerInstance').every(c => c.input.force === false)
@@ -72,7 +84,17 @@ describe('teardown on the strict simulator', () => {
     expect(sim.remaining('preview-42')).toEqual(NOTHING_LEFT)
     expect(sim.countCalls('StopTask')).toBe(7)
     expect(clusterReport(result.report).tasks.every(t => t.how === 'stopped')).toBe(true)
-    // Each service was scaled to 0 before its tasks were stopped, so the scheduler started no replacement.
+    // Each service was deleted (one call, with force) before its tasks were stopped, so the scheduler
+    // started no replacement.
+    expect(sim.countCalls('UpdateService')).toBe(0)
+    for (const call of sim.calls.filter(c => c.operation === 'StopTask')) {
+      const task = sim.tasks.get(String(call.input.task))!
+      if (!task.serviceArn) continue
+      const deleted = sim.calls.find(
+        c => c.operation === 'DeleteService' && c.input.service === task.serviceArn
+      )!
+      expect(deleted.at).toBeLessThanOrEqual(call.at)
+    }
     expect(sim.tasks.size).toBe(7)
   })
 
@@ -133,7 +155,7 @@ describe('teardown on the strict simulator', () => {
     previewCluster(sim, 'purgy', { services: 3, tasksPerService: 2, standalone: 2 })
     let purged = false
     sim.beforeCall = operation => {
-      if (!purged && operation === 'UpdateService') {
+      if (!purged && operation === 'DeleteService') {
         purged = true
         sim.purgeService('svc-001')
         for (const t of [...sim.tasks.values()].filter(t => t.group === 'family:migrate'))
@@ -288,7 +310,7 @@ describe('teardown on the strict simulator', () => {
 })
 
 describe('pacing to ECS rate limits', () => {
-  it('tears down 150 services within ECS token buckets with hardly a throttled call', async () => {
+  it('tears down 150 services within ECS token buckets without a throttled call', async () => {
     const { TokenBuckets } = await import('../sim/ecs-sim.js')
     const sim = new EcsSim({ tokenBuckets: new TokenBuckets(), latencyMs: 20 })
     previewCluster(sim, 'paced', { services: 150, tasksPerService: 2, instances: 5, standalone: 0 })
@@ -296,9 +318,95 @@ describe('pacing to ECS rate limits', () => {
     expect(result.failed).toBeUndefined()
     expect(sim.remaining('paced')).toEqual(NOTHING_LEFT)
     const throttled = sim.calls.filter(c => c.error === 'ThrottlingException').length
-    // 300 service-modify calls against a bucket of 50 that refills 5 a second: without pacing most
+    // 150 service-modify calls against a bucket of 50 that refills 5 a second: without pacing most
     // of them would be throttled and retried; paced, the run stays under the bucket.
-    expect(throttled).toBeLessThanOrEqual(5)
-    expect(sim.countCalls('UpdateService') + sim.countCalls('DeleteService')).toBe(300)
+    expect(throttled).toBe(0)
+    // One service-modify call per service.
+    expect(sim.countCalls('UpdateService')).toBe(0)
+    expect(sim.countCalls('DeleteService')).toBe(150)
+  })
+})
+
+describe('overlap', () => {
+  it('deregisters a container instance as soon as the tasks on it are down, while another still drains', async () => {
+    const sim = new EcsSim()
+    sim.createCluster('overlap')
+    const quick = sim.registerContainerInstance('overlap')
+    const slow = sim.registerContainerInstance('overlap')
+    // The simulator places tasks round robin: the quick service's task on the first instance, the
+    // slow one's (a 60 s stop timeout) on the second.
+    sim.createService('overlap', 'quick', { desiredCount: 1, stopTimeMs: 2_000 })
+    sim.createService('overlap', 'slow', { desiredCount: 1, stopTimeMs: 60_000 })
+    const slowTask = [...sim.tasks.values()].find(t => t.group === 'service:slow')!
+    expect(slowTask.containerInstanceArn).toBe(slow.arn)
+    const result = await runOnSim(sim, { cluster: 'overlap' })
+    expect(result.failed).toBeUndefined()
+    expect(sim.remaining('overlap')).toEqual(NOTHING_LEFT)
+    const deregistered = (arn: string) =>
+      sim.calls.find(
+        c => c.operation === 'DeregisterContainerInstance' && c.input.containerInstance === arn && !c.error
+      )!.at
+    const slowStopped = slowTask.stopRequestedAt! + slowTask.stopTimeMs
+    expect(deregistered(quick.arn)).toBeLessThan(slowStopped - 30_000)
+    expect(deregistered(slow.arn)).toBeGreaterThanOrEqual(slowStopped)
+    // Without force: nothing was orphaned, and no refusal came back.
+    expect(sim.calls.filter(c => c.operation === 'DeregisterContainerInstance' && c.error)).toEqual([])
+    expect(
+      sim.calls.filter(c => c.operation === 'DeregisterContainerInstance').every(c => !c.input.force)
+    ).toBe(true)
+  })
+
+  it('deletes the cluster right after the last service is INACTIVE', async () => {
+    const sim = new EcsSim()
+    sim.createCluster('prompt')
+    sim.createService('prompt', 'web', { desiredCount: 2, stopTimeMs: 3_000, drainDelayMs: 20_000 })
+    const result = await runOnSim(sim, { cluster: 'prompt' })
+    expect(result.failed).toBeUndefined()
+    const web = [...sim.services.values()].find(s => s.name === 'web')!
+    const inactiveAt =
+      Math.max(...[...sim.tasks.values()].map(t => t.stopRequestedAt! + t.stopTimeMs)) + web.drainDelayMs
+    const deleteCluster = sim.calls.find(c => c.operation === 'DeleteCluster')!
+    // The first DeleteCluster is accepted, within one poll interval (5 s) of the service's INACTIVE.
+    expect(deleteCluster.error).toBeUndefined()
+    expect(deleteCluster.at).toBeGreaterThanOrEqual(inactiveAt)
+    expect(deleteCluster.at - inactiveAt).toBeLessThanOrEqual(5_000)
+  })
+})
+
+describe('loading the other AWS clients', () => {
+  it('starts loading the clients the inputs need once the cluster is found, before the rest of the inventory', async () => {
+    const { SimWorld } = await import('../sim/world.js')
+    const world = new SimWorld()
+    previewCluster(world.ecs, 'warm')
+    const warmed: { service: string; ecsCallsBefore: string[] }[] = []
+    const clients = world.clients.bind(world)
+    world.clients = () => {
+      const ports = clients()
+      const withWarm = (service: keyof typeof ports) => ({
+        ...ports[service],
+        warm: () => warmed.push({ service, ecsCallsBefore: world.ecs.calls.map(c => c.operation) })
+      })
+      return {
+        ...ports,
+        events: withWarm('events'),
+        scheduler: withWarm('scheduler'),
+        ec2: withWarm('ec2'),
+        logs: withWarm('logs'),
+        ssm: withWarm('ssm'),
+        servicediscovery: withWarm('servicediscovery')
+      }
+    }
+    const result = await runOnSim(world.ecs, { cluster: 'warm', 'delete-log-groups': 'true' }, { world })
+    expect(result.failed).toBeUndefined()
+    // EventBridge and Scheduler (triggers: remove, the default), EC2 (the instances behind the
+    // container instances) and CloudWatch Logs (delete-log-groups); not Systems Manager or Cloud Map.
+    expect(warmed.map(w => w.service).sort()).toEqual(['ec2', 'events', 'logs', 'scheduler'])
+    for (const w of warmed) expect(w.ecsCallsBefore).toEqual(['DescribeClusters'])
+
+    // A cluster that is already gone loads none of them.
+    warmed.length = 0
+    const again = await runOnSim(world.ecs, { cluster: 'warm' }, { world })
+    expect(again.report!.clusters[0]!.outcome).toBe('absent')
+    expect(warmed).toEqual([])
   })
 })

@@ -169,10 +169,13 @@ describe('counts are this run’s', () => {
     sim.registerContainerInstance('pr-12')
     sim.createService('pr-12', 'web', { desiredCount: 2, stopTimeMs: 30_000 })
     sim.createService('pr-12', 'api', { desiredCount: 1, stopTimeMs: 30_000 })
-    // Another caller deletes `web` while the run waits for the scheduler to drain it.
-    sim.time.at(sim.now + 10_000, () => {
+    // Another caller deletes `web` just before this run's DeleteService for it reaches AWS.
+    let theirs = false
+    sim.beforeCall = (operation, input) => {
+      if (theirs || operation !== 'DeleteService' || !String(input.service).endsWith('/web')) return
+      theirs = true
       void sim.client.send(new DeleteServiceCommand({ cluster: 'pr-12', service: 'web', force: true }))
-    })
+    }
     const result = await runOnSim(sim, { cluster: 'pr-12' })
     expect(result.failed).toBeUndefined()
     const c = only(result.report)

@@ -180,6 +180,36 @@ describe('strict ECS simulator: services', () => {
     )
   })
 
+  it('DeleteService with force on a REPLICA service with running tasks: DRAINING at once, scaled to 0, tasks drained as on a scale-down, UpdateService refused', async () => {
+    const sim = cluster()
+    sim.registerContainerInstance('c1')
+    const svc = sim.createService('c1', 'web', { desiredCount: 2, stopTimeMs: 30_000 })
+    await sim.time.sleep(5_000)
+    const out = (await sim.client.send(
+      new DeleteServiceCommand({ cluster: 'c1', service: 'web', force: true })
+    )) as { service: { status: string } }
+    expect(out.service.status).toBe('DRAINING')
+    const described = (await sim.client.send(
+      new DescribeServicesCommand({ cluster: 'c1', services: ['web'] })
+    )) as { services: { status: string; desiredCount: number }[] }
+    expect(described.services[0]).toMatchObject({ status: 'DRAINING', desiredCount: 0 })
+    // Once DRAINING, nothing can scale it back up: UpdateService is refused.
+    await rejects(
+      sim.client.send(new UpdateServiceCommand({ cluster: 'c1', service: 'web', desiredCount: 2 })),
+      'ServiceNotActiveException'
+    )
+    // The scheduler stops its tasks after its reaction delay, as on a scale-down, and starts none.
+    const tasks = () => [...sim.tasks.values()].filter(t => t.serviceArn === svc.arn)
+    expect(tasks().map(t => sim.desiredStatus(t))).toEqual(['RUNNING', 'RUNNING'])
+    await sim.time.sleep(1_000)
+    expect(tasks().map(t => sim.desiredStatus(t))).toEqual(['STOPPED', 'STOPPED'])
+    await sim.time.sleep(30_000)
+    await sim.client.send(new ListServicesCommand({ cluster: 'c1' }))
+    expect(tasks().map(t => sim.taskStatus(t))).toEqual(['STOPPED', 'STOPPED'])
+    expect(tasks()).toHaveLength(2)
+    expect(sim.serviceStatus(svc)).toBe('INACTIVE')
+  })
+
   it('answers "deployments are active" until the deployment settles', async () => {
     const sim = cluster()
     sim.createService('c1', 'web', { desiredCount: 0, deploymentsActiveUntil: sim.now + 10_000 })

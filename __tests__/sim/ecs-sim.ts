@@ -254,6 +254,18 @@ export const ECS_TOKEN_BUCKETS: readonly TokenBucketSpec[] = [
     operations: ['DescribeServices', 'ListServices'],
     burst: 100,
     refillPerSecond: 20
+  },
+  {
+    category: 'Task definition read',
+    operations: ['DescribeTaskDefinition', 'ListTaskDefinitionFamilies', 'ListTaskDefinitions'],
+    burst: 50,
+    refillPerSecond: 20
+  },
+  {
+    category: 'Task definition modify',
+    operations: ['DeregisterTaskDefinition'],
+    burst: 20,
+    refillPerSecond: 1
   }
 ]
 

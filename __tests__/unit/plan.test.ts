@@ -43,7 +43,7 @@ function inventory(extra: Partial<ClusterInventory> = {}): ClusterInventory {
 }
 
 describe('planTeardown', () => {
-  it('scales only ACTIVE REPLICA services that still want tasks, and deletes task sets only for EXTERNAL', () => {
+  it('deletes every service with one call (no scale to 0 first), and deletes task sets only for EXTERNAL', () => {
     const plan = planTeardown(
       inventory({
         services: [
@@ -62,7 +62,11 @@ describe('planTeardown', () => {
       }),
       'graceful'
     )
-    expect(plan.services.filter(s => s.scaleToZero).map(s => s.service.name)).toEqual(['web', 'ext', 'cd'])
+    // One service-modify call per service: every one is deleted with force, none scaled to 0 first.
+    const deleteStep = plan.steps.find(s => s.phase === 'delete-services')!
+    expect(deleteStep.resources).toEqual(['web', 'idle', 'agent', 'ext', 'cd'])
+    expect(deleteStep.description).toMatch(/^Delete 5 services with force, one call each/)
+    expect(plan.steps.some(s => /scale/i.test(s.phase))).toBe(false)
     expect(plan.services.flatMap(s => s.taskSets)).toEqual(['ts-1'])
   })
 
@@ -122,13 +126,12 @@ describe('planTeardown', () => {
       'graceful'
     )
     expect(plan.steps.map(s => s.phase)).toEqual([
-      'scale-services',
-      'stop-tasks',
       'delete-services',
+      'stop-tasks',
       'deregister-instances',
       'delete-cluster'
     ])
-    expect(plan.steps[3]!.resources).toEqual(['ci (i-1)'])
+    expect(plan.steps[2]!.resources).toEqual(['ci (i-1)'])
   })
 
   it('plans only the cluster deletion for an empty cluster', () => {

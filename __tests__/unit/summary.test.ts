@@ -142,14 +142,16 @@ describe('renderSummary: failures, dry runs and links', () => {
     const c = { ...newClusterReport('pr-1', 'us-east-1'), arn: 'arn:x', outcome: 'dry-run' as const }
     c.plan = {
       steps: [
-        { description: 'Scale 1 service to 0 tasks', resources: ['web'] },
+        { description: 'Delete 1 service with force, one call each', resources: ['web'] },
         { description: 'Delete cluster pr-1; wait until INACTIVE', resources: ['pr-1'] }
       ],
       blockers: ['stack X has termination protection']
     }
     const md = renderSummary({ dryRun: true, clusters: [c] })
     expect(md.split('\n')[0]).toBe('## ECS teardown — DRY RUN: nothing was changed')
-    expect(md.indexOf('1. Scale 1 service to 0 tasks')).toBeLessThan(md.indexOf('2. Delete cluster pr-1'))
+    expect(md.indexOf('1. Delete 1 service with force, one call each')).toBeLessThan(
+      md.indexOf('2. Delete cluster pr-1')
+    )
     expect(md).toContain('stack X has termination protection')
     expect(md).toContain('| Services | 0 | — | 0 |')
   })
@@ -160,12 +162,12 @@ describe('renderSummary: failures, dry runs and links', () => {
       {
         name: 'stop tasks',
         seconds: 31.2,
-        log: ['Scaled service web to 0 tasks', 'Stopping task t3 (family:migrate)']
+        log: ['Deleting service web', 'Stopping task t3 (family:migrate)']
       }
     ]
     const md = renderSummary({ dryRun: false, clusters: [c] })
     expect(md).toContain('Time by phase: stop tasks 31.2 s')
-    expect(md).toContain('- Scaled service web to 0 tasks')
+    expect(md).toContain('- Deleting service web')
   })
 })
 

@@ -107,17 +107,76 @@ describe('callAws', () => {
 })
 
 describe('BatchPoller', () => {
-  it('describes all watched ids in one round and treats gone as done', async () => {
+  const SCHEDULE = { firstMs: 1_000, stepMs: 500, factor: 2, ceilingMs: 5_000 }
+
+  it('looks first soon, backs off toward the ceiling, and ends right after the state changes', async () => {
     const time = new VirtualTime()
-    const rounds: string[][] = []
-    const stopsAt: Record<string, number> = { a: time.clock() + 10_000, b: time.clock() + 20_000 }
+    const start = time.clock()
+    const looks: number[] = []
+    const stopsAt = start + 20_000
     const poller = new BatchPoller<string>(
       { clock: time.clock, sleep: time.sleep, signal: new AbortController().signal },
       {
-        intervalMs: 5_000,
+        schedule: SCHEDULE,
+        batchSize: 100,
         describe: async ids => {
-          rounds.push(ids)
-          // 'c' is gone: AWS no longer knows it.
+          looks.push(time.clock() - start)
+          return new Map(ids.map(id => [id, time.clock() >= stopsAt ? 'STOPPED' : 'RUNNING']))
+        }
+      }
+    )
+    const outcome = await poller.waitUntil('a', s => s === 'STOPPED', start + 600_000)
+    expect(outcome).toEqual({ done: true, state: 'STOPPED' })
+    // 1 s, then 0.5 s doubling each round up to the 5 s ceiling.
+    expect(looks).toEqual([1_000, 1_500, 2_500, 4_500, 8_500, 13_500, 18_500, 23_500])
+    // The wait ends at the first look after the change, at most one ceiling later.
+    expect(time.clock() - stopsAt).toBeLessThanOrEqual(SCHEDULE.ceilingMs)
+  })
+
+  it('doubles past the ceiling until the moment the wait should be over, looks then, and after it every ceiling', async () => {
+    const time = new VirtualTime()
+    const start = time.clock()
+    const looks: number[] = []
+    // One task stops at its stop timeout (31 s after the wait began), one never.
+    const stopsAt: Record<string, number> = { a: start + 31_000, b: Infinity }
+    const poller = new BatchPoller<string>(
+      { clock: time.clock, sleep: time.sleep, signal: new AbortController().signal },
+      {
+        schedule: { ...SCHEDULE, firstMs: 1_000, stepMs: 1_000, settleByMs: 32_000 },
+        batchSize: 1,
+        describe: async ids => {
+          looks.push(time.clock() - start)
+          return new Map(ids.map(id => [id, time.clock() >= stopsAt[id]! ? 'STOPPED' : 'RUNNING']))
+        }
+      }
+    )
+    const stopped = (s: string | undefined) => s === 'STOPPED'
+    const [a, b] = await Promise.all([
+      poller.waitUntil('a', stopped, start + 600_000),
+      poller.waitUntil('b', stopped, start + 50_000)
+    ])
+    expect(a!.done).toBe(true)
+    expect(b).toEqual({ done: false, state: 'RUNNING' })
+    // The first after 1 s, then 1, 2, 4, 8 s apart (past the 5 s ceiling), the one at 32 s that finds a
+    // stopped; b at once and from then on every 5 s, the last one at its deadline.
+    expect(looks).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 32_000, 37_000, 42_000, 47_000, 50_000
+    ])
+  })
+
+  it('describes one batch a round, the oldest waits first, goes on at once when a batch is done, and treats gone as done', async () => {
+    const time = new VirtualTime()
+    const start = time.clock()
+    const rounds: { at: number; ids: string[] }[] = []
+    // a and b stop after 10 s; c is gone (AWS no longer knows it); d stops after 30 s.
+    const stopsAt: Record<string, number> = { a: start + 10_000, b: start + 10_000, d: start + 30_000 }
+    const poller = new BatchPoller<string>(
+      { clock: time.clock, sleep: time.sleep, signal: new AbortController().signal },
+      {
+        schedule: SCHEDULE,
+        batchSize: 2,
+        describe: async ids => {
+          rounds.push({ at: time.clock() - start, ids })
           return new Map(
             ids.filter(id => id !== 'c').map(id => [id, time.clock() >= stopsAt[id]! ? 'STOPPED' : 'RUNNING'])
           )
@@ -125,19 +184,25 @@ describe('BatchPoller', () => {
       }
     )
     const done = (s: string | undefined) => s === undefined || s === 'STOPPED'
-    const deadline = time.clock() + 60_000
-    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map(id => poller.waitUntil(id, done, deadline)))
-    expect([a!.done, b!.done, c!.done]).toEqual([true, true, true])
-    expect(c!.state).toBeUndefined()
-    expect(rounds[0]).toEqual(['a', 'b', 'c'])
-    expect(rounds).toHaveLength(4)
+    const outcomes = await Promise.all(
+      ['a', 'b', 'c', 'd'].map(id => poller.waitUntil(id, done, start + 600_000))
+    )
+    expect(outcomes.map(o => o.done)).toEqual([true, true, true, true])
+    expect(outcomes[2]!.state).toBeUndefined()
+    // Until a and b are done, only they are looked at; then c and d at once.
+    expect(rounds.filter(r => r.at < 10_000).every(r => r.ids.join() === 'a,b')).toBe(true)
+    const afterAB = rounds.findIndex(r => r.ids.includes('c'))
+    expect(rounds[afterAB]!.at).toBe(rounds[afterAB - 1]!.at)
+    expect(rounds[afterAB]!.ids).toEqual(['c', 'd'])
+    expect(rounds.at(-1)!.ids).toEqual(['d'])
+    expect(rounds.at(-1)!.at - 30_000).toBeLessThanOrEqual(SCHEDULE.ceilingMs)
   })
 
   it('reports the deadline instead of waiting past it', async () => {
     const time = new VirtualTime()
     const poller = new BatchPoller<string>(
       { clock: time.clock, sleep: time.sleep, signal: new AbortController().signal },
-      { intervalMs: 5_000, describe: async ids => new Map(ids.map(id => [id, 'RUNNING'])) }
+      { schedule: SCHEDULE, batchSize: 100, describe: async ids => new Map(ids.map(id => [id, 'RUNNING'])) }
     )
     const outcome = await poller.waitUntil('a', s => s === 'STOPPED', time.clock() + 12_000)
     expect(outcome).toEqual({ done: false, state: 'RUNNING' })
@@ -149,12 +214,12 @@ describe('BatchPoller', () => {
     const controller = new AbortController()
     const poller = new BatchPoller<string>(
       { clock: time.clock, sleep: time.sleep, signal: controller.signal },
-      { intervalMs: 5_000, describe: async ids => new Map(ids.map(id => [id, 'RUNNING'])) }
+      { schedule: SCHEDULE, batchSize: 100, describe: async ids => new Map(ids.map(id => [id, 'RUNNING'])) }
     )
     const wait = poller.waitUntil('a', s => s === 'STOPPED', time.clock() + 600_000)
     time.at(time.clock() + 7_000, () => controller.abort())
     await expect(wait).rejects.toMatchObject({ name: 'CancelledError' })
-    expect(time.clock()).toBeLessThan(Date.UTC(2026, 10, 1, 12, 0, 11))
+    expect(time.clock()).toBeLessThan(Date.UTC(2026, 10, 1, 12, 0, 8))
   })
 })
 

@@ -6,7 +6,7 @@ import {
 import { callAws } from '../aws/call.js'
 import type { CapacityProviderDecision } from '../plan.js'
 import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
-import { retryUntil } from '../util/poll.js'
+import { pollUntil, retryUntil } from '../util/poll.js'
 import type { ApplyContext } from './context.js'
 
 /** Refusals that only mean "an earlier change is still settling". */
@@ -82,9 +82,12 @@ async function deleteProvider(ctx: ApplyContext, decision: CapacityProviderDecis
       `capacity provider ${name} could not be deleted before the deadline: ${started.reason}`
     )
   ctx.log.info(`Deleting capacity provider ${name}`)
-  const finished = await retryUntil(
+  const finished = await pollUntil(
     ctx,
-    { deadline: ctx.deadline, minDelayMs: ctx.pollIntervalMs, maxDelayMs: ctx.pollIntervalMs * 3 },
+    {
+      deadline: ctx.deadline,
+      schedule: { firstMs: 1_000, stepMs: 1_000, factor: 2, ceilingMs: ctx.pollIntervalMs }
+    },
     async () => {
       const out = await callAws(
         ctx,

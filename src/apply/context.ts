@@ -11,7 +11,7 @@ import {
 } from '../inventory.js'
 import type { ClusterReport } from '../report/report.js'
 import { chunk } from '../util/pool.js'
-import { BatchPoller } from '../util/poll.js'
+import { BatchPoller, type PollSchedule } from '../util/poll.js'
 
 /** `graceful`: let the scheduler drain the services first; `force`: stop everything at once. */
 export type StopMode = 'graceful' | 'force'
@@ -23,6 +23,7 @@ export interface ApplyContext extends InventoryContext, RelatedPorts {
   mode: StopMode
   /** When the graceful mode stops waiting for the scheduler and stops what is left itself. */
   drainDeadline: number
+  /** The longest a wait goes between two looks at AWS (the polls' ceiling). */
   pollIntervalMs: number
   report: ClusterReport
   /** One polling loop per cluster for all task waits, one for all service waits. */
@@ -44,23 +45,45 @@ export interface ApplyContext extends InventoryContext, RelatedPorts {
 export interface AcceptedRequests {
   /** Tasks this run sent StopTask for. */
   stopTask: Set<string>
-  /** Services this run scaled to 0: their tasks are drained by this run's doing. */
-  scaledToZero: Set<string>
   /** DeleteCluster was accepted. */
   deleteCluster: boolean
 }
 
 export function newAcceptedRequests(): AcceptedRequests {
-  return { stopTask: new Set(), scaledToZero: new Set(), deleteCluster: false }
+  return { stopTask: new Set(), deleteCluster: false }
+}
+
+/**
+ * The schedules of the two waits, from what the action knows. A task asked to stop (by StopTask, or
+ * by the scheduler about a second after its service's deletion) gets SIGTERM, and SIGKILL at its
+ * stop timeout (ECS's default, 30 s): tasks that exit on SIGTERM are STOPPED within a few seconds,
+ * the others just after the timeout. So the first look comes after 1 s, later ones double, and one
+ * comes at the stop timeout plus the scheduler's second and deprovisioning's (32 s), where most
+ * waits end; a task with a longer stop timeout is then looked at every ceiling. A service's wait
+ * begins only once its tasks are down: without a load balancer it is INACTIVE by then, so its first
+ * look comes at once; behind one it stays DRAINING for the target group's deregistration delay
+ * (300 s by default, often set lower, not known to the action), which the looks back off into.
+ */
+/** ECS's default stop timeout (30 s), the scheduler's second and a second of deprovisioning. */
+const TASK_SETTLE_BY_MS = 32_000
+
+export function pollSchedules(ceilingMs: number): { tasks: PollSchedule; services: PollSchedule } {
+  const ceiling = Math.max(1_000, ceilingMs)
+  return {
+    tasks: { firstMs: 1_000, stepMs: 1_000, factor: 2, ceilingMs: ceiling, settleByMs: TASK_SETTLE_BY_MS },
+    services: { firstMs: 0, stepMs: 1_000, factor: 2, ceilingMs: ceiling }
+  }
 }
 
 export function createPollers(
   ctx: InventoryContext,
   clusterArn: string,
-  intervalMs: number
+  ceilingMs: number
 ): { tasks: BatchPoller<TaskInfo>; services: BatchPoller<ServiceInfo> } {
+  const schedules = pollSchedules(ceilingMs)
   const tasks = new BatchPoller<TaskInfo>(ctx, {
-    intervalMs,
+    schedule: schedules.tasks,
+    batchSize: Limits.describeTasksBatch,
     describe: async arns => {
       const outs = await Promise.all(
         chunk(arns, Limits.describeTasksBatch).map(batch =>
@@ -73,7 +96,8 @@ export function createPollers(
     }
   })
   const services = new BatchPoller<ServiceInfo>(ctx, {
-    intervalMs,
+    schedule: schedules.services,
+    batchSize: Limits.describeServicesBatch,
     describe: async arns => {
       const outs = await Promise.all(
         chunk(arns, Limits.describeServicesBatch).map(batch =>

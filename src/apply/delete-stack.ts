@@ -4,6 +4,7 @@ import { callAws, type CallContext, type SendPort } from '../aws/call.js'
 import type { ClusterReport, StackReport } from '../report/report.js'
 import { stackReport, isStackMissing, type StackContext, type StackTarget } from '../find-stack.js'
 import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
+import { pollUntil } from '../util/poll.js'
 
 /** The stack's report, with what a person needs when the deletion did not finish. */
 export interface StackDeletionReport extends StackReport {
@@ -62,20 +63,28 @@ export async function deleteStack(
     ctx.log.info(`Stack ${target.name} is already being deleted; waiting for it`)
   }
 
-  for (;;) {
-    const now = ctx.clock()
-    if (now >= opts.deadline) break
-    await ctx.sleep(Math.min(opts.pollIntervalMs, opts.deadline - now), ctx.signal)
-    const stack = await describeById(ctx, target.id)
-    if (!stack) {
-      // Gone even by id (a deletion older than CloudFormation's memory): deleted all the same.
-      report.status = 'DELETE_COMPLETE'
-      break
+  // CloudFormation takes seconds for an empty stack, minutes for one with instances: the first look
+  // soon, then backing off to the poll interval.
+  await pollUntil(
+    ctx,
+    {
+      deadline: opts.deadline,
+      schedule: { firstMs: 2_000, stepMs: 2_000, factor: 2, ceilingMs: opts.pollIntervalMs }
+    },
+    async () => {
+      const stack = await describeById(ctx, target.id)
+      if (!stack) {
+        // Gone even by id (a deletion older than CloudFormation's memory): deleted all the same.
+        report.status = 'DELETE_COMPLETE'
+        return { done: true, value: undefined }
+      }
+      report.status = stack.status
+      report.statusReason = stack.reason
+      return stack.status === 'DELETE_IN_PROGRESS'
+        ? { done: false, reason: stack.status }
+        : { done: true, value: undefined }
     }
-    report.status = stack.status
-    report.statusReason = stack.reason
-    if (stack.status !== 'DELETE_IN_PROGRESS') break
-  }
+  )
 
   if (report.status === 'DELETE_COMPLETE') {
     report.deleted = true

@@ -1,4 +1,4 @@
-import type { TaskInfo } from '../inventory.js'
+import type { ContainerInstanceInfo, TaskInfo } from '../inventory.js'
 import { runKindStage } from '../kinds/index.js'
 import type { TeardownPlan } from '../plan.js'
 import type { PhaseLog } from '../report/phase-log.js'
@@ -23,11 +23,14 @@ export const Phase = {
 } as const
 
 /**
- * Carries out a plan. Independent work overlaps: every service runs its own scale → drain → delete
- * → INACTIVE chain, standalone tasks stop meanwhile, and container instances are deregistered as
- * soon as no task runs, while services may still be draining behind their load balancers. Steps
- * that depend on each other keep their order: nothing is deregistered before its tasks are down,
- * capacity providers are detached once no service is left to use them, the cluster goes last.
+ * Carries out a plan. Independent work overlaps: every service runs its own delete → drain →
+ * INACTIVE chain (one DeleteService each, right away), standalone tasks stop meanwhile, each
+ * container instance is deregistered as soon as the tasks known to run on it are down (while
+ * services may still be draining behind their load balancers), and the cluster goes as soon as the
+ * last thing blocking it is gone. Steps that depend on each other keep their order: nothing is
+ * deregistered before its tasks are down, capacity providers are detached once no service is left
+ * to use them, the cluster goes last; what becomes of the machines behind the container instances
+ * (the kinds' after-instances stage) runs alongside the cluster's deletion, which does not wait for it.
  */
 export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: PhaseLog): Promise<void> {
   const inPhase = (name: string): ApplyContext => ({ ...ctx, log: phases.phase(name) })
@@ -36,28 +39,25 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
   const stopCtx = inPhase(Phase.stopTasks)
   const deleteCtx = inPhase(Phase.deleteServices)
 
+  if (plan.services.length > 0) phases.start(Phase.deleteServices)
   phases.start(Phase.stopTasks)
-  const services = plan.services.map(sp => teardownService(stopCtx, deleteCtx, sp))
+  const services = plan.services.map(sp => ({ plan: sp, ...teardownService(stopCtx, deleteCtx, sp) }))
+  const standalone = stopAndWait(stopCtx, plan.standaloneTasks)
   const everyServiceDone = settleAll(
     ctx,
     services.map(s => s.done)
   )
-  try {
-    await settleAll(ctx, [...services.map(s => s.tasksDown), stopAndWait(stopCtx, plan.standaloneTasks)])
-    await stopStragglers(stopCtx, plan.scope ? inServices(plan) : undefined)
-  } catch (error) {
-    // Keep the services' chains from running on unobserved after a failure.
-    await everyServiceDone.catch(() => undefined)
-    throw error
-  }
-  await phases.finish(Phase.stopTasks)
+    .then(() => phases.finish(Phase.deleteServices))
+    .then(() => runKindStage(ctx, plan.kinds, 'after-services', phases))
+  // Every known task down, then one more look for tasks started since the inventory.
+  const allTasksDown = settleAll(ctx, [...services.map(s => s.tasksDown), standalone])
+    .then(() => stopStragglers(stopCtx, plan.scope ? inServices(plan) : undefined))
+    .then(() => phases.finish(Phase.stopTasks))
 
   if (plan.scope) {
     // Services mode: the cluster, its instances and capacity providers stay as they are; a stack
     // that owns the services goes once they are drained; then what only they used.
-    await everyServiceDone
-    await phases.finish(Phase.deleteServices)
-    await runKindStage(ctx, plan.kinds, 'after-services', phases)
+    await settleAll(ctx, [everyServiceDone, allTasksDown])
     if (plan.stack) {
       phases.start(Phase.deleteStack)
       await removeStack(inPhase(Phase.deleteStack), plan.stack)
@@ -67,42 +67,51 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
     return
   }
 
-  phases.start(Phase.deregisterInstances)
-  const instances = deregisterInstances(inPhase(Phase.deregisterInstances), plan.containerInstances)
-    .then(() => phases.finish(Phase.deregisterInstances))
-    .then(() => runKindStage(ctx, plan.kinds, 'after-instances', phases))
-  await settleAll(ctx, [
-    everyServiceDone
-      .then(() => phases.finish(Phase.deleteServices))
-      .then(() => runKindStage(ctx, plan.kinds, 'after-services', phases)),
-    instances
-  ])
+  /** Resolves once every task the inventory saw on `instance` is down. */
+  const tasksOn = (instance: ContainerInstanceInfo): Promise<unknown> =>
+    Promise.all([
+      ...services
+        .filter(s => s.plan.tasks.some(t => t.containerInstanceArn === instance.arn))
+        .map(s => s.tasksDown),
+      ...(plan.standaloneTasks.some(t => t.containerInstanceArn === instance.arn) ? [standalone] : [])
+    ])
+  const instances = deregisterInstances(inPhase(Phase.deregisterInstances), plan.containerInstances, {
+    tasksOn,
+    allTasksDown
+  }).then(() => phases.finish(Phase.deregisterInstances))
+  const afterInstances = instances.then(() => runKindStage(ctx, plan.kinds, 'after-instances', phases))
+  // Awaited below with the cluster's deletion; observed now so that a failure is never unhandled.
+  afterInstances.catch(() => undefined)
+  await settleAll(ctx, [everyServiceDone, allTasksDown, instances])
 
-  if (plan.detachCapacityProviders) {
-    phases.start(Phase.capacityProviders)
-    await removeCapacityProviders(inPhase(Phase.capacityProviders), plan.capacityProviders)
-    await phases.finish(Phase.capacityProviders)
-  }
-  const stack = plan.stack
-  if (stack?.ownsCluster) {
-    // The stack owns the cluster: CloudFormation deletes it, then the cluster is checked (and
-    // deleted directly if the stack left it, as some tools and emulators do).
-    phases.start(Phase.deleteStack)
-    await removeStack(inPhase(Phase.deleteStack), stack)
-    await phases.finish(Phase.deleteStack)
-    phases.start(Phase.deleteCluster)
-    await deleteCluster(inPhase(Phase.deleteCluster), { mayBeGone: true })
-    await phases.finish(Phase.deleteCluster)
-  } else {
-    phases.start(Phase.deleteCluster)
-    await deleteCluster(inPhase(Phase.deleteCluster))
-    await phases.finish(Phase.deleteCluster)
-    if (stack) {
+  const removeCluster = async (): Promise<void> => {
+    if (plan.detachCapacityProviders) {
+      phases.start(Phase.capacityProviders)
+      await removeCapacityProviders(inPhase(Phase.capacityProviders), plan.capacityProviders)
+      await phases.finish(Phase.capacityProviders)
+    }
+    const stack = plan.stack
+    if (stack?.ownsCluster) {
+      // The stack owns the cluster: CloudFormation deletes it, then the cluster is checked (and
+      // deleted directly if the stack left it, as some tools and emulators do).
       phases.start(Phase.deleteStack)
       await removeStack(inPhase(Phase.deleteStack), stack)
       await phases.finish(Phase.deleteStack)
+      phases.start(Phase.deleteCluster)
+      await deleteCluster(inPhase(Phase.deleteCluster), { mayBeGone: true })
+      await phases.finish(Phase.deleteCluster)
+    } else {
+      phases.start(Phase.deleteCluster)
+      await deleteCluster(inPhase(Phase.deleteCluster))
+      await phases.finish(Phase.deleteCluster)
+      if (stack) {
+        phases.start(Phase.deleteStack)
+        await removeStack(inPhase(Phase.deleteStack), stack)
+        await phases.finish(Phase.deleteStack)
+      }
     }
   }
+  await settleAll(ctx, [removeCluster(), afterInstances])
   // Once nothing of the cluster is left: what ECS leaves behind.
   await runKindStage(ctx, plan.kinds, 'after-cluster', phases)
 }

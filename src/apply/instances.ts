@@ -6,22 +6,43 @@ import { retryUntil } from '../util/poll.js'
 import type { ApplyContext } from './context.js'
 import { stopStragglers } from './tasks.js'
 
+/** When an instance may go: once the tasks known on it are down, and once no task is left at all. */
+export interface InstanceGates {
+  tasksOn(instance: ContainerInstanceInfo): Promise<unknown>
+  /** Every known task down and the last look for tasks started since the inventory done. */
+  allTasksDown: Promise<unknown>
+}
+
 /**
- * Deregisters every container instance, once no task is left in the cluster. `force` only in the
- * forced mode: a forced deregistration orphans tasks still on the instance, which keep running and
- * billing out of ECS's sight. In the graceful mode a refusal means a task appeared since the last
- * look: stop it and try again. Deregistering never terminates the EC2 instance: what becomes of the
+ * Deregisters every container instance, each as soon as it may go. `force` only in the forced
+ * mode, and then only once no task is left in the cluster: a forced deregistration orphans tasks
+ * still on the instance, which keep running and billing out of ECS's sight. In the graceful mode an
+ * instance goes as soon as the tasks the inventory saw on it are down, while other instances' tasks
+ * may still drain: without force ECS refuses while a task runs on it, so nothing is orphaned, and a
+ * refusal means a task appeared since the inventory: it is tried again once every task is down and
+ * the stragglers are stopped. Deregistering never terminates the EC2 instance: what becomes of the
  * machine behind each one is decided in hosts.ts.
  */
 export async function deregisterInstances(
   ctx: ApplyContext,
-  instances: ContainerInstanceInfo[]
+  instances: ContainerInstanceInfo[],
+  gates: InstanceGates
 ): Promise<void> {
-  await Promise.all(instances.map(instance => deregister(ctx, instance)))
+  await Promise.all(
+    instances.map(async instance => {
+      await (ctx.mode === 'force' ? gates.allTasksDown : gates.tasksOn(instance))
+      await deregister(ctx, instance, gates)
+    })
+  )
 }
 
-async function deregister(ctx: ApplyContext, instance: ContainerInstanceInfo): Promise<void> {
+async function deregister(
+  ctx: ApplyContext,
+  instance: ContainerInstanceInfo,
+  gates: InstanceGates
+): Promise<void> {
   const force = ctx.mode === 'force'
+  let waitedForAll = false
   const result = await retryUntil(
     ctx,
     { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 },
@@ -50,7 +71,14 @@ async function deregister(ctx: ApplyContext, instance: ContainerInstanceInfo): P
           isAwsError(error, 'InvalidParameterException', 'ClientException') &&
           /task/i.test(message)
         ) {
-          await stopStragglers(ctx)
+          // A task the inventory did not see on it: wait for every known task first (stopping a
+          // draining service's task here would cut its drain short), then stop what is left.
+          if (!waitedForAll) {
+            waitedForAll = true
+            await gates.allTasksDown
+          } else {
+            await stopStragglers(ctx)
+          }
           return { done: false, reason: message }
         }
         throw error

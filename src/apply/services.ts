@@ -1,4 +1,4 @@
-import { DeleteServiceCommand, DeleteTaskSetCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs'
+import { DeleteServiceCommand, DeleteTaskSetCommand } from '@aws-sdk/client-ecs'
 import { callAws } from '../aws/call.js'
 import type { ServicePlan } from '../plan.js'
 import { recordGoneBefore } from '../report/report.js'
@@ -13,49 +13,29 @@ export function isServiceGone(error: unknown): boolean {
 }
 
 /**
- * One service from start to end. Resolves `tasksDown` once none of its tasks runs (so container
- * instances can go while the service itself still drains), and `done` once it is INACTIVE or gone.
- * `stopCtx` and `deleteCtx` differ only in the phase their log lines belong to.
+ * One service from start to end, with one service-modify call: DeleteService with force. For a
+ * REPLICA service ECS sets the desired count to 0 itself and the scheduler drains its tasks as on a
+ * scale-down (the service is DRAINING meanwhile, and ECS refuses UpdateService on it, so nothing,
+ * service auto scaling included, can scale it back up); a DAEMON service's tasks drain once it is
+ * deleted; an EXTERNAL one loses its task sets first. Then its tasks are drained (graceful) or
+ * stopped at once (force), and it is watched until INACTIVE.
+ *
+ * Resolves `tasksDown` once none of its tasks runs (so container instances can go while the service
+ * itself still drains behind its load balancer), and `done` once it is INACTIVE or gone. `stopCtx`
+ * and `deleteCtx` differ only in the phase their log lines belong to.
  */
 export function teardownService(
   stopCtx: ApplyContext,
   deleteCtx: ApplyContext,
   plan: ServicePlan
 ): { tasksDown: Promise<void>; done: Promise<void> } {
-  const tasksDown = stopServiceWork(stopCtx, deleteCtx, plan)
-  const done = tasksDown.then(async () => {
-    if (plan.service.schedulingStrategy === 'REPLICA') await deleteService(deleteCtx, plan)
-    await waitServiceInactive(deleteCtx, plan)
-  })
-  return { tasksDown, done }
-}
-
-async function stopServiceWork(ctx: ApplyContext, deleteCtx: ApplyContext, plan: ServicePlan): Promise<void> {
-  const { service } = plan
-  for (const taskSet of plan.taskSets) await deleteTaskSet(ctx, plan, taskSet)
-  if (service.schedulingStrategy === 'DAEMON') {
-    // A daemon has no desired count: its tasks drain only once the service is deleted, and a daemon
-    // task stopped while the service is ACTIVE is started again. So delete first, then drain.
+  const tasksDown = (async () => {
+    for (const taskSet of plan.taskSets) await deleteTaskSet(deleteCtx, plan, taskSet)
     await deleteService(deleteCtx, plan)
-  } else if (plan.scaleToZero) {
-    await scaleToZero(ctx, plan)
-  }
-  await drainThenStop(ctx, plan.tasks)
-}
-
-export async function scaleToZero(ctx: ApplyContext, plan: ServicePlan): Promise<void> {
-  try {
-    await callAws(
-      ctx,
-      ctx.ecs,
-      new UpdateServiceCommand({ cluster: ctx.clusterArn, service: plan.service.arn, desiredCount: 0 })
-    )
-    ctx.accepted?.scaledToZero.add(plan.service.arn)
-    ctx.log.info(`Scaled service ${plan.service.name} to 0 tasks`)
-  } catch (error) {
-    if (!isServiceGone(error)) throw error
-    ctx.log.info(`Service ${plan.service.name} is already being deleted`)
-  }
+    await drainThenStop(stopCtx, plan.tasks)
+  })()
+  const done = tasksDown.then(() => waitServiceInactive(deleteCtx, plan))
+  return { tasksDown, done }
 }
 
 async function deleteTaskSet(ctx: ApplyContext, plan: ServicePlan, taskSet: string): Promise<void> {
@@ -75,8 +55,8 @@ async function deleteTaskSet(ctx: ApplyContext, plan: ServicePlan, taskSet: stri
 }
 
 /**
- * DeleteService with force (it does not need the scale to 0 to have settled). "Deployments are
- * active" is transient: the scale-down is itself a deployment; try again until it settles.
+ * DeleteService with force: no UpdateService desiredCount 0 first, force scales the service down
+ * itself. "Deployments are active" is transient (a deployment in flight); try again until it settles.
  */
 export async function deleteService(ctx: ApplyContext, plan: ServicePlan): Promise<void> {
   const result = await retryUntil(

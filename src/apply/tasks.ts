@@ -43,8 +43,8 @@ export async function waitTasksStopped(
 }
 
 /**
- * Counts a task as this run's only when this run stopped it (StopTask, or the scale to 0 that let the
- * scheduler drain it): one already told to stop when the run found it, or gone before its StopTask,
+ * Counts a task as this run's only when this run stopped it (StopTask, or the DeleteService with force
+ * that let the scheduler drain it): one already told to stop when the run found it, or gone before its StopTask,
  * was stopped by someone else.
  */
 export function recordStopped(
@@ -82,7 +82,7 @@ export async function stopAndWait(ctx: ApplyContext, tasks: TaskInfo[]): Promise
 }
 
 /**
- * Graceful mode for a service's tasks: the scheduler, told desiredCount 0 (or the service deleted),
+ * Graceful mode for a service's tasks: the scheduler, its service deleted with force (desired count 0),
  * sends each task SIGTERM and lets its load balancer drain it. Whatever still runs at the drain
  * deadline is stopped with StopTask.
  */

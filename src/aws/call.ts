@@ -13,13 +13,16 @@ export interface SendPort {
   send(command: any, options?: { abortSignal?: AbortSignal }): Promise<any>
   /** Paces the calls of this client to the service's rate limits (the ECS client has one). */
   pacer?: Pacer
+  /** Starts loading the client's code now, ahead of its first call (lazily loaded clients). */
+  warm?(): void
 }
 
-/** Waits for the right to send, and learns from how AWS answered. */
+/** Waits for the right to send, and learns from AWS's throttles. */
 export interface Pacer {
-  acquire(operation: string, signal?: AbortSignal): Promise<void>
-  throttled(operation: string): void
-  succeeded(operation: string): void
+  /** Resolves with the time the right was granted. */
+  acquire(operation: string, signal?: AbortSignal): Promise<number>
+  /** AWS throttled `operation` although it was sent with a right granted at `grantedAt`. */
+  throttled(operation: string, grantedAt: number): void
 }
 
 /** Everything a call to AWS needs besides the client: injected, never imported globally. */
@@ -33,7 +36,8 @@ export interface CallContext {
   deadline: number
 }
 
-const THROTTLE_BASE_DELAY_MS = 500
+/** Backoff after a throttle: a paced client also waits for its next token, so its jitter is small. */
+const THROTTLE_BASE_DELAY_MS = { paced: 50, unpaced: 500 }
 const THROTTLE_MAX_DELAY_MS = 20_000
 
 export function operationName(command: object): string {
@@ -43,10 +47,11 @@ export function operationName(command: object): string {
 /**
  * Sends one command through the run's shared concurrency bound.
  *
- * The SDK's adaptive retry already absorbs most throttling; when a burst outlasts its attempts, a
- * teardown must not give up halfway while its deadline is still far, so this keeps backing off
- * (full jitter, capped) until the deadline. Every other error goes to the caller, which knows whether
- * it means "already gone", "try again later" or a real failure.
+ * Throttling is handled here, not by the SDK (see clients.ts): the client's pacer learns of every
+ * throttle and slows only the category that was throttled, and the call is tried again (after its
+ * next token, with a little jitter, backing off for unpaced clients) until the deadline: a teardown
+ * must not give up halfway while its deadline is still far. Every other error goes to the caller,
+ * which knows whether it means "already gone", "try again later" or a real failure.
  */
 export async function callAws<C extends object>(
   ctx: CallContext,
@@ -54,21 +59,22 @@ export async function callAws<C extends object>(
   command: C
 ): Promise<GetOutputType<C>> {
   const operation = operationName(command)
+  let grantedAt = 0
   for (let attempt = 0; ; attempt++) {
     if (ctx.signal.aborted) throw new CancelledError()
     try {
       // The token comes before the pool slot: a call waiting for its rate limit must not hold a slot
       // that a call of another category could use.
-      await port.pacer?.acquire(operation, ctx.signal)
+      grantedAt = (await port.pacer?.acquire(operation, ctx.signal)) ?? ctx.clock()
       const output = await ctx.pool.run(() => port.send(command, { abortSignal: ctx.signal }))
-      port.pacer?.succeeded(operation)
       ctx.log.debug(`aws ${operation} ok`)
       return output as GetOutputType<C>
     } catch (error) {
       if (ctx.signal.aborted) throw new CancelledError()
       if (!isThrottling(error)) throw error
-      port.pacer?.throttled(operation)
-      const cap = Math.min(THROTTLE_MAX_DELAY_MS, THROTTLE_BASE_DELAY_MS * 2 ** Math.min(attempt, 10))
+      port.pacer?.throttled(operation, grantedAt)
+      const base = port.pacer ? THROTTLE_BASE_DELAY_MS.paced : THROTTLE_BASE_DELAY_MS.unpaced
+      const cap = Math.min(THROTTLE_MAX_DELAY_MS, base * 2 ** Math.min(attempt, 10))
       const delay = Math.random() * cap
       if (ctx.clock() + delay >= ctx.deadline) {
         throw new DeadlineError(`AWS kept throttling ${operation} until the deadline`)

@@ -1,5 +1,10 @@
 import { ECSClient } from '@aws-sdk/client-ecs'
-import type { AwsCredentialIdentityProvider } from '@smithy/types'
+import type {
+  AwsCredentialIdentityProvider,
+  RetryErrorInfo,
+  RetryStrategyV2,
+  RetryToken
+} from '@smithy/types'
 import { ACTION_NAME, ACTION_VERSION } from '../constants.js'
 import type { SendPort } from './call.js'
 import { sdk } from './sdk.js'
@@ -28,11 +33,40 @@ export interface AwsClients extends RelatedPorts {
   cloudformation: SendPort
 }
 
+/** Attempts the SDK makes for a transient failure (a network error, a timeout): its default. */
+const SDK_MAX_ATTEMPTS = 3
+const SDK_RETRY_BASE_MS = 100
+const SDK_RETRY_MAX_MS = 5_000
+
 /**
- * Adaptive retry with more attempts than the SDK's default 3: a teardown makes bursts of calls
- * (hundreds of StopTask and describes) and throttling is the common failure of bulk deleters.
+ * The SDK retries what only it can see (a connection reset, a timeout) and leaves throttles to the
+ * run: callAws tells the ECS pacer, which slows down only the bucket AWS throttled and recovers as
+ * it refills, then tries again until the deadline. The SDK's adaptive mode is not used: its
+ * client-side rate limiter is one per client, so a throttled DescribeTasks would slow every later
+ * DeleteService and StopTask too (with 20% of calls throttled, a run took 4 to 5 times as long),
+ * and retries inside the SDK would hide the throttles from the pacer.
  */
-export const CLIENT_RETRY = { retryMode: 'adaptive', maxAttempts: 8 } as const
+export class TransientRetry implements RetryStrategyV2 {
+  constructor(private readonly maxAttempts = SDK_MAX_ATTEMPTS) {}
+
+  async acquireInitialRetryToken(): Promise<RetryToken> {
+    return retryToken(0, 0)
+  }
+
+  async refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
+    const count = token.getRetryCount() + 1
+    if (errorInfo.errorType !== 'TRANSIENT' || count >= this.maxAttempts) {
+      throw new Error('not retried by the SDK')
+    }
+    return retryToken(count, Math.random() * Math.min(SDK_RETRY_MAX_MS, SDK_RETRY_BASE_MS * 2 ** count))
+  }
+
+  recordSuccess(): void {}
+}
+
+function retryToken(count: number, delayMs: number): RetryToken {
+  return { getRetryCount: () => count, getRetryDelay: () => delayMs }
+}
 
 /**
  * The run's AWS clients. No endpoint is set here: the SDK honours AWS_ENDPOINT_URL by itself, so
@@ -42,7 +76,8 @@ export const CLIENT_RETRY = { retryMode: 'adaptive', maxAttempts: 8 } as const
 export function createAwsClients(region: string, credentials?: AwsCredentialIdentityProvider): AwsClients {
   const common = {
     region,
-    ...CLIENT_RETRY,
+    maxAttempts: SDK_MAX_ATTEMPTS,
+    retryStrategy: new TransientRetry(),
     customUserAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
     ...(credentials ? { credentials } : {})
   }
@@ -63,13 +98,22 @@ export function createAwsClients(region: string, credentials?: AwsCredentialIden
   }
 }
 
-/** A client built on its first call, from a package loaded then (see sdk.ts). */
+/**
+ * A client built from a package loaded on demand (see sdk.ts): on its first call, or earlier when
+ * `warm` says the run will need it, so that loading its code overlaps the ECS calls instead of
+ * delaying the first call to it.
+ */
 function lazyClient(create: () => Promise<SendPort>): SendPort {
   let client: Promise<SendPort> | undefined
   return {
     send: async (command, options) => {
       client ??= create()
       return (await client).send(command, options)
+    },
+    warm: () => {
+      client ??= create()
+      // A failure to load shows on the first call; a warm-up alone must not be an unhandled rejection.
+      client.catch(() => undefined)
     }
   }
 }

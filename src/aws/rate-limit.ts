@@ -64,11 +64,27 @@ export const ECS_API_BUCKETS: readonly BucketSpec[] = [
     operations: ['DescribeServices', 'ListServices'],
     burst: 100,
     refillPerSecond: 20
+  },
+  {
+    category: 'task definition read',
+    operations: ['DescribeTaskDefinition', 'ListTaskDefinitionFamilies', 'ListTaskDefinitions'],
+    burst: 50,
+    refillPerSecond: 20
+  },
+  {
+    category: 'task definition modify',
+    operations: ['DeregisterTaskDefinition'],
+    burst: 20,
+    refillPerSecond: 1
   }
 ]
 
-/** The share of each bucket this run allows itself, leaving room for the account's other callers. */
-const OWN_SHARE = 0.8
+/**
+ * The share of each bucket's burst this run takes, leaving the account's other callers room for
+ * theirs. The refill is used in full: it is the rate AWS allows, and when other callers take part of
+ * it AWS throttles and the bucket slows down (below).
+ */
+const BURST_SHARE = 0.8
 /** The slowest a throttled category is slowed to, as a share of its documented rate. */
 const FLOOR_SHARE = 0.1
 
@@ -76,17 +92,23 @@ interface Bucket {
   spec: BucketSpec
   tokens: number
   at: number
-  /** The rate in use: lowered when AWS throttles anyway, raised back slowly as calls go through. */
+  /** The rate in use: lowered when AWS throttles again after the bucket reacted, recovering with time. */
   rate: number
+  /** When the last throttle was taken into account (epoch ms), or -Infinity. */
+  throttledAt: number
   /** Callers waiting for a token, in order. */
   queue: Promise<void>
 }
 
 /**
  * Paces calls to ECS's published token buckets, so a teardown of hundreds of services spends its
- * calls on work instead of on ThrottlingException and retries. When AWS throttles anyway (other
- * callers share the account's buckets), the category's pace halves, and it recovers by a little with
- * each call that goes through. One limiter serves a whole run: every cluster of a sweep shares it.
+ * calls on work instead of on ThrottlingException and retries. A throttle from AWS (other callers
+ * share the account's buckets, or the account's quotas differ) says that AWS's bucket is empty now:
+ * this category's bucket is emptied too, so its next call waits for the next token, and no other
+ * category is slowed. A throttle of a call granted after that reaction means someone else keeps
+ * taking the tokens: the category's rate halves. The rate recovers toward the documented one as
+ * AWS's bucket would refill, in the time a full bucket takes to refill (burst / refill rate). One
+ * limiter serves a whole run: every cluster of a sweep shares it.
  */
 export class RateLimiter implements Pacer {
   private readonly buckets = new Map<string, Bucket>()
@@ -101,48 +123,70 @@ export class RateLimiter implements Pacer {
     for (const spec of specs) {
       const bucket: Bucket = {
         spec,
-        tokens: spec.burst * OWN_SHARE,
+        tokens: spec.burst * BURST_SHARE,
         at: clock(),
-        rate: spec.refillPerSecond * OWN_SHARE,
+        rate: spec.refillPerSecond,
+        throttledAt: -Infinity,
         queue: Promise.resolve()
       }
       for (const operation of spec.operations) this.buckets.set(operation, bucket)
     }
   }
 
-  /** Waits until `operation` may be sent. Callers of one category are served in order. */
-  async acquire(operation: string, signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits until `operation` may be sent; resolves with the time the token was granted (to pass to
+   * `throttled`). Callers of one category are served in order.
+   */
+  async acquire(operation: string, signal?: AbortSignal): Promise<number> {
     const bucket = this.buckets.get(operation)
-    if (!bucket) return
+    if (!bucket) return this.clock()
     const turn = bucket.queue.then(() => this.take(bucket, signal))
     // The next caller waits for this one's token, whether it was granted or the wait was cancelled.
     bucket.queue = turn.catch(() => undefined)
     await turn
+    return this.clock()
   }
 
-  /** AWS throttled `operation` in spite of the pacing: slow its category down. */
-  throttled(operation: string): void {
+  /** AWS throttled `operation`, sent with a token granted at `grantedAt`: slow its category down. */
+  throttled(operation: string, grantedAt: number): void {
     const bucket = this.buckets.get(operation)
     if (!bucket) return
-    bucket.rate = Math.max(bucket.spec.refillPerSecond * FLOOR_SHARE, bucket.rate / 2)
+    this.refill(bucket)
+    // Calls already in flight when the bucket reacted to a throttle say nothing new.
+    if (grantedAt > bucket.throttledAt && bucket.throttledAt > -Infinity && bucket.tokens <= 1) {
+      bucket.rate = Math.max(bucket.spec.refillPerSecond * FLOOR_SHARE, bucket.rate / 2)
+    }
+    if (grantedAt > bucket.throttledAt) bucket.throttledAt = this.clock()
     bucket.tokens = Math.min(bucket.tokens, 0)
   }
 
-  /** A call of `operation` went through: let its category's pace recover toward its share. */
-  succeeded(operation: string): void {
+  /** The rate `operation` is paced at now, in calls per second (for the tests and the benchmark). */
+  rateOf(operation: string): number | undefined {
     const bucket = this.buckets.get(operation)
-    if (!bucket) return
-    bucket.rate = Math.min(bucket.spec.refillPerSecond * OWN_SHARE, bucket.rate * 1.05)
+    if (!bucket) return undefined
+    this.refill(bucket)
+    return bucket.rate
+  }
+
+  private refill(bucket: Bucket): void {
+    const now = this.clock()
+    const elapsed = Math.max(0, now - bucket.at)
+    bucket.tokens = Math.min(bucket.spec.burst * BURST_SHARE, bucket.tokens + (elapsed / 1000) * bucket.rate)
+    const full = bucket.spec.refillPerSecond
+    if (bucket.rate < full) {
+      // Back to the documented rate in the time AWS's bucket takes to refill completely.
+      const recoveryMs = (bucket.spec.burst / full) * 1000
+      bucket.rate = Math.min(
+        full,
+        bucket.rate + (full - bucket.spec.refillPerSecond * FLOOR_SHARE) * (elapsed / recoveryMs)
+      )
+    }
+    bucket.at = now
   }
 
   private async take(bucket: Bucket, signal?: AbortSignal): Promise<void> {
     for (;;) {
-      const now = this.clock()
-      bucket.tokens = Math.min(
-        bucket.spec.burst * OWN_SHARE,
-        bucket.tokens + ((now - bucket.at) / 1000) * bucket.rate
-      )
-      bucket.at = now
+      this.refill(bucket)
       if (bucket.tokens >= 1) {
         bucket.tokens -= 1
         return

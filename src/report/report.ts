@@ -29,7 +29,7 @@ export interface StoppedTask {
   /** `service:<name>` or `family:<name>`. */
   group: string
   startedBy?: string
-  /** `drained`: the ECS scheduler stopped it after the service was scaled to 0; `stopped`: StopTask. */
+  /** `drained`: the ECS scheduler stopped it after this run deleted its service with force; `stopped`: StopTask. */
   how: 'drained' | 'stopped'
 }
 

@@ -12,8 +12,30 @@ export type WaitOutcome<T> =
   /** The deadline passed first; `state` is the last one seen. */
   | { done: false; state: T | undefined }
 
+/**
+ * When a poller looks: the first look `firstMs` after it starts (0: at once), then further apart by
+ * `factor` each round in which nothing it looked at changed, never more than `ceilingMs` apart. A
+ * round in which some of what it looked at finished keeps the pace; a round in which everything it
+ * looked at was done looks again at once (what finishes tends to finish in groups).
+ */
+export interface PollSchedule {
+  firstMs: number
+  /** The second look comes this long after the first when nothing changed; then `factor` times more. */
+  stepMs: number
+  factor: number
+  ceilingMs: number
+  /**
+   * How long after a wait starts AWS has finished at the latest, as far as the action knows (a task's
+   * stop timeout). Until then the looks keep doubling past the ceiling but never sleep past that
+   * moment, where one look settles most waits; after it, they come every `ceilingMs`.
+   */
+  settleByMs?: number
+}
+
 interface Waiter<T> {
   id: string
+  /** When the wait began. */
+  since: number
   isDone: (state: T | undefined) => boolean
   deadline: number
   resolve: (outcome: WaitOutcome<T>) => void
@@ -22,10 +44,16 @@ interface Waiter<T> {
 }
 
 /**
- * Waits on many resources of one kind with one polling loop: every round describes all watched
- * resources in batches (DescribeTasks takes 100, DescribeServices 10), so a hundred waits cost a
- * call per round instead of a hundred. A resource that AWS no longer knows is passed to `isDone` as
+ * Waits on many resources of one kind with one polling loop. A round describes at most one batch
+ * (DescribeTasks takes 100, DescribeServices 10): the resources waited on longest, which were asked
+ * first and so tend to finish first, plus any whose deadline has come. While they are not done, the
+ * others are not either, so a hundred waits cost one call per round instead of ten; once a batch is
+ * done, the next round comes at once. A resource that AWS no longer knows is passed to `isDone` as
  * `undefined`: for a teardown, gone is done, unlike the SDK's stock waiters.
+ *
+ * The rounds follow `schedule`, and never sleep past the moment the oldest wait should be over
+ * (`settleByMs`) nor past the nearest deadline: a waiter whose deadline has come is looked at and
+ * settled then.
  */
 export class BatchPoller<T> {
   private readonly waiters = new Set<Waiter<T>>()
@@ -34,7 +62,9 @@ export class BatchPoller<T> {
   constructor(
     private readonly ctx: PollContext,
     private readonly options: {
-      intervalMs: number
+      schedule: PollSchedule
+      /** The most ids one round describes, besides those whose deadline has come. */
+      batchSize: number
       /** States of the given ids; an id missing from the map is gone. */
       describe: (ids: string[]) => Promise<Map<string, T>>
     }
@@ -46,28 +76,52 @@ export class BatchPoller<T> {
     deadline: number
   ): Promise<WaitOutcome<T>> {
     return new Promise((resolve, reject) => {
-      this.waiters.add({ id, isDone, deadline, resolve, reject, last: undefined })
+      this.waiters.add({ id, since: this.ctx.clock(), isDone, deadline, resolve, reject, last: undefined })
       if (!this.running) void this.loop()
     })
   }
 
   private async loop(): Promise<void> {
     this.running = true
+    const { schedule, batchSize } = this.options
+    let sleepMs = schedule.firstMs
+    /** The backoff's current gap between looks, kept while things finish one by one. */
+    let paceMs = schedule.stepMs
+    let nextStepMs = schedule.stepMs
     try {
       while (this.waiters.size > 0) {
-        const now = this.ctx.clock()
         const nearest = Math.min(...[...this.waiters].map(w => w.deadline))
-        // The first look comes one interval after the wait starts: whatever was just asked of AWS
-        // (a stop, a delete) is never finished at once, so an immediate look would be wasted.
-        await this.ctx.sleep(Math.max(0, Math.min(this.options.intervalMs, nearest - now)), this.ctx.signal)
-        const watched = [...this.waiters]
-        const states = await this.options.describe([...new Set(watched.map(w => w.id))])
+        await this.ctx.sleep(Math.max(0, Math.min(sleepMs, nearest - this.ctx.clock())), this.ctx.signal)
+        const now = this.ctx.clock()
+        // Insertion order is the order the waits began: the oldest first.
+        const due = [...this.waiters].filter(w => w.deadline <= now)
+        const ids = new Set(due.map(w => w.id))
+        for (const w of this.waiters) {
+          if (ids.size >= Math.max(batchSize, due.length)) break
+          ids.add(w.id)
+        }
+        const watched = [...this.waiters].filter(w => ids.has(w.id))
+        const states = await this.options.describe([...ids])
         const after = this.ctx.clock()
+        let finished = 0
         for (const waiter of watched) {
           const state = states.get(waiter.id)
           waiter.last = state
-          if (waiter.isDone(state)) this.settle(waiter, { done: true, state })
-          else if (after >= waiter.deadline) this.settle(waiter, { done: false, state })
+          if (waiter.isDone(state)) {
+            finished++
+            this.settle(waiter, { done: true, state })
+          } else if (after >= waiter.deadline) this.settle(waiter, { done: false, state })
+        }
+        if (finished === watched.length) {
+          // Everything looked at was done: the next batch has likely finished too.
+          sleepMs = 0
+        } else if (finished > 0) {
+          // Things are finishing one by one: keep the pace, neither faster nor slower.
+          sleepMs = paceMs
+        } else {
+          paceMs = this.nextSleep(nextStepMs, after)
+          sleepMs = paceMs
+          nextStepMs *= schedule.factor
         }
       }
     } catch (error) {
@@ -80,9 +134,48 @@ export class BatchPoller<T> {
     }
   }
 
+  /** The backoff's next sleep, from the oldest wait's start. */
+  private nextSleep(stepMs: number, now: number): number {
+    const oldest = this.waiters.values().next().value
+    return backoffSleep(this.options.schedule, stepMs, oldest?.since ?? now, now)
+  }
+
   private settle(waiter: Waiter<T>, outcome: WaitOutcome<T>): void {
     this.waiters.delete(waiter)
     waiter.resolve(outcome)
+  }
+}
+
+/**
+ * A backoff step as `schedule` allows it for a wait that began at `since`: up to its settle-by
+ * moment while that is ahead (the step may then pass the ceiling), else at most the ceiling.
+ */
+export function backoffSleep(schedule: PollSchedule, stepMs: number, since: number, now: number): number {
+  const settleAt = schedule.settleByMs !== undefined ? since + schedule.settleByMs : undefined
+  if (settleAt !== undefined && now < settleAt) return Math.min(stepMs, settleAt - now)
+  return Math.min(stepMs, schedule.ceilingMs)
+}
+
+/**
+ * One resource's wait on `schedule`: the first look after `firstMs`, then backing off, until `look`
+ * reports done or the deadline passes; no sleep goes past the deadline, and the last look is at it.
+ */
+export async function pollUntil<T>(
+  ctx: PollContext,
+  options: { deadline: number; schedule: PollSchedule },
+  look: () => Promise<{ done: true; value: T } | { done: false; reason: string }>
+): Promise<{ done: true; value: T } | { done: false; reason: string }> {
+  const { deadline, schedule } = options
+  const since = ctx.clock()
+  let sleepMs = schedule.firstMs
+  let stepMs = schedule.stepMs
+  for (;;) {
+    await ctx.sleep(Math.max(0, Math.min(sleepMs, deadline - ctx.clock())), ctx.signal)
+    const result = await look()
+    const now = ctx.clock()
+    if (result.done || now >= deadline) return result
+    sleepMs = backoffSleep(schedule, stepMs, since, now)
+    stepMs *= schedule.factor
   }
 }
 
