@@ -60334,243 +60334,6 @@ function editDistance(a, b) {
     return previous[b.length];
 }
 
-;// CONCATENATED MODULE: ./lib/report/report.js
-/**
- * The Report: what was found, removed and left, filled in as the run goes so that a failure or a
- * cancellation at any point still leaves a true record to render. The `report` output is this
- * object as JSON (shortened when too large, see outputs.ts); its schema is documented in docs/report.md.
- */
-/** Each kind (src/kinds/) fills its own part; the counts it found go into `found`. */
-function newRelatedReport() {
-    return {
-        found: {
-            triggers: 0,
-            schedules: 0,
-            ec2Instances: 0,
-            externalInstances: 0,
-            logGroups: 0,
-            taskDefinitionFamilies: 0,
-            namespaces: 0,
-            listenerRules: 0,
-            targetGroups: 0,
-            scalableTargets: 0,
-            scalingAlarms: 0
-        },
-        triggers: [],
-        schedules: [],
-        instances: [],
-        logGroups: [],
-        taskDefinitions: [],
-        namespaces: [],
-        listenerRules: [],
-        targetGroups: [],
-        scalableTargets: [],
-        alarms: []
-    };
-}
-/** The outcomes that do not fail the run. */
-const SUCCESSFUL_OUTCOMES = new Set([
-    'deleted',
-    'services-removed',
-    'absent',
-    'dry-run',
-    'skipped'
-]);
-function newClusterReport(name, region) {
-    return {
-        name,
-        arn: '',
-        region,
-        outcome: 'failed',
-        found: { services: 0, tasks: 0, containerInstances: 0, capacityProviders: 0 },
-        services: [],
-        tasks: [],
-        containerInstances: [],
-        capacityProviders: [],
-        leftovers: [],
-        phases: [],
-        seconds: 0
-    };
-}
-function recordGoneBefore(report, entry) {
-    const list = (report.goneBefore ??= []);
-    if (!list.some(g => g.kind === entry.kind && g.id === entry.id))
-        list.push(entry);
-}
-function countRemoved(report) {
-    return {
-        servicesDeleted: sum(report.clusters.map(c => c.services.length)),
-        tasksStopped: sum(report.clusters.map(c => c.tasks.length)),
-        containerInstancesDeregistered: sum(report.clusters.map(c => c.containerInstances.length)),
-        clustersDeleted: report.clusters.filter(c => c.outcome === 'deleted' || c.clusterDeleted).length,
-        stacksDeleted: report.clusters.filter(c => c.stack?.deleted).length
-    };
-}
-function sum(values) {
-    return values.reduce((a, b) => a + b, 0);
-}
-
-;// CONCATENATED MODULE: ./lib/report/outputs.js
-
-
-/**
- * The most bytes the `report` output holds. GitHub allows 1 MB of outputs per job in all; half of it
- * leaves room for the other outputs and for the job's other steps.
- */
-const REPORT_OUTPUT_MAX_BYTES = 500_000;
-/** Leftovers and phases a shortened report keeps per cluster, when emptying the long lists was not enough. */
-const KEPT_WHEN_CUT = 20;
-/**
- * Report → step outputs; complete for every outcome, failures and cancellation included. `reportFile`
- * is where the whole report was written (undefined when that failed); the `report` output is the whole
- * report when it fits in `maxBytes`, else a shortened one that says so and points at the file.
- */
-function reportOutputs(report, reportFile, maxBytes = REPORT_OUTPUT_MAX_BYTES) {
-    const counts = countRemoved(report);
-    return {
-        [Outputs.servicesDeleted]: String(counts.servicesDeleted),
-        [Outputs.tasksStopped]: String(counts.tasksStopped),
-        [Outputs.containerInstancesDeregistered]: String(counts.containerInstancesDeregistered),
-        [Outputs.clustersDeleted]: String(counts.clustersDeleted),
-        [Outputs.stacksDeleted]: String(counts.stacksDeleted),
-        [Outputs.report]: reportForOutput(report, reportFile, maxBytes),
-        [Outputs.reportFile]: reportFile ?? ''
-    };
-}
-const bytesOf = (text) => Buffer.byteLength(text, 'utf8');
-/**
- * The `report` output: the whole report as JSON when it fits in `maxBytes`; otherwise, in this order
- * until it fits, the per-resource lists emptied (their lengths kept in `omitted`), leftovers and phases
- * cut to their first entries, and the last clusters left out. Counts such as `found` stay whole.
- */
-function reportForOutput(report, reportFile, maxBytes) {
-    const whole = JSON.stringify(report);
-    const bytes = bytesOf(whole);
-    if (bytes <= maxBytes)
-        return whole;
-    const truncated = {
-        reason: `The whole report is ${bytes} bytes, more than the ${maxBytes} the report output holds: ${reportFile ? 'see report-file' : 'the report file could not be written either, see the log'}.`,
-        bytes,
-        limit: maxBytes,
-        ...(reportFile ? { file: reportFile } : {}),
-        clustersOmitted: 0
-    };
-    const render = (clusters) => JSON.stringify({ dryRun: report.dryRun, truncated, clusters });
-    const withoutLists = report.clusters.map(withoutResourceLists);
-    let text = render(withoutLists);
-    if (bytesOf(text) <= maxBytes)
-        return text;
-    const cut = withoutLists.map(cutLeftoversAndPhases);
-    text = render(cut);
-    if (bytesOf(text) <= maxBytes)
-        return text;
-    // Keep the first clusters that fit; the others are only in the file (and in the summary).
-    const kept = [];
-    truncated.clustersOmitted = cut.length;
-    let size = bytesOf(render([]));
-    for (const cluster of cut) {
-        const next = bytesOf(JSON.stringify(cluster)) + (kept.length > 0 ? 1 : 0);
-        // The count of omitted clusters can lose a digit as clusters are kept: a few bytes of margin.
-        if (size + next + 8 > maxBytes)
-            break;
-        kept.push(cluster);
-        size += next;
-        truncated.clustersOmitted = cut.length - kept.length;
-    }
-    return render(kept);
-}
-/** A cluster's report with every per-resource list emptied and its length recorded in `omitted`. */
-function withoutResourceLists(cluster) {
-    const omitted = {};
-    const empty = (name, list) => {
-        if (list && list.length > 0)
-            omitted[name] = list.length;
-        return [];
-    };
-    const shortened = {
-        ...cluster,
-        services: empty('services', cluster.services),
-        tasks: empty('tasks', cluster.tasks),
-        containerInstances: empty('containerInstances', cluster.containerInstances),
-        capacityProviders: empty('capacityProviders', cluster.capacityProviders),
-        ...(cluster.goneBefore ? { goneBefore: empty('goneBefore', cluster.goneBefore) } : {}),
-        phases: cluster.phases.map(({ name, seconds }) => ({ name, seconds }))
-    };
-    if (cluster.related) {
-        // Every list of every kind around the cluster (src/kinds/); `found` keeps its counts.
-        const related = { ...cluster.related };
-        for (const [key, value] of Object.entries(related))
-            if (Array.isArray(value))
-                related[key] = empty(`related.${key}`, value);
-        shortened.related = related;
-    }
-    if (cluster.scope) {
-        shortened.scope = {
-            ...cluster.scope,
-            selected: empty('scope.selected', cluster.scope.selected),
-            skipped: empty('scope.skipped', cluster.scope.skipped),
-            kept: empty('scope.kept', cluster.scope.kept)
-        };
-    }
-    if (cluster.stack) {
-        shortened.stack = {
-            ...cluster.stack,
-            failedResources: empty('stack.failedResources', cluster.stack.failedResources)
-        };
-    }
-    if (cluster.plan) {
-        shortened.plan = {
-            steps: cluster.plan.steps.map(step => ({
-                description: step.description,
-                resources: []
-            })),
-            blockers: cluster.plan.blockers
-        };
-        // Each step's resources: the count recorded is the total over the steps.
-        const total = cluster.plan.steps.reduce((n, step) => n + step.resources.length, 0);
-        if (total > 0)
-            omitted['plan.resources'] = total;
-    }
-    if (Object.keys(omitted).length > 0)
-        shortened.omitted = omitted;
-    return shortened;
-}
-/** Leftovers, plan blockers and phases cut to their first entries, the rest counted in `omitted`. */
-function cutLeftoversAndPhases(cluster) {
-    const omitted = { ...cluster.omitted };
-    const first = (name, list) => {
-        if (list.length > KEPT_WHEN_CUT)
-            omitted[name] = list.length - KEPT_WHEN_CUT;
-        return list.slice(0, KEPT_WHEN_CUT);
-    };
-    const shortened = {
-        ...cluster,
-        leftovers: first('leftovers', cluster.leftovers),
-        phases: first('phases', cluster.phases)
-    };
-    if (cluster.plan)
-        shortened.plan = { ...cluster.plan, blockers: first('plan.blockers', cluster.plan.blockers) };
-    if (Object.keys(omitted).length > 0)
-        shortened.omitted = omitted;
-    return shortened;
-}
-
-;// CONCATENATED MODULE: ./lib/report/html.js
-/** The summary's HTML pieces, shared by the summary and the kinds' own parts of it (src/kinds/). */
-/** Every string that came from AWS or the user goes through here before it reaches the summary. */
-function escapeHtml(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;')
-        .replace(/\|/g, '&#124;')
-        .replace(/`/g, '&#96;');
-}
-const code = (text) => `<code>${escapeHtml(text)}</code>`;
-const html_link = (href, text) => `<a href="${escapeHtml(href)}">${text}</a>`;
-
 ;// CONCATENATED MODULE: ./lib/aws/call.js
 
 /** Backoff after a throttle: a paced client also waits for its next token, so its jitter is small. */
@@ -60620,8 +60383,650 @@ async function callAws(ctx, port, command) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/kinds/kind.js
+;// CONCATENATED MODULE: ./lib/report/html.js
+/** The summary's HTML pieces, shared by the summary and the kinds' own parts of it (src/kinds/). */
+/** Every string that came from AWS or the user goes through here before it reaches the summary. */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;')
+        .replace(/\|/g, '&#124;')
+        .replace(/`/g, '&#96;');
+}
+const code = (text) => `<code>${escapeHtml(text)}</code>`;
+const html_link = (href, text) => `<a href="${escapeHtml(href)}">${text}</a>`;
 
+;// CONCATENATED MODULE: ./lib/util/pool.js
+/**
+ * A bound on AWS calls in flight, shared by a whole run, so that parallel phases (and, for a sweep,
+ * parallel clusters) never flood the account's API rate buckets together.
+ */
+class Pool {
+    limit;
+    active = 0;
+    waiting = [];
+    /** The most calls that were ever in flight at once; the benchmark reports it. */
+    peak = 0;
+    constructor(limit) {
+        this.limit = limit;
+        if (!Number.isInteger(limit) || limit < 1)
+            throw new Error(`pool limit must be a positive integer, got ${limit}`);
+    }
+    async run(task) {
+        await this.acquire();
+        try {
+            return await task();
+        }
+        finally {
+            this.release();
+        }
+    }
+    acquire() {
+        if (this.active < this.limit) {
+            this.active++;
+            this.peak = Math.max(this.peak, this.active);
+            return Promise.resolve();
+        }
+        return new Promise(resolve => this.waiting.push(() => {
+            this.active++;
+            this.peak = Math.max(this.peak, this.active);
+            resolve();
+        }));
+    }
+    release() {
+        this.active--;
+        this.waiting.shift()?.();
+    }
+}
+function chunk(items, size) {
+    const out = [];
+    for (let i = 0; i < items.length; i += size)
+        out.push(items.slice(i, i + size));
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/util/paginate.js
+/**
+ * Every page of a list call. Skipping pages past the first is the most common way teardown tools
+ * leave services behind, so every list goes through here.
+ */
+async function paginate(fetchPage) {
+    const all = [];
+    const seen = new Set();
+    let token;
+    do {
+        const page = await fetchPage(token);
+        all.push(...page.items);
+        token = page.nextToken || undefined;
+        // A token that comes back twice would loop forever; AWS never does this, a broken proxy might.
+        if (token !== undefined) {
+            if (seen.has(token))
+                throw new Error('the list call returned the same nextToken twice');
+            seen.add(token);
+        }
+    } while (token !== undefined);
+    return all;
+}
+/**
+ * Every page of a list call whose caller takes each page's items itself (the token may be called
+ * Marker, NextMarker or NextToken): `read` handles one page and returns the token of the next.
+ */
+async function forEachPage(read) {
+    await paginate(async (token) => ({ items: [], nextToken: await read(token) }));
+}
+
+;// CONCATENATED MODULE: ./lib/inventory.js
+
+
+
+
+
+
+/** What a cluster holds, read with paged lists and batched describes. Makes no change. */
+async function takeInventory(ctx, clusterRef, selection) {
+    const cluster = await describeCluster(ctx, clusterRef);
+    if (cluster.state === 'absent')
+        return cluster;
+    ctx.onClusterFound?.();
+    const info = cluster.info;
+    if (selection)
+        return { state: 'present', inventory: await takeServiceInventory(ctx, info, selection) };
+    const [services, tasks, containerInstances, capacityProviders] = await Promise.all([
+        tolerateDenied(ctx, listServices(ctx, info.arn), []),
+        tolerateDenied(ctx, listLiveTasks(ctx, info.arn), []),
+        tolerateDenied(ctx, listContainerInstances(ctx, info.arn), []),
+        tolerateDenied(ctx, describeCapacityProviders(ctx, info), [])
+    ]);
+    return {
+        state: 'present',
+        inventory: { cluster: info, services, tasks, containerInstances, capacityProviders }
+    };
+}
+/**
+ * Services mode: the selected services, read again (one may have gone since the selection), and
+ * their tasks (group `service:<name>`); every other task is the neighbours', never touched.
+ */
+async function takeServiceInventory(ctx, cluster, selection) {
+    const [described, tasks] = await Promise.all([
+        describeServices(ctx, cluster.arn, selection.selected.map(s => s.arn), ['TAGS']),
+        listLiveTasks(ctx, cluster.arn)
+    ]);
+    const services = described.present.filter(s => s.status !== 'INACTIVE');
+    const gone = selection.selected.filter(s => !services.some(p => p.arn === s.arn)).map(s => s.name);
+    const names = new Set(selection.selected.map(s => s.name));
+    const mine = (t) => t.serviceName !== undefined && names.has(t.serviceName);
+    return {
+        cluster,
+        services,
+        tasks: tasks.filter(mine),
+        containerInstances: [],
+        capacityProviders: [],
+        scope: {
+            absent: [...selection.absent, ...gone],
+            skipped: selection.skipped,
+            neighbours: selection.neighbours,
+            neighbourTasks: tasks.filter(t => !mine(t))
+        }
+    };
+}
+/** A dry run records a denied read as a blocker and goes on with `fallback`; a real run fails on it. */
+async function tolerateDenied(ctx, read, fallback) {
+    if (!ctx.onDenied)
+        return read;
+    try {
+        return await read;
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        ctx.onDenied(error);
+        return fallback;
+    }
+}
+async function describeCluster(ctx, clusterRef) {
+    const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: [clusterRef], include: ['TAGS'] }));
+    const cluster = out.clusters?.[0];
+    if (!cluster) {
+        const failure = out.failures?.[0];
+        return {
+            state: 'absent',
+            clusterRef,
+            arn: failure?.arn,
+            reason: `not found (${failure?.reason ?? 'MISSING'})`
+        };
+    }
+    if (cluster.status === 'INACTIVE') {
+        return { state: 'absent', clusterRef, arn: cluster.clusterArn, reason: 'already deleted (INACTIVE)' };
+    }
+    return { state: 'present', info: toClusterInfo(cluster) };
+}
+function toClusterInfo(cluster) {
+    const tags = {};
+    for (const tag of cluster.tags ?? [])
+        if (tag.key)
+            tags[tag.key] = tag.value ?? '';
+    return {
+        name: cluster.clusterName ?? '',
+        arn: cluster.clusterArn ?? '',
+        status: cluster.status ?? 'UNKNOWN',
+        tags,
+        capacityProviders: cluster.capacityProviders ?? [],
+        hasDefaultStrategy: (cluster.defaultCapacityProviderStrategy ?? []).length > 0,
+        ...(cluster.serviceConnectDefaults?.namespace
+            ? { serviceConnectNamespace: cluster.serviceConnectDefaults.namespace }
+            : {}),
+        containerInstanceCount: cluster.registeredContainerInstancesCount ?? 0
+    };
+}
+/** Every ACTIVE service: all pages of 100, then descriptions in batches of 10. */
+async function listServices(ctx, clusterArn, include = []) {
+    const arns = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListServicesCommand */.qde({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
+        return { items: out.serviceArns ?? [], nextToken: out.nextToken };
+    });
+    // INACTIVE services are already deleted (AWS does not list them; some emulators do).
+    return (await describeServices(ctx, clusterArn, unique(arns), include)).present.filter(s => s.status !== 'INACTIVE');
+}
+async function describeServices(ctx, clusterArn, arns, include = []) {
+    const batches = await Promise.all(chunk(arns, Limits.describeServicesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeServicesCommand */.H7c({
+        cluster: clusterArn,
+        services: batch,
+        ...(include.length > 0 ? { include } : {})
+    }))));
+    const present = [];
+    const missing = [];
+    for (const out of batches) {
+        present.push(...(out.services ?? []).map(toServiceInfo));
+        missing.push(...(out.failures ?? []).map(f => f.arn ?? '').filter(Boolean));
+    }
+    return { present, missing };
+}
+function toServiceInfo(service) {
+    return {
+        name: service.serviceName ?? nameFromArn(service.serviceArn ?? ''),
+        arn: service.serviceArn ?? '',
+        status: service.status ?? 'UNKNOWN',
+        schedulingStrategy: service.schedulingStrategy === 'DAEMON' ? 'DAEMON' : 'REPLICA',
+        deploymentController: service.deploymentController?.type === 'EXTERNAL'
+            ? 'EXTERNAL'
+            : service.deploymentController?.type === 'CODE_DEPLOY'
+                ? 'CODE_DEPLOY'
+                : 'ECS',
+        desiredCount: service.desiredCount ?? 0,
+        runningCount: service.runningCount ?? 0,
+        taskSets: (service.taskSets ?? [])
+            .filter(set => set.taskSetArn && set.status !== 'INACTIVE')
+            .map(set => ({ arn: set.taskSetArn ?? '', id: set.id ?? '', status: set.status ?? '' })),
+        createdAt: service.createdAt,
+        lastActivity: newest([
+            service.createdAt,
+            ...(service.deployments ?? []).flatMap(d => [d.createdAt, d.updatedAt])
+        ]),
+        taskDefinitions: unique([
+            service.taskDefinition,
+            ...(service.deployments ?? []).map(d => d.taskDefinition),
+            // EXTERNAL and CODE_DEPLOY services run their revisions in task sets.
+            ...(service.taskSets ?? []).filter(set => set.status !== 'INACTIVE').map(set => set.taskDefinition)
+        ].filter((arn) => Boolean(arn))),
+        serviceConnectNamespaces: unique((service.deployments ?? [])
+            .filter(d => d.serviceConnectConfiguration?.enabled !== false)
+            .map(d => d.serviceConnectConfiguration?.namespace)
+            .filter((ns) => Boolean(ns))),
+        ...(service.tags
+            ? { tags: Object.fromEntries(service.tags.filter(t => t.key).map(t => [t.key, t.value ?? ''])) }
+            : {}),
+        // An EXTERNAL service names its registries in its task sets.
+        serviceRegistries: unique([
+            ...(service.serviceRegistries ?? []),
+            ...(service.taskSets ?? [])
+                .filter(set => set.status !== 'INACTIVE')
+                .flatMap(set => set.serviceRegistries ?? [])
+        ]
+            .map(r => r.registryArn)
+            .filter((arn) => Boolean(arn))),
+        loadBalancers: service.loadBalancers ?? [],
+        vpcLatticeTargetGroups: unique((service.deployments ?? [])
+            .flatMap(d => d.vpcLatticeConfigurations ?? [])
+            .map(c => c.targetGroupArn)
+            .filter((arn) => Boolean(arn)))
+    };
+}
+function newest(dates) {
+    // Not `instanceof Date`: a Date made in another realm (a test's VM context) is a Date all the same.
+    const times = dates.filter((d) => typeof d?.getTime === 'function').map(d => d.getTime());
+    return times.length > 0 ? new Date(Math.max(...times)) : undefined;
+}
+/**
+ * Every task that has not reached STOPPED: those desired RUNNING (this includes PENDING ones) and
+ * those already told to stop but still on their way down, which DeleteCluster also counts.
+ */
+async function listLiveTasks(ctx, clusterArn, desiredStatuses = ['RUNNING', 'STOPPED']) {
+    const lists = await Promise.all(desiredStatuses.map(desiredStatus => paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListTasksCommand */.MYg({
+            cluster: clusterArn,
+            desiredStatus,
+            maxResults: Limits.listPageSize,
+            nextToken
+        }));
+        return { items: out.taskArns ?? [], nextToken: out.nextToken };
+    })));
+    const described = await describeTasks(ctx, clusterArn, unique(lists.flat()));
+    // Only this cluster's tasks: a list filter that matched more than it should must not make the
+    // teardown touch another cluster.
+    return described.present.filter(task => (!task.clusterArn || task.clusterArn === clusterArn) && !isTaskDown(task));
+}
+/**
+ * A task is down when it is STOPPED and nothing wants it running any more. A task that reads
+ * STOPPED but is still desired RUNNING is not trusted as down (emulators report that; on AWS it is
+ * at most a passing state): it still gets a StopTask, which is harmless on a stopped task.
+ */
+function isTaskDown(task) {
+    return !task || (task.lastStatus === 'STOPPED' && task.desiredStatus !== 'RUNNING');
+}
+async function describeTasks(ctx, clusterArn, arns) {
+    const batches = await Promise.all(chunk(arns, Limits.describeTasksBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTasksCommand */.z8X({ cluster: clusterArn, tasks: batch }))));
+    const present = [];
+    const missing = [];
+    for (const out of batches) {
+        present.push(...(out.tasks ?? []).map(toTaskInfo));
+        missing.push(...(out.failures ?? []).map(f => f.arn ?? '').filter(Boolean));
+    }
+    return { present, missing };
+}
+function toTaskInfo(task) {
+    const group = task.group ?? '';
+    const serviceName = group.startsWith('service:') ? group.slice('service:'.length) : undefined;
+    return {
+        arn: task.taskArn ?? '',
+        id: nameFromArn(task.taskArn ?? ''),
+        clusterArn: task.clusterArn,
+        group,
+        startedBy: task.startedBy,
+        lastStatus: task.lastStatus ?? 'UNKNOWN',
+        desiredStatus: task.desiredStatus ?? 'UNKNOWN',
+        containerInstanceArn: task.containerInstanceArn,
+        launchType: task.launchType,
+        serviceName,
+        createdAt: task.createdAt,
+        taskDefinitionArn: task.taskDefinitionArn
+    };
+}
+/** Every registered container instance (ACTIVE and DRAINING; INACTIVE ones are already deregistered). */
+async function listContainerInstances(ctx, clusterArn) {
+    const arns = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListContainerInstancesCommand */.$lF({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
+        return { items: out.containerInstanceArns ?? [], nextToken: out.nextToken };
+    });
+    const batches = await Promise.all(chunk(unique(arns), Limits.describeContainerInstancesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeContainerInstancesCommand */.QUW({ cluster: clusterArn, containerInstances: batch }))));
+    return batches
+        .flatMap(out => out.containerInstances ?? [])
+        .filter(ci => ci.status !== 'INACTIVE')
+        .map(ci => ({
+        arn: ci.containerInstanceArn ?? '',
+        id: nameFromArn(ci.containerInstanceArn ?? ''),
+        ec2InstanceId: ci.ec2InstanceId,
+        status: ci.status ?? 'UNKNOWN',
+        runningTasksCount: (ci.runningTasksCount ?? 0) + (ci.pendingTasksCount ?? 0),
+        external: /^mi-/.test(ci.ec2InstanceId ?? '') ||
+            (ci.attributes ?? []).some(a => a.name === 'ecs.capability.external')
+    }));
+}
+/**
+ * The attached capacity providers, and for each Auto Scaling one, the other clusters that use it
+ * (a provider can only be deleted once no cluster has it attached).
+ */
+async function describeCapacityProviders(ctx, cluster) {
+    const names = cluster.capacityProviders;
+    if (names.length === 0)
+        return [];
+    const own = names.filter(name => !RESERVED_CAPACITY_PROVIDERS.has(name));
+    const described = new Map();
+    for (const batch of chunk(own, Limits.describeCapacityProvidersBatch)) {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeCapacityProvidersCommand */.bso({ capacityProviders: batch }));
+        for (const cp of out.capacityProviders ?? []) {
+            described.set(cp.name ?? '', {
+                arn: cp.capacityProviderArn,
+                status: cp.status ?? 'UNKNOWN',
+                autoScalingGroupArn: cp.autoScalingGroupProvider?.autoScalingGroupArn
+            });
+        }
+    }
+    const usedElsewhere = own.length > 0 ? await otherClustersUsing(ctx, cluster.arn, new Set(own)) : new Map();
+    return names.map(name => {
+        const d = described.get(name);
+        return {
+            name,
+            arn: d?.arn,
+            reserved: RESERVED_CAPACITY_PROVIDERS.has(name),
+            autoScalingGroupArn: d?.autoScalingGroupArn,
+            status: d?.status ?? (RESERVED_CAPACITY_PROVIDERS.has(name) ? 'ACTIVE' : 'MISSING'),
+            otherClusters: usedElsewhere.get(name) ?? []
+        };
+    });
+}
+async function otherClustersUsing(ctx, clusterArn, providers) {
+    const usage = new Map();
+    for (const cluster of await describeOtherClusters(ctx, clusterArn)) {
+        for (const name of cluster.capacityProviders ?? []) {
+            if (providers.has(name))
+                usage.set(name, [...(usage.get(name) ?? []), cluster.clusterName ?? '']);
+        }
+    }
+    return usage;
+}
+/** Every cluster ARN of the account and Region: every page of ListClusters. */
+async function listClusterArns(ctx) {
+    return paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListClustersCommand */.Nnn({ maxResults: Limits.listPageSize, nextToken }));
+        return { items: out.clusterArns ?? [], nextToken: out.nextToken };
+    });
+}
+/** DescribeClusters in batches of 100; clusters AWS does not know are left out. */
+async function describeClusters(ctx, refs, include = []) {
+    const outs = await Promise.all(chunk(refs, Limits.describeClustersBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: batch, ...(include.length > 0 ? { include } : {}) }))));
+    return outs.flatMap(out => out.clusters ?? []);
+}
+/** Every other ACTIVE cluster of the account and Region. */
+async function describeOtherClusters(ctx, clusterArn) {
+    const others = (await listClusterArns(ctx)).filter(arn => arn !== clusterArn);
+    return (await describeClusters(ctx, others)).filter(c => c.status !== 'INACTIVE');
+}
+function nameFromArn(arn) {
+    return arn.slice(arn.lastIndexOf('/') + 1);
+}
+function unique(items) {
+    return [...new Set(items)];
+}
+
+;// CONCATENATED MODULE: ./lib/report/links.js
+/** AWS console links for what a run leaves behind, on the right host for the region's partition. */
+function partitionOf(region) {
+    if (region.startsWith('cn-'))
+        return 'aws-cn';
+    if (region.startsWith('us-gov-'))
+        return 'aws-us-gov';
+    return 'aws';
+}
+function consoleHost(region) {
+    switch (partitionOf(region)) {
+        case 'aws-cn':
+            return `https://${region}.console.amazonaws.cn`;
+        case 'aws-us-gov':
+            // GovCloud has one console host; the region goes in the query.
+            return 'https://console.amazonaws-us-gov.com';
+        default:
+            return `https://${region}.console.aws.amazon.com`;
+    }
+}
+const enc = encodeURIComponent;
+const consoleLinks = {
+    cluster: (region, cluster) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/services?region=${region}`,
+    service: (region, cluster, service) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/services/${enc(service)}/health?region=${region}`,
+    task: (region, cluster, taskId) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/tasks/${enc(taskId)}/configuration?region=${region}`,
+    containerInstances: (region, cluster) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/infrastructure?region=${region}`,
+    ec2Instance: (region, instanceId) => `${consoleHost(region)}/ec2/home?region=${region}#InstanceDetails:instanceId=${enc(instanceId)}`,
+    capacityProviders: (region) => `${consoleHost(region)}/ecs/v2/capacity-providers?region=${region}`,
+    eventRule: (region, rule, bus = 'default') => `${consoleHost(region)}/events/home?region=${region}#/eventbus/${enc(bus)}/rules/${enc(rule)}`,
+    schedule: (region, group, name) => `${consoleHost(region)}/scheduler/home?region=${region}#schedules/${enc(group)}/${enc(name)}`,
+    managedInstance: (region, id) => `${consoleHost(region)}/systems-manager/fleet-manager/managed-nodes/${enc(id)}/general?region=${region}`,
+    logGroup: (region, name) => `${consoleHost(region)}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${enc(enc(name))}`,
+    taskDefinition: (region, family) => `${consoleHost(region)}/ecs/v2/task-definitions/${enc(family)}?region=${region}`,
+    namespace: (region, arn) => `${consoleHost(region)}/cloudmap/home/namespaces/${enc(arn.slice(arn.lastIndexOf('/') + 1))}?region=${region}`,
+    stack: (region, stackIdOrName) => `${consoleHost(region)}/cloudformation/home?region=${region}#/stacks/stackinfo?stackId=${enc(stackIdOrName)}`,
+    targetGroup: (region, arn) => `${consoleHost(region)}/ec2/home?region=${region}#TargetGroup:targetGroupArn=${enc(arn)}`,
+    loadBalancer: (region, arn) => `${consoleHost(region)}/ec2/home?region=${region}#LoadBalancer:loadBalancerArn=${enc(arn)}`,
+    alarm: (region, name) => `${consoleHost(region)}/cloudwatch/home?region=${region}#alarmsV2:alarm/${enc(name)}`
+};
+
+;// CONCATENATED MODULE: ./lib/util/poll.js
+/**
+ * Waits on many resources of one kind with one polling loop. A round describes at most one batch
+ * (DescribeTasks takes 100, DescribeServices 10): the resources waited on longest, which were asked
+ * first and so tend to finish first, plus any whose deadline has come. While they are not done, the
+ * others are not either, so a hundred waits cost one call per round instead of ten; once a batch is
+ * done, the next round comes at once. A resource that AWS no longer knows is passed to `isDone` as
+ * `undefined`: for a teardown, gone is done, unlike the SDK's stock waiters.
+ *
+ * The rounds follow `schedule`, and never sleep past the moment the oldest wait should be over
+ * (`settleByMs`) nor past the nearest deadline: a waiter whose deadline has come is looked at and
+ * settled then.
+ */
+class BatchPoller {
+    ctx;
+    options;
+    waiters = new Set();
+    running = false;
+    constructor(ctx, options) {
+        this.ctx = ctx;
+        this.options = options;
+    }
+    /**
+     * Waits until `isDone` holds for `id`. `notBeforeMs`: how long after now it can be done at the
+     * earliest, as far as the action knows (a service's load-balancer deregistration delay). It is
+     * looked at once on the schedule (the drain may have happened already: AWS may drain the targets
+     * before the tasks stop) and, if not done, next only then; its deadline still comes first.
+     */
+    waitUntil(id, isDone, deadline, notBeforeMs = 0) {
+        return new Promise((resolve, reject) => {
+            const since = this.ctx.clock();
+            const lookFrom = since + Math.max(0, notBeforeMs);
+            this.waiters.add({
+                id,
+                since,
+                lookFrom,
+                looked: false,
+                isDone,
+                deadline,
+                resolve,
+                reject,
+                last: undefined
+            });
+            if (!this.running)
+                void this.loop();
+        });
+    }
+    async loop() {
+        this.running = true;
+        const { schedule, batchSize } = this.options;
+        let sleepMs = schedule.firstMs;
+        /** The backoff's current gap between looks, kept while things finish one by one. */
+        let paceMs = schedule.stepMs;
+        let nextStepMs = schedule.stepMs;
+        try {
+            while (this.waiters.size > 0) {
+                const nearest = Math.min(...[...this.waiters].map(w => w.deadline));
+                const startNow = this.ctx.clock();
+                if (![...this.waiters].some(w => canLook(w, startNow))) {
+                    // Nothing can be done yet: sleep until the first can, and back off afresh from there.
+                    const firstLook = Math.min(...[...this.waiters].map(w => w.lookFrom));
+                    sleepMs = firstLook - startNow;
+                    paceMs = schedule.stepMs;
+                    nextStepMs = schedule.stepMs;
+                }
+                await this.ctx.sleep(Math.max(0, Math.min(sleepMs, nearest - startNow)), this.ctx.signal);
+                const now = this.ctx.clock();
+                // Insertion order is the order the waits began: the oldest first.
+                const due = [...this.waiters].filter(w => w.deadline <= now);
+                const ids = new Set(due.map(w => w.id));
+                for (const w of this.waiters) {
+                    if (ids.size >= Math.max(batchSize, due.length))
+                        break;
+                    if (canLook(w, now))
+                        ids.add(w.id);
+                }
+                if (ids.size === 0)
+                    continue;
+                const watched = [...this.waiters].filter(w => ids.has(w.id));
+                const states = await this.options.describe([...ids]);
+                const after = this.ctx.clock();
+                let finished = 0;
+                for (const waiter of watched) {
+                    const state = states.get(waiter.id);
+                    waiter.last = state;
+                    waiter.looked = true;
+                    if (waiter.isDone(state)) {
+                        finished++;
+                        this.settle(waiter, { done: true, state });
+                    }
+                    else if (after >= waiter.deadline)
+                        this.settle(waiter, { done: false, state });
+                }
+                if (finished === watched.length) {
+                    // Everything looked at was done: the next batch has likely finished too.
+                    sleepMs = 0;
+                }
+                else if (finished > 0) {
+                    // Things are finishing one by one: keep the pace, neither faster nor slower.
+                    sleepMs = paceMs;
+                }
+                else {
+                    paceMs = this.nextSleep(nextStepMs, after);
+                    sleepMs = paceMs;
+                    nextStepMs *= schedule.factor;
+                }
+                // A wait that can first be done sooner is looked at then, without changing the pace.
+                sleepMs = Math.min(sleepMs, this.untilFirstLook(after));
+            }
+        }
+        catch (error) {
+            for (const waiter of [...this.waiters]) {
+                this.waiters.delete(waiter);
+                waiter.reject(error);
+            }
+        }
+        finally {
+            this.running = false;
+        }
+    }
+    /** The backoff's next sleep, from the oldest wait's start. */
+    nextSleep(stepMs, now) {
+        const oldest = this.waiters.values().next().value;
+        return backoffSleep(this.options.schedule, stepMs, oldest?.since ?? now, now);
+    }
+    /** How long until a wait not looked at yet can first be done (Infinity: none such). */
+    untilFirstLook(now) {
+        return Math.min(...[...this.waiters].filter(w => !canLook(w, now)).map(w => w.lookFrom - now));
+    }
+    settle(waiter, outcome) {
+        this.waiters.delete(waiter);
+        waiter.resolve(outcome);
+    }
+}
+/** A wait is looked at once on the schedule, then not before it can be done. */
+function canLook(waiter, now) {
+    return !waiter.looked || waiter.lookFrom <= now;
+}
+/**
+ * A backoff step as `schedule` allows it for a wait that began at `since`: up to its settle-by
+ * moment while that is ahead (the step may then pass the ceiling), else at most the ceiling.
+ */
+function backoffSleep(schedule, stepMs, since, now) {
+    const settleAt = schedule.settleByMs !== undefined ? since + schedule.settleByMs : undefined;
+    if (settleAt !== undefined && now < settleAt)
+        return Math.min(stepMs, settleAt - now);
+    return Math.min(stepMs, schedule.ceilingMs);
+}
+/**
+ * One resource's wait on `schedule`: the first look after `firstMs`, then backing off, until `look`
+ * reports done or the deadline passes; no sleep goes past the deadline, and the last look is at it.
+ */
+async function pollUntil(ctx, options, look) {
+    const { deadline, schedule } = options;
+    const since = ctx.clock();
+    let sleepMs = schedule.firstMs;
+    let stepMs = schedule.stepMs;
+    for (;;) {
+        await ctx.sleep(Math.max(0, Math.min(sleepMs, deadline - ctx.clock())), ctx.signal);
+        const result = await look();
+        const now = ctx.clock();
+        if (result.done || now >= deadline)
+            return result;
+        sleepMs = backoffSleep(schedule, stepMs, since, now);
+        stepMs *= schedule.factor;
+    }
+}
+/**
+ * Tries `attempt` until it reports done or the deadline passes, backing off between tries. Used
+ * for calls AWS refuses while an earlier change settles (DeleteCluster right after draining).
+ */
+async function retryUntil(ctx, options, attempt) {
+    let delay = options.minDelayMs;
+    for (;;) {
+        const result = await attempt();
+        if (result.done)
+            return result;
+        const now = ctx.clock();
+        if (now + delay > options.deadline)
+            return result;
+        await ctx.sleep(delay, ctx.signal);
+        delay = Math.min(options.maxDelayMs, delay * 2);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/kind.js
 /** The stages in the order they run. */
 const KIND_STAGES = (/* unused pure expression or super */ null && ([
     'before-services',
@@ -60640,9 +61045,693 @@ function count(n, noun, plural = `${noun}s`) {
 function shownRows(rows, left) {
     return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
 }
-/** The part of the report the kinds fill, created on first use. */
+/**
+ * The part of the report the kinds fill. It is there before any kind acts: recordKindsFound
+ * (src/kinds/index.ts) creates it from every kind's `emptyReport` when the kinds have looked.
+ */
 function relatedReport(report) {
-    return (report.related ??= newRelatedReport());
+    if (!report.related)
+        throw new Error('report.related is created when the kinds have looked, before any of them acts');
+    return report.related;
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/shared.js
+/**
+ * Which other services run the task definitions of the scope: every deployment of theirs, and their
+ * tasks. Standalone tasks are not users: they are not touched, and a running task does not need its
+ * revision to stay ACTIVE. Empty for a whole-cluster teardown.
+ */
+function sharedWithNeighbours(scope) {
+    const taskDefinitions = new Map();
+    const families = new Map();
+    const mine = new Set(scope.taskDefinitions);
+    const myFamilies = new Set(scope.taskDefinitions.map(familyOfRef));
+    const add = (arn, service) => {
+        const user = `service ${service}`;
+        const family = familyOfRef(arn);
+        if (mine.has(arn))
+            taskDefinitions.set(arn, [...new Set([...(taskDefinitions.get(arn) ?? []), user])]);
+        if (myFamilies.has(family))
+            families.set(family, [...new Set([...(families.get(family) ?? []), user])]);
+    };
+    for (const s of scope.neighbours?.services ?? [])
+        for (const arn of s.taskDefinitions ?? [])
+            add(arn, s.name);
+    for (const t of scope.neighbours?.tasks ?? [])
+        if (t.taskDefinitionArn && t.serviceName)
+            add(t.taskDefinitionArn, t.serviceName);
+    return { taskDefinitions, families };
+}
+/** The family of a task definition ARN or name, with or without its `:revision`. */
+function familyOfRef(ref) {
+    const name = ref.slice(ref.lastIndexOf('/') + 1);
+    return /:\d+$/.test(name) ? name.slice(0, name.lastIndexOf(':')) : name;
+}
+/**
+ * Which task definition families' starters (EventBridge targets, Scheduler schedules) are this run's:
+ * every one for a whole cluster (undefined), else the families of the services being removed that no
+ * other service of the cluster runs (the rest is kept, and the kinds' notes say so).
+ */
+function familiesToStop(scope) {
+    if (scope.wholeCluster)
+        return undefined;
+    const shared = sharedWithNeighbours(scope).families;
+    return new Set(scope.taskDefinitions.map(familyOfRef).filter(f => !shared.has(f)));
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/log-groups.js
+
+
+
+
+
+
+
+
+
+
+
+
+const logGroupsKind = {
+    name: 'log groups',
+    emptyReport: () => ({ found: { logGroups: 0 }, logGroups: [] }),
+    async find(ctx, scope, settings) {
+        if (!settings.deleteLogGroups)
+            return undefined;
+        const check = await tolerateDenied(ctx, checkLogGroups(ctx, scope.taskDefinitions, settings.region), undefined);
+        if (!check || check.groups.length === 0 || !ctx.otherUsers)
+            return check;
+        return { ...check, others: await ctx.otherUsers.atPlan(ctx), lookup: ctx.otherUsers };
+    },
+    recordFound(found, report, log) {
+        report.found.logGroups = found?.groups.length ?? 0;
+        if (found?.tooManyFamilies)
+            log.info(`More ACTIVE task definition families than ${Limits.logGroupFamiliesChecked}: log groups will be kept`);
+    },
+    decide(found, { settings, scope }) {
+        const shared = sharedWithNeighbours(scope).families;
+        return {
+            decisions: (found?.groups ?? []).map(group => {
+                // Services mode: a group another service of the cluster writes to (same family) stays.
+                const sharers = [...new Set(group.families.flatMap(f => shared.get(f) ?? []))];
+                if (sharers.length > 0)
+                    return {
+                        group,
+                        delete: false,
+                        keepReason: `${sharers.join(', ')} also run(s) task definitions of ${group.families.join(', ')}, which write to it`
+                    };
+                return decideLogGroup(group, found, settings.region);
+            }),
+            ...(found?.lookup ? { otherUsers: found.lookup } : {})
+        };
+    },
+    steps(plan) {
+        const deleted = plan.decisions.filter(d => d.delete);
+        if (deleted.length === 0)
+            return [];
+        return [
+            {
+                stage: 'after-cluster',
+                phase: 'delete-log-groups',
+                description: `Delete ${count(deleted.length, 'log group')} that no other task definition family, cluster, service or task writes to`,
+                resources: deleted.map(d => d.group.name)
+            }
+        ];
+    },
+    notes(plan) {
+        return plan.decisions
+            .filter(d => !d.delete)
+            .map(d => `log group ${d.group.name} will be kept: ${d.keepReason}`);
+    },
+    actions: {
+        'after-cluster': {
+            phase: 'log groups',
+            needed: plan => plan.decisions.length > 0,
+            run: async (ctx, plan) => deleteLogGroups(ctx, await other_users_keepWhatOthersNowUse(ctx, plan.otherUsers, plan.decisions, (d, fresh) => logGroupKeepReason(d.group.name, fresh), 'log group'))
+        }
+    },
+    unfinished(plan, report) {
+        return plan.decisions
+            .filter(d => d.delete && !report.related?.logGroups.some(g => g.name === d.group.name))
+            .map(d => ({
+            kind: 'log-group',
+            id: d.group.name,
+            reason: 'not deleted before the run stopped',
+            billing: true
+        }));
+    },
+    countRows(r, left) {
+        return shownRows([
+            {
+                label: 'Log groups',
+                found: r.found.logGroups,
+                removed: r.logGroups.length,
+                leftoverKind: 'log-group'
+            }
+        ], left);
+    },
+    doneLists(r) {
+        return [{ title: 'Log groups deleted', items: r.logGroups.map(g => code(g.name)) }];
+    },
+    links: { 'log-group': (region, id) => consoleLinks.logGroup(region, id) }
+};
+/**
+ * The log groups of the given task definitions, and who else writes to them. A task definition is
+ * not tied to a cluster, so "someone else" is judged by family, with a bounded number of calls: every
+ * ACTIVE family (ListTaskDefinitionFamilies, pages of 100) and its latest ACTIVE revision (one
+ * DescribeTaskDefinition each). A family whose latest revision is one this cluster ran counts as this
+ * cluster's own. With more than Limits.logGroupFamiliesChecked families nothing is read and every
+ * group is kept: the answer would not be complete.
+ */
+async function checkLogGroups(ctx, taskDefinitionArns, region) {
+    const used = new Set(taskDefinitionArns);
+    const mine = await Promise.all([...used].map(arn => describe(ctx, arn)));
+    const groups = new Map();
+    for (const td of mine) {
+        if (!td)
+            continue;
+        for (const group of awslogsGroups(td, region)) {
+            const entry = groups.get(group.name) ?? { ...group, families: [] };
+            if (td.family && !entry.families.includes(td.family))
+                entry.families.push(td.family);
+            groups.set(group.name, entry);
+        }
+    }
+    const check = { groups: [...groups.values()], usedElsewhere: {}, familiesChecked: 0 };
+    if (groups.size === 0)
+        return check;
+    const families = await activeFamilies(ctx, Limits.logGroupFamiliesChecked);
+    if (!families)
+        return { ...check, tooManyFamilies: true };
+    check.familiesChecked = families.length;
+    const latest = await Promise.all(families.map(family => describe(ctx, family)));
+    for (const td of latest) {
+        // Only an ACTIVE revision can start new tasks (some emulators answer a family with an INACTIVE one).
+        if (!td?.family || td.status !== 'ACTIVE' || used.has(td.taskDefinitionArn ?? ''))
+            continue;
+        for (const group of awslogsGroups(td, region)) {
+            const mineToo = groups.get(group.name);
+            if (!mineToo || mineToo.region !== group.region)
+                continue;
+            const users = (check.usedElsewhere[group.name] ??= []);
+            if (!users.includes(td.family))
+                users.push(td.family);
+        }
+    }
+    return check;
+}
+/** The awslogs log groups of a task definition's containers, with their regions. */
+function awslogsGroups(td, region) {
+    const out = [];
+    for (const container of td.containerDefinitions ?? []) {
+        const log = container.logConfiguration;
+        const name = log?.logDriver === 'awslogs' ? log.options?.['awslogs-group'] : undefined;
+        if (name && !out.some(g => g.name === name)) {
+            out.push({ name, region: log?.options?.['awslogs-region'] || region });
+        }
+    }
+    return out;
+}
+/** A revision (ARN or family:revision), or a family's latest ACTIVE one; undefined when there is none. */
+async function describe(ctx, ref) {
+    try {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: ref }));
+        return out.taskDefinition;
+    }
+    catch (error) {
+        // A family deregistered since it was listed, or a revision ECS has deleted.
+        if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException'))
+            return undefined;
+        throw error;
+    }
+}
+/** Every ACTIVE family, or undefined as soon as there are more than `bound`. */
+async function activeFamilies(ctx, bound) {
+    const families = [];
+    const seen = new Set();
+    let nextToken;
+    do {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListTaskDefinitionFamiliesCommand */.cSD({
+            status: 'ACTIVE',
+            maxResults: Limits.familiesPageSize,
+            nextToken
+        }));
+        families.push(...(out.families ?? []));
+        if (families.length > bound)
+            return undefined;
+        nextToken = out.nextToken || undefined;
+        if (nextToken !== undefined) {
+            if (seen.has(nextToken))
+                throw new Error('ListTaskDefinitionFamilies returned the same nextToken twice');
+            seen.add(nextToken);
+        }
+    } while (nextToken);
+    return [...new Set(families)];
+}
+function decideLogGroup(group, check, region) {
+    if (check.tooManyFamilies) {
+        return {
+            group,
+            delete: false,
+            keepReason: 'the account has more ACTIVE task definition families than this run checks, so another user cannot be ruled out'
+        };
+    }
+    if (group.region !== region) {
+        return {
+            group,
+            delete: false,
+            keepReason: `it is in ${group.region}, not the cluster's Region ${region}; delete it there if nothing else writes to it`
+        };
+    }
+    const writtenElsewhere = logGroupKeepReason(group.name, check.others);
+    if (writtenElsewhere)
+        return { group, delete: false, keepReason: writtenElsewhere };
+    const users = check.usedElsewhere[group.name] ?? [];
+    if (users.length > 0) {
+        return {
+            group,
+            delete: false,
+            keepReason: `task definition family ${users.join(', ')} (latest ACTIVE revision) also writes to it`
+        };
+    }
+    return { group, delete: true };
+}
+async function deleteLogGroups(ctx, decisions) {
+    for (const d of decisions.filter(d => !d.delete)) {
+        ctx.report.leftovers.push({ kind: 'log-group', id: d.group.name, reason: `kept: ${d.keepReason}` });
+    }
+    await Promise.all(decisions.filter(d => d.delete).map(d => deleteLogGroup(ctx, d.group.name)));
+}
+async function deleteLogGroup(ctx, name) {
+    const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
+        try {
+            await callAws(ctx, ctx.logs, new (await sdk.logs()).DeleteLogGroupCommand({ logGroupName: name }));
+            return { done: true, value: 'deleted' };
+        }
+        catch (error) {
+            // Deleted with the stack, or never created (awslogs-create-group off and no task ever ran).
+            if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
+                return { done: true, value: 'gone' };
+            if ((0,errors/* isAwsError */.m_)(error, 'OperationAbortedException'))
+                return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
+            throw error;
+        }
+    });
+    if (!result.done)
+        throw new errors/* DeadlineError */.j3(`log group ${name} could not be deleted before the deadline: ${result.reason}`);
+    if (result.value === 'gone') {
+        ctx.log.info(`Log group ${name} does not exist (any more)`);
+        return;
+    }
+    relatedReport(ctx.report).logGroups.push({ name, action: 'deleted' });
+    ctx.log.info(`Deleted log group ${name}`);
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/task-definitions.js
+
+
+
+
+
+
+
+
+const taskDefinitionsKind = {
+    name: 'task definitions',
+    emptyReport: () => ({
+        found: { taskDefinitionFamilies: 0 },
+        taskDefinitions: []
+    }),
+    async find(ctx, scope, settings) {
+        const arns = scope.taskDefinitions;
+        // Only when something may be deregistered on its account: no cost otherwise.
+        if (!settings.deregisterTaskDefinitions || arns.length === 0 || !ctx.otherUsers)
+            return { arns };
+        return { arns, others: await ctx.otherUsers.atPlan(ctx), lookup: ctx.otherUsers };
+    },
+    recordFound(found, report) {
+        report.found.taskDefinitionFamilies = new Set(found.arns.map(arn => arn.replace(/:\d+$/, ''))).size;
+    },
+    decide(found, { settings, scope }) {
+        if (!settings.deregisterTaskDefinitions)
+            return { families: families(found.arns), deregister: false, kept: [] };
+        // Services mode: a revision another service of the cluster runs is kept too.
+        const shared = sharedWithNeighbours(scope).taskDefinitions;
+        const kept = [
+            ...[...shared].map(([arn, users]) => ({ arn, reason: `${users.join(', ')} also run(s) it` })),
+            ...keptRevisions(found.arns.filter(arn => !shared.has(arn)), found.others)
+        ];
+        return {
+            families: families(found.arns.filter(arn => !kept.some(k => k.arn === arn))),
+            deregister: true,
+            kept,
+            ...(found.lookup ? { otherUsers: found.lookup } : {})
+        };
+    },
+    steps(plan) {
+        if (!plan.deregister || plan.families.length === 0)
+            return [];
+        const arns = plan.families.flatMap(f => f.arns);
+        return [
+            {
+                stage: 'after-cluster',
+                phase: 'deregister-task-definitions',
+                description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(plan.families.length, 'family', 'families')} that no other cluster's services or tasks use`,
+                resources: arns.map(revisionOf)
+            }
+        ];
+    },
+    notes: plan => plan.kept.map(k => `task definition ${revisionOf(k.arn)} will be kept: ${k.reason}`),
+    actions: {
+        'after-cluster': {
+            phase: 'task definitions',
+            needed: plan => plan.deregister && plan.families.length + plan.kept.length > 0,
+            run: async (ctx, plan) => {
+                const now = await keepWhatOthersNowUse(ctx, plan);
+                for (const k of now.kept)
+                    ctx.report.leftovers.push({
+                        kind: 'task-definition',
+                        id: revisionOf(k.arn),
+                        reason: `kept: ${k.reason}`
+                    });
+                await deregisterTaskDefinitions(ctx, now.families);
+            }
+        }
+    },
+    unfinished(plan, report) {
+        if (!plan.deregister)
+            return [];
+        const kept = plan.kept.map(k => ({
+            kind: 'task-definition',
+            id: revisionOf(k.arn),
+            reason: `kept: ${k.reason}`
+        }));
+        return kept.concat(plan.families
+            .filter(f => !report.related?.taskDefinitions.some(t => t.family === f.family))
+            .map(f => ({
+            kind: 'task-definition',
+            id: f.family,
+            reason: 'still ACTIVE: not deregistered before the run stopped'
+        })));
+    },
+    countRows(r, left) {
+        const revisions = r.taskDefinitions.reduce((n, t) => n + t.revisions.length, 0);
+        if (revisions === 0 && left('task-definition') === 0)
+            return [];
+        return [
+            {
+                label: 'Task definition families',
+                found: r.found.taskDefinitionFamilies,
+                removed: r.taskDefinitions.length,
+                leftoverKind: 'task-definition'
+            }
+        ];
+    },
+    doneLists(r) {
+        return [
+            {
+                title: 'Task definitions deregistered',
+                items: r.taskDefinitions.map(t => `<b>${escapeHtml(t.family)}</b>: ${t.revisions.map(code).join(', ')}`)
+            }
+        ];
+    },
+    links: { 'task-definition': (region, id) => consoleLinks.taskDefinition(region, id) }
+};
+/** The revisions to keep, and why: with the other clusters unread, every one. */
+function keptRevisions(arns, others) {
+    return arns
+        .map(arn => ({ arn, reason: taskDefinitionKeepReason(arn, others) }))
+        .filter((k) => k.reason !== undefined);
+}
+/** The plan again with a fresh look at who else uses the revisions: it only ever keeps more. */
+async function keepWhatOthersNowUse(ctx, plan) {
+    if (!plan.otherUsers || plan.families.length === 0)
+        return plan;
+    const fresh = await plan.otherUsers.beforeRemoving(ctx);
+    const newly = keptRevisions(plan.families.flatMap(f => f.arns), fresh);
+    ctx.log.info(`Looked again at who else uses them: ${newly.length > 0 ? `${count(newly.length, 'more revision')} kept` : 'nothing new'}`);
+    return {
+        ...plan,
+        families: plan.families
+            .map(f => ({ ...f, arns: f.arns.filter(arn => !newly.some(k => k.arn === arn)) }))
+            .filter(f => f.arns.length > 0),
+        kept: [...plan.kept, ...newly]
+    };
+}
+async function deregisterTaskDefinitions(ctx, families) {
+    await Promise.all(families.map(async (family) => {
+        const done = [];
+        for (const arn of family.arns) {
+            try {
+                await callAws(ctx, ctx.ecs, new dist_cjs/* DeregisterTaskDefinitionCommand */.sjB({ taskDefinition: arn }));
+            }
+            catch (error) {
+                // INACTIVE already (its stack deregistered it, or an earlier run), or deleted since.
+                if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException') &&
+                    /inactive|not found|does not exist|unable to/i.test((0,errors/* errorMessage */.gJ)(error))) {
+                    ctx.log.info(`Task definition ${revisionOf(arn)} is already deregistered`);
+                    continue;
+                }
+                throw error;
+            }
+            done.push(revisionOf(arn));
+            ctx.log.info(`Deregistered task definition ${revisionOf(arn)}`);
+        }
+        if (done.length > 0)
+            relatedReport(ctx.report).taskDefinitions.push({
+                family: family.family,
+                revisions: done,
+                action: 'deregistered'
+            });
+    }));
+}
+/** Task definition ARNs grouped by family (`…:task-definition/family:revision`). */
+function families(arns) {
+    const byFamily = new Map();
+    for (const arn of arns) {
+        const family = familyOf(arn);
+        if (!family)
+            continue;
+        byFamily.set(family, [...(byFamily.get(family) ?? []), arn]);
+    }
+    return [...byFamily].map(([family, list]) => ({ family, arns: list.sort() }));
+}
+function familyOf(arn) {
+    const name = arn.slice(arn.lastIndexOf('/') + 1);
+    const colon = name.lastIndexOf(':');
+    return colon > 0 ? name.slice(0, colon) : undefined;
+}
+function revisionOf(arn) {
+    return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+;// CONCATENATED MODULE: ./lib/other-users.js
+
+
+
+
+
+
+/**
+ * One teardown's look at who else uses what it may remove, shared by the kinds that need it (log
+ * groups, task definitions, target groups, Cloud Map services): taken once for the plan, and once more right before the first removal
+ * it guards, since a neighbour may start using a revision while the cluster empties.
+ */
+class OtherUsersLookup {
+    request;
+    atPlanLook;
+    freshLook;
+    constructor(request) {
+        this.request = request;
+    }
+    atPlan(ctx) {
+        return (this.atPlanLook ??= checkOtherUsers(ctx, this.request));
+    }
+    beforeRemoving(ctx) {
+        return (this.freshLook ??= checkOtherUsers(ctx, this.request));
+    }
+}
+async function checkOtherUsers(ctx, request) {
+    const check = {
+        taskDefinitions: {},
+        logGroups: {},
+        targetGroups: {},
+        discoveryServices: {},
+        clustersChecked: 0
+    };
+    try {
+        const uses = await usesElsewhere(ctx, request, check);
+        if (typeof uses === 'string')
+            return { ...check, incomplete: uses };
+        check.taskDefinitions = Object.fromEntries(uses);
+        if (request.logGroups) {
+            const incomplete = await writersElsewhere(ctx, request, uses, check);
+            if (incomplete)
+                return { ...check, incomplete };
+        }
+        return check;
+    }
+    catch (error) {
+        if ((0,errors/* isCancellation */.iB)(error, ctx.signal))
+            throw error;
+        return { ...check, incomplete: whyIncomplete(error) };
+    }
+}
+/** Every revision the other clusters' services and running tasks use, with who uses it; or why not known. */
+async function usesElsewhere(ctx, request, check) {
+    const excluded = new Set([request.clusterArn, ...request.runClusters].map(nameFromArn));
+    const arns = (await listClusterArns(ctx)).filter(arn => !excluded.has(nameFromArn(arn)));
+    if (arns.length > Limits.otherUsers.clusters)
+        return `the Region has ${arns.length} other clusters, more than the ${Limits.otherUsers.clusters} this run reads`;
+    const clusters = (await describeClusters(ctx, arns)).filter(c => c.status === 'ACTIVE');
+    const services = sum(clusters, c => c.activeServicesCount ?? 0);
+    const tasks = sum(clusters, c => (c.runningTasksCount ?? 0) + (c.pendingTasksCount ?? 0));
+    if (services > Limits.otherUsers.services)
+        return `the other clusters have ${services} services, more than the ${Limits.otherUsers.services} this run reads`;
+    if (tasks > Limits.otherUsers.tasks)
+        return `the other clusters run ${tasks} tasks, more than the ${Limits.otherUsers.tasks} this run reads`;
+    const uses = new Map();
+    const add = (arn, use) => {
+        const list = uses.get(arn) ?? [];
+        if (!list.some(u => u.cluster === use.cluster && u.service === use.service && u.task === use.task))
+            list.push(use);
+        uses.set(arn, list);
+    };
+    const read = await Promise.all(clusters.map(cluster => readCluster(ctx, cluster)));
+    for (const { name, services: found, tasks: running } of read) {
+        for (const service of found) {
+            for (const arn of service.taskDefinitions ?? [])
+                add(arn, { cluster: name, service: service.name });
+            for (const lb of service.loadBalancers ?? []) {
+                for (const tg of [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn]) {
+                    if (tg)
+                        ((check.targetGroups ??= {})[tg] ??= []).push({ cluster: name, service: service.name });
+                }
+            }
+            // A service at desired count 0 has no instance registered, and still needs its registry.
+            for (const registry of service.serviceRegistries ?? [])
+                ((check.discoveryServices ??= {})[registry] ??= []).push({ cluster: name, service: service.name });
+        }
+        for (const task of running) {
+            if (!task.taskDefinitionArn)
+                continue;
+            // A service's task is reported by its service; a task of a service already deleted, by itself.
+            if (task.serviceName && found.some(s => s.name === task.serviceName))
+                add(task.taskDefinitionArn, { cluster: name, service: task.serviceName });
+            else
+                add(task.taskDefinitionArn, { cluster: name, task: `${task.id} (${task.group})` });
+        }
+    }
+    check.clustersChecked = clusters.length;
+    return uses;
+}
+async function readCluster(ctx, cluster) {
+    const arn = cluster.clusterArn ?? '';
+    const name = cluster.clusterName ?? nameFromArn(arn);
+    try {
+        const [services, tasks] = await Promise.all([
+            listServices(ctx, arn),
+            listLiveTasks(ctx, arn, ['RUNNING'])
+        ]);
+        return { name, services, tasks };
+    }
+    catch (error) {
+        // Deleted since it was listed: it uses nothing any more.
+        if ((0,errors/* isAwsError */.m_)(error, 'ClusterNotFoundException'))
+            return { name, services: [], tasks: [] };
+        throw new OtherClusterError(name, error);
+    }
+}
+/**
+ * The log groups the revisions used elsewhere write to (one DescribeTaskDefinition per distinct
+ * revision, bounded), in `check.logGroups`. Returns why it is incomplete, or undefined.
+ */
+async function writersElsewhere(ctx, request, uses, check) {
+    if (uses.size > Limits.otherUsers.revisions)
+        return `the other clusters use ${uses.size} task definition revisions, more than the ${Limits.otherUsers.revisions} this run reads for log groups`;
+    const described = await Promise.all([...uses.keys()].map(async (arn) => ({ arn, td: await describe(ctx, arn) })));
+    for (const { arn, td } of described) {
+        if (!td)
+            continue;
+        for (const group of awslogsGroups(td, request.region)) {
+            if (group.region !== request.region)
+                continue;
+            (check.logGroups[group.name] ??= []).push({ revision: arn, users: uses.get(arn) ?? [] });
+        }
+    }
+    return undefined;
+}
+class OtherClusterError extends Error {
+    cluster;
+    cause;
+    constructor(cluster, cause) {
+        super(`cluster ${cluster} could not be read: ${(0,errors/* errorMessage */.gJ)(cause)}`);
+        this.cluster = cluster;
+        this.cause = cause;
+    }
+}
+function whyIncomplete(error) {
+    const cause = error instanceof OtherClusterError ? error.cause : error;
+    const where = error instanceof OtherClusterError ? ` (cluster ${error.cluster})` : '';
+    if (cause instanceof errors/* DeadlineError */.j3)
+        return `the run's deadline passed before the other clusters were read${where}`;
+    if ((0,errors/* isAccessDenied */.w7)(cause))
+        return `reading the other clusters was denied${where}: ${(0,errors/* errorMessage */.gJ)(cause)}`;
+    return `the other clusters could not be read${where}: ${(0,errors/* errorMessage */.gJ)(cause)}`;
+}
+function sum(items, value) {
+    return items.reduce((total, item) => total + value(item), 0);
+}
+/**
+ * A kind's decisions again with the look taken right before its first removal: it only ever keeps
+ * more. `noun` names one resource in the log line.
+ */
+async function other_users_keepWhatOthersNowUse(ctx, lookup, decisions, keepReason, noun) {
+    if (!lookup || !decisions.some(d => d.delete))
+        return decisions;
+    const fresh = await lookup.beforeRemoving(ctx);
+    const now = decisions.map(d => {
+        const reason = d.delete ? keepReason(d, fresh) : undefined;
+        return reason ? { ...d, delete: false, keepReason: reason } : d;
+    });
+    const kept = now.filter((d, i) => d.delete !== decisions[i].delete).length;
+    ctx.log.info(`Looked again at who else uses them: ${kept > 0 ? `${count(kept, `more ${noun}`)} kept` : 'nothing new'}`);
+    return now;
+}
+/** Why something the run's services use must be kept for `users`' sake; undefined when there are none. */
+function usedElsewhereReason(others, users, notLooked = 'another user cannot be ruled out: the other clusters were not read') {
+    if (!others)
+        return notLooked;
+    if (others.incomplete)
+        return `another user cannot be ruled out: ${others.incomplete}`;
+    const found = users(others);
+    return found?.length ? `still used by ${describeUsers(found)}` : undefined;
+}
+/** Why a revision must not be deregistered; undefined when nothing outside the run's clusters uses it. */
+function taskDefinitionKeepReason(arn, others) {
+    return usedElsewhereReason(others, check => check.taskDefinitions[arn], 'who else uses it was not looked at');
+}
+/** Why a log group must be kept for another cluster's sake; undefined when nothing used elsewhere writes to it. */
+function logGroupKeepReason(name, others) {
+    if (!others)
+        return 'another user cannot be ruled out: the other clusters were not read';
+    if (others.incomplete)
+        return `another user cannot be ruled out: ${others.incomplete}`;
+    const writers = others.logGroups[name] ?? [];
+    if (writers.length === 0)
+        return undefined;
+    return `task definition ${writers.map(w => revisionOf(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`;
+}
+/** Why a Cloud Map service must be kept for another cluster's sake; undefined when no service elsewhere registers in it. */
+function discoveryServiceKeepReason(arn, others) {
+    return usedElsewhereReason(others, check => check.discoveryServices?.[arn]);
+}
+/** Who uses a revision, in words: `cluster production (service api)`. */
+function describeUsers(users) {
+    const shown = users
+        .slice(0, 3)
+        .map(u => `cluster ${u.cluster} (${u.service ? `service ${u.service}` : `task ${u.task ?? '?'}`})`);
+    return shown.join(', ') + (users.length > 3 ? ` and ${users.length - 3} more` : '');
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/discovery-services.js
@@ -60652,9 +61741,11 @@ function relatedReport(report) {
 
 
 
+
 const discoveryServicesKind = {
     name: 'Cloud Map services',
-    find(_ctx, scope) {
+    emptyReport: () => ({ found: {} }),
+    async find(ctx, scope) {
         const byArn = new Map();
         for (const service of scope.services) {
             for (const arn of service.serviceRegistries ?? []) {
@@ -60663,24 +61754,28 @@ const discoveryServicesKind = {
                 byArn.set(arn, entry);
             }
         }
-        return Promise.resolve([...byArn.values()]);
+        const services = [...byArn.values()];
+        // The other clusters are read only when there is something to delete: no cost otherwise.
+        if (services.length === 0 || !ctx.otherUsers)
+            return { services };
+        return { services, others: await ctx.otherUsers.atPlan(ctx), lookup: ctx.otherUsers };
     },
     recordFound(found, report) {
-        report.found.discoveryServices = found.length;
+        report.found.discoveryServices = found.services.length;
     },
     decide(found, { scope }) {
-        const others = scope.neighbours?.services ?? [];
+        const neighbours = scope.neighbours?.services ?? [];
         return {
-            decisions: found.map(service => {
-                const users = others.filter(o => (o.serviceRegistries ?? []).includes(service.arn)).map(o => o.name);
-                return users.length > 0
-                    ? {
-                        service,
-                        delete: false,
-                        keepReason: `service ${users.join(', ')} also register(s) in it`
-                    }
-                    : { service, delete: true };
-            })
+            decisions: found.services.map(service => {
+                const users = neighbours
+                    .filter(o => (o.serviceRegistries ?? []).includes(service.arn))
+                    .map(o => o.name);
+                if (users.length > 0)
+                    return { service, delete: false, keepReason: `service ${users.join(', ')} also register(s) in it` };
+                const elsewhere = discoveryServiceKeepReason(service.arn, found.others);
+                return elsewhere ? { service, delete: false, keepReason: elsewhere } : { service, delete: true };
+            }),
+            ...(found.lookup ? { otherUsers: found.lookup } : {})
         };
     },
     steps(plan) {
@@ -60705,7 +61800,7 @@ const discoveryServicesKind = {
         'after-services': {
             phase: 'Cloud Map services',
             needed: plan => plan.decisions.length > 0,
-            run: (ctx, plan) => deleteDiscoveryServices(ctx, plan.decisions)
+            run: async (ctx, plan) => deleteDiscoveryServices(ctx, await other_users_keepWhatOthersNowUse(ctx, plan.otherUsers, plan.decisions, (d, fresh) => discoveryServiceKeepReason(d.service.arn, fresh), 'Cloud Map service'))
         }
     },
     unfinished(plan, report) {
@@ -60774,125 +61869,6 @@ async function deleteDiscoveryService(ctx, service) {
     ctx.log.info(`Deleted Cloud Map service ${service.id} (ECS leaves it when it deletes the service)`);
 }
 
-;// CONCATENATED MODULE: ./lib/report/links.js
-/** AWS console links for what a run leaves behind, on the right host for the region's partition. */
-function partitionOf(region) {
-    if (region.startsWith('cn-'))
-        return 'aws-cn';
-    if (region.startsWith('us-gov-'))
-        return 'aws-us-gov';
-    return 'aws';
-}
-function consoleHost(region) {
-    switch (partitionOf(region)) {
-        case 'aws-cn':
-            return `https://${region}.console.amazonaws.cn`;
-        case 'aws-us-gov':
-            // GovCloud has one console host; the region goes in the query.
-            return 'https://console.amazonaws-us-gov.com';
-        default:
-            return `https://${region}.console.aws.amazon.com`;
-    }
-}
-const enc = encodeURIComponent;
-const consoleLinks = {
-    cluster: (region, cluster) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/services?region=${region}`,
-    service: (region, cluster, service) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/services/${enc(service)}/health?region=${region}`,
-    task: (region, cluster, taskId) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/tasks/${enc(taskId)}/configuration?region=${region}`,
-    containerInstances: (region, cluster) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/infrastructure?region=${region}`,
-    ec2Instance: (region, instanceId) => `${consoleHost(region)}/ec2/home?region=${region}#InstanceDetails:instanceId=${enc(instanceId)}`,
-    capacityProviders: (region) => `${consoleHost(region)}/ecs/v2/capacity-providers?region=${region}`,
-    eventRule: (region, rule, bus = 'default') => `${consoleHost(region)}/events/home?region=${region}#/eventbus/${enc(bus)}/rules/${enc(rule)}`,
-    schedule: (region, group, name) => `${consoleHost(region)}/scheduler/home?region=${region}#schedules/${enc(group)}/${enc(name)}`,
-    managedInstance: (region, id) => `${consoleHost(region)}/systems-manager/fleet-manager/managed-nodes/${enc(id)}/general?region=${region}`,
-    logGroup: (region, name) => `${consoleHost(region)}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${enc(enc(name))}`,
-    taskDefinition: (region, family) => `${consoleHost(region)}/ecs/v2/task-definitions/${enc(family)}?region=${region}`,
-    namespace: (region, arn) => `${consoleHost(region)}/cloudmap/home/namespaces/${enc(arn.slice(arn.lastIndexOf('/') + 1))}?region=${region}`,
-    stack: (region, stackIdOrName) => `${consoleHost(region)}/cloudformation/home?region=${region}#/stacks/stackinfo?stackId=${enc(stackIdOrName)}`,
-    targetGroup: (region, arn) => `${consoleHost(region)}/ec2/home?region=${region}#TargetGroup:targetGroupArn=${enc(arn)}`,
-    loadBalancer: (region, arn) => `${consoleHost(region)}/ec2/home?region=${region}#LoadBalancer:loadBalancerArn=${enc(arn)}`,
-    alarm: (region, name) => `${consoleHost(region)}/cloudwatch/home?region=${region}#alarmsV2:alarm/${enc(name)}`
-};
-
-;// CONCATENATED MODULE: ./lib/util/paginate.js
-/**
- * Every page of a list call. Skipping pages past the first is the most common way teardown tools
- * leave services behind, so every list goes through here.
- */
-async function paginate(fetchPage) {
-    const all = [];
-    const seen = new Set();
-    let token;
-    do {
-        const page = await fetchPage(token);
-        all.push(...page.items);
-        token = page.nextToken || undefined;
-        // A token that comes back twice would loop forever; AWS never does this, a broken proxy might.
-        if (token !== undefined) {
-            if (seen.has(token))
-                throw new Error('the list call returned the same nextToken twice');
-            seen.add(token);
-        }
-    } while (token !== undefined);
-    return all;
-}
-/**
- * Every page of a list call whose caller takes each page's items itself (the token may be called
- * Marker, NextMarker or NextToken): `read` handles one page and returns the token of the next.
- */
-async function forEachPage(read) {
-    await paginate(async (token) => ({ items: [], nextToken: await read(token) }));
-}
-
-;// CONCATENATED MODULE: ./lib/util/pool.js
-/**
- * A bound on AWS calls in flight, shared by a whole run, so that parallel phases (and, for a sweep,
- * parallel clusters) never flood the account's API rate buckets together.
- */
-class Pool {
-    limit;
-    active = 0;
-    waiting = [];
-    /** The most calls that were ever in flight at once; the benchmark reports it. */
-    peak = 0;
-    constructor(limit) {
-        this.limit = limit;
-        if (!Number.isInteger(limit) || limit < 1)
-            throw new Error(`pool limit must be a positive integer, got ${limit}`);
-    }
-    async run(task) {
-        await this.acquire();
-        try {
-            return await task();
-        }
-        finally {
-            this.release();
-        }
-    }
-    acquire() {
-        if (this.active < this.limit) {
-            this.active++;
-            this.peak = Math.max(this.peak, this.active);
-            return Promise.resolve();
-        }
-        return new Promise(resolve => this.waiting.push(() => {
-            this.active++;
-            this.peak = Math.max(this.peak, this.active);
-            resolve();
-        }));
-    }
-    release() {
-        this.active--;
-        this.waiting.shift()?.();
-    }
-}
-function chunk(items, size) {
-    const out = [];
-    for (let i = 0; i < items.length; i += size)
-        out.push(items.slice(i, i + size));
-    return out;
-}
-
 ;// CONCATENATED MODULE: ./lib/kinds/hosts.js
 
 
@@ -60906,6 +61882,10 @@ function chunk(items, size) {
 
 const hostsKind = {
     name: 'EC2 and external instances',
+    emptyReport: () => ({
+        found: { ec2Instances: 0, externalInstances: 0 },
+        instances: []
+    }),
     find(ctx, scope, settings) {
         return readHosts(ctx, hostsOf(scope.containerInstances), settings.terminateInstances);
     },
@@ -61305,1161 +62285,6 @@ async function confirmStackInstances(ctx, decisions) {
             ctx.log.warning(`EC2 instance ${d.host.instanceId} is still ${state} after its stack was deleted`);
         }
     }
-}
-
-;// CONCATENATED MODULE: ./lib/inventory.js
-
-
-
-
-
-
-/** What a cluster holds, read with paged lists and batched describes. Makes no change. */
-async function takeInventory(ctx, clusterRef, selection) {
-    const cluster = await describeCluster(ctx, clusterRef);
-    if (cluster.state === 'absent')
-        return cluster;
-    ctx.onClusterFound?.();
-    const info = cluster.info;
-    if (selection)
-        return { state: 'present', inventory: await takeServiceInventory(ctx, info, selection) };
-    const [services, tasks, containerInstances, capacityProviders] = await Promise.all([
-        tolerateDenied(ctx, listServices(ctx, info.arn), []),
-        tolerateDenied(ctx, listLiveTasks(ctx, info.arn), []),
-        tolerateDenied(ctx, listContainerInstances(ctx, info.arn), []),
-        tolerateDenied(ctx, describeCapacityProviders(ctx, info), [])
-    ]);
-    return {
-        state: 'present',
-        inventory: { cluster: info, services, tasks, containerInstances, capacityProviders }
-    };
-}
-/**
- * Services mode: the selected services, read again (one may have gone since the selection), and
- * their tasks (group `service:<name>`); every other task is the neighbours', never touched.
- */
-async function takeServiceInventory(ctx, cluster, selection) {
-    const [described, tasks] = await Promise.all([
-        describeServices(ctx, cluster.arn, selection.selected.map(s => s.arn), ['TAGS']),
-        listLiveTasks(ctx, cluster.arn)
-    ]);
-    const services = described.present.filter(s => s.status !== 'INACTIVE');
-    const gone = selection.selected.filter(s => !services.some(p => p.arn === s.arn)).map(s => s.name);
-    const names = new Set(selection.selected.map(s => s.name));
-    const mine = (t) => t.serviceName !== undefined && names.has(t.serviceName);
-    return {
-        cluster,
-        services,
-        tasks: tasks.filter(mine),
-        containerInstances: [],
-        capacityProviders: [],
-        scope: {
-            absent: [...selection.absent, ...gone],
-            skipped: selection.skipped,
-            neighbours: selection.neighbours,
-            neighbourTasks: tasks.filter(t => !mine(t))
-        }
-    };
-}
-/** A dry run records a denied read as a blocker and goes on with `fallback`; a real run fails on it. */
-async function tolerateDenied(ctx, read, fallback) {
-    if (!ctx.onDenied)
-        return read;
-    try {
-        return await read;
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        ctx.onDenied(error);
-        return fallback;
-    }
-}
-async function describeCluster(ctx, clusterRef) {
-    const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: [clusterRef], include: ['TAGS'] }));
-    const cluster = out.clusters?.[0];
-    if (!cluster) {
-        const failure = out.failures?.[0];
-        return {
-            state: 'absent',
-            clusterRef,
-            arn: failure?.arn,
-            reason: `not found (${failure?.reason ?? 'MISSING'})`
-        };
-    }
-    if (cluster.status === 'INACTIVE') {
-        return { state: 'absent', clusterRef, arn: cluster.clusterArn, reason: 'already deleted (INACTIVE)' };
-    }
-    return { state: 'present', info: toClusterInfo(cluster) };
-}
-function toClusterInfo(cluster) {
-    const tags = {};
-    for (const tag of cluster.tags ?? [])
-        if (tag.key)
-            tags[tag.key] = tag.value ?? '';
-    return {
-        name: cluster.clusterName ?? '',
-        arn: cluster.clusterArn ?? '',
-        status: cluster.status ?? 'UNKNOWN',
-        tags,
-        capacityProviders: cluster.capacityProviders ?? [],
-        hasDefaultStrategy: (cluster.defaultCapacityProviderStrategy ?? []).length > 0,
-        ...(cluster.serviceConnectDefaults?.namespace
-            ? { serviceConnectNamespace: cluster.serviceConnectDefaults.namespace }
-            : {}),
-        containerInstanceCount: cluster.registeredContainerInstancesCount ?? 0
-    };
-}
-/** Every ACTIVE service: all pages of 100, then descriptions in batches of 10. */
-async function listServices(ctx, clusterArn, include = []) {
-    const arns = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListServicesCommand */.qde({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
-        return { items: out.serviceArns ?? [], nextToken: out.nextToken };
-    });
-    // INACTIVE services are already deleted (AWS does not list them; some emulators do).
-    return (await describeServices(ctx, clusterArn, unique(arns), include)).present.filter(s => s.status !== 'INACTIVE');
-}
-async function describeServices(ctx, clusterArn, arns, include = []) {
-    const batches = await Promise.all(chunk(arns, Limits.describeServicesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeServicesCommand */.H7c({
-        cluster: clusterArn,
-        services: batch,
-        ...(include.length > 0 ? { include } : {})
-    }))));
-    const present = [];
-    const missing = [];
-    for (const out of batches) {
-        present.push(...(out.services ?? []).map(toServiceInfo));
-        missing.push(...(out.failures ?? []).map(f => f.arn ?? '').filter(Boolean));
-    }
-    return { present, missing };
-}
-function toServiceInfo(service) {
-    return {
-        name: service.serviceName ?? nameFromArn(service.serviceArn ?? ''),
-        arn: service.serviceArn ?? '',
-        status: service.status ?? 'UNKNOWN',
-        schedulingStrategy: service.schedulingStrategy === 'DAEMON' ? 'DAEMON' : 'REPLICA',
-        deploymentController: service.deploymentController?.type === 'EXTERNAL'
-            ? 'EXTERNAL'
-            : service.deploymentController?.type === 'CODE_DEPLOY'
-                ? 'CODE_DEPLOY'
-                : 'ECS',
-        desiredCount: service.desiredCount ?? 0,
-        runningCount: service.runningCount ?? 0,
-        taskSets: (service.taskSets ?? [])
-            .filter(set => set.taskSetArn && set.status !== 'INACTIVE')
-            .map(set => ({ arn: set.taskSetArn ?? '', id: set.id ?? '', status: set.status ?? '' })),
-        createdAt: service.createdAt,
-        lastActivity: newest([
-            service.createdAt,
-            ...(service.deployments ?? []).flatMap(d => [d.createdAt, d.updatedAt])
-        ]),
-        taskDefinitions: unique([
-            service.taskDefinition,
-            ...(service.deployments ?? []).map(d => d.taskDefinition),
-            // EXTERNAL and CODE_DEPLOY services run their revisions in task sets.
-            ...(service.taskSets ?? []).filter(set => set.status !== 'INACTIVE').map(set => set.taskDefinition)
-        ].filter((arn) => Boolean(arn))),
-        serviceConnectNamespaces: unique((service.deployments ?? [])
-            .filter(d => d.serviceConnectConfiguration?.enabled !== false)
-            .map(d => d.serviceConnectConfiguration?.namespace)
-            .filter((ns) => Boolean(ns))),
-        ...(service.tags
-            ? { tags: Object.fromEntries(service.tags.filter(t => t.key).map(t => [t.key, t.value ?? ''])) }
-            : {}),
-        serviceRegistries: (service.serviceRegistries ?? [])
-            .map(r => r.registryArn)
-            .filter((arn) => Boolean(arn)),
-        loadBalancers: service.loadBalancers ?? [],
-        vpcLatticeTargetGroups: unique((service.deployments ?? [])
-            .flatMap(d => d.vpcLatticeConfigurations ?? [])
-            .map(c => c.targetGroupArn)
-            .filter((arn) => Boolean(arn)))
-    };
-}
-function newest(dates) {
-    // Not `instanceof Date`: a Date made in another realm (a test's VM context) is a Date all the same.
-    const times = dates.filter((d) => typeof d?.getTime === 'function').map(d => d.getTime());
-    return times.length > 0 ? new Date(Math.max(...times)) : undefined;
-}
-/**
- * Every task that has not reached STOPPED: those desired RUNNING (this includes PENDING ones) and
- * those already told to stop but still on their way down, which DeleteCluster also counts.
- */
-async function listLiveTasks(ctx, clusterArn, desiredStatuses = ['RUNNING', 'STOPPED']) {
-    const lists = await Promise.all(desiredStatuses.map(desiredStatus => paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListTasksCommand */.MYg({
-            cluster: clusterArn,
-            desiredStatus,
-            maxResults: Limits.listPageSize,
-            nextToken
-        }));
-        return { items: out.taskArns ?? [], nextToken: out.nextToken };
-    })));
-    const described = await describeTasks(ctx, clusterArn, unique(lists.flat()));
-    // Only this cluster's tasks: a list filter that matched more than it should must not make the
-    // teardown touch another cluster.
-    return described.present.filter(task => (!task.clusterArn || task.clusterArn === clusterArn) && !isTaskDown(task));
-}
-/**
- * A task is down when it is STOPPED and nothing wants it running any more. A task that reads
- * STOPPED but is still desired RUNNING is not trusted as down (emulators report that; on AWS it is
- * at most a passing state): it still gets a StopTask, which is harmless on a stopped task.
- */
-function isTaskDown(task) {
-    return !task || (task.lastStatus === 'STOPPED' && task.desiredStatus !== 'RUNNING');
-}
-async function describeTasks(ctx, clusterArn, arns) {
-    const batches = await Promise.all(chunk(arns, Limits.describeTasksBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTasksCommand */.z8X({ cluster: clusterArn, tasks: batch }))));
-    const present = [];
-    const missing = [];
-    for (const out of batches) {
-        present.push(...(out.tasks ?? []).map(toTaskInfo));
-        missing.push(...(out.failures ?? []).map(f => f.arn ?? '').filter(Boolean));
-    }
-    return { present, missing };
-}
-function toTaskInfo(task) {
-    const group = task.group ?? '';
-    const serviceName = group.startsWith('service:') ? group.slice('service:'.length) : undefined;
-    return {
-        arn: task.taskArn ?? '',
-        id: nameFromArn(task.taskArn ?? ''),
-        clusterArn: task.clusterArn,
-        group,
-        startedBy: task.startedBy,
-        lastStatus: task.lastStatus ?? 'UNKNOWN',
-        desiredStatus: task.desiredStatus ?? 'UNKNOWN',
-        containerInstanceArn: task.containerInstanceArn,
-        launchType: task.launchType,
-        serviceName,
-        createdAt: task.createdAt,
-        taskDefinitionArn: task.taskDefinitionArn
-    };
-}
-/** Every registered container instance (ACTIVE and DRAINING; INACTIVE ones are already deregistered). */
-async function listContainerInstances(ctx, clusterArn) {
-    const arns = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListContainerInstancesCommand */.$lF({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
-        return { items: out.containerInstanceArns ?? [], nextToken: out.nextToken };
-    });
-    const batches = await Promise.all(chunk(unique(arns), Limits.describeContainerInstancesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeContainerInstancesCommand */.QUW({ cluster: clusterArn, containerInstances: batch }))));
-    return batches
-        .flatMap(out => out.containerInstances ?? [])
-        .filter(ci => ci.status !== 'INACTIVE')
-        .map(ci => ({
-        arn: ci.containerInstanceArn ?? '',
-        id: nameFromArn(ci.containerInstanceArn ?? ''),
-        ec2InstanceId: ci.ec2InstanceId,
-        status: ci.status ?? 'UNKNOWN',
-        runningTasksCount: (ci.runningTasksCount ?? 0) + (ci.pendingTasksCount ?? 0),
-        external: /^mi-/.test(ci.ec2InstanceId ?? '') ||
-            (ci.attributes ?? []).some(a => a.name === 'ecs.capability.external')
-    }));
-}
-/**
- * The attached capacity providers, and for each Auto Scaling one, the other clusters that use it
- * (a provider can only be deleted once no cluster has it attached).
- */
-async function describeCapacityProviders(ctx, cluster) {
-    const names = cluster.capacityProviders;
-    if (names.length === 0)
-        return [];
-    const own = names.filter(name => !RESERVED_CAPACITY_PROVIDERS.has(name));
-    const described = new Map();
-    for (const batch of chunk(own, Limits.describeCapacityProvidersBatch)) {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeCapacityProvidersCommand */.bso({ capacityProviders: batch }));
-        for (const cp of out.capacityProviders ?? []) {
-            described.set(cp.name ?? '', {
-                arn: cp.capacityProviderArn,
-                status: cp.status ?? 'UNKNOWN',
-                autoScalingGroupArn: cp.autoScalingGroupProvider?.autoScalingGroupArn
-            });
-        }
-    }
-    const usedElsewhere = own.length > 0 ? await otherClustersUsing(ctx, cluster.arn, new Set(own)) : new Map();
-    return names.map(name => {
-        const d = described.get(name);
-        return {
-            name,
-            arn: d?.arn,
-            reserved: RESERVED_CAPACITY_PROVIDERS.has(name),
-            autoScalingGroupArn: d?.autoScalingGroupArn,
-            status: d?.status ?? (RESERVED_CAPACITY_PROVIDERS.has(name) ? 'ACTIVE' : 'MISSING'),
-            otherClusters: usedElsewhere.get(name) ?? []
-        };
-    });
-}
-async function otherClustersUsing(ctx, clusterArn, providers) {
-    const usage = new Map();
-    for (const cluster of await describeOtherClusters(ctx, clusterArn)) {
-        for (const name of cluster.capacityProviders ?? []) {
-            if (providers.has(name))
-                usage.set(name, [...(usage.get(name) ?? []), cluster.clusterName ?? '']);
-        }
-    }
-    return usage;
-}
-/** Every cluster ARN of the account and Region: every page of ListClusters. */
-async function listClusterArns(ctx) {
-    return paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListClustersCommand */.Nnn({ maxResults: Limits.listPageSize, nextToken }));
-        return { items: out.clusterArns ?? [], nextToken: out.nextToken };
-    });
-}
-/** DescribeClusters in batches of 100; clusters AWS does not know are left out. */
-async function describeClusters(ctx, refs, include = []) {
-    const outs = await Promise.all(chunk(refs, Limits.describeClustersBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: batch, ...(include.length > 0 ? { include } : {}) }))));
-    return outs.flatMap(out => out.clusters ?? []);
-}
-/** Every other ACTIVE cluster of the account and Region. */
-async function describeOtherClusters(ctx, clusterArn) {
-    const others = (await listClusterArns(ctx)).filter(arn => arn !== clusterArn);
-    return (await describeClusters(ctx, others)).filter(c => c.status !== 'INACTIVE');
-}
-function nameFromArn(arn) {
-    return arn.slice(arn.lastIndexOf('/') + 1);
-}
-function unique(items) {
-    return [...new Set(items)];
-}
-
-;// CONCATENATED MODULE: ./lib/util/poll.js
-/**
- * Waits on many resources of one kind with one polling loop. A round describes at most one batch
- * (DescribeTasks takes 100, DescribeServices 10): the resources waited on longest, which were asked
- * first and so tend to finish first, plus any whose deadline has come. While they are not done, the
- * others are not either, so a hundred waits cost one call per round instead of ten; once a batch is
- * done, the next round comes at once. A resource that AWS no longer knows is passed to `isDone` as
- * `undefined`: for a teardown, gone is done, unlike the SDK's stock waiters.
- *
- * The rounds follow `schedule`, and never sleep past the moment the oldest wait should be over
- * (`settleByMs`) nor past the nearest deadline: a waiter whose deadline has come is looked at and
- * settled then.
- */
-class BatchPoller {
-    ctx;
-    options;
-    waiters = new Set();
-    running = false;
-    constructor(ctx, options) {
-        this.ctx = ctx;
-        this.options = options;
-    }
-    /**
-     * Waits until `isDone` holds for `id`. `notBeforeMs`: how long after now it can be done at the
-     * earliest, as far as the action knows (a service's load-balancer deregistration delay). It is
-     * looked at once on the schedule (the drain may have happened already: AWS may drain the targets
-     * before the tasks stop) and, if not done, next only then; its deadline still comes first.
-     */
-    waitUntil(id, isDone, deadline, notBeforeMs = 0) {
-        return new Promise((resolve, reject) => {
-            const since = this.ctx.clock();
-            const lookFrom = since + Math.max(0, notBeforeMs);
-            this.waiters.add({
-                id,
-                since,
-                lookFrom,
-                looked: false,
-                isDone,
-                deadline,
-                resolve,
-                reject,
-                last: undefined
-            });
-            if (!this.running)
-                void this.loop();
-        });
-    }
-    async loop() {
-        this.running = true;
-        const { schedule, batchSize } = this.options;
-        let sleepMs = schedule.firstMs;
-        /** The backoff's current gap between looks, kept while things finish one by one. */
-        let paceMs = schedule.stepMs;
-        let nextStepMs = schedule.stepMs;
-        try {
-            while (this.waiters.size > 0) {
-                const nearest = Math.min(...[...this.waiters].map(w => w.deadline));
-                const startNow = this.ctx.clock();
-                if (![...this.waiters].some(w => canLook(w, startNow))) {
-                    // Nothing can be done yet: sleep until the first can, and back off afresh from there.
-                    const firstLook = Math.min(...[...this.waiters].map(w => w.lookFrom));
-                    sleepMs = firstLook - startNow;
-                    paceMs = schedule.stepMs;
-                    nextStepMs = schedule.stepMs;
-                }
-                await this.ctx.sleep(Math.max(0, Math.min(sleepMs, nearest - startNow)), this.ctx.signal);
-                const now = this.ctx.clock();
-                // Insertion order is the order the waits began: the oldest first.
-                const due = [...this.waiters].filter(w => w.deadline <= now);
-                const ids = new Set(due.map(w => w.id));
-                for (const w of this.waiters) {
-                    if (ids.size >= Math.max(batchSize, due.length))
-                        break;
-                    if (canLook(w, now))
-                        ids.add(w.id);
-                }
-                if (ids.size === 0)
-                    continue;
-                const watched = [...this.waiters].filter(w => ids.has(w.id));
-                const states = await this.options.describe([...ids]);
-                const after = this.ctx.clock();
-                let finished = 0;
-                for (const waiter of watched) {
-                    const state = states.get(waiter.id);
-                    waiter.last = state;
-                    waiter.looked = true;
-                    if (waiter.isDone(state)) {
-                        finished++;
-                        this.settle(waiter, { done: true, state });
-                    }
-                    else if (after >= waiter.deadline)
-                        this.settle(waiter, { done: false, state });
-                }
-                if (finished === watched.length) {
-                    // Everything looked at was done: the next batch has likely finished too.
-                    sleepMs = 0;
-                }
-                else if (finished > 0) {
-                    // Things are finishing one by one: keep the pace, neither faster nor slower.
-                    sleepMs = paceMs;
-                }
-                else {
-                    paceMs = this.nextSleep(nextStepMs, after);
-                    sleepMs = paceMs;
-                    nextStepMs *= schedule.factor;
-                }
-                // A wait that can first be done sooner is looked at then, without changing the pace.
-                sleepMs = Math.min(sleepMs, this.untilFirstLook(after));
-            }
-        }
-        catch (error) {
-            for (const waiter of [...this.waiters]) {
-                this.waiters.delete(waiter);
-                waiter.reject(error);
-            }
-        }
-        finally {
-            this.running = false;
-        }
-    }
-    /** The backoff's next sleep, from the oldest wait's start. */
-    nextSleep(stepMs, now) {
-        const oldest = this.waiters.values().next().value;
-        return backoffSleep(this.options.schedule, stepMs, oldest?.since ?? now, now);
-    }
-    /** How long until a wait not looked at yet can first be done (Infinity: none such). */
-    untilFirstLook(now) {
-        return Math.min(...[...this.waiters].filter(w => !canLook(w, now)).map(w => w.lookFrom - now));
-    }
-    settle(waiter, outcome) {
-        this.waiters.delete(waiter);
-        waiter.resolve(outcome);
-    }
-}
-/** A wait is looked at once on the schedule, then not before it can be done. */
-function canLook(waiter, now) {
-    return !waiter.looked || waiter.lookFrom <= now;
-}
-/**
- * A backoff step as `schedule` allows it for a wait that began at `since`: up to its settle-by
- * moment while that is ahead (the step may then pass the ceiling), else at most the ceiling.
- */
-function backoffSleep(schedule, stepMs, since, now) {
-    const settleAt = schedule.settleByMs !== undefined ? since + schedule.settleByMs : undefined;
-    if (settleAt !== undefined && now < settleAt)
-        return Math.min(stepMs, settleAt - now);
-    return Math.min(stepMs, schedule.ceilingMs);
-}
-/**
- * One resource's wait on `schedule`: the first look after `firstMs`, then backing off, until `look`
- * reports done or the deadline passes; no sleep goes past the deadline, and the last look is at it.
- */
-async function pollUntil(ctx, options, look) {
-    const { deadline, schedule } = options;
-    const since = ctx.clock();
-    let sleepMs = schedule.firstMs;
-    let stepMs = schedule.stepMs;
-    for (;;) {
-        await ctx.sleep(Math.max(0, Math.min(sleepMs, deadline - ctx.clock())), ctx.signal);
-        const result = await look();
-        const now = ctx.clock();
-        if (result.done || now >= deadline)
-            return result;
-        sleepMs = backoffSleep(schedule, stepMs, since, now);
-        stepMs *= schedule.factor;
-    }
-}
-/**
- * Tries `attempt` until it reports done or the deadline passes, backing off between tries. Used
- * for calls AWS refuses while an earlier change settles (DeleteCluster right after draining).
- */
-async function retryUntil(ctx, options, attempt) {
-    let delay = options.minDelayMs;
-    for (;;) {
-        const result = await attempt();
-        if (result.done)
-            return result;
-        const now = ctx.clock();
-        if (now + delay > options.deadline)
-            return result;
-        await ctx.sleep(delay, ctx.signal);
-        delay = Math.min(options.maxDelayMs, delay * 2);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/kinds/shared.js
-/**
- * Which other services run the task definitions of the scope: every deployment of theirs, and their
- * tasks. Standalone tasks are not users: they are not touched, and a running task does not need its
- * revision to stay ACTIVE. Empty for a whole-cluster teardown.
- */
-function sharedWithNeighbours(scope) {
-    const taskDefinitions = new Map();
-    const families = new Map();
-    const mine = new Set(scope.taskDefinitions);
-    const myFamilies = new Set(scope.taskDefinitions.map(familyOfRef));
-    const add = (arn, service) => {
-        const user = `service ${service}`;
-        const family = familyOfRef(arn);
-        if (mine.has(arn))
-            taskDefinitions.set(arn, [...new Set([...(taskDefinitions.get(arn) ?? []), user])]);
-        if (myFamilies.has(family))
-            families.set(family, [...new Set([...(families.get(family) ?? []), user])]);
-    };
-    for (const s of scope.neighbours?.services ?? [])
-        for (const arn of s.taskDefinitions ?? [])
-            add(arn, s.name);
-    for (const t of scope.neighbours?.tasks ?? [])
-        if (t.taskDefinitionArn && t.serviceName)
-            add(t.taskDefinitionArn, t.serviceName);
-    return { taskDefinitions, families };
-}
-/** The family of a task definition ARN or name, with or without its `:revision`. */
-function familyOfRef(ref) {
-    const name = ref.slice(ref.lastIndexOf('/') + 1);
-    return /:\d+$/.test(name) ? name.slice(0, name.lastIndexOf(':')) : name;
-}
-/**
- * Which task definition families' starters (EventBridge targets, Scheduler schedules) are this run's:
- * every one for a whole cluster (undefined), else the families of the services being removed that no
- * other service of the cluster runs (the rest is kept, and the kinds' notes say so).
- */
-function familiesToStop(scope) {
-    if (scope.wholeCluster)
-        return undefined;
-    const shared = sharedWithNeighbours(scope).families;
-    return new Set(scope.taskDefinitions.map(familyOfRef).filter(f => !shared.has(f)));
-}
-
-;// CONCATENATED MODULE: ./lib/kinds/log-groups.js
-
-
-
-
-
-
-
-
-
-
-
-
-const logGroupsKind = {
-    name: 'log groups',
-    async find(ctx, scope, settings) {
-        if (!settings.deleteLogGroups)
-            return undefined;
-        const check = await tolerateDenied(ctx, checkLogGroups(ctx, scope.taskDefinitions, settings.region), undefined);
-        if (!check || check.groups.length === 0 || !ctx.otherUsers)
-            return check;
-        return { ...check, others: await ctx.otherUsers.atPlan(ctx), lookup: ctx.otherUsers };
-    },
-    recordFound(found, report, log) {
-        report.found.logGroups = found?.groups.length ?? 0;
-        if (found?.tooManyFamilies)
-            log.info(`More ACTIVE task definition families than ${Limits.logGroupFamiliesChecked}: log groups will be kept`);
-    },
-    decide(found, { settings, scope }) {
-        const shared = sharedWithNeighbours(scope).families;
-        return {
-            decisions: (found?.groups ?? []).map(group => {
-                // Services mode: a group another service of the cluster writes to (same family) stays.
-                const sharers = [...new Set(group.families.flatMap(f => shared.get(f) ?? []))];
-                if (sharers.length > 0)
-                    return {
-                        group,
-                        delete: false,
-                        keepReason: `${sharers.join(', ')} also run(s) task definitions of ${group.families.join(', ')}, which write to it`
-                    };
-                return decideLogGroup(group, found, settings.region);
-            }),
-            ...(found?.lookup ? { otherUsers: found.lookup } : {})
-        };
-    },
-    steps(plan) {
-        const deleted = plan.decisions.filter(d => d.delete);
-        if (deleted.length === 0)
-            return [];
-        return [
-            {
-                stage: 'after-cluster',
-                phase: 'delete-log-groups',
-                description: `Delete ${count(deleted.length, 'log group')} that no other task definition family, cluster, service or task writes to`,
-                resources: deleted.map(d => d.group.name)
-            }
-        ];
-    },
-    notes(plan) {
-        return plan.decisions
-            .filter(d => !d.delete)
-            .map(d => `log group ${d.group.name} will be kept: ${d.keepReason}`);
-    },
-    actions: {
-        'after-cluster': {
-            phase: 'log groups',
-            needed: plan => plan.decisions.length > 0,
-            run: async (ctx, plan) => deleteLogGroups(ctx, await keepWhatOthersNowUse(ctx, plan))
-        }
-    },
-    unfinished(plan, report) {
-        return plan.decisions
-            .filter(d => d.delete && !report.related?.logGroups.some(g => g.name === d.group.name))
-            .map(d => ({
-            kind: 'log-group',
-            id: d.group.name,
-            reason: 'not deleted before the run stopped',
-            billing: true
-        }));
-    },
-    countRows(r, left) {
-        return shownRows([
-            {
-                label: 'Log groups',
-                found: r.found.logGroups,
-                removed: r.logGroups.length,
-                leftoverKind: 'log-group'
-            }
-        ], left);
-    },
-    doneLists(r) {
-        return [{ title: 'Log groups deleted', items: r.logGroups.map(g => code(g.name)) }];
-    },
-    links: { 'log-group': (region, id) => consoleLinks.logGroup(region, id) }
-};
-/**
- * The log groups of the given task definitions, and who else writes to them. A task definition is
- * not tied to a cluster, so "someone else" is judged by family, with a bounded number of calls: every
- * ACTIVE family (ListTaskDefinitionFamilies, pages of 100) and its latest ACTIVE revision (one
- * DescribeTaskDefinition each). A family whose latest revision is one this cluster ran counts as this
- * cluster's own. With more than Limits.logGroupFamiliesChecked families nothing is read and every
- * group is kept: the answer would not be complete.
- */
-async function checkLogGroups(ctx, taskDefinitionArns, region) {
-    const used = new Set(taskDefinitionArns);
-    const mine = await Promise.all([...used].map(arn => describe(ctx, arn)));
-    const groups = new Map();
-    for (const td of mine) {
-        if (!td)
-            continue;
-        for (const group of awslogsGroups(td, region)) {
-            const entry = groups.get(group.name) ?? { ...group, families: [] };
-            if (td.family && !entry.families.includes(td.family))
-                entry.families.push(td.family);
-            groups.set(group.name, entry);
-        }
-    }
-    const check = { groups: [...groups.values()], usedElsewhere: {}, familiesChecked: 0 };
-    if (groups.size === 0)
-        return check;
-    const families = await activeFamilies(ctx, Limits.logGroupFamiliesChecked);
-    if (!families)
-        return { ...check, tooManyFamilies: true };
-    check.familiesChecked = families.length;
-    const latest = await Promise.all(families.map(family => describe(ctx, family)));
-    for (const td of latest) {
-        // Only an ACTIVE revision can start new tasks (some emulators answer a family with an INACTIVE one).
-        if (!td?.family || td.status !== 'ACTIVE' || used.has(td.taskDefinitionArn ?? ''))
-            continue;
-        for (const group of awslogsGroups(td, region)) {
-            const mineToo = groups.get(group.name);
-            if (!mineToo || mineToo.region !== group.region)
-                continue;
-            const users = (check.usedElsewhere[group.name] ??= []);
-            if (!users.includes(td.family))
-                users.push(td.family);
-        }
-    }
-    return check;
-}
-/** The awslogs log groups of a task definition's containers, with their regions. */
-function awslogsGroups(td, region) {
-    const out = [];
-    for (const container of td.containerDefinitions ?? []) {
-        const log = container.logConfiguration;
-        const name = log?.logDriver === 'awslogs' ? log.options?.['awslogs-group'] : undefined;
-        if (name && !out.some(g => g.name === name)) {
-            out.push({ name, region: log?.options?.['awslogs-region'] || region });
-        }
-    }
-    return out;
-}
-/** A revision (ARN or family:revision), or a family's latest ACTIVE one; undefined when there is none. */
-async function describe(ctx, ref) {
-    try {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: ref }));
-        return out.taskDefinition;
-    }
-    catch (error) {
-        // A family deregistered since it was listed, or a revision ECS has deleted.
-        if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException'))
-            return undefined;
-        throw error;
-    }
-}
-/** Every ACTIVE family, or undefined as soon as there are more than `bound`. */
-async function activeFamilies(ctx, bound) {
-    const families = [];
-    const seen = new Set();
-    let nextToken;
-    do {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListTaskDefinitionFamiliesCommand */.cSD({
-            status: 'ACTIVE',
-            maxResults: Limits.familiesPageSize,
-            nextToken
-        }));
-        families.push(...(out.families ?? []));
-        if (families.length > bound)
-            return undefined;
-        nextToken = out.nextToken || undefined;
-        if (nextToken !== undefined) {
-            if (seen.has(nextToken))
-                throw new Error('ListTaskDefinitionFamilies returned the same nextToken twice');
-            seen.add(nextToken);
-        }
-    } while (nextToken);
-    return [...new Set(families)];
-}
-/** The decisions again with a fresh look at who else writes to the groups: it only ever keeps more. */
-async function keepWhatOthersNowUse(ctx, plan) {
-    if (!plan.otherUsers || !plan.decisions.some(d => d.delete))
-        return plan.decisions;
-    const fresh = await plan.otherUsers.beforeRemoving(ctx);
-    const decisions = plan.decisions.map(d => {
-        const reason = d.delete ? logGroupKeepReason(d.group.name, fresh) : undefined;
-        return reason ? { ...d, delete: false, keepReason: reason } : d;
-    });
-    const kept = decisions.filter((d, i) => d.delete !== plan.decisions[i].delete).length;
-    ctx.log.info(`Looked again at who else uses them: ${kept > 0 ? `${count(kept, 'more log group')} kept` : 'nothing new'}`);
-    return decisions;
-}
-function decideLogGroup(group, check, region) {
-    if (check.tooManyFamilies) {
-        return {
-            group,
-            delete: false,
-            keepReason: 'the account has more ACTIVE task definition families than this run checks, so another user cannot be ruled out'
-        };
-    }
-    if (group.region !== region) {
-        return {
-            group,
-            delete: false,
-            keepReason: `it is in ${group.region}, not the cluster's Region ${region}; delete it there if nothing else writes to it`
-        };
-    }
-    const writtenElsewhere = logGroupKeepReason(group.name, check.others);
-    if (writtenElsewhere)
-        return { group, delete: false, keepReason: writtenElsewhere };
-    const users = check.usedElsewhere[group.name] ?? [];
-    if (users.length > 0) {
-        return {
-            group,
-            delete: false,
-            keepReason: `task definition family ${users.join(', ')} (latest ACTIVE revision) also writes to it`
-        };
-    }
-    return { group, delete: true };
-}
-async function deleteLogGroups(ctx, decisions) {
-    for (const d of decisions.filter(d => !d.delete)) {
-        ctx.report.leftovers.push({ kind: 'log-group', id: d.group.name, reason: `kept: ${d.keepReason}` });
-    }
-    await Promise.all(decisions.filter(d => d.delete).map(d => deleteLogGroup(ctx, d.group.name)));
-}
-async function deleteLogGroup(ctx, name) {
-    const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
-        try {
-            await callAws(ctx, ctx.logs, new (await sdk.logs()).DeleteLogGroupCommand({ logGroupName: name }));
-            return { done: true, value: 'deleted' };
-        }
-        catch (error) {
-            // Deleted with the stack, or never created (awslogs-create-group off and no task ever ran).
-            if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
-                return { done: true, value: 'gone' };
-            if ((0,errors/* isAwsError */.m_)(error, 'OperationAbortedException'))
-                return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
-            throw error;
-        }
-    });
-    if (!result.done)
-        throw new errors/* DeadlineError */.j3(`log group ${name} could not be deleted before the deadline: ${result.reason}`);
-    if (result.value === 'gone') {
-        ctx.log.info(`Log group ${name} does not exist (any more)`);
-        return;
-    }
-    relatedReport(ctx.report).logGroups.push({ name, action: 'deleted' });
-    ctx.log.info(`Deleted log group ${name}`);
-}
-
-;// CONCATENATED MODULE: ./lib/kinds/task-definitions.js
-
-
-
-
-
-
-
-
-const taskDefinitionsKind = {
-    name: 'task definitions',
-    async find(ctx, scope, settings) {
-        const arns = scope.taskDefinitions;
-        // Only when something may be deregistered on its account: no cost otherwise.
-        if (!settings.deregisterTaskDefinitions || arns.length === 0 || !ctx.otherUsers)
-            return { arns };
-        return { arns, others: await ctx.otherUsers.atPlan(ctx), lookup: ctx.otherUsers };
-    },
-    recordFound(found, report) {
-        report.found.taskDefinitionFamilies = new Set(found.arns.map(arn => arn.replace(/:\d+$/, ''))).size;
-    },
-    decide(found, { settings, scope }) {
-        if (!settings.deregisterTaskDefinitions)
-            return { families: families(found.arns), deregister: false, kept: [] };
-        // Services mode: a revision another service of the cluster runs is kept too.
-        const shared = sharedWithNeighbours(scope).taskDefinitions;
-        const kept = [
-            ...[...shared].map(([arn, users]) => ({ arn, reason: `${users.join(', ')} also run(s) it` })),
-            ...keptRevisions(found.arns.filter(arn => !shared.has(arn)), found.others)
-        ];
-        return {
-            families: families(found.arns.filter(arn => !kept.some(k => k.arn === arn))),
-            deregister: true,
-            kept,
-            ...(found.lookup ? { otherUsers: found.lookup } : {})
-        };
-    },
-    steps(plan) {
-        if (!plan.deregister || plan.families.length === 0)
-            return [];
-        const arns = plan.families.flatMap(f => f.arns);
-        return [
-            {
-                stage: 'after-cluster',
-                phase: 'deregister-task-definitions',
-                description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(plan.families.length, 'family', 'families')} that no other cluster's services or tasks use`,
-                resources: arns.map(revisionOf)
-            }
-        ];
-    },
-    notes: plan => plan.kept.map(k => `task definition ${revisionOf(k.arn)} will be kept: ${k.reason}`),
-    actions: {
-        'after-cluster': {
-            phase: 'task definitions',
-            needed: plan => plan.deregister && plan.families.length + plan.kept.length > 0,
-            run: async (ctx, plan) => {
-                const now = await task_definitions_keepWhatOthersNowUse(ctx, plan);
-                for (const k of now.kept)
-                    ctx.report.leftovers.push({
-                        kind: 'task-definition',
-                        id: revisionOf(k.arn),
-                        reason: `kept: ${k.reason}`
-                    });
-                await deregisterTaskDefinitions(ctx, now.families);
-            }
-        }
-    },
-    unfinished(plan, report) {
-        if (!plan.deregister)
-            return [];
-        const kept = plan.kept.map(k => ({
-            kind: 'task-definition',
-            id: revisionOf(k.arn),
-            reason: `kept: ${k.reason}`
-        }));
-        return kept.concat(plan.families
-            .filter(f => !report.related?.taskDefinitions.some(t => t.family === f.family))
-            .map(f => ({
-            kind: 'task-definition',
-            id: f.family,
-            reason: 'still ACTIVE: not deregistered before the run stopped'
-        })));
-    },
-    countRows(r, left) {
-        const revisions = r.taskDefinitions.reduce((n, t) => n + t.revisions.length, 0);
-        if (revisions === 0 && left('task-definition') === 0)
-            return [];
-        return [
-            {
-                label: 'Task definition families',
-                found: r.found.taskDefinitionFamilies,
-                removed: r.taskDefinitions.length,
-                leftoverKind: 'task-definition'
-            }
-        ];
-    },
-    doneLists(r) {
-        return [
-            {
-                title: 'Task definitions deregistered',
-                items: r.taskDefinitions.map(t => `<b>${escapeHtml(t.family)}</b>: ${t.revisions.map(code).join(', ')}`)
-            }
-        ];
-    },
-    links: { 'task-definition': (region, id) => consoleLinks.taskDefinition(region, id) }
-};
-/** The revisions to keep, and why: with the other clusters unread, every one. */
-function keptRevisions(arns, others) {
-    return arns
-        .map(arn => ({ arn, reason: taskDefinitionKeepReason(arn, others) }))
-        .filter((k) => k.reason !== undefined);
-}
-/** The plan again with a fresh look at who else uses the revisions: it only ever keeps more. */
-async function task_definitions_keepWhatOthersNowUse(ctx, plan) {
-    if (!plan.otherUsers || plan.families.length === 0)
-        return plan;
-    const fresh = await plan.otherUsers.beforeRemoving(ctx);
-    const newly = keptRevisions(plan.families.flatMap(f => f.arns), fresh);
-    ctx.log.info(`Looked again at who else uses them: ${newly.length > 0 ? `${count(newly.length, 'more revision')} kept` : 'nothing new'}`);
-    return {
-        ...plan,
-        families: plan.families
-            .map(f => ({ ...f, arns: f.arns.filter(arn => !newly.some(k => k.arn === arn)) }))
-            .filter(f => f.arns.length > 0),
-        kept: [...plan.kept, ...newly]
-    };
-}
-async function deregisterTaskDefinitions(ctx, families) {
-    await Promise.all(families.map(async (family) => {
-        const done = [];
-        for (const arn of family.arns) {
-            try {
-                await callAws(ctx, ctx.ecs, new dist_cjs/* DeregisterTaskDefinitionCommand */.sjB({ taskDefinition: arn }));
-            }
-            catch (error) {
-                // INACTIVE already (its stack deregistered it, or an earlier run), or deleted since.
-                if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException') &&
-                    /inactive|not found|does not exist|unable to/i.test((0,errors/* errorMessage */.gJ)(error))) {
-                    ctx.log.info(`Task definition ${revisionOf(arn)} is already deregistered`);
-                    continue;
-                }
-                throw error;
-            }
-            done.push(revisionOf(arn));
-            ctx.log.info(`Deregistered task definition ${revisionOf(arn)}`);
-        }
-        if (done.length > 0)
-            relatedReport(ctx.report).taskDefinitions.push({
-                family: family.family,
-                revisions: done,
-                action: 'deregistered'
-            });
-    }));
-}
-/** Task definition ARNs grouped by family (`…:task-definition/family:revision`). */
-function families(arns) {
-    const byFamily = new Map();
-    for (const arn of arns) {
-        const family = familyOf(arn);
-        if (!family)
-            continue;
-        byFamily.set(family, [...(byFamily.get(family) ?? []), arn]);
-    }
-    return [...byFamily].map(([family, list]) => ({ family, arns: list.sort() }));
-}
-function familyOf(arn) {
-    const name = arn.slice(arn.lastIndexOf('/') + 1);
-    const colon = name.lastIndexOf(':');
-    return colon > 0 ? name.slice(0, colon) : undefined;
-}
-function revisionOf(arn) {
-    return arn.slice(arn.lastIndexOf('/') + 1);
-}
-
-;// CONCATENATED MODULE: ./lib/other-users.js
-
-
-
-
-
-/**
- * One teardown's look at who else uses what it may remove, shared by the kinds that need it (log
- * groups, task definitions): taken once for the plan, and once more right before the first removal
- * it guards, since a neighbour may start using a revision while the cluster empties.
- */
-class OtherUsersLookup {
-    request;
-    atPlanLook;
-    freshLook;
-    constructor(request) {
-        this.request = request;
-    }
-    atPlan(ctx) {
-        return (this.atPlanLook ??= checkOtherUsers(ctx, this.request));
-    }
-    beforeRemoving(ctx) {
-        return (this.freshLook ??= checkOtherUsers(ctx, this.request));
-    }
-}
-async function checkOtherUsers(ctx, request) {
-    const check = { taskDefinitions: {}, logGroups: {}, targetGroups: {}, clustersChecked: 0 };
-    try {
-        const uses = await usesElsewhere(ctx, request, check);
-        if (typeof uses === 'string')
-            return { ...check, incomplete: uses };
-        check.taskDefinitions = Object.fromEntries(uses);
-        if (request.logGroups) {
-            const incomplete = await writersElsewhere(ctx, request, uses, check);
-            if (incomplete)
-                return { ...check, incomplete };
-        }
-        return check;
-    }
-    catch (error) {
-        if ((0,errors/* isCancellation */.iB)(error, ctx.signal))
-            throw error;
-        return { ...check, incomplete: whyIncomplete(error) };
-    }
-}
-/** Every revision the other clusters' services and running tasks use, with who uses it; or why not known. */
-async function usesElsewhere(ctx, request, check) {
-    const excluded = new Set([request.clusterArn, ...request.runClusters].map(nameFromArn));
-    const arns = (await listClusterArns(ctx)).filter(arn => !excluded.has(nameFromArn(arn)));
-    if (arns.length > Limits.otherUsers.clusters)
-        return `the Region has ${arns.length} other clusters, more than the ${Limits.otherUsers.clusters} this run reads`;
-    const clusters = (await describeClusters(ctx, arns)).filter(c => c.status === 'ACTIVE');
-    const services = other_users_sum(clusters, c => c.activeServicesCount ?? 0);
-    const tasks = other_users_sum(clusters, c => (c.runningTasksCount ?? 0) + (c.pendingTasksCount ?? 0));
-    if (services > Limits.otherUsers.services)
-        return `the other clusters have ${services} services, more than the ${Limits.otherUsers.services} this run reads`;
-    if (tasks > Limits.otherUsers.tasks)
-        return `the other clusters run ${tasks} tasks, more than the ${Limits.otherUsers.tasks} this run reads`;
-    const uses = new Map();
-    const add = (arn, use) => {
-        const list = uses.get(arn) ?? [];
-        if (!list.some(u => u.cluster === use.cluster && u.service === use.service && u.task === use.task))
-            list.push(use);
-        uses.set(arn, list);
-    };
-    const read = await Promise.all(clusters.map(cluster => readCluster(ctx, cluster)));
-    for (const { name, services: found, tasks: running } of read) {
-        for (const service of found) {
-            for (const arn of service.taskDefinitions ?? [])
-                add(arn, { cluster: name, service: service.name });
-            for (const lb of service.loadBalancers ?? []) {
-                for (const tg of [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn]) {
-                    if (tg)
-                        ((check.targetGroups ??= {})[tg] ??= []).push({ cluster: name, service: service.name });
-                }
-            }
-        }
-        for (const task of running) {
-            if (!task.taskDefinitionArn)
-                continue;
-            // A service's task is reported by its service; a task of a service already deleted, by itself.
-            if (task.serviceName && found.some(s => s.name === task.serviceName))
-                add(task.taskDefinitionArn, { cluster: name, service: task.serviceName });
-            else
-                add(task.taskDefinitionArn, { cluster: name, task: `${task.id} (${task.group})` });
-        }
-    }
-    check.clustersChecked = clusters.length;
-    return uses;
-}
-async function readCluster(ctx, cluster) {
-    const arn = cluster.clusterArn ?? '';
-    const name = cluster.clusterName ?? nameFromArn(arn);
-    try {
-        const [services, tasks] = await Promise.all([
-            listServices(ctx, arn),
-            listLiveTasks(ctx, arn, ['RUNNING'])
-        ]);
-        return { name, services, tasks };
-    }
-    catch (error) {
-        // Deleted since it was listed: it uses nothing any more.
-        if ((0,errors/* isAwsError */.m_)(error, 'ClusterNotFoundException'))
-            return { name, services: [], tasks: [] };
-        throw new OtherClusterError(name, error);
-    }
-}
-/**
- * The log groups the revisions used elsewhere write to (one DescribeTaskDefinition per distinct
- * revision, bounded), in `check.logGroups`. Returns why it is incomplete, or undefined.
- */
-async function writersElsewhere(ctx, request, uses, check) {
-    if (uses.size > Limits.otherUsers.revisions)
-        return `the other clusters use ${uses.size} task definition revisions, more than the ${Limits.otherUsers.revisions} this run reads for log groups`;
-    const described = await Promise.all([...uses.keys()].map(async (arn) => ({ arn, td: await describe(ctx, arn) })));
-    for (const { arn, td } of described) {
-        if (!td)
-            continue;
-        for (const group of awslogsGroups(td, request.region)) {
-            if (group.region !== request.region)
-                continue;
-            (check.logGroups[group.name] ??= []).push({ revision: arn, users: uses.get(arn) ?? [] });
-        }
-    }
-    return undefined;
-}
-class OtherClusterError extends Error {
-    cluster;
-    cause;
-    constructor(cluster, cause) {
-        super(`cluster ${cluster} could not be read: ${(0,errors/* errorMessage */.gJ)(cause)}`);
-        this.cluster = cluster;
-        this.cause = cause;
-    }
-}
-function whyIncomplete(error) {
-    const cause = error instanceof OtherClusterError ? error.cause : error;
-    const where = error instanceof OtherClusterError ? ` (cluster ${error.cluster})` : '';
-    if (cause instanceof errors/* DeadlineError */.j3)
-        return `the run's deadline passed before the other clusters were read${where}`;
-    if ((0,errors/* isAccessDenied */.w7)(cause))
-        return `reading the other clusters was denied${where}: ${(0,errors/* errorMessage */.gJ)(cause)}`;
-    return `the other clusters could not be read${where}: ${(0,errors/* errorMessage */.gJ)(cause)}`;
-}
-function other_users_sum(items, value) {
-    return items.reduce((total, item) => total + value(item), 0);
-}
-/** Why a revision must not be deregistered; undefined when nothing outside the run's clusters uses it. */
-function taskDefinitionKeepReason(arn, others) {
-    if (!others)
-        return 'who else uses it was not looked at';
-    if (others.incomplete)
-        return `another user cannot be ruled out: ${others.incomplete}`;
-    const users = others.taskDefinitions[arn];
-    return users ? `still used by ${describeUsers(users)}` : undefined;
-}
-/** Why a log group must be kept for another cluster's sake; undefined when nothing used elsewhere writes to it. */
-function logGroupKeepReason(name, others) {
-    if (!others)
-        return 'another user cannot be ruled out: the other clusters were not read';
-    if (others.incomplete)
-        return `another user cannot be ruled out: ${others.incomplete}`;
-    const writers = others.logGroups[name] ?? [];
-    if (writers.length === 0)
-        return undefined;
-    return `task definition ${writers.map(w => revisionOf(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`;
-}
-/** Who uses a revision, in words: `cluster production (service api)`. */
-function describeUsers(users) {
-    const shown = users
-        .slice(0, 3)
-        .map(u => `cluster ${u.cluster} (${u.service ? `service ${u.service}` : `task ${u.task ?? '?'}`})`);
-    return shown.join(', ') + (users.length > 3 ? ` and ${users.length - 3} more` : '');
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/load-balancers.js
@@ -62885,6 +62710,11 @@ const emptyFound = {
 };
 const loadBalancersKind = {
     name: 'load balancer rules and target groups',
+    emptyReport: () => ({
+        found: { listenerRules: 0, targetGroups: 0 },
+        listenerRules: [],
+        targetGroups: []
+    }),
     find(ctx, scope, settings) {
         if (!isAvailable(ctx.elbv2) ||
             !scope.services.some(s => (s.loadBalancers ?? []).length > 0 || (s.vpcLatticeTargetGroups ?? []).length > 0))
@@ -63050,6 +62880,7 @@ async function applyLoadBalancers(ctx, planned) {
 
 const namespacesKind = {
     name: 'Service Connect namespaces',
+    emptyReport: () => ({ found: { namespaces: 0 }, namespaces: [] }),
     find(_ctx, scope) {
         // A namespace stays with a cluster that stays: its other services may use it.
         return Promise.resolve(scope.wholeCluster ? namespacesOf(scope) : []);
@@ -63466,6 +63297,11 @@ async function deleteAlarms(ctx, names, done) {
 const noneFound = { targets: [], policies: [], scheduledActions: [], alarms: [] };
 const scalableTargetsKind = {
     name: 'service auto scaling',
+    emptyReport: () => ({
+        found: { scalableTargets: 0, scalingAlarms: 0 },
+        scalableTargets: [],
+        alarms: []
+    }),
     find(ctx, scope) {
         if (!isAvailable(ctx.autoscaling))
             return Promise.resolve(noneFound);
@@ -63959,6 +63795,11 @@ function scheduleLabel(schedule) {
 const PHASE = 'EventBridge rules and schedules';
 const triggersKind = {
     name: PHASE,
+    emptyReport: () => ({
+        found: { triggers: 0, schedules: 0 },
+        triggers: [],
+        schedules: []
+    }),
     async find(ctx, scope, settings) {
         if (settings.triggers === 'keep')
             return undefined;
@@ -64149,10 +63990,11 @@ async function explainDenied(read) {
 
 
 
-
 /**
  * Every kind of resource around the cluster, in the order they act within a stage (and appear in
- * the plan, the report and the summary). Adding a kind: one module in src/kinds/, one line here.
+ * the plan, the report and the summary). Adding a kind: one module in src/kinds/, one line here
+ * (docs/development.md, "How to add a kind"). A caller may pass its own list (`kinds` in the
+ * teardown's and the run's deps); the default is this one.
  */
 const KINDS = [
     triggersKind,
@@ -64199,9 +64041,24 @@ function servicesScope(inventory) {
 async function findKinds(ctx, scope, settings, kinds = KINDS) {
     return Promise.all(kinds.map(async (kind) => ({ kind, found: await kind.find(ctx, scope, settings) })));
 }
+/**
+ * An empty `report.related`: every kind's own part (`emptyReport`), put together here so that
+ * src/report/ knows none of the kinds.
+ */
+function newRelatedReport(kinds = KINDS) {
+    // Each part is typed by its kind (ReportPart); together they are the whole RelatedReport, as
+    // every kind's declaration merged into it (the full-environment report test holds this to the schema).
+    const related = { found: {} };
+    for (const kind of kinds) {
+        const { found, ...lists } = kind.emptyReport();
+        Object.assign(related.found, found);
+        Object.assign(related, lists);
+    }
+    return related;
+}
 /** The kinds' counts in a fresh `report.related`, and their lines in the inventory's log. */
 function recordKindsFound(found, report, log) {
-    report.related = newRelatedReport();
+    report.related = newRelatedReport(found.map(f => f.kind));
     for (const { kind, found: what } of found)
         kind.recordFound(what, report.related, log);
 }
@@ -64257,6 +64114,199 @@ function kindLink(region, leftover, kinds = KINDS) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./lib/report/report.js
+/**
+ * The Report: what was found, removed and left, filled in as the run goes so that a failure or a
+ * cancellation at any point still leaves a true record to render. The `report` output is this
+ * object as JSON (shortened when too large, see outputs.ts); its schema is documented in docs/report.md.
+ */
+/** The outcomes that do not fail the run. */
+const SUCCESSFUL_OUTCOMES = new Set([
+    'deleted',
+    'services-removed',
+    'absent',
+    'dry-run',
+    'skipped'
+]);
+function newClusterReport(name, region) {
+    return {
+        name,
+        arn: '',
+        region,
+        outcome: 'failed',
+        found: { services: 0, tasks: 0, containerInstances: 0, capacityProviders: 0 },
+        services: [],
+        tasks: [],
+        containerInstances: [],
+        capacityProviders: [],
+        leftovers: [],
+        phases: [],
+        seconds: 0
+    };
+}
+function recordGoneBefore(report, entry) {
+    const list = (report.goneBefore ??= []);
+    if (!list.some(g => g.kind === entry.kind && g.id === entry.id))
+        list.push(entry);
+}
+function countRemoved(report) {
+    return {
+        servicesDeleted: report_sum(report.clusters.map(c => c.services.length)),
+        tasksStopped: report_sum(report.clusters.map(c => c.tasks.length)),
+        containerInstancesDeregistered: report_sum(report.clusters.map(c => c.containerInstances.length)),
+        clustersDeleted: report.clusters.filter(c => c.outcome === 'deleted' || c.clusterDeleted).length,
+        stacksDeleted: report.clusters.filter(c => c.stack?.deleted).length
+    };
+}
+function report_sum(values) {
+    return values.reduce((a, b) => a + b, 0);
+}
+
+;// CONCATENATED MODULE: ./lib/report/outputs.js
+
+
+/**
+ * The most bytes the `report` output holds. GitHub allows 1 MB of outputs per job in all; half of it
+ * leaves room for the other outputs and for the job's other steps.
+ */
+const REPORT_OUTPUT_MAX_BYTES = 500_000;
+/** Leftovers and phases a shortened report keeps per cluster, when emptying the long lists was not enough. */
+const KEPT_WHEN_CUT = 20;
+/**
+ * Report → step outputs; complete for every outcome, failures and cancellation included. `reportFile`
+ * is where the whole report was written (undefined when that failed); the `report` output is the whole
+ * report when it fits in `maxBytes`, else a shortened one that says so and points at the file.
+ */
+function reportOutputs(report, reportFile, maxBytes = REPORT_OUTPUT_MAX_BYTES) {
+    const counts = countRemoved(report);
+    return {
+        [Outputs.servicesDeleted]: String(counts.servicesDeleted),
+        [Outputs.tasksStopped]: String(counts.tasksStopped),
+        [Outputs.containerInstancesDeregistered]: String(counts.containerInstancesDeregistered),
+        [Outputs.clustersDeleted]: String(counts.clustersDeleted),
+        [Outputs.stacksDeleted]: String(counts.stacksDeleted),
+        [Outputs.report]: reportForOutput(report, reportFile, maxBytes),
+        [Outputs.reportFile]: reportFile ?? ''
+    };
+}
+const bytesOf = (text) => Buffer.byteLength(text, 'utf8');
+/**
+ * The `report` output: the whole report as JSON when it fits in `maxBytes`; otherwise, in this order
+ * until it fits, the per-resource lists emptied (their lengths kept in `omitted`), leftovers and phases
+ * cut to their first entries, and the last clusters left out. Counts such as `found` stay whole.
+ */
+function reportForOutput(report, reportFile, maxBytes) {
+    const whole = JSON.stringify(report);
+    const bytes = bytesOf(whole);
+    if (bytes <= maxBytes)
+        return whole;
+    const truncated = {
+        reason: `The whole report is ${bytes} bytes, more than the ${maxBytes} the report output holds: ${reportFile ? 'see report-file' : 'the report file could not be written either, see the log'}.`,
+        bytes,
+        limit: maxBytes,
+        ...(reportFile ? { file: reportFile } : {}),
+        clustersOmitted: 0
+    };
+    const render = (clusters) => JSON.stringify({ dryRun: report.dryRun, truncated, clusters });
+    const withoutLists = report.clusters.map(withoutResourceLists);
+    let text = render(withoutLists);
+    if (bytesOf(text) <= maxBytes)
+        return text;
+    const cut = withoutLists.map(cutLeftoversAndPhases);
+    text = render(cut);
+    if (bytesOf(text) <= maxBytes)
+        return text;
+    // Keep the first clusters that fit; the others are only in the file (and in the summary).
+    const kept = [];
+    truncated.clustersOmitted = cut.length;
+    let size = bytesOf(render([]));
+    for (const cluster of cut) {
+        const next = bytesOf(JSON.stringify(cluster)) + (kept.length > 0 ? 1 : 0);
+        // The count of omitted clusters can lose a digit as clusters are kept: a few bytes of margin.
+        if (size + next + 8 > maxBytes)
+            break;
+        kept.push(cluster);
+        size += next;
+        truncated.clustersOmitted = cut.length - kept.length;
+    }
+    return render(kept);
+}
+/** A cluster's report with every per-resource list emptied and its length recorded in `omitted`. */
+function withoutResourceLists(cluster) {
+    const omitted = {};
+    const empty = (name, list) => {
+        if (list && list.length > 0)
+            omitted[name] = list.length;
+        return [];
+    };
+    const shortened = {
+        ...cluster,
+        services: empty('services', cluster.services),
+        tasks: empty('tasks', cluster.tasks),
+        containerInstances: empty('containerInstances', cluster.containerInstances),
+        capacityProviders: empty('capacityProviders', cluster.capacityProviders),
+        ...(cluster.goneBefore ? { goneBefore: empty('goneBefore', cluster.goneBefore) } : {}),
+        phases: cluster.phases.map(({ name, seconds }) => ({ name, seconds }))
+    };
+    if (cluster.related) {
+        // Every list of every kind around the cluster (src/kinds/); `found` keeps its counts.
+        const related = { ...cluster.related };
+        for (const [key, value] of Object.entries(related))
+            if (Array.isArray(value))
+                related[key] = empty(`related.${key}`, value);
+        shortened.related = related;
+    }
+    if (cluster.scope) {
+        shortened.scope = {
+            ...cluster.scope,
+            selected: empty('scope.selected', cluster.scope.selected),
+            skipped: empty('scope.skipped', cluster.scope.skipped),
+            kept: empty('scope.kept', cluster.scope.kept)
+        };
+    }
+    if (cluster.stack) {
+        shortened.stack = {
+            ...cluster.stack,
+            failedResources: empty('stack.failedResources', cluster.stack.failedResources)
+        };
+    }
+    if (cluster.plan) {
+        shortened.plan = {
+            steps: cluster.plan.steps.map(step => ({
+                description: step.description,
+                resources: []
+            })),
+            blockers: cluster.plan.blockers
+        };
+        // Each step's resources: the count recorded is the total over the steps.
+        const total = cluster.plan.steps.reduce((n, step) => n + step.resources.length, 0);
+        if (total > 0)
+            omitted['plan.resources'] = total;
+    }
+    if (Object.keys(omitted).length > 0)
+        shortened.omitted = omitted;
+    return shortened;
+}
+/** Leftovers, plan blockers and phases cut to their first entries, the rest counted in `omitted`. */
+function cutLeftoversAndPhases(cluster) {
+    const omitted = { ...cluster.omitted };
+    const first = (name, list) => {
+        if (list.length > KEPT_WHEN_CUT)
+            omitted[name] = list.length - KEPT_WHEN_CUT;
+        return list.slice(0, KEPT_WHEN_CUT);
+    };
+    const shortened = {
+        ...cluster,
+        leftovers: first('leftovers', cluster.leftovers),
+        phases: first('phases', cluster.phases)
+    };
+    if (cluster.plan)
+        shortened.plan = { ...cluster.plan, blockers: first('plan.blockers', cluster.plan.blockers) };
+    if (Object.keys(omitted).length > 0)
+        shortened.omitted = omitted;
+    return shortened;
+}
+
 ;// CONCATENATED MODULE: ./lib/report/summary.js
 
 
@@ -64278,8 +64328,11 @@ const OUTCOME_TEXT = {
     'dry-run': '📝 dry run',
     skipped: '⏭️ skipped'
 };
-/** Report → the job summary (Markdown with HTML details), under the runner's size limit. */
-function renderSummary(report) {
+/**
+ * Report → the job summary (Markdown with HTML details), under the runner's size limit. `kinds`:
+ * the kinds around the cluster the run used (their rows, lists and links).
+ */
+function renderSummary(report, kinds = KINDS) {
     const parts = [];
     parts.push(report.dryRun ? '## ECS teardown — DRY RUN: nothing was changed' : '## ECS teardown');
     parts.push('');
@@ -64289,10 +64342,10 @@ function renderSummary(report) {
         parts.push(`| ${escapeHtml(c.name)} | ${escapeHtml(c.region)} | ${OUTCOME_TEXT[c.outcome]} | ${c.seconds.toFixed(1)} s |`);
     }
     for (const c of report.clusters)
-        parts.push('', ...renderCluster(c));
+        parts.push('', ...renderCluster(c, kinds));
     return fitToBudget(parts.join('\n') + '\n');
 }
-function renderCluster(c) {
+function renderCluster(c, kinds) {
     const out = [`### ${escapeHtml(c.name)}: ${OUTCOME_TEXT[c.outcome]}`];
     if (c.message)
         out.push('', escapeHtml(c.message));
@@ -64302,11 +64355,11 @@ function renderCluster(c) {
     out.push(...renderScope(c));
     if (c.outcome === 'absent' || c.outcome === 'skipped' || !c.arn)
         return out;
-    out.push(...renderCounts(c));
-    out.push(...renderLeftovers(c));
+    out.push(...renderCounts(c, kinds));
+    out.push(...renderLeftovers(c, kinds));
     out.push(...renderKept(c));
     if (c.outcome !== 'dry-run')
-        out.push(...renderRemoved(c));
+        out.push(...renderRemoved(c, kinds));
     out.push(...renderPhases(c));
     return out;
 }
@@ -64326,7 +64379,7 @@ function renderPlan(c) {
     }
     return out;
 }
-function renderCounts(c) {
+function renderCounts(c, kinds) {
     const left = (kind) => c.leftovers.filter(l => l.kind === kind).length;
     const removed = (n) => (c.outcome === 'dry-run' ? '—' : String(n));
     const rows = [
@@ -64347,11 +64400,11 @@ function renderCounts(c) {
         const found = c.stack.status === 'NOT_FOUND' ? 0 : 1;
         rows.push(`| CloudFormation stack | ${found} | ${removed(c.stack.deleted ? 1 : 0)} | ${left('stack')} |`);
     }
-    for (const row of kindCountRows(c, left))
+    for (const row of kindCountRows(c, left, kinds))
         rows.push(`| ${row.label} | ${row.found} | ${removed(row.removed)} | ${left(row.leftoverKind)} |`);
     return rows;
 }
-function leftoverLink(c, l) {
+function leftoverLink(c, l, kinds) {
     switch (l.kind) {
         case 'service':
             return consoleLinks.service(c.region, c.name, l.id);
@@ -64367,12 +64420,12 @@ function leftoverLink(c, l) {
         case 'stack-resource':
             return c.stack ? consoleLinks.stack(c.region, c.stack.id ?? c.stack.name) : undefined;
         default:
-            return kindLink(c.region, l);
+            return kindLink(c.region, l, kinds);
     }
 }
-function renderLeftovers(c) {
+function renderLeftovers(c, kinds) {
     const item = (l) => {
-        const href = leftoverLink(c, l);
+        const href = leftoverLink(c, l, kinds);
         const name = href ? html_link(href, code(l.id)) : code(l.id);
         return `${escapeHtml(l.kind)} ${name}: ${escapeHtml(l.reason)}${l.fromPlan ? ' (from the plan, not read from AWS)' : ''}`;
     };
@@ -64409,14 +64462,14 @@ function renderKept(c) {
         ...listItems(kept.map(k => `${escapeHtml(k.kind)} ${code(k.id)}: ${escapeHtml(k.reason)}`))
     ];
 }
-function renderRemoved(c) {
+function renderRemoved(c, kinds) {
     const out = [];
     out.push(...details('Services deleted', c.services.map(s => `${code(s.name)}${s.draining ? ' (DRAINING: AWS finishes the deletion)' : ''}`)));
     out.push(...details('Gone before this run removed them (not counted)', (c.goneBefore ?? []).map(g => `${escapeHtml(g.kind)} ${code(g.id)}: ${escapeHtml(g.reason)}`)));
     out.push(...details('Tasks stopped, by service or starter', groupTasks(c)));
     out.push(...details('Container instances deregistered', c.containerInstances.map(ci => `${code(ci.id)}${ci.ec2InstanceId ? ` (${ci.ec2InstanceId.startsWith('mi-') ? 'managed instance' : 'EC2 instance'} ${code(ci.ec2InstanceId)})` : ''}`)));
     out.push(...details('Capacity providers', c.capacityProviders.map(p => `${code(p.name)}: ${p.action}`)));
-    out.push(...renderRelated(c));
+    out.push(...renderRelated(c, kinds));
     if (c.stack) {
         const s = c.stack;
         const lines = s.status === 'NOT_FOUND'
@@ -64431,8 +64484,8 @@ function renderRemoved(c) {
     return out;
 }
 /** What the kinds around the cluster did, each in its own words (src/kinds/). */
-function renderRelated(c) {
-    return kindDoneLists(c).flatMap(list => details(list.title, list.items));
+function renderRelated(c, kinds) {
+    return kindDoneLists(c, kinds).flatMap(list => details(list.title, list.items));
 }
 function renderPhases(c) {
     if (c.phases.length === 0)
@@ -66517,7 +66570,7 @@ selection) {
             logGroups: settings.deleteLogGroups,
             region: settings.region
         });
-        const found = await findKinds({ ...ctx, otherUsers }, scope, settings);
+        const found = await findKinds({ ...ctx, otherUsers }, scope, settings, deps.kinds ?? KINDS);
         recordInventory(report, inventory, ctx.log);
         recordKindsFound(found, report, ctx.log);
         if (inventory.scope)
@@ -66901,6 +66954,7 @@ function unfinishedAroundTheCluster(plan, report) {
 
 
 
+
 /**
  * settings → credentials → which clusters → per cluster, concurrently: inventory → plan → apply →
  * report. One pool bounds the AWS calls in flight across all clusters, and one deadline covers all.
@@ -66945,7 +66999,8 @@ async function run(deps) {
             signal: deps.signal,
             pool: new Pool(settings.maxConcurrency),
             log: deps.log,
-            deadline: deps.clock() + settings.timeoutMs
+            deadline: deps.clock() + settings.timeoutMs,
+            kinds: deps.kinds ?? KINDS
         };
         if (settings.services) {
             // Services mode: one cluster, kept; the selection fails the run before anything is removed.
@@ -67008,7 +67063,7 @@ async function saveReportFile(deps, report) {
 async function writeSummary(deps, report) {
     if (report.clusters.length === 0)
         return;
-    const markdown = renderSummary(report);
+    const markdown = renderSummary(report, deps.kinds);
     try {
         await deps.writeSummary(markdown);
     }

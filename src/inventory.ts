@@ -52,7 +52,7 @@ export interface ServiceInfo {
   serviceConnectNamespaces?: string[]
   /** Its tags, when they were asked for (DescribeServices include TAGS). */
   tags?: Record<string, string>
-  /** Cloud Map service registry ARNs (`serviceRegistries`): ECS leaves these when it deletes the service. */
+  /** Cloud Map service registry ARNs (`serviceRegistries`, the task sets' too): ECS leaves these when it deletes the service. */
   serviceRegistries?: string[]
   /** Its load balancers: target groups, and the blue/green alternate group and listener rules. */
   loadBalancers?: LoadBalancer[]
@@ -352,9 +352,17 @@ export function toServiceInfo(service: Service): ServiceInfo {
     ...(service.tags
       ? { tags: Object.fromEntries(service.tags.filter(t => t.key).map(t => [t.key!, t.value ?? ''])) }
       : {}),
-    serviceRegistries: (service.serviceRegistries ?? [])
-      .map(r => r.registryArn)
-      .filter((arn): arn is string => Boolean(arn)),
+    // An EXTERNAL service names its registries in its task sets.
+    serviceRegistries: unique(
+      [
+        ...(service.serviceRegistries ?? []),
+        ...(service.taskSets ?? [])
+          .filter(set => set.status !== 'INACTIVE')
+          .flatMap(set => set.serviceRegistries ?? [])
+      ]
+        .map(r => r.registryArn)
+        .filter((arn): arn is string => Boolean(arn))
+    ),
 
     loadBalancers: service.loadBalancers ?? [],
     vpcLatticeTargetGroups: unique(

@@ -2,6 +2,7 @@ import { createAwsClients, type AwsClients } from './aws/clients.js'
 import { paced, RateLimiter } from './aws/rate-limit.js'
 import { createRoleCredentials } from './aws/credentials.js'
 import { checkInputNames } from './input-names.js'
+import { KINDS, type AnyKind } from './kinds/index.js'
 import type { Logger } from './log.js'
 import { reportOutputs } from './report/outputs.js'
 import { SUCCESSFUL_OUTCOMES, type ClusterReport, type Report } from './report/report.js'
@@ -35,6 +36,8 @@ export interface RunDeps {
   createClients?: (settings: Settings) => Promise<AwsClients> | AwsClients
   /** Overrides for tests and the benchmark. */
   tune?: (settings: Settings) => Settings
+  /** The kinds of resource around the cluster; default: every one, KINDS (src/kinds/index.ts). */
+  kinds?: readonly AnyKind[]
 }
 
 /**
@@ -79,7 +82,8 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
       signal: deps.signal,
       pool: new Pool(settings.maxConcurrency),
       log: deps.log,
-      deadline: deps.clock() + settings.timeoutMs
+      deadline: deps.clock() + settings.timeoutMs,
+      kinds: deps.kinds ?? KINDS
     }
     if (settings.services) {
       // Services mode: one cluster, kept; the selection fails the run before anything is removed.
@@ -145,7 +149,7 @@ async function saveReportFile(deps: RunDeps, report: Report): Promise<string | u
 
 async function writeSummary(deps: RunDeps, report: Report): Promise<void> {
   if (report.clusters.length === 0) return
-  const markdown = renderSummary(report)
+  const markdown = renderSummary(report, deps.kinds)
   try {
     await deps.writeSummary(markdown)
   } catch (error) {

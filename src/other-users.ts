@@ -1,4 +1,5 @@
 import type { Cluster } from '@aws-sdk/client-ecs'
+import type { ApplyContext } from './apply/context.js'
 import { Limits } from './constants.js'
 import {
   describeClusters,
@@ -9,11 +10,13 @@ import {
   type InventoryContext
 } from './inventory.js'
 import { awslogsGroups, describe as describeTaskDefinition } from './kinds/log-groups.js'
+import { count } from './kinds/kind.js'
 import { revisionOf } from './kinds/task-definitions.js'
 import { DeadlineError, errorMessage, isAccessDenied, isAwsError, isCancellation } from './util/errors.js'
 
 /**
- * Who else uses a task definition revision, or a target group. A revision is not tied to a cluster: the same one may run
+ * Who else uses a task definition revision, a target group, or a Cloud Map service-discovery
+ * service. A revision is not tied to a cluster: the same one may run
  * in a preview cluster and in production, and so may the log group its containers write to. Before
  * either is removed, every other ACTIVE cluster of the Region is read: its services (every
  * deployment and task set) and its running tasks. Clusters removed by the same run are not other
@@ -37,6 +40,8 @@ export interface OtherUsersCheck {
   logGroups: Record<string, { revision: string; users: OtherUse[] }[]>
   /** Per target group ARN that a service outside the run's clusters names (`loadBalancers`, blue/green too): who. */
   targetGroups?: Record<string, OtherUse[]>
+  /** Per Cloud Map service ARN a service outside the run's clusters registers in (`serviceRegistries`): who. */
+  discoveryServices?: Record<string, OtherUse[]>
   /** Other ACTIVE clusters read. */
   clustersChecked: number
   /** Set when the look could not be completed: then nothing may be removed on its account. */
@@ -55,7 +60,7 @@ export interface OtherUsersRequest {
 
 /**
  * One teardown's look at who else uses what it may remove, shared by the kinds that need it (log
- * groups, task definitions): taken once for the plan, and once more right before the first removal
+ * groups, task definitions, target groups, Cloud Map services): taken once for the plan, and once more right before the first removal
  * it guards, since a neighbour may start using a revision while the cluster empties.
  */
 export class OtherUsersLookup {
@@ -77,7 +82,13 @@ export async function checkOtherUsers(
   ctx: InventoryContext,
   request: OtherUsersRequest
 ): Promise<OtherUsersCheck> {
-  const check: OtherUsersCheck = { taskDefinitions: {}, logGroups: {}, targetGroups: {}, clustersChecked: 0 }
+  const check: OtherUsersCheck = {
+    taskDefinitions: {},
+    logGroups: {},
+    targetGroups: {},
+    discoveryServices: {},
+    clustersChecked: 0
+  }
   try {
     const uses = await usesElsewhere(ctx, request, check)
     if (typeof uses === 'string') return { ...check, incomplete: uses }
@@ -127,6 +138,9 @@ async function usesElsewhere(
           if (tg) ((check.targetGroups ??= {})[tg] ??= []).push({ cluster: name, service: service.name })
         }
       }
+      // A service at desired count 0 has no instance registered, and still needs its registry.
+      for (const registry of service.serviceRegistries ?? [])
+        ((check.discoveryServices ??= {})[registry] ??= []).push({ cluster: name, service: service.name })
     }
     for (const task of running) {
       if (!task.taskDefinitionArn) continue
@@ -210,15 +224,52 @@ function sum<T>(items: T[], value: (item: T) => number): number {
   return items.reduce((total, item) => total + value(item), 0)
 }
 
+/**
+ * A kind's decisions again with the look taken right before its first removal: it only ever keeps
+ * more. `noun` names one resource in the log line.
+ */
+export async function keepWhatOthersNowUse<D extends { delete: boolean; keepReason?: string }>(
+  ctx: ApplyContext,
+  lookup: OtherUsersLookup | undefined,
+  decisions: D[],
+  keepReason: (decision: D, fresh: OtherUsersCheck) => string | undefined,
+  noun: string
+): Promise<D[]> {
+  if (!lookup || !decisions.some(d => d.delete)) return decisions
+  const fresh = await lookup.beforeRemoving(ctx)
+  const now = decisions.map(d => {
+    const reason = d.delete ? keepReason(d, fresh) : undefined
+    return reason ? { ...d, delete: false, keepReason: reason } : d
+  })
+  const kept = now.filter((d, i) => d.delete !== decisions[i]!.delete).length
+  ctx.log.info(
+    `Looked again at who else uses them: ${kept > 0 ? `${count(kept, `more ${noun}`)} kept` : 'nothing new'}`
+  )
+  return now
+}
+
+/** Why something the run's services use must be kept for `users`' sake; undefined when there are none. */
+function usedElsewhereReason(
+  others: OtherUsersCheck | undefined,
+  users: (check: OtherUsersCheck) => OtherUse[] | undefined,
+  notLooked = 'another user cannot be ruled out: the other clusters were not read'
+): string | undefined {
+  if (!others) return notLooked
+  if (others.incomplete) return `another user cannot be ruled out: ${others.incomplete}`
+  const found = users(others)
+  return found?.length ? `still used by ${describeUsers(found)}` : undefined
+}
+
 /** Why a revision must not be deregistered; undefined when nothing outside the run's clusters uses it. */
 export function taskDefinitionKeepReason(
   arn: string,
   others: OtherUsersCheck | undefined
 ): string | undefined {
-  if (!others) return 'who else uses it was not looked at'
-  if (others.incomplete) return `another user cannot be ruled out: ${others.incomplete}`
-  const users = others.taskDefinitions[arn]
-  return users ? `still used by ${describeUsers(users)}` : undefined
+  return usedElsewhereReason(
+    others,
+    check => check.taskDefinitions[arn],
+    'who else uses it was not looked at'
+  )
 }
 
 /** Why a log group must be kept for another cluster's sake; undefined when nothing used elsewhere writes to it. */
@@ -228,6 +279,14 @@ export function logGroupKeepReason(name: string, others: OtherUsersCheck | undef
   const writers = others.logGroups[name] ?? []
   if (writers.length === 0) return undefined
   return `task definition ${writers.map(w => revisionOf(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`
+}
+
+/** Why a Cloud Map service must be kept for another cluster's sake; undefined when no service elsewhere registers in it. */
+export function discoveryServiceKeepReason(
+  arn: string,
+  others: OtherUsersCheck | undefined
+): string | undefined {
+  return usedElsewhereReason(others, check => check.discoveryServices?.[arn])
 }
 
 /** Who uses a revision, in words: `cluster production (service api)`. */

@@ -1,9 +1,10 @@
+import type { Settings } from './settings.js'
 import type { StopMode } from './apply/context.js'
 import type { StackTarget } from './find-stack.js'
 import { hostsHandled, hostsKind } from './kinds/hosts.js'
 import { kindSteps, planKinds, planOf, type FoundKind, type PlannedKind } from './kinds/index.js'
 import { loadBalancersKind } from './kinds/load-balancers.js'
-import { count, type DecideContext, type KindSettings } from './kinds/kind.js'
+import { count, type DecideContext } from './kinds/kind.js'
 import type {
   CapacityProviderInfo,
   ClusterInventory,
@@ -72,7 +73,7 @@ export interface TeardownPlan {
 /** What the kinds found around the cluster, and what they are to decide with. */
 export interface KindsInput {
   found: FoundKind[]
-  settings: KindSettings
+  settings: Settings
   scope: DecideContext['scope']
 }
 

@@ -24,11 +24,13 @@ import { removeStack } from './apply/delete-stack.js'
 import { planTeardown, type TeardownPlan } from './plan.js'
 import {
   findKinds,
+  KINDS,
   kindNotes,
   recordKindsFound,
   servicesScope,
   unfinishedKinds,
-  wholeClusterScope
+  wholeClusterScope,
+  type AnyKind
 } from './kinds/index.js'
 import type { FindContext, TeardownScope } from './kinds/kind.js'
 import { OtherUsersLookup } from './other-users.js'
@@ -83,6 +85,8 @@ export interface TeardownDeps extends Partial<RelatedPorts> {
   deadline: number
   /** Every cluster the run removes (a sweep's targets): none is another user of what this one leaves. */
   runClusters?: readonly string[]
+  /** The kinds of resource around the cluster to look at and act on; default: every one, KINDS. */
+  kinds?: readonly AnyKind[]
 }
 
 /**
@@ -187,7 +191,7 @@ export async function teardownCluster(
       logGroups: settings.deleteLogGroups,
       region: settings.region
     })
-    const found = await findKinds({ ...ctx, otherUsers }, scope, settings)
+    const found = await findKinds({ ...ctx, otherUsers }, scope, settings, deps.kinds ?? KINDS)
     recordInventory(report, inventory, ctx.log)
     recordKindsFound(found, report, ctx.log)
     if (inventory.scope) recordScope(report, inventory, selection, scope)

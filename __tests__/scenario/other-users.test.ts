@@ -229,3 +229,128 @@ describe('the lookup costs nothing when neither option is on', () => {
     )
   })
 })
+
+/**
+ * pr-20 (the target) registers its web service in its own Cloud Map service and in one it shares
+ * with production's api, which is scaled to 0: no instance is registered in the shared one when
+ * the target's tasks are gone, and production still needs it for its next task.
+ */
+function discoveryNeighbours(world: SimWorld) {
+  const { ecs, cloudMap } = world
+  const ns = cloudMap.createNamespace('internal.local')
+  const mine = cloudMap.createService(ns.id, 'pr-20-web')
+  const shared = cloudMap.createService(ns.id, 'api')
+  ecs.createCluster('pr-20')
+  ecs.createService('pr-20', 'web', {
+    launchType: 'FARGATE',
+    serviceRegistries: [cloudMap.arnOf(mine), cloudMap.arnOf(shared)]
+  })
+  ecs.createCluster('production')
+  ecs.createService('production', 'api', {
+    launchType: 'FARGATE',
+    desiredCount: 0,
+    serviceRegistries: [cloudMap.arnOf(shared)]
+  })
+  return { mine, shared }
+}
+
+describe('who else registers in a Cloud Map service', () => {
+  it('keeps one a service of another cluster at desired count 0 registers in, naming it; deletes the target’s own', async () => {
+    const world = new SimWorld()
+    const { mine, shared } = discoveryNeighbours(world)
+    const result = await runOnSim(world.ecs, { cluster: 'pr-20' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.ecs.remaining('pr-20').cluster).toBe('INACTIVE')
+    expect([...world.cloudMap.services.keys()]).toEqual([shared.id])
+    const c = clusterNamed(result.report, 'pr-20')
+    expect(c.related?.discoveryServices).toEqual([{ arn: world.cloudMap.arnOf(mine), action: 'deleted' }])
+    expect(leftover(c, 'discovery-service', shared.id)?.reason).toBe(
+      'kept: still used by cluster production (service api)'
+    )
+    expect(world.ecs.remaining('production').services).toEqual(['api:ACTIVE'])
+  })
+
+  it('keeps one a service of another cluster uses in services mode too', async () => {
+    const world = new SimWorld()
+    const { mine, shared } = discoveryNeighbours(world)
+    world.ecs.createService('pr-20', 'worker', { launchType: 'FARGATE' })
+    const result = await runOnSim(world.ecs, { cluster: 'pr-20', services: 'web' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.cloudMap.services.has(mine.id)).toBe(false)
+    expect(world.cloudMap.services.has(shared.id)).toBe(true)
+    expect(leftover(clusterNamed(result.report, 'pr-20'), 'discovery-service', shared.id)?.reason).toBe(
+      'kept: still used by cluster production (service api)'
+    )
+  })
+
+  it('keeps one the task set of another cluster’s EXTERNAL service registers in', async () => {
+    const world = new SimWorld()
+    const { mine } = discoveryNeighbours(world)
+    world.ecs.createService('production', 'blue-green', {
+      launchType: 'FARGATE',
+      desiredCount: 0,
+      deploymentController: 'EXTERNAL',
+      taskSets: 1,
+      taskSetRegistries: [world.cloudMap.arnOf(mine)]
+    })
+    const result = await runOnSim(world.ecs, { cluster: 'pr-20' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.cloudMap.services.has(mine.id)).toBe(true)
+    expect(leftover(clusterNamed(result.report, 'pr-20'), 'discovery-service', mine.id)?.reason).toBe(
+      'kept: still used by cluster production (service blue-green)'
+    )
+  })
+
+  it('shows the decisions in a dry run, and changes nothing', async () => {
+    const world = new SimWorld()
+    const { mine, shared } = discoveryNeighbours(world)
+    const result = await runOnSim(world.ecs, { cluster: 'pr-20', 'dry-run': 'true' }, { world })
+    expect(world.mutatingCalls()).toEqual([])
+    const plan = clusterNamed(result.report, 'pr-20').plan!
+    expect(plan.blockers).toContain(
+      `Cloud Map service ${shared.id} will be kept: still used by cluster production (service api)`
+    )
+    const deleteStep = plan.steps.find(s => s.description.startsWith('Delete 1 Cloud Map service'))
+    expect(deleteStep?.resources).toEqual([mine.id])
+  })
+
+  it('keeps every one, and says why, when another cluster’s services cannot be read', async () => {
+    const world = new SimWorld()
+    const { mine, shared } = discoveryNeighbours(world)
+    world.ecs.denyWhen = (operation, input) =>
+      operation === 'ListServices' && String(input.cluster).endsWith('/production')
+    const result = await runOnSim(world.ecs, { cluster: 'pr-20' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.ecs.remaining('pr-20').cluster).toBe('INACTIVE')
+    expect([...world.cloudMap.services.keys()].sort()).toEqual([mine.id, shared.id].sort())
+    expect(world.cloudMap.mutatingCalls()).toEqual([])
+    const c = clusterNamed(result.report, 'pr-20')
+    for (const id of [mine.id, shared.id])
+      expect(leftover(c, 'discovery-service', id)?.reason).toMatch(
+        /^kept: another user cannot be ruled out: reading the other clusters was denied \(cluster production\): .*ecs:ListServices/
+      )
+  })
+
+  it('looks again right before deleting: one a neighbour started registering in mid-run is kept', async () => {
+    const world = new SimWorld()
+    const { mine } = discoveryNeighbours(world)
+    world.ecs.time.at(world.ecs.now + 5_000, () => {
+      world.ecs.createService('production', 'web-copy', {
+        launchType: 'FARGATE',
+        desiredCount: 0,
+        serviceRegistries: [world.cloudMap.arnOf(mine)]
+      })
+    })
+    const result = await runOnSim(world.ecs, { cluster: 'pr-20' }, { world })
+    expect(result.failed).toBeUndefined()
+    expect(world.cloudMap.services.has(mine.id)).toBe(true)
+    const c = clusterNamed(result.report, 'pr-20')
+    expect(leftover(c, 'discovery-service', mine.id)?.reason).toBe(
+      'kept: still used by cluster production (service web-copy)'
+    )
+    expect(c.related?.discoveryServices ?? []).toEqual([])
+    expect(result.log.lines.filter(l => l.includes('Looked again at who else uses them'))).toEqual([
+      expect.stringContaining('1 more Cloud Map service kept')
+    ])
+  })
+})

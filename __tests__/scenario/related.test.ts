@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
 import type { ClusterReport, Report } from '../../src/report/report.js'
 import { EcsSim } from '../sim/ecs-sim.js'
 import { SimWorld } from '../sim/world.js'
@@ -511,6 +512,48 @@ describe('the full environment, every option on', () => {
       )
     ).toBe(true)
     expect(result.summary).toContain('Still costing money')
+  })
+})
+
+/**
+ * Every key path of a JSON value with the type found there (`related.found.logGroups: number`),
+ * array elements merged under `[]`: the report's schema as a reader of the JSON sees it.
+ */
+function schemaOf(value: unknown, path = '', into = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) {
+    into.add(`${path}: array`)
+    for (const item of value) schemaOf(item, `${path}[]`, into)
+  } else if (value !== null && typeof value === 'object') {
+    into.add(`${path}: object`)
+    for (const [key, item] of Object.entries(value)) schemaOf(item, path ? `${path}.${key}` : key, into)
+  } else into.add(`${path}: ${value === null ? 'null' : typeof value}`)
+  return into
+}
+
+/**
+ * The report of the full environment, taken before the kinds' report types moved into the kinds
+ * (src/kinds/): the `report` JSON's schema (docs/report.md) must not change with where it is declared.
+ */
+const BEFORE = JSON.parse(
+  readFileSync(new URL('./full-environment-report.json', import.meta.url), 'utf8')
+) as { run: Report; dryRun: Report }
+
+describe('the report JSON of the full environment', () => {
+  it('has the same keys, types and kinds’ parts as before the kinds declared their own report types', async () => {
+    const world = fullEnvironment()
+    await world.ecs.time.sleep(15_000)
+    const dry = await runOnSim(world.ecs, { ...EVERY_OPTION, 'dry-run': 'true' }, { world })
+    const result = await runOnSim(world.ecs, EVERY_OPTION, { world })
+
+    const run = JSON.parse(result.reportFile!) as Report
+    const dryRun = JSON.parse(dry.reportFile!) as Report
+    expect([...schemaOf(run)].sort()).toEqual([...schemaOf(BEFORE.run)].sort())
+    expect([...schemaOf(dryRun)].sort()).toEqual([...schemaOf(BEFORE.dryRun)].sort())
+    // What the kinds wrote, value for value (timings aside, which are not theirs).
+    expect(run.clusters[0]!.related).toEqual(BEFORE.run.clusters[0]!.related)
+    expect(run.clusters[0]!.leftovers).toEqual(BEFORE.run.clusters[0]!.leftovers)
+    expect(dryRun.clusters[0]!.related).toEqual(BEFORE.dryRun.clusters[0]!.related)
+    expect(dryRun.clusters[0]!.plan).toEqual(BEFORE.dryRun.clusters[0]!.plan)
   })
 })
 

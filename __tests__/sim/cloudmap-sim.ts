@@ -12,7 +12,7 @@ import { ServiceSim } from './service-sim.js'
  * - Service Connect: the Cloud Map service ECS made for an ECS service is gone once that ECS
  *   service is INACTIVE (assumed: ECS manages the discovery names it created; not verified).
  * - Service discovery (`serviceRegistries`): ECS registers an instance per task of the ECS services
- *   that name the Cloud Map service, and deregisters it when the task stops; ECS never deletes the
+ *   (or of the EXTERNAL services' task sets) that name the Cloud Map service, and deregisters it when the task stops; ECS never deletes the
  *   Cloud Map service. ListInstances lists them (and instances registered by others); DeleteService
  *   refuses a service with instances (ResourceInUse) and an unknown one (ServiceNotFound).
  * One test per rule in __tests__/sim/related-sims.test.ts.
@@ -87,9 +87,11 @@ export class CloudMapSim extends ServiceSim {
   /** The instances registered in a Cloud Map service: one per live task of the ECS services using it. */
   instancesOf(svc: SimDiscoveryService): string[] {
     const arn = this.arnOf(svc)
-    const tasks = [...this.ecs.services.values()]
-      .filter(s => s.serviceRegistries.includes(arn))
-      .flatMap(s => this.ecs.liveTasksOf(s))
+    const tasks = [...this.ecs.services.values()].flatMap(s => {
+      if (s.serviceRegistries.includes(arn)) return this.ecs.liveTasksOf(s)
+      const sets = s.taskSets.filter(ts => ts.serviceRegistries?.includes(arn)).map(ts => ts.arn)
+      return this.ecs.liveTasksOf(s).filter(t => t.taskSetArn !== undefined && sets.includes(t.taskSetArn))
+    })
     return [...tasks.map(t => t.id), ...(svc.otherInstances ?? [])]
   }
 

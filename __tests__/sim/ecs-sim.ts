@@ -87,7 +87,8 @@ export interface SimService {
   drainDelayMs: number
   stopTimeMs: number
   capacityProviders: string[]
-  taskSets: { arn: string; id: string; deletedAt?: number }[]
+  /** An EXTERNAL service's task sets; `serviceRegistries`: the Cloud Map services their tasks register in. */
+  taskSets: { arn: string; id: string; deletedAt?: number; serviceRegistries?: string[] }[]
   purged?: boolean
   /** Service Connect: the namespace its deployment uses. */
   serviceConnectNamespace?: string
@@ -439,6 +440,8 @@ export class EcsSim {
       >
     > & {
       taskSets?: number
+      /** Cloud Map service ARNs the tasks of each task set register in (an EXTERNAL service's own). */
+      taskSetRegistries?: string[]
       /** A registered revision (ARN or family:revision), or a family; default a family named as the service. */
       taskDefinition?: string
       tags?: Record<string, string>
@@ -477,7 +480,8 @@ export class EcsSim {
       const id = `ecs-svc/${this.hexId().slice(0, 19)}`
       service.taskSets.push({
         arn: `arn:aws:ecs:${this.region}:${ACCOUNT}:task-set/${c.name}/${name}/${id}`,
-        id
+        id,
+        ...(opts.taskSetRegistries ? { serviceRegistries: [...opts.taskSetRegistries] } : {})
       })
     }
     // Start the tasks the scheduler would have started.
@@ -987,7 +991,10 @@ export class EcsSim {
                 .map(ts => ({
                   taskSetArn: ts.arn,
                   id: ts.id,
-                  status: ts.deletedAt === undefined ? 'ACTIVE' : 'DRAINING'
+                  status: ts.deletedAt === undefined ? 'ACTIVE' : 'DRAINING',
+                  ...(ts.serviceRegistries
+                    ? { serviceRegistries: ts.serviceRegistries.map(registryArn => ({ registryArn })) }
+                    : {})
                 }))
             }
           : {})

@@ -5,6 +5,8 @@ import {
   DeregisterTaskDefinitionCommand,
   DescribeClustersCommand,
   DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
+  type DescribeServicesCommandOutput,
   DescribeTaskDefinitionCommand,
   ListTaskDefinitionFamiliesCommand,
   UpdateServiceCommand
@@ -373,6 +375,30 @@ describe('Cloud Map simulator: service discovery (serviceRegistries)', () => {
     await expect(
       w.cloudMap.client.send(new ListInstancesCommand({ ServiceId: discovery.id }))
     ).rejects.toMatchObject({ name: 'ServiceNotFound' })
+  })
+
+  it('an EXTERNAL service’s registries are its task sets’: DescribeServices shows them there, and their tasks register', async () => {
+    const w = new SimWorld()
+    const ns = w.cloudMap.createNamespace('n1')
+    const discovery = w.cloudMap.createService(ns.id, 'ext')
+    w.ecs.createCluster('c1')
+    w.ecs.createService('c1', 'ext', {
+      launchType: 'FARGATE',
+      desiredCount: 2,
+      deploymentController: 'EXTERNAL',
+      taskSets: 1,
+      taskSetRegistries: [w.cloudMap.arnOf(discovery)]
+    })
+    const described = (await w.ecs.client.send(
+      new DescribeServicesCommand({ cluster: 'c1', services: ['ext'] })
+    )) as DescribeServicesCommandOutput
+    const service = described.services![0]!
+    expect(service.serviceRegistries).toEqual([])
+    expect(service.taskSets?.map(set => set.serviceRegistries)).toEqual([
+      [{ registryArn: w.cloudMap.arnOf(discovery) }]
+    ])
+    const listed = await send(w.cloudMap.client, new ListInstancesCommand({ ServiceId: discovery.id }))
+    expect(listed.Instances).toHaveLength(2)
   })
 })
 

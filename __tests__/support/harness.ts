@@ -1,4 +1,5 @@
 import type { SendPort } from '../../src/aws/call.js'
+import type { AnyKind } from '../../src/kinds/index.js'
 import { MemoryLogger } from '../../src/log.js'
 import { run } from '../../src/main.js'
 import type { Report } from '../../src/report/report.js'
@@ -31,7 +32,14 @@ const worlds = new WeakMap<EcsSim, SimWorld>()
 export async function runOnSim(
   sim: EcsSim,
   inputs: Record<string, string>,
-  opts: { signal?: AbortSignal; tune?: Partial<Settings>; cloudformation?: SendPort; world?: SimWorld } = {}
+  opts: {
+    signal?: AbortSignal
+    tune?: Partial<Settings>
+    cloudformation?: SendPort
+    world?: SimWorld
+    /** The kinds around the cluster, instead of every registered one (KINDS). */
+    kinds?: readonly AnyKind[]
+  } = {}
 ): Promise<RunResult> {
   const world = opts.world ?? worlds.get(sim) ?? new SimWorld(sim)
   worlds.set(sim, world)
@@ -67,7 +75,8 @@ export async function runOnSim(
       ...world.clients(),
       cloudformation: opts.cloudformation ?? (opts.world ? world.cfn.client : rejectingPort('CloudFormation'))
     }),
-    tune: settings => ({ ...settings, pollIntervalMs: 5_000, ...opts.tune })
+    tune: settings => ({ ...settings, pollIntervalMs: 5_000, ...opts.tune }),
+    ...(opts.kinds ? { kinds: opts.kinds } : {})
   })
   return { report, outputs, failed, summary, reportFile, log, elapsedMs: sim.time.clock() - started }
 }

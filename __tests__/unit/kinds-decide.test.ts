@@ -1,14 +1,17 @@
 import { describe, expect, it } from '@jest/globals'
 import type { StackTarget } from '../../src/find-stack.js'
 import { hostsKind, type HostInfo, type HostsFound } from '../../src/kinds/hosts.js'
-import type { KindSettings, ResourceKind, TeardownScope } from '../../src/kinds/kind.js'
+import type { ResourceKind, TeardownScope } from '../../src/kinds/kind.js'
 import { logGroupsKind } from '../../src/kinds/log-groups.js'
 import { namespacesKind } from '../../src/kinds/namespaces.js'
 import { familyOf, taskDefinitionsKind } from '../../src/kinds/task-definitions.js'
 import { triggersKind } from '../../src/kinds/triggers/index.js'
 import { startsTasksOn } from '../../src/kinds/triggers/schedules.js'
+import { readSettings, type Settings } from '../../src/settings.js'
 
-const options: KindSettings = {
+// The kinds read their inputs from the whole Settings: the defaults, with these inputs set.
+const options: Settings = {
+  ...readSettings(name => (name === 'cluster' ? 'c' : ''), { AWS_REGION: 'us-east-1' }),
   triggers: 'remove',
   terminateInstances: true,
   deregisterSsmInstances: false,
@@ -40,7 +43,7 @@ const scope: TeardownScope = {
 function decide<Found, Plan>(
   kind: ResourceKind<Found, Plan>,
   found: Found,
-  settings: KindSettings = options,
+  settings: Settings = options,
   stack?: StackTarget
 ): Plan {
   return kind.decide(found, { settings, scope, ...(stack ? { stack } : {}) })

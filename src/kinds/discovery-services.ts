@@ -4,14 +4,38 @@ import { callAws } from '../aws/call.js'
 import { isAvailable } from '../aws/clients.js'
 import { code } from '../report/html.js'
 import type { Leftover } from '../report/report.js'
+import {
+  discoveryServiceKeepReason,
+  keepWhatOthersNowUse,
+  type OtherUsersCheck,
+  type OtherUsersLookup
+} from '../other-users.js'
 import { errorMessage, isAwsError } from '../util/errors.js'
-import { count, relatedReport, rowWhenAny, type ResourceKind } from './kind.js'
+import { count, relatedReport, rowWhenAny, type ResourceKind, type ReportPart } from './kind.js'
+
+// Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds. Both
+// are optional: reports from before this kind existed have neither.
+declare module '../report/report.js' {
+  interface RelatedReport {
+    /** Cloud Map service-discovery services deleted (ECS leaves them): ARNs. */
+    discoveryServices?: { arn: string; action: 'deleted' }[]
+  }
+  interface RelatedFound {
+    /** Cloud Map services the services registered their tasks in (`serviceRegistries`). */
+    discoveryServices?: number
+  }
+  interface KindLeftovers {
+    'discovery-service': true
+  }
+}
 
 /**
  * The Cloud Map service-discovery services the services being removed register their tasks in
  * (`serviceRegistries`). ECS deregisters a task's instance when the task stops, but never deletes
- * the Cloud Map service. Found without a call (the inventory read the registries); each is deleted
- * once the services are gone, unless another service of the cluster still uses it or an instance is
+ * the Cloud Map service. Found from the registries the inventory read; each is deleted once the
+ * services are gone, unless another service still registers in it (of the cluster, or of any other
+ * cluster of the Region: one at desired count 0 has no instance registered and still needs it),
+ * another user cannot be ruled out (the other clusters could not all be read), or an instance is
  * still registered in it (someone else's).
  */
 
@@ -31,12 +55,23 @@ export interface DiscoveryDecision {
 
 export interface DiscoveryServicesPlan {
   decisions: DiscoveryDecision[]
+  /** Asked again right before deleting: a neighbour may have started registering in one meanwhile. */
+  otherUsers?: OtherUsersLookup
 }
 
-export const discoveryServicesKind: ResourceKind<DiscoveryService[], DiscoveryServicesPlan> = {
-  name: 'Cloud Map services',
+/** The Cloud Map services, and who outside the run's clusters registers in them. */
+export interface DiscoveryServicesFound {
+  services: DiscoveryService[]
+  /** Absent when no other cluster could be looked at (then every one is kept). */
+  others?: OtherUsersCheck
+  lookup?: OtherUsersLookup
+}
 
-  find(_ctx, scope) {
+export const discoveryServicesKind: ResourceKind<DiscoveryServicesFound, DiscoveryServicesPlan> = {
+  name: 'Cloud Map services',
+  emptyReport: (): ReportPart => ({ found: {} }),
+
+  async find(ctx, scope) {
     const byArn = new Map<string, DiscoveryService>()
     for (const service of scope.services) {
       for (const arn of service.serviceRegistries ?? []) {
@@ -45,26 +80,29 @@ export const discoveryServicesKind: ResourceKind<DiscoveryService[], DiscoverySe
         byArn.set(arn, entry)
       }
     }
-    return Promise.resolve([...byArn.values()])
+    const services = [...byArn.values()]
+    // The other clusters are read only when there is something to delete: no cost otherwise.
+    if (services.length === 0 || !ctx.otherUsers) return { services }
+    return { services, others: await ctx.otherUsers.atPlan(ctx), lookup: ctx.otherUsers }
   },
 
   recordFound(found, report) {
-    report.found.discoveryServices = found.length
+    report.found.discoveryServices = found.services.length
   },
 
   decide(found, { scope }) {
-    const others = scope.neighbours?.services ?? []
+    const neighbours = scope.neighbours?.services ?? []
     return {
-      decisions: found.map(service => {
-        const users = others.filter(o => (o.serviceRegistries ?? []).includes(service.arn)).map(o => o.name)
-        return users.length > 0
-          ? {
-              service,
-              delete: false,
-              keepReason: `service ${users.join(', ')} also register(s) in it`
-            }
-          : { service, delete: true }
-      })
+      decisions: found.services.map(service => {
+        const users = neighbours
+          .filter(o => (o.serviceRegistries ?? []).includes(service.arn))
+          .map(o => o.name)
+        if (users.length > 0)
+          return { service, delete: false, keepReason: `service ${users.join(', ')} also register(s) in it` }
+        const elsewhere = discoveryServiceKeepReason(service.arn, found.others)
+        return elsewhere ? { service, delete: false, keepReason: elsewhere } : { service, delete: true }
+      }),
+      ...(found.lookup ? { otherUsers: found.lookup } : {})
     }
   },
 
@@ -91,7 +129,17 @@ export const discoveryServicesKind: ResourceKind<DiscoveryService[], DiscoverySe
     'after-services': {
       phase: 'Cloud Map services',
       needed: plan => plan.decisions.length > 0,
-      run: (ctx, plan) => deleteDiscoveryServices(ctx, plan.decisions)
+      run: async (ctx, plan) =>
+        deleteDiscoveryServices(
+          ctx,
+          await keepWhatOthersNowUse(
+            ctx,
+            plan.otherUsers,
+            plan.decisions,
+            (d, fresh) => discoveryServiceKeepReason(d.service.arn, fresh),
+            'Cloud Map service'
+          )
+        )
     }
   },
 

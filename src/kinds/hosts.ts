@@ -18,9 +18,31 @@ import {
   shownRows,
   type FindContext,
   type KindCountRow,
-  type KindSettings,
-  type ResourceKind
+  type ResourceKind,
+  type ReportPart
 } from './kind.js'
+import type { Settings } from '../settings.js'
+
+// Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
+declare module '../report/report.js' {
+  interface RelatedReport {
+    instances: {
+      id: string
+      containerInstanceId: string
+      action: 'terminated' | 'terminated-with-stack' | 'ssm-deregistered'
+      /** With `terminated-with-stack`: the group and stack that owned it. */
+      owner?: string
+    }[]
+  }
+  interface RelatedFound {
+    ec2Instances: number
+    externalInstances: number
+  }
+  interface KindLeftovers {
+    'ec2-instance': true
+    'ssm-instance': true
+  }
+}
 
 /**
  * The machines behind the container instances: EC2 instances (input `terminate-instances`) and
@@ -55,6 +77,10 @@ export type HostDecision =
 
 export const hostsKind: ResourceKind<HostsFound, HostsPlan> = {
   name: 'EC2 and external instances',
+  emptyReport: (): ReportPart<'instances', 'ec2Instances' | 'externalInstances'> => ({
+    found: { ec2Instances: 0, externalInstances: 0 },
+    instances: []
+  }),
 
   find(ctx, scope, settings) {
     return readHosts(ctx, hostsOf(scope.containerInstances), settings.terminateInstances)
@@ -319,7 +345,7 @@ async function readHosts(
 
 function decideHost(
   host: HostInfo,
-  settings: KindSettings,
+  settings: Settings,
   unread: string | undefined,
   stack: StackTarget | undefined
 ): HostDecision {

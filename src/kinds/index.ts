@@ -2,14 +2,14 @@ import type { ApplyContext } from '../apply/context.js'
 import type { ClusterInventory } from '../inventory.js'
 import type { Logger } from '../log.js'
 import type { PhaseLog } from '../report/phase-log.js'
-import { newRelatedReport, type ClusterReport, type Leftover } from '../report/report.js'
+import type { ClusterReport, Leftover, RelatedReport } from '../report/report.js'
+import type { Settings } from '../settings.js'
 import { discoveryServicesKind } from './discovery-services.js'
 import { hostsKind } from './hosts.js'
 import type {
   DecideContext,
   FindContext,
   KindCountRow,
-  KindSettings,
   KindStage,
   KindStep,
   ResourceKind,
@@ -27,7 +27,9 @@ export type AnyKind = ResourceKind<unknown, unknown>
 
 /**
  * Every kind of resource around the cluster, in the order they act within a stage (and appear in
- * the plan, the report and the summary). Adding a kind: one module in src/kinds/, one line here.
+ * the plan, the report and the summary). Adding a kind: one module in src/kinds/, one line here
+ * (docs/development.md, "How to add a kind"). A caller may pass its own list (`kinds` in the
+ * teardown's and the run's deps); the default is this one.
  */
 export const KINDS: readonly AnyKind[] = [
   triggersKind,
@@ -89,15 +91,31 @@ export function servicesScope(inventory: ClusterInventory): TeardownScope {
 export async function findKinds(
   ctx: FindContext,
   scope: TeardownScope,
-  settings: KindSettings,
+  settings: Settings,
   kinds: readonly AnyKind[] = KINDS
 ): Promise<FoundKind[]> {
   return Promise.all(kinds.map(async kind => ({ kind, found: await kind.find(ctx, scope, settings) })))
 }
 
+/**
+ * An empty `report.related`: every kind's own part (`emptyReport`), put together here so that
+ * src/report/ knows none of the kinds.
+ */
+export function newRelatedReport(kinds: readonly AnyKind[] = KINDS): RelatedReport {
+  // Each part is typed by its kind (ReportPart); together they are the whole RelatedReport, as
+  // every kind's declaration merged into it (the full-environment report test holds this to the schema).
+  const related = { found: {} } as RelatedReport
+  for (const kind of kinds) {
+    const { found, ...lists } = kind.emptyReport()
+    Object.assign(related.found, found)
+    Object.assign(related, lists)
+  }
+  return related
+}
+
 /** The kinds' counts in a fresh `report.related`, and their lines in the inventory's log. */
 export function recordKindsFound(found: FoundKind[], report: ClusterReport, log: Logger): void {
-  report.related = newRelatedReport()
+  report.related = newRelatedReport(found.map(f => f.kind))
   for (const { kind, found: what } of found) kind.recordFound(what, report.related, log)
 }
 

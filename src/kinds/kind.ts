@@ -10,20 +10,15 @@ import type {
 } from '../inventory.js'
 import type { Logger } from '../log.js'
 import type { OtherUsersLookup } from '../other-users.js'
-import {
-  newRelatedReport,
-  type ClusterReport,
-  type Leftover,
-  type LeftoverKind,
-  type RelatedReport
-} from '../report/report.js'
+import type { ClusterReport, Leftover, LeftoverKind, RelatedFound, RelatedReport } from '../report/report.js'
 import type { Settings } from '../settings.js'
 
 /**
  * A kind of resource around the cluster (EventBridge rules, the hosts behind container instances,
  * log groups…): everything about it in one module, src/kinds/<kind>.ts, registered once in
  * src/kinds/index.ts. The pipeline (inventory → plan → apply → report) loops over the registered
- * kinds and knows nothing of any one of them.
+ * kinds and knows nothing of any one of them. Its part of the report is declared in its module too
+ * (see `ReportPart`), and its inputs are read from `Settings` (src/settings.ts reads every input).
  */
 
 /**
@@ -72,20 +67,6 @@ export interface TeardownScope {
   neighbours?: { services: ServiceInfo[]; tasks: TaskInfo[] }
 }
 
-/** The inputs the kinds read. A new kind with an input of its own adds it here. */
-export type KindSettings = Pick<
-  Settings,
-  | 'region'
-  | 'triggers'
-  | 'terminateInstances'
-  | 'deregisterSsmInstances'
-  | 'deleteLogGroups'
-  | 'deregisterTaskDefinitions'
-  | 'deleteNamespace'
-  | 'deleteTargetGroups'
-  | 'deleteScalingAlarms'
->
-
 /**
  * What a kind may call while it looks (read only). `otherUsers`: who outside the clusters this run
  * removes uses the task definitions, shared by the kinds that must not remove what others use.
@@ -94,7 +75,7 @@ export type FindContext = InventoryContext & RelatedPorts & { otherUsers?: Other
 
 /** What a kind knows when it decides. */
 export interface DecideContext {
-  settings: KindSettings
+  settings: Settings
   scope: TeardownScope
   /** The stack delete-stack deletes in this run, if any: what it owns goes with it. */
   stack?: StackTarget
@@ -128,14 +109,37 @@ export interface KindCountRow {
   leftoverKind: LeftoverKind
 }
 
+/**
+ * A kind's own part of `report.related`: its lists (`Lists`) and its counts in `found` (`Counts`),
+ * which the kind declares in its module by declaration merging:
+ *
+ *     declare module '../report/report.js' {
+ *       interface RelatedReport { logGroups: { name: string; action: 'deleted' }[] }
+ *       interface RelatedFound { logGroups: number }
+ *       interface KindLeftovers { 'log-group': true }
+ *     }
+ */
+export type ReportPart<
+  Lists extends Exclude<keyof RelatedReport, 'found'> = never,
+  Counts extends keyof RelatedFound = never
+> = Pick<RelatedReport, Lists> & { found: Pick<RelatedFound, Counts> }
+
+/** Any kind's part, as the kinds layer puts them together into one `report.related`. */
+export type AnyReportPart = Partial<Omit<RelatedReport, 'found'>> & { found: Partial<RelatedFound> }
+
 export interface ResourceKind<Found, Plan> {
   /** Its name in the log and in errors, e.g. `log groups`. */
   readonly name: string
   /**
+   * Its part of `report.related`, empty: every list it declared, empty, and its counts at 0 (a
+   * part it declared optional may be left out until it has something to say).
+   */
+  emptyReport(): AnyReportPart
+  /**
    * Read only, so a dry run shows it all. A read AWS denies goes to `ctx.onDenied` on a dry run
    * (a blocker) and fails a real run, unless the kind can do without it (then it says so).
    */
-  find(ctx: FindContext, scope: TeardownScope, settings: KindSettings): Promise<Found>
+  find(ctx: FindContext, scope: TeardownScope, settings: Settings): Promise<Found>
   /** Its counts in `report.related.found`, and what the inventory's log says about it. */
   recordFound(found: Found, report: RelatedReport, log: Logger): void
   /** Kept, removed or reported, and why: pure, no AWS call. */
@@ -170,7 +174,12 @@ export function shownRows(rows: KindCountRow[], left: (kind: LeftoverKind) => nu
   return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0)
 }
 
-/** The part of the report the kinds fill, created on first use. */
+/**
+ * The part of the report the kinds fill. It is there before any kind acts: recordKindsFound
+ * (src/kinds/index.ts) creates it from every kind's `emptyReport` when the kinds have looked.
+ */
 export function relatedReport(report: ClusterReport): RelatedReport {
-  return (report.related ??= newRelatedReport())
+  if (!report.related)
+    throw new Error('report.related is created when the kinds have looked, before any of them acts')
+  return report.related
 }

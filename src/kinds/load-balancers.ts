@@ -10,7 +10,25 @@ import { consoleLinks } from '../report/links.js'
 import { DeadlineError, errorMessage, isAccessDenied, isAwsError } from '../util/errors.js'
 import { forEachPage } from '../util/paginate.js'
 import { retryUntil } from '../util/poll.js'
-import { count, relatedReport, type ResourceKind } from './kind.js'
+import { count, relatedReport, type ResourceKind, type ReportPart } from './kind.js'
+
+// Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
+declare module '../report/report.js' {
+  interface RelatedReport {
+    listenerRules: { arn: string; action: 'deleted' }[]
+    targetGroups: { arn: string; name: string; action: 'deleted' }[]
+  }
+  interface RelatedFound {
+    listenerRules: number
+    targetGroups: number
+  }
+  interface KindLeftovers {
+    'listener-rule': true
+    'target-group': true
+    'load-balancer': true
+    'lattice-target-group': true
+  }
+}
 
 /**
  * The listener rules and target groups of the services being removed (input
@@ -594,6 +612,11 @@ const emptyFound: LoadBalancersFound = {
 
 export const loadBalancersKind: ResourceKind<LoadBalancersFound, LoadBalancersPlan> = {
   name: 'load balancer rules and target groups',
+  emptyReport: (): ReportPart<'listenerRules' | 'targetGroups', 'listenerRules' | 'targetGroups'> => ({
+    found: { listenerRules: 0, targetGroups: 0 },
+    listenerRules: [],
+    targetGroups: []
+  }),
 
   find(ctx, scope, settings) {
     if (

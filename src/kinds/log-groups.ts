@@ -12,9 +12,27 @@ import { code } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
 import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
 import { retryUntil } from '../util/poll.js'
-import { count, relatedReport, shownRows, type ResourceKind } from './kind.js'
+import { count, relatedReport, shownRows, type ResourceKind, type ReportPart } from './kind.js'
 import { sharedWithNeighbours } from './shared.js'
-import { logGroupKeepReason, type OtherUsersCheck, type OtherUsersLookup } from '../other-users.js'
+import {
+  keepWhatOthersNowUse,
+  logGroupKeepReason,
+  type OtherUsersCheck,
+  type OtherUsersLookup
+} from '../other-users.js'
+
+// Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
+declare module '../report/report.js' {
+  interface RelatedReport {
+    logGroups: { name: string; action: 'deleted' }[]
+  }
+  interface RelatedFound {
+    logGroups: number
+  }
+  interface KindLeftovers {
+    'log-group': true
+  }
+}
 
 /**
  * The awslogs log groups of the task definitions being removed (input `delete-log-groups`). ECS
@@ -40,6 +58,7 @@ export interface LogGroupsPlan {
 
 export const logGroupsKind: ResourceKind<LogGroupsFound, LogGroupsPlan> = {
   name: 'log groups',
+  emptyReport: (): ReportPart<'logGroups', 'logGroups'> => ({ found: { logGroups: 0 }, logGroups: [] }),
 
   async find(ctx, scope, settings) {
     if (!settings.deleteLogGroups) return undefined
@@ -101,7 +120,17 @@ export const logGroupsKind: ResourceKind<LogGroupsFound, LogGroupsPlan> = {
     'after-cluster': {
       phase: 'log groups',
       needed: plan => plan.decisions.length > 0,
-      run: async (ctx, plan) => deleteLogGroups(ctx, await keepWhatOthersNowUse(ctx, plan))
+      run: async (ctx, plan) =>
+        deleteLogGroups(
+          ctx,
+          await keepWhatOthersNowUse(
+            ctx,
+            plan.otherUsers,
+            plan.decisions,
+            (d, fresh) => logGroupKeepReason(d.group.name, fresh),
+            'log group'
+          )
+        )
     }
   },
 
@@ -251,21 +280,6 @@ async function activeFamilies(ctx: TaskDefinitionContext, bound: number): Promis
     }
   } while (nextToken)
   return [...new Set(families)]
-}
-
-/** The decisions again with a fresh look at who else writes to the groups: it only ever keeps more. */
-async function keepWhatOthersNowUse(ctx: ApplyContext, plan: LogGroupsPlan): Promise<LogGroupDecision[]> {
-  if (!plan.otherUsers || !plan.decisions.some(d => d.delete)) return plan.decisions
-  const fresh = await plan.otherUsers.beforeRemoving(ctx)
-  const decisions = plan.decisions.map(d => {
-    const reason = d.delete ? logGroupKeepReason(d.group.name, fresh) : undefined
-    return reason ? { ...d, delete: false, keepReason: reason } : d
-  })
-  const kept = decisions.filter((d, i) => d.delete !== plan.decisions[i]!.delete).length
-  ctx.log.info(
-    `Looked again at who else uses them: ${kept > 0 ? `${count(kept, 'more log group')} kept` : 'nothing new'}`
-  )
-  return decisions
 }
 
 function decideLogGroup(

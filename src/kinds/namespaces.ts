@@ -8,7 +8,27 @@ import { consoleLinks } from '../report/links.js'
 import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
 import { paginate } from '../util/paginate.js'
 import { retryUntil } from '../util/poll.js'
-import { count, relatedReport, shownRows, type ResourceKind, type TeardownScope } from './kind.js'
+import {
+  count,
+  relatedReport,
+  shownRows,
+  type ResourceKind,
+  type TeardownScope,
+  type ReportPart
+} from './kind.js'
+
+// Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
+declare module '../report/report.js' {
+  interface RelatedReport {
+    namespaces: { ref: string; action: 'deleted' }[]
+  }
+  interface RelatedFound {
+    namespaces: number
+  }
+  interface KindLeftovers {
+    namespace: true
+  }
+}
 
 /**
  * The Service Connect (Cloud Map) namespaces the cluster and its services use (input
@@ -31,6 +51,7 @@ export interface NamespacesPlan {
 
 export const namespacesKind: ResourceKind<NamespaceInfo[], NamespacesPlan> = {
   name: 'Service Connect namespaces',
+  emptyReport: (): ReportPart<'namespaces', 'namespaces'> => ({ found: { namespaces: 0 }, namespaces: [] }),
 
   find(_ctx, scope) {
     // A namespace stays with a cluster that stays: its other services may use it.

@@ -9,7 +9,24 @@ import { consoleLinks } from '../report/links.js'
 import { errorMessage, isAwsError } from '../util/errors.js'
 import { forEachPage } from '../util/paginate.js'
 import { chunk } from '../util/pool.js'
-import { count, relatedReport, type KindStep, type ResourceKind } from './kind.js'
+import { count, relatedReport, type KindStep, type ResourceKind, type ReportPart } from './kind.js'
+
+// Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
+declare module '../report/report.js' {
+  interface RelatedReport {
+    /** `suspended` before the services were touched, `deregistered` once they were gone. */
+    scalableTargets: { resourceId: string; action: 'suspended' | 'deregistered' }[]
+    alarms: { name: string; action: 'deleted' }[]
+  }
+  interface RelatedFound {
+    scalableTargets: number
+    scalingAlarms: number
+  }
+  interface KindLeftovers {
+    'scalable-target': true
+    alarm: true
+  }
+}
 
 /**
  * Service auto scaling of the services being removed (always on, like `triggers`). A scheduled
@@ -329,6 +346,11 @@ const noneFound: ScalableTargetsFound = { targets: [], policies: [], scheduledAc
 
 export const scalableTargetsKind: ResourceKind<ScalableTargetsFound, ScalableTargetsPlan> = {
   name: 'service auto scaling',
+  emptyReport: (): ReportPart<'scalableTargets' | 'alarms', 'scalableTargets' | 'scalingAlarms'> => ({
+    found: { scalableTargets: 0, scalingAlarms: 0 },
+    scalableTargets: [],
+    alarms: []
+  }),
 
   find(ctx, scope) {
     if (!isAvailable(ctx.autoscaling)) return Promise.resolve(noneFound)

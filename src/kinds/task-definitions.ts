@@ -4,9 +4,22 @@ import { callAws } from '../aws/call.js'
 import { code, escapeHtml } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
 import { errorMessage, isAwsError } from '../util/errors.js'
-import { count, relatedReport, type ResourceKind } from './kind.js'
+import { count, relatedReport, type ResourceKind, type ReportPart } from './kind.js'
 import { sharedWithNeighbours } from './shared.js'
 import { taskDefinitionKeepReason, type OtherUsersCheck, type OtherUsersLookup } from '../other-users.js'
+
+// Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
+declare module '../report/report.js' {
+  interface RelatedReport {
+    taskDefinitions: { family: string; revisions: string[]; action: 'deregistered' }[]
+  }
+  interface RelatedFound {
+    taskDefinitionFamilies: number
+  }
+  interface KindLeftovers {
+    'task-definition': true
+  }
+}
 
 /**
  * The task definition revisions the services and tasks being removed used (input
@@ -39,6 +52,10 @@ export interface TaskDefinitionsFound {
 
 export const taskDefinitionsKind: ResourceKind<TaskDefinitionsFound, TaskDefinitionsPlan> = {
   name: 'task definitions',
+  emptyReport: (): ReportPart<'taskDefinitions', 'taskDefinitionFamilies'> => ({
+    found: { taskDefinitionFamilies: 0 },
+    taskDefinitions: []
+  }),
 
   async find(ctx, scope, settings) {
     const arns = scope.taskDefinitions

@@ -44,28 +44,19 @@ export interface CapacityProviderEntry {
   action: 'detached' | 'deleted'
 }
 
-export type LeftoverKind =
-  | 'service'
-  | 'task'
-  | 'container-instance'
-  | 'capacity-provider'
-  | 'cluster'
-  | 'ec2-instance'
-  | 'stack'
-  | 'stack-resource'
-  | 'trigger'
-  | 'schedule'
-  | 'ssm-instance'
-  | 'log-group'
-  | 'task-definition'
-  | 'namespace'
-  | 'discovery-service'
-  | 'listener-rule'
-  | 'target-group'
-  | 'load-balancer'
-  | 'lattice-target-group'
-  | 'scalable-target'
-  | 'alarm'
+/** The leftovers of the cluster's own contents, the core phases'. */
+export type CoreLeftoverKind =
+  'service' | 'task' | 'container-instance' | 'capacity-provider' | 'cluster' | 'stack' | 'stack-resource'
+
+/**
+ * The leftover kinds of the kinds around the cluster, each declared by its own module in
+ * src/kinds/ (`declare module '../report/report.js' { interface KindLeftovers { 'log-group': true } }`):
+ * only the names count.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the kinds' declarations
+export interface KindLeftovers {}
+
+export type LeftoverKind = CoreLeftoverKind | keyof KindLeftovers
 
 export interface Leftover {
   kind: LeftoverKind
@@ -104,73 +95,21 @@ export interface StackReport {
   nextCommand?: string
 }
 
-/** What was done around the cluster: what started its tasks, and what would have kept billing. */
+/**
+ * What was done around the cluster: what started its tasks, and what would have kept billing. Each
+ * kind (src/kinds/) declares its own part in its module, by declaration merging
+ * (`declare module '../report/report.js' { interface RelatedReport { logGroups: … } }`), its
+ * counts in RelatedFound, and creates it empty (`emptyReport`); src/kinds/index.ts puts the parts
+ * together, so that this module knows none of the kinds. docs/report.md documents the whole.
+ */
 export interface RelatedReport {
-  found: {
-    triggers: number
-    schedules: number
-    ec2Instances: number
-    externalInstances: number
-    logGroups: number
-    taskDefinitionFamilies: number
-    namespaces: number
-    /** Cloud Map services the services registered their tasks in (`serviceRegistries`). */
-    discoveryServices?: number
-    listenerRules: number
-    targetGroups: number
-    scalableTargets: number
-    scalingAlarms: number
-  }
-  /** `bus`: the rule's event bus, when it is not the default one. */
-  triggers: { rule: string; bus?: string; targets: string[]; action: 'targets-removed' | 'disabled' }[]
-  schedules: { name: string; group: string; action: 'deleted' | 'disabled' }[]
-  instances: {
-    id: string
-    containerInstanceId: string
-    action: 'terminated' | 'terminated-with-stack' | 'ssm-deregistered'
-    /** With `terminated-with-stack`: the group and stack that owned it. */
-    owner?: string
-  }[]
-  logGroups: { name: string; action: 'deleted' }[]
-  taskDefinitions: { family: string; revisions: string[]; action: 'deregistered' }[]
-  namespaces: { ref: string; action: 'deleted' }[]
-  /** Cloud Map service-discovery services deleted (ECS leaves them): ARNs. */
-  discoveryServices?: { arn: string; action: 'deleted' }[]
-  listenerRules: { arn: string; action: 'deleted' }[]
-  targetGroups: { arn: string; name: string; action: 'deleted' }[]
-  /** `suspended` before the services were touched, `deregistered` once they were gone. */
-  scalableTargets: { resourceId: string; action: 'suspended' | 'deregistered' }[]
-  alarms: { name: string; action: 'deleted' }[]
+  /** What each kind found, counted. */
+  found: RelatedFound
 }
 
-/** Each kind (src/kinds/) fills its own part; the counts it found go into `found`. */
-export function newRelatedReport(): RelatedReport {
-  return {
-    found: {
-      triggers: 0,
-      schedules: 0,
-      ec2Instances: 0,
-      externalInstances: 0,
-      logGroups: 0,
-      taskDefinitionFamilies: 0,
-      namespaces: 0,
-      listenerRules: 0,
-      targetGroups: 0,
-      scalableTargets: 0,
-      scalingAlarms: 0
-    },
-    triggers: [],
-    schedules: [],
-    instances: [],
-    logGroups: [],
-    taskDefinitions: [],
-    namespaces: [],
-    listenerRules: [],
-    targetGroups: [],
-    scalableTargets: [],
-    alarms: []
-  }
-}
+/** What the kinds found, one count (or a few) per kind, each declared by its kind. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the kinds' declarations
+export interface RelatedFound {}
 
 export interface PhaseTiming {
   name: string

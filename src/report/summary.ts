@@ -1,5 +1,5 @@
 import { code, escapeHtml, link } from './html.js'
-import { kindCountRows, kindDoneLists, kindLink } from '../kinds/index.js'
+import { KINDS, kindCountRows, kindDoneLists, kindLink, type AnyKind } from '../kinds/index.js'
 import { consoleLinks } from './links.js'
 import type { ClusterReport, Leftover, Report } from './report.js'
 
@@ -23,8 +23,11 @@ const OUTCOME_TEXT: Record<ClusterReport['outcome'], string> = {
   skipped: '⏭️ skipped'
 }
 
-/** Report → the job summary (Markdown with HTML details), under the runner's size limit. */
-export function renderSummary(report: Report): string {
+/**
+ * Report → the job summary (Markdown with HTML details), under the runner's size limit. `kinds`:
+ * the kinds around the cluster the run used (their rows, lists and links).
+ */
+export function renderSummary(report: Report, kinds: readonly AnyKind[] = KINDS): string {
   const parts: string[] = []
   parts.push(report.dryRun ? '## ECS teardown — DRY RUN: nothing was changed' : '## ECS teardown')
   parts.push('')
@@ -35,21 +38,21 @@ export function renderSummary(report: Report): string {
       `| ${escapeHtml(c.name)} | ${escapeHtml(c.region)} | ${OUTCOME_TEXT[c.outcome]} | ${c.seconds.toFixed(1)} s |`
     )
   }
-  for (const c of report.clusters) parts.push('', ...renderCluster(c))
+  for (const c of report.clusters) parts.push('', ...renderCluster(c, kinds))
   return fitToBudget(parts.join('\n') + '\n')
 }
 
-function renderCluster(c: ClusterReport): string[] {
+function renderCluster(c: ClusterReport, kinds: readonly AnyKind[]): string[] {
   const out: string[] = [`### ${escapeHtml(c.name)}: ${OUTCOME_TEXT[c.outcome]}`]
   if (c.message) out.push('', escapeHtml(c.message))
   if (c.plan) out.push(...renderPlan(c))
   // No table when the cluster was never read (absent, or a failure before the inventory).
   out.push(...renderScope(c))
   if (c.outcome === 'absent' || c.outcome === 'skipped' || !c.arn) return out
-  out.push(...renderCounts(c))
-  out.push(...renderLeftovers(c))
+  out.push(...renderCounts(c, kinds))
+  out.push(...renderLeftovers(c, kinds))
   out.push(...renderKept(c))
-  if (c.outcome !== 'dry-run') out.push(...renderRemoved(c))
+  if (c.outcome !== 'dry-run') out.push(...renderRemoved(c, kinds))
   out.push(...renderPhases(c))
   return out
 }
@@ -71,7 +74,7 @@ function renderPlan(c: ClusterReport): string[] {
   return out
 }
 
-function renderCounts(c: ClusterReport): string[] {
+function renderCounts(c: ClusterReport, kinds: readonly AnyKind[]): string[] {
   const left = (kind: Leftover['kind']): number => c.leftovers.filter(l => l.kind === kind).length
   const removed = (n: number): string => (c.outcome === 'dry-run' ? '—' : String(n))
   const rows = [
@@ -92,12 +95,12 @@ function renderCounts(c: ClusterReport): string[] {
     const found = c.stack.status === 'NOT_FOUND' ? 0 : 1
     rows.push(`| CloudFormation stack | ${found} | ${removed(c.stack.deleted ? 1 : 0)} | ${left('stack')} |`)
   }
-  for (const row of kindCountRows(c, left))
+  for (const row of kindCountRows(c, left, kinds))
     rows.push(`| ${row.label} | ${row.found} | ${removed(row.removed)} | ${left(row.leftoverKind)} |`)
   return rows
 }
 
-function leftoverLink(c: ClusterReport, l: Leftover): string | undefined {
+function leftoverLink(c: ClusterReport, l: Leftover, kinds: readonly AnyKind[]): string | undefined {
   switch (l.kind) {
     case 'service':
       return consoleLinks.service(c.region, c.name, l.id)
@@ -113,13 +116,13 @@ function leftoverLink(c: ClusterReport, l: Leftover): string | undefined {
     case 'stack-resource':
       return c.stack ? consoleLinks.stack(c.region, c.stack.id ?? c.stack.name) : undefined
     default:
-      return kindLink(c.region, l)
+      return kindLink(c.region, l, kinds)
   }
 }
 
-function renderLeftovers(c: ClusterReport): string[] {
+function renderLeftovers(c: ClusterReport, kinds: readonly AnyKind[]): string[] {
   const item = (l: Leftover): string => {
-    const href = leftoverLink(c, l)
+    const href = leftoverLink(c, l, kinds)
     const name = href ? link(href, code(l.id)) : code(l.id)
     return `${escapeHtml(l.kind)} ${name}: ${escapeHtml(l.reason)}${l.fromPlan ? ' (from the plan, not read from AWS)' : ''}`
   }
@@ -158,7 +161,7 @@ function renderKept(c: ClusterReport): string[] {
   ]
 }
 
-function renderRemoved(c: ClusterReport): string[] {
+function renderRemoved(c: ClusterReport, kinds: readonly AnyKind[]): string[] {
   const out: string[] = []
   out.push(
     ...details(
@@ -188,7 +191,7 @@ function renderRemoved(c: ClusterReport): string[] {
       c.capacityProviders.map(p => `${code(p.name)}: ${p.action}`)
     )
   )
-  out.push(...renderRelated(c))
+  out.push(...renderRelated(c, kinds))
   if (c.stack) {
     const s = c.stack
     const lines =
@@ -207,8 +210,8 @@ function renderRemoved(c: ClusterReport): string[] {
 }
 
 /** What the kinds around the cluster did, each in its own words (src/kinds/). */
-function renderRelated(c: ClusterReport): string[] {
-  return kindDoneLists(c).flatMap(list => details(list.title, list.items))
+function renderRelated(c: ClusterReport, kinds: readonly AnyKind[]): string[] {
+  return kindDoneLists(c, kinds).flatMap(list => details(list.title, list.items))
 }
 
 function renderPhases(c: ClusterReport): string[] {

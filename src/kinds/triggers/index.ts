@@ -6,7 +6,14 @@ import { consoleLinks } from '../../report/links.js'
 import type { Leftover } from '../../report/report.js'
 import type { TriggerMode } from '../../settings.js'
 import { explainAwsError, isAccessDenied } from '../../util/errors.js'
-import { count, shownRows, type FindContext, type KindStep, type ResourceKind } from '../kind.js'
+import {
+  count,
+  shownRows,
+  type FindContext,
+  type KindStep,
+  type ResourceKind,
+  type ReportPart
+} from '../kind.js'
 import { disableRule, findTriggers, removeTargets, ruleLabel, type TriggerInfo } from './rules.js'
 import {
   deleteSchedule,
@@ -16,6 +23,23 @@ import {
   type ScheduleInfo
 } from './schedules.js'
 import { familiesToStop, sharedWithNeighbours } from '../shared.js'
+
+// Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
+declare module '../../report/report.js' {
+  interface RelatedReport {
+    /** `bus`: the rule's event bus, when it is not the default one. */
+    triggers: { rule: string; bus?: string; targets: string[]; action: 'targets-removed' | 'disabled' }[]
+    schedules: { name: string; group: string; action: 'deleted' | 'disabled' }[]
+  }
+  interface RelatedFound {
+    triggers: number
+    schedules: number
+  }
+  interface KindLeftovers {
+    trigger: true
+    schedule: true
+  }
+}
 
 export type { TriggerInfo } from './rules.js'
 export type { ScheduleInfo } from './schedules.js'
@@ -55,6 +79,11 @@ const PHASE = 'EventBridge rules and schedules'
 
 export const triggersKind: ResourceKind<TriggersFound | undefined, TriggersPlan> = {
   name: PHASE,
+  emptyReport: (): ReportPart<'triggers' | 'schedules', 'triggers' | 'schedules'> => ({
+    found: { triggers: 0, schedules: 0 },
+    triggers: [],
+    schedules: []
+  }),
 
   async find(ctx, scope, settings) {
     if (settings.triggers === 'keep') return undefined
