@@ -61027,13 +61027,6 @@ async function retryUntil(ctx, options, attempt) {
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/kind.js
-/** The stages in the order they run. */
-const KIND_STAGES = (/* unused pure expression or super */ null && ([
-    'before-services',
-    'after-services',
-    'after-instances',
-    'after-cluster'
-]));
 /** A kind's one row of the summary's table, shown only when something was found, removed or left. */
 function rowWhenAny(row, left) {
     return row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0 ? [row] : [];

@@ -35,14 +35,6 @@ export type KindStage =
   /** Once the cluster (and its stack, with delete-stack) is gone: what ECS leaves behind. */
   | 'after-cluster'
 
-/** The stages in the order they run. */
-export const KIND_STAGES: readonly KindStage[] = [
-  'before-services',
-  'after-services',
-  'after-instances',
-  'after-cluster'
-]
-
 /**
  * What is being removed, which is what the kinds are asked about. A kind must not assume the whole
  * cluster goes: a teardown of a few services of a shared cluster passes just those services (and
