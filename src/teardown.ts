@@ -98,8 +98,10 @@ function warmClients(deps: TeardownDeps, settings: Settings): void {
   const needed = [
     settings.triggers !== 'keep' ? deps.events : undefined,
     settings.triggers !== 'keep' ? deps.scheduler : undefined,
-    // The EC2 instances behind the container instances are looked up on every run that has some.
+    // The EC2 instances behind the container instances are looked up on every run that has some,
+    // and the services' scalable targets on every run that has services.
     deps.ec2,
+    deps.autoscaling,
     settings.deleteStack ? deps.cloudformation : undefined,
     settings.deleteLogGroups ? deps.logs : undefined,
     settings.deregisterSsmInstances ? deps.ssm : undefined,
