@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url'
 import { DescribeClustersCommand, ListClustersCommand } from '@aws-sdk/client-ecs'
 import * as prettier from 'prettier'
 import type { EcsSim } from '../__tests__/sim/ecs-sim.js'
-import { runOnSim } from '../__tests__/support/harness.js'
+import type { ElbV2Sim } from '../__tests__/sim/elbv2-sim.js'
+import type { SimWorld } from '../__tests__/sim/world.js'
 import type { SendPort } from '../src/aws/call.js'
 import { MemoryLogger } from '../src/log.js'
 import { relatedPorts } from '../src/aws/clients.js'
@@ -64,6 +65,8 @@ interface RunStats {
   /** Refusals other than throttling (ClusterContains*, "deployments are active", ...). */
   refused: number
   byOperation: Record<string, number>
+  /** Calls to the other services the kinds read (EventBridge, Scheduler, ...): not counted above. */
+  uncountedByOperation: Record<string, number>
   throttledByOperation: Record<string, number>
   callsPerResource: number
   callsOverMinimum: number
@@ -182,72 +185,82 @@ async function runOne(scenarioName: string, runner: string): Promise<RunStats> {
 // ------------------------------------------------------------------------------------------ runs
 
 async function runEngine(scenario: Scenario, result: Omit<ScenarioResult, 'runs'>): Promise<RunStats> {
-  const { time, sims } = buildSims(scenario)
+  const { time, sims, worlds } = buildSims(scenario)
   await time.sleep(SETTLE_MS)
   seedRandom(7)
   const realStart = performance.now()
   const started = time.clock()
   const problems: string[] = []
-  let peakInFlight: number
-  if (scenario.clusters === 1) {
-    const sim = sims[0]!
-    const run = await runOnSim(sim, { cluster: clusterName(scenario, 0) })
-    if (run.failed) problems.push(run.failed)
-    for (const c of run.report?.clusters ?? [])
-      if (c.outcome !== 'deleted') problems.push(`${c.name}: ${c.outcome}`)
-    peakInFlight = sim.peakInFlight
-  } else {
-    // The sweep as a user runs it: one run() with a pattern, so selection, the shared Pool and the
-    // shared rate limiter are the action's own. One ECS client routes each call to the simulator that
-    // holds its cluster (they share one clock and one set of token buckets: one account and Region).
-    const flight = { now: 0, peak: 0 }
-    const names = sims.map((_, i) => clusterName(scenario, i))
-    const outputs: Record<string, string> = {}
-    let failed: string | undefined
-    // The whole report: the `report` output may be a shortened one for a sweep this large.
-    let wholeReport = '{"clusters":[]}'
-    await run({
-      readInput: name =>
-        ({
-          cluster: `bench-${scenario.name}-*`,
-          'max-clusters': String(scenario.clusters),
-          triggers: 'keep'
-        })[name] ?? '',
-      env: { AWS_REGION: sims[0]!.options.region },
-      clock: time.clock,
-      sleep: time.sleep,
-      signal: new AbortController().signal,
-      log: new MemoryLogger(),
-      setOutput: (name, value) => void (outputs[name] = value),
-      setFailed: message => void (failed = message),
-      writeSummary: async () => undefined,
-      writeReportFile: async json => {
-        wholeReport = json
-        return '/bench/report.json'
-      },
-      getIDToken: async () => Promise.reject(new Error('no OIDC in the benchmark')),
-      setSecret: () => undefined,
-      createClients: () => ({
-        ecs: counted(routed(sims, names), flight),
-        cloudformation: noCloudFormation,
-        ...relatedPorts({})
-      })
-    })
-    if (failed) problems.push(failed)
-    const report = JSON.parse(wholeReport) as {
-      clusters: { name: string; outcome: string; message?: string }[]
-    }
-    if (report.clusters.length !== scenario.clusters)
-      problems.push(`${report.clusters.length} clusters in the report`)
-    for (const c of report.clusters)
-      if (c.outcome !== 'deleted') problems.push(`${c.name}: ${c.outcome}: ${c.message}`)
-    peakInFlight = flight.peak
+  // Calls in flight across ECS and Elastic Load Balancing (each simulator only sees its own).
+  const flight = { now: 0, peak: 0 }
+  const single = scenario.clusters === 1
+  const outputs: Record<string, string> = {}
+  let failed: string | undefined
+  // The whole report: the `report` output may be a shortened one for a sweep this large.
+  let wholeReport = '{"clusters":[]}'
+  await run({
+    // One cluster by name; the sweep as a user runs it: one run() with a pattern, so selection, the
+    // shared Pool and the shared rate limiter are the action's own.
+    readInput: name =>
+      (
+        (single
+          ? { cluster: clusterName(scenario, 0) }
+          : {
+              cluster: `bench-${scenario.name}-*`,
+              'max-clusters': String(scenario.clusters),
+              triggers: 'keep'
+            }) as Record<string, string>
+      )[name] ?? '',
+    env: { AWS_REGION: sims[0]!.options.region },
+    clock: time.clock,
+    sleep: time.sleep,
+    signal: new AbortController().signal,
+    log: new MemoryLogger(),
+    setOutput: (name, value) => void (outputs[name] = value),
+    setFailed: message => void (failed = message),
+    writeSummary: async () => undefined,
+    writeReportFile: async json => {
+      wholeReport = json
+      return '/bench/report.json'
+    },
+    getIDToken: async () => Promise.reject(new Error('no OIDC in the benchmark')),
+    setSecret: () => undefined,
+    // One cluster: every simulator of its world. The sweep: one ECS client that routes each call to
+    // the simulator holding its cluster, one Elastic Load Balancing client that routes by ARN (they
+    // share one clock and one set of token buckets: one account and Region); no other service.
+    createClients: () =>
+      single
+        ? {
+            ...worlds[0]!.clients(),
+            ecs: counted(sims[0]!.client, flight),
+            elbv2: counted(worlds[0]!.elbv2.client, flight),
+            cloudformation: noCloudFormation
+          }
+        : {
+            ecs: counted(
+              routed(
+                sims,
+                sims.map((_, i) => clusterName(scenario, i))
+              ),
+              flight
+            ),
+            cloudformation: noCloudFormation,
+            ...relatedPorts({ elbv2: counted(routedByArn(worlds.map(w => w.elbv2)), flight) })
+          }
+  })
+  if (failed) problems.push(failed)
+  const report = JSON.parse(wholeReport) as {
+    clusters: { name: string; outcome: string; message?: string }[]
   }
-  return stats('engine', scenario, result, sims, time.clock() - started, peakInFlight, problems, realStart)
+  if (report.clusters.length !== scenario.clusters)
+    problems.push(`${report.clusters.length} clusters in the report`)
+  for (const c of report.clusters)
+    if (c.outcome !== 'deleted') problems.push(`${c.name}: ${c.outcome}: ${c.message}`)
+  return stats('engine', scenario, result, worlds, time.clock() - started, flight.peak, problems, realStart)
 }
 
 async function runReference(scenario: Scenario, result: Omit<ScenarioResult, 'runs'>): Promise<RunStats> {
-  const { time, sims } = buildSims(scenario)
+  const { time, sims, worlds } = buildSims(scenario)
   await time.sleep(SETTLE_MS)
   seedRandom(7)
   const realStart = performance.now()
@@ -260,20 +273,28 @@ async function runReference(scenario: Scenario, result: Omit<ScenarioResult, 'ru
     )
   }
   const peak = Math.max(...sims.map(s => s.peakInFlight))
-  return stats('seed-004 loop', scenario, result, sims, time.clock() - started, peak, problems, realStart)
+  return stats('seed-004 loop', scenario, result, worlds, time.clock() - started, peak, problems, realStart)
 }
 
 function stats(
   runner: RunStats['runner'],
   scenario: Scenario,
   result: Omit<ScenarioResult, 'runs'>,
-  sims: EcsSim[],
+  worlds: SimWorld[],
   wallMs: number,
   peakInFlight: number,
   problems: string[],
   realStart: number
 ): RunStats {
-  const calls = sims.flatMap(s => s.calls)
+  const sims = worlds.map(w => w.ecs)
+  // ECS and Elastic Load Balancing: the calls the minimum counts. (The other services the kinds read,
+  // EventBridge, Scheduler, Application Auto Scaling and the rest, are not counted.)
+  const calls = worlds.flatMap(w => [...w.ecs.calls, ...w.elbv2.calls])
+  const uncountedByOperation: Record<string, number> = {}
+  for (const w of worlds)
+    for (const sim of [w.events, w.scheduler, w.logs, w.ec2, w.ssm, w.cloudMap, w.cloudwatch, w.autoscaling])
+      for (const c of sim.calls)
+        uncountedByOperation[c.operation] = (uncountedByOperation[c.operation] ?? 0) + 1
   const byOperation: Record<string, number> = {}
   const throttledByOperation: Record<string, number> = {}
   for (const c of calls) {
@@ -290,12 +311,13 @@ function stats(
   return {
     runner,
     wallMs,
-    timeline: timeline(sims, wallMs),
+    timeline: timeline(worlds, wallMs),
     calls: calls.length,
     throttled: calls.filter(c => c.error === 'ThrottlingException').length,
     refused: calls.filter(c => c.error && c.error !== 'ThrottlingException').length,
     byOperation: Object.fromEntries(Object.entries(byOperation).sort(([a], [b]) => a.localeCompare(b))),
     throttledByOperation,
+    uncountedByOperation,
     callsPerResource: calls.length / result.resources,
     callsOverMinimum: calls.length / result.minimumCalls.total,
     peakInFlight,
@@ -306,17 +328,16 @@ function stats(
   }
 }
 
-function timeline(sims: EcsSim[], wallMs: number): Record<string, number> {
+function timeline(worlds: SimWorld[], wallMs: number): Record<string, number> {
+  const sims = worlds.map(w => w.ecs)
   const start = sims[0]!.now - wallMs
   const at = (ms: number): number => Math.round((ms - start) / 100) / 10
   const out: Record<string, number> = {}
-  for (const c of sims.flatMap(s => s.calls)) {
+  for (const c of worlds.flatMap(w => [...w.ecs.calls, ...w.elbv2.calls])) {
     if (c.error) continue
     out[`last ${c.operation} accepted`] = Math.max(out[`last ${c.operation} accepted`] ?? 0, at(c.at))
   }
-  const stops = sims
-    .flatMap(s => [...s.tasks.values()])
-    .map(t => (t.stopRequestedAt ?? Infinity) + t.stopTimeMs)
+  const stops = sims.flatMap(s => [...s.tasks.values()].map(t => s.stopsAt(t) ?? Infinity))
   out['last task STOPPED'] = at(Math.max(...stops))
   const ordered = Object.entries(out).sort(([, a], [, b]) => a - b)
   return Object.fromEntries([...ordered, ['end', at(start + wallMs)]])
@@ -365,6 +386,25 @@ function routed(sims: EcsSim[], names: string[]): SendPort {
         }
       }
       return simOf(input.cluster).client.send(command, options)
+    }
+  }
+}
+
+/** One Elastic Load Balancing client over several simulators: a call goes to the one holding its ARN. */
+function routedByArn(sims: ElbV2Sim[]): SendPort {
+  const holds = (sim: ElbV2Sim, arn: string): boolean =>
+    sim.targetGroups.has(arn) || sim.loadBalancers.has(arn) || sim.listeners.has(arn) || sim.rules.has(arn)
+  return {
+    send: async (command: { input?: Record<string, unknown> }, options) => {
+      const input = command.input ?? {}
+      const arns = [
+        ...((input.TargetGroupArns as string[] | undefined) ?? []),
+        ...((input.RuleArns as string[] | undefined) ?? []),
+        ...((input.ListenerArns as string[] | undefined) ?? []),
+        ...['TargetGroupArn', 'LoadBalancerArn', 'ListenerArn', 'RuleArn'].map(k => input[k] as string)
+      ].filter(Boolean)
+      const sim = sims.find(s => arns.some(arn => holds(s, arn))) ?? sims[0]!
+      return sim.client.send(command, options)
     }
   }
 }
@@ -544,13 +584,16 @@ function operationRows(results: ScenarioResult[]): string[][] {
 function modelLine(): string {
   return (
     `Model: ${MODEL.latencyMs} ms per call, scheduler delay ${secs(MODEL.schedulerDelayMs)}, task stop ` +
-    `${secs(MODEL.stopTimeMs)}, load-balancer drain ${secs(MODEL.drainDelayMs)}, ECS's default token buckets, ` +
+    `${secs(MODEL.stopTimeMs)}, load-balancer drain ${secs(MODEL.drainDelayMs)} (each service behind its own target ` +
+    `group with that deregistration delay, its tasks DEACTIVATING for it before SIGTERM; one Application Load ` +
+    `Balancer with one listener per 50 services), ECS's default token buckets, ` +
     `at most ${MODEL.maxConcurrency} calls in flight (engine); graceful mode; virtual time. ` +
     `Scenarios: ${SCENARIOS.map(
       s =>
         `${s.name} = ${s.clusters > 1 ? `${s.clusters} × ` : ''}${s.workload.services} services × ` +
         `${s.workload.tasksPerService} tasks, ${s.workload.containerInstances} instances, ` +
         `${s.workload.standaloneTasks} standalone tasks` +
+        (s.workload.servicesPerLoadBalancer ? '' : ', no load balancer') +
         (s.model
           ? ` (${s.model.latencyMs ?? MODEL.latencyMs} ms per call, scheduler delay ${secs(s.model.schedulerDelayMs ?? MODEL.schedulerDelayMs)}, task stop ${secs(s.model.stopTimeMs ?? MODEL.stopTimeMs)}, load-balancer drain ${secs(s.model.drainDelayMs ?? MODEL.drainDelayMs)}${s.loopPollMs ? `; the seed-004 loop polls every ${secs(s.loopPollMs)}` : ''})`
           : '') +
@@ -560,7 +603,9 @@ function modelLine(): string {
     ).join(
       '; '
     )}. The engine sweeps the 20 clusters in one run with the pattern bench-sweep-* (one Pool, one rate limiter); the seed-004 ` +
-    `loop does them one after another.`
+    `loop does them one after another. Calls are ECS's and Elastic Load Balancing's (what the minimum counts); the ` +
+    `other services the kinds read (EventBridge, Scheduler, EC2, Application Auto Scaling: one call each, the last one ` +
+    `per 50 services) are not counted, and the sweep does not call them.`
   )
 }
 

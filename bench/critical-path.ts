@@ -11,6 +11,12 @@ export interface Workload {
   containerInstances: number
   /** Tasks that belong to no service (RunTask). */
   standaloneTasks: number
+  /**
+   * When set, every service is behind its own target group (whose deregistration delay is the
+   * model's drain delay), with one listener rule on an Application Load Balancer holding this many
+   * services' rules (one listener each; 50 keeps under the default 100 rules a listener).
+   */
+  servicesPerLoadBalancer?: number
 }
 
 export interface Scenario {
@@ -54,12 +60,20 @@ const PAGE = 100
 const DESCRIBE_SERVICES_BATCH = 10
 const DESCRIBE_TASKS_BATCH = 100
 const DESCRIBE_INSTANCES_BATCH = 100
+/** Elastic Load Balancing: 20 target groups by ARN a call; 400 rules a DescribeRules page. */
+const DESCRIBE_TARGET_GROUPS_BATCH = 20
+const ELB_PAGE = 400
 
 const pages = (n: number): number => Math.max(1, Math.ceil(n / PAGE))
 const batches = (n: number, size: number): number => Math.ceil(n / size)
 
 export function tasksOf(w: Workload): number {
   return w.services * w.tasksPerService + w.standaloneTasks
+}
+
+/** The load balancers (one listener each) the services' rules are on; 0 without load balancers. */
+export function loadBalancersOf(w: Workload): number {
+  return w.servicesPerLoadBalancer && w.services > 0 ? Math.ceil(w.services / w.servicesPerLoadBalancer) : 0
 }
 
 /** What a teardown of the whole scenario removes: services, tasks, container instances and clusters. */
@@ -82,6 +96,11 @@ export function resourcesOf(s: Scenario): number {
  *   pages and DescribeContainerInstances batches of 100 (the EC2 instance IDs the report lists).
  * - One look per wait: DescribeServices for INACTIVE, DescribeTasks for STOPPED, DescribeClusters
  *   for the cluster's INACTIVE.
+ * - Services behind target groups: what the report of their listener rules and groups needs (the
+ *   groups are kept, delete-target-groups being off): DescribeTargetGroups in batches of 20 (their
+ *   load balancers), DescribeListeners of each load balancer, DescribeRules pages of each listener
+ *   (its services' rules and the default one). Reading the groups' deregistration delays
+ *   (DescribeTargetGroupAttributes) only times the waits: it is not part of the minimum.
  */
 export function minimumCalls(w: Workload): Record<string, number> {
   const tasks = tasksOf(w)
@@ -97,6 +116,17 @@ export function minimumCalls(w: Workload): Record<string, number> {
     StopTask: w.standaloneTasks,
     DeregisterContainerInstance: w.containerInstances,
     DeleteCluster: 1
+  }
+  const loadBalancers = loadBalancersOf(w)
+  if (loadBalancers > 0) {
+    calls.DescribeTargetGroups = batches(w.services, DESCRIBE_TARGET_GROUPS_BATCH)
+    calls.DescribeListeners = loadBalancers
+    // Each listener holds servicesPerLoadBalancer rules (the last one fewer) and its default rule.
+    calls.DescribeRules = Array.from({ length: loadBalancers }, (_, i) =>
+      Math.ceil(
+        (Math.min(w.servicesPerLoadBalancer!, w.services - i * w.servicesPerLoadBalancer!) + 1) / ELB_PAGE
+      )
+    ).reduce((a, b) => a + b, 0)
   }
   for (const [op, n] of Object.entries(calls)) if (n === 0) delete calls[op]
   return calls
@@ -127,8 +157,9 @@ export interface CriticalPath {
  * - services: DescribeClusters → ListServices pages → DescribeServices → the last service's first
  *   service-modify call (every service needs one, and in the graceful mode nothing else makes the
  *   scheduler stop its tasks; so the last one comes no earlier than the Pool and the "Service
- *   modify" bucket allow for all the account's services) → scheduler delay → stop time → drain
- *   delay → DeleteCluster → DescribeClusters.
+ *   modify" bucket allow for all the account's services) → scheduler delay → drain delay (behind a
+ *   load balancer, ECS deregisters a task from its target groups before SIGTERM) → stop time (the
+ *   service is INACTIVE once its last task is STOPPED) → DeleteCluster → DescribeClusters.
  * - instances: the same up to the last task stopping, then DeregisterContainerInstance (an instance
  *   with a running task refuses it) → DeleteCluster → DescribeClusters.
  * - standalone tasks: DescribeClusters → ListTasks pages → DescribeTasks → the last StopTask (Pool
@@ -156,8 +187,9 @@ export function criticalPath(s: Scenario, model: Model): CriticalPath {
   if (w.services > 0) {
     const inventory = L + pages(w.services) * L + rounds(batches(w.services, DESCRIBE_SERVICES_BATCH))
     const lastService = Math.max(inventory + rounds(s.clusters * w.services), throttled('DeleteService'))
-    const lastTaskStopped = lastService + model.schedulerDelayMs + model.stopTimeMs
-    chains.services = lastTaskStopped + model.drainDelayMs + tail
+    const drain = loadBalancersOf(w) > 0 ? model.drainDelayMs : 0
+    const lastTaskStopped = lastService + model.schedulerDelayMs + drain + model.stopTimeMs
+    chains.services = lastTaskStopped + tail
     if (w.containerInstances > 0 && w.tasksPerService > 0) chains.instances = lastTaskStopped + L + tail
   }
   if (w.standaloneTasks > 0) {

@@ -59757,6 +59757,8 @@ const Limits = {
     cloudMapPageSize: 100,
     /** Elastic Load Balancing DescribeTargetGroups / DescribeListeners / DescribeRules page size (the most AWS allows). */
     elbPageSize: 400,
+    /** DescribeTargetGroups by ARN: "You cannot describe more than '20' target groups at a time". */
+    describeTargetGroupsBatch: 20,
     /** Application Auto Scaling MaxResults (the most it allows), and resource IDs per DescribeScalableTargets. */
     autoScalingPageSize: 50,
     /** CloudWatch DescribeAlarms names per call and MaxRecords; DeleteAlarms names per call. */
@@ -60865,18 +60867,23 @@ class BatchPoller {
     }
     /**
      * Waits until `isDone` holds for `id`. `notBeforeMs`: how long after now it can be done at the
-     * earliest, as far as the action knows (a service's load-balancer deregistration delay). It is
-     * looked at once on the schedule (the drain may have happened already: AWS may drain the targets
-     * before the tasks stop) and, if not done, next only then; its deadline still comes first.
+     * earliest, as far as the action knows (a task behind a load balancer is deregistered from its
+     * target groups, for their whole deregistration delay, before ECS sends it SIGTERM). It is not
+     * looked at before then: its looks come a `resumeFraction` of the time already waited after it
+     * and apart (at least `firstMs`), and its settle-by moment counts from it. Its deadline still
+     * comes first.
      */
     waitUntil(id, isDone, deadline, notBeforeMs = 0) {
         return new Promise((resolve, reject) => {
             const since = this.ctx.clock();
-            const lookFrom = since + Math.max(0, notBeforeMs);
+            const { firstMs, resumeFraction: fraction = 1 } = this.options.schedule;
+            const delayed = notBeforeMs > 0;
+            const canEndFrom = since + Math.max(0, notBeforeMs);
             this.waiters.add({
                 id,
                 since,
-                lookFrom,
+                canEndFrom,
+                lookFrom: delayed ? canEndFrom + Math.max(firstMs, fraction * notBeforeMs) : since,
                 looked: false,
                 isDone,
                 deadline,
@@ -60899,22 +60906,24 @@ class BatchPoller {
             while (this.waiters.size > 0) {
                 const nearest = Math.min(...[...this.waiters].map(w => w.deadline));
                 const startNow = this.ctx.clock();
-                if (![...this.waiters].some(w => canLook(w, startNow))) {
-                    // Nothing can be done yet: sleep until the first can, and back off afresh from there.
-                    const firstLook = Math.min(...[...this.waiters].map(w => w.lookFrom));
-                    sleepMs = firstLook - startNow;
+                if (![...this.waiters].some(w => inSchedule(w, startNow))) {
+                    // Nothing can be done yet: sleep until the first wait can, and go on backing off from the
+                    // time it has waited already.
+                    const first = [...this.waiters].reduce((a, b) => (b.lookFrom < a.lookFrom ? b : a));
+                    sleepMs = first.lookFrom - startNow;
                     paceMs = schedule.stepMs;
-                    nextStepMs = schedule.stepMs;
+                    nextStepMs = Math.max(schedule.stepMs, (schedule.resumeFraction ?? 1) * (first.lookFrom - first.since));
                 }
                 await this.ctx.sleep(Math.max(0, Math.min(sleepMs, nearest - startNow)), this.ctx.signal);
                 const now = this.ctx.clock();
-                // Insertion order is the order the waits began: the oldest first.
+                // Insertion order is the order the waits began: the oldest first. A wait whose first look is
+                // due within the next step joins this round (waits asked together are looked at together).
                 const due = [...this.waiters].filter(w => w.deadline <= now);
                 const ids = new Set(due.map(w => w.id));
                 for (const w of this.waiters) {
                     if (ids.size >= Math.max(batchSize, due.length))
                         break;
-                    if (canLook(w, now))
+                    if (inSchedule(w, now + schedule.stepMs))
                         ids.add(w.id);
                 }
                 if (ids.size === 0)
@@ -60947,7 +60956,7 @@ class BatchPoller {
                     sleepMs = paceMs;
                     nextStepMs *= schedule.factor;
                 }
-                // A wait that can first be done sooner is looked at then, without changing the pace.
+                // A wait that can first be looked at sooner is looked at then, without changing the pace.
                 sleepMs = Math.min(sleepMs, this.untilFirstLook(after));
             }
         }
@@ -60961,23 +60970,23 @@ class BatchPoller {
             this.running = false;
         }
     }
-    /** The backoff's next sleep, from the oldest wait's start. */
+    /** The backoff's next sleep, from the moment the oldest wait being looked at could first end. */
     nextSleep(stepMs, now) {
-        const oldest = this.waiters.values().next().value;
-        return backoffSleep(this.options.schedule, stepMs, oldest?.since ?? now, now);
+        const oldest = [...this.waiters].find(w => inSchedule(w, now));
+        return backoffSleep(this.options.schedule, stepMs, oldest?.canEndFrom ?? now, now);
     }
-    /** How long until a wait not looked at yet can first be done (Infinity: none such). */
+    /** How long until a wait not looked at yet is first looked at (Infinity: none such). */
     untilFirstLook(now) {
-        return Math.min(...[...this.waiters].filter(w => !canLook(w, now)).map(w => w.lookFrom - now));
+        return Math.min(...[...this.waiters].filter(w => !inSchedule(w, now)).map(w => w.lookFrom - now));
     }
     settle(waiter, outcome) {
         this.waiters.delete(waiter);
         waiter.resolve(outcome);
     }
 }
-/** A wait is looked at once on the schedule, then not before it can be done. */
-function canLook(waiter, now) {
-    return !waiter.looked || waiter.lookFrom <= now;
+/** A wait follows the poller's schedule once its first look is due, or it was looked at already. */
+function inSchedule(waiter, now) {
+    return waiter.looked || waiter.lookFrom <= now;
 }
 /**
  * A backoff step as `schedule` allows it for a wait that began at `since`: up to its settle-by
@@ -62293,6 +62302,7 @@ async function confirmStackInstances(ctx, decisions) {
 
 
 
+
 /** The rule ARN's listener: `…:listener-rule/app/<lb>/<id>/<listener>/<rule>` → `…:listener/app/<lb>/<id>/<listener>`. */
 function listenerOfRule(ruleArn) {
     return ruleArn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '');
@@ -62488,29 +62498,54 @@ function neighbourTargetGroups(services) {
     }
     return users;
 }
-/** The groups that still exist, by ARN; a group deleted already is left out. */
+/**
+ * The groups that still exist, by ARN; a group deleted already is left out. DescribeTargetGroups
+ * takes 20 ARNs a call, and fails whole on one unknown ARN: a batch that fails so is asked again one
+ * ARN a call, which keeps the others.
+ *
+ * Each group's deregistration delay is read (one DescribeTargetGroupAttributes call a group) only
+ * when the groups fit in one such batch. The delay only times the waits: knowing it spares the looks
+ * at one batch of tasks during the drain (a dozen for a 60 s delay, sixty for AWS's default 300 s),
+ * whatever the number of groups, so past a few groups the reads cost more calls than they save.
+ */
 async function describeTargetGroups(ctx, arns) {
-    const out = [];
-    // DescribeTargetGroups with ARNs fails whole on one unknown ARN: one ARN per call keeps the others.
-    await Promise.all(arns.map(async (arn) => {
+    const batches = chunk(arns, Limits.describeTargetGroupsBatch);
+    const pages = await Promise.all(batches.map(async (batch) => {
         try {
-            const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetGroupsCommand({ TargetGroupArns: [arn] }));
-            for (const g of page.TargetGroups ?? []) {
-                const delayMs = await deregistrationDelay(ctx, g.TargetGroupArn ?? arn);
-                out.push({
-                    arn: g.TargetGroupArn ?? arn,
-                    name: g.TargetGroupName ?? nameOfArn(arn),
-                    loadBalancerArns: g.LoadBalancerArns ?? [],
-                    ...(delayMs !== undefined ? { deregistrationDelayMs: delayMs } : {})
-                });
-            }
+            return await describeTargetGroupBatch(ctx, batch);
         }
         catch (error) {
-            if (!(0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
+            if (batch.length === 1 || !isTargetGroupNotFound(error))
                 throw error;
+            return (await Promise.all(batch.map(arn => describeTargetGroupBatch(ctx, [arn])))).flat();
         }
     }));
+    const groups = pages.flat();
+    const readDelays = groups.length <= Limits.describeTargetGroupsBatch;
+    const out = await Promise.all(groups.map(async (g) => {
+        const delayMs = readDelays ? await deregistrationDelay(ctx, g.arn) : undefined;
+        return delayMs !== undefined ? { ...g, deregistrationDelayMs: delayMs } : g;
+    }));
     return out.sort((a, b) => a.arn.localeCompare(b.arn));
+}
+/** One DescribeTargetGroups call; a single ARN that AWS no longer knows gives no group. */
+async function describeTargetGroupBatch(ctx, arns) {
+    try {
+        const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetGroupsCommand({ TargetGroupArns: arns }));
+        return (page.TargetGroups ?? []).map(g => ({
+            arn: g.TargetGroupArn ?? '',
+            name: g.TargetGroupName ?? nameOfArn(g.TargetGroupArn ?? ''),
+            loadBalancerArns: g.LoadBalancerArns ?? []
+        }));
+    }
+    catch (error) {
+        if (arns.length === 1 && isTargetGroupNotFound(error))
+            return [];
+        throw error;
+    }
+}
+function isTargetGroupNotFound(error) {
+    return (0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound');
 }
 /**
  * The group's deregistration delay in ms, read only to time the services' waits: a denied read, a
@@ -62850,7 +62885,11 @@ async function applyLoadBalancers(ctx, planned) {
             reason: `VPC Lattice target group of ${l.service}: reported only; once nothing uses it, remove it with: ${removeCommand.latticeTargetGroup(l.arn)}`
         });
     }
-    for (const lb of await idleLoadBalancers(ctx, plan.loadBalancerArns)) {
+    // A load balancer on which this run deleted no rule still has the rules the plan saw: one with a
+    // rule of its own left is not idle, and needs no second look.
+    const changed = new Set(done.rules.map(arn => plan.rules.find(d => d.rule.arn === arn)?.rule.loadBalancerArn));
+    const stillRouting = (lb) => !changed.has(lb) && plan.found.rules.some(r => r.loadBalancerArn === lb && !r.isDefault);
+    for (const lb of await idleLoadBalancers(ctx, plan.loadBalancerArns.filter(lb => !stillRouting(lb)))) {
         ctx.report.leftovers.push({
             kind: 'load-balancer',
             id: lb,
@@ -65018,18 +65057,33 @@ function newAcceptedRequests() {
  * stop timeout (ECS's default, 30 s): tasks that exit on SIGTERM are STOPPED within a few seconds,
  * the others just after the timeout. So the first look comes after 1 s, later ones double, and one
  * comes at the stop timeout plus the scheduler's second and deprovisioning's (32 s), where most
- * waits end; a task with a longer stop timeout is then looked at every ceiling. A service's wait
- * begins only once its tasks are down: without a load balancer it is INACTIVE by then, so its first
- * look comes at once; behind one it stays DRAINING for the target group's deregistration delay
- * (300 s by default, often set lower): when the load-balancer kind read it, the look after the first
- * waits that long (ServicePlan.drainDelayMs, BatchPoller.waitUntil), else the looks back off into it.
+ * waits end; a task with a longer stop timeout is then looked at every ceiling. A task behind a load
+ * balancer is first deregistered from its target groups and stays DEACTIVATING for their
+ * deregistration delay (300 s by default, often set lower) before SIGTERM: when the load-balancer
+ * kind read that delay (ServicePlan.drainDelayMs), the task is not looked at before it, the 32 s
+ * count from it, and its looks come a quarter of the time already waited after it and apart
+ * (BatchPoller.waitUntil); else the looks back off into it. A service's wait begins once its tasks are down, when ECS is
+ * about to mark it INACTIVE: its first look comes at once.
  */
 /** ECS's default stop timeout (30 s), the scheduler's second and a second of deprovisioning. */
 const TASK_SETTLE_BY_MS = 32_000;
+/**
+ * After a known drain, looks a quarter of the time already waited after it and apart: behind a 60 s
+ * delay, a task that exits on SIGTERM is seen 15 s after the drain, one that waits out its stop
+ * timeout at the 32 s mark: two looks.
+ */
+const TASK_RESUME_FRACTION = 0.25;
 function pollSchedules(ceilingMs) {
     const ceiling = Math.max(1_000, ceilingMs);
     return {
-        tasks: { firstMs: 1_000, stepMs: 1_000, factor: 2, ceilingMs: ceiling, settleByMs: TASK_SETTLE_BY_MS },
+        tasks: {
+            firstMs: 1_000,
+            stepMs: 1_000,
+            factor: 2,
+            ceilingMs: ceiling,
+            settleByMs: TASK_SETTLE_BY_MS,
+            resumeFraction: TASK_RESUME_FRACTION
+        },
         services: { firstMs: 0, stepMs: 1_000, factor: 2, ceilingMs: ceiling }
     };
 }
@@ -65083,9 +65137,16 @@ function isTaskGone(error) {
     return ((0,errors/* isAwsError */.m_)(error, 'InvalidParameterException', 'ClientException') &&
         /referenced task was not found|task .*not found|could not find task/i.test((0,errors/* errorMessage */.gJ)(error)));
 }
-/** Waits until each task is STOPPED or gone, or the deadline passes; returns those still up. */
-async function waitTasksStopped(ctx, tasks, deadline) {
-    const outcomes = await Promise.all(tasks.map(task => ctx.tasks.waitUntil(task.arn, isTaskDown, deadline)));
+/**
+ * Waits until each task is STOPPED or gone, or the deadline passes; returns those still up.
+ * `drainDelayMs`: the deregistration delay of the target groups the tasks are registered in, when
+ * known. ECS deregisters a task from its target groups and waits out that delay (the task is
+ * DEACTIVATING) before it sends SIGTERM, so a task told to stop now cannot be STOPPED sooner, and it
+ * is not looked at before then. A task already on its way down when the run found it may be further
+ * along: it keeps the plain schedule.
+ */
+async function waitTasksStopped(ctx, tasks, deadline, drainDelayMs = 0) {
+    const outcomes = await Promise.all(tasks.map(task => ctx.tasks.waitUntil(task.arn, isTaskDown, deadline, task.desiredStatus === 'STOPPED' ? 0 : drainDelayMs)));
     return tasks.filter((_, i) => !outcomes[i]?.done);
 }
 /**
@@ -65108,12 +65169,15 @@ function recordStopped(ctx, task, how) {
     }
     ctx.report.tasks.push({ id: task.id, arn: task.arn, group: task.group, startedBy: task.startedBy, how });
 }
-/** Stop tasks right away and wait until every one is STOPPED, within the run's deadline. */
-async function stopAndWait(ctx, tasks) {
+/**
+ * Stop tasks right away and wait until every one is STOPPED, within the run's deadline.
+ * `drainDelayMs`: as for waitTasksStopped, for tasks that were not told to stop before.
+ */
+async function stopAndWait(ctx, tasks, drainDelayMs = 0) {
     if (tasks.length === 0)
         return;
     const stoppedByUs = await Promise.all(tasks.map(task => (task.desiredStatus === 'STOPPED' ? true : stopTask(ctx, task))));
-    const still = await waitTasksStopped(ctx, tasks, ctx.deadline);
+    const still = await waitTasksStopped(ctx, tasks, ctx.deadline, drainDelayMs);
     tasks.forEach((task, i) => {
         if (!still.includes(task))
             recordStopped(ctx, task, stoppedByUs[i] ? 'stopped' : 'not-ours');
@@ -65123,20 +65187,25 @@ async function stopAndWait(ctx, tasks) {
 }
 /**
  * Graceful mode for a service's tasks: the scheduler, its service deleted with force (desired count 0),
- * sends each task SIGTERM and lets its load balancer drain it. Whatever still runs at the drain
- * deadline is stopped with StopTask.
+ * lets its load balancer drain each task, then sends it SIGTERM. Whatever still runs at the drain
+ * deadline is stopped with StopTask. Force mode stops them all at once (they are still deregistered
+ * from their target groups first). `drainDelayMs`: their target groups' deregistration delay, when
+ * known (waitTasksStopped).
  */
-async function drainThenStop(ctx, tasks) {
+async function drainThenStop(ctx, tasks, drainDelayMs = 0) {
     if (tasks.length === 0)
         return;
-    const deadline = ctx.mode === 'graceful' ? Math.min(ctx.drainDeadline, ctx.deadline) : ctx.clock();
-    const still = ctx.mode === 'graceful' ? await waitTasksStopped(ctx, tasks, deadline) : tasks;
+    if (ctx.mode !== 'graceful')
+        return stopAndWait(ctx, tasks, drainDelayMs);
+    const deadline = Math.min(ctx.drainDeadline, ctx.deadline);
+    const still = await waitTasksStopped(ctx, tasks, deadline, drainDelayMs);
     for (const task of tasks)
         if (!still.includes(task))
             recordStopped(ctx, task, 'drained');
-    if (still.length > 0 && ctx.mode === 'graceful') {
+    if (still.length > 0) {
         ctx.log.info(`Drain deadline passed with ${still.length} task(s) still running: stopping them`);
     }
+    // Past the drain deadline they have been deregistering for a while already: the plain schedule.
     await stopAndWait(ctx, still);
 }
 /**
@@ -65405,7 +65474,7 @@ function teardownService(stopCtx, deleteCtx, plan) {
         for (const taskSet of plan.taskSets)
             await deleteTaskSet(deleteCtx, plan, taskSet);
         await deleteService(deleteCtx, plan);
-        await drainThenStop(stopCtx, plan.tasks);
+        await drainThenStop(stopCtx, plan.tasks, plan.drainDelayMs);
     })();
     const done = tasksDown.then(() => waitServiceInactive(deleteCtx, plan));
     return { tasksDown, done };
@@ -65459,12 +65528,11 @@ async function deleteService(ctx, plan) {
 }
 /**
  * DRAINING is not done: the service still counts against DeleteCluster until INACTIVE. Its tasks
- * are down when this starts; behind a load balancer whose deregistration delay the action read, it
- * may stay DRAINING that long: after one look at once (the drain may be over already), the next
- * comes when the delay has passed (never after the deadline).
+ * are down when this starts (behind a load balancer, they were deregistered from its target groups
+ * before they stopped), so ECS is about to mark it INACTIVE: the first look comes at once.
  */
 async function waitServiceInactive(ctx, plan) {
-    const outcome = await ctx.services.waitUntil(plan.service.arn, s => !s || s.status === 'INACTIVE', ctx.deadline, plan.drainDelayMs);
+    const outcome = await ctx.services.waitUntil(plan.service.arn, s => !s || s.status === 'INACTIVE', ctx.deadline);
     if (!outcome.done) {
         throw new errors/* DeadlineError */.j3(`service ${plan.service.name} was still ${outcome.state?.status ?? 'DRAINING'} at the deadline`);
     }

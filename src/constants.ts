@@ -78,6 +78,8 @@ export const Limits = {
   cloudMapPageSize: 100,
   /** Elastic Load Balancing DescribeTargetGroups / DescribeListeners / DescribeRules page size (the most AWS allows). */
   elbPageSize: 400,
+  /** DescribeTargetGroups by ARN: "You cannot describe more than '20' target groups at a time". */
+  describeTargetGroupsBatch: 20,
   /** Application Auto Scaling MaxResults (the most it allows), and resource IDs per DescribeScalableTargets. */
   autoScalingPageSize: 50,
   /** CloudWatch DescribeAlarms names per call and MaxRecords; DeleteAlarms names per call. */

@@ -25,8 +25,9 @@ export interface ServicePlan {
   /** The service's tasks that are not STOPPED yet. */
   tasks: TaskInfo[]
   /**
-   * How long it stays DRAINING after its tasks stopped, when the action knows: its target groups'
-   * longest deregistration delay (the load-balancer kind reads it). Its wait looks first then.
+   * How long its tasks stay DEACTIVATING (deregistered from its target groups) before ECS stops them,
+   * when the action knows: its target groups' longest deregistration delay (the load-balancer kind
+   * reads it). Its tasks' waits look first then.
    */
   drainDelayMs?: number
 }

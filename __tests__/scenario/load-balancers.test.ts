@@ -291,19 +291,21 @@ describe('load balancer rules and target groups', () => {
       return { world, tg, service }
     }
 
-    /** When the simulator makes the service INACTIVE: its last task's stop plus the group's delay. */
+    /**
+     * When the simulator makes the service INACTIVE: when its last task stopped, after the group's
+     * 60 s delay (DEACTIVATING) and its stop time.
+     */
     function inactiveAt(world: SimWorld, serviceArn: string): number {
       const tasks = [...world.ecs.tasks.values()].filter(t => t.serviceArn === serviceArn)
-      return Math.max(...tasks.map(t => t.stopRequestedAt! + t.stopTimeMs)) + 60_000
+      return Math.max(...tasks.map(t => world.ecs.stopsAt(t)!))
     }
 
-    const describeServices = (world: SimWorld) =>
-      world.ecs.calls.filter(c => c.operation === 'DescribeServices' && c.at > 0)
+    const looksAt = (world: SimWorld, operation: string, after: number) =>
+      world.ecs.calls.filter(c => c.operation === operation && c.at > after).map(c => c.at)
 
-    it('reads the delay once and looks at the DRAINING service only after it, ending soon after INACTIVE', async () => {
+    it('reads the delay once and looks at the tasks only after it, ending soon after they stop', async () => {
       const { world, tg, service } = drainingService()
       await world.ecs.time.sleep(5_000)
-      const started = world.ecs.time.clock()
 
       const result = await runOnSim(world.ecs, { cluster: 'app', 'delete-target-groups': 'true' }, { world })
 
@@ -313,23 +315,26 @@ describe('load balancer rules and target groups', () => {
       expect(
         world.elbv2.calls.filter(c => c.operation === 'DescribeTargetGroupAttributes').map(c => c.input)
       ).toEqual([{ TargetGroupArn: tg.arn }])
-      const deleteService = world.ecs.calls.find(c => c.operation === 'DeleteService' && !c.error)!
+      const deleteService = world.ecs.calls.find(c => c.operation === 'DeleteService' && !c.error)!.at
       const inactive = inactiveAt(world, service.arn)
-      // The looks at the service after DeleteService: one when its tasks are down, then none before
-      // the delay has passed since they stopped; two in all, the second a second after INACTIVE.
-      const looks = describeServices(world).filter(c => c.at > deleteService.at && c.at >= started)
-      expect(looks).toHaveLength(2)
-      expect(looks[0]!.at).toBeLessThan(inactive - 50_000)
-      expect(looks[1]!.at).toBeGreaterThanOrEqual(inactive)
-      // The wait ended within a second or two of INACTIVE, and the rule went only after it.
-      const last = looks[looks.length - 1]!
-      expect(last.at).toBeGreaterThanOrEqual(inactive)
-      expect(last.at - inactive).toBeLessThanOrEqual(2_000)
+      // The tasks are DEACTIVATING for the 60 s delay, then stop in 30 s. No look before the delay has
+      // passed; one a quarter of the 60 s later (tasks that exit on SIGTERM would be down by then),
+      // and one at the stop timeout's end, when they are STOPPED: two in all, the last within 2 s of
+      // the stop.
+      const taskLooks = looksAt(world, 'DescribeTasks', deleteService)
+      expect(taskLooks.map(at => at - deleteService)).toEqual([75_000, 92_000])
+      expect(taskLooks[1]!).toBeGreaterThanOrEqual(inactive)
+      expect(taskLooks[1]! - inactive).toBeLessThanOrEqual(2_000)
+      // The service is INACTIVE once its tasks are: one look at it, right after.
+      const serviceLooks = looksAt(world, 'DescribeServices', deleteService)
+      expect(serviceLooks).toHaveLength(1)
+      expect(serviceLooks[0]!).toBeGreaterThanOrEqual(taskLooks[1]!)
+      // The rule went only after the service was gone.
       const deleteRule = world.elbv2.calls.find(c => c.operation === 'DeleteRule' && !c.error)!
-      expect(deleteRule.at).toBeGreaterThanOrEqual(last.at)
+      expect(deleteRule.at).toBeGreaterThanOrEqual(serviceLooks[0]!)
     })
 
-    it('without the read (denied), still removes everything, looking at the service on the plain schedule', async () => {
+    it('without the read (denied), still removes everything, looking at the tasks on the plain schedule', async () => {
       const { world, tg, service } = drainingService()
       world.elbv2.denied.add('DescribeTargetGroupAttributes')
 
@@ -339,11 +344,92 @@ describe('load balancer rules and target groups', () => {
       expect(world.ecs.remaining('app').cluster).toBe('INACTIVE')
       expect(world.elbv2.targetGroups.has(tg.arn)).toBe(false)
       expect(world.elbv2.calls.filter(c => c.operation === 'DescribeTargetGroupAttributes')).toHaveLength(1)
-      const deleteService = world.ecs.calls.find(c => c.operation === 'DeleteService' && !c.error)!
-      const looks = describeServices(world).filter(c => c.at > deleteService.at)
+      const deleteService = world.ecs.calls.find(c => c.operation === 'DeleteService' && !c.error)!.at
+      const taskLooks = looksAt(world, 'DescribeTasks', deleteService)
       // Backing off into the unknown delay costs more looks than knowing it.
-      expect(looks.length).toBeGreaterThan(2)
-      expect(looks[0]!.at).toBeLessThan(inactiveAt(world, service.arn) - 30_000)
+      expect(taskLooks.length).toBeGreaterThan(2)
+      expect(taskLooks[0]!).toBeLessThan(deleteService + 30_000)
+      expect(taskLooks[taskLooks.length - 1]!).toBeGreaterThanOrEqual(inactiveAt(world, service.arn))
+    })
+  })
+
+  describe('reads the groups in batches', () => {
+    /** `n` services of cluster app, each behind its own group (delay 60 s) with a rule on one listener. */
+    function manyGroups(n: number) {
+      const world = new SimWorld()
+      const { ecs, elbv2 } = world
+      const lb = elbv2.createLoadBalancer('app')
+      const listener = elbv2.createListener(lb.arn)
+      ecs.createCluster('app')
+      ecs.registerContainerInstance('app')
+      const groups = Array.from({ length: n }, (_, i) => {
+        const tg = elbv2.createTargetGroup(`app-${i}`, 80, 60)
+        elbv2.createRule(listener.arn, i + 1, `s${i}.example.com`, tg.arn)
+        ecs.createService('app', `s${i}`, {
+          desiredCount: 1,
+          loadBalancers: [{ targetGroupArn: tg.arn, containerName: 'web', containerPort: 80 }]
+        })
+        return tg
+      })
+      return { world, groups }
+    }
+    const calls = (world: SimWorld, operation: string) =>
+      world.elbv2.calls.filter(c => c.operation === operation)
+
+    it('describes 20 groups a call and reads each delay when they fit in one call', async () => {
+      const { world, groups } = manyGroups(3)
+      const result = await runOnSim(world.ecs, { cluster: 'app' }, { world })
+      expect(result.failed).toBeUndefined()
+      expect(calls(world, 'DescribeTargetGroups')).toHaveLength(1)
+      expect(
+        calls(world, 'DescribeTargetGroupAttributes')
+          .map(c => c.input.TargetGroupArn)
+          .sort()
+      ).toEqual(groups.map(g => g.arn).sort())
+      expect(only(result.report).leftovers.filter(l => l.kind === 'target-group')).toHaveLength(3)
+    })
+
+    it('past 20 groups, reads no delay (the reads would cost more looks than they spare) and still reports every group', async () => {
+      const { world, groups } = manyGroups(25)
+      const result = await runOnSim(world.ecs, { cluster: 'app' }, { world })
+      expect(result.failed).toBeUndefined()
+      expect(world.ecs.remaining('app').cluster).toBe('INACTIVE')
+      const described = calls(world, 'DescribeTargetGroups')
+      expect(described.map(c => (c.input.TargetGroupArns as string[]).length).sort()).toEqual([20, 5])
+      expect(described.every(c => !c.error)).toBe(true)
+      expect(calls(world, 'DescribeTargetGroupAttributes')).toEqual([])
+      expect(
+        only(result.report)
+          .leftovers.filter(l => l.kind === 'target-group')
+          .map(l => l.id)
+          .sort()
+      ).toEqual(groups.map(g => g.arn).sort())
+    })
+
+    it('asks again one group a call when a batch names a group that is gone, and keeps the others', async () => {
+      const { world, groups } = manyGroups(3)
+      // A fourth service names a group deleted since (AWS no longer knows it).
+      world.ecs.createService('app', 'stale', {
+        desiredCount: 1,
+        loadBalancers: [
+          {
+            targetGroupArn: groups[0]!.arn.replace(/app-0\/[0-9a-f]+$/, 'gone/0123456789abcdef'),
+            containerName: 'web',
+            containerPort: 80
+          }
+        ]
+      })
+      const result = await runOnSim(world.ecs, { cluster: 'app' }, { world })
+      expect(result.failed).toBeUndefined()
+      const described = calls(world, 'DescribeTargetGroups')
+      expect(described[0]).toMatchObject({ error: 'TargetGroupNotFoundException' })
+      expect(described.slice(1).map(c => (c.input.TargetGroupArns as string[]).length)).toEqual([1, 1, 1, 1])
+      expect(
+        only(result.report)
+          .leftovers.filter(l => l.kind === 'target-group')
+          .map(l => l.id)
+          .sort()
+      ).toEqual(groups.map(g => g.arn).sort())
     })
   })
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Report } from '../../src/report/report.js'
+import { SimWorld } from '../sim/world.js'
 import { EcsSim } from '../sim/ecs-sim.js'
 import { runOnSim } from '../support/harness.js'
 
@@ -346,7 +347,7 @@ describe('overlap', () => {
       sim.calls.find(
         c => c.operation === 'DeregisterContainerInstance' && c.input.containerInstance === arn && !c.error
       )!.at
-    const slowStopped = slowTask.stopRequestedAt! + slowTask.stopTimeMs
+    const slowStopped = sim.stopsAt(slowTask)!
     expect(deregistered(quick.arn)).toBeLessThan(slowStopped - 30_000)
     expect(deregistered(slow.arn)).toBeGreaterThanOrEqual(slowStopped)
     // Without force: nothing was orphaned, and no refusal came back.
@@ -357,14 +358,24 @@ describe('overlap', () => {
   })
 
   it('deletes the cluster right after the last service is INACTIVE', async () => {
-    const sim = new EcsSim()
+    // Behind a target group with a 20 s deregistration delay; the tasks exit 3 s after SIGTERM.
+    const world = new SimWorld()
+    const sim = world.ecs
     sim.createCluster('prompt')
-    sim.createService('prompt', 'web', { desiredCount: 2, stopTimeMs: 3_000, drainDelayMs: 20_000 })
-    const result = await runOnSim(sim, { cluster: 'prompt' })
+    const lb = world.elbv2.createLoadBalancer('prompt')
+    const listener = world.elbv2.createListener(lb.arn)
+    const tg = world.elbv2.createTargetGroup('prompt-web', 80, 20)
+    world.elbv2.createRule(listener.arn, 10, 'web.example.com', tg.arn)
+    sim.createService('prompt', 'web', {
+      desiredCount: 2,
+      stopTimeMs: 3_000,
+      loadBalancers: [{ targetGroupArn: tg.arn, containerName: 'web', containerPort: 80 }]
+    })
+    const result = await runOnSim(sim, { cluster: 'prompt' }, { world })
     expect(result.failed).toBeUndefined()
-    const web = [...sim.services.values()].find(s => s.name === 'web')!
-    const inactiveAt =
-      Math.max(...[...sim.tasks.values()].map(t => t.stopRequestedAt! + t.stopTimeMs)) + web.drainDelayMs
+    // Its tasks are deregistered for the 20 s delay, then stop in 3 s; INACTIVE when the last one is.
+    const inactiveAt = Math.max(...[...sim.tasks.values()].map(t => sim.stopsAt(t)!))
+    expect(inactiveAt - Math.max(...[...sim.tasks.values()].map(t => t.stopRequestedAt!))).toBe(23_000)
     const deleteCluster = sim.calls.find(c => c.operation === 'DeleteCluster')!
     // The first DeleteCluster is accepted, within one poll interval (5 s) of the service's INACTIVE.
     expect(deleteCluster.error).toBeUndefined()

@@ -154,7 +154,7 @@ describe('strict ECS simulator: services', () => {
     )
   })
 
-  it('keeps a deleted service DRAINING, out of ListServices, until its tasks stop and its load balancer drains', async () => {
+  it('keeps a deleted service DRAINING, out of ListServices, until its load balancer drains and then its tasks stop', async () => {
     const sim = cluster()
     sim.registerContainerInstance('c1')
     sim.createService('c1', 'web', { desiredCount: 1, drainDelayMs: 60_000, stopTimeMs: 30_000 })
@@ -170,9 +170,10 @@ describe('strict ECS simulator: services', () => {
       serviceArns: string[]
     }
     expect(listed.serviceArns).toHaveLength(0)
-    await sim.time.sleep(60_000)
+    // The scheduler acts after 1 s; 60 s of deregistration, 30 s of stop: INACTIVE at 91 s.
+    await sim.time.sleep(90_000)
     expect(await status()).toBe('DRAINING')
-    await sim.time.sleep(40_000)
+    await sim.time.sleep(1_000)
     expect(await status()).toBe('INACTIVE')
     await rejects(
       sim.client.send(new UpdateServiceCommand({ cluster: 'c1', service: 'web', desiredCount: 0 })),

@@ -6,7 +6,8 @@ import { VirtualTime } from './virtual-time.js'
 /**
  * A strict, in-memory model of the parts of Amazon ECS a teardown touches. It enforces the rules of
  * shared/reference/aws-teardown-rules.md: page sizes and nextToken, batch limits, the service
- * lifecycle ACTIVE → DRAINING → INACTIVE → purged, tasks that take their stop timeout to stop, a
+ * lifecycle ACTIVE → DRAINING → INACTIVE → purged, tasks that take their stop timeout to stop (behind a
+ * load balancer, after DEACTIVATING for its deregistration delay), a
  * scheduler that replaces tasks of services still scaled above 0, the ClusterContains* refusals,
  * attachment updates in progress, throttling and access denial. Where it refuses a call, it
  * refuses with the SDK's own exception classes and AWS's messages, so the code under test sees what
@@ -54,7 +55,15 @@ export interface SimTask {
   createdAt: number
   /** When a stop was requested (StopTask, or the scheduler's scale-down or service deletion). */
   stopRequestedAt?: number
-  /** Time from the stop request to STOPPED: SIGTERM, the stop timeout, then deprovisioning. */
+  /**
+   * How long it is DEACTIVATING from then (its service's deregistration delay, as it was when the
+   * stop was asked: deleting the group later does not shorten a deregistration under way).
+   */
+  drainMs?: number
+  /**
+   * Time from SIGTERM to STOPPED: the stop timeout, then deprovisioning. A service's task behind a
+   * load balancer gets SIGTERM only after its deregistration delay (SimService.drainDelayMs).
+   */
   stopTimeMs: number
   /** A task stuck in STOPPING (a hung container on a broken agent). */
   neverStops?: boolean
@@ -80,9 +89,10 @@ export interface SimService {
   /** DeleteService answers "deployments are active" until then. */
   deploymentsActiveUntil?: number
   /**
-   * Load-balancer deregistration delay set on the service itself (a scenario without an ElbV2Sim);
-   * DRAINING lasts the longest of it and its target groups' delays (`targetGroupDelayMs`) after the
-   * last task stopped.
+   * Load-balancer deregistration delay set on the service itself (a scenario without an ElbV2Sim).
+   * A task of the service told to stop is DEACTIVATING (deregistered from the load balancer) for the
+   * longest of it and its target groups' delays (`targetGroupDelayMs`), and only then stops: ECS's
+   * order (task lifecycle: RUNNING → DEACTIVATING → STOPPING → DEPROVISIONING → STOPPED).
    */
   drainDelayMs: number
   stopTimeMs: number
@@ -583,13 +593,12 @@ export class EcsSim {
 
   serviceStatus(s: SimService): 'ACTIVE' | 'DRAINING' | 'INACTIVE' {
     if (s.deletedAt === undefined) return 'ACTIVE'
-    const tasks = this.tasksOf(s)
-    if (tasks.some(t => this.taskStatus(t) !== 'STOPPED')) return 'DRAINING'
-    const lastStop = Math.max(s.deletedAt, ...tasks.map(t => this.stoppedAt(t) ?? 0))
-    return this.now >= lastStop + this.drainDelayOf(s) ? 'INACTIVE' : 'DRAINING'
+    // Its tasks were deregistered from its target groups before they stopped: once the last one is
+    // STOPPED, ECS marks the service INACTIVE.
+    return this.tasksOf(s).some(t => this.taskStatus(t) !== 'STOPPED') ? 'DRAINING' : 'INACTIVE'
   }
 
-  /** How long the service stays DRAINING after its last task stopped: its target groups' delay. */
+  /** How long a task of the service stays DEACTIVATING when told to stop: its target groups' delay. */
   drainDelayOf(s: SimService): number {
     const groups = s.loadBalancers.flatMap(lb => [
       lb.targetGroupArn,
@@ -598,12 +607,26 @@ export class EcsSim {
     return Math.max(s.drainDelayMs, ...groups.map(arn => this.targetGroupDelayMs(arn) ?? 0))
   }
 
+  /** A task's deregistration from its service's load balancer, before SIGTERM (0 for the others). */
+  private drainOf(t: SimTask): number {
+    if (t.drainMs !== undefined) return t.drainMs
+    const s = t.serviceArn ? this.services.get(t.serviceArn) : undefined
+    return s ? this.drainDelayOf(s) : 0
+  }
+
+  /** When a task told to stop is STOPPED (undefined: not told to stop, or it never stops). */
+  stopsAt(t: SimTask): number | undefined {
+    if (t.stopRequestedAt === undefined || t.neverStops) return undefined
+    return t.stopRequestedAt + this.drainOf(t) + t.stopTimeMs
+  }
+
   taskStatus(t: SimTask): 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'DEPROVISIONING' | 'STOPPED' {
     const now = this.now
     if (t.stopRequestedAt === undefined || now < t.stopRequestedAt)
       return now - t.createdAt < 2_000 ? 'PENDING' : 'RUNNING'
     if (t.neverStops) return 'STOPPING'
-    const elapsed = now - t.stopRequestedAt
+    // Deregistering from the load balancer, then the stop timeout (a short DEACTIVATING without one).
+    const elapsed = now - t.stopRequestedAt - this.drainOf(t)
     if (elapsed >= t.stopTimeMs) return 'STOPPED'
     if (elapsed < t.stopTimeMs * 0.1) return 'DEACTIVATING'
     if (elapsed < t.stopTimeMs * 0.8) return 'STOPPING'
@@ -1316,8 +1339,7 @@ export class EcsSim {
     }
     for (const s of this.services.values()) {
       if (s.deletedAt !== undefined && !s.purged && this.serviceStatus(s) === 'INACTIVE') {
-        const lastStop =
-          Math.max(s.deletedAt, ...this.tasksOf(s).map(t => this.stoppedAt(t) ?? 0)) + this.drainDelayOf(s)
+        const lastStop = Math.max(s.deletedAt, ...this.tasksOf(s).map(t => this.stoppedAt(t) ?? 0))
         if (this.now - lastStop > this.options.purgeInactiveAfterMs) s.purged = true
       }
     }
@@ -1365,13 +1387,16 @@ export class EcsSim {
   }
 
   private requestStop(t: SimTask, at: number): void {
-    if (t.stopRequestedAt === undefined || t.stopRequestedAt > at) t.stopRequestedAt = at
+    if (t.stopRequestedAt === undefined || t.stopRequestedAt > at) {
+      t.stopRequestedAt = at
+      t.drainMs = undefined
+      t.drainMs = this.drainOf(t)
+    }
   }
 
   private stoppedAt(t: SimTask): number | undefined {
-    if (t.stopRequestedAt === undefined || t.neverStops) return undefined
-    const at = t.stopRequestedAt + t.stopTimeMs
-    return this.now >= at ? at : undefined
+    const at = this.stopsAt(t)
+    return at !== undefined && this.now >= at ? at : undefined
   }
 
   private describeTask(t: SimTask): unknown {

@@ -7,7 +7,13 @@ import {
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { DeleteServiceCommand, DescribeClustersCommand } from '@aws-sdk/client-ecs'
+import {
+  DeleteServiceCommand,
+  DescribeClustersCommand,
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ListTasksCommand
+} from '@aws-sdk/client-ecs'
 import { describe, expect, it } from '@jest/globals'
 import { SimWorld } from './world.js'
 import { rejects, send } from './rule-test.js'
@@ -230,5 +236,53 @@ describe('Elastic Load Balancing v2 simulator', () => {
     await send(w.ecs.client, new DescribeClustersCommand({ clusters: ['c1'] }))
     expect(w.elbv2.targetsOf(tg.arn)).toEqual([])
     expect(w.elbv2.route(listener.arn, 'web.example.com')).toEqual([])
+  })
+
+  it('describes at most 20 target groups by ARN a call', async () => {
+    const { w, elb } = world()
+    const arns = Array.from({ length: 21 }, (_, i) => w.elbv2.createTargetGroup(`tg-${i}`).arn)
+    const twenty = await send(elb, new DescribeTargetGroupsCommand({ TargetGroupArns: arns.slice(0, 20) }))
+    expect(twenty.TargetGroups).toHaveLength(20)
+    await rejects(
+      send(elb, new DescribeTargetGroupsCommand({ TargetGroupArns: arns })),
+      'ValidationError',
+      /more than '20' target groups/
+    )
+  })
+
+  it("keeps a service's task DEACTIVATING for its group's deregistration delay before it stops, and the service DRAINING until it has", async () => {
+    const { w } = world()
+    w.ecs.createCluster('c1')
+    w.ecs.registerContainerInstance('c1')
+    const tg = w.elbv2.createTargetGroup('web', 80, 60)
+    w.ecs.createService('c1', 'web', {
+      desiredCount: 1,
+      stopTimeMs: 10_000,
+      loadBalancers: [{ targetGroupArn: tg.arn, containerName: 'web', containerPort: 80 }]
+    })
+    await w.ecs.time.sleep(3_000)
+    const listed = await send(w.ecs.client, new ListTasksCommand({ cluster: 'c1' }))
+    const task = (listed.taskArns as string[])[0]!
+    await send(w.ecs.client, new DeleteServiceCommand({ cluster: 'c1', service: 'web', force: true }))
+    const look = async () => {
+      const tasks = await send(w.ecs.client, new DescribeTasksCommand({ cluster: 'c1', tasks: [task] }))
+      const services = await send(
+        w.ecs.client,
+        new DescribeServicesCommand({ cluster: 'c1', services: ['web'] })
+      )
+      return [
+        (tasks.tasks as { lastStatus: string }[])[0]!.lastStatus,
+        (services.services as { status: string }[])[0]!.status
+      ]
+    }
+    // The scheduler acts about a second after the deletion; then 60 s of deregistration, 10 s of stop.
+    await w.ecs.time.sleep(2_000)
+    expect(await look()).toEqual(['DEACTIVATING', 'DRAINING'])
+    await w.ecs.time.sleep(57_000)
+    expect(await look()).toEqual(['DEACTIVATING', 'DRAINING'])
+    await w.ecs.time.sleep(5_000)
+    expect(await look()).toEqual(['STOPPING', 'DRAINING'])
+    await w.ecs.time.sleep(7_000)
+    expect(await look()).toEqual(['STOPPED', 'INACTIVE'])
   })
 })

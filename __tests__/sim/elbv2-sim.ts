@@ -8,7 +8,9 @@ import { ServiceSim } from './service-sim.js'
  * are the RUNNING tasks of the ECS services whose `loadBalancers` name it (as ECS registers them),
  * plus any registered by hand, so a rule's traffic can be followed to tasks.
  * - DescribeTargetGroups takes at most one of LoadBalancerArn, TargetGroupArns, Names; an unknown
- *   ARN or name fails the whole call (TargetGroupNotFound, LoadBalancerNotFound).
+ *   ARN or name fails the whole call (TargetGroupNotFound, LoadBalancerNotFound); at most 20 ARNs
+ *   (ValidationError "You cannot describe more than '20' target groups at a time": not in the model,
+ *   AWS's answer as users quote it).
  * - DescribeListeners needs LoadBalancerArn or ListenerArns (ListenerNotFound, LoadBalancerNotFound);
  *   DescribeRules needs ListenerArn or RuleArns (ListenerNotFound, RuleNotFound). A listener's
  *   default rule is listed last, `IsDefault` true, priority `default`.
@@ -241,6 +243,9 @@ export class ElbV2Sim extends ServiceSim {
     if ([arns, names, lbArn].filter(x => x !== undefined).length > 1)
       throw this.validationError('Only one of LoadBalancerArn, TargetGroupArns or Names can be specified')
     let groups = [...this.targetGroups.values()]
+    if (arns && arns.length > 20)
+      // Not in the model; AWS's answer (ansible-collections/amazon.aws#1593).
+      throw this.validationError("You cannot describe more than '20' target groups at a time")
     if (arns) {
       const missing = arns.filter(a => !this.targetGroups.has(a))
       if (missing.length > 0)

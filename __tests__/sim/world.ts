@@ -30,7 +30,11 @@ export class SimWorld {
   readonly cloudwatch: CloudWatchSim
   readonly autoscaling: AutoScalingSim
 
-  constructor(readonly ecs: EcsSim = new EcsSim()) {
+  constructor(
+    readonly ecs: EcsSim = new EcsSim(),
+    /** Elastic Load Balancing's answer time (the benchmark's model); 0 by default, as the others. */
+    options: { elbv2LatencyMs?: number } = {}
+  ) {
     this.cfn = new CfnSim(ecs)
     this.events = new EventsSim(ecs)
     this.scheduler = new SchedulerSim(ecs)
@@ -38,7 +42,7 @@ export class SimWorld {
     this.ec2 = new Ec2Sim(ecs)
     this.ssm = new SsmSim(ecs)
     this.cloudMap = new CloudMapSim(ecs)
-    this.elbv2 = new ElbV2Sim(ecs)
+    this.elbv2 = new ElbV2Sim(ecs, { latencyMs: options.elbv2LatencyMs ?? 0 })
     this.cloudwatch = new CloudWatchSim(ecs)
     this.autoscaling = new AutoScalingSim(ecs, this.cloudwatch)
     this.ec2.watchStacks(this.cfn)

@@ -222,41 +222,51 @@ describe('BatchPoller', () => {
     expect(time.clock()).toBeLessThan(Date.UTC(2026, 10, 1, 12, 0, 8))
   })
 
-  it('does not look at a wait before it can be done (a load-balancer drain), then backs off from there as usual', async () => {
+  it('does not look at a wait before it can be done (a load-balancer drain), then looks a fraction of the time waited apart', async () => {
     const time = new VirtualTime()
     const start = time.clock()
     const rounds: { at: number; ids: string[] }[] = []
-    // x: no load balancer, INACTIVE 2 s after its wait began; y: behind a target group with a 60 s
-    // deregistration delay, INACTIVE half a second after it.
-    const doneAt: Record<string, number> = { x: start + 2_000, y: start + 60_500 }
+    // x: no load balancer, STOPPED 2 s after its wait began; y and z: behind a target group with a
+    // 60 s deregistration delay (asked 300 ms apart), STOPPED 20 s after it.
+    const doneAt: Record<string, number> = { x: start + 2_000, y: start + 80_000, z: start + 80_300 }
     const poller = new BatchPoller<string>(
       { clock: time.clock, sleep: time.sleep, signal: new AbortController().signal },
       {
-        schedule: { firstMs: 0, stepMs: 1_000, factor: 2, ceilingMs: 5_000 },
+        schedule: {
+          firstMs: 1_000,
+          stepMs: 1_000,
+          factor: 2,
+          ceilingMs: 5_000,
+          settleByMs: 32_000,
+          resumeFraction: 0.25
+        },
         batchSize: 10,
         describe: async ids => {
           rounds.push({ at: time.clock() - start, ids })
-          return new Map(ids.map(id => [id, time.clock() >= doneAt[id]! ? 'INACTIVE' : 'DRAINING']))
+          return new Map(ids.map(id => [id, time.clock() >= doneAt[id]! ? 'STOPPED' : 'STOPPING']))
         }
       }
     )
-    const inactive = (s: string | undefined) => s === 'INACTIVE'
-    const [x, y] = await Promise.all([
-      poller.waitUntil('x', inactive, start + 600_000),
-      poller.waitUntil('y', inactive, start + 600_000, 60_000)
+    const stopped = (s: string | undefined) => s === 'STOPPED'
+    const x = poller.waitUntil('x', stopped, start + 600_000)
+    const y = poller.waitUntil('y', stopped, start + 600_000, 60_000)
+    await time.sleep(300)
+    const z = poller.waitUntil('z', stopped, start + 600_000, 60_000)
+    expect(await Promise.all([x, y, z])).toEqual([
+      { done: true, state: 'STOPPED' },
+      { done: true, state: 'STOPPED' },
+      { done: true, state: 'STOPPED' }
     ])
-    expect(x).toEqual({ done: true, state: 'INACTIVE' })
-    expect(y).toEqual({ done: true, state: 'INACTIVE' })
-    // Both at once (y's drain may be over already); x backing off; y not again before 60 s, then at
-    // 60 s and 1 s later, when it is done.
+    // x on its own schedule; y and z not before their delay, then together (asked 300 ms apart): a
+    // quarter of the 60 s waited after it, then a quarter of the 75 s waited later but no later than
+    // the settle-by moment (60 + 32 s), where they are done.
     expect(rounds).toEqual([
-      { at: 0, ids: ['x', 'y'] },
       { at: 1_000, ids: ['x'] },
-      { at: 3_000, ids: ['x'] },
-      { at: 60_000, ids: ['y'] },
-      { at: 61_000, ids: ['y'] }
+      { at: 2_000, ids: ['x'] },
+      { at: 75_000, ids: ['y', 'z'] },
+      { at: 92_000, ids: ['y', 'z'] }
     ])
-    expect(time.clock() - doneAt.y!).toBeLessThanOrEqual(1_000)
+    expect(time.clock() - doneAt.z!).toBeLessThanOrEqual(12_000)
   })
 
   it('never sleeps past the deadline for a wait that cannot be done before it', async () => {
@@ -270,14 +280,14 @@ describe('BatchPoller', () => {
         batchSize: 10,
         describe: async ids => {
           looks.push(time.clock() - start)
-          return new Map(ids.map(id => [id, 'DRAINING']))
+          return new Map(ids.map(id => [id, 'DEACTIVATING']))
         }
       }
     )
-    // A 300 s deregistration delay, a deadline 20 s away: one look at once, the next at the deadline.
-    const outcome = await poller.waitUntil('y', s => s === 'INACTIVE', start + 20_000, 300_000)
-    expect(outcome).toEqual({ done: false, state: 'DRAINING' })
-    expect(looks).toEqual([0, 20_000])
+    // A 300 s deregistration delay, a deadline 20 s away: one look, at the deadline.
+    const outcome = await poller.waitUntil('y', s => s === 'STOPPED', start + 20_000, 300_000)
+    expect(outcome).toEqual({ done: false, state: 'DEACTIVATING' })
+    expect(looks).toEqual([20_000])
   })
 })
 

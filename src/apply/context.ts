@@ -59,19 +59,34 @@ export function newAcceptedRequests(): AcceptedRequests {
  * stop timeout (ECS's default, 30 s): tasks that exit on SIGTERM are STOPPED within a few seconds,
  * the others just after the timeout. So the first look comes after 1 s, later ones double, and one
  * comes at the stop timeout plus the scheduler's second and deprovisioning's (32 s), where most
- * waits end; a task with a longer stop timeout is then looked at every ceiling. A service's wait
- * begins only once its tasks are down: without a load balancer it is INACTIVE by then, so its first
- * look comes at once; behind one it stays DRAINING for the target group's deregistration delay
- * (300 s by default, often set lower): when the load-balancer kind read it, the look after the first
- * waits that long (ServicePlan.drainDelayMs, BatchPoller.waitUntil), else the looks back off into it.
+ * waits end; a task with a longer stop timeout is then looked at every ceiling. A task behind a load
+ * balancer is first deregistered from its target groups and stays DEACTIVATING for their
+ * deregistration delay (300 s by default, often set lower) before SIGTERM: when the load-balancer
+ * kind read that delay (ServicePlan.drainDelayMs), the task is not looked at before it, the 32 s
+ * count from it, and its looks come a quarter of the time already waited after it and apart
+ * (BatchPoller.waitUntil); else the looks back off into it. A service's wait begins once its tasks are down, when ECS is
+ * about to mark it INACTIVE: its first look comes at once.
  */
 /** ECS's default stop timeout (30 s), the scheduler's second and a second of deprovisioning. */
 const TASK_SETTLE_BY_MS = 32_000
+/**
+ * After a known drain, looks a quarter of the time already waited after it and apart: behind a 60 s
+ * delay, a task that exits on SIGTERM is seen 15 s after the drain, one that waits out its stop
+ * timeout at the 32 s mark: two looks.
+ */
+const TASK_RESUME_FRACTION = 0.25
 
 export function pollSchedules(ceilingMs: number): { tasks: PollSchedule; services: PollSchedule } {
   const ceiling = Math.max(1_000, ceilingMs)
   return {
-    tasks: { firstMs: 1_000, stepMs: 1_000, factor: 2, ceilingMs: ceiling, settleByMs: TASK_SETTLE_BY_MS },
+    tasks: {
+      firstMs: 1_000,
+      stepMs: 1_000,
+      factor: 2,
+      ceilingMs: ceiling,
+      settleByMs: TASK_SETTLE_BY_MS,
+      resumeFraction: TASK_RESUME_FRACTION
+    },
     services: { firstMs: 0, stepMs: 1_000, factor: 2, ceilingMs: ceiling }
   }
 }

@@ -32,7 +32,7 @@ export function teardownService(
   const tasksDown = (async () => {
     for (const taskSet of plan.taskSets) await deleteTaskSet(deleteCtx, plan, taskSet)
     await deleteService(deleteCtx, plan)
-    await drainThenStop(stopCtx, plan.tasks)
+    await drainThenStop(stopCtx, plan.tasks, plan.drainDelayMs)
   })()
   const done = tasksDown.then(() => waitServiceInactive(deleteCtx, plan))
   return { tasksDown, done }
@@ -102,16 +102,14 @@ export async function deleteService(ctx: ApplyContext, plan: ServicePlan): Promi
 
 /**
  * DRAINING is not done: the service still counts against DeleteCluster until INACTIVE. Its tasks
- * are down when this starts; behind a load balancer whose deregistration delay the action read, it
- * may stay DRAINING that long: after one look at once (the drain may be over already), the next
- * comes when the delay has passed (never after the deadline).
+ * are down when this starts (behind a load balancer, they were deregistered from its target groups
+ * before they stopped), so ECS is about to mark it INACTIVE: the first look comes at once.
  */
 export async function waitServiceInactive(ctx: ApplyContext, plan: ServicePlan): Promise<void> {
   const outcome = await ctx.services.waitUntil(
     plan.service.arn,
     s => !s || s.status === 'INACTIVE',
-    ctx.deadline,
-    plan.drainDelayMs
+    ctx.deadline
   )
   if (!outcome.done) {
     throw new DeadlineError(

@@ -32,13 +32,25 @@ export function isTaskGone(error: unknown): boolean {
   )
 }
 
-/** Waits until each task is STOPPED or gone, or the deadline passes; returns those still up. */
+/**
+ * Waits until each task is STOPPED or gone, or the deadline passes; returns those still up.
+ * `drainDelayMs`: the deregistration delay of the target groups the tasks are registered in, when
+ * known. ECS deregisters a task from its target groups and waits out that delay (the task is
+ * DEACTIVATING) before it sends SIGTERM, so a task told to stop now cannot be STOPPED sooner, and it
+ * is not looked at before then. A task already on its way down when the run found it may be further
+ * along: it keeps the plain schedule.
+ */
 export async function waitTasksStopped(
   ctx: ApplyContext,
   tasks: TaskInfo[],
-  deadline: number
+  deadline: number,
+  drainDelayMs = 0
 ): Promise<TaskInfo[]> {
-  const outcomes = await Promise.all(tasks.map(task => ctx.tasks.waitUntil(task.arn, isTaskDown, deadline)))
+  const outcomes = await Promise.all(
+    tasks.map(task =>
+      ctx.tasks.waitUntil(task.arn, isTaskDown, deadline, task.desiredStatus === 'STOPPED' ? 0 : drainDelayMs)
+    )
+  )
   return tasks.filter((_, i) => !outcomes[i]?.done)
 }
 
@@ -67,13 +79,16 @@ export function recordStopped(
   ctx.report.tasks.push({ id: task.id, arn: task.arn, group: task.group, startedBy: task.startedBy, how })
 }
 
-/** Stop tasks right away and wait until every one is STOPPED, within the run's deadline. */
-export async function stopAndWait(ctx: ApplyContext, tasks: TaskInfo[]): Promise<void> {
+/**
+ * Stop tasks right away and wait until every one is STOPPED, within the run's deadline.
+ * `drainDelayMs`: as for waitTasksStopped, for tasks that were not told to stop before.
+ */
+export async function stopAndWait(ctx: ApplyContext, tasks: TaskInfo[], drainDelayMs = 0): Promise<void> {
   if (tasks.length === 0) return
   const stoppedByUs = await Promise.all(
     tasks.map(task => (task.desiredStatus === 'STOPPED' ? true : stopTask(ctx, task)))
   )
-  const still = await waitTasksStopped(ctx, tasks, ctx.deadline)
+  const still = await waitTasksStopped(ctx, tasks, ctx.deadline, drainDelayMs)
   tasks.forEach((task, i) => {
     if (!still.includes(task)) recordStopped(ctx, task, stoppedByUs[i] ? 'stopped' : 'not-ours')
   })
@@ -83,17 +98,21 @@ export async function stopAndWait(ctx: ApplyContext, tasks: TaskInfo[]): Promise
 
 /**
  * Graceful mode for a service's tasks: the scheduler, its service deleted with force (desired count 0),
- * sends each task SIGTERM and lets its load balancer drain it. Whatever still runs at the drain
- * deadline is stopped with StopTask.
+ * lets its load balancer drain each task, then sends it SIGTERM. Whatever still runs at the drain
+ * deadline is stopped with StopTask. Force mode stops them all at once (they are still deregistered
+ * from their target groups first). `drainDelayMs`: their target groups' deregistration delay, when
+ * known (waitTasksStopped).
  */
-export async function drainThenStop(ctx: ApplyContext, tasks: TaskInfo[]): Promise<void> {
+export async function drainThenStop(ctx: ApplyContext, tasks: TaskInfo[], drainDelayMs = 0): Promise<void> {
   if (tasks.length === 0) return
-  const deadline = ctx.mode === 'graceful' ? Math.min(ctx.drainDeadline, ctx.deadline) : ctx.clock()
-  const still = ctx.mode === 'graceful' ? await waitTasksStopped(ctx, tasks, deadline) : tasks
+  if (ctx.mode !== 'graceful') return stopAndWait(ctx, tasks, drainDelayMs)
+  const deadline = Math.min(ctx.drainDeadline, ctx.deadline)
+  const still = await waitTasksStopped(ctx, tasks, deadline, drainDelayMs)
   for (const task of tasks) if (!still.includes(task)) recordStopped(ctx, task, 'drained')
-  if (still.length > 0 && ctx.mode === 'graceful') {
+  if (still.length > 0) {
     ctx.log.info(`Drain deadline passed with ${still.length} task(s) still running: stopping them`)
   }
+  // Past the drain deadline they have been deregistering for a while already: the plain schedule.
   await stopAndWait(ctx, still)
 }
 

@@ -9,6 +9,7 @@ import { code } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
 import { DeadlineError, errorMessage, isAccessDenied, isAwsError } from '../util/errors.js'
 import { forEachPage } from '../util/paginate.js'
+import { chunk } from '../util/pool.js'
 import { retryUntil } from '../util/poll.js'
 import { count, relatedReport, type ResourceKind, type ReportPart } from './kind.js'
 
@@ -118,8 +119,8 @@ export interface LoadBalancersPlan {
   /** The load balancers the rules and groups are on: checked afterwards for having nothing left. */
   loadBalancerArns: string[]
   /**
-   * Per removed service whose groups' delays are all known: the longest, which its DRAINING lasts
-   * after its tasks stopped (the services' wait schedule, apply/context.ts).
+   * Per removed service whose groups' delays are all known: the longest, for which its tasks stay
+   * DEACTIVATING before they stop (the tasks' wait schedule, apply/context.ts).
    */
   drainDelayMs: Record<string, number>
   /** What it was decided from: decided again once the other clusters are looked at afresh. */
@@ -345,33 +346,63 @@ function neighbourTargetGroups(services: ServiceInfo[]): Record<string, string[]
   return users
 }
 
-/** The groups that still exist, by ARN; a group deleted already is left out. */
+/**
+ * The groups that still exist, by ARN; a group deleted already is left out. DescribeTargetGroups
+ * takes 20 ARNs a call, and fails whole on one unknown ARN: a batch that fails so is asked again one
+ * ARN a call, which keeps the others.
+ *
+ * Each group's deregistration delay is read (one DescribeTargetGroupAttributes call a group) only
+ * when the groups fit in one such batch. The delay only times the waits: knowing it spares the looks
+ * at one batch of tasks during the drain (a dozen for a 60 s delay, sixty for AWS's default 300 s),
+ * whatever the number of groups, so past a few groups the reads cost more calls than they save.
+ */
 async function describeTargetGroups(ctx: LoadBalancerContext, arns: string[]): Promise<TargetGroupInfo[]> {
-  const out: TargetGroupInfo[] = []
-  // DescribeTargetGroups with ARNs fails whole on one unknown ARN: one ARN per call keeps the others.
-  await Promise.all(
-    arns.map(async arn => {
+  const batches = chunk(arns, Limits.describeTargetGroupsBatch)
+  const pages = await Promise.all(
+    batches.map(async batch => {
       try {
-        const page = await callAws(
-          ctx,
-          ctx.elbv2,
-          new (await sdk.elbv2()).DescribeTargetGroupsCommand({ TargetGroupArns: [arn] })
-        )
-        for (const g of page.TargetGroups ?? []) {
-          const delayMs = await deregistrationDelay(ctx, g.TargetGroupArn ?? arn)
-          out.push({
-            arn: g.TargetGroupArn ?? arn,
-            name: g.TargetGroupName ?? nameOfArn(arn),
-            loadBalancerArns: g.LoadBalancerArns ?? [],
-            ...(delayMs !== undefined ? { deregistrationDelayMs: delayMs } : {})
-          })
-        }
+        return await describeTargetGroupBatch(ctx, batch)
       } catch (error) {
-        if (!isAwsError(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound')) throw error
+        if (batch.length === 1 || !isTargetGroupNotFound(error)) throw error
+        return (await Promise.all(batch.map(arn => describeTargetGroupBatch(ctx, [arn])))).flat()
       }
     })
   )
+  const groups = pages.flat()
+  const readDelays = groups.length <= Limits.describeTargetGroupsBatch
+  const out = await Promise.all(
+    groups.map(async (g): Promise<TargetGroupInfo> => {
+      const delayMs = readDelays ? await deregistrationDelay(ctx, g.arn) : undefined
+      return delayMs !== undefined ? { ...g, deregistrationDelayMs: delayMs } : g
+    })
+  )
   return out.sort((a, b) => a.arn.localeCompare(b.arn))
+}
+
+/** One DescribeTargetGroups call; a single ARN that AWS no longer knows gives no group. */
+async function describeTargetGroupBatch(
+  ctx: LoadBalancerContext,
+  arns: string[]
+): Promise<TargetGroupInfo[]> {
+  try {
+    const page = await callAws(
+      ctx,
+      ctx.elbv2,
+      new (await sdk.elbv2()).DescribeTargetGroupsCommand({ TargetGroupArns: arns })
+    )
+    return (page.TargetGroups ?? []).map(g => ({
+      arn: g.TargetGroupArn ?? '',
+      name: g.TargetGroupName ?? nameOfArn(g.TargetGroupArn ?? ''),
+      loadBalancerArns: g.LoadBalancerArns ?? []
+    }))
+  } catch (error) {
+    if (arns.length === 1 && isTargetGroupNotFound(error)) return []
+    throw error
+  }
+}
+
+function isTargetGroupNotFound(error: unknown): boolean {
+  return isAwsError(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound')
 }
 
 /**
@@ -776,7 +807,17 @@ async function applyLoadBalancers(ctx: ApplyContext, planned: LoadBalancersPlan)
       reason: `VPC Lattice target group of ${l.service}: reported only; once nothing uses it, remove it with: ${removeCommand.latticeTargetGroup(l.arn)}`
     })
   }
-  for (const lb of await idleLoadBalancers(ctx, plan.loadBalancerArns)) {
+  // A load balancer on which this run deleted no rule still has the rules the plan saw: one with a
+  // rule of its own left is not idle, and needs no second look.
+  const changed = new Set(
+    done.rules.map(arn => plan.rules.find(d => d.rule.arn === arn)?.rule.loadBalancerArn)
+  )
+  const stillRouting = (lb: string): boolean =>
+    !changed.has(lb) && plan.found.rules.some(r => r.loadBalancerArn === lb && !r.isDefault)
+  for (const lb of await idleLoadBalancers(
+    ctx,
+    plan.loadBalancerArns.filter(lb => !stillRouting(lb))
+  )) {
     ctx.report.leftovers.push({
       kind: 'load-balancer',
       id: lb,

@@ -25,11 +25,19 @@ export interface PollSchedule {
   factor: number
   ceilingMs: number
   /**
-   * How long after a wait starts AWS has finished at the latest, as far as the action knows (a task's
-   * stop timeout). Until then the looks keep doubling past the ceiling but never sleep past that
-   * moment, where one look settles most waits; after it, they come every `ceilingMs`.
+   * How long after a wait can first end (when it starts, or at its not-before moment) AWS has
+   * finished at the latest, as far as the action knows (a task's stop timeout). Until then the looks
+   * keep doubling past the ceiling but never sleep past that moment, where one look settles most
+   * waits; after it, they come every `ceilingMs`.
    */
   settleByMs?: number
+  /**
+   * A wait that could not end before a known moment (`waitUntil`'s notBeforeMs) is not looked at
+   * before it; from there its looks come this fraction of the time it has waited after it and apart
+   * (never past its settle-by moment): a wait known to last a minute is not looked at every second
+   * once it may be over, and is seen done at most about that fraction late. 1 when not given.
+   */
+  resumeFraction?: number
 }
 
 interface Waiter<T> {
@@ -37,10 +45,14 @@ interface Waiter<T> {
   /** When the wait began. */
   since: number
   /**
-   * After its first look, not looked at again before this moment (unless its deadline comes first):
-   * when it can be done at the earliest, as far as the action knows.
+   * When it can be done at the earliest, as far as the action knows (a load-balancer drain that must
+   * run its course): its settle-by moment counts from here, and it is not looked at before
+   * `lookFrom` (unless its deadline comes first).
    */
+  canEndFrom: number
+  /** Its first look: after `canEndFrom` when it waits for that moment (waitUntil), else on the schedule. */
   lookFrom: number
+  /** Looked at already: from then on it follows the poller's schedule. */
   looked: boolean
   isDone: (state: T | undefined) => boolean
   deadline: number
@@ -78,9 +90,11 @@ export class BatchPoller<T> {
 
   /**
    * Waits until `isDone` holds for `id`. `notBeforeMs`: how long after now it can be done at the
-   * earliest, as far as the action knows (a service's load-balancer deregistration delay). It is
-   * looked at once on the schedule (the drain may have happened already: AWS may drain the targets
-   * before the tasks stop) and, if not done, next only then; its deadline still comes first.
+   * earliest, as far as the action knows (a task behind a load balancer is deregistered from its
+   * target groups, for their whole deregistration delay, before ECS sends it SIGTERM). It is not
+   * looked at before then: its looks come a `resumeFraction` of the time already waited after it
+   * and apart (at least `firstMs`), and its settle-by moment counts from it. Its deadline still
+   * comes first.
    */
   waitUntil(
     id: string,
@@ -90,11 +104,14 @@ export class BatchPoller<T> {
   ): Promise<WaitOutcome<T>> {
     return new Promise((resolve, reject) => {
       const since = this.ctx.clock()
-      const lookFrom = since + Math.max(0, notBeforeMs)
+      const { firstMs, resumeFraction: fraction = 1 } = this.options.schedule
+      const delayed = notBeforeMs > 0
+      const canEndFrom = since + Math.max(0, notBeforeMs)
       this.waiters.add({
         id,
         since,
-        lookFrom,
+        canEndFrom,
+        lookFrom: delayed ? canEndFrom + Math.max(firstMs, fraction * notBeforeMs) : since,
         looked: false,
         isDone,
         deadline,
@@ -117,21 +134,26 @@ export class BatchPoller<T> {
       while (this.waiters.size > 0) {
         const nearest = Math.min(...[...this.waiters].map(w => w.deadline))
         const startNow = this.ctx.clock()
-        if (![...this.waiters].some(w => canLook(w, startNow))) {
-          // Nothing can be done yet: sleep until the first can, and back off afresh from there.
-          const firstLook = Math.min(...[...this.waiters].map(w => w.lookFrom))
-          sleepMs = firstLook - startNow
+        if (![...this.waiters].some(w => inSchedule(w, startNow))) {
+          // Nothing can be done yet: sleep until the first wait can, and go on backing off from the
+          // time it has waited already.
+          const first = [...this.waiters].reduce((a, b) => (b.lookFrom < a.lookFrom ? b : a))
+          sleepMs = first.lookFrom - startNow
           paceMs = schedule.stepMs
-          nextStepMs = schedule.stepMs
+          nextStepMs = Math.max(
+            schedule.stepMs,
+            (schedule.resumeFraction ?? 1) * (first.lookFrom - first.since)
+          )
         }
         await this.ctx.sleep(Math.max(0, Math.min(sleepMs, nearest - startNow)), this.ctx.signal)
         const now = this.ctx.clock()
-        // Insertion order is the order the waits began: the oldest first.
+        // Insertion order is the order the waits began: the oldest first. A wait whose first look is
+        // due within the next step joins this round (waits asked together are looked at together).
         const due = [...this.waiters].filter(w => w.deadline <= now)
         const ids = new Set(due.map(w => w.id))
         for (const w of this.waiters) {
           if (ids.size >= Math.max(batchSize, due.length)) break
-          if (canLook(w, now)) ids.add(w.id)
+          if (inSchedule(w, now + schedule.stepMs)) ids.add(w.id)
         }
         if (ids.size === 0) continue
         const watched = [...this.waiters].filter(w => ids.has(w.id))
@@ -158,7 +180,7 @@ export class BatchPoller<T> {
           sleepMs = paceMs
           nextStepMs *= schedule.factor
         }
-        // A wait that can first be done sooner is looked at then, without changing the pace.
+        // A wait that can first be looked at sooner is looked at then, without changing the pace.
         sleepMs = Math.min(sleepMs, this.untilFirstLook(after))
       }
     } catch (error) {
@@ -171,15 +193,15 @@ export class BatchPoller<T> {
     }
   }
 
-  /** The backoff's next sleep, from the oldest wait's start. */
+  /** The backoff's next sleep, from the moment the oldest wait being looked at could first end. */
   private nextSleep(stepMs: number, now: number): number {
-    const oldest = this.waiters.values().next().value
-    return backoffSleep(this.options.schedule, stepMs, oldest?.since ?? now, now)
+    const oldest = [...this.waiters].find(w => inSchedule(w, now))
+    return backoffSleep(this.options.schedule, stepMs, oldest?.canEndFrom ?? now, now)
   }
 
-  /** How long until a wait not looked at yet can first be done (Infinity: none such). */
+  /** How long until a wait not looked at yet is first looked at (Infinity: none such). */
   private untilFirstLook(now: number): number {
-    return Math.min(...[...this.waiters].filter(w => !canLook(w, now)).map(w => w.lookFrom - now))
+    return Math.min(...[...this.waiters].filter(w => !inSchedule(w, now)).map(w => w.lookFrom - now))
   }
 
   private settle(waiter: Waiter<T>, outcome: WaitOutcome<T>): void {
@@ -188,9 +210,9 @@ export class BatchPoller<T> {
   }
 }
 
-/** A wait is looked at once on the schedule, then not before it can be done. */
-function canLook(waiter: { looked: boolean; lookFrom: number }, now: number): boolean {
-  return !waiter.looked || waiter.lookFrom <= now
+/** A wait follows the poller's schedule once its first look is due, or it was looked at already. */
+function inSchedule(waiter: { looked: boolean; lookFrom: number }, now: number): boolean {
+  return waiter.looked || waiter.lookFrom <= now
 }
 
 /**
