@@ -182,7 +182,13 @@ export async function takeInventory(
   const unlisted = await tolerateDenied(ctx, describeUnlistedServices(ctx, info.arn, listed, tasks), [])
   return {
     state: 'present',
-    inventory: { cluster: info, services: [...listed, ...unlisted], tasks, containerInstances, capacityProviders }
+    inventory: {
+      cluster: info,
+      services: [...listed, ...unlisted],
+      tasks,
+      containerInstances,
+      capacityProviders
+    }
   }
 }
 

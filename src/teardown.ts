@@ -532,9 +532,7 @@ async function reportWhatIsLeft(
     // A service still DRAINING is being deleted, and AWS finishes it: this run's (report.services),
     // or one already DRAINING when the run found it (goneBefore, with its reason) is not left.
     const ours = new Set(report.services.map(s => s.arn))
-    const deletedBefore = new Set(
-      (report.goneBefore ?? []).filter(g => g.kind === 'service').map(g => g.id)
-    )
+    const deletedBefore = new Set((report.goneBefore ?? []).filter(g => g.kind === 'service').map(g => g.id))
     const beingDeleted = (s: ServiceInfo): boolean =>
       ours.has(s.arn) || (isDeletedAlready(s) && deletedBefore.has(s.name))
     report.leftovers = [

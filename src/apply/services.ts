@@ -44,11 +44,14 @@ export function teardownService(
 
 /** DRAINING when the run found it: not this run's deletion, and not sent again. */
 function recordDeletedEarlier(ctx: ApplyContext, plan: ServicePlan): void {
-  ctx.log.info(`Service ${plan.service.name} is already DRAINING (deleted before this run): waiting until INACTIVE`)
+  ctx.log.info(
+    `Service ${plan.service.name} is already DRAINING (deleted before this run): waiting until INACTIVE`
+  )
   recordGoneBefore(ctx.report, {
     kind: 'service',
     id: plan.service.name,
-    reason: 'already DRAINING when this run found it (deleted by an earlier run or someone else); this run waited until it was INACTIVE'
+    reason:
+      'already DRAINING when this run found it (deleted by an earlier run or someone else); this run waited until it was INACTIVE'
   })
 }
 

@@ -148,8 +148,7 @@ export type AutoScalingContext = CallContext & { autoscaling: SendPort; cloudwat
 export type ScalableTargetsQuery = { resourceIds: string[] } | { clusterPrefix: string }
 
 export function scalableTargetsQuery(scope: TeardownScope): ScalableTargetsQuery {
-  const earlierTeardown =
-    scope.services.length === 0 || scope.services.some(s => s.status !== 'ACTIVE')
+  const earlierTeardown = scope.services.length === 0 || scope.services.some(s => s.status !== 'ACTIVE')
   if (scope.wholeCluster && earlierTeardown) return { clusterPrefix: resourceIdOf(scope.cluster.name, '') }
   const names = [...scope.services.map(s => s.name), ...(scope.purgedServices ?? [])]
   return { resourceIds: [...new Set(names.map(name => resourceIdOf(scope.cluster.name, name)))] }
@@ -160,7 +159,10 @@ export async function findScalableTargets(
   query: ScalableTargetsQuery
 ): Promise<ScalableTargetsFound> {
   const found: ScalableTargetsFound = { targets: [], policies: [], scheduledActions: [], alarms: [] }
-  const ofEcs = async (filter: { ResourceIds?: string[]; ScalableDimension?: typeof ECS_DIMENSION }): Promise<void> =>
+  const ofEcs = async (filter: {
+    ResourceIds?: string[]
+    ScalableDimension?: typeof ECS_DIMENSION
+  }): Promise<void> =>
     forEachPage(async NextToken => {
       const out = await callAws(
         ctx,
