@@ -291,14 +291,17 @@ async function lookUpStack(
   scope?: TeardownScope
 ): Promise<StackTarget | undefined> {
   const stackCtx = { ...ctx, cloudformation: deps.cloudformation }
+  // Services mode: named services already INACTIVE (a re-run) are the selection's too: a stack that
+  // owns them goes with them, and they are not "outside" it.
+  const services = scope?.services ?? inventory?.services ?? []
   const lookup = inventory?.scope
     ? await findStackOfServices(
         stackCtx,
         cluster,
-        inventory.services,
+        services,
         settings.stackName,
         outsideServices({
-          services: inventory.services,
+          services,
           sharedTaskDefinitions: new Set(scope ? sharedWithNeighbours(scope).taskDefinitions.keys() : []),
           sharedTargetGroups: new Set(
             inventory.scope.neighbours.flatMap(s =>

@@ -264,6 +264,30 @@ describe('a re-run after an interrupted teardown', () => {
     expect(world.ecs.remaining('shared-ci').services).toEqual(['pr-7-web:ACTIVE'])
   })
 
+  it('services mode with delete-stack, named service already INACTIVE: its stack goes with it, not refused as owning something outside', async () => {
+    const { world, env } = sharedAlb()
+    env('shared-ci', 'pr-42-web')
+    env('shared-ci', 'pr-7-web')
+    world.cfn.createStack('pr-42-preview', {
+      ownsServices: { cluster: 'shared-ci', services: ['pr-42-web'] },
+      resources: [{ logicalId: 'TaskRole', type: 'AWS::IAM::Role' }]
+    })
+    await world.ecs.time.sleep(5_000)
+    const inputs = { cluster: 'shared-ci', services: 'pr-42-web', 'delete-stack': 'true' }
+    await cancelledRun(world, inputs)
+    await world.ecs.time.sleep(30 * 60_000)
+    expect(world.cfn.stack('pr-42-preview')!.status).toBe('CREATE_COMPLETE')
+
+    const second = await runOnSim(world.ecs, inputs, { world })
+
+    expect(second.failed).toBeUndefined()
+    const c = only(second.report)
+    expect(c.outcome).toBe('services-removed')
+    expect(c.stack).toMatchObject({ name: 'pr-42-preview', deleted: true })
+    expect(world.cfn.stack('pr-42-preview')!.status).toBe('DELETE_COMPLETE')
+    expect(world.ecs.remaining('shared-ci').services).toEqual(['pr-7-web:ACTIVE'])
+  })
+
   it('services mode, named service already INACTIVE with nothing left around it: absent, as before', async () => {
     const world = new SimWorld()
     world.ecs.createCluster('shared-ci')
