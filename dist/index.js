@@ -66230,7 +66230,10 @@ function planTeardown(inventory, mode, stack, kinds) {
     }
     const services = inventory.services.map(service => ({
         service,
-        taskSets: service.deploymentController === 'EXTERNAL' ? service.taskSets.map(t => t.arn) : [],
+        // One already DRAINING is not touched again: its task sets go with it.
+        taskSets: service.deploymentController === 'EXTERNAL' && !isDeletedAlready(service)
+            ? service.taskSets.map(t => t.arn)
+            : [],
         tasks: tasksByService.get(service.name) ?? []
     }));
     const capacityProviders = inventory.capacityProviders.map(decideCapacityProvider);
