@@ -60496,16 +60496,36 @@ async function takeInventory(ctx, clusterRef, selection) {
     const info = cluster.info;
     if (selection)
         return { state: 'present', inventory: await takeServiceInventory(ctx, info, selection) };
-    const [services, tasks, containerInstances, capacityProviders] = await Promise.all([
+    const [listed, tasks, containerInstances, capacityProviders] = await Promise.all([
         tolerateDenied(ctx, listServices(ctx, info.arn), []),
         tolerateDenied(ctx, listLiveTasks(ctx, info.arn), []),
         tolerateDenied(ctx, listContainerInstances(ctx, info.arn), []),
         tolerateDenied(ctx, describeCapacityProviders(ctx, info), [])
     ]);
+    const unlisted = await tolerateDenied(ctx, describeUnlistedServices(ctx, info.arn, listed, tasks), []);
     return {
         state: 'present',
-        inventory: { cluster: info, services, tasks, containerInstances, capacityProviders }
+        inventory: {
+            cluster: info,
+            services: [...listed, ...unlisted],
+            tasks,
+            containerInstances,
+            capacityProviders
+        }
     };
+}
+/**
+ * The services whose tasks are still up but that ListServices does not list: DRAINING after a run
+ * that deleted them and stopped before they were INACTIVE (or listed since the list was read). Each
+ * task's group names its service. No call at all when every task's service was listed.
+ */
+async function describeUnlistedServices(ctx, clusterArn, listed, tasks) {
+    const known = new Set(listed.map(s => s.name));
+    const names = unique(tasks.map(t => t.serviceName ?? '').filter(name => name && !known.has(name)));
+    if (names.length === 0)
+        return [];
+    const { present } = await describeServices(ctx, clusterArn, names);
+    return present.filter(s => s.status !== 'INACTIVE' && !known.has(s.name));
 }
 /**
  * Services mode: the selected services, read again (one may have gone since the selection), and
@@ -60518,6 +60538,8 @@ async function takeServiceInventory(ctx, cluster, selection) {
     ]);
     const services = described.present.filter(s => s.status !== 'INACTIVE');
     const gone = selection.selected.filter(s => !services.some(p => p.arn === s.arn)).map(s => s.name);
+    // Gone INACTIVE since the selection: still described, so what was around it is looked at too.
+    const inactive = [...(selection.inactive ?? []), ...described.present.filter(s => s.status === 'INACTIVE')];
     const names = new Set(selection.selected.map(s => s.name));
     const mine = (t) => t.serviceName !== undefined && names.has(t.serviceName);
     return {
@@ -60528,6 +60550,8 @@ async function takeServiceInventory(ctx, cluster, selection) {
         capacityProviders: [],
         scope: {
             absent: [...selection.absent, ...gone],
+            ...(inactive.length > 0 ? { inactive } : {}),
+            ...(selection.purged?.length ? { purged: selection.purged } : {}),
             skipped: selection.skipped,
             neighbours: selection.neighbours,
             neighbourTasks: tasks.filter(t => !mine(t))
@@ -60582,6 +60606,14 @@ function toClusterInfo(cluster) {
             : {}),
         containerInstanceCount: cluster.registeredContainerInstancesCount ?? 0
     };
+}
+/**
+ * A service whose deletion an earlier run (or someone else) already started: DRAINING, which
+ * ListServices no longer lists. It is not deleted again (ECS would answer ServiceNotActive); the
+ * teardown waits until it is INACTIVE, like the ones it deletes.
+ */
+function isDeletedAlready(service) {
+    return service.status === 'DRAINING';
 }
 /** Every ACTIVE service: all pages of 100, then descriptions in batches of 10. */
 async function listServices(ctx, clusterArn, include = []) {
@@ -63164,31 +63196,46 @@ function decideScalableTargets(found, deleteScalingAlarms) {
         })
     };
 }
-async function findScalableTargets(ctx, clusterName, services) {
+function scalableTargetsQuery(scope) {
+    const earlierTeardown = scope.services.length === 0 || scope.services.some(s => s.status !== 'ACTIVE');
+    if (scope.wholeCluster && earlierTeardown)
+        return { clusterPrefix: resourceIdOf(scope.cluster.name, '') };
+    const names = [...scope.services.map(s => s.name), ...(scope.purgedServices ?? [])];
+    return { resourceIds: [...new Set(names.map(name => resourceIdOf(scope.cluster.name, name)))] };
+}
+async function findScalableTargets(ctx, query) {
     const found = { targets: [], policies: [], scheduledActions: [], alarms: [] };
-    const ids = services.map(s => resourceIdOf(clusterName, s.name));
-    if (ids.length === 0)
-        return found;
-    for (const batch of chunk(ids, Limits.autoScalingPageSize)) {
-        await forEachPage(async (NextToken) => {
-            const out = await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DescribeScalableTargetsCommand({
-                ServiceNamespace: ECS_NAMESPACE,
-                ResourceIds: batch,
-                ScalableDimension: ECS_DIMENSION,
-                MaxResults: Limits.autoScalingPageSize,
-                NextToken
-            }));
-            for (const t of out.ScalableTargets ?? []) {
-                const s = t.SuspendedState;
-                found.targets.push({
-                    resourceId: t.ResourceId ?? '',
-                    min: t.MinCapacity ?? 0,
-                    max: t.MaxCapacity ?? 0,
-                    suspended: Boolean(s?.DynamicScalingInSuspended && s.DynamicScalingOutSuspended && s.ScheduledScalingSuspended)
-                });
-            }
-            return out.NextToken;
-        });
+    const ofEcs = async (filter) => forEachPage(async (NextToken) => {
+        const out = await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DescribeScalableTargetsCommand({
+            ServiceNamespace: ECS_NAMESPACE,
+            ...filter,
+            MaxResults: Limits.autoScalingPageSize,
+            NextToken
+        }));
+        for (const t of out.ScalableTargets ?? []) {
+            if ('clusterPrefix' in query && !t.ResourceId?.startsWith(query.clusterPrefix))
+                continue;
+            if (t.ScalableDimension !== undefined && t.ScalableDimension !== ECS_DIMENSION)
+                continue;
+            const s = t.SuspendedState;
+            found.targets.push({
+                resourceId: t.ResourceId ?? '',
+                min: t.MinCapacity ?? 0,
+                max: t.MaxCapacity ?? 0,
+                suspended: Boolean(s?.DynamicScalingInSuspended && s.DynamicScalingOutSuspended && s.ScheduledScalingSuspended)
+            });
+        }
+        return out.NextToken;
+    });
+    if ('clusterPrefix' in query) {
+        // AWS has no prefix filter, and takes ScalableDimension only with ResourceIds: every ECS target is read.
+        await ofEcs({});
+    }
+    else {
+        if (query.resourceIds.length === 0)
+            return found;
+        for (const batch of chunk(query.resourceIds, Limits.autoScalingPageSize))
+            await ofEcs({ ResourceIds: batch, ScalableDimension: ECS_DIMENSION });
     }
     await Promise.all(found.targets.map(async (t) => {
         await forEachPage(async (NextToken) => {
@@ -63337,7 +63384,7 @@ const scalableTargetsKind = {
     find(ctx, scope) {
         if (!isAvailable(ctx.autoscaling))
             return Promise.resolve(noneFound);
-        return tolerateDenied(ctx, findScalableTargets(ctx, scope.cluster.name, scope.services), noneFound);
+        return tolerateDenied(ctx, findScalableTargets(ctx, scalableTargetsQuery(scope)), noneFound);
     },
     recordFound(found, report) {
         report.found.scalableTargets = found.targets.length;
@@ -64040,18 +64087,23 @@ const KINDS = [
 ];
 /** The scope of a whole-cluster teardown: everything the inventory found goes. */
 function wholeClusterScope(inventory) {
+    // Services mode, after an interrupted run: named services already INACTIVE are not waited for,
+    // but what was around them is looked at like what is around the others.
+    const services = [...inventory.services, ...(inventory.scope?.inactive ?? [])];
+    const purged = inventory.scope?.purged ?? [];
     return {
         cluster: inventory.cluster,
-        services: inventory.services,
+        services,
         tasks: inventory.tasks,
         containerInstances: inventory.containerInstances,
         taskDefinitions: [
             ...new Set([
-                ...inventory.services.flatMap(s => s.taskDefinitions ?? []),
+                ...services.flatMap(s => s.taskDefinitions ?? []),
                 ...inventory.tasks.map(t => t.taskDefinitionArn ?? '').filter(Boolean)
             ])
         ],
-        wholeCluster: true
+        wholeCluster: true,
+        ...(purged.length > 0 ? { purgedServices: purged } : {})
     };
 }
 /**
@@ -64968,12 +65020,21 @@ async function selectServices(ctx, settings, refs) {
     const described = (await describeServices(ctx, clusterArn, unlisted, ['TAGS'])).present;
     const selected = [];
     const absent = [];
+    // A re-run after an interrupted one: what was around a named service already gone may remain.
+    // Looked at only when its tags (INACTIVE: still described) or no required tags (purged) allow.
+    const inactive = [];
+    const purged = [];
     for (const name of named) {
         const service = byName.get(name) ?? described.find(s => s.name === name);
-        if (!service || service.status === 'INACTIVE')
-            absent.push(name);
-        else
+        if (service && service.status !== 'INACTIVE') {
             selected.push(service);
+            continue;
+        }
+        absent.push(name);
+        if (service && missingTags(service.tags ?? {}, settings).length === 0)
+            inactive.push(service);
+        else if (!service && settings.requireTags.length === 0)
+            purged.push(name);
     }
     for (const service of selected) {
         const missing = missingTags(service.tags ?? {}, settings);
@@ -64994,7 +65055,14 @@ async function selectServices(ctx, settings, refs) {
         else
             selected.push(service);
     }
-    return { selected, absent, skipped, neighbours: active.filter(s => !selected.includes(s)) };
+    return {
+        selected,
+        absent,
+        ...(inactive.length > 0 ? { inactive } : {}),
+        ...(purged.length > 0 ? { purged } : {}),
+        skipped,
+        neighbours: active.filter(s => !selected.includes(s))
+    };
 }
 function whyNotSelected(ctx, service, settings, excluded) {
     const exclusion = excluded.find(e => e.regex.test(service.name));
@@ -65453,6 +65521,7 @@ async function deregister(ctx, instance, gates) {
 
 
 
+
 /** ServiceNotFound / ServiceNotActive: the service is already deleted (or being deleted). */
 function isServiceGone(error) {
     return (0,errors/* isAwsError */.m_)(error, 'ServiceNotFoundException', 'ServiceNotActiveException');
@@ -65471,13 +65540,26 @@ function isServiceGone(error) {
  */
 function teardownService(stopCtx, deleteCtx, plan) {
     const tasksDown = (async () => {
-        for (const taskSet of plan.taskSets)
-            await deleteTaskSet(deleteCtx, plan, taskSet);
-        await deleteService(deleteCtx, plan);
+        if (isDeletedAlready(plan.service))
+            recordDeletedEarlier(deleteCtx, plan);
+        else {
+            for (const taskSet of plan.taskSets)
+                await deleteTaskSet(deleteCtx, plan, taskSet);
+            await deleteService(deleteCtx, plan);
+        }
         await drainThenStop(stopCtx, plan.tasks, plan.drainDelayMs);
     })();
     const done = tasksDown.then(() => waitServiceInactive(deleteCtx, plan));
     return { tasksDown, done };
+}
+/** DRAINING when the run found it: not this run's deletion, and not sent again. */
+function recordDeletedEarlier(ctx, plan) {
+    ctx.log.info(`Service ${plan.service.name} is already DRAINING (deleted before this run): waiting until INACTIVE`);
+    recordGoneBefore(ctx.report, {
+        kind: 'service',
+        id: plan.service.name,
+        reason: 'already DRAINING when this run found it (deleted by an earlier run or someone else); this run waited until it was INACTIVE'
+    });
 }
 async function deleteTaskSet(ctx, plan, taskSet) {
     try {
@@ -66197,13 +66279,16 @@ function round(seconds) {
 
 
 
+
 function planTeardown(inventory, mode, stack, kinds) {
     const serviceNames = new Set(inventory.services.map(s => s.name));
     const tasksByService = new Map();
     const standaloneTasks = [];
     for (const task of inventory.tasks) {
-        // A task whose service is not ACTIVE (DRAINING after an interrupted run, or gone) has no
-        // scheduler left to drain it, so it is treated like a standalone task.
+        // A task of a service being removed (ACTIVE, or DRAINING after an interrupted run: its
+        // scheduler drains it as it would after this run's DeleteService) goes with that service. One
+        // whose service is not among them (gone, or not found) has no scheduler left to drain it, so
+        // it is treated like a standalone task.
         if (task.serviceName && serviceNames.has(task.serviceName)) {
             tasksByService.set(task.serviceName, [...(tasksByService.get(task.serviceName) ?? []), task]);
         }
@@ -66213,7 +66298,10 @@ function planTeardown(inventory, mode, stack, kinds) {
     }
     const services = inventory.services.map(service => ({
         service,
-        taskSets: service.deploymentController === 'EXTERNAL' ? service.taskSets.map(t => t.arn) : [],
+        // One already DRAINING is not touched again: its task sets go with it.
+        taskSets: service.deploymentController === 'EXTERNAL' && !isDeletedAlready(service)
+            ? service.taskSets.map(t => t.arn)
+            : [],
         tasks: tasksByService.get(service.name) ?? []
     }));
     const capacityProviders = inventory.capacityProviders.map(decideCapacityProvider);
@@ -66251,6 +66339,9 @@ function planTeardown(inventory, mode, stack, kinds) {
     plan.steps = describeSteps(plan);
     return plan;
 }
+function partition(items, test) {
+    return [items.filter(test), items.filter(item => !test(item))];
+}
 function decideCapacityProvider(provider) {
     if (provider.reserved)
         return {
@@ -66282,13 +66373,21 @@ function describeSteps(plan) {
             resources: taskSets
         });
     }
-    if (plan.services.length > 0) {
+    const [draining, active] = partition(plan.services, s => isDeletedAlready(s.service));
+    if (active.length > 0) {
         // One service-modify call per service: DeleteService with force scales a REPLICA service to 0
         // itself, and once it is DRAINING ECS refuses UpdateService, so nothing can scale it up again.
         steps.push({
             phase: 'delete-services',
-            description: `Delete ${count(plan.services.length, 'service')} with force, one call each (ECS scales each to 0 and drains its tasks); wait until INACTIVE`,
-            resources: plan.services.map(s => s.service.name)
+            description: `Delete ${count(active.length, 'service')} with force, one call each (ECS scales each to 0 and drains its tasks); wait until INACTIVE`,
+            resources: active.map(s => s.service.name)
+        });
+    }
+    if (draining.length > 0) {
+        steps.push({
+            phase: 'delete-services',
+            description: `Wait until ${count(draining.length, 'service')} already DRAINING (deleted by an earlier run) ${draining.length === 1 ? 'is' : 'are'} INACTIVE`,
+            resources: draining.map(s => s.service.name)
         });
     }
     const serviceTasks = plan.services.flatMap(s => s.tasks);
@@ -66614,7 +66713,7 @@ selection) {
             return report;
         }
         const inventory = result.inventory;
-        if (inventory.scope && inventory.services.length === 0 && inventory.tasks.length === 0) {
+        const nothingLeft = () => {
             recordScope(report, inventory, selection);
             report.arn = inventory.cluster.arn;
             report.outcome =
@@ -66622,7 +66721,12 @@ selection) {
             report.message = nothingSelected(inventory);
             ctx.log.info(report.message);
             return report;
-        }
+        };
+        const noServiceLeft = inventory.services.length === 0 && inventory.tasks.length === 0;
+        // Named services already gone may have left what was around them (a re-run after an
+        // interrupted one): the kinds look before the run says there is nothing to do.
+        if (inventory.scope && noServiceLeft && !goneServicesToLookAround(inventory.scope))
+            return nothingLeft();
         const scope = inventory.scope ? servicesScope(inventory) : wholeClusterScope(inventory);
         // Who outside the clusters this run removes uses what the kinds may remove: asked only by the
         // kinds whose input is on (a lazy look), shared by them. In services mode the cluster's own
@@ -66648,6 +66752,8 @@ selection) {
             settings,
             scope
         });
+        if (inventory.scope && noServiceLeft && plan.steps.length === 0)
+            return nothingLeft();
         blockers.push(...knownBlockers(plan));
         planLog.info(`${settings.dryRun ? 'DRY RUN: would' : 'Will'} take these steps (${plan.mode} mode):`);
         plan.steps.forEach((step, i) => planLog.info(`${i + 1}. ${step.description}`));
@@ -66681,7 +66787,10 @@ selection) {
         await applyPlan(applyCtx, plan, phases);
         if (plan.scope) {
             report.outcome = 'services-removed';
-            report.message = `Services ${plan.services.map(s => s.service.name).join(', ')} and what belonged only to them were removed; cluster ${report.name} kept, with its ${count(plan.scope.neighbours.length, 'other service')}.`;
+            report.message =
+                plan.services.length > 0
+                    ? `Services ${plan.services.map(s => s.service.name).join(', ')} and what belonged only to them were removed; cluster ${report.name} kept, with its ${count(plan.scope.neighbours.length, 'other service')}.`
+                    : `Services ${plan.scope.absent.join(', ')} were already gone; what was left around them was looked after; cluster ${report.name} kept, with its ${count(plan.scope.neighbours.length, 'other service')}.`;
         }
         else {
             report.outcome = 'deleted';
@@ -66712,9 +66821,12 @@ selection) {
  */
 async function lookUpStack(deps, settings, report, ctx, cluster, blockers, inventory, scope) {
     const stackCtx = { ...ctx, cloudformation: deps.cloudformation };
+    // Services mode: named services already INACTIVE (a re-run) are the selection's too: a stack that
+    // owns them goes with them, and they are not "outside" it.
+    const services = scope?.services ?? inventory?.services ?? [];
     const lookup = inventory?.scope
-        ? await findStackOfServices(stackCtx, cluster, inventory.services, settings.stackName, outsideServices({
-            services: inventory.services,
+        ? await findStackOfServices(stackCtx, cluster, services, settings.stackName, outsideServices({
+            services,
             sharedTaskDefinitions: new Set(scope ? sharedWithNeighbours(scope).taskDefinitions.keys() : []),
             sharedTargetGroups: new Set(inventory.scope.neighbours.flatMap(s => (s.loadBalancers ?? []).map(lb => lb.targetGroupArn ?? '')))
         }))
@@ -66799,6 +66911,10 @@ function recordScope(report, inventory, selection, scope) {
         ]
     };
 }
+/** Services mode: named services already gone, whose surroundings may still be there. */
+function goneServicesToLookAround(scope) {
+    return (scope.inactive?.length ?? 0) > 0 || (scope.purged?.length ?? 0) > 0;
+}
 function nothingSelected(inventory) {
     const scope = inventory.scope;
     const parts = [
@@ -66876,10 +66992,14 @@ async function reportWhatIsLeft(deps, report, plan, accepted, until, selection) 
         settleTasks(report, plan, accepted, look.inventory);
         if (!look.inventory && accepted.deleteCluster)
             report.clusterDeleted = true;
+        // A service still DRAINING is being deleted, and AWS finishes it: this run's (report.services),
+        // or one already DRAINING when the run found it (goneBefore, with its reason) is not left.
         const ours = new Set(report.services.map(s => s.arn));
+        const deletedBefore = new Set((report.goneBefore ?? []).filter(g => g.kind === 'service').map(g => g.id));
+        const beingDeleted = (s) => ours.has(s.arn) || (isDeletedAlready(s) && deletedBefore.has(s.name));
         report.leftovers = [
             ...recorded,
-            ...(look.inventory ? leftoversFromInventory(look.inventory) : []).filter(l => l.kind !== 'service' || !look.inventory?.services.some(s => s.name === l.id && ours.has(s.arn))),
+            ...(look.inventory ? leftoversFromInventory(look.inventory) : []).filter(l => l.kind !== 'service' || !look.inventory?.services.some(s => s.name === l.id && beingDeleted(s))),
             // The stack is not part of the look.
             ...fromPlan(leftoversFromPlan(plan, report).filter(l => !SEEN_BY_INVENTORY.has(l.kind)))
         ];

@@ -103,6 +103,11 @@ export interface CapacityProviderInfo {
 
 export interface ClusterInventory {
   cluster: ClusterInfo
+  /**
+   * The services being removed: those ListServices lists (ACTIVE) and, after an interrupted run,
+   * those it no longer lists that are still DRAINING (found by their tasks' group, or, in services
+   * mode, by name): the teardown waits for them, and the kinds look at what is around them.
+   */
   services: ServiceInfo[]
   /** Tasks that are not STOPPED yet (running, pending, or on their way down). */
   tasks: TaskInfo[]
@@ -119,6 +124,16 @@ export interface ClusterInventory {
 export interface ServiceScope {
   /** Named services already gone or INACTIVE. */
   absent: string[]
+  /**
+   * Of `absent`, those DescribeServices still describes (INACTIVE, with the required tags): what was
+   * around them (target groups, scalable targets…) is looked at as for the services being removed.
+   */
+  inactive?: ServiceInfo[]
+  /**
+   * Of `absent`, those AWS no longer describes at all (purged), when no tags are required: only
+   * what is found by the service's name alone (its scalable target) is looked at.
+   */
+  purged?: string[]
   /** Services a pattern matched that are not touched, each with the reason. */
   skipped: { name: string; reason: string }[]
   /** The cluster's other services: never touched, and what they use is kept. */
@@ -158,16 +173,41 @@ export async function takeInventory(
   ctx.onClusterFound?.()
   const info = cluster.info
   if (selection) return { state: 'present', inventory: await takeServiceInventory(ctx, info, selection) }
-  const [services, tasks, containerInstances, capacityProviders] = await Promise.all([
+  const [listed, tasks, containerInstances, capacityProviders] = await Promise.all([
     tolerateDenied(ctx, listServices(ctx, info.arn), []),
     tolerateDenied(ctx, listLiveTasks(ctx, info.arn), []),
     tolerateDenied(ctx, listContainerInstances(ctx, info.arn), []),
     tolerateDenied(ctx, describeCapacityProviders(ctx, info), [])
   ])
+  const unlisted = await tolerateDenied(ctx, describeUnlistedServices(ctx, info.arn, listed, tasks), [])
   return {
     state: 'present',
-    inventory: { cluster: info, services, tasks, containerInstances, capacityProviders }
+    inventory: {
+      cluster: info,
+      services: [...listed, ...unlisted],
+      tasks,
+      containerInstances,
+      capacityProviders
+    }
   }
+}
+
+/**
+ * The services whose tasks are still up but that ListServices does not list: DRAINING after a run
+ * that deleted them and stopped before they were INACTIVE (or listed since the list was read). Each
+ * task's group names its service. No call at all when every task's service was listed.
+ */
+export async function describeUnlistedServices(
+  ctx: InventoryContext,
+  clusterArn: string,
+  listed: ServiceInfo[],
+  tasks: TaskInfo[]
+): Promise<ServiceInfo[]> {
+  const known = new Set(listed.map(s => s.name))
+  const names = unique(tasks.map(t => t.serviceName ?? '').filter(name => name && !known.has(name)))
+  if (names.length === 0) return []
+  const { present } = await describeServices(ctx, clusterArn, names)
+  return present.filter(s => s.status !== 'INACTIVE' && !known.has(s.name))
 }
 
 /**
@@ -190,6 +230,8 @@ async function takeServiceInventory(
   ])
   const services = described.present.filter(s => s.status !== 'INACTIVE')
   const gone = selection.selected.filter(s => !services.some(p => p.arn === s.arn)).map(s => s.name)
+  // Gone INACTIVE since the selection: still described, so what was around it is looked at too.
+  const inactive = [...(selection.inactive ?? []), ...described.present.filter(s => s.status === 'INACTIVE')]
   const names = new Set(selection.selected.map(s => s.name))
   const mine = (t: TaskInfo): boolean => t.serviceName !== undefined && names.has(t.serviceName)
   return {
@@ -200,6 +242,8 @@ async function takeServiceInventory(
     capacityProviders: [],
     scope: {
       absent: [...selection.absent, ...gone],
+      ...(inactive.length > 0 ? { inactive } : {}),
+      ...(selection.purged?.length ? { purged: selection.purged } : {}),
       skipped: selection.skipped,
       neighbours: selection.neighbours,
       neighbourTasks: tasks.filter(t => !mine(t))
@@ -263,6 +307,15 @@ function toClusterInfo(cluster: Cluster): ClusterInfo {
       : {}),
     containerInstanceCount: cluster.registeredContainerInstancesCount ?? 0
   }
+}
+
+/**
+ * A service whose deletion an earlier run (or someone else) already started: DRAINING, which
+ * ListServices no longer lists. It is not deleted again (ECS would answer ServiceNotActive); the
+ * teardown waits until it is INACTIVE, like the ones it deletes.
+ */
+export function isDeletedAlready(service: ServiceInfo): boolean {
+  return service.status === 'DRAINING'
 }
 
 /** Every ACTIVE service: all pages of 100, then descriptions in batches of 10. */

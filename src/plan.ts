@@ -5,13 +5,14 @@ import { hostsHandled, hostsKind } from './kinds/hosts.js'
 import { kindSteps, planKinds, planOf, type FoundKind, type PlannedKind } from './kinds/index.js'
 import { loadBalancersKind } from './kinds/load-balancers.js'
 import { count, type DecideContext } from './kinds/kind.js'
-import type {
-  CapacityProviderInfo,
-  ClusterInventory,
-  ContainerInstanceInfo,
-  ServiceInfo,
-  ServiceScope,
-  TaskInfo
+import {
+  isDeletedAlready,
+  type CapacityProviderInfo,
+  type ClusterInventory,
+  type ContainerInstanceInfo,
+  type ServiceInfo,
+  type ServiceScope,
+  type TaskInfo
 } from './inventory.js'
 
 export type { StopMode }
@@ -88,8 +89,10 @@ export function planTeardown(
   const tasksByService = new Map<string, TaskInfo[]>()
   const standaloneTasks: TaskInfo[] = []
   for (const task of inventory.tasks) {
-    // A task whose service is not ACTIVE (DRAINING after an interrupted run, or gone) has no
-    // scheduler left to drain it, so it is treated like a standalone task.
+    // A task of a service being removed (ACTIVE, or DRAINING after an interrupted run: its
+    // scheduler drains it as it would after this run's DeleteService) goes with that service. One
+    // whose service is not among them (gone, or not found) has no scheduler left to drain it, so
+    // it is treated like a standalone task.
     if (task.serviceName && serviceNames.has(task.serviceName)) {
       tasksByService.set(task.serviceName, [...(tasksByService.get(task.serviceName) ?? []), task])
     } else {
@@ -99,7 +102,11 @@ export function planTeardown(
 
   const services: ServicePlan[] = inventory.services.map(service => ({
     service,
-    taskSets: service.deploymentController === 'EXTERNAL' ? service.taskSets.map(t => t.arn) : [],
+    // One already DRAINING is not touched again: its task sets go with it.
+    taskSets:
+      service.deploymentController === 'EXTERNAL' && !isDeletedAlready(service)
+        ? service.taskSets.map(t => t.arn)
+        : [],
     tasks: tasksByService.get(service.name) ?? []
   }))
 
@@ -140,6 +147,10 @@ export function planTeardown(
   return plan
 }
 
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter(item => !test(item))]
+}
+
 function decideCapacityProvider(provider: CapacityProviderInfo): CapacityProviderDecision {
   if (provider.reserved)
     return {
@@ -173,13 +184,21 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
       resources: taskSets
     })
   }
-  if (plan.services.length > 0) {
+  const [draining, active] = partition(plan.services, s => isDeletedAlready(s.service))
+  if (active.length > 0) {
     // One service-modify call per service: DeleteService with force scales a REPLICA service to 0
     // itself, and once it is DRAINING ECS refuses UpdateService, so nothing can scale it up again.
     steps.push({
       phase: 'delete-services',
-      description: `Delete ${count(plan.services.length, 'service')} with force, one call each (ECS scales each to 0 and drains its tasks); wait until INACTIVE`,
-      resources: plan.services.map(s => s.service.name)
+      description: `Delete ${count(active.length, 'service')} with force, one call each (ECS scales each to 0 and drains its tasks); wait until INACTIVE`,
+      resources: active.map(s => s.service.name)
+    })
+  }
+  if (draining.length > 0) {
+    steps.push({
+      phase: 'delete-services',
+      description: `Wait until ${count(draining.length, 'service')} already DRAINING (deleted by an earlier run) ${draining.length === 1 ? 'is' : 'are'} INACTIVE`,
+      resources: draining.map(s => s.service.name)
     })
   }
   const serviceTasks = plan.services.flatMap(s => s.tasks)

@@ -117,10 +117,19 @@ export async function selectServices(
   const described = (await describeServices(ctx, clusterArn, unlisted, ['TAGS'])).present
   const selected: ServiceInfo[] = []
   const absent: string[] = []
+  // A re-run after an interrupted one: what was around a named service already gone may remain.
+  // Looked at only when its tags (INACTIVE: still described) or no required tags (purged) allow.
+  const inactive: ServiceInfo[] = []
+  const purged: string[] = []
   for (const name of named) {
     const service = byName.get(name) ?? described.find(s => s.name === name)
-    if (!service || service.status === 'INACTIVE') absent.push(name)
-    else selected.push(service)
+    if (service && service.status !== 'INACTIVE') {
+      selected.push(service)
+      continue
+    }
+    absent.push(name)
+    if (service && missingTags(service.tags ?? {}, settings).length === 0) inactive.push(service)
+    else if (!service && settings.requireTags.length === 0) purged.push(name)
   }
   for (const service of selected) {
     const missing = missingTags(service.tags ?? {}, settings)
@@ -142,7 +151,14 @@ export async function selectServices(
     if (reason) skipped.push({ name: service.name, reason })
     else selected.push(service)
   }
-  return { selected, absent, skipped, neighbours: active.filter(s => !selected.includes(s)) }
+  return {
+    selected,
+    absent,
+    ...(inactive.length > 0 ? { inactive } : {}),
+    ...(purged.length > 0 ? { purged } : {}),
+    skipped,
+    neighbours: active.filter(s => !selected.includes(s))
+  }
 }
 
 function whyNotSelected(

@@ -10,10 +10,12 @@ import type { SendPort } from './aws/call.js'
 import { relatedPorts, type RelatedPorts } from './aws/clients.js'
 import {
   describeServices,
+  isDeletedAlready,
   nameFromArn,
   takeInventory,
   type ClusterInventory,
   type InventoryContext,
+  type ServiceInfo,
   type ServiceSelection
 } from './inventory.js'
 import { count } from './plan.js'
@@ -174,15 +176,19 @@ export async function teardownCluster(
       return report
     }
     const inventory = result.inventory
-    if (inventory.scope && inventory.services.length === 0 && inventory.tasks.length === 0) {
+    const nothingLeft = (): ClusterReport => {
       recordScope(report, inventory, selection)
       report.arn = inventory.cluster.arn
       report.outcome =
-        inventory.scope.skipped.length > 0 && inventory.scope.absent.length === 0 ? 'skipped' : 'absent'
+        inventory.scope!.skipped.length > 0 && inventory.scope!.absent.length === 0 ? 'skipped' : 'absent'
       report.message = nothingSelected(inventory)
       ctx.log.info(report.message)
       return report
     }
+    const noServiceLeft = inventory.services.length === 0 && inventory.tasks.length === 0
+    // Named services already gone may have left what was around them (a re-run after an
+    // interrupted one): the kinds look before the run says there is nothing to do.
+    if (inventory.scope && noServiceLeft && !goneServicesToLookAround(inventory.scope)) return nothingLeft()
     const scope = inventory.scope ? servicesScope(inventory) : wholeClusterScope(inventory)
     // Who outside the clusters this run removes uses what the kinds may remove: asked only by the
     // kinds whose input is on (a lazy look), shared by them. In services mode the cluster's own
@@ -208,6 +214,7 @@ export async function teardownCluster(
       settings,
       scope
     })
+    if (inventory.scope && noServiceLeft && plan.steps.length === 0) return nothingLeft()
     blockers.push(...knownBlockers(plan))
     planLog.info(`${settings.dryRun ? 'DRY RUN: would' : 'Will'} take these steps (${plan.mode} mode):`)
     plan.steps.forEach((step, i) => planLog.info(`${i + 1}. ${step.description}`))
@@ -242,7 +249,10 @@ export async function teardownCluster(
     await applyPlan(applyCtx, plan, phases)
     if (plan.scope) {
       report.outcome = 'services-removed'
-      report.message = `Services ${plan.services.map(s => s.service.name).join(', ')} and what belonged only to them were removed; cluster ${report.name} kept, with its ${count(plan.scope.neighbours.length, 'other service')}.`
+      report.message =
+        plan.services.length > 0
+          ? `Services ${plan.services.map(s => s.service.name).join(', ')} and what belonged only to them were removed; cluster ${report.name} kept, with its ${count(plan.scope.neighbours.length, 'other service')}.`
+          : `Services ${plan.scope.absent.join(', ')} were already gone; what was left around them was looked after; cluster ${report.name} kept, with its ${count(plan.scope.neighbours.length, 'other service')}.`
     } else {
       report.outcome = 'deleted'
       report.message = `Cluster ${report.name} and everything in it were removed.`
@@ -281,14 +291,17 @@ async function lookUpStack(
   scope?: TeardownScope
 ): Promise<StackTarget | undefined> {
   const stackCtx = { ...ctx, cloudformation: deps.cloudformation }
+  // Services mode: named services already INACTIVE (a re-run) are the selection's too: a stack that
+  // owns them goes with them, and they are not "outside" it.
+  const services = scope?.services ?? inventory?.services ?? []
   const lookup = inventory?.scope
     ? await findStackOfServices(
         stackCtx,
         cluster,
-        inventory.services,
+        services,
         settings.stackName,
         outsideServices({
-          services: inventory.services,
+          services,
           sharedTaskDefinitions: new Set(scope ? sharedWithNeighbours(scope).taskDefinitions.keys() : []),
           sharedTargetGroups: new Set(
             inventory.scope.neighbours.flatMap(s =>
@@ -407,6 +420,11 @@ function recordScope(
   }
 }
 
+/** Services mode: named services already gone, whose surroundings may still be there. */
+function goneServicesToLookAround(scope: NonNullable<ClusterInventory['scope']>): boolean {
+  return (scope.inactive?.length ?? 0) > 0 || (scope.purged?.length ?? 0) > 0
+}
+
 function nothingSelected(inventory: ClusterInventory): string {
   const scope = inventory.scope!
   const parts = [
@@ -514,11 +532,16 @@ async function reportWhatIsLeft(
     settleServices(report, plan, look.services)
     settleTasks(report, plan, accepted, look.inventory)
     if (!look.inventory && accepted.deleteCluster) report.clusterDeleted = true
+    // A service still DRAINING is being deleted, and AWS finishes it: this run's (report.services),
+    // or one already DRAINING when the run found it (goneBefore, with its reason) is not left.
     const ours = new Set(report.services.map(s => s.arn))
+    const deletedBefore = new Set((report.goneBefore ?? []).filter(g => g.kind === 'service').map(g => g.id))
+    const beingDeleted = (s: ServiceInfo): boolean =>
+      ours.has(s.arn) || (isDeletedAlready(s) && deletedBefore.has(s.name))
     report.leftovers = [
       ...recorded,
       ...(look.inventory ? leftoversFromInventory(look.inventory) : []).filter(
-        l => l.kind !== 'service' || !look.inventory?.services.some(s => s.name === l.id && ours.has(s.arn))
+        l => l.kind !== 'service' || !look.inventory?.services.some(s => s.name === l.id && beingDeleted(s))
       ),
       // The stack is not part of the look.
       ...fromPlan(leftoversFromPlan(plan, report).filter(l => !SEEN_BY_INVENTORY.has(l.kind)))

@@ -85,6 +85,43 @@ describe('Application Auto Scaling simulator', () => {
     )
   })
 
+  it('DescribeScalableTargets: at most 50 ResourceIds, ScalableDimension only with ResourceIds, no prefix filter', async () => {
+    const { w, aas } = world()
+    w.autoscaling.registerTarget(AutoScalingSim.resourceId('c10', 'web'))
+    const ids = Array.from({ length: 51 }, (_, i) => id(`s${i}`))
+    await rejects(
+      send(aas, new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ResourceIds: ids })),
+      'ValidationException',
+      /less than or equal to 50/
+    )
+    await rejects(
+      send(
+        aas,
+        new DescribeScalableTargetsCommand({
+          ServiceNamespace: 'ecs',
+          ScalableDimension: ECS_DIMENSION as never
+        })
+      ),
+      'ValidationException',
+      /must also specify a resource ID/
+    )
+    const byId = await send(
+      aas,
+      new DescribeScalableTargetsCommand({
+        ServiceNamespace: 'ecs',
+        ResourceIds: ids.slice(0, 50),
+        ScalableDimension: ECS_DIMENSION as never
+      })
+    )
+    expect(byId.ScalableTargets).toEqual([])
+    // Without ResourceIds: every target of the namespace, of every cluster.
+    const all = await send(aas, new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs' }))
+    expect((all.ScalableTargets as { ResourceId: string }[]).map(t => t.ResourceId)).toEqual([
+      id('web'),
+      AutoScalingSim.resourceId('c10', 'web')
+    ])
+  })
+
   it('answers ObjectNotFoundException when deregistering a target that is not registered', async () => {
     const { aas } = world()
     await rejects(

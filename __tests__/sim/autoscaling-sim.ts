@@ -12,6 +12,10 @@ import { ServiceSim } from './service-sim.js'
  * - DescribeScalableTargets, DescribeScalingPolicies, DescribeScheduledActions: ServiceNamespace is
  *   required; MaxResults 1–50 (ValidationException); NextToken (InvalidNextTokenException when it
  *   is not one of this list's).
+ * - DescribeScalableTargets: at most 50 ResourceIds (the model's ResourceIdsMaxLen1600, max 50), and
+ *   ScalableDimension only with ResourceIds ("If you specify a scalable dimension, you must also
+ *   specify a resource ID", the model's documentation); both a ValidationException. There is no
+ *   prefix filter: without ResourceIds it lists every target of the namespace.
  * - RegisterScalableTarget: a new target needs MinCapacity and MaxCapacity, and an ACTIVE ECS
  *   service (ValidationException); for a registered one it changes only what it is given
  *   (SuspendedState included): assumed, not verified, that it does not look at the service again.
@@ -248,6 +252,13 @@ export class AutoScalingSim extends ServiceSim {
   protected opDescribeScalableTargets(input: Record<string, unknown>): unknown {
     this.requireNamespace(input)
     const ids = input.ResourceIds as string[] | undefined
+    if (ids && ids.length > 50)
+      throw this.error('ValidationException', 'ResourceIds: member must have length less than or equal to 50')
+    if (input.ScalableDimension !== undefined && !ids?.length)
+      throw this.error(
+        'ValidationException',
+        'If you specify a scalable dimension, you must also specify a resource ID'
+      )
     const targets = [...this.targets.values()]
       .filter(t => !ids || ids.includes(t.resourceId))
       .filter(() => input.ScalableDimension === undefined || input.ScalableDimension === ECS_DIMENSION)

@@ -43,6 +43,37 @@ function inventory(extra: Partial<ClusterInventory> = {}): ClusterInventory {
 }
 
 describe('planTeardown', () => {
+  it('waits for a service already DRAINING (an interrupted earlier run) without deleting it or its task sets again; its tasks stay with it', () => {
+    const plan = planTeardown(
+      inventory({
+        services: [
+          service('web'),
+          service('old', {
+            status: 'DRAINING',
+            deploymentController: 'EXTERNAL',
+            taskSets: [{ arn: 'ts-1', id: 'ts-1', status: 'DRAINING' }]
+          })
+        ],
+        tasks: [task('t1', 'service:old'), task('t2', 'service:gone')]
+      }),
+      'graceful'
+    )
+    expect(plan.steps.filter(s => s.phase === 'delete-task-sets')).toEqual([])
+    expect(plan.steps.filter(s => s.phase === 'delete-services')).toEqual([
+      expect.objectContaining({
+        description: expect.stringMatching(/^Delete 1 service with force/),
+        resources: ['web']
+      }),
+      {
+        phase: 'delete-services',
+        description: 'Wait until 1 service already DRAINING (deleted by an earlier run) is INACTIVE',
+        resources: ['old']
+      }
+    ])
+    expect(plan.services.find(s => s.service.name === 'old')?.tasks.map(t => t.id)).toEqual(['t1'])
+    expect(plan.standaloneTasks.map(t => t.id)).toEqual(['t2'])
+  })
+
   it('deletes every service with one call (no scale to 0 first), and deletes task sets only for EXTERNAL', () => {
     const plan = planTeardown(
       inventory({

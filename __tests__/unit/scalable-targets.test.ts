@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { decideScalableTargets, type ScalableTargetsFound } from '../../src/kinds/scalable-targets.js'
+import type { ClusterInfo, ServiceInfo } from '../../src/inventory.js'
+import type { TeardownScope } from '../../src/kinds/kind.js'
+import {
+  decideScalableTargets,
+  scalableTargetsQuery,
+  type ScalableTargetsFound
+} from '../../src/kinds/scalable-targets.js'
 
 const policy = (name: string) =>
   `arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:1:resource/ecs/service/c1/web:policyName/${name}`
@@ -50,5 +56,44 @@ describe('decideScalableTargets', () => {
       orphaned: false,
       keepReason: expect.stringMatching(/sns:.*oncall/)
     })
+  })
+})
+
+describe('scalableTargetsQuery', () => {
+  const cluster = { name: 'c1', arn: 'arn:aws:ecs:us-east-1:123456789012:cluster/c1' } as ClusterInfo
+  const service = (name: string, status: string) => ({ name, status }) as ServiceInfo
+  const scope = (services: ServiceInfo[], more: Partial<TeardownScope> = {}): TeardownScope => ({
+    cluster,
+    services,
+    tasks: [],
+    containerInstances: [],
+    taskDefinitions: [],
+    wholeCluster: true,
+    ...more
+  })
+
+  it('reads a whole cluster whose services are all ACTIVE by their resource IDs (a first run)', () => {
+    expect(scalableTargetsQuery(scope([service('web', 'ACTIVE'), service('api', 'ACTIVE')]))).toEqual({
+      resourceIds: ['service/c1/web', 'service/c1/api']
+    })
+  })
+
+  it('reads a whole cluster with a service already DRAINING, or none left, by its prefix', () => {
+    expect(scalableTargetsQuery(scope([service('web', 'ACTIVE'), service('api', 'DRAINING')]))).toEqual({
+      clusterPrefix: 'service/c1/'
+    })
+    expect(scalableTargetsQuery(scope([]))).toEqual({ clusterPrefix: 'service/c1/' })
+  })
+
+  it('reads only the named services in services mode, purged ones included, never by prefix', () => {
+    expect(
+      scalableTargetsQuery(
+        scope([service('pr-1-web', 'DRAINING'), service('pr-1-api', 'INACTIVE')], {
+          wholeCluster: false,
+          purgedServices: ['pr-1-old']
+        })
+      )
+    ).toEqual({ resourceIds: ['service/c1/pr-1-web', 'service/c1/pr-1-api', 'service/c1/pr-1-old'] })
+    expect(scalableTargetsQuery(scope([], { wholeCluster: false }))).toEqual({ resourceIds: [] })
   })
 })

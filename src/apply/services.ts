@@ -1,5 +1,6 @@
 import { DeleteServiceCommand, DeleteTaskSetCommand } from '@aws-sdk/client-ecs'
 import { callAws } from '../aws/call.js'
+import { isDeletedAlready } from '../inventory.js'
 import type { ServicePlan } from '../plan.js'
 import { recordGoneBefore } from '../report/report.js'
 import { DeadlineError, awsErrorName, errorMessage, isAwsError } from '../util/errors.js'
@@ -30,12 +31,28 @@ export function teardownService(
   plan: ServicePlan
 ): { tasksDown: Promise<void>; done: Promise<void> } {
   const tasksDown = (async () => {
-    for (const taskSet of plan.taskSets) await deleteTaskSet(deleteCtx, plan, taskSet)
-    await deleteService(deleteCtx, plan)
+    if (isDeletedAlready(plan.service)) recordDeletedEarlier(deleteCtx, plan)
+    else {
+      for (const taskSet of plan.taskSets) await deleteTaskSet(deleteCtx, plan, taskSet)
+      await deleteService(deleteCtx, plan)
+    }
     await drainThenStop(stopCtx, plan.tasks, plan.drainDelayMs)
   })()
   const done = tasksDown.then(() => waitServiceInactive(deleteCtx, plan))
   return { tasksDown, done }
+}
+
+/** DRAINING when the run found it: not this run's deletion, and not sent again. */
+function recordDeletedEarlier(ctx: ApplyContext, plan: ServicePlan): void {
+  ctx.log.info(
+    `Service ${plan.service.name} is already DRAINING (deleted before this run): waiting until INACTIVE`
+  )
+  recordGoneBefore(ctx.report, {
+    kind: 'service',
+    id: plan.service.name,
+    reason:
+      'already DRAINING when this run found it (deleted by an earlier run or someone else); this run waited until it was INACTIVE'
+  })
 }
 
 async function deleteTaskSet(ctx: ApplyContext, plan: ServicePlan, taskSet: string): Promise<void> {

@@ -56,18 +56,23 @@ export interface PlannedKind {
 
 /** The scope of a whole-cluster teardown: everything the inventory found goes. */
 export function wholeClusterScope(inventory: ClusterInventory): TeardownScope {
+  // Services mode, after an interrupted run: named services already INACTIVE are not waited for,
+  // but what was around them is looked at like what is around the others.
+  const services = [...inventory.services, ...(inventory.scope?.inactive ?? [])]
+  const purged = inventory.scope?.purged ?? []
   return {
     cluster: inventory.cluster,
-    services: inventory.services,
+    services,
     tasks: inventory.tasks,
     containerInstances: inventory.containerInstances,
     taskDefinitions: [
       ...new Set([
-        ...inventory.services.flatMap(s => s.taskDefinitions ?? []),
+        ...services.flatMap(s => s.taskDefinitions ?? []),
         ...inventory.tasks.map(t => t.taskDefinitionArn ?? '').filter(Boolean)
       ])
     ],
-    wholeCluster: true
+    wholeCluster: true,
+    ...(purged.length > 0 ? { purgedServices: purged } : {})
   }
 }
 

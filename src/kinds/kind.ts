@@ -42,8 +42,17 @@ export type KindStage =
  */
 export interface TeardownScope {
   cluster: ClusterInfo
-  /** The services being removed. */
+  /**
+   * The services being removed: ACTIVE ones, ones already DRAINING (deleted by an earlier run that
+   * stopped before they were INACTIVE), and, in services mode, named ones already INACTIVE whose
+   * surroundings may remain. A kind treats them all alike (`status` says which is which).
+   */
   services: ServiceInfo[]
+  /**
+   * Services mode: named services AWS no longer describes at all. Only what a kind finds by the
+   * service's name alone (a scalable target's `service/<cluster>/<name>`) is looked at for them.
+   */
+  purgedServices?: string[]
   /** Their tasks (and, for the whole cluster, the standalone ones) that are not STOPPED yet. */
   tasks: TaskInfo[]
   /** The container instances being deregistered (none when the cluster stays). */

@@ -3,13 +3,20 @@ import { isAvailable } from '../aws/clients.js'
 import { callAws, type CallContext, type SendPort } from '../aws/call.js'
 import { sdk } from '../aws/sdk.js'
 import { Limits } from '../constants.js'
-import { tolerateDenied, type ServiceInfo } from '../inventory.js'
+import { tolerateDenied } from '../inventory.js'
 import { code } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
 import { errorMessage, isAwsError } from '../util/errors.js'
 import { forEachPage } from '../util/paginate.js'
 import { chunk } from '../util/pool.js'
-import { count, relatedReport, type KindStep, type ResourceKind, type ReportPart } from './kind.js'
+import {
+  count,
+  relatedReport,
+  type KindStep,
+  type ReportPart,
+  type ResourceKind,
+  type TeardownScope
+} from './kind.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../report/report.js' {
@@ -39,7 +46,7 @@ declare module '../report/report.js' {
  */
 
 export const ECS_NAMESPACE = 'ecs'
-export const ECS_DIMENSION = 'ecs:service:DesiredCount'
+export const ECS_DIMENSION = 'ecs:service:DesiredCount' as const
 
 export interface ScalableTargetInfo {
   /** `service/<cluster>/<service>`. */
@@ -129,28 +136,47 @@ export function decideScalableTargets(
 
 export type AutoScalingContext = CallContext & { autoscaling: SendPort; cloudwatch: SendPort }
 
+/**
+ * How the scalable targets are read. By resource ID (batches of 50): those of the services being
+ * removed, and in services mode those of named services AWS has forgotten. By the cluster's prefix,
+ * for a whole cluster that shows signs of an earlier teardown (a service already DRAINING, or no
+ * service left): every ECS target of the account and Region, kept when its resource ID is
+ * `service/<cluster>/…`. A run interrupted after its DeleteService leaves the targets of services
+ * AWS may since have forgotten, and only the prefix finds those; a first run on a cluster with
+ * services reads by ID, as it makes no more calls than the services need.
+ */
+export type ScalableTargetsQuery = { resourceIds: string[] } | { clusterPrefix: string }
+
+export function scalableTargetsQuery(scope: TeardownScope): ScalableTargetsQuery {
+  const earlierTeardown = scope.services.length === 0 || scope.services.some(s => s.status !== 'ACTIVE')
+  if (scope.wholeCluster && earlierTeardown) return { clusterPrefix: resourceIdOf(scope.cluster.name, '') }
+  const names = [...scope.services.map(s => s.name), ...(scope.purgedServices ?? [])]
+  return { resourceIds: [...new Set(names.map(name => resourceIdOf(scope.cluster.name, name)))] }
+}
+
 export async function findScalableTargets(
   ctx: AutoScalingContext,
-  clusterName: string,
-  services: ServiceInfo[]
+  query: ScalableTargetsQuery
 ): Promise<ScalableTargetsFound> {
   const found: ScalableTargetsFound = { targets: [], policies: [], scheduledActions: [], alarms: [] }
-  const ids = services.map(s => resourceIdOf(clusterName, s.name))
-  if (ids.length === 0) return found
-  for (const batch of chunk(ids, Limits.autoScalingPageSize)) {
-    await forEachPage(async NextToken => {
+  const ofEcs = async (filter: {
+    ResourceIds?: string[]
+    ScalableDimension?: typeof ECS_DIMENSION
+  }): Promise<void> =>
+    forEachPage(async NextToken => {
       const out = await callAws(
         ctx,
         ctx.autoscaling,
         new (await sdk.autoscaling()).DescribeScalableTargetsCommand({
           ServiceNamespace: ECS_NAMESPACE,
-          ResourceIds: batch,
-          ScalableDimension: ECS_DIMENSION,
+          ...filter,
           MaxResults: Limits.autoScalingPageSize,
           NextToken
         })
       )
       for (const t of out.ScalableTargets ?? []) {
+        if ('clusterPrefix' in query && !t.ResourceId?.startsWith(query.clusterPrefix)) continue
+        if (t.ScalableDimension !== undefined && t.ScalableDimension !== ECS_DIMENSION) continue
         const s = t.SuspendedState
         found.targets.push({
           resourceId: t.ResourceId ?? '',
@@ -163,6 +189,13 @@ export async function findScalableTargets(
       }
       return out.NextToken
     })
+  if ('clusterPrefix' in query) {
+    // AWS has no prefix filter, and takes ScalableDimension only with ResourceIds: every ECS target is read.
+    await ofEcs({})
+  } else {
+    if (query.resourceIds.length === 0) return found
+    for (const batch of chunk(query.resourceIds, Limits.autoScalingPageSize))
+      await ofEcs({ ResourceIds: batch, ScalableDimension: ECS_DIMENSION })
   }
   await Promise.all(
     found.targets.map(async t => {
@@ -354,7 +387,7 @@ export const scalableTargetsKind: ResourceKind<ScalableTargetsFound, ScalableTar
 
   find(ctx, scope) {
     if (!isAvailable(ctx.autoscaling)) return Promise.resolve(noneFound)
-    return tolerateDenied(ctx, findScalableTargets(ctx, scope.cluster.name, scope.services), noneFound)
+    return tolerateDenied(ctx, findScalableTargets(ctx, scalableTargetsQuery(scope)), noneFound)
   },
 
   recordFound(found, report) {
