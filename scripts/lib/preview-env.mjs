@@ -25,7 +25,8 @@ import {
   CreateTargetGroupCommand,
   DescribeRulesCommand,
   DescribeTargetGroupsCommand,
-  ElasticLoadBalancingV2Client
+  ElasticLoadBalancingV2Client,
+  ModifyTargetGroupAttributesCommand
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import {
   CreateServiceCommand,
@@ -271,6 +272,15 @@ async function sharedLoadBalancer(endpoint, clusterName) {
         )
       ).TargetGroups?.[0]?.TargetGroupArn,
       'CreateTargetGroup'
+    )
+    // A preview environment's setting: a 5 s deregistration delay instead of AWS's 300 s default. The
+    // action does not look at a task behind the group before the delay has passed (ECS deregisters it
+    // first), and moto's tasks only move on when they are described.
+    await elb.send(
+      new ModifyTargetGroupAttributesCommand({
+        TargetGroupArn: targetGroupArn,
+        Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '5' }]
+      })
     )
     const ruleArn = required(
       (
