@@ -12,6 +12,27 @@ function only(report: Report | undefined): ClusterReport {
   return report!.clusters[0]!
 }
 
+/**
+ * Cluster app with one container instance and the named services, each with `desiredCount` tasks behind
+ * its own target group (`app-<name>`, deregistration delay 60 s) and a rule on one listener.
+ */
+function servicesBehindGroups(names: string[], desiredCount: number) {
+  const world = new SimWorld()
+  const { ecs, elbv2 } = world
+  const listener = elbv2.createListener(elbv2.createLoadBalancer('app').arn)
+  ecs.createCluster('app')
+  ecs.registerContainerInstance('app')
+  const groups = names.map(name => elbv2.createTargetGroup(`app-${name}`, 80, 60))
+  const services = names.map((name, i) => {
+    elbv2.createRule(listener.arn, i + 1, `${name}.example.com`, groups[i]!.arn)
+    return ecs.createService('app', name, {
+      desiredCount,
+      loadBalancers: [{ targetGroupArn: groups[i]!.arn, containerName: 'web', containerPort: 80 }]
+    })
+  })
+  return { world, groups, services }
+}
+
 /** A shared ALB and two preview environments on it (pr-1 and pr-2). */
 function sharedAlb() {
   const world = new SimWorld()
@@ -276,19 +297,8 @@ describe('load balancer rules and target groups', () => {
   describe("waits on a service behind a target group by the group's deregistration delay", () => {
     /** One cluster, one service with two tasks behind a group whose delay is 60 s. */
     function drainingService() {
-      const world = new SimWorld()
-      const { ecs, elbv2 } = world
-      const lb = elbv2.createLoadBalancer('app')
-      const listener = elbv2.createListener(lb.arn)
-      ecs.createCluster('app')
-      ecs.registerContainerInstance('app')
-      const tg = elbv2.createTargetGroup('app-web', 80, 60)
-      elbv2.createRule(listener.arn, 10, 'app.example.com', tg.arn)
-      const service = ecs.createService('app', 'web', {
-        desiredCount: 2,
-        loadBalancers: [{ targetGroupArn: tg.arn, containerName: 'web', containerPort: 80 }]
-      })
-      return { world, tg, service }
+      const { world, groups, services } = servicesBehindGroups(['web'], 2)
+      return { world, tg: groups[0]!, service: services[0]! }
     }
 
     /**
@@ -354,24 +364,12 @@ describe('load balancer rules and target groups', () => {
   })
 
   describe('reads the groups in batches', () => {
-    /** `n` services of cluster app, each behind its own group (delay 60 s) with a rule on one listener. */
+    /** `n` services of cluster app with a task each, each behind its own group. */
     function manyGroups(n: number) {
-      const world = new SimWorld()
-      const { ecs, elbv2 } = world
-      const lb = elbv2.createLoadBalancer('app')
-      const listener = elbv2.createListener(lb.arn)
-      ecs.createCluster('app')
-      ecs.registerContainerInstance('app')
-      const groups = Array.from({ length: n }, (_, i) => {
-        const tg = elbv2.createTargetGroup(`app-${i}`, 80, 60)
-        elbv2.createRule(listener.arn, i + 1, `s${i}.example.com`, tg.arn)
-        ecs.createService('app', `s${i}`, {
-          desiredCount: 1,
-          loadBalancers: [{ targetGroupArn: tg.arn, containerName: 'web', containerPort: 80 }]
-        })
-        return tg
-      })
-      return { world, groups }
+      return servicesBehindGroups(
+        Array.from({ length: n }, (_, i) => `s${i}`),
+        1
+      )
     }
     const calls = (world: SimWorld, operation: string) =>
       world.elbv2.calls.filter(c => c.operation === operation)
@@ -413,7 +411,7 @@ describe('load balancer rules and target groups', () => {
         desiredCount: 1,
         loadBalancers: [
           {
-            targetGroupArn: groups[0]!.arn.replace(/app-0\/[0-9a-f]+$/, 'gone/0123456789abcdef'),
+            targetGroupArn: groups[0]!.arn.replace(/app-s0\/[0-9a-f]+$/, 'gone/0123456789abcdef'),
             containerName: 'web',
             containerPort: 80
           }
