@@ -60908,14 +60908,17 @@ class BatchPoller {
     waitUntil(id, isDone, deadline, notBeforeMs = 0) {
         return new Promise((resolve, reject) => {
             const since = this.ctx.clock();
-            const { firstMs, resumeFraction: fraction = 1 } = this.options.schedule;
+            const { firstMs, resumeFraction: fraction = 1, settleByMs = Infinity } = this.options.schedule;
             const delayed = notBeforeMs > 0;
             const canEndFrom = since + Math.max(0, notBeforeMs);
+            // The first look after that moment: a fraction of the time waited, but never past the moment
+            // AWS must be done (a 300 s delay would otherwise put it 75 s on, past a 30 s stop timeout).
+            const firstLookMs = Math.min(Math.max(firstMs, fraction * notBeforeMs), settleByMs);
             this.waiters.add({
                 id,
                 since,
                 canEndFrom,
-                lookFrom: delayed ? canEndFrom + Math.max(firstMs, fraction * notBeforeMs) : since,
+                lookFrom: delayed ? canEndFrom + firstLookMs : since,
                 looked: false,
                 isDone,
                 deadline,
@@ -65129,8 +65132,8 @@ function newAcceptedRequests() {
  * balancer is first deregistered from its target groups and stays DEACTIVATING for their
  * deregistration delay (300 s by default, often set lower) before SIGTERM: when the load-balancer
  * kind read that delay (ServicePlan.drainDelayMs), the task is not looked at before it, the 32 s
- * count from it, and its looks come a quarter of the time already waited after it and apart
- * (BatchPoller.waitUntil); else the looks back off into it. A service's wait begins once its tasks are down, when ECS is
+ * count from it, and its looks come a quarter of the time already waited after it and apart, never
+ * past those 32 s (BatchPoller.waitUntil); else the looks back off into it. A service's wait begins once its tasks are down, when ECS is
  * about to mark it INACTIVE: its first look comes at once.
  */
 /** ECS's default stop timeout (30 s), the scheduler's second and a second of deprovisioning. */

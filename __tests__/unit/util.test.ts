@@ -269,6 +269,35 @@ describe('BatchPoller', () => {
     expect(time.clock() - doneAt.z!).toBeLessThanOrEqual(12_000)
   })
 
+  it("after a long known delay, looks first no later than the stop timeout's end", async () => {
+    const time = new VirtualTime()
+    const start = time.clock()
+    const looks: number[] = []
+    const poller = new BatchPoller<string>(
+      { clock: time.clock, sleep: time.sleep, signal: new AbortController().signal },
+      {
+        schedule: {
+          firstMs: 1_000,
+          stepMs: 1_000,
+          factor: 2,
+          ceilingMs: 5_000,
+          settleByMs: 32_000,
+          resumeFraction: 0.25
+        },
+        batchSize: 100,
+        describe: async ids => {
+          looks.push(time.clock() - start)
+          return new Map(ids.map(id => [id, time.clock() - start >= 331_000 ? 'STOPPED' : 'STOPPING']))
+        }
+      }
+    )
+    // AWS's default 300 s deregistration delay, then a task that waits out its 30 s stop timeout:
+    // a quarter of 300 s would be 75 s, past the 32 s by which it must be done.
+    const outcome = await poller.waitUntil('t', s => s === 'STOPPED', start + 600_000, 300_000)
+    expect(outcome).toEqual({ done: true, state: 'STOPPED' })
+    expect(looks).toEqual([332_000])
+  })
+
   it('never sleeps past the deadline for a wait that cannot be done before it', async () => {
     const time = new VirtualTime()
     const start = time.clock()

@@ -63,8 +63,8 @@ export function newAcceptedRequests(): AcceptedRequests {
  * balancer is first deregistered from its target groups and stays DEACTIVATING for their
  * deregistration delay (300 s by default, often set lower) before SIGTERM: when the load-balancer
  * kind read that delay (ServicePlan.drainDelayMs), the task is not looked at before it, the 32 s
- * count from it, and its looks come a quarter of the time already waited after it and apart
- * (BatchPoller.waitUntil); else the looks back off into it. A service's wait begins once its tasks are down, when ECS is
+ * count from it, and its looks come a quarter of the time already waited after it and apart, never
+ * past those 32 s (BatchPoller.waitUntil); else the looks back off into it. A service's wait begins once its tasks are down, when ECS is
  * about to mark it INACTIVE: its first look comes at once.
  */
 /** ECS's default stop timeout (30 s), the scheduler's second and a second of deprovisioning. */

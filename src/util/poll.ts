@@ -104,14 +104,17 @@ export class BatchPoller<T> {
   ): Promise<WaitOutcome<T>> {
     return new Promise((resolve, reject) => {
       const since = this.ctx.clock()
-      const { firstMs, resumeFraction: fraction = 1 } = this.options.schedule
+      const { firstMs, resumeFraction: fraction = 1, settleByMs = Infinity } = this.options.schedule
       const delayed = notBeforeMs > 0
       const canEndFrom = since + Math.max(0, notBeforeMs)
+      // The first look after that moment: a fraction of the time waited, but never past the moment
+      // AWS must be done (a 300 s delay would otherwise put it 75 s on, past a 30 s stop timeout).
+      const firstLookMs = Math.min(Math.max(firstMs, fraction * notBeforeMs), settleByMs)
       this.waiters.add({
         id,
         since,
         canEndFrom,
-        lookFrom: delayed ? canEndFrom + Math.max(firstMs, fraction * notBeforeMs) : since,
+        lookFrom: delayed ? canEndFrom + firstLookMs : since,
         looked: false,
         isDone,
         deadline,
