@@ -92,7 +92,9 @@ export interface SimService {
    * Load-balancer deregistration delay set on the service itself (a scenario without an ElbV2Sim).
    * A task of the service told to stop is DEACTIVATING (deregistered from the load balancer) for the
    * longest of it and its target groups' delays (`targetGroupDelayMs`), and only then stops: ECS's
-   * order (task lifecycle: RUNNING → DEACTIVATING → STOPPING → DEPROVISIONING → STOPPED).
+   * order (task lifecycle: RUNNING → DEACTIVATING → STOPPING → DEPROVISIONING → STOPPED; the ECS
+   * developer guide's task-lifecycle page: for a service's task with target groups, "the target group
+   * deregistration occurs during" DEACTIVATING), however the stop was asked (StopTask too).
    */
   drainDelayMs: number
   stopTimeMs: number
