@@ -60497,7 +60497,10 @@ async function takeInventory(ctx, clusterRef, selection) {
     if (selection)
         return { state: 'present', inventory: await takeServiceInventory(ctx, info, selection) };
     const [listed, tasks, containerInstances, capacityProviders] = await Promise.all([
-        tolerateDenied(ctx, listServices(ctx, info.arn), []),
+        tolerateDenied(ctx, listServices(ctx, info.arn).then(services => {
+            ctx.onServicesFound?.(services);
+            return services;
+        }), []),
         tolerateDenied(ctx, listLiveTasks(ctx, info.arn), []),
         tolerateDenied(ctx, listContainerInstances(ctx, info.arn), []),
         tolerateDenied(ctx, describeCapacityProviders(ctx, info), [])
@@ -60532,6 +60535,8 @@ async function describeUnlistedServices(ctx, clusterArn, listed, tasks) {
  * their tasks (group `service:<name>`); every other task is the neighbours', never touched.
  */
 async function takeServiceInventory(ctx, cluster, selection) {
+    // The selection described them already: what they use is known before they are read again.
+    ctx.onServicesFound?.([...selection.selected, ...(selection.inactive ?? [])]);
     const [described, tasks] = await Promise.all([
         describeServices(ctx, cluster.arn, selection.selected.map(s => s.arn), ['TAGS']),
         listLiveTasks(ctx, cluster.arn)
@@ -66655,6 +66660,17 @@ function warmClients(deps, settings) {
     for (const port of needed)
         port?.warm?.();
 }
+/**
+ * The clients the services' surroundings need, started loading as soon as the services are
+ * described: the load-balancer kind reads their target groups, the Cloud Map kind their registries,
+ * right after the inventory.
+ */
+function warmServiceClients(deps, services) {
+    if (services.some(s => (s.loadBalancers ?? []).length > 0))
+        deps.elbv2?.warm?.();
+    if (services.some(s => (s.serviceRegistries ?? []).length > 0))
+        deps.servicediscovery?.warm?.();
+}
 const SEEN_BY_INVENTORY = new Set(['service', 'task', 'container-instance', 'cluster']);
 /** How long a failed run may spend looking at what is left, for a true report. */
 const FINAL_LOOK_MS = 30_000;
@@ -66693,6 +66709,7 @@ selection) {
         signal: controller.signal,
         log: phases.phase(Phase.inventory),
         onClusterFound: () => warmClients(deps, settings),
+        onServicesFound: services => warmServiceClients(deps, services),
         ...(settings.dryRun
             ? { onDenied: (error) => blockers.push(`missing permission: ${(0,errors/* errorMessage */.gJ)(error)}`) }
             : {})

@@ -160,6 +160,11 @@ export interface InventoryContext extends CallContext {
   onDenied?: (error: unknown) => void
   /** Called as soon as the cluster is known to exist, before the rest of the inventory is read. */
   onClusterFound?: () => void
+  /**
+   * Called as soon as the services are described, while the rest of the inventory is still being
+   * read: what they use (load balancers, Cloud Map) says which other clients the plan will need.
+   */
+  onServicesFound?: (services: ServiceInfo[]) => void
 }
 
 /** What a cluster holds, read with paged lists and batched describes. Makes no change. */
@@ -174,7 +179,14 @@ export async function takeInventory(
   const info = cluster.info
   if (selection) return { state: 'present', inventory: await takeServiceInventory(ctx, info, selection) }
   const [listed, tasks, containerInstances, capacityProviders] = await Promise.all([
-    tolerateDenied(ctx, listServices(ctx, info.arn), []),
+    tolerateDenied(
+      ctx,
+      listServices(ctx, info.arn).then(services => {
+        ctx.onServicesFound?.(services)
+        return services
+      }),
+      []
+    ),
     tolerateDenied(ctx, listLiveTasks(ctx, info.arn), []),
     tolerateDenied(ctx, listContainerInstances(ctx, info.arn), []),
     tolerateDenied(ctx, describeCapacityProviders(ctx, info), [])
@@ -219,6 +231,8 @@ async function takeServiceInventory(
   cluster: ClusterInfo,
   selection: ServiceSelection
 ): Promise<ClusterInventory> {
+  // The selection described them already: what they use is known before they are read again.
+  ctx.onServicesFound?.([...selection.selected, ...(selection.inactive ?? [])])
   const [described, tasks] = await Promise.all([
     describeServices(
       ctx,

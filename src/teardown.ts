@@ -112,6 +112,16 @@ function warmClients(deps: TeardownDeps, settings: Settings): void {
   for (const port of needed) port?.warm?.()
 }
 
+/**
+ * The clients the services' surroundings need, started loading as soon as the services are
+ * described: the load-balancer kind reads their target groups, the Cloud Map kind their registries,
+ * right after the inventory.
+ */
+function warmServiceClients(deps: TeardownDeps, services: ServiceInfo[]): void {
+  if (services.some(s => (s.loadBalancers ?? []).length > 0)) deps.elbv2?.warm?.()
+  if (services.some(s => (s.serviceRegistries ?? []).length > 0)) deps.servicediscovery?.warm?.()
+}
+
 const SEEN_BY_INVENTORY = new Set(['service', 'task', 'container-instance', 'cluster'])
 
 /** How long a failed run may spend looking at what is left, for a true report. */
@@ -154,6 +164,7 @@ export async function teardownCluster(
     signal: controller.signal,
     log: phases.phase(Phase.inventory),
     onClusterFound: () => warmClients(deps, settings),
+    onServicesFound: services => warmServiceClients(deps, services),
     ...(settings.dryRun
       ? { onDenied: (error: unknown) => blockers.push(`missing permission: ${errorMessage(error)}`) }
       : {})

@@ -426,4 +426,41 @@ describe('load balancer rules and target groups', () => {
       expect(reportedGroups(result.report)).toEqual(groups.map(g => g.arn).sort())
     })
   })
+
+  describe('loading the client early', () => {
+    /** Records when the run asks the Elastic Load Balancing client to start loading its code. */
+    function watchWarm(world: SimWorld): { elbv2CallsSoFar: number; ecsCallsSoFar: number }[] {
+      const warmed: { elbv2CallsSoFar: number; ecsCallsSoFar: number }[] = []
+      Object.assign(world.elbv2.client, {
+        warm: () =>
+          warmed.push({ elbv2CallsSoFar: world.elbv2.calls.length, ecsCallsSoFar: world.ecs.calls.length })
+      })
+      return warmed
+    }
+
+    it('starts loading it once the services are described and one has a load balancer, before its first call', async () => {
+      const { world } = servicesBehindGroups(['web'], 1)
+      const warmed = watchWarm(world)
+      const result = await runOnSim(world.ecs, { cluster: 'app' }, { world })
+      expect(result.failed).toBeUndefined()
+      expect(warmed).toHaveLength(1)
+      expect(warmed[0]!.elbv2CallsSoFar).toBe(0)
+      // Once the services were described, during the inventory: before anything was changed.
+      const before = world.ecs.calls.slice(0, warmed[0]!.ecsCallsSoFar).map(c => c.operation)
+      expect(before).toContain('DescribeServices')
+      expect(before).not.toContain('DeleteService')
+      expect(world.elbv2.calls.length).toBeGreaterThan(0)
+    })
+
+    it('does not load it when no service has a load balancer', async () => {
+      const world = new SimWorld()
+      world.ecs.createCluster('plain')
+      world.ecs.createService('plain', 'web', { launchType: 'FARGATE', desiredCount: 1 })
+      const warmed = watchWarm(world)
+      const result = await runOnSim(world.ecs, { cluster: 'plain' }, { world })
+      expect(result.failed).toBeUndefined()
+      expect(warmed).toEqual([])
+      expect(world.elbv2.calls).toEqual([])
+    })
+  })
 })
