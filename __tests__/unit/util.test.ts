@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { pollSchedules } from '../../src/apply/context.js'
 import { callAws, type CallContext } from '../../src/aws/call.js'
 import { MemoryLogger } from '../../src/log.js'
 import { DeadlineError } from '../../src/util/errors.js'
@@ -232,14 +233,8 @@ describe('BatchPoller', () => {
     const poller = new BatchPoller<string>(
       { clock: time.clock, sleep: time.sleep, signal: new AbortController().signal },
       {
-        schedule: {
-          firstMs: 1_000,
-          stepMs: 1_000,
-          factor: 2,
-          ceilingMs: 5_000,
-          settleByMs: 32_000,
-          resumeFraction: 0.25
-        },
+        // The tasks' schedule as the action uses it (1 s first, settle by 32 s, a quarter after a drain).
+        schedule: pollSchedules(5_000).tasks,
         batchSize: 10,
         describe: async ids => {
           rounds.push({ at: time.clock() - start, ids })
@@ -276,14 +271,8 @@ describe('BatchPoller', () => {
     const poller = new BatchPoller<string>(
       { clock: time.clock, sleep: time.sleep, signal: new AbortController().signal },
       {
-        schedule: {
-          firstMs: 1_000,
-          stepMs: 1_000,
-          factor: 2,
-          ceilingMs: 5_000,
-          settleByMs: 32_000,
-          resumeFraction: 0.25
-        },
+        // The tasks' schedule as the action uses it (1 s first, settle by 32 s, a quarter after a drain).
+        schedule: pollSchedules(5_000).tasks,
         batchSize: 100,
         describe: async ids => {
           looks.push(time.clock() - start)
