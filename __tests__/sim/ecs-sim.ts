@@ -57,7 +57,8 @@ export interface SimTask {
   stopRequestedAt?: number
   /**
    * How long it is DEACTIVATING from then (its service's deregistration delay, as it was when the
-   * stop was asked: deleting the group later does not shorten a deregistration under way).
+   * stop was asked: deleting the group later does not shorten a deregistration under way). Set
+   * with `stopRequestedAt`.
    */
   drainMs?: number
   /**
@@ -609,17 +610,10 @@ export class EcsSim {
     return Math.max(s.drainDelayMs, ...groups.map(arn => this.targetGroupDelayMs(arn) ?? 0))
   }
 
-  /** A task's deregistration from its service's load balancer, before SIGTERM (0 for the others). */
-  private drainOf(t: SimTask): number {
-    if (t.drainMs !== undefined) return t.drainMs
-    const s = t.serviceArn ? this.services.get(t.serviceArn) : undefined
-    return s ? this.drainDelayOf(s) : 0
-  }
-
   /** When a task told to stop is STOPPED (undefined: not told to stop, or it never stops). */
   stopsAt(t: SimTask): number | undefined {
     if (t.stopRequestedAt === undefined || t.neverStops) return undefined
-    return t.stopRequestedAt + this.drainOf(t) + t.stopTimeMs
+    return t.stopRequestedAt + (t.drainMs ?? 0) + t.stopTimeMs
   }
 
   taskStatus(t: SimTask): 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'DEPROVISIONING' | 'STOPPED' {
@@ -628,7 +622,7 @@ export class EcsSim {
       return now - t.createdAt < 2_000 ? 'PENDING' : 'RUNNING'
     if (t.neverStops) return 'STOPPING'
     // Deregistering from the load balancer, then the stop timeout (a short DEACTIVATING without one).
-    const elapsed = now - t.stopRequestedAt - this.drainOf(t)
+    const elapsed = now - t.stopRequestedAt - (t.drainMs ?? 0)
     if (elapsed >= t.stopTimeMs) return 'STOPPED'
     if (elapsed < t.stopTimeMs * 0.1) return 'DEACTIVATING'
     if (elapsed < t.stopTimeMs * 0.8) return 'STOPPING'
@@ -1391,8 +1385,9 @@ export class EcsSim {
   private requestStop(t: SimTask, at: number): void {
     if (t.stopRequestedAt === undefined || t.stopRequestedAt > at) {
       t.stopRequestedAt = at
-      t.drainMs = undefined
-      t.drainMs = this.drainOf(t)
+      // A service's task is deregistered from its load balancer first (0 for the others).
+      const service = t.serviceArn ? this.services.get(t.serviceArn) : undefined
+      t.drainMs = service ? this.drainDelayOf(service) : 0
     }
   }
 
