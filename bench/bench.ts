@@ -287,12 +287,10 @@ function stats(
   realStart: number
 ): RunStats {
   const sims = worlds.map(w => w.ecs)
-  // ECS and Elastic Load Balancing: the calls the minimum counts. (The other services the kinds read,
-  // EventBridge, Scheduler, Application Auto Scaling and the rest, are not counted.)
-  const calls = worlds.flatMap(w => [...w.ecs.calls, ...w.elbv2.calls])
+  const calls = countedCalls(worlds)
   const uncountedByOperation: Record<string, number> = {}
   for (const w of worlds)
-    for (const sim of [w.events, w.scheduler, w.logs, w.ec2, w.ssm, w.cloudMap, w.cloudwatch, w.autoscaling])
+    for (const sim of w.aroundEcs().filter(sim => sim !== w.elbv2))
       for (const c of sim.calls)
         uncountedByOperation[c.operation] = (uncountedByOperation[c.operation] ?? 0) + 1
   const byOperation: Record<string, number> = {}
@@ -328,12 +326,20 @@ function stats(
   }
 }
 
+/**
+ * ECS's and Elastic Load Balancing's calls: what the minimum counts. The other services the kinds
+ * read (EventBridge, Scheduler, Application Auto Scaling and the rest) are not counted.
+ */
+function countedCalls(worlds: SimWorld[]): SimWorld['ecs']['calls'] {
+  return worlds.flatMap(w => [...w.ecs.calls, ...w.elbv2.calls])
+}
+
 function timeline(worlds: SimWorld[], wallMs: number): Record<string, number> {
   const sims = worlds.map(w => w.ecs)
   const start = sims[0]!.now - wallMs
   const at = (ms: number): number => Math.round((ms - start) / 100) / 10
   const out: Record<string, number> = {}
-  for (const c of worlds.flatMap(w => [...w.ecs.calls, ...w.elbv2.calls])) {
+  for (const c of countedCalls(worlds)) {
     if (c.error) continue
     out[`last ${c.operation} accepted`] = Math.max(out[`last ${c.operation} accepted`] ?? 0, at(c.at))
   }

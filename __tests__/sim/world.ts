@@ -8,6 +8,7 @@ import { EcsSim } from './ecs-sim.js'
 import { ElbV2Sim } from './elbv2-sim.js'
 import { EventsSim } from './events-sim.js'
 import { LogsSim } from './logs-sim.js'
+import type { ServiceSim } from './service-sim.js'
 import { SchedulerSim } from './scheduler-sim.js'
 import { SsmSim } from './ssm-sim.js'
 
@@ -64,22 +65,27 @@ export class SimWorld {
     }
   }
 
+  /** The simulators of the services around ECS (CloudFormation aside: it is not a ServiceSim). */
+  aroundEcs(): ServiceSim[] {
+    return [
+      this.events,
+      this.scheduler,
+      this.logs,
+      this.ec2,
+      this.ssm,
+      this.cloudMap,
+      this.elbv2,
+      this.cloudwatch,
+      this.autoscaling
+    ]
+  }
+
   /** Every call that changed something, in any service: a dry run must make none. */
   mutatingCalls(): string[] {
     return [
       ...this.ecs.mutatingCalls(),
       ...this.cfn.mutatingCalls(),
-      ...[
-        this.events,
-        this.scheduler,
-        this.logs,
-        this.ec2,
-        this.ssm,
-        this.cloudMap,
-        this.elbv2,
-        this.cloudwatch,
-        this.autoscaling
-      ].flatMap(s => s.mutatingCalls())
+      ...this.aroundEcs().flatMap(s => s.mutatingCalls())
     ]
   }
 }
