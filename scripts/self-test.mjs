@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { startMoto, repoRoot } from './lib/moto.mjs'
 import { buildPreviewEnvironment, whatIsLeft } from './lib/preview-env.mjs'
 import { parseOutputFile } from './lib/run-action.mjs'
+import { runnerStepEnvironment } from './lib/runner-env.mjs'
 import { leftoverProblems, outputProblems, selfTestJob } from './lib/self-test.mjs'
 
 const endpointOf = env => {
@@ -57,32 +58,34 @@ async function local() {
   const moto = await startMoto()
   const work = mkdtempSync(join(tmpdir(), 'self-test-'))
   try {
-    // The job's environment, pointed at this moto; RUNNER_TEMP as the runner has it.
-    const env = { ...jobEnv, AWS_ENDPOINT_URL: moto.endpoint, RUNNER_TEMP: work }
+    // A runner step's environment built from nothing (never this process's own: run inside a GitHub
+    // job, that would hand the action the job's GITHUB_RUN_ID and GITHUB_STEP_SUMMARY), then the job's
+    // environment pointed at this moto. Run id 'local', as `${{ github.run_id }}` expands here.
+    const bin = join(repoRoot, 'node_modules', '.bin')
+    const step = runnerStepEnvironment({
+      work,
+      workspace: repoRoot,
+      pathPrefix: bin,
+      name: 'self-test',
+      runId: 'local'
+    })
+    const env = { ...step.env, ...jobEnv, AWS_ENDPOINT_URL: moto.endpoint }
     const envFile = join(work, 'self-test-env.json')
     console.log(`== Build a preview environment (${env.SELF_TEST_CLUSTER}) in moto at ${moto.endpoint}`)
     await create(env.SELF_TEST_CLUSTER, envFile, env)
 
     console.log('== Tear it down with the action itself (@github/local-action, src/local.ts)')
-    const outputFile = join(work, 'github-output')
-    writeFileSync(outputFile, '')
     const dotenv = Object.entries({
       ...env,
-      GITHUB_OUTPUT: outputFile,
       ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
     })
       .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
       .join('\n')
     writeFileSync(join(work, '.env'), `${dotenv}\n`)
-    const bin = join(repoRoot, 'node_modules', '.bin')
-    await runProcess(join(bin, 'local-action'), ['run', '.', 'src/local.ts', join(work, '.env')], {
-      ...process.env,
-      ...env,
-      PATH: `${bin}:${process.env.PATH ?? ''}`
-    })
+    await runProcess(join(bin, 'local-action'), ['run', '.', 'src/local.ts', join(work, '.env')], env)
 
     console.log('== Check the outputs, the report file, and that nothing is left')
-    await check(envFile, parseOutputFile(readFileSync(outputFile, 'utf8')), env)
+    await check(envFile, parseOutputFile(readFileSync(step.files.output, 'utf8')), env)
   } finally {
     await moto.stop()
     rmSync(work, { recursive: true, force: true })

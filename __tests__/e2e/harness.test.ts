@@ -1,5 +1,5 @@
 // Checks the e2e harness itself (moto server, fixtures, whatIsLeft, runAction), without dist/.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import {
@@ -103,18 +103,29 @@ describe('runAction', () => {
         "await core.summary.addHeading('Teardown').addRaw('done').write()",
         'const env = process.env',
         'const leaked = Object.keys(env).filter(k => /^(AWS_PROFILE|AWS_SESSION_TOKEN|GITHUB_TOKEN|LEAK_)/.test(k))',
+        "const inputs = Object.keys(env).filter(k => k.startsWith('INPUT_')).sort()",
         "console.log(JSON.stringify({ version: process.version, leaked, cluster: core.getInput('cluster'),",
         "  timeout: core.getInput('timeout-minutes'), endpoint: env.AWS_ENDPOINT_URL, region: env.AWS_REGION,",
-        '  temp: env.RUNNER_TEMP, cwd: process.cwd() }))'
+        '  temp: env.RUNNER_TEMP, cwd: process.cwd(), runId: env.GITHUB_RUN_ID, attempt: env.GITHUB_RUN_ATTEMPT,',
+        '  summaryFile: env.GITHUB_STEP_SUMMARY, inputs }))'
       ].join('\n')
     )
     const saved = { ...process.env }
-    Object.assign(process.env, {
+    // What a GitHub job's step has (its run id, its own summary file, an input of another action):
+    // none of it may reach the action under test.
+    const parentSummary = join(dir, 'parent-step-summary')
+    writeFileSync(parentSummary, '')
+    const parentVariables = {
       AWS_PROFILE: 'leak',
       GITHUB_TOKEN: 'leak',
       LEAK_ME: '1',
-      AWS_SESSION_TOKEN: 'x'
-    })
+      AWS_SESSION_TOKEN: 'x',
+      GITHUB_RUN_ID: '987654321',
+      GITHUB_RUN_ATTEMPT: '4',
+      GITHUB_STEP_SUMMARY: parentSummary,
+      INPUT_SERVICES: 'leak'
+    }
+    Object.assign(process.env, parentVariables)
     try {
       const result = await runAction({
         entry,
@@ -136,11 +147,16 @@ describe('runAction', () => {
         timeout: '7',
         endpoint: 'http://127.0.0.1:9',
         region: 'us-east-1',
-        cwd: repoRoot.replace(/\/$/, '')
+        cwd: repoRoot.replace(/\/$/, ''),
+        runId: '1',
+        attempt: '1',
+        inputs: ['INPUT_CLUSTER', 'INPUT_TIMEOUT-MINUTES']
       })
+      expect(seen['summaryFile']).not.toBe(parentSummary)
+      expect(readFileSync(parentSummary, 'utf8')).toBe('')
       expect(String(seen['version'])).toMatch(/^v24\./)
     } finally {
-      for (const key of ['AWS_PROFILE', 'GITHUB_TOKEN', 'LEAK_ME', 'AWS_SESSION_TOKEN']) {
+      for (const key of Object.keys(parentVariables)) {
         if (saved[key] === undefined) delete process.env[key]
         else process.env[key] = saved[key]
       }

@@ -50,21 +50,26 @@ describe('.github/workflows', () => {
     const ci = workflow('ci.yml')
     expect(Object.keys(ci.on).sort()).toEqual(['pull_request', 'push'])
     expect(ci.on['push']).toEqual({ branches: ['main'] })
-    const test = runs(ci, 'test')
-    for (const command of [
-      'npm ci',
-      'npm run typecheck',
-      'npm run lint',
+    // The test job runs what .ci/run runs (npm test: every check and test layer, scripts/test.sh).
+    expect(runs(ci, 'test').split('\n').filter(Boolean)).toEqual(['npm ci', 'npm test'])
+    expect(read('.ci/run')).toMatch(/^npm ci && npm test$/m)
+    for (const check of [
+      'tsc -p tsconfig.json --noEmit',
+      'eslint .',
+      'prettier --check .',
       'node scripts/lint-workflows.mjs',
-      'npm run test:unit',
-      'npm run test:e2e'
+      'bash scripts/check-dist.sh',
+      '--selectProjects unit scenario',
+      '--selectProjects e2e'
     ])
-      expect(test).toContain(command)
+      expect(read('scripts/test.sh')).toContain(check)
     expect(runs(ci, 'check-dist')).toContain('bash scripts/check-dist.sh')
     const selfTest = ci.jobs['self-test']!
     expect(selfTest.steps.filter(s => s.uses === './')).toHaveLength(1)
     expect(selfTest.env?.['AWS_ENDPOINT_URL']).toMatch(/^http:\/\/127\.0\.0\.1:/)
-    expect(runs(ci, 'self-test')).toMatch(/self-test\.mjs create[\s\S]*self-test\.mjs check/)
+    expect(runs(ci, 'self-test')).toMatch(
+      /bash scripts\/moto-start\.sh 5000[\s\S]*self-test\.mjs create[\s\S]*self-test\.mjs check/
+    )
     expect(ci.permissions).toEqual({ contents: 'read' })
   })
 

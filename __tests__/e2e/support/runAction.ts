@@ -1,9 +1,10 @@
 // Runs the built action (dist/index.js) the way the GitHub Actions runner starts a node24 action.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { runnerStepEnvironment } from '../../../scripts/lib/runner-env.mjs'
 import { REGION, TEST_CREDENTIALS } from './fixtures.js'
 import { repoRoot } from './moto.js'
 
@@ -61,64 +62,15 @@ export async function runAction(options: RunActionOptions): Promise<ActionResult
   if (!existsSync(entry)) throw new Error(`${entry} does not exist: build it with 'npm run package'`)
   const work = await mkdtemp(join(tmpdir(), 'ecs-teardown-e2e-'))
   try {
-    const files = {
-      output: join(work, 'github_output'),
-      summary: join(work, 'step_summary'),
-      state: join(work, 'github_state'),
-      env: join(work, 'github_env'),
-      path: join(work, 'github_path'),
-      event: join(work, 'event.json')
-    }
-    for (const file of [files.output, files.summary, files.state, files.env, files.path])
-      writeFileSync(file, '')
-    writeFileSync(files.event, JSON.stringify({ inputs: {} }))
-    const runnerTemp = join(work, 'runner_temp')
-    const home = join(work, 'home')
-    mkdirSync(runnerTemp)
-    mkdirSync(home)
-
-    const env: Record<string, string> = {
-      PATH: `${dirname(node24)}:/usr/local/bin:/usr/bin:/bin`,
-      HOME: home,
-      LANG: 'C.UTF-8',
-      CI: 'true',
-      GITHUB_ACTIONS: 'true',
-      GITHUB_ACTION: 'teardown',
-      GITHUB_ACTOR: 'e2e-bot',
-      GITHUB_API_URL: 'https://api.github.com',
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_REPOSITORY: 'acme/preview-app',
-      GITHUB_REPOSITORY_OWNER: 'acme',
-      GITHUB_REF: 'refs/heads/main',
-      GITHUB_SHA: '0000000000000000000000000000000000000000',
-      GITHUB_EVENT_NAME: 'workflow_dispatch',
-      GITHUB_EVENT_PATH: files.event,
-      GITHUB_WORKFLOW: 'preview-teardown',
-      GITHUB_JOB: 'teardown',
-      GITHUB_RUN_ID: '1',
-      GITHUB_RUN_NUMBER: '1',
-      GITHUB_RUN_ATTEMPT: '1',
-      GITHUB_WORKSPACE: repoRoot,
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STEP_SUMMARY: files.summary,
-      GITHUB_STATE: files.state,
-      GITHUB_ENV: files.env,
-      GITHUB_PATH: files.path,
-      RUNNER_OS: 'Linux',
-      RUNNER_ARCH: 'X64',
-      RUNNER_NAME: 'e2e',
-      RUNNER_TEMP: runnerTemp,
-      RUNNER_TOOL_CACHE: join(work, 'toolcache'),
-      // AWS, pointed at moto; no shared config or credential files, no instance metadata.
-      AWS_ENDPOINT_URL: options.endpoint,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-      AWS_REGION: REGION,
-      AWS_DEFAULT_REGION: REGION,
-      AWS_CONFIG_FILE: join(home, 'no-aws-config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-aws-credentials'),
-      AWS_EC2_METADATA_DISABLED: 'true'
-    }
+    const step = runnerStepEnvironment({
+      work,
+      workspace: repoRoot,
+      pathPrefix: dirname(node24),
+      name: 'e2e',
+      aws: { endpoint: options.endpoint, region: REGION, ...TEST_CREDENTIALS }
+    })
+    const { files, runnerTemp } = step
+    const env: Record<string, string> = { ...step.env }
     const defaults = options.actionDefaults === false ? {} : actionInputDefaults()
     for (const [name, value] of Object.entries({ ...defaults, ...options.inputs }))
       env[inputVariable(name)] = value
