@@ -29,18 +29,10 @@ export function variableName(input: string): string {
   return `INPUT_${input.replace(/ /g, '_').toUpperCase()}`
 }
 
-/** Inputs a user may expect from other tools, with what this action offers instead. */
-const NOT_OFFERED: Record<string, string> = {
-  services:
-    "this action has no 'services' input: it removes whole clusters, every service in them; remove it (and check that 'cluster' names only clusters you mean to remove)"
-}
-
 /** The declared input a mistyped name most likely meant: same letters but for case and separators, or one or two edits away. */
 export function probablyMeant(given: string, known: readonly string[]): string | undefined {
   const squash = (s: string): string => s.toLowerCase().replace(/[-_ ]/g, '')
   const wanted = squash(given)
-  const notOffered = NOT_OFFERED[wanted]
-  if (notOffered) return notOffered
   const exact = known.find(name => squash(name) === wanted)
   const near =
     exact ??

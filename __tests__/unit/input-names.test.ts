@@ -44,14 +44,12 @@ describe('unknown inputs', () => {
     expect(failure({ 'INPUT_DELETE-LOGGROUPS': 'true' })).toMatch(/did you mean 'delete-log-groups'\?/)
   })
 
-  it('says what this action does instead for an input it does not have', () => {
-    // Until an input of that name exists: then it is simply accepted.
-    const services = Object.values(Inputs).includes('services' as never)
-    if (services) expect(() => checkInputNames({ INPUT_SERVICES: 'pr-1-*' })).not.toThrow()
-    else
-      expect(failure({ INPUT_SERVICES: 'pr-1-*' })).toMatch(
-        /^Input 'services' .*this action has no 'services' input: it removes whole clusters/
-      )
+  it("names 'services' for a misspelt services input, not a mode the action lacks", () => {
+    expect(failure({ INPUT_CLUSTER: 'c', INPUT_SER_VICES: 'pr-1-*' })).toBe(
+      "Input 'ser_vices' (INPUT_SER_VICES) is not an input of this action, so nothing was done: did you mean 'services'? Rename it to services."
+    )
+    expect(failure({ INPUT_SERVICE: 'web' })).toMatch(/^Input 'service' .*did you mean 'services'\?/)
+    expect(() => checkInputNames({ INPUT_SERVICES: 'pr-1-*' })).not.toThrow()
   })
 
   it('lists the inputs when nothing is close', () => {
