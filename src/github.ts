@@ -5,7 +5,10 @@ import type { context as GitHubContext, getOctokit as GetOctokit } from '@action
  * GITHUB_* variables and event file) and `getOctokit`. Tests pass their own.
  */
 export interface GitHubModule {
-  context: Pick<typeof GitHubContext, 'eventName' | 'payload' | 'runId' | 'runAttempt' | 'serverUrl' | 'apiUrl' | 'repo'>
+  context: Pick<
+    typeof GitHubContext,
+    'eventName' | 'payload' | 'runId' | 'runAttempt' | 'serverUrl' | 'apiUrl' | 'repo'
+  >
   getOctokit: typeof GetOctokit
 }
 

@@ -393,7 +393,9 @@ const run = (repository: string | undefined, runId?: number) => ({
 
 describe('defaultSessionName', () => {
   it('is ecs-teardown-<repository name>-<run id>', () => {
-    expect(defaultSessionName(run('acme/preview-app', 9876543210))).toBe('ecs-teardown-preview-app-9876543210')
+    expect(defaultSessionName(run('acme/preview-app', 9876543210))).toBe(
+      'ecs-teardown-preview-app-9876543210'
+    )
   })
 
   it('cleans what STS refuses and collapses the dashes', () => {
@@ -418,7 +420,7 @@ describe('defaultSessionName', () => {
     }
   })
 
-  it("keeps the run id and shortens a long repository name to fit 64 characters", () => {
+  it('keeps the run id and shortens a long repository name to fit 64 characters', () => {
     const name = defaultSessionName(run(`acme/${'a'.repeat(80)}`, 12345678901))
     expect(name.length).toBeLessThanOrEqual(64)
     expect(name.endsWith('-12345678901')).toBe(true)
@@ -455,7 +457,11 @@ describe('role-to-assume settings', () => {
       ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'x'
     }
     const settings = read(env)
-    expect(settings.role).toEqual({ roleArn: ROLE.roleArn, audience: 'sts.amazonaws.com', durationSeconds: 3600 })
+    expect(settings.role).toEqual({
+      roleArn: ROLE.roleArn,
+      audience: 'sts.amazonaws.com',
+      durationSeconds: 3600
+    })
     // The context as @actions/github builds it from GITHUB_REPOSITORY=acme/preview-app and GITHUB_RUN_ID=42.
     const context: GitHubModule['context'] = {
       eventName: 'pull_request',

@@ -200,7 +200,9 @@ describe('readSettings: services of one shared cluster', () => {
 describe('pr-comment and github-token', () => {
   it('is off by default and then does not keep the token', () => {
     expect(read({ cluster: 'c', 'github-token': 'ghs_secret' }).prComment).toBeUndefined()
-    expect(read({ cluster: 'c', 'pr-comment': 'false', 'github-token': 'ghs_secret' }).prComment).toBeUndefined()
+    expect(
+      read({ cluster: 'c', 'pr-comment': 'false', 'github-token': 'ghs_secret' }).prComment
+    ).toBeUndefined()
   })
 
   it('keeps the token when a comment is asked for', () => {

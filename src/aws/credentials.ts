@@ -266,7 +266,12 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
   return Math.round(cap / 2 + (random() * cap) / 2)
 }
 
-function explainAssumeFailure(error: unknown, role: RoleSettings & { sessionName: string }, token: string, attempts: number): string {
+function explainAssumeFailure(
+  error: unknown,
+  role: RoleSettings & { sessionName: string },
+  token: string,
+  attempts: number
+): string {
   const code = awsErrorName(error)
   const said = oneLine(errorMessage(error)).replace(/\.$/, '')
   const base = `Could not assume ${role.roleArn} with the job's OIDC token (${code || 'error'}: ${said})`

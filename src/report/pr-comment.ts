@@ -151,7 +151,9 @@ function isTimeout(error: unknown): boolean {
  * clusters and patterns, services): a re-run finds its own comment, another step of the same
  * workflow its own. A hash, because names may hold `--`, which an HTML comment may not.
  */
-export function commentMarker(settings: Pick<Settings, 'region' | 'clusters' | 'patterns' | 'services'>): string {
+export function commentMarker(
+  settings: Pick<Settings, 'region' | 'clusters' | 'patterns' | 'services'>
+): string {
   const selection = JSON.stringify({
     region: settings.region,
     clusters: [...settings.clusters].sort(),
@@ -185,10 +187,11 @@ export function renderPrComment(report: Report, run: RunInfo, marker: string, en
     '',
     link
       ? `[Workflow run ${run.runId}${attempt}](${link}): its job summary has every step, resource and reason.`
-      : "The job summary has every step, resource and reason."
+      : 'The job summary has every step, resource and reason.'
   ]
   const notes: string[] = []
-  if (end.setupError) notes.push(`- The run stopped before any cluster was torn down: ${shorten(end.setupError)}`)
+  if (end.setupError)
+    notes.push(`- The run stopped before any cluster was torn down: ${shorten(end.setupError)}`)
   if (report.clusters.length > 0 && !report.dryRun) {
     const n = countRemoved(report)
     const removed = [
@@ -205,24 +208,24 @@ export function renderPrComment(report: Report, run: RunInfo, marker: string, en
   const clusterNotes = report.clusters.flatMap(c => {
     const parts: string[] = []
     if (c.message && c.outcome !== 'deleted') parts.push(shorten(c.message).replace(/\.$/, ''))
-    const billing = c.leftovers.filter(l => l.billing).length
-    if (c.leftovers.length > 0)
+    if (c.leftovers.length > 0) {
+      const byKind = new Map<string, number>()
+      for (const l of c.leftovers) byKind.set(l.kind, (byKind.get(l.kind) ?? 0) + 1)
+      const billing = c.leftovers.filter(l => l.billing).length
       parts.push(
-        `${c.leftovers.length} left behind${billing > 0 ? `, ${billing} of them still costing money` : ''}`
+        `left behind: ${[...byKind].map(([kind, n]) => `${n} ${kind}`).join(', ')}${billing > 0 ? `, ${billing} still costing money` : ''}`
       )
+    }
     return parts.length > 0 ? [`- \`${c.name}\`: ${parts.map(escapeHtml).join('; ')}.`] : []
   })
   const fixed = [...head, ...notes, ...foot].join('\n').length
   // The table and the clusters' lines get what is left; a large sweep's are folded.
   const table = fold(renderOutcomeTable(report.clusters), 2, COMMENT_BUDGET_CHARS / 2, 'clusters')
   const lines = fold(clusterNotes, 0, COMMENT_BUDGET_CHARS / 2 - fixed, 'clusters with more to say')
-  return [
-    ...head,
-    ...(report.clusters.length > 0 ? [...table, ''] : []),
-    ...notes,
-    ...lines,
-    ...foot
-  ].join('\n') + '\n'
+  return (
+    [...head, ...(report.clusters.length > 0 ? [...table, ''] : []), ...notes, ...lines, ...foot].join('\n') +
+    '\n'
+  )
 }
 
 function headline(report: Report, end: RunEnd): keyof typeof HEADLINE {

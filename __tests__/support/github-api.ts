@@ -1,0 +1,144 @@
+// A stand-in for the part of the GitHub REST API that pr-comment uses, on 127.0.0.1, for the scenario
+// and end-to-end tests (GITHUB_API_URL points at it). It follows docs.github.com/rest/issues/comments:
+// "List issue comments" (GET /repos/{owner}/{repo}/issues/{issue_number}/comments, oldest first,
+// per_page at most 100, further pages named by the Link header), "Create an issue comment" (POST to
+// the same path, 201) and "Update an issue comment" (PATCH /repos/{owner}/{repo}/issues/comments/{id}).
+// A request without the expected token is refused with 401; `refuse` answers 403 as GitHub does for a
+// token without pull-requests: write.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export interface StoredComment {
+  id: number
+  issue: string
+  body: string
+  user: string
+}
+
+export interface SeenRequest {
+  method: string
+  path: string
+  authorization: string
+  body?: string
+}
+
+export class GitHubApiStandIn {
+  readonly comments: StoredComment[] = []
+  readonly requests: SeenRequest[] = []
+  /** Answer every request with this status and GitHub's message for it. */
+  refuse?: 403 | 404
+  private nextId = 1000
+  private server?: Server
+  url = ''
+
+  constructor(private readonly token: string) {}
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => this.answer(req, res))
+    await new Promise<void>(resolve => this.server!.listen(0, '127.0.0.1', resolve))
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
+    return this.url
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>(resolve => (this.server ? this.server.close(() => resolve()) : resolve()))
+  }
+
+  /** Comments on `owner/repo#n`, as someone else (or this action, with its marker) wrote them. */
+  seed(issue: string, bodies: string[], user = 'someone'): void {
+    for (const body of bodies) this.comments.push({ id: this.nextId++, issue, body, user })
+  }
+
+  on(issue: string): StoredComment[] {
+    return this.comments.filter(c => c.issue === issue)
+  }
+
+  writes(): SeenRequest[] {
+    return this.requests.filter(r => r.method !== 'GET')
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse): void {
+    let body = ''
+    req.on('data', chunk => (body += String(chunk)))
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', this.url)
+      this.requests.push({
+        method: req.method ?? '',
+        path: url.pathname + url.search,
+        authorization: String(req.headers.authorization ?? ''),
+        ...(body ? { body } : {})
+      })
+      if (req.headers.authorization !== `token ${this.token}`) {
+        return reply(res, 401, { message: 'Bad credentials', status: '401' })
+      }
+      if (this.refuse === 403) {
+        return reply(res, 403, {
+          message: 'Resource not accessible by integration',
+          documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
+          status: '403'
+        })
+      }
+      if (this.refuse === 404) return reply(res, 404, { message: 'Not Found', status: '404' })
+      const list = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname)
+      const one = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname)
+      if (list && req.method === 'GET') return this.list(res, url, `${list[1]}/${list[2]}#${list[3]}`)
+      if (list && req.method === 'POST') {
+        const comment: StoredComment = {
+          id: this.nextId++,
+          issue: `${list[1]}/${list[2]}#${list[3]}`,
+          body: (JSON.parse(body) as { body: string }).body,
+          user: 'github-actions[bot]'
+        }
+        this.comments.push(comment)
+        return reply(res, 201, this.view(comment))
+      }
+      if (one && req.method === 'PATCH') {
+        const comment = this.comments.find(c => c.id === Number(one[3]))
+        if (!comment) return reply(res, 404, { message: 'Not Found', status: '404' })
+        comment.body = (JSON.parse(body) as { body: string }).body
+        return reply(res, 200, this.view(comment))
+      }
+      reply(res, 404, { message: `not modelled: ${req.method} ${url.pathname}`, status: '404' })
+    })
+  }
+
+  private list(res: ServerResponse, url: URL, issue: string): void {
+    const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30))
+    const page = Number(url.searchParams.get('page') ?? 1)
+    const all = this.on(issue).sort((a, b) => a.id - b.id)
+    const last = Math.max(1, Math.ceil(all.length / perPage))
+    const link = (n: number): string => {
+      const next = new URL(url)
+      next.searchParams.set('page', String(n))
+      return next.toString()
+    }
+    const headers: Record<string, string> = {}
+    if (page < last) headers.link = `<${link(page + 1)}>; rel="next", <${link(last)}>; rel="last"`
+    reply(
+      res,
+      200,
+      all.slice((page - 1) * perPage, page * perPage).map(c => this.view(c)),
+      headers
+    )
+  }
+
+  private view(c: StoredComment): object {
+    const [repo, number] = c.issue.split('#')
+    return {
+      id: c.id,
+      body: c.body,
+      user: { login: c.user },
+      html_url: `https://github.com/${repo}/pull/${number}#issuecomment-${c.id}`
+    }
+  }
+}
+
+function reply(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {}
+): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+  res.end(JSON.stringify(body))
+}
