@@ -1,11 +1,8 @@
 // End to end: pr-comment from the built dist/index.js (which loads @actions/github's chunk only for
 // this), started as the runner starts it on a pull_request event, tearing down a preview environment
 // on moto and commenting through a stand-in for the GitHub REST API (GITHUB_API_URL).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, expect, it } from '@jest/globals'
-import { GitHubApiStandIn } from '../support/github-api.js'
+import { beforeAll, expect, it } from '@jest/globals'
+import { useGitHubStandIn, type GitHubApiStandIn } from '../support/github-api.js'
 import { buildPreviewEnvironment, whatIsLeft } from './support/fixtures.js'
 import { clusterReport } from './support/report.js'
 import { runAction, type ActionResult } from './support/runAction.js'
@@ -15,29 +12,12 @@ const TIMEOUT_MS = 300_000
 const TOKEN = 'ghs_E2eStandInToken9876543210zyxwvuTSRQ'
 const PR = 'acme/preview-app#42'
 
+const github$ = useGitHubStandIn(TOKEN)
 let api: GitHubApiStandIn
-let dir: string
 let event: string
-
-beforeAll(async () => {
-  api = new GitHubApiStandIn(TOKEN)
-  await api.start()
-  dir = mkdtempSync(join(tmpdir(), 'pr-comment-e2e-'))
-  event = join(dir, 'event.json')
-  writeFileSync(
-    event,
-    JSON.stringify({
-      action: 'closed',
-      number: 42,
-      pull_request: { number: 42, state: 'closed' },
-      repository: { name: 'preview-app', owner: { login: 'acme' } }
-    })
-  )
-})
-
-afterAll(async () => {
-  await api.stop()
-  rmSync(dir, { recursive: true, force: true })
+beforeAll(() => {
+  api = github$().api
+  event = github$().events.pullRequest
 })
 
 /** The token is only in the runner's mask command, never in a line a person sees, an output, the summary or a file. */

@@ -1,45 +1,23 @@
 // pr-comment on whole runs: the teardown on the strict simulator, the comment through the real
 // @actions/github (its Context read from GITHUB_* variables and an event file, its Octokit) against a
 // stand-in for the GitHub REST API on 127.0.0.1 (GITHUB_API_URL).
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import * as github from '@actions/github'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { GitHubLoader, GitHubModule } from '../../src/github.js'
 import { EcsSim } from '../sim/ecs-sim.js'
-import { GitHubApiStandIn } from '../support/github-api.js'
+import { useGitHubStandIn, type GitHubApiStandIn } from '../support/github-api.js'
 import { runOnSim, type RunResult } from '../support/harness.js'
 
 const TOKEN = 'ghs_StandInToken0123456789abcdefABCDEF'
 const PR = 'acme/preview-app#42'
 
+const github$ = useGitHubStandIn(TOKEN)
 let api: GitHubApiStandIn
-let dir: string
 let prEvent: string
 let pushEvent: string
-
-beforeAll(async () => {
-  api = new GitHubApiStandIn(TOKEN)
-  await api.start()
-  dir = mkdtempSync(join(tmpdir(), 'pr-comment-'))
-  prEvent = join(dir, 'pull_request.json')
-  pushEvent = join(dir, 'push.json')
-  writeFileSync(
-    prEvent,
-    JSON.stringify({
-      action: 'closed',
-      number: 42,
-      pull_request: { number: 42, state: 'closed' },
-      repository: { name: 'preview-app', owner: { login: 'acme' } }
-    })
-  )
-  writeFileSync(pushEvent, JSON.stringify({ ref: 'refs/heads/main' }))
-})
-
-afterAll(async () => {
-  await api.stop()
-  rmSync(dir, { recursive: true, force: true })
+beforeAll(() => {
+  ;({ api } = github$())
+  ;({ pullRequest: prEvent, push: pushEvent } = github$().events)
 })
 
 /** The runner's variables for the run; what @actions/github's Context reads. */

@@ -5,8 +5,12 @@
 // the same path, 201) and "Update an issue comment" (PATCH /repos/{owner}/{repo}/issues/comments/{id}).
 // A request without the expected token is refused with 401; `refuse` answers 403 as GitHub does for a
 // token without pull-requests: write.
+import { afterAll, beforeAll } from '@jest/globals'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 export interface StoredComment {
   id: number
@@ -141,4 +145,52 @@ function reply(
 ): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
   res.end(JSON.stringify(body))
+}
+
+export interface GitHubStandIn {
+  api: GitHubApiStandIn
+  /** Event files as the runner writes them (GITHUB_EVENT_PATH): a closed pull request acme/preview-app#42, a push. */
+  events: { pullRequest: string; push: string }
+  stop: () => Promise<void>
+}
+
+/** A stand-in started before the test file's tests and stopped after them; the getter is valid inside tests. */
+export function useGitHubStandIn(token: string): () => GitHubStandIn {
+  let standIn: GitHubStandIn | undefined
+  beforeAll(async () => {
+    standIn = await startGitHubStandIn(token)
+  })
+  afterAll(async () => {
+    await standIn?.stop()
+  })
+  return () => {
+    if (!standIn) throw new Error('the GitHub stand-in has not started')
+    return standIn
+  }
+}
+
+/** A started stand-in and a folder with the event files; `stop` removes both. */
+export async function startGitHubStandIn(token: string): Promise<GitHubStandIn> {
+  const api = new GitHubApiStandIn(token)
+  await api.start()
+  const dir = mkdtempSync(join(tmpdir(), 'github-events-'))
+  const events = { pullRequest: join(dir, 'pull_request.json'), push: join(dir, 'push.json') }
+  writeFileSync(
+    events.pullRequest,
+    JSON.stringify({
+      action: 'closed',
+      number: 42,
+      pull_request: { number: 42, state: 'closed' },
+      repository: { name: 'preview-app', owner: { login: 'acme' } }
+    })
+  )
+  writeFileSync(events.push, JSON.stringify({ ref: 'refs/heads/main' }))
+  return {
+    api,
+    events,
+    stop: async () => {
+      await api.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
 }
