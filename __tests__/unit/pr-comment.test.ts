@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
+import { getOctokit } from '@actions/github'
+import { createServer } from 'node:net'
 import { runInfo, type GitHubModule, type RunInfo } from '../../src/github.js'
 import { MemoryLogger } from '../../src/log.js'
 import { runLink } from '../../src/report/links.js'
@@ -277,5 +279,44 @@ describe('commentOnPullRequest', () => {
     expect(log.lines).toEqual([
       'warning: pr-comment: could not comment: the pull_request event names no pull request.'
     ])
+  })
+
+  it('warns when GitHub cannot be reached (a network failure), and returns', async () => {
+    // A port that was just free: nothing listens there.
+    const port = await new Promise<number>(resolve => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number }
+        probe.close(() => resolve(port))
+      })
+    })
+    const log = new MemoryLogger()
+    const s = settings({ cluster: 'a', 'pr-comment': 'true', 'github-token': 'ghs_net' })
+    await commentOnPullRequest(
+      { dryRun: false, clusters: [cluster('a', { outcome: 'deleted' })] },
+      s,
+      {},
+      {
+        github: async () => ({
+          context: {
+            eventName: 'pull_request',
+            payload: { pull_request: { number: 42 } },
+            runId: 1,
+            runAttempt: 1,
+            serverUrl: 'https://github.com',
+            apiUrl: `http://127.0.0.1:${port}`,
+            repo: { owner: 'o', repo: 'r' }
+          },
+          getOctokit
+        }),
+        log,
+        signal: new AbortController().signal
+      }
+    )
+    expect(log.lines).toEqual([
+      expect.stringMatching(
+        /^warning: pr-comment: could not comment on pull request #42: GitHub could not be reached \(.*ECONNREFUSED.*\)\.$/
+      )
+    ])
+    expect(log.lines[0]).not.toContain('ghs_net')
   })
 })

@@ -128,7 +128,13 @@ async function findComment(
 export function explainGitHubError(error: unknown): string {
   const status = (error as { status?: unknown } | null)?.status
   const said = errorMessage(error).replace(/\s+/g, ' ').trim()
-  if (isTimeout(error)) return `GitHub did not answer in time (${said}).`
+  // Octokit turns a failed fetch into a RequestError with status 500 and the fetch error as its cause.
+  const cause = (error as { cause?: unknown } | null)?.cause
+  if (isTimeout(error) || isTimeout(cause)) return `GitHub did not answer in time (${said}).`
+  if (cause !== undefined && status === 500) {
+    const root = rootCause(cause)
+    return `GitHub could not be reached (${said}${root && root !== said ? `: ${root}` : ''}).`
+  }
   switch (status) {
     case 401:
       return `401 ${said}: the token was refused; check 'github-token'.`
@@ -139,6 +145,19 @@ export function explainGitHubError(error: unknown): string {
     default:
       return typeof status === 'number' ? `${status} ${said}` : said
   }
+}
+
+/** The innermost cause's code (ECONNREFUSED, ENOTFOUND) or message: what a failed fetch hides. */
+function rootCause(error: unknown): string | undefined {
+  let found: string | undefined
+  let current = error
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const e = current as { code?: unknown; message?: unknown; cause?: unknown }
+    if (typeof e.code === 'string') found = e.code
+    else if (typeof e.message === 'string' && e.message) found = e.message
+    current = e.cause
+  }
+  return found
 }
 
 function isTimeout(error: unknown): boolean {
