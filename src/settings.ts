@@ -196,7 +196,7 @@ function readPrComment(input: InputReader): { prComment?: { token: string } } {
   // The runner passes an expression it could not evaluate as its text (a local run of action.yml's default).
   if (!token || token.startsWith('${{')) {
     throw new InputError(
-      `Input '${Inputs.githubToken}' is empty but '${Inputs.prComment}' is true: leave github-token at its default (the job's GITHUB_TOKEN), give a token that may write to pull requests, or set pr-comment: false.`
+      `Input '${Inputs.githubToken}' has no token but '${Inputs.prComment}' is true: leave github-token at its default (the job's GITHUB_TOKEN), give a token that may write to pull requests, or set pr-comment: false.`
     )
   }
   return { prComment: { token } }

@@ -217,7 +217,7 @@ describe('pr-comment and github-token', () => {
     )
     for (const token of ['', '  ', '${{ github.token }}']) {
       expect(failure({ cluster: 'c', 'pr-comment': 'true', 'github-token': token })).toMatch(
-        /^Input 'github-token' is empty but 'pr-comment' is true: leave github-token at its default/
+        /^Input 'github-token' has no token but 'pr-comment' is true: leave github-token at its default/
       )
     }
   })
