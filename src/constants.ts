@@ -24,7 +24,9 @@ export const Inputs = {
   deregisterTaskDefinitions: 'deregister-task-definitions',
   deleteNamespace: 'delete-namespace',
   deleteTargetGroups: 'delete-target-groups',
-  deleteScalingAlarms: 'delete-scaling-alarms'
+  deleteScalingAlarms: 'delete-scaling-alarms',
+  prComment: 'pr-comment',
+  githubToken: 'github-token'
 } as const
 
 /** Output names, exactly as action.yml declares them. */

@@ -1,10 +1,12 @@
 import { createAwsClients, type AwsClients } from './aws/clients.js'
 import { paced, RateLimiter } from './aws/rate-limit.js'
 import { createRoleCredentials } from './aws/credentials.js'
+import { loadGitHub, type GitHubLoader } from './github.js'
 import { checkInputNames } from './input-names.js'
 import { KINDS, type AnyKind } from './kinds/index.js'
 import type { Logger } from './log.js'
 import { reportOutputs } from './report/outputs.js'
+import { commentOnPullRequest } from './report/pr-comment.js'
 import { SUCCESSFUL_OUTCOMES, type ClusterReport, type Report } from './report/report.js'
 import { renderSummary } from './report/summary.js'
 import { readSettings, type InputReader, type Settings } from './settings.js'
@@ -38,6 +40,8 @@ export interface RunDeps {
   tune?: (settings: Settings) => Settings
   /** The kinds of resource around the cluster; default: every one, KINDS (src/kinds/index.ts). */
   kinds?: readonly AnyKind[]
+  /** `@actions/github` (pr-comment, the role's session name); default: imported on first use only. */
+  github?: GitHubLoader
 }
 
 /**
@@ -55,7 +59,10 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
     deps.setFailed(errorMessage(error))
     return undefined
   }
+  // Masked before anything can print it (pr-comment's token; the runner masks its own GITHUB_TOKEN too).
+  if (settings.prComment) deps.setSecret(settings.prComment.token)
   const report: Report = { dryRun: settings.dryRun, clusters: [] }
+  let setupError: string | undefined
   try {
     const clients = await (deps.createClients ?? (s => defaultClients(s, deps)))(settings)
     const shared = {
@@ -107,12 +114,19 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
     }
   } catch (error) {
     // Only set-up and selection can land here; say it in one line.
-    deps.setFailed(explainSetupError(error))
+    setupError = explainSetupError(error)
+    deps.setFailed(setupError)
     return report
   } finally {
     const reportFile = await saveReportFile(deps, report)
     for (const [name, value] of Object.entries(reportOutputs(report, reportFile))) deps.setOutput(name, value)
     await writeSummary(deps, report)
+    // Last, once the report is final (failed and cancelled runs too): the comment tells what happened.
+    await commentOnPullRequest(report, settings, setupError ? { setupError } : {}, {
+      github: deps.github ?? loadGitHub,
+      log: deps.log,
+      signal: deps.signal
+    })
   }
   const failed = report.clusters.filter(c => !SUCCESSFUL_OUTCOMES.has(c.outcome))
   if (failed.length > 0) deps.setFailed(failed.map(failureLine).join(' | '))
@@ -127,7 +141,8 @@ function defaultClients(settings: Settings, deps: RunDeps): AwsClients {
         clock: deps.clock,
         sleep: deps.sleep,
         signal: deps.signal,
-        log: deps.log
+        log: deps.log,
+        github: deps.github ?? loadGitHub
       })
     : undefined
   return createAwsClients(settings.region, credentials)

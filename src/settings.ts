@@ -55,6 +55,11 @@ export interface Settings {
   deleteTargetGroups: boolean
   /** Delete the step-scaling alarms whose only actions were the removed services' policies. */
   deleteScalingAlarms: boolean
+  /**
+   * `pr-comment: true`: comment on the pull request with this token (`github-token`, masked at once).
+   * Absent otherwise. Never part of the report, outputs or summary.
+   */
+  prComment?: { token: string }
 }
 
 /** The `services` input: names or ARNs named explicitly, and glob patterns of names. */
@@ -70,7 +75,8 @@ const TRIGGER_MODES: readonly TriggerMode[] = ['remove', 'disable', 'keep']
 export interface RoleSettings {
   roleArn: string
   audience: string
-  sessionName: string
+  /** `role-session-name`; absent: named from the workflow run when the role is assumed (`defaultSessionName`). */
+  sessionName?: string
   durationSeconds: number
 }
 
@@ -172,8 +178,28 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv): Settin
     ),
     deleteNamespace: readBoolean(Inputs.deleteNamespace, input(Inputs.deleteNamespace)),
     deleteTargetGroups: readBoolean(Inputs.deleteTargetGroups, input(Inputs.deleteTargetGroups)),
-    deleteScalingAlarms: readBoolean(Inputs.deleteScalingAlarms, input(Inputs.deleteScalingAlarms))
+    deleteScalingAlarms: readBoolean(Inputs.deleteScalingAlarms, input(Inputs.deleteScalingAlarms)),
+    ...readPrComment(input)
   }
+}
+
+/** `pr-comment` and its `github-token`: the token is read only when a comment is asked for. */
+function readPrComment(input: InputReader): { prComment?: { token: string } } {
+  const raw = input(Inputs.prComment).trim()
+  if (!TRUE_VALUES.has(raw) && !FALSE_VALUES.has(raw)) {
+    throw new InputError(
+      `Input '${Inputs.prComment}' has '${raw.slice(0, 40)}'; use true (comment on the pull request) or false (the default).`
+    )
+  }
+  if (!TRUE_VALUES.has(raw)) return {}
+  const token = input(Inputs.githubToken).trim()
+  // The runner passes an expression it could not evaluate as its text (a local run of action.yml's default).
+  if (!token || token.startsWith('${{')) {
+    throw new InputError(
+      `Input '${Inputs.githubToken}' has no token but '${Inputs.prComment}' is true: leave github-token at its default (the job's GITHUB_TOKEN), give a token that may write to pull requests, or set pr-comment: false.`
+    )
+  }
+  return { prComment: { token } }
 }
 
 function readTriggerMode(raw: string): TriggerMode {
@@ -244,7 +270,7 @@ function readRole(input: InputReader, env: NodeJS.ProcessEnv): { role?: RoleSett
     }
     durationSeconds = Number(rawDuration)
   }
-  let sessionName: string
+  let sessionName: string | undefined
   if (rawSession) {
     if (rawSession.length < 2 || rawSession.length > 64 || /[^\w+=,.@-]/.test(rawSession)) {
       throw new InputError(
@@ -252,24 +278,10 @@ function readRole(input: InputReader, env: NodeJS.ProcessEnv): { role?: RoleSett
       )
     }
     sessionName = rawSession
-  } else {
-    sessionName = defaultSessionName(env)
   }
-  return { role: { roleArn, audience, sessionName, durationSeconds } }
-}
-
-/**
- * `ecs-teardown-<repo>-<run id>`, cleaned to what STS accepts. The repository name is what gets
- * shortened when it is long: the run id is what tells sessions apart in CloudTrail.
- */
-export function defaultSessionName(env: NodeJS.ProcessEnv): string {
-  const clean = (text: string): string => text.replace(/[^\w+=,.@-]/g, '-').replace(/-+/g, '-')
-  const runId = clean(env.GITHUB_RUN_ID ?? '').slice(0, 40)
-  const room = 64 - 'ecs-teardown-'.length - (runId ? runId.length + 1 : 0)
-  const repo = clean((env.GITHUB_REPOSITORY ?? '').split('/').pop() ?? '')
-    .slice(0, Math.max(0, room))
-    .replace(/^-+|-+$/g, '')
-  return ['ecs-teardown', repo, runId].filter(Boolean).join('-')
+  // Without role-session-name, the session is named from the workflow run when the role is assumed
+  // (defaultSessionName in src/aws/credentials.ts, from @actions/github's context).
+  return { role: { roleArn, audience, ...(sessionName ? { sessionName } : {}), durationSeconds } }
 }
 
 const PATTERN = /^[A-Za-z0-9_*?-]{1,255}$/

@@ -1,4 +1,5 @@
 import type { SendPort } from '../../src/aws/call.js'
+import type { GitHubLoader } from '../../src/github.js'
 import type { AnyKind } from '../../src/kinds/index.js'
 import { MemoryLogger } from '../../src/log.js'
 import { run } from '../../src/main.js'
@@ -17,6 +18,8 @@ export interface RunResult {
   log: MemoryLogger
   /** Virtual milliseconds the run took. */
   elapsedMs: number
+  /** What the run masked (core.setSecret). */
+  secrets: string[]
 }
 
 /** The services around an EcsSim, made once per EcsSim for the scenarios that do not bring their own. */
@@ -39,6 +42,8 @@ export async function runOnSim(
     world?: SimWorld
     /** The kinds around the cluster, instead of every registered one (KINDS). */
     kinds?: readonly AnyKind[]
+    /** `@actions/github` as the run sees it (pr-comment); default: none, a load fails the test. */
+    github?: GitHubLoader
   } = {}
 ): Promise<RunResult> {
   const world = opts.world ?? worlds.get(sim) ?? new SimWorld(sim)
@@ -48,6 +53,7 @@ export async function runOnSim(
   let failed: string | undefined
   let summary: string | undefined
   let reportFile: string | undefined
+  const secrets: string[] = []
   const started = sim.time.clock()
   const report = await run({
     readInput: name => inputs[name] ?? '',
@@ -70,7 +76,10 @@ export async function runOnSim(
       return '/report-file/in-memory.json'
     },
     getIDToken: async () => Promise.reject(new Error('no OIDC in the simulator')),
-    setSecret: () => undefined,
+    setSecret: value => void secrets.push(value),
+    github:
+      opts.github ??
+      (() => Promise.reject(new Error('@actions/github was loaded, but this scenario has none'))),
     createClients: () => ({
       ...world.clients(),
       cloudformation: opts.cloudformation ?? (opts.world ? world.cfn.client : rejectingPort('CloudFormation'))
@@ -78,7 +87,7 @@ export async function runOnSim(
     tune: settings => ({ ...settings, pollIntervalMs: 5_000, ...opts.tune }),
     ...(opts.kinds ? { kinds: opts.kinds } : {})
   })
-  return { report, outputs, failed, summary, reportFile, log, elapsedMs: sim.time.clock() - started }
+  return { report, outputs, failed, summary, reportFile, log, elapsedMs: sim.time.clock() - started, secrets }
 }
 
 /** A client for a service the scenario does not model: any call fails the test loudly. */

@@ -12,6 +12,7 @@ import {
   ASSUME_ATTEMPTS,
   backoffMs,
   createRoleCredentials,
+  defaultSessionName,
   RENEW_BEFORE_EXPIRY_MS,
   RENEW_RETRY_AFTER_MS,
   RoleCredentialsError,
@@ -19,7 +20,8 @@ import {
   type OidcDeps
 } from '../../src/aws/credentials.js'
 import type { Logger } from '../../src/log.js'
-import { defaultSessionName, readSettings, type RoleSettings } from '../../src/settings.js'
+import type { GitHubModule } from '../../src/github.js'
+import { readSettings, type RoleSettings } from '../../src/settings.js'
 import { CancelledError, explainAwsError, InputError } from '../../src/util/errors.js'
 
 const ROLE: RoleSettings = {
@@ -381,40 +383,48 @@ describe('createRoleCredentials', () => {
   })
 })
 
+/** The run as @actions/github's context has it, for `owner/repo` and a run id. */
+const run = (repository: string | undefined, runId?: number) => ({
+  ...(repository
+    ? { repository: { owner: repository.split('/')[0]!, repo: repository.split('/').slice(1).join('/') } }
+    : {}),
+  ...(runId !== undefined ? { runId } : {})
+})
+
 describe('defaultSessionName', () => {
   it('is ecs-teardown-<repository name>-<run id>', () => {
-    expect(defaultSessionName({ GITHUB_REPOSITORY: 'acme/preview-app', GITHUB_RUN_ID: '9876543210' })).toBe(
+    expect(defaultSessionName(run('acme/preview-app', 9876543210))).toBe(
       'ecs-teardown-preview-app-9876543210'
     )
   })
 
   it('cleans what STS refuses and collapses the dashes', () => {
     // GitHub repository names are [A-Za-z0-9_.-]; anything else (a mistyped or odd variable) is replaced.
-    expect(defaultSessionName({ GITHUB_REPOSITORY: 'acme/my app#1', GITHUB_RUN_ID: '7' })).toBe(
-      'ecs-teardown-my-app-1-7'
-    )
-    expect(defaultSessionName({ GITHUB_REPOSITORY: 'acme/a--b__c.d', GITHUB_RUN_ID: '7' })).toBe(
-      'ecs-teardown-a-b__c.d-7'
-    )
+    expect(defaultSessionName(run('acme/my app#1', 7))).toBe('ecs-teardown-my-app-1-7')
+    expect(defaultSessionName(run('acme/a--b__c.d', 7))).toBe('ecs-teardown-a-b__c.d-7')
   })
 
   it('falls back to ecs-teardown without the variables', () => {
     expect(defaultSessionName({})).toBe('ecs-teardown')
-    expect(defaultSessionName({ GITHUB_RUN_ID: '5' })).toBe('ecs-teardown-5')
+    expect(defaultSessionName(run(undefined, 5))).toBe('ecs-teardown-5')
   })
 
   it('is cut to 64 characters without a trailing dash, and always valid for STS', () => {
-    const long = defaultSessionName({
-      GITHUB_REPOSITORY: `acme/${'r'.repeat(50)}`,
-      GITHUB_RUN_ID: '12345678901'
-    })
+    const long = defaultSessionName(run(`acme/${'r'.repeat(50)}`, 12345678901))
     expect(long.length).toBeLessThanOrEqual(64)
     expect(long).not.toMatch(/-$/)
     for (const repo of ['x', 'a'.repeat(100), `${'b'.repeat(50)}-`, '-.-', '🚀']) {
-      const name = defaultSessionName({ GITHUB_REPOSITORY: `o/${repo}`, GITHUB_RUN_ID: '123' })
+      const name = defaultSessionName(run(`o/${repo}`, 123))
       expect(name).toMatch(/^[\w+=,.@-]{2,64}$/)
       expect(name).not.toMatch(/^-|-$/)
     }
+  })
+
+  it('keeps the run id and shortens a long repository name to fit 64 characters', () => {
+    const name = defaultSessionName(run(`acme/${'a'.repeat(80)}`, 12345678901))
+    expect(name.length).toBeLessThanOrEqual(64)
+    expect(name.endsWith('-12345678901')).toBe(true)
+    expect(name.startsWith('ecs-teardown-aaa')).toBe(true)
   })
 })
 
@@ -440,19 +450,50 @@ describe('role-to-assume settings', () => {
     }
   })
 
-  it('reads the role with its defaults when the token is available', () => {
-    const settings = read({
+  it("reads the role with its defaults, and names the session from @actions/github's context when it assumes it", async () => {
+    const env = {
       AWS_REGION: 'us-east-1',
       ACTIONS_ID_TOKEN_REQUEST_URL: 'https://x/token?api-version=2.0',
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'x',
-      GITHUB_REPOSITORY: 'acme/preview-app',
-      GITHUB_RUN_ID: '42'
-    })
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'x'
+    }
+    const settings = read(env)
     expect(settings.role).toEqual({
       roleArn: ROLE.roleArn,
       audience: 'sts.amazonaws.com',
-      sessionName: 'ecs-teardown-preview-app-42',
       durationSeconds: 3600
     })
+    // The context as @actions/github builds it from GITHUB_REPOSITORY=acme/preview-app and GITHUB_RUN_ID=42.
+    const context: GitHubModule['context'] = {
+      eventName: 'pull_request',
+      payload: {},
+      runId: 42,
+      runAttempt: 1,
+      serverUrl: 'https://github.com',
+      apiUrl: 'https://api.github.com',
+      repo: { owner: 'acme', repo: 'preview-app' }
+    }
+    let loads = 0
+    const h = harness()
+    h.deps.github = async () => {
+      loads += 1
+      return { context, getOctokit: () => Promise.reject(new Error('not used')) as never }
+    }
+    const provider = createRoleCredentials(settings.role!, 'us-east-1', h.deps)
+    await provider()
+    h.advance(3600_000)
+    await provider()
+    expect(h.stsInputs.map(i => i.RoleSessionName)).toEqual([
+      'ecs-teardown-preview-app-42',
+      'ecs-teardown-preview-app-42'
+    ])
+    expect(loads).toBe(1)
+    expect(h.logs()[0]).toContain('(session ecs-teardown-preview-app-42)')
+  })
+
+  it('does not load @actions/github when role-session-name is given', async () => {
+    const h = harness()
+    h.deps.github = () => Promise.reject(new Error('must not be loaded'))
+    await h.provider()()
+    expect(h.stsInputs.map(i => i.RoleSessionName)).toEqual([ROLE.sessionName])
   })
 })

@@ -9,7 +9,12 @@ interface Step {
 }
 
 const root = new URL('../../', import.meta.url)
-const action = parse(readFileSync(new URL('action.yml', root), 'utf8')) as { inputs: Record<string, unknown> }
+const action = parse(readFileSync(new URL('action.yml', root), 'utf8')) as {
+  inputs: Record<string, { default?: string }>
+}
+/** An input the step does not give: what the runner passes, action.yml's default with its expression evaluated. */
+const runnerDefault = (name: string): string =>
+  resolve(action.inputs[name]?.default ?? '').replace(/\$\{\{\s*github\.token\s*\}\}/g, 'ghs_the_jobs_token')
 const examples = readdirSync(new URL('examples/', root)).filter(f => f.endsWith('.yml'))
 
 /** Every step of every job in a workflow that uses this action. */
@@ -51,7 +56,7 @@ describe('examples/', () => {
           ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example/',
           ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'x'
         }
-        expect(() => readSettings(name => inputs[name] ?? '', env)).not.toThrow()
+        expect(() => readSettings(name => inputs[name] ?? runnerDefault(name), env)).not.toThrow()
       }
     })
   }
@@ -65,6 +70,28 @@ describe('examples/', () => {
       })
       expect(settings.services).toEqual({ names: [], patterns: ['pr-42-*'] })
       expect(settings.requireTags).toEqual([{ key: 'pr', value: '42' }])
+    }
+  })
+
+  it('gives the token pull-requests: write wherever a step asks for pr-comment, and runs it on pull requests', () => {
+    const withComment = examples.filter(file =>
+      ourSteps(file).some(step => String(step.with?.['pr-comment']) === 'true')
+    )
+    expect(withComment).toContain('preview-teardown.yml')
+    for (const file of withComment) {
+      const workflow = parse(readFileSync(new URL(`examples/${file}`, root), 'utf8')) as {
+        on: Record<string, unknown>
+        permissions?: Record<string, string>
+        jobs: Record<string, { permissions?: Record<string, string>; steps: Step[] }>
+      }
+      expect(Object.keys(workflow.on).some(e => e === 'pull_request' || e === 'pull_request_target')).toBe(
+        true
+      )
+      for (const job of Object.values(workflow.jobs)) {
+        if (!job.steps.some(step => String(step.with?.['pr-comment']) === 'true')) continue
+        // A job's permissions replace the workflow's; either must grant it.
+        expect((job.permissions ?? workflow.permissions)?.['pull-requests']).toBe('write')
+      }
     }
   })
 

@@ -197,19 +197,28 @@ describe('readSettings: services of one shared cluster', () => {
   })
 })
 
-describe('defaultSessionName', () => {
-  it('keeps the run id and shortens a long repository name to fit 64 characters', async () => {
-    const { defaultSessionName } = await import('../../src/settings.js')
-    const name = defaultSessionName({
-      GITHUB_REPOSITORY: `acme/${'a'.repeat(80)}`,
-      GITHUB_RUN_ID: '12345678901'
+describe('pr-comment and github-token', () => {
+  it('is off by default and then does not keep the token', () => {
+    expect(read({ cluster: 'c', 'github-token': 'ghs_secret' }).prComment).toBeUndefined()
+    expect(
+      read({ cluster: 'c', 'pr-comment': 'false', 'github-token': 'ghs_secret' }).prComment
+    ).toBeUndefined()
+  })
+
+  it('keeps the token when a comment is asked for', () => {
+    expect(read({ cluster: 'c', 'pr-comment': 'true', 'github-token': ' ghs_secret ' }).prComment).toEqual({
+      token: 'ghs_secret'
     })
-    expect(name.length).toBeLessThanOrEqual(64)
-    expect(name.endsWith('-12345678901')).toBe(true)
-    expect(name.startsWith('ecs-teardown-aaa')).toBe(true)
-    expect(defaultSessionName({})).toBe('ecs-teardown')
-    expect(defaultSessionName({ GITHUB_REPOSITORY: 'acme/web app!', GITHUB_RUN_ID: '7' })).toBe(
-      'ecs-teardown-web-app-7'
+  })
+
+  it('refuses a value that is not true or false, and a comment without a token, in one line naming the fix', () => {
+    expect(failure({ cluster: 'c', 'pr-comment': 'yes' })).toBe(
+      "Input 'pr-comment' has 'yes'; use true (comment on the pull request) or false (the default)."
     )
+    for (const token of ['', '  ', '${{ github.token }}']) {
+      expect(failure({ cluster: 'c', 'pr-comment': 'true', 'github-token': token })).toMatch(
+        /^Input 'github-token' has no token but 'pr-comment' is true: leave github-token at its default/
+      )
+    }
   })
 })

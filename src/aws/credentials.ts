@@ -1,6 +1,7 @@
 import { sdk } from './sdk.js'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
 import { ACTION_NAME, ACTION_VERSION } from '../constants.js'
+import { loadGitHub, runInfo, type GitHubLoader, type RunInfo } from '../github.js'
 import type { Logger } from '../log.js'
 import type { RoleSettings } from '../settings.js'
 import { awsErrorName, errorMessage, isAccessDenied, isCancellation } from '../util/errors.js'
@@ -21,6 +22,8 @@ export interface OidcDeps {
   sts?: SendPort
   /** Jitter in [0, 1); default Math.random. Tests fix it to check the backoff. */
   random?: () => number
+  /** `@actions/github`, whose context names the default session; default: imported when needed. */
+  github?: GitHubLoader
 }
 
 /**
@@ -85,6 +88,10 @@ export function createRoleCredentials(
   }
   let stsClient: SendPort | undefined
   const random = deps.random ?? Math.random
+  // Without role-session-name: named from the workflow run once, before the first AssumeRole.
+  let named: Promise<RoleSettings & { sessionName: string }> | undefined
+  const withSessionName = (): Promise<RoleSettings & { sessionName: string }> =>
+    (named ??= sessionNameOf(role, deps.github ?? loadGitHub).then(sessionName => ({ ...role, sessionName })))
   let held: Held | undefined
   let renewing: Promise<Held> | undefined
   let retryRenewalAt = 0
@@ -92,7 +99,8 @@ export function createRoleCredentials(
   // One renewal at a time: concurrent callers (ECS and CloudFormation clients, many calls in
   // flight) all wait for the same AssumeRole instead of each starting one.
   const renew = (): Promise<Held> =>
-    (renewing ??= assumeRole(role, sts, deps, random, held !== undefined)
+    (renewing ??= withSessionName()
+      .then(named => assumeRole(named, sts, deps, random, held !== undefined))
       .then(fresh => (held = fresh))
       .catch((error: unknown) => {
         const current = held
@@ -116,8 +124,35 @@ export function createRoleCredentials(
   }
 }
 
+/**
+ * `role-session-name`, else `ecs-teardown-<repo>-<run id>` from @actions/github's context (loaded
+ * here: a run without role-to-assume never loads it). When it cannot be loaded: `ecs-teardown`.
+ */
+async function sessionNameOf(role: RoleSettings, github: GitHubLoader): Promise<string> {
+  if (role.sessionName) return role.sessionName
+  try {
+    return defaultSessionName(runInfo((await github()).context))
+  } catch {
+    return defaultSessionName({})
+  }
+}
+
+/**
+ * `ecs-teardown-<repo>-<run id>`, cleaned to what STS accepts. The repository name is what gets
+ * shortened when it is long: the run id is what tells sessions apart in CloudTrail.
+ */
+export function defaultSessionName(run: Pick<RunInfo, 'repository' | 'runId'>): string {
+  const clean = (text: string): string => text.replace(/[^\w+=,.@-]/g, '-').replace(/-+/g, '-')
+  const runId = clean(String(run.runId ?? '')).slice(0, 40)
+  const room = 64 - 'ecs-teardown-'.length - (runId ? runId.length + 1 : 0)
+  const repo = clean(run.repository?.repo ?? '')
+    .slice(0, Math.max(0, room))
+    .replace(/^-+|-+$/g, '')
+  return ['ecs-teardown', repo, runId].filter(Boolean).join('-')
+}
+
 async function assumeRole(
-  role: RoleSettings,
+  role: RoleSettings & { sessionName: string },
   sts: SendPort,
   deps: OidcDeps,
   random: () => number,
@@ -168,7 +203,7 @@ interface StsCredentials {
 /** Masks the three values first of all, then checks and keeps them. */
 function holdCredentials(
   credentials: StsCredentials | undefined,
-  role: RoleSettings,
+  role: RoleSettings & { sessionName: string },
   deps: OidcDeps,
   requestedAt: number
 ): Held {
@@ -231,7 +266,12 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
   return Math.round(cap / 2 + (random() * cap) / 2)
 }
 
-function explainAssumeFailure(error: unknown, role: RoleSettings, token: string, attempts: number): string {
+function explainAssumeFailure(
+  error: unknown,
+  role: RoleSettings & { sessionName: string },
+  token: string,
+  attempts: number
+): string {
   const code = awsErrorName(error)
   const said = oneLine(errorMessage(error)).replace(/\.$/, '')
   const base = `Could not assume ${role.roleArn} with the job's OIDC token (${code || 'error'}: ${said})`

@@ -53,3 +53,19 @@ export const consoleLinks = {
   alarm: (region: string, name: string) =>
     `${consoleHost(region)}/cloudwatch/home?region=${region}#alarmsV2:alarm/${enc(name)}`
 }
+
+/**
+ * The workflow run's page (`<server>/<owner>/<repo>/actions/runs/<id>`, and `/attempts/<n>` for a
+ * re-run, so that an edited comment points at the attempt that wrote it), from @actions/github's
+ * context (src/github.ts); absent outside a workflow run.
+ */
+export function runLink(run: {
+  serverUrl: string
+  repository?: { owner: string; repo: string }
+  runId?: number
+  runAttempt?: number
+}): string | undefined {
+  if (!run.repository || !run.runId) return undefined
+  const base = `${run.serverUrl}/${enc(run.repository.owner)}/${enc(run.repository.repo)}/actions/runs/${run.runId}`
+  return run.runAttempt && run.runAttempt > 1 ? `${base}/attempts/${run.runAttempt}` : base
+}

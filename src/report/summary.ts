@@ -12,7 +12,7 @@ const LIST_LIMIT = 200
 /** Most task IDs shown for one service or starter. */
 const TASKS_PER_GROUP = 50
 
-const OUTCOME_TEXT: Record<ClusterReport['outcome'], string> = {
+export const OUTCOME_TEXT: Record<ClusterReport['outcome'], string> = {
   deleted: '✅ removed',
   'services-removed': '✅ services removed, cluster kept',
   absent: '➖ already absent',
@@ -30,16 +30,21 @@ const OUTCOME_TEXT: Record<ClusterReport['outcome'], string> = {
 export function renderSummary(report: Report, kinds: readonly AnyKind[] = KINDS): string {
   const parts: string[] = []
   parts.push(report.dryRun ? '## ECS teardown — DRY RUN: nothing was changed' : '## ECS teardown')
-  parts.push('')
-  parts.push('| Cluster | Region | Outcome | Duration |')
-  parts.push('| --- | --- | --- | --- |')
-  for (const c of report.clusters) {
-    parts.push(
-      `| ${escapeHtml(c.name)} | ${escapeHtml(c.region)} | ${OUTCOME_TEXT[c.outcome]} | ${c.seconds.toFixed(1)} s |`
-    )
-  }
+  parts.push('', ...renderOutcomeTable(report.clusters))
   for (const c of report.clusters) parts.push('', ...renderCluster(c, kinds))
   return fitToBudget(parts.join('\n') + '\n')
+}
+
+/** The summary's first table: each cluster's outcome (the pull request comment shows it too). */
+export function renderOutcomeTable(clusters: readonly ClusterReport[]): string[] {
+  return [
+    '| Cluster | Region | Outcome | Duration |',
+    '| --- | --- | --- | --- |',
+    ...clusters.map(
+      c =>
+        `| ${escapeHtml(c.name)} | ${escapeHtml(c.region)} | ${OUTCOME_TEXT[c.outcome]} | ${c.seconds.toFixed(1)} s |`
+    )
+  ]
 }
 
 function renderCluster(c: ClusterReport, kinds: readonly AnyKind[]): string[] {
