@@ -140,12 +140,16 @@ export function createPollers(
  * lifecycle: "the target group deregistration occurs during" DEACTIVATING): the run does not look
  * at it before that delay is over, and says how much of it is left.
  */
+const PAST_DELAY = Symbol('past the deregistration delay')
+
 export function tellTasks(waits: WaitView<TaskInfo>[], now: number): string {
   const services = new Set(waits.filter(w => w.state?.serviceName).map(w => w.state!.serviceName!))
   const standalone = waits.filter(w => !w.state?.serviceName).length
   const subject = [
     ...(services.size > 0 ? [`${count(services.size, 'service')} to drain`] : []),
-    ...(standalone > 0 ? [`${count(standalone, services.size > 0 ? 'standalone task' : 'task')} to stop`] : [])
+    ...(standalone > 0
+      ? [`${count(standalone, services.size > 0 ? 'standalone task' : 'task')} to stop`]
+      : [])
   ].join(' and ')
   const draining = waits.filter(w => w.canEndFrom > now)
   const parts: string[] = []
@@ -156,12 +160,17 @@ export function tellTasks(waits: WaitView<TaskInfo>[], now: number): string {
       `${count(draining.length, 'task')} DEACTIVATING (deregistration delay ${Math.round(delayMs / 1000)} s, ${formatDuration(leftMs)} left)`
     )
   }
-  const byStatus = new Map<string, number>()
+  const byStatus = new Map<string | typeof PAST_DELAY, number>()
   for (const w of waits.filter(w => w.canEndFrom <= now)) {
-    const status = w.state?.lastStatus ?? 'not yet seen'
+    // Past its delay and not looked at yet: ECS is stopping it (SIGTERM, then SIGKILL at the stop
+    // timeout); its status before the wait (RUNNING) would be stale.
+    const status = !w.looked && w.canEndFrom > w.since ? PAST_DELAY : (w.state?.lastStatus ?? 'not yet seen')
     byStatus.set(status, (byStatus.get(status) ?? 0) + 1)
   }
-  for (const [status, n] of byStatus) parts.push(`${count(n, 'task')} ${status}`)
+  for (const [status, n] of byStatus)
+    parts.push(
+      `${count(n, 'task')} ${status === PAST_DELAY ? `past ${n === 1 ? 'its' : 'their'} deregistration delay, stopping` : status}`
+    )
   return `Waiting for ${subject}: ${parts.join(', ')}`
 }
 

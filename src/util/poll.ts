@@ -29,6 +29,8 @@ export interface WaitView<T> {
   since: number
   /** When it can be done at the earliest (after a known drain); `since` when nothing is known. */
   canEndFrom: number
+  /** Looked at since the wait began: `state` is this wait's look, not what was known before it. */
+  looked: boolean
   /** What the last look saw, or what was known when the wait began; undefined: gone. */
   state: T | undefined
 }
@@ -239,6 +241,7 @@ export class BatchPoller<T> {
       id: w.id,
       since: w.since,
       canEndFrom: w.canEndFrom,
+      looked: w.looked,
       state: w.looked ? w.last : w.known
     }))
     const what = this.options.tell(views, now)
