@@ -1,6 +1,7 @@
 import { code, escapeHtml, link } from './html.js'
 import { KINDS, kindCountRows, kindDoneLists, kindLink, type AnyKind } from '../kinds/index.js'
 import { consoleLinks } from './links.js'
+import { clusterTimeline, PHASE_CHARTS, sweepTimeline } from './timeline.js'
 import type { ClusterReport, Leftover, Report } from './report.js'
 
 export { escapeHtml }
@@ -38,11 +39,14 @@ export function renderSummary(report: Report, kinds: readonly AnyKind[] = KINDS)
       `| ${escapeHtml(c.name)} | ${escapeHtml(c.region)} | ${OUTCOME_TEXT[c.outcome]} | ${c.seconds.toFixed(1)} s |`
     )
   }
-  for (const c of report.clusters) parts.push('', ...renderCluster(c, kinds))
+  // A sweep's clusters side by side on one time axis.
+  parts.push(...sweepTimeline(report.clusters))
+  report.clusters.forEach((c, i) => parts.push('', ...renderCluster(c, kinds, i < PHASE_CHARTS)))
   return fitToBudget(parts.join('\n') + '\n')
 }
 
-function renderCluster(c: ClusterReport, kinds: readonly AnyKind[]): string[] {
+/** `chart`: with the chart of its phases (the first PHASE_CHARTS clusters of a sweep have one). */
+function renderCluster(c: ClusterReport, kinds: readonly AnyKind[], chart: boolean): string[] {
   const out: string[] = [`### ${escapeHtml(c.name)}: ${OUTCOME_TEXT[c.outcome]}`]
   if (c.message) out.push('', escapeHtml(c.message))
   if (c.plan) out.push(...renderPlan(c))
@@ -53,7 +57,7 @@ function renderCluster(c: ClusterReport, kinds: readonly AnyKind[]): string[] {
   out.push(...renderLeftovers(c, kinds))
   out.push(...renderKept(c))
   if (c.outcome !== 'dry-run') out.push(...renderRemoved(c, kinds))
-  out.push(...renderPhases(c))
+  out.push(...renderPhases(c, chart))
   return out
 }
 
@@ -214,9 +218,10 @@ function renderRelated(c: ClusterReport, kinds: readonly AnyKind[]): string[] {
   return kindDoneLists(c, kinds).flatMap(list => details(list.title, list.items))
 }
 
-function renderPhases(c: ClusterReport): string[] {
+function renderPhases(c: ClusterReport, chart: boolean): string[] {
   if (c.phases.length === 0) return []
   const out = [
+    ...(chart ? clusterTimeline(c) : []),
     '',
     `Time by phase: ${c.phases.map(p => `${escapeHtml(p.name)} ${p.seconds.toFixed(1)} s`).join(' · ')}`
   ]
@@ -276,5 +281,8 @@ function fitToBudget(text: string): string {
   while (Buffer.byteLength(cut, 'utf8') > SUMMARY_BUDGET_BYTES - note.length) cut = cut.slice(0, -1024)
   // Do not leave a half-written tag or entity at the cut.
   cut = cut.slice(0, Math.max(cut.lastIndexOf('\n'), 0))
+  // Nor a chart without its closing fence (the rest would render as code).
+  const open = cut.lastIndexOf('\n```mermaid\n')
+  if (open >= 0 && !cut.slice(open + 1).includes('\n```\n') && !cut.endsWith('\n```')) cut = cut.slice(0, open)
   return cut + note
 }
