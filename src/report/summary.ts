@@ -273,7 +273,8 @@ function details(title: string, items: string[]): string[] {
   ]
 }
 
-function fitToBudget(text: string): string {
+/** Cuts the summary to SUMMARY_BUDGET_BYTES, at a line, never inside a chart; says it cut. */
+export function fitToBudget(text: string): string {
   if (Buffer.byteLength(text, 'utf8') <= SUMMARY_BUDGET_BYTES) return text
   const note =
     '\n\n… the summary was cut to stay under the 1 MiB limit; the `report` output has everything.\n'
