@@ -100,9 +100,7 @@ export class PhaseLog implements WaitBoard {
     if (phase.lines.length > kept.length)
       kept.push(`… and ${phase.lines.length - kept.length} more lines in the log`)
     this.report.phases.push({ name, start: tenths((phase.started - this.origin) / 1000), seconds, log: kept })
-    this.write(
-      phase.lines.length > 0 ? `${name}: done in ${seconds.toFixed(1)} s` : `${name}: nothing to do`
-    )
+    this.write(phase.lines.length > 0 ? `${name}: done in ${seconds.toFixed(1)} s` : `${name}: nothing to do`)
     return Promise.resolve()
   }
 

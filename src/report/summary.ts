@@ -284,6 +284,7 @@ export function fitToBudget(text: string): string {
   cut = cut.slice(0, Math.max(cut.lastIndexOf('\n'), 0))
   // Nor a chart without its closing fence (the rest would render as code).
   const open = cut.lastIndexOf('\n```mermaid\n')
-  if (open >= 0 && !cut.slice(open + 1).includes('\n```\n') && !cut.endsWith('\n```')) cut = cut.slice(0, open)
+  if (open >= 0 && !cut.slice(open + 1).includes('\n```\n') && !cut.endsWith('\n```'))
+    cut = cut.slice(0, open)
   return cut + note
 }
