@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { HEARTBEAT_MS } from '../../src/report/phase-log.js'
+import { CfnSim } from '../sim/cfn-sim.js'
+import { EcsSim } from '../sim/ecs-sim.js'
 import { SimWorld } from '../sim/world.js'
 import { runOnSim } from '../support/harness.js'
 
@@ -93,5 +95,47 @@ describe('the live log', () => {
     // The heartbeat stops with the waits: nothing is left sleeping once the run has ended.
     expect(world.ecs.time.pendingTimers).toBe(0)
     expect(lines.findLastIndex(l => l.includes(': Waiting for '))).toBeLessThan(lines.length - 1)
+  })
+
+  it("tells the stack's deletion while CloudFormation takes its minute, and its status change when a look sees it", async () => {
+    const ecs = new EcsSim()
+    const cfn = new CfnSim(ecs, { deleteTakesMs: 60_000 })
+    ecs.createCluster('pr-9')
+    ecs.createService('pr-9', 'web', { desiredCount: 1 })
+    const stack = cfn.createStack('EC2ContainerService-pr-9', {
+      ownsCluster: 'pr-9',
+      terminationProtection: false,
+      resources: [{ logicalId: 'Vpc', type: 'AWS::EC2::VPC' }]
+    })
+    const result = await runOnSim(
+      ecs,
+      { cluster: 'pr-9', 'delete-stack': 'true' },
+      { cloudformation: cfn.client }
+    )
+    expect(result.failed).toBeUndefined()
+    expect(cfn.stack(stack.id)!.status).toBe('DELETE_COMPLETE')
+
+    const { lines, at } = result.log
+    const line = (text: string): number => lines.indexOf(`pr-9: ${text}`)
+    const deleteStack = cfn.calls.find(c => c.operation === 'DeleteStack' && !c.error)!
+    expect(
+      at[line(`Deleting stack EC2ContainerService-pr-9 (${stack.id})`)]! - deleteStack.at
+    ).toBeLessThanOrEqual(1_000)
+    // The look that saw DELETE_COMPLETE, and the line that says so, at the same moment.
+    const changed = line('Stack EC2ContainerService-pr-9: DELETE_IN_PROGRESS → DELETE_COMPLETE')
+    const sawIt = cfn.calls.filter(c => c.operation === 'DescribeStacks' && c.at <= at[changed]!).at(-1)!
+    expect(at[changed]! - sawIt.at).toBeLessThanOrEqual(1_000)
+    expect(at[changed]! - deleteStack.at).toBeGreaterThanOrEqual(60_000)
+    // Meanwhile, every 10 s: what it waits for, as the last look saw it.
+    const told = lines
+      .map((l, i) => [l, at[i]! - deleteStack.at] as const)
+      .filter(([l]) => l.startsWith('pr-9: Waiting for stack EC2ContainerService-pr-9 to be deleted'))
+    expect(told.map(([, t]) => t)).toEqual(
+      [10_000, 20_000, 30_000, 40_000, 50_000, 60_000].slice(0, told.length)
+    )
+    expect(told.length).toBeGreaterThanOrEqual(6)
+    expect(told[1]![0]).toBe(
+      'pr-9: Waiting for stack EC2ContainerService-pr-9 to be deleted (DELETE_IN_PROGRESS); 20 s elapsed'
+    )
   })
 })
