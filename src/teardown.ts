@@ -145,10 +145,12 @@ export async function teardownCluster(
 ): Promise<ClusterReport> {
   const report = newClusterReport(nameFromArn(clusterRef), settings.region)
   const started = deps.clock()
-  const phases = new PhaseLog(deps.log, report, deps.clock)
+  report.startedAt = new Date(started).toISOString()
   // The cluster's own signal: aborted by the run's (cancellation) or by a failure in one of its
   // parallel chains, so the others stop instead of running on unobserved.
   const controller = new AbortController()
+  // The live log; its heartbeat tells the waits on the run's clock until the cluster's work stops.
+  const phases = new PhaseLog(deps.log, report, deps.clock, { sleep: deps.sleep, signal: controller.signal })
   let cancelledAt: number | undefined
   const onRunAbort = (): void => {
     cancelledAt = deps.clock()
@@ -162,6 +164,7 @@ export async function teardownCluster(
     ...deps,
     ...relatedPorts(deps),
     signal: controller.signal,
+    waits: phases,
     log: phases.phase(Phase.inventory),
     onClusterFound: () => warmClients(deps, settings),
     onServicesFound: services => warmServiceClients(deps, services),

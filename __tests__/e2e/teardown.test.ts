@@ -102,6 +102,15 @@ describeAgainstMoto(
           expect(first.summary).toContain('| Tasks | 5 | 5 | 0 |')
           expect(first.summary).toContain('web')
           expect(first.summary).toContain('worker')
+          // The live log: each line as it happens, before its phase ends; the summary's timeline.
+          const logged = (text: string): number => first.stdout.indexOf(`${cluster}: ${text}`)
+          expect(logged('Deleting service web')).toBeGreaterThan(-1)
+          expect(logged('Deleting service web')).toBeLessThan(logged('delete services: done in'))
+          expect(first.summary).toMatch(
+            new RegExp(
+              `\`\`\`mermaid\ngantt\n[\\s\\S]*section ${cluster}\n[\\s\\S]*delete services :\\d+, \\d+\n`
+            )
+          )
 
           const second = await runAction({ endpoint: moto().endpoint, inputs })
           expectExit(second, 0)

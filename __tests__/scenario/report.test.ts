@@ -69,15 +69,15 @@ describe('dry run', () => {
 })
 
 describe('the log and the summary tell the same story', () => {
-  it('prints one group per phase, in order, with a line per action, and the summary uses the same lines', async () => {
+  it('writes each line as it happens, ends each phase with its time, and the summary uses the same lines', async () => {
     const sim = new EcsSim()
     preview(sim)
     const result = await runOnSim(sim, { cluster: 'pr-7' })
     expect(result.failed).toBeUndefined()
-    const groups = result.log.lines
-      .filter(l => l.startsWith('[pr-7: '))
-      .map(l => l.replace(/ \(.*$/, '').replace('[pr-7: ', ''))
-    expect(groups).toEqual([
+    const ends = result.log.lines
+      .map(l => /^pr-7: ([^:]+): (?:done in [\d.]+ s|nothing to do)$/.exec(l)?.[1])
+      .filter(name => name !== undefined)
+    expect(ends).toEqual([
       'inventory',
       'plan',
       // Each container instance goes as soon as its tasks are down: before the last look for tasks
@@ -88,16 +88,23 @@ describe('the log and the summary tell the same story', () => {
       'capacity providers',
       'delete cluster'
     ])
+    // Not held back until its phase ends: the service is deleted before its tasks are down.
+    const at = (line: string): number => result.log.lines.indexOf(`pr-7: ${line}`)
+    expect(at('Deleting service web')).toBeGreaterThan(-1)
+    expect(at('Deleting service web')).toBeLessThan(
+      result.log.lines.findIndex(l => /^pr-7: Task .* \(service:web\) is STOPPED$/.test(l))
+    )
+    expect(at('Deleting service web')).toBeLessThan(at('stop tasks: done in 32.0 s'))
     for (const line of [
       'Deleting service web',
       'Service worker is deleted',
       'Detached capacity provider shared-asg'
     ]) {
-      expect(result.log.lines).toContain(line)
+      expect(result.log.lines).toContain(`pr-7: ${line}`)
       expect(result.summary).toContain(line)
     }
     const phases = result.report!.clusters[0]!.phases
-    expect(phases.map(p => p.name)).toEqual(groups)
+    expect(phases.map(p => p.name)).toEqual(ends)
     expect(phases.every(p => p.seconds >= 0)).toBe(true)
     // Leftovers become warning annotations.
     expect(

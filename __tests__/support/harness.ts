@@ -49,7 +49,8 @@ export async function runOnSim(
   const world = opts.world ?? worlds.get(sim) ?? new SimWorld(sim)
   worlds.set(sim, world)
   const outputs: Record<string, string> = {}
-  const log = new MemoryLogger()
+  // Each line with the virtual time it was written at (log.at).
+  const log = new MemoryLogger(sim.time.clock)
   let failed: string | undefined
   let summary: string | undefined
   let reportFile: string | undefined

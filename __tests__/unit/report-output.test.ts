@@ -41,8 +41,8 @@ function sweptCluster(index: number, services: number, tasksPerService: number):
   c.containerInstances.push({ id: 'ci-1', arn: arn('container-instance', 'ci-1'), ec2InstanceId: 'i-0abc' })
   c.found = { services, tasks: services * tasksPerService, containerInstances: 1, capacityProviders: 0 }
   c.phases = [
-    { name: 'inventory', seconds: 0.4, log: [`Found ${services} service(s)`] },
-    { name: 'delete services', seconds: 30.2 }
+    { name: 'inventory', start: 0, seconds: 0.4, log: [`Found ${services} service(s)`] },
+    { name: 'delete services', start: 0.4, seconds: 30.2 }
   ]
   c.seconds = 48.2
   return c
@@ -94,6 +94,11 @@ describe('the report output', () => {
       )
       expect(shortened.clusters[0]!.services).toEqual([])
       expect(shortened.clusters[0]!.omitted).toEqual({ services: 100, tasks: 300, containerInstances: 1 })
+      // The phases keep what the summary's timeline is drawn from, not their log.
+      expect(shortened.clusters[0]!.phases).toEqual([
+        { name: 'inventory', start: 0, seconds: 0.4 },
+        { name: 'delete services', start: 0.4, seconds: 30.2 }
+      ])
       // The counting outputs are the whole report's.
       expect(outputs['services-deleted']).toBe('5000')
       expect(outputs['tasks-stopped']).toBe('15000')

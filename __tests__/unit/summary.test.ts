@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { reportOutputs } from '../../src/report/outputs.js'
 import { newClusterReport, type ClusterReport, type Report } from '../../src/report/report.js'
-import { escapeHtml, renderSummary, SUMMARY_BUDGET_BYTES } from '../../src/report/summary.js'
+import { escapeHtml, fitToBudget, renderSummary, SUMMARY_BUDGET_BYTES } from '../../src/report/summary.js'
 
 function removedCluster(): ClusterReport {
   const c = newClusterReport('preview-42', 'us-east-1')
@@ -189,5 +189,64 @@ describe('renderSummary: a cancelled run', () => {
     expect(md).toMatch(/Still costing money[\s\S]*t2/)
     expect(md).toMatch(/Left behind: needs a person[\s\S]*worker/)
     expect(md).toContain('<code>web</code>')
+  })
+})
+
+describe('renderSummary: the timeline', () => {
+  const at = '2026-11-01T12:00:00.000Z'
+  const timed = (name: string, outcome: ClusterReport['outcome'] = 'deleted'): ClusterReport => ({
+    ...removedCluster(),
+    name,
+    outcome,
+    startedAt: at,
+    phases: [
+      { name: 'inventory', start: 0, seconds: 1.5 },
+      { name: 'delete services', start: 1.5, seconds: 62 },
+      { name: 'weird: name; #1 %% <b>', start: 2, seconds: 1 }
+    ]
+  })
+
+  it('writes names Mermaid cannot misread: no colon, semicolon, # or %, no HTML, no keyword at the start', () => {
+    const md = renderSummary({ dryRun: false, clusters: [timed('title')] })
+    const chart = /```mermaid\n([\s\S]*?)```/.exec(md)![1]!
+    expect(chart.split('\n')).toEqual([
+      'gantt',
+      '    dateFormat x',
+      '    axisFormat %H:%M:%S',
+      '    todayMarker off',
+      '    section • title',
+      `    inventory :${Date.parse(at)}, ${Date.parse(at) + 1_500}`,
+      `    delete services :${Date.parse(at) + 1_500}, ${Date.parse(at) + 63_500}`,
+      `    weird name 1 b :${Date.parse(at) + 2_000}, ${Date.parse(at) + 3_000}`,
+      ''
+    ])
+  })
+
+  it('folds a large sweep: at most 100 bars in the overview and 30 charts of phases, within the size bound', () => {
+    const clusters = Array.from({ length: 250 }, (_, i) =>
+      timed(`preview-${i}`, i === 3 ? 'failed' : 'deleted')
+    )
+    const md = renderSummary({ dryRun: false, clusters })
+    const charts = [...md.matchAll(/```mermaid\n([\s\S]*?)```/g)].map(m => m[1]!)
+    expect(charts).toHaveLength(1 + 30)
+    const overview = charts[0]!.split('\n').filter(l => / :/.test(l))
+    expect(overview).toHaveLength(100)
+    expect(overview[3]).toBe(`    preview-3 :crit, ${Date.parse(at)}, ${Date.parse(at) + 42_500}`)
+    expect(md).toContain('… and 150 more clusters (see the `report` output)')
+    expect(Buffer.byteLength(md, 'utf8')).toBeLessThan(SUMMARY_BUDGET_BYTES)
+  })
+
+  it('never leaves a chart open when the summary is cut to its size bound', () => {
+    const before = 'text\n'.repeat((SUMMARY_BUDGET_BYTES - 10_000) / 5)
+    const chart = [
+      '```mermaid',
+      'gantt',
+      ...Array.from({ length: 2_000 }, (_, i) => `    bar ${i} :0, 1`),
+      '```'
+    ]
+    const md = fitToBudget(`${before}${chart.join('\n')}\nafter\n`)
+    expect(md).toContain('the summary was cut')
+    expect(md).not.toContain('```mermaid')
+    expect(md.startsWith(before)).toBe(true)
   })
 })

@@ -4,7 +4,9 @@ import { callAws, type CallContext } from '../../src/aws/call.js'
 import { MemoryLogger } from '../../src/log.js'
 import { DeadlineError } from '../../src/util/errors.js'
 import { forEachPage, paginate } from '../../src/util/paginate.js'
-import { BatchPoller, retryUntil } from '../../src/util/poll.js'
+import { PhaseLog } from '../../src/report/phase-log.js'
+import { newClusterReport } from '../../src/report/report.js'
+import { BatchPoller, pollUntil, retryUntil, type WaitBoard } from '../../src/util/poll.js'
 import { Pool } from '../../src/util/pool.js'
 import { VirtualTime } from '../sim/virtual-time.js'
 
@@ -324,5 +326,91 @@ describe('retryUntil', () => {
     expect(result).toEqual({ done: false, reason: 'ClusterContainsTasksException' })
     const gaps = at.slice(1).map((t, i) => t - at[i]!)
     expect(gaps).toEqual([2_000, 4_000, 8_000, 8_000, 8_000])
+  })
+})
+
+describe('the heartbeat of the waits (PhaseLog as the board)', () => {
+  /** A wait of 45 s on a poller, with or without a board; the looks it makes and the log it writes. */
+  async function wait45s(withBoard: boolean) {
+    const time = new VirtualTime()
+    const start = time.clock()
+    const looks: number[] = []
+    const log = new MemoryLogger(time.clock)
+    const board: WaitBoard | undefined = withBoard
+      ? new PhaseLog(log, newClusterReport('c1', 'us-east-1'), time.clock, {
+          sleep: time.sleep,
+          signal: new AbortController().signal
+        })
+      : undefined
+    const poller = new BatchPoller<string>(
+      { clock: time.clock, sleep: time.sleep, signal: new AbortController().signal, waits: board },
+      {
+        schedule: pollSchedules(5_000).tasks,
+        batchSize: 100,
+        tell: (waits, now) =>
+          `${waits.length} waits, ${waits.filter(w => w.looked).length} looked at ${now - start}`,
+        describe: async ids => {
+          looks.push(time.clock() - start)
+          return new Map(ids.map(id => [id, time.clock() - start >= 45_000 ? 'STOPPED' : 'RUNNING']))
+        }
+      }
+    )
+    await poller.waitUntil('a', s => s === 'STOPPED', start + 600_000)
+    const end = time.clock() - start
+    // Whatever was left sleeping would now move the clock.
+    await new Promise(resolve => setImmediate(resolve))
+    await new Promise(resolve => setImmediate(resolve))
+    return { looks, end, lines: log.lines, at: log.at.map(t => t - start), pending: time.pendingTimers, time }
+  }
+
+  it('tells the wait every 10 s from its last look, makes no look of its own, and stops with the wait', async () => {
+    const told = await wait45s(true)
+    const silent = await wait45s(false)
+    // The same looks at the same moments, and the same end.
+    expect(told.looks).toEqual(silent.looks)
+    expect(told.end).toBe(silent.end)
+    expect(told.lines).toEqual([
+      'c1: 1 waits, 1 looked at 10000; 10 s elapsed',
+      'c1: 1 waits, 1 looked at 20000; 20 s elapsed',
+      'c1: 1 waits, 1 looked at 30000; 30 s elapsed',
+      'c1: 1 waits, 1 looked at 40000; 40 s elapsed'
+    ])
+    expect(told.at).toEqual([10_000, 20_000, 30_000, 40_000])
+    expect(told.pending).toBe(0)
+  })
+
+  it('tells a retried call by its last refusal, and a poll by what it waits for', async () => {
+    const time = new VirtualTime()
+    const start = time.clock()
+    const log = new MemoryLogger(time.clock)
+    const board = new PhaseLog(log, newClusterReport('c1', 'us-east-1'), time.clock, {
+      sleep: time.sleep,
+      signal: new AbortController().signal
+    })
+    const ctx = { clock: time.clock, sleep: time.sleep, signal: new AbortController().signal, waits: board }
+    await retryUntil(ctx, { deadline: start + 600_000, minDelayMs: 2_000, maxDelayMs: 20_000 }, async () =>
+      time.clock() - start >= 25_000 ? { done: true, value: 1 } : { done: false, reason: 'cluster has tasks' }
+    )
+    await pollUntil(
+      ctx,
+      {
+        deadline: time.clock() + 600_000,
+        schedule: { firstMs: 2_000, stepMs: 2_000, factor: 2, ceilingMs: 15_000 },
+        what: 'stack s to be deleted'
+      },
+      async () =>
+        time.clock() - start >= 45_000
+          ? { done: true, value: 1 }
+          : { done: false, reason: 'DELETE_IN_PROGRESS' }
+    )
+    expect(log.lines).toEqual([
+      'c1: Waiting: cluster has tasks; 10 s elapsed',
+      'c1: Waiting: cluster has tasks; 20 s elapsed',
+      // The retry's last refusal came at 14 s, its next try at 30 s: told at 30 s first.
+      'c1: Waiting: cluster has tasks; 30 s elapsed',
+      'c1: Waiting for stack s to be deleted (DELETE_IN_PROGRESS); 10 s elapsed'
+    ])
+    await new Promise(resolve => setImmediate(resolve))
+    expect(time.pendingTimers).toBe(0)
   })
 })

@@ -31,7 +31,12 @@ export async function deleteCluster(ctx: ApplyContext, opts: { mayBeGone?: boole
   }
   const deleted = await retryUntil(
     ctx,
-    { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 20_000 },
+    {
+      deadline: ctx.deadline,
+      minDelayMs: 2_000,
+      maxDelayMs: 20_000,
+      what: `AWS to accept the deletion of cluster ${ctx.clusterName}`
+    },
     async () => {
       try {
         await callAws(ctx, ctx.ecs, new DeleteClusterCommand({ cluster: ctx.clusterArn }))
@@ -52,7 +57,12 @@ export async function deleteCluster(ctx: ApplyContext, opts: { mayBeGone?: boole
   ctx.log.info(`Deleting cluster ${ctx.clusterName}`)
   const inactive = await retryUntil(
     ctx,
-    { deadline: ctx.deadline, minDelayMs: 1_000, maxDelayMs: ctx.pollIntervalMs },
+    {
+      deadline: ctx.deadline,
+      minDelayMs: 1_000,
+      maxDelayMs: ctx.pollIntervalMs,
+      what: `cluster ${ctx.clusterName} to become INACTIVE`
+    },
     async () => {
       const out = await callAws(ctx, ctx.ecs, new DescribeClustersCommand({ clusters: [ctx.clusterArn] }))
       const cluster = out.clusters?.[0]

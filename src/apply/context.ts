@@ -11,7 +11,9 @@ import {
 } from '../inventory.js'
 import type { ClusterReport } from '../report/report.js'
 import { chunk } from '../util/pool.js'
-import { BatchPoller, type PollSchedule } from '../util/poll.js'
+import { count } from '../kinds/kind.js'
+import { BatchPoller, type PollSchedule, type WaitView } from '../util/poll.js'
+import { formatDuration } from '../util/time.js'
 
 /** `graceful`: let the scheduler drain the services first; `force`: stop everything at once. */
 export type StopMode = 'graceful' | 'force'
@@ -100,6 +102,7 @@ export function createPollers(
   const tasks = new BatchPoller<TaskInfo>(ctx, {
     schedule: schedules.tasks,
     batchSize: Limits.describeTasksBatch,
+    tell: tellTasks,
     describe: async arns => {
       const outs = await Promise.all(
         chunk(arns, Limits.describeTasksBatch).map(batch =>
@@ -114,6 +117,7 @@ export function createPollers(
   const services = new BatchPoller<ServiceInfo>(ctx, {
     schedule: schedules.services,
     batchSize: Limits.describeServicesBatch,
+    tell: tellServices,
     describe: async arns => {
       const outs = await Promise.all(
         chunk(arns, Limits.describeServicesBatch).map(batch =>
@@ -126,4 +130,62 @@ export function createPollers(
     }
   })
   return { tasks, services }
+}
+
+/**
+ * What the task waits are waiting for, from their last look (the inventory's, until the first):
+ * "Waiting for 3 services to drain: 2 tasks DEACTIVATING (deregistration delay 300 s, 4 min 10 s
+ * left), 1 task STOPPING". A task told to stop behind a load balancer is DEACTIVATING while it is
+ * deregistered from its target groups, for their deregistration delay (ECS developer guide, task
+ * lifecycle: "the target group deregistration occurs during" DEACTIVATING): the run does not look
+ * at it before that delay is over, and says how much of it is left.
+ */
+const PAST_DELAY = Symbol('past the deregistration delay')
+
+export function tellTasks(waits: WaitView<TaskInfo>[], now: number): string {
+  const services = new Set(waits.filter(w => w.state?.serviceName).map(w => w.state!.serviceName!))
+  const standalone = waits.filter(w => !w.state?.serviceName).length
+  const subject = [
+    ...(services.size > 0 ? [`${count(services.size, 'service')} to drain`] : []),
+    ...(standalone > 0
+      ? [`${count(standalone, services.size > 0 ? 'standalone task' : 'task')} to stop`]
+      : [])
+  ].join(' and ')
+  const draining = waits.filter(w => w.canEndFrom > now)
+  const parts: string[] = []
+  if (draining.length > 0) {
+    const delayMs = Math.max(...draining.map(w => w.canEndFrom - w.since))
+    const leftMs = Math.max(...draining.map(w => w.canEndFrom)) - now
+    parts.push(
+      `${count(draining.length, 'task')} DEACTIVATING (deregistration delay ${Math.round(delayMs / 1000)} s, ${formatDuration(leftMs)} left)`
+    )
+  }
+  const byStatus = new Map<string | typeof PAST_DELAY, number>()
+  for (const w of waits.filter(w => w.canEndFrom <= now)) {
+    // Past its delay and not looked at yet: ECS is stopping it (SIGTERM, then SIGKILL at the stop
+    // timeout); its status before the wait (RUNNING) would be stale.
+    const status = !w.looked && w.canEndFrom > w.since ? PAST_DELAY : (w.state?.lastStatus ?? 'not yet seen')
+    byStatus.set(status, (byStatus.get(status) ?? 0) + 1)
+  }
+  for (const [status, n] of byStatus)
+    parts.push(
+      `${count(n, 'task')} ${status === PAST_DELAY ? `past ${n === 1 ? 'its' : 'their'} deregistration delay, stopping` : status}`
+    )
+  return `Waiting for ${subject}: ${parts.join(', ')}`
+}
+
+/** What the service waits are waiting for: INACTIVE, by the status their last look saw. */
+export function tellServices(waits: WaitView<ServiceInfo>[]): string {
+  const byStatus = new Map<string, number>()
+  for (const w of waits) {
+    const status = w.state?.status ?? 'DRAINING'
+    byStatus.set(status, (byStatus.get(status) ?? 0) + 1)
+  }
+  const names = waits.slice(0, 5).map(w => w.state?.name ?? w.id.slice(w.id.lastIndexOf('/') + 1))
+  const more = waits.length > names.length ? ` and ${waits.length - names.length} more` : ''
+  return `Waiting for ${count(waits.length, 'service')} to become INACTIVE (${names.join(', ')}${more}): ${[
+    ...byStatus
+  ]
+    .map(([status, n]) => `${n} ${status}`)
+    .join(', ')}`
 }

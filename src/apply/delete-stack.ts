@@ -69,7 +69,8 @@ export async function deleteStack(
     ctx,
     {
       deadline: opts.deadline,
-      schedule: { firstMs: 2_000, stepMs: 2_000, factor: 2, ceilingMs: opts.pollIntervalMs }
+      schedule: { firstMs: 2_000, stepMs: 2_000, factor: 2, ceilingMs: opts.pollIntervalMs },
+      what: `stack ${target.name} to be deleted`
     },
     async () => {
       const stack = await describeById(ctx, target.id)
@@ -78,6 +79,9 @@ export async function deleteStack(
         report.status = 'DELETE_COMPLETE'
         return { done: true, value: undefined }
       }
+      // The live log tells each change of the stack's status when a look sees it.
+      if (stack.status !== report.status)
+        ctx.log.progress?.(`Stack ${target.name}: ${report.status} → ${stack.status}`)
       report.status = stack.status
       report.statusReason = stack.reason
       return stack.status === 'DELETE_IN_PROGRESS'

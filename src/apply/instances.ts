@@ -45,7 +45,12 @@ async function deregister(
   let waitedForAll = false
   const result = await retryUntil(
     ctx,
-    { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 },
+    {
+      deadline: ctx.deadline,
+      minDelayMs: 2_000,
+      maxDelayMs: 15_000,
+      what: `container instance ${instance.id} to be deregistered`
+    },
     async () => {
       try {
         await callAws(

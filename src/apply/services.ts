@@ -78,7 +78,12 @@ async function deleteTaskSet(ctx: ApplyContext, plan: ServicePlan, taskSet: stri
 export async function deleteService(ctx: ApplyContext, plan: ServicePlan): Promise<void> {
   const result = await retryUntil(
     ctx,
-    { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 },
+    {
+      deadline: ctx.deadline,
+      minDelayMs: 2_000,
+      maxDelayMs: 15_000,
+      what: `AWS to accept the deletion of service ${plan.service.name}`
+    },
     async () => {
       try {
         await callAws(

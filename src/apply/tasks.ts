@@ -47,9 +47,19 @@ export async function waitTasksStopped(
   drainDelayMs = 0
 ): Promise<TaskInfo[]> {
   const outcomes = await Promise.all(
-    tasks.map(task =>
-      ctx.tasks.waitUntil(task.arn, isTaskDown, deadline, task.desiredStatus === 'STOPPED' ? 0 : drainDelayMs)
-    )
+    tasks.map(async task => {
+      const outcome = await ctx.tasks.waitUntil(
+        task.arn,
+        isTaskDown,
+        deadline,
+        task.desiredStatus === 'STOPPED' ? 0 : drainDelayMs,
+        task
+      )
+      // The live log only: the report counts the tasks, and the summary lists them.
+      if (outcome.done)
+        ctx.log.progress?.(`Task ${task.id} (${task.group}) is ${outcome.state?.lastStatus ?? 'gone'}`)
+      return outcome
+    })
   )
   return tasks.filter((_, i) => !outcomes[i]?.done)
 }

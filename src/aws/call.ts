@@ -1,6 +1,7 @@
 import type { GetOutputType } from '@smithy/types'
 import type { Logger } from '../log.js'
 import { CancelledError, DeadlineError, isThrottling } from '../util/errors.js'
+import type { WaitBoard } from '../util/poll.js'
 import type { Pool } from '../util/pool.js'
 import type { Clock, Sleep } from '../util/time.js'
 
@@ -34,6 +35,8 @@ export interface CallContext {
   log: Logger
   /** Epoch milliseconds after which no new call starts. */
   deadline: number
+  /** The live log's board of waits (src/report/phase-log.ts): what a wait says while it waits. */
+  waits?: WaitBoard
 }
 
 /** Backoff after a throttle: a paced client also waits for its next token, so its jitter is small. */

@@ -113,7 +113,7 @@ function withoutResourceLists(cluster: ClusterReport): ShortenedCluster {
     containerInstances: empty('containerInstances', cluster.containerInstances),
     capacityProviders: empty('capacityProviders', cluster.capacityProviders),
     ...(cluster.goneBefore ? { goneBefore: empty('goneBefore', cluster.goneBefore) } : {}),
-    phases: cluster.phases.map(({ name, seconds }) => ({ name, seconds }))
+    phases: cluster.phases.map(({ name, start, seconds }) => ({ name, start, seconds }))
   }
   if (cluster.related) {
     // Every list of every kind around the cluster (src/kinds/); `found` keeps its counts.

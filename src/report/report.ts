@@ -113,6 +113,8 @@ export interface RelatedFound {}
 
 export interface PhaseTiming {
   name: string
+  /** When the phase began, in seconds after the cluster's teardown began (`startedAt`). */
+  start?: number
   seconds: number
   /** What the phase did, in the words of the log (the first lines, when there are many). */
   log?: string[]
@@ -174,6 +176,8 @@ export interface ClusterReport {
   /** What was removed by someone else before this run removed it; present when there is any. */
   goneBefore?: GoneBefore[]
   phases: PhaseTiming[]
+  /** When the cluster's teardown began (ISO 8601): the summary's timeline counts from here. */
+  startedAt?: string
   seconds: number
 }
 

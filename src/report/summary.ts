@@ -1,6 +1,7 @@
 import { code, escapeHtml, link } from './html.js'
 import { KINDS, kindCountRows, kindDoneLists, kindLink, type AnyKind } from '../kinds/index.js'
 import { consoleLinks } from './links.js'
+import { clusterTimeline, PHASE_CHARTS, sweepTimeline } from './timeline.js'
 import type { ClusterReport, Leftover, Report } from './report.js'
 
 export { escapeHtml }
@@ -31,7 +32,9 @@ export function renderSummary(report: Report, kinds: readonly AnyKind[] = KINDS)
   const parts: string[] = []
   parts.push(report.dryRun ? '## ECS teardown — DRY RUN: nothing was changed' : '## ECS teardown')
   parts.push('', ...renderOutcomeTable(report.clusters))
-  for (const c of report.clusters) parts.push('', ...renderCluster(c, kinds))
+  // A sweep's clusters side by side on one time axis.
+  parts.push(...sweepTimeline(report.clusters))
+  report.clusters.forEach((c, i) => parts.push('', ...renderCluster(c, kinds, i < PHASE_CHARTS)))
   return fitToBudget(parts.join('\n') + '\n')
 }
 
@@ -47,7 +50,8 @@ export function renderOutcomeTable(clusters: readonly ClusterReport[]): string[]
   ]
 }
 
-function renderCluster(c: ClusterReport, kinds: readonly AnyKind[]): string[] {
+/** `chart`: with the chart of its phases (the first PHASE_CHARTS clusters of a sweep have one). */
+function renderCluster(c: ClusterReport, kinds: readonly AnyKind[], chart: boolean): string[] {
   const out: string[] = [`### ${escapeHtml(c.name)}: ${OUTCOME_TEXT[c.outcome]}`]
   if (c.message) out.push('', escapeHtml(c.message))
   if (c.plan) out.push(...renderPlan(c))
@@ -58,7 +62,7 @@ function renderCluster(c: ClusterReport, kinds: readonly AnyKind[]): string[] {
   out.push(...renderLeftovers(c, kinds))
   out.push(...renderKept(c))
   if (c.outcome !== 'dry-run') out.push(...renderRemoved(c, kinds))
-  out.push(...renderPhases(c))
+  out.push(...renderPhases(c, chart))
   return out
 }
 
@@ -219,9 +223,10 @@ function renderRelated(c: ClusterReport, kinds: readonly AnyKind[]): string[] {
   return kindDoneLists(c, kinds).flatMap(list => details(list.title, list.items))
 }
 
-function renderPhases(c: ClusterReport): string[] {
+function renderPhases(c: ClusterReport, chart: boolean): string[] {
   if (c.phases.length === 0) return []
   const out = [
+    ...(chart ? clusterTimeline(c) : []),
     '',
     `Time by phase: ${c.phases.map(p => `${escapeHtml(p.name)} ${p.seconds.toFixed(1)} s`).join(' · ')}`
   ]
@@ -273,7 +278,8 @@ function details(title: string, items: string[]): string[] {
   ]
 }
 
-function fitToBudget(text: string): string {
+/** Cuts the summary to SUMMARY_BUDGET_BYTES, at a line, never inside a chart; says it cut. */
+export function fitToBudget(text: string): string {
   if (Buffer.byteLength(text, 'utf8') <= SUMMARY_BUDGET_BYTES) return text
   const note =
     '\n\n… the summary was cut to stay under the 1 MiB limit; the `report` output has everything.\n'
@@ -281,5 +287,9 @@ function fitToBudget(text: string): string {
   while (Buffer.byteLength(cut, 'utf8') > SUMMARY_BUDGET_BYTES - note.length) cut = cut.slice(0, -1024)
   // Do not leave a half-written tag or entity at the cut.
   cut = cut.slice(0, Math.max(cut.lastIndexOf('\n'), 0))
+  // Nor a chart without its closing fence (the rest would render as code).
+  const open = cut.lastIndexOf('\n```mermaid\n')
+  if (open >= 0 && !cut.slice(open + 1).includes('\n```\n') && !cut.endsWith('\n```'))
+    cut = cut.slice(0, open)
   return cut + note
 }

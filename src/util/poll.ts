@@ -4,6 +4,35 @@ export interface PollContext {
   clock: Clock
   sleep: Sleep
   signal: AbortSignal
+  /** Where waits say what they wait for while they wait (the live log's heartbeat, PhaseLog). */
+  waits?: WaitBoard
+}
+
+/** A wait in progress, told from what its last look saw: no look is made to tell it. */
+export interface Waiting {
+  /** What it waits for now, and since when (undefined: nothing worth saying). */
+  tell(now: number): { what: string; since: number } | undefined
+}
+
+/**
+ * Where waits are announced while they last: a heartbeat tells every wait on the board at a fixed
+ * pace, from the clock and sleep it was given (src/report/phase-log.ts).
+ */
+export interface WaitBoard {
+  /** Puts a wait on the board; the returned function takes it off (call it when the wait ends). */
+  begin(wait: Waiting): () => void
+}
+
+/** One waiter of a BatchPoller as its heartbeat sees it. */
+export interface WaitView<T> {
+  id: string
+  since: number
+  /** When it can be done at the earliest (after a known drain); `since` when nothing is known. */
+  canEndFrom: number
+  /** Looked at since the wait began: `state` is this wait's look, not what was known before it. */
+  looked: boolean
+  /** What the last look saw, or what was known when the wait began; undefined: gone. */
+  state: T | undefined
 }
 
 export type WaitOutcome<T> =
@@ -59,6 +88,8 @@ interface Waiter<T> {
   resolve: (outcome: WaitOutcome<T>) => void
   reject: (error: unknown) => void
   last: T | undefined
+  /** What was known of it when the wait began (for the heartbeat until the first look). */
+  known: T | undefined
 }
 
 /**
@@ -85,6 +116,8 @@ export class BatchPoller<T> {
       batchSize: number
       /** States of the given ids; an id missing from the map is gone. */
       describe: (ids: string[]) => Promise<Map<string, T>>
+      /** What the waits still open are waiting for, for the heartbeat (ctx.waits). */
+      tell?: (waits: WaitView<T>[], now: number) => string | undefined
     }
   ) {}
 
@@ -94,13 +127,15 @@ export class BatchPoller<T> {
    * target groups, for their whole deregistration delay, before ECS sends it SIGTERM). It is not
    * looked at before then: its looks come a `resumeFraction` of the time already waited after it
    * and apart (at least `firstMs`), and its settle-by moment counts from it. Its deadline still
-   * comes first.
+   * comes first. `known`: its state when the wait begins, as last seen (told by the heartbeat until
+   * the first look).
    */
   waitUntil(
     id: string,
     isDone: (state: T | undefined) => boolean,
     deadline: number,
-    notBeforeMs = 0
+    notBeforeMs = 0,
+    known?: T
   ): Promise<WaitOutcome<T>> {
     return new Promise((resolve, reject) => {
       const since = this.ctx.clock()
@@ -120,7 +155,8 @@ export class BatchPoller<T> {
         deadline,
         resolve,
         reject,
-        last: undefined
+        last: undefined,
+        known
       })
       if (!this.running) void this.loop()
     })
@@ -133,6 +169,7 @@ export class BatchPoller<T> {
     /** The backoff's current gap between looks, kept while things finish one by one. */
     let paceMs = schedule.stepMs
     let nextStepMs = schedule.stepMs
+    const endTelling = this.ctx.waits?.begin({ tell: now => this.tell(now) })
     try {
       while (this.waiters.size > 0) {
         const nearest = Math.min(...[...this.waiters].map(w => w.deadline))
@@ -193,7 +230,22 @@ export class BatchPoller<T> {
       }
     } finally {
       this.running = false
+      endTelling?.()
     }
+  }
+
+  /** The open waits as the heartbeat tells them: from the last look, no new one. */
+  private tell(now: number): { what: string; since: number } | undefined {
+    if (!this.options.tell || this.waiters.size === 0) return undefined
+    const views = [...this.waiters].map(w => ({
+      id: w.id,
+      since: w.since,
+      canEndFrom: w.canEndFrom,
+      looked: w.looked,
+      state: w.looked ? w.last : w.known
+    }))
+    const what = this.options.tell(views, now)
+    return what === undefined ? undefined : { what, since: Math.min(...views.map(v => v.since)) }
   }
 
   /** The backoff's next sleep, from the moment the oldest wait being looked at could first end. */
@@ -234,21 +286,47 @@ export function backoffSleep(schedule: PollSchedule, stepMs: number, since: numb
  */
 export async function pollUntil<T>(
   ctx: PollContext,
-  options: { deadline: number; schedule: PollSchedule },
+  options: { deadline: number; schedule: PollSchedule; what?: string },
   look: () => Promise<{ done: true; value: T } | { done: false; reason: string }>
 ): Promise<{ done: true; value: T } | { done: false; reason: string }> {
   const { deadline, schedule } = options
   const since = ctx.clock()
   let sleepMs = schedule.firstMs
   let stepMs = schedule.stepMs
-  for (;;) {
-    await ctx.sleep(Math.max(0, Math.min(sleepMs, deadline - ctx.clock())), ctx.signal)
-    const result = await look()
-    const now = ctx.clock()
-    if (result.done || now >= deadline) return result
-    sleepMs = backoffSleep(schedule, stepMs, since, now)
-    stepMs *= schedule.factor
+  const told = tellWait(ctx, options.what, since)
+  try {
+    for (;;) {
+      await ctx.sleep(Math.max(0, Math.min(sleepMs, deadline - ctx.clock())), ctx.signal)
+      const result = await look()
+      const now = ctx.clock()
+      if (result.done || now >= deadline) return result
+      told.reason = result.reason
+      sleepMs = backoffSleep(schedule, stepMs, since, now)
+      stepMs *= schedule.factor
+    }
+  } finally {
+    told.end()
   }
+}
+
+/**
+ * Puts a pollUntil/retryUntil wait on the heartbeat's board: "Waiting for <what>: <the last
+ * reason it is not done>". Without `what`, the wait is told by its reason alone.
+ */
+function tellWait(
+  ctx: PollContext,
+  what: string | undefined,
+  since: number
+): { reason: string | undefined; end: () => void } {
+  const told: { reason: string | undefined; end: () => void } = { reason: undefined, end: () => undefined }
+  const end = ctx.waits?.begin({
+    tell: () => {
+      if (what) return { what: `Waiting for ${what}${told.reason ? ` (${told.reason})` : ''}`, since }
+      return told.reason ? { what: `Waiting: ${told.reason}`, since } : undefined
+    }
+  })
+  if (end) told.end = end
+  return told
 }
 
 /**
@@ -257,16 +335,24 @@ export async function pollUntil<T>(
  */
 export async function retryUntil<T>(
   ctx: PollContext,
-  options: { deadline: number; minDelayMs: number; maxDelayMs: number },
+  options: { deadline: number; minDelayMs: number; maxDelayMs: number; what?: string },
   attempt: () => Promise<{ done: true; value: T } | { done: false; reason: string }>
 ): Promise<{ done: true; value: T } | { done: false; reason: string }> {
   let delay = options.minDelayMs
-  for (;;) {
-    const result = await attempt()
-    if (result.done) return result
-    const now = ctx.clock()
-    if (now + delay > options.deadline) return result
-    await ctx.sleep(delay, ctx.signal)
-    delay = Math.min(options.maxDelayMs, delay * 2)
+  let told: ReturnType<typeof tellWait> | undefined
+  try {
+    for (;;) {
+      const result = await attempt()
+      if (result.done) return result
+      const now = ctx.clock()
+      if (now + delay > options.deadline) return result
+      // A wait from its first refusal on: a call accepted at once was no wait.
+      told ??= tellWait(ctx, options.what, now)
+      told.reason = result.reason
+      await ctx.sleep(delay, ctx.signal)
+      delay = Math.min(options.maxDelayMs, delay * 2)
+    }
+  } finally {
+    told?.end()
   }
 }
