@@ -62,6 +62,11 @@ export interface TeardownScope {
   /** The cluster itself goes too: what only the cluster uses (its Service Connect default…) may go. */
   wholeCluster: boolean
   /**
+   * The cluster's ECS Managed Instances capacity providers, as the inventory found them (whole
+   * cluster only; services mode reads none).
+   */
+  managedInstancesProviders?: string[]
+  /**
    * When the cluster stays (services mode): its other services and their tasks, and its standalone
    * tasks. Never touched; what the other services use is kept (see kinds/shared.ts).
    */
