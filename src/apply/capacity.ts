@@ -144,6 +144,7 @@ async function deleteProvider(ctx: ApplyContext, decision: CapacityProviderDecis
   const scope = managedInstances ? { cluster: ctx.clusterArn } : {}
   let requested = false
   let told = false
+  let waited = false
   /** Sends DeleteCapacityProvider: done when AWS answers with the end, else looked at again. */
   const request = async (): Promise<{ done: true; value: Outcome } | { done: false; reason: string }> => {
     let cp: CapacityProvider | undefined
@@ -168,6 +169,11 @@ async function deleteProvider(ctx: ApplyContext, decision: CapacityProviderDecis
     const reason = cp.updateStatusReason ?? 'no reason given'
     if (isStillAssociated(reason)) {
       // Nothing was deleted: send it again once the detach has settled.
+      if (!waited)
+        ctx.log.info(
+          `Capacity provider ${name}: DELETE_FAILED (${reason}): the detach is still settling; trying again`
+        )
+      waited = true
       requested = false
       return { done: false, reason: `DELETE_FAILED: ${reason}` }
     }
