@@ -646,7 +646,7 @@ export async function listManagedInstancesProviders(
   } catch (error) {
     if (!isAwsError(error, 'UnsupportedFeatureException', 'SyntaxError') && awsErrorName(error) !== '')
       throw error
-    ctx.log.warning(
+    ctx.log.info(
       `DescribeCapacityProviders with cluster was not answered (${errorMessage(error)}): ECS Managed Instances providers of ${cluster.name}, if any, are not known`
     )
     return []
