@@ -219,6 +219,44 @@ describe('ECS Managed Instances and ECS Managed Daemons', () => {
     expect(sim.remaining('pr-11').services).toEqual(['api:ACTIVE'])
   })
 
+  it('reports the daemon and the provider as left, with the commands, when the deadline comes first', async () => {
+    const sim = new EcsSim({ daemonDeleteMs: 60 * 60_000 })
+    const { daemon } = managedInstancesCluster(sim)
+    const result = await runOnSim(sim, { cluster: 'pr-11', 'timeout-minutes': '5' })
+    const c = only(result.report)
+    expect(c.outcome).toBe('timed-out')
+    expect(sim.daemonStatus(sim.daemons.get(daemon)!)).toBe('DELETE_IN_PROGRESS')
+    expect(at(sim, 'DeleteCapacityProvider')).toEqual([])
+    expect(c.leftovers).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'daemon',
+          id: 'log-agent',
+          reason: expect.stringContaining(`aws ecs delete-daemon --daemon-arn ${daemon}`)
+        }),
+        expect.objectContaining({
+          kind: 'capacity-provider',
+          id: 'pr-11-mi',
+          billing: true,
+          reason: expect.stringContaining(
+            'aws ecs delete-capacity-provider --capacity-provider pr-11-mi --cluster pr-11'
+          )
+        })
+      ])
+    )
+  })
+
+  it('names the missing ecs:ListDaemons in the dry run’s blockers', async () => {
+    const sim = new EcsSim()
+    managedInstancesCluster(sim)
+    sim.denied.add('ListDaemons')
+    const dry = await runOnSim(sim, { cluster: 'pr-11', 'dry-run': 'true' })
+    expect(dry.failed).toBeUndefined()
+    expect(only(dry.report).plan!.blockers).toEqual(
+      expect.arrayContaining([expect.stringMatching(/missing permission: .*ecs:ListDaemons/)])
+    )
+  })
+
   it('looks for daemons only on a cluster with a Managed Instances provider', async () => {
     const sim = new EcsSim()
     ec2Cluster(sim)
