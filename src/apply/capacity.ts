@@ -132,7 +132,12 @@ async function attachmentsSettled(ctx: ApplyContext): Promise<void> {
     )
   if (settled.value === 'UPDATE_FAILED')
     ctx.log.warning(`The cluster's capacity provider update ended UPDATE_FAILED; deleting what it can`)
-  else ctx.log.info('The detach has settled (attachmentsStatus UPDATE_COMPLETE)')
+  else
+    ctx.log.info(
+      settled.value
+        ? `The detach has settled (attachmentsStatus ${settled.value})`
+        : 'The detach is taken as settled: DescribeClusters gave no attachmentsStatus'
+    )
 }
 
 type Outcome = { deleted: true } | { deleted: false; reason: string }
