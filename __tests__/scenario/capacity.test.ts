@@ -36,6 +36,18 @@ function managedInstancesCluster(sim: EcsSim): { daemon: string; instances: stri
   return { daemon: daemon.arn, instances: instances.map(i => i.ec2InstanceId) }
 }
 
+/**
+ * An endpoint whose DescribeClusters does not say attachmentsStatus (as moto's): the run cannot see
+ * the detach settle, and AWS's answers are what it goes by.
+ */
+class Silent extends EcsSim {
+  protected override opDescribeClusters(input: Record<string, unknown>): unknown {
+    const out = super.opDescribeClusters(input) as { clusters: Record<string, unknown>[] }
+    for (const c of out.clusters) delete c.attachmentsStatus
+    return out
+  }
+}
+
 const at = (sim: EcsSim, operation: string): number[] =>
   sim.calls.filter(c => c.operation === operation).map(c => c.at)
 
@@ -81,15 +93,6 @@ describe('capacity providers with AWS timing', () => {
   })
 
   it('sends DeleteCapacityProvider again while AWS answers DELETE_FAILED "associated with cluster"', async () => {
-    // An endpoint whose DescribeClusters does not say attachmentsStatus (as moto's): the run cannot
-    // see the detach settle, and AWS's answers are what it goes by.
-    class Silent extends EcsSim {
-      protected override opDescribeClusters(input: Record<string, unknown>): unknown {
-        const out = super.opDescribeClusters(input) as { clusters: Record<string, unknown>[] }
-        for (const c of out.clusters) delete c.attachmentsStatus
-        return out
-      }
-    }
     const sim = new Silent({ attachmentUpdateMs: DETACH_MS })
     ec2Cluster(sim)
     const result = await runOnSim(sim, { cluster: 'pr-9' })
@@ -103,13 +106,6 @@ describe('capacity providers with AWS timing', () => {
   })
 
   it('retries DeleteCluster’s ClientException about attached providers until the detach has settled', async () => {
-    class Silent extends EcsSim {
-      protected override opDescribeClusters(input: Record<string, unknown>): unknown {
-        const out = super.opDescribeClusters(input) as { clusters: Record<string, unknown>[] }
-        for (const c of out.clusters) delete c.attachmentsStatus
-        return out
-      }
-    }
     const sim = new Silent({ attachmentUpdateMs: DETACH_MS })
     sim.createCapacityProvider('shared-asg')
     sim.createCluster('pr-4', { capacityProviders: ['shared-asg'] })
