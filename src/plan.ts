@@ -161,6 +161,8 @@ function decideCapacityProvider(provider: CapacityProviderInfo): CapacityProvide
   if (provider.otherClusters.length > 0) {
     return { provider, delete: false, keepReason: `still attached to ${provider.otherClusters.join(', ')}` }
   }
+  // A Managed Instances provider an earlier run (or someone) is deleting: waited for like one deleted now.
+  if (provider.managedInstances && provider.status === 'DEPROVISIONING') return { provider, delete: true }
   if (provider.status !== 'ACTIVE')
     return { provider, delete: false, keepReason: `its status is ${provider.status}` }
   return { provider, delete: true }

@@ -242,6 +242,18 @@ describe('ECS Managed Instances and ECS Managed Daemons', () => {
     )
   })
 
+  it('waits for a Managed Instances provider an interrupted run left DEPROVISIONING, and deletes the cluster', async () => {
+    const sim = new EcsSim({ capacityProviderDeleteMs: 120_000 })
+    sim.createCluster('pr-12')
+    const { provider } = sim.createManagedInstancesProvider('pr-12', 'pr-12-mi', { instances: 1 })
+    provider.deleteRequestedAt = sim.time.clock()
+    const result = await runOnSim(sim, { cluster: 'pr-12' })
+    expect(result.failed).toBeUndefined()
+    expect(sim.remaining('pr-12').cluster).toBe('INACTIVE')
+    expect(at(sim, 'DeleteCapacityProvider')).toEqual([])
+    expect(only(result.report).leftovers).toEqual([])
+  })
+
   it('names the missing ecs:ListDaemons in the dry run’s blockers', async () => {
     const sim = new EcsSim()
     managedInstancesCluster(sim)

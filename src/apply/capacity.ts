@@ -147,7 +147,8 @@ async function deleteProvider(ctx: ApplyContext, decision: CapacityProviderDecis
   // Managed Instances providers "are cluster-scoped and can only be deleted from their associated
   // cluster" (DeleteCapacityProvider, API model); DescribeCapacityProviders finds them with it too.
   const scope = managedInstances ? { cluster: ctx.clusterArn } : {}
-  let requested = false
+  // Already being deleted (DEPROVISIONING, an earlier run's request): only waited for.
+  let requested = decision.provider.status === 'DEPROVISIONING'
   let told = false
   let waited = false
   /** Sends DeleteCapacityProvider: done when AWS answers with the end, else looked at again. */
