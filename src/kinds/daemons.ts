@@ -11,7 +11,7 @@ import { pollUntil } from '../util/poll.js'
 import {
   count,
   relatedReport,
-  rowWhenAny,
+  removedListSummary,
   type FindContext,
   type ResourceKind,
   type ReportPart
@@ -140,21 +140,14 @@ export const daemonsKind: ResourceKind<DaemonsFound, DaemonsPlan> = {
       }))
   },
 
-  countRows(r, left) {
-    return rowWhenAny(
-      {
-        label: 'ECS Managed Daemons',
-        found: r.found.daemons ?? 0,
-        removed: r.daemons?.length ?? 0,
-        leftoverKind: 'daemon'
-      },
-      left
-    )
-  },
-
-  doneLists(r) {
-    return [{ title: 'ECS Managed Daemons deleted', items: (r.daemons ?? []).map(d => code(d.name)) }]
-  }
+  ...removedListSummary({
+    label: 'ECS Managed Daemons',
+    title: 'ECS Managed Daemons deleted',
+    leftoverKind: 'daemon',
+    found: r => r.found.daemons,
+    removed: r => r.daemons,
+    item: d => code(d.name)
+  })
 }
 
 /** Every daemon of the cluster: every page of ListDaemons by cluster (up to 100 a page). */

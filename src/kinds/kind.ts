@@ -166,6 +166,33 @@ export interface ResourceKind<Found, Plan> {
   readonly links?: Partial<Record<LeftoverKind, (region: string, id: string) => string | undefined>>
 }
 
+/**
+ * The summary's row and list of a kind whose part of the report is one optional list of what it
+ * removed and one optional count of what it found.
+ */
+export function removedListSummary<T>(spec: {
+  label: string
+  title: string
+  leftoverKind: LeftoverKind
+  found: (r: RelatedReport) => number | undefined
+  removed: (r: RelatedReport) => T[] | undefined
+  item: (entry: T) => string
+}): Pick<ResourceKind<unknown, unknown>, 'countRows' | 'doneLists'> {
+  return {
+    countRows: (r, left) =>
+      rowWhenAny(
+        {
+          label: spec.label,
+          found: spec.found(r) ?? 0,
+          removed: spec.removed(r)?.length ?? 0,
+          leftoverKind: spec.leftoverKind
+        },
+        left
+      ),
+    doneLists: r => [{ title: spec.title, items: (spec.removed(r) ?? []).map(spec.item) }]
+  }
+}
+
 /** A kind's one row of the summary's table, shown only when something was found, removed or left. */
 export function rowWhenAny(row: KindCountRow, left: (kind: LeftoverKind) => number): KindCountRow[] {
   return row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0 ? [row] : []
