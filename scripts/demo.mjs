@@ -102,10 +102,14 @@ async function main() {
   say(`moto_server (pid ${moto.pid}) answers on ${moto.endpoint}: ECS, EC2, CloudFormation, in ${REGION}.`)
 
   step(`A preview environment, as the console wizard and ecs-cli leave one: cluster ${clusterName}`)
-  const env = await buildPreviewEnvironment(moto.endpoint, clusterName)
+  const env = await buildPreviewEnvironment(moto.endpoint, clusterName, { capacityProvider: !shared })
   say(`CloudFormation stack ${bold(env.stack.stackName)} (created first; it created the cluster)`)
   say(dim(`  ${env.stack.resources.join(', ')}`))
   say(`cluster ${bold(clusterName)}  ${dim(env.clusterArn)}`)
+  if (env.capacityProvider)
+    say(
+      `  capacity providers ${bold(env.capacityProvider)} ${dim('(its own, on the stack’s Auto Scaling group; the default strategy)')} and FARGATE`
+    )
   for (const ci of env.containerInstances)
     say(
       `  container instance on ${ci.ec2InstanceId}  ${dim('(EC2, launched by the stack’s Auto Scaling group)')}`
@@ -181,6 +185,9 @@ async function main() {
     left.containerInstances.length ? left.containerInstances.map(c => c.id).join(', ') : 'none',
     left.containerInstances.length === 0
   )
+  const providerGone = !left.capacityProvider || ['INACTIVE', 'MISSING'].includes(left.capacityProvider)
+  if (left.capacityProvider)
+    row(`capacity provider ${env.capacityProvider}`, left.capacityProvider, providerGone)
   const stackGone = left.stack.byId === 'DELETE_COMPLETE' && left.stack.byName === 'MISSING'
   const byName = left.stack.byName === 'MISSING' ? 'not found' : left.stack.byName
   row(
@@ -209,6 +216,7 @@ async function main() {
     left.services.length === 0 &&
     left.tasksDesiredRunning.length === 0 &&
     left.containerInstances.length === 0 &&
+    providerGone &&
     stackGone &&
     ec2Gone &&
     albGone &&
@@ -232,7 +240,7 @@ async function main() {
     say(
       green(
         bold(
-          '\nNothing is left: the cluster, its service and tasks, its rule and target group, and the stack with its instances are gone; the neighbour on the shared load balancer is untouched.'
+          `\nNothing is left: the cluster, its service and tasks, ${env.capacityProvider ? 'its own capacity provider (FARGATE is AWS’s), ' : ''}its rule and target group, and the stack with its instances are gone; the neighbour on the shared load balancer is untouched.`
         )
       )
     )

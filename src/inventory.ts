@@ -8,6 +8,7 @@ import {
   ListContainerInstancesCommand,
   ListServicesCommand,
   ListTasksCommand,
+  type CapacityProvider,
   type Cluster,
   type LoadBalancer,
   type Service,
@@ -15,7 +16,7 @@ import {
 } from '@aws-sdk/client-ecs'
 import { callAws, type CallContext, type SendPort } from './aws/call.js'
 import { Limits, RESERVED_CAPACITY_PROVIDERS } from './constants.js'
-import { isAccessDenied } from './util/errors.js'
+import { awsErrorName, errorMessage, isAccessDenied, isAwsError } from './util/errors.js'
 import { chunk } from './util/pool.js'
 import { paginate } from './util/paginate.js'
 
@@ -88,6 +89,8 @@ export interface ContainerInstanceInfo {
    * ID (mi-…), not an EC2 instance, and it has the `ecs.capability.external` attribute.
    */
   external?: boolean
+  /** The capacity provider that launched it, when one did (`capacityProviderName`). */
+  capacityProviderName?: string
 }
 
 export interface CapacityProviderInfo {
@@ -99,6 +102,15 @@ export interface CapacityProviderInfo {
   status: string
   /** Other clusters that have it attached; it is deleted only when there are none. */
   otherClusters: string[]
+  /**
+   * An ECS Managed Instances provider (`managedInstancesProvider`): cluster-scoped, made for this
+   * cluster alone; described and deleted with `cluster`, never detached (API model).
+   */
+  managedInstances?: true
+  /** In the cluster's `capacityProviders` list (what PutClusterCapacityProviders detaches). */
+  attached?: boolean
+  /** A Managed Instances provider's container instances: ECS's machines, which go with it. */
+  instances?: ContainerInstanceInfo[]
 }
 
 export interface ClusterInventory {
@@ -178,7 +190,7 @@ export async function takeInventory(
   ctx.onClusterFound?.()
   const info = cluster.info
   if (selection) return { state: 'present', inventory: await takeServiceInventory(ctx, info, selection) }
-  const [listed, tasks, containerInstances, capacityProviders] = await Promise.all([
+  const [listed, tasks, registered, capacityProviders] = await Promise.all([
     tolerateDenied(
       ctx,
       listServices(ctx, info.arn).then(services => {
@@ -192,6 +204,7 @@ export async function takeInventory(
     tolerateDenied(ctx, describeCapacityProviders(ctx, info), [])
   ])
   const unlisted = await tolerateDenied(ctx, describeUnlistedServices(ctx, info.arn, listed, tasks), [])
+  const containerInstances = withManagedInstances(capacityProviders, registered)
   return {
     state: 'present',
     inventory: {
@@ -202,6 +215,23 @@ export async function takeInventory(
       capacityProviders
     }
   }
+}
+
+/**
+ * A Managed Instances provider's container instances are ECS's machines, launched for it and shut
+ * down with it: they are not deregistered nor their EC2 instances terminated by hand, but listed
+ * with their provider. The other container instances are returned.
+ */
+function withManagedInstances(
+  providers: CapacityProviderInfo[],
+  instances: ContainerInstanceInfo[]
+): ContainerInstanceInfo[] {
+  const managed = new Map(providers.filter(p => p.managedInstances).map(p => [p.name, p]))
+  for (const ci of instances) {
+    const provider = managed.get(ci.capacityProviderName ?? '')
+    if (provider) provider.instances = [...(provider.instances ?? []), ci]
+  }
+  return instances.filter(ci => !managed.has(ci.capacityProviderName ?? ''))
 }
 
 /**
@@ -561,15 +591,84 @@ export async function listContainerInstances(
       runningTasksCount: (ci.runningTasksCount ?? 0) + (ci.pendingTasksCount ?? 0),
       external:
         /^mi-/.test(ci.ec2InstanceId ?? '') ||
-        (ci.attributes ?? []).some(a => a.name === 'ecs.capability.external')
+        (ci.attributes ?? []).some(a => a.name === 'ecs.capability.external'),
+      ...(ci.capacityProviderName ? { capacityProviderName: ci.capacityProviderName } : {})
     }))
 }
 
 /**
  * The attached capacity providers, and for each Auto Scaling one, the other clusters that use it
- * (a provider can only be deleted once no cluster has it attached).
+ * (a provider can only be deleted once no cluster has it attached); and the cluster's own ECS
+ * Managed Instances providers, which only DescribeCapacityProviders with `cluster` shows.
  */
 async function describeCapacityProviders(
+  ctx: InventoryContext,
+  cluster: ClusterInfo
+): Promise<CapacityProviderInfo[]> {
+  const [attached, managed] = await Promise.all([
+    describeAttachedProviders(ctx, cluster),
+    listManagedInstancesProviders(ctx, cluster)
+  ])
+  const known = new Set(attached.map(p => p.name))
+  for (const p of attached) {
+    const m = managed.find(x => x.name === p.name)
+    if (m) Object.assign(p, { ...m, attached: true })
+  }
+  return [...attached, ...managed.filter(m => !known.has(m.name))]
+}
+
+/**
+ * The cluster's ECS Managed Instances providers: DescribeCapacityProviders with `cluster` returns
+ * "only capacity providers associated with this cluster ..., including Amazon ECS Managed Instances
+ * capacity providers", in pages of at most 10 (API model). Only those that name this cluster as
+ * theirs (`cluster`, "required for Managed instances") are taken. An endpoint that does not answer
+ * the call at all (an emulator without it; a Region without the feature) leaves them unknown: said
+ * in the log, and DeleteCluster would then name them.
+ */
+export async function listManagedInstancesProviders(
+  ctx: InventoryContext,
+  cluster: ClusterInfo
+): Promise<CapacityProviderInfo[]> {
+  let providers: CapacityProvider[]
+  try {
+    providers = await paginate(async nextToken => {
+      const out = await callAws(
+        ctx,
+        ctx.ecs,
+        new DescribeCapacityProvidersCommand({
+          cluster: cluster.arn,
+          maxResults: Limits.describeCapacityProvidersBatch,
+          nextToken
+        })
+      )
+      return { items: out.capacityProviders ?? [], nextToken: out.nextToken }
+    })
+  } catch (error) {
+    if (!isAwsError(error, 'UnsupportedFeatureException', 'SyntaxError') && awsErrorName(error) !== '')
+      throw error
+    ctx.log.info(
+      `DescribeCapacityProviders with cluster was not answered (${errorMessage(error)}): ECS Managed Instances providers of ${cluster.name}, if any, are not known`
+    )
+    return []
+  }
+  return providers
+    .filter(
+      cp =>
+        (cp.type === 'MANAGED_INSTANCES' || cp.managedInstancesProvider !== undefined) &&
+        (cp.cluster === cluster.name || cp.cluster === cluster.arn)
+    )
+    .map(cp => ({
+      name: cp.name ?? '',
+      ...(cp.capacityProviderArn ? { arn: cp.capacityProviderArn } : {}),
+      reserved: false,
+      status: cp.status ?? 'UNKNOWN',
+      otherClusters: [],
+      managedInstances: true as const,
+      attached: cluster.capacityProviders.includes(cp.name ?? '')
+    }))
+}
+
+async function describeAttachedProviders(
   ctx: InventoryContext,
   cluster: ClusterInfo
 ): Promise<CapacityProviderInfo[]> {
@@ -600,7 +699,8 @@ async function describeCapacityProviders(
       reserved: RESERVED_CAPACITY_PROVIDERS.has(name),
       autoScalingGroupArn: d?.autoScalingGroupArn,
       status: d?.status ?? (RESERVED_CAPACITY_PROVIDERS.has(name) ? 'ACTIVE' : 'MISSING'),
-      otherClusters: usedElsewhere.get(name) ?? []
+      otherClusters: usedElsewhere.get(name) ?? [],
+      attached: true
     }
   })
 }

@@ -161,6 +161,8 @@ function decideCapacityProvider(provider: CapacityProviderInfo): CapacityProvide
   if (provider.otherClusters.length > 0) {
     return { provider, delete: false, keepReason: `still attached to ${provider.otherClusters.join(', ')}` }
   }
+  // A Managed Instances provider an earlier run (or someone) is deleting: waited for like one deleted now.
+  if (provider.managedInstances && provider.status === 'DEPROVISIONING') return { provider, delete: true }
   if (provider.status !== 'ACTIVE')
     return { provider, delete: false, keepReason: `its status is ${provider.status}` }
   return { provider, delete: true }
@@ -225,17 +227,44 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
     })
   }
   steps.push(...ofKinds('after-instances'))
-  if (plan.detachCapacityProviders) {
-    const deleted = plan.capacityProviders.filter(d => d.delete)
+  const providers = plan.capacityProviders
+  const managed = providers.filter(d => d.delete && d.provider.managedInstances)
+  if (plan.detachCapacityProviders || managed.length > 0) {
+    const detachable = providers.filter(d => !d.provider.managedInstances)
+    const deleted = detachable.filter(d => d.delete)
+    const machines = managed.flatMap(d => d.provider.instances ?? [])
+    const parts = [
+      ...(plan.detachCapacityProviders
+        ? [
+            `Detach ${count(detachable.length, 'capacity provider')} and wait until the detach has settled (attachmentsStatus UPDATE_COMPLETE)` +
+              (deleted.length > 0
+                ? `, then delete ${count(deleted.length, 'Auto Scaling provider')} no other cluster uses`
+                : '')
+          ]
+        : []),
+      ...(managed.length > 0
+        ? [
+            `delete the cluster's ${count(managed.length, 'ECS Managed Instances provider')} (with the cluster: they are cluster-scoped)` +
+              (machines.length > 0
+                ? `; ECS shuts down the ${count(machines.length, 'managed instance')} it runs for them`
+                : '')
+          ]
+        : [])
+    ]
+    const text = parts.join('; ')
     steps.push({
       phase: 'capacity-providers',
-      description:
-        `Detach ${count(plan.capacityProviders.length, 'capacity provider')}` +
-        (deleted.length > 0
-          ? ` and delete ${count(deleted.length, 'Auto Scaling provider')} no other cluster uses`
-          : ''),
-      resources: plan.capacityProviders.map(d =>
-        d.delete ? `${d.provider.name} (delete)` : `${d.provider.name} (detach only)`
+      description: `${text.charAt(0).toUpperCase()}${text.slice(1)}${deleted.length + managed.length > 0 ? '; wait until each is INACTIVE' : ''}`,
+      resources: providers.map(d =>
+        d.provider.managedInstances
+          ? `${d.provider.name} (${d.delete ? 'delete' : 'keep'}, Managed Instances${
+              d.provider.instances?.length
+                ? `: ${d.provider.instances.map(i => i.ec2InstanceId ?? i.id).join(', ')}`
+                : ''
+            })`
+          : d.delete
+            ? `${d.provider.name} (delete)`
+            : `${d.provider.name} (detach only)`
       )
     })
   }

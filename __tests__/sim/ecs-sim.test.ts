@@ -1,6 +1,11 @@
 import {
   DeleteCapacityProviderCommand,
   DeleteClusterCommand,
+  DeleteDaemonCommand,
+  DescribeCapacityProvidersCommand,
+  DescribeContainerInstancesCommand,
+  DescribeDaemonCommand,
+  ListDaemonsCommand,
   DeleteServiceCommand,
   DeleteTaskSetCommand,
   DeregisterContainerInstanceCommand,
@@ -347,10 +352,6 @@ describe('strict ECS simulator: container instances and the cluster', () => {
       ),
       'InvalidParameterException'
     )
-    await rejects(
-      sim.client.send(new DeleteCapacityProviderCommand({ capacityProvider: 'asg-cp' })),
-      'ResourceInUseException'
-    )
     await sim.client.send(
       new PutClusterCapacityProvidersCommand({
         cluster: 'c1',
@@ -358,11 +359,190 @@ describe('strict ECS simulator: container instances and the cluster', () => {
         defaultCapacityProviderStrategy: []
       })
     )
-    await rejects(sim.client.send(new DeleteClusterCommand({ cluster: 'c1' })), 'UpdateInProgressException')
+    await rejects(
+      sim.client.send(
+        new PutClusterCapacityProvidersCommand({
+          cluster: 'c1',
+          capacityProviders: [],
+          defaultCapacityProviderStrategy: []
+        })
+      ),
+      'UpdateInProgressException'
+    )
     await rejects(
       sim.client.send(new DeleteCapacityProviderCommand({ capacityProvider: 'FARGATE' })),
       'InvalidParameterException'
     )
+  })
+
+  it('detaches asynchronously: attachmentsStatus is UPDATE_IN_PROGRESS, DeleteCapacityProvider answers 200 DELETE_FAILED and DeleteCluster a ClientException until it settles', async () => {
+    const sim = new EcsSim({ attachmentUpdateMs: 40_000 })
+    sim.createCapacityProvider('asg-cp')
+    sim.createCluster('c1', { capacityProviders: ['asg-cp', 'FARGATE'] })
+    const status = async () =>
+      (
+        (await send(sim.client, new DescribeClustersCommand({ clusters: ['c1'], include: ['ATTACHMENTS'] })))
+          .clusters as { attachmentsStatus?: string }[]
+      )[0]!.attachmentsStatus
+    const deleteProvider = () =>
+      send(sim.client, new DeleteCapacityProviderCommand({ capacityProvider: 'asg-cp' })) as Promise<{
+        capacityProvider: { status: string; updateStatus?: string; updateStatusReason?: string }
+      }>
+    // Attached: 200, DELETE_FAILED with AWS's reason, still ACTIVE (aws-nuke#542, terraform-provider-aws#48156).
+    const attached = await deleteProvider()
+    expect(attached.capacityProvider).toMatchObject({
+      status: 'ACTIVE',
+      updateStatus: 'DELETE_FAILED',
+      updateStatusReason:
+        'The capacity provider cannot be deleted because it is associated with cluster: c1. Remove the capacity provider from the cluster and try again.'
+    })
+    await sim.client.send(
+      new PutClusterCapacityProvidersCommand({
+        cluster: 'c1',
+        capacityProviders: [],
+        defaultCapacityProviderStrategy: []
+      })
+    )
+    expect(await status()).toBe('UPDATE_IN_PROGRESS')
+    expect((await deleteProvider()).capacityProvider.updateStatus).toBe('DELETE_FAILED')
+    await rejects(
+      sim.client.send(new DeleteClusterCommand({ cluster: 'c1' })),
+      'ClientException',
+      /Cluster Scoped Capacity Providers are attached/
+    )
+    const described = (await send(
+      sim.client,
+      new DescribeCapacityProvidersCommand({ capacityProviders: ['asg-cp'] })
+    )) as { capacityProviders: { status: string; updateStatus: string }[] }
+    expect(described.capacityProviders[0]).toMatchObject({ status: 'ACTIVE', updateStatus: 'DELETE_FAILED' })
+    await sim.time.sleep(40_000)
+    expect(await status()).toBe('UPDATE_COMPLETE')
+    expect((await deleteProvider()).capacityProvider.updateStatus).toBe('DELETE_IN_PROGRESS')
+    await send(sim.client, new DeleteClusterCommand({ cluster: 'c1' }))
+    expect(sim.remaining('c1').cluster).toBe('INACTIVE')
+  })
+
+  it('keeps a Managed Instances provider in its cluster: found and deleted only with `cluster`, never put, and the cluster refuses to go before it', async () => {
+    const sim = new EcsSim({ capacityProviderDeleteMs: 30_000 })
+    sim.createCluster('c1')
+    sim.createCluster('c2')
+    const { instances } = sim.createManagedInstancesProvider('c1', 'mi-cp', { instances: 2 })
+    type Described = {
+      capacityProviders: { name: string; status: string; type?: string; cluster?: string }[]
+      failures: unknown[]
+    }
+    const unscoped = (await send(
+      sim.client,
+      new DescribeCapacityProvidersCommand({ capacityProviders: ['mi-cp'] })
+    )) as Described
+    expect(unscoped.capacityProviders).toEqual([])
+    const scoped = (await send(
+      sim.client,
+      new DescribeCapacityProvidersCommand({ cluster: 'c1' })
+    )) as Described
+    expect(scoped.capacityProviders).toEqual([
+      expect.objectContaining({ name: 'mi-cp', status: 'ACTIVE', type: 'MANAGED_INSTANCES', cluster: 'c1' })
+    ])
+    expect(
+      ((await send(sim.client, new DescribeCapacityProvidersCommand({ cluster: 'c2' }))) as Described)
+        .capacityProviders
+    ).toEqual([])
+    await rejects(
+      sim.client.send(
+        new PutClusterCapacityProvidersCommand({
+          cluster: 'c1',
+          capacityProviders: ['mi-cp'],
+          defaultCapacityProviderStrategy: []
+        })
+      ),
+      'InvalidParameterException'
+    )
+    await rejects(
+      sim.client.send(new DeleteClusterCommand({ cluster: 'c1' })),
+      'ClusterContainsContainerInstancesException'
+    )
+    await rejects(
+      sim.client.send(new DeleteCapacityProviderCommand({ capacityProvider: 'mi-cp' })),
+      'ClientException',
+      /cluster-scoped/
+    )
+    await send(sim.client, new DeleteCapacityProviderCommand({ capacityProvider: 'mi-cp', cluster: 'c1' }))
+    const deleting = (await send(
+      sim.client,
+      new DescribeCapacityProvidersCommand({ cluster: 'c1', capacityProviders: ['mi-cp'] })
+    )) as Described
+    expect(deleting.capacityProviders[0]).toMatchObject({ status: 'DEPROVISIONING' })
+    await sim.time.sleep(30_000)
+    // Its instances went with it; the cluster can go.
+    const left = (await send(
+      sim.client,
+      new DescribeContainerInstancesCommand({ cluster: 'c1', containerInstances: instances.map(i => i.arn) })
+    )) as { containerInstances: { status: string; capacityProviderName: string }[] }
+    expect(left.containerInstances.map(i => [i.status, i.capacityProviderName])).toEqual([
+      ['INACTIVE', 'mi-cp'],
+      ['INACTIVE', 'mi-cp']
+    ])
+    await send(sim.client, new DeleteClusterCommand({ cluster: 'c1' }))
+  })
+
+  it('refuses DeleteCluster with a ClientException while a Managed Instances provider exists', async () => {
+    const sim = new EcsSim()
+    sim.createCluster('c1')
+    sim.createManagedInstancesProvider('c1', 'mi-cp')
+    await rejects(
+      sim.client.send(new DeleteClusterCommand({ cluster: 'c1' })),
+      'ClientException',
+      /^The Cluster cannot be deleted while Cluster Scoped Capacity Providers are attached to the cluster$/
+    )
+  })
+
+  it('lists daemons by cluster in pages, pins their provider until their deletion is over, and deletes only ACTIVE ones', async () => {
+    const sim = new EcsSim({ daemonDeleteMs: 50_000 })
+    sim.createCluster('c1')
+    sim.createManagedInstancesProvider('c1', 'mi-cp')
+    const daemons = Array.from({ length: 3 }, (_, i) => sim.createDaemon('c1', `agent-${i}`, ['mi-cp']))
+    type Listed = { daemonSummariesList: { daemonArn: string; status: string }[]; nextToken?: string }
+    const first = (await send(
+      sim.client,
+      new ListDaemonsCommand({ clusterArn: 'c1', maxResults: 2 })
+    )) as Listed
+    expect(first.daemonSummariesList).toHaveLength(2)
+    const second = (await send(
+      sim.client,
+      new ListDaemonsCommand({ clusterArn: 'c1', maxResults: 2, nextToken: first.nextToken })
+    )) as Listed
+    expect([...first.daemonSummariesList, ...second.daemonSummariesList].map(d => d.daemonArn)).toEqual(
+      daemons.map(d => d.arn)
+    )
+    await rejects(
+      sim.client.send(new ListDaemonsCommand({ clusterArn: 'c1', maxResults: 101 })),
+      'InvalidParameterException'
+    )
+    const pinned = () =>
+      rejects(
+        sim.client.send(new DeleteCapacityProviderCommand({ capacityProvider: 'mi-cp', cluster: 'c1' })),
+        'ClientException',
+        /Daemon services are still associated with this capacity provider/
+      )
+    await pinned()
+    for (const d of daemons) {
+      const out = await send(sim.client, new DeleteDaemonCommand({ daemonArn: d.arn }))
+      expect(out.status).toBe('DELETE_IN_PROGRESS')
+    }
+    await rejects(
+      sim.client.send(new DeleteDaemonCommand({ daemonArn: daemons[0]!.arn })),
+      'DaemonNotActiveException'
+    )
+    await pinned()
+    await sim.time.sleep(50_000)
+    await rejects(
+      sim.client.send(new DescribeDaemonCommand({ daemonArn: daemons[0]!.arn })),
+      'DaemonNotFoundException'
+    )
+    expect(
+      ((await send(sim.client, new ListDaemonsCommand({ clusterArn: 'c1' }))) as Listed).daemonSummariesList
+    ).toEqual([])
+    await send(sim.client, new DeleteCapacityProviderCommand({ capacityProvider: 'mi-cp', cluster: 'c1' }))
   })
 
   it('refuses to detach a capacity provider a live service still uses', async () => {
@@ -471,4 +651,4 @@ describe('strict ECS simulator: token-bucket throttling', () => {
 import { ListClustersCommand } from '@aws-sdk/client-ecs'
 import { TokenBuckets } from './ecs-sim.js'
 import { VirtualTime } from './virtual-time.js'
-import { rejects } from './rule-test.js'
+import { rejects, send } from './rule-test.js'

@@ -19,6 +19,10 @@ import { VirtualTime } from './virtual-time.js'
 
 export const ACCOUNT = '123456789012'
 
+/** DeleteCluster's refusal while cluster-scoped providers are attached (terraform-provider-aws#45794, aws-nuke#990). */
+const CLUSTER_SCOPED_PROVIDERS_ATTACHED =
+  'The Cluster cannot be deleted while Cluster Scoped Capacity Providers are attached to the cluster'
+
 export interface SimOptions {
   region?: string
   /** Virtual milliseconds each call takes; with it, calls overlap and peak concurrency is measurable. */
@@ -41,6 +45,8 @@ export interface SimOptions {
   attachmentUpdateMs?: number
   /** How long DeleteCapacityProvider takes to reach INACTIVE. */
   capacityProviderDeleteMs?: number
+  /** How long a deleted ECS Managed Daemon stays DELETE_IN_PROGRESS before it is gone. */
+  daemonDeleteMs?: number
 }
 
 export interface SimTask {
@@ -137,6 +143,8 @@ export interface SimContainerInstance {
   status: 'ACTIVE' | 'DRAINING' | 'INACTIVE'
   /** ECS Anywhere: an on-premises machine registered through Systems Manager. */
   external?: boolean
+  /** The capacity provider that launched it (a Managed Instances provider's instances). */
+  capacityProviderName?: string
 }
 
 /** One task definition revision. */
@@ -160,6 +168,11 @@ export interface SimCluster {
   capacityProviders: string[]
   defaultStrategy: { capacityProvider: string; weight?: number; base?: number }[]
   attachmentsBusyUntil: number
+  /**
+   * Providers the last PutClusterCapacityProviders disassociated: until `attachmentsBusyUntil` the
+   * detach is still under way (asynchronous on AWS) and they are still associated with the cluster.
+   */
+  detaching?: string[]
   /** The Service Connect namespace (ARN) new services use by default. */
   serviceConnectNamespace?: string
 }
@@ -171,6 +184,23 @@ export interface SimCapacityProvider {
   deleteRequestedAt?: number
   /** Set to make deletion end in DELETE_FAILED with this reason. */
   deleteFailsWith?: string
+  /**
+   * An ECS Managed Instances provider (`managedInstancesProvider`): cluster-scoped, made in and for
+   * this cluster's ARN; its describe and delete calls take `cluster`.
+   */
+  managedInstancesCluster?: string
+  /** The reason of a DeleteCapacityProvider answered with DELETE_FAILED (nothing was deleted). */
+  deleteFailedReason?: string
+}
+
+/** An ECS Managed Daemon (CreateDaemon): runs on Managed Instances providers only. */
+export interface SimDaemon {
+  arn: string
+  name: string
+  clusterArn: string
+  capacityProviderArns: string[]
+  createdAt: number
+  deleteRequestedAt?: number
 }
 
 /** Calls that change something; a dry run must make none of them. */
@@ -184,7 +214,8 @@ export const MUTATING_OPERATIONS = new Set([
   'PutClusterCapacityProviders',
   'DeleteCapacityProvider',
   'DeleteCluster',
-  'DeregisterTaskDefinition'
+  'DeregisterTaskDefinition',
+  'DeleteDaemon'
 ])
 
 const DEFAULTS = {
@@ -197,7 +228,8 @@ const DEFAULTS = {
   replaceDelayMs: 5_000,
   purgeInactiveAfterMs: 60 * 60_000,
   attachmentUpdateMs: 3_000,
-  capacityProviderDeleteMs: 20_000
+  capacityProviderDeleteMs: 20_000,
+  daemonDeleteMs: 60_000
 }
 
 const STOPPED_TASK_RETENTION_MS = 60 * 60_000
@@ -335,6 +367,8 @@ export class EcsSim {
    */
   targetGroupDelayMs: (targetGroupArn: string) => number | undefined = () => undefined
   readonly capacityProviders = new Map<string, SimCapacityProvider>()
+  /** ECS Managed Daemons by ARN. */
+  readonly daemons = new Map<string, SimDaemon>()
   /** Task definition revisions by ARN. */
   readonly taskDefinitions = new Map<string, SimTaskDefinition>()
   /**
@@ -411,12 +445,62 @@ export class EcsSim {
   }
 
   /**
+   * An ECS Managed Instances provider of `cluster` (CreateCapacityProvider with `cluster` and
+   * `managedInstancesProvider`): it is not in the cluster's `capacityProviders` list here, only
+   * DescribeCapacityProviders with `cluster` shows it. `instances` registers that many container
+   * instances ECS launched for it (`capacityProviderName`).
+   */
+  createManagedInstancesProvider(
+    cluster: string,
+    name: string,
+    opts: { instances?: number } = {}
+  ): { provider: SimCapacityProvider; instances: SimContainerInstance[] } {
+    const c = this.requireCluster(cluster)
+    const provider: SimCapacityProvider = {
+      name,
+      arn: `arn:aws:ecs:${this.region}:${ACCOUNT}:capacity-provider/${name}`,
+      managedInstancesCluster: c.arn
+    }
+    this.capacityProviders.set(name, provider)
+    const instances = Array.from({ length: opts.instances ?? 0 }, () =>
+      this.registerContainerInstance(cluster, { capacityProviderName: name })
+    )
+    return { provider, instances }
+  }
+
+  /** An ECS Managed Daemon (CreateDaemon): its capacity providers must be Managed Instances ones. */
+  createDaemon(cluster: string, name: string, capacityProviders: string[]): SimDaemon {
+    const c = this.requireCluster(cluster)
+    const arns = capacityProviders.map(p => {
+      const cp = this.capacityProviders.get(p)
+      // "ECS Managed Daemons is only supported for Amazon ECS Managed Instances Capacity Providers" (model).
+      if (!cp?.managedInstancesCluster) throw new Error(`${p} is not a Managed Instances capacity provider`)
+      return cp.arn
+    })
+    const daemon: SimDaemon = {
+      arn: `arn:aws:ecs:${this.region}:${ACCOUNT}:daemon/${c.name}/${name}`,
+      name,
+      clusterArn: c.arn,
+      capacityProviderArns: arns,
+      createdAt: this.now + this.seq++
+    }
+    this.daemons.set(daemon.arn, daemon)
+    return daemon
+  }
+
+  /** ACTIVE, DELETE_IN_PROGRESS (DaemonStatus in the model), or gone once its deletion is over. */
+  daemonStatus(d: SimDaemon): 'ACTIVE' | 'DELETE_IN_PROGRESS' | 'GONE' {
+    if (d.deleteRequestedAt === undefined) return 'ACTIVE'
+    return this.now < d.deleteRequestedAt + this.options.daemonDeleteMs ? 'DELETE_IN_PROGRESS' : 'GONE'
+  }
+
+  /**
    * A container instance: an EC2 instance (`ec2InstanceId`, or a made-up one), or with `external`
    * an ECS Anywhere machine, whose id is its Systems Manager managed instance ID.
    */
   registerContainerInstance(
     cluster: string,
-    opts: { ec2InstanceId?: string; external?: boolean } = {}
+    opts: { ec2InstanceId?: string; external?: boolean; capacityProviderName?: string } = {}
   ): SimContainerInstance {
     const c = this.requireCluster(cluster)
     const id = this.hexId()
@@ -427,7 +511,8 @@ export class EcsSim {
       seq: this.seq++,
       ec2InstanceId: opts.ec2InstanceId ?? `${opts.external ? 'mi' : 'i'}-${id.slice(0, 17)}`,
       status: 'ACTIVE',
-      ...(opts.external ? { external: true } : {})
+      ...(opts.external ? { external: true } : {}),
+      ...(opts.capacityProviderName ? { capacityProviderName: opts.capacityProviderName } : {})
     }
     this.containerInstances.set(ci.arn, ci)
     return ci
@@ -763,6 +848,9 @@ export class EcsSim {
   protected opDeleteCluster(input: Record<string, unknown>): unknown {
     const c = this.requireActiveCluster(input.cluster)
     if (this.now < c.attachmentsBusyUntil) {
+      // A detach is asynchronous: until it settles the providers are still attached, and AWS says
+      // so with a ClientException (hashicorp/terraform-provider-aws#45794).
+      if ((c.detaching ?? []).length > 0) throw ecsError('ClientException', CLUSTER_SCOPED_PROVIDERS_ATTACHED)
       throw ecsError('UpdateInProgressException', 'The cluster has an update in progress. Try again later.')
     }
     const services = [...this.services.values()].filter(
@@ -787,6 +875,15 @@ export class EcsSim {
         'ClusterContainsContainerInstancesException',
         'The Cluster cannot be deleted while Container Instances are active or draining.'
       )
+    }
+    // A Managed Instances provider lives in its cluster until it is deleted (with `cluster`): the
+    // cluster refuses to go before it, in these words (ekristen/aws-nuke#990).
+    if (
+      [...this.capacityProviders.values()].some(
+        cp => cp.managedInstancesCluster === c.arn && this.capacityProviderState(cp).status !== 'INACTIVE'
+      )
+    ) {
+      throw ecsError('ClientException', CLUSTER_SCOPED_PROVIDERS_ATTACHED)
     }
     if (c.capacityProviders.some(cp => cp !== 'FARGATE' && cp !== 'FARGATE_SPOT')) {
       throw ecsError(
@@ -816,6 +913,13 @@ export class EcsSim {
       if (cp !== 'FARGATE' && cp !== 'FARGATE_SPOT' && !this.capacityProviders.has(cp)) {
         throw ecsError('InvalidParameterException', `The specified capacity provider ${cp} does not exist.`)
       }
+      // "Amazon ECS Managed Instances doesn't support this" (PutClusterCapacityProviders, API model).
+      if (this.capacityProviders.get(cp)?.managedInstancesCluster) {
+        throw ecsError(
+          'InvalidParameterException',
+          `The specified capacity provider ${cp} is an Amazon ECS Managed Instances capacity provider: it is available only within its cluster and cannot be put with PutClusterCapacityProviders.`
+        )
+      }
     }
     const removed = c.capacityProviders.filter(cp => !wanted.includes(cp))
     for (const cp of removed) {
@@ -836,6 +940,7 @@ export class EcsSim {
     c.capacityProviders = [...wanted]
     c.defaultStrategy = [...(input.defaultCapacityProviderStrategy as SimCluster['defaultStrategy'])]
     c.attachmentsBusyUntil = this.now + this.options.attachmentUpdateMs
+    c.detaching = removed.filter(cp => cp !== 'FARGATE' && cp !== 'FARGATE_SPOT')
     return {
       cluster: {
         clusterArn: c.arn,
@@ -848,36 +953,105 @@ export class EcsSim {
 
   // Capacity providers
 
+  /** The providers associated with a cluster: attached, still detaching, and its Managed Instances ones. */
+  private associatedProviders(c: SimCluster): string[] {
+    const detaching = this.now < c.attachmentsBusyUntil ? (c.detaching ?? []) : []
+    const managed = [...this.capacityProviders.values()]
+      .filter(cp => cp.managedInstancesCluster === c.arn)
+      .map(cp => cp.name)
+    return [...new Set([...c.capacityProviders, ...detaching, ...managed])]
+  }
+
+  /** The clusters a provider is still associated with (its detach may still be under way). */
+  private clustersAssociatedWith(name: string): SimCluster[] {
+    return [...this.clusters.values()].filter(
+      c =>
+        this.clusterStatus(c) === 'ACTIVE' &&
+        (c.capacityProviders.includes(name) ||
+          (this.now < c.attachmentsBusyUntil && (c.detaching ?? []).includes(name)))
+    )
+  }
+
+  private describeProvider(name: string): unknown {
+    if (name === 'FARGATE' || name === 'FARGATE_SPOT') {
+      return {
+        name,
+        status: 'ACTIVE',
+        type: name,
+        capacityProviderArn: `arn:aws:ecs:${this.region}:${ACCOUNT}:capacity-provider/${name}`
+      }
+    }
+    const cp = this.capacityProviders.get(name)!
+    const state = this.capacityProviderState(cp)
+    return {
+      name: cp.name,
+      capacityProviderArn: cp.arn,
+      status: state.status,
+      updateStatus: state.updateStatus,
+      updateStatusReason: state.reason,
+      ...(cp.managedInstancesCluster
+        ? {
+            type: 'MANAGED_INSTANCES',
+            cluster: this.clusters.get(cp.managedInstancesCluster)?.name,
+            managedInstancesProvider: {
+              infrastructureRoleArn: `arn:aws:iam::${ACCOUNT}:role/ecsInfrastructureRole`
+            }
+          }
+        : {
+            type: 'EC2_AUTOSCALING',
+            autoScalingGroupProvider: { autoScalingGroupArn: cp.autoScalingGroupArn }
+          })
+    }
+  }
+
+  /**
+   * With `cluster`: "only capacity providers associated with this cluster are returned, including
+   * Amazon ECS Managed Instances capacity providers", in pages of `maxResults` (1–10, default 10)
+   * (API model). Without it, a Managed Instances provider is not found: it is cluster-scoped.
+   */
   protected opDescribeCapacityProviders(input: Record<string, unknown>): unknown {
-    const names = (input.capacityProviders as string[] | undefined) ?? [...this.capacityProviders.keys()]
-    if (names.length > 100)
+    const given = input.capacityProviders as string[] | undefined
+    if (given && given.length > 100)
       throw ecsError('InvalidParameterException', 'capacityProviders can have at most 100 items.')
+    const nameOf = (ref: string): string => ref.slice(ref.lastIndexOf('/') + 1)
+    if (input.cluster !== undefined) {
+      const c = this.findCluster(String(input.cluster))
+      if (!c) throw ecsError('ClusterNotFoundException', 'Cluster not found.')
+      const associated = this.associatedProviders(c)
+      if (given) {
+        const capacityProviders: unknown[] = []
+        const failures: unknown[] = []
+        for (const ref of given) {
+          if (associated.includes(nameOf(ref))) capacityProviders.push(this.describeProvider(nameOf(ref)))
+          else failures.push({ arn: ref, reason: 'MISSING' })
+        }
+        return { capacityProviders, failures }
+      }
+      const items = associated.map((name, seq) => ({
+        name,
+        seq,
+        arn: this.capacityProviders.get(name)?.arn ?? name
+      }))
+      const page = this.page(items, input, 10, 10, `capacity-providers:${c.arn}`)
+      return {
+        capacityProviders: page.items.map(p => this.describeProvider(p.name)),
+        failures: [],
+        nextToken: page.nextToken
+      }
+    }
+    const names =
+      given ??
+      [...this.capacityProviders.values()].filter(cp => !cp.managedInstancesCluster).map(cp => cp.name)
     const capacityProviders: unknown[] = []
     const failures: unknown[] = []
     for (const ref of names) {
-      const name = ref.slice(ref.lastIndexOf('/') + 1)
-      if (name === 'FARGATE' || name === 'FARGATE_SPOT') {
-        capacityProviders.push({
-          name,
-          status: 'ACTIVE',
-          capacityProviderArn: `arn:aws:ecs:${this.region}:${ACCOUNT}:capacity-provider/${name}`
-        })
-        continue
-      }
+      const name = nameOf(ref)
       const cp = this.capacityProviders.get(name)
-      if (!cp) {
+      if (name !== 'FARGATE' && name !== 'FARGATE_SPOT' && (!cp || cp.managedInstancesCluster)) {
         failures.push({ arn: ref, reason: 'MISSING' })
         continue
       }
-      const state = this.capacityProviderState(cp)
-      capacityProviders.push({
-        name: cp.name,
-        capacityProviderArn: cp.arn,
-        status: state.status,
-        updateStatus: state.updateStatus,
-        updateStatusReason: state.reason,
-        autoScalingGroupProvider: { autoScalingGroupArn: cp.autoScalingGroupArn }
-      })
+      capacityProviders.push(this.describeProvider(name))
     }
     return { capacityProviders, failures }
   }
@@ -895,15 +1069,36 @@ export class EcsSim {
     if (!cp || this.capacityProviderState(cp).status === 'INACTIVE') {
       throw ecsError('InvalidParameterException', `The specified capacity provider ${name} does not exist.`)
     }
-    const attached = [...this.clusters.values()].filter(
-      c => this.clusterStatus(c) === 'ACTIVE' && c.capacityProviders.includes(name)
-    )
-    if (attached.length > 0) {
-      throw ecsError(
-        'ResourceInUseException',
-        `The specified capacity provider is in use by cluster ${attached[0]!.name} and cannot be deleted.`
-      )
+    if (cp.managedInstancesCluster) {
+      const c = input.cluster === undefined ? undefined : this.findCluster(String(input.cluster))
+      if (c?.arn !== cp.managedInstancesCluster) {
+        throw ecsError(
+          'ClientException',
+          'Managed instances capacity providers are cluster-scoped and can only be deleted from their associated cluster.'
+        )
+      }
+      // A daemon pins its provider (ekristen/aws-nuke#990), until its deletion is over.
+      if (
+        [...this.daemons.values()].some(
+          d => d.capacityProviderArns.includes(cp.arn) && this.daemonStatus(d) !== 'GONE'
+        )
+      ) {
+        throw ecsError(
+          'ClientException',
+          'Cannot delete capacity provider. Daemon services are still associated with this capacity provider.'
+        )
+      }
+      cp.deleteRequestedAt ??= this.now
+      return { capacityProvider: this.describeProvider(name) }
     }
+    const associated = this.clustersAssociatedWith(name)
+    if (associated.length > 0) {
+      // Answered 200 with DELETE_FAILED, nothing deleted, ACTIVE as before (ekristen/aws-nuke#542,
+      // hashicorp/terraform-provider-aws#48156): also while a detach from the cluster is under way.
+      cp.deleteFailedReason = `The capacity provider cannot be deleted because it is associated with cluster: ${associated[0]!.name}. Remove the capacity provider from the cluster and try again.`
+      return { capacityProvider: this.describeProvider(name) }
+    }
+    delete cp.deleteFailedReason
     cp.deleteRequestedAt ??= this.now
     return {
       capacityProvider: {
@@ -916,17 +1111,89 @@ export class EcsSim {
   }
 
   capacityProviderState(cp: SimCapacityProvider): {
-    status: 'ACTIVE' | 'INACTIVE'
+    status: 'ACTIVE' | 'DEPROVISIONING' | 'INACTIVE'
     updateStatus?: string
     reason?: string
   } {
-    if (cp.deleteRequestedAt === undefined) return { status: 'ACTIVE' }
+    if (cp.deleteRequestedAt === undefined)
+      return cp.deleteFailedReason
+        ? { status: 'ACTIVE', updateStatus: 'DELETE_FAILED', reason: cp.deleteFailedReason }
+        : { status: 'ACTIVE' }
     if (this.now < cp.deleteRequestedAt + this.options.capacityProviderDeleteMs) {
-      return { status: 'ACTIVE', updateStatus: 'DELETE_IN_PROGRESS' }
+      // A Managed Instances provider's instances are being shut down (CapacityProviderStatus).
+      return {
+        status: cp.managedInstancesCluster ? 'DEPROVISIONING' : 'ACTIVE',
+        updateStatus: 'DELETE_IN_PROGRESS'
+      }
     }
     if (cp.deleteFailsWith)
       return { status: 'ACTIVE', updateStatus: 'DELETE_FAILED', reason: cp.deleteFailsWith }
     return { status: 'INACTIVE', updateStatus: 'DELETE_COMPLETE' }
+  }
+
+  // ECS Managed Daemons (ListDaemons, DescribeDaemon, DeleteDaemon in the API model)
+
+  protected opListDaemons(input: Record<string, unknown>): unknown {
+    const c = this.findCluster(String(input.clusterArn ?? 'default'))
+    if (!c) throw ecsError('ClusterNotFoundException', 'Cluster not found.')
+    const byProvider = input.capacityProviderArns as string[] | undefined
+    const items = [...this.daemons.values()].filter(
+      d =>
+        d.clusterArn === c.arn &&
+        this.daemonStatus(d) !== 'GONE' &&
+        (!byProvider || d.capacityProviderArns.some(arn => byProvider.includes(arn)))
+    )
+    const page = this.page(items, input, 100, 100, `daemons:${c.arn}`)
+    return {
+      daemonSummariesList: page.items.map(d => ({
+        daemonArn: d.arn,
+        status: this.daemonStatus(d),
+        createdAt: new Date(d.createdAt),
+        updatedAt: new Date(d.deleteRequestedAt ?? d.createdAt)
+      })),
+      nextToken: page.nextToken
+    }
+  }
+
+  private requireDaemon(input: Record<string, unknown>): SimDaemon {
+    const d = this.daemons.get(String(input.daemonArn))
+    if (!d || this.daemonStatus(d) === 'GONE')
+      throw ecsError('DaemonNotFoundException', 'The specified daemon was not found.')
+    return d
+  }
+
+  protected opDescribeDaemon(input: Record<string, unknown>): unknown {
+    const d = this.requireDaemon(input)
+    return {
+      daemon: {
+        daemonArn: d.arn,
+        clusterArn: d.clusterArn,
+        status: this.daemonStatus(d),
+        currentRevisions: [
+          {
+            arn: `${d.arn}/revision/1`,
+            capacityProviders: d.capacityProviderArns.map(arn => ({ arn, runningCount: 0 })),
+            totalRunningCount: 0
+          }
+        ],
+        createdAt: new Date(d.createdAt)
+      }
+    }
+  }
+
+  /** "The daemon must be in an ACTIVE state to be deleted" (API model). */
+  protected opDeleteDaemon(input: Record<string, unknown>): unknown {
+    const d = this.requireDaemon(input)
+    if (this.daemonStatus(d) !== 'ACTIVE')
+      throw ecsError('DaemonNotActiveException', 'The specified daemon is not active.')
+    d.deleteRequestedAt = this.now
+    return {
+      daemonArn: d.arn,
+      status: 'DELETE_IN_PROGRESS',
+      createdAt: new Date(d.createdAt),
+      updatedAt: new Date(this.now),
+      deploymentArn: `${d.arn}/deployment/delete`
+    }
   }
 
   // Services
@@ -1266,6 +1533,7 @@ export class EcsSim {
         status: ci.status,
         agentConnected: ci.status !== 'INACTIVE',
         attributes: ci.external ? [{ name: 'ecs.capability.external' }] : [],
+        ...(ci.capacityProviderName ? { capacityProviderName: ci.capacityProviderName } : {}),
         runningTasksCount: tasks.filter(t => this.taskStatus(t) === 'RUNNING').length,
         pendingTasksCount: tasks.filter(t => this.taskStatus(t) === 'PENDING').length
       })
@@ -1332,6 +1600,12 @@ export class EcsSim {
     for (const t of this.tasks.values()) {
       const stoppedAt = this.stoppedAt(t)
       if (stoppedAt !== undefined && this.now - stoppedAt > STOPPED_TASK_RETENTION_MS) t.purged = true
+    }
+    // A deleted Managed Instances provider's instances are shut down with it.
+    for (const ci of this.containerInstances.values()) {
+      const cp = ci.capacityProviderName ? this.capacityProviders.get(ci.capacityProviderName) : undefined
+      if (cp?.managedInstancesCluster && this.capacityProviderState(cp).status === 'INACTIVE')
+        ci.status = 'INACTIVE'
     }
     for (const s of this.services.values()) {
       if (s.deletedAt !== undefined && !s.purged && this.serviceStatus(s) === 'INACTIVE') {

@@ -29,7 +29,9 @@ import {
   ModifyTargetGroupAttributesCommand
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import {
+  CreateCapacityProviderCommand,
   CreateServiceCommand,
+  DescribeCapacityProvidersCommand,
   DescribeClustersCommand,
   DescribeContainerInstancesCommand,
   DescribeServicesCommand,
@@ -38,6 +40,7 @@ import {
   ListContainerInstancesCommand,
   ListServicesCommand,
   ListTasksCommand,
+  PutClusterCapacityProvidersCommand,
   RegisterContainerInstanceCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
@@ -94,9 +97,12 @@ function wizardTemplate(clusterName, imageId, instances) {
 /**
  * Creates the environment and returns what it made. The stack comes first, as on AWS: moto's
  * CreateCluster of an existing name would replace the cluster's tags (MOTO-NOTES), so the cluster is
- * only ever created by the stack here.
+ * only ever created by the stack here. With `capacityProvider`, the cluster also gets its own Auto
+ * Scaling capacity provider on the stack's group (`<cluster>-asg`), attached beside FARGATE as the
+ * default strategy, as a console cluster with EC2 capacity has (moto detaches and deletes providers at
+ * once: the asynchronous detach AWS has is tested on the simulator).
  */
-export async function buildPreviewEnvironment(endpoint, clusterName) {
+export async function buildPreviewEnvironment(endpoint, clusterName, { capacityProvider = false } = {}) {
   const ecs = new ECSClient(config(endpoint))
   const ec2 = new EC2Client(config(endpoint))
   const cfn = new CloudFormationClient(config(endpoint))
@@ -139,6 +145,28 @@ export async function buildPreviewEnvironment(endpoint, clusterName) {
       ]
     })
   )
+
+  let provider
+  if (capacityProvider) {
+    provider = `${clusterName}-asg`
+    await ecs.send(
+      new CreateCapacityProviderCommand({
+        name: provider,
+        autoScalingGroupProvider: {
+          // moto does not check the group's ARN; its id part is a placeholder.
+          autoScalingGroupArn: `arn:aws:autoscaling:${REGION}:${ACCOUNT}:autoScalingGroup:00000000-0000-0000-0000-000000000000:autoScalingGroupName/${required(asgName, 'the Auto Scaling group')}`,
+          managedTerminationProtection: 'DISABLED'
+        }
+      })
+    )
+    await ecs.send(
+      new PutClusterCapacityProvidersCommand({
+        cluster: clusterName,
+        capacityProviders: [provider, 'FARGATE'],
+        defaultCapacityProviderStrategy: [{ capacityProvider: provider, weight: 1 }]
+      })
+    )
+  }
 
   // The Auto Scaling group's instances join the cluster, as the ECS agent on them would do at boot.
   const reservations = (
@@ -226,6 +254,7 @@ export async function buildPreviewEnvironment(endpoint, clusterName) {
   return {
     clusterName,
     clusterArn,
+    ...(provider ? { capacityProvider: provider } : {}),
     stack: { stackName, stackId, resources: (resources ?? []).map(r => r.ResourceType) },
     containerInstances,
     service: { name: 'web', arn: service?.serviceArn, desiredCount: 2 },
@@ -454,8 +483,15 @@ export async function whatIsLeft(endpoint, env) {
     .flatMap(r => r.Instances ?? [])
     .map(i => ({ id: i.InstanceId, state: i.State?.Name ?? 'unknown' }))
 
+  // moto forgets a deleted capacity provider at once (MISSING); AWS shows it INACTIVE for a while.
+  const capacityProvider = env.capacityProvider
+    ? ((await ecs.send(new DescribeCapacityProvidersCommand({ capacityProviders: [env.capacityProvider] })))
+        .capacityProviders?.[0]?.status ?? 'MISSING')
+    : undefined
+
   return {
     clusterStatus,
+    ...(capacityProvider ? { capacityProvider } : {}),
     services: services.filter(s => s.status === 'ACTIVE' || s.status === 'DRAINING'),
     allServices: services,
     tasksDesiredRunning,

@@ -17,6 +17,16 @@ const TRANSIENT = [
   'UpdateInProgressException'
 ]
 
+/**
+ * Right after a detach (asynchronous) or while a Managed Instances provider is still being deleted,
+ * DeleteCluster answers ClientException "The Cluster cannot be deleted while Cluster Scoped Capacity
+ * Providers are attached to the cluster" (hashicorp/terraform-provider-aws#45794,
+ * ekristen/aws-nuke#990): like the ClusterContains* refusals, it passes once they are gone.
+ */
+function isCapacityStillAttached(error: unknown): boolean {
+  return isAwsError(error, 'ClientException') && /Capacity Providers are attached/i.test(errorMessage(error))
+}
+
 export async function deleteCluster(ctx: ApplyContext, opts: { mayBeGone?: boolean } = {}): Promise<void> {
   if (opts.mayBeGone) {
     const current = await callAws(ctx, ctx.ecs, new DescribeClustersCommand({ clusters: [ctx.clusterArn] }))
@@ -44,7 +54,7 @@ export async function deleteCluster(ctx: ApplyContext, opts: { mayBeGone?: boole
         return { done: true, value: undefined }
       } catch (error) {
         if (isAwsError(error, 'ClusterNotFoundException')) return { done: true, value: undefined }
-        if (isAwsError(error, ...TRANSIENT)) {
+        if (isAwsError(error, ...TRANSIENT) || isCapacityStillAttached(error)) {
           ctx.log.info(`DeleteCluster refused for now (${errorMessage(error)}); trying again`)
           return { done: false, reason: errorMessage(error) }
         }

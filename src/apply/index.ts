@@ -85,9 +85,11 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
   await settleAll(ctx, [everyServiceDone, allTasksDown, instances])
 
   const removeCluster = async (): Promise<void> => {
-    if (plan.detachCapacityProviders) {
+    if (plan.detachCapacityProviders || plan.capacityProviders.some(d => d.delete)) {
       phases.start(Phase.capacityProviders)
-      await removeCapacityProviders(inPhase(Phase.capacityProviders), plan.capacityProviders)
+      await removeCapacityProviders(inPhase(Phase.capacityProviders), plan.capacityProviders, {
+        detach: plan.detachCapacityProviders
+      })
       await phases.finish(Phase.capacityProviders)
     }
     const stack = plan.stack

@@ -11,7 +11,7 @@ import {
   type OtherUsersLookup
 } from '../other-users.js'
 import { errorMessage, isAwsError } from '../util/errors.js'
-import { count, relatedReport, rowWhenAny, type ResourceKind, type ReportPart } from './kind.js'
+import { count, relatedReport, removedListSummary, type ResourceKind, type ReportPart } from './kind.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds. Both
 // are optional: reports from before this kind existed have neither.
@@ -154,21 +154,14 @@ export const discoveryServicesKind: ResourceKind<DiscoveryServicesFound, Discove
       }))
   },
 
-  countRows(r, left) {
-    return rowWhenAny(
-      {
-        label: 'Cloud Map services',
-        found: r.found.discoveryServices ?? 0,
-        removed: r.discoveryServices?.length ?? 0,
-        leftoverKind: 'discovery-service'
-      },
-      left
-    )
-  },
-
-  doneLists(r) {
-    return [{ title: 'Cloud Map services deleted', items: (r.discoveryServices ?? []).map(s => code(s.arn)) }]
-  }
+  ...removedListSummary({
+    label: 'Cloud Map services',
+    title: 'Cloud Map services deleted',
+    leftoverKind: 'discovery-service',
+    found: r => r.found.discoveryServices,
+    removed: r => r.discoveryServices,
+    item: s => code(s.arn)
+  })
 }
 
 async function deleteDiscoveryServices(ctx: ApplyContext, decisions: DiscoveryDecision[]): Promise<void> {

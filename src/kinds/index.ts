@@ -4,6 +4,7 @@ import type { Logger } from '../log.js'
 import type { PhaseLog } from '../report/phase-log.js'
 import type { ClusterReport, Leftover, RelatedReport } from '../report/report.js'
 import type { Settings } from '../settings.js'
+import { daemonsKind } from './daemons.js'
 import { discoveryServicesKind } from './discovery-services.js'
 import { hostsKind } from './hosts.js'
 import type {
@@ -33,6 +34,7 @@ export type AnyKind = ResourceKind<unknown, unknown>
  */
 export const KINDS: readonly AnyKind[] = [
   triggersKind,
+  daemonsKind,
   scalableTargetsKind,
   loadBalancersKind,
   hostsKind,
@@ -72,6 +74,7 @@ export function wholeClusterScope(inventory: ClusterInventory): TeardownScope {
       ])
     ],
     wholeCluster: true,
+    managedInstancesProviders: inventory.capacityProviders.filter(p => p.managedInstances).map(p => p.name),
     ...(purged.length > 0 ? { purgedServices: purged } : {})
   }
 }

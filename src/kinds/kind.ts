@@ -62,6 +62,11 @@ export interface TeardownScope {
   /** The cluster itself goes too: what only the cluster uses (its Service Connect default…) may go. */
   wholeCluster: boolean
   /**
+   * The cluster's ECS Managed Instances capacity providers, as the inventory found them (whole
+   * cluster only; services mode reads none).
+   */
+  managedInstancesProviders?: string[]
+  /**
    * When the cluster stays (services mode): its other services and their tasks, and its standalone
    * tasks. Never touched; what the other services use is kept (see kinds/shared.ts).
    */
@@ -159,6 +164,33 @@ export interface ResourceKind<Found, Plan> {
   doneLists(report: RelatedReport): { title: string; items: string[] }[]
   /** Console links for its leftovers, by leftover kind. */
   readonly links?: Partial<Record<LeftoverKind, (region: string, id: string) => string | undefined>>
+}
+
+/**
+ * The summary's row and list of a kind whose part of the report is one optional list of what it
+ * removed and one optional count of what it found.
+ */
+export function removedListSummary<T>(spec: {
+  label: string
+  title: string
+  leftoverKind: LeftoverKind
+  found: (r: RelatedReport) => number | undefined
+  removed: (r: RelatedReport) => T[] | undefined
+  item: (entry: T) => string
+}): Pick<ResourceKind<unknown, unknown>, 'countRows' | 'doneLists'> {
+  return {
+    countRows: (r, left) =>
+      rowWhenAny(
+        {
+          label: spec.label,
+          found: spec.found(r) ?? 0,
+          removed: spec.removed(r)?.length ?? 0,
+          leftoverKind: spec.leftoverKind
+        },
+        left
+      ),
+    doneLists: r => [{ title: spec.title, items: (spec.removed(r) ?? []).map(spec.item) }]
+  }
 }
 
 /** A kind's one row of the summary's table, shown only when something was found, removed or left. */

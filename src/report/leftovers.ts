@@ -22,6 +22,23 @@ export function leftoversFromPlan(plan: TeardownPlan, report: ClusterReport): Le
     if (!deregistered.has(ci.arn))
       left.push({ kind: 'container-instance', id: ci.id, reason: 'not deregistered' })
   }
+  // A provider the plan deletes and the run did not (a Managed Instances one keeps its instances running).
+  const deletedProviders = new Set(
+    report.capacityProviders.filter(p => p.action === 'deleted').map(p => p.name)
+  )
+  for (const { provider } of plan.capacityProviders.filter(d => d.delete)) {
+    if (deletedProviders.has(provider.name)) continue
+    if (report.leftovers.some(l => l.kind === 'capacity-provider' && l.id === provider.name)) continue
+    const machines = provider.instances?.length ?? 0
+    left.push({
+      kind: 'capacity-provider',
+      id: provider.name,
+      reason: provider.managedInstances
+        ? `not deleted: an ECS Managed Instances provider${machines > 0 ? ` whose ${machines} instance(s) keep running` : ''}; delete it with aws ecs delete-capacity-provider --capacity-provider ${provider.name} --cluster ${plan.clusterName}`
+        : `not deleted; delete it with aws ecs delete-capacity-provider --capacity-provider ${provider.name}`,
+      ...(provider.managedInstances && machines > 0 ? { billing: true } : {})
+    })
+  }
   // Services mode keeps the cluster: it is not a leftover.
   if (!plan.scope) left.push({ kind: 'cluster', id: plan.clusterName, reason: 'not deleted' })
   // A stack the run meant to delete and did not: a cancelled run must not let it vanish from the report.

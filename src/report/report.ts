@@ -42,6 +42,11 @@ export interface DeregisteredInstance {
 export interface CapacityProviderEntry {
   name: string
   action: 'detached' | 'deleted'
+  /**
+   * An ECS Managed Instances provider: the EC2 instances ECS ran for it (its container instances),
+   * shut down by ECS with the provider, never by this action.
+   */
+  managedInstances?: string[]
 }
 
 /** The leftovers of the cluster's own contents, the core phases'. */

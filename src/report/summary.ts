@@ -97,7 +97,7 @@ function renderCounts(c: ClusterReport, kinds: readonly AnyKind[]): string[] {
       ? []
       : [
           `| Container instances | ${c.found.containerInstances} | ${removed(c.containerInstances.length)} | ${left('container-instance')} |`,
-          `| Capacity providers | ${c.found.capacityProviders} | ${removed(c.capacityProviders.filter(p => p.action === 'deleted').length)} deleted, ${removed(c.capacityProviders.length)} detached | ${left('capacity-provider')} |`
+          `| Capacity providers | ${c.found.capacityProviders} | ${removed(c.capacityProviders.filter(p => p.action === 'deleted').length)} deleted, ${removed(c.capacityProviders.filter(p => !p.managedInstances).length)} detached | ${left('capacity-provider')} |`
         ])
   ]
   if (c.stack) {
