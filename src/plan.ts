@@ -1,6 +1,6 @@
 import type { Settings } from './settings.js'
 import type { StopMode } from './apply/context.js'
-import type { StackTarget } from './find-stack.js'
+import type { StackTarget } from './stack/find.js'
 import { hostsHandled, hostsKind } from './kinds/hosts.js'
 import { kindSteps, planKinds, planOf, type FoundKind, type PlannedKind } from './kinds/index.js'
 import { loadBalancersKind } from './kinds/load-balancers.js'

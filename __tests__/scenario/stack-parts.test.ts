@@ -1,7 +1,7 @@
 import { DeleteStackCommand } from '@aws-sdk/client-cloudformation'
 import { DeleteServiceCommand } from '@aws-sdk/client-ecs'
 import { describe, expect, it } from '@jest/globals'
-import { deleteStack, nextCommand, type StackDeletionReport } from '../../src/apply/delete-stack.js'
+import { deleteStack, nextCommand, type StackDeletionReport } from '../../src/stack/delete.js'
 import { MemoryLogger } from '../../src/log.js'
 import {
   findStack,
@@ -10,10 +10,10 @@ import {
   stackRefusal,
   stackReport,
   type ClusterRef,
-  type StackContext,
   type StackLookup,
   type StackTarget
-} from '../../src/find-stack.js'
+} from '../../src/stack/find.js'
+import type { StackContext } from '../../src/stack/describe.js'
 import { CancelledError } from '../../src/util/errors.js'
 import { Pool } from '../../src/util/pool.js'
 import { CfnSim, type CfnSimOptions } from '../sim/cfn-sim.js'

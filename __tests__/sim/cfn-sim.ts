@@ -118,7 +118,7 @@ export interface CreateStackOptions {
 /** Calls that change something; a dry run must make none of them. */
 export const CFN_MUTATING_OPERATIONS = new Set(['DeleteStack', 'CreateStack', 'UpdateTerminationProtection'])
 
-/** Statuses from which CloudFormation does not start a deletion (see src/find-stack.ts for the evidence). */
+/** Statuses from which CloudFormation does not start a deletion (see src/stack/find.ts for the evidence). */
 const CANNOT_DELETE_WHILE = new Set([
   'CREATE_IN_PROGRESS',
   'ROLLBACK_IN_PROGRESS',

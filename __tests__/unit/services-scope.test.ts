@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { outsideServices, stackRefusal, type StackTarget } from '../../src/find-stack.js'
+import { outsideServices, stackRefusal, type StackTarget } from '../../src/stack/find.js'
 import type { TeardownScope } from '../../src/kinds/kind.js'
 import { familyOfRef, sharedWithNeighbours } from '../../src/kinds/shared.js'
 import type { ServiceInfo } from '../../src/inventory.js'

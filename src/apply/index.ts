@@ -7,7 +7,7 @@ import { removeCapacityProviders } from './capacity.js'
 import { deleteCluster } from './cluster.js'
 import { deregisterInstances } from './instances.js'
 import { teardownService } from './services.js'
-import { removeStack } from './delete-stack.js'
+import { removeStack } from '../stack/delete.js'
 import { stopAndWait, stopStragglers } from './tasks.js'
 
 /** The core phases of a teardown (each kind names its own, src/kinds/), in the words the log, the report and the summary use. */

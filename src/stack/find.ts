@@ -1,18 +1,16 @@
-import { sdk } from './aws/sdk.js'
+import { sdk } from '../aws/sdk.js'
 import type { Stack, StackResourceSummary, StackStatus } from '@aws-sdk/client-cloudformation'
 import { createHash } from 'node:crypto'
-import { callAws, type CallContext, type SendPort } from './aws/call.js'
-import type { StackReport } from './report/report.js'
-import { errorMessage, isAwsError } from './util/errors.js'
-import { paginate } from './util/paginate.js'
+import { callAws } from '../aws/call.js'
+import type { StackReport } from '../report/report.js'
+import { paginate } from '../util/paginate.js'
+import { describeStack, type StackContext } from './describe.js'
 
 /**
  * Finding the CloudFormation stack that built a cluster, and knowing before anything in the cluster
  * is touched whether CloudFormation would refuse to delete it. Read only: no call here changes
  * anything, so a dry run and the early refusal can use all of it.
  */
-
-export type StackContext = CallContext & { cloudformation: SendPort }
 
 export type StackFoundBy = NonNullable<StackReport['foundBy']>
 
@@ -333,26 +331,6 @@ export function stackDeleteToken(
   const hash = createHash('sha256').update(stack).digest('hex').slice(0, 16)
   // [a-zA-Z0-9][-a-zA-Z0-9]*, at most 128: the prefix starts with a letter and the rest is clean.
   return `ecs-teardown-${runId}-${attempt}-${hash}`
-}
-
-/** DescribeStacks for one name or ARN; undefined when CloudFormation does not know it. */
-export async function describeStack(ctx: StackContext, ref: string): Promise<Stack | undefined> {
-  try {
-    const out = await callAws(
-      ctx,
-      ctx.cloudformation,
-      new (await sdk.cloudformation()).DescribeStacksCommand({ StackName: ref })
-    )
-    return out.Stacks?.[0]
-  } catch (error) {
-    if (isStackMissing(error)) return undefined
-    throw error
-  }
-}
-
-/** CloudFormation's answer for a stack it does not know: ValidationError "Stack with id X does not exist". */
-export function isStackMissing(error: unknown): boolean {
-  return isAwsError(error, 'ValidationError') && /does not exist/i.test(errorMessage(error))
 }
 
 function isLive(stack: Stack): boolean {

@@ -2,7 +2,8 @@ import { sdk } from '../aws/sdk.js'
 import type { StackEvent } from '@aws-sdk/client-cloudformation'
 import { callAws, type CallContext, type SendPort } from '../aws/call.js'
 import type { ClusterReport, StackReport } from '../report/report.js'
-import { stackReport, isStackMissing, type StackContext, type StackTarget } from '../find-stack.js'
+import { describeStack, type StackContext } from './describe.js'
+import { stackReport, type StackTarget } from './find.js'
 import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
 import { pollUntil } from '../util/poll.js'
 
@@ -72,16 +73,16 @@ export async function deleteStack(
       schedule: { firstMs: 2_000, stepMs: 2_000, factor: 2, ceilingMs: opts.pollIntervalMs }
     },
     async () => {
-      const stack = await describeById(ctx, target.id)
+      const stack = await describeStack(ctx, target.id)
       if (!stack) {
         // Gone even by id (a deletion older than CloudFormation's memory): deleted all the same.
         report.status = 'DELETE_COMPLETE'
         return { done: true, value: undefined }
       }
-      report.status = stack.status
-      report.statusReason = stack.reason
-      return stack.status === 'DELETE_IN_PROGRESS'
-        ? { done: false, reason: stack.status }
+      report.status = stack.StackStatus ?? 'UNKNOWN'
+      report.statusReason = stack.StackStatusReason
+      return report.status === 'DELETE_IN_PROGRESS'
+        ? { done: false, reason: report.status }
         : { done: true, value: undefined }
     }
   )
@@ -104,25 +105,6 @@ export async function deleteStack(
     `Stack ${target.name} ended ${report.status}${report.statusReason ? `: ${report.statusReason}` : ''}`
   )
   return report
-}
-
-async function describeById(
-  ctx: StackContext,
-  stackId: string
-): Promise<{ status: string; reason?: string } | undefined> {
-  try {
-    const out = await callAws(
-      ctx,
-      ctx.cloudformation,
-      new (await sdk.cloudformation()).DescribeStacksCommand({ StackName: stackId })
-    )
-    const stack = out.Stacks?.[0]
-    if (!stack) return undefined
-    return { status: stack.StackStatus ?? 'UNKNOWN', reason: stack.StackStatusReason }
-  } catch (error) {
-    if (isStackMissing(error)) return undefined
-    throw error
-  }
 }
 
 /**
