@@ -243,7 +243,7 @@ export async function teardownCluster(
       report,
       ...createPollers(ctx, plan.clusterArn, settings.pollIntervalMs),
       ...(stack
-        ? { cloudformation: deps.cloudformation, stackToken: stackDeleteToken(stack.id, deps.run) }
+        ? { cloudformation: deps.cloudformation, stackToken: (id: string) => stackDeleteToken(id, deps.run) }
         : {}),
       halt: reason => controller.abort(reason),
       accepted

@@ -7,15 +7,18 @@ import type { PhaseLog } from '../report/phase-log.js'
 import type { ClusterReport } from '../report/report.js'
 import type { Settings } from '../settings.js'
 import { RefusedError } from '../util/errors.js'
-import { removeStack } from './delete.js'
+import { removeStacks } from './delete.js'
+import { importerSteps } from './exports.js'
 import {
   findStack,
   findStackOfServices,
   isStackTarget,
+  outsideCluster,
   outsideServices,
   stackDeleteToken,
   stackRefusal,
   stackReport,
+  withImporters,
   type StackTarget
 } from './find.js'
 
@@ -49,23 +52,20 @@ export async function lookUpStack(
   // Services mode: named services already INACTIVE (a re-run) are the selection's too: a stack that
   // owns them goes with them, and they are not "outside" it.
   const services = scope?.services ?? inventory?.services ?? []
-  const lookup = inventory?.scope
-    ? await findStackOfServices(
-        stackCtx,
-        cluster,
+  const outside = inventory?.scope
+    ? outsideServices({
         services,
-        settings.stackName,
-        outsideServices({
-          services,
-          sharedTaskDefinitions: new Set(scope ? sharedWithNeighbours(scope).taskDefinitions.keys() : []),
-          sharedTargetGroups: new Set(
-            inventory.scope.neighbours.flatMap(s =>
-              (s.loadBalancers ?? []).map(lb => lb.targetGroupArn ?? '')
-            )
-          )
-        })
-      )
+        sharedTaskDefinitions: new Set(scope ? sharedWithNeighbours(scope).taskDefinitions.keys() : []),
+        sharedTargetGroups: new Set(
+          inventory.scope.neighbours.flatMap(s => (s.loadBalancers ?? []).map(lb => lb.targetGroupArn ?? ''))
+        )
+      })
+    : outsideCluster(cluster, services)
+  const found = inventory?.scope
+    ? await findStackOfServices(stackCtx, cluster, services, settings.stackName, outside)
     : await findStack(stackCtx, cluster, settings.stackName)
+  // The stacks that import its exports go first, when they hold nothing else (else a refusal).
+  const lookup = isStackTarget(found) ? await withImporters(stackCtx, found, cluster, outside) : found
   report.stack = stackReport(lookup)
   const refusal = stackRefusal(lookup)
   if (refusal) {
@@ -81,6 +81,8 @@ export async function lookUpStack(
   ctx.log.info(
     `Found stack ${lookup.name} (${lookup.status}, by ${lookup.foundBy})${lookup.alsoOwns ? '; it owns the selected services' : lookup.ownsCluster ? '; it owns the cluster' : ''}`
   )
+  for (const i of lookup.importers ?? [])
+    ctx.log.info(`Stack ${i.name} (${i.status}) imports ${i.imports.join(', ')} from ${i.from.join(', ')}`)
   return lookup
 }
 
@@ -105,19 +107,20 @@ export async function stackOfAbsentCluster(
     report.outcome = 'dry-run'
     report.plan = {
       steps: [
+        ...importerSteps(stack),
         { description: `Delete stack ${stack.name}; wait until DELETE_COMPLETE`, resources: [stack.name] }
-      ],
+      ].map(({ description, resources }) => ({ description, resources })),
       blockers
     }
     return
   }
   const log = phases.phase(Phase.deleteStack)
-  await removeStack(
+  await removeStacks(
     {
       ...ctx,
       log,
       cloudformation: deps.cloudformation,
-      stackToken: stackDeleteToken(stack.id, deps.run),
+      stackToken: (id: string) => stackDeleteToken(id, deps.run),
       report,
       pollIntervalMs: settings.pollIntervalMs
     },
