@@ -58,6 +58,14 @@ function templateLayout(opts: { tagCluster?: boolean; outsider?: boolean } = {})
   return { ecs, cfn, env, web, api, outsider }
 }
 
+/** A run of delete-stack on the cluster `shop` of this world, with more inputs. */
+const tearDown = (world: { ecs: EcsSim; cfn: CfnSim }, inputs: Record<string, string> = {}) =>
+  runOnSim(
+    world.ecs,
+    { cluster: 'shop', 'delete-stack': 'true', ...inputs },
+    { cloudformation: world.cfn.client }
+  )
+
 const deleteStackCalls = (cfn: CfnSim) =>
   cfn.calls
     .filter(c => c.operation === 'DeleteStack' && !c.error)
@@ -66,11 +74,7 @@ const deleteStackCalls = (cfn: CfnSim) =>
 describe('delete-stack with a cluster stack whose exports the service stacks import', () => {
   it('whole cluster: drains the services, deletes the service stacks, then the cluster stack; the dry run lists the same steps', async () => {
     const dryWorld = templateLayout()
-    const dry = await runOnSim(
-      dryWorld.ecs,
-      { cluster: 'shop', 'delete-stack': 'true', 'dry-run': 'true' },
-      { cloudformation: dryWorld.cfn.client }
-    )
+    const dry = await tearDown(dryWorld, { 'dry-run': 'true' })
     expect(dry.failed).toBeUndefined()
     expect(dryWorld.ecs.mutatingCalls()).toEqual([])
     expect(dryWorld.cfn.mutatingCalls()).toEqual([])
@@ -84,11 +88,7 @@ describe('delete-stack with a cluster stack whose exports the service stacks imp
     expect(stackSteps[0]!.description).toContain('shop-web (imports shop-env:ClusterName, shop-env:VPCId')
 
     const { ecs, cfn, env, web, api } = templateLayout()
-    const result = await runOnSim(
-      ecs,
-      { cluster: 'shop', 'delete-stack': 'true' },
-      { cloudformation: cfn.client }
-    )
+    const result = await tearDown({ ecs, cfn })
     expect(result.failed).toBeUndefined()
     for (const s of [env, web, api]) expect(cfn.stack(s.id)!.status).toBe('DELETE_COMPLETE')
     expect(ecs.remaining('shop')).toMatchObject({ cluster: 'INACTIVE', services: [], tasks: [] })
@@ -129,11 +129,7 @@ describe('delete-stack with a cluster stack whose exports the service stacks imp
 
   it('services mode: the selected service stack goes, the other service stack and the cluster stack stay', async () => {
     const { ecs, cfn, env, web, api } = templateLayout()
-    const result = await runOnSim(
-      ecs,
-      { cluster: 'shop', services: 'web', 'delete-stack': 'true' },
-      { cloudformation: cfn.client }
-    )
+    const result = await tearDown({ ecs, cfn }, { services: 'web' })
     expect(result.failed).toBeUndefined()
     expect(cfn.stack(web.id)!.status).toBe('DELETE_COMPLETE')
     expect(cfn.stack(api.id)!.status).toBe('CREATE_COMPLETE')
@@ -154,11 +150,7 @@ describe('delete-stack with a cluster stack whose exports the service stacks imp
       resources: [{ logicalId: 'Dashboard', type: 'AWS::CloudWatch::Dashboard', physicalId: 'shop' }],
       imports: ['shop-web:Url']
     })
-    const result = await runOnSim(
-      ecs,
-      { cluster: 'shop', services: 'web', 'delete-stack': 'true' },
-      { cloudformation: cfn.client }
-    )
+    const result = await tearDown({ ecs, cfn }, { services: 'web' })
     expect(result.failed).toContain('Stack status-page imports shop-web:Url from shop-web')
     expect(result.failed).toContain('shop (AWS::CloudWatch::Dashboard)')
     expect(ecs.mutatingCalls()).toEqual([])
@@ -167,11 +159,7 @@ describe('delete-stack with a cluster stack whose exports the service stacks imp
 
   it('refuses before any change when a stack outside the environment imports its VPC, naming it, the export and what it owns', async () => {
     const { ecs, cfn, env, outsider } = templateLayout({ outsider: true })
-    const result = await runOnSim(
-      ecs,
-      { cluster: 'shop', 'delete-stack': 'true' },
-      { cloudformation: cfn.client }
-    )
+    const result = await tearDown({ ecs, cfn })
     expect(result.failed).toMatch(
       /Stack reporting-db imports shop-env:VPCId from shop-env, so it has to be deleted first/
     )
@@ -184,11 +172,7 @@ describe('delete-stack with a cluster stack whose exports the service stacks imp
 
     // The dry run says the same, as a blocker, and still lists the steps.
     const dryWorld = templateLayout({ outsider: true })
-    const dry = await runOnSim(
-      dryWorld.ecs,
-      { cluster: 'shop', 'delete-stack': 'true', 'dry-run': 'true' },
-      { cloudformation: dryWorld.cfn.client }
-    )
+    const dry = await tearDown(dryWorld, { 'dry-run': 'true' })
     expect(dry.report!.clusters[0]!.plan!.blockers).toEqual([
       expect.stringMatching(/^Stack reporting-db imports/)
     ])
@@ -197,20 +181,16 @@ describe('delete-stack with a cluster stack whose exports the service stacks imp
 
   it('finds a cluster stack without aws:cloudformation tags by DescribeStackResources, and removes the whole environment', async () => {
     const { ecs, cfn, env, web, api } = templateLayout({ tagCluster: false })
-    expect(ecs.remaining('shop').cluster).toBe('ACTIVE')
-    const result = await runOnSim(
-      ecs,
-      { cluster: 'shop', 'delete-stack': 'true' },
-      { cloudformation: cfn.client }
-    )
-    expect(result.failed).toBeUndefined()
-    const c = result.report!.clusters[0]!
-    expect(c.stack).toMatchObject({
-      name: 'shop-env',
-      foundBy: 'stack-resource',
-      ownsCluster: true,
-      deleted: true
-    })
+    const result = await tearDown({ ecs, cfn })
+    expect([result.failed, result.report!.clusters[0]!.stack]).toEqual([
+      undefined,
+      expect.objectContaining({
+        name: 'shop-env',
+        foundBy: 'stack-resource',
+        ownsCluster: true,
+        deleted: true
+      })
+    ])
     for (const s of [env, web, api]) expect(cfn.stack(s.id)!.status).toBe('DELETE_COMPLETE')
     // CloudFormation named it: no name was guessed.
     expect(cfn.countCalls('ListStacks')).toBe(0)
@@ -224,11 +204,7 @@ describe('delete-stack with a cluster stack whose exports the service stacks imp
         cfn.createStack('late-job', { imports: ['shop-env:VPCId'] })
       }
     }
-    const result = await runOnSim(
-      ecs,
-      { cluster: 'shop', 'delete-stack': 'true' },
-      { cloudformation: cfn.client }
-    )
+    const result = await tearDown({ ecs, cfn })
     const c = result.report!.clusters[0]!
     expect(c.outcome).toBe('failed')
     expect(cfn.stack(env.id)!.status).toBe('CREATE_COMPLETE')
