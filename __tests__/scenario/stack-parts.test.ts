@@ -459,4 +459,16 @@ describe('nextCommand', () => {
       'aws cloudformation delete-stack --stack-name s --region eu-west-1 --deletion-mode FORCE_DELETE_STACK'
     )
   })
+
+  it('sends a person to list-imports, not to a forced deletion, when an export is in use (aws/aws-cdk#604 wording)', () => {
+    expect(
+      nextCommand(
+        { name: 'vpc-demo', id: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/vpc-demo/1' },
+        [],
+        'Export vpc-demo:DemoVPCPublicSubnetIDs0C2D9BEE cannot be deleted as it is in use by cdk-vpc-to-cfn-elb-demo and elb-cfn-demo'
+      )
+    ).toBe(
+      'aws cloudformation list-imports --export-name vpc-demo:DemoVPCPublicSubnetIDs0C2D9BEE --region eu-west-1 (imported by cdk-vpc-to-cfn-elb-demo, elb-cfn-demo: delete or change those stacks first), then aws cloudformation delete-stack --stack-name vpc-demo --region eu-west-1'
+    )
+  })
 })

@@ -117,8 +117,11 @@ function leftoverLink(c: ClusterReport, l: Leftover, kinds: readonly AnyKind[]):
     case 'capacity-provider':
       return consoleLinks.capacityProviders(c.region)
     case 'stack':
-    case 'stack-resource':
-      return c.stack ? consoleLinks.stack(c.region, c.stack.id ?? c.stack.name) : undefined
+    case 'stack-resource': {
+      // A stack left behind may be one of the stacks that imported the stack's exports.
+      const s = (l.kind === 'stack' && c.stack?.importers?.find(i => i.name === l.id)) || c.stack
+      return s ? consoleLinks.stack(c.region, s.id ?? s.name) : undefined
+    }
     default:
       return kindLink(c.region, l, kinds)
   }
