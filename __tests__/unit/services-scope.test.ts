@@ -1,11 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import {
-  outsideCluster,
-  outsideServices,
-  stackRefusal,
-  type ImportingStack,
-  type StackTarget
-} from '../../src/stack/find.js'
+import { stackRefusal, type ImportingStack, type StackTarget } from '../../src/stack/find.js'
+import { outsideCluster, outsideServices } from '../../src/stack/owns.js'
 import type { TeardownScope } from '../../src/kinds/kind.js'
 import { familyOfRef, sharedWithNeighbours } from '../../src/kinds/shared.js'
 import type { ServiceInfo } from '../../src/inventory.js'
@@ -102,7 +97,7 @@ describe('services mode: a stack that owns the selected services', () => {
 })
 
 describe('whole cluster: a stack that imports the exports of the cluster stack', () => {
-  const judge = outsideCluster({ name: 'shop', arn: `${ARN}:cluster/shop`, tags: {} }, [])
+  const judge = outsideCluster({ name: 'shop' }, [])
   const r = (ResourceType: string, PhysicalResourceId: string) =>
     judge({ ResourceType, PhysicalResourceId, LogicalResourceId: 'X' } as never)
   const importer: ImportingStack = {

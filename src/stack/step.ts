@@ -13,14 +13,13 @@ import {
   findStack,
   findStackOfServices,
   isStackTarget,
-  outsideCluster,
-  outsideServices,
   stackDeleteToken,
   stackRefusal,
   stackReport,
   withImporters,
   type StackTarget
 } from './find.js'
+import { outsideCluster, outsideServices } from './owns.js'
 
 /**
  * The stack step of a teardown: finding the stack for delete-stack before anything is touched, and
