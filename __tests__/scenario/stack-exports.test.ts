@@ -127,6 +127,42 @@ describe('delete-stack with a cluster stack whose exports the service stacks imp
     expect(result.summary).toContain('| CloudFormation stack | 3 | 3 | 0 |')
   })
 
+  it('deletes an importer of an importer first: waves in the order the plan lists them', async () => {
+    const withAlarms = () => {
+      const world = templateLayout()
+      world.web.exports.push({ name: 'shop-web:TargetGroup', value: 'tg', outputKey: 'TargetGroup' })
+      const alarms = world.cfn.createStack('shop-web-alarms', {
+        resources: [{ logicalId: 'HighLatency', type: 'AWS::CloudWatch::Alarm' }],
+        imports: ['shop-web:TargetGroup']
+      })
+      return { ...world, alarms }
+    }
+    const dry = await tearDown(withAlarms(), { 'dry-run': 'true' })
+    expect(
+      dry
+        .report!.clusters[0]!.plan!.steps.filter(st => /^Delete stacks? /.test(st.description))
+        .map(st => st.resources)
+    ).toEqual([['shop-api', 'shop-web-alarms'], ['shop-web'], ['shop-env', 'shop']])
+
+    const world = withAlarms()
+    const alarms = world.alarms
+    const result = await tearDown(world)
+    expect(result.failed).toBeUndefined()
+    expect(world.cfn.stack(alarms.id)!.status).toBe('DELETE_COMPLETE')
+    const deletes = deleteStackCalls(world.cfn)
+    expect(deletes.map(d => d.stack)).toEqual(['shop-api', 'shop-web-alarms', 'shop-web', 'shop-env'])
+    // shop-api imports nothing anyone imports: it goes with the first wave; shop-web once its importer is gone.
+    expect(deletes[1]!.at).toBe(deletes[0]!.at)
+    expect(deletes[2]!.at).toBeGreaterThan(deletes[1]!.at)
+    const c = result.report!.clusters[0]!
+    expect(c.stack!.importers!.map(i => [i.name, i.from])).toEqual([
+      ['shop-api', ['shop-env']],
+      ['shop-web-alarms', ['shop-web']],
+      ['shop-web', ['shop-env']]
+    ])
+    expect(result.outputs['stacks-deleted']).toBe('4')
+  })
+
   it('services mode: the selected service stack goes, the other service stack and the cluster stack stay', async () => {
     const { ecs, cfn, env, web, api } = templateLayout()
     const result = await tearDown({ ecs, cfn }, { services: 'web' })
