@@ -179,6 +179,23 @@ describe('delete-stack with a cluster stack whose exports the service stacks imp
     expect(result.outputs['stacks-deleted']).toBe('1')
   })
 
+  it('services mode: finds the stack of a service without aws:cloudformation tags by DescribeStackResources', async () => {
+    const world = templateLayout()
+    const web = [...world.ecs.services.values()].find(x => x.name === 'web')!
+    for (const key of Object.keys(web.tags)) if (key.startsWith('aws:cloudformation:')) delete web.tags[key]
+    const result = await tearDown(world, { services: 'web' })
+    expect(result.failed).toBeUndefined()
+    expect(result.report!.clusters[0]!.stack).toMatchObject({
+      name: 'shop-web',
+      foundBy: 'stack-resource',
+      deleted: true
+    })
+    expect(world.cfn.calls.find(c => c.operation === 'DescribeStackResources')!.input).toEqual({
+      PhysicalResourceId: web.arn
+    })
+    expect(deleteStackCalls(world.cfn).map(d => d.stack)).toEqual(['shop-web'])
+  })
+
   it('services mode: refuses before any change when a stack outside the selection imports the service stack', async () => {
     const { ecs, cfn, web } = templateLayout()
     web.exports.push({ name: 'shop-web:Url', value: 'https://web.example.com', outputKey: 'Url' })
