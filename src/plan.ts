@@ -1,6 +1,7 @@
 import type { Settings } from './settings.js'
 import type { StopMode } from './apply/context.js'
-import type { StackTarget } from './find-stack.js'
+import type { StackTarget } from './stack/find.js'
+import { importerSteps } from './stack/exports.js'
 import { hostsHandled, hostsKind } from './kinds/hosts.js'
 import { kindSteps, planKinds, planOf, type FoundKind, type PlannedKind } from './kinds/index.js'
 import { loadBalancersKind } from './kinds/load-balancers.js'
@@ -272,7 +273,7 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
   if (plan.scope) {
     // Services mode: the cluster stays; a stack that owns the services goes once they are drained.
     if (stack) {
-      steps.push({
+      steps.push(...importerSteps(stack), {
         phase: 'delete-stack',
         description: `Delete stack ${stack.name}, which owns the selected services; wait until DELETE_COMPLETE`,
         resources: [stack.name]
@@ -280,7 +281,7 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
     }
   } else if (stack?.ownsCluster) {
     // The stack owns the cluster: CloudFormation deletes it with the stack.
-    steps.push({
+    steps.push(...importerSteps(stack), {
       phase: 'delete-stack',
       description: `Delete stack ${stack.name}, which deletes cluster ${plan.clusterName}; wait until DELETE_COMPLETE and check the cluster is gone`,
       resources: [stack.name, plan.clusterName]
@@ -292,7 +293,7 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
       resources: [plan.clusterName]
     })
     if (stack) {
-      steps.push({
+      steps.push(...importerSteps(stack), {
         phase: 'delete-stack',
         description: `Delete stack ${stack.name}; wait until DELETE_COMPLETE`,
         resources: [stack.name]

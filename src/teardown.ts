@@ -22,7 +22,6 @@ import { count } from './plan.js'
 import { revisionOf } from './kinds/task-definitions.js'
 import { sharedWithNeighbours } from './kinds/shared.js'
 import type { Logger } from './log.js'
-import { removeStack } from './apply/delete-stack.js'
 import { planTeardown, type TeardownPlan } from './plan.js'
 import {
   findKinds,
@@ -36,16 +35,8 @@ import {
 } from './kinds/index.js'
 import type { FindContext, TeardownScope } from './kinds/kind.js'
 import { OtherUsersLookup } from './other-users.js'
-import {
-  findStack,
-  findStackOfServices,
-  isStackTarget,
-  outsideServices,
-  stackDeleteToken,
-  stackRefusal,
-  stackReport,
-  type StackTarget
-} from './find-stack.js'
+import { stackDeleteToken } from './stack/find.js'
+import { lookUpStack, stackOfAbsentCluster } from './stack/step.js'
 import { describeLeftovers, leftoversFromInventory, leftoversFromPlan } from './report/leftovers.js'
 import { PhaseLog } from './report/phase-log.js'
 import {
@@ -255,7 +246,7 @@ export async function teardownCluster(
       report,
       ...createPollers(ctx, plan.clusterArn, settings.pollIntervalMs),
       ...(stack
-        ? { cloudformation: deps.cloudformation, stackToken: stackDeleteToken(stack.id, deps.run) }
+        ? { cloudformation: deps.cloudformation, stackToken: (id: string) => stackDeleteToken(id, deps.run) }
         : {}),
       halt: reason => controller.abort(reason),
       accepted
@@ -288,101 +279,6 @@ export async function teardownCluster(
     tellOutcome(deps.log, report)
   }
   return report
-}
-
-/**
- * Finds the stack for delete-stack and checks, before anything is touched, that CloudFormation
- * would accept its deletion. A refusal fails the cluster at once (a dry run lists it as a blocker).
- */
-async function lookUpStack(
-  deps: TeardownDeps,
-  settings: Settings,
-  report: ClusterReport,
-  ctx: InventoryContext,
-  cluster: { name: string; arn: string; tags: Record<string, string> },
-  blockers: string[],
-  inventory?: ClusterInventory,
-  scope?: TeardownScope
-): Promise<StackTarget | undefined> {
-  const stackCtx = { ...ctx, cloudformation: deps.cloudformation }
-  // Services mode: named services already INACTIVE (a re-run) are the selection's too: a stack that
-  // owns them goes with them, and they are not "outside" it.
-  const services = scope?.services ?? inventory?.services ?? []
-  const lookup = inventory?.scope
-    ? await findStackOfServices(
-        stackCtx,
-        cluster,
-        services,
-        settings.stackName,
-        outsideServices({
-          services,
-          sharedTaskDefinitions: new Set(scope ? sharedWithNeighbours(scope).taskDefinitions.keys() : []),
-          sharedTargetGroups: new Set(
-            inventory.scope.neighbours.flatMap(s =>
-              (s.loadBalancers ?? []).map(lb => lb.targetGroupArn ?? '')
-            )
-          )
-        })
-      )
-    : await findStack(stackCtx, cluster, settings.stackName)
-  report.stack = stackReport(lookup)
-  const refusal = stackRefusal(lookup)
-  if (refusal) {
-    if (!settings.dryRun) throw new RefusedError(refusal)
-    blockers.push(refusal)
-  }
-  if (!isStackTarget(lookup)) {
-    ctx.log.info(
-      `No CloudFormation stack found for cluster ${cluster.name}; looked for ${lookup.searched.join(', ')}`
-    )
-    return undefined
-  }
-  ctx.log.info(
-    `Found stack ${lookup.name} (${lookup.status}, by ${lookup.foundBy})${lookup.alsoOwns ? '; it owns the selected services' : lookup.ownsCluster ? '; it owns the cluster' : ''}`
-  )
-  return lookup
-}
-
-async function stackOfAbsentCluster(
-  deps: TeardownDeps,
-  settings: Settings,
-  report: ClusterReport,
-  phases: PhaseLog,
-  ctx: InventoryContext
-): Promise<void> {
-  const blockers: string[] = []
-  const stack = await lookUpStack(
-    deps,
-    settings,
-    report,
-    ctx,
-    { name: report.name, arn: report.arn, tags: {} },
-    blockers
-  )
-  if (!stack) return
-  if (settings.dryRun) {
-    report.outcome = 'dry-run'
-    report.plan = {
-      steps: [
-        { description: `Delete stack ${stack.name}; wait until DELETE_COMPLETE`, resources: [stack.name] }
-      ],
-      blockers
-    }
-    return
-  }
-  const log = phases.phase(Phase.deleteStack)
-  await removeStack(
-    {
-      ...ctx,
-      log,
-      cloudformation: deps.cloudformation,
-      stackToken: stackDeleteToken(stack.id, deps.run),
-      report,
-      pollIntervalMs: settings.pollIntervalMs
-    },
-    stack
-  )
-  report.message = `Cluster ${report.name} was already deleted; its stack ${stack.name} is now deleted too.`
 }
 
 function recordInventory(report: ClusterReport, inventory: ClusterInventory, log: Logger): void {

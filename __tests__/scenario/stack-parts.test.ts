@@ -1,7 +1,7 @@
 import { DeleteStackCommand } from '@aws-sdk/client-cloudformation'
 import { DeleteServiceCommand } from '@aws-sdk/client-ecs'
 import { describe, expect, it } from '@jest/globals'
-import { deleteStack, nextCommand, type StackDeletionReport } from '../../src/apply/delete-stack.js'
+import { deleteStack, nextCommand, type StackDeletionReport } from '../../src/stack/delete.js'
 import { MemoryLogger } from '../../src/log.js'
 import {
   findStack,
@@ -10,10 +10,10 @@ import {
   stackRefusal,
   stackReport,
   type ClusterRef,
-  type StackContext,
   type StackLookup,
   type StackTarget
-} from '../../src/find-stack.js'
+} from '../../src/stack/find.js'
+import type { StackContext } from '../../src/stack/describe.js'
 import { CancelledError } from '../../src/util/errors.js'
 import { Pool } from '../../src/util/pool.js'
 import { CfnSim, type CfnSimOptions } from '../sim/cfn-sim.js'
@@ -81,11 +81,42 @@ describe('findStack: which stack built the cluster', () => {
     })
   })
 
-  it('falls back to the console wizard name, then the ecs-cli name', async () => {
+  it('without tags, asks CloudFormation which stack holds the cluster before trying the names', async () => {
+    const { ecs, cfn, ctx } = setup()
+    ecs.createCluster('c1')
+    // A look-alike name that does not hold the cluster.
+    cfn.createStack('EC2ContainerService-c1')
+    const built = cfn.createStack('built-by-hand', { ownsCluster: 'c1', tagCluster: false })
+    expect(target(await findStack(ctx, clusterRef(ecs, 'c1')))).toMatchObject({
+      name: 'built-by-hand',
+      id: built.id,
+      foundBy: 'stack-resource',
+      ownsCluster: true
+    })
+    expect(cfn.calls.map(c => c.operation)).toEqual([
+      'DescribeStackResources',
+      'DescribeStacks',
+      'ListStackResources'
+    ])
+  })
+
+  it('does not take a resource of another type bearing the cluster name for the cluster', async () => {
+    const { ecs, cfn, ctx } = setup()
+    ecs.createCluster('c1')
+    cfn.createStack('logs', {
+      resources: [{ logicalId: 'Logs', type: 'AWS::Logs::LogGroup', physicalId: 'c1' }]
+    })
+    const lookup = await findStack(ctx, clusterRef(ecs, 'c1'))
+    expect(isStackTarget(lookup)).toBe(false)
+    expect(cfn.countCalls('DescribeStackResources')).toBe(1)
+  })
+
+  it('falls back to the console wizard name, then the ecs-cli name, for stacks that do not hold the cluster', async () => {
     const { ecs, cfn, ctx } = setup()
     ecs.createCluster('c1')
     ecs.createCluster('c2')
-    cfn.createStack('EC2ContainerService-c1', { ownsCluster: 'c1', tagCluster: false })
+    // The wizard's stack with the cluster out of it (the cluster re-created by hand, say).
+    cfn.createStack('EC2ContainerService-c1', { resources: [{ logicalId: 'Vpc', type: 'AWS::EC2::VPC' }] })
     // ecs-cli's stack holds the VPC and the Auto Scaling group, not the cluster.
     cfn.createStack('amazon-ecs-cli-setup-c2', {
       resources: [
@@ -95,7 +126,7 @@ describe('findStack: which stack built the cluster', () => {
     })
     expect(target(await findStack(ctx, clusterRef(ecs, 'c1')))).toMatchObject({
       foundBy: 'console-wizard-name',
-      ownsCluster: true
+      ownsCluster: false
     })
     expect(target(await findStack(ctx, clusterRef(ecs, 'c2')))).toMatchObject({
       name: 'amazon-ecs-cli-setup-c2',
@@ -116,9 +147,10 @@ describe('findStack: which stack built the cluster', () => {
     )
     cfn.createStack('Infra-ECS-Cluster-c1x-1a2b3c4d')
     cfn.createStack('Infra-ECS-Cluster-c1-extra-1a2b3c4d')
-    const s = cfn.createStack('Infra-ECS-Cluster-c1-9f8e7d6c', { ownsCluster: 'c1', tagCluster: false })
+    // Not holding the cluster (else DescribeStackResources names it before the names are tried).
+    const s = cfn.createStack('Infra-ECS-Cluster-c1-9f8e7d6c')
     const found = target(await findStack(ctx, clusterRef(ecs, 'c1')))
-    expect(found).toMatchObject({ name: s.name, id: s.id, foundBy: 'console-name', ownsCluster: true })
+    expect(found).toMatchObject({ name: s.name, id: s.id, foundBy: 'console-name', ownsCluster: false })
     expect(cfn.countCalls('ListStacks')).toBe(4)
     expect(stackRefusal(found)).toBeUndefined()
   })
@@ -144,7 +176,13 @@ describe('findStack: which stack built the cluster', () => {
     const lookup = await findStack(ctx, clusterRef(ecs, 'c1'))
     expect(lookup).toEqual({
       notFound: true,
-      searched: ['gone', 'EC2ContainerService-c1', 'amazon-ecs-cli-setup-c1', 'Infra-ECS-Cluster-c1-<8 hex>']
+      searched: [
+        'gone',
+        'the stack holding AWS::ECS::Cluster c1 (DescribeStackResources)',
+        'EC2ContainerService-c1',
+        'amazon-ecs-cli-setup-c1',
+        'Infra-ECS-Cluster-c1-<8 hex>'
+      ]
     })
     // Nothing was asked for, so nothing is refused: the report says NOT_FOUND.
     expect(stackRefusal(lookup)).toBeUndefined()
@@ -419,6 +457,18 @@ describe('nextCommand', () => {
       nextCommand({ name: 's', id: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/s/1' }, [])
     ).toBe(
       'aws cloudformation delete-stack --stack-name s --region eu-west-1 --deletion-mode FORCE_DELETE_STACK'
+    )
+  })
+
+  it('sends a person to list-imports, not to a forced deletion, when an export is in use (aws/aws-cdk#604 wording)', () => {
+    expect(
+      nextCommand(
+        { name: 'vpc-demo', id: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/vpc-demo/1' },
+        [],
+        'Export vpc-demo:DemoVPCPublicSubnetIDs0C2D9BEE cannot be deleted as it is in use by cdk-vpc-to-cfn-elb-demo and elb-cfn-demo'
+      )
+    ).toBe(
+      'aws cloudformation list-imports --export-name vpc-demo:DemoVPCPublicSubnetIDs0C2D9BEE --region eu-west-1 (imported by cdk-vpc-to-cfn-elb-demo, elb-cfn-demo: delete or change those stacks first), then aws cloudformation delete-stack --stack-name vpc-demo --region eu-west-1'
     )
   })
 })

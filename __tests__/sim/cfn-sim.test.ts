@@ -4,6 +4,8 @@ import {
   DescribeStackEventsCommand,
   DescribeStackResourcesCommand,
   DescribeStacksCommand,
+  ListExportsCommand,
+  ListImportsCommand,
   ListStackResourcesCommand,
   ListStacksCommand,
   type StackEvent
@@ -328,6 +330,118 @@ describe('strict CloudFormation simulator', () => {
       e => e.LogicalResourceId === 's' && e.ResourceStatus === 'DELETE_IN_PROGRESS'
     )
     expect(events.slice(0, starts).every(e => e.ResourceStatus === 'DELETE_IN_PROGRESS')).toBe(true)
+  })
+
+  it('shows exports as Outputs with ExportName, and lists them with ListExports (paged)', async () => {
+    const { cfn, send } = setup({ exportsPageSize: 2 })
+    const env = cfn.createStack('env', {
+      resources: [{ logicalId: 'Vpc', type: 'AWS::EC2::VPC', physicalId: 'vpc-1' }],
+      exports: [{ name: 'env:VpcId', of: 'Vpc' }, { name: 'env:A' }, { name: 'env:B' }]
+    })
+    const out = (await send(new DescribeStacksCommand({ StackName: 'env' }))) as {
+      Stacks: { Outputs?: { OutputValue: string; ExportName: string }[] }[]
+    }
+    expect(out.Stacks[0]!.Outputs).toContainEqual(
+      expect.objectContaining({ OutputValue: 'vpc-1', ExportName: 'env:VpcId' })
+    )
+    const names: string[] = []
+    let token: string | undefined
+    do {
+      const page = (await send(new ListExportsCommand({ NextToken: token }))) as {
+        Exports: { Name: string; ExportingStackId: string }[]
+        NextToken?: string
+      }
+      expect(page.Exports.length).toBeLessThanOrEqual(2)
+      expect(page.Exports.every(e => e.ExportingStackId === env.id)).toBe(true)
+      names.push(...page.Exports.map(e => e.Name))
+      token = page.NextToken
+    } while (token)
+    expect(names).toEqual(['env:VpcId', 'env:A', 'env:B'])
+    expect(() => cfn.createStack('other', { exports: [{ name: 'env:A' }] })).toThrow(/already exported/)
+    expect(() => cfn.createStack('svc', { imports: ['nope'] })).toThrow(/No export named nope/)
+  })
+
+  it('names the importing stacks with ListImports, and answers ValidationError when nothing imports the export', async () => {
+    const { cfn, send } = setup()
+    cfn.createStack('env', { exports: [{ name: 'env:Cluster' }, { name: 'env:Unused' }] })
+    cfn.createStack('svc-a', { imports: ['env:Cluster'] })
+    cfn.createStack('svc-b', { imports: ['env:Cluster'] })
+    const out = (await send(new ListImportsCommand({ ExportName: 'env:Cluster' }))) as { Imports: string[] }
+    expect(out.Imports).toEqual(['svc-a', 'svc-b'])
+    await rejects(
+      send(new ListImportsCommand({ ExportName: 'env:Unused' })),
+      'ValidationError',
+      /^Export 'env:Unused' is not imported by any stack\.$/
+    )
+  })
+
+  it('accepts deleting a stack whose export is in use, then returns it to its status with "Export X cannot be deleted as it is in use by Y", touching no resource', async () => {
+    const { cfn, ecs, send } = setup({ exportCheckMs: 1_000 })
+    const env = cfn.createStack('env', {
+      resources: [{ logicalId: 'Vpc', type: 'AWS::EC2::VPC' }],
+      exports: [{ name: 'env:VpcId', of: 'Vpc' }]
+    })
+    const a = cfn.createStack('svc-a', { imports: ['env:VpcId'], deleteTakesMs: 5_000 })
+    cfn.createStack('svc-b', { imports: ['env:VpcId'], deleteTakesMs: 5_000 })
+    await send(new DeleteStackCommand({ StackName: 'env', ClientRequestToken: 't1' }))
+    expect(await status(send, env.id)).toBe('DELETE_IN_PROGRESS')
+    await ecs.time.sleep(1_000)
+    const out = (await send(new DescribeStacksCommand({ StackName: env.id }))) as {
+      Stacks: { StackStatus: string; StackStatusReason: string }[]
+    }
+    expect(out.Stacks[0]).toMatchObject({
+      StackStatus: 'CREATE_COMPLETE',
+      StackStatusReason: 'Export env:VpcId cannot be deleted as it is in use by svc-a and svc-b'
+    })
+    expect(env.resources[0]!.status).toBe('CREATE_COMPLETE')
+    expect(env.events.filter(e => e.status.startsWith('DELETE') && e.logicalId !== 'env')).toEqual([])
+    // Once the importers are gone, the same stack deletes.
+    await send(new DeleteStackCommand({ StackName: a.id }))
+    await send(new DeleteStackCommand({ StackName: 'svc-b' }))
+    await ecs.time.sleep(5_000)
+    await rejects(
+      send(new ListImportsCommand({ ExportName: 'env:VpcId' })),
+      'ValidationError',
+      /not imported/
+    )
+    await send(new DeleteStackCommand({ StackName: 'env', ClientRequestToken: 't2' }))
+    await ecs.time.sleep(60_000)
+    expect(await status(send, env.id)).toBe('DELETE_COMPLETE')
+  })
+
+  it('finds the stack that owns a resource with DescribeStackResources by PhysicalResourceId, refusing StackName with it', async () => {
+    const { cfn, ecs, send } = setup()
+    ecs.createCluster('c1')
+    const s = cfn.createStack('built-it', {
+      ownsCluster: 'c1',
+      tagCluster: false,
+      resources: [{ logicalId: 'Logs', type: 'AWS::Logs::LogGroup' }]
+    })
+    const out = (await send(new DescribeStackResourcesCommand({ PhysicalResourceId: 'c1' }))) as {
+      StackResources: {
+        StackName: string
+        StackId: string
+        ResourceType: string
+        PhysicalResourceId: string
+      }[]
+    }
+    expect(out.StackResources).toEqual([
+      expect.objectContaining({
+        StackName: 'built-it',
+        StackId: s.id,
+        ResourceType: 'AWS::ECS::Cluster',
+        PhysicalResourceId: 'c1'
+      })
+    ])
+    await rejects(
+      send(new DescribeStackResourcesCommand({ PhysicalResourceId: 'c2' })),
+      'ValidationError',
+      /does not exist/
+    )
+    await rejects(
+      send(new DescribeStackResourcesCommand({ StackName: 'built-it', PhysicalResourceId: 'c1' })),
+      'ValidationError'
+    )
   })
 
   it('records every call, and answers denied operations with AccessDenied', async () => {

@@ -22,6 +22,18 @@ import { ACCOUNT, type EcsSim, type SimCluster } from './ecs-sim.js'
  * - Deleting an AWS::ECS::Service resource deletes the service in the EcsSim (scaled to 0, its tasks
  *   drain); one already deleted counts as deleted, as CloudFormation's handlers treat "not found".
  * - ListStacks, ListStackResources and DescribeStackEvents are paged with NextToken.
+ * - Exports (Outputs with an Export name) are listed by ListExports and shown in DescribeStacks'
+ *   Outputs; ListImports names the live stacks that import one, and answers ValidationError
+ *   "Export 'X' is not imported by any stack." when none does. Deleting a stack whose export a live
+ *   stack imports is accepted (DELETE_IN_PROGRESS, "User Initiated"), touches no resource, and the
+ *   stack goes back to the status it had, its reason "Export X cannot be deleted as it is in use by
+ *   Y" (several importers joined by " and "): CloudFormation does not report DELETE_FAILED for it
+ *   (aws/aws-sdk#383, boto/botocore#2590, aws/aws-sdk-java#1712, aws/aws-cdk#604,
+ *   serverless/serverless#2984; the Fn::ImportValue reference: "After another stack imports an
+ *   output value, you can't delete the stack that is exporting the output value").
+ * - DescribeStackResources by PhysicalResourceId answers the resource with that physical id (only
+ *   that one, aws-cloudformation/cloudformation-coverage-roadmap#998) with its StackName and
+ *   StackId; both StackName and PhysicalResourceId is a ValidationError (the API reference).
  * Errors are shaped as @aws-sdk/client-cloudformation 3.1169 surfaces them (observed against
  * moto): a CloudFormationServiceException named 'ValidationError' with AWS's message. One test per
  * rule in __tests__/sim/cfn-sim.test.ts.
@@ -41,6 +53,8 @@ export interface CfnSimOptions {
   deleteTakesMs?: number
   /** Virtual milliseconds each call takes. */
   latencyMs?: number
+  exportCheckMs?: number
+  exportsPageSize?: number
 }
 
 export interface SimStackResource {
@@ -53,6 +67,13 @@ export interface SimStackResource {
   clusterArn?: string
   /** Deleting it fails with this reason (a scenario's `failDeleteOf`). */
   failsWith?: string
+}
+
+/** An Output with an Export: its name is unique in the account and Region. */
+export interface SimExport {
+  name: string
+  value: string
+  outputKey: string
 }
 
 export interface SimStackEvent {
@@ -74,6 +95,8 @@ interface Deletion {
   /** Logical ids kept (RetainResources, or the failed ones with FORCE_DELETE_STACK). */
   retain: Set<string>
   settled: boolean
+  /** The deletion gives up at its end, the stack back to `previousStatus` with this reason. */
+  exportInUse?: { reason: string; previousStatus: string }
 }
 
 export interface SimStack {
@@ -91,6 +114,9 @@ export interface SimStack {
   deletion?: Deletion
   /** ClientRequestTokens of the operations started on this stack. */
   tokens: Set<string>
+  exports: SimExport[]
+  /** Export names this stack imports (Fn::ImportValue). */
+  imports: string[]
 }
 
 export interface CreateStackOptions {
@@ -113,12 +139,19 @@ export interface CreateStackOptions {
   ownsServices?: { cluster: string; services: string[] }
   /** More resources, e.g. { logicalId: 'Vpc', type: 'AWS::EC2::VPC' }: records, deleted with the stack. */
   resources?: { logicalId: string; type: string; physicalId?: string }[]
+  /**
+   * Outputs exported under these names; `value` defaults to the physical id of the resource
+   * `of` (a logical id), as `!Ref` would give it. Export names must be unique (as on AWS).
+   */
+  exports?: { name: string; of?: string; value?: string }[]
+  /** Export names this stack imports; each must exist (CloudFormation: "No export named X found"). */
+  imports?: string[]
 }
 
 /** Calls that change something; a dry run must make none of them. */
 export const CFN_MUTATING_OPERATIONS = new Set(['DeleteStack', 'CreateStack', 'UpdateTerminationProtection'])
 
-/** Statuses from which CloudFormation does not start a deletion (see src/find-stack.ts for the evidence). */
+/** Statuses from which CloudFormation does not start a deletion (see src/stack/find.ts for the evidence). */
 const CANNOT_DELETE_WHILE = new Set([
   'CREATE_IN_PROGRESS',
   'ROLLBACK_IN_PROGRESS',
@@ -138,7 +171,11 @@ const DEFAULTS = {
   resourcesPageSize: 100,
   eventsPageSize: 20,
   deleteTakesMs: 60_000,
-  latencyMs: 0
+  latencyMs: 0,
+  /** How soon a deletion blocked by an export in use gives up (about a second in the logs quoted above). */
+  exportCheckMs: 1_000,
+  /** ListExports and ListImports page size (ListExports: 100 per the API reference). */
+  exportsPageSize: 100
 }
 
 /** A CloudFormation ValidationError exactly as the SDK hands it over (observed against moto). */
@@ -213,7 +250,9 @@ export class CfnSim {
       deleteTakesMs: opts.deleteTakesMs ?? this.options.deleteTakesMs,
       resources: [],
       events: [],
-      tokens: new Set()
+      tokens: new Set(),
+      exports: [],
+      imports: []
     }
     if (!KNOWN_STATUSES.has(stack.status)) throw new Error(`unknown stack status ${stack.status}`)
     if (opts.ownsCluster) {
@@ -253,6 +292,20 @@ export class CfnSim {
         physicalId: r.physicalId ?? `${name}-${r.logicalId}-${this.uuid().slice(0, 12).toUpperCase()}`,
         status: 'CREATE_COMPLETE'
       })
+    }
+    for (const e of opts.exports ?? []) {
+      const r = e.of === undefined ? undefined : stack.resources.find(x => x.logicalId === e.of)
+      if (e.of !== undefined && !r) throw new Error(`exports: stack ${name} has no resource ${e.of}`)
+      if (this.liveExport(e.name)) throw new Error(`Export with name ${e.name} is already exported`)
+      stack.exports.push({
+        name: e.name,
+        value: e.value ?? r?.physicalId ?? e.name,
+        outputKey: e.name.replace(/[^A-Za-z0-9]/g, '')
+      })
+    }
+    for (const i of opts.imports ?? []) {
+      if (!this.liveExport(i)) throw new Error(`No export named ${i} found`)
+      stack.imports.push(i)
     }
     if (opts.failDeleteOf) {
       const r = stack.resources.find(x => x.logicalId === opts.failDeleteOf)
@@ -389,13 +442,26 @@ export class CfnSim {
     if (input.StackName === undefined && input.PhysicalResourceId === undefined) {
       throw cfnValidationError('Either StackName or PhysicalResourceId must be specified.')
     }
+    if (input.StackName !== undefined && input.PhysicalResourceId !== undefined) {
+      throw cfnValidationError('Specify either StackName or PhysicalResourceId, but not both.')
+    }
+    const physicalId = input.PhysicalResourceId
+    // By physical id: the live resource with that id, in the live stack that holds it. The message
+    // for none is an assumption: AWS answers a ValidationError that callers match on "does not exist".
     const s =
-      input.StackName !== undefined
+      physicalId === undefined
         ? this.requireStack(input.StackName)
-        : this.stacks.find(x => x.resources.some(r => r.physicalId === input.PhysicalResourceId))
-    if (!s) throw cfnValidationError(`Stack for ${String(input.PhysicalResourceId)} does not exist`)
+        : this.stacks.find(
+            x =>
+              x.status !== 'DELETE_COMPLETE' &&
+              x.resources.some(r => r.physicalId === physicalId && r.status !== 'DELETE_COMPLETE')
+          )
+    if (!s) throw cfnValidationError(`Stack for ${String(physicalId)} does not exist`)
+    const matching = s.resources.filter(
+      r => physicalId === undefined || (r.physicalId === physicalId && r.status !== 'DELETE_COMPLETE')
+    )
     return {
-      StackResources: s.resources
+      StackResources: (physicalId === undefined ? matching : matching.slice(0, 1))
         .filter(r => input.LogicalResourceId === undefined || r.logicalId === input.LogicalResourceId)
         .slice(0, 100)
         .map(r => ({
@@ -409,6 +475,31 @@ export class CfnSim {
           Timestamp: new Date(s.createdAt)
         }))
     }
+  }
+
+  protected opListExports(input: Record<string, unknown>): unknown {
+    const all = this.stacks
+      .filter(s => s.status !== 'DELETE_COMPLETE')
+      .flatMap(s => s.exports.map(e => ({ stack: s, e })))
+      .map((x, seq) => ({ ...x, seq }))
+    const page = this.page(all, input.NextToken, this.options.exportsPageSize, 'exports', x => x.e.name)
+    return {
+      Exports: page.items.map(x => ({ ExportingStackId: x.stack.id, Name: x.e.name, Value: x.e.value })),
+      NextToken: page.nextToken
+    }
+  }
+
+  protected opListImports(input: Record<string, unknown>): unknown {
+    const name = input.ExportName
+    if (typeof name !== 'string' || name === '') {
+      throw cfnValidationError(
+        "1 validation error detected: Value null at 'exportName' failed to satisfy constraint: Member must not be null"
+      )
+    }
+    const importers = this.importersOf(name).map((s, seq) => ({ name: s.name, seq }))
+    if (importers.length === 0) throw cfnValidationError(`Export '${name}' is not imported by any stack.`)
+    const page = this.page(importers, input.NextToken, this.options.exportsPageSize, `imports:${name}`)
+    return { Imports: page.items.map(s => s.name), NextToken: page.nextToken }
   }
 
   protected opDescribeStackEvents(input: Record<string, unknown>): unknown {
@@ -487,10 +578,22 @@ export class CfnSim {
     }
     if (force) for (const r of s.resources) if (r.status === 'DELETE_FAILED') retain.add(r.logicalId)
     if (token !== undefined) s.tokens.add(token)
+    const previousStatus = s.status
     s.status = 'DELETE_IN_PROGRESS'
     s.reason = 'User Initiated'
     s.deletion = { token, startedAt: this.now, endsAt: this.now + s.deleteTakesMs, retain, settled: false }
     this.event(s, s, 'DELETE_IN_PROGRESS', 'User Initiated', token)
+    const inUse = s.exports.find(e => this.importersOf(e.name).length > 0)
+    if (inUse) {
+      // Accepted, then given up before any resource is touched.
+      const by = this.importersOf(inUse.name).map(x => x.name)
+      s.deletion.endsAt = this.now + this.options.exportCheckMs
+      s.deletion.exportInUse = {
+        previousStatus,
+        reason: `Export ${inUse.name} cannot be deleted as it is in use by ${by.join(' and ')}`
+      }
+      return {}
+    }
     for (const r of [...s.resources].reverse()) {
       if (r.status === 'DELETE_COMPLETE' || retain.has(r.logicalId)) continue
       r.status = 'DELETE_IN_PROGRESS'
@@ -506,6 +609,12 @@ export class CfnSim {
     const d = s.deletion!
     d.settled = true
     const at = d.endsAt
+    if (d.exportInUse) {
+      s.status = d.exportInUse.previousStatus
+      s.reason = d.exportInUse.reason
+      this.event(s, s, s.status, s.reason, d.token, at)
+      return
+    }
     const failed: string[] = []
     for (const r of [...s.resources].reverse()) {
       if (r.status === 'DELETE_COMPLETE') continue
@@ -588,6 +697,18 @@ export class CfnSim {
     return this.stacks.find(s => s.name === ref && s.status !== 'DELETE_COMPLETE')
   }
 
+  /** The live stacks that import this export name. */
+  private importersOf(exportName: string): SimStack[] {
+    return this.stacks.filter(s => s.status !== 'DELETE_COMPLETE' && s.imports.includes(exportName))
+  }
+
+  private liveExport(name: string): SimExport | undefined {
+    return this.stacks
+      .filter(s => s.status !== 'DELETE_COMPLETE')
+      .flatMap(s => s.exports)
+      .find(e => e.name === name)
+  }
+
   private requireStack(ref: unknown): SimStack {
     if (ref === undefined || ref === '') throw cfnValidationError('StackName must be specified')
     const s = this.findStack(String(ref))
@@ -610,6 +731,15 @@ export class CfnSim {
       CreationTime: new Date(s.createdAt),
       ...(s.deletedAt !== undefined ? { DeletionTime: new Date(s.deletedAt) } : {}),
       EnableTerminationProtection: s.terminationProtection,
+      ...(s.exports.length > 0
+        ? {
+            Outputs: s.exports.map(e => ({
+              OutputKey: e.outputKey,
+              OutputValue: e.value,
+              ExportName: e.name
+            }))
+          }
+        : {}),
       Tags: []
     }
   }

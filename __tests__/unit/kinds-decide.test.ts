@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { StackTarget } from '../../src/find-stack.js'
+import type { StackTarget } from '../../src/stack/find.js'
 import { hostsKind, type HostInfo, type HostsFound } from '../../src/kinds/hosts.js'
 import type { ResourceKind, TeardownScope } from '../../src/kinds/kind.js'
 import { logGroupsKind } from '../../src/kinds/log-groups.js'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { outsideServices, stackRefusal, type StackTarget } from '../../src/find-stack.js'
+import { stackRefusal, type ImportingStack, type StackTarget } from '../../src/stack/find.js'
+import { outsideCluster, outsideServices } from '../../src/stack/owns.js'
 import type { TeardownScope } from '../../src/kinds/kind.js'
 import { familyOfRef, sharedWithNeighbours } from '../../src/kinds/shared.js'
 import type { ServiceInfo } from '../../src/inventory.js'
@@ -92,5 +93,43 @@ describe('services mode: a stack that owns the selected services', () => {
     expect(stackRefusal({ ...target, otherMatches: ['pr-43'] })).toMatch(
       /^The selected services belong to several stacks \(pr-42, pr-43\)/
     )
+  })
+})
+
+describe('whole cluster: a stack that imports the exports of the cluster stack', () => {
+  const judge = outsideCluster({ name: 'shop' }, [])
+  const r = (ResourceType: string, PhysicalResourceId: string) =>
+    judge({ ResourceType, PhysicalResourceId, LogicalResourceId: 'X' } as never)
+  const importer: ImportingStack = {
+    name: 'shop-web',
+    id: 'arn:stack/shop-web/1',
+    status: 'CREATE_COMPLETE',
+    foundBy: 'imports',
+    terminationProtection: false,
+    ownsCluster: false,
+    otherMatches: [],
+    alsoOwns: [],
+    imports: ['shop-env:VPCId'],
+    from: ['shop-env']
+  }
+  const env: StackTarget = { ...importer, name: 'shop-env', foundBy: 'tag', importers: [importer] }
+
+  it("takes any service of this cluster (already gone or not) and what belongs to one service as inside; another cluster's service and anything else as outside", () => {
+    expect(r('AWS::ECS::Service', `${ARN}:service/shop/web`)).toBeUndefined()
+    expect(r('AWS::Logs::LogGroup', '/ecs/web')).toBeUndefined()
+    expect(r('AWS::ECS::Service', `${ARN}:service/shop-staging/web`)).toBe('service web (AWS::ECS::Service)')
+    expect(r('AWS::S3::Bucket', 'shop-assets')).toBe('shop-assets (AWS::S3::Bucket)')
+  })
+
+  it('refuses when an importer owns anything else, is nested, protected or busy, naming it and the export', () => {
+    expect(stackRefusal(env)).toBeUndefined()
+    const refuse = (i: Partial<ImportingStack>) =>
+      stackRefusal({ ...env, importers: [{ ...importer, ...i }] })
+    expect(refuse({ alsoOwns: ['db (AWS::RDS::DBInstance)'] })).toMatch(
+      /^Stack shop-web imports shop-env:VPCId from shop-env, so it has to be deleted first, but it also owns what is not part of this environment: db \(AWS::RDS::DBInstance\)/
+    )
+    expect(refuse({ parent: 'arn:stack/root/1' })).toMatch(/nested in stack arn:stack\/root\/1/)
+    expect(refuse({ terminationProtection: true })).toMatch(/termination protection/)
+    expect(refuse({ status: 'UPDATE_IN_PROGRESS' })).toMatch(/is UPDATE_IN_PROGRESS/)
   })
 })

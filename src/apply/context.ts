@@ -31,9 +31,9 @@ export interface ApplyContext extends InventoryContext, RelatedPorts {
   /** One polling loop per cluster for all task waits, one for all service waits. */
   tasks: BatchPoller<TaskInfo>
   services: BatchPoller<ServiceInfo>
-  /** CloudFormation, and the DeleteStack token of this run (delete-stack). */
+  /** CloudFormation, and the DeleteStack token of this run for a stack (by StackId) (delete-stack). */
   cloudformation?: SendPort
-  stackToken?: string
+  stackToken?: (stackId: string) => string
   /** Stops this cluster's other work after a failure (aborts the cluster's own signal). */
   halt(reason: unknown): void
   /** What AWS accepted from this run, for the report of a run that ends before it sees the result. */

@@ -7,7 +7,7 @@ import { removeCapacityProviders } from './capacity.js'
 import { deleteCluster } from './cluster.js'
 import { deregisterInstances } from './instances.js'
 import { teardownService } from './services.js'
-import { removeStack } from './delete-stack.js'
+import { removeStacks } from '../stack/delete.js'
 import { stopAndWait, stopStragglers } from './tasks.js'
 
 /** The core phases of a teardown (each kind names its own, src/kinds/), in the words the log, the report and the summary use. */
@@ -60,7 +60,7 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
     await settleAll(ctx, [everyServiceDone, allTasksDown])
     if (plan.stack) {
       phases.start(Phase.deleteStack)
-      await removeStack(inPhase(Phase.deleteStack), plan.stack)
+      await removeStacks(inPhase(Phase.deleteStack), plan.stack)
       await phases.finish(Phase.deleteStack)
     }
     await runKindStage(ctx, plan.kinds, 'after-cluster', phases)
@@ -97,7 +97,7 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
       // The stack owns the cluster: CloudFormation deletes it, then the cluster is checked (and
       // deleted directly if the stack left it, as some tools and emulators do).
       phases.start(Phase.deleteStack)
-      await removeStack(inPhase(Phase.deleteStack), stack)
+      await removeStacks(inPhase(Phase.deleteStack), stack)
       await phases.finish(Phase.deleteStack)
       phases.start(Phase.deleteCluster)
       await deleteCluster(inPhase(Phase.deleteCluster), { mayBeGone: true })
@@ -108,7 +108,7 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
       await phases.finish(Phase.deleteCluster)
       if (stack) {
         phases.start(Phase.deleteStack)
-        await removeStack(inPhase(Phase.deleteStack), stack)
+        await removeStacks(inPhase(Phase.deleteStack), stack)
         await phases.finish(Phase.deleteStack)
       }
     }

@@ -1,6 +1,6 @@
 import type { ApplyContext } from '../apply/context.js'
 import type { RelatedPorts } from '../aws/clients.js'
-import type { StackTarget } from '../find-stack.js'
+import type { StackTarget } from '../stack/find.js'
 import type {
   ClusterInfo,
   ContainerInstanceInfo,

@@ -41,13 +41,14 @@ export function leftoversFromPlan(plan: TeardownPlan, report: ClusterReport): Le
   }
   // Services mode keeps the cluster: it is not a leftover.
   if (!plan.scope) left.push({ kind: 'cluster', id: plan.clusterName, reason: 'not deleted' })
-  // A stack the run meant to delete and did not: a cancelled run must not let it vanish from the report.
-  if (plan.stack && !report.stack?.deleted && !report.leftovers.some(l => l.kind === 'stack')) {
-    left.push({
-      kind: 'stack',
-      id: plan.stack.name,
-      reason: `not deleted (${report.stack?.status ?? plan.stack.status})`
-    })
+  // A stack the run meant to delete and did not (the importers of its exports first): a cancelled
+  // run must not let it vanish from the report.
+  const stacks = plan.stack ? [...(plan.stack.importers ?? []), plan.stack] : []
+  for (const stack of stacks) {
+    const seen =
+      stack === plan.stack ? report.stack : report.stack?.importers?.find(i => i.name === stack.name)
+    if (seen?.deleted || report.leftovers.some(l => l.kind === 'stack' && l.id === stack.name)) continue
+    left.push({ kind: 'stack', id: stack.name, reason: `not deleted (${seen?.status ?? stack.status})` })
   }
   return left
 }

@@ -84,7 +84,16 @@ export interface StackReport {
   /** The StackId (ARN): a deleted stack can only be described by it. */
   id?: string
   /** How the stack was identified. */
-  foundBy?: 'stack-name' | 'tag' | 'console-wizard-name' | 'ecs-cli-name' | 'console-name'
+  foundBy?:
+    | 'stack-name'
+    | 'tag'
+    | 'console-wizard-name'
+    | 'ecs-cli-name'
+    | 'console-name'
+    /** DescribeStackResources named the stack that holds the cluster (or the services). */
+    | 'stack-resource'
+    /** It imports an export of the stack to delete (an entry of `importers`). */
+    | 'imports'
   /** The names that were looked for, when none was found. */
   searched?: string[]
   /** The last status seen: DELETE_COMPLETE, DELETE_FAILED, CREATE_COMPLETE (not deleted), or NOT_FOUND. */
@@ -98,6 +107,11 @@ export interface StackReport {
   statusReason?: string
   /** After DELETE_FAILED: the command a person would run next (never run by this action). */
   nextCommand?: string
+  /**
+   * The stacks that import this stack's exports (and theirs), in the order they are deleted, all
+   * before this one: CloudFormation does not delete a stack whose export a live stack imports.
+   */
+  importers?: (StackReport & { imports: string[]; from: string[] })[]
 }
 
 /**
@@ -227,7 +241,11 @@ export function countRemoved(report: Report): ReportCounts {
     tasksStopped: sum(report.clusters.map(c => c.tasks.length)),
     containerInstancesDeregistered: sum(report.clusters.map(c => c.containerInstances.length)),
     clustersDeleted: report.clusters.filter(c => c.outcome === 'deleted' || c.clusterDeleted).length,
-    stacksDeleted: report.clusters.filter(c => c.stack?.deleted).length
+    stacksDeleted: sum(
+      report.clusters.map(
+        c => (c.stack?.deleted ? 1 : 0) + (c.stack?.importers ?? []).filter(i => i.deleted).length
+      )
+    )
   }
 }
 

@@ -101,8 +101,12 @@ function renderCounts(c: ClusterReport, kinds: readonly AnyKind[]): string[] {
         ])
   ]
   if (c.stack) {
-    const found = c.stack.status === 'NOT_FOUND' ? 0 : 1
-    rows.push(`| CloudFormation stack | ${found} | ${removed(c.stack.deleted ? 1 : 0)} | ${left('stack')} |`)
+    // The stack, and the stacks that import its exports (deleted before it).
+    const stacks = [c.stack, ...(c.stack.importers ?? [])]
+    const found = stacks.filter(s => s.status !== 'NOT_FOUND').length
+    rows.push(
+      `| CloudFormation stack | ${found} | ${removed(stacks.filter(s => s.deleted).length)} | ${left('stack')} |`
+    )
   }
   for (const row of kindCountRows(c, left, kinds))
     rows.push(`| ${row.label} | ${row.found} | ${removed(row.removed)} | ${left(row.leftoverKind)} |`)
@@ -122,8 +126,11 @@ function leftoverLink(c: ClusterReport, l: Leftover, kinds: readonly AnyKind[]):
     case 'capacity-provider':
       return consoleLinks.capacityProviders(c.region)
     case 'stack':
-    case 'stack-resource':
-      return c.stack ? consoleLinks.stack(c.region, c.stack.id ?? c.stack.name) : undefined
+    case 'stack-resource': {
+      // A stack left behind may be one of the stacks that imported the stack's exports.
+      const s = (l.kind === 'stack' && c.stack?.importers?.find(i => i.name === l.id)) || c.stack
+      return s ? consoleLinks.stack(c.region, s.id ?? s.name) : undefined
+    }
     default:
       return kindLink(c.region, l, kinds)
   }
@@ -211,6 +218,10 @@ function renderRemoved(c: ClusterReport, kinds: readonly AnyKind[]): string[] {
             ...(s.id ? [`Stack ID ${code(s.id)}`] : []),
             ...s.failedResources.map(
               r => `failed: ${code(r.logicalId)} (${escapeHtml(r.type)}): ${escapeHtml(r.reason)}`
+            ),
+            ...(s.importers ?? []).map(
+              i =>
+                `${code(i.name)} (imports ${i.imports.map(code).join(', ')}, deleted first): ${escapeHtml(i.status)}`
             )
           ]
     out.push(...details('CloudFormation stack', lines))

@@ -1,18 +1,18 @@
-import { sdk } from './aws/sdk.js'
-import type { Stack, StackResourceSummary, StackStatus } from '@aws-sdk/client-cloudformation'
+import { sdk } from '../aws/sdk.js'
+import type { Stack, StackStatus } from '@aws-sdk/client-cloudformation'
 import { createHash } from 'node:crypto'
-import { callAws, type CallContext, type SendPort } from './aws/call.js'
-import type { StackReport } from './report/report.js'
-import { errorMessage, isAwsError } from './util/errors.js'
-import { paginate } from './util/paginate.js'
+import { callAws } from '../aws/call.js'
+import type { StackReport } from '../report/report.js'
+import { paginate } from '../util/paginate.js'
+import { describeStack, isStackMissing, type StackContext } from './describe.js'
+import { exportNames, findImporters } from './exports.js'
+import type { OutsideSelection } from './owns.js'
 
 /**
  * Finding the CloudFormation stack that built a cluster, and knowing before anything in the cluster
  * is touched whether CloudFormation would refuse to delete it. Read only: no call here changes
  * anything, so a dry run and the early refusal can use all of it.
  */
-
-export type StackContext = CallContext & { cloudformation: SendPort }
 
 export type StackFoundBy = NonNullable<StackReport['foundBy']>
 
@@ -30,10 +30,24 @@ export interface StackTarget {
   /** Its AWS::AutoScaling::AutoScalingGroup resources (names): their instances go with the stack. */
   autoScalingGroups?: string[]
   /**
-   * Services mode: what the stack owns outside the selected services (`name (type)`). Deleting it
-   * would delete those too, so a non-empty list is a refusal.
+   * Services mode, and a stack that imports the stack to delete: what it owns outside the services
+   * being removed (`name (type)`). Deleting it would delete those too, so a non-empty list is a refusal.
    */
   alsoOwns?: string[]
+  /** Its export names (Outputs with an Export). */
+  exports?: string[]
+  /** The live stacks that import its exports (and theirs), in deletion order: deleted before it. */
+  importers?: ImportingStack[]
+  /** A nested stack: the stack it belongs to (its ParentId), which alone can delete it. */
+  parent?: string
+}
+
+/** A stack that imports exports of the stack to delete; it goes first, or the deletion is refused. */
+export interface ImportingStack extends StackTarget {
+  /** The export names it imports. */
+  imports: string[]
+  /** The stacks whose exports it imports (names). */
+  from: string[]
 }
 
 export interface StackNotFound {
@@ -124,6 +138,12 @@ export async function findStack(
     if (stack && isLive(stack)) return toTarget(ctx, stack, 'tag', cluster)
   }
 
+  // No tag (or a stale one): CloudFormation itself says which stack holds the cluster, whose
+  // physical id (what Ref gives) is its name.
+  searched.push(`the stack holding AWS::ECS::Cluster ${cluster.name} (DescribeStackResources)`)
+  const holder = await stackHolding(ctx, cluster.name, 'AWS::ECS::Cluster')
+  if (holder) return toTarget(ctx, holder, 'stack-resource', cluster)
+
   for (const [name, foundBy] of [
     [StackNames.consoleWizard(cluster.name), 'console-wizard-name'],
     [StackNames.ecsCli(cluster.name), 'ecs-cli-name']
@@ -151,8 +171,57 @@ export async function findStack(
   return { ...first!, otherMatches: rest.map(t => t.name) }
 }
 
-/** Judges one live stack resource in services mode: why it is outside the selection, or undefined. */
-export type OutsideSelection = (resource: StackResourceSummary) => string | undefined
+/**
+ * The live stack that holds the resource of this type and physical id: DescribeStackResources by
+ * PhysicalResourceId answers it with its StackId (API reference: "to find which stack the instance
+ * belongs to"); a ValidationError "... does not exist" when no stack holds it.
+ */
+async function stackHolding(ctx: StackContext, physicalId: string, type: string): Promise<Stack | undefined> {
+  let resources
+  try {
+    const out = await callAws(
+      ctx,
+      ctx.cloudformation,
+      new (await sdk.cloudformation()).DescribeStackResourcesCommand({ PhysicalResourceId: physicalId })
+    )
+    resources = out.StackResources ?? []
+  } catch (error) {
+    if (isStackMissing(error)) return undefined
+    throw error
+  }
+  // A physical id is unique per type only: a log group may bear the cluster's name.
+  const held = resources.find(
+    r =>
+      r.ResourceType === type && r.PhysicalResourceId === physicalId && r.ResourceStatus !== 'DELETE_COMPLETE'
+  )
+  const stack = held?.StackId ? await describeStack(ctx, held.StackId) : undefined
+  return stack && isLive(stack) ? stack : undefined
+}
+
+/**
+ * The stacks that import the exports of the stack to delete (and theirs, in turn), each judged by
+ * `outside`: one that owns anything else makes the deletion a refusal (stackRefusal).
+ */
+export async function withImporters(
+  ctx: StackContext,
+  target: StackTarget,
+  cluster: ClusterRef,
+  outside: OutsideSelection
+): Promise<StackTarget> {
+  if (!target.exports || target.exports.length === 0) return target
+  const importers = await findImporters(ctx, { name: target.name, exports: target.exports })
+  if (importers.length === 0) return target
+  return {
+    ...target,
+    importers: await Promise.all(
+      importers.map(async i => ({
+        ...(await toTarget(ctx, i.stack, 'imports', cluster, outside)),
+        imports: i.imports,
+        from: i.from
+      }))
+    )
+  }
+}
 
 /**
  * Services mode: the stack that owns the selected services: the `stack-name` input (it must exist),
@@ -162,21 +231,34 @@ export type OutsideSelection = (resource: StackResourceSummary) => string | unde
 export async function findStackOfServices(
   ctx: StackContext,
   cluster: ClusterRef,
-  services: { tags?: Record<string, string> }[],
+  services: { arn?: string; tags?: Record<string, string> }[],
   stackName: string | undefined,
   outside: OutsideSelection
 ): Promise<StackLookup> {
+  const tagOf = (s: { tags?: Record<string, string> }): string | undefined =>
+    s.tags?.['aws:cloudformation:stack-id'] || s.tags?.['aws:cloudformation:stack-name'] || undefined
+  // A service without the tags: the stack holding its AWS::ECS::Service (physical id: its ARN).
+  const untagged = stackName ? [] : services.filter(s => !tagOf(s) && s.arn)
+  const holders = await Promise.all(untagged.map(s => stackHolding(ctx, s.arn!, 'AWS::ECS::Service')))
   const refs = stackName
     ? [stackName]
     : [
-        ...new Set(
-          services
-            .map(s => s.tags?.['aws:cloudformation:stack-id'] || s.tags?.['aws:cloudformation:stack-name'])
-            .filter((ref): ref is string => Boolean(ref))
-        )
+        ...new Set([
+          ...services.map(tagOf).filter((ref): ref is string => Boolean(ref)),
+          ...holders.map(h => h?.StackId).filter((ref): ref is string => Boolean(ref))
+        ])
       ]
   if (refs.length === 0)
-    return { notFound: true, searched: ["the selected services' aws:cloudformation tags"] }
+    return {
+      notFound: true,
+      searched: [
+        "the selected services' aws:cloudformation tags",
+        ...(untagged.length > 0
+          ? ['the stacks holding their AWS::ECS::Service (DescribeStackResources)']
+          : [])
+      ]
+    }
+  const byTag = new Set(services.map(tagOf))
   const stacks = await Promise.all(refs.map(ref => describeStack(ctx, ref)))
   if (stackName && (!stacks[0] || !isLive(stacks[0]))) {
     return {
@@ -191,68 +273,22 @@ export async function findStackOfServices(
   ]
   if (live.length === 0) return { notFound: true, searched: refs }
   const [first, ...rest] = await Promise.all(
-    live.map(stack => toTarget(ctx, stack, stackName ? 'stack-name' : 'tag', cluster, outside))
+    live.map(stack =>
+      toTarget(
+        ctx,
+        stack,
+        stackName
+          ? 'stack-name'
+          : byTag.has(stack.StackId) || byTag.has(stack.StackName)
+            ? 'tag'
+            : 'stack-resource',
+        cluster,
+        outside
+      )
+    )
   )
   return { ...first!, otherMatches: rest.map(t => t.name) }
 }
-
-/**
- * Services mode: what a stack may own and still go with the selected services. The services
- * themselves, task definitions no other service runs, target groups no other service uses, and the
- * kinds that belong to one service (its roles, log groups, listener rules, scaling, discovery,
- * schedules, security groups, alarms). Anything else (the cluster, its capacity, load balancers and
- * listeners, namespaces, nested stacks, networks…) is outside: it is shared, or may be.
- */
-export function outsideServices(selection: {
-  services: { name: string; arn: string }[]
-  /** Task definition ARNs another service or task of the cluster runs. */
-  sharedTaskDefinitions: ReadonlySet<string>
-  /** Target group ARNs another service of the cluster uses. */
-  sharedTargetGroups: ReadonlySet<string>
-}): OutsideSelection {
-  const arns = new Set(selection.services.map(s => s.arn))
-  const names = new Set(selection.services.map(s => s.name))
-  return r => {
-    const type = r.ResourceType ?? ''
-    const id = r.PhysicalResourceId ?? ''
-    const what = `${id.slice(id.lastIndexOf('/') + 1) || r.LogicalResourceId} (${type})`
-    switch (type) {
-      case 'AWS::ECS::Service':
-        return arns.has(id) || names.has(id.slice(id.lastIndexOf('/') + 1)) ? undefined : `service ${what}`
-      case 'AWS::ECS::TaskDefinition':
-        return selection.sharedTaskDefinitions.has(id)
-          ? `task definition ${what}, another service runs it`
-          : undefined
-      case 'AWS::ElasticLoadBalancingV2::TargetGroup':
-        return selection.sharedTargetGroups.has(id)
-          ? `target group ${what}, another service uses it`
-          : undefined
-      default:
-        return PER_SERVICE_TYPES.has(type) ? undefined : what
-    }
-  }
-}
-
-const PER_SERVICE_TYPES = new Set([
-  'AWS::Logs::LogGroup',
-  'AWS::IAM::Role',
-  'AWS::IAM::Policy',
-  'AWS::IAM::ManagedPolicy',
-  'AWS::ElasticLoadBalancingV2::ListenerRule',
-  'AWS::ApplicationAutoScaling::ScalableTarget',
-  'AWS::ApplicationAutoScaling::ScalingPolicy',
-  'AWS::ServiceDiscovery::Service',
-  'AWS::Events::Rule',
-  'AWS::Scheduler::Schedule',
-  'AWS::EC2::SecurityGroup',
-  'AWS::EC2::SecurityGroupIngress',
-  'AWS::EC2::SecurityGroupEgress',
-  'AWS::Route53::RecordSet',
-  'AWS::CloudWatch::Alarm',
-  'AWS::SSM::Parameter',
-  'AWS::SecretsManager::Secret',
-  'AWS::CDK::Metadata'
-])
 
 /**
  * Why CloudFormation would refuse (or this action will not ask) to delete the stack, in one line
@@ -271,11 +307,10 @@ export function stackRefusal(lookup: StackLookup): string | undefined {
     return `The selected services belong to several stacks (${[t.name, ...t.otherMatches].join(', ')}): set stack-name to the one to delete, or select the services of one stack.`
   }
   if (t.alsoOwns && t.alsoOwns.length > 0) {
-    const shown =
-      t.alsoOwns.slice(0, 10).join(', ') +
-      (t.alsoOwns.length > 10 ? ` and ${t.alsoOwns.length - 10} more` : '')
-    return `Stack ${t.name} owns the selected services but also what is outside the selection: ${shown}. Deleting it would delete those too: set delete-stack: false to remove only the services, or take those resources out of the stack.`
+    return `Stack ${t.name} owns the selected services but also what is outside the selection: ${listed(t.alsoOwns)}. Deleting it would delete those too: set delete-stack: false to remove only the services, or take those resources out of the stack.`
   }
+  const importerRefusal = (t.importers ?? []).map(importRefusal).find(r => r !== undefined)
+  if (importerRefusal) return importerRefusal
   if (t.otherMatches.length > 0) {
     return `Several stacks could have built this cluster (${[t.name, ...t.otherMatches].join(', ')}), and none is the single owner of it: set stack-name to the one to delete.`
   }
@@ -291,6 +326,29 @@ export function stackRefusal(lookup: StackLookup): string | undefined {
     return `Stack ${t.name} is ${t.status}, and CloudFormation cannot start a deletion until it ends: ${how}, then run again.`
   }
   return undefined
+}
+
+/**
+ * Why a stack that imports the stack to delete cannot go first: CloudFormation would then refuse
+ * the deletion ("Export X cannot be deleted as it is in use by Y"), after the services are drained.
+ */
+function importRefusal(i: ImportingStack): string | undefined {
+  const what = `Stack ${i.name} imports ${i.imports.join(', ')} from ${i.from.join(', ')}, so it has to be deleted first`
+  const instead = `delete or change ${i.name} yourself and run again, or set delete-stack: false`
+  if (i.alsoOwns && i.alsoOwns.length > 0) {
+    return `${what}, but it also owns what is not part of this environment: ${listed(i.alsoOwns)}. Deleting it would delete those too: ${instead}.`
+  }
+  if (i.parent)
+    return `${what}, but it is nested in stack ${i.parent}, which alone can delete it: ${instead}.`
+  if (i.terminationProtection)
+    return `${what}, but it has termination protection enabled, and this action never turns it off: ${instead}.`
+  if (CANNOT_DELETE_WHILE.has(i.status))
+    return `${what}, but it is ${i.status}, and CloudFormation cannot start a deletion until that ends: wait, then run again.`
+  return undefined
+}
+
+function listed(items: string[]): string {
+  return items.slice(0, 10).join(', ') + (items.length > 10 ? ` and ${items.length - 10} more` : '')
 }
 
 /** The report entry for what was found, before any deletion. */
@@ -312,7 +370,10 @@ export function stackReport(lookup: StackLookup): StackReport {
     status: lookup.status,
     ownsCluster: lookup.ownsCluster,
     deleted: false,
-    failedResources: []
+    failedResources: [],
+    ...(lookup.importers
+      ? { importers: lookup.importers.map(i => ({ ...stackReport(i), imports: i.imports, from: i.from })) }
+      : {})
   }
 }
 
@@ -333,26 +394,6 @@ export function stackDeleteToken(
   const hash = createHash('sha256').update(stack).digest('hex').slice(0, 16)
   // [a-zA-Z0-9][-a-zA-Z0-9]*, at most 128: the prefix starts with a letter and the rest is clean.
   return `ecs-teardown-${runId}-${attempt}-${hash}`
-}
-
-/** DescribeStacks for one name or ARN; undefined when CloudFormation does not know it. */
-export async function describeStack(ctx: StackContext, ref: string): Promise<Stack | undefined> {
-  try {
-    const out = await callAws(
-      ctx,
-      ctx.cloudformation,
-      new (await sdk.cloudformation()).DescribeStacksCommand({ StackName: ref })
-    )
-    return out.Stacks?.[0]
-  } catch (error) {
-    if (isStackMissing(error)) return undefined
-    throw error
-  }
-}
-
-/** CloudFormation's answer for a stack it does not know: ValidationError "Stack with id X does not exist". */
-export function isStackMissing(error: unknown): boolean {
-  return isAwsError(error, 'ValidationError') && /does not exist/i.test(errorMessage(error))
 }
 
 function isLive(stack: Stack): boolean {
@@ -401,7 +442,9 @@ async function toTarget(
     ownsCluster: resources.ownsCluster,
     otherMatches: [],
     autoScalingGroups: resources.autoScalingGroups,
-    ...(resources.alsoOwns ? { alsoOwns: resources.alsoOwns } : {})
+    ...(resources.alsoOwns ? { alsoOwns: resources.alsoOwns } : {}),
+    ...(exportNames(stack).length > 0 ? { exports: exportNames(stack) } : {}),
+    ...(stack.ParentId ? { parent: stack.ParentId } : {})
   }
 }
 

@@ -2,7 +2,9 @@ import { sdk } from '../aws/sdk.js'
 import type { StackEvent } from '@aws-sdk/client-cloudformation'
 import { callAws, type CallContext, type SendPort } from '../aws/call.js'
 import type { ClusterReport, StackReport } from '../report/report.js'
-import { stackReport, isStackMissing, type StackContext, type StackTarget } from '../find-stack.js'
+import { describeStack, type StackContext } from './describe.js'
+import { deletionWaves } from './exports.js'
+import { stackReport, type StackTarget } from './find.js'
 import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
 import { pollUntil } from '../util/poll.js'
 
@@ -73,19 +75,19 @@ export async function deleteStack(
       what: `stack ${target.name} to be deleted`
     },
     async () => {
-      const stack = await describeById(ctx, target.id)
+      const stack = await describeStack(ctx, target.id)
       if (!stack) {
         // Gone even by id (a deletion older than CloudFormation's memory): deleted all the same.
         report.status = 'DELETE_COMPLETE'
         return { done: true, value: undefined }
       }
       // The live log tells each change of the stack's status when a look sees it.
-      if (stack.status !== report.status)
-        ctx.log.progress?.(`Stack ${target.name}: ${report.status} → ${stack.status}`)
-      report.status = stack.status
-      report.statusReason = stack.reason
-      return stack.status === 'DELETE_IN_PROGRESS'
-        ? { done: false, reason: stack.status }
+      const status = stack.StackStatus ?? 'UNKNOWN'
+      if (status !== report.status) ctx.log.progress?.(`Stack ${target.name}: ${report.status} → ${status}`)
+      report.status = status
+      report.statusReason = stack.StackStatusReason
+      return status === 'DELETE_IN_PROGRESS'
+        ? { done: false, reason: status }
         : { done: true, value: undefined }
     }
   )
@@ -100,33 +102,15 @@ export async function deleteStack(
     ctx.log.warning(`Stack ${target.name} was still DELETE_IN_PROGRESS at the deadline`)
     return report
   }
-  // DELETE_FAILED, or the deletion ended in a status that is not a deletion (CloudFormation can
-  // give up before touching a resource, e.g. while another stack imports one of its outputs).
+  // DELETE_FAILED, or the deletion ended in a status that is not a deletion (CloudFormation gives up
+  // before touching a resource while another stack imports one of its exports, and the stack goes
+  // back to its status: aws/aws-sdk#383, boto/botocore#2590).
   report.failedResources = await failedResources(ctx, target)
-  report.nextCommand = nextCommand(target, report.failedResources)
+  report.nextCommand = nextCommand(target, report.failedResources, report.statusReason)
   ctx.log.warning(
     `Stack ${target.name} ended ${report.status}${report.statusReason ? `: ${report.statusReason}` : ''}`
   )
   return report
-}
-
-async function describeById(
-  ctx: StackContext,
-  stackId: string
-): Promise<{ status: string; reason?: string } | undefined> {
-  try {
-    const out = await callAws(
-      ctx,
-      ctx.cloudformation,
-      new (await sdk.cloudformation()).DescribeStacksCommand({ StackName: stackId })
-    )
-    const stack = out.Stacks?.[0]
-    if (!stack) return undefined
-    return { status: stack.StackStatus ?? 'UNKNOWN', reason: stack.StackStatusReason }
-  } catch (error) {
-    if (isStackMissing(error)) return undefined
-    throw error
-  }
 }
 
 /**
@@ -184,17 +168,30 @@ function isStackItself(event: StackEvent, target: StackTarget): boolean {
     : event.LogicalResourceId === target.name
 }
 
+/** CloudFormation's reason for a deletion it gave up because a live stack imports an export. */
+const EXPORT_IN_USE = /^Export (\S+) cannot be deleted as it is in use by (.+)$/
+
 /**
- * What a person runs next after DELETE_FAILED, once they have dealt with what blocked it (or decided
- * to keep it): delete again keeping the resources that failed, which CloudFormation then leaves
- * in place. Without a known failed resource, the forced deletion does the same for whatever failed.
+ * What a person runs next after a deletion that did not finish, matching its cause. An export in
+ * use: see who imports it, and delete (or change) those stacks first; forcing the deletion does not
+ * help there (FORCE_DELETE_STACK and RetainResources apply to a DELETE_FAILED stack only). After
+ * DELETE_FAILED, once what blocked it is dealt with (or kept): delete again keeping the resources
+ * that failed, which CloudFormation then leaves in place; without a known failed resource, the
+ * forced deletion does the same for whatever failed.
  */
 export function nextCommand(
   target: Pick<StackTarget, 'name' | 'id'>,
-  failed: StackReport['failedResources']
+  failed: StackReport['failedResources'],
+  statusReason?: string
 ): string {
   const region = /^arn:[^:]+:cloudformation:([^:]+):/.exec(target.id)?.[1]
-  const base = `aws cloudformation delete-stack --stack-name ${target.name}${region ? ` --region ${region}` : ''}`
+  const inRegion = region ? ` --region ${region}` : ''
+  const base = `aws cloudformation delete-stack --stack-name ${target.name}${inRegion}`
+  const inUse = EXPORT_IN_USE.exec(statusReason?.trim() ?? '')
+  if (inUse) {
+    const importers = inUse[2]!.split(/,\s*|\s+and\s+/).filter(Boolean)
+    return `aws cloudformation list-imports --export-name ${inUse[1]}${inRegion} (imported by ${importers.join(', ')}: delete or change those stacks first), then ${base}`
+  }
   return failed.length > 0
     ? `${base} --retain-resources ${failed.map(f => f.logicalId).join(' ')}`
     : `${base} --deletion-mode FORCE_DELETE_STACK`
@@ -207,19 +204,23 @@ export function nextCommand(
  */
 export interface StackPhaseContext extends CallContext {
   cloudformation?: SendPort
-  stackToken?: string
+  /** The DeleteStack request token of this run for a stack (by StackId). */
+  stackToken?: (stackId: string) => string
   report: ClusterReport
   pollIntervalMs: number
 }
 
-export async function removeStack(ctx: StackPhaseContext, target: StackTarget): Promise<void> {
+export async function removeStack(
+  ctx: StackPhaseContext,
+  target: StackTarget,
+  /** Where its report goes: the cluster's `stack`, or one of its `importers`. */
+  report: StackDeletionReport
+): Promise<void> {
   if (!ctx.cloudformation || !ctx.stackToken)
     throw new Error('delete-stack needs a CloudFormation client and a request token')
   const stackCtx = { ...ctx, cloudformation: ctx.cloudformation }
-  const report: StackDeletionReport = stackReport(target)
-  ctx.report.stack = report
   await deleteStack(stackCtx, target, {
-    clientRequestToken: ctx.stackToken,
+    clientRequestToken: ctx.stackToken(target.id),
     deadline: ctx.deadline,
     pollIntervalMs: ctx.pollIntervalMs,
     report
@@ -249,4 +250,23 @@ export async function removeStack(ctx: StackPhaseContext, target: StackTarget): 
   throw new Error(
     `Stack ${target.name} ended ${report.status}${failed ? `; failed resources: ${failed}` : report.statusReason ? `: ${report.statusReason}` : ''}. Next: ${report.nextCommand ?? `aws cloudformation delete-stack --stack-name ${target.name}`}`
   )
+}
+
+/**
+ * Deletes the stack, after the stacks that import its exports (wave by wave, each waited for by
+ * StackId until DELETE_COMPLETE), recording each in the cluster's report. The first that does not
+ * reach DELETE_COMPLETE fails the cluster, and nothing after it is asked.
+ */
+export async function removeStacks(ctx: StackPhaseContext, stack: StackTarget): Promise<void> {
+  const report: StackDeletionReport = stackReport(stack)
+  ctx.report.stack = report
+  // Before deleting the stack(s): the place for waits on what CloudFormation cannot delete yet.
+  for (const wave of deletionWaves(stack.importers ?? [])) {
+    const results = await Promise.allSettled(
+      wave.map(i => removeStack(ctx, i, report.importers!.find(r => r.name === i.name) ?? stackReport(i)))
+    )
+    const failed = results.find(r => r.status === 'rejected')
+    if (failed) throw failed.reason
+  }
+  await removeStack(ctx, stack, report)
 }

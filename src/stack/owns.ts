@@ -1,0 +1,90 @@
+import type { StackResourceSummary } from '@aws-sdk/client-cloudformation'
+
+/**
+ * What a stack may own and still be deleted with the services being removed: the rule for the
+ * stack of the selected services (services mode) and for the stacks that import the exports of the
+ * stack to delete. Whatever else it owns is named, and makes its deletion a refusal.
+ */
+
+/** Judges one live stack resource: why it is outside what goes, or undefined. */
+export type OutsideSelection = (resource: StackResourceSummary) => string | undefined
+
+/**
+ * Services mode: what a stack may own and still go with the selected services. The services
+ * themselves, task definitions no other service runs, target groups no other service uses, and the
+ * kinds that belong to one service (its roles, log groups, listener rules, scaling, discovery,
+ * schedules, security groups, alarms). Anything else (the cluster, its capacity, load balancers and
+ * listeners, namespaces, nested stacks, networks…) is outside: it is shared, or may be.
+ */
+export function outsideServices(selection: {
+  services: { name: string; arn: string }[]
+  /** Task definition ARNs another service or task of the cluster runs. */
+  sharedTaskDefinitions: ReadonlySet<string>
+  /** Target group ARNs another service of the cluster uses. */
+  sharedTargetGroups: ReadonlySet<string>
+}): OutsideSelection {
+  const arns = new Set(selection.services.map(s => s.arn))
+  const names = new Set(selection.services.map(s => s.name))
+  return r => {
+    const type = r.ResourceType ?? ''
+    const id = r.PhysicalResourceId ?? ''
+    const what = `${id.slice(id.lastIndexOf('/') + 1) || r.LogicalResourceId} (${type})`
+    switch (type) {
+      case 'AWS::ECS::Service':
+        return arns.has(id) || names.has(id.slice(id.lastIndexOf('/') + 1)) ? undefined : `service ${what}`
+      case 'AWS::ECS::TaskDefinition':
+        return selection.sharedTaskDefinitions.has(id)
+          ? `task definition ${what}, another service runs it`
+          : undefined
+      case 'AWS::ElasticLoadBalancingV2::TargetGroup':
+        return selection.sharedTargetGroups.has(id)
+          ? `target group ${what}, another service uses it`
+          : undefined
+      default:
+        return PER_SERVICE_TYPES.has(type) ? undefined : what
+    }
+  }
+}
+
+const PER_SERVICE_TYPES = new Set([
+  'AWS::Logs::LogGroup',
+  'AWS::IAM::Role',
+  'AWS::IAM::Policy',
+  'AWS::IAM::ManagedPolicy',
+  'AWS::ElasticLoadBalancingV2::ListenerRule',
+  'AWS::ApplicationAutoScaling::ScalableTarget',
+  'AWS::ApplicationAutoScaling::ScalingPolicy',
+  'AWS::ServiceDiscovery::Service',
+  'AWS::Events::Rule',
+  'AWS::Scheduler::Schedule',
+  'AWS::EC2::SecurityGroup',
+  'AWS::EC2::SecurityGroupIngress',
+  'AWS::EC2::SecurityGroupEgress',
+  'AWS::Route53::RecordSet',
+  'AWS::CloudWatch::Alarm',
+  'AWS::SSM::Parameter',
+  'AWS::SecretsManager::Secret',
+  'AWS::CDK::Metadata'
+])
+
+/**
+ * Whole-cluster mode: what a stack importing the cluster's stack may own and still go with it. The
+ * cluster's services (all of them go) and what belongs to one service (outsideServices); anything
+ * else, such as a database, a bucket or another cluster's service, is outside.
+ */
+export function outsideCluster(
+  cluster: { name: string },
+  services: { name: string; arn: string }[]
+): OutsideSelection {
+  const ofServices = outsideServices({
+    services,
+    sharedTaskDefinitions: new Set(),
+    sharedTargetGroups: new Set()
+  })
+  // A service's ARN (its physical id) names its cluster: arn:…:service/<cluster>/<service>.
+  const inCluster = `:service/${cluster.name}/`
+  return r =>
+    r.ResourceType === 'AWS::ECS::Service' && (r.PhysicalResourceId ?? '').includes(inCluster)
+      ? undefined
+      : ofServices(r)
+}

@@ -1,0 +1,129 @@
+import type { SendPort } from '../aws/call.js'
+import { Phase } from '../apply/index.js'
+import type { InventoryContext, ClusterInventory } from '../inventory.js'
+import { sharedWithNeighbours } from '../kinds/shared.js'
+import type { TeardownScope } from '../kinds/kind.js'
+import type { PhaseLog } from '../report/phase-log.js'
+import type { ClusterReport } from '../report/report.js'
+import type { Settings } from '../settings.js'
+import { RefusedError } from '../util/errors.js'
+import { removeStacks } from './delete.js'
+import { importerSteps } from './exports.js'
+import {
+  findStack,
+  findStackOfServices,
+  isStackTarget,
+  stackDeleteToken,
+  stackRefusal,
+  stackReport,
+  withImporters,
+  type StackTarget
+} from './find.js'
+import { outsideCluster, outsideServices } from './owns.js'
+
+/**
+ * The stack step of a teardown: finding the stack for delete-stack before anything is touched, and
+ * deleting the stack of a cluster that is already gone.
+ */
+
+/** What the stack step needs of the run's dependencies. */
+export interface StackStepDeps {
+  cloudformation: SendPort
+  /** The run's identity, for the DeleteStack request token. */
+  run: { runId?: string; runAttempt?: string; startedAt: number }
+}
+
+/**
+ * Finds the stack for delete-stack and checks, before anything is touched, that CloudFormation
+ * would accept its deletion. A refusal fails the cluster at once (a dry run lists it as a blocker).
+ */
+export async function lookUpStack(
+  deps: StackStepDeps,
+  settings: Settings,
+  report: ClusterReport,
+  ctx: InventoryContext,
+  cluster: { name: string; arn: string; tags: Record<string, string> },
+  blockers: string[],
+  inventory?: ClusterInventory,
+  scope?: TeardownScope
+): Promise<StackTarget | undefined> {
+  const stackCtx = { ...ctx, cloudformation: deps.cloudformation }
+  // Services mode: named services already INACTIVE (a re-run) are the selection's too: a stack that
+  // owns them goes with them, and they are not "outside" it.
+  const services = scope?.services ?? inventory?.services ?? []
+  const outside = inventory?.scope
+    ? outsideServices({
+        services,
+        sharedTaskDefinitions: new Set(scope ? sharedWithNeighbours(scope).taskDefinitions.keys() : []),
+        sharedTargetGroups: new Set(
+          inventory.scope.neighbours.flatMap(s => (s.loadBalancers ?? []).map(lb => lb.targetGroupArn ?? ''))
+        )
+      })
+    : outsideCluster(cluster, services)
+  const found = inventory?.scope
+    ? await findStackOfServices(stackCtx, cluster, services, settings.stackName, outside)
+    : await findStack(stackCtx, cluster, settings.stackName)
+  // The stacks that import its exports go first, when they hold nothing else (else a refusal).
+  const lookup = isStackTarget(found) ? await withImporters(stackCtx, found, cluster, outside) : found
+  report.stack = stackReport(lookup)
+  const refusal = stackRefusal(lookup)
+  if (refusal) {
+    if (!settings.dryRun) throw new RefusedError(refusal)
+    blockers.push(refusal)
+  }
+  if (!isStackTarget(lookup)) {
+    ctx.log.info(
+      `No CloudFormation stack found for cluster ${cluster.name}; looked for ${lookup.searched.join(', ')}`
+    )
+    return undefined
+  }
+  ctx.log.info(
+    `Found stack ${lookup.name} (${lookup.status}, by ${lookup.foundBy})${lookup.alsoOwns ? '; it owns the selected services' : lookup.ownsCluster ? '; it owns the cluster' : ''}`
+  )
+  for (const i of lookup.importers ?? [])
+    ctx.log.info(`Stack ${i.name} (${i.status}) imports ${i.imports.join(', ')} from ${i.from.join(', ')}`)
+  return lookup
+}
+
+export async function stackOfAbsentCluster(
+  deps: StackStepDeps,
+  settings: Settings,
+  report: ClusterReport,
+  phases: PhaseLog,
+  ctx: InventoryContext
+): Promise<void> {
+  const blockers: string[] = []
+  const stack = await lookUpStack(
+    deps,
+    settings,
+    report,
+    ctx,
+    { name: report.name, arn: report.arn, tags: {} },
+    blockers
+  )
+  if (!stack) return
+  if (settings.dryRun) {
+    report.outcome = 'dry-run'
+    report.plan = {
+      steps: [
+        ...importerSteps(stack),
+        { description: `Delete stack ${stack.name}; wait until DELETE_COMPLETE`, resources: [stack.name] }
+      ].map(({ description, resources }) => ({ description, resources })),
+      blockers
+    }
+    return
+  }
+  const log = phases.phase(Phase.deleteStack)
+  await removeStacks(
+    {
+      ...ctx,
+      log,
+      cloudformation: deps.cloudformation,
+      stackToken: (id: string) => stackDeleteToken(id, deps.run),
+      report,
+      pollIntervalMs: settings.pollIntervalMs
+    },
+    stack
+  )
+  report.message = `Cluster ${report.name} was already deleted; its stack ${stack.name} is now deleted too.`
+}
