@@ -17,6 +17,8 @@ type EcsErrorName =
   | 'ResourceInUseException'
   | 'TaskSetNotFoundException'
   | 'AccessDeniedException'
+  | 'ResourceNotFoundException'
+  | 'GatewayNotFoundException'
 
 const classes: Record<EcsErrorName, new (opts: { message: string; $metadata: object }) => Error> = {
   InvalidParameterException: ecs.InvalidParameterException,
@@ -31,7 +33,9 @@ const classes: Record<EcsErrorName, new (opts: { message: string; $metadata: obj
   UpdateInProgressException: ecs.UpdateInProgressException,
   ResourceInUseException: ecs.ResourceInUseException,
   TaskSetNotFoundException: ecs.TaskSetNotFoundException,
-  AccessDeniedException: ecs.AccessDeniedException
+  AccessDeniedException: ecs.AccessDeniedException,
+  ResourceNotFoundException: ecs.ResourceNotFoundException,
+  GatewayNotFoundException: ecs.GatewayNotFoundException
 }
 
 export function ecsError(name: EcsErrorName, message: string): Error {
