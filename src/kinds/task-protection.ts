@@ -4,7 +4,7 @@ import { callAws } from '../aws/call.js'
 import { Limits } from '../constants.js'
 import type { InventoryContext, TaskInfo } from '../inventory.js'
 import { code } from '../report/html.js'
-import { errorMessage, isAccessDenied } from '../util/errors.js'
+import { errorMessage, isAccessDenied, isCancellation } from '../util/errors.js'
 import { chunk } from '../util/pool.js'
 import { count, relatedReport, rowWhenAny, type ReportPart, type ResourceKind } from './kind.js'
 
@@ -41,7 +41,7 @@ declare module '../report/report.js' {
 export interface TaskProtectionFound {
   /** The service tasks found protected. */
   protectedTasks: TaskInfo[]
-  /** The protection could not be read (a denied read): nothing is cleared, and that is said. */
+  /** The protection could not be read (a denied or failed read): nothing is cleared, and that is said. */
   unread?: string
 }
 
@@ -58,9 +58,10 @@ export const taskProtectionKind: ResourceKind<TaskProtectionFound, TaskProtectio
     try {
       return { protectedTasks: await readProtected(ctx, scope.cluster.arn, candidates) }
     } catch (error) {
-      if (!isAccessDenied(error)) throw error
-      // Without it, protected tasks are stopped at the drain deadline: the run can do without.
-      ctx.onDenied?.(error)
+      if (isCancellation(error, ctx.signal)) throw error
+      // Without it, protected tasks are stopped at the drain deadline: the run can do without it (a
+      // denied read, or an emulator without the call), and says so.
+      if (isAccessDenied(error)) ctx.onDenied?.(error)
       return { protectedTasks: [], unread: errorMessage(error) }
     }
   },
