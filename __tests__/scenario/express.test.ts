@@ -55,8 +55,14 @@ describe('Express services', () => {
     expect(result.failed).toBeUndefined()
     expect(world.ecs.remaining('preview')).toMatchObject({ cluster: 'INACTIVE', services: [], tasks: [] })
     const sent = (op: string) =>
-      world.ecs.calls.filter(c => c.operation === op && !c.error).map(c => String(c.input.serviceArn ?? c.input.service))
-    expect(sent(expressCalls[0]).map(arn => arn.split('/').pop()).sort()).toEqual(['api', 'site'])
+      world.ecs.calls
+        .filter(c => c.operation === op && !c.error)
+        .map(c => String(c.input.serviceArn ?? c.input.service))
+    expect(
+      sent(expressCalls[0])
+        .map(arn => arn.split('/').pop())
+        .sort()
+    ).toEqual(['api', 'site'])
     expect(sent(expressCalls[1]).map(arn => arn.split('/').pop())).toEqual(['worker'])
     // What ECS made for them is gone with them, and the run sent nothing about any of it.
     expect(world.elbv2.targetGroups.has(api.targetGroupArn)).toBe(false)
@@ -67,7 +73,9 @@ describe('Express services', () => {
       .filter(
         c =>
           !c.error &&
-          ['DeleteTargetGroup', 'DeleteRule', 'DeregisterScalableTarget', 'RegisterScalableTarget'].includes(c.operation)
+          ['DeleteTargetGroup', 'DeleteRule', 'DeregisterScalableTarget', 'RegisterScalableTarget'].includes(
+            c.operation
+          )
       )
       .map(c => String(c.input.TargetGroupArn ?? c.input.RuleArn ?? c.input.ResourceId))
     expect(touched.sort()).toEqual(
@@ -78,7 +86,12 @@ describe('Express services', () => {
 
     const c = only(result.report)
     expect(c.outcome).toBe('deleted')
-    expect(c.services.filter(s => s.express).map(s => s.name).sort()).toEqual(['api', 'site'])
+    expect(
+      c.services
+        .filter(s => s.express)
+        .map(s => s.name)
+        .sort()
+    ).toEqual(['api', 'site'])
     expect(c.services.find(s => s.name === 'worker')?.express).toBeUndefined()
     const reported = c.related?.expressServices ?? []
     expect(reported.map(s => s.name).sort()).toEqual(['api', 'site'])
@@ -101,13 +114,23 @@ describe('Express services', () => {
 
   it('a dry run lists the same steps the run takes, and changes nothing', async () => {
     const dry = expressAndClassic()
-    const planned = await runOnSim(dry.world.ecs, { cluster: 'preview', 'dry-run': 'true' }, { world: dry.world })
+    const planned = await runOnSim(
+      dry.world.ecs,
+      { cluster: 'preview', 'dry-run': 'true' },
+      { world: dry.world }
+    )
     expect(dry.world.mutatingCalls()).toEqual([])
     const steps = only(planned.report).plan!.steps
-    const express = steps.find(s => s.description.startsWith('Delete 2 Express services with DeleteExpressGatewayService'))
+    const express = steps.find(s =>
+      s.description.startsWith('Delete 2 Express services with DeleteExpressGatewayService')
+    )
     expect(express?.resources.sort()).toEqual(['api', 'site'])
-    expect(steps.find(s => s.description.startsWith('Delete 1 service with force'))?.resources).toEqual(['worker'])
-    expect(steps.some(s => s.description.startsWith('Record what ECS removed with 2 Express services'))).toBe(true)
+    expect(steps.find(s => s.description.startsWith('Delete 1 service with force'))?.resources).toEqual([
+      'worker'
+    ])
+    expect(steps.some(s => s.description.startsWith('Record what ECS removed with 2 Express services'))).toBe(
+      true
+    )
 
     const real = expressAndClassic()
     const result = await runOnSim(real.world.ecs, { cluster: 'preview' }, { world: real.world })
@@ -188,14 +211,23 @@ describe('gateways associated with the cluster', () => {
 
   it('a dry run lists the disassociation; services mode neither reads nor touches the association', async () => {
     const dry = withGateway()
-    const planned = await runOnSim(dry.world.ecs, { cluster: 'preview', 'dry-run': 'true' }, { world: dry.world })
+    const planned = await runOnSim(
+      dry.world.ecs,
+      { cluster: 'preview', 'dry-run': 'true' },
+      { world: dry.world }
+    )
     expect(dry.world.mutatingCalls()).toEqual([])
-    expect(only(planned.report).plan!.steps.find(s => s.description.startsWith('Disassociate 1 gateway'))?.resources).toEqual([
-      dry.gateway
-    ])
+    expect(
+      only(planned.report).plan!.steps.find(s => s.description.startsWith('Disassociate 1 gateway'))
+        ?.resources
+    ).toEqual([dry.gateway])
 
     const svc = withGateway()
-    const result = await runOnSim(svc.world.ecs, { cluster: 'preview', services: 'web' }, { world: svc.world })
+    const result = await runOnSim(
+      svc.world.ecs,
+      { cluster: 'preview', services: 'web' },
+      { world: svc.world }
+    )
     expect(result.failed).toBeUndefined()
     expect(svc.world.ecs.calls.filter(c => /Gateway/.test(c.operation))).toEqual([])
     expect(svc.world.ecs.gatewayAssociations.every(a => a.status === 'ACTIVE')).toBe(true)
@@ -252,17 +284,26 @@ describe('task scale-in protection', () => {
 
   it('force mode reads no protection: StopTask stops a protected task as any other; a dry run lists the step', async () => {
     const forced = protectedService()
-    const result = await runOnSim(forced.world.ecs, { cluster: 'preview', force: 'true' }, { world: forced.world })
+    const result = await runOnSim(
+      forced.world.ecs,
+      { cluster: 'preview', force: 'true' },
+      { world: forced.world }
+    )
     expect(result.failed).toBeUndefined()
     expect(forced.world.ecs.calls.filter(c => /TaskProtection/.test(c.operation))).toEqual([])
     expect(forced.world.ecs.remaining('preview').tasks).toEqual([])
 
     const dry = protectedService()
-    const planned = await runOnSim(dry.world.ecs, { cluster: 'preview', 'dry-run': 'true' }, { world: dry.world })
+    const planned = await runOnSim(
+      dry.world.ecs,
+      { cluster: 'preview', 'dry-run': 'true' },
+      { world: dry.world }
+    )
     expect(dry.world.mutatingCalls()).toEqual([])
     expect(
-      only(planned.report).plan!.steps.find(s => s.description.startsWith('Clear the scale-in protection of 1 service task'))
-        ?.resources
+      only(planned.report).plan!.steps.find(s =>
+        s.description.startsWith('Clear the scale-in protection of 1 service task')
+      )?.resources
     ).toEqual([dry.protectedTask.id])
   })
 })
@@ -308,7 +349,9 @@ describe('blue/green services with a CodeDeploy deployment in progress', () => {
       { world, kinds: KINDS.filter(k => k !== codeDeployKind) }
     )
     expect(only(result.report).outcome).toBe('timed-out')
-    expect(world.ecs.calls.some(c => c.operation === 'DeleteService' && c.error === 'InvalidParameterException')).toBe(true)
+    expect(
+      world.ecs.calls.some(c => c.operation === 'DeleteService' && c.error === 'InvalidParameterException')
+    ).toBe(true)
   })
 
   it('a missing codedeploy:StopDeployment ends the run before anything is touched, naming it', async () => {
@@ -333,7 +376,11 @@ describe('blue/green services with a CodeDeploy deployment in progress', () => {
 
     const dry = blueGreen()
     dry.world.codedeploy.denied.add('BatchGetDeployments')
-    const planned = await runOnSim(dry.world.ecs, { cluster: 'preview', 'dry-run': 'true' }, { world: dry.world })
+    const planned = await runOnSim(
+      dry.world.ecs,
+      { cluster: 'preview', 'dry-run': 'true' },
+      { world: dry.world }
+    )
     expect(only(planned.report).plan!.blockers.some(b => /codedeploy:BatchGetDeployments/.test(b))).toBe(true)
   })
 
@@ -345,6 +392,8 @@ describe('blue/green services with a CodeDeploy deployment in progress', () => {
     const stop = steps.findIndex(s => s.startsWith('Stop 1 CodeDeploy deployment in progress'))
     expect(stop).toBeGreaterThanOrEqual(0)
     expect(stop).toBeLessThan(steps.findIndex(s => s.startsWith('Delete 1 service')))
-    expect(only(planned.report).plan!.steps[stop]!.resources).toEqual([`${deployment.deploymentId} (service web)`])
+    expect(only(planned.report).plan!.steps[stop]!.resources).toEqual([
+      `${deployment.deploymentId} (service web)`
+    ])
   })
 })

@@ -77,9 +77,13 @@ export class CodeDeploySim extends ServiceSim {
 
   protected opBatchGetDeployments(input: Record<string, unknown>): unknown {
     const ids = (input.deploymentIds as string[] | undefined) ?? []
-    if (ids.length === 0) throw this.error('DeploymentIdRequiredException', 'At least one deployment ID must be specified.')
+    if (ids.length === 0)
+      throw this.error('DeploymentIdRequiredException', 'At least one deployment ID must be specified.')
     if (ids.length > 25)
-      throw this.error('BatchLimitExceededException', 'The maximum number of deployment IDs you can specify is 25.')
+      throw this.error(
+        'BatchLimitExceededException',
+        'The maximum number of deployment IDs you can specify is 25.'
+      )
     return {
       deploymentsInfo: ids
         .map(id => this.deployments.get(id))
@@ -96,7 +100,8 @@ export class CodeDeploySim extends ServiceSim {
 
   protected opStopDeployment(input: Record<string, unknown>): unknown {
     const id = String(input.deploymentId ?? '')
-    if (!id) throw this.error('DeploymentIdRequiredException', 'At least one deployment ID must be specified.')
+    if (!id)
+      throw this.error('DeploymentIdRequiredException', 'At least one deployment ID must be specified.')
     const d = this.deployments.get(id)
     if (!d) throw this.error('DeploymentDoesNotExistException', `The deployment ${id} could not be found.`)
     if (!UNFINISHED_STATUSES.has(this.statusOf(d)))

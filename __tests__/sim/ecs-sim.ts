@@ -589,10 +589,7 @@ export class EcsSim {
   }
 
   /** A gateway (CreateGateway), associated with the clusters named (AssociateGatewayWithCluster). */
-  createGateway(
-    name: string,
-    associations: { cluster: string; routeServices?: string[] }[] = []
-  ): string {
+  createGateway(name: string, associations: { cluster: string; routeServices?: string[] }[] = []): string {
     const arn = `arn:aws:ecs:${this.region}:${ACCOUNT}:gateway/${name}`
     this.gateways.set(arn, { name })
     for (const a of associations) {
@@ -1245,10 +1242,8 @@ export class EcsSim {
   /** DescribeServiceRevisions (ECS API model): 1 to 20 ARNs; unknown ones are failures (MISSING). */
   protected opDescribeServiceRevisions(input: Record<string, unknown>): unknown {
     const arns = (input.serviceRevisionArns as string[] | undefined) ?? []
-    if (arns.length === 0)
-      throw ecsError('InvalidParameterException', 'serviceRevisionArns cannot be empty.')
-    if (arns.length > 20)
-      throw ecsError('InvalidParameterException', 'You can specify a maximum of 20 ARNs.')
+    if (arns.length === 0) throw ecsError('InvalidParameterException', 'serviceRevisionArns cannot be empty.')
+    if (arns.length > 20) throw ecsError('InvalidParameterException', 'You can specify a maximum of 20 ARNs.')
     const serviceRevisions: unknown[] = []
     const failures: unknown[] = []
     for (const arn of arns) {
@@ -1282,7 +1277,12 @@ export class EcsSim {
     if (input.cluster !== undefined && !cluster) return { gatewayClusterAssociations: [] }
     const gateway = input.gateway !== undefined ? String(input.gateway) : undefined
     const items = this.gatewayAssociations
-      .map((a, seq) => ({ a, seq, arn: `${a.gatewayArn}|${a.clusterArn}`, status: this.associationStatus(a) }))
+      .map((a, seq) => ({
+        a,
+        seq,
+        arn: `${a.gatewayArn}|${a.clusterArn}`,
+        status: this.associationStatus(a)
+      }))
       .filter(
         x =>
           (!cluster || x.a.clusterArn === cluster.arn) &&
@@ -1400,7 +1400,11 @@ export class EcsSim {
 
   private protection(t: SimTask): unknown {
     const on = t.protectedUntil !== undefined && this.now < t.protectedUntil
-    return { taskArn: t.arn, protectionEnabled: on, ...(on ? { expirationDate: new Date(t.protectedUntil!) } : {}) }
+    return {
+      taskArn: t.arn,
+      protectionEnabled: on,
+      ...(on ? { expirationDate: new Date(t.protectedUntil!) } : {})
+    }
   }
 
   protected opDeleteTaskSet(input: Record<string, unknown>): unknown {
@@ -1652,7 +1656,11 @@ export class EcsSim {
     }
     // ECS removes what it made for an Express service once the service is INACTIVE.
     for (const s of this.services.values()) {
-      if (s.express?.deletedByExpressCall && !s.express.infrastructureRemoved && this.serviceStatus(s) === 'INACTIVE') {
+      if (
+        s.express?.deletedByExpressCall &&
+        !s.express.infrastructureRemoved &&
+        this.serviceStatus(s) === 'INACTIVE'
+      ) {
         s.express.infrastructureRemoved = true
         this.onExpressInfrastructureRemoved?.(s)
       }

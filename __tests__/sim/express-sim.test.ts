@@ -31,12 +31,15 @@ describe('ECS simulator: Express services', () => {
     const { w, ecs } = world()
     const out = await send(ecs, new DescribeServicesCommand({ cluster: 'c1', services: ['api', 'web'] }))
     const [api, web] = out.services as Out[]
-    expect(api).toMatchObject({ resourceManagementType: 'ECS', currentServiceRevisions: [{ arn: expect.any(String) }] })
+    expect(api).toMatchObject({
+      resourceManagementType: 'ECS',
+      currentServiceRevisions: [{ arn: expect.any(String) }]
+    })
     expect(web!.resourceManagementType).toBeUndefined()
     const revisions = await send(
       ecs,
       new DescribeServiceRevisionsCommand({
-        serviceRevisionArns: [((api!.currentServiceRevisions as Out[])[0]!.arn as string), 'arn:nope']
+        serviceRevisionArns: [(api!.currentServiceRevisions as Out[])[0]!.arn as string, 'arn:nope']
       })
     )
     expect((revisions.serviceRevisions as Out[])[0]!.ecsManagedResources).toBeDefined()
@@ -47,7 +50,12 @@ describe('ECS simulator: Express services', () => {
   it('DescribeServiceRevisions takes at most 20 ARNs', async () => {
     const { ecs } = world()
     await rejects(
-      send(ecs, new DescribeServiceRevisionsCommand({ serviceRevisionArns: Array.from({ length: 21 }, (_, i) => `r${i}`) })),
+      send(
+        ecs,
+        new DescribeServiceRevisionsCommand({
+          serviceRevisionArns: Array.from({ length: 21 }, (_, i) => `r${i}`)
+        })
+      ),
       'InvalidParameterException',
       /maximum of 20/
     )
@@ -115,7 +123,10 @@ describe('ECS simulator: gateways associated with clusters', () => {
 
   it('lists the cluster’s associations, filtered by status, and refuses more than 3 statuses', async () => {
     const { gateway, ecs } = world()
-    const out = await send(ecs, new ListGatewayClusterAssociationsCommand({ cluster: 'c1', status: ['ACTIVE'] }))
+    const out = await send(
+      ecs,
+      new ListGatewayClusterAssociationsCommand({ cluster: 'c1', status: ['ACTIVE'] })
+    )
     expect(out.gatewayClusterAssociations).toEqual([
       { gatewayArn: gateway, clusterArn: expect.stringMatching(/cluster\/c1$/), status: 'ACTIVE' }
     ])
@@ -135,7 +146,11 @@ describe('ECS simulator: gateways associated with clusters', () => {
     const { w, gateway, ecs } = world()
     const out = await send(ecs, new DisassociateGatewayFromClusterCommand({ gateway, cluster: 'c1' }))
     expect(out.status).toBe('DISASSOCIATING')
-    await rejects(send(ecs, new DeleteGatewayCommand({ gateway })), 'ClientException', /ACTIVE or DISASSOCIATING/)
+    await rejects(
+      send(ecs, new DeleteGatewayCommand({ gateway })),
+      'ClientException',
+      /ACTIVE or DISASSOCIATING/
+    )
     await send(ecs, new DeleteServiceCommand({ cluster: 'c1', service: 'web', force: true }))
     const after = await send(ecs, new ListGatewayClusterAssociationsCommand({ cluster: 'c1' }))
     expect(after.gatewayClusterAssociations).toEqual([])
@@ -146,8 +161,14 @@ describe('ECS simulator: gateways associated with clusters', () => {
   it('DisassociateGatewayFromCluster: GatewayNotFound for an unknown gateway, ResourceNotFound when not associated', async () => {
     const { w, gateway, ecs } = world()
     w.ecs.createCluster('c2')
-    await rejects(send(ecs, new DisassociateGatewayFromClusterCommand({ gateway: 'nope', cluster: 'c1' })), 'GatewayNotFoundException')
-    await rejects(send(ecs, new DisassociateGatewayFromClusterCommand({ gateway, cluster: 'c2' })), 'ResourceNotFoundException')
+    await rejects(
+      send(ecs, new DisassociateGatewayFromClusterCommand({ gateway: 'nope', cluster: 'c1' })),
+      'GatewayNotFoundException'
+    )
+    await rejects(
+      send(ecs, new DisassociateGatewayFromClusterCommand({ gateway, cluster: 'c2' })),
+      'ResourceNotFoundException'
+    )
   })
 })
 
@@ -162,13 +183,19 @@ describe('ECS simulator: task scale-in protection', () => {
 
   it('the scheduler’s scale-in on DeleteService leaves a protected task until protection is cleared', async () => {
     const { w, task, ecs } = world()
-    await send(ecs, new UpdateTaskProtectionCommand({ cluster: 'c1', tasks: [task.arn], protectionEnabled: true }))
+    await send(
+      ecs,
+      new UpdateTaskProtectionCommand({ cluster: 'c1', tasks: [task.arn], protectionEnabled: true })
+    )
     await send(ecs, new DeleteServiceCommand({ cluster: 'c1', service: 'web', force: true }))
     await w.ecs.time.sleep(5 * 60_000)
     expect(w.ecs.taskStatus(task)).toBe('RUNNING')
     const got = await send(ecs, new GetTaskProtectionCommand({ cluster: 'c1', tasks: [task.arn] }))
     expect((got.protectedTasks as Out[])[0]).toMatchObject({ protectionEnabled: true })
-    await send(ecs, new UpdateTaskProtectionCommand({ cluster: 'c1', tasks: [task.arn], protectionEnabled: false }))
+    await send(
+      ecs,
+      new UpdateTaskProtectionCommand({ cluster: 'c1', tasks: [task.arn], protectionEnabled: false })
+    )
     await w.ecs.time.sleep(60_000)
     expect(w.ecs.taskStatus(task)).toBe('STOPPED')
   })
@@ -184,20 +211,41 @@ describe('ECS simulator: task scale-in protection', () => {
   it('UpdateTaskProtection: at most 10 tasks, expiresInMinutes 1 to 2880, and a standalone task is a TASK_NOT_VALID failure', async () => {
     const { task, job, ecs } = world()
     await rejects(
-      send(ecs, new UpdateTaskProtectionCommand({ cluster: 'c1', tasks: Array.from({ length: 11 }, () => task.arn), protectionEnabled: false })),
+      send(
+        ecs,
+        new UpdateTaskProtectionCommand({
+          cluster: 'c1',
+          tasks: Array.from({ length: 11 }, () => task.arn),
+          protectionEnabled: false
+        })
+      ),
       'InvalidParameterException'
     )
     await rejects(
-      send(ecs, new UpdateTaskProtectionCommand({ cluster: 'c1', tasks: [task.arn], protectionEnabled: true, expiresInMinutes: 2881 })),
+      send(
+        ecs,
+        new UpdateTaskProtectionCommand({
+          cluster: 'c1',
+          tasks: [task.arn],
+          protectionEnabled: true,
+          expiresInMinutes: 2881
+        })
+      ),
       'InvalidParameterException'
     )
-    const out = await send(ecs, new UpdateTaskProtectionCommand({ cluster: 'c1', tasks: [job.arn], protectionEnabled: true }))
+    const out = await send(
+      ecs,
+      new UpdateTaskProtectionCommand({ cluster: 'c1', tasks: [job.arn], protectionEnabled: true })
+    )
     expect(out.failures).toEqual([expect.objectContaining({ arn: job.arn, reason: 'TASK_NOT_VALID' })])
   })
 
   it('protection expires by itself (default 2 hours)', async () => {
     const { w, task, ecs } = world()
-    await send(ecs, new UpdateTaskProtectionCommand({ cluster: 'c1', tasks: [task.arn], protectionEnabled: true }))
+    await send(
+      ecs,
+      new UpdateTaskProtectionCommand({ cluster: 'c1', tasks: [task.arn], protectionEnabled: true })
+    )
     await send(ecs, new DeleteServiceCommand({ cluster: 'c1', service: 'web', force: true }))
     await w.ecs.time.sleep(2 * 60 * 60_000 + 60_000)
     expect(w.ecs.taskStatus(task)).toBe('STOPPED')
@@ -208,7 +256,10 @@ describe('CodeDeploy simulator', () => {
   function world() {
     const w = new SimWorld()
     w.ecs.createCluster('c1')
-    const web = w.ecs.createService('c1', 'web', { launchType: 'FARGATE', deploymentController: 'CODE_DEPLOY' })
+    const web = w.ecs.createService('c1', 'web', {
+      launchType: 'FARGATE',
+      deploymentController: 'CODE_DEPLOY'
+    })
     const d = w.codedeploy.startDeployment(web)
     return { w, d, cd: w.codedeploy.client, ecs: w.ecs.client }
   }
@@ -228,23 +279,40 @@ describe('CodeDeploy simulator', () => {
       'InvalidParameterException',
       /deployments are active/
     )
-    const out = await send(cd, new StopDeploymentCommand({ deploymentId: d.deploymentId, autoRollbackEnabled: false }))
+    const out = await send(
+      cd,
+      new StopDeploymentCommand({ deploymentId: d.deploymentId, autoRollbackEnabled: false })
+    )
     expect(out.status).toBe('Pending')
     await w.ecs.time.sleep(w.codedeploy.stopMs)
-    const got = await send(cd, new BatchGetDeploymentsCommand({ deploymentIds: [d.deploymentId, 'd-UNKNOWN'] }))
-    expect(got.deploymentsInfo).toEqual([expect.objectContaining({ deploymentId: d.deploymentId, status: 'Stopped' })])
+    const got = await send(
+      cd,
+      new BatchGetDeploymentsCommand({ deploymentIds: [d.deploymentId, 'd-UNKNOWN'] })
+    )
+    expect(got.deploymentsInfo).toEqual([
+      expect.objectContaining({ deploymentId: d.deploymentId, status: 'Stopped' })
+    ])
     await send(ecs, new DeleteServiceCommand({ cluster: 'c1', service: 'web', force: true }))
   })
 
   it('BatchGetDeployments takes 1 to 25 IDs; StopDeployment refuses an unknown or finished deployment', async () => {
     const { w, d, cd } = world()
     await rejects(
-      send(cd, new BatchGetDeploymentsCommand({ deploymentIds: Array.from({ length: 26 }, (_, i) => `d-${i}`) })),
+      send(
+        cd,
+        new BatchGetDeploymentsCommand({ deploymentIds: Array.from({ length: 26 }, (_, i) => `d-${i}`) })
+      ),
       'BatchLimitExceededException'
     )
-    await rejects(send(cd, new StopDeploymentCommand({ deploymentId: 'd-NOPE' })), 'DeploymentDoesNotExistException')
+    await rejects(
+      send(cd, new StopDeploymentCommand({ deploymentId: 'd-NOPE' })),
+      'DeploymentDoesNotExistException'
+    )
     await send(cd, new StopDeploymentCommand({ deploymentId: d.deploymentId }))
     await w.ecs.time.sleep(w.codedeploy.stopMs)
-    await rejects(send(cd, new StopDeploymentCommand({ deploymentId: d.deploymentId })), 'DeploymentAlreadyCompletedException')
+    await rejects(
+      send(cd, new StopDeploymentCommand({ deploymentId: d.deploymentId })),
+      'DeploymentAlreadyCompletedException'
+    )
   })
 })

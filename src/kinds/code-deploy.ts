@@ -123,13 +123,11 @@ export const codeDeployKind: ResourceKind<CodeDeployFound, CodeDeployFound> = {
     const done = report.related?.codeDeployDeployments ?? []
     return plan.deployments
       .filter(d => !done.some(x => x.deploymentId === d.deploymentId))
-      .map(
-        (d): Leftover => ({
-          kind: 'codedeploy-deployment',
-          id: d.deploymentId,
-          reason: `not seen stopped before the run stopped (service ${d.service}); ECS refuses to delete the service while it is in progress`
-        })
-      )
+      .map((d): Leftover => ({
+        kind: 'codedeploy-deployment',
+        id: d.deploymentId,
+        reason: `not seen stopped before the run stopped (service ${d.service}); ECS refuses to delete the service while it is in progress`
+      }))
   },
 
   countRows(r, left) {
@@ -148,7 +146,9 @@ export const codeDeployKind: ResourceKind<CodeDeployFound, CodeDeployFound> = {
     return [
       {
         title: 'CodeDeploy deployments stopped',
-        items: (r.codeDeployDeployments ?? []).map(d => `${code(d.deploymentId)} (service ${code(d.service)})`)
+        items: (r.codeDeployDeployments ?? []).map(
+          d => `${code(d.deploymentId)} (service ${code(d.service)})`
+        )
       }
     ]
   }

@@ -149,13 +149,11 @@ export const expressServicesKind: ResourceKind<ExpressFound, ExpressFound> = {
     return plan.services
       .filter(s => !done.some(d => d.arn === s.arn))
       .flatMap(s =>
-        s.managed.map(
-          (m): Leftover => ({
-            kind: 'express-resource',
-            id: m.id,
-            reason: `${m.type} ECS made for Express service ${s.name}: it goes with the service (DeleteExpressGatewayService), which was not seen deleted before the run stopped`
-          })
-        )
+        s.managed.map((m): Leftover => ({
+          kind: 'express-resource',
+          id: m.id,
+          reason: `${m.type} ECS made for Express service ${s.name}: it goes with the service (DeleteExpressGatewayService), which was not seen deleted before the run stopped`
+        }))
       )
   },
 

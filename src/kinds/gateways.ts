@@ -124,13 +124,11 @@ export const gatewaysKind: ResourceKind<GatewaysFound, GatewaysFound> = {
     const done = report.related?.gatewayAssociations ?? []
     return plan.associations
       .filter(a => !done.some(d => d.gatewayArn === a.gatewayArn))
-      .map(
-        (a): Leftover => ({
-          kind: 'gateway-association',
-          id: a.gatewayArn,
-          reason: 'not disassociated before the run stopped: the gateway cannot be deleted while it is'
-        })
-      )
+      .map((a): Leftover => ({
+        kind: 'gateway-association',
+        id: a.gatewayArn,
+        reason: 'not disassociated before the run stopped: the gateway cannot be deleted while it is'
+      }))
   },
 
   countRows(r, left) {
@@ -192,7 +190,11 @@ async function disassociate(ctx: ApplyContext, plan: GatewaysFound): Promise<voi
   const wanted = new Set(plan.associations.map(a => a.gatewayArn))
   const result = await retryUntil(
     ctx,
-    { deadline: Math.min(ctx.deadline, ctx.clock() + DISASSOCIATE_WAIT_MS), minDelayMs: 2_000, maxDelayMs: 15_000 },
+    {
+      deadline: Math.min(ctx.deadline, ctx.clock() + DISASSOCIATE_WAIT_MS),
+      minDelayMs: 2_000,
+      maxDelayMs: 15_000
+    },
     async () => {
       const left = (await listAssociations(ctx, ctx.clusterArn)).filter(a => wanted.has(a.gatewayArn))
       return left.length === 0
@@ -200,7 +202,9 @@ async function disassociate(ctx: ApplyContext, plan: GatewaysFound): Promise<voi
         : { done: false as const, reason: left.map(a => `${a.gatewayArn} ${a.status}`).join(', ') }
     }
   )
-  const still = result.done ? [] : (await listAssociations(ctx, ctx.clusterArn)).filter(a => wanted.has(a.gatewayArn))
+  const still = result.done
+    ? []
+    : (await listAssociations(ctx, ctx.clusterArn)).filter(a => wanted.has(a.gatewayArn))
   const related = relatedReport(ctx.report)
   for (const a of plan.associations) {
     const left = still.find(s => s.gatewayArn === a.gatewayArn)

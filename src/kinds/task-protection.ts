@@ -163,13 +163,16 @@ async function clearProtection(ctx: ApplyContext, plan: TaskProtectionFound): Pr
     )
     for (const p of out.protectedTasks ?? []) {
       if (!p.taskArn || p.protectionEnabled) continue
-      related.taskProtection = [...(related.taskProtection ?? []), { taskArn: p.taskArn, action: 'unprotected' }]
+      related.taskProtection = [
+        ...(related.taskProtection ?? []),
+        { taskArn: p.taskArn, action: 'unprotected' }
+      ]
     }
     // A task that stopped meanwhile is a failure here (MISSING, TASK_NOT_VALID): nothing to clear.
     for (const f of out.failures ?? [])
-      ctx.log.info(`Task ${f.arn ?? ''}: protection not cleared (${f.reason ?? 'failure'}${f.detail ? `: ${f.detail}` : ''})`)
+      ctx.log.info(
+        `Task ${f.arn ?? ''}: protection not cleared (${f.reason ?? 'failure'}${f.detail ? `: ${f.detail}` : ''})`
+      )
   }
-  ctx.log.info(
-    `Cleared the scale-in protection of ${count(related.taskProtection?.length ?? 0, 'task')}`
-  )
+  ctx.log.info(`Cleared the scale-in protection of ${count(related.taskProtection?.length ?? 0, 'task')}`)
 }
