@@ -16,6 +16,20 @@ function only(report: Report | undefined): ClusterReport {
   return report!.clusters[0]!
 }
 
+/** A run that must not fail, on `world`, with the inputs given. */
+async function runOk(world: SimWorld, inputs: Record<string, string>, kinds?: typeof KINDS) {
+  const result = await runOnSim(world.ecs, inputs, { world, ...(kinds ? { kinds } : {}) })
+  expect(result.failed).toBeUndefined()
+  return result
+}
+
+/** A dry run of cluster `preview`: its plan, after checking it changed nothing in any service. */
+async function dryRunPlan(world: SimWorld): Promise<NonNullable<ClusterReport['plan']>> {
+  const planned = await runOnSim(world.ecs, { cluster: 'preview', 'dry-run': 'true' }, { world })
+  expect(world.mutatingCalls()).toEqual([])
+  return only(planned.report).plan!
+}
+
 /**
  * Cluster `preview`: two Express services (`api` and `site`, sharing one ECS-managed load balancer)
  * and a classic service `worker` behind its own target group and rule, with its own scalable target.
@@ -46,13 +60,7 @@ describe('Express services', () => {
     const { world, api, site, worker } = expressAndClassic()
     await world.ecs.time.sleep(5_000)
 
-    const result = await runOnSim(
-      world.ecs,
-      { cluster: 'preview', 'delete-target-groups': 'true' },
-      { world }
-    )
-
-    expect(result.failed).toBeUndefined()
+    const result = await runOk(world, { cluster: 'preview', 'delete-target-groups': 'true' })
     expect(world.ecs.remaining('preview')).toMatchObject({ cluster: 'INACTIVE', services: [], tasks: [] })
     const sent = (op: string) =>
       world.ecs.calls
@@ -114,13 +122,8 @@ describe('Express services', () => {
 
   it('a dry run lists the same steps the run takes, and changes nothing', async () => {
     const dry = expressAndClassic()
-    const planned = await runOnSim(
-      dry.world.ecs,
-      { cluster: 'preview', 'dry-run': 'true' },
-      { world: dry.world }
-    )
-    expect(dry.world.mutatingCalls()).toEqual([])
-    const steps = only(planned.report).plan!.steps
+    const plan = await dryRunPlan(dry.world)
+    const steps = plan.steps
     const express = steps.find(s =>
       s.description.startsWith('Delete 2 Express services with DeleteExpressGatewayService')
     )
@@ -142,12 +145,7 @@ describe('Express services', () => {
 
   it('services mode: the selected Express service goes with DeleteExpressGatewayService; the classic neighbour and what it uses stay', async () => {
     const { world, api, worker } = expressAndClassic()
-    const result = await runOnSim(
-      world.ecs,
-      { cluster: 'preview', services: 'api', 'delete-target-groups': 'true' },
-      { world }
-    )
-    expect(result.failed).toBeUndefined()
+    const result = await runOk(world, { cluster: 'preview', services: 'api', 'delete-target-groups': 'true' })
     const c = only(result.report)
     expect(c.outcome).toBe('services-removed')
     expect(c.services.map(s => `${s.name}:${s.express ?? false}`)).toEqual(['api:true'])
@@ -162,12 +160,11 @@ describe('Express services', () => {
 
   it('services mode: a classic service goes; the Express neighbour, its target group and scaling are never touched', async () => {
     const { world, site } = expressAndClassic()
-    const result = await runOnSim(
-      world.ecs,
-      { cluster: 'preview', services: 'worker', 'delete-target-groups': 'true' },
-      { world }
-    )
-    expect(result.failed).toBeUndefined()
+    await runOk(world, {
+      cluster: 'preview',
+      services: 'worker',
+      'delete-target-groups': 'true'
+    })
     expect(world.ecs.calls.some(c => c.operation === 'DeleteExpressGatewayService')).toBe(false)
     expect(world.elbv2.targetGroups.has(site.targetGroupArn)).toBe(true)
     expect(world.autoscaling.targets.has('service/preview/site')).toBe(true)
@@ -192,8 +189,7 @@ describe('gateways associated with the cluster', () => {
 
   it('disassociates the gateway once the services are gone, keeps the gateway, and leaves other clusters’ associations', async () => {
     const { world, gateway } = withGateway()
-    const result = await runOnSim(world.ecs, { cluster: 'preview' }, { world })
-    expect(result.failed).toBeUndefined()
+    const result = await runOk(world, { cluster: 'preview' })
     const preview = world.ecs.gatewayAssociations.find(a => a.clusterArn.endsWith('/preview'))!
     const staging = world.ecs.gatewayAssociations.find(a => a.clusterArn.endsWith('/staging'))!
     expect(world.ecs.associationStatus(preview)).toBe('INACTIVE')
@@ -211,24 +207,13 @@ describe('gateways associated with the cluster', () => {
 
   it('a dry run lists the disassociation; services mode neither reads nor touches the association', async () => {
     const dry = withGateway()
-    const planned = await runOnSim(
-      dry.world.ecs,
-      { cluster: 'preview', 'dry-run': 'true' },
-      { world: dry.world }
-    )
-    expect(dry.world.mutatingCalls()).toEqual([])
-    expect(
-      only(planned.report).plan!.steps.find(s => s.description.startsWith('Disassociate 1 gateway'))
-        ?.resources
-    ).toEqual([dry.gateway])
+    const plan = await dryRunPlan(dry.world)
+    expect(plan.steps.find(s => s.description.startsWith('Disassociate 1 gateway'))?.resources).toEqual([
+      dry.gateway
+    ])
 
     const svc = withGateway()
-    const result = await runOnSim(
-      svc.world.ecs,
-      { cluster: 'preview', services: 'web' },
-      { world: svc.world }
-    )
-    expect(result.failed).toBeUndefined()
+    await runOk(svc.world, { cluster: 'preview', services: 'web' })
     expect(svc.world.ecs.calls.filter(c => /Gateway/.test(c.operation))).toEqual([])
     expect(svc.world.ecs.gatewayAssociations.every(a => a.status === 'ACTIVE')).toBe(true)
   })
@@ -236,8 +221,7 @@ describe('gateways associated with the cluster', () => {
   it('a denied read of the associations does not stop the teardown: it is said, and nothing is disassociated', async () => {
     const { world } = withGateway()
     world.ecs.denied.add('ListGatewayClusterAssociations')
-    const result = await runOnSim(world.ecs, { cluster: 'preview' }, { world })
-    expect(result.failed).toBeUndefined()
+    const result = await runOk(world, { cluster: 'preview' })
     const c = only(result.report)
     expect(c.outcome).toBe('deleted')
     expect(c.related?.gatewayAssociationsUnread).toMatch(/ListGatewayClusterAssociations/)
@@ -258,8 +242,7 @@ describe('task scale-in protection', () => {
 
   it('graceful mode clears the protection first, so the scheduler drains the task instead of the run stopping it at the drain deadline', async () => {
     const { world, protectedTask } = protectedService()
-    const result = await runOnSim(world.ecs, { cluster: 'preview', 'drain-timeout-minutes': '10' }, { world })
-    expect(result.failed).toBeUndefined()
+    const result = await runOk(world, { cluster: 'preview', 'drain-timeout-minutes': '10' })
     const c = only(result.report)
     expect(c.related?.taskProtection).toEqual([{ taskArn: protectedTask.arn, action: 'unprotected' }])
     expect(c.tasks.find(t => t.arn === protectedTask.arn)?.how).toBe('drained')
@@ -284,26 +267,15 @@ describe('task scale-in protection', () => {
 
   it('force mode reads no protection: StopTask stops a protected task as any other; a dry run lists the step', async () => {
     const forced = protectedService()
-    const result = await runOnSim(
-      forced.world.ecs,
-      { cluster: 'preview', force: 'true' },
-      { world: forced.world }
-    )
-    expect(result.failed).toBeUndefined()
+    await runOk(forced.world, { cluster: 'preview', force: 'true' })
     expect(forced.world.ecs.calls.filter(c => /TaskProtection/.test(c.operation))).toEqual([])
     expect(forced.world.ecs.remaining('preview').tasks).toEqual([])
 
     const dry = protectedService()
-    const planned = await runOnSim(
-      dry.world.ecs,
-      { cluster: 'preview', 'dry-run': 'true' },
-      { world: dry.world }
-    )
-    expect(dry.world.mutatingCalls()).toEqual([])
+    const plan = await dryRunPlan(dry.world)
     expect(
-      only(planned.report).plan!.steps.find(s =>
-        s.description.startsWith('Clear the scale-in protection of 1 service task')
-      )?.resources
+      plan.steps.find(s => s.description.startsWith('Clear the scale-in protection of 1 service task'))
+        ?.resources
     ).toEqual([dry.protectedTask.id])
   })
 })
@@ -324,8 +296,7 @@ describe('blue/green services with a CodeDeploy deployment in progress', () => {
 
   it('stops the deployment (auto rollback off) before deleting the service, and the cluster goes', async () => {
     const { world, deployment } = blueGreen()
-    const result = await runOnSim(world.ecs, { cluster: 'preview' }, { world })
-    expect(result.failed).toBeUndefined()
+    const result = await runOk(world, { cluster: 'preview' })
     expect(world.ecs.remaining('preview').cluster).toBe('INACTIVE')
     const stop = world.codedeploy.calls.find(c => c.operation === 'StopDeployment')!
     expect(stop.input).toEqual({ deploymentId: deployment.deploymentId, autoRollbackEnabled: false })
@@ -376,24 +347,17 @@ describe('blue/green services with a CodeDeploy deployment in progress', () => {
 
     const dry = blueGreen()
     dry.world.codedeploy.denied.add('BatchGetDeployments')
-    const planned = await runOnSim(
-      dry.world.ecs,
-      { cluster: 'preview', 'dry-run': 'true' },
-      { world: dry.world }
-    )
-    expect(only(planned.report).plan!.blockers.some(b => /codedeploy:BatchGetDeployments/.test(b))).toBe(true)
+    const plan = await dryRunPlan(dry.world)
+    expect(plan.blockers.some(b => /codedeploy:BatchGetDeployments/.test(b))).toBe(true)
   })
 
   it('a dry run lists the stop before the deletion', async () => {
     const { world, deployment } = blueGreen()
-    const planned = await runOnSim(world.ecs, { cluster: 'preview', 'dry-run': 'true' }, { world })
-    expect(world.mutatingCalls()).toEqual([])
-    const steps = only(planned.report).plan!.steps.map(s => s.description)
+    const plan = await dryRunPlan(world)
+    const steps = plan.steps.map(s => s.description)
     const stop = steps.findIndex(s => s.startsWith('Stop 1 CodeDeploy deployment in progress'))
     expect(stop).toBeGreaterThanOrEqual(0)
     expect(stop).toBeLessThan(steps.findIndex(s => s.startsWith('Delete 1 service')))
-    expect(only(planned.report).plan!.steps[stop]!.resources).toEqual([
-      `${deployment.deploymentId} (service web)`
-    ])
+    expect(plan.steps[stop]!.resources).toEqual([`${deployment.deploymentId} (service web)`])
   })
 })
