@@ -157,7 +157,10 @@ export type ScalableTargetsQuery =
     }
 
 export function scalableTargetsQuery(scope: TeardownScope): ScalableTargetsQuery {
-  const earlierTeardown = scope.services.length === 0 || scope.services.some(s => s.status !== 'ACTIVE')
+  // Express services count here (a first run on a cluster of Express services alone reads nothing),
+  // but their own targets are ECS's, never this kind's.
+  const all = [...scope.services, ...(scope.expressServices ?? [])]
+  const earlierTeardown = all.length === 0 || all.some(s => s.status !== 'ACTIVE')
   if (scope.wholeCluster && earlierTeardown) {
     const express = (scope.expressServices ?? []).map(s => resourceIdOf(scope.cluster.name, s.name))
     return {

@@ -137,15 +137,19 @@ async function readProtected(
   clusterArn: string,
   tasks: TaskInfo[]
 ): Promise<TaskInfo[]> {
-  const on = new Set<string>()
-  for (const batch of chunk(tasks, Limits.getTaskProtectionBatch)) {
-    const out = await callAws(
-      ctx,
-      ctx.ecs,
-      new GetTaskProtectionCommand({ cluster: clusterArn, tasks: batch.map(t => t.arn) })
+  // The batches at once: the read is part of the inventory, which every run waits for.
+  const outs = await Promise.all(
+    chunk(tasks, Limits.getTaskProtectionBatch).map(batch =>
+      callAws(
+        ctx,
+        ctx.ecs,
+        new GetTaskProtectionCommand({ cluster: clusterArn, tasks: batch.map(t => t.arn) })
+      )
     )
-    for (const p of out.protectedTasks ?? []) if (p.protectionEnabled && p.taskArn) on.add(p.taskArn)
-  }
+  )
+  const on = new Set(
+    outs.flatMap(out => (out.protectedTasks ?? []).filter(p => p.protectionEnabled).map(p => p.taskArn ?? ''))
+  )
   return tasks.filter(t => on.has(t.arn))
 }
 
