@@ -28,8 +28,11 @@ declare module '../report/report.js' {
  * Task scale-in protection (`UpdateTaskProtection`). A protected task "will not be terminated by
  * scale-in events from Service Auto Scaling or deployments" until the protection expires (by
  * default after 2 hours, at most 48) (ECS API model, UpdateTaskProtection; ECS developer guide,
- * "Protect your Amazon ECS tasks from being terminated by scale-in events"). Deleting a service
- * scales it in to 0, so the scheduler does not drain a protected task, and a graceful run would wait
+ * "Protect your Amazon ECS tasks from being terminated by scale-in events"; the same page: a
+ * DEPLOYMENT_BLOCKED answer "means the service has more protected tasks than the desired count of
+ * tasks", as quoted in aws-containers/ecs-task-protection-examples#3). Deleting a service scales it in
+ * to 0, so the scheduler does not drain a protected task (our reading: the text does not name
+ * DeleteService), and a graceful run would wait
  * for it until its drain deadline and then stop it with StopTask (which is no scale-in event and is
  * not held back). The environment's own service tasks are going anyway: in graceful mode, their
  * protection is read (GetTaskProtection, 100 per call) and cleared before any service is touched
