@@ -53,6 +53,46 @@ function expressAndClassic() {
   return { world, api, site, worker: { group, rule, lb } }
 }
 
+/** Clusters `preview` and `staging`, each with a service `web` routed through the gateway `edge`. */
+function withGateway() {
+  const world = new SimWorld()
+  const { ecs } = world
+  ecs.createCluster('preview')
+  ecs.createCluster('staging')
+  ecs.createService('preview', 'web', { desiredCount: 1, launchType: 'FARGATE' })
+  ecs.createService('staging', 'web', { desiredCount: 1, launchType: 'FARGATE' })
+  const gateway = ecs.createGateway('edge', [
+    { cluster: 'preview', routeServices: ['web'] },
+    { cluster: 'staging', routeServices: ['web'] }
+  ])
+  return { world, gateway }
+}
+
+/** Cluster `preview` with a service `web` of two tasks, the first with scale-in protection for 2 hours. */
+function protectedService() {
+  const world = new SimWorld()
+  const { ecs } = world
+  ecs.createCluster('preview')
+  const web = ecs.createService('preview', 'web', { desiredCount: 2, launchType: 'FARGATE' })
+  const [first] = ecs.tasksOf(web)
+  ecs.protectTask(first!, 120)
+  return { world, protectedTask: first! }
+}
+
+/** Cluster `preview` with a CODE_DEPLOY service `web` whose CodeDeploy deployment is in progress. */
+function blueGreen() {
+  const world = new SimWorld()
+  const { ecs, codedeploy } = world
+  ecs.createCluster('preview')
+  const web = ecs.createService('preview', 'web', {
+    desiredCount: 1,
+    launchType: 'FARGATE',
+    deploymentController: 'CODE_DEPLOY'
+  })
+  const deployment = codedeploy.startDeployment(web)
+  return { world, deployment }
+}
+
 const expressCalls = ['DeleteExpressGatewayService', 'DeleteService'] as const
 
 describe('Express services', () => {
@@ -120,7 +160,7 @@ describe('Express services', () => {
     expect(result.summary).toContain('Express services deleted (ECS removed what it made for them)')
   })
 
-  it('a dry run lists the same steps the run takes, and changes nothing', async () => {
+  it('a dry run names the Express services in their own step, and what ECS removes with them', async () => {
     const dry = expressAndClassic()
     const plan = await dryRunPlan(dry.world)
     const steps = plan.steps
@@ -173,20 +213,6 @@ describe('Express services', () => {
 })
 
 describe('gateways associated with the cluster', () => {
-  function withGateway() {
-    const world = new SimWorld()
-    const { ecs } = world
-    ecs.createCluster('preview')
-    ecs.createCluster('staging')
-    ecs.createService('preview', 'web', { desiredCount: 1, launchType: 'FARGATE' })
-    ecs.createService('staging', 'web', { desiredCount: 1, launchType: 'FARGATE' })
-    const gateway = ecs.createGateway('edge', [
-      { cluster: 'preview', routeServices: ['web'] },
-      { cluster: 'staging', routeServices: ['web'] }
-    ])
-    return { world, gateway }
-  }
-
   it('disassociates the gateway once the services are gone, keeps the gateway, and leaves other clusters’ associations', async () => {
     const { world, gateway } = withGateway()
     const result = await runOk(world, { cluster: 'preview' })
@@ -230,16 +256,6 @@ describe('gateways associated with the cluster', () => {
 })
 
 describe('task scale-in protection', () => {
-  function protectedService() {
-    const world = new SimWorld()
-    const { ecs } = world
-    ecs.createCluster('preview')
-    const web = ecs.createService('preview', 'web', { desiredCount: 2, launchType: 'FARGATE' })
-    const [first] = ecs.tasksOf(web)
-    ecs.protectTask(first!, 120)
-    return { world, protectedTask: first! }
-  }
-
   it('graceful mode clears the protection first, so the scheduler drains the task instead of the run stopping it at the drain deadline', async () => {
     const { world, protectedTask } = protectedService()
     const result = await runOk(world, { cluster: 'preview', 'drain-timeout-minutes': '10' })
@@ -281,19 +297,6 @@ describe('task scale-in protection', () => {
 })
 
 describe('blue/green services with a CodeDeploy deployment in progress', () => {
-  function blueGreen() {
-    const world = new SimWorld()
-    const { ecs, codedeploy } = world
-    ecs.createCluster('preview')
-    const web = ecs.createService('preview', 'web', {
-      desiredCount: 1,
-      launchType: 'FARGATE',
-      deploymentController: 'CODE_DEPLOY'
-    })
-    const deployment = codedeploy.startDeployment(web)
-    return { world, deployment }
-  }
-
   it('stops the deployment (auto rollback off) before deleting the service, and the cluster goes', async () => {
     const { world, deployment } = blueGreen()
     const result = await runOk(world, { cluster: 'preview' })
@@ -360,4 +363,33 @@ describe('blue/green services with a CodeDeploy deployment in progress', () => {
     expect(stop).toBeLessThan(steps.findIndex(s => s.startsWith('Delete 1 service')))
     expect(plan.steps[stop]!.resources).toEqual([`${deployment.deploymentId} (service web)`])
   })
+})
+
+describe('the dry run lists the steps the run takes', () => {
+  /** The plan's lines a run logs (`1. …`), after "take these steps". */
+  const loggedSteps = (lines: string[]): string[] => {
+    const start = lines.findIndex(l => /take these steps/.test(l))
+    const steps: string[] = []
+    for (const line of lines.slice(start + 1)) {
+      const m = /^\d+\. (.*)$/.exec(line)
+      if (!m) break
+      steps.push(m[1]!)
+    }
+    return steps
+  }
+
+  const environments: [string, () => { world: SimWorld }][] = [
+    ['Express and classic services', expressAndClassic],
+    ['a gateway association', withGateway],
+    ['a protected task', protectedService],
+    ['a CodeDeploy deployment in progress', blueGreen]
+  ]
+  for (const [label, build] of environments) {
+    it(label, async () => {
+      const plan = await dryRunPlan(build().world)
+      const result = await runOk(build().world, { cluster: 'preview' })
+      expect(only(result.report).outcome).toBe('deleted')
+      expect(loggedSteps(result.log.lines)).toEqual(plan.steps.map(s => s.description))
+    })
+  }
 })
