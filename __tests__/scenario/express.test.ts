@@ -183,6 +183,20 @@ describe('Express services', () => {
     expect(result.log.lines.some(l => /Deleting Express service api/.test(l))).toBe(true)
   })
 
+  it('DescribeServiceRevisions denied: the run goes on and reports what DescribeServices shows (target group, scalable target); a dry run lists the denial', async () => {
+    const { world, api } = expressAndClassic()
+    world.ecs.denied.add('DescribeServiceRevisions')
+    const plan = await dryRunPlan(world)
+    expect(plan.blockers.some(b => /ecs:DescribeServiceRevisions/.test(b))).toBe(true)
+    const result = await runOk(world, { cluster: 'preview' })
+    const reported = only(result.report).related?.expressServices?.find(s => s.name === 'api')
+    expect(reported?.managed).toEqual([
+      { type: 'target-group', id: api.targetGroupArn },
+      { type: 'scalable-target', id: 'service/preview/api' }
+    ])
+    expect(world.elbv2.targetGroups.has(api.targetGroupArn)).toBe(false)
+  })
+
   it('services mode: the selected Express service goes with DeleteExpressGatewayService; the classic neighbour and what it uses stay', async () => {
     const { world, api, worker } = expressAndClassic()
     const result = await runOk(world, { cluster: 'preview', services: 'api', 'delete-target-groups': 'true' })

@@ -1,9 +1,9 @@
 import { DescribeServiceRevisionsCommand, type ECSManagedResources } from '@aws-sdk/client-ecs'
 import { callAws } from '../aws/call.js'
 import { Limits } from '../constants.js'
-import { tolerateDenied } from '../inventory.js'
 import { code } from '../report/html.js'
 import type { Leftover } from '../report/report.js'
+import { isAccessDenied } from '../util/errors.js'
 import { chunk } from '../util/pool.js'
 import { count, relatedReport, rowWhenAny, type ReportPart, type ResourceKind } from './kind.js'
 import { resourceIdOf } from './scalable-targets.js'
@@ -74,7 +74,14 @@ export const expressServicesKind: ResourceKind<ExpressFound, ExpressFound> = {
     const express = scope.expressServices ?? []
     if (express.length === 0) return { services: [] }
     const revisions = express.flatMap(s => s.serviceRevisions ?? [])
-    const byRevision = await tolerateDenied(ctx, describeManaged(ctx, revisions), new Map())
+    // Denied, what DescribeServices shows of them is reported instead (a dry run lists the denial).
+    let byRevision = new Map<string, ManagedResource[]>()
+    try {
+      byRevision = await describeManaged(ctx, revisions)
+    } catch (error) {
+      if (!isAccessDenied(error)) throw error
+      ctx.onDenied?.(error)
+    }
     return {
       services: express.map(s => {
         const managed = (s.serviceRevisions ?? []).flatMap(r => byRevision.get(r) ?? [])
