@@ -329,6 +329,26 @@ describe('blue/green services with a CodeDeploy deployment in progress', () => {
     expect(c.leftovers).toEqual([])
   })
 
+  it('finds a queued deployment that has made no task set yet through the deployment group of an earlier one, and stops it', async () => {
+    const world = new SimWorld()
+    world.ecs.createCluster('preview')
+    const web = world.ecs.createService('preview', 'web', {
+      launchType: 'FARGATE',
+      deploymentController: 'CODE_DEPLOY'
+    })
+    world.codedeploy.startDeployment(web, 'Succeeded')
+    const queued = world.codedeploy.startDeployment(web, 'Queued', false)
+    const result = await runOk(world, { cluster: 'preview' })
+    expect(only(result.report).related?.codeDeployDeployments).toEqual([
+      { deploymentId: queued.deploymentId, service: 'web', action: 'stopped' }
+    ])
+    expect(world.codedeploy.calls.find(c => c.operation === 'ListDeployments')?.input).toMatchObject({
+      applicationName: 'AppECS-web',
+      deploymentGroupName: 'DgpECS-web'
+    })
+    expect(world.ecs.remaining('preview').cluster).toBe('INACTIVE')
+  })
+
   it('without the CodeDeploy kind the service cannot be deleted before the deadline', async () => {
     const { world } = blueGreen()
     const result = await runOnSim(

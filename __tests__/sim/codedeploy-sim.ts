@@ -51,7 +51,12 @@ export class CodeDeploySim extends ServiceSim {
    * A blue/green deployment of `service` (a CODE_DEPLOY service of the EcsSim) in `status`: its
    * replacement task set, with the deployment's ID as externalId, is added to the service.
    */
-  startDeployment(service: SimService, status = 'InProgress'): SimDeployment {
+  startDeployment(
+    service: SimService,
+    status = 'InProgress',
+    /** false: a deployment queued or just created, which has made no task set yet. */
+    withTaskSet = true
+  ): SimDeployment {
     const deploymentId = `d-${(++this.seq).toString(36).toUpperCase().padStart(9, '0')}`
     const d: SimDeployment = {
       deploymentId,
@@ -61,7 +66,7 @@ export class CodeDeploySim extends ServiceSim {
       serviceArn: service.arn
     }
     this.deployments.set(deploymentId, d)
-    this.ecs.addCodeDeployTaskSet(service, deploymentId)
+    if (withTaskSet) this.ecs.addCodeDeployTaskSet(service, deploymentId)
     return d
   }
 
@@ -96,6 +101,45 @@ export class CodeDeploySim extends ServiceSim {
           computePlatform: 'ECS'
         }))
     }
+  }
+
+  /**
+   * ListDeployments (CodeDeploy API model): applicationName and deploymentGroupName go together ("If
+   * applicationName is specified, then deploymentGroupName must be specified", and the other way
+   * round); an unknown group is DeploymentGroupDoesNotExistException; `includeOnlyStatuses` filters.
+   * Pages of 100 here (the model gives no page size).
+   */
+  protected opListDeployments(input: Record<string, unknown>): unknown {
+    const app = input.applicationName as string | undefined
+    const group = input.deploymentGroupName as string | undefined
+    if (app && !group)
+      throw this.error('DeploymentGroupNameRequiredException', 'The deployment group name was not specified.')
+    if (group && !app)
+      throw this.error(
+        'ApplicationNameRequiredException',
+        'The minimum number of required application names was not specified.'
+      )
+    const all = [...this.deployments.values()]
+    if (app && !all.some(d => d.applicationName === app && d.deploymentGroupName === group))
+      throw this.error(
+        'DeploymentGroupDoesNotExistException',
+        `The deployment group ${group} does not exist.`
+      )
+    const statuses = input.includeOnlyStatuses as string[] | undefined
+    const items = all.filter(
+      d =>
+        (!app || (d.applicationName === app && d.deploymentGroupName === group)) &&
+        (!statuses || statuses.includes(this.statusOf(d)))
+    )
+    const page = this.page(
+      items,
+      d => d.deploymentId,
+      input.nextToken,
+      100,
+      'deployments',
+      () => this.error('InvalidNextTokenException', 'The next token was specified in an invalid format.')
+    )
+    return { deployments: page.items.map(d => d.deploymentId), nextToken: page.nextToken }
   }
 
   protected opStopDeployment(input: Record<string, unknown>): unknown {

@@ -1,4 +1,8 @@
-import { BatchGetDeploymentsCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy'
+import {
+  BatchGetDeploymentsCommand,
+  ListDeploymentsCommand,
+  StopDeploymentCommand
+} from '@aws-sdk/client-codedeploy'
 import {
   DeleteExpressGatewayServiceCommand,
   DeleteGatewayCommand,
@@ -314,5 +318,28 @@ describe('CodeDeploy simulator', () => {
       send(cd, new StopDeploymentCommand({ deploymentId: d.deploymentId })),
       'DeploymentAlreadyCompletedException'
     )
+  })
+
+  it('ListDeployments takes the application and the deployment group together, refuses an unknown group, and filters by status', async () => {
+    const { w, d, cd } = world()
+    const web = [...w.ecs.services.values()][0]!
+    const queued = w.codedeploy.startDeployment(web, 'Queued', false)
+    await rejects(
+      send(cd, new ListDeploymentsCommand({ applicationName: d.applicationName })),
+      'DeploymentGroupNameRequiredException'
+    )
+    await rejects(
+      send(cd, new ListDeploymentsCommand({ applicationName: 'nope', deploymentGroupName: 'nope' })),
+      'DeploymentGroupDoesNotExistException'
+    )
+    const out = await send(
+      cd,
+      new ListDeploymentsCommand({
+        applicationName: d.applicationName,
+        deploymentGroupName: d.deploymentGroupName,
+        includeOnlyStatuses: ['Queued']
+      })
+    )
+    expect(out.deployments).toEqual([queued.deploymentId])
   })
 })

@@ -7,10 +7,12 @@ import type { InventoryContext } from '../inventory.js'
 import { code } from '../report/html.js'
 import type { Leftover } from '../report/report.js'
 import { DeadlineError, RefusedError, errorMessage, isAccessDenied, isAwsError } from '../util/errors.js'
+import { paginate } from '../util/paginate.js'
 import { chunk } from '../util/pool.js'
 import { retryUntil } from '../util/poll.js'
 import { count, relatedReport, rowWhenAny, type ReportPart, type ResourceKind } from './kind.js'
 import type { SendPort } from '../aws/call.js'
+import type { DeploymentStatus } from '@aws-sdk/client-codedeploy'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds. All
 // optional: reports from before this kind existed have none of it.
@@ -34,7 +36,9 @@ declare module '../report/report.js' {
  * active" (the rule book, aws-teardown-rules.md), and a run would retry until its deadline. The
  * deployment is found from the service's task sets: "If an CodeDeploy deployment created a task
  * set, the externalId parameter contains the CodeDeploy deployment ID" (ECS API model,
- * TaskSet.externalId), read with BatchGetDeployments (25 IDs per call; CodeDeploy API model). One
+ * TaskSet.externalId), read with BatchGetDeployments (25 IDs per call; CodeDeploy API model), and
+ * so are the application and deployment group they belong to, whose other deployments not finished
+ * ListDeployments lists (a deployment queued or just created has no task set yet). One
  * not finished (Created, Queued, InProgress, Baking, Ready) is stopped before any service is touched
  * (StopDeployment with `autoRollbackEnabled: false`: the service is being deleted, nothing is to be
  * rolled back) and waited for until it is Stopped (or otherwise finished). This kind acts first of
@@ -70,12 +74,7 @@ export const codeDeployKind: ResourceKind<CodeDeployFound, CodeDeployFound> = {
         `Service(s) ${[...new Set(ids.values())].join(', ')} use the CODE_DEPLOY deployment controller and CodeDeploy is not available to this run.`
       )
     try {
-      const infos = await batchGet(ctx, ctx.codedeploy, [...ids.keys()])
-      return {
-        deployments: infos
-          .filter(d => UNFINISHED.has(d.status))
-          .map(d => ({ ...d, service: ids.get(d.deploymentId) ?? '' }))
-      }
+      return { deployments: await unfinishedDeployments(ctx, ctx.codedeploy, ids) }
     } catch (error) {
       if (!isAccessDenied(error)) throw error
       if (settings.dryRun) {
@@ -83,7 +82,7 @@ export const codeDeployKind: ResourceKind<CodeDeployFound, CodeDeployFound> = {
         return { deployments: [] }
       }
       throw new RefusedError(
-        `The CodeDeploy deployments of ${[...new Set(ids.values())].join(', ')} (CODE_DEPLOY deployment controller) cannot be read: ${errorMessage(error)}. Add codedeploy:BatchGetDeployments and codedeploy:StopDeployment to the role (docs/permissions.md).`
+        `The CodeDeploy deployments of ${[...new Set(ids.values())].join(', ')} (CODE_DEPLOY deployment controller) cannot be read: ${errorMessage(error)}. Add codedeploy:BatchGetDeployments, codedeploy:ListDeployments and codedeploy:StopDeployment to the role (docs/permissions.md).`
       )
     }
   },
@@ -154,12 +153,19 @@ export const codeDeployKind: ResourceKind<CodeDeployFound, CodeDeployFound> = {
   }
 }
 
+interface DeploymentInfo {
+  deploymentId: string
+  status: string
+  applicationName?: string
+  deploymentGroupName?: string
+}
+
 async function batchGet(
   ctx: InventoryContext,
   codedeploy: SendPort,
   ids: string[]
-): Promise<{ deploymentId: string; status: string }[]> {
-  const out: { deploymentId: string; status: string }[] = []
+): Promise<DeploymentInfo[]> {
+  const out: DeploymentInfo[] = []
   for (const batch of chunk(ids, Limits.batchGetDeployments)) {
     const got = await callAws(
       ctx,
@@ -167,9 +173,65 @@ async function batchGet(
       new (await sdk.codedeploy()).BatchGetDeploymentsCommand({ deploymentIds: batch })
     )
     for (const d of got.deploymentsInfo ?? [])
-      if (d.deploymentId) out.push({ deploymentId: d.deploymentId, status: d.status ?? 'UNKNOWN' })
+      if (d.deploymentId)
+        out.push({
+          deploymentId: d.deploymentId,
+          status: d.status ?? 'UNKNOWN',
+          ...(d.applicationName ? { applicationName: d.applicationName } : {}),
+          ...(d.deploymentGroupName ? { deploymentGroupName: d.deploymentGroupName } : {})
+        })
   }
   return out
+}
+
+/**
+ * The deployments not finished of the services whose task sets name a deployment (`ids`: deployment
+ * ID → service): those deployments themselves, and, from the application and deployment group they
+ * name, every deployment of that group not finished (ListDeployments with `includeOnlyStatuses`,
+ * every page): one queued or just created has no task set yet.
+ */
+async function unfinishedDeployments(
+  ctx: InventoryContext,
+  codedeploy: SendPort,
+  ids: Map<string, string>
+): Promise<CodeDeployDeployment[]> {
+  const known = await batchGet(ctx, codedeploy, [...ids.keys()])
+  const groups = new Map<string, { applicationName: string; deploymentGroupName: string; service: string }>()
+  for (const d of known)
+    if (d.applicationName && d.deploymentGroupName)
+      groups.set(`${d.applicationName}/${d.deploymentGroupName}`, {
+        applicationName: d.applicationName,
+        deploymentGroupName: d.deploymentGroupName,
+        service: ids.get(d.deploymentId) ?? ''
+      })
+  const found = new Map<string, CodeDeployDeployment>()
+  for (const d of known)
+    if (UNFINISHED.has(d.status))
+      found.set(d.deploymentId, {
+        deploymentId: d.deploymentId,
+        status: d.status,
+        service: ids.get(d.deploymentId) ?? ''
+      })
+  for (const group of groups.values()) {
+    const listed = await paginate(async nextToken => {
+      const out = await callAws(
+        ctx,
+        codedeploy,
+        new (await sdk.codedeploy()).ListDeploymentsCommand({
+          applicationName: group.applicationName,
+          deploymentGroupName: group.deploymentGroupName,
+          includeOnlyStatuses: [...UNFINISHED] as DeploymentStatus[],
+          nextToken
+        })
+      )
+      return { items: out.deployments ?? [], nextToken: out.nextToken }
+    })
+    const fresh = listed.filter(id => !found.has(id))
+    for (const d of fresh.length > 0 ? await batchGet(ctx, codedeploy, fresh) : [])
+      if (UNFINISHED.has(d.status))
+        found.set(d.deploymentId, { deploymentId: d.deploymentId, status: d.status, service: group.service })
+  }
+  return [...found.values()]
 }
 
 async function stopDeployments(ctx: ApplyContext, plan: CodeDeployFound): Promise<void> {
