@@ -85,7 +85,14 @@ export const Limits = {
   /** Application Auto Scaling MaxResults (the most it allows), and resource IDs per DescribeScalableTargets. */
   autoScalingPageSize: 50,
   /** CloudWatch DescribeAlarms names per call and MaxRecords; DeleteAlarms names per call. */
-  alarmsBatch: 100
+  alarmsBatch: 100,
+  /** ECS DescribeServiceRevisions: "You can specify a maximum of 20 ARNs". */
+  describeServiceRevisionsBatch: 20,
+  /** ECS GetTaskProtection: "up to 100 task IDs"; UpdateTaskProtection: "up to 10". */
+  getTaskProtectionBatch: 100,
+  updateTaskProtectionBatch: 10,
+  /** CodeDeploy BatchGetDeployments: "The maximum number of deployment IDs you can specify is 25". */
+  batchGetDeployments: 25
 } as const
 
 /** Tags that say who owns an EC2 instance: such an instance is never terminated by this action. */

@@ -42,8 +42,18 @@ export interface ServiceInfo {
   deploymentController: 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL'
   desiredCount: number
   runningCount: number
-  /** Task sets that are not yet gone (EXTERNAL and CODE_DEPLOY services). */
-  taskSets: { arn: string; id: string; status: string }[]
+  /**
+   * Task sets that are not yet gone (EXTERNAL and CODE_DEPLOY services). `externalId`: for a task set
+   * a CodeDeploy deployment created, that deployment's ID (ECS API model, TaskSet.externalId).
+   */
+  taskSets: { arn: string; id: string; status: string; externalId?: string; startedBy?: string }[]
+  /**
+   * An Express service (`resourceManagementType: ECS`): ECS made its load balancer, target groups,
+   * security groups and scaling, and DeleteExpressGatewayService removes them with it (ECS API model).
+   */
+  express?: true
+  /** Its current service revisions (ARNs): an Express service's name what ECS manages for it. */
+  serviceRevisions?: string[]
   createdAt?: Date
   /** The newest of its creation and its deployments' creation and updates. */
   lastActivity?: Date
@@ -426,7 +436,21 @@ export function toServiceInfo(service: Service): ServiceInfo {
     runningCount: service.runningCount ?? 0,
     taskSets: (service.taskSets ?? [])
       .filter(set => set.taskSetArn && set.status !== 'INACTIVE')
-      .map(set => ({ arn: set.taskSetArn ?? '', id: set.id ?? '', status: set.status ?? '' })),
+      .map(set => ({
+        arn: set.taskSetArn ?? '',
+        id: set.id ?? '',
+        status: set.status ?? '',
+        ...(set.externalId ? { externalId: set.externalId } : {}),
+        ...(set.startedBy ? { startedBy: set.startedBy } : {})
+      })),
+    ...(service.resourceManagementType === 'ECS' ? { express: true as const } : {}),
+    ...((service.currentServiceRevisions ?? []).length > 0
+      ? {
+          serviceRevisions: (service.currentServiceRevisions ?? [])
+            .map(r => r.arn)
+            .filter((arn): arn is string => Boolean(arn))
+        }
+      : {}),
     createdAt: service.createdAt,
     lastActivity: newest([
       service.createdAt,

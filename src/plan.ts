@@ -187,7 +187,17 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
       resources: taskSets
     })
   }
-  const [draining, active] = partition(plan.services, s => isDeletedAlready(s.service))
+  const [draining, notDraining] = partition(plan.services, s => isDeletedAlready(s.service))
+  const [express, active] = partition(notDraining, s => s.service.express === true)
+  if (express.length > 0) {
+    // ECS API model: DeleteExpressGatewayService "removes all associated AWS resources"; what ECS
+    // made for them is never deleted by this action (kinds/express-services.ts reports it).
+    steps.push({
+      phase: 'delete-express-services',
+      description: `Delete ${count(express.length, 'Express service')} with DeleteExpressGatewayService (ECS removes the load balancer, target groups, security groups and scaling it made for ${express.length === 1 ? 'it' : 'them'}); wait until INACTIVE`,
+      resources: express.map(s => s.service.name)
+    })
+  }
   if (active.length > 0) {
     // One service-modify call per service: DeleteService with force scales a REPLICA service to 0
     // itself, and once it is DRAINING ECS refuses UpdateService, so nothing can scale it up again.

@@ -106,11 +106,13 @@ function warmClients(deps: TeardownDeps, settings: Settings): void {
 /**
  * The clients the services' surroundings need, started loading as soon as the services are
  * described: the load-balancer kind reads their target groups, the Cloud Map kind their registries,
- * right after the inventory.
+ * the CodeDeploy kind their deployments, right after the inventory.
  */
 function warmServiceClients(deps: TeardownDeps, services: ServiceInfo[]): void {
   if (services.some(s => (s.loadBalancers ?? []).length > 0)) deps.elbv2?.warm?.()
   if (services.some(s => (s.serviceRegistries ?? []).length > 0)) deps.servicediscovery?.warm?.()
+  // A blue/green service's task sets name its CodeDeploy deployments, read right after the inventory.
+  if (services.some(s => s.taskSets.some(t => t.externalId))) deps.codedeploy?.warm?.()
 }
 
 const SEEN_BY_INVENTORY = new Set(['service', 'task', 'container-instance', 'cluster'])

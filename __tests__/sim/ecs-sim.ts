@@ -78,6 +78,10 @@ export interface SimTask {
   taskSetArn?: string
   /** Deregistered with force from under it: out of ECS's sight, still running and billing. */
   orphaned?: boolean
+  /** Task scale-in protection (UpdateTaskProtection) until then: the scheduler's scale-in leaves it. */
+  protectedUntil?: number
+  /** When the scheduler wanted it stopped (a scale-in or its service's deletion) while it was protected. */
+  scaleInAt?: number
   purged?: boolean
 }
 
@@ -106,8 +110,29 @@ export interface SimService {
   drainDelayMs: number
   stopTimeMs: number
   capacityProviders: string[]
-  /** An EXTERNAL service's task sets; `serviceRegistries`: the Cloud Map services their tasks register in. */
-  taskSets: { arn: string; id: string; deletedAt?: number; serviceRegistries?: string[] }[]
+  /**
+   * An EXTERNAL or CODE_DEPLOY service's task sets; `serviceRegistries`: the Cloud Map services their
+   * tasks register in; `externalId`: the CodeDeploy deployment that created it (startedBy CODE_DEPLOY).
+   */
+  taskSets: {
+    arn: string
+    id: string
+    deletedAt?: number
+    serviceRegistries?: string[]
+    externalId?: string
+    startedBy?: string
+  }[]
+  /**
+   * An Express service (CreateExpressGatewayService; `resourceManagementType: ECS`): its current
+   * service revision and what ECS made for it (the revision's `ecsManagedResources`), which ECS
+   * removes once the service is INACTIVE after DeleteExpressGatewayService (`infrastructureRemoved`).
+   */
+  express?: {
+    revisionArn: string
+    managed: Record<string, unknown>
+    deletedByExpressCall?: boolean
+    infrastructureRemoved?: boolean
+  }
   purged?: boolean
   /** Service Connect: the namespace its deployment uses. */
   serviceConnectNamespace?: string
@@ -215,8 +240,21 @@ export const MUTATING_OPERATIONS = new Set([
   'DeleteCapacityProvider',
   'DeleteCluster',
   'DeregisterTaskDefinition',
-  'DeleteDaemon'
+  'DeleteDaemon',
+  'DeleteExpressGatewayService',
+  'DisassociateGatewayFromCluster',
+  'DeleteGateway',
+  'UpdateTaskProtection'
 ])
+
+/** A gateway associated with a cluster (AssociateGatewayWithCluster). */
+export interface SimGatewayAssociation {
+  gatewayArn: string
+  clusterArn: string
+  status: 'ACTIVE' | 'DISASSOCIATING' | 'INACTIVE'
+  /** Services of the cluster with gateway routes: a disassociation waits until none is ACTIVE. */
+  routeServices: string[]
+}
 
 const DEFAULTS = {
   region: 'us-east-1',
@@ -386,6 +424,16 @@ export class EcsSim {
   denyWhen?: (operation: string, input: Record<string, unknown>) => boolean
   /** Runs before each call is answered: a scenario's hook for events during a run. */
   beforeCall?: (operation: string, input: Record<string, unknown>) => void
+  /** Gateways (CreateGateway) by ARN, and their cluster associations. */
+  readonly gateways = new Map<string, { name: string; deleted?: boolean }>()
+  readonly gatewayAssociations: SimGatewayAssociation[] = []
+  /**
+   * Whether CodeDeploy has a deployment of the CODE_DEPLOY service that is not finished (the
+   * CodeDeploySim sets it): ECS then refuses DeleteService ("deployments are active").
+   */
+  codeDeployActive?: (service: SimService) => boolean
+  /** What ECS removes with an Express service once it is INACTIVE (the world wires the ELB and scaling simulators). */
+  onExpressInfrastructureRemoved?: (service: SimService) => void
   private seq = 0
   private rng: number
 
@@ -587,6 +635,75 @@ export class EcsSim {
     return service
   }
 
+  /**
+   * An Express service, as CreateExpressGatewayService makes one: a REPLICA Fargate service whose
+   * `resourceManagementType` is ECS, with one current service revision whose `ecsManagedResources`
+   * are `managed` (the ECS API model's ECSManagedResources shape).
+   */
+  createExpressService(
+    cluster: string,
+    name: string,
+    opts: {
+      desiredCount?: number
+      managed: Record<string, unknown>
+      loadBalancers?: SimLoadBalancerRef[]
+    }
+  ): SimService {
+    const s = this.createService(cluster, name, {
+      desiredCount: opts.desiredCount ?? 1,
+      launchType: 'FARGATE',
+      loadBalancers: opts.loadBalancers ?? []
+    })
+    s.express = {
+      revisionArn: `arn:aws:ecs:${this.region}:${ACCOUNT}:service-revision/${cluster}/${name}/${s.seq}${s.seq}`,
+      managed: opts.managed
+    }
+    return s
+  }
+
+  /** A CodeDeploy deployment's replacement task set (startedBy CODE_DEPLOY, externalId its ID). */
+  addCodeDeployTaskSet(s: SimService, deploymentId: string): void {
+    const c = this.clusters.get(s.clusterArn)!
+    const id = `ecs-svc/${this.hexId().slice(0, 19)}`
+    s.taskSets.push({
+      arn: `arn:aws:ecs:${this.region}:${ACCOUNT}:task-set/${c.name}/${s.name}/${id}`,
+      id,
+      externalId: deploymentId,
+      startedBy: 'CODE_DEPLOY'
+    })
+  }
+
+  /** A gateway (CreateGateway), associated with the clusters named (AssociateGatewayWithCluster). */
+  createGateway(name: string, associations: { cluster: string; routeServices?: string[] }[] = []): string {
+    const arn = `arn:aws:ecs:${this.region}:${ACCOUNT}:gateway/${name}`
+    this.gateways.set(arn, { name })
+    for (const a of associations) {
+      const c = this.requireCluster(a.cluster)
+      this.gatewayAssociations.push({
+        gatewayArn: arn,
+        clusterArn: c.arn,
+        status: 'ACTIVE',
+        routeServices: (a.routeServices ?? []).map(n => this.findService(c, n)!.arn)
+      })
+    }
+    return arn
+  }
+
+  /** Task scale-in protection on a task, as UpdateTaskProtection sets it (default 2 hours). */
+  protectTask(t: SimTask, minutes = 120): void {
+    t.protectedUntil = this.now + minutes * 60_000
+  }
+
+  /** The association's status now: DISASSOCIATING ends once no service with routes is ACTIVE. */
+  associationStatus(a: SimGatewayAssociation): SimGatewayAssociation['status'] {
+    if (a.status !== 'DISASSOCIATING') return a.status
+    const routed = a.routeServices.some(arn => {
+      const s = this.services.get(arn)
+      return s !== undefined && this.serviceStatus(s) === 'ACTIVE'
+    })
+    return routed ? 'DISASSOCIATING' : 'INACTIVE'
+  }
+
   /** A standalone task, as RunTask starts one. */
   runTask(
     cluster: string,
@@ -659,7 +776,7 @@ export class EcsSim {
     if (!s || s.deletedAt !== undefined) return
     s.deletedAt = at
     if (s.schedulingStrategy === 'REPLICA') s.desiredCount = 0
-    for (const t of this.tasksOf(s)) this.requestStop(t, at + this.options.schedulerDelayMs)
+    for (const t of this.tasksOf(s)) this.scaleIn(t, at + this.options.schedulerDelayMs)
   }
 
   /** The tasks of a service that are not STOPPED: the instances ECS keeps registered in Cloud Map. */
@@ -1266,7 +1383,10 @@ export class EcsSim {
         ...(include.includes('TAGS')
           ? { tags: Object.entries(s.tags).map(([key, value]) => ({ key, value })) }
           : {}),
-        ...(s.deploymentController === 'EXTERNAL'
+        ...(s.express
+          ? { resourceManagementType: 'ECS', currentServiceRevisions: [{ arn: s.express.revisionArn }] }
+          : {}),
+        ...(s.deploymentController === 'EXTERNAL' || s.deploymentController === 'CODE_DEPLOY'
           ? {
               taskSets: s.taskSets
                 .filter(
@@ -1278,6 +1398,8 @@ export class EcsSim {
                   taskSetArn: ts.arn,
                   id: ts.id,
                   status: ts.deletedAt === undefined ? 'ACTIVE' : 'DRAINING',
+                  ...(ts.externalId ? { externalId: ts.externalId } : {}),
+                  ...(ts.startedBy ? { startedBy: ts.startedBy } : {}),
                   ...(ts.serviceRegistries
                     ? { serviceRegistries: ts.serviceRegistries.map(registryArn => ({ registryArn })) }
                     : {})
@@ -1325,7 +1447,10 @@ export class EcsSim {
     const s = this.requireService(c, input.service)
     if (this.serviceStatus(s) !== 'ACTIVE')
       throw ecsError('ServiceNotActiveException', 'Service was not ACTIVE.')
-    if (s.deploymentsActiveUntil !== undefined && this.now < s.deploymentsActiveUntil) {
+    if (
+      (s.deploymentsActiveUntil !== undefined && this.now < s.deploymentsActiveUntil) ||
+      (s.deploymentController === 'CODE_DEPLOY' && this.codeDeployActive?.(s))
+    ) {
       throw ecsError(
         'InvalidParameterException',
         'The service cannot be stopped while deployments are active.'
@@ -1344,8 +1469,209 @@ export class EcsSim {
     }
     s.deletedAt = this.now
     if (s.schedulingStrategy === 'REPLICA') s.desiredCount = 0
-    for (const t of this.tasksOf(s)) this.requestStop(t, this.now + this.options.schedulerDelayMs)
+    for (const t of this.tasksOf(s)) this.scaleIn(t, this.now + this.options.schedulerDelayMs)
     return { service: { serviceArn: s.arn, serviceName: s.name, status: 'DRAINING' } }
+  }
+
+  /**
+   * DeleteExpressGatewayService (ECS API model): by ARN alone; the service goes DRAINING, its tasks
+   * stop, and once they have, ECS removes the service and what it made for it (load balancer, target
+   * groups, security groups, scaling). ServiceNotFoundException for an unknown service,
+   * ServiceNotActiveException for one not ACTIVE (both in the model's errors). The model refuses a
+   * service that is not an Express service with InvalidParameterException (an assumption: AWS text
+   * does not say what it answers).
+   */
+  protected opDeleteExpressGatewayService(input: Record<string, unknown>): unknown {
+    const arn = String(input.serviceArn ?? '')
+    if (!arn) throw ecsError('InvalidParameterException', 'serviceArn is required.')
+    const s = [...this.services.values()].find(x => x.arn === arn && !x.purged)
+    const c = s ? this.clusters.get(s.clusterArn) : undefined
+    if (!s || !c || this.clusterStatus(c) !== 'ACTIVE')
+      throw ecsError('ServiceNotFoundException', 'Service not found.')
+    if (!s.express) throw ecsError('InvalidParameterException', 'The service is not an Express service.')
+    if (this.serviceStatus(s) !== 'ACTIVE')
+      throw ecsError('ServiceNotActiveException', 'Service was not ACTIVE.')
+    s.deletedAt = this.now
+    s.desiredCount = 0
+    s.express.deletedByExpressCall = true
+    for (const t of this.tasksOf(s)) this.scaleIn(t, this.now + this.options.schedulerDelayMs)
+    return {
+      service: {
+        cluster: c.arn,
+        serviceName: s.name,
+        serviceArn: s.arn,
+        status: { statusCode: 'DRAINING' },
+        createdAt: new Date(s.createdAt)
+      }
+    }
+  }
+
+  /** DescribeServiceRevisions (ECS API model): 1 to 20 ARNs; unknown ones are failures (MISSING). */
+  protected opDescribeServiceRevisions(input: Record<string, unknown>): unknown {
+    const arns = (input.serviceRevisionArns as string[] | undefined) ?? []
+    if (arns.length === 0) throw ecsError('InvalidParameterException', 'serviceRevisionArns cannot be empty.')
+    if (arns.length > 20) throw ecsError('InvalidParameterException', 'You can specify a maximum of 20 ARNs.')
+    const serviceRevisions: unknown[] = []
+    const failures: unknown[] = []
+    for (const arn of arns) {
+      const s = [...this.services.values()].find(x => x.express?.revisionArn === arn && !x.purged)
+      if (!s) {
+        failures.push({ arn, reason: 'MISSING' })
+        continue
+      }
+      serviceRevisions.push({
+        serviceRevisionArn: arn,
+        serviceArn: s.arn,
+        clusterArn: s.clusterArn,
+        taskDefinition: s.taskDefinitionArn,
+        launchType: s.launchType,
+        loadBalancers: s.loadBalancers,
+        createdAt: new Date(s.createdAt),
+        ecsManagedResources: s.express!.managed
+      })
+    }
+    return { serviceRevisions, failures }
+  }
+
+  // Gateways
+
+  /** ListGatewayClusterAssociations (ECS API model): filters by gateway, cluster and status (0–3 values); pages of at most 100. */
+  protected opListGatewayClusterAssociations(input: Record<string, unknown>): unknown {
+    const statuses = input.status as string[] | undefined
+    if (statuses && statuses.length > 3)
+      throw ecsError('InvalidParameterException', 'status can have at most 3 items.')
+    const cluster = input.cluster !== undefined ? this.findCluster(String(input.cluster)) : undefined
+    if (input.cluster !== undefined && !cluster) return { gatewayClusterAssociations: [] }
+    const gateway = input.gateway !== undefined ? String(input.gateway) : undefined
+    const items = this.gatewayAssociations
+      .map((a, seq) => ({
+        a,
+        seq,
+        arn: `${a.gatewayArn}|${a.clusterArn}`,
+        status: this.associationStatus(a)
+      }))
+      .filter(
+        x =>
+          (!cluster || x.a.clusterArn === cluster.arn) &&
+          (!gateway || x.a.gatewayArn === gateway || x.a.gatewayArn.endsWith(`/${gateway}`)) &&
+          (statuses ? statuses.includes(x.status) : x.status !== 'INACTIVE')
+      )
+    const page = this.page(items, input, 100, 100, 'gateway-associations')
+    return {
+      gatewayClusterAssociations: page.items.map(x => ({
+        gatewayArn: x.a.gatewayArn,
+        clusterArn: x.a.clusterArn,
+        status: x.status
+      })),
+      nextToken: page.nextToken
+    }
+  }
+
+  /**
+   * DisassociateGatewayFromCluster (ECS API model): the association is DISASSOCIATING "until you
+   * remove all of the gateway routes for the cluster by updating the associated services" (here:
+   * until no service with routes is ACTIVE), then it is gone. GatewayNotFoundException for an
+   * unknown gateway, ResourceNotFoundException when the two are not associated.
+   */
+  protected opDisassociateGatewayFromCluster(input: Record<string, unknown>): unknown {
+    const c = this.requireActiveCluster(input.cluster)
+    const ref = String(input.gateway ?? '')
+    const gatewayArn = [...this.gateways.keys()].find(arn => arn === ref || arn.endsWith(`/${ref}`))
+    if (!gatewayArn || this.gateways.get(gatewayArn)!.deleted)
+      throw ecsError('GatewayNotFoundException', `Gateway ${ref} not found.`)
+    const a = this.gatewayAssociations.find(
+      x => x.gatewayArn === gatewayArn && x.clusterArn === c.arn && this.associationStatus(x) !== 'INACTIVE'
+    )
+    if (!a)
+      throw ecsError('ResourceNotFoundException', `Gateway ${ref} is not associated with cluster ${c.name}.`)
+    if (a.status === 'ACTIVE') a.status = 'DISASSOCIATING'
+    return { gatewayArn, clusterArn: c.arn, status: this.associationStatus(a) }
+  }
+
+  /**
+   * DeleteGateway (ECS API model): refused while any cluster association is ACTIVE or
+   * DISASSOCIATING ("If associations exist, the operation fails; disassociate all clusters first").
+   */
+  protected opDeleteGateway(input: Record<string, unknown>): unknown {
+    const ref = String(input.gateway ?? '')
+    const gatewayArn = [...this.gateways.keys()].find(arn => arn === ref || arn.endsWith(`/${ref}`))
+    if (!gatewayArn || this.gateways.get(gatewayArn)!.deleted)
+      throw ecsError('GatewayNotFoundException', `Gateway ${ref} not found.`)
+    const live = this.gatewayAssociations.filter(
+      a => a.gatewayArn === gatewayArn && this.associationStatus(a) !== 'INACTIVE'
+    )
+    if (live.length > 0)
+      throw ecsError(
+        'ClientException',
+        `The gateway cannot be deleted while it has cluster associations in the ACTIVE or DISASSOCIATING state (${live.length}). Disassociate all clusters first.`
+      )
+    this.gateways.get(gatewayArn)!.deleted = true
+    return { gatewayArn, name: this.gateways.get(gatewayArn)!.name, status: 'DELETED' }
+  }
+
+  // Task scale-in protection
+
+  /**
+   * UpdateTaskProtection (ECS API model): 1 to 10 tasks; `expiresInMinutes` 1 to 2,880 (default
+   * 120); a standalone task is a TASK_NOT_VALID failure ("only supported for tasks belonging to an
+   * Amazon ECS service"), an unknown one MISSING. Clearing it lets a scale-in the scheduler wanted
+   * meanwhile go ahead.
+   */
+  protected opUpdateTaskProtection(input: Record<string, unknown>): unknown {
+    const c = this.requireActiveCluster(input.cluster)
+    const refs = (input.tasks as string[] | undefined) ?? []
+    if (refs.length === 0) throw ecsError('InvalidParameterException', 'Tasks cannot be empty.')
+    if (refs.length > 10) throw ecsError('InvalidParameterException', 'tasks can have at most 10 items.')
+    const minutes = input.expiresInMinutes === undefined ? 120 : Number(input.expiresInMinutes)
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 2880)
+      throw ecsError('InvalidParameterException', 'expiresInMinutes must be between 1 and 2880.')
+    const protectedTasks: unknown[] = []
+    const failures: unknown[] = []
+    for (const ref of refs) {
+      const t = this.findTask(c, ref)
+      if (!t || this.taskStatus(t) === 'STOPPED') {
+        failures.push({ arn: ref, reason: 'MISSING' })
+        continue
+      }
+      if (!t.serviceArn) {
+        failures.push({ arn: t.arn, reason: 'TASK_NOT_VALID', detail: 'The task is not part of a service.' })
+        continue
+      }
+      if (input.protectionEnabled === true) {
+        this.protectTask(t, minutes)
+      } else {
+        t.protectedUntil = undefined
+        if (t.scaleInAt !== undefined) this.requestStop(t, Math.max(this.now, t.scaleInAt))
+      }
+      protectedTasks.push(this.protection(t))
+    }
+    return { protectedTasks, failures }
+  }
+
+  /** GetTaskProtection (ECS API model): up to 100 tasks; unknown ones are MISSING failures. */
+  protected opGetTaskProtection(input: Record<string, unknown>): unknown {
+    const c = this.requireActiveCluster(input.cluster)
+    const refs = (input.tasks as string[] | undefined) ?? []
+    if (refs.length > 100) throw ecsError('InvalidParameterException', 'tasks can have at most 100 items.')
+    const protectedTasks: unknown[] = []
+    const failures: unknown[] = []
+    for (const ref of refs) {
+      const t = this.findTask(c, ref)
+      if (!t) failures.push({ arn: ref, reason: 'MISSING' })
+      else if (!t.serviceArn)
+        failures.push({ arn: t.arn, reason: 'TASK_NOT_VALID', detail: 'The task is not part of a service.' })
+      else protectedTasks.push(this.protection(t))
+    }
+    return { protectedTasks, failures }
+  }
+
+  private protection(t: SimTask): unknown {
+    const on = t.protectedUntil !== undefined && this.now < t.protectedUntil
+    return {
+      taskArn: t.arn,
+      protectionEnabled: on,
+      ...(on ? { expirationDate: new Date(t.protectedUntil!) } : {})
+    }
   }
 
   protected opDeleteTaskSet(input: Record<string, unknown>): unknown {
@@ -1590,11 +1916,21 @@ export class EcsSim {
       const activeSets = s.taskSets.filter(ts => ts.deletedAt === undefined)
       if (s.deploymentController === 'EXTERNAL' && activeSets.length === 0 && s.taskSets.length > 0) continue
       if (live.length > s.desiredCount) {
-        for (const t of live.slice(s.desiredCount))
-          this.requestStop(t, this.now + this.options.schedulerDelayMs)
+        for (const t of live.slice(s.desiredCount)) this.scaleIn(t, this.now + this.options.schedulerDelayMs)
       } else if (live.length < s.desiredCount && this.replacementDue(s)) {
         for (let i = live.length; i < s.desiredCount; i++)
           this.startServiceTask(c, s, this.pickInstance(c.arn), activeSets[0]?.arn)
+      }
+    }
+    // ECS removes what it made for an Express service once the service is INACTIVE.
+    for (const s of this.services.values()) {
+      if (
+        s.express?.deletedByExpressCall &&
+        !s.express.infrastructureRemoved &&
+        this.serviceStatus(s) === 'INACTIVE'
+      ) {
+        s.express.infrastructureRemoved = true
+        this.onExpressInfrastructureRemoved?.(s)
       }
     }
     for (const t of this.tasks.values()) {
@@ -1654,6 +1990,21 @@ export class EcsSim {
     }
     this.tasks.set(task.arn, task)
     return task
+  }
+
+  /**
+   * The scheduler's stop of a service task (a scale-in, or its service's deletion): a task with
+   * scale-in protection is left until the protection expires ("will not be terminated by scale-in
+   * events from Service Auto Scaling or deployments", ECS API model, UpdateTaskProtection; the model
+   * counts a deletion's scale-in to 0 as one). StopTask is no scale-in and stops it at once.
+   */
+  private scaleIn(t: SimTask, at: number): void {
+    if (t.protectedUntil !== undefined && t.protectedUntil > at) {
+      t.scaleInAt = at
+      this.requestStop(t, t.protectedUntil)
+      return
+    }
+    this.requestStop(t, at)
   }
 
   private requestStop(t: SimTask, at: number): void {

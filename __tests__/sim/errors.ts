@@ -19,6 +19,8 @@ type EcsErrorName =
   | 'AccessDeniedException'
   | 'DaemonNotFoundException'
   | 'DaemonNotActiveException'
+  | 'ResourceNotFoundException'
+  | 'GatewayNotFoundException'
 
 const classes: Record<EcsErrorName, new (opts: { message: string; $metadata: object }) => Error> = {
   InvalidParameterException: ecs.InvalidParameterException,
@@ -35,7 +37,9 @@ const classes: Record<EcsErrorName, new (opts: { message: string; $metadata: obj
   TaskSetNotFoundException: ecs.TaskSetNotFoundException,
   AccessDeniedException: ecs.AccessDeniedException,
   DaemonNotFoundException: ecs.DaemonNotFoundException,
-  DaemonNotActiveException: ecs.DaemonNotActiveException
+  DaemonNotActiveException: ecs.DaemonNotActiveException,
+  ResourceNotFoundException: ecs.ResourceNotFoundException,
+  GatewayNotFoundException: ecs.GatewayNotFoundException
 }
 
 export function ecsError(name: EcsErrorName, message: string): Error {

@@ -25,7 +25,8 @@ const IAM_PREFIX: Record<string, string> = {
   '@aws-sdk/client-servicediscovery': 'servicediscovery',
   '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
   '@aws-sdk/client-application-auto-scaling': 'application-autoscaling',
-  '@aws-sdk/client-cloudwatch': 'cloudwatch'
+  '@aws-sdk/client-cloudwatch': 'cloudwatch',
+  '@aws-sdk/client-codedeploy': 'codedeploy'
 }
 
 /** The lazily loaded packages of src/aws/sdk.ts, by loader name: `ec2: () => import('@aws-sdk/client-ec2')`. */

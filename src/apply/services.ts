@@ -1,4 +1,8 @@
-import { DeleteServiceCommand, DeleteTaskSetCommand } from '@aws-sdk/client-ecs'
+import {
+  DeleteExpressGatewayServiceCommand,
+  DeleteServiceCommand,
+  DeleteTaskSetCommand
+} from '@aws-sdk/client-ecs'
 import { callAws } from '../aws/call.js'
 import { isDeletedAlready } from '../inventory.js'
 import type { ServicePlan } from '../plan.js'
@@ -74,6 +78,9 @@ async function deleteTaskSet(ctx: ApplyContext, plan: ServicePlan, taskSet: stri
 /**
  * DeleteService with force: no UpdateService desiredCount 0 first, force scales the service down
  * itself. "Deployments are active" is transient (a deployment in flight); try again until it settles.
+ * An Express service (`resourceManagementType: ECS`) is deleted with DeleteExpressGatewayService,
+ * which "removes all associated AWS resources" (the load balancer, target groups, security groups
+ * and scaling ECS made for it) once its tasks stop; DeleteService would leave them (ECS API model).
  */
 export async function deleteService(ctx: ApplyContext, plan: ServicePlan): Promise<void> {
   const result = await retryUntil(
@@ -86,12 +93,23 @@ export async function deleteService(ctx: ApplyContext, plan: ServicePlan): Promi
     },
     async () => {
       try {
-        await callAws(
-          ctx,
-          ctx.ecs,
-          new DeleteServiceCommand({ cluster: ctx.clusterArn, service: plan.service.arn, force: true })
-        )
-        ctx.log.info(`Deleting service ${plan.service.name}`)
+        if (plan.service.express) {
+          await callAws(
+            ctx,
+            ctx.ecs,
+            new DeleteExpressGatewayServiceCommand({ serviceArn: plan.service.arn })
+          )
+          ctx.log.info(
+            `Deleting Express service ${plan.service.name} (ECS removes what it made for it with it)`
+          )
+        } else {
+          await callAws(
+            ctx,
+            ctx.ecs,
+            new DeleteServiceCommand({ cluster: ctx.clusterArn, service: plan.service.arn, force: true })
+          )
+          ctx.log.info(`Deleting service ${plan.service.name}`)
+        }
         return { done: true, value: 'deleted' as const }
       } catch (error) {
         if (isServiceGone(error)) return { done: true, value: awsErrorName(error) }
@@ -112,7 +130,12 @@ export async function deleteService(ctx: ApplyContext, plan: ServicePlan): Promi
   // Ours from the moment DeleteService accepts it: DRAINING until INACTIVE, which AWS finishes by itself.
   if (result.value === 'deleted') {
     if (!ctx.report.services.some(s => s.arn === plan.service.arn))
-      ctx.report.services.push({ name: plan.service.name, arn: plan.service.arn, draining: true })
+      ctx.report.services.push({
+        name: plan.service.name,
+        arn: plan.service.arn,
+        draining: true,
+        ...(plan.service.express ? { express: true as const } : {})
+      })
   } else {
     recordGoneBefore(ctx.report, {
       kind: 'service',

@@ -14,7 +14,7 @@ import { sdk } from './sdk.js'
  * rules and EventBridge Scheduler schedules that start its tasks, the EC2 and Systems Manager
  * instances behind its container instances, its log groups, its Service Connect namespace, the
  * load-balancer rules and target groups of its services, their scalable targets and the alarms of
- * their scaling policies.
+ * their scaling policies, and the CodeDeploy deployments of its blue/green services.
  */
 export interface RelatedPorts {
   events: SendPort
@@ -26,6 +26,7 @@ export interface RelatedPorts {
   elbv2: SendPort
   autoscaling: SendPort
   cloudwatch: SendPort
+  codedeploy: SendPort
 }
 
 export interface AwsClients extends RelatedPorts {
@@ -94,7 +95,8 @@ export function createAwsClients(region: string, credentials?: AwsCredentialIden
     ),
     elbv2: lazyClient(async () => new (await sdk.elbv2()).ElasticLoadBalancingV2Client(common)),
     autoscaling: lazyClient(async () => new (await sdk.autoscaling()).ApplicationAutoScalingClient(common)),
-    cloudwatch: lazyClient(async () => new (await sdk.cloudwatch()).CloudWatchClient(common))
+    cloudwatch: lazyClient(async () => new (await sdk.cloudwatch()).CloudWatchClient(common)),
+    codedeploy: lazyClient(async () => new (await sdk.codedeploy()).CodeDeployClient(common))
   }
 }
 
@@ -146,6 +148,7 @@ export function relatedPorts(deps: Partial<RelatedPorts>): RelatedPorts {
     servicediscovery: deps.servicediscovery ?? new UnavailablePort('Cloud Map'),
     elbv2: deps.elbv2 ?? new UnavailablePort('Elastic Load Balancing'),
     autoscaling: deps.autoscaling ?? new UnavailablePort('Application Auto Scaling'),
-    cloudwatch: deps.cloudwatch ?? new UnavailablePort('CloudWatch')
+    cloudwatch: deps.cloudwatch ?? new UnavailablePort('CloudWatch'),
+    codedeploy: deps.codedeploy ?? new UnavailablePort('CodeDeploy')
   }
 }

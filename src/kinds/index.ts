@@ -4,8 +4,11 @@ import type { Logger } from '../log.js'
 import type { PhaseLog } from '../report/phase-log.js'
 import type { ClusterReport, Leftover, RelatedReport } from '../report/report.js'
 import type { Settings } from '../settings.js'
+import { codeDeployKind } from './code-deploy.js'
 import { daemonsKind } from './daemons.js'
 import { discoveryServicesKind } from './discovery-services.js'
+import { expressServicesKind } from './express-services.js'
+import { gatewaysKind } from './gateways.js'
 import { hostsKind } from './hosts.js'
 import type {
   DecideContext,
@@ -21,6 +24,7 @@ import { logGroupsKind } from './log-groups.js'
 import { namespacesKind } from './namespaces.js'
 import { scalableTargetsKind } from './scalable-targets.js'
 import { taskDefinitionsKind } from './task-definitions.js'
+import { taskProtectionKind } from './task-protection.js'
 import { triggersKind } from './triggers/index.js'
 
 /** Any kind, its own types forgotten: the pipeline only passes what a kind found back to that kind. */
@@ -33,10 +37,15 @@ export type AnyKind = ResourceKind<unknown, unknown>
  * teardown's and the run's deps); the default is this one.
  */
 export const KINDS: readonly AnyKind[] = [
+  // First: a CodeDeploy permission that is missing ends the run before anything else is touched.
+  codeDeployKind,
   triggersKind,
+  taskProtectionKind,
   daemonsKind,
   scalableTargetsKind,
   loadBalancersKind,
+  expressServicesKind,
+  gatewaysKind,
   hostsKind,
   logGroupsKind,
   taskDefinitionsKind,
@@ -60,21 +69,31 @@ export interface PlannedKind {
 export function wholeClusterScope(inventory: ClusterInventory): TeardownScope {
   // Services mode, after an interrupted run: named services already INACTIVE are not waited for,
   // but what was around them is looked at like what is around the others.
-  const services = [...inventory.services, ...(inventory.scope?.inactive ?? [])]
+  const all = [...inventory.services, ...(inventory.scope?.inactive ?? [])]
+  // Express services: what ECS made for them (load balancer, target groups, security groups,
+  // scaling, its task definition and log group) goes with DeleteExpressGatewayService (ECS API
+  // model); the other kinds never see them, so never delete any of it by hand.
+  const express = all.filter(s => s.express)
+  const services = all.filter(s => !s.express)
+  const expressNames = new Set(express.map(s => s.name))
+  const tasks = inventory.tasks.filter(t => !t.serviceName || !expressNames.has(t.serviceName))
   const purged = inventory.scope?.purged ?? []
   return {
     cluster: inventory.cluster,
     services,
-    tasks: inventory.tasks,
+    tasks,
     containerInstances: inventory.containerInstances,
     taskDefinitions: [
       ...new Set([
         ...services.flatMap(s => s.taskDefinitions ?? []),
-        ...inventory.tasks.map(t => t.taskDefinitionArn ?? '').filter(Boolean)
+        ...tasks.map(t => t.taskDefinitionArn ?? '').filter(Boolean)
       ])
     ],
     wholeCluster: true,
     managedInstancesProviders: inventory.capacityProviders.filter(p => p.managedInstances).map(p => p.name),
+    ...(express.length > 0
+      ? { expressServices: express, expressTasks: inventory.tasks.filter(t => !tasks.includes(t)) }
+      : {}),
     ...(purged.length > 0 ? { purgedServices: purged } : {})
   }
 }

@@ -55,6 +55,13 @@ export interface TeardownScope {
   purgedServices?: string[]
   /** Their tasks (and, for the whole cluster, the standalone ones) that are not STOPPED yet. */
   tasks: TaskInfo[]
+  /**
+   * The Express services being removed (`resourceManagementType: ECS`), kept out of `services`:
+   * what ECS made for them goes with them (DeleteExpressGatewayService), and no kind but the
+   * Express one touches it. `expressTasks`: their tasks, likewise kept out of `tasks`.
+   */
+  expressServices?: ServiceInfo[]
+  expressTasks?: TaskInfo[]
   /** The container instances being deregistered (none when the cluster stays). */
   containerInstances: ContainerInstanceInfo[]
   /** Task definition ARNs those services (every deployment) and tasks use. */

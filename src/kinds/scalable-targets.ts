@@ -145,11 +145,29 @@ export type AutoScalingContext = CallContext & { autoscaling: SendPort; cloudwat
  * AWS may since have forgotten, and only the prefix finds those; a first run on a cluster with
  * services reads by ID, as it makes no more calls than the services need.
  */
-export type ScalableTargetsQuery = { resourceIds: string[] } | { clusterPrefix: string }
+export type ScalableTargetsQuery =
+  | { resourceIds: string[] }
+  | {
+      clusterPrefix: string
+      /**
+       * Resource IDs the prefix also matches that are not this kind's: the Express services' targets,
+       * which ECS registered and removes with them (DeleteExpressGatewayService, ECS API model).
+       */
+      exclude?: string[]
+    }
 
 export function scalableTargetsQuery(scope: TeardownScope): ScalableTargetsQuery {
-  const earlierTeardown = scope.services.length === 0 || scope.services.some(s => s.status !== 'ACTIVE')
-  if (scope.wholeCluster && earlierTeardown) return { clusterPrefix: resourceIdOf(scope.cluster.name, '') }
+  // Express services count here (a first run on a cluster of Express services alone reads nothing),
+  // but their own targets are ECS's, never this kind's.
+  const all = [...scope.services, ...(scope.expressServices ?? [])]
+  const earlierTeardown = all.length === 0 || all.some(s => s.status !== 'ACTIVE')
+  if (scope.wholeCluster && earlierTeardown) {
+    const express = (scope.expressServices ?? []).map(s => resourceIdOf(scope.cluster.name, s.name))
+    return {
+      clusterPrefix: resourceIdOf(scope.cluster.name, ''),
+      ...(express.length > 0 ? { exclude: express } : {})
+    }
+  }
   const names = [...scope.services.map(s => s.name), ...(scope.purgedServices ?? [])]
   return { resourceIds: [...new Set(names.map(name => resourceIdOf(scope.cluster.name, name)))] }
 }
@@ -176,6 +194,7 @@ export async function findScalableTargets(
       )
       for (const t of out.ScalableTargets ?? []) {
         if ('clusterPrefix' in query && !t.ResourceId?.startsWith(query.clusterPrefix)) continue
+        if ('clusterPrefix' in query && query.exclude?.includes(t.ResourceId ?? '')) continue
         if (t.ScalableDimension !== undefined && t.ScalableDimension !== ECS_DIMENSION) continue
         const s = t.SuspendedState
         found.targets.push({

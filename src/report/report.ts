@@ -13,6 +13,11 @@ export interface RemovedService {
   arn: string
   /** DeleteService accepted it, but the run ended before it was seen INACTIVE (AWS finishes that by itself). */
   draining?: true
+  /**
+   * An Express service, deleted with DeleteExpressGatewayService: ECS removes what it made for it
+   * (listed under `related.expressServices`) with it.
+   */
+  express?: true
 }
 
 /** Something the run meant to remove that someone else removed first: not counted as this run's. */

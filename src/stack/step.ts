@@ -50,7 +50,7 @@ export async function lookUpStack(
   const stackCtx = { ...ctx, cloudformation: deps.cloudformation }
   // Services mode: named services already INACTIVE (a re-run) are the selection's too: a stack that
   // owns them goes with them, and they are not "outside" it.
-  const services = scope?.services ?? inventory?.services ?? []
+  const services = scope ? [...scope.services, ...(scope.expressServices ?? [])] : (inventory?.services ?? [])
   const outside = inventory?.scope
     ? outsideServices({
         services,
