@@ -400,12 +400,12 @@ describe('blue/green services with a CodeDeploy deployment in progress', () => {
 })
 
 describe('the dry run lists the steps the run takes', () => {
-  /** The plan's lines a run logs (`1. …`), after "take these steps". */
+  /** The plan's lines a run logs (`<cluster>: 1. …`, the live log's prefix), after "take these steps". */
   const loggedSteps = (lines: string[]): string[] => {
     const start = lines.findIndex(l => /take these steps/.test(l))
     const steps: string[] = []
     for (const line of lines.slice(start + 1)) {
-      const m = /^\d+\. (.*)$/.exec(line)
+      const m = /^(?:[^:\s]+: )?\d+\. (.*)$/.exec(line)
       if (!m) break
       steps.push(m[1]!)
     }
