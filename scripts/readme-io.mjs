@@ -2,7 +2,7 @@
 // Prints the generated parts of the README and docs/ (scripts/lib/readme-io.mjs: the Inputs and Outputs
 // tables from action.yml, the summary example, the benchmark); with --write, puts each into its file
 // between its <!-- NAME:start --> / <!-- NAME:end --> markers.
-// __tests__/unit/readme-io.test.ts fails when a file and its sources disagree.
+// __tests__/repo/readme-io.test.ts fails when a file and its sources disagree.
 //   node scripts/readme-io.mjs [--write]
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'

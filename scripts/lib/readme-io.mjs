@@ -2,7 +2,7 @@
 // and Outputs tables (from action.yml), the summary example's start (from docs/summary-example.md, which
 // `npm run demo -- --write-example` writes) and the benchmark (from bench/results.md, which `npm run bench`
 // writes). Used by scripts/readme-io.mjs (prints them, or writes them in place with --write) and by
-// __tests__/unit/readme-io.test.ts (fails when a file differs). Types: readme-io.d.mts.
+// __tests__/repo/readme-io.test.ts (fails when a file differs). Types: readme-io.d.mts.
 import { format, resolveConfig } from 'prettier'
 import { parse } from 'yaml'
 
