@@ -72,6 +72,7 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
       elbv2: clients.elbv2,
       autoscaling: clients.autoscaling,
       cloudwatch: clients.cloudwatch,
+      ec2AutoScaling: clients.ec2AutoScaling,
       run: {
         runId: deps.env.GITHUB_RUN_ID,
         runAttempt: deps.env.GITHUB_RUN_ATTEMPT,

@@ -3,6 +3,7 @@ import { AutoScalingSim } from './autoscaling-sim.js'
 import { CfnSim } from './cfn-sim.js'
 import { CloudWatchSim } from './cloudwatch-sim.js'
 import { CloudMapSim } from './cloudmap-sim.js'
+import { Ec2AutoScalingSim } from './ec2-autoscaling-sim.js'
 import { Ec2Sim } from './ec2-sim.js'
 import { EcsSim } from './ecs-sim.js'
 import { ElbV2Sim } from './elbv2-sim.js'
@@ -30,6 +31,8 @@ export class SimWorld {
   readonly elbv2: ElbV2Sim
   readonly cloudwatch: CloudWatchSim
   readonly autoscaling: AutoScalingSim
+  /** EC2 Auto Scaling (groups of EC2 instances), on the Ec2Sim's groups; `autoscaling` is Application Auto Scaling. */
+  readonly ec2AutoScaling: Ec2AutoScalingSim
 
   constructor(
     readonly ecs: EcsSim = new EcsSim(),
@@ -46,6 +49,7 @@ export class SimWorld {
     this.elbv2 = new ElbV2Sim(ecs, { latencyMs: options.elbv2LatencyMs ?? 0 })
     this.cloudwatch = new CloudWatchSim(ecs)
     this.autoscaling = new AutoScalingSim(ecs, this.cloudwatch)
+    this.ec2AutoScaling = new Ec2AutoScalingSim(this.ec2)
     this.ec2.watchStacks(this.cfn)
   }
 
@@ -61,7 +65,8 @@ export class SimWorld {
       servicediscovery: this.cloudMap.client,
       elbv2: this.elbv2.client,
       autoscaling: this.autoscaling.client,
-      cloudwatch: this.cloudwatch.client
+      cloudwatch: this.cloudwatch.client,
+      ec2AutoScaling: this.ec2AutoScaling.client
     }
   }
 
@@ -76,7 +81,8 @@ export class SimWorld {
       this.cloudMap,
       this.elbv2,
       this.cloudwatch,
-      this.autoscaling
+      this.autoscaling,
+      this.ec2AutoScaling
     ]
   }
 

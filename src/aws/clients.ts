@@ -26,6 +26,8 @@ export interface RelatedPorts {
   elbv2: SendPort
   autoscaling: SendPort
   cloudwatch: SendPort
+  /** EC2 Auto Scaling (the groups behind capacity providers and container instances); `autoscaling` is Application Auto Scaling. */
+  ec2AutoScaling: SendPort
 }
 
 export interface AwsClients extends RelatedPorts {
@@ -94,7 +96,8 @@ export function createAwsClients(region: string, credentials?: AwsCredentialIden
     ),
     elbv2: lazyClient(async () => new (await sdk.elbv2()).ElasticLoadBalancingV2Client(common)),
     autoscaling: lazyClient(async () => new (await sdk.autoscaling()).ApplicationAutoScalingClient(common)),
-    cloudwatch: lazyClient(async () => new (await sdk.cloudwatch()).CloudWatchClient(common))
+    cloudwatch: lazyClient(async () => new (await sdk.cloudwatch()).CloudWatchClient(common)),
+    ec2AutoScaling: lazyClient(async () => new (await sdk.ec2AutoScaling()).AutoScalingClient(common))
   }
 }
 
@@ -146,6 +149,7 @@ export function relatedPorts(deps: Partial<RelatedPorts>): RelatedPorts {
     servicediscovery: deps.servicediscovery ?? new UnavailablePort('Cloud Map'),
     elbv2: deps.elbv2 ?? new UnavailablePort('Elastic Load Balancing'),
     autoscaling: deps.autoscaling ?? new UnavailablePort('Application Auto Scaling'),
-    cloudwatch: deps.cloudwatch ?? new UnavailablePort('CloudWatch')
+    cloudwatch: deps.cloudwatch ?? new UnavailablePort('CloudWatch'),
+    ec2AutoScaling: deps.ec2AutoScaling ?? new UnavailablePort('EC2 Auto Scaling')
   }
 }

@@ -14,5 +14,6 @@ export const sdk = {
   elbv2: () => import('@aws-sdk/client-elastic-load-balancing-v2'),
   autoscaling: () => import('@aws-sdk/client-application-auto-scaling'),
   cloudwatch: () => import('@aws-sdk/client-cloudwatch'),
+  ec2AutoScaling: () => import('@aws-sdk/client-auto-scaling'),
   sts: () => import('@aws-sdk/client-sts')
 }
