@@ -29,6 +29,8 @@ export interface StackTarget {
   otherMatches: string[]
   /** Its AWS::AutoScaling::AutoScalingGroup resources (names): their instances go with the stack. */
   autoScalingGroups?: string[]
+  /** Its security groups, subnets and VPCs (physical ids): a network interface in one holds it up. */
+  networkResources?: string[]
   /**
    * Services mode: what the stack owns outside the selected services (`name (type)`). Deleting it
    * would delete those too, so a non-empty list is a refusal.
@@ -233,6 +235,9 @@ export function outsideServices(selection: {
   }
 }
 
+/** What an awsvpc task's network interface sits in: CloudFormation cannot delete them while it exists. */
+const NETWORK_TYPES = new Set(['AWS::EC2::SecurityGroup', 'AWS::EC2::Subnet', 'AWS::EC2::VPC'])
+
 const PER_SERVICE_TYPES = new Set([
   'AWS::Logs::LogGroup',
   'AWS::IAM::Role',
@@ -401,6 +406,7 @@ async function toTarget(
     ownsCluster: resources.ownsCluster,
     otherMatches: [],
     autoScalingGroups: resources.autoScalingGroups,
+    networkResources: resources.networkResources,
     ...(resources.alsoOwns ? { alsoOwns: resources.alsoOwns } : {})
   }
 }
@@ -414,7 +420,12 @@ async function readResources(
   stackRef: string,
   cluster: ClusterRef,
   outside?: OutsideSelection
-): Promise<{ ownsCluster: boolean; autoScalingGroups: string[]; alsoOwns?: string[] }> {
+): Promise<{
+  ownsCluster: boolean
+  autoScalingGroups: string[]
+  networkResources: string[]
+  alsoOwns?: string[]
+}> {
   const resources = await paginate(async nextToken => {
     const out = await callAws(
       ctx,
@@ -435,6 +446,9 @@ async function readResources(
     ),
     autoScalingGroups: live
       .filter(r => r.ResourceType === 'AWS::AutoScaling::AutoScalingGroup' && r.PhysicalResourceId)
+      .map(r => r.PhysicalResourceId!),
+    networkResources: live
+      .filter(r => NETWORK_TYPES.has(r.ResourceType ?? '') && r.PhysicalResourceId)
       .map(r => r.PhysicalResourceId!),
     ...(outside ? { alsoOwns: live.map(outside).filter((why): why is string => why !== undefined) } : {})
   }
