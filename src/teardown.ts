@@ -36,6 +36,7 @@ import {
 } from './kinds/index.js'
 import type { FindContext, TeardownScope } from './kinds/kind.js'
 import { OtherUsersLookup } from './other-users.js'
+import type { SweepNeighbours } from './sweep-neighbours.js'
 import {
   findStack,
   findStackOfServices,
@@ -85,8 +86,10 @@ export interface TeardownDeps extends Partial<RelatedPorts> {
   log: Logger
   /** The run's deadline, epoch milliseconds. */
   deadline: number
-  /** Every cluster the run removes (a sweep's targets): none is another user of what this one leaves. */
+  /** Every cluster the run removes (a sweep's targets): not read by the look at the other clusters. */
   runClusters?: readonly string[]
+  /** A sweep's clusters, users of one another's until they are gone (src/sweep-neighbours.ts). */
+  sweep?: SweepNeighbours
   /** The kinds of resource around the cluster to look at and act on; default: every one, KINDS. */
   kinds?: readonly AnyKind[]
 }
@@ -174,6 +177,7 @@ export async function teardownCluster(
     phases.start(Phase.inventory)
     const servicesMode = settings.services !== undefined
     const result = await takeInventory(ctx, clusterRef, selection)
+    deps.sweep?.inventoried(clusterRef, result.state === 'absent' ? undefined : result.inventory)
     if (result.state === 'absent') {
       report.outcome = 'absent'
       if (result.arn) report.arn = result.arn
@@ -208,7 +212,8 @@ export async function teardownCluster(
       clusterArn: inventory.cluster.arn,
       runClusters: deps.runClusters ?? [],
       logGroups: settings.deleteLogGroups,
-      region: settings.region
+      region: settings.region,
+      ...(deps.sweep ? { sweep: deps.sweep } : {})
     })
     const found = await findKinds({ ...ctx, otherUsers }, scope, settings, deps.kinds ?? KINDS)
     recordInventory(report, inventory, ctx.log)
@@ -255,7 +260,8 @@ export async function teardownCluster(
         ? { cloudformation: deps.cloudformation, stackToken: stackDeleteToken(stack.id, deps.run) }
         : {}),
       halt: reason => controller.abort(reason),
-      accepted
+      accepted,
+      ...(deps.sweep ? { onClusterGone: () => deps.sweep?.gone(clusterRef) } : {})
     }
     await applyPlan(applyCtx, plan, phases)
     if (plan.scope) {
@@ -279,6 +285,7 @@ export async function teardownCluster(
       selection
     })
   } finally {
+    deps.sweep?.ended(clusterRef, report.message ?? report.outcome)
     deps.signal.removeEventListener('abort', onRunAbort)
     await phases.finishAll()
     report.seconds = round((deps.clock() - started) / 1000)

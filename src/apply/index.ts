@@ -115,6 +115,7 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
     }
   }
   await settleAll(ctx, [removeCluster(), afterInstances])
+  ctx.onClusterGone?.()
   // Once nothing of the cluster is left: what ECS leaves behind.
   await runKindStage(ctx, plan.kinds, 'after-cluster', phases)
 }
