@@ -4,66 +4,17 @@
 // hang itself is the simulator's (__tests__/scenario/stack-blockers.test.ts); here, the calls and the
 // report on moto's wire protocol.
 import { AutoScalingClient, DescribeAutoScalingInstancesCommand } from '@aws-sdk/client-auto-scaling'
-import {
-  CloudFormationClient,
-  CreateStackCommand,
-  DeleteStackCommand,
-  ListStackResourcesCommand
-} from '@aws-sdk/client-cloudformation'
+import { CloudFormationClient, DeleteStackCommand } from '@aws-sdk/client-cloudformation'
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2'
-import { RegisterContainerInstanceCommand } from '@aws-sdk/client-ecs'
 import { expect, it } from '@jest/globals'
-import { awsConfig, buildPreviewEnvironment, ec2Client, ecsClient, REGION } from './support/fixtures.js'
+import { awsConfig, buildPreviewEnvironment, ec2Client } from './support/fixtures.js'
 import { clusterReport } from './support/report.js'
 import { runAction } from './support/runAction.js'
 import { describeAgainstMoto } from './support/suite.js'
-import { stackState } from './support/stack-fixtures.js'
+import { autoScalingHost, stackState } from './support/stack-fixtures.js'
 
 const TIMEOUT_MS = 300_000
 const empty = { services: {}, standaloneTasks: 0, instances: 0, capacityProviders: [] }
-
-/** A stack whose Auto Scaling group protects the instance it launches, registered in the cluster. */
-async function protectedHost(endpoint: string, cluster: string, stackName: string) {
-  const cfn = new CloudFormationClient(awsConfig(endpoint))
-  const template = {
-    Resources: {
-      Lt: {
-        Type: 'AWS::EC2::LaunchTemplate',
-        Properties: { LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 't3.micro' } }
-      },
-      Asg: {
-        Type: 'AWS::AutoScaling::AutoScalingGroup',
-        Properties: {
-          MinSize: '1',
-          MaxSize: '1',
-          DesiredCapacity: '1',
-          NewInstancesProtectedFromScaleIn: true,
-          AvailabilityZones: [`${REGION}a`],
-          LaunchTemplate: { LaunchTemplateId: { Ref: 'Lt' }, Version: '1' }
-        }
-      }
-    }
-  }
-  const created = await cfn.send(
-    new CreateStackCommand({ StackName: stackName, TemplateBody: JSON.stringify(template) })
-  )
-  const resources = await cfn.send(new ListStackResourcesCommand({ StackName: stackName }))
-  const group = resources.StackResourceSummaries!.find(
-    r => r.ResourceType === 'AWS::AutoScaling::AutoScalingGroup'
-  )!.PhysicalResourceId!
-  const found = await ec2Client(endpoint).send(
-    new DescribeInstancesCommand({ Filters: [{ Name: 'tag:aws:autoscaling:groupName', Values: [group] }] })
-  )
-  const instanceId = found.Reservations![0]!.Instances![0]!.InstanceId!
-  await ecsClient(endpoint).send(
-    new RegisterContainerInstanceCommand({
-      cluster,
-      instanceIdentityDocument: JSON.stringify({ instanceId, region: REGION, accountId: '123456789012' }),
-      instanceIdentityDocumentSignature: 'moto-does-not-check-this'
-    })
-  )
-  return { group, instanceId, stackId: created.StackId!, stackName }
-}
 
 async function isProtected(endpoint: string, instanceId: string): Promise<boolean | undefined> {
   const out = await new AutoScalingClient(awsConfig(endpoint)).send(
@@ -78,7 +29,9 @@ describeAgainstMoto('scale-in protection end to end (dist/index.js against moto)
     async () => {
       const cluster = `asg${process.pid}-own`
       await buildPreviewEnvironment(moto().endpoint, cluster, empty)
-      const host = await protectedHost(moto().endpoint, cluster, `${cluster}-hosts`)
+      const host = await autoScalingHost(moto().endpoint, cluster, `${cluster}-hosts`, {
+        protectedFromScaleIn: true
+      })
       expect(await isProtected(moto().endpoint, host.instanceId)).toBe(true)
 
       const result = await runAction({
@@ -105,7 +58,9 @@ describeAgainstMoto('scale-in protection end to end (dist/index.js against moto)
       // A group the run does not delete: reported, protection untouched.
       const other = `asg${process.pid}-kept`
       await buildPreviewEnvironment(moto().endpoint, other, empty)
-      const kept = await protectedHost(moto().endpoint, other, `${other}-hosts`)
+      const kept = await autoScalingHost(moto().endpoint, other, `${other}-hosts`, {
+        protectedFromScaleIn: true
+      })
       const report = await runAction({
         endpoint: moto().endpoint,
         inputs: { cluster: other, force: 'true', 'timeout-minutes': '5' }

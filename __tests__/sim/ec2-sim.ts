@@ -237,15 +237,21 @@ export class Ec2Sim extends ServiceSim {
 
   // ---------------------------------------------------------------- the API
 
-  protected opDescribeInstances(input: Record<string, unknown>): unknown {
-    const ids = input.InstanceIds as string[] | undefined
+  /**
+   * What EC2's Describe calls check alike: MaxResults 5–1000 and not with the ids (`idsParameter`, as
+   * EC2 names it), at most 200 values per filter. The page size is unbounded without MaxResults.
+   */
+  private describeRequest(
+    input: Record<string, unknown>,
+    ids: string[] | undefined,
+    idsParameter: string
+  ): { filters: { Name?: string; Values?: string[] }[]; size: number } {
     const filters = (input.Filters as { Name?: string; Values?: string[] }[] | undefined) ?? []
-    if (ids && ids.length > 0 && input.MaxResults !== undefined) {
+    if (ids && ids.length > 0 && input.MaxResults !== undefined)
       throw this.error(
         'InvalidParameterCombination',
-        'The parameter instancesSet cannot be used with the parameter maxResults'
+        `The parameter ${idsParameter} cannot be used with the parameter maxResults`
       )
-    }
     let size = Number.POSITIVE_INFINITY
     if (input.MaxResults !== undefined) {
       size = Number(input.MaxResults)
@@ -255,12 +261,38 @@ export class Ec2Sim extends ServiceSim {
           `Value ( ${String(input.MaxResults)} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`
         )
     }
-    for (const f of filters) {
+    for (const f of filters)
       if ((f.Values ?? []).length > 200)
         throw this.error(
           'InvalidParameterValue',
           'The maximum number of filter values specified on a single call is 200'
         )
+    return { filters, size }
+  }
+
+  /** One page of a Describe call's matches (all of them without MaxResults). */
+  private describePage<T extends { id: string }>(
+    matches: T[],
+    input: Record<string, unknown>,
+    size: number,
+    kind: string
+  ): { items: T[]; nextToken?: string } {
+    return Number.isFinite(size)
+      ? this.page(
+          matches,
+          x => x.id,
+          input.NextToken,
+          size,
+          kind,
+          () => this.error('InvalidParameterValue', 'The nextToken is invalid')
+        )
+      : { items: matches }
+  }
+
+  protected opDescribeInstances(input: Record<string, unknown>): unknown {
+    const ids = input.InstanceIds as string[] | undefined
+    const { filters, size } = this.describeRequest(input, ids, 'instancesSet')
+    for (const f of filters) {
       if (f.Name !== 'instance-id' && !f.Name?.startsWith('tag:'))
         throw this.error('InvalidParameterValue', `The filter '${f.Name}' is invalid`)
     }
@@ -288,16 +320,7 @@ export class Ec2Sim extends ServiceSim {
         )
       )
       .sort((a, b) => a.id.localeCompare(b.id))
-    const page = Number.isFinite(size)
-      ? this.page(
-          matches,
-          i => i.id,
-          input.NextToken,
-          size,
-          'instances',
-          () => this.error('InvalidParameterValue', 'The nextToken is invalid')
-        )
-      : { items: matches }
+    const page = this.describePage(matches, input, size, 'instances')
     return {
       Reservations: page.items.map(i => ({
         ReservationId: `r-${i.id.slice(2)}`,
@@ -310,7 +333,7 @@ export class Ec2Sim extends ServiceSim {
           }
         ]
       })),
-      ...('nextToken' in page && page.nextToken ? { NextToken: page.nextToken } : {})
+      ...(page.nextToken ? { NextToken: page.nextToken } : {})
     }
   }
 
@@ -349,21 +372,7 @@ export class Ec2Sim extends ServiceSim {
 
   protected opDescribeNetworkInterfaces(input: Record<string, unknown>): unknown {
     const ids = input.NetworkInterfaceIds as string[] | undefined
-    const filters = (input.Filters as { Name?: string; Values?: string[] }[] | undefined) ?? []
-    if (ids && ids.length > 0 && input.MaxResults !== undefined)
-      throw this.error(
-        'InvalidParameterCombination',
-        'The parameter NetworkInterfaceIds cannot be used with the parameter MaxResults'
-      )
-    let size = Number.POSITIVE_INFINITY
-    if (input.MaxResults !== undefined) {
-      size = Number(input.MaxResults)
-      if (!Number.isInteger(size) || size < 5 || size > 1000)
-        throw this.error(
-          'InvalidParameterValue',
-          `Value ( ${String(input.MaxResults)} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`
-        )
-    }
+    const { filters, size } = this.describeRequest(input, ids, 'NetworkInterfaceIds')
     const fields: Record<string, (n: SimNetworkInterface) => string[]> = {
       'network-interface-id': n => [n.id],
       'group-id': n => n.groups,
@@ -371,11 +380,6 @@ export class Ec2Sim extends ServiceSim {
       'vpc-id': n => [n.vpcId]
     }
     for (const f of filters) {
-      if ((f.Values ?? []).length > 200)
-        throw this.error(
-          'InvalidParameterValue',
-          'The maximum number of filter values specified on a single call is 200'
-        )
       if (!fields[f.Name ?? ''])
         throw this.error('InvalidParameterValue', `The filter '${f.Name}' is invalid`)
     }
@@ -390,16 +394,7 @@ export class Ec2Sim extends ServiceSim {
       .filter(n => !ids || ids.length === 0 || ids.includes(n.id))
       .filter(n => filters.every(f => fields[f.Name!]!(n).some(v => (f.Values ?? []).includes(v))))
       .sort((a, b) => a.id.localeCompare(b.id))
-    const page = Number.isFinite(size)
-      ? this.page(
-          matches,
-          n => n.id,
-          input.NextToken,
-          size,
-          'network-interfaces',
-          () => this.error('InvalidParameterValue', 'The nextToken is invalid')
-        )
-      : { items: matches }
+    const page = this.describePage(matches, input, size, 'network-interfaces')
     return {
       NetworkInterfaces: page.items.map(n => ({
         NetworkInterfaceId: n.id,
@@ -411,7 +406,7 @@ export class Ec2Sim extends ServiceSim {
         Status: 'in-use',
         Description: `arn:aws:ecs:${this.region}:task-attachment`
       })),
-      ...('nextToken' in page && page.nextToken ? { NextToken: page.nextToken } : {})
+      ...(page.nextToken ? { NextToken: page.nextToken } : {})
     }
   }
 }
