@@ -255,3 +255,44 @@ describe('an awsvpc environment whose stack owns its network', () => {
     expect(world.ec2.countCalls('DescribeNetworkInterfaces')).toBe(0)
   })
 })
+
+describe('a role without the Auto Scaling reads', () => {
+  it('deletes a stack whose group has no protected instance as before, saying what it could not read', async () => {
+    const world = new SimWorld()
+    const { ecs, cfn, ec2 } = world
+    const instances = ec2.createAutoScalingGroup('plain-asg', 2, { stack: 'Plain' })
+    ecs.createCluster('plain')
+    for (const i of instances) ecs.registerContainerInstance('plain', { ec2InstanceId: i.id })
+    ecs.createService('plain', 'web', { desiredCount: 2 })
+    cfn.createStack('Plain', {
+      ownsCluster: 'plain',
+      resources: [{ logicalId: 'Asg', type: 'AWS::AutoScaling::AutoScalingGroup', physicalId: 'plain-asg' }]
+    })
+    for (const op of ['DescribeAutoScalingInstances', 'DescribeAutoScalingGroups'])
+      world.ec2AutoScaling.denied.add(op)
+    await world.ecs.time.sleep(15_000)
+
+    const dry = await runOnSim(
+      world.ecs,
+      { cluster: 'plain', 'delete-stack': 'true', 'dry-run': 'true' },
+      { world }
+    )
+    const plan = only(dry.report).plan!
+    expect(plan.blockers).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^missing permission: .*autoscaling:DescribeAutoScalingInstances/),
+        expect.stringMatching(/^The Auto Scaling groups behind the cluster could not be read .*plain-asg/)
+      ])
+    )
+    expect(plan.steps.map(s => s.description)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Read the stack's Auto Scaling group plain-asg again/)])
+    )
+
+    const result = await runOnSim(world.ecs, { cluster: 'plain', 'delete-stack': 'true' }, { world })
+    const c = only(result.report)
+    expect(c.outcome).toBe('deleted')
+    expect(world.cfn.stack('Plain')!.status).toBe('DELETE_COMPLETE')
+    expect(world.ec2.billing()).toEqual([])
+    expect(result.log.lines.join('\n')).toMatch(/Could not read Auto Scaling plain-asg/)
+  })
+})

@@ -2,7 +2,8 @@ import { sdk } from '../aws/sdk.js'
 import type { ApplyContext } from '../apply/context.js'
 import { callAws, type CallContext, type SendPort } from '../aws/call.js'
 import { code } from '../report/html.js'
-import { DeadlineError } from '../util/errors.js'
+import { isAvailable } from '../aws/clients.js'
+import { DeadlineError, errorMessage, isAccessDenied } from '../util/errors.js'
 import { paginate } from '../util/paginate.js'
 import { pollUntil } from '../util/poll.js'
 import { chunk } from '../util/pool.js'
@@ -146,11 +147,18 @@ export async function existingInterfaces(ctx: Ec2Context, ids: string[]): Promis
 }
 
 async function waitUntilReleased(ctx: ApplyContext, plan: InterfacesPlan): Promise<void> {
+  if (!isAvailable(ctx.ec2)) {
+    ctx.log.warning(
+      `EC2 is not available to this run: the stack's deletion does not wait for the awsvpc tasks' network interfaces`
+    )
+    return
+  }
   const started = ctx.clock()
   ctx.log.info(
     `Waiting until EC2 has released the ${count(plan.wait.length, 'network interface')} of the awsvpc tasks before deleting stack ${plan.stack} (it owns ${plan.network.join(', ')})`
   )
   let left = plan.wait
+  let denied = false
   const result = await pollUntil(
     ctx,
     {
@@ -158,12 +166,23 @@ async function waitUntilReleased(ctx: ApplyContext, plan: InterfacesPlan): Promi
       schedule: { firstMs: 0, stepMs: 5_000, factor: 2, ceilingMs: ctx.pollIntervalMs }
     },
     async () => {
-      left = await existingInterfaces(ctx, left)
+      try {
+        left = await existingInterfaces(ctx, left)
+      } catch (error) {
+        // A role without ec2:DescribeNetworkInterfaces deletes the stack as before this wait existed.
+        if (!isAccessDenied(error)) throw error
+        ctx.log.warning(
+          `Could not read the network interfaces (${errorMessage(error)}): deleting the stack without waiting for them; it fails with DependencyViolation if EC2 has not released them yet`
+        )
+        denied = true
+        return { done: true, value: undefined }
+      }
       return left.length === 0
         ? { done: true, value: undefined }
         : { done: false, reason: `${count(left.length, 'network interface')} not yet released` }
     }
   )
+  if (denied) return
   const related = relatedReport(ctx.report)
   for (const id of plan.wait)
     if (!left.includes(id)) related.networkInterfaces.push({ id, action: 'released' })

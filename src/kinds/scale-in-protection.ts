@@ -58,6 +58,11 @@ export interface ScaleInFound {
 export interface ScaleInPlan {
   /** Groups the stack deleted by this run owns: their protection is cleared before DeleteStack. */
   clear: ProtectedGroup[]
+  /**
+   * The groups could not be read during the inventory, and the stack deleted by this run has these:
+   * they are read again before DeleteStack (a denial then fails the run before the stack is touched).
+   */
+  recheck: string[]
   /** Groups that stay: their protected instances are reported. */
   keep: ProtectedGroup[]
   unread?: string
@@ -86,8 +91,8 @@ export const scaleInProtectionKind: ResourceKind<ScaleInFound, ScaleInPlan> = {
       .filter(ci => ci.ec2InstanceId && !ci.external && !/^mi-/.test(ci.ec2InstanceId))
       .map(ci => ci.ec2InstanceId!)
     if (fromProviders.length === 0 && instanceIds.length === 0) return { groups: [] }
-    if (!isAvailable(ctx.ec2AutoScaling))
-      return { groups: [], unread: 'EC2 Auto Scaling is not available to this run' }
+    // A caller that drives ECS alone (the benchmark) gives no EC2 Auto Scaling client: nothing is said.
+    if (!isAvailable(ctx.ec2AutoScaling)) return { groups: [] }
     try {
       const names = new Set([...fromProviders, ...(await groupsOfInstances(ctx, instanceIds))])
       return { groups: await protectedGroups(ctx, [...names]) }
@@ -113,32 +118,56 @@ export const scaleInProtectionKind: ResourceKind<ScaleInFound, ScaleInPlan> = {
     const owned = new Set(stack?.autoScalingGroups ?? [])
     return {
       clear: found.groups.filter(g => owned.has(g.name)),
+      recheck: found.unread ? [...owned] : [],
       keep: found.groups.filter(g => !owned.has(g.name)),
       ...(found.unread ? { unread: found.unread } : {})
     }
   },
 
   steps(plan) {
-    return plan.clear.map(g => ({
-      stage: 'before-stack' as const,
-      phase: 'scale-in-protection',
-      description: `Remove scale-in protection from the ${count(g.instances.length, 'instance')} of Auto Scaling group ${g.name}, which the stack deletes (CloudFormation cannot scale a group with protected instances to 0)`,
-      resources: g.instances
-    }))
+    const recheck =
+      plan.recheck.length > 0
+        ? [
+            {
+              stage: 'before-stack' as const,
+              phase: 'scale-in-protection',
+              description: `Read the stack's Auto Scaling ${plan.recheck.length === 1 ? 'group' : 'groups'} ${plan.recheck.join(', ')} again (not readable during the inventory) and remove any scale-in protection of their instances`,
+              resources: plan.recheck
+            }
+          ]
+        : []
+    return recheck.concat(
+      plan.clear.map(g => ({
+        stage: 'before-stack' as const,
+        phase: 'scale-in-protection',
+        description: `Remove scale-in protection from the ${count(g.instances.length, 'instance')} of Auto Scaling group ${g.name}, which the stack deletes (CloudFormation cannot scale a group with protected instances to 0)`,
+        resources: g.instances
+      }))
+    )
   },
 
   notes(plan) {
-    return plan.keep.map(
-      g =>
-        `Auto Scaling group ${g.name} is not deleted by this run, and ${count(g.instances.length, 'instance')} of it ${g.instances.length === 1 ? 'is' : 'are'} protected from scale-in: scaling the group to 0 does not terminate ${g.instances.length === 1 ? 'it' : 'them'}. ${keepCommand(g)}`
+    const unread =
+      plan.recheck.length > 0
+        ? [
+            `The Auto Scaling groups behind the cluster could not be read (${plan.unread}): instances of the stack's ${plan.recheck.join(', ')} protected from scale-in would hold up its deletion until the deadline; they are read again before DeleteStack (autoscaling:DescribeAutoScalingGroups, autoscaling:SetInstanceProtection).`
+          ]
+        : []
+    return unread.concat(
+      plan.keep.map(
+        g =>
+          `Auto Scaling group ${g.name} is not deleted by this run, and ${count(g.instances.length, 'instance')} of it ${g.instances.length === 1 ? 'is' : 'are'} protected from scale-in: scaling the group to 0 does not terminate ${g.instances.length === 1 ? 'it' : 'them'}. ${keepCommand(g)}`
+      )
     )
   },
 
   actions: {
     'before-stack': {
       phase: 'scale-in protection',
-      needed: plan => plan.clear.length > 0,
-      run: (ctx, plan) => clearProtection(ctx, plan.clear)
+      needed: plan => plan.clear.length > 0 || plan.recheck.length > 0,
+      // Groups unread during the inventory are read here, and skipped with a warning if denied again.
+      run: (ctx, plan) =>
+        clearProtection(ctx, [...new Set([...plan.clear.map(g => g.name), ...plan.recheck])])
     },
     // Once the instances' fate is told (the hosts kind, earlier in KINDS): the command that removes them.
     'after-instances': {
@@ -169,10 +198,12 @@ export const scaleInProtectionKind: ResourceKind<ScaleInFound, ScaleInPlan> = {
     return [
       {
         title: 'Scale-in protection',
-        items: r.scaleInProtection.map(
-          p =>
-            `Auto Scaling group ${code(p.group)}: ${p.action === 'cleared' ? 'protection removed from' : 'still protected:'} ${escapeHtml(p.instances.join(', '))}`
-        )
+        items: r.scaleInProtection
+          .filter(p => p.instances.length > 0)
+          .map(
+            p =>
+              `Auto Scaling group ${code(p.group)}: ${p.action === 'cleared' ? 'protection removed from' : 'still protected:'} ${escapeHtml(p.instances.join(', '))}`
+          )
       }
     ]
   }
@@ -244,30 +275,41 @@ export async function protectedGroups(ctx: AsgContext, names: string[]): Promise
  * Right before DeleteStack: the groups are read again (the group may have replaced an instance since
  * the plan, protected if it protects new ones) and every protected instance is released.
  */
-async function clearProtection(ctx: ApplyContext, planned: ProtectedGroup[]): Promise<void> {
-  const now = await protectedGroups(
-    ctx,
-    planned.map(g => g.name)
-  )
-  for (const g of planned) {
-    const current = now.find(x => x.name === g.name)
+async function clearProtection(ctx: ApplyContext, names: string[]): Promise<void> {
+  let now: ProtectedGroup[]
+  try {
+    now = await protectedGroups(ctx, names)
+  } catch (error) {
+    // Denied again (the groups were unread during the inventory too): the stack is deleted as it was
+    // before this check existed; a group with protected instances then holds it until the deadline.
+    if (!isAccessDenied(error)) throw error
+    ctx.log.warning(
+      `Could not read Auto Scaling ${names.join(', ')} (${errorMessage(error)}): if ${names.length === 1 ? 'its' : 'their'} instances are protected from scale-in, the stack's deletion waits until the deadline`
+    )
+    return
+  }
+  for (const name of names) {
+    const current = now.find(x => x.name === name)
     const instances = current?.instances ?? []
     for (const batch of chunk(instances, INSTANCES_PER_CALL)) {
       await callAws(
         ctx,
         ctx.ec2AutoScaling,
         new (await sdk.ec2AutoScaling()).SetInstanceProtectionCommand({
-          AutoScalingGroupName: g.name,
+          AutoScalingGroupName: name,
           InstanceIds: batch,
           ProtectedFromScaleIn: false
         })
       )
     }
-    relatedReport(ctx.report).scaleInProtection.push({ group: g.name, instances, action: 'cleared' })
+    // Recorded also when nothing is protected any more: the group is then ready for its deletion.
+    relatedReport(ctx.report).scaleInProtection.push({ group: name, instances, action: 'cleared' })
+    if (instances.length === 0) {
+      ctx.log.info(`Auto Scaling group ${name} has no instance protected from scale-in`)
+      continue
+    }
     ctx.log.info(
-      instances.length > 0
-        ? `Removed scale-in protection from ${count(instances.length, 'instance')} of Auto Scaling group ${g.name}, so CloudFormation can delete it`
-        : `Auto Scaling group ${g.name} has no instance protected from scale-in any more`
+      `Removed scale-in protection from ${count(instances.length, 'instance')} of Auto Scaling group ${name}, so CloudFormation can delete it`
     )
   }
 }
