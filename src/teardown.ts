@@ -35,6 +35,7 @@ import {
   type AnyKind
 } from './kinds/index.js'
 import type { FindContext, TeardownScope } from './kinds/kind.js'
+import { releaseStackGroups } from './kinds/scale-in-protection.js'
 import { OtherUsersLookup } from './other-users.js'
 import type { SweepNeighbours } from './sweep-neighbours.js'
 import {
@@ -364,10 +365,17 @@ async function stackOfAbsentCluster(
     blockers
   )
   if (!stack) return
+  // What an earlier run may have left protected from scale-in in the stack's groups (kinds/scale-in-protection.ts).
+  const release = await releaseStackGroups(
+    { ...ctx, ec2AutoScaling: relatedPorts(deps).ec2AutoScaling, report },
+    stack,
+    settings.dryRun
+  )
   if (settings.dryRun) {
     report.outcome = 'dry-run'
     report.plan = {
       steps: [
+        ...release,
         { description: `Delete stack ${stack.name}; wait until DELETE_COMPLETE`, resources: [stack.name] }
       ],
       blockers

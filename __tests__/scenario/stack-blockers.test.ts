@@ -99,6 +99,53 @@ describe('a CDK-style EC2 stack whose Auto Scaling group is protected from scale
     expect(world.ec2.billing()).toHaveLength(2)
   })
 
+  it('a re-run that finds the cluster gone and the stack held by protected instances releases them', async () => {
+    // ecs-cli's layout: the stack holds the Auto Scaling group, not the cluster (deleted first).
+    const world = new SimWorld()
+    const { ecs, cfn, ec2 } = world
+    const instances = ec2.createAutoScalingGroup('cli-asg', 2, {
+      stack: 'amazon-ecs-cli-setup-cli',
+      protectedFromScaleIn: true
+    })
+    ecs.createCluster('cli')
+    for (const i of instances) ecs.registerContainerInstance('cli', { ec2InstanceId: i.id })
+    ecs.createService('cli', 'web', { desiredCount: 2 })
+    cfn.createStack('amazon-ecs-cli-setup-cli', {
+      resources: [
+        { logicalId: 'EcsInstanceAsg', type: 'AWS::AutoScaling::AutoScalingGroup', physicalId: 'cli-asg' }
+      ]
+    })
+    await world.ecs.time.sleep(15_000)
+    // An earlier run that did not release them (a version without this, or a role without the permission).
+    const first = await runOnSim(
+      world.ecs,
+      { cluster: 'cli', 'delete-stack': 'true', 'timeout-minutes': '10' },
+      { world, kinds: KINDS.filter(k => k !== scaleInProtectionKind) }
+    )
+    expect(only(first.report).outcome).toBe('timed-out')
+    expect(world.ecs.remaining('cli').cluster).toBe('INACTIVE')
+    expect(world.cfn.stack('amazon-ecs-cli-setup-cli')!.status).toBe('DELETE_IN_PROGRESS')
+
+    const changes = world.mutatingCalls().length
+    const dry = await runOnSim(
+      world.ecs,
+      { cluster: 'cli', 'delete-stack': 'true', 'dry-run': 'true' },
+      { world }
+    )
+    expect(only(dry.report).plan!.steps.map(s => s.description)).toEqual([
+      'Remove scale-in protection from the 2 instances of Auto Scaling group cli-asg, which the stack deletes',
+      'Delete stack amazon-ecs-cli-setup-cli; wait until DELETE_COMPLETE'
+    ])
+    expect(world.mutatingCalls()).toHaveLength(changes)
+
+    const again = await runOnSim(world.ecs, { cluster: 'cli', 'delete-stack': 'true' }, { world })
+    const c = only(again.report)
+    expect(c.outcome).toBe('absent')
+    expect(c.stack).toMatchObject({ deleted: true })
+    expect(world.cfn.stack('amazon-ecs-cli-setup-cli')!.status).toBe('DELETE_COMPLETE')
+    expect(world.ec2.billing()).toEqual([])
+  })
+
   it('clears more than 50 protected instances 50 per call', async () => {
     const world = cdkEnvironment({ instances: 51 })
     await world.ecs.time.sleep(15_000)

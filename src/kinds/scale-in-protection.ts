@@ -3,6 +3,7 @@ import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling'
 import type { ApplyContext } from '../apply/context.js'
 import { callAws, type CallContext, type SendPort } from '../aws/call.js'
 import { isAvailable } from '../aws/clients.js'
+import type { StackTarget } from '../find-stack.js'
 import { code, escapeHtml } from '../report/html.js'
 import { errorMessage, isAccessDenied } from '../util/errors.js'
 import { paginate } from '../util/paginate.js'
@@ -275,7 +276,10 @@ export async function protectedGroups(ctx: AsgContext, names: string[]): Promise
  * Right before DeleteStack: the groups are read again (the group may have replaced an instance since
  * the plan, protected if it protects new ones) and every protected instance is released.
  */
-async function clearProtection(ctx: ApplyContext, names: string[]): Promise<void> {
+async function clearProtection(
+  ctx: AsgContext & { log: ApplyContext['log']; report: ApplyContext['report'] },
+  names: string[]
+): Promise<void> {
   let now: ProtectedGroup[]
   try {
     now = await protectedGroups(ctx, names)
@@ -302,8 +306,9 @@ async function clearProtection(ctx: ApplyContext, names: string[]): Promise<void
         })
       )
     }
-    // Recorded also when nothing is protected any more: the group is then ready for its deletion.
-    relatedReport(ctx.report).scaleInProtection.push({ group: name, instances, action: 'cleared' })
+    // Recorded also when nothing is protected any more: the group is then ready for its deletion (a
+    // re-run that found the cluster gone has no `related` part: its log says it).
+    ctx.report.related?.scaleInProtection.push({ group: name, instances, action: 'cleared' })
     if (instances.length === 0) {
       ctx.log.info(`Auto Scaling group ${name} has no instance protected from scale-in`)
       continue
@@ -311,6 +316,35 @@ async function clearProtection(ctx: ApplyContext, names: string[]): Promise<void
     ctx.log.info(
       `Removed scale-in protection from ${count(instances.length, 'instance')} of Auto Scaling group ${name}, so CloudFormation can delete it`
     )
+  }
+}
+
+/**
+ * A re-run that finds the cluster gone and its stack still there (perhaps held DELETE_IN_PROGRESS by
+ * its group's protected instances, by an earlier run without this release): the stack's groups are
+ * read and, unless `dryRun`, released before DeleteStack. Returns the dry run's step, if any. A
+ * denied read is a warning (the stack is deleted as before).
+ */
+export async function releaseStackGroups(
+  ctx: AsgContext & { log: ApplyContext['log']; report: ApplyContext['report'] },
+  stack: StackTarget,
+  dryRun: boolean
+): Promise<{ description: string; resources: string[] }[]> {
+  const names = stack.autoScalingGroups ?? []
+  if (names.length === 0 || !isAvailable(ctx.ec2AutoScaling)) return []
+  if (!dryRun) {
+    await clearProtection(ctx, names)
+    return []
+  }
+  try {
+    return (await protectedGroups(ctx, names)).map(g => ({
+      description: `Remove scale-in protection from the ${count(g.instances.length, 'instance')} of Auto Scaling group ${g.name}, which the stack deletes`,
+      resources: g.instances
+    }))
+  } catch (error) {
+    if (!isAccessDenied(error)) throw error
+    ctx.log.warning(`Could not read Auto Scaling ${names.join(', ')}: ${errorMessage(error)}`)
+    return []
   }
 }
 
