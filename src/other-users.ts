@@ -20,9 +20,10 @@ import { DeadlineError, errorMessage, isAccessDenied, isAwsError, isCancellation
  * service. A revision is not tied to a cluster: the same one may run
  * in a preview cluster and in production, and so may the log group its containers write to. Before
  * either is removed, every other ACTIVE cluster of the Region is read: its services (every
- * deployment and task set) and its running tasks. Clusters removed by the same run are read from
- * their own inventories instead (src/sweep-neighbours.ts): they are other users until they are gone. The look is bounded (Limits.otherUsers); when it cannot be completed (a denied read, an
- * account over the bound, the deadline) the answer says why, and the caller keeps everything.
+ * deployment and task set) and its running tasks. Clusters removed by the same run are not read
+ * here: they are other users until they are gone, from their own inventories (src/sweep-neighbours.ts).
+ * The look is bounded (Limits.otherUsers); when it cannot be completed (a denied read, an account
+ * over the bound, the deadline) the answer says why, and the caller keeps everything.
  */
 
 /** A user of a revision outside the clusters this run removes. */

@@ -61,7 +61,7 @@ export interface ScaleInPlan {
   clear: ProtectedGroup[]
   /**
    * The groups could not be read during the inventory, and the stack deleted by this run has these:
-   * they are read again before DeleteStack (a denial then fails the run before the stack is touched).
+   * they are read again before DeleteStack (denied again: a warning, and the stack is deleted as before).
    */
   recheck: string[]
   /** Groups that stay: their protected instances are reported. */
