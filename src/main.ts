@@ -102,7 +102,9 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
       // Each teardown returns a report and never throws: one cluster failing does not stop the others.
       // A sweep's clusters are users of one another's revisions, log groups… until they are gone.
       const sweep =
-        selection.targets.length > 1 ? new SweepNeighbours(selection.targets, settings.region) : undefined
+        selection.targets.length > 1
+          ? new SweepNeighbours(selection.targets, settings.region, deps.signal)
+          : undefined
       const done = await Promise.all(
         selection.targets.map(ref =>
           teardownCluster(

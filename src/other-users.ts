@@ -77,7 +77,10 @@ export class OtherUsersLookup {
   constructor(readonly request: OtherUsersRequest) {}
 
   atPlan(ctx: InventoryContext): Promise<OtherUsersCheck> {
-    return (this.atPlanLook ??= checkOtherUsers(ctx, this.request))
+    const sweep = this.request.sweep
+    return (this.atPlanLook ??= sweep
+      ? sweep.planLook(ctx, shared => checkOtherUsers(shared, this.request))
+      : checkOtherUsers(ctx, this.request))
   }
 
   async beforeRemoving(ctx: InventoryContext): Promise<OtherUsersCheck> {

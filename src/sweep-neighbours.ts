@@ -15,7 +15,8 @@ import { CancelledError, errorMessage } from './util/errors.js'
  * its cluster gone once it is deleted. A cluster's use only shrinks while it is torn down, so its
  * inventory is a safe upper bound.
  *
- * The plan does not count the sweep's clusters (so a dry run plans as before): right before a
+ * The plan's look at the clusters outside the sweep is the same for each of them, and taken once
+ * (`planLook`). The plan does not count the sweep's clusters (so a dry run plans as before): right before a
  * removal (OtherUsersLookup.beforeRemoving, which only ever keeps more), what a cluster of the sweep
  * not yet gone uses is kept, with the cluster named. Of two clusters sharing a revision, the one
  * whose cluster goes last removes it; if the other fails, it is kept.
@@ -43,16 +44,31 @@ export class SweepNeighbours {
   private readonly members = new Map<string, Member>()
   /** Log groups each revision writes to, described once per run. */
   private readonly writes = new Map<string, Promise<string[] | undefined>>()
+  /** The plan's look at the clusters outside the sweep, taken once for all of the sweep's clusters. */
+  private outside: Promise<OtherUsersCheck> | undefined
 
   constructor(
     targets: readonly string[],
-    private readonly region: string
+    private readonly region: string,
+    /** The run's signal: the shared look must not end with the cluster that happened to start it. */
+    private readonly runSignal?: AbortSignal
   ) {
     for (const ref of targets) {
       let settle = (): void => undefined
       const known = new Promise<void>(resolve => (settle = resolve))
       this.members.set(nameFromArn(ref), { gone: false, known, settle })
     }
+  }
+
+  /**
+   * The plan's look at who outside the sweep uses what (`take`): every cluster of the sweep excludes
+   * the same clusters (the sweep's), so one look serves them all, on the run's signal.
+   */
+  planLook(
+    ctx: InventoryContext,
+    take: (ctx: InventoryContext) => Promise<OtherUsersCheck>
+  ): Promise<OtherUsersCheck> {
+    return (this.outside ??= take({ ...ctx, signal: this.runSignal ?? ctx.signal }))
   }
 
   /** The cluster's inventory (or its absence: it uses nothing). */

@@ -147,6 +147,9 @@ function sharedRevisionSweep(): { world: SimWorld; shared: string } {
     })
   }
   for (const g of ['/ecs/shared-web', '/ecs/nightly-c']) logs.createLogGroup(g)
+  // Outside the sweep: read by the look at the other clusters, never touched.
+  ecs.createCluster('production', { tags: { environment: 'production' } })
+  ecs.createService('production', 'api', { desiredCount: 1, launchType: 'FARGATE' })
   return { world, shared }
 }
 
@@ -197,6 +200,9 @@ describe('a sweep whose clusters share a revision and its log group', () => {
       world.ecs.calls.filter(c => c.operation === 'ListServices' && String(c.input.cluster).endsWith(cluster))
         .length
     expect([listed('nightly-a'), listed('nightly-b'), listed('nightly-c')]).toEqual([1, 2, 1])
+    // The cluster outside the sweep: one look for the plans of all three, then one fresh look right
+    // before the removals of each of the two that got there.
+    expect(listed('production')).toBe(1 + 2)
   })
 
   it('removes them once every cluster that used them is gone (the last one removes them)', async () => {
