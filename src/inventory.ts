@@ -86,6 +86,12 @@ export interface TaskInfo {
   serviceName?: string
   createdAt?: Date
   taskDefinitionArn?: string
+  /**
+   * awsvpc: the ids of its elastic network interfaces (its ElasticNetworkInterface attachments'
+   * `networkInterfaceId` detail, ECS model: Attachment.details). EC2 releases them some time after
+   * the task is STOPPED.
+   */
+  networkInterfaceIds?: string[]
 }
 
 export interface ContainerInstanceInfo {
@@ -578,8 +584,17 @@ export function toTaskInfo(task: Task): TaskInfo {
     launchType: task.launchType,
     serviceName,
     createdAt: task.createdAt,
-    taskDefinitionArn: task.taskDefinitionArn
+    taskDefinitionArn: task.taskDefinitionArn,
+    ...networkInterfacesOf(task)
   }
+}
+
+function networkInterfacesOf(task: Task): Pick<TaskInfo, 'networkInterfaceIds'> {
+  const ids = (task.attachments ?? [])
+    .filter(a => a.type === 'ElasticNetworkInterface')
+    .flatMap(a => (a.details ?? []).filter(d => d.name === 'networkInterfaceId' && d.value))
+    .map(d => d.value!)
+  return ids.length > 0 ? { networkInterfaceIds: ids } : {}
 }
 
 /** Every registered container instance (ACTIVE and DRAINING; INACTIVE ones are already deregistered). */

@@ -11,6 +11,7 @@ import { SUCCESSFUL_OUTCOMES, type ClusterReport, type Report } from './report/r
 import { renderSummary } from './report/summary.js'
 import { readSettings, type InputReader, type Settings } from './settings.js'
 import { selectClusters, selectServices } from './select.js'
+import { SweepNeighbours } from './sweep-neighbours.js'
 import { teardownCluster } from './teardown.js'
 import { errorMessage, explainAwsError, InputError } from './util/errors.js'
 import { Pool } from './util/pool.js'
@@ -80,6 +81,7 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
       autoscaling: clients.autoscaling,
       cloudwatch: clients.cloudwatch,
       codedeploy: clients.codedeploy,
+      ec2AutoScaling: clients.ec2AutoScaling,
       run: {
         runId: deps.env.GITHUB_RUN_ID,
         runAttempt: deps.env.GITHUB_RUN_ATTEMPT,
@@ -106,9 +108,18 @@ export async function run(deps: RunDeps): Promise<Report | undefined> {
         deps.log.info('No cluster qualifies: every match was skipped.')
       }
       // Each teardown returns a report and never throws: one cluster failing does not stop the others.
+      // A sweep's clusters are users of one another's revisions, log groups… until they are gone.
+      const sweep =
+        selection.targets.length > 1
+          ? new SweepNeighbours(selection.targets, settings.region, deps.signal)
+          : undefined
       const done = await Promise.all(
         selection.targets.map(ref =>
-          teardownCluster({ ...shared, runClusters: selection.targets }, settings, ref)
+          teardownCluster(
+            { ...shared, runClusters: selection.targets, ...(sweep ? { sweep } : {}) },
+            settings,
+            ref
+          )
         )
       )
       report.clusters.push(...done, ...selection.skipped)

@@ -12,6 +12,7 @@ import {
 import { awslogsGroups, describe as describeTaskDefinition } from './kinds/log-groups.js'
 import { count } from './kinds/kind.js'
 import { revisionOf } from './kinds/task-definitions.js'
+import type { SweepNeighbours } from './sweep-neighbours.js'
 import { DeadlineError, errorMessage, isAccessDenied, isAwsError, isCancellation } from './util/errors.js'
 
 /**
@@ -19,9 +20,10 @@ import { DeadlineError, errorMessage, isAccessDenied, isAwsError, isCancellation
  * service. A revision is not tied to a cluster: the same one may run
  * in a preview cluster and in production, and so may the log group its containers write to. Before
  * either is removed, every other ACTIVE cluster of the Region is read: its services (every
- * deployment and task set) and its running tasks. Clusters removed by the same run are not other
- * users. The look is bounded (Limits.otherUsers); when it cannot be completed (a denied read, an
- * account over the bound, the deadline) the answer says why, and the caller keeps everything.
+ * deployment and task set) and its running tasks. Clusters removed by the same run are not read
+ * here: they are other users until they are gone, from their own inventories (src/sweep-neighbours.ts).
+ * The look is bounded (Limits.otherUsers); when it cannot be completed (a denied read, an account
+ * over the bound, the deadline) the answer says why, and the caller keeps everything.
  */
 
 /** A user of a revision outside the clusters this run removes. */
@@ -56,6 +58,11 @@ export interface OtherUsersRequest {
   /** Also read the log groups the revisions used elsewhere write to (delete-log-groups). */
   logGroups: boolean
   region: string
+  /**
+   * A sweep's clusters, which are users of one another's until they are gone: counted right before
+   * a removal (src/sweep-neighbours.ts), not at the plan.
+   */
+  sweep?: SweepNeighbours
 }
 
 /**
@@ -70,11 +77,41 @@ export class OtherUsersLookup {
   constructor(readonly request: OtherUsersRequest) {}
 
   atPlan(ctx: InventoryContext): Promise<OtherUsersCheck> {
-    return (this.atPlanLook ??= checkOtherUsers(ctx, this.request))
+    const sweep = this.request.sweep
+    return (this.atPlanLook ??= sweep
+      ? sweep.planLook(ctx, shared => checkOtherUsers(shared, this.request))
+      : checkOtherUsers(ctx, this.request))
   }
 
-  beforeRemoving(ctx: InventoryContext): Promise<OtherUsersCheck> {
-    return (this.freshLook ??= checkOtherUsers(ctx, this.request))
+  async beforeRemoving(ctx: InventoryContext): Promise<OtherUsersCheck> {
+    const fresh = await (this.freshLook ??= checkOtherUsers(ctx, this.request))
+    const sweep = this.request.sweep
+    if (!sweep || fresh.incomplete) return fresh
+    // The sweep's clusters as they are now: one gone since the last asking no longer counts.
+    return withSweep(fresh, await sweep.users(ctx, this.request.clusterArn, this.request.logGroups))
+  }
+}
+
+/** The fresh look and the sweep's other clusters' use, as one answer. */
+function withSweep(
+  fresh: OtherUsersCheck,
+  sweep: Awaited<ReturnType<SweepNeighbours['users']>>
+): OtherUsersCheck {
+  const merged = <T>(
+    a: Record<string, T[]> | undefined,
+    b: Record<string, T[]> | undefined
+  ): Record<string, T[]> => {
+    const out: Record<string, T[]> = { ...a }
+    for (const [key, list] of Object.entries(b ?? {})) out[key] = [...(out[key] ?? []), ...list]
+    return out
+  }
+  return {
+    ...fresh,
+    taskDefinitions: merged(fresh.taskDefinitions, sweep.taskDefinitions),
+    logGroups: merged(fresh.logGroups, sweep.logGroups),
+    targetGroups: merged(fresh.targetGroups, sweep.targetGroups),
+    discoveryServices: merged(fresh.discoveryServices, sweep.discoveryServices),
+    ...(sweep.incomplete ? { incomplete: sweep.incomplete } : {})
   }
 }
 

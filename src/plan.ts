@@ -283,6 +283,7 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
   if (plan.scope) {
     // Services mode: the cluster stays; a stack that owns the services goes once they are drained.
     if (stack) {
+      steps.push(...ofKinds('before-stack'))
       steps.push(...importerSteps(stack), {
         phase: 'delete-stack',
         description: `Delete stack ${stack.name}, which owns the selected services; wait until DELETE_COMPLETE`,
@@ -291,6 +292,7 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
     }
   } else if (stack?.ownsCluster) {
     // The stack owns the cluster: CloudFormation deletes it with the stack.
+    steps.push(...ofKinds('before-stack'))
     steps.push(...importerSteps(stack), {
       phase: 'delete-stack',
       description: `Delete stack ${stack.name}, which deletes cluster ${plan.clusterName}; wait until DELETE_COMPLETE and check the cluster is gone`,
@@ -303,6 +305,7 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
       resources: [plan.clusterName]
     })
     if (stack) {
+      steps.push(...ofKinds('before-stack'))
       steps.push(...importerSteps(stack), {
         phase: 'delete-stack',
         description: `Delete stack ${stack.name}; wait until DELETE_COMPLETE`,

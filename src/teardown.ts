@@ -34,9 +34,11 @@ import {
   type AnyKind
 } from './kinds/index.js'
 import type { FindContext, TeardownScope } from './kinds/kind.js'
+import { releaseStackGroups } from './kinds/scale-in-protection.js'
 import { OtherUsersLookup } from './other-users.js'
 import { stackDeleteToken } from './stack/find.js'
 import { lookUpStack, stackOfAbsentCluster } from './stack/step.js'
+import type { SweepNeighbours } from './sweep-neighbours.js'
 import { describeLeftovers, leftoversFromInventory, leftoversFromPlan } from './report/leftovers.js'
 import { PhaseLog } from './report/phase-log.js'
 import {
@@ -76,8 +78,10 @@ export interface TeardownDeps extends Partial<RelatedPorts> {
   log: Logger
   /** The run's deadline, epoch milliseconds. */
   deadline: number
-  /** Every cluster the run removes (a sweep's targets): none is another user of what this one leaves. */
+  /** Every cluster the run removes (a sweep's targets): not read by the look at the other clusters. */
   runClusters?: readonly string[]
+  /** A sweep's clusters, users of one another's until they are gone (src/sweep-neighbours.ts). */
+  sweep?: SweepNeighbours
   /** The kinds of resource around the cluster to look at and act on; default: every one, KINDS. */
   kinds?: readonly AnyKind[]
 }
@@ -170,6 +174,7 @@ export async function teardownCluster(
     phases.start(Phase.inventory)
     const servicesMode = settings.services !== undefined
     const result = await takeInventory(ctx, clusterRef, selection)
+    deps.sweep?.inventoried(clusterRef, result.state === 'absent' ? undefined : result.inventory)
     if (result.state === 'absent') {
       report.outcome = 'absent'
       if (result.arn) report.arn = result.arn
@@ -179,7 +184,14 @@ export async function teardownCluster(
       ctx.log.info(report.message)
       // A re-run after a stack deletion failed finds the cluster gone but the stack still there.
       if (settings.deleteStack && !servicesMode)
-        await stackOfAbsentCluster(deps, settings, report, phases, ctx)
+        // What an earlier run may have left protected from scale-in in the stack's groups.
+        await stackOfAbsentCluster(deps, settings, report, phases, ctx, stack =>
+          releaseStackGroups(
+            { ...ctx, ec2AutoScaling: relatedPorts(deps).ec2AutoScaling, report },
+            stack,
+            settings.dryRun
+          )
+        )
       return report
     }
     const inventory = result.inventory
@@ -204,7 +216,8 @@ export async function teardownCluster(
       clusterArn: inventory.cluster.arn,
       runClusters: deps.runClusters ?? [],
       logGroups: settings.deleteLogGroups,
-      region: settings.region
+      region: settings.region,
+      ...(deps.sweep ? { sweep: deps.sweep } : {})
     })
     const found = await findKinds({ ...ctx, otherUsers }, scope, settings, deps.kinds ?? KINDS)
     recordInventory(report, inventory, ctx.log)
@@ -251,7 +264,8 @@ export async function teardownCluster(
         ? { cloudformation: deps.cloudformation, stackToken: (id: string) => stackDeleteToken(id, deps.run) }
         : {}),
       halt: reason => controller.abort(reason),
-      accepted
+      accepted,
+      ...(deps.sweep ? { onClusterGone: () => deps.sweep?.gone(clusterRef) } : {})
     }
     await applyPlan(applyCtx, plan, phases)
     if (plan.scope) {
@@ -275,6 +289,7 @@ export async function teardownCluster(
       selection
     })
   } finally {
+    deps.sweep?.ended(clusterRef, report.message ?? report.outcome)
     deps.signal.removeEventListener('abort', onRunAbort)
     await phases.finishAll()
     report.seconds = round((deps.clock() - started) / 1000)

@@ -2,11 +2,6 @@
 // groups, task definitions), the built action against a real moto server. What moto does with these
 // services is in MOTO-NOTES.md ("Around the cluster"); the strict rules are tested on the simulators.
 import {
-  CloudFormationClient,
-  CreateStackCommand,
-  ListStackResourcesCommand
-} from '@aws-sdk/client-cloudformation'
-import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
   DescribeLogGroupsCommand
@@ -15,7 +10,6 @@ import { DescribeInstancesCommand } from '@aws-sdk/client-ec2'
 import {
   CreateServiceCommand,
   DescribeTaskDefinitionCommand,
-  RegisterContainerInstanceCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand
 } from '@aws-sdk/client-ecs'
@@ -38,6 +32,7 @@ import {
 import { runAction, type ActionResult } from './support/runAction.js'
 import { describeAgainstMoto } from './support/suite.js'
 import { clusterReport } from './support/report.js'
+import { autoScalingHost } from './support/stack-fixtures.js'
 
 const TIMEOUT_MS = 300_000
 const small = { services: { web: 1 }, standaloneTasks: 1, instances: 1, capacityProviders: [] }
@@ -53,46 +48,6 @@ async function instanceState(endpoint: string, id: string): Promise<string | und
     new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: [id] }] })
   )
   return out.Reservations?.[0]?.Instances?.[0]?.State?.Name
-}
-
-/** A stack with an Auto Scaling group of one instance (moto launches it), registered in the cluster. */
-async function autoScalingHost(endpoint: string, cluster: string, stackName: string) {
-  const cfn = new CloudFormationClient(awsConfig(endpoint))
-  const template = {
-    Resources: {
-      Lt: {
-        Type: 'AWS::EC2::LaunchTemplate',
-        Properties: { LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 't3.micro' } }
-      },
-      EcsInstanceAsg: {
-        Type: 'AWS::AutoScaling::AutoScalingGroup',
-        Properties: {
-          MinSize: '1',
-          MaxSize: '1',
-          DesiredCapacity: '1',
-          AvailabilityZones: [`${REGION}a`],
-          LaunchTemplate: { LaunchTemplateId: { Ref: 'Lt' }, Version: '1' }
-        }
-      }
-    }
-  }
-  await cfn.send(new CreateStackCommand({ StackName: stackName, TemplateBody: JSON.stringify(template) }))
-  const resources = await cfn.send(new ListStackResourcesCommand({ StackName: stackName }))
-  const group = resources.StackResourceSummaries!.find(
-    r => r.ResourceType === 'AWS::AutoScaling::AutoScalingGroup'
-  )!.PhysicalResourceId!
-  const found = await ec2Client(endpoint).send(
-    new DescribeInstancesCommand({ Filters: [{ Name: 'tag:aws:autoscaling:groupName', Values: [group] }] })
-  )
-  const instanceId = found.Reservations![0]!.Instances![0]!.InstanceId!
-  await ecsClient(endpoint).send(
-    new RegisterContainerInstanceCommand({
-      cluster,
-      instanceIdentityDocument: JSON.stringify({ instanceId, region: REGION, accountId: '123456789012' }),
-      instanceIdentityDocumentSignature: 'moto-does-not-check-this'
-    })
-  )
-  return { group, instanceId }
 }
 
 /** A task definition of one container that writes to `group` with the awslogs driver; its ARN. */

@@ -25,6 +25,7 @@ const IAM_PREFIX: Record<string, string> = {
   '@aws-sdk/client-servicediscovery': 'servicediscovery',
   '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
   '@aws-sdk/client-application-auto-scaling': 'application-autoscaling',
+  '@aws-sdk/client-auto-scaling': 'autoscaling',
   '@aws-sdk/client-cloudwatch': 'cloudwatch',
   '@aws-sdk/client-codedeploy': 'codedeploy'
 }

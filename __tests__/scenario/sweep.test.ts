@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { EcsSim, MUTATING_OPERATIONS } from '../sim/ecs-sim.js'
 import { ecsError } from '../sim/errors.js'
+import { SimWorld } from '../sim/world.js'
 import { runOnSim } from '../support/harness.js'
 
 const PREVIEW = { environment: 'preview' }
@@ -125,5 +126,95 @@ describe('nightly sweep on the strict simulator', () => {
       'preview-fresh': 'skipped'
     })
     expect(sim.remaining('preview-fresh').cluster).toBe('ACTIVE')
+  })
+})
+
+/**
+ * Three clusters of one sweep; two run the same task definition revision, which writes to one log
+ * group: a cluster of the sweep is another user of them until it is gone.
+ */
+function sharedRevisionSweep(): { world: SimWorld; shared: string } {
+  const world = new SimWorld()
+  const { ecs, logs } = world
+  const shared = ecs.registerTaskDefinition('shared-web', { logGroup: '/ecs/shared-web' }).arn
+  const own = ecs.registerTaskDefinition('nightly-c-web', { logGroup: '/ecs/nightly-c' }).arn
+  for (const name of ['nightly-a', 'nightly-b', 'nightly-c']) {
+    ecs.createCluster(name, { tags: PREVIEW })
+    ecs.createService(name, 'web', {
+      desiredCount: 1,
+      launchType: 'FARGATE',
+      taskDefinition: name === 'nightly-c' ? own : shared
+    })
+  }
+  for (const g of ['/ecs/shared-web', '/ecs/nightly-c']) logs.createLogGroup(g)
+  // Outside the sweep: read by the look at the other clusters, never touched.
+  ecs.createCluster('production', { tags: { environment: 'production' } })
+  ecs.createService('production', 'api', { desiredCount: 1, launchType: 'FARGATE' })
+  return { world, shared }
+}
+
+const SWEEP_WITH_REMOVALS = {
+  cluster: 'nightly-*',
+  'require-tags': 'environment=preview',
+  'deregister-task-definitions': 'true',
+  'delete-log-groups': 'true'
+}
+
+describe('a sweep whose clusters share a revision and its log group', () => {
+  it('keeps them while the other cluster that uses them is still there (its teardown failed)', async () => {
+    const { world, shared } = sharedRevisionSweep()
+    world.ecs.beforeCall = (operation, input) => {
+      if (operation === 'DeleteService' && String(input.cluster).endsWith('/nightly-b'))
+        throw ecsError('AccessDeniedException', 'User is not authorized to perform: ecs:DeleteService')
+    }
+    await world.ecs.time.sleep(10_000)
+    const result = await runOnSim(world.ecs, SWEEP_WITH_REMOVALS, { world })
+
+    const byName = new Map(result.report!.clusters.map(c => [c.name, c]))
+    expect(byName.get('nightly-a')!.outcome).toBe('deleted')
+    expect(byName.get('nightly-b')!.outcome).toBe('failed')
+    expect(byName.get('nightly-c')!.outcome).toBe('deleted')
+    // What AWS holds: the shared revision and its log group stay, nightly-c's own are gone.
+    expect(world.ecs.taskDefinitions.get(shared)!.status).toBe('ACTIVE')
+    expect(world.logs.groups.has('/ecs/shared-web')).toBe(true)
+    expect(world.logs.groups.has('/ecs/nightly-c')).toBe(false)
+    // And the report of nightly-a says why, naming the cluster of the sweep that still uses them.
+    const a = byName.get('nightly-a')!
+    expect(a.leftovers).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'task-definition',
+          id: 'shared-web:1',
+          reason: expect.stringContaining('cluster nightly-b (service web)')
+        }),
+        expect.objectContaining({
+          kind: 'log-group',
+          id: '/ecs/shared-web',
+          reason: expect.stringContaining('cluster nightly-b (service web)')
+        })
+      ])
+    )
+    // No look of its own at the sweep's clusters: each one's services are listed by its own
+    // inventory only (nightly-b once more by the fresh look at what its failed run left).
+    const listed = (cluster: string): number =>
+      world.ecs.calls.filter(c => c.operation === 'ListServices' && String(c.input.cluster).endsWith(cluster))
+        .length
+    expect([listed('nightly-a'), listed('nightly-b'), listed('nightly-c')]).toEqual([1, 2, 1])
+    // The cluster outside the sweep: one look for the plans of all three, then one fresh look right
+    // before the removals of each of the two that got there.
+    expect(listed('production')).toBe(1 + 2)
+  })
+
+  it('removes them once every cluster that used them is gone (the last one removes them)', async () => {
+    const { world, shared } = sharedRevisionSweep()
+    await world.ecs.time.sleep(10_000)
+    const result = await runOnSim(world.ecs, SWEEP_WITH_REMOVALS, { world })
+
+    expect(result.report!.clusters.map(c => c.outcome)).toEqual(['deleted', 'deleted', 'deleted'])
+    expect(world.ecs.taskDefinitions.get(shared)!.status).toBe('INACTIVE')
+    expect(world.logs.groups.has('/ecs/shared-web')).toBe(false)
+    // Nothing is reported left that AWS no longer holds.
+    for (const c of result.report!.clusters)
+      expect(c.leftovers.filter(l => l.kind === 'task-definition' || l.kind === 'log-group')).toEqual([])
   })
 })

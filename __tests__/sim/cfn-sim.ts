@@ -34,6 +34,10 @@ import { ACCOUNT, type EcsSim, type SimCluster } from './ecs-sim.js'
  * - DescribeStackResources by PhysicalResourceId answers the resource with that physical id (only
  *   that one, aws-cloudformation/cloudformation-coverage-roadmap#998) with its StackName and
  *   StackId; both StackName and PhysicalResourceId is a ValidationError (the API reference).
+ * - Other models hold up a resource's deletion through `deletionChecks`: an Auto Scaling group with
+ *   instances protected from scale-in keeps the stack DELETE_IN_PROGRESS (aws/aws-cdk#14732, #18179);
+ *   a security group, subnet or VPC an EC2 network interface still uses ends DELETE_FAILED with
+ *   EC2's DependencyViolation (hashicorp/terraform-provider-aws#3414).
  * Errors are shaped as @aws-sdk/client-cloudformation 3.1169 surfaces them (observed against
  * moto): a CloudFormationServiceException named 'ValidationError' with AWS's message. One test per
  * rule in __tests__/sim/cfn-sim.test.ts.
@@ -97,6 +101,8 @@ interface Deletion {
   settled: boolean
   /** The deletion gives up at its end, the stack back to `previousStatus` with this reason. */
   exportInUse?: { reason: string; previousStatus: string }
+  /** Held past `endsAt` by another model (`deletionChecks`): it ends when released. */
+  waited?: boolean
 }
 
 export interface SimStack {
@@ -214,6 +220,14 @@ export class CfnSim {
   beforeCall?: (operation: string, input: Record<string, unknown>) => void
   /** Other models that react to a resource's deletion (EC2 instances of a deleted Auto Scaling group). */
   readonly onResourceDeleted: ((resource: SimStackResource, at: number) => void)[] = []
+  /**
+   * Other models that hold up a resource's deletion: `wait` keeps the stack DELETE_IN_PROGRESS (an
+   * Auto Scaling group whose instances are protected from scale-in never reaches 0), `fail` ends the
+   * resource DELETE_FAILED with that reason (a security group a network interface still uses).
+   */
+  readonly deletionChecks: ((
+    resource: SimStackResource
+  ) => { wait: string } | { fail: string } | undefined)[] = []
   /** Pass this to the code under test as its CloudFormation client. */
   readonly client: SendPort
   private seq = 0
@@ -348,8 +362,27 @@ export class CfnSim {
   /** Ends every deletion whose time has come. Runs before every call; tests may call it too. */
   settle(): void {
     for (const s of this.stacks) {
-      if (s.deletion && !s.deletion.settled && this.now >= s.deletion.endsAt) this.finishDeletion(s)
+      if (!s.deletion || s.deletion.settled || this.now < s.deletion.endsAt) continue
+      // A resource another model holds up keeps the whole deletion going; it ends once released.
+      if (this.waitingOn(s)) {
+        s.deletion.waited = true
+        continue
+      }
+      if (s.deletion.waited) s.deletion.endsAt = this.now
+      this.finishDeletion(s)
     }
+  }
+
+  /** The first resource of a deletion that another model holds up (`deletionChecks`), with why. */
+  waitingOn(s: SimStack): { resource: SimStackResource; reason: string } | undefined {
+    for (const r of s.resources) {
+      if (r.status !== 'DELETE_IN_PROGRESS') continue
+      for (const check of this.deletionChecks) {
+        const held = check(r)
+        if (held && 'wait' in held) return { resource: r, reason: held.wait }
+      }
+    }
+    return undefined
   }
 
   // ---------------------------------------------------------------- the API
@@ -625,7 +658,7 @@ export class CfnSim {
         }
         continue
       }
-      const reason = r.failsWith ?? this.ecsClusterRefusal(r, at)
+      const reason = r.failsWith ?? this.refusalOfOthers(r) ?? this.ecsClusterRefusal(r, at)
       if (reason) {
         r.status = 'DELETE_FAILED'
         r.reason = reason
@@ -649,6 +682,15 @@ export class CfnSim {
       s.deletedAt = at
       this.event(s, s, 'DELETE_COMPLETE', undefined, d.token, at)
     }
+  }
+
+  /** Why another model refuses the resource's deletion (`deletionChecks` answering `fail`). */
+  private refusalOfOthers(r: SimStackResource): string | undefined {
+    for (const check of this.deletionChecks) {
+      const held = check(r)
+      if (held && 'fail' in held) return held.fail
+    }
+    return undefined
   }
 
   /**

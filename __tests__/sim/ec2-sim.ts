@@ -1,6 +1,6 @@
 import { EC2ServiceException } from '@aws-sdk/client-ec2'
 import type { CfnSim, SimStackResource } from './cfn-sim.js'
-import type { EcsSim } from './ecs-sim.js'
+import type { EcsSim, SimTask } from './ecs-sim.js'
 import { ServiceSim } from './service-sim.js'
 
 /**
@@ -16,6 +16,19 @@ import { ServiceSim } from './service-sim.js'
  * - TerminateInstances: 1–1000 ids; an unknown id fails the whole call (nothing is terminated);
  *   termination protection refuses with OperationNotPermitted. shutting-down for 30 s, then
  *   terminated.
+ * - Auto Scaling instances may be protected from scale-in (a group's NewInstancesProtectedFromScaleIn
+ *   protects the ones it launches); the Auto Scaling API is Ec2AutoScalingSim's
+ *   (ec2-autoscaling-sim.ts). A stack's group with protected instances left never finishes its
+ *   deletion: CloudFormation scales it to 0 and waits (aws/aws-cdk#14732, #18179; the group's
+ *   activity reads "Could not scale to desired capacity because all remaining instances are
+ *   protected from scale-in", aws-samples/aws-fault-injection-simulator-workshop#114).
+ * - awsvpc tasks (`useAwsvpc`) each get a network interface, which EC2 releases some time
+ *   (ENI_RELEASE_MS, an assumption: AWS says only "some time") after the task is STOPPED; until then
+ *   the security group, subnet and VPC it is in cannot be deleted: a stack's deletion of them ends
+ *   DELETE_FAILED with DependencyViolation (hashicorp/terraform-provider-aws#3414,
+ *   aws/copilot-cli#5481). DescribeNetworkInterfaces: NetworkInterfaceIds with an unknown id fails
+ *   with InvalidNetworkInterfaceID.NotFound, the `network-interface-id` filter leaves it out;
+ *   MaxResults 5–1000, not with NetworkInterfaceIds (the model's documentation).
  * Errors as the SDK hands EC2's over: EC2ServiceException with the error code as name. One test
  * per rule in __tests__/sim/ec2-sim.test.ts.
  */
@@ -27,18 +40,41 @@ export interface SimInstance {
   terminatedAt?: number
   /** DisableApiTermination. */
   protected?: boolean
+  /** Auto Scaling's instance scale-in protection (ProtectedFromScaleIn). */
+  protectedFromScaleIn?: boolean
   launchedAt: number
 }
 
 const SHUTTING_DOWN_MS = 30_000
 const TERMINATED_VISIBLE_MS = 60 * 60_000
+/** How long after its task is STOPPED an awsvpc network interface is released (assumed). */
+export const ENI_RELEASE_MS = 90_000
+
+/** An elastic network interface of an awsvpc task. */
+export interface SimNetworkInterface {
+  id: string
+  subnetId: string
+  vpcId: string
+  groups: string[]
+  /** The ECS task it was made for: it is released ENI_RELEASE_MS after the task stops. */
+  task: SimTask
+}
+
+export interface SimAutoScalingGroup {
+  tags: Record<string, string>
+  deleted?: boolean
+  /** NewInstancesProtectedFromScaleIn (CDK's AsgCapacityProvider sets it with managed termination protection). */
+  protectNew?: boolean
+  createdAt: number
+}
 
 export const EC2_MUTATING_OPERATIONS = new Set(['TerminateInstances', 'RunInstances'])
 
 export class Ec2Sim extends ServiceSim {
   readonly instances = new Map<string, SimInstance>()
   /** Auto Scaling groups: name → replaces terminated instances while it exists. */
-  readonly autoScalingGroups = new Map<string, { tags: Record<string, string>; deleted?: boolean }>()
+  readonly autoScalingGroups = new Map<string, SimAutoScalingGroup>()
+  readonly networkInterfaces = new Map<string, SimNetworkInterface>()
   private seq = 0
 
   constructor(ecs: EcsSim, options: { latencyMs?: number } = {}) {
@@ -53,7 +89,12 @@ export class Ec2Sim extends ServiceSim {
   // ---------------------------------------------------------------- building a scenario
 
   launch(
-    opts: { tags?: Record<string, string>; state?: SimInstance['state']; protected?: boolean } = {}
+    opts: {
+      tags?: Record<string, string>
+      state?: SimInstance['state']
+      protected?: boolean
+      protectedFromScaleIn?: boolean
+    } = {}
   ): SimInstance {
     const id = `i-0${(0x1000000000000000n + BigInt(this.seq++)).toString(16).slice(0, 16)}`
     const instance: SimInstance = {
@@ -61,7 +102,8 @@ export class Ec2Sim extends ServiceSim {
       tags: { ...opts.tags },
       state: opts.state ?? 'running',
       launchedAt: this.now,
-      ...(opts.protected ? { protected: true } : {})
+      ...(opts.protected ? { protected: true } : {}),
+      ...(opts.protectedFromScaleIn ? { protectedFromScaleIn: true } : {})
     }
     this.instances.set(id, instance)
     return instance
@@ -71,19 +113,25 @@ export class Ec2Sim extends ServiceSim {
    * An Auto Scaling group and `count` instances of it, tagged as EC2 Auto Scaling tags them
    * (aws:autoscaling:groupName; a group made by a stack also propagates the stack's tags).
    */
-  createAutoScalingGroup(name: string, count: number, opts: { stack?: string } = {}): SimInstance[] {
+  createAutoScalingGroup(
+    name: string,
+    count: number,
+    opts: { stack?: string; protectedFromScaleIn?: boolean } = {}
+  ): SimInstance[] {
     const tags: Record<string, string> = {
       'aws:autoscaling:groupName': name,
       ...(opts.stack
         ? { 'aws:cloudformation:stack-name': opts.stack, 'aws:cloudformation:logical-id': 'EcsInstanceAsg' }
         : {})
     }
-    this.autoScalingGroups.set(name, { tags })
-    return Array.from({ length: count }, () => this.launch({ tags }))
+    const protectNew = opts.protectedFromScaleIn === true
+    this.autoScalingGroups.set(name, { tags, createdAt: this.now, ...(protectNew ? { protectNew } : {}) })
+    return Array.from({ length: count }, () => this.launch({ tags, protectedFromScaleIn: protectNew }))
   }
 
   /** Deleting a stack's AWS::AutoScaling::AutoScalingGroup deletes the group, which terminates its instances. */
   watchStacks(cfn: CfnSim): void {
+    cfn.deletionChecks.push(r => this.holdsUp(r))
     cfn.onResourceDeleted.push((r: SimStackResource, at: number) => {
       if (r.type !== 'AWS::AutoScaling::AutoScalingGroup') return
       const group = this.autoScalingGroups.get(r.physicalId)
@@ -92,6 +140,70 @@ export class Ec2Sim extends ServiceSim {
         if (i.tags['aws:autoscaling:groupName'] === r.physicalId && i.terminatedAt === undefined)
           i.terminatedAt = at
       }
+    })
+  }
+
+  /**
+   * What EC2 and Auto Scaling make of CloudFormation deleting `r`: a group that still has protected
+   * instances cannot scale to 0; a security group, subnet or VPC with a network interface in it is a
+   * DependencyViolation (EC2's messages).
+   */
+  private holdsUp(r: SimStackResource): { wait: string } | { fail: string } | undefined {
+    if (r.type === 'AWS::AutoScaling::AutoScalingGroup') {
+      const held = this.groupInstances(r.physicalId).filter(i => i.protectedFromScaleIn)
+      return held.length > 0
+        ? {
+            wait: `Could not scale to desired capacity because all remaining instances are protected from scale-in (${held.map(i => i.id).join(', ')})`
+          }
+        : undefined
+    }
+    const enis = this.liveInterfaces()
+    const message =
+      r.type === 'AWS::EC2::SecurityGroup' && enis.some(n => n.groups.includes(r.physicalId))
+        ? `resource ${r.physicalId} has a dependent object`
+        : r.type === 'AWS::EC2::Subnet' && enis.some(n => n.subnetId === r.physicalId)
+          ? `The subnet '${r.physicalId}' has dependencies and cannot be deleted.`
+          : r.type === 'AWS::EC2::VPC' && enis.some(n => n.vpcId === r.physicalId)
+            ? `The vpc '${r.physicalId}' has dependencies and cannot be deleted.`
+            : undefined
+    return message
+      ? {
+          fail: `Resource handler returned message: "${message} (Service: Ec2, Status Code: 400, Error Code: DependencyViolation)" (HandlerErrorCode: InvalidRequest)`
+        }
+      : undefined
+  }
+
+  /** The group's instances not yet terminated. */
+  groupInstances(group: string): SimInstance[] {
+    return [...this.instances.values()].filter(
+      i => i.tags['aws:autoscaling:groupName'] === group && i.terminatedAt === undefined
+    )
+  }
+
+  /**
+   * Every task that starts in `cluster` from now on runs in awsvpc mode: it gets a network interface
+   * in this subnet, VPC and security group.
+   */
+  useAwsvpc(cluster: string, network: { subnetId: string; vpcId: string; securityGroupId: string }): void {
+    this.ecs.onTaskStarted.push(task => {
+      if (!task.clusterArn.endsWith(`:cluster/${cluster}`)) return
+      const id = `eni-0${(0x1000000000000000n + BigInt(this.seq++)).toString(16).slice(0, 16)}`
+      this.networkInterfaces.set(id, {
+        id,
+        subnetId: network.subnetId,
+        vpcId: network.vpcId,
+        groups: [network.securityGroupId],
+        task
+      })
+      task.networkInterfaceId = id
+    })
+  }
+
+  /** Network interfaces not yet released: their task is up, or stopped less than ENI_RELEASE_MS ago. */
+  liveInterfaces(): SimNetworkInterface[] {
+    return [...this.networkInterfaces.values()].filter(n => {
+      const stopped = this.ecs.stopsAt(n.task)
+      return stopped === undefined || this.now < stopped + ENI_RELEASE_MS
     })
   }
 
@@ -125,15 +237,21 @@ export class Ec2Sim extends ServiceSim {
 
   // ---------------------------------------------------------------- the API
 
-  protected opDescribeInstances(input: Record<string, unknown>): unknown {
-    const ids = input.InstanceIds as string[] | undefined
+  /**
+   * What EC2's Describe calls check alike: MaxResults 5–1000 and not with the ids (`idsParameter`, as
+   * EC2 names it), at most 200 values per filter. The page size is unbounded without MaxResults.
+   */
+  private describeRequest(
+    input: Record<string, unknown>,
+    ids: string[] | undefined,
+    idsParameter: string
+  ): { filters: { Name?: string; Values?: string[] }[]; size: number } {
     const filters = (input.Filters as { Name?: string; Values?: string[] }[] | undefined) ?? []
-    if (ids && ids.length > 0 && input.MaxResults !== undefined) {
+    if (ids && ids.length > 0 && input.MaxResults !== undefined)
       throw this.error(
         'InvalidParameterCombination',
-        'The parameter instancesSet cannot be used with the parameter maxResults'
+        `The parameter ${idsParameter} cannot be used with the parameter maxResults`
       )
-    }
     let size = Number.POSITIVE_INFINITY
     if (input.MaxResults !== undefined) {
       size = Number(input.MaxResults)
@@ -143,12 +261,38 @@ export class Ec2Sim extends ServiceSim {
           `Value ( ${String(input.MaxResults)} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`
         )
     }
-    for (const f of filters) {
+    for (const f of filters)
       if ((f.Values ?? []).length > 200)
         throw this.error(
           'InvalidParameterValue',
           'The maximum number of filter values specified on a single call is 200'
         )
+    return { filters, size }
+  }
+
+  /** One page of a Describe call's matches (all of them without MaxResults). */
+  private describePage<T extends { id: string }>(
+    matches: T[],
+    input: Record<string, unknown>,
+    size: number,
+    kind: string
+  ): { items: T[]; nextToken?: string } {
+    return Number.isFinite(size)
+      ? this.page(
+          matches,
+          x => x.id,
+          input.NextToken,
+          size,
+          kind,
+          () => this.error('InvalidParameterValue', 'The nextToken is invalid')
+        )
+      : { items: matches }
+  }
+
+  protected opDescribeInstances(input: Record<string, unknown>): unknown {
+    const ids = input.InstanceIds as string[] | undefined
+    const { filters, size } = this.describeRequest(input, ids, 'instancesSet')
+    for (const f of filters) {
       if (f.Name !== 'instance-id' && !f.Name?.startsWith('tag:'))
         throw this.error('InvalidParameterValue', `The filter '${f.Name}' is invalid`)
     }
@@ -176,16 +320,7 @@ export class Ec2Sim extends ServiceSim {
         )
       )
       .sort((a, b) => a.id.localeCompare(b.id))
-    const page = Number.isFinite(size)
-      ? this.page(
-          matches,
-          i => i.id,
-          input.NextToken,
-          size,
-          'instances',
-          () => this.error('InvalidParameterValue', 'The nextToken is invalid')
-        )
-      : { items: matches }
+    const page = this.describePage(matches, input, size, 'instances')
     return {
       Reservations: page.items.map(i => ({
         ReservationId: `r-${i.id.slice(2)}`,
@@ -198,7 +333,7 @@ export class Ec2Sim extends ServiceSim {
           }
         ]
       })),
-      ...('nextToken' in page && page.nextToken ? { NextToken: page.nextToken } : {})
+      ...(page.nextToken ? { NextToken: page.nextToken } : {})
     }
   }
 
@@ -231,6 +366,47 @@ export class Ec2Sim extends ServiceSim {
   /** An Auto Scaling group keeps its capacity: a terminated instance of it is replaced. */
   private replaceIfGrouped(i: SimInstance): void {
     const group = this.autoScalingGroups.get(i.tags['aws:autoscaling:groupName'] ?? '')
-    if (group && !group.deleted) this.launch({ tags: group.tags })
+    if (group && !group.deleted)
+      this.launch({ tags: group.tags, protectedFromScaleIn: group.protectNew === true })
+  }
+
+  protected opDescribeNetworkInterfaces(input: Record<string, unknown>): unknown {
+    const ids = input.NetworkInterfaceIds as string[] | undefined
+    const { filters, size } = this.describeRequest(input, ids, 'NetworkInterfaceIds')
+    const fields: Record<string, (n: SimNetworkInterface) => string[]> = {
+      'network-interface-id': n => [n.id],
+      'group-id': n => n.groups,
+      'subnet-id': n => [n.subnetId],
+      'vpc-id': n => [n.vpcId]
+    }
+    for (const f of filters) {
+      if (!fields[f.Name ?? ''])
+        throw this.error('InvalidParameterValue', `The filter '${f.Name}' is invalid`)
+    }
+    const live = this.liveInterfaces()
+    const missing = (ids ?? []).filter(id => !live.some(n => n.id === id))
+    if (missing.length > 0)
+      throw this.error(
+        'InvalidNetworkInterfaceID.NotFound',
+        `The networkInterface ID '${missing.join(', ')}' does not exist`
+      )
+    const matches = live
+      .filter(n => !ids || ids.length === 0 || ids.includes(n.id))
+      .filter(n => filters.every(f => fields[f.Name!]!(n).some(v => (f.Values ?? []).includes(v))))
+      .sort((a, b) => a.id.localeCompare(b.id))
+    const page = this.describePage(matches, input, size, 'network-interfaces')
+    return {
+      NetworkInterfaces: page.items.map(n => ({
+        NetworkInterfaceId: n.id,
+        SubnetId: n.subnetId,
+        VpcId: n.vpcId,
+        Groups: n.groups.map(GroupId => ({ GroupId })),
+        InterfaceType: 'interface',
+        RequesterManaged: true,
+        Status: 'in-use',
+        Description: `arn:aws:ecs:${this.region}:task-attachment`
+      })),
+      ...(page.nextToken ? { NextToken: page.nextToken } : {})
+    }
   }
 }

@@ -83,6 +83,8 @@ export interface SimTask {
   /** When the scheduler wanted it stopped (a scale-in or its service's deletion) while it was protected. */
   scaleInAt?: number
   purged?: boolean
+  /** awsvpc: its elastic network interface (the Ec2Sim's), named in the task's attachments. */
+  networkInterfaceId?: string
 }
 
 export interface SimService {
@@ -414,6 +416,8 @@ export class EcsSim {
    * starting tasks): each runs before every ECS call is answered, with the current virtual time.
    */
   readonly observers: ((now: number) => void)[] = []
+  /** Other models that react to a task's start (the Ec2Sim gives an awsvpc task its network interface). */
+  readonly onTaskStarted: ((task: SimTask) => void)[] = []
   /** Every call that reached the model, in order. */
   readonly calls: { operation: string; at: number; input: Record<string, unknown>; error?: string }[] = []
   inFlight = 0
@@ -1989,6 +1993,7 @@ export class EcsSim {
       createdAt: this.now
     }
     this.tasks.set(task.arn, task)
+    for (const react of this.onTaskStarted) react(task)
     return task
   }
 
@@ -2034,7 +2039,21 @@ export class EcsSim {
       lastStatus: this.taskStatus(t),
       desiredStatus: this.desiredStatus(t),
       createdAt: new Date(t.createdAt),
-      ...(svc && t.taskSetArn ? { taskSetArn: t.taskSetArn } : {})
+      ...(svc && t.taskSetArn ? { taskSetArn: t.taskSetArn } : {}),
+      // awsvpc: the task's ElasticNetworkInterface attachment (ECS model: Attachment.details holds
+      // networkInterfaceId, subnetId…); not modelled further than its id and a status.
+      ...(t.networkInterfaceId
+        ? {
+            attachments: [
+              {
+                id: `${t.id.slice(0, 8)}-0000-4000-8000-${t.id.slice(-12)}`,
+                type: 'ElasticNetworkInterface',
+                status: this.taskStatus(t) === 'STOPPED' ? 'DETACHED' : 'ATTACHED',
+                details: [{ name: 'networkInterfaceId', value: t.networkInterfaceId }]
+              }
+            ]
+          }
+        : {})
     }
   }
 

@@ -4,6 +4,7 @@ import { CfnSim } from './cfn-sim.js'
 import { CloudWatchSim } from './cloudwatch-sim.js'
 import { CloudMapSim } from './cloudmap-sim.js'
 import { CodeDeploySim } from './codedeploy-sim.js'
+import { Ec2AutoScalingSim } from './ec2-autoscaling-sim.js'
 import { Ec2Sim } from './ec2-sim.js'
 import { EcsSim, type SimService } from './ecs-sim.js'
 import { ElbV2Sim, type SimLoadBalancer } from './elbv2-sim.js'
@@ -32,6 +33,8 @@ export class SimWorld {
   readonly cloudwatch: CloudWatchSim
   readonly autoscaling: AutoScalingSim
   readonly codedeploy: CodeDeploySim
+  /** EC2 Auto Scaling (groups of EC2 instances), on the Ec2Sim's groups; `autoscaling` is Application Auto Scaling. */
+  readonly ec2AutoScaling: Ec2AutoScalingSim
 
   constructor(
     readonly ecs: EcsSim = new EcsSim(),
@@ -49,6 +52,7 @@ export class SimWorld {
     this.cloudwatch = new CloudWatchSim(ecs)
     this.autoscaling = new AutoScalingSim(ecs, this.cloudwatch)
     this.codedeploy = new CodeDeploySim(ecs)
+    this.ec2AutoScaling = new Ec2AutoScalingSim(this.ec2)
     this.ec2.watchStacks(this.cfn)
     ecs.onExpressInfrastructureRemoved = s => this.removeExpressInfrastructure(s)
   }
@@ -153,7 +157,8 @@ export class SimWorld {
       elbv2: this.elbv2.client,
       autoscaling: this.autoscaling.client,
       cloudwatch: this.cloudwatch.client,
-      codedeploy: this.codedeploy.client
+      codedeploy: this.codedeploy.client,
+      ec2AutoScaling: this.ec2AutoScaling.client
     }
   }
 
@@ -169,7 +174,8 @@ export class SimWorld {
       this.elbv2,
       this.cloudwatch,
       this.autoscaling,
-      this.codedeploy
+      this.codedeploy,
+      this.ec2AutoScaling
     ]
   }
 

@@ -4,6 +4,8 @@ import { hostsKind, type HostInfo, type HostsFound } from '../../src/kinds/hosts
 import type { ResourceKind, TeardownScope } from '../../src/kinds/kind.js'
 import { logGroupsKind } from '../../src/kinds/log-groups.js'
 import { namespacesKind } from '../../src/kinds/namespaces.js'
+import { networkInterfacesKind } from '../../src/kinds/network-interfaces.js'
+import { groupNameOf, scaleInProtectionKind } from '../../src/kinds/scale-in-protection.js'
 import { familyOf, taskDefinitionsKind } from '../../src/kinds/task-definitions.js'
 import { triggersKind } from '../../src/kinds/triggers/index.js'
 import { startsTasksOn } from '../../src/kinds/triggers/schedules.js'
@@ -274,5 +276,88 @@ describe('the triggers kind: schedules', () => {
         resources: ['default/a']
       }
     ])
+  })
+})
+
+// What the two kinds that deal with what would hold up a stack's deletion decide, and say.
+
+function stackOf(extra: Partial<StackTarget> = {}): StackTarget {
+  return {
+    name: 'S',
+    id: 'arn:aws:cloudformation:us-east-1:1:stack/S/x',
+    status: 'CREATE_COMPLETE',
+    foundBy: 'tag',
+    terminationProtection: false,
+    ownsCluster: true,
+    otherMatches: [],
+    ...extra
+  }
+}
+
+describe('scale-in protection', () => {
+  const groups = [
+    { name: 'owned', protectsNew: true, instances: ['i-1', 'i-2'] },
+    { name: 'other', protectsNew: false, instances: ['i-3'] }
+  ]
+
+  it('clears the protection of the groups the stack deletes, right before DeleteStack, and reports the rest', () => {
+    const plan = scaleInProtectionKind.decide(
+      { groups },
+      { settings: options, scope, stack: stackOf({ autoScalingGroups: ['owned'] }) }
+    )
+    expect(plan.clear.map(g => g.name)).toEqual(['owned'])
+    expect(plan.keep.map(g => g.name)).toEqual(['other'])
+    expect(scaleInProtectionKind.steps(plan)).toEqual([
+      expect.objectContaining({ stage: 'before-stack', resources: ['i-1', 'i-2'] })
+    ])
+    expect(scaleInProtectionKind.notes(plan)).toEqual([
+      expect.stringContaining(
+        'aws autoscaling set-instance-protection --auto-scaling-group-name other --no-protected-from-scale-in --instance-ids i-3'
+      )
+    ])
+    // The group that protects new instances is told to stop doing so when it is scaled to 0.
+    expect(
+      scaleInProtectionKind.notes(scaleInProtectionKind.decide({ groups }, { settings: options, scope }))[0]
+    ).toContain('--no-new-instances-protected-from-scale-in')
+  })
+
+  it('without delete-stack, clears nothing', () => {
+    const plan = scaleInProtectionKind.decide({ groups }, { settings: options, scope })
+    expect(plan.clear).toEqual([])
+    expect(scaleInProtectionKind.steps(plan)).toEqual([])
+    expect(plan.keep).toHaveLength(2)
+  })
+
+  it('names a group from a capacity provider’s Auto Scaling group ARN', () => {
+    expect(
+      groupNameOf(
+        'arn:aws:autoscaling:us-east-1:1:autoScalingGroup:5eed-0000:autoScalingGroupName/cdk-Asg-1A2B'
+      )
+    ).toBe('cdk-Asg-1A2B')
+    expect(groupNameOf(undefined)).toBeUndefined()
+  })
+})
+
+describe('network interfaces', () => {
+  const found = { ids: ['eni-1', 'eni-2'] }
+
+  it('waits for them only when the stack deleted owns a security group, subnet or VPC', () => {
+    const owning = networkInterfacesKind.decide(found, {
+      settings: options,
+      scope,
+      stack: stackOf({ networkResources: ['sg-1'] })
+    })
+    expect(owning.wait).toEqual(['eni-1', 'eni-2'])
+    expect(networkInterfacesKind.steps(owning)).toEqual([
+      expect.objectContaining({ stage: 'before-stack', resources: ['eni-1', 'eni-2'] })
+    ])
+    expect(
+      networkInterfacesKind.decide(found, {
+        settings: options,
+        scope,
+        stack: stackOf({ networkResources: [] })
+      }).wait
+    ).toEqual([])
+    expect(networkInterfacesKind.decide(found, { settings: options, scope }).wait).toEqual([])
   })
 })

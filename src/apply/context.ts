@@ -38,6 +38,8 @@ export interface ApplyContext extends InventoryContext, RelatedPorts {
   halt(reason: unknown): void
   /** What AWS accepted from this run, for the report of a run that ends before it sees the result. */
   accepted?: AcceptedRequests
+  /** Told once the cluster (and its stack, with delete-stack) is gone: a sweep's other clusters learn it. */
+  onClusterGone?: () => void
 }
 
 /**

@@ -59,6 +59,7 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
     // that owns the services goes once they are drained; then what only they used.
     await settleAll(ctx, [everyServiceDone, allTasksDown])
     if (plan.stack) {
+      await runKindStage(ctx, plan.kinds, 'before-stack', phases)
       phases.start(Phase.deleteStack)
       await removeStacks(inPhase(Phase.deleteStack), plan.stack)
       await phases.finish(Phase.deleteStack)
@@ -96,6 +97,7 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
     if (stack?.ownsCluster) {
       // The stack owns the cluster: CloudFormation deletes it, then the cluster is checked (and
       // deleted directly if the stack left it, as some tools and emulators do).
+      await runKindStage(ctx, plan.kinds, 'before-stack', phases)
       phases.start(Phase.deleteStack)
       await removeStacks(inPhase(Phase.deleteStack), stack)
       await phases.finish(Phase.deleteStack)
@@ -107,6 +109,7 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
       await deleteCluster(inPhase(Phase.deleteCluster))
       await phases.finish(Phase.deleteCluster)
       if (stack) {
+        await runKindStage(ctx, plan.kinds, 'before-stack', phases)
         phases.start(Phase.deleteStack)
         await removeStacks(inPhase(Phase.deleteStack), stack)
         await phases.finish(Phase.deleteStack)
@@ -114,6 +117,7 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
     }
   }
   await settleAll(ctx, [removeCluster(), afterInstances])
+  ctx.onClusterGone?.()
   // Once nothing of the cluster is left: what ECS leaves behind.
   await runKindStage(ctx, plan.kinds, 'after-cluster', phases)
 }

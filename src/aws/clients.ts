@@ -27,6 +27,8 @@ export interface RelatedPorts {
   autoscaling: SendPort
   cloudwatch: SendPort
   codedeploy: SendPort
+  /** EC2 Auto Scaling (the groups behind capacity providers and container instances); `autoscaling` is Application Auto Scaling. */
+  ec2AutoScaling: SendPort
 }
 
 export interface AwsClients extends RelatedPorts {
@@ -96,7 +98,8 @@ export function createAwsClients(region: string, credentials?: AwsCredentialIden
     elbv2: lazyClient(async () => new (await sdk.elbv2()).ElasticLoadBalancingV2Client(common)),
     autoscaling: lazyClient(async () => new (await sdk.autoscaling()).ApplicationAutoScalingClient(common)),
     cloudwatch: lazyClient(async () => new (await sdk.cloudwatch()).CloudWatchClient(common)),
-    codedeploy: lazyClient(async () => new (await sdk.codedeploy()).CodeDeployClient(common))
+    codedeploy: lazyClient(async () => new (await sdk.codedeploy()).CodeDeployClient(common)),
+    ec2AutoScaling: lazyClient(async () => new (await sdk.ec2AutoScaling()).AutoScalingClient(common))
   }
 }
 
@@ -149,6 +152,7 @@ export function relatedPorts(deps: Partial<RelatedPorts>): RelatedPorts {
     elbv2: deps.elbv2 ?? new UnavailablePort('Elastic Load Balancing'),
     autoscaling: deps.autoscaling ?? new UnavailablePort('Application Auto Scaling'),
     cloudwatch: deps.cloudwatch ?? new UnavailablePort('CloudWatch'),
-    codedeploy: deps.codedeploy ?? new UnavailablePort('CodeDeploy')
+    codedeploy: deps.codedeploy ?? new UnavailablePort('CodeDeploy'),
+    ec2AutoScaling: deps.ec2AutoScaling ?? new UnavailablePort('EC2 Auto Scaling')
   }
 }

@@ -15,5 +15,6 @@ export const sdk = {
   autoscaling: () => import('@aws-sdk/client-application-auto-scaling'),
   cloudwatch: () => import('@aws-sdk/client-cloudwatch'),
   codedeploy: () => import('@aws-sdk/client-codedeploy'),
+  ec2AutoScaling: () => import('@aws-sdk/client-auto-scaling'),
   sts: () => import('@aws-sdk/client-sts')
 }

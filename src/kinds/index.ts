@@ -22,6 +22,8 @@ import type {
 import { loadBalancersKind } from './load-balancers.js'
 import { logGroupsKind } from './log-groups.js'
 import { namespacesKind } from './namespaces.js'
+import { networkInterfacesKind } from './network-interfaces.js'
+import { scaleInProtectionKind } from './scale-in-protection.js'
 import { scalableTargetsKind } from './scalable-targets.js'
 import { taskDefinitionsKind } from './task-definitions.js'
 import { taskProtectionKind } from './task-protection.js'
@@ -47,6 +49,9 @@ export const KINDS: readonly AnyKind[] = [
   expressServicesKind,
   gatewaysKind,
   hostsKind,
+  // After the hosts: it gives their leftovers protected from scale-in the commands that remove them.
+  scaleInProtectionKind,
+  networkInterfacesKind,
   logGroupsKind,
   taskDefinitionsKind,
   namespacesKind,
@@ -83,6 +88,7 @@ export function wholeClusterScope(inventory: ClusterInventory): TeardownScope {
     services,
     tasks,
     containerInstances: inventory.containerInstances,
+    capacityProviders: inventory.capacityProviders,
     taskDefinitions: [
       ...new Set([
         ...services.flatMap(s => s.taskDefinitions ?? []),
@@ -106,6 +112,7 @@ export function servicesScope(inventory: ClusterInventory): TeardownScope {
   return {
     ...wholeClusterScope(inventory),
     containerInstances: [],
+    capacityProviders: [],
     wholeCluster: false,
     neighbours: {
       services: inventory.scope?.neighbours ?? [],

@@ -2,6 +2,7 @@ import type { ApplyContext } from '../apply/context.js'
 import type { RelatedPorts } from '../aws/clients.js'
 import type { StackTarget } from '../stack/find.js'
 import type {
+  CapacityProviderInfo,
   ClusterInfo,
   ContainerInstanceInfo,
   InventoryContext,
@@ -32,6 +33,11 @@ export type KindStage =
   | 'after-services'
   /** Once the container instances are deregistered: the machines behind them. */
   | 'after-instances'
+  /**
+   * With delete-stack: once the cluster's contents are gone, right before DeleteStack: what would
+   * hold up CloudFormation's deletion of the stack's own resources.
+   */
+  | 'before-stack'
   /** Once the cluster (and its stack, with delete-stack) is gone: what ECS leaves behind. */
   | 'after-cluster'
 
@@ -64,6 +70,8 @@ export interface TeardownScope {
   expressTasks?: TaskInfo[]
   /** The container instances being deregistered (none when the cluster stays). */
   containerInstances: ContainerInstanceInfo[]
+  /** The cluster's capacity providers, being detached (none when the cluster stays). */
+  capacityProviders?: CapacityProviderInfo[]
   /** Task definition ARNs those services (every deployment) and tasks use. */
   taskDefinitions: string[]
   /** The cluster itself goes too: what only the cluster uses (its Service Connect default…) may go. */

@@ -29,6 +29,8 @@ export interface StackTarget {
   otherMatches: string[]
   /** Its AWS::AutoScaling::AutoScalingGroup resources (names): their instances go with the stack. */
   autoScalingGroups?: string[]
+  /** Its security groups, subnets and VPCs (physical ids): a network interface in one holds it up. */
+  networkResources?: string[]
   /**
    * Services mode, and a stack that imports the stack to delete: what it owns outside the services
    * being removed (`name (type)`). Deleting it would delete those too, so a non-empty list is a refusal.
@@ -290,6 +292,9 @@ export async function findStackOfServices(
   return { ...first!, otherMatches: rest.map(t => t.name) }
 }
 
+/** What an awsvpc task's network interface sits in: CloudFormation cannot delete them while it exists. */
+const NETWORK_TYPES = new Set(['AWS::EC2::SecurityGroup', 'AWS::EC2::Subnet', 'AWS::EC2::VPC'])
+
 /**
  * Why CloudFormation would refuse (or this action will not ask) to delete the stack, in one line
  * that says what to do; undefined when nothing known up front stands in the way. A stack that was
@@ -442,6 +447,7 @@ async function toTarget(
     ownsCluster: resources.ownsCluster,
     otherMatches: [],
     autoScalingGroups: resources.autoScalingGroups,
+    networkResources: resources.networkResources,
     ...(resources.alsoOwns ? { alsoOwns: resources.alsoOwns } : {}),
     ...(exportNames(stack).length > 0 ? { exports: exportNames(stack) } : {}),
     ...(stack.ParentId ? { parent: stack.ParentId } : {})
@@ -457,7 +463,12 @@ async function readResources(
   stackRef: string,
   cluster: ClusterRef,
   outside?: OutsideSelection
-): Promise<{ ownsCluster: boolean; autoScalingGroups: string[]; alsoOwns?: string[] }> {
+): Promise<{
+  ownsCluster: boolean
+  autoScalingGroups: string[]
+  networkResources: string[]
+  alsoOwns?: string[]
+}> {
   const resources = await paginate(async nextToken => {
     const out = await callAws(
       ctx,
@@ -478,6 +489,9 @@ async function readResources(
     ),
     autoScalingGroups: live
       .filter(r => r.ResourceType === 'AWS::AutoScaling::AutoScalingGroup' && r.PhysicalResourceId)
+      .map(r => r.PhysicalResourceId!),
+    networkResources: live
+      .filter(r => NETWORK_TYPES.has(r.ResourceType ?? '') && r.PhysicalResourceId)
       .map(r => r.PhysicalResourceId!),
     ...(outside ? { alsoOwns: live.map(outside).filter((why): why is string => why !== undefined) } : {})
   }

@@ -90,7 +90,12 @@ export async function stackOfAbsentCluster(
   settings: Settings,
   report: ClusterReport,
   phases: PhaseLog,
-  ctx: InventoryContext
+  ctx: InventoryContext,
+  /**
+   * What must be done before the stack can go (what an earlier run left protected from scale-in in
+   * its groups); done at once unless a dry run, and its steps are returned for the plan.
+   */
+  beforeDelete?: (stack: StackTarget) => Promise<{ description: string; resources: string[] }[]>
 ): Promise<void> {
   const blockers: string[] = []
   const stack = await lookUpStack(
@@ -102,10 +107,12 @@ export async function stackOfAbsentCluster(
     blockers
   )
   if (!stack) return
+  const before = (await beforeDelete?.(stack)) ?? []
   if (settings.dryRun) {
     report.outcome = 'dry-run'
     report.plan = {
       steps: [
+        ...before,
         ...importerSteps(stack),
         { description: `Delete stack ${stack.name}; wait until DELETE_COMPLETE`, resources: [stack.name] }
       ].map(({ description, resources }) => ({ description, resources })),

@@ -6,8 +6,13 @@ import {
   DescribeStacksCommand,
   ListStackResourcesCommand
 } from '@aws-sdk/client-cloudformation'
-import { DescribeClustersCommand, TagResourceCommand } from '@aws-sdk/client-ecs'
-import { awsConfig, ecsClient } from './fixtures.js'
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2'
+import {
+  DescribeClustersCommand,
+  RegisterContainerInstanceCommand,
+  TagResourceCommand
+} from '@aws-sdk/client-ecs'
+import { awsConfig, ec2Client, ecsClient, REGION } from './fixtures.js'
 
 export const cloudFormationClient = (endpoint: string): CloudFormationClient =>
   new CloudFormationClient(awsConfig(endpoint))
@@ -164,4 +169,58 @@ export async function stackState(
 function required<T>(value: T | undefined | null, what: string): T {
   if (value === undefined || value === null) throw new Error(`moto returned no ${what}`)
   return value
+}
+
+/**
+ * A stack with an Auto Scaling group of one instance (moto launches it), registered in the cluster;
+ * `protectedFromScaleIn`: the group protects the instances it launches (NewInstancesProtectedFromScaleIn),
+ * as an ECS capacity provider's managed termination protection leaves them.
+ */
+export async function autoScalingHost(
+  endpoint: string,
+  cluster: string,
+  stackName: string,
+  opts: { protectedFromScaleIn?: boolean } = {}
+): Promise<{ group: string; instanceId: string; stackId: string; stackName: string }> {
+  const cfn = cloudFormationClient(endpoint)
+  const template = {
+    Resources: {
+      Lt: {
+        Type: 'AWS::EC2::LaunchTemplate',
+        Properties: { LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 't3.micro' } }
+      },
+      EcsInstanceAsg: {
+        Type: 'AWS::AutoScaling::AutoScalingGroup',
+        Properties: {
+          MinSize: '1',
+          MaxSize: '1',
+          DesiredCapacity: '1',
+          ...(opts.protectedFromScaleIn ? { NewInstancesProtectedFromScaleIn: true } : {}),
+          AvailabilityZones: [`${REGION}a`],
+          LaunchTemplate: { LaunchTemplateId: { Ref: 'Lt' }, Version: '1' }
+        }
+      }
+    }
+  }
+  const created = await cfn.send(
+    new CreateStackCommand({ StackName: stackName, TemplateBody: JSON.stringify(template) })
+  )
+  const resources = await cfn.send(new ListStackResourcesCommand({ StackName: stackName }))
+  const group = required(
+    resources.StackResourceSummaries?.find(r => r.ResourceType === 'AWS::AutoScaling::AutoScalingGroup')
+      ?.PhysicalResourceId,
+    'ListStackResources: the Auto Scaling group'
+  )
+  const found = await ec2Client(endpoint).send(
+    new DescribeInstancesCommand({ Filters: [{ Name: 'tag:aws:autoscaling:groupName', Values: [group] }] })
+  )
+  const instanceId = required(found.Reservations?.[0]?.Instances?.[0]?.InstanceId, "the group's instance")
+  await ecsClient(endpoint).send(
+    new RegisterContainerInstanceCommand({
+      cluster,
+      instanceIdentityDocument: JSON.stringify({ instanceId, region: REGION, accountId: '123456789012' }),
+      instanceIdentityDocumentSignature: 'moto-does-not-check-this'
+    })
+  )
+  return { group, instanceId, stackId: required(created.StackId, 'CreateStack: StackId'), stackName }
 }
