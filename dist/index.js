@@ -6567,7 +6567,7 @@ exports.dI4 = DeleteClusterCommand;
 __webpack_unused_export__ = DeleteClusterRequest$;
 __webpack_unused_export__ = DeleteClusterResponse$;
 __webpack_unused_export__ = DeleteDaemon$;
-__webpack_unused_export__ = DeleteDaemonCommand;
+exports.$Kb = DeleteDaemonCommand;
 __webpack_unused_export__ = DeleteDaemonRequest$;
 __webpack_unused_export__ = DeleteDaemonResponse$;
 __webpack_unused_export__ = DeleteDaemonTaskDefinition$;
@@ -6575,7 +6575,7 @@ __webpack_unused_export__ = DeleteDaemonTaskDefinitionCommand;
 __webpack_unused_export__ = DeleteDaemonTaskDefinitionRequest$;
 __webpack_unused_export__ = DeleteDaemonTaskDefinitionResponse$;
 __webpack_unused_export__ = DeleteExpressGatewayService$;
-__webpack_unused_export__ = DeleteExpressGatewayServiceCommand;
+exports.q8H = DeleteExpressGatewayServiceCommand;
 __webpack_unused_export__ = DeleteExpressGatewayServiceRequest$;
 __webpack_unused_export__ = DeleteExpressGatewayServiceResponse$;
 __webpack_unused_export__ = DeleteGateway$;
@@ -6670,7 +6670,7 @@ __webpack_unused_export__ = DescribeServiceDeploymentsCommand;
 __webpack_unused_export__ = DescribeServiceDeploymentsRequest$;
 __webpack_unused_export__ = DescribeServiceDeploymentsResponse$;
 __webpack_unused_export__ = DescribeServiceRevisions$;
-__webpack_unused_export__ = DescribeServiceRevisionsCommand;
+exports.oF5 = DescribeServiceRevisionsCommand;
 __webpack_unused_export__ = DescribeServiceRevisionsRequest$;
 __webpack_unused_export__ = DescribeServiceRevisionsResponse$;
 __webpack_unused_export__ = DescribeServices$;
@@ -6693,7 +6693,7 @@ __webpack_unused_export__ = DesiredStatus;
 __webpack_unused_export__ = Device$;
 __webpack_unused_export__ = DeviceCgroupPermission;
 __webpack_unused_export__ = DisassociateGatewayFromCluster$;
-__webpack_unused_export__ = DisassociateGatewayFromClusterCommand;
+exports.W_E = DisassociateGatewayFromClusterCommand;
 __webpack_unused_export__ = DisassociateGatewayFromClusterRequest$;
 __webpack_unused_export__ = DisassociateGatewayFromClusterResponse$;
 __webpack_unused_export__ = DiscoverPollEndpoint$;
@@ -6777,7 +6777,7 @@ __webpack_unused_export__ = GatewayStatus;
 __webpack_unused_export__ = GatewaySummary$;
 __webpack_unused_export__ = GatewayTestTrafficHeader$;
 __webpack_unused_export__ = GetTaskProtection$;
-__webpack_unused_export__ = GetTaskProtectionCommand;
+exports.Wvi = GetTaskProtectionCommand;
 __webpack_unused_export__ = GetTaskProtectionRequest$;
 __webpack_unused_export__ = GetTaskProtectionResponse$;
 __webpack_unused_export__ = GpuDevice$;
@@ -6833,11 +6833,11 @@ __webpack_unused_export__ = ListDaemonTaskDefinitionsCommand;
 __webpack_unused_export__ = ListDaemonTaskDefinitionsRequest$;
 __webpack_unused_export__ = ListDaemonTaskDefinitionsResponse$;
 __webpack_unused_export__ = ListDaemons$;
-__webpack_unused_export__ = ListDaemonsCommand;
+exports.J3Y = ListDaemonsCommand;
 __webpack_unused_export__ = ListDaemonsRequest$;
 __webpack_unused_export__ = ListDaemonsResponse$;
 __webpack_unused_export__ = ListGatewayClusterAssociations$;
-__webpack_unused_export__ = ListGatewayClusterAssociationsCommand;
+exports.ijj = ListGatewayClusterAssociationsCommand;
 __webpack_unused_export__ = ListGatewayClusterAssociationsRequest$;
 __webpack_unused_export__ = ListGatewayClusterAssociationsResponse$;
 __webpack_unused_export__ = ListGatewayRoutes$;
@@ -7161,7 +7161,7 @@ __webpack_unused_export__ = UpdateServicePrimaryTaskSetResponse$;
 __webpack_unused_export__ = UpdateServiceRequest$;
 __webpack_unused_export__ = UpdateServiceResponse$;
 __webpack_unused_export__ = UpdateTaskProtection$;
-__webpack_unused_export__ = UpdateTaskProtectionCommand;
+exports.BxE = UpdateTaskProtectionCommand;
 __webpack_unused_export__ = UpdateTaskProtectionRequest$;
 __webpack_unused_export__ = UpdateTaskProtectionResponse$;
 __webpack_unused_export__ = UpdateTaskSet$;
@@ -31047,7 +31047,6 @@ module.exports = __nccwpck_require__(218);
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -31311,7 +31310,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -31319,7 +31318,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -31347,29 +31345,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-module.exports.kT = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -31423,11 +31421,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -31438,57 +31436,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -59419,6 +59417,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
 /***/ 8611:
 /***/ ((module) => {
 
@@ -59629,6 +59634,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -59654,8 +59666,8 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(838);
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7802);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3760);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8154);
 
 
 // The action's entry point on the runner: everything else is in main.ts.
@@ -59667,7 +59679,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 838:
+/***/ 3760:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59707,7 +59719,9 @@ const Inputs = {
     deregisterTaskDefinitions: 'deregister-task-definitions',
     deleteNamespace: 'delete-namespace',
     deleteTargetGroups: 'delete-target-groups',
-    deleteScalingAlarms: 'delete-scaling-alarms'
+    deleteScalingAlarms: 'delete-scaling-alarms',
+    prComment: 'pr-comment',
+    githubToken: 'github-token'
 };
 /** Output names, exactly as action.yml declares them. */
 const Outputs = {
@@ -59762,7 +59776,14 @@ const Limits = {
     /** Application Auto Scaling MaxResults (the most it allows), and resource IDs per DescribeScalableTargets. */
     autoScalingPageSize: 50,
     /** CloudWatch DescribeAlarms names per call and MaxRecords; DeleteAlarms names per call. */
-    alarmsBatch: 100
+    alarmsBatch: 100,
+    /** ECS DescribeServiceRevisions: "You can specify a maximum of 20 ARNs". */
+    describeServiceRevisionsBatch: 20,
+    /** ECS GetTaskProtection: "up to 100 task IDs"; UpdateTaskProtection: "up to 10". */
+    getTaskProtectionBatch: 100,
+    updateTaskProtectionBatch: 10,
+    /** CodeDeploy BatchGetDeployments: "The maximum number of deployment IDs you can specify is 25". */
+    batchGetDeployments: 25
 };
 /** Tags that say who owns an EC2 instance: such an instance is never terminated by this action. */
 const OwnerTags = {
@@ -59789,6 +59810,8 @@ const sdk = {
     elbv2: () => __nccwpck_require__.e(/* import() */ 586).then(__nccwpck_require__.t.bind(__nccwpck_require__, 586, 19)),
     autoscaling: () => __nccwpck_require__.e(/* import() */ 491).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1491, 19)),
     cloudwatch: () => __nccwpck_require__.e(/* import() */ 85).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4085, 19)),
+    codedeploy: () => __nccwpck_require__.e(/* import() */ 507).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7507, 19)),
+    ec2AutoScaling: () => __nccwpck_require__.e(/* import() */ 932).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8932, 19)),
     sts: () => __nccwpck_require__.e(/* import() */ 695).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1695, 19))
 };
 
@@ -59852,7 +59875,9 @@ function createAwsClients(region, credentials) {
         servicediscovery: lazyClient(async () => new (await sdk.servicediscovery()).ServiceDiscoveryClient(common)),
         elbv2: lazyClient(async () => new (await sdk.elbv2()).ElasticLoadBalancingV2Client(common)),
         autoscaling: lazyClient(async () => new (await sdk.autoscaling()).ApplicationAutoScalingClient(common)),
-        cloudwatch: lazyClient(async () => new (await sdk.cloudwatch()).CloudWatchClient(common))
+        cloudwatch: lazyClient(async () => new (await sdk.cloudwatch()).CloudWatchClient(common)),
+        codedeploy: lazyClient(async () => new (await sdk.codedeploy()).CodeDeployClient(common)),
+        ec2AutoScaling: lazyClient(async () => new (await sdk.ec2AutoScaling()).AutoScalingClient(common))
     };
 }
 /**
@@ -59901,7 +59926,9 @@ function relatedPorts(deps) {
         servicediscovery: deps.servicediscovery ?? new UnavailablePort('Cloud Map'),
         elbv2: deps.elbv2 ?? new UnavailablePort('Elastic Load Balancing'),
         autoscaling: deps.autoscaling ?? new UnavailablePort('Application Auto Scaling'),
-        cloudwatch: deps.cloudwatch ?? new UnavailablePort('CloudWatch')
+        cloudwatch: deps.cloudwatch ?? new UnavailablePort('CloudWatch'),
+        codedeploy: deps.codedeploy ?? new UnavailablePort('CodeDeploy'),
+        ec2AutoScaling: deps.ec2AutoScaling ?? new UnavailablePort('EC2 Auto Scaling')
     };
 }
 
@@ -60079,11 +60106,48 @@ function paced(port, limiter) {
     return { send: (command, options) => port.send(command, options), pacer: limiter };
 }
 
+;// CONCATENATED MODULE: ./lib/github.js
+/**
+ * `@actions/github` brings Octokit, which a run loads only when it comments on a pull request or
+ * names its own role session: the bundler puts it in a chunk of its own (as src/aws/sdk.ts does
+ * with the AWS SDK), so the start-up of every other run does not grow.
+ */
+const loadGitHub = () => __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+/** The events whose payload is a pull request this run may comment on. */
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
+function runInfo(context) {
+    let repository;
+    try {
+        // `context.repo` throws when there is neither GITHUB_REPOSITORY nor a repository in the event.
+        const { owner, repo } = context.repo;
+        if (owner && repo)
+            repository = { owner, repo };
+    }
+    catch {
+        repository = undefined;
+    }
+    const whole = (n) => Number.isSafeInteger(n) && n > 0 ? n : undefined;
+    const runId = whole(context.runId);
+    const runAttempt = whole(context.runAttempt);
+    const pullRequest = context.eventName && PULL_REQUEST_EVENTS.has(context.eventName)
+        ? whole(context.payload.pull_request?.number)
+        : undefined;
+    return {
+        ...(repository ? { repository } : {}),
+        ...(runId ? { runId } : {}),
+        ...(runAttempt ? { runAttempt } : {}),
+        serverUrl: context.serverUrl.replace(/\/+$/, ''),
+        ...(context.eventName ? { eventName: context.eventName } : {}),
+        ...(pullRequest ? { pullRequest } : {})
+    };
+}
+
 // EXTERNAL MODULE: ./lib/util/errors.js
 var errors = __nccwpck_require__(9661);
 // EXTERNAL MODULE: ./lib/util/time.js
 var time = __nccwpck_require__(343);
 ;// CONCATENATED MODULE: ./lib/aws/credentials.js
+
 
 
 
@@ -60137,12 +60201,16 @@ function createRoleCredentials(role, region, deps) {
     };
     let stsClient;
     const random = deps.random ?? Math.random;
+    // Without role-session-name: named from the workflow run once, before the first AssumeRole.
+    let named;
+    const withSessionName = () => (named ??= sessionNameOf(role, deps.github ?? loadGitHub).then(sessionName => ({ ...role, sessionName })));
     let held;
     let renewing;
     let retryRenewalAt = 0;
     // One renewal at a time: concurrent callers (ECS and CloudFormation clients, many calls in
     // flight) all wait for the same AssumeRole instead of each starting one.
-    const renew = () => (renewing ??= assumeRole(role, sts, deps, random, held !== undefined)
+    const renew = () => (renewing ??= withSessionName()
+        .then(named => assumeRole(named, sts, deps, random, held !== undefined))
         .then(fresh => (held = fresh))
         .catch((error) => {
         const current = held;
@@ -60164,6 +60232,33 @@ function createRoleCredentials(role, region, deps) {
             return held.identity;
         return (await renew()).identity;
     };
+}
+/**
+ * `role-session-name`, else `ecs-teardown-<repo>-<run id>` from @actions/github's context (loaded
+ * here: a run without role-to-assume never loads it). When it cannot be loaded: `ecs-teardown`.
+ */
+async function sessionNameOf(role, github) {
+    if (role.sessionName)
+        return role.sessionName;
+    try {
+        return defaultSessionName(runInfo((await github()).context));
+    }
+    catch {
+        return defaultSessionName({});
+    }
+}
+/**
+ * `ecs-teardown-<repo>-<run id>`, cleaned to what STS accepts. The repository name is what gets
+ * shortened when it is long: the run id is what tells sessions apart in CloudTrail.
+ */
+function defaultSessionName(run) {
+    const clean = (text) => text.replace(/[^\w+=,.@-]/g, '-').replace(/-+/g, '-');
+    const runId = clean(String(run.runId ?? '')).slice(0, 40);
+    const room = 64 - 'ecs-teardown-'.length - (runId ? runId.length + 1 : 0);
+    const repo = clean(run.repository?.repo ?? '')
+        .slice(0, Math.max(0, room))
+        .replace(/^-+|-+$/g, '');
+    return ['ecs-teardown', repo, runId].filter(Boolean).join('-');
 }
 async function assumeRole(role, sts, deps, random, renewal) {
     for (let attempt = 1;; attempt++) {
@@ -60394,6 +60489,36 @@ function escapeHtml(text) {
 const code = (text) => `<code>${escapeHtml(text)}</code>`;
 const html_link = (href, text) => `<a href="${escapeHtml(href)}">${text}</a>`;
 
+;// CONCATENATED MODULE: ./lib/util/paginate.js
+/**
+ * Every page of a list call. Skipping pages past the first is the most common way teardown tools
+ * leave services behind, so every list goes through here.
+ */
+async function paginate(fetchPage) {
+    const all = [];
+    const seen = new Set();
+    let token;
+    do {
+        const page = await fetchPage(token);
+        all.push(...page.items);
+        token = page.nextToken || undefined;
+        // A token that comes back twice would loop forever; AWS never does this, a broken proxy might.
+        if (token !== undefined) {
+            if (seen.has(token))
+                throw new Error('the list call returned the same nextToken twice');
+            seen.add(token);
+        }
+    } while (token !== undefined);
+    return all;
+}
+/**
+ * Every page of a list call whose caller takes each page's items itself (the token may be called
+ * Marker, NextMarker or NextToken): `read` handles one page and returns the token of the next.
+ */
+async function forEachPage(read) {
+    await paginate(async (token) => ({ items: [], nextToken: await read(token) }));
+}
+
 ;// CONCATENATED MODULE: ./lib/util/pool.js
 /**
  * A bound on AWS calls in flight, shared by a whole run, so that parallel phases (and, for a sweep,
@@ -60443,34 +60568,493 @@ function chunk(items, size) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./lib/util/paginate.js
+;// CONCATENATED MODULE: ./lib/util/poll.js
 /**
- * Every page of a list call. Skipping pages past the first is the most common way teardown tools
- * leave services behind, so every list goes through here.
+ * Waits on many resources of one kind with one polling loop. A round describes at most one batch
+ * (DescribeTasks takes 100, DescribeServices 10): the resources waited on longest, which were asked
+ * first and so tend to finish first, plus any whose deadline has come. While they are not done, the
+ * others are not either, so a hundred waits cost one call per round instead of ten; once a batch is
+ * done, the next round comes at once. A resource that AWS no longer knows is passed to `isDone` as
+ * `undefined`: for a teardown, gone is done, unlike the SDK's stock waiters.
+ *
+ * The rounds follow `schedule`, and never sleep past the moment the oldest wait should be over
+ * (`settleByMs`) nor past the nearest deadline: a waiter whose deadline has come is looked at and
+ * settled then.
  */
-async function paginate(fetchPage) {
-    const all = [];
-    const seen = new Set();
-    let token;
-    do {
-        const page = await fetchPage(token);
-        all.push(...page.items);
-        token = page.nextToken || undefined;
-        // A token that comes back twice would loop forever; AWS never does this, a broken proxy might.
-        if (token !== undefined) {
-            if (seen.has(token))
-                throw new Error('the list call returned the same nextToken twice');
-            seen.add(token);
+class BatchPoller {
+    ctx;
+    options;
+    waiters = new Set();
+    running = false;
+    constructor(ctx, options) {
+        this.ctx = ctx;
+        this.options = options;
+    }
+    /**
+     * Waits until `isDone` holds for `id`. `notBeforeMs`: how long after now it can be done at the
+     * earliest, as far as the action knows (a task behind a load balancer is deregistered from its
+     * target groups, for their whole deregistration delay, before ECS sends it SIGTERM). It is not
+     * looked at before then: its looks come a `resumeFraction` of the time already waited after it
+     * and apart (at least `firstMs`), and its settle-by moment counts from it. Its deadline still
+     * comes first. `known`: its state when the wait begins, as last seen (told by the heartbeat until
+     * the first look).
+     */
+    waitUntil(id, isDone, deadline, notBeforeMs = 0, known) {
+        return new Promise((resolve, reject) => {
+            const since = this.ctx.clock();
+            const { firstMs, resumeFraction: fraction = 1, settleByMs = Infinity } = this.options.schedule;
+            const delayed = notBeforeMs > 0;
+            const canEndFrom = since + Math.max(0, notBeforeMs);
+            // The first look after that moment: a fraction of the time waited, but never past the moment
+            // AWS must be done (a 300 s delay would otherwise put it 75 s on, past a 30 s stop timeout).
+            const firstLookMs = Math.min(Math.max(firstMs, fraction * notBeforeMs), settleByMs);
+            this.waiters.add({
+                id,
+                since,
+                canEndFrom,
+                lookFrom: delayed ? canEndFrom + firstLookMs : since,
+                looked: false,
+                isDone,
+                deadline,
+                resolve,
+                reject,
+                last: undefined,
+                known
+            });
+            if (!this.running)
+                void this.loop();
+        });
+    }
+    async loop() {
+        this.running = true;
+        const { schedule, batchSize } = this.options;
+        let sleepMs = schedule.firstMs;
+        /** The backoff's current gap between looks, kept while things finish one by one. */
+        let paceMs = schedule.stepMs;
+        let nextStepMs = schedule.stepMs;
+        const endTelling = this.ctx.waits?.begin({ tell: now => this.tell(now) });
+        try {
+            while (this.waiters.size > 0) {
+                const nearest = Math.min(...[...this.waiters].map(w => w.deadline));
+                const startNow = this.ctx.clock();
+                if (![...this.waiters].some(w => inSchedule(w, startNow))) {
+                    // Nothing can be done yet: sleep until the first wait can, and go on backing off from the
+                    // time it has waited already.
+                    const first = [...this.waiters].reduce((a, b) => (b.lookFrom < a.lookFrom ? b : a));
+                    sleepMs = first.lookFrom - startNow;
+                    paceMs = schedule.stepMs;
+                    nextStepMs = Math.max(schedule.stepMs, (schedule.resumeFraction ?? 1) * (first.lookFrom - first.since));
+                }
+                await this.ctx.sleep(Math.max(0, Math.min(sleepMs, nearest - startNow)), this.ctx.signal);
+                const now = this.ctx.clock();
+                // Insertion order is the order the waits began: the oldest first. A wait whose first look is
+                // due within the next step joins this round (waits asked together are looked at together).
+                const due = [...this.waiters].filter(w => w.deadline <= now);
+                const ids = new Set(due.map(w => w.id));
+                for (const w of this.waiters) {
+                    if (ids.size >= Math.max(batchSize, due.length))
+                        break;
+                    if (inSchedule(w, now + schedule.stepMs))
+                        ids.add(w.id);
+                }
+                if (ids.size === 0)
+                    continue;
+                const watched = [...this.waiters].filter(w => ids.has(w.id));
+                const states = await this.options.describe([...ids]);
+                const after = this.ctx.clock();
+                let finished = 0;
+                for (const waiter of watched) {
+                    const state = states.get(waiter.id);
+                    waiter.last = state;
+                    waiter.looked = true;
+                    if (waiter.isDone(state)) {
+                        finished++;
+                        this.settle(waiter, { done: true, state });
+                    }
+                    else if (after >= waiter.deadline)
+                        this.settle(waiter, { done: false, state });
+                }
+                if (finished === watched.length) {
+                    // Everything looked at was done: the next batch has likely finished too.
+                    sleepMs = 0;
+                }
+                else if (finished > 0) {
+                    // Things are finishing one by one: keep the pace, neither faster nor slower.
+                    sleepMs = paceMs;
+                }
+                else {
+                    paceMs = this.nextSleep(nextStepMs, after);
+                    sleepMs = paceMs;
+                    nextStepMs *= schedule.factor;
+                }
+                // A wait that can first be looked at sooner is looked at then, without changing the pace.
+                sleepMs = Math.min(sleepMs, this.untilFirstLook(after));
+            }
         }
-    } while (token !== undefined);
-    return all;
+        catch (error) {
+            for (const waiter of [...this.waiters]) {
+                this.waiters.delete(waiter);
+                waiter.reject(error);
+            }
+        }
+        finally {
+            this.running = false;
+            endTelling?.();
+        }
+    }
+    /** The open waits as the heartbeat tells them: from the last look, no new one. */
+    tell(now) {
+        if (!this.options.tell || this.waiters.size === 0)
+            return undefined;
+        const views = [...this.waiters].map(w => ({
+            id: w.id,
+            since: w.since,
+            canEndFrom: w.canEndFrom,
+            looked: w.looked,
+            state: w.looked ? w.last : w.known
+        }));
+        const what = this.options.tell(views, now);
+        return what === undefined ? undefined : { what, since: Math.min(...views.map(v => v.since)) };
+    }
+    /** The backoff's next sleep, from the moment the oldest wait being looked at could first end. */
+    nextSleep(stepMs, now) {
+        const oldest = [...this.waiters].find(w => inSchedule(w, now));
+        return backoffSleep(this.options.schedule, stepMs, oldest?.canEndFrom ?? now, now);
+    }
+    /** How long until a wait not looked at yet is first looked at (Infinity: none such). */
+    untilFirstLook(now) {
+        return Math.min(...[...this.waiters].filter(w => !inSchedule(w, now)).map(w => w.lookFrom - now));
+    }
+    settle(waiter, outcome) {
+        this.waiters.delete(waiter);
+        waiter.resolve(outcome);
+    }
+}
+/** A wait follows the poller's schedule once its first look is due, or it was looked at already. */
+function inSchedule(waiter, now) {
+    return waiter.looked || waiter.lookFrom <= now;
 }
 /**
- * Every page of a list call whose caller takes each page's items itself (the token may be called
- * Marker, NextMarker or NextToken): `read` handles one page and returns the token of the next.
+ * A backoff step as `schedule` allows it for a wait that began at `since`: up to its settle-by
+ * moment while that is ahead (the step may then pass the ceiling), else at most the ceiling.
  */
-async function forEachPage(read) {
-    await paginate(async (token) => ({ items: [], nextToken: await read(token) }));
+function backoffSleep(schedule, stepMs, since, now) {
+    const settleAt = schedule.settleByMs !== undefined ? since + schedule.settleByMs : undefined;
+    if (settleAt !== undefined && now < settleAt)
+        return Math.min(stepMs, settleAt - now);
+    return Math.min(stepMs, schedule.ceilingMs);
+}
+/**
+ * One resource's wait on `schedule`: the first look after `firstMs`, then backing off, until `look`
+ * reports done or the deadline passes; no sleep goes past the deadline, and the last look is at it.
+ */
+async function pollUntil(ctx, options, look) {
+    const { deadline, schedule } = options;
+    const since = ctx.clock();
+    let sleepMs = schedule.firstMs;
+    let stepMs = schedule.stepMs;
+    const told = tellWait(ctx, options.what, since);
+    try {
+        for (;;) {
+            await ctx.sleep(Math.max(0, Math.min(sleepMs, deadline - ctx.clock())), ctx.signal);
+            const result = await look();
+            const now = ctx.clock();
+            if (result.done || now >= deadline)
+                return result;
+            told.reason = result.reason;
+            sleepMs = backoffSleep(schedule, stepMs, since, now);
+            stepMs *= schedule.factor;
+        }
+    }
+    finally {
+        told.end();
+    }
+}
+/**
+ * Puts a pollUntil/retryUntil wait on the heartbeat's board: "Waiting for <what>: <the last
+ * reason it is not done>". Without `what`, the wait is told by its reason alone.
+ */
+function tellWait(ctx, what, since) {
+    const told = { reason: undefined, end: () => undefined };
+    const end = ctx.waits?.begin({
+        tell: () => {
+            if (what)
+                return { what: `Waiting for ${what}${told.reason ? ` (${told.reason})` : ''}`, since };
+            return told.reason ? { what: `Waiting: ${told.reason}`, since } : undefined;
+        }
+    });
+    if (end)
+        told.end = end;
+    return told;
+}
+/**
+ * Tries `attempt` until it reports done or the deadline passes, backing off between tries. Used
+ * for calls AWS refuses while an earlier change settles (DeleteCluster right after draining).
+ */
+async function retryUntil(ctx, options, attempt) {
+    let delay = options.minDelayMs;
+    let told;
+    try {
+        for (;;) {
+            const result = await attempt();
+            if (result.done)
+                return result;
+            const now = ctx.clock();
+            if (now + delay > options.deadline)
+                return result;
+            // A wait from its first refusal on: a call accepted at once was no wait.
+            told ??= tellWait(ctx, options.what, now);
+            told.reason = result.reason;
+            await ctx.sleep(delay, ctx.signal);
+            delay = Math.min(options.maxDelayMs, delay * 2);
+        }
+    }
+    finally {
+        told?.end();
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/kind.js
+/**
+ * The summary's row and list of a kind whose part of the report is one optional list of what it
+ * removed and one optional count of what it found.
+ */
+function removedListSummary(spec) {
+    return {
+        countRows: (r, left) => rowWhenAny({
+            label: spec.label,
+            found: spec.found(r) ?? 0,
+            removed: spec.removed(r)?.length ?? 0,
+            leftoverKind: spec.leftoverKind
+        }, left),
+        doneLists: r => [{ title: spec.title, items: (spec.removed(r) ?? []).map(spec.item) }]
+    };
+}
+/** A kind's one row of the summary's table, shown only when something was found, removed or left. */
+function rowWhenAny(row, left) {
+    return row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0 ? [row] : [];
+}
+function count(n, noun, plural = `${noun}s`) {
+    return `${n} ${n === 1 ? noun : plural}`;
+}
+/** The rows worth a line in the summary's table: something found, removed or left. */
+function shownRows(rows, left) {
+    return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
+}
+/**
+ * The part of the report the kinds fill. It is there before any kind acts: recordKindsFound
+ * (src/kinds/index.ts) creates it from every kind's `emptyReport` when the kinds have looked.
+ */
+function relatedReport(report) {
+    if (!report.related)
+        throw new Error('report.related is created when the kinds have looked, before any of them acts');
+    return report.related;
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/code-deploy.js
+
+
+
+
+
+
+
+
+
+
+/**
+ * Blue/green services (deployment controller `CODE_DEPLOY`) with a CodeDeploy deployment in
+ * progress: ECS refuses DeleteService with "The service cannot be stopped while deployments are
+ * active" (the rule book, aws-teardown-rules.md), and a run would retry until its deadline. The
+ * deployment is found from the service's task sets: "If an CodeDeploy deployment created a task
+ * set, the externalId parameter contains the CodeDeploy deployment ID" (ECS API model,
+ * TaskSet.externalId), read with BatchGetDeployments (25 IDs per call; CodeDeploy API model), and
+ * so are the application and deployment group they belong to, whose other deployments not finished
+ * ListDeployments lists (a deployment queued or just created has no task set yet). One
+ * not finished (Created, Queued, InProgress, Baking, Ready) is stopped before any service is touched
+ * (StopDeployment with `autoRollbackEnabled: false`: the service is being deleted, nothing is to be
+ * rolled back) and waited for until it is Stopped (or otherwise finished). This kind acts first of
+ * all (first in KINDS): a permission CodeDeploy denies, to read or to stop, ends the run before
+ * anything is touched, saying which.
+ */
+const UNFINISHED = new Set(['Created', 'Queued', 'InProgress', 'Baking', 'Ready']);
+const codeDeployKind = {
+    name: 'CodeDeploy deployments',
+    emptyReport: () => ({ found: {} }),
+    async find(ctx, scope, settings) {
+        const ids = new Map();
+        for (const s of scope.services) {
+            if (s.deploymentController !== 'CODE_DEPLOY' || s.status !== 'ACTIVE')
+                continue;
+            for (const set of s.taskSets)
+                if (set.externalId)
+                    ids.set(set.externalId, s.name);
+        }
+        if (ids.size === 0)
+            return { deployments: [] };
+        if (!isAvailable(ctx.codedeploy))
+            throw new errors/* RefusedError */.fk(`Service(s) ${[...new Set(ids.values())].join(', ')} use the CODE_DEPLOY deployment controller and CodeDeploy is not available to this run.`);
+        try {
+            return { deployments: await unfinishedDeployments(ctx, ctx.codedeploy, ids) };
+        }
+        catch (error) {
+            if (!(0,errors/* isAccessDenied */.w7)(error))
+                throw error;
+            if (settings.dryRun) {
+                ctx.onDenied?.(error);
+                return { deployments: [] };
+            }
+            throw new errors/* RefusedError */.fk(`The CodeDeploy deployments of ${[...new Set(ids.values())].join(', ')} (CODE_DEPLOY deployment controller) cannot be read: ${(0,errors/* errorMessage */.gJ)(error)}. Add codedeploy:BatchGetDeployments, codedeploy:ListDeployments and codedeploy:StopDeployment to the role (docs/permissions.md).`);
+        }
+    },
+    recordFound(found, report, log) {
+        if (found.deployments.length === 0)
+            return;
+        report.found.codeDeployDeployments = found.deployments.length;
+        for (const d of found.deployments)
+            log.info(`CodeDeploy deployment ${d.deploymentId} of service ${d.service} is ${d.status}`);
+    },
+    decide: found => found,
+    steps(plan) {
+        if (plan.deployments.length === 0)
+            return [];
+        return [
+            {
+                stage: 'before-services',
+                phase: 'stop-deployments',
+                description: `Stop ${count(plan.deployments.length, 'CodeDeploy deployment')} in progress (StopDeployment, auto rollback off), so ECS lets the blue/green ${plan.deployments.length === 1 ? 'service' : 'services'} be deleted; wait until ${plan.deployments.length === 1 ? 'it is' : 'each is'} Stopped`,
+                resources: plan.deployments.map(d => `${d.deploymentId} (service ${d.service})`)
+            }
+        ];
+    },
+    notes: () => [],
+    actions: {
+        'before-services': {
+            phase: 'CodeDeploy deployments',
+            needed: plan => plan.deployments.length > 0,
+            run: stopDeployments
+        }
+    },
+    unfinished(plan, report) {
+        const done = report.related?.codeDeployDeployments ?? [];
+        return plan.deployments
+            .filter(d => !done.some(x => x.deploymentId === d.deploymentId))
+            .map((d) => ({
+            kind: 'codedeploy-deployment',
+            id: d.deploymentId,
+            reason: `not seen stopped before the run stopped (service ${d.service}); ECS refuses to delete the service while it is in progress`
+        }));
+    },
+    countRows(r, left) {
+        return rowWhenAny({
+            label: 'CodeDeploy deployments',
+            found: r.found.codeDeployDeployments ?? 0,
+            removed: r.codeDeployDeployments?.length ?? 0,
+            leftoverKind: 'codedeploy-deployment'
+        }, left);
+    },
+    doneLists(r) {
+        return [
+            {
+                title: 'CodeDeploy deployments stopped',
+                items: (r.codeDeployDeployments ?? []).map(d => `${code(d.deploymentId)} (service ${code(d.service)})`)
+            }
+        ];
+    }
+};
+async function batchGet(ctx, codedeploy, ids) {
+    const out = [];
+    for (const batch of chunk(ids, Limits.batchGetDeployments)) {
+        const got = await callAws(ctx, codedeploy, new (await sdk.codedeploy()).BatchGetDeploymentsCommand({ deploymentIds: batch }));
+        for (const d of got.deploymentsInfo ?? [])
+            if (d.deploymentId)
+                out.push({
+                    deploymentId: d.deploymentId,
+                    status: d.status ?? 'UNKNOWN',
+                    ...(d.applicationName ? { applicationName: d.applicationName } : {}),
+                    ...(d.deploymentGroupName ? { deploymentGroupName: d.deploymentGroupName } : {})
+                });
+    }
+    return out;
+}
+/**
+ * The deployments not finished of the services whose task sets name a deployment (`ids`: deployment
+ * ID → service): those deployments themselves, and, from the application and deployment group they
+ * name, every deployment of that group not finished (ListDeployments with `includeOnlyStatuses`,
+ * every page): one queued or just created has no task set yet.
+ */
+async function unfinishedDeployments(ctx, codedeploy, ids) {
+    const known = await batchGet(ctx, codedeploy, [...ids.keys()]);
+    const groups = new Map();
+    for (const d of known)
+        if (d.applicationName && d.deploymentGroupName)
+            groups.set(`${d.applicationName}/${d.deploymentGroupName}`, {
+                applicationName: d.applicationName,
+                deploymentGroupName: d.deploymentGroupName,
+                service: ids.get(d.deploymentId) ?? ''
+            });
+    const found = new Map();
+    for (const d of known)
+        if (UNFINISHED.has(d.status))
+            found.set(d.deploymentId, {
+                deploymentId: d.deploymentId,
+                status: d.status,
+                service: ids.get(d.deploymentId) ?? ''
+            });
+    for (const group of groups.values()) {
+        const listed = await paginate(async (nextToken) => {
+            const out = await callAws(ctx, codedeploy, new (await sdk.codedeploy()).ListDeploymentsCommand({
+                applicationName: group.applicationName,
+                deploymentGroupName: group.deploymentGroupName,
+                includeOnlyStatuses: [...UNFINISHED],
+                nextToken
+            }));
+            return { items: out.deployments ?? [], nextToken: out.nextToken };
+        });
+        const fresh = listed.filter(id => !found.has(id));
+        for (const d of fresh.length > 0 ? await batchGet(ctx, codedeploy, fresh) : [])
+            if (UNFINISHED.has(d.status))
+                found.set(d.deploymentId, { deploymentId: d.deploymentId, status: d.status, service: group.service });
+    }
+    return [...found.values()];
+}
+async function stopDeployments(ctx, plan) {
+    for (const d of plan.deployments) {
+        try {
+            const out = await callAws(ctx, ctx.codedeploy, new (await sdk.codedeploy()).StopDeploymentCommand({
+                deploymentId: d.deploymentId,
+                autoRollbackEnabled: false
+            }));
+            ctx.log.info(`Stopping CodeDeploy deployment ${d.deploymentId} of service ${d.service} (${out.status ?? 'Pending'})`);
+        }
+        catch (error) {
+            if ((0,errors/* isAwsError */.m_)(error, 'DeploymentAlreadyCompletedException', 'DeploymentDoesNotExistException')) {
+                ctx.log.info(`CodeDeploy deployment ${d.deploymentId} had already finished`);
+                continue;
+            }
+            // The first change of the run: nothing else was touched yet.
+            if ((0,errors/* isAccessDenied */.w7)(error))
+                throw new errors/* RefusedError */.fk(`CodeDeploy deployment ${d.deploymentId} of service ${d.service} is in progress and cannot be stopped: ${(0,errors/* errorMessage */.gJ)(error)}. Add codedeploy:StopDeployment to the role (docs/permissions.md).`);
+            throw error;
+        }
+    }
+    const ids = plan.deployments.map(d => d.deploymentId);
+    const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
+        const running = (await batchGet(ctx, ctx.codedeploy, ids)).filter(d => UNFINISHED.has(d.status));
+        return running.length === 0
+            ? { done: true, value: undefined }
+            : { done: false, reason: running.map(d => `${d.deploymentId} ${d.status}`).join(', ') };
+    });
+    if (!result.done)
+        throw new errors/* DeadlineError */.j3(`CodeDeploy deployments were still in progress at the deadline: ${result.reason}`);
+    const related = relatedReport(ctx.report);
+    for (const d of plan.deployments) {
+        related.codeDeployDeployments = [
+            ...(related.codeDeployDeployments ?? []),
+            { deploymentId: d.deploymentId, service: d.service, action: 'stopped' }
+        ];
+        ctx.log.info(`CodeDeploy deployment ${d.deploymentId} of service ${d.service} is stopped`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/inventory.js
@@ -60489,7 +61073,7 @@ async function takeInventory(ctx, clusterRef, selection) {
     const info = cluster.info;
     if (selection)
         return { state: 'present', inventory: await takeServiceInventory(ctx, info, selection) };
-    const [listed, tasks, containerInstances, capacityProviders] = await Promise.all([
+    const [listed, tasks, registered, capacityProviders] = await Promise.all([
         tolerateDenied(ctx, listServices(ctx, info.arn).then(services => {
             ctx.onServicesFound?.(services);
             return services;
@@ -60499,6 +61083,7 @@ async function takeInventory(ctx, clusterRef, selection) {
         tolerateDenied(ctx, describeCapacityProviders(ctx, info), [])
     ]);
     const unlisted = await tolerateDenied(ctx, describeUnlistedServices(ctx, info.arn, listed, tasks), []);
+    const containerInstances = withManagedInstances(capacityProviders, registered);
     return {
         state: 'present',
         inventory: {
@@ -60509,6 +61094,20 @@ async function takeInventory(ctx, clusterRef, selection) {
             capacityProviders
         }
     };
+}
+/**
+ * A Managed Instances provider's container instances are ECS's machines, launched for it and shut
+ * down with it: they are not deregistered nor their EC2 instances terminated by hand, but listed
+ * with their provider. The other container instances are returned.
+ */
+function withManagedInstances(providers, instances) {
+    const managed = new Map(providers.filter(p => p.managedInstances).map(p => [p.name, p]));
+    for (const ci of instances) {
+        const provider = managed.get(ci.capacityProviderName ?? '');
+        if (provider)
+            provider.instances = [...(provider.instances ?? []), ci];
+    }
+    return instances.filter(ci => !managed.has(ci.capacityProviderName ?? ''));
 }
 /**
  * The services whose tasks are still up but that ListServices does not list: DRAINING after a run
@@ -60651,7 +61250,21 @@ function toServiceInfo(service) {
         runningCount: service.runningCount ?? 0,
         taskSets: (service.taskSets ?? [])
             .filter(set => set.taskSetArn && set.status !== 'INACTIVE')
-            .map(set => ({ arn: set.taskSetArn ?? '', id: set.id ?? '', status: set.status ?? '' })),
+            .map(set => ({
+            arn: set.taskSetArn ?? '',
+            id: set.id ?? '',
+            status: set.status ?? '',
+            ...(set.externalId ? { externalId: set.externalId } : {}),
+            ...(set.startedBy ? { startedBy: set.startedBy } : {})
+        })),
+        ...(service.resourceManagementType === 'ECS' ? { express: true } : {}),
+        ...((service.currentServiceRevisions ?? []).length > 0
+            ? {
+                serviceRevisions: (service.currentServiceRevisions ?? [])
+                    .map(r => r.arn)
+                    .filter((arn) => Boolean(arn))
+            }
+            : {}),
         createdAt: service.createdAt,
         lastActivity: newest([
             service.createdAt,
@@ -60743,8 +61356,16 @@ function toTaskInfo(task) {
         launchType: task.launchType,
         serviceName,
         createdAt: task.createdAt,
-        taskDefinitionArn: task.taskDefinitionArn
+        taskDefinitionArn: task.taskDefinitionArn,
+        ...networkInterfacesOf(task)
     };
+}
+function networkInterfacesOf(task) {
+    const ids = (task.attachments ?? [])
+        .filter(a => a.type === 'ElasticNetworkInterface')
+        .flatMap(a => (a.details ?? []).filter(d => d.name === 'networkInterfaceId' && d.value))
+        .map(d => d.value);
+    return ids.length > 0 ? { networkInterfaceIds: ids } : {};
 }
 /** Every registered container instance (ACTIVE and DRAINING; INACTIVE ones are already deregistered). */
 async function listContainerInstances(ctx, clusterArn) {
@@ -60763,14 +61384,68 @@ async function listContainerInstances(ctx, clusterArn) {
         status: ci.status ?? 'UNKNOWN',
         runningTasksCount: (ci.runningTasksCount ?? 0) + (ci.pendingTasksCount ?? 0),
         external: /^mi-/.test(ci.ec2InstanceId ?? '') ||
-            (ci.attributes ?? []).some(a => a.name === 'ecs.capability.external')
+            (ci.attributes ?? []).some(a => a.name === 'ecs.capability.external'),
+        ...(ci.capacityProviderName ? { capacityProviderName: ci.capacityProviderName } : {})
     }));
 }
 /**
  * The attached capacity providers, and for each Auto Scaling one, the other clusters that use it
- * (a provider can only be deleted once no cluster has it attached).
+ * (a provider can only be deleted once no cluster has it attached); and the cluster's own ECS
+ * Managed Instances providers, which only DescribeCapacityProviders with `cluster` shows.
  */
 async function describeCapacityProviders(ctx, cluster) {
+    const [attached, managed] = await Promise.all([
+        describeAttachedProviders(ctx, cluster),
+        listManagedInstancesProviders(ctx, cluster)
+    ]);
+    const known = new Set(attached.map(p => p.name));
+    for (const p of attached) {
+        const m = managed.find(x => x.name === p.name);
+        if (m)
+            Object.assign(p, { ...m, attached: true });
+    }
+    return [...attached, ...managed.filter(m => !known.has(m.name))];
+}
+/**
+ * The cluster's ECS Managed Instances providers: DescribeCapacityProviders with `cluster` returns
+ * "only capacity providers associated with this cluster ..., including Amazon ECS Managed Instances
+ * capacity providers", in pages of at most 10 (API model). Only those that name this cluster as
+ * theirs (`cluster`, "required for Managed instances") are taken. An endpoint that does not answer
+ * the call at all (an emulator without it; a Region without the feature) leaves them unknown: said
+ * in the log, and DeleteCluster would then name them.
+ */
+async function listManagedInstancesProviders(ctx, cluster) {
+    let providers;
+    try {
+        providers = await paginate(async (nextToken) => {
+            const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeCapacityProvidersCommand */.bso({
+                cluster: cluster.arn,
+                maxResults: Limits.describeCapacityProvidersBatch,
+                nextToken
+            }));
+            return { items: out.capacityProviders ?? [], nextToken: out.nextToken };
+        });
+    }
+    catch (error) {
+        if (!(0,errors/* isAwsError */.m_)(error, 'UnsupportedFeatureException', 'SyntaxError') && (0,errors/* awsErrorName */.ZH)(error) !== '')
+            throw error;
+        ctx.log.info(`DescribeCapacityProviders with cluster was not answered (${(0,errors/* errorMessage */.gJ)(error)}): ECS Managed Instances providers of ${cluster.name}, if any, are not known`);
+        return [];
+    }
+    return providers
+        .filter(cp => (cp.type === 'MANAGED_INSTANCES' || cp.managedInstancesProvider !== undefined) &&
+        (cp.cluster === cluster.name || cp.cluster === cluster.arn))
+        .map(cp => ({
+        name: cp.name ?? '',
+        ...(cp.capacityProviderArn ? { arn: cp.capacityProviderArn } : {}),
+        reserved: false,
+        status: cp.status ?? 'UNKNOWN',
+        otherClusters: [],
+        managedInstances: true,
+        attached: cluster.capacityProviders.includes(cp.name ?? '')
+    }));
+}
+async function describeAttachedProviders(ctx, cluster) {
     const names = cluster.capacityProviders;
     if (names.length === 0)
         return [];
@@ -60795,7 +61470,8 @@ async function describeCapacityProviders(ctx, cluster) {
             reserved: RESERVED_CAPACITY_PROVIDERS.has(name),
             autoScalingGroupArn: d?.autoScalingGroupArn,
             status: d?.status ?? (RESERVED_CAPACITY_PROVIDERS.has(name) ? 'ACTIVE' : 'MISSING'),
-            otherClusters: usedElsewhere.get(name) ?? []
+            otherClusters: usedElsewhere.get(name) ?? [],
+            attached: true
         };
     });
 }
@@ -60831,6 +61507,145 @@ function nameFromArn(arn) {
 }
 function unique(items) {
     return [...new Set(items)];
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/daemons.js
+
+
+
+
+
+
+
+
+
+const daemonsKind = {
+    name: 'ECS Managed Daemons',
+    emptyReport: () => ({ found: {} }),
+    async find(ctx, scope) {
+        // Whole cluster: the inventory read the cluster's providers. Services mode reads none of them,
+        // so this kind looks itself: daemons are said to be kept, never touched.
+        const providers = scope.wholeCluster
+            ? (scope.managedInstancesProviders ?? [])
+            : (await tolerateDenied(ctx, listManagedInstancesProviders(ctx, scope.cluster), [])).map(p => p.name);
+        if (providers.length === 0)
+            return { daemons: [] };
+        return { daemons: await tolerateDenied(ctx, listDaemons(ctx, scope.cluster.arn), []) };
+    },
+    recordFound(found, report, log) {
+        if (found.daemons.length === 0)
+            return;
+        report.found.daemons = found.daemons.length;
+        log.info(`Found ${count(found.daemons.length, 'ECS Managed Daemon')}: ${found.daemons.map(d => d.name).join(', ')}`);
+    },
+    decide(found, { scope }) {
+        return scope.wholeCluster
+            ? { remove: found.daemons, kept: [], cluster: scope.cluster.name }
+            : { remove: [], kept: found.daemons, cluster: scope.cluster.name };
+    },
+    steps(plan) {
+        if (plan.remove.length === 0)
+            return [];
+        return [
+            {
+                stage: 'after-services',
+                phase: 'delete-daemons',
+                description: `Delete ${count(plan.remove.length, 'ECS Managed Daemon')} of the cluster (DeleteDaemon) and wait until ${plan.remove.length === 1 ? 'it is' : 'they are'} gone: a daemon keeps its Managed Instances provider`,
+                resources: plan.remove.map(d => d.name)
+            }
+        ];
+    },
+    notes(plan) {
+        return plan.kept.map(d => `ECS Managed Daemon ${d.name} is kept: it belongs to cluster ${plan.cluster}, which services mode keeps`);
+    },
+    actions: {
+        'after-services': {
+            phase: 'ECS Managed Daemons',
+            needed: plan => plan.remove.length > 0 || plan.kept.length > 0,
+            run: async (ctx, plan) => {
+                for (const d of plan.kept) {
+                    ctx.report.scope?.kept.push({
+                        kind: 'daemon',
+                        id: d.name,
+                        reason: `kept (services mode): an ECS Managed Daemon of cluster ${plan.cluster}, which is kept`
+                    });
+                    ctx.log.info(`ECS Managed Daemon ${d.name} is kept with the cluster`);
+                }
+                if (plan.remove.length > 0)
+                    await deleteDaemons(ctx, plan.remove);
+            }
+        }
+    },
+    unfinished(plan, report) {
+        const done = report.related?.daemons ?? [];
+        return plan.remove
+            .filter(d => !done.some(x => x.arn === d.arn))
+            .map((d) => ({
+            kind: 'daemon',
+            id: d.name,
+            reason: `not deleted before the run stopped: it runs on the cluster's Managed Instances and keeps its capacity provider; delete it with aws ecs delete-daemon --daemon-arn ${d.arn}`,
+            billing: true
+        }));
+    },
+    ...removedListSummary({
+        label: 'ECS Managed Daemons',
+        title: 'ECS Managed Daemons deleted',
+        leftoverKind: 'daemon',
+        found: r => r.found.daemons,
+        removed: r => r.daemons,
+        item: d => code(d.name)
+    })
+};
+/** Every daemon of the cluster: every page of ListDaemons by cluster (up to 100 a page). */
+async function listDaemons(ctx, clusterArn) {
+    const summaries = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListDaemonsCommand */.J3Y({ clusterArn, maxResults: Limits.listPageSize, nextToken }));
+        return { items: out.daemonSummariesList ?? [], nextToken: out.nextToken };
+    });
+    return summaries
+        .filter(d => d.daemonArn)
+        .map(d => ({ arn: d.daemonArn, name: nameFromArn(d.daemonArn), status: d.status ?? 'UNKNOWN' }));
+}
+/**
+ * DeleteDaemon for each ACTIVE one ("The daemon must be in an ACTIVE state to be deleted": one
+ * already DELETE_IN_PROGRESS is only waited for), then one ListDaemons a round until none of them
+ * is listed: DaemonStatus has no deleted state, a daemon whose deletion is over is gone.
+ */
+async function deleteDaemons(ctx, daemons) {
+    await Promise.all(daemons
+        .filter(d => d.status === 'ACTIVE')
+        .map(async (d) => {
+        try {
+            await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteDaemonCommand */.$Kb({ daemonArn: d.arn }));
+            ctx.log.info(`Deleting ECS Managed Daemon ${d.name}`);
+        }
+        catch (error) {
+            if ((0,errors/* isAwsError */.m_)(error, 'DaemonNotFoundException', 'DaemonNotActiveException')) {
+                ctx.log.info(`ECS Managed Daemon ${d.name} is already being deleted (${(0,errors/* errorMessage */.gJ)(error)})`);
+                return;
+            }
+            throw error;
+        }
+    }));
+    const gone = await pollUntil(ctx, {
+        deadline: ctx.deadline,
+        schedule: { firstMs: 2_000, stepMs: 2_000, factor: 2, ceilingMs: ctx.pollIntervalMs }
+    }, async () => {
+        const listed = new Set((await listDaemons(ctx, ctx.clusterArn)).map(d => d.arn));
+        const left = daemons.filter(d => listed.has(d.arn));
+        return left.length === 0
+            ? { done: true, value: undefined }
+            : { done: false, reason: `${left.map(d => d.name).join(', ')} still being deleted` };
+    });
+    if (!gone.done) {
+        throw new errors/* DeadlineError */.j3(`ECS Managed Daemons were not gone at the deadline: ${gone.reason}`);
+    }
+    const related = relatedReport(ctx.report);
+    related.daemons = [
+        ...(related.daemons ?? []),
+        ...daemons.map(d => ({ arn: d.arn, name: d.name, action: 'deleted' }))
+    ];
+    ctx.log.info(`${count(daemons.length, 'ECS Managed Daemon')} ${daemons.length === 1 ? 'is' : 'are'} gone`);
 }
 
 ;// CONCATENATED MODULE: ./lib/report/links.js
@@ -60872,222 +61687,16 @@ const consoleLinks = {
     loadBalancer: (region, arn) => `${consoleHost(region)}/ec2/home?region=${region}#LoadBalancer:loadBalancerArn=${enc(arn)}`,
     alarm: (region, name) => `${consoleHost(region)}/cloudwatch/home?region=${region}#alarmsV2:alarm/${enc(name)}`
 };
-
-;// CONCATENATED MODULE: ./lib/util/poll.js
 /**
- * Waits on many resources of one kind with one polling loop. A round describes at most one batch
- * (DescribeTasks takes 100, DescribeServices 10): the resources waited on longest, which were asked
- * first and so tend to finish first, plus any whose deadline has come. While they are not done, the
- * others are not either, so a hundred waits cost one call per round instead of ten; once a batch is
- * done, the next round comes at once. A resource that AWS no longer knows is passed to `isDone` as
- * `undefined`: for a teardown, gone is done, unlike the SDK's stock waiters.
- *
- * The rounds follow `schedule`, and never sleep past the moment the oldest wait should be over
- * (`settleByMs`) nor past the nearest deadline: a waiter whose deadline has come is looked at and
- * settled then.
+ * The workflow run's page (`<server>/<owner>/<repo>/actions/runs/<id>`, and `/attempts/<n>` for a
+ * re-run, so that an edited comment points at the attempt that wrote it), from @actions/github's
+ * context (src/github.ts); absent outside a workflow run.
  */
-class BatchPoller {
-    ctx;
-    options;
-    waiters = new Set();
-    running = false;
-    constructor(ctx, options) {
-        this.ctx = ctx;
-        this.options = options;
-    }
-    /**
-     * Waits until `isDone` holds for `id`. `notBeforeMs`: how long after now it can be done at the
-     * earliest, as far as the action knows (a task behind a load balancer is deregistered from its
-     * target groups, for their whole deregistration delay, before ECS sends it SIGTERM). It is not
-     * looked at before then: its looks come a `resumeFraction` of the time already waited after it
-     * and apart (at least `firstMs`), and its settle-by moment counts from it. Its deadline still
-     * comes first.
-     */
-    waitUntil(id, isDone, deadline, notBeforeMs = 0) {
-        return new Promise((resolve, reject) => {
-            const since = this.ctx.clock();
-            const { firstMs, resumeFraction: fraction = 1, settleByMs = Infinity } = this.options.schedule;
-            const delayed = notBeforeMs > 0;
-            const canEndFrom = since + Math.max(0, notBeforeMs);
-            // The first look after that moment: a fraction of the time waited, but never past the moment
-            // AWS must be done (a 300 s delay would otherwise put it 75 s on, past a 30 s stop timeout).
-            const firstLookMs = Math.min(Math.max(firstMs, fraction * notBeforeMs), settleByMs);
-            this.waiters.add({
-                id,
-                since,
-                canEndFrom,
-                lookFrom: delayed ? canEndFrom + firstLookMs : since,
-                looked: false,
-                isDone,
-                deadline,
-                resolve,
-                reject,
-                last: undefined
-            });
-            if (!this.running)
-                void this.loop();
-        });
-    }
-    async loop() {
-        this.running = true;
-        const { schedule, batchSize } = this.options;
-        let sleepMs = schedule.firstMs;
-        /** The backoff's current gap between looks, kept while things finish one by one. */
-        let paceMs = schedule.stepMs;
-        let nextStepMs = schedule.stepMs;
-        try {
-            while (this.waiters.size > 0) {
-                const nearest = Math.min(...[...this.waiters].map(w => w.deadline));
-                const startNow = this.ctx.clock();
-                if (![...this.waiters].some(w => inSchedule(w, startNow))) {
-                    // Nothing can be done yet: sleep until the first wait can, and go on backing off from the
-                    // time it has waited already.
-                    const first = [...this.waiters].reduce((a, b) => (b.lookFrom < a.lookFrom ? b : a));
-                    sleepMs = first.lookFrom - startNow;
-                    paceMs = schedule.stepMs;
-                    nextStepMs = Math.max(schedule.stepMs, (schedule.resumeFraction ?? 1) * (first.lookFrom - first.since));
-                }
-                await this.ctx.sleep(Math.max(0, Math.min(sleepMs, nearest - startNow)), this.ctx.signal);
-                const now = this.ctx.clock();
-                // Insertion order is the order the waits began: the oldest first. A wait whose first look is
-                // due within the next step joins this round (waits asked together are looked at together).
-                const due = [...this.waiters].filter(w => w.deadline <= now);
-                const ids = new Set(due.map(w => w.id));
-                for (const w of this.waiters) {
-                    if (ids.size >= Math.max(batchSize, due.length))
-                        break;
-                    if (inSchedule(w, now + schedule.stepMs))
-                        ids.add(w.id);
-                }
-                if (ids.size === 0)
-                    continue;
-                const watched = [...this.waiters].filter(w => ids.has(w.id));
-                const states = await this.options.describe([...ids]);
-                const after = this.ctx.clock();
-                let finished = 0;
-                for (const waiter of watched) {
-                    const state = states.get(waiter.id);
-                    waiter.last = state;
-                    waiter.looked = true;
-                    if (waiter.isDone(state)) {
-                        finished++;
-                        this.settle(waiter, { done: true, state });
-                    }
-                    else if (after >= waiter.deadline)
-                        this.settle(waiter, { done: false, state });
-                }
-                if (finished === watched.length) {
-                    // Everything looked at was done: the next batch has likely finished too.
-                    sleepMs = 0;
-                }
-                else if (finished > 0) {
-                    // Things are finishing one by one: keep the pace, neither faster nor slower.
-                    sleepMs = paceMs;
-                }
-                else {
-                    paceMs = this.nextSleep(nextStepMs, after);
-                    sleepMs = paceMs;
-                    nextStepMs *= schedule.factor;
-                }
-                // A wait that can first be looked at sooner is looked at then, without changing the pace.
-                sleepMs = Math.min(sleepMs, this.untilFirstLook(after));
-            }
-        }
-        catch (error) {
-            for (const waiter of [...this.waiters]) {
-                this.waiters.delete(waiter);
-                waiter.reject(error);
-            }
-        }
-        finally {
-            this.running = false;
-        }
-    }
-    /** The backoff's next sleep, from the moment the oldest wait being looked at could first end. */
-    nextSleep(stepMs, now) {
-        const oldest = [...this.waiters].find(w => inSchedule(w, now));
-        return backoffSleep(this.options.schedule, stepMs, oldest?.canEndFrom ?? now, now);
-    }
-    /** How long until a wait not looked at yet is first looked at (Infinity: none such). */
-    untilFirstLook(now) {
-        return Math.min(...[...this.waiters].filter(w => !inSchedule(w, now)).map(w => w.lookFrom - now));
-    }
-    settle(waiter, outcome) {
-        this.waiters.delete(waiter);
-        waiter.resolve(outcome);
-    }
-}
-/** A wait follows the poller's schedule once its first look is due, or it was looked at already. */
-function inSchedule(waiter, now) {
-    return waiter.looked || waiter.lookFrom <= now;
-}
-/**
- * A backoff step as `schedule` allows it for a wait that began at `since`: up to its settle-by
- * moment while that is ahead (the step may then pass the ceiling), else at most the ceiling.
- */
-function backoffSleep(schedule, stepMs, since, now) {
-    const settleAt = schedule.settleByMs !== undefined ? since + schedule.settleByMs : undefined;
-    if (settleAt !== undefined && now < settleAt)
-        return Math.min(stepMs, settleAt - now);
-    return Math.min(stepMs, schedule.ceilingMs);
-}
-/**
- * One resource's wait on `schedule`: the first look after `firstMs`, then backing off, until `look`
- * reports done or the deadline passes; no sleep goes past the deadline, and the last look is at it.
- */
-async function pollUntil(ctx, options, look) {
-    const { deadline, schedule } = options;
-    const since = ctx.clock();
-    let sleepMs = schedule.firstMs;
-    let stepMs = schedule.stepMs;
-    for (;;) {
-        await ctx.sleep(Math.max(0, Math.min(sleepMs, deadline - ctx.clock())), ctx.signal);
-        const result = await look();
-        const now = ctx.clock();
-        if (result.done || now >= deadline)
-            return result;
-        sleepMs = backoffSleep(schedule, stepMs, since, now);
-        stepMs *= schedule.factor;
-    }
-}
-/**
- * Tries `attempt` until it reports done or the deadline passes, backing off between tries. Used
- * for calls AWS refuses while an earlier change settles (DeleteCluster right after draining).
- */
-async function retryUntil(ctx, options, attempt) {
-    let delay = options.minDelayMs;
-    for (;;) {
-        const result = await attempt();
-        if (result.done)
-            return result;
-        const now = ctx.clock();
-        if (now + delay > options.deadline)
-            return result;
-        await ctx.sleep(delay, ctx.signal);
-        delay = Math.min(options.maxDelayMs, delay * 2);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/kinds/kind.js
-/** A kind's one row of the summary's table, shown only when something was found, removed or left. */
-function rowWhenAny(row, left) {
-    return row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0 ? [row] : [];
-}
-function count(n, noun, plural = `${noun}s`) {
-    return `${n} ${n === 1 ? noun : plural}`;
-}
-/** The rows worth a line in the summary's table: something found, removed or left. */
-function shownRows(rows, left) {
-    return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
-}
-/**
- * The part of the report the kinds fill. It is there before any kind acts: recordKindsFound
- * (src/kinds/index.ts) creates it from every kind's `emptyReport` when the kinds have looked.
- */
-function relatedReport(report) {
-    if (!report.related)
-        throw new Error('report.related is created when the kinds have looked, before any of them acts');
-    return report.related;
+function runLink(run) {
+    if (!run.repository || !run.runId)
+        return undefined;
+    const base = `${run.serverUrl}/${enc(run.repository.owner)}/${enc(run.repository.repo)}/actions/runs/${run.runId}`;
+    return run.runAttempt && run.runAttempt > 1 ? `${base}/attempts/${run.runAttempt}` : base;
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/shared.js
@@ -61580,11 +62189,36 @@ class OtherUsersLookup {
         this.request = request;
     }
     atPlan(ctx) {
-        return (this.atPlanLook ??= checkOtherUsers(ctx, this.request));
+        const sweep = this.request.sweep;
+        return (this.atPlanLook ??= sweep
+            ? sweep.planLook(ctx, shared => checkOtherUsers(shared, this.request))
+            : checkOtherUsers(ctx, this.request));
     }
-    beforeRemoving(ctx) {
-        return (this.freshLook ??= checkOtherUsers(ctx, this.request));
+    async beforeRemoving(ctx) {
+        const fresh = await (this.freshLook ??= checkOtherUsers(ctx, this.request));
+        const sweep = this.request.sweep;
+        if (!sweep || fresh.incomplete)
+            return fresh;
+        // The sweep's clusters as they are now: one gone since the last asking no longer counts.
+        return withSweep(fresh, await sweep.users(ctx, this.request.clusterArn, this.request.logGroups));
     }
+}
+/** The fresh look and the sweep's other clusters' use, as one answer. */
+function withSweep(fresh, sweep) {
+    const merged = (a, b) => {
+        const out = { ...a };
+        for (const [key, list] of Object.entries(b ?? {}))
+            out[key] = [...(out[key] ?? []), ...list];
+        return out;
+    };
+    return {
+        ...fresh,
+        taskDefinitions: merged(fresh.taskDefinitions, sweep.taskDefinitions),
+        logGroups: merged(fresh.logGroups, sweep.logGroups),
+        targetGroups: merged(fresh.targetGroups, sweep.targetGroups),
+        discoveryServices: merged(fresh.discoveryServices, sweep.discoveryServices),
+        ...(sweep.incomplete ? { incomplete: sweep.incomplete } : {})
+    };
 }
 async function checkOtherUsers(ctx, request) {
     const check = {
@@ -61848,17 +62482,14 @@ const discoveryServicesKind = {
             reason: 'not deleted before the run stopped'
         }));
     },
-    countRows(r, left) {
-        return rowWhenAny({
-            label: 'Cloud Map services',
-            found: r.found.discoveryServices ?? 0,
-            removed: r.discoveryServices?.length ?? 0,
-            leftoverKind: 'discovery-service'
-        }, left);
-    },
-    doneLists(r) {
-        return [{ title: 'Cloud Map services deleted', items: (r.discoveryServices ?? []).map(s => code(s.arn)) }];
-    }
+    ...removedListSummary({
+        label: 'Cloud Map services',
+        title: 'Cloud Map services deleted',
+        leftoverKind: 'discovery-service',
+        found: r => r.found.discoveryServices,
+        removed: r => r.discoveryServices,
+        item: s => code(s.arn)
+    })
 };
 async function deleteDiscoveryServices(ctx, decisions) {
     for (const d of decisions.filter(d => !d.delete))
@@ -61902,6 +62533,722 @@ async function deleteDiscoveryService(ctx, service) {
         { arn: service.arn, action: 'deleted' }
     ];
     ctx.log.info(`Deleted Cloud Map service ${service.id} (ECS leaves it when it deletes the service)`);
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/scalable-targets.js
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Service auto scaling of the services being removed (always on, like `triggers`). A scheduled
+ * action or a step-scaling alarm can raise a service's desired count while it drains, starting
+ * tasks the teardown then has to stop again (or, during a graceful drain, never finishing it). So
+ * each scalable target is suspended before any service is touched, and deregistered once the
+ * services are INACTIVE (its policies and scheduled actions go with it). The alarms of step-scaling
+ * policies are not deleted with them and bill: reported, or deleted with `delete-scaling-alarms`
+ * when their only actions were these policies.
+ */
+const ECS_NAMESPACE = 'ecs';
+const ECS_DIMENSION = 'ecs:service:DesiredCount';
+function resourceIdOf(clusterName, serviceName) {
+    return `service/${clusterName}/${serviceName}`;
+}
+function decideScalableTargets(found, deleteScalingAlarms) {
+    const policyArns = new Set(found.policies.map(p => p.arn));
+    return {
+        suspend: found.targets.filter(t => !t.suspended),
+        deregister: found.targets,
+        policies: found.policies,
+        scheduledActions: found.scheduledActions,
+        alarms: found.alarms.map(alarm => {
+            const others = alarm.actions.filter(a => !policyArns.has(a));
+            if (others.length > 0)
+                return {
+                    alarm,
+                    delete: false,
+                    orphaned: false,
+                    keepReason: `it has other actions too (${others.join(', ')})`
+                };
+            if (!deleteScalingAlarms)
+                return { alarm, delete: false, orphaned: true, keepReason: 'delete-scaling-alarms is off' };
+            return { alarm, delete: true, orphaned: true };
+        })
+    };
+}
+function scalableTargetsQuery(scope) {
+    // Express services count here (a first run on a cluster of Express services alone reads nothing),
+    // but their own targets are ECS's, never this kind's.
+    const all = [...scope.services, ...(scope.expressServices ?? [])];
+    const earlierTeardown = all.length === 0 || all.some(s => s.status !== 'ACTIVE');
+    if (scope.wholeCluster && earlierTeardown) {
+        const express = (scope.expressServices ?? []).map(s => resourceIdOf(scope.cluster.name, s.name));
+        return {
+            clusterPrefix: resourceIdOf(scope.cluster.name, ''),
+            ...(express.length > 0 ? { exclude: express } : {})
+        };
+    }
+    const names = [...scope.services.map(s => s.name), ...(scope.purgedServices ?? [])];
+    return { resourceIds: [...new Set(names.map(name => resourceIdOf(scope.cluster.name, name)))] };
+}
+async function findScalableTargets(ctx, query) {
+    const found = { targets: [], policies: [], scheduledActions: [], alarms: [] };
+    const ofEcs = async (filter) => forEachPage(async (NextToken) => {
+        const out = await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DescribeScalableTargetsCommand({
+            ServiceNamespace: ECS_NAMESPACE,
+            ...filter,
+            MaxResults: Limits.autoScalingPageSize,
+            NextToken
+        }));
+        for (const t of out.ScalableTargets ?? []) {
+            if ('clusterPrefix' in query && !t.ResourceId?.startsWith(query.clusterPrefix))
+                continue;
+            if ('clusterPrefix' in query && query.exclude?.includes(t.ResourceId ?? ''))
+                continue;
+            if (t.ScalableDimension !== undefined && t.ScalableDimension !== ECS_DIMENSION)
+                continue;
+            const s = t.SuspendedState;
+            found.targets.push({
+                resourceId: t.ResourceId ?? '',
+                min: t.MinCapacity ?? 0,
+                max: t.MaxCapacity ?? 0,
+                suspended: Boolean(s?.DynamicScalingInSuspended && s.DynamicScalingOutSuspended && s.ScheduledScalingSuspended)
+            });
+        }
+        return out.NextToken;
+    });
+    if ('clusterPrefix' in query) {
+        // AWS has no prefix filter, and takes ScalableDimension only with ResourceIds: every ECS target is read.
+        await ofEcs({});
+    }
+    else {
+        if (query.resourceIds.length === 0)
+            return found;
+        for (const batch of chunk(query.resourceIds, Limits.autoScalingPageSize))
+            await ofEcs({ ResourceIds: batch, ScalableDimension: ECS_DIMENSION });
+    }
+    await Promise.all(found.targets.map(async (t) => {
+        await forEachPage(async (NextToken) => {
+            const out = await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DescribeScalingPoliciesCommand({
+                ServiceNamespace: ECS_NAMESPACE,
+                ResourceId: t.resourceId,
+                ScalableDimension: ECS_DIMENSION,
+                MaxResults: Limits.autoScalingPageSize,
+                NextToken
+            }));
+            for (const p of out.ScalingPolicies ?? []) {
+                found.policies.push({
+                    name: p.PolicyName ?? '',
+                    arn: p.PolicyARN ?? '',
+                    resourceId: t.resourceId,
+                    type: p.PolicyType ?? '',
+                    alarms: (p.Alarms ?? []).map(a => a.AlarmName ?? '').filter(Boolean)
+                });
+            }
+            return out.NextToken;
+        });
+        await forEachPage(async (NextToken) => {
+            const out = await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DescribeScheduledActionsCommand({
+                ServiceNamespace: ECS_NAMESPACE,
+                ResourceId: t.resourceId,
+                ScalableDimension: ECS_DIMENSION,
+                MaxResults: Limits.autoScalingPageSize,
+                NextToken
+            }));
+            for (const a of out.ScheduledActions ?? []) {
+                found.scheduledActions.push({
+                    name: a.ScheduledActionName ?? '',
+                    resourceId: t.resourceId,
+                    schedule: a.Schedule ?? ''
+                });
+            }
+            return out.NextToken;
+        });
+    }));
+    // The alarms that act on a step policy: by action (the policy's ARN; some emulators leave the
+    // policy's Alarms list empty), then any the policy names that the first look did not return.
+    const seen = new Set();
+    const read = async (filter) => forEachPage(async (NextToken) => {
+        const out = await callAws(ctx, ctx.cloudwatch, new (await sdk.cloudwatch()).DescribeAlarmsCommand({
+            ...filter,
+            MaxRecords: Limits.alarmsBatch,
+            NextToken
+        }));
+        for (const a of out.MetricAlarms ?? []) {
+            if (!a.AlarmName || seen.has(a.AlarmName))
+                continue;
+            seen.add(a.AlarmName);
+            found.alarms.push({
+                name: a.AlarmName,
+                actions: [...(a.AlarmActions ?? []), ...(a.OKActions ?? []), ...(a.InsufficientDataActions ?? [])]
+            });
+        }
+        return out.NextToken;
+    });
+    const stepPolicies = found.policies.filter(p => p.type === 'StepScaling');
+    for (const p of stepPolicies)
+        await read({ ActionPrefix: p.arn });
+    const named = [...new Set(stepPolicies.flatMap(p => p.alarms))].filter(n => !seen.has(n));
+    for (const batch of chunk(named, Limits.alarmsBatch))
+        await read({ AlarmNames: batch });
+    return found;
+}
+// ---------------------------------------------------------------- acting
+/** Nothing may scale the service while it drains: scheduled scaling and both directions of dynamic scaling stop. */
+async function suspendTargets(ctx, targets, done) {
+    for (const t of targets) {
+        try {
+            await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).RegisterScalableTargetCommand({
+                ServiceNamespace: ECS_NAMESPACE,
+                ResourceId: t.resourceId,
+                ScalableDimension: ECS_DIMENSION,
+                SuspendedState: {
+                    DynamicScalingInSuspended: true,
+                    DynamicScalingOutSuspended: true,
+                    ScheduledScalingSuspended: true
+                }
+            }));
+        }
+        catch (error) {
+            // Deregistered since the inventory, or its service is gone already: nothing left to scale.
+            if ((0,errors/* isAwsError */.m_)(error, 'ObjectNotFoundException') ||
+                ((0,errors/* isAwsError */.m_)(error, 'ValidationException') &&
+                    // Sent for a target that is not registered, RegisterScalableTarget asks for the capacities of a new one.
+                    /doesn't exist|does not exist|no scalable target|MinCapacity/i.test((0,errors/* errorMessage */.gJ)(error)))) {
+                ctx.log.info(`Scalable target ${t.resourceId} could not be suspended: it or its service is gone`);
+                continue;
+            }
+            throw error;
+        }
+        done.push(t.resourceId);
+        ctx.log.info(`Suspended scaling of ${t.resourceId}`);
+    }
+}
+async function deregisterTargets(ctx, targets, done) {
+    for (const t of targets) {
+        try {
+            await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DeregisterScalableTargetCommand({
+                ServiceNamespace: ECS_NAMESPACE,
+                ResourceId: t.resourceId,
+                ScalableDimension: ECS_DIMENSION
+            }));
+            done.push(t.resourceId);
+            ctx.log.info(`Deregistered scalable target ${t.resourceId} (its policies and scheduled actions go with it)`);
+        }
+        catch (error) {
+            // ObjectNotFoundException is AWS's answer; moto says ValidationException "No scalable target found".
+            const gone = (0,errors/* isAwsError */.m_)(error, 'ObjectNotFoundException') ||
+                ((0,errors/* isAwsError */.m_)(error, 'ValidationException') && /no scalable target/i.test((0,errors/* errorMessage */.gJ)(error)));
+            if (!gone)
+                throw error;
+            ctx.log.info(`Scalable target ${t.resourceId} is not registered (any more)`);
+        }
+    }
+}
+async function deleteAlarms(ctx, names, done) {
+    if (names.length === 0)
+        return;
+    for (const batch of chunk(names, Limits.alarmsBatch)) {
+        // DeleteAlarms deletes nothing when one name is unknown: delete only those still there.
+        const out = await callAws(ctx, ctx.cloudwatch, new (await sdk.cloudwatch()).DescribeAlarmsCommand({
+            AlarmNames: batch,
+            MaxRecords: Limits.alarmsBatch
+        }));
+        const present = (out.MetricAlarms ?? []).map(a => a.AlarmName ?? '').filter(Boolean);
+        if (present.length === 0)
+            continue;
+        await callAws(ctx, ctx.cloudwatch, new (await sdk.cloudwatch()).DeleteAlarmsCommand({ AlarmNames: present }));
+        done.push(...present);
+        ctx.log.info(`Deleted ${present.length} step-scaling alarm(s): ${present.join(', ')}`);
+    }
+}
+// ---------------------------------------------------------------- the kind
+const noneFound = { targets: [], policies: [], scheduledActions: [], alarms: [] };
+const scalableTargetsKind = {
+    name: 'service auto scaling',
+    emptyReport: () => ({
+        found: { scalableTargets: 0, scalingAlarms: 0 },
+        scalableTargets: [],
+        alarms: []
+    }),
+    find(ctx, scope) {
+        if (!isAvailable(ctx.autoscaling))
+            return Promise.resolve(noneFound);
+        return tolerateDenied(ctx, findScalableTargets(ctx, scalableTargetsQuery(scope)), noneFound);
+    },
+    recordFound(found, report) {
+        report.found.scalableTargets = found.targets.length;
+        report.found.scalingAlarms = found.alarms.length;
+    },
+    decide(found, { settings }) {
+        return decideScalableTargets(found, settings.deleteScalingAlarms);
+    },
+    steps(plan) {
+        const steps = [];
+        if (plan.suspend.length > 0)
+            steps.push({
+                stage: 'before-services',
+                phase: 'suspend-scaling',
+                description: `Suspend scaling of ${count(plan.suspend.length, 'scalable target')} (scheduled actions and scaling policies), so nothing scales a service up while it drains`,
+                resources: plan.suspend.map(t => t.resourceId)
+            });
+        if (plan.deregister.length > 0)
+            steps.push({
+                stage: 'after-services',
+                phase: 'deregister-scalable-targets',
+                description: `Deregister ${count(plan.deregister.length, 'scalable target')} (${count(plan.policies.length, 'scaling policy', 'scaling policies')} and ${count(plan.scheduledActions.length, 'scheduled action')} go with them)`,
+                resources: plan.deregister.map(t => t.resourceId)
+            });
+        const alarms = plan.alarms.filter(a => a.delete);
+        if (alarms.length > 0)
+            steps.push({
+                stage: 'after-services',
+                phase: 'delete-scaling-alarms',
+                description: `Delete ${count(alarms.length, 'step-scaling alarm')} whose only actions were these policies`,
+                resources: alarms.map(a => a.alarm.name)
+            });
+        return steps;
+    },
+    notes(plan) {
+        return plan.alarms
+            .filter(a => !a.delete && !a.orphaned)
+            .map(a => `alarm ${a.alarm.name} will be kept: ${a.keepReason}`);
+    },
+    actions: {
+        'before-services': {
+            phase: 'suspend scaling',
+            needed: plan => plan.suspend.length > 0,
+            run: async (ctx, plan) => {
+                const done = [];
+                try {
+                    await suspendTargets(ctx, plan.suspend, done);
+                }
+                finally {
+                    relatedReport(ctx.report).scalableTargets.push(...done.map(resourceId => ({ resourceId, action: 'suspended' })));
+                }
+            }
+        },
+        'after-services': {
+            phase: 'service auto scaling',
+            needed: plan => plan.deregister.length > 0 || plan.alarms.length > 0,
+            run: (ctx, plan) => applyScalableTargets(ctx, plan)
+        }
+    },
+    unfinished(plan, report) {
+        const done = report.related?.scalableTargets ?? [];
+        return [
+            ...plan.deregister
+                .filter(t => !done.some(d => d.resourceId === t.resourceId && d.action === 'deregistered'))
+                .map(t => ({
+                kind: 'scalable-target',
+                id: t.resourceId,
+                reason: 'not deregistered before the run stopped'
+            })),
+            ...plan.alarms
+                .filter(a => a.orphaned && !report.related?.alarms.some(x => x.name === a.alarm.name))
+                .map(a => ({
+                kind: 'alarm',
+                id: a.alarm.name,
+                reason: 'step-scaling alarm not deleted before the run stopped',
+                billing: true
+            }))
+        ];
+    },
+    countRows(r, left) {
+        const rows = [
+            {
+                label: 'Scalable targets',
+                found: r.found.scalableTargets,
+                removed: r.scalableTargets.filter(t => t.action === 'deregistered').length,
+                leftoverKind: 'scalable-target'
+            },
+            {
+                label: 'Step-scaling alarms',
+                found: r.found.scalingAlarms,
+                removed: r.alarms.length,
+                leftoverKind: 'alarm'
+            }
+        ];
+        return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
+    },
+    doneLists(r) {
+        return [
+            {
+                title: 'Scalable targets deregistered',
+                items: r.scalableTargets.filter(t => t.action === 'deregistered').map(t => code(t.resourceId))
+            },
+            { title: 'Step-scaling alarms deleted', items: r.alarms.map(a => code(a.name)) }
+        ];
+    },
+    links: { alarm: (region, id) => consoleLinks.alarm(region, id) }
+};
+async function applyScalableTargets(ctx, plan) {
+    const related = relatedReport(ctx.report);
+    const deregistered = [];
+    try {
+        await deregisterTargets(ctx, plan.deregister, deregistered);
+    }
+    finally {
+        related.scalableTargets.push(...deregistered.map(resourceId => ({ resourceId, action: 'deregistered' })));
+    }
+    const deleted = [];
+    try {
+        await deleteAlarms(ctx, plan.alarms.filter(a => a.delete).map(a => a.alarm.name), deleted);
+    }
+    finally {
+        related.alarms.push(...deleted.map(name => ({ name, action: 'deleted' })));
+    }
+    for (const a of plan.alarms.filter(x => !x.delete)) {
+        ctx.report.leftovers.push({
+            kind: 'alarm',
+            id: a.alarm.name,
+            reason: a.orphaned
+                ? `step-scaling alarm whose only actions were the removed services' scaling policies: it bills and acts on nothing; delete-scaling-alarms: true deletes it (aws cloudwatch delete-alarms --alarm-names ${a.alarm.name})`
+                : `step-scaling alarm kept: ${a.keepReason}`,
+            ...(a.orphaned ? { billing: true } : {})
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/express-services.js
+
+
+
+
+
+
+
+
+const expressServicesKind = {
+    name: 'Express services',
+    emptyReport: () => ({ found: {} }),
+    async find(ctx, scope) {
+        const express = scope.expressServices ?? [];
+        if (express.length === 0)
+            return { services: [] };
+        const revisions = express.flatMap(s => s.serviceRevisions ?? []);
+        // Denied, what DescribeServices shows of them is reported instead (a dry run lists the denial).
+        let byRevision = new Map();
+        try {
+            byRevision = await describeManaged(ctx, revisions);
+        }
+        catch (error) {
+            if (!(0,errors/* isAccessDenied */.w7)(error))
+                throw error;
+            ctx.onDenied?.(error);
+        }
+        return {
+            services: express.map(s => {
+                const managed = (s.serviceRevisions ?? []).flatMap(r => byRevision.get(r) ?? []);
+                return {
+                    name: s.name,
+                    arn: s.arn,
+                    managed: express_services_unique(managed.length > 0
+                        ? managed
+                        : // What DescribeServices shows of it: its target groups and its scalable target.
+                            [
+                                ...(s.loadBalancers ?? []).map(lb => ({
+                                    type: 'target-group',
+                                    id: lb.targetGroupArn ?? ''
+                                })),
+                                { type: 'scalable-target', id: resourceIdOf(scope.cluster.name, s.name) }
+                            ].filter(m => m.id))
+                };
+            })
+        };
+    },
+    recordFound(found, report, log) {
+        if (found.services.length === 0)
+            return;
+        report.found.expressServices = found.services.length;
+        for (const s of found.services)
+            log.info(`Express service ${s.name}: ECS removes what it made for it with it (${listManaged(s.managed) || 'nothing listed'})`);
+    },
+    decide: found => found,
+    steps(plan) {
+        if (plan.services.length === 0)
+            return [];
+        return [
+            {
+                stage: 'after-services',
+                phase: 'express-resources',
+                description: `Record what ECS removed with ${count(plan.services.length, 'Express service')}: ${listManaged(plan.services.flatMap(s => s.managed))}; none of it is deleted by this action (others may share the load balancer)`,
+                resources: plan.services.flatMap(s => s.managed.map(m => m.id))
+            }
+        ];
+    },
+    notes: () => [],
+    actions: {
+        'after-services': {
+            phase: 'Express services',
+            needed: plan => plan.services.length > 0,
+            run: async (ctx, plan) => {
+                const related = relatedReport(ctx.report);
+                for (const s of plan.services) {
+                    // Ours once this run's DeleteExpressGatewayService was accepted (the services are INACTIVE now).
+                    if (!ctx.report.services.some(r => r.arn === s.arn))
+                        continue;
+                    related.expressServices = [
+                        ...(related.expressServices ?? []),
+                        { name: s.name, arn: s.arn, managed: s.managed, action: 'removed-by-ecs' }
+                    ];
+                    ctx.log.info(`Express service ${s.name} is deleted; ECS removed with it: ${listManaged(s.managed) || 'nothing listed'}`);
+                }
+            }
+        }
+    },
+    unfinished(plan, report) {
+        const done = report.related?.expressServices ?? [];
+        return plan.services
+            .filter(s => !done.some(d => d.arn === s.arn))
+            .flatMap(s => s.managed.map((m) => ({
+            kind: 'express-resource',
+            id: m.id,
+            reason: `${m.type} ECS made for Express service ${s.name}: it goes with the service (DeleteExpressGatewayService), which was not seen deleted before the run stopped`
+        })));
+    },
+    countRows(r, left) {
+        return rowWhenAny({
+            label: 'Express services',
+            found: r.found.expressServices ?? 0,
+            removed: r.expressServices?.length ?? 0,
+            leftoverKind: 'express-resource'
+        }, left);
+    },
+    doneLists(r) {
+        return [
+            {
+                title: 'Express services deleted (ECS removed what it made for them)',
+                items: (r.expressServices ?? []).map(s => `${code(s.name)}: ${listManaged(s.managed) || 'nothing listed'}`)
+            }
+        ];
+    }
+};
+/** `1 load balancer, 2 target groups, …`: what ECS manages, counted by type. */
+function listManaged(managed) {
+    const counts = new Map();
+    for (const m of managed)
+        counts.set(m.type, (counts.get(m.type) ?? 0) + 1);
+    return [...counts].map(([type, n]) => count(n, type.replace(/-/g, ' '))).join(', ');
+}
+function express_services_unique(managed) {
+    const seen = new Set();
+    return managed.filter(m => (seen.has(m.id) ? false : (seen.add(m.id), true)));
+}
+/** Each revision's `ecsManagedResources`, as ManagedResource lists. */
+async function describeManaged(ctx, revisions) {
+    const byRevision = new Map();
+    for (const batch of chunk(revisions, Limits.describeServiceRevisionsBatch)) {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeServiceRevisionsCommand */.oF5({ serviceRevisionArns: batch }));
+        for (const revision of out.serviceRevisions ?? []) {
+            if (revision.serviceRevisionArn && revision.ecsManagedResources)
+                byRevision.set(revision.serviceRevisionArn, managedOf(revision.ecsManagedResources));
+        }
+    }
+    return byRevision;
+}
+function managedOf(r) {
+    const out = [];
+    const add = (type, id) => {
+        if (id)
+            out.push({ type, id });
+    };
+    for (const path of r.ingressPaths ?? []) {
+        add('load-balancer', path.loadBalancer?.arn);
+        add('listener', path.listener?.arn);
+        add('listener-rule', path.rule?.arn);
+        for (const g of path.targetGroups ?? [])
+            add('target-group', g.arn);
+        for (const g of path.loadBalancerSecurityGroups ?? [])
+            add('security-group', g.arn);
+        add('certificate', path.certificate?.arn);
+    }
+    add('scalable-target', r.autoScaling?.scalableTarget?.arn);
+    for (const p of r.autoScaling?.applicationAutoScalingPolicies ?? [])
+        add('scaling-policy', p.arn);
+    for (const a of r.metricAlarms ?? [])
+        add('alarm', a.arn);
+    for (const g of r.serviceSecurityGroups ?? [])
+        add('security-group', g.arn);
+    for (const g of r.logGroups ?? [])
+        add('log-group', g.arn);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/gateways.js
+
+
+
+
+
+
+
+
+/**
+ * Gateways associated with the cluster (`AssociateGatewayWithCluster`). The association is the
+ * cluster's: "a gateway cannot be deleted while clusters are associated" — DeleteGateway needs
+ * every cluster association out of ACTIVE and DISASSOCIATING, "disassociate all clusters first"
+ * (ECS API model, DeleteGateway). DeleteCluster's documentation and its errors name no refusal for
+ * an associated gateway (ECS API model, DeleteCluster), so the association does not hold up the
+ * cluster's deletion; left behind, it would hold up the gateway owner's DeleteGateway. So, for a
+ * whole cluster, each ACTIVE association is disassociated once the services are gone
+ * (DisassociateGatewayFromCluster: the association "remains in the DISASSOCIATING state until you
+ * remove all of the gateway routes for the cluster by updating the associated services", ECS API
+ * model; the services' routes go with the services), and waited for, a few minutes at most. The
+ * gateway itself is never touched: other clusters may use it. In services mode the cluster stays,
+ * and so do its associations (not read).
+ */
+/** How long a disassociation is waited for before it is reported as still DISASSOCIATING. */
+const DISASSOCIATE_WAIT_MS = 5 * 60_000;
+const LIVE = ['ACTIVE', 'DISASSOCIATING'];
+const gatewaysKind = {
+    name: 'gateway associations',
+    emptyReport: () => ({ found: {} }),
+    async find(ctx, scope) {
+        if (!scope.wholeCluster)
+            return { associations: [] };
+        try {
+            return { associations: await listAssociations(ctx, scope.cluster.arn) };
+        }
+        catch (error) {
+            if ((0,errors/* isCancellation */.iB)(error, ctx.signal))
+                throw error;
+            // The association does not hold up DeleteCluster: the run goes on without it, and says so.
+            if ((0,errors/* isAccessDenied */.w7)(error))
+                ctx.onDenied?.(error);
+            return { associations: [], unread: (0,errors/* errorMessage */.gJ)(error) };
+        }
+    },
+    recordFound(found, report, log) {
+        if (found.unread) {
+            report.gatewayAssociationsUnread = found.unread;
+            log.warning(`The cluster's gateway associations could not be read (${found.unread}): any gateway associated with it is left associated`);
+        }
+        if (found.associations.length === 0)
+            return;
+        report.found.gatewayAssociations = found.associations.length;
+        log.info(`Gateways associated with the cluster: ${found.associations.map(a => `${nameOf(a.gatewayArn)} (${a.status})`).join(', ')}`);
+    },
+    decide: found => found,
+    steps(plan) {
+        if (plan.associations.length === 0)
+            return [];
+        return [
+            {
+                stage: 'after-services',
+                phase: 'disassociate-gateways',
+                description: `Disassociate ${count(plan.associations.length, 'gateway')} from the cluster (DeleteGateway refuses while a cluster association is ACTIVE or DISASSOCIATING; the gateways themselves are kept); wait until each association is gone`,
+                resources: plan.associations.map(a => a.gatewayArn)
+            }
+        ];
+    },
+    notes(plan) {
+        return plan.unread
+            ? [`the cluster's gateway associations could not be read (${plan.unread}): any is left associated`]
+            : [];
+    },
+    actions: {
+        'after-services': {
+            phase: 'gateway associations',
+            needed: plan => plan.associations.length > 0,
+            run: disassociate
+        }
+    },
+    unfinished(plan, report) {
+        const done = report.related?.gatewayAssociations ?? [];
+        return plan.associations
+            .filter(a => !done.some(d => d.gatewayArn === a.gatewayArn))
+            .map((a) => ({
+            kind: 'gateway-association',
+            id: a.gatewayArn,
+            reason: 'not disassociated before the run stopped: the gateway cannot be deleted while it is'
+        }));
+    },
+    countRows(r, left) {
+        return rowWhenAny({
+            label: 'Gateway associations',
+            found: r.found.gatewayAssociations ?? 0,
+            removed: r.gatewayAssociations?.length ?? 0,
+            leftoverKind: 'gateway-association'
+        }, left);
+    },
+    doneLists(r) {
+        return [
+            {
+                title: 'Gateways disassociated from the cluster',
+                items: (r.gatewayAssociations ?? []).map(a => code(a.gatewayArn))
+            }
+        ];
+    }
+};
+/** The cluster's ACTIVE and DISASSOCIATING associations, every page. */
+async function listAssociations(ctx, clusterArn) {
+    const items = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListGatewayClusterAssociationsCommand */.ijj({
+            cluster: clusterArn,
+            status: LIVE,
+            maxResults: Limits.listPageSize,
+            nextToken
+        }));
+        return { items: out.gatewayClusterAssociations ?? [], nextToken: out.nextToken };
+    });
+    return items
+        .filter(a => a.gatewayArn && (!a.clusterArn || a.clusterArn === clusterArn))
+        .map(a => ({ gatewayArn: a.gatewayArn, status: a.status ?? 'ACTIVE' }));
+}
+async function disassociate(ctx, plan) {
+    for (const a of plan.associations.filter(a => a.status === 'ACTIVE')) {
+        try {
+            await callAws(ctx, ctx.ecs, new dist_cjs/* DisassociateGatewayFromClusterCommand */.W_E({ gateway: a.gatewayArn, cluster: ctx.clusterArn }));
+            ctx.log.info(`Disassociating gateway ${nameOf(a.gatewayArn)} from the cluster`);
+        }
+        catch (error) {
+            if (!(0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException', 'GatewayNotFoundException'))
+                throw error;
+            ctx.log.info(`Gateway ${nameOf(a.gatewayArn)} is no longer associated with the cluster`);
+        }
+    }
+    const wanted = new Set(plan.associations.map(a => a.gatewayArn));
+    const result = await retryUntil(ctx, {
+        deadline: Math.min(ctx.deadline, ctx.clock() + DISASSOCIATE_WAIT_MS),
+        minDelayMs: 2_000,
+        maxDelayMs: 15_000
+    }, async () => {
+        const left = (await listAssociations(ctx, ctx.clusterArn)).filter(a => wanted.has(a.gatewayArn));
+        return left.length === 0
+            ? { done: true, value: [] }
+            : { done: false, reason: left.map(a => `${a.gatewayArn} ${a.status}`).join(', ') };
+    });
+    const still = result.done
+        ? []
+        : (await listAssociations(ctx, ctx.clusterArn)).filter(a => wanted.has(a.gatewayArn));
+    const related = relatedReport(ctx.report);
+    for (const a of plan.associations) {
+        const left = still.find(s => s.gatewayArn === a.gatewayArn);
+        if (left) {
+            ctx.report.leftovers.push({
+                kind: 'gateway-association',
+                id: a.gatewayArn,
+                reason: `still ${left.status} after ${DISASSOCIATE_WAIT_MS / 60_000} minutes: ECS ends it once the cluster's gateway routes are removed; the gateway cannot be deleted until then`
+            });
+            continue;
+        }
+        related.gatewayAssociations = [
+            ...(related.gatewayAssociations ?? []),
+            { gatewayArn: a.gatewayArn, action: 'disassociated' }
+        ];
+        ctx.log.info(`Gateway ${nameOf(a.gatewayArn)} is disassociated from the cluster`);
+    }
+}
+function nameOf(arn) {
+    return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/hosts.js
@@ -63149,7 +64496,7 @@ async function deleteNamespace(ctx, d) {
     ctx.log.info(`Namespace ${ns.ref} is deleted`);
 }
 
-;// CONCATENATED MODULE: ./lib/kinds/scalable-targets.js
+;// CONCATENATED MODULE: ./lib/kinds/network-interfaces.js
 
 
 
@@ -63159,366 +64506,506 @@ async function deleteNamespace(ctx, d) {
 
 
 
-
-
-/**
- * Service auto scaling of the services being removed (always on, like `triggers`). A scheduled
- * action or a step-scaling alarm can raise a service's desired count while it drains, starting
- * tasks the teardown then has to stop again (or, during a graceful drain, never finishing it). So
- * each scalable target is suspended before any service is touched, and deregistered once the
- * services are INACTIVE (its policies and scheduled actions go with it). The alarms of step-scaling
- * policies are not deleted with them and bill: reported, or deleted with `delete-scaling-alarms`
- * when their only actions were these policies.
- */
-const ECS_NAMESPACE = 'ecs';
-const ECS_DIMENSION = 'ecs:service:DesiredCount';
-function resourceIdOf(clusterName, serviceName) {
-    return `service/${clusterName}/${serviceName}`;
-}
-function decideScalableTargets(found, deleteScalingAlarms) {
-    const policyArns = new Set(found.policies.map(p => p.arn));
-    return {
-        suspend: found.targets.filter(t => !t.suspended),
-        deregister: found.targets,
-        policies: found.policies,
-        scheduledActions: found.scheduledActions,
-        alarms: found.alarms.map(alarm => {
-            const others = alarm.actions.filter(a => !policyArns.has(a));
-            if (others.length > 0)
-                return {
-                    alarm,
-                    delete: false,
-                    orphaned: false,
-                    keepReason: `it has other actions too (${others.join(', ')})`
-                };
-            if (!deleteScalingAlarms)
-                return { alarm, delete: false, orphaned: true, keepReason: 'delete-scaling-alarms is off' };
-            return { alarm, delete: true, orphaned: true };
-        })
-    };
-}
-function scalableTargetsQuery(scope) {
-    const earlierTeardown = scope.services.length === 0 || scope.services.some(s => s.status !== 'ACTIVE');
-    if (scope.wholeCluster && earlierTeardown)
-        return { clusterPrefix: resourceIdOf(scope.cluster.name, '') };
-    const names = [...scope.services.map(s => s.name), ...(scope.purgedServices ?? [])];
-    return { resourceIds: [...new Set(names.map(name => resourceIdOf(scope.cluster.name, name)))] };
-}
-async function findScalableTargets(ctx, query) {
-    const found = { targets: [], policies: [], scheduledActions: [], alarms: [] };
-    const ofEcs = async (filter) => forEachPage(async (NextToken) => {
-        const out = await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DescribeScalableTargetsCommand({
-            ServiceNamespace: ECS_NAMESPACE,
-            ...filter,
-            MaxResults: Limits.autoScalingPageSize,
-            NextToken
-        }));
-        for (const t of out.ScalableTargets ?? []) {
-            if ('clusterPrefix' in query && !t.ResourceId?.startsWith(query.clusterPrefix))
-                continue;
-            if (t.ScalableDimension !== undefined && t.ScalableDimension !== ECS_DIMENSION)
-                continue;
-            const s = t.SuspendedState;
-            found.targets.push({
-                resourceId: t.ResourceId ?? '',
-                min: t.MinCapacity ?? 0,
-                max: t.MaxCapacity ?? 0,
-                suspended: Boolean(s?.DynamicScalingInSuspended && s.DynamicScalingOutSuspended && s.ScheduledScalingSuspended)
-            });
-        }
-        return out.NextToken;
-    });
-    if ('clusterPrefix' in query) {
-        // AWS has no prefix filter, and takes ScalableDimension only with ResourceIds: every ECS target is read.
-        await ofEcs({});
-    }
-    else {
-        if (query.resourceIds.length === 0)
-            return found;
-        for (const batch of chunk(query.resourceIds, Limits.autoScalingPageSize))
-            await ofEcs({ ResourceIds: batch, ScalableDimension: ECS_DIMENSION });
-    }
-    await Promise.all(found.targets.map(async (t) => {
-        await forEachPage(async (NextToken) => {
-            const out = await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DescribeScalingPoliciesCommand({
-                ServiceNamespace: ECS_NAMESPACE,
-                ResourceId: t.resourceId,
-                ScalableDimension: ECS_DIMENSION,
-                MaxResults: Limits.autoScalingPageSize,
-                NextToken
-            }));
-            for (const p of out.ScalingPolicies ?? []) {
-                found.policies.push({
-                    name: p.PolicyName ?? '',
-                    arn: p.PolicyARN ?? '',
-                    resourceId: t.resourceId,
-                    type: p.PolicyType ?? '',
-                    alarms: (p.Alarms ?? []).map(a => a.AlarmName ?? '').filter(Boolean)
-                });
-            }
-            return out.NextToken;
-        });
-        await forEachPage(async (NextToken) => {
-            const out = await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DescribeScheduledActionsCommand({
-                ServiceNamespace: ECS_NAMESPACE,
-                ResourceId: t.resourceId,
-                ScalableDimension: ECS_DIMENSION,
-                MaxResults: Limits.autoScalingPageSize,
-                NextToken
-            }));
-            for (const a of out.ScheduledActions ?? []) {
-                found.scheduledActions.push({
-                    name: a.ScheduledActionName ?? '',
-                    resourceId: t.resourceId,
-                    schedule: a.Schedule ?? ''
-                });
-            }
-            return out.NextToken;
-        });
-    }));
-    // The alarms that act on a step policy: by action (the policy's ARN; some emulators leave the
-    // policy's Alarms list empty), then any the policy names that the first look did not return.
-    const seen = new Set();
-    const read = async (filter) => forEachPage(async (NextToken) => {
-        const out = await callAws(ctx, ctx.cloudwatch, new (await sdk.cloudwatch()).DescribeAlarmsCommand({
-            ...filter,
-            MaxRecords: Limits.alarmsBatch,
-            NextToken
-        }));
-        for (const a of out.MetricAlarms ?? []) {
-            if (!a.AlarmName || seen.has(a.AlarmName))
-                continue;
-            seen.add(a.AlarmName);
-            found.alarms.push({
-                name: a.AlarmName,
-                actions: [...(a.AlarmActions ?? []), ...(a.OKActions ?? []), ...(a.InsufficientDataActions ?? [])]
-            });
-        }
-        return out.NextToken;
-    });
-    const stepPolicies = found.policies.filter(p => p.type === 'StepScaling');
-    for (const p of stepPolicies)
-        await read({ ActionPrefix: p.arn });
-    const named = [...new Set(stepPolicies.flatMap(p => p.alarms))].filter(n => !seen.has(n));
-    for (const batch of chunk(named, Limits.alarmsBatch))
-        await read({ AlarmNames: batch });
-    return found;
-}
-// ---------------------------------------------------------------- acting
-/** Nothing may scale the service while it drains: scheduled scaling and both directions of dynamic scaling stop. */
-async function suspendTargets(ctx, targets, done) {
-    for (const t of targets) {
-        try {
-            await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).RegisterScalableTargetCommand({
-                ServiceNamespace: ECS_NAMESPACE,
-                ResourceId: t.resourceId,
-                ScalableDimension: ECS_DIMENSION,
-                SuspendedState: {
-                    DynamicScalingInSuspended: true,
-                    DynamicScalingOutSuspended: true,
-                    ScheduledScalingSuspended: true
-                }
-            }));
-        }
-        catch (error) {
-            // Deregistered since the inventory, or its service is gone already: nothing left to scale.
-            if ((0,errors/* isAwsError */.m_)(error, 'ObjectNotFoundException') ||
-                ((0,errors/* isAwsError */.m_)(error, 'ValidationException') &&
-                    // Sent for a target that is not registered, RegisterScalableTarget asks for the capacities of a new one.
-                    /doesn't exist|does not exist|no scalable target|MinCapacity/i.test((0,errors/* errorMessage */.gJ)(error)))) {
-                ctx.log.info(`Scalable target ${t.resourceId} could not be suspended: it or its service is gone`);
-                continue;
-            }
-            throw error;
-        }
-        done.push(t.resourceId);
-        ctx.log.info(`Suspended scaling of ${t.resourceId}`);
-    }
-}
-async function deregisterTargets(ctx, targets, done) {
-    for (const t of targets) {
-        try {
-            await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DeregisterScalableTargetCommand({
-                ServiceNamespace: ECS_NAMESPACE,
-                ResourceId: t.resourceId,
-                ScalableDimension: ECS_DIMENSION
-            }));
-            done.push(t.resourceId);
-            ctx.log.info(`Deregistered scalable target ${t.resourceId} (its policies and scheduled actions go with it)`);
-        }
-        catch (error) {
-            // ObjectNotFoundException is AWS's answer; moto says ValidationException "No scalable target found".
-            const gone = (0,errors/* isAwsError */.m_)(error, 'ObjectNotFoundException') ||
-                ((0,errors/* isAwsError */.m_)(error, 'ValidationException') && /no scalable target/i.test((0,errors/* errorMessage */.gJ)(error)));
-            if (!gone)
-                throw error;
-            ctx.log.info(`Scalable target ${t.resourceId} is not registered (any more)`);
-        }
-    }
-}
-async function deleteAlarms(ctx, names, done) {
-    if (names.length === 0)
-        return;
-    for (const batch of chunk(names, Limits.alarmsBatch)) {
-        // DeleteAlarms deletes nothing when one name is unknown: delete only those still there.
-        const out = await callAws(ctx, ctx.cloudwatch, new (await sdk.cloudwatch()).DescribeAlarmsCommand({
-            AlarmNames: batch,
-            MaxRecords: Limits.alarmsBatch
-        }));
-        const present = (out.MetricAlarms ?? []).map(a => a.AlarmName ?? '').filter(Boolean);
-        if (present.length === 0)
-            continue;
-        await callAws(ctx, ctx.cloudwatch, new (await sdk.cloudwatch()).DeleteAlarmsCommand({ AlarmNames: present }));
-        done.push(...present);
-        ctx.log.info(`Deleted ${present.length} step-scaling alarm(s): ${present.join(', ')}`);
-    }
-}
-// ---------------------------------------------------------------- the kind
-const noneFound = { targets: [], policies: [], scheduledActions: [], alarms: [] };
-const scalableTargetsKind = {
-    name: 'service auto scaling',
+/** EC2 allows 200 values per filter. */
+const IDS_PER_FILTER = 200;
+const networkInterfacesKind = {
+    name: 'network interfaces',
     emptyReport: () => ({
-        found: { scalableTargets: 0, scalingAlarms: 0 },
-        scalableTargets: [],
-        alarms: []
+        found: { networkInterfaces: 0 },
+        networkInterfaces: []
     }),
-    find(ctx, scope) {
-        if (!isAvailable(ctx.autoscaling))
-            return Promise.resolve(noneFound);
-        return tolerateDenied(ctx, findScalableTargets(ctx, scalableTargetsQuery(scope)), noneFound);
+    // No call: the ids come with the tasks the inventory described.
+    async find(_ctx, scope) {
+        return { ids: [...new Set(scope.tasks.flatMap(t => t.networkInterfaceIds ?? []))] };
     },
     recordFound(found, report) {
-        report.found.scalableTargets = found.targets.length;
-        report.found.scalingAlarms = found.alarms.length;
+        report.found.networkInterfaces = found.ids.length;
     },
-    decide(found, { settings }) {
-        return decideScalableTargets(found, settings.deleteScalingAlarms);
+    decide(found, { stack }) {
+        const network = stack?.networkResources ?? [];
+        return {
+            wait: stack && network.length > 0 ? found.ids : [],
+            network,
+            ...(stack ? { stack: stack.name } : {})
+        };
     },
     steps(plan) {
-        const steps = [];
-        if (plan.suspend.length > 0)
-            steps.push({
-                stage: 'before-services',
-                phase: 'suspend-scaling',
-                description: `Suspend scaling of ${count(plan.suspend.length, 'scalable target')} (scheduled actions and scaling policies), so nothing scales a service up while it drains`,
-                resources: plan.suspend.map(t => t.resourceId)
-            });
-        if (plan.deregister.length > 0)
-            steps.push({
-                stage: 'after-services',
-                phase: 'deregister-scalable-targets',
-                description: `Deregister ${count(plan.deregister.length, 'scalable target')} (${count(plan.policies.length, 'scaling policy', 'scaling policies')} and ${count(plan.scheduledActions.length, 'scheduled action')} go with them)`,
-                resources: plan.deregister.map(t => t.resourceId)
-            });
-        const alarms = plan.alarms.filter(a => a.delete);
-        if (alarms.length > 0)
-            steps.push({
-                stage: 'after-services',
-                phase: 'delete-scaling-alarms',
-                description: `Delete ${count(alarms.length, 'step-scaling alarm')} whose only actions were these policies`,
-                resources: alarms.map(a => a.alarm.name)
-            });
-        return steps;
-    },
-    notes(plan) {
-        return plan.alarms
-            .filter(a => !a.delete && !a.orphaned)
-            .map(a => `alarm ${a.alarm.name} will be kept: ${a.keepReason}`);
-    },
-    actions: {
-        'before-services': {
-            phase: 'suspend scaling',
-            needed: plan => plan.suspend.length > 0,
-            run: async (ctx, plan) => {
-                const done = [];
-                try {
-                    await suspendTargets(ctx, plan.suspend, done);
-                }
-                finally {
-                    relatedReport(ctx.report).scalableTargets.push(...done.map(resourceId => ({ resourceId, action: 'suspended' })));
-                }
+        if (plan.wait.length === 0)
+            return [];
+        return [
+            {
+                stage: 'before-stack',
+                phase: 'network-interfaces',
+                description: `Wait until EC2 has released the ${count(plan.wait.length, 'network interface')} of the awsvpc tasks (stack ${plan.stack} owns ${plan.network.join(', ')}, which CloudFormation cannot delete while an interface is in them)`,
+                resources: plan.wait
             }
-        },
-        'after-services': {
-            phase: 'service auto scaling',
-            needed: plan => plan.deregister.length > 0 || plan.alarms.length > 0,
-            run: (ctx, plan) => applyScalableTargets(ctx, plan)
+        ];
+    },
+    notes: () => [],
+    actions: {
+        'before-stack': {
+            phase: 'network interfaces',
+            needed: plan => plan.wait.length > 0,
+            run: (ctx, plan) => waitUntilReleased(ctx, plan)
         }
     },
     unfinished(plan, report) {
-        const done = report.related?.scalableTargets ?? [];
-        return [
-            ...plan.deregister
-                .filter(t => !done.some(d => d.resourceId === t.resourceId && d.action === 'deregistered'))
-                .map(t => ({
-                kind: 'scalable-target',
-                id: t.resourceId,
-                reason: 'not deregistered before the run stopped'
-            })),
-            ...plan.alarms
-                .filter(a => a.orphaned && !report.related?.alarms.some(x => x.name === a.alarm.name))
-                .map(a => ({
-                kind: 'alarm',
-                id: a.alarm.name,
-                reason: 'step-scaling alarm not deleted before the run stopped',
-                billing: true
-            }))
-        ];
+        const released = new Set(report.related?.networkInterfaces.map(n => n.id));
+        return plan.wait
+            .filter(id => !released.has(id))
+            .map(id => ({
+            kind: 'network-interface',
+            id,
+            reason: `not yet released by EC2 when the run stopped; stack ${plan.stack} cannot delete ${plan.network.join(', ')} until it is`
+        }));
     },
-    countRows(r, left) {
-        const rows = [
+    // The interfaces are the tasks': no row of their own; waiting for them is in the lists.
+    countRows: () => [],
+    doneLists(r) {
+        return [
             {
-                label: 'Scalable targets',
-                found: r.found.scalableTargets,
-                removed: r.scalableTargets.filter(t => t.action === 'deregistered').length,
-                leftoverKind: 'scalable-target'
-            },
-            {
-                label: 'Step-scaling alarms',
-                found: r.found.scalingAlarms,
-                removed: r.alarms.length,
-                leftoverKind: 'alarm'
+                title: 'Network interfaces of awsvpc tasks, released before the stack was deleted',
+                items: r.networkInterfaces.map(n => code(n.id))
             }
         ];
-        return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
+    }
+};
+/**
+ * The ids EC2 still has. A `network-interface-id` filter rather than NetworkInterfaceIds: an id EC2
+ * no longer knows is then simply missing from the answer, where NetworkInterfaceIds would fail the
+ * whole call with InvalidNetworkInterfaceID.NotFound.
+ */
+async function existingInterfaces(ctx, ids) {
+    const left = [];
+    for (const batch of chunk(ids, IDS_PER_FILTER)) {
+        const found = await paginate(async (nextToken) => {
+            const out = await callAws(ctx, ctx.ec2, new (await sdk.ec2()).DescribeNetworkInterfacesCommand({
+                Filters: [{ Name: 'network-interface-id', Values: batch }],
+                MaxResults: 1000,
+                NextToken: nextToken
+            }));
+            return { items: out.NetworkInterfaces ?? [], nextToken: out.NextToken };
+        });
+        left.push(...found.map(n => n.NetworkInterfaceId ?? '').filter(Boolean));
+    }
+    return left;
+}
+async function waitUntilReleased(ctx, plan) {
+    if (!isAvailable(ctx.ec2)) {
+        ctx.log.warning(`EC2 is not available to this run: the stack's deletion does not wait for the awsvpc tasks' network interfaces`);
+        return;
+    }
+    const started = ctx.clock();
+    ctx.log.info(`Waiting until EC2 has released the ${count(plan.wait.length, 'network interface')} of the awsvpc tasks before deleting stack ${plan.stack} (it owns ${plan.network.join(', ')})`);
+    let left = plan.wait;
+    let denied = false;
+    const result = await pollUntil(ctx, {
+        deadline: ctx.deadline,
+        schedule: { firstMs: 0, stepMs: 5_000, factor: 2, ceilingMs: ctx.pollIntervalMs }
+    }, async () => {
+        try {
+            left = await existingInterfaces(ctx, left);
+        }
+        catch (error) {
+            // A role without ec2:DescribeNetworkInterfaces deletes the stack as before this wait existed.
+            if (!(0,errors/* isAccessDenied */.w7)(error))
+                throw error;
+            ctx.log.warning(`Could not read the network interfaces (${(0,errors/* errorMessage */.gJ)(error)}): deleting the stack without waiting for them; it fails with DependencyViolation if EC2 has not released them yet`);
+            denied = true;
+            return { done: true, value: undefined };
+        }
+        return left.length === 0
+            ? { done: true, value: undefined }
+            : { done: false, reason: `${count(left.length, 'network interface')} not yet released` };
+    });
+    if (denied)
+        return;
+    const related = relatedReport(ctx.report);
+    for (const id of plan.wait)
+        if (!left.includes(id))
+            related.networkInterfaces.push({ id, action: 'released' });
+    if (!result.done) {
+        for (const id of left)
+            ctx.report.leftovers.push({
+                kind: 'network-interface',
+                id,
+                reason: `not yet released by EC2 at the deadline; stack ${plan.stack} was not deleted, since it cannot delete ${plan.network.join(', ')} while the interface is in them: run again later`
+            });
+        throw new errors/* DeadlineError */.j3(`${count(left.length, 'network interface')} of the awsvpc tasks ${left.length === 1 ? 'was' : 'were'} not released before the deadline: ${left.join(', ')}`);
+    }
+    ctx.log.info(`EC2 released the ${count(plan.wait.length, 'network interface')} in ${Math.round((ctx.clock() - started) / 1000)} s`);
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/scale-in-protection.js
+
+
+
+
+
+
+
+
+/** SetInstanceProtection and DescribeAutoScalingInstances: at most 50 instance ids (the autoscaling model). */
+const INSTANCES_PER_CALL = 50;
+/** DescribeAutoScalingGroups: 50 names by default (more with MaxRecords, up to 100). */
+const GROUPS_PER_CALL = 50;
+const scaleInProtectionKind = {
+    name: 'instance scale-in protection',
+    emptyReport: () => ({
+        found: { protectedInstances: 0 },
+        scaleInProtection: []
+    }),
+    async find(ctx, scope) {
+        if (!scope.wholeCluster)
+            return { groups: [] };
+        const fromProviders = (scope.capacityProviders ?? [])
+            .map(cp => groupNameOf(cp.autoScalingGroupArn))
+            .filter((name) => name !== undefined);
+        const instanceIds = scope.containerInstances
+            .filter(ci => ci.ec2InstanceId && !ci.external && !/^mi-/.test(ci.ec2InstanceId))
+            .map(ci => ci.ec2InstanceId);
+        if (fromProviders.length === 0 && instanceIds.length === 0)
+            return { groups: [] };
+        // A caller that drives ECS alone (the benchmark) gives no EC2 Auto Scaling client: nothing is said.
+        if (!isAvailable(ctx.ec2AutoScaling))
+            return { groups: [] };
+        try {
+            const names = new Set([...fromProviders, ...(await groupsOfInstances(ctx, instanceIds))]);
+            return { groups: await protectedGroups(ctx, [...names]) };
+        }
+        catch (error) {
+            if (!(0,errors/* isAccessDenied */.w7)(error))
+                throw error;
+            ctx.onDenied?.(error);
+            ctx.log.warning(`Could not read the Auto Scaling groups behind the cluster (${(0,errors/* errorMessage */.gJ)(error)}): instances protected from scale-in are not known`);
+            return { groups: [], unread: (0,errors/* errorMessage */.gJ)(error) };
+        }
+    },
+    recordFound(found, report, log) {
+        report.found.protectedInstances = found.groups.reduce((n, g) => n + g.instances.length, 0);
+        for (const g of found.groups)
+            log.info(`Auto Scaling group ${g.name}: ${count(g.instances.length, 'instance')} protected from scale-in`);
+    },
+    decide(found, { stack }) {
+        const owned = new Set(stack?.autoScalingGroups ?? []);
+        return {
+            clear: found.groups.filter(g => owned.has(g.name)),
+            recheck: found.unread ? [...owned] : [],
+            keep: found.groups.filter(g => !owned.has(g.name)),
+            ...(found.unread ? { unread: found.unread } : {})
+        };
+    },
+    steps(plan) {
+        const recheck = plan.recheck.length > 0
+            ? [
+                {
+                    stage: 'before-stack',
+                    phase: 'scale-in-protection',
+                    description: `Read the stack's Auto Scaling ${plan.recheck.length === 1 ? 'group' : 'groups'} ${plan.recheck.join(', ')} again (not readable during the inventory) and remove any scale-in protection of their instances`,
+                    resources: plan.recheck
+                }
+            ]
+            : [];
+        return recheck.concat(plan.clear.map(g => ({
+            stage: 'before-stack',
+            phase: 'scale-in-protection',
+            description: `Remove scale-in protection from the ${count(g.instances.length, 'instance')} of Auto Scaling group ${g.name}, which the stack deletes (CloudFormation cannot scale a group with protected instances to 0)`,
+            resources: g.instances
+        })));
+    },
+    notes(plan) {
+        const unread = plan.recheck.length > 0
+            ? [
+                `The Auto Scaling groups behind the cluster could not be read (${plan.unread}): instances of the stack's ${plan.recheck.join(', ')} protected from scale-in would hold up its deletion until the deadline; they are read again before DeleteStack (autoscaling:DescribeAutoScalingGroups, autoscaling:SetInstanceProtection).`
+            ]
+            : [];
+        return unread.concat(plan.keep.map(g => `Auto Scaling group ${g.name} is not deleted by this run, and ${count(g.instances.length, 'instance')} of it ${g.instances.length === 1 ? 'is' : 'are'} protected from scale-in: scaling the group to 0 does not terminate ${g.instances.length === 1 ? 'it' : 'them'}. ${keepCommand(g)}`));
+    },
+    actions: {
+        'before-stack': {
+            phase: 'scale-in protection',
+            needed: plan => plan.clear.length > 0 || plan.recheck.length > 0,
+            // Groups unread during the inventory are read here, and skipped with a warning if denied again.
+            run: (ctx, plan) => clearProtection(ctx, [...new Set([...plan.clear.map(g => g.name), ...plan.recheck])])
+        },
+        // Once the instances' fate is told (the hosts kind, earlier in KINDS): the command that removes them.
+        'after-instances': {
+            phase: 'instances protected from scale-in',
+            needed: plan => plan.keep.length > 0,
+            run: async (ctx, plan) => reportKept(ctx, plan.keep)
+        }
+    },
+    unfinished(plan, report) {
+        const done = new Set(report.related?.scaleInProtection.map(p => p.group));
+        return plan.clear
+            .filter(g => !done.has(g.name))
+            .flatMap(g => g.instances.map(id => ({
+            kind: 'ec2-instance',
+            id,
+            reason: `still protected from scale-in in Auto Scaling group ${g.name}, so its stack's deletion cannot finish: ${keepCommand(g)}`,
+            billing: true
+        })));
+    },
+    // The instances are counted in the EC2 instances row (hosts kind); the protection is in the lists.
+    countRows: () => [],
+    doneLists(r) {
+        return [
+            {
+                title: 'Scale-in protection',
+                items: r.scaleInProtection
+                    .filter(p => p.instances.length > 0)
+                    .map(p => `Auto Scaling group ${code(p.group)}: ${p.action === 'cleared' ? 'protection removed from' : 'still protected:'} ${escapeHtml(p.instances.join(', '))}`)
+            }
+        ];
+    }
+};
+/** `arn:aws:autoscaling:…:autoScalingGroup:<uuid>:autoScalingGroupName/<name>` → `<name>`. */
+function groupNameOf(arn) {
+    const i = arn?.indexOf(':autoScalingGroupName/') ?? -1;
+    return arn && i >= 0 ? arn.slice(i + ':autoScalingGroupName/'.length) : undefined;
+}
+/** The commands that really remove a group's protected instances (scaling to 0 alone does not). */
+function keepCommand(g) {
+    const ids = g.instances.slice(0, INSTANCES_PER_CALL).join(' ');
+    return `Remove the protection first (aws autoscaling set-instance-protection --auto-scaling-group-name ${g.name} --no-protected-from-scale-in --instance-ids ${ids}${g.instances.length > INSTANCES_PER_CALL ? ', 50 instances per call' : ''}), then scale the group to 0 (aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${g.name} --min-size 0 --desired-capacity 0${g.protectsNew ? ' --no-new-instances-protected-from-scale-in' : ''}) or delete it (aws autoscaling delete-auto-scaling-group --auto-scaling-group-name ${g.name} --force-delete)`;
+}
+/** The groups of these EC2 instances (DescribeAutoScalingInstances; an unknown id is ignored). */
+async function groupsOfInstances(ctx, ids) {
+    const names = new Set();
+    for (const batch of chunk([...new Set(ids)], INSTANCES_PER_CALL)) {
+        const instances = await paginate(async (nextToken) => {
+            const out = await callAws(ctx, ctx.ec2AutoScaling, new (await sdk.ec2AutoScaling()).DescribeAutoScalingInstancesCommand({
+                InstanceIds: batch,
+                MaxRecords: INSTANCES_PER_CALL,
+                NextToken: nextToken
+            }));
+            return { items: out.AutoScalingInstances ?? [], nextToken: out.NextToken };
+        });
+        for (const i of instances)
+            if (i.AutoScalingGroupName)
+                names.add(i.AutoScalingGroupName);
+    }
+    return [...names];
+}
+/** The groups (DescribeAutoScalingGroups) that have instances protected from scale-in, with those instances. */
+async function protectedGroups(ctx, names) {
+    const groups = [];
+    for (const batch of chunk(names, GROUPS_PER_CALL)) {
+        groups.push(...(await paginate(async (nextToken) => {
+            const out = await callAws(ctx, ctx.ec2AutoScaling, new (await sdk.ec2AutoScaling()).DescribeAutoScalingGroupsCommand({
+                AutoScalingGroupNames: batch,
+                NextToken: nextToken
+            }));
+            return { items: out.AutoScalingGroups ?? [], nextToken: out.NextToken };
+        })));
+    }
+    return groups
+        .map(g => ({
+        name: g.AutoScalingGroupName ?? '',
+        protectsNew: g.NewInstancesProtectedFromScaleIn === true,
+        instances: (g.Instances ?? [])
+            .filter(i => i.ProtectedFromScaleIn && i.InstanceId && !/^Terminat/.test(i.LifecycleState ?? ''))
+            .map(i => i.InstanceId)
+    }))
+        .filter(g => g.instances.length > 0);
+}
+/**
+ * Right before DeleteStack: the groups are read again (the group may have replaced an instance since
+ * the plan, protected if it protects new ones) and every protected instance is released.
+ */
+async function clearProtection(ctx, names) {
+    let now;
+    try {
+        now = await protectedGroups(ctx, names);
+    }
+    catch (error) {
+        // Denied again (the groups were unread during the inventory too): the stack is deleted as it was
+        // before this check existed; a group with protected instances then holds it until the deadline.
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        ctx.log.warning(`Could not read Auto Scaling ${names.join(', ')} (${(0,errors/* errorMessage */.gJ)(error)}): if ${names.length === 1 ? 'its' : 'their'} instances are protected from scale-in, the stack's deletion waits until the deadline`);
+        return;
+    }
+    for (const name of names) {
+        const current = now.find(x => x.name === name);
+        const instances = current?.instances ?? [];
+        for (const batch of chunk(instances, INSTANCES_PER_CALL)) {
+            await callAws(ctx, ctx.ec2AutoScaling, new (await sdk.ec2AutoScaling()).SetInstanceProtectionCommand({
+                AutoScalingGroupName: name,
+                InstanceIds: batch,
+                ProtectedFromScaleIn: false
+            }));
+        }
+        // Recorded also when nothing is protected any more: the group is then ready for its deletion (a
+        // re-run that found the cluster gone has no `related` part: its log says it).
+        ctx.report.related?.scaleInProtection.push({ group: name, instances, action: 'cleared' });
+        if (instances.length === 0) {
+            ctx.log.info(`Auto Scaling group ${name} has no instance protected from scale-in`);
+            continue;
+        }
+        ctx.log.info(`Removed scale-in protection from ${count(instances.length, 'instance')} of Auto Scaling group ${name}, so CloudFormation can delete it`);
+    }
+}
+/**
+ * A re-run that finds the cluster gone and its stack still there (perhaps held DELETE_IN_PROGRESS by
+ * its group's protected instances, by an earlier run without this release): the stack's groups are
+ * read and, unless `dryRun`, released before DeleteStack. Returns the dry run's step, if any. A
+ * denied read is a warning (the stack is deleted as before).
+ */
+async function releaseStackGroups(ctx, stack, dryRun) {
+    const names = stack.autoScalingGroups ?? [];
+    if (names.length === 0 || !isAvailable(ctx.ec2AutoScaling))
+        return [];
+    if (!dryRun) {
+        await clearProtection(ctx, names);
+        return [];
+    }
+    try {
+        return (await protectedGroups(ctx, names)).map(g => ({
+            description: `Remove scale-in protection from the ${count(g.instances.length, 'instance')} of Auto Scaling group ${g.name}, which the stack deletes`,
+            resources: g.instances
+        }));
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        ctx.log.warning(`Could not read Auto Scaling ${names.join(', ')}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return [];
+    }
+}
+/**
+ * A group that stays: each protected instance is reported (the hosts kind's leftover for it gets
+ * the commands that really remove it; one it did not report is added).
+ */
+function reportKept(ctx, groups) {
+    for (const g of groups) {
+        relatedReport(ctx.report).scaleInProtection.push({
+            group: g.name,
+            instances: g.instances,
+            action: 'kept'
+        });
+        for (const id of g.instances) {
+            const reason = `still running and billing, protected from scale-in in Auto Scaling group ${g.name}, which this run does not delete: scaling the group to 0 does not terminate it. ${keepCommand(g)}`;
+            const left = ctx.report.leftovers.find(l => l.kind === 'ec2-instance' && l.id === id);
+            if (left)
+                left.reason = reason;
+            else
+                ctx.report.leftovers.push({ kind: 'ec2-instance', id, reason, billing: true });
+        }
+        ctx.log.warning(`Auto Scaling group ${g.name}: ${count(g.instances.length, 'instance')} protected from scale-in left running. ${keepCommand(g)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/task-protection.js
+
+
+
+
+
+
+
+const taskProtectionKind = {
+    name: 'task scale-in protection',
+    emptyReport: () => ({ found: {} }),
+    async find(ctx, scope, settings) {
+        if (settings.force)
+            return { protectedTasks: [] };
+        const candidates = [...scope.tasks, ...(scope.expressTasks ?? [])].filter(t => t.serviceName && t.desiredStatus !== 'STOPPED');
+        if (candidates.length === 0)
+            return { protectedTasks: [] };
+        try {
+            return { protectedTasks: await readProtected(ctx, scope.cluster.arn, candidates) };
+        }
+        catch (error) {
+            if ((0,errors/* isCancellation */.iB)(error, ctx.signal))
+                throw error;
+            // Without it, protected tasks are stopped at the drain deadline: the run can do without it (a
+            // denied read, or an emulator without the call), and says so.
+            if ((0,errors/* isAccessDenied */.w7)(error))
+                ctx.onDenied?.(error);
+            return { protectedTasks: [], unread: (0,errors/* errorMessage */.gJ)(error) };
+        }
+    },
+    recordFound(found, report, log) {
+        if (found.unread)
+            log.warning(`Task scale-in protection could not be read (${found.unread}): a protected task is stopped at the drain deadline`);
+        if (found.protectedTasks.length === 0)
+            return;
+        report.found.protectedTasks = found.protectedTasks.length;
+        log.info(`${count(found.protectedTasks.length, 'service task')} with scale-in protection: ${found.protectedTasks.map(t => t.id).join(', ')}`);
+    },
+    decide: found => found,
+    steps(plan) {
+        if (plan.protectedTasks.length === 0)
+            return [];
+        return [
+            {
+                stage: 'before-services',
+                phase: 'clear-task-protection',
+                description: `Clear the scale-in protection of ${count(plan.protectedTasks.length, 'service task')} (UpdateTaskProtection), so the scheduler drains ${plan.protectedTasks.length === 1 ? 'it' : 'them'} when ${plan.protectedTasks.length === 1 ? 'its service is' : 'their services are'} deleted instead of keeping ${plan.protectedTasks.length === 1 ? 'it' : 'them'} until the protection expires`,
+                resources: plan.protectedTasks.map(t => t.id)
+            }
+        ];
+    },
+    notes(plan) {
+        return plan.unread
+            ? [
+                `task scale-in protection could not be read (${plan.unread}): a protected task is stopped at the drain deadline`
+            ]
+            : [];
+    },
+    actions: {
+        'before-services': {
+            phase: 'task protection',
+            needed: plan => plan.protectedTasks.length > 0,
+            run: task_protection_clearProtection
+        }
+    },
+    unfinished: () => [],
+    countRows(r, left) {
+        return rowWhenAny({
+            label: 'Scale-in protected tasks',
+            found: r.found.protectedTasks ?? 0,
+            removed: r.taskProtection?.length ?? 0,
+            leftoverKind: 'task-protection'
+        }, left);
     },
     doneLists(r) {
         return [
             {
-                title: 'Scalable targets deregistered',
-                items: r.scalableTargets.filter(t => t.action === 'deregistered').map(t => code(t.resourceId))
-            },
-            { title: 'Step-scaling alarms deleted', items: r.alarms.map(a => code(a.name)) }
+                title: 'Task scale-in protection cleared',
+                items: (r.taskProtection ?? []).map(t => code(t.taskArn))
+            }
         ];
-    },
-    links: { alarm: (region, id) => consoleLinks.alarm(region, id) }
+    }
 };
-async function applyScalableTargets(ctx, plan) {
+async function readProtected(ctx, clusterArn, tasks) {
+    // The batches at once: the read is part of the inventory, which every run waits for.
+    const outs = await Promise.all(chunk(tasks, Limits.getTaskProtectionBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* GetTaskProtectionCommand */.Wvi({ cluster: clusterArn, tasks: batch.map(t => t.arn) }))));
+    const on = new Set(outs.flatMap(out => (out.protectedTasks ?? []).filter(p => p.protectionEnabled).map(p => p.taskArn ?? '')));
+    return tasks.filter(t => on.has(t.arn));
+}
+async function task_protection_clearProtection(ctx, plan) {
     const related = relatedReport(ctx.report);
-    const deregistered = [];
-    try {
-        await deregisterTargets(ctx, plan.deregister, deregistered);
+    for (const batch of chunk(plan.protectedTasks, Limits.updateTaskProtectionBatch)) {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* UpdateTaskProtectionCommand */.BxE({
+            cluster: ctx.clusterArn,
+            tasks: batch.map(t => t.arn),
+            protectionEnabled: false
+        }));
+        for (const p of out.protectedTasks ?? []) {
+            if (!p.taskArn || p.protectionEnabled)
+                continue;
+            related.taskProtection = [
+                ...(related.taskProtection ?? []),
+                { taskArn: p.taskArn, action: 'unprotected' }
+            ];
+        }
+        // A task that stopped meanwhile is a failure here (MISSING, TASK_NOT_VALID): nothing to clear.
+        for (const f of out.failures ?? [])
+            ctx.log.info(`Task ${f.arn ?? ''}: protection not cleared (${f.reason ?? 'failure'}${f.detail ? `: ${f.detail}` : ''})`);
     }
-    finally {
-        related.scalableTargets.push(...deregistered.map(resourceId => ({ resourceId, action: 'deregistered' })));
-    }
-    const deleted = [];
-    try {
-        await deleteAlarms(ctx, plan.alarms.filter(a => a.delete).map(a => a.alarm.name), deleted);
-    }
-    finally {
-        related.alarms.push(...deleted.map(name => ({ name, action: 'deleted' })));
-    }
-    for (const a of plan.alarms.filter(x => !x.delete)) {
-        ctx.report.leftovers.push({
-            kind: 'alarm',
-            id: a.alarm.name,
-            reason: a.orphaned
-                ? `step-scaling alarm whose only actions were the removed services' scaling policies: it bills and acts on nothing; delete-scaling-alarms: true deletes it (aws cloudwatch delete-alarms --alarm-names ${a.alarm.name})`
-                : `step-scaling alarm kept: ${a.keepReason}`,
-            ...(a.orphaned ? { billing: true } : {})
-        });
-    }
+    ctx.log.info(`Cleared the scale-in protection of ${count(related.taskProtection?.length ?? 0, 'task')}`);
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/triggers/rules.js
@@ -64070,6 +65557,13 @@ async function explainDenied(read) {
 
 
 
+
+
+
+
+
+
+
 /**
  * Every kind of resource around the cluster, in the order they act within a stage (and appear in
  * the plan, the report and the summary). Adding a kind: one module in src/kinds/, one line here
@@ -64077,10 +65571,19 @@ async function explainDenied(read) {
  * teardown's and the run's deps); the default is this one.
  */
 const KINDS = [
+    // First: a CodeDeploy permission that is missing ends the run before anything else is touched.
+    codeDeployKind,
     triggersKind,
+    taskProtectionKind,
+    daemonsKind,
     scalableTargetsKind,
     loadBalancersKind,
+    expressServicesKind,
+    gatewaysKind,
     hostsKind,
+    // After the hosts: it gives their leftovers protected from scale-in the commands that remove them.
+    scaleInProtectionKind,
+    networkInterfacesKind,
     logGroupsKind,
     taskDefinitionsKind,
     namespacesKind,
@@ -64090,20 +65593,32 @@ const KINDS = [
 function wholeClusterScope(inventory) {
     // Services mode, after an interrupted run: named services already INACTIVE are not waited for,
     // but what was around them is looked at like what is around the others.
-    const services = [...inventory.services, ...(inventory.scope?.inactive ?? [])];
+    const all = [...inventory.services, ...(inventory.scope?.inactive ?? [])];
+    // Express services: what ECS made for them (load balancer, target groups, security groups,
+    // scaling, its task definition and log group) goes with DeleteExpressGatewayService (ECS API
+    // model); the other kinds never see them, so never delete any of it by hand.
+    const express = all.filter(s => s.express);
+    const services = all.filter(s => !s.express);
+    const expressNames = new Set(express.map(s => s.name));
+    const tasks = inventory.tasks.filter(t => !t.serviceName || !expressNames.has(t.serviceName));
     const purged = inventory.scope?.purged ?? [];
     return {
         cluster: inventory.cluster,
         services,
-        tasks: inventory.tasks,
+        tasks,
         containerInstances: inventory.containerInstances,
+        capacityProviders: inventory.capacityProviders,
         taskDefinitions: [
             ...new Set([
                 ...services.flatMap(s => s.taskDefinitions ?? []),
-                ...inventory.tasks.map(t => t.taskDefinitionArn ?? '').filter(Boolean)
+                ...tasks.map(t => t.taskDefinitionArn ?? '').filter(Boolean)
             ])
         ],
         wholeCluster: true,
+        managedInstancesProviders: inventory.capacityProviders.filter(p => p.managedInstances).map(p => p.name),
+        ...(express.length > 0
+            ? { expressServices: express, expressTasks: inventory.tasks.filter(t => !tasks.includes(t)) }
+            : {}),
         ...(purged.length > 0 ? { purgedServices: purged } : {})
     };
 }
@@ -64115,6 +65630,7 @@ function servicesScope(inventory) {
     return {
         ...wholeClusterScope(inventory),
         containerInstances: [],
+        capacityProviders: [],
         wholeCluster: false,
         neighbours: {
             services: inventory.scope?.neighbours ?? [],
@@ -64240,7 +65756,7 @@ function countRemoved(report) {
         tasksStopped: report_sum(report.clusters.map(c => c.tasks.length)),
         containerInstancesDeregistered: report_sum(report.clusters.map(c => c.containerInstances.length)),
         clustersDeleted: report.clusters.filter(c => c.outcome === 'deleted' || c.clusterDeleted).length,
-        stacksDeleted: report.clusters.filter(c => c.stack?.deleted).length
+        stacksDeleted: report_sum(report.clusters.map(c => (c.stack?.deleted ? 1 : 0) + (c.stack?.importers ?? []).filter(i => i.deleted).length))
     };
 }
 function report_sum(values) {
@@ -64331,7 +65847,7 @@ function withoutResourceLists(cluster) {
         containerInstances: empty('containerInstances', cluster.containerInstances),
         capacityProviders: empty('capacityProviders', cluster.capacityProviders),
         ...(cluster.goneBefore ? { goneBefore: empty('goneBefore', cluster.goneBefore) } : {}),
-        phases: cluster.phases.map(({ name, seconds }) => ({ name, seconds }))
+        phases: cluster.phases.map(({ name, start, seconds }) => ({ name, start, seconds }))
     };
     if (cluster.related) {
         // Every list of every kind around the cluster (src/kinds/); `found` keeps its counts.
@@ -64392,7 +65908,89 @@ function cutLeftoversAndPhases(cluster) {
     return shortened;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./lib/report/timeline.js
+/**
+ * The run's timeline as Mermaid `gantt` charts, which GitHub renders in a job summary from a
+ * ```mermaid fenced block (no HTML: GitHub strips what a diagram would need of it). Times are the
+ * real moments (`dateFormat x`: epoch milliseconds), so every chart of a run shares one axis, shown
+ * as the time of day in the reader's browser.
+ */
+/** Clusters of a sweep that get a chart of their phases; the others keep their "Time by phase" line. */
+const PHASE_CHARTS = 30;
+/** Clusters of a sweep shown as bars of the overview chart; the rest are counted under it. */
+const CLUSTER_BARS = 100;
+const FAILED = new Set(['failed', 'cancelled', 'timed-out']);
+/** Words that open a statement of a gantt chart when they start a line. */
+const KEYWORDS = /^(title|section|dateformat|axisformat|tickinterval|todaymarker|excludes|includes|weekday|weekend|inclusiveenddates|topaxis|displaymode|acctitle|accdescr|click|gantt)\b/i;
+/**
+ * A name as Mermaid's gantt grammar reads it: a task's name ends at the first colon, `;` and `#`
+ * start a new statement and an entity, `%%` a comment; only letters, digits and plain punctuation
+ * are kept, the rest becomes a space. A name that would read as a keyword is marked.
+ */
+function ganttText(text) {
+    const plain = text
+        .replace(/[^\p{L}\p{N} _.,()/+'-]/gu, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    if (!plain)
+        return '-';
+    return KEYWORDS.test(plain) ? `• ${plain}` : plain;
+}
+function chart(body) {
+    return [
+        '',
+        '```mermaid',
+        'gantt',
+        '    dateFormat x',
+        '    axisFormat %H:%M:%S',
+        '    todayMarker off',
+        ...body.map(line => `    ${line}`),
+        '```'
+    ];
+}
+function startOf(c) {
+    const at = c.startedAt ? Date.parse(c.startedAt) : NaN;
+    return Number.isFinite(at) ? at : undefined;
+}
+/** A chart of one cluster's phases on the run's time axis, and its end when it failed. */
+function clusterTimeline(c) {
+    const origin = startOf(c);
+    const phases = c.phases.filter(p => p.start !== undefined);
+    if (origin === undefined || phases.length === 0)
+        return [];
+    const body = [`section ${ganttText(c.name)}`];
+    for (const p of phases) {
+        const start = origin + Math.round(p.start * 1000);
+        body.push(`${ganttText(p.name)} :${start}, ${start + Math.round(p.seconds * 1000)}`);
+    }
+    if (FAILED.has(c.outcome)) {
+        const end = origin + Math.round(c.seconds * 1000);
+        body.push(`${c.outcome} :crit, milestone, ${end}, ${end}`);
+    }
+    return chart(body);
+}
+/** A sweep's overview: one bar per cluster (a failed one in red), the first CLUSTER_BARS of them. */
+function sweepTimeline(clusters) {
+    const timed = clusters.filter(c => startOf(c) !== undefined);
+    if (timed.length < 2)
+        return [];
+    const shown = timed.slice(0, CLUSTER_BARS);
+    const body = ['section clusters'];
+    for (const c of shown) {
+        const start = startOf(c);
+        const tag = FAILED.has(c.outcome) ? 'crit, ' : '';
+        body.push(`${ganttText(c.name)} :${tag}${start}, ${start + Math.round(c.seconds * 1000)}`);
+    }
+    const out = chart(body);
+    if (timed.length > shown.length)
+        out.push('', `… and ${timed.length - shown.length} more clusters (see the \`report\` output)`);
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./lib/report/summary.js
+
 
 
 
@@ -64420,17 +66018,22 @@ const OUTCOME_TEXT = {
 function renderSummary(report, kinds = KINDS) {
     const parts = [];
     parts.push(report.dryRun ? '## ECS teardown — DRY RUN: nothing was changed' : '## ECS teardown');
-    parts.push('');
-    parts.push('| Cluster | Region | Outcome | Duration |');
-    parts.push('| --- | --- | --- | --- |');
-    for (const c of report.clusters) {
-        parts.push(`| ${escapeHtml(c.name)} | ${escapeHtml(c.region)} | ${OUTCOME_TEXT[c.outcome]} | ${c.seconds.toFixed(1)} s |`);
-    }
-    for (const c of report.clusters)
-        parts.push('', ...renderCluster(c, kinds));
+    parts.push('', ...renderOutcomeTable(report.clusters));
+    // A sweep's clusters side by side on one time axis.
+    parts.push(...sweepTimeline(report.clusters));
+    report.clusters.forEach((c, i) => parts.push('', ...renderCluster(c, kinds, i < PHASE_CHARTS)));
     return fitToBudget(parts.join('\n') + '\n');
 }
-function renderCluster(c, kinds) {
+/** The summary's first table: each cluster's outcome (the pull request comment shows it too). */
+function renderOutcomeTable(clusters) {
+    return [
+        '| Cluster | Region | Outcome | Duration |',
+        '| --- | --- | --- | --- |',
+        ...clusters.map(c => `| ${escapeHtml(c.name)} | ${escapeHtml(c.region)} | ${OUTCOME_TEXT[c.outcome]} | ${c.seconds.toFixed(1)} s |`)
+    ];
+}
+/** `chart`: with the chart of its phases (the first PHASE_CHARTS clusters of a sweep have one). */
+function renderCluster(c, kinds, chart) {
     const out = [`### ${escapeHtml(c.name)}: ${OUTCOME_TEXT[c.outcome]}`];
     if (c.message)
         out.push('', escapeHtml(c.message));
@@ -64445,7 +66048,7 @@ function renderCluster(c, kinds) {
     out.push(...renderKept(c));
     if (c.outcome !== 'dry-run')
         out.push(...renderRemoved(c, kinds));
-    out.push(...renderPhases(c));
+    out.push(...renderPhases(c, chart));
     return out;
 }
 function renderPlan(c) {
@@ -64478,12 +66081,14 @@ function renderCounts(c, kinds) {
             ? []
             : [
                 `| Container instances | ${c.found.containerInstances} | ${removed(c.containerInstances.length)} | ${left('container-instance')} |`,
-                `| Capacity providers | ${c.found.capacityProviders} | ${removed(c.capacityProviders.filter(p => p.action === 'deleted').length)} deleted, ${removed(c.capacityProviders.length)} detached | ${left('capacity-provider')} |`
+                `| Capacity providers | ${c.found.capacityProviders} | ${removed(c.capacityProviders.filter(p => p.action === 'deleted').length)} deleted, ${removed(c.capacityProviders.filter(p => !p.managedInstances).length)} detached | ${left('capacity-provider')} |`
             ])
     ];
     if (c.stack) {
-        const found = c.stack.status === 'NOT_FOUND' ? 0 : 1;
-        rows.push(`| CloudFormation stack | ${found} | ${removed(c.stack.deleted ? 1 : 0)} | ${left('stack')} |`);
+        // The stack, and the stacks that import its exports (deleted before it).
+        const stacks = [c.stack, ...(c.stack.importers ?? [])];
+        const found = stacks.filter(s => s.status !== 'NOT_FOUND').length;
+        rows.push(`| CloudFormation stack | ${found} | ${removed(stacks.filter(s => s.deleted).length)} | ${left('stack')} |`);
     }
     for (const row of kindCountRows(c, left, kinds))
         rows.push(`| ${row.label} | ${row.found} | ${removed(row.removed)} | ${left(row.leftoverKind)} |`);
@@ -64502,8 +66107,11 @@ function leftoverLink(c, l, kinds) {
         case 'capacity-provider':
             return consoleLinks.capacityProviders(c.region);
         case 'stack':
-        case 'stack-resource':
-            return c.stack ? consoleLinks.stack(c.region, c.stack.id ?? c.stack.name) : undefined;
+        case 'stack-resource': {
+            // A stack left behind may be one of the stacks that imported the stack's exports.
+            const s = (l.kind === 'stack' && c.stack?.importers?.find(i => i.name === l.id)) || c.stack;
+            return s ? consoleLinks.stack(c.region, s.id ?? s.name) : undefined;
+        }
         default:
             return kindLink(c.region, l, kinds);
     }
@@ -64562,7 +66170,8 @@ function renderRemoved(c, kinds) {
             : [
                 `${code(s.name)}${s.foundBy ? ` (found by ${escapeHtml(s.foundBy)})` : ''}: ${escapeHtml(s.status)}`,
                 ...(s.id ? [`Stack ID ${code(s.id)}`] : []),
-                ...s.failedResources.map(r => `failed: ${code(r.logicalId)} (${escapeHtml(r.type)}): ${escapeHtml(r.reason)}`)
+                ...s.failedResources.map(r => `failed: ${code(r.logicalId)} (${escapeHtml(r.type)}): ${escapeHtml(r.reason)}`),
+                ...(s.importers ?? []).map(i => `${code(i.name)} (imports ${i.imports.map(code).join(', ')}, deleted first): ${escapeHtml(i.status)}`)
             ];
         out.push(...details('CloudFormation stack', lines));
     }
@@ -64572,10 +66181,11 @@ function renderRemoved(c, kinds) {
 function renderRelated(c, kinds) {
     return kindDoneLists(c, kinds).flatMap(list => details(list.title, list.items));
 }
-function renderPhases(c) {
+function renderPhases(c, chart) {
     if (c.phases.length === 0)
         return [];
     const out = [
+        ...(chart ? clusterTimeline(c) : []),
         '',
         `Time by phase: ${c.phases.map(p => `${escapeHtml(p.name)} ${p.seconds.toFixed(1)} s`).join(' · ')}`
     ];
@@ -64619,6 +66229,7 @@ function details(title, items) {
         '</details>'
     ];
 }
+/** Cuts the summary to SUMMARY_BUDGET_BYTES, at a line, never inside a chart; says it cut. */
 function fitToBudget(text) {
     if (Buffer.byteLength(text, 'utf8') <= SUMMARY_BUDGET_BYTES)
         return text;
@@ -64628,7 +66239,252 @@ function fitToBudget(text) {
         cut = cut.slice(0, -1024);
     // Do not leave a half-written tag or entity at the cut.
     cut = cut.slice(0, Math.max(cut.lastIndexOf('\n'), 0));
+    // Nor a chart without its closing fence (the rest would render as code).
+    const open = cut.lastIndexOf('\n```mermaid\n');
+    if (open >= 0 && !cut.slice(open + 1).includes('\n```\n') && !cut.endsWith('\n```'))
+        cut = cut.slice(0, open);
     return cut + note;
+}
+
+;// CONCATENATED MODULE: ./lib/report/pr-comment.js
+/**
+ * `pr-comment: true`: one comment on the pull request that ran the teardown, with each cluster's
+ * outcome (the summary's first table), what was removed and left, and a link to the run. A re-run
+ * edits that comment instead of posting another: it starts with a hidden marker keyed by the step's
+ * selection (Region, clusters, services), so two teardown steps in one workflow keep a comment each.
+ *
+ * GitHub REST API (docs.github.com/rest/issues/comments): a pull request is an issue, so its
+ * conversation comments are the issue's: "List issue comments" (GET
+ * /repos/{owner}/{repo}/issues/{issue_number}/comments, oldest first, paged by the Link header),
+ * "Create an issue comment" (POST to the same path) and "Update an issue comment" (PATCH
+ * /repos/{owner}/{repo}/issues/comments/{comment_id}). The job's GITHUB_TOKEN needs
+ * `pull-requests: write` for them (docs.github.com, "Controlling permissions for GITHUB_TOKEN"); on a
+ * `pull_request` from a fork it is read-only whatever the workflow asks ("GITHUB_TOKEN reference":
+ * "Maximum access for pull requests from public forked repositories"), `pull_request_target` is not.
+ *
+ * Commenting never fails the run: every failure is one warning. The token is masked before this
+ * runs (main.ts) and never put in a message.
+ */
+
+
+
+
+
+
+
+
+/** GitHub refuses a comment body over 65,536 characters; stay under it. */
+const COMMENT_BUDGET_CHARS = 60_000;
+/** How long the comment may take; shorter on a cancelled run, which the runner kills 10 s after SIGINT. */
+const COMMENT_TIMEOUT_MS = 30_000;
+const COMMENT_TIMEOUT_CANCELLED_MS = 5_000;
+/** Longest cluster message quoted in the comment; the summary has it whole. */
+const MESSAGE_CHARS = 300;
+/** Posts or edits the pull request's comment; never throws. */
+async function commentOnPullRequest(report, settings, end, deps) {
+    const token = settings.prComment?.token;
+    if (!token)
+        return;
+    const say = (text) => text.split(token).join('***');
+    let where = 'the pull request';
+    try {
+        const github = await deps.github();
+        const run = runInfo(github.context);
+        if (!run.eventName || !PULL_REQUEST_EVENTS.has(run.eventName)) {
+            deps.log.info(`pr-comment: not commenting: this run's event is ${run.eventName ?? 'unknown'}, not pull_request or pull_request_target.`);
+            return;
+        }
+        if (!run.pullRequest || !run.repository) {
+            deps.log.warning(`pr-comment: could not comment: the ${run.eventName} event names no pull request${run.repository ? '' : ' or repository'}.`);
+            return;
+        }
+        where = `pull request #${run.pullRequest}`;
+        const marker = commentMarker(settings);
+        const body = renderPrComment(report, run, marker, end);
+        const signal = AbortSignal.timeout(deps.signal.aborted ? COMMENT_TIMEOUT_CANCELLED_MS : COMMENT_TIMEOUT_MS);
+        // The signal goes with each request: a `request` option here would replace @actions/github's
+        // own (its proxy-aware fetch).
+        const octokit = github.getOctokit(token, { baseUrl: github.context.apiUrl });
+        const issue = { ...run.repository, issue_number: run.pullRequest };
+        const existing = await findComment(octokit, issue, marker, signal);
+        if (existing !== undefined) {
+            const { data } = await octokit.rest.issues.updateComment({
+                ...run.repository,
+                comment_id: existing,
+                body,
+                request: { signal }
+            });
+            deps.log.info(`pr-comment: updated the comment on ${where}: ${data.html_url}`);
+        }
+        else {
+            const { data } = await octokit.rest.issues.createComment({ ...issue, body, request: { signal } });
+            deps.log.info(`pr-comment: commented on ${where}: ${data.html_url}`);
+        }
+    }
+    catch (error) {
+        deps.log.warning(say(`pr-comment: could not comment on ${where}: ${explainGitHubError(error)}`));
+    }
+}
+/** The id of this step's comment: the first whose body starts with the marker, every page read until found. */
+async function findComment(octokit, issue, marker, signal) {
+    const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+        ...issue,
+        per_page: 100,
+        request: { signal }
+    });
+    for await (const page of pages) {
+        // Starts with: a reply quoting the comment ("> <!-- …") is not it.
+        const mine = page.data.find(c => (c.body ?? '').startsWith(marker));
+        if (mine)
+            return mine.id;
+    }
+    return undefined;
+}
+/** What went wrong, in one line, with what to do; GitHub's own message kept. */
+function explainGitHubError(error) {
+    const status = error?.status;
+    const said = (0,errors/* errorMessage */.gJ)(error).replace(/\s+/g, ' ').trim();
+    // Octokit turns a failed fetch into a RequestError with status 500 and the fetch error as its cause.
+    const cause = error?.cause;
+    if (isTimeout(error) || isTimeout(cause))
+        return `GitHub did not answer in time (${said}).`;
+    if (cause !== undefined && status === 500) {
+        const root = rootCause(cause);
+        return `GitHub could not be reached (${said}${root && root !== said ? `: ${root}` : ''}).`;
+    }
+    switch (status) {
+        case 401:
+            return `401 ${said}: the token was refused; check 'github-token'.`;
+        case 403:
+            return `403 ${said}: the token may not write to pull requests. Give the job 'permissions: pull-requests: write'; on a pull_request from a fork the GITHUB_TOKEN is read-only (use pull_request_target, or set pr-comment: false there).`;
+        case 404:
+            return `404 ${said}: the repository or pull request is not visible to this token; check 'github-token'.`;
+        default:
+            return typeof status === 'number' ? `${status} ${said}` : said;
+    }
+}
+/** The innermost cause's code (ECONNREFUSED, ENOTFOUND) or message: what a failed fetch hides. */
+function rootCause(error) {
+    let found;
+    let current = error;
+    for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+        const e = current;
+        if (typeof e.code === 'string')
+            found = e.code;
+        else if (typeof e.message === 'string' && e.message)
+            found = e.message;
+        current = e.cause;
+    }
+    return found;
+}
+function isTimeout(error) {
+    const name = error?.name;
+    return name === 'TimeoutError' || name === 'AbortError';
+}
+/**
+ * `<!-- ecs-teardown:<key> -->`, the key a hash of what this step was asked to tear down (Region,
+ * clusters and patterns, services): a re-run finds its own comment, another step of the same
+ * workflow its own. A hash, because names may hold `--`, which an HTML comment may not.
+ */
+function commentMarker(settings) {
+    const selection = JSON.stringify({
+        region: settings.region,
+        clusters: [...settings.clusters].sort(),
+        patterns: [...settings.patterns].sort(),
+        services: settings.services
+            ? { names: [...settings.services.names].sort(), patterns: [...settings.services.patterns].sort() }
+            : null
+    });
+    const key = (0,external_node_crypto_.createHash)('sha256').update(selection).digest('hex').slice(0, 16);
+    return `<!-- ${ACTION_NAME}:${key} -->`;
+}
+const HEADLINE = {
+    done: '✅ ECS teardown finished',
+    'dry-run': '📝 ECS teardown dry run: nothing was changed',
+    deleted: '✅ ECS teardown finished',
+    'services-removed': '✅ ECS teardown finished',
+    absent: '✅ ECS teardown finished',
+    skipped: '✅ ECS teardown finished',
+    failed: '❌ ECS teardown failed',
+    cancelled: '⛔ ECS teardown was cancelled',
+    'timed-out': '⏱️ ECS teardown timed out'
+};
+/** The comment: headline, the summary's outcome table, what was removed and left per cluster, the run. */
+function renderPrComment(report, run, marker, end = {}) {
+    const head = [marker, `### ${HEADLINE[headline(report, end)]}`, ''];
+    const link = runLink(run);
+    const attempt = run.runAttempt && run.runAttempt > 1 ? `, attempt ${run.runAttempt}` : '';
+    const foot = [
+        '',
+        link
+            ? `[Workflow run ${run.runId}${attempt}](${link}): its job summary has every step, resource and reason.`
+            : 'The job summary has every step, resource and reason.'
+    ];
+    const notes = [];
+    if (end.setupError)
+        notes.push(`- The run stopped before any cluster was torn down: ${shorten(end.setupError)}`);
+    if (report.clusters.length > 0 && !report.dryRun) {
+        const n = countRemoved(report);
+        const removed = [
+            [n.servicesDeleted, 'service'],
+            [n.tasksStopped, 'task'],
+            [n.containerInstancesDeregistered, 'container instance'],
+            [n.clustersDeleted, 'cluster'],
+            [n.stacksDeleted, 'CloudFormation stack']
+        ]
+            .filter(([count]) => count > 0)
+            .map(([count, noun]) => `${count} ${noun}${count === 1 ? '' : 's'}`);
+        notes.push(`- Removed: ${removed.length > 0 ? removed.join(', ') : 'nothing'}.`);
+    }
+    const clusterNotes = report.clusters.flatMap(c => {
+        const parts = [];
+        if (c.message && c.outcome !== 'deleted')
+            parts.push(shorten(c.message).replace(/\.$/, ''));
+        if (c.leftovers.length > 0) {
+            const byKind = new Map();
+            for (const l of c.leftovers)
+                byKind.set(l.kind, (byKind.get(l.kind) ?? 0) + 1);
+            const billing = c.leftovers.filter(l => l.billing).length;
+            parts.push(`left behind: ${[...byKind].map(([kind, n]) => `${n} ${kind}`).join(', ')}${billing > 0 ? `, ${billing} still costing money` : ''}`);
+        }
+        return parts.length > 0 ? [`- \`${c.name}\`: ${parts.map(escapeHtml).join('; ')}.`] : [];
+    });
+    const fixed = [...head, ...notes, ...foot].join('\n').length;
+    // The table and the clusters' lines get what is left; a large sweep's are folded.
+    const table = fold(renderOutcomeTable(report.clusters), 2, COMMENT_BUDGET_CHARS / 2, 'clusters');
+    const lines = fold(clusterNotes, 0, COMMENT_BUDGET_CHARS / 2 - fixed, 'clusters with more to say');
+    return ([...head, ...(report.clusters.length > 0 ? [...table, ''] : []), ...notes, ...lines, ...foot].join('\n') +
+        '\n');
+}
+function headline(report, end) {
+    if (end.setupError)
+        return 'failed';
+    const worst = ['timed-out', 'cancelled', 'failed'].find(o => report.clusters.some(c => c.outcome === o));
+    if (worst)
+        return worst;
+    if (report.clusters.some(c => !SUCCESSFUL_OUTCOMES.has(c.outcome)))
+        return 'failed';
+    return report.dryRun ? 'dry-run' : 'done';
+}
+/** Keeps the first `keep` lines, then as many as fit in `budget` characters, and says how many more. */
+function fold(lines, keep, budget, noun) {
+    let used = 0;
+    const out = [];
+    for (const [i, line] of lines.entries()) {
+        if (i >= keep && used + line.length + 1 > budget) {
+            const more = `… and ${lines.length - i} more ${noun}: see the job summary.`;
+            // After a table, a blank line first: a line right below its rows would be read as one more row.
+            out.push(...(keep > 0 ? ['', more] : [`- ${more}`]));
+            break;
+        }
+        used += line.length + 1;
+        out.push(line);
+    }
+    return out;
+}
+function shorten(text) {
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line.length > MESSAGE_CHARS ? `${line.slice(0, MESSAGE_CHARS - 1)}…` : line;
 }
 
 ;// CONCATENATED MODULE: ./lib/settings.js
@@ -64701,8 +66557,24 @@ function readSettings(input, env) {
         deregisterTaskDefinitions: readBoolean(Inputs.deregisterTaskDefinitions, input(Inputs.deregisterTaskDefinitions)),
         deleteNamespace: readBoolean(Inputs.deleteNamespace, input(Inputs.deleteNamespace)),
         deleteTargetGroups: readBoolean(Inputs.deleteTargetGroups, input(Inputs.deleteTargetGroups)),
-        deleteScalingAlarms: readBoolean(Inputs.deleteScalingAlarms, input(Inputs.deleteScalingAlarms))
+        deleteScalingAlarms: readBoolean(Inputs.deleteScalingAlarms, input(Inputs.deleteScalingAlarms)),
+        ...readPrComment(input)
     };
+}
+/** `pr-comment` and its `github-token`: the token is read only when a comment is asked for. */
+function readPrComment(input) {
+    const raw = input(Inputs.prComment).trim();
+    if (!TRUE_VALUES.has(raw) && !FALSE_VALUES.has(raw)) {
+        throw new errors/* InputError */.dz(`Input '${Inputs.prComment}' has '${raw.slice(0, 40)}'; use true (comment on the pull request) or false (the default).`);
+    }
+    if (!TRUE_VALUES.has(raw))
+        return {};
+    const token = input(Inputs.githubToken).trim();
+    // The runner passes an expression it could not evaluate as its text (a local run of action.yml's default).
+    if (!token || token.startsWith('${{')) {
+        throw new errors/* InputError */.dz(`Input '${Inputs.githubToken}' has no token but '${Inputs.prComment}' is true: leave github-token at its default (the job's GITHUB_TOKEN), give a token that may write to pull requests, or set pr-comment: false.`);
+    }
+    return { prComment: { token } };
 }
 function readTriggerMode(raw) {
     const value = raw.trim().toLowerCase() || 'remove';
@@ -64761,23 +66633,9 @@ function readRole(input, env) {
         }
         sessionName = rawSession;
     }
-    else {
-        sessionName = defaultSessionName(env);
-    }
-    return { role: { roleArn, audience, sessionName, durationSeconds } };
-}
-/**
- * `ecs-teardown-<repo>-<run id>`, cleaned to what STS accepts. The repository name is what gets
- * shortened when it is long: the run id is what tells sessions apart in CloudTrail.
- */
-function defaultSessionName(env) {
-    const clean = (text) => text.replace(/[^\w+=,.@-]/g, '-').replace(/-+/g, '-');
-    const runId = clean(env.GITHUB_RUN_ID ?? '').slice(0, 40);
-    const room = 64 - 'ecs-teardown-'.length - (runId ? runId.length + 1 : 0);
-    const repo = clean((env.GITHUB_REPOSITORY ?? '').split('/').pop() ?? '')
-        .slice(0, Math.max(0, room))
-        .replace(/^-+|-+$/g, '');
-    return ['ecs-teardown', repo, runId].filter(Boolean).join('-');
+    // Without role-session-name, the session is named from the workflow run when the role is assumed
+    // (defaultSessionName in src/aws/credentials.ts, from @actions/github's context).
+    return { role: { roleArn, audience, ...(sessionName ? { sessionName } : {}), durationSeconds } };
 }
 const PATTERN = /^[A-Za-z0-9_*?-]{1,255}$/;
 function splitList(raw) {
@@ -65110,7 +66968,184 @@ function describeAge(ms) {
             : `${Math.max(1, Math.round(ms / 60_000))} min`;
 }
 
+;// CONCATENATED MODULE: ./lib/sweep-neighbours.js
+
+
+
+
+class SweepNeighbours {
+    region;
+    runSignal;
+    members = new Map();
+    /** Log groups each revision writes to, described once per run. */
+    writes = new Map();
+    /** The plan's look at the clusters outside the sweep, taken once for all of the sweep's clusters. */
+    outside;
+    constructor(targets, region, 
+    /** The run's signal: the shared look must not end with the cluster that happened to start it. */
+    runSignal) {
+        this.region = region;
+        this.runSignal = runSignal;
+        for (const ref of targets) {
+            let settle = () => undefined;
+            const known = new Promise(resolve => (settle = resolve));
+            this.members.set(nameFromArn(ref), { gone: false, known, settle });
+        }
+    }
+    /**
+     * The plan's look at who outside the sweep uses what (`take`): every cluster of the sweep excludes
+     * the same clusters (the sweep's), so one look serves them all, on the run's signal.
+     */
+    planLook(ctx, take) {
+        return (this.outside ??= take({ ...ctx, signal: this.runSignal ?? ctx.signal }));
+    }
+    /** The cluster's inventory (or its absence: it uses nothing). */
+    inventoried(cluster, inventory) {
+        const m = this.members.get(nameFromArn(cluster));
+        if (!m)
+            return;
+        m.use = inventory ? useOf(inventory) : emptyUse();
+        m.settle();
+    }
+    /** The cluster is deleted: it uses nothing any more. */
+    gone(cluster) {
+        const m = this.members.get(nameFromArn(cluster));
+        if (!m)
+            return;
+        m.gone = true;
+        m.settle();
+    }
+    /** Its teardown returned; without an inventory, what it uses cannot be known. */
+    ended(cluster, why) {
+        const m = this.members.get(nameFromArn(cluster));
+        if (!m)
+            return;
+        if (!m.use && !m.gone)
+            m.unread = why;
+        m.settle();
+    }
+    /**
+     * Who among the sweep's other clusters not yet gone uses what: waits until every one of them has
+     * taken its inventory (or ended). `logGroups`: also the log groups their revisions write to.
+     */
+    async users(ctx, self, logGroups) {
+        const others = [...this.members.entries()].filter(([name]) => name !== nameFromArn(self));
+        await untilAborted(ctx.signal, Promise.all(others.map(([, m]) => m.known)));
+        const check = {
+            taskDefinitions: {},
+            logGroups: {},
+            targetGroups: {},
+            discoveryServices: {}
+        };
+        const unread = others.filter(([, m]) => !m.gone && m.unread);
+        if (unread.length > 0)
+            return {
+                ...check,
+                incomplete: `cluster ${unread[0][0]} of this sweep could not be read (${unread[0][1].unread})`
+            };
+        for (const [, m] of others) {
+            if (m.gone || !m.use)
+                continue;
+            for (const [key, into] of [
+                ['taskDefinitions', check.taskDefinitions],
+                ['targetGroups', check.targetGroups],
+                ['discoveryServices', check.discoveryServices]
+            ])
+                for (const [arn, users] of m.use[key])
+                    (into[arn] ??= []).push(...users);
+        }
+        if (logGroups) {
+            const revisions = Object.keys(check.taskDefinitions);
+            if (revisions.length > Limits.otherUsers.revisions)
+                return {
+                    ...check,
+                    incomplete: `the sweep's other clusters use ${revisions.length} task definition revisions, more than the ${Limits.otherUsers.revisions} this run reads for log groups`
+                };
+            try {
+                for (const revision of revisions) {
+                    const groups = await this.logGroupsOf(ctx, revision);
+                    if (!groups)
+                        continue;
+                    for (const name of groups)
+                        (check.logGroups[name] ??= []).push({ revision, users: check.taskDefinitions[revision] ?? [] });
+                }
+            }
+            catch (error) {
+                if (ctx.signal.aborted)
+                    throw error;
+                return {
+                    ...check,
+                    incomplete: `the sweep's other clusters' task definitions could not be read: ${(0,errors/* errorMessage */.gJ)(error)}`
+                };
+            }
+        }
+        return check;
+    }
+    logGroupsOf(ctx, revision) {
+        let found = this.writes.get(revision);
+        if (!found) {
+            found = describe(ctx, revision).then(td => td
+                ? awslogsGroups(td, this.region)
+                    .filter(g => g.region === this.region)
+                    .map(g => g.name)
+                : undefined);
+            // A failed read is not kept: the next asker tries again.
+            found.catch(() => this.writes.delete(revision));
+            this.writes.set(revision, found);
+        }
+        return found;
+    }
+}
+function emptyUse() {
+    return { taskDefinitions: new Map(), targetGroups: new Map(), discoveryServices: new Map() };
+}
+/** What a cluster's services (every deployment, load balancer and registry) and tasks use. */
+function useOf(inventory) {
+    const use = emptyUse();
+    const cluster = inventory.cluster.name;
+    const add = (map, key, user) => {
+        const list = map.get(key) ?? [];
+        if (!list.some(u => u.service === user.service && u.task === user.task))
+            list.push(user);
+        map.set(key, list);
+    };
+    for (const s of inventory.services) {
+        const user = { cluster, service: s.name };
+        for (const arn of s.taskDefinitions ?? [])
+            add(use.taskDefinitions, arn, user);
+        for (const lb of s.loadBalancers ?? [])
+            for (const tg of [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn])
+                if (tg)
+                    add(use.targetGroups, tg, user);
+        for (const registry of s.serviceRegistries ?? [])
+            add(use.discoveryServices, registry, user);
+    }
+    for (const t of inventory.tasks) {
+        if (!t.taskDefinitionArn)
+            continue;
+        add(use.taskDefinitions, t.taskDefinitionArn, t.serviceName ? { cluster, service: t.serviceName } : { cluster, task: `${t.id} (${t.group})` });
+    }
+    return use;
+}
+function untilAborted(signal, promise) {
+    if (signal.aborted)
+        return Promise.reject(new errors/* CancelledError */.cc());
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(new errors/* CancelledError */.cc());
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then(value => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, error => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+        });
+    });
+}
+
 ;// CONCATENATED MODULE: ./lib/apply/context.js
+
+
 
 
 
@@ -65161,6 +67196,7 @@ function createPollers(ctx, clusterArn, ceilingMs) {
     const tasks = new BatchPoller(ctx, {
         schedule: schedules.tasks,
         batchSize: Limits.describeTasksBatch,
+        tell: tellTasks,
         describe: async (arns) => {
             const outs = await Promise.all(chunk(arns, Limits.describeTasksBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTasksCommand */.z8X({ cluster: clusterArn, tasks: batch }))));
             return new Map(outs.flatMap(out => (out.tasks ?? []).map(t => [t.taskArn ?? '', toTaskInfo(t)])));
@@ -65169,12 +67205,64 @@ function createPollers(ctx, clusterArn, ceilingMs) {
     const services = new BatchPoller(ctx, {
         schedule: schedules.services,
         batchSize: Limits.describeServicesBatch,
+        tell: tellServices,
         describe: async (arns) => {
             const outs = await Promise.all(chunk(arns, Limits.describeServicesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: clusterArn, services: batch }))));
             return new Map(outs.flatMap(out => (out.services ?? []).map(s => [s.serviceArn ?? '', toServiceInfo(s)])));
         }
     });
     return { tasks, services };
+}
+/**
+ * What the task waits are waiting for, from their last look (the inventory's, until the first):
+ * "Waiting for 3 services to drain: 2 tasks DEACTIVATING (deregistration delay 300 s, 4 min 10 s
+ * left), 1 task STOPPING". A task told to stop behind a load balancer is DEACTIVATING while it is
+ * deregistered from its target groups, for their deregistration delay (ECS developer guide, task
+ * lifecycle: "the target group deregistration occurs during" DEACTIVATING): the run does not look
+ * at it before that delay is over, and says how much of it is left.
+ */
+const PAST_DELAY = Symbol('past the deregistration delay');
+function tellTasks(waits, now) {
+    const services = new Set(waits.filter(w => w.state?.serviceName).map(w => w.state.serviceName));
+    const standalone = waits.filter(w => !w.state?.serviceName).length;
+    const subject = [
+        ...(services.size > 0 ? [`${count(services.size, 'service')} to drain`] : []),
+        ...(standalone > 0
+            ? [`${count(standalone, services.size > 0 ? 'standalone task' : 'task')} to stop`]
+            : [])
+    ].join(' and ');
+    const draining = waits.filter(w => w.canEndFrom > now);
+    const parts = [];
+    if (draining.length > 0) {
+        const delayMs = Math.max(...draining.map(w => w.canEndFrom - w.since));
+        const leftMs = Math.max(...draining.map(w => w.canEndFrom)) - now;
+        parts.push(`${count(draining.length, 'task')} DEACTIVATING (deregistration delay ${Math.round(delayMs / 1000)} s, ${(0,time/* formatDuration */.a3)(leftMs)} left)`);
+    }
+    const byStatus = new Map();
+    for (const w of waits.filter(w => w.canEndFrom <= now)) {
+        // Past its delay and not looked at yet: ECS is stopping it (SIGTERM, then SIGKILL at the stop
+        // timeout); its status before the wait (RUNNING) would be stale.
+        const status = !w.looked && w.canEndFrom > w.since ? PAST_DELAY : (w.state?.lastStatus ?? 'not yet seen');
+        byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+    }
+    for (const [status, n] of byStatus)
+        parts.push(`${count(n, 'task')} ${status === PAST_DELAY ? `past ${n === 1 ? 'its' : 'their'} deregistration delay, stopping` : status}`);
+    return `Waiting for ${subject}: ${parts.join(', ')}`;
+}
+/** What the service waits are waiting for: INACTIVE, by the status their last look saw. */
+function tellServices(waits) {
+    const byStatus = new Map();
+    for (const w of waits) {
+        const status = w.state?.status ?? 'DRAINING';
+        byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+    }
+    const names = waits.slice(0, 5).map(w => w.state?.name ?? w.id.slice(w.id.lastIndexOf('/') + 1));
+    const more = waits.length > names.length ? ` and ${waits.length - names.length} more` : '';
+    return `Waiting for ${count(waits.length, 'service')} to become INACTIVE (${names.join(', ')}${more}): ${[
+        ...byStatus
+    ]
+        .map(([status, n]) => `${n} ${status}`)
+        .join(', ')}`;
 }
 
 ;// CONCATENATED MODULE: ./lib/apply/tasks.js
@@ -65215,7 +67303,13 @@ function isTaskGone(error) {
  * along: it keeps the plain schedule.
  */
 async function waitTasksStopped(ctx, tasks, deadline, drainDelayMs = 0) {
-    const outcomes = await Promise.all(tasks.map(task => ctx.tasks.waitUntil(task.arn, isTaskDown, deadline, task.desiredStatus === 'STOPPED' ? 0 : drainDelayMs)));
+    const outcomes = await Promise.all(tasks.map(async (task) => {
+        const outcome = await ctx.tasks.waitUntil(task.arn, isTaskDown, deadline, task.desiredStatus === 'STOPPED' ? 0 : drainDelayMs, task);
+        // The live log only: the report counts the tasks, and the summary lists them.
+        if (outcome.done)
+            ctx.log.progress?.(`Task ${task.id} (${task.group}) is ${outcome.state?.lastStatus ?? 'gone'}`);
+        return outcome;
+    }));
     return tasks.filter((_, i) => !outcomes[i]?.done);
 }
 /**
@@ -65311,13 +67405,52 @@ function isTransientRefusal(error) {
         ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException') &&
             /not ACTIVE|in use|in progress/i.test((0,errors/* errorMessage */.gJ)(error))));
 }
-/** Detach every provider (both lists are required, both empty), then delete the ones no other cluster uses. */
-async function removeCapacityProviders(ctx, decisions) {
+/**
+ * A daemon still pins the provider: "Cannot delete capacity provider. Daemon services are still
+ * associated with this capacity provider" (ekristen/aws-nuke#990). The daemons go before their
+ * providers (src/kinds/daemons.ts), so this only lasts until their deletion is over.
+ */
+function isPinnedByDaemons(error) {
+    return ((0,errors/* isAwsError */.m_)(error, 'ClientException') && /Daemon services are still associated/i.test((0,errors/* errorMessage */.gJ)(error)));
+}
+/**
+ * DELETE_FAILED because the provider is still associated with a cluster: right after a detach,
+ * which is asynchronous, AWS answers DeleteCapacityProvider with 200 and this (ekristen/aws-nuke#542,
+ * hashicorp/terraform-provider-aws#48156), and deletes nothing; sent again once the detach has
+ * settled, it deletes.
+ */
+function isStillAssociated(reason) {
+    return /associated with (the )?cluster/i.test(reason ?? '');
+}
+/**
+ * Detaches the cluster's providers (both lists are required; Managed Instances ones cannot be
+ * detached and stay listed), waits until the detach has settled, then deletes the providers the
+ * plan deletes: Auto Scaling ones no other cluster uses, and the cluster's own Managed Instances
+ * ones (with `cluster`), each awaited until INACTIVE.
+ */
+async function removeCapacityProviders(ctx, decisions, opts) {
+    if (opts.detach)
+        await detach(ctx, decisions);
+    await Promise.all(decisions.filter(d => d.delete).map(d => deleteProvider(ctx, d)));
+    for (const d of decisions.filter(d => !d.delete && !d.provider.reserved)) {
+        ctx.report.leftovers.push({
+            kind: 'capacity-provider',
+            id: d.provider.name,
+            reason: `kept: ${d.keepReason}`
+        });
+    }
+}
+async function detach(ctx, decisions) {
+    // "Amazon ECS Managed Instances doesn't support this" (PutClusterCapacityProviders, API model):
+    // one the cluster lists stays in the list; it goes with DeleteCapacityProvider and `cluster`.
+    const kept = decisions
+        .filter(d => d.provider.managedInstances && d.provider.attached)
+        .map(d => d.provider.name);
     const detached = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
         try {
             await callAws(ctx, ctx.ecs, new dist_cjs/* PutClusterCapacityProvidersCommand */.t3({
                 cluster: ctx.clusterArn,
-                capacityProviders: [],
+                capacityProviders: kept,
                 defaultCapacityProviderStrategy: []
             }));
             return { done: true, value: undefined };
@@ -65330,59 +67463,121 @@ async function removeCapacityProviders(ctx, decisions) {
     });
     if (!detached.done)
         throw new errors/* DeadlineError */.j3(`capacity providers could not be detached before the deadline: ${detached.reason}`);
-    for (const d of decisions) {
+    for (const d of decisions.filter(d => !d.provider.managedInstances)) {
         ctx.report.capacityProviders.push({ name: d.provider.name, action: 'detached' });
         ctx.log.info(`Detached capacity provider ${d.provider.name}`);
     }
-    await Promise.all(decisions.filter(d => d.delete).map(d => deleteProvider(ctx, d)));
-    for (const d of decisions.filter(d => !d.delete && !d.provider.reserved)) {
-        ctx.report.leftovers.push({
-            kind: 'capacity-provider',
-            id: d.provider.name,
-            reason: `kept: ${d.keepReason}`
-        });
-    }
+    await attachmentsSettled(ctx);
+}
+/**
+ * The detach is asynchronous: the cluster's `attachmentsStatus` (DescribeClusters with
+ * ATTACHMENTS) is UPDATE_IN_PROGRESS until it settles, and until then a provider cannot be deleted
+ * and neither can the cluster (hashicorp/terraform-provider-aws#45794). An answer without the field
+ * (an emulator) counts as settled; UPDATE_FAILED is logged, and the deletions then say what stands.
+ */
+async function attachmentsSettled(ctx) {
+    const settled = await pollUntil(ctx, {
+        deadline: ctx.deadline,
+        schedule: { firstMs: 0, stepMs: 1_000, factor: 2, ceilingMs: ctx.pollIntervalMs }
+    }, async () => {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: [ctx.clusterArn], include: ['ATTACHMENTS'] }));
+        const status = out.clusters?.[0]?.attachmentsStatus;
+        if (status === 'UPDATE_IN_PROGRESS')
+            return { done: false, reason: 'attachmentsStatus UPDATE_IN_PROGRESS' };
+        return { done: true, value: status };
+    });
+    if (!settled.done)
+        throw new errors/* DeadlineError */.j3(`the cluster's capacity providers were still being detached at the deadline (${settled.reason})`);
+    if (settled.value === 'UPDATE_FAILED')
+        ctx.log.warning(`The cluster's capacity provider update ended UPDATE_FAILED; deleting what it can`);
+    else
+        ctx.log.info(settled.value
+            ? `The detach has settled (attachmentsStatus ${settled.value})`
+            : 'The detach is taken as settled: DescribeClusters gave no attachmentsStatus');
 }
 async function deleteProvider(ctx, decision) {
-    const name = decision.provider.name;
-    const started = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
+    const { name, managedInstances } = decision.provider;
+    // Managed Instances providers "are cluster-scoped and can only be deleted from their associated
+    // cluster" (DeleteCapacityProvider, API model); DescribeCapacityProviders finds them with it too.
+    const scope = managedInstances ? { cluster: ctx.clusterArn } : {};
+    // Already being deleted (DEPROVISIONING, an earlier run's request): only waited for.
+    let requested = decision.provider.status === 'DEPROVISIONING';
+    let told = false;
+    let waited = false;
+    /** Sends DeleteCapacityProvider: done when AWS answers with the end, else looked at again. */
+    const request = async () => {
+        let cp;
         try {
-            await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteCapacityProviderCommand */.oR7({ capacityProvider: name }));
-            return { done: true, value: undefined };
+            cp = (await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteCapacityProviderCommand */.oR7({ capacityProvider: name, ...scope }))).capacityProvider;
         }
         catch (error) {
-            if (isTransientRefusal(error))
+            if (isPinnedByDaemons(error) || isTransientRefusal(error))
                 return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
             throw error;
         }
-    });
-    if (!started.done)
-        throw new errors/* DeadlineError */.j3(`capacity provider ${name} could not be deleted before the deadline: ${started.reason}`);
-    ctx.log.info(`Deleting capacity provider ${name}`);
-    const finished = await pollUntil(ctx, {
+        if (cp?.updateStatus === 'DELETE_FAILED')
+            return failed(cp);
+        requested = true;
+        if (!told)
+            ctx.log.info(`Deleting capacity provider ${name}`);
+        told = true;
+        return cp?.status === 'INACTIVE'
+            ? { done: true, value: { deleted: true } }
+            : { done: false, reason: 'DELETE_IN_PROGRESS' };
+    };
+    const failed = (cp) => {
+        const reason = cp.updateStatusReason ?? 'no reason given';
+        if (isStillAssociated(reason)) {
+            // Nothing was deleted: send it again once the detach has settled.
+            if (!waited)
+                ctx.log.info(`Capacity provider ${name}: DELETE_FAILED (${reason}): the detach is still settling; trying again`);
+            waited = true;
+            requested = false;
+            return { done: false, reason: `DELETE_FAILED: ${reason}` };
+        }
+        return { done: true, value: { deleted: false, reason } };
+    };
+    const finished = await retryUntil(ctx, {
         deadline: ctx.deadline,
-        schedule: { firstMs: 1_000, stepMs: 1_000, factor: 2, ceilingMs: ctx.pollIntervalMs }
+        minDelayMs: 1_000,
+        maxDelayMs: Math.max(1_000, Math.min(15_000, ctx.pollIntervalMs))
     }, async () => {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeCapacityProvidersCommand */.bso({ capacityProviders: [name] }));
+        if (!requested)
+            return request();
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeCapacityProvidersCommand */.bso({ capacityProviders: [name], ...scope }));
         const cp = out.capacityProviders?.[0];
         if (!cp || cp.status === 'INACTIVE')
-            return { done: true, value: 'deleted' };
+            return { done: true, value: { deleted: true } };
         if (cp.updateStatus === 'DELETE_FAILED')
-            return { done: true, value: `DELETE_FAILED: ${cp.updateStatusReason ?? 'no reason given'}` };
+            return failed(cp);
         return { done: false, reason: `still ${cp.status} (${cp.updateStatus ?? 'no update status'})` };
     });
     if (!finished.done)
         throw new errors/* DeadlineError */.j3(`capacity provider ${name} was not deleted before the deadline: ${finished.reason}`);
-    if (finished.value === 'deleted') {
+    if (finished.value.deleted) {
         const entry = ctx.report.capacityProviders.find(e => e.name === name);
         if (entry)
             entry.action = 'deleted';
-        ctx.log.info(`Capacity provider ${name} is deleted`);
+        else
+            ctx.report.capacityProviders.push({ name, action: 'deleted' });
+        const instances = decision.provider.instances ?? [];
+        if (managedInstances) {
+            // Its instances are ECS's, launched for it; they are shut down with it.
+            const record = ctx.report.capacityProviders.find(e => e.name === name);
+            record.managedInstances = instances.map(i => i.ec2InstanceId ?? i.id);
+        }
+        ctx.log.info(`Capacity provider ${name} is deleted` +
+            (instances.length > 0 ? ` (with the ${instances.length} Managed Instances ECS ran for it)` : ''));
+        return;
     }
-    else {
-        ctx.report.leftovers.push({ kind: 'capacity-provider', id: name, reason: finished.value });
-        throw new Error(`capacity provider ${name} could not be deleted: ${finished.value}`);
-    }
+    const reason = finished.value.reason;
+    ctx.report.leftovers.push({
+        kind: 'capacity-provider',
+        id: name,
+        billing: managedInstances === true,
+        reason: `DELETE_FAILED: ${reason} Remove what the reason names, then run the teardown again or run aws ecs delete-capacity-provider --capacity-provider ${name}${managedInstances ? ` --cluster ${ctx.clusterName}` : ''}`
+    });
+    throw new Error(`capacity provider ${name} could not be deleted: DELETE_FAILED: ${reason}`);
 }
 
 ;// CONCATENATED MODULE: ./lib/apply/cluster.js
@@ -65402,6 +67597,15 @@ const TRANSIENT = [
     'ClusterContainsCapacityProviderException',
     'UpdateInProgressException'
 ];
+/**
+ * Right after a detach (asynchronous) or while a Managed Instances provider is still being deleted,
+ * DeleteCluster answers ClientException "The Cluster cannot be deleted while Cluster Scoped Capacity
+ * Providers are attached to the cluster" (hashicorp/terraform-provider-aws#45794,
+ * ekristen/aws-nuke#990): like the ClusterContains* refusals, it passes once they are gone.
+ */
+function isCapacityStillAttached(error) {
+    return (0,errors/* isAwsError */.m_)(error, 'ClientException') && /Capacity Providers are attached/i.test((0,errors/* errorMessage */.gJ)(error));
+}
 async function deleteCluster(ctx, opts = {}) {
     if (opts.mayBeGone) {
         const current = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: [ctx.clusterArn] }));
@@ -65412,7 +67616,12 @@ async function deleteCluster(ctx, opts = {}) {
         }
         ctx.log.info(`Cluster ${ctx.clusterName} is still ${status} after its stack was deleted: deleting it directly`);
     }
-    const deleted = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 20_000 }, async () => {
+    const deleted = await retryUntil(ctx, {
+        deadline: ctx.deadline,
+        minDelayMs: 2_000,
+        maxDelayMs: 20_000,
+        what: `AWS to accept the deletion of cluster ${ctx.clusterName}`
+    }, async () => {
         try {
             await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteClusterCommand */.dI4({ cluster: ctx.clusterArn }));
             if (ctx.accepted)
@@ -65422,7 +67631,7 @@ async function deleteCluster(ctx, opts = {}) {
         catch (error) {
             if ((0,errors/* isAwsError */.m_)(error, 'ClusterNotFoundException'))
                 return { done: true, value: undefined };
-            if ((0,errors/* isAwsError */.m_)(error, ...TRANSIENT)) {
+            if ((0,errors/* isAwsError */.m_)(error, ...TRANSIENT) || isCapacityStillAttached(error)) {
                 ctx.log.info(`DeleteCluster refused for now (${(0,errors/* errorMessage */.gJ)(error)}); trying again`);
                 return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
             }
@@ -65432,7 +67641,12 @@ async function deleteCluster(ctx, opts = {}) {
     if (!deleted.done)
         throw new errors/* DeadlineError */.j3(`AWS still refused to delete the cluster at the deadline: ${deleted.reason}`);
     ctx.log.info(`Deleting cluster ${ctx.clusterName}`);
-    const inactive = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 1_000, maxDelayMs: ctx.pollIntervalMs }, async () => {
+    const inactive = await retryUntil(ctx, {
+        deadline: ctx.deadline,
+        minDelayMs: 1_000,
+        maxDelayMs: ctx.pollIntervalMs,
+        what: `cluster ${ctx.clusterName} to become INACTIVE`
+    }, async () => {
         const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: [ctx.clusterArn] }));
         const cluster = out.clusters?.[0];
         if (!cluster || cluster.status === 'INACTIVE')
@@ -65469,7 +67683,12 @@ async function deregisterInstances(ctx, instances, gates) {
 async function deregister(ctx, instance, gates) {
     const force = ctx.mode === 'force';
     let waitedForAll = false;
-    const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
+    const result = await retryUntil(ctx, {
+        deadline: ctx.deadline,
+        minDelayMs: 2_000,
+        maxDelayMs: 15_000,
+        what: `container instance ${instance.id} to be deregistered`
+    }, async () => {
         try {
             await callAws(ctx, ctx.ecs, new dist_cjs/* DeregisterContainerInstanceCommand */.sKU({
                 cluster: ctx.clusterArn,
@@ -65576,12 +67795,26 @@ async function deleteTaskSet(ctx, plan, taskSet) {
 /**
  * DeleteService with force: no UpdateService desiredCount 0 first, force scales the service down
  * itself. "Deployments are active" is transient (a deployment in flight); try again until it settles.
+ * An Express service (`resourceManagementType: ECS`) is deleted with DeleteExpressGatewayService,
+ * which "removes all associated AWS resources" (the load balancer, target groups, security groups
+ * and scaling ECS made for it) once its tasks stop; DeleteService would leave them (ECS API model).
  */
 async function deleteService(ctx, plan) {
-    const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
+    const result = await retryUntil(ctx, {
+        deadline: ctx.deadline,
+        minDelayMs: 2_000,
+        maxDelayMs: 15_000,
+        what: `AWS to accept the deletion of service ${plan.service.name}`
+    }, async () => {
         try {
-            await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteServiceCommand */.o6q({ cluster: ctx.clusterArn, service: plan.service.arn, force: true }));
-            ctx.log.info(`Deleting service ${plan.service.name}`);
+            if (plan.service.express) {
+                await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteExpressGatewayServiceCommand */.q8H({ serviceArn: plan.service.arn }));
+                ctx.log.info(`Deleting Express service ${plan.service.name} (ECS removes what it made for it with it)`);
+            }
+            else {
+                await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteServiceCommand */.o6q({ cluster: ctx.clusterArn, service: plan.service.arn, force: true }));
+                ctx.log.info(`Deleting service ${plan.service.name}`);
+            }
             return { done: true, value: 'deleted' };
         }
         catch (error) {
@@ -65599,7 +67832,12 @@ async function deleteService(ctx, plan) {
     // Ours from the moment DeleteService accepts it: DRAINING until INACTIVE, which AWS finishes by itself.
     if (result.value === 'deleted') {
         if (!ctx.report.services.some(s => s.arn === plan.service.arn))
-            ctx.report.services.push({ name: plan.service.name, arn: plan.service.arn, draining: true });
+            ctx.report.services.push({
+                name: plan.service.name,
+                arn: plan.service.arn,
+                draining: true,
+                ...(plan.service.express ? { express: true } : {})
+            });
     }
     else {
         recordGoneBefore(ctx.report, {
@@ -65628,9 +67866,119 @@ async function waitServiceInactive(ctx, plan) {
     ctx.log.info(`Service ${plan.service.name} is deleted`);
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./lib/find-stack.js
+;// CONCATENATED MODULE: ./lib/stack/describe.js
+
+
+
+/**
+ * DescribeStacks for one name or StackId; undefined when CloudFormation does not know it. By name
+ * a deleted stack is "does not exist"; by StackId it reads DELETE_COMPLETE (for a while).
+ */
+async function describeStack(ctx, ref) {
+    try {
+        const out = await callAws(ctx, ctx.cloudformation, new (await sdk.cloudformation()).DescribeStacksCommand({ StackName: ref }));
+        return out.Stacks?.[0];
+    }
+    catch (error) {
+        if (isStackMissing(error))
+            return undefined;
+        throw error;
+    }
+}
+/** CloudFormation's answer for a stack it does not know: ValidationError "Stack with id X does not exist". */
+function isStackMissing(error) {
+    return (0,errors/* isAwsError */.m_)(error, 'ValidationError') && /does not exist/i.test((0,errors/* errorMessage */.gJ)(error));
+}
+
+;// CONCATENATED MODULE: ./lib/stack/exports.js
+
+
+
+
+
+/** A stack's export names: its Outputs with an ExportName (read by DescribeStacks, no further call). */
+function exportNames(stack) {
+    return (stack.Outputs ?? []).map(o => o.ExportName).filter((n) => Boolean(n));
+}
+/**
+ * ListImports for one export, every page: the names of the stacks that import it. CloudFormation
+ * answers ValidationError "Export 'X' is not imported by any stack." when none does (the AWS CLI's
+ * own output; moto does not model ListImports).
+ */
+async function listImports(ctx, exportName) {
+    try {
+        return await paginate(async (nextToken) => {
+            const out = await callAws(ctx, ctx.cloudformation, new (await sdk.cloudformation()).ListImportsCommand({ ExportName: exportName, NextToken: nextToken }));
+            return { items: out.Imports ?? [], nextToken: out.NextToken };
+        });
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'ValidationError') && /is not imported by any stack/i.test((0,errors/* errorMessage */.gJ)(error)))
+            return [];
+        throw error;
+    }
+}
+/**
+ * Every live stack that imports an export of `root`, and those that import theirs in turn, each
+ * once: one ListImports per export, one DescribeStacks per importer. Returned in deletion order (a
+ * stack before every stack whose export it imports).
+ */
+async function findImporters(ctx, root) {
+    const found = new Map();
+    const queue = [root];
+    for (let exporter = queue.shift(); exporter; exporter = queue.shift()) {
+        for (const exportName of exporter.exports) {
+            for (const name of await listImports(ctx, exportName)) {
+                if (name === root.name)
+                    continue;
+                const known = found.get(name);
+                if (known) {
+                    if (!known.imports.includes(exportName))
+                        known.imports.push(exportName);
+                    if (!known.from.includes(exporter.name))
+                        known.from.push(exporter.name);
+                    continue;
+                }
+                const stack = await describeStack(ctx, name);
+                if (!stack || stack.StackStatus === 'DELETE_COMPLETE')
+                    continue;
+                found.set(name, { stack, imports: [exportName], from: [exporter.name] });
+                queue.push({ name, exports: exportNames(stack) });
+            }
+        }
+    }
+    return deletionWaves([...found.entries()].map(([name, i]) => ({ ...i, name }))).flat();
+}
+/** Groups of importers that can be deleted together, in order: none imports from a later group's stack. */
+function deletionWaves(importers) {
+    const waves = [];
+    let left = [...importers];
+    while (left.length > 0) {
+        // A stack can go once no stack still left imports from it. Imports cannot form a circle (a
+        // stack cannot import what is not yet exported); were one there, the rest would go together.
+        const wave = left.filter(i => !left.some(other => other.from.includes(i.name)));
+        const next = wave.length > 0 ? wave : left;
+        waves.push(next);
+        left = left.filter(i => !next.includes(i));
+    }
+    return waves;
+}
+/**
+ * The plan's steps for the importers of `stack`, one per wave, before the stack's own step: the
+ * dry run and the run list the same stacks in the same order.
+ */
+function importerSteps(stack) {
+    return deletionWaves(stack.importers ?? []).map(wave => ({
+        phase: 'delete-stack',
+        description: `Delete ${wave.length === 1 ? 'stack' : 'stacks'} ${wave
+            .map(i => `${i.name} (imports ${i.imports.join(', ')} from ${i.from.join(', ')})`)
+            .join(', ')}, which own nothing but what goes with the services, so that CloudFormation can delete what they import from; wait until DELETE_COMPLETE`,
+        resources: wave.map(i => i.name)
+    }));
+}
+
+;// CONCATENATED MODULE: ./lib/stack/find.js
+
 
 
 
@@ -65695,6 +68043,12 @@ async function findStack(ctx, cluster, stackName) {
         if (stack && isLive(stack))
             return toTarget(ctx, stack, 'tag', cluster);
     }
+    // No tag (or a stale one): CloudFormation itself says which stack holds the cluster, whose
+    // physical id (what Ref gives) is its name.
+    searched.push(`the stack holding AWS::ECS::Cluster ${cluster.name} (DescribeStackResources)`);
+    const holder = await stackHolding(ctx, cluster.name, 'AWS::ECS::Cluster');
+    if (holder)
+        return toTarget(ctx, holder, 'stack-resource', cluster);
     for (const [name, foundBy] of [
         [StackNames.consoleWizard(cluster.name), 'console-wizard-name'],
         [StackNames.ecsCli(cluster.name), 'ecs-cli-name']
@@ -65723,20 +68077,74 @@ async function findStack(ctx, cluster, stackName) {
     return { ...first, otherMatches: rest.map(t => t.name) };
 }
 /**
+ * The live stack that holds the resource of this type and physical id: DescribeStackResources by
+ * PhysicalResourceId answers it with its StackId (API reference: "to find which stack the instance
+ * belongs to"); a ValidationError "... does not exist" when no stack holds it.
+ */
+async function stackHolding(ctx, physicalId, type) {
+    let resources;
+    try {
+        const out = await callAws(ctx, ctx.cloudformation, new (await sdk.cloudformation()).DescribeStackResourcesCommand({ PhysicalResourceId: physicalId }));
+        resources = out.StackResources ?? [];
+    }
+    catch (error) {
+        if (isStackMissing(error))
+            return undefined;
+        throw error;
+    }
+    // A physical id is unique per type only: a log group may bear the cluster's name.
+    const held = resources.find(r => r.ResourceType === type && r.PhysicalResourceId === physicalId && r.ResourceStatus !== 'DELETE_COMPLETE');
+    const stack = held?.StackId ? await describeStack(ctx, held.StackId) : undefined;
+    return stack && isLive(stack) ? stack : undefined;
+}
+/**
+ * The stacks that import the exports of the stack to delete (and theirs, in turn), each judged by
+ * `outside`: one that owns anything else makes the deletion a refusal (stackRefusal).
+ */
+async function withImporters(ctx, target, cluster, outside) {
+    if (!target.exports || target.exports.length === 0)
+        return target;
+    const importers = await findImporters(ctx, { name: target.name, exports: target.exports });
+    if (importers.length === 0)
+        return target;
+    return {
+        ...target,
+        importers: await Promise.all(importers.map(async (i) => ({
+            ...(await toTarget(ctx, i.stack, 'imports', cluster, outside)),
+            imports: i.imports,
+            from: i.from
+        })))
+    };
+}
+/**
  * Services mode: the stack that owns the selected services: the `stack-name` input (it must exist),
  * else the stack in their aws:cloudformation tags. Selected services of several stacks make an
  * ambiguous lookup (a refusal); `outside` lists what else the stack owns.
  */
 async function findStackOfServices(ctx, cluster, services, stackName, outside) {
+    const tagOf = (s) => s.tags?.['aws:cloudformation:stack-id'] || s.tags?.['aws:cloudformation:stack-name'] || undefined;
+    // A service without the tags: the stack holding its AWS::ECS::Service (physical id: its ARN).
+    const untagged = stackName ? [] : services.filter(s => !tagOf(s) && s.arn);
+    const holders = await Promise.all(untagged.map(s => stackHolding(ctx, s.arn, 'AWS::ECS::Service')));
     const refs = stackName
         ? [stackName]
         : [
-            ...new Set(services
-                .map(s => s.tags?.['aws:cloudformation:stack-id'] || s.tags?.['aws:cloudformation:stack-name'])
-                .filter((ref) => Boolean(ref)))
+            ...new Set([
+                ...services.map(tagOf).filter((ref) => Boolean(ref)),
+                ...holders.map(h => h?.StackId).filter((ref) => Boolean(ref))
+            ])
         ];
     if (refs.length === 0)
-        return { notFound: true, searched: ["the selected services' aws:cloudformation tags"] };
+        return {
+            notFound: true,
+            searched: [
+                "the selected services' aws:cloudformation tags",
+                ...(untagged.length > 0
+                    ? ['the stacks holding their AWS::ECS::Service (DescribeStackResources)']
+                    : [])
+            ]
+        };
+    const byTag = new Set(services.map(tagOf));
     const stacks = await Promise.all(refs.map(ref => describeStack(ctx, ref)));
     if (stackName && (!stacks[0] || !isLive(stacks[0]))) {
         return {
@@ -65751,59 +68159,15 @@ async function findStackOfServices(ctx, cluster, services, stackName, outside) {
     ];
     if (live.length === 0)
         return { notFound: true, searched: refs };
-    const [first, ...rest] = await Promise.all(live.map(stack => toTarget(ctx, stack, stackName ? 'stack-name' : 'tag', cluster, outside)));
+    const [first, ...rest] = await Promise.all(live.map(stack => toTarget(ctx, stack, stackName
+        ? 'stack-name'
+        : byTag.has(stack.StackId) || byTag.has(stack.StackName)
+            ? 'tag'
+            : 'stack-resource', cluster, outside)));
     return { ...first, otherMatches: rest.map(t => t.name) };
 }
-/**
- * Services mode: what a stack may own and still go with the selected services. The services
- * themselves, task definitions no other service runs, target groups no other service uses, and the
- * kinds that belong to one service (its roles, log groups, listener rules, scaling, discovery,
- * schedules, security groups, alarms). Anything else (the cluster, its capacity, load balancers and
- * listeners, namespaces, nested stacks, networks…) is outside: it is shared, or may be.
- */
-function outsideServices(selection) {
-    const arns = new Set(selection.services.map(s => s.arn));
-    const names = new Set(selection.services.map(s => s.name));
-    return r => {
-        const type = r.ResourceType ?? '';
-        const id = r.PhysicalResourceId ?? '';
-        const what = `${id.slice(id.lastIndexOf('/') + 1) || r.LogicalResourceId} (${type})`;
-        switch (type) {
-            case 'AWS::ECS::Service':
-                return arns.has(id) || names.has(id.slice(id.lastIndexOf('/') + 1)) ? undefined : `service ${what}`;
-            case 'AWS::ECS::TaskDefinition':
-                return selection.sharedTaskDefinitions.has(id)
-                    ? `task definition ${what}, another service runs it`
-                    : undefined;
-            case 'AWS::ElasticLoadBalancingV2::TargetGroup':
-                return selection.sharedTargetGroups.has(id)
-                    ? `target group ${what}, another service uses it`
-                    : undefined;
-            default:
-                return PER_SERVICE_TYPES.has(type) ? undefined : what;
-        }
-    };
-}
-const PER_SERVICE_TYPES = new Set([
-    'AWS::Logs::LogGroup',
-    'AWS::IAM::Role',
-    'AWS::IAM::Policy',
-    'AWS::IAM::ManagedPolicy',
-    'AWS::ElasticLoadBalancingV2::ListenerRule',
-    'AWS::ApplicationAutoScaling::ScalableTarget',
-    'AWS::ApplicationAutoScaling::ScalingPolicy',
-    'AWS::ServiceDiscovery::Service',
-    'AWS::Events::Rule',
-    'AWS::Scheduler::Schedule',
-    'AWS::EC2::SecurityGroup',
-    'AWS::EC2::SecurityGroupIngress',
-    'AWS::EC2::SecurityGroupEgress',
-    'AWS::Route53::RecordSet',
-    'AWS::CloudWatch::Alarm',
-    'AWS::SSM::Parameter',
-    'AWS::SecretsManager::Secret',
-    'AWS::CDK::Metadata'
-]);
+/** What an awsvpc task's network interface sits in: CloudFormation cannot delete them while it exists. */
+const NETWORK_TYPES = new Set(['AWS::EC2::SecurityGroup', 'AWS::EC2::Subnet', 'AWS::EC2::VPC']);
 /**
  * Why CloudFormation would refuse (or this action will not ask) to delete the stack, in one line
  * that says what to do; undefined when nothing known up front stands in the way. A stack that was
@@ -65822,10 +68186,11 @@ function stackRefusal(lookup) {
         return `The selected services belong to several stacks (${[t.name, ...t.otherMatches].join(', ')}): set stack-name to the one to delete, or select the services of one stack.`;
     }
     if (t.alsoOwns && t.alsoOwns.length > 0) {
-        const shown = t.alsoOwns.slice(0, 10).join(', ') +
-            (t.alsoOwns.length > 10 ? ` and ${t.alsoOwns.length - 10} more` : '');
-        return `Stack ${t.name} owns the selected services but also what is outside the selection: ${shown}. Deleting it would delete those too: set delete-stack: false to remove only the services, or take those resources out of the stack.`;
+        return `Stack ${t.name} owns the selected services but also what is outside the selection: ${listed(t.alsoOwns)}. Deleting it would delete those too: set delete-stack: false to remove only the services, or take those resources out of the stack.`;
     }
+    const importerRefusal = (t.importers ?? []).map(importRefusal).find(r => r !== undefined);
+    if (importerRefusal)
+        return importerRefusal;
     if (t.otherMatches.length > 0) {
         return `Several stacks could have built this cluster (${[t.name, ...t.otherMatches].join(', ')}), and none is the single owner of it: set stack-name to the one to delete.`;
     }
@@ -65840,6 +68205,27 @@ function stackRefusal(lookup) {
         return `Stack ${t.name} is ${t.status}, and CloudFormation cannot start a deletion until it ends: ${how}, then run again.`;
     }
     return undefined;
+}
+/**
+ * Why a stack that imports the stack to delete cannot go first: CloudFormation would then refuse
+ * the deletion ("Export X cannot be deleted as it is in use by Y"), after the services are drained.
+ */
+function importRefusal(i) {
+    const what = `Stack ${i.name} imports ${i.imports.join(', ')} from ${i.from.join(', ')}, so it has to be deleted first`;
+    const instead = `delete or change ${i.name} yourself and run again, or set delete-stack: false`;
+    if (i.alsoOwns && i.alsoOwns.length > 0) {
+        return `${what}, but it also owns what is not part of this environment: ${listed(i.alsoOwns)}. Deleting it would delete those too: ${instead}.`;
+    }
+    if (i.parent)
+        return `${what}, but it is nested in stack ${i.parent}, which alone can delete it: ${instead}.`;
+    if (i.terminationProtection)
+        return `${what}, but it has termination protection enabled, and this action never turns it off: ${instead}.`;
+    if (CANNOT_DELETE_WHILE.has(i.status))
+        return `${what}, but it is ${i.status}, and CloudFormation cannot start a deletion until that ends: wait, then run again.`;
+    return undefined;
+}
+function listed(items) {
+    return items.slice(0, 10).join(', ') + (items.length > 10 ? ` and ${items.length - 10} more` : '');
 }
 /** The report entry for what was found, before any deletion. */
 function stackReport(lookup) {
@@ -65860,7 +68246,10 @@ function stackReport(lookup) {
         status: lookup.status,
         ownsCluster: lookup.ownsCluster,
         deleted: false,
-        failedResources: []
+        failedResources: [],
+        ...(lookup.importers
+            ? { importers: lookup.importers.map(i => ({ ...stackReport(i), imports: i.imports, from: i.from })) }
+            : {})
     };
 }
 /**
@@ -65877,22 +68266,6 @@ function stackDeleteToken(stack, run) {
     const hash = (0,external_node_crypto_.createHash)('sha256').update(stack).digest('hex').slice(0, 16);
     // [a-zA-Z0-9][-a-zA-Z0-9]*, at most 128: the prefix starts with a letter and the rest is clean.
     return `ecs-teardown-${runId}-${attempt}-${hash}`;
-}
-/** DescribeStacks for one name or ARN; undefined when CloudFormation does not know it. */
-async function describeStack(ctx, ref) {
-    try {
-        const out = await callAws(ctx, ctx.cloudformation, new (await sdk.cloudformation()).DescribeStacksCommand({ StackName: ref }));
-        return out.Stacks?.[0];
-    }
-    catch (error) {
-        if (isStackMissing(error))
-            return undefined;
-        throw error;
-    }
-}
-/** CloudFormation's answer for a stack it does not know: ValidationError "Stack with id X does not exist". */
-function isStackMissing(error) {
-    return (0,errors/* isAwsError */.m_)(error, 'ValidationError') && /does not exist/i.test((0,errors/* errorMessage */.gJ)(error));
 }
 function isLive(stack) {
     return stack.StackStatus !== DELETE_COMPLETE;
@@ -65928,7 +68301,10 @@ async function toTarget(ctx, stack, foundBy, cluster, outside) {
         ownsCluster: resources.ownsCluster,
         otherMatches: [],
         autoScalingGroups: resources.autoScalingGroups,
-        ...(resources.alsoOwns ? { alsoOwns: resources.alsoOwns } : {})
+        networkResources: resources.networkResources,
+        ...(resources.alsoOwns ? { alsoOwns: resources.alsoOwns } : {}),
+        ...(exportNames(stack).length > 0 ? { exports: exportNames(stack) } : {}),
+        ...(stack.ParentId ? { parent: stack.ParentId } : {})
     };
 }
 /**
@@ -65950,11 +68326,16 @@ async function readResources(ctx, stackRef, cluster, outside) {
         autoScalingGroups: live
             .filter(r => r.ResourceType === 'AWS::AutoScaling::AutoScalingGroup' && r.PhysicalResourceId)
             .map(r => r.PhysicalResourceId),
+        networkResources: live
+            .filter(r => NETWORK_TYPES.has(r.ResourceType ?? '') && r.PhysicalResourceId)
+            .map(r => r.PhysicalResourceId),
         ...(outside ? { alsoOwns: live.map(outside).filter((why) => why !== undefined) } : {})
     };
 }
 
-;// CONCATENATED MODULE: ./lib/apply/delete-stack.js
+;// CONCATENATED MODULE: ./lib/stack/delete.js
+
+
 
 
 
@@ -65997,18 +68378,23 @@ async function deleteStack(ctx, target, opts) {
     // soon, then backing off to the poll interval.
     await pollUntil(ctx, {
         deadline: opts.deadline,
-        schedule: { firstMs: 2_000, stepMs: 2_000, factor: 2, ceilingMs: opts.pollIntervalMs }
+        schedule: { firstMs: 2_000, stepMs: 2_000, factor: 2, ceilingMs: opts.pollIntervalMs },
+        what: `stack ${target.name} to be deleted`
     }, async () => {
-        const stack = await describeById(ctx, target.id);
+        const stack = await describeStack(ctx, target.id);
         if (!stack) {
             // Gone even by id (a deletion older than CloudFormation's memory): deleted all the same.
             report.status = 'DELETE_COMPLETE';
             return { done: true, value: undefined };
         }
-        report.status = stack.status;
-        report.statusReason = stack.reason;
-        return stack.status === 'DELETE_IN_PROGRESS'
-            ? { done: false, reason: stack.status }
+        // The live log tells each change of the stack's status when a look sees it.
+        const status = stack.StackStatus ?? 'UNKNOWN';
+        if (status !== report.status)
+            ctx.log.progress?.(`Stack ${target.name}: ${report.status} → ${status}`);
+        report.status = status;
+        report.statusReason = stack.StackStatusReason;
+        return status === 'DELETE_IN_PROGRESS'
+            ? { done: false, reason: status }
             : { done: true, value: undefined };
     });
     if (report.status === 'DELETE_COMPLETE') {
@@ -66021,26 +68407,13 @@ async function deleteStack(ctx, target, opts) {
         ctx.log.warning(`Stack ${target.name} was still DELETE_IN_PROGRESS at the deadline`);
         return report;
     }
-    // DELETE_FAILED, or the deletion ended in a status that is not a deletion (CloudFormation can
-    // give up before touching a resource, e.g. while another stack imports one of its outputs).
+    // DELETE_FAILED, or the deletion ended in a status that is not a deletion (CloudFormation gives up
+    // before touching a resource while another stack imports one of its exports, and the stack goes
+    // back to its status: aws/aws-sdk#383, boto/botocore#2590).
     report.failedResources = await failedResources(ctx, target);
-    report.nextCommand = nextCommand(target, report.failedResources);
+    report.nextCommand = nextCommand(target, report.failedResources, report.statusReason);
     ctx.log.warning(`Stack ${target.name} ended ${report.status}${report.statusReason ? `: ${report.statusReason}` : ''}`);
     return report;
-}
-async function describeById(ctx, stackId) {
-    try {
-        const out = await callAws(ctx, ctx.cloudformation, new (await sdk.cloudformation()).DescribeStacksCommand({ StackName: stackId }));
-        const stack = out.Stacks?.[0];
-        if (!stack)
-            return undefined;
-        return { status: stack.StackStatus ?? 'UNKNOWN', reason: stack.StackStatusReason };
-    }
-    catch (error) {
-        if (isStackMissing(error))
-            return undefined;
-        throw error;
-    }
 }
 /**
  * The resources whose deletion failed in the latest deletion: stack events, newest first, read
@@ -66094,26 +68467,37 @@ function isStackItself(event, target) {
         ? event.PhysicalResourceId === target.id
         : event.LogicalResourceId === target.name;
 }
+/** CloudFormation's reason for a deletion it gave up because a live stack imports an export. */
+const EXPORT_IN_USE = /^Export (\S+) cannot be deleted as it is in use by (.+)$/;
 /**
- * What a person runs next after DELETE_FAILED, once they have dealt with what blocked it (or decided
- * to keep it): delete again keeping the resources that failed, which CloudFormation then leaves
- * in place. Without a known failed resource, the forced deletion does the same for whatever failed.
+ * What a person runs next after a deletion that did not finish, matching its cause. An export in
+ * use: see who imports it, and delete (or change) those stacks first; forcing the deletion does not
+ * help there (FORCE_DELETE_STACK and RetainResources apply to a DELETE_FAILED stack only). After
+ * DELETE_FAILED, once what blocked it is dealt with (or kept): delete again keeping the resources
+ * that failed, which CloudFormation then leaves in place; without a known failed resource, the
+ * forced deletion does the same for whatever failed.
  */
-function nextCommand(target, failed) {
+function nextCommand(target, failed, statusReason) {
     const region = /^arn:[^:]+:cloudformation:([^:]+):/.exec(target.id)?.[1];
-    const base = `aws cloudformation delete-stack --stack-name ${target.name}${region ? ` --region ${region}` : ''}`;
+    const inRegion = region ? ` --region ${region}` : '';
+    const base = `aws cloudformation delete-stack --stack-name ${target.name}${inRegion}`;
+    const inUse = EXPORT_IN_USE.exec(statusReason?.trim() ?? '');
+    if (inUse) {
+        const importers = inUse[2].split(/,\s*|\s+and\s+/).filter(Boolean);
+        return `aws cloudformation list-imports --export-name ${inUse[1]}${inRegion} (imported by ${importers.join(', ')}: delete or change those stacks first), then ${base}`;
+    }
     return failed.length > 0
         ? `${base} --retain-resources ${failed.map(f => f.logicalId).join(' ')}`
         : `${base} --deletion-mode FORCE_DELETE_STACK`;
 }
-async function removeStack(ctx, target) {
+async function removeStack(ctx, target, 
+/** Where its report goes: the cluster's `stack`, or one of its `importers`. */
+report) {
     if (!ctx.cloudformation || !ctx.stackToken)
         throw new Error('delete-stack needs a CloudFormation client and a request token');
     const stackCtx = { ...ctx, cloudformation: ctx.cloudformation };
-    const report = stackReport(target);
-    ctx.report.stack = report;
     await deleteStack(stackCtx, target, {
-        clientRequestToken: ctx.stackToken,
+        clientRequestToken: ctx.stackToken(target.id),
         deadline: ctx.deadline,
         pollIntervalMs: ctx.pollIntervalMs,
         report
@@ -66142,6 +68526,23 @@ async function removeStack(ctx, target) {
     }
     const failed = report.failedResources.map(r => `${r.logicalId} (${r.type}): ${r.reason}`).join('; ');
     throw new Error(`Stack ${target.name} ended ${report.status}${failed ? `; failed resources: ${failed}` : report.statusReason ? `: ${report.statusReason}` : ''}. Next: ${report.nextCommand ?? `aws cloudformation delete-stack --stack-name ${target.name}`}`);
+}
+/**
+ * Deletes the stack, after the stacks that import its exports (wave by wave, each waited for by
+ * StackId until DELETE_COMPLETE), recording each in the cluster's report. The first that does not
+ * reach DELETE_COMPLETE fails the cluster, and nothing after it is asked.
+ */
+async function removeStacks(ctx, stack) {
+    const report = stackReport(stack);
+    ctx.report.stack = report;
+    // Before deleting the stack(s): the place for waits on what CloudFormation cannot delete yet.
+    for (const wave of deletionWaves(stack.importers ?? [])) {
+        const results = await Promise.allSettled(wave.map(i => removeStack(ctx, i, report.importers.find(r => r.name === i.name) ?? stackReport(i))));
+        const failed = results.find(r => r.status === 'rejected');
+        if (failed)
+            throw failed.reason;
+    }
+    await removeStack(ctx, stack, report);
 }
 
 ;// CONCATENATED MODULE: ./lib/apply/index.js
@@ -66196,8 +68597,9 @@ async function applyPlan(ctx, plan, phases) {
         // that owns the services goes once they are drained; then what only they used.
         await settleAll(ctx, [everyServiceDone, allTasksDown]);
         if (plan.stack) {
+            await runKindStage(ctx, plan.kinds, 'before-stack', phases);
             phases.start(Phase.deleteStack);
-            await removeStack(inPhase(Phase.deleteStack), plan.stack);
+            await removeStacks(inPhase(Phase.deleteStack), plan.stack);
             await phases.finish(Phase.deleteStack);
         }
         await runKindStage(ctx, plan.kinds, 'after-cluster', phases);
@@ -66219,17 +68621,20 @@ async function applyPlan(ctx, plan, phases) {
     afterInstances.catch(() => undefined);
     await settleAll(ctx, [everyServiceDone, allTasksDown, instances]);
     const removeCluster = async () => {
-        if (plan.detachCapacityProviders) {
+        if (plan.detachCapacityProviders || plan.capacityProviders.some(d => d.delete)) {
             phases.start(Phase.capacityProviders);
-            await removeCapacityProviders(inPhase(Phase.capacityProviders), plan.capacityProviders);
+            await removeCapacityProviders(inPhase(Phase.capacityProviders), plan.capacityProviders, {
+                detach: plan.detachCapacityProviders
+            });
             await phases.finish(Phase.capacityProviders);
         }
         const stack = plan.stack;
         if (stack?.ownsCluster) {
             // The stack owns the cluster: CloudFormation deletes it, then the cluster is checked (and
             // deleted directly if the stack left it, as some tools and emulators do).
+            await runKindStage(ctx, plan.kinds, 'before-stack', phases);
             phases.start(Phase.deleteStack);
-            await removeStack(inPhase(Phase.deleteStack), stack);
+            await removeStacks(inPhase(Phase.deleteStack), stack);
             await phases.finish(Phase.deleteStack);
             phases.start(Phase.deleteCluster);
             await deleteCluster(inPhase(Phase.deleteCluster), { mayBeGone: true });
@@ -66240,13 +68645,15 @@ async function applyPlan(ctx, plan, phases) {
             await deleteCluster(inPhase(Phase.deleteCluster));
             await phases.finish(Phase.deleteCluster);
             if (stack) {
+                await runKindStage(ctx, plan.kinds, 'before-stack', phases);
                 phases.start(Phase.deleteStack);
-                await removeStack(inPhase(Phase.deleteStack), stack);
+                await removeStacks(inPhase(Phase.deleteStack), stack);
                 await phases.finish(Phase.deleteStack);
             }
         }
     };
     await settleAll(ctx, [removeCluster(), afterInstances]);
+    ctx.onClusterGone?.();
     // Once nothing of the cluster is left: what ECS leaves behind.
     await runKindStage(ctx, plan.kinds, 'after-cluster', phases);
 }
@@ -66275,6 +68682,7 @@ function round(seconds) {
 }
 
 ;// CONCATENATED MODULE: ./lib/plan.js
+
 
 
 
@@ -66353,6 +68761,9 @@ function decideCapacityProvider(provider) {
     if (provider.otherClusters.length > 0) {
         return { provider, delete: false, keepReason: `still attached to ${provider.otherClusters.join(', ')}` };
     }
+    // A Managed Instances provider an earlier run (or someone) is deleting: waited for like one deleted now.
+    if (provider.managedInstances && provider.status === 'DEPROVISIONING')
+        return { provider, delete: true };
     if (provider.status !== 'ACTIVE')
         return { provider, delete: false, keepReason: `its status is ${provider.status}` };
     return { provider, delete: true };
@@ -66374,7 +68785,17 @@ function describeSteps(plan) {
             resources: taskSets
         });
     }
-    const [draining, active] = partition(plan.services, s => isDeletedAlready(s.service));
+    const [draining, notDraining] = partition(plan.services, s => isDeletedAlready(s.service));
+    const [express, active] = partition(notDraining, s => s.service.express === true);
+    if (express.length > 0) {
+        // ECS API model: DeleteExpressGatewayService "removes all associated AWS resources"; what ECS
+        // made for them is never deleted by this action (kinds/express-services.ts reports it).
+        steps.push({
+            phase: 'delete-express-services',
+            description: `Delete ${count(express.length, 'Express service')} with DeleteExpressGatewayService (ECS removes the load balancer, target groups, security groups and scaling it made for ${express.length === 1 ? 'it' : 'them'}); wait until INACTIVE`,
+            resources: express.map(s => s.service.name)
+        });
+    }
     if (active.length > 0) {
         // One service-modify call per service: DeleteService with force scales a REPLICA service to 0
         // itself, and once it is DRAINING ECS refuses UpdateService, so nothing can scale it up again.
@@ -66412,22 +68833,49 @@ function describeSteps(plan) {
         });
     }
     steps.push(...ofKinds('after-instances'));
-    if (plan.detachCapacityProviders) {
-        const deleted = plan.capacityProviders.filter(d => d.delete);
+    const providers = plan.capacityProviders;
+    const managed = providers.filter(d => d.delete && d.provider.managedInstances);
+    if (plan.detachCapacityProviders || managed.length > 0) {
+        const detachable = providers.filter(d => !d.provider.managedInstances);
+        const deleted = detachable.filter(d => d.delete);
+        const machines = managed.flatMap(d => d.provider.instances ?? []);
+        const parts = [
+            ...(plan.detachCapacityProviders
+                ? [
+                    `Detach ${count(detachable.length, 'capacity provider')} and wait until the detach has settled (attachmentsStatus UPDATE_COMPLETE)` +
+                        (deleted.length > 0
+                            ? `, then delete ${count(deleted.length, 'Auto Scaling provider')} no other cluster uses`
+                            : '')
+                ]
+                : []),
+            ...(managed.length > 0
+                ? [
+                    `delete the cluster's ${count(managed.length, 'ECS Managed Instances provider')} (with the cluster: they are cluster-scoped)` +
+                        (machines.length > 0
+                            ? `; ECS shuts down the ${count(machines.length, 'managed instance')} it runs for them`
+                            : '')
+                ]
+                : [])
+        ];
+        const text = parts.join('; ');
         steps.push({
             phase: 'capacity-providers',
-            description: `Detach ${count(plan.capacityProviders.length, 'capacity provider')}` +
-                (deleted.length > 0
-                    ? ` and delete ${count(deleted.length, 'Auto Scaling provider')} no other cluster uses`
-                    : ''),
-            resources: plan.capacityProviders.map(d => d.delete ? `${d.provider.name} (delete)` : `${d.provider.name} (detach only)`)
+            description: `${text.charAt(0).toUpperCase()}${text.slice(1)}${deleted.length + managed.length > 0 ? '; wait until each is INACTIVE' : ''}`,
+            resources: providers.map(d => d.provider.managedInstances
+                ? `${d.provider.name} (${d.delete ? 'delete' : 'keep'}, Managed Instances${d.provider.instances?.length
+                    ? `: ${d.provider.instances.map(i => i.ec2InstanceId ?? i.id).join(', ')}`
+                    : ''})`
+                : d.delete
+                    ? `${d.provider.name} (delete)`
+                    : `${d.provider.name} (detach only)`)
         });
     }
     const stack = plan.stack;
     if (plan.scope) {
         // Services mode: the cluster stays; a stack that owns the services goes once they are drained.
         if (stack) {
-            steps.push({
+            steps.push(...ofKinds('before-stack'));
+            steps.push(...importerSteps(stack), {
                 phase: 'delete-stack',
                 description: `Delete stack ${stack.name}, which owns the selected services; wait until DELETE_COMPLETE`,
                 resources: [stack.name]
@@ -66436,7 +68884,8 @@ function describeSteps(plan) {
     }
     else if (stack?.ownsCluster) {
         // The stack owns the cluster: CloudFormation deletes it with the stack.
-        steps.push({
+        steps.push(...ofKinds('before-stack'));
+        steps.push(...importerSteps(stack), {
             phase: 'delete-stack',
             description: `Delete stack ${stack.name}, which deletes cluster ${plan.clusterName}; wait until DELETE_COMPLETE and check the cluster is gone`,
             resources: [stack.name, plan.clusterName]
@@ -66449,7 +68898,8 @@ function describeSteps(plan) {
             resources: [plan.clusterName]
         });
         if (stack) {
-            steps.push({
+            steps.push(...ofKinds('before-stack'));
+            steps.push(...importerSteps(stack), {
                 phase: 'delete-stack',
                 description: `Delete stack ${stack.name}; wait until DELETE_COMPLETE`,
                 resources: [stack.name]
@@ -66458,6 +68908,155 @@ function describeSteps(plan) {
     }
     steps.push(...ofKinds('after-cluster'));
     return steps;
+}
+
+;// CONCATENATED MODULE: ./lib/stack/owns.js
+/**
+ * Services mode: what a stack may own and still go with the selected services. The services
+ * themselves, task definitions no other service runs, target groups no other service uses, and the
+ * kinds that belong to one service (its roles, log groups, listener rules, scaling, discovery,
+ * schedules, security groups, alarms). Anything else (the cluster, its capacity, load balancers and
+ * listeners, namespaces, nested stacks, networks…) is outside: it is shared, or may be.
+ */
+function outsideServices(selection) {
+    const arns = new Set(selection.services.map(s => s.arn));
+    const names = new Set(selection.services.map(s => s.name));
+    return r => {
+        const type = r.ResourceType ?? '';
+        const id = r.PhysicalResourceId ?? '';
+        const what = `${id.slice(id.lastIndexOf('/') + 1) || r.LogicalResourceId} (${type})`;
+        switch (type) {
+            case 'AWS::ECS::Service':
+                return arns.has(id) || names.has(id.slice(id.lastIndexOf('/') + 1)) ? undefined : `service ${what}`;
+            case 'AWS::ECS::TaskDefinition':
+                return selection.sharedTaskDefinitions.has(id)
+                    ? `task definition ${what}, another service runs it`
+                    : undefined;
+            case 'AWS::ElasticLoadBalancingV2::TargetGroup':
+                return selection.sharedTargetGroups.has(id)
+                    ? `target group ${what}, another service uses it`
+                    : undefined;
+            default:
+                return PER_SERVICE_TYPES.has(type) ? undefined : what;
+        }
+    };
+}
+const PER_SERVICE_TYPES = new Set([
+    'AWS::Logs::LogGroup',
+    'AWS::IAM::Role',
+    'AWS::IAM::Policy',
+    'AWS::IAM::ManagedPolicy',
+    'AWS::ElasticLoadBalancingV2::ListenerRule',
+    'AWS::ApplicationAutoScaling::ScalableTarget',
+    'AWS::ApplicationAutoScaling::ScalingPolicy',
+    'AWS::ServiceDiscovery::Service',
+    'AWS::Events::Rule',
+    'AWS::Scheduler::Schedule',
+    'AWS::EC2::SecurityGroup',
+    'AWS::EC2::SecurityGroupIngress',
+    'AWS::EC2::SecurityGroupEgress',
+    'AWS::Route53::RecordSet',
+    'AWS::CloudWatch::Alarm',
+    'AWS::SSM::Parameter',
+    'AWS::SecretsManager::Secret',
+    'AWS::CDK::Metadata'
+]);
+/**
+ * Whole-cluster mode: what a stack importing the cluster's stack may own and still go with it. The
+ * cluster's services (all of them go) and what belongs to one service (outsideServices); anything
+ * else, such as a database, a bucket or another cluster's service, is outside.
+ */
+function outsideCluster(cluster, services) {
+    const ofServices = outsideServices({
+        services,
+        sharedTaskDefinitions: new Set(),
+        sharedTargetGroups: new Set()
+    });
+    // A service's ARN (its physical id) names its cluster: arn:…:service/<cluster>/<service>.
+    const inCluster = `:service/${cluster.name}/`;
+    return r => r.ResourceType === 'AWS::ECS::Service' && (r.PhysicalResourceId ?? '').includes(inCluster)
+        ? undefined
+        : ofServices(r);
+}
+
+;// CONCATENATED MODULE: ./lib/stack/step.js
+
+
+
+
+
+
+
+/**
+ * Finds the stack for delete-stack and checks, before anything is touched, that CloudFormation
+ * would accept its deletion. A refusal fails the cluster at once (a dry run lists it as a blocker).
+ */
+async function lookUpStack(deps, settings, report, ctx, cluster, blockers, inventory, scope) {
+    const stackCtx = { ...ctx, cloudformation: deps.cloudformation };
+    // Services mode: named services already INACTIVE (a re-run) are the selection's too: a stack that
+    // owns them goes with them, and they are not "outside" it.
+    const services = scope ? [...scope.services, ...(scope.expressServices ?? [])] : (inventory?.services ?? []);
+    const outside = inventory?.scope
+        ? outsideServices({
+            services,
+            sharedTaskDefinitions: new Set(scope ? sharedWithNeighbours(scope).taskDefinitions.keys() : []),
+            sharedTargetGroups: new Set(inventory.scope.neighbours.flatMap(s => (s.loadBalancers ?? []).map(lb => lb.targetGroupArn ?? '')))
+        })
+        : outsideCluster(cluster, services);
+    const found = inventory?.scope
+        ? await findStackOfServices(stackCtx, cluster, services, settings.stackName, outside)
+        : await findStack(stackCtx, cluster, settings.stackName);
+    // The stacks that import its exports go first, when they hold nothing else (else a refusal).
+    const lookup = isStackTarget(found) ? await withImporters(stackCtx, found, cluster, outside) : found;
+    report.stack = stackReport(lookup);
+    const refusal = stackRefusal(lookup);
+    if (refusal) {
+        if (!settings.dryRun)
+            throw new errors/* RefusedError */.fk(refusal);
+        blockers.push(refusal);
+    }
+    if (!isStackTarget(lookup)) {
+        ctx.log.info(`No CloudFormation stack found for cluster ${cluster.name}; looked for ${lookup.searched.join(', ')}`);
+        return undefined;
+    }
+    ctx.log.info(`Found stack ${lookup.name} (${lookup.status}, by ${lookup.foundBy})${lookup.alsoOwns ? '; it owns the selected services' : lookup.ownsCluster ? '; it owns the cluster' : ''}`);
+    for (const i of lookup.importers ?? [])
+        ctx.log.info(`Stack ${i.name} (${i.status}) imports ${i.imports.join(', ')} from ${i.from.join(', ')}`);
+    return lookup;
+}
+async function stackOfAbsentCluster(deps, settings, report, phases, ctx, 
+/**
+ * What must be done before the stack can go (what an earlier run left protected from scale-in in
+ * its groups); done at once unless a dry run, and its steps are returned for the plan.
+ */
+beforeDelete) {
+    const blockers = [];
+    const stack = await lookUpStack(deps, settings, report, ctx, { name: report.name, arn: report.arn, tags: {} }, blockers);
+    if (!stack)
+        return;
+    const before = (await beforeDelete?.(stack)) ?? [];
+    if (settings.dryRun) {
+        report.outcome = 'dry-run';
+        report.plan = {
+            steps: [
+                ...before,
+                ...importerSteps(stack),
+                { description: `Delete stack ${stack.name}; wait until DELETE_COMPLETE`, resources: [stack.name] }
+            ].map(({ description, resources }) => ({ description, resources })),
+            blockers
+        };
+        return;
+    }
+    const log = phases.phase(Phase.deleteStack);
+    await removeStacks({
+        ...ctx,
+        log,
+        cloudformation: deps.cloudformation,
+        stackToken: (id) => stackDeleteToken(id, deps.run),
+        report,
+        pollIntervalMs: settings.pollIntervalMs
+    }, stack);
+    report.message = `Cluster ${report.name} was already deleted; its stack ${stack.name} is now deleted too.`;
 }
 
 ;// CONCATENATED MODULE: ./lib/report/leftovers.js
@@ -66481,16 +69080,34 @@ function leftoversFromPlan(plan, report) {
         if (!deregistered.has(ci.arn))
             left.push({ kind: 'container-instance', id: ci.id, reason: 'not deregistered' });
     }
+    // A provider the plan deletes and the run did not (a Managed Instances one keeps its instances running).
+    const deletedProviders = new Set(report.capacityProviders.filter(p => p.action === 'deleted').map(p => p.name));
+    for (const { provider } of plan.capacityProviders.filter(d => d.delete)) {
+        if (deletedProviders.has(provider.name))
+            continue;
+        if (report.leftovers.some(l => l.kind === 'capacity-provider' && l.id === provider.name))
+            continue;
+        const machines = provider.instances?.length ?? 0;
+        left.push({
+            kind: 'capacity-provider',
+            id: provider.name,
+            reason: provider.managedInstances
+                ? `not deleted: an ECS Managed Instances provider${machines > 0 ? ` whose ${machines} instance(s) keep running` : ''}; delete it with aws ecs delete-capacity-provider --capacity-provider ${provider.name} --cluster ${plan.clusterName}`
+                : `not deleted; delete it with aws ecs delete-capacity-provider --capacity-provider ${provider.name}`,
+            ...(provider.managedInstances && machines > 0 ? { billing: true } : {})
+        });
+    }
     // Services mode keeps the cluster: it is not a leftover.
     if (!plan.scope)
         left.push({ kind: 'cluster', id: plan.clusterName, reason: 'not deleted' });
-    // A stack the run meant to delete and did not: a cancelled run must not let it vanish from the report.
-    if (plan.stack && !report.stack?.deleted && !report.leftovers.some(l => l.kind === 'stack')) {
-        left.push({
-            kind: 'stack',
-            id: plan.stack.name,
-            reason: `not deleted (${report.stack?.status ?? plan.stack.status})`
-        });
+    // A stack the run meant to delete and did not (the importers of its exports first): a cancelled
+    // run must not let it vanish from the report.
+    const stacks = plan.stack ? [...(plan.stack.importers ?? []), plan.stack] : [];
+    for (const stack of stacks) {
+        const seen = stack === plan.stack ? report.stack : report.stack?.importers?.find(i => i.name === stack.name);
+        if (seen?.deleted || report.leftovers.some(l => l.kind === 'stack' && l.id === stack.name))
+            continue;
+        left.push({ kind: 'stack', id: stack.name, reason: `not deleted (${seen?.status ?? stack.status})` });
     }
     return left;
 }
@@ -66532,26 +69149,49 @@ function describeLeftovers(leftovers) {
 }
 
 ;// CONCATENATED MODULE: ./lib/report/phase-log.js
+
 /** Most lines of one phase kept in the report and the summary; the log gets them all. */
 const REPORT_LINES_PER_PHASE = 100;
+/** While the run waits, the log says what it waits for at least this often (Terraform's pace). */
+const HEARTBEAT_MS = 10_000;
 /**
- * One log group per phase. Phases overlap (services drain while standalone tasks stop), and a
- * group in the runner's log cannot, so each phase's lines are kept and printed as one group when
- * the phase ends, in the order the phases end. The same lines go into the report, so the summary
- * tells the story in the same words as the log. Warnings and errors are not held back: they are
- * annotations and show at once.
+ * The live log of one cluster, and its phases for the report. Each line is written the moment it
+ * is said, prefixed with the cluster's name (a sweep's clusters run side by side, and phases
+ * overlap: services drain while standalone tasks stop, so neither can be a collapsible group of the
+ * runner's log without holding its lines back). Each phase's lines are also kept, in the report, so
+ * the summary tells the story in the same words as the log; a phase's end is one line with its
+ * time. Warnings and errors are annotations, as they come.
+ *
+ * It is also the cluster's board of waits (WaitBoard): while something waits, every HEARTBEAT_MS a
+ * line says what each wait is waiting for, as its last look saw it, and for how long. The pace
+ * comes from the clock and sleep the run was given (virtual time in tests), no wait looks at AWS to
+ * tell it, and the heartbeat stops when the last wait ends.
  */
 class PhaseLog {
     log;
     report;
     clock;
+    timing;
     open = new Map();
     /** Phases begun quietly: when each began, until its first line makes it a phase of its own. */
     quiet = new Map();
-    constructor(log, report, clock) {
+    /** When the cluster's teardown began: phases' starts count from here. */
+    origin;
+    waits = new Set();
+    /** Stops the heartbeat's sleep when the last wait ends. */
+    heartbeat;
+    constructor(log, report, clock, 
+    /** The heartbeat's sleep, and the signal that ends it with the cluster's work; none: no heartbeat. */
+    timing) {
         this.log = log;
         this.report = report;
         this.clock = clock;
+        this.timing = timing;
+        this.origin = clock();
+    }
+    /** A line of this cluster in the live log, written now. */
+    write(line) {
+        this.log.info(`${this.report.name}: ${line}`);
     }
     /** Starts a phase now (a phase also starts by itself with its first line). */
     start(name) {
@@ -66568,53 +69208,97 @@ class PhaseLog {
         if (!this.open.has(name) && !this.quiet.has(name))
             this.quiet.set(name, this.clock());
     }
-    /** A logger for one phase. */
+    /** A logger for one phase: each line goes to the log at once, and into the phase's report. */
     phase(name) {
         const parent = this.log;
-        const push = (line) => {
+        const keep = (line) => {
             this.start(name);
             this.open.get(name)?.lines.push(line);
         };
         return {
-            info: message => push(message),
+            info: message => {
+                keep(message);
+                this.write(message);
+            },
             warning: message => {
-                push(`warning: ${message}`);
+                keep(`warning: ${message}`);
                 parent.warning(message);
             },
             error: message => {
-                push(`error: ${message}`);
+                keep(`error: ${message}`);
                 parent.error(message);
             },
             debug: message => parent.debug(message),
+            progress: message => this.write(message),
             group: (_name, work) => work()
         };
     }
-    /** Ends a phase: its time goes into the report, its lines into the log as one group. */
-    async finish(name) {
+    /** Ends a phase: its start and time go into the report, one line with its time into the log. */
+    finish(name) {
         this.quiet.delete(name);
         const phase = this.open.get(name);
         if (!phase)
-            return;
+            return Promise.resolve();
         this.open.delete(name);
-        const seconds = Math.round((this.clock() - phase.started) / 100) / 10;
+        const seconds = tenths((this.clock() - phase.started) / 1000);
         const kept = phase.lines.slice(0, REPORT_LINES_PER_PHASE);
         if (phase.lines.length > kept.length)
             kept.push(`… and ${phase.lines.length - kept.length} more lines in the log`);
-        this.report.phases.push({ name, seconds, log: kept });
-        const title = `${this.report.name}: ${name} (${seconds.toFixed(1)} s)`;
-        await this.log.group(title, async () => {
-            for (const line of phase.lines.length > 0 ? phase.lines : ['nothing to do'])
-                this.log.info(line);
-        });
+        this.report.phases.push({ name, start: tenths((phase.started - this.origin) / 1000), seconds, log: kept });
+        this.write(phase.lines.length > 0 ? `${name}: done in ${seconds.toFixed(1)} s` : `${name}: nothing to do`);
+        return Promise.resolve();
     }
     /** Ends every phase still open: after a failure or a cancellation, what was done is still told. */
     async finishAll() {
         for (const name of [...this.open.keys()])
             await this.finish(name);
     }
+    /** Puts a wait on the board (WaitBoard); the heartbeat runs while the board holds one. */
+    begin(wait) {
+        this.waits.add(wait);
+        if (this.timing && !this.heartbeat && !this.timing.signal.aborted)
+            void this.beat(this.timing);
+        return () => {
+            this.waits.delete(wait);
+            if (this.waits.size === 0) {
+                this.heartbeat?.abort();
+                this.heartbeat = undefined;
+            }
+        };
+    }
+    /** Every HEARTBEAT_MS until the board is empty (or the cluster's work stops): each wait, told. */
+    async beat(timing) {
+        const stop = new AbortController();
+        this.heartbeat = stop;
+        const onAbort = () => stop.abort();
+        timing.signal.addEventListener('abort', onAbort, { once: true });
+        try {
+            for (;;) {
+                await timing.sleep(HEARTBEAT_MS, stop.signal);
+                const now = this.clock();
+                for (const wait of this.waits) {
+                    const told = wait.tell(now);
+                    if (told)
+                        this.write(`${told.what}; ${(0,time/* formatDuration */.a3)(now - told.since)} elapsed`);
+                }
+            }
+        }
+        catch {
+            // The sleep was cut short: the last wait ended, or the cluster's work stopped.
+        }
+        finally {
+            timing.signal.removeEventListener('abort', onAbort);
+            if (this.heartbeat === stop)
+                this.heartbeat = undefined;
+        }
+    }
+}
+function tenths(seconds) {
+    return Math.round(seconds * 10) / 10;
 }
 
 ;// CONCATENATED MODULE: ./lib/teardown.js
+
 
 
 
@@ -66656,13 +69340,16 @@ function warmClients(deps, settings) {
 /**
  * The clients the services' surroundings need, started loading as soon as the services are
  * described: the load-balancer kind reads their target groups, the Cloud Map kind their registries,
- * right after the inventory.
+ * the CodeDeploy kind their deployments, right after the inventory.
  */
 function warmServiceClients(deps, services) {
     if (services.some(s => (s.loadBalancers ?? []).length > 0))
         deps.elbv2?.warm?.();
     if (services.some(s => (s.serviceRegistries ?? []).length > 0))
         deps.servicediscovery?.warm?.();
+    // A blue/green service's task sets name its CodeDeploy deployments, read right after the inventory.
+    if (services.some(s => s.taskSets.some(t => t.externalId)))
+        deps.codedeploy?.warm?.();
 }
 const SEEN_BY_INVENTORY = new Set(['service', 'task', 'container-instance', 'cluster']);
 /** How long a failed run may spend looking at what is left, for a true report. */
@@ -66681,10 +69368,12 @@ async function teardownCluster(deps, settings, clusterRef,
 selection) {
     const report = newClusterReport(nameFromArn(clusterRef), settings.region);
     const started = deps.clock();
-    const phases = new PhaseLog(deps.log, report, deps.clock);
+    report.startedAt = new Date(started).toISOString();
     // The cluster's own signal: aborted by the run's (cancellation) or by a failure in one of its
     // parallel chains, so the others stop instead of running on unobserved.
     const controller = new AbortController();
+    // The live log; its heartbeat tells the waits on the run's clock until the cluster's work stops.
+    const phases = new PhaseLog(deps.log, report, deps.clock, { sleep: deps.sleep, signal: controller.signal });
     let cancelledAt;
     const onRunAbort = () => {
         cancelledAt = deps.clock();
@@ -66700,6 +69389,7 @@ selection) {
         ...deps,
         ...relatedPorts(deps),
         signal: controller.signal,
+        waits: phases,
         log: phases.phase(Phase.inventory),
         onClusterFound: () => warmClients(deps, settings),
         onServicesFound: services => warmServiceClients(deps, services),
@@ -66712,6 +69402,7 @@ selection) {
         phases.start(Phase.inventory);
         const servicesMode = settings.services !== undefined;
         const result = await takeInventory(ctx, clusterRef, selection);
+        deps.sweep?.inventoried(clusterRef, result.state === 'absent' ? undefined : result.inventory);
         if (result.state === 'absent') {
             report.outcome = 'absent';
             if (result.arn)
@@ -66722,7 +69413,8 @@ selection) {
             ctx.log.info(report.message);
             // A re-run after a stack deletion failed finds the cluster gone but the stack still there.
             if (settings.deleteStack && !servicesMode)
-                await stackOfAbsentCluster(deps, settings, report, phases, ctx);
+                // What an earlier run may have left protected from scale-in in the stack's groups.
+                await stackOfAbsentCluster(deps, settings, report, phases, ctx, stack => releaseStackGroups({ ...ctx, ec2AutoScaling: relatedPorts(deps).ec2AutoScaling, report }, stack, settings.dryRun));
             return report;
         }
         const inventory = result.inventory;
@@ -66748,7 +69440,8 @@ selection) {
             clusterArn: inventory.cluster.arn,
             runClusters: deps.runClusters ?? [],
             logGroups: settings.deleteLogGroups,
-            region: settings.region
+            region: settings.region,
+            ...(deps.sweep ? { sweep: deps.sweep } : {})
         });
         const found = await findKinds({ ...ctx, otherUsers }, scope, settings, deps.kinds ?? KINDS);
         recordInventory(report, inventory, ctx.log);
@@ -66792,10 +69485,11 @@ selection) {
             report,
             ...createPollers(ctx, plan.clusterArn, settings.pollIntervalMs),
             ...(stack
-                ? { cloudformation: deps.cloudformation, stackToken: stackDeleteToken(stack.id, deps.run) }
+                ? { cloudformation: deps.cloudformation, stackToken: (id) => stackDeleteToken(id, deps.run) }
                 : {}),
             halt: reason => controller.abort(reason),
-            accepted
+            accepted,
+            ...(deps.sweep ? { onClusterGone: () => deps.sweep?.gone(clusterRef) } : {})
         };
         await applyPlan(applyCtx, plan, phases);
         if (plan.scope) {
@@ -66821,68 +69515,13 @@ selection) {
         });
     }
     finally {
+        deps.sweep?.ended(clusterRef, report.message ?? report.outcome);
         deps.signal.removeEventListener('abort', onRunAbort);
         await phases.finishAll();
         report.seconds = round((deps.clock() - started) / 1000);
         tellOutcome(deps.log, report);
     }
     return report;
-}
-/**
- * Finds the stack for delete-stack and checks, before anything is touched, that CloudFormation
- * would accept its deletion. A refusal fails the cluster at once (a dry run lists it as a blocker).
- */
-async function lookUpStack(deps, settings, report, ctx, cluster, blockers, inventory, scope) {
-    const stackCtx = { ...ctx, cloudformation: deps.cloudformation };
-    // Services mode: named services already INACTIVE (a re-run) are the selection's too: a stack that
-    // owns them goes with them, and they are not "outside" it.
-    const services = scope?.services ?? inventory?.services ?? [];
-    const lookup = inventory?.scope
-        ? await findStackOfServices(stackCtx, cluster, services, settings.stackName, outsideServices({
-            services,
-            sharedTaskDefinitions: new Set(scope ? sharedWithNeighbours(scope).taskDefinitions.keys() : []),
-            sharedTargetGroups: new Set(inventory.scope.neighbours.flatMap(s => (s.loadBalancers ?? []).map(lb => lb.targetGroupArn ?? '')))
-        }))
-        : await findStack(stackCtx, cluster, settings.stackName);
-    report.stack = stackReport(lookup);
-    const refusal = stackRefusal(lookup);
-    if (refusal) {
-        if (!settings.dryRun)
-            throw new errors/* RefusedError */.fk(refusal);
-        blockers.push(refusal);
-    }
-    if (!isStackTarget(lookup)) {
-        ctx.log.info(`No CloudFormation stack found for cluster ${cluster.name}; looked for ${lookup.searched.join(', ')}`);
-        return undefined;
-    }
-    ctx.log.info(`Found stack ${lookup.name} (${lookup.status}, by ${lookup.foundBy})${lookup.alsoOwns ? '; it owns the selected services' : lookup.ownsCluster ? '; it owns the cluster' : ''}`);
-    return lookup;
-}
-async function stackOfAbsentCluster(deps, settings, report, phases, ctx) {
-    const blockers = [];
-    const stack = await lookUpStack(deps, settings, report, ctx, { name: report.name, arn: report.arn, tags: {} }, blockers);
-    if (!stack)
-        return;
-    if (settings.dryRun) {
-        report.outcome = 'dry-run';
-        report.plan = {
-            steps: [
-                { description: `Delete stack ${stack.name}; wait until DELETE_COMPLETE`, resources: [stack.name] }
-            ],
-            blockers
-        };
-        return;
-    }
-    const log = phases.phase(Phase.deleteStack);
-    await removeStack({
-        ...ctx,
-        log,
-        cloudformation: deps.cloudformation,
-        stackToken: stackDeleteToken(stack.id, deps.run),
-        report,
-        pollIntervalMs: settings.pollIntervalMs
-    }, stack);
-    report.message = `Cluster ${report.name} was already deleted; its stack ${stack.name} is now deleted too.`;
 }
 function recordInventory(report, inventory, log) {
     report.name = inventory.cluster.name;
@@ -67151,6 +69790,9 @@ function unfinishedAroundTheCluster(plan, report) {
 
 
 
+
+
+
 /**
  * settings → credentials → which clusters → per cluster, concurrently: inventory → plan → apply →
  * report. One pool bounds the AWS calls in flight across all clusters, and one deadline covers all.
@@ -67168,7 +69810,11 @@ async function run(deps) {
         deps.setFailed((0,errors/* errorMessage */.gJ)(error));
         return undefined;
     }
+    // Masked before anything can print it (pr-comment's token; the runner masks its own GITHUB_TOKEN too).
+    if (settings.prComment)
+        deps.setSecret(settings.prComment.token);
     const report = { dryRun: settings.dryRun, clusters: [] };
+    let setupError;
     try {
         const clients = await (deps.createClients ?? (s => defaultClients(s, deps)))(settings);
         const shared = {
@@ -67185,6 +69831,8 @@ async function run(deps) {
             elbv2: clients.elbv2,
             autoscaling: clients.autoscaling,
             cloudwatch: clients.cloudwatch,
+            codedeploy: clients.codedeploy,
+            ec2AutoScaling: clients.ec2AutoScaling,
             run: {
                 runId: deps.env.GITHUB_RUN_ID,
                 runAttempt: deps.env.GITHUB_RUN_ATTEMPT,
@@ -67210,13 +69858,18 @@ async function run(deps) {
                 deps.log.info('No cluster qualifies: every match was skipped.');
             }
             // Each teardown returns a report and never throws: one cluster failing does not stop the others.
-            const done = await Promise.all(selection.targets.map(ref => teardownCluster({ ...shared, runClusters: selection.targets }, settings, ref)));
+            // A sweep's clusters are users of one another's revisions, log groups… until they are gone.
+            const sweep = selection.targets.length > 1
+                ? new SweepNeighbours(selection.targets, settings.region, deps.signal)
+                : undefined;
+            const done = await Promise.all(selection.targets.map(ref => teardownCluster({ ...shared, runClusters: selection.targets, ...(sweep ? { sweep } : {}) }, settings, ref)));
             report.clusters.push(...done, ...selection.skipped);
         }
     }
     catch (error) {
         // Only set-up and selection can land here; say it in one line.
-        deps.setFailed(explainSetupError(error));
+        setupError = explainSetupError(error);
+        deps.setFailed(setupError);
         return report;
     }
     finally {
@@ -67224,6 +69877,12 @@ async function run(deps) {
         for (const [name, value] of Object.entries(reportOutputs(report, reportFile)))
             deps.setOutput(name, value);
         await writeSummary(deps, report);
+        // Last, once the report is final (failed and cancelled runs too): the comment tells what happened.
+        await commentOnPullRequest(report, settings, setupError ? { setupError } : {}, {
+            github: deps.github ?? loadGitHub,
+            log: deps.log,
+            signal: deps.signal
+        });
     }
     const failed = report.clusters.filter(c => !SUCCESSFUL_OUTCOMES.has(c.outcome));
     if (failed.length > 0)
@@ -67238,7 +69897,8 @@ function defaultClients(settings, deps) {
             clock: deps.clock,
             sleep: deps.sleep,
             signal: deps.signal,
-            log: deps.log
+            log: deps.log,
+            github: deps.github ?? loadGitHub
         })
         : undefined;
     return createAwsClients(settings.region, credentials);
@@ -67280,7 +69940,7 @@ function explainSetupError(error) {
 
 /***/ }),
 
-/***/ 7802:
+/***/ 8154:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67290,8 +69950,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   T: () => (/* binding */ runnerDeps)
 });
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -67366,7 +70026,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -67422,8 +70082,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -67437,10 +70097,10 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -67456,7 +70116,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -68159,7 +70819,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -68421,7 +71081,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -68444,7 +71104,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -68540,7 +71200,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -68744,7 +71404,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -68771,7 +71431,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -69264,13 +71924,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -69561,7 +72221,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -69900,8 +72560,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -70082,7 +72742,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -70150,7 +72810,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -70437,6 +73097,7 @@ function explainAwsError(error) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Te: () => (/* binding */ throwIfAborted),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   ml: () => (/* binding */ systemClock),
 /* harmony export */   uk: () => (/* binding */ realSleep)
 /* harmony export */ });
@@ -70459,6 +73120,18 @@ const realSleep = (ms, signal) => new Promise((resolve, reject) => {
 function throwIfAborted(signal) {
     if (signal.aborted)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc();
+}
+/** A duration as a person reads it in the log: `45 s`, `1 min 05 s`, `1 h 02 min`. */
+function formatDuration(ms) {
+    const total = Math.max(0, Math.round(ms / 1000));
+    const h = Math.floor(total / 3600);
+    const min = Math.floor((total % 3600) / 60);
+    const s = total % 60;
+    if (h > 0)
+        return `${h} h ${String(min).padStart(2, '0')} min`;
+    if (min > 0)
+        return `${min} min ${String(s).padStart(2, '0')} s`;
+    return `${s} s`;
 }
 
 
