@@ -27,28 +27,22 @@ describe('removeWithRetry', () => {
 
   it('takes "not found" for done, matching the message where one name covers several causes', async () => {
     const time = new VirtualTime()
-    const gone = [{ codes: ['ClientException'], message: /not found/i }]
-    await expect(
+    const deregister = (answer: string) =>
       removeWithRetry(poll(time), {
         what: 'container instance i-1',
         deadline: time.clock() + 60_000,
-        gone,
+        gone: [{ codes: ['ClientException'], message: /not found/i }],
         call: async () => {
-          throw awsError('ClientException', 'The referenced container instance was not found.')
+          throw awsError('ClientException', answer)
         }
       })
-    ).resolves.toEqual({ outcome: 'gone' })
+    await expect(deregister('The referenced container instance was not found.')).resolves.toEqual({
+      outcome: 'gone'
+    })
     // The same name with another message is not "gone": the caller gets it.
-    await expect(
-      removeWithRetry(poll(time), {
-        what: 'container instance i-1',
-        deadline: time.clock() + 60_000,
-        gone,
-        call: async () => {
-          throw awsError('ClientException', 'The container instance has tasks running.')
-        }
-      })
-    ).rejects.toThrow('The container instance has tasks running.')
+    await expect(deregister('The container instance has tasks running.')).rejects.toThrow(
+      'The container instance has tasks running.'
+    )
   })
 
   it('tries a "not yet" refusal again with backoff until AWS accepts', async () => {
