@@ -610,8 +610,8 @@ function modelLine(): string {
       '; '
     )}. The engine sweeps the 20 clusters in one run with the pattern bench-sweep-* (one Pool, one rate limiter); the seed-004 ` +
     `loop does them one after another. Calls are ECS's and Elastic Load Balancing's (what the minimum counts); the ` +
-    `other services the kinds read (EventBridge, Scheduler, EC2, Application Auto Scaling: one call each, the last one ` +
-    `per 50 services) are not counted, and the sweep does not call them.`
+    `other services the kinds read (EventBridge, Scheduler, EC2, EC2 Auto Scaling, Application Auto Scaling: one call ` +
+    `each, the last one per 50 services) are not counted, and the sweep does not call them.`
   )
 }
 

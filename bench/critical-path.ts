@@ -59,6 +59,8 @@ export interface Model {
 const PAGE = 100
 const DESCRIBE_SERVICES_BATCH = 10
 const DESCRIBE_TASKS_BATCH = 100
+/** GetTaskProtection: "up to 100 task IDs" (ECS API model). */
+const GET_TASK_PROTECTION_BATCH = 100
 const DESCRIBE_INSTANCES_BATCH = 100
 /** Elastic Load Balancing: 20 target groups by ARN a call; 400 rules a DescribeRules page. */
 const DESCRIBE_TARGET_GROUPS_BATCH = 20
@@ -101,6 +103,13 @@ export function resourcesOf(s: Scenario): number {
  *   load balancers), DescribeListeners of each load balancer, DescribeRules pages of each listener
  *   (its services' rules and the default one). Reading the groups' deregistration delays
  *   (DescribeTargetGroupAttributes) only times the waits: it is not part of the minimum.
+ * - ECS as it runs today (issue 21): no other call tells what these do, so a teardown that knows
+ *   nothing in advance makes each. DescribeCapacityProviders with `cluster` returns every provider
+ *   associated with the cluster "including Amazon ECS Managed Instances capacity providers" (API
+ *   reference), which must be deleted before the cluster; ListGatewayClusterAssociations, the
+ *   gateways associated with it; and in the graceful mode (the benchmark's) GetTaskProtection, in
+ *   batches of 100 service tasks, whether a task protected from scale-in would hold its drain until
+ *   the protection expires.
  */
 export function minimumCalls(w: Workload): Record<string, number> {
   const tasks = tasksOf(w)
@@ -115,7 +124,10 @@ export function minimumCalls(w: Workload): Record<string, number> {
     DeleteService: w.services,
     StopTask: w.standaloneTasks,
     DeregisterContainerInstance: w.containerInstances,
-    DeleteCluster: 1
+    DeleteCluster: 1,
+    DescribeCapacityProviders: 1,
+    ListGatewayClusterAssociations: 1,
+    GetTaskProtection: batches(w.services * w.tasksPerService, GET_TASK_PROTECTION_BATCH)
   }
   const loadBalancers = loadBalancersOf(w)
   if (loadBalancers > 0) {

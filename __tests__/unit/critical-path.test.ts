@@ -66,8 +66,10 @@ describe('benchmark: minimum calls and critical path, against hand-worked number
     //   page) + DescribeTasks 2 (inventory, one look for STOPPED) + ListContainerInstances 1 +
     //   DescribeContainerInstances 1 + DeleteService 3 + DeregisterContainerInstance 2 +
     //   DeleteCluster 1 = 17; and for the load balancer: DescribeTargetGroups 1 (3 groups, 20 a
-    //   call) + DescribeListeners 1 + DescribeRules 1 (3 rules and the default one) = 20.
-    expect(sumCalls(minimumCalls(scenario.workload))).toBe(20)
+    //   call) + DescribeListeners 1 + DescribeRules 1 (3 rules and the default one) = 20; and for
+    //   ECS as it runs today: DescribeCapacityProviders 1 (with cluster) + ListGatewayClusterAssociations
+    //   1 + GetTaskProtection 1 (6 service tasks, 100 a call) = 23.
+    expect(sumCalls(minimumCalls(scenario.workload))).toBe(23)
     // Resources: 3 services + 6 tasks + 2 instances + 1 cluster = 12.
     expect(resourcesOf(scenario)).toBe(12)
     // Critical path, by hand (L = 50 ms, at most 10 calls in flight, no bucket near empty):
@@ -86,12 +88,12 @@ describe('benchmark: minimum calls and critical path, against hand-worked number
     expect(cp.ms).toBe(91_350)
     expect(cp.binding).toBe('instances')
     expect(cp.chains.services).toBe(91_300)
-    expect(cp.chains.throughput).toBe((20 * 50) / 10)
+    expect(cp.chains.throughput).toBe((23 * 50) / 10)
   })
 
   it('small without a load balancer: no drain, and no Elastic Load Balancing call', () => {
     const workload = { services: 3, tasksPerService: 2, containerInstances: 2, standaloneTasks: 0 }
-    expect(sumCalls(minimumCalls(workload))).toBe(17)
+    expect(sumCalls(minimumCalls(workload))).toBe(20)
     expect(minimumCalls(workload).DescribeTargetGroups).toBeUndefined()
     // 200 + scheduler 1 000 + stop 30 000 = 31 200; + deregister 50 + 100 = 31 350 ms.
     const cp = criticalPath({ name: 'small', clusters: 1, workload }, model)
