@@ -19,22 +19,21 @@ import {
   type ServiceSelection
 } from './inventory.js'
 import { count } from './plan.js'
-import { revisionOf } from './kinds/task-definitions.js'
-import { sharedWithNeighbours } from './kinds/shared.js'
 import type { Logger } from './log.js'
 import { planTeardown, type TeardownPlan } from './plan.js'
 import {
+  beforeAbsentClusterStack,
   findKinds,
   KINDS,
   kindNotes,
   recordKindsFound,
   servicesScope,
+  sharedTaskDefinitions,
   unfinishedKinds,
   wholeClusterScope,
   type AnyKind
 } from './kinds/index.js'
 import type { FindContext, TeardownScope } from './kinds/kind.js'
-import { releaseStackGroups } from './kinds/scale-in-protection.js'
 import { OtherUsersLookup } from './other-users.js'
 import { stackDeleteToken } from './stack/find.js'
 import { lookUpStack, stackOfAbsentCluster } from './stack/step.js'
@@ -58,6 +57,7 @@ import {
   isCancellation,
   RefusedError
 } from './util/errors.js'
+import { lastPartOfArn } from './util/arn.js'
 import type { Pool } from './util/pool.js'
 import type { Clock, Sleep } from './util/time.js'
 
@@ -186,11 +186,7 @@ export async function teardownCluster(
       if (settings.deleteStack && !servicesMode)
         // What an earlier run may have left protected from scale-in in the stack's groups.
         await stackOfAbsentCluster(deps, settings, report, phases, ctx, stack =>
-          releaseStackGroups(
-            { ...ctx, ec2AutoScaling: relatedPorts(deps).ec2AutoScaling, report },
-            stack,
-            settings.dryRun
-          )
+          beforeAbsentClusterStack(deps.kinds ?? KINDS, { ...ctx, report }, stack, settings.dryRun)
         )
       return report
     }
@@ -320,7 +316,7 @@ function recordScope(
   selection?: ServiceSelection,
   scope?: TeardownScope
 ): void {
-  const shared = scope ? sharedWithNeighbours(scope).taskDefinitions : new Map<string, string[]>()
+  const shared = scope ? sharedTaskDefinitions(scope) : new Map<string, string[]>()
   const selected = inventory.scope!
   const others = selected.neighbourTasks.length
   report.scope = {
@@ -340,7 +336,7 @@ function recordScope(
       })),
       ...[...shared].map(([arn, users]) => ({
         kind: 'task-definition' as const,
-        id: revisionOf(arn),
+        id: lastPartOfArn(arn),
         reason: `shared: ${users.join(', ')} also use(s) it`
       }))
     ]
