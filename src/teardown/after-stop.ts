@@ -22,7 +22,8 @@ import {
   isCancellation,
   RefusedError
 } from '../util/errors.js'
-import type { ClusterRun, TeardownDeps } from './state.js'
+import type { TeardownDeps } from './deps.js'
+import type { ClusterRun } from './state.js'
 
 /**
  * After a run that stopped early (failed, timed out, cancelled): its outcome, and a second, bounded

@@ -33,7 +33,8 @@ import {
   recordRemoved,
   recordScope
 } from './record.js'
-import { closeRun, openRun, type ClusterRun, type TeardownDeps } from './state.js'
+import type { TeardownDeps } from './deps.js'
+import { closeRun, openRun, type ClusterRun } from './state.js'
 
 export type { TeardownDeps }
 export { CANCEL_LOOK_MS } from './after-stop.js'

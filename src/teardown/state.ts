@@ -1,46 +1,16 @@
 import { newAcceptedRequests, type AcceptedRequests } from '../apply/context.js'
 import { Phase, round } from '../apply/index.js'
-import type { SendPort } from '../aws/call.js'
-import { relatedPorts, type RelatedPorts } from '../aws/clients.js'
+import { relatedPorts } from '../aws/clients.js'
 import { nameFromArn, type ServiceSelection } from '../inventory.js'
-import type { AnyKind } from '../kinds/index.js'
 import type { FindContext } from '../kinds/kind.js'
-import type { Logger } from '../log.js'
 import type { TeardownPlan } from '../plan.js'
 import { PhaseLog } from '../report/phase-log.js'
 import { newClusterReport, type ClusterReport } from '../report/report.js'
 import type { Settings } from '../settings.js'
-import type { SweepNeighbours } from '../sweep-neighbours.js'
 import { CancelledError, errorMessage } from '../util/errors.js'
-import type { Pool } from '../util/pool.js'
-import type { Clock, Sleep } from '../util/time.js'
+import type { TeardownDeps } from './deps.js'
 import { tellOutcome } from './record.js'
 import { warmClients, warmServiceClients } from './warm.js'
-
-/**
- * What tearing down one cluster needs; all of it injected. The services around the cluster may be
- * left out by a caller that drives ECS alone: what needs them is then skipped, and said.
- */
-export interface TeardownDeps extends Partial<RelatedPorts> {
-  ecs: SendPort
-  cloudformation: SendPort
-  /** The run's identity, for the DeleteStack request token. */
-  run: { runId?: string; runAttempt?: string; startedAt: number }
-  clock: Clock
-  sleep: Sleep
-  /** The run's signal: aborted when the job is cancelled. */
-  signal: AbortSignal
-  pool: Pool
-  log: Logger
-  /** The run's deadline, epoch milliseconds. */
-  deadline: number
-  /** Every cluster the run removes (a sweep's targets): not read by the look at the other clusters. */
-  runClusters?: readonly string[]
-  /** A sweep's clusters, users of one another's until they are gone (src/sweep-neighbours.ts). */
-  sweep?: SweepNeighbours
-  /** The kinds of resource around the cluster to look at and act on; default: every one, KINDS. */
-  kinds?: readonly AnyKind[]
-}
 
 /** One cluster's run: what its steps (src/teardown/index.ts) share, in one object. */
 export interface ClusterRun {

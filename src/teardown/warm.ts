@@ -1,6 +1,6 @@
 import type { ServiceInfo } from '../inventory.js'
 import type { Settings } from '../settings.js'
-import type { TeardownDeps } from './state.js'
+import type { TeardownDeps } from './deps.js'
 
 /**
  * Starts loading the code of every client the settings say this run will call, once the cluster is
