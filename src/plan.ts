@@ -16,7 +16,6 @@ import {
 } from './inventory.js'
 
 export type { StopMode }
-export { count }
 
 /** What will happen to one service, start to end. */
 export interface ServicePlan {
