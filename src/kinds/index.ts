@@ -33,6 +33,9 @@ import { taskDefinitionsKind } from './task-definitions.js'
 import { taskProtectionKind } from './task-protection.js'
 import { triggersKind } from './triggers/index.js'
 
+/** Who outside the clusters this run removes uses what the kinds may remove (one lookup per teardown). */
+export { OtherUsersLookup } from '../other-users.js'
+
 /** Any kind, its own types forgotten: the pipeline only passes what a kind found back to that kind. */
 export type AnyKind = ResourceKind<unknown, unknown>
 

@@ -1,5 +1,4 @@
-import type { ApplyContext } from '../apply/context.js'
-import { createPollers } from '../apply/context.js'
+import { createPollers, type ApplyContext } from '../apply/context.js'
 import { applyPlan, Phase } from '../apply/index.js'
 import {
   takeInventory,
@@ -11,13 +10,13 @@ import {
   beforeAbsentClusterStack,
   findKinds,
   KINDS,
+  OtherUsersLookup,
   recordKindsFound,
   servicesScope,
   wholeClusterScope,
   type FoundKind
 } from '../kinds/index.js'
 import type { TeardownScope } from '../kinds/kind.js'
-import { OtherUsersLookup } from '../other-users.js'
 import { planTeardown, type TeardownPlan } from '../plan.js'
 import type { ClusterReport } from '../report/report.js'
 import type { Settings } from '../settings.js'
@@ -37,7 +36,6 @@ import type { TeardownDeps } from './deps.js'
 import { closeRun, openRun, type ClusterRun } from './state.js'
 
 export type { TeardownDeps }
-export { CANCEL_LOOK_MS } from './after-stop.js'
 
 /**
  * One cluster's teardown: look (inventory, the kinds around it, its stack) → decide (the plan) → a dry
