@@ -12,7 +12,7 @@ import { renderSummary } from './report/summary.js'
 import { readSettings, type InputReader, type Settings } from './settings.js'
 import { selectClusters, selectServices } from './select.js'
 import { SweepNeighbours } from './sweep-neighbours.js'
-import { teardownCluster } from './teardown.js'
+import { teardownCluster, type TeardownDeps } from './teardown/index.js'
 import { errorMessage, explainAwsError, InputError } from './util/errors.js'
 import { Pool } from './util/pool.js'
 import type { Clock, Sleep } from './util/time.js'
@@ -47,102 +47,131 @@ export interface RunDeps {
 
 /**
  * settings → credentials → which clusters → per cluster, concurrently: inventory → plan → apply →
- * report. One pool bounds the AWS calls in flight across all clusters, and one deadline covers all.
+ * report (src/teardown/). One pool bounds the AWS calls in flight across all clusters, and one
+ * deadline covers all.
  */
 export async function run(deps: RunDeps): Promise<Report | undefined> {
-  let settings: Settings
-  try {
-    // Before anything else: a mistyped input would otherwise be ignored and the default (delete) done.
-    checkInputNames(deps.env)
-    settings = readSettings(deps.readInput, deps.env)
-    if (deps.tune) settings = deps.tune(settings)
-  } catch (error) {
-    deps.setFailed(errorMessage(error))
-    return undefined
-  }
+  const settings = runSettings(deps)
+  if (!settings) return undefined
   // Masked before anything can print it (pr-comment's token; the runner masks its own GITHUB_TOKEN too).
   if (settings.prComment) deps.setSecret(settings.prComment.token)
   const report: Report = { dryRun: settings.dryRun, clusters: [] }
   let setupError: string | undefined
   try {
-    const clients = await (deps.createClients ?? (s => defaultClients(s, deps)))(settings)
-    const shared = {
-      // One limiter for the run: ECS's rate limits are per account and Region, so every cluster of a
-      // sweep draws from the same buckets.
-      ecs: paced(clients.ecs, new RateLimiter(deps.clock, deps.sleep)),
-      cloudformation: clients.cloudformation,
-      events: clients.events,
-      scheduler: clients.scheduler,
-      logs: clients.logs,
-      ec2: clients.ec2,
-      ssm: clients.ssm,
-      servicediscovery: clients.servicediscovery,
-      elbv2: clients.elbv2,
-      autoscaling: clients.autoscaling,
-      cloudwatch: clients.cloudwatch,
-      codedeploy: clients.codedeploy,
-      ec2AutoScaling: clients.ec2AutoScaling,
-      run: {
-        runId: deps.env.GITHUB_RUN_ID,
-        runAttempt: deps.env.GITHUB_RUN_ATTEMPT,
-        startedAt: deps.clock()
-      },
-      clock: deps.clock,
-      sleep: deps.sleep,
-      signal: deps.signal,
-      pool: new Pool(settings.maxConcurrency),
-      log: deps.log,
-      deadline: deps.clock() + settings.timeoutMs,
-      kinds: deps.kinds ?? KINDS
-    }
-    if (settings.services) {
-      // Services mode: one cluster, kept; the selection fails the run before anything is removed.
-      const services = await selectServices(shared, settings, settings.services)
-      const cluster = settings.clusters[0]!
-      report.clusters.push(
-        await teardownCluster({ ...shared, runClusters: [cluster] }, settings, cluster, services)
-      )
-    } else {
-      const selection = await selectClusters(shared, settings)
-      if (selection.targets.length === 0 && selection.skipped.length > 0) {
-        deps.log.info('No cluster qualifies: every match was skipped.')
-      }
-      // Each teardown returns a report and never throws: one cluster failing does not stop the others.
-      // A sweep's clusters are users of one another's revisions, log groups… until they are gone.
-      const sweep =
-        selection.targets.length > 1
-          ? new SweepNeighbours(selection.targets, settings.region, deps.signal)
-          : undefined
-      const done = await Promise.all(
-        selection.targets.map(ref =>
-          teardownCluster(
-            { ...shared, runClusters: selection.targets, ...(sweep ? { sweep } : {}) },
-            settings,
-            ref
-          )
-        )
-      )
-      report.clusters.push(...done, ...selection.skipped)
-    }
+    const teardownDeps = await connect(deps, settings)
+    report.clusters.push(...(await teardownClusters(deps, settings, teardownDeps)))
   } catch (error) {
     // Only set-up and selection can land here; say it in one line.
     setupError = explainSetupError(error)
     deps.setFailed(setupError)
     return report
   } finally {
-    const reportFile = await saveReportFile(deps, report)
-    for (const [name, value] of Object.entries(reportOutputs(report, reportFile))) deps.setOutput(name, value)
-    await writeSummary(deps, report)
-    // Last, once the report is final (failed and cancelled runs too): the comment tells what happened.
-    await commentOnPullRequest(report, settings, setupError ? { setupError } : {}, {
-      github: deps.github ?? loadGitHub,
-      log: deps.log,
-      signal: deps.signal
-    })
+    await publish(deps, settings, report, setupError)
   }
   const failed = report.clusters.filter(c => !SUCCESSFUL_OUTCOMES.has(c.outcome))
   if (failed.length > 0) deps.setFailed(failed.map(failureLine).join(' | '))
   return report
+}
+
+/** The inputs, read and checked once; undefined (the run failed, in one line) when one is wrong. */
+function runSettings(deps: RunDeps): Settings | undefined {
+  try {
+    // Before anything else: a mistyped input would otherwise be ignored and the default (delete) done.
+    checkInputNames(deps.env)
+    const settings = readSettings(deps.readInput, deps.env)
+    return deps.tune ? deps.tune(settings) : settings
+  } catch (error) {
+    deps.setFailed(errorMessage(error))
+    return undefined
+  }
+}
+
+/** Credentials → clients → what every cluster's teardown shares (src/teardown/state.ts). */
+async function connect(deps: RunDeps, settings: Settings): Promise<TeardownDeps> {
+  const clients = await (deps.createClients ?? (s => defaultClients(s, deps)))(settings)
+  return {
+    // One limiter for the run: ECS's rate limits are per account and Region, so every cluster of a
+    // sweep draws from the same buckets.
+    ecs: paced(clients.ecs, new RateLimiter(deps.clock, deps.sleep)),
+    cloudformation: clients.cloudformation,
+    events: clients.events,
+    scheduler: clients.scheduler,
+    logs: clients.logs,
+    ec2: clients.ec2,
+    ssm: clients.ssm,
+    servicediscovery: clients.servicediscovery,
+    elbv2: clients.elbv2,
+    autoscaling: clients.autoscaling,
+    cloudwatch: clients.cloudwatch,
+    codedeploy: clients.codedeploy,
+    ec2AutoScaling: clients.ec2AutoScaling,
+    run: {
+      runId: deps.env.GITHUB_RUN_ID,
+      runAttempt: deps.env.GITHUB_RUN_ATTEMPT,
+      startedAt: deps.clock()
+    },
+    clock: deps.clock,
+    sleep: deps.sleep,
+    signal: deps.signal,
+    pool: new Pool(settings.maxConcurrency),
+    log: deps.log,
+    deadline: deps.clock() + settings.timeoutMs,
+    kinds: deps.kinds ?? KINDS
+  }
+}
+
+/**
+ * Which clusters (or, in services mode, which services of the one cluster), then each one's
+ * teardown; each returns a report and never throws: one cluster failing does not stop the others.
+ */
+async function teardownClusters(
+  deps: RunDeps,
+  settings: Settings,
+  shared: TeardownDeps
+): Promise<ClusterReport[]> {
+  if (settings.services) {
+    // Services mode: one cluster, kept; the selection fails the run before anything is removed.
+    const services = await selectServices(shared, settings, settings.services)
+    const cluster = settings.clusters[0]!
+    return [await teardownCluster({ ...shared, runClusters: [cluster] }, settings, cluster, services)]
+  }
+  const selection = await selectClusters(shared, settings)
+  if (selection.targets.length === 0 && selection.skipped.length > 0) {
+    deps.log.info('No cluster qualifies: every match was skipped.')
+  }
+  // A sweep's clusters are users of one another's revisions, log groups… until they are gone.
+  const sweep =
+    selection.targets.length > 1
+      ? new SweepNeighbours(selection.targets, settings.region, deps.signal)
+      : undefined
+  const done = await Promise.all(
+    selection.targets.map(ref =>
+      teardownCluster(
+        { ...shared, runClusters: selection.targets, ...(sweep ? { sweep } : {}) },
+        settings,
+        ref
+      )
+    )
+  )
+  return [...done, ...selection.skipped]
+}
+
+/** The report, however the run ended: its file, the outputs, the job summary, the PR comment. */
+async function publish(
+  deps: RunDeps,
+  settings: Settings,
+  report: Report,
+  setupError: string | undefined
+): Promise<void> {
+  const reportFile = await saveReportFile(deps, report)
+  for (const [name, value] of Object.entries(reportOutputs(report, reportFile))) deps.setOutput(name, value)
+  await writeSummary(deps, report)
+  // Last, once the report is final (failed and cancelled runs too): the comment tells what happened.
+  await commentOnPullRequest(report, settings, setupError ? { setupError } : {}, {
+    github: deps.github ?? loadGitHub,
+    log: deps.log,
+    signal: deps.signal
+  })
 }
 
 function defaultClients(settings: Settings, deps: RunDeps): AwsClients {

@@ -2,10 +2,9 @@ import type { Settings } from './settings.js'
 import type { StopMode } from './apply/context.js'
 import type { StackTarget } from './stack/find.js'
 import { importerSteps } from './stack/exports.js'
-import { hostsHandled, hostsKind } from './kinds/hosts.js'
-import { kindSteps, planKinds, planOf, type FoundKind, type PlannedKind } from './kinds/index.js'
-import { loadBalancersKind } from './kinds/load-balancers.js'
-import { count, type DecideContext } from './kinds/kind.js'
+import { kindHints, kindSteps, planKinds, type FoundKind, type PlannedKind } from './kinds/index.js'
+import type { DecideContext } from './kinds/kind.js'
+import { count } from './util/count.js'
 import {
   isDeletedAlready,
   type CapacityProviderInfo,
@@ -17,7 +16,6 @@ import {
 } from './inventory.js'
 
 export type { StopMode }
-export { count }
 
 /** What will happen to one service, start to end. */
 export interface ServicePlan {
@@ -139,7 +137,7 @@ export function planTeardown(
     ...(inventory.scope ? { scope: inventory.scope } : {}),
     steps: []
   }
-  const drainDelayMs = planOf(plan.kinds, loadBalancersKind)?.drainDelayMs ?? {}
+  const { drainDelayMs } = kindHints(plan.kinds)
   for (const s of plan.services) {
     const delay = drainDelayMs[s.service.name]
     if (delay !== undefined) s.drainDelayMs = delay
@@ -228,7 +226,7 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
   }
   steps.push(...ofKinds('after-services'))
   if (plan.containerInstances.length > 0) {
-    const handled = hostsHandled(planOf(plan.kinds, hostsKind))
+    const handled = kindHints(plan.kinds).handlesHosts
     steps.push({
       phase: 'deregister-instances',
       description: `Deregister ${count(plan.containerInstances.length, 'container instance')}${handled ? '' : ' (the EC2 instances behind them keep running)'}`,

@@ -3,9 +3,11 @@ import { describe, expect, it } from '@jest/globals'
 import type { ClusterInventory, ServiceInfo, TaskInfo } from '../../src/inventory.js'
 import { toServiceInfo } from '../../src/inventory.js'
 import { managedOf } from '../../src/kinds/express-services.js'
-import { wholeClusterScope } from '../../src/kinds/index.js'
+import { wholeClusterScope, type AnyKind } from '../../src/kinds/index.js'
+import type { KindHints } from '../../src/kinds/kind.js'
 import { scalableTargetsQuery } from '../../src/kinds/scalable-targets.js'
 import { planTeardown } from '../../src/plan.js'
+import type { Settings } from '../../src/settings.js'
 
 const service = (name: string, extra: Partial<ServiceInfo> = {}): ServiceInfo => ({
   name,
@@ -168,6 +170,50 @@ describe('planTeardown', () => {
       'delete-cluster'
     ])
     expect(plan.steps[2]!.resources).toEqual(['ci (i-1)'])
+  })
+
+  it("takes a service's drain delay and the hosts handled from any kind's hints, naming no kind", () => {
+    const ofHints = (hints: KindHints): AnyKind => ({
+      name: 'hinting',
+      emptyReport: () => ({ found: {} }),
+      find: () => Promise.resolve(undefined),
+      recordFound: () => undefined,
+      decide: () => undefined,
+      hints: () => hints,
+      steps: () => [],
+      notes: () => [],
+      actions: {},
+      unfinished: () => [],
+      countRows: () => [],
+      doneLists: () => []
+    })
+    const withInstances = inventory({
+      services: [service('web'), service('api')],
+      containerInstances: [
+        { arn: 'ci', id: 'ci', ec2InstanceId: 'i-1', status: 'ACTIVE', runningTasksCount: 0 }
+      ]
+    })
+    const planWith = (...kinds: AnyKind[]): ReturnType<typeof planTeardown> =>
+      planTeardown(withInstances, 'graceful', undefined, {
+        found: kinds.map(kind => ({ kind, found: undefined })),
+        settings: {} as Settings,
+        scope: wholeClusterScope(withInstances)
+      })
+    const deregister = (plan: ReturnType<typeof planTeardown>): string =>
+      plan.steps.find(s => s.phase === 'deregister-instances')!.description
+
+    const hinted = planWith(ofHints({ drainDelayMs: { web: 30_000 } }), ofHints({ handlesHosts: true }))
+    expect(hinted.services.map(s => [s.service.name, s.drainDelayMs])).toEqual([
+      ['web', 30_000],
+      ['api', undefined]
+    ])
+    expect(deregister(hinted)).toBe('Deregister 1 container instance')
+
+    const silent = planWith(ofHints({}))
+    expect(silent.services.every(s => s.drainDelayMs === undefined)).toBe(true)
+    expect(deregister(silent)).toBe(
+      'Deregister 1 container instance (the EC2 instances behind them keep running)'
+    )
   })
 
   it('plans only the cluster deletion for an empty cluster', () => {

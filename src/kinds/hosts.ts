@@ -82,6 +82,8 @@ export const hostsKind: ResourceKind<HostsFound, HostsPlan> = {
     instances: []
   }),
 
+  hints: plan => ({ handlesHosts: hostsHandled(plan) }),
+
   find(ctx, scope, settings) {
     return readHosts(ctx, hostsOf(scope.containerInstances), settings.terminateInstances)
   },

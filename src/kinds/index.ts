@@ -4,16 +4,20 @@ import type { Logger } from '../log.js'
 import type { PhaseLog } from '../report/phase-log.js'
 import type { ClusterReport, Leftover, RelatedReport } from '../report/report.js'
 import type { Settings } from '../settings.js'
+import type { StackTarget } from '../stack/find.js'
 import { codeDeployKind } from './code-deploy.js'
 import { daemonsKind } from './daemons.js'
 import { discoveryServicesKind } from './discovery-services.js'
 import { expressServicesKind } from './express-services.js'
 import { gatewaysKind } from './gateways.js'
 import { hostsKind } from './hosts.js'
+import { sharedWithNeighbours } from './shared.js'
 import type {
+  AbsentClusterContext,
   DecideContext,
   FindContext,
   KindCountRow,
+  KindHints,
   KindStage,
   KindStep,
   ResourceKind,
@@ -28,6 +32,9 @@ import { scalableTargetsKind } from './scalable-targets.js'
 import { taskDefinitionsKind } from './task-definitions.js'
 import { taskProtectionKind } from './task-protection.js'
 import { triggersKind } from './triggers/index.js'
+
+/** Who outside the clusters this run removes uses what the kinds may remove (one lookup per teardown). */
+export { OtherUsersLookup } from '../other-users.js'
 
 /** Any kind, its own types forgotten: the pipeline only passes what a kind found back to that kind. */
 export type AnyKind = ResourceKind<unknown, unknown>
@@ -166,12 +173,38 @@ export function kindNotes(planned: PlannedKind[] | undefined): string[] {
   return (planned ?? []).flatMap(({ kind, plan }) => kind.notes(plan))
 }
 
-/** What one kind decided, typed again, for the one place in the core that needs it. */
-export function planOf<Plan>(
-  planned: PlannedKind[] | undefined,
-  kind: ResourceKind<unknown, Plan>
-): Plan | undefined {
-  return (planned ?? []).find(p => p.kind === (kind as AnyKind))?.plan as Plan | undefined
+/** What the core's steps need to know of the kinds' plans (each kind's `hints`), merged. */
+export function kindHints(planned: PlannedKind[] | undefined): Required<KindHints> {
+  const hints: Required<KindHints> = { drainDelayMs: {}, handlesHosts: false }
+  for (const { kind, plan } of planned ?? []) {
+    const own = kind.hints?.(plan) ?? {}
+    Object.assign(hints.drainDelayMs, own.drainDelayMs)
+    if (own.handlesHosts) hints.handlesHosts = true
+  }
+  return hints
+}
+
+/**
+ * A stack whose cluster is already gone: what the kinds must do before DeleteStack (each kind's
+ * `beforeAbsentClusterStack`, in the order of KINDS); returns the dry run's steps.
+ */
+export async function beforeAbsentClusterStack(
+  kinds: readonly AnyKind[],
+  ctx: AbsentClusterContext,
+  stack: StackTarget,
+  dryRun: boolean
+): Promise<{ description: string; resources: string[] }[]> {
+  const steps: { description: string; resources: string[] }[] = []
+  for (const kind of kinds) steps.push(...((await kind.beforeAbsentClusterStack?.(ctx, stack, dryRun)) ?? []))
+  return steps
+}
+
+/**
+ * Services mode: the scope's task definitions the cluster's other services still run (ARN → those
+ * services), which the core reports kept and the stack step counts as used outside the stack.
+ */
+export function sharedTaskDefinitions(scope: TeardownScope): Map<string, string[]> {
+  return sharedWithNeighbours(scope).taskDefinitions
 }
 
 /**

@@ -102,6 +102,23 @@ export interface DecideContext {
   stack?: StackTarget
 }
 
+/**
+ * What the core needs to know of a kind's plan (`hints`), so that it names no kind: every field
+ * optional, the registry merges them (src/kinds/index.ts, `kindHints`).
+ */
+export interface KindHints {
+  /**
+   * Service name → how long its tasks stay DEACTIVATING (deregistered from its target groups) before
+   * ECS stops them: the plan's `drainDelayMs` of that service.
+   */
+  drainDelayMs?: Record<string, number>
+  /** The kind does something about the machines behind the container instances (else they keep running). */
+  handlesHosts?: boolean
+}
+
+/** What a kind may call on a stack whose cluster is already gone (`beforeAbsentClusterStack`). */
+export type AbsentClusterContext = FindContext & { report: ClusterReport }
+
 /** One step of the plan, in the words the log, the dry run and the summary use. */
 export interface KindStep {
   stage: KindStage
@@ -165,6 +182,17 @@ export interface ResourceKind<Found, Plan> {
   recordFound(found: Found, report: RelatedReport, log: Logger): void
   /** Kept, removed or reported, and why: pure, no AWS call. */
   decide(found: Found, ctx: DecideContext): Plan
+  /** What the core's own steps need to know of the plan (a drain delay, the hosts handled). */
+  hints?(plan: Plan): KindHints
+  /**
+   * A re-run that finds the cluster gone and its stack still there: what must be done before
+   * DeleteStack, done at once unless `dryRun`; returns the dry run's steps.
+   */
+  beforeAbsentClusterStack?(
+    ctx: AbsentClusterContext,
+    stack: StackTarget,
+    dryRun: boolean
+  ): Promise<{ description: string; resources: string[] }[]>
   /** Its steps in the plan (a dry run shows them), each at the stage it runs in. */
   steps(plan: Plan): KindStep[]
   /** What is kept although an input asked for it, and why (the dry run's known blockers). */
@@ -213,9 +241,7 @@ export function rowWhenAny(row: KindCountRow, left: (kind: LeftoverKind) => numb
   return row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0 ? [row] : []
 }
 
-export function count(n: number, noun: string, plural = `${noun}s`): string {
-  return `${n} ${n === 1 ? noun : plural}`
-}
+export { count } from '../util/count.js'
 
 /** The rows worth a line in the summary's table: something found, removed or left. */
 export function shownRows(rows: KindCountRow[], left: (kind: LeftoverKind) => number): KindCountRow[] {

@@ -648,6 +648,7 @@ export const loadBalancersKind: ResourceKind<LoadBalancersFound, LoadBalancersPl
     listenerRules: [],
     targetGroups: []
   }),
+  hints: plan => ({ drainDelayMs: plan.drainDelayMs }),
 
   find(ctx, scope, settings) {
     if (

@@ -82,6 +82,7 @@ export const scaleInProtectionKind: ResourceKind<ScaleInFound, ScaleInPlan> = {
     found: { protectedInstances: 0 },
     scaleInProtection: []
   }),
+  beforeAbsentClusterStack: releaseStackGroups,
 
   async find(ctx, scope) {
     if (!scope.wholeCluster) return { groups: [] }

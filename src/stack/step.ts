@@ -1,7 +1,7 @@
 import type { SendPort } from '../aws/call.js'
 import { Phase } from '../apply/index.js'
 import type { InventoryContext, ClusterInventory } from '../inventory.js'
-import { sharedWithNeighbours } from '../kinds/shared.js'
+import { sharedTaskDefinitions } from '../kinds/index.js'
 import type { TeardownScope } from '../kinds/kind.js'
 import type { PhaseLog } from '../report/phase-log.js'
 import type { ClusterReport } from '../report/report.js'
@@ -54,7 +54,7 @@ export async function lookUpStack(
   const outside = inventory?.scope
     ? outsideServices({
         services,
-        sharedTaskDefinitions: new Set(scope ? sharedWithNeighbours(scope).taskDefinitions.keys() : []),
+        sharedTaskDefinitions: new Set(scope ? sharedTaskDefinitions(scope).keys() : []),
         sharedTargetGroups: new Set(
           inventory.scope.neighbours.flatMap(s => (s.loadBalancers ?? []).map(lb => lb.targetGroupArn ?? ''))
         )
