@@ -14,7 +14,7 @@ import {
   type ServiceInfo,
   type ServiceScope,
   type TaskInfo
-} from './inventory.js'
+} from './inventory/index.js'
 
 export type { StopMode }
 export { count }

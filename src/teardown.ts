@@ -17,7 +17,7 @@ import {
   type InventoryContext,
   type ServiceInfo,
   type ServiceSelection
-} from './inventory.js'
+} from './inventory/index.js'
 import { count } from './plan.js'
 import { revisionOf } from './kinds/task-definitions.js'
 import { sharedWithNeighbours } from './kinds/shared.js'

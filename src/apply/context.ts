@@ -8,7 +8,7 @@ import {
   type InventoryContext,
   type ServiceInfo,
   type TaskInfo
-} from '../inventory.js'
+} from '../inventory/index.js'
 import type { ClusterReport } from '../report/report.js'
 import { chunk } from '../util/pool.js'
 import { count } from '../kinds/kind.js'

@@ -1,6 +1,6 @@
 import { DeregisterContainerInstanceCommand } from '@aws-sdk/client-ecs'
 import { callAws } from '../aws/call.js'
-import type { ContainerInstanceInfo } from '../inventory.js'
+import type { ContainerInstanceInfo } from '../inventory/index.js'
 import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
 import { retryUntil } from '../util/poll.js'
 import type { ApplyContext } from './context.js'

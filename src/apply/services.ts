@@ -4,7 +4,7 @@ import {
   DeleteTaskSetCommand
 } from '@aws-sdk/client-ecs'
 import { callAws } from '../aws/call.js'
-import { isDeletedAlready } from '../inventory.js'
+import { isDeletedAlready } from '../inventory/index.js'
 import type { ServicePlan } from '../plan.js'
 import { recordGoneBefore } from '../report/report.js'
 import { DeadlineError, awsErrorName, errorMessage, isAwsError } from '../util/errors.js'

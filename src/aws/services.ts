@@ -1,5 +1,5 @@
 import { ECSClient } from '@aws-sdk/client-ecs'
-import type { ServiceInfo } from '../inventory.js'
+import type { ServiceInfo } from '../inventory/index.js'
 import type { Settings } from '../settings.js'
 import type { SendPort } from './call.js'
 import { sdk } from './sdk.js'
