@@ -90,21 +90,10 @@ function runSettings(deps: RunDeps): Settings | undefined {
 async function connect(deps: RunDeps, settings: Settings): Promise<TeardownDeps> {
   const clients = await (deps.createClients ?? (s => defaultClients(s, deps)))(settings)
   return {
+    ...clients,
     // One limiter for the run: ECS's rate limits are per account and Region, so every cluster of a
     // sweep draws from the same buckets.
     ecs: paced(clients.ecs, new RateLimiter(deps.clock, deps.sleep)),
-    cloudformation: clients.cloudformation,
-    events: clients.events,
-    scheduler: clients.scheduler,
-    logs: clients.logs,
-    ec2: clients.ec2,
-    ssm: clients.ssm,
-    servicediscovery: clients.servicediscovery,
-    elbv2: clients.elbv2,
-    autoscaling: clients.autoscaling,
-    cloudwatch: clients.cloudwatch,
-    codedeploy: clients.codedeploy,
-    ec2AutoScaling: clients.ec2AutoScaling,
     run: {
       runId: deps.env.GITHUB_RUN_ID,
       runAttempt: deps.env.GITHUB_RUN_ATTEMPT,

@@ -8,7 +8,7 @@ import {
   listServices,
   nameFromArn,
   type InventoryContext
-} from './inventory.js'
+} from './inventory/index.js'
 import { awslogsGroups, describe as describeTaskDefinition } from './kinds/log-groups.js'
 import { count } from './kinds/kind.js'
 import { revisionOf } from './kinds/task-definitions.js'

@@ -13,7 +13,7 @@ import {
   type ServiceInfo,
   type ServiceScope,
   type TaskInfo
-} from './inventory.js'
+} from './inventory/index.js'
 
 export type { StopMode }
 

@@ -6,13 +6,13 @@ import {
   listClusterArns,
   listLiveTasks,
   listServices,
-  nameFromArn,
   type InventoryContext,
   type ServiceInfo,
   type ServiceSelection
-} from './inventory.js'
+} from './inventory/index.js'
 import { newClusterReport, type ClusterReport } from './report/report.js'
 import { globToRegExp, type ServiceRefs, type Settings } from './settings.js'
+import { lastPartOfArn } from './util/arn.js'
 import { InputError } from './util/errors.js'
 
 export interface Selection {
@@ -45,12 +45,12 @@ export async function selectClusters(ctx: InventoryContext, settings: Settings):
   const targets = [...settings.clusters]
   const skipped: ClusterReport[] = []
   if (settings.patterns.length > 0) {
-    const explicitNames = new Set(settings.clusters.map(nameFromArn))
+    const explicitNames = new Set(settings.clusters.map(lastPartOfArn))
     const patterns = settings.patterns.map(globToRegExp)
     const excluded = settings.exclude.map(p => ({ pattern: p, regex: globToRegExp(p) }))
     const arns = await listClusterArns(ctx)
     const candidates = arns.filter(
-      arn => patterns.some(p => p.test(nameFromArn(arn))) && !explicitNames.has(nameFromArn(arn))
+      arn => patterns.some(p => p.test(lastPartOfArn(arn))) && !explicitNames.has(lastPartOfArn(arn))
     )
     const described = (await describeClusters(ctx, candidates, ['TAGS'])).filter(c => c.status === 'ACTIVE')
     described.sort((a, b) => (a.clusterName ?? '').localeCompare(b.clusterName ?? ''))
@@ -86,7 +86,7 @@ export async function selectClusters(ctx: InventoryContext, settings: Settings):
   }
 
   if (targets.length > settings.maxClusters) {
-    const names = targets.map(nameFromArn)
+    const names = targets.map(lastPartOfArn)
     throw new InputError(
       `${targets.length} clusters qualify, more than '${Inputs.maxClusters}' (${settings.maxClusters}) allows, so nothing was removed: ${names.slice(0, 50).join(', ')}${names.length > 50 ? ` and ${names.length - 50} more` : ''}. Narrow the patterns or raise max-clusters.`
     )
@@ -111,7 +111,7 @@ export async function selectServices(
   const clusterArn = cluster.info.arn
   const active = await listServices(ctx, clusterArn, ['TAGS'])
   const byName = new Map(active.map(s => [s.name, s]))
-  const named = [...new Set(refs.names.map(nameFromArn))]
+  const named = [...new Set(refs.names.map(lastPartOfArn))]
   // A named service missing from the list may be DRAINING after an interrupted run: describe it.
   const unlisted = named.filter(name => !byName.has(name))
   const described = (await describeServices(ctx, clusterArn, unlisted, ['TAGS'])).present

@@ -1,5 +1,5 @@
-import type { ClusterInventory, InventoryContext } from './inventory.js'
-import { nameFromArn } from './inventory.js'
+import type { ClusterInventory, InventoryContext } from './inventory/index.js'
+import { nameFromArn } from './inventory/index.js'
 import { awslogsGroups, describe as describeTaskDefinition } from './kinds/log-groups.js'
 import { Limits } from './constants.js'
 import type { OtherUse, OtherUsersCheck } from './other-users.js'

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
+import { AWS_SERVICES } from '../../src/aws/services.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -12,22 +13,13 @@ const HEADING = '# Permissions'
 /** Where the policy is read from (it moved out of the README with issue 14). */
 const POLICY_SOURCES = ['docs/permissions.md']
 
-/** IAM service prefix of each SDK client the code may use. A new client must be added here. */
+/**
+ * IAM service prefix of each SDK client the code may use: the table of the run's services
+ * (src/aws/services.ts), and STS, which only the role's credentials call (src/aws/credentials.ts).
+ */
 const IAM_PREFIX: Record<string, string> = {
-  '@aws-sdk/client-ecs': 'ecs',
-  '@aws-sdk/client-cloudformation': 'cloudformation',
-  '@aws-sdk/client-sts': 'sts',
-  '@aws-sdk/client-eventbridge': 'events',
-  '@aws-sdk/client-scheduler': 'scheduler',
-  '@aws-sdk/client-cloudwatch-logs': 'logs',
-  '@aws-sdk/client-ec2': 'ec2',
-  '@aws-sdk/client-ssm': 'ssm',
-  '@aws-sdk/client-servicediscovery': 'servicediscovery',
-  '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
-  '@aws-sdk/client-application-auto-scaling': 'application-autoscaling',
-  '@aws-sdk/client-auto-scaling': 'autoscaling',
-  '@aws-sdk/client-cloudwatch': 'cloudwatch',
-  '@aws-sdk/client-codedeploy': 'codedeploy'
+  ...Object.fromEntries(Object.values(AWS_SERVICES).map(s => [s.package, s.iam])),
+  '@aws-sdk/client-sts': 'sts'
 }
 
 /** The lazily loaded packages of src/aws/sdk.ts, by loader name: `ec2: () => import('@aws-sdk/client-ec2')`. */
@@ -94,7 +86,8 @@ function awsCommandsIn(file: string, source: string): SentCommand[] {
     const pkg = LAZY_PACKAGES.get(loader ?? '')
     if (!pkg) throw new Error(`${file}: sdk.${loader}() is not a loader in src/aws/sdk.ts`)
     const prefix = IAM_PREFIX[pkg]
-    if (!prefix) throw new Error(`${file}: ${pkg} has no IAM prefix: add it to IAM_PREFIX in this test`)
+    if (!prefix)
+      throw new Error(`${file}: ${pkg} has no IAM prefix: add it to AWS_SERVICES (src/aws/services.ts)`)
     sent.push({ action: `${prefix}:${operation}`, file })
   }
   for (const m of source.matchAll(/new\s+(?:(\w+)\.)?(\w+)Command\s*\(/g)) {
@@ -102,7 +95,8 @@ function awsCommandsIn(file: string, source: string): SentCommand[] {
     const pkg = namespace ? namespaces.get(namespace) : named.get(`${operation}Command`)
     if (!pkg) throw new Error(`${file}: ${operation}Command is not imported from an @aws-sdk client`)
     const prefix = IAM_PREFIX[pkg]
-    if (!prefix) throw new Error(`${file}: ${pkg} has no IAM prefix: add it to IAM_PREFIX in this test`)
+    if (!prefix)
+      throw new Error(`${file}: ${pkg} has no IAM prefix: add it to AWS_SERVICES (src/aws/services.ts)`)
     sent.push({ action: `${prefix}:${operation}`, file })
   }
   return sent
@@ -237,5 +231,9 @@ describe('awsCommandsIn (the scan behind the check)', () => {
     expect(() =>
       awsCommandsIn('x.ts', "import { PutObjectCommand } from '@aws-sdk/client-s3'\nnew PutObjectCommand({})")
     ).toThrow(/client-s3 has no IAM prefix/)
+  })
+
+  it('knows the package of every loader in src/aws/sdk.ts from the table of services', () => {
+    expect([...LAZY_PACKAGES.values()].filter(pkg => !IAM_PREFIX[pkg])).toEqual([])
   })
 })

@@ -9,7 +9,7 @@ import {
   type ListenerRuleInfo,
   type LoadBalancersFound
 } from '../../src/kinds/load-balancers.js'
-import type { ServiceInfo } from '../../src/inventory.js'
+import type { ServiceInfo } from '../../src/inventory/index.js'
 
 const LB = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/previews/aaa'
 const LISTENER = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/previews/aaa/lll'

@@ -37,7 +37,8 @@ describe('removeWithRetry', () => {
         }
       })
     await expect(deregister('The referenced container instance was not found.')).resolves.toEqual({
-      outcome: 'gone'
+      outcome: 'gone',
+      code: 'ClientException'
     })
     // The same name with another message is not "gone": the caller gets it.
     await expect(deregister('The container instance has tasks running.')).rejects.toThrow(
@@ -83,5 +84,60 @@ describe('removeWithRetry', () => {
     await expect(refusal).rejects.toThrow(
       'AWS still refused to delete the cluster at the deadline: The Cluster cannot be deleted while Tasks are active.'
     )
+  })
+
+  it('awaits onNotYet before each next try, and tells the wait on the live log as asked', async () => {
+    const time = new VirtualTime()
+    const events: string[] = []
+    const told: string[] = []
+    const waits = {
+      begin: (wait: { tell(now: number): { what: string } | undefined }) => {
+        told.push(wait.tell(time.clock())?.what ?? '')
+        return () => undefined
+      }
+    }
+    let calls = 0
+    const removed = await removeWithRetry(
+      { ...poll(time), waits },
+      {
+        what: 'container instance i-1',
+        waitingFor: 'container instance i-1 to be deregistered',
+        deadline: time.clock() + 60_000,
+        notYet: [{ codes: ['InvalidParameterException'], message: /task/i }],
+        onNotYet: async reason => {
+          events.push(`not yet: ${reason}`)
+          await time.sleep(500, new AbortController().signal)
+          events.push('ready')
+        },
+        call: async () => {
+          events.push(`call ${++calls}`)
+          if (calls < 2) throw awsError('InvalidParameterException', 'The instance has a task running.')
+          return 'deregistered'
+        }
+      }
+    )
+    expect(removed).toEqual({ outcome: 'removed', value: 'deregistered' })
+    expect(events).toEqual(['call 1', 'not yet: The instance has a task running.', 'ready', 'call 2'])
+    // The board is told when the wait begins, before its first refusal is known.
+    expect(told).toEqual(['Waiting for container instance i-1 to be deregistered'])
+  })
+
+  it('tells a wait by AWS’s refusal alone when waitingFor is false', async () => {
+    const time = new VirtualTime()
+    const seen: { tell(now: number): { what: string } | undefined }[] = []
+    let calls = 0
+    await removeWithRetry(
+      { ...poll(time), waits: { begin: wait => (seen.push(wait), () => undefined) } },
+      {
+        what: 'capacity providers',
+        waitingFor: false,
+        deadline: time.clock() + 60_000,
+        notYet: [{ codes: ['UpdateInProgressException'] }],
+        call: async () => {
+          if (++calls < 2) throw awsError('UpdateInProgressException', 'An update is in progress.')
+        }
+      }
+    )
+    expect(seen.map(w => w.tell(time.clock())?.what)).toEqual(['Waiting: An update is in progress.'])
   })
 })

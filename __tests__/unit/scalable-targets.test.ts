@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { ClusterInfo, ServiceInfo } from '../../src/inventory.js'
+import type { ClusterInfo, ServiceInfo } from '../../src/inventory/index.js'
 import type { TeardownScope } from '../../src/kinds/kind.js'
 import {
   decideScalableTargets,

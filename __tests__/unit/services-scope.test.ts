@@ -3,7 +3,7 @@ import { stackRefusal, type ImportingStack, type StackTarget } from '../../src/s
 import { outsideCluster, outsideServices } from '../../src/stack/owns.js'
 import type { TeardownScope } from '../../src/kinds/kind.js'
 import { familyOfRef, sharedWithNeighbours } from '../../src/kinds/shared.js'
-import type { ServiceInfo } from '../../src/inventory.js'
+import type { ServiceInfo } from '../../src/inventory/index.js'
 
 const ARN = 'arn:aws:ecs:us-east-1:123456789012'
 const td = (rev: string) => `${ARN}:task-definition/${rev}`

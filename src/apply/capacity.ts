@@ -6,29 +6,26 @@ import {
   type CapacityProvider
 } from '@aws-sdk/client-ecs'
 import { callAws } from '../aws/call.js'
+import { isAnswer, removeWithRetry, type AwsAnswer } from '../aws/remove.js'
 import type { CapacityProviderDecision } from '../plan.js'
-import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
+import { DeadlineError, errorMessage } from '../util/errors.js'
 import { pollUntil, retryUntil } from '../util/poll.js'
 import type { ApplyContext } from './context.js'
 
 /** Refusals that only mean "an earlier change is still settling". */
-function isTransientRefusal(error: unknown): boolean {
-  return (
-    isAwsError(error, 'ResourceInUseException', 'UpdateInProgressException') ||
-    (isAwsError(error, 'ClientException', 'InvalidParameterException') &&
-      /not ACTIVE|in use|in progress/i.test(errorMessage(error)))
-  )
-}
+const SETTLING: AwsAnswer[] = [
+  { codes: ['ResourceInUseException', 'UpdateInProgressException'] },
+  { codes: ['ClientException', 'InvalidParameterException'], message: /not ACTIVE|in use|in progress/i }
+]
 
 /**
  * A daemon still pins the provider: "Cannot delete capacity provider. Daemon services are still
  * associated with this capacity provider" (ekristen/aws-nuke#990). The daemons go before their
  * providers (src/kinds/daemons.ts), so this only lasts until their deletion is over.
  */
-function isPinnedByDaemons(error: unknown): boolean {
-  return (
-    isAwsError(error, 'ClientException') && /Daemon services are still associated/i.test(errorMessage(error))
-  )
+const PINNED_BY_DAEMONS: AwsAnswer = {
+  codes: ['ClientException'],
+  message: /Daemon services are still associated/i
 }
 
 /**
@@ -69,31 +66,24 @@ async function detach(ctx: ApplyContext, decisions: CapacityProviderDecision[]):
   const kept = decisions
     .filter(d => d.provider.managedInstances && d.provider.attached)
     .map(d => d.provider.name)
-  const detached = await retryUntil(
-    ctx,
-    { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 },
-    async () => {
-      try {
-        await callAws(
-          ctx,
-          ctx.ecs,
-          new PutClusterCapacityProvidersCommand({
-            cluster: ctx.clusterArn,
-            capacityProviders: kept,
-            defaultCapacityProviderStrategy: []
-          })
-        )
-        return { done: true, value: undefined }
-      } catch (error) {
-        if (isTransientRefusal(error)) return { done: false, reason: errorMessage(error) }
-        throw error
-      }
-    }
-  )
-  if (!detached.done)
-    throw new DeadlineError(
-      `capacity providers could not be detached before the deadline: ${detached.reason}`
-    )
+  await removeWithRetry(ctx, {
+    what: `the capacity providers of cluster ${ctx.clusterName}`,
+    // Told by AWS's last refusal alone.
+    waitingFor: false,
+    call: () =>
+      callAws(
+        ctx,
+        ctx.ecs,
+        new PutClusterCapacityProvidersCommand({
+          cluster: ctx.clusterArn,
+          capacityProviders: kept,
+          defaultCapacityProviderStrategy: []
+        })
+      ),
+    notYet: SETTLING,
+    deadline: ctx.deadline,
+    onDeadline: reason => `capacity providers could not be detached before the deadline: ${reason}`
+  })
   for (const d of decisions.filter(d => !d.provider.managedInstances)) {
     ctx.report.capacityProviders.push({ name: d.provider.name, action: 'detached' })
     ctx.log.info(`Detached capacity provider ${d.provider.name}`)
@@ -159,7 +149,7 @@ async function deleteProvider(ctx: ApplyContext, decision: CapacityProviderDecis
         await callAws(ctx, ctx.ecs, new DeleteCapacityProviderCommand({ capacityProvider: name, ...scope }))
       ).capacityProvider
     } catch (error) {
-      if (isPinnedByDaemons(error) || isTransientRefusal(error))
+      if (isAnswer(error, [PINNED_BY_DAEMONS, ...SETTLING]))
         return { done: false, reason: errorMessage(error) }
       throw error
     }

@@ -1,6 +1,7 @@
 import { DeleteClusterCommand, DescribeClustersCommand } from '@aws-sdk/client-ecs'
 import { callAws } from '../aws/call.js'
-import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
+import { removeWithRetry } from '../aws/remove.js'
+import { DeadlineError } from '../util/errors.js'
 import { retryUntil } from '../util/poll.js'
 import type { ApplyContext } from './context.js'
 
@@ -9,23 +10,24 @@ import type { ApplyContext } from './context.js'
  * services, STOPPING tasks, instances on their way out, an attachment update. Those refusals are
  * retried with backoff until the deadline; at the deadline the last refusal says what is left.
  */
-const TRANSIENT = [
-  'ClusterContainsServicesException',
-  'ClusterContainsTasksException',
-  'ClusterContainsContainerInstancesException',
-  'ClusterContainsCapacityProviderException',
-  'UpdateInProgressException'
+const NOT_YET = [
+  {
+    codes: [
+      'ClusterContainsServicesException',
+      'ClusterContainsTasksException',
+      'ClusterContainsContainerInstancesException',
+      'ClusterContainsCapacityProviderException',
+      'UpdateInProgressException'
+    ]
+  },
+  /**
+   * Right after a detach (asynchronous) or while a Managed Instances provider is still being deleted,
+   * DeleteCluster answers ClientException "The Cluster cannot be deleted while Cluster Scoped
+   * Capacity Providers are attached to the cluster" (hashicorp/terraform-provider-aws#45794,
+   * ekristen/aws-nuke#990): like the ClusterContains* refusals, it passes once they are gone.
+   */
+  { codes: ['ClientException'], message: /Capacity Providers are attached/i }
 ]
-
-/**
- * Right after a detach (asynchronous) or while a Managed Instances provider is still being deleted,
- * DeleteCluster answers ClientException "The Cluster cannot be deleted while Cluster Scoped Capacity
- * Providers are attached to the cluster" (hashicorp/terraform-provider-aws#45794,
- * ekristen/aws-nuke#990): like the ClusterContains* refusals, it passes once they are gone.
- */
-function isCapacityStillAttached(error: unknown): boolean {
-  return isAwsError(error, 'ClientException') && /Capacity Providers are attached/i.test(errorMessage(error))
-}
 
 export async function deleteCluster(ctx: ApplyContext, opts: { mayBeGone?: boolean } = {}): Promise<void> {
   if (opts.mayBeGone) {
@@ -39,31 +41,18 @@ export async function deleteCluster(ctx: ApplyContext, opts: { mayBeGone?: boole
       `Cluster ${ctx.clusterName} is still ${status} after its stack was deleted: deleting it directly`
     )
   }
-  const deleted = await retryUntil(
-    ctx,
-    {
-      deadline: ctx.deadline,
-      minDelayMs: 2_000,
-      maxDelayMs: 20_000,
-      what: `AWS to accept the deletion of cluster ${ctx.clusterName}`
-    },
-    async () => {
-      try {
-        await callAws(ctx, ctx.ecs, new DeleteClusterCommand({ cluster: ctx.clusterArn }))
-        if (ctx.accepted) ctx.accepted.deleteCluster = true
-        return { done: true, value: undefined }
-      } catch (error) {
-        if (isAwsError(error, 'ClusterNotFoundException')) return { done: true, value: undefined }
-        if (isAwsError(error, ...TRANSIENT) || isCapacityStillAttached(error)) {
-          ctx.log.info(`DeleteCluster refused for now (${errorMessage(error)}); trying again`)
-          return { done: false, reason: errorMessage(error) }
-        }
-        throw error
-      }
-    }
-  )
-  if (!deleted.done)
-    throw new DeadlineError(`AWS still refused to delete the cluster at the deadline: ${deleted.reason}`)
+  const deleted = await removeWithRetry(ctx, {
+    what: `cluster ${ctx.clusterName}`,
+    waitingFor: `AWS to accept the deletion of cluster ${ctx.clusterName}`,
+    call: () => callAws(ctx, ctx.ecs, new DeleteClusterCommand({ cluster: ctx.clusterArn })),
+    gone: [{ codes: ['ClusterNotFoundException'] }],
+    notYet: NOT_YET,
+    onNotYet: reason => ctx.log.info(`DeleteCluster refused for now (${reason}); trying again`),
+    deadline: ctx.deadline,
+    maxDelayMs: 20_000,
+    onDeadline: reason => `AWS still refused to delete the cluster at the deadline: ${reason}`
+  })
+  if (deleted.outcome === 'removed' && ctx.accepted) ctx.accepted.deleteCluster = true
   ctx.log.info(`Deleting cluster ${ctx.clusterName}`)
   const inactive = await retryUntil(
     ctx,

@@ -1,16 +1,14 @@
-import { DescribeServicesCommand, DescribeTasksCommand } from '@aws-sdk/client-ecs'
-import { callAws, type SendPort } from '../aws/call.js'
+import type { SendPort } from '../aws/call.js'
 import type { RelatedPorts } from '../aws/clients.js'
 import { Limits } from '../constants.js'
 import {
-  toServiceInfo,
-  toTaskInfo,
+  describeServices,
+  describeTasks,
   type InventoryContext,
   type ServiceInfo,
   type TaskInfo
-} from '../inventory.js'
+} from '../inventory/index.js'
 import type { ClusterReport } from '../report/report.js'
-import { chunk } from '../util/pool.js'
 import { count } from '../util/count.js'
 import { BatchPoller, type PollSchedule, type WaitView } from '../util/poll.js'
 import { formatDuration } from '../util/time.js'
@@ -101,36 +99,21 @@ export function createPollers(
   ceilingMs: number
 ): { tasks: BatchPoller<TaskInfo>; services: BatchPoller<ServiceInfo> } {
   const schedules = pollSchedules(ceilingMs)
-  const tasks = new BatchPoller<TaskInfo>(ctx, {
-    schedule: schedules.tasks,
-    batchSize: Limits.describeTasksBatch,
-    tell: tellTasks,
-    describe: async arns => {
-      const outs = await Promise.all(
-        chunk(arns, Limits.describeTasksBatch).map(batch =>
-          callAws(ctx, ctx.ecs, new DescribeTasksCommand({ cluster: clusterArn, tasks: batch }))
-        )
-      )
-      return new Map(
-        outs.flatMap(out => (out.tasks ?? []).map(t => [t.taskArn ?? '', toTaskInfo(t)] as const))
-      )
-    }
-  })
-  const services = new BatchPoller<ServiceInfo>(ctx, {
-    schedule: schedules.services,
-    batchSize: Limits.describeServicesBatch,
-    tell: tellServices,
-    describe: async arns => {
-      const outs = await Promise.all(
-        chunk(arns, Limits.describeServicesBatch).map(batch =>
-          callAws(ctx, ctx.ecs, new DescribeServicesCommand({ cluster: clusterArn, services: batch }))
-        )
-      )
-      return new Map(
-        outs.flatMap(out => (out.services ?? []).map(s => [s.serviceArn ?? '', toServiceInfo(s)] as const))
-      )
-    }
-  })
+  /** A poller that looks by ARN with `describe` (batched DescribeTasks or DescribeServices). */
+  const poller = <T extends { arn: string }>(
+    schedule: PollSchedule,
+    batchSize: number,
+    tell: (views: WaitView<T>[], now: number) => string | undefined,
+    describe: (ctx: InventoryContext, clusterArn: string, arns: string[]) => Promise<{ present: T[] }>
+  ): BatchPoller<T> =>
+    new BatchPoller<T>(ctx, {
+      schedule,
+      batchSize,
+      tell,
+      describe: async arns => new Map((await describe(ctx, clusterArn, arns)).present.map(x => [x.arn, x]))
+    })
+  const tasks = poller(schedules.tasks, Limits.describeTasksBatch, tellTasks, describeTasks)
+  const services = poller(schedules.services, Limits.describeServicesBatch, tellServices, describeServices)
   return { tasks, services }
 }
 

@@ -1,4 +1,4 @@
-import type { ContainerInstanceInfo, TaskInfo } from '../inventory.js'
+import type { ContainerInstanceInfo, TaskInfo } from '../inventory/index.js'
 import { runKindStage } from '../kinds/index.js'
 import type { TeardownPlan } from '../plan.js'
 import type { PhaseLog } from '../report/phase-log.js'

@@ -1,8 +1,7 @@
 import { DeregisterContainerInstanceCommand } from '@aws-sdk/client-ecs'
 import { callAws } from '../aws/call.js'
-import type { ContainerInstanceInfo } from '../inventory.js'
-import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
-import { retryUntil } from '../util/poll.js'
+import { removeWithRetry } from '../aws/remove.js'
+import type { ContainerInstanceInfo } from '../inventory/index.js'
 import type { ApplyContext } from './context.js'
 import { stopStragglers } from './tasks.js'
 
@@ -43,58 +42,42 @@ async function deregister(
 ): Promise<void> {
   const force = ctx.mode === 'force'
   let waitedForAll = false
-  const result = await retryUntil(
-    ctx,
-    {
-      deadline: ctx.deadline,
-      minDelayMs: 2_000,
-      maxDelayMs: 15_000,
-      what: `container instance ${instance.id} to be deregistered`
-    },
-    async () => {
-      try {
-        await callAws(
-          ctx,
-          ctx.ecs,
-          new DeregisterContainerInstanceCommand({
-            cluster: ctx.clusterArn,
-            containerInstance: instance.arn,
-            force
-          })
-        )
-        return { done: true, value: 'deregistered' as const }
-      } catch (error) {
-        const message = errorMessage(error)
-        if (
-          isAwsError(error, 'InvalidParameterException', 'ClientException') &&
-          /not found|does not exist|inactive/i.test(message)
-        ) {
-          return { done: true, value: 'gone' as const }
-        }
-        if (
-          !force &&
-          isAwsError(error, 'InvalidParameterException', 'ClientException') &&
-          /task/i.test(message)
-        ) {
-          // A task the inventory did not see on it: wait for every known task first (stopping a
-          // draining service's task here would cut its drain short), then stop what is left.
-          if (!waitedForAll) {
-            waitedForAll = true
-            await gates.allTasksDown
-          } else {
-            await stopStragglers(ctx)
-          }
-          return { done: false, reason: message }
-        }
-        throw error
+  const result = await removeWithRetry(ctx, {
+    what: `container instance ${instance.id}`,
+    waitingFor: `container instance ${instance.id} to be deregistered`,
+    call: () =>
+      callAws(
+        ctx,
+        ctx.ecs,
+        new DeregisterContainerInstanceCommand({
+          cluster: ctx.clusterArn,
+          containerInstance: instance.arn,
+          force
+        })
+      ),
+    gone: [
+      {
+        codes: ['InvalidParameterException', 'ClientException'],
+        message: /not found|does not exist|inactive/i
       }
-    }
-  )
-  if (!result.done)
-    throw new DeadlineError(
-      `container instance ${instance.id} could not be deregistered before the deadline: ${result.reason}`
-    )
-  if (result.value === 'gone') {
+    ],
+    // A task the inventory did not see on it (refused only without force).
+    notYet: force ? [] : [{ codes: ['InvalidParameterException', 'ClientException'], message: /task/i }],
+    onNotYet: async () => {
+      // Wait for every known task first (stopping a draining service's task here would cut its
+      // drain short), then stop what is left.
+      if (!waitedForAll) {
+        waitedForAll = true
+        await gates.allTasksDown
+      } else {
+        await stopStragglers(ctx)
+      }
+    },
+    deadline: ctx.deadline,
+    onDeadline: reason =>
+      `container instance ${instance.id} could not be deregistered before the deadline: ${reason}`
+  })
+  if (result.outcome === 'gone') {
     ctx.log.info(`Container instance ${instance.id} is already deregistered`)
     return
   }

@@ -4,17 +4,20 @@ import {
   DeleteTaskSetCommand
 } from '@aws-sdk/client-ecs'
 import { callAws } from '../aws/call.js'
-import { isDeletedAlready } from '../inventory.js'
+import { isAnswer, removeWithRetry } from '../aws/remove.js'
+import { isDeletedAlready } from '../inventory/index.js'
 import type { ServicePlan } from '../plan.js'
 import { recordGoneBefore } from '../report/report.js'
-import { DeadlineError, awsErrorName, errorMessage, isAwsError } from '../util/errors.js'
-import { retryUntil } from '../util/poll.js'
+import { lastPartOfArn } from '../util/arn.js'
+import { DeadlineError } from '../util/errors.js'
 import type { ApplyContext } from './context.js'
 import { drainThenStop } from './tasks.js'
 
 /** ServiceNotFound / ServiceNotActive: the service is already deleted (or being deleted). */
+const SERVICE_GONE = { codes: ['ServiceNotFoundException', 'ServiceNotActiveException'] }
+
 export function isServiceGone(error: unknown): boolean {
-  return isAwsError(error, 'ServiceNotFoundException', 'ServiceNotActiveException')
+  return isAnswer(error, [SERVICE_GONE])
 }
 
 /**
@@ -60,19 +63,19 @@ function recordDeletedEarlier(ctx: ApplyContext, plan: ServicePlan): void {
 }
 
 async function deleteTaskSet(ctx: ApplyContext, plan: ServicePlan, taskSet: string): Promise<void> {
-  try {
-    await callAws(
-      ctx,
-      ctx.ecs,
-      new DeleteTaskSetCommand({ cluster: ctx.clusterArn, service: plan.service.arn, taskSet, force: true })
-    )
-    ctx.log.info(
-      `Deleted task set ${taskSet.slice(taskSet.lastIndexOf('/') + 1)} of service ${plan.service.name}`
-    )
-  } catch (error) {
-    if (isServiceGone(error) || isAwsError(error, 'TaskSetNotFoundException')) return
-    throw error
-  }
+  const removed = await removeWithRetry(ctx, {
+    what: `task set ${lastPartOfArn(taskSet)} of service ${plan.service.name}`,
+    call: () =>
+      callAws(
+        ctx,
+        ctx.ecs,
+        new DeleteTaskSetCommand({ cluster: ctx.clusterArn, service: plan.service.arn, taskSet, force: true })
+      ),
+    gone: [SERVICE_GONE, { codes: ['TaskSetNotFoundException'] }],
+    deadline: ctx.deadline
+  })
+  if (removed.outcome === 'removed')
+    ctx.log.info(`Deleted task set ${lastPartOfArn(taskSet)} of service ${plan.service.name}`)
 }
 
 /**
@@ -83,52 +86,31 @@ async function deleteTaskSet(ctx: ApplyContext, plan: ServicePlan, taskSet: stri
  * and scaling ECS made for it) once its tasks stop; DeleteService would leave them (ECS API model).
  */
 export async function deleteService(ctx: ApplyContext, plan: ServicePlan): Promise<void> {
-  const result = await retryUntil(
-    ctx,
-    {
-      deadline: ctx.deadline,
-      minDelayMs: 2_000,
-      maxDelayMs: 15_000,
-      what: `AWS to accept the deletion of service ${plan.service.name}`
-    },
-    async () => {
-      try {
-        if (plan.service.express) {
-          await callAws(
-            ctx,
-            ctx.ecs,
-            new DeleteExpressGatewayServiceCommand({ serviceArn: plan.service.arn })
-          )
-          ctx.log.info(
-            `Deleting Express service ${plan.service.name} (ECS removes what it made for it with it)`
-          )
-        } else {
-          await callAws(
-            ctx,
-            ctx.ecs,
-            new DeleteServiceCommand({ cluster: ctx.clusterArn, service: plan.service.arn, force: true })
-          )
-          ctx.log.info(`Deleting service ${plan.service.name}`)
-        }
-        return { done: true, value: 'deleted' as const }
-      } catch (error) {
-        if (isServiceGone(error)) return { done: true, value: awsErrorName(error) }
-        if (
-          isAwsError(error, 'InvalidParameterException') &&
-          /deployments are active|in progress/i.test(errorMessage(error))
-        ) {
-          return { done: false, reason: errorMessage(error) }
-        }
-        throw error
+  const result = await removeWithRetry(ctx, {
+    what: `service ${plan.service.name}`,
+    waitingFor: `AWS to accept the deletion of service ${plan.service.name}`,
+    call: async () => {
+      if (plan.service.express) {
+        await callAws(ctx, ctx.ecs, new DeleteExpressGatewayServiceCommand({ serviceArn: plan.service.arn }))
+        ctx.log.info(
+          `Deleting Express service ${plan.service.name} (ECS removes what it made for it with it)`
+        )
+      } else {
+        await callAws(
+          ctx,
+          ctx.ecs,
+          new DeleteServiceCommand({ cluster: ctx.clusterArn, service: plan.service.arn, force: true })
+        )
+        ctx.log.info(`Deleting service ${plan.service.name}`)
       }
-    }
-  )
-  if (!result.done)
-    throw new DeadlineError(
-      `service ${plan.service.name} could not be deleted before the deadline: ${result.reason}`
-    )
+    },
+    gone: [SERVICE_GONE],
+    notYet: [{ codes: ['InvalidParameterException'], message: /deployments are active|in progress/i }],
+    deadline: ctx.deadline,
+    onDeadline: reason => `service ${plan.service.name} could not be deleted before the deadline: ${reason}`
+  })
   // Ours from the moment DeleteService accepts it: DRAINING until INACTIVE, which AWS finishes by itself.
-  if (result.value === 'deleted') {
+  if (result.outcome === 'removed') {
     if (!ctx.report.services.some(s => s.arn === plan.service.arn))
       ctx.report.services.push({
         name: plan.service.name,
@@ -140,7 +122,7 @@ export async function deleteService(ctx: ApplyContext, plan: ServicePlan): Promi
     recordGoneBefore(ctx.report, {
       kind: 'service',
       id: plan.service.name,
-      reason: `${result.value} on this run's DeleteService: deleted by someone else`
+      reason: `${result.code} on this run's DeleteService: deleted by someone else`
     })
   }
 }

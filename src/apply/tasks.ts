@@ -1,7 +1,7 @@
 import { StopTaskCommand } from '@aws-sdk/client-ecs'
 import { callAws } from '../aws/call.js'
 import { Limits } from '../constants.js'
-import { isTaskDown, listLiveTasks, type TaskInfo } from '../inventory.js'
+import { isTaskDown, listLiveTasks, type TaskInfo } from '../inventory/index.js'
 import { recordGoneBefore, type StoppedTask } from '../report/report.js'
 import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
 import type { ApplyContext } from './context.js'

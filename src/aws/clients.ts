@@ -1,4 +1,3 @@
-import { ECSClient } from '@aws-sdk/client-ecs'
 import type {
   AwsCredentialIdentityProvider,
   RetryErrorInfo,
@@ -7,34 +6,15 @@ import type {
 } from '@smithy/types'
 import { ACTION_NAME, ACTION_VERSION } from '../constants.js'
 import type { SendPort } from './call.js'
-import { sdk } from './sdk.js'
+import {
+  AWS_SERVICES,
+  SERVICE_KEYS,
+  type AwsClients,
+  type AwsService,
+  type RelatedPorts
+} from './services.js'
 
-/**
- * The services around a cluster that keep it busy or keep billing after it is gone: EventBridge
- * rules and EventBridge Scheduler schedules that start its tasks, the EC2 and Systems Manager
- * instances behind its container instances, its log groups, its Service Connect namespace, the
- * load-balancer rules and target groups of its services, their scalable targets and the alarms of
- * their scaling policies, and the CodeDeploy deployments of its blue/green services.
- */
-export interface RelatedPorts {
-  events: SendPort
-  scheduler: SendPort
-  logs: SendPort
-  ec2: SendPort
-  ssm: SendPort
-  servicediscovery: SendPort
-  elbv2: SendPort
-  autoscaling: SendPort
-  cloudwatch: SendPort
-  codedeploy: SendPort
-  /** EC2 Auto Scaling (the groups behind capacity providers and container instances); `autoscaling` is Application Auto Scaling. */
-  ec2AutoScaling: SendPort
-}
-
-export interface AwsClients extends RelatedPorts {
-  ecs: SendPort
-  cloudformation: SendPort
-}
+export type { AwsClients, RelatedPorts } from './services.js'
 
 /** Attempts the SDK makes for a transient failure (a network error, a timeout): its default. */
 const SDK_MAX_ATTEMPTS = 3
@@ -73,34 +53,28 @@ function retryToken(count: number, delayMs: number): RetryToken {
 
 /**
  * The run's AWS clients. No endpoint is set here: the SDK honours AWS_ENDPOINT_URL by itself, so
- * the action runs unchanged against an emulator. Creating a client makes no call: a run that never
- * needs a service never reaches it.
+ * the action runs unchanged against an emulator. Creating a client makes no call, and a client whose
+ * package is loaded on first use loads nothing until then: a run that never needs a service never
+ * reaches it.
  */
 export function createAwsClients(region: string, credentials?: AwsCredentialIdentityProvider): AwsClients {
-  const common = {
+  const config = {
     region,
     maxAttempts: SDK_MAX_ATTEMPTS,
     retryStrategy: new TransientRetry(),
     customUserAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
     ...(credentials ? { credentials } : {})
   }
-  return {
-    ecs: new ECSClient(common),
-    cloudformation: lazyClient(async () => new (await sdk.cloudformation()).CloudFormationClient(common)),
-    events: lazyClient(async () => new (await sdk.eventbridge()).EventBridgeClient(common)),
-    scheduler: lazyClient(async () => new (await sdk.scheduler()).SchedulerClient(common)),
-    logs: lazyClient(async () => new (await sdk.logs()).CloudWatchLogsClient(common)),
-    ec2: lazyClient(async () => new (await sdk.ec2()).EC2Client(common)),
-    ssm: lazyClient(async () => new (await sdk.ssm()).SSMClient(common)),
-    servicediscovery: lazyClient(
-      async () => new (await sdk.servicediscovery()).ServiceDiscoveryClient(common)
-    ),
-    elbv2: lazyClient(async () => new (await sdk.elbv2()).ElasticLoadBalancingV2Client(common)),
-    autoscaling: lazyClient(async () => new (await sdk.autoscaling()).ApplicationAutoScalingClient(common)),
-    cloudwatch: lazyClient(async () => new (await sdk.cloudwatch()).CloudWatchClient(common)),
-    codedeploy: lazyClient(async () => new (await sdk.codedeploy()).CodeDeployClient(common)),
-    ec2AutoScaling: lazyClient(async () => new (await sdk.ec2AutoScaling()).AutoScalingClient(common))
-  }
+  return Object.fromEntries(
+    SERVICE_KEYS.map(key => {
+      const client: AwsService['client'] = AWS_SERVICES[key].client
+      const port =
+        'eager' in client
+          ? new client.eager(config)
+          : lazyClient(async () => new (await client.lazy())(config))
+      return [key, port]
+    })
+  ) as AwsClients
 }
 
 /**
@@ -142,17 +116,8 @@ export function isAvailable(port: SendPort): boolean {
 
 /** The related ports of `deps`, with a stand-in for each one it lacks. */
 export function relatedPorts(deps: Partial<RelatedPorts>): RelatedPorts {
-  return {
-    events: deps.events ?? new UnavailablePort('EventBridge'),
-    scheduler: deps.scheduler ?? new UnavailablePort('EventBridge Scheduler'),
-    logs: deps.logs ?? new UnavailablePort('CloudWatch Logs'),
-    ec2: deps.ec2 ?? new UnavailablePort('EC2'),
-    ssm: deps.ssm ?? new UnavailablePort('Systems Manager'),
-    servicediscovery: deps.servicediscovery ?? new UnavailablePort('Cloud Map'),
-    elbv2: deps.elbv2 ?? new UnavailablePort('Elastic Load Balancing'),
-    autoscaling: deps.autoscaling ?? new UnavailablePort('Application Auto Scaling'),
-    cloudwatch: deps.cloudwatch ?? new UnavailablePort('CloudWatch'),
-    codedeploy: deps.codedeploy ?? new UnavailablePort('CodeDeploy'),
-    ec2AutoScaling: deps.ec2AutoScaling ?? new UnavailablePort('EC2 Auto Scaling')
-  }
+  const related = SERVICE_KEYS.filter(key => !('required' in AWS_SERVICES[key])) as (keyof RelatedPorts)[]
+  return Object.fromEntries(
+    related.map(key => [key, deps[key] ?? new UnavailablePort(AWS_SERVICES[key].title)])
+  ) as RelatedPorts
 }

@@ -11,72 +11,41 @@ export interface BucketSpec {
   refillPerSecond: number
 }
 
+function bucket(
+  category: string,
+  burst: number,
+  refillPerSecond: number,
+  operations: readonly string[]
+): BucketSpec {
+  return { category, operations, burst, refillPerSecond }
+}
+
 /**
- * ECS's default buckets, from "Request throttling for the Amazon ECS API" (AWS documentation).
- * Accounts can have higher quotas; other callers in the account share the same buckets. Operations
- * in no category (DeleteTaskSet, for one) are not limited here.
+ * ECS's default buckets (category, burst, refill per second, operations), from "Request throttling
+ * for the Amazon ECS API" (AWS documentation). Accounts can have higher quotas; other callers in the
+ * account share the same buckets. Operations in no category (DeleteTaskSet, for one) are not limited
+ * here.
  */
 export const ECS_API_BUCKETS: readonly BucketSpec[] = [
-  {
-    category: 'cluster read',
-    operations: ['DescribeClusters', 'ListClusters'],
-    burst: 50,
-    refillPerSecond: 20
-  },
-  {
-    category: 'cluster modify',
-    operations: ['DeleteCluster', 'PutClusterCapacityProviders'],
-    burst: 20,
-    refillPerSecond: 1
-  },
-  {
-    category: 'capacity provider modify',
-    operations: ['DeleteCapacityProvider'],
-    burst: 10,
-    refillPerSecond: 1
-  },
-  {
-    category: 'capacity provider read',
-    operations: ['DescribeCapacityProviders'],
-    burst: 50,
-    refillPerSecond: 20
-  },
-  {
-    category: 'cluster resource modify',
-    operations: ['DeregisterContainerInstance', 'StopTask'],
-    burst: 100,
-    refillPerSecond: 40
-  },
-  {
-    category: 'cluster resource read',
-    operations: ['DescribeContainerInstances', 'DescribeTasks', 'ListContainerInstances', 'ListTasks'],
-    burst: 100,
-    refillPerSecond: 20
-  },
-  {
-    category: 'service modify',
-    operations: ['DeleteService', 'UpdateService'],
-    burst: 50,
-    refillPerSecond: 5
-  },
-  {
-    category: 'service read',
-    operations: ['DescribeServices', 'ListServices'],
-    burst: 100,
-    refillPerSecond: 20
-  },
-  {
-    category: 'task definition read',
-    operations: ['DescribeTaskDefinition', 'ListTaskDefinitionFamilies', 'ListTaskDefinitions'],
-    burst: 50,
-    refillPerSecond: 20
-  },
-  {
-    category: 'task definition modify',
-    operations: ['DeregisterTaskDefinition'],
-    burst: 20,
-    refillPerSecond: 1
-  }
+  bucket('cluster read', 50, 20, ['DescribeClusters', 'ListClusters']),
+  bucket('cluster modify', 20, 1, ['DeleteCluster', 'PutClusterCapacityProviders']),
+  bucket('capacity provider modify', 10, 1, ['DeleteCapacityProvider']),
+  bucket('capacity provider read', 50, 20, ['DescribeCapacityProviders']),
+  bucket('cluster resource modify', 100, 40, ['DeregisterContainerInstance', 'StopTask']),
+  bucket('cluster resource read', 100, 20, [
+    'DescribeContainerInstances',
+    'DescribeTasks',
+    'ListContainerInstances',
+    'ListTasks'
+  ]),
+  bucket('service modify', 50, 5, ['DeleteService', 'UpdateService']),
+  bucket('service read', 100, 20, ['DescribeServices', 'ListServices']),
+  bucket('task definition read', 50, 20, [
+    'DescribeTaskDefinition',
+    'ListTaskDefinitionFamilies',
+    'ListTaskDefinitions'
+  ]),
+  bucket('task definition modify', 20, 1, ['DeregisterTaskDefinition'])
 ]
 
 /**

@@ -1,4 +1,4 @@
-import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
+import { awsErrorName, DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
 import { retryUntil, type PollContext } from '../util/poll.js'
 
 /**
@@ -26,6 +26,16 @@ export interface Removal<T> {
   gone?: readonly AwsAnswer[]
   /** Refusals that mean "not yet" (what still holds it is on its way out): tried again, with backoff. */
   notYet?: readonly AwsAnswer[]
+  /**
+   * Called on each "not yet" refusal, and awaited, before the next try: a log line, or what must
+   * happen before AWS can accept (wait for the tasks, stop the stragglers).
+   */
+  onNotYet?: (reason: string) => Promise<void> | void
+  /**
+   * The live log's wait line, "Waiting for <waitingFor> (<AWS's last refusal>)". Default
+   * "<what> to be removed"; false: told by AWS's last refusal alone.
+   */
+  waitingFor?: string | false
   deadline: number
   /** Backoff between tries: from `minDelayMs`, doubling, at most `maxDelayMs`. Default 2 s to 15 s. */
   minDelayMs?: number
@@ -34,7 +44,8 @@ export interface Removal<T> {
   onDeadline?: (reason: string) => string
 }
 
-export type Removed<T> = { outcome: 'removed'; value: T } | { outcome: 'gone' }
+/** `gone`: the resource was gone already; `code` is AWS's answer that said so (ServiceNotActiveException). */
+export type Removed<T> = { outcome: 'removed'; value: T } | { outcome: 'gone'; code: string }
 
 /**
  * The one shape of every removal (Terraform's `RetryWhen` with its not-found check): call AWS;
@@ -48,15 +59,17 @@ export async function removeWithRetry<T>(ctx: PollContext, removal: Removal<T>):
       deadline: removal.deadline,
       minDelayMs: removal.minDelayMs ?? 2_000,
       maxDelayMs: removal.maxDelayMs ?? 15_000,
-      what: `${removal.what} to be removed`
+      ...(removal.waitingFor !== false ? { what: removal.waitingFor ?? `${removal.what} to be removed` } : {})
     },
     async () => {
       try {
         return { done: true, value: { outcome: 'removed', value: await removal.call() } }
       } catch (error) {
-        if (isAnswer(error, removal.gone)) return { done: true, value: { outcome: 'gone' } }
-        if (isAnswer(error, removal.notYet)) return { done: false, reason: errorMessage(error) }
-        throw error
+        if (isAnswer(error, removal.gone))
+          return { done: true, value: { outcome: 'gone', code: awsErrorName(error) } }
+        if (!isAnswer(error, removal.notYet)) throw error
+        await removal.onNotYet?.(errorMessage(error))
+        return { done: false, reason: errorMessage(error) }
       }
     }
   )

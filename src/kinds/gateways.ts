@@ -6,7 +6,7 @@ import {
 import type { ApplyContext } from '../apply/context.js'
 import { callAws } from '../aws/call.js'
 import { Limits } from '../constants.js'
-import type { InventoryContext } from '../inventory.js'
+import type { InventoryContext } from '../inventory/index.js'
 import { code } from '../report/html.js'
 import type { Leftover } from '../report/report.js'
 import { errorMessage, isAccessDenied, isAwsError, isCancellation } from '../util/errors.js'

@@ -1,5 +1,5 @@
 import type { ApplyContext } from '../apply/context.js'
-import type { ClusterInventory } from '../inventory.js'
+import type { ClusterInventory } from '../inventory/index.js'
 import type { Logger } from '../log.js'
 import type { PhaseLog } from '../report/phase-log.js'
 import type { ClusterReport, Leftover, RelatedReport } from '../report/report.js'

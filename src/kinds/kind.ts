@@ -8,7 +8,7 @@ import type {
   InventoryContext,
   ServiceInfo,
   TaskInfo
-} from '../inventory.js'
+} from '../inventory/index.js'
 import type { Logger } from '../log.js'
 import type { OtherUsersLookup } from '../other-users.js'
 import type { ClusterReport, Leftover, LeftoverKind, RelatedFound, RelatedReport } from '../report/report.js'

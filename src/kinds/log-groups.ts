@@ -7,7 +7,7 @@ import {
 import type { ApplyContext } from '../apply/context.js'
 import { callAws, type CallContext, type SendPort } from '../aws/call.js'
 import { Limits } from '../constants.js'
-import { tolerateDenied } from '../inventory.js'
+import { tolerateDenied } from '../inventory/index.js'
 import { code } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
 import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'

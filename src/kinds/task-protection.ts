@@ -2,7 +2,7 @@ import { GetTaskProtectionCommand, UpdateTaskProtectionCommand } from '@aws-sdk/
 import type { ApplyContext } from '../apply/context.js'
 import { callAws } from '../aws/call.js'
 import { Limits } from '../constants.js'
-import type { InventoryContext, TaskInfo } from '../inventory.js'
+import type { InventoryContext, TaskInfo } from '../inventory/index.js'
 import { code } from '../report/html.js'
 import { errorMessage, isAccessDenied, isCancellation } from '../util/errors.js'
 import { chunk } from '../util/pool.js'

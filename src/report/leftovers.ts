@@ -1,4 +1,4 @@
-import type { ClusterInventory } from '../inventory.js'
+import type { ClusterInventory } from '../inventory/index.js'
 import type { TeardownPlan } from '../plan.js'
 import type { ClusterReport, Leftover } from './report.js'
 

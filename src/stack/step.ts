@@ -1,6 +1,6 @@
 import type { SendPort } from '../aws/call.js'
 import { Phase } from '../apply/index.js'
-import type { InventoryContext, ClusterInventory } from '../inventory.js'
+import type { InventoryContext, ClusterInventory } from '../inventory/index.js'
 import { sharedTaskDefinitions } from '../kinds/index.js'
 import type { TeardownScope } from '../kinds/kind.js'
 import type { PhaseLog } from '../report/phase-log.js'

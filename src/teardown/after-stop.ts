@@ -9,7 +9,7 @@ import {
   type InventoryContext,
   type ServiceInfo,
   type ServiceSelection
-} from '../inventory.js'
+} from '../inventory/index.js'
 import { unfinishedKinds } from '../kinds/index.js'
 import type { TeardownPlan } from '../plan.js'
 import { describeLeftovers, leftoversFromInventory, leftoversFromPlan } from '../report/leftovers.js'

@@ -5,7 +5,7 @@ import {
   type ClusterInventory,
   type InventoryResult,
   type ServiceSelection
-} from '../inventory.js'
+} from '../inventory/index.js'
 import {
   beforeAbsentClusterStack,
   findKinds,

@@ -1,4 +1,4 @@
-import type { ClusterInventory, InventoryResult, ServiceSelection } from '../inventory.js'
+import type { ClusterInventory, InventoryResult, ServiceSelection } from '../inventory/index.js'
 import { kindNotes, sharedTaskDefinitions } from '../kinds/index.js'
 import type { TeardownScope } from '../kinds/kind.js'
 import type { Logger } from '../log.js'

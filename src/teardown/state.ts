@@ -1,7 +1,8 @@
 import { newAcceptedRequests, type AcceptedRequests } from '../apply/context.js'
 import { Phase, round } from '../apply/index.js'
 import { relatedPorts } from '../aws/clients.js'
-import { nameFromArn, type ServiceSelection } from '../inventory.js'
+import type { ServiceSelection } from '../inventory/index.js'
+import { lastPartOfArn } from '../util/arn.js'
 import type { FindContext } from '../kinds/kind.js'
 import type { TeardownPlan } from '../plan.js'
 import { PhaseLog } from '../report/phase-log.js'
@@ -47,7 +48,7 @@ export function openRun(
   clusterRef: string,
   selection: ServiceSelection | undefined
 ): ClusterRun {
-  const report = newClusterReport(nameFromArn(clusterRef), settings.region)
+  const report = newClusterReport(lastPartOfArn(clusterRef), settings.region)
   const started = deps.clock()
   report.startedAt = new Date(started).toISOString()
   const controller = new AbortController()

@@ -1,6 +1,6 @@
 import { isAvailable } from '../../aws/clients.js'
-import type { ClusterInfo } from '../../inventory.js'
-import { tolerateDenied } from '../../inventory.js'
+import type { ClusterInfo } from '../../inventory/index.js'
+import { tolerateDenied } from '../../inventory/index.js'
 import { code, escapeHtml } from '../../report/html.js'
 import { consoleLinks } from '../../report/links.js'
 import type { Leftover } from '../../report/report.js'
