@@ -19,8 +19,7 @@ import {
   type ServiceSelection
 } from './inventory.js'
 import { count } from './plan.js'
-import { revisionOf } from './kinds/task-definitions.js'
-import { sharedWithNeighbours } from './kinds/shared.js'
+import { sharedWithNeighbours } from './kinds/other-users/index.js'
 import type { Logger } from './log.js'
 import { planTeardown, type TeardownPlan } from './plan.js'
 import {
@@ -35,10 +34,11 @@ import {
 } from './kinds/index.js'
 import type { FindContext, TeardownScope } from './kinds/kind.js'
 import { releaseStackGroups } from './kinds/scale-in-protection.js'
-import { OtherUsersLookup } from './other-users.js'
+import { OtherUsersLookup } from './kinds/other-users/index.js'
 import { stackDeleteToken } from './stack/find.js'
 import { lookUpStack, stackOfAbsentCluster } from './stack/step.js'
-import type { SweepNeighbours } from './sweep-neighbours.js'
+import type { SweepNeighbours } from './kinds/other-users/index.js'
+import { lastPartOfArn } from './util/arn.js'
 import { describeLeftovers, leftoversFromInventory, leftoversFromPlan } from './report/leftovers.js'
 import { PhaseLog } from './report/phase-log.js'
 import {
@@ -80,7 +80,7 @@ export interface TeardownDeps extends Partial<RelatedPorts> {
   deadline: number
   /** Every cluster the run removes (a sweep's targets): not read by the look at the other clusters. */
   runClusters?: readonly string[]
-  /** A sweep's clusters, users of one another's until they are gone (src/sweep-neighbours.ts). */
+  /** A sweep's clusters, users of one another's until they are gone (src/kinds/other-users/sweep.ts). */
   sweep?: SweepNeighbours
   /** The kinds of resource around the cluster to look at and act on; default: every one, KINDS. */
   kinds?: readonly AnyKind[]
@@ -211,7 +211,7 @@ export async function teardownCluster(
     const scope = inventory.scope ? servicesScope(inventory) : wholeClusterScope(inventory)
     // Who outside the clusters this run removes uses what the kinds may remove: asked only by the
     // kinds whose input is on (a lazy look), shared by them. In services mode the cluster's own
-    // other services are the scope's neighbours (kinds/shared.ts).
+    // other services are the scope's neighbours (kinds/other-users/neighbours.ts).
     const otherUsers = new OtherUsersLookup({
       clusterArn: inventory.cluster.arn,
       runClusters: deps.runClusters ?? [],
@@ -340,7 +340,7 @@ function recordScope(
       })),
       ...[...shared].map(([arn, users]) => ({
         kind: 'task-definition' as const,
-        id: revisionOf(arn),
+        id: lastPartOfArn(arn),
         reason: `shared: ${users.join(', ')} also use(s) it`
       }))
     ]

@@ -11,7 +11,7 @@ import {
 } from '../inventory.js'
 import type { ClusterReport } from '../report/report.js'
 import { chunk } from '../util/pool.js'
-import { count } from '../kinds/kind.js'
+import { count } from '../util/text.js'
 import { BatchPoller, type PollSchedule, type WaitView } from '../util/poll.js'
 import { formatDuration } from '../util/time.js'
 

@@ -2,7 +2,7 @@ import { DeleteDaemonCommand, ListDaemonsCommand } from '@aws-sdk/client-ecs'
 import type { ApplyContext } from '../apply/context.js'
 import { callAws } from '../aws/call.js'
 import { Limits } from '../constants.js'
-import { listManagedInstancesProviders, nameFromArn, tolerateDenied } from '../inventory.js'
+import { listManagedInstancesProviders, tolerateDenied } from '../inventory.js'
 import { code } from '../report/html.js'
 import type { Leftover } from '../report/report.js'
 import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
@@ -16,6 +16,7 @@ import {
   type ResourceKind,
   type ReportPart
 } from './kind.js'
+import { lastPartOfArn } from '../util/arn.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds. Both
 // are optional: reports from before this kind existed have neither.
@@ -162,7 +163,7 @@ async function listDaemons(ctx: FindContext, clusterArn: string): Promise<Daemon
   })
   return summaries
     .filter(d => d.daemonArn)
-    .map(d => ({ arn: d.daemonArn!, name: nameFromArn(d.daemonArn!), status: d.status ?? 'UNKNOWN' }))
+    .map(d => ({ arn: d.daemonArn!, name: lastPartOfArn(d.daemonArn!), status: d.status ?? 'UNKNOWN' }))
 }
 
 /**

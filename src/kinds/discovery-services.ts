@@ -9,9 +9,10 @@ import {
   keepWhatOthersNowUse,
   type OtherUsersCheck,
   type OtherUsersLookup
-} from '../other-users.js'
+} from './other-users/index.js'
 import { errorMessage, isAwsError } from '../util/errors.js'
 import { count, relatedReport, removedListSummary, type ResourceKind, type ReportPart } from './kind.js'
+import { lastPartOfArn } from '../util/arn.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds. Both
 // are optional: reports from before this kind existed have neither.
@@ -75,7 +76,7 @@ export const discoveryServicesKind: ResourceKind<DiscoveryServicesFound, Discove
     const byArn = new Map<string, DiscoveryService>()
     for (const service of scope.services) {
       for (const arn of service.serviceRegistries ?? []) {
-        const entry = byArn.get(arn) ?? { arn, id: arn.slice(arn.lastIndexOf('/') + 1), usedBy: [] }
+        const entry = byArn.get(arn) ?? { arn, id: lastPartOfArn(arn), usedBy: [] }
         entry.usedBy.push(service.name)
         byArn.set(arn, entry)
       }

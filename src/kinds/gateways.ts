@@ -13,6 +13,7 @@ import { errorMessage, isAccessDenied, isAwsError, isCancellation } from '../uti
 import { paginate } from '../util/paginate.js'
 import { retryUntil } from '../util/poll.js'
 import { count, relatedReport, rowWhenAny, type ReportPart, type ResourceKind } from './kind.js'
+import { lastPartOfArn } from '../util/arn.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds. All
 // optional: reports from before this kind existed have none of it.
@@ -88,7 +89,7 @@ export const gatewaysKind: ResourceKind<GatewaysFound, GatewaysFound> = {
     if (found.associations.length === 0) return
     report.found.gatewayAssociations = found.associations.length
     log.info(
-      `Gateways associated with the cluster: ${found.associations.map(a => `${nameOf(a.gatewayArn)} (${a.status})`).join(', ')}`
+      `Gateways associated with the cluster: ${found.associations.map(a => `${lastPartOfArn(a.gatewayArn)} (${a.status})`).join(', ')}`
     )
   },
 
@@ -181,10 +182,10 @@ async function disassociate(ctx: ApplyContext, plan: GatewaysFound): Promise<voi
         ctx.ecs,
         new DisassociateGatewayFromClusterCommand({ gateway: a.gatewayArn, cluster: ctx.clusterArn })
       )
-      ctx.log.info(`Disassociating gateway ${nameOf(a.gatewayArn)} from the cluster`)
+      ctx.log.info(`Disassociating gateway ${lastPartOfArn(a.gatewayArn)} from the cluster`)
     } catch (error) {
       if (!isAwsError(error, 'ResourceNotFoundException', 'GatewayNotFoundException')) throw error
-      ctx.log.info(`Gateway ${nameOf(a.gatewayArn)} is no longer associated with the cluster`)
+      ctx.log.info(`Gateway ${lastPartOfArn(a.gatewayArn)} is no longer associated with the cluster`)
     }
   }
   const wanted = new Set(plan.associations.map(a => a.gatewayArn))
@@ -220,10 +221,6 @@ async function disassociate(ctx: ApplyContext, plan: GatewaysFound): Promise<voi
       ...(related.gatewayAssociations ?? []),
       { gatewayArn: a.gatewayArn, action: 'disassociated' }
     ]
-    ctx.log.info(`Gateway ${nameOf(a.gatewayArn)} is disassociated from the cluster`)
+    ctx.log.info(`Gateway ${lastPartOfArn(a.gatewayArn)} is disassociated from the cluster`)
   }
-}
-
-function nameOf(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1)
 }

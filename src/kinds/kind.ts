@@ -10,7 +10,7 @@ import type {
   TaskInfo
 } from '../inventory.js'
 import type { Logger } from '../log.js'
-import type { OtherUsersLookup } from '../other-users.js'
+import type { OtherUsersLookup } from './other-users/index.js'
 import type { ClusterReport, Leftover, LeftoverKind, RelatedFound, RelatedReport } from '../report/report.js'
 import type { Settings } from '../settings.js'
 
@@ -83,7 +83,7 @@ export interface TeardownScope {
   managedInstancesProviders?: string[]
   /**
    * When the cluster stays (services mode): its other services and their tasks, and its standalone
-   * tasks. Never touched; what the other services use is kept (see kinds/shared.ts).
+   * tasks. Never touched; what the other services use is kept (see kinds/other-users/neighbours.ts).
    */
   neighbours?: { services: ServiceInfo[]; tasks: TaskInfo[] }
 }
@@ -213,9 +213,7 @@ export function rowWhenAny(row: KindCountRow, left: (kind: LeftoverKind) => numb
   return row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0 ? [row] : []
 }
 
-export function count(n: number, noun: string, plural = `${noun}s`): string {
-  return `${n} ${n === 1 ? noun : plural}`
-}
+export { count } from '../util/text.js'
 
 /** The rows worth a line in the summary's table: something found, removed or left. */
 export function shownRows(rows: KindCountRow[], left: (kind: LeftoverKind) => number): KindCountRow[] {

@@ -4,7 +4,7 @@ import { callAws, type SendPort } from '../aws/call.js'
 import { sdk } from '../aws/sdk.js'
 import { Limits } from '../constants.js'
 import { tolerateDenied, type InventoryContext, type ServiceInfo } from '../inventory.js'
-import { describeUsers, type OtherUsersCheck, type OtherUsersLookup } from '../other-users.js'
+import { describeUsers, type OtherUsersCheck, type OtherUsersLookup } from './other-users/index.js'
 import { code } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
 import { DeadlineError, errorMessage, isAccessDenied, isAwsError } from '../util/errors.js'
@@ -12,6 +12,7 @@ import { forEachPage } from '../util/paginate.js'
 import { chunk } from '../util/pool.js'
 import { retryUntil } from '../util/poll.js'
 import { count, relatedReport, type ResourceKind, type ReportPart } from './kind.js'
+import { lastPartOfArn } from '../util/arn.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../report/report.js' {
@@ -142,7 +143,7 @@ export function nameOfArn(arn: string): string {
 function listenerName(rule: ListenerRuleInfo): string {
   return rule.listenerPort
     ? `listener on port ${rule.listenerPort}`
-    : `listener ${rule.listenerArn.slice(rule.listenerArn.lastIndexOf('/') + 1)}`
+    : `listener ${lastPartOfArn(rule.listenerArn)}`
 }
 
 /**

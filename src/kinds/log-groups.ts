@@ -1,11 +1,6 @@
 import { sdk } from '../aws/sdk.js'
-import {
-  DescribeTaskDefinitionCommand,
-  ListTaskDefinitionFamiliesCommand,
-  type TaskDefinition
-} from '@aws-sdk/client-ecs'
 import type { ApplyContext } from '../apply/context.js'
-import { callAws, type CallContext, type SendPort } from '../aws/call.js'
+import { callAws } from '../aws/call.js'
 import { Limits } from '../constants.js'
 import { tolerateDenied } from '../inventory.js'
 import { code } from '../report/html.js'
@@ -13,13 +8,19 @@ import { consoleLinks } from '../report/links.js'
 import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
 import { retryUntil } from '../util/poll.js'
 import { count, relatedReport, shownRows, type ResourceKind, type ReportPart } from './kind.js'
-import { sharedWithNeighbours } from './shared.js'
+import {
+  activeFamilies,
+  awslogsGroups,
+  describe,
+  type TaskDefinitionContext
+} from '../ecs/task-definitions.js'
+import { sharedWithNeighbours } from './other-users/neighbours.js'
 import {
   keepWhatOthersNowUse,
   logGroupKeepReason,
   type OtherUsersCheck,
   type OtherUsersLookup
-} from '../other-users.js'
+} from './other-users/index.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../report/report.js' {
@@ -185,8 +186,6 @@ export interface LogGroupCheck {
   tooManyFamilies?: boolean
 }
 
-export type TaskDefinitionContext = CallContext & { ecs: SendPort }
-
 /**
  * The log groups of the given task definitions, and who else writes to them. A task definition is
  * not tied to a cluster, so "someone else" is judged by family, with a bounded number of calls: every
@@ -229,57 +228,6 @@ export async function checkLogGroups(
     }
   }
   return check
-}
-
-/** The awslogs log groups of a task definition's containers, with their regions. */
-export function awslogsGroups(td: TaskDefinition, region: string): { name: string; region: string }[] {
-  const out: { name: string; region: string }[] = []
-  for (const container of td.containerDefinitions ?? []) {
-    const log = container.logConfiguration
-    const name = log?.logDriver === 'awslogs' ? log.options?.['awslogs-group'] : undefined
-    if (name && !out.some(g => g.name === name)) {
-      out.push({ name, region: log?.options?.['awslogs-region'] || region })
-    }
-  }
-  return out
-}
-
-/** A revision (ARN or family:revision), or a family's latest ACTIVE one; undefined when there is none. */
-export async function describe(ctx: TaskDefinitionContext, ref: string): Promise<TaskDefinition | undefined> {
-  try {
-    const out = await callAws(ctx, ctx.ecs, new DescribeTaskDefinitionCommand({ taskDefinition: ref }))
-    return out.taskDefinition
-  } catch (error) {
-    // A family deregistered since it was listed, or a revision ECS has deleted.
-    if (isAwsError(error, 'ClientException', 'InvalidParameterException')) return undefined
-    throw error
-  }
-}
-
-/** Every ACTIVE family, or undefined as soon as there are more than `bound`. */
-async function activeFamilies(ctx: TaskDefinitionContext, bound: number): Promise<string[] | undefined> {
-  const families: string[] = []
-  const seen = new Set<string>()
-  let nextToken: string | undefined
-  do {
-    const out = await callAws(
-      ctx,
-      ctx.ecs,
-      new ListTaskDefinitionFamiliesCommand({
-        status: 'ACTIVE',
-        maxResults: Limits.familiesPageSize,
-        nextToken
-      })
-    )
-    families.push(...(out.families ?? []))
-    if (families.length > bound) return undefined
-    nextToken = out.nextToken || undefined
-    if (nextToken !== undefined) {
-      if (seen.has(nextToken)) throw new Error('ListTaskDefinitionFamilies returned the same nextToken twice')
-      seen.add(nextToken)
-    }
-  } while (nextToken)
-  return [...new Set(families)]
 }
 
 function decideLogGroup(

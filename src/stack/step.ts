@@ -1,7 +1,7 @@
 import type { SendPort } from '../aws/call.js'
 import { Phase } from '../apply/index.js'
 import type { InventoryContext, ClusterInventory } from '../inventory.js'
-import { sharedWithNeighbours } from '../kinds/shared.js'
+import { sharedWithNeighbours } from '../kinds/other-users/index.js'
 import type { TeardownScope } from '../kinds/kind.js'
 import type { PhaseLog } from '../report/phase-log.js'
 import type { ClusterReport } from '../report/report.js'

@@ -22,7 +22,7 @@ import {
   scheduleLabel,
   type ScheduleInfo
 } from './schedules.js'
-import { familiesToStop, sharedWithNeighbours } from '../shared.js'
+import { familiesToStop, sharedWithNeighbours } from '../other-users/neighbours.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../../report/report.js' {
