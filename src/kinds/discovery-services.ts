@@ -3,7 +3,6 @@ import type { ApplyContext } from '../apply/context.js'
 import { callAws } from '../aws/call.js'
 import { isAvailable } from '../aws/clients.js'
 import { code } from '../report/html.js'
-import type { Leftover } from '../report/report.js'
 import {
   discoveryServiceKeepReason,
   keepWhatOthersNowUse,
@@ -13,6 +12,7 @@ import {
 import { errorMessage, isAwsError } from '../util/errors.js'
 import { count, relatedReport, removedListSummary, type ResourceKind, type ReportPart } from './kind.js'
 import { lastPartOfArn } from '../util/arn.js'
+import { keptNotes, notDone, reportKept, type Decision } from './bookkeeping.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds. Both
 // are optional: reports from before this kind existed have neither.
@@ -48,10 +48,8 @@ export interface DiscoveryService {
   usedBy: string[]
 }
 
-export interface DiscoveryDecision {
+export interface DiscoveryDecision extends Decision {
   service: DiscoveryService
-  delete: boolean
-  keepReason?: string
 }
 
 export interface DiscoveryServicesPlan {
@@ -120,11 +118,7 @@ export const discoveryServicesKind: ResourceKind<DiscoveryServicesFound, Discove
     ]
   },
 
-  notes(plan) {
-    return plan.decisions
-      .filter(d => !d.delete)
-      .map(d => `Cloud Map service ${d.service.id} will be kept: ${d.keepReason}`)
-  },
+  notes: plan => keptNotes(plan.decisions, d => `Cloud Map service ${d.service.id}`),
 
   actions: {
     'after-services': {
@@ -146,13 +140,11 @@ export const discoveryServicesKind: ResourceKind<DiscoveryServicesFound, Discove
 
   unfinished(plan, report) {
     const done = report.related?.discoveryServices ?? []
-    return plan.decisions
-      .filter(d => d.delete && !done.some(s => s.arn === d.service.arn))
-      .map((d): Leftover => ({
-        kind: 'discovery-service',
-        id: d.service.id,
-        reason: 'not deleted before the run stopped'
-      }))
+    return notDone(
+      plan.decisions.filter(d => d.delete),
+      d => done.some(s => s.arn === d.service.arn),
+      { kind: 'discovery-service', id: d => d.service.id }
+    )
   },
 
   ...removedListSummary({
@@ -166,12 +158,7 @@ export const discoveryServicesKind: ResourceKind<DiscoveryServicesFound, Discove
 }
 
 async function deleteDiscoveryServices(ctx: ApplyContext, decisions: DiscoveryDecision[]): Promise<void> {
-  for (const d of decisions.filter(d => !d.delete))
-    ctx.report.leftovers.push({
-      kind: 'discovery-service',
-      id: d.service.id,
-      reason: `kept: ${d.keepReason}`
-    })
+  reportKept(ctx, 'discovery-service', decisions, d => d.service.id)
   await Promise.all(decisions.filter(d => d.delete).map(d => deleteDiscoveryService(ctx, d.service)))
 }
 

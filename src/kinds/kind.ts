@@ -210,7 +210,7 @@ export function removedListSummary<T>(spec: {
 
 /** A kind's one row of the summary's table, shown only when something was found, removed or left. */
 export function rowWhenAny(row: KindCountRow, left: (kind: LeftoverKind) => number): KindCountRow[] {
-  return row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0 ? [row] : []
+  return shownRows([row], left)
 }
 
 export { count } from '../util/text.js'

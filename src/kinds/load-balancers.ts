@@ -3,7 +3,7 @@ import { isAvailable } from '../aws/clients.js'
 import { tolerateDenied } from '../inventory.js'
 import { code } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
-import { count, relatedReport, type ResourceKind, type ReportPart } from './kind.js'
+import { count, relatedReport, shownRows, type ResourceKind, type ReportPart } from './kind.js'
 import { decideLoadBalancers, findLoadBalancers, withOtherUsers } from './load-balancers/decide.js'
 import { idleLoadBalancers } from './load-balancers/idle.js'
 import {
@@ -14,6 +14,7 @@ import {
 } from './load-balancers/model.js'
 import { listenerName } from './load-balancers/rules.js'
 import { deleteRulesAndGroups, neighbourTargetGroups } from './load-balancers/target-groups.js'
+import { keptNotes, notDone } from './bookkeeping.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../report/report.js' {
@@ -111,12 +112,8 @@ export const loadBalancersKind: ResourceKind<LoadBalancersFound, LoadBalancersPl
   notes(plan) {
     if (!plan.deleting) return []
     return [
-      ...plan.rules
-        .filter(r => !r.delete)
-        .map(r => `listener rule ${r.rule.arn} will be kept: ${r.keepReason}`),
-      ...plan.targetGroups
-        .filter(g => !g.delete)
-        .map(g => `target group ${g.group.name} will be kept: ${g.keepReason}`)
+      ...keptNotes(plan.rules, r => `listener rule ${r.rule.arn}`),
+      ...keptNotes(plan.targetGroups, g => `target group ${g.group.name}`)
     ]
   },
 
@@ -132,20 +129,16 @@ export const loadBalancersKind: ResourceKind<LoadBalancersFound, LoadBalancersPl
   unfinished(plan, report) {
     const done = report.related
     return [
-      ...plan.rules
-        .filter(r => r.delete && !done?.listenerRules.some(x => x.arn === r.rule.arn))
-        .map(r => ({
-          kind: 'listener-rule' as const,
-          id: r.rule.arn,
-          reason: 'not deleted before the run stopped'
-        })),
-      ...plan.targetGroups
-        .filter(g => g.delete && !done?.targetGroups.some(x => x.arn === g.group.arn))
-        .map(g => ({
-          kind: 'target-group' as const,
-          id: g.group.arn,
-          reason: 'not deleted before the run stopped'
-        }))
+      ...notDone(
+        plan.rules.filter(r => r.delete),
+        r => done?.listenerRules.some(x => x.arn === r.rule.arn) ?? false,
+        { kind: 'listener-rule', id: r => r.rule.arn }
+      ),
+      ...notDone(
+        plan.targetGroups.filter(g => g.delete),
+        g => done?.targetGroups.some(x => x.arn === g.group.arn) ?? false,
+        { kind: 'target-group', id: g => g.group.arn }
+      )
     ]
   },
 
@@ -164,7 +157,7 @@ export const loadBalancersKind: ResourceKind<LoadBalancersFound, LoadBalancersPl
         leftoverKind: 'target-group' as const
       }
     ]
-    return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0)
+    return shownRows(rows, left)
   },
 
   doneLists(r) {

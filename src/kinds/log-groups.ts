@@ -21,6 +21,7 @@ import {
   type OtherUsersCheck,
   type OtherUsersLookup
 } from './other-users/index.js'
+import { keptNotes, notDone, reportKept, type Decision } from './bookkeeping.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../report/report.js' {
@@ -45,10 +46,8 @@ declare module '../report/report.js' {
 export type LogGroupsFound =
   (LogGroupCheck & { others?: OtherUsersCheck; lookup?: OtherUsersLookup }) | undefined
 
-export interface LogGroupDecision {
+export interface LogGroupDecision extends Decision {
   group: LogGroupUse
-  delete: boolean
-  keepReason?: string
 }
 
 export interface LogGroupsPlan {
@@ -111,11 +110,7 @@ export const logGroupsKind: ResourceKind<LogGroupsFound, LogGroupsPlan> = {
     ]
   },
 
-  notes(plan) {
-    return plan.decisions
-      .filter(d => !d.delete)
-      .map(d => `log group ${d.group.name} will be kept: ${d.keepReason}`)
-  },
+  notes: plan => keptNotes(plan.decisions, d => `log group ${d.group.name}`),
 
   actions: {
     'after-cluster': {
@@ -135,16 +130,12 @@ export const logGroupsKind: ResourceKind<LogGroupsFound, LogGroupsPlan> = {
     }
   },
 
-  unfinished(plan, report) {
-    return plan.decisions
-      .filter(d => d.delete && !report.related?.logGroups.some(g => g.name === d.group.name))
-      .map(d => ({
-        kind: 'log-group' as const,
-        id: d.group.name,
-        reason: 'not deleted before the run stopped',
-        billing: true
-      }))
-  },
+  unfinished: (plan, report) =>
+    notDone(
+      plan.decisions.filter(d => d.delete),
+      d => report.related?.logGroups.some(g => g.name === d.group.name) ?? false,
+      { kind: 'log-group', id: d => d.group.name, billing: true }
+    ),
 
   countRows(r, left) {
     return shownRows(
@@ -264,9 +255,7 @@ function decideLogGroup(
 }
 
 async function deleteLogGroups(ctx: ApplyContext, decisions: LogGroupDecision[]): Promise<void> {
-  for (const d of decisions.filter(d => !d.delete)) {
-    ctx.report.leftovers.push({ kind: 'log-group', id: d.group.name, reason: `kept: ${d.keepReason}` })
-  }
+  reportKept(ctx, 'log-group', decisions, d => d.group.name)
   await Promise.all(decisions.filter(d => d.delete).map(d => deleteLogGroup(ctx, d.group.name)))
 }
 

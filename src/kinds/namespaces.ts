@@ -16,6 +16,7 @@ import {
   type TeardownScope,
   type ReportPart
 } from './kind.js'
+import { keptNotes, notDone, reportKept, type Decision } from './bookkeeping.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../report/report.js' {
@@ -36,11 +37,9 @@ declare module '../report/report.js' {
  * once the cluster is gone, if by then no Cloud Map service and no other cluster uses them.
  */
 
-export interface NamespaceDecision {
+/** `delete`: once the cluster is gone, if by then nothing else uses it. */
+export interface NamespaceDecision extends Decision {
   namespace: NamespaceInfo
-  /** Delete once the cluster is gone, if by then nothing else uses it. */
-  delete: boolean
-  keepReason?: string
 }
 
 export interface NamespacesPlan {
@@ -84,9 +83,7 @@ export const namespacesKind: ResourceKind<NamespaceInfo[], NamespacesPlan> = {
 
   notes(plan) {
     if (!plan.deleteNamespace) return []
-    return plan.decisions
-      .filter(d => !d.delete)
-      .map(d => `namespace ${d.namespace.ref} will be kept: ${d.keepReason}`)
+    return keptNotes(plan.decisions, d => `namespace ${d.namespace.ref}`)
   },
 
   actions: {
@@ -98,15 +95,12 @@ export const namespacesKind: ResourceKind<NamespaceInfo[], NamespacesPlan> = {
     }
   },
 
-  unfinished(plan, report) {
-    return plan.decisions
-      .filter(d => d.delete && !report.related?.namespaces.some(n => n.ref === d.namespace.ref))
-      .map(d => ({
-        kind: 'namespace' as const,
-        id: d.namespace.ref,
-        reason: 'not deleted before the run stopped'
-      }))
-  },
+  unfinished: (plan, report) =>
+    notDone(
+      plan.decisions.filter(d => d.delete),
+      d => report.related?.namespaces.some(n => n.ref === d.namespace.ref) ?? false,
+      { kind: 'namespace', id: d => d.namespace.ref }
+    ),
 
   countRows(r, left) {
     return shownRows(
@@ -254,9 +248,7 @@ export async function namespaceUsers(
 }
 
 async function deleteNamespaces(ctx: ApplyContext, decisions: NamespaceDecision[]): Promise<void> {
-  for (const d of decisions.filter(d => !d.delete)) {
-    ctx.report.leftovers.push({ kind: 'namespace', id: d.namespace.ref, reason: `kept: ${d.keepReason}` })
-  }
+  reportKept(ctx, 'namespace', decisions, d => d.namespace.ref)
   for (const d of decisions.filter(d => d.delete)) await deleteNamespace(ctx, d)
 }
 

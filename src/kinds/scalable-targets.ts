@@ -12,11 +12,13 @@ import { chunk } from '../util/pool.js'
 import {
   count,
   relatedReport,
+  shownRows,
   type KindStep,
   type ReportPart,
   type ResourceKind,
   type TeardownScope
 } from './kind.js'
+import { keptNotes, notDone, type Decision } from './bookkeeping.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../report/report.js' {
@@ -84,10 +86,8 @@ export interface ScalableTargetsFound {
   alarms: ScalingAlarmInfo[]
 }
 
-export interface AlarmDecision {
+export interface AlarmDecision extends Decision {
   alarm: ScalingAlarmInfo
-  delete: boolean
-  keepReason?: string
   /** Its only actions were these policies: it bills for nothing once they are gone. */
   orphaned: boolean
 }
@@ -446,9 +446,10 @@ export const scalableTargetsKind: ResourceKind<ScalableTargetsFound, ScalableTar
   },
 
   notes(plan) {
-    return plan.alarms
-      .filter(a => !a.delete && !a.orphaned)
-      .map(a => `alarm ${a.alarm.name} will be kept: ${a.keepReason}`)
+    return keptNotes(
+      plan.alarms.filter(a => !a.orphaned),
+      a => `alarm ${a.alarm.name}`
+    )
   },
 
   actions: {
@@ -476,21 +477,21 @@ export const scalableTargetsKind: ResourceKind<ScalableTargetsFound, ScalableTar
   unfinished(plan, report) {
     const done = report.related?.scalableTargets ?? []
     return [
-      ...plan.deregister
-        .filter(t => !done.some(d => d.resourceId === t.resourceId && d.action === 'deregistered'))
-        .map(t => ({
-          kind: 'scalable-target' as const,
-          id: t.resourceId,
-          reason: 'not deregistered before the run stopped'
-        })),
-      ...plan.alarms
-        .filter(a => a.orphaned && !report.related?.alarms.some(x => x.name === a.alarm.name))
-        .map(a => ({
-          kind: 'alarm' as const,
-          id: a.alarm.name,
+      ...notDone(
+        plan.deregister,
+        t => done.some(d => d.resourceId === t.resourceId && d.action === 'deregistered'),
+        { kind: 'scalable-target', id: t => t.resourceId, reason: 'not deregistered before the run stopped' }
+      ),
+      ...notDone(
+        plan.alarms.filter(a => a.orphaned),
+        a => report.related?.alarms.some(x => x.name === a.alarm.name) ?? false,
+        {
+          kind: 'alarm',
+          id: a => a.alarm.name,
           reason: 'step-scaling alarm not deleted before the run stopped',
           billing: true
-        }))
+        }
+      )
     ]
   },
 
@@ -509,7 +510,7 @@ export const scalableTargetsKind: ResourceKind<ScalableTargetsFound, ScalableTar
         leftoverKind: 'alarm' as const
       }
     ]
-    return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0)
+    return shownRows(rows, left)
   },
 
   doneLists(r) {

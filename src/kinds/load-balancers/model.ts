@@ -1,6 +1,7 @@
 import type { SendPort } from '../../aws/call.js'
 import type { InventoryContext } from '../../inventory.js'
 import type { OtherUsersLookup } from '../other-users/index.js'
+import type { Decision } from '../bookkeeping.js'
 
 /**
  * What the load-balancers kind (src/kinds/load-balancers.ts) finds and decides: the listener rules
@@ -60,17 +61,13 @@ export interface LoadBalancersFound {
   lookup?: OtherUsersLookup
 }
 
-export interface RuleDecision {
+export interface RuleDecision extends Decision {
   rule: ListenerRuleInfo
-  delete: boolean
-  keepReason?: string
 }
 
-export interface TargetGroupDecision {
+export interface TargetGroupDecision extends Decision {
   group: TargetGroupInfo
   services: string[]
-  delete: boolean
-  keepReason?: string
 }
 
 export interface LoadBalancersPlan {
