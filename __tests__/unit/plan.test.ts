@@ -4,7 +4,7 @@ import type { ClusterInventory, ServiceInfo, TaskInfo } from '../../src/inventor
 import { toServiceInfo } from '../../src/inventory.js'
 import { managedOf } from '../../src/kinds/express-services.js'
 import { wholeClusterScope } from '../../src/kinds/index.js'
-import { scalableTargetsQuery } from '../../src/kinds/scalable-targets.js'
+import { scalableTargetsQuery } from '../../src/kinds/scalable-targets/find.js'
 import { planTeardown } from '../../src/plan.js'
 
 const service = (name: string, extra: Partial<ServiceInfo> = {}): ServiceInfo => ({

@@ -6,7 +6,7 @@ import type { Leftover } from '../report/report.js'
 import { isAccessDenied } from '../util/errors.js'
 import { chunk } from '../util/pool.js'
 import { count, relatedReport, rowWhenAny, type ReportPart, type ResourceKind } from './kind.js'
-import { resourceIdOf } from './scalable-targets.js'
+import { resourceIdOf } from './scalable-targets/find.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds. Both
 // are optional: reports from before this kind existed have neither.
