@@ -5,8 +5,6 @@ import { Limits } from '../constants.js'
 import { tolerateDenied } from '../inventory.js'
 import { code } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
-import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
-import { retryUntil } from '../util/poll.js'
 import { count, relatedReport, shownRows, type ResourceKind, type ReportPart } from './kind.js'
 import {
   activeFamilies,
@@ -22,6 +20,7 @@ import {
   type OtherUsersLookup
 } from './other-users/index.js'
 import { keptNotes, notDone, reportKept, type Decision } from './bookkeeping.js'
+import { removeWithRetry } from '../aws/remove.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../report/report.js' {
@@ -260,25 +259,17 @@ async function deleteLogGroups(ctx: ApplyContext, decisions: LogGroupDecision[])
 }
 
 async function deleteLogGroup(ctx: ApplyContext, name: string): Promise<void> {
-  const result = await retryUntil(
-    ctx,
-    { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 },
-    async () => {
-      try {
-        await callAws(ctx, ctx.logs, new (await sdk.logs()).DeleteLogGroupCommand({ logGroupName: name }))
-        return { done: true, value: 'deleted' as const }
-      } catch (error) {
-        // Deleted with the stack, or never created (awslogs-create-group off and no task ever ran).
-        if (isAwsError(error, 'ResourceNotFoundException')) return { done: true, value: 'gone' as const }
-        if (isAwsError(error, 'OperationAbortedException'))
-          return { done: false, reason: errorMessage(error) }
-        throw error
-      }
-    }
-  )
-  if (!result.done)
-    throw new DeadlineError(`log group ${name} could not be deleted before the deadline: ${result.reason}`)
-  if (result.value === 'gone') {
+  const result = await removeWithRetry(ctx, {
+    what: `log group ${name}`,
+    call: async () =>
+      callAws(ctx, ctx.logs, new (await sdk.logs()).DeleteLogGroupCommand({ logGroupName: name })),
+    // Deleted with the stack, or never created (awslogs-create-group off and no task ever ran).
+    gone: [{ codes: ['ResourceNotFoundException'] }],
+    notYet: [{ codes: ['OperationAbortedException'] }],
+    deadline: ctx.deadline,
+    onDeadline: reason => `log group ${name} could not be deleted before the deadline: ${reason}`
+  })
+  if (result.outcome === 'gone') {
     ctx.log.info(`Log group ${name} does not exist (any more)`)
     return
   }

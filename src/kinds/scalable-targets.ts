@@ -21,6 +21,7 @@ import {
 } from './scalable-targets/find.js'
 import { count, relatedReport, shownRows, type KindStep, type ReportPart, type ResourceKind } from './kind.js'
 import { keptNotes, notDone, type Decision } from './bookkeeping.js'
+import { removeWithRetry } from '../aws/remove.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../report/report.js' {
@@ -139,28 +140,33 @@ export async function deregisterTargets(
   done: string[]
 ): Promise<void> {
   for (const t of targets) {
-    try {
-      await callAws(
-        ctx,
-        ctx.autoscaling,
-        new (await sdk.autoscaling()).DeregisterScalableTargetCommand({
-          ServiceNamespace: ECS_NAMESPACE,
-          ResourceId: t.resourceId,
-          ScalableDimension: ECS_DIMENSION
-        })
-      )
-      done.push(t.resourceId)
-      ctx.log.info(
-        `Deregistered scalable target ${t.resourceId} (its policies and scheduled actions go with it)`
-      )
-    } catch (error) {
+    const result = await removeWithRetry(ctx, {
+      what: `scalable target ${t.resourceId}`,
+      call: async () =>
+        callAws(
+          ctx,
+          ctx.autoscaling,
+          new (await sdk.autoscaling()).DeregisterScalableTargetCommand({
+            ServiceNamespace: ECS_NAMESPACE,
+            ResourceId: t.resourceId,
+            ScalableDimension: ECS_DIMENSION
+          })
+        ),
       // ObjectNotFoundException is AWS's answer; moto says ValidationException "No scalable target found".
-      const gone =
-        isAwsError(error, 'ObjectNotFoundException') ||
-        (isAwsError(error, 'ValidationException') && /no scalable target/i.test(errorMessage(error)))
-      if (!gone) throw error
+      gone: [
+        { codes: ['ObjectNotFoundException'] },
+        { codes: ['ValidationException'], message: /no scalable target/i }
+      ],
+      deadline: ctx.deadline
+    })
+    if (result.outcome === 'gone') {
       ctx.log.info(`Scalable target ${t.resourceId} is not registered (any more)`)
+      continue
     }
+    done.push(t.resourceId)
+    ctx.log.info(
+      `Deregistered scalable target ${t.resourceId} (its policies and scheduled actions go with it)`
+    )
   }
 }
 

@@ -3,9 +3,8 @@ import { callAws } from '../../aws/call.js'
 import { sdk } from '../../aws/sdk.js'
 import { Limits } from '../../constants.js'
 import type { ServiceInfo } from '../../inventory.js'
-import { DeadlineError, errorMessage, isAwsError } from '../../util/errors.js'
+import { isAwsError } from '../../util/errors.js'
 import { chunk } from '../../util/pool.js'
-import { retryUntil } from '../../util/poll.js'
 import { deregistrationDelay } from './drain.js'
 import {
   nameOfArn,
@@ -15,6 +14,7 @@ import {
   type ServiceTargetGroupRef,
   type TargetGroupInfo
 } from './model.js'
+import { removeWithRetry } from '../../aws/remove.js'
 
 /**
  * The target groups the removed services name (and their VPC Lattice groups, reported only): read,
@@ -127,13 +127,18 @@ export async function deleteRulesAndGroups(
   done: { rules: string[]; targetGroups: string[] }
 ): Promise<void> {
   for (const d of plan.rules.filter(r => r.delete)) {
-    try {
-      await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DeleteRuleCommand({ RuleArn: d.rule.arn }))
-      ctx.log.info(`Deleted listener rule ${d.rule.priority} of ${nameOfArn(d.rule.loadBalancerArn)}`)
-    } catch (error) {
-      if (!isAwsError(error, 'RuleNotFoundException', 'RuleNotFound')) throw error
-      ctx.log.info(`Listener rule ${d.rule.arn} does not exist (any more)`)
-    }
+    const rule = await removeWithRetry(ctx, {
+      what: `listener rule ${d.rule.arn}`,
+      call: async () =>
+        callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DeleteRuleCommand({ RuleArn: d.rule.arn })),
+      gone: [{ codes: ['RuleNotFoundException', 'RuleNotFound'] }],
+      deadline: ctx.deadline
+    })
+    ctx.log.info(
+      rule.outcome === 'removed'
+        ? `Deleted listener rule ${d.rule.priority} of ${nameOfArn(d.rule.loadBalancerArn)}`
+        : `Listener rule ${d.rule.arn} does not exist (any more)`
+    )
     done.rules.push(d.rule.arn)
   }
   for (const d of plan.targetGroups.filter(g => g.delete)) {
@@ -161,32 +166,22 @@ export async function deleteRulesAndGroups(
       })
       continue
     }
-    const result = await retryUntil(
-      ctx,
-      { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 10_000 },
-      async () => {
-        try {
-          await callAws(
-            ctx,
-            ctx.elbv2,
-            new (await sdk.elbv2()).DeleteTargetGroupCommand({ TargetGroupArn: d.group.arn })
-          )
-          return { done: true, value: undefined }
-        } catch (error) {
-          // A rule just deleted still holds the group for a moment.
-          if (isAwsError(error, 'ResourceInUseException', 'ResourceInUse'))
-            return { done: false, reason: errorMessage(error) }
-          // Deleted by someone else since the last look.
-          if (isAwsError(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
-            return { done: true, value: undefined }
-          throw error
-        }
-      }
-    )
-    if (!result.done)
-      throw new DeadlineError(
-        `target group ${d.group.name} could not be deleted before the deadline: ${result.reason}`
-      )
+    await removeWithRetry(ctx, {
+      what: `target group ${d.group.name}`,
+      call: async () =>
+        callAws(
+          ctx,
+          ctx.elbv2,
+          new (await sdk.elbv2()).DeleteTargetGroupCommand({ TargetGroupArn: d.group.arn })
+        ),
+      // Deleted by someone else since the last look.
+      gone: [{ codes: ['TargetGroupNotFoundException', 'TargetGroupNotFound'] }],
+      // A rule just deleted still holds the group for a moment.
+      notYet: [{ codes: ['ResourceInUseException', 'ResourceInUse'] }],
+      deadline: ctx.deadline,
+      maxDelayMs: 10_000,
+      onDeadline: reason => `target group ${d.group.name} could not be deleted before the deadline: ${reason}`
+    })
     done.targetGroups.push(d.group.arn)
     ctx.log.info(`Deleted target group ${d.group.name}`)
   }
