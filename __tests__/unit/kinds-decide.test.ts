@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { StackTarget } from '../../src/stack/find.js'
-import { hostsKind, type HostInfo, type HostsFound } from '../../src/kinds/hosts.js'
+import { hostsKind, type HostsFound } from '../../src/kinds/hosts.js'
+import type { HostInfo } from '../../src/kinds/hosts/find.js'
 import type { ResourceKind, TeardownScope } from '../../src/kinds/kind.js'
 import { logGroupsKind } from '../../src/kinds/log-groups.js'
 import { namespacesKind } from '../../src/kinds/namespaces.js'
