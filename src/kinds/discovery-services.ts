@@ -129,8 +129,7 @@ export const discoveryServicesKind: ResourceKind<DiscoveryServicesFound, Discove
           ctx,
           await keepWhatOthersNowUse(
             ctx,
-            plan.otherUsers,
-            plan.decisions,
+            plan,
             (d, fresh) => discoveryServiceKeepReason(d.service.arn, fresh),
             'Cloud Map service'
           )

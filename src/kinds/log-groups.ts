@@ -120,8 +120,7 @@ export const logGroupsKind: ResourceKind<LogGroupsFound, LogGroupsPlan> = {
           ctx,
           await keepWhatOthersNowUse(
             ctx,
-            plan.otherUsers,
-            plan.decisions,
+            plan,
             (d, fresh) => logGroupKeepReason(d.group.name, fresh),
             'log group'
           )

@@ -7,8 +7,14 @@ import { familyOf, isRevision } from '../ecs/task-definitions.js'
 import { lastPartOfArn } from '../util/arn.js'
 import { errorMessage, isAwsError } from '../util/errors.js'
 import { count, relatedReport, type ResourceKind, type ReportPart } from './kind.js'
+import type { Decision } from './bookkeeping.js'
 import { sharedWithNeighbours } from './other-users/neighbours.js'
-import { taskDefinitionKeepReason, type OtherUsersCheck, type OtherUsersLookup } from './other-users/index.js'
+import {
+  keepWhatOthersNowUse,
+  taskDefinitionKeepReason,
+  type OtherUsersCheck,
+  type OtherUsersLookup
+} from './other-users/index.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../report/report.js' {
@@ -110,7 +116,7 @@ export const taskDefinitionsKind: ResourceKind<TaskDefinitionsFound, TaskDefinit
       phase: 'task definitions',
       needed: plan => plan.deregister && plan.families.length + plan.kept.length > 0,
       run: async (ctx, plan) => {
-        const now = await keepWhatOthersNowUse(ctx, plan)
+        const now = await keepRevisionsOthersNowUse(ctx, plan)
         for (const k of now.kept)
           ctx.report.leftovers.push({
             kind: 'task-definition',
@@ -178,19 +184,23 @@ function keptRevisions(
 }
 
 /** The plan again with a fresh look at who else uses the revisions: it only ever keeps more. */
-async function keepWhatOthersNowUse(
+async function keepRevisionsOthersNowUse(
   ctx: ApplyContext,
   plan: TaskDefinitionsPlan
 ): Promise<TaskDefinitionsPlan> {
-  if (!plan.otherUsers || plan.families.length === 0) return plan
-  const fresh = await plan.otherUsers.beforeRemoving(ctx)
-  const newly = keptRevisions(
-    plan.families.flatMap(f => f.arns),
-    fresh
+  const now = await keepWhatOthersNowUse(
+    ctx,
+    {
+      decisions: plan.families.flatMap(f =>
+        f.arns.map((arn): Decision & { arn: string } => ({ arn, delete: true }))
+      ),
+      ...(plan.otherUsers ? { otherUsers: plan.otherUsers } : {})
+    },
+    (d, fresh) => taskDefinitionKeepReason(d.arn, fresh),
+    'revision'
   )
-  ctx.log.info(
-    `Looked again at who else uses them: ${newly.length > 0 ? `${count(newly.length, 'more revision')} kept` : 'nothing new'}`
-  )
+  const newly = now.filter(d => !d.delete).map(d => ({ arn: d.arn, reason: d.keepReason ?? '' }))
+  if (newly.length === 0) return plan
   return {
     ...plan,
     families: plan.families

@@ -247,11 +247,11 @@ function sum<T>(items: T[], value: (item: T) => number): number {
  */
 export async function keepWhatOthersNowUse<D extends { delete: boolean; keepReason?: string }>(
   ctx: ApplyContext,
-  lookup: OtherUsersLookup | undefined,
-  decisions: D[],
+  plan: { decisions: D[]; otherUsers?: OtherUsersLookup },
   keepReason: (decision: D, fresh: OtherUsersCheck) => string | undefined,
   noun: string
 ): Promise<D[]> {
+  const { decisions, otherUsers: lookup } = plan
   if (!lookup || !decisions.some(d => d.delete)) return decisions
   const fresh = await lookup.beforeRemoving(ctx)
   const now = decisions.map(d => {
