@@ -1,5 +1,7 @@
 import type { ApplyContext } from '../apply/context.js'
 import type { Leftover, LeftoverKind } from '../report/report.js'
+import type { KindAction } from './kind.js'
+import { keepWhatOthersNowUse, type OtherUsersCheck, type OtherUsersLookup } from './other-users/index.js'
 
 /**
  * The bookkeeping every kind shares: its decisions (remove, or keep and why), the dry run's "will be
@@ -45,4 +47,23 @@ export function notDone<T>(
       reason: leftover.reason ?? 'not deleted before the run stopped',
       ...(leftover.billing ? { billing: true } : {})
     }))
+}
+
+/**
+ * The action of a kind that removes only what nothing outside the run uses (log groups, Cloud Map
+ * services): who else uses them is asked again right before, which only ever keeps more.
+ */
+export function removeUnlessOthersUse<D extends Decision>(spec: {
+  phase: string
+  /** One resource, in the log line of the second look. */
+  noun: string
+  keepReason: (d: D, fresh: OtherUsersCheck) => string | undefined
+  remove: (ctx: ApplyContext, decisions: D[]) => Promise<void>
+}): KindAction<{ decisions: D[]; otherUsers?: OtherUsersLookup }> {
+  return {
+    phase: spec.phase,
+    needed: plan => plan.decisions.length > 0,
+    run: async (ctx, plan) =>
+      spec.remove(ctx, await keepWhatOthersNowUse(ctx, plan, spec.keepReason, spec.noun))
+  }
 }

@@ -5,14 +5,13 @@ import { isAvailable } from '../aws/clients.js'
 import { code } from '../report/html.js'
 import {
   discoveryServiceKeepReason,
-  keepWhatOthersNowUse,
   type OtherUsersCheck,
   type OtherUsersLookup
 } from './other-users/index.js'
 import { errorMessage, isAwsError } from '../util/errors.js'
 import { count, relatedReport, removedListSummary, type ResourceKind, type ReportPart } from './kind.js'
 import { lastPartOfArn } from '../util/arn.js'
-import { keptNotes, notDone, reportKept, type Decision } from './bookkeeping.js'
+import { keptNotes, notDone, removeUnlessOthersUse, reportKept, type Decision } from './bookkeeping.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds. Both
 // are optional: reports from before this kind existed have neither.
@@ -121,20 +120,12 @@ export const discoveryServicesKind: ResourceKind<DiscoveryServicesFound, Discove
   notes: plan => keptNotes(plan.decisions, d => `Cloud Map service ${d.service.id}`),
 
   actions: {
-    'after-services': {
+    'after-services': removeUnlessOthersUse({
       phase: 'Cloud Map services',
-      needed: plan => plan.decisions.length > 0,
-      run: async (ctx, plan) =>
-        deleteDiscoveryServices(
-          ctx,
-          await keepWhatOthersNowUse(
-            ctx,
-            plan,
-            (d, fresh) => discoveryServiceKeepReason(d.service.arn, fresh),
-            'Cloud Map service'
-          )
-        )
-    }
+      noun: 'Cloud Map service',
+      keepReason: (d: DiscoveryDecision, fresh) => discoveryServiceKeepReason(d.service.arn, fresh),
+      remove: deleteDiscoveryServices
+    })
   },
 
   unfinished(plan, report) {

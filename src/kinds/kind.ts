@@ -215,6 +215,16 @@ export function rowWhenAny(row: KindCountRow, left: (kind: LeftoverKind) => numb
 
 export { count } from '../util/text.js'
 
+/** One row of the summary's table. */
+export function countRow(
+  label: string,
+  found: number,
+  removed: number,
+  leftoverKind: LeftoverKind
+): KindCountRow {
+  return { label, found, removed, leftoverKind }
+}
+
 /** The rows worth a line in the summary's table: something found, removed or left. */
 export function shownRows(rows: KindCountRow[], left: (kind: LeftoverKind) => number): KindCountRow[] {
   return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0)

@@ -3,7 +3,7 @@ import { isAvailable } from '../aws/clients.js'
 import { tolerateDenied } from '../inventory.js'
 import { code } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
-import { count, relatedReport, shownRows, type ResourceKind, type ReportPart } from './kind.js'
+import { count, countRow, relatedReport, shownRows, type ResourceKind, type ReportPart } from './kind.js'
 import { decideLoadBalancers, findLoadBalancers, withOtherUsers } from './load-balancers/decide.js'
 import { idleLoadBalancers } from './load-balancers/idle.js'
 import {
@@ -143,21 +143,13 @@ export const loadBalancersKind: ResourceKind<LoadBalancersFound, LoadBalancersPl
   },
 
   countRows(r, left) {
-    const rows = [
-      {
-        label: 'Listener rules',
-        found: r.found.listenerRules,
-        removed: r.listenerRules.length,
-        leftoverKind: 'listener-rule' as const
-      },
-      {
-        label: 'Target groups',
-        found: r.found.targetGroups,
-        removed: r.targetGroups.length,
-        leftoverKind: 'target-group' as const
-      }
-    ]
-    return shownRows(rows, left)
+    return shownRows(
+      [
+        countRow('Listener rules', r.found.listenerRules, r.listenerRules.length, 'listener-rule'),
+        countRow('Target groups', r.found.targetGroups, r.targetGroups.length, 'target-group')
+      ],
+      left
+    )
   },
 
   doneLists(r) {

@@ -13,13 +13,8 @@ import {
   type TaskDefinitionContext
 } from '../ecs/task-definitions.js'
 import { sharedWithNeighbours } from './other-users/neighbours.js'
-import {
-  keepWhatOthersNowUse,
-  logGroupKeepReason,
-  type OtherUsersCheck,
-  type OtherUsersLookup
-} from './other-users/index.js'
-import { keptNotes, notDone, reportKept, type Decision } from './bookkeeping.js'
+import { logGroupKeepReason, type OtherUsersCheck, type OtherUsersLookup } from './other-users/index.js'
+import { keptNotes, notDone, removeUnlessOthersUse, reportKept, type Decision } from './bookkeeping.js'
 import { removeWithRetry } from '../aws/remove.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
@@ -112,20 +107,12 @@ export const logGroupsKind: ResourceKind<LogGroupsFound, LogGroupsPlan> = {
   notes: plan => keptNotes(plan.decisions, d => `log group ${d.group.name}`),
 
   actions: {
-    'after-cluster': {
+    'after-cluster': removeUnlessOthersUse({
       phase: 'log groups',
-      needed: plan => plan.decisions.length > 0,
-      run: async (ctx, plan) =>
-        deleteLogGroups(
-          ctx,
-          await keepWhatOthersNowUse(
-            ctx,
-            plan,
-            (d, fresh) => logGroupKeepReason(d.group.name, fresh),
-            'log group'
-          )
-        )
-    }
+      noun: 'log group',
+      keepReason: (d: LogGroupDecision, fresh) => logGroupKeepReason(d.group.name, fresh),
+      remove: deleteLogGroups
+    })
   },
 
   unfinished: (plan, report) =>

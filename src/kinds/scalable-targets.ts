@@ -19,7 +19,15 @@ import {
   type ScalingPolicyInfo,
   type ScheduledActionInfo
 } from './scalable-targets/find.js'
-import { count, relatedReport, shownRows, type KindStep, type ReportPart, type ResourceKind } from './kind.js'
+import {
+  count,
+  countRow,
+  relatedReport,
+  shownRows,
+  type KindStep,
+  type ReportPart,
+  type ResourceKind
+} from './kind.js'
 import { keptNotes, notDone, type Decision } from './bookkeeping.js'
 import { removeWithRetry } from '../aws/remove.js'
 
@@ -298,21 +306,14 @@ export const scalableTargetsKind: ResourceKind<ScalableTargetsFound, ScalableTar
   },
 
   countRows(r, left) {
-    const rows = [
-      {
-        label: 'Scalable targets',
-        found: r.found.scalableTargets,
-        removed: r.scalableTargets.filter(t => t.action === 'deregistered').length,
-        leftoverKind: 'scalable-target' as const
-      },
-      {
-        label: 'Step-scaling alarms',
-        found: r.found.scalingAlarms,
-        removed: r.alarms.length,
-        leftoverKind: 'alarm' as const
-      }
-    ]
-    return shownRows(rows, left)
+    const deregistered = r.scalableTargets.filter(t => t.action === 'deregistered').length
+    return shownRows(
+      [
+        countRow('Scalable targets', r.found.scalableTargets, deregistered, 'scalable-target'),
+        countRow('Step-scaling alarms', r.found.scalingAlarms, r.alarms.length, 'alarm')
+      ],
+      left
+    )
   },
 
   doneLists(r) {
