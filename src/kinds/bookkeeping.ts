@@ -37,14 +37,22 @@ export function reportKept<D extends Decision>(
 export function notDone<T>(
   planned: readonly T[],
   done: (item: T) => boolean,
-  leftover: { kind: LeftoverKind; id: (item: T) => string; reason?: string; billing?: boolean }
+  leftover: {
+    kind: LeftoverKind
+    id: (item: T) => string
+    reason?: string | ((item: T) => string)
+    billing?: boolean
+  }
 ): Leftover[] {
   return planned
     .filter(item => !done(item))
     .map(item => ({
       kind: leftover.kind,
       id: leftover.id(item),
-      reason: leftover.reason ?? 'not deleted before the run stopped',
+      reason:
+        typeof leftover.reason === 'function'
+          ? leftover.reason(item)
+          : (leftover.reason ?? 'not deleted before the run stopped'),
       ...(leftover.billing ? { billing: true } : {})
     }))
 }

@@ -8,12 +8,12 @@ import { callAws } from '../aws/call.js'
 import { Limits } from '../constants.js'
 import type { InventoryContext } from '../inventory.js'
 import { code } from '../report/html.js'
-import type { Leftover } from '../report/report.js'
 import { errorMessage, isAccessDenied, isAwsError, isCancellation } from '../util/errors.js'
 import { paginate } from '../util/paginate.js'
 import { retryUntil } from '../util/poll.js'
-import { count, relatedReport, rowWhenAny, type ReportPart, type ResourceKind } from './kind.js'
+import { count, relatedReport, removedListSummary, type ReportPart, type ResourceKind } from './kind.js'
 import { lastPartOfArn } from '../util/arn.js'
+import { notDone } from './bookkeeping.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds. All
 // optional: reports from before this kind existed have none of it.
@@ -122,36 +122,22 @@ export const gatewaysKind: ResourceKind<GatewaysFound, GatewaysFound> = {
   },
 
   unfinished(plan, report) {
-    const done = report.related?.gatewayAssociations ?? []
-    return plan.associations
-      .filter(a => !done.some(d => d.gatewayArn === a.gatewayArn))
-      .map((a): Leftover => ({
-        kind: 'gateway-association',
-        id: a.gatewayArn,
-        reason: 'not disassociated before the run stopped: the gateway cannot be deleted while it is'
-      }))
+    const done = new Set((report.related?.gatewayAssociations ?? []).map(d => d.gatewayArn))
+    return notDone(plan.associations, a => done.has(a.gatewayArn), {
+      kind: 'gateway-association',
+      id: a => a.gatewayArn,
+      reason: 'not disassociated before the run stopped: the gateway cannot be deleted while it is'
+    })
   },
 
-  countRows(r, left) {
-    return rowWhenAny(
-      {
-        label: 'Gateway associations',
-        found: r.found.gatewayAssociations ?? 0,
-        removed: r.gatewayAssociations?.length ?? 0,
-        leftoverKind: 'gateway-association'
-      },
-      left
-    )
-  },
-
-  doneLists(r) {
-    return [
-      {
-        title: 'Gateways disassociated from the cluster',
-        items: (r.gatewayAssociations ?? []).map(a => code(a.gatewayArn))
-      }
-    ]
-  }
+  ...removedListSummary({
+    label: 'Gateway associations',
+    title: 'Gateways disassociated from the cluster',
+    leftoverKind: 'gateway-association',
+    found: r => r.found.gatewayAssociations,
+    removed: r => r.gatewayAssociations,
+    item: a => code(a.gatewayArn)
+  })
 }
 
 /** The cluster's ACTIVE and DISASSOCIATING associations, every page. */
