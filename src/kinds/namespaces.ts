@@ -17,6 +17,7 @@ import {
   type ReportPart
 } from './kind.js'
 import { keptNotes, notDone, reportKept, type Decision } from './bookkeeping.js'
+import { removeWithRetry } from '../aws/remove.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../report/report.js' {
@@ -265,23 +266,25 @@ async function deleteNamespace(ctx: ApplyContext, d: NamespaceDecision): Promise
   }
   const users = await namespaceUsers(ctx, resolved, ctx.clusterArn)
   if (users.length > 0) return keep(`still used by ${users.join(', ')}`)
-  let operationId: string | undefined
+  let removal
   try {
-    operationId = (
-      await callAws(
-        ctx,
-        ctx.servicediscovery,
-        new (await sdk.servicediscovery()).DeleteNamespaceCommand({ Id: resolved.id })
-      )
-    ).OperationId
+    removal = await removeWithRetry(ctx, {
+      what: `namespace ${ns.ref}`,
+      call: async () =>
+        callAws(
+          ctx,
+          ctx.servicediscovery,
+          new (await sdk.servicediscovery()).DeleteNamespaceCommand({ Id: resolved.id })
+        ),
+      gone: [{ codes: ['NamespaceNotFound'] }],
+      deadline: ctx.deadline
+    })
   } catch (error) {
-    if (isAwsError(error, 'NamespaceNotFound')) {
-      ctx.log.info(`Namespace ${ns.ref} is already deleted`)
-      return
-    }
     if (isAwsError(error, 'ResourceInUse')) return keep(`Cloud Map refused: ${errorMessage(error)}`)
     throw error
   }
+  if (removal.outcome === 'gone') return ctx.log.info(`Namespace ${ns.ref} is already deleted`)
+  const operationId = removal.value.OperationId
   ctx.log.info(`Deleting namespace ${ns.ref}`)
   if (operationId) {
     // DeleteNamespace only starts the deletion: its operation says how it ended.
