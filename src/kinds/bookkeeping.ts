@@ -30,6 +30,16 @@ export function reportKept<D extends Decision>(
     ctx.report.leftovers.push({ kind, id: id(d), reason: `kept: ${d.keepReason}` })
 }
 
+/** Keeps one resource the kind meant to remove, found in use at the last look: a leftover and a log line. */
+export function keepOne(
+  ctx: Pick<ApplyContext, 'report' | 'log'>,
+  leftover: { kind: LeftoverKind; id: string; what: string },
+  reason: string
+): void {
+  ctx.report.leftovers.push({ kind: leftover.kind, id: leftover.id, reason: `kept: ${reason}` })
+  ctx.log.info(`${leftover.what} is kept: ${reason}`)
+}
+
 /**
  * For a run that stopped early: what the plan meant to remove (`planned`) that the report does not
  * show done, as leftovers, `not deleted before the run stopped` unless `reason` says otherwise.

@@ -11,7 +11,14 @@ import {
 import { errorMessage, isAwsError } from '../util/errors.js'
 import { count, relatedReport, removedListSummary, type ResourceKind, type ReportPart } from './kind.js'
 import { lastPartOfArn } from '../util/arn.js'
-import { keptNotes, notDone, removeUnlessOthersUse, reportKept, type Decision } from './bookkeeping.js'
+import {
+  keepOne,
+  keptNotes,
+  notDone,
+  removeUnlessOthersUse,
+  reportKept,
+  type Decision
+} from './bookkeeping.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds. Both
 // are optional: reports from before this kind existed have neither.
@@ -153,10 +160,12 @@ async function deleteDiscoveryServices(ctx: ApplyContext, decisions: DiscoveryDe
 }
 
 async function deleteDiscoveryService(ctx: ApplyContext, service: DiscoveryService): Promise<void> {
-  const keep = (reason: string): void => {
-    ctx.report.leftovers.push({ kind: 'discovery-service', id: service.id, reason: `kept: ${reason}` })
-    ctx.log.info(`Cloud Map service ${service.id} is kept: ${reason}`)
-  }
+  const keep = (reason: string): void =>
+    keepOne(
+      ctx,
+      { kind: 'discovery-service', id: service.id, what: `Cloud Map service ${service.id}` },
+      reason
+    )
   if (!isAvailable(ctx.servicediscovery)) return keep('Cloud Map is not available to this run')
   try {
     // The services are INACTIVE: ECS has deregistered their tasks' instances. One still there is

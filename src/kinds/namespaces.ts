@@ -16,7 +16,7 @@ import {
   type TeardownScope,
   type ReportPart
 } from './kind.js'
-import { keptNotes, notDone, reportKept, type Decision } from './bookkeeping.js'
+import { keepOne, keptNotes, notDone, reportKept, type Decision } from './bookkeeping.js'
 import { removeWithRetry } from '../aws/remove.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
@@ -255,10 +255,8 @@ async function deleteNamespaces(ctx: ApplyContext, decisions: NamespaceDecision[
 
 async function deleteNamespace(ctx: ApplyContext, d: NamespaceDecision): Promise<void> {
   const ns = d.namespace
-  const keep = (reason: string): void => {
-    ctx.report.leftovers.push({ kind: 'namespace', id: ns.ref, reason: `kept: ${reason}` })
-    ctx.log.info(`Namespace ${ns.ref} is kept: ${reason}`)
-  }
+  const keep = (reason: string): void =>
+    keepOne(ctx, { kind: 'namespace', id: ns.ref, what: `Namespace ${ns.ref}` }, reason)
   const resolved = await resolveNamespace(ctx, ns)
   if (!resolved) {
     ctx.log.info(`Namespace ${ns.ref} is not (or no longer) in Cloud Map`)
