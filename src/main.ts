@@ -11,7 +11,7 @@ import { SUCCESSFUL_OUTCOMES, type ClusterReport, type Report } from './report/r
 import { renderSummary } from './report/summary.js'
 import { readSettings, type InputReader, type Settings } from './settings.js'
 import { selectClusters, selectServices } from './select.js'
-import { SweepNeighbours } from './sweep-neighbours.js'
+import { SweepNeighbours } from './kinds/other-users/index.js'
 import { teardownCluster, type TeardownDeps } from './teardown/index.js'
 import { errorMessage, explainAwsError, InputError } from './util/errors.js'
 import { Pool } from './util/pool.js'

@@ -4,7 +4,7 @@ import type { StackTarget } from './stack/find.js'
 import { importerSteps } from './stack/exports.js'
 import { kindHints, kindSteps, planKinds, type FoundKind, type PlannedKind } from './kinds/index.js'
 import type { DecideContext } from './kinds/kind.js'
-import { count } from './util/count.js'
+import { count } from './util/text.js'
 import {
   isDeletedAlready,
   type CapacityProviderInfo,

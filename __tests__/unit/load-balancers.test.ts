@@ -1,14 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
+import { decideLoadBalancers, withOtherUsers } from '../../src/kinds/load-balancers/decide.js'
+import { drainDelays } from '../../src/kinds/load-balancers/drain.js'
 import {
-  decideLoadBalancers,
-  drainDelays,
-  forwardTargets,
   listenerOfRule,
-  serviceTargetGroups,
-  withOtherUsers,
   type ListenerRuleInfo,
   type LoadBalancersFound
-} from '../../src/kinds/load-balancers.js'
+} from '../../src/kinds/load-balancers/model.js'
+import { forwardTargets } from '../../src/kinds/load-balancers/rules.js'
+import { serviceTargetGroups } from '../../src/kinds/load-balancers/target-groups.js'
 import type { ServiceInfo } from '../../src/inventory/index.js'
 
 const LB = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/previews/aaa'

@@ -5,7 +5,7 @@ import { toServiceInfo } from '../../src/inventory/index.js'
 import { managedOf } from '../../src/kinds/express-services.js'
 import { wholeClusterScope, type AnyKind } from '../../src/kinds/index.js'
 import type { KindHints } from '../../src/kinds/kind.js'
-import { scalableTargetsQuery } from '../../src/kinds/scalable-targets.js'
+import { scalableTargetsQuery } from '../../src/kinds/scalable-targets/find.js'
 import { planTeardown } from '../../src/plan.js'
 import type { Settings } from '../../src/settings.js'
 

@@ -1,11 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import type { ClusterInfo, ServiceInfo } from '../../src/inventory/index.js'
 import type { TeardownScope } from '../../src/kinds/kind.js'
-import {
-  decideScalableTargets,
-  scalableTargetsQuery,
-  type ScalableTargetsFound
-} from '../../src/kinds/scalable-targets.js'
+import { decideScalableTargets } from '../../src/kinds/scalable-targets.js'
+import { scalableTargetsQuery, type ScalableTargetsFound } from '../../src/kinds/scalable-targets/find.js'
 
 const policy = (name: string) =>
   `arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:1:resource/ecs/service/c1/web:policyName/${name}`

@@ -9,7 +9,7 @@ import {
   type TaskInfo
 } from '../inventory/index.js'
 import type { ClusterReport } from '../report/report.js'
-import { count } from '../util/count.js'
+import { count } from '../util/text.js'
 import { BatchPoller, type PollSchedule, type WaitView } from '../util/poll.js'
 import { formatDuration } from '../util/time.js'
 

@@ -1,4 +1,3 @@
-import { lastPartOfArn } from '../util/arn.js'
 import { describeCapacityProviders, listContainerInstances, withManagedInstances } from './capacity.js'
 import { describeCluster } from './clusters.js'
 import { tolerateDenied } from './read.js'
@@ -31,8 +30,6 @@ export {
 export { describeTasks, isTaskDown, listLiveTasks, toTaskInfo } from './tasks.js'
 export { listContainerInstances, listManagedInstancesProviders } from './capacity.js'
 export { tolerateDenied } from './read.js'
-/** The name at the end of an ARN: src/util/arn.ts's lastPartOfArn, under its old name until src/kinds/ uses that. */
-export const nameFromArn = lastPartOfArn
 
 /** What a cluster holds, read with paged lists and batched describes. Makes no change. */
 export async function takeInventory(

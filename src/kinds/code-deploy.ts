@@ -5,14 +5,14 @@ import { sdk } from '../aws/sdk.js'
 import { Limits } from '../constants.js'
 import type { InventoryContext } from '../inventory/index.js'
 import { code } from '../report/html.js'
-import type { Leftover } from '../report/report.js'
 import { DeadlineError, RefusedError, errorMessage, isAccessDenied, isAwsError } from '../util/errors.js'
 import { paginate } from '../util/paginate.js'
 import { chunk } from '../util/pool.js'
 import { retryUntil } from '../util/poll.js'
-import { count, relatedReport, rowWhenAny, type ReportPart, type ResourceKind } from './kind.js'
+import { count, relatedReport, removedListSummary, type ReportPart, type ResourceKind } from './kind.js'
 import type { SendPort } from '../aws/call.js'
 import type { DeploymentStatus } from '@aws-sdk/client-codedeploy'
+import { notDone } from './bookkeeping.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds. All
 // optional: reports from before this kind existed have none of it.
@@ -120,37 +120,22 @@ export const codeDeployKind: ResourceKind<CodeDeployFound, CodeDeployFound> = {
 
   unfinished(plan, report) {
     const done = report.related?.codeDeployDeployments ?? []
-    return plan.deployments
-      .filter(d => !done.some(x => x.deploymentId === d.deploymentId))
-      .map((d): Leftover => ({
-        kind: 'codedeploy-deployment',
-        id: d.deploymentId,
-        reason: `not seen stopped before the run stopped (service ${d.service}); ECS refuses to delete the service while it is in progress`
-      }))
+    return notDone(plan.deployments, d => done.some(x => x.deploymentId === d.deploymentId), {
+      kind: 'codedeploy-deployment',
+      id: d => d.deploymentId,
+      reason: d =>
+        `not seen stopped before the run stopped (service ${d.service}); ECS refuses to delete the service while it is in progress`
+    })
   },
 
-  countRows(r, left) {
-    return rowWhenAny(
-      {
-        label: 'CodeDeploy deployments',
-        found: r.found.codeDeployDeployments ?? 0,
-        removed: r.codeDeployDeployments?.length ?? 0,
-        leftoverKind: 'codedeploy-deployment'
-      },
-      left
-    )
-  },
-
-  doneLists(r) {
-    return [
-      {
-        title: 'CodeDeploy deployments stopped',
-        items: (r.codeDeployDeployments ?? []).map(
-          d => `${code(d.deploymentId)} (service ${code(d.service)})`
-        )
-      }
-    ]
-  }
+  ...removedListSummary({
+    label: 'CodeDeploy deployments',
+    title: 'CodeDeploy deployments stopped',
+    leftoverKind: 'codedeploy-deployment',
+    found: r => r.found.codeDeployDeployments,
+    removed: r => r.codeDeployDeployments,
+    item: d => `${code(d.deploymentId)} (service ${code(d.service)})`
+  })
 }
 
 interface DeploymentInfo {

@@ -2,9 +2,8 @@ import { DeleteDaemonCommand, ListDaemonsCommand } from '@aws-sdk/client-ecs'
 import type { ApplyContext } from '../apply/context.js'
 import { callAws } from '../aws/call.js'
 import { Limits } from '../constants.js'
-import { listManagedInstancesProviders, nameFromArn, tolerateDenied } from '../inventory/index.js'
+import { listManagedInstancesProviders, tolerateDenied } from '../inventory/index.js'
 import { code } from '../report/html.js'
-import type { Leftover } from '../report/report.js'
 import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
 import { paginate } from '../util/paginate.js'
 import { pollUntil } from '../util/poll.js'
@@ -16,6 +15,8 @@ import {
   type ResourceKind,
   type ReportPart
 } from './kind.js'
+import { lastPartOfArn } from '../util/arn.js'
+import { notDone } from './bookkeeping.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds. Both
 // are optional: reports from before this kind existed have neither.
@@ -130,14 +131,13 @@ export const daemonsKind: ResourceKind<DaemonsFound, DaemonsPlan> = {
 
   unfinished(plan, report) {
     const done = report.related?.daemons ?? []
-    return plan.remove
-      .filter(d => !done.some(x => x.arn === d.arn))
-      .map((d): Leftover => ({
-        kind: 'daemon',
-        id: d.name,
-        reason: `not deleted before the run stopped: it runs on the cluster's Managed Instances and keeps its capacity provider; delete it with aws ecs delete-daemon --daemon-arn ${d.arn}`,
-        billing: true
-      }))
+    return notDone(plan.remove, d => done.some(x => x.arn === d.arn), {
+      kind: 'daemon',
+      id: d => d.name,
+      reason: d =>
+        `not deleted before the run stopped: it runs on the cluster's Managed Instances and keeps its capacity provider; delete it with aws ecs delete-daemon --daemon-arn ${d.arn}`,
+      billing: true
+    })
   },
 
   ...removedListSummary({
@@ -162,7 +162,7 @@ async function listDaemons(ctx: FindContext, clusterArn: string): Promise<Daemon
   })
   return summaries
     .filter(d => d.daemonArn)
-    .map(d => ({ arn: d.daemonArn!, name: nameFromArn(d.daemonArn!), status: d.status ?? 'UNKNOWN' }))
+    .map(d => ({ arn: d.daemonArn!, name: lastPartOfArn(d.daemonArn!), status: d.status ?? 'UNKNOWN' }))
 }
 
 /**

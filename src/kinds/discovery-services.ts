@@ -3,15 +3,22 @@ import type { ApplyContext } from '../apply/context.js'
 import { callAws } from '../aws/call.js'
 import { isAvailable } from '../aws/clients.js'
 import { code } from '../report/html.js'
-import type { Leftover } from '../report/report.js'
 import {
   discoveryServiceKeepReason,
-  keepWhatOthersNowUse,
   type OtherUsersCheck,
   type OtherUsersLookup
-} from '../other-users.js'
+} from './other-users/index.js'
 import { errorMessage, isAwsError } from '../util/errors.js'
 import { count, relatedReport, removedListSummary, type ResourceKind, type ReportPart } from './kind.js'
+import { lastPartOfArn } from '../util/arn.js'
+import {
+  keepOne,
+  keptNotes,
+  notDone,
+  removeUnlessOthersUse,
+  reportKept,
+  type Decision
+} from './bookkeeping.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds. Both
 // are optional: reports from before this kind existed have neither.
@@ -47,10 +54,8 @@ export interface DiscoveryService {
   usedBy: string[]
 }
 
-export interface DiscoveryDecision {
+export interface DiscoveryDecision extends Decision {
   service: DiscoveryService
-  delete: boolean
-  keepReason?: string
 }
 
 export interface DiscoveryServicesPlan {
@@ -75,7 +80,7 @@ export const discoveryServicesKind: ResourceKind<DiscoveryServicesFound, Discove
     const byArn = new Map<string, DiscoveryService>()
     for (const service of scope.services) {
       for (const arn of service.serviceRegistries ?? []) {
-        const entry = byArn.get(arn) ?? { arn, id: arn.slice(arn.lastIndexOf('/') + 1), usedBy: [] }
+        const entry = byArn.get(arn) ?? { arn, id: lastPartOfArn(arn), usedBy: [] }
         entry.usedBy.push(service.name)
         byArn.set(arn, entry)
       }
@@ -119,39 +124,24 @@ export const discoveryServicesKind: ResourceKind<DiscoveryServicesFound, Discove
     ]
   },
 
-  notes(plan) {
-    return plan.decisions
-      .filter(d => !d.delete)
-      .map(d => `Cloud Map service ${d.service.id} will be kept: ${d.keepReason}`)
-  },
+  notes: plan => keptNotes(plan.decisions, d => `Cloud Map service ${d.service.id}`),
 
   actions: {
-    'after-services': {
+    'after-services': removeUnlessOthersUse({
       phase: 'Cloud Map services',
-      needed: plan => plan.decisions.length > 0,
-      run: async (ctx, plan) =>
-        deleteDiscoveryServices(
-          ctx,
-          await keepWhatOthersNowUse(
-            ctx,
-            plan.otherUsers,
-            plan.decisions,
-            (d, fresh) => discoveryServiceKeepReason(d.service.arn, fresh),
-            'Cloud Map service'
-          )
-        )
-    }
+      noun: 'Cloud Map service',
+      keepReason: (d: DiscoveryDecision, fresh) => discoveryServiceKeepReason(d.service.arn, fresh),
+      remove: deleteDiscoveryServices
+    })
   },
 
   unfinished(plan, report) {
     const done = report.related?.discoveryServices ?? []
-    return plan.decisions
-      .filter(d => d.delete && !done.some(s => s.arn === d.service.arn))
-      .map((d): Leftover => ({
-        kind: 'discovery-service',
-        id: d.service.id,
-        reason: 'not deleted before the run stopped'
-      }))
+    return notDone(
+      plan.decisions.filter(d => d.delete),
+      d => done.some(s => s.arn === d.service.arn),
+      { kind: 'discovery-service', id: d => d.service.id }
+    )
   },
 
   ...removedListSummary({
@@ -165,20 +155,17 @@ export const discoveryServicesKind: ResourceKind<DiscoveryServicesFound, Discove
 }
 
 async function deleteDiscoveryServices(ctx: ApplyContext, decisions: DiscoveryDecision[]): Promise<void> {
-  for (const d of decisions.filter(d => !d.delete))
-    ctx.report.leftovers.push({
-      kind: 'discovery-service',
-      id: d.service.id,
-      reason: `kept: ${d.keepReason}`
-    })
+  reportKept(ctx, 'discovery-service', decisions, d => d.service.id)
   await Promise.all(decisions.filter(d => d.delete).map(d => deleteDiscoveryService(ctx, d.service)))
 }
 
 async function deleteDiscoveryService(ctx: ApplyContext, service: DiscoveryService): Promise<void> {
-  const keep = (reason: string): void => {
-    ctx.report.leftovers.push({ kind: 'discovery-service', id: service.id, reason: `kept: ${reason}` })
-    ctx.log.info(`Cloud Map service ${service.id} is kept: ${reason}`)
-  }
+  const keep = (reason: string): void =>
+    keepOne(
+      ctx,
+      { kind: 'discovery-service', id: service.id, what: `Cloud Map service ${service.id}` },
+      reason
+    )
   if (!isAvailable(ctx.servicediscovery)) return keep('Cloud Map is not available to this run')
   try {
     // The services are INACTIVE: ECS has deregistered their tasks' instances. One still there is

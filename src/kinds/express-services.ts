@@ -5,8 +5,8 @@ import { code } from '../report/html.js'
 import type { Leftover } from '../report/report.js'
 import { isAccessDenied } from '../util/errors.js'
 import { chunk } from '../util/pool.js'
-import { count, relatedReport, rowWhenAny, type ReportPart, type ResourceKind } from './kind.js'
-import { resourceIdOf } from './scalable-targets.js'
+import { count, relatedReport, removedListSummary, type ReportPart, type ResourceKind } from './kind.js'
+import { resourceIdOf } from './scalable-targets/find.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds. Both
 // are optional: reports from before this kind existed have neither.
@@ -164,28 +164,14 @@ export const expressServicesKind: ResourceKind<ExpressFound, ExpressFound> = {
       )
   },
 
-  countRows(r, left) {
-    return rowWhenAny(
-      {
-        label: 'Express services',
-        found: r.found.expressServices ?? 0,
-        removed: r.expressServices?.length ?? 0,
-        leftoverKind: 'express-resource'
-      },
-      left
-    )
-  },
-
-  doneLists(r) {
-    return [
-      {
-        title: 'Express services deleted (ECS removed what it made for them)',
-        items: (r.expressServices ?? []).map(
-          s => `${code(s.name)}: ${listManaged(s.managed) || 'nothing listed'}`
-        )
-      }
-    ]
-  }
+  ...removedListSummary({
+    label: 'Express services',
+    title: 'Express services deleted (ECS removed what it made for them)',
+    leftoverKind: 'express-resource',
+    found: r => r.found.expressServices,
+    removed: r => r.expressServices,
+    item: s => `${code(s.name)}: ${listManaged(s.managed) || 'nothing listed'}`
+  })
 }
 
 /** `1 load balancer, 2 target groups, …`: what ECS manages, counted by type. */

@@ -8,11 +8,12 @@ import { callAws } from '../aws/call.js'
 import { Limits } from '../constants.js'
 import type { InventoryContext } from '../inventory/index.js'
 import { code } from '../report/html.js'
-import type { Leftover } from '../report/report.js'
 import { errorMessage, isAccessDenied, isAwsError, isCancellation } from '../util/errors.js'
 import { paginate } from '../util/paginate.js'
 import { retryUntil } from '../util/poll.js'
-import { count, relatedReport, rowWhenAny, type ReportPart, type ResourceKind } from './kind.js'
+import { count, relatedReport, removedListSummary, type ReportPart, type ResourceKind } from './kind.js'
+import { lastPartOfArn } from '../util/arn.js'
+import { notDone } from './bookkeeping.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds. All
 // optional: reports from before this kind existed have none of it.
@@ -88,7 +89,7 @@ export const gatewaysKind: ResourceKind<GatewaysFound, GatewaysFound> = {
     if (found.associations.length === 0) return
     report.found.gatewayAssociations = found.associations.length
     log.info(
-      `Gateways associated with the cluster: ${found.associations.map(a => `${nameOf(a.gatewayArn)} (${a.status})`).join(', ')}`
+      `Gateways associated with the cluster: ${found.associations.map(a => `${lastPartOfArn(a.gatewayArn)} (${a.status})`).join(', ')}`
     )
   },
 
@@ -121,36 +122,22 @@ export const gatewaysKind: ResourceKind<GatewaysFound, GatewaysFound> = {
   },
 
   unfinished(plan, report) {
-    const done = report.related?.gatewayAssociations ?? []
-    return plan.associations
-      .filter(a => !done.some(d => d.gatewayArn === a.gatewayArn))
-      .map((a): Leftover => ({
-        kind: 'gateway-association',
-        id: a.gatewayArn,
-        reason: 'not disassociated before the run stopped: the gateway cannot be deleted while it is'
-      }))
+    const done = new Set((report.related?.gatewayAssociations ?? []).map(d => d.gatewayArn))
+    return notDone(plan.associations, a => done.has(a.gatewayArn), {
+      kind: 'gateway-association',
+      id: a => a.gatewayArn,
+      reason: 'not disassociated before the run stopped: the gateway cannot be deleted while it is'
+    })
   },
 
-  countRows(r, left) {
-    return rowWhenAny(
-      {
-        label: 'Gateway associations',
-        found: r.found.gatewayAssociations ?? 0,
-        removed: r.gatewayAssociations?.length ?? 0,
-        leftoverKind: 'gateway-association'
-      },
-      left
-    )
-  },
-
-  doneLists(r) {
-    return [
-      {
-        title: 'Gateways disassociated from the cluster',
-        items: (r.gatewayAssociations ?? []).map(a => code(a.gatewayArn))
-      }
-    ]
-  }
+  ...removedListSummary({
+    label: 'Gateway associations',
+    title: 'Gateways disassociated from the cluster',
+    leftoverKind: 'gateway-association',
+    found: r => r.found.gatewayAssociations,
+    removed: r => r.gatewayAssociations,
+    item: a => code(a.gatewayArn)
+  })
 }
 
 /** The cluster's ACTIVE and DISASSOCIATING associations, every page. */
@@ -181,10 +168,10 @@ async function disassociate(ctx: ApplyContext, plan: GatewaysFound): Promise<voi
         ctx.ecs,
         new DisassociateGatewayFromClusterCommand({ gateway: a.gatewayArn, cluster: ctx.clusterArn })
       )
-      ctx.log.info(`Disassociating gateway ${nameOf(a.gatewayArn)} from the cluster`)
+      ctx.log.info(`Disassociating gateway ${lastPartOfArn(a.gatewayArn)} from the cluster`)
     } catch (error) {
       if (!isAwsError(error, 'ResourceNotFoundException', 'GatewayNotFoundException')) throw error
-      ctx.log.info(`Gateway ${nameOf(a.gatewayArn)} is no longer associated with the cluster`)
+      ctx.log.info(`Gateway ${lastPartOfArn(a.gatewayArn)} is no longer associated with the cluster`)
     }
   }
   const wanted = new Set(plan.associations.map(a => a.gatewayArn))
@@ -220,10 +207,6 @@ async function disassociate(ctx: ApplyContext, plan: GatewaysFound): Promise<voi
       ...(related.gatewayAssociations ?? []),
       { gatewayArn: a.gatewayArn, action: 'disassociated' }
     ]
-    ctx.log.info(`Gateway ${nameOf(a.gatewayArn)} is disassociated from the cluster`)
+    ctx.log.info(`Gateway ${lastPartOfArn(a.gatewayArn)} is disassociated from the cluster`)
   }
-}
-
-function nameOf(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1)
 }

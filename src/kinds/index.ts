@@ -11,7 +11,7 @@ import { discoveryServicesKind } from './discovery-services.js'
 import { expressServicesKind } from './express-services.js'
 import { gatewaysKind } from './gateways.js'
 import { hostsKind } from './hosts.js'
-import { sharedWithNeighbours } from './shared.js'
+import { sharedWithNeighbours } from './other-users/index.js'
 import type {
   AbsentClusterContext,
   DecideContext,
@@ -34,7 +34,7 @@ import { taskProtectionKind } from './task-protection.js'
 import { triggersKind } from './triggers/index.js'
 
 /** Who outside the clusters this run removes uses what the kinds may remove (one lookup per teardown). */
-export { OtherUsersLookup } from '../other-users.js'
+export { OtherUsersLookup } from './other-users/index.js'
 
 /** Any kind, its own types forgotten: the pipeline only passes what a kind found back to that kind. */
 export type AnyKind = ResourceKind<unknown, unknown>

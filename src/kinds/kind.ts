@@ -10,7 +10,7 @@ import type {
   TaskInfo
 } from '../inventory/index.js'
 import type { Logger } from '../log.js'
-import type { OtherUsersLookup } from '../other-users.js'
+import type { OtherUsersLookup } from './other-users/index.js'
 import type { ClusterReport, Leftover, LeftoverKind, RelatedFound, RelatedReport } from '../report/report.js'
 import type { Settings } from '../settings.js'
 
@@ -83,7 +83,7 @@ export interface TeardownScope {
   managedInstancesProviders?: string[]
   /**
    * When the cluster stays (services mode): its other services and their tasks, and its standalone
-   * tasks. Never touched; what the other services use is kept (see kinds/shared.ts).
+   * tasks. Never touched; what the other services use is kept (see kinds/other-users/neighbours.ts).
    */
   neighbours?: { services: ServiceInfo[]; tasks: TaskInfo[] }
 }
@@ -238,10 +238,20 @@ export function removedListSummary<T>(spec: {
 
 /** A kind's one row of the summary's table, shown only when something was found, removed or left. */
 export function rowWhenAny(row: KindCountRow, left: (kind: LeftoverKind) => number): KindCountRow[] {
-  return row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0 ? [row] : []
+  return shownRows([row], left)
 }
 
-export { count } from '../util/count.js'
+export { count } from '../util/text.js'
+
+/** One row of the summary's table. */
+export function countRow(
+  label: string,
+  found: number,
+  removed: number,
+  leftoverKind: LeftoverKind
+): KindCountRow {
+  return { label, found, removed, leftoverKind }
+}
 
 /** The rows worth a line in the summary's table: something found, removed or left. */
 export function shownRows(rows: KindCountRow[], left: (kind: LeftoverKind) => number): KindCountRow[] {

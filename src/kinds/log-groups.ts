@@ -1,25 +1,21 @@
 import { sdk } from '../aws/sdk.js'
-import {
-  DescribeTaskDefinitionCommand,
-  ListTaskDefinitionFamiliesCommand,
-  type TaskDefinition
-} from '@aws-sdk/client-ecs'
 import type { ApplyContext } from '../apply/context.js'
-import { callAws, type CallContext, type SendPort } from '../aws/call.js'
+import { callAws } from '../aws/call.js'
 import { Limits } from '../constants.js'
 import { tolerateDenied } from '../inventory/index.js'
 import { code } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
-import { DeadlineError, errorMessage, isAwsError } from '../util/errors.js'
-import { retryUntil } from '../util/poll.js'
 import { count, relatedReport, shownRows, type ResourceKind, type ReportPart } from './kind.js'
-import { sharedWithNeighbours } from './shared.js'
 import {
-  keepWhatOthersNowUse,
-  logGroupKeepReason,
-  type OtherUsersCheck,
-  type OtherUsersLookup
-} from '../other-users.js'
+  activeFamilies,
+  awslogsGroups,
+  describe,
+  type TaskDefinitionContext
+} from '../ecs/task-definitions.js'
+import { sharedWithNeighbours } from './other-users/neighbours.js'
+import { logGroupKeepReason, type OtherUsersCheck, type OtherUsersLookup } from './other-users/index.js'
+import { keptNotes, notDone, removeUnlessOthersUse, reportKept, type Decision } from './bookkeeping.js'
+import { removeWithRetry } from '../aws/remove.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../report/report.js' {
@@ -44,10 +40,8 @@ declare module '../report/report.js' {
 export type LogGroupsFound =
   (LogGroupCheck & { others?: OtherUsersCheck; lookup?: OtherUsersLookup }) | undefined
 
-export interface LogGroupDecision {
+export interface LogGroupDecision extends Decision {
   group: LogGroupUse
-  delete: boolean
-  keepReason?: string
 }
 
 export interface LogGroupsPlan {
@@ -110,40 +104,23 @@ export const logGroupsKind: ResourceKind<LogGroupsFound, LogGroupsPlan> = {
     ]
   },
 
-  notes(plan) {
-    return plan.decisions
-      .filter(d => !d.delete)
-      .map(d => `log group ${d.group.name} will be kept: ${d.keepReason}`)
-  },
+  notes: plan => keptNotes(plan.decisions, d => `log group ${d.group.name}`),
 
   actions: {
-    'after-cluster': {
+    'after-cluster': removeUnlessOthersUse({
       phase: 'log groups',
-      needed: plan => plan.decisions.length > 0,
-      run: async (ctx, plan) =>
-        deleteLogGroups(
-          ctx,
-          await keepWhatOthersNowUse(
-            ctx,
-            plan.otherUsers,
-            plan.decisions,
-            (d, fresh) => logGroupKeepReason(d.group.name, fresh),
-            'log group'
-          )
-        )
-    }
+      noun: 'log group',
+      keepReason: (d: LogGroupDecision, fresh) => logGroupKeepReason(d.group.name, fresh),
+      remove: deleteLogGroups
+    })
   },
 
-  unfinished(plan, report) {
-    return plan.decisions
-      .filter(d => d.delete && !report.related?.logGroups.some(g => g.name === d.group.name))
-      .map(d => ({
-        kind: 'log-group' as const,
-        id: d.group.name,
-        reason: 'not deleted before the run stopped',
-        billing: true
-      }))
-  },
+  unfinished: (plan, report) =>
+    notDone(
+      plan.decisions.filter(d => d.delete),
+      d => report.related?.logGroups.some(g => g.name === d.group.name) ?? false,
+      { kind: 'log-group', id: d => d.group.name, billing: true }
+    ),
 
   countRows(r, left) {
     return shownRows(
@@ -184,8 +161,6 @@ export interface LogGroupCheck {
   /** More ACTIVE families than the bound: no one checked, every group is kept. */
   tooManyFamilies?: boolean
 }
-
-export type TaskDefinitionContext = CallContext & { ecs: SendPort }
 
 /**
  * The log groups of the given task definitions, and who else writes to them. A task definition is
@@ -231,57 +206,6 @@ export async function checkLogGroups(
   return check
 }
 
-/** The awslogs log groups of a task definition's containers, with their regions. */
-export function awslogsGroups(td: TaskDefinition, region: string): { name: string; region: string }[] {
-  const out: { name: string; region: string }[] = []
-  for (const container of td.containerDefinitions ?? []) {
-    const log = container.logConfiguration
-    const name = log?.logDriver === 'awslogs' ? log.options?.['awslogs-group'] : undefined
-    if (name && !out.some(g => g.name === name)) {
-      out.push({ name, region: log?.options?.['awslogs-region'] || region })
-    }
-  }
-  return out
-}
-
-/** A revision (ARN or family:revision), or a family's latest ACTIVE one; undefined when there is none. */
-export async function describe(ctx: TaskDefinitionContext, ref: string): Promise<TaskDefinition | undefined> {
-  try {
-    const out = await callAws(ctx, ctx.ecs, new DescribeTaskDefinitionCommand({ taskDefinition: ref }))
-    return out.taskDefinition
-  } catch (error) {
-    // A family deregistered since it was listed, or a revision ECS has deleted.
-    if (isAwsError(error, 'ClientException', 'InvalidParameterException')) return undefined
-    throw error
-  }
-}
-
-/** Every ACTIVE family, or undefined as soon as there are more than `bound`. */
-async function activeFamilies(ctx: TaskDefinitionContext, bound: number): Promise<string[] | undefined> {
-  const families: string[] = []
-  const seen = new Set<string>()
-  let nextToken: string | undefined
-  do {
-    const out = await callAws(
-      ctx,
-      ctx.ecs,
-      new ListTaskDefinitionFamiliesCommand({
-        status: 'ACTIVE',
-        maxResults: Limits.familiesPageSize,
-        nextToken
-      })
-    )
-    families.push(...(out.families ?? []))
-    if (families.length > bound) return undefined
-    nextToken = out.nextToken || undefined
-    if (nextToken !== undefined) {
-      if (seen.has(nextToken)) throw new Error('ListTaskDefinitionFamilies returned the same nextToken twice')
-      seen.add(nextToken)
-    }
-  } while (nextToken)
-  return [...new Set(families)]
-}
-
 function decideLogGroup(
   group: LogGroupUse,
   check: NonNullable<LogGroupsFound>,
@@ -316,32 +240,22 @@ function decideLogGroup(
 }
 
 async function deleteLogGroups(ctx: ApplyContext, decisions: LogGroupDecision[]): Promise<void> {
-  for (const d of decisions.filter(d => !d.delete)) {
-    ctx.report.leftovers.push({ kind: 'log-group', id: d.group.name, reason: `kept: ${d.keepReason}` })
-  }
+  reportKept(ctx, 'log-group', decisions, d => d.group.name)
   await Promise.all(decisions.filter(d => d.delete).map(d => deleteLogGroup(ctx, d.group.name)))
 }
 
 async function deleteLogGroup(ctx: ApplyContext, name: string): Promise<void> {
-  const result = await retryUntil(
-    ctx,
-    { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 },
-    async () => {
-      try {
-        await callAws(ctx, ctx.logs, new (await sdk.logs()).DeleteLogGroupCommand({ logGroupName: name }))
-        return { done: true, value: 'deleted' as const }
-      } catch (error) {
-        // Deleted with the stack, or never created (awslogs-create-group off and no task ever ran).
-        if (isAwsError(error, 'ResourceNotFoundException')) return { done: true, value: 'gone' as const }
-        if (isAwsError(error, 'OperationAbortedException'))
-          return { done: false, reason: errorMessage(error) }
-        throw error
-      }
-    }
-  )
-  if (!result.done)
-    throw new DeadlineError(`log group ${name} could not be deleted before the deadline: ${result.reason}`)
-  if (result.value === 'gone') {
+  const result = await removeWithRetry(ctx, {
+    what: `log group ${name}`,
+    call: async () =>
+      callAws(ctx, ctx.logs, new (await sdk.logs()).DeleteLogGroupCommand({ logGroupName: name })),
+    // Deleted with the stack, or never created (awslogs-create-group off and no task ever ran).
+    gone: [{ codes: ['ResourceNotFoundException'] }],
+    notYet: [{ codes: ['OperationAbortedException'] }],
+    deadline: ctx.deadline,
+    onDeadline: reason => `log group ${name} could not be deleted before the deadline: ${reason}`
+  })
+  if (result.outcome === 'gone') {
     ctx.log.info(`Log group ${name} does not exist (any more)`)
     return
   }

@@ -16,6 +16,8 @@ import {
   type TeardownScope,
   type ReportPart
 } from './kind.js'
+import { keepOne, keptNotes, notDone, reportKept, type Decision } from './bookkeeping.js'
+import { removeWithRetry } from '../aws/remove.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../report/report.js' {
@@ -36,11 +38,9 @@ declare module '../report/report.js' {
  * once the cluster is gone, if by then no Cloud Map service and no other cluster uses them.
  */
 
-export interface NamespaceDecision {
+/** `delete`: once the cluster is gone, if by then nothing else uses it. */
+export interface NamespaceDecision extends Decision {
   namespace: NamespaceInfo
-  /** Delete once the cluster is gone, if by then nothing else uses it. */
-  delete: boolean
-  keepReason?: string
 }
 
 export interface NamespacesPlan {
@@ -84,9 +84,7 @@ export const namespacesKind: ResourceKind<NamespaceInfo[], NamespacesPlan> = {
 
   notes(plan) {
     if (!plan.deleteNamespace) return []
-    return plan.decisions
-      .filter(d => !d.delete)
-      .map(d => `namespace ${d.namespace.ref} will be kept: ${d.keepReason}`)
+    return keptNotes(plan.decisions, d => `namespace ${d.namespace.ref}`)
   },
 
   actions: {
@@ -98,15 +96,12 @@ export const namespacesKind: ResourceKind<NamespaceInfo[], NamespacesPlan> = {
     }
   },
 
-  unfinished(plan, report) {
-    return plan.decisions
-      .filter(d => d.delete && !report.related?.namespaces.some(n => n.ref === d.namespace.ref))
-      .map(d => ({
-        kind: 'namespace' as const,
-        id: d.namespace.ref,
-        reason: 'not deleted before the run stopped'
-      }))
-  },
+  unfinished: (plan, report) =>
+    notDone(
+      plan.decisions.filter(d => d.delete),
+      d => report.related?.namespaces.some(n => n.ref === d.namespace.ref) ?? false,
+      { kind: 'namespace', id: d => d.namespace.ref }
+    ),
 
   countRows(r, left) {
     return shownRows(
@@ -254,18 +249,14 @@ export async function namespaceUsers(
 }
 
 async function deleteNamespaces(ctx: ApplyContext, decisions: NamespaceDecision[]): Promise<void> {
-  for (const d of decisions.filter(d => !d.delete)) {
-    ctx.report.leftovers.push({ kind: 'namespace', id: d.namespace.ref, reason: `kept: ${d.keepReason}` })
-  }
+  reportKept(ctx, 'namespace', decisions, d => d.namespace.ref)
   for (const d of decisions.filter(d => d.delete)) await deleteNamespace(ctx, d)
 }
 
 async function deleteNamespace(ctx: ApplyContext, d: NamespaceDecision): Promise<void> {
   const ns = d.namespace
-  const keep = (reason: string): void => {
-    ctx.report.leftovers.push({ kind: 'namespace', id: ns.ref, reason: `kept: ${reason}` })
-    ctx.log.info(`Namespace ${ns.ref} is kept: ${reason}`)
-  }
+  const keep = (reason: string): void =>
+    keepOne(ctx, { kind: 'namespace', id: ns.ref, what: `Namespace ${ns.ref}` }, reason)
   const resolved = await resolveNamespace(ctx, ns)
   if (!resolved) {
     ctx.log.info(`Namespace ${ns.ref} is not (or no longer) in Cloud Map`)
@@ -273,23 +264,25 @@ async function deleteNamespace(ctx: ApplyContext, d: NamespaceDecision): Promise
   }
   const users = await namespaceUsers(ctx, resolved, ctx.clusterArn)
   if (users.length > 0) return keep(`still used by ${users.join(', ')}`)
-  let operationId: string | undefined
+  let removal
   try {
-    operationId = (
-      await callAws(
-        ctx,
-        ctx.servicediscovery,
-        new (await sdk.servicediscovery()).DeleteNamespaceCommand({ Id: resolved.id })
-      )
-    ).OperationId
+    removal = await removeWithRetry(ctx, {
+      what: `namespace ${ns.ref}`,
+      call: async () =>
+        callAws(
+          ctx,
+          ctx.servicediscovery,
+          new (await sdk.servicediscovery()).DeleteNamespaceCommand({ Id: resolved.id })
+        ),
+      gone: [{ codes: ['NamespaceNotFound'] }],
+      deadline: ctx.deadline
+    })
   } catch (error) {
-    if (isAwsError(error, 'NamespaceNotFound')) {
-      ctx.log.info(`Namespace ${ns.ref} is already deleted`)
-      return
-    }
     if (isAwsError(error, 'ResourceInUse')) return keep(`Cloud Map refused: ${errorMessage(error)}`)
     throw error
   }
+  if (removal.outcome === 'gone') return ctx.log.info(`Namespace ${ns.ref} is already deleted`)
+  const operationId = removal.value.OperationId
   ctx.log.info(`Deleting namespace ${ns.ref}`)
   if (operationId) {
     // DeleteNamespace only starts the deletion: its operation says how it ended.

@@ -8,6 +8,7 @@ import { paginate } from '../util/paginate.js'
 import { pollUntil } from '../util/poll.js'
 import { chunk } from '../util/pool.js'
 import { count, relatedReport, type ReportPart, type ResourceKind } from './kind.js'
+import { notDone } from './bookkeeping.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../report/report.js' {
@@ -99,13 +100,11 @@ export const networkInterfacesKind: ResourceKind<InterfacesFound, InterfacesPlan
 
   unfinished(plan, report) {
     const released = new Set(report.related?.networkInterfaces.map(n => n.id))
-    return plan.wait
-      .filter(id => !released.has(id))
-      .map(id => ({
-        kind: 'network-interface' as const,
-        id,
-        reason: `not yet released by EC2 when the run stopped; stack ${plan.stack} cannot delete ${plan.network.join(', ')} until it is`
-      }))
+    return notDone(plan.wait, id => released.has(id), {
+      kind: 'network-interface',
+      id: id => id,
+      reason: `not yet released by EC2 when the run stopped; stack ${plan.stack} cannot delete ${plan.network.join(', ')} until it is`
+    })
   },
 
   // The interfaces are the tasks': no row of their own; waiting for them is in the lists.

@@ -1,22 +1,35 @@
 import type { ApplyContext } from '../apply/context.js'
 import { isAvailable } from '../aws/clients.js'
-import { callAws, type CallContext, type SendPort } from '../aws/call.js'
+import { callAws } from '../aws/call.js'
 import { sdk } from '../aws/sdk.js'
 import { Limits } from '../constants.js'
 import { tolerateDenied } from '../inventory/index.js'
 import { code } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
 import { errorMessage, isAwsError } from '../util/errors.js'
-import { forEachPage } from '../util/paginate.js'
 import { chunk } from '../util/pool.js'
 import {
+  ECS_DIMENSION,
+  ECS_NAMESPACE,
+  findScalableTargets,
+  scalableTargetsQuery,
+  type ScalableTargetInfo,
+  type ScalableTargetsFound,
+  type ScalingAlarmInfo,
+  type ScalingPolicyInfo,
+  type ScheduledActionInfo
+} from './scalable-targets/find.js'
+import {
   count,
+  countRow,
   relatedReport,
+  shownRows,
   type KindStep,
   type ReportPart,
-  type ResourceKind,
-  type TeardownScope
+  type ResourceKind
 } from './kind.js'
+import { keptNotes, notDone, type Decision } from './bookkeeping.js'
+import { removeWithRetry } from '../aws/remove.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../report/report.js' {
@@ -45,49 +58,8 @@ declare module '../report/report.js' {
  * when their only actions were these policies.
  */
 
-export const ECS_NAMESPACE = 'ecs'
-export const ECS_DIMENSION = 'ecs:service:DesiredCount' as const
-
-export interface ScalableTargetInfo {
-  /** `service/<cluster>/<service>`. */
-  resourceId: string
-  min: number
-  max: number
-  suspended: boolean
-}
-
-export interface ScalingPolicyInfo {
-  name: string
-  arn: string
-  resourceId: string
-  type: string
-  alarms: string[]
-}
-
-export interface ScheduledActionInfo {
-  name: string
-  resourceId: string
-  schedule: string
-}
-
-export interface ScalingAlarmInfo {
-  name: string
-  /** Every action of the alarm (alarm, OK and insufficient-data actions). */
-  actions: string[]
-}
-
-export interface ScalableTargetsFound {
-  targets: ScalableTargetInfo[]
-  policies: ScalingPolicyInfo[]
-  scheduledActions: ScheduledActionInfo[]
-  /** The alarms of the step-scaling policies (those of target-tracking ones go with the target). */
-  alarms: ScalingAlarmInfo[]
-}
-
-export interface AlarmDecision {
+export interface AlarmDecision extends Decision {
   alarm: ScalingAlarmInfo
-  delete: boolean
-  keepReason?: string
   /** Its only actions were these policies: it bills for nothing once they are gone. */
   orphaned: boolean
 }
@@ -100,10 +72,6 @@ export interface ScalableTargetsPlan {
   policies: ScalingPolicyInfo[]
   scheduledActions: ScheduledActionInfo[]
   alarms: AlarmDecision[]
-}
-
-export function resourceIdOf(clusterName: string, serviceName: string): string {
-  return `service/${clusterName}/${serviceName}`
 }
 
 export function decideScalableTargets(
@@ -130,169 +98,6 @@ export function decideScalableTargets(
       return { alarm, delete: true, orphaned: true }
     })
   }
-}
-
-// ---------------------------------------------------------------- finding (read only)
-
-export type AutoScalingContext = CallContext & { autoscaling: SendPort; cloudwatch: SendPort }
-
-/**
- * How the scalable targets are read. By resource ID (batches of 50): those of the services being
- * removed, and in services mode those of named services AWS has forgotten. By the cluster's prefix,
- * for a whole cluster that shows signs of an earlier teardown (a service already DRAINING, or no
- * service left): every ECS target of the account and Region, kept when its resource ID is
- * `service/<cluster>/…`. A run interrupted after its DeleteService leaves the targets of services
- * AWS may since have forgotten, and only the prefix finds those; a first run on a cluster with
- * services reads by ID, as it makes no more calls than the services need.
- */
-export type ScalableTargetsQuery =
-  | { resourceIds: string[] }
-  | {
-      clusterPrefix: string
-      /**
-       * Resource IDs the prefix also matches that are not this kind's: the Express services' targets,
-       * which ECS registered and removes with them (DeleteExpressGatewayService, ECS API model).
-       */
-      exclude?: string[]
-    }
-
-export function scalableTargetsQuery(scope: TeardownScope): ScalableTargetsQuery {
-  // Express services count here (a first run on a cluster of Express services alone reads nothing),
-  // but their own targets are ECS's, never this kind's.
-  const all = [...scope.services, ...(scope.expressServices ?? [])]
-  const earlierTeardown = all.length === 0 || all.some(s => s.status !== 'ACTIVE')
-  if (scope.wholeCluster && earlierTeardown) {
-    const express = (scope.expressServices ?? []).map(s => resourceIdOf(scope.cluster.name, s.name))
-    return {
-      clusterPrefix: resourceIdOf(scope.cluster.name, ''),
-      ...(express.length > 0 ? { exclude: express } : {})
-    }
-  }
-  const names = [...scope.services.map(s => s.name), ...(scope.purgedServices ?? [])]
-  return { resourceIds: [...new Set(names.map(name => resourceIdOf(scope.cluster.name, name)))] }
-}
-
-export async function findScalableTargets(
-  ctx: AutoScalingContext,
-  query: ScalableTargetsQuery
-): Promise<ScalableTargetsFound> {
-  const found: ScalableTargetsFound = { targets: [], policies: [], scheduledActions: [], alarms: [] }
-  const ofEcs = async (filter: {
-    ResourceIds?: string[]
-    ScalableDimension?: typeof ECS_DIMENSION
-  }): Promise<void> =>
-    forEachPage(async NextToken => {
-      const out = await callAws(
-        ctx,
-        ctx.autoscaling,
-        new (await sdk.autoscaling()).DescribeScalableTargetsCommand({
-          ServiceNamespace: ECS_NAMESPACE,
-          ...filter,
-          MaxResults: Limits.autoScalingPageSize,
-          NextToken
-        })
-      )
-      for (const t of out.ScalableTargets ?? []) {
-        if ('clusterPrefix' in query && !t.ResourceId?.startsWith(query.clusterPrefix)) continue
-        if ('clusterPrefix' in query && query.exclude?.includes(t.ResourceId ?? '')) continue
-        if (t.ScalableDimension !== undefined && t.ScalableDimension !== ECS_DIMENSION) continue
-        const s = t.SuspendedState
-        found.targets.push({
-          resourceId: t.ResourceId ?? '',
-          min: t.MinCapacity ?? 0,
-          max: t.MaxCapacity ?? 0,
-          suspended: Boolean(
-            s?.DynamicScalingInSuspended && s.DynamicScalingOutSuspended && s.ScheduledScalingSuspended
-          )
-        })
-      }
-      return out.NextToken
-    })
-  if ('clusterPrefix' in query) {
-    // AWS has no prefix filter, and takes ScalableDimension only with ResourceIds: every ECS target is read.
-    await ofEcs({})
-  } else {
-    if (query.resourceIds.length === 0) return found
-    for (const batch of chunk(query.resourceIds, Limits.autoScalingPageSize))
-      await ofEcs({ ResourceIds: batch, ScalableDimension: ECS_DIMENSION })
-  }
-  await Promise.all(
-    found.targets.map(async t => {
-      await forEachPage(async NextToken => {
-        const out = await callAws(
-          ctx,
-          ctx.autoscaling,
-          new (await sdk.autoscaling()).DescribeScalingPoliciesCommand({
-            ServiceNamespace: ECS_NAMESPACE,
-            ResourceId: t.resourceId,
-            ScalableDimension: ECS_DIMENSION,
-            MaxResults: Limits.autoScalingPageSize,
-            NextToken
-          })
-        )
-        for (const p of out.ScalingPolicies ?? []) {
-          found.policies.push({
-            name: p.PolicyName ?? '',
-            arn: p.PolicyARN ?? '',
-            resourceId: t.resourceId,
-            type: p.PolicyType ?? '',
-            alarms: (p.Alarms ?? []).map(a => a.AlarmName ?? '').filter(Boolean)
-          })
-        }
-        return out.NextToken
-      })
-      await forEachPage(async NextToken => {
-        const out = await callAws(
-          ctx,
-          ctx.autoscaling,
-          new (await sdk.autoscaling()).DescribeScheduledActionsCommand({
-            ServiceNamespace: ECS_NAMESPACE,
-            ResourceId: t.resourceId,
-            ScalableDimension: ECS_DIMENSION,
-            MaxResults: Limits.autoScalingPageSize,
-            NextToken
-          })
-        )
-        for (const a of out.ScheduledActions ?? []) {
-          found.scheduledActions.push({
-            name: a.ScheduledActionName ?? '',
-            resourceId: t.resourceId,
-            schedule: a.Schedule ?? ''
-          })
-        }
-        return out.NextToken
-      })
-    })
-  )
-  // The alarms that act on a step policy: by action (the policy's ARN; some emulators leave the
-  // policy's Alarms list empty), then any the policy names that the first look did not return.
-  const seen = new Set<string>()
-  const read = async (filter: { ActionPrefix: string } | { AlarmNames: string[] }): Promise<void> =>
-    forEachPage(async NextToken => {
-      const out = await callAws(
-        ctx,
-        ctx.cloudwatch,
-        new (await sdk.cloudwatch()).DescribeAlarmsCommand({
-          ...filter,
-          MaxRecords: Limits.alarmsBatch,
-          NextToken
-        })
-      )
-      for (const a of out.MetricAlarms ?? []) {
-        if (!a.AlarmName || seen.has(a.AlarmName)) continue
-        seen.add(a.AlarmName)
-        found.alarms.push({
-          name: a.AlarmName,
-          actions: [...(a.AlarmActions ?? []), ...(a.OKActions ?? []), ...(a.InsufficientDataActions ?? [])]
-        })
-      }
-      return out.NextToken
-    })
-  const stepPolicies = found.policies.filter(p => p.type === 'StepScaling')
-  for (const p of stepPolicies) await read({ ActionPrefix: p.arn })
-  const named = [...new Set(stepPolicies.flatMap(p => p.alarms))].filter(n => !seen.has(n))
-  for (const batch of chunk(named, Limits.alarmsBatch)) await read({ AlarmNames: batch })
-  return found
 }
 
 // ---------------------------------------------------------------- acting
@@ -343,28 +148,33 @@ export async function deregisterTargets(
   done: string[]
 ): Promise<void> {
   for (const t of targets) {
-    try {
-      await callAws(
-        ctx,
-        ctx.autoscaling,
-        new (await sdk.autoscaling()).DeregisterScalableTargetCommand({
-          ServiceNamespace: ECS_NAMESPACE,
-          ResourceId: t.resourceId,
-          ScalableDimension: ECS_DIMENSION
-        })
-      )
-      done.push(t.resourceId)
-      ctx.log.info(
-        `Deregistered scalable target ${t.resourceId} (its policies and scheduled actions go with it)`
-      )
-    } catch (error) {
+    const result = await removeWithRetry(ctx, {
+      what: `scalable target ${t.resourceId}`,
+      call: async () =>
+        callAws(
+          ctx,
+          ctx.autoscaling,
+          new (await sdk.autoscaling()).DeregisterScalableTargetCommand({
+            ServiceNamespace: ECS_NAMESPACE,
+            ResourceId: t.resourceId,
+            ScalableDimension: ECS_DIMENSION
+          })
+        ),
       // ObjectNotFoundException is AWS's answer; moto says ValidationException "No scalable target found".
-      const gone =
-        isAwsError(error, 'ObjectNotFoundException') ||
-        (isAwsError(error, 'ValidationException') && /no scalable target/i.test(errorMessage(error)))
-      if (!gone) throw error
+      gone: [
+        { codes: ['ObjectNotFoundException'] },
+        { codes: ['ValidationException'], message: /no scalable target/i }
+      ],
+      deadline: ctx.deadline
+    })
+    if (result.outcome === 'gone') {
       ctx.log.info(`Scalable target ${t.resourceId} is not registered (any more)`)
+      continue
     }
+    done.push(t.resourceId)
+    ctx.log.info(
+      `Deregistered scalable target ${t.resourceId} (its policies and scheduled actions go with it)`
+    )
   }
 }
 
@@ -446,9 +256,10 @@ export const scalableTargetsKind: ResourceKind<ScalableTargetsFound, ScalableTar
   },
 
   notes(plan) {
-    return plan.alarms
-      .filter(a => !a.delete && !a.orphaned)
-      .map(a => `alarm ${a.alarm.name} will be kept: ${a.keepReason}`)
+    return keptNotes(
+      plan.alarms.filter(a => !a.orphaned),
+      a => `alarm ${a.alarm.name}`
+    )
   },
 
   actions: {
@@ -476,40 +287,33 @@ export const scalableTargetsKind: ResourceKind<ScalableTargetsFound, ScalableTar
   unfinished(plan, report) {
     const done = report.related?.scalableTargets ?? []
     return [
-      ...plan.deregister
-        .filter(t => !done.some(d => d.resourceId === t.resourceId && d.action === 'deregistered'))
-        .map(t => ({
-          kind: 'scalable-target' as const,
-          id: t.resourceId,
-          reason: 'not deregistered before the run stopped'
-        })),
-      ...plan.alarms
-        .filter(a => a.orphaned && !report.related?.alarms.some(x => x.name === a.alarm.name))
-        .map(a => ({
-          kind: 'alarm' as const,
-          id: a.alarm.name,
+      ...notDone(
+        plan.deregister,
+        t => done.some(d => d.resourceId === t.resourceId && d.action === 'deregistered'),
+        { kind: 'scalable-target', id: t => t.resourceId, reason: 'not deregistered before the run stopped' }
+      ),
+      ...notDone(
+        plan.alarms.filter(a => a.orphaned),
+        a => report.related?.alarms.some(x => x.name === a.alarm.name) ?? false,
+        {
+          kind: 'alarm',
+          id: a => a.alarm.name,
           reason: 'step-scaling alarm not deleted before the run stopped',
           billing: true
-        }))
+        }
+      )
     ]
   },
 
   countRows(r, left) {
-    const rows = [
-      {
-        label: 'Scalable targets',
-        found: r.found.scalableTargets,
-        removed: r.scalableTargets.filter(t => t.action === 'deregistered').length,
-        leftoverKind: 'scalable-target' as const
-      },
-      {
-        label: 'Step-scaling alarms',
-        found: r.found.scalingAlarms,
-        removed: r.alarms.length,
-        leftoverKind: 'alarm' as const
-      }
-    ]
-    return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0)
+    const deregistered = r.scalableTargets.filter(t => t.action === 'deregistered').length
+    return shownRows(
+      [
+        countRow('Scalable targets', r.found.scalableTargets, deregistered, 'scalable-target'),
+        countRow('Step-scaling alarms', r.found.scalingAlarms, r.alarms.length, 'alarm')
+      ],
+      left
+    )
   },
 
   doneLists(r) {

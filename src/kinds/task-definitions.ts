@@ -3,10 +3,18 @@ import type { ApplyContext } from '../apply/context.js'
 import { callAws } from '../aws/call.js'
 import { code, escapeHtml } from '../report/html.js'
 import { consoleLinks } from '../report/links.js'
+import { familyOf, isRevision } from '../ecs/task-definitions.js'
+import { lastPartOfArn } from '../util/arn.js'
 import { errorMessage, isAwsError } from '../util/errors.js'
 import { count, relatedReport, type ResourceKind, type ReportPart } from './kind.js'
-import { sharedWithNeighbours } from './shared.js'
-import { taskDefinitionKeepReason, type OtherUsersCheck, type OtherUsersLookup } from '../other-users.js'
+import type { Decision } from './bookkeeping.js'
+import { sharedWithNeighbours } from './other-users/neighbours.js'
+import {
+  keepWhatOthersNowUse,
+  taskDefinitionKeepReason,
+  type OtherUsersCheck,
+  type OtherUsersLookup
+} from './other-users/index.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../report/report.js' {
@@ -96,23 +104,23 @@ export const taskDefinitionsKind: ResourceKind<TaskDefinitionsFound, TaskDefinit
         stage: 'after-cluster',
         phase: 'deregister-task-definitions',
         description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(plan.families.length, 'family', 'families')} that no other cluster's services or tasks use`,
-        resources: arns.map(revisionOf)
+        resources: arns.map(lastPartOfArn)
       }
     ]
   },
 
-  notes: plan => plan.kept.map(k => `task definition ${revisionOf(k.arn)} will be kept: ${k.reason}`),
+  notes: plan => plan.kept.map(k => `task definition ${lastPartOfArn(k.arn)} will be kept: ${k.reason}`),
 
   actions: {
     'after-cluster': {
       phase: 'task definitions',
       needed: plan => plan.deregister && plan.families.length + plan.kept.length > 0,
       run: async (ctx, plan) => {
-        const now = await keepWhatOthersNowUse(ctx, plan)
+        const now = await keepRevisionsOthersNowUse(ctx, plan)
         for (const k of now.kept)
           ctx.report.leftovers.push({
             kind: 'task-definition',
-            id: revisionOf(k.arn),
+            id: lastPartOfArn(k.arn),
             reason: `kept: ${k.reason}`
           })
         await deregisterTaskDefinitions(ctx, now.families)
@@ -124,7 +132,7 @@ export const taskDefinitionsKind: ResourceKind<TaskDefinitionsFound, TaskDefinit
     if (!plan.deregister) return []
     const kept = plan.kept.map(k => ({
       kind: 'task-definition' as const,
-      id: revisionOf(k.arn),
+      id: lastPartOfArn(k.arn),
       reason: `kept: ${k.reason}`
     }))
     return kept.concat(
@@ -176,19 +184,23 @@ function keptRevisions(
 }
 
 /** The plan again with a fresh look at who else uses the revisions: it only ever keeps more. */
-async function keepWhatOthersNowUse(
+async function keepRevisionsOthersNowUse(
   ctx: ApplyContext,
   plan: TaskDefinitionsPlan
 ): Promise<TaskDefinitionsPlan> {
-  if (!plan.otherUsers || plan.families.length === 0) return plan
-  const fresh = await plan.otherUsers.beforeRemoving(ctx)
-  const newly = keptRevisions(
-    plan.families.flatMap(f => f.arns),
-    fresh
+  const now = await keepWhatOthersNowUse(
+    ctx,
+    {
+      decisions: plan.families.flatMap(f =>
+        f.arns.map((arn): Decision & { arn: string } => ({ arn, delete: true }))
+      ),
+      ...(plan.otherUsers ? { otherUsers: plan.otherUsers } : {})
+    },
+    (d, fresh) => taskDefinitionKeepReason(d.arn, fresh),
+    'revision'
   )
-  ctx.log.info(
-    `Looked again at who else uses them: ${newly.length > 0 ? `${count(newly.length, 'more revision')} kept` : 'nothing new'}`
-  )
+  const newly = now.filter(d => !d.delete).map(d => ({ arn: d.arn, reason: d.keepReason ?? '' }))
+  if (newly.length === 0) return plan
   return {
     ...plan,
     families: plan.families
@@ -211,13 +223,13 @@ async function deregisterTaskDefinitions(ctx: ApplyContext, families: TaskDefini
             isAwsError(error, 'ClientException', 'InvalidParameterException') &&
             /inactive|not found|does not exist|unable to/i.test(errorMessage(error))
           ) {
-            ctx.log.info(`Task definition ${revisionOf(arn)} is already deregistered`)
+            ctx.log.info(`Task definition ${lastPartOfArn(arn)} is already deregistered`)
             continue
           }
           throw error
         }
-        done.push(revisionOf(arn))
-        ctx.log.info(`Deregistered task definition ${revisionOf(arn)}`)
+        done.push(lastPartOfArn(arn))
+        ctx.log.info(`Deregistered task definition ${lastPartOfArn(arn)}`)
       }
       if (done.length > 0)
         relatedReport(ctx.report).taskDefinitions.push({
@@ -233,19 +245,9 @@ async function deregisterTaskDefinitions(ctx: ApplyContext, families: TaskDefini
 export function families(arns: string[]): TaskDefinitionFamily[] {
   const byFamily = new Map<string, string[]>()
   for (const arn of arns) {
+    if (!isRevision(arn)) continue
     const family = familyOf(arn)
-    if (!family) continue
     byFamily.set(family, [...(byFamily.get(family) ?? []), arn])
   }
   return [...byFamily].map(([family, list]) => ({ family, arns: list.sort() }))
-}
-
-export function familyOf(arn: string): string | undefined {
-  const name = arn.slice(arn.lastIndexOf('/') + 1)
-  const colon = name.lastIndexOf(':')
-  return colon > 0 ? name.slice(0, colon) : undefined
-}
-
-export function revisionOf(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1)
 }

@@ -6,7 +6,7 @@ import type { InventoryContext, TaskInfo } from '../inventory/index.js'
 import { code } from '../report/html.js'
 import { errorMessage, isAccessDenied, isCancellation } from '../util/errors.js'
 import { chunk } from '../util/pool.js'
-import { count, relatedReport, rowWhenAny, type ReportPart, type ResourceKind } from './kind.js'
+import { count, relatedReport, removedListSummary, type ReportPart, type ResourceKind } from './kind.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds. All
 // optional: reports from before this kind existed have none of it.
@@ -113,26 +113,14 @@ export const taskProtectionKind: ResourceKind<TaskProtectionFound, TaskProtectio
 
   unfinished: () => [],
 
-  countRows(r, left) {
-    return rowWhenAny(
-      {
-        label: 'Scale-in protected tasks',
-        found: r.found.protectedTasks ?? 0,
-        removed: r.taskProtection?.length ?? 0,
-        leftoverKind: 'task-protection'
-      },
-      left
-    )
-  },
-
-  doneLists(r) {
-    return [
-      {
-        title: 'Task scale-in protection cleared',
-        items: (r.taskProtection ?? []).map(t => code(t.taskArn))
-      }
-    ]
-  }
+  ...removedListSummary({
+    label: 'Scale-in protected tasks',
+    title: 'Task scale-in protection cleared',
+    leftoverKind: 'task-protection',
+    found: r => r.found.protectedTasks,
+    removed: r => r.taskProtection,
+    item: t => code(t.taskArn)
+  })
 }
 
 async function readProtected(

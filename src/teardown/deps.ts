@@ -2,7 +2,7 @@ import type { SendPort } from '../aws/call.js'
 import type { RelatedPorts } from '../aws/clients.js'
 import type { AnyKind } from '../kinds/index.js'
 import type { Logger } from '../log.js'
-import type { SweepNeighbours } from '../sweep-neighbours.js'
+import type { SweepNeighbours } from '../kinds/other-users/index.js'
 import type { Pool } from '../util/pool.js'
 import type { Clock, Sleep } from '../util/time.js'
 
@@ -25,7 +25,7 @@ export interface TeardownDeps extends Partial<RelatedPorts> {
   deadline: number
   /** Every cluster the run removes (a sweep's targets): not read by the look at the other clusters. */
   runClusters?: readonly string[]
-  /** A sweep's clusters, users of one another's until they are gone (src/sweep-neighbours.ts). */
+  /** A sweep's clusters, users of one another's until they are gone (src/kinds/other-users/sweep.ts). */
   sweep?: SweepNeighbours
   /** The kinds of resource around the cluster to look at and act on; default: every one, KINDS. */
   kinds?: readonly AnyKind[]

@@ -5,7 +5,7 @@ import type { Logger } from '../log.js'
 import type { TeardownPlan } from '../plan.js'
 import { SUCCESSFUL_OUTCOMES, type ClusterReport } from '../report/report.js'
 import { lastPartOfArn } from '../util/arn.js'
-import { count } from '../util/count.js'
+import { count } from '../util/text.js'
 
 /** The report's bookkeeping of one cluster's run: what was found, selected, planned and done. */
 

@@ -3,7 +3,6 @@ import type { ClusterInfo } from '../../inventory/index.js'
 import { tolerateDenied } from '../../inventory/index.js'
 import { code, escapeHtml } from '../../report/html.js'
 import { consoleLinks } from '../../report/links.js'
-import type { Leftover } from '../../report/report.js'
 import type { TriggerMode } from '../../settings.js'
 import { explainAwsError, isAccessDenied } from '../../util/errors.js'
 import {
@@ -22,7 +21,8 @@ import {
   scheduleLabel,
   type ScheduleInfo
 } from './schedules.js'
-import { familiesToStop, sharedWithNeighbours } from '../shared.js'
+import { familiesToStop, sharedWithNeighbours } from '../other-users/neighbours.js'
+import { notDone } from '../bookkeeping.js'
 
 // Its part of the report (docs/report.md), declared here: report.ts knows none of the kinds.
 declare module '../../report/report.js' {
@@ -194,21 +194,22 @@ export const triggersKind: ResourceKind<TriggersFound | undefined, TriggersPlan>
 
   unfinished(plan, report) {
     const done = report.related
+    const reason = 'may still start tasks on this cluster: not changed before the run stopped'
     return [
-      ...plan.triggers
-        .filter(t => !done?.triggers.some(d => d.rule === t.rule && d.bus === t.bus))
-        .map((t): Leftover => ({
+      ...notDone(
+        plan.triggers,
+        t => done?.triggers.some(d => d.rule === t.rule && d.bus === t.bus) ?? false,
+        {
           kind: 'trigger',
-          id: ruleLabel(t),
-          reason: 'may still start tasks on this cluster: not changed before the run stopped'
-        })),
-      ...plan.schedules
-        .filter(s => !done?.schedules.some(d => d.name === s.name && d.group === s.group))
-        .map((s): Leftover => ({
-          kind: 'schedule',
-          id: scheduleLabel(s),
-          reason: 'may still start tasks on this cluster: not changed before the run stopped'
-        }))
+          id: ruleLabel,
+          reason
+        }
+      ),
+      ...notDone(
+        plan.schedules,
+        s => done?.schedules.some(d => d.name === s.name && d.group === s.group) ?? false,
+        { kind: 'schedule', id: scheduleLabel, reason }
+      )
     ]
   },
 

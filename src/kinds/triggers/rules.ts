@@ -6,7 +6,7 @@ import { errorMessage, isAwsError } from '../../util/errors.js'
 import { paginate } from '../../util/paginate.js'
 import { chunk } from '../../util/pool.js'
 import { relatedReport } from '../kind.js'
-import { familyOfRef } from '../shared.js'
+import { familyOf } from '../../ecs/task-definitions.js'
 
 /** An EventBridge rule, on any event bus of the account, with targets that start tasks on the cluster. */
 export interface TriggerInfo {
@@ -113,7 +113,7 @@ async function readTargets(
     const mine = targets.filter(
       t =>
         t.Arn === clusterArn &&
-        (!families || families.has(familyOfRef(t.EcsParameters?.TaskDefinitionArn ?? '')))
+        (!families || families.has(familyOf(t.EcsParameters?.TaskDefinitionArn ?? '')))
     )
     return {
       rule,

@@ -7,7 +7,7 @@ import type { ClusterInfo } from '../../inventory/index.js'
 import { isAwsError } from '../../util/errors.js'
 import { paginate } from '../../util/paginate.js'
 import { relatedReport } from '../kind.js'
-import { familyOfRef } from '../shared.js'
+import { familyOf } from '../../ecs/task-definitions.js'
 
 /** An EventBridge Scheduler schedule that starts tasks on the cluster. */
 export interface ScheduleInfo {
@@ -78,7 +78,7 @@ export async function findSchedules(
     if (!schedule?.Name) continue
     const templated = schedule.Target?.Arn === cluster.arn
     if (!templated && !startsTasksOn(schedule, cluster)) continue
-    if (families && !families.has(familyOfRef(taskDefinitionOf(schedule)))) continue
+    if (families && !families.has(familyOf(taskDefinitionOf(schedule)))) continue
     found.push({
       name: schedule.Name,
       group: schedule.GroupName ?? 'default',

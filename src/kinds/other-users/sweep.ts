@@ -1,9 +1,9 @@
-import type { ClusterInventory, InventoryContext } from './inventory/index.js'
-import { nameFromArn } from './inventory/index.js'
-import { awslogsGroups, describe as describeTaskDefinition } from './kinds/log-groups.js'
-import { Limits } from './constants.js'
-import type { OtherUse, OtherUsersCheck } from './other-users.js'
-import { CancelledError, errorMessage } from './util/errors.js'
+import type { ClusterInventory, InventoryContext } from '../../inventory/index.js'
+import { awslogsGroups, describe as describeTaskDefinition } from '../../ecs/task-definitions.js'
+import { Limits } from '../../constants.js'
+import type { OtherUse, OtherUsersCheck } from './types.js'
+import { lastPartOfArn } from '../../util/arn.js'
+import { CancelledError, errorMessage } from '../../util/errors.js'
 
 /**
  * The clusters of one sweep, as users of one another's task definition revisions, log groups,
@@ -56,7 +56,7 @@ export class SweepNeighbours {
     for (const ref of targets) {
       let settle = (): void => undefined
       const known = new Promise<void>(resolve => (settle = resolve))
-      this.members.set(nameFromArn(ref), { gone: false, known, settle })
+      this.members.set(lastPartOfArn(ref), { gone: false, known, settle })
     }
   }
 
@@ -73,7 +73,7 @@ export class SweepNeighbours {
 
   /** The cluster's inventory (or its absence: it uses nothing). */
   inventoried(cluster: string, inventory: ClusterInventory | undefined): void {
-    const m = this.members.get(nameFromArn(cluster))
+    const m = this.members.get(lastPartOfArn(cluster))
     if (!m) return
     m.use = inventory ? useOf(inventory) : emptyUse()
     m.settle()
@@ -81,7 +81,7 @@ export class SweepNeighbours {
 
   /** The cluster is deleted: it uses nothing any more. */
   gone(cluster: string): void {
-    const m = this.members.get(nameFromArn(cluster))
+    const m = this.members.get(lastPartOfArn(cluster))
     if (!m) return
     m.gone = true
     m.settle()
@@ -89,7 +89,7 @@ export class SweepNeighbours {
 
   /** Its teardown returned; without an inventory, what it uses cannot be known. */
   ended(cluster: string, why: string): void {
-    const m = this.members.get(nameFromArn(cluster))
+    const m = this.members.get(lastPartOfArn(cluster))
     if (!m) return
     if (!m.use && !m.gone) m.unread = why
     m.settle()
@@ -109,7 +109,7 @@ export class SweepNeighbours {
       'taskDefinitions' | 'logGroups' | 'targetGroups' | 'discoveryServices' | 'incomplete'
     >
   > {
-    const others = [...this.members.entries()].filter(([name]) => name !== nameFromArn(self))
+    const others = [...this.members.entries()].filter(([name]) => name !== lastPartOfArn(self))
     await untilAborted(ctx.signal, Promise.all(others.map(([, m]) => m.known)))
     const check = {
       taskDefinitions: {} as Record<string, OtherUse[]>,

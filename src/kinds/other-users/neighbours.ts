@@ -1,4 +1,12 @@
-import type { TeardownScope } from './kind.js'
+import { familyOf } from '../../ecs/task-definitions.js'
+import type { ServiceInfo, TaskInfo } from '../../inventory/index.js'
+
+/** What of a teardown's scope (kinds/kind.ts's TeardownScope) the neighbours are read from. */
+export interface NeighbourScope {
+  taskDefinitions: string[]
+  wholeCluster: boolean
+  neighbours?: { services: ServiceInfo[]; tasks: TaskInfo[] }
+}
 
 /**
  * Services mode: what the services being removed share with the other services of the cluster,
@@ -16,14 +24,14 @@ export interface SharedUse {
  * tasks. Standalone tasks are not users: they are not touched, and a running task does not need its
  * revision to stay ACTIVE. Empty for a whole-cluster teardown.
  */
-export function sharedWithNeighbours(scope: TeardownScope): SharedUse {
+export function sharedWithNeighbours(scope: NeighbourScope): SharedUse {
   const taskDefinitions = new Map<string, string[]>()
   const families = new Map<string, string[]>()
   const mine = new Set(scope.taskDefinitions)
-  const myFamilies = new Set(scope.taskDefinitions.map(familyOfRef))
+  const myFamilies = new Set(scope.taskDefinitions.map(familyOf))
   const add = (arn: string, service: string): void => {
     const user = `service ${service}`
-    const family = familyOfRef(arn)
+    const family = familyOf(arn)
     if (mine.has(arn)) taskDefinitions.set(arn, [...new Set([...(taskDefinitions.get(arn) ?? []), user])])
     if (myFamilies.has(family)) families.set(family, [...new Set([...(families.get(family) ?? []), user])])
   }
@@ -34,19 +42,13 @@ export function sharedWithNeighbours(scope: TeardownScope): SharedUse {
   return { taskDefinitions, families }
 }
 
-/** The family of a task definition ARN or name, with or without its `:revision`. */
-export function familyOfRef(ref: string): string {
-  const name = ref.slice(ref.lastIndexOf('/') + 1)
-  return /:\d+$/.test(name) ? name.slice(0, name.lastIndexOf(':')) : name
-}
-
 /**
  * Which task definition families' starters (EventBridge targets, Scheduler schedules) are this run's:
  * every one for a whole cluster (undefined), else the families of the services being removed that no
  * other service of the cluster runs (the rest is kept, and the kinds' notes say so).
  */
-export function familiesToStop(scope: TeardownScope): ReadonlySet<string> | undefined {
+export function familiesToStop(scope: NeighbourScope): ReadonlySet<string> | undefined {
   if (scope.wholeCluster) return undefined
   const shared = sharedWithNeighbours(scope).families
-  return new Set(scope.taskDefinitions.map(familyOfRef).filter(f => !shared.has(f)))
+  return new Set(scope.taskDefinitions.map(familyOf).filter(f => !shared.has(f)))
 }

@@ -1,19 +1,23 @@
 import type { Cluster } from '@aws-sdk/client-ecs'
-import type { ApplyContext } from './apply/context.js'
-import { Limits } from './constants.js'
+import type { ApplyContext } from '../../apply/context.js'
+import { Limits } from '../../constants.js'
 import {
   describeClusters,
   listClusterArns,
   listLiveTasks,
   listServices,
-  nameFromArn,
   type InventoryContext
-} from './inventory/index.js'
-import { awslogsGroups, describe as describeTaskDefinition } from './kinds/log-groups.js'
-import { count } from './kinds/kind.js'
-import { revisionOf } from './kinds/task-definitions.js'
-import type { SweepNeighbours } from './sweep-neighbours.js'
-import { DeadlineError, errorMessage, isAccessDenied, isAwsError, isCancellation } from './util/errors.js'
+} from '../../inventory/index.js'
+import { awslogsGroups, describe as describeTaskDefinition } from '../../ecs/task-definitions.js'
+import { lastPartOfArn } from '../../util/arn.js'
+import { count } from '../../util/text.js'
+import type { SweepNeighbours } from './sweep.js'
+import type { OtherUse, OtherUsersCheck } from './types.js'
+import { DeadlineError, errorMessage, isAccessDenied, isAwsError, isCancellation } from '../../util/errors.js'
+
+export type { OtherUse, OtherUsersCheck } from './types.js'
+export { SweepNeighbours } from './sweep.js'
+export { familiesToStop, sharedWithNeighbours, type SharedUse } from './neighbours.js'
 
 /**
  * Who else uses a task definition revision, a target group, or a Cloud Map service-discovery
@@ -21,34 +25,10 @@ import { DeadlineError, errorMessage, isAccessDenied, isAwsError, isCancellation
  * in a preview cluster and in production, and so may the log group its containers write to. Before
  * either is removed, every other ACTIVE cluster of the Region is read: its services (every
  * deployment and task set) and its running tasks. Clusters removed by the same run are not read
- * here: they are other users until they are gone, from their own inventories (src/sweep-neighbours.ts).
+ * here: they are other users until they are gone, from their own inventories (src/kinds/other-users/sweep.ts).
  * The look is bounded (Limits.otherUsers); when it cannot be completed (a denied read, an account
  * over the bound, the deadline) the answer says why, and the caller keeps everything.
  */
-
-/** A user of a revision outside the clusters this run removes. */
-export interface OtherUse {
-  cluster: string
-  /** The service whose deployments use it; absent for a standalone task. */
-  service?: string
-  /** A running standalone task (`family:<name>` group) that uses it. */
-  task?: string
-}
-
-export interface OtherUsersCheck {
-  /** Per revision ARN that something outside the run's clusters uses: who. */
-  taskDefinitions: Record<string, OtherUse[]>
-  /** Per log group name (in the Region): the revisions used elsewhere that write to it, and by whom. */
-  logGroups: Record<string, { revision: string; users: OtherUse[] }[]>
-  /** Per target group ARN that a service outside the run's clusters names (`loadBalancers`, blue/green too): who. */
-  targetGroups?: Record<string, OtherUse[]>
-  /** Per Cloud Map service ARN a service outside the run's clusters registers in (`serviceRegistries`): who. */
-  discoveryServices?: Record<string, OtherUse[]>
-  /** Other ACTIVE clusters read. */
-  clustersChecked: number
-  /** Set when the look could not be completed: then nothing may be removed on its account. */
-  incomplete?: string
-}
 
 export interface OtherUsersRequest {
   /** The cluster being torn down. */
@@ -60,7 +40,7 @@ export interface OtherUsersRequest {
   region: string
   /**
    * A sweep's clusters, which are users of one another's until they are gone: counted right before
-   * a removal (src/sweep-neighbours.ts), not at the plan.
+   * a removal (src/kinds/other-users/sweep.ts), not at the plan.
    */
   sweep?: SweepNeighbours
 }
@@ -147,8 +127,8 @@ async function usesElsewhere(
   request: OtherUsersRequest,
   check: OtherUsersCheck
 ): Promise<Map<string, OtherUse[]> | string> {
-  const excluded = new Set([request.clusterArn, ...request.runClusters].map(nameFromArn))
-  const arns = (await listClusterArns(ctx)).filter(arn => !excluded.has(nameFromArn(arn)))
+  const excluded = new Set([request.clusterArn, ...request.runClusters].map(lastPartOfArn))
+  const arns = (await listClusterArns(ctx)).filter(arn => !excluded.has(lastPartOfArn(arn)))
   if (arns.length > Limits.otherUsers.clusters)
     return `the Region has ${arns.length} other clusters, more than the ${Limits.otherUsers.clusters} this run reads`
   const clusters = (await describeClusters(ctx, arns)).filter(c => c.status === 'ACTIVE')
@@ -200,7 +180,7 @@ async function readCluster(
   tasks: Awaited<ReturnType<typeof listLiveTasks>>
 }> {
   const arn = cluster.clusterArn ?? ''
-  const name = cluster.clusterName ?? nameFromArn(arn)
+  const name = cluster.clusterName ?? lastPartOfArn(arn)
   try {
     const [services, tasks] = await Promise.all([
       listServices(ctx, arn),
@@ -267,11 +247,11 @@ function sum<T>(items: T[], value: (item: T) => number): number {
  */
 export async function keepWhatOthersNowUse<D extends { delete: boolean; keepReason?: string }>(
   ctx: ApplyContext,
-  lookup: OtherUsersLookup | undefined,
-  decisions: D[],
+  plan: { decisions: D[]; otherUsers?: OtherUsersLookup },
   keepReason: (decision: D, fresh: OtherUsersCheck) => string | undefined,
   noun: string
 ): Promise<D[]> {
+  const { decisions, otherUsers: lookup } = plan
   if (!lookup || !decisions.some(d => d.delete)) return decisions
   const fresh = await lookup.beforeRemoving(ctx)
   const now = decisions.map(d => {
@@ -315,7 +295,7 @@ export function logGroupKeepReason(name: string, others: OtherUsersCheck | undef
   if (others.incomplete) return `another user cannot be ruled out: ${others.incomplete}`
   const writers = others.logGroups[name] ?? []
   if (writers.length === 0) return undefined
-  return `task definition ${writers.map(w => revisionOf(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`
+  return `task definition ${writers.map(w => lastPartOfArn(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`
 }
 
 /** Why a Cloud Map service must be kept for another cluster's sake; undefined when no service elsewhere registers in it. */
