@@ -34,7 +34,7 @@ import { taskProtectionKind } from './task-protection.js'
 import { triggersKind } from './triggers/index.js'
 
 /** Who outside the clusters this run removes uses what the kinds may remove (one lookup per teardown). */
-export { OtherUsersLookup } from './other-users/index.js'
+export { OtherUsersLookup, SweepNeighbours } from './other-users/index.js'
 
 /** Any kind, its own types forgotten: the pipeline only passes what a kind found back to that kind. */
 export type AnyKind = ResourceKind<unknown, unknown>

@@ -2,7 +2,7 @@ import type { SendPort } from '../aws/call.js'
 import type { RelatedPorts } from '../aws/clients.js'
 import type { AnyKind } from '../kinds/index.js'
 import type { Logger } from '../log.js'
-import type { SweepNeighbours } from '../kinds/other-users/index.js'
+import type { SweepNeighbours } from '../kinds/index.js'
 import type { Pool } from '../util/pool.js'
 import type { Clock, Sleep } from '../util/time.js'
 
