@@ -59666,7 +59666,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3760);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9795);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8154);
 
 
@@ -59679,7 +59679,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3760:
+/***/ 9795:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59690,8 +59690,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: explainSetupError
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(212);
 ;// CONCATENATED MODULE: ./lib/constants.js
 /** Input names, exactly as action.yml declares them. */
 const Inputs = {
@@ -59793,6 +59791,8 @@ const OwnerTags = {
     ec2Fleet: 'aws:ec2:fleet-id'
 };
 
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(212);
 ;// CONCATENATED MODULE: ./lib/aws/sdk.js
 /**
  * The AWS SDK packages a run may not need, loaded on first use. The bundler puts each in a chunk of
@@ -59815,8 +59815,135 @@ const sdk = {
     sts: () => __nccwpck_require__.e(/* import() */ 695).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1695, 19))
 };
 
-;// CONCATENATED MODULE: ./lib/aws/clients.js
+;// CONCATENATED MODULE: ./lib/aws/services.js
 
+
+const always = () => true;
+/**
+ * The AWS services of a run, one entry each: the one place a new service's client is added. The
+ * clients (createAwsClients), the ports a caller may leave out (relatedPorts) and the warm-up
+ * (warmAwsClients) are derived from it. The services around a cluster keep it busy or keep billing
+ * after it is gone: EventBridge rules and Scheduler schedules that start its tasks, the EC2 and
+ * Systems Manager instances behind its container instances, its log groups, its Service Connect
+ * namespace, the load-balancer rules and target groups of its services, their scalable targets and
+ * the alarms of their scaling policies, and the CodeDeploy deployments of its blue/green services.
+ */
+const AWS_SERVICES = {
+    ecs: {
+        title: 'ECS',
+        package: '@aws-sdk/client-ecs',
+        iam: 'ecs',
+        client: { eager: dist_cjs/* ECSClient */.Zgc },
+        required: true
+    },
+    cloudformation: {
+        title: 'CloudFormation',
+        package: '@aws-sdk/client-cloudformation',
+        iam: 'cloudformation',
+        client: { lazy: async () => (await sdk.cloudformation()).CloudFormationClient },
+        required: true,
+        warm: { clusterFound: s => s.deleteStack }
+    },
+    events: {
+        title: 'EventBridge',
+        package: '@aws-sdk/client-eventbridge',
+        iam: 'events',
+        client: { lazy: async () => (await sdk.eventbridge()).EventBridgeClient },
+        warm: { clusterFound: s => s.triggers !== 'keep' }
+    },
+    scheduler: {
+        title: 'EventBridge Scheduler',
+        package: '@aws-sdk/client-scheduler',
+        iam: 'scheduler',
+        client: { lazy: async () => (await sdk.scheduler()).SchedulerClient },
+        warm: { clusterFound: s => s.triggers !== 'keep' }
+    },
+    logs: {
+        title: 'CloudWatch Logs',
+        package: '@aws-sdk/client-cloudwatch-logs',
+        iam: 'logs',
+        client: { lazy: async () => (await sdk.logs()).CloudWatchLogsClient },
+        warm: { clusterFound: s => s.deleteLogGroups }
+    },
+    ec2: {
+        title: 'EC2',
+        package: '@aws-sdk/client-ec2',
+        iam: 'ec2',
+        client: { lazy: async () => (await sdk.ec2()).EC2Client },
+        // The EC2 instances behind the container instances are looked up on every run that has some.
+        warm: { clusterFound: always }
+    },
+    ssm: {
+        title: 'Systems Manager',
+        package: '@aws-sdk/client-ssm',
+        iam: 'ssm',
+        client: { lazy: async () => (await sdk.ssm()).SSMClient },
+        warm: { clusterFound: s => s.deregisterSsmInstances }
+    },
+    servicediscovery: {
+        title: 'Cloud Map',
+        package: '@aws-sdk/client-servicediscovery',
+        iam: 'servicediscovery',
+        client: { lazy: async () => (await sdk.servicediscovery()).ServiceDiscoveryClient },
+        warm: {
+            clusterFound: s => s.deleteNamespace,
+            // The Cloud Map kind reads the services' registries right after the inventory.
+            servicesFound: services => services.some(s => (s.serviceRegistries ?? []).length > 0)
+        }
+    },
+    elbv2: {
+        title: 'Elastic Load Balancing',
+        package: '@aws-sdk/client-elastic-load-balancing-v2',
+        iam: 'elasticloadbalancing',
+        client: { lazy: async () => (await sdk.elbv2()).ElasticLoadBalancingV2Client },
+        // The load-balancer kind reads the services' target groups right after the inventory.
+        warm: { servicesFound: services => services.some(s => (s.loadBalancers ?? []).length > 0) }
+    },
+    /** Application Auto Scaling: the services' scalable targets. */
+    autoscaling: {
+        title: 'Application Auto Scaling',
+        package: '@aws-sdk/client-application-auto-scaling',
+        iam: 'application-autoscaling',
+        client: { lazy: async () => (await sdk.autoscaling()).ApplicationAutoScalingClient },
+        // The services' scalable targets are looked up on every run that has services.
+        warm: { clusterFound: always }
+    },
+    cloudwatch: {
+        title: 'CloudWatch',
+        package: '@aws-sdk/client-cloudwatch',
+        iam: 'cloudwatch',
+        client: { lazy: async () => (await sdk.cloudwatch()).CloudWatchClient }
+    },
+    codedeploy: {
+        title: 'CodeDeploy',
+        package: '@aws-sdk/client-codedeploy',
+        iam: 'codedeploy',
+        client: { lazy: async () => (await sdk.codedeploy()).CodeDeployClient },
+        // A blue/green service's task sets name its CodeDeploy deployments, read right after the inventory.
+        warm: { servicesFound: services => services.some(s => s.taskSets.some(t => t.externalId)) }
+    },
+    /** EC2 Auto Scaling (the groups behind capacity providers and container instances). */
+    ec2AutoScaling: {
+        title: 'EC2 Auto Scaling',
+        package: '@aws-sdk/client-auto-scaling',
+        iam: 'autoscaling',
+        client: { lazy: async () => (await sdk.ec2AutoScaling()).AutoScalingClient }
+    }
+};
+const SERVICE_KEYS = Object.keys(AWS_SERVICES);
+/**
+ * Starts loading the code of every client the run will call at `when` (see WarmWhen), so that the
+ * loading overlaps the ECS calls instead of delaying the first call of each.
+ */
+function warmAwsClients(ports, when) {
+    for (const key of SERVICE_KEYS) {
+        const warm = AWS_SERVICES[key].warm;
+        if (warm && when(warm))
+            ports[key]?.warm?.();
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/aws/clients.js
 
 
 /** Attempts the SDK makes for a transient failure (a network error, a timeout): its default. */
@@ -59853,32 +59980,25 @@ function retryToken(count, delayMs) {
 }
 /**
  * The run's AWS clients. No endpoint is set here: the SDK honours AWS_ENDPOINT_URL by itself, so
- * the action runs unchanged against an emulator. Creating a client makes no call: a run that never
- * needs a service never reaches it.
+ * the action runs unchanged against an emulator. Creating a client makes no call, and a client whose
+ * package is loaded on first use loads nothing until then: a run that never needs a service never
+ * reaches it.
  */
 function createAwsClients(region, credentials) {
-    const common = {
+    const config = {
         region,
         maxAttempts: SDK_MAX_ATTEMPTS,
         retryStrategy: new TransientRetry(),
         customUserAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
         ...(credentials ? { credentials } : {})
     };
-    return {
-        ecs: new dist_cjs/* ECSClient */.Zgc(common),
-        cloudformation: lazyClient(async () => new (await sdk.cloudformation()).CloudFormationClient(common)),
-        events: lazyClient(async () => new (await sdk.eventbridge()).EventBridgeClient(common)),
-        scheduler: lazyClient(async () => new (await sdk.scheduler()).SchedulerClient(common)),
-        logs: lazyClient(async () => new (await sdk.logs()).CloudWatchLogsClient(common)),
-        ec2: lazyClient(async () => new (await sdk.ec2()).EC2Client(common)),
-        ssm: lazyClient(async () => new (await sdk.ssm()).SSMClient(common)),
-        servicediscovery: lazyClient(async () => new (await sdk.servicediscovery()).ServiceDiscoveryClient(common)),
-        elbv2: lazyClient(async () => new (await sdk.elbv2()).ElasticLoadBalancingV2Client(common)),
-        autoscaling: lazyClient(async () => new (await sdk.autoscaling()).ApplicationAutoScalingClient(common)),
-        cloudwatch: lazyClient(async () => new (await sdk.cloudwatch()).CloudWatchClient(common)),
-        codedeploy: lazyClient(async () => new (await sdk.codedeploy()).CodeDeployClient(common)),
-        ec2AutoScaling: lazyClient(async () => new (await sdk.ec2AutoScaling()).AutoScalingClient(common))
-    };
+    return Object.fromEntries(SERVICE_KEYS.map(key => {
+        const client = AWS_SERVICES[key].client;
+        const port = 'eager' in client
+            ? new client.eager(config)
+            : lazyClient(async () => new (await client.lazy())(config));
+        return [key, port];
+    }));
 }
 /**
  * A client built from a package loaded on demand (see sdk.ts): on its first call, or earlier when
@@ -59917,88 +60037,40 @@ function isAvailable(port) {
 }
 /** The related ports of `deps`, with a stand-in for each one it lacks. */
 function relatedPorts(deps) {
-    return {
-        events: deps.events ?? new UnavailablePort('EventBridge'),
-        scheduler: deps.scheduler ?? new UnavailablePort('EventBridge Scheduler'),
-        logs: deps.logs ?? new UnavailablePort('CloudWatch Logs'),
-        ec2: deps.ec2 ?? new UnavailablePort('EC2'),
-        ssm: deps.ssm ?? new UnavailablePort('Systems Manager'),
-        servicediscovery: deps.servicediscovery ?? new UnavailablePort('Cloud Map'),
-        elbv2: deps.elbv2 ?? new UnavailablePort('Elastic Load Balancing'),
-        autoscaling: deps.autoscaling ?? new UnavailablePort('Application Auto Scaling'),
-        cloudwatch: deps.cloudwatch ?? new UnavailablePort('CloudWatch'),
-        codedeploy: deps.codedeploy ?? new UnavailablePort('CodeDeploy'),
-        ec2AutoScaling: deps.ec2AutoScaling ?? new UnavailablePort('EC2 Auto Scaling')
-    };
+    const related = SERVICE_KEYS.filter(key => !('required' in AWS_SERVICES[key]));
+    return Object.fromEntries(related.map(key => [key, deps[key] ?? new UnavailablePort(AWS_SERVICES[key].title)]));
 }
 
 ;// CONCATENATED MODULE: ./lib/aws/rate-limit.js
+function bucket(category, burst, refillPerSecond, operations) {
+    return { category, operations, burst, refillPerSecond };
+}
 /**
- * ECS's default buckets, from "Request throttling for the Amazon ECS API" (AWS documentation).
- * Accounts can have higher quotas; other callers in the account share the same buckets. Operations
- * in no category (DeleteTaskSet, for one) are not limited here.
+ * ECS's default buckets (category, burst, refill per second, operations), from "Request throttling
+ * for the Amazon ECS API" (AWS documentation). Accounts can have higher quotas; other callers in the
+ * account share the same buckets. Operations in no category (DeleteTaskSet, for one) are not limited
+ * here.
  */
 const ECS_API_BUCKETS = [
-    {
-        category: 'cluster read',
-        operations: ['DescribeClusters', 'ListClusters'],
-        burst: 50,
-        refillPerSecond: 20
-    },
-    {
-        category: 'cluster modify',
-        operations: ['DeleteCluster', 'PutClusterCapacityProviders'],
-        burst: 20,
-        refillPerSecond: 1
-    },
-    {
-        category: 'capacity provider modify',
-        operations: ['DeleteCapacityProvider'],
-        burst: 10,
-        refillPerSecond: 1
-    },
-    {
-        category: 'capacity provider read',
-        operations: ['DescribeCapacityProviders'],
-        burst: 50,
-        refillPerSecond: 20
-    },
-    {
-        category: 'cluster resource modify',
-        operations: ['DeregisterContainerInstance', 'StopTask'],
-        burst: 100,
-        refillPerSecond: 40
-    },
-    {
-        category: 'cluster resource read',
-        operations: ['DescribeContainerInstances', 'DescribeTasks', 'ListContainerInstances', 'ListTasks'],
-        burst: 100,
-        refillPerSecond: 20
-    },
-    {
-        category: 'service modify',
-        operations: ['DeleteService', 'UpdateService'],
-        burst: 50,
-        refillPerSecond: 5
-    },
-    {
-        category: 'service read',
-        operations: ['DescribeServices', 'ListServices'],
-        burst: 100,
-        refillPerSecond: 20
-    },
-    {
-        category: 'task definition read',
-        operations: ['DescribeTaskDefinition', 'ListTaskDefinitionFamilies', 'ListTaskDefinitions'],
-        burst: 50,
-        refillPerSecond: 20
-    },
-    {
-        category: 'task definition modify',
-        operations: ['DeregisterTaskDefinition'],
-        burst: 20,
-        refillPerSecond: 1
-    }
+    bucket('cluster read', 50, 20, ['DescribeClusters', 'ListClusters']),
+    bucket('cluster modify', 20, 1, ['DeleteCluster', 'PutClusterCapacityProviders']),
+    bucket('capacity provider modify', 10, 1, ['DeleteCapacityProvider']),
+    bucket('capacity provider read', 50, 20, ['DescribeCapacityProviders']),
+    bucket('cluster resource modify', 100, 40, ['DeregisterContainerInstance', 'StopTask']),
+    bucket('cluster resource read', 100, 20, [
+        'DescribeContainerInstances',
+        'DescribeTasks',
+        'ListContainerInstances',
+        'ListTasks'
+    ]),
+    bucket('service modify', 50, 5, ['DeleteService', 'UpdateService']),
+    bucket('service read', 100, 20, ['DescribeServices', 'ListServices']),
+    bucket('task definition read', 50, 20, [
+        'DescribeTaskDefinition',
+        'ListTaskDefinitionFamilies',
+        'ListTaskDefinitions'
+    ]),
+    bucket('task definition modify', 20, 1, ['DeregisterTaskDefinition'])
 ];
 /**
  * The share of each bucket's burst this run takes, leaving the account's other callers room for
@@ -60814,6 +60886,12 @@ async function retryUntil(ctx, options, attempt) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/util/text.js
+/** `1 log group`, `3 log groups`: a number and its noun, in the log, the plan and the summary. */
+function count(n, noun, plural = `${noun}s`) {
+    return `${n} ${n === 1 ? noun : plural}`;
+}
+
 ;// CONCATENATED MODULE: ./lib/kinds/kind.js
 /**
  * The summary's row and list of a kind whose part of the report is one optional list of what it
@@ -60832,10 +60910,12 @@ function removedListSummary(spec) {
 }
 /** A kind's one row of the summary's table, shown only when something was found, removed or left. */
 function rowWhenAny(row, left) {
-    return row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0 ? [row] : [];
+    return shownRows([row], left);
 }
-function count(n, noun, plural = `${noun}s`) {
-    return `${n} ${n === 1 ? noun : plural}`;
+
+/** One row of the summary's table. */
+function countRow(label, found, removed, leftoverKind) {
+    return { label, found, removed, leftoverKind };
 }
 /** The rows worth a line in the summary's table: something found, removed or left. */
 function shownRows(rows, left) {
@@ -60851,309 +60931,44 @@ function relatedReport(report) {
     return report.related;
 }
 
-;// CONCATENATED MODULE: ./lib/kinds/code-deploy.js
+;// CONCATENATED MODULE: ./lib/util/arn.js
+/**
+ * The last part of an ARN's resource (`…:service/cluster/web` → `web`, `…:task-definition/app:7` →
+ * `app:7`), or the string itself when it has no `/` (a name given instead of an ARN).
+ */
+function lastPartOfArn(arn) {
+    return arn.slice(arn.lastIndexOf('/') + 1);
+}
 
-
-
-
-
+;// CONCATENATED MODULE: ./lib/inventory/read.js
 
 
 
 
 
 /**
- * Blue/green services (deployment controller `CODE_DEPLOY`) with a CodeDeploy deployment in
- * progress: ECS refuses DeleteService with "The service cannot be stopped while deployments are
- * active" (the rule book, aws-teardown-rules.md), and a run would retry until its deadline. The
- * deployment is found from the service's task sets: "If an CodeDeploy deployment created a task
- * set, the externalId parameter contains the CodeDeploy deployment ID" (ECS API model,
- * TaskSet.externalId), read with BatchGetDeployments (25 IDs per call; CodeDeploy API model), and
- * so are the application and deployment group they belong to, whose other deployments not finished
- * ListDeployments lists (a deployment queued or just created has no task set yet). One
- * not finished (Created, Queued, InProgress, Baking, Ready) is stopped before any service is touched
- * (StopDeployment with `autoRollbackEnabled: false`: the service is being deleted, nothing is to be
- * rolled back) and waited for until it is Stopped (or otherwise finished). This kind acts first of
- * all (first in KINDS): a permission CodeDeploy denies, to read or to stop, ends the run before
- * anything is touched, saying which.
+ * Every ARN an ECS list call returns, every page of 100: `command` makes one page's command from
+ * `maxResults` and `nextToken`, `arns` takes its answer's ARNs.
  */
-const UNFINISHED = new Set(['Created', 'Queued', 'InProgress', 'Baking', 'Ready']);
-const codeDeployKind = {
-    name: 'CodeDeploy deployments',
-    emptyReport: () => ({ found: {} }),
-    async find(ctx, scope, settings) {
-        const ids = new Map();
-        for (const s of scope.services) {
-            if (s.deploymentController !== 'CODE_DEPLOY' || s.status !== 'ACTIVE')
-                continue;
-            for (const set of s.taskSets)
-                if (set.externalId)
-                    ids.set(set.externalId, s.name);
-        }
-        if (ids.size === 0)
-            return { deployments: [] };
-        if (!isAvailable(ctx.codedeploy))
-            throw new errors/* RefusedError */.fk(`Service(s) ${[...new Set(ids.values())].join(', ')} use the CODE_DEPLOY deployment controller and CodeDeploy is not available to this run.`);
-        try {
-            return { deployments: await unfinishedDeployments(ctx, ctx.codedeploy, ids) };
-        }
-        catch (error) {
-            if (!(0,errors/* isAccessDenied */.w7)(error))
-                throw error;
-            if (settings.dryRun) {
-                ctx.onDenied?.(error);
-                return { deployments: [] };
-            }
-            throw new errors/* RefusedError */.fk(`The CodeDeploy deployments of ${[...new Set(ids.values())].join(', ')} (CODE_DEPLOY deployment controller) cannot be read: ${(0,errors/* errorMessage */.gJ)(error)}. Add codedeploy:BatchGetDeployments, codedeploy:ListDeployments and codedeploy:StopDeployment to the role (docs/permissions.md).`);
-        }
-    },
-    recordFound(found, report, log) {
-        if (found.deployments.length === 0)
-            return;
-        report.found.codeDeployDeployments = found.deployments.length;
-        for (const d of found.deployments)
-            log.info(`CodeDeploy deployment ${d.deploymentId} of service ${d.service} is ${d.status}`);
-    },
-    decide: found => found,
-    steps(plan) {
-        if (plan.deployments.length === 0)
-            return [];
-        return [
-            {
-                stage: 'before-services',
-                phase: 'stop-deployments',
-                description: `Stop ${count(plan.deployments.length, 'CodeDeploy deployment')} in progress (StopDeployment, auto rollback off), so ECS lets the blue/green ${plan.deployments.length === 1 ? 'service' : 'services'} be deleted; wait until ${plan.deployments.length === 1 ? 'it is' : 'each is'} Stopped`,
-                resources: plan.deployments.map(d => `${d.deploymentId} (service ${d.service})`)
-            }
-        ];
-    },
-    notes: () => [],
-    actions: {
-        'before-services': {
-            phase: 'CodeDeploy deployments',
-            needed: plan => plan.deployments.length > 0,
-            run: stopDeployments
-        }
-    },
-    unfinished(plan, report) {
-        const done = report.related?.codeDeployDeployments ?? [];
-        return plan.deployments
-            .filter(d => !done.some(x => x.deploymentId === d.deploymentId))
-            .map((d) => ({
-            kind: 'codedeploy-deployment',
-            id: d.deploymentId,
-            reason: `not seen stopped before the run stopped (service ${d.service}); ECS refuses to delete the service while it is in progress`
-        }));
-    },
-    countRows(r, left) {
-        return rowWhenAny({
-            label: 'CodeDeploy deployments',
-            found: r.found.codeDeployDeployments ?? 0,
-            removed: r.codeDeployDeployments?.length ?? 0,
-            leftoverKind: 'codedeploy-deployment'
-        }, left);
-    },
-    doneLists(r) {
-        return [
-            {
-                title: 'CodeDeploy deployments stopped',
-                items: (r.codeDeployDeployments ?? []).map(d => `${code(d.deploymentId)} (service ${code(d.service)})`)
-            }
-        ];
-    }
-};
-async function batchGet(ctx, codedeploy, ids) {
-    const out = [];
-    for (const batch of chunk(ids, Limits.batchGetDeployments)) {
-        const got = await callAws(ctx, codedeploy, new (await sdk.codedeploy()).BatchGetDeploymentsCommand({ deploymentIds: batch }));
-        for (const d of got.deploymentsInfo ?? [])
-            if (d.deploymentId)
-                out.push({
-                    deploymentId: d.deploymentId,
-                    status: d.status ?? 'UNKNOWN',
-                    ...(d.applicationName ? { applicationName: d.applicationName } : {}),
-                    ...(d.deploymentGroupName ? { deploymentGroupName: d.deploymentGroupName } : {})
-                });
-    }
-    return out;
-}
-/**
- * The deployments not finished of the services whose task sets name a deployment (`ids`: deployment
- * ID → service): those deployments themselves, and, from the application and deployment group they
- * name, every deployment of that group not finished (ListDeployments with `includeOnlyStatuses`,
- * every page): one queued or just created has no task set yet.
- */
-async function unfinishedDeployments(ctx, codedeploy, ids) {
-    const known = await batchGet(ctx, codedeploy, [...ids.keys()]);
-    const groups = new Map();
-    for (const d of known)
-        if (d.applicationName && d.deploymentGroupName)
-            groups.set(`${d.applicationName}/${d.deploymentGroupName}`, {
-                applicationName: d.applicationName,
-                deploymentGroupName: d.deploymentGroupName,
-                service: ids.get(d.deploymentId) ?? ''
-            });
-    const found = new Map();
-    for (const d of known)
-        if (UNFINISHED.has(d.status))
-            found.set(d.deploymentId, {
-                deploymentId: d.deploymentId,
-                status: d.status,
-                service: ids.get(d.deploymentId) ?? ''
-            });
-    for (const group of groups.values()) {
-        const listed = await paginate(async (nextToken) => {
-            const out = await callAws(ctx, codedeploy, new (await sdk.codedeploy()).ListDeploymentsCommand({
-                applicationName: group.applicationName,
-                deploymentGroupName: group.deploymentGroupName,
-                includeOnlyStatuses: [...UNFINISHED],
-                nextToken
-            }));
-            return { items: out.deployments ?? [], nextToken: out.nextToken };
-        });
-        const fresh = listed.filter(id => !found.has(id));
-        for (const d of fresh.length > 0 ? await batchGet(ctx, codedeploy, fresh) : [])
-            if (UNFINISHED.has(d.status))
-                found.set(d.deploymentId, { deploymentId: d.deploymentId, status: d.status, service: group.service });
-    }
-    return [...found.values()];
-}
-async function stopDeployments(ctx, plan) {
-    for (const d of plan.deployments) {
-        try {
-            const out = await callAws(ctx, ctx.codedeploy, new (await sdk.codedeploy()).StopDeploymentCommand({
-                deploymentId: d.deploymentId,
-                autoRollbackEnabled: false
-            }));
-            ctx.log.info(`Stopping CodeDeploy deployment ${d.deploymentId} of service ${d.service} (${out.status ?? 'Pending'})`);
-        }
-        catch (error) {
-            if ((0,errors/* isAwsError */.m_)(error, 'DeploymentAlreadyCompletedException', 'DeploymentDoesNotExistException')) {
-                ctx.log.info(`CodeDeploy deployment ${d.deploymentId} had already finished`);
-                continue;
-            }
-            // The first change of the run: nothing else was touched yet.
-            if ((0,errors/* isAccessDenied */.w7)(error))
-                throw new errors/* RefusedError */.fk(`CodeDeploy deployment ${d.deploymentId} of service ${d.service} is in progress and cannot be stopped: ${(0,errors/* errorMessage */.gJ)(error)}. Add codedeploy:StopDeployment to the role (docs/permissions.md).`);
-            throw error;
-        }
-    }
-    const ids = plan.deployments.map(d => d.deploymentId);
-    const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
-        const running = (await batchGet(ctx, ctx.codedeploy, ids)).filter(d => UNFINISHED.has(d.status));
-        return running.length === 0
-            ? { done: true, value: undefined }
-            : { done: false, reason: running.map(d => `${d.deploymentId} ${d.status}`).join(', ') };
+function listEveryPage(ctx, command, arns) {
+    return paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.ecs, command({ maxResults: Limits.listPageSize, nextToken }));
+        return { items: arns(out) ?? [], nextToken: out.nextToken };
     });
-    if (!result.done)
-        throw new errors/* DeadlineError */.j3(`CodeDeploy deployments were still in progress at the deadline: ${result.reason}`);
-    const related = relatedReport(ctx.report);
-    for (const d of plan.deployments) {
-        related.codeDeployDeployments = [
-            ...(related.codeDeployDeployments ?? []),
-            { deploymentId: d.deploymentId, service: d.service, action: 'stopped' }
-        ];
-        ctx.log.info(`CodeDeploy deployment ${d.deploymentId} of service ${d.service} is stopped`);
+}
+/**
+ * An ECS describe call over `arns` in batches of `size`, concurrently: what it describes
+ * (`present`), and the ARNs of its failures (`missing`).
+ */
+async function describeInBatches(arns, size, describe, found) {
+    const batches = await Promise.all(chunk(arns, size).map(describe));
+    const present = [];
+    const missing = [];
+    for (const out of batches) {
+        present.push(...found(out));
+        missing.push(...(out.failures ?? []).map(f => f.arn ?? '').filter(Boolean));
     }
-}
-
-;// CONCATENATED MODULE: ./lib/inventory.js
-
-
-
-
-
-
-/** What a cluster holds, read with paged lists and batched describes. Makes no change. */
-async function takeInventory(ctx, clusterRef, selection) {
-    const cluster = await describeCluster(ctx, clusterRef);
-    if (cluster.state === 'absent')
-        return cluster;
-    ctx.onClusterFound?.();
-    const info = cluster.info;
-    if (selection)
-        return { state: 'present', inventory: await takeServiceInventory(ctx, info, selection) };
-    const [listed, tasks, registered, capacityProviders] = await Promise.all([
-        tolerateDenied(ctx, listServices(ctx, info.arn).then(services => {
-            ctx.onServicesFound?.(services);
-            return services;
-        }), []),
-        tolerateDenied(ctx, listLiveTasks(ctx, info.arn), []),
-        tolerateDenied(ctx, listContainerInstances(ctx, info.arn), []),
-        tolerateDenied(ctx, describeCapacityProviders(ctx, info), [])
-    ]);
-    const unlisted = await tolerateDenied(ctx, describeUnlistedServices(ctx, info.arn, listed, tasks), []);
-    const containerInstances = withManagedInstances(capacityProviders, registered);
-    return {
-        state: 'present',
-        inventory: {
-            cluster: info,
-            services: [...listed, ...unlisted],
-            tasks,
-            containerInstances,
-            capacityProviders
-        }
-    };
-}
-/**
- * A Managed Instances provider's container instances are ECS's machines, launched for it and shut
- * down with it: they are not deregistered nor their EC2 instances terminated by hand, but listed
- * with their provider. The other container instances are returned.
- */
-function withManagedInstances(providers, instances) {
-    const managed = new Map(providers.filter(p => p.managedInstances).map(p => [p.name, p]));
-    for (const ci of instances) {
-        const provider = managed.get(ci.capacityProviderName ?? '');
-        if (provider)
-            provider.instances = [...(provider.instances ?? []), ci];
-    }
-    return instances.filter(ci => !managed.has(ci.capacityProviderName ?? ''));
-}
-/**
- * The services whose tasks are still up but that ListServices does not list: DRAINING after a run
- * that deleted them and stopped before they were INACTIVE (or listed since the list was read). Each
- * task's group names its service. No call at all when every task's service was listed.
- */
-async function describeUnlistedServices(ctx, clusterArn, listed, tasks) {
-    const known = new Set(listed.map(s => s.name));
-    const names = unique(tasks.map(t => t.serviceName ?? '').filter(name => name && !known.has(name)));
-    if (names.length === 0)
-        return [];
-    const { present } = await describeServices(ctx, clusterArn, names);
-    return present.filter(s => s.status !== 'INACTIVE' && !known.has(s.name));
-}
-/**
- * Services mode: the selected services, read again (one may have gone since the selection), and
- * their tasks (group `service:<name>`); every other task is the neighbours', never touched.
- */
-async function takeServiceInventory(ctx, cluster, selection) {
-    // The selection described them already: what they use is known before they are read again.
-    ctx.onServicesFound?.([...selection.selected, ...(selection.inactive ?? [])]);
-    const [described, tasks] = await Promise.all([
-        describeServices(ctx, cluster.arn, selection.selected.map(s => s.arn), ['TAGS']),
-        listLiveTasks(ctx, cluster.arn)
-    ]);
-    const services = described.present.filter(s => s.status !== 'INACTIVE');
-    const gone = selection.selected.filter(s => !services.some(p => p.arn === s.arn)).map(s => s.name);
-    // Gone INACTIVE since the selection: still described, so what was around it is looked at too.
-    const inactive = [...(selection.inactive ?? []), ...described.present.filter(s => s.status === 'INACTIVE')];
-    const names = new Set(selection.selected.map(s => s.name));
-    const mine = (t) => t.serviceName !== undefined && names.has(t.serviceName);
-    return {
-        cluster,
-        services,
-        tasks: tasks.filter(mine),
-        containerInstances: [],
-        capacityProviders: [],
-        scope: {
-            absent: [...selection.absent, ...gone],
-            ...(inactive.length > 0 ? { inactive } : {}),
-            ...(selection.purged?.length ? { purged: selection.purged } : {}),
-            skipped: selection.skipped,
-            neighbours: selection.neighbours,
-            neighbourTasks: tasks.filter(t => !mine(t))
-        }
-    };
+    return { present, missing };
 }
 /** A dry run records a denied read as a blocker and goes on with `fallback`; a real run fails on it. */
 async function tolerateDenied(ctx, read, fallback) {
@@ -61169,6 +60984,16 @@ async function tolerateDenied(ctx, read, fallback) {
         return fallback;
     }
 }
+function unique(items) {
+    return [...new Set(items)];
+}
+
+;// CONCATENATED MODULE: ./lib/inventory/clusters.js
+
+
+
+
+
 async function describeCluster(ctx, clusterRef) {
     const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: [clusterRef], include: ['TAGS'] }));
     const cluster = out.clusters?.[0];
@@ -61204,182 +61029,41 @@ function toClusterInfo(cluster) {
         containerInstanceCount: cluster.registeredContainerInstancesCount ?? 0
     };
 }
-/**
- * A service whose deletion an earlier run (or someone else) already started: DRAINING, which
- * ListServices no longer lists. It is not deleted again (ECS would answer ServiceNotActive); the
- * teardown waits until it is INACTIVE, like the ones it deletes.
- */
-function isDeletedAlready(service) {
-    return service.status === 'DRAINING';
+/** Every cluster ARN of the account and Region: every page of ListClusters. */
+async function listClusterArns(ctx) {
+    return listEveryPage(ctx, page => new dist_cjs/* ListClustersCommand */.Nnn(page), out => out.clusterArns);
 }
-/** Every ACTIVE service: all pages of 100, then descriptions in batches of 10. */
-async function listServices(ctx, clusterArn, include = []) {
-    const arns = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListServicesCommand */.qde({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
-        return { items: out.serviceArns ?? [], nextToken: out.nextToken };
-    });
-    // INACTIVE services are already deleted (AWS does not list them; some emulators do).
-    return (await describeServices(ctx, clusterArn, unique(arns), include)).present.filter(s => s.status !== 'INACTIVE');
+/** DescribeClusters in batches of 100; clusters AWS does not know are left out. */
+async function describeClusters(ctx, refs, include = []) {
+    const outs = await Promise.all(chunk(refs, Limits.describeClustersBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: batch, ...(include.length > 0 ? { include } : {}) }))));
+    return outs.flatMap(out => out.clusters ?? []);
 }
-async function describeServices(ctx, clusterArn, arns, include = []) {
-    const batches = await Promise.all(chunk(arns, Limits.describeServicesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeServicesCommand */.H7c({
-        cluster: clusterArn,
-        services: batch,
-        ...(include.length > 0 ? { include } : {})
-    }))));
-    const present = [];
-    const missing = [];
-    for (const out of batches) {
-        present.push(...(out.services ?? []).map(toServiceInfo));
-        missing.push(...(out.failures ?? []).map(f => f.arn ?? '').filter(Boolean));
-    }
-    return { present, missing };
+/** Every other ACTIVE cluster of the account and Region. */
+async function describeOtherClusters(ctx, clusterArn) {
+    const others = (await listClusterArns(ctx)).filter(arn => arn !== clusterArn);
+    return (await describeClusters(ctx, others)).filter(c => c.status !== 'INACTIVE');
 }
-function toServiceInfo(service) {
-    return {
-        name: service.serviceName ?? nameFromArn(service.serviceArn ?? ''),
-        arn: service.serviceArn ?? '',
-        status: service.status ?? 'UNKNOWN',
-        schedulingStrategy: service.schedulingStrategy === 'DAEMON' ? 'DAEMON' : 'REPLICA',
-        deploymentController: service.deploymentController?.type === 'EXTERNAL'
-            ? 'EXTERNAL'
-            : service.deploymentController?.type === 'CODE_DEPLOY'
-                ? 'CODE_DEPLOY'
-                : 'ECS',
-        desiredCount: service.desiredCount ?? 0,
-        runningCount: service.runningCount ?? 0,
-        taskSets: (service.taskSets ?? [])
-            .filter(set => set.taskSetArn && set.status !== 'INACTIVE')
-            .map(set => ({
-            arn: set.taskSetArn ?? '',
-            id: set.id ?? '',
-            status: set.status ?? '',
-            ...(set.externalId ? { externalId: set.externalId } : {}),
-            ...(set.startedBy ? { startedBy: set.startedBy } : {})
-        })),
-        ...(service.resourceManagementType === 'ECS' ? { express: true } : {}),
-        ...((service.currentServiceRevisions ?? []).length > 0
-            ? {
-                serviceRevisions: (service.currentServiceRevisions ?? [])
-                    .map(r => r.arn)
-                    .filter((arn) => Boolean(arn))
-            }
-            : {}),
-        createdAt: service.createdAt,
-        lastActivity: newest([
-            service.createdAt,
-            ...(service.deployments ?? []).flatMap(d => [d.createdAt, d.updatedAt])
-        ]),
-        taskDefinitions: unique([
-            service.taskDefinition,
-            ...(service.deployments ?? []).map(d => d.taskDefinition),
-            // EXTERNAL and CODE_DEPLOY services run their revisions in task sets.
-            ...(service.taskSets ?? []).filter(set => set.status !== 'INACTIVE').map(set => set.taskDefinition)
-        ].filter((arn) => Boolean(arn))),
-        serviceConnectNamespaces: unique((service.deployments ?? [])
-            .filter(d => d.serviceConnectConfiguration?.enabled !== false)
-            .map(d => d.serviceConnectConfiguration?.namespace)
-            .filter((ns) => Boolean(ns))),
-        ...(service.tags
-            ? { tags: Object.fromEntries(service.tags.filter(t => t.key).map(t => [t.key, t.value ?? ''])) }
-            : {}),
-        // An EXTERNAL service names its registries in its task sets.
-        serviceRegistries: unique([
-            ...(service.serviceRegistries ?? []),
-            ...(service.taskSets ?? [])
-                .filter(set => set.status !== 'INACTIVE')
-                .flatMap(set => set.serviceRegistries ?? [])
-        ]
-            .map(r => r.registryArn)
-            .filter((arn) => Boolean(arn))),
-        loadBalancers: service.loadBalancers ?? [],
-        vpcLatticeTargetGroups: unique((service.deployments ?? [])
-            .flatMap(d => d.vpcLatticeConfigurations ?? [])
-            .map(c => c.targetGroupArn)
-            .filter((arn) => Boolean(arn)))
-    };
-}
-function newest(dates) {
-    // Not `instanceof Date`: a Date made in another realm (a test's VM context) is a Date all the same.
-    const times = dates.filter((d) => typeof d?.getTime === 'function').map(d => d.getTime());
-    return times.length > 0 ? new Date(Math.max(...times)) : undefined;
-}
-/**
- * Every task that has not reached STOPPED: those desired RUNNING (this includes PENDING ones) and
- * those already told to stop but still on their way down, which DeleteCluster also counts.
- */
-async function listLiveTasks(ctx, clusterArn, desiredStatuses = ['RUNNING', 'STOPPED']) {
-    const lists = await Promise.all(desiredStatuses.map(desiredStatus => paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListTasksCommand */.MYg({
-            cluster: clusterArn,
-            desiredStatus,
-            maxResults: Limits.listPageSize,
-            nextToken
-        }));
-        return { items: out.taskArns ?? [], nextToken: out.nextToken };
-    })));
-    const described = await describeTasks(ctx, clusterArn, unique(lists.flat()));
-    // Only this cluster's tasks: a list filter that matched more than it should must not make the
-    // teardown touch another cluster.
-    return described.present.filter(task => (!task.clusterArn || task.clusterArn === clusterArn) && !isTaskDown(task));
-}
-/**
- * A task is down when it is STOPPED and nothing wants it running any more. A task that reads
- * STOPPED but is still desired RUNNING is not trusted as down (emulators report that; on AWS it is
- * at most a passing state): it still gets a StopTask, which is harmless on a stopped task.
- */
-function isTaskDown(task) {
-    return !task || (task.lastStatus === 'STOPPED' && task.desiredStatus !== 'RUNNING');
-}
-async function describeTasks(ctx, clusterArn, arns) {
-    const batches = await Promise.all(chunk(arns, Limits.describeTasksBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTasksCommand */.z8X({ cluster: clusterArn, tasks: batch }))));
-    const present = [];
-    const missing = [];
-    for (const out of batches) {
-        present.push(...(out.tasks ?? []).map(toTaskInfo));
-        missing.push(...(out.failures ?? []).map(f => f.arn ?? '').filter(Boolean));
-    }
-    return { present, missing };
-}
-function toTaskInfo(task) {
-    const group = task.group ?? '';
-    const serviceName = group.startsWith('service:') ? group.slice('service:'.length) : undefined;
-    return {
-        arn: task.taskArn ?? '',
-        id: nameFromArn(task.taskArn ?? ''),
-        clusterArn: task.clusterArn,
-        group,
-        startedBy: task.startedBy,
-        lastStatus: task.lastStatus ?? 'UNKNOWN',
-        desiredStatus: task.desiredStatus ?? 'UNKNOWN',
-        containerInstanceArn: task.containerInstanceArn,
-        launchType: task.launchType,
-        serviceName,
-        createdAt: task.createdAt,
-        taskDefinitionArn: task.taskDefinitionArn,
-        ...networkInterfacesOf(task)
-    };
-}
-function networkInterfacesOf(task) {
-    const ids = (task.attachments ?? [])
-        .filter(a => a.type === 'ElasticNetworkInterface')
-        .flatMap(a => (a.details ?? []).filter(d => d.name === 'networkInterfaceId' && d.value))
-        .map(d => d.value);
-    return ids.length > 0 ? { networkInterfaceIds: ids } : {};
-}
+
+;// CONCATENATED MODULE: ./lib/inventory/capacity.js
+
+
+
+
+
+
+
+
+
 /** Every registered container instance (ACTIVE and DRAINING; INACTIVE ones are already deregistered). */
 async function listContainerInstances(ctx, clusterArn) {
-    const arns = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListContainerInstancesCommand */.$lF({ cluster: clusterArn, maxResults: Limits.listPageSize, nextToken }));
-        return { items: out.containerInstanceArns ?? [], nextToken: out.nextToken };
-    });
+    const arns = await listEveryPage(ctx, page => new dist_cjs/* ListContainerInstancesCommand */.$lF({ cluster: clusterArn, ...page }), out => out.containerInstanceArns);
     const batches = await Promise.all(chunk(unique(arns), Limits.describeContainerInstancesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeContainerInstancesCommand */.QUW({ cluster: clusterArn, containerInstances: batch }))));
     return batches
         .flatMap(out => out.containerInstances ?? [])
         .filter(ci => ci.status !== 'INACTIVE')
         .map(ci => ({
         arn: ci.containerInstanceArn ?? '',
-        id: nameFromArn(ci.containerInstanceArn ?? ''),
+        id: lastPartOfArn(ci.containerInstanceArn ?? ''),
         ec2InstanceId: ci.ec2InstanceId,
         status: ci.status ?? 'UNKNOWN',
         runningTasksCount: (ci.runningTasksCount ?? 0) + (ci.pendingTasksCount ?? 0),
@@ -61387,6 +61071,20 @@ async function listContainerInstances(ctx, clusterArn) {
             (ci.attributes ?? []).some(a => a.name === 'ecs.capability.external'),
         ...(ci.capacityProviderName ? { capacityProviderName: ci.capacityProviderName } : {})
     }));
+}
+/**
+ * A Managed Instances provider's container instances are ECS's machines, launched for it and shut
+ * down with it: they are not deregistered nor their EC2 instances terminated by hand, but listed
+ * with their provider. The other container instances are returned.
+ */
+function withManagedInstances(providers, instances) {
+    const managed = new Map(providers.filter(p => p.managedInstances).map(p => [p.name, p]));
+    for (const ci of instances) {
+        const provider = managed.get(ci.capacityProviderName ?? '');
+        if (provider)
+            provider.instances = [...(provider.instances ?? []), ci];
+    }
+    return instances.filter(ci => !managed.has(ci.capacityProviderName ?? ''));
 }
 /**
  * The attached capacity providers, and for each Auto Scaling one, the other clusters that use it
@@ -61485,417 +61183,262 @@ async function otherClustersUsing(ctx, clusterArn, providers) {
     }
     return usage;
 }
-/** Every cluster ARN of the account and Region: every page of ListClusters. */
-async function listClusterArns(ctx) {
-    return paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListClustersCommand */.Nnn({ maxResults: Limits.listPageSize, nextToken }));
-        return { items: out.clusterArns ?? [], nextToken: out.nextToken };
-    });
+
+;// CONCATENATED MODULE: ./lib/inventory/services.js
+
+
+
+
+
+/**
+ * A service whose deletion an earlier run (or someone else) already started: DRAINING, which
+ * ListServices no longer lists. It is not deleted again (ECS would answer ServiceNotActive); the
+ * teardown waits until it is INACTIVE, like the ones it deletes.
+ */
+function isDeletedAlready(service) {
+    return service.status === 'DRAINING';
 }
-/** DescribeClusters in batches of 100; clusters AWS does not know are left out. */
-async function describeClusters(ctx, refs, include = []) {
-    const outs = await Promise.all(chunk(refs, Limits.describeClustersBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: batch, ...(include.length > 0 ? { include } : {}) }))));
-    return outs.flatMap(out => out.clusters ?? []);
+/** Every ACTIVE service: all pages of 100, then descriptions in batches of 10. */
+async function listServices(ctx, clusterArn, include = []) {
+    const arns = await listEveryPage(ctx, page => new dist_cjs/* ListServicesCommand */.qde({ cluster: clusterArn, ...page }), out => out.serviceArns);
+    // INACTIVE services are already deleted (AWS does not list them; some emulators do).
+    return (await describeServices(ctx, clusterArn, unique(arns), include)).present.filter(s => s.status !== 'INACTIVE');
 }
-/** Every other ACTIVE cluster of the account and Region. */
-async function describeOtherClusters(ctx, clusterArn) {
-    const others = (await listClusterArns(ctx)).filter(arn => arn !== clusterArn);
-    return (await describeClusters(ctx, others)).filter(c => c.status !== 'INACTIVE');
-}
-function nameFromArn(arn) {
-    return arn.slice(arn.lastIndexOf('/') + 1);
-}
-function unique(items) {
-    return [...new Set(items)];
-}
-
-;// CONCATENATED MODULE: ./lib/kinds/daemons.js
-
-
-
-
-
-
-
-
-
-const daemonsKind = {
-    name: 'ECS Managed Daemons',
-    emptyReport: () => ({ found: {} }),
-    async find(ctx, scope) {
-        // Whole cluster: the inventory read the cluster's providers. Services mode reads none of them,
-        // so this kind looks itself: daemons are said to be kept, never touched.
-        const providers = scope.wholeCluster
-            ? (scope.managedInstancesProviders ?? [])
-            : (await tolerateDenied(ctx, listManagedInstancesProviders(ctx, scope.cluster), [])).map(p => p.name);
-        if (providers.length === 0)
-            return { daemons: [] };
-        return { daemons: await tolerateDenied(ctx, listDaemons(ctx, scope.cluster.arn), []) };
-    },
-    recordFound(found, report, log) {
-        if (found.daemons.length === 0)
-            return;
-        report.found.daemons = found.daemons.length;
-        log.info(`Found ${count(found.daemons.length, 'ECS Managed Daemon')}: ${found.daemons.map(d => d.name).join(', ')}`);
-    },
-    decide(found, { scope }) {
-        return scope.wholeCluster
-            ? { remove: found.daemons, kept: [], cluster: scope.cluster.name }
-            : { remove: [], kept: found.daemons, cluster: scope.cluster.name };
-    },
-    steps(plan) {
-        if (plan.remove.length === 0)
-            return [];
-        return [
-            {
-                stage: 'after-services',
-                phase: 'delete-daemons',
-                description: `Delete ${count(plan.remove.length, 'ECS Managed Daemon')} of the cluster (DeleteDaemon) and wait until ${plan.remove.length === 1 ? 'it is' : 'they are'} gone: a daemon keeps its Managed Instances provider`,
-                resources: plan.remove.map(d => d.name)
-            }
-        ];
-    },
-    notes(plan) {
-        return plan.kept.map(d => `ECS Managed Daemon ${d.name} is kept: it belongs to cluster ${plan.cluster}, which services mode keeps`);
-    },
-    actions: {
-        'after-services': {
-            phase: 'ECS Managed Daemons',
-            needed: plan => plan.remove.length > 0 || plan.kept.length > 0,
-            run: async (ctx, plan) => {
-                for (const d of plan.kept) {
-                    ctx.report.scope?.kept.push({
-                        kind: 'daemon',
-                        id: d.name,
-                        reason: `kept (services mode): an ECS Managed Daemon of cluster ${plan.cluster}, which is kept`
-                    });
-                    ctx.log.info(`ECS Managed Daemon ${d.name} is kept with the cluster`);
-                }
-                if (plan.remove.length > 0)
-                    await deleteDaemons(ctx, plan.remove);
-            }
-        }
-    },
-    unfinished(plan, report) {
-        const done = report.related?.daemons ?? [];
-        return plan.remove
-            .filter(d => !done.some(x => x.arn === d.arn))
-            .map((d) => ({
-            kind: 'daemon',
-            id: d.name,
-            reason: `not deleted before the run stopped: it runs on the cluster's Managed Instances and keeps its capacity provider; delete it with aws ecs delete-daemon --daemon-arn ${d.arn}`,
-            billing: true
-        }));
-    },
-    ...removedListSummary({
-        label: 'ECS Managed Daemons',
-        title: 'ECS Managed Daemons deleted',
-        leftoverKind: 'daemon',
-        found: r => r.found.daemons,
-        removed: r => r.daemons,
-        item: d => code(d.name)
-    })
-};
-/** Every daemon of the cluster: every page of ListDaemons by cluster (up to 100 a page). */
-async function listDaemons(ctx, clusterArn) {
-    const summaries = await paginate(async (nextToken) => {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListDaemonsCommand */.J3Y({ clusterArn, maxResults: Limits.listPageSize, nextToken }));
-        return { items: out.daemonSummariesList ?? [], nextToken: out.nextToken };
-    });
-    return summaries
-        .filter(d => d.daemonArn)
-        .map(d => ({ arn: d.daemonArn, name: nameFromArn(d.daemonArn), status: d.status ?? 'UNKNOWN' }));
+async function describeServices(ctx, clusterArn, arns, include = []) {
+    return describeInBatches(arns, Limits.describeServicesBatch, batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeServicesCommand */.H7c({
+        cluster: clusterArn,
+        services: batch,
+        ...(include.length > 0 ? { include } : {})
+    })), out => (out.services ?? []).map(toServiceInfo));
 }
 /**
- * DeleteDaemon for each ACTIVE one ("The daemon must be in an ACTIVE state to be deleted": one
- * already DELETE_IN_PROGRESS is only waited for), then one ListDaemons a round until none of them
- * is listed: DaemonStatus has no deleted state, a daemon whose deletion is over is gone.
+ * The services whose tasks are still up but that ListServices does not list: DRAINING after a run
+ * that deleted them and stopped before they were INACTIVE (or listed since the list was read). Each
+ * task's group names its service. No call at all when every task's service was listed.
  */
-async function deleteDaemons(ctx, daemons) {
-    await Promise.all(daemons
-        .filter(d => d.status === 'ACTIVE')
-        .map(async (d) => {
-        try {
-            await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteDaemonCommand */.$Kb({ daemonArn: d.arn }));
-            ctx.log.info(`Deleting ECS Managed Daemon ${d.name}`);
-        }
-        catch (error) {
-            if ((0,errors/* isAwsError */.m_)(error, 'DaemonNotFoundException', 'DaemonNotActiveException')) {
-                ctx.log.info(`ECS Managed Daemon ${d.name} is already being deleted (${(0,errors/* errorMessage */.gJ)(error)})`);
-                return;
+async function describeUnlistedServices(ctx, clusterArn, listed, tasks) {
+    const known = new Set(listed.map(s => s.name));
+    const names = unique(tasks.map(t => t.serviceName ?? '').filter(name => name && !known.has(name)));
+    if (names.length === 0)
+        return [];
+    const { present } = await describeServices(ctx, clusterArn, names);
+    return present.filter(s => s.status !== 'INACTIVE' && !known.has(s.name));
+}
+function toServiceInfo(service) {
+    return {
+        name: service.serviceName ?? lastPartOfArn(service.serviceArn ?? ''),
+        arn: service.serviceArn ?? '',
+        status: service.status ?? 'UNKNOWN',
+        schedulingStrategy: service.schedulingStrategy === 'DAEMON' ? 'DAEMON' : 'REPLICA',
+        deploymentController: service.deploymentController?.type === 'EXTERNAL'
+            ? 'EXTERNAL'
+            : service.deploymentController?.type === 'CODE_DEPLOY'
+                ? 'CODE_DEPLOY'
+                : 'ECS',
+        desiredCount: service.desiredCount ?? 0,
+        runningCount: service.runningCount ?? 0,
+        taskSets: (service.taskSets ?? [])
+            .filter(set => set.taskSetArn && set.status !== 'INACTIVE')
+            .map(set => ({
+            arn: set.taskSetArn ?? '',
+            id: set.id ?? '',
+            status: set.status ?? '',
+            ...(set.externalId ? { externalId: set.externalId } : {}),
+            ...(set.startedBy ? { startedBy: set.startedBy } : {})
+        })),
+        ...(service.resourceManagementType === 'ECS' ? { express: true } : {}),
+        ...((service.currentServiceRevisions ?? []).length > 0
+            ? {
+                serviceRevisions: (service.currentServiceRevisions ?? [])
+                    .map(r => r.arn)
+                    .filter((arn) => Boolean(arn))
             }
-            throw error;
-        }
-    }));
-    const gone = await pollUntil(ctx, {
-        deadline: ctx.deadline,
-        schedule: { firstMs: 2_000, stepMs: 2_000, factor: 2, ceilingMs: ctx.pollIntervalMs }
-    }, async () => {
-        const listed = new Set((await listDaemons(ctx, ctx.clusterArn)).map(d => d.arn));
-        const left = daemons.filter(d => listed.has(d.arn));
-        return left.length === 0
-            ? { done: true, value: undefined }
-            : { done: false, reason: `${left.map(d => d.name).join(', ')} still being deleted` };
-    });
-    if (!gone.done) {
-        throw new errors/* DeadlineError */.j3(`ECS Managed Daemons were not gone at the deadline: ${gone.reason}`);
-    }
-    const related = relatedReport(ctx.report);
-    related.daemons = [
-        ...(related.daemons ?? []),
-        ...daemons.map(d => ({ arn: d.arn, name: d.name, action: 'deleted' }))
-    ];
-    ctx.log.info(`${count(daemons.length, 'ECS Managed Daemon')} ${daemons.length === 1 ? 'is' : 'are'} gone`);
-}
-
-;// CONCATENATED MODULE: ./lib/report/links.js
-/** AWS console links for what a run leaves behind, on the right host for the region's partition. */
-function partitionOf(region) {
-    if (region.startsWith('cn-'))
-        return 'aws-cn';
-    if (region.startsWith('us-gov-'))
-        return 'aws-us-gov';
-    return 'aws';
-}
-function consoleHost(region) {
-    switch (partitionOf(region)) {
-        case 'aws-cn':
-            return `https://${region}.console.amazonaws.cn`;
-        case 'aws-us-gov':
-            // GovCloud has one console host; the region goes in the query.
-            return 'https://console.amazonaws-us-gov.com';
-        default:
-            return `https://${region}.console.aws.amazon.com`;
-    }
-}
-const enc = encodeURIComponent;
-const consoleLinks = {
-    cluster: (region, cluster) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/services?region=${region}`,
-    service: (region, cluster, service) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/services/${enc(service)}/health?region=${region}`,
-    task: (region, cluster, taskId) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/tasks/${enc(taskId)}/configuration?region=${region}`,
-    containerInstances: (region, cluster) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/infrastructure?region=${region}`,
-    ec2Instance: (region, instanceId) => `${consoleHost(region)}/ec2/home?region=${region}#InstanceDetails:instanceId=${enc(instanceId)}`,
-    capacityProviders: (region) => `${consoleHost(region)}/ecs/v2/capacity-providers?region=${region}`,
-    eventRule: (region, rule, bus = 'default') => `${consoleHost(region)}/events/home?region=${region}#/eventbus/${enc(bus)}/rules/${enc(rule)}`,
-    schedule: (region, group, name) => `${consoleHost(region)}/scheduler/home?region=${region}#schedules/${enc(group)}/${enc(name)}`,
-    managedInstance: (region, id) => `${consoleHost(region)}/systems-manager/fleet-manager/managed-nodes/${enc(id)}/general?region=${region}`,
-    logGroup: (region, name) => `${consoleHost(region)}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${enc(enc(name))}`,
-    taskDefinition: (region, family) => `${consoleHost(region)}/ecs/v2/task-definitions/${enc(family)}?region=${region}`,
-    namespace: (region, arn) => `${consoleHost(region)}/cloudmap/home/namespaces/${enc(arn.slice(arn.lastIndexOf('/') + 1))}?region=${region}`,
-    stack: (region, stackIdOrName) => `${consoleHost(region)}/cloudformation/home?region=${region}#/stacks/stackinfo?stackId=${enc(stackIdOrName)}`,
-    targetGroup: (region, arn) => `${consoleHost(region)}/ec2/home?region=${region}#TargetGroup:targetGroupArn=${enc(arn)}`,
-    loadBalancer: (region, arn) => `${consoleHost(region)}/ec2/home?region=${region}#LoadBalancer:loadBalancerArn=${enc(arn)}`,
-    alarm: (region, name) => `${consoleHost(region)}/cloudwatch/home?region=${region}#alarmsV2:alarm/${enc(name)}`
-};
-/**
- * The workflow run's page (`<server>/<owner>/<repo>/actions/runs/<id>`, and `/attempts/<n>` for a
- * re-run, so that an edited comment points at the attempt that wrote it), from @actions/github's
- * context (src/github.ts); absent outside a workflow run.
- */
-function runLink(run) {
-    if (!run.repository || !run.runId)
-        return undefined;
-    const base = `${run.serverUrl}/${enc(run.repository.owner)}/${enc(run.repository.repo)}/actions/runs/${run.runId}`;
-    return run.runAttempt && run.runAttempt > 1 ? `${base}/attempts/${run.runAttempt}` : base;
-}
-
-;// CONCATENATED MODULE: ./lib/kinds/shared.js
-/**
- * Which other services run the task definitions of the scope: every deployment of theirs, and their
- * tasks. Standalone tasks are not users: they are not touched, and a running task does not need its
- * revision to stay ACTIVE. Empty for a whole-cluster teardown.
- */
-function sharedWithNeighbours(scope) {
-    const taskDefinitions = new Map();
-    const families = new Map();
-    const mine = new Set(scope.taskDefinitions);
-    const myFamilies = new Set(scope.taskDefinitions.map(familyOfRef));
-    const add = (arn, service) => {
-        const user = `service ${service}`;
-        const family = familyOfRef(arn);
-        if (mine.has(arn))
-            taskDefinitions.set(arn, [...new Set([...(taskDefinitions.get(arn) ?? []), user])]);
-        if (myFamilies.has(family))
-            families.set(family, [...new Set([...(families.get(family) ?? []), user])]);
+            : {}),
+        createdAt: service.createdAt,
+        lastActivity: newest([
+            service.createdAt,
+            ...(service.deployments ?? []).flatMap(d => [d.createdAt, d.updatedAt])
+        ]),
+        taskDefinitions: unique([
+            service.taskDefinition,
+            ...(service.deployments ?? []).map(d => d.taskDefinition),
+            // EXTERNAL and CODE_DEPLOY services run their revisions in task sets.
+            ...(service.taskSets ?? []).filter(set => set.status !== 'INACTIVE').map(set => set.taskDefinition)
+        ].filter((arn) => Boolean(arn))),
+        serviceConnectNamespaces: unique((service.deployments ?? [])
+            .filter(d => d.serviceConnectConfiguration?.enabled !== false)
+            .map(d => d.serviceConnectConfiguration?.namespace)
+            .filter((ns) => Boolean(ns))),
+        ...(service.tags
+            ? { tags: Object.fromEntries(service.tags.filter(t => t.key).map(t => [t.key, t.value ?? ''])) }
+            : {}),
+        // An EXTERNAL service names its registries in its task sets.
+        serviceRegistries: unique([
+            ...(service.serviceRegistries ?? []),
+            ...(service.taskSets ?? [])
+                .filter(set => set.status !== 'INACTIVE')
+                .flatMap(set => set.serviceRegistries ?? [])
+        ]
+            .map(r => r.registryArn)
+            .filter((arn) => Boolean(arn))),
+        loadBalancers: service.loadBalancers ?? [],
+        vpcLatticeTargetGroups: unique((service.deployments ?? [])
+            .flatMap(d => d.vpcLatticeConfigurations ?? [])
+            .map(c => c.targetGroupArn)
+            .filter((arn) => Boolean(arn)))
     };
-    for (const s of scope.neighbours?.services ?? [])
-        for (const arn of s.taskDefinitions ?? [])
-            add(arn, s.name);
-    for (const t of scope.neighbours?.tasks ?? [])
-        if (t.taskDefinitionArn && t.serviceName)
-            add(t.taskDefinitionArn, t.serviceName);
-    return { taskDefinitions, families };
 }
-/** The family of a task definition ARN or name, with or without its `:revision`. */
-function familyOfRef(ref) {
-    const name = ref.slice(ref.lastIndexOf('/') + 1);
-    return /:\d+$/.test(name) ? name.slice(0, name.lastIndexOf(':')) : name;
+function newest(dates) {
+    // Not `instanceof Date`: a Date made in another realm (a test's VM context) is a Date all the same.
+    const times = dates.filter((d) => typeof d?.getTime === 'function').map(d => d.getTime());
+    return times.length > 0 ? new Date(Math.max(...times)) : undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/inventory/tasks.js
+
+
+
+
+
+/**
+ * Every task that has not reached STOPPED: those desired RUNNING (this includes PENDING ones) and
+ * those already told to stop but still on their way down, which DeleteCluster also counts.
+ */
+async function listLiveTasks(ctx, clusterArn, desiredStatuses = ['RUNNING', 'STOPPED']) {
+    const lists = await Promise.all(desiredStatuses.map(desiredStatus => listEveryPage(ctx, page => new dist_cjs/* ListTasksCommand */.MYg({ cluster: clusterArn, desiredStatus, ...page }), out => out.taskArns)));
+    const described = await describeTasks(ctx, clusterArn, unique(lists.flat()));
+    // Only this cluster's tasks: a list filter that matched more than it should must not make the
+    // teardown touch another cluster.
+    return described.present.filter(task => (!task.clusterArn || task.clusterArn === clusterArn) && !isTaskDown(task));
 }
 /**
- * Which task definition families' starters (EventBridge targets, Scheduler schedules) are this run's:
- * every one for a whole cluster (undefined), else the families of the services being removed that no
- * other service of the cluster runs (the rest is kept, and the kinds' notes say so).
+ * A task is down when it is STOPPED and nothing wants it running any more. A task that reads
+ * STOPPED but is still desired RUNNING is not trusted as down (emulators report that; on AWS it is
+ * at most a passing state): it still gets a StopTask, which is harmless on a stopped task.
  */
-function familiesToStop(scope) {
-    if (scope.wholeCluster)
-        return undefined;
-    const shared = sharedWithNeighbours(scope).families;
-    return new Set(scope.taskDefinitions.map(familyOfRef).filter(f => !shared.has(f)));
+function isTaskDown(task) {
+    return !task || (task.lastStatus === 'STOPPED' && task.desiredStatus !== 'RUNNING');
+}
+async function describeTasks(ctx, clusterArn, arns) {
+    return describeInBatches(arns, Limits.describeTasksBatch, batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTasksCommand */.z8X({ cluster: clusterArn, tasks: batch })), out => (out.tasks ?? []).map(toTaskInfo));
+}
+function toTaskInfo(task) {
+    const group = task.group ?? '';
+    const serviceName = group.startsWith('service:') ? group.slice('service:'.length) : undefined;
+    return {
+        arn: task.taskArn ?? '',
+        id: lastPartOfArn(task.taskArn ?? ''),
+        clusterArn: task.clusterArn,
+        group,
+        startedBy: task.startedBy,
+        lastStatus: task.lastStatus ?? 'UNKNOWN',
+        desiredStatus: task.desiredStatus ?? 'UNKNOWN',
+        containerInstanceArn: task.containerInstanceArn,
+        launchType: task.launchType,
+        serviceName,
+        createdAt: task.createdAt,
+        taskDefinitionArn: task.taskDefinitionArn,
+        ...networkInterfacesOf(task)
+    };
+}
+function networkInterfacesOf(task) {
+    const ids = (task.attachments ?? [])
+        .filter(a => a.type === 'ElasticNetworkInterface')
+        .flatMap(a => (a.details ?? []).filter(d => d.name === 'networkInterfaceId' && d.value))
+        .map(d => d.value);
+    return ids.length > 0 ? { networkInterfaceIds: ids } : {};
 }
 
-;// CONCATENATED MODULE: ./lib/kinds/log-groups.js
+;// CONCATENATED MODULE: ./lib/inventory/index.js
 
 
 
 
 
-
-
-
-
-
-
-
-const logGroupsKind = {
-    name: 'log groups',
-    emptyReport: () => ({ found: { logGroups: 0 }, logGroups: [] }),
-    async find(ctx, scope, settings) {
-        if (!settings.deleteLogGroups)
-            return undefined;
-        const check = await tolerateDenied(ctx, checkLogGroups(ctx, scope.taskDefinitions, settings.region), undefined);
-        if (!check || check.groups.length === 0 || !ctx.otherUsers)
-            return check;
-        return { ...check, others: await ctx.otherUsers.atPlan(ctx), lookup: ctx.otherUsers };
-    },
-    recordFound(found, report, log) {
-        report.found.logGroups = found?.groups.length ?? 0;
-        if (found?.tooManyFamilies)
-            log.info(`More ACTIVE task definition families than ${Limits.logGroupFamiliesChecked}: log groups will be kept`);
-    },
-    decide(found, { settings, scope }) {
-        const shared = sharedWithNeighbours(scope).families;
-        return {
-            decisions: (found?.groups ?? []).map(group => {
-                // Services mode: a group another service of the cluster writes to (same family) stays.
-                const sharers = [...new Set(group.families.flatMap(f => shared.get(f) ?? []))];
-                if (sharers.length > 0)
-                    return {
-                        group,
-                        delete: false,
-                        keepReason: `${sharers.join(', ')} also run(s) task definitions of ${group.families.join(', ')}, which write to it`
-                    };
-                return decideLogGroup(group, found, settings.region);
-            }),
-            ...(found?.lookup ? { otherUsers: found.lookup } : {})
-        };
-    },
-    steps(plan) {
-        const deleted = plan.decisions.filter(d => d.delete);
-        if (deleted.length === 0)
-            return [];
-        return [
-            {
-                stage: 'after-cluster',
-                phase: 'delete-log-groups',
-                description: `Delete ${count(deleted.length, 'log group')} that no other task definition family, cluster, service or task writes to`,
-                resources: deleted.map(d => d.group.name)
-            }
-        ];
-    },
-    notes(plan) {
-        return plan.decisions
-            .filter(d => !d.delete)
-            .map(d => `log group ${d.group.name} will be kept: ${d.keepReason}`);
-    },
-    actions: {
-        'after-cluster': {
-            phase: 'log groups',
-            needed: plan => plan.decisions.length > 0,
-            run: async (ctx, plan) => deleteLogGroups(ctx, await other_users_keepWhatOthersNowUse(ctx, plan.otherUsers, plan.decisions, (d, fresh) => logGroupKeepReason(d.group.name, fresh), 'log group'))
-        }
-    },
-    unfinished(plan, report) {
-        return plan.decisions
-            .filter(d => d.delete && !report.related?.logGroups.some(g => g.name === d.group.name))
-            .map(d => ({
-            kind: 'log-group',
-            id: d.group.name,
-            reason: 'not deleted before the run stopped',
-            billing: true
-        }));
-    },
-    countRows(r, left) {
-        return shownRows([
-            {
-                label: 'Log groups',
-                found: r.found.logGroups,
-                removed: r.logGroups.length,
-                leftoverKind: 'log-group'
-            }
-        ], left);
-    },
-    doneLists(r) {
-        return [{ title: 'Log groups deleted', items: r.logGroups.map(g => code(g.name)) }];
-    },
-    links: { 'log-group': (region, id) => consoleLinks.logGroup(region, id) }
-};
 /**
- * The log groups of the given task definitions, and who else writes to them. A task definition is
- * not tied to a cluster, so "someone else" is judged by family, with a bounded number of calls: every
- * ACTIVE family (ListTaskDefinitionFamilies, pages of 100) and its latest ACTIVE revision (one
- * DescribeTaskDefinition each). A family whose latest revision is one this cluster ran counts as this
- * cluster's own. With more than Limits.logGroupFamiliesChecked families nothing is read and every
- * group is kept: the answer would not be complete.
+ * What a cluster holds (its services, tasks, container instances and capacity providers), read from
+ * ECS with paged lists and batched describes; makes no change. One file a part of the cluster
+ * (clusters, services, tasks, capacity.ts: container instances and capacity providers), their
+ * shapes in types.ts, the shared paging in read.ts.
  */
-async function checkLogGroups(ctx, taskDefinitionArns, region) {
-    const used = new Set(taskDefinitionArns);
-    const mine = await Promise.all([...used].map(arn => describe(ctx, arn)));
-    const groups = new Map();
-    for (const td of mine) {
-        if (!td)
-            continue;
-        for (const group of awslogsGroups(td, region)) {
-            const entry = groups.get(group.name) ?? { ...group, families: [] };
-            if (td.family && !entry.families.includes(td.family))
-                entry.families.push(td.family);
-            groups.set(group.name, entry);
+
+
+
+
+
+
+/** What a cluster holds, read with paged lists and batched describes. Makes no change. */
+async function takeInventory(ctx, clusterRef, selection) {
+    const cluster = await describeCluster(ctx, clusterRef);
+    if (cluster.state === 'absent')
+        return cluster;
+    ctx.onClusterFound?.();
+    const info = cluster.info;
+    if (selection)
+        return { state: 'present', inventory: await takeServiceInventory(ctx, info, selection) };
+    const [listed, tasks, registered, capacityProviders] = await Promise.all([
+        tolerateDenied(ctx, listServices(ctx, info.arn).then(services => {
+            ctx.onServicesFound?.(services);
+            return services;
+        }), []),
+        tolerateDenied(ctx, listLiveTasks(ctx, info.arn), []),
+        tolerateDenied(ctx, listContainerInstances(ctx, info.arn), []),
+        tolerateDenied(ctx, describeCapacityProviders(ctx, info), [])
+    ]);
+    const unlisted = await tolerateDenied(ctx, describeUnlistedServices(ctx, info.arn, listed, tasks), []);
+    const containerInstances = withManagedInstances(capacityProviders, registered);
+    return {
+        state: 'present',
+        inventory: {
+            cluster: info,
+            services: [...listed, ...unlisted],
+            tasks,
+            containerInstances,
+            capacityProviders
         }
-    }
-    const check = { groups: [...groups.values()], usedElsewhere: {}, familiesChecked: 0 };
-    if (groups.size === 0)
-        return check;
-    const families = await activeFamilies(ctx, Limits.logGroupFamiliesChecked);
-    if (!families)
-        return { ...check, tooManyFamilies: true };
-    check.familiesChecked = families.length;
-    const latest = await Promise.all(families.map(family => describe(ctx, family)));
-    for (const td of latest) {
-        // Only an ACTIVE revision can start new tasks (some emulators answer a family with an INACTIVE one).
-        if (!td?.family || td.status !== 'ACTIVE' || used.has(td.taskDefinitionArn ?? ''))
-            continue;
-        for (const group of awslogsGroups(td, region)) {
-            const mineToo = groups.get(group.name);
-            if (!mineToo || mineToo.region !== group.region)
-                continue;
-            const users = (check.usedElsewhere[group.name] ??= []);
-            if (!users.includes(td.family))
-                users.push(td.family);
-        }
-    }
-    return check;
+    };
 }
-/** The awslogs log groups of a task definition's containers, with their regions. */
-function awslogsGroups(td, region) {
-    const out = [];
-    for (const container of td.containerDefinitions ?? []) {
-        const log = container.logConfiguration;
-        const name = log?.logDriver === 'awslogs' ? log.options?.['awslogs-group'] : undefined;
-        if (name && !out.some(g => g.name === name)) {
-            out.push({ name, region: log?.options?.['awslogs-region'] || region });
+/**
+ * Services mode: the selected services, read again (one may have gone since the selection), and
+ * their tasks (group `service:<name>`); every other task is the neighbours', never touched.
+ */
+async function takeServiceInventory(ctx, cluster, selection) {
+    // The selection described them already: what they use is known before they are read again.
+    ctx.onServicesFound?.([...selection.selected, ...(selection.inactive ?? [])]);
+    const [described, tasks] = await Promise.all([
+        describeServices(ctx, cluster.arn, selection.selected.map(s => s.arn), ['TAGS']),
+        listLiveTasks(ctx, cluster.arn)
+    ]);
+    const services = described.present.filter(s => s.status !== 'INACTIVE');
+    const gone = selection.selected.filter(s => !services.some(p => p.arn === s.arn)).map(s => s.name);
+    // Gone INACTIVE since the selection: still described, so what was around it is looked at too.
+    const inactive = [...(selection.inactive ?? []), ...described.present.filter(s => s.status === 'INACTIVE')];
+    const names = new Set(selection.selected.map(s => s.name));
+    const mine = (t) => t.serviceName !== undefined && names.has(t.serviceName);
+    return {
+        cluster,
+        services,
+        tasks: tasks.filter(mine),
+        containerInstances: [],
+        capacityProviders: [],
+        scope: {
+            absent: [...selection.absent, ...gone],
+            ...(inactive.length > 0 ? { inactive } : {}),
+            ...(selection.purged?.length ? { purged: selection.purged } : {}),
+            skipped: selection.skipped,
+            neighbours: selection.neighbours,
+            neighbourTasks: tasks.filter(t => !mine(t))
         }
-    }
-    return out;
+    };
 }
+
+;// CONCATENATED MODULE: ./lib/ecs/task-definitions.js
+
+
+
+
+
+
 /** A revision (ARN or family:revision), or a family's latest ACTIVE one; undefined when there is none. */
 async function describe(ctx, ref) {
     try {
@@ -61909,267 +61452,262 @@ async function describe(ctx, ref) {
         throw error;
     }
 }
-/** Every ACTIVE family, or undefined as soon as there are more than `bound`. */
+/** The awslogs log groups of a task definition's containers, with their regions. */
+function awslogsGroups(td, region) {
+    const out = [];
+    for (const container of td.containerDefinitions ?? []) {
+        const log = container.logConfiguration;
+        const name = log?.logDriver === 'awslogs' ? log.options?.['awslogs-group'] : undefined;
+        if (name && !out.some(g => g.name === name)) {
+            out.push({ name, region: log?.options?.['awslogs-region'] || region });
+        }
+    }
+    return out;
+}
+/** Every ACTIVE family, or undefined as soon as there are more than `bound` (no page past that is read). */
 async function activeFamilies(ctx, bound) {
     const families = [];
-    const seen = new Set();
-    let nextToken;
-    do {
+    let over = false;
+    await forEachPage(async (nextToken) => {
         const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListTaskDefinitionFamiliesCommand */.cSD({
             status: 'ACTIVE',
             maxResults: Limits.familiesPageSize,
             nextToken
         }));
         families.push(...(out.families ?? []));
-        if (families.length > bound)
-            return undefined;
-        nextToken = out.nextToken || undefined;
-        if (nextToken !== undefined) {
-            if (seen.has(nextToken))
-                throw new Error('ListTaskDefinitionFamilies returned the same nextToken twice');
-            seen.add(nextToken);
-        }
-    } while (nextToken);
-    return [...new Set(families)];
-}
-function decideLogGroup(group, check, region) {
-    if (check.tooManyFamilies) {
-        return {
-            group,
-            delete: false,
-            keepReason: 'the account has more ACTIVE task definition families than this run checks, so another user cannot be ruled out'
-        };
-    }
-    if (group.region !== region) {
-        return {
-            group,
-            delete: false,
-            keepReason: `it is in ${group.region}, not the cluster's Region ${region}; delete it there if nothing else writes to it`
-        };
-    }
-    const writtenElsewhere = logGroupKeepReason(group.name, check.others);
-    if (writtenElsewhere)
-        return { group, delete: false, keepReason: writtenElsewhere };
-    const users = check.usedElsewhere[group.name] ?? [];
-    if (users.length > 0) {
-        return {
-            group,
-            delete: false,
-            keepReason: `task definition family ${users.join(', ')} (latest ACTIVE revision) also writes to it`
-        };
-    }
-    return { group, delete: true };
-}
-async function deleteLogGroups(ctx, decisions) {
-    for (const d of decisions.filter(d => !d.delete)) {
-        ctx.report.leftovers.push({ kind: 'log-group', id: d.group.name, reason: `kept: ${d.keepReason}` });
-    }
-    await Promise.all(decisions.filter(d => d.delete).map(d => deleteLogGroup(ctx, d.group.name)));
-}
-async function deleteLogGroup(ctx, name) {
-    const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
-        try {
-            await callAws(ctx, ctx.logs, new (await sdk.logs()).DeleteLogGroupCommand({ logGroupName: name }));
-            return { done: true, value: 'deleted' };
-        }
-        catch (error) {
-            // Deleted with the stack, or never created (awslogs-create-group off and no task ever ran).
-            if ((0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException'))
-                return { done: true, value: 'gone' };
-            if ((0,errors/* isAwsError */.m_)(error, 'OperationAbortedException'))
-                return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
-            throw error;
-        }
+        over = families.length > bound;
+        return over ? undefined : out.nextToken;
     });
-    if (!result.done)
-        throw new errors/* DeadlineError */.j3(`log group ${name} could not be deleted before the deadline: ${result.reason}`);
-    if (result.value === 'gone') {
-        ctx.log.info(`Log group ${name} does not exist (any more)`);
-        return;
-    }
-    relatedReport(ctx.report).logGroups.push({ name, action: 'deleted' });
-    ctx.log.info(`Deleted log group ${name}`);
+    return over ? undefined : [...new Set(families)];
+}
+/** The family of a task definition ARN or name, with or without its `:revision`. */
+function familyOf(ref) {
+    const name = lastPartOfArn(ref);
+    return /:\d+$/.test(name) ? name.slice(0, name.lastIndexOf(':')) : name;
+}
+/** True when the ARN or name names one revision (`family:7`), not a family. */
+function isRevision(ref) {
+    return /:\d+$/.test(lastPartOfArn(ref));
 }
 
-;// CONCATENATED MODULE: ./lib/kinds/task-definitions.js
+;// CONCATENATED MODULE: ./lib/kinds/other-users/sweep.js
 
 
 
 
-
-
-
-
-const taskDefinitionsKind = {
-    name: 'task definitions',
-    emptyReport: () => ({
-        found: { taskDefinitionFamilies: 0 },
-        taskDefinitions: []
-    }),
-    async find(ctx, scope, settings) {
-        const arns = scope.taskDefinitions;
-        // Only when something may be deregistered on its account: no cost otherwise.
-        if (!settings.deregisterTaskDefinitions || arns.length === 0 || !ctx.otherUsers)
-            return { arns };
-        return { arns, others: await ctx.otherUsers.atPlan(ctx), lookup: ctx.otherUsers };
-    },
-    recordFound(found, report) {
-        report.found.taskDefinitionFamilies = new Set(found.arns.map(arn => arn.replace(/:\d+$/, ''))).size;
-    },
-    decide(found, { settings, scope }) {
-        if (!settings.deregisterTaskDefinitions)
-            return { families: families(found.arns), deregister: false, kept: [] };
-        // Services mode: a revision another service of the cluster runs is kept too.
-        const shared = sharedWithNeighbours(scope).taskDefinitions;
-        const kept = [
-            ...[...shared].map(([arn, users]) => ({ arn, reason: `${users.join(', ')} also run(s) it` })),
-            ...keptRevisions(found.arns.filter(arn => !shared.has(arn)), found.others)
-        ];
-        return {
-            families: families(found.arns.filter(arn => !kept.some(k => k.arn === arn))),
-            deregister: true,
-            kept,
-            ...(found.lookup ? { otherUsers: found.lookup } : {})
-        };
-    },
-    steps(plan) {
-        if (!plan.deregister || plan.families.length === 0)
-            return [];
-        const arns = plan.families.flatMap(f => f.arns);
-        return [
-            {
-                stage: 'after-cluster',
-                phase: 'deregister-task-definitions',
-                description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(plan.families.length, 'family', 'families')} that no other cluster's services or tasks use`,
-                resources: arns.map(revisionOf)
-            }
-        ];
-    },
-    notes: plan => plan.kept.map(k => `task definition ${revisionOf(k.arn)} will be kept: ${k.reason}`),
-    actions: {
-        'after-cluster': {
-            phase: 'task definitions',
-            needed: plan => plan.deregister && plan.families.length + plan.kept.length > 0,
-            run: async (ctx, plan) => {
-                const now = await keepWhatOthersNowUse(ctx, plan);
-                for (const k of now.kept)
-                    ctx.report.leftovers.push({
-                        kind: 'task-definition',
-                        id: revisionOf(k.arn),
-                        reason: `kept: ${k.reason}`
-                    });
-                await deregisterTaskDefinitions(ctx, now.families);
-            }
+class SweepNeighbours {
+    region;
+    runSignal;
+    members = new Map();
+    /** Log groups each revision writes to, described once per run. */
+    writes = new Map();
+    /** The plan's look at the clusters outside the sweep, taken once for all of the sweep's clusters. */
+    outside;
+    constructor(targets, region, 
+    /** The run's signal: the shared look must not end with the cluster that happened to start it. */
+    runSignal) {
+        this.region = region;
+        this.runSignal = runSignal;
+        for (const ref of targets) {
+            let settle = () => undefined;
+            const known = new Promise(resolve => (settle = resolve));
+            this.members.set(lastPartOfArn(ref), { gone: false, known, settle });
         }
-    },
-    unfinished(plan, report) {
-        if (!plan.deregister)
-            return [];
-        const kept = plan.kept.map(k => ({
-            kind: 'task-definition',
-            id: revisionOf(k.arn),
-            reason: `kept: ${k.reason}`
-        }));
-        return kept.concat(plan.families
-            .filter(f => !report.related?.taskDefinitions.some(t => t.family === f.family))
-            .map(f => ({
-            kind: 'task-definition',
-            id: f.family,
-            reason: 'still ACTIVE: not deregistered before the run stopped'
-        })));
-    },
-    countRows(r, left) {
-        const revisions = r.taskDefinitions.reduce((n, t) => n + t.revisions.length, 0);
-        if (revisions === 0 && left('task-definition') === 0)
-            return [];
-        return [
-            {
-                label: 'Task definition families',
-                found: r.found.taskDefinitionFamilies,
-                removed: r.taskDefinitions.length,
-                leftoverKind: 'task-definition'
-            }
-        ];
-    },
-    doneLists(r) {
-        return [
-            {
-                title: 'Task definitions deregistered',
-                items: r.taskDefinitions.map(t => `<b>${escapeHtml(t.family)}</b>: ${t.revisions.map(code).join(', ')}`)
-            }
-        ];
-    },
-    links: { 'task-definition': (region, id) => consoleLinks.taskDefinition(region, id) }
-};
-/** The revisions to keep, and why: with the other clusters unread, every one. */
-function keptRevisions(arns, others) {
-    return arns
-        .map(arn => ({ arn, reason: taskDefinitionKeepReason(arn, others) }))
-        .filter((k) => k.reason !== undefined);
-}
-/** The plan again with a fresh look at who else uses the revisions: it only ever keeps more. */
-async function keepWhatOthersNowUse(ctx, plan) {
-    if (!plan.otherUsers || plan.families.length === 0)
-        return plan;
-    const fresh = await plan.otherUsers.beforeRemoving(ctx);
-    const newly = keptRevisions(plan.families.flatMap(f => f.arns), fresh);
-    ctx.log.info(`Looked again at who else uses them: ${newly.length > 0 ? `${count(newly.length, 'more revision')} kept` : 'nothing new'}`);
-    return {
-        ...plan,
-        families: plan.families
-            .map(f => ({ ...f, arns: f.arns.filter(arn => !newly.some(k => k.arn === arn)) }))
-            .filter(f => f.arns.length > 0),
-        kept: [...plan.kept, ...newly]
-    };
-}
-async function deregisterTaskDefinitions(ctx, families) {
-    await Promise.all(families.map(async (family) => {
-        const done = [];
-        for (const arn of family.arns) {
+    }
+    /**
+     * The plan's look at who outside the sweep uses what (`take`): every cluster of the sweep excludes
+     * the same clusters (the sweep's), so one look serves them all, on the run's signal.
+     */
+    planLook(ctx, take) {
+        return (this.outside ??= take({ ...ctx, signal: this.runSignal ?? ctx.signal }));
+    }
+    /** The cluster's inventory (or its absence: it uses nothing). */
+    inventoried(cluster, inventory) {
+        const m = this.members.get(lastPartOfArn(cluster));
+        if (!m)
+            return;
+        m.use = inventory ? useOf(inventory) : emptyUse();
+        m.settle();
+    }
+    /** The cluster is deleted: it uses nothing any more. */
+    gone(cluster) {
+        const m = this.members.get(lastPartOfArn(cluster));
+        if (!m)
+            return;
+        m.gone = true;
+        m.settle();
+    }
+    /** Its teardown returned; without an inventory, what it uses cannot be known. */
+    ended(cluster, why) {
+        const m = this.members.get(lastPartOfArn(cluster));
+        if (!m)
+            return;
+        if (!m.use && !m.gone)
+            m.unread = why;
+        m.settle();
+    }
+    /**
+     * Who among the sweep's other clusters not yet gone uses what: waits until every one of them has
+     * taken its inventory (or ended). `logGroups`: also the log groups their revisions write to.
+     */
+    async users(ctx, self, logGroups) {
+        const others = [...this.members.entries()].filter(([name]) => name !== lastPartOfArn(self));
+        await untilAborted(ctx.signal, Promise.all(others.map(([, m]) => m.known)));
+        const check = {
+            taskDefinitions: {},
+            logGroups: {},
+            targetGroups: {},
+            discoveryServices: {}
+        };
+        const unread = others.filter(([, m]) => !m.gone && m.unread);
+        if (unread.length > 0)
+            return {
+                ...check,
+                incomplete: `cluster ${unread[0][0]} of this sweep could not be read (${unread[0][1].unread})`
+            };
+        for (const [, m] of others) {
+            if (m.gone || !m.use)
+                continue;
+            for (const [key, into] of [
+                ['taskDefinitions', check.taskDefinitions],
+                ['targetGroups', check.targetGroups],
+                ['discoveryServices', check.discoveryServices]
+            ])
+                for (const [arn, users] of m.use[key])
+                    (into[arn] ??= []).push(...users);
+        }
+        if (logGroups) {
+            const revisions = Object.keys(check.taskDefinitions);
+            if (revisions.length > Limits.otherUsers.revisions)
+                return {
+                    ...check,
+                    incomplete: `the sweep's other clusters use ${revisions.length} task definition revisions, more than the ${Limits.otherUsers.revisions} this run reads for log groups`
+                };
             try {
-                await callAws(ctx, ctx.ecs, new dist_cjs/* DeregisterTaskDefinitionCommand */.sjB({ taskDefinition: arn }));
+                for (const revision of revisions) {
+                    const groups = await this.logGroupsOf(ctx, revision);
+                    if (!groups)
+                        continue;
+                    for (const name of groups)
+                        (check.logGroups[name] ??= []).push({ revision, users: check.taskDefinitions[revision] ?? [] });
+                }
             }
             catch (error) {
-                // INACTIVE already (its stack deregistered it, or an earlier run), or deleted since.
-                if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException') &&
-                    /inactive|not found|does not exist|unable to/i.test((0,errors/* errorMessage */.gJ)(error))) {
-                    ctx.log.info(`Task definition ${revisionOf(arn)} is already deregistered`);
-                    continue;
-                }
-                throw error;
+                if (ctx.signal.aborted)
+                    throw error;
+                return {
+                    ...check,
+                    incomplete: `the sweep's other clusters' task definitions could not be read: ${(0,errors/* errorMessage */.gJ)(error)}`
+                };
             }
-            done.push(revisionOf(arn));
-            ctx.log.info(`Deregistered task definition ${revisionOf(arn)}`);
         }
-        if (done.length > 0)
-            relatedReport(ctx.report).taskDefinitions.push({
-                family: family.family,
-                revisions: done,
-                action: 'deregistered'
-            });
-    }));
-}
-/** Task definition ARNs grouped by family (`…:task-definition/family:revision`). */
-function families(arns) {
-    const byFamily = new Map();
-    for (const arn of arns) {
-        const family = familyOf(arn);
-        if (!family)
-            continue;
-        byFamily.set(family, [...(byFamily.get(family) ?? []), arn]);
+        return check;
     }
-    return [...byFamily].map(([family, list]) => ({ family, arns: list.sort() }));
+    logGroupsOf(ctx, revision) {
+        let found = this.writes.get(revision);
+        if (!found) {
+            found = describe(ctx, revision).then(td => td
+                ? awslogsGroups(td, this.region)
+                    .filter(g => g.region === this.region)
+                    .map(g => g.name)
+                : undefined);
+            // A failed read is not kept: the next asker tries again.
+            found.catch(() => this.writes.delete(revision));
+            this.writes.set(revision, found);
+        }
+        return found;
+    }
 }
-function familyOf(arn) {
-    const name = arn.slice(arn.lastIndexOf('/') + 1);
-    const colon = name.lastIndexOf(':');
-    return colon > 0 ? name.slice(0, colon) : undefined;
+function emptyUse() {
+    return { taskDefinitions: new Map(), targetGroups: new Map(), discoveryServices: new Map() };
 }
-function revisionOf(arn) {
-    return arn.slice(arn.lastIndexOf('/') + 1);
+/** What a cluster's services (every deployment, load balancer and registry) and tasks use. */
+function useOf(inventory) {
+    const use = emptyUse();
+    const cluster = inventory.cluster.name;
+    const add = (map, key, user) => {
+        const list = map.get(key) ?? [];
+        if (!list.some(u => u.service === user.service && u.task === user.task))
+            list.push(user);
+        map.set(key, list);
+    };
+    for (const s of inventory.services) {
+        const user = { cluster, service: s.name };
+        for (const arn of s.taskDefinitions ?? [])
+            add(use.taskDefinitions, arn, user);
+        for (const lb of s.loadBalancers ?? [])
+            for (const tg of [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn])
+                if (tg)
+                    add(use.targetGroups, tg, user);
+        for (const registry of s.serviceRegistries ?? [])
+            add(use.discoveryServices, registry, user);
+    }
+    for (const t of inventory.tasks) {
+        if (!t.taskDefinitionArn)
+            continue;
+        add(use.taskDefinitions, t.taskDefinitionArn, t.serviceName ? { cluster, service: t.serviceName } : { cluster, task: `${t.id} (${t.group})` });
+    }
+    return use;
+}
+function untilAborted(signal, promise) {
+    if (signal.aborted)
+        return Promise.reject(new errors/* CancelledError */.cc());
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(new errors/* CancelledError */.cc());
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then(value => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, error => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+        });
+    });
 }
 
-;// CONCATENATED MODULE: ./lib/other-users.js
+;// CONCATENATED MODULE: ./lib/kinds/other-users/neighbours.js
+
+/**
+ * Which other services run the task definitions of the scope: every deployment of theirs, and their
+ * tasks. Standalone tasks are not users: they are not touched, and a running task does not need its
+ * revision to stay ACTIVE. Empty for a whole-cluster teardown.
+ */
+function sharedWithNeighbours(scope) {
+    const taskDefinitions = new Map();
+    const families = new Map();
+    const mine = new Set(scope.taskDefinitions);
+    const myFamilies = new Set(scope.taskDefinitions.map(familyOf));
+    const add = (arn, service) => {
+        const user = `service ${service}`;
+        const family = familyOf(arn);
+        if (mine.has(arn))
+            taskDefinitions.set(arn, [...new Set([...(taskDefinitions.get(arn) ?? []), user])]);
+        if (myFamilies.has(family))
+            families.set(family, [...new Set([...(families.get(family) ?? []), user])]);
+    };
+    for (const s of scope.neighbours?.services ?? [])
+        for (const arn of s.taskDefinitions ?? [])
+            add(arn, s.name);
+    for (const t of scope.neighbours?.tasks ?? [])
+        if (t.taskDefinitionArn && t.serviceName)
+            add(t.taskDefinitionArn, t.serviceName);
+    return { taskDefinitions, families };
+}
+/**
+ * Which task definition families' starters (EventBridge targets, Scheduler schedules) are this run's:
+ * every one for a whole cluster (undefined), else the families of the services being removed that no
+ * other service of the cluster runs (the rest is kept, and the kinds' notes say so).
+ */
+function familiesToStop(scope) {
+    if (scope.wholeCluster)
+        return undefined;
+    const shared = sharedWithNeighbours(scope).families;
+    return new Set(scope.taskDefinitions.map(familyOf).filter(f => !shared.has(f)));
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/other-users/index.js
+
+
 
 
 
@@ -62248,8 +61786,8 @@ async function checkOtherUsers(ctx, request) {
 }
 /** Every revision the other clusters' services and running tasks use, with who uses it; or why not known. */
 async function usesElsewhere(ctx, request, check) {
-    const excluded = new Set([request.clusterArn, ...request.runClusters].map(nameFromArn));
-    const arns = (await listClusterArns(ctx)).filter(arn => !excluded.has(nameFromArn(arn)));
+    const excluded = new Set([request.clusterArn, ...request.runClusters].map(lastPartOfArn));
+    const arns = (await listClusterArns(ctx)).filter(arn => !excluded.has(lastPartOfArn(arn)));
     if (arns.length > Limits.otherUsers.clusters)
         return `the Region has ${arns.length} other clusters, more than the ${Limits.otherUsers.clusters} this run reads`;
     const clusters = (await describeClusters(ctx, arns)).filter(c => c.status === 'ACTIVE');
@@ -62296,7 +61834,7 @@ async function usesElsewhere(ctx, request, check) {
 }
 async function readCluster(ctx, cluster) {
     const arn = cluster.clusterArn ?? '';
-    const name = cluster.clusterName ?? nameFromArn(arn);
+    const name = cluster.clusterName ?? lastPartOfArn(arn);
     try {
         const [services, tasks] = await Promise.all([
             listServices(ctx, arn),
@@ -62355,7 +61893,8 @@ function sum(items, value) {
  * A kind's decisions again with the look taken right before its first removal: it only ever keeps
  * more. `noun` names one resource in the log line.
  */
-async function other_users_keepWhatOthersNowUse(ctx, lookup, decisions, keepReason, noun) {
+async function keepWhatOthersNowUse(ctx, plan, keepReason, noun) {
+    const { decisions, otherUsers: lookup } = plan;
     if (!lookup || !decisions.some(d => d.delete))
         return decisions;
     const fresh = await lookup.beforeRemoving(ctx);
@@ -62389,7 +61928,7 @@ function logGroupKeepReason(name, others) {
     const writers = others.logGroups[name] ?? [];
     if (writers.length === 0)
         return undefined;
-    return `task definition ${writers.map(w => revisionOf(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`;
+    return `task definition ${writers.map(w => lastPartOfArn(w.revision)).join(', ')} writes to it and is still used by ${describeUsers(writers.flatMap(w => w.users))}`;
 }
 /** Why a Cloud Map service must be kept for another cluster's sake; undefined when no service elsewhere registers in it. */
 function discoveryServiceKeepReason(arn, others) {
@@ -62403,7 +61942,389 @@ function describeUsers(users) {
     return shown.join(', ') + (users.length > 3 ? ` and ${users.length - 3} more` : '');
 }
 
+;// CONCATENATED MODULE: ./lib/kinds/bookkeeping.js
+
+/** `<what> will be kept: <why>` for each decision that keeps its resource (the dry run's known blockers). */
+function keptNotes(decisions, what) {
+    return decisions.filter(d => !d.delete).map(d => `${what(d)} will be kept: ${d.keepReason}`);
+}
+/** Into the report's leftovers, `kept: <why>`, each decision that keeps its resource. */
+function reportKept(ctx, kind, decisions, id) {
+    for (const d of decisions.filter(d => !d.delete))
+        ctx.report.leftovers.push({ kind, id: id(d), reason: `kept: ${d.keepReason}` });
+}
+/** Keeps one resource the kind meant to remove, found in use at the last look: a leftover and a log line. */
+function keepOne(ctx, leftover, reason) {
+    ctx.report.leftovers.push({ kind: leftover.kind, id: leftover.id, reason: `kept: ${reason}` });
+    ctx.log.info(`${leftover.what} is kept: ${reason}`);
+}
+/**
+ * For a run that stopped early: what the plan meant to remove (`planned`) that the report does not
+ * show done, as leftovers, `not deleted before the run stopped` unless `reason` says otherwise.
+ */
+function notDone(planned, done, leftover) {
+    return planned
+        .filter(item => !done(item))
+        .map(item => ({
+        kind: leftover.kind,
+        id: leftover.id(item),
+        reason: typeof leftover.reason === 'function'
+            ? leftover.reason(item)
+            : (leftover.reason ?? 'not deleted before the run stopped'),
+        ...(leftover.billing ? { billing: true } : {})
+    }));
+}
+/**
+ * The action of a kind that removes only what nothing outside the run uses (log groups, Cloud Map
+ * services): who else uses them is asked again right before, which only ever keeps more.
+ */
+function removeUnlessOthersUse(spec) {
+    return {
+        phase: spec.phase,
+        needed: plan => plan.decisions.length > 0,
+        run: async (ctx, plan) => spec.remove(ctx, await keepWhatOthersNowUse(ctx, plan, spec.keepReason, spec.noun))
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/code-deploy.js
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Blue/green services (deployment controller `CODE_DEPLOY`) with a CodeDeploy deployment in
+ * progress: ECS refuses DeleteService with "The service cannot be stopped while deployments are
+ * active" (the rule book, aws-teardown-rules.md), and a run would retry until its deadline. The
+ * deployment is found from the service's task sets: "If an CodeDeploy deployment created a task
+ * set, the externalId parameter contains the CodeDeploy deployment ID" (ECS API model,
+ * TaskSet.externalId), read with BatchGetDeployments (25 IDs per call; CodeDeploy API model), and
+ * so are the application and deployment group they belong to, whose other deployments not finished
+ * ListDeployments lists (a deployment queued or just created has no task set yet). One
+ * not finished (Created, Queued, InProgress, Baking, Ready) is stopped before any service is touched
+ * (StopDeployment with `autoRollbackEnabled: false`: the service is being deleted, nothing is to be
+ * rolled back) and waited for until it is Stopped (or otherwise finished). This kind acts first of
+ * all (first in KINDS): a permission CodeDeploy denies, to read or to stop, ends the run before
+ * anything is touched, saying which.
+ */
+const UNFINISHED = new Set(['Created', 'Queued', 'InProgress', 'Baking', 'Ready']);
+const codeDeployKind = {
+    name: 'CodeDeploy deployments',
+    emptyReport: () => ({ found: {} }),
+    async find(ctx, scope, settings) {
+        const ids = new Map();
+        for (const s of scope.services) {
+            if (s.deploymentController !== 'CODE_DEPLOY' || s.status !== 'ACTIVE')
+                continue;
+            for (const set of s.taskSets)
+                if (set.externalId)
+                    ids.set(set.externalId, s.name);
+        }
+        if (ids.size === 0)
+            return { deployments: [] };
+        if (!isAvailable(ctx.codedeploy))
+            throw new errors/* RefusedError */.fk(`Service(s) ${[...new Set(ids.values())].join(', ')} use the CODE_DEPLOY deployment controller and CodeDeploy is not available to this run.`);
+        try {
+            return { deployments: await unfinishedDeployments(ctx, ctx.codedeploy, ids) };
+        }
+        catch (error) {
+            if (!(0,errors/* isAccessDenied */.w7)(error))
+                throw error;
+            if (settings.dryRun) {
+                ctx.onDenied?.(error);
+                return { deployments: [] };
+            }
+            throw new errors/* RefusedError */.fk(`The CodeDeploy deployments of ${[...new Set(ids.values())].join(', ')} (CODE_DEPLOY deployment controller) cannot be read: ${(0,errors/* errorMessage */.gJ)(error)}. Add codedeploy:BatchGetDeployments, codedeploy:ListDeployments and codedeploy:StopDeployment to the role (docs/permissions.md).`);
+        }
+    },
+    recordFound(found, report, log) {
+        if (found.deployments.length === 0)
+            return;
+        report.found.codeDeployDeployments = found.deployments.length;
+        for (const d of found.deployments)
+            log.info(`CodeDeploy deployment ${d.deploymentId} of service ${d.service} is ${d.status}`);
+    },
+    decide: found => found,
+    steps(plan) {
+        if (plan.deployments.length === 0)
+            return [];
+        return [
+            {
+                stage: 'before-services',
+                phase: 'stop-deployments',
+                description: `Stop ${count(plan.deployments.length, 'CodeDeploy deployment')} in progress (StopDeployment, auto rollback off), so ECS lets the blue/green ${plan.deployments.length === 1 ? 'service' : 'services'} be deleted; wait until ${plan.deployments.length === 1 ? 'it is' : 'each is'} Stopped`,
+                resources: plan.deployments.map(d => `${d.deploymentId} (service ${d.service})`)
+            }
+        ];
+    },
+    notes: () => [],
+    actions: {
+        'before-services': {
+            phase: 'CodeDeploy deployments',
+            needed: plan => plan.deployments.length > 0,
+            run: stopDeployments
+        }
+    },
+    unfinished(plan, report) {
+        const done = report.related?.codeDeployDeployments ?? [];
+        return notDone(plan.deployments, d => done.some(x => x.deploymentId === d.deploymentId), {
+            kind: 'codedeploy-deployment',
+            id: d => d.deploymentId,
+            reason: d => `not seen stopped before the run stopped (service ${d.service}); ECS refuses to delete the service while it is in progress`
+        });
+    },
+    ...removedListSummary({
+        label: 'CodeDeploy deployments',
+        title: 'CodeDeploy deployments stopped',
+        leftoverKind: 'codedeploy-deployment',
+        found: r => r.found.codeDeployDeployments,
+        removed: r => r.codeDeployDeployments,
+        item: d => `${code(d.deploymentId)} (service ${code(d.service)})`
+    })
+};
+async function batchGet(ctx, codedeploy, ids) {
+    const out = [];
+    for (const batch of chunk(ids, Limits.batchGetDeployments)) {
+        const got = await callAws(ctx, codedeploy, new (await sdk.codedeploy()).BatchGetDeploymentsCommand({ deploymentIds: batch }));
+        for (const d of got.deploymentsInfo ?? [])
+            if (d.deploymentId)
+                out.push({
+                    deploymentId: d.deploymentId,
+                    status: d.status ?? 'UNKNOWN',
+                    ...(d.applicationName ? { applicationName: d.applicationName } : {}),
+                    ...(d.deploymentGroupName ? { deploymentGroupName: d.deploymentGroupName } : {})
+                });
+    }
+    return out;
+}
+/**
+ * The deployments not finished of the services whose task sets name a deployment (`ids`: deployment
+ * ID → service): those deployments themselves, and, from the application and deployment group they
+ * name, every deployment of that group not finished (ListDeployments with `includeOnlyStatuses`,
+ * every page): one queued or just created has no task set yet.
+ */
+async function unfinishedDeployments(ctx, codedeploy, ids) {
+    const known = await batchGet(ctx, codedeploy, [...ids.keys()]);
+    const groups = new Map();
+    for (const d of known)
+        if (d.applicationName && d.deploymentGroupName)
+            groups.set(`${d.applicationName}/${d.deploymentGroupName}`, {
+                applicationName: d.applicationName,
+                deploymentGroupName: d.deploymentGroupName,
+                service: ids.get(d.deploymentId) ?? ''
+            });
+    const found = new Map();
+    for (const d of known)
+        if (UNFINISHED.has(d.status))
+            found.set(d.deploymentId, {
+                deploymentId: d.deploymentId,
+                status: d.status,
+                service: ids.get(d.deploymentId) ?? ''
+            });
+    for (const group of groups.values()) {
+        const listed = await paginate(async (nextToken) => {
+            const out = await callAws(ctx, codedeploy, new (await sdk.codedeploy()).ListDeploymentsCommand({
+                applicationName: group.applicationName,
+                deploymentGroupName: group.deploymentGroupName,
+                includeOnlyStatuses: [...UNFINISHED],
+                nextToken
+            }));
+            return { items: out.deployments ?? [], nextToken: out.nextToken };
+        });
+        const fresh = listed.filter(id => !found.has(id));
+        for (const d of fresh.length > 0 ? await batchGet(ctx, codedeploy, fresh) : [])
+            if (UNFINISHED.has(d.status))
+                found.set(d.deploymentId, { deploymentId: d.deploymentId, status: d.status, service: group.service });
+    }
+    return [...found.values()];
+}
+async function stopDeployments(ctx, plan) {
+    for (const d of plan.deployments) {
+        try {
+            const out = await callAws(ctx, ctx.codedeploy, new (await sdk.codedeploy()).StopDeploymentCommand({
+                deploymentId: d.deploymentId,
+                autoRollbackEnabled: false
+            }));
+            ctx.log.info(`Stopping CodeDeploy deployment ${d.deploymentId} of service ${d.service} (${out.status ?? 'Pending'})`);
+        }
+        catch (error) {
+            if ((0,errors/* isAwsError */.m_)(error, 'DeploymentAlreadyCompletedException', 'DeploymentDoesNotExistException')) {
+                ctx.log.info(`CodeDeploy deployment ${d.deploymentId} had already finished`);
+                continue;
+            }
+            // The first change of the run: nothing else was touched yet.
+            if ((0,errors/* isAccessDenied */.w7)(error))
+                throw new errors/* RefusedError */.fk(`CodeDeploy deployment ${d.deploymentId} of service ${d.service} is in progress and cannot be stopped: ${(0,errors/* errorMessage */.gJ)(error)}. Add codedeploy:StopDeployment to the role (docs/permissions.md).`);
+            throw error;
+        }
+    }
+    const ids = plan.deployments.map(d => d.deploymentId);
+    const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
+        const running = (await batchGet(ctx, ctx.codedeploy, ids)).filter(d => UNFINISHED.has(d.status));
+        return running.length === 0
+            ? { done: true, value: undefined }
+            : { done: false, reason: running.map(d => `${d.deploymentId} ${d.status}`).join(', ') };
+    });
+    if (!result.done)
+        throw new errors/* DeadlineError */.j3(`CodeDeploy deployments were still in progress at the deadline: ${result.reason}`);
+    const related = relatedReport(ctx.report);
+    for (const d of plan.deployments) {
+        related.codeDeployDeployments = [
+            ...(related.codeDeployDeployments ?? []),
+            { deploymentId: d.deploymentId, service: d.service, action: 'stopped' }
+        ];
+        ctx.log.info(`CodeDeploy deployment ${d.deploymentId} of service ${d.service} is stopped`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/daemons.js
+
+
+
+
+
+
+
+
+
+
+
+const daemonsKind = {
+    name: 'ECS Managed Daemons',
+    emptyReport: () => ({ found: {} }),
+    async find(ctx, scope) {
+        // Whole cluster: the inventory read the cluster's providers. Services mode reads none of them,
+        // so this kind looks itself: daemons are said to be kept, never touched.
+        const providers = scope.wholeCluster
+            ? (scope.managedInstancesProviders ?? [])
+            : (await tolerateDenied(ctx, listManagedInstancesProviders(ctx, scope.cluster), [])).map(p => p.name);
+        if (providers.length === 0)
+            return { daemons: [] };
+        return { daemons: await tolerateDenied(ctx, listDaemons(ctx, scope.cluster.arn), []) };
+    },
+    recordFound(found, report, log) {
+        if (found.daemons.length === 0)
+            return;
+        report.found.daemons = found.daemons.length;
+        log.info(`Found ${count(found.daemons.length, 'ECS Managed Daemon')}: ${found.daemons.map(d => d.name).join(', ')}`);
+    },
+    decide(found, { scope }) {
+        return scope.wholeCluster
+            ? { remove: found.daemons, kept: [], cluster: scope.cluster.name }
+            : { remove: [], kept: found.daemons, cluster: scope.cluster.name };
+    },
+    steps(plan) {
+        if (plan.remove.length === 0)
+            return [];
+        return [
+            {
+                stage: 'after-services',
+                phase: 'delete-daemons',
+                description: `Delete ${count(plan.remove.length, 'ECS Managed Daemon')} of the cluster (DeleteDaemon) and wait until ${plan.remove.length === 1 ? 'it is' : 'they are'} gone: a daemon keeps its Managed Instances provider`,
+                resources: plan.remove.map(d => d.name)
+            }
+        ];
+    },
+    notes(plan) {
+        return plan.kept.map(d => `ECS Managed Daemon ${d.name} is kept: it belongs to cluster ${plan.cluster}, which services mode keeps`);
+    },
+    actions: {
+        'after-services': {
+            phase: 'ECS Managed Daemons',
+            needed: plan => plan.remove.length > 0 || plan.kept.length > 0,
+            run: async (ctx, plan) => {
+                for (const d of plan.kept) {
+                    ctx.report.scope?.kept.push({
+                        kind: 'daemon',
+                        id: d.name,
+                        reason: `kept (services mode): an ECS Managed Daemon of cluster ${plan.cluster}, which is kept`
+                    });
+                    ctx.log.info(`ECS Managed Daemon ${d.name} is kept with the cluster`);
+                }
+                if (plan.remove.length > 0)
+                    await deleteDaemons(ctx, plan.remove);
+            }
+        }
+    },
+    unfinished(plan, report) {
+        const done = report.related?.daemons ?? [];
+        return notDone(plan.remove, d => done.some(x => x.arn === d.arn), {
+            kind: 'daemon',
+            id: d => d.name,
+            reason: d => `not deleted before the run stopped: it runs on the cluster's Managed Instances and keeps its capacity provider; delete it with aws ecs delete-daemon --daemon-arn ${d.arn}`,
+            billing: true
+        });
+    },
+    ...removedListSummary({
+        label: 'ECS Managed Daemons',
+        title: 'ECS Managed Daemons deleted',
+        leftoverKind: 'daemon',
+        found: r => r.found.daemons,
+        removed: r => r.daemons,
+        item: d => code(d.name)
+    })
+};
+/** Every daemon of the cluster: every page of ListDaemons by cluster (up to 100 a page). */
+async function listDaemons(ctx, clusterArn) {
+    const summaries = await paginate(async (nextToken) => {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* ListDaemonsCommand */.J3Y({ clusterArn, maxResults: Limits.listPageSize, nextToken }));
+        return { items: out.daemonSummariesList ?? [], nextToken: out.nextToken };
+    });
+    return summaries
+        .filter(d => d.daemonArn)
+        .map(d => ({ arn: d.daemonArn, name: lastPartOfArn(d.daemonArn), status: d.status ?? 'UNKNOWN' }));
+}
+/**
+ * DeleteDaemon for each ACTIVE one ("The daemon must be in an ACTIVE state to be deleted": one
+ * already DELETE_IN_PROGRESS is only waited for), then one ListDaemons a round until none of them
+ * is listed: DaemonStatus has no deleted state, a daemon whose deletion is over is gone.
+ */
+async function deleteDaemons(ctx, daemons) {
+    await Promise.all(daemons
+        .filter(d => d.status === 'ACTIVE')
+        .map(async (d) => {
+        try {
+            await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteDaemonCommand */.$Kb({ daemonArn: d.arn }));
+            ctx.log.info(`Deleting ECS Managed Daemon ${d.name}`);
+        }
+        catch (error) {
+            if ((0,errors/* isAwsError */.m_)(error, 'DaemonNotFoundException', 'DaemonNotActiveException')) {
+                ctx.log.info(`ECS Managed Daemon ${d.name} is already being deleted (${(0,errors/* errorMessage */.gJ)(error)})`);
+                return;
+            }
+            throw error;
+        }
+    }));
+    const gone = await pollUntil(ctx, {
+        deadline: ctx.deadline,
+        schedule: { firstMs: 2_000, stepMs: 2_000, factor: 2, ceilingMs: ctx.pollIntervalMs }
+    }, async () => {
+        const listed = new Set((await listDaemons(ctx, ctx.clusterArn)).map(d => d.arn));
+        const left = daemons.filter(d => listed.has(d.arn));
+        return left.length === 0
+            ? { done: true, value: undefined }
+            : { done: false, reason: `${left.map(d => d.name).join(', ')} still being deleted` };
+    });
+    if (!gone.done) {
+        throw new errors/* DeadlineError */.j3(`ECS Managed Daemons were not gone at the deadline: ${gone.reason}`);
+    }
+    const related = relatedReport(ctx.report);
+    related.daemons = [
+        ...(related.daemons ?? []),
+        ...daemons.map(d => ({ arn: d.arn, name: d.name, action: 'deleted' }))
+    ];
+    ctx.log.info(`${count(daemons.length, 'ECS Managed Daemon')} ${daemons.length === 1 ? 'is' : 'are'} gone`);
+}
+
 ;// CONCATENATED MODULE: ./lib/kinds/discovery-services.js
+
+
 
 
 
@@ -62418,7 +62339,7 @@ const discoveryServicesKind = {
         const byArn = new Map();
         for (const service of scope.services) {
             for (const arn of service.serviceRegistries ?? []) {
-                const entry = byArn.get(arn) ?? { arn, id: arn.slice(arn.lastIndexOf('/') + 1), usedBy: [] };
+                const entry = byArn.get(arn) ?? { arn, id: lastPartOfArn(arn), usedBy: [] };
                 entry.usedBy.push(service.name);
                 byArn.set(arn, entry);
             }
@@ -62460,27 +62381,18 @@ const discoveryServicesKind = {
             }
         ];
     },
-    notes(plan) {
-        return plan.decisions
-            .filter(d => !d.delete)
-            .map(d => `Cloud Map service ${d.service.id} will be kept: ${d.keepReason}`);
-    },
+    notes: plan => keptNotes(plan.decisions, d => `Cloud Map service ${d.service.id}`),
     actions: {
-        'after-services': {
+        'after-services': removeUnlessOthersUse({
             phase: 'Cloud Map services',
-            needed: plan => plan.decisions.length > 0,
-            run: async (ctx, plan) => deleteDiscoveryServices(ctx, await other_users_keepWhatOthersNowUse(ctx, plan.otherUsers, plan.decisions, (d, fresh) => discoveryServiceKeepReason(d.service.arn, fresh), 'Cloud Map service'))
-        }
+            noun: 'Cloud Map service',
+            keepReason: (d, fresh) => discoveryServiceKeepReason(d.service.arn, fresh),
+            remove: deleteDiscoveryServices
+        })
     },
     unfinished(plan, report) {
         const done = report.related?.discoveryServices ?? [];
-        return plan.decisions
-            .filter(d => d.delete && !done.some(s => s.arn === d.service.arn))
-            .map((d) => ({
-            kind: 'discovery-service',
-            id: d.service.id,
-            reason: 'not deleted before the run stopped'
-        }));
+        return notDone(plan.decisions.filter(d => d.delete), d => done.some(s => s.arn === d.service.arn), { kind: 'discovery-service', id: d => d.service.id });
     },
     ...removedListSummary({
         label: 'Cloud Map services',
@@ -62492,19 +62404,11 @@ const discoveryServicesKind = {
     })
 };
 async function deleteDiscoveryServices(ctx, decisions) {
-    for (const d of decisions.filter(d => !d.delete))
-        ctx.report.leftovers.push({
-            kind: 'discovery-service',
-            id: d.service.id,
-            reason: `kept: ${d.keepReason}`
-        });
+    reportKept(ctx, 'discovery-service', decisions, d => d.service.id);
     await Promise.all(decisions.filter(d => d.delete).map(d => deleteDiscoveryService(ctx, d.service)));
 }
 async function deleteDiscoveryService(ctx, service) {
-    const keep = (reason) => {
-        ctx.report.leftovers.push({ kind: 'discovery-service', id: service.id, reason: `kept: ${reason}` });
-        ctx.log.info(`Cloud Map service ${service.id} is kept: ${reason}`);
-    };
+    const keep = (reason) => keepOne(ctx, { kind: 'discovery-service', id: service.id, what: `Cloud Map service ${service.id}` }, reason);
     if (!isAvailable(ctx.servicediscovery))
         return keep('Cloud Map is not available to this run');
     try {
@@ -62535,53 +62439,20 @@ async function deleteDiscoveryService(ctx, service) {
     ctx.log.info(`Deleted Cloud Map service ${service.id} (ECS leaves it when it deletes the service)`);
 }
 
-;// CONCATENATED MODULE: ./lib/kinds/scalable-targets.js
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./lib/kinds/scalable-targets/find.js
 
 
 
 
 
 /**
- * Service auto scaling of the services being removed (always on, like `triggers`). A scheduled
- * action or a step-scaling alarm can raise a service's desired count while it drains, starting
- * tasks the teardown then has to stop again (or, during a graceful drain, never finishing it). So
- * each scalable target is suspended before any service is touched, and deregistered once the
- * services are INACTIVE (its policies and scheduled actions go with it). The alarms of step-scaling
- * policies are not deleted with them and bill: reported, or deleted with `delete-scaling-alarms`
- * when their only actions were these policies.
+ * Finding the scalable targets of the services being removed, their scaling policies, scheduled
+ * actions and step-scaling alarms (read only), for the kind in src/kinds/scalable-targets.ts.
  */
 const ECS_NAMESPACE = 'ecs';
 const ECS_DIMENSION = 'ecs:service:DesiredCount';
 function resourceIdOf(clusterName, serviceName) {
     return `service/${clusterName}/${serviceName}`;
-}
-function decideScalableTargets(found, deleteScalingAlarms) {
-    const policyArns = new Set(found.policies.map(p => p.arn));
-    return {
-        suspend: found.targets.filter(t => !t.suspended),
-        deregister: found.targets,
-        policies: found.policies,
-        scheduledActions: found.scheduledActions,
-        alarms: found.alarms.map(alarm => {
-            const others = alarm.actions.filter(a => !policyArns.has(a));
-            if (others.length > 0)
-                return {
-                    alarm,
-                    delete: false,
-                    orphaned: false,
-                    keepReason: `it has other actions too (${others.join(', ')})`
-                };
-            if (!deleteScalingAlarms)
-                return { alarm, delete: false, orphaned: true, keepReason: 'delete-scaling-alarms is off' };
-            return { alarm, delete: true, orphaned: true };
-        })
-    };
 }
 function scalableTargetsQuery(scope) {
     // Express services count here (a first run on a cluster of Express services alone reads nothing),
@@ -62635,14 +62506,14 @@ async function findScalableTargets(ctx, query) {
             await ofEcs({ ResourceIds: batch, ScalableDimension: ECS_DIMENSION });
     }
     await Promise.all(found.targets.map(async (t) => {
+        const ofTarget = {
+            ServiceNamespace: ECS_NAMESPACE,
+            ResourceId: t.resourceId,
+            ScalableDimension: ECS_DIMENSION,
+            MaxResults: Limits.autoScalingPageSize
+        };
         await forEachPage(async (NextToken) => {
-            const out = await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DescribeScalingPoliciesCommand({
-                ServiceNamespace: ECS_NAMESPACE,
-                ResourceId: t.resourceId,
-                ScalableDimension: ECS_DIMENSION,
-                MaxResults: Limits.autoScalingPageSize,
-                NextToken
-            }));
+            const out = await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DescribeScalingPoliciesCommand({ ...ofTarget, NextToken }));
             for (const p of out.ScalingPolicies ?? []) {
                 found.policies.push({
                     name: p.PolicyName ?? '',
@@ -62655,20 +62526,13 @@ async function findScalableTargets(ctx, query) {
             return out.NextToken;
         });
         await forEachPage(async (NextToken) => {
-            const out = await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DescribeScheduledActionsCommand({
-                ServiceNamespace: ECS_NAMESPACE,
-                ResourceId: t.resourceId,
-                ScalableDimension: ECS_DIMENSION,
-                MaxResults: Limits.autoScalingPageSize,
-                NextToken
-            }));
-            for (const a of out.ScheduledActions ?? []) {
+            const out = await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DescribeScheduledActionsCommand({ ...ofTarget, NextToken }));
+            for (const a of out.ScheduledActions ?? [])
                 found.scheduledActions.push({
                     name: a.ScheduledActionName ?? '',
                     resourceId: t.resourceId,
                     schedule: a.Schedule ?? ''
                 });
-            }
             return out.NextToken;
         });
     }));
@@ -62699,222 +62563,6 @@ async function findScalableTargets(ctx, query) {
     for (const batch of chunk(named, Limits.alarmsBatch))
         await read({ AlarmNames: batch });
     return found;
-}
-// ---------------------------------------------------------------- acting
-/** Nothing may scale the service while it drains: scheduled scaling and both directions of dynamic scaling stop. */
-async function suspendTargets(ctx, targets, done) {
-    for (const t of targets) {
-        try {
-            await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).RegisterScalableTargetCommand({
-                ServiceNamespace: ECS_NAMESPACE,
-                ResourceId: t.resourceId,
-                ScalableDimension: ECS_DIMENSION,
-                SuspendedState: {
-                    DynamicScalingInSuspended: true,
-                    DynamicScalingOutSuspended: true,
-                    ScheduledScalingSuspended: true
-                }
-            }));
-        }
-        catch (error) {
-            // Deregistered since the inventory, or its service is gone already: nothing left to scale.
-            if ((0,errors/* isAwsError */.m_)(error, 'ObjectNotFoundException') ||
-                ((0,errors/* isAwsError */.m_)(error, 'ValidationException') &&
-                    // Sent for a target that is not registered, RegisterScalableTarget asks for the capacities of a new one.
-                    /doesn't exist|does not exist|no scalable target|MinCapacity/i.test((0,errors/* errorMessage */.gJ)(error)))) {
-                ctx.log.info(`Scalable target ${t.resourceId} could not be suspended: it or its service is gone`);
-                continue;
-            }
-            throw error;
-        }
-        done.push(t.resourceId);
-        ctx.log.info(`Suspended scaling of ${t.resourceId}`);
-    }
-}
-async function deregisterTargets(ctx, targets, done) {
-    for (const t of targets) {
-        try {
-            await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DeregisterScalableTargetCommand({
-                ServiceNamespace: ECS_NAMESPACE,
-                ResourceId: t.resourceId,
-                ScalableDimension: ECS_DIMENSION
-            }));
-            done.push(t.resourceId);
-            ctx.log.info(`Deregistered scalable target ${t.resourceId} (its policies and scheduled actions go with it)`);
-        }
-        catch (error) {
-            // ObjectNotFoundException is AWS's answer; moto says ValidationException "No scalable target found".
-            const gone = (0,errors/* isAwsError */.m_)(error, 'ObjectNotFoundException') ||
-                ((0,errors/* isAwsError */.m_)(error, 'ValidationException') && /no scalable target/i.test((0,errors/* errorMessage */.gJ)(error)));
-            if (!gone)
-                throw error;
-            ctx.log.info(`Scalable target ${t.resourceId} is not registered (any more)`);
-        }
-    }
-}
-async function deleteAlarms(ctx, names, done) {
-    if (names.length === 0)
-        return;
-    for (const batch of chunk(names, Limits.alarmsBatch)) {
-        // DeleteAlarms deletes nothing when one name is unknown: delete only those still there.
-        const out = await callAws(ctx, ctx.cloudwatch, new (await sdk.cloudwatch()).DescribeAlarmsCommand({
-            AlarmNames: batch,
-            MaxRecords: Limits.alarmsBatch
-        }));
-        const present = (out.MetricAlarms ?? []).map(a => a.AlarmName ?? '').filter(Boolean);
-        if (present.length === 0)
-            continue;
-        await callAws(ctx, ctx.cloudwatch, new (await sdk.cloudwatch()).DeleteAlarmsCommand({ AlarmNames: present }));
-        done.push(...present);
-        ctx.log.info(`Deleted ${present.length} step-scaling alarm(s): ${present.join(', ')}`);
-    }
-}
-// ---------------------------------------------------------------- the kind
-const noneFound = { targets: [], policies: [], scheduledActions: [], alarms: [] };
-const scalableTargetsKind = {
-    name: 'service auto scaling',
-    emptyReport: () => ({
-        found: { scalableTargets: 0, scalingAlarms: 0 },
-        scalableTargets: [],
-        alarms: []
-    }),
-    find(ctx, scope) {
-        if (!isAvailable(ctx.autoscaling))
-            return Promise.resolve(noneFound);
-        return tolerateDenied(ctx, findScalableTargets(ctx, scalableTargetsQuery(scope)), noneFound);
-    },
-    recordFound(found, report) {
-        report.found.scalableTargets = found.targets.length;
-        report.found.scalingAlarms = found.alarms.length;
-    },
-    decide(found, { settings }) {
-        return decideScalableTargets(found, settings.deleteScalingAlarms);
-    },
-    steps(plan) {
-        const steps = [];
-        if (plan.suspend.length > 0)
-            steps.push({
-                stage: 'before-services',
-                phase: 'suspend-scaling',
-                description: `Suspend scaling of ${count(plan.suspend.length, 'scalable target')} (scheduled actions and scaling policies), so nothing scales a service up while it drains`,
-                resources: plan.suspend.map(t => t.resourceId)
-            });
-        if (plan.deregister.length > 0)
-            steps.push({
-                stage: 'after-services',
-                phase: 'deregister-scalable-targets',
-                description: `Deregister ${count(plan.deregister.length, 'scalable target')} (${count(plan.policies.length, 'scaling policy', 'scaling policies')} and ${count(plan.scheduledActions.length, 'scheduled action')} go with them)`,
-                resources: plan.deregister.map(t => t.resourceId)
-            });
-        const alarms = plan.alarms.filter(a => a.delete);
-        if (alarms.length > 0)
-            steps.push({
-                stage: 'after-services',
-                phase: 'delete-scaling-alarms',
-                description: `Delete ${count(alarms.length, 'step-scaling alarm')} whose only actions were these policies`,
-                resources: alarms.map(a => a.alarm.name)
-            });
-        return steps;
-    },
-    notes(plan) {
-        return plan.alarms
-            .filter(a => !a.delete && !a.orphaned)
-            .map(a => `alarm ${a.alarm.name} will be kept: ${a.keepReason}`);
-    },
-    actions: {
-        'before-services': {
-            phase: 'suspend scaling',
-            needed: plan => plan.suspend.length > 0,
-            run: async (ctx, plan) => {
-                const done = [];
-                try {
-                    await suspendTargets(ctx, plan.suspend, done);
-                }
-                finally {
-                    relatedReport(ctx.report).scalableTargets.push(...done.map(resourceId => ({ resourceId, action: 'suspended' })));
-                }
-            }
-        },
-        'after-services': {
-            phase: 'service auto scaling',
-            needed: plan => plan.deregister.length > 0 || plan.alarms.length > 0,
-            run: (ctx, plan) => applyScalableTargets(ctx, plan)
-        }
-    },
-    unfinished(plan, report) {
-        const done = report.related?.scalableTargets ?? [];
-        return [
-            ...plan.deregister
-                .filter(t => !done.some(d => d.resourceId === t.resourceId && d.action === 'deregistered'))
-                .map(t => ({
-                kind: 'scalable-target',
-                id: t.resourceId,
-                reason: 'not deregistered before the run stopped'
-            })),
-            ...plan.alarms
-                .filter(a => a.orphaned && !report.related?.alarms.some(x => x.name === a.alarm.name))
-                .map(a => ({
-                kind: 'alarm',
-                id: a.alarm.name,
-                reason: 'step-scaling alarm not deleted before the run stopped',
-                billing: true
-            }))
-        ];
-    },
-    countRows(r, left) {
-        const rows = [
-            {
-                label: 'Scalable targets',
-                found: r.found.scalableTargets,
-                removed: r.scalableTargets.filter(t => t.action === 'deregistered').length,
-                leftoverKind: 'scalable-target'
-            },
-            {
-                label: 'Step-scaling alarms',
-                found: r.found.scalingAlarms,
-                removed: r.alarms.length,
-                leftoverKind: 'alarm'
-            }
-        ];
-        return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
-    },
-    doneLists(r) {
-        return [
-            {
-                title: 'Scalable targets deregistered',
-                items: r.scalableTargets.filter(t => t.action === 'deregistered').map(t => code(t.resourceId))
-            },
-            { title: 'Step-scaling alarms deleted', items: r.alarms.map(a => code(a.name)) }
-        ];
-    },
-    links: { alarm: (region, id) => consoleLinks.alarm(region, id) }
-};
-async function applyScalableTargets(ctx, plan) {
-    const related = relatedReport(ctx.report);
-    const deregistered = [];
-    try {
-        await deregisterTargets(ctx, plan.deregister, deregistered);
-    }
-    finally {
-        related.scalableTargets.push(...deregistered.map(resourceId => ({ resourceId, action: 'deregistered' })));
-    }
-    const deleted = [];
-    try {
-        await deleteAlarms(ctx, plan.alarms.filter(a => a.delete).map(a => a.alarm.name), deleted);
-    }
-    finally {
-        related.alarms.push(...deleted.map(name => ({ name, action: 'deleted' })));
-    }
-    for (const a of plan.alarms.filter(x => !x.delete)) {
-        ctx.report.leftovers.push({
-            kind: 'alarm',
-            id: a.alarm.name,
-            reason: a.orphaned
-                ? `step-scaling alarm whose only actions were the removed services' scaling policies: it bills and acts on nothing; delete-scaling-alarms: true deletes it (aws cloudwatch delete-alarms --alarm-names ${a.alarm.name})`
-                : `step-scaling alarm kept: ${a.keepReason}`,
-            ...(a.orphaned ? { billing: true } : {})
-        });
-    }
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/express-services.js
@@ -63014,22 +62662,14 @@ const expressServicesKind = {
             reason: `${m.type} ECS made for Express service ${s.name}: it goes with the service (DeleteExpressGatewayService), which was not seen deleted before the run stopped`
         })));
     },
-    countRows(r, left) {
-        return rowWhenAny({
-            label: 'Express services',
-            found: r.found.expressServices ?? 0,
-            removed: r.expressServices?.length ?? 0,
-            leftoverKind: 'express-resource'
-        }, left);
-    },
-    doneLists(r) {
-        return [
-            {
-                title: 'Express services deleted (ECS removed what it made for them)',
-                items: (r.expressServices ?? []).map(s => `${code(s.name)}: ${listManaged(s.managed) || 'nothing listed'}`)
-            }
-        ];
-    }
+    ...removedListSummary({
+        label: 'Express services',
+        title: 'Express services deleted (ECS removed what it made for them)',
+        leftoverKind: 'express-resource',
+        found: r => r.found.expressServices,
+        removed: r => r.expressServices,
+        item: s => `${code(s.name)}: ${listManaged(s.managed) || 'nothing listed'}`
+    })
 };
 /** `1 load balancer, 2 target groups, …`: what ECS manages, counted by type. */
 function listManaged(managed) {
@@ -63091,6 +62731,8 @@ function managedOf(r) {
 
 
 
+
+
 /**
  * Gateways associated with the cluster (`AssociateGatewayWithCluster`). The association is the
  * cluster's: "a gateway cannot be deleted while clusters are associated" — DeleteGateway needs
@@ -63134,7 +62776,7 @@ const gatewaysKind = {
         if (found.associations.length === 0)
             return;
         report.found.gatewayAssociations = found.associations.length;
-        log.info(`Gateways associated with the cluster: ${found.associations.map(a => `${nameOf(a.gatewayArn)} (${a.status})`).join(', ')}`);
+        log.info(`Gateways associated with the cluster: ${found.associations.map(a => `${lastPartOfArn(a.gatewayArn)} (${a.status})`).join(', ')}`);
     },
     decide: found => found,
     steps(plan) {
@@ -63162,31 +62804,21 @@ const gatewaysKind = {
         }
     },
     unfinished(plan, report) {
-        const done = report.related?.gatewayAssociations ?? [];
-        return plan.associations
-            .filter(a => !done.some(d => d.gatewayArn === a.gatewayArn))
-            .map((a) => ({
+        const done = new Set((report.related?.gatewayAssociations ?? []).map(d => d.gatewayArn));
+        return notDone(plan.associations, a => done.has(a.gatewayArn), {
             kind: 'gateway-association',
-            id: a.gatewayArn,
+            id: a => a.gatewayArn,
             reason: 'not disassociated before the run stopped: the gateway cannot be deleted while it is'
-        }));
+        });
     },
-    countRows(r, left) {
-        return rowWhenAny({
-            label: 'Gateway associations',
-            found: r.found.gatewayAssociations ?? 0,
-            removed: r.gatewayAssociations?.length ?? 0,
-            leftoverKind: 'gateway-association'
-        }, left);
-    },
-    doneLists(r) {
-        return [
-            {
-                title: 'Gateways disassociated from the cluster',
-                items: (r.gatewayAssociations ?? []).map(a => code(a.gatewayArn))
-            }
-        ];
-    }
+    ...removedListSummary({
+        label: 'Gateway associations',
+        title: 'Gateways disassociated from the cluster',
+        leftoverKind: 'gateway-association',
+        found: r => r.found.gatewayAssociations,
+        removed: r => r.gatewayAssociations,
+        item: a => code(a.gatewayArn)
+    })
 };
 /** The cluster's ACTIVE and DISASSOCIATING associations, every page. */
 async function listAssociations(ctx, clusterArn) {
@@ -63207,12 +62839,12 @@ async function disassociate(ctx, plan) {
     for (const a of plan.associations.filter(a => a.status === 'ACTIVE')) {
         try {
             await callAws(ctx, ctx.ecs, new dist_cjs/* DisassociateGatewayFromClusterCommand */.W_E({ gateway: a.gatewayArn, cluster: ctx.clusterArn }));
-            ctx.log.info(`Disassociating gateway ${nameOf(a.gatewayArn)} from the cluster`);
+            ctx.log.info(`Disassociating gateway ${lastPartOfArn(a.gatewayArn)} from the cluster`);
         }
         catch (error) {
             if (!(0,errors/* isAwsError */.m_)(error, 'ResourceNotFoundException', 'GatewayNotFoundException'))
                 throw error;
-            ctx.log.info(`Gateway ${nameOf(a.gatewayArn)} is no longer associated with the cluster`);
+            ctx.log.info(`Gateway ${lastPartOfArn(a.gatewayArn)} is no longer associated with the cluster`);
         }
     }
     const wanted = new Set(plan.associations.map(a => a.gatewayArn));
@@ -63244,16 +62876,192 @@ async function disassociate(ctx, plan) {
             ...(related.gatewayAssociations ?? []),
             { gatewayArn: a.gatewayArn, action: 'disassociated' }
         ];
-        ctx.log.info(`Gateway ${nameOf(a.gatewayArn)} is disassociated from the cluster`);
+        ctx.log.info(`Gateway ${lastPartOfArn(a.gatewayArn)} is disassociated from the cluster`);
     }
 }
-function nameOf(arn) {
-    return arn.slice(arn.lastIndexOf('/') + 1);
+
+;// CONCATENATED MODULE: ./lib/report/links.js
+/** AWS console links for what a run leaves behind, on the right host for the region's partition. */
+function partitionOf(region) {
+    if (region.startsWith('cn-'))
+        return 'aws-cn';
+    if (region.startsWith('us-gov-'))
+        return 'aws-us-gov';
+    return 'aws';
+}
+function consoleHost(region) {
+    switch (partitionOf(region)) {
+        case 'aws-cn':
+            return `https://${region}.console.amazonaws.cn`;
+        case 'aws-us-gov':
+            // GovCloud has one console host; the region goes in the query.
+            return 'https://console.amazonaws-us-gov.com';
+        default:
+            return `https://${region}.console.aws.amazon.com`;
+    }
+}
+const enc = encodeURIComponent;
+const consoleLinks = {
+    cluster: (region, cluster) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/services?region=${region}`,
+    service: (region, cluster, service) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/services/${enc(service)}/health?region=${region}`,
+    task: (region, cluster, taskId) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/tasks/${enc(taskId)}/configuration?region=${region}`,
+    containerInstances: (region, cluster) => `${consoleHost(region)}/ecs/v2/clusters/${enc(cluster)}/infrastructure?region=${region}`,
+    ec2Instance: (region, instanceId) => `${consoleHost(region)}/ec2/home?region=${region}#InstanceDetails:instanceId=${enc(instanceId)}`,
+    capacityProviders: (region) => `${consoleHost(region)}/ecs/v2/capacity-providers?region=${region}`,
+    eventRule: (region, rule, bus = 'default') => `${consoleHost(region)}/events/home?region=${region}#/eventbus/${enc(bus)}/rules/${enc(rule)}`,
+    schedule: (region, group, name) => `${consoleHost(region)}/scheduler/home?region=${region}#schedules/${enc(group)}/${enc(name)}`,
+    managedInstance: (region, id) => `${consoleHost(region)}/systems-manager/fleet-manager/managed-nodes/${enc(id)}/general?region=${region}`,
+    logGroup: (region, name) => `${consoleHost(region)}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${enc(enc(name))}`,
+    taskDefinition: (region, family) => `${consoleHost(region)}/ecs/v2/task-definitions/${enc(family)}?region=${region}`,
+    namespace: (region, arn) => `${consoleHost(region)}/cloudmap/home/namespaces/${enc(arn.slice(arn.lastIndexOf('/') + 1))}?region=${region}`,
+    stack: (region, stackIdOrName) => `${consoleHost(region)}/cloudformation/home?region=${region}#/stacks/stackinfo?stackId=${enc(stackIdOrName)}`,
+    targetGroup: (region, arn) => `${consoleHost(region)}/ec2/home?region=${region}#TargetGroup:targetGroupArn=${enc(arn)}`,
+    loadBalancer: (region, arn) => `${consoleHost(region)}/ec2/home?region=${region}#LoadBalancer:loadBalancerArn=${enc(arn)}`,
+    alarm: (region, name) => `${consoleHost(region)}/cloudwatch/home?region=${region}#alarmsV2:alarm/${enc(name)}`
+};
+/**
+ * The workflow run's page (`<server>/<owner>/<repo>/actions/runs/<id>`, and `/attempts/<n>` for a
+ * re-run, so that an edited comment points at the attempt that wrote it), from @actions/github's
+ * context (src/github.ts); absent outside a workflow run.
+ */
+function runLink(run) {
+    if (!run.repository || !run.runId)
+        return undefined;
+    const base = `${run.serverUrl}/${enc(run.repository.owner)}/${enc(run.repository.repo)}/actions/runs/${run.runId}`;
+    return run.runAttempt && run.runAttempt > 1 ? `${base}/attempts/${run.runAttempt}` : base;
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/hosts/find.js
+
+
+
+
+
+
+
+/** States in which an instance no longer bills for compute (EBS volumes of a stopped one still do). */
+const GONE_STATES = new Set(['shutting-down', 'terminated', 'not-found']);
+function hostsOf(instances) {
+    return instances
+        .filter(ci => ci.ec2InstanceId)
+        .map(ci => ({
+        containerInstanceArn: ci.arn,
+        containerInstanceId: ci.id,
+        instanceId: ci.ec2InstanceId ?? '',
+        external: ci.external === true || /^mi-/.test(ci.ec2InstanceId ?? '')
+    }));
+}
+/**
+ * State and owner of the EC2 instances (never the external ones: their mi- ids are not EC2's). An
+ * `instance-id` filter rather than InstanceIds: an id EC2 no longer knows is then simply missing
+ * from the answer, where InstanceIds would fail the whole call with InvalidInstanceID.NotFound.
+ */
+async function describeHosts(ctx, hosts) {
+    const ids = [...new Set(hosts.filter(h => !h.external).map(h => h.instanceId))];
+    const found = new Map();
+    for (const batch of chunk(ids, Limits.describeInstancesBatch)) {
+        const reservations = await paginate(async (nextToken) => {
+            const out = await callAws(ctx, ctx.ec2, new (await sdk.ec2()).DescribeInstancesCommand({
+                Filters: [{ Name: 'instance-id', Values: batch }],
+                MaxResults: 1000,
+                NextToken: nextToken
+            }));
+            return { items: out.Reservations ?? [], nextToken: out.NextToken };
+        });
+        for (const instance of reservations.flatMap(r => r.Instances ?? [])) {
+            if (instance.InstanceId)
+                found.set(instance.InstanceId, instance);
+        }
+    }
+    return hosts.map(host => {
+        if (host.external)
+            return host;
+        const instance = found.get(host.instanceId);
+        if (!instance)
+            return { ...host, state: 'not-found' };
+        const owner = ownerOf(instance);
+        return { ...host, state: instance.State?.Name ?? 'unknown', ...(owner ? { owner } : {}) };
+    });
+}
+function ownerOf(instance) {
+    const tags = new Map((instance.Tags ?? []).map(t => [t.Key ?? '', t.Value ?? '']));
+    const stack = tags.get(OwnerTags.stackName);
+    const group = tags.get(OwnerTags.autoScalingGroup);
+    if (group)
+        return { kind: 'auto-scaling-group', name: group, ...(stack ? { stack } : {}) };
+    const fleet = tags.get(OwnerTags.ec2Fleet) ?? tags.get(OwnerTags.spotFleet);
+    if (fleet)
+        return { kind: 'fleet', name: fleet };
+    if (stack)
+        return { kind: 'stack', name: stack, stack };
+    return undefined;
+}
+/**
+ * Without terminate-instances, reading EC2 only makes the report precise: a role without
+ * ec2:DescribeInstances still gets its teardown, with the instances reported as before. With it,
+ * the owners must be known before anything is terminated, so a denial fails the run.
+ */
+async function readHosts(ctx, hosts, terminateInstances) {
+    if (!hosts.some(h => !h.external))
+        return { hosts };
+    if (!isAvailable(ctx.ec2))
+        return { hosts, hostsUnread: 'EC2 is not available to this run' };
+    try {
+        return { hosts: await describeHosts(ctx, hosts) };
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        if (terminateInstances) {
+            if (!ctx.onDenied)
+                throw error;
+            ctx.onDenied(error);
+        }
+        else {
+            ctx.log.warning(`Could not read the EC2 instances (${(0,errors/* errorMessage */.gJ)(error)}); reporting them as before`);
+        }
+        return { hosts, hostsUnread: `ec2:DescribeInstances was denied: ${(0,errors/* errorMessage */.gJ)(error)}` };
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/aws/remove.js
+
+
+/** True when `error` is one of `answers`. */
+function remove_isAnswer(error, answers) {
+    return (answers ?? []).some(a => (0,errors/* isAwsError */.m_)(error, ...a.codes) && (!a.message || a.message.test((0,errors/* errorMessage */.gJ)(error))));
+}
+/**
+ * The one shape of every removal (Terraform's `RetryWhen` with its not-found check): call AWS;
+ * "not found" means done; a refusal that only says "not yet" is tried again until the deadline,
+ * which then fails the run naming AWS's last refusal; any other error is the caller's to handle.
+ */
+async function removeWithRetry(ctx, removal) {
+    const result = await retryUntil(ctx, {
+        deadline: removal.deadline,
+        minDelayMs: removal.minDelayMs ?? 2_000,
+        maxDelayMs: removal.maxDelayMs ?? 15_000,
+        ...(removal.waitingFor !== false ? { what: removal.waitingFor ?? `${removal.what} to be removed` } : {})
+    }, async () => {
+        try {
+            return { done: true, value: { outcome: 'removed', value: await removal.call() } };
+        }
+        catch (error) {
+            if (remove_isAnswer(error, removal.gone))
+                return { done: true, value: { outcome: 'gone', code: (0,errors/* awsErrorName */.ZH)(error) } };
+            if (!remove_isAnswer(error, removal.notYet))
+                throw error;
+            await removal.onNotYet?.((0,errors/* errorMessage */.gJ)(error));
+            return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
+        }
+    });
+    if (!result.done)
+        throw new errors/* DeadlineError */.j3(removal.onDeadline?.(result.reason) ??
+            `${removal.what} could not be removed before the deadline: ${result.reason}`);
+    return result.value;
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/hosts.js
-
-
 
 
 
@@ -63268,6 +63076,7 @@ const hostsKind = {
         found: { ec2Instances: 0, externalInstances: 0 },
         instances: []
     }),
+    hints: plan => ({ handlesHosts: hostsHandled(plan) }),
     find(ctx, scope, settings) {
         return readHosts(ctx, hostsOf(scope.containerInstances), settings.terminateInstances);
     },
@@ -63404,90 +63213,6 @@ const hostsKind = {
 function hostsHandled(plan) {
     return (plan?.decisions ?? []).some(d => d.action !== 'keep' && d.action !== 'none');
 }
-/** States in which an instance no longer bills for compute (EBS volumes of a stopped one still do). */
-const GONE_STATES = new Set(['shutting-down', 'terminated', 'not-found']);
-function hostsOf(instances) {
-    return instances
-        .filter(ci => ci.ec2InstanceId)
-        .map(ci => ({
-        containerInstanceArn: ci.arn,
-        containerInstanceId: ci.id,
-        instanceId: ci.ec2InstanceId ?? '',
-        external: ci.external === true || /^mi-/.test(ci.ec2InstanceId ?? '')
-    }));
-}
-/**
- * State and owner of the EC2 instances (never the external ones: their mi- ids are not EC2's). An
- * `instance-id` filter rather than InstanceIds: an id EC2 no longer knows is then simply missing
- * from the answer, where InstanceIds would fail the whole call with InvalidInstanceID.NotFound.
- */
-async function describeHosts(ctx, hosts) {
-    const ids = [...new Set(hosts.filter(h => !h.external).map(h => h.instanceId))];
-    const found = new Map();
-    for (const batch of chunk(ids, Limits.describeInstancesBatch)) {
-        const reservations = await paginate(async (nextToken) => {
-            const out = await callAws(ctx, ctx.ec2, new (await sdk.ec2()).DescribeInstancesCommand({
-                Filters: [{ Name: 'instance-id', Values: batch }],
-                MaxResults: 1000,
-                NextToken: nextToken
-            }));
-            return { items: out.Reservations ?? [], nextToken: out.NextToken };
-        });
-        for (const instance of reservations.flatMap(r => r.Instances ?? [])) {
-            if (instance.InstanceId)
-                found.set(instance.InstanceId, instance);
-        }
-    }
-    return hosts.map(host => {
-        if (host.external)
-            return host;
-        const instance = found.get(host.instanceId);
-        if (!instance)
-            return { ...host, state: 'not-found' };
-        const owner = ownerOf(instance);
-        return { ...host, state: instance.State?.Name ?? 'unknown', ...(owner ? { owner } : {}) };
-    });
-}
-function ownerOf(instance) {
-    const tags = new Map((instance.Tags ?? []).map(t => [t.Key ?? '', t.Value ?? '']));
-    const stack = tags.get(OwnerTags.stackName);
-    const group = tags.get(OwnerTags.autoScalingGroup);
-    if (group)
-        return { kind: 'auto-scaling-group', name: group, ...(stack ? { stack } : {}) };
-    const fleet = tags.get(OwnerTags.ec2Fleet) ?? tags.get(OwnerTags.spotFleet);
-    if (fleet)
-        return { kind: 'fleet', name: fleet };
-    if (stack)
-        return { kind: 'stack', name: stack, stack };
-    return undefined;
-}
-/**
- * Without terminate-instances, reading EC2 only makes the report precise: a role without
- * ec2:DescribeInstances still gets its teardown, with the instances reported as before. With it,
- * the owners must be known before anything is terminated, so a denial fails the run.
- */
-async function readHosts(ctx, hosts, terminateInstances) {
-    if (!hosts.some(h => !h.external))
-        return { hosts };
-    if (!isAvailable(ctx.ec2))
-        return { hosts, hostsUnread: 'EC2 is not available to this run' };
-    try {
-        return { hosts: await describeHosts(ctx, hosts) };
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        if (terminateInstances) {
-            if (!ctx.onDenied)
-                throw error;
-            ctx.onDenied(error);
-        }
-        else {
-            ctx.log.warning(`Could not read the EC2 instances (${(0,errors/* errorMessage */.gJ)(error)}); reporting them as before`);
-        }
-        return { hosts, hostsUnread: `ec2:DescribeInstances was denied: ${(0,errors/* errorMessage */.gJ)(error)}` };
-    }
-}
 function decideHost(host, settings, unread, stack) {
     if (host.external) {
         return settings.deregisterSsmInstances
@@ -63586,52 +63311,51 @@ async function handleHosts(ctx, decisions) {
 async function terminate(ctx, d) {
     const id = d.host.instanceId;
     try {
-        // One instance per call: a protected or vanished instance then fails alone, not its batch.
-        await callAws(ctx, ctx.ec2, new (await sdk.ec2()).TerminateInstancesCommand({ InstanceIds: [id] }));
+        const result = await removeWithRetry(ctx, {
+            what: `EC2 instance ${id}`,
+            // One instance per call: a protected or vanished instance then fails alone, not its batch.
+            call: async () => callAws(ctx, ctx.ec2, new (await sdk.ec2()).TerminateInstancesCommand({ InstanceIds: [id] })),
+            gone: [{ codes: ['InvalidInstanceID.NotFound'] }],
+            deadline: ctx.deadline
+        });
+        if (result.outcome === 'gone')
+            return ctx.log.info(`EC2 instance ${id} is already gone`);
     }
     catch (error) {
-        if ((0,errors/* isAwsError */.m_)(error, 'InvalidInstanceID.NotFound')) {
-            ctx.log.info(`EC2 instance ${id} is already gone`);
-            return;
-        }
-        if ((0,errors/* isAwsError */.m_)(error, 'OperationNotPermitted')) {
-            ctx.report.leftovers.push({
-                kind: 'ec2-instance',
-                id,
-                reason: `still running and billing: EC2 refused to terminate it (${(0,errors/* errorMessage */.gJ)(error)}); turn off its termination protection and terminate it`,
-                billing: true
-            });
-            ctx.log.warning(`EC2 refused to terminate ${id}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-            return;
-        }
-        throw error;
+        if (!(0,errors/* isAwsError */.m_)(error, 'OperationNotPermitted'))
+            throw error;
+        ctx.report.leftovers.push({
+            kind: 'ec2-instance',
+            id,
+            reason: `still running and billing: EC2 refused to terminate it (${(0,errors/* errorMessage */.gJ)(error)}); turn off its termination protection and terminate it`,
+            billing: true
+        });
+        ctx.log.warning(`EC2 refused to terminate ${id}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return;
     }
-    relatedReport(ctx.report).instances.push({
-        id,
-        containerInstanceId: d.host.containerInstanceId,
-        action: 'terminated'
-    });
+    recordHost(ctx, d.host, 'terminated');
     // Billing stops once an instance is shutting-down: no need to wait for terminated.
     ctx.log.info(`Terminating EC2 instance ${id}`);
 }
 async function deregisterManaged(ctx, d) {
     const id = d.host.instanceId;
-    try {
-        await callAws(ctx, ctx.ssm, new (await sdk.ssm()).DeregisterManagedInstanceCommand({ InstanceId: id }));
-    }
-    catch (error) {
-        if ((0,errors/* isAwsError */.m_)(error, 'InvalidInstanceId')) {
-            ctx.log.info(`Managed instance ${id} is not registered with Systems Manager any more`);
-            return;
-        }
-        throw error;
-    }
-    relatedReport(ctx.report).instances.push({
-        id,
-        containerInstanceId: d.host.containerInstanceId,
-        action: 'ssm-deregistered'
+    const result = await removeWithRetry(ctx, {
+        what: `managed instance ${id}`,
+        call: async () => callAws(ctx, ctx.ssm, new (await sdk.ssm()).DeregisterManagedInstanceCommand({ InstanceId: id })),
+        gone: [{ codes: ['InvalidInstanceId'] }],
+        deadline: ctx.deadline
     });
+    if (result.outcome === 'gone')
+        return ctx.log.info(`Managed instance ${id} is not registered with Systems Manager any more`);
+    recordHost(ctx, d.host, 'ssm-deregistered');
     ctx.log.info(`Deregistered managed instance ${id} from Systems Manager`);
+}
+function recordHost(ctx, host, action) {
+    relatedReport(ctx.report).instances.push({
+        id: host.instanceId,
+        containerInstanceId: host.containerInstanceId,
+        action
+    });
 }
 /**
  * After the stack is deleted: its Auto Scaling group is gone, and with it the group's instances.
@@ -63669,98 +63393,30 @@ async function confirmStackInstances(ctx, decisions) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/kinds/load-balancers.js
+;// CONCATENATED MODULE: ./lib/kinds/load-balancers/drain.js
 
 
 
-
-
-
-
-
-
-
-
-
-
-/** The rule ARN's listener: `…:listener-rule/app/<lb>/<id>/<listener>/<rule>` → `…:listener/app/<lb>/<id>/<listener>`. */
-function listenerOfRule(ruleArn) {
-    return ruleArn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '');
-}
-function nameOfArn(arn) {
-    // targetgroup/<name>/<id> and loadbalancer/app/<name>/<id>
-    const parts = arn.split('/');
-    return parts.length >= 3 ? parts[parts.length - 2] : arn;
-}
-/** `listener on port 443`, or the listener's id when the port is not known. */
-function listenerName(rule) {
-    return rule.listenerPort
-        ? `listener on port ${rule.listenerPort}`
-        : `listener ${rule.listenerArn.slice(rule.listenerArn.lastIndexOf('/') + 1)}`;
-}
 /**
- * Which rules and groups go. A group goes when only removed services use it and no rule that stays
- * forwards to it; a rule goes when it is not a default rule and every group it forwards to goes
- * (a weighted rule that also sends traffic elsewhere is kept: deleting it would cut that traffic).
+ * The drain delays: how long a removed service's tasks stay DEACTIVATING while their targets drain
+ * (the target groups' deregistration delay), which times the tasks' waits (apply/context.ts).
  */
-function decideLoadBalancers(found, deleteTargetGroups) {
-    const services = new Map();
-    for (const ref of found.refs)
-        services.set(ref.targetGroupArn, [...(services.get(ref.targetGroupArn) ?? []), ref.service]);
-    const existing = found.targetGroups.filter(g => services.has(g.arn));
-    const groupKeep = new Map();
-    for (const g of existing) {
-        const others = [...(found.usedElsewhere[g.arn] ?? []), ...(found.neighbourUsers?.[g.arn] ?? [])];
-        if (others.length > 0)
-            groupKeep.set(g.arn, `still used by ${others.join(', ')}`);
-        else if (found.othersUnknown)
-            groupKeep.set(g.arn, found.othersUnknown);
+/**
+ * The group's deregistration delay in ms, read only to time the services' waits: a denied read, a
+ * group deleted meanwhile or an odd value is "not known" (the waits keep their plain schedule).
+ */
+async function deregistrationDelay(ctx, arn) {
+    try {
+        const out = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn }));
+        const value = out.Attributes?.find(a => a.Key === 'deregistration_delay.timeout_seconds')?.Value;
+        const seconds = value === undefined ? NaN : Number(value);
+        return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
     }
-    const ours = new Set(existing.map(g => g.arn));
-    const relevant = found.rules.filter(r => r.forwardsTo.some(t => ours.has(t.targetGroupArn)) || found.namedRules.includes(r.arn));
-    // A group another service uses keeps every rule that forwards to it (deleting the rule would cut
-    // that service's traffic); a kept rule keeps the groups it forwards to (AWS refuses otherwise).
-    // A group kept only because a kept rule forwards to it does not keep its other rules: they send
-    // traffic to the removed services alone.
-    const ruleKeep = new Map();
-    for (const r of relevant) {
-        const reason = ruleKeepReason(r, ours, groupKeep);
-        if (reason)
-            ruleKeep.set(r.arn, reason);
+    catch (error) {
+        if ((0,errors/* isAccessDenied */.w7)(error) || (0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
+            return undefined;
+        throw error;
     }
-    const heldBy = new Map();
-    for (const r of relevant) {
-        if (!ruleKeep.has(r.arn))
-            continue;
-        for (const t of r.forwardsTo) {
-            if (ours.has(t.targetGroupArn) && !groupKeep.has(t.targetGroupArn) && !heldBy.has(t.targetGroupArn)) {
-                heldBy.set(t.targetGroupArn, r.isDefault
-                    ? `it is the default action of the ${listenerName(r)} (a default action is never changed)`
-                    : `listener rule ${r.priority}, which stays, also forwards to it`);
-            }
-        }
-    }
-    for (const [arn, reason] of heldBy)
-        groupKeep.set(arn, reason);
-    const notDeleting = 'delete-target-groups is off';
-    return {
-        deleting: deleteTargetGroups,
-        rules: relevant.map(rule => {
-            const keep = ruleKeep.get(rule.arn) ?? (deleteTargetGroups ? undefined : notDeleting);
-            return keep ? { rule, delete: false, keepReason: keep } : { rule, delete: true };
-        }),
-        targetGroups: existing.map(group => {
-            const keep = groupKeep.get(group.arn) ?? (deleteTargetGroups ? undefined : notDeleting);
-            const base = { group, services: services.get(group.arn) ?? [] };
-            return keep ? { ...base, delete: false, keepReason: keep } : { ...base, delete: true };
-        }),
-        latticeTargetGroups: found.latticeTargetGroups,
-        found,
-        drainDelayMs: drainDelays(found),
-        loadBalancerArns: [
-            ...new Set([...existing.flatMap(g => g.loadBalancerArns), ...relevant.map(r => r.loadBalancerArn)])
-        ].sort()
-    };
 }
 /**
  * Per removed service, the longest deregistration delay of its groups that still exist; a service
@@ -63782,23 +63438,16 @@ function drainDelays(found) {
     }
     return out;
 }
-function ruleKeepReason(rule, ours, groupKeep) {
-    if (rule.isDefault)
-        return `it is the default rule of the ${listenerName(rule)} (never deleted)`;
-    // A blue/green listener rule the service names, that no longer forwards to its groups.
-    if (!rule.forwardsTo.some(t => ours.has(t.targetGroupArn)))
-        return "it forwards to none of the removed services' target groups";
-    const outside = rule.forwardsTo
-        .filter(t => !ours.has(t.targetGroupArn))
-        .map(t => nameOfArn(t.targetGroupArn));
-    if (outside.length > 0)
-        return `it also forwards to ${outside.join(', ')}, which is not the removed services'`;
-    const kept = rule.forwardsTo
-        .filter(t => groupKeep.has(t.targetGroupArn))
-        .map(t => nameOfArn(t.targetGroupArn));
-    if (kept.length > 0)
-        return `it forwards to ${kept.join(', ')}, which stays`;
-    return undefined;
+
+;// CONCATENATED MODULE: ./lib/kinds/load-balancers/model.js
+/** The rule ARN's listener: `…:listener-rule/app/<lb>/<id>/<listener>/<rule>` → `…:listener/app/<lb>/<id>/<listener>`. */
+function listenerOfRule(ruleArn) {
+    return ruleArn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '');
+}
+function nameOfArn(arn) {
+    // targetgroup/<name>/<id> and loadbalancer/app/<name>/<id>
+    const parts = arn.split('/');
+    return parts.length >= 3 ? parts[parts.length - 2] : arn;
 }
 /** The command that removes a rule or a group, for the report (never run by this action unless told). */
 const removeCommand = {
@@ -63806,143 +63455,20 @@ const removeCommand = {
     targetGroup: (arn) => `aws elbv2 delete-target-group --target-group-arn ${arn}`,
     latticeTargetGroup: (arn) => `aws vpc-lattice delete-target-group --target-group-identifier ${arn}`
 };
-/** The target-group references of the services being removed (every `loadBalancers` entry). */
-function serviceTargetGroups(services) {
-    const refs = [];
-    const namedRules = [];
-    const latticeTargetGroups = [];
-    for (const s of services) {
-        for (const lb of s.loadBalancers ?? []) {
-            if (lb.targetGroupArn)
-                refs.push({ service: s.name, targetGroupArn: lb.targetGroupArn, role: 'primary' });
-            const blueGreen = lb.advancedConfiguration;
-            if (blueGreen?.alternateTargetGroupArn)
-                refs.push({ service: s.name, targetGroupArn: blueGreen.alternateTargetGroupArn, role: 'alternate' });
-            for (const rule of [blueGreen?.productionListenerRule, blueGreen?.testListenerRule])
-                if (rule && !namedRules.includes(rule))
-                    namedRules.push(rule);
-        }
-        for (const arn of s.vpcLatticeTargetGroups ?? [])
-            latticeTargetGroups.push({ service: s.name, arn });
-    }
-    return { refs, namedRules, latticeTargetGroups };
-}
-async function findLoadBalancers(ctx, services, deleteTargetGroups) {
-    const { refs, namedRules, latticeTargetGroups } = serviceTargetGroups(services);
-    const found = {
-        refs,
-        namedRules,
-        latticeTargetGroups,
-        targetGroups: [],
-        rules: [],
-        usedElsewhere: {}
-    };
-    const groupArns = [...new Set(refs.map(r => r.targetGroupArn))];
-    if (groupArns.length === 0)
-        return found;
-    found.targetGroups = await describeTargetGroups(ctx, groupArns);
-    const loadBalancers = [...new Set(found.targetGroups.flatMap(g => g.loadBalancerArns))];
-    const listeners = (await Promise.all(loadBalancers.map(lb => describeListeners(ctx, lb)))).flat();
-    found.rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, l.loadBalancerArn, l.port)))).flat();
-    // Only a deletion needs to know who else uses a group: a report names the groups either way.
-    if (!deleteTargetGroups)
-        return found;
-    if (!ctx.otherUsers)
-        return { ...found, othersUnknown: 'another user cannot be ruled out: the other clusters were not read' };
-    return withOtherUsers({ ...found, lookup: ctx.otherUsers }, await ctx.otherUsers.atPlan(ctx));
-}
-/** What the other clusters' services say about the groups: who uses each, or why that is not known. */
-function withOtherUsers(found, others) {
-    if (others.incomplete)
-        return { ...found, othersUnknown: `another user cannot be ruled out: ${others.incomplete}` };
-    const usedElsewhere = {};
-    for (const g of found.targetGroups) {
-        const users = others.targetGroups?.[g.arn];
-        if (users)
-            usedElsewhere[g.arn] = [describeUsers(users)];
-    }
-    const known = { ...found, usedElsewhere };
-    delete known.othersUnknown;
-    return known;
-}
-/** Services mode: the target groups (primary and blue/green alternate) the cluster's other services use. */
-function neighbourTargetGroups(services) {
-    const users = {};
-    for (const s of services) {
-        for (const lb of s.loadBalancers ?? []) {
-            for (const arn of [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn]) {
-                if (arn)
-                    users[arn] = [...new Set([...(users[arn] ?? []), `service ${s.name} of this cluster`])];
-            }
-        }
-    }
-    return users;
-}
-/**
- * The groups that still exist, by ARN; a group deleted already is left out. DescribeTargetGroups
- * takes 20 ARNs a call, and fails whole on one unknown ARN: a batch that fails so is asked again one
- * ARN a call, which keeps the others.
- *
- * Each group's deregistration delay is read (one DescribeTargetGroupAttributes call a group) only
- * when the groups fit in one such batch. The delay only times the waits: knowing it spares the looks
- * at one batch of tasks during the drain (a dozen for a 60 s delay, sixty for AWS's default 300 s),
- * whatever the number of groups, so past a few groups the reads cost more calls than they save.
- */
-async function describeTargetGroups(ctx, arns) {
-    const batches = chunk(arns, Limits.describeTargetGroupsBatch);
-    const pages = await Promise.all(batches.map(async (batch) => {
-        try {
-            return await describeTargetGroupBatch(ctx, batch);
-        }
-        catch (error) {
-            if (batch.length === 1 || !isTargetGroupNotFound(error))
-                throw error;
-            return (await Promise.all(batch.map(arn => describeTargetGroupBatch(ctx, [arn])))).flat();
-        }
-    }));
-    const groups = pages.flat();
-    const readDelays = groups.length <= Limits.describeTargetGroupsBatch;
-    const out = await Promise.all(groups.map(async (g) => {
-        const delayMs = readDelays ? await deregistrationDelay(ctx, g.arn) : undefined;
-        return delayMs !== undefined ? { ...g, deregistrationDelayMs: delayMs } : g;
-    }));
-    return out.sort((a, b) => a.arn.localeCompare(b.arn));
-}
-/** One DescribeTargetGroups call; a single ARN that AWS no longer knows gives no group. */
-async function describeTargetGroupBatch(ctx, arns) {
-    try {
-        const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetGroupsCommand({ TargetGroupArns: arns }));
-        return (page.TargetGroups ?? []).map(g => ({
-            arn: g.TargetGroupArn ?? '',
-            name: g.TargetGroupName ?? nameOfArn(g.TargetGroupArn ?? ''),
-            loadBalancerArns: g.LoadBalancerArns ?? []
-        }));
-    }
-    catch (error) {
-        if (arns.length === 1 && isTargetGroupNotFound(error))
-            return [];
-        throw error;
-    }
-}
-function isTargetGroupNotFound(error) {
-    return (0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound');
-}
-/**
- * The group's deregistration delay in ms, read only to time the services' waits: a denied read, a
- * group deleted meanwhile or an odd value is "not known" (the waits keep their plain schedule).
- */
-async function deregistrationDelay(ctx, arn) {
-    try {
-        const out = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn }));
-        const value = out.Attributes?.find(a => a.Key === 'deregistration_delay.timeout_seconds')?.Value;
-        const seconds = value === undefined ? NaN : Number(value);
-        return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
-    }
-    catch (error) {
-        if ((0,errors/* isAccessDenied */.w7)(error) || (0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
-            return undefined;
-        throw error;
-    }
+
+;// CONCATENATED MODULE: ./lib/kinds/load-balancers/rules.js
+
+
+
+
+
+
+/** The listeners of a load balancer and their rules, as the kind reads them (read only). */
+/** `listener on port 443`, or the listener's id when the port is not known. */
+function listenerName(rule) {
+    return rule.listenerPort
+        ? `listener on port ${rule.listenerPort}`
+        : `listener ${lastPartOfArn(rule.listenerArn)}`;
 }
 async function describeListeners(ctx, loadBalancerArn) {
     const out = [];
@@ -64015,18 +63541,115 @@ function forwardTargets(actions) {
     }
     return out;
 }
+
+;// CONCATENATED MODULE: ./lib/kinds/load-balancers/target-groups.js
+
+
+
+
+
+
+
+
+/**
+ * The target groups the removed services name (and their VPC Lattice groups, reported only): read,
+ * and deleted with their listener rules.
+ */
+/** The target-group references of the services being removed (every `loadBalancers` entry). */
+function serviceTargetGroups(services) {
+    const refs = [];
+    const namedRules = [];
+    const latticeTargetGroups = [];
+    for (const s of services) {
+        for (const lb of s.loadBalancers ?? []) {
+            if (lb.targetGroupArn)
+                refs.push({ service: s.name, targetGroupArn: lb.targetGroupArn, role: 'primary' });
+            const blueGreen = lb.advancedConfiguration;
+            if (blueGreen?.alternateTargetGroupArn)
+                refs.push({ service: s.name, targetGroupArn: blueGreen.alternateTargetGroupArn, role: 'alternate' });
+            for (const rule of [blueGreen?.productionListenerRule, blueGreen?.testListenerRule])
+                if (rule && !namedRules.includes(rule))
+                    namedRules.push(rule);
+        }
+        for (const arn of s.vpcLatticeTargetGroups ?? [])
+            latticeTargetGroups.push({ service: s.name, arn });
+    }
+    return { refs, namedRules, latticeTargetGroups };
+}
+/** Services mode: the target groups (primary and blue/green alternate) the cluster's other services use. */
+function neighbourTargetGroups(services) {
+    const users = {};
+    for (const s of services) {
+        for (const lb of s.loadBalancers ?? []) {
+            for (const arn of [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn]) {
+                if (arn)
+                    users[arn] = [...new Set([...(users[arn] ?? []), `service ${s.name} of this cluster`])];
+            }
+        }
+    }
+    return users;
+}
+/**
+ * The groups that still exist, by ARN; a group deleted already is left out. DescribeTargetGroups
+ * takes 20 ARNs a call, and fails whole on one unknown ARN: a batch that fails so is asked again one
+ * ARN a call, which keeps the others.
+ *
+ * Each group's deregistration delay is read (one DescribeTargetGroupAttributes call a group) only
+ * when the groups fit in one such batch. The delay only times the waits: knowing it spares the looks
+ * at one batch of tasks during the drain (a dozen for a 60 s delay, sixty for AWS's default 300 s),
+ * whatever the number of groups, so past a few groups the reads cost more calls than they save.
+ */
+async function describeTargetGroups(ctx, arns) {
+    const batches = chunk(arns, Limits.describeTargetGroupsBatch);
+    const pages = await Promise.all(batches.map(async (batch) => {
+        try {
+            return await describeTargetGroupBatch(ctx, batch);
+        }
+        catch (error) {
+            if (batch.length === 1 || !isTargetGroupNotFound(error))
+                throw error;
+            return (await Promise.all(batch.map(arn => describeTargetGroupBatch(ctx, [arn])))).flat();
+        }
+    }));
+    const groups = pages.flat();
+    const readDelays = groups.length <= Limits.describeTargetGroupsBatch;
+    const out = await Promise.all(groups.map(async (g) => {
+        const delayMs = readDelays ? await deregistrationDelay(ctx, g.arn) : undefined;
+        return delayMs !== undefined ? { ...g, deregistrationDelayMs: delayMs } : g;
+    }));
+    return out.sort((a, b) => a.arn.localeCompare(b.arn));
+}
+/** One DescribeTargetGroups call; a single ARN that AWS no longer knows gives no group. */
+async function describeTargetGroupBatch(ctx, arns) {
+    try {
+        const page = await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DescribeTargetGroupsCommand({ TargetGroupArns: arns }));
+        return (page.TargetGroups ?? []).map(g => ({
+            arn: g.TargetGroupArn ?? '',
+            name: g.TargetGroupName ?? nameOfArn(g.TargetGroupArn ?? ''),
+            loadBalancerArns: g.LoadBalancerArns ?? []
+        }));
+    }
+    catch (error) {
+        if (arns.length === 1 && isTargetGroupNotFound(error))
+            return [];
+        throw error;
+    }
+}
+function isTargetGroupNotFound(error) {
+    return (0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound');
+}
 /** Deletes the rules, then the groups (a rule's deletion takes a moment to release its groups). */
 async function deleteRulesAndGroups(ctx, plan, done) {
     for (const d of plan.rules.filter(r => r.delete)) {
-        try {
-            await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DeleteRuleCommand({ RuleArn: d.rule.arn }));
-            ctx.log.info(`Deleted listener rule ${d.rule.priority} of ${nameOfArn(d.rule.loadBalancerArn)}`);
-        }
-        catch (error) {
-            if (!(0,errors/* isAwsError */.m_)(error, 'RuleNotFoundException', 'RuleNotFound'))
-                throw error;
-            ctx.log.info(`Listener rule ${d.rule.arn} does not exist (any more)`);
-        }
+        const rule = await removeWithRetry(ctx, {
+            what: `listener rule ${d.rule.arn}`,
+            call: async () => callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DeleteRuleCommand({ RuleArn: d.rule.arn })),
+            gone: [{ codes: ['RuleNotFoundException', 'RuleNotFound'] }],
+            deadline: ctx.deadline
+        });
+        ctx.log.info(rule.outcome === 'removed'
+            ? `Deleted listener rule ${d.rule.priority} of ${nameOfArn(d.rule.loadBalancerArn)}`
+            : `Listener rule ${d.rule.arn} does not exist (any more)`);
         done.rules.push(d.rule.arn);
     }
     for (const d of plan.targetGroups.filter(g => g.delete)) {
@@ -64050,27 +63673,157 @@ async function deleteRulesAndGroups(ctx, plan, done) {
             });
             continue;
         }
-        const result = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 10_000 }, async () => {
-            try {
-                await callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DeleteTargetGroupCommand({ TargetGroupArn: d.group.arn }));
-                return { done: true, value: undefined };
-            }
-            catch (error) {
-                // A rule just deleted still holds the group for a moment.
-                if ((0,errors/* isAwsError */.m_)(error, 'ResourceInUseException', 'ResourceInUse'))
-                    return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
-                // Deleted by someone else since the last look.
-                if ((0,errors/* isAwsError */.m_)(error, 'TargetGroupNotFoundException', 'TargetGroupNotFound'))
-                    return { done: true, value: undefined };
-                throw error;
-            }
+        await removeWithRetry(ctx, {
+            what: `target group ${d.group.name}`,
+            call: async () => callAws(ctx, ctx.elbv2, new (await sdk.elbv2()).DeleteTargetGroupCommand({ TargetGroupArn: d.group.arn })),
+            // Deleted by someone else since the last look.
+            gone: [{ codes: ['TargetGroupNotFoundException', 'TargetGroupNotFound'] }],
+            // A rule just deleted still holds the group for a moment.
+            notYet: [{ codes: ['ResourceInUseException', 'ResourceInUse'] }],
+            deadline: ctx.deadline,
+            maxDelayMs: 10_000,
+            onDeadline: reason => `target group ${d.group.name} could not be deleted before the deadline: ${reason}`
         });
-        if (!result.done)
-            throw new errors/* DeadlineError */.j3(`target group ${d.group.name} could not be deleted before the deadline: ${result.reason}`);
         done.targetGroups.push(d.group.arn);
         ctx.log.info(`Deleted target group ${d.group.name}`);
     }
 }
+
+;// CONCATENATED MODULE: ./lib/kinds/load-balancers/decide.js
+
+
+
+
+
+/** Finding the rules and groups (read only), and deciding which go. */
+async function findLoadBalancers(ctx, services, deleteTargetGroups) {
+    const { refs, namedRules, latticeTargetGroups } = serviceTargetGroups(services);
+    const found = {
+        refs,
+        namedRules,
+        latticeTargetGroups,
+        targetGroups: [],
+        rules: [],
+        usedElsewhere: {}
+    };
+    const groupArns = [...new Set(refs.map(r => r.targetGroupArn))];
+    if (groupArns.length === 0)
+        return found;
+    found.targetGroups = await describeTargetGroups(ctx, groupArns);
+    const loadBalancers = [...new Set(found.targetGroups.flatMap(g => g.loadBalancerArns))];
+    const listeners = (await Promise.all(loadBalancers.map(lb => describeListeners(ctx, lb)))).flat();
+    found.rules = (await Promise.all(listeners.map(l => describeRules(ctx, l.arn, l.loadBalancerArn, l.port)))).flat();
+    // Only a deletion needs to know who else uses a group: a report names the groups either way.
+    if (!deleteTargetGroups)
+        return found;
+    if (!ctx.otherUsers)
+        return { ...found, othersUnknown: 'another user cannot be ruled out: the other clusters were not read' };
+    return withOtherUsers({ ...found, lookup: ctx.otherUsers }, await ctx.otherUsers.atPlan(ctx));
+}
+/** What the other clusters' services say about the groups: who uses each, or why that is not known. */
+function withOtherUsers(found, others) {
+    if (others.incomplete)
+        return { ...found, othersUnknown: `another user cannot be ruled out: ${others.incomplete}` };
+    const usedElsewhere = {};
+    for (const g of found.targetGroups) {
+        const users = others.targetGroups?.[g.arn];
+        if (users)
+            usedElsewhere[g.arn] = [describeUsers(users)];
+    }
+    const known = { ...found, usedElsewhere };
+    delete known.othersUnknown;
+    return known;
+}
+/**
+ * Which rules and groups go. A group goes when only removed services use it and no rule that stays
+ * forwards to it; a rule goes when it is not a default rule and every group it forwards to goes
+ * (a weighted rule that also sends traffic elsewhere is kept: deleting it would cut that traffic).
+ */
+function decideLoadBalancers(found, deleteTargetGroups) {
+    const services = new Map();
+    for (const ref of found.refs)
+        services.set(ref.targetGroupArn, [...(services.get(ref.targetGroupArn) ?? []), ref.service]);
+    const existing = found.targetGroups.filter(g => services.has(g.arn));
+    const groupKeep = new Map();
+    for (const g of existing) {
+        const others = [...(found.usedElsewhere[g.arn] ?? []), ...(found.neighbourUsers?.[g.arn] ?? [])];
+        if (others.length > 0)
+            groupKeep.set(g.arn, `still used by ${others.join(', ')}`);
+        else if (found.othersUnknown)
+            groupKeep.set(g.arn, found.othersUnknown);
+    }
+    const ours = new Set(existing.map(g => g.arn));
+    const relevant = found.rules.filter(r => r.forwardsTo.some(t => ours.has(t.targetGroupArn)) || found.namedRules.includes(r.arn));
+    // A group another service uses keeps every rule that forwards to it (deleting the rule would cut
+    // that service's traffic); a kept rule keeps the groups it forwards to (AWS refuses otherwise).
+    // A group kept only because a kept rule forwards to it does not keep its other rules: they send
+    // traffic to the removed services alone.
+    const ruleKeep = new Map();
+    for (const r of relevant) {
+        const reason = ruleKeepReason(r, ours, groupKeep);
+        if (reason)
+            ruleKeep.set(r.arn, reason);
+    }
+    const heldBy = new Map();
+    for (const r of relevant) {
+        if (!ruleKeep.has(r.arn))
+            continue;
+        for (const t of r.forwardsTo) {
+            if (ours.has(t.targetGroupArn) && !groupKeep.has(t.targetGroupArn) && !heldBy.has(t.targetGroupArn)) {
+                heldBy.set(t.targetGroupArn, r.isDefault
+                    ? `it is the default action of the ${listenerName(r)} (a default action is never changed)`
+                    : `listener rule ${r.priority}, which stays, also forwards to it`);
+            }
+        }
+    }
+    for (const [arn, reason] of heldBy)
+        groupKeep.set(arn, reason);
+    const notDeleting = 'delete-target-groups is off';
+    return {
+        deleting: deleteTargetGroups,
+        rules: relevant.map(rule => {
+            const keep = ruleKeep.get(rule.arn) ?? (deleteTargetGroups ? undefined : notDeleting);
+            return keep ? { rule, delete: false, keepReason: keep } : { rule, delete: true };
+        }),
+        targetGroups: existing.map(group => {
+            const keep = groupKeep.get(group.arn) ?? (deleteTargetGroups ? undefined : notDeleting);
+            const base = { group, services: services.get(group.arn) ?? [] };
+            return keep ? { ...base, delete: false, keepReason: keep } : { ...base, delete: true };
+        }),
+        latticeTargetGroups: found.latticeTargetGroups,
+        found,
+        drainDelayMs: drainDelays(found),
+        loadBalancerArns: [
+            ...new Set([...existing.flatMap(g => g.loadBalancerArns), ...relevant.map(r => r.loadBalancerArn)])
+        ].sort()
+    };
+}
+function ruleKeepReason(rule, ours, groupKeep) {
+    if (rule.isDefault)
+        return `it is the default rule of the ${listenerName(rule)} (never deleted)`;
+    // A blue/green listener rule the service names, that no longer forwards to its groups.
+    if (!rule.forwardsTo.some(t => ours.has(t.targetGroupArn)))
+        return "it forwards to none of the removed services' target groups";
+    const outside = rule.forwardsTo
+        .filter(t => !ours.has(t.targetGroupArn))
+        .map(t => nameOfArn(t.targetGroupArn));
+    if (outside.length > 0)
+        return `it also forwards to ${outside.join(', ')}, which is not the removed services'`;
+    const kept = rule.forwardsTo
+        .filter(t => groupKeep.has(t.targetGroupArn))
+        .map(t => nameOfArn(t.targetGroupArn));
+    if (kept.length > 0)
+        return `it forwards to ${kept.join(', ')}, which stays`;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/load-balancers/idle.js
+
+
+
+
+
+
 /**
  * A load balancer these rules and groups were on that has no rule but its default ones left and no
  * registered target in any group: it serves nothing and bills by the hour. Never deleted here.
@@ -64107,7 +63860,33 @@ async function idleLoadBalancers(ctx, arns) {
     }
     return idle;
 }
-// ---------------------------------------------------------------- the kind
+
+;// CONCATENATED MODULE: ./lib/kinds/load-balancers.js
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The listener rules and target groups of the services being removed (input
+ * `delete-target-groups`). DeleteService leaves them: on a load balancer shared by preview
+ * environments they pile up to the quota of 100 rules and the next deployment fails. Found from
+ * each service's `loadBalancers` (and the blue/green alternate group and listener rules); reported
+ * by default, deleted with the input once the services are INACTIVE. A rule is deleted only when
+ * every group it forwards to goes; a default action, a group another service uses and any load
+ * balancer are never deleted.
+ *
+ * The kind object is here; what it finds and decides is in load-balancers/: model.ts (the data),
+ * rules.ts (listeners and their rules), target-groups.ts (the groups, read and deleted), drain.ts
+ * (the deregistration delays that time the drain), idle.ts (load balancers left serving nothing),
+ * decide.ts (finding them all, and which go).
+ */
 const emptyFound = {
     refs: [],
     namedRules: [],
@@ -64123,6 +63902,7 @@ const loadBalancersKind = {
         listenerRules: [],
         targetGroups: []
     }),
+    hints: plan => ({ drainDelayMs: plan.drainDelayMs }),
     find(ctx, scope, settings) {
         if (!isAvailable(ctx.elbv2) ||
             !scope.services.some(s => (s.loadBalancers ?? []).length > 0 || (s.vpcLatticeTargetGroups ?? []).length > 0))
@@ -64158,12 +63938,8 @@ const loadBalancersKind = {
         if (!plan.deleting)
             return [];
         return [
-            ...plan.rules
-                .filter(r => !r.delete)
-                .map(r => `listener rule ${r.rule.arn} will be kept: ${r.keepReason}`),
-            ...plan.targetGroups
-                .filter(g => !g.delete)
-                .map(g => `target group ${g.group.name} will be kept: ${g.keepReason}`)
+            ...keptNotes(plan.rules, r => `listener rule ${r.rule.arn}`),
+            ...keptNotes(plan.targetGroups, g => `target group ${g.group.name}`)
         ];
     },
     actions: {
@@ -64177,38 +63953,15 @@ const loadBalancersKind = {
     unfinished(plan, report) {
         const done = report.related;
         return [
-            ...plan.rules
-                .filter(r => r.delete && !done?.listenerRules.some(x => x.arn === r.rule.arn))
-                .map(r => ({
-                kind: 'listener-rule',
-                id: r.rule.arn,
-                reason: 'not deleted before the run stopped'
-            })),
-            ...plan.targetGroups
-                .filter(g => g.delete && !done?.targetGroups.some(x => x.arn === g.group.arn))
-                .map(g => ({
-                kind: 'target-group',
-                id: g.group.arn,
-                reason: 'not deleted before the run stopped'
-            }))
+            ...notDone(plan.rules.filter(r => r.delete), r => done?.listenerRules.some(x => x.arn === r.rule.arn) ?? false, { kind: 'listener-rule', id: r => r.rule.arn }),
+            ...notDone(plan.targetGroups.filter(g => g.delete), g => done?.targetGroups.some(x => x.arn === g.group.arn) ?? false, { kind: 'target-group', id: g => g.group.arn })
         ];
     },
     countRows(r, left) {
-        const rows = [
-            {
-                label: 'Listener rules',
-                found: r.found.listenerRules,
-                removed: r.listenerRules.length,
-                leftoverKind: 'listener-rule'
-            },
-            {
-                label: 'Target groups',
-                found: r.found.targetGroups,
-                removed: r.targetGroups.length,
-                leftoverKind: 'target-group'
-            }
-        ];
-        return rows.filter(row => row.found > 0 || row.removed > 0 || left(row.leftoverKind) > 0);
+        return shownRows([
+            countRow('Listener rules', r.found.listenerRules, r.listenerRules.length, 'listener-rule'),
+            countRow('Target groups', r.found.targetGroups, r.targetGroups.length, 'target-group')
+        ], left);
     },
     doneLists(r) {
         return [
@@ -64279,7 +64032,188 @@ async function applyLoadBalancers(ctx, planned) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/kinds/log-groups.js
+
+
+
+
+
+
+
+
+
+
+
+
+const logGroupsKind = {
+    name: 'log groups',
+    emptyReport: () => ({ found: { logGroups: 0 }, logGroups: [] }),
+    async find(ctx, scope, settings) {
+        if (!settings.deleteLogGroups)
+            return undefined;
+        const check = await tolerateDenied(ctx, checkLogGroups(ctx, scope.taskDefinitions, settings.region), undefined);
+        if (!check || check.groups.length === 0 || !ctx.otherUsers)
+            return check;
+        return { ...check, others: await ctx.otherUsers.atPlan(ctx), lookup: ctx.otherUsers };
+    },
+    recordFound(found, report, log) {
+        report.found.logGroups = found?.groups.length ?? 0;
+        if (found?.tooManyFamilies)
+            log.info(`More ACTIVE task definition families than ${Limits.logGroupFamiliesChecked}: log groups will be kept`);
+    },
+    decide(found, { settings, scope }) {
+        const shared = sharedWithNeighbours(scope).families;
+        return {
+            decisions: (found?.groups ?? []).map(group => {
+                // Services mode: a group another service of the cluster writes to (same family) stays.
+                const sharers = [...new Set(group.families.flatMap(f => shared.get(f) ?? []))];
+                if (sharers.length > 0)
+                    return {
+                        group,
+                        delete: false,
+                        keepReason: `${sharers.join(', ')} also run(s) task definitions of ${group.families.join(', ')}, which write to it`
+                    };
+                return decideLogGroup(group, found, settings.region);
+            }),
+            ...(found?.lookup ? { otherUsers: found.lookup } : {})
+        };
+    },
+    steps(plan) {
+        const deleted = plan.decisions.filter(d => d.delete);
+        if (deleted.length === 0)
+            return [];
+        return [
+            {
+                stage: 'after-cluster',
+                phase: 'delete-log-groups',
+                description: `Delete ${count(deleted.length, 'log group')} that no other task definition family, cluster, service or task writes to`,
+                resources: deleted.map(d => d.group.name)
+            }
+        ];
+    },
+    notes: plan => keptNotes(plan.decisions, d => `log group ${d.group.name}`),
+    actions: {
+        'after-cluster': removeUnlessOthersUse({
+            phase: 'log groups',
+            noun: 'log group',
+            keepReason: (d, fresh) => logGroupKeepReason(d.group.name, fresh),
+            remove: deleteLogGroups
+        })
+    },
+    unfinished: (plan, report) => notDone(plan.decisions.filter(d => d.delete), d => report.related?.logGroups.some(g => g.name === d.group.name) ?? false, { kind: 'log-group', id: d => d.group.name, billing: true }),
+    countRows(r, left) {
+        return shownRows([
+            {
+                label: 'Log groups',
+                found: r.found.logGroups,
+                removed: r.logGroups.length,
+                leftoverKind: 'log-group'
+            }
+        ], left);
+    },
+    doneLists(r) {
+        return [{ title: 'Log groups deleted', items: r.logGroups.map(g => code(g.name)) }];
+    },
+    links: { 'log-group': (region, id) => consoleLinks.logGroup(region, id) }
+};
+/**
+ * The log groups of the given task definitions, and who else writes to them. A task definition is
+ * not tied to a cluster, so "someone else" is judged by family, with a bounded number of calls: every
+ * ACTIVE family (ListTaskDefinitionFamilies, pages of 100) and its latest ACTIVE revision (one
+ * DescribeTaskDefinition each). A family whose latest revision is one this cluster ran counts as this
+ * cluster's own. With more than Limits.logGroupFamiliesChecked families nothing is read and every
+ * group is kept: the answer would not be complete.
+ */
+async function checkLogGroups(ctx, taskDefinitionArns, region) {
+    const used = new Set(taskDefinitionArns);
+    const mine = await Promise.all([...used].map(arn => describe(ctx, arn)));
+    const groups = new Map();
+    for (const td of mine) {
+        if (!td)
+            continue;
+        for (const group of awslogsGroups(td, region)) {
+            const entry = groups.get(group.name) ?? { ...group, families: [] };
+            if (td.family && !entry.families.includes(td.family))
+                entry.families.push(td.family);
+            groups.set(group.name, entry);
+        }
+    }
+    const check = { groups: [...groups.values()], usedElsewhere: {}, familiesChecked: 0 };
+    if (groups.size === 0)
+        return check;
+    const families = await activeFamilies(ctx, Limits.logGroupFamiliesChecked);
+    if (!families)
+        return { ...check, tooManyFamilies: true };
+    check.familiesChecked = families.length;
+    const latest = await Promise.all(families.map(family => describe(ctx, family)));
+    for (const td of latest) {
+        // Only an ACTIVE revision can start new tasks (some emulators answer a family with an INACTIVE one).
+        if (!td?.family || td.status !== 'ACTIVE' || used.has(td.taskDefinitionArn ?? ''))
+            continue;
+        for (const group of awslogsGroups(td, region)) {
+            const mineToo = groups.get(group.name);
+            if (!mineToo || mineToo.region !== group.region)
+                continue;
+            const users = (check.usedElsewhere[group.name] ??= []);
+            if (!users.includes(td.family))
+                users.push(td.family);
+        }
+    }
+    return check;
+}
+function decideLogGroup(group, check, region) {
+    if (check.tooManyFamilies) {
+        return {
+            group,
+            delete: false,
+            keepReason: 'the account has more ACTIVE task definition families than this run checks, so another user cannot be ruled out'
+        };
+    }
+    if (group.region !== region) {
+        return {
+            group,
+            delete: false,
+            keepReason: `it is in ${group.region}, not the cluster's Region ${region}; delete it there if nothing else writes to it`
+        };
+    }
+    const writtenElsewhere = logGroupKeepReason(group.name, check.others);
+    if (writtenElsewhere)
+        return { group, delete: false, keepReason: writtenElsewhere };
+    const users = check.usedElsewhere[group.name] ?? [];
+    if (users.length > 0) {
+        return {
+            group,
+            delete: false,
+            keepReason: `task definition family ${users.join(', ')} (latest ACTIVE revision) also writes to it`
+        };
+    }
+    return { group, delete: true };
+}
+async function deleteLogGroups(ctx, decisions) {
+    reportKept(ctx, 'log-group', decisions, d => d.group.name);
+    await Promise.all(decisions.filter(d => d.delete).map(d => deleteLogGroup(ctx, d.group.name)));
+}
+async function deleteLogGroup(ctx, name) {
+    const result = await removeWithRetry(ctx, {
+        what: `log group ${name}`,
+        call: async () => callAws(ctx, ctx.logs, new (await sdk.logs()).DeleteLogGroupCommand({ logGroupName: name })),
+        // Deleted with the stack, or never created (awslogs-create-group off and no task ever ran).
+        gone: [{ codes: ['ResourceNotFoundException'] }],
+        notYet: [{ codes: ['OperationAbortedException'] }],
+        deadline: ctx.deadline,
+        onDeadline: reason => `log group ${name} could not be deleted before the deadline: ${reason}`
+    });
+    if (result.outcome === 'gone') {
+        ctx.log.info(`Log group ${name} does not exist (any more)`);
+        return;
+    }
+    relatedReport(ctx.report).logGroups.push({ name, action: 'deleted' });
+    ctx.log.info(`Deleted log group ${name}`);
+}
+
 ;// CONCATENATED MODULE: ./lib/kinds/namespaces.js
+
+
 
 
 
@@ -64322,9 +64256,7 @@ const namespacesKind = {
     notes(plan) {
         if (!plan.deleteNamespace)
             return [];
-        return plan.decisions
-            .filter(d => !d.delete)
-            .map(d => `namespace ${d.namespace.ref} will be kept: ${d.keepReason}`);
+        return keptNotes(plan.decisions, d => `namespace ${d.namespace.ref}`);
     },
     actions: {
         // Also without delete-namespace: a namespace left behind is reported, with how to remove it.
@@ -64334,15 +64266,7 @@ const namespacesKind = {
             run: (ctx, plan) => deleteNamespaces(ctx, plan.decisions)
         }
     },
-    unfinished(plan, report) {
-        return plan.decisions
-            .filter(d => d.delete && !report.related?.namespaces.some(n => n.ref === d.namespace.ref))
-            .map(d => ({
-            kind: 'namespace',
-            id: d.namespace.ref,
-            reason: 'not deleted before the run stopped'
-        }));
-    },
+    unfinished: (plan, report) => notDone(plan.decisions.filter(d => d.delete), d => report.related?.namespaces.some(n => n.ref === d.namespace.ref) ?? false, { kind: 'namespace', id: d => d.namespace.ref }),
     countRows(r, left) {
         return shownRows([
             {
@@ -64443,18 +64367,13 @@ async function namespaceUsers(ctx, namespace, clusterArn) {
     ];
 }
 async function deleteNamespaces(ctx, decisions) {
-    for (const d of decisions.filter(d => !d.delete)) {
-        ctx.report.leftovers.push({ kind: 'namespace', id: d.namespace.ref, reason: `kept: ${d.keepReason}` });
-    }
+    reportKept(ctx, 'namespace', decisions, d => d.namespace.ref);
     for (const d of decisions.filter(d => d.delete))
         await deleteNamespace(ctx, d);
 }
 async function deleteNamespace(ctx, d) {
     const ns = d.namespace;
-    const keep = (reason) => {
-        ctx.report.leftovers.push({ kind: 'namespace', id: ns.ref, reason: `kept: ${reason}` });
-        ctx.log.info(`Namespace ${ns.ref} is kept: ${reason}`);
-    };
+    const keep = (reason) => keepOne(ctx, { kind: 'namespace', id: ns.ref, what: `Namespace ${ns.ref}` }, reason);
     const resolved = await resolveNamespace(ctx, ns);
     if (!resolved) {
         ctx.log.info(`Namespace ${ns.ref} is not (or no longer) in Cloud Map`);
@@ -64463,19 +64382,23 @@ async function deleteNamespace(ctx, d) {
     const users = await namespaceUsers(ctx, resolved, ctx.clusterArn);
     if (users.length > 0)
         return keep(`still used by ${users.join(', ')}`);
-    let operationId;
+    let removal;
     try {
-        operationId = (await callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).DeleteNamespaceCommand({ Id: resolved.id }))).OperationId;
+        removal = await removeWithRetry(ctx, {
+            what: `namespace ${ns.ref}`,
+            call: async () => callAws(ctx, ctx.servicediscovery, new (await sdk.servicediscovery()).DeleteNamespaceCommand({ Id: resolved.id })),
+            gone: [{ codes: ['NamespaceNotFound'] }],
+            deadline: ctx.deadline
+        });
     }
     catch (error) {
-        if ((0,errors/* isAwsError */.m_)(error, 'NamespaceNotFound')) {
-            ctx.log.info(`Namespace ${ns.ref} is already deleted`);
-            return;
-        }
         if ((0,errors/* isAwsError */.m_)(error, 'ResourceInUse'))
             return keep(`Cloud Map refused: ${(0,errors/* errorMessage */.gJ)(error)}`);
         throw error;
     }
+    if (removal.outcome === 'gone')
+        return ctx.log.info(`Namespace ${ns.ref} is already deleted`);
+    const operationId = removal.value.OperationId;
     ctx.log.info(`Deleting namespace ${ns.ref}`);
     if (operationId) {
         // DeleteNamespace only starts the deletion: its operation says how it ended.
@@ -64497,6 +64420,7 @@ async function deleteNamespace(ctx, d) {
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/network-interfaces.js
+
 
 
 
@@ -64551,13 +64475,11 @@ const networkInterfacesKind = {
     },
     unfinished(plan, report) {
         const released = new Set(report.related?.networkInterfaces.map(n => n.id));
-        return plan.wait
-            .filter(id => !released.has(id))
-            .map(id => ({
+        return notDone(plan.wait, id => released.has(id), {
             kind: 'network-interface',
-            id,
+            id: id => id,
             reason: `not yet released by EC2 when the run stopped; stack ${plan.stack} cannot delete ${plan.network.join(', ')} until it is`
-        }));
+        });
     },
     // The interfaces are the tasks': no row of their own; waiting for them is in the lists.
     countRows: () => [],
@@ -64655,6 +64577,7 @@ const scaleInProtectionKind = {
         found: { protectedInstances: 0 },
         scaleInProtection: []
     }),
+    beforeAbsentClusterStack: releaseStackGroups,
     async find(ctx, scope) {
         if (!scope.wholeCluster)
             return { groups: [] };
@@ -64732,7 +64655,7 @@ const scaleInProtectionKind = {
         'after-instances': {
             phase: 'instances protected from scale-in',
             needed: plan => plan.keep.length > 0,
-            run: async (ctx, plan) => reportKept(ctx, plan.keep)
+            run: async (ctx, plan) => scale_in_protection_reportKept(ctx, plan.keep)
         }
     },
     unfinished(plan, report) {
@@ -64877,7 +64800,7 @@ async function releaseStackGroups(ctx, stack, dryRun) {
  * A group that stays: each protected instance is reported (the hosts kind's leftover for it gets
  * the commands that really remove it; one it did not report is added).
  */
-function reportKept(ctx, groups) {
+function scale_in_protection_reportKept(ctx, groups) {
     for (const g of groups) {
         relatedReport(ctx.report).scaleInProtection.push({
             group: g.name,
@@ -64894,6 +64817,416 @@ function reportKept(ctx, groups) {
         }
         ctx.log.warning(`Auto Scaling group ${g.name}: ${count(g.instances.length, 'instance')} protected from scale-in left running. ${keepCommand(g)}`);
     }
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/scalable-targets.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+function decideScalableTargets(found, deleteScalingAlarms) {
+    const policyArns = new Set(found.policies.map(p => p.arn));
+    return {
+        suspend: found.targets.filter(t => !t.suspended),
+        deregister: found.targets,
+        policies: found.policies,
+        scheduledActions: found.scheduledActions,
+        alarms: found.alarms.map(alarm => {
+            const others = alarm.actions.filter(a => !policyArns.has(a));
+            if (others.length > 0)
+                return {
+                    alarm,
+                    delete: false,
+                    orphaned: false,
+                    keepReason: `it has other actions too (${others.join(', ')})`
+                };
+            if (!deleteScalingAlarms)
+                return { alarm, delete: false, orphaned: true, keepReason: 'delete-scaling-alarms is off' };
+            return { alarm, delete: true, orphaned: true };
+        })
+    };
+}
+// ---------------------------------------------------------------- acting
+/** Nothing may scale the service while it drains: scheduled scaling and both directions of dynamic scaling stop. */
+async function suspendTargets(ctx, targets, done) {
+    for (const t of targets) {
+        try {
+            await callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).RegisterScalableTargetCommand({
+                ServiceNamespace: ECS_NAMESPACE,
+                ResourceId: t.resourceId,
+                ScalableDimension: ECS_DIMENSION,
+                SuspendedState: {
+                    DynamicScalingInSuspended: true,
+                    DynamicScalingOutSuspended: true,
+                    ScheduledScalingSuspended: true
+                }
+            }));
+        }
+        catch (error) {
+            // Deregistered since the inventory, or its service is gone already: nothing left to scale.
+            if ((0,errors/* isAwsError */.m_)(error, 'ObjectNotFoundException') ||
+                ((0,errors/* isAwsError */.m_)(error, 'ValidationException') &&
+                    // Sent for a target that is not registered, RegisterScalableTarget asks for the capacities of a new one.
+                    /doesn't exist|does not exist|no scalable target|MinCapacity/i.test((0,errors/* errorMessage */.gJ)(error)))) {
+                ctx.log.info(`Scalable target ${t.resourceId} could not be suspended: it or its service is gone`);
+                continue;
+            }
+            throw error;
+        }
+        done.push(t.resourceId);
+        ctx.log.info(`Suspended scaling of ${t.resourceId}`);
+    }
+}
+async function deregisterTargets(ctx, targets, done) {
+    for (const t of targets) {
+        const result = await removeWithRetry(ctx, {
+            what: `scalable target ${t.resourceId}`,
+            call: async () => callAws(ctx, ctx.autoscaling, new (await sdk.autoscaling()).DeregisterScalableTargetCommand({
+                ServiceNamespace: ECS_NAMESPACE,
+                ResourceId: t.resourceId,
+                ScalableDimension: ECS_DIMENSION
+            })),
+            // ObjectNotFoundException is AWS's answer; moto says ValidationException "No scalable target found".
+            gone: [
+                { codes: ['ObjectNotFoundException'] },
+                { codes: ['ValidationException'], message: /no scalable target/i }
+            ],
+            deadline: ctx.deadline
+        });
+        if (result.outcome === 'gone') {
+            ctx.log.info(`Scalable target ${t.resourceId} is not registered (any more)`);
+            continue;
+        }
+        done.push(t.resourceId);
+        ctx.log.info(`Deregistered scalable target ${t.resourceId} (its policies and scheduled actions go with it)`);
+    }
+}
+async function deleteAlarms(ctx, names, done) {
+    if (names.length === 0)
+        return;
+    for (const batch of chunk(names, Limits.alarmsBatch)) {
+        // DeleteAlarms deletes nothing when one name is unknown: delete only those still there.
+        const out = await callAws(ctx, ctx.cloudwatch, new (await sdk.cloudwatch()).DescribeAlarmsCommand({
+            AlarmNames: batch,
+            MaxRecords: Limits.alarmsBatch
+        }));
+        const present = (out.MetricAlarms ?? []).map(a => a.AlarmName ?? '').filter(Boolean);
+        if (present.length === 0)
+            continue;
+        await callAws(ctx, ctx.cloudwatch, new (await sdk.cloudwatch()).DeleteAlarmsCommand({ AlarmNames: present }));
+        done.push(...present);
+        ctx.log.info(`Deleted ${present.length} step-scaling alarm(s): ${present.join(', ')}`);
+    }
+}
+// ---------------------------------------------------------------- the kind
+const noneFound = { targets: [], policies: [], scheduledActions: [], alarms: [] };
+const scalableTargetsKind = {
+    name: 'service auto scaling',
+    emptyReport: () => ({
+        found: { scalableTargets: 0, scalingAlarms: 0 },
+        scalableTargets: [],
+        alarms: []
+    }),
+    find(ctx, scope) {
+        if (!isAvailable(ctx.autoscaling))
+            return Promise.resolve(noneFound);
+        return tolerateDenied(ctx, findScalableTargets(ctx, scalableTargetsQuery(scope)), noneFound);
+    },
+    recordFound(found, report) {
+        report.found.scalableTargets = found.targets.length;
+        report.found.scalingAlarms = found.alarms.length;
+    },
+    decide(found, { settings }) {
+        return decideScalableTargets(found, settings.deleteScalingAlarms);
+    },
+    steps(plan) {
+        const steps = [];
+        if (plan.suspend.length > 0)
+            steps.push({
+                stage: 'before-services',
+                phase: 'suspend-scaling',
+                description: `Suspend scaling of ${count(plan.suspend.length, 'scalable target')} (scheduled actions and scaling policies), so nothing scales a service up while it drains`,
+                resources: plan.suspend.map(t => t.resourceId)
+            });
+        if (plan.deregister.length > 0)
+            steps.push({
+                stage: 'after-services',
+                phase: 'deregister-scalable-targets',
+                description: `Deregister ${count(plan.deregister.length, 'scalable target')} (${count(plan.policies.length, 'scaling policy', 'scaling policies')} and ${count(plan.scheduledActions.length, 'scheduled action')} go with them)`,
+                resources: plan.deregister.map(t => t.resourceId)
+            });
+        const alarms = plan.alarms.filter(a => a.delete);
+        if (alarms.length > 0)
+            steps.push({
+                stage: 'after-services',
+                phase: 'delete-scaling-alarms',
+                description: `Delete ${count(alarms.length, 'step-scaling alarm')} whose only actions were these policies`,
+                resources: alarms.map(a => a.alarm.name)
+            });
+        return steps;
+    },
+    notes(plan) {
+        return keptNotes(plan.alarms.filter(a => !a.orphaned), a => `alarm ${a.alarm.name}`);
+    },
+    actions: {
+        'before-services': {
+            phase: 'suspend scaling',
+            needed: plan => plan.suspend.length > 0,
+            run: async (ctx, plan) => {
+                const done = [];
+                try {
+                    await suspendTargets(ctx, plan.suspend, done);
+                }
+                finally {
+                    relatedReport(ctx.report).scalableTargets.push(...done.map(resourceId => ({ resourceId, action: 'suspended' })));
+                }
+            }
+        },
+        'after-services': {
+            phase: 'service auto scaling',
+            needed: plan => plan.deregister.length > 0 || plan.alarms.length > 0,
+            run: (ctx, plan) => applyScalableTargets(ctx, plan)
+        }
+    },
+    unfinished(plan, report) {
+        const done = report.related?.scalableTargets ?? [];
+        return [
+            ...notDone(plan.deregister, t => done.some(d => d.resourceId === t.resourceId && d.action === 'deregistered'), { kind: 'scalable-target', id: t => t.resourceId, reason: 'not deregistered before the run stopped' }),
+            ...notDone(plan.alarms.filter(a => a.orphaned), a => report.related?.alarms.some(x => x.name === a.alarm.name) ?? false, {
+                kind: 'alarm',
+                id: a => a.alarm.name,
+                reason: 'step-scaling alarm not deleted before the run stopped',
+                billing: true
+            })
+        ];
+    },
+    countRows(r, left) {
+        const deregistered = r.scalableTargets.filter(t => t.action === 'deregistered').length;
+        return shownRows([
+            countRow('Scalable targets', r.found.scalableTargets, deregistered, 'scalable-target'),
+            countRow('Step-scaling alarms', r.found.scalingAlarms, r.alarms.length, 'alarm')
+        ], left);
+    },
+    doneLists(r) {
+        return [
+            {
+                title: 'Scalable targets deregistered',
+                items: r.scalableTargets.filter(t => t.action === 'deregistered').map(t => code(t.resourceId))
+            },
+            { title: 'Step-scaling alarms deleted', items: r.alarms.map(a => code(a.name)) }
+        ];
+    },
+    links: { alarm: (region, id) => consoleLinks.alarm(region, id) }
+};
+async function applyScalableTargets(ctx, plan) {
+    const related = relatedReport(ctx.report);
+    const deregistered = [];
+    try {
+        await deregisterTargets(ctx, plan.deregister, deregistered);
+    }
+    finally {
+        related.scalableTargets.push(...deregistered.map(resourceId => ({ resourceId, action: 'deregistered' })));
+    }
+    const deleted = [];
+    try {
+        await deleteAlarms(ctx, plan.alarms.filter(a => a.delete).map(a => a.alarm.name), deleted);
+    }
+    finally {
+        related.alarms.push(...deleted.map(name => ({ name, action: 'deleted' })));
+    }
+    for (const a of plan.alarms.filter(x => !x.delete)) {
+        ctx.report.leftovers.push({
+            kind: 'alarm',
+            id: a.alarm.name,
+            reason: a.orphaned
+                ? `step-scaling alarm whose only actions were the removed services' scaling policies: it bills and acts on nothing; delete-scaling-alarms: true deletes it (aws cloudwatch delete-alarms --alarm-names ${a.alarm.name})`
+                : `step-scaling alarm kept: ${a.keepReason}`,
+            ...(a.orphaned ? { billing: true } : {})
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/kinds/task-definitions.js
+
+
+
+
+
+
+
+
+
+
+const taskDefinitionsKind = {
+    name: 'task definitions',
+    emptyReport: () => ({
+        found: { taskDefinitionFamilies: 0 },
+        taskDefinitions: []
+    }),
+    async find(ctx, scope, settings) {
+        const arns = scope.taskDefinitions;
+        // Only when something may be deregistered on its account: no cost otherwise.
+        if (!settings.deregisterTaskDefinitions || arns.length === 0 || !ctx.otherUsers)
+            return { arns };
+        return { arns, others: await ctx.otherUsers.atPlan(ctx), lookup: ctx.otherUsers };
+    },
+    recordFound(found, report) {
+        report.found.taskDefinitionFamilies = new Set(found.arns.map(arn => arn.replace(/:\d+$/, ''))).size;
+    },
+    decide(found, { settings, scope }) {
+        if (!settings.deregisterTaskDefinitions)
+            return { families: families(found.arns), deregister: false, kept: [] };
+        // Services mode: a revision another service of the cluster runs is kept too.
+        const shared = sharedWithNeighbours(scope).taskDefinitions;
+        const kept = [
+            ...[...shared].map(([arn, users]) => ({ arn, reason: `${users.join(', ')} also run(s) it` })),
+            ...keptRevisions(found.arns.filter(arn => !shared.has(arn)), found.others)
+        ];
+        return {
+            families: families(found.arns.filter(arn => !kept.some(k => k.arn === arn))),
+            deregister: true,
+            kept,
+            ...(found.lookup ? { otherUsers: found.lookup } : {})
+        };
+    },
+    steps(plan) {
+        if (!plan.deregister || plan.families.length === 0)
+            return [];
+        const arns = plan.families.flatMap(f => f.arns);
+        return [
+            {
+                stage: 'after-cluster',
+                phase: 'deregister-task-definitions',
+                description: `Deregister ${count(arns.length, 'task definition revision')} of ${count(plan.families.length, 'family', 'families')} that no other cluster's services or tasks use`,
+                resources: arns.map(lastPartOfArn)
+            }
+        ];
+    },
+    notes: plan => plan.kept.map(k => `task definition ${lastPartOfArn(k.arn)} will be kept: ${k.reason}`),
+    actions: {
+        'after-cluster': {
+            phase: 'task definitions',
+            needed: plan => plan.deregister && plan.families.length + plan.kept.length > 0,
+            run: async (ctx, plan) => {
+                const now = await keepRevisionsOthersNowUse(ctx, plan);
+                for (const k of now.kept)
+                    ctx.report.leftovers.push({
+                        kind: 'task-definition',
+                        id: lastPartOfArn(k.arn),
+                        reason: `kept: ${k.reason}`
+                    });
+                await deregisterTaskDefinitions(ctx, now.families);
+            }
+        }
+    },
+    unfinished(plan, report) {
+        if (!plan.deregister)
+            return [];
+        const kept = plan.kept.map(k => ({
+            kind: 'task-definition',
+            id: lastPartOfArn(k.arn),
+            reason: `kept: ${k.reason}`
+        }));
+        return kept.concat(plan.families
+            .filter(f => !report.related?.taskDefinitions.some(t => t.family === f.family))
+            .map(f => ({
+            kind: 'task-definition',
+            id: f.family,
+            reason: 'still ACTIVE: not deregistered before the run stopped'
+        })));
+    },
+    countRows(r, left) {
+        const revisions = r.taskDefinitions.reduce((n, t) => n + t.revisions.length, 0);
+        if (revisions === 0 && left('task-definition') === 0)
+            return [];
+        return [
+            {
+                label: 'Task definition families',
+                found: r.found.taskDefinitionFamilies,
+                removed: r.taskDefinitions.length,
+                leftoverKind: 'task-definition'
+            }
+        ];
+    },
+    doneLists(r) {
+        return [
+            {
+                title: 'Task definitions deregistered',
+                items: r.taskDefinitions.map(t => `<b>${escapeHtml(t.family)}</b>: ${t.revisions.map(code).join(', ')}`)
+            }
+        ];
+    },
+    links: { 'task-definition': (region, id) => consoleLinks.taskDefinition(region, id) }
+};
+/** The revisions to keep, and why: with the other clusters unread, every one. */
+function keptRevisions(arns, others) {
+    return arns
+        .map(arn => ({ arn, reason: taskDefinitionKeepReason(arn, others) }))
+        .filter((k) => k.reason !== undefined);
+}
+/** The plan again with a fresh look at who else uses the revisions: it only ever keeps more. */
+async function keepRevisionsOthersNowUse(ctx, plan) {
+    const now = await keepWhatOthersNowUse(ctx, {
+        decisions: plan.families.flatMap(f => f.arns.map((arn) => ({ arn, delete: true }))),
+        ...(plan.otherUsers ? { otherUsers: plan.otherUsers } : {})
+    }, (d, fresh) => taskDefinitionKeepReason(d.arn, fresh), 'revision');
+    const newly = now.filter(d => !d.delete).map(d => ({ arn: d.arn, reason: d.keepReason ?? '' }));
+    if (newly.length === 0)
+        return plan;
+    return {
+        ...plan,
+        families: plan.families
+            .map(f => ({ ...f, arns: f.arns.filter(arn => !newly.some(k => k.arn === arn)) }))
+            .filter(f => f.arns.length > 0),
+        kept: [...plan.kept, ...newly]
+    };
+}
+async function deregisterTaskDefinitions(ctx, families) {
+    await Promise.all(families.map(async (family) => {
+        const done = [];
+        for (const arn of family.arns) {
+            try {
+                await callAws(ctx, ctx.ecs, new dist_cjs/* DeregisterTaskDefinitionCommand */.sjB({ taskDefinition: arn }));
+            }
+            catch (error) {
+                // INACTIVE already (its stack deregistered it, or an earlier run), or deleted since.
+                if ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException') &&
+                    /inactive|not found|does not exist|unable to/i.test((0,errors/* errorMessage */.gJ)(error))) {
+                    ctx.log.info(`Task definition ${lastPartOfArn(arn)} is already deregistered`);
+                    continue;
+                }
+                throw error;
+            }
+            done.push(lastPartOfArn(arn));
+            ctx.log.info(`Deregistered task definition ${lastPartOfArn(arn)}`);
+        }
+        if (done.length > 0)
+            relatedReport(ctx.report).taskDefinitions.push({
+                family: family.family,
+                revisions: done,
+                action: 'deregistered'
+            });
+    }));
+}
+/** Task definition ARNs grouped by family (`…:task-definition/family:revision`). */
+function families(arns) {
+    const byFamily = new Map();
+    for (const arn of arns) {
+        if (!isRevision(arn))
+            continue;
+        const family = familyOf(arn);
+        byFamily.set(family, [...(byFamily.get(family) ?? []), arn]);
+    }
+    return [...byFamily].map(([family, list]) => ({ family, arns: list.sort() }));
 }
 
 ;// CONCATENATED MODULE: ./lib/kinds/task-protection.js
@@ -64962,22 +65295,14 @@ const taskProtectionKind = {
         }
     },
     unfinished: () => [],
-    countRows(r, left) {
-        return rowWhenAny({
-            label: 'Scale-in protected tasks',
-            found: r.found.protectedTasks ?? 0,
-            removed: r.taskProtection?.length ?? 0,
-            leftoverKind: 'task-protection'
-        }, left);
-    },
-    doneLists(r) {
-        return [
-            {
-                title: 'Task scale-in protection cleared',
-                items: (r.taskProtection ?? []).map(t => code(t.taskArn))
-            }
-        ];
-    }
+    ...removedListSummary({
+        label: 'Scale-in protected tasks',
+        title: 'Task scale-in protection cleared',
+        leftoverKind: 'task-protection',
+        found: r => r.found.protectedTasks,
+        removed: r => r.taskProtection,
+        item: t => code(t.taskArn)
+    })
 };
 async function readProtected(ctx, clusterArn, tasks) {
     // The batches at once: the read is part of the inventory, which every run waits for.
@@ -65076,7 +65401,7 @@ async function readTargets(ctx, rule, clusterArn, bus, families) {
             return { items: out.Targets ?? [], nextToken: out.NextToken };
         });
         const mine = targets.filter(t => t.Arn === clusterArn &&
-            (!families || families.has(familyOfRef(t.EcsParameters?.TaskDefinitionArn ?? ''))));
+            (!families || families.has(familyOf(t.EcsParameters?.TaskDefinitionArn ?? ''))));
         return {
             rule,
             ...(bus === DEFAULT_BUS ? {} : { bus }),
@@ -65225,7 +65550,7 @@ families) {
         const templated = schedule.Target?.Arn === cluster.arn;
         if (!templated && !startsTasksOn(schedule, cluster))
             continue;
-        if (families && !families.has(familyOfRef(taskDefinitionOf(schedule))))
+        if (families && !families.has(familyOf(taskDefinitionOf(schedule))))
             continue;
         found.push({
             name: schedule.Name,
@@ -65359,6 +65684,7 @@ function scheduleLabel(schedule) {
 
 
 
+
 const PHASE = 'EventBridge rules and schedules';
 const triggersKind = {
     name: PHASE,
@@ -65459,21 +65785,14 @@ const triggersKind = {
     },
     unfinished(plan, report) {
         const done = report.related;
+        const reason = 'may still start tasks on this cluster: not changed before the run stopped';
         return [
-            ...plan.triggers
-                .filter(t => !done?.triggers.some(d => d.rule === t.rule && d.bus === t.bus))
-                .map((t) => ({
+            ...notDone(plan.triggers, t => done?.triggers.some(d => d.rule === t.rule && d.bus === t.bus) ?? false, {
                 kind: 'trigger',
-                id: ruleLabel(t),
-                reason: 'may still start tasks on this cluster: not changed before the run stopped'
-            })),
-            ...plan.schedules
-                .filter(s => !done?.schedules.some(d => d.name === s.name && d.group === s.group))
-                .map((s) => ({
-                kind: 'schedule',
-                id: scheduleLabel(s),
-                reason: 'may still start tasks on this cluster: not changed before the run stopped'
-            }))
+                id: ruleLabel,
+                reason
+            }),
+            ...notDone(plan.schedules, s => done?.schedules.some(d => d.name === s.name && d.group === s.group) ?? false, { kind: 'schedule', id: scheduleLabel, reason })
         ];
     },
     countRows(r, left) {
@@ -65563,6 +65882,9 @@ async function explainDenied(read) {
 
 
 
+
+
+/** Who outside the clusters this run removes uses what the kinds may remove (one lookup per teardown). */
 
 /**
  * Every kind of resource around the cluster, in the order they act within a stage (and appear in
@@ -65673,9 +65995,33 @@ function kindSteps(planned, stage) {
 function kindNotes(planned) {
     return (planned ?? []).flatMap(({ kind, plan }) => kind.notes(plan));
 }
-/** What one kind decided, typed again, for the one place in the core that needs it. */
-function planOf(planned, kind) {
-    return (planned ?? []).find(p => p.kind === kind)?.plan;
+/** What the core's steps need to know of the kinds' plans (each kind's `hints`), merged. */
+function kindHints(planned) {
+    const hints = { drainDelayMs: {}, handlesHosts: false };
+    for (const { kind, plan } of planned ?? []) {
+        const own = kind.hints?.(plan) ?? {};
+        Object.assign(hints.drainDelayMs, own.drainDelayMs);
+        if (own.handlesHosts)
+            hints.handlesHosts = true;
+    }
+    return hints;
+}
+/**
+ * A stack whose cluster is already gone: what the kinds must do before DeleteStack (each kind's
+ * `beforeAbsentClusterStack`, in the order of KINDS); returns the dry run's steps.
+ */
+async function beforeAbsentClusterStack(kinds, ctx, stack, dryRun) {
+    const steps = [];
+    for (const kind of kinds)
+        steps.push(...((await kind.beforeAbsentClusterStack?.(ctx, stack, dryRun)) ?? []));
+    return steps;
+}
+/**
+ * Services mode: the scope's task definitions the cluster's other services still run (ARN → those
+ * services), which the core reports kept and the stack step counts as used outside the stack.
+ */
+function sharedTaskDefinitions(scope) {
+    return sharedWithNeighbours(scope).taskDefinitions;
 }
 /**
  * Runs every kind's work at one stage, one phase each, in the order of KINDS. A phase in which the
@@ -66797,6 +67143,7 @@ function readMinutes(name, raw, fallback, min, max) {
 
 
 
+
 /**
  * Which clusters this run may touch. Everything that decides it happens here, before anything is
  * removed: patterns are expanded with ListClusters (every page), tags and ages are checked, and a
@@ -66816,11 +67163,11 @@ async function selectClusters(ctx, settings) {
     const targets = [...settings.clusters];
     const skipped = [];
     if (settings.patterns.length > 0) {
-        const explicitNames = new Set(settings.clusters.map(nameFromArn));
+        const explicitNames = new Set(settings.clusters.map(lastPartOfArn));
         const patterns = settings.patterns.map(globToRegExp);
         const excluded = settings.exclude.map(p => ({ pattern: p, regex: globToRegExp(p) }));
         const arns = await listClusterArns(ctx);
-        const candidates = arns.filter(arn => patterns.some(p => p.test(nameFromArn(arn))) && !explicitNames.has(nameFromArn(arn)));
+        const candidates = arns.filter(arn => patterns.some(p => p.test(lastPartOfArn(arn))) && !explicitNames.has(lastPartOfArn(arn)));
         const described = (await describeClusters(ctx, candidates, ['TAGS'])).filter(c => c.status === 'ACTIVE');
         described.sort((a, b) => (a.clusterName ?? '').localeCompare(b.clusterName ?? ''));
         for (const cluster of described) {
@@ -66854,7 +67201,7 @@ async function selectClusters(ctx, settings) {
         }
     }
     if (targets.length > settings.maxClusters) {
-        const names = targets.map(nameFromArn);
+        const names = targets.map(lastPartOfArn);
         throw new errors/* InputError */.dz(`${targets.length} clusters qualify, more than '${Inputs.maxClusters}' (${settings.maxClusters}) allows, so nothing was removed: ${names.slice(0, 50).join(', ')}${names.length > 50 ? ` and ${names.length - 50} more` : ''}. Narrow the patterns or raise max-clusters.`);
     }
     return { targets, skipped };
@@ -66873,7 +67220,7 @@ async function selectServices(ctx, settings, refs) {
     const clusterArn = cluster.info.arn;
     const active = await listServices(ctx, clusterArn, ['TAGS']);
     const byName = new Map(active.map(s => [s.name, s]));
-    const named = [...new Set(refs.names.map(nameFromArn))];
+    const named = [...new Set(refs.names.map(lastPartOfArn))];
     // A named service missing from the list may be DRAINING after an interrupted run: describe it.
     const unlisted = named.filter(name => !byName.has(name));
     const described = (await describeServices(ctx, clusterArn, unlisted, ['TAGS'])).present;
@@ -66968,185 +67315,7 @@ function describeAge(ms) {
             : `${Math.max(1, Math.round(ms / 60_000))} min`;
 }
 
-;// CONCATENATED MODULE: ./lib/sweep-neighbours.js
-
-
-
-
-class SweepNeighbours {
-    region;
-    runSignal;
-    members = new Map();
-    /** Log groups each revision writes to, described once per run. */
-    writes = new Map();
-    /** The plan's look at the clusters outside the sweep, taken once for all of the sweep's clusters. */
-    outside;
-    constructor(targets, region, 
-    /** The run's signal: the shared look must not end with the cluster that happened to start it. */
-    runSignal) {
-        this.region = region;
-        this.runSignal = runSignal;
-        for (const ref of targets) {
-            let settle = () => undefined;
-            const known = new Promise(resolve => (settle = resolve));
-            this.members.set(nameFromArn(ref), { gone: false, known, settle });
-        }
-    }
-    /**
-     * The plan's look at who outside the sweep uses what (`take`): every cluster of the sweep excludes
-     * the same clusters (the sweep's), so one look serves them all, on the run's signal.
-     */
-    planLook(ctx, take) {
-        return (this.outside ??= take({ ...ctx, signal: this.runSignal ?? ctx.signal }));
-    }
-    /** The cluster's inventory (or its absence: it uses nothing). */
-    inventoried(cluster, inventory) {
-        const m = this.members.get(nameFromArn(cluster));
-        if (!m)
-            return;
-        m.use = inventory ? useOf(inventory) : emptyUse();
-        m.settle();
-    }
-    /** The cluster is deleted: it uses nothing any more. */
-    gone(cluster) {
-        const m = this.members.get(nameFromArn(cluster));
-        if (!m)
-            return;
-        m.gone = true;
-        m.settle();
-    }
-    /** Its teardown returned; without an inventory, what it uses cannot be known. */
-    ended(cluster, why) {
-        const m = this.members.get(nameFromArn(cluster));
-        if (!m)
-            return;
-        if (!m.use && !m.gone)
-            m.unread = why;
-        m.settle();
-    }
-    /**
-     * Who among the sweep's other clusters not yet gone uses what: waits until every one of them has
-     * taken its inventory (or ended). `logGroups`: also the log groups their revisions write to.
-     */
-    async users(ctx, self, logGroups) {
-        const others = [...this.members.entries()].filter(([name]) => name !== nameFromArn(self));
-        await untilAborted(ctx.signal, Promise.all(others.map(([, m]) => m.known)));
-        const check = {
-            taskDefinitions: {},
-            logGroups: {},
-            targetGroups: {},
-            discoveryServices: {}
-        };
-        const unread = others.filter(([, m]) => !m.gone && m.unread);
-        if (unread.length > 0)
-            return {
-                ...check,
-                incomplete: `cluster ${unread[0][0]} of this sweep could not be read (${unread[0][1].unread})`
-            };
-        for (const [, m] of others) {
-            if (m.gone || !m.use)
-                continue;
-            for (const [key, into] of [
-                ['taskDefinitions', check.taskDefinitions],
-                ['targetGroups', check.targetGroups],
-                ['discoveryServices', check.discoveryServices]
-            ])
-                for (const [arn, users] of m.use[key])
-                    (into[arn] ??= []).push(...users);
-        }
-        if (logGroups) {
-            const revisions = Object.keys(check.taskDefinitions);
-            if (revisions.length > Limits.otherUsers.revisions)
-                return {
-                    ...check,
-                    incomplete: `the sweep's other clusters use ${revisions.length} task definition revisions, more than the ${Limits.otherUsers.revisions} this run reads for log groups`
-                };
-            try {
-                for (const revision of revisions) {
-                    const groups = await this.logGroupsOf(ctx, revision);
-                    if (!groups)
-                        continue;
-                    for (const name of groups)
-                        (check.logGroups[name] ??= []).push({ revision, users: check.taskDefinitions[revision] ?? [] });
-                }
-            }
-            catch (error) {
-                if (ctx.signal.aborted)
-                    throw error;
-                return {
-                    ...check,
-                    incomplete: `the sweep's other clusters' task definitions could not be read: ${(0,errors/* errorMessage */.gJ)(error)}`
-                };
-            }
-        }
-        return check;
-    }
-    logGroupsOf(ctx, revision) {
-        let found = this.writes.get(revision);
-        if (!found) {
-            found = describe(ctx, revision).then(td => td
-                ? awslogsGroups(td, this.region)
-                    .filter(g => g.region === this.region)
-                    .map(g => g.name)
-                : undefined);
-            // A failed read is not kept: the next asker tries again.
-            found.catch(() => this.writes.delete(revision));
-            this.writes.set(revision, found);
-        }
-        return found;
-    }
-}
-function emptyUse() {
-    return { taskDefinitions: new Map(), targetGroups: new Map(), discoveryServices: new Map() };
-}
-/** What a cluster's services (every deployment, load balancer and registry) and tasks use. */
-function useOf(inventory) {
-    const use = emptyUse();
-    const cluster = inventory.cluster.name;
-    const add = (map, key, user) => {
-        const list = map.get(key) ?? [];
-        if (!list.some(u => u.service === user.service && u.task === user.task))
-            list.push(user);
-        map.set(key, list);
-    };
-    for (const s of inventory.services) {
-        const user = { cluster, service: s.name };
-        for (const arn of s.taskDefinitions ?? [])
-            add(use.taskDefinitions, arn, user);
-        for (const lb of s.loadBalancers ?? [])
-            for (const tg of [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn])
-                if (tg)
-                    add(use.targetGroups, tg, user);
-        for (const registry of s.serviceRegistries ?? [])
-            add(use.discoveryServices, registry, user);
-    }
-    for (const t of inventory.tasks) {
-        if (!t.taskDefinitionArn)
-            continue;
-        add(use.taskDefinitions, t.taskDefinitionArn, t.serviceName ? { cluster, service: t.serviceName } : { cluster, task: `${t.id} (${t.group})` });
-    }
-    return use;
-}
-function untilAborted(signal, promise) {
-    if (signal.aborted)
-        return Promise.reject(new errors/* CancelledError */.cc());
-    return new Promise((resolve, reject) => {
-        const onAbort = () => reject(new errors/* CancelledError */.cc());
-        signal.addEventListener('abort', onAbort, { once: true });
-        promise.then(value => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(value);
-        }, error => {
-            signal.removeEventListener('abort', onAbort);
-            reject(error);
-        });
-    });
-}
-
 ;// CONCATENATED MODULE: ./lib/apply/context.js
-
-
-
 
 
 
@@ -67193,24 +67362,15 @@ function pollSchedules(ceilingMs) {
 }
 function createPollers(ctx, clusterArn, ceilingMs) {
     const schedules = pollSchedules(ceilingMs);
-    const tasks = new BatchPoller(ctx, {
-        schedule: schedules.tasks,
-        batchSize: Limits.describeTasksBatch,
-        tell: tellTasks,
-        describe: async (arns) => {
-            const outs = await Promise.all(chunk(arns, Limits.describeTasksBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeTasksCommand */.z8X({ cluster: clusterArn, tasks: batch }))));
-            return new Map(outs.flatMap(out => (out.tasks ?? []).map(t => [t.taskArn ?? '', toTaskInfo(t)])));
-        }
+    /** A poller that looks by ARN with `describe` (batched DescribeTasks or DescribeServices). */
+    const poller = (schedule, batchSize, tell, describe) => new BatchPoller(ctx, {
+        schedule,
+        batchSize,
+        tell,
+        describe: async (arns) => new Map((await describe(ctx, clusterArn, arns)).present.map(x => [x.arn, x]))
     });
-    const services = new BatchPoller(ctx, {
-        schedule: schedules.services,
-        batchSize: Limits.describeServicesBatch,
-        tell: tellServices,
-        describe: async (arns) => {
-            const outs = await Promise.all(chunk(arns, Limits.describeServicesBatch).map(batch => callAws(ctx, ctx.ecs, new dist_cjs/* DescribeServicesCommand */.H7c({ cluster: clusterArn, services: batch }))));
-            return new Map(outs.flatMap(out => (out.services ?? []).map(s => [s.serviceArn ?? '', toServiceInfo(s)])));
-        }
-    });
+    const tasks = poller(schedules.tasks, Limits.describeTasksBatch, tellTasks, describeTasks);
+    const services = poller(schedules.services, Limits.describeServicesBatch, tellServices, describeServices);
     return { tasks, services };
 }
 /**
@@ -67263,6 +67423,259 @@ function tellServices(waits) {
     ]
         .map(([status, n]) => `${n} ${status}`)
         .join(', ')}`;
+}
+
+;// CONCATENATED MODULE: ./lib/apply/capacity.js
+
+
+
+
+
+/** Refusals that only mean "an earlier change is still settling". */
+const SETTLING = [
+    { codes: ['ResourceInUseException', 'UpdateInProgressException'] },
+    { codes: ['ClientException', 'InvalidParameterException'], message: /not ACTIVE|in use|in progress/i }
+];
+/**
+ * A daemon still pins the provider: "Cannot delete capacity provider. Daemon services are still
+ * associated with this capacity provider" (ekristen/aws-nuke#990). The daemons go before their
+ * providers (src/kinds/daemons.ts), so this only lasts until their deletion is over.
+ */
+const PINNED_BY_DAEMONS = {
+    codes: ['ClientException'],
+    message: /Daemon services are still associated/i
+};
+/**
+ * DELETE_FAILED because the provider is still associated with a cluster: right after a detach,
+ * which is asynchronous, AWS answers DeleteCapacityProvider with 200 and this (ekristen/aws-nuke#542,
+ * hashicorp/terraform-provider-aws#48156), and deletes nothing; sent again once the detach has
+ * settled, it deletes.
+ */
+function isStillAssociated(reason) {
+    return /associated with (the )?cluster/i.test(reason ?? '');
+}
+/**
+ * Detaches the cluster's providers (both lists are required; Managed Instances ones cannot be
+ * detached and stay listed), waits until the detach has settled, then deletes the providers the
+ * plan deletes: Auto Scaling ones no other cluster uses, and the cluster's own Managed Instances
+ * ones (with `cluster`), each awaited until INACTIVE.
+ */
+async function removeCapacityProviders(ctx, decisions, opts) {
+    if (opts.detach)
+        await detach(ctx, decisions);
+    await Promise.all(decisions.filter(d => d.delete).map(d => deleteProvider(ctx, d)));
+    for (const d of decisions.filter(d => !d.delete && !d.provider.reserved)) {
+        ctx.report.leftovers.push({
+            kind: 'capacity-provider',
+            id: d.provider.name,
+            reason: `kept: ${d.keepReason}`
+        });
+    }
+}
+async function detach(ctx, decisions) {
+    // "Amazon ECS Managed Instances doesn't support this" (PutClusterCapacityProviders, API model):
+    // one the cluster lists stays in the list; it goes with DeleteCapacityProvider and `cluster`.
+    const kept = decisions
+        .filter(d => d.provider.managedInstances && d.provider.attached)
+        .map(d => d.provider.name);
+    await removeWithRetry(ctx, {
+        what: `the capacity providers of cluster ${ctx.clusterName}`,
+        // Told by AWS's last refusal alone.
+        waitingFor: false,
+        call: () => callAws(ctx, ctx.ecs, new dist_cjs/* PutClusterCapacityProvidersCommand */.t3({
+            cluster: ctx.clusterArn,
+            capacityProviders: kept,
+            defaultCapacityProviderStrategy: []
+        })),
+        notYet: SETTLING,
+        deadline: ctx.deadline,
+        onDeadline: reason => `capacity providers could not be detached before the deadline: ${reason}`
+    });
+    for (const d of decisions.filter(d => !d.provider.managedInstances)) {
+        ctx.report.capacityProviders.push({ name: d.provider.name, action: 'detached' });
+        ctx.log.info(`Detached capacity provider ${d.provider.name}`);
+    }
+    await attachmentsSettled(ctx);
+}
+/**
+ * The detach is asynchronous: the cluster's `attachmentsStatus` (DescribeClusters with
+ * ATTACHMENTS) is UPDATE_IN_PROGRESS until it settles, and until then a provider cannot be deleted
+ * and neither can the cluster (hashicorp/terraform-provider-aws#45794). An answer without the field
+ * (an emulator) counts as settled; UPDATE_FAILED is logged, and the deletions then say what stands.
+ */
+async function attachmentsSettled(ctx) {
+    const settled = await pollUntil(ctx, {
+        deadline: ctx.deadline,
+        schedule: { firstMs: 0, stepMs: 1_000, factor: 2, ceilingMs: ctx.pollIntervalMs }
+    }, async () => {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: [ctx.clusterArn], include: ['ATTACHMENTS'] }));
+        const status = out.clusters?.[0]?.attachmentsStatus;
+        if (status === 'UPDATE_IN_PROGRESS')
+            return { done: false, reason: 'attachmentsStatus UPDATE_IN_PROGRESS' };
+        return { done: true, value: status };
+    });
+    if (!settled.done)
+        throw new errors/* DeadlineError */.j3(`the cluster's capacity providers were still being detached at the deadline (${settled.reason})`);
+    if (settled.value === 'UPDATE_FAILED')
+        ctx.log.warning(`The cluster's capacity provider update ended UPDATE_FAILED; deleting what it can`);
+    else
+        ctx.log.info(settled.value
+            ? `The detach has settled (attachmentsStatus ${settled.value})`
+            : 'The detach is taken as settled: DescribeClusters gave no attachmentsStatus');
+}
+async function deleteProvider(ctx, decision) {
+    const { name, managedInstances } = decision.provider;
+    // Managed Instances providers "are cluster-scoped and can only be deleted from their associated
+    // cluster" (DeleteCapacityProvider, API model); DescribeCapacityProviders finds them with it too.
+    const scope = managedInstances ? { cluster: ctx.clusterArn } : {};
+    // Already being deleted (DEPROVISIONING, an earlier run's request): only waited for.
+    let requested = decision.provider.status === 'DEPROVISIONING';
+    let told = false;
+    let waited = false;
+    /** Sends DeleteCapacityProvider: done when AWS answers with the end, else looked at again. */
+    const request = async () => {
+        let cp;
+        try {
+            cp = (await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteCapacityProviderCommand */.oR7({ capacityProvider: name, ...scope }))).capacityProvider;
+        }
+        catch (error) {
+            if (remove_isAnswer(error, [PINNED_BY_DAEMONS, ...SETTLING]))
+                return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
+            throw error;
+        }
+        if (cp?.updateStatus === 'DELETE_FAILED')
+            return failed(cp);
+        requested = true;
+        if (!told)
+            ctx.log.info(`Deleting capacity provider ${name}`);
+        told = true;
+        return cp?.status === 'INACTIVE'
+            ? { done: true, value: { deleted: true } }
+            : { done: false, reason: 'DELETE_IN_PROGRESS' };
+    };
+    const failed = (cp) => {
+        const reason = cp.updateStatusReason ?? 'no reason given';
+        if (isStillAssociated(reason)) {
+            // Nothing was deleted: send it again once the detach has settled.
+            if (!waited)
+                ctx.log.info(`Capacity provider ${name}: DELETE_FAILED (${reason}): the detach is still settling; trying again`);
+            waited = true;
+            requested = false;
+            return { done: false, reason: `DELETE_FAILED: ${reason}` };
+        }
+        return { done: true, value: { deleted: false, reason } };
+    };
+    const finished = await retryUntil(ctx, {
+        deadline: ctx.deadline,
+        minDelayMs: 1_000,
+        maxDelayMs: Math.max(1_000, Math.min(15_000, ctx.pollIntervalMs))
+    }, async () => {
+        if (!requested)
+            return request();
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeCapacityProvidersCommand */.bso({ capacityProviders: [name], ...scope }));
+        const cp = out.capacityProviders?.[0];
+        if (!cp || cp.status === 'INACTIVE')
+            return { done: true, value: { deleted: true } };
+        if (cp.updateStatus === 'DELETE_FAILED')
+            return failed(cp);
+        return { done: false, reason: `still ${cp.status} (${cp.updateStatus ?? 'no update status'})` };
+    });
+    if (!finished.done)
+        throw new errors/* DeadlineError */.j3(`capacity provider ${name} was not deleted before the deadline: ${finished.reason}`);
+    if (finished.value.deleted) {
+        const entry = ctx.report.capacityProviders.find(e => e.name === name);
+        if (entry)
+            entry.action = 'deleted';
+        else
+            ctx.report.capacityProviders.push({ name, action: 'deleted' });
+        const instances = decision.provider.instances ?? [];
+        if (managedInstances) {
+            // Its instances are ECS's, launched for it; they are shut down with it.
+            const record = ctx.report.capacityProviders.find(e => e.name === name);
+            record.managedInstances = instances.map(i => i.ec2InstanceId ?? i.id);
+        }
+        ctx.log.info(`Capacity provider ${name} is deleted` +
+            (instances.length > 0 ? ` (with the ${instances.length} Managed Instances ECS ran for it)` : ''));
+        return;
+    }
+    const reason = finished.value.reason;
+    ctx.report.leftovers.push({
+        kind: 'capacity-provider',
+        id: name,
+        billing: managedInstances === true,
+        reason: `DELETE_FAILED: ${reason} Remove what the reason names, then run the teardown again or run aws ecs delete-capacity-provider --capacity-provider ${name}${managedInstances ? ` --cluster ${ctx.clusterName}` : ''}`
+    });
+    throw new Error(`capacity provider ${name} could not be deleted: DELETE_FAILED: ${reason}`);
+}
+
+;// CONCATENATED MODULE: ./lib/apply/cluster.js
+
+
+
+
+
+/**
+ * Right after draining, DeleteCluster is often refused for what is still settling: DRAINING
+ * services, STOPPING tasks, instances on their way out, an attachment update. Those refusals are
+ * retried with backoff until the deadline; at the deadline the last refusal says what is left.
+ */
+const NOT_YET = [
+    {
+        codes: [
+            'ClusterContainsServicesException',
+            'ClusterContainsTasksException',
+            'ClusterContainsContainerInstancesException',
+            'ClusterContainsCapacityProviderException',
+            'UpdateInProgressException'
+        ]
+    },
+    /**
+     * Right after a detach (asynchronous) or while a Managed Instances provider is still being deleted,
+     * DeleteCluster answers ClientException "The Cluster cannot be deleted while Cluster Scoped
+     * Capacity Providers are attached to the cluster" (hashicorp/terraform-provider-aws#45794,
+     * ekristen/aws-nuke#990): like the ClusterContains* refusals, it passes once they are gone.
+     */
+    { codes: ['ClientException'], message: /Capacity Providers are attached/i }
+];
+async function deleteCluster(ctx, opts = {}) {
+    if (opts.mayBeGone) {
+        const current = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: [ctx.clusterArn] }));
+        const status = current.clusters?.[0]?.status;
+        if (!status || status === 'INACTIVE') {
+            ctx.log.info(`Cluster ${ctx.clusterName} was deleted with its stack`);
+            return;
+        }
+        ctx.log.info(`Cluster ${ctx.clusterName} is still ${status} after its stack was deleted: deleting it directly`);
+    }
+    const deleted = await removeWithRetry(ctx, {
+        what: `cluster ${ctx.clusterName}`,
+        waitingFor: `AWS to accept the deletion of cluster ${ctx.clusterName}`,
+        call: () => callAws(ctx, ctx.ecs, new dist_cjs/* DeleteClusterCommand */.dI4({ cluster: ctx.clusterArn })),
+        gone: [{ codes: ['ClusterNotFoundException'] }],
+        notYet: NOT_YET,
+        onNotYet: reason => ctx.log.info(`DeleteCluster refused for now (${reason}); trying again`),
+        deadline: ctx.deadline,
+        maxDelayMs: 20_000,
+        onDeadline: reason => `AWS still refused to delete the cluster at the deadline: ${reason}`
+    });
+    if (deleted.outcome === 'removed' && ctx.accepted)
+        ctx.accepted.deleteCluster = true;
+    ctx.log.info(`Deleting cluster ${ctx.clusterName}`);
+    const inactive = await retryUntil(ctx, {
+        deadline: ctx.deadline,
+        minDelayMs: 1_000,
+        maxDelayMs: ctx.pollIntervalMs,
+        what: `cluster ${ctx.clusterName} to become INACTIVE`
+    }, async () => {
+        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: [ctx.clusterArn] }));
+        const cluster = out.clusters?.[0];
+        if (!cluster || cluster.status === 'INACTIVE')
+            return { done: true, value: undefined };
+        return { done: false, reason: `cluster is still ${cluster.status}` };
+    });
+    if (!inactive.done)
+        throw new errors/* DeadlineError */.j3(`the cluster was not INACTIVE at the deadline: ${inactive.reason}`);
+    ctx.log.info(`Cluster ${ctx.clusterName} is deleted`);
 }
 
 ;// CONCATENATED MODULE: ./lib/apply/tasks.js
@@ -67394,272 +67807,7 @@ function ids(tasks) {
     return shown.join(', ') + (tasks.length > shown.length ? ` and ${tasks.length - shown.length} more` : '');
 }
 
-;// CONCATENATED MODULE: ./lib/apply/capacity.js
-
-
-
-
-/** Refusals that only mean "an earlier change is still settling". */
-function isTransientRefusal(error) {
-    return ((0,errors/* isAwsError */.m_)(error, 'ResourceInUseException', 'UpdateInProgressException') ||
-        ((0,errors/* isAwsError */.m_)(error, 'ClientException', 'InvalidParameterException') &&
-            /not ACTIVE|in use|in progress/i.test((0,errors/* errorMessage */.gJ)(error))));
-}
-/**
- * A daemon still pins the provider: "Cannot delete capacity provider. Daemon services are still
- * associated with this capacity provider" (ekristen/aws-nuke#990). The daemons go before their
- * providers (src/kinds/daemons.ts), so this only lasts until their deletion is over.
- */
-function isPinnedByDaemons(error) {
-    return ((0,errors/* isAwsError */.m_)(error, 'ClientException') && /Daemon services are still associated/i.test((0,errors/* errorMessage */.gJ)(error)));
-}
-/**
- * DELETE_FAILED because the provider is still associated with a cluster: right after a detach,
- * which is asynchronous, AWS answers DeleteCapacityProvider with 200 and this (ekristen/aws-nuke#542,
- * hashicorp/terraform-provider-aws#48156), and deletes nothing; sent again once the detach has
- * settled, it deletes.
- */
-function isStillAssociated(reason) {
-    return /associated with (the )?cluster/i.test(reason ?? '');
-}
-/**
- * Detaches the cluster's providers (both lists are required; Managed Instances ones cannot be
- * detached and stay listed), waits until the detach has settled, then deletes the providers the
- * plan deletes: Auto Scaling ones no other cluster uses, and the cluster's own Managed Instances
- * ones (with `cluster`), each awaited until INACTIVE.
- */
-async function removeCapacityProviders(ctx, decisions, opts) {
-    if (opts.detach)
-        await detach(ctx, decisions);
-    await Promise.all(decisions.filter(d => d.delete).map(d => deleteProvider(ctx, d)));
-    for (const d of decisions.filter(d => !d.delete && !d.provider.reserved)) {
-        ctx.report.leftovers.push({
-            kind: 'capacity-provider',
-            id: d.provider.name,
-            reason: `kept: ${d.keepReason}`
-        });
-    }
-}
-async function detach(ctx, decisions) {
-    // "Amazon ECS Managed Instances doesn't support this" (PutClusterCapacityProviders, API model):
-    // one the cluster lists stays in the list; it goes with DeleteCapacityProvider and `cluster`.
-    const kept = decisions
-        .filter(d => d.provider.managedInstances && d.provider.attached)
-        .map(d => d.provider.name);
-    const detached = await retryUntil(ctx, { deadline: ctx.deadline, minDelayMs: 2_000, maxDelayMs: 15_000 }, async () => {
-        try {
-            await callAws(ctx, ctx.ecs, new dist_cjs/* PutClusterCapacityProvidersCommand */.t3({
-                cluster: ctx.clusterArn,
-                capacityProviders: kept,
-                defaultCapacityProviderStrategy: []
-            }));
-            return { done: true, value: undefined };
-        }
-        catch (error) {
-            if (isTransientRefusal(error))
-                return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
-            throw error;
-        }
-    });
-    if (!detached.done)
-        throw new errors/* DeadlineError */.j3(`capacity providers could not be detached before the deadline: ${detached.reason}`);
-    for (const d of decisions.filter(d => !d.provider.managedInstances)) {
-        ctx.report.capacityProviders.push({ name: d.provider.name, action: 'detached' });
-        ctx.log.info(`Detached capacity provider ${d.provider.name}`);
-    }
-    await attachmentsSettled(ctx);
-}
-/**
- * The detach is asynchronous: the cluster's `attachmentsStatus` (DescribeClusters with
- * ATTACHMENTS) is UPDATE_IN_PROGRESS until it settles, and until then a provider cannot be deleted
- * and neither can the cluster (hashicorp/terraform-provider-aws#45794). An answer without the field
- * (an emulator) counts as settled; UPDATE_FAILED is logged, and the deletions then say what stands.
- */
-async function attachmentsSettled(ctx) {
-    const settled = await pollUntil(ctx, {
-        deadline: ctx.deadline,
-        schedule: { firstMs: 0, stepMs: 1_000, factor: 2, ceilingMs: ctx.pollIntervalMs }
-    }, async () => {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: [ctx.clusterArn], include: ['ATTACHMENTS'] }));
-        const status = out.clusters?.[0]?.attachmentsStatus;
-        if (status === 'UPDATE_IN_PROGRESS')
-            return { done: false, reason: 'attachmentsStatus UPDATE_IN_PROGRESS' };
-        return { done: true, value: status };
-    });
-    if (!settled.done)
-        throw new errors/* DeadlineError */.j3(`the cluster's capacity providers were still being detached at the deadline (${settled.reason})`);
-    if (settled.value === 'UPDATE_FAILED')
-        ctx.log.warning(`The cluster's capacity provider update ended UPDATE_FAILED; deleting what it can`);
-    else
-        ctx.log.info(settled.value
-            ? `The detach has settled (attachmentsStatus ${settled.value})`
-            : 'The detach is taken as settled: DescribeClusters gave no attachmentsStatus');
-}
-async function deleteProvider(ctx, decision) {
-    const { name, managedInstances } = decision.provider;
-    // Managed Instances providers "are cluster-scoped and can only be deleted from their associated
-    // cluster" (DeleteCapacityProvider, API model); DescribeCapacityProviders finds them with it too.
-    const scope = managedInstances ? { cluster: ctx.clusterArn } : {};
-    // Already being deleted (DEPROVISIONING, an earlier run's request): only waited for.
-    let requested = decision.provider.status === 'DEPROVISIONING';
-    let told = false;
-    let waited = false;
-    /** Sends DeleteCapacityProvider: done when AWS answers with the end, else looked at again. */
-    const request = async () => {
-        let cp;
-        try {
-            cp = (await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteCapacityProviderCommand */.oR7({ capacityProvider: name, ...scope }))).capacityProvider;
-        }
-        catch (error) {
-            if (isPinnedByDaemons(error) || isTransientRefusal(error))
-                return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
-            throw error;
-        }
-        if (cp?.updateStatus === 'DELETE_FAILED')
-            return failed(cp);
-        requested = true;
-        if (!told)
-            ctx.log.info(`Deleting capacity provider ${name}`);
-        told = true;
-        return cp?.status === 'INACTIVE'
-            ? { done: true, value: { deleted: true } }
-            : { done: false, reason: 'DELETE_IN_PROGRESS' };
-    };
-    const failed = (cp) => {
-        const reason = cp.updateStatusReason ?? 'no reason given';
-        if (isStillAssociated(reason)) {
-            // Nothing was deleted: send it again once the detach has settled.
-            if (!waited)
-                ctx.log.info(`Capacity provider ${name}: DELETE_FAILED (${reason}): the detach is still settling; trying again`);
-            waited = true;
-            requested = false;
-            return { done: false, reason: `DELETE_FAILED: ${reason}` };
-        }
-        return { done: true, value: { deleted: false, reason } };
-    };
-    const finished = await retryUntil(ctx, {
-        deadline: ctx.deadline,
-        minDelayMs: 1_000,
-        maxDelayMs: Math.max(1_000, Math.min(15_000, ctx.pollIntervalMs))
-    }, async () => {
-        if (!requested)
-            return request();
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeCapacityProvidersCommand */.bso({ capacityProviders: [name], ...scope }));
-        const cp = out.capacityProviders?.[0];
-        if (!cp || cp.status === 'INACTIVE')
-            return { done: true, value: { deleted: true } };
-        if (cp.updateStatus === 'DELETE_FAILED')
-            return failed(cp);
-        return { done: false, reason: `still ${cp.status} (${cp.updateStatus ?? 'no update status'})` };
-    });
-    if (!finished.done)
-        throw new errors/* DeadlineError */.j3(`capacity provider ${name} was not deleted before the deadline: ${finished.reason}`);
-    if (finished.value.deleted) {
-        const entry = ctx.report.capacityProviders.find(e => e.name === name);
-        if (entry)
-            entry.action = 'deleted';
-        else
-            ctx.report.capacityProviders.push({ name, action: 'deleted' });
-        const instances = decision.provider.instances ?? [];
-        if (managedInstances) {
-            // Its instances are ECS's, launched for it; they are shut down with it.
-            const record = ctx.report.capacityProviders.find(e => e.name === name);
-            record.managedInstances = instances.map(i => i.ec2InstanceId ?? i.id);
-        }
-        ctx.log.info(`Capacity provider ${name} is deleted` +
-            (instances.length > 0 ? ` (with the ${instances.length} Managed Instances ECS ran for it)` : ''));
-        return;
-    }
-    const reason = finished.value.reason;
-    ctx.report.leftovers.push({
-        kind: 'capacity-provider',
-        id: name,
-        billing: managedInstances === true,
-        reason: `DELETE_FAILED: ${reason} Remove what the reason names, then run the teardown again or run aws ecs delete-capacity-provider --capacity-provider ${name}${managedInstances ? ` --cluster ${ctx.clusterName}` : ''}`
-    });
-    throw new Error(`capacity provider ${name} could not be deleted: DELETE_FAILED: ${reason}`);
-}
-
-;// CONCATENATED MODULE: ./lib/apply/cluster.js
-
-
-
-
-/**
- * Right after draining, DeleteCluster is often refused for what is still settling: DRAINING
- * services, STOPPING tasks, instances on their way out, an attachment update. Those refusals are
- * retried with backoff until the deadline; at the deadline the last refusal says what is left.
- */
-const TRANSIENT = [
-    'ClusterContainsServicesException',
-    'ClusterContainsTasksException',
-    'ClusterContainsContainerInstancesException',
-    'ClusterContainsCapacityProviderException',
-    'UpdateInProgressException'
-];
-/**
- * Right after a detach (asynchronous) or while a Managed Instances provider is still being deleted,
- * DeleteCluster answers ClientException "The Cluster cannot be deleted while Cluster Scoped Capacity
- * Providers are attached to the cluster" (hashicorp/terraform-provider-aws#45794,
- * ekristen/aws-nuke#990): like the ClusterContains* refusals, it passes once they are gone.
- */
-function isCapacityStillAttached(error) {
-    return (0,errors/* isAwsError */.m_)(error, 'ClientException') && /Capacity Providers are attached/i.test((0,errors/* errorMessage */.gJ)(error));
-}
-async function deleteCluster(ctx, opts = {}) {
-    if (opts.mayBeGone) {
-        const current = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: [ctx.clusterArn] }));
-        const status = current.clusters?.[0]?.status;
-        if (!status || status === 'INACTIVE') {
-            ctx.log.info(`Cluster ${ctx.clusterName} was deleted with its stack`);
-            return;
-        }
-        ctx.log.info(`Cluster ${ctx.clusterName} is still ${status} after its stack was deleted: deleting it directly`);
-    }
-    const deleted = await retryUntil(ctx, {
-        deadline: ctx.deadline,
-        minDelayMs: 2_000,
-        maxDelayMs: 20_000,
-        what: `AWS to accept the deletion of cluster ${ctx.clusterName}`
-    }, async () => {
-        try {
-            await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteClusterCommand */.dI4({ cluster: ctx.clusterArn }));
-            if (ctx.accepted)
-                ctx.accepted.deleteCluster = true;
-            return { done: true, value: undefined };
-        }
-        catch (error) {
-            if ((0,errors/* isAwsError */.m_)(error, 'ClusterNotFoundException'))
-                return { done: true, value: undefined };
-            if ((0,errors/* isAwsError */.m_)(error, ...TRANSIENT) || isCapacityStillAttached(error)) {
-                ctx.log.info(`DeleteCluster refused for now (${(0,errors/* errorMessage */.gJ)(error)}); trying again`);
-                return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
-            }
-            throw error;
-        }
-    });
-    if (!deleted.done)
-        throw new errors/* DeadlineError */.j3(`AWS still refused to delete the cluster at the deadline: ${deleted.reason}`);
-    ctx.log.info(`Deleting cluster ${ctx.clusterName}`);
-    const inactive = await retryUntil(ctx, {
-        deadline: ctx.deadline,
-        minDelayMs: 1_000,
-        maxDelayMs: ctx.pollIntervalMs,
-        what: `cluster ${ctx.clusterName} to become INACTIVE`
-    }, async () => {
-        const out = await callAws(ctx, ctx.ecs, new dist_cjs/* DescribeClustersCommand */._2_({ clusters: [ctx.clusterArn] }));
-        const cluster = out.clusters?.[0];
-        if (!cluster || cluster.status === 'INACTIVE')
-            return { done: true, value: undefined };
-        return { done: false, reason: `cluster is still ${cluster.status}` };
-    });
-    if (!inactive.done)
-        throw new errors/* DeadlineError */.j3(`the cluster was not INACTIVE at the deadline: ${inactive.reason}`);
-    ctx.log.info(`Cluster ${ctx.clusterName} is deleted`);
-}
-
 ;// CONCATENATED MODULE: ./lib/apply/instances.js
-
 
 
 
@@ -67683,46 +67831,37 @@ async function deregisterInstances(ctx, instances, gates) {
 async function deregister(ctx, instance, gates) {
     const force = ctx.mode === 'force';
     let waitedForAll = false;
-    const result = await retryUntil(ctx, {
+    const result = await removeWithRetry(ctx, {
+        what: `container instance ${instance.id}`,
+        waitingFor: `container instance ${instance.id} to be deregistered`,
+        call: () => callAws(ctx, ctx.ecs, new dist_cjs/* DeregisterContainerInstanceCommand */.sKU({
+            cluster: ctx.clusterArn,
+            containerInstance: instance.arn,
+            force
+        })),
+        gone: [
+            {
+                codes: ['InvalidParameterException', 'ClientException'],
+                message: /not found|does not exist|inactive/i
+            }
+        ],
+        // A task the inventory did not see on it (refused only without force).
+        notYet: force ? [] : [{ codes: ['InvalidParameterException', 'ClientException'], message: /task/i }],
+        onNotYet: async () => {
+            // Wait for every known task first (stopping a draining service's task here would cut its
+            // drain short), then stop what is left.
+            if (!waitedForAll) {
+                waitedForAll = true;
+                await gates.allTasksDown;
+            }
+            else {
+                await stopStragglers(ctx);
+            }
+        },
         deadline: ctx.deadline,
-        minDelayMs: 2_000,
-        maxDelayMs: 15_000,
-        what: `container instance ${instance.id} to be deregistered`
-    }, async () => {
-        try {
-            await callAws(ctx, ctx.ecs, new dist_cjs/* DeregisterContainerInstanceCommand */.sKU({
-                cluster: ctx.clusterArn,
-                containerInstance: instance.arn,
-                force
-            }));
-            return { done: true, value: 'deregistered' };
-        }
-        catch (error) {
-            const message = (0,errors/* errorMessage */.gJ)(error);
-            if ((0,errors/* isAwsError */.m_)(error, 'InvalidParameterException', 'ClientException') &&
-                /not found|does not exist|inactive/i.test(message)) {
-                return { done: true, value: 'gone' };
-            }
-            if (!force &&
-                (0,errors/* isAwsError */.m_)(error, 'InvalidParameterException', 'ClientException') &&
-                /task/i.test(message)) {
-                // A task the inventory did not see on it: wait for every known task first (stopping a
-                // draining service's task here would cut its drain short), then stop what is left.
-                if (!waitedForAll) {
-                    waitedForAll = true;
-                    await gates.allTasksDown;
-                }
-                else {
-                    await stopStragglers(ctx);
-                }
-                return { done: false, reason: message };
-            }
-            throw error;
-        }
+        onDeadline: reason => `container instance ${instance.id} could not be deregistered before the deadline: ${reason}`
     });
-    if (!result.done)
-        throw new errors/* DeadlineError */.j3(`container instance ${instance.id} could not be deregistered before the deadline: ${result.reason}`);
-    if (result.value === 'gone') {
+    if (result.outcome === 'gone') {
         ctx.log.info(`Container instance ${instance.id} is already deregistered`);
         return;
     }
@@ -67742,9 +67881,11 @@ async function deregister(ctx, instance, gates) {
 
 
 
+
 /** ServiceNotFound / ServiceNotActive: the service is already deleted (or being deleted). */
+const SERVICE_GONE = { codes: ['ServiceNotFoundException', 'ServiceNotActiveException'] };
 function isServiceGone(error) {
-    return (0,errors/* isAwsError */.m_)(error, 'ServiceNotFoundException', 'ServiceNotActiveException');
+    return isAnswer(error, [SERVICE_GONE]);
 }
 /**
  * One service from start to end, with one service-modify call: DeleteService with force. For a
@@ -67782,15 +67923,14 @@ function recordDeletedEarlier(ctx, plan) {
     });
 }
 async function deleteTaskSet(ctx, plan, taskSet) {
-    try {
-        await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteTaskSetCommand */.y5A({ cluster: ctx.clusterArn, service: plan.service.arn, taskSet, force: true }));
-        ctx.log.info(`Deleted task set ${taskSet.slice(taskSet.lastIndexOf('/') + 1)} of service ${plan.service.name}`);
-    }
-    catch (error) {
-        if (isServiceGone(error) || (0,errors/* isAwsError */.m_)(error, 'TaskSetNotFoundException'))
-            return;
-        throw error;
-    }
+    const removed = await removeWithRetry(ctx, {
+        what: `task set ${lastPartOfArn(taskSet)} of service ${plan.service.name}`,
+        call: () => callAws(ctx, ctx.ecs, new dist_cjs/* DeleteTaskSetCommand */.y5A({ cluster: ctx.clusterArn, service: plan.service.arn, taskSet, force: true })),
+        gone: [SERVICE_GONE, { codes: ['TaskSetNotFoundException'] }],
+        deadline: ctx.deadline
+    });
+    if (removed.outcome === 'removed')
+        ctx.log.info(`Deleted task set ${lastPartOfArn(taskSet)} of service ${plan.service.name}`);
 }
 /**
  * DeleteService with force: no UpdateService desiredCount 0 first, force scales the service down
@@ -67800,13 +67940,10 @@ async function deleteTaskSet(ctx, plan, taskSet) {
  * and scaling ECS made for it) once its tasks stop; DeleteService would leave them (ECS API model).
  */
 async function deleteService(ctx, plan) {
-    const result = await retryUntil(ctx, {
-        deadline: ctx.deadline,
-        minDelayMs: 2_000,
-        maxDelayMs: 15_000,
-        what: `AWS to accept the deletion of service ${plan.service.name}`
-    }, async () => {
-        try {
+    const result = await removeWithRetry(ctx, {
+        what: `service ${plan.service.name}`,
+        waitingFor: `AWS to accept the deletion of service ${plan.service.name}`,
+        call: async () => {
             if (plan.service.express) {
                 await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteExpressGatewayServiceCommand */.q8H({ serviceArn: plan.service.arn }));
                 ctx.log.info(`Deleting Express service ${plan.service.name} (ECS removes what it made for it with it)`);
@@ -67815,22 +67952,14 @@ async function deleteService(ctx, plan) {
                 await callAws(ctx, ctx.ecs, new dist_cjs/* DeleteServiceCommand */.o6q({ cluster: ctx.clusterArn, service: plan.service.arn, force: true }));
                 ctx.log.info(`Deleting service ${plan.service.name}`);
             }
-            return { done: true, value: 'deleted' };
-        }
-        catch (error) {
-            if (isServiceGone(error))
-                return { done: true, value: (0,errors/* awsErrorName */.ZH)(error) };
-            if ((0,errors/* isAwsError */.m_)(error, 'InvalidParameterException') &&
-                /deployments are active|in progress/i.test((0,errors/* errorMessage */.gJ)(error))) {
-                return { done: false, reason: (0,errors/* errorMessage */.gJ)(error) };
-            }
-            throw error;
-        }
+        },
+        gone: [SERVICE_GONE],
+        notYet: [{ codes: ['InvalidParameterException'], message: /deployments are active|in progress/i }],
+        deadline: ctx.deadline,
+        onDeadline: reason => `service ${plan.service.name} could not be deleted before the deadline: ${reason}`
     });
-    if (!result.done)
-        throw new errors/* DeadlineError */.j3(`service ${plan.service.name} could not be deleted before the deadline: ${result.reason}`);
     // Ours from the moment DeleteService accepts it: DRAINING until INACTIVE, which AWS finishes by itself.
-    if (result.value === 'deleted') {
+    if (result.outcome === 'removed') {
         if (!ctx.report.services.some(s => s.arn === plan.service.arn))
             ctx.report.services.push({
                 name: plan.service.name,
@@ -67843,7 +67972,7 @@ async function deleteService(ctx, plan) {
         recordGoneBefore(ctx.report, {
             kind: 'service',
             id: plan.service.name,
-            reason: `${result.value} on this run's DeleteService: deleted by someone else`
+            reason: `${result.code} on this run's DeleteService: deleted by someone else`
         });
     }
 }
@@ -68686,9 +68815,6 @@ function round(seconds) {
 
 
 
-
-
-
 function planTeardown(inventory, mode, stack, kinds) {
     const serviceNames = new Set(inventory.services.map(s => s.name));
     const tasksByService = new Map();
@@ -68739,7 +68865,7 @@ function planTeardown(inventory, mode, stack, kinds) {
         ...(inventory.scope ? { scope: inventory.scope } : {}),
         steps: []
     };
-    const drainDelayMs = planOf(plan.kinds, loadBalancersKind)?.drainDelayMs ?? {};
+    const { drainDelayMs } = kindHints(plan.kinds);
     for (const s of plan.services) {
         const delay = drainDelayMs[s.service.name];
         if (delay !== undefined)
@@ -68825,7 +68951,7 @@ function describeSteps(plan) {
     }
     steps.push(...ofKinds('after-services'));
     if (plan.containerInstances.length > 0) {
-        const handled = hostsHandled(planOf(plan.kinds, hostsKind));
+        const handled = kindHints(plan.kinds).handlesHosts;
         steps.push({
             phase: 'deregister-instances',
             description: `Deregister ${count(plan.containerInstances.length, 'container instance')}${handled ? '' : ' (the EC2 instances behind them keep running)'}`,
@@ -68999,7 +69125,7 @@ async function lookUpStack(deps, settings, report, ctx, cluster, blockers, inven
     const outside = inventory?.scope
         ? outsideServices({
             services,
-            sharedTaskDefinitions: new Set(scope ? sharedWithNeighbours(scope).taskDefinitions.keys() : []),
+            sharedTaskDefinitions: new Set(scope ? sharedTaskDefinitions(scope).keys() : []),
             sharedTargetGroups: new Set(inventory.scope.neighbours.flatMap(s => (s.loadBalancers ?? []).map(lb => lb.targetGroupArn ?? '')))
         })
         : outsideCluster(cluster, services);
@@ -69148,167 +69274,7 @@ function describeLeftovers(leftovers) {
         .join('; ');
 }
 
-;// CONCATENATED MODULE: ./lib/report/phase-log.js
-
-/** Most lines of one phase kept in the report and the summary; the log gets them all. */
-const REPORT_LINES_PER_PHASE = 100;
-/** While the run waits, the log says what it waits for at least this often (Terraform's pace). */
-const HEARTBEAT_MS = 10_000;
-/**
- * The live log of one cluster, and its phases for the report. Each line is written the moment it
- * is said, prefixed with the cluster's name (a sweep's clusters run side by side, and phases
- * overlap: services drain while standalone tasks stop, so neither can be a collapsible group of the
- * runner's log without holding its lines back). Each phase's lines are also kept, in the report, so
- * the summary tells the story in the same words as the log; a phase's end is one line with its
- * time. Warnings and errors are annotations, as they come.
- *
- * It is also the cluster's board of waits (WaitBoard): while something waits, every HEARTBEAT_MS a
- * line says what each wait is waiting for, as its last look saw it, and for how long. The pace
- * comes from the clock and sleep the run was given (virtual time in tests), no wait looks at AWS to
- * tell it, and the heartbeat stops when the last wait ends.
- */
-class PhaseLog {
-    log;
-    report;
-    clock;
-    timing;
-    open = new Map();
-    /** Phases begun quietly: when each began, until its first line makes it a phase of its own. */
-    quiet = new Map();
-    /** When the cluster's teardown began: phases' starts count from here. */
-    origin;
-    waits = new Set();
-    /** Stops the heartbeat's sleep when the last wait ends. */
-    heartbeat;
-    constructor(log, report, clock, 
-    /** The heartbeat's sleep, and the signal that ends it with the cluster's work; none: no heartbeat. */
-    timing) {
-        this.log = log;
-        this.report = report;
-        this.clock = clock;
-        this.timing = timing;
-        this.origin = clock();
-    }
-    /** A line of this cluster in the live log, written now. */
-    write(line) {
-        this.log.info(`${this.report.name}: ${line}`);
-    }
-    /** Starts a phase now (a phase also starts by itself with its first line). */
-    start(name) {
-        if (!this.open.has(name) && !this.report.phases.some(p => p.name === name)) {
-            this.open.set(name, { started: this.quiet.get(name) ?? this.clock(), lines: [] });
-            this.quiet.delete(name);
-        }
-    }
-    /**
-     * Begins a phase that is shown only if it says something: its time counts from now, but a phase
-     * with no line (a kind with nothing to report, src/kinds/) leaves no trace.
-     */
-    startQuietly(name) {
-        if (!this.open.has(name) && !this.quiet.has(name))
-            this.quiet.set(name, this.clock());
-    }
-    /** A logger for one phase: each line goes to the log at once, and into the phase's report. */
-    phase(name) {
-        const parent = this.log;
-        const keep = (line) => {
-            this.start(name);
-            this.open.get(name)?.lines.push(line);
-        };
-        return {
-            info: message => {
-                keep(message);
-                this.write(message);
-            },
-            warning: message => {
-                keep(`warning: ${message}`);
-                parent.warning(message);
-            },
-            error: message => {
-                keep(`error: ${message}`);
-                parent.error(message);
-            },
-            debug: message => parent.debug(message),
-            progress: message => this.write(message),
-            group: (_name, work) => work()
-        };
-    }
-    /** Ends a phase: its start and time go into the report, one line with its time into the log. */
-    finish(name) {
-        this.quiet.delete(name);
-        const phase = this.open.get(name);
-        if (!phase)
-            return Promise.resolve();
-        this.open.delete(name);
-        const seconds = tenths((this.clock() - phase.started) / 1000);
-        const kept = phase.lines.slice(0, REPORT_LINES_PER_PHASE);
-        if (phase.lines.length > kept.length)
-            kept.push(`… and ${phase.lines.length - kept.length} more lines in the log`);
-        this.report.phases.push({ name, start: tenths((phase.started - this.origin) / 1000), seconds, log: kept });
-        this.write(phase.lines.length > 0 ? `${name}: done in ${seconds.toFixed(1)} s` : `${name}: nothing to do`);
-        return Promise.resolve();
-    }
-    /** Ends every phase still open: after a failure or a cancellation, what was done is still told. */
-    async finishAll() {
-        for (const name of [...this.open.keys()])
-            await this.finish(name);
-    }
-    /** Puts a wait on the board (WaitBoard); the heartbeat runs while the board holds one. */
-    begin(wait) {
-        this.waits.add(wait);
-        if (this.timing && !this.heartbeat && !this.timing.signal.aborted)
-            void this.beat(this.timing);
-        return () => {
-            this.waits.delete(wait);
-            if (this.waits.size === 0) {
-                this.heartbeat?.abort();
-                this.heartbeat = undefined;
-            }
-        };
-    }
-    /** Every HEARTBEAT_MS until the board is empty (or the cluster's work stops): each wait, told. */
-    async beat(timing) {
-        const stop = new AbortController();
-        this.heartbeat = stop;
-        const onAbort = () => stop.abort();
-        timing.signal.addEventListener('abort', onAbort, { once: true });
-        try {
-            for (;;) {
-                await timing.sleep(HEARTBEAT_MS, stop.signal);
-                const now = this.clock();
-                for (const wait of this.waits) {
-                    const told = wait.tell(now);
-                    if (told)
-                        this.write(`${told.what}; ${(0,time/* formatDuration */.a3)(now - told.since)} elapsed`);
-                }
-            }
-        }
-        catch {
-            // The sleep was cut short: the last wait ended, or the cluster's work stopped.
-        }
-        finally {
-            timing.signal.removeEventListener('abort', onAbort);
-            if (this.heartbeat === stop)
-                this.heartbeat = undefined;
-        }
-    }
-}
-function tenths(seconds) {
-    return Math.round(seconds * 10) / 10;
-}
-
-;// CONCATENATED MODULE: ./lib/teardown.js
-
-
-
-
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./lib/teardown/after-stop.js
 
 
 
@@ -69317,40 +69283,9 @@ function tenths(seconds) {
 
 
 /**
- * Starts loading the code of every client the settings say this run will call, once the cluster is
- * known to exist: the loading then overlaps the ECS inventory instead of delaying the first call of
- * each. A run that finds its cluster absent loads none of them.
+ * After a run that stopped early (failed, timed out, cancelled): its outcome, and a second, bounded
+ * look at the cluster so that the report says what AWS holds rather than what the plan expected.
  */
-function warmClients(deps, settings) {
-    const needed = [
-        settings.triggers !== 'keep' ? deps.events : undefined,
-        settings.triggers !== 'keep' ? deps.scheduler : undefined,
-        // The EC2 instances behind the container instances are looked up on every run that has some,
-        // and the services' scalable targets on every run that has services.
-        deps.ec2,
-        deps.autoscaling,
-        settings.deleteStack ? deps.cloudformation : undefined,
-        settings.deleteLogGroups ? deps.logs : undefined,
-        settings.deregisterSsmInstances ? deps.ssm : undefined,
-        settings.deleteNamespace ? deps.servicediscovery : undefined
-    ];
-    for (const port of needed)
-        port?.warm?.();
-}
-/**
- * The clients the services' surroundings need, started loading as soon as the services are
- * described: the load-balancer kind reads their target groups, the Cloud Map kind their registries,
- * the CodeDeploy kind their deployments, right after the inventory.
- */
-function warmServiceClients(deps, services) {
-    if (services.some(s => (s.loadBalancers ?? []).length > 0))
-        deps.elbv2?.warm?.();
-    if (services.some(s => (s.serviceRegistries ?? []).length > 0))
-        deps.servicediscovery?.warm?.();
-    // A blue/green service's task sets name its CodeDeploy deployments, read right after the inventory.
-    if (services.some(s => s.taskSets.some(t => t.externalId)))
-        deps.codedeploy?.warm?.();
-}
 const SEEN_BY_INVENTORY = new Set(['service', 'task', 'container-instance', 'cluster']);
 /** How long a failed run may spend looking at what is left, for a true report. */
 const FINAL_LOOK_MS = 30_000;
@@ -69359,249 +69294,20 @@ const FINAL_LOOK_MS = 30_000;
  * later and kills the process 2.5 s after that, and the summary and outputs still have to be written.
  */
 const CANCEL_LOOK_MS = 5_000;
-/**
- * inventory → plan → apply for one cluster; a dry run stops after the plan. Always returns a true
- * report, never throws.
- */
-async function teardownCluster(deps, settings, clusterRef, 
-/** Services mode: the services to remove (undefined there when the cluster was not found). */
-selection) {
-    const report = newClusterReport(nameFromArn(clusterRef), settings.region);
-    const started = deps.clock();
-    report.startedAt = new Date(started).toISOString();
-    // The cluster's own signal: aborted by the run's (cancellation) or by a failure in one of its
-    // parallel chains, so the others stop instead of running on unobserved.
-    const controller = new AbortController();
-    // The live log; its heartbeat tells the waits on the run's clock until the cluster's work stops.
-    const phases = new PhaseLog(deps.log, report, deps.clock, { sleep: deps.sleep, signal: controller.signal });
-    let cancelledAt;
-    const onRunAbort = () => {
-        cancelledAt = deps.clock();
-        controller.abort(new errors/* CancelledError */.cc());
-    };
-    if (deps.signal.aborted)
-        onRunAbort();
-    else
-        deps.signal.addEventListener('abort', onRunAbort, { once: true });
-    const blockers = [];
-    const accepted = newAcceptedRequests();
-    const ctx = {
-        ...deps,
-        ...relatedPorts(deps),
-        signal: controller.signal,
-        waits: phases,
-        log: phases.phase(Phase.inventory),
-        onClusterFound: () => warmClients(deps, settings),
-        onServicesFound: services => warmServiceClients(deps, services),
-        ...(settings.dryRun
-            ? { onDenied: (error) => blockers.push(`missing permission: ${(0,errors/* errorMessage */.gJ)(error)}`) }
-            : {})
-    };
-    let plan;
-    try {
-        phases.start(Phase.inventory);
-        const servicesMode = settings.services !== undefined;
-        const result = await takeInventory(ctx, clusterRef, selection);
-        deps.sweep?.inventoried(clusterRef, result.state === 'absent' ? undefined : result.inventory);
-        if (result.state === 'absent') {
-            report.outcome = 'absent';
-            if (result.arn)
-                report.arn = result.arn;
-            report.message = servicesMode
-                ? `Cluster ${report.name} is ${result.reason}, and its services with it: nothing to remove.`
-                : `Cluster ${report.name} is ${result.reason}: nothing to remove.`;
-            ctx.log.info(report.message);
-            // A re-run after a stack deletion failed finds the cluster gone but the stack still there.
-            if (settings.deleteStack && !servicesMode)
-                // What an earlier run may have left protected from scale-in in the stack's groups.
-                await stackOfAbsentCluster(deps, settings, report, phases, ctx, stack => releaseStackGroups({ ...ctx, ec2AutoScaling: relatedPorts(deps).ec2AutoScaling, report }, stack, settings.dryRun));
-            return report;
-        }
-        const inventory = result.inventory;
-        const nothingLeft = () => {
-            recordScope(report, inventory, selection);
-            report.arn = inventory.cluster.arn;
-            report.outcome =
-                inventory.scope.skipped.length > 0 && inventory.scope.absent.length === 0 ? 'skipped' : 'absent';
-            report.message = nothingSelected(inventory);
-            ctx.log.info(report.message);
-            return report;
-        };
-        const noServiceLeft = inventory.services.length === 0 && inventory.tasks.length === 0;
-        // Named services already gone may have left what was around them (a re-run after an
-        // interrupted one): the kinds look before the run says there is nothing to do.
-        if (inventory.scope && noServiceLeft && !goneServicesToLookAround(inventory.scope))
-            return nothingLeft();
-        const scope = inventory.scope ? servicesScope(inventory) : wholeClusterScope(inventory);
-        // Who outside the clusters this run removes uses what the kinds may remove: asked only by the
-        // kinds whose input is on (a lazy look), shared by them. In services mode the cluster's own
-        // other services are the scope's neighbours (kinds/shared.ts).
-        const otherUsers = new OtherUsersLookup({
-            clusterArn: inventory.cluster.arn,
-            runClusters: deps.runClusters ?? [],
-            logGroups: settings.deleteLogGroups,
-            region: settings.region,
-            ...(deps.sweep ? { sweep: deps.sweep } : {})
-        });
-        const found = await findKinds({ ...ctx, otherUsers }, scope, settings, deps.kinds ?? KINDS);
-        recordInventory(report, inventory, ctx.log);
-        recordKindsFound(found, report, ctx.log);
-        if (inventory.scope)
-            recordScope(report, inventory, selection, scope);
-        const stack = settings.deleteStack
-            ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, blockers, inventory, scope)
-            : undefined;
-        await phases.finish(Phase.inventory);
-        const planLog = phases.phase(Phase.plan);
-        plan = planTeardown(inventory, settings.force ? 'force' : 'graceful', stack, {
-            found,
-            settings,
-            scope
-        });
-        if (inventory.scope && noServiceLeft && plan.steps.length === 0)
-            return nothingLeft();
-        blockers.push(...knownBlockers(plan));
-        planLog.info(`${settings.dryRun ? 'DRY RUN: would' : 'Will'} take these steps (${plan.mode} mode):`);
-        plan.steps.forEach((step, i) => planLog.info(`${i + 1}. ${step.description}`));
-        for (const blocker of blockers)
-            planLog.warning(`${report.name}: ${blocker}`);
-        await phases.finish(Phase.plan);
-        if (settings.dryRun) {
-            report.outcome = 'dry-run';
-            report.plan = {
-                steps: plan.steps.map(s => ({ description: s.description, resources: s.resources })),
-                blockers
-            };
-            report.message = `Dry run: ${plan.steps.length} step(s) planned, nothing changed.${blockers.length ? ` ${blockers.length} known blocker(s).` : ''}`;
-            return report;
-        }
-        const applyCtx = {
-            ...ctx,
-            clusterArn: plan.clusterArn,
-            clusterName: plan.clusterName,
-            mode: plan.mode,
-            drainDeadline: Math.min(started + settings.drainTimeoutMs, deps.deadline),
-            pollIntervalMs: settings.pollIntervalMs,
-            report,
-            ...createPollers(ctx, plan.clusterArn, settings.pollIntervalMs),
-            ...(stack
-                ? { cloudformation: deps.cloudformation, stackToken: (id) => stackDeleteToken(id, deps.run) }
-                : {}),
-            halt: reason => controller.abort(reason),
-            accepted,
-            ...(deps.sweep ? { onClusterGone: () => deps.sweep?.gone(clusterRef) } : {})
-        };
-        await applyPlan(applyCtx, plan, phases);
-        if (plan.scope) {
-            report.outcome = 'services-removed';
-            report.message =
-                plan.services.length > 0
-                    ? `Services ${plan.services.map(s => s.service.name).join(', ')} and what belonged only to them were removed; cluster ${report.name} kept, with its ${count(plan.scope.neighbours.length, 'other service')}.`
-                    : `Services ${plan.scope.absent.join(', ')} were already gone; what was left around them was looked after; cluster ${report.name} kept, with its ${count(plan.scope.neighbours.length, 'other service')}.`;
-        }
-        else {
-            report.outcome = 'deleted';
-            report.message = `Cluster ${report.name} and everything in it were removed.`;
-        }
-    }
-    catch (error) {
-        // When one chain failed and halted the others, the error that surfaced here may be another
-        // chain's cancellation: the halt's reason is the real cause.
-        const halted = controller.signal.aborted && !deps.signal.aborted ? controller.signal.reason : undefined;
-        await recordFailure(deps, settings, report, plan, halted ?? error, blockers, {
-            cancelledAt,
-            accepted,
-            selection
-        });
-    }
-    finally {
-        deps.sweep?.ended(clusterRef, report.message ?? report.outcome);
-        deps.signal.removeEventListener('abort', onRunAbort);
-        await phases.finishAll();
-        report.seconds = round((deps.clock() - started) / 1000);
-        tellOutcome(deps.log, report);
-    }
-    return report;
+/** The outcome of a run that stopped on `error`, with what is left. */
+async function recordStop(run, error) {
+    // When one chain failed and halted the others, the error that surfaced here may be another
+    // chain's cancellation: the halt's reason is the real cause.
+    const { controller, deps } = run;
+    const halted = controller.signal.aborted && !deps.signal.aborted ? controller.signal.reason : undefined;
+    await recordFailure(run, halted ?? error);
 }
-function recordInventory(report, inventory, log) {
-    report.name = inventory.cluster.name;
-    report.arn = inventory.cluster.arn;
-    report.found = {
-        services: inventory.services.length,
-        tasks: inventory.tasks.length,
-        containerInstances: inventory.containerInstances.length,
-        capacityProviders: inventory.capacityProviders.length
-    };
-    log.info(`Found ${inventory.services.length} service(s), ${inventory.tasks.length} task(s) not yet stopped, ` +
-        `${inventory.containerInstances.length} container instance(s), ${inventory.capacityProviders.length} capacity provider(s)`);
-}
-/** Services mode: what was selected, and what is kept because it is shared. */
-function recordScope(report, inventory, selection, scope) {
-    const shared = scope ? sharedWithNeighbours(scope).taskDefinitions : new Map();
-    const selected = inventory.scope;
-    const others = selected.neighbourTasks.length;
-    report.scope = {
-        selected: (selection?.selected ?? inventory.services).map(s => s.name),
-        absent: selected.absent,
-        skipped: selected.skipped,
-        kept: [
-            {
-                kind: 'cluster',
-                id: inventory.cluster.name,
-                reason: `kept (services mode): its ${count(selected.neighbours.length, 'other service')}, ${count(others, 'other task')} (of other services or standalone), ${count(inventory.cluster.containerInstanceCount ?? 0, 'container instance')} and ${count(inventory.cluster.capacityProviders.length, 'capacity provider')} are not touched`
-            },
-            ...selected.neighbours.map(s => ({
-                kind: 'service',
-                id: s.name,
-                reason: 'not selected: never touched'
-            })),
-            ...[...shared].map(([arn, users]) => ({
-                kind: 'task-definition',
-                id: revisionOf(arn),
-                reason: `shared: ${users.join(', ')} also use(s) it`
-            }))
-        ]
-    };
-}
-/** Services mode: named services already gone, whose surroundings may still be there. */
-function goneServicesToLookAround(scope) {
-    return (scope.inactive?.length ?? 0) > 0 || (scope.purged?.length ?? 0) > 0;
-}
-function nothingSelected(inventory) {
-    const scope = inventory.scope;
-    const parts = [
-        ...(scope.absent.length > 0 ? [`already gone: ${scope.absent.join(', ')}`] : []),
-        ...(scope.skipped.length > 0
-            ? [`skipped: ${scope.skipped.map(s => `${s.name} (${s.reason})`).join('; ')}`]
-            : [])
-    ];
-    return `No service of cluster ${inventory.cluster.name} to remove${parts.length ? ` (${parts.join('; ')})` : ': no service matches'}; cluster kept.`;
-}
-/** What the plan already knows will not go as a person might expect. */
-function knownBlockers(plan) {
-    return [
-        ...plan.capacityProviders
-            .filter(d => !d.delete && !d.provider.reserved)
-            .map(d => `capacity provider ${d.provider.name} will be detached but not deleted: ${d.keepReason}`),
-        ...kindNotes(plan.kinds)
-    ];
-}
-/** One line per cluster outcome, plus a warning annotation for everything left behind. */
-function tellOutcome(log, report) {
-    const line = `Cluster ${report.name}: ${report.outcome}. ${report.message ?? ''}`.trim();
-    if (SUCCESSFUL_OUTCOMES.has(report.outcome))
-        log.info(line);
-    for (const left of report.leftovers) {
-        if (left.kind === 'cluster')
-            continue;
-        log.warning(`${report.name}: ${left.kind} ${left.id} left behind: ${left.reason}`);
-    }
-}
-async function recordFailure(deps, settings, report, plan, error, blockers, run) {
+async function recordFailure(run, error) {
+    const { deps, settings, report, plan, blockers, accepted, selection } = run;
     if (deps.signal.aborted && (0,errors/* isCancellation */.iB)(error, deps.signal)) {
         report.outcome = 'cancelled';
         const still = plan
-            ? await reportWhatIsLeft(deps, report, plan, run.accepted, (run.cancelledAt ?? deps.clock()) + CANCEL_LOOK_MS, run.selection)
+            ? await reportWhatIsLeft(deps, report, plan, accepted, (run.cancelled.at ?? deps.clock()) + CANCEL_LOOK_MS, selection)
             : '';
         report.message = `Cancelled before the teardown finished.${still ? ` ${still}` : ''}`;
         return;
@@ -69624,7 +69330,7 @@ async function recordFailure(deps, settings, report, plan, error, blockers, run)
         ? `The ${settings.timeoutMs / 60_000}-minute deadline (timeout-minutes) passed: ${(0,errors/* errorMessage */.gJ)(error)}`
         : (0,errors/* explainAwsError */.Ni)(error);
     const still = plan
-        ? await reportWhatIsLeft(deps, report, plan, run.accepted, deps.clock() + FINAL_LOOK_MS, run.selection)
+        ? await reportWhatIsLeft(deps, report, plan, accepted, deps.clock() + FINAL_LOOK_MS, selection)
         : '';
     report.message = `${cause}${still ? `. ${still}` : ''}`;
 }
@@ -69776,8 +69482,500 @@ function unfinishedAroundTheCluster(plan, report) {
     });
 }
 
-;// CONCATENATED MODULE: ./lib/main.js
+;// CONCATENATED MODULE: ./lib/teardown/record.js
 
+
+
+
+/** The report's bookkeeping of one cluster's run: what was found, selected, planned and done. */
+/** The cluster is not there (or INACTIVE): nothing to remove. */
+function recordAbsent(report, result, servicesMode) {
+    report.outcome = 'absent';
+    if (result.arn)
+        report.arn = result.arn;
+    report.message = servicesMode
+        ? `Cluster ${report.name} is ${result.reason}, and its services with it: nothing to remove.`
+        : `Cluster ${report.name} is ${result.reason}: nothing to remove.`;
+}
+function recordInventory(report, inventory, log) {
+    report.name = inventory.cluster.name;
+    report.arn = inventory.cluster.arn;
+    report.found = {
+        services: inventory.services.length,
+        tasks: inventory.tasks.length,
+        containerInstances: inventory.containerInstances.length,
+        capacityProviders: inventory.capacityProviders.length
+    };
+    log.info(`Found ${inventory.services.length} service(s), ${inventory.tasks.length} task(s) not yet stopped, ` +
+        `${inventory.containerInstances.length} container instance(s), ${inventory.capacityProviders.length} capacity provider(s)`);
+}
+/** Services mode: what was selected, and what is kept because it is shared. */
+function recordScope(report, inventory, selection, scope) {
+    const shared = scope ? sharedTaskDefinitions(scope) : new Map();
+    const selected = inventory.scope;
+    const others = selected.neighbourTasks.length;
+    report.scope = {
+        selected: (selection?.selected ?? inventory.services).map(s => s.name),
+        absent: selected.absent,
+        skipped: selected.skipped,
+        kept: [
+            {
+                kind: 'cluster',
+                id: inventory.cluster.name,
+                reason: `kept (services mode): its ${count(selected.neighbours.length, 'other service')}, ${count(others, 'other task')} (of other services or standalone), ${count(inventory.cluster.containerInstanceCount ?? 0, 'container instance')} and ${count(inventory.cluster.capacityProviders.length, 'capacity provider')} are not touched`
+            },
+            ...selected.neighbours.map(s => ({
+                kind: 'service',
+                id: s.name,
+                reason: 'not selected: never touched'
+            })),
+            ...[...shared].map(([arn, users]) => ({
+                kind: 'task-definition',
+                id: lastPartOfArn(arn),
+                reason: `shared: ${users.join(', ')} also use(s) it`
+            }))
+        ]
+    };
+}
+/** Services mode: no selected service is left to remove, and nothing around them either. */
+function recordNothingSelected(report, inventory, selection, log) {
+    recordScope(report, inventory, selection);
+    report.arn = inventory.cluster.arn;
+    report.outcome =
+        inventory.scope.skipped.length > 0 && inventory.scope.absent.length === 0 ? 'skipped' : 'absent';
+    report.message = nothingSelected(inventory);
+    log.info(report.message);
+}
+function nothingSelected(inventory) {
+    const scope = inventory.scope;
+    const parts = [
+        ...(scope.absent.length > 0 ? [`already gone: ${scope.absent.join(', ')}`] : []),
+        ...(scope.skipped.length > 0
+            ? [`skipped: ${scope.skipped.map(s => `${s.name} (${s.reason})`).join('; ')}`]
+            : [])
+    ];
+    return `No service of cluster ${inventory.cluster.name} to remove${parts.length ? ` (${parts.join('; ')})` : ': no service matches'}; cluster kept.`;
+}
+/** What the plan already knows will not go as a person might expect. */
+function knownBlockers(plan) {
+    return [
+        ...plan.capacityProviders
+            .filter(d => !d.delete && !d.provider.reserved)
+            .map(d => `capacity provider ${d.provider.name} will be detached but not deleted: ${d.keepReason}`),
+        ...kindNotes(plan.kinds)
+    ];
+}
+/** A dry run's result: the plan's steps and the known blockers, nothing changed. */
+function recordDryRun(report, plan, blockers) {
+    report.outcome = 'dry-run';
+    report.plan = {
+        steps: plan.steps.map(s => ({ description: s.description, resources: s.resources })),
+        blockers
+    };
+    report.message = `Dry run: ${plan.steps.length} step(s) planned, nothing changed.${blockers.length ? ` ${blockers.length} known blocker(s).` : ''}`;
+}
+/** The plan carried out: the services (services mode) or the whole cluster are gone. */
+function recordRemoved(report, plan) {
+    if (plan.scope) {
+        report.outcome = 'services-removed';
+        report.message =
+            plan.services.length > 0
+                ? `Services ${plan.services.map(s => s.service.name).join(', ')} and what belonged only to them were removed; cluster ${report.name} kept, with its ${count(plan.scope.neighbours.length, 'other service')}.`
+                : `Services ${plan.scope.absent.join(', ')} were already gone; what was left around them was looked after; cluster ${report.name} kept, with its ${count(plan.scope.neighbours.length, 'other service')}.`;
+    }
+    else {
+        report.outcome = 'deleted';
+        report.message = `Cluster ${report.name} and everything in it were removed.`;
+    }
+}
+/** One line per cluster outcome, plus a warning annotation for everything left behind. */
+function tellOutcome(log, report) {
+    const line = `Cluster ${report.name}: ${report.outcome}. ${report.message ?? ''}`.trim();
+    if (SUCCESSFUL_OUTCOMES.has(report.outcome))
+        log.info(line);
+    for (const left of report.leftovers) {
+        if (left.kind === 'cluster')
+            continue;
+        log.warning(`${report.name}: ${left.kind} ${left.id} left behind: ${left.reason}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/report/phase-log.js
+
+/** Most lines of one phase kept in the report and the summary; the log gets them all. */
+const REPORT_LINES_PER_PHASE = 100;
+/** While the run waits, the log says what it waits for at least this often (Terraform's pace). */
+const HEARTBEAT_MS = 10_000;
+/**
+ * The live log of one cluster, and its phases for the report. Each line is written the moment it
+ * is said, prefixed with the cluster's name (a sweep's clusters run side by side, and phases
+ * overlap: services drain while standalone tasks stop, so neither can be a collapsible group of the
+ * runner's log without holding its lines back). Each phase's lines are also kept, in the report, so
+ * the summary tells the story in the same words as the log; a phase's end is one line with its
+ * time. Warnings and errors are annotations, as they come.
+ *
+ * It is also the cluster's board of waits (WaitBoard): while something waits, every HEARTBEAT_MS a
+ * line says what each wait is waiting for, as its last look saw it, and for how long. The pace
+ * comes from the clock and sleep the run was given (virtual time in tests), no wait looks at AWS to
+ * tell it, and the heartbeat stops when the last wait ends.
+ */
+class PhaseLog {
+    log;
+    report;
+    clock;
+    timing;
+    open = new Map();
+    /** Phases begun quietly: when each began, until its first line makes it a phase of its own. */
+    quiet = new Map();
+    /** When the cluster's teardown began: phases' starts count from here. */
+    origin;
+    waits = new Set();
+    /** Stops the heartbeat's sleep when the last wait ends. */
+    heartbeat;
+    constructor(log, report, clock, 
+    /** The heartbeat's sleep, and the signal that ends it with the cluster's work; none: no heartbeat. */
+    timing) {
+        this.log = log;
+        this.report = report;
+        this.clock = clock;
+        this.timing = timing;
+        this.origin = clock();
+    }
+    /** A line of this cluster in the live log, written now. */
+    write(line) {
+        this.log.info(`${this.report.name}: ${line}`);
+    }
+    /** Starts a phase now (a phase also starts by itself with its first line). */
+    start(name) {
+        if (!this.open.has(name) && !this.report.phases.some(p => p.name === name)) {
+            this.open.set(name, { started: this.quiet.get(name) ?? this.clock(), lines: [] });
+            this.quiet.delete(name);
+        }
+    }
+    /**
+     * Begins a phase that is shown only if it says something: its time counts from now, but a phase
+     * with no line (a kind with nothing to report, src/kinds/) leaves no trace.
+     */
+    startQuietly(name) {
+        if (!this.open.has(name) && !this.quiet.has(name))
+            this.quiet.set(name, this.clock());
+    }
+    /** A logger for one phase: each line goes to the log at once, and into the phase's report. */
+    phase(name) {
+        const parent = this.log;
+        const keep = (line) => {
+            this.start(name);
+            this.open.get(name)?.lines.push(line);
+        };
+        return {
+            info: message => {
+                keep(message);
+                this.write(message);
+            },
+            warning: message => {
+                keep(`warning: ${message}`);
+                parent.warning(message);
+            },
+            error: message => {
+                keep(`error: ${message}`);
+                parent.error(message);
+            },
+            debug: message => parent.debug(message),
+            progress: message => this.write(message),
+            group: (_name, work) => work()
+        };
+    }
+    /** Ends a phase: its start and time go into the report, one line with its time into the log. */
+    finish(name) {
+        this.quiet.delete(name);
+        const phase = this.open.get(name);
+        if (!phase)
+            return Promise.resolve();
+        this.open.delete(name);
+        const seconds = tenths((this.clock() - phase.started) / 1000);
+        const kept = phase.lines.slice(0, REPORT_LINES_PER_PHASE);
+        if (phase.lines.length > kept.length)
+            kept.push(`… and ${phase.lines.length - kept.length} more lines in the log`);
+        this.report.phases.push({ name, start: tenths((phase.started - this.origin) / 1000), seconds, log: kept });
+        this.write(phase.lines.length > 0 ? `${name}: done in ${seconds.toFixed(1)} s` : `${name}: nothing to do`);
+        return Promise.resolve();
+    }
+    /** Ends every phase still open: after a failure or a cancellation, what was done is still told. */
+    async finishAll() {
+        for (const name of [...this.open.keys()])
+            await this.finish(name);
+    }
+    /** Puts a wait on the board (WaitBoard); the heartbeat runs while the board holds one. */
+    begin(wait) {
+        this.waits.add(wait);
+        if (this.timing && !this.heartbeat && !this.timing.signal.aborted)
+            void this.beat(this.timing);
+        return () => {
+            this.waits.delete(wait);
+            if (this.waits.size === 0) {
+                this.heartbeat?.abort();
+                this.heartbeat = undefined;
+            }
+        };
+    }
+    /** Every HEARTBEAT_MS until the board is empty (or the cluster's work stops): each wait, told. */
+    async beat(timing) {
+        const stop = new AbortController();
+        this.heartbeat = stop;
+        const onAbort = () => stop.abort();
+        timing.signal.addEventListener('abort', onAbort, { once: true });
+        try {
+            for (;;) {
+                await timing.sleep(HEARTBEAT_MS, stop.signal);
+                const now = this.clock();
+                for (const wait of this.waits) {
+                    const told = wait.tell(now);
+                    if (told)
+                        this.write(`${told.what}; ${(0,time/* formatDuration */.a3)(now - told.since)} elapsed`);
+                }
+            }
+        }
+        catch {
+            // The sleep was cut short: the last wait ended, or the cluster's work stopped.
+        }
+        finally {
+            timing.signal.removeEventListener('abort', onAbort);
+            if (this.heartbeat === stop)
+                this.heartbeat = undefined;
+        }
+    }
+}
+function tenths(seconds) {
+    return Math.round(seconds * 10) / 10;
+}
+
+;// CONCATENATED MODULE: ./lib/teardown/warm.js
+
+/**
+ * Starts loading the code of every client the settings say this run will call, once the cluster is
+ * known to exist: the loading then overlaps the ECS inventory instead of delaying the first call of
+ * each. A run that finds its cluster absent loads none of them. Which ones: `warm` in AWS_SERVICES.
+ */
+function warmClients(deps, settings) {
+    warmAwsClients(deps, warm => warm.clusterFound?.(settings));
+}
+/**
+ * The clients the services' surroundings need (target groups, registries, CodeDeploy deployments),
+ * started loading as soon as the services are described, right before the kinds read them.
+ */
+function warmServiceClients(deps, services) {
+    warmAwsClients(deps, warm => warm.servicesFound?.(services));
+}
+
+;// CONCATENATED MODULE: ./lib/teardown/state.js
+
+
+
+
+
+
+
+
+
+function openRun(deps, settings, clusterRef, selection) {
+    const report = newClusterReport(lastPartOfArn(clusterRef), settings.region);
+    const started = deps.clock();
+    report.startedAt = new Date(started).toISOString();
+    const controller = new AbortController();
+    const phases = new PhaseLog(deps.log, report, deps.clock, { sleep: deps.sleep, signal: controller.signal });
+    const cancelled = {};
+    const onRunAbort = () => {
+        cancelled.at = deps.clock();
+        controller.abort(new errors/* CancelledError */.cc());
+    };
+    if (deps.signal.aborted)
+        onRunAbort();
+    else
+        deps.signal.addEventListener('abort', onRunAbort, { once: true });
+    const blockers = [];
+    const ctx = {
+        ...deps,
+        ...relatedPorts(deps),
+        signal: controller.signal,
+        waits: phases,
+        log: phases.phase(Phase.inventory),
+        onClusterFound: () => warmClients(deps, settings),
+        onServicesFound: services => warmServiceClients(deps, services),
+        ...(settings.dryRun
+            ? { onDenied: (error) => blockers.push(`missing permission: ${(0,errors/* errorMessage */.gJ)(error)}`) }
+            : {})
+    };
+    const accepted = newAcceptedRequests();
+    return {
+        deps,
+        settings,
+        clusterRef,
+        selection,
+        report,
+        started,
+        controller,
+        phases,
+        cancelled,
+        onRunAbort,
+        blockers,
+        accepted,
+        ctx
+    };
+}
+/** Whatever happened: the sweep told, the log's phases closed, the time and the outcome said. */
+async function closeRun(run) {
+    const { deps, report } = run;
+    deps.sweep?.ended(run.clusterRef, report.message ?? report.outcome);
+    deps.signal.removeEventListener('abort', run.onRunAbort);
+    await run.phases.finishAll();
+    report.seconds = round((deps.clock() - run.started) / 1000);
+    tellOutcome(deps.log, report);
+}
+
+;// CONCATENATED MODULE: ./lib/teardown/index.js
+
+
+
+
+
+
+
+
+
+
+/**
+ * One cluster's teardown: look (inventory, the kinds around it, its stack) → decide (the plan) → a dry
+ * run's result, or act (apply). A failure or cancellation anywhere gets a second look at what is left
+ * (after-stop.ts). Always returns a true report, never throws.
+ */
+async function teardownCluster(deps, settings, clusterRef, 
+/** Services mode: the services to remove (undefined there when the cluster was not found). */
+selection) {
+    const run = openRun(deps, settings, clusterRef, selection);
+    try {
+        const looked = await look(run);
+        const plan = looked && (await decide(run, looked));
+        if (plan && settings.dryRun)
+            recordDryRun(run.report, plan, run.blockers);
+        else if (plan)
+            await act(run, plan);
+    }
+    catch (error) {
+        await recordStop(run, error);
+    }
+    finally {
+        await closeRun(run);
+    }
+    return run.report;
+}
+/**
+ * Read only: the cluster's contents, the kinds around them, its stack (delete-stack). Undefined when
+ * there is nothing to plan: the cluster is gone (its stack may still be deleted), or in services
+ * mode nothing selected is left.
+ */
+async function look(run) {
+    const { deps, settings, report, ctx, phases, selection } = run;
+    phases.start(Phase.inventory);
+    const result = await takeInventory(ctx, run.clusterRef, selection);
+    deps.sweep?.inventoried(run.clusterRef, result.state === 'absent' ? undefined : result.inventory);
+    if (result.state === 'absent') {
+        await absentCluster(run, result);
+        return undefined;
+    }
+    const inventory = result.inventory;
+    const noServiceLeft = inventory.services.length === 0 && inventory.tasks.length === 0;
+    // Named services already gone may have left what was around them (a re-run after an
+    // interrupted one): the kinds look before the run says there is nothing to do.
+    if (inventory.scope && noServiceLeft && !goneServicesToLookAround(inventory.scope)) {
+        recordNothingSelected(report, inventory, selection, ctx.log);
+        return undefined;
+    }
+    const scope = inventory.scope ? servicesScope(inventory) : wholeClusterScope(inventory);
+    const otherUsers = otherUsersOf(run, inventory);
+    const found = await findKinds({ ...ctx, otherUsers }, scope, settings, deps.kinds ?? KINDS);
+    recordInventory(report, inventory, ctx.log);
+    recordKindsFound(found, report, ctx.log);
+    if (inventory.scope)
+        recordScope(report, inventory, selection, scope);
+    const stack = settings.deleteStack
+        ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, run.blockers, inventory, scope)
+        : undefined;
+    await phases.finish(Phase.inventory);
+    return { inventory, scope, found, stack, noServiceLeft };
+}
+/** The cluster is gone; a re-run after a stack deletion failed finds its stack still there. */
+async function absentCluster(run, result) {
+    const { deps, settings, report, ctx } = run;
+    const servicesMode = settings.services !== undefined;
+    recordAbsent(report, result, servicesMode);
+    ctx.log.info(report.message);
+    if (!settings.deleteStack || servicesMode)
+        return;
+    // What the kinds must do first (what an earlier run may have left protected from scale-in in the
+    // stack's groups).
+    await stackOfAbsentCluster(deps, settings, report, run.phases, ctx, stack => beforeAbsentClusterStack(deps.kinds ?? KINDS, { ...ctx, report }, stack, settings.dryRun));
+}
+/** Services mode: named services already gone, whose surroundings may still be there. */
+function goneServicesToLookAround(scope) {
+    return (scope.inactive?.length ?? 0) > 0 || (scope.purged?.length ?? 0) > 0;
+}
+/**
+ * Who outside the clusters this run removes uses what the kinds may remove: asked only by the kinds
+ * whose input is on (a lazy look), shared by them. In services mode the cluster's own other services
+ * are the scope's neighbours (kinds/shared.ts).
+ */
+function otherUsersOf(run, inventory) {
+    return new OtherUsersLookup({
+        clusterArn: inventory.cluster.arn,
+        runClusters: run.deps.runClusters ?? [],
+        logGroups: run.settings.deleteLogGroups,
+        region: run.settings.region,
+        ...(run.deps.sweep ? { sweep: run.deps.sweep } : {})
+    });
+}
+/** The plan, logged with its known blockers; undefined when services mode finds nothing to do. */
+async function decide(run, looked) {
+    const { settings, report, phases, blockers } = run;
+    const { inventory, found, scope, stack } = looked;
+    const planLog = phases.phase(Phase.plan);
+    const mode = settings.force ? 'force' : 'graceful';
+    const plan = (run.plan = planTeardown(inventory, mode, stack, { found, settings, scope }));
+    if (inventory.scope && looked.noServiceLeft && plan.steps.length === 0) {
+        recordNothingSelected(report, inventory, run.selection, run.ctx.log);
+        return undefined;
+    }
+    blockers.push(...knownBlockers(plan));
+    planLog.info(`${settings.dryRun ? 'DRY RUN: would' : 'Will'} take these steps (${plan.mode} mode):`);
+    plan.steps.forEach((step, i) => planLog.info(`${i + 1}. ${step.description}`));
+    for (const blocker of blockers)
+        planLog.warning(`${report.name}: ${blocker}`);
+    await phases.finish(Phase.plan);
+    return plan;
+}
+/** Carries the plan out (src/apply/), then says what was removed. */
+async function act(run, plan) {
+    const { deps, settings, ctx, report } = run;
+    const applyCtx = {
+        ...ctx,
+        clusterArn: plan.clusterArn,
+        clusterName: plan.clusterName,
+        mode: plan.mode,
+        drainDeadline: Math.min(run.started + settings.drainTimeoutMs, deps.deadline),
+        pollIntervalMs: settings.pollIntervalMs,
+        report,
+        ...createPollers(ctx, plan.clusterArn, settings.pollIntervalMs),
+        ...(plan.stack
+            ? { cloudformation: deps.cloudformation, stackToken: (id) => stackDeleteToken(id, deps.run) }
+            : {}),
+        halt: reason => run.controller.abort(reason),
+        accepted: run.accepted,
+        ...(deps.sweep ? { onClusterGone: () => deps.sweep?.gone(run.clusterRef) } : {})
+    };
+    await applyPlan(applyCtx, plan, run.phases);
+    recordRemoved(report, plan);
+}
+
+;// CONCATENATED MODULE: ./lib/main.js
 
 
 
@@ -69795,76 +69993,21 @@ function unfinishedAroundTheCluster(plan, report) {
 
 /**
  * settings → credentials → which clusters → per cluster, concurrently: inventory → plan → apply →
- * report. One pool bounds the AWS calls in flight across all clusters, and one deadline covers all.
+ * report (src/teardown/). One pool bounds the AWS calls in flight across all clusters, and one
+ * deadline covers all.
  */
 async function run(deps) {
-    let settings;
-    try {
-        // Before anything else: a mistyped input would otherwise be ignored and the default (delete) done.
-        checkInputNames(deps.env);
-        settings = readSettings(deps.readInput, deps.env);
-        if (deps.tune)
-            settings = deps.tune(settings);
-    }
-    catch (error) {
-        deps.setFailed((0,errors/* errorMessage */.gJ)(error));
+    const settings = runSettings(deps);
+    if (!settings)
         return undefined;
-    }
     // Masked before anything can print it (pr-comment's token; the runner masks its own GITHUB_TOKEN too).
     if (settings.prComment)
         deps.setSecret(settings.prComment.token);
     const report = { dryRun: settings.dryRun, clusters: [] };
     let setupError;
     try {
-        const clients = await (deps.createClients ?? (s => defaultClients(s, deps)))(settings);
-        const shared = {
-            // One limiter for the run: ECS's rate limits are per account and Region, so every cluster of a
-            // sweep draws from the same buckets.
-            ecs: paced(clients.ecs, new RateLimiter(deps.clock, deps.sleep)),
-            cloudformation: clients.cloudformation,
-            events: clients.events,
-            scheduler: clients.scheduler,
-            logs: clients.logs,
-            ec2: clients.ec2,
-            ssm: clients.ssm,
-            servicediscovery: clients.servicediscovery,
-            elbv2: clients.elbv2,
-            autoscaling: clients.autoscaling,
-            cloudwatch: clients.cloudwatch,
-            codedeploy: clients.codedeploy,
-            ec2AutoScaling: clients.ec2AutoScaling,
-            run: {
-                runId: deps.env.GITHUB_RUN_ID,
-                runAttempt: deps.env.GITHUB_RUN_ATTEMPT,
-                startedAt: deps.clock()
-            },
-            clock: deps.clock,
-            sleep: deps.sleep,
-            signal: deps.signal,
-            pool: new Pool(settings.maxConcurrency),
-            log: deps.log,
-            deadline: deps.clock() + settings.timeoutMs,
-            kinds: deps.kinds ?? KINDS
-        };
-        if (settings.services) {
-            // Services mode: one cluster, kept; the selection fails the run before anything is removed.
-            const services = await selectServices(shared, settings, settings.services);
-            const cluster = settings.clusters[0];
-            report.clusters.push(await teardownCluster({ ...shared, runClusters: [cluster] }, settings, cluster, services));
-        }
-        else {
-            const selection = await selectClusters(shared, settings);
-            if (selection.targets.length === 0 && selection.skipped.length > 0) {
-                deps.log.info('No cluster qualifies: every match was skipped.');
-            }
-            // Each teardown returns a report and never throws: one cluster failing does not stop the others.
-            // A sweep's clusters are users of one another's revisions, log groups… until they are gone.
-            const sweep = selection.targets.length > 1
-                ? new SweepNeighbours(selection.targets, settings.region, deps.signal)
-                : undefined;
-            const done = await Promise.all(selection.targets.map(ref => teardownCluster({ ...shared, runClusters: selection.targets, ...(sweep ? { sweep } : {}) }, settings, ref)));
-            report.clusters.push(...done, ...selection.skipped);
-        }
+        const teardownDeps = await connect(deps, settings);
+        report.clusters.push(...(await teardownClusters(deps, settings, teardownDeps)));
     }
     catch (error) {
         // Only set-up and selection can land here; say it in one line.
@@ -69873,21 +70016,82 @@ async function run(deps) {
         return report;
     }
     finally {
-        const reportFile = await saveReportFile(deps, report);
-        for (const [name, value] of Object.entries(reportOutputs(report, reportFile)))
-            deps.setOutput(name, value);
-        await writeSummary(deps, report);
-        // Last, once the report is final (failed and cancelled runs too): the comment tells what happened.
-        await commentOnPullRequest(report, settings, setupError ? { setupError } : {}, {
-            github: deps.github ?? loadGitHub,
-            log: deps.log,
-            signal: deps.signal
-        });
+        await publish(deps, settings, report, setupError);
     }
     const failed = report.clusters.filter(c => !SUCCESSFUL_OUTCOMES.has(c.outcome));
     if (failed.length > 0)
         deps.setFailed(failed.map(failureLine).join(' | '));
     return report;
+}
+/** The inputs, read and checked once; undefined (the run failed, in one line) when one is wrong. */
+function runSettings(deps) {
+    try {
+        // Before anything else: a mistyped input would otherwise be ignored and the default (delete) done.
+        checkInputNames(deps.env);
+        const settings = readSettings(deps.readInput, deps.env);
+        return deps.tune ? deps.tune(settings) : settings;
+    }
+    catch (error) {
+        deps.setFailed((0,errors/* errorMessage */.gJ)(error));
+        return undefined;
+    }
+}
+/** Credentials → clients → what every cluster's teardown shares (src/teardown/state.ts). */
+async function connect(deps, settings) {
+    const clients = await (deps.createClients ?? (s => defaultClients(s, deps)))(settings);
+    return {
+        ...clients,
+        // One limiter for the run: ECS's rate limits are per account and Region, so every cluster of a
+        // sweep draws from the same buckets.
+        ecs: paced(clients.ecs, new RateLimiter(deps.clock, deps.sleep)),
+        run: {
+            runId: deps.env.GITHUB_RUN_ID,
+            runAttempt: deps.env.GITHUB_RUN_ATTEMPT,
+            startedAt: deps.clock()
+        },
+        clock: deps.clock,
+        sleep: deps.sleep,
+        signal: deps.signal,
+        pool: new Pool(settings.maxConcurrency),
+        log: deps.log,
+        deadline: deps.clock() + settings.timeoutMs,
+        kinds: deps.kinds ?? KINDS
+    };
+}
+/**
+ * Which clusters (or, in services mode, which services of the one cluster), then each one's
+ * teardown; each returns a report and never throws: one cluster failing does not stop the others.
+ */
+async function teardownClusters(deps, settings, shared) {
+    if (settings.services) {
+        // Services mode: one cluster, kept; the selection fails the run before anything is removed.
+        const services = await selectServices(shared, settings, settings.services);
+        const cluster = settings.clusters[0];
+        return [await teardownCluster({ ...shared, runClusters: [cluster] }, settings, cluster, services)];
+    }
+    const selection = await selectClusters(shared, settings);
+    if (selection.targets.length === 0 && selection.skipped.length > 0) {
+        deps.log.info('No cluster qualifies: every match was skipped.');
+    }
+    // A sweep's clusters are users of one another's revisions, log groups… until they are gone.
+    const sweep = selection.targets.length > 1
+        ? new SweepNeighbours(selection.targets, settings.region, deps.signal)
+        : undefined;
+    const done = await Promise.all(selection.targets.map(ref => teardownCluster({ ...shared, runClusters: selection.targets, ...(sweep ? { sweep } : {}) }, settings, ref)));
+    return [...done, ...selection.skipped];
+}
+/** The report, however the run ended: its file, the outputs, the job summary, the PR comment. */
+async function publish(deps, settings, report, setupError) {
+    const reportFile = await saveReportFile(deps, report);
+    for (const [name, value] of Object.entries(reportOutputs(report, reportFile)))
+        deps.setOutput(name, value);
+    await writeSummary(deps, report);
+    // Last, once the report is final (failed and cancelled runs too): the comment tells what happened.
+    await commentOnPullRequest(report, settings, setupError ? { setupError } : {}, {
+        github: deps.github ?? loadGitHub,
+        log: deps.log,
+        signal: deps.signal
+    });
 }
 function defaultClients(settings, deps) {
     const credentials = settings.role
