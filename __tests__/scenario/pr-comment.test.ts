@@ -44,7 +44,12 @@ function withEnv(env: Record<string, string>): GitHubLoader {
     const saved = Object.fromEntries(Object.keys(env).map(k => [k, process.env[k]]))
     Object.assign(process.env, env)
     try {
-      return { context: new ContextClass(), getOctokit: github.getOctokit }
+      const context = new ContextClass()
+      // `repo` and `issue` are getters that read GITHUB_REPOSITORY each time: taken now, while these
+      // variables are in place, so the test runner's own (on a GitHub runner) cannot stand in for them.
+      Object.defineProperty(context, 'repo', { value: context.repo })
+      Object.defineProperty(context, 'issue', { value: context.issue })
+      return { context, getOctokit: github.getOctokit }
     } finally {
       for (const [k, v] of Object.entries(saved)) {
         if (v === undefined) delete process.env[k]
