@@ -45,10 +45,9 @@ function withEnv(env: Record<string, string>): GitHubLoader {
     Object.assign(process.env, env)
     try {
       const context = new ContextClass()
-      // `repo` and `issue` are getters that read GITHUB_REPOSITORY each time: taken now, while these
-      // variables are in place, so the test runner's own (on a GitHub runner) cannot stand in for them.
+      // `repo` is a getter that reads GITHUB_REPOSITORY each time: taken now, while these variables
+      // are in place, so the test runner's own (on a GitHub runner) cannot stand in for it.
       Object.defineProperty(context, 'repo', { value: context.repo })
-      Object.defineProperty(context, 'issue', { value: context.issue })
       return { context, getOctokit: github.getOctokit }
     } finally {
       for (const [k, v] of Object.entries(saved)) {
