@@ -46,6 +46,7 @@ describe('services mode: what the selected services share with the others', () =
 
 describe('services mode: a stack that owns the selected services', () => {
   const judge = outsideServices({
+    cluster: 'shared',
     services: [{ name: 'pr-42-web', arn: `${ARN}:service/shared/pr-42-web` }],
     sharedTaskDefinitions: new Set([td('app:3')]),
     sharedTargetGroups: new Set(['arn:tg/shared'])
@@ -74,6 +75,13 @@ describe('services mode: a stack that owns the selected services', () => {
       '1 (AWS::ElasticLoadBalancingV2::LoadBalancer)'
     )
     expect(r('AWS::CloudFormation::Stack', 'arn:stack/nested/1')).toMatch(/AWS::CloudFormation::Stack/)
+  })
+
+  it('names a service of the same name in another cluster as outside; a short ARN (no cluster) by its name', () => {
+    expect(r('AWS::ECS::Service', `${ARN}:service/other/pr-42-web`)).toBe(
+      'service pr-42-web (AWS::ECS::Service)'
+    )
+    expect(r('AWS::ECS::Service', `${ARN}:service/pr-42-web`)).toBeUndefined()
   })
 
   it('refuses a stack that owns anything outside, or when the services belong to several stacks', () => {
@@ -120,6 +128,14 @@ describe('whole cluster: a stack that imports the exports of the cluster stack',
     expect(r('AWS::Logs::LogGroup', '/ecs/web')).toBeUndefined()
     expect(r('AWS::ECS::Service', `${ARN}:service/shop-staging/web`)).toBe('service web (AWS::ECS::Service)')
     expect(r('AWS::S3::Bucket', 'shop-assets')).toBe('shop-assets (AWS::S3::Bucket)')
+  })
+
+  it("names another cluster's service as outside even when this cluster has a service of that name", () => {
+    const withWeb = outsideCluster({ name: 'shop' }, [{ name: 'web', arn: `${ARN}:service/shop/web` }])
+    const judged = (id: string) =>
+      withWeb({ ResourceType: 'AWS::ECS::Service', PhysicalResourceId: id, LogicalResourceId: 'X' } as never)
+    expect(judged(`${ARN}:service/shop/web`)).toBeUndefined()
+    expect(judged(`${ARN}:service/shop-staging/web`)).toBe('service web (AWS::ECS::Service)')
   })
 
   it('refuses when an importer owns anything else, is nested, protected or busy, naming it and the export', () => {

@@ -17,6 +17,8 @@ export type OutsideSelection = (resource: StackResourceSummary) => string | unde
  * listeners, namespaces, nested stacks, networks…) is outside: it is shared, or may be.
  */
 export function outsideServices(selection: {
+  /** The cluster's name: a service's ARN names its cluster (arn:…:service/<cluster>/<service>). */
+  cluster: string
   services: { name: string; arn: string }[]
   /** Task definition ARNs another service or task of the cluster runs. */
   sharedTaskDefinitions: ReadonlySet<string>
@@ -25,13 +27,20 @@ export function outsideServices(selection: {
 }): OutsideSelection {
   const arns = new Set(selection.services.map(s => s.arn))
   const names = new Set(selection.services.map(s => s.name))
+  // By name only within this cluster: another cluster may have a service of the same name. The
+  // short ARN format (arn:…:service/<service>, from before ECS's long ARNs) names no cluster.
+  const isSelectedByName = (arn: string): boolean => {
+    const path = /:service\/(.+)$/.exec(arn)?.[1]?.split('/') ?? []
+    if (path.length === 1) return names.has(path[0]!)
+    return path.length === 2 && path[0] === selection.cluster && names.has(path[1]!)
+  }
   return r => {
     const type = r.ResourceType ?? ''
     const id = r.PhysicalResourceId ?? ''
     const what = `${id.slice(id.lastIndexOf('/') + 1) || r.LogicalResourceId} (${type})`
     switch (type) {
       case 'AWS::ECS::Service':
-        return arns.has(id) || names.has(id.slice(id.lastIndexOf('/') + 1)) ? undefined : `service ${what}`
+        return arns.has(id) || isSelectedByName(id) ? undefined : `service ${what}`
       case 'AWS::ECS::TaskDefinition':
         return selection.sharedTaskDefinitions.has(id)
           ? `task definition ${what}, another service runs it`
@@ -77,6 +86,7 @@ export function outsideCluster(
   services: { name: string; arn: string }[]
 ): OutsideSelection {
   const ofServices = outsideServices({
+    cluster: cluster.name,
     services,
     sharedTaskDefinitions: new Set(),
     sharedTargetGroups: new Set()

@@ -53,6 +53,7 @@ export async function lookUpStack(
   const services = scope ? [...scope.services, ...(scope.expressServices ?? [])] : (inventory?.services ?? [])
   const outside = inventory?.scope
     ? outsideServices({
+        cluster: cluster.name,
         services,
         sharedTaskDefinitions: new Set(scope ? sharedTaskDefinitions(scope).keys() : []),
         sharedTargetGroups: new Set(
