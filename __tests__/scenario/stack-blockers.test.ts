@@ -294,6 +294,45 @@ describe('an awsvpc environment whose stack owns its network', () => {
     expect(planned[wait + 1]).toMatch(/^Delete stack copilot-env/)
   })
 
+  it('waits for the interfaces when the network in them is a stack importing the cluster stack (a service stack that owns its security group)', async () => {
+    const world = new SimWorld()
+    const { ecs, cfn, ec2 } = world
+    ecs.createCluster('shop')
+    ec2.useAwsvpc('shop', { subnetId: 'subnet-5h0p', vpcId: 'vpc-5h0p', securityGroupId: 'sg-web' })
+    ecs.createService('shop', 'web', { desiredCount: 2, launchType: 'FARGATE' })
+    cfn.createStack('shop-env', {
+      ownsCluster: 'shop',
+      exports: [{ name: 'shop-env:ClusterName', of: 'ECSCluster' }]
+    })
+    const web = cfn.createStack('shop-web', {
+      ownsServices: { cluster: 'shop', services: ['web'] },
+      resources: [
+        { logicalId: 'ServiceSecurityGroup', type: 'AWS::EC2::SecurityGroup', physicalId: 'sg-web' }
+      ],
+      imports: ['shop-env:ClusterName']
+    })
+    await ecs.time.sleep(15_000)
+    const enis = [...ec2.networkInterfaces.keys()]
+    expect(enis).toHaveLength(2)
+
+    const dry = await runOnSim(ecs, { cluster: 'shop', 'delete-stack': 'true', 'dry-run': 'true' }, { world })
+    const planned = only(dry.report).plan!.steps.map(s => s.description)
+    const wait = planned.findIndex(d => d.startsWith('Wait until EC2 has released the 2 network interfaces'))
+    expect(wait).toBeGreaterThanOrEqual(0)
+    expect(planned[wait]).toContain('sg-web')
+    expect(planned[wait + 1]).toMatch(/^Delete stack shop-web /)
+
+    const result = await runOnSim(ecs, { cluster: 'shop', 'delete-stack': 'true' }, { world })
+    expect(result.failed).toBeUndefined()
+    const c = only(result.report)
+    expect(c.outcome).toBe('deleted')
+    expect(c.leftovers).toEqual([])
+    expect(cfn.stack(web.id)!.status).toBe('DELETE_COMPLETE')
+    expect(cfn.stack('shop-env')!.status).toBe('DELETE_COMPLETE')
+    expect(world.ec2.liveInterfaces()).toEqual([])
+    expect(c.related!.networkInterfaces.map(n => n.id).sort()).toEqual(enis.sort())
+  })
+
   it('without delete-stack, waits for nothing', async () => {
     const world = awsvpcEnvironment()
     await world.ecs.time.sleep(15_000)

@@ -42,7 +42,7 @@ export interface InterfacesPlan {
   /** The ids to wait for before DeleteStack; empty when the stack owns no network (or there is no stack). */
   wait: string[]
   stack?: string
-  /** What the stack owns that the interfaces would hold up. */
+  /** What the stack (or a stack importing it, named) owns that the interfaces would hold up. */
   network: string[]
 }
 
@@ -68,7 +68,14 @@ export const networkInterfacesKind: ResourceKind<InterfacesFound, InterfacesPlan
   },
 
   decide(found, { stack }) {
-    const network = stack?.networkResources ?? []
+    // The stacks importing it are deleted first, and own their services' security groups: their
+    // network holds up their deletion the same way (named with their stack).
+    const network = [
+      ...(stack?.networkResources ?? []),
+      ...(stack?.importers ?? []).flatMap(i =>
+        (i.networkResources ?? []).map(id => `${id} (of stack ${i.name})`)
+      )
+    ]
     return {
       wait: stack && network.length > 0 ? found.ids : [],
       network,
