@@ -213,17 +213,26 @@ describe('a CDK-style EC2 stack whose Auto Scaling group is protected from scale
   })
 })
 
+/** A cluster with one Fargate service of `tasks` awsvpc tasks, in subnet-, vpc- and sg-`<net>`. */
+function awsvpcCluster(cluster: string, service: string, tasks: number, net: string): SimWorld {
+  const world = new SimWorld()
+  world.ecs.createCluster(cluster)
+  world.ec2.useAwsvpc(cluster, {
+    subnetId: `subnet-${net}`,
+    vpcId: `vpc-${net}`,
+    securityGroupId: `sg-${net}`
+  })
+  world.ecs.createService(cluster, service, { desiredCount: tasks, launchType: 'FARGATE' })
+  return world
+}
+
 /**
  * Copilot's and the sample templates' Fargate layout: one stack owns the VPC, subnet, security group,
  * cluster and service; the tasks run in awsvpc mode, one network interface each.
  */
 function awsvpcEnvironment(): SimWorld {
-  const world = new SimWorld()
-  const { ecs, cfn, ec2 } = world
-  ecs.createCluster('copilot')
-  ec2.useAwsvpc('copilot', { subnetId: 'subnet-0c0p', vpcId: 'vpc-0c0p', securityGroupId: 'sg-0c0p' })
-  ecs.createService('copilot', 'frontend', { desiredCount: 3, launchType: 'FARGATE' })
-  cfn.createStack('copilot-env', {
+  const world = awsvpcCluster('copilot', 'frontend', 3, '0c0p')
+  world.cfn.createStack('copilot-env', {
     ownsCluster: 'copilot',
     ownsServices: { cluster: 'copilot', services: ['frontend'] },
     deleteTakesMs: 30_000,
@@ -295,11 +304,8 @@ describe('an awsvpc environment whose stack owns its network', () => {
   })
 
   it('waits for the interfaces when the network in them is a stack importing the cluster stack (a service stack that owns its security group)', async () => {
-    const world = new SimWorld()
+    const world = awsvpcCluster('shop', 'web', 2, 'web')
     const { ecs, cfn, ec2 } = world
-    ecs.createCluster('shop')
-    ec2.useAwsvpc('shop', { subnetId: 'subnet-5h0p', vpcId: 'vpc-5h0p', securityGroupId: 'sg-web' })
-    ecs.createService('shop', 'web', { desiredCount: 2, launchType: 'FARGATE' })
     cfn.createStack('shop-env', {
       ownsCluster: 'shop',
       exports: [{ name: 'shop-env:ClusterName', of: 'ECSCluster' }]
