@@ -10,7 +10,7 @@ import type { ClusterReport } from './report.js'
 /** Clusters of a sweep that get a chart of their phases; the others keep their "Time by phase" line. */
 export const PHASE_CHARTS = 30
 /** Clusters of a sweep shown as bars of the overview chart; the rest are counted under it. */
-export const CLUSTER_BARS = 100
+const CLUSTER_BARS = 100
 
 const FAILED: ReadonlySet<ClusterReport['outcome']> = new Set(['failed', 'cancelled', 'timed-out'])
 
@@ -23,7 +23,7 @@ const KEYWORDS =
  * start a new statement and an entity, `%%` a comment; only letters, digits and plain punctuation
  * are kept, the rest becomes a space. A name that would read as a keyword is marked.
  */
-export function ganttText(text: string): string {
+function ganttText(text: string): string {
   const plain = text
     .replace(/[^\p{L}\p{N} _.,()/+'-]/gu, ' ')
     .replace(/\s+/g, ' ')
