@@ -14,9 +14,13 @@ const CLUSTER_BARS = 100
 
 const FAILED: ReadonlySet<ClusterReport['outcome']> = new Set(['failed', 'cancelled', 'timed-out'])
 
-/** Words that open a statement of a gantt chart when they start a line. */
+/**
+ * Words that open a statement of a gantt chart when they start a line (Mermaid's gantt lexer,
+ * node_modules/mermaid ganttDiagram: `call\s`, `click\s`, `accDescription\s`… are statements, so a
+ * cluster named `call` would end the chart in a parse error).
+ */
 const KEYWORDS =
-  /^(title|section|dateformat|axisformat|tickinterval|todaymarker|excludes|includes|weekday|weekend|inclusiveenddates|topaxis|displaymode|acctitle|accdescr|click|gantt)\b/i
+  /^(title|section|dateformat|axisformat|tickinterval|todaymarker|excludes|includes|weekday|weekend|inclusiveenddates|topaxis|displaymode|acctitle|accdescr\w*|click|call|href|gantt)\b/i
 
 /**
  * A name as Mermaid's gantt grammar reads it: a task's name ends at the first colon, `;` and `#`
