@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import mermaid from 'mermaid'
-import type { ClusterReport } from '../../src/report/report.js'
-import { SUMMARY_BUDGET_BYTES } from '../../src/report/summary.js'
+import { newClusterReport, type ClusterReport } from '../../src/report/report.js'
+import { renderSummary, SUMMARY_BUDGET_BYTES } from '../../src/report/summary.js'
 import { EcsSim } from '../sim/ecs-sim.js'
 import { ecsError } from '../sim/errors.js'
 import { runOnSim } from '../support/harness.js'
@@ -158,5 +158,23 @@ describe("the summary's timeline (Mermaid gantt)", () => {
       expect(chart.slice(0, bars.length)).toEqual(bars.map(b => ({ ...b, milestone: false, crit: false })))
     })
     expect(Buffer.byteLength(result.summary!, 'utf8')).toBeLessThan(SUMMARY_BUDGET_BYTES)
+  })
+
+  it('charts clusters named like a statement of the gantt grammar (call, accDescription, click, title)', async () => {
+    // Valid ECS cluster names that Mermaid 12's gantt lexer reads as the start of a statement
+    // (`call\s`, `accDescription\s`, `click\s`, `title\s`) when a task line begins with them.
+    const names = ['call', 'accDescription', 'click', 'title', 'section', 'web']
+    const startedAt = '2026-11-01T12:00:00.000Z'
+    const clusters = names.map(name => ({
+      ...newClusterReport(name, 'us-east-1'),
+      outcome: 'deleted' as const,
+      startedAt,
+      seconds: 2,
+      phases: [{ name: 'inventory', start: 0, seconds: 1, log: [] }]
+    }))
+    const [overview] = await charts(renderSummary({ dryRun: false, clusters }))
+    // Every cluster has its bar, its name still readable in it.
+    expect(overview!.map(b => b.name)).toHaveLength(names.length)
+    overview!.forEach((bar, i) => expect(bar.name).toContain(names[i]))
   })
 })

@@ -117,6 +117,9 @@ export function createPollers(
   return { tasks, services }
 }
 
+/** A task past its deregistration delay not looked at since: ECS is stopping it. */
+const PAST_DELAY = Symbol('past the deregistration delay')
+
 /**
  * What the task waits are waiting for, from their last look (the inventory's, until the first):
  * "Waiting for 3 services to drain: 2 tasks DEACTIVATING (deregistration delay 300 s, 4 min 10 s
@@ -125,9 +128,7 @@ export function createPollers(
  * lifecycle: "the target group deregistration occurs during" DEACTIVATING): the run does not look
  * at it before that delay is over, and says how much of it is left.
  */
-const PAST_DELAY = Symbol('past the deregistration delay')
-
-export function tellTasks(waits: WaitView<TaskInfo>[], now: number): string {
+function tellTasks(waits: WaitView<TaskInfo>[], now: number): string {
   const services = new Set(waits.filter(w => w.state?.serviceName).map(w => w.state!.serviceName!))
   const standalone = waits.filter(w => !w.state?.serviceName).length
   const subject = [
@@ -160,7 +161,7 @@ export function tellTasks(waits: WaitView<TaskInfo>[], now: number): string {
 }
 
 /** What the service waits are waiting for: INACTIVE, by the status their last look saw. */
-export function tellServices(waits: WaitView<ServiceInfo>[]): string {
+function tellServices(waits: WaitView<ServiceInfo>[]): string {
   const byStatus = new Map<string, number>()
   for (const w of waits) {
     const status = w.state?.status ?? 'DRAINING'

@@ -30,8 +30,8 @@ import { renderOutcomeTable } from './summary.js'
 /** GitHub refuses a comment body over 65,536 characters; stay under it. */
 export const COMMENT_BUDGET_CHARS = 60_000
 /** How long the comment may take; shorter on a cancelled run, which the runner kills 10 s after SIGINT. */
-export const COMMENT_TIMEOUT_MS = 30_000
-export const COMMENT_TIMEOUT_CANCELLED_MS = 5_000
+const COMMENT_TIMEOUT_MS = 30_000
+const COMMENT_TIMEOUT_CANCELLED_MS = 5_000
 /** Longest cluster message quoted in the comment; the summary has it whole. */
 const MESSAGE_CHARS = 300
 

@@ -13,7 +13,7 @@ const LIST_LIMIT = 200
 /** Most task IDs shown for one service or starter. */
 const TASKS_PER_GROUP = 50
 
-export const OUTCOME_TEXT: Record<ClusterReport['outcome'], string> = {
+const OUTCOME_TEXT: Record<ClusterReport['outcome'], string> = {
   deleted: '✅ removed',
   'services-removed': '✅ services removed, cluster kept',
   absent: '➖ already absent',

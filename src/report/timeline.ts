@@ -10,20 +10,24 @@ import type { ClusterReport } from './report.js'
 /** Clusters of a sweep that get a chart of their phases; the others keep their "Time by phase" line. */
 export const PHASE_CHARTS = 30
 /** Clusters of a sweep shown as bars of the overview chart; the rest are counted under it. */
-export const CLUSTER_BARS = 100
+const CLUSTER_BARS = 100
 
 const FAILED: ReadonlySet<ClusterReport['outcome']> = new Set(['failed', 'cancelled', 'timed-out'])
 
-/** Words that open a statement of a gantt chart when they start a line. */
+/**
+ * Words that open a statement of a gantt chart when they start a line (Mermaid's gantt lexer,
+ * node_modules/mermaid ganttDiagram: `call\s`, `click\s`, `accDescription\s`… are statements, so a
+ * cluster named `call` would end the chart in a parse error).
+ */
 const KEYWORDS =
-  /^(title|section|dateformat|axisformat|tickinterval|todaymarker|excludes|includes|weekday|weekend|inclusiveenddates|topaxis|displaymode|acctitle|accdescr|click|gantt)\b/i
+  /^(title|section|dateformat|axisformat|tickinterval|todaymarker|excludes|includes|weekday|weekend|inclusiveenddates|topaxis|displaymode|acctitle|accdescr\w*|click|call|href|gantt)\b/i
 
 /**
  * A name as Mermaid's gantt grammar reads it: a task's name ends at the first colon, `;` and `#`
  * start a new statement and an entity, `%%` a comment; only letters, digits and plain punctuation
  * are kept, the rest becomes a space. A name that would read as a keyword is marked.
  */
-export function ganttText(text: string): string {
+function ganttText(text: string): string {
   const plain = text
     .replace(/[^\p{L}\p{N} _.,()/+'-]/gu, ' ')
     .replace(/\s+/g, ' ')
