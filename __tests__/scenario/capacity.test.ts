@@ -163,6 +163,24 @@ describe('capacity providers with AWS timing', () => {
   })
 })
 
+describe('capacity providers: one fails, the others are seen through', () => {
+  it('a DELETE_FAILED of one provider does not leave another one’s deletion unrecorded', async () => {
+    const sim = new EcsSim({ attachmentUpdateMs: DETACH_MS })
+    sim.createCapacityProvider('pr-7-a', {
+      deleteFailsWith: 'The Auto Scaling group has instances protected from scale in.'
+    })
+    sim.createCapacityProvider('pr-7-b')
+    sim.createCluster('pr-7', { capacityProviders: ['pr-7-a', 'pr-7-b'] })
+    const result = await runOnSim(sim, { cluster: 'pr-7' })
+    expect(result.failed).toMatch(/capacity provider pr-7-a could not be deleted: DELETE_FAILED/)
+    expect(sim.capacityProviderState(sim.capacityProviders.get('pr-7-b')!).status).toBe('INACTIVE')
+    const c = only(result.report)
+    // What AWS holds afterwards: b is gone, a is left.
+    expect(c.capacityProviders).toContainEqual({ name: 'pr-7-b', action: 'deleted' })
+    expect(c.leftovers.filter(l => l.kind === 'capacity-provider').map(l => l.id)).toEqual(['pr-7-a'])
+  })
+})
+
 describe('ECS Managed Instances and ECS Managed Daemons', () => {
   it('deletes the daemon, then the cluster-scoped provider with its cluster, then the cluster; its instances are reported as ECS’s', async () => {
     const sim = new EcsSim({ attachmentUpdateMs: DETACH_MS, capacityProviderDeleteMs: 90_000 })
