@@ -119,6 +119,26 @@ describe('capacity providers with AWS timing', () => {
     expect(sim.capacityProviderState(sim.capacityProviders.get('shared-asg')!).status).toBe('ACTIVE')
   })
 
+  it('does not wait on a DELETE_FAILED that names another cluster: the provider is reported and the run stops at once', async () => {
+    const sim = new EcsSim({ attachmentUpdateMs: DETACH_MS })
+    ec2Cluster(sim)
+    // Someone attaches the provider to another cluster between the plan and the deletion.
+    sim.beforeCall = operation => {
+      if (operation === 'DeleteCapacityProvider' && !sim.clusters.has('staging'))
+        sim.createCluster('staging', { capacityProviders: ['pr-9-asg'] })
+    }
+    const result = await runOnSim(sim, { cluster: 'pr-9' })
+    expect(result.failed).toMatch(
+      /capacity provider pr-9-asg could not be deleted: DELETE_FAILED: .*associated with cluster: staging/
+    )
+    // One answer was enough: no retries until the deadline.
+    expect(at(sim, 'DeleteCapacityProvider')).toHaveLength(1)
+    expect(only(result.report).leftovers).toContainEqual(
+      expect.objectContaining({ kind: 'capacity-provider', id: 'pr-9-asg' })
+    )
+    expect(sim.capacityProviderState(sim.capacityProviders.get('pr-9-asg')!).status).toBe('ACTIVE')
+  })
+
   it('reports a DELETE_FAILED for another reason with that reason and what to do', async () => {
     const sim = new EcsSim({ attachmentUpdateMs: DETACH_MS })
     sim.createCapacityProvider('pr-6-asg', {
@@ -140,6 +160,24 @@ describe('capacity providers with AWS timing', () => {
       ])
     )
     expect(sim.capacityProviderState(sim.capacityProviders.get('pr-6-asg')!).status).toBe('ACTIVE')
+  })
+})
+
+describe('capacity providers: one fails, the others are seen through', () => {
+  it('a DELETE_FAILED of one provider does not leave another one’s deletion unrecorded', async () => {
+    const sim = new EcsSim({ attachmentUpdateMs: DETACH_MS })
+    sim.createCapacityProvider('pr-7-a', {
+      deleteFailsWith: 'The Auto Scaling group has instances protected from scale in.'
+    })
+    sim.createCapacityProvider('pr-7-b')
+    sim.createCluster('pr-7', { capacityProviders: ['pr-7-a', 'pr-7-b'] })
+    const result = await runOnSim(sim, { cluster: 'pr-7' })
+    expect(result.failed).toMatch(/capacity provider pr-7-a could not be deleted: DELETE_FAILED/)
+    expect(sim.capacityProviderState(sim.capacityProviders.get('pr-7-b')!).status).toBe('INACTIVE')
+    const c = only(result.report)
+    // What AWS holds afterwards: b is gone, a is left.
+    expect(c.capacityProviders).toContainEqual({ name: 'pr-7-b', action: 'deleted' })
+    expect(c.leftovers.filter(l => l.kind === 'capacity-provider').map(l => l.id)).toEqual(['pr-7-a'])
   })
 })
 

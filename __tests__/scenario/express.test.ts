@@ -206,6 +206,16 @@ describe('Express services', () => {
     expect(world.elbv2.targetGroups.has(api.targetGroupArn)).toBe(false)
     // The other Express service still uses the shared load balancer: ECS keeps it.
     expect(world.elbv2.loadBalancers.has(api.loadBalancer.arn)).toBe(true)
+    // …so the report does not say ECS removed it: it is kept, shared with site.
+    const removed = c.related?.expressServices?.flatMap(e => e.managed.map(m => m.id)) ?? []
+    expect(removed).toContain(api.targetGroupArn)
+    expect(removed).not.toContain(api.loadBalancer.arn)
+    expect(c.scope?.kept).toContainEqual({
+      kind: 'express-resource',
+      id: api.loadBalancer.arn,
+      reason: expect.stringContaining('shared with Express service site, which stays')
+    })
+    expect(result.summary).not.toMatch(/<code>api<\/code>: 1 load balancer/)
     expect(world.elbv2.targetGroups.has(worker.group.arn)).toBe(true)
     expect(world.ecs.remaining('preview').services.sort()).toEqual(['site:ACTIVE', 'worker:ACTIVE'])
     expect(world.ecs.calls.some(c => c.operation === 'DeleteService')).toBe(false)

@@ -29,13 +29,16 @@ const PINNED_BY_DAEMONS: AwsAnswer = {
 }
 
 /**
- * DELETE_FAILED because the provider is still associated with a cluster: right after a detach,
- * which is asynchronous, AWS answers DeleteCapacityProvider with 200 and this (ekristen/aws-nuke#542,
- * hashicorp/terraform-provider-aws#48156), and deletes nothing; sent again once the detach has
- * settled, it deletes.
+ * DELETE_FAILED because the provider is still associated with this cluster: right after a detach,
+ * which is asynchronous, AWS answers DeleteCapacityProvider with 200 and "…associated with cluster:
+ * X…" (ekristen/aws-nuke#542, hashicorp/terraform-provider-aws#48156), and deletes nothing; sent
+ * again once the detach has settled, it deletes. A reason naming another cluster does not pass with
+ * time (that cluster uses the provider): it is final.
  */
-function isStillAssociated(reason: string | undefined): boolean {
-  return /associated with (the )?cluster/i.test(reason ?? '')
+function isStillAssociated(reason: string | undefined, clusterName: string): boolean {
+  // The name, or an ARN ending in cluster/<name>; the sentence's full stop is not part of it.
+  const named = /associated with (?:the )?cluster:?\s*(\S+?)\.?(?:\s|$)/i.exec(reason ?? '')?.[1]
+  return named !== undefined && (named === clusterName || named.endsWith(`:cluster/${clusterName}`))
 }
 
 /**
@@ -163,7 +166,7 @@ async function deleteProvider(ctx: ApplyContext, decision: CapacityProviderDecis
   }
   const failed = (cp: CapacityProvider): { done: true; value: Outcome } | { done: false; reason: string } => {
     const reason = cp.updateStatusReason ?? 'no reason given'
-    if (isStillAssociated(reason)) {
+    if (isStillAssociated(reason, ctx.clusterName)) {
       // Nothing was deleted: send it again once the detach has settled.
       if (!waited)
         ctx.log.info(

@@ -59,7 +59,13 @@ export interface ManagedResource {
 export interface ExpressService {
   name: string
   arn: string
+  /** What ECS removes with it. */
   managed: ManagedResource[]
+  /**
+   * Services mode: what it shares with an Express service that stays (the load balancer, its
+   * listener…): ECS keeps it for that one, so it is not reported as removed.
+   */
+  shared?: (ManagedResource & { with: string })[]
 }
 
 export interface ExpressFound {
@@ -73,7 +79,9 @@ export const expressServicesKind: ResourceKind<ExpressFound, ExpressFound> = {
   async find(ctx, scope) {
     const express = scope.expressServices ?? []
     if (express.length === 0) return { services: [] }
-    const revisions = express.flatMap(s => s.serviceRevisions ?? [])
+    // Services mode: Express services that stay may share the load balancer with those that go.
+    const staying = (scope.neighbours?.services ?? []).filter(s => s.express)
+    const revisions = [...express, ...staying].flatMap(s => s.serviceRevisions ?? [])
     // Denied, what DescribeServices shows of them is reported instead (a dry run lists the denial).
     let byRevision = new Map<string, ManagedResource[]>()
     try {
@@ -82,24 +90,31 @@ export const expressServicesKind: ResourceKind<ExpressFound, ExpressFound> = {
       if (!isAccessDenied(error)) throw error
       ctx.onDenied?.(error)
     }
+    const keptBy = new Map<string, string>()
+    for (const n of staying)
+      for (const m of (n.serviceRevisions ?? []).flatMap(r => byRevision.get(r) ?? []))
+        if (!keptBy.has(m.id)) keptBy.set(m.id, n.name)
     return {
       services: express.map(s => {
         const managed = (s.serviceRevisions ?? []).flatMap(r => byRevision.get(r) ?? [])
+        const all = unique(
+          managed.length > 0
+            ? managed
+            : // What DescribeServices shows of it: its target groups and its scalable target.
+              [
+                ...(s.loadBalancers ?? []).map(lb => ({
+                  type: 'target-group' as const,
+                  id: lb.targetGroupArn ?? ''
+                })),
+                { type: 'scalable-target' as const, id: resourceIdOf(scope.cluster.name, s.name) }
+              ].filter(m => m.id)
+        )
+        const shared = all.filter(m => keptBy.has(m.id)).map(m => ({ ...m, with: keptBy.get(m.id)! }))
         return {
           name: s.name,
           arn: s.arn,
-          managed: unique(
-            managed.length > 0
-              ? managed
-              : // What DescribeServices shows of it: its target groups and its scalable target.
-                [
-                  ...(s.loadBalancers ?? []).map(lb => ({
-                    type: 'target-group' as const,
-                    id: lb.targetGroupArn ?? ''
-                  })),
-                  { type: 'scalable-target' as const, id: resourceIdOf(scope.cluster.name, s.name) }
-                ].filter(m => m.id)
-          )
+          managed: all.filter(m => !keptBy.has(m.id)),
+          ...(shared.length > 0 ? { shared } : {})
         }
       })
     }
@@ -128,7 +143,7 @@ export const expressServicesKind: ResourceKind<ExpressFound, ExpressFound> = {
     ]
   },
 
-  notes: () => [],
+  notes: plan => plan.services.flatMap(s => (s.shared ?? []).map(m => sharedNote(s, m))),
 
   actions: {
     'after-services': {
@@ -137,6 +152,8 @@ export const expressServicesKind: ResourceKind<ExpressFound, ExpressFound> = {
       run: async (ctx, plan) => {
         const related = relatedReport(ctx.report)
         for (const s of plan.services) {
+          for (const m of s.shared ?? [])
+            ctx.report.scope?.kept.push({ kind: 'express-resource', id: m.id, reason: sharedNote(s, m) })
           // Ours once this run's DeleteExpressGatewayService was accepted (the services are INACTIVE now).
           if (!ctx.report.services.some(r => r.arn === s.arn)) continue
           related.expressServices = [
@@ -172,6 +189,11 @@ export const expressServicesKind: ResourceKind<ExpressFound, ExpressFound> = {
     removed: r => r.expressServices,
     item: s => `${code(s.name)}: ${listManaged(s.managed) || 'nothing listed'}`
   })
+}
+
+/** Why ECS keeps what an Express service that goes shares with one that stays. */
+function sharedNote(s: ExpressService, m: ManagedResource & { with: string }): string {
+  return `${m.type} ECS made for Express service ${s.name} is shared with Express service ${m.with}, which stays: ECS keeps it`
 }
 
 /** `1 load balancer, 2 target groups, …`: what ECS manages, counted by type. */
