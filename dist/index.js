@@ -62581,7 +62581,9 @@ const expressServicesKind = {
         const express = scope.expressServices ?? [];
         if (express.length === 0)
             return { services: [] };
-        const revisions = express.flatMap(s => s.serviceRevisions ?? []);
+        // Services mode: Express services that stay may share the load balancer with those that go.
+        const staying = (scope.neighbours?.services ?? []).filter(s => s.express);
+        const revisions = [...express, ...staying].flatMap(s => s.serviceRevisions ?? []);
         // Denied, what DescribeServices shows of them is reported instead (a dry run lists the denial).
         let byRevision = new Map();
         try {
@@ -62592,22 +62594,30 @@ const expressServicesKind = {
                 throw error;
             ctx.onDenied?.(error);
         }
+        const keptBy = new Map();
+        for (const n of staying)
+            for (const m of (n.serviceRevisions ?? []).flatMap(r => byRevision.get(r) ?? []))
+                if (!keptBy.has(m.id))
+                    keptBy.set(m.id, n.name);
         return {
             services: express.map(s => {
                 const managed = (s.serviceRevisions ?? []).flatMap(r => byRevision.get(r) ?? []);
+                const all = express_services_unique(managed.length > 0
+                    ? managed
+                    : // What DescribeServices shows of it: its target groups and its scalable target.
+                        [
+                            ...(s.loadBalancers ?? []).map(lb => ({
+                                type: 'target-group',
+                                id: lb.targetGroupArn ?? ''
+                            })),
+                            { type: 'scalable-target', id: resourceIdOf(scope.cluster.name, s.name) }
+                        ].filter(m => m.id));
+                const shared = all.filter(m => keptBy.has(m.id)).map(m => ({ ...m, with: keptBy.get(m.id) }));
                 return {
                     name: s.name,
                     arn: s.arn,
-                    managed: express_services_unique(managed.length > 0
-                        ? managed
-                        : // What DescribeServices shows of it: its target groups and its scalable target.
-                            [
-                                ...(s.loadBalancers ?? []).map(lb => ({
-                                    type: 'target-group',
-                                    id: lb.targetGroupArn ?? ''
-                                })),
-                                { type: 'scalable-target', id: resourceIdOf(scope.cluster.name, s.name) }
-                            ].filter(m => m.id))
+                    managed: all.filter(m => !keptBy.has(m.id)),
+                    ...(shared.length > 0 ? { shared } : {})
                 };
             })
         };
@@ -62632,7 +62642,7 @@ const expressServicesKind = {
             }
         ];
     },
-    notes: () => [],
+    notes: plan => plan.services.flatMap(s => (s.shared ?? []).map(m => sharedNote(s, m))),
     actions: {
         'after-services': {
             phase: 'Express services',
@@ -62640,6 +62650,8 @@ const expressServicesKind = {
             run: async (ctx, plan) => {
                 const related = relatedReport(ctx.report);
                 for (const s of plan.services) {
+                    for (const m of s.shared ?? [])
+                        ctx.report.scope?.kept.push({ kind: 'express-resource', id: m.id, reason: sharedNote(s, m) });
                     // Ours once this run's DeleteExpressGatewayService was accepted (the services are INACTIVE now).
                     if (!ctx.report.services.some(r => r.arn === s.arn))
                         continue;
@@ -62671,6 +62683,10 @@ const expressServicesKind = {
         item: s => `${code(s.name)}: ${listManaged(s.managed) || 'nothing listed'}`
     })
 };
+/** Why ECS keeps what an Express service that goes shares with one that stays. */
+function sharedNote(s, m) {
+    return `${m.type} ECS made for Express service ${s.name} is shared with Express service ${m.with}, which stays: ECS keeps it`;
+}
 /** `1 load balancer, 2 target groups, …`: what ECS manages, counted by type. */
 function listManaged(managed) {
     const counts = new Map();
@@ -64446,7 +64462,12 @@ const networkInterfacesKind = {
         report.found.networkInterfaces = found.ids.length;
     },
     decide(found, { stack }) {
-        const network = stack?.networkResources ?? [];
+        // The stacks importing it are deleted first, and own their services' security groups: their
+        // network holds up their deletion the same way (named with their stack).
+        const network = [
+            ...(stack?.networkResources ?? []),
+            ...(stack?.importers ?? []).flatMap(i => (i.networkResources ?? []).map(id => `${id} (of stack ${i.name})`))
+        ];
         return {
             wait: stack && network.length > 0 ? found.ids : [],
             network,
@@ -66268,8 +66289,12 @@ const PHASE_CHARTS = 30;
 /** Clusters of a sweep shown as bars of the overview chart; the rest are counted under it. */
 const CLUSTER_BARS = 100;
 const FAILED = new Set(['failed', 'cancelled', 'timed-out']);
-/** Words that open a statement of a gantt chart when they start a line. */
-const KEYWORDS = /^(title|section|dateformat|axisformat|tickinterval|todaymarker|excludes|includes|weekday|weekend|inclusiveenddates|topaxis|displaymode|acctitle|accdescr|click|gantt)\b/i;
+/**
+ * Words that open a statement of a gantt chart when they start a line (Mermaid's gantt lexer,
+ * node_modules/mermaid ganttDiagram: `call\s`, `click\s`, `accDescription\s`… are statements, so a
+ * cluster named `call` would end the chart in a parse error).
+ */
+const KEYWORDS = /^(title|section|dateformat|axisformat|tickinterval|todaymarker|excludes|includes|weekday|weekend|inclusiveenddates|topaxis|displaymode|acctitle|accdescr\w*|click|call|href|gantt)\b/i;
 /**
  * A name as Mermaid's gantt grammar reads it: a task's name ends at the first colon, `;` and `#`
  * start a new statement and an entity, `%%` a comment; only letters, digits and plain punctuation
@@ -67373,6 +67398,8 @@ function createPollers(ctx, clusterArn, ceilingMs) {
     const services = poller(schedules.services, Limits.describeServicesBatch, tellServices, describeServices);
     return { tasks, services };
 }
+/** A task past its deregistration delay not looked at since: ECS is stopping it. */
+const PAST_DELAY = Symbol('past the deregistration delay');
 /**
  * What the task waits are waiting for, from their last look (the inventory's, until the first):
  * "Waiting for 3 services to drain: 2 tasks DEACTIVATING (deregistration delay 300 s, 4 min 10 s
@@ -67381,7 +67408,6 @@ function createPollers(ctx, clusterArn, ceilingMs) {
  * lifecycle: "the target group deregistration occurs during" DEACTIVATING): the run does not look
  * at it before that delay is over, and says how much of it is left.
  */
-const PAST_DELAY = Symbol('past the deregistration delay');
 function tellTasks(waits, now) {
     const services = new Set(waits.filter(w => w.state?.serviceName).map(w => w.state.serviceName));
     const standalone = waits.filter(w => !w.state?.serviceName).length;
@@ -67446,13 +67472,16 @@ const PINNED_BY_DAEMONS = {
     message: /Daemon services are still associated/i
 };
 /**
- * DELETE_FAILED because the provider is still associated with a cluster: right after a detach,
- * which is asynchronous, AWS answers DeleteCapacityProvider with 200 and this (ekristen/aws-nuke#542,
- * hashicorp/terraform-provider-aws#48156), and deletes nothing; sent again once the detach has
- * settled, it deletes.
+ * DELETE_FAILED because the provider is still associated with this cluster: right after a detach,
+ * which is asynchronous, AWS answers DeleteCapacityProvider with 200 and "…associated with cluster:
+ * X…" (ekristen/aws-nuke#542, hashicorp/terraform-provider-aws#48156), and deletes nothing; sent
+ * again once the detach has settled, it deletes. A reason naming another cluster does not pass with
+ * time (that cluster uses the provider): it is final.
  */
-function isStillAssociated(reason) {
-    return /associated with (the )?cluster/i.test(reason ?? '');
+function isStillAssociated(reason, clusterName) {
+    // The name, or an ARN ending in cluster/<name>; the sentence's full stop is not part of it.
+    const named = /associated with (?:the )?cluster:?\s*(\S+?)\.?(?:\s|$)/i.exec(reason ?? '')?.[1];
+    return named !== undefined && (named === clusterName || named.endsWith(`:cluster/${clusterName}`));
 }
 /**
  * Detaches the cluster's providers (both lists are required; Managed Instances ones cannot be
@@ -67555,7 +67584,7 @@ async function deleteProvider(ctx, decision) {
     };
     const failed = (cp) => {
         const reason = cp.updateStatusReason ?? 'no reason given';
-        if (isStillAssociated(reason)) {
+        if (isStillAssociated(reason, ctx.clusterName)) {
             // Nothing was deleted: send it again once the detach has settled.
             if (!waited)
                 ctx.log.info(`Capacity provider ${name}: DELETE_FAILED (${reason}): the detach is still settling; trying again`);
@@ -69047,13 +69076,21 @@ function describeSteps(plan) {
 function outsideServices(selection) {
     const arns = new Set(selection.services.map(s => s.arn));
     const names = new Set(selection.services.map(s => s.name));
+    // By name only within this cluster: another cluster may have a service of the same name. The
+    // short ARN format (arn:…:service/<service>, from before ECS's long ARNs) names no cluster.
+    const isSelectedByName = (arn) => {
+        const path = /:service\/(.+)$/.exec(arn)?.[1]?.split('/') ?? [];
+        if (path.length === 1)
+            return names.has(path[0]);
+        return path.length === 2 && path[0] === selection.cluster && names.has(path[1]);
+    };
     return r => {
         const type = r.ResourceType ?? '';
         const id = r.PhysicalResourceId ?? '';
         const what = `${id.slice(id.lastIndexOf('/') + 1) || r.LogicalResourceId} (${type})`;
         switch (type) {
             case 'AWS::ECS::Service':
-                return arns.has(id) || names.has(id.slice(id.lastIndexOf('/') + 1)) ? undefined : `service ${what}`;
+                return arns.has(id) || isSelectedByName(id) ? undefined : `service ${what}`;
             case 'AWS::ECS::TaskDefinition':
                 return selection.sharedTaskDefinitions.has(id)
                     ? `task definition ${what}, another service runs it`
@@ -69094,6 +69131,7 @@ const PER_SERVICE_TYPES = new Set([
  */
 function outsideCluster(cluster, services) {
     const ofServices = outsideServices({
+        cluster: cluster.name,
         services,
         sharedTaskDefinitions: new Set(),
         sharedTargetGroups: new Set()
@@ -69124,6 +69162,7 @@ async function lookUpStack(deps, settings, report, ctx, cluster, blockers, inven
     const services = scope ? [...scope.services, ...(scope.expressServices ?? [])] : (inventory?.services ?? []);
     const outside = inventory?.scope
         ? outsideServices({
+            cluster: cluster.name,
             services,
             sharedTaskDefinitions: new Set(scope ? sharedTaskDefinitions(scope).keys() : []),
             sharedTargetGroups: new Set(inventory.scope.neighbours.flatMap(s => (s.loadBalancers ?? []).map(lb => lb.targetGroupArn ?? '')))
