@@ -232,6 +232,64 @@ describe('delete-stack with a cluster stack whose exports the service stacks imp
     expect(dryWorld.cfn.mutatingCalls()).toEqual([])
   })
 
+  it('refuses before any change when another cluster uses a revision or log group a service stack owns', async () => {
+    // Another ACTIVE cluster runs a service on shop-web's revision (what the stack's Ref gives).
+    const sharedRevision = () => {
+      const world = templateLayout()
+      const revision = [...world.ecs.services.values()].find(s => s.name === 'web')!.taskDefinitionArn
+      world.web.resources.find(r => r.type === 'AWS::ECS::TaskDefinition')!.physicalId = revision
+      world.ecs.createCluster('preview')
+      world.ecs.createService('preview', 'web-preview', { taskDefinition: revision, launchType: 'FARGATE' })
+      return world
+    }
+    const { ecs, cfn, env, web, api } = sharedRevision()
+    const result = await tearDown({ ecs, cfn })
+    expect(result.failed).toMatch(
+      /Stack shop-web imports shop-env:ClusterName, .* from shop-env, so it has to be deleted first, but it also owns what is not part of this environment: web:1 \(AWS::ECS::TaskDefinition\), still used by cluster preview \(service web-preview\)/
+    )
+    expect(result.failed).toContain('Nothing was removed.')
+    expect(ecs.mutatingCalls()).toEqual([])
+    expect(cfn.mutatingCalls()).toEqual([])
+    expect(ecs.remaining('shop').services).toEqual(['web:ACTIVE', 'api:ACTIVE'])
+    for (const s of [env, web, api]) expect(cfn.stack(s.id)!.status).toBe('CREATE_COMPLETE')
+
+    const dryWorld = sharedRevision()
+    const dry = await tearDown(dryWorld, { 'dry-run': 'true' })
+    expect(dry.report!.clusters[0]!.plan!.blockers).toEqual([
+      expect.stringMatching(
+        /^Stack shop-web imports .*web:1 \(AWS::ECS::TaskDefinition\), still used by cluster preview/
+      )
+    ])
+    expect(dryWorld.cfn.mutatingCalls()).toEqual([])
+
+    // A service of another cluster writes to shop-api's log group (delete-log-groups is off).
+    const logs = templateLayout()
+    const logGroup = logs.api.resources.find(r => r.type === 'AWS::Logs::LogGroup')!.physicalId
+    logs.ecs.registerTaskDefinition('reporter', { logGroup })
+    logs.ecs.createCluster('batch')
+    logs.ecs.createService('batch', 'reporter', { taskDefinition: 'reporter', launchType: 'FARGATE' })
+    const refused = await tearDown(logs)
+    expect(refused.failed).toContain(
+      `Stack shop-api imports shop-env:ClusterName, shop-env:VPCId, shop-env:PublicListener from shop-env, so it has to be deleted first, but it also owns what is not part of this environment: ${logGroup} (AWS::Logs::LogGroup), task definition reporter:1 writes to it and is still used by cluster batch (service reporter)`
+    )
+    expect(logs.ecs.mutatingCalls()).toEqual([])
+    expect(logs.cfn.mutatingCalls()).toEqual([])
+  })
+
+  it('refuses before any change when who else uses what a service stack owns cannot be known', async () => {
+    const world = templateLayout()
+    world.ecs.createCluster('preview')
+    world.ecs.createService('preview', 'web-preview', { launchType: 'FARGATE' })
+    world.ecs.denyWhen = (operation, input) =>
+      operation === 'ListServices' && String(input.cluster).endsWith('/preview')
+    const result = await tearDown(world)
+    expect(result.failed).toMatch(
+      /Stack shop-web imports .* so it has to be deleted first, but whether another cluster uses what it owns \(.*AWS::ECS::TaskDefinition.*\) cannot be known: reading the other clusters was denied \(cluster preview\)/
+    )
+    expect(world.ecs.mutatingCalls()).toEqual([])
+    expect(world.cfn.mutatingCalls()).toEqual([])
+  })
+
   it('finds a cluster stack without aws:cloudformation tags by DescribeStackResources, and removes the whole environment', async () => {
     const { ecs, cfn, env, web, api } = templateLayout({ tagCluster: false })
     const result = await tearDown({ ecs, cfn })

@@ -36,6 +36,13 @@ export interface StackTarget {
    * being removed (`name (type)`). Deleting it would delete those too, so a non-empty list is a refusal.
    */
   alsoOwns?: string[]
+  /**
+   * What it owns that another cluster may use (`outside` given): its task definition revisions,
+   * target groups and log groups. An importer's are checked against the other clusters (owns.ts).
+   */
+  usedElsewhere?: { type: string; id: string }[]
+  /** An importer: why whether another cluster uses what it owns cannot be known (a refusal). */
+  cannotKnow?: string
   /** Its export names (Outputs with an Export). */
   exports?: string[]
   /** The live stacks that import its exports (and theirs), in deletion order: deleted before it. */
@@ -296,6 +303,16 @@ export async function findStackOfServices(
 const NETWORK_TYPES = new Set(['AWS::EC2::SecurityGroup', 'AWS::EC2::Subnet', 'AWS::EC2::VPC'])
 
 /**
+ * What a stack owns that a service or task of another cluster may use: a revision is not tied to a
+ * cluster, nor is the log group it writes to or the target group a service names.
+ */
+const OTHER_CLUSTERS_MAY_USE = new Set([
+  'AWS::ECS::TaskDefinition',
+  'AWS::ElasticLoadBalancingV2::TargetGroup',
+  'AWS::Logs::LogGroup'
+])
+
+/**
  * Why CloudFormation would refuse (or this action will not ask) to delete the stack, in one line
  * that says what to do; undefined when nothing known up front stands in the way. A stack that was
  * not found and not asked for is not a refusal: there is nothing to delete.
@@ -342,6 +359,9 @@ function importRefusal(i: ImportingStack): string | undefined {
   const instead = `delete or change ${i.name} yourself and run again, or set delete-stack: false`
   if (i.alsoOwns && i.alsoOwns.length > 0) {
     return `${what}, but it also owns what is not part of this environment: ${listed(i.alsoOwns)}. Deleting it would delete those too: ${instead}.`
+  }
+  if (i.cannotKnow) {
+    return `${what}, but whether another cluster uses what it owns (${listed(i.usedElsewhere?.map(r => `${r.id} (${r.type})`) ?? [])}) cannot be known: ${i.cannotKnow}. Deleting it could delete what another cluster uses: ${instead}.`
   }
   if (i.parent)
     return `${what}, but it is nested in stack ${i.parent}, which alone can delete it: ${instead}.`
@@ -449,6 +469,7 @@ async function toTarget(
     autoScalingGroups: resources.autoScalingGroups,
     networkResources: resources.networkResources,
     ...(resources.alsoOwns ? { alsoOwns: resources.alsoOwns } : {}),
+    ...(resources.usedElsewhere?.length ? { usedElsewhere: resources.usedElsewhere } : {}),
     ...(exportNames(stack).length > 0 ? { exports: exportNames(stack) } : {}),
     ...(stack.ParentId ? { parent: stack.ParentId } : {})
   }
@@ -468,6 +489,7 @@ async function readResources(
   autoScalingGroups: string[]
   networkResources: string[]
   alsoOwns?: string[]
+  usedElsewhere?: { type: string; id: string }[]
 }> {
   const resources = await paginate(async nextToken => {
     const out = await callAws(
@@ -493,6 +515,13 @@ async function readResources(
     networkResources: live
       .filter(r => NETWORK_TYPES.has(r.ResourceType ?? '') && r.PhysicalResourceId)
       .map(r => r.PhysicalResourceId!),
-    ...(outside ? { alsoOwns: live.map(outside).filter((why): why is string => why !== undefined) } : {})
+    ...(outside
+      ? {
+          alsoOwns: live.map(outside).filter((why): why is string => why !== undefined),
+          usedElsewhere: live
+            .filter(r => OTHER_CLUSTERS_MAY_USE.has(r.ResourceType ?? '') && r.PhysicalResourceId)
+            .map(r => ({ type: r.ResourceType!, id: r.PhysicalResourceId! }))
+        }
+      : {})
   }
 }

@@ -1,4 +1,11 @@
 import type { StackResourceSummary } from '@aws-sdk/client-cloudformation'
+import {
+  describeUsers,
+  logGroupKeepReason,
+  taskDefinitionKeepReason,
+  type OtherUsersCheck
+} from '../kinds/other-users/index.js'
+import type { ImportingStack } from './find.js'
 
 /**
  * What a stack may own and still be deleted with the services being removed: the rule for the
@@ -97,4 +104,42 @@ export function outsideCluster(
     r.ResourceType === 'AWS::ECS::Service' && (r.PhysicalResourceId ?? '').includes(inCluster)
       ? undefined
       : ofServices(r)
+}
+
+/**
+ * Whole-cluster mode: the importers again, with what each owns that a service or task of another
+ * cluster uses (a revision, a target group, a log group its revisions write to) added to what it
+ * also owns, or, when the other clusters could not all be read, why that cannot be known: either
+ * is a refusal (find.ts importRefusal). The look is taken only when an importer owns such things.
+ */
+export async function judgeOtherClustersUse(
+  importers: ImportingStack[],
+  look: (logGroups: boolean) => Promise<OtherUsersCheck>
+): Promise<ImportingStack[]> {
+  const owned = importers.flatMap(i => i.usedElsewhere ?? [])
+  if (owned.length === 0) return importers
+  const check = await look(owned.some(r => r.type === LOG_GROUP))
+  return importers.map(i => {
+    if (!i.usedElsewhere?.length) return i
+    if (check.incomplete) return { ...i, cannotKnow: check.incomplete }
+    const used = i.usedElsewhere.flatMap(r => {
+      const why = usedBy(r, check)
+      return why ? [`${r.id.slice(r.id.lastIndexOf('/') + 1)} (${r.type}), ${why}`] : []
+    })
+    return used.length > 0 ? { ...i, alsoOwns: [...(i.alsoOwns ?? []), ...used] } : i
+  })
+}
+
+const LOG_GROUP = 'AWS::Logs::LogGroup'
+
+/**
+ * Who outside the run's clusters uses it, in words (the kinds' own reasons); undefined when no one.
+ * Physical ids (what Ref gives, CloudFormation's resource reference): a revision's ARN, a target
+ * group's ARN, a log group's name.
+ */
+function usedBy(resource: { type: string; id: string }, check: OtherUsersCheck): string | undefined {
+  if (resource.type === LOG_GROUP) return logGroupKeepReason(resource.id, check)
+  if (resource.type === 'AWS::ECS::TaskDefinition') return taskDefinitionKeepReason(resource.id, check)
+  const users = check.targetGroups?.[resource.id]
+  return users?.length ? `still used by ${describeUsers(users)}` : undefined
 }

@@ -1,7 +1,7 @@
 import type { SendPort } from '../aws/call.js'
 import { Phase } from '../apply/index.js'
 import type { InventoryContext, ClusterInventory } from '../inventory/index.js'
-import { sharedTaskDefinitions } from '../kinds/index.js'
+import { sharedTaskDefinitions, type OtherUsersLookup } from '../kinds/index.js'
 import type { TeardownScope } from '../kinds/kind.js'
 import type { PhaseLog } from '../report/phase-log.js'
 import type { ClusterReport } from '../report/report.js'
@@ -19,7 +19,7 @@ import {
   withImporters,
   type StackTarget
 } from './find.js'
-import { outsideCluster, outsideServices } from './owns.js'
+import { judgeOtherClustersUse, outsideCluster, outsideServices } from './owns.js'
 
 /**
  * The stack step of a teardown: finding the stack for delete-stack before anything is touched, and
@@ -45,7 +45,9 @@ export async function lookUpStack(
   cluster: { name: string; arn: string; tags: Record<string, string> },
   blockers: string[],
   inventory?: ClusterInventory,
-  scope?: TeardownScope
+  scope?: TeardownScope,
+  /** Whole-cluster mode: who else uses what the importers own (asked only when they own such things). */
+  otherUsers?: OtherUsersLookup
 ): Promise<StackTarget | undefined> {
   const stackCtx = { ...ctx, cloudformation: deps.cloudformation }
   // Services mode: named services already INACTIVE (a re-run) are the selection's too: a stack that
@@ -65,7 +67,16 @@ export async function lookUpStack(
     ? await findStackOfServices(stackCtx, cluster, services, settings.stackName, outside)
     : await findStack(stackCtx, cluster, settings.stackName)
   // The stacks that import its exports go first, when they hold nothing else (else a refusal).
-  const lookup = isStackTarget(found) ? await withImporters(stackCtx, found, cluster, outside) : found
+  let lookup = isStackTarget(found) ? await withImporters(stackCtx, found, cluster, outside) : found
+  // Whole cluster: an importer's revisions, target groups and log groups may be another cluster's.
+  if (isStackTarget(lookup) && lookup.importers && !inventory?.scope && otherUsers) {
+    lookup = {
+      ...lookup,
+      importers: await judgeOtherClustersUse(lookup.importers, logGroups =>
+        logGroups ? otherUsers.atPlanWithLogGroups(ctx) : otherUsers.atPlan(ctx)
+      )
+    }
+  }
   report.stack = stackReport(lookup)
   const refusal = stackRefusal(lookup)
   if (refusal) {

@@ -102,7 +102,17 @@ async function look(run: ClusterRun): Promise<Looked | undefined> {
   recordKindsFound(found, report, ctx.log)
   if (inventory.scope) recordScope(report, inventory, selection, scope)
   const stack = settings.deleteStack
-    ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, run.blockers, inventory, scope)
+    ? await lookUpStack(
+        deps,
+        settings,
+        report,
+        ctx,
+        { ...inventory.cluster },
+        run.blockers,
+        inventory,
+        scope,
+        otherUsers
+      )
     : undefined
   await phases.finish(Phase.inventory)
   return { inventory, scope, found, stack, noServiceLeft }

@@ -53,6 +53,7 @@ export interface OtherUsersRequest {
 export class OtherUsersLookup {
   private atPlanLook: Promise<OtherUsersCheck> | undefined
   private freshLook: Promise<OtherUsersCheck> | undefined
+  private logGroupsLook: Promise<OtherUsersCheck> | undefined
 
   constructor(readonly request: OtherUsersRequest) {}
 
@@ -61,6 +62,15 @@ export class OtherUsersLookup {
     return (this.atPlanLook ??= sweep
       ? sweep.planLook(ctx, shared => checkOtherUsers(shared, this.request))
       : checkOtherUsers(ctx, this.request))
+  }
+
+  /**
+   * The plan's look with the log groups the other clusters write to, read even when
+   * delete-log-groups is off: asked only for a stack to delete that owns log groups (src/stack/owns.ts).
+   */
+  atPlanWithLogGroups(ctx: InventoryContext): Promise<OtherUsersCheck> {
+    if (this.request.logGroups) return this.atPlan(ctx)
+    return (this.logGroupsLook ??= checkOtherUsers(ctx, { ...this.request, logGroups: true }))
   }
 
   async beforeRemoving(ctx: InventoryContext): Promise<OtherUsersCheck> {
