@@ -276,6 +276,26 @@ describe('delete-stack with a cluster stack whose exports the service stacks imp
     expect(logs.cfn.mutatingCalls()).toEqual([])
   })
 
+  it('refuses before any change when a service of another cluster uses a target group a service stack owns', async () => {
+    const world = templateLayout()
+    const targetGroup =
+      'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop-api/0123456789abcdef'
+    world.api.resources.find(r => r.type === 'AWS::ElasticLoadBalancingV2::TargetGroup')!.physicalId =
+      targetGroup
+    world.ecs.createCluster('canary')
+    world.ecs.createService('canary', 'api-canary', {
+      launchType: 'FARGATE',
+      loadBalancers: [{ targetGroupArn: targetGroup, containerName: 'api', containerPort: 80 }]
+    })
+    const result = await tearDown(world)
+    expect(result.failed).toContain(
+      'it also owns what is not part of this environment: shop-api/0123456789abcdef (AWS::ElasticLoadBalancingV2::TargetGroup), still used by cluster canary (service api-canary)'
+    )
+    expect(result.failed).toContain('Stack shop-api imports shop-env:ClusterName')
+    expect(world.ecs.mutatingCalls()).toEqual([])
+    expect(world.cfn.mutatingCalls()).toEqual([])
+  })
+
   it('refuses before any change when who else uses what a service stack owns cannot be known', async () => {
     const world = templateLayout()
     world.ecs.createCluster('preview')

@@ -124,13 +124,19 @@ export async function judgeOtherClustersUse(
     if (check.incomplete) return { ...i, cannotKnow: check.incomplete }
     const used = i.usedElsewhere.flatMap(r => {
       const why = usedBy(r, check)
-      return why ? [`${r.id.slice(r.id.lastIndexOf('/') + 1)} (${r.type}), ${why}`] : []
+      return why ? [`${shown(r)} (${r.type}), ${why}`] : []
     })
     return used.length > 0 ? { ...i, alsoOwns: [...(i.alsoOwns ?? []), ...used] } : i
   })
 }
 
 const LOG_GROUP = 'AWS::Logs::LogGroup'
+
+/** A revision as `family:revision`, a target group as `name/id`, a log group by its name (which may hold slashes). */
+function shown(r: { type: string; id: string }): string {
+  if (r.type === LOG_GROUP) return r.id
+  return r.id.replace(/^arn:[^:]*:[^:]*:[^:]*:[^:]*:(task-definition|targetgroup)\//, '')
+}
 
 /**
  * Who outside the run's clusters uses it, in words (the kinds' own reasons); undefined when no one.
