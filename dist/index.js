@@ -61723,6 +61723,7 @@ class OtherUsersLookup {
     request;
     atPlanLook;
     freshLook;
+    logGroupsLook;
     constructor(request) {
         this.request = request;
     }
@@ -61731,6 +61732,15 @@ class OtherUsersLookup {
         return (this.atPlanLook ??= sweep
             ? sweep.planLook(ctx, shared => checkOtherUsers(shared, this.request))
             : checkOtherUsers(ctx, this.request));
+    }
+    /**
+     * The plan's look with the log groups the other clusters write to, read even when
+     * delete-log-groups is off: asked only for a stack to delete that owns log groups (src/stack/owns.ts).
+     */
+    atPlanWithLogGroups(ctx) {
+        if (this.request.logGroups)
+            return this.atPlan(ctx);
+        return (this.logGroupsLook ??= checkOtherUsers(ctx, { ...this.request, logGroups: true }));
     }
     async beforeRemoving(ctx) {
         const fresh = await (this.freshLook ??= checkOtherUsers(ctx, this.request));
@@ -68327,6 +68337,15 @@ async function findStackOfServices(ctx, cluster, services, stackName, outside) {
 /** What an awsvpc task's network interface sits in: CloudFormation cannot delete them while it exists. */
 const NETWORK_TYPES = new Set(['AWS::EC2::SecurityGroup', 'AWS::EC2::Subnet', 'AWS::EC2::VPC']);
 /**
+ * What a stack owns that a service or task of another cluster may use: a revision is not tied to a
+ * cluster, nor is the log group it writes to or the target group a service names.
+ */
+const OTHER_CLUSTERS_MAY_USE = new Set([
+    'AWS::ECS::TaskDefinition',
+    'AWS::ElasticLoadBalancingV2::TargetGroup',
+    'AWS::Logs::LogGroup'
+]);
+/**
  * Why CloudFormation would refuse (or this action will not ask) to delete the stack, in one line
  * that says what to do; undefined when nothing known up front stands in the way. A stack that was
  * not found and not asked for is not a refusal: there is nothing to delete.
@@ -68373,6 +68392,9 @@ function importRefusal(i) {
     const instead = `delete or change ${i.name} yourself and run again, or set delete-stack: false`;
     if (i.alsoOwns && i.alsoOwns.length > 0) {
         return `${what}, but it also owns what is not part of this environment: ${listed(i.alsoOwns)}. Deleting it would delete those too: ${instead}.`;
+    }
+    if (i.cannotKnow) {
+        return `${what}, but whether another cluster uses what it owns (${listed(i.usedElsewhere?.map(r => `${r.id} (${r.type})`) ?? [])}) cannot be known: ${i.cannotKnow}. Deleting it could delete what another cluster uses: ${instead}.`;
     }
     if (i.parent)
         return `${what}, but it is nested in stack ${i.parent}, which alone can delete it: ${instead}.`;
@@ -68461,6 +68483,7 @@ async function toTarget(ctx, stack, foundBy, cluster, outside) {
         autoScalingGroups: resources.autoScalingGroups,
         networkResources: resources.networkResources,
         ...(resources.alsoOwns ? { alsoOwns: resources.alsoOwns } : {}),
+        ...(resources.usedElsewhere?.length ? { usedElsewhere: resources.usedElsewhere } : {}),
         ...(exportNames(stack).length > 0 ? { exports: exportNames(stack) } : {}),
         ...(stack.ParentId ? { parent: stack.ParentId } : {})
     };
@@ -68487,7 +68510,14 @@ async function readResources(ctx, stackRef, cluster, outside) {
         networkResources: live
             .filter(r => NETWORK_TYPES.has(r.ResourceType ?? '') && r.PhysicalResourceId)
             .map(r => r.PhysicalResourceId),
-        ...(outside ? { alsoOwns: live.map(outside).filter((why) => why !== undefined) } : {})
+        ...(outside
+            ? {
+                alsoOwns: live.map(outside).filter((why) => why !== undefined),
+                usedElsewhere: live
+                    .filter(r => OTHER_CLUSTERS_MAY_USE.has(r.ResourceType ?? '') && r.PhysicalResourceId)
+                    .map(r => ({ type: r.ResourceType, id: r.PhysicalResourceId }))
+            }
+            : {})
     };
 }
 
@@ -69066,6 +69096,7 @@ function describeSteps(plan) {
 }
 
 ;// CONCATENATED MODULE: ./lib/stack/owns.js
+
 /**
  * Services mode: what a stack may own and still go with the selected services. The services
  * themselves, task definitions no other service runs, target groups no other service uses, and the
@@ -69142,6 +69173,49 @@ function outsideCluster(cluster, services) {
         ? undefined
         : ofServices(r);
 }
+/**
+ * Whole-cluster mode: the importers again, with what each owns that a service or task of another
+ * cluster uses (a revision, a target group, a log group its revisions write to) added to what it
+ * also owns, or, when the other clusters could not all be read, why that cannot be known: either
+ * is a refusal (find.ts importRefusal). The look is taken only when an importer owns such things.
+ */
+async function judgeOtherClustersUse(importers, look) {
+    const owned = importers.flatMap(i => i.usedElsewhere ?? []);
+    if (owned.length === 0)
+        return importers;
+    const check = await look(owned.some(r => r.type === LOG_GROUP));
+    return importers.map(i => {
+        if (!i.usedElsewhere?.length)
+            return i;
+        if (check.incomplete)
+            return { ...i, cannotKnow: check.incomplete };
+        const used = i.usedElsewhere.flatMap(r => {
+            const why = usedBy(r, check);
+            return why ? [`${shown(r)} (${r.type}), ${why}`] : [];
+        });
+        return used.length > 0 ? { ...i, alsoOwns: [...(i.alsoOwns ?? []), ...used] } : i;
+    });
+}
+const LOG_GROUP = 'AWS::Logs::LogGroup';
+/** A revision as `family:revision`, a target group as `name/id`, a log group by its name (which may hold slashes). */
+function shown(r) {
+    if (r.type === LOG_GROUP)
+        return r.id;
+    return r.id.replace(/^arn:[^:]*:[^:]*:[^:]*:[^:]*:(task-definition|targetgroup)\//, '');
+}
+/**
+ * Who outside the run's clusters uses it, in words (the kinds' own reasons); undefined when no one.
+ * Physical ids (what Ref gives, CloudFormation's resource reference): a revision's ARN, a target
+ * group's ARN, a log group's name.
+ */
+function usedBy(resource, check) {
+    if (resource.type === LOG_GROUP)
+        return logGroupKeepReason(resource.id, check);
+    if (resource.type === 'AWS::ECS::TaskDefinition')
+        return taskDefinitionKeepReason(resource.id, check);
+    const users = check.targetGroups?.[resource.id];
+    return users?.length ? `still used by ${describeUsers(users)}` : undefined;
+}
 
 ;// CONCATENATED MODULE: ./lib/stack/step.js
 
@@ -69155,7 +69229,9 @@ function outsideCluster(cluster, services) {
  * Finds the stack for delete-stack and checks, before anything is touched, that CloudFormation
  * would accept its deletion. A refusal fails the cluster at once (a dry run lists it as a blocker).
  */
-async function lookUpStack(deps, settings, report, ctx, cluster, blockers, inventory, scope) {
+async function lookUpStack(deps, settings, report, ctx, cluster, blockers, inventory, scope, 
+/** Whole-cluster mode: who else uses what the importers own (asked only when they own such things). */
+otherUsers) {
     const stackCtx = { ...ctx, cloudformation: deps.cloudformation };
     // Services mode: named services already INACTIVE (a re-run) are the selection's too: a stack that
     // owns them goes with them, and they are not "outside" it.
@@ -69172,7 +69248,14 @@ async function lookUpStack(deps, settings, report, ctx, cluster, blockers, inven
         ? await findStackOfServices(stackCtx, cluster, services, settings.stackName, outside)
         : await findStack(stackCtx, cluster, settings.stackName);
     // The stacks that import its exports go first, when they hold nothing else (else a refusal).
-    const lookup = isStackTarget(found) ? await withImporters(stackCtx, found, cluster, outside) : found;
+    let lookup = isStackTarget(found) ? await withImporters(stackCtx, found, cluster, outside) : found;
+    // Whole cluster: an importer's revisions, target groups and log groups may be another cluster's.
+    if (isStackTarget(lookup) && lookup.importers && !inventory?.scope && otherUsers) {
+        lookup = {
+            ...lookup,
+            importers: await judgeOtherClustersUse(lookup.importers, logGroups => logGroups ? otherUsers.atPlanWithLogGroups(ctx) : otherUsers.atPlan(ctx))
+        };
+    }
     report.stack = stackReport(lookup);
     const refusal = stackRefusal(lookup);
     if (refusal) {
@@ -69937,7 +70020,7 @@ async function look(run) {
     if (inventory.scope)
         recordScope(report, inventory, selection, scope);
     const stack = settings.deleteStack
-        ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, run.blockers, inventory, scope)
+        ? await lookUpStack(deps, settings, report, ctx, { ...inventory.cluster }, run.blockers, inventory, scope, otherUsers)
         : undefined;
     await phases.finish(Phase.inventory);
     return { inventory, scope, found, stack, noServiceLeft };
