@@ -175,6 +175,13 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
       description,
       resources
     }))
+  // The stack's steps, wherever it goes: what would hold its deletion up, the stacks importing its
+  // exports, then the stack itself.
+  const stackSteps = (stack: StackTarget, description: string, resources: string[]): PlanStep[] => [
+    ...ofKinds('before-stack'),
+    ...importerSteps(stack),
+    { phase: 'delete-stack', description, resources }
+  ]
   // First: nothing may start tasks on the cluster while it is being emptied.
   steps.push(...ofKinds('before-services'))
   const taskSets = plan.services.flatMap(s => s.taskSets)
@@ -281,21 +288,23 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
   if (plan.scope) {
     // Services mode: the cluster stays; a stack that owns the services goes once they are drained.
     if (stack) {
-      steps.push(...ofKinds('before-stack'))
-      steps.push(...importerSteps(stack), {
-        phase: 'delete-stack',
-        description: `Delete stack ${stack.name}, which owns the selected services; wait until DELETE_COMPLETE`,
-        resources: [stack.name]
-      })
+      steps.push(
+        ...stackSteps(
+          stack,
+          `Delete stack ${stack.name}, which owns the selected services; wait until DELETE_COMPLETE`,
+          [stack.name]
+        )
+      )
     }
   } else if (stack?.ownsCluster) {
     // The stack owns the cluster: CloudFormation deletes it with the stack.
-    steps.push(...ofKinds('before-stack'))
-    steps.push(...importerSteps(stack), {
-      phase: 'delete-stack',
-      description: `Delete stack ${stack.name}, which deletes cluster ${plan.clusterName}; wait until DELETE_COMPLETE and check the cluster is gone`,
-      resources: [stack.name, plan.clusterName]
-    })
+    steps.push(
+      ...stackSteps(
+        stack,
+        `Delete stack ${stack.name}, which deletes cluster ${plan.clusterName}; wait until DELETE_COMPLETE and check the cluster is gone`,
+        [stack.name, plan.clusterName]
+      )
+    )
   } else {
     steps.push({
       phase: 'delete-cluster',
@@ -303,12 +312,7 @@ function describeSteps(plan: TeardownPlan): PlanStep[] {
       resources: [plan.clusterName]
     })
     if (stack) {
-      steps.push(...ofKinds('before-stack'))
-      steps.push(...importerSteps(stack), {
-        phase: 'delete-stack',
-        description: `Delete stack ${stack.name}; wait until DELETE_COMPLETE`,
-        resources: [stack.name]
-      })
+      steps.push(...stackSteps(stack, `Delete stack ${stack.name}; wait until DELETE_COMPLETE`, [stack.name]))
     }
   }
   steps.push(...ofKinds('after-cluster'))

@@ -8,6 +8,7 @@ import { deleteCluster } from './cluster.js'
 import { deregisterInstances } from './instances.js'
 import { teardownService } from './services.js'
 import { removeStacks } from '../stack/delete.js'
+import type { StackTarget } from '../stack/find.js'
 import { stopAndWait, stopStragglers } from './tasks.js'
 
 /** The core phases of a teardown (each kind names its own, src/kinds/), in the words the log, the report and the summary use. */
@@ -34,6 +35,13 @@ export const Phase = {
  */
 export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: PhaseLog): Promise<void> {
   const inPhase = (name: string): ApplyContext => ({ ...ctx, log: phases.phase(name) })
+  // What would hold the stack's deletion up (the kinds' before-stack stage), then the stacks.
+  const deleteStacks = async (stack: StackTarget): Promise<void> => {
+    await runKindStage(ctx, plan.kinds, 'before-stack', phases)
+    phases.start(Phase.deleteStack)
+    await removeStacks(inPhase(Phase.deleteStack), stack)
+    await phases.finish(Phase.deleteStack)
+  }
   // Before the first service is touched: a rule firing mid-teardown would start tasks again.
   await runKindStage(ctx, plan.kinds, 'before-services', phases)
   const stopCtx = inPhase(Phase.stopTasks)
@@ -59,10 +67,7 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
     // that owns the services goes once they are drained; then what only they used.
     await settleAll(ctx, [everyServiceDone, allTasksDown])
     if (plan.stack) {
-      await runKindStage(ctx, plan.kinds, 'before-stack', phases)
-      phases.start(Phase.deleteStack)
-      await removeStacks(inPhase(Phase.deleteStack), plan.stack)
-      await phases.finish(Phase.deleteStack)
+      await deleteStacks(plan.stack)
     }
     await runKindStage(ctx, plan.kinds, 'after-cluster', phases)
     return
@@ -97,10 +102,7 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
     if (stack?.ownsCluster) {
       // The stack owns the cluster: CloudFormation deletes it, then the cluster is checked (and
       // deleted directly if the stack left it, as some tools and emulators do).
-      await runKindStage(ctx, plan.kinds, 'before-stack', phases)
-      phases.start(Phase.deleteStack)
-      await removeStacks(inPhase(Phase.deleteStack), stack)
-      await phases.finish(Phase.deleteStack)
+      await deleteStacks(stack)
       phases.start(Phase.deleteCluster)
       await deleteCluster(inPhase(Phase.deleteCluster), { mayBeGone: true })
       await phases.finish(Phase.deleteCluster)
@@ -109,10 +111,7 @@ export async function applyPlan(ctx: ApplyContext, plan: TeardownPlan, phases: P
       await deleteCluster(inPhase(Phase.deleteCluster))
       await phases.finish(Phase.deleteCluster)
       if (stack) {
-        await runKindStage(ctx, plan.kinds, 'before-stack', phases)
-        phases.start(Phase.deleteStack)
-        await removeStacks(inPhase(Phase.deleteStack), stack)
-        await phases.finish(Phase.deleteStack)
+        await deleteStacks(stack)
       }
     }
   }
