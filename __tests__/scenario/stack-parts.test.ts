@@ -7,12 +7,11 @@ import {
   findStack,
   isStackTarget,
   stackDeleteToken,
-  stackRefusal,
-  stackReport,
   type ClusterRef,
   type StackLookup,
   type StackTarget
 } from '../../src/stack/find.js'
+import { stackRefusal, stackReport } from '../../src/stack/refusal.js'
 import type { StackContext } from '../../src/stack/describe.js'
 import { CancelledError } from '../../src/util/errors.js'
 import { Pool } from '../../src/util/pool.js'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { stackRefusal, type ImportingStack, type StackTarget } from '../../src/stack/find.js'
+import type { ImportingStack, StackTarget } from '../../src/stack/find.js'
+import { stackRefusal } from '../../src/stack/refusal.js'
 import { outsideCluster, outsideServices } from '../../src/stack/owns.js'
 import type { TeardownScope } from '../../src/kinds/kind.js'
 import { familyOf as familyOfRef } from '../../src/ecs/task-definitions.js'

@@ -1,20 +1,16 @@
-import type { StackResourceSummary } from '@aws-sdk/client-cloudformation'
 import {
   describeUsers,
   logGroupKeepReason,
   taskDefinitionKeepReason,
   type OtherUsersCheck
 } from '../kinds/other-users/index.js'
-import type { ImportingStack } from './find.js'
+import type { ImportingStack, OutsideSelection } from './find.js'
 
 /**
  * What a stack may own and still be deleted with the services being removed: the rule for the
  * stack of the selected services (services mode) and for the stacks that import the exports of the
  * stack to delete. Whatever else it owns is named, and makes its deletion a refusal.
  */
-
-/** Judges one live stack resource: why it is outside what goes, or undefined. */
-export type OutsideSelection = (resource: StackResourceSummary) => string | undefined
 
 /**
  * Services mode: what a stack may own and still go with the selected services. The services
@@ -110,7 +106,7 @@ export function outsideCluster(
  * Whole-cluster mode: the importers again, with what each owns that a service or task of another
  * cluster uses (a revision, a target group, a log group its revisions write to) added to what it
  * also owns, or, when the other clusters could not all be read, why that cannot be known: either
- * is a refusal (find.ts importRefusal). The look is taken only when an importer owns such things.
+ * is a refusal (refusal.ts importRefusal). The look is taken only when an importer owns such things.
  */
 export async function judgeOtherClustersUse(
   importers: ImportingStack[],

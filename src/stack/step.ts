@@ -14,11 +14,10 @@ import {
   findStackOfServices,
   isStackTarget,
   stackDeleteToken,
-  stackRefusal,
-  stackReport,
   withImporters,
   type StackTarget
 } from './find.js'
+import { stackRefusal, stackReport } from './refusal.js'
 import { judgeOtherClustersUse, outsideCluster, outsideServices } from './owns.js'
 
 /**
