@@ -59666,7 +59666,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9795);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(924);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8154);
 
 
@@ -59679,7 +59679,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9795:
+/***/ 924:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68165,24 +68165,6 @@ async function liveStackStatuses() {
     const { StackStatus } = await sdk.cloudformation();
     return Object.values(StackStatus).filter(s => s !== DELETE_COMPLETE);
 }
-/**
- * Statuses from which CloudFormation will not start a deletion. AWS answers ValidationError "Stack
- * [x] cannot be deleted while in status UPDATE_IN_PROGRESS" (also seen for
- * UPDATE_COMPLETE_CLEANUP_IN_PROGRESS); the other operations in progress are refused here too,
- * verified or not, because deleting a stack that is being created, rolled back or imported races
- * whoever is changing it. DELETE_IN_PROGRESS is not refused (the deletion is already running: wait
- * for it), nor REVIEW_IN_PROGRESS (a stack with a change set and no resources; DeleteStack takes it).
- */
-const CANNOT_DELETE_WHILE = new Set([
-    'CREATE_IN_PROGRESS',
-    'ROLLBACK_IN_PROGRESS',
-    'UPDATE_IN_PROGRESS',
-    'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
-    'UPDATE_ROLLBACK_IN_PROGRESS',
-    'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
-    'IMPORT_IN_PROGRESS',
-    'IMPORT_ROLLBACK_IN_PROGRESS'
-]);
 function isStackTarget(lookup) {
     return !('notFound' in lookup);
 }
@@ -68346,93 +68328,6 @@ const OTHER_CLUSTERS_MAY_USE = new Set([
     'AWS::Logs::LogGroup'
 ]);
 /**
- * Why CloudFormation would refuse (or this action will not ask) to delete the stack, in one line
- * that says what to do; undefined when nothing known up front stands in the way. A stack that was
- * not found and not asked for is not a refusal: there is nothing to delete.
- */
-function stackRefusal(lookup) {
-    if (!isStackTarget(lookup)) {
-        if (!lookup.requested)
-            return undefined;
-        return lookup.alreadyDeleted
-            ? `Stack ${lookup.requested} (input 'stack-name') was already deleted (DELETE_COMPLETE): remove stack-name, or name the stack that built this cluster.`
-            : `Stack ${lookup.requested} (input 'stack-name') does not exist in this Region: check the name and the region input, or remove stack-name to find the stack from the cluster.`;
-    }
-    const t = lookup;
-    if (t.alsoOwns && t.otherMatches.length > 0) {
-        return `The selected services belong to several stacks (${[t.name, ...t.otherMatches].join(', ')}): set stack-name to the one to delete, or select the services of one stack.`;
-    }
-    if (t.alsoOwns && t.alsoOwns.length > 0) {
-        return `Stack ${t.name} owns the selected services but also what is outside the selection: ${listed(t.alsoOwns)}. Deleting it would delete those too: set delete-stack: false to remove only the services, or take those resources out of the stack.`;
-    }
-    const importerRefusal = (t.importers ?? []).map(importRefusal).find(r => r !== undefined);
-    if (importerRefusal)
-        return importerRefusal;
-    if (t.otherMatches.length > 0) {
-        return `Several stacks could have built this cluster (${[t.name, ...t.otherMatches].join(', ')}), and none is the single owner of it: set stack-name to the one to delete.`;
-    }
-    if (t.terminationProtection) {
-        // Turning protection off is the owner's decision; this action never does it.
-        return `Stack ${t.name} has termination protection enabled, so CloudFormation would refuse to delete it, and this action never turns it off. If the stack should go, turn it off yourself (aws cloudformation update-termination-protection --no-enable-termination-protection --stack-name ${t.name}) and run again, or set delete-stack: false.`;
-    }
-    if (CANNOT_DELETE_WHILE.has(t.status)) {
-        const how = t.status === 'UPDATE_IN_PROGRESS'
-            ? `wait until the update ends (or cancel it: aws cloudformation cancel-update-stack --stack-name ${t.name})`
-            : 'wait until that operation ends';
-        return `Stack ${t.name} is ${t.status}, and CloudFormation cannot start a deletion until it ends: ${how}, then run again.`;
-    }
-    return undefined;
-}
-/**
- * Why a stack that imports the stack to delete cannot go first: CloudFormation would then refuse
- * the deletion ("Export X cannot be deleted as it is in use by Y"), after the services are drained.
- */
-function importRefusal(i) {
-    const what = `Stack ${i.name} imports ${i.imports.join(', ')} from ${i.from.join(', ')}, so it has to be deleted first`;
-    const instead = `delete or change ${i.name} yourself and run again, or set delete-stack: false`;
-    if (i.alsoOwns && i.alsoOwns.length > 0) {
-        return `${what}, but it also owns what is not part of this environment: ${listed(i.alsoOwns)}. Deleting it would delete those too: ${instead}.`;
-    }
-    if (i.cannotKnow) {
-        return `${what}, but whether another cluster uses what it owns (${listed(i.usedElsewhere?.map(r => `${r.id} (${r.type})`) ?? [])}) cannot be known: ${i.cannotKnow}. Deleting it could delete what another cluster uses: ${instead}.`;
-    }
-    if (i.parent)
-        return `${what}, but it is nested in stack ${i.parent}, which alone can delete it: ${instead}.`;
-    if (i.terminationProtection)
-        return `${what}, but it has termination protection enabled, and this action never turns it off: ${instead}.`;
-    if (CANNOT_DELETE_WHILE.has(i.status))
-        return `${what}, but it is ${i.status}, and CloudFormation cannot start a deletion until that ends: wait, then run again.`;
-    return undefined;
-}
-function listed(items) {
-    return items.slice(0, 10).join(', ') + (items.length > 10 ? ` and ${items.length - 10} more` : '');
-}
-/** The report entry for what was found, before any deletion. */
-function stackReport(lookup) {
-    if (!isStackTarget(lookup)) {
-        return {
-            name: lookup.requested ?? '',
-            searched: lookup.searched,
-            status: lookup.alreadyDeleted ? 'DELETE_COMPLETE' : 'NOT_FOUND',
-            ownsCluster: false,
-            deleted: false,
-            failedResources: []
-        };
-    }
-    return {
-        name: lookup.name,
-        id: lookup.id,
-        foundBy: lookup.foundBy,
-        status: lookup.status,
-        ownsCluster: lookup.ownsCluster,
-        deleted: false,
-        failedResources: [],
-        ...(lookup.importers
-            ? { importers: lookup.importers.map(i => ({ ...stackReport(i), imports: i.imports, from: i.from })) }
-            : {})
-    };
-}
-/**
  * The DeleteStack ClientRequestToken for this run: the same for every call of one run attempt, so
  * a DeleteStack retried after a lost answer never starts a second deletion; different for the next
  * attempt, so a re-run really retries a deletion that ended in DELETE_FAILED (CloudFormation takes
@@ -68517,6 +68412,119 @@ async function readResources(ctx, stackRef, cluster, outside) {
                     .filter(r => OTHER_CLUSTERS_MAY_USE.has(r.ResourceType ?? '') && r.PhysicalResourceId)
                     .map(r => ({ type: r.ResourceType, id: r.PhysicalResourceId }))
             }
+            : {})
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/stack/refusal.js
+
+/**
+ * What is known, before anything is touched, to stand in the way of deleting the stack (and the
+ * stacks importing its exports), in one line that says what to do; and the report's entry for what
+ * was found.
+ */
+/**
+ * Statuses from which CloudFormation will not start a deletion. AWS answers ValidationError "Stack
+ * [x] cannot be deleted while in status UPDATE_IN_PROGRESS" (also seen for
+ * UPDATE_COMPLETE_CLEANUP_IN_PROGRESS); the other operations in progress are refused here too,
+ * verified or not, because deleting a stack that is being created, rolled back or imported races
+ * whoever is changing it. DELETE_IN_PROGRESS is not refused (the deletion is already running: wait
+ * for it), nor REVIEW_IN_PROGRESS (a stack with a change set and no resources; DeleteStack takes it).
+ */
+const CANNOT_DELETE_WHILE = new Set([
+    'CREATE_IN_PROGRESS',
+    'ROLLBACK_IN_PROGRESS',
+    'UPDATE_IN_PROGRESS',
+    'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
+    'UPDATE_ROLLBACK_IN_PROGRESS',
+    'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
+    'IMPORT_IN_PROGRESS',
+    'IMPORT_ROLLBACK_IN_PROGRESS'
+]);
+/**
+ * Why CloudFormation would refuse (or this action will not ask) to delete the stack, in one line
+ * that says what to do; undefined when nothing known up front stands in the way. A stack that was
+ * not found and not asked for is not a refusal: there is nothing to delete.
+ */
+function stackRefusal(lookup) {
+    if (!isStackTarget(lookup)) {
+        if (!lookup.requested)
+            return undefined;
+        return lookup.alreadyDeleted
+            ? `Stack ${lookup.requested} (input 'stack-name') was already deleted (DELETE_COMPLETE): remove stack-name, or name the stack that built this cluster.`
+            : `Stack ${lookup.requested} (input 'stack-name') does not exist in this Region: check the name and the region input, or remove stack-name to find the stack from the cluster.`;
+    }
+    const t = lookup;
+    if (t.alsoOwns && t.otherMatches.length > 0) {
+        return `The selected services belong to several stacks (${[t.name, ...t.otherMatches].join(', ')}): set stack-name to the one to delete, or select the services of one stack.`;
+    }
+    if (t.alsoOwns && t.alsoOwns.length > 0) {
+        return `Stack ${t.name} owns the selected services but also what is outside the selection: ${listed(t.alsoOwns)}. Deleting it would delete those too: set delete-stack: false to remove only the services, or take those resources out of the stack.`;
+    }
+    const importerRefusal = (t.importers ?? []).map(importRefusal).find(r => r !== undefined);
+    if (importerRefusal)
+        return importerRefusal;
+    if (t.otherMatches.length > 0) {
+        return `Several stacks could have built this cluster (${[t.name, ...t.otherMatches].join(', ')}), and none is the single owner of it: set stack-name to the one to delete.`;
+    }
+    if (t.terminationProtection) {
+        // Turning protection off is the owner's decision; this action never does it.
+        return `Stack ${t.name} has termination protection enabled, so CloudFormation would refuse to delete it, and this action never turns it off. If the stack should go, turn it off yourself (aws cloudformation update-termination-protection --no-enable-termination-protection --stack-name ${t.name}) and run again, or set delete-stack: false.`;
+    }
+    if (CANNOT_DELETE_WHILE.has(t.status)) {
+        const how = t.status === 'UPDATE_IN_PROGRESS'
+            ? `wait until the update ends (or cancel it: aws cloudformation cancel-update-stack --stack-name ${t.name})`
+            : 'wait until that operation ends';
+        return `Stack ${t.name} is ${t.status}, and CloudFormation cannot start a deletion until it ends: ${how}, then run again.`;
+    }
+    return undefined;
+}
+/**
+ * Why a stack that imports the stack to delete cannot go first: CloudFormation would then refuse
+ * the deletion ("Export X cannot be deleted as it is in use by Y"), after the services are drained.
+ */
+function importRefusal(i) {
+    const what = `Stack ${i.name} imports ${i.imports.join(', ')} from ${i.from.join(', ')}, so it has to be deleted first`;
+    const instead = `delete or change ${i.name} yourself and run again, or set delete-stack: false`;
+    if (i.alsoOwns && i.alsoOwns.length > 0) {
+        return `${what}, but it also owns what is not part of this environment: ${listed(i.alsoOwns)}. Deleting it would delete those too: ${instead}.`;
+    }
+    if (i.cannotKnow) {
+        return `${what}, but whether another cluster uses what it owns (${listed(i.usedElsewhere?.map(r => `${r.id} (${r.type})`) ?? [])}) cannot be known: ${i.cannotKnow}. Deleting it could delete what another cluster uses: ${instead}.`;
+    }
+    if (i.parent)
+        return `${what}, but it is nested in stack ${i.parent}, which alone can delete it: ${instead}.`;
+    if (i.terminationProtection)
+        return `${what}, but it has termination protection enabled, and this action never turns it off: ${instead}.`;
+    if (CANNOT_DELETE_WHILE.has(i.status))
+        return `${what}, but it is ${i.status}, and CloudFormation cannot start a deletion until that ends: wait, then run again.`;
+    return undefined;
+}
+function listed(items) {
+    return items.slice(0, 10).join(', ') + (items.length > 10 ? ` and ${items.length - 10} more` : '');
+}
+/** The report entry for what was found, before any deletion. */
+function stackReport(lookup) {
+    if (!isStackTarget(lookup)) {
+        return {
+            name: lookup.requested ?? '',
+            searched: lookup.searched,
+            status: lookup.alreadyDeleted ? 'DELETE_COMPLETE' : 'NOT_FOUND',
+            ownsCluster: false,
+            deleted: false,
+            failedResources: []
+        };
+    }
+    return {
+        name: lookup.name,
+        id: lookup.id,
+        foundBy: lookup.foundBy,
+        status: lookup.status,
+        ownsCluster: lookup.ownsCluster,
+        deleted: false,
+        failedResources: [],
+        ...(lookup.importers
+            ? { importers: lookup.importers.map(i => ({ ...stackReport(i), imports: i.imports, from: i.from })) }
             : {})
     };
 }
@@ -68764,6 +68772,13 @@ const Phase = {
  */
 async function applyPlan(ctx, plan, phases) {
     const inPhase = (name) => ({ ...ctx, log: phases.phase(name) });
+    // What would hold the stack's deletion up (the kinds' before-stack stage), then the stacks.
+    const deleteStacks = async (stack) => {
+        await runKindStage(ctx, plan.kinds, 'before-stack', phases);
+        phases.start(Phase.deleteStack);
+        await removeStacks(inPhase(Phase.deleteStack), stack);
+        await phases.finish(Phase.deleteStack);
+    };
     // Before the first service is touched: a rule firing mid-teardown would start tasks again.
     await runKindStage(ctx, plan.kinds, 'before-services', phases);
     const stopCtx = inPhase(Phase.stopTasks);
@@ -68785,10 +68800,7 @@ async function applyPlan(ctx, plan, phases) {
         // that owns the services goes once they are drained; then what only they used.
         await settleAll(ctx, [everyServiceDone, allTasksDown]);
         if (plan.stack) {
-            await runKindStage(ctx, plan.kinds, 'before-stack', phases);
-            phases.start(Phase.deleteStack);
-            await removeStacks(inPhase(Phase.deleteStack), plan.stack);
-            await phases.finish(Phase.deleteStack);
+            await deleteStacks(plan.stack);
         }
         await runKindStage(ctx, plan.kinds, 'after-cluster', phases);
         return;
@@ -68820,10 +68832,7 @@ async function applyPlan(ctx, plan, phases) {
         if (stack?.ownsCluster) {
             // The stack owns the cluster: CloudFormation deletes it, then the cluster is checked (and
             // deleted directly if the stack left it, as some tools and emulators do).
-            await runKindStage(ctx, plan.kinds, 'before-stack', phases);
-            phases.start(Phase.deleteStack);
-            await removeStacks(inPhase(Phase.deleteStack), stack);
-            await phases.finish(Phase.deleteStack);
+            await deleteStacks(stack);
             phases.start(Phase.deleteCluster);
             await deleteCluster(inPhase(Phase.deleteCluster), { mayBeGone: true });
             await phases.finish(Phase.deleteCluster);
@@ -68833,10 +68842,7 @@ async function applyPlan(ctx, plan, phases) {
             await deleteCluster(inPhase(Phase.deleteCluster));
             await phases.finish(Phase.deleteCluster);
             if (stack) {
-                await runKindStage(ctx, plan.kinds, 'before-stack', phases);
-                phases.start(Phase.deleteStack);
-                await removeStacks(inPhase(Phase.deleteStack), stack);
-                await phases.finish(Phase.deleteStack);
+                await deleteStacks(stack);
             }
         }
     };
@@ -68960,6 +68966,13 @@ function describeSteps(plan) {
         description,
         resources
     }));
+    // The stack's steps, wherever it goes: what would hold its deletion up, the stacks importing its
+    // exports, then the stack itself.
+    const stackSteps = (stack, description, resources) => [
+        ...ofKinds('before-stack'),
+        ...importerSteps(stack),
+        { phase: 'delete-stack', description, resources }
+    ];
     // First: nothing may start tasks on the cluster while it is being emptied.
     steps.push(...ofKinds('before-services'));
     const taskSets = plan.services.flatMap(s => s.taskSets);
@@ -69059,22 +69072,12 @@ function describeSteps(plan) {
     if (plan.scope) {
         // Services mode: the cluster stays; a stack that owns the services goes once they are drained.
         if (stack) {
-            steps.push(...ofKinds('before-stack'));
-            steps.push(...importerSteps(stack), {
-                phase: 'delete-stack',
-                description: `Delete stack ${stack.name}, which owns the selected services; wait until DELETE_COMPLETE`,
-                resources: [stack.name]
-            });
+            steps.push(...stackSteps(stack, `Delete stack ${stack.name}, which owns the selected services; wait until DELETE_COMPLETE`, [stack.name]));
         }
     }
     else if (stack?.ownsCluster) {
         // The stack owns the cluster: CloudFormation deletes it with the stack.
-        steps.push(...ofKinds('before-stack'));
-        steps.push(...importerSteps(stack), {
-            phase: 'delete-stack',
-            description: `Delete stack ${stack.name}, which deletes cluster ${plan.clusterName}; wait until DELETE_COMPLETE and check the cluster is gone`,
-            resources: [stack.name, plan.clusterName]
-        });
+        steps.push(...stackSteps(stack, `Delete stack ${stack.name}, which deletes cluster ${plan.clusterName}; wait until DELETE_COMPLETE and check the cluster is gone`, [stack.name, plan.clusterName]));
     }
     else {
         steps.push({
@@ -69083,12 +69086,7 @@ function describeSteps(plan) {
             resources: [plan.clusterName]
         });
         if (stack) {
-            steps.push(...ofKinds('before-stack'));
-            steps.push(...importerSteps(stack), {
-                phase: 'delete-stack',
-                description: `Delete stack ${stack.name}; wait until DELETE_COMPLETE`,
-                resources: [stack.name]
-            });
+            steps.push(...stackSteps(stack, `Delete stack ${stack.name}; wait until DELETE_COMPLETE`, [stack.name]));
         }
     }
     steps.push(...ofKinds('after-cluster'));
@@ -69097,6 +69095,11 @@ function describeSteps(plan) {
 
 ;// CONCATENATED MODULE: ./lib/stack/owns.js
 
+/**
+ * What a stack may own and still be deleted with the services being removed: the rule for the
+ * stack of the selected services (services mode) and for the stacks that import the exports of the
+ * stack to delete. Whatever else it owns is named, and makes its deletion a refusal.
+ */
 /**
  * Services mode: what a stack may own and still go with the selected services. The services
  * themselves, task definitions no other service runs, target groups no other service uses, and the
@@ -69177,7 +69180,7 @@ function outsideCluster(cluster, services) {
  * Whole-cluster mode: the importers again, with what each owns that a service or task of another
  * cluster uses (a revision, a target group, a log group its revisions write to) added to what it
  * also owns, or, when the other clusters could not all be read, why that cannot be known: either
- * is a refusal (find.ts importRefusal). The look is taken only when an importer owns such things.
+ * is a refusal (refusal.ts importRefusal). The look is taken only when an importer owns such things.
  */
 async function judgeOtherClustersUse(importers, look) {
     const owned = importers.flatMap(i => i.usedElsewhere ?? []);
@@ -69218,6 +69221,7 @@ function usedBy(resource, check) {
 }
 
 ;// CONCATENATED MODULE: ./lib/stack/step.js
+
 
 
 
